@@ -1,0 +1,90 @@
+/**
+ * Finds the command named by argv, parses its options strictly (an unknown flag
+ * is an error, not ignored), and turns failures into a message and an exit code.
+ */
+import { parseArgs } from 'node:util'
+import { toJson } from '../core/json.js'
+import { LnsimError, errorMessage } from '../core/errors.js'
+import { CliError, type CommandSpec, type Output } from './command.js'
+import { commandUsage, overview } from './help.js'
+
+function makeOutput(json: boolean): Output {
+  return {
+    result(value, human) {
+      if (json) process.stdout.write(toJson(value, 2) + '\n')
+      else {
+        const text = typeof human === 'function' ? human() : human
+        if (text !== '') process.stdout.write(text + '\n')
+      }
+    },
+    info(line) {
+      if (!json) process.stderr.write(line + '\n')
+    },
+  }
+}
+
+function findCommand(commands: CommandSpec[], argv: string[]): { spec: CommandSpec; rest: string[] } | undefined {
+  let best: { spec: CommandSpec; rest: string[] } | undefined
+  for (const spec of commands) {
+    if (spec.path.every((w, i) => argv[i] === w) && (!best || spec.path.length > best.spec.path.length)) {
+      best = { spec, rest: argv.slice(spec.path.length) }
+    }
+  }
+  return best
+}
+
+export async function runCli(commands: CommandSpec[], argv: string[]): Promise<number> {
+  const json = argv.includes('--json')
+  const found = findCommand(commands, argv)
+  if (!found) {
+    const words = argv.filter((a) => !a.startsWith('-'))
+    const prefix = words.slice(0, 1)
+    const isGroup = prefix.length > 0 && commands.some((c) => c.path[0] === prefix[0])
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help' || (isGroup && words.length === 1)) {
+      process.stdout.write(overview(commands, isGroup ? prefix : []) + '\n')
+      return 0
+    }
+    process.stderr.write(`lnsim: unknown command "${words.join(' ')}". Run \`lnsim --help\` for the list of commands.\n`)
+    return 2
+  }
+  const { spec, rest } = found
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(commandUsage(spec) + '\n')
+    return 0
+  }
+  const optionConfig: Record<string, { type: 'string' | 'boolean'; short?: string }> = { json: { type: 'boolean' } }
+  for (const o of spec.options ?? []) optionConfig[o.name] = o.short ? { type: o.type, short: o.short } : { type: o.type }
+  let parsed: ReturnType<typeof parseArgs>
+  try {
+    parsed = parseArgs({ args: rest, options: optionConfig, allowPositionals: true, strict: true })
+  } catch (err) {
+    process.stderr.write(`lnsim ${spec.path.join(' ')}: ${errorMessage(err).replace(/^TypeError \[[A-Z_]+\]: /, '')}\nRun \`lnsim ${spec.path.join(' ')} --help\` for usage.\n`)
+    return 2
+  }
+  const required = (spec.positionals ?? []).filter((p) => !p.optional).length
+  const allowed = (spec.positionals ?? []).length
+  if (parsed.positionals.length < required || parsed.positionals.length > allowed) {
+    process.stderr.write(`lnsim ${spec.path.join(' ')}: expected ${required === allowed ? required : `${required} to ${allowed}`} argument(s), got ${parsed.positionals.length}.\n${commandUsage(spec)}\n`)
+    return 2
+  }
+  const options = { ...parsed.values } as Record<string, string | boolean | undefined>
+  for (const o of spec.options ?? []) if (options[o.name] === undefined && o.default !== undefined) options[o.name] = o.default
+  const controller = new AbortController()
+  const onSignal = (): void => controller.abort(new Error('interrupted'))
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  try {
+    const code = await spec.run({ args: parsed.positionals, options, json, out: makeOutput(json), signal: controller.signal })
+    return code ?? 0
+  } catch (err) {
+    const exitCode = err instanceof CliError ? err.exitCode : 1
+    const code = err instanceof CliError || err instanceof LnsimError ? err.code : 'UNEXPECTED'
+    if (json) process.stderr.write(toJson({ error: { code, message: errorMessage(err) } }) + '\n')
+    else process.stderr.write(`lnsim ${spec.path.join(' ')}: ${errorMessage(err)}\n`)
+    if (!(err instanceof CliError) && !(err instanceof LnsimError) && process.env.LNSIM_DEBUG) console.error(err)
+    return exitCode
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}

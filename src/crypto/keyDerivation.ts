@@ -1,0 +1,37 @@
+/**
+ * BOLT #3 "Key Derivation": the per-commitment keys of a channel.
+ * https://github.com/lightning/bolts/blob/master/03-transactions.md#key-derivation
+ */
+import { sha256 } from './hash.js'
+import { pointAdd, pointMultiply, privateKeyAdd, privateKeyMultiply, publicKeyOf } from './secp256k1.js'
+
+/** localpubkey, remotepubkey, local_htlcpubkey, remote_htlcpubkey, local_delayedpubkey: basepoint + SHA256(per_commitment_point || basepoint)·G */
+export function derivePublicKey(basepoint: Uint8Array, perCommitmentPoint: Uint8Array): Uint8Array {
+  const tweak = sha256(perCommitmentPoint, basepoint)
+  return pointAdd(basepoint, publicKeyOf(tweak))
+}
+
+/** The secret matching derivePublicKey: basepoint_secret + SHA256(per_commitment_point || basepoint). */
+export function derivePrivateKey(basepointSecret: Uint8Array, perCommitmentPoint: Uint8Array): Uint8Array {
+  const basepoint = publicKeyOf(basepointSecret)
+  return privateKeyAdd(basepointSecret, sha256(perCommitmentPoint, basepoint))
+}
+
+/**
+ * revocationpubkey = revocation_basepoint·SHA256(revocation_basepoint || per_commitment_point)
+ *                  + per_commitment_point·SHA256(per_commitment_point || revocation_basepoint)
+ */
+export function deriveRevocationPublicKey(revocationBasepoint: Uint8Array, perCommitmentPoint: Uint8Array): Uint8Array {
+  const a = pointMultiply(revocationBasepoint, sha256(revocationBasepoint, perCommitmentPoint))
+  const b = pointMultiply(perCommitmentPoint, sha256(perCommitmentPoint, revocationBasepoint))
+  return pointAdd(a, b)
+}
+
+/** The secret for revocationpubkey, computable only once the per-commitment secret is revealed. */
+export function deriveRevocationPrivateKey(revocationBasepointSecret: Uint8Array, perCommitmentSecret: Uint8Array): Uint8Array {
+  const revocationBasepoint = publicKeyOf(revocationBasepointSecret)
+  const perCommitmentPoint = publicKeyOf(perCommitmentSecret)
+  const a = privateKeyMultiply(revocationBasepointSecret, sha256(revocationBasepoint, perCommitmentPoint))
+  const b = privateKeyMultiply(perCommitmentSecret, sha256(perCommitmentPoint, revocationBasepoint))
+  return privateKeyAdd(a, b)
+}

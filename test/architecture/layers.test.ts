@@ -1,0 +1,68 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative, resolve, dirname } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+// The layers of src/ and what each may import (architecture.md): arrows point down only.
+const ALLOWED: Record<string, string[]> = {
+  core: [],
+  crypto: ['core'],
+  chain: ['core', 'crypto'],
+  wire: ['core', 'crypto', 'chain'],
+  channel: ['core', 'crypto', 'chain', 'wire'],
+  invoice: ['core', 'crypto', 'chain', 'wire'],
+  routing: ['core', 'crypto', 'chain', 'wire', 'channel', 'invoice'],
+  api: ['core', 'wire'],
+  node: ['core', 'crypto', 'chain', 'wire', 'channel', 'invoice', 'routing', 'api'],
+  scenario: ['core', 'api'],
+  observe: ['core', 'api'],
+  // the CLI reaches the daemons only through their start…() entry points, checked below
+  cli: ['core', 'api', 'scenario', 'observe', 'node', 'chain', 'invoice', 'crypto'],
+}
+
+const SRC = resolve(__dirname, '../../src')
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name)
+    return statSync(p).isDirectory() ? filesUnder(p) : p.endsWith('.ts') ? [p] : []
+  })
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8')
+  const specs: string[] = []
+  for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    specs.push((m[1] ?? m[2])!)
+  }
+  return specs.filter((s) => s.startsWith('.'))
+}
+
+describe('layering', () => {
+  it('every src/ folder imports only the layers below it', () => {
+    const violations: string[] = []
+    for (const file of filesUnder(SRC)) {
+      const from = relative(SRC, file).split('/')[0]!
+      if (!(from in ALLOWED)) continue
+      for (const spec of importsOf(file)) {
+        const target = relative(SRC, resolve(dirname(file), spec)).split('/')[0]!
+        if (target === from || !(target in ALLOWED) || target.endsWith('.js')) continue
+        if (!ALLOWED[from]!.includes(target)) violations.push(`${relative(SRC, file)} imports ${spec} (${from} → ${target})`)
+      }
+    }
+    expect(violations).toEqual([])
+  })
+
+  it('the CLI uses node and chain internals only through their entry points', () => {
+    const violations: string[] = []
+    for (const file of filesUnder(join(SRC, 'cli'))) {
+      for (const spec of importsOf(file)) {
+        const target = relative(SRC, resolve(dirname(file), spec))
+        const [layer, ...rest] = target.split('/')
+        if ((layer === 'node' || layer === 'chain') && !/^(start[A-Za-z]*|client|index)\.js$/.test(rest.join('/')) && !/^daemon\//.test(rest.join('/'))) {
+          violations.push(`${relative(SRC, file)} imports ${spec}`)
+        }
+      }
+    }
+    expect(violations).toEqual([])
+  })
+})
