@@ -1,0 +1,40 @@
+/**
+ * `npm run bench`: runs every scripts/bench/*.ts module (except the harness) in
+ * file-name order, then writes bench/results.json and bench/results.md.
+ * Figures come from a noisy shared machine: compare ratios measured in one run.
+ */
+import '../src/polyfill.js'
+import { mkdir, readdir, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { cpus } from 'node:os'
+import { createBench, formatValue, type BenchModule, type Figure } from './bench/harness.js'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const root = join(here, '..')
+const only = process.argv.slice(2)
+
+const files = (await readdir(join(here, 'bench'))).filter((f) => f.endsWith('.ts') && f !== 'harness.ts').sort()
+const figures: Figure[] = []
+for (const file of files) {
+  const name = file.replace(/\.ts$/, '')
+  if (only.length > 0 && !only.includes(name)) continue
+  const mod = (await import(pathToFileURL(join(here, 'bench', file)).href)) as BenchModule
+  process.stderr.write(`\n${mod.title}\n`)
+  await mod.run(createBench(mod.title, figures))
+}
+
+const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`
+await mkdir(join(root, 'bench'), { recursive: true })
+await writeFile(join(root, 'bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, figures }, null, 2) + '\n')
+const lines = [`# lnsim benchmark results`, '', `${new Date().toISOString()} on ${machine}.`, '']
+let section = ''
+for (const f of figures) {
+  if (f.section !== section) {
+    section = f.section
+    lines.push('', `## ${section}`, '', '| figure | value | unit | note |', '|---|---:|---|---|')
+  }
+  lines.push(`| ${f.name} | ${formatValue(f.value)} | ${f.unit} | ${f.note ?? ''} |`)
+}
+await writeFile(join(root, 'bench', 'results.md'), lines.join('\n') + '\n')
+process.stderr.write(`\nwrote bench/results.json and bench/results.md (${figures.length} figures)\n`)

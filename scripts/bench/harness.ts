@@ -1,0 +1,68 @@
+/**
+ * The benchmark harness: each file in scripts/bench/ exports `run(bench)` and
+ * records figures through it. `npm run bench` runs them all in one process tree
+ * and writes bench/results.json and bench/results.md.
+ */
+export interface Figure {
+  section: string
+  name: string
+  value: number
+  unit: string
+  note?: string
+}
+
+export interface Bench {
+  figure(name: string, value: number, unit: string, note?: string): void
+  /** Runs fn repeatedly for about `ms` milliseconds (after a warm-up) and returns operations per second. */
+  opsPerSecond(fn: () => void, ms?: number): number
+  log(line: string): void
+}
+
+export interface BenchModule {
+  title: string
+  run(bench: Bench): Promise<void>
+}
+
+export function createBench(section: string, figures: Figure[]): Bench {
+  return {
+    figure(name, value, unit, note) {
+      figures.push(note === undefined ? { section, name, value, unit } : { section, name, value, unit, note })
+      process.stderr.write(`  ${name}: ${formatValue(value)} ${unit}${note ? ` (${note})` : ''}\n`)
+    },
+    opsPerSecond(fn, ms = 1000) {
+      const warm = Date.now() + Math.min(200, ms / 5)
+      while (Date.now() < warm) fn()
+      let n = 0
+      const start = process.hrtime.bigint()
+      const end = start + BigInt(ms) * 1_000_000n
+      let now = start
+      while (now < end) {
+        for (let i = 0; i < 10; i++) fn()
+        n += 10
+        now = process.hrtime.bigint()
+      }
+      return (n * 1e9) / Number(now - start)
+    },
+    log(line) {
+      process.stderr.write(`  ${line}\n`)
+    },
+  }
+}
+
+export function formatValue(v: number): string {
+  if (Number.isInteger(v)) return v.toLocaleString('en-US')
+  if (Math.abs(v) >= 100) return Math.round(v).toLocaleString('en-US')
+  return v.toPrecision(3)
+}
+
+/** p-th percentile (0..100) of samples, nearest-rank. */
+export function percentile(samples: number[], p: number): number {
+  if (samples.length === 0) return NaN
+  const sorted = [...samples].sort((a, b) => a - b)
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  return sorted[rank]!
+}
+
+export function median(samples: number[]): number {
+  return percentile(samples, 50)
+}
