@@ -16,6 +16,8 @@ export async function build({ quiet = false } = {}) {
     entryPoints: [join(root, 'src', 'cli', 'main.ts')],
     outfile,
     bundle: true,
+    // a native addon: resolved from node_modules at run time, not bundled
+    external: ['secp256k1'],
     platform: 'node',
     format: 'esm',
     target: 'node20',
