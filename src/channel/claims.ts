@@ -1,0 +1,128 @@
+/**
+ * Transactions that take our money out of a commitment transaction once it is
+ * on chain (BOLT #5 in spirit): our delayed to_local, our to_remote, HTLCs we
+ * can settle with a preimage or time out, and the penalty that sweeps every
+ * output of a revoked commitment with the revocation key.
+ */
+import type { Sat } from '../core/amount.js'
+import { toHex } from '../core/bytes.js'
+import type { Condition } from '../chain/condition.js'
+import { signInput, txid, type OutPoint, type Transaction, type TxInput, type TxOutput } from '../chain/transaction.js'
+import { sha256 } from '../crypto/hash.js'
+import { deriveRevocationPrivateKey, derivePrivateKey } from '../crypto/keyDerivation.js'
+import { publicKeyOf } from '../crypto/secp256k1.js'
+import { SWEEP_TX_WEIGHT } from './constants.js'
+import { weightToFee } from './fees.js'
+import { channelSecrets } from './keys.js'
+import { planSpend, type SpendMaterial, type SpendPlan } from './spendPlan.js'
+
+export type ClaimKind = 'to_local_delayed' | 'to_remote' | 'htlc_success' | 'htlc_timeout' | 'penalty'
+
+export interface Claim {
+  kind: ClaimKind
+  tx: Transaction
+  txid: string
+  spends: OutPoint[]
+  amountSat: Sat
+  /** the claim can be mined from this block height on (absolute timelock) */
+  validFromHeight: number
+  /** ... and only once the spent outputs have this many confirmations (relative timelock) */
+  relativeDelay: number
+}
+
+export interface OutputToClaim {
+  outpoint: OutPoint
+  output: TxOutput
+}
+
+/** What a claim does, read off the branch it takes. */
+function claimKind(plan: SpendPlan, revocationKeyHex: string | undefined): ClaimKind {
+  if (revocationKeyHex && plan.signWith.some((k) => toHex(publicKeyOf(k)) === revocationKeyHex)) return 'penalty'
+  if (plan.preimages.length > 0) return 'htlc_success'
+  if (plan.lockTime > 0) return 'htlc_timeout'
+  if (plan.relativeDelay > 0) return 'to_local_delayed'
+  return 'to_remote'
+}
+
+function addKey(material: SpendMaterial, priv: Uint8Array): void {
+  material.keys.set(toHex(publicKeyOf(priv)), priv)
+}
+
+/** The keys we may hold for a commitment with this per-commitment point (ours or the peer's). */
+export function claimMaterial(seed: Uint8Array, perCommitmentPoint: Uint8Array, preimages: Iterable<Uint8Array>, revealedSecret?: Uint8Array): SpendMaterial {
+  const s = channelSecrets(seed)
+  const material: SpendMaterial = { keys: new Map(), preimages: new Map() }
+  addKey(material, s.paymentBasepointSecret)
+  addKey(material, derivePrivateKey(s.delayedPaymentBasepointSecret, perCommitmentPoint))
+  addKey(material, derivePrivateKey(s.htlcBasepointSecret, perCommitmentPoint))
+  if (revealedSecret) {
+    const revocationKey = deriveRevocationPrivateKey(s.revocationBasepointSecret, revealedSecret)
+    addKey(material, revocationKey)
+    material.revocationKey = toHex(publicKeyOf(revocationKey))
+  }
+  for (const p of preimages) material.preimages.set(toHex(sha256(p)), p)
+  return material
+}
+
+/** Builds and signs one transaction spending `inputs` (each with its plan) to `destination`, minus a fee. */
+export function buildSweep(
+  kind: ClaimKind,
+  inputs: Array<{ outpoint: OutPoint; output: TxOutput; plan: SpendPlan }>,
+  destination: Condition,
+  feeratePerKw: number,
+): Claim | undefined {
+  const total = inputs.reduce((sum, i) => sum + i.output.value, 0n)
+  const fee = weightToFee(feeratePerKw, SWEEP_TX_WEIGHT * BigInt(inputs.length))
+  if (total - fee < 1n) return undefined
+  const lockTime = Math.max(0, ...inputs.map((i) => i.plan.lockTime))
+  const unsigned: Transaction = {
+    version: 2,
+    lockTime,
+    inputs: inputs.map((i): TxInput => ({ prevout: i.outpoint, witness: { signatures: [], preimages: [] } })),
+    outputs: [{ value: total - fee, condition: destination }],
+  }
+  const tx: Transaction = {
+    ...unsigned,
+    inputs: inputs.map((i, index) => ({
+      prevout: i.outpoint,
+      witness: { signatures: i.plan.signWith.map((k) => signInput(unsigned, index, i.output, k)), preimages: i.plan.preimages },
+    })),
+  }
+  return {
+    kind,
+    tx,
+    txid: txid(tx),
+    spends: inputs.map((i) => i.outpoint),
+    amountSat: total - fee,
+    // a transaction with lockTime L can be mined from block L + 1 on
+    validFromHeight: lockTime > 0 ? lockTime + 1 : 0,
+    relativeDelay: Math.max(0, ...inputs.map((i) => i.plan.relativeDelay)),
+  }
+}
+
+/** One claim per output we can spend, each on its own so that one waiting output never delays another. */
+export function claimOutputs(outputs: OutputToClaim[], material: SpendMaterial, destination: Condition, feeratePerKw: number): { claims: Claim[]; unclaimable: OutputToClaim[] } {
+  const claims: Claim[] = []
+  const unclaimable: OutputToClaim[] = []
+  for (const o of outputs) {
+    const plan = planSpend(o.output.condition, material)
+    const claim = plan && buildSweep(claimKind(plan, material.revocationKey), [{ outpoint: o.outpoint, output: o.output, plan }], destination, feeratePerKw)
+    if (claim) claims.push(claim)
+    else unclaimable.push(o)
+  }
+  return { claims, unclaimable }
+}
+
+/**
+ * The justice transaction: every output of a revoked commitment that we can
+ * spend at once (all of them, through the revocation key, plus our own
+ * to_remote) in one transaction, so the cheater gets nothing.
+ */
+export function buildPenalty(outputs: OutputToClaim[], material: SpendMaterial, destination: Condition, feeratePerKw: number): Claim | undefined {
+  const inputs = outputs.flatMap((o) => {
+    const plan = planSpend(o.output.condition, material)
+    return plan && plan.lockTime === 0 && plan.relativeDelay === 0 ? [{ outpoint: o.outpoint, output: o.output, plan }] : []
+  })
+  if (inputs.length === 0) return undefined
+  return buildSweep('penalty', inputs, destination, feeratePerKw)
+}

@@ -1,0 +1,233 @@
+/**
+ * CLOSING and CLOSED: what happens once a transaction spending the funding
+ * output exists. We recognise whose it is (the mutual close, our commitment,
+ * the peer's current or next one, or a revoked one), claim every output that is
+ * ours as soon as the chain lets us (the penalty for a revoked commitment),
+ * learn preimages the peer reveals on chain, and call the channel CLOSED once
+ * every output we care about is settled on chain.
+ */
+import { bytesEqual } from '../core/bytes.js'
+import type { Condition } from '../chain/condition.js'
+import { outpointKey, txid as txidOf, type OutPoint, type Transaction } from '../chain/transaction.js'
+import { publicKeyOf } from '../crypto/secp256k1.js'
+import { sha256 } from '../crypto/hash.js'
+import { buildPenalty, claimMaterial, claimOutputs, type Claim, type OutputToClaim } from './claims.js'
+import { buildLocalCommitTx, latestRemoteCommit, remoteSecretFor, type Commitments } from './commitments.js'
+import { signFundingSpend, withFundingWitness } from './commitmentTx.js'
+import type { HtlcInSpec } from './commitmentSpec.js'
+import type { ChannelContext, ChannelEffect } from './io.js'
+import { channelSecrets, localPerCommitmentPoint } from './keys.js'
+import { errorMsg, event, result, type StepResult } from './result.js'
+import type { ChannelData, ClosingState, PublishedCommitment } from './states.js'
+
+/** Our latest commitment, with both signatures: what a unilateral close broadcasts. */
+export function signedLocalCommitTx(c: Commitments): Transaction {
+  const { tx } = buildLocalCommitTx(c, c.localCommit.index, c.localCommit.spec)
+  const ours = signFundingSpend(tx, c.funding, channelSecrets(c.localParams.seed).fundingPrivkey)
+  return withFundingWitness(tx, [
+    { pubkey: c.localParams.basepoints.fundingPubkey, signature: ours },
+    { pubkey: c.remoteParams.basepoints.fundingPubkey, signature: c.localCommit.remoteSig },
+  ])
+}
+
+function baseClosing(data: ChannelData & { commitments: Commitments }, why: string): ClosingState {
+  const existing = data.state === 'CLOSING' ? data : undefined
+  return {
+    state: 'CLOSING',
+    remoteNodeId: data.remoteNodeId,
+    commitments: data.commitments,
+    ...('shortChannelId' in data && data.shortChannelId !== undefined ? { shortChannelId: data.shortChannelId } : {}),
+    signedClosingTxids: 'signedClosingTxids' in data ? data.signedClosingTxids : [],
+    claims: existing?.claims ?? [],
+    unresolved: existing?.unresolved ?? [],
+    why,
+  }
+}
+
+/** Unilateral close: broadcast our latest commitment, and tell the peer why when it is our decision. */
+export function forceClose(data: ChannelData & { commitments: Commitments }, why: string, tellPeer: boolean): StepResult {
+  const c = data.commitments
+  const tx = signedLocalCommitTx(c)
+  const txid = txidOf(tx)
+  const next: ClosingState = { ...baseClosing(data, why), published: { whose: 'local', tx, txid } }
+  const effects: ChannelEffect[] = []
+  if (tellPeer) effects.push({ type: 'send', message: errorMsg(c.channelId, `force closing: ${why}`) })
+  effects.push(
+    { type: 'broadcast', tx, txid, label: 'commitment', validFromHeight: 0 },
+    { type: 'watch_spent', outpoint: c.funding.outpoint },
+    event({ type: 'closing', why, txid, whose: 'local' }),
+  )
+  return result(next, ...effects)
+}
+
+/** Preimages we hold for HTLCs the peer offered: our pending fulfills, and what the node learned elsewhere. */
+function knownPreimages(c: Commitments, ctx: ChannelContext): Uint8Array[] {
+  const out: Uint8Array[] = []
+  for (const u of [...c.localChanges.proposed, ...c.localChanges.signed, ...c.localChanges.acked]) {
+    if (u.type === 'update_fulfill_htlc') out.push(u.paymentPreimage)
+  }
+  if (ctx.preimageFor) {
+    for (const h of [...c.localCommit.spec.htlcs, ...latestRemoteCommit(c).spec.htlcs]) {
+      const p = ctx.preimageFor(h.paymentHash)
+      if (p) out.push(p)
+    }
+  }
+  return out
+}
+
+function identify(data: ChannelData & { commitments: Commitments }, tx: Transaction, revokedIndex: bigint | undefined): PublishedCommitment | 'mutual' {
+  const c = data.commitments
+  const txid = txidOf(tx)
+  if ('signedClosingTxids' in data && data.signedClosingTxids.includes(txid)) return 'mutual'
+  if (txid === c.localCommit.txid) return { whose: 'local', tx, txid }
+  if (txid === c.remoteCommit.txid) return { whose: 'remote', tx, txid }
+  if (c.remoteNextCommitInfo.kind === 'waiting_for_revocation' && txid === c.remoteNextCommitInfo.nextRemoteCommit.txid) return { whose: 'next_remote', tx, txid }
+  if (revokedIndex !== undefined && remoteSecretFor(c, revokedIndex)) return { whose: 'revoked', tx, txid, revokedIndex }
+  return { whose: 'unknown', tx, txid }
+}
+
+/** The per-commitment point (and, for a revoked one, the secret) of the commitment that was published. */
+function pointOf(c: Commitments, p: PublishedCommitment): { point: Uint8Array; secret?: Uint8Array } {
+  switch (p.whose) {
+    case 'local':
+      return { point: localPerCommitmentPoint(c.localParams.seed, c.localCommit.index) }
+    case 'remote':
+      return { point: c.remoteCommit.remotePerCommitmentPoint }
+    case 'next_remote':
+      return { point: c.remoteNextCommitInfo.kind === 'waiting_for_revocation' ? c.remoteNextCommitInfo.nextRemoteCommit.remotePerCommitmentPoint : c.remoteCommit.remotePerCommitmentPoint }
+    case 'revoked': {
+      const secret = remoteSecretFor(c, p.revokedIndex!)!
+      return { point: publicKeyOf(secret), secret }
+    }
+    case 'unknown':
+      // we cannot know its keys; only our static to_remote output can be ours
+      return { point: c.remoteCommit.remotePerCommitmentPoint }
+  }
+}
+
+/** Outputs worth watching: what we can claim now or later, and every HTLC (its spender may reveal a preimage). */
+function outputsOf(tx: Transaction, txid: string): OutputToClaim[] {
+  return tx.outputs.map((output, vout) => ({ outpoint: { txid, vout }, output }))
+}
+
+function isHtlcOutput(o: OutputToClaim): boolean {
+  return hashOf(o.output.condition) !== undefined
+}
+
+/** Claims for a confirmed commitment, each held until its timelocks allow. */
+function planClaims(c: Commitments, published: PublishedCommitment, confirmedAt: number, ctx: ChannelContext): { claims: Claim[]; watch: OutputToClaim[] } {
+  const { point, secret } = pointOf(c, published)
+  const material = claimMaterial(c.localParams.seed, point, knownPreimages(c, ctx), secret)
+  const outputs = outputsOf(published.tx, published.txid)
+  const destination = c.localParams.finalCondition
+  let claims: Claim[]
+  let rest: OutputToClaim[]
+  if (published.whose === 'revoked') {
+    const penalty = buildPenalty(outputs, material, destination, ctx.feeratePerKw)
+    claims = penalty ? [penalty] : []
+    rest = outputs.filter((o) => !penalty?.spends.some((s) => outpointKey(s) === outpointKey(o.outpoint)))
+  } else {
+    const r = claimOutputs(outputs, material, destination, ctx.feeratePerKw)
+    claims = r.claims
+    rest = r.unclaimable
+  }
+  claims = claims.map((cl) => ({ ...cl, validFromHeight: Math.max(cl.validFromHeight, confirmedAt + cl.relativeDelay) }))
+  const claimed = outputs.filter((o) => claims.some((cl) => cl.spends.some((s) => outpointKey(s) === outpointKey(o.outpoint))))
+  return { claims, watch: [...claimed, ...rest.filter(isHtlcOutput)] }
+}
+
+function claimEffects(claims: Claim[]): ChannelEffect[] {
+  return claims.flatMap((cl): ChannelEffect[] => [
+    { type: 'broadcast', tx: cl.tx, txid: cl.txid, label: cl.kind, validFromHeight: cl.validFromHeight },
+    event({ type: 'claim', kind: cl.kind, txid: cl.txid, amountSat: cl.amountSat, validFromHeight: cl.validFromHeight }),
+  ])
+}
+
+/** The funding output was spent in a block. */
+export function handleFundingSpent(data: ChannelData & { commitments: Commitments }, tx: Transaction, blockHeight: number, revokedIndex: bigint | undefined, ctx: ChannelContext): StepResult {
+  const c = data.commitments
+  const identified = identify(data, tx, revokedIndex)
+  if (identified === 'mutual') {
+    const txid = txidOf(tx)
+    return result(
+      { state: 'CLOSED', remoteNodeId: data.remoteNodeId, channelId: c.channelId, how: 'mutual', closingTxid: txid, why: 'mutual close confirmed' },
+      event({ type: 'closed', how: 'mutual', txid }),
+    )
+  }
+  const published: PublishedCommitment = { ...identified, confirmedAt: blockHeight }
+  const why = data.state === 'CLOSING' ? data.why : `${published.whose === 'local' ? 'our' : "the peer's"} commitment is on chain`
+  const { claims, watch } = planClaims(c, published, blockHeight, ctx)
+  const next: ClosingState = { ...baseClosing(data, why), published, claims, unresolved: watch.map((o) => outpointKey(o.outpoint)) }
+  const effects: ChannelEffect[] = []
+  if (data.state !== 'CLOSING') {
+    effects.push(event({ type: 'closing', why, txid: published.txid, whose: published.whose }))
+  }
+  effects.push(...claimEffects(claims), ...watch.map((o): ChannelEffect => ({ type: 'watch_spent', outpoint: o.outpoint })))
+  return finishIfResolved(result(next, ...effects))
+}
+
+function htlcByHash(c: Commitments, paymentHash: Uint8Array, direction: 'incoming' | 'outgoing'): HtlcInSpec | undefined {
+  const specs = [c.localCommit.spec, latestRemoteCommit(c).spec, c.remoteCommit.spec]
+  for (const s of specs) {
+    // the peer's specs see directions the other way round
+    const h = s.htlcs.find((x) => bytesEqual(x.paymentHash, paymentHash) && (s === c.localCommit.spec ? x.direction === direction : x.direction !== direction))
+    if (h) return { ...h, direction }
+  }
+  return undefined
+}
+
+/** An output of the published commitment was spent in a block: by one of our claims, or by the peer. */
+export function handleClosingOutputSpent(data: ClosingState, outpoint: OutPoint, tx: Transaction): StepResult {
+  const key = outpointKey(outpoint)
+  if (!data.unresolved.includes(key)) return result(data)
+  const c = data.commitments
+  const effects: ChannelEffect[] = []
+  const spender = txidOf(tx)
+  const ours = data.claims.find((cl) => cl.txid === spender)
+  const input = tx.inputs.find((i) => outpointKey(i.prevout) === key)
+  if (!ours) {
+    // the peer took it: with a preimage (our outgoing HTLC is fulfilled: settle upstream) or after its timeout
+    for (const preimage of input?.witness.preimages ?? []) {
+      const htlc = htlcByHash(c, sha256(preimage), 'outgoing')
+      if (htlc) effects.push(event({ type: 'htlc_fulfilled', htlc, preimage, onChain: true }))
+    }
+  } else if (ours.kind === 'htlc_timeout') {
+    const output = data.published?.tx.outputs[outpoint.vout]
+    const hash = output ? hashOf(output.condition) : undefined
+    const htlc = hash && htlcByHash(c, hash, 'outgoing')
+    if (htlc) effects.push(event({ type: 'htlc_failed', htlc, onChain: true }))
+  }
+  const next: ClosingState = { ...data, unresolved: data.unresolved.filter((k) => k !== key) }
+  return finishIfResolved(result(next, ...effects))
+}
+
+function hashOf(condition: Condition): Uint8Array | undefined {
+  if (condition.type === 'sha256') return condition.hash
+  if (condition.type === 'all' || condition.type === 'any') {
+    for (const sub of condition.conditions) {
+      const h = hashOf(sub)
+      if (h) return h
+    }
+  }
+  return undefined
+}
+
+/** A preimage arrived after the commitment was published (e.g. from downstream): claim the HTLC it unlocks. */
+export function claimWithNewPreimage(data: ClosingState, ctx: ChannelContext): StepResult {
+  if (!data.published?.confirmedAt) return result(data)
+  const { claims } = planClaims(data.commitments, data.published, data.published.confirmedAt, ctx)
+  const known = new Set(data.claims.map((cl) => cl.txid))
+  const fresh = claims.filter((cl) => !known.has(cl.txid) && cl.spends.every((s) => data.unresolved.includes(outpointKey(s))))
+  if (fresh.length === 0) return result(data)
+  return result({ ...data, claims: [...data.claims, ...fresh] }, ...claimEffects(fresh))
+}
+
+function finishIfResolved(step: StepResult): StepResult {
+  const data = step.data
+  if (data.state !== 'CLOSING' || !data.published?.confirmedAt || data.unresolved.length > 0) return step
+  const how = data.published.whose === 'local' ? 'local_force' : data.published.whose === 'revoked' ? 'penalty' : 'remote_force'
+  return {
+    data: { state: 'CLOSED', remoteNodeId: data.remoteNodeId, channelId: data.commitments.channelId, how, closingTxid: data.published.txid, why: data.why },
+    effects: [...step.effects, event({ type: 'closed', how, txid: data.published.txid })],
+  }
+}
