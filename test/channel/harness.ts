@@ -35,6 +35,8 @@ export interface Side {
 
 export class Pair {
   readonly ctx: ChannelContext
+  /** off in tests that restore a stale state on purpose */
+  checking = true
   constructor(public alice: Side, public bob: Side, public height = 100) {
     this.ctx = { blockHeight: height, chainHash: CHAIN_HASH, feeratePerKw: 253 }
   }
@@ -96,6 +98,7 @@ export class Pair {
 
   /** Every msat is somewhere; both sides agree on every commitment either holds; no revoked commitment comes back. */
   checkInvariants(): void {
+    if (!this.checking) return
     for (const side of [this.alice, this.bob]) {
       const c = commitmentsOf(side.data)
       if (!c) continue
