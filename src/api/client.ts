@@ -1,0 +1,153 @@
+/**
+ * The typed client of a node's control API, used by the CLI, the scenario
+ * runner, the dashboard and tests. Responses are checked against the contract
+ * in types.ts; failures become NodeApiError with the server's error code.
+ */
+import { z } from 'zod'
+import { toJson } from '../core/json.js'
+import { LnsimError } from '../core/errors.js'
+import { NodeEvent } from './events.js'
+import { ApiErrorBody, ChannelInfo, CloseChannelResponse, InvoiceInfo, NewAddressResponse, NodeInfo, OpenChannelResponse, PaymentInfo, PeerInfo, WalletBalance } from './types.js'
+import type { CreateInvoiceRequest, OpenChannelRequest, PayRequest } from './types.js'
+import { parseOrThrow } from './schemas.js'
+import { readSse } from './sse.js'
+
+/** A request to a node failed: `code` is the node's error code, or UNREACHABLE / TIMEOUT / BAD_RESPONSE. */
+export class NodeApiError extends LnsimError {
+  readonly status: number
+  constructor(code: string, message: string, status: number, details: Record<string, unknown> = {}) {
+    super(code, message, details)
+    this.name = 'NodeApiError'
+    this.status = status
+  }
+}
+
+export interface NodeClientOptions {
+  url: string
+  token: string
+  /** default per-request timeout in ms (payments pass their own) */
+  timeoutMs?: number
+}
+
+type Json = Record<string, unknown>
+
+export class NodeClient {
+  readonly url: string
+  private readonly token: string
+  private readonly timeoutMs: number
+
+  constructor(options: NodeClientOptions) {
+    this.url = options.url.replace(/\/$/, '')
+    this.token = options.token
+    this.timeoutMs = options.timeoutMs ?? 30_000
+  }
+
+  private async request<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<T> {
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs)
+    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout
+    let res: Response
+    try {
+      res = await fetch(`${this.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: toJson(body) }),
+        signal,
+      })
+    } catch (err) {
+      if (timeout.aborted) throw new NodeApiError('TIMEOUT', `${method} ${path} got no answer within ${options.timeoutMs ?? this.timeoutMs} ms`, 0)
+      throw new NodeApiError('UNREACHABLE', `cannot reach the node at ${this.url} (${(err as Error).message}); is it running?`, 0)
+    }
+    const text = await res.text()
+    let json: unknown
+    try {
+      json = text === '' ? null : JSON.parse(text)
+    } catch {
+      throw new NodeApiError('BAD_RESPONSE', `${method} ${path}: the node answered with something that is not JSON`, res.status)
+    }
+    if (!res.ok) {
+      const e = ApiErrorBody.safeParse(json)
+      if (e.success) throw new NodeApiError(e.data.error.code, e.data.error.message, res.status, e.data.error.field ? { field: e.data.error.field } : {})
+      throw new NodeApiError('HTTP_' + res.status, `${method} ${path} failed with HTTP ${res.status}`, res.status)
+    }
+    try {
+      return parseOrThrow(schema, json, `${method} ${path}`)
+    } catch (err) {
+      throw new NodeApiError('BAD_RESPONSE', (err as Error).message, res.status)
+    }
+  }
+
+  info(): Promise<NodeInfo> {
+    return this.request('GET', '/v1/info', NodeInfo)
+  }
+  peers(): Promise<PeerInfo[]> {
+    return this.request('GET', '/v1/peers', z.array(PeerInfo))
+  }
+  connect(address: string): Promise<PeerInfo> {
+    return this.request('POST', '/v1/peers', PeerInfo, { address })
+  }
+  disconnect(nodeId: string): Promise<PeerInfo> {
+    return this.request('DELETE', `/v1/peers/${nodeId}`, PeerInfo)
+  }
+  channels(): Promise<ChannelInfo[]> {
+    return this.request('GET', '/v1/channels', z.array(ChannelInfo))
+  }
+  channel(channelId: string): Promise<ChannelInfo> {
+    return this.request('GET', `/v1/channels/${channelId}`, ChannelInfo)
+  }
+  openChannel(req: OpenChannelRequest, options: { timeoutMs?: number } = {}): Promise<OpenChannelResponse> {
+    return this.request('POST', '/v1/channels', OpenChannelResponse, req, options)
+  }
+  closeChannel(channelId: string, req: { force?: boolean } = {}): Promise<CloseChannelResponse> {
+    return this.request('POST', `/v1/channels/${channelId}/close`, CloseChannelResponse, req)
+  }
+  createInvoice(req: CreateInvoiceRequest): Promise<InvoiceInfo> {
+    return this.request('POST', '/v1/invoices', InvoiceInfo, req)
+  }
+  invoices(): Promise<InvoiceInfo[]> {
+    return this.request('GET', '/v1/invoices', z.array(InvoiceInfo))
+  }
+  pay(req: PayRequest, options: { signal?: AbortSignal } = {}): Promise<PaymentInfo> {
+    const timeoutMs = ((req.timeoutSeconds ?? 60) + 10) * 1000
+    return this.request('POST', '/v1/payments', PaymentInfo, req, { timeoutMs, ...options })
+  }
+  payments(): Promise<PaymentInfo[]> {
+    return this.request('GET', '/v1/payments', z.array(PaymentInfo))
+  }
+  newAddress(): Promise<NewAddressResponse> {
+    return this.request('POST', '/v1/wallet/address', NewAddressResponse, {})
+  }
+  balance(): Promise<WalletBalance> {
+    return this.request('GET', '/v1/wallet/balance', WalletBalance)
+  }
+  /** A raw request, for routes added by later layers (routing, testing hooks). */
+  call<T>(method: string, path: string, schema: z.ZodType<T>, body?: Json, options: { timeoutMs?: number } = {}): Promise<T> {
+    return this.request(method, path, schema, body, options)
+  }
+
+  /** Streams the node's events until the signal aborts; malformed events are skipped, not fatal. */
+  async *events(options: { signal?: AbortSignal } = {}): AsyncGenerator<NodeEvent> {
+    let res: Response
+    try {
+      res = await fetch(`${this.url}/v1/events`, { headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' }, ...(options.signal ? { signal: options.signal } : {}) })
+    } catch (err) {
+      if (options.signal?.aborted) return
+      throw new NodeApiError('UNREACHABLE', `cannot reach the node at ${this.url} (${(err as Error).message})`, 0)
+    }
+    if (!res.ok) throw new NodeApiError('HTTP_' + res.status, `GET /v1/events failed with HTTP ${res.status}`, res.status)
+    try {
+      for await (const m of readSse(res, options.signal)) {
+        let parsed: unknown
+        try {
+          parsed = JSON.parse(m.data)
+        } catch {
+          continue
+        }
+        const e = NodeEvent.safeParse(parsed)
+        if (e.success) yield e.data
+      }
+    } catch (err) {
+      if (options.signal?.aborted) return
+      throw err
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * What a node tells the world as it happens, on GET /v1/events (server-sent
+ * events) and in its event log. Every event carries the node that emitted it
+ * and a timestamp (ms since the epoch, from the node's clock), so events of
+ * many nodes can be merged on one timeline.
+ */
+import { z } from 'zod'
+import { amount, hex32, nodeIdHex } from './schemas.js'
+import { RouteHop } from './types.js'
+
+const base = { node: nodeIdHex, alias: z.string(), time: z.number() }
+
+export const NodeEvent = z.discriminatedUnion('type', [
+  z.object({ ...base, type: z.literal('node_started'), listenAddresses: z.array(z.string()) }),
+  z.object({ ...base, type: z.literal('peer_connected'), peer: nodeIdHex }),
+  z.object({ ...base, type: z.literal('peer_disconnected'), peer: nodeIdHex }),
+  z.object({ ...base, type: z.literal('channel_state'), channelId: hex32, peer: nodeIdHex, from: z.string(), to: z.string(), shortChannelId: z.string().nullable() }),
+  z.object({ ...base, type: z.literal('channel_balance'), channelId: hex32, localMsat: amount, remoteMsat: amount }),
+  z.object({ ...base, type: z.literal('htlc_added'), channelId: hex32, direction: z.enum(['incoming', 'outgoing']), htlcId: amount, amountMsat: amount, paymentHash: hex32, cltvExpiry: z.number().int() }),
+  z.object({ ...base, type: z.literal('htlc_settled'), channelId: hex32, direction: z.enum(['incoming', 'outgoing']), htlcId: amount, amountMsat: amount, paymentHash: hex32 }),
+  z.object({ ...base, type: z.literal('htlc_failed'), channelId: hex32, direction: z.enum(['incoming', 'outgoing']), htlcId: amount, amountMsat: amount, paymentHash: hex32, reason: z.string() }),
+  z.object({
+    ...base,
+    type: z.literal('htlc_forwarded'),
+    paymentHash: hex32,
+    incomingChannel: hex32,
+    outgoingChannel: hex32,
+    incomingMsat: amount,
+    outgoingMsat: amount,
+    feeMsat: amount,
+    status: z.enum(['settled', 'failed']),
+    durationMs: z.number(),
+  }),
+  z.object({ ...base, type: z.literal('payment_sent'), paymentHash: hex32, amountMsat: amount, feeMsat: amount, route: z.array(RouteHop), attempts: z.number().int(), latencyMs: z.number() }),
+  z.object({ ...base, type: z.literal('payment_failed'), paymentHash: hex32, amountMsat: amount, code: z.string(), message: z.string(), attempts: z.number().int(), latencyMs: z.number() }),
+  z.object({ ...base, type: z.literal('payment_attempt'), paymentHash: hex32, route: z.array(RouteHop), attempt: z.number().int() }),
+  z.object({ ...base, type: z.literal('payment_received'), paymentHash: hex32, amountMsat: amount }),
+  z.object({ ...base, type: z.literal('onchain'), channelId: hex32.nullable(), txid: hex32, label: z.string(), amountSat: amount.nullable(), spendableFromHeight: z.number().int().nullable() }),
+  z.object({ ...base, type: z.literal('block'), height: z.number().int() }),
+  z.object({ ...base, type: z.literal('warning'), code: z.string(), message: z.string(), peer: nodeIdHex.nullable() }),
+])
+export type NodeEvent = z.infer<typeof NodeEvent>
+export type NodeEventType = NodeEvent['type']

@@ -1,0 +1,164 @@
+/**
+ * The control-plane contract of a node: request bodies and responses, as zod
+ * schemas (what the server accepts and the client checks) and their types.
+ * Every client of a node — the CLI, the scenario runner, the dashboard — speaks
+ * these types, and none of them reaches into a node's memory.
+ */
+import { z } from 'zod'
+import { amount, hex32, nodeIdHex } from './schemas.js'
+
+// ---- requests ----
+
+export const ConnectPeerRequest = z.strictObject({
+  /** NODEID@MULTIADDR, e.g. 02ab…@/ip4/127.0.0.1/tcp/9735 */
+  address: z.string().min(1).max(1000),
+})
+export type ConnectPeerRequest = z.infer<typeof ConnectPeerRequest>
+
+export const OpenChannelRequest = z.strictObject({
+  nodeId: nodeIdHex,
+  amountSat: amount,
+  pushMsat: amount.optional(),
+  announce: z.boolean().optional(),
+})
+export type OpenChannelRequest = z.infer<typeof OpenChannelRequest>
+
+export const CloseChannelRequest = z.strictObject({
+  force: z.boolean().optional(),
+})
+export type CloseChannelRequest = z.infer<typeof CloseChannelRequest>
+
+export const CreateInvoiceRequest = z.strictObject({
+  amountMsat: amount.optional(),
+  memo: z.string().max(639).optional(),
+  expirySeconds: z.number().int().positive().max(31_536_000).optional(),
+})
+export type CreateInvoiceRequest = z.infer<typeof CreateInvoiceRequest>
+
+export const PayRequest = z.strictObject({
+  invoice: z.string().min(1).max(7089),
+  /** for invoices without an amount */
+  amountMsat: amount.optional(),
+  timeoutSeconds: z.number().int().positive().max(3600).optional(),
+  maxFeeMsat: amount.optional(),
+})
+export type PayRequest = z.infer<typeof PayRequest>
+
+// ---- responses ----
+
+export const NodeInfo = z.object({
+  nodeId: nodeIdHex,
+  alias: z.string(),
+  peerId: z.string(),
+  listenAddresses: z.array(z.string()),
+  apiUrl: z.string(),
+  chain: z.object({ url: z.string(), chainHash: hex32, blockHeight: z.number().int() }),
+  channels: z.object({ active: z.number().int(), pending: z.number().int(), closing: z.number().int(), inactive: z.number().int() }),
+  peers: z.number().int(),
+  version: z.string(),
+  testing: z.boolean(),
+})
+export type NodeInfo = z.infer<typeof NodeInfo>
+
+export const PeerInfo = z.object({
+  nodeId: nodeIdHex,
+  address: z.string().nullable(),
+  connected: z.boolean(),
+  connectedAt: z.string().nullable(),
+})
+export type PeerInfo = z.infer<typeof PeerInfo>
+
+export const ChannelInfo = z.object({
+  channelId: hex32,
+  shortChannelId: z.string().nullable(),
+  remoteNodeId: nodeIdHex,
+  state: z.string(),
+  /** NORMAL and connected: it can carry payments now */
+  active: z.boolean(),
+  isFunder: z.boolean(),
+  capacitySat: amount,
+  localBalanceMsat: amount,
+  remoteBalanceMsat: amount,
+  /** what one new HTLC could carry now, after reserve and fees */
+  availableToSendMsat: amount,
+  availableToReceiveMsat: amount,
+  pendingHtlcs: z.array(z.object({ direction: z.enum(['incoming', 'outgoing']), id: amount, amountMsat: amount, paymentHash: hex32, cltvExpiry: z.number().int() })),
+  commitmentNumber: amount,
+  fundingTxid: hex32.nullable(),
+  closingTxid: hex32.nullable(),
+})
+export type ChannelInfo = z.infer<typeof ChannelInfo>
+
+export const OpenChannelResponse = z.object({ channelId: hex32, fundingTxid: hex32 })
+export type OpenChannelResponse = z.infer<typeof OpenChannelResponse>
+
+export const CloseChannelResponse = z.object({ channelId: hex32, closingTxid: hex32.nullable(), state: z.string() })
+export type CloseChannelResponse = z.infer<typeof CloseChannelResponse>
+
+export const InvoiceInfo = z.object({
+  invoice: z.string(),
+  paymentHash: hex32,
+  amountMsat: amount.nullable(),
+  memo: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  status: z.enum(['open', 'paid', 'expired']),
+  paidMsat: amount.nullable(),
+  paidAt: z.string().nullable(),
+})
+export type InvoiceInfo = z.infer<typeof InvoiceInfo>
+
+export const RouteHop = z.object({
+  nodeId: nodeIdHex,
+  shortChannelId: z.string(),
+  amountMsat: amount,
+  feeMsat: amount,
+  cltvExpiry: z.number().int(),
+})
+export type RouteHop = z.infer<typeof RouteHop>
+
+export const PaymentInfo = z.object({
+  paymentHash: hex32,
+  direction: z.enum(['sent', 'received']),
+  status: z.enum(['pending', 'succeeded', 'failed']),
+  amountMsat: amount,
+  feeMsat: amount,
+  destination: nodeIdHex.nullable(),
+  preimage: hex32.nullable(),
+  route: z.array(RouteHop),
+  attempts: z.number().int(),
+  failure: z.object({ code: z.string(), message: z.string(), failingNode: nodeIdHex.nullable() }).nullable(),
+  createdAt: z.string(),
+  settledAt: z.string().nullable(),
+  latencyMs: z.number().nullable(),
+})
+export type PaymentInfo = z.infer<typeof PaymentInfo>
+
+export const NewAddressResponse = z.object({ address: z.string() })
+export type NewAddressResponse = z.infer<typeof NewAddressResponse>
+
+export const OnchainOutput = z.object({
+  txid: hex32,
+  vout: z.number().int(),
+  valueSat: amount,
+  /** why it exists: wallet deposit, a closing output, a claim */
+  label: z.string(),
+  confirmations: z.number().int(),
+  /** for funds not yet spendable: the block height from which they are */
+  spendableFromHeight: z.number().int().nullable(),
+})
+export type OnchainOutput = z.infer<typeof OnchainOutput>
+
+export const WalletBalance = z.object({
+  confirmedSat: amount,
+  unconfirmedSat: amount,
+  /** claims of closed channels still waiting for a timelock or a confirmation */
+  pendingClaimsSat: amount,
+  channelLocalMsat: amount,
+  outputs: z.array(OnchainOutput),
+  pendingClaims: z.array(z.object({ channelId: hex32, kind: z.string(), txid: hex32, amountSat: amount, spendableFromHeight: z.number().int() })),
+})
+export type WalletBalance = z.infer<typeof WalletBalance>
+
+export const ApiErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) })
+export type ApiErrorBody = z.infer<typeof ApiErrorBody>
