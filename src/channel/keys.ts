@@ -63,12 +63,32 @@ export function channelSecrets(seed: Uint8Array): ChannelSecrets {
   return secrets
 }
 
+const secretCache = new Map<string, Uint8Array>()
+
+/** Memoized: deriving one costs up to 48 sha256, and each is needed for the point, the revocation and reestablish. */
 export function localPerCommitmentSecret(seed: Uint8Array, commitmentNumber: bigint): Uint8Array {
-  return perCommitmentSecret(channelSecrets(seed).shachainSeed, shachainIndex(commitmentNumber))
+  const key = `${toHex(seed)}:${commitmentNumber}`
+  let secret = secretCache.get(key)
+  if (!secret) {
+    secret = perCommitmentSecret(channelSecrets(seed).shachainSeed, shachainIndex(commitmentNumber))
+    if (secretCache.size > 8192) secretCache.clear()
+    secretCache.set(key, secret)
+  }
+  return secret
 }
 
+const pointCache = new Map<string, Uint8Array>()
+
+/** Memoized: each point is needed several times (signing, verifying, revoking, reestablishing). */
 export function localPerCommitmentPoint(seed: Uint8Array, commitmentNumber: bigint): Uint8Array {
-  return publicKeyOf(localPerCommitmentSecret(seed, commitmentNumber))
+  const key = `${toHex(seed)}:${commitmentNumber}`
+  let point = pointCache.get(key)
+  if (!point) {
+    point = publicKeyOf(localPerCommitmentSecret(seed, commitmentNumber))
+    if (pointCache.size > 8192) pointCache.clear()
+    pointCache.set(key, point)
+  }
+  return point
 }
 
 /**

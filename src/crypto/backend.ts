@@ -20,6 +20,8 @@ export interface Secp256k1Backend {
   /** The shared point privateKey·publicKey, compressed (33 bytes); callers hash it. */
   sharedPoint(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array
   pointAdd(a: Uint8Array, b: Uint8Array): Uint8Array
+  /** point + tweak·G, the shape of every BOLT #3 key derivation */
+  pointAddTweak(point: Uint8Array, tweak: Uint8Array): Uint8Array
   pointMultiply(point: Uint8Array, scalar: Uint8Array): Uint8Array
   privateKeyAdd(privateKey: Uint8Array, tweak: Uint8Array): Uint8Array
   privateKeyMultiply(privateKey: Uint8Array, tweak: Uint8Array): Uint8Array

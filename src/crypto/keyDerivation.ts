@@ -3,12 +3,11 @@
  * https://github.com/lightning/bolts/blob/master/03-transactions.md#key-derivation
  */
 import { sha256 } from './hash.js'
-import { pointAdd, pointMultiply, privateKeyAdd, privateKeyMultiply, publicKeyOf } from './secp256k1.js'
+import { pointAdd, pointAddTweak, pointMultiply, privateKeyAdd, privateKeyMultiply, publicKeyOf } from './secp256k1.js'
 
 /** localpubkey, remotepubkey, local_htlcpubkey, remote_htlcpubkey, local_delayedpubkey: basepoint + SHA256(per_commitment_point || basepoint)·G */
 export function derivePublicKey(basepoint: Uint8Array, perCommitmentPoint: Uint8Array): Uint8Array {
-  const tweak = sha256(perCommitmentPoint, basepoint)
-  return pointAdd(basepoint, publicKeyOf(tweak))
+  return pointAddTweak(basepoint, sha256(perCommitmentPoint, basepoint))
 }
 
 /** The secret matching derivePublicKey: basepoint_secret + SHA256(per_commitment_point || basepoint). */

@@ -14,6 +14,7 @@ interface NativeSecp256k1 {
   publicKeyCreate(k: Uint8Array, compressed: boolean): Uint8Array
   publicKeyCombine(points: Uint8Array[], compressed: boolean): Uint8Array
   publicKeyTweakMul(p: Uint8Array, tweak: Uint8Array, compressed: boolean): Uint8Array
+  publicKeyTweakAdd(p: Uint8Array, tweak: Uint8Array, compressed: boolean): Uint8Array
   privateKeyTweakAdd(k: Uint8Array, tweak: Uint8Array): Uint8Array
   privateKeyTweakMul(k: Uint8Array, tweak: Uint8Array): Uint8Array
   ecdsaSign(digest: Uint8Array, k: Uint8Array): { signature: Uint8Array; recid: number }
@@ -44,8 +45,9 @@ export function loadNativeBackend(): Secp256k1Backend | undefined {
   } catch {
     return undefined
   }
+  // the library parses (and so validates) every point it is given; only the length is checked here
   const point = (p: Uint8Array, what: string): Uint8Array => {
-    if (p.length !== 33 || !lib.publicKeyVerify(p)) throw new InvalidKeyError(`${what} is not a 33-byte point on secp256k1`)
+    if (p.length !== 33) throw new InvalidKeyError(`${what} is not a 33-byte compressed point`)
     return p
   }
   const scalar = (k: Uint8Array, what: string): Uint8Array => {
@@ -93,6 +95,7 @@ export function loadNativeBackend(): Secp256k1Backend | undefined {
       )
     },
     pointAdd: (a, b) => guard('sum of points', () => lib.publicKeyCombine([point(a, 'point'), point(b, 'point')], true)),
+    pointAddTweak: (p, tweak) => guard('tweaked point', () => lib.publicKeyTweakAdd(copy(point(p, 'point')), scalar(tweak, 'tweak'), true)),
     pointMultiply: (p, s) => guard('product', () => lib.publicKeyTweakMul(copy(point(p, 'point')), scalar(s, 'scalar'), true)),
     privateKeyAdd(k, tweak) {
       if (tweak.length !== 32) throw new InvalidKeyError('tweak must be 32 bytes')

@@ -81,6 +81,9 @@ export const nobleBackend: Secp256k1Backend = {
   pointAdd(a, b) {
     return nonZero(point(a, 'point').add(point(b, 'point')), 'sum of points')
   },
+  pointAddTweak(p, tweak) {
+    return nonZero(point(p, 'point').add(secp.Point.BASE.multiply(scalar(tweak, 'tweak'))), 'tweaked point')
+  },
   pointMultiply(p, s) {
     return nonZero(point(p, 'point').multiply(scalar(s, 'scalar')), 'product')
   },

@@ -74,6 +74,11 @@ export function pointAdd(a: Uint8Array, b: Uint8Array): Uint8Array {
   return backend.pointAdd(a, b)
 }
 
+/** point + tweak·G */
+export function pointAddTweak(point: Uint8Array, tweak: Uint8Array): Uint8Array {
+  return backend.pointAddTweak(point, tweak)
+}
+
 export function pointMultiply(point: Uint8Array, scalar: Uint8Array): Uint8Array {
   return backend.pointMultiply(point, scalar)
 }

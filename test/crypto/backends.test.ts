@@ -34,6 +34,7 @@ describe('native libsecp256k1 backend', () => {
         expect(toHex(n.sharedPoint(a, pb))).toBe(toHex(nobleBackend.sharedPoint(a, pb)))
         expect(toHex(n.pointAdd(pa, pb))).toBe(toHex(nobleBackend.pointAdd(pa, pb)))
         expect(toHex(n.pointMultiply(pa, b))).toBe(toHex(nobleBackend.pointMultiply(pa, b)))
+        expect(toHex(n.pointAddTweak(pa, b))).toBe(toHex(nobleBackend.pointAddTweak(pa, b)))
         expect(toHex(n.privateKeyAdd(a, b))).toBe(toHex(nobleBackend.privateKeyAdd(a, b)))
         expect(toHex(n.privateKeyMultiply(a, b))).toBe(toHex(nobleBackend.privateKeyMultiply(a, b)))
       }),
