@@ -1,0 +1,20 @@
+/** How every node command finds its node: --node DIR|URL (or $LNSIM_NODE), --token for a bare URL. */
+import { locateNode } from '../../api/locate.js'
+import type { NodeClient } from '../../api/client.js'
+import type { OptionSpec, OptionValues } from '../command.js'
+
+export const NODE_OPTIONS: OptionSpec[] = [
+  { name: 'node', type: 'string', valueName: 'DIR|URL', description: "the node's data directory or API URL (default: $LNSIM_NODE or .lnsim/node)" },
+  { name: 'token', type: 'string', valueName: 'TOKEN', description: 'API token, when --node is a URL (default: $LNSIM_TOKEN)' },
+]
+
+export function nodeClient(options: OptionValues): Promise<NodeClient> {
+  const target = typeof options.node === 'string' ? options.node : process.env.LNSIM_NODE ?? '.lnsim/node'
+  return locateNode(target, typeof options.token === 'string' ? options.token : undefined)
+}
+
+export function formatMsat(msat: bigint): string {
+  const sat = msat / 1000n
+  const rest = msat % 1000n
+  return `${sat.toLocaleString('en-US')}${rest ? '.' + rest.toString().padStart(3, '0') : ''} sat`
+}

@@ -1,0 +1,172 @@
+/**
+ * A small JSON-over-HTTP server for the control API: routes by method and path
+ * pattern, a bearer token on every request, bodies capped and parsed with the
+ * route's schema, errors as `{ "error": { code, message, field? } }`, and
+ * server-sent-event streams. Bound to loopback only.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { timingSafeEqual } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import type { z } from 'zod'
+import { LnsimError } from '../../core/errors.js'
+import { toJson } from '../../core/json.js'
+import { ApiShapeError, parseOrThrow } from '../../api/schemas.js'
+
+export const MAX_BODY_BYTES = 1024 * 1024
+
+export interface RouteContext<B> {
+  params: Record<string, string>
+  query: URLSearchParams
+  body: B
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'DELETE'
+  /** e.g. /v1/channels/:channelId/close */
+  path: string
+  body?: z.ZodType<unknown>
+  handler(ctx: RouteContext<unknown>): Promise<unknown>
+}
+
+export interface SseRoute {
+  path: string
+  /** called with a send function; returns a cleanup */
+  open(send: (event: string, data: unknown) => void): () => void
+}
+
+export function route<B>(method: Route['method'], path: string, body: z.ZodType<B> | undefined, handler: (ctx: RouteContext<B>) => Promise<unknown>): Route {
+  return { method, path, ...(body ? { body: body as z.ZodType<unknown> } : {}), handler: handler as Route['handler'] }
+}
+
+/** HTTP statuses for the error codes the node raises. */
+const STATUS: Record<string, number> = {
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  UNKNOWN_CHANNEL: 404,
+  UNKNOWN_PEER: 404,
+  UNKNOWN_INVOICE: 404,
+  METHOD_NOT_ALLOWED: 405,
+  BODY_TOO_LARGE: 413,
+  INVALID_JSON: 400,
+  INVALID_REQUEST: 400,
+  TESTING_DISABLED: 403,
+}
+
+function statusFor(code: string): number {
+  return STATUS[code] ?? 422
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = toJson(value)
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
+  res.end(body)
+}
+
+function sendError(res: ServerResponse, code: string, message: string, field?: string): void {
+  sendJson(res, statusFor(code), { error: { code, message, ...(field ? { field } : {}) } })
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > MAX_BODY_BYTES) throw new LnsimError('BODY_TOO_LARGE', `request body is over ${MAX_BODY_BYTES} bytes`)
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function match(pattern: string, path: string): Record<string, string> | undefined {
+  const a = pattern.split('/')
+  const b = path.split('/')
+  if (a.length !== b.length) return undefined
+  const params: Record<string, string> = {}
+  for (let i = 0; i < a.length; i++) {
+    if (a[i]!.startsWith(':')) params[a[i]!.slice(1)] = decodeURIComponent(b[i]!)
+    else if (a[i] !== b[i]) return undefined
+  }
+  return params
+}
+
+export interface ApiServerOptions {
+  port: number
+  token: string
+  routes: Route[]
+  sse: SseRoute[]
+  onError: (err: unknown) => void
+}
+
+export interface RunningServer {
+  url: string
+  port: number
+  close(): Promise<void>
+}
+
+export async function startApiServer(options: ApiServerOptions): Promise<RunningServer> {
+  const expected = Buffer.from(`Bearer ${options.token}`)
+  const authorized = (req: IncomingMessage): boolean => {
+    const got = Buffer.from(req.headers.authorization ?? '')
+    return got.length === expected.length && timingSafeEqual(got, expected)
+  }
+  const streams = new Set<ServerResponse>()
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+      if (!authorized(req)) return sendError(res, 'UNAUTHORIZED', 'missing or wrong bearer token (it is in the node data directory, api.token)')
+      const sse = options.sse.find((s) => s.path === url.pathname)
+      if (sse && req.method === 'GET') {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
+        res.write(': connected\n\n')
+        streams.add(res)
+        const close = sse.open((event, data) => res.write(`event: ${event}\ndata: ${toJson(data)}\n\n`))
+        const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000)
+        req.on('close', () => {
+          clearInterval(heartbeat)
+          close()
+          streams.delete(res)
+        })
+        return
+      }
+      const candidates = options.routes.map((r) => ({ r, params: match(r.path, url.pathname) })).filter((c) => c.params)
+      if (candidates.length === 0) return sendError(res, 'NOT_FOUND', `no route ${url.pathname}`)
+      const found = candidates.find((c) => c.r.method === req.method)
+      if (!found) return sendError(res, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${url.pathname} (try ${candidates.map((c) => c.r.method).join(', ')})`)
+      let body: unknown
+      if (found.r.body) {
+        const text = await readBody(req)
+        let json: unknown
+        try {
+          json = text === '' ? {} : JSON.parse(text)
+        } catch {
+          return sendError(res, 'INVALID_JSON', 'the request body is not valid JSON')
+        }
+        body = parseOrThrow(found.r.body, json, 'request body')
+      }
+      const value = await found.r.handler({ params: found.params!, query: url.searchParams, body })
+      sendJson(res, 200, value)
+    })().catch((err: unknown) => {
+      if (res.headersSent) return res.end()
+      if (err instanceof ApiShapeError) return sendError(res, 'INVALID_REQUEST', err.message, err.field)
+      if (err instanceof LnsimError) return sendError(res, err.code, err.message)
+      options.onError(err)
+      sendError(res, 'INTERNAL', `internal error: ${(err as Error).message}`)
+    })
+  })
+  server.requestTimeout = 0
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, '127.0.0.1', () => resolve())
+  })
+  const port = (server.address() as AddressInfo).port
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of streams) s.end()
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}

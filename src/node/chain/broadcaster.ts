@@ -1,0 +1,62 @@
+/**
+ * Gets transactions mined: holds each until the chain reaches the height it is
+ * valid from, submits it, and submits it again every block until it is seen in
+ * a block (a chain restart may lose its mempool). A transaction that can no
+ * longer be mined (its input went elsewhere) is dropped with a log line.
+ */
+import type { Transaction } from '../../chain/transaction.js'
+import type { KvLog } from '../store/kvLog.js'
+import type { Logger } from '../logger.js'
+import type { ChainAccess } from './chainAccess.js'
+
+export interface PendingBroadcast {
+  tx: Transaction
+  label: string
+  channel: string
+  validFromHeight: number
+}
+
+/** Chain rejections after which retrying cannot help. */
+const FINAL = new Set(['INPUT_ALREADY_SPENT', 'MEMPOOL_CONFLICT', 'UNKNOWN_INPUT', 'MALFORMED_TRANSACTION', 'INVALID_SIGNATURE', 'CONDITION_NOT_SATISFIED', 'OUTPUTS_EXCEED_INPUTS'])
+
+export class Broadcaster {
+  constructor(
+    private readonly chain: ChainAccess,
+    private readonly pending: KvLog<PendingBroadcast>,
+    private readonly log: Logger,
+    private readonly onSubmitted: (txid: string, p: PendingBroadcast) => void,
+  ) {}
+
+  broadcast(tx: Transaction, txid: string, label: string, validFromHeight: number, channel: string, tipHeight: number): void {
+    if (this.pending.has(txid)) return
+    const p: PendingBroadcast = { tx, label, channel, validFromHeight }
+    this.pending.set(txid, p)
+    if (validFromHeight <= tipHeight + 1) void this.submit(txid, p)
+  }
+
+  /** Called after each block: drop what was mined, submit what became valid. */
+  onBlock(height: number, minedTxids: string[]): void {
+    for (const txid of minedTxids) this.pending.delete(txid)
+    for (const [txid, p] of this.pending.entries()) if (p.validFromHeight <= height + 1) void this.submit(txid, p)
+  }
+
+  list(): Array<{ txid: string } & PendingBroadcast> {
+    return [...this.pending.entries()].map(([txid, p]) => ({ txid, ...p }))
+  }
+
+  private async submit(txid: string, p: PendingBroadcast): Promise<void> {
+    try {
+      await this.chain.submit(p.tx)
+      this.onSubmitted(txid, p)
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? ''
+      if (code === 'ALREADY_KNOWN') return
+      if (FINAL.has(code)) {
+        this.log.info('transaction can no longer be mined; dropping it', { txid, label: p.label, code })
+        this.pending.delete(txid)
+        return
+      }
+      this.log.debug('broadcast will be retried', { txid, label: p.label, code, error: (err as Error).message })
+    }
+  }
+}

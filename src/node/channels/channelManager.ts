@@ -1,0 +1,287 @@
+/**
+ * Owns every channel state machine of the node: feeds each its inputs (peer
+ * messages, commands, chain events), persists the new state, and only then
+ * carries out the effects, in order. Steps of one event-loop turn share one
+ * fsync (group commit), and HTLCs added in one turn share one commitment_signed.
+ */
+import { fromHex, toHex } from '../../core/bytes.js'
+import { LnsimError } from '../../core/errors.js'
+import type { Condition } from '../../chain/condition.js'
+import type { OutPoint, Transaction } from '../../chain/transaction.js'
+import { step } from '../../channel/machine.js'
+import { awaitOpenChannel, openChannel } from '../../channel/opening.js'
+import type { ChannelConfig } from '../../channel/constants.js'
+import type { ChannelCommand, ChannelContext, ChannelEffect, ChannelEvent, ChannelInput } from '../../channel/io.js'
+import { channelIdOf, commitmentsOf, type ChannelData } from '../../channel/states.js'
+import type { StepResult } from '../../channel/result.js'
+import type { ChannelMessage, ErrorMessage, Message, Warning } from '../../wire/messages.js'
+import type { Logger } from '../logger.js'
+import type { KvLog } from '../store/kvLog.js'
+
+/** What the channel manager needs from the rest of the node. */
+export interface ChannelManagerDeps {
+  log: Logger
+  store: KvLog<ChannelRecord>
+  revocations: KvLog<{ channel: string; index: bigint }>
+  config: ChannelConfig
+  chainHash: () => Uint8Array
+  blockHeight: () => number
+  feeratePerKw: number
+  preimageFor: (paymentHash: Uint8Array) => Uint8Array | undefined
+  /** a fresh 32-byte seed for a new channel's keys, never reused */
+  nextChannelSeed: () => Uint8Array
+  /** where a channel's funds go when it closes */
+  closingCondition: () => Condition
+  sendToPeer: (peer: string, message: Message) => void
+  disconnectPeer: (peer: string, reason: string) => void
+  isPeerConnected: (peer: string) => boolean
+  broadcast: (tx: Transaction, txid: string, label: string, validFromHeight: number, channel: string) => void
+  watchConfirmed: (txid: string, depth: number, channel: string) => void
+  watchSpent: (outpoint: OutPoint, channel: string) => void
+  makeFundingTx: (amountSat: bigint, condition: Condition) => Promise<{ tx: Transaction; outputIndex: number }>
+  releaseFunding: (tx: Transaction) => void
+  /** everything a channel reports; the node turns them into payments, forwards and events */
+  onEvent: (channel: string, peer: string, event: ChannelEvent, data: ChannelData) => void
+  /** after every step, for the control API and events */
+  onStateChanged: (channel: string, data: ChannelData) => void
+}
+
+export interface ChannelRecord {
+  peer: string
+  data: ChannelData
+  createdAt: number
+}
+
+interface PendingEffect {
+  channel: string
+  peer: string
+  effect: ChannelEffect
+}
+
+export class ChannelManager {
+  private readonly channels = new Map<string, ChannelRecord>()
+  private pending: PendingEffect[] = []
+  private readonly toSign = new Set<string>()
+  private flushScheduled = false
+  private readonly openWaiters = new Map<string, { resolve: (r: { channelId: string; fundingTxid: string }) => void; reject: (e: Error) => void }>()
+
+  constructor(private readonly deps: ChannelManagerDeps) {
+    for (const [key, record] of deps.store.entries()) this.channels.set(key, record)
+  }
+
+  private ctx(): ChannelContext {
+    return { blockHeight: this.deps.blockHeight(), chainHash: this.deps.chainHash(), feeratePerKw: this.deps.feeratePerKw, preimageFor: this.deps.preimageFor }
+  }
+
+  list(): Array<{ key: string; record: ChannelRecord }> {
+    return [...this.channels].map(([key, record]) => ({ key, record }))
+  }
+
+  get(key: string): ChannelRecord | undefined {
+    return this.channels.get(key)
+  }
+
+  /** Channels with a peer that are waiting for or using the connection. */
+  channelsWith(peer: string): string[] {
+    return [...this.channels].filter(([, r]) => r.peer === peer && r.data.state !== 'CLOSED').map(([k]) => k)
+  }
+
+  // ---- applying inputs ----------------------------------------------------
+
+  /**
+   * Runs one input through a channel. The new state is recorded at once and
+   * its events handled at once (handlers only record decisions and issue more
+   * commands), so they all reach disk in the same flush; what leaves the process
+   * (messages, broadcasts) waits for that flush.
+   */
+  apply(key: string, input: ChannelInput): StepResult {
+    const record = this.channels.get(key)
+    if (!record) throw new LnsimError('UNKNOWN_CHANNEL', `no channel ${key}`)
+    const r = step(record.data, input, this.ctx())
+    key = this.save(key, { ...record, data: r.data })
+    const events: ChannelEvent[] = []
+    for (const effect of r.effects) {
+      // the revocation log must be as durable as the state that revoked the commitment
+      if (effect.type === 'store_revoked_commitment') this.deps.revocations.set(effect.txid, { channel: key, index: effect.index })
+      else if (effect.type === 'event') events.push(effect.event)
+      else this.pending.push({ channel: key, peer: record.peer, effect })
+    }
+    this.scheduleFlush()
+    this.deps.onStateChanged(key, r.data)
+    for (const e of events) this.onEvent(key, record.peer, e)
+    return r
+  }
+
+  /** Stores the record under its channel id (re-keying it once the temporary id is replaced); returns the key used. */
+  private save(key: string, record: ChannelRecord): string {
+    // a channel is known by its temporary id until the funding transaction fixes its real one
+    const realKey = toHex(channelIdOf(record.data))
+    if (realKey !== key) {
+      this.channels.delete(key)
+      this.deps.store.delete(key)
+      for (const p of this.pending) if (p.channel === key) p.channel = realKey
+      const waiter = this.openWaiters.get(key)
+      if (waiter) {
+        this.openWaiters.delete(key)
+        this.openWaiters.set(realKey, waiter)
+      }
+      key = realKey
+    }
+    this.channels.set(key, record)
+    this.deps.store.set(key, record)
+    return key
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return
+    this.flushScheduled = true
+    setImmediate(() => void this.flush().catch((err) => this.deps.log.error('flush failed', { error: (err as Error).message })))
+  }
+
+  /** Signs what was batched, persists everything, then carries out the effects in order. */
+  async flush(): Promise<void> {
+    this.flushScheduled = false
+    for (const key of this.toSign) {
+      const r = this.channels.get(key)
+      if (r && (r.data.state === 'NORMAL' || r.data.state === 'SHUTDOWN')) this.apply(key, { type: 'command', command: { type: 'sign' } })
+    }
+    this.toSign.clear()
+    const batch = this.pending
+    this.pending = []
+    await Promise.all([this.deps.store.flush(), this.deps.revocations.flush()])
+    for (const p of batch) this.carryOut(p)
+  }
+
+  private carryOut({ channel, peer, effect }: PendingEffect): void {
+    const d = this.deps
+    switch (effect.type) {
+      case 'send':
+        d.sendToPeer(peer, effect.message)
+        return
+      case 'disconnect':
+        d.disconnectPeer(peer, effect.reason)
+        return
+      case 'broadcast':
+        d.broadcast(effect.tx, effect.txid, effect.label, effect.validFromHeight, channel)
+        return
+      case 'watch_confirmed':
+        d.watchConfirmed(effect.txid, effect.depth, channel)
+        return
+      case 'watch_spent':
+        d.watchSpent(effect.outpoint, channel)
+        return
+      case 'make_funding_tx':
+        d.makeFundingTx(effect.amountSat, effect.condition).then(
+          ({ tx, outputIndex }) => {
+            const r = this.channels.get(channel)
+            if (!r || r.data.state !== 'WAIT_FOR_FUNDING_INTERNAL') return d.releaseFunding(tx)
+            this.apply(channel, { type: 'funding_tx_created', tx, outputIndex })
+          },
+          (err: Error) => {
+            if (this.channels.has(channel)) this.apply(channel, { type: 'funding_tx_failed', reason: err.message })
+          },
+        )
+        return
+      case 'store_revoked_commitment':
+      case 'command_result':
+      case 'event':
+        return
+    }
+  }
+
+  private onEvent(channel: string, peer: string, event: ChannelEvent): void {
+    const record = this.channels.get(channel)
+    if (!record) return
+    const waiter = this.openWaiters.get(channel)
+    if (waiter) {
+      const c = commitmentsOf(record.data)
+      if (record.data.state === 'CLOSED') {
+        this.openWaiters.delete(channel)
+        waiter.reject(new LnsimError('CHANNEL_OPEN_FAILED', `the channel could not be opened: ${record.data.why}`))
+      } else if (c && record.data.state === 'WAIT_FOR_FUNDING_CONFIRMED') {
+        this.openWaiters.delete(channel)
+        waiter.resolve({ channelId: channel, fundingTxid: c.funding.outpoint.txid })
+      }
+    }
+    this.deps.onEvent(channel, peer, event, record.data)
+  }
+
+  // ---- what the node asks --------------------------------------------------
+
+  /** Opens a channel as funder; resolves once the funding transaction is broadcast. */
+  open(peer: string, fundingSat: bigint, pushMsat: bigint, announce: boolean): Promise<{ channelId: string; fundingTxid: string }> {
+    if (!this.deps.isPeerConnected(peer)) return Promise.reject(new LnsimError('PEER_OFFLINE', `not connected to ${peer}: connect first with \`lnsim connect\``))
+    const temporaryChannelId = this.deps.nextChannelSeed().slice(0, 32)
+    const seed = this.deps.nextChannelSeed()
+    const r = openChannel(
+      { remoteNodeId: fromHex(peer), temporaryChannelId, fundingSat, pushMsat, announce, config: this.deps.config, seed, finalCondition: this.deps.closingCondition() },
+      this.ctx(),
+    )
+    const key = this.save(toHex(temporaryChannelId), { peer, data: r.data, createdAt: Date.now() })
+    for (const effect of r.effects) this.pending.push({ channel: key, peer, effect })
+    this.scheduleFlush()
+    return new Promise((resolve, reject) => {
+      this.openWaiters.set(key, { resolve, reject })
+    })
+  }
+
+  /** A peer message for some channel. */
+  onMessage(peer: string, message: ChannelMessage | ErrorMessage | Warning): void {
+    if (message.type === 'open_channel') {
+      const key = toHex(message.temporaryChannelId)
+      if (this.channels.has(key)) {
+        this.deps.sendToPeer(peer, { type: 'error', channelId: message.temporaryChannelId, data: new TextEncoder().encode('temporary_channel_id already in use') })
+        return
+      }
+      const data = awaitOpenChannel({ remoteNodeId: fromHex(peer), temporaryChannelId: message.temporaryChannelId, config: this.deps.config, seed: this.deps.nextChannelSeed(), finalCondition: this.deps.closingCondition() })
+      this.save(key, { peer, data, createdAt: Date.now() })
+      this.apply(key, { type: 'message', message })
+      return
+    }
+    const id = 'temporaryChannelId' in message ? message.temporaryChannelId : message.channelId
+    const key = toHex(id)
+    const record = this.channels.get(key)
+    if (message.type === 'error' || message.type === 'warning') {
+      // an all-zero channel id means every channel with that peer
+      const all = id.every((b) => b === 0)
+      for (const k of all ? this.channelsWith(peer) : record && record.peer === peer ? [key] : []) this.apply(k, { type: 'message', message })
+      return
+    }
+    if (!record || record.peer !== peer) {
+      this.deps.sendToPeer(peer, { type: 'warning', channelId: id, data: new TextEncoder().encode(`unknown channel ${key}`) })
+      return
+    }
+    this.apply(key, { type: 'message', message })
+  }
+
+  command(key: string, command: ChannelCommand): StepResult {
+    const r = this.apply(key, { type: 'command', command })
+    if (command.type === 'add_htlc' || command.type === 'fulfill_htlc' || command.type === 'fail_htlc' || command.type === 'fail_malformed_htlc') {
+      this.toSign.add(key)
+      this.scheduleFlush()
+    }
+    return r
+  }
+
+  onPeerConnected(peer: string): void {
+    for (const key of this.channelsWith(peer)) this.apply(key, { type: 'connected' })
+  }
+
+  onPeerDisconnected(peer: string): void {
+    for (const key of this.channelsWith(peer)) this.apply(key, { type: 'disconnected' })
+  }
+
+  onBlock(height: number): void {
+    for (const [key, r] of this.channels) if (r.data.state !== 'CLOSED') this.apply(key, { type: 'block', height })
+  }
+
+  onTxConfirmed(key: string, txid: string, blockHeight: number, txIndex: number): void {
+    if (this.channels.has(key)) this.apply(key, { type: 'tx_confirmed', txid, blockHeight, txIndex })
+  }
+
+  onOutputSpent(key: string, outpoint: OutPoint, tx: Transaction, blockHeight: number, spendingTxid: string): void {
+    if (!this.channels.has(key)) return
+    const revoked = this.deps.revocations.get(spendingTxid)
+    this.apply(key, { type: 'output_spent', outpoint, tx, blockHeight, ...(revoked && revoked.channel === key ? { revokedIndex: revoked.index } : {}) })
+  }
+}

@@ -1,0 +1,46 @@
+/** The options of `lnsim node start`, with their defaults in one place. */
+import type { ChannelConfig } from '../channel/constants.js'
+import type { LogLevel } from './logger.js'
+import type { ForwardingPolicy } from './payments/relay.js'
+
+export interface NodeOptions {
+  /** alias, shown in events and gossip */
+  name: string
+  dataDir: string
+  chainUrl: string
+  /** libp2p listen multiaddrs; default one loopback TCP port chosen by the OS */
+  listen: string[]
+  /** control API port; 0 picks a free one */
+  apiPort: number
+  /** makes the node key (and so everything derived from it) repeatable */
+  seed?: Uint8Array
+  /** allows test-only hooks (cheating, fault injection); refused otherwise */
+  testing: boolean
+  logLevel: LogLevel
+  /** human log lines on stderr as well as the JSON log file */
+  logToConsole: boolean
+  channelConfig: Partial<ChannelConfig>
+  policy: Partial<ForwardingPolicy>
+  feeratePerKw: number
+}
+
+export const DEFAULT_POLICY: ForwardingPolicy = {
+  feeBaseMsat: 1000n,
+  feeProportionalMillionths: 1n,
+  cltvExpiryDelta: 40,
+  htlcMinimumMsat: 1n,
+}
+
+/** BOLT #11's default min_final_cltv_expiry_delta. */
+export const MIN_FINAL_CLTV_EXPIRY_DELTA = 18
+
+export const DEFAULT_NODE_OPTIONS: Omit<NodeOptions, 'name' | 'dataDir' | 'chainUrl'> = {
+  listen: ['/ip4/127.0.0.1/tcp/0'],
+  apiPort: 0,
+  testing: false,
+  logLevel: 'info',
+  logToConsole: false,
+  channelConfig: {},
+  policy: {},
+  feeratePerKw: 253,
+}

@@ -1,0 +1,204 @@
+/**
+ * Sending a payment: decode the invoice, find a route, wrap it in an onion,
+ * add the HTLC on the first channel, and wait for the preimage or a failure. A
+ * failure is attributed to the hop that produced it, taught to the route finder,
+ * and another route is tried, until the payment succeeds, fails for good, runs
+ * out of attempts, or times out (like LND's and LDK's payment loops).
+ */
+import { randomBytes } from 'node:crypto'
+import { fromHex, toHex } from '../../core/bytes.js'
+import { LnsimError } from '../../core/errors.js'
+import { formatScid } from '../../core/shortChannelId.js'
+import type { ChannelCommand } from '../../channel/io.js'
+import type { StepResult } from '../../channel/result.js'
+import type { EventBus } from '../eventBus.js'
+import type { Logger } from '../logger.js'
+import type { KvLog } from '../store/kvLog.js'
+import { FAILURE, failureName, PERM, type HopPayload, type OnionOps } from './onionOps.js'
+import type { PaymentHop, PaymentRecord } from './paymentRecord.js'
+import type { HtlcRecord } from './relay.js'
+
+export interface InvoiceToPay {
+  network: string
+  paymentHash: Uint8Array
+  paymentSecret: Uint8Array | null
+  amountMsat: bigint | null
+  payee: Uint8Array
+  minFinalCltvExpiryDelta: number
+  expiresAt: number
+}
+
+export interface PlannedRoute {
+  /** our channel carrying the first hop */
+  firstChannel: string
+  hops: PaymentHop[]
+  totalAmountMsat: bigint
+  totalFeeMsat: bigint
+}
+
+export interface RouteRequest {
+  destination: Uint8Array
+  amountMsat: bigint
+  finalCltvExpiry: number
+  maxFeeMsat: bigint
+}
+
+export interface SenderDeps {
+  log: Logger
+  bus: EventBus
+  onion: OnionOps
+  network: string
+  ourNodeId: string
+  payments: KvLog<PaymentRecord>
+  blockHeight(): number
+  decodeInvoice(text: string): InvoiceToPay
+  findRoute(req: RouteRequest): PlannedRoute | undefined
+  /** a failure attributed to hop `hopIndex` of `route` (or undefined: unattributable) */
+  learnFailure(route: PlannedRoute, hopIndex: number | undefined, failureCode: number, data: Uint8Array): void
+  learnSuccess(route: PlannedRoute): void
+  command(channel: string, command: ChannelCommand): StepResult
+  recordLocal(channel: string, id: bigint, paymentHash: Uint8Array, attempt: number): void
+}
+
+export interface PayOptions {
+  amountMsat?: bigint
+  timeoutMs: number
+  maxFeeMsat?: bigint
+  maxAttempts?: number
+}
+
+type Outcome = { preimage: Uint8Array } | { reason?: Uint8Array; malformedCode?: number; onChain: boolean }
+
+/** Payment failures the sender cannot fix by trying another route. */
+function isFinalFailure(code: number, fromDestination: boolean): boolean {
+  return fromDestination || code === FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS
+}
+
+export class PaymentSender {
+  private readonly waiters = new Map<string, (o: Outcome) => void>()
+
+  constructor(private readonly d: SenderDeps) {}
+
+  /** Called by the relay when an HTLC of ours is resolved. */
+  onOutcome(record: Extract<HtlcRecord, { kind: 'local' }>, outcome: Outcome, channel: string, htlcId: bigint): void {
+    const waiter = this.waiters.get(`${channel}:${htlcId}`)
+    if (waiter) {
+      this.waiters.delete(`${channel}:${htlcId}`)
+      waiter(outcome)
+      return
+    }
+    // nobody is waiting (the node restarted meanwhile): record the result anyway
+    const p = this.d.payments.get(toHex(record.paymentHash))
+    if (!p || p.status !== 'pending') return
+    this.d.payments.set(p.paymentHash, 'preimage' in outcome
+      ? { ...p, status: 'succeeded', preimage: toHex(outcome.preimage), settledAt: Date.now() }
+      : { ...p, status: 'failed', failure: { code: 'FAILED_AFTER_RESTART', message: 'the payment failed while nobody was waiting for it', failingNode: null }, settledAt: Date.now() })
+  }
+
+  async pay(invoiceText: string, options: PayOptions): Promise<PaymentRecord> {
+    const inv = this.d.decodeInvoice(invoiceText)
+    if (inv.network !== this.d.network) throw new LnsimError('WRONG_NETWORK', `the invoice is for network "${inv.network}", this node is on "${this.d.network}"`)
+    if (Date.now() > inv.expiresAt) throw new LnsimError('INVOICE_EXPIRED', 'the invoice has expired: ask the payee for a new one')
+    if (toHex(inv.payee) === this.d.ourNodeId) throw new LnsimError('PAYING_SELF', 'this invoice is our own')
+    const amountMsat = inv.amountMsat ?? options.amountMsat
+    if (amountMsat === undefined || amountMsat <= 0n) throw new LnsimError('AMOUNT_REQUIRED', 'the invoice names no amount: pass one (amountMsat)')
+    if (inv.amountMsat !== null && options.amountMsat !== undefined && options.amountMsat !== inv.amountMsat) throw new LnsimError('AMOUNT_MISMATCH', `the invoice asks for ${inv.amountMsat} msat`)
+    if (!inv.paymentSecret) throw new LnsimError('NO_PAYMENT_SECRET', 'the invoice has no payment secret, which lnsim requires')
+    const hashHex = toHex(inv.paymentHash)
+    const previous = this.d.payments.get(hashHex)
+    if (previous?.status === 'succeeded') throw new LnsimError('ALREADY_PAID', 'this invoice was already paid')
+    if (previous?.status === 'pending') throw new LnsimError('PAYMENT_IN_PROGRESS', 'a payment for this invoice is already in progress')
+    const started = Date.now()
+    let record: PaymentRecord = {
+      paymentHash: hashHex,
+      destination: toHex(inv.payee),
+      amountMsat,
+      status: 'pending',
+      feeMsat: 0n,
+      route: [],
+      attempts: 0,
+      preimage: null,
+      failure: null,
+      createdAt: started,
+      settledAt: null,
+    }
+    const save = (r: PaymentRecord): PaymentRecord => {
+      record = r
+      this.d.payments.set(hashHex, r)
+      return r
+    }
+    save(record)
+    const fail = (code: string, message: string, failingNode: string | null): PaymentRecord => {
+      const r = save({ ...record, status: 'failed', failure: { code, message, failingNode }, settledAt: Date.now() })
+      this.d.bus.emit({ type: 'payment_failed', paymentHash: hashHex, amountMsat, code, message, attempts: r.attempts, latencyMs: Date.now() - started })
+      return r
+    }
+    const maxAttempts = options.maxAttempts ?? 10
+    const maxFeeMsat = options.maxFeeMsat ?? amountMsat / 20n + 10_000n
+    let lastError: { code: string; message: string; node: string | null } | undefined
+    while (record.attempts < maxAttempts) {
+      if (Date.now() - started > options.timeoutMs) return fail('TIMEOUT', `no success within ${options.timeoutMs} ms${lastError ? ` (last error: ${lastError.message})` : ''}`, lastError?.node ?? null)
+      const finalCltvExpiry = this.d.blockHeight() + inv.minFinalCltvExpiryDelta + 3
+      const route = this.d.findRoute({ destination: inv.payee, amountMsat, finalCltvExpiry, maxFeeMsat })
+      if (!route) {
+        return fail(lastError?.code ?? 'NO_ROUTE', lastError ? `no other route after: ${lastError.message}` : `no route to ${toHex(inv.payee).slice(0, 16)}… for ${amountMsat} msat (not enough capacity or channels)`, lastError?.node ?? null)
+      }
+      save({ ...record, attempts: record.attempts + 1, route: route.hops, feeMsat: route.totalFeeMsat })
+      this.d.bus.emit({ type: 'payment_attempt', paymentHash: hashHex, route: route.hops.map(apiHop), attempt: record.attempts })
+      const outcome = await this.attempt(route, inv, amountMsat, record.attempts, finalCltvExpiry)
+      if ('preimage' in outcome) {
+        this.d.learnSuccess(route)
+        const r = save({ ...record, status: 'succeeded', preimage: toHex(outcome.preimage), settledAt: Date.now() })
+        this.d.bus.emit({ type: 'payment_sent', paymentHash: hashHex, amountMsat, feeMsat: route.totalFeeMsat, route: route.hops.map(apiHop), attempts: r.attempts, latencyMs: Date.now() - started })
+        return r
+      }
+      if ('error' in outcome) {
+        lastError = { code: outcome.error.code, message: outcome.error.message, node: null }
+        this.d.learnFailure(route, 0, FAILURE.TEMPORARY_CHANNEL_FAILURE, new Uint8Array(0))
+        continue
+      }
+      const attributed = outcome.reason ? this.d.onion.attribute(outcome.sharedSecrets, outcome.reason) : undefined
+      const code = attributed?.failureCode ?? outcome.malformedCode ?? FAILURE.TEMPORARY_CHANNEL_FAILURE
+      const hopIndex = attributed?.hopIndex ?? (outcome.malformedCode !== undefined ? 0 : undefined)
+      const failingNode = hopIndex === undefined ? null : hopIndex === 0 ? this.d.ourNodeId : route.hops[hopIndex - 1]?.nodeId ?? null
+      const atDestination = hopIndex !== undefined && hopIndex === route.hops.length
+      lastError = { code: failureName(code).toUpperCase(), message: `${failureName(code)} at ${failingNode ? failingNode.slice(0, 16) + '…' : 'an unknown hop'}${outcome.onChain ? ' (on chain)' : ''}`, node: failingNode }
+      this.d.learnFailure(route, hopIndex, code, attributed?.data ?? new Uint8Array(0))
+      if (isFinalFailure(code, atDestination) || (atDestination && (code & PERM) !== 0)) return fail(lastError.code, lastError.message, failingNode)
+    }
+    return fail(lastError?.code ?? 'ATTEMPTS_EXHAUSTED', `gave up after ${record.attempts} attempts${lastError ? `: ${lastError.message}` : ''}`, lastError?.node ?? null)
+  }
+
+  private async attempt(
+    route: PlannedRoute,
+    inv: InvoiceToPay,
+    amountMsat: bigint,
+    attempt: number,
+    finalCltvExpiry: number,
+  ): Promise<{ preimage: Uint8Array } | { reason?: Uint8Array; malformedCode?: number; onChain: boolean; sharedSecrets: Uint8Array[] } | { error: { code: string; message: string } }> {
+    // the onion: each hop is told what to forward to the next one; the last one gets the payment secret
+    const hops = route.hops.map((h, i) => {
+      const next = route.hops[i + 1]
+      const payload: HopPayload = next
+        ? { amtToForward: next.amountMsat, outgoingCltvValue: next.cltvExpiry, shortChannelId: next.shortChannelId }
+        : { amtToForward: amountMsat, outgoingCltvValue: finalCltvExpiry, paymentData: { paymentSecret: inv.paymentSecret!, totalMsat: amountMsat } }
+      return { nodeId: fromHex(h.nodeId), payload }
+    })
+    const { packet, sharedSecrets } = this.d.onion.build(new Uint8Array(randomBytes(32)), hops, inv.paymentHash)
+    const first = route.hops[0]!
+    const r = this.d.command(route.firstChannel, { type: 'add_htlc', commandId: `pay:${toHex(inv.paymentHash)}:${attempt}`, amountMsat: first.amountMsat, paymentHash: inv.paymentHash, cltvExpiry: first.cltvExpiry, onionRoutingPacket: packet })
+    const result = r.effects.find((e) => e.type === 'command_result')
+    if (!result || result.type !== 'command_result') return { error: { code: 'CHANNEL_UNAVAILABLE', message: 'the first channel did not take the HTLC' } }
+    if (!result.ok) return { error: { code: result.code, message: result.message } }
+    this.d.recordLocal(route.firstChannel, result.htlcId, inv.paymentHash, attempt)
+    const key = `${route.firstChannel}:${result.htlcId}`
+    // once the HTLC is out only the network can resolve it, however long that takes: no timeout here
+    return new Promise((resolve) => {
+      this.waiters.set(key, (o) => resolve('preimage' in o ? o : { ...o, sharedSecrets }))
+    })
+  }
+}
+
+export function apiHop(h: PaymentHop): { nodeId: string; shortChannelId: string; amountMsat: bigint; feeMsat: bigint; cltvExpiry: number } {
+  return { nodeId: h.nodeId, shortChannelId: formatScid(h.shortChannelId), amountMsat: h.amountMsat, feeMsat: h.feeMsat, cltvExpiry: h.cltvExpiry }
+}

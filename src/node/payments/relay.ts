@@ -1,0 +1,241 @@
+/**
+ * What happens to HTLCs at this node (BOLT #4 "Accepting and Forwarding a
+ * Payment"): an irrevocably committed incoming HTLC is peeled; if we are the
+ * final hop it is checked against our invoice and fulfilled or failed; if not,
+ * it is checked against our fee and CLTV policy and forwarded on the next
+ * channel. Outcomes travel back: a fulfill at once (the preimage is ours as soon
+ * as we see it), a failure once irrevocable, re-wrapped in our onion layer.
+ *
+ * Every decision is recorded in the same flush as the channel state that caused
+ * it, so a crash never leaves an HTLC without an owner.
+ */
+import { concatBytes, toHex, u16be, u32be, u64be } from '../../core/bytes.js'
+import { sha256 } from '../../crypto/hash.js'
+import type { ChannelCommand, ChannelEvent } from '../../channel/io.js'
+import type { StepResult } from '../../channel/result.js'
+import type { HtlcInSpec } from '../../channel/commitmentSpec.js'
+import type { UpdateAddHtlc } from '../../wire/messages.js'
+import type { EventBus } from '../eventBus.js'
+import type { Logger } from '../logger.js'
+import type { KvLog } from '../store/kvLog.js'
+import type { InvoiceRegistry } from './invoiceRegistry.js'
+import { FAILURE, failureName, type HopPayload, type OnionOps } from './onionOps.js'
+
+export interface ForwardingPolicy {
+  feeBaseMsat: bigint
+  feeProportionalMillionths: bigint
+  cltvExpiryDelta: number
+  htlcMinimumMsat: bigint
+}
+
+/** An HTLC this node is responsible for resolving. */
+export type HtlcRecord =
+  | {
+      kind: 'forward'
+      paymentHash: Uint8Array
+      sharedSecret: Uint8Array
+      incoming: { channel: string; id: bigint; amountMsat: bigint }
+      outgoing: { channel: string; id: bigint; amountMsat: bigint }
+      startedAt: number
+    }
+  | { kind: 'local'; paymentHash: Uint8Array; attempt: number }
+  /** a settlement of an incoming HTLC, re-issued until it is irrevocable */
+  | { kind: 'settle'; channel: string; command: Extract<ChannelCommand, { type: 'fulfill_htlc' | 'fail_htlc' | 'fail_malformed_htlc' }> }
+
+export interface ChannelView {
+  state: string
+  connected: boolean
+  peer: string
+  policy: ForwardingPolicy
+  /** the channel_update we would send in a failure, encoded, or empty */
+  channelUpdate: Uint8Array
+}
+
+export interface RelayDeps {
+  log: Logger
+  bus: EventBus
+  nodeSecret: Uint8Array
+  onion: OnionOps
+  invoices: InvoiceRegistry
+  records: KvLog<HtlcRecord>
+  preimages: KvLog<Uint8Array>
+  blockHeight(): number
+  command(channel: string, command: ChannelCommand): StepResult
+  channelByScid(scid: bigint): string | undefined
+  channelView(channel: string): ChannelView | undefined
+  /** an outgoing HTLC of one of our own payments was resolved */
+  onLocalOutcome(record: Extract<HtlcRecord, { kind: 'local' }>, outcome: { preimage: Uint8Array } | { reason?: Uint8Array; malformedCode?: number; onChain: boolean }, channel: string, htlcId: bigint): void
+}
+
+/** Don't forward an HTLC whose outgoing expiry is this close to the tip (BOLT #2 suggests a few blocks). */
+const EXPIRY_TOO_SOON_BLOCKS = 3
+
+const outKey = (channel: string, id: bigint): string => `out:${channel}:${id}`
+const settleKey = (channel: string, id: bigint): string => `settle:${channel}:${id}`
+
+export class Relay {
+  constructor(private readonly d: RelayDeps) {}
+
+  /** Every channel event the relay cares about. */
+  onChannelEvent(channel: string, event: ChannelEvent): void {
+    switch (event.type) {
+      case 'htlc_received':
+        return this.onIncoming(channel, event.add)
+      case 'htlc_fulfilled':
+        return this.onOutgoingFulfilled(channel, event.htlc, event.preimage)
+      case 'htlc_failed':
+        return this.onOutgoingFailed(channel, event.htlc, event.reason, event.malformedCode, event.onChain)
+      case 'htlc_settled':
+        this.d.records.delete(settleKey(channel, event.htlc.id))
+        return
+      case 'update_discarded':
+      case 'state_changed':
+        // forgotten on a disconnection, or the channel is usable again: send our settlements again
+        if (event.type === 'state_changed' && event.to !== 'NORMAL' && event.to !== 'SHUTDOWN' && event.to !== 'CLOSING') return
+        this.retrySettlements(channel)
+        return
+      default:
+        return
+    }
+  }
+
+  /** Registers a payment attempt's HTLC, sent by the payment sender. */
+  recordLocal(channel: string, id: bigint, paymentHash: Uint8Array, attempt: number): void {
+    this.d.records.set(outKey(channel, id), { kind: 'local', paymentHash, attempt })
+  }
+
+  private settle(channel: string, command: Extract<HtlcRecord, { kind: 'settle' }>['command']): void {
+    this.d.records.set(settleKey(channel, command.id), { kind: 'settle', channel, command })
+    const r = this.d.command(channel, command)
+    const failed = r.effects.find((e) => e.type === 'command_result' && !e.ok)
+    if (failed && failed.type === 'command_result' && !failed.ok && failed.code !== 'PEER_OFFLINE' && failed.code !== 'HTLC_ALREADY_SETTLED') {
+      this.d.log.warn('could not settle an incoming HTLC yet', { channel, id: command.id.toString(), code: failed.code })
+    }
+  }
+
+  private retrySettlements(channel: string): void {
+    const prefix = `settle:${channel}:`
+    for (const key of this.d.records.keys()) {
+      if (!key.startsWith(prefix)) continue
+      const r = this.d.records.get(key)
+      if (r?.kind === 'settle') this.d.command(channel, r.command)
+    }
+  }
+
+  private fail(channel: string, add: UpdateAddHtlc, sharedSecret: Uint8Array, code: number, data: Uint8Array = new Uint8Array(0)): void {
+    this.d.bus.emit({ type: 'htlc_failed', channelId: channel, direction: 'incoming', htlcId: add.id, amountMsat: add.amountMsat, paymentHash: toHex(add.paymentHash), reason: failureName(code) })
+    this.settle(channel, { type: 'fail_htlc', id: add.id, reason: this.d.onion.createFailure(sharedSecret, code, data) })
+  }
+
+  private onIncoming(channel: string, add: UpdateAddHtlc): void {
+    this.d.bus.emit({ type: 'htlc_added', channelId: channel, direction: 'incoming', htlcId: add.id, amountMsat: add.amountMsat, paymentHash: toHex(add.paymentHash), cltvExpiry: add.cltvExpiry })
+    const peeled = this.d.onion.peel(add.onionRoutingPacket, this.d.nodeSecret, add.paymentHash)
+    if (!peeled.ok) {
+      this.d.log.info('unreadable onion', { channel, id: add.id.toString(), reason: peeled.message })
+      this.settle(channel, { type: 'fail_malformed_htlc', id: add.id, sha256OfOnion: sha256(add.onionRoutingPacket), failureCode: peeled.failureCode })
+      return
+    }
+    if (peeled.next === null) this.acceptFinal(channel, add, peeled.payload, peeled.sharedSecret)
+    else this.forward(channel, add, peeled.payload, peeled.next, peeled.sharedSecret)
+  }
+
+  private acceptFinal(channel: string, add: UpdateAddHtlc, payload: HopPayload, sharedSecret: Uint8Array): void {
+    const invoice = this.d.invoices.get(add.paymentHash)
+    const height = this.d.blockHeight()
+    const unknown = (): void => this.fail(channel, add, sharedSecret, FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS, concatBytes(u64be(add.amountMsat), u32be(height)))
+    if (payload.amtToForward > add.amountMsat) return this.fail(channel, add, sharedSecret, FAILURE.FINAL_INCORRECT_HTLC_AMOUNT, u64be(add.amountMsat))
+    if (payload.outgoingCltvValue > add.cltvExpiry) return this.fail(channel, add, sharedSecret, FAILURE.FINAL_INCORRECT_CLTV_EXPIRY, u32be(add.cltvExpiry))
+    if (!invoice || this.d.invoices.isExpired(invoice)) return unknown()
+    const secret = payload.paymentData?.paymentSecret
+    if (!secret || toHex(secret) !== toHex(invoice.paymentSecret)) return unknown()
+    // no multi-part payments: the HTLC must carry the whole amount
+    if (payload.paymentData!.totalMsat !== add.amountMsat) return unknown()
+    if (invoice.amountMsat !== null && (add.amountMsat < invoice.amountMsat || add.amountMsat > invoice.amountMsat * 2n)) return unknown()
+    if (add.cltvExpiry < height + invoice.minFinalCltvExpiryDelta) return unknown()
+    this.d.preimages.set(toHex(add.paymentHash), invoice.preimage)
+    this.d.invoices.markPaid(add.paymentHash, add.amountMsat)
+    this.settle(channel, { type: 'fulfill_htlc', id: add.id, preimage: invoice.preimage })
+    this.d.bus.emit({ type: 'payment_received', paymentHash: toHex(add.paymentHash), amountMsat: add.amountMsat })
+  }
+
+  private forward(channel: string, add: UpdateAddHtlc, payload: HopPayload, next: Uint8Array, sharedSecret: Uint8Array): void {
+    const scid = payload.shortChannelId
+    const out = scid === undefined ? undefined : this.d.channelByScid(scid)
+    const view = out === undefined ? undefined : this.d.channelView(out)
+    if (scid === undefined) return this.fail(channel, add, sharedSecret, FAILURE.INVALID_ONION_PAYLOAD, concatBytes(u64be(6n), u16be(0)))
+    if (!out || !view) return this.fail(channel, add, sharedSecret, FAILURE.UNKNOWN_NEXT_PEER)
+    const update = concatBytes(u16be(view.channelUpdate.length), view.channelUpdate)
+    const p = view.policy
+    const fee = p.feeBaseMsat + (payload.amtToForward * p.feeProportionalMillionths) / 1_000_000n
+    if (view.state !== 'NORMAL') return this.fail(channel, add, sharedSecret, FAILURE.CHANNEL_DISABLED, concatBytes(u16be(0), update))
+    if (!view.connected) return this.fail(channel, add, sharedSecret, FAILURE.TEMPORARY_CHANNEL_FAILURE, update)
+    if (payload.amtToForward < p.htlcMinimumMsat) return this.fail(channel, add, sharedSecret, FAILURE.AMOUNT_BELOW_MINIMUM, concatBytes(u64be(add.amountMsat), update))
+    if (add.amountMsat < payload.amtToForward || add.amountMsat - payload.amtToForward < fee) return this.fail(channel, add, sharedSecret, FAILURE.FEE_INSUFFICIENT, concatBytes(u64be(add.amountMsat), update))
+    if (add.cltvExpiry < payload.outgoingCltvValue + p.cltvExpiryDelta) return this.fail(channel, add, sharedSecret, FAILURE.INCORRECT_CLTV_EXPIRY, concatBytes(u32be(add.cltvExpiry), update))
+    if (payload.outgoingCltvValue <= this.d.blockHeight() + EXPIRY_TOO_SOON_BLOCKS) return this.fail(channel, add, sharedSecret, FAILURE.EXPIRY_TOO_SOON, update)
+    const r = this.d.command(out, { type: 'add_htlc', commandId: `forward:${channel}:${add.id}`, amountMsat: payload.amtToForward, paymentHash: add.paymentHash, cltvExpiry: payload.outgoingCltvValue, onionRoutingPacket: next })
+    const result = r.effects.find((e) => e.type === 'command_result')
+    if (!result || result.type !== 'command_result' || !result.ok) {
+      this.d.log.info('cannot forward', { from: channel, to: out, code: result?.type === 'command_result' && !result.ok ? result.code : 'unknown' })
+      return this.fail(channel, add, sharedSecret, FAILURE.TEMPORARY_CHANNEL_FAILURE, update)
+    }
+    this.d.records.set(outKey(out, result.htlcId), {
+      kind: 'forward',
+      paymentHash: add.paymentHash,
+      sharedSecret,
+      incoming: { channel, id: add.id, amountMsat: add.amountMsat },
+      outgoing: { channel: out, id: result.htlcId, amountMsat: payload.amtToForward },
+      startedAt: Date.now(),
+    })
+    this.d.bus.emit({ type: 'htlc_added', channelId: out, direction: 'outgoing', htlcId: result.htlcId, amountMsat: payload.amtToForward, paymentHash: toHex(add.paymentHash), cltvExpiry: payload.outgoingCltvValue })
+  }
+
+  private onOutgoingFulfilled(channel: string, htlc: HtlcInSpec, preimage: Uint8Array): void {
+    this.d.preimages.set(toHex(htlc.paymentHash), preimage)
+    this.d.bus.emit({ type: 'htlc_settled', channelId: channel, direction: 'outgoing', htlcId: htlc.id, amountMsat: htlc.amountMsat, paymentHash: toHex(htlc.paymentHash) })
+    const key = outKey(channel, htlc.id)
+    const record = this.d.records.get(key)
+    if (!record) return
+    this.d.records.delete(key)
+    if (record.kind === 'local') return this.d.onLocalOutcome(record, { preimage }, channel, htlc.id)
+    if (record.kind !== 'forward') return
+    this.settle(record.incoming.channel, { type: 'fulfill_htlc', id: record.incoming.id, preimage })
+    this.d.bus.emit({
+      type: 'htlc_forwarded',
+      paymentHash: toHex(record.paymentHash),
+      incomingChannel: record.incoming.channel,
+      outgoingChannel: channel,
+      incomingMsat: record.incoming.amountMsat,
+      outgoingMsat: record.outgoing.amountMsat,
+      feeMsat: record.incoming.amountMsat - record.outgoing.amountMsat,
+      status: 'settled',
+      durationMs: Date.now() - record.startedAt,
+    })
+  }
+
+  private onOutgoingFailed(channel: string, htlc: HtlcInSpec, reason: Uint8Array | undefined, malformedCode: number | undefined, onChain: boolean): void {
+    this.d.bus.emit({ type: 'htlc_failed', channelId: channel, direction: 'outgoing', htlcId: htlc.id, amountMsat: htlc.amountMsat, paymentHash: toHex(htlc.paymentHash), reason: onChain ? 'timed out on chain' : malformedCode !== undefined ? failureName(malformedCode) : 'failed downstream' })
+    const key = outKey(channel, htlc.id)
+    const record = this.d.records.get(key)
+    if (!record) return
+    this.d.records.delete(key)
+    if (record.kind === 'local') return this.d.onLocalOutcome(record, { ...(reason ? { reason } : {}), ...(malformedCode !== undefined ? { malformedCode } : {}), onChain }, channel, htlc.id)
+    if (record.kind !== 'forward') return
+    // a downstream failure is wrapped in our layer; one we saw ourselves (malformed, on chain) starts here
+    const back = reason
+      ? this.d.onion.obfuscate(record.sharedSecret, reason)
+      : this.d.onion.createFailure(record.sharedSecret, malformedCode ?? FAILURE.PERMANENT_CHANNEL_FAILURE, malformedCode !== undefined ? new Uint8Array(32) : new Uint8Array(0))
+    this.settle(record.incoming.channel, { type: 'fail_htlc', id: record.incoming.id, reason: back })
+    this.d.bus.emit({
+      type: 'htlc_forwarded',
+      paymentHash: toHex(record.paymentHash),
+      incomingChannel: record.incoming.channel,
+      outgoingChannel: channel,
+      incomingMsat: record.incoming.amountMsat,
+      outgoingMsat: record.outgoing.amountMsat,
+      feeMsat: 0n,
+      status: 'failed',
+      durationMs: Date.now() - record.startedAt,
+    })
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * The libp2p host of a node: TCP, Noise and Yamux, with the node key as its
+ * identity. Loopback connections are exempt from libp2p's inbound rate limits,
+ * which otherwise refuse a simulator's tens of local peers (platform-notes §5.2).
+ */
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import type { NodeIdentity } from '../identity.js'
+
+export const LN_PROTOCOL = '/lnsim/ln/1.0.0'
+
+export async function createHost(identity: NodeIdentity, listen: string[]): Promise<Libp2p> {
+  return createLibp2p({
+    privateKey: identity.libp2pKey,
+    addresses: { listen },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8', '/ip6/::1/ipcidr/128'], maxConnections: 1000 },
+  })
+}

@@ -1,0 +1,210 @@
+/**
+ * The peers of a node: dialing `NODEID@MULTIADDR` (the node id is checked by
+ * the Noise handshake, since the libp2p peer id derives from it), accepting
+ * inbound streams, one live connection per peer, and redialling with backoff a
+ * peer we share channels with when the connection drops.
+ */
+import type { Libp2p } from 'libp2p'
+import type { Connection, Stream } from '@libp2p/interface'
+import { multiaddr } from '@multiformats/multiaddr'
+import { fromHex, toHex } from '../../core/bytes.js'
+import { LnsimError } from '../../core/errors.js'
+import { isValidPublicKey } from '../../crypto/secp256k1.js'
+import type { Init, Message } from '../../wire/messages.js'
+import { peerIdOfNodeId } from '../identity.js'
+import type { Logger } from '../logger.js'
+import type { KvLog } from '../store/kvLog.js'
+import { LN_PROTOCOL } from './host.js'
+import { PeerConnection } from './peerConnection.js'
+
+export interface PeerRecord {
+  address: string | null
+}
+
+export interface PeerManagerEvents {
+  onConnected(peer: string, init: Init): void
+  onDisconnected(peer: string): void
+  onMessage(peer: string, message: Message): void
+  /** whether we still want this peer back after a drop (we share channels with it) */
+  wantsReconnect(peer: string): boolean
+}
+
+export interface ParsedPeerAddress {
+  nodeId: string
+  multiaddr: string
+}
+
+export function parsePeerAddress(text: string): ParsedPeerAddress {
+  const at = text.indexOf('@')
+  if (at < 0) throw new LnsimError('INVALID_PEER_ADDRESS', `expected NODEID@MULTIADDR, got ${JSON.stringify(text)}`)
+  const nodeId = text.slice(0, at).toLowerCase()
+  const ma = text.slice(at + 1)
+  if (!/^0[23][0-9a-f]{64}$/.test(nodeId) || !isValidPublicKey(fromHex(nodeId))) throw new LnsimError('INVALID_PEER_ADDRESS', `${nodeId.slice(0, 20)}… is not a node id (33-byte compressed public key in hex)`)
+  try {
+    multiaddr(ma)
+  } catch {
+    throw new LnsimError('INVALID_PEER_ADDRESS', `${JSON.stringify(ma)} is not a multiaddr (e.g. /ip4/127.0.0.1/tcp/9735)`)
+  }
+  return { nodeId, multiaddr: ma.replace(/\/p2p\/[^/]+$/, '') }
+}
+
+export class PeerManager {
+  private readonly connections = new Map<string, PeerConnection>()
+  private readonly connectedAt = new Map<string, number>()
+  private readonly reconnectTimers = new Map<string, { timer: NodeJS.Timeout; delay: number }>()
+  private readonly waiters = new Map<string, Array<(ok: boolean) => void>>()
+  private stopped = false
+
+  constructor(
+    private readonly host: Libp2p,
+    private readonly ourNodeId: string,
+    private readonly init: () => Init,
+    private readonly store: KvLog<PeerRecord>,
+    private readonly events: PeerManagerEvents,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.host.handle(LN_PROTOCOL, (stream: Stream, connection: Connection) => this.accept(stream, connection), { maxInboundStreams: 4 })
+    // we want back every peer we have a channel with
+    for (const peer of this.store.keys()) if (this.events.wantsReconnect(peer)) this.scheduleReconnect(peer, 200)
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    for (const t of this.reconnectTimers.values()) clearTimeout(t.timer)
+    for (const c of this.connections.values()) c.close('shutting down')
+  }
+
+  isConnected(peer: string): boolean {
+    return this.connections.get(peer)?.initReceived === true
+  }
+
+  list(): Array<{ nodeId: string; address: string | null; connected: boolean; connectedAt: number | null }> {
+    const peers = new Set([...this.store.keys(), ...this.connections.keys()])
+    return [...peers].map((nodeId) => ({ nodeId, address: this.store.get(nodeId)?.address ?? null, connected: this.isConnected(nodeId), connectedAt: this.connectedAt.get(nodeId) ?? null }))
+  }
+
+  send(peer: string, message: Message): void {
+    const c = this.connections.get(peer)
+    if (c?.initReceived) c.send(message)
+  }
+
+  async disconnect(peer: string, reason: string): Promise<void> {
+    await this.connections.get(peer)?.drainAndClose(reason)
+  }
+
+  /** Connects and completes the init exchange; resolves when the peer is ready. */
+  async connect(address: string, options: { timeoutMs?: number } = {}): Promise<string> {
+    const { nodeId, multiaddr: ma } = parsePeerAddress(address)
+    if (nodeId === this.ourNodeId) throw new LnsimError('CANNOT_CONNECT_TO_SELF', 'that is this node’s own id')
+    this.store.set(nodeId, { address: `${nodeId}@${ma}` })
+    await this.store.flush()
+    if (this.isConnected(nodeId)) return nodeId
+    await this.dial(nodeId, ma)
+    const ok = await this.waitReady(nodeId, options.timeoutMs ?? 10_000)
+    if (!ok) throw new LnsimError('PEER_UNREACHABLE', `connected to ${nodeId.slice(0, 16)}… but it did not complete the init exchange`)
+    return nodeId
+  }
+
+  private waitReady(peer: string, timeoutMs: number): Promise<boolean> {
+    if (this.isConnected(peer)) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(false), timeoutMs)
+      const finish = (ok: boolean): void => {
+        clearTimeout(timer)
+        resolve(ok)
+      }
+      this.waiters.set(peer, [...(this.waiters.get(peer) ?? []), finish])
+    })
+  }
+
+  private async dial(nodeId: string, ma: string): Promise<void> {
+    const peerId = peerIdOfNodeId(fromHex(nodeId))
+    let stream: Stream
+    try {
+      stream = await this.host.dialProtocol(multiaddr(`${ma}/p2p/${peerId.toString()}`), LN_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
+    } catch (err) {
+      throw new LnsimError('PEER_UNREACHABLE', `cannot reach ${nodeId.slice(0, 16)}… at ${ma}: ${(err as Error).message}`)
+    }
+    this.attach(nodeId, stream, 'us')
+  }
+
+  private accept(stream: Stream, connection: Connection): void {
+    const key = connection.remotePeer.publicKey?.raw
+    if (!key || key.length !== 33) {
+      void stream.close()
+      return
+    }
+    this.attach(toHex(key), stream, 'them')
+  }
+
+  /**
+   * One connection per peer. A new stream from the same side replaces the old
+   * one (which is dead or dying); when both sides dial at once, both keep the
+   * stream the lower node id opened, so they agree without talking.
+   */
+  private attach(peer: string, stream: Stream, initiator: 'us' | 'them'): void {
+    const existing = this.connections.get(peer)
+    if (existing?.isOpen) {
+      const openedByLower = (side: 'us' | 'them'): boolean => (side === 'us') === this.ourNodeId < peer
+      const keepNew = existing.initiator === initiator || openedByLower(initiator)
+      if (!keepNew) {
+        void stream.close()
+        return
+      }
+      this.connections.delete(peer)
+      existing.close('replaced by a newer connection')
+    }
+    const conn = new PeerConnection(peer, stream, initiator, {
+      onInit: (c, init) => this.onInit(c, init),
+      onMessage: (c, m) => {
+        if (this.connections.get(c.peer) === c) this.events.onMessage(c.peer, m)
+      },
+      onClose: (c, reason) => this.onClose(c, reason),
+    }, this.log)
+    this.connections.set(peer, conn)
+    conn.start(this.init())
+  }
+
+  private onInit(conn: PeerConnection, init: Init): void {
+    if (this.connections.get(conn.peer) !== conn) return
+    this.connectedAt.set(conn.peer, Date.now())
+    const t = this.reconnectTimers.get(conn.peer)
+    if (t) {
+      clearTimeout(t.timer)
+      this.reconnectTimers.delete(conn.peer)
+    }
+    if (!this.store.has(conn.peer)) this.store.set(conn.peer, { address: null })
+    this.log.info('peer connected', { peer: conn.peer, initiator: conn.initiator })
+    this.events.onConnected(conn.peer, init)
+    for (const w of this.waiters.get(conn.peer) ?? []) w(true)
+    this.waiters.delete(conn.peer)
+  }
+
+  private onClose(conn: PeerConnection, reason: string): void {
+    if (this.connections.get(conn.peer) !== conn) return
+    this.connections.delete(conn.peer)
+    this.connectedAt.delete(conn.peer)
+    this.log.info('peer disconnected', { peer: conn.peer, reason })
+    if (conn.initReceived) this.events.onDisconnected(conn.peer)
+    if (!this.stopped && this.events.wantsReconnect(conn.peer)) this.scheduleReconnect(conn.peer, 250)
+  }
+
+  /** Exponential backoff with jitter, up to 30 s, while we still want the peer. */
+  private scheduleReconnect(peer: string, delay: number): void {
+    const address = this.store.get(peer)?.address
+    if (!address || this.stopped || this.reconnectTimers.has(peer)) return
+    const jittered = Math.round(delay * (0.75 + Math.random() * 0.5))
+    const timer = setTimeout(() => {
+      this.reconnectTimers.delete(peer)
+      if (this.stopped || this.isConnected(peer) || !this.events.wantsReconnect(peer)) return
+      const { multiaddr: ma } = parsePeerAddress(address)
+      this.dial(peer, ma).catch((err) => {
+        this.log.debug('reconnect failed', { peer, error: (err as Error).message })
+        this.scheduleReconnect(peer, Math.min(delay * 2, 30_000))
+      })
+    }, jittered)
+    this.reconnectTimers.set(peer, { timer, delay })
+  }
+}
