@@ -10,3 +10,16 @@ export class WireDecodeError extends LnsimError {
     this.name = 'WireDecodeError'
   }
 }
+
+/**
+ * Thrown when a message lnsim is about to send does not fit its wire format
+ * (a field of the wrong size, a number out of range, a message over 65535
+ * bytes): a bug in the sender, never the peer's fault. `code` is INVALID_FIELD
+ * or MESSAGE_TOO_LARGE.
+ */
+export class WireEncodeError extends LnsimError {
+  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
+    super(code, message, details)
+    this.name = 'WireEncodeError'
+  }
+}
