@@ -98,7 +98,11 @@ export function decodeCondition(bytes: Uint8Array): Condition {
     offset += n
     return out
   }
-  const read = (): Condition => {
+  let nodes = 0
+  // bounds are checked while reading, so no input can recurse deeper than maxDepth
+  const read = (depth: number): Condition => {
+    if (depth > CONDITION_LIMITS.maxDepth) throw new InvalidConditionError(`condition nests deeper than ${CONDITION_LIMITS.maxDepth}`)
+    if (++nodes > CONDITION_LIMITS.maxNodes) throw new InvalidConditionError(`condition has more than ${CONDITION_LIMITS.maxNodes} parts`)
     const tag = take(1)[0]
     switch (tag) {
       case TAG.sig:
@@ -107,7 +111,7 @@ export function decodeCondition(bytes: Uint8Array): Condition {
       case TAG.any: {
         const n = take(1)[0]!
         const subs: Condition[] = []
-        for (let i = 0; i < n; i++) subs.push(read())
+        for (let i = 0; i < n; i++) subs.push(read(depth + 1))
         return tag === TAG.all ? all(...subs) : any(...subs)
       }
       case TAG.after:
@@ -120,7 +124,7 @@ export function decodeCondition(bytes: Uint8Array): Condition {
         throw new InvalidConditionError(`unknown condition tag ${tag}`)
     }
   }
-  const c = read()
+  const c = read(0)
   if (offset !== bytes.length) throw new InvalidConditionError('condition bytes have trailing data')
   assertValidCondition(c)
   return c

@@ -1,33 +1,29 @@
 /**
- * One peer's long-lived /lnsim/ln/1.0.0 stream: length-prefixed BOLT-style
- * messages, init exchanged first, writes kept in order, and every frame from the
- * peer decoded with bounds. A message that does not decode gets a warning back
- * and costs the connection nothing more; an oversized frame or an unknown even
+ * One peer's long-lived /lnsim/ln/1.0.0 stream: BOLT-style messages framed by
+ * the wire layer, init exchanged first, writes kept in order. A message that
+ * does not decode gets a warning naming the problem and the connection carries
+ * on; an oversized frame (the frame boundaries are lost) or an unknown even
  * message type closes it (BOLT #1).
  */
-import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import type { Stream } from '@libp2p/interface'
 import { utf8 } from '../../core/bytes.js'
-import { decodeMessage, encodeMessage } from '../../wire/codec.js'
-import { MAX_MESSAGE_SIZE } from '../../wire/constants.js'
-import { WireDecodeError } from '../../wire/errors.js'
+import { frameStream, type FramedStream } from '../../wire/framing.js'
 import type { Init, Message } from '../../wire/messages.js'
 import type { Logger } from '../logger.js'
 
 export interface PeerConnectionEvents {
   onInit(conn: PeerConnection, init: Init): void
-  onMessage(conn: PeerConnection, message: Message): void
+  /** `frame` is the message as received, for checking gossip signatures over every byte */
+  onMessage(conn: PeerConnection, message: Message, frame: Uint8Array): void
   onClose(conn: PeerConnection, reason: string): void
 }
 
 const ZERO_CHANNEL = new Uint8Array(32)
 
 export class PeerConnection {
-  private readonly lp: LengthPrefixedStream<Stream>
-  private writing: Promise<void> = Promise.resolve()
+  private readonly framed: FramedStream
   private closed = false
   initReceived = false
-  readonly openedAt = Date.now()
 
   constructor(
     readonly peer: string,
@@ -37,12 +33,12 @@ export class PeerConnection {
     private readonly events: PeerConnectionEvents,
     private readonly log: Logger,
   ) {
-    this.lp = lpStream(stream, { maxDataLength: MAX_MESSAGE_SIZE })
+    this.framed = frameStream(stream)
   }
 
   start(init: Init): void {
     this.send(init)
-    void this.readLoop()
+    void this.readLoop().catch((err: Error) => this.close(`read failed: ${err.message}`))
   }
 
   get isOpen(): boolean {
@@ -52,22 +48,24 @@ export class PeerConnection {
   /** Queued in order; a failed write closes the connection (the peer will be redialled). */
   send(message: Message): void {
     if (this.closed) return
-    const bytes = encodeMessage(message)
-    this.writing = this.writing
-      .then(() => (this.closed ? undefined : this.lp.write(bytes)))
-      .catch((err: Error) => this.close(`write failed: ${err.message}`))
+    this.framed.write(message).catch((err: Error) => {
+      if (err.name === 'WireEncodeError') this.log.error('cannot encode our own message', { peer: this.peer, type: message.type, error: err.message })
+      else this.close(`write failed: ${err.message}`)
+    })
   }
 
   /** Lets queued messages go out first (e.g. a warning before the disconnect it announces). */
   async drainAndClose(reason: string): Promise<void> {
-    await this.writing.catch(() => {})
-    this.close(reason)
+    if (this.closed) return
+    this.closed = true
+    await this.framed.close().catch(() => this.stream.abort(new Error(reason)))
+    this.events.onClose(this, reason)
   }
 
   close(reason: string): void {
     if (this.closed) return
     this.closed = true
-    this.stream.close().catch(() => this.stream.abort(new Error(reason)))
+    this.stream.abort(new Error(reason))
     this.events.onClose(this, reason)
   }
 
@@ -76,36 +74,20 @@ export class PeerConnection {
   }
 
   private async readLoop(): Promise<void> {
-    for (;;) {
-      let frame: Uint8Array
-      try {
-        frame = (await this.lp.read()).subarray()
-      } catch (err) {
-        const e = err as Error
-        if (e.name === 'InvalidDataLengthError' || e.name === 'InvalidMessageLengthError') {
-          this.warn(`FRAME_TOO_LARGE: frames are at most ${MAX_MESSAGE_SIZE} bytes`)
-          await this.drainAndClose('peer sent an oversized frame')
-        } else {
-          this.close(e.name === 'UnexpectedEOFError' ? 'peer closed the connection' : `read failed: ${e.message}`)
-        }
-        return
-      }
+    for await (const result of this.framed) {
       if (this.closed) return
-      let decoded: ReturnType<typeof decodeMessage>
-      try {
-        decoded = decodeMessage(frame)
-      } catch (err) {
-        if (!(err instanceof WireDecodeError)) throw err
-        this.log.warn('undecodable message from peer', { peer: this.peer, code: err.code, error: err.message })
-        this.warn(`${err.code}: ${err.message}`)
-        if (err.code === 'UNKNOWN_EVEN_TYPE') {
-          await this.drainAndClose('peer sent an unknown even message type')
+      if (result.kind === 'invalid') {
+        const { code, message } = result.error
+        this.log.warn('undecodable message from peer', { peer: this.peer, code, error: message })
+        this.warn(`${code}: ${message}`)
+        if (code === 'UNKNOWN_EVEN_TYPE' || code === 'FRAME_TOO_LARGE') {
+          await this.drainAndClose(`peer sent ${code}`)
           return
         }
         continue
       }
-      if (decoded.kind === 'unknown_odd') continue
-      const message = decoded.message
+      if (result.kind === 'unknown_odd') continue
+      const message = result.message
       if (!this.initReceived) {
         if (message.type !== 'init') {
           this.warn('the first message must be init')
@@ -121,7 +103,8 @@ export class PeerConnection {
         continue
       }
       if (message.type === 'pong' || message.type === 'init') continue
-      this.events.onMessage(this, message)
+      this.events.onMessage(this, message, result.frame)
     }
+    this.close('peer closed the connection')
   }
 }

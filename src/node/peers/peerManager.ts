@@ -24,7 +24,7 @@ export interface PeerRecord {
 export interface PeerManagerEvents {
   onConnected(peer: string, init: Init): void
   onDisconnected(peer: string): void
-  onMessage(peer: string, message: Message): void
+  onMessage(peer: string, message: Message, frame: Uint8Array): void
   /** whether we still want this peer back after a drop (we share channels with it) */
   wantsReconnect(peer: string): boolean
 }
@@ -158,8 +158,8 @@ export class PeerManager {
     }
     const conn = new PeerConnection(peer, stream, initiator, {
       onInit: (c, init) => this.onInit(c, init),
-      onMessage: (c, m) => {
-        if (this.connections.get(c.peer) === c) this.events.onMessage(c.peer, m)
+      onMessage: (c, m, frame) => {
+        if (this.connections.get(c.peer) === c) this.events.onMessage(c.peer, m, frame)
       },
       onClose: (c, reason) => this.onClose(c, reason),
     }, this.log)
