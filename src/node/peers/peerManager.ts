@@ -11,6 +11,7 @@ import { fromHex, toHex } from '../../core/bytes.js'
 import { LnsimError } from '../../core/errors.js'
 import { isValidPublicKey } from '../../crypto/secp256k1.js'
 import type { Init, Message } from '../../wire/messages.js'
+import { unknownRequiredFeatures } from '../../wire/features.js'
 import { peerIdOfNodeId } from '../identity.js'
 import type { Logger } from '../logger.js'
 import type { KvLog } from '../store/kvLog.js'
@@ -169,6 +170,16 @@ export class PeerManager {
 
   private onInit(conn: PeerConnection, init: Init): void {
     if (this.connections.get(conn.peer) !== conn) return
+    // BOLT #1: a feature we do not know that the peer requires (an even bit) ends the connection
+    const unknown = unknownRequiredFeatures(init.features)
+    const ours = this.init().networks
+    const sameChain = init.networks.length === 0 || ours.some((n) => init.networks.some((m) => toHex(m) === toHex(n)))
+    if (unknown.length > 0 || !sameChain) {
+      const why = unknown.length > 0 ? `peer requires features we do not know: ${unknown.join(', ')}` : 'peer is on another chain'
+      conn.send({ type: 'error', channelId: new Uint8Array(32), data: new TextEncoder().encode(why) })
+      void conn.drainAndClose(why)
+      return
+    }
     this.connectedAt.set(conn.peer, Date.now())
     const t = this.reconnectTimers.get(conn.peer)
     if (t) {
