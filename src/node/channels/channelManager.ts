@@ -63,6 +63,7 @@ export class ChannelManager {
   private pending: PendingEffect[] = []
   private readonly toSign = new Set<string>()
   private flushScheduled = false
+  private flushing = 0
   private readonly openWaiters = new Map<string, { resolve: (r: { channelId: string; fundingTxid: string }) => void; reject: (e: Error) => void }>()
 
   constructor(private readonly deps: ChannelManagerDeps) {
@@ -141,6 +142,20 @@ export class ChannelManager {
   /** Signs what was batched, persists everything, then carries out the effects in order. */
   async flush(): Promise<void> {
     this.flushScheduled = false
+    this.flushing++
+    try {
+      await this.flushNow()
+    } finally {
+      this.flushing--
+    }
+  }
+
+  /** True while state is waiting to be written or effects to be carried out. */
+  get busy(): boolean {
+    return this.flushScheduled || this.flushing > 0 || this.pending.length > 0
+  }
+
+  private async flushNow(): Promise<void> {
     for (const key of this.toSign) {
       const r = this.channels.get(key)
       if (r && (r.data.state === 'NORMAL' || r.data.state === 'SHUTDOWN')) this.apply(key, { type: 'command', command: { type: 'sign' } })

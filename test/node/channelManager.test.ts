@@ -1,0 +1,143 @@
+/**
+ * Two ChannelManagers in one process, their peers joined by direct calls and
+ * their chain faked: checks the manager's own job (routing messages by channel
+ * id, re-keying a channel once its funding is known, persisting before sending,
+ * batching signatures) without sockets.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { toHex } from '../../src/core/bytes.js'
+import { SeededRng } from '../../src/core/rng.js'
+import { sig } from '../../src/chain/condition.js'
+import { txid as txidOf, type OutPoint, type Transaction } from '../../src/chain/transaction.js'
+import { sha256 } from '../../src/crypto/hash.js'
+import { publicKeyOf } from '../../src/crypto/secp256k1.js'
+import { DEFAULT_CHANNEL_CONFIG } from '../../src/channel/constants.js'
+import type { ChannelEvent } from '../../src/channel/io.js'
+import { commitmentsOf } from '../../src/channel/states.js'
+import type { Message } from '../../src/wire/messages.js'
+import { ChannelManager, type ChannelRecord } from '../../src/node/channels/channelManager.js'
+import { KvLog } from '../../src/node/store/kvLog.js'
+import { createLogger } from '../../src/node/logger.js'
+
+const dirs: string[] = []
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })))
+})
+
+interface Side {
+  id: string
+  manager: ChannelManager
+  events: Array<{ channel: string; event: ChannelEvent }>
+  sent: Message[]
+  store: KvLog<ChannelRecord>
+  watchedConfirm: Array<{ txid: string; channel: string }>
+  watchedSpent: Array<{ outpoint: OutPoint; channel: string }>
+  broadcasts: Transaction[]
+}
+
+async function makeSide(name: string, byte: number, deliver: (to: string, m: Message) => void): Promise<Side> {
+  const dir = await mkdtemp(join(tmpdir(), 'lnsim-cm-'))
+  dirs.push(dir)
+  const store = await KvLog.open<ChannelRecord>(join(dir, 'channels.log'))
+  const revocations = await KvLog.open<{ channel: string; index: bigint }>(join(dir, 'revocations.log'))
+  const id = toHex(publicKeyOf(new Uint8Array(32).fill(byte)))
+  let counter = 0
+  const side: Side = { id, manager: undefined as unknown as ChannelManager, events: [], sent: [], store, watchedConfirm: [], watchedSpent: [], broadcasts: [] }
+  side.manager = new ChannelManager({
+    log: createLogger({ level: 'error', console: false, name }),
+    store,
+    revocations,
+    config: DEFAULT_CHANNEL_CONFIG,
+    chainHash: () => new Uint8Array(32).fill(7),
+    blockHeight: () => 100,
+    feeratePerKw: 253,
+    preimageFor: () => undefined,
+    nextChannelSeed: () => sha256(Uint8Array.of(byte, counter++)),
+    closingCondition: () => sig(publicKeyOf(new Uint8Array(32).fill(byte + 100))),
+    sendToPeer: (_peer, message) => {
+      side.sent.push(message)
+      deliver(id, message)
+    },
+    disconnectPeer: () => {},
+    isPeerConnected: () => true,
+    broadcast: (tx) => side.broadcasts.push(tx),
+    watchConfirmed: (txid, _depth, channel) => side.watchedConfirm.push({ txid, channel }),
+    watchSpent: (outpoint, channel) => side.watchedSpent.push({ outpoint, channel }),
+    makeFundingTx: async (amountSat, condition) => ({
+      tx: { version: 2, lockTime: 0, inputs: [{ prevout: { txid: 'ab'.repeat(32), vout: byte }, witness: { signatures: [], preimages: [] } }], outputs: [{ value: amountSat, condition }] },
+      outputIndex: 0,
+    }),
+    releaseFunding: () => {},
+    onEvent: (channel, _peer, event) => side.events.push({ channel, event }),
+    onStateChanged: () => {},
+  })
+  return side
+}
+
+async function pair(): Promise<{ alice: Side; bob: Side; settle: () => Promise<void> }> {
+  const sides: Side[] = []
+  let inFlight = 0
+  // messages arrive on a later turn, in order, like a stream
+  const deliver = (from: string, m: Message): void => {
+    inFlight++
+    setImmediate(() => {
+      inFlight--
+      sides.find((s) => s.id !== from)!.manager.onMessage(from, m as never)
+    })
+  }
+  const alice = await makeSide('alice', 1, deliver)
+  const bob = await makeSide('bob', 2, deliver)
+  sides.push(alice, bob)
+  /** Waits until no message is in flight for a few turns (flushes include an fsync). */
+  const settle = async (): Promise<void> => {
+    let quiet = 0
+    for (let i = 0; i < 5000 && quiet < 5; i++) {
+      await new Promise((r) => setTimeout(r, 1))
+      quiet = inFlight === 0 && !alice.manager.busy && !bob.manager.busy ? quiet + 1 : 0
+    }
+  }
+  return { alice, bob, settle }
+}
+
+describe('ChannelManager', () => {
+  it('opens a channel, re-keys it by its real id, persists it, and resolves the opener once funding is broadcast', async () => {
+    const { alice, bob, settle } = await pair()
+    const opened = alice.manager.open(bob.id, 500_000n, 0n, true)
+    await settle()
+    const { channelId, fundingTxid } = await opened
+    await settle()
+    expect(alice.broadcasts.map(txidOf)).toEqual([fundingTxid])
+    expect(alice.manager.get(channelId)?.data.state).toBe('WAIT_FOR_FUNDING_CONFIRMED')
+    expect(bob.manager.get(channelId)?.data.state).toBe('WAIT_FOR_FUNDING_CONFIRMED')
+    // the temporary id is gone from memory and from disk
+    expect(alice.manager.list().map((c) => c.key)).toEqual([channelId])
+    expect(alice.store.keys()).toEqual([channelId])
+    for (const side of [alice, bob]) side.manager.onTxConfirmed(channelId, fundingTxid, 101, 1)
+    await settle()
+    expect(alice.manager.get(channelId)?.data.state).toBe('NORMAL')
+    expect(bob.manager.get(channelId)?.data.state).toBe('NORMAL')
+  })
+
+  it('batches HTLCs added in one turn under one commitment_signed', async () => {
+    const { alice, bob, settle } = await pair()
+    const opened = alice.manager.open(bob.id, 500_000n, 0n, true)
+    await settle()
+    const { channelId, fundingTxid } = await opened
+    await settle()
+    for (const side of [alice, bob]) side.manager.onTxConfirmed(channelId, fundingTxid, 101, 1)
+    await settle()
+    const rng = new SeededRng('cm')
+    const before = alice.sent.filter((m) => m.type === 'commitment_signed').length
+    for (let i = 0; i < 5; i++) {
+      const preimage = rng.bytes(32)
+      alice.manager.command(channelId, { type: 'add_htlc', commandId: `p${i}`, amountMsat: 1_000_000n, paymentHash: sha256(preimage), cltvExpiry: 500, onionRoutingPacket: new Uint8Array(1366) })
+    }
+    await settle()
+    expect(alice.sent.filter((m) => m.type === 'commitment_signed').length - before).toBe(1)
+    expect(bob.events.filter((e) => e.event.type === 'htlc_received')).toHaveLength(5)
+    expect(commitmentsOf(bob.manager.get(channelId)!.data)!.localCommit.spec.htlcs).toHaveLength(5)
+  })
+})
