@@ -14,7 +14,11 @@ import type { StepResult } from '../../channel/result.js'
 import type { EventBus } from '../eventBus.js'
 import type { Logger } from '../logger.js'
 import type { KvLog } from '../store/kvLog.js'
-import { FAILURE, failureName, PERM, type HopPayload, type OnionOps } from './onionOps.js'
+import { FAILURE, failureName, isPermanent } from '../../routing/onion/failureCodes.js'
+import type { FailureMessage } from '../../routing/onion/failureMessage.js'
+import type { HopPayload } from '../../routing/onion/hopPayload.js'
+import { createPaymentOnion } from '../../routing/onion/paymentOnion.js'
+import { attributeFailure } from '../../routing/onion/returningErrors.js'
 import type { PaymentHop, PaymentRecord } from './paymentRecord.js'
 import type { HtlcRecord } from './relay.js'
 
@@ -46,15 +50,18 @@ export interface RouteRequest {
 export interface SenderDeps {
   log: Logger
   bus: EventBus
-  onion: OnionOps
   network: string
   ourNodeId: string
   payments: KvLog<PaymentRecord>
   blockHeight(): number
   decodeInvoice(text: string): InvoiceToPay
   findRoute(req: RouteRequest): PlannedRoute | undefined
-  /** a failure attributed to hop `hopIndex` of `route` (or undefined: unattributable) */
-  learnFailure(route: PlannedRoute, hopIndex: number | undefined, failureCode: number, data: Uint8Array): void
+  /**
+   * A failure reported by the node at `hopIndex` (0: our own first hop's peer is hops[0]; the
+   * failing node is the one that received the HTLC from the previous hop), or undefined when no
+   * hop can be blamed.
+   */
+  learnFailure(route: PlannedRoute, hopIndex: number | undefined, failure: FailureMessage | undefined): void
   learnSuccess(route: PlannedRoute): void
   command(channel: string, command: ChannelCommand): StepResult
   recordLocal(channel: string, id: bigint, paymentHash: Uint8Array, attempt: number): void
@@ -68,11 +75,6 @@ export interface PayOptions {
 }
 
 type Outcome = { preimage: Uint8Array } | { reason?: Uint8Array; malformedCode?: number; onChain: boolean }
-
-/** Payment failures the sender cannot fix by trying another route. */
-function isFinalFailure(code: number, fromDestination: boolean): boolean {
-  return fromDestination || code === FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS
-}
 
 export class PaymentSender {
   private readonly waiters = new Map<string, (o: Outcome) => void>()
@@ -154,17 +156,31 @@ export class PaymentSender {
       }
       if ('error' in outcome) {
         lastError = { code: outcome.error.code, message: outcome.error.message, node: null }
-        this.d.learnFailure(route, 0, FAILURE.TEMPORARY_CHANNEL_FAILURE, new Uint8Array(0))
+        this.d.learnFailure(route, undefined, undefined)
         continue
       }
-      const attributed = outcome.reason ? this.d.onion.attribute(outcome.sharedSecrets, outcome.reason) : undefined
-      const code = attributed?.failureCode ?? outcome.malformedCode ?? FAILURE.TEMPORARY_CHANNEL_FAILURE
-      const hopIndex = attributed?.hopIndex ?? (outcome.malformedCode !== undefined ? 0 : undefined)
-      const failingNode = hopIndex === undefined ? null : hopIndex === 0 ? this.d.ourNodeId : route.hops[hopIndex - 1]?.nodeId ?? null
-      const atDestination = hopIndex !== undefined && hopIndex === route.hops.length
+      // which hop failed, and how; a malformed report comes from the node after the one that sent it
+      const attributed = outcome.reason ? attributeFailure(outcome.sharedSecrets, outcome.reason) : undefined
+      let failure: FailureMessage | undefined
+      let hopIndex: number | undefined
+      if (attributed?.type === 'attributed') {
+        failure = attributed.failure
+        hopIndex = attributed.failingHopIndex
+      } else if (attributed?.type === 'malformed') {
+        hopIndex = attributed.failingHopIndex
+      } else if (outcome.malformedCode !== undefined) {
+        failure = { code: outcome.malformedCode }
+        hopIndex = 0
+      }
+      const code = failure?.code ?? FAILURE.TEMPORARY_CHANNEL_FAILURE
+      const failingNode = hopIndex === undefined ? null : route.hops[hopIndex]?.nodeId ?? null
+      const atDestination = hopIndex === route.hops.length - 1
       lastError = { code: failureName(code).toUpperCase(), message: `${failureName(code)} at ${failingNode ? failingNode.slice(0, 16) + '…' : 'an unknown hop'}${outcome.onChain ? ' (on chain)' : ''}`, node: failingNode }
-      this.d.learnFailure(route, hopIndex, code, attributed?.data ?? new Uint8Array(0))
-      if (isFinalFailure(code, atDestination) || (atDestination && (code & PERM) !== 0)) return fail(lastError.code, lastError.message, failingNode)
+      this.d.learnFailure(route, hopIndex, failure)
+      // the payee said no, or a permanent failure at the payee: another route cannot help
+      if (atDestination && (code === FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS || isPermanent(code) || code === FAILURE.FINAL_INCORRECT_CLTV_EXPIRY || code === FAILURE.FINAL_INCORRECT_HTLC_AMOUNT)) {
+        return fail(lastError.code, lastError.message, failingNode)
+      }
     }
     return fail(lastError?.code ?? 'ATTEMPTS_EXHAUSTED', `gave up after ${record.attempts} attempts${lastError ? `: ${lastError.message}` : ''}`, lastError?.node ?? null)
   }
@@ -182,9 +198,9 @@ export class PaymentSender {
       const payload: HopPayload = next
         ? { amtToForward: next.amountMsat, outgoingCltvValue: next.cltvExpiry, shortChannelId: next.shortChannelId }
         : { amtToForward: amountMsat, outgoingCltvValue: finalCltvExpiry, paymentData: { paymentSecret: inv.paymentSecret!, totalMsat: amountMsat } }
-      return { nodeId: fromHex(h.nodeId), payload }
+      return { pubkey: fromHex(h.nodeId), payload }
     })
-    const { packet, sharedSecrets } = this.d.onion.build(new Uint8Array(randomBytes(32)), hops, inv.paymentHash)
+    const { packet, sharedSecrets } = createPaymentOnion(new Uint8Array(randomBytes(32)), hops, inv.paymentHash)
     const first = route.hops[0]!
     const r = this.d.command(route.firstChannel, { type: 'add_htlc', commandId: `pay:${toHex(inv.paymentHash)}:${attempt}`, amountMsat: first.amountMsat, paymentHash: inv.paymentHash, cltvExpiry: first.cltvExpiry, onionRoutingPacket: packet })
     const result = r.effects.find((e) => e.type === 'command_result')

@@ -9,7 +9,7 @@
  * Every decision is recorded in the same flush as the channel state that caused
  * it, so a crash never leaves an HTLC without an owner.
  */
-import { concatBytes, toHex, u16be, u32be, u64be } from '../../core/bytes.js'
+import { toHex } from '../../core/bytes.js'
 import { sha256 } from '../../crypto/hash.js'
 import type { ChannelCommand, ChannelEvent } from '../../channel/io.js'
 import type { StepResult } from '../../channel/result.js'
@@ -19,7 +19,13 @@ import type { EventBus } from '../eventBus.js'
 import type { Logger } from '../logger.js'
 import type { KvLog } from '../store/kvLog.js'
 import type { InvoiceRegistry } from './invoiceRegistry.js'
-import { FAILURE, failureName, type HopPayload, type OnionOps } from './onionOps.js'
+import { OnionError } from '../../routing/onion/errors.js'
+import { FAILURE, failureName } from '../../routing/onion/failureCodes.js'
+import type { FailureMessage } from '../../routing/onion/failureMessage.js'
+import type { HopPayload } from '../../routing/onion/hopPayload.js'
+import { peelPaymentOnion } from '../../routing/onion/paymentOnion.js'
+import type { ReplayLog } from '../../routing/onion/replayLog.js'
+import { createFailure, obfuscateFailure } from '../../routing/onion/returningErrors.js'
 
 export interface ForwardingPolicy {
   feeBaseMsat: bigint
@@ -55,7 +61,7 @@ export interface RelayDeps {
   log: Logger
   bus: EventBus
   nodeSecret: Uint8Array
-  onion: OnionOps
+  replayLog: ReplayLog
   invoices: InvoiceRegistry
   records: KvLog<HtlcRecord>
   preimages: KvLog<Uint8Array>
@@ -122,29 +128,34 @@ export class Relay {
     }
   }
 
-  private fail(channel: string, add: UpdateAddHtlc, sharedSecret: Uint8Array, code: number, data: Uint8Array = new Uint8Array(0)): void {
-    this.d.bus.emit({ type: 'htlc_failed', channelId: channel, direction: 'incoming', htlcId: add.id, amountMsat: add.amountMsat, paymentHash: toHex(add.paymentHash), reason: failureName(code) })
-    this.settle(channel, { type: 'fail_htlc', id: add.id, reason: this.d.onion.createFailure(sharedSecret, code, data) })
+  private fail(channel: string, add: UpdateAddHtlc, sharedSecret: Uint8Array, failure: FailureMessage): void {
+    this.d.bus.emit({ type: 'htlc_failed', channelId: channel, direction: 'incoming', htlcId: add.id, amountMsat: add.amountMsat, paymentHash: toHex(add.paymentHash), reason: failureName(failure.code) })
+    this.settle(channel, { type: 'fail_htlc', id: add.id, reason: createFailure(sharedSecret, failure) })
   }
 
   private onIncoming(channel: string, add: UpdateAddHtlc): void {
     this.d.bus.emit({ type: 'htlc_added', channelId: channel, direction: 'incoming', htlcId: add.id, amountMsat: add.amountMsat, paymentHash: toHex(add.paymentHash), cltvExpiry: add.cltvExpiry })
-    const peeled = this.d.onion.peel(add.onionRoutingPacket, this.d.nodeSecret, add.paymentHash)
-    if (!peeled.ok) {
-      this.d.log.info('unreadable onion', { channel, id: add.id.toString(), reason: peeled.message })
-      this.settle(channel, { type: 'fail_malformed_htlc', id: add.id, sha256OfOnion: sha256(add.onionRoutingPacket), failureCode: peeled.failureCode })
+    let peeled: ReturnType<typeof peelPaymentOnion>
+    try {
+      peeled = peelPaymentOnion(add.onionRoutingPacket, this.d.nodeSecret, add.paymentHash, { log: this.d.replayLog, cltvExpiry: add.cltvExpiry })
+    } catch (err) {
+      if (!(err instanceof OnionError)) throw err
+      this.d.log.info('cannot use the onion', { channel, id: add.id.toString(), code: err.code, reason: err.message })
+      // an onion we could authenticate gets an encrypted failure; one we could not, a malformed report
+      if (err.sharedSecret) this.fail(channel, add, err.sharedSecret, { code: err.failureCode, ...(err.failureCode === FAILURE.INVALID_ONION_PAYLOAD ? { tlvType: BigInt((err.details.tlvType as string | undefined) ?? 0), offset: Number(err.details.offset ?? 0) } : {}) })
+      else this.settle(channel, { type: 'fail_malformed_htlc', id: add.id, sha256OfOnion: sha256(add.onionRoutingPacket), failureCode: err.failureCode })
       return
     }
-    if (peeled.next === null) this.acceptFinal(channel, add, peeled.payload, peeled.sharedSecret)
-    else this.forward(channel, add, peeled.payload, peeled.next, peeled.sharedSecret)
+    if (peeled.nextPacket === null) this.acceptFinal(channel, add, peeled.payload, peeled.sharedSecret)
+    else this.forward(channel, add, peeled.payload, peeled.nextPacket, peeled.sharedSecret)
   }
 
   private acceptFinal(channel: string, add: UpdateAddHtlc, payload: HopPayload, sharedSecret: Uint8Array): void {
     const invoice = this.d.invoices.get(add.paymentHash)
     const height = this.d.blockHeight()
-    const unknown = (): void => this.fail(channel, add, sharedSecret, FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS, concatBytes(u64be(add.amountMsat), u32be(height)))
-    if (payload.amtToForward > add.amountMsat) return this.fail(channel, add, sharedSecret, FAILURE.FINAL_INCORRECT_HTLC_AMOUNT, u64be(add.amountMsat))
-    if (payload.outgoingCltvValue > add.cltvExpiry) return this.fail(channel, add, sharedSecret, FAILURE.FINAL_INCORRECT_CLTV_EXPIRY, u32be(add.cltvExpiry))
+    const unknown = (): void => this.fail(channel, add, sharedSecret, { code: FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS, htlcMsat: add.amountMsat, height })
+    if (payload.amtToForward > add.amountMsat) return this.fail(channel, add, sharedSecret, { code: FAILURE.FINAL_INCORRECT_HTLC_AMOUNT, incomingHtlcAmt: add.amountMsat })
+    if (payload.outgoingCltvValue > add.cltvExpiry) return this.fail(channel, add, sharedSecret, { code: FAILURE.FINAL_INCORRECT_CLTV_EXPIRY, cltvExpiry: add.cltvExpiry })
     if (!invoice || this.d.invoices.isExpired(invoice)) return unknown()
     const secret = payload.paymentData?.paymentSecret
     if (!secret || toHex(secret) !== toHex(invoice.paymentSecret)) return unknown()
@@ -162,22 +173,22 @@ export class Relay {
     const scid = payload.shortChannelId
     const out = scid === undefined ? undefined : this.d.channelByScid(scid)
     const view = out === undefined ? undefined : this.d.channelView(out)
-    if (scid === undefined) return this.fail(channel, add, sharedSecret, FAILURE.INVALID_ONION_PAYLOAD, concatBytes(u64be(6n), u16be(0)))
-    if (!out || !view) return this.fail(channel, add, sharedSecret, FAILURE.UNKNOWN_NEXT_PEER)
-    const update = concatBytes(u16be(view.channelUpdate.length), view.channelUpdate)
+    if (scid === undefined) return this.fail(channel, add, sharedSecret, { code: FAILURE.INVALID_ONION_PAYLOAD, tlvType: 6n, offset: 0 })
+    if (!out || !view) return this.fail(channel, add, sharedSecret, { code: FAILURE.UNKNOWN_NEXT_PEER })
+    const channelUpdate = view.channelUpdate
     const p = view.policy
     const fee = p.feeBaseMsat + (payload.amtToForward * p.feeProportionalMillionths) / 1_000_000n
-    if (view.state !== 'NORMAL') return this.fail(channel, add, sharedSecret, FAILURE.CHANNEL_DISABLED, concatBytes(u16be(0), update))
-    if (!view.connected) return this.fail(channel, add, sharedSecret, FAILURE.TEMPORARY_CHANNEL_FAILURE, update)
-    if (payload.amtToForward < p.htlcMinimumMsat) return this.fail(channel, add, sharedSecret, FAILURE.AMOUNT_BELOW_MINIMUM, concatBytes(u64be(add.amountMsat), update))
-    if (add.amountMsat < payload.amtToForward || add.amountMsat - payload.amtToForward < fee) return this.fail(channel, add, sharedSecret, FAILURE.FEE_INSUFFICIENT, concatBytes(u64be(add.amountMsat), update))
-    if (add.cltvExpiry < payload.outgoingCltvValue + p.cltvExpiryDelta) return this.fail(channel, add, sharedSecret, FAILURE.INCORRECT_CLTV_EXPIRY, concatBytes(u32be(add.cltvExpiry), update))
-    if (payload.outgoingCltvValue <= this.d.blockHeight() + EXPIRY_TOO_SOON_BLOCKS) return this.fail(channel, add, sharedSecret, FAILURE.EXPIRY_TOO_SOON, update)
+    if (view.state !== 'NORMAL') return this.fail(channel, add, sharedSecret, { code: FAILURE.CHANNEL_DISABLED, disabledFlags: 0, channelUpdate })
+    if (!view.connected) return this.fail(channel, add, sharedSecret, { code: FAILURE.TEMPORARY_CHANNEL_FAILURE, channelUpdate })
+    if (payload.amtToForward < p.htlcMinimumMsat) return this.fail(channel, add, sharedSecret, { code: FAILURE.AMOUNT_BELOW_MINIMUM, htlcMsat: add.amountMsat, channelUpdate })
+    if (add.amountMsat < payload.amtToForward || add.amountMsat - payload.amtToForward < fee) return this.fail(channel, add, sharedSecret, { code: FAILURE.FEE_INSUFFICIENT, htlcMsat: add.amountMsat, channelUpdate })
+    if (add.cltvExpiry < payload.outgoingCltvValue + p.cltvExpiryDelta) return this.fail(channel, add, sharedSecret, { code: FAILURE.INCORRECT_CLTV_EXPIRY, cltvExpiry: add.cltvExpiry, channelUpdate })
+    if (payload.outgoingCltvValue <= this.d.blockHeight() + EXPIRY_TOO_SOON_BLOCKS) return this.fail(channel, add, sharedSecret, { code: FAILURE.EXPIRY_TOO_SOON, channelUpdate })
     const r = this.d.command(out, { type: 'add_htlc', commandId: `forward:${channel}:${add.id}`, amountMsat: payload.amtToForward, paymentHash: add.paymentHash, cltvExpiry: payload.outgoingCltvValue, onionRoutingPacket: next })
     const result = r.effects.find((e) => e.type === 'command_result')
     if (!result || result.type !== 'command_result' || !result.ok) {
       this.d.log.info('cannot forward', { from: channel, to: out, code: result?.type === 'command_result' && !result.ok ? result.code : 'unknown' })
-      return this.fail(channel, add, sharedSecret, FAILURE.TEMPORARY_CHANNEL_FAILURE, update)
+      return this.fail(channel, add, sharedSecret, { code: FAILURE.TEMPORARY_CHANNEL_FAILURE, channelUpdate })
     }
     this.d.records.set(outKey(out, result.htlcId), {
       kind: 'forward',
@@ -223,8 +234,8 @@ export class Relay {
     if (record.kind !== 'forward') return
     // a downstream failure is wrapped in our layer; one we saw ourselves (malformed, on chain) starts here
     const back = reason
-      ? this.d.onion.obfuscate(record.sharedSecret, reason)
-      : this.d.onion.createFailure(record.sharedSecret, malformedCode ?? FAILURE.PERMANENT_CHANNEL_FAILURE, malformedCode !== undefined ? new Uint8Array(32) : new Uint8Array(0))
+      ? obfuscateFailure(record.sharedSecret, reason)
+      : createFailure(record.sharedSecret, malformedCode !== undefined ? { code: malformedCode, sha256OfOnion: new Uint8Array(32) } : { code: FAILURE.PERMANENT_CHANNEL_FAILURE })
     this.settle(record.incoming.channel, { type: 'fail_htlc', id: record.incoming.id, reason: back })
     this.d.bus.emit({
       type: 'htlc_forwarded',
