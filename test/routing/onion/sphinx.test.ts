@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { fromHex, toHex } from '../../../src/core/bytes.js'
-import { publicKeyOf } from '../../../src/crypto/secp256k1.js'
+import { concatBytes } from '../../../src/core/bytes.js'
+import { chacha20Xor } from '../../../src/crypto/chacha20.js'
+import { hmacSha256 } from '../../../src/crypto/hash.js'
+import { ecdh, publicKeyOf } from '../../../src/crypto/secp256k1.js'
 import { decodeBigSize } from '../../../src/wire/bigsize.js'
-import { createOnion, FAILURE, HOP_PAYLOADS_LENGTH, ONION_PACKET_LENGTH, OnionEncodeError, OnionError, peelOnion, type OnionHop } from '../../../src/routing/onion/index.js'
+import { createOnion, FAILURE, onionKey, HOP_PAYLOADS_LENGTH, ONION_PACKET_LENGTH, OnionEncodeError, OnionError, peelOnion, type OnionHop } from '../../../src/routing/onion/index.js'
 import vector from '../../fixtures/bolt04-onion-test.json' with { type: 'json' }
 import errorVector from '../../fixtures/bolt04-onion-error-test.json' with { type: 'json' }
 
@@ -167,5 +170,29 @@ describe('building an onion', () => {
     expect(() => createOnion(sessionKey, [], associatedData)).toThrow(OnionEncodeError)
     expect(() => createOnion(sessionKey, [{ pubkey: publicKeyOf(key), payload: new Uint8Array(1) }], associatedData)).toThrow(OnionEncodeError)
     expect(() => createOnion(sessionKey, [{ pubkey: new Uint8Array(33), payload: new Uint8Array(2) }], associatedData)).toThrow(OnionEncodeError)
+  })
+})
+
+describe('an authenticated onion whose payload length cannot be right', () => {
+  // built by hand: a genuine HMAC over hop_payloads that decrypt to the given plaintext
+  function craft(plain: Uint8Array, nodeKey: Uint8Array): Uint8Array {
+    const session = fromHex('31'.repeat(32))
+    const ss = ecdh(session, publicKeyOf(nodeKey))
+    const hopPayloads = chacha20Xor(onionKey('rho', ss), concatBytes(plain, new Uint8Array(HOP_PAYLOADS_LENGTH - plain.length)))
+    return concatBytes(Uint8Array.of(0), publicKeyOf(session), hopPayloads, hmacSha256(onionKey('mu', ss), hopPayloads, associatedData))
+  }
+
+  it('is invalid_onion_payload, carrying the shared secret to encrypt the failure with', () => {
+    const key = nodeKeys[0]!
+    for (const plain of [fromHex('00'), fromHex('01ff'), fromHex('fd0514'), fromHex('fd00fc')]) {
+      try {
+        peelOnion(craft(plain, key), key, associatedData)
+        expect.fail(`length prefix ${toHex(plain)} was accepted`)
+      } catch (err) {
+        expect(err).toBeInstanceOf(OnionError)
+        expect((err as OnionError).failureCode).toBe(FAILURE.INVALID_ONION_PAYLOAD)
+        expect((err as OnionError).sharedSecret).toEqual(ecdh(key, publicKeyOf(fromHex('31'.repeat(32)))))
+      }
+    }
   })
 })
