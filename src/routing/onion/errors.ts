@@ -26,7 +26,7 @@ export class OnionError extends LnsimError {
  * Thrown while building an onion or a failure from local values that cannot
  * be encoded (too many or too large payloads, a field out of range): a bug or
  * an impossible route on our side, never a peer's fault.
- * `code`: ONION_TOO_LARGE, INVALID_HOP_PAYLOAD, INVALID_FAILURE_MESSAGE.
+ * `code`: ONION_TOO_LARGE, INVALID_HOP_PAYLOAD, INVALID_SESSION_KEY, INVALID_FAILURE_MESSAGE.
  */
 export class OnionEncodeError extends LnsimError {
   constructor(code: string, message: string, details: Record<string, unknown> = {}) {

@@ -56,7 +56,7 @@ const MIN_PAYLOAD_LENGTH = 2
  */
 export function createOnion(sessionKey: Uint8Array, hops: OnionHop[], associatedData: Uint8Array): CreatedOnion {
   if (hops.length === 0) throw new OnionEncodeError('INVALID_HOP_PAYLOAD', 'an onion needs at least one hop')
-  if (!isValidPrivateKey(sessionKey)) throw new OnionEncodeError('INVALID_HOP_PAYLOAD', 'the session key is not a valid private key')
+  if (!isValidPrivateKey(sessionKey)) throw new OnionEncodeError('INVALID_SESSION_KEY', 'the session key is not a valid private key: use 32 fresh random bytes (randomPrivateKey())')
   const framed = hops.map((hop, i) => {
     if (hop.payload.length < MIN_PAYLOAD_LENGTH) throw new OnionEncodeError('INVALID_HOP_PAYLOAD', `hop ${i}'s payload has ${hop.payload.length} bytes; BOLT #4 needs at least ${MIN_PAYLOAD_LENGTH}`, { hop: i })
     return concatBytes(encodeBigSize(BigInt(hop.payload.length)), hop.payload)
