@@ -4,7 +4,7 @@
  * Figures come from a noisy shared machine: compare ratios measured in one run.
  */
 import '../src/polyfill.js'
-import { mkdir, readdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { cpus } from 'node:os'
@@ -26,6 +26,16 @@ for (const file of files) {
 
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`
 await mkdir(join(root, 'bench'), { recursive: true })
+// running a subset keeps the other sections of the last full run
+if (only.length > 0) {
+  try {
+    const previous = JSON.parse(await readFile(join(root, 'bench', 'results.json'), 'utf8')) as { figures: Figure[] }
+    const measured = new Set(figures.map((f) => f.section))
+    figures.unshift(...previous.figures.filter((f) => !measured.has(f.section)))
+  } catch {
+    // no previous results
+  }
+}
 await writeFile(join(root, 'bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, figures }, null, 2) + '\n')
 const lines = [`# lnsim benchmark results`, '', `${new Date().toISOString()} on ${machine}.`, '']
 let section = ''
