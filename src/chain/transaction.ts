@@ -214,7 +214,18 @@ const SIGHASH_TAG = utf8('lnsim/sighash/v1')
 /** The digest a signature on input `inputIndex` commits to (like SIGHASH_ALL with BIP 143's value commitment). */
 export function sighash(tx: Transaction, inputIndex: number, spent: TxOutput): Uint8Array {
   if (inputIndex < 0 || inputIndex >= tx.inputs.length) throw new RangeError(`no input ${inputIndex}`)
-  return sha256(SIGHASH_TAG, txidBytes(tx), u32be(inputIndex), u64be(spent.value), encodeCondition(spent.condition))
+  return sighashOf(txidBytes(tx), inputIndex, spent)
+}
+
+/** The sighash of every input, hashing the transaction once rather than once per input. */
+export function sighashes(tx: Transaction, spent: readonly TxOutput[]): Uint8Array[] {
+  if (spent.length !== tx.inputs.length) throw new RangeError(`${tx.inputs.length} inputs but ${spent.length} spent outputs`)
+  const id = txidBytes(tx)
+  return spent.map((output, i) => sighashOf(id, i, output))
+}
+
+function sighashOf(txid: Uint8Array, inputIndex: number, spent: TxOutput): Uint8Array {
+  return sha256(SIGHASH_TAG, txid, u32be(inputIndex), u64be(spent.value), encodeCondition(spent.condition))
 }
 
 /** Signs input `inputIndex` with `privateKey`, returning the witness signature to add. */
