@@ -1,0 +1,169 @@
+/**
+ * The dashboard's HTTP server, on loopback only: the page and its scripts
+ * (read as they are from the source tree: no build step at run time),
+ * cytoscape from node_modules, the current picture as JSON, a server-sent
+ * events feed of batches, and the replay timeline's controls.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, extname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { AddressInfo } from 'node:net'
+import { LnsimError } from '../../core/errors.js'
+import { toJson } from '../../core/json.js'
+import { ReplayCommand, type DashboardHub, type HubMessage } from './hub.js'
+
+export const DASHBOARD_HOST = '127.0.0.1'
+const MAX_BODY = 10_000
+/** a browser this far behind gets cut off; it reconnects and starts again from a snapshot */
+const MAX_BUFFERED = 16 * 1024 * 1024
+const HEARTBEAT_MS = 15_000
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+}
+
+interface Asset {
+  type: string
+  body: Buffer
+}
+
+/** Source run (tsx, vitest) finds static/ beside this file; the bundle in dist/ finds it in the source tree it ships with. */
+function staticDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url))
+  for (const dir of [join(here, 'static'), join(here, '..', 'src', 'observe', 'dashboard', 'static')]) {
+    if (existsSync(join(dir, 'index.html'))) return dir
+  }
+  throw new LnsimError('DASHBOARD_ASSETS_MISSING', `the dashboard page is missing (looked beside ${here}); reinstall lnsim`)
+}
+
+function loadAssets(): Map<string, Asset> {
+  const dir = staticDir()
+  const assets = new Map<string, Asset>()
+  for (const name of readdirSync(dir)) {
+    const type = CONTENT_TYPES[extname(name)]
+    if (type) assets.set(`/assets/${name}`, { type, body: readFileSync(join(dir, name)) })
+  }
+  assets.set('/', assets.get('/assets/index.html')!)
+  let cytoscape: string
+  try {
+    cytoscape = join(dirname(createRequire(import.meta.url).resolve('cytoscape/dist/cytoscape.min.js')), 'cytoscape.esm.min.mjs')
+  } catch {
+    throw new LnsimError('DASHBOARD_ASSETS_MISSING', 'cytoscape is not installed: run `npm install` in the lnsim folder')
+  }
+  assets.set('/vendor/cytoscape.mjs', { type: CONTENT_TYPES['.mjs']!, body: readFileSync(cytoscape) })
+  return assets
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = toJson(body)
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+  res.end(text)
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  send(res, status, { error: { code, message } })
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  let size = 0
+  const chunks: Buffer[] = []
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > MAX_BODY) throw new LnsimError('BODY_TOO_LARGE', `a request body is at most ${MAX_BODY} bytes`)
+    chunks.push(chunk)
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'))
+}
+
+function sseFrame(message: HubMessage): string {
+  return `event: ${message.event}\ndata: ${toJson(message.data)}\n\n`
+}
+
+export interface DashboardServer {
+  url: string
+  close(): Promise<void>
+}
+
+export async function serveDashboard(hub: DashboardHub, port = 0): Promise<DashboardServer> {
+  const assets = loadAssets()
+  const streams = new Set<ServerResponse>()
+  let boundPort = port
+
+  const openStream = (req: IncomingMessage, res: ServerResponse): void => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
+    res.write('retry: 1000\n\n')
+    streams.add(res)
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS)
+    const unsubscribe = hub.subscribe((m) => {
+      if (res.writableLength > MAX_BUFFERED) return void res.end()
+      res.write(sseFrame(m))
+    })
+    const done = (): void => {
+      clearInterval(heartbeat)
+      unsubscribe()
+      streams.delete(res)
+    }
+    req.once('close', done)
+    res.once('close', done)
+  }
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // loopback only, and only under our own name: a page on another site cannot rebind its DNS to us
+    const host = req.headers.host ?? ''
+    if (![`${DASHBOARD_HOST}:${boundPort}`, `localhost:${boundPort}`].includes(host)) return sendError(res, 403, 'FORBIDDEN_HOST', `the dashboard answers only at ${DASHBOARD_HOST}:${boundPort}`)
+    const path = new URL(req.url ?? '/', `http://${host}`).pathname
+    if (req.method === 'GET') {
+      const asset = assets.get(path)
+      if (asset) {
+        res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-cache' })
+        return void res.end(asset.body)
+      }
+      if (path === '/favicon.ico') return void res.writeHead(204).end()
+      if (path === '/api/state') return send(res, 200, hub.snapshot())
+      if (path === '/api/events') return openStream(req, res)
+      return sendError(res, 404, 'NOT_FOUND', `no page ${path}`)
+    }
+    if (req.method === 'POST' && path === '/api/replay') {
+      let body: unknown
+      try {
+        body = await readBody(req)
+      } catch (err) {
+        return sendError(res, 400, 'INVALID_BODY', err instanceof LnsimError ? err.message : 'the body must be JSON')
+      }
+      const command = ReplayCommand.safeParse(body)
+      if (!command.success) return sendError(res, 400, 'INVALID_BODY', `${command.error.issues[0]!.path.join('.') || 'body'}: ${command.error.issues[0]!.message}`)
+      if (hub.mode !== 'replay') return sendError(res, 409, 'NOT_REPLAYING', 'this dashboard shows a live network; the timeline exists only with --replay')
+      return send(res, 200, hub.control(command.data))
+    }
+    return sendError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} ${path} is not served`)
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendError(res, 500, 'INTERNAL', (err as Error).message)
+      else res.end()
+    })
+  })
+  await new Promise<void>((ok, fail) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      fail(err.code === 'EADDRINUSE' ? new LnsimError('PORT_IN_USE', `port ${port} on ${DASHBOARD_HOST} is taken; pick another with --port, or 0 for any free one`) : err),
+    )
+    server.listen(port, DASHBOARD_HOST, () => ok())
+  })
+  boundPort = (server.address() as AddressInfo).port
+  return {
+    url: `http://${DASHBOARD_HOST}:${boundPort}/`,
+    async close() {
+      for (const res of streams) res.end()
+      await new Promise<void>((ok) => {
+        server.close(() => ok())
+        server.closeAllConnections()
+      })
+    },
+  }
+}

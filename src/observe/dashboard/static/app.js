@@ -1,0 +1,119 @@
+// The dashboard page: one server-sent-events stream brings a snapshot, then batches
+// of what changed; each batch is merged into the state and painted once.
+import { NetworkGraph } from './graph.js'
+import { fillNodeFilter, renderChain, renderChannels, renderHops, renderNodes, renderPayments } from './panels.js'
+import { Timeline } from './timeline.js'
+import { clockTime, shortId } from './format.js'
+
+const $ = (sel) => document.querySelector(sel)
+
+const state = {
+  mode: 'live',
+  clock: 0,
+  nodes: new Map(),
+  channels: new Map(),
+  payments: new Map(),
+  chain: { height: 0, blocks: [], unplaced: [] },
+  /** the payment shown in the side list: the latest one, unless one was clicked */
+  selected: null,
+  pinned: false,
+  speed: 1,
+  alias(id) {
+    return id ? state.nodes.get(id)?.alias ?? shortId(id) : '?'
+  },
+  paymentsNewestFirst() {
+    return [...state.payments.values()].sort((a, b) => b.startedAt - a.startedAt)
+  },
+}
+
+/** the page keeps the newest payments only; the server keeps more */
+const MAX_PAYMENTS = 1000
+
+const filter = { node: '', status: '' }
+const graph = new NetworkGraph($('#graph'), { onNodeClick: (id) => ((filter.node = $('#filter-node').value = id), schedule()) })
+const timeline = new Timeline($('#timeline'))
+let pending = false
+
+function merge(list, map, key) {
+  for (const item of list) map.set(item[key], item)
+}
+
+function latestPayment() {
+  let latest = null
+  for (const p of state.payments.values()) if (!latest || p.startedAt >= latest.startedAt) latest = p
+  return latest
+}
+
+function applySnapshot(s) {
+  state.mode = s.mode
+  state.clock = s.clock
+  state.nodes = new Map(s.nodes.map((n) => [n.id, n]))
+  state.channels = new Map(s.channels.map((c) => [c.channelId, c]))
+  state.payments = new Map(s.payments.map((p) => [p.paymentHash, p]))
+  state.chain = s.chain
+  if (!state.pinned || !state.payments.has(state.selected)) state.selected = latestPayment()?.paymentHash ?? null
+  timeline.show(s.replay)
+  if (s.replay) state.speed = s.replay.speed
+  schedule()
+}
+
+function applyBatch(b) {
+  state.clock = b.clock
+  merge(b.nodes, state.nodes, 'id')
+  merge(b.channels, state.channels, 'channelId')
+  merge(b.payments, state.payments, 'paymentHash')
+  if (state.payments.size > MAX_PAYMENTS * 1.2) state.payments = new Map(state.paymentsNewestFirst().slice(0, MAX_PAYMENTS).map((p) => [p.paymentHash, p]))
+  if (b.chain) state.chain = b.chain
+  if (b.replay) {
+    timeline.show(b.replay)
+    state.speed = b.replay.speed
+  }
+  if (!state.pinned) state.selected = latestPayment()?.paymentHash ?? null
+  schedule()
+  // hops play at a visible pace; a fast replay shortens them
+  if (b.steps.length) graph.animate(b.steps, Math.max(60, 350 / Math.sqrt(state.speed)))
+}
+
+function schedule() {
+  if (pending) return
+  pending = true
+  requestAnimationFrame(render)
+}
+
+function render() {
+  pending = false
+  graph.sync(state.nodes, state.channels)
+  const p = state.payments.get(state.selected)
+  graph.highlightRoute(p ? [p.from, ...p.route.map((h) => h.nodeId)].filter(Boolean) : [])
+  fillNodeFilter($('#filter-node'), state)
+  renderPayments($('#payments'), state, filter)
+  renderHops($('#hops'), state)
+  renderNodes($('#nodes'), state)
+  renderChannels($('#channels'), state)
+  renderChain($('#chain'), state)
+  $('#mode').textContent = state.mode
+  $('#clock').textContent = clockTime(state.clock)
+  const ok = [...state.payments.values()].filter((x) => x.status === 'succeeded').length
+  const failed = [...state.payments.values()].filter((x) => x.status === 'failed').length
+  $('#totals').textContent = `${state.nodes.size} nodes, ${state.channels.size} channels, ${ok} payments succeeded, ${failed} failed, height ${state.chain.height}`
+  document.body.dataset.ready = 'true'
+}
+
+$('#filter-node').addEventListener('change', (e) => ((filter.node = e.target.value), schedule()))
+$('#filter-status').addEventListener('change', (e) => ((filter.status = e.target.value), schedule()))
+$('#payments').addEventListener('click', (e) => {
+  const row = e.target.closest('tr[data-hash]')
+  if (!row) return
+  state.pinned = state.selected !== row.dataset.hash || !state.pinned
+  state.selected = state.pinned ? row.dataset.hash : latestPayment()?.paymentHash ?? null
+  schedule()
+})
+
+const events = new EventSource('/api/events')
+events.addEventListener('snapshot', (e) => applySnapshot(JSON.parse(e.data)))
+events.addEventListener('batch', (e) => applyBatch(JSON.parse(e.data)))
+events.addEventListener('open', () => ($('#connection').textContent = 'connected'))
+events.addEventListener('error', () => ($('#connection').textContent = 'reconnecting…'))
+
+// for people and tests poking at the page from the console
+window.dashboard = { cy: graph.cy, state }
