@@ -1,6 +1,7 @@
 import type { CommandSpec } from '../command.js'
 import { versionCommand } from './version.js'
 import { nodeCommands } from './nodeCommands.js'
+import { invoiceDecodeCommand } from './invoiceDecode.js'
 import { dashboardCommand } from './dashboard.js'
 
 export const allCommands: CommandSpec[] = [versionCommand, ...nodeCommands, dashboardCommand]
