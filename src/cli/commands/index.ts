@@ -4,4 +4,4 @@ import { nodeCommands } from './nodeCommands.js'
 import { invoiceDecodeCommand } from './invoiceDecode.js'
 import { dashboardCommand } from './dashboard.js'
 
-export const allCommands: CommandSpec[] = [versionCommand, ...nodeCommands, dashboardCommand]
+export const allCommands: CommandSpec[] = [versionCommand, ...nodeCommands, invoiceDecodeCommand, dashboardCommand]
