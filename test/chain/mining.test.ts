@@ -3,13 +3,13 @@ import { sig } from '../../src/chain/condition.js'
 import { blockHash, blockSubsidy, GENESIS_PREMINE_SAT, HALVING_INTERVAL } from '../../src/chain/block.js'
 import { MemoryChain } from '../../src/chain/memoryChain.js'
 import { txid as txidOf } from '../../src/chain/transaction.js'
-import { alice, bob, carol, expectRule, pub, signed, unsigned } from './helpers.js'
+import { alice, bob, carol, expectRule, pub, signed, unsigned, type Spendable } from './helpers.js'
 
 describe('mempool and mining', () => {
   it('accepts a chain of unconfirmed transactions and mines them in dependency order', () => {
     const chain = new MemoryChain()
-    let coin = chain.fund(sig(pub(alice)), 100_000n)
-    const txids = [coin.txid]
+    let coin: Spendable = chain.fund(sig(pub(alice)), 100_000n)
+    const txids = [coin.outpoint.txid]
     for (let i = 0; i < 5; i++) {
       const value = coin.output.value - 1_000n
       const tx = signed(unsigned([coin], [{ value, condition: sig(pub(alice)) }]), [coin], [[alice]])

@@ -1,7 +1,8 @@
 import type { CommandSpec } from '../command.js'
 import { versionCommand } from './version.js'
 import { nodeCommands } from './nodeCommands.js'
+import { chainCommands } from './chain.js'
 import { invoiceDecodeCommand } from './invoiceDecode.js'
 import { dashboardCommand } from './dashboard.js'
 
-export const allCommands: CommandSpec[] = [versionCommand, ...nodeCommands, invoiceDecodeCommand, dashboardCommand]
+export const allCommands: CommandSpec[] = [versionCommand, ...nodeCommands, ...chainCommands, invoiceDecodeCommand, dashboardCommand]

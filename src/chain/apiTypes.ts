@@ -1,0 +1,88 @@
+/**
+ * The chain daemon's HTTP contract: request bodies, response bodies and events.
+ * The server writes the JSON (input) side of these schemas; the client parses
+ * responses through them into typed values (bigint sat, Uint8Array, Transaction).
+ */
+import { z } from 'zod'
+import { fromHex } from '../core/bytes.js'
+import { BlockJson, TransactionJson, conditionText, hex32, satAmount, uint32 } from './transactionJson.js'
+
+export const NETWORK_NAME = 'lnsim-regtest'
+export const API_PREFIX = '/v1'
+/** bitcoind's regtest RPC port, so `lnsim chain` finds a default daemon where bitcoin-cli users expect it */
+export const DEFAULT_CHAIN_PORT = 18443
+export const DEFAULT_CHAIN_URL = `http://127.0.0.1:${DEFAULT_CHAIN_PORT}`
+export const MAX_BLOCKS_PER_MINE = 10_000
+
+const height = z.number().int().min(0)
+const count = z.number().int().min(0)
+
+export const ChainInfo = z.object({
+  network: z.string(),
+  chainHash: hex32.transform((h) => fromHex(h, 32)),
+  height,
+  tipHash: hex32,
+  tipTime: uint32,
+  mempoolSize: count,
+  faucetAddress: z.string(),
+  faucetPaidOutSat: satAmount,
+  blockIntervalMs: z.number().int().positive().nullable(),
+})
+export type ChainInfo = z.output<typeof ChainInfo>
+
+export const SubmitResponse = z.object({ txid: hex32, feeSat: satAmount })
+export type SubmitResponse = z.output<typeof SubmitResponse>
+
+export const TransactionStatus = z.object({
+  txid: hex32,
+  tx: TransactionJson,
+  status: z.enum(['mempool', 'confirmed']),
+  blockHeight: height.nullable(),
+  blockHash: hex32.nullable(),
+  confirmations: count,
+  feeSat: satAmount,
+})
+export type TransactionStatus = z.output<typeof TransactionStatus>
+
+export const BlockResponse = BlockJson.extend({ txids: z.array(hex32), confirmations: count })
+export type BlockResponse = z.output<typeof BlockResponse>
+
+export const OutpointStatus = z.object({
+  txid: hex32,
+  vout: uint32,
+  valueSat: satAmount,
+  condition: conditionText,
+  /** for sig() outputs */
+  address: z.string().nullable(),
+  coinbase: z.boolean(),
+  blockHeight: height.nullable(),
+  confirmations: count,
+  /** null while unspent; blockHeight null while the spend is in the mempool */
+  spentBy: z.object({ txid: hex32, inputIndex: count, blockHeight: height.nullable() }).nullable(),
+})
+export type OutpointStatus = z.output<typeof OutpointStatus>
+
+export const AddressUtxos = z.object({
+  address: z.string(),
+  utxos: z.array(z.object({ txid: hex32, vout: uint32, valueSat: satAmount, blockHeight: height.nullable(), confirmations: count })),
+})
+export type AddressUtxos = z.output<typeof AddressUtxos>
+
+export const MineRequest = z.strictObject({ blocks: z.number().int().min(1).max(MAX_BLOCKS_PER_MINE), address: z.string().optional() })
+export type MineRequest = z.input<typeof MineRequest>
+export const MineResponse = z.object({ height, hashes: z.array(hex32) })
+export type MineResponse = z.output<typeof MineResponse>
+
+export const FaucetRequest = z.strictObject({ address: z.string(), amountSat: satAmount, confirm: z.boolean().optional() })
+export type FaucetRequest = z.input<typeof FaucetRequest>
+export const FaucetResponse = z.object({ txid: hex32, vout: uint32, address: z.string(), amountSat: satAmount, blockHeight: height.nullable(), blockHash: hex32.nullable() })
+export type FaucetResponse = z.output<typeof FaucetResponse>
+
+export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional(), details: z.record(z.string(), z.unknown()).optional() }) })
+
+/** Server-sent events: `tip` once on connecting, then `block` and `tx` as they happen. */
+export const TipEvent = z.object({ height, hash: hex32 })
+export const BlockEvent = z.object({ height, hash: hex32, time: uint32, txids: z.array(hex32) })
+export const TxEvent = z.object({ txid: hex32 })
+
+export type ChainEvent = ({ type: 'tip' } & z.output<typeof TipEvent>) | ({ type: 'block' } & z.output<typeof BlockEvent>) | ({ type: 'tx' } & z.output<typeof TxEvent>)

@@ -1,0 +1,220 @@
+/**
+ * The typed client of the chain daemon, for nodes, the CLI, scenarios and
+ * tests. Responses are parsed through the contract in apiTypes.ts into bigint
+ * amounts, byte arrays and Transactions; failures are ChainClientError with the
+ * daemon's error code (a chain rule's code for a rejected transaction), or
+ * UNREACHABLE / TIMEOUT / BAD_RESPONSE.
+ *
+ *   const chain = new ChainClient({ url: 'http://127.0.0.1:18443' })
+ *   const { txid } = await chain.submitTransaction(tx)
+ *   await chain.mine(6)
+ *   void chain.subscribe((e) => { if (e.type === 'block') … }, { signal })
+ */
+import type { z } from 'zod'
+import { LnsimError } from '../core/errors.js'
+import { toJson } from '../core/json.js'
+import { AddressUtxos, BlockEvent, BlockResponse, ChainInfo, ErrorBody, FaucetResponse, MineResponse, OutpointStatus, SubmitResponse, TipEvent, TransactionStatus, TxEvent, type ChainEvent, type FaucetRequest, type MineRequest } from './apiTypes.js'
+import type { OutPoint, Transaction } from './transaction.js'
+import { parseWith, transactionToJson } from './transactionJson.js'
+
+export class ChainClientError extends LnsimError {
+  /** the HTTP status, 0 when there was no answer */
+  readonly status: number
+  constructor(code: string, message: string, status: number, details: Record<string, unknown> = {}) {
+    super(code, message, details)
+    this.name = 'ChainClientError'
+    this.status = status
+  }
+}
+
+export interface ChainClientOptions {
+  url: string
+  /** per-request timeout (default 10 s) */
+  timeoutMs?: number
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal
+  timeoutMs?: number
+}
+
+export interface SubscribeOptions {
+  signal: AbortSignal
+  /** first wait before reconnecting; doubles up to 5 s (default 250 ms) */
+  reconnectDelayMs?: number
+  /** a dropped connection, or a throw from onEvent; the subscription goes on */
+  onError?: (err: unknown) => void
+}
+
+/** No byte for this long (heartbeats come every 15 s) means the connection is dead. */
+const STREAM_IDLE_MS = 45_000
+const MAX_RECONNECT_DELAY_MS = 5_000
+
+export class ChainClient {
+  readonly url: string
+  private readonly timeoutMs: number
+
+  constructor(options: ChainClientOptions) {
+    this.url = options.url.replace(/\/+$/, '')
+    this.timeoutMs = options.timeoutMs ?? 10_000
+  }
+
+  info(options?: RequestOptions): Promise<ChainInfo> {
+    return this.request('GET', '/v1/info', ChainInfo, undefined, options)
+  }
+
+  /** Resolves with the txid and fee once the daemon accepts it into the mempool; rejects with the rule's code. */
+  submitTransaction(tx: Transaction, options?: RequestOptions): Promise<SubmitResponse> {
+    return this.request('POST', '/v1/transactions', SubmitResponse, transactionToJson(tx), options)
+  }
+
+  getTransaction(txid: string, options?: RequestOptions): Promise<TransactionStatus> {
+    return this.request('GET', `/v1/transactions/${encodeURIComponent(txid)}`, TransactionStatus, undefined, options)
+  }
+
+  getBlock(heightOrHash: number | string, options?: RequestOptions): Promise<BlockResponse> {
+    return this.request('GET', `/v1/blocks/${encodeURIComponent(String(heightOrHash))}`, BlockResponse, undefined, options)
+  }
+
+  getTip(options?: RequestOptions): Promise<BlockResponse> {
+    return this.request('GET', '/v1/blocks/tip', BlockResponse, undefined, options)
+  }
+
+  /** The output, its confirmations, and who spent it (txid, input, height; height null while in the mempool). */
+  getOutpoint(outpoint: OutPoint, options?: RequestOptions): Promise<OutpointStatus> {
+    return this.request('GET', `/v1/outpoints/${encodeURIComponent(outpoint.txid)}/${outpoint.vout}`, OutpointStatus, undefined, options)
+  }
+
+  /** Unspent outputs paying the address, unconfirmed ones included (0 confirmations); none that a mempool transaction spends. */
+  getAddressUtxos(address: string, options?: RequestOptions): Promise<AddressUtxos> {
+    return this.request('GET', `/v1/addresses/${encodeURIComponent(address)}/utxos`, AddressUtxos, undefined, options)
+  }
+
+  /** Mines blocks now; the reward goes to `address`, or to the faucet. Resolves once they are on disk. */
+  mine(blocks: number, options: RequestOptions & { address?: string } = {}): Promise<MineResponse> {
+    const body: MineRequest = options.address === undefined ? { blocks } : { blocks, address: options.address }
+    return this.request('POST', '/v1/mine', MineResponse, body, { timeoutMs: Math.max(this.timeoutMs, 60_000), ...options })
+  }
+
+  /** Pays `amountSat` to the address from the faucet; with confirm, mines one block too. */
+  faucet(address: string, amountSat: bigint, options: RequestOptions & { confirm?: boolean } = {}): Promise<FaucetResponse> {
+    const body: FaucetRequest = { address, amountSat: amountSat.toString(), ...(options.confirm ? { confirm: true } : {}) }
+    return this.request('POST', '/v1/faucet', FaucetResponse, body, options)
+  }
+
+  /**
+   * Calls onEvent for each event until the signal aborts, reconnecting whenever the stream drops.
+   * Each (re)connection starts with a `tip` event, so a subscriber can catch up on blocks it missed.
+   */
+  async subscribe(onEvent: (event: ChainEvent) => void, options: SubscribeOptions): Promise<void> {
+    const { signal } = options
+    const firstDelay = options.reconnectDelayMs ?? 250
+    let delay = firstDelay
+    while (!signal.aborted) {
+      try {
+        await this.readEvents(signal, (event) => {
+          delay = firstDelay
+          try {
+            onEvent(event)
+          } catch (err) {
+            options.onError?.(err)
+          }
+        })
+      } catch (err) {
+        if (!signal.aborted) options.onError?.(err)
+      }
+      if (signal.aborted) break
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay)
+        signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
+      })
+      delay = Math.min(delay * 2, MAX_RECONNECT_DELAY_MS)
+    }
+  }
+
+  private async readEvents(signal: AbortSignal, emit: (event: ChainEvent) => void): Promise<void> {
+    const connection = new AbortController()
+    const abort = (): void => connection.abort()
+    signal.addEventListener('abort', abort, { once: true })
+    let idle = setTimeout(abort, STREAM_IDLE_MS)
+    try {
+      const res = await fetch(`${this.url}/v1/events`, { signal: connection.signal, headers: { accept: 'text/event-stream' } })
+      if (!res.ok || !res.body) throw new ChainClientError('BAD_RESPONSE', `GET /v1/events answered HTTP ${res.status}`, res.status)
+      const decoder = new TextDecoder()
+      let buffer = ''
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        clearTimeout(idle)
+        idle = setTimeout(abort, STREAM_IDLE_MS)
+        buffer += decoder.decode(chunk, { stream: true })
+        let end: number
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end)
+          buffer = buffer.slice(end + 2)
+          let name = ''
+          const data: string[] = []
+          for (const line of block.split('\n')) {
+            if (line.startsWith('event:')) name = line.slice(6).trim()
+            else if (line.startsWith('data:')) data.push(line.slice(5).trimStart())
+          }
+          if (data.length > 0) {
+            const event = parseEvent(name, data.join('\n'))
+            if (event) emit(event)
+          }
+        }
+      }
+    } finally {
+      clearTimeout(idle)
+      signal.removeEventListener('abort', abort)
+    }
+  }
+
+  private async request<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T, unknown>, body?: unknown, options: RequestOptions = {}): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs
+    const timeout = AbortSignal.timeout(timeoutMs)
+    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout
+    let res: Response
+    let text: string
+    try {
+      res = await fetch(`${this.url}${path}`, { method, signal, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: toJson(body) }) })
+      text = await res.text()
+    } catch (err) {
+      if (timeout.aborted) throw new ChainClientError('TIMEOUT', `${method} ${path} got no answer from the chain at ${this.url} within ${timeoutMs} ms`, 0)
+      if (options.signal?.aborted) throw new ChainClientError('ABORTED', `${method} ${path} was cancelled`, 0)
+      throw new ChainClientError('UNREACHABLE', `cannot reach the chain at ${this.url} (${causeOf(err)}); is it running? Start it with \`lnsim chain start\``, 0)
+    }
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch {
+      throw new ChainClientError('BAD_RESPONSE', `${method} ${path}: the chain answered HTTP ${res.status} with something that is not JSON`, res.status)
+    }
+    if (!res.ok) {
+      const e = ErrorBody.safeParse(json)
+      if (!e.success) throw new ChainClientError(`HTTP_${res.status}`, `${method} ${path} failed with HTTP ${res.status}`, res.status)
+      throw new ChainClientError(e.data.error.code, e.data.error.message, res.status, { ...e.data.error.details, ...(e.data.error.field ? { field: e.data.error.field } : {}) })
+    }
+    try {
+      return parseWith(schema, json, `${method} ${path} response`, 'BAD_RESPONSE')
+    } catch (err) {
+      throw new ChainClientError('BAD_RESPONSE', (err as Error).message, res.status)
+    }
+  }
+}
+
+function causeOf(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause
+  return cause?.code ?? cause?.message ?? (err as Error).message
+}
+
+function parseEvent(name: string, data: string): ChainEvent | undefined {
+  const schema = name === 'block' ? BlockEvent : name === 'tx' ? TxEvent : name === 'tip' ? TipEvent : undefined
+  if (!schema) return undefined
+  let json: unknown
+  try {
+    json = JSON.parse(data)
+  } catch {
+    return undefined
+  }
+  const r = (schema as z.ZodType<object>).safeParse(json)
+  return r.success ? ({ type: name, ...r.data } as ChainEvent) : undefined
+}

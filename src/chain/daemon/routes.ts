@@ -1,0 +1,146 @@
+/**
+ * The chain daemon's routes (under /v1) and its event stream, over the chain
+ * state and the faucet. Handlers translate between the JSON contract in
+ * apiTypes.ts and the chain's typed values; the rules live in the chain.
+ */
+import type { z } from 'zod'
+import { InvalidInputError, LnsimError } from '../../core/errors.js'
+import { addressOf, addressToCondition } from '../address.js'
+import { AddressUtxos, BlockResponse, ChainInfo, FaucetRequest, FaucetResponse, MineRequest, MineResponse, NETWORK_NAME, OutpointStatus, SubmitResponse, TransactionStatus, type BlockEvent, type TipEvent, type TxEvent } from '../apiTypes.js'
+import type { Block } from '../block.js'
+import type { ChainState } from '../chainState.js'
+import { formatCondition, type Condition } from '../condition.js'
+import { ChainRuleError } from '../errors.js'
+import type { Faucet } from '../faucet.js'
+import { txid as txidOf } from '../transaction.js'
+import { TransactionJson, blockToJson, transactionToJson } from '../transactionJson.js'
+import { route, type EventStream, type Route } from './httpServer.js'
+
+export interface ChainService {
+  state: ChainState
+  faucet: Faucet
+  blockIntervalMs: number | null
+  mine(blocks: number, miner: Condition): Block[]
+  log(line: string): void
+}
+
+type Json<S extends z.ZodType> = z.input<S>
+
+function txidParam(value: string | undefined): string {
+  if (!value || !/^[0-9a-f]{64}$/.test(value)) throw new InvalidInputError(`txid must be 64 lowercase hex characters, got "${value ?? ''}"`, { field: 'txid' }, 'INVALID_REQUEST')
+  return value
+}
+
+function blockJson(state: ChainState, block: Block): Json<typeof BlockResponse> {
+  return { ...blockToJson(block), txids: block.txs.map(txidOf), confirmations: state.confirmations(block.height) }
+}
+
+export function chainRoutes(service: ChainService): Route[] {
+  const { state, faucet } = service
+  const P = '/v1'
+  return [
+    route('GET', `${P}/info`, undefined, (): Json<typeof ChainInfo> => ({
+      network: NETWORK_NAME,
+      chainHash: state.chainHash,
+      height: state.height,
+      tipHash: state.tip.hash,
+      tipTime: state.tip.time,
+      mempoolSize: state.mempool.size,
+      faucetAddress: faucet.address,
+      faucetPaidOutSat: faucet.paidOut.toString(),
+      blockIntervalMs: service.blockIntervalMs,
+    })),
+
+    route('POST', `${P}/transactions`, TransactionJson, ({ body }): Json<typeof SubmitResponse> => {
+      let entry
+      try {
+        entry = state.submit(body)
+      } catch (err) {
+        if (err instanceof ChainRuleError) service.log(`rejected transaction ${err.details.txid ?? '(malformed)'}: ${err.code}: ${err.message}`)
+        throw err
+      }
+      return { txid: entry.txid, feeSat: entry.fee.toString() }
+    }),
+
+    route('GET', `${P}/transactions/:txid`, undefined, ({ params }): Json<typeof TransactionStatus> => {
+      const txid = txidParam(params.txid)
+      const t = state.transaction(txid)
+      if (!t) throw new LnsimError('UNKNOWN_TRANSACTION', `no transaction ${txid} in a block or the mempool`, { txid })
+      return {
+        txid,
+        tx: transactionToJson(t.tx),
+        status: t.status,
+        blockHeight: t.status === 'confirmed' ? t.blockHeight : null,
+        blockHash: t.status === 'confirmed' ? t.blockHash : null,
+        confirmations: t.confirmations,
+        feeSat: t.fee.toString(),
+      }
+    }),
+
+    route('GET', `${P}/blocks/tip`, undefined, () => blockJson(state, state.tip)),
+
+    route('GET', `${P}/blocks/:id`, undefined, ({ params }) => {
+      const id = params.id ?? ''
+      const key = /^[0-9]{1,10}$/.test(id) ? Number(id) : /^[0-9a-f]{64}$/.test(id) ? id : undefined
+      if (key === undefined) throw new InvalidInputError(`a block is named by its height or its 64-hex hash, not "${id}"`, { field: 'id' }, 'INVALID_REQUEST')
+      const block = state.block(key)
+      if (!block) throw new LnsimError('UNKNOWN_BLOCK', `no block ${id}; the chain is at height ${state.height}`, { id })
+      return blockJson(state, block)
+    }),
+
+    route('GET', `${P}/outpoints/:txid/:vout`, undefined, ({ params }): Json<typeof OutpointStatus> => {
+      const txid = txidParam(params.txid)
+      const vout = /^[0-9]{1,10}$/.test(params.vout ?? '') ? Number(params.vout) : NaN
+      if (!(vout <= 0xffffffff)) throw new InvalidInputError(`vout must be an output index, got "${params.vout ?? ''}"`, { field: 'vout' }, 'INVALID_REQUEST')
+      const o = state.output({ txid, vout })
+      if (!o) throw new LnsimError('UNKNOWN_OUTPOINT', `no output ${txid}:${vout} in a block or the mempool`, { txid, vout })
+      return {
+        txid,
+        vout,
+        valueSat: o.output.value.toString(),
+        condition: formatCondition(o.output.condition),
+        address: addressOf(o.output.condition),
+        coinbase: o.coinbase,
+        blockHeight: o.height,
+        confirmations: state.confirmations(o.height),
+        spentBy: o.spender ? { txid: o.spender.txid, inputIndex: o.spender.inputIndex, blockHeight: o.spender.height } : null,
+      }
+    }),
+
+    route('GET', `${P}/addresses/:address/utxos`, undefined, ({ params }): Json<typeof AddressUtxos> => {
+      const address = params.address ?? ''
+      const utxos = state.unspentWithCondition(addressToCondition(address))
+      return {
+        address,
+        utxos: utxos.map((u) => ({ txid: u.outpoint.txid, vout: u.outpoint.vout, valueSat: u.output.value.toString(), blockHeight: u.height, confirmations: state.confirmations(u.height) })),
+      }
+    }),
+
+    route('POST', `${P}/mine`, MineRequest, ({ body }): Json<typeof MineResponse> => {
+      const miner = body.address === undefined ? faucet.condition : addressToCondition(body.address)
+      const blocks = service.mine(body.blocks, miner)
+      return { height: state.height, hashes: blocks.map((b) => b.hash) }
+    }),
+
+    route('POST', `${P}/faucet`, FaucetRequest, ({ body }): Json<typeof FaucetResponse> => {
+      const payment = faucet.pay(addressToCondition(body.address), body.amountSat)
+      const block = body.confirm ? service.mine(1, faucet.condition)[0]! : undefined
+      return { txid: payment.txid, vout: payment.outpoint.vout, address: body.address, amountSat: body.amountSat.toString(), blockHeight: block?.height ?? null, blockHash: block?.hash ?? null }
+    }),
+  ]
+}
+
+export function chainEvents(state: ChainState): EventStream {
+  return {
+    path: '/v1/events',
+    open(send) {
+      send('tip', { height: state.height, hash: state.tip.hash } satisfies Json<typeof TipEvent>)
+      const offBlock = state.onBlock((b) => send('block', { height: b.block.height, hash: b.block.hash, time: b.block.time, txids: b.txids } satisfies Json<typeof BlockEvent>))
+      const offTx = state.onTransaction((e) => send('tx', { txid: e.txid } satisfies Json<typeof TxEvent>))
+      return () => {
+        offBlock()
+        offTx()
+      }
+    },
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The chain daemon: the chain state replayed from its data directory, the
+ * faucet, the HTTP API on 127.0.0.1, and optionally a block every interval.
+ *
+ *   const chain = await startChainDaemon({ dataDir: '.lnsim/chain', port: 0 })
+ *   const client = new ChainClient({ url: chain.url })
+ *   await chain.stop()
+ */
+import { LnsimError, errorMessage } from '../../core/errors.js'
+import { publicKeyOf } from '../../crypto/secp256k1.js'
+import { DEFAULT_CHAIN_PORT } from '../apiTypes.js'
+import { genesisBlock } from '../block.js'
+import { ChainState } from '../chainState.js'
+import { conditionsEqual, sig } from '../condition.js'
+import { Faucet } from '../faucet.js'
+import { ChainStore, ChainStoreError } from '../store.js'
+import { startHttpServer } from './httpServer.js'
+import { chainEvents, chainRoutes, type ChainService } from './routes.js'
+
+export interface ChainDaemonOptions {
+  /** where blocks, the mempool and the faucet key live; created if missing */
+  dataDir: string
+  /** TCP port on 127.0.0.1; 0 picks a free one (default 18443, bitcoind's regtest RPC port) */
+  port?: number
+  /** mine a block every this many milliseconds, empty or not (default: only on request) */
+  blockIntervalMs?: number
+  /** one line per notable event (default: stderr) */
+  log?: (line: string) => void
+}
+
+export interface ChainDaemon {
+  url: string
+  port: number
+  /** the genesis block hash */
+  chainHash: string
+  /** stops mining and serving, saves the mempool and releases the data directory */
+  stop(): Promise<void>
+}
+
+/** How long mempool changes wait to be saved together. Losing them costs no block. */
+const MEMPOOL_SAVE_DELAY_MS = 200
+
+export async function startChainDaemon(options: ChainDaemonOptions): Promise<ChainDaemon> {
+  const log = options.log ?? ((line: string) => void process.stderr.write(`chain: ${line}\n`))
+  const blockIntervalMs = options.blockIntervalMs ?? null
+  if (blockIntervalMs !== null && (!Number.isSafeInteger(blockIntervalMs) || blockIntervalMs < 1)) throw new LnsimError('INVALID_OPTION', `the block interval must be a positive number of milliseconds, got ${blockIntervalMs}`)
+  const store = ChainStore.open(options.dataDir)
+  try {
+    const key = store.faucetKey()
+    const faucetCondition = sig(publicKeyOf(key))
+    const { blocks, droppedTornLine } = store.readBlocks()
+    if (droppedTornLine) log('dropped an unfinished last line of the block file (the daemon was killed while writing a block it had not yet announced)')
+    let genesis = blocks[0]
+    if (!genesis) {
+      genesis = genesisBlock(faucetCondition, Math.floor(Date.now() / 1000))
+      store.append(genesis)
+      store.sync()
+      log(`created a new chain in ${options.dataDir}`)
+    } else if (!conditionsEqual(genesis.txs[0]!.outputs[0]!.condition, faucetCondition)) {
+      throw new LnsimError('BAD_FAUCET_KEY', `the faucet key in ${options.dataDir} is not the one the genesis block pays; restore the original faucet.key or start a new chain in an empty directory`)
+    }
+    let state: ChainState
+    try {
+      state = new ChainState(genesis, { sink: store }, blocks.slice(1))
+    } catch (err) {
+      throw new ChainStoreError('CORRUPT_BLOCK_FILE', `the block file in ${options.dataDir} does not replay: ${errorMessage(err)}`)
+    }
+    const faucet = new Faucet(state, key)
+
+    const saved = store.readMempool()
+    let restored = 0
+    for (const tx of saved) {
+      try {
+        state.submit(tx)
+        restored++
+      } catch (err) {
+        log(`dropped a saved mempool transaction: ${errorMessage(err)}`)
+      }
+    }
+    if (saved.length > 0) log(`restored ${restored} of ${saved.length} mempool transactions`)
+    log(`chain ${state.chainHash} at height ${state.height} (${state.tip.hash})`)
+
+    let saveTimer: NodeJS.Timeout | undefined
+    const saveMempool = (): void => {
+      clearTimeout(saveTimer)
+      saveTimer = undefined
+      store.saveMempool(state.mempool.all().map((e) => e.tx))
+    }
+    const scheduleSave = (): void => {
+      saveTimer ??= setTimeout(() => {
+        try {
+          saveMempool()
+        } catch (err) {
+          log(`could not save the mempool: ${errorMessage(err)}`)
+        }
+      }, MEMPOOL_SAVE_DELAY_MS)
+    }
+    state.onTransaction((e) => {
+      log(`accepted transaction ${e.txid} (fee ${e.fee} sat, mempool ${state.mempool.size})`)
+      scheduleSave()
+    })
+    state.onBlock((b) => {
+      log(`mined block ${b.block.height} ${b.block.hash} with ${b.txids.length - 1} transactions`)
+      scheduleSave()
+    })
+
+    const service: ChainService = {
+      state,
+      faucet,
+      blockIntervalMs,
+      mine: (count, miner) => state.mine(count, miner),
+      log,
+    }
+    const server = await startHttpServer({
+      port: options.port ?? DEFAULT_CHAIN_PORT,
+      routes: chainRoutes(service),
+      streams: [chainEvents(state)],
+      onInternalError: (err) => log(`internal error: ${(err as Error)?.stack ?? String(err)}`),
+    })
+    store.writeUrl(server.url)
+    const interval =
+      blockIntervalMs === null
+        ? undefined
+        : setInterval(() => {
+            try {
+              state.mine(1, faucet.condition)
+            } catch (err) {
+              log(`could not mine a block: ${errorMessage(err)}`)
+            }
+          }, blockIntervalMs)
+    log(`listening on ${server.url}${blockIntervalMs === null ? '' : `, a block every ${blockIntervalMs} ms`}`)
+
+    let stopping: Promise<void> | undefined
+    const stop = (): Promise<void> =>
+      (stopping ??= (async () => {
+        clearInterval(interval)
+        await server.close()
+        try {
+          saveMempool()
+        } finally {
+          store.close()
+        }
+        log('stopped')
+      })())
+    return { url: server.url, port: server.port, chainHash: state.chainHash, stop }
+  } catch (err) {
+    store.close()
+    throw err
+  }
+}
