@@ -115,10 +115,11 @@ export class NetworkGraph {
     if (step.kind === 'refuse') {
       from.addClass('refused')
       edge.addClass('failed-hop')
+      // long enough to see, short enough not to outlive the payment at replay speed
       setTimeout(() => {
         from.removeClass('refused')
         edge.removeClass('failed-hop')
-      }, 2500)
+      }, durationMs * 6)
       return Promise.resolve()
     }
     if (this.active >= MAX_DOTS) return Promise.resolve()

@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { request } from 'node:http'
+import { readSse } from '../../../src/api/sse.js'
+import { startDashboard, type Dashboard } from '../../../src/observe/dashboard/index.js'
+import { DashboardHub } from '../../../src/observe/dashboard/hub.js'
+import type { DashboardBatch, DashboardSnapshot } from '../../../src/observe/dashboard/views.js'
+import type { NodeEvent } from '../../../src/api/events.js'
+import { fixtureInputs } from './fixture.js'
+
+const inputs = (await fixtureInputs()) as NodeEvent[]
+const started: Dashboard[] = []
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((d) => d.stop()))
+})
+
+async function dashboard(batchIntervalMs = 100): Promise<Dashboard> {
+  const d = await startDashboard({ batchIntervalMs })
+  started.push(d)
+  return d
+}
+
+describe('dashboard server', () => {
+  it('serves the page, its scripts and cytoscape on 127.0.0.1', async () => {
+    const d = await dashboard()
+    expect(d.url).toMatch(/^http:\/\/127\.0\.0\.1:[0-9]+\/$/)
+    const page = await fetch(d.url)
+    expect(page.headers.get('content-type')).toContain('text/html')
+    expect(await page.text()).toContain('/assets/app.js')
+    for (const path of ['assets/app.js', 'assets/graph.js', 'assets/style.css', 'vendor/cytoscape.mjs']) {
+      expect((await fetch(d.url + path)).status, path).toBe(200)
+    }
+    expect((await fetch(d.url + 'assets/../server.ts')).status).toBe(404)
+  })
+
+  it('answers only under its own host name, so another site cannot rebind to it', async () => {
+    const d = await dashboard()
+    const { port } = new URL(d.url)
+    const status = await new Promise<number>((done, fail) => {
+      request({ host: '127.0.0.1', port, path: '/api/state', headers: { host: `evil.example:${port}` } }, (res) => done(res.statusCode ?? 0))
+        .once('error', fail)
+        .end()
+    })
+    expect(status).toBe(403)
+  })
+
+  it('streams a snapshot, then the events of a whole interval as one batch', async () => {
+    const d = await dashboard(200)
+    const controller = new AbortController()
+    const res = await fetch(`${d.url}api/events`, { signal: controller.signal })
+    const messages = readSse(res, controller.signal)
+    const first = (await messages.next()).value!
+    expect(first.event).toBe('snapshot')
+    expect((JSON.parse(first.data) as DashboardSnapshot).nodes).toEqual([])
+    for (const e of inputs) d.publish(e)
+    const second = (await messages.next()).value!
+    expect(second.event).toBe('batch')
+    const batch = JSON.parse(second.data) as DashboardBatch
+    expect(batch.nodes).toHaveLength(3)
+    expect(batch.payments).toHaveLength(3)
+    // a routed payment, a failed one, a direct one: every hop movement is in the batch, in time order
+    expect(batch.steps.map((s) => s.kind)).toEqual(['add', 'add', 'settle', 'settle', 'add', 'refuse', 'fail', 'add', 'settle'])
+    controller.abort()
+  })
+})
+
+describe('batching', () => {
+  it('sends one batch per interval however many events arrive', async () => {
+    const hub = new DashboardHub({ batchIntervalMs: 100 })
+    const batches: DashboardBatch[] = []
+    hub.subscribe((m) => m.event === 'batch' && batches.push(m.data))
+    hub.start()
+    // 5 intervals of a busy network: ~100 payments/s' worth of events each
+    const until = Date.now() + 500
+    let published = 0
+    while (Date.now() < until) {
+      for (const e of inputs) hub.publish({ ...e, time: e.time + published })
+      published += inputs.length
+      await new Promise((r) => setTimeout(r, 5))
+    }
+    await new Promise((r) => setTimeout(r, 150))
+    hub.stop()
+    expect(published).toBeGreaterThan(1_000)
+    expect(batches.length).toBeGreaterThanOrEqual(3)
+    expect(batches.length).toBeLessThanOrEqual(7)
+  })
+})
