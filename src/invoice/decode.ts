@@ -6,7 +6,7 @@
 import { bech32Decode } from '../core/bech32.js'
 import { isValidPublicKey, recoverPublicKey, verifyDigest } from '../crypto/secp256k1.js'
 import {
-  DEFAULT_EXPIRY_SECONDS, DEFAULT_MIN_FINAL_CLTV_EXPIRY_DELTA, MAX_INVOICE_LENGTH, MAX_NUMBER_WORDS, SIGNATURE_WORDS, TAG, TIMESTAMP_WORDS,
+  BECH32_CHARSET, DEFAULT_EXPIRY_SECONDS, DEFAULT_MIN_FINAL_CLTV_EXPIRY_DELTA, MAX_INVOICE_LENGTH, MAX_NUMBER_WORDS, SIGNATURE_WORDS, TAG, TIMESTAMP_WORDS,
 } from './constants.js'
 import { InvoiceError } from './errors.js'
 import { checkInvoiceFeatures } from './features.js'
@@ -17,7 +17,6 @@ import { isLowS, signingDigest } from './signature.js'
 import { splitTaggedFields, type TaggedField } from './taggedFields.js'
 import { wordsToFeatures, wordsToFieldBytes, wordsToNumber } from './words.js'
 
-const CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l'
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
@@ -94,7 +93,7 @@ function decodeBech32(text: string): { hrp: string; words: number[] } {
     if (c < 33 || c > 126) throw new InvoiceError('INVALID_BECH32', 'the invoice prefix has a character bech32 does not allow')
   }
   for (const ch of lower.slice(separator + 1)) {
-    if (!CHARSET.includes(ch)) throw new InvoiceError('INVALID_BECH32', `the invoice has the character "${ch}", which bech32 does not use (no 1, b, i or o after the separator)`, { character: ch })
+    if (!BECH32_CHARSET.includes(ch)) throw new InvoiceError('INVALID_BECH32', `the invoice has the character "${ch}", which bech32 does not use (no 1, b, i or o after the separator)`, { character: ch })
   }
   let decoded: ReturnType<typeof bech32Decode>
   try {

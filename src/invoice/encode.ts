@@ -101,7 +101,7 @@ export function encodeInvoice(fields: InvoiceFields, privateKey: Uint8Array): st
 /** Signs the fields as given, in their order (RFC6979, low-S), and writes the bech32 invoice. */
 export function signInvoice(unsigned: UnsignedInvoice, privateKey: Uint8Array): string {
   const { humanReadablePart, timestamp } = unsigned
-  parseHumanReadablePart(humanReadablePart)
+  parseHumanReadablePart(humanReadablePart) // refuses what no reader would accept
   if (!Number.isSafeInteger(timestamp) || timestamp < 0 || timestamp >= 2 ** 35) {
     throw new InvoiceError('INVALID_TIMESTAMP', `an invoice timestamp is unix seconds below 2^35, got ${timestamp}`, { timestamp })
   }

@@ -19,6 +19,8 @@ export const INVOICE_FEATURE_BITS = {
 
 export type InvoiceFeatureName = keyof typeof INVOICE_FEATURE_BITS
 
+const KNOWN_BITS = new Set<number>(Object.values(INVOICE_FEATURE_BITS).flat())
+
 /** BOLT #9 "Dependencies" column, for the features above. */
 const DEPENDENCIES: Partial<Record<InvoiceFeatureName, readonly InvoiceFeatureName[]>> = {
   basic_mpp: ['payment_secret'],
@@ -34,8 +36,7 @@ export function hasInvoiceFeature(features: Uint8Array, name: InvoiceFeatureName
 
 /** Throws unless a payer that knows only INVOICE_FEATURE_BITS may pay an invoice with these features. */
 export function checkInvoiceFeatures(features: Uint8Array): void {
-  const known = new Set<number>(Object.values(INVOICE_FEATURE_BITS).flat())
-  const unknownRequired = listFeatureBits(features).filter((bit) => bit % 2 === 0 && !known.has(bit))
+  const unknownRequired = listFeatureBits(features).filter((bit) => bit % 2 === 0 && !KNOWN_BITS.has(bit))
   if (unknownRequired.length > 0) {
     throw new InvoiceError('UNKNOWN_REQUIRED_FEATURE', `the invoice requires feature bit${unknownRequired.length > 1 ? 's' : ''} ${unknownRequired.join(', ')}, which lnsim does not support: it cannot pay it`, { bits: unknownRequired })
   }

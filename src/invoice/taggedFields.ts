@@ -3,7 +3,7 @@
  * `type` (5 bits) · `data_length` (10 bits, in words) · `data`. An invoice keeps
  * them in order, unknown ones included, so it can be re-signed byte for byte.
  */
-import { MAX_FIELD_WORDS } from './constants.js'
+import { BECH32_CHARSET, MAX_FIELD_WORDS } from './constants.js'
 import { InvoiceError } from './errors.js'
 
 export interface TaggedField {
@@ -13,7 +13,7 @@ export interface TaggedField {
 
 /** The letter that writes `tag`, as BOLT #11 names fields (`p`, `s`, `9`…). */
 export function tagLetter(tag: number): string {
-  return 'qpzry9x8gf2tvdw0s3jn54khce6mua7l'[tag] ?? '?'
+  return BECH32_CHARSET[tag] ?? '?'
 }
 
 export function splitTaggedFields(words: readonly number[]): TaggedField[] {
