@@ -201,10 +201,6 @@ export class ChainState implements UtxoView {
     return [...confirmed, ...pending]
   }
 
-  get utxoCount(): number {
-    return this.utxos.size
-  }
-
   private connectStored(block: Block): void {
     const expected = this.blocks.length === 0 ? { height: 0, prevHash: ZERO_HASH } : { height: this.height + 1, prevHash: this.tip.hash }
     if (block.height !== expected.height || block.prevHash !== expected.prevHash) throw new Error(`block ${block.height} (${block.hash}) does not follow block ${this.height}`)

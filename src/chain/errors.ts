@@ -38,6 +38,3 @@ export class ChainRuleError extends LnsimError {
   }
 }
 
-export function isChainRuleCode(code: string): code is ChainRuleCode {
-  return (CHAIN_RULE_CODES as readonly string[]).includes(code)
-}

@@ -6,7 +6,7 @@
  */
 export { after, all, any, older, sha256Lock, sig, formatCondition, parseCondition, conditionsEqual, type Condition } from './condition.js'
 export { txid, sighash, signInput, emptyWitness, isCoinbase, outpointKey, type OutPoint, type Transaction, type TxInput, type TxOutput, type Witness } from './transaction.js'
-export { ChainRuleError, CHAIN_RULE_CODES, isChainRuleCode, type ChainRuleCode } from './errors.js'
+export { ChainRuleError, CHAIN_RULE_CODES, type ChainRuleCode } from './errors.js'
 export { evaluateCondition, type Evaluation, type SpendContext } from './evaluate.js'
 export { validateTransaction, COINBASE_MATURITY, type Coin, type Spender, type UtxoView, type ValidatedTransaction } from './validate.js'
 export { blockSubsidy, GENESIS_PREMINE_SAT, HALVING_INTERVAL, type Block } from './block.js'

@@ -11,6 +11,7 @@
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, chmodSync, ftruncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
+import { z } from 'zod'
 import { toJson } from '../core/json.js'
 import { LnsimError } from '../core/errors.js'
 import { fromHex, toHex } from '../core/bytes.js'
@@ -19,7 +20,6 @@ import type { Block } from './block.js'
 import type { BlockSink } from './chainState.js'
 import type { Transaction } from './transaction.js'
 import { BlockJson, TransactionJson, blockToJson, parseWith, transactionToJson } from './transactionJson.js'
-import { z } from 'zod'
 
 export const CHAIN_FILES = { blocks: 'blocks.jsonl', mempool: 'mempool.json', faucetKey: 'faucet.key', lock: 'chain.lock', url: 'chain.url' } as const
 
@@ -62,10 +62,13 @@ export class ChainStore implements BlockSink {
     return join(this.dataDir, CHAIN_FILES[name])
   }
 
-  /** The faucet key, created on first use. */
-  faucetKey(): Uint8Array {
+  /** The faucet key; a new chain (`create`) makes one, an existing chain without its key cannot go on. */
+  faucetKey(options: { create: boolean }): Uint8Array {
     const file = this.path('faucetKey')
-    if (!existsSync(file)) writeFileSync(file, toHex(randomPrivateKey()) + '\n', { mode: 0o600, flag: 'wx' })
+    if (!existsSync(file)) {
+      if (!options.create) throw new ChainStoreError('BAD_FAUCET_KEY', `${file} is missing; the chain in ${this.dataDir} cannot be used without the key its genesis block pays`)
+      writeFileSync(file, toHex(randomPrivateKey()) + '\n', { mode: 0o600, flag: 'wx' })
+    }
     if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600)
     let key: Uint8Array
     try {

@@ -30,10 +30,6 @@ export class UtxoSet {
     return this.spenders.get(outpointKey(outpoint))
   }
 
-  get size(): number {
-    return this.unspent.size
-  }
-
   /** Unspent outputs locked by exactly this condition. */
   withCondition(condition: Condition): UnspentOutput[] {
     const keys = this.byCondition.get(conditionKey(condition))

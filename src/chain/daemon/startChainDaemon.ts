@@ -46,9 +46,9 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
   if (blockIntervalMs !== null && (!Number.isSafeInteger(blockIntervalMs) || blockIntervalMs < 1)) throw new LnsimError('INVALID_OPTION', `the block interval must be a positive number of milliseconds, got ${blockIntervalMs}`)
   const store = ChainStore.open(options.dataDir)
   try {
-    const key = store.faucetKey()
-    const faucetCondition = sig(publicKeyOf(key))
     const { blocks, droppedTornLine } = store.readBlocks()
+    const key = store.faucetKey({ create: blocks.length === 0 })
+    const faucetCondition = sig(publicKeyOf(key))
     if (droppedTornLine) log('dropped an unfinished last line of the block file (the daemon was killed while writing a block it had not yet announced)')
     let genesis = blocks[0]
     if (!genesis) {
@@ -57,7 +57,7 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
       store.sync()
       log(`created a new chain in ${options.dataDir}`)
     } else if (!conditionsEqual(genesis.txs[0]!.outputs[0]!.condition, faucetCondition)) {
-      throw new LnsimError('BAD_FAUCET_KEY', `the faucet key in ${options.dataDir} is not the one the genesis block pays; restore the original faucet.key or start a new chain in an empty directory`)
+      throw new ChainStoreError('BAD_FAUCET_KEY', `the faucet key in ${options.dataDir} is not the one the genesis block pays; restore the original faucet.key or start a new chain in an empty directory`)
     }
     let state: ChainState
     try {
