@@ -63,7 +63,7 @@ async function makeSide(name: string, byte: number, deliver: (to: string, m: Mes
     },
     disconnectPeer: () => {},
     isPeerConnected: () => true,
-    broadcast: (tx) => side.broadcasts.push(tx),
+    broadcast: async (tx) => void side.broadcasts.push(tx),
     watchConfirmed: (txid, _depth, channel) => side.watchedConfirm.push({ txid, channel }),
     watchSpent: (outpoint, channel) => side.watchedSpent.push({ outpoint, channel }),
     makeFundingTx: async (amountSat, condition) => ({

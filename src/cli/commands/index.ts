@@ -1,8 +1,9 @@
 import type { CommandSpec } from '../command.js'
 import { versionCommand } from './version.js'
 import { nodeCommands } from './nodeCommands.js'
+import { nodeStartCommand } from './nodeStart.js'
 import { chainCommands } from './chain.js'
 import { invoiceDecodeCommand } from './invoiceDecode.js'
 import { dashboardCommand } from './dashboard.js'
 
-export const allCommands: CommandSpec[] = [versionCommand, ...nodeCommands, ...chainCommands, invoiceDecodeCommand, dashboardCommand]
+export const allCommands: CommandSpec[] = [versionCommand, nodeStartCommand, ...nodeCommands, ...chainCommands, invoiceDecodeCommand, dashboardCommand]

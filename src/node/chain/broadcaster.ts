@@ -17,7 +17,7 @@ export interface PendingBroadcast {
 }
 
 /** Chain rejections after which retrying cannot help. */
-const FINAL = new Set(['INPUT_ALREADY_SPENT', 'MEMPOOL_CONFLICT', 'UNKNOWN_INPUT', 'MALFORMED_TRANSACTION', 'INVALID_SIGNATURE', 'CONDITION_NOT_SATISFIED', 'OUTPUTS_EXCEED_INPUTS'])
+const FINAL = new Set(['INPUT_ALREADY_SPENT', 'MEMPOOL_CONFLICT', 'UNKNOWN_INPUT', 'MALFORMED_TRANSACTION', 'INVALID_SIGNATURE', 'CONDITION_NOT_SATISFIED', 'OUTPUTS_EXCEED_INPUTS', 'UNUSED_WITNESS_ITEM'])
 
 export class Broadcaster {
   constructor(
@@ -27,17 +27,18 @@ export class Broadcaster {
     private readonly onSubmitted: (txid: string, p: PendingBroadcast) => void,
   ) {}
 
-  broadcast(tx: Transaction, txid: string, label: string, validFromHeight: number, channel: string, tipHeight: number): void {
+  /** Resolves once the chain has it (or it is held for later, or will be retried); rejects if the chain refuses it for good. */
+  async broadcast(tx: Transaction, txid: string, label: string, validFromHeight: number, channel: string, tipHeight: number): Promise<void> {
     if (this.pending.has(txid)) return
     const p: PendingBroadcast = { tx, label, channel, validFromHeight }
     this.pending.set(txid, p)
-    if (validFromHeight <= tipHeight + 1) void this.submit(txid, p)
+    if (validFromHeight <= tipHeight + 1) await this.submit(txid, p)
   }
 
   /** Called after each block: drop what was mined, submit what became valid. */
   onBlock(height: number, minedTxids: string[]): void {
     for (const txid of minedTxids) this.pending.delete(txid)
-    for (const [txid, p] of this.pending.entries()) if (p.validFromHeight <= height + 1) void this.submit(txid, p)
+    for (const [txid, p] of this.pending.entries()) if (p.validFromHeight <= height + 1) this.submit(txid, p).catch(() => {})
   }
 
   list(): Array<{ txid: string } & PendingBroadcast> {
@@ -54,7 +55,7 @@ export class Broadcaster {
       if (FINAL.has(code)) {
         this.log.info('transaction can no longer be mined; dropping it', { txid, label: p.label, code })
         this.pending.delete(txid)
-        return
+        throw err
       }
       this.log.debug('broadcast will be retried', { txid, label: p.label, code, error: (err as Error).message })
     }

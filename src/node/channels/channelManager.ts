@@ -35,7 +35,8 @@ export interface ChannelManagerDeps {
   sendToPeer: (peer: string, message: Message) => void
   disconnectPeer: (peer: string, reason: string) => void
   isPeerConnected: (peer: string) => boolean
-  broadcast: (tx: Transaction, txid: string, label: string, validFromHeight: number, channel: string) => void
+  /** resolves once the chain accepted it (or will retry it later) */
+  broadcast: (tx: Transaction, txid: string, label: string, validFromHeight: number, channel: string) => Promise<void>
   watchConfirmed: (txid: string, depth: number, channel: string) => void
   watchSpent: (outpoint: OutPoint, channel: string) => void
   makeFundingTx: (amountSat: bigint, condition: Condition) => Promise<{ tx: Transaction; outputIndex: number }>
@@ -176,9 +177,19 @@ export class ChannelManager {
       case 'disconnect':
         d.disconnectPeer(peer, effect.reason)
         return
-      case 'broadcast':
-        d.broadcast(effect.tx, effect.txid, effect.label, effect.validFromHeight, channel)
+      case 'broadcast': {
+        const submitted = d.broadcast(effect.tx, effect.txid, effect.label, effect.validFromHeight, channel)
+        // an open channel request is answered once its funding transaction is in the mempool
+        const waiter = effect.label === 'funding' ? this.openWaiters.get(channel) : undefined
+        if (waiter) {
+          this.openWaiters.delete(channel)
+          submitted.then(
+            () => waiter.resolve({ channelId: channel, fundingTxid: effect.txid }),
+            (err: Error) => waiter.reject(new LnsimError('FUNDING_NOT_ACCEPTED', `the chain refused the funding transaction: ${err.message}`)),
+          )
+        }
         return
+      }
       case 'watch_confirmed':
         d.watchConfirmed(effect.txid, effect.depth, channel)
         return
@@ -208,15 +219,9 @@ export class ChannelManager {
     const record = this.channels.get(channel)
     if (!record) return
     const waiter = this.openWaiters.get(channel)
-    if (waiter) {
-      const c = commitmentsOf(record.data)
-      if (record.data.state === 'CLOSED') {
-        this.openWaiters.delete(channel)
-        waiter.reject(new LnsimError('CHANNEL_OPEN_FAILED', `the channel could not be opened: ${record.data.why}`))
-      } else if (c && record.data.state === 'WAIT_FOR_FUNDING_CONFIRMED') {
-        this.openWaiters.delete(channel)
-        waiter.resolve({ channelId: channel, fundingTxid: c.funding.outpoint.txid })
-      }
+    if (waiter && record.data.state === 'CLOSED') {
+      this.openWaiters.delete(channel)
+      waiter.reject(new LnsimError('CHANNEL_OPEN_FAILED', `the channel could not be opened: ${record.data.why}`))
     }
     this.deps.onEvent(channel, peer, event, record.data)
   }

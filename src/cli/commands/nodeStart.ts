@@ -1,0 +1,68 @@
+import { resolve } from 'node:path'
+import { fromHex } from '../../core/bytes.js'
+import { parseLogLevel, startNode } from '../../node/startNode.js'
+import { CliError, parseIntegerOption, requireString, type CommandSpec } from '../command.js'
+
+export const nodeStartCommand: CommandSpec = {
+  path: ['node', 'start'],
+  summary: 'Run a Lightning node in the foreground (one process per node)',
+  description:
+    'Starts a node with its own key, wallet and channels in DATA_DIR, connected to a running mock chain. ' +
+    'It listens for peers over libp2p and serves its control API on 127.0.0.1; the API URL and token are written to DATA_DIR/api.url and DATA_DIR/api.token. ' +
+    'Stop it with Ctrl-C (or SIGTERM): it finishes writing its state first.',
+  options: [
+    { name: 'name', type: 'string', valueName: 'ALIAS', description: 'the node alias (required)' },
+    { name: 'data-dir', type: 'string', valueName: 'DIR', description: 'where the node keeps its key and state', default: '.lnsim/<name>' },
+    { name: 'chain', type: 'string', valueName: 'URL', description: 'the mock chain daemon (default: $LNSIM_CHAIN or http://127.0.0.1:18443)' },
+    { name: 'listen', type: 'string', valueName: 'MULTIADDR', description: 'libp2p listen address', default: '/ip4/127.0.0.1/tcp/0' },
+    { name: 'api-port', type: 'string', valueName: 'N', description: 'control API port (0 picks a free one)', default: '0' },
+    { name: 'seed', type: 'string', valueName: 'HEX', description: '32-byte hex seed for a repeatable node key (first start only)' },
+    { name: 'testing', type: 'boolean', description: 'allow test-only hooks (cheat, fault injection)' },
+    { name: 'log-level', type: 'string', valueName: 'LEVEL', description: 'debug, info, warn or error', default: 'info' },
+    { name: 'fee-base', type: 'string', valueName: 'MSAT', description: 'forwarding fee base', default: '1000' },
+    { name: 'fee-ppm', type: 'string', valueName: 'PPM', description: 'forwarding fee rate, parts per million', default: '1' },
+    { name: 'cltv-delta', type: 'string', valueName: 'BLOCKS', description: 'cltv_expiry_delta for forwards', default: '40' },
+  ],
+  examples: ['lnsim node start --name alice --chain http://127.0.0.1:18443', 'lnsim node start --name bob --data-dir /tmp/bob --api-port 9001 --json'],
+  async run({ options, json, out, signal }) {
+    const name = requireString(options, 'name')
+    if (!/^[A-Za-z0-9_.-]{1,32}$/.test(name)) throw new CliError('--name must be 1-32 letters, digits, dots, dashes or underscores', { exitCode: 2 })
+    const dataDir = resolve(typeof options['data-dir'] === 'string' && options['data-dir'] !== '.lnsim/<name>' ? options['data-dir'] : `.lnsim/${name}`)
+    const chainUrl = typeof options.chain === 'string' ? options.chain : process.env.LNSIM_CHAIN ?? 'http://127.0.0.1:18443'
+    const logLevel = parseLogLevel(String(options['log-level']))
+    if (!logLevel) throw new CliError('--log-level must be debug, info, warn or error', { exitCode: 2 })
+    let seed: Uint8Array | undefined
+    if (typeof options.seed === 'string') {
+      try {
+        seed = fromHex(options.seed, 32)
+      } catch {
+        throw new CliError('--seed must be 64 hex characters', { exitCode: 2 })
+      }
+    }
+    const node = await startNode({
+      name,
+      dataDir,
+      chainUrl,
+      listen: [String(options.listen)],
+      apiPort: parseIntegerOption(options['api-port'], 'api-port', { min: 0, max: 65535 })!,
+      ...(seed ? { seed } : {}),
+      testing: options.testing === true,
+      logLevel,
+      logToConsole: !json && process.stderr.isTTY === true,
+      policy: {
+        feeBaseMsat: BigInt(parseIntegerOption(options['fee-base'], 'fee-base', { min: 0 })!),
+        feeProportionalMillionths: BigInt(parseIntegerOption(options['fee-ppm'], 'fee-ppm', { min: 0, max: 1_000_000 })!),
+        cltvExpiryDelta: parseIntegerOption(options['cltv-delta'], 'cltv-delta', { min: 1, max: 2016 })!,
+      },
+    })
+    const ready = { event: 'ready', nodeId: node.nodeId, alias: node.alias, apiUrl: node.apiUrl, listen: node.listen, dataDir: node.dataDir }
+    if (json) process.stdout.write(JSON.stringify(ready) + '\n')
+    else out.info(`node ${name} (${node.nodeId}) is running\n  peers:   ${node.listen.map((l) => `${node.nodeId}@${l.replace(/\/p2p\/.*$/, '')}`).join(', ')}\n  api:     ${node.apiUrl}\n  data:    ${node.dataDir}\nPress Ctrl-C to stop.`)
+    await new Promise<void>((done) => {
+      if (signal.aborted) return done()
+      signal.addEventListener('abort', () => done(), { once: true })
+    })
+    out.info(`stopping node ${name}…`)
+    await node.stop()
+  },
+}

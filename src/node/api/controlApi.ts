@@ -1,0 +1,146 @@
+/**
+ * The node's control API (HTTP + JSON on 127.0.0.1, bearer token): the routes
+ * of the contract in src/api, each a thin call into the node's services.
+ */
+import { toHex } from '../../core/bytes.js'
+import { LnsimError } from '../../core/errors.js'
+import { CloseChannelRequest, ConnectPeerRequest, CreateInvoiceRequest, OpenChannelRequest, PayRequest, type InvoiceInfo, type NodeInfo, type PaymentInfo, type WalletBalance } from '../../api/types.js'
+import type { LightningNode } from '../lightningNode.js'
+import type { InvoiceRecord } from '../payments/invoiceRegistry.js'
+import type { PaymentRecord } from '../payments/paymentRecord.js'
+import { apiHop } from '../payments/paymentSender.js'
+import { route, startApiServer, type RunningServer } from './httpServer.js'
+
+declare const LNSIM_VERSION: string | undefined
+
+function invoiceInfo(node: LightningNode, r: InvoiceRecord): InvoiceInfo {
+  return {
+    invoice: r.bolt11,
+    paymentHash: toHex(r.paymentHash),
+    amountMsat: r.amountMsat,
+    memo: r.memo,
+    createdAt: new Date(r.createdAt).toISOString(),
+    expiresAt: new Date(r.createdAt + r.expirySeconds * 1000).toISOString(),
+    status: r.status === 'paid' ? 'paid' : node.invoices.isExpired(r) ? 'expired' : 'open',
+    paidMsat: r.paidMsat,
+    paidAt: r.paidAt === null ? null : new Date(r.paidAt).toISOString(),
+  }
+}
+
+export function paymentInfo(p: PaymentRecord): PaymentInfo {
+  return {
+    paymentHash: p.paymentHash,
+    direction: 'sent',
+    status: p.status,
+    amountMsat: p.amountMsat,
+    feeMsat: p.feeMsat,
+    destination: p.destination,
+    preimage: p.preimage,
+    route: p.route.map(apiHop),
+    attempts: p.attempts,
+    failure: p.failure,
+    createdAt: new Date(p.createdAt).toISOString(),
+    settledAt: p.settledAt === null ? null : new Date(p.settledAt).toISOString(),
+    latencyMs: p.settledAt === null ? null : p.settledAt - p.createdAt,
+  }
+}
+
+export async function startControlApi(node: LightningNode): Promise<RunningServer> {
+  const token = await node.apiToken()
+  const peerInfo = (nodeId: string) => {
+    const p = node.peers.list().find((x) => x.nodeId === nodeId)
+    return { nodeId, address: p?.address ?? null, connected: p?.connected ?? false, connectedAt: p?.connectedAt ? new Date(p.connectedAt).toISOString() : null }
+  }
+  const routes = [
+    route('GET', '/v1/info', undefined, async (): Promise<NodeInfo> => {
+      const channels = node.channelInfos()
+      return {
+        nodeId: node.identity.nodeIdHex,
+        alias: node.options.name,
+        peerId: node.identity.peerId.toString(),
+        listenAddresses: node.listenAddresses(),
+        apiUrl: node.api.url,
+        chain: { url: node.options.chainUrl, chainHash: node.chainHashHex, blockHeight: node.watcher.height },
+        channels: {
+          active: channels.filter((c) => c.active).length,
+          pending: channels.filter((c) => c.state.startsWith('WAIT_FOR')).length,
+          closing: channels.filter((c) => ['SHUTDOWN', 'NEGOTIATING', 'CLOSING'].includes(c.state)).length,
+          inactive: channels.filter((c) => !c.active && ['NORMAL', 'OFFLINE', 'SYNCING'].includes(c.state)).length,
+        },
+        peers: node.peers.list().filter((p) => p.connected).length,
+        version: typeof LNSIM_VERSION === 'string' ? LNSIM_VERSION : 'dev',
+        testing: node.options.testing,
+      }
+    }),
+    route('GET', '/v1/peers', undefined, async () => node.peers.list().map((p) => peerInfo(p.nodeId))),
+    route('POST', '/v1/peers', ConnectPeerRequest, async ({ body }) => peerInfo(await node.peers.connect(body.address))),
+    route('DELETE', '/v1/peers/:nodeId', undefined, async ({ params }) => {
+      await node.peers.disconnect(params.nodeId!, 'disconnect requested')
+      return peerInfo(params.nodeId!)
+    }),
+    route('GET', '/v1/channels', undefined, async () => node.channelInfos()),
+    route('GET', '/v1/channels/:channelId', undefined, async ({ params }) => {
+      const c = node.channelInfos().find((x) => x.channelId === params.channelId)
+      if (!c) throw new LnsimError('UNKNOWN_CHANNEL', `no channel ${params.channelId}; see \`lnsim channels\``)
+      return c
+    }),
+    route('POST', '/v1/channels', OpenChannelRequest, async ({ body }) => node.channels.open(body.nodeId, body.amountSat, body.pushMsat ?? 0n, body.announce ?? true)),
+    route('POST', '/v1/channels/:channelId/close', CloseChannelRequest, async ({ params, body }) => {
+      const id = params.channelId!
+      node.requireChannel(id)
+      const r = node.channels.command(id, body.force ? { type: 'force_close', why: 'force close requested by the user' } : { type: 'close' })
+      const failed = r.effects.find((e) => e.type === 'command_result' && !e.ok)
+      if (failed && failed.type === 'command_result' && !failed.ok) throw new LnsimError(failed.code, failed.message)
+      await node.channels.flush()
+      const info = node.channelInfos().find((c) => c.channelId === id)!
+      return { channelId: id, closingTxid: info.closingTxid, state: info.state }
+    }),
+    route('POST', '/v1/invoices', CreateInvoiceRequest, async ({ body }) => {
+      const r = node.invoices.create(body.amountMsat ?? null, body.memo ?? '', body.expirySeconds ?? 3600)
+      await node.stores.invoices.flush()
+      return invoiceInfo(node, r)
+    }),
+    route('GET', '/v1/invoices', undefined, async () => node.invoices.list().map((r) => invoiceInfo(node, r))),
+    route('GET', '/v1/invoices/:paymentHash', undefined, async ({ params }) => invoiceInfo(node, node.invoices.require(params.paymentHash!))),
+    route('POST', '/v1/payments', PayRequest, async ({ body }) => {
+      const r = await node.sender.pay(body.invoice, {
+        timeoutMs: (body.timeoutSeconds ?? 60) * 1000,
+        ...(body.amountMsat !== undefined ? { amountMsat: body.amountMsat } : {}),
+        ...(body.maxFeeMsat !== undefined ? { maxFeeMsat: body.maxFeeMsat } : {}),
+      })
+      return paymentInfo(r)
+    }),
+    route('GET', '/v1/payments', undefined, async () => [...node.stores.payments.entries()].map(([, p]) => paymentInfo(p))),
+    route('POST', '/v1/wallet/address', undefined, async () => {
+      const { address } = node.wallet.newAddress('deposit')
+      await node.stores.wallet.flush()
+      return { address }
+    }),
+    route('GET', '/v1/wallet/balance', undefined, async (): Promise<WalletBalance> => {
+      const coins = await node.wallet.coins()
+      const channels = node.channelInfos()
+      const claims = node.broadcaster.list().filter((b) => b.label !== 'funding' && b.label !== 'mutual close' && b.label !== 'commitment')
+      return {
+        confirmedSat: coins.filter((c) => c.confirmations > 0).reduce((s, c) => s + c.valueSat, 0n),
+        unconfirmedSat: coins.filter((c) => c.confirmations === 0).reduce((s, c) => s + c.valueSat, 0n),
+        pendingClaimsSat: claims.reduce((s, b) => s + b.tx.outputs.reduce((t, o) => t + o.value, 0n), 0n),
+        channelLocalMsat: channels.filter((c) => c.state !== 'CLOSED').reduce((s, c) => s + c.localBalanceMsat, 0n),
+        outputs: coins.map((c) => ({ txid: c.txid, vout: c.vout, valueSat: c.valueSat, label: c.label, confirmations: c.confirmations, spendableFromHeight: null })),
+        pendingClaims: claims.map((b) => ({ channelId: b.channel, kind: b.label, txid: b.txid, amountSat: b.tx.outputs.reduce((t, o) => t + o.value, 0n), spendableFromHeight: b.validFromHeight })),
+      }
+    }),
+    route('POST', '/v1/dev/channels/:channelId/cheat', undefined, async ({ params }) => node.cheat(params.channelId!)),
+  ]
+  return startApiServer({
+    port: node.options.apiPort,
+    token,
+    routes,
+    sse: [
+      {
+        path: '/v1/events',
+        open: (send) => node.bus.subscribe((e) => send(e.type, e)),
+      },
+    ],
+    onError: (err) => node.log.error('control API handler failed', { error: (err as Error).stack ?? String(err) }),
+  })
+}

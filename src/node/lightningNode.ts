@@ -1,0 +1,376 @@
+/**
+ * A Lightning node: the services of one `lnsim node` process, wired together
+ * and started in order (stores → chain → wallet → peers → channels → API), and
+ * stopped in reverse. Each service is small and owns one concern; this file
+ * only connects them.
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import type { Libp2p } from 'libp2p'
+import { toHex, u64be } from '../core/bytes.js'
+import { LnsimError } from '../core/errors.js'
+import { formatScid } from '../core/shortChannelId.js'
+import { txid as txidOf, type Transaction } from '../chain/transaction.js'
+import { DEFAULT_CHANNEL_CONFIG, type ChannelConfig } from '../channel/constants.js'
+import { commitmentsOf, type ChannelData } from '../channel/states.js'
+import type { ChannelEvent } from '../channel/io.js'
+import { API_TOKEN_FILE, API_URL_FILE } from '../api/locate.js'
+import type { Init } from '../wire/messages.js'
+import { FEATURE_BITS, featureBits } from '../wire/features.js'
+import { chainClientAccess } from './chain/chainClientAccess.js'
+import { decodeInvoiceToPay, INVOICE_NETWORK, invoiceEncoder } from './payments/invoiceCodec.js'
+import { MemoryReplayLog } from '../routing/onion/replayLog.js'
+import type { ChainAccess } from './chain/chainAccess.js'
+import { Broadcaster, type PendingBroadcast } from './chain/broadcaster.js'
+import { ChainWatcher, type WatchState } from './chain/chainWatcher.js'
+import { ChannelManager, type ChannelRecord } from './channels/channelManager.js'
+import { channelInfo, shortChannelIdOf } from './channels/channelViews.js'
+import { EventBus } from './eventBus.js'
+import { deriveSecret, loadOrCreateIdentity, type NodeIdentity } from './identity.js'
+import { createLogger, type Logger } from './logger.js'
+import { DEFAULT_POLICY, MIN_FINAL_CLTV_EXPIRY_DELTA, type NodeOptions } from './options.js'
+import { createHost } from './peers/host.js'
+import { PeerManager, type PeerRecord } from './peers/peerManager.js'
+import { directRoute } from './payments/directRoute.js'
+import { InvoiceRegistry, type InvoiceRecord } from './payments/invoiceRegistry.js'
+import type { PaymentRecord } from './payments/paymentRecord.js'
+import { PaymentSender, type PlannedRoute } from './payments/paymentSender.js'
+import { Relay, type ForwardingPolicy, type HtlcRecord } from './payments/relay.js'
+import { KvLog } from './store/kvLog.js'
+import { Wallet, type WalletState } from './wallet/wallet.js'
+import { CheatRecorder, type CheatState } from './testing/cheatRecorder.js'
+import { startControlApi } from './api/controlApi.js'
+import type { RunningServer } from './api/httpServer.js'
+
+/** Feature bits we advertise in init (BOLT #9): var_onion_optin and payment_secret, required. */
+const INIT_FEATURES = featureBits(FEATURE_BITS.var_onion_optin[0], FEATURE_BITS.payment_secret[0])
+
+export interface NodeStores {
+  channels: KvLog<ChannelRecord>
+  revocations: KvLog<{ channel: string; index: bigint }>
+  wallet: KvLog<WalletState>
+  watch: KvLog<WatchState>
+  broadcasts: KvLog<PendingBroadcast>
+  peers: KvLog<PeerRecord>
+  invoices: KvLog<InvoiceRecord | number>
+  payments: KvLog<PaymentRecord>
+  htlcs: KvLog<HtlcRecord>
+  preimages: KvLog<Uint8Array>
+  meta: KvLog<number>
+  testing: KvLog<CheatState>
+}
+
+async function openStores(dir: string): Promise<NodeStores> {
+  const open = <T>(name: string): Promise<KvLog<T>> => KvLog.open<T>(join(dir, `${name}.log`))
+  const [channels, revocations, wallet, watch, broadcasts, peers, invoices, payments, htlcs, preimages, meta, testing] = await Promise.all([
+    open<ChannelRecord>('channels'),
+    open<{ channel: string; index: bigint }>('revocations'),
+    open<WalletState>('wallet'),
+    open<WatchState>('watch'),
+    open<PendingBroadcast>('broadcasts'),
+    open<PeerRecord>('peers'),
+    open<InvoiceRecord | number>('invoices'),
+    open<PaymentRecord>('payments'),
+    open<HtlcRecord>('htlcs'),
+    open<Uint8Array>('preimages'),
+    open<number>('meta'),
+    open<CheatState>('testing'),
+  ])
+  return { channels, revocations, wallet, watch, broadcasts, peers, invoices, payments, htlcs, preimages, meta, testing }
+}
+
+export class LightningNode {
+  readonly identity: NodeIdentity
+  readonly log: Logger
+  readonly bus: EventBus
+  readonly options: NodeOptions
+  readonly channelConfig: ChannelConfig
+  readonly policy: ForwardingPolicy
+  readonly chainHash: Uint8Array
+  readonly stores: NodeStores
+  readonly chain: ChainAccess
+  readonly wallet: Wallet
+  readonly watcher: ChainWatcher
+  readonly broadcaster: Broadcaster
+  readonly host: Libp2p
+  readonly peers: PeerManager
+  readonly channels: ChannelManager
+  readonly invoices: InvoiceRegistry
+  readonly relay: Relay
+  readonly sender: PaymentSender
+  /** onions seen, to refuse replays (in memory: a restart forgets them, see the closing note) */
+  readonly replayLog = new MemoryReplayLog()
+  /** only with --testing */
+  readonly cheats: CheatRecorder | undefined
+  api!: RunningServer
+  private readonly stopController = new AbortController()
+
+  private constructor(parts: {
+    identity: NodeIdentity
+    log: Logger
+    options: NodeOptions
+    stores: NodeStores
+    chain: ChainAccess
+    chainHash: Uint8Array
+    tip: number
+    host: Libp2p
+  }) {
+    const { identity, log, options, stores, chain } = parts
+    this.identity = identity
+    this.log = log
+    this.options = options
+    this.stores = stores
+    this.chain = chain
+    this.chainHash = parts.chainHash
+    this.host = parts.host
+    this.bus = new EventBus(identity.nodeIdHex, options.name)
+    this.cheats = options.testing ? new CheatRecorder(stores.testing) : undefined
+    this.channelConfig = { ...DEFAULT_CHANNEL_CONFIG, feeratePerKw: options.feeratePerKw, ...options.channelConfig }
+    this.policy = { ...DEFAULT_POLICY, ...options.policy }
+    this.wallet = new Wallet(deriveSecret(identity, 'wallet'), stores.wallet, chain, () => options.feeratePerKw)
+    this.broadcaster = new Broadcaster(chain, stores.broadcasts, log.child('broadcast'), (txid, p) => {
+      this.bus.emit({ type: 'onchain', channelId: p.channel || null, txid, label: p.label, amountSat: null, spendableFromHeight: null })
+    })
+    this.watcher = new ChainWatcher(
+      chain,
+      stores.watch,
+      {
+        onBlock: (height) => this.onBlock(height),
+        onConfirmed: (channel, txid, height, txIndex) => this.channels.onTxConfirmed(channel, txid, height, txIndex),
+        onSpent: (channel, outpoint, tx, txid, height) => this.channels.onOutputSpent(channel, outpoint, tx, height, txid),
+        onTransactions: (txids, height) => this.broadcaster.onBlock(height, txids),
+      },
+      log.child('watcher'),
+      parts.tip,
+    )
+    this.peers = new PeerManager(
+      this.host,
+      identity.nodeIdHex,
+      (): Init => ({ type: 'init', features: INIT_FEATURES, networks: [this.chainHash] }),
+      stores.peers,
+      {
+        onConnected: (peer) => {
+          this.bus.emit({ type: 'peer_connected', peer })
+          this.channels.onPeerConnected(peer)
+        },
+        onDisconnected: (peer) => {
+          this.bus.emit({ type: 'peer_disconnected', peer })
+          this.channels.onPeerDisconnected(peer)
+        },
+        onMessage: (peer, message) => {
+          switch (message.type) {
+            case 'channel_announcement':
+            case 'node_announcement':
+            case 'channel_update':
+            case 'announcement_signatures':
+              return // gossip: handled once routing lands
+            case 'ping':
+            case 'pong':
+            case 'init':
+              return
+            default:
+              this.channels.onMessage(peer, message)
+          }
+        },
+        wantsReconnect: (peer) => this.channels.channelsWith(peer).length > 0,
+      },
+      log.child('peers'),
+    )
+    this.channels = new ChannelManager({
+      log: log.child('channels'),
+      store: stores.channels,
+      revocations: stores.revocations,
+      config: this.channelConfig,
+      chainHash: () => this.chainHash,
+      blockHeight: () => this.watcher.height,
+      feeratePerKw: options.feeratePerKw,
+      preimageFor: (hash) => stores.preimages.get(toHex(hash)),
+      nextChannelSeed: () => this.nextSecret('channel'),
+      closingCondition: () => this.wallet.newAddress('channel close').condition,
+      sendToPeer: (peer, message) => this.peers.send(peer, message),
+      disconnectPeer: (peer, reason) => void this.peers.disconnect(peer, reason),
+      isPeerConnected: (peer) => this.peers.isConnected(peer),
+      broadcast: (tx, txid, label, validFromHeight, channel) => this.broadcaster.broadcast(tx, txid, label, validFromHeight, channel, this.watcher.height).catch((err: Error) => {
+        this.log.warn('broadcast refused', { channel, txid, label, error: err.message })
+        throw err
+      }),
+      watchConfirmed: (txid, depth, channel) => this.watcher.watchConfirmed(txid, depth, channel),
+      watchSpent: (outpoint, channel) => this.watcher.watchSpent(outpoint, channel),
+      makeFundingTx: (amountSat, condition) => this.wallet.fund(amountSat, condition),
+      releaseFunding: (tx: Transaction) => this.wallet.release(tx),
+      onEvent: (channel, peer, event, data) => this.onChannelEvent(channel, peer, event, data),
+      onStateChanged: (channel, data) => this.cheats?.observe(channel, data),
+    })
+    this.invoices = new InvoiceRegistry(stores.invoices, deriveSecret(identity, 'invoices'), invoiceEncoder(identity.secret, identity.nodeId), MIN_FINAL_CLTV_EXPIRY_DELTA)
+    this.relay = new Relay({
+      log: log.child('relay'),
+      bus: this.bus,
+      nodeSecret: identity.secret,
+      replayLog: this.replayLog,
+      invoices: this.invoices,
+      records: stores.htlcs,
+      preimages: stores.preimages,
+      blockHeight: () => this.watcher.height,
+      command: (channel, command) => this.channels.command(channel, command),
+      channelByScid: (scid) => this.channelByScid(scid),
+      channelView: (channel) => {
+        const r = this.channels.get(channel)
+        if (!r) return undefined
+        return { state: r.data.state, connected: this.peers.isConnected(r.peer), peer: r.peer, policy: this.policy, channelUpdate: new Uint8Array(0) }
+      },
+      onLocalOutcome: (record, outcome, channel, htlcId) => this.sender.onOutcome(record, outcome, channel, htlcId),
+    })
+    this.sender = new PaymentSender({
+      log: log.child('pay'),
+      bus: this.bus,
+      network: INVOICE_NETWORK,
+      ourNodeId: identity.nodeIdHex,
+      payments: stores.payments,
+      blockHeight: () => this.watcher.height,
+      decodeInvoice: decodeInvoiceToPay,
+      findRoute: (req) => this.findRoute(req),
+      learnFailure: () => {},
+      learnSuccess: () => {},
+      command: (channel, command) => this.channels.command(channel, command),
+      recordLocal: (channel, id, hash, attempt) => this.relay.recordLocal(channel, id, hash, attempt),
+    })
+  }
+
+  static async start(options: NodeOptions): Promise<LightningNode> {
+    await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
+    const identity = await loadOrCreateIdentity(options.dataDir, options.seed)
+    const log = createLogger({ file: join(options.dataDir, 'node.log'), level: options.logLevel, console: options.logToConsole, name: options.name })
+    const stores = await openStores(options.dataDir)
+    const chain = chainClientAccess(options.chainUrl)
+    let chainHash: Uint8Array
+    let tip: number
+    try {
+      ;[chainHash, tip] = await Promise.all([chain.chainHash(), chain.tipHeight()])
+    } catch (err) {
+      throw new LnsimError('CHAIN_UNREACHABLE', `cannot reach the chain at ${options.chainUrl} (${(err as Error).message}); start it with \`lnsim chain start\``)
+    }
+    const host = await createHost(identity, options.listen)
+    const node = new LightningNode({ identity, log, options, stores, chain, chainHash, tip, host })
+    await node.begin()
+    return node
+  }
+
+  private async begin(): Promise<void> {
+    await this.host.start()
+    await this.peers.start()
+    // catch up with blocks missed while stopped before talking to anyone
+    await this.watcher.start(this.stopController.signal)
+    this.api = await startControlApi(this)
+    const token = await this.apiToken()
+    await writeFile(join(this.options.dataDir, API_URL_FILE), this.api.url + '\n', { mode: 0o600 })
+    await writeFile(join(this.options.dataDir, API_TOKEN_FILE), token + '\n', { mode: 0o600 })
+    this.bus.emit({ type: 'node_started', listenAddresses: this.listenAddresses() })
+    this.log.info('node started', { nodeId: this.identity.nodeIdHex, api: this.api.url, listen: this.listenAddresses() })
+  }
+
+  private tokenValue: string | undefined
+  async apiToken(): Promise<string> {
+    this.tokenValue ??= toHex(new Uint8Array(randomBytes(32)))
+    return this.tokenValue
+  }
+
+  listenAddresses(): string[] {
+    return this.host.getMultiaddrs().map((m) => m.toString())
+  }
+
+  /** A fresh secret for `purpose`, never handed out twice (a persisted counter). */
+  nextSecret(purpose: string): Uint8Array {
+    const n = this.stores.meta.get(`counter:${purpose}`) ?? 0
+    this.stores.meta.set(`counter:${purpose}`, n + 1)
+    return deriveSecret(this.identity, `${purpose}/${n}/${toHex(u64be(BigInt(n)))}`)
+  }
+
+  channelByScid(scid: bigint): string | undefined {
+    for (const { key, record } of this.channels.list()) if (shortChannelIdOf(record.data) === scid && record.data.state !== 'CLOSED') return key
+    return undefined
+  }
+
+  channelInfos(): ReturnType<typeof channelInfo>[] {
+    return this.channels.list().map(({ key, record }) => channelInfo(key, record.peer, record.data, this.peers.isConnected(record.peer)))
+  }
+
+  private findRoute(req: Parameters<typeof directRoute>[0]): PlannedRoute | undefined {
+    const infos = this.channels.list().map(({ key, record }) => ({ ...channelInfo(key, record.peer, record.data, this.peers.isConnected(record.peer)), scid: shortChannelIdOf(record.data) }))
+    return directRoute(req, infos, new Set())
+  }
+
+  private onBlock(height: number): void {
+    this.replayLog.expire(height)
+    this.channels.onBlock(height)
+    this.bus.emit({ type: 'block', height })
+  }
+
+  private onChannelEvent(channel: string, peer: string, event: ChannelEvent, data: ChannelData): void {
+    this.relay.onChannelEvent(channel, event)
+    switch (event.type) {
+      case 'state_changed': {
+        const scid = shortChannelIdOf(data)
+        this.bus.emit({ type: 'channel_state', channelId: channel, peer, from: event.from, to: event.to, shortChannelId: scid === undefined ? null : formatScid(scid) })
+        return
+      }
+      case 'balance_changed':
+        this.bus.emit({ type: 'channel_balance', channelId: channel, localMsat: event.localMsat, remoteMsat: event.remoteMsat })
+        return
+      case 'protocol_violation':
+        this.log.warn('protocol violation', { channel, peer, code: event.code, message: event.message })
+        this.bus.emit({ type: 'warning', code: event.code, message: event.message, peer })
+        return
+      case 'peer_error':
+        this.log.warn('peer error', { channel, peer, message: event.message })
+        this.bus.emit({ type: 'warning', code: 'PEER_ERROR', message: event.message, peer })
+        return
+      case 'claim':
+        this.bus.emit({ type: 'onchain', channelId: channel, txid: event.txid, label: event.kind, amountSat: event.amountSat, spendableFromHeight: event.validFromHeight })
+        return
+      case 'closing':
+      case 'closed':
+        this.log.info(`channel ${event.type}`, { channel, ...('why' in event ? { why: event.why } : {}), ...('how' in event ? { how: event.how } : {}) })
+        return
+      default:
+        return
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopController.abort()
+    await this.api?.close()
+    await this.peers.stop()
+    await this.host.stop()
+    await this.channels.flush()
+    await Promise.all(Object.values(this.stores).map((s: KvLog<unknown>) => s.close()))
+    this.log.info('node stopped')
+    await this.log.close()
+  }
+
+  /** The commitments of a channel, or a clear error. */
+  requireChannel(channelId: string): { peer: string; data: ChannelData } {
+    const r = this.channels.get(channelId)
+    if (!r) throw new LnsimError('UNKNOWN_CHANNEL', `no channel ${channelId}; see \`lnsim channels\``)
+    return r
+  }
+
+  get chainHashHex(): string {
+    return toHex(this.chainHash)
+  }
+
+  /** Test hook: broadcast this channel's previous, revoked commitment. */
+  cheat(channelId: string): { txid: string; revokedIndex: bigint } {
+    if (!this.cheats) throw new LnsimError('TESTING_DISABLED', 'cheating needs a node started with --testing')
+    this.requireChannel(channelId)
+    const revoked = this.cheats.revokedCommitment(channelId)
+    const txid = txidOf(revoked.tx)
+    void this.broadcaster.broadcast(revoked.tx, txid, 'revoked commitment (cheat)', 0, channelId, this.watcher.height).catch(() => {})
+    this.log.warn('broadcast a revoked commitment on purpose (--testing)', { channel: channelId, txid, index: revoked.index.toString() })
+    return { txid, revokedIndex: revoked.index }
+  }
+
+  fundingTxidOf(data: ChannelData): string | null {
+    return commitmentsOf(data)?.funding.outpoint.txid ?? null
+  }
+}
