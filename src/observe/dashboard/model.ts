@@ -101,7 +101,7 @@ export class DashboardModel {
       case 'node_snapshot':
         return this.applySnapshot(input)
       case 'node_offline':
-        if (this.nodes.has(input.node)) this.touchNode(input.node).online = false
+        if (this.nodes.has(input.node)) this.changingNode(input.node).online = false
         return
       default:
         return this.applyNodeEvent(input)
@@ -116,7 +116,7 @@ export class DashboardModel {
     const node = this.touchNode(e.node, e.alias)
     switch (e.type) {
       case 'node_started':
-        node.online = true
+        this.changingNode(e.node).online = true
         return
       case 'peer_connected':
       case 'peer_disconnected':
@@ -163,6 +163,7 @@ export class DashboardModel {
         this.timing(e.paymentHash, e.node).forwardMs = e.durationMs
         this.markPayment(e.paymentHash)
         if (e.status === 'settled') {
+          this.changingNode(e.node)
           node.feesEarnedMsat += e.feeMsat
           node.forwards += 1
         }
@@ -200,7 +201,7 @@ export class DashboardModel {
         const p = this.payment(e.paymentHash)
         p.to = e.node
         if (p.amountMsat === 0n) p.amountMsat = e.amountMsat
-        node.paymentsReceived += 1
+        this.changingNode(e.node).paymentsReceived += 1
         this.markPayment(p.paymentHash)
         return
       }
@@ -222,7 +223,7 @@ export class DashboardModel {
 
   private applySnapshot(s: NodeSnapshotEvent): void {
     const id = s.info.nodeId
-    this.touchNode(id, s.info.alias).online = true
+    this.changingNode(id, s.info.alias).online = true
     if (this.chain.seeHeight(s.info.chain.blockHeight)) this.chainDirty = true
     for (const ci of s.channels) {
       const c = this.touchChannel(ci.channelId, id, ci.remoteNodeId)
@@ -255,12 +256,23 @@ export class DashboardModel {
     this.markPayment(p.paymentHash)
   }
 
+  /** The node, created on first sight; it goes into the next batch only if it is new or renamed. */
   private touchNode(id: string, alias?: string): NodeView {
     let n = this.nodes.get(id)
     if (!n) {
       n = { id, alias: alias ?? id.slice(0, 10), online: true, feesEarnedMsat: 0n, feesPaidMsat: 0n, paymentsSent: 0, paymentsReceived: 0, forwards: 0 }
       this.nodes.set(id, n)
-    } else if (alias && alias !== n.alias) n.alias = alias
+      this.dirtyNodes.add(id)
+    } else if (alias && alias !== n.alias) {
+      n.alias = alias
+      this.dirtyNodes.add(id)
+    }
+    return n
+  }
+
+  /** The node, about to change: it goes into the next batch. */
+  private changingNode(id: string, alias?: string): NodeView {
+    const n = this.touchNode(id, alias)
     this.dirtyNodes.add(id)
     return n
   }
@@ -311,7 +323,7 @@ export class DashboardModel {
   private countSuccess(p: PaymentState): void {
     if (p.counted || !p.from) return
     p.counted = true
-    const payer = this.touchNode(p.from)
+    const payer = this.changingNode(p.from)
     payer.feesPaidMsat += p.feeMsat
     payer.paymentsSent += 1
   }

@@ -30,7 +30,7 @@ const state = {
 const MAX_PAYMENTS = 1000
 
 const filter = { node: '', status: '' }
-const graph = new NetworkGraph($('#graph'), { onNodeClick: (id) => ((filter.node = $('#filter-node').value = id), schedule()) })
+const graph = new NetworkGraph($('#graph'), { onNodeClick: (id) => ((filter.node = $('#filter-node').value = id), repaintAll()) })
 const timeline = new Timeline($('#timeline'))
 let pending = false
 
@@ -54,7 +54,7 @@ function applySnapshot(s) {
   if (!state.pinned || !state.payments.has(state.selected)) state.selected = latestPayment()?.paymentHash ?? null
   timeline.show(s.replay)
   if (s.replay) state.speed = s.replay.speed
-  schedule()
+  repaintAll()
 }
 
 function applyBatch(b) {
@@ -62,6 +62,10 @@ function applyBatch(b) {
   merge(b.nodes, state.nodes, 'id')
   merge(b.channels, state.channels, 'channelId')
   merge(b.payments, state.payments, 'paymentHash')
+  dirty.nodes ||= b.nodes.length > 0
+  dirty.channels ||= b.channels.length > 0
+  dirty.payments ||= b.payments.length > 0
+  dirty.chain ||= b.chain !== null
   if (state.payments.size > MAX_PAYMENTS * 1.2) state.payments = new Map(state.paymentsNewestFirst().slice(0, MAX_PAYMENTS).map((p) => [p.paymentHash, p]))
   if (b.chain) state.chain = b.chain
   if (b.replay) {
@@ -80,33 +84,54 @@ function schedule() {
   requestAnimationFrame(render)
 }
 
+/** what changed since the last paint: only those panels are rebuilt */
+const dirty = { nodes: true, channels: true, payments: true, chain: true }
+/** the payments table is rebuilt at most this often; the graph follows every batch */
+const TABLE_INTERVAL_MS = 400
+let lastTable = 0
+let tableTimer
+
 function render() {
   pending = false
   graph.sync(state.nodes, state.channels)
   const p = state.payments.get(state.selected)
   graph.highlightRoute(p ? [p.from, ...p.route.map((h) => h.nodeId)].filter(Boolean) : [])
-  fillNodeFilter($('#filter-node'), state)
-  renderPayments($('#payments'), state, filter)
-  renderHops($('#hops'), state)
-  renderNodes($('#nodes'), state)
-  renderChannels($('#channels'), state)
-  renderChain($('#chain'), state)
+  if (dirty.nodes) fillNodeFilter($('#filter-node'), state)
+  if (dirty.nodes || dirty.payments) {
+    if (performance.now() - lastTable >= TABLE_INTERVAL_MS) {
+      renderPayments($('#payments'), state, filter)
+      renderHops($('#hops'), state)
+      lastTable = performance.now()
+      dirty.payments = false
+    } else if (!tableTimer) tableTimer = setTimeout(() => ((tableTimer = undefined), schedule()), TABLE_INTERVAL_MS)
+  }
+  if (dirty.nodes) renderNodes($('#nodes'), state)
+  if (dirty.nodes || dirty.channels) renderChannels($('#channels'), state)
+  if (dirty.chain) renderChain($('#chain'), state)
+  dirty.nodes = dirty.channels = dirty.chain = false
   $('#mode').textContent = state.mode
   $('#clock').textContent = clockTime(state.clock)
-  const ok = [...state.payments.values()].filter((x) => x.status === 'succeeded').length
-  const failed = [...state.payments.values()].filter((x) => x.status === 'failed').length
+  let ok = 0
+  let failed = 0
+  for (const x of state.payments.values()) x.status === 'succeeded' ? ok++ : x.status === 'failed' ? failed++ : 0
   $('#totals').textContent = `${state.nodes.size} nodes, ${state.channels.size} channels, ${ok} payments succeeded, ${failed} failed, height ${state.chain.height}`
   document.body.dataset.ready = 'true'
 }
 
-$('#filter-node').addEventListener('change', (e) => ((filter.node = e.target.value), schedule()))
-$('#filter-status').addEventListener('change', (e) => ((filter.status = e.target.value), schedule()))
+function repaintAll() {
+  dirty.nodes = dirty.channels = dirty.payments = dirty.chain = true
+  lastTable = 0
+  schedule()
+}
+
+$('#filter-node').addEventListener('change', (e) => ((filter.node = e.target.value), repaintAll()))
+$('#filter-status').addEventListener('change', (e) => ((filter.status = e.target.value), repaintAll()))
 $('#payments').addEventListener('click', (e) => {
   const row = e.target.closest('tr[data-hash]')
   if (!row) return
   state.pinned = state.selected !== row.dataset.hash || !state.pinned
   state.selected = state.pinned ? row.dataset.hash : latestPayment()?.paymentHash ?? null
-  schedule()
+  repaintAll()
 })
 
 const events = new EventSource('/api/events')

@@ -8,7 +8,9 @@ const COLOR_1 = '#2f9e44'
 const COLOR_2 = '#1c7ed6'
 const STEP_COLORS = { add: '#f08c00', settle: '#2f9e44', fail: '#e03131' }
 /** beyond this many dots in flight, new steps are not drawn (the tables still show everything) */
-const MAX_DOTS = 80
+const MAX_DOTS = 30
+/** a busy network moves more payments than eyes can follow: each batch animates this many, failures first */
+const PAYMENTS_PER_BATCH = 6
 
 function split(ele) {
   const b1 = Number(BigInt(ele.data('b1')) / 1000n)
@@ -52,6 +54,8 @@ export class NetworkGraph {
     this.active = 0
     this.queues = new Map()
     this.nodeCount = 0
+    /** the node and channel objects last drawn: a batch replaces only what changed, so the rest is skipped */
+    this.drawn = new Map()
     if (onNodeClick) this.cy.on('tap', 'node.ln', (e) => onNodeClick(e.target.id()))
   }
 
@@ -61,6 +65,8 @@ export class NetworkGraph {
     let added = false
     cy.batch(() => {
       for (const n of nodes.values()) {
+        if (this.drawn.get(n.id) === n) continue
+        this.drawn.set(n.id, n)
         let el = cy.getElementById(n.id)
         if (el.empty()) {
           el = cy.add({ group: 'nodes', data: { id: n.id }, classes: 'ln' })
@@ -70,7 +76,9 @@ export class NetworkGraph {
         el.toggleClass('offline', !n.online)
       }
       for (const c of channels.values()) {
+        if (this.drawn.get(c.channelId) === c) continue
         if (!c.node2 || cy.getElementById(c.node1).empty() || cy.getElementById(c.node2).empty()) continue
+        this.drawn.set(c.channelId, c)
         let el = cy.getElementById(c.channelId)
         if (el.empty()) {
           el = cy.add({ group: 'edges', data: { id: c.channelId, source: c.node1, target: c.node2 } })
@@ -96,7 +104,11 @@ export class NetworkGraph {
 
   /** Animates a batch's HTLC steps: the steps of one payment run one after another, payments side by side. */
   animate(steps, durationMs) {
+    const hashes = [...new Set(steps.map((s) => s.paymentHash))]
+    const failing = new Set(steps.filter((s) => s.kind !== 'add' && s.kind !== 'settle').map((s) => s.paymentHash))
+    const shown = new Set([...hashes.filter((h) => failing.has(h)), ...hashes.filter((h) => !failing.has(h))].slice(0, PAYMENTS_PER_BATCH))
     for (const s of steps) {
+      if (!shown.has(s.paymentHash) && !this.queues.has(s.paymentHash)) continue
       const queue = this.queues.get(s.paymentHash) ?? Promise.resolve()
       const next = queue.then(() => this.play(s, durationMs))
       this.queues.set(s.paymentHash, next)

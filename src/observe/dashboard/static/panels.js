@@ -2,7 +2,7 @@
 // hops with fee and time, per-node fee totals, channels with both balances, and the chain.
 import { clockTime, escapeHtml, formatMs, formatMsat, formatSat, shortId } from './format.js'
 
-const MAX_ROWS = 200
+const MAX_ROWS = 100
 
 export function renderPayments(table, state, filter) {
   const alias = state.alias
@@ -63,18 +63,31 @@ export function renderNodes(table, state) {
   table.tBodies[0].innerHTML = rows.join('')
 }
 
+function channelRow(c, alias) {
+  return (
+    `<td title="${c.channelId}">${escapeHtml(c.shortChannelId ?? shortId(c.channelId))}</td>` +
+    `<td>${escapeHtml(alias(c.node1))}</td><td class="num balance1">${formatMsat(c.balance1Msat)}</td>` +
+    `<td>${escapeHtml(alias(c.node2))}</td><td class="num balance2">${formatMsat(c.balance2Msat)}</td>` +
+    `<td class="num">${formatMsat(c.capacityMsat)}</td><td>${escapeHtml(c.state)}</td>`
+  )
+}
+
+/** Rows are kept and rewritten only for channels that changed: balances move on every batch of a busy network. */
 export function renderChannels(table, state) {
-  const alias = state.alias
-  const rows = [...state.channels.values()]
-    .sort((a, b) => (a.shortChannelId ?? a.channelId).localeCompare(b.shortChannelId ?? b.channelId))
-    .map(
-      (c) =>
-        `<tr data-channel-id="${c.channelId}" class="${c.active ? '' : 'inactive'}"><td title="${c.channelId}">${escapeHtml(c.shortChannelId ?? shortId(c.channelId))}</td>` +
-        `<td>${escapeHtml(alias(c.node1))}</td><td class="num balance1">${formatMsat(c.balance1Msat)}</td>` +
-        `<td>${escapeHtml(alias(c.node2))}</td><td class="num balance2">${formatMsat(c.balance2Msat)}</td>` +
-        `<td class="num">${formatMsat(c.capacityMsat)}</td><td>${escapeHtml(c.state)}</td></tr>`,
-    )
-  table.tBodies[0].innerHTML = rows.join('')
+  const body = table.tBodies[0]
+  const channels = [...state.channels.values()].sort((a, b) => (a.shortChannelId ?? a.channelId).localeCompare(b.shortChannelId ?? b.channelId))
+  const order = channels.map((c) => c.channelId).join()
+  if (body.dataset.order !== order) {
+    body.innerHTML = channels.map((c) => `<tr data-channel-id="${c.channelId}"></tr>`).join('')
+    body.dataset.order = order
+  }
+  channels.forEach((c, i) => {
+    const row = body.rows[i]
+    if (row.lnsimChannel === c) return
+    row.lnsimChannel = c
+    row.className = c.active ? '' : 'inactive'
+    row.innerHTML = channelRow(c, state.alias)
+  })
 }
 
 function txChip(tx, alias) {
