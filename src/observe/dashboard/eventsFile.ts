@@ -67,7 +67,8 @@ export async function readEventsFile(path: string): Promise<EventsFile> {
     }
     const input = toDashboardInput(json)
     if (input) inputs.push(input)
-    else skipped++
+    // mempool notices are known, just not shown: a transaction appears once labelled or mined
+    else if ((json as { type?: unknown } | null)?.type !== 'chain_tx') skipped++
   }
   if (inputs.length === 0) throw new EventsFileError('EVENTS_FILE_EMPTY', `${path} holds no events the dashboard knows (${skipped} line(s) skipped); is it the NDJSON file of \`lnsim run --events\`?`)
   inputs.sort((a, b) => a.time - b.time)

@@ -23,6 +23,13 @@ import { followChain, followNode } from './liveSources.js'
 import { serveDashboard } from './server.js'
 import type { ChainBlockEvent, DashboardInput } from './views.js'
 
+/** The chain saw a transaction enter its mempool (the runner's event stream carries these). */
+export interface ChainTxEvent {
+  type: 'chain_tx'
+  txid: string
+  time: number
+}
+
 export { readEventsFile, toDashboardInput, EventsFileError } from './eventsFile.js'
 export { readRunDir, RunDirError, type RunTargets } from './runDir.js'
 export type { ChainBlockEvent, DashboardInput } from './views.js'
@@ -43,8 +50,8 @@ export interface DashboardOptions {
 export interface Dashboard {
   /** where to point a browser, e.g. http://127.0.0.1:40123/ */
   url: string
-  /** Feeds one event (a node's, or a chain block); cheap, the page is updated at the next batch. */
-  publish(event: NodeEvent | ChainBlockEvent): void
+  /** Feeds one event (a node's, or the chain's); cheap, the page is updated at the next batch. Events it does not show are ignored. */
+  publish(event: NodeEvent | ChainBlockEvent | ChainTxEvent): void
   /** Stops following sources and closes the server and every browser's stream. */
   stop(): Promise<void>
 }
@@ -55,6 +62,10 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   hub.start()
   const sources = new AbortController()
   const publish = (input: DashboardInput): void => hub.publish(input)
+  // a mempool transaction shows once a node labels it or a block holds it
+  const publishEvent = (event: NodeEvent | ChainBlockEvent | ChainTxEvent): void => {
+    if (event.type !== 'chain_tx') publish(event)
+  }
   const following = [
     ...(options.nodes ?? []).map((client) => followNode(client, publish, sources.signal)),
     ...(options.chainUrl ? [followChain(options.chainUrl, publish, sources.signal)] : []),
@@ -62,7 +73,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   let stopped: Promise<void> | undefined
   return {
     url: server.url,
-    publish,
+    publish: publishEvent,
     stop() {
       stopped ??= (async () => {
         sources.abort()

@@ -6,14 +6,15 @@
  */
 import { existsSync } from 'node:fs'
 import { copyFile, mkdir } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 
 export const CHROMIUM = '/usr/bin/chromium'
 export const hasChromium = existsSync(CHROMIUM)
 export const NO_BROWSER_MESSAGE = `dashboard browser tests SKIPPED: ${CHROMIUM} is missing and could not be installed here (install it with \`apt-get install -y chromium\`; .ci/run does so)`
 
-const ROOT = resolve(__dirname, '../../..')
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({

@@ -3,11 +3,11 @@
  * carol through bob (bob keeps a fee), a larger payment fails at bob, bob pays
  * carol directly, then carol opens a channel to alice and forces it closed.
  */
-import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { readEventsFile } from '../../../src/observe/dashboard/eventsFile.js'
 import type { DashboardInput } from '../../../src/observe/dashboard/views.js'
 
-export const FIXTURE = join(__dirname, 'fixtures', 'triangle.events.ndjson')
+export const FIXTURE = fileURLToPath(new URL('./fixtures/triangle.events.ndjson', import.meta.url))
 
 export async function fixtureInputs(): Promise<DashboardInput[]> {
   return (await readEventsFile(FIXTURE)).inputs

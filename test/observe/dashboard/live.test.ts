@@ -52,19 +52,21 @@ if (!hasChromium) console.warn(NO_BROWSER_MESSAGE)
 // A triangle with no push amounts: bob's end of alice–bob and carol's end of bob–carol start at 0,
 // so what the page shows there after the payment is what the payment moved.
 const TRIANGLE = `
-seed: 7
-network:
-  nodes:
-    - { name: alice, funds: 5_000_000 }
-    - { name: bob, funds: 5_000_000 }
-    - { name: carol, funds: 5_000_000 }
-  channels:
-    - { from: alice, to: bob, capacity: 1_000_000 }
-    - { from: bob, to: carol, capacity: 1_000_000 }
+name: dashboard-triangle
+seed: dashboard
+nodes:
+  - { name: alice, fundsSat: 5_000_000 }
+  - { name: bob, fundsSat: 5_000_000 }
+  - { name: carol, fundsSat: 5_000_000 }
+channels:
+  - { from: alice, to: bob, capacitySat: 1_000_000 }
+  - { from: bob, to: carol, capacitySat: 1_000_000 }
 steps:
-  - sleep: 3s
-  - pay: { from: alice, to: carol, amount: 50_000_000 }
-  - sleep: 30s
+  - sleep: { ms: 3000 }
+  - pay: { id: routed, from: alice, to: carol, amountMsat: 50_000_000 }
+  - sleep: { ms: 30000 }
+expect:
+  - payment: { step: routed, status: succeeded, route: [alice, bob, carol] }
 `
 
 describe.skipIf(!hasRunner || !hasChromium)('lnsim run --dashboard, in headless Chromium', () => {
