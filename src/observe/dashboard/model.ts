@@ -15,9 +15,10 @@
 import { toJson } from '../../core/json.js'
 import type { Msat } from '../../core/amount.js'
 import type { NodeEvent } from '../../api/events.js'
-import type { PaymentInfo, RouteHop } from '../../api/types.js'
+import type { PaymentInfo } from '../../api/types.js'
 import { ChainModel, txKind } from './chainModel.js'
-import type { ChannelView, DashboardBatch, DashboardInput, DashboardSnapshot, HtlcStep, NodeSnapshotEvent, NodeView, PaymentStatus, PaymentView, ReplayView } from './views.js'
+import { PaymentBook, type PaymentState } from './paymentBook.js'
+import type { ChannelView, DashboardBatch, DashboardInput, DashboardSnapshot, HtlcStep, NodeSnapshotEvent, NodeView, PaymentView, ReplayView } from './views.js'
 
 export interface DashboardModelOptions {
   /** payments kept for the table; the oldest are forgotten first. @default 10000 */
@@ -39,30 +40,6 @@ interface ChannelState {
   connected: boolean
 }
 
-interface PaymentState {
-  paymentHash: string
-  from: string | null
-  to: string | null
-  amountMsat: Msat
-  feeMsat: Msat
-  status: PaymentStatus
-  attempts: number
-  latencyMs: number | null
-  route: RouteHop[]
-  failure: PaymentView['failure']
-  startedAt: number
-  attemptStartedAt: number | null
-  /** the last node that refused this payment's HTLC */
-  refusedBy: string | null
-  /** fees paid are counted once, when the payment first succeeds */
-  counted: boolean
-}
-
-interface HopTiming {
-  arrivedAt?: number
-  forwardMs?: number
-}
-
 const DEDUPE_WINDOW = 20_000
 
 export class DashboardModel {
@@ -70,16 +47,13 @@ export class DashboardModel {
   private readonly channels = new Map<string, ChannelState>()
   private readonly channelByScid = new Map<string, string>()
   private readonly fundingMsat = new Map<string, Msat>()
-  private readonly payments = new Map<string, PaymentState>()
-  private readonly hopTimings = new Map<string, Map<string, HopTiming>>()
+  private readonly payments: PaymentBook
   private readonly chain = new ChainModel()
   private readonly seen = new Set<string>()
-  private readonly maxPayments: number
   private readonly snapshotPayments: number
 
   private readonly dirtyNodes = new Set<string>()
   private readonly dirtyChannels = new Set<string>()
-  private readonly dirtyPayments = new Set<string>()
   private chainDirty = false
   private steps: HtlcStep[] = []
   private seq = 0
@@ -87,7 +61,7 @@ export class DashboardModel {
   clock = 0
 
   constructor(options: DashboardModelOptions = {}) {
-    this.maxPayments = options.maxPayments ?? 10_000
+    this.payments = new PaymentBook(options.maxPayments ?? 10_000, (scid) => this.channelByScid.get(scid) ?? null)
     this.snapshotPayments = options.snapshotPayments ?? 500
   }
 
@@ -147,8 +121,7 @@ export class DashboardModel {
       }
       case 'htlc_added':
         if (e.direction !== 'incoming') return
-        this.timing(e.paymentHash, e.node).arrivedAt = e.time
-        this.markPayment(e.paymentHash)
+        this.payments.timing(e.paymentHash, e.node).arrivedAt = e.time
         return this.step(e.paymentHash, 'add', e.channelId, e.node, e.time, 'toward')
       case 'htlc_settled':
         if (e.direction !== 'outgoing') return
@@ -157,11 +130,9 @@ export class DashboardModel {
         if (e.direction === 'outgoing') return this.step(e.paymentHash, 'fail', e.channelId, e.node, e.time, 'toward', e.reason)
         // a node that fails an incoming HTLC itself is where the payment failed
         this.payment(e.paymentHash).refusedBy = e.node
-        this.markPayment(e.paymentHash)
         return this.step(e.paymentHash, 'refuse', e.channelId, e.node, e.time, 'away', e.reason)
       case 'htlc_forwarded':
-        this.timing(e.paymentHash, e.node).forwardMs = e.durationMs
-        this.markPayment(e.paymentHash)
+        this.payments.timing(e.paymentHash, e.node).forwardMs = e.durationMs
         if (e.status === 'settled') {
           this.changingNode(e.node)
           node.feesEarnedMsat += e.feeMsat
@@ -171,30 +142,29 @@ export class DashboardModel {
       case 'payment_attempt': {
         const p = this.payment(e.paymentHash)
         p.from = e.node
-        this.setRoute(p, e.route)
+        this.payments.setRoute(p, e.route)
+        // the payer tries the same invoice again after a failure
+        if (p.status === 'failed' && p.endedAt !== null && e.time > p.endedAt) Object.assign(p, { status: 'pending', failure: null, endedAt: null, refusedBy: null, attempts: 0 })
         p.attempts = Math.max(p.attempts, e.attempt)
         p.attemptStartedAt = e.time
         p.startedAt = Math.min(p.startedAt, e.time)
-        this.markPayment(p.paymentHash)
         return
       }
       case 'payment_sent': {
         const p = this.payment(e.paymentHash)
         p.from = e.node
-        this.setRoute(p, e.route)
-        Object.assign(p, { amountMsat: e.amountMsat, feeMsat: e.feeMsat, status: 'succeeded', attempts: e.attempts, latencyMs: e.latencyMs, failure: null })
+        this.payments.setRoute(p, e.route)
+        Object.assign(p, { amountMsat: e.amountMsat, feeMsat: e.feeMsat, status: 'succeeded', attempts: e.attempts, latencyMs: e.latencyMs, failure: null, endedAt: e.time })
         p.startedAt = Math.min(p.startedAt, e.time - e.latencyMs)
         this.countSuccess(p)
-        this.markPayment(p.paymentHash)
         return
       }
       case 'payment_failed': {
         const p = this.payment(e.paymentHash)
         p.from = e.node
-        Object.assign(p, { amountMsat: e.amountMsat, status: 'failed', attempts: e.attempts, latencyMs: e.latencyMs })
+        Object.assign(p, { amountMsat: e.amountMsat, status: 'failed', attempts: e.attempts, latencyMs: e.latencyMs, endedAt: e.time })
         p.failure = { code: e.code, message: e.message, failingNode: p.refusedBy }
         p.startedAt = Math.min(p.startedAt, e.time - e.latencyMs)
-        this.markPayment(p.paymentHash)
         return
       }
       case 'payment_received': {
@@ -202,7 +172,6 @@ export class DashboardModel {
         p.to = e.node
         if (p.amountMsat === 0n) p.amountMsat = e.amountMsat
         this.changingNode(e.node).paymentsReceived += 1
-        this.markPayment(p.paymentHash)
         return
       }
       case 'onchain':
@@ -247,13 +216,12 @@ export class DashboardModel {
     } else {
       p.from = node
       if (pi.destination) p.to = pi.destination
-      this.setRoute(p, pi.route)
+      this.payments.setRoute(p, pi.route)
       Object.assign(p, { amountMsat: pi.amountMsat, feeMsat: pi.feeMsat, status: pi.status, attempts: pi.attempts, latencyMs: pi.latencyMs, failure: pi.failure })
       const created = Date.parse(pi.createdAt)
       if (Number.isFinite(created)) p.startedAt = Math.min(p.startedAt, created)
       if (pi.status === 'succeeded') this.countSuccess(p)
     }
-    this.markPayment(p.paymentHash)
   }
 
   /** The node, created on first sight; it goes into the next batch only if it is new or renamed. */
@@ -286,7 +254,7 @@ export class DashboardModel {
     else if (c.node2 === null && peer) c.node2 = peer
     // the ends in a fixed order (as BOLT #7 orders node_1 and node_2), whoever reported first
     if (c.node2 !== null && c.node2 < c.node1) [c.node1, c.node2] = [c.node2, c.node1]
-    if (peer && !this.nodes.has(peer)) this.touchNode(peer)
+    if (peer) this.touchNode(peer)
     this.dirtyChannels.add(channelId)
     return c
   }
@@ -297,27 +265,7 @@ export class DashboardModel {
   }
 
   private payment(hash: string): PaymentState {
-    let p = this.payments.get(hash)
-    if (!p) {
-      p = { paymentHash: hash, from: null, to: null, amountMsat: 0n, feeMsat: 0n, status: 'pending', attempts: 0, latencyMs: null, route: [], failure: null, startedAt: this.clock, attemptStartedAt: null, refusedBy: null, counted: false }
-      this.payments.set(hash, p)
-      if (this.payments.size > this.maxPayments) {
-        const oldest = this.payments.keys().next().value!
-        this.payments.delete(oldest)
-        this.hopTimings.delete(oldest)
-        this.dirtyPayments.delete(oldest)
-      }
-    }
-    return p
-  }
-
-  private setRoute(p: PaymentState, route: RouteHop[]): void {
-    if (route.length === 0) return
-    p.route = route
-    const last = route[route.length - 1]!
-    p.to = last.nodeId
-    p.amountMsat = last.amountMsat
-    p.feeMsat = route.reduce((sum, h) => sum + h.feeMsat, 0n)
+    return this.payments.get(hash, this.clock)
   }
 
   private countSuccess(p: PaymentState): void {
@@ -326,23 +274,6 @@ export class DashboardModel {
     const payer = this.changingNode(p.from)
     payer.feesPaidMsat += p.feeMsat
     payer.paymentsSent += 1
-  }
-
-  private timing(hash: string, node: string): HopTiming {
-    let byNode = this.hopTimings.get(hash)
-    if (!byNode) {
-      byNode = new Map()
-      this.hopTimings.set(hash, byNode)
-      // timings of payments whose payer we never hear about must not pile up
-      if (this.hopTimings.size > this.maxPayments * 2) this.hopTimings.delete(this.hopTimings.keys().next().value!)
-    }
-    let t = byNode.get(node)
-    if (!t) byNode.set(node, (t = {}))
-    return t
-  }
-
-  private markPayment(hash: string): void {
-    if (this.payments.has(hash)) this.dirtyPayments.add(hash)
   }
 
   /** An HTLC movement on a channel: 'toward' the reporting node (it received something), or 'away' from it. */
@@ -375,27 +306,9 @@ export class DashboardModel {
     }
   }
 
-  private paymentView(p: PaymentState): PaymentView {
-    const timings = this.hopTimings.get(p.paymentHash)
-    const route = p.route.map((h) => {
-      const t = timings?.get(h.nodeId)
-      return {
-        nodeId: h.nodeId,
-        shortChannelId: h.shortChannelId,
-        channelId: this.channelByScid.get(h.shortChannelId) ?? null,
-        amountMsat: h.amountMsat,
-        feeMsat: h.feeMsat,
-        arrivedAfterMs: t?.arrivedAt !== undefined && p.attemptStartedAt !== null ? Math.max(0, t.arrivedAt - p.attemptStartedAt) : null,
-        forwardMs: t?.forwardMs ?? null,
-      }
-    })
-    const failure = p.failure && !p.failure.failingNode && p.refusedBy ? { ...p.failure, failingNode: p.refusedBy } : p.failure
-    return { paymentHash: p.paymentHash, from: p.from, to: p.to, amountMsat: p.amountMsat, feeMsat: p.feeMsat, status: p.status, attempts: p.attempts, latencyMs: p.latencyMs, route, failure, startedAt: p.startedAt }
-  }
-
   /** Every payment kept, newest first: what the payments table shows. */
   paymentsTable(): PaymentView[] {
-    return [...this.payments.values()].map((p) => this.paymentView(p)).sort((a, b) => b.startedAt - a.startedAt || (a.paymentHash < b.paymentHash ? -1 : 1))
+    return this.payments.table()
   }
 
   snapshot(mode: DashboardSnapshot['mode'], replay: ReplayView | null = null): DashboardSnapshot {
@@ -412,20 +325,19 @@ export class DashboardModel {
 
   /** What changed since the last call, or null when nothing did; the page applies it in one repaint. */
   takeBatch(replay: ReplayView | null = null): DashboardBatch | null {
-    if (!this.dirtyNodes.size && !this.dirtyChannels.size && !this.dirtyPayments.size && !this.chainDirty && !this.steps.length && !replay) return null
+    if (!this.dirtyNodes.size && !this.dirtyChannels.size && !this.payments.hasChanges && !this.chainDirty && !this.steps.length && !replay) return null
     const batch: DashboardBatch = {
       seq: ++this.seq,
       clock: this.clock,
       nodes: [...this.dirtyNodes].flatMap((id) => (this.nodes.has(id) ? [{ ...this.nodes.get(id)! }] : [])),
       channels: [...this.dirtyChannels].flatMap((id) => (this.channels.has(id) ? [this.channelView(this.channels.get(id)!)] : [])),
-      payments: [...this.dirtyPayments].flatMap((h) => (this.payments.has(h) ? [this.paymentView(this.payments.get(h)!)] : [])),
+      payments: this.payments.takeChanged(),
       chain: this.chainDirty ? this.chain.view() : null,
       steps: this.steps.sort((a, b) => a.time - b.time),
       replay,
     }
     this.dirtyNodes.clear()
     this.dirtyChannels.clear()
-    this.dirtyPayments.clear()
     this.chainDirty = false
     this.steps = []
     return batch

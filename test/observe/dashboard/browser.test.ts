@@ -38,6 +38,8 @@ describe.skipIf(!hasChromium)('the dashboard in headless Chromium, replaying a r
     await page.click('#replay-play')
     await page.waitForSelector('#replay-play[data-playing=false]', { timeout: 20_000 })
     await page.waitForFunction(() => document.querySelectorAll('#payments tbody tr[data-hash]').length === 3)
+    // the last batch paints on the next animation frame
+    await page.waitForFunction(() => document.querySelector('#totals')!.textContent!.endsWith('height 108'))
 
     const graph = await graphOf(page)
     expect(graph.nodes).toEqual(['alice', 'bob', 'carol'])
@@ -73,6 +75,12 @@ describe.skipIf(!hasChromium)('the dashboard in headless Chromium, replaying a r
 
     await page.waitForTimeout(600)
     await saveScreenshot(page, 'dashboard.png')
+
+    // scrubbing back shows the run as it was then: no payments yet, carol's channel to alice not opened
+    await page.$eval('#replay-position', (el, v) => ((el as HTMLInputElement).value = v, el.dispatchEvent(new Event('change'))), String(firstPayment - 1))
+    await page.waitForFunction(() => document.querySelectorAll('#payments tbody tr[data-hash]').length === 0)
+    expect((await graphOf(page)).edges).toHaveLength(2)
+    expect(channelOf(await channelRows(page), 'bob', 'carol').balances.carol).toBe(channelOf(before, 'bob', 'carol').balances.carol)
     expect(pageErrors).toEqual([])
   }, 60_000)
 })

@@ -244,6 +244,14 @@ describe('dashboard model: the same facts, however they arrive', () => {
     expect(s.chain.height).toBe(104)
   })
 
+  it('shows a failed invoice paid again as pending, then with its new outcome', () => {
+    const m = fed(inputs)
+    const failed = m.paymentsTable()[1]!
+    const route = inputs.find((i) => i.type === 'payment_attempt' && i.paymentHash === failed.paymentHash)! as Extract<NodeEvent, { type: 'payment_attempt' }>
+    m.apply({ ...route, time: 1764000020000 })
+    expect(m.paymentsTable().find((p) => p.paymentHash === failed.paymentHash)).toMatchObject({ status: 'pending', failure: null, attempts: 1 })
+  })
+
   it('greys out a node whose stream broke', () => {
     const m = fed(inputs)
     m.apply({ type: 'node_offline', node: bob, time: 1764000020000 })

@@ -29,6 +29,15 @@ const state = {
 /** the page keeps the newest payments only; the server keeps more */
 const MAX_PAYMENTS = 1000
 
+/** what changed since the last paint: only those panels are rebuilt */
+const dirty = { nodes: true, channels: true, payments: true, chain: true }
+/** the payments table is rebuilt at most this often; the graph follows every batch */
+const TABLE_INTERVAL_MS = 400
+let lastTable = 0
+let tableTimer
+/** a snapshot replaces the whole picture: the graph drops what is no longer there */
+let prune = false
+
 const filter = { node: '', status: '' }
 const graph = new NetworkGraph($('#graph'), { onNodeClick: (id) => ((filter.node = $('#filter-node').value = id), repaintAll()) })
 const timeline = new Timeline($('#timeline'))
@@ -54,6 +63,7 @@ function applySnapshot(s) {
   if (!state.pinned || !state.payments.has(state.selected)) state.selected = latestPayment()?.paymentHash ?? null
   timeline.show(s.replay)
   if (s.replay) state.speed = s.replay.speed
+  prune = true
   repaintAll()
 }
 
@@ -84,16 +94,10 @@ function schedule() {
   requestAnimationFrame(render)
 }
 
-/** what changed since the last paint: only those panels are rebuilt */
-const dirty = { nodes: true, channels: true, payments: true, chain: true }
-/** the payments table is rebuilt at most this often; the graph follows every batch */
-const TABLE_INTERVAL_MS = 400
-let lastTable = 0
-let tableTimer
-
 function render() {
   pending = false
-  graph.sync(state.nodes, state.channels)
+  graph.sync(state.nodes, state.channels, prune)
+  prune = false
   const p = state.payments.get(state.selected)
   graph.highlightRoute(p ? [p.from, ...p.route.map((h) => h.nodeId)].filter(Boolean) : [])
   if (dirty.nodes) fillNodeFilter($('#filter-node'), state)

@@ -60,10 +60,16 @@ export class NetworkGraph {
   }
 
   /** Brings the graph in line with the current nodes and channels; one cytoscape batch, one repaint. */
-  sync(nodes, channels) {
+  sync(nodes, channels, prune = false) {
     const cy = this.cy
     let added = false
     cy.batch(() => {
+      if (prune) {
+        // after a jump back in a replay, channels and nodes not yet there leave the graph
+        const gone = cy.elements().not('.htlc').filter((el) => (el.isNode() ? !nodes.has(el.id()) : !channels.has(el.id())))
+        gone.forEach((el) => this.drawn.delete(el.id()))
+        gone.remove()
+      }
       for (const n of nodes.values()) {
         if (this.drawn.get(n.id) === n) continue
         this.drawn.set(n.id, n)
