@@ -5,10 +5,10 @@
  *
  * @example
  * ```ts
- * // beside a runner that already reads every node's events:
+ * // beside a runner that already reads every node's and the chain's events:
  * const dashboard = await startDashboard({ port: 0 })
  * console.log(dashboard.url)
- * runner.on('event', (e) => dashboard.publish(e))
+ * net.onEvent((e) => dashboard.publish(e))
  * // …
  * await dashboard.stop()
  * ```
@@ -21,18 +21,11 @@ import type { NodeEvent } from '../../api/events.js'
 import { DashboardHub } from './hub.js'
 import { followChain, followNode } from './liveSources.js'
 import { serveDashboard } from './server.js'
-import type { ChainBlockEvent, DashboardInput } from './views.js'
-
-/** The chain saw a transaction enter its mempool (the runner's event stream carries these). */
-export interface ChainTxEvent {
-  type: 'chain_tx'
-  txid: string
-  time: number
-}
+import type { ChainBlockEvent, ChainTxEvent, DashboardInput } from './views.js'
 
 export { readEventsFile, toDashboardInput, EventsFileError } from './eventsFile.js'
 export { readRunDir, RunDirError, type RunTargets } from './runDir.js'
-export type { ChainBlockEvent, DashboardInput } from './views.js'
+export type { ChainBlockEvent, ChainTxEvent, DashboardInput } from './views.js'
 
 export interface DashboardOptions {
   /** port on 127.0.0.1. @default 0 (a free one) */

@@ -21,6 +21,13 @@ export const ChainBlockEvent = z.object({
 })
 export type ChainBlockEvent = z.infer<typeof ChainBlockEvent>
 
+/** The chain saw a transaction enter its mempool; the dashboard shows it once a node labels it or a block holds it. */
+export interface ChainTxEvent {
+  type: 'chain_tx'
+  txid: string
+  time: number
+}
+
 /** A node's control-API state read on attach, so a dashboard started late still shows what exists. */
 export const NodeSnapshotEvent = z.object({
   type: z.literal('node_snapshot'),
