@@ -1,0 +1,83 @@
+/**
+ * Reads a scenario file: YAML syntax, then the schema, each problem reported as
+ * FILE:LINE:COL with the field's path. The YAML parser keeps every node's
+ * source range, so a schema issue's path leads back to the text that caused it.
+ */
+import { readFile } from 'node:fs/promises'
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml'
+import type { z } from 'zod'
+import { ScenarioFileError, type ScenarioIssue } from './errors.js'
+import { ScenarioSchema, type Scenario } from './schema.js'
+
+/** Scenario files are written by hand; anything this large is a mistake, not a scenario. */
+export const MAX_SCENARIO_BYTES = 2_000_000
+
+export async function loadScenarioFile(path: string): Promise<Scenario> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    throw new ScenarioFileError([{ file: path, line: 0, col: 0, path: '', message: `cannot read the scenario file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` }], 'SCENARIO_NOT_FOUND')
+  }
+  return parseScenarioText(text, path)
+}
+
+export function parseScenarioText(text: string, file: string): Scenario {
+  if (text.length > MAX_SCENARIO_BYTES) throw new ScenarioFileError([{ file, line: 0, col: 0, path: '', message: `the file is larger than ${MAX_SCENARIO_BYTES} bytes` }])
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  if (doc.errors.length > 0) {
+    throw new ScenarioFileError(
+      doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0])
+        return { file, line: pos.line, col: pos.col, path: '', message: e.message.split('\n')[0]! }
+      }),
+    )
+  }
+  return validateScenario(doc.toJS({ maxAliasCount: 100 }), file, (path, issue) => positionOf(doc, lineCounter, path, issue.code === 'unrecognized_keys'))
+}
+
+/** Validates a scenario given as a value (from a TypeScript script): issues carry the field path but no line. */
+export function validateScenario(value: unknown, file: string, locate: (path: PropertyKey[], issue: z.core.$ZodIssue) => { line: number; col: number } = () => ({ line: 0, col: 0 })): Scenario {
+  const r = ScenarioSchema.safeParse(value)
+  if (r.success) return r.data
+  const issues: ScenarioIssue[] = r.error.issues.map((issue) => {
+    // an unknown key is best shown at the key itself
+    const path = issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...issue.path, issue.keys[0]!] : issue.path
+    const pos = locate(path, issue)
+    return { file, ...pos, path: formatPath(issue.path), message: issue.message }
+  })
+  issues.sort((a, b) => a.line - b.line || a.col - b.col)
+  throw new ScenarioFileError(issues)
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = ''
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`
+  return out
+}
+
+/**
+ * The position of the deepest node on the path that exists in the document (a
+ * missing key is shown at its parent): a scalar's value, or with `atKey` (an
+ * unknown key) the key itself.
+ */
+function positionOf(doc: Document, lines: LineCounter, path: PropertyKey[], atKey: boolean): { line: number; col: number } {
+  let node: unknown = doc.contents
+  let offset = (doc.contents as Node | null)?.range?.[0] ?? 0
+  for (const [i, key] of path.entries()) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key)
+      if (!pair) break
+      offset = (pair.key as Node).range?.[0] ?? offset
+      node = pair.value
+      if (isScalar(node) && node.range && !(atKey && i === path.length - 1)) offset = node.range[0]
+    } else if (isSeq(node) && typeof key === 'number') {
+      const item = node.items[key]
+      if (item === undefined) break
+      node = item
+      offset = (item as Node).range?.[0] ?? offset
+    } else break
+  }
+  return lines.linePos(offset)
+}

@@ -1,0 +1,125 @@
+/**
+ * The checks a field-by-field schema cannot make: names that must be unique,
+ * and references (a channel's ends, a step's node, an expectation's step) that
+ * must point at something the file defines. Each problem is reported at the
+ * field that holds the bad name, so the error carries its line and column.
+ */
+import type { z } from 'zod'
+import { FUNDING_FEE_RESERVE_SAT, defaultChannelName, type Condition, type Expectation, type Step } from './schema.js'
+
+interface Shape {
+  chain: { blockIntervalMs?: number | undefined; mineOnDemand?: boolean | undefined }
+  nodes: { name: string; fundsSat: bigint }[]
+  channels: { name?: string | undefined; from: string; to: string; capacitySat: bigint; pushMsat?: bigint | undefined }[]
+  steps: Step[]
+  expect: Expectation[]
+}
+
+type Path = (string | number)[]
+
+export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
+  const issue = (path: Path, message: string): void => ctx.addIssue({ code: 'custom', path, message })
+  const nodes = new Set<string>()
+  const nodeList = (): string => [...nodes].join(', ')
+  const knowNode = (name: string, path: Path): void => {
+    if (!nodes.has(name)) issue(path, `no node named "${name}" (the nodes are: ${nodeList()})`)
+  }
+
+  if (s.chain.mineOnDemand === true && s.chain.blockIntervalMs !== undefined) issue(['chain', 'mineOnDemand'], 'choose mineOnDemand or blockIntervalMs, not both')
+
+  s.nodes.forEach((n, i) => {
+    if (nodes.has(n.name)) issue(['nodes', i, 'name'], `duplicate node name "${n.name}"`)
+    nodes.add(n.name)
+  })
+
+  const channels = new Map<string, { from: string; to: string }>()
+  const addChannel = (name: string | undefined, from: string, to: string, path: Path): void => {
+    const key = name ?? defaultChannelName(from, to)
+    if (channels.has(key)) issue(name === undefined ? [...path, 'to'] : [...path, 'name'], name === undefined ? `a second channel ${key}: give one of them a name` : `duplicate channel name "${key}"`)
+    channels.set(key, { from, to })
+  }
+  const checkEnds = (c: { from: string; to: string; capacitySat: bigint; pushMsat?: bigint | undefined }, path: Path): void => {
+    knowNode(c.from, [...path, 'from'])
+    knowNode(c.to, [...path, 'to'])
+    if (c.from === c.to) issue([...path, 'to'], `a channel needs two different nodes, not ${c.from} twice`)
+    if (c.pushMsat !== undefined && c.pushMsat > c.capacitySat * 1000n) issue([...path, 'pushMsat'], `pushes ${c.pushMsat} msat, more than the capacity (${c.capacitySat * 1000n} msat)`)
+  }
+
+  const opened = new Map<string, bigint[]>()
+  s.channels.forEach((c, i) => {
+    checkEnds(c, ['channels', i])
+    addChannel(c.name, c.from, c.to, ['channels', i])
+    opened.set(c.from, [...(opened.get(c.from) ?? []), c.capacitySat])
+  })
+  s.nodes.forEach((n, i) => {
+    const caps = opened.get(n.name) ?? []
+    const needed = caps.reduce((a, b) => a + b, 0n) + BigInt(caps.length) * FUNDING_FEE_RESERVE_SAT
+    if (n.fundsSat < needed) issue(['nodes', i, 'fundsSat'], `${n.name} funds ${caps.length} channel(s) and needs at least ${needed} sat (their capacity plus ${FUNDING_FEE_RESERVE_SAT} sat each for the funding transaction), not ${n.fundsSat}`)
+  })
+
+  const knowChannel = (name: string, path: Path, node?: string): void => {
+    const c = channels.get(name)
+    if (!c) issue([...path, 'channel'], `no channel named "${name}" (the channels are: ${[...channels.keys()].join(', ') || 'none'})`)
+    else if (node !== undefined && node !== c.from && node !== c.to) issue([...path, 'node'], `${node} is not an end of channel ${name} (${c.from}, ${c.to})`)
+  }
+  const checkCondition = (c: Condition, path: Path): void => {
+    const at = [...path, c.kind]
+    if (c.kind === 'channelState' || c.kind === 'channelBalance') {
+      if (c.node !== undefined) knowNode(c.node, [...at, 'node'])
+      knowChannel(c.channel, at, c.node)
+    } else if (c.kind === 'balance') knowNode(c.node, [...at, 'node'])
+  }
+
+  const ids = new Map<string, Step['kind']>()
+  s.steps.forEach((step, i) => {
+    const at: Path = ['steps', i, step.kind]
+    switch (step.kind) {
+      case 'pay':
+        knowNode(step.from, [...at, 'from'])
+        knowNode(step.to, [...at, 'to'])
+        if (step.from === step.to) issue([...at, 'to'], `${step.from} cannot pay itself`)
+        break
+      case 'open':
+        checkEnds(step, at)
+        addChannel(step.name, step.from, step.to, at)
+        break
+      case 'close':
+        if (step.node !== undefined) knowNode(step.node, [...at, 'node'])
+        knowChannel(step.channel, at, step.node)
+        break
+      case 'wait':
+        checkCondition(step.until, [...at, 'until'])
+        break
+      case 'stop':
+      case 'restart':
+      case 'kill':
+        knowNode(step.node, [...at, 'node'])
+        break
+      case 'traffic':
+        step.pairs?.forEach(([from, to], j) => {
+          knowNode(from, [...at, 'pairs', j, 0])
+          knowNode(to, [...at, 'pairs', j, 1])
+          if (from === to) issue([...at, 'pairs', j, 1], `${from} cannot pay itself`)
+        })
+        if (step.random === true && nodes.size < 2) issue([...at, 'random'], 'random traffic needs at least two nodes')
+        if (step.amountMsat.min > step.amountMsat.max) issue([...at, 'amountMsat', 'min'], `min (${step.amountMsat.min}) is above max (${step.amountMsat.max})`)
+        break
+      case 'mine':
+      case 'sleep':
+        break
+    }
+    if ((step.kind === 'pay' || step.kind === 'traffic') && step.id !== undefined) {
+      if (ids.has(step.id)) issue([...at, 'id'], `duplicate step id "${step.id}"`)
+      ids.set(step.id, step.kind)
+    }
+  })
+
+  s.expect.forEach((e, i) => {
+    const at: Path = ['expect', i, e.kind]
+    if (e.kind === 'payment' || e.kind === 'traffic') {
+      const want = e.kind === 'payment' ? 'pay' : 'traffic'
+      const kind = ids.get(e.step)
+      if (kind !== want) issue([...at, 'step'], kind === undefined ? `no step with id "${e.step}" (give the ${want} step an id)` : `step "${e.step}" is a ${kind} step, not a ${want} step`)
+    } else checkCondition(e, ['expect', i])
+  })
+}

@@ -1,0 +1,185 @@
+/**
+ * The scenario file, as one zod schema: the single source of truth for what a
+ * file may say, for the typed values the runner works with, and (through
+ * jsonSchema.ts) for the JSON Schema editors use to complete and check files.
+ *
+ * Steps, conditions and expectations are written as an object with one key
+ * naming what it is (`- pay: {...}`, `- mine: {...}`), the way CI files name
+ * their actions; parsed, they become a tagged union on `kind`.
+ */
+import { z } from 'zod'
+import { amount, channelName, comparison, milliseconds, nodeName, stepId, strictObject } from './values.js'
+import { checkReferences } from './references.js'
+
+/** Per channel direction, as BOLT #7's channel_update carries it. */
+export const FeePolicy = strictObject({
+  baseMsat: amount.optional().describe('fee_base_msat: fixed fee per forwarded HTLC'),
+  ppm: z.int().min(0).max(1_000_000).optional().describe('fee_proportional_millionths: fee per million msat forwarded'),
+  cltvExpiryDelta: z.int().min(1).max(2016).optional().describe('cltv_expiry_delta: blocks this hop adds to the HTLC timeout'),
+  htlcMinimumMsat: amount.optional().describe('the smallest HTLC this hop forwards'),
+})
+
+export const NodeSpec = strictObject({
+  name: nodeName.describe('the node alias; also names its process and data directory'),
+  fundsSat: amount.describe('on-chain funds paid to the node from the chain faucet before channels open'),
+  feePolicy: FeePolicy.optional().describe("the node's forwarding fees on all its channels"),
+})
+
+export const ChannelSpec = strictObject({
+  name: channelName.optional().describe('how steps and expectations refer to it (default: FROM-TO)'),
+  from: nodeName.describe('the funder: opens the channel and pays its capacity'),
+  to: nodeName,
+  capacitySat: amount,
+  pushMsat: amount.optional().describe('given to the other end at opening'),
+  feePolicy: FeePolicy.optional().describe('the fees of both ends on this channel (overrides the nodes\' policies)'),
+})
+
+export const ChainSpec = strictObject({
+  blockIntervalMs: z.int().min(10).max(3_600_000).optional().describe('mine a block every this many ms'),
+  mineOnDemand: z.boolean().optional().describe('mine only when the runner or a `mine` step asks (the default)'),
+  confirmations: z.int().min(1).max(100).default(6).describe('blocks mined on a funding transaction before a channel is used (BOLT #7 announces at 6)'),
+})
+
+type Variants = Record<string, z.ZodType>
+export type OneOf<V extends Variants> = { [K in keyof V & string]: { kind: K } & z.output<V[K]> }[keyof V & string]
+
+/**
+ * An object with exactly one of the variants' keys. Written as one object with
+ * optional keys (not a union) so that a mistake inside a step is reported at
+ * its own field, not as "no variant matched".
+ */
+function oneOf<V extends Variants>(what: string, variants: V): z.ZodType<OneOf<V>, unknown> {
+  const shape = Object.fromEntries(Object.entries(variants).map(([k, s]) => [k, s.optional()]))
+  const names = Object.keys(variants).join(', ')
+  return strictObject(shape)
+    .meta({ minProperties: 1, maxProperties: 1 })
+    .check((ctx) => {
+      const present = Object.keys(ctx.value).filter((k) => (ctx.value as Record<string, unknown>)[k] !== undefined)
+      if (present.length !== 1) {
+        ctx.issues.push({ code: 'custom', input: ctx.value, message: present.length === 0 ? `a ${what} needs one of: ${names}` : `a ${what} is one of ${names}, not several (${present.join(' and ')}); make them separate list items` })
+      }
+    })
+    .transform((v) => {
+      const [kind, value] = Object.entries(v).find(([, x]) => x !== undefined)!
+      return { kind, ...(value as object) } as OneOf<V>
+    }) as unknown as z.ZodType<OneOf<V>, unknown>
+}
+
+export const CHANNEL_STATES = ['WAIT_FOR_FUNDING_CONFIRMED', 'WAIT_FOR_CHANNEL_READY', 'NORMAL', 'SHUTDOWN', 'NEGOTIATING', 'CLOSING', 'CLOSED', 'OFFLINE', 'SYNCING', 'ERR_INFORMATION_LEAK'] as const
+
+const conditionVariants = {
+  channelState: strictObject({
+    channel: channelName,
+    node: nodeName.optional().describe('whose view of the channel (default: its funder)'),
+    state: z.enum(CHANNEL_STATES).optional().describe('the BOLT #2 state name'),
+    active: z.boolean().optional().describe('NORMAL and connected: it can carry payments now'),
+  }).refine((c) => c.state !== undefined || c.active !== undefined, { message: 'say which state (state: NORMAL) or whether it is active (active: true)' }),
+  channelBalance: strictObject({
+    channel: channelName,
+    node: nodeName.optional().describe('whose side of the channel (default: its funder)'),
+    localMsat: comparison.describe('e.g. ">= 1_000_000"'),
+  }),
+  balance: strictObject({
+    node: nodeName,
+    onchainSat: comparison.optional().describe('confirmed on-chain wallet balance'),
+    channelsMsat: comparison.optional().describe('sum of the local balances of all its channels'),
+  }).refine((b) => b.onchainSat !== undefined || b.channelsMsat !== undefined, { message: 'compare onchainSat or channelsMsat (or both)' }),
+  blockHeight: strictObject({ height: comparison }),
+}
+
+/** Something about the network that holds now or not: what `wait` waits for, and part of what `expect` checks. */
+export const Condition = oneOf('condition', conditionVariants)
+export type Condition = z.output<typeof Condition>
+
+const PAYMENT_STATUS = z.enum(['succeeded', 'failed'])
+const paymentCheck = {
+  status: PAYMENT_STATUS.optional(),
+  code: z.string().max(100).optional().describe('the failure code, e.g. NO_ROUTE (implies status: failed)'),
+  hops: comparison.optional().describe('number of channels on the route, e.g. 2 or "<= 3"'),
+  route: z.array(nodeName).max(30).optional().describe('the nodes the payment went through, sender first'),
+  feeMsat: comparison.optional().describe('total routing fee paid'),
+}
+export const PaymentCheck = strictObject(paymentCheck)
+export type PaymentCheck = z.output<typeof PaymentCheck>
+
+const percent = z.number().min(0).max(100)
+
+/** A verdict the report lists: a condition, or a fact about a payment or traffic step that ran. */
+export const Expectation = oneOf('expectation', {
+  ...conditionVariants,
+  payment: strictObject({ step: stepId.describe('the id of a pay step'), ...paymentCheck }),
+  traffic: strictObject({ step: stepId.describe('the id of a traffic step'), successRateAtLeast: percent.describe('percent of payments that succeeded') }),
+})
+export type Expectation = z.output<typeof Expectation>
+
+const nodeRef = strictObject({ node: nodeName })
+
+export const Step = oneOf('step', {
+  pay: strictObject({
+    id: stepId.optional().describe('names the payment for expectations'),
+    from: nodeName,
+    to: nodeName.describe('makes the invoice'),
+    amountMsat: amount,
+    timeoutSeconds: z.int().min(1).max(3600).optional(),
+    maxFeeMsat: amount.optional(),
+    expect: PaymentCheck.optional(),
+  }),
+  open: strictObject({
+    name: channelName.optional(),
+    from: nodeName,
+    to: nodeName,
+    capacitySat: amount,
+    pushMsat: amount.optional(),
+    wait: z.boolean().default(true).describe('mine the confirmations and wait until the channel is active'),
+  }),
+  close: strictObject({
+    channel: channelName,
+    force: z.boolean().default(false).describe('broadcast the latest commitment instead of negotiating'),
+    node: nodeName.optional().describe('which end closes (default: the funder)'),
+  }),
+  mine: strictObject({ blocks: z.int().min(1).max(1000) }),
+  wait: strictObject({ until: Condition, timeoutMs: milliseconds.default(30_000) }),
+  stop: nodeRef.describe('SIGTERM: the node shuts down cleanly'),
+  restart: nodeRef.describe('start a stopped or killed node again on its data directory and reconnect its peers'),
+  kill: nodeRef.describe('SIGKILL: the node dies mid-work'),
+  sleep: strictObject({ ms: milliseconds }),
+  traffic: strictObject({
+    id: stepId.optional(),
+    pairs: z.array(z.tuple([nodeName, nodeName])).min(1).optional().describe('[from, to] pairs to pay between'),
+    random: z.boolean().optional().describe('pay between random pairs of distinct nodes'),
+    ratePerSecond: z.number().positive().max(1000),
+    durationMs: milliseconds,
+    amountMsat: strictObject({ min: amount, max: amount }),
+    timeoutSeconds: z.int().min(1).max(3600).optional(),
+    background: z.boolean().default(false).describe('run alongside the steps that follow; the final expectations wait for it'),
+    expect: strictObject({ successRateAtLeast: percent }).optional(),
+  }).refine((t) => (t.pairs !== undefined) !== (t.random === true), { message: 'give either pairs or random: true' }),
+})
+export type Step = z.output<typeof Step>
+
+export const ScenarioSchema = strictObject({
+  name: z.string().min(1).max(100),
+  description: z.string().max(2000).optional(),
+  seed: z.string().min(1).max(200).optional().describe('same seed, same node keys and traffic (default: the name)'),
+  chain: ChainSpec.default({ confirmations: 6 }),
+  nodes: z.array(NodeSpec).min(1).max(500),
+  channels: z.array(ChannelSpec).max(5000).default([]),
+  steps: z.array(Step).max(10_000).default([]),
+  expect: z.array(Expectation).max(10_000).default([]),
+})
+  .superRefine(checkReferences)
+  .transform((s) => ({ ...s, seed: s.seed ?? s.name, channels: s.channels.map((c) => ({ ...c, name: c.name ?? defaultChannelName(c.from, c.to) })) }))
+
+export type Scenario = z.output<typeof ScenarioSchema>
+export type NodeSpec = z.output<typeof NodeSpec>
+export type ChannelSpec = Scenario['channels'][number]
+export type ChainSpec = z.output<typeof ChainSpec>
+export type FeePolicy = z.output<typeof FeePolicy>
+export type StepOf<K extends Step['kind']> = Extract<Step, { kind: K }>
+
+export function defaultChannelName(from: string, to: string): string {
+  return `${from}-${to}`
+}
+
+/** What it costs a node to fund one channel on chain, above the capacity: kept apart so each opening has its own coin. */
+export const FUNDING_FEE_RESERVE_SAT = 5_000n
