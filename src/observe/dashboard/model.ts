@@ -204,6 +204,9 @@ export class DashboardModel {
       c.capacityMsat = ci.capacitySat * 1000n
       if (!c.report || c.report.time <= s.time) c.report = { node: id, localMsat: ci.localBalanceMsat, remoteMsat: ci.remoteBalanceMsat, time: s.time }
       if (ci.shortChannelId) this.setScid(c, ci.shortChannelId)
+      // attached late, the dashboard missed the onchain events: the channel still names its transactions
+      if (ci.fundingTxid && this.chain.labelTx({ txid: ci.fundingTxid, label: 'funding', channelId: ci.channelId, amountSat: ci.capacitySat, node: id })) this.chainDirty = true
+      if (ci.closingTxid && this.chain.labelTx({ txid: ci.closingTxid, label: 'close', channelId: ci.channelId, amountSat: null, node: id })) this.chainDirty = true
     }
     for (const pi of s.payments) this.applyPaymentInfo(id, pi)
   }

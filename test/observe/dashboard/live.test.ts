@@ -13,6 +13,7 @@ import type { Browser } from 'playwright-core'
 import { startDashboard, type Dashboard } from '../../../src/observe/dashboard/index.js'
 import type { DashboardSnapshot } from '../../../src/observe/dashboard/views.js'
 import { CLI, cleanupProcesses, runCli, spawnReady, stop, tempDir, waitFor } from '../../helpers/processes.js'
+import { TestNetwork } from '../../helpers/network.js'
 import { channelOf, channelRows, graphOf, hasChromium, launchChromium, NO_BROWSER_MESSAGE, paymentRows, saveScreenshot } from './browserHelpers.js'
 
 const dashboards: Dashboard[] = []
@@ -43,11 +44,53 @@ describe('dashboard attached to a chain daemon', () => {
   })
 })
 
+if (!hasChromium) console.warn(NO_BROWSER_MESSAGE)
+
+describe.skipIf(!hasChromium)('lnsim dashboard --nodes, on real node processes, in headless Chromium', () => {
+  let browser: Browser | undefined
+
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  it('shows both nodes and their channel, then the payment and the balances it moved', async () => {
+    const net = new TestNetwork()
+    await net.startChain()
+    const alice = await net.startNode('alice')
+    const bob = await net.startNode('bob')
+    await net.fund('alice', 2_000_000n)
+    await net.connect('alice', 'bob')
+    await net.openChannel('alice', 'bob', 1_000_000n)
+
+    const dashboard = await spawnReady(['dashboard', '--nodes', `${alice.dataDir},${bob.dataDir}`, '--chain', net.chainUrl])
+    browser = await launchChromium()
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+    await page.goto(String(dashboard.ready.url))
+    await page.waitForFunction(() => document.querySelectorAll('#channels tbody tr[data-channel-id]').length === 1, undefined, { timeout: 20_000 })
+    expect((await graphOf(page)).nodes).toEqual(['alice', 'bob'])
+    const before = channelOf(await channelRows(page), 'alice', 'bob')
+    expect(before.balances.bob).toBe(0n)
+    // the funding transaction, in the block that mined it
+    await page.waitForFunction(() => [...document.querySelectorAll('#chain ol.blocks li')].some((li) => li.textContent!.includes('funding')))
+
+    const paid = await net.pay('alice', 'bob', 20_000_000n)
+    expect(paid.status).toBe('succeeded')
+    await page.waitForFunction(() => [...document.querySelectorAll('#payments tbody tr[data-hash]')].some((tr) => tr.textContent!.includes('succeeded')), undefined, { timeout: 20_000 })
+    expect((await paymentRows(page))[0]).toMatchObject({ from: 'alice', to: 'bob', amountMsat: 20_000_000n, route: 'alice → bob', status: 'succeeded' })
+    await waitFor('the balances to move on the page', async () => channelOf(await channelRows(page), 'alice', 'bob').balances.bob === 20_000_000n)
+    const after = channelOf(await channelRows(page), 'alice', 'bob')
+    expect(before.balances.alice! - after.balances.alice!).toBe(20_000_000n)
+    await page.waitForTimeout(500)
+    await saveScreenshot(page, 'dashboard-attach.png')
+    await stop(dashboard, 'SIGINT')
+    await net.stopAll()
+  }, 120_000)
+})
+
 // `lnsim run` comes with the scenario runner (issue 6); until it is there, this test says so and waits.
 const runHelp = await runCli(['run', '--help']).catch(() => ({ code: 1 }))
 const hasRunner = runHelp.code === 0
 if (!hasRunner) console.warn('live dashboard test WAITING: `lnsim run` (the scenario runner, issue 6) is not in this build yet')
-if (!hasChromium) console.warn(NO_BROWSER_MESSAGE)
 
 // A triangle with no push amounts: bob's end of alice–bob and carol's end of bob–carol start at 0,
 // so what the page shows there after the payment is what the payment moved.

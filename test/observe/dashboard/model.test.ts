@@ -242,6 +242,7 @@ describe('dashboard model: the same facts, however they arrive', () => {
     expect(s.payments[0]).toMatchObject({ from: alice, to: carol, status: 'succeeded', feeMsat: 1_050n })
     expect(s.nodes.find((n) => n.id === alice)!.feesPaidMsat).toBe(1_050n)
     expect(s.chain.height).toBe(104)
+    expect(s.chain.unplaced).toMatchObject([{ txid: 'cd'.repeat(32), kind: 'funding', amountSat: 1_000_000n }])
   })
 
   it('shows a failed invoice paid again as pending, then with its new outcome', () => {
