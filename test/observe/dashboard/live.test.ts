@@ -118,7 +118,14 @@ describe.skipIf(!hasRunner || !hasChromium)('lnsim run --dashboard, in headless 
 
   afterAll(async () => {
     await browser?.close()
-    if (run && run.exitCode === null) run.kill('SIGKILL')
+    // SIGINT first: the runner stops its node processes on the way out; SIGKILL would orphan them
+    if (run && run.exitCode === null && run.signalCode === null) {
+      const exited = new Promise((done) => run!.once('exit', done))
+      run.kill('SIGINT')
+      const timer = setTimeout(() => run!.kill('SIGKILL'), 15_000)
+      await exited
+      clearTimeout(timer)
+    }
     await cleanupProcesses()
   })
 
