@@ -1,0 +1,170 @@
+/**
+ * What failed payments teach the route finder (LND calls it mission control,
+ * LDK a scorer). A failure reported by a hop (BOLT #4) is pinned on a channel
+ * direction or on a node; its success probability drops to 0 and recovers as
+ * 1 − 2^(−elapsed/halfLife), so pathfinding avoids it at once, then weighs it
+ * less and less, and after `forgetAfterMs` it is forgotten. A payment that
+ * succeeds clears what was held against its channels and nodes. Failures that
+ * carry a channel_update (fee_insufficient, incorrect_cltv_expiry, …) hand it
+ * to `applyChannelUpdate`; when it was valid and newer, the hop only asked for
+ * the new policy and is not held to blame. No timers: the caller passes the time.
+ */
+import { toHex } from '../core/bytes.js'
+import type { ShortChannelId } from '../core/shortChannelId.js'
+import { decodeMessage } from '../wire/codec.js'
+import type { ChannelUpdate } from '../wire/messages.js'
+import type { NodeKey } from './graph.js'
+import { FAILURE, hasChannelUpdate, isBadOnion, isNodeFailure } from './onion/failureCodes.js'
+import type { SuccessProbabilities } from './pathfinding.js'
+import type { Route } from './route.js'
+
+export interface MissionControlOptions {
+  /** how fast a failure is forgiven. @default 600_000 (10 minutes) */
+  halfLifeMs?: number
+  /** after this long a failure is forgotten. @default 10 half-lives (probability back above 0.999) */
+  forgetAfterMs?: number
+  /**
+   * Called with the channel_update a failure carries, as sent (type prefix
+   * included) and decoded; returns true when it was valid, newer than the one
+   * known, and now in the graph (the node passes it to its GossipStore).
+   * @default none: updates in failures are ignored
+   */
+  applyChannelUpdate?: (update: ChannelUpdate, encoded: Uint8Array, nowMs: number) => boolean
+}
+
+/** The part of a BOLT #4 failure mission control reads (a FailureMessage fits). */
+export interface ReportedFailure {
+  code: number
+  channelUpdate?: Uint8Array
+}
+
+/** What a failure was pinned on, for logs and tests. */
+export interface FailureLesson {
+  channels: Array<{ shortChannelId: ShortChannelId; from: NodeKey }>
+  nodes: NodeKey[]
+  appliedChannelUpdate: boolean
+}
+
+/** The payee's own answers: another route cannot change them, so nothing is learned about routing. */
+const FINAL_ONLY = new Set<number>([FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS, FAILURE.FINAL_INCORRECT_CLTV_EXPIRY, FAILURE.FINAL_INCORRECT_HTLC_AMOUNT, FAILURE.MPP_TIMEOUT])
+/** The hop asked for a policy we did not have: with its newer update applied, nothing else is wrong. */
+const POLICY_FAILURES = new Set<number>([FAILURE.FEE_INSUFFICIENT, FAILURE.INCORRECT_CLTV_EXPIRY, FAILURE.AMOUNT_BELOW_MINIMUM])
+/** Failures about the hop's outgoing channel. */
+const CHANNEL_FAILURES = new Set<number>([
+  FAILURE.TEMPORARY_CHANNEL_FAILURE,
+  FAILURE.PERMANENT_CHANNEL_FAILURE,
+  FAILURE.REQUIRED_CHANNEL_FEATURE_MISSING,
+  FAILURE.CHANNEL_DISABLED,
+  FAILURE.EXPIRY_TOO_SOON,
+  ...POLICY_FAILURES,
+])
+
+export class MissionControl implements SuccessProbabilities {
+  private readonly halfLifeMs: number
+  private readonly forgetAfterMs: number
+  private readonly applyChannelUpdate: MissionControlOptions['applyChannelUpdate']
+  /** when each channel direction (`scid:from`) or node last failed */
+  private readonly channelFailures = new Map<string, number>()
+  private readonly nodeFailures = new Map<NodeKey, number>()
+
+  constructor(options: MissionControlOptions = {}) {
+    this.halfLifeMs = options.halfLifeMs ?? 600_000
+    this.forgetAfterMs = options.forgetAfterMs ?? 10 * this.halfLifeMs
+    this.applyChannelUpdate = options.applyChannelUpdate
+  }
+
+  /**
+   * Learns from a failed attempt. `failingHopIndex` is the index in route.hops
+   * of the node that reported the failure (0: our peer), or undefined when no
+   * hop could be blamed; `failure` is the decoded failure, or undefined when it
+   * could not be read.
+   */
+  recordFailure(route: Route, failingHopIndex: number | undefined, failure: ReportedFailure | undefined, nowMs: number): FailureLesson {
+    const lesson: FailureLesson = { channels: [], nodes: [], appliedChannelUpdate: false }
+    const nodeAt = (i: number): NodeKey => toHex(route.hops[i]!.nodeId)
+    const blameChannel = (i: number): void => {
+      // hops[i + 1] arrives over the channel hops[i] sends on
+      const c = { shortChannelId: route.hops[i + 1]!.shortChannelId, from: nodeAt(i) }
+      this.channelFailures.set(channelKey(c.shortChannelId, c.from), nowMs)
+      lesson.channels.push(c)
+    }
+    const blameNode = (i: number): void => {
+      this.nodeFailures.set(nodeAt(i), nowMs)
+      lesson.nodes.push(nodeAt(i))
+    }
+    const last = route.hops.length - 1
+    if (failingHopIndex === undefined || failingHopIndex < 0 || failingHopIndex > last) {
+      // one of them failed and we cannot tell which: doubt all of the route's channels but our own
+      for (let i = 0; i < last; i++) blameChannel(i)
+      return lesson
+    }
+    // the payee refused, or failed in a way another route cannot change
+    if (failingHopIndex === last) return lesson
+    const code = failure?.code
+    if (code === undefined || isBadOnion(code) || isNodeFailure(code) || FINAL_ONLY.has(code)) {
+      // an unreadable failure, an onion it could not read, its own trouble, or a payee's answer from a relay: the node is at fault
+      blameNode(failingHopIndex)
+    } else if (code === FAILURE.UNKNOWN_NEXT_PEER) {
+      // the relay does not know the channel or cannot reach the next node: avoid both (a payee cannot be avoided)
+      blameChannel(failingHopIndex)
+      if (failingHopIndex + 1 < last) blameNode(failingHopIndex + 1)
+    } else if (CHANNEL_FAILURES.has(code)) {
+      lesson.appliedChannelUpdate = hasChannelUpdate(code) && this.applyUpdate(failure!, route.hops[failingHopIndex + 1]!.shortChannelId, nowMs)
+      if (!(POLICY_FAILURES.has(code) && lesson.appliedChannelUpdate)) blameChannel(failingHopIndex)
+    } else {
+      blameNode(failingHopIndex)
+    }
+    return lesson
+  }
+
+  /** The route carried the payment: nothing held against its channels and nodes any more. */
+  recordSuccess(route: Route, _nowMs: number): void {
+    route.hops.forEach((hop, i) => {
+      this.nodeFailures.delete(toHex(hop.nodeId))
+      const next = route.hops[i + 1]
+      if (next) this.channelFailures.delete(channelKey(next.shortChannelId, toHex(hop.nodeId)))
+    })
+  }
+
+  channel(shortChannelId: ShortChannelId, from: NodeKey, nowMs: number): number {
+    return this.recovered(this.channelFailures.get(channelKey(shortChannelId, from)), nowMs)
+  }
+
+  node(nodeId: NodeKey, nowMs: number): number {
+    return this.recovered(this.nodeFailures.get(nodeId), nowMs)
+  }
+
+  /** Drops what is forgotten anyway, to keep memory bounded on a long run. */
+  prune(nowMs: number): void {
+    for (const map of [this.channelFailures, this.nodeFailures]) {
+      for (const [key, at] of map) if (nowMs - at >= this.forgetAfterMs) map.delete(key)
+    }
+  }
+
+  private recovered(failedAt: number | undefined, nowMs: number): number {
+    if (failedAt === undefined) return 1
+    const elapsed = nowMs - failedAt
+    if (elapsed >= this.forgetAfterMs) return 1
+    if (elapsed <= 0) return 0
+    return 1 - 2 ** (-elapsed / this.halfLifeMs)
+  }
+
+  /** BOLT #4: the channel_update in a failure should be applied when it is for the channel we used. */
+  private applyUpdate(failure: ReportedFailure, shortChannelId: ShortChannelId, nowMs: number): boolean {
+    if (!this.applyChannelUpdate || !failure.channelUpdate) return false
+    let update: ChannelUpdate
+    try {
+      const decoded = decodeMessage(failure.channelUpdate)
+      if (decoded.kind !== 'message' || decoded.message.type !== 'channel_update') return false
+      update = decoded.message
+    } catch {
+      return false
+    }
+    if (update.shortChannelId !== shortChannelId) return false
+    return this.applyChannelUpdate(update, failure.channelUpdate, nowMs)
+  }
+}
+
+function channelKey(shortChannelId: ShortChannelId, from: NodeKey): string {
+  return `${shortChannelId}:${from}`
+}
