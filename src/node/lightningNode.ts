@@ -37,7 +37,7 @@ import { InvoiceRegistry, type InvoiceRecord } from './payments/invoiceRegistry.
 import type { PaymentRecord } from './payments/paymentRecord.js'
 import { PaymentSender, type PlannedRoute } from './payments/paymentSender.js'
 import { Relay, type ForwardingPolicy, type HtlcRecord } from './payments/relay.js'
-import { KvLog } from './store/kvLog.js'
+import { DurableStore, type KvLog } from './store/durableStore.js'
 import { Wallet, type WalletState } from './wallet/wallet.js'
 import { CheatRecorder, type CheatState } from './testing/cheatRecorder.js'
 import { startControlApi } from './api/controlApi.js'
@@ -61,23 +61,51 @@ export interface NodeStores {
   testing: KvLog<CheatState>
 }
 
-async function openStores(dir: string): Promise<NodeStores> {
-  const open = <T>(name: string): Promise<KvLog<T>> => KvLog.open<T>(join(dir, `${name}.log`))
-  const [channels, revocations, wallet, watch, broadcasts, peers, invoices, payments, htlcs, preimages, meta, testing] = await Promise.all([
-    open<ChannelRecord>('channels'),
-    open<{ channel: string; index: bigint }>('revocations'),
-    open<WalletState>('wallet'),
-    open<WatchState>('watch'),
-    open<PendingBroadcast>('broadcasts'),
-    open<PeerRecord>('peers'),
-    open<InvoiceRecord | number>('invoices'),
-    open<PaymentRecord>('payments'),
-    open<HtlcRecord>('htlcs'),
-    open<Uint8Array>('preimages'),
-    open<number>('meta'),
-    open<CheatState>('testing'),
-  ])
-  return { channels, revocations, wallet, watch, broadcasts, peers, invoices, payments, htlcs, preimages, meta, testing }
+async function openStores(dir: string): Promise<{ durable: DurableStore; stores: NodeStores }> {
+  const durable = await DurableStore.open(join(dir, 'state.log'))
+  const stores: NodeStores = {
+    channels: durable.kv('channel'),
+    revocations: durable.kv('revoked'),
+    wallet: durable.kv('wallet'),
+    watch: durable.kv('watch'),
+    broadcasts: durable.kv('broadcast'),
+    peers: durable.kv('peer'),
+    invoices: durable.kv('invoice'),
+    payments: durable.kv('payment'),
+    htlcs: durable.kv('htlc'),
+    preimages: durable.kv('preimage'),
+    meta: durable.kv('meta'),
+    testing: durable.kv('testing'),
+  }
+  return { durable, stores }
+}
+
+const EPHEMERAL_LISTEN = '/ip4/127.0.0.1/tcp/0'
+
+/**
+ * A node asked for any free port gets, after a restart, the same port as
+ * before when it is still free: peers that dialled it before can redial.
+ */
+async function createHostKeepingPort(identity: NodeIdentity, options: NodeOptions, meta: KvLog<number>): Promise<Libp2p> {
+  const previous = meta.get('listenPort')
+  const wantsAny = options.listen.length === 1 && options.listen[0] === EPHEMERAL_LISTEN
+  if (wantsAny && previous !== undefined) {
+    try {
+      const host = await createHost(identity, [`/ip4/127.0.0.1/tcp/${previous}`])
+      await host.start()
+      return host
+    } catch {
+      // taken by someone else meanwhile: any port will do
+    }
+  }
+  const host = await createHost(identity, options.listen)
+  await host.start()
+  const port = Number(/\/tcp\/([0-9]+)/.exec(host.getMultiaddrs()[0]?.toString() ?? '')?.[1])
+  if (wantsAny && Number.isInteger(port)) {
+    meta.set('listenPort', port)
+    await meta.flush()
+  }
+  return host
 }
 
 export class LightningNode {
@@ -89,6 +117,7 @@ export class LightningNode {
   readonly policy: ForwardingPolicy
   readonly chainHash: Uint8Array
   readonly stores: NodeStores
+  readonly durable: DurableStore
   readonly chain: ChainAccess
   readonly wallet: Wallet
   readonly watcher: ChainWatcher
@@ -110,6 +139,7 @@ export class LightningNode {
     identity: NodeIdentity
     log: Logger
     options: NodeOptions
+    durable: DurableStore
     stores: NodeStores
     chain: ChainAccess
     chainHash: Uint8Array
@@ -121,6 +151,7 @@ export class LightningNode {
     this.log = log
     this.options = options
     this.stores = stores
+    this.durable = parts.durable
     this.chain = chain
     this.chainHash = parts.chainHash
     this.host = parts.host
@@ -241,7 +272,7 @@ export class LightningNode {
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
     const identity = await loadOrCreateIdentity(options.dataDir, options.seed)
     const log = createLogger({ file: join(options.dataDir, 'node.log'), level: options.logLevel, console: options.logToConsole, name: options.name })
-    const stores = await openStores(options.dataDir)
+    const { durable, stores } = await openStores(options.dataDir)
     const chain = chainClientAccess(options.chainUrl)
     let chainHash: Uint8Array
     let tip: number
@@ -250,14 +281,14 @@ export class LightningNode {
     } catch (err) {
       throw new LnsimError('CHAIN_UNREACHABLE', `cannot reach the chain at ${options.chainUrl} (${(err as Error).message}); start it with \`lnsim chain start\``)
     }
-    const host = await createHost(identity, options.listen)
-    const node = new LightningNode({ identity, log, options, stores, chain, chainHash, tip, host })
+    const host = await createHostKeepingPort(identity, options, stores.meta)
+    const node = new LightningNode({ identity, log, options, durable, stores, chain, chainHash, tip, host })
     await node.begin()
     return node
   }
 
   private async begin(): Promise<void> {
-    await this.host.start()
+    this.channels.markAllDisconnected()
     await this.peers.start()
     // catch up with blocks missed while stopped before talking to anyone
     await this.watcher.start(this.stopController.signal)
@@ -343,7 +374,7 @@ export class LightningNode {
     await this.peers.stop()
     await this.host.stop()
     await this.channels.flush()
-    await Promise.all(Object.values(this.stores).map((s: KvLog<unknown>) => s.close()))
+    await this.durable.close()
     this.log.info('node stopped')
     await this.log.close()
   }

@@ -8,8 +8,9 @@ import { createInterface } from 'node:readline'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-export const CLI = resolve(__dirname, '../../dist/lnsim.mjs')
+export const CLI = resolve(fileURLToPath(new URL('../../dist/lnsim.mjs', import.meta.url)))
 
 export interface Child {
   proc: ChildProcess

@@ -19,7 +19,7 @@ import type { ChannelEvent } from '../../src/channel/io.js'
 import { commitmentsOf } from '../../src/channel/states.js'
 import type { Message } from '../../src/wire/messages.js'
 import { ChannelManager, type ChannelRecord } from '../../src/node/channels/channelManager.js'
-import { KvLog } from '../../src/node/store/kvLog.js'
+import { DurableStore, type KvLog } from '../../src/node/store/durableStore.js'
 import { createLogger } from '../../src/node/logger.js'
 
 const dirs: string[] = []
@@ -41,8 +41,9 @@ interface Side {
 async function makeSide(name: string, byte: number, deliver: (to: string, m: Message) => void): Promise<Side> {
   const dir = await mkdtemp(join(tmpdir(), 'lnsim-cm-'))
   dirs.push(dir)
-  const store = await KvLog.open<ChannelRecord>(join(dir, 'channels.log'))
-  const revocations = await KvLog.open<{ channel: string; index: bigint }>(join(dir, 'revocations.log'))
+  const durable = await DurableStore.open(join(dir, 'state.log'))
+  const store = durable.kv<ChannelRecord>('channel')
+  const revocations = durable.kv<{ channel: string; index: bigint }>('revoked')
   const id = toHex(publicKeyOf(new Uint8Array(32).fill(byte)))
   let counter = 0
   const side: Side = { id, manager: undefined as unknown as ChannelManager, events: [], sent: [], store, watchedConfirm: [], watchedSpent: [], broadcasts: [] }

@@ -5,7 +5,7 @@
  * longer be mined (its input went elsewhere) is dropped with a log line.
  */
 import type { Transaction } from '../../chain/transaction.js'
-import type { KvLog } from '../store/kvLog.js'
+import type { KvLog } from '../store/durableStore.js'
 import type { Logger } from '../logger.js'
 import type { ChainAccess } from './chainAccess.js'
 

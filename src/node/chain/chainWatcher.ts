@@ -5,7 +5,7 @@
  * the first block not yet processed and no spend is ever missed.
  */
 import { outpointKey, type OutPoint, type Transaction } from '../../chain/transaction.js'
-import type { KvLog } from '../store/kvLog.js'
+import type { KvLog } from '../store/durableStore.js'
 import type { Logger } from '../logger.js'
 import type { ChainAccess } from './chainAccess.js'
 

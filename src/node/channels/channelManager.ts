@@ -16,7 +16,7 @@ import { channelIdOf, commitmentsOf, type ChannelData } from '../../channel/stat
 import type { StepResult } from '../../channel/result.js'
 import type { ChannelMessage, ErrorMessage, Message, Warning } from '../../wire/messages.js'
 import type { Logger } from '../logger.js'
-import type { KvLog } from '../store/kvLog.js'
+import type { KvLog } from '../store/durableStore.js'
 
 /** What the channel manager needs from the rest of the node. */
 export interface ChannelManagerDeps {
@@ -69,6 +69,17 @@ export class ChannelManager {
 
   constructor(private readonly deps: ChannelManagerDeps) {
     for (const [key, record] of deps.store.entries()) this.channels.set(key, record)
+  }
+
+  /**
+   * After a restart no peer is connected, whatever state was saved: every live
+   * channel goes OFFLINE (and re-synchronises with channel_reestablish when its
+   * peer is back), and openings that never reached the chain are forgotten.
+   */
+  markAllDisconnected(): void {
+    for (const [key, r] of [...this.channels]) {
+      if (r.data.state !== 'CLOSED' && r.data.state !== 'CLOSING' && r.data.state !== 'OFFLINE' && r.data.state !== 'ERR_INFORMATION_LEAK') this.apply(key, { type: 'disconnected' })
+    }
   }
 
   private ctx(): ChannelContext {

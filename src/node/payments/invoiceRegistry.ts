@@ -6,7 +6,7 @@
 import { toHex, u64be, utf8 } from '../../core/bytes.js'
 import { LnsimError } from '../../core/errors.js'
 import { hmacSha256, sha256 } from '../../crypto/hash.js'
-import type { KvLog } from '../store/kvLog.js'
+import type { KvLog } from '../store/durableStore.js'
 
 export interface InvoiceRecord {
   bolt11: string

@@ -17,7 +17,7 @@ import type { HtlcInSpec } from '../../channel/commitmentSpec.js'
 import type { UpdateAddHtlc } from '../../wire/messages.js'
 import type { EventBus } from '../eventBus.js'
 import type { Logger } from '../logger.js'
-import type { KvLog } from '../store/kvLog.js'
+import type { KvLog } from '../store/durableStore.js'
 import type { InvoiceRegistry } from './invoiceRegistry.js'
 import { OnionError } from '../../routing/onion/errors.js'
 import { FAILURE, failureName } from '../../routing/onion/failureCodes.js'
@@ -95,9 +95,13 @@ export class Relay {
         this.d.records.delete(settleKey(channel, event.htlc.id))
         return
       case 'update_discarded':
+        // an HTLC we added never reached the peer's commitment: it failed before it started
+        if (event.update.type === 'update_add_htlc') return this.onOutgoingDiscarded(channel, event.update.id)
+        this.retrySettlements(channel)
+        return
       case 'state_changed':
-        // forgotten on a disconnection, or the channel is usable again: send our settlements again
-        if (event.type === 'state_changed' && event.to !== 'NORMAL' && event.to !== 'SHUTDOWN' && event.to !== 'CLOSING') return
+        // the channel is usable again: send our settlements again
+        if (event.to !== 'NORMAL' && event.to !== 'SHUTDOWN' && event.to !== 'CLOSING') return
         this.retrySettlements(channel)
         return
       default:
@@ -199,6 +203,16 @@ export class Relay {
       startedAt: Date.now(),
     })
     this.d.bus.emit({ type: 'htlc_added', channelId: out, direction: 'outgoing', htlcId: result.htlcId, amountMsat: payload.amtToForward, paymentHash: toHex(add.paymentHash), cltvExpiry: payload.outgoingCltvValue })
+  }
+
+  private onOutgoingDiscarded(channel: string, id: bigint): void {
+    const key = outKey(channel, id)
+    const record = this.d.records.get(key)
+    if (!record) return
+    this.d.records.delete(key)
+    if (record.kind === 'local') return this.d.onLocalOutcome(record, { onChain: false }, channel, id)
+    if (record.kind !== 'forward') return
+    this.settle(record.incoming.channel, { type: 'fail_htlc', id: record.incoming.id, reason: createFailure(record.sharedSecret, { code: FAILURE.TEMPORARY_CHANNEL_FAILURE }) })
   }
 
   private onOutgoingFulfilled(channel: string, htlc: HtlcInSpec, preimage: Uint8Array): void {

@@ -14,7 +14,7 @@ import type { Init, Message } from '../../wire/messages.js'
 import { unknownRequiredFeatures } from '../../wire/features.js'
 import { peerIdOfNodeId } from '../identity.js'
 import type { Logger } from '../logger.js'
-import type { KvLog } from '../store/kvLog.js'
+import type { KvLog } from '../store/durableStore.js'
 import { LN_PROTOCOL } from './host.js'
 import { PeerConnection } from './peerConnection.js'
 

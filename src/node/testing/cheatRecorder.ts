@@ -8,7 +8,7 @@ import { LnsimError } from '../../core/errors.js'
 import type { Transaction } from '../../chain/transaction.js'
 import { signedLocalCommitTx } from '../../channel/closing.js'
 import { commitmentsOf, type ChannelData } from '../../channel/states.js'
-import type { KvLog } from '../store/kvLog.js'
+import type { KvLog } from '../store/durableStore.js'
 
 export interface SignedCommitment {
   index: bigint

@@ -12,7 +12,7 @@ import { addressFromPublicKey } from '../../chain/address.js'
 import { emptyWitness, outpointKey, signInput, type Transaction, type TxOutput } from '../../chain/transaction.js'
 import { hmacSha256 } from '../../crypto/hash.js'
 import { isValidPrivateKey, publicKeyOf } from '../../crypto/secp256k1.js'
-import type { KvLog } from '../store/kvLog.js'
+import type { KvLog } from '../store/durableStore.js'
 import type { ChainAccess, UtxoView } from '../chain/chainAccess.js'
 
 export interface WalletState {

@@ -1,0 +1,158 @@
+/**
+ * The node's durable state in one append-only file. Every change made during
+ * an event-loop turn — a channel's new state, the HTLC decision it caused, a
+ * preimage learned — is written as ONE line and fsynced once (group commit), so
+ * a crash keeps either all of a turn's changes or none: a torn last line (kill
+ * -9 mid-write) is dropped on load, and nothing of that turn had left the
+ * process. The file is rewritten compactly once it holds mostly stale entries.
+ *
+ * Each part of the node sees its own namespace as a key → value map (KvLog).
+ */
+import { open, readFile, rename, type FileHandle } from 'node:fs/promises'
+import { parseTagged, stringifyTagged } from '../../core/taggedJson.js'
+
+/** One change: key set to the (tagged JSON) value, or deleted. */
+type Change = [key: string, value: string | null]
+
+export class DurableStore {
+  private readonly values = new Map<string, string>()
+  private pending: Change[] = []
+  private handle: FileHandle | undefined
+  private fileEntries = 0
+  private flushing: Promise<void> | undefined
+
+  private constructor(private readonly path: string) {}
+
+  static async open(path: string): Promise<DurableStore> {
+    const store = new DurableStore(path)
+    let text = ''
+    try {
+      text = await readFile(path, 'utf8')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    }
+    const lines = text.split('\n')
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!
+      if (line === '') continue
+      let batch: Change[]
+      try {
+        batch = JSON.parse(line) as Change[]
+      } catch {
+        // only the last line can be torn; anything else is corruption
+        if (lines.slice(i + 1).every((l) => l === '')) break
+        throw new Error(`${path}: line ${i + 1} is corrupt`)
+      }
+      for (const [k, v] of batch) {
+        if (v === null) store.values.delete(k)
+        else store.values.set(k, v)
+        store.fileEntries++
+      }
+    }
+    store.handle = await open(path, 'a', 0o600)
+    return store
+  }
+
+  /** A view of one namespace: keys are stored as `namespace/key`. */
+  kv<T>(namespace: string): KvLog<T> {
+    return new KvLog<T>(this, `${namespace}/`)
+  }
+
+  get(key: string): string | undefined {
+    return this.values.get(key)
+  }
+
+  set(key: string, raw: string): void {
+    this.values.set(key, raw)
+    this.pending.push([key, raw])
+  }
+
+  delete(key: string): boolean {
+    if (!this.values.delete(key)) return false
+    this.pending.push([key, null])
+    return true
+  }
+
+  *keysWithPrefix(prefix: string): Generator<string> {
+    for (const k of this.values.keys()) if (k.startsWith(prefix)) yield k
+  }
+
+  /** Writes everything recorded so far as one line and fsyncs it; concurrent callers share the work. */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing
+    if (this.pending.length === 0) return
+    const batch = this.pending
+    this.pending = []
+    this.flushing = (async () => {
+      const h = this.handle
+      if (!h) throw new Error(`${this.path} is closed`)
+      await h.write(JSON.stringify(batch) + '\n')
+      await h.sync()
+      this.fileEntries += batch.length
+      if (this.fileEntries > 5000 && this.fileEntries > 4 * this.values.size) await this.compact()
+    })()
+    try {
+      await this.flushing
+    } finally {
+      this.flushing = undefined
+    }
+  }
+
+  private async compact(): Promise<void> {
+    const tmp = `${this.path}.tmp`
+    const out = await open(tmp, 'w', 0o600)
+    await out.write(JSON.stringify([...this.values]) + '\n')
+    await out.sync()
+    await out.close()
+    await this.handle?.close()
+    await rename(tmp, this.path)
+    this.handle = await open(this.path, 'a', 0o600)
+    this.fileEntries = this.values.size
+  }
+
+  async close(): Promise<void> {
+    await this.flush()
+    await this.handle?.close()
+    this.handle = undefined
+  }
+}
+
+/** One namespace of a DurableStore, as a typed key → value map. */
+export class KvLog<T> {
+  constructor(private readonly store: DurableStore, private readonly prefix: string) {}
+
+  get(key: string): T | undefined {
+    const raw = this.store.get(this.prefix + key)
+    return raw === undefined ? undefined : parseTagged<T>(raw)
+  }
+
+  has(key: string): boolean {
+    return this.store.get(this.prefix + key) !== undefined
+  }
+
+  keys(): string[] {
+    return [...this.store.keysWithPrefix(this.prefix)].map((k) => k.slice(this.prefix.length))
+  }
+
+  *entries(): Generator<[string, T]> {
+    for (const k of this.keys()) yield [k, this.get(k)!]
+  }
+
+  get size(): number {
+    return this.keys().length
+  }
+
+  /** Recorded now, durable after the next flush() of the store. */
+  set(key: string, value: T): void {
+    this.store.set(this.prefix + key, stringifyTagged(value))
+  }
+
+  delete(key: string): void {
+    this.store.delete(this.prefix + key)
+  }
+
+  /** Flushes the whole store: a namespace is never durable on its own. */
+  flush(): Promise<void> {
+    return this.store.flush()
+  }
+}
