@@ -63,8 +63,8 @@ export class MissionControl implements SuccessProbabilities {
   private readonly halfLifeMs: number
   private readonly forgetAfterMs: number
   private readonly applyChannelUpdate: MissionControlOptions['applyChannelUpdate']
-  /** when each channel direction (`scid:from`) or node last failed */
-  private readonly channelFailures = new Map<string, number>()
+  /** when each channel direction (by short channel id, then sending node) or node last failed */
+  private readonly channelFailures = new Map<ShortChannelId, Map<NodeKey, number>>()
   private readonly nodeFailures = new Map<NodeKey, number>()
 
   constructor(options: MissionControlOptions = {}) {
@@ -85,7 +85,9 @@ export class MissionControl implements SuccessProbabilities {
     const blameChannel = (i: number): void => {
       // hops[i + 1] arrives over the channel hops[i] sends on
       const c = { shortChannelId: route.hops[i + 1]!.shortChannelId, from: nodeAt(i) }
-      this.channelFailures.set(channelKey(c.shortChannelId, c.from), nowMs)
+      const directions = this.channelFailures.get(c.shortChannelId)
+      if (directions) directions.set(c.from, nowMs)
+      else this.channelFailures.set(c.shortChannelId, new Map([[c.from, nowMs]]))
       lesson.channels.push(c)
     }
     const blameNode = (i: number): void => {
@@ -122,12 +124,16 @@ export class MissionControl implements SuccessProbabilities {
     route.hops.forEach((hop, i) => {
       this.nodeFailures.delete(toHex(hop.nodeId))
       const next = route.hops[i + 1]
-      if (next) this.channelFailures.delete(channelKey(next.shortChannelId, toHex(hop.nodeId)))
+      const directions = next && this.channelFailures.get(next.shortChannelId)
+      if (directions) {
+        directions.delete(toHex(hop.nodeId))
+        if (directions.size === 0) this.channelFailures.delete(next.shortChannelId)
+      }
     })
   }
 
   channel(shortChannelId: ShortChannelId, from: NodeKey, nowMs: number): number {
-    return this.recovered(this.channelFailures.get(channelKey(shortChannelId, from)), nowMs)
+    return this.recovered(this.channelFailures.get(shortChannelId)?.get(from), nowMs)
   }
 
   node(nodeId: NodeKey, nowMs: number): number {
@@ -136,8 +142,13 @@ export class MissionControl implements SuccessProbabilities {
 
   /** Drops what is forgotten anyway, to keep memory bounded on a long run. */
   prune(nowMs: number): void {
-    for (const map of [this.channelFailures, this.nodeFailures]) {
+    const forget = (map: Map<unknown, number>): void => {
       for (const [key, at] of map) if (nowMs - at >= this.forgetAfterMs) map.delete(key)
+    }
+    forget(this.nodeFailures)
+    for (const [scid, directions] of this.channelFailures) {
+      forget(directions)
+      if (directions.size === 0) this.channelFailures.delete(scid)
     }
   }
 
@@ -163,8 +174,4 @@ export class MissionControl implements SuccessProbabilities {
     if (update.shortChannelId !== shortChannelId) return false
     return this.applyChannelUpdate(update, failure.channelUpdate, nowMs)
   }
-}
-
-function channelKey(shortChannelId: ShortChannelId, from: NodeKey): string {
-  return `${shortChannelId}:${from}`
 }
