@@ -156,6 +156,8 @@ export class PeerManager {
       }
       this.connections.delete(peer)
       existing.close('replaced by a newer connection')
+      // the channels must see the old connection end, or they would not re-synchronise on the new one
+      if (existing.initReceived) this.events.onDisconnected(peer)
     }
     const conn = new PeerConnection(peer, stream, initiator, {
       onInit: (c, init) => this.onInit(c, init),
