@@ -218,7 +218,7 @@ export class GossipStore {
     return this.pending.size
   }
 
-  /** Adds a channel and its announcement's bytes without checks: for restoring what this store verified before. */
+  /** Adds a channel without checks, into a fresh store: for restoring what this store verified before. */
   restoreChannel(channel: StoredChannel): void {
     this.addChannel(channel)
   }
