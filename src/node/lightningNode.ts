@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { Libp2p } from 'libp2p'
-import { toHex, u64be } from '../core/bytes.js'
+import { fromHex, toHex, u64be } from '../core/bytes.js'
 import { LnsimError } from '../core/errors.js'
 import { formatScid } from '../core/shortChannelId.js'
 import { txid as txidOf, type Transaction } from '../chain/transaction.js'
@@ -32,10 +32,13 @@ import { createLogger, type Logger } from './logger.js'
 import { DEFAULT_POLICY, MIN_FINAL_CLTV_EXPIRY_DELTA, type NodeOptions } from './options.js'
 import { createHost } from './peers/host.js'
 import { PeerManager, type PeerRecord } from './peers/peerManager.js'
-import { directRoute } from './payments/directRoute.js'
+import { findPaymentRoute } from './payments/routeFinder.js'
+import { GossipService } from './gossip/gossipService.js'
+import { MissionControl } from '../routing/missionControl.js'
+import type { LocalChannel } from '../routing/graph.js'
 import { InvoiceRegistry, type InvoiceRecord } from './payments/invoiceRegistry.js'
 import type { PaymentRecord } from './payments/paymentRecord.js'
-import { PaymentSender, type PlannedRoute } from './payments/paymentSender.js'
+import { PaymentSender, type PlannedRoute, type RouteRequest } from './payments/paymentSender.js'
 import { Relay, type ForwardingPolicy, type HtlcRecord } from './payments/relay.js'
 import { DurableStore, type KvLog } from './store/durableStore.js'
 import { Wallet, type WalletState } from './wallet/wallet.js'
@@ -59,6 +62,7 @@ export interface NodeStores {
   preimages: KvLog<Uint8Array>
   meta: KvLog<number>
   testing: KvLog<CheatState>
+  gossip: KvLog<unknown>
 }
 
 async function openStores(dir: string): Promise<{ durable: DurableStore; stores: NodeStores }> {
@@ -76,6 +80,7 @@ async function openStores(dir: string): Promise<{ durable: DurableStore; stores:
     preimages: durable.kv('preimage'),
     meta: durable.kv('meta'),
     testing: durable.kv('testing'),
+    gossip: durable.kv('gossip'),
   }
   return { durable, stores }
 }
@@ -128,6 +133,8 @@ export class LightningNode {
   readonly invoices: InvoiceRegistry
   readonly relay: Relay
   readonly sender: PaymentSender
+  readonly gossip: GossipService
+  readonly missionControl: MissionControl
   /** onions seen, to refuse replays (in memory: a restart forgets them, see the closing note) */
   readonly replayLog = new MemoryReplayLog()
   /** only with --testing */
@@ -184,18 +191,22 @@ export class LightningNode {
         onConnected: (peer) => {
           this.bus.emit({ type: 'peer_connected', peer })
           this.channels.onPeerConnected(peer)
+          this.gossip.onPeerConnected(peer)
         },
         onDisconnected: (peer) => {
           this.bus.emit({ type: 'peer_disconnected', peer })
           this.channels.onPeerDisconnected(peer)
         },
-        onMessage: (peer, message) => {
+        onMessage: (peer, message, frame) => {
           switch (message.type) {
             case 'channel_announcement':
             case 'node_announcement':
             case 'channel_update':
+              void this.gossip.onGossip(peer, message, frame).catch((err: Error) => this.log.warn('gossip failed', { peer, error: err.message }))
+              return
             case 'announcement_signatures':
-              return // gossip: handled once routing lands
+              this.gossip.onAnnouncementSignatures(peer, message)
+              return
             case 'ping':
             case 'pong':
             case 'init':
@@ -205,6 +216,7 @@ export class LightningNode {
           }
         },
         wantsReconnect: (peer) => this.channels.channelsWith(peer).length > 0,
+        addressOf: (peer) => this.gossip.addressOf(peer),
       },
       log.child('peers'),
     )
@@ -248,7 +260,7 @@ export class LightningNode {
       channelView: (channel) => {
         const r = this.channels.get(channel)
         if (!r) return undefined
-        return { state: r.data.state, connected: this.peers.isConnected(r.peer), peer: r.peer, policy: this.policy, channelUpdate: new Uint8Array(0) }
+        return { state: r.data.state, connected: this.peers.isConnected(r.peer), peer: r.peer, policy: this.policy, channelUpdate: this.gossip.channelUpdateBytes(channel) }
       },
       onLocalOutcome: (record, outcome, channel, htlcId) => this.sender.onOutcome(record, outcome, channel, htlcId),
     })
@@ -261,11 +273,33 @@ export class LightningNode {
       blockHeight: () => this.watcher.height,
       decodeInvoice: decodeInvoiceToPay,
       findRoute: (req) => this.findRoute(req),
-      learnFailure: () => {},
-      learnSuccess: () => {},
+      learnFailure: (route, hopIndex, failure) => {
+        if (route.route) this.missionControl.recordFailure(route.route, hopIndex, failure, Date.now())
+      },
+      learnSuccess: (route) => {
+        if (route.route) this.missionControl.recordSuccess(route.route, Date.now())
+      },
       command: (channel, command) => this.channels.command(channel, command),
       recordLocal: (channel, id, hash, attempt) => this.relay.recordLocal(channel, id, hash, attempt),
     })
+    this.gossip = new GossipService({
+      log: log.child('gossip'),
+      nodeSecret: identity.secret,
+      nodeId: identity.nodeId,
+      alias: options.name,
+      chainHash: this.chainHash,
+      chain,
+      kv: stores.gossip,
+      blockHeight: () => this.watcher.height,
+      listenAddresses: () => this.listenAddresses(),
+      connectedPeers: () => this.peers.list().filter((p) => p.connected).map((p) => p.nodeId),
+      sendToPeer: (peer, message) => this.peers.send(peer, message),
+      channel: (key) => this.channels.get(key),
+      channels: () => this.channels.list().map(({ key, record }) => ({ key, peer: record.peer, data: record.data })),
+      isPeerConnected: (peer) => this.peers.isConnected(peer),
+      policyOf: () => this.policy,
+    })
+    this.missionControl = new MissionControl({ applyChannelUpdate: (u, bytes, now) => this.gossip.store.acceptChannelUpdate(u, now, bytes).status === 'new' })
   }
 
   static async start(options: NodeOptions): Promise<LightningNode> {
@@ -326,14 +360,28 @@ export class LightningNode {
     return this.channels.list().map(({ key, record }) => channelInfo(key, record.peer, record.data, this.peers.isConnected(record.peer)))
   }
 
-  private findRoute(req: Parameters<typeof directRoute>[0]): PlannedRoute | undefined {
-    const infos = this.channels.list().map(({ key, record }) => ({ ...channelInfo(key, record.peer, record.data, this.peers.isConnected(record.peer)), scid: shortChannelIdOf(record.data) }))
-    return directRoute(req, infos, new Set())
+  /** Our channels as pathfinding sees them: what each can send now, and whether its peer is there. */
+  localChannels(): Array<LocalChannel & { key: string }> {
+    return this.channels.list().flatMap(({ key, record }) => {
+      const scid = shortChannelIdOf(record.data)
+      const c = commitmentsOf(record.data)
+      if (scid === undefined || !c || record.data.state === 'CLOSED' || record.data.state === 'CLOSING') return []
+      const info = channelInfo(key, record.peer, record.data, this.peers.isConnected(record.peer))
+      return [{ key, shortChannelId: scid, remoteNodeId: fromHex(record.peer), spendableMsat: info.availableToSendMsat, active: info.active, htlcMinimumMsat: c.remoteParams.htlcMinimumMsat }]
+    })
+  }
+
+  findRoute(req: RouteRequest): PlannedRoute | undefined {
+    return findPaymentRoute(
+      { ourNodeId: this.identity.nodeId, graph: () => this.gossip.graph(), localChannels: () => this.localChannels(), missionControl: this.missionControl, blockHeight: () => this.watcher.height },
+      req,
+    )
   }
 
   private onBlock(height: number): void {
     this.replayLog.expire(height)
     this.channels.onBlock(height)
+    this.gossip.onBlock()
     this.bus.emit({ type: 'block', height })
   }
 
@@ -341,6 +389,7 @@ export class LightningNode {
     this.relay.onChannelEvent(channel, event)
     switch (event.type) {
       case 'state_changed': {
+        this.gossip.onChannelStateChanged(channel, event.to)
         const scid = shortChannelIdOf(data)
         this.bus.emit({ type: 'channel_state', channelId: channel, peer, from: event.from, to: event.to, shortChannelId: scid === undefined ? null : formatScid(scid) })
         return
@@ -370,6 +419,7 @@ export class LightningNode {
 
   async stop(): Promise<void> {
     this.stopController.abort()
+    this.gossip.stop()
     await this.api?.close()
     await this.peers.stop()
     await this.host.stop()

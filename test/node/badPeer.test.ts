@@ -31,6 +31,15 @@ describe('a node facing a misbehaving peer', () => {
     await waitFor('alice to call the channel active', async () => (await net.channel('alice', channelId))?.active)
   }
 
+  /** Both sides settled: no HTLC, no signature waiting for its revocation. */
+  async function quiet(): Promise<void> {
+    await waitFor('the channel to be quiet', async () => {
+      const c = commitmentsOf(peer.data!)!
+      const a = await net.channel('alice', channelId)
+      return c.localCommit.spec.htlcs.length === 0 && c.remoteNextCommitInfo.kind === 'ready' && c.localChanges.proposed.length === 0 && a?.pendingHtlcs.length === 0 && a.active
+    })
+  }
+
   async function payPeer(amountMsat: bigint, preimageByte: number) {
     const preimage = new Uint8Array(32).fill(preimageByte)
     const invoice = encodeInvoice({ network: 'bcrt', amountMsat, timestamp: Math.floor(Date.now() / 1000), paymentHash: sha256(preimage), paymentSecret: new Uint8Array(32).fill(preimageByte + 1), description: 'to the test peer' }, peer.secret)
@@ -107,6 +116,8 @@ describe('a node facing a misbehaving peer', () => {
   })
 
   it('a revocation secret that does not match gets INVALID_REVOCATION_SECRET; after reconnection the right one goes through and the payment succeeds', async () => {
+    // the HTLC of the previous test is still being failed back: let that finish first
+    await quiet()
     peer.tamper = (m) => (m.type === 'revoke_and_ack' ? { ...m, perCommitmentSecret: sha256(m.perCommitmentSecret) } : m)
     const { preimage, paying } = await payPeer(7_000_000n, 0x40)
     await peer.waitFor('the warning', () => warnings(peer).find((w) => w.startsWith('INVALID_REVOCATION_SECRET')))

@@ -18,6 +18,15 @@ export function chainClientAccess(url: string): ChainAccess {
     async utxos(address) {
       return (await client.getAddressUtxos(address)).utxos.map((u) => ({ txid: u.txid, vout: u.vout, valueSat: u.valueSat, confirmations: u.confirmations }))
     },
+    async output(outpoint) {
+      try {
+        const o = await client.getOutpoint(outpoint)
+        return { value: o.valueSat, condition: o.condition, spent: o.spentBy !== null }
+      } catch (err) {
+        if ((err as { code?: string }).code === 'NOT_FOUND' || (err as { status?: number }).status === 404) return undefined
+        throw err
+      }
+    },
     async submit(tx) {
       return (await client.submitTransaction(tx)).txid
     },

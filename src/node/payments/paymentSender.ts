@@ -19,6 +19,7 @@ import type { FailureMessage } from '../../routing/onion/failureMessage.js'
 import type { HopPayload } from '../../routing/onion/hopPayload.js'
 import { createPaymentOnion } from '../../routing/onion/paymentOnion.js'
 import { attributeFailure } from '../../routing/onion/returningErrors.js'
+import type { Route } from '../../routing/route.js'
 import type { PaymentHop, PaymentRecord } from './paymentRecord.js'
 import type { HtlcRecord } from './relay.js'
 
@@ -38,6 +39,8 @@ export interface PlannedRoute {
   hops: PaymentHop[]
   totalAmountMsat: bigint
   totalFeeMsat: bigint
+  /** the route as pathfinding returned it, for mission control */
+  route?: Route
 }
 
 export interface RouteRequest {
@@ -45,6 +48,8 @@ export interface RouteRequest {
   amountMsat: bigint
   finalCltvExpiry: number
   maxFeeMsat: bigint
+  /** our channels that refused this payment's HTLC already */
+  avoidChannels: ReadonlySet<string>
 }
 
 export interface SenderDeps {
@@ -138,10 +143,11 @@ export class PaymentSender {
     const maxAttempts = options.maxAttempts ?? 10
     const maxFeeMsat = options.maxFeeMsat ?? amountMsat / 20n + 10_000n
     let lastError: { code: string; message: string; node: string | null } | undefined
+    const avoidChannels = new Set<string>()
     while (record.attempts < maxAttempts) {
       if (Date.now() - started > options.timeoutMs) return fail('TIMEOUT', `no success within ${options.timeoutMs} ms${lastError ? ` (last error: ${lastError.message})` : ''}`, lastError?.node ?? null)
       const finalCltvExpiry = this.d.blockHeight() + inv.minFinalCltvExpiryDelta + 3
-      const route = this.d.findRoute({ destination: inv.payee, amountMsat, finalCltvExpiry, maxFeeMsat })
+      const route = this.d.findRoute({ destination: inv.payee, amountMsat, finalCltvExpiry, maxFeeMsat, avoidChannels })
       if (!route) {
         return fail(lastError?.code ?? 'NO_ROUTE', lastError ? `no other route after: ${lastError.message}` : `no route to ${toHex(inv.payee).slice(0, 16)}… for ${amountMsat} msat (not enough capacity or channels)`, lastError?.node ?? null)
       }
@@ -155,8 +161,9 @@ export class PaymentSender {
         return r
       }
       if ('error' in outcome) {
-        lastError = { code: outcome.error.code, message: outcome.error.message, node: null }
-        this.d.learnFailure(route, undefined, undefined)
+        // our own channel refused it (offline, not enough balance): a local matter, not a lesson about the network
+        lastError = { code: outcome.error.code, message: outcome.error.message, node: this.d.ourNodeId }
+        avoidChannels.add(route.firstChannel)
         continue
       }
       // which hop failed, and how; a malformed report comes from the node after the one that sent it

@@ -28,6 +28,8 @@ export interface PeerManagerEvents {
   onMessage(peer: string, message: Message, frame: Uint8Array): void
   /** whether we still want this peer back after a drop (we share channels with it) */
   wantsReconnect(peer: string): boolean
+  /** where the network says a peer can be reached (its node_announcement), when we never dialled it */
+  addressOf(peer: string): string | undefined
 }
 
 export interface ParsedPeerAddress {
@@ -206,13 +208,13 @@ export class PeerManager {
 
   /** Exponential backoff with jitter, up to 30 s, while we still want the peer. */
   private scheduleReconnect(peer: string, delay: number): void {
-    const address = this.store.get(peer)?.address
+    const address = this.store.get(peer)?.address ?? this.events.addressOf(peer)
     if (!address || this.stopped || this.reconnectTimers.has(peer)) return
     const jittered = Math.round(delay * (0.75 + Math.random() * 0.5))
     const timer = setTimeout(() => {
       this.reconnectTimers.delete(peer)
       if (this.stopped || this.isConnected(peer) || !this.events.wantsReconnect(peer)) return
-      const { multiaddr: ma } = parsePeerAddress(address)
+      const { multiaddr: ma } = parsePeerAddress(this.store.get(peer)?.address ?? this.events.addressOf(peer) ?? address)
       this.dial(peer, ma).catch((err) => {
         this.log.debug('reconnect failed', { peer, error: (err as Error).message })
         this.scheduleReconnect(peer, Math.min(delay * 2, 30_000))

@@ -1,0 +1,285 @@
+/**
+ * The node's part in BOLT #7 gossip: it announces its public channels once
+ * their funding is 6 blocks deep (announcement_signatures, then the
+ * channel_announcement and its own channel_update), announces itself, checks
+ * and stores what peers send (every message relayed once, to every peer but its
+ * sender), gives a new peer the whole graph (initial_routing_sync), and keeps
+ * its channel_updates current as channels go up, down and close.
+ */
+import { toHex, fromHex } from '../../core/bytes.js'
+import { scidParts, type ShortChannelId } from '../../core/shortChannelId.js'
+import { commitmentsOf, type ChannelData } from '../../channel/states.js'
+import { channelSecrets } from '../../channel/keys.js'
+import { encodeMessage } from '../../wire/codec.js'
+import type { AnnouncementSignatures, ChannelUpdate, Message } from '../../wire/messages.js'
+import { createAnnouncementSignatures, createChannelAnnouncement, type ChannelAnnouncementContext } from '../../routing/gossip/channelAnnouncement.js'
+import { createChannelUpdate, nextGossipTimestamp } from '../../routing/gossip/channelUpdate.js'
+import { createNodeAnnouncement } from '../../routing/gossip/nodeAnnouncement.js'
+import { GossipStore, type SignedGossip } from '../../routing/gossip/store.js'
+import { restoreGossipStore, snapshotGossipStore } from '../../routing/gossip/storeSnapshot.js'
+import { ChannelGraph } from '../../routing/graph.js'
+import type { ChainAccess } from '../chain/chainAccess.js'
+import type { KvLog } from '../store/durableStore.js'
+import type { Logger } from '../logger.js'
+import { shortChannelIdOf } from '../channels/channelViews.js'
+
+/** BOLT #7: announcement_signatures only once the funding transaction has 6 confirmations. */
+export const ANNOUNCEMENT_DEPTH = 6
+
+export interface PolicyView {
+  feeBaseMsat: bigint
+  feeProportionalMillionths: bigint
+  cltvExpiryDelta: number
+  htlcMinimumMsat: bigint
+}
+
+interface AnnounceState {
+  sentSignatures: boolean
+  remote?: AnnouncementSignatures
+  announced: boolean
+  lastUpdateTimestamp?: number
+}
+
+export interface GossipDeps {
+  log: Logger
+  nodeSecret: Uint8Array
+  nodeId: Uint8Array
+  alias: string
+  chainHash: Uint8Array
+  chain: ChainAccess
+  kv: KvLog<AnnounceState | unknown>
+  blockHeight(): number
+  listenAddresses(): string[]
+  connectedPeers(): string[]
+  sendToPeer(peer: string, message: Message): void
+  channel(key: string): { peer: string; data: ChannelData } | undefined
+  channels(): Array<{ key: string; peer: string; data: ChannelData }>
+  isPeerConnected(peer: string): boolean
+  policyOf(channel: string): PolicyView
+}
+
+const SNAPSHOT_KEY = 'store'
+
+export class GossipService {
+  readonly store: GossipStore
+  private graphCache: { version: number; graph: ChannelGraph } | undefined
+  private lastNodeAnnouncement: number | undefined
+  private snapshotTimer: NodeJS.Timeout | undefined
+  /** the latest channel_update we made for each of our channels, encoded with its type, for failure messages */
+  private readonly ourUpdates = new Map<string, Uint8Array>()
+
+  constructor(private readonly d: GossipDeps) {
+    const options = { chainHash: d.chainHash, lookupFundingOutput: (scid: ShortChannelId) => this.fundingOutput(scid) }
+    const saved = d.kv.get(SNAPSHOT_KEY)
+    let store: GossipStore
+    try {
+      store = saved ? restoreGossipStore(saved, options) : new GossipStore(options)
+    } catch (err) {
+      d.log.warn('gossip snapshot unreadable; starting with an empty graph', { error: (err as Error).message })
+      store = new GossipStore(options)
+    }
+    this.store = store
+  }
+
+  /** The stored graph, rebuilt only when gossip changed it. */
+  graph(): ChannelGraph {
+    if (!this.graphCache || this.graphCache.version !== this.store.version) this.graphCache = { version: this.store.version, graph: ChannelGraph.fromStore(this.store) }
+    return this.graphCache.graph
+  }
+
+  /** The bytes of our latest channel_update for a channel (for BOLT #4 failures), or empty. */
+  channelUpdateBytes(channel: string): Uint8Array {
+    return this.ourUpdates.get(channel) ?? new Uint8Array(0)
+  }
+
+  private async fundingOutput(scid: ShortChannelId): Promise<{ value: bigint; condition: import('../../chain/condition.js').Condition } | undefined> {
+    const { blockHeight, txIndex, outputIndex } = scidParts(scid)
+    if (blockHeight > this.d.blockHeight()) return undefined
+    const block = await this.d.chain.block(blockHeight)
+    const txid = block.txids[txIndex]
+    if (!txid) return undefined
+    const output = await this.d.chain.output({ txid, vout: outputIndex })
+    return output && !output.spent ? { value: output.value, condition: output.condition } : undefined
+  }
+
+  private saveSoon(): void {
+    if (this.snapshotTimer) return
+    this.snapshotTimer = setTimeout(() => {
+      this.snapshotTimer = undefined
+      this.d.kv.set(SNAPSHOT_KEY, snapshotGossipStore(this.store))
+    }, 1000)
+    this.snapshotTimer.unref()
+  }
+
+  stop(): void {
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer)
+    this.snapshotTimer = undefined
+    this.d.kv.set(SNAPSHOT_KEY, snapshotGossipStore(this.store))
+  }
+
+  private relay(items: Array<{ message: SignedGossip }>, except?: string): void {
+    for (const peer of this.d.connectedPeers()) {
+      if (peer === except) continue
+      for (const item of items) this.d.sendToPeer(peer, item.message)
+    }
+  }
+
+  /** A new peer gets the whole graph we know. */
+  onPeerConnected(peer: string): void {
+    for (const item of this.store.messagesForNewPeer()) this.d.sendToPeer(peer, item.message)
+    // an announcement_signatures the peer may have missed (BOLT #7: retransmit until we have theirs)
+    for (const { key, peer: p } of this.d.channels()) if (p === peer) this.maybeAnnounce(key)
+  }
+
+  async onGossip(peer: string, message: SignedGossip, frame: Uint8Array): Promise<void> {
+    const verdict = await this.store.accept(message, Date.now(), frame)
+    if (verdict.status === 'new') {
+      this.relay(verdict.relay, peer)
+      this.saveSoon()
+    } else if (verdict.status === 'invalid') {
+      this.d.log.info('refused gossip', { peer, type: message.type, code: verdict.error.code, error: verdict.error.message })
+      this.d.sendToPeer(peer, { type: 'warning', channelId: new Uint8Array(32), data: new TextEncoder().encode(`${verdict.error.code}: ${verdict.error.message}`) })
+    }
+  }
+
+  onAnnouncementSignatures(peer: string, msg: AnnouncementSignatures): void {
+    const key = toHex(msg.channelId)
+    const r = this.d.channel(key)
+    if (!r || r.peer !== peer) return
+    const state = this.state(key)
+    if (state.announced) return
+    this.d.kv.set(`announce:${key}`, { ...state, remote: msg })
+    this.maybeAnnounce(key)
+  }
+
+  private state(key: string): AnnounceState {
+    return (this.d.kv.get(`announce:${key}`) as AnnounceState | undefined) ?? { sentSignatures: false, announced: false }
+  }
+
+  private context(key: string): ChannelAnnouncementContext | undefined {
+    const r = this.d.channel(key)
+    if (!r || r.data.state !== 'NORMAL') return undefined
+    const c = commitmentsOf(r.data)!
+    if ((c.channelFlags & 1) === 0) return undefined
+    const scid = shortChannelIdOf(r.data)!
+    return {
+      chainHash: this.d.chainHash,
+      shortChannelId: scid,
+      nodeKey: this.d.nodeSecret,
+      fundingKey: channelSecrets(c.localParams.seed).fundingPrivkey,
+      remoteNodeId: fromHex(r.peer),
+      remoteFundingPubkey: c.remoteParams.basepoints.fundingPubkey,
+    }
+  }
+
+  /** Sends our announcement_signatures once deep enough; announces once we also have the peer's. */
+  maybeAnnounce(key: string): void {
+    const ctx = this.context(key)
+    if (!ctx) return
+    const depth = this.d.blockHeight() - scidParts(ctx.shortChannelId).blockHeight + 1
+    if (depth < ANNOUNCEMENT_DEPTH) return
+    const r = this.d.channel(key)!
+    let state = this.state(key)
+    if (state.announced) return
+    if (this.d.isPeerConnected(r.peer)) {
+      this.d.sendToPeer(r.peer, createAnnouncementSignatures(ctx, fromHex(key)))
+      if (!state.sentSignatures) state = { ...state, sentSignatures: true }
+    }
+    if (state.remote) {
+      try {
+        const announcement = createChannelAnnouncement(ctx, state.remote)
+        state = { ...state, announced: true }
+        this.d.kv.set(`announce:${key}`, state)
+        void this.store.accept(announcement, Date.now()).then((v) => {
+          if (v.status === 'new') this.relay(v.relay)
+          this.publishUpdate(key)
+          this.announceNode()
+          this.saveSoon()
+        })
+        return
+      } catch (err) {
+        this.d.log.warn('peer announcement_signatures do not fit', { channel: key, error: (err as Error).message })
+        state = { ...state, remote: undefined }
+      }
+    }
+    this.d.kv.set(`announce:${key}`, state)
+  }
+
+  /** Our channel_update for a channel, after any change of state or policy. */
+  publishUpdate(key: string): void {
+    const r = this.d.channel(key)
+    if (!r) return
+    const c = commitmentsOf(r.data)
+    const scid = shortChannelIdOf(r.data)
+    if (!c || scid === undefined) return
+    const state = this.state(key)
+    const policy = this.d.policyOf(key)
+    const timestamp = nextGossipTimestamp(state.lastUpdateTimestamp, Date.now())
+    const update: ChannelUpdate = createChannelUpdate({
+      nodeKey: this.d.nodeSecret,
+      remoteNodeId: fromHex(r.peer),
+      chainHash: this.d.chainHash,
+      shortChannelId: scid,
+      timestamp,
+      cltvExpiryDelta: policy.cltvExpiryDelta,
+      htlcMinimumMsat: policy.htlcMinimumMsat,
+      htlcMaximumMsat: c.capacitySat * 1000n,
+      feeBaseMsat: Number(policy.feeBaseMsat),
+      feeProportionalMillionths: Number(policy.feeProportionalMillionths),
+      disabled: !(r.data.state === 'NORMAL' && this.d.isPeerConnected(r.peer)),
+    })
+    this.d.kv.set(`announce:${key}`, { ...state, lastUpdateTimestamp: timestamp })
+    this.ourUpdates.set(key, encodeMessage(update))
+    if (state.announced) {
+      const v = this.store.acceptChannelUpdate(update, Date.now())
+      if (v.status === 'new') {
+        this.relay(v.relay)
+        this.saveSoon()
+      }
+    } else if (this.d.isPeerConnected(r.peer)) {
+      // a private channel's update goes only to its peer, so it can tell payers how to reach us through it
+      this.d.sendToPeer(r.peer, update)
+    }
+  }
+
+  /** Our node_announcement, once we have an announced channel (BOLT #7), at most once a second. */
+  announceNode(): void {
+    const timestamp = nextGossipTimestamp(this.lastNodeAnnouncement, Date.now())
+    this.lastNodeAnnouncement = timestamp
+    const hasPublic = this.d.channels().some(({ key }) => this.state(key).announced)
+    if (!hasPublic) return
+    const m = createNodeAnnouncement({ nodeKey: this.d.nodeSecret, alias: this.d.alias, color: '#3399ff', addresses: this.d.listenAddresses().map((a) => a.replace(/\/p2p\/.*$/, '')), timestamp })
+    const v = this.store.acceptNodeAnnouncement(m, Date.now())
+    if (v.status === 'new') {
+      this.relay(v.relay)
+      this.saveSoon()
+    }
+  }
+
+  /** Every block: channels that became deep enough get announced; waiting gossip expires. */
+  onBlock(): void {
+    for (const { key } of this.d.channels()) this.maybeAnnounce(key)
+    this.store.expirePending(Date.now())
+  }
+
+  /** A channel went up, down or closed. */
+  onChannelStateChanged(key: string, to: string): void {
+    const r = this.d.channel(key)
+    const scid = r ? shortChannelIdOf(r.data) : undefined
+    if (to === 'CLOSING' || to === 'CLOSED') {
+      if (scid !== undefined && this.store.forgetChannel(scid)) this.saveSoon()
+      return
+    }
+    if (to === 'NORMAL' || to === 'OFFLINE') {
+      this.publishUpdate(key)
+      if (to === 'NORMAL') this.maybeAnnounce(key)
+    }
+  }
+
+  /** Where a node can be reached, from its node_announcement. */
+  addressOf(nodeId: string): string | undefined {
+    const a = this.store.nodeAnnouncement(fromHex(nodeId))
+    const addr = a?.message.addresses[0]
+    return addr ? `${nodeId}@${addr}` : undefined
+  }
+}
