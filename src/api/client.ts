@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { toJson } from '../core/json.js'
 import { LnsimError } from '../core/errors.js'
 import { NodeEvent } from './events.js'
-import { ApiErrorBody, ChannelInfo, CloseChannelResponse, InvoiceInfo, NewAddressResponse, NodeInfo, OpenChannelResponse, PaymentInfo, PeerInfo, WalletBalance } from './types.js'
+import { ApiErrorBody, ChannelInfo, CloseChannelResponse, GraphInfo, InvoiceInfo, NewAddressResponse, NodeInfo, OpenChannelResponse, PaymentInfo, PeerInfo, RouteInfo, WalletBalance } from './types.js'
 import type { CreateInvoiceRequest, OpenChannelRequest, PayRequest } from './types.js'
 import { parseOrThrow } from './schemas.js'
 import { readSse } from './sse.js'
@@ -118,6 +118,13 @@ export class NodeClient {
   }
   balance(): Promise<WalletBalance> {
     return this.request('GET', '/v1/wallet/balance', WalletBalance)
+  }
+  graph(): Promise<GraphInfo> {
+    return this.request('GET', '/v1/graph', GraphInfo)
+  }
+  /** The route a payment of `amountMsat` to `nodeId` would take now (NO_ROUTE when there is none). */
+  route(nodeId: string, amountMsat: bigint): Promise<RouteInfo> {
+    return this.request('GET', `/v1/route?nodeId=${nodeId}&amountMsat=${amountMsat}`, RouteInfo)
   }
   /** A raw request, for routes added by later layers (routing, testing hooks). */
   call<T>(method: string, path: string, schema: z.ZodType<T>, body?: Json, options: { timeoutMs?: number } = {}): Promise<T> {

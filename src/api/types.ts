@@ -162,3 +162,38 @@ export type WalletBalance = z.infer<typeof WalletBalance>
 
 export const ApiErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) })
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>
+
+export const GraphPolicy = z.object({
+  feeBaseMsat: amount,
+  feeProportionalMillionths: amount,
+  cltvExpiryDelta: z.number().int(),
+  htlcMinimumMsat: amount,
+  htlcMaximumMsat: amount,
+  disabled: z.boolean(),
+})
+export type GraphPolicy = z.infer<typeof GraphPolicy>
+
+export const GraphInfo = z.object({
+  nodes: z.array(z.object({ nodeId: nodeIdHex, alias: z.string().nullable(), addresses: z.array(z.string()) })),
+  channels: z.array(
+    z.object({
+      shortChannelId: z.string(),
+      node1: nodeIdHex,
+      node2: nodeIdHex,
+      capacitySat: amount,
+      /** [from node1, from node2]; null until that side's channel_update arrived */
+      policies: z.tuple([GraphPolicy.nullable(), GraphPolicy.nullable()]),
+    }),
+  ),
+})
+export type GraphInfo = z.infer<typeof GraphInfo>
+
+export const RouteInfo = z.object({
+  destination: nodeIdHex,
+  amountMsat: amount,
+  totalAmountMsat: amount,
+  totalFeeMsat: amount,
+  totalCltvExpiry: z.number().int(),
+  hops: z.array(RouteHop),
+})
+export type RouteInfo = z.infer<typeof RouteInfo>

@@ -32,7 +32,7 @@ import { createLogger, type Logger } from './logger.js'
 import { DEFAULT_POLICY, MIN_FINAL_CLTV_EXPIRY_DELTA, type NodeOptions } from './options.js'
 import { createHost } from './peers/host.js'
 import { PeerManager, type PeerRecord } from './peers/peerManager.js'
-import { findPaymentRoute } from './payments/routeFinder.js'
+import { findPaymentRoute, paymentRouteOrThrow } from './payments/routeFinder.js'
 import { GossipService } from './gossip/gossipService.js'
 import { MissionControl } from '../routing/missionControl.js'
 import type { LocalChannel } from '../routing/graph.js'
@@ -371,11 +371,18 @@ export class LightningNode {
     })
   }
 
+  private routeFinderDeps() {
+    return { ourNodeId: this.identity.nodeId, graph: () => this.gossip.graph(), localChannels: () => this.localChannels(), missionControl: this.missionControl, blockHeight: () => this.watcher.height }
+  }
+
   findRoute(req: RouteRequest): PlannedRoute | undefined {
-    return findPaymentRoute(
-      { ourNodeId: this.identity.nodeId, graph: () => this.gossip.graph(), localChannels: () => this.localChannels(), missionControl: this.missionControl, blockHeight: () => this.watcher.height },
-      req,
-    )
+    return findPaymentRoute(this.routeFinderDeps(), req)
+  }
+
+  /** The route a payment would take now (for `lnsim route`); throws NoRouteError with the reason. */
+  routeTo(destination: Uint8Array, amountMsat: bigint): PlannedRoute {
+    const finalCltvExpiry = this.watcher.height + MIN_FINAL_CLTV_EXPIRY_DELTA + 3
+    return paymentRouteOrThrow(this.routeFinderDeps(), { destination, amountMsat, finalCltvExpiry, maxFeeMsat: amountMsat, avoidChannels: new Set() })
   }
 
   private onBlock(height: number): void {

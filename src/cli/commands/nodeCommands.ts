@@ -171,4 +171,43 @@ const balanceCommand: CommandSpec = {
   },
 }
 
-export const nodeCommands: CommandSpec[] = [infoCommand, connectCommand, disconnectCommand, peersCommand, openCommand, channelsCommand, closeCommand, invoiceCommand, payCommand, paymentsCommand, newAddressCommand, balanceCommand]
+const routeCommand: CommandSpec = {
+  path: ['route'],
+  summary: 'Show the route a payment to a node would take now, hop by hop with fees',
+  positionals: [
+    { name: 'NODEID', description: 'the payee' },
+    { name: 'AMOUNT_MSAT', description: 'what the payee should receive' },
+  ],
+  options: NODE_OPTIONS,
+  examples: ['lnsim route 03cd… 50000000 --node .lnsim/alice'],
+  async run({ args, options, out }) {
+    const r = await (await nodeClient(options)).route(args[0]!, parseBigintArg(args[1], 'AMOUNT_MSAT'))
+    out.result(r, () =>
+      [
+        `${r.hops.length} hop(s): ${formatMsat(r.amountMsat)} + ${formatMsat(r.totalFeeMsat)} fee, first HTLC expires at block ${r.totalCltvExpiry}`,
+        ...r.hops.map((h, i) => `  ${i + 1}. ${h.shortChannelId.padEnd(10)} → ${h.nodeId.slice(0, 16)}…  receives ${formatMsat(h.amountMsat)}${h.feeMsat > 0n ? `, keeps ${formatMsat(h.feeMsat)}` : ''}, cltv ${h.cltvExpiry}`),
+      ].join('\n'),
+    )
+  },
+}
+
+const graphCommand: CommandSpec = {
+  path: ['graph'],
+  summary: 'List the network as this node knows it from gossip',
+  options: NODE_OPTIONS,
+  async run({ options, out }) {
+    const g = await (await nodeClient(options)).graph()
+    const alias = new Map(g.nodes.map((n) => [n.nodeId, n.alias ?? n.nodeId.slice(0, 16) + '…']))
+    out.result(g, () =>
+      [
+        `${g.nodes.length} nodes, ${g.channels.length} channels`,
+        ...g.channels.map((c) => {
+          const p = (x: (typeof c.policies)[0]) => (x ? `${x.disabled ? 'disabled ' : ''}fee ${x.feeBaseMsat}+${x.feeProportionalMillionths}ppm cltv ${x.cltvExpiryDelta}` : 'no update')
+          return `  ${c.shortChannelId.padEnd(10)} ${alias.get(c.node1)} ↔ ${alias.get(c.node2)}  ${c.capacitySat.toLocaleString('en-US')} sat  [${p(c.policies[0])}] [${p(c.policies[1])}]`
+        }),
+      ].join('\n'),
+    )
+  },
+}
+
+export const nodeCommands: CommandSpec[] = [routeCommand, graphCommand, infoCommand, connectCommand, disconnectCommand, peersCommand, openCommand, channelsCommand, closeCommand, invoiceCommand, payCommand, paymentsCommand, newAddressCommand, balanceCommand]

@@ -2,9 +2,12 @@
  * The node's control API (HTTP + JSON on 127.0.0.1, bearer token): the routes
  * of the contract in src/api, each a thin call into the node's services.
  */
-import { toHex } from '../../core/bytes.js'
+import { fromHex, toHex } from '../../core/bytes.js'
+import { formatScid } from '../../core/shortChannelId.js'
+import { z } from 'zod'
+import { amount, nodeIdHex, parseOrThrow } from '../../api/schemas.js'
 import { LnsimError } from '../../core/errors.js'
-import { CloseChannelRequest, ConnectPeerRequest, CreateInvoiceRequest, OpenChannelRequest, PayRequest, type InvoiceInfo, type NodeInfo, type PaymentInfo, type WalletBalance } from '../../api/types.js'
+import { CloseChannelRequest, ConnectPeerRequest, CreateInvoiceRequest, OpenChannelRequest, PayRequest, type GraphInfo, type GraphPolicy, type InvoiceInfo, type NodeInfo, type PaymentInfo, type RouteInfo, type WalletBalance } from '../../api/types.js'
 import type { LightningNode } from '../lightningNode.js'
 import type { InvoiceRecord } from '../payments/invoiceRegistry.js'
 import type { PaymentRecord } from '../payments/paymentRecord.js'
@@ -12,6 +15,8 @@ import { apiHop } from '../payments/paymentSender.js'
 import { route, startApiServer, type RunningServer } from './httpServer.js'
 
 declare const LNSIM_VERSION: string | undefined
+
+const RouteQuery = z.strictObject({ nodeId: nodeIdHex, amountMsat: amount })
 
 function invoiceInfo(node: LightningNode, r: InvoiceRecord): InvoiceInfo {
   return {
@@ -128,6 +133,32 @@ export async function startControlApi(node: LightningNode): Promise<RunningServe
         outputs: coins.map((c) => ({ txid: c.txid, vout: c.vout, valueSat: c.valueSat, label: c.label, confirmations: c.confirmations, spendableFromHeight: null })),
         pendingClaims: claims.map((b) => ({ channelId: b.channel, kind: b.label, txid: b.txid, amountSat: b.tx.outputs.reduce((t, o) => t + o.value, 0n), spendableFromHeight: b.validFromHeight })),
       }
+    }),
+    route('GET', '/v1/graph', undefined, async (): Promise<GraphInfo> => {
+      const store = node.gossip.store
+      return {
+        nodes: [...node.gossip.graph().nodes()].map((n) => ({ nodeId: n.nodeId, alias: n.alias ?? null, addresses: n.addresses })),
+        channels: [...store.channels()].map((c) => {
+          const a = c.announcement.message
+          const policy = (u: (typeof c.updates)[0]): GraphPolicy | null =>
+            u
+              ? {
+                  feeBaseMsat: BigInt(u.message.feeBaseMsat),
+                  feeProportionalMillionths: BigInt(u.message.feeProportionalMillionths),
+                  cltvExpiryDelta: u.message.cltvExpiryDelta,
+                  htlcMinimumMsat: u.message.htlcMinimumMsat,
+                  htlcMaximumMsat: u.message.htlcMaximumMsat,
+                  disabled: (u.message.channelFlags & 2) !== 0,
+                }
+              : null
+          return { shortChannelId: formatScid(a.shortChannelId), node1: toHex(a.nodeId1), node2: toHex(a.nodeId2), capacitySat: c.capacitySat, policies: [policy(c.updates[0]), policy(c.updates[1])] as [GraphPolicy | null, GraphPolicy | null] }
+        }),
+      }
+    }),
+    route('GET', '/v1/route', undefined, async ({ query }): Promise<RouteInfo> => {
+      const q = parseOrThrow(RouteQuery, Object.fromEntries(query), 'query')
+      const r = node.routeTo(fromHex(q.nodeId), q.amountMsat)
+      return { destination: q.nodeId, amountMsat: q.amountMsat, totalAmountMsat: r.totalAmountMsat, totalFeeMsat: r.totalFeeMsat, totalCltvExpiry: r.hops[0]!.cltvExpiry, hops: r.hops.map(apiHop) }
     }),
     route('POST', '/v1/dev/channels/:channelId/cheat', undefined, async ({ params }) => node.cheat(params.channelId!)),
   ]

@@ -4,7 +4,7 @@
  * and what failed attempts taught mission control.
  */
 import { toHex } from '../../core/bytes.js'
-import { LnsimError } from '../../core/errors.js'
+import { NoRouteError } from '../../routing/errors.js'
 import { findRoute } from '../../routing/pathfinding.js'
 import type { EdgeSource, LocalChannel } from '../../routing/graph.js'
 import type { MissionControl } from '../../routing/missionControl.js'
@@ -30,29 +30,33 @@ export function plannedRoute(route: Route, firstChannel: string): PlannedRoute {
   }
 }
 
-export function findPaymentRoute(d: RouteFinderDeps, req: RouteRequest): PlannedRoute | undefined {
+/** The best route now; throws NoRouteError (code NO_ROUTE) saying why there is none. */
+export function paymentRouteOrThrow(d: RouteFinderDeps, req: RouteRequest): PlannedRoute {
   const locals = d.localChannels().map((c) => (req.avoidChannels.has(c.key) ? { ...c, active: false } : c))
-  let route: Route
+  const route = findRoute(
+    d.graph(),
+    {
+      source: d.ourNodeId,
+      destination: req.destination,
+      amountMsat: req.amountMsat,
+      blockHeight: d.blockHeight(),
+      finalCltvExpiryDelta: req.finalCltvExpiry - d.blockHeight(),
+      maxFeeMsat: req.maxFeeMsat,
+      localChannels: locals,
+      nowMs: Date.now(),
+    },
+    { history: d.missionControl },
+  )
+  const first = locals.find((c) => c.shortChannelId === route.hops[0]!.shortChannelId)
+  if (!first) throw new NoRouteError('the route starts on a channel that is not ours')
+  return plannedRoute(route, first.key)
+}
+
+export function findPaymentRoute(d: RouteFinderDeps, req: RouteRequest): PlannedRoute | undefined {
   try {
-    route = findRoute(
-      d.graph(),
-      {
-        source: d.ourNodeId,
-        destination: req.destination,
-        amountMsat: req.amountMsat,
-        blockHeight: d.blockHeight(),
-        finalCltvExpiryDelta: req.finalCltvExpiry - d.blockHeight(),
-        maxFeeMsat: req.maxFeeMsat,
-        localChannels: locals,
-        nowMs: Date.now(),
-      },
-      { history: d.missionControl },
-    )
+    return paymentRouteOrThrow(d, req)
   } catch (err) {
-    if (err instanceof LnsimError && (err.code === 'NO_ROUTE' || err.name === 'NoRouteError')) return undefined
+    if (err instanceof NoRouteError) return undefined
     throw err
   }
-  const first = locals.find((c) => c.shortChannelId === route.hops[0]!.shortChannelId)
-  if (!first) return undefined
-  return plannedRoute(route, first.key)
 }
