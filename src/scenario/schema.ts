@@ -136,6 +136,7 @@ export const Step = oneOf('step', {
     channel: channelName,
     force: z.boolean().default(false).describe('broadcast the latest commitment instead of negotiating'),
     node: nodeName.optional().describe('which end closes (default: the funder)'),
+    wait: z.boolean().default(true).describe('wait until the closing transaction is broadcast (state CLOSING); mine to confirm it'),
   }),
   mine: strictObject({ blocks: z.int().min(1).max(1000) }),
   wait: strictObject({ until: Condition, timeoutMs: milliseconds.default(30_000) }),

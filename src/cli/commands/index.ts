@@ -5,5 +5,7 @@ import { nodeStartCommand } from './nodeStart.js'
 import { chainCommands } from './chain.js'
 import { invoiceDecodeCommand } from './invoiceDecode.js'
 import { dashboardCommand } from './dashboard.js'
+import { runCommand } from './run.js'
+import { watchCommand } from './watch.js'
 
-export const allCommands: CommandSpec[] = [versionCommand, nodeStartCommand, ...nodeCommands, ...chainCommands, invoiceDecodeCommand, dashboardCommand]
+export const allCommands: CommandSpec[] = [versionCommand, nodeStartCommand, ...nodeCommands, ...chainCommands, invoiceDecodeCommand, dashboardCommand, runCommand, watchCommand]

@@ -1,0 +1,139 @@
+/**
+ * `lnsim run FILE`: validate a scenario (YAML, or a TypeScript script), launch
+ * its network, run it with the live view, print the summary, write the
+ * requested reports, and exit 0 (every expectation holds), 1 (one does not),
+ * 2 (invalid scenario, or the network could not start) or 130 (interrupted).
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { basename, join, resolve } from 'node:path'
+import { toJson } from '../../core/json.js'
+import { errorMessage } from '../../core/errors.js'
+import { EventLog } from '../../observe/eventLog.js'
+import { renderSummary } from '../../observe/summaryView.js'
+import { TerminalView } from '../../observe/terminalView.js'
+import {
+  EXIT_INVALID,
+  LocalProcessRunner,
+  RUN_FILE,
+  ScenarioFileError,
+  emptySummary,
+  isScriptFile,
+  loadScenarioFile,
+  loadScenarioScript,
+  renderJUnit,
+  runNetwork,
+  scenarioBody,
+  type NetworkObserver,
+  type NetworkSpec,
+  type RunBody,
+  type RunSummary,
+} from '../../scenario/index.js'
+import { CliError, type CommandSpec } from '../command.js'
+
+/**
+ * Replaces the program that runs daemons (default: this Node with dist/lnsim.mjs), as a JSON array,
+ * e.g. '["node","test/scenario/fixtures/fakeDaemon.mjs"]': the runner's own tests use stand-in daemons.
+ */
+export const DAEMON_COMMAND_ENV = 'LNSIM_DAEMON_COMMAND'
+
+function daemonCommand(): string[] | undefined {
+  const raw = process.env[DAEMON_COMMAND_ENV]
+  if (!raw) return undefined
+  try {
+    const v = JSON.parse(raw) as unknown
+    if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')) return v as string[]
+  } catch {
+    // reported below
+  }
+  throw new CliError(`${DAEMON_COMMAND_ENV} must be a JSON array of strings, like ["node","daemon.mjs"]`, { exitCode: 2, code: 'USAGE' })
+}
+
+async function load(file: string): Promise<{ spec: NetworkSpec; body: RunBody; steps: number | null }> {
+  if (isScriptFile(file)) {
+    const script = await loadScenarioScript(file)
+    return { spec: script.spec, body: script.body, steps: null }
+  }
+  const scenario = await loadScenarioFile(file)
+  return { spec: scenario, body: scenarioBody(scenario), steps: scenario.steps.length }
+}
+
+async function writeReports(summary: RunSummary, options: Record<string, string | boolean | undefined>, file: string): Promise<void> {
+  if (typeof options.report === 'string') await writeFile(options.report, toJson(summary, 2) + '\n')
+  if (typeof options.junit === 'string') await writeFile(options.junit, renderJUnit(summary, file))
+}
+
+export const runCommand: CommandSpec = {
+  path: ['run'],
+  summary: 'Run a scenario: launch its network, drive it, and check its expectations',
+  description:
+    'FILE is a scenario in YAML (see docs/scenarios.md) or a TypeScript script (default-exporting defineScenario). ' +
+    'The chain and every node run as their own processes on 127.0.0.1, with ports the OS picks, so runs never collide. ' +
+    'Exit code: 0 every expectation holds, 1 one does not, 2 the scenario is invalid or the network could not start, 130 interrupted. ' +
+    'Every process started is stopped when the run ends, fails or is interrupted.',
+  positionals: [{ name: 'FILE', description: 'scenario file (.yaml) or script (.ts)' }],
+  options: [
+    { name: 'junit', type: 'string', valueName: 'FILE', description: 'write a JUnit XML report: one test case per expectation' },
+    { name: 'events', type: 'string', valueName: 'FILE', description: 'write every node and chain event as NDJSON, on one clock' },
+    { name: 'report', type: 'string', valueName: 'FILE', description: 'write the summary as JSON' },
+    { name: 'keep', type: 'boolean', description: 'keep the run folder (data directories, logs, run.json) and print where it is' },
+    { name: 'dir', type: 'string', valueName: 'DIR', description: 'run folder to use (default: a new temporary one)' },
+    { name: 'plain', type: 'boolean', description: 'plain lines even on a terminal (the default in CI and pipes)' },
+  ],
+  examples: ['lnsim run scenarios/demo.yaml', 'lnsim run scenarios/competing-routes.yaml --junit results.xml --events events.ndjson', 'lnsim run scenarios/loop-payments.ts --keep', 'lnsim run scenarios/demo.yaml --json > summary.json'],
+  async run({ args, options, json, out, signal }) {
+    const file = resolve(args[0]!)
+    const runner = new LocalProcessRunner({ ...(daemonCommand() ? { command: daemonCommand()! } : {}) })
+    let loaded: Awaited<ReturnType<typeof load>>
+    try {
+      loaded = await load(file)
+    } catch (err) {
+      if (!(err instanceof ScenarioFileError)) throw err
+      process.stderr.write(`${err.message}\n${err.issues.length} problem(s); nothing was started.\n`)
+      const summary = emptySummary({ name: basename(file), seed: '' }, Date.now(), 'invalid', EXIT_INVALID, { code: err.code, message: err.message })
+      await writeReports(summary, options, file)
+      if (json) out.result(summary, '')
+      return EXIT_INVALID
+    }
+    const { spec } = loaded
+
+    const screen = json ? process.stderr : process.stdout
+    const view = new TerminalView(screen, { mode: 'run', ...(options.plain === true ? { live: false } : {}) })
+    const events = typeof options.events === 'string' ? await EventLog.open(options.events) : undefined
+    const observer: NetworkObserver = {
+      nodes: (list) => view.nodes(list),
+      progress: (p) => view.onProgress(p),
+      step: (s) => view.onStep(s),
+      // a step's and a script's expectations show as they happen; the final ones (and failed steps, already shown) in the summary
+      verdict: (v) => (v.source.endsWith('.expect') || v.source === 'script') && view.onVerdict(v),
+      payment: (p) => view.onPayment(p),
+      log: (line) => view.onLog(line),
+      event: (e) => {
+        view.onEvent(e)
+        events?.write(e)
+      },
+    }
+
+    const dir = typeof options.dir === 'string' ? resolve(options.dir) : await mkdtemp(join(tmpdir(), `lnsim-${spec.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}-`))
+    const keep = options.keep === true
+    screen.write(`${spec.name}: ${spec.nodes.length} node(s), ${spec.channels.length} channel(s)${loaded.steps !== null ? `, ${loaded.steps} step(s)` : ''}; seed ${JSON.stringify(spec.seed)}\n`)
+    screen.write(`run folder ${dir}${keep ? '' : ' (removed at the end; --keep keeps it)'}; watch from another terminal: lnsim watch --run-dir ${dir}\n`)
+
+    let summary: RunSummary
+    try {
+      summary = await runNetwork(spec, loaded.body, { runner, dir, keep, observer, signal })
+    } finally {
+      view.close()
+      await events?.close()
+      if (!keep && typeof options.dir !== 'string') await rm(dir, { recursive: true, force: true }).catch(() => {})
+    }
+    out.result(summary, () => renderSummary(summary, { color: screen.isTTY === true && !process.env.NO_COLOR && options.plain !== true }).trimEnd())
+    try {
+      await writeReports(summary, options, file)
+    } catch (err) {
+      throw new CliError(`the run finished (exit ${summary.exitCode}) but a report could not be written: ${errorMessage(err)}`, { exitCode: summary.exitCode || 1 })
+    }
+    if (keep) out.info(`kept ${dir}: ${RUN_FILE}, logs/, and one data directory per node`)
+    return summary.exitCode
+  },
+}

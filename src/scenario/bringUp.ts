@@ -1,0 +1,180 @@
+/**
+ * Bringing a network up, in the order a person would do it by hand: start the
+ * chain, start the nodes, fund them from the faucet, connect peers, open the
+ * channels, mine the confirmations, and wait until every channel is active on
+ * both ends. Each phase reports its progress; independent work runs in
+ * parallel, a little at a time (starting a node costs CPU, and two cores are
+ * common).
+ */
+import { z } from 'zod'
+import { NodeApiError } from '../api/client.js'
+import { FUNDING_FEE_RESERVE_SAT, type ChannelSpec, type FeePolicy } from './schema.js'
+import { ScenarioTimeoutError, StepError } from './errors.js'
+import type { ChannelRef, Network, NetworkSpec } from './network.js'
+import type { BringUpPhase } from './observer.js'
+import { mapLimit, sleep } from './pool.js'
+
+/** Processes starting at once: startup is CPU-bound, so more only makes each slower. */
+export const START_CONCURRENCY = 4
+/** API calls in flight at once during bring-up. */
+export const CALL_CONCURRENCY = 8
+/** With mining on demand, a channel still unconfirmed this long after its blocks gets one more block (a node may ask for more confirmations than the scenario). */
+export const EXTRA_BLOCK_AFTER_MS = 5000
+
+export async function bringUp(net: Network, spec: NetworkSpec, signal: AbortSignal): Promise<void> {
+  const progress = (phase: BringUpPhase, done: number, total: number): void => net.observer.progress?.({ phase, done, total })
+
+  progress('chain', 0, 1)
+  await net.startChainProcess(signal)
+  progress('chain', 1, 1)
+
+  let started = 0
+  progress('nodes', 0, net.nodes.length)
+  await mapLimit(net.nodes, START_CONCURRENCY, async (node) => {
+    signal.throwIfAborted()
+    await net.startNodeProcess(node, signal)
+    progress('nodes', ++started, net.nodes.length)
+  })
+
+  await fundNodes(net, spec, signal, (done) => progress('funding', done, spec.nodes.length))
+
+  const pairs = spec.channels.map((c) => [c.from, c.to] as [string, string])
+  await connectPeers(net, pairs, (done, total) => progress('peers', done, total))
+
+  const refs = await openChannels(net, spec.channels, signal, (done) => progress('opening', done, spec.channels.length))
+  if (refs.length === 0) return
+  if (minesOnDemand(net)) await net.mine(net.chainSpec.confirmations)
+  progress('confirming', 0, refs.length)
+  await waitChannelsActive(net, refs, { timeoutMs: 60_000 + 1000 * refs.length, signal, onProgress: (done) => progress('confirming', done, refs.length) })
+}
+
+export function minesOnDemand(net: Network): boolean {
+  return net.chainSpec.blockIntervalMs === undefined
+}
+
+/**
+ * Pays each node its funds from the faucet, one coin per channel it will open
+ * (capacity plus a fee reserve) and the rest in one more, so that openings in
+ * parallel never wait for each other's change.
+ */
+async function fundNodes(net: Network, spec: NetworkSpec, signal: AbortSignal, onProgress: (done: number) => void): Promise<void> {
+  onProgress(0)
+  await mapLimit(spec.nodes, CALL_CONCURRENCY, async (n) => {
+    signal.throwIfAborted()
+    const coins = spec.channels.filter((c) => c.from === n.name).map((c) => c.capacitySat + FUNDING_FEE_RESERVE_SAT)
+    const rest = n.fundsSat - coins.reduce((a, b) => a + b, 0n)
+    if (rest > 0n) coins.push(rest)
+    const client = net.node(n.name).client
+    for (const sat of coins) await net.chain.faucet((await client.newAddress()).address, sat)
+  })
+  const height = await net.chain.height()
+  if (minesOnDemand(net)) await net.mine(1)
+  else while ((await net.chain.height()) <= height) await sleep(100, signal)
+  const funded = new Set<string>()
+  for (;;) {
+    await mapLimit(
+      spec.nodes.filter((n) => !funded.has(n.name)),
+      CALL_CONCURRENCY,
+      async (n) => {
+        if (n.fundsSat === 0n || (await net.node(n.name).balance()).confirmedSat >= n.fundsSat) funded.add(n.name)
+      },
+    )
+    onProgress(funded.size)
+    if (funded.size === spec.nodes.length) return
+    await sleep(200, signal)
+  }
+}
+
+/** Connects each pair once (either direction counts), from the first node of the pair. */
+export async function connectPeers(net: Network, pairs: [string, string][], onProgress?: (done: number, total: number) => void): Promise<void> {
+  const unique = new Map<string, [string, string]>()
+  for (const [a, b] of pairs) unique.set([a, b].sort().join('\u0000'), [a, b])
+  let done = 0
+  onProgress?.(0, unique.size)
+  await mapLimit([...unique.values()], CALL_CONCURRENCY, async ([a, b]) => {
+    const from = net.node(a)
+    const to = net.node(b)
+    try {
+      await from.client.connect(to.address)
+    } catch (err) {
+      // connecting twice may be refused; what matters is that they are connected
+      const peers = await from.client.peers().catch(() => [])
+      if (!peers.some((p) => p.nodeId === to.nodeId && p.connected)) throw err
+    }
+    onProgress?.(++done, unique.size)
+  })
+}
+
+async function openChannels(net: Network, channels: ChannelSpec[], signal: AbortSignal, onProgress: (done: number) => void): Promise<ChannelRef[]> {
+  const byFunder = new Map<string, ChannelSpec[]>()
+  for (const c of channels) byFunder.set(c.from, [...(byFunder.get(c.from) ?? []), c])
+  const refs: ChannelRef[] = []
+  onProgress(0)
+  await mapLimit([...byFunder.values()], CALL_CONCURRENCY, async (list) => {
+    for (const c of list) {
+      signal.throwIfAborted()
+      const r = await net.node(c.from).client.openChannel({ nodeId: net.node(c.to).nodeId, amountSat: c.capacitySat, ...(c.pushMsat !== undefined ? { pushMsat: c.pushMsat } : {}), announce: true }, { timeoutMs: 60_000 })
+      const ref = net.addChannel({ name: c.name, from: c.from, to: c.to, capacitySat: c.capacitySat, channelId: r.channelId })
+      if (c.feePolicy) await setChannelPolicy(net, ref, c.feePolicy)
+      refs.push(ref)
+      onProgress(refs.length)
+    }
+  })
+  return refs
+}
+
+/**
+ * Sets both ends' forwarding policy on one channel, through the node's
+ * POST /v1/channels/:channelId/policy (fields named as BOLT #7's channel_update).
+ */
+export async function setChannelPolicy(net: Network, ref: ChannelRef, policy: FeePolicy): Promise<void> {
+  const body = {
+    ...(policy.baseMsat !== undefined ? { feeBaseMsat: policy.baseMsat } : {}),
+    ...(policy.ppm !== undefined ? { feeProportionalMillionths: policy.ppm } : {}),
+    ...(policy.cltvExpiryDelta !== undefined ? { cltvExpiryDelta: policy.cltvExpiryDelta } : {}),
+    ...(policy.htlcMinimumMsat !== undefined ? { htlcMinimumMsat: policy.htlcMinimumMsat } : {}),
+  }
+  for (const end of [ref.from, ref.to]) {
+    try {
+      await net.node(end).client.call('POST', `/v1/channels/${ref.channelId}/policy`, z.unknown(), body)
+    } catch (err) {
+      if (err instanceof NodeApiError && err.status === 404) throw new StepError(`channel ${ref.name}: the nodes cannot set a per-channel fee policy yet (no POST /v1/channels/:id/policy); set feePolicy on the node instead`, 'UNSUPPORTED')
+      throw err
+    }
+  }
+}
+
+/** Waits until every channel is active on both ends, reporting how many are. */
+export async function waitChannelsActive(net: Network, refs: ChannelRef[], options: { timeoutMs: number; signal?: AbortSignal; onProgress?: (done: number) => void }): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs
+  const ready = new Set<string>()
+  let lastChange = Date.now()
+  let states = new Map<string, string>()
+  for (;;) {
+    const pending = refs.filter((r) => !ready.has(r.name))
+    const ends = [...new Set(pending.flatMap((r) => [r.from, r.to]))]
+    const lists = new Map(await mapLimit(ends, CALL_CONCURRENCY, async (n) => [n, await net.node(n).channels().catch(() => [])] as const))
+    states = new Map()
+    for (const r of pending) {
+      const a = lists.get(r.from)?.find((c) => c.channelId === r.channelId)
+      const b = lists.get(r.to)?.find((c) => c.channelId === r.channelId)
+      states.set(r.name, `${r.from}: ${a?.state ?? 'not listed'}, ${r.to}: ${b?.state ?? 'not listed'}`)
+      if (a?.active && b?.active) {
+        ready.add(r.name)
+        lastChange = Date.now()
+      }
+    }
+    options.onProgress?.(ready.size)
+    if (ready.size === refs.length) return
+    if (Date.now() > deadline) {
+      const waiting = refs.filter((r) => !ready.has(r.name)).map((r) => `${r.name} (${states.get(r.name)})`)
+      throw new ScenarioTimeoutError(`${waiting.length} channel(s) not active after ${options.timeoutMs} ms: ${waiting.slice(0, 10).join('; ')}${waiting.length > 10 ? '; …' : ''}`)
+    }
+    if (minesOnDemand(net) && Date.now() - lastChange > EXTRA_BLOCK_AFTER_MS) {
+      net.log('channels still unconfirmed: mining one more block')
+      await net.mine(1)
+      lastChange = Date.now()
+    }
+    await sleep(250, options.signal)
+  }
+}
