@@ -15,6 +15,8 @@ export interface TestNode {
   client: NodeClient
   nodeId: string
   address: string
+  /** the extra flags it was started with */
+  extra: string[]
 }
 
 export class TestNetwork {
@@ -35,9 +37,14 @@ export class TestNetwork {
     const token = (await import('node:fs/promises')).readFile(join(dataDir, 'api.token'), 'utf8')
     const client = new NodeClient({ url: String(child.ready.apiUrl), token: (await token).trim() })
     const listen = (child.ready.listen as string[])[0]!.replace(/\/p2p\/.*$/, '')
-    const node: TestNode = { name, dataDir, child, client, nodeId: String(child.ready.nodeId), address: `${child.ready.nodeId}@${listen}` }
+    const node: TestNode = { name, dataDir, child, client, nodeId: String(child.ready.nodeId), address: `${child.ready.nodeId}@${listen}`, extra }
     this.nodes.set(name, node)
     return node
+  }
+
+  /** Stops a node gently (SIGTERM); it can be restarted later. */
+  async stopNode(name: string): Promise<void> {
+    await stop(this.node(name).child)
   }
 
   /** Restarts a node on the same data directory (after stop or kill). */
@@ -45,7 +52,7 @@ export class TestNetwork {
     const old = this.node(name)
     await stop(old.child)
     this.nodes.delete(name)
-    return this.startNode(name)
+    return this.startNode(name, old.extra)
   }
 
   node(name: string): TestNode {
@@ -66,9 +73,10 @@ export class TestNetwork {
   }
 
   async fund(name: string, sat: bigint): Promise<void> {
+    const before = (await this.node(name).client.balance()).confirmedSat
     const { address } = await this.node(name).client.newAddress()
     await this.chain('POST', '/faucet', { address, amountSat: sat.toString(), confirm: true })
-    await waitFor(`${name} to see its funds`, async () => (await this.node(name).client.balance()).confirmedSat >= sat)
+    await waitFor(`${name} to see its funds`, async () => (await this.node(name).client.balance()).confirmedSat >= before + sat)
   }
 
   async connect(a: string, b: string): Promise<void> {
