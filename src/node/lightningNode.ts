@@ -263,6 +263,7 @@ export class LightningNode {
         return { state: r.data.state, connected: this.peers.isConnected(r.peer), peer: r.peer, policy: this.policy, channelUpdate: this.gossip.channelUpdateBytes(channel) }
       },
       onLocalOutcome: (record, outcome, channel, htlcId) => this.sender.onOutcome(record, outcome, channel, htlcId),
+      holdIncoming: () => this.holdingPayments,
     })
     this.sender = new PaymentSender({
       log: log.child('pay'),
@@ -445,6 +446,16 @@ export class LightningNode {
 
   get chainHashHex(): string {
     return toHex(this.chainHash)
+  }
+
+  /** Test hook: payments to us stay pending until released (like a hold invoice). */
+  holdingPayments = false
+
+  setHoldPayments(hold: boolean): { holding: boolean; released: number } {
+    if (!this.options.testing) throw new LnsimError('TESTING_DISABLED', 'holding payments needs a node started with --testing')
+    this.holdingPayments = hold
+    const released = hold ? 0 : this.relay.releaseHeld()
+    return { holding: hold, released }
   }
 
   /** Test hook: broadcast this channel's previous, revoked commitment. */

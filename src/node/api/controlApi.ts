@@ -17,6 +17,7 @@ import { route, startApiServer, type RunningServer } from './httpServer.js'
 declare const LNSIM_VERSION: string | undefined
 
 const RouteQuery = z.strictObject({ nodeId: nodeIdHex, amountMsat: amount })
+const HoldRequest = z.strictObject({ hold: z.boolean() })
 
 function invoiceInfo(node: LightningNode, r: InvoiceRecord): InvoiceInfo {
   return {
@@ -160,6 +161,7 @@ export async function startControlApi(node: LightningNode): Promise<RunningServe
       const r = node.routeTo(fromHex(q.nodeId), q.amountMsat)
       return { destination: q.nodeId, amountMsat: q.amountMsat, totalAmountMsat: r.totalAmountMsat, totalFeeMsat: r.totalFeeMsat, totalCltvExpiry: r.hops[0]!.cltvExpiry, hops: r.hops.map(apiHop) }
     }),
+    route('POST', '/v1/dev/hold', HoldRequest, async ({ body }) => node.setHoldPayments(body.hold)),
     route('POST', '/v1/dev/channels/:channelId/cheat', undefined, async ({ params }) => node.cheat(params.channelId!)),
   ]
   return startApiServer({

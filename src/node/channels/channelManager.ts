@@ -192,13 +192,12 @@ export class ChannelManager {
         const submitted = d.broadcast(effect.tx, effect.txid, effect.label, effect.validFromHeight, channel)
         // an open channel request is answered once its funding transaction is in the mempool
         const waiter = effect.label === 'funding' ? this.openWaiters.get(channel) : undefined
-        if (waiter) {
-          this.openWaiters.delete(channel)
-          submitted.then(
-            () => waiter.resolve({ channelId: channel, fundingTxid: effect.txid }),
-            (err: Error) => waiter.reject(new LnsimError('FUNDING_NOT_ACCEPTED', `the chain refused the funding transaction: ${err.message}`)),
-          )
-        }
+        if (waiter) this.openWaiters.delete(channel)
+        submitted.then(
+          () => waiter?.resolve({ channelId: channel, fundingTxid: effect.txid }),
+          // a refusal is normal for a commitment racing the peer's own (both spend the funding output)
+          (err: Error) => waiter?.reject(new LnsimError('FUNDING_NOT_ACCEPTED', `the chain refused the funding transaction: ${err.message}`)),
+        )
         return
       }
       case 'watch_confirmed':

@@ -47,6 +47,8 @@ export type HtlcRecord =
   | { kind: 'local'; paymentHash: Uint8Array; attempt: number }
   /** a settlement of an incoming HTLC, re-issued until it is irrevocable */
   | { kind: 'settle'; channel: string; command: Extract<ChannelCommand, { type: 'fulfill_htlc' | 'fail_htlc' | 'fail_malformed_htlc' }> }
+  /** a payment to us held unsettled on purpose (test hook), released later */
+  | { kind: 'held'; channel: string; id: bigint; preimage: Uint8Array; paymentHash: Uint8Array; amountMsat: bigint }
 
 export interface ChannelView {
   state: string
@@ -69,6 +71,8 @@ export interface RelayDeps {
   command(channel: string, command: ChannelCommand): StepResult
   channelByScid(scid: bigint): string | undefined
   channelView(channel: string): ChannelView | undefined
+  /** test hook: keep payments to us pending instead of settling them */
+  holdIncoming(): boolean
   /** an outgoing HTLC of one of our own payments was resolved */
   onLocalOutcome(record: Extract<HtlcRecord, { kind: 'local' }>, outcome: { preimage: Uint8Array } | { reason?: Uint8Array; malformedCode?: number; onChain: boolean }, channel: string, htlcId: bigint): void
 }
@@ -167,10 +171,32 @@ export class Relay {
     if (payload.paymentData!.totalMsat !== add.amountMsat) return unknown()
     if (invoice.amountMsat !== null && (add.amountMsat < invoice.amountMsat || add.amountMsat > invoice.amountMsat * 2n)) return unknown()
     if (add.cltvExpiry < height + invoice.minFinalCltvExpiryDelta) return unknown()
-    this.d.preimages.set(toHex(add.paymentHash), invoice.preimage)
-    this.d.invoices.markPaid(add.paymentHash, add.amountMsat)
-    this.settle(channel, { type: 'fulfill_htlc', id: add.id, preimage: invoice.preimage })
-    this.d.bus.emit({ type: 'payment_received', paymentHash: toHex(add.paymentHash), amountMsat: add.amountMsat })
+    if (this.d.holdIncoming()) {
+      this.d.records.set(`held:${channel}:${add.id}`, { kind: 'held', channel, id: add.id, preimage: invoice.preimage, paymentHash: add.paymentHash, amountMsat: add.amountMsat })
+      this.d.log.info('holding a payment to us (test hook)', { channel, id: add.id.toString() })
+      return
+    }
+    this.claim(channel, add.id, add.paymentHash, invoice.preimage, add.amountMsat)
+  }
+
+  private claim(channel: string, id: bigint, paymentHash: Uint8Array, preimage: Uint8Array, amountMsat: bigint): void {
+    this.d.preimages.set(toHex(paymentHash), preimage)
+    this.d.invoices.markPaid(paymentHash, amountMsat)
+    this.settle(channel, { type: 'fulfill_htlc', id, preimage })
+    this.d.bus.emit({ type: 'payment_received', paymentHash: toHex(paymentHash), amountMsat })
+  }
+
+  /** Settles every held payment (test hook); returns how many. */
+  releaseHeld(): number {
+    let n = 0
+    for (const key of this.d.records.keys()) {
+      const r = this.d.records.get(key)
+      if (r?.kind !== 'held') continue
+      this.d.records.delete(key)
+      this.claim(r.channel, r.id, r.paymentHash, r.preimage, r.amountMsat)
+      n++
+    }
+    return n
   }
 
   private forward(channel: string, add: UpdateAddHtlc, payload: HopPayload, next: Uint8Array, sharedSecret: Uint8Array): void {
