@@ -66,7 +66,7 @@ export interface TerminalViewOptions {
   color?: boolean
 }
 
-const PHASES: Record<string, string> = { chain: 'chain', nodes: 'nodes started', funding: 'nodes funded', peers: 'peers connected', opening: 'channels opened', confirming: 'channels ready' }
+const PHASES: Record<string, string> = { chain: 'chain', nodes: 'nodes started', funding: 'nodes funded', peers: 'peers connected', opening: 'channels opened', confirming: 'channels ready', gossip: 'graphs synced' }
 /** Plain output prints a phase's progress at most this often (and when it completes). */
 const PLAIN_PROGRESS_EVERY_MS = 2000
 /** A run's payment line waits this long for the hops' events, which travel separately from the payer's answer. */

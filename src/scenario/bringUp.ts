@@ -46,6 +46,8 @@ export async function bringUp(net: Network, spec: NetworkSpec, signal: AbortSign
   if (minesOnDemand(net)) await net.mine(net.chainSpec.confirmations)
   progress('confirming', 0, refs.length)
   await waitChannelsActive(net, refs, { timeoutMs: 60_000 + 1000 * refs.length, signal, onProgress: (done) => progress('confirming', done, refs.length) })
+  progress('gossip', 0, net.nodes.length)
+  await waitGossip(net, refs, { timeoutMs: 60_000 + 1000 * refs.length, signal, onProgress: (done) => progress('gossip', done, net.nodes.length) })
 }
 
 export function minesOnDemand(net: Network): boolean {
@@ -161,6 +163,7 @@ export async function waitChannelsActive(net: Network, refs: ChannelRef[], optio
       states.set(r.name, `${r.from}: ${a?.state ?? 'not listed'}, ${r.to}: ${b?.state ?? 'not listed'}`)
       if (a?.active && b?.active) {
         ready.add(r.name)
+        r.shortChannelId = a.shortChannelId ?? b.shortChannelId ?? undefined
         lastChange = Date.now()
       }
     }
@@ -175,6 +178,39 @@ export async function waitChannelsActive(net: Network, refs: ChannelRef[], optio
       await net.mine(1)
       lastChange = Date.now()
     }
+    await sleep(250, options.signal)
+  }
+}
+
+/**
+ * Waits until every running node's gossip graph holds each channel with both
+ * ends' channel_update (BOLT #7), so any node can route over any channel; a
+ * payment sent before that finds no route to nodes it has not heard of yet.
+ */
+export async function waitGossip(net: Network, refs: ChannelRef[], options: { timeoutMs: number; signal?: AbortSignal; onProgress?: (done: number) => void }): Promise<void> {
+  const wanted = refs.flatMap((r) => (r.shortChannelId ? [r.shortChannelId] : []))
+  const deadline = Date.now() + options.timeoutMs
+  const synced = new Set<string>()
+  for (;;) {
+    const nodes = net.nodes.filter((n) => n.online && !synced.has(n.name))
+    let missing = ''
+    await mapLimit(nodes, CALL_CONCURRENCY, async (n) => {
+      let graph
+      try {
+        graph = await n.client.graph()
+      } catch (err) {
+        // a node without a gossip graph routes only over its own channels: nothing to wait for
+        if (err instanceof NodeApiError && err.status === 404) return synced.add(n.name)
+        throw err
+      }
+      const known = new Set(graph.channels.filter((c) => c.policies[0] !== null && c.policies[1] !== null).map((c) => c.shortChannelId))
+      const lacking = wanted.filter((scid) => !known.has(scid))
+      if (lacking.length === 0) synced.add(n.name)
+      else missing = `${n.name} has not heard of ${lacking.length} channel(s), e.g. ${lacking[0]}`
+    })
+    options.onProgress?.(synced.size)
+    if (net.nodes.every((n) => !n.online || synced.has(n.name))) return
+    if (Date.now() > deadline) throw new ScenarioTimeoutError(`gossip did not reach every node within ${options.timeoutMs} ms: ${missing}`)
     await sleep(250, options.signal)
   }
 }

@@ -26,7 +26,7 @@ import type { CloseChannelResponse } from '../api/types.js'
 import { toHex } from '../core/bytes.js'
 import { LnsimError, errorMessage } from '../core/errors.js'
 import { SeededRng } from '../core/rng.js'
-import { bringUp, connectPeers, minesOnDemand, setChannelPolicy, waitChannelsActive } from './bringUp.js'
+import { bringUp, connectPeers, minesOnDemand, setChannelPolicy, waitChannelsActive, waitGossip } from './bringUp.js'
 import { ChainHttp } from './chainHttp.js'
 import { followChainEvents, followNodeEvents } from './follow.js'
 import { evaluateCondition, parseCondition, type ConditionInput } from './conditions.js'
@@ -66,6 +66,8 @@ export interface ChannelRef {
   to: string
   capacitySat: bigint
   channelId: string
+  /** known once the funding transaction is confirmed */
+  shortChannelId?: string
 }
 
 export interface WaitOptions {
@@ -115,6 +117,8 @@ export class Network {
   private readonly following = new AbortController()
   private chainProcess: ManagedProcess | undefined
   private stopped: Promise<void> | undefined
+  private saving: Promise<void> = Promise.resolve()
+  private stuckAfterPayments = -1
 
   constructor(
     spec: NetworkSpec,
@@ -182,7 +186,7 @@ export class Network {
     return this.chain.mine(blocks)
   }
 
-  /** Opens a channel during a run; by default mines its confirmations (when mining on demand) and waits until it is active. */
+  /** Opens a channel during a run; by default mines its confirmations (when mining on demand) and waits until it is active and every node has heard of it. */
   async open(from: string, to: string, capacitySat: bigint, options: { pushMsat?: bigint; name?: string; wait?: boolean; feePolicy?: FeePolicy; timeoutMs?: number } = {}): Promise<ChannelRef> {
     const name = options.name ?? defaultChannelName(from, to)
     if (this.channelMap.has(name)) throw new StepError(`there is already a channel named ${name}; give the new one a name`, 'DUPLICATE_CHANNEL')
@@ -193,6 +197,7 @@ export class Network {
     if (options.wait !== false) {
       if (minesOnDemand(this)) await this.mine(this.chainSpec.confirmations)
       await waitChannelsActive(this, [ref], { timeoutMs: options.timeoutMs ?? 60_000 })
+      await waitGossip(this, [ref], { timeoutMs: options.timeoutMs ?? 60_000 })
     }
     return ref
   }
@@ -238,6 +243,8 @@ export class Network {
    * expectations to notice, not a reason to stop).
    */
   async settle(timeoutMs = 10_000): Promise<boolean> {
+    // an HTLC that stayed stuck is not waited for again until another payment was made
+    if (this.stuckAfterPayments === this.payments.length) return false
     try {
       await this.waitFor(async () => {
         const lists = await Promise.all(this.nodes.filter((n) => n.online).map((n) => n.channels()))
@@ -245,6 +252,8 @@ export class Network {
       }, { timeoutMs })
       return true
     } catch {
+      this.stuckAfterPayments = this.payments.length
+      this.log(`HTLCs still in flight after ${timeoutMs} ms; reading balances anyway`)
       return false
     }
   }
@@ -312,15 +321,19 @@ export class Network {
     await this.saveRunFile()
   }
 
-  async saveRunFile(): Promise<void> {
-    await writeRunFile(this.dir, {
-      name: this.name,
-      pid: process.pid,
-      dir: this.dir,
-      chainUrl: this.chainUrl,
-      chainPid: this.chainProcess?.pid ?? null,
-      nodes: this.nodes.filter((n) => n.nodeId !== '').map((n) => ({ name: n.name, nodeId: n.nodeId, dataDir: n.dataDir, apiUrl: n.apiUrl, logFile: n.logFile, pid: n.process?.pid ?? null })),
-    })
+  /** Rewrites run.json; writes are queued so the last one describes the network as it is now. */
+  saveRunFile(): Promise<void> {
+    this.saving = this.saving.catch(() => {}).then(() =>
+      writeRunFile(this.dir, {
+        name: this.name,
+        pid: process.pid,
+        dir: this.dir,
+        chainUrl: this.chainUrl,
+        chainPid: this.chainProcess?.pid ?? null,
+        nodes: this.nodes.filter((n) => n.nodeId !== '').map((n) => ({ name: n.name, nodeId: n.nodeId, dataDir: n.dataDir, apiUrl: n.apiUrl, logFile: n.logFile, pid: n.process?.pid ?? null })),
+      }),
+    )
+    return this.saving
   }
 
   private addNode(spec: NodeSpec): void {

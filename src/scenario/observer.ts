@@ -26,7 +26,7 @@ export interface ChainTxEvent {
 
 export type NetworkEvent = NodeEvent | ChainBlockEvent | ChainTxEvent
 
-export type BringUpPhase = 'chain' | 'nodes' | 'funding' | 'peers' | 'opening' | 'confirming'
+export type BringUpPhase = 'chain' | 'nodes' | 'funding' | 'peers' | 'opening' | 'confirming' | 'gossip'
 
 export interface BringUpProgress {
   phase: BringUpPhase

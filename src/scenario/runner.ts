@@ -31,7 +31,7 @@ export interface RunContext {
   expect(name: string, ok: boolean, detail?: string): Verdict
   /** Records a verdict made elsewhere (a step's expectation). */
   record(verdict: Verdict): Verdict
-  /** Evaluates an expectation written as in a scenario file (`{ balance: { node: 'bob', onchainSat: '>= 1' } }`) and records its verdict. */
+  /** Evaluates an expectation written as in a scenario file (`{ balance: { node: 'bob', onchainSat: '>= 1' } }`), once no HTLC is in flight, and records its verdict. */
   check(expectation: Record<string, unknown> | Expectation, source?: string): Promise<Verdict>
   /** Sends traffic as a traffic step would; its result is kept for the summary. */
   traffic(spec: TrafficSpec): Promise<TrafficResult>
@@ -101,7 +101,12 @@ export async function runNetwork(spec: NetworkSpec, body: RunBody, options: RunO
     records,
     expect: (name, ok, detail = ok ? 'holds' : 'does not hold') => record({ name, ok, detail, source: 'script' }),
     record,
-    check: async (input, source = 'script') => record(await evaluateExpectation(net, parseExpectation(input), records, source)),
+    check: async (input, source = 'script') => {
+      const e = parseExpectation(input)
+      // a balance read the moment a payment returns can be a commitment behind on the payee's side
+      if (e.kind !== 'payment' && e.kind !== 'traffic') await net.settle()
+      return record(await evaluateExpectation(net, e, records, source))
+    },
     traffic: async (t) => {
       const r = await runTraffic(net, t, rng.fork(`traffic/${t.id ?? traffic.length}`), signal)
       traffic.push(r)

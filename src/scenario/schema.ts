@@ -8,14 +8,14 @@
  * their actions; parsed, they become a tagged union on `kind`.
  */
 import { z } from 'zod'
-import { amount, channelName, comparison, milliseconds, nodeName, stepId, strictObject } from './values.js'
+import { amount, channelName, comparison, milliseconds, nodeName, stepId, strictObject, wholeNumber } from './values.js'
 import { checkReferences } from './references.js'
 
 /** Per channel direction, as BOLT #7's channel_update carries it. */
 export const FeePolicy = strictObject({
   baseMsat: amount.optional().describe('fee_base_msat: fixed fee per forwarded HTLC'),
-  ppm: z.int().min(0).max(1_000_000).optional().describe('fee_proportional_millionths: fee per million msat forwarded'),
-  cltvExpiryDelta: z.int().min(1).max(2016).optional().describe('cltv_expiry_delta: blocks this hop adds to the HTLC timeout'),
+  ppm: wholeNumber(0, 1_000_000).optional().describe('fee_proportional_millionths: fee per million msat forwarded'),
+  cltvExpiryDelta: wholeNumber(1, 2016).optional().describe('cltv_expiry_delta: blocks this hop adds to the HTLC timeout'),
   htlcMinimumMsat: amount.optional().describe('the smallest HTLC this hop forwards'),
 })
 
@@ -35,9 +35,9 @@ export const ChannelSpec = strictObject({
 })
 
 export const ChainSpec = strictObject({
-  blockIntervalMs: z.int().min(10).max(3_600_000).optional().describe('mine a block every this many ms'),
+  blockIntervalMs: wholeNumber(10, 3_600_000).optional().describe('mine a block every this many ms'),
   mineOnDemand: z.boolean().optional().describe('mine only when the runner or a `mine` step asks (the default)'),
-  confirmations: z.int().min(1).max(100).default(6).describe('blocks mined on a funding transaction before a channel is used (BOLT #7 announces at 6)'),
+  confirmations: wholeNumber(1, 100).default(6).describe('blocks mined on a funding transaction before a channel is used (BOLT #7 announces at 6)'),
 })
 
 type Variants = Record<string, z.ZodType>
@@ -120,7 +120,7 @@ export const Step = oneOf('step', {
     from: nodeName,
     to: nodeName.describe('makes the invoice'),
     amountMsat: amount,
-    timeoutSeconds: z.int().min(1).max(3600).optional(),
+    timeoutSeconds: wholeNumber(1, 3600).optional(),
     maxFeeMsat: amount.optional(),
     expect: PaymentCheck.optional(),
   }),
@@ -138,7 +138,7 @@ export const Step = oneOf('step', {
     node: nodeName.optional().describe('which end closes (default: the funder)'),
     wait: z.boolean().default(true).describe('wait until the closing transaction is broadcast (state CLOSING); mine to confirm it'),
   }),
-  mine: strictObject({ blocks: z.int().min(1).max(1000) }),
+  mine: strictObject({ blocks: wholeNumber(1, 1000) }),
   wait: strictObject({ until: Condition, timeoutMs: milliseconds.default(30_000) }),
   stop: nodeRef.describe('SIGTERM: the node shuts down cleanly'),
   restart: nodeRef.describe('start a stopped or killed node again on its data directory and reconnect its peers'),
@@ -151,7 +151,7 @@ export const Step = oneOf('step', {
     ratePerSecond: z.number().positive().max(1000),
     durationMs: milliseconds,
     amountMsat: strictObject({ min: amount, max: amount }),
-    timeoutSeconds: z.int().min(1).max(3600).optional(),
+    timeoutSeconds: wholeNumber(1, 3600).optional(),
     background: z.boolean().default(false).describe('run alongside the steps that follow; the final expectations wait for it'),
     expect: strictObject({ successRateAtLeast: percent }).optional(),
   }).refine((t) => (t.pairs !== undefined) !== (t.random === true), { message: 'give either pairs or random: true' }),

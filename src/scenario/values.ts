@@ -7,7 +7,6 @@
 import { z } from 'zod'
 
 const DIGITS = /^[0-9][0-9_]*$/
-const MAX_MS = 86_400_000
 
 function toAmount(value: string | number | bigint, ctx: z.RefinementCtx): bigint {
   if (typeof value === 'bigint') {
@@ -76,16 +75,24 @@ export function formatComparison(c: Comparison): string {
 export const nodeName = z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'must be 1-32 letters, digits, dots, dashes or underscores')
 export const channelName = z.string().regex(/^[A-Za-z0-9_.:>-]{1,64}$/, 'must be 1-64 letters, digits or . _ - : >')
 export const stepId = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
-/** A duration in ms, at most a day; `30_000` is fine (YAML reads it as a string). */
-export const milliseconds = z
-  .union([z.number(), z.string()], { error: 'must be a whole number of milliseconds' })
-  .transform((value, ctx): number => {
-    const n = typeof value === 'number' ? value : DIGITS.test(value.trim()) ? Number(value.trim().replaceAll('_', '')) : NaN
-    if (Number.isSafeInteger(n) && n >= 0 && n <= MAX_MS) return n
-    ctx.addIssue({ code: 'custom', message: `must be a whole number of milliseconds from 0 to ${MAX_MS}, got ${JSON.stringify(value)}` })
-    return z.NEVER
-  })
-  .meta({ anyOf: [{ type: 'integer', minimum: 0, maximum: 86_400_000 }, { type: 'string', pattern: DIGITS.source }] })
+/**
+ * A whole number in a range (a count, a duration, a fee rate); as a string it
+ * may use `_` separators, which is how YAML reads `30_000`.
+ */
+export function wholeNumber(min: number, max: number) {
+  return z
+    .union([z.number(), z.string()], { error: `must be a whole number from ${min} to ${max}` })
+    .transform((value, ctx): number => {
+      const n = typeof value === 'number' ? value : DIGITS.test(value.trim()) ? Number(value.trim().replaceAll('_', '')) : NaN
+      if (Number.isSafeInteger(n) && n >= min && n <= max) return n
+      ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}` })
+      return z.NEVER
+    })
+    .meta({ anyOf: [{ type: 'integer', minimum: min, maximum: max }, { type: 'string', pattern: DIGITS.source }] })
+}
+
+/** A duration in ms, at most a day. */
+export const milliseconds = wholeNumber(0, 86_400_000)
 
 /**
  * A strict object whose "unknown key" error names the keys it does take: the
