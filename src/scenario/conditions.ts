@@ -48,7 +48,7 @@ export function describeCondition(c: Condition): string {
 }
 
 function compared(what: string, actual: bigint, want: Comparison, unit: string): Evaluation {
-  return { ok: compare(actual, want), actual: `${what} is ${actual.toLocaleString('en-US')} ${unit}` }
+  return { ok: compare(actual, want), actual: `${what} is ${actual.toLocaleString('en-US')}${unit ? ` ${unit}` : ''}` }
 }
 
 export async function evaluateCondition(net: Network, c: Condition): Promise<Evaluation> {
