@@ -43,6 +43,7 @@ import { Relay, type ForwardingPolicy, type HtlcRecord } from './payments/relay.
 import { DurableStore, type KvLog } from './store/durableStore.js'
 import { Wallet, type WalletState } from './wallet/wallet.js'
 import { CheatRecorder, type CheatState } from './testing/cheatRecorder.js'
+import { FaultInjector } from './testing/faults.js'
 import { startControlApi } from './api/controlApi.js'
 import type { RunningServer } from './api/httpServer.js'
 
@@ -139,6 +140,7 @@ export class LightningNode {
   readonly replayLog = new MemoryReplayLog()
   /** only with --testing */
   readonly cheats: CheatRecorder | undefined
+  readonly faults: FaultInjector | undefined
   api!: RunningServer
   private readonly stopController = new AbortController()
 
@@ -164,6 +166,7 @@ export class LightningNode {
     this.host = parts.host
     this.bus = new EventBus(identity.nodeIdHex, options.name)
     this.cheats = options.testing ? new CheatRecorder(stores.testing) : undefined
+    this.faults = options.testing ? new FaultInjector(options.seed ? toHex(options.seed) : identity.nodeIdHex) : undefined
     this.channelConfig = { ...DEFAULT_CHANNEL_CONFIG, feeratePerKw: options.feeratePerKw, ...options.channelConfig }
     this.policy = { ...DEFAULT_POLICY, ...options.policy }
     this.wallet = new Wallet(deriveSecret(identity, 'wallet'), stores.wallet, chain, () => options.feeratePerKw)
@@ -219,6 +222,7 @@ export class LightningNode {
         addressOf: (peer) => this.gossip.addressOf(peer),
       },
       log.child('peers'),
+      this.faults,
     )
     this.channels = new ChannelManager({
       log: log.child('channels'),
@@ -446,6 +450,12 @@ export class LightningNode {
 
   get chainHashHex(): string {
     return toHex(this.chainHash)
+  }
+
+  /** The fault injector, or a clear refusal in a normal run. */
+  requireTesting(what: string): FaultInjector {
+    if (!this.faults) throw new LnsimError('TESTING_DISABLED', `${what} needs a node started with --testing`)
+    return this.faults
   }
 
   /** Test hook: payments to us stay pending until released (like a hold invoice). */

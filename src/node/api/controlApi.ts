@@ -5,6 +5,8 @@
 import { fromHex, toHex } from '../../core/bytes.js'
 import { formatScid } from '../../core/shortChannelId.js'
 import { z } from 'zod'
+import { MESSAGE_TYPES } from '../../wire/constants.js'
+import type { MessageType } from '../../wire/messages.js'
 import { amount, nodeIdHex, parseOrThrow } from '../../api/schemas.js'
 import { LnsimError } from '../../core/errors.js'
 import { CloseChannelRequest, ConnectPeerRequest, CreateInvoiceRequest, OpenChannelRequest, PayRequest, type GraphInfo, type GraphPolicy, type InvoiceInfo, type NodeInfo, type PaymentInfo, type RouteInfo, type WalletBalance } from '../../api/types.js'
@@ -18,6 +20,20 @@ declare const LNSIM_VERSION: string | undefined
 
 const RouteQuery = z.strictObject({ nodeId: nodeIdHex, amountMsat: amount })
 const HoldRequest = z.strictObject({ hold: z.boolean() })
+const messageTypes = Object.keys(MESSAGE_TYPES) as [MessageType, ...MessageType[]]
+const FaultsRequest = z.strictObject({
+  faults: z.array(z.strictObject({ peer: nodeIdHex.optional(), messageType: z.enum(messageTypes), nth: z.number().int().min(1).default(1), action: z.enum(['drop', 'disconnect_before', 'disconnect_after', 'blackhole']) })).max(100),
+})
+const Delay = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('fixed'), ms: z.number().min(0).max(60_000) }),
+  z.strictObject({ kind: z.literal('uniform'), minMs: z.number().min(0).max(60_000), maxMs: z.number().min(0).max(60_000) }),
+  z.strictObject({ kind: z.literal('exponential'), meanMs: z.number().positive().max(60_000) }),
+])
+const LinksRequest = z.strictObject({
+  links: z.array(z.strictObject({ peer: nodeIdHex.optional(), delay: Delay.optional(), dropRate: z.number().min(0).max(1).optional() })).max(100),
+  seed: z.string().max(200).optional(),
+})
+const PartitionRequest = z.strictObject({ peers: z.array(nodeIdHex).max(1000) })
 
 function invoiceInfo(node: LightningNode, r: InvoiceRecord): InvoiceInfo {
   return {
@@ -161,6 +177,27 @@ export async function startControlApi(node: LightningNode): Promise<RunningServe
       const r = node.routeTo(fromHex(q.nodeId), q.amountMsat)
       return { destination: q.nodeId, amountMsat: q.amountMsat, totalAmountMsat: r.totalAmountMsat, totalFeeMsat: r.totalFeeMsat, totalCltvExpiry: r.hops[0]!.cltvExpiry, hops: r.hops.map(apiHop) }
     }),
+    route('POST', '/v1/dev/faults', FaultsRequest, async ({ body }) => {
+      const f = node.requireTesting('fault injection')
+      f.setMessageFaults(body.faults)
+      return f.describe()
+    }),
+    route('POST', '/v1/dev/links', LinksRequest, async ({ body }) => {
+      const f = node.requireTesting('link latency and loss')
+      f.setLinks(body.links, body.seed)
+      return f.describe()
+    }),
+    route('POST', '/v1/dev/partition', PartitionRequest, async ({ body }) => {
+      node.requireTesting('partitions')
+      node.peers.partition(body.peers)
+      return node.faults!.describe()
+    }),
+    route('POST', '/v1/dev/heal', undefined, async () => {
+      node.requireTesting('healing a partition')
+      node.peers.heal()
+      return node.faults!.describe()
+    }),
+    route('GET', '/v1/dev/faults', undefined, async () => node.requireTesting('fault injection').describe()),
     route('POST', '/v1/dev/hold', HoldRequest, async ({ body }) => node.setHoldPayments(body.hold)),
     route('POST', '/v1/dev/channels/:channelId/cheat', undefined, async ({ params }) => node.cheat(params.channelId!)),
   ]

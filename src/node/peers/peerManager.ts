@@ -17,6 +17,7 @@ import type { Logger } from '../logger.js'
 import type { KvLog } from '../store/durableStore.js'
 import { LN_PROTOCOL } from './host.js'
 import { PeerConnection } from './peerConnection.js'
+import type { FaultInjector } from '../testing/faults.js'
 
 export interface PeerRecord {
   address: string | null
@@ -65,6 +66,8 @@ export class PeerManager {
     private readonly store: KvLog<PeerRecord>,
     private readonly events: PeerManagerEvents,
     private readonly log: Logger,
+    /** test-only network trouble (--testing) */
+    private readonly faults?: FaultInjector,
   ) {}
 
   async start(): Promise<void> {
@@ -90,7 +93,33 @@ export class PeerManager {
 
   send(peer: string, message: Message): void {
     const c = this.connections.get(peer)
-    if (c?.initReceived) c.send(message)
+    if (!c?.initReceived) return
+    if (!this.faults) return c.send(message)
+    const d = this.faults.onSend(peer, message, Date.now())
+    if (!d.send) {
+      this.log.info('fault injection: message not sent', { peer, type: message.type, disconnect: d.disconnectBefore })
+      if (d.disconnectBefore) void this.disconnect(peer, 'fault injection: disconnect before sending')
+      return
+    }
+    const deliver = (): void => {
+      const now = this.connections.get(peer)
+      if (!now?.initReceived) return
+      now.send(message)
+      if (d.disconnectAfter) void this.disconnect(peer, 'fault injection: disconnect after sending')
+    }
+    if (d.delayMs > 0) setTimeout(deliver, d.delayMs)
+    else deliver()
+  }
+
+  /** Test hook: cut this node off from peers (drops their connections and refuses new ones) until healed. */
+  partition(peers: string[]): void {
+    this.faults?.partition(peers)
+    for (const p of peers) void this.disconnect(p, 'partitioned (test hook)')
+  }
+
+  heal(): void {
+    this.faults?.heal()
+    for (const peer of this.store.keys()) if (this.events.wantsReconnect(peer) && !this.isConnected(peer)) this.scheduleReconnect(peer, 100)
   }
 
   async disconnect(peer: string, reason: string): Promise<void> {
@@ -135,7 +164,7 @@ export class PeerManager {
 
   private accept(stream: Stream, connection: Connection): void {
     const key = connection.remotePeer.publicKey?.raw
-    if (!key || key.length !== 33) {
+    if (!key || key.length !== 33 || this.faults?.isCutOff(toHex(key))) {
       void stream.close()
       return
     }
@@ -148,6 +177,10 @@ export class PeerManager {
    * stream the lower node id opened, so they agree without talking.
    */
   private attach(peer: string, stream: Stream, initiator: 'us' | 'them'): void {
+    if (this.faults?.isCutOff(peer)) {
+      void stream.close()
+      return
+    }
     const existing = this.connections.get(peer)
     if (existing?.isOpen) {
       const openedByLower = (side: 'us' | 'them'): boolean => (side === 'us') === this.ourNodeId < peer
@@ -214,6 +247,7 @@ export class PeerManager {
     const timer = setTimeout(() => {
       this.reconnectTimers.delete(peer)
       if (this.stopped || this.isConnected(peer) || !this.events.wantsReconnect(peer)) return
+      if (this.faults?.isCutOff(peer)) return this.scheduleReconnect(peer, Math.min(delay * 2, 30_000))
       const { multiaddr: ma } = parsePeerAddress(this.store.get(peer)?.address ?? this.events.addressOf(peer) ?? address)
       this.dial(peer, ma).catch((err) => {
         this.log.debug('reconnect failed', { peer, error: (err as Error).message })
