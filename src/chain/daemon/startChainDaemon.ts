@@ -26,6 +26,10 @@ export interface ChainDaemonOptions {
   blockIntervalMs?: number
   /** one line per notable event (default: stderr) */
   log?: (line: string) => void
+  /** makes a new chain's faucet key (and so its transactions) the same on every run */
+  seed?: Uint8Array
+  /** a new chain's genesis time, unix seconds (default: now); with `seed`, makes block hashes repeatable too */
+  genesisTime?: number
 }
 
 export interface ChainDaemon {
@@ -47,12 +51,12 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
   const store = ChainStore.open(options.dataDir)
   try {
     const { blocks, droppedTornLine } = store.readBlocks()
-    const key = store.faucetKey({ create: blocks.length === 0 })
+    const key = store.faucetKey({ create: blocks.length === 0, ...(options.seed ? { seed: options.seed } : {}) })
     const faucetCondition = sig(publicKeyOf(key))
     if (droppedTornLine) log('dropped an unfinished last line of the block file (the daemon was killed while writing a block it had not yet announced)')
     let genesis = blocks[0]
     if (!genesis) {
-      genesis = genesisBlock(faucetCondition, Math.floor(Date.now() / 1000))
+      genesis = genesisBlock(faucetCondition, options.genesisTime ?? Math.floor(Date.now() / 1000))
       store.append(genesis)
       store.sync()
       log(`created a new chain in ${options.dataDir}`)

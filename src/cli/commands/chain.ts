@@ -3,7 +3,8 @@
  * daemon in the foreground; the others talk to a running one over its HTTP API.
  */
 import { join } from 'node:path'
-import { toHex } from '../../core/bytes.js'
+import { toHex, utf8 } from '../../core/bytes.js'
+import { sha256 } from '../../crypto/hash.js'
 import { ChainClient, DEFAULT_CHAIN_PORT, DEFAULT_CHAIN_URL, formatCondition, startChainDaemon, transactionToJson, type BlockResponse, type TransactionStatus } from '../../chain/index.js'
 import { parseBigintArg, parseIntegerOption, type CommandSpec, type OptionSpec, type OptionValues } from '../command.js'
 
@@ -23,6 +24,7 @@ const startCommand: CommandSpec = {
     { name: 'data-dir', type: 'string', valueName: 'DIR', description: 'where the chain lives', default: join('.lnsim', 'chain') },
     { name: 'port', type: 'string', valueName: 'N', description: 'port on 127.0.0.1 (0: any free port)', default: String(DEFAULT_CHAIN_PORT) },
     { name: 'block-interval', type: 'string', valueName: 'MS', description: 'also mine a block every MS milliseconds, empty or not' },
+    { name: 'seed', type: 'string', valueName: 'TEXT', description: 'a new chain gets the same faucet key (and so the same transaction ids) for the same seed' },
   ],
   examples: ['lnsim chain start', 'lnsim chain start --data-dir /tmp/chain --port 0 --block-interval 1000'],
   async run({ options, json, out, signal }) {
@@ -30,7 +32,8 @@ const startCommand: CommandSpec = {
     const port = parseIntegerOption(options.port, 'port', { min: 0, max: 65535 })!
     const blockIntervalMs = parseIntegerOption(options['block-interval'], 'block-interval', { min: 1 })
     if (signal.aborted) return 130
-    const daemon = await startChainDaemon({ dataDir, port, ...(blockIntervalMs === undefined ? {} : { blockIntervalMs }) })
+    const seed = typeof options.seed === 'string' ? sha256(utf8(options.seed)) : undefined
+    const daemon = await startChainDaemon({ dataDir, port, ...(blockIntervalMs === undefined ? {} : { blockIntervalMs }), ...(seed ? { seed } : {}) })
     if (json) process.stdout.write(JSON.stringify({ event: 'ready', url: daemon.url, port: daemon.port, chainHash: daemon.chainHash, dataDir }) + '\n')
     else {
       process.stdout.write(daemon.url + '\n')
