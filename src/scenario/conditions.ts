@@ -41,7 +41,7 @@ export function describeCondition(c: Condition): string {
     case 'channelBalance':
       return `${c.node ? `${c.node}'s` : "the funder's"} balance in ${c.channel} ${formatComparison(c.localMsat)} msat`
     case 'balance':
-      return [c.onchainSat ? `${c.node} on chain ${formatComparison(c.onchainSat)} sat` : '', c.channelsMsat ? `${c.node} in channels ${formatComparison(c.channelsMsat)} msat` : ''].filter(Boolean).join(' and ')
+      return [c.onchainSat ? `${c.node}'s on-chain balance ${formatComparison(c.onchainSat)} sat` : '', c.channelsMsat ? `${c.node}'s balance in channels ${formatComparison(c.channelsMsat)} msat` : ''].filter(Boolean).join(' and ')
     case 'blockHeight':
       return `block height ${formatComparison(c.height)}`
   }

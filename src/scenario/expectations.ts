@@ -23,7 +23,7 @@ export function describePaymentCheck(check: PaymentCheck): string {
   return [
     status ?? 'went',
     check.code !== undefined ? `with ${check.code}` : '',
-    check.hops ? `over ${formatComparison(check.hops)} hop(s)` : '',
+    check.hops ? `over ${check.hops.op === '==' ? check.hops.value : formatComparison(check.hops)} hop(s)` : '',
     check.route ? `via ${check.route.join(' → ')}` : '',
     check.feeMsat ? `paying ${formatComparison(check.feeMsat)} msat in fees` : '',
   ]

@@ -13,7 +13,7 @@ const check = (c: unknown) => PaymentCheck.parse(c)
 
 describe('payment expectations', () => {
   it('hold when every part holds', () => {
-    expect(paymentVerdict(ok, 'p1', check({ status: 'succeeded', hops: 2, route: ['alice', 'bob', 'carol'], feeMsat: '<= 1_050' }), 'expect[0]')).toMatchObject({ ok: true, name: 'payment p1 succeeded over == 2 hop(s) via alice → bob → carol paying <= 1,050 msat in fees' })
+    expect(paymentVerdict(ok, 'p1', check({ status: 'succeeded', hops: 2, route: ['alice', 'bob', 'carol'], feeMsat: '<= 1_050' }), 'expect[0]')).toMatchObject({ ok: true, name: 'payment p1 succeeded over 2 hop(s) via alice → bob → carol paying <= 1,050 msat in fees' })
     expect(paymentVerdict(failed, 'p2', check({ code: 'NO_ROUTE' }), 'x').ok).toBe(true)
   })
 

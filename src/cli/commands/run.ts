@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { toJson } from '../../core/json.js'
 import { errorMessage } from '../../core/errors.js'
+import { startDashboard } from '../../observe/dashboard/index.js'
 import { EventLog } from '../../observe/eventLog.js'
 import { renderSummary } from '../../observe/summaryView.js'
 import { TerminalView } from '../../observe/terminalView.js'
@@ -79,8 +80,9 @@ export const runCommand: CommandSpec = {
     { name: 'keep', type: 'boolean', description: 'keep the run folder (data directories, logs, run.json) and print where it is' },
     { name: 'dir', type: 'string', valueName: 'DIR', description: 'run folder to use (default: a new temporary one)' },
     { name: 'plain', type: 'boolean', description: 'plain lines even on a terminal (the default in CI and pipes)' },
+    { name: 'dashboard', type: 'boolean', description: 'serve the web dashboard of the run on 127.0.0.1 (its URL is printed; with --json as {"event":"dashboard","url":…})' },
   ],
-  examples: ['lnsim run scenarios/demo.yaml', 'lnsim run scenarios/competing-routes.yaml --junit results.xml --events events.ndjson', 'lnsim run scenarios/loop-payments.ts --keep', 'lnsim run scenarios/demo.yaml --json > summary.json'],
+  examples: ['lnsim run scenarios/demo.yaml', 'lnsim run scenarios/demo.yaml --dashboard', 'lnsim run scenarios/competing-routes.yaml --junit results.xml --events events.ndjson', 'lnsim run scenarios/loop-payments.ts --keep', 'lnsim run scenarios/demo.yaml --json > summary.json'],
   async run({ args, options, json, out, signal }) {
     const file = resolve(args[0]!)
     const runner = new LocalProcessRunner({ ...(daemonCommand() ? { command: daemonCommand()! } : {}) })
@@ -100,6 +102,11 @@ export const runCommand: CommandSpec = {
     const screen = json ? process.stderr : process.stdout
     const view = new TerminalView(screen, { mode: 'run', ...(options.plain === true ? { live: false } : {}) })
     const events = typeof options.events === 'string' ? await EventLog.open(options.events) : undefined
+    const dashboard = options.dashboard === true ? await startDashboard() : undefined
+    if (dashboard) {
+      if (json) process.stdout.write(JSON.stringify({ event: 'dashboard', url: dashboard.url }) + '\n')
+      else screen.write(`dashboard: ${dashboard.url}\n`)
+    }
     const observer: NetworkObserver = {
       nodes: (list) => view.nodes(list),
       progress: (p) => view.onProgress(p),
@@ -111,6 +118,7 @@ export const runCommand: CommandSpec = {
       event: (e) => {
         view.onEvent(e)
         events?.write(e)
+        dashboard?.publish(e)
       },
     }
 
@@ -125,6 +133,7 @@ export const runCommand: CommandSpec = {
     } finally {
       view.close()
       await events?.close()
+      await dashboard?.stop()
       if (!keep && typeof options.dir !== 'string') await rm(dir, { recursive: true, force: true }).catch(() => {})
     }
     out.result(summary, () => renderSummary(summary, { color: screen.isTTY === true && !process.env.NO_COLOR && options.plain !== true }).trimEnd())
