@@ -64,11 +64,14 @@ export class ChainStore implements BlockSink {
   }
 
   /** The faucet key; a new chain (`create`) makes one, an existing chain without its key cannot go on. */
-  faucetKey(options: { create: boolean }): Uint8Array {
+  faucetKey(options: { create: boolean; seed?: Uint8Array }): Uint8Array {
     const file = this.path('faucetKey')
     if (!existsSync(file)) {
       if (!options.create) throw new ChainStoreError('BAD_FAUCET_KEY', `${file} is missing; the chain in ${this.dataDir} cannot be used without the key its genesis block pays`)
-      writeFileSync(file, toHex(randomPrivateKey()) + '\n', { mode: 0o600, flag: 'wx' })
+      // a seeded chain gets the same faucet key, so the same faucet transactions and txids, on every run
+      let key = options.seed ? hmacSha256(options.seed, utf8('lnsim/faucet-key')) : randomPrivateKey()
+      while (!isValidPrivateKey(key)) key = hmacSha256(key, utf8('retry'))
+      writeFileSync(file, toHex(key) + '\n', { mode: 0o600, flag: 'wx' })
     }
     if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600)
     let key: Uint8Array
