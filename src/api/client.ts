@@ -7,8 +7,8 @@ import { z } from 'zod'
 import { toJson } from '../core/json.js'
 import { LnsimError } from '../core/errors.js'
 import { NodeEvent } from './events.js'
-import { ApiErrorBody, ChannelInfo, CloseChannelResponse, GraphInfo, InvoiceInfo, NewAddressResponse, NodeInfo, OpenChannelResponse, PaymentInfo, PeerInfo, RouteInfo, WalletBalance } from './types.js'
-import type { CreateInvoiceRequest, OpenChannelRequest, PayRequest } from './types.js'
+import { ApiErrorBody, ChannelInfo, ChannelPolicy, CloseChannelResponse, GraphInfo, InvoiceInfo, NewAddressResponse, NodeInfo, OpenChannelResponse, PaymentInfo, PeerInfo, RouteInfo, WalletBalance } from './types.js'
+import type { ChannelPolicyRequest, CreateInvoiceRequest, OpenChannelRequest, PayRequest } from './types.js'
 import { parseOrThrow } from './schemas.js'
 import { readSse } from './sse.js'
 
@@ -99,6 +99,10 @@ export class NodeClient {
   }
   closeChannel(channelId: string, req: { force?: boolean } = {}): Promise<CloseChannelResponse> {
     return this.request('POST', `/v1/channels/${channelId}/close`, CloseChannelResponse, req)
+  }
+  /** Sets this node's forwarding policy on one channel (a new channel_update goes out). */
+  setChannelPolicy(channelId: string, req: ChannelPolicyRequest): Promise<ChannelPolicy> {
+    return this.request('POST', `/v1/channels/${channelId}/policy`, ChannelPolicy, req)
   }
   createInvoice(req: CreateInvoiceRequest): Promise<InvoiceInfo> {
     return this.request('POST', '/v1/invoices', InvoiceInfo, req)

@@ -28,6 +28,17 @@ export const CloseChannelRequest = z.strictObject({
 })
 export type CloseChannelRequest = z.infer<typeof CloseChannelRequest>
 
+export const ChannelPolicyRequest = z.strictObject({
+  feeBaseMsat: amount.optional(),
+  feeProportionalMillionths: amount.optional(),
+  cltvExpiryDelta: z.number().int().min(1).max(2016).optional(),
+  htlcMinimumMsat: amount.optional(),
+})
+export type ChannelPolicyRequest = z.infer<typeof ChannelPolicyRequest>
+
+export const ChannelPolicy = z.object({ feeBaseMsat: amount, feeProportionalMillionths: amount, cltvExpiryDelta: z.number().int(), htlcMinimumMsat: amount })
+export type ChannelPolicy = z.infer<typeof ChannelPolicy>
+
 export const CreateInvoiceRequest = z.strictObject({
   amountMsat: amount.optional(),
   memo: z.string().max(639).optional(),

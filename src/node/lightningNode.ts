@@ -64,6 +64,7 @@ export interface NodeStores {
   meta: KvLog<number>
   testing: KvLog<CheatState>
   gossip: KvLog<unknown>
+  policies: KvLog<Partial<ForwardingPolicy>>
 }
 
 async function openStores(dir: string): Promise<{ durable: DurableStore; stores: NodeStores }> {
@@ -82,6 +83,7 @@ async function openStores(dir: string): Promise<{ durable: DurableStore; stores:
     meta: durable.kv('meta'),
     testing: durable.kv('testing'),
     gossip: durable.kv('gossip'),
+    policies: durable.kv('policy'),
   }
   return { durable, stores }
 }
@@ -264,7 +266,7 @@ export class LightningNode {
       channelView: (channel) => {
         const r = this.channels.get(channel)
         if (!r) return undefined
-        return { state: r.data.state, connected: this.peers.isConnected(r.peer), peer: r.peer, policy: this.policy, channelUpdate: this.gossip.channelUpdateBytes(channel) }
+        return { state: r.data.state, connected: this.peers.isConnected(r.peer), peer: r.peer, policy: this.policyOf(channel), channelUpdate: this.gossip.channelUpdateBytes(channel) }
       },
       onLocalOutcome: (record, outcome, channel, htlcId) => this.sender.onOutcome(record, outcome, channel, htlcId),
       holdIncoming: () => this.holdingPayments,
@@ -302,7 +304,7 @@ export class LightningNode {
       channel: (key) => this.channels.get(key),
       channels: () => this.channels.list().map(({ key, record }) => ({ key, peer: record.peer, data: record.data })),
       isPeerConnected: (peer) => this.peers.isConnected(peer),
-      policyOf: () => this.policy,
+      policyOf: (channel) => this.policyOf(channel),
     })
     this.missionControl = new MissionControl({ applyChannelUpdate: (u, bytes, now) => this.gossip.store.acceptChannelUpdate(u, now, bytes).status === 'new' })
   }
@@ -450,6 +452,20 @@ export class LightningNode {
 
   get chainHashHex(): string {
     return toHex(this.chainHash)
+  }
+
+  /** A channel's forwarding policy: the node's, with whatever was set for this channel on top. */
+  policyOf(channel: string): ForwardingPolicy {
+    return { ...this.policy, ...(this.stores.policies.get(channel) ?? {}) }
+  }
+
+  /** Changes a channel's forwarding policy and announces it with a new channel_update. */
+  async setChannelPolicy(channel: string, change: Partial<ForwardingPolicy>): Promise<ForwardingPolicy> {
+    this.requireChannel(channel)
+    this.stores.policies.set(channel, { ...(this.stores.policies.get(channel) ?? {}), ...change })
+    await this.durable.flush()
+    this.gossip.publishUpdate(channel)
+    return this.policyOf(channel)
   }
 
   /** The fault injector, or a clear refusal in a normal run. */

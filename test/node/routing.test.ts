@@ -78,4 +78,13 @@ describe('routed payments across five node processes', () => {
     await waitFor('HTLCs settled', async () => (await net.node('eve').client.channels()).every((c) => c.pendingHtlcs.length === 0))
     expect((await totalLocal('eve')) - before).toBe(eveFee)
   }, 60_000)
+
+  it('a channel’s new fee policy reaches payers through gossip and is what they pay', async () => {
+    const eveDave = (await net.node('eve').client.channels()).find((c) => c.remoteNodeId === net.node('dave').nodeId)!
+    await net.node('eve').client.setChannelPolicy(eveDave.channelId, { feeBaseMsat: 50n, feeProportionalMillionths: 0n })
+    await waitFor('alice to hear of the new policy', async () => (await net.node('alice').client.graph()).channels.some((c) => c.shortChannelId === eveDave.shortChannelId && c.policies.some((p) => p?.feeBaseMsat === 50n)))
+    const p = await net.pay('alice', 'dave', 1_000_000n)
+    expect(p.status).toBe('succeeded')
+    expect(p.feeMsat).toBe(50n)
+  }, 60_000)
 })

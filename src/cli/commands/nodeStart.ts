@@ -22,6 +22,7 @@ export const nodeStartCommand: CommandSpec = {
     { name: 'fee-base', type: 'string', valueName: 'MSAT', description: 'forwarding fee base', default: '1000' },
     { name: 'fee-ppm', type: 'string', valueName: 'PPM', description: 'forwarding fee rate, parts per million', default: '1' },
     { name: 'cltv-delta', type: 'string', valueName: 'BLOCKS', description: 'cltv_expiry_delta for forwards', default: '40' },
+    { name: 'htlc-minimum', type: 'string', valueName: 'MSAT', description: 'the smallest HTLC this node forwards or accepts', default: '1' },
   ],
   examples: ['lnsim node start --name alice --chain http://127.0.0.1:18443', 'lnsim node start --name bob --data-dir /tmp/bob --api-port 9001 --json'],
   async run({ options, json, out, signal }) {
@@ -53,7 +54,9 @@ export const nodeStartCommand: CommandSpec = {
         feeBaseMsat: BigInt(parseIntegerOption(options['fee-base'], 'fee-base', { min: 0 })!),
         feeProportionalMillionths: BigInt(parseIntegerOption(options['fee-ppm'], 'fee-ppm', { min: 0, max: 1_000_000 })!),
         cltvExpiryDelta: parseIntegerOption(options['cltv-delta'], 'cltv-delta', { min: 1, max: 2016 })!,
+        htlcMinimumMsat: BigInt(parseIntegerOption(options['htlc-minimum'], 'htlc-minimum', { min: 1 })!),
       },
+      channelConfig: { htlcMinimumMsat: BigInt(parseIntegerOption(options['htlc-minimum'], 'htlc-minimum', { min: 1 })!) },
     })
     const ready = { event: 'ready', nodeId: node.nodeId, alias: node.alias, apiUrl: node.apiUrl, listen: node.listen, dataDir: node.dataDir }
     if (json) process.stdout.write(JSON.stringify(ready) + '\n')

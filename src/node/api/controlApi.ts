@@ -9,7 +9,7 @@ import { MESSAGE_TYPES } from '../../wire/constants.js'
 import type { MessageType } from '../../wire/messages.js'
 import { amount, nodeIdHex, parseOrThrow } from '../../api/schemas.js'
 import { LnsimError } from '../../core/errors.js'
-import { CloseChannelRequest, ConnectPeerRequest, CreateInvoiceRequest, OpenChannelRequest, PayRequest, type GraphInfo, type GraphPolicy, type InvoiceInfo, type NodeInfo, type PaymentInfo, type RouteInfo, type WalletBalance } from '../../api/types.js'
+import { ChannelPolicyRequest, CloseChannelRequest, ConnectPeerRequest, CreateInvoiceRequest, OpenChannelRequest, PayRequest, type GraphInfo, type GraphPolicy, type InvoiceInfo, type NodeInfo, type PaymentInfo, type RouteInfo, type WalletBalance } from '../../api/types.js'
 import type { LightningNode } from '../lightningNode.js'
 import type { InvoiceRecord } from '../payments/invoiceRegistry.js'
 import type { PaymentRecord } from '../payments/paymentRecord.js'
@@ -116,6 +116,10 @@ export async function startControlApi(node: LightningNode): Promise<RunningServe
       await node.channels.flush()
       const info = node.channelInfos().find((c) => c.channelId === id)!
       return { channelId: id, closingTxid: info.closingTxid, state: info.state }
+    }),
+    route('POST', '/v1/channels/:channelId/policy', ChannelPolicyRequest, async ({ params, body }) => {
+      const change = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined))
+      return node.setChannelPolicy(params.channelId!, change)
     }),
     route('POST', '/v1/invoices', CreateInvoiceRequest, async ({ body }) => {
       const r = node.invoices.create(body.amountMsat ?? null, body.memo ?? '', body.expirySeconds ?? 3600)
