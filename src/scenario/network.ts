@@ -36,7 +36,7 @@ import { NetworkNode } from './networkNode.js'
 import type { NetworkEvent, NetworkObserver, PaymentOutcome } from './observer.js'
 import { payBetween, type PayOptions } from './payment.js'
 import { sleep } from './pool.js'
-import { LocalProcessRunner, type ManagedProcess, type ProcessRunner } from './processRunner.js'
+import { LocalProcessRunner, type ManagedProcess, type ProcessExit, type ProcessRunner } from './processRunner.js'
 import { writeRunFile } from './runFile.js'
 import { ScenarioSchema, defaultChannelName, type ChainSpec, type FeePolicy, type NodeSpec, type Scenario } from './schema.js'
 
@@ -87,14 +87,16 @@ export async function launch(input: NetworkInput | NetworkSpec, options: LaunchO
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), `lnsim-${spec.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}-`)))
   await mkdir(join(dir, 'logs'), { recursive: true })
   const net = new Network(spec, dir, created && options.keep !== true, options)
-  const timeout = AbortSignal.timeout(options.bringUpTimeoutMs ?? 120_000 + 3000 * spec.nodes.length)
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout
+  const timeoutMs = options.bringUpTimeoutMs ?? 120_000 + 3000 * spec.nodes.length
+  const timeout = AbortSignal.timeout(timeoutMs)
+  const signal = AbortSignal.any([...(options.signal ? [options.signal] : []), timeout, net.crashSignal])
   try {
     await bringUp(net, spec, signal)
   } catch (err) {
     await net.stop()
     if (options.signal?.aborted) throw options.signal.reason
-    if (timeout.aborted) throw new NetworkStartError(`the network was not up after ${options.bringUpTimeoutMs ?? 120_000 + 3000 * spec.nodes.length} ms`, 'NETWORK_START_TIMEOUT')
+    if (net.crashSignal.aborted) throw net.crashSignal.reason
+    if (timeout.aborted) throw new NetworkStartError(`the network was not up after ${timeoutMs} ms`, 'NETWORK_START_TIMEOUT')
     if (err instanceof NetworkStartError) throw err
     throw new NetworkStartError(`the network could not start: ${errorMessage(err)}`, err instanceof LnsimError ? err.code : 'NETWORK_START_FAILED')
   }
@@ -119,6 +121,7 @@ export class Network {
   private stopped: Promise<void> | undefined
   private saving: Promise<void> = Promise.resolve()
   private stuckAfterPayments = -1
+  private readonly crashed = new AbortController()
 
   constructor(
     spec: NetworkSpec,
@@ -306,7 +309,8 @@ export class Network {
     const url = this.chainProcess.ready.url
     if (typeof url !== 'string') throw new NetworkStartError(`the chain printed a ready line without its url: ${JSON.stringify(this.chainProcess.ready)}`)
     this.chain = new ChainHttp(url)
-    void this.chainProcess.exited.then((e) => !this.stopped && this.log(`the chain exited unexpectedly (${e.signal ?? `code ${e.code}`}); see ${join(this.dir, 'logs', 'chain.log')}`))
+    const chain = this.chainProcess
+    void chain.exited.then((e) => !this.stopped && this.exitedUnexpectedly('the chain', e, chain, join(this.dir, 'logs', 'chain.log')))
     this.followChain()
   }
 
@@ -315,7 +319,7 @@ export class Network {
     const proc = await this.runner.start({ name: node.name, args: [...node.args, '--chain', this.chainUrl], logFile: node.logFile }, signal ? { signal } : {})
     await node.attach(proc)
     this.byNodeId.set(node.nodeId, node.name)
-    void proc.exited.then((e) => !node.stopping && this.log(`node ${node.name} exited unexpectedly (${e.signal ?? `code ${e.code}`}); see ${node.logFile}`))
+    void proc.exited.then((e) => !node.stopping && this.exitedUnexpectedly(`node ${node.name}`, e, proc, node.logFile))
     this.followNode(node)
     this.observer.nodes?.(this.nodes.filter((n) => n.nodeId !== '').map((n) => ({ name: n.name, nodeId: n.nodeId })))
     await this.saveRunFile()
@@ -334,6 +338,18 @@ export class Network {
       }),
     )
     return this.saving
+  }
+
+  /** Aborts when a daemon dies on its own: bring-up stops waiting for it at once. */
+  get crashSignal(): AbortSignal {
+    return this.crashed.signal
+  }
+
+  private exitedUnexpectedly(what: string, e: ProcessExit, proc: ManagedProcess, logFile: string): void {
+    const last = proc.lastOutput.filter((l) => l.trim() !== '').slice(-15)
+    const message = `${what} exited unexpectedly (${e.signal ?? `code ${e.code}`})${last.length ? `; its last output:\n  ${last.join('\n  ')}` : ''}\n(log: ${logFile})`
+    this.log(message)
+    this.crashed.abort(new NetworkStartError(message, 'PROCESS_EXITED', { logFile }))
   }
 
   private addNode(spec: NodeSpec): void {

@@ -38,6 +38,8 @@ export interface ManagedProcess {
   /** settles when the process has exited, for whatever reason */
   readonly exited: Promise<ProcessExit>
   readonly running: boolean
+  /** the last lines it wrote on stderr, for error messages */
+  readonly lastOutput: readonly string[]
   /** SIGTERM, then SIGKILL if it is still running after the grace period */
   stop(): Promise<ProcessExit>
   /** SIGKILL at once, as a crash would */
@@ -96,6 +98,7 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 
 class LocalProcess implements ManagedProcess {
   ready: Record<string, unknown> = {}
+  readonly lastOutput: string[] = []
   readonly exited: Promise<ProcessExit>
   private exit: ProcessExit | undefined
 
@@ -168,7 +171,7 @@ export class LocalProcessRunner implements ProcessRunner {
 
     const log: WriteStream = createWriteStream(spec.logFile, { flags: 'a' })
     log.on('error', () => {})
-    const tail: string[] = []
+    const tail = proc.lastOutput
     createInterface({ input: child.stderr! }).on('line', (line) => {
       log.write(line + '\n')
       tail.push(line)

@@ -1,0 +1,67 @@
+/**
+ * Bringing a scenario's network up, as `lnsim run` does before its first step:
+ * chain and node processes started, funded, connected, channels opened and
+ * confirmed, and gossip reaching every node. For 10, 20 and 50 nodes on a ring
+ * with random chords (about 1.75 channels per node), the time until every
+ * channel is active on both ends, until every node's graph is complete, and the
+ * resident memory of all the processes together.
+ */
+import { execFileSync } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { SeededRng } from '../../src/core/rng.js'
+import { errorMessage } from '../../src/core/errors.js'
+import { launch, type Network, type NetworkInput } from '../../src/scenario/index.js'
+import { RunFile } from '../../src/scenario/runFile.js'
+import type { Bench } from './harness.js'
+
+export const title = 'Scenario bring-up: lnsim run until every channel is ready (10, 20, 50 nodes)'
+
+function network(n: number): NetworkInput {
+  const rng = new SeededRng(`bench-${n}`)
+  const names = Array.from({ length: n }, (_, i) => `n${i}`)
+  const pairs = new Set<string>()
+  const channels: { from: string; to: string; capacitySat: number; pushMsat: number }[] = []
+  const add = (a: number, b: number): void => {
+    const key = [Math.min(a, b), Math.max(a, b)].join('-')
+    if (a === b || pairs.has(key)) return
+    pairs.add(key)
+    channels.push({ from: names[a]!, to: names[b]!, capacitySat: 1_000_000, pushMsat: 500_000_000 })
+  }
+  for (let i = 0; i < n; i++) add(i, (i + 1) % n)
+  while (channels.length < Math.round(n * 1.75)) add(rng.int(n), rng.int(n))
+  const opened = (name: string): number => channels.filter((c) => c.from === name).length
+  return { name: `bench-${n}`, nodes: names.map((name) => ({ name, fundsSat: opened(name) * 1_005_000 + 100_000 })), channels }
+}
+
+function totalRssMb(pids: number[]): number {
+  const kb = execFileSync('ps', ['-o', 'rss=', '-p', pids.join(',')]).toString().trim().split(/\s+/).map(Number)
+  return kb.reduce((a, b) => a + b, 0) / 1024
+}
+
+export async function run(bench: Bench): Promise<void> {
+  for (const n of [10, 20, 50]) {
+    const spec = network(n)
+    const started = performance.now()
+    const phases = new Map<string, number>()
+    let net: Network
+    try {
+      net = await launch(spec, { observer: { progress: (p) => p.done === p.total && !phases.has(p.phase) && phases.set(p.phase, performance.now() - started) } })
+    } catch (err) {
+      bench.figure(`${n} nodes: network up`, NaN, 's', `did not come up: ${errorMessage(err).split('\n')[0]}`)
+      continue
+    }
+    try {
+      const up = performance.now() - started
+      const run = RunFile.parse(JSON.parse(await readFile(join(net.dir, 'run.json'), 'utf8')))
+      const pids = [run.chainPid!, ...run.nodes.map((x) => x.pid!)]
+      const channels = spec.channels!.length
+      bench.figure(`${n} nodes, ${channels} channels: all nodes started`, (phases.get('nodes') ?? NaN) / 1000, 's')
+      bench.figure(`${n} nodes: all channels active on both ends`, (phases.get('confirming') ?? NaN) / 1000, 's')
+      bench.figure(`${n} nodes: every node's graph complete (network up)`, up / 1000, 's')
+      bench.figure(`${n} nodes: resident memory, chain and nodes together`, totalRssMb(pids), 'MB', `${(totalRssMb(pids.slice(1)) / n).toFixed(0)} MB per node`)
+    } finally {
+      await net.stop()
+    }
+  }
+}
