@@ -55,6 +55,8 @@ export type ViewEvent = NodeEvent | { type: 'chain_block'; height: number; txids
 export interface ViewSink {
   write(text: string): unknown
   isTTY?: boolean
+  /** the terminal's width: footer lines are cut to it, since a wrapped line would break the redraw */
+  columns?: number
 }
 
 export interface TerminalViewOptions {
@@ -67,6 +69,8 @@ export interface TerminalViewOptions {
 }
 
 const PHASES: Record<string, string> = { chain: 'chain', nodes: 'nodes started', funding: 'nodes funded', peers: 'peers connected', opening: 'channels opened', confirming: 'channels ready', gossip: 'graphs synced' }
+/** The same phases, shorter, for the one-line footer. */
+const PHASES_SHORT: Record<string, string> = { chain: 'chain', nodes: 'nodes', funding: 'funded', peers: 'peers', opening: 'opened', confirming: 'ready', gossip: 'gossip' }
 /** Plain output prints a phase's progress at most this often (and when it completes). */
 const PLAIN_PROGRESS_EVERY_MS = 2000
 /** A run's payment line waits this long for the hops' events, which travel separately from the payer's answer. */
@@ -121,6 +125,8 @@ export class TerminalView {
   onStep(s: StepInput): void {
     const n = s.total > 0 ? `[${s.index + 1}/${s.total}] ` : ''
     if (s.status === 'started') {
+      // on a terminal, bring-up showed only in the footer: leave its final state in the scrollback
+      if (!this.broughtUp && this.live && this.progress.size > 0) this.print(this.progressLine('up'))
       this.broughtUp = true
       this.currentStep = `${n}${s.label}`
       this.print(this.paint('bold', `${n}${s.label}`))
@@ -223,12 +229,25 @@ export class TerminalView {
 
   private footer(): string[] {
     const lines: string[] = []
-    if (!this.broughtUp && this.progress.size > 0) lines.push([...this.progress].map(([phase, p]) => `${PHASES[phase] ?? phase} ${p.done}/${p.total}`).join(' · '))
+    if (!this.broughtUp && this.progress.size > 0) lines.push(this.progressLine('starting'))
     else if (this.currentStep) lines.push(this.currentStep)
     const sorted = [...this.latencies].sort((a, b) => a - b)
     const p50 = sorted.length ? formatMs(sorted[Math.ceil(sorted.length / 2) - 1]!) : '-'
     lines.push(`payments ${this.sent} · ${this.paint('green', `✓ ${this.succeeded}`)} · ${this.paint(this.sent > this.succeeded ? 'red' : 'dim', `✗ ${this.sent - this.succeeded}`)} · p50 ${p50} · fees ${formatMsatAsSat(this.feesMsat)}${this.height !== null ? ` · block ${this.height}` : ''}`)
     return lines
+  }
+
+  private progressLine(label: string): string {
+    return `${label}: ${[...this.progress].map(([phase, p]) => `${PHASES_SHORT[phase] ?? phase} ${p.done}/${p.total}`).join(' · ')}`
+  }
+
+  /** The footer, each line cut to the terminal's width (colours are dropped from a line that is cut). */
+  private fittedFooter(): string[] {
+    const width = Math.max(20, (this.sink.columns ?? 80) - 1)
+    return this.footer().map((line) => {
+      const plain = line.replace(/\x1b\[[0-9;]*m/g, '')
+      return plain.length <= width ? line : `${plain.slice(0, width - 1)}…`
+    })
   }
 
   private clearFooter(): string {
@@ -257,7 +276,7 @@ export class TerminalView {
       this.sink.write(lines.join('\n') + '\n')
       return
     }
-    const footer = this.footer()
+    const footer = this.fittedFooter()
     this.sink.write(this.clearFooter() + lines.join('\n') + '\n' + footer.join('\n') + '\n')
     this.footerLines = footer.length
   }
@@ -266,7 +285,7 @@ export class TerminalView {
     if (!this.live || this.renderTimer) return
     this.renderTimer = setTimeout(() => {
       this.renderTimer = undefined
-      const footer = this.footer()
+      const footer = this.fittedFooter()
       this.sink.write(this.clearFooter() + footer.join('\n') + '\n')
       this.footerLines = footer.length
     }, 80)

@@ -7,9 +7,9 @@ const HASH = 'ab'.repeat(32)
 const CH = 'cc'.repeat(32)
 const [ALICE, BOB, CAROL] = [id(1), id(2), id(3)]
 
-function sink(isTTY = false): { write(t: string): void; isTTY: boolean; text: () => string } {
+function sink(isTTY = false, columns = 200): { write(t: string): void; isTTY: boolean; columns: number; text: () => string } {
   let out = ''
-  return { write: (t: string) => void (out += t), isTTY, text: () => out }
+  return { write: (t: string) => void (out += t), isTTY, columns, text: () => out }
 }
 
 const route = [
@@ -81,5 +81,14 @@ describe('the terminal view', () => {
     expect(tty.text()).toContain('\x1b[1F\x1b[0J✓ alice → carol')
     expect(tty.text()).toContain('payments 1 · ✓ 1 · ✗ 0 · p50 75 ms · fees 1.05 sat\n')
     expect(tty.text().endsWith('\x1b[1F\x1b[0J')).toBe(true)
+  })
+
+  it('cuts footer lines to the terminal width, since a wrapped footer could not be redrawn in place', () => {
+    const tty = sink(true, 40)
+    const view = new TerminalView(tty, { mode: 'run', color: false })
+    view.onStep({ index: 0, total: 1, label: 'traffic: 4/s for 5000 ms between alice→dave, alice→erin, bob→dave', status: 'started' })
+    view.close()
+    const footer = tty.text().split('\x1b[0J').at(-2)!.split('\n').slice(-3, -1)
+    expect(footer).toEqual(['[1/1] traffic: 4/s for 5000 ms between…', 'payments 0 · ✓ 0 · ✗ 0 · p50 - · fees …'])
   })
 })
