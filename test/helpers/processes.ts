@@ -31,7 +31,9 @@ export async function tempDir(prefix = 'lnsim-test-'): Promise<string> {
 
 /** Starts `node dist/lnsim.mjs ...args --json` and waits for its `{"event":"ready"}` line. */
 export async function spawnReady(args: string[], timeoutMs = 20_000): Promise<Child> {
-  const proc = spawn(process.execPath, [CLI, ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  // e.g. LNSIM_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the children
+  const nodeArgs = process.env.LNSIM_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const proc = spawn(process.execPath, [...nodeArgs, CLI, ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] })
   running.add(proc)
   const stderr: string[] = []
   createInterface({ input: proc.stderr! }).on('line', (l) => {
