@@ -35,6 +35,8 @@ export interface FramedStream {
   readonly stream: Stream
   /** Encodes and queues the message; writes go out in call order, each awaiting backpressure. Rejects with WireEncodeError for a message that does not encode. */
   write(message: Message, options?: AbortOptions): Promise<void>
+  /** Several messages in one write (one frame each): fewer syscalls when a step sends a batch. */
+  writeMany(messages: Message[], options?: AbortOptions): Promise<void>
   /** The next frame, or null once the peer has closed the stream (or after FRAME_TOO_LARGE). Other stream failures (reset, abort) reject. */
   read(options?: AbortOptions): Promise<FrameResult | null>
   /** read() until null. */
@@ -85,6 +87,17 @@ export function frameStream(stream: Stream): FramedStream {
         return Promise.reject(err)
       }
       const sent = writing.then(() => lp.write(bytes, options))
+      writing = sent.catch(() => {})
+      return sent
+    },
+    writeMany(messages, options) {
+      let frames: Uint8Array[]
+      try {
+        frames = messages.map(encodeMessage)
+      } catch (err) {
+        return Promise.reject(err)
+      }
+      const sent = writing.then(() => lp.writeV(frames, options))
       writing = sent.catch(() => {})
       return sent
     },

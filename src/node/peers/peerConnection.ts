@@ -45,11 +45,25 @@ export class PeerConnection {
     return !this.closed
   }
 
-  /** Queued in order; a failed write closes the connection (the peer will be redialled). */
+  private outbox: Message[] = []
+
+  /**
+   * Queued in order. Messages sent in the same turn (a revoke_and_ack and its
+   * commitment_signed, a batch of HTLCs) go out in one write; a failed write
+   * closes the connection (the peer will be redialled).
+   */
   send(message: Message): void {
     if (this.closed) return
-    this.framed.write(message).catch((err: Error) => {
-      if (err.name === 'WireEncodeError') this.log.error('cannot encode our own message', { peer: this.peer, type: message.type, error: err.message })
+    this.outbox.push(message)
+    if (this.outbox.length === 1) queueMicrotask(() => this.flushOutbox())
+  }
+
+  private flushOutbox(): void {
+    const batch = this.outbox
+    this.outbox = []
+    if (this.closed || batch.length === 0) return
+    this.framed.writeMany(batch).catch((err: Error) => {
+      if (err.name === 'WireEncodeError') this.log.error('cannot encode our own message', { peer: this.peer, types: batch.map((m) => m.type).join(','), error: err.message })
       else this.close(`write failed: ${err.message}`)
     })
   }
@@ -57,6 +71,7 @@ export class PeerConnection {
   /** Lets queued messages go out first (e.g. a warning before the disconnect it announces). */
   async drainAndClose(reason: string): Promise<void> {
     if (this.closed) return
+    this.flushOutbox()
     this.closed = true
     await this.framed.close().catch(() => this.stream.abort(new Error(reason)))
     this.events.onClose(this, reason)
