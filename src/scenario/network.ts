@@ -245,16 +245,17 @@ export class Network {
    * something is still in flight after timeoutMs (a stuck HTLC is for the
    * expectations to notice, not a reason to stop).
    */
-  async settle(timeoutMs = 10_000): Promise<boolean> {
+  async settle(timeoutMs = 10_000, signal?: AbortSignal): Promise<boolean> {
     // an HTLC that stayed stuck is not waited for again until another payment was made
     if (this.stuckAfterPayments === this.payments.length) return false
     try {
       await this.waitFor(async () => {
         const lists = await Promise.all(this.nodes.filter((n) => n.online).map((n) => n.channels()))
         return lists.every((list) => list.every((c) => c.pendingHtlcs.length === 0))
-      }, { timeoutMs })
+      }, { timeoutMs, ...(signal ? { signal } : {}) })
       return true
     } catch {
+      if (signal?.aborted) return false
       this.stuckAfterPayments = this.payments.length
       this.log(`HTLCs still in flight after ${timeoutMs} ms; reading balances anyway`)
       return false

@@ -16,6 +16,8 @@ export interface PayOptions {
   timeoutSeconds?: number
   maxFeeMsat?: bigint
   memo?: string
+  /** gives up waiting for the outcome (the payment itself may still complete) */
+  signal?: AbortSignal
 }
 
 export async function payBetween(names: { nameOf(nodeId: string): string }, from: NetworkNode, to: NetworkNode, amountMsat: bigint, options: PayOptions = {}): Promise<PaymentOutcome> {
@@ -25,7 +27,7 @@ export async function payBetween(names: { nameOf(nodeId: string): string }, from
   try {
     const invoice = await to.client.createInvoice({ amountMsat, memo: options.memo ?? `${from.name} pays ${to.name}`, expirySeconds: 3600 })
     paymentHash = invoice.paymentHash
-    const p = await from.client.pay({ invoice: invoice.invoice, timeoutSeconds: options.timeoutSeconds ?? 60, ...(options.maxFeeMsat !== undefined ? { maxFeeMsat: options.maxFeeMsat } : {}) })
+    const p = await from.client.pay({ invoice: invoice.invoice, timeoutSeconds: options.timeoutSeconds ?? 60, ...(options.maxFeeMsat !== undefined ? { maxFeeMsat: options.maxFeeMsat } : {}) }, options.signal ? { signal: options.signal } : {})
     return {
       ...base,
       status: p.status === 'succeeded' ? 'succeeded' : 'failed',

@@ -104,7 +104,7 @@ export async function runNetwork(spec: NetworkSpec, body: RunBody, options: RunO
     check: async (input, source = 'script') => {
       const e = parseExpectation(input)
       // a balance read the moment a payment returns can be a commitment behind on the payee's side
-      if (e.kind !== 'payment' && e.kind !== 'traffic') await net.settle()
+      if (e.kind !== 'payment' && e.kind !== 'traffic') await net.settle(undefined, signal)
       return record(await evaluateExpectation(net, e, records, source))
     },
     traffic: async (t) => {
@@ -139,7 +139,8 @@ export async function runNetwork(spec: NetworkSpec, body: RunBody, options: RunO
       if (signal.aborted) status = 'interrupted'
       else ctx.fail(err, 'the scenario ran to its end', 'run')
     }
-    if (!status) await net.settle()
+    if (!status) await net.settle(undefined, signal)
+    if (signal.aborted) status = 'interrupted'
     const [channels, chain] = status ? [[], undefined] : await Promise.all([channelSummaries(net), chainSummary(net, stats)])
     const passed = error === null && verdicts.every((v) => v.ok)
     status ??= passed ? 'passed' : 'failed'

@@ -47,6 +47,7 @@ export function describeStep(step: Step): string {
 async function pay(net: Network, ctx: RunContext, step: StepOf<'pay'>, source: string): Promise<void> {
   const outcome = await net.pay(step.from, step.to, step.amountMsat, {
     source: 'pay',
+    signal: ctx.signal,
     ...(step.id !== undefined ? { id: step.id } : {}),
     ...(step.timeoutSeconds !== undefined ? { timeoutSeconds: step.timeoutSeconds } : {}),
     ...(step.maxFeeMsat !== undefined ? { maxFeeMsat: step.maxFeeMsat } : {}),

@@ -59,7 +59,7 @@ export async function runTraffic(net: Network, spec: TrafficSpec, rng: SeededRng
     if (wait > 0) await sleep(wait, signal).catch(() => {})
     if (signal?.aborted) break
     while (inFlight.size >= MAX_PAYMENTS_IN_FLIGHT) await Promise.race(inFlight)
-    const payment = net.pay(p.from, p.to, p.amountMsat, { source: 'traffic', ...(spec.id !== undefined ? { id: spec.id } : {}), ...(spec.timeoutSeconds !== undefined ? { timeoutSeconds: spec.timeoutSeconds } : {}) })
+    const payment = net.pay(p.from, p.to, p.amountMsat, { source: 'traffic', ...(signal ? { signal } : {}), ...(spec.id !== undefined ? { id: spec.id } : {}), ...(spec.timeoutSeconds !== undefined ? { timeoutSeconds: spec.timeoutSeconds } : {}) })
     inFlight.add(payment)
     void payment.then((o) => {
       inFlight.delete(payment)
