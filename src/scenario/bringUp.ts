@@ -6,10 +6,9 @@
  * parallel, a little at a time (starting a node costs CPU, and two cores are
  * common).
  */
-import { z } from 'zod'
 import { NodeApiError } from '../api/client.js'
 import { FUNDING_FEE_RESERVE_SAT, type ChannelSpec, type FeePolicy } from './schema.js'
-import { ScenarioTimeoutError, StepError } from './errors.js'
+import { ScenarioTimeoutError } from './errors.js'
 import type { ChannelRef, Network, NetworkSpec } from './network.js'
 import type { BringUpPhase } from './observer.js'
 import { mapLimit, sleep } from './pool.js'
@@ -125,25 +124,15 @@ async function openChannels(net: Network, channels: ChannelSpec[], signal: Abort
   return refs
 }
 
-/**
- * Sets both ends' forwarding policy on one channel, through the node's
- * POST /v1/channels/:channelId/policy (fields named as BOLT #7's channel_update).
- */
+/** Sets both ends' forwarding policy on one channel (each announces it in a new channel_update, BOLT #7). */
 export async function setChannelPolicy(net: Network, ref: ChannelRef, policy: FeePolicy): Promise<void> {
-  const body = {
+  const req = {
     ...(policy.baseMsat !== undefined ? { feeBaseMsat: policy.baseMsat } : {}),
-    ...(policy.ppm !== undefined ? { feeProportionalMillionths: policy.ppm } : {}),
+    ...(policy.ppm !== undefined ? { feeProportionalMillionths: BigInt(policy.ppm) } : {}),
     ...(policy.cltvExpiryDelta !== undefined ? { cltvExpiryDelta: policy.cltvExpiryDelta } : {}),
     ...(policy.htlcMinimumMsat !== undefined ? { htlcMinimumMsat: policy.htlcMinimumMsat } : {}),
   }
-  for (const end of [ref.from, ref.to]) {
-    try {
-      await net.node(end).client.call('POST', `/v1/channels/${ref.channelId}/policy`, z.unknown(), body)
-    } catch (err) {
-      if (err instanceof NodeApiError && err.status === 404) throw new StepError(`channel ${ref.name}: the nodes cannot set a per-channel fee policy yet (no POST /v1/channels/:id/policy); set feePolicy on the node instead`, 'UNSUPPORTED')
-      throw err
-    }
-  }
+  for (const end of [ref.from, ref.to]) await net.node(end).client.setChannelPolicy(ref.channelId, req)
 }
 
 /** Waits until every channel is active on both ends, reporting how many are. */
