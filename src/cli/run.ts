@@ -3,10 +3,19 @@
  * is an error, not ignored), and turns failures into a message and an exit code.
  */
 import { parseArgs } from 'node:util'
+import { fstatSync } from 'node:fs'
 import { toJson } from '../core/json.js'
 import { LnsimError, errorMessage } from '../core/errors.js'
 import { CliError, type CommandSpec, type Output } from './command.js'
 import { commandUsage, overview } from './help.js'
+
+function stdinIsPipe(): boolean {
+  try {
+    return fstatSync(0).isFIFO()
+  } catch {
+    return false
+  }
+}
 
 function makeOutput(json: boolean): Output {
   return {
@@ -73,6 +82,13 @@ export async function runCli(commands: CommandSpec[], argv: string[]): Promise<n
   const onSignal = (): void => controller.abort(new Error('interrupted'))
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
+  // started by another program through a pipe (lnsim run, a test): when that program dies, so do we
+  const parentPipe = stdinIsPipe()
+  if (parentPipe) {
+    process.stdin.on('end', onSignal)
+    process.stdin.on('error', onSignal)
+    process.stdin.resume()
+  }
   try {
     const code = await spec.run({ args: parsed.positionals, options, json, out: makeOutput(json), signal: controller.signal })
     return code ?? 0
@@ -86,5 +102,11 @@ export async function runCli(commands: CommandSpec[], argv: string[]): Promise<n
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
+    if (parentPipe) {
+      process.stdin.off('end', onSignal)
+      process.stdin.off('error', onSignal)
+      process.stdin.pause()
+      process.stdin.unref?.()
+    }
   }
 }

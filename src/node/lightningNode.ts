@@ -90,6 +90,9 @@ async function openStores(dir: string): Promise<{ durable: DurableStore; stores:
 
 const EPHEMERAL_LISTEN = '/ip4/127.0.0.1/tcp/0'
 
+/** States in which a channel only has its temporary id. */
+const PRE_FUNDING: ReadonlySet<string> = new Set(['WAIT_FOR_OPEN_CHANNEL', 'WAIT_FOR_ACCEPT_CHANNEL', 'WAIT_FOR_FUNDING_INTERNAL', 'WAIT_FOR_FUNDING_CREATED'])
+
 /**
  * A node asked for any free port gets, after a restart, the same port as
  * before when it is still free: peers that dialled it before can redial.
@@ -182,7 +185,10 @@ export class LightningNode {
         onBlock: (height) => this.onBlock(height),
         onConfirmed: (channel, txid, height, txIndex) => this.channels.onTxConfirmed(channel, txid, height, txIndex),
         onSpent: (channel, outpoint, tx, txid, height) => this.channels.onOutputSpent(channel, outpoint, tx, height, txid),
-        onTransactions: (txids, height) => this.broadcaster.onBlock(height, txids),
+        onTransactions: (txids, height, txs) => {
+          this.broadcaster.onBlock(height, txids)
+          this.gossip.fundingIndex.onBlock(height, txs, txids)
+        },
       },
       log.child('watcher'),
       parts.tip,
@@ -404,6 +410,8 @@ export class LightningNode {
     switch (event.type) {
       case 'state_changed': {
         this.gossip.onChannelStateChanged(channel, event.to)
+        // a channel is told about under its real id only: its temporary id would make it look like two channels
+        if (PRE_FUNDING.has(event.to) || (event.to === 'CLOSED' && PRE_FUNDING.has(event.from))) return
         const scid = shortChannelIdOf(data)
         this.bus.emit({ type: 'channel_state', channelId: channel, peer, from: event.from, to: event.to, shortChannelId: scid === undefined ? null : formatScid(scid) })
         return

@@ -160,7 +160,8 @@ export class LocalProcessRunner implements ProcessRunner {
   async start(spec: ProcessSpec, options: { signal?: AbortSignal } = {}): Promise<ManagedProcess> {
     options.signal?.throwIfAborted()
     const [program, ...lead] = this.command ?? defaultDaemonCommand()
-    const child = spawn(program!, [...lead, ...spec.args, '--json'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: process.env })
+    // stdin is a pipe the daemon watches: if this process dies, even by SIGKILL, its children see it close and stop
+    const child = spawn(program!, [...lead, ...spec.args, '--json'], { detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: process.env })
     const proc = new LocalProcess(spec.name, child, this.graceMs)
     if (this.live.size === 0) process.on('exit', this.killAllNow)
     this.live.add(proc)

@@ -33,7 +33,8 @@ export async function tempDir(prefix = 'lnsim-test-'): Promise<string> {
 export async function spawnReady(args: string[], timeoutMs = 20_000): Promise<Child> {
   // e.g. LNSIM_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the children
   const nodeArgs = process.env.LNSIM_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []
-  const proc = spawn(process.execPath, [...nodeArgs, CLI, ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  // stdin is a pipe: if this test process dies, the child sees it close and stops
+  const proc = spawn(process.execPath, [...nodeArgs, CLI, ...args, '--json'], { stdio: ['pipe', 'pipe', 'pipe'] })
   running.add(proc)
   const stderr: string[] = []
   createInterface({ input: proc.stderr! }).on('line', (l) => {

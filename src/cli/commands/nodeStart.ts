@@ -40,6 +40,8 @@ export const nodeStartCommand: CommandSpec = {
         throw new CliError('--seed must be 64 hex characters', { exitCode: 2 })
       }
     }
+    // a bug in one promise must not take a whole simulated node down mid-run: log it loudly instead
+    process.on('unhandledRejection', (err) => process.stderr.write(`lnsim node ${name}: unexpected error (please report): ${(err as Error)?.stack ?? String(err)}\n`))
     const node = await startNode({
       name,
       dataDir,

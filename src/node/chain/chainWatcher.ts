@@ -19,8 +19,8 @@ export interface WatcherEvents {
   onBlock(height: number): void
   onConfirmed(channel: string, txid: string, blockHeight: number, txIndex: number): void
   onSpent(channel: string, outpoint: OutPoint, tx: Transaction, txid: string, blockHeight: number): void
-  /** every transaction of every block, for the wallet and the broadcaster */
-  onTransactions(txids: string[], height: number): void
+  /** every transaction of every block, for the wallet, the broadcaster and gossip */
+  onTransactions(txids: string[], height: number, txs: Transaction[]): void
 }
 
 const KEY = 'watch'
@@ -103,7 +103,7 @@ export class ChainWatcher {
     this.state.lastHeight = height
     this.checkDepths()
     this.save()
-    this.events.onTransactions(block.txids, height)
+    this.events.onTransactions(block.txids, height, block.txs)
     this.events.onBlock(height)
   }
 

@@ -8,6 +8,7 @@
  */
 import { toHex, fromHex } from '../../core/bytes.js'
 import { scidParts, type ShortChannelId } from '../../core/shortChannelId.js'
+import { FundingIndex } from './fundingIndex.js'
 import { commitmentsOf, type ChannelData } from '../../channel/states.js'
 import { channelSecrets } from '../../channel/keys.js'
 import { encodeMessage } from '../../wire/codec.js'
@@ -62,6 +63,8 @@ const SNAPSHOT_KEY = 'store'
 
 export class GossipService {
   readonly store: GossipStore
+  /** funding outputs seen on chain, so announcements are checked without asking the chain */
+  readonly fundingIndex: FundingIndex
   private graphCache: { version: number; graph: ChannelGraph } | undefined
   private lastNodeAnnouncement: number | undefined
   private snapshotTimer: NodeJS.Timeout | undefined
@@ -69,7 +72,8 @@ export class GossipService {
   private readonly ourUpdates = new Map<string, Uint8Array>()
 
   constructor(private readonly d: GossipDeps) {
-    const options = { chainHash: d.chainHash, lookupFundingOutput: (scid: ShortChannelId) => this.fundingOutput(scid) }
+    this.fundingIndex = new FundingIndex(d.chain)
+    const options = { chainHash: d.chainHash, lookupFundingOutput: (scid: ShortChannelId) => this.fundingIndex.lookup(scid) }
     const saved = d.kv.get(SNAPSHOT_KEY)
     let store: GossipStore
     try {
@@ -90,16 +94,6 @@ export class GossipService {
   /** The bytes of our latest channel_update for a channel (for BOLT #4 failures), or empty. */
   channelUpdateBytes(channel: string): Uint8Array {
     return this.ourUpdates.get(channel) ?? new Uint8Array(0)
-  }
-
-  private async fundingOutput(scid: ShortChannelId): Promise<{ value: bigint; condition: import('../../chain/condition.js').Condition } | undefined> {
-    const { blockHeight, txIndex, outputIndex } = scidParts(scid)
-    if (blockHeight > this.d.blockHeight()) return undefined
-    const block = await this.d.chain.block(blockHeight)
-    const txid = block.txids[txIndex]
-    if (!txid) return undefined
-    const output = await this.d.chain.output({ txid, vout: outputIndex })
-    return output && !output.spent ? { value: output.value, condition: output.condition } : undefined
   }
 
   private saveSoon(): void {
@@ -190,12 +184,19 @@ export class GossipService {
         const announcement = createChannelAnnouncement(ctx, state.remote)
         state = { ...state, announced: true }
         this.d.kv.set(`announce:${key}`, state)
-        void this.store.accept(announcement, Date.now()).then((v) => {
-          if (v.status === 'new') this.relay(v.relay)
-          this.publishUpdate(key)
-          this.announceNode()
-          this.saveSoon()
-        })
+        void this.store
+          .accept(announcement, Date.now())
+          .then((v) => {
+            if (v.status === 'new') this.relay(v.relay)
+            this.publishUpdate(key)
+            this.announceNode()
+            this.saveSoon()
+          })
+          .catch((err: Error) => {
+            // the chain could not be asked: announce again on a later block
+            this.d.log.warn('could not check our own channel announcement yet', { channel: key, error: err.message })
+            this.d.kv.set(`announce:${key}`, { ...state, announced: false })
+          })
         return
       } catch (err) {
         this.d.log.warn('peer announcement_signatures do not fit', { channel: key, error: (err as Error).message })
