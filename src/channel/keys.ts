@@ -3,7 +3,7 @@
  * seed (which the node derives from its own seed), so persisted channel state
  * holds one secret, not seven.
  */
-import { concatBytes, toHex, utf8 } from '../core/bytes.js'
+import { toHex, utf8 } from '../core/bytes.js'
 import { hmacSha256 } from '../crypto/hash.js'
 import { publicKeyOf } from '../crypto/secp256k1.js'
 import { perCommitmentSecret, shachainIndex } from '../crypto/shachain.js'
@@ -107,21 +107,39 @@ export interface CommitmentKeys {
   otherPaymentPubkey: Uint8Array
 }
 
-const commitmentKeysCache = new Map<string, CommitmentKeys>()
+const derivedCache = new Map<string, Uint8Array>()
 
+/** Memoized per (basepoint, point): each key of a commitment is derived at most once per process. */
+function derived(kind: 'key' | 'revocation', basepoint: Uint8Array, point: Uint8Array): Uint8Array {
+  const key = `${kind}:${toHex(basepoint)}:${toHex(point)}`
+  let k = derivedCache.get(key)
+  if (!k) {
+    k = kind === 'key' ? derivePublicKey(basepoint, point) : deriveRevocationPublicKey(basepoint, point)
+    if (derivedCache.size > 16_384) derivedCache.clear()
+    derivedCache.set(key, k)
+  }
+  return k
+}
+
+/**
+ * The keys of a commitment, each derived only when an output needs it: a
+ * commitment without HTLCs never pays for the two HTLC keys.
+ */
 export function commitmentKeys(owner: Basepoints, other: Basepoints, perCommitmentPoint: Uint8Array): CommitmentKeys {
-  const key = toHex(concatBytes(perCommitmentPoint, owner.delayedPaymentBasepoint, other.revocationBasepoint, owner.htlcBasepoint, other.htlcBasepoint))
-  const cached = commitmentKeysCache.get(key)
-  if (cached) return { ...cached, otherPaymentPubkey: other.paymentBasepoint }
-  const keys: CommitmentKeys = {
+  return {
     perCommitmentPoint,
-    revocationPubkey: deriveRevocationPublicKey(other.revocationBasepoint, perCommitmentPoint),
-    ownerDelayedPubkey: derivePublicKey(owner.delayedPaymentBasepoint, perCommitmentPoint),
-    ownerHtlcPubkey: derivePublicKey(owner.htlcBasepoint, perCommitmentPoint),
-    otherHtlcPubkey: derivePublicKey(other.htlcBasepoint, perCommitmentPoint),
+    get revocationPubkey() {
+      return derived('revocation', other.revocationBasepoint, perCommitmentPoint)
+    },
+    get ownerDelayedPubkey() {
+      return derived('key', owner.delayedPaymentBasepoint, perCommitmentPoint)
+    },
+    get ownerHtlcPubkey() {
+      return derived('key', owner.htlcBasepoint, perCommitmentPoint)
+    },
+    get otherHtlcPubkey() {
+      return derived('key', other.htlcBasepoint, perCommitmentPoint)
+    },
     otherPaymentPubkey: other.paymentBasepoint,
   }
-  if (commitmentKeysCache.size > 4096) commitmentKeysCache.clear()
-  commitmentKeysCache.set(key, keys)
-  return keys
 }
