@@ -41,6 +41,14 @@ describe('force close with an HTLC in flight across three hops', () => {
     await cleanupProcesses()
   })
 
+  /** Mines a block whenever a transaction waits in the mempool, until `done` holds. */
+  const mineUntil = (what: string, done: () => boolean | Promise<boolean>) =>
+    waitFor(what, async () => {
+      if (await done()) return true
+      if ((await net.chain<{ mempoolSize: number }>('GET', '/info')).mempoolSize > 0) await net.mine(1)
+      return false
+    }, 60_000)
+
   it('settles the HTLC on chain, pays everyone what they are owed, and conserves every satoshi', async () => {
     const amount = 100_000_000n
     const carolFee = forwardingFee(amount, 1000n, 1n)
@@ -56,9 +64,11 @@ describe('force close with an HTLC in flight across three hops', () => {
     await waitFor('carol to see bob’s commitment', async () => (await net.channel('carol', channels['bob-carol']!))?.state === 'CLOSING')
     // dave settles: the preimage reaches carol off chain, and she claims the HTLC on chain with it
     await net.node('dave').client.call('POST', '/v1/dev/hold', (await import('zod')).z.unknown(), { hold: false })
-    await waitFor('carol’s HTLC claim in the mempool', async () => (await net.chain<{ mempoolSize: number }>('GET', '/info')).mempoolSize > 0)
-    await net.mine(1)
-    // bob reads the preimage from carol’s claim and settles with alice off chain
+    // carol may sweep her to_remote before she claims the HTLC, so one block is not
+    // always enough: keep mining what reaches the mempool until the payment resolves
+    let resolved: Awaited<typeof paying> | undefined
+    void paying.then((p) => { resolved = p })
+    await mineUntil('bob to read the preimage from carol’s claim and settle with alice', () => resolved !== undefined)
     const payment = await paying
     expect(payment.status).toBe('succeeded')
     expect(payment.feeMsat).toBe(bobFee + carolFee)
@@ -72,10 +82,11 @@ describe('force close with an HTLC in flight across three hops', () => {
     const unlock = Math.max(...bobClaims.map((c) => c.spendableFromHeight))
     const { height } = await net.chain<{ height: number }>('GET', '/info')
     await net.mine(unlock - height)
-    await waitFor('bob’s sweep in the mempool', async () => (await net.chain<{ mempoolSize: number }>('GET', '/info')).mempoolSize > 0)
-    await net.mine(1)
-    await waitFor('bob–carol closed on both ends', async () => (await net.channel('bob', channels['bob-carol']!))?.state === 'CLOSED' && (await net.channel('carol', channels['bob-carol']!))?.state === 'CLOSED')
-    await waitFor('no claim left pending', async () => (await net.node('bob').client.balance()).pendingClaims.length === 0 && (await net.node('carol').client.balance()).pendingClaims.length === 0)
+    await mineUntil('bob–carol closed on both ends with no claim left pending', async () =>
+      (await net.channel('bob', channels['bob-carol']!))?.state === 'CLOSED' &&
+      (await net.channel('carol', channels['bob-carol']!))?.state === 'CLOSED' &&
+      (await net.node('bob').client.balance()).pendingClaims.length === 0 &&
+      (await net.node('carol').client.balance()).pendingClaims.length === 0)
     const after = await moneyCheck(net)
     expect(after.heldMsat).toBe(after.expectedMsat)
   }, 120_000)
