@@ -132,7 +132,7 @@ export class ChainState implements UtxoView {
 
   private mineInto(connected: ConnectedBlock[], count: number, miner: Condition): void {
     for (let i = 0; i < count; i++) {
-      const entries = this.mempool.all()
+      const entries = this.mempool.miningOrder()
       const fees = entries.reduce((sum, e) => sum + e.fee, 0n)
       const height = this.height + 1
       const block = makeBlock({

@@ -3,6 +3,11 @@
  * A transaction may spend another mempool transaction's output, and it can only
  * have been accepted after that parent, so acceptance order is a valid mining
  * order. No replacement: the first spend of an output wins.
+ *
+ * Blocks take the mempool in a canonical order instead (parents first, then by
+ * txid), as a miner is free to: a transaction's place in its block (and so a
+ * channel's short_channel_id) then does not depend on which of several
+ * processes broadcast first, and a seeded network mines the same blocks.
  */
 import type { Sat } from '../core/amount.js'
 import { outpointKey, type OutPoint, type Transaction } from './transaction.js'
@@ -37,6 +42,36 @@ export class Mempool {
   /** In acceptance order, which is dependency order. */
   all(): MempoolEntry[] {
     return [...this.entries.values()]
+  }
+
+  /** Every transaction, parents before the transactions spending them, and otherwise by txid. */
+  miningOrder(): MempoolEntry[] {
+    const entries = [...this.entries.values()]
+    const waitingOn = new Map<string, number>()
+    const children = new Map<string, string[]>()
+    for (const e of entries) {
+      const parents = new Set(e.tx.inputs.map((i) => i.prevout.txid).filter((txid) => this.entries.has(txid)))
+      waitingOn.set(e.txid, parents.size)
+      for (const p of parents) children.set(p, [...(children.get(p) ?? []), e.txid])
+    }
+    const byTxid = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+    const ready = entries.filter((e) => waitingOn.get(e.txid) === 0).map((e) => e.txid).sort(byTxid)
+    const order: MempoolEntry[] = []
+    while (ready.length > 0) {
+      const txid = ready.shift()!
+      order.push(this.entries.get(txid)!)
+      for (const child of children.get(txid) ?? []) {
+        const left = waitingOn.get(child)! - 1
+        waitingOn.set(child, left)
+        if (left === 0) {
+          // keep `ready` sorted: the smallest txid whose parents are all placed goes next
+          let at = ready.findIndex((t) => t > child)
+          if (at < 0) at = ready.length
+          ready.splice(at, 0, child)
+        }
+      }
+    }
+    return order
   }
 
   /** An output created by a mempool transaction (spent or not). */

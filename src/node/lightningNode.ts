@@ -241,7 +241,7 @@ export class LightningNode {
       blockHeight: () => this.watcher.height,
       feeratePerKw: options.feeratePerKw,
       preimageFor: (hash) => stores.preimages.get(toHex(hash)),
-      nextChannelSeed: () => this.nextSecret('channel'),
+      nextChannelSeed: (role) => this.nextSecret(`channel/${role}`),
       closingCondition: () => this.wallet.newAddress('channel close').condition,
       sendToPeer: (peer, message) => this.peers.send(peer, message),
       disconnectPeer: (peer, reason) => void this.peers.disconnect(peer, reason),

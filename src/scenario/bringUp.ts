@@ -7,6 +7,7 @@
  * common).
  */
 import { NodeApiError } from '../api/client.js'
+import type { ChannelPolicyRequest } from '../api/types.js'
 import { FUNDING_FEE_RESERVE_SAT, type ChannelSpec, type FeePolicy } from './schema.js'
 import { ScenarioTimeoutError } from './errors.js'
 import type { ChannelRef, Network, NetworkSpec } from './network.js'
@@ -57,17 +58,28 @@ export function minesOnDemand(net: Network): boolean {
  * Pays each node its funds from the faucet, one coin per channel it will open
  * (capacity plus a fee reserve) and the rest in one more, so that openings in
  * parallel never wait for each other's change.
+ *
+ * The addresses are asked for in parallel, the faucet paid one coin at a time
+ * in the scenario's order: each faucet payment spends the previous one's
+ * change, so this order fixes every coin's txid, and with it the funding
+ * transactions and channel ids of a seeded network.
  */
 async function fundNodes(net: Network, spec: NetworkSpec, signal: AbortSignal, onProgress: (done: number) => void): Promise<void> {
   onProgress(0)
-  await mapLimit(spec.nodes, CALL_CONCURRENCY, async (n) => {
+  const payments = await mapLimit(spec.nodes, CALL_CONCURRENCY, async (n) => {
     signal.throwIfAborted()
     const coins = spec.channels.filter((c) => c.from === n.name).map((c) => c.capacitySat + FUNDING_FEE_RESERVE_SAT)
     const rest = n.fundsSat - coins.reduce((a, b) => a + b, 0n)
     if (rest > 0n) coins.push(rest)
     const client = net.node(n.name).client
-    for (const sat of coins) await net.chain.faucet((await client.newAddress()).address, sat)
+    const addressed: { address: string; sat: bigint }[] = []
+    for (const sat of coins) addressed.push({ address: (await client.newAddress()).address, sat })
+    return addressed
   })
+  for (const { address, sat } of payments.flat()) {
+    signal.throwIfAborted()
+    await net.chain.faucet(address, sat)
+  }
   const height = await net.chain.height()
   if (minesOnDemand(net)) await net.mine(1)
   else while ((await net.chain.height()) <= height) await sleep(100, signal)
@@ -106,33 +118,63 @@ export async function connectPeers(net: Network, pairs: [string, string][], onPr
   })
 }
 
+/**
+ * Opens every channel, one funder's channels after another (its wallet funds
+ * them in turn) and different funders in parallel. The network lists the
+ * channels in the scenario's order, whichever opening finished first.
+ */
 async function openChannels(net: Network, channels: ChannelSpec[], signal: AbortSignal, onProgress: (done: number) => void): Promise<ChannelRef[]> {
-  const byFunder = new Map<string, ChannelSpec[]>()
-  for (const c of channels) byFunder.set(c.from, [...(byFunder.get(c.from) ?? []), c])
+  const byFunder = new Map<string, { spec: ChannelSpec; index: number }[]>()
+  channels.forEach((c, index) => byFunder.set(c.from, [...(byFunder.get(c.from) ?? []), { spec: c, index }]))
   const refs: ChannelRef[] = []
+  let opened = 0
   onProgress(0)
   await mapLimit([...byFunder.values()], CALL_CONCURRENCY, async (list) => {
-    for (const c of list) {
+    for (const { spec: c, index } of list) {
       signal.throwIfAborted()
       const r = await net.node(c.from).client.openChannel({ nodeId: net.node(c.to).nodeId, amountSat: c.capacitySat, ...(c.pushMsat !== undefined ? { pushMsat: c.pushMsat } : {}), announce: true }, { timeoutMs: 60_000 })
-      const ref = net.addChannel({ name: c.name, from: c.from, to: c.to, capacitySat: c.capacitySat, channelId: r.channelId })
-      if (c.feePolicy) await setChannelPolicy(net, ref, c.feePolicy)
-      refs.push(ref)
-      onProgress(refs.length)
+      const ref: ChannelRef = { name: c.name, from: c.from, to: c.to, capacitySat: c.capacitySat, channelId: r.channelId }
+      await setChannelPolicies(net, ref, c)
+      refs[index] = ref
+      onProgress(++opened)
     }
   })
+  for (const ref of refs) net.addChannel(ref)
   return refs
 }
 
-/** Sets both ends' forwarding policy on one channel (each announces it in a new channel_update, BOLT #7). */
+/**
+ * Sets each end's forwarding policy on one channel (each announces it in a new
+ * channel_update, BOLT #7): the channel's policy for both ends, or the policy
+ * given for that end, which wins.
+ */
+export async function setChannelPolicies(net: Network, ref: ChannelRef, policies: { feePolicy?: FeePolicy | undefined; fromFeePolicy?: FeePolicy | undefined; toFeePolicy?: FeePolicy | undefined }): Promise<void> {
+  const ends: [string, FeePolicy | undefined][] = [
+    [ref.from, mergePolicies(policies.feePolicy, policies.fromFeePolicy)],
+    [ref.to, mergePolicies(policies.feePolicy, policies.toFeePolicy)],
+  ]
+  for (const [end, policy] of ends) if (policy) await net.node(end).client.setChannelPolicy(ref.channelId, policyRequest(policy))
+}
+
+/** Sets both ends' forwarding policy on one channel to the same values. */
 export async function setChannelPolicy(net: Network, ref: ChannelRef, policy: FeePolicy): Promise<void> {
-  const req = {
+  await setChannelPolicies(net, ref, { feePolicy: policy })
+}
+
+function mergePolicies(both: FeePolicy | undefined, end: FeePolicy | undefined): FeePolicy | undefined {
+  if (!both && !end) return undefined
+  const merged: FeePolicy = { ...both }
+  for (const [k, v] of Object.entries(end ?? {})) if (v !== undefined) (merged as Record<string, unknown>)[k] = v
+  return merged
+}
+
+function policyRequest(policy: FeePolicy): ChannelPolicyRequest {
+  return {
     ...(policy.baseMsat !== undefined ? { feeBaseMsat: policy.baseMsat } : {}),
     ...(policy.ppm !== undefined ? { feeProportionalMillionths: BigInt(policy.ppm) } : {}),
     ...(policy.cltvExpiryDelta !== undefined ? { cltvExpiryDelta: policy.cltvExpiryDelta } : {}),
     ...(policy.htlcMinimumMsat !== undefined ? { htlcMinimumMsat: policy.htlcMinimumMsat } : {}),
   }
-  for (const end of [ref.from, ref.to]) await net.node(end).client.setChannelPolicy(ref.channelId, req)
 }
 
 /** Waits until every channel is active on both ends, reporting how many are. */

@@ -28,8 +28,14 @@ export interface ChannelManagerDeps {
   blockHeight: () => number
   feeratePerKw: number
   preimageFor: (paymentHash: Uint8Array) => Uint8Array | undefined
-  /** a fresh 32-byte seed for a new channel's keys, never reused */
-  nextChannelSeed: () => Uint8Array
+  /**
+   * A fresh 32-byte seed for a new channel's keys, never reused. `role` keeps
+   * one counter for the channels this node opens and one per peer for those it
+   * accepts: each sequence is then fixed by what the node and that peer asked
+   * for, not by how openings in both directions happened to interleave, so a
+   * seeded network gets the same channel ids on every run.
+   */
+  nextChannelSeed: (role: string) => Uint8Array
   /** where a channel's funds go when it closes */
   closingCondition: () => Condition
   sendToPeer: (peer: string, message: Message) => void
@@ -241,8 +247,8 @@ export class ChannelManager {
   /** Opens a channel as funder; resolves once the funding transaction is broadcast. */
   open(peer: string, fundingSat: bigint, pushMsat: bigint, announce: boolean): Promise<{ channelId: string; fundingTxid: string }> {
     if (!this.deps.isPeerConnected(peer)) return Promise.reject(new LnsimError('PEER_OFFLINE', `not connected to ${peer}: connect first with \`lnsim connect\``))
-    const temporaryChannelId = this.deps.nextChannelSeed().slice(0, 32)
-    const seed = this.deps.nextChannelSeed()
+    const temporaryChannelId = this.deps.nextChannelSeed('open').slice(0, 32)
+    const seed = this.deps.nextChannelSeed('open')
     const r = openChannel(
       { remoteNodeId: fromHex(peer), temporaryChannelId, fundingSat, pushMsat, announce, config: this.deps.config, seed, finalCondition: this.deps.closingCondition() },
       this.ctx(),
@@ -263,7 +269,7 @@ export class ChannelManager {
         this.deps.sendToPeer(peer, { type: 'error', channelId: message.temporaryChannelId, data: new TextEncoder().encode('temporary_channel_id already in use') })
         return
       }
-      const data = awaitOpenChannel({ remoteNodeId: fromHex(peer), temporaryChannelId: message.temporaryChannelId, config: this.deps.config, seed: this.deps.nextChannelSeed(), finalCondition: this.deps.closingCondition() })
+      const data = awaitOpenChannel({ remoteNodeId: fromHex(peer), temporaryChannelId: message.temporaryChannelId, config: this.deps.config, seed: this.deps.nextChannelSeed(`accept/${peer}`), finalCondition: this.deps.closingCondition() })
       this.save(key, { peer, data, createdAt: Date.now() })
       this.apply(key, { type: 'message', message })
       return

@@ -3,6 +3,12 @@
  * `sig(pubkey)` address each, coins found through the chain's address index,
  * and funding transactions built and signed here. Coins chosen for a funding
  * transaction stay locked until it is broadcast or the opening is abandoned.
+ *
+ * Change has its own chain of keys (as BIP 44's internal chain): a funding
+ * transaction's change address then depends only on how many fundings came
+ * before it, not on how many channels the node happened to accept meanwhile
+ * (each takes a closing address), so a seeded network funds its channels with
+ * the same transactions, and gets the same channel ids, on every run.
  */
 import { toHex } from '../../core/bytes.js'
 import { LnsimError } from '../../core/errors.js'
@@ -17,6 +23,8 @@ import type { ChainAccess, UtxoView } from '../chain/chainAccess.js'
 
 export interface WalletState {
   nextIndex: number
+  /** the next key of the change chain; absent in wallets made before it existed */
+  nextChangeIndex?: number
   /** address → what it was made for (deposit, channel close, …) */
   labels: Record<string, string>
 }
@@ -37,16 +45,17 @@ export class Wallet {
   constructor(private readonly root: Uint8Array, private readonly store: KvLog<WalletState>, private readonly chain: ChainAccess, private readonly feeratePerKw: () => number) {
     this.state = store.get(STATE_KEY) ?? { nextIndex: 0, labels: {} }
     for (let i = 0; i < this.state.nextIndex; i++) this.remember(i)
+    for (let i = 0; i < (this.state.nextChangeIndex ?? 0); i++) this.remember(i, 'change')
   }
 
-  private privateKeyAt(index: number): Uint8Array {
-    let k = hmacSha256(this.root, utf8(`wallet/${index}`))
+  private privateKeyAt(index: number, chain: 'receive' | 'change'): Uint8Array {
+    let k = hmacSha256(this.root, utf8(chain === 'receive' ? `wallet/${index}` : `wallet/change/${index}`))
     while (!isValidPrivateKey(k)) k = hmacSha256(k, utf8('retry'))
     return k
   }
 
-  private remember(index: number): string {
-    const privateKey = this.privateKeyAt(index)
+  private remember(index: number, chain: 'receive' | 'change' = 'receive'): string {
+    const privateKey = this.privateKeyAt(index, chain)
     const pubkey = publicKeyOf(privateKey)
     const address = addressFromPublicKey(pubkey)
     this.keys.set(address, { index, privateKey, condition: sig(pubkey) })
@@ -57,7 +66,16 @@ export class Wallet {
   newAddress(label = 'deposit'): { address: string; condition: Condition } {
     const index = this.state.nextIndex
     const address = this.remember(index)
-    this.state = { nextIndex: index + 1, labels: { ...this.state.labels, [address]: label } }
+    this.state = { ...this.state, nextIndex: index + 1, labels: { ...this.state.labels, [address]: label } }
+    this.store.set(STATE_KEY, this.state)
+    return { address, condition: this.keys.get(address)!.condition }
+  }
+
+  /** A fresh address on the change chain, for the change of a transaction this wallet builds. */
+  private newChangeAddress(): { address: string; condition: Condition } {
+    const index = this.state.nextChangeIndex ?? 0
+    const address = this.remember(index, 'change')
+    this.state = { ...this.state, nextChangeIndex: index + 1, labels: { ...this.state.labels, [address]: 'change' } }
     this.store.set(STATE_KEY, this.state)
     return { address, condition: this.keys.get(address)!.condition }
   }
@@ -102,7 +120,7 @@ export class Wallet {
     const outputs: TxOutput[] = [{ value: amountSat, condition }]
     const change = total - needed
     // dust change goes to the miner rather than making an output nobody can afford to spend
-    if (change >= 546n) outputs.push({ value: change, condition: this.newAddress('change').condition })
+    if (change >= 546n) outputs.push({ value: change, condition: this.newChangeAddress().condition })
     const unsigned: Transaction = { version: 2, lockTime: 0, inputs: chosen.map((c) => ({ prevout: { txid: c.txid, vout: c.vout }, witness: emptyWitness() })), outputs }
     const tx: Transaction = {
       ...unsigned,
