@@ -18,7 +18,7 @@ export interface SummaryInput {
   nodes: { name: string; feesPaidMsat: bigint; feesEarnedMsat: bigint; forwards: number; paymentsSent: number; paymentsReceived: number }[]
   channels: { name: string; from: string; to: string; capacitySat: bigint; state: string; fromMsat: bigint | null; toMsat: bigint | null }[]
   chain: { height: number | null; blocksMined: number; transactionsMined: number }
-  traffic: { id: string | null; sent: number; succeeded: number; failed: number; successRate: number }[]
+  traffic: { id: string | null; sent: number; succeeded: number; failed: number; successRate: number; latencyMs?: { p50: number; p95: number } | null }[]
   expectations: { total: number; passed: number; failed: number; verdicts: { name: string; ok: boolean; detail: string }[] }
   dir: string | null
 }
@@ -39,7 +39,7 @@ export function renderSummary(s: SummaryInput, options: { color?: boolean } = {}
   out.push(`payments: ${p.sent} sent, ${p.succeeded} succeeded, ${p.failed} failed${latency}  fees ${formatMsatAsSat(p.feesMsat)}`)
   const failures = Object.entries(p.failures)
   if (failures.length) out.push(`  failures: ${failures.map(([code, n]) => `${code} ×${n}`).join(', ')}`)
-  for (const t of s.traffic) out.push(`traffic${t.id ? ` ${t.id}` : ''}: ${t.succeeded}/${t.sent} succeeded (${t.successRate.toFixed(1)}%)`)
+  for (const t of s.traffic) out.push(`traffic${t.id ? ` ${t.id}` : ''}: ${t.succeeded}/${t.sent} succeeded (${t.successRate.toFixed(1)}%)${t.latencyMs ? `  latency p50 ${formatMs(t.latencyMs.p50)}  p95 ${formatMs(t.latencyMs.p95)}` : ''}`)
 
   if (s.nodes.length) {
     out.push('')

@@ -18,7 +18,10 @@ export class ChainHttpError extends LnsimError {
 
 const height = z.number().int().nonnegative()
 const txid = z.string().regex(/^[0-9a-f]{64}$/)
+const sat = z.string().regex(/^[0-9]{1,20}$/).transform((v) => BigInt(v))
 const Info = z.object({ height, blockIntervalMs: z.number().int().positive().nullable().optional() })
+const MoneyInfo = z.object({ height, mempoolSize: z.number().int().nonnegative(), faucetPaidOutSat: sat })
+const TxStatus = z.object({ txid, feeSat: sat })
 const Mined = z.object({ height, hashes: z.array(z.string()).optional() })
 const FaucetPaid = z.object({ txid })
 const Block = z.object({ height, hash: z.string().max(128), time: z.number().nonnegative(), txids: z.array(txid).max(1_000_000) })
@@ -69,6 +72,16 @@ export class ChainHttp {
 
   async height(): Promise<number> {
     return (await this.request('GET', '/info', Info)).height
+  }
+
+  /** The height, how many transactions wait in the mempool, and what the faucet has paid out. */
+  async info(): Promise<{ height: number; mempoolSize: number; faucetPaidOutSat: bigint }> {
+    return this.request('GET', '/info', MoneyInfo)
+  }
+
+  /** The fee a transaction (mined or in the mempool) pays. */
+  async transactionFee(txid: string): Promise<bigint> {
+    return (await this.request('GET', `/transactions/${txid}`, TxStatus)).feeSat
   }
 
   /** Mines blocks now; returns the new height. */

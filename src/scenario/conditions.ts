@@ -5,6 +5,7 @@
  * itself ("alice's local balance in alice-bob is 0 msat").
  */
 import { InvalidInputError } from '../core/errors.js'
+import { countMoney, describeMoneyCount } from './conservation.js'
 import { formatPath } from './load.js'
 import { Condition } from './schema.js'
 import { compare, formatComparison, type Comparison } from './values.js'
@@ -44,6 +45,10 @@ export function describeCondition(c: Condition): string {
       return [c.onchainSat ? `${c.node}'s on-chain balance ${formatComparison(c.onchainSat)} sat` : '', c.channelsMsat ? `${c.node}'s balance in channels ${formatComparison(c.channelsMsat)} msat` : ''].filter(Boolean).join(' and ')
     case 'blockHeight':
       return `block height ${formatComparison(c.height)}`
+    case 'pendingHtlcs':
+      return `${c.node ? `${c.node}'s` : "the funder's"} channel ${c.channel} has ${formatComparison(c.count)} HTLC(s) in flight`
+    case 'conservation':
+      return 'money is conserved: on chain and in channels, the nodes hold what the faucet paid out minus the fees mined'
   }
 }
 
@@ -54,7 +59,8 @@ function compared(what: string, actual: bigint, want: Comparison, unit: string):
 export async function evaluateCondition(net: Network, c: Condition): Promise<Evaluation> {
   switch (c.kind) {
     case 'channelState':
-    case 'channelBalance': {
+    case 'channelBalance':
+    case 'pendingHtlcs': {
       const ref = net.channel(c.channel)
       const node = net.node(c.node ?? ref.from)
       if (!node.online) {
@@ -64,6 +70,7 @@ export async function evaluateCondition(net: Network, c: Condition): Promise<Eva
       const info = (await node.channels()).find((x) => x.channelId === ref.channelId)
       if (!info) return { ok: false, actual: `${node.name} does not list channel ${c.channel}` }
       if (c.kind === 'channelBalance') return compared(`${node.name}'s balance in ${c.channel}`, info.localBalanceMsat, c.localMsat, 'msat')
+      if (c.kind === 'pendingHtlcs') return compared(`the number of HTLCs in flight in ${c.channel} (${node.name}'s view)`, BigInt(info.pendingHtlcs.length), c.count, '')
       const ok = (c.state === undefined || info.state === c.state) && (c.active === undefined || info.active === c.active)
       return { ok, actual: `${node.name} sees ${c.channel} in state ${info.state}${info.active ? ', active' : ', not active'}` }
     }
@@ -77,5 +84,11 @@ export async function evaluateCondition(net: Network, c: Condition): Promise<Eva
     }
     case 'blockHeight':
       return compared('the block height', BigInt(await net.chain.height()), c.height, '')
+    case 'conservation': {
+      const offline = net.nodes.filter((n) => !n.online).map((n) => n.name)
+      if (offline.length > 0) return { ok: false, actual: `cannot count the money of ${offline.join(', ')}: not running` }
+      const m = await countMoney(net.chain, net.nodes.map((n) => n.client))
+      return { ok: m.heldMsat === m.expectedMsat && m.mempoolSize === 0, actual: describeMoneyCount(m) }
+    }
   }
 }

@@ -7,6 +7,7 @@ import { errorMessage } from '../core/errors.js'
 import { describeCondition, evaluateCondition, formatMsat } from './conditions.js'
 import type { Network } from './network.js'
 import type { PaymentOutcome, Verdict } from './observer.js'
+import { latencySummary } from './report.js'
 import type { Expectation, PaymentCheck } from './schema.js'
 import type { TrafficResult } from './traffic.js'
 import { compare, formatComparison } from './values.js'
@@ -60,9 +61,40 @@ export function trafficVerdict(t: TrafficResult | undefined, label: string, atLe
   return { name, ok: t.successRate >= atLeast, detail: `${t.succeeded} of ${t.sent} payments succeeded (${t.successRate.toFixed(1)}%)`, source }
 }
 
+/** The median latency of a pay or traffic step's successful payments; a reason instead when there is none. */
+function medianLatency(records: StepRecords, step: string): { ms: number } | { missing: string } {
+  const payment = records.payments.get(step)
+  const outcomes = payment ? [payment] : records.traffic.get(step)?.outcomes
+  if (!outcomes) return { missing: `step ${step} never ran (an earlier step failed)` }
+  const latency = latencySummary(outcomes.filter((o) => o.status === 'succeeded').map((o) => o.latencyMs))
+  return latency ? { ms: latency.p50 } : { missing: `no payment of step ${step} succeeded` }
+}
+
+export function latencyVerdict(records: StepRecords, e: Extract<Expectation, { kind: 'paymentLatency' }>, source: string): Verdict {
+  const name = [
+    `payments of ${e.step}`,
+    e.p50Ms ? `take ${formatComparison(e.p50Ms)} ms at the median` : '',
+    e.slowerThan !== undefined && e.byMs ? `${e.p50Ms ? 'and ' : ''}are ${formatComparison(e.byMs)} ms slower at the median than those of ${e.slowerThan}` : '',
+  ].filter(Boolean).join(' ')
+  const mine = medianLatency(records, e.step)
+  if ('missing' in mine) return { name, ok: false, detail: mine.missing, source }
+  let ok = e.p50Ms === undefined || compare(BigInt(Math.round(mine.ms)), e.p50Ms)
+  let detail = `p50 of ${e.step} is ${mine.ms} ms`
+  if (e.slowerThan !== undefined && e.byMs) {
+    const other = medianLatency(records, e.slowerThan)
+    if ('missing' in other) return { name, ok: false, detail: `${detail}; ${other.missing}`, source }
+    const diff = Math.round(mine.ms - other.ms)
+    // a comparison holds whole non-negative numbers: a step faster than the other is 0 ms slower
+    ok &&= compare(BigInt(Math.max(0, diff)), e.byMs)
+    detail += `, of ${e.slowerThan} ${other.ms} ms: ${diff >= 0 ? `${diff} ms slower` : `${-diff} ms faster`}`
+  }
+  return { name, ok, detail, source }
+}
+
 export async function evaluateExpectation(net: Network, e: Expectation, records: StepRecords, source: string): Promise<Verdict> {
   if (e.kind === 'payment') return paymentVerdict(records.payments.get(e.step), e.step, e, source)
   if (e.kind === 'traffic') return trafficVerdict(records.traffic.get(e.step), e.step, e.successRateAtLeast, source)
+  if (e.kind === 'paymentLatency') return latencyVerdict(records, e, source)
   const name = describeCondition(e)
   try {
     const r = await evaluateCondition(net, e)

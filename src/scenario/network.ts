@@ -38,12 +38,13 @@ import { payBetween, type PayOptions } from './payment.js'
 import { sleep } from './pool.js'
 import { LocalProcessRunner, type ManagedProcess, type ProcessExit, type ProcessRunner } from './processRunner.js'
 import { writeRunFile } from './runFile.js'
+import { TestingHooks } from './testingHooks.js'
 import { ScenarioSchema, defaultChannelName, type ChainSpec, type FeePolicy, type NodeSpec, type Scenario } from './schema.js'
 
 /** What launch() takes: the network part of a scenario, as a file would say it (amounts may also be bigint). */
 export type NetworkInput = Omit<z.input<typeof ScenarioSchema>, 'name' | 'description' | 'steps' | 'expect'> & { name?: string }
 
-export type NetworkSpec = Pick<Scenario, 'name' | 'seed' | 'chain' | 'nodes' | 'channels'>
+export type NetworkSpec = Pick<Scenario, 'name' | 'seed' | 'chain' | 'nodes' | 'channels'> & { testing?: boolean }
 
 export interface LaunchOptions {
   /** starts the processes. @default a LocalProcessRunner on the bundled CLI */
@@ -53,7 +54,7 @@ export interface LaunchOptions {
   /** leave the folder in place after stop(). @default false */
   keep?: boolean
   observer?: NetworkObserver
-  /** start nodes with --testing (test-only hooks). @default false */
+  /** start nodes with --testing (test-only hooks) even if the spec does not ask. @default the spec's `testing` */
   testing?: boolean
   /** ms allowed for the whole bring-up. @default 120000 plus 3000 per node */
   bringUpTimeoutMs?: number
@@ -74,11 +75,15 @@ export interface WaitOptions {
   timeoutMs?: number
   intervalMs?: number
   signal?: AbortSignal
+  /** meanwhile mine a block whenever a transaction waits in the mempool (claims and sweeps that follow a close). @default false */
+  mineMempool?: boolean
 }
 
 /** Validates the network part of a scenario given in code, with the same rules as a file. */
 export function toNetworkSpec(input: NetworkInput | NetworkSpec, source = 'launch()'): NetworkSpec {
-  return validateScenario({ name: 'network', ...input, steps: [], expect: [] }, source)
+  // a loaded scenario says what its topology import did; the network itself is in its nodes and channels
+  const { imported: _summary, ...network } = input as (NetworkInput | NetworkSpec) & { imported?: unknown }
+  return validateScenario({ name: 'network', ...network, steps: [], expect: [] }, source)
 }
 
 export async function launch(input: NetworkInput | NetworkSpec, options: LaunchOptions = {}): Promise<Network> {
@@ -112,6 +117,8 @@ export class Network {
   /** every payment made through pay() and traffic, in the order they finished */
   readonly payments: PaymentOutcome[] = []
   readonly observer: NetworkObserver
+  /** test-only trouble: faults, latency, partitions, held payments, cheating (nodes started with --testing) */
+  readonly testing: TestingHooks
   private readonly nodeMap = new Map<string, NetworkNode>()
   private readonly channelMap = new Map<string, ChannelRef>()
   private readonly byNodeId = new Map<string, string>()
@@ -135,6 +142,7 @@ export class Network {
     this.runner = options.runner ?? new LocalProcessRunner()
     this.observer = options.observer ?? {}
     if (this.observer.event) this.listeners.add(this.observer.event.bind(this.observer))
+    this.testing = new TestingHooks(this, options.testing === true || spec.testing === true)
     for (const n of spec.nodes) this.addNode(n)
   }
 
@@ -234,6 +242,7 @@ export class Network {
         last = errorMessage(err)
       }
       if (Date.now() >= deadline) throw new ScenarioTimeoutError(`still not true after ${timeoutMs} ms: ${last}`, { timeoutMs })
+      if (options.mineMempool && (await this.chain.info()).mempoolSize > 0) await this.mine(1)
       await sleep(options.intervalMs ?? 200, options.signal)
     }
   }
@@ -281,6 +290,7 @@ export class Network {
     const node = this.node(name)
     if (node.online) await this.stopNode(name)
     await this.startNodeProcess(node, signal)
+    this.testing.restarted(name)
     const peers = this.channels.flatMap((c) => (c.from === name ? [c.to] : c.to === name ? [c.from] : [])).filter((p) => this.node(p).online)
     await connectPeers(this, [...new Set(peers)].map((p) => [name, p] as [string, string]))
   }
@@ -358,7 +368,7 @@ export class Network {
     const dataDir = join(this.dir, spec.name)
     const seed = toHex(new SeededRng(this.seed).fork(`node/${spec.name}`).bytes(32))
     const args = ['node', 'start', '--name', spec.name, '--data-dir', dataDir, '--seed', seed, ...policyArgs(spec.feePolicy)]
-    if (this.options.testing) args.push('--testing')
+    if (this.testing.enabled) args.push('--testing')
     this.nodeMap.set(spec.name, new NetworkNode(spec.name, dataDir, join(this.dir, 'logs', `${spec.name}.log`), args))
   }
 

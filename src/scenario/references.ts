@@ -6,8 +6,10 @@
  */
 import type { z } from 'zod'
 import { FUNDING_FEE_RESERVE_SAT, defaultChannelName, type Condition, type Expectation, type Step } from './schema.js'
+import { TESTING_STEP_KINDS } from './testingSteps.js'
 
 interface Shape {
+  testing?: boolean | undefined
   chain: { blockIntervalMs?: number | undefined; mineOnDemand?: boolean | undefined }
   nodes: { name: string; fundsSat: bigint }[]
   channels: { name?: string | undefined; from: string; to: string; capacitySat: bigint; pushMsat?: bigint | undefined }[]
@@ -64,7 +66,7 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
   }
   const checkCondition = (c: Condition, path: Path): void => {
     const at = [...path, c.kind]
-    if (c.kind === 'channelState' || c.kind === 'channelBalance') {
+    if (c.kind === 'channelState' || c.kind === 'channelBalance' || c.kind === 'pendingHtlcs') {
       if (c.node !== undefined) knowNode(c.node, [...at, 'node'])
       knowChannel(c.channel, at, c.node)
     } else if (c.kind === 'balance') knowNode(c.node, [...at, 'node'])
@@ -104,10 +106,39 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
         if (step.random === true && nodes.size < 2) issue([...at, 'random'], 'random traffic needs at least two nodes')
         if (step.amountMsat.min > step.amountMsat.max) issue([...at, 'amountMsat', 'min'], `min (${step.amountMsat.min}) is above max (${step.amountMsat.max})`)
         break
+      case 'fault':
+        knowNode(step.node, [...at, 'node'])
+        knowNode(step.peer, [...at, 'peer'])
+        if (step.node === step.peer) issue([...at, 'peer'], `${step.node} sends no messages to itself`)
+        break
+      case 'latency':
+        if (step.node !== undefined) knowNode(step.node, [...at, 'node'])
+        if (step.channel !== undefined) knowChannel(step.channel, at)
+        break
+      case 'partition': {
+        const seen = new Map<string, number>()
+        step.groups.forEach((group, g) =>
+          group.forEach((name, j) => {
+            knowNode(name, [...at, 'groups', g, j])
+            if (seen.has(name)) issue([...at, 'groups', g, j], `${name} is already in group ${seen.get(name)! + 1}; a node can be on one side only`)
+            seen.set(name, g)
+          }),
+        )
+        break
+      }
+      case 'hold':
+        knowNode(step.node, [...at, 'node'])
+        break
+      case 'cheat':
+        knowNode(step.node, [...at, 'node'])
+        knowChannel(step.channel, at, step.node)
+        break
       case 'mine':
       case 'sleep':
+      case 'heal':
         break
     }
+    if (s.testing === false && (TESTING_STEP_KINDS as string[]).includes(step.kind)) issue(at, `a ${step.kind} step needs the nodes' test-only hooks: remove \`testing: false\``)
     if ((step.kind === 'pay' || step.kind === 'traffic') && step.id !== undefined) {
       if (ids.has(step.id)) issue([...at, 'id'], `duplicate step id "${step.id}"`)
       ids.set(step.id, step.kind)
@@ -120,6 +151,10 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
       const want = e.kind === 'payment' ? 'pay' : 'traffic'
       const kind = ids.get(e.step)
       if (kind !== want) issue([...at, 'step'], kind === undefined ? `no step with id "${e.step}" (give the ${want} step an id)` : `step "${e.step}" is a ${kind} step, not a ${want} step`)
+    } else if (e.kind === 'paymentLatency') {
+      for (const [key, id] of [['step', e.step], ['slowerThan', e.slowerThan]] as const) {
+        if (id !== undefined && !ids.has(id)) issue([...at, key], `no pay or traffic step with id "${id}"`)
+      }
     } else checkCondition(e, ['expect', i])
   })
 }

@@ -53,7 +53,8 @@ export interface RunSummary {
   nodes: NodeSummary[]
   channels: ChannelSummary[]
   chain: { height: number | null; blocksMined: number; transactionsMined: number }
-  traffic: { id: string | null; sent: number; succeeded: number; failed: number; successRate: number }[]
+  /** per traffic step, with the latency of its successful payments (null when none succeeded) */
+  traffic: { id: string | null; sent: number; succeeded: number; failed: number; successRate: number; latencyMs: LatencySummary | null }[]
   expectations: { total: number; passed: number; failed: number; verdicts: Verdict[] }
   /** the run's folder, when it was kept */
   dir: string | null
@@ -151,7 +152,7 @@ export function nodeSummaries(names: readonly string[], payments: readonly Payme
 }
 
 export function trafficSummaries(traffic: readonly TrafficResult[]): RunSummary['traffic'] {
-  return traffic.map(({ id, sent, succeeded, failed, successRate }) => ({ id, sent, succeeded, failed, successRate }))
+  return traffic.map(({ id, sent, succeeded, failed, successRate, outcomes }) => ({ id, sent, succeeded, failed, successRate, latencyMs: latencySummary(outcomes.filter((o) => o.status === 'succeeded').map((o) => o.latencyMs)) }))
 }
 
 export async function chainSummary(net: Network, stats: RunStats): Promise<RunSummary['chain']> {

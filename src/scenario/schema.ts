@@ -8,8 +8,10 @@
  * their actions; parsed, they become a tagged union on `kind`.
  */
 import { z } from 'zod'
-import { amount, channelName, comparison, milliseconds, nodeName, stepId, strictObject, wholeNumber } from './values.js'
+import { amount, channelName, comparison, milliseconds, noKeys, nodeName, stepId, strictObject, wholeNumber } from './values.js'
 import { checkReferences } from './references.js'
+import { oneOf } from './oneOf.js'
+import { testingStepVariants, usesTestingHooks } from './testingSteps.js'
 
 /** Per channel direction, as BOLT #7's channel_update carries it. */
 export const FeePolicy = strictObject({
@@ -40,31 +42,6 @@ export const ChainSpec = strictObject({
   confirmations: wholeNumber(1, 100).default(6).describe('blocks mined on a funding transaction before a channel is used (BOLT #7 announces at 6)'),
 })
 
-type Variants = Record<string, z.ZodType>
-export type OneOf<V extends Variants> = { [K in keyof V & string]: { kind: K } & z.output<V[K]> }[keyof V & string]
-
-/**
- * An object with exactly one of the variants' keys. Written as one object with
- * optional keys (not a union) so that a mistake inside a step is reported at
- * its own field, not as "no variant matched".
- */
-function oneOf<V extends Variants>(what: string, variants: V): z.ZodType<OneOf<V>, unknown> {
-  const shape = Object.fromEntries(Object.entries(variants).map(([k, s]) => [k, s.optional()]))
-  const names = Object.keys(variants).join(', ')
-  return strictObject(shape)
-    .meta({ minProperties: 1, maxProperties: 1 })
-    .check((ctx) => {
-      const present = Object.keys(ctx.value).filter((k) => (ctx.value as Record<string, unknown>)[k] !== undefined)
-      if (present.length !== 1) {
-        ctx.issues.push({ code: 'custom', input: ctx.value, message: present.length === 0 ? `a ${what} needs one of: ${names}` : `a ${what} is one of ${names}, not several (${present.join(' and ')}); make them separate list items` })
-      }
-    })
-    .transform((v) => {
-      const [kind, value] = Object.entries(v).find(([, x]) => x !== undefined)!
-      return { kind, ...(value as object) } as OneOf<V>
-    }) as unknown as z.ZodType<OneOf<V>, unknown>
-}
-
 export const CHANNEL_STATES = ['WAIT_FOR_FUNDING_CONFIRMED', 'WAIT_FOR_CHANNEL_READY', 'NORMAL', 'SHUTDOWN', 'NEGOTIATING', 'CLOSING', 'CLOSED', 'OFFLINE', 'SYNCING', 'ERR_INFORMATION_LEAK'] as const
 
 const conditionVariants = {
@@ -85,6 +62,12 @@ const conditionVariants = {
     channelsMsat: comparison.optional().describe('sum of the local balances of all its channels'),
   }).refine((b) => b.onchainSat !== undefined || b.channelsMsat !== undefined, { message: 'compare onchainSat or channelsMsat (or both)' }),
   blockHeight: strictObject({ height: comparison }),
+  pendingHtlcs: strictObject({
+    channel: channelName,
+    node: nodeName.optional().describe('whose view of the channel (default: its funder)'),
+    count: comparison.describe('HTLCs in flight on the channel, either way, e.g. 1 or "== 0"'),
+  }),
+  conservation: noKeys.describe('every node\'s on-chain and channel money adds up to what the faucet paid out minus the fees mined, to the msat (needs every node running and an empty mempool)'),
 }
 
 /** Something about the network that holds now or not: what `wait` waits for, and part of what `expect` checks. */
@@ -109,6 +92,14 @@ export const Expectation = oneOf('expectation', {
   ...conditionVariants,
   payment: strictObject({ step: stepId.describe('the id of a pay step'), ...paymentCheck }),
   traffic: strictObject({ step: stepId.describe('the id of a traffic step'), successRateAtLeast: percent.describe('percent of payments that succeeded') }),
+  paymentLatency: strictObject({
+    step: stepId.describe('the id of a pay or traffic step: the median latency of its successful payments'),
+    p50Ms: comparison.optional().describe('the median latency in ms, e.g. "< 500"'),
+    slowerThan: stepId.optional().describe('another pay or traffic step to compare with'),
+    byMs: comparison.optional().describe('how much higher this step\'s median is than slowerThan\'s, e.g. ">= 600"'),
+  })
+    .refine((l) => l.p50Ms !== undefined || l.byMs !== undefined, { message: 'compare p50Ms, or byMs with slowerThan' })
+    .refine((l) => (l.slowerThan === undefined) === (l.byMs === undefined), { message: 'slowerThan and byMs go together: how much slower than which step' }),
 })
 export type Expectation = z.output<typeof Expectation>
 
@@ -122,6 +113,7 @@ export const Step = oneOf('step', {
     amountMsat: amount,
     timeoutSeconds: wholeNumber(1, 3600).optional(),
     maxFeeMsat: amount.optional(),
+    background: z.boolean().default(false).describe('pay alongside the steps that follow (a payment the payee holds); the final expectations wait for it'),
     expect: PaymentCheck.optional(),
   }),
   open: strictObject({
@@ -139,7 +131,11 @@ export const Step = oneOf('step', {
     wait: z.boolean().default(true).describe('wait until the closing transaction is broadcast (state CLOSING); mine to confirm it'),
   }),
   mine: strictObject({ blocks: wholeNumber(1, 1000) }),
-  wait: strictObject({ until: Condition, timeoutMs: milliseconds.default(30_000) }),
+  wait: strictObject({
+    until: Condition,
+    timeoutMs: milliseconds.default(30_000),
+    mineMempool: z.boolean().default(false).describe('meanwhile mine a block whenever a transaction waits in the mempool (claims, sweeps, penalties)'),
+  }),
   stop: nodeRef.describe('SIGTERM: the node shuts down cleanly'),
   restart: nodeRef.describe('start a stopped or killed node again on its data directory and reconnect its peers'),
   kill: nodeRef.describe('SIGKILL: the node dies mid-work'),
@@ -155,6 +151,7 @@ export const Step = oneOf('step', {
     background: z.boolean().default(false).describe('run alongside the steps that follow; the final expectations wait for it'),
     expect: strictObject({ successRateAtLeast: percent }).optional(),
   }).refine((t) => (t.pairs !== undefined) !== (t.random === true), { message: 'give either pairs or random: true' }),
+  ...testingStepVariants,
 })
 export type Step = z.output<typeof Step>
 
@@ -162,6 +159,7 @@ export const ScenarioSchema = strictObject({
   name: z.string().min(1).max(100),
   description: z.string().max(2000).optional(),
   seed: z.string().min(1).max(200).optional().describe('same seed, same node keys and traffic (default: the name)'),
+  testing: z.boolean().optional().describe('start the nodes with --testing, so their test-only hooks answer (default: when a step uses them)'),
   chain: ChainSpec.default({ confirmations: 6 }),
   nodes: z.array(NodeSpec).min(1).max(500),
   channels: z.array(ChannelSpec).max(5000).default([]),
@@ -169,7 +167,7 @@ export const ScenarioSchema = strictObject({
   expect: z.array(Expectation).max(10_000).default([]),
 })
   .superRefine(checkReferences)
-  .transform((s) => ({ ...s, seed: s.seed ?? s.name, channels: s.channels.map((c) => ({ ...c, name: c.name ?? defaultChannelName(c.from, c.to) })) }))
+  .transform((s) => ({ ...s, seed: s.seed ?? s.name, testing: s.testing ?? usesTestingHooks(s.steps), channels: s.channels.map((c) => ({ ...c, name: c.name ?? defaultChannelName(c.from, c.to) })) }))
 
 export type Scenario = z.output<typeof ScenarioSchema>
 export type NodeSpec = z.output<typeof NodeSpec>

@@ -12,6 +12,7 @@ import { paymentVerdict, trafficVerdict } from './expectations.js'
 import { describeCondition } from './conditions.js'
 import { sleep } from './pool.js'
 import type { TrafficResult } from './traffic.js'
+import { describeTestingStep, runTestingStep } from './testingStepRunner.js'
 
 function sat(n: bigint): string {
   return `${n.toLocaleString('en-US')} sat`
@@ -24,7 +25,7 @@ function msatAsSat(msat: bigint): string {
 export function describeStep(step: Step): string {
   switch (step.kind) {
     case 'pay':
-      return `pay ${step.from} → ${step.to} ${msatAsSat(step.amountMsat)}${step.id ? ` (${step.id})` : ''}`
+      return `pay ${step.from} → ${step.to} ${msatAsSat(step.amountMsat)}${step.id ? ` (${step.id})` : ''}${step.background ? ' in the background' : ''}`
     case 'open':
       return `open ${step.name ?? `${step.from}-${step.to}`}: ${step.from} → ${step.to} ${sat(step.capacitySat)}`
     case 'close':
@@ -32,7 +33,14 @@ export function describeStep(step: Step): string {
     case 'mine':
       return `mine ${step.blocks} block(s)`
     case 'wait':
-      return `wait until ${describeCondition(step.until)}`
+      return `wait until ${describeCondition(step.until)}${step.mineMempool ? ', mining what reaches the mempool' : ''}`
+    case 'fault':
+    case 'latency':
+    case 'partition':
+    case 'heal':
+    case 'hold':
+    case 'cheat':
+      return describeTestingStep(step)
     case 'stop':
     case 'restart':
     case 'kill':
@@ -44,7 +52,11 @@ export function describeStep(step: Step): string {
   }
 }
 
-async function pay(net: Network, ctx: RunContext, step: StepOf<'pay'>, source: string): Promise<void> {
+async function pay(net: Network, ctx: RunContext, step: StepOf<'pay'>, source: string, background: Promise<unknown>[]): Promise<void> {
+  if (step.background) {
+    background.push(pay(net, ctx, { ...step, background: false }, source, background).catch((err) => ctx.fail(err, `payment ${step.id ?? source} in the background`, source)))
+    return
+  }
   const outcome = await net.pay(step.from, step.to, step.amountMsat, {
     source: 'pay',
     signal: ctx.signal,
@@ -65,7 +77,7 @@ async function traffic(ctx: RunContext, step: StepOf<'traffic'>, source: string)
 async function runStep(net: Network, ctx: RunContext, step: Step, source: string, background: Promise<unknown>[]): Promise<void> {
   switch (step.kind) {
     case 'pay':
-      return pay(net, ctx, step, source)
+      return pay(net, ctx, step, source, background)
     case 'open':
       await net.open(step.from, step.to, step.capacitySat, { ...(step.name !== undefined ? { name: step.name } : {}), ...(step.pushMsat !== undefined ? { pushMsat: step.pushMsat } : {}), wait: step.wait })
       return
@@ -76,7 +88,14 @@ async function runStep(net: Network, ctx: RunContext, step: Step, source: string
       await net.mine(step.blocks)
       return
     case 'wait':
-      return net.waitFor(step.until, { timeoutMs: step.timeoutMs, signal: ctx.signal })
+      return net.waitFor(step.until, { timeoutMs: step.timeoutMs, signal: ctx.signal, mineMempool: step.mineMempool })
+    case 'fault':
+    case 'latency':
+    case 'partition':
+    case 'heal':
+    case 'hold':
+    case 'cheat':
+      return runTestingStep(net, ctx, step, source, background)
     case 'stop':
       return net.stopNode(step.node)
     case 'kill':

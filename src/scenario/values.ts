@@ -104,3 +104,6 @@ export function strictObject<S extends z.ZodRawShape>(shape: S): z.ZodObject<S, 
     error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}; expected one of: ${known}` : undefined),
   })
 }
+
+/** An object with no keys, written `{}`: a step or expectation that needs no parameters (`- heal: {}`). */
+export const noKeys = strictObject({}).transform((): Record<never, never> => ({}))

@@ -5,10 +5,9 @@
 import { fromHex, toHex } from '../../core/bytes.js'
 import { formatScid } from '../../core/shortChannelId.js'
 import { z } from 'zod'
-import { MESSAGE_TYPES } from '../../wire/constants.js'
-import type { MessageType } from '../../wire/messages.js'
 import { amount, nodeIdHex, parseOrThrow } from '../../api/schemas.js'
 import { LnsimError } from '../../core/errors.js'
+import { FaultsRequest, HoldRequest, LinksRequest, PartitionRequest } from '../../api/testingTypes.js'
 import { ChannelPolicyRequest, CloseChannelRequest, ConnectPeerRequest, CreateInvoiceRequest, OpenChannelRequest, PayRequest, type GraphInfo, type GraphPolicy, type InvoiceInfo, type NodeInfo, type PaymentInfo, type RouteInfo, type WalletBalance } from '../../api/types.js'
 import type { LightningNode } from '../lightningNode.js'
 import type { InvoiceRecord } from '../payments/invoiceRegistry.js'
@@ -19,21 +18,6 @@ import { route, startApiServer, type RunningServer } from './httpServer.js'
 declare const LNSIM_VERSION: string | undefined
 
 const RouteQuery = z.strictObject({ nodeId: nodeIdHex, amountMsat: amount })
-const HoldRequest = z.strictObject({ hold: z.boolean() })
-const messageTypes = Object.keys(MESSAGE_TYPES) as [MessageType, ...MessageType[]]
-const FaultsRequest = z.strictObject({
-  faults: z.array(z.strictObject({ peer: nodeIdHex.optional(), messageType: z.enum(messageTypes), nth: z.number().int().min(1).default(1), action: z.enum(['drop', 'disconnect_before', 'disconnect_after', 'blackhole']) })).max(100),
-})
-const Delay = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('fixed'), ms: z.number().min(0).max(60_000) }),
-  z.strictObject({ kind: z.literal('uniform'), minMs: z.number().min(0).max(60_000), maxMs: z.number().min(0).max(60_000) }),
-  z.strictObject({ kind: z.literal('exponential'), meanMs: z.number().positive().max(60_000) }),
-])
-const LinksRequest = z.strictObject({
-  links: z.array(z.strictObject({ peer: nodeIdHex.optional(), delay: Delay.optional(), dropRate: z.number().min(0).max(1).optional() })).max(100),
-  seed: z.string().max(200).optional(),
-})
-const PartitionRequest = z.strictObject({ peers: z.array(nodeIdHex).max(1000) })
 
 function invoiceInfo(node: LightningNode, r: InvoiceRecord): InvoiceInfo {
   return {

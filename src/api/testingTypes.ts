@@ -1,0 +1,84 @@
+/**
+ * The contract of a node's test-only hooks (routes under /v1/dev, answered
+ * only by a node started with --testing): per-message faults, link latency
+ * and loss, partitions, holding incoming payments, and broadcasting a revoked
+ * commitment. The node checks requests against these schemas; the scenario
+ * runner and tests speak the same types.
+ */
+import { z } from 'zod'
+import { MESSAGE_TYPES } from '../wire/constants.js'
+import type { MessageType } from '../wire/messages.js'
+import { amount, hex32, nodeIdHex } from './schemas.js'
+
+/** Every peer message type by its BOLT name (`revoke_and_ack`, `update_add_htlc`, …). */
+export const MESSAGE_TYPE_NAMES = Object.keys(MESSAGE_TYPES) as [MessageType, ...MessageType[]]
+export type MessageTypeName = MessageType
+
+/**
+ * What happens to the Nth matching message the node sends: drop never sends it;
+ * disconnect_before closes the connection instead of sending it; disconnect_after
+ * sends it, then closes; blackhole sends it, then nothing more to that peer.
+ */
+export const FAULT_ACTIONS = ['drop', 'disconnect_before', 'disconnect_after', 'blackhole'] as const
+export type FaultAction = (typeof FAULT_ACTIONS)[number]
+
+export const MessageFault = z.strictObject({
+  /** the peer (node id); any peer when absent */
+  peer: nodeIdHex.optional(),
+  messageType: z.enum(MESSAGE_TYPE_NAMES),
+  /** the Nth matching message from now on (1 = the next one) */
+  nth: z.number().int().min(1).default(1),
+  action: z.enum(FAULT_ACTIONS),
+})
+export type MessageFault = z.output<typeof MessageFault>
+
+export const FaultsRequest = z.strictObject({ faults: z.array(MessageFault).max(100) })
+export type FaultsRequest = z.input<typeof FaultsRequest>
+
+/** The longest delay a link may add to one message. */
+export const MAX_LINK_DELAY_MS = 60_000
+
+export const LinkDelay = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('fixed'), ms: z.number().min(0).max(MAX_LINK_DELAY_MS) }),
+  z.strictObject({ kind: z.literal('uniform'), minMs: z.number().min(0).max(MAX_LINK_DELAY_MS), maxMs: z.number().min(0).max(MAX_LINK_DELAY_MS) }),
+  z.strictObject({ kind: z.literal('exponential'), meanMs: z.number().positive().max(MAX_LINK_DELAY_MS) }),
+])
+export type LinkDelay = z.output<typeof LinkDelay>
+
+export const LinkRule = z.strictObject({
+  /** the peer (node id); every peer without a rule of its own when absent */
+  peer: nodeIdHex.optional(),
+  delay: LinkDelay.optional(),
+  /** probability (0..1) that a message is lost */
+  dropRate: z.number().min(0).max(1).optional(),
+})
+export type LinkRule = z.output<typeof LinkRule>
+
+/** Replaces every link rule of the node; the seed restarts its random draws (same seed, same delays). */
+export const LinksRequest = z.strictObject({ links: z.array(LinkRule).max(100), seed: z.string().max(200).optional() })
+export type LinksRequest = z.input<typeof LinksRequest>
+
+/** Cuts the node off from these peers (added to any earlier partition) until healed. */
+export const PartitionRequest = z.strictObject({ peers: z.array(nodeIdHex).max(1000) })
+export type PartitionRequest = z.input<typeof PartitionRequest>
+
+export const HoldRequest = z.strictObject({ hold: z.boolean() })
+export type HoldRequest = z.input<typeof HoldRequest>
+
+// ---- responses ----
+
+/** What trouble the node is set to make now: faults not yet fired, link rules, peers cut off. */
+export const FaultsState = z.object({
+  faults: z.array(z.object({ peer: nodeIdHex.optional(), messageType: z.enum(MESSAGE_TYPE_NAMES), nth: z.number().int(), action: z.enum(FAULT_ACTIONS) })),
+  links: z.array(LinkRule),
+  partitioned: z.array(nodeIdHex),
+  blackholed: z.array(nodeIdHex),
+})
+export type FaultsState = z.output<typeof FaultsState>
+
+export const HoldResponse = z.object({ holding: z.boolean(), released: z.number().int() })
+export type HoldResponse = z.output<typeof HoldResponse>
+
+/** The revoked commitment now on its way to the chain, and its commitment number. */
+export const CheatResponse = z.object({ txid: hex32, revokedIndex: amount })
+export type CheatResponse = z.output<typeof CheatResponse>
