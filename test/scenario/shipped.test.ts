@@ -23,6 +23,8 @@ afterAll(killRunning)
 describe('shipped scenarios', () => {
   it('include the demo, the library the issue lists, and at least two scripts', () => {
     expect(yamlFiles).toEqual(expect.arrayContaining(['demo.yaml', 'two-party.yaml', 'triangle.yaml', 'line-10.yaml', 'hub-and-spoke.yaml', 'competing-routes.yaml', 'restart-mid-traffic.yaml', 'random-20.yaml']))
+    // issues 7 and 10: the chain enforces what channels signed, and channels survive network trouble
+    expect(yamlFiles).toEqual(expect.arrayContaining(['force-close-htlcs.yaml', 'cheat-penalty.yaml', 'down-through-force-close.yaml', 'dropped-revoke.yaml', 'partition-heal.yaml', 'latency.yaml']))
     expect(scripts.length).toBeGreaterThanOrEqual(2)
   })
 
