@@ -1,21 +1,24 @@
 /**
  * Bringing a scenario's network up, as `lnsim run` does before its first step:
  * chain and node processes started, funded, connected, channels opened and
- * confirmed, and gossip reaching every node. For 10, 20 and 50 nodes on a ring
- * with random chords (about 1.75 channels per node), the time until every
+ * confirmed, and gossip reaching every node. For 10, 20, 50 and 100 nodes on a
+ * ring with random chords (about 1.75 channels per node), the time until every
  * channel is active on both ends, until every node's graph is complete, and the
- * resident memory of all the processes together.
+ * memory of the node processes: resident (RSS, which counts the ~45 MB of the
+ * Node binary that all of them share) and proportional (PSS: shared pages
+ * divided among the processes sharing them, so the sum over the processes is
+ * what the machine really spends).
  */
-import { execFileSync } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SeededRng } from '../../src/core/rng.js'
 import { errorMessage } from '../../src/core/errors.js'
 import { launch, type Network, type NetworkInput } from '../../src/scenario/index.js'
 import { RunFile } from '../../src/scenario/runFile.js'
-import type { Bench } from './harness.js'
+import { median, type Bench } from './harness.js'
+import { memory } from './lib/processStats.js'
 
-export const title = 'Scenario bring-up: lnsim run until every channel is ready (10, 20, 50 nodes)'
+export const title = 'Scenario bring-up: lnsim run until every channel is ready (10, 20, 50, 100 nodes)'
 
 function network(n: number): NetworkInput {
   const rng = new SeededRng(`bench-${n}`)
@@ -34,13 +37,8 @@ function network(n: number): NetworkInput {
   return { name: `bench-${n}`, nodes: names.map((name) => ({ name, fundsSat: opened(name) * 1_005_000 + 100_000 })), channels }
 }
 
-function totalRssMb(pids: number[]): number {
-  const kb = execFileSync('ps', ['-o', 'rss=', '-p', pids.join(',')]).toString().trim().split(/\s+/).map(Number)
-  return kb.reduce((a, b) => a + b, 0) / 1024
-}
-
 export async function run(bench: Bench): Promise<void> {
-  for (const n of [10, 20, 50]) {
+  for (const n of [10, 20, 50, 100]) {
     const spec = network(n)
     const started = performance.now()
     const phases = new Map<string, number>()
@@ -59,7 +57,11 @@ export async function run(bench: Bench): Promise<void> {
       bench.figure(`${n} nodes, ${channels} channels: all nodes started`, (phases.get('nodes') ?? NaN) / 1000, 's')
       bench.figure(`${n} nodes: all channels active on both ends`, (phases.get('confirming') ?? NaN) / 1000, 's')
       bench.figure(`${n} nodes: every node's graph complete (network up)`, up / 1000, 's')
-      bench.figure(`${n} nodes: resident memory, chain and nodes together`, totalRssMb(pids), 'MB', `${(totalRssMb(pids.slice(1)) / n).toFixed(0)} MB per node`)
+      const nodes = pids.slice(1).map(memory)
+      const sum = (f: (m: (typeof nodes)[number]) => number): number => nodes.reduce((a, m) => a + f(m), 0)
+      bench.figure(`${n} nodes: memory of all node processes together (PSS)`, sum((m) => m.pssMb), 'MB', `chain: ${memory(pids[0]!).pssMb.toFixed(0)} MB more`)
+      bench.figure(`${n} nodes: memory per node process, proportional (PSS)`, median(nodes.map((m) => m.pssMb)), 'MB', 'median; shared pages divided among the processes')
+      bench.figure(`${n} nodes: memory per node process, resident (RSS)`, median(nodes.map((m) => m.rssMb)), 'MB', 'median; counts the shared Node binary in full')
     } finally {
       await net.stop()
     }

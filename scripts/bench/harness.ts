@@ -9,10 +9,21 @@ export interface Figure {
   value: number
   unit: string
   note?: string
+  /** the lower bound this machine allows for the same work, measured in the same run */
+  bound?: number
+  /** how far the figure is from its bound: figure / bound, or bound / figure where more is better (≥ 1) */
+  ratio?: number
+}
+
+export interface FigureOptions {
+  note?: string
+  bound?: number
+  /** throughput-like figures: the ratio is bound / figure */
+  moreIsBetter?: boolean
 }
 
 export interface Bench {
-  figure(name: string, value: number, unit: string, note?: string): void
+  figure(name: string, value: number, unit: string, options?: string | FigureOptions): void
   /** Runs fn repeatedly for about `ms` milliseconds (after a warm-up) and returns operations per second. */
   opsPerSecond(fn: () => void, ms?: number): number
   log(line: string): void
@@ -25,9 +36,17 @@ export interface BenchModule {
 
 export function createBench(section: string, figures: Figure[]): Bench {
   return {
-    figure(name, value, unit, note) {
-      figures.push(note === undefined ? { section, name, value, unit } : { section, name, value, unit, note })
-      process.stderr.write(`  ${name}: ${formatValue(value)} ${unit}${note ? ` (${note})` : ''}\n`)
+    figure(name, value, unit, options) {
+      const { note, bound, moreIsBetter } = typeof options === 'string' ? { note: options } : options ?? {}
+      const f: Figure = { section, name, value, unit }
+      if (note !== undefined) f.note = note
+      if (bound !== undefined) {
+        f.bound = bound
+        f.ratio = moreIsBetter ? bound / value : value / bound
+      }
+      figures.push(f)
+      const vs = f.ratio === undefined ? '' : `, bound ${formatValue(bound!)} ${unit}, ratio ${f.ratio.toFixed(1)}`
+      process.stderr.write(`  ${name}: ${formatValue(value)} ${unit}${vs}${note ? ` (${note})` : ''}\n`)
     },
     opsPerSecond(fn, ms = 1000) {
       const warm = Date.now() + Math.min(200, ms / 5)

@@ -67,8 +67,8 @@ export interface NodeStores {
   policies: KvLog<Partial<ForwardingPolicy>>
 }
 
-async function openStores(dir: string): Promise<{ durable: DurableStore; stores: NodeStores }> {
-  const durable = await DurableStore.open(join(dir, 'state.log'))
+async function openStores(dir: string, fsync: boolean): Promise<{ durable: DurableStore; stores: NodeStores }> {
+  const durable = await DurableStore.open(join(dir, 'state.log'), { fsync })
   const stores: NodeStores = {
     channels: durable.kv('channel'),
     revocations: durable.kv('revoked'),
@@ -319,7 +319,7 @@ export class LightningNode {
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
     const identity = await loadOrCreateIdentity(options.dataDir, options.seed)
     const log = createLogger({ file: join(options.dataDir, 'node.log'), level: options.logLevel, console: options.logToConsole, name: options.name })
-    const { durable, stores } = await openStores(options.dataDir)
+    const { durable, stores } = await openStores(options.dataDir, options.fsync)
     const chain = chainClientAccess(options.chainUrl)
     let chainHash: Uint8Array
     let tip: number

@@ -16,6 +16,8 @@ export interface NodeOptions {
   seed?: Uint8Array
   /** allows test-only hooks (cheating, fault injection); refused otherwise */
   testing: boolean
+  /** fsync the state file every turn, to survive power loss and not only the process dying */
+  fsync: boolean
   logLevel: LogLevel
   /** human log lines on stderr as well as the JSON log file */
   logToConsole: boolean
@@ -38,6 +40,7 @@ export const DEFAULT_NODE_OPTIONS: Omit<NodeOptions, 'name' | 'dataDir' | 'chain
   listen: ['/ip4/127.0.0.1/tcp/0'],
   apiPort: 0,
   testing: false,
+  fsync: false,
   logLevel: 'info',
   logToConsole: false,
   channelConfig: {},

@@ -28,6 +28,20 @@ describe('DurableStore', () => {
     expect(t.kv('a').keys()).toEqual(['x'])
   })
 
+  it.each([false, true])('a flushed turn is in the file when flush returns (fsync: %s): a killed process loses none of it', async (fsync) => {
+    const p = await path()
+    const s = await DurableStore.open(p, { fsync })
+    s.kv<number>('k').set('a', 1)
+    s.kv<number>('k').set('b', 2)
+    s.flushSync()
+    // read by another opener while the writer is still open, as a restart after kill -9 would
+    const reopened = await DurableStore.open(p)
+    expect([reopened.kv<number>('k').get('a'), reopened.kv<number>('k').get('b')]).toEqual([1, 2])
+    expect((await readFile(p, 'utf8')).split('\n').filter(Boolean)).toHaveLength(1)
+    await s.close()
+    await reopened.close()
+  })
+
   it('a torn last batch (kill -9 mid-write) is dropped whole: every change of a turn or none', async () => {
     const p = await path()
     const s = await DurableStore.open(p)

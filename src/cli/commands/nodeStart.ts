@@ -18,6 +18,7 @@ export const nodeStartCommand: CommandSpec = {
     { name: 'api-port', type: 'string', valueName: 'N', description: 'control API port (0 picks a free one)', default: '0' },
     { name: 'seed', type: 'string', valueName: 'HEX', description: '32-byte hex seed for a repeatable node key (first start only)' },
     { name: 'testing', type: 'boolean', description: 'allow test-only hooks (cheat, fault injection)' },
+    { name: 'fsync', type: 'boolean', description: 'fsync the state file every turn: survive power loss, not only the node being killed (slower)' },
     { name: 'log-level', type: 'string', valueName: 'LEVEL', description: 'debug, info, warn or error', default: 'info' },
     { name: 'fee-base', type: 'string', valueName: 'MSAT', description: 'forwarding fee base', default: '1000' },
     { name: 'fee-ppm', type: 'string', valueName: 'PPM', description: 'forwarding fee rate, parts per million', default: '1' },
@@ -50,6 +51,7 @@ export const nodeStartCommand: CommandSpec = {
       apiPort: parseIntegerOption(options['api-port'], 'api-port', { min: 0, max: 65535 })!,
       ...(seed ? { seed } : {}),
       testing: options.testing === true,
+      fsync: options.fsync === true,
       logLevel,
       logToConsole: !json && process.stderr.isTTY === true,
       policy: {

@@ -1,0 +1,135 @@
+/**
+ * Payments between node processes, beside the lower bound this machine allows
+ * for the same work. A line of 7 nodes (n0 … n6) carries 1-, 3- and 6-hop
+ * payments from n0, paid through the control API as a user's would be.
+ *
+ * Lower bound of one payment over k channels (measured in this run):
+ *   curve work: the payer's (invoice decode, onion for k hops) + per hop one
+ *   onion peel + per channel the update of both ends (see lib/cryptoBound.ts),
+ *   timed with the crypto layer alone;
+ *   round trips: per hop, the add travels in three one-way flights
+ *   (update_add + commitment_signed →, revoke_and_ack + commitment_signed ←,
+ *   revoke_and_ack →) before it can be forwarded, and the fulfill one flight
+ *   back: 2 round trips of a bare libp2p echo per hop, plus one HTTP round
+ *   trip for the API call.
+ * Throughput bound: every core busy with nothing but that curve work.
+ * Each figure is the median over ROUNDS rounds.
+ */
+import { cpus } from 'node:os'
+import type { NodeClient } from '../../src/api/client.js'
+import { TestNetwork } from '../../test/helpers/network.js'
+import { cleanupProcesses, waitFor } from '../../test/helpers/processes.js'
+import { median, percentile, type Bench } from './harness.js'
+import { channelUpdateWork, paymentCryptoBound, peelWork } from './lib/cryptoBound.js'
+import { measureLoopback } from './lib/loopback.js'
+import { cpuSeconds, memory } from './lib/processStats.js'
+
+export const title = 'Payments between node processes (a line of 7 nodes), against the lower bound'
+
+const ROUNDS = 3
+const SEQUENTIAL = 40
+const IN_FLIGHT = 64
+const HOPS = [1, 3, 6] as const
+
+async function invoices(payee: NodeClient, n: number, amountMsat: bigint): Promise<string[]> {
+  const out: string[] = []
+  for (let i = 0; i < n; i += 50) out.push(...(await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => payee.createInvoice({ amountMsat })))).map((x) => x.invoice))
+  return out
+}
+
+async function latencies(payer: NodeClient, payee: NodeClient, hops: number): Promise<number[]> {
+  const samples: number[] = []
+  for (const invoice of await invoices(payee, SEQUENTIAL, 10_000n)) {
+    const t = performance.now()
+    const p = await payer.pay({ invoice })
+    samples.push(performance.now() - t)
+    if (p.status !== 'succeeded' || p.route.length !== hops) throw new Error(`payment over ${p.route.length} hops: ${p.status} ${p.failure?.message ?? ''}`)
+  }
+  return samples
+}
+
+/** Pays `count` invoices with IN_FLIGHT payments in flight; returns payments per second. */
+async function burst(payer: NodeClient, payee: NodeClient, count: number): Promise<{ perSecond: number; ok: number }> {
+  const list = await invoices(payee, count, 1_000n)
+  let next = 0
+  let ok = 0
+  const t0 = performance.now()
+  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
+    while (next < list.length) if ((await payer.pay({ invoice: list[next++]! })).status === 'succeeded') ok++
+  }))
+  return { perSecond: ok / ((performance.now() - t0) / 1000), ok }
+}
+
+export async function run(bench: Bench): Promise<void> {
+  const cores = cpus().length
+  const loopback = await measureLoopback()
+  const perChannel = channelUpdateWork()
+  const perPeel = peelWork()
+  const cryptoMs = Object.fromEntries(HOPS.map((k) => [k, paymentCryptoBound(k, perChannel, perPeel)]))
+  const latencyBound = (k: number): number => cryptoMs[k]!.ms + 2 * k * loopback.libp2pRttMs + loopback.httpRttMs
+  const ops = (counts: Record<string, number>): string => Object.entries(counts).sort().map(([op, n]) => `${op} ${n}`).join(', ')
+  bench.figure('bound: libp2p echo round trip between two processes (1,450-byte frame)', loopback.libp2pRttMs, 'ms')
+  bench.figure('bound: HTTP round trip (kept-alive connection)', loopback.httpRttMs, 'ms')
+  bench.figure('bound: curve work of one channel update, both ends', perChannel.ms, 'ms', ops(perChannel.counts))
+  bench.figure('bound: curve work of one onion peel', perPeel.ms, 'ms', ops(perPeel.counts))
+  bench.figure('bound: curve work of a 3-hop payment, all parties', cryptoMs[3]!.ms, 'ms', ops(cryptoMs[3]!.counts))
+
+  const net = new TestNetwork()
+  const names = ['n0', 'n1', 'n2', 'n3', 'n4', 'n5', 'n6']
+  try {
+    await net.startChain()
+    await Promise.all(names.map((n) => net.startNode(n)))
+    const nodePids = names.map((n) => net.node(n).child.proc.pid!)
+    const started = nodePids.map(memory)
+    for (const n of names.slice(0, -1)) await net.fund(n, 12_000_000n)
+    for (let i = 0; i + 1 < names.length; i++) {
+      await net.connect(names[i]!, names[i + 1]!)
+      await net.node(names[i]!).client.openChannel({ nodeId: net.node(names[i + 1]!).nodeId, amountSat: 10_000_000n })
+    }
+    await net.mine(6)
+    await waitFor('the whole line in n0’s graph', async () => {
+      const g = await net.node('n0').client.graph()
+      return g.channels.length === names.length - 1 && g.channels.every((c) => c.policies[0] && c.policies[1])
+    }, 60_000)
+    const payer = net.node('n0').client
+    const payee = (k: number): NodeClient => net.node(names[k]!).client
+    for (const k of HOPS) await latencies(payer, payee(k), k) // warm-up: JIT, connections, key caches
+
+    const p50: Record<number, number[]> = { 1: [], 3: [], 6: [] }
+    const p99: Record<number, number[]> = { 1: [], 3: [], 6: [] }
+    const oneChannel: number[] = []
+    const threeHops: number[] = []
+    const cpuPerPayment: number[] = []
+    const allPids = [net.chainChild!.proc.pid!, ...nodePids]
+    for (let round = 1; round <= ROUNDS; round++) {
+      bench.log(`round ${round} of ${ROUNDS}`)
+      for (const k of HOPS) {
+        const s = await latencies(payer, payee(k), k)
+        p50[k]!.push(median(s))
+        p99[k]!.push(percentile(s, 99))
+      }
+      oneChannel.push((await burst(payer, payee(1), 800)).perSecond)
+      const cpuBefore = allPids.reduce((a, pid) => a + cpuSeconds(pid), 0)
+      const routed = await burst(payer, payee(3), 400)
+      threeHops.push(routed.perSecond)
+      cpuPerPayment.push((allPids.reduce((a, pid) => a + cpuSeconds(pid), 0) - cpuBefore) / routed.ok)
+    }
+
+    for (const k of HOPS) {
+      bench.figure(`${k}-hop payment latency p50`, median(p50[k]!), 'ms', { bound: latencyBound(k), note: `${SEQUENTIAL} sequential payments per round; API call to preimage` })
+      bench.figure(`${k}-hop payment latency p99`, median(p99[k]!), 'ms', { bound: latencyBound(k) })
+    }
+    bench.figure(`payments per second over one channel, ${IN_FLIGHT} in flight`, median(oneChannel), 'payments/s', { bound: cores / (cryptoMs[1]!.ms / 1000), moreIsBetter: true, note: `bound: ${cores} cores doing only the curve work` })
+    bench.figure(`3-hop payments per second, ${IN_FLIGHT} in flight`, median(threeHops), 'payments/s', { bound: cores / (cryptoMs[3]!.ms / 1000), moreIsBetter: true })
+    bench.figure('CPU time per 3-hop payment, all processes', median(cpuPerPayment) * 1000, 'ms', { bound: cryptoMs[3]!.ms, note: 'chain and 7 nodes, during the 3-hop burst' })
+    const after = nodePids.map(memory)
+    const bare = loopback.peerMemory
+    bench.figure('node process resident memory (RSS) after start', median(started.map((m) => m.rssMb)), 'MB', { bound: bare.rssMb, note: 'bound: a Node process with a bare libp2p host' })
+    bench.figure('node process private memory after start', median(started.map((m) => m.privateMb)), 'MB', { bound: bare.privateMb, note: 'not shared with other processes: what each further node adds' })
+    bench.figure('node process resident memory (RSS) after the bursts', median(after.map((m) => m.rssMb)), 'MB', { bound: bare.rssMb })
+    bench.figure('node process private memory after the bursts', median(after.map((m) => m.privateMb)), 'MB', { bound: bare.privateMb })
+  } finally {
+    await net.stopAll().catch(() => {})
+    await cleanupProcesses()
+  }
+}
