@@ -6,7 +6,7 @@
  * it, latency verdicts that say what was measured.
  */
 import { describe, expect, it } from 'vitest'
-import { ScenarioFileError, parseScenarioText, type PaymentOutcome, type ScenarioIssue } from '../../src/scenario/index.js'
+import { Network, ScenarioFileError, parseScenarioText, toNetworkSpec, type PaymentOutcome, type ScenarioIssue } from '../../src/scenario/index.js'
 import { latencyVerdict } from '../../src/scenario/expectations.js'
 import { Expectation } from '../../src/scenario/schema.js'
 import { summarizeTraffic } from '../../src/scenario/traffic.js'
@@ -61,6 +61,20 @@ expect:
     const plain = parse(`steps:\n  - pay: { from: alice, to: bob, amountMsat: 1000 }\nexpect:\n  - conservation: {}\n`)
     expect(plain.testing).toBe(false)
     expect(parse('testing: true\n').testing).toBe(true)
+  })
+
+  it('start the nodes with --testing exactly when the scenario asks for the hooks', () => {
+    const argsOf = (spec: Parameters<typeof toNetworkSpec>[0]) => new Network(toNetworkSpec(spec), 'unused', false, {}).nodes.map((n) => n.args.includes('--testing'))
+    // the runner launches a loaded scenario through toNetworkSpec again: what the steps asked for must survive it
+    expect(argsOf(parse('steps:\n  - hold: { node: bob, hold: true }\n'))).toEqual([true, true, true])
+    expect(argsOf(parse('steps:\n  - mine: { blocks: 1 }\n'))).toEqual([false, false, false])
+    expect(argsOf({ nodes: [{ name: 'alice', fundsSat: 0 }] })).toEqual([false])
+    expect(argsOf({ nodes: [{ name: 'alice', fundsSat: 0 }], testing: true })).toEqual([true])
+  })
+
+  it('refuse, in a script, a hook the network was not started for, saying how to ask for it', async () => {
+    const net = new Network(toNetworkSpec({ nodes: [{ name: 'alice', fundsSat: 0 }] }), 'unused', false, {})
+    await expect(net.testing.hold('alice', true)).rejects.toMatchObject({ code: 'TESTING_DISABLED', message: expect.stringContaining('testing: true') })
   })
 
   it('reject an unknown message name at the name, listing the messages', () => {
