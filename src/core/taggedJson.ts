@@ -5,11 +5,28 @@
  */
 import { fromHex, toHex } from './bytes.js'
 
+/**
+ * Hex of the large byte arrays already written. A channel's state is written
+ * again after every update and carries every HTLC's 1,366-byte onion until it
+ * settles: without this, 64 HTLCs in flight meant re-encoding ~170 KB of hex
+ * per update. Safe because persisted state is never mutated in place (a new
+ * state is a new value), and weak, so settled HTLCs' onions are collected.
+ */
+const hexOfLarge = new WeakMap<Uint8Array, string>()
+const LARGE = 256
+
+function hexOf(bytes: Uint8Array): string {
+  if (bytes.length < LARGE) return toHex(bytes)
+  let hex = hexOfLarge.get(bytes)
+  if (hex === undefined) hexOfLarge.set(bytes, (hex = toHex(bytes)))
+  return hex
+}
+
 export function stringifyTagged(value: unknown): string {
   return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
     const raw = this[key]
     if (typeof raw === 'bigint') return { $n: raw.toString() }
-    if (raw instanceof Uint8Array) return { $b: toHex(raw) }
+    if (raw instanceof Uint8Array) return { $b: hexOf(raw) }
     return v
   })
 }

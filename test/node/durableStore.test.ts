@@ -68,11 +68,34 @@ describe('DurableStore', () => {
     const kv = s.kv<number>('k')
     for (let i = 0; i < 6000; i++) {
       kv.set('same', i)
-      if (i % 100 === 0) await s.flush()
+      await s.flush()
     }
-    await s.flush()
     await s.close()
-    expect((await readFile(p, 'utf8')).split('\n').filter(Boolean).length).toBeLessThan(30)
+    expect((await readFile(p, 'utf8')).split('\n').filter(Boolean).length).toBeLessThan(1100)
     expect((await DurableStore.open(p)).kv<number>('k').get('same')).toBe(5999)
+  })
+
+  it('a value set several times in a turn is written once, as it is at the flush', async () => {
+    const p = await path()
+    const s = await DurableStore.open(p)
+    const kv = s.kv<{ n: bigint }>('k')
+    for (let i = 0n; i < 100n; i++) kv.set('x', { n: i })
+    kv.set('gone', { n: 1n })
+    kv.delete('gone')
+    s.flushSync()
+    const lines = (await readFile(p, 'utf8')).split('\n').filter(Boolean)
+    expect(lines).toHaveLength(1)
+    expect(lines[0]!.match(/"k\/x"/g)).toHaveLength(1)
+    expect((await DurableStore.open(p)).kv<{ n: bigint }>('k').get('x')).toEqual({ n: 99n })
+    await s.close()
+  })
+
+  it('reads state files written in the earlier line format (arrays of [key, JSON text])', async () => {
+    const p = await path()
+    await writeFile(p, JSON.stringify([['k/a', '{"$n":"5"}'], ['k/b', '7']]) + '\n' + JSON.stringify([['k/b', null]]) + '\n')
+    const s = await DurableStore.open(p)
+    expect(s.kv('k').get('a')).toBe(5n)
+    expect(s.kv('k').has('b')).toBe(false)
+    await s.close()
   })
 })

@@ -17,12 +17,17 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
 import { parseTagged, stringifyTagged } from '../../core/taggedJson.js'
 
-/** One change: key set to the (tagged JSON) value, or deleted. */
-type Change = [key: string, value: string | null]
+/**
+ * A value as JSON text, or the means to make it: a value set several times in
+ * one turn (a channel's state after each message of a batch) is serialized
+ * once, by the flush that writes it.
+ */
+type Stored = string | { serialize: () => string }
 
 export class DurableStore {
-  private readonly values = new Map<string, string>()
-  private pending: Change[] = []
+  private readonly values = new Map<string, Stored>()
+  /** keys set or deleted since the last flush */
+  private readonly pending = new Set<string>()
   private fd: number | undefined
   private fileEntries = 0
 
@@ -43,15 +48,15 @@ export class DurableStore {
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!
       if (line === '') continue
-      let batch: Change[]
+      let changes: [string, string | null][]
       try {
-        batch = JSON.parse(line) as Change[]
+        changes = parseLine(line)
       } catch {
         // only the last line can be torn; anything else is corruption
         if (lines.slice(i + 1).every((l) => l === '')) break
         throw new Error(`${path}: line ${i + 1} is corrupt`)
       }
-      for (const [k, v] of batch) {
+      for (const [k, v] of changes) {
         if (v === null) store.values.delete(k)
         else store.values.set(k, v)
         store.fileEntries++
@@ -67,17 +72,21 @@ export class DurableStore {
   }
 
   get(key: string): string | undefined {
-    return this.values.get(key)
+    const stored = this.values.get(key)
+    if (stored === undefined || typeof stored === 'string') return stored
+    const text = stored.serialize()
+    this.values.set(key, text)
+    return text
   }
 
-  set(key: string, raw: string): void {
-    this.values.set(key, raw)
-    this.pending.push([key, raw])
+  set(key: string, value: Stored): void {
+    this.values.set(key, value)
+    this.pending.add(key)
   }
 
   delete(key: string): boolean {
     if (!this.values.delete(key)) return false
-    this.pending.push([key, null])
+    this.pending.add(key)
     return true
   }
 
@@ -95,20 +104,20 @@ export class DurableStore {
   }
 
   flushSync(): void {
-    if (this.pending.length === 0) return
+    if (this.pending.size === 0) return
     if (this.fd === undefined) throw new Error(`${this.path} is closed`)
-    const batch = this.pending
-    this.pending = []
-    writeSync(this.fd, JSON.stringify(batch) + '\n')
+    const keys = [...this.pending]
+    this.pending.clear()
+    writeSync(this.fd, formatLine(keys.map((k) => [k, this.get(k) ?? null])) + '\n')
     if (this.fsync) fsyncSync(this.fd)
-    this.fileEntries += batch.length
+    this.fileEntries += keys.length
     if (this.fileEntries > 5000 && this.fileEntries > 4 * this.values.size) this.compact()
   }
 
   private compact(): void {
     const tmp = `${this.path}.tmp`
     const out = openSync(tmp, 'w', 0o600)
-    writeSync(out, JSON.stringify([...this.values]) + '\n')
+    writeSync(out, formatLine([...this.values.keys()].map((k) => [k, this.get(k)!])) + '\n')
     fsyncSync(out)
     closeSync(out)
     if (this.fd !== undefined) closeSync(this.fd)
@@ -149,9 +158,9 @@ export class KvLog<T> {
     return this.keys().length
   }
 
-  /** Recorded now, durable after the next flush() of the store. */
+  /** Recorded now (as it is at the next flush), durable after the next flush() of the store. */
   set(key: string, value: T): void {
-    this.store.set(this.prefix + key, stringifyTagged(value))
+    this.store.set(this.prefix + key, { serialize: () => stringifyTagged(value) })
   }
 
   delete(key: string): void {
@@ -162,4 +171,19 @@ export class KvLog<T> {
   flush(): Promise<void> {
     return this.store.flush()
   }
+}
+
+/**
+ * One turn's changes as one line: {"c":[[key, value], …]} with each value's JSON
+ * embedded as it is (null: deleted), so a large value is not escaped again as a
+ * string. Lines written before this format are arrays of [key, JSON text].
+ */
+function formatLine(changes: [string, string | null][]): string {
+  return `{"c":[${changes.map(([k, v]) => `[${JSON.stringify(k)},${v ?? 'null'}]`).join(',')}]}`
+}
+
+function parseLine(line: string): [string, string | null][] {
+  const parsed = JSON.parse(line) as [string, unknown][] | { c: [string, unknown][] }
+  if (Array.isArray(parsed)) return parsed as [string, string | null][]
+  return parsed.c.map(([k, v]) => [k, v === null ? null : JSON.stringify(v)])
 }
