@@ -1,6 +1,7 @@
 import '../polyfill.js'
 import { runCli } from './run.js'
-import { allCommands } from './commands/index.js'
+import { isDaemonCommand } from './commands/daemons.js'
 
-const code = await runCli(allCommands, process.argv.slice(2))
-process.exitCode = code
+const argv = process.argv.slice(2)
+const commands = isDaemonCommand(argv) ? (await import('./commands/daemons.js')).daemonCommands : (await import('./commands/index.js')).allCommands
+process.exitCode = await runCli(commands, argv)
