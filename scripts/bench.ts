@@ -40,11 +40,13 @@ await writeFile(join(root, 'bench', 'results.json'), JSON.stringify({ date: new 
 const lines = [`# lnsim benchmark results`, '', `${new Date().toISOString()} on ${machine}.`, '']
 let section = ''
 for (const f of figures) {
+  const bounded = figures.some((g) => g.section === f.section && g.bound !== undefined)
   if (f.section !== section) {
     section = f.section
-    lines.push('', `## ${section}`, '', '| figure | value | unit | note |', '|---|---:|---|---|')
+    lines.push('', `## ${section}`, '', bounded ? '| figure | value | unit | lower bound | ratio | note |' : '| figure | value | unit | note |', bounded ? '|---|---:|---|---:|---:|---|' : '|---|---:|---|---|')
   }
-  lines.push(`| ${f.name} | ${formatValue(f.value)} | ${f.unit} | ${f.note ?? ''} |`)
+  const bound = bounded ? ` ${f.bound === undefined ? '' : formatValue(f.bound)} | ${f.ratio === undefined ? '' : `${f.ratio.toFixed(1)}×`} |` : ''
+  lines.push(`| ${f.name} | ${formatValue(f.value)} | ${f.unit} |${bound} ${f.note ?? ''} |`)
 }
 await writeFile(join(root, 'bench', 'results.md'), lines.join('\n') + '\n')
 process.stderr.write(`\nwrote bench/results.json and bench/results.md (${figures.length} figures)\n`)
