@@ -2,7 +2,7 @@
 // file, so every simulated process starts from plain JavaScript in ~0.25 s
 // instead of ~1 s through a TypeScript loader.
 import { build as esbuild } from 'esbuild'
-import { chmod, readFile, rm } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
 
@@ -11,11 +11,15 @@ const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'))
 
 export async function build({ quiet = false } = {}) {
   const started = Date.now()
-  const outfile = join(root, 'dist', 'lnsim.mjs')
-  await rm(join(root, 'dist', 'chunks'), { recursive: true, force: true })
+  const dist = join(root, 'dist')
+  const outfile = join(dist, 'lnsim.mjs')
+  // built aside, then moved in: a process starting meanwhile (tests run in parallel, and
+  // each run builds first) sees the old files or the new ones, never a missing chunk
+  await mkdir(dist, { recursive: true })
+  const staging = await mkdtemp(join(dist, '.build-'))
   await esbuild({
     entryPoints: { lnsim: join(root, 'src', 'cli', 'main.ts') },
-    outdir: join(root, 'dist'),
+    outdir: staging,
     outExtension: { '.js': '.mjs' },
     // the daemons import only their own commands (src/cli/commands/daemons.ts): the
     // rest of the CLI sits in chunks they never load
@@ -33,6 +37,23 @@ export async function build({ quiet = false } = {}) {
     define: { LNSIM_VERSION: JSON.stringify(pkg.version) },
     banner: { js: "import { createRequire as __lnsimCreateRequire } from 'node:module'; const require = __lnsimCreateRequire(import.meta.url);" },
   })
+  // chunks are named by their content hash: one that exists already is the same file
+  await mkdir(join(dist, 'chunks'), { recursive: true })
+  const built = await readdir(join(staging, 'chunks'))
+  for (const f of built) await rename(join(staging, 'chunks', f), join(dist, 'chunks', f))
+  for (const f of ['lnsim.mjs.map', 'lnsim.mjs']) await rename(join(staging, f), join(dist, f))
+  await rm(staging, { recursive: true, force: true })
   await chmod(outfile, 0o755)
+  await pruneChunks(join(dist, 'chunks'), new Set(built))
   if (!quiet) console.log(`built dist/lnsim.mjs in ${Date.now() - started} ms`)
+}
+
+/** Removes chunks of earlier builds, once no process can still be starting from them. */
+async function pruneChunks(dir, keep) {
+  const old = Date.now() - 10 * 60_000
+  for (const f of await readdir(dir)) {
+    if (keep.has(f)) continue
+    const info = await stat(join(dir, f)).catch(() => undefined)
+    if (info && info.mtimeMs < old) await rm(join(dir, f), { force: true })
+  }
 }
