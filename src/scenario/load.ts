@@ -4,25 +4,35 @@
  * source range, so a schema issue's path leads back to the text that caused it.
  */
 import { readFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml'
 import type { z } from 'zod'
 import { ScenarioFileError, type ScenarioIssue } from './errors.js'
 import { ScenarioSchema, type Scenario } from './schema.js'
+import { TopologyError, expandTopology, type TopologyExpansion, type TopologySummary } from './topologyImport.js'
+
+/** A scenario as read: with a `topology`, what its import did. */
+export type LoadedScenario = Scenario & { imported?: TopologySummary }
+
+export interface LoadOptions {
+  /** sample the topology down to this many nodes, whatever the file says (`lnsim run --sample`) */
+  sample?: number
+}
 
 /** Scenario files are written by hand; anything this large is a mistake, not a scenario. */
 export const MAX_SCENARIO_BYTES = 2_000_000
 
-export async function loadScenarioFile(path: string): Promise<Scenario> {
+export async function loadScenarioFile(path: string, options: LoadOptions = {}): Promise<LoadedScenario> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
   } catch (err) {
     throw new ScenarioFileError([{ file: path, line: 0, col: 0, path: '', message: `cannot read the scenario file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` }], 'SCENARIO_NOT_FOUND')
   }
-  return parseScenarioText(text, path)
+  return parseScenarioText(text, path, options)
 }
 
-export function parseScenarioText(text: string, file: string): Scenario {
+export function parseScenarioText(text: string, file: string, options: LoadOptions = {}): LoadedScenario {
   if (text.length > MAX_SCENARIO_BYTES) throw new ScenarioFileError([{ file, line: 0, col: 0, path: '', message: `the file is larger than ${MAX_SCENARIO_BYTES} bytes` }])
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
@@ -34,21 +44,39 @@ export function parseScenarioText(text: string, file: string): Scenario {
       }),
     )
   }
-  return validateScenario(doc.toJS({ maxAliasCount: 100 }), file, (path, issue) => positionOf(doc, lineCounter, path, issue.code === 'unrecognized_keys'))
+  return validateScenario(doc.toJS({ maxAliasCount: 100 }), file, (path, issue) => positionOf(doc, lineCounter, path, issue.code === 'unrecognized_keys'), options)
 }
 
-/** Validates a scenario given as a value (from a TypeScript script): issues carry the field path but no line. */
-export function validateScenario(value: unknown, file: string, locate: (path: PropertyKey[], issue: z.core.$ZodIssue) => { line: number; col: number } = () => ({ line: 0, col: 0 })): Scenario {
-  const r = ScenarioSchema.safeParse(value)
-  if (r.success) return r.data
+/**
+ * Validates a scenario given as a value (from a TypeScript script): issues carry the field path but no line.
+ * A `topology` is imported first (its file relative to `file`'s folder), so steps can name imported nodes.
+ */
+export function validateScenario(value: unknown, file: string, locate: (path: PropertyKey[], issue: z.core.$ZodIssue) => { line: number; col: number } = () => ({ line: 0, col: 0 }), options: LoadOptions = {}): LoadedScenario {
+  let expansion: TopologyExpansion
+  try {
+    expansion = expandTopology(value, dirname(resolve(file)), options)
+  } catch (err) {
+    if (!(err instanceof TopologyError)) throw err
+    throw new ScenarioFileError(err.issues.map((i) => ({ file, ...locate(i.at ?? i.path, { code: i.code ?? 'custom', path: i.path, message: i.message, input: undefined } as z.core.$ZodIssue), path: formatPath(i.path), message: i.message })))
+  }
+  const r = ScenarioSchema.safeParse(expansion.value)
+  if (r.success) return expansion.summary ? { ...r.data, imported: expansion.summary } : r.data
   const issues: ScenarioIssue[] = r.error.issues.map((issue) => {
     // an unknown key is best shown at the key itself
     const path = issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...issue.path, issue.keys[0]!] : issue.path
-    const pos = locate(path, issue)
-    return { file, ...pos, path: formatPath(issue.path), message: issue.message }
+    // a node or channel the topology brought in has no text of its own: show the topology key
+    const imported = isImported(path, expansion)
+    const pos = locate(imported ? ['topology'] : path, issue)
+    return { file, ...pos, path: formatPath(issue.path), message: imported ? `imported from topology.describegraph: ${issue.message}` : issue.message }
   })
   issues.sort((a, b) => a.line - b.line || a.col - b.col)
   throw new ScenarioFileError(issues)
+}
+
+function isImported(path: readonly PropertyKey[], e: TopologyExpansion): boolean {
+  const [list, index] = path
+  if (e.summary === null || typeof index !== 'number') return false
+  return (list === 'nodes' && index >= e.own.nodes) || (list === 'channels' && index >= e.own.channels)
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

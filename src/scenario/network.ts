@@ -128,6 +128,8 @@ export class Network {
   private stopped: Promise<void> | undefined
   private saving: Promise<void> = Promise.resolve()
   private stuckAfterPayments = -1
+  /** payments dispatched so far: the next one's seq */
+  private dispatched = 0
   private readonly crashed = new AbortController()
 
   constructor(
@@ -173,6 +175,12 @@ export class Network {
     return this.byNodeId.get(nodeId) ?? `${nodeId.slice(0, 10)}…`
   }
 
+  /** The scenario name of a channel by its short channel id, or the id itself for a channel the network did not open. */
+  channelNameOf(shortChannelId: string): string {
+    for (const c of this.channelMap.values()) if (c.shortChannelId === shortChannelId) return c.name
+    return shortChannelId
+  }
+
   /** Every node's events and the chain's, as they happen; returns the unsubscribe function. */
   onEvent(listener: (e: NetworkEvent) => void): () => void {
     this.listeners.add(listener)
@@ -187,7 +195,8 @@ export class Network {
 
   /** The payee makes an invoice, the payer pays it; resolves with the outcome, failed or not. */
   async pay(from: string, to: string, amountMsat: bigint, options: PayOptions = {}): Promise<PaymentOutcome> {
-    const outcome = await payBetween(this, this.node(from), this.node(to), amountMsat, options)
+    const seq = this.dispatched++
+    const outcome: PaymentOutcome = { ...(await payBetween(this, this.node(from), this.node(to), amountMsat, options)), finishedAt: Date.now(), seq }
     this.payments.push(outcome)
     this.observer.payment?.(outcome)
     return outcome

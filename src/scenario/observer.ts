@@ -48,11 +48,17 @@ export interface PaymentOutcome {
   feeMsat: Msat
   /** node names, sender first; empty when no route was tried */
   route: string[]
+  /** the channels of that route, by scenario name (or short channel id for a channel the scenario did not open) */
+  routeChannels?: string[]
   attempts: number
   latencyMs: number
   paymentHash: string | null
   /** ms since the epoch, when the runner asked for the invoice */
   startedAt: number
+  /** ms since the epoch, when the runner had the outcome */
+  finishedAt?: number
+  /** the order the runner dispatched payments in, from 0 (traffic payments may finish in another order) */
+  seq?: number
 }
 
 export interface StepNotice {

@@ -20,7 +20,13 @@ export interface PayOptions {
   signal?: AbortSignal
 }
 
-export async function payBetween(names: { nameOf(nodeId: string): string }, from: NetworkNode, to: NetworkNode, amountMsat: bigint, options: PayOptions = {}): Promise<PaymentOutcome> {
+/** How a route's node ids and short channel ids read in the scenario's words. */
+export interface RouteNames {
+  nameOf(nodeId: string): string
+  channelNameOf?(shortChannelId: string): string
+}
+
+export async function payBetween(names: RouteNames, from: NetworkNode, to: NetworkNode, amountMsat: bigint, options: PayOptions = {}): Promise<PaymentOutcome> {
   const startedAt = Date.now()
   const base = { id: options.id ?? null, source: options.source ?? 'script', from: from.name, to: to.name, amountMsat, startedAt }
   let paymentHash: string | null = null
@@ -35,6 +41,7 @@ export async function payBetween(names: { nameOf(nodeId: string): string }, from
       message: p.status === 'succeeded' ? null : (p.failure?.message ?? `the payment is ${p.status}`),
       feeMsat: p.status === 'succeeded' ? p.feeMsat : 0n,
       route: p.route.length > 0 ? [from.name, ...p.route.map((h) => names.nameOf(h.nodeId))] : [],
+      routeChannels: p.route.map((h) => names.channelNameOf?.(h.shortChannelId) ?? h.shortChannelId),
       attempts: p.attempts,
       latencyMs: p.latencyMs ?? Date.now() - startedAt,
       paymentHash: p.paymentHash,

@@ -10,6 +10,7 @@
 import { z } from 'zod'
 import { amount, channelName, comparison, milliseconds, noKeys, nodeName, stepId, strictObject, wholeNumber } from './values.js'
 import { checkReferences } from './references.js'
+import { TopologySpec } from './topologySpec.js'
 import { oneOf } from './oneOf.js'
 import { testingStepVariants, usesTestingHooks } from './testingSteps.js'
 
@@ -34,6 +35,8 @@ export const ChannelSpec = strictObject({
   capacitySat: amount,
   pushMsat: amount.optional().describe('given to the other end at opening'),
   feePolicy: FeePolicy.optional().describe('the fees of both ends on this channel (overrides the nodes\' policies)'),
+  fromFeePolicy: FeePolicy.optional().describe('the fees `from` charges to forward over this channel (overrides feePolicy for that end)'),
+  toFeePolicy: FeePolicy.optional().describe('the fees `to` charges to forward over this channel (overrides feePolicy for that end)'),
 })
 
 export const ChainSpec = strictObject({
@@ -161,13 +164,16 @@ export const ScenarioSchema = strictObject({
   seed: z.string().min(1).max(200).optional().describe('same seed, same node keys and traffic (default: the name)'),
   testing: z.boolean().optional().describe('start the nodes with --testing, so their test-only hooks answer (default: when a step uses them)'),
   chain: ChainSpec.default({ confirmations: 6 }),
-  nodes: z.array(NodeSpec).min(1).max(500),
+  topology: TopologySpec.optional().describe('import nodes and channels from an `lncli describegraph` file (after the ones listed here)'),
+  nodes: z.array(NodeSpec).max(500).default([]),
   channels: z.array(ChannelSpec).max(5000).default([]),
   steps: z.array(Step).max(10_000).default([]),
   expect: z.array(Expectation).max(10_000).default([]),
 })
+  .refine((s) => s.nodes.length > 0, { path: ['nodes'], message: 'a scenario needs nodes: list them, or import them with topology', abort: true })
   .superRefine(checkReferences)
-  .transform((s) => ({ ...s, seed: s.seed ?? s.name, testing: s.testing ?? usesTestingHooks(s.steps), channels: s.channels.map((c) => ({ ...c, name: c.name ?? defaultChannelName(c.from, c.to) })) }))
+  // the topology was imported into nodes and channels before parsing (topologyImport.ts)
+  .transform(({ topology: _imported, ...s }) => ({ ...s, seed: s.seed ?? s.name, testing: s.testing ?? usesTestingHooks(s.steps), channels: s.channels.map((c) => ({ ...c, name: c.name ?? defaultChannelName(c.from, c.to) })) }))
 
 export type Scenario = z.output<typeof ScenarioSchema>
 export type NodeSpec = z.output<typeof NodeSpec>

@@ -6,7 +6,7 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { basename, join, resolve } from 'node:path'
+import { basename, join, relative, resolve } from 'node:path'
 import { toJson } from '../../core/json.js'
 import { errorMessage } from '../../core/errors.js'
 import { startDashboard } from '../../observe/dashboard/index.js'
@@ -23,10 +23,13 @@ import {
   loadScenarioFile,
   loadScenarioScript,
   renderJUnit,
+  renderPaymentsCsv,
   runNetwork,
   scenarioBody,
   type NetworkObserver,
   type NetworkSpec,
+  type PaymentOutcome,
+  type TopologySummary,
   type RunBody,
   type RunSummary,
 } from '../../scenario/index.js'
@@ -50,18 +53,41 @@ function daemonCommand(): string[] | undefined {
   throw new CliError(`${DAEMON_COMMAND_ENV} must be a JSON array of strings, like ["node","daemon.mjs"]`, { exitCode: 2, code: 'USAGE' })
 }
 
-async function load(file: string): Promise<{ spec: NetworkSpec; body: RunBody; steps: number | null }> {
+async function load(file: string, sample: number | undefined): Promise<{ spec: NetworkSpec; body: RunBody; steps: number | null; imported: TopologySummary | null }> {
   if (isScriptFile(file)) {
+    if (sample !== undefined) throw new CliError('--sample applies to a YAML scenario with a topology, not to a script (give its topology a sample instead)', { exitCode: 2, code: 'USAGE' })
     const script = await loadScenarioScript(file)
-    return { spec: script.spec, body: script.body, steps: null }
+    return { spec: script.spec, body: script.body, steps: null, imported: null }
   }
-  const scenario = await loadScenarioFile(file)
-  return { spec: scenario, body: scenarioBody(scenario), steps: scenario.steps.length }
+  const scenario = await loadScenarioFile(file, sample !== undefined ? { sample } : {})
+  return { spec: scenario, body: scenarioBody(scenario), steps: scenario.steps.length, imported: scenario.imported ?? null }
 }
 
-async function writeReports(summary: RunSummary, options: Record<string, string | boolean | undefined>, file: string): Promise<void> {
+function sampleOption(value: string | boolean | undefined): number | undefined {
+  if (typeof value !== 'string') return undefined
+  const n = Number(value)
+  if (!/^[0-9]+$/.test(value) || n < 2 || n > 500) throw new CliError(`--sample must be a whole number of nodes from 2 to 500, got ${JSON.stringify(value)}`, { exitCode: 2, code: 'USAGE' })
+  return n
+}
+
+/** One line saying what a topology import took from its file, and what it had to change. */
+function describeImport(t: TopologySummary): string {
+  const left = [
+    ...(t.unusableChannels ? [`${t.unusableChannels} channel(s) disabled both ways or without policies`] : []),
+    ...(t.outsideLargestComponent ? [`${t.outsideLargestComponent} node(s) outside the largest connected component`] : []),
+  ]
+  return `topology ${relative(process.cwd(), t.file) || t.file}: ${t.nodes} of ${t.nodesInFile} node(s)${t.sample !== null ? ` (snowball sample of ${t.sample})` : ''}, ${t.channels} of ${t.channelsInFile} channel(s)${left.length ? `; left out ${left.join(', ')}` : ''}${t.notes.length ? `; ${t.notes.join('; ')}` : ''}\n`
+}
+
+interface Collected {
+  payments: PaymentOutcome[]
+  nodeIds: Map<string, string>
+}
+
+async function writeReports(summary: RunSummary, options: Record<string, string | boolean | undefined>, file: string, collected: Collected): Promise<void> {
   if (typeof options.report === 'string') await writeFile(options.report, toJson(summary, 2) + '\n')
   if (typeof options.junit === 'string') await writeFile(options.junit, renderJUnit(summary, file))
+  if (typeof options.csv === 'string') await writeFile(options.csv, renderPaymentsCsv(collected.payments, collected.nodeIds))
 }
 
 export const runCommand: CommandSpec = {
@@ -77,23 +103,26 @@ export const runCommand: CommandSpec = {
     { name: 'junit', type: 'string', valueName: 'FILE', description: 'write a JUnit XML report: one test case per expectation' },
     { name: 'events', type: 'string', valueName: 'FILE', description: 'write every node and chain event as NDJSON, on one clock' },
     { name: 'report', type: 'string', valueName: 'FILE', description: 'write the summary as JSON' },
+    { name: 'csv', type: 'string', valueName: 'FILE', description: 'write one CSV row per payment: source, destination, amount, hash, times, outcome, route, fee, attempts (see docs/scenarios.md)' },
+    { name: 'sample', type: 'string', valueName: 'N', description: 'run the scenario\'s imported topology sampled down to N nodes, whatever its file says' },
     { name: 'keep', type: 'boolean', description: 'keep the run folder (data directories, logs, run.json) and print where it is' },
     { name: 'dir', type: 'string', valueName: 'DIR', description: 'run folder to use (default: a new temporary one)' },
     { name: 'plain', type: 'boolean', description: 'plain lines even on a terminal (the default in CI and pipes)' },
     { name: 'dashboard', type: 'boolean', description: 'serve the web dashboard of the run on 127.0.0.1 (its URL is printed; with --json as {"event":"dashboard","url":…})' },
   ],
-  examples: ['lnsim run scenarios/demo.yaml', 'lnsim run scenarios/demo.yaml --dashboard', 'lnsim run scenarios/competing-routes.yaml --junit results.xml --events events.ndjson', 'lnsim run scenarios/loop-payments.ts --keep', 'lnsim run scenarios/demo.yaml --json > summary.json'],
+  examples: ['lnsim run scenarios/demo.yaml', 'lnsim run scenarios/demo.yaml --dashboard', 'lnsim run scenarios/competing-routes.yaml --junit results.xml --events events.ndjson', 'lnsim run scenarios/loop-payments.ts --keep', 'lnsim run scenarios/imported-50.yaml --csv payments.csv', 'lnsim run scenarios/imported-50.yaml --sample 20', 'lnsim run scenarios/demo.yaml --json > summary.json'],
   async run({ args, options, json, out, signal }) {
     const file = resolve(args[0]!)
     const runner = new LocalProcessRunner({ ...(daemonCommand() ? { command: daemonCommand()! } : {}) })
+    const collected: Collected = { payments: [], nodeIds: new Map() }
     let loaded: Awaited<ReturnType<typeof load>>
     try {
-      loaded = await load(file)
+      loaded = await load(file, sampleOption(options.sample))
     } catch (err) {
       if (!(err instanceof ScenarioFileError)) throw err
       process.stderr.write(`${err.message}\n${err.issues.length} problem(s); nothing was started.\n`)
       const summary = emptySummary({ name: basename(file), seed: '' }, Date.now(), 'invalid', EXIT_INVALID, { code: err.code, message: err.message })
-      await writeReports(summary, options, file)
+      await writeReports(summary, options, file, collected)
       if (json) out.result(summary, '')
       return EXIT_INVALID
     }
@@ -108,12 +137,18 @@ export const runCommand: CommandSpec = {
       else screen.write(`dashboard: ${dashboard.url}\n`)
     }
     const observer: NetworkObserver = {
-      nodes: (list) => view.nodes(list),
+      nodes: (list) => {
+        for (const n of list) collected.nodeIds.set(n.name, n.nodeId)
+        view.nodes(list)
+      },
       progress: (p) => view.onProgress(p),
       step: (s) => view.onStep(s),
       // a step's and a script's expectations show as they happen; the final ones (and failed steps, already shown) in the summary
       verdict: (v) => (v.source.endsWith('.expect') || v.source === 'script') && view.onVerdict(v),
-      payment: (p) => view.onPayment(p),
+      payment: (p) => {
+        collected.payments.push(p)
+        view.onPayment(p)
+      },
       log: (line) => view.onLog(line),
       event: (e) => {
         view.onEvent(e)
@@ -125,6 +160,7 @@ export const runCommand: CommandSpec = {
     const dir = typeof options.dir === 'string' ? resolve(options.dir) : await mkdtemp(join(tmpdir(), `lnsim-${spec.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}-`))
     const keep = options.keep === true
     screen.write(`${spec.name}: ${spec.nodes.length} node(s), ${spec.channels.length} channel(s)${loaded.steps !== null ? `, ${loaded.steps} step(s)` : ''}; seed ${JSON.stringify(spec.seed)}\n`)
+    if (loaded.imported) screen.write(describeImport(loaded.imported))
     screen.write(`run folder ${dir}${keep ? '' : ' (removed at the end; --keep keeps it)'}; watch from another terminal: lnsim watch --run-dir ${dir}\n`)
 
     let summary: RunSummary
@@ -138,7 +174,7 @@ export const runCommand: CommandSpec = {
     }
     out.result(summary, () => renderSummary(summary, { color: screen.isTTY === true && !process.env.NO_COLOR && options.plain !== true }).trimEnd())
     try {
-      await writeReports(summary, options, file)
+      await writeReports(summary, options, file, collected)
     } catch (err) {
       throw new CliError(`the run finished (exit ${summary.exitCode}) but a report could not be written: ${errorMessage(err)}`, { exitCode: summary.exitCode || 1 })
     }
