@@ -326,7 +326,8 @@ export class LightningNode {
     try {
       ;[chainHash, tip] = await Promise.all([chain.chainHash(), chain.tipHeight()])
     } catch (err) {
-      throw new LnsimError('CHAIN_UNREACHABLE', `cannot reach the chain at ${options.chainUrl} (${(err as Error).message}); start it with \`lnsim chain start\``)
+      // the chain client's message already names the URL and what to do
+      throw new LnsimError('CHAIN_UNREACHABLE', (err as Error).message)
     }
     const host = await createHostKeepingPort(identity, options, stores.meta)
     const node = new LightningNode({ identity, log, options, durable, stores, chain, chainHash, tip, host })

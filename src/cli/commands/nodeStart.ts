@@ -30,7 +30,7 @@ export const nodeStartCommand: CommandSpec = {
     const name = requireString(options, 'name')
     if (!/^[A-Za-z0-9_.-]{1,32}$/.test(name)) throw new CliError('--name must be 1-32 letters, digits, dots, dashes or underscores', { exitCode: 2 })
     const dataDir = resolve(typeof options['data-dir'] === 'string' && options['data-dir'] !== '.lnsim/<name>' ? options['data-dir'] : `.lnsim/${name}`)
-    const chainUrl = typeof options.chain === 'string' ? options.chain : process.env.LNSIM_CHAIN ?? 'http://127.0.0.1:18443'
+    const chainUrl = typeof options.chain === 'string' ? options.chain : (process.env.LNSIM_CHAIN || 'http://127.0.0.1:18443')
     const logLevel = parseLogLevel(String(options['log-level']))
     if (!logLevel) throw new CliError('--log-level must be debug, info, warn or error', { exitCode: 2 })
     let seed: Uint8Array | undefined
