@@ -18,6 +18,7 @@ import type { KvLog } from '../store/durableStore.js'
 import { LN_PROTOCOL } from './host.js'
 import { PeerConnection } from './peerConnection.js'
 import type { FaultInjector } from '../testing/faults.js'
+import { LinkQueue } from '../testing/linkQueue.js'
 
 export interface PeerRecord {
   address: string | null
@@ -57,6 +58,8 @@ export class PeerManager {
   private readonly connectedAt = new Map<string, number>()
   private readonly reconnectTimers = new Map<string, { timer: NodeJS.Timeout; delay: number }>()
   private readonly waiters = new Map<string, Array<(ok: boolean) => void>>()
+  /** messages link latency holds back, per connection (test-only) */
+  private readonly linkQueues = new WeakMap<PeerConnection, LinkQueue>()
   private stopped = false
 
   constructor(
@@ -102,13 +105,15 @@ export class PeerManager {
       return
     }
     const deliver = (): void => {
-      const now = this.connections.get(peer)
-      if (!now?.initReceived) return
-      now.send(message)
+      // a message held back on a connection that has since closed is lost with it, never sent on the next one
+      if (this.connections.get(peer) !== c || !c.initReceived) return
+      c.send(message)
       if (d.disconnectAfter) void this.disconnect(peer, 'fault injection: disconnect after sending')
     }
-    if (d.delayMs > 0) setTimeout(deliver, d.delayMs)
-    else deliver()
+    let queue = this.linkQueues.get(c)
+    if (d.delayMs <= 0 && (!queue || queue.idle)) return deliver()
+    if (!queue) this.linkQueues.set(c, (queue = new LinkQueue()))
+    queue.push(Date.now() + d.delayMs, deliver)
   }
 
   /** Test hook: cut this node off from peers (drops their connections and refuses new ones) until healed. */
@@ -234,6 +239,7 @@ export class PeerManager {
     if (this.connections.get(conn.peer) !== conn) return
     this.connections.delete(conn.peer)
     this.connectedAt.delete(conn.peer)
+    this.linkQueues.get(conn)?.close()
     this.log.info('peer disconnected', { peer: conn.peer, reason })
     if (conn.initReceived) this.events.onDisconnected(conn.peer)
     if (!this.stopped && this.events.wantsReconnect(conn.peer)) this.scheduleReconnect(conn.peer, 250)
