@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { SeededRng } from '../../src/core/rng.js'
 import {
   ScenarioFileError,
@@ -27,6 +27,7 @@ import {
   type DescribeGraph,
   type GraphShape,
 } from '../../src/scenario/index.js'
+import { killRunning, runToEnd } from './helpers.js'
 
 const ROOT = resolve(__dirname, '../..')
 const FIXTURE = join(ROOT, 'scenarios/topologies/ln-like-50.json')
@@ -225,5 +226,48 @@ describe('a scenario with a topology', () => {
     const text = ['name: t', 'topology:', '  describegraph: g.json'].join('\n')
     expect(parseScenarioText(text, file(), { sample: 2 }).nodes).toHaveLength(2)
     expect(() => parseScenarioText('name: t\nnodes: [{ name: a, fundsSat: 1 }]\n', file(), { sample: 2 })).toThrow(/--sample.*imports no topology/)
+  })
+})
+
+describe('an imported network, run', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lnsim-topology-run-'))
+  })
+  afterEach(killRunning)
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it("charges each direction the fee its end announced in the file", { timeout: 120_000 }, async () => {
+    // 1 - 2 - 3; node 2 forwards 1 → 3 over channel 2-3 with its own policy there (node1_policy of that edge),
+    // and 3 → 1 over channel 1-2 with its policy there (node2_policy of that edge)
+    await writeFile(
+      join(dir, 'line.json'),
+      graph(
+        [{ n: 1, alias: 'alice' }, { n: 2, alias: 'bob' }, { n: 3, alias: 'carol' }],
+        [
+          edge(1, 2, { node1_policy: policy({ fee_base_msat: '5', fee_rate_milli_msat: '5' }), node2_policy: policy({ fee_base_msat: '7777', fee_rate_milli_msat: '0' }) }),
+          edge(2, 3, { node1_policy: policy({ fee_base_msat: '2000', fee_rate_milli_msat: '100' }), node2_policy: policy({ fee_base_msat: '9999', fee_rate_milli_msat: '9' }) }),
+        ],
+      ),
+    )
+    const scenario = join(dir, 'line.yaml')
+    await writeFile(
+      scenario,
+      [
+        'name: imported-line',
+        'topology: { describegraph: line.json }',
+        'steps:',
+        '  - pay: { id: right, from: alice, to: carol, amountMsat: 1_000_000 }',
+        '  - pay: { id: left, from: carol, to: alice, amountMsat: 1_000_000 }',
+        'expect:',
+        '  - payment: { step: right, status: succeeded, route: [alice, bob, carol], feeMsat: 2_100 }',
+        '  - payment: { step: left, status: succeeded, route: [carol, bob, alice], feeMsat: 7_777 }',
+      ].join('\n'),
+    )
+    const r = await runToEnd(['run', scenario, '--plain'])
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0)
+    expect(r.stdout).toMatch(/topology .*line\.json: 3 of 3 node\(s\), 2 of 2 channel\(s\)\n/)
   })
 })

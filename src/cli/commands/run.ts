@@ -76,7 +76,8 @@ function describeImport(t: TopologySummary): string {
     ...(t.unusableChannels ? [`${t.unusableChannels} channel(s) disabled both ways or without policies`] : []),
     ...(t.outsideLargestComponent ? [`${t.outsideLargestComponent} node(s) outside the largest connected component`] : []),
   ]
-  return `topology ${relative(process.cwd(), t.file) || t.file}: ${t.nodes} of ${t.nodesInFile} node(s)${t.sample !== null ? ` (snowball sample of ${t.sample})` : ''}, ${t.channels} of ${t.channelsInFile} channel(s)${left.length ? `; left out ${left.join(', ')}` : ''}${t.notes.length ? `; ${t.notes.join('; ')}` : ''}\n`
+  const shown = relative(process.cwd(), t.file)
+  return `topology ${shown.startsWith('..') ? t.file : shown}: ${t.nodes} of ${t.nodesInFile} node(s)${t.sample !== null ? ` (snowball sample of ${t.sample})` : ''}, ${t.channels} of ${t.channelsInFile} channel(s)${left.length ? `; left out ${left.join(', ')}` : ''}${t.notes.length ? `; ${t.notes.join('; ')}` : ''}\n`
 }
 
 interface Collected {
