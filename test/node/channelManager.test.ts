@@ -141,4 +141,29 @@ describe('ChannelManager', () => {
     expect(bob.events.filter((e) => e.event.type === 'htlc_received')).toHaveLength(5)
     expect(commitmentsOf(bob.manager.get(channelId)!.data)!.localCommit.spec.htlcs).toHaveLength(5)
   })
+
+  it('sends a fulfill at once, already on disk, ahead of the commitment_signed that follows it', async () => {
+    const { alice, bob, settle } = await pair()
+    const opened = alice.manager.open(bob.id, 500_000n, 0n, true)
+    await settle()
+    const { channelId, fundingTxid } = await opened
+    await settle()
+    for (const side of [alice, bob]) side.manager.onTxConfirmed(channelId, fundingTxid, 101, 1)
+    await settle()
+    const preimage = new SeededRng('fulfill').bytes(32)
+    alice.manager.command(channelId, { type: 'add_htlc', commandId: 'p', amountMsat: 1_000_000n, paymentHash: sha256(preimage), cltvExpiry: 500, onionRoutingPacket: new Uint8Array(1366) })
+    await settle()
+    const id = commitmentsOf(bob.manager.get(channelId)!.data)!.localCommit.spec.htlcs[0]!.id
+    const sentBefore = bob.sent.length
+    bob.manager.command(channelId, { type: 'fulfill_htlc', id, preimage })
+    // synchronously: the fulfill is out, the signature is not
+    expect(bob.sent.slice(sentBefore).map((m) => m.type)).toEqual(['update_fulfill_htlc'])
+    const reopened = await DurableStore.open(join(dirs.at(-1)!, 'state.log'))
+    const stored = reopened.kv<ChannelRecord>('channel').get(channelId)!
+    expect(commitmentsOf(stored.data)!.localChanges.proposed.map((u) => u.type)).toEqual(['update_fulfill_htlc'])
+    await reopened.close()
+    await settle()
+    expect(bob.sent.slice(sentBefore).map((m) => m.type)).toContain('commitment_signed')
+    expect(commitmentsOf(alice.manager.get(channelId)!.data)!.localCommit.spec.htlcs).toHaveLength(0)
+  })
 })

@@ -296,7 +296,19 @@ export class ChannelManager {
       this.toSign.add(key)
       this.scheduleFlush()
     }
+    // an outcome travels back at once, ahead of this node's own commitment work (often a
+    // commitment_signed that arrived with it, then signing): the upstream peer can pass a
+    // preimage on straight away, and the payer is waiting for it
+    if (command.type !== 'add_htlc' && r.effects.some((e) => e.type === 'send')) this.sendNow()
     return r
+  }
+
+  /** Writes what was recorded so far, then carries out the effects waiting for it (no signing: that waits for the flush). */
+  private sendNow(): void {
+    this.deps.store.flushSync()
+    const batch = this.pending
+    this.pending = []
+    for (const p of batch) this.carryOut(p)
   }
 
   onPeerConnected(peer: string): void {

@@ -171,6 +171,10 @@ export class KvLog<T> {
   flush(): Promise<void> {
     return this.store.flush()
   }
+
+  flushSync(): void {
+    this.store.flushSync()
+  }
 }
 
 /**
