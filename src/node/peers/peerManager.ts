@@ -124,7 +124,14 @@ export class PeerManager {
 
   heal(): void {
     this.faults?.heal()
-    for (const peer of this.store.keys()) if (this.events.wantsReconnect(peer) && !this.isConnected(peer)) this.scheduleReconnect(peer, 100)
+    for (const peer of this.store.keys()) {
+      if (!this.events.wantsReconnect(peer) || this.isConnected(peer)) continue
+      // a redial that backed off while the peer was cut off could wait up to 30 s more: the way is open now
+      const pending = this.reconnectTimers.get(peer)
+      if (pending) clearTimeout(pending.timer)
+      this.reconnectTimers.delete(peer)
+      this.scheduleReconnect(peer, 100)
+    }
   }
 
   async disconnect(peer: string, reason: string): Promise<void> {
