@@ -1,8 +1,8 @@
 /**
  * Healing a partition (--testing) redials at once. While a peer is cut off,
- * every redial attempt finds it cut off and backs off, up to 30 s; found by
- * scenarios/partition-heal.yaml, where a longer partition left the channel
- * offline for many seconds after the heal.
+ * every redial attempt finds it cut off and backs off, up to 30 s; before the
+ * heal cleared that backoff, a channel cut off for a minute could stay offline
+ * for half a minute more after the heal.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Libp2p } from 'libp2p'
