@@ -37,8 +37,11 @@ function network(n: number): NetworkInput {
   return { name: `bench-${n}`, nodes: names.map((name) => ({ name, fundsSat: opened(name) * 1_005_000 + 100_000 })), channels }
 }
 
+/** LNSIM_BENCH_SIZES=20,100 measures only those network sizes. */
+const SIZES = process.env.LNSIM_BENCH_SIZES ? process.env.LNSIM_BENCH_SIZES.split(',').map(Number) : [10, 20, 50, 100]
+
 export async function run(bench: Bench): Promise<void> {
-  for (const n of [10, 20, 50, 100]) {
+  for (const n of SIZES) {
     const spec = network(n)
     const started = performance.now()
     const phases = new Map<string, number>()
@@ -56,7 +59,8 @@ export async function run(bench: Bench): Promise<void> {
       const channels = spec.channels!.length
       bench.figure(`${n} nodes, ${channels} channels: all nodes started`, (phases.get('nodes') ?? NaN) / 1000, 's')
       bench.figure(`${n} nodes: all channels active on both ends`, (phases.get('confirming') ?? NaN) / 1000, 's')
-      bench.figure(`${n} nodes: every node's graph complete (network up)`, up / 1000, 's')
+      const timeline = [...phases].map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)}`).join(', ')
+      bench.figure(`${n} nodes: every node's graph complete (network up)`, up / 1000, 's', `phases done at (s): ${timeline}`)
       const nodes = pids.slice(1).map(memory)
       const sum = (f: (m: (typeof nodes)[number]) => number): number => nodes.reduce((a, m) => a + f(m), 0)
       bench.figure(`${n} nodes: memory of all node processes together (PSS)`, sum((m) => m.pssMb), 'MB', `chain: ${memory(pids[0]!).pssMb.toFixed(0)} MB more`)
