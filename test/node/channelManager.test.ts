@@ -103,6 +103,18 @@ async function pair(): Promise<{ alice: Side; bob: Side; settle: () => Promise<v
   return { alice, bob, settle }
 }
 
+/** A pair with one channel from alice to bob, confirmed and NORMAL on both ends. */
+async function normalChannel(): Promise<Awaited<ReturnType<typeof pair>> & { channelId: string }> {
+  const p = await pair()
+  const opened = p.alice.manager.open(p.bob.id, 500_000n, 0n, true)
+  await p.settle()
+  const { channelId, fundingTxid } = await opened
+  await p.settle()
+  for (const side of [p.alice, p.bob]) side.manager.onTxConfirmed(channelId, fundingTxid, 101, 1)
+  await p.settle()
+  return { ...p, channelId }
+}
+
 describe('ChannelManager', () => {
   it('opens a channel, re-keys it by its real id, persists it, and resolves the opener once funding is broadcast', async () => {
     const { alice, bob, settle } = await pair()
@@ -123,13 +135,7 @@ describe('ChannelManager', () => {
   })
 
   it('batches HTLCs added in one turn under one commitment_signed', async () => {
-    const { alice, bob, settle } = await pair()
-    const opened = alice.manager.open(bob.id, 500_000n, 0n, true)
-    await settle()
-    const { channelId, fundingTxid } = await opened
-    await settle()
-    for (const side of [alice, bob]) side.manager.onTxConfirmed(channelId, fundingTxid, 101, 1)
-    await settle()
+    const { alice, bob, settle, channelId } = await normalChannel()
     const rng = new SeededRng('cm')
     const before = alice.sent.filter((m) => m.type === 'commitment_signed').length
     for (let i = 0; i < 5; i++) {
@@ -143,13 +149,7 @@ describe('ChannelManager', () => {
   })
 
   it('sends a fulfill at once, already on disk, ahead of the commitment_signed that follows it', async () => {
-    const { alice, bob, settle } = await pair()
-    const opened = alice.manager.open(bob.id, 500_000n, 0n, true)
-    await settle()
-    const { channelId, fundingTxid } = await opened
-    await settle()
-    for (const side of [alice, bob]) side.manager.onTxConfirmed(channelId, fundingTxid, 101, 1)
-    await settle()
+    const { alice, bob, settle, channelId } = await normalChannel()
     const preimage = new SeededRng('fulfill').bytes(32)
     alice.manager.command(channelId, { type: 'add_htlc', commandId: 'p', amountMsat: 1_000_000n, paymentHash: sha256(preimage), cltvExpiry: 500, onionRoutingPacket: new Uint8Array(1366) })
     await settle()
