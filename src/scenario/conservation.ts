@@ -27,12 +27,25 @@ export interface MoneyCount {
 /** Transaction fees looked up at once: one request each. */
 const LOOKUP_CONCURRENCY = 8
 
+/**
+ * The fees of each block already counted, per chain: the mock chain has one
+ * miner and never reorganises, so a mined block's fees never change, and a
+ * `wait` on conservation need not read the whole chain again every poll.
+ */
+const blockFees = new WeakMap<ChainHttp, Map<number, bigint>>()
+
 /** Sums the fees of every transaction mined so far (the coinbase pays none). */
 export async function feesMined(chain: ChainHttp, height: number): Promise<bigint> {
-  const heights = Array.from({ length: height }, (_, i) => i + 1)
-  const txids = (await mapLimit(heights, LOOKUP_CONCURRENCY, async (h) => (await chain.block(h)).txids.slice(1))).flat()
-  const fees = await mapLimit(txids, LOOKUP_CONCURRENCY, (txid) => chain.transactionFee(txid))
-  return fees.reduce((a, b) => a + b, 0n)
+  const known = blockFees.get(chain) ?? new Map<number, bigint>()
+  blockFees.set(chain, known)
+  const missing = Array.from({ length: height }, (_, i) => i + 1).filter((h) => !known.has(h))
+  await mapLimit(missing, LOOKUP_CONCURRENCY, async (h) => {
+    const fees = await mapLimit((await chain.block(h)).txids.slice(1), LOOKUP_CONCURRENCY, (txid) => chain.transactionFee(txid))
+    known.set(h, fees.reduce((a, b) => a + b, 0n))
+  })
+  let total = 0n
+  for (let h = 1; h <= height; h++) total += known.get(h)!
+  return total
 }
 
 /** Counts every node's money and what the chain says there should be. */
