@@ -22,14 +22,19 @@ function describeDelay(d: LinkDelaySpec): string {
   }
 }
 
+function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13
+  return `${n}${teen ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th'}`
+}
+
 export function describeTestingStep(step: TestingStep): string {
   switch (step.kind) {
     case 'fault':
-      return `fault: ${step.node} will ${step.action.replace('_', ' ')} its ${step.nth === 1 ? 'next' : `${step.nth}th`} ${step.message} to ${step.peer}`
+      return `fault: ${step.node} will ${step.action.replace('_', ' ')} its ${step.nth === 1 ? 'next' : ordinal(step.nth)} ${step.message} to ${step.peer}`
     case 'latency': {
-      const what = step.node !== undefined ? `everything ${step.node} sends` : `both ways on ${step.channel}`
+      const what = step.node !== undefined ? `on everything ${step.node} sends` : `both ways on ${step.channel}`
       const rule = [step.delay ? `delay ${describeDelay(step.delay)}` : '', step.dropRate !== undefined ? `lose ${(step.dropRate * 100).toFixed(1)}%` : ''].filter(Boolean).join(', ')
-      return `latency: ${rule || 'no delay or loss'} on ${what}`
+      return `latency: ${rule || 'no delay or loss'} ${what}`
     }
     case 'partition':
       return `partition ${step.groups.map((g) => g.join(', ')).join(' | ')}${step.durationMs !== undefined ? ` for ${step.durationMs} ms` : ''}`

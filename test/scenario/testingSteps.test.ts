@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest'
 import { Network, ScenarioFileError, parseScenarioText, toNetworkSpec, type PaymentOutcome, type ScenarioIssue } from '../../src/scenario/index.js'
 import { latencyVerdict } from '../../src/scenario/expectations.js'
+import { describeStep } from '../../src/scenario/steps.js'
 import { Expectation } from '../../src/scenario/schema.js'
 import { summarizeTraffic } from '../../src/scenario/traffic.js'
 
@@ -75,6 +76,25 @@ expect:
   it('refuse, in a script, a hook the network was not started for, saying how to ask for it', async () => {
     const net = new Network(toNetworkSpec({ nodes: [{ name: 'alice', fundsSat: 0 }] }), 'unused', false, {})
     await expect(net.testing.hold('alice', true)).rejects.toMatchObject({ code: 'TESTING_DISABLED', message: expect.stringContaining('testing: true') })
+  })
+
+  it('say in words what each does, for the live view', () => {
+    const s = parse(`steps:
+  - fault: { node: bob, peer: alice, message: commitment_signed, nth: 2, action: disconnect_before }
+  - latency: { channel: alice-bob, delay: { uniform: { minMs: 10, maxMs: 20 } }, dropRate: 0.05 }
+  - latency: { node: carol }
+  - partition: { groups: [[alice], [bob, carol]], durationMs: 1_000 }
+  - hold: { node: bob, hold: false }
+  - cheat: { node: alice, channel: alice-bob }
+`)
+    expect(s.steps.map(describeStep)).toEqual([
+      'fault: bob will disconnect before its 2nd commitment_signed to alice',
+      'latency: delay 10–20 ms, lose 5.0% both ways on alice-bob',
+      'latency: no delay or loss on everything carol sends',
+      'partition alice | bob, carol for 1000 ms',
+      'bob settles the payments it held',
+      'alice cheats: broadcasts a revoked commitment of alice-bob',
+    ])
   })
 
   it('reject an unknown message name at the name, listing the messages', () => {
