@@ -32,10 +32,14 @@ interface Asset {
   body: Buffer
 }
 
-/** Source run (tsx, vitest) finds static/ beside this file; the bundle in dist/ finds it in the source tree it ships with. */
+/**
+ * Source runs (tsx, vitest) find static/ beside this file; the bundle finds it
+ * in the source tree it ships with, from dist/ or from one of dist/chunks/.
+ */
 function staticDir(): string {
   const here = dirname(fileURLToPath(import.meta.url))
-  for (const dir of [join(here, 'static'), join(here, '..', 'src', 'observe', 'dashboard', 'static')]) {
+  const shipped = (up: string): string => join(here, up, 'src', 'observe', 'dashboard', 'static')
+  for (const dir of [join(here, 'static'), shipped('..'), shipped(join('..', '..'))]) {
     if (existsSync(join(dir, 'index.html'))) return dir
   }
   throw new LnsimError('DASHBOARD_ASSETS_MISSING', `the dashboard page is missing (looked beside ${here}); reinstall lnsim`)
