@@ -221,7 +221,9 @@ export async function waitChannelsActive(net: Network, refs: ChannelRef[], optio
 export async function waitGossip(net: Network, refs: ChannelRef[], options: { timeoutMs: number; signal?: AbortSignal; onProgress?: (done: number) => void }): Promise<void> {
   const wanted = refs.flatMap((r) => (r.shortChannelId ? [r.shortChannelId] : []))
   const deadline = Date.now() + options.timeoutMs
-  const synced = new Set<string>()
+  // a node without channels has no one to hear gossip from: nothing to wait for
+  const withChannels = new Set([...net.channels, ...refs].flatMap((r) => [r.from, r.to]))
+  const synced = new Set(net.nodes.filter((n) => !withChannels.has(n.name)).map((n) => n.name))
   for (;;) {
     const nodes = net.nodes.filter((n) => n.online && !synced.has(n.name))
     let missing = ''

@@ -20,7 +20,8 @@ const nodes = [
 
 describe('launch()', () => {
   it('brings a network up and drives it: pay, wait, read channels, restart a node, stop', async () => {
-    net = await launch({ nodes, channels: [{ from: 'alice', to: 'bob', capacitySat: 500_000 }] })
+    // carol has no channel: bring-up must not wait for gossip to reach her
+    net = await launch({ nodes: [...nodes, { name: 'carol', fundsSat: 100_000 }], channels: [{ from: 'alice', to: 'bob', capacitySat: 500_000 }] })
     const p = await net.pay('alice', 'bob', 7_000_000n)
     expect(p).toMatchObject({ status: 'succeeded', route: ['alice', 'bob'], feeMsat: 0n })
     await net.waitFor({ channelBalance: { channel: 'alice-bob', node: 'bob', localMsat: 7_000_000n } })
