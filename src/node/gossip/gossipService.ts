@@ -60,6 +60,15 @@ export interface GossipDeps {
 }
 
 const SNAPSHOT_KEY = 'store'
+/**
+ * Relayed gossip waits this long and goes out in one batch per peer (BOLT #7's
+ * staggered broadcast, shortened for a simulator). Sent one by one, each message
+ * cost a yamux frame, a Noise encryption and a write on both sides: bringing up
+ * 50 nodes spent ~75 CPU-seconds on it.
+ */
+export const GOSSIP_BATCH_MS = 50
+/** The graph is saved this long after it last changed (it is also relearned from peers on reconnect). */
+const SNAPSHOT_DELAY_MS = 5000
 
 export class GossipService {
   readonly store: GossipStore
@@ -68,6 +77,9 @@ export class GossipService {
   private graphCache: { version: number; graph: ChannelGraph } | undefined
   private lastNodeAnnouncement: number | undefined
   private snapshotTimer: NodeJS.Timeout | undefined
+  /** gossip waiting for the next batch, with the peer it came from (not sent back to it) */
+  private outgoing: Array<{ message: SignedGossip; except?: string }> = []
+  private batchTimer: NodeJS.Timeout | undefined
   /** the latest channel_update we made for each of our channels, encoded with its type, for failure messages */
   private readonly ourUpdates = new Map<string, Uint8Array>()
 
@@ -101,20 +113,30 @@ export class GossipService {
     this.snapshotTimer = setTimeout(() => {
       this.snapshotTimer = undefined
       this.d.kv.set(SNAPSHOT_KEY, snapshotGossipStore(this.store))
-    }, 1000)
+    }, SNAPSHOT_DELAY_MS)
     this.snapshotTimer.unref()
   }
 
   stop(): void {
     if (this.snapshotTimer) clearTimeout(this.snapshotTimer)
     this.snapshotTimer = undefined
+    if (this.batchTimer) clearTimeout(this.batchTimer)
+    this.batchTimer = undefined
     this.d.kv.set(SNAPSHOT_KEY, snapshotGossipStore(this.store))
   }
 
   private relay(items: Array<{ message: SignedGossip }>, except?: string): void {
+    for (const item of items) this.outgoing.push(except === undefined ? { message: item.message } : { message: item.message, except })
+    this.batchTimer ??= setTimeout(() => this.sendBatch(), GOSSIP_BATCH_MS)
+  }
+
+  /** Everything queued, to every peer, in one turn: each peer's messages leave in one write. */
+  private sendBatch(): void {
+    this.batchTimer = undefined
+    const batch = this.outgoing
+    this.outgoing = []
     for (const peer of this.d.connectedPeers()) {
-      if (peer === except) continue
-      for (const item of items) this.d.sendToPeer(peer, item.message)
+      for (const item of batch) if (item.except !== peer) this.d.sendToPeer(peer, item.message)
     }
   }
 
