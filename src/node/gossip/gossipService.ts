@@ -77,8 +77,8 @@ export class GossipService {
   private graphCache: { version: number; graph: ChannelGraph } | undefined
   private lastNodeAnnouncement: number | undefined
   private snapshotTimer: NodeJS.Timeout | undefined
-  /** gossip waiting for the next batch, with the peer it came from (not sent back to it) */
-  private outgoing: Array<{ message: SignedGossip; except?: string }> = []
+  /** gossip waiting for the next batch, by signature, with the peers that already have it (not sent to them) */
+  private outgoing = new Map<string, { message: SignedGossip; haveIt: Set<string> }>()
   private batchTimer: NodeJS.Timeout | undefined
   /** the latest channel_update we made for each of our channels, encoded with its type, for failure messages */
   private readonly ourUpdates = new Map<string, Uint8Array>()
@@ -125,18 +125,18 @@ export class GossipService {
     this.d.kv.set(SNAPSHOT_KEY, snapshotGossipStore(this.store))
   }
 
-  private relay(items: Array<{ message: SignedGossip }>, except?: string): void {
-    for (const item of items) this.outgoing.push(except === undefined ? { message: item.message } : { message: item.message, except })
+  private relay(items: Array<{ message: SignedGossip }>, from?: string): void {
+    for (const item of items) this.outgoing.set(gossipKey(item.message), { message: item.message, haveIt: new Set(from === undefined ? [] : [from]) })
     this.batchTimer ??= setTimeout(() => this.sendBatch(), GOSSIP_BATCH_MS)
   }
 
-  /** Everything queued, to every peer, in one turn: each peer's messages leave in one write. */
+  /** Everything queued, to every peer that has not sent it to us meanwhile, in one turn: each peer's messages leave in one write. */
   private sendBatch(): void {
     this.batchTimer = undefined
-    const batch = this.outgoing
-    this.outgoing = []
+    const batch = [...this.outgoing.values()]
+    this.outgoing.clear()
     for (const peer of this.d.connectedPeers()) {
-      for (const item of batch) if (item.except !== peer) this.d.sendToPeer(peer, item.message)
+      for (const item of batch) if (!item.haveIt.has(peer)) this.d.sendToPeer(peer, item.message)
     }
   }
 
@@ -152,6 +152,9 @@ export class GossipService {
     if (verdict.status === 'new') {
       this.relay(verdict.relay, peer)
       this.saveSoon()
+    } else if (verdict.status === 'known') {
+      // a flood reaches us from several peers: whoever sent it has it
+      this.outgoing.get(gossipKey(message))?.haveIt.add(peer)
     } else if (verdict.status === 'invalid') {
       this.d.log.info('refused gossip', { peer, type: message.type, code: verdict.error.code, error: verdict.error.message })
       this.d.sendToPeer(peer, { type: 'warning', channelId: new Uint8Array(32), data: new TextEncoder().encode(`${verdict.error.code}: ${verdict.error.message}`) })
@@ -211,7 +214,8 @@ export class GossipService {
           .then((v) => {
             if (v.status === 'new') this.relay(v.relay)
             this.publishUpdate(key)
-            this.announceNode()
+            // once per run: each new version floods the whole network, and nothing in it changed
+            if (this.lastNodeAnnouncement === undefined) this.announceNode()
             this.saveSoon()
           })
           .catch((err: Error) => {
@@ -305,4 +309,9 @@ export class GossipService {
     const addr = a?.message.addresses[0]
     return addr ? `${nodeId}@${addr}` : undefined
   }
+}
+
+/** A gossip message's identity: its (first) signature, unique to its signed contents. */
+function gossipKey(m: SignedGossip): string {
+  return toHex(m.type === 'channel_announcement' ? m.nodeSignature1 : m.signature)
 }

@@ -1,0 +1,73 @@
+/**
+ * How a node passes gossip on: in batches (one write per peer), never back to a
+ * peer that sent it, and not to a peer that sent the same message meanwhile.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { shortChannelId } from '../../src/core/shortChannelId.js'
+import { fundingCondition } from '../../src/channel/scripts.js'
+import type { Transaction } from '../../src/chain/transaction.js'
+import type { Message } from '../../src/wire/messages.js'
+import { encodeMessage } from '../../src/wire/codec.js'
+import type { ChainAccess } from '../../src/node/chain/chainAccess.js'
+import { createLogger } from '../../src/node/logger.js'
+import { GOSSIP_BATCH_MS, GossipService } from '../../src/node/gossip/gossipService.js'
+import { announce, CHAIN_HASH, testNode, update } from '../routing/helpers.js'
+
+const alice = testNode('alice')
+const bob = testNode('bob')
+const us = testNode('us')
+const scid = shortChannelId(101, 1, 0)
+const PEERS = ['p1', 'p2', 'p3']
+
+function tx(outputs: Transaction['outputs']): Transaction {
+  return { version: 2, lockTime: 0, inputs: [], outputs }
+}
+
+function service(sent: Array<{ peer: string; message: Message }>): GossipService {
+  const values = new Map<string, unknown>()
+  const g = new GossipService({
+    log: createLogger({ level: 'error', console: false, name: 'us' }),
+    nodeSecret: us.nodeKey,
+    nodeId: us.nodeId,
+    alias: 'us',
+    chainHash: CHAIN_HASH,
+    chain: {} as ChainAccess,
+    kv: { get: (k: string) => values.get(k), set: (k: string, v: unknown) => void values.set(k, v) } as never,
+    blockHeight: () => 110,
+    listenAddresses: () => [],
+    connectedPeers: () => PEERS,
+    sendToPeer: (peer, message) => void sent.push({ peer, message }),
+    channel: () => undefined,
+    channels: () => [],
+    isPeerConnected: () => true,
+    policyOf: () => ({ feeBaseMsat: 1000n, feeProportionalMillionths: 1n, cltvExpiryDelta: 40, htlcMinimumMsat: 1n }),
+  })
+  // the block holding alice and bob's funding output, as the chain watcher would pass it
+  g.fundingIndex.onBlock(101, [tx([]), tx([{ value: 1_000_000n, condition: fundingCondition(alice.fundingPubkey, bob.fundingPubkey) }])], ['00'.repeat(32), '11'.repeat(32)])
+  return g
+}
+
+describe('gossip relay', () => {
+  beforeEach(() => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }))
+  afterEach(() => void vi.useRealTimers())
+
+  it('waits for the batch, then sends each message once to each peer that has not sent it', async () => {
+    const sent: Array<{ peer: string; message: Message }> = []
+    const g = service(sent)
+    const announcement = announce(alice, bob, scid)
+    const fromAlice = update(alice, bob, scid, {}, Math.floor(Date.now() / 1000))
+    await g.onGossip('p1', announcement, encodeMessage(announcement))
+    await g.onGossip('p1', fromAlice, encodeMessage(fromAlice))
+    // the same update reaches us from p2 before the batch leaves
+    await g.onGossip('p2', fromAlice, encodeMessage(fromAlice))
+    expect(sent).toEqual([])
+    vi.advanceTimersByTime(GOSSIP_BATCH_MS)
+    const to = (peer: string): string[] => sent.filter((s) => s.peer === peer).map((s) => s.message.type)
+    expect(to('p1')).toEqual([])
+    expect(to('p2')).toEqual(['channel_announcement'])
+    expect(to('p3')).toEqual(['channel_announcement', 'channel_update'])
+    // nothing more: every message went out once
+    vi.advanceTimersByTime(10 * GOSSIP_BATCH_MS)
+    expect(sent).toHaveLength(3)
+  })
+})
