@@ -20,19 +20,6 @@ const scripts = readdirSync(DIR).filter((f) => f.endsWith('.ts'))
 
 afterAll(killRunning)
 
-/**
- * A scenario that imports a topology of more nodes than this runs on a
- * snowball sample of it (`--sample`): 50 node processes take most of a minute
- * to bring up on two cores, so the full run is measured by hand (docs/scenarios.md).
- */
-const SUITE_SAMPLE = 20
-
-async function suiteArgs(file: string): Promise<string[]> {
-  if (!file.endsWith('.yaml')) return []
-  const imported = (await loadScenarioFile(join(DIR, file))).imported
-  return imported && imported.nodes > SUITE_SAMPLE ? ['--sample', String(SUITE_SAMPLE)] : []
-}
-
 describe('shipped scenarios', () => {
   it('include the demo, the library the issue lists, and at least two scripts', () => {
     expect(yamlFiles).toEqual(expect.arrayContaining(['demo.yaml', 'two-party.yaml', 'triangle.yaml', 'line-10.yaml', 'hub-and-spoke.yaml', 'competing-routes.yaml', 'restart-mid-traffic.yaml', 'random-20.yaml']))
@@ -70,7 +57,8 @@ describe('shipped scenarios', () => {
   })
 
   it.each([...yamlFiles, ...scripts])('%s passes under lnsim run', { timeout: 240_000 }, async (file) => {
-    const r = await runToEnd(['run', join(DIR, file), '--plain', ...(await suiteArgs(file))])
+    // imported-50 brings up all 50 nodes of its describegraph file: about a minute on two cores
+    const r = await runToEnd(['run', join(DIR, file), '--plain'])
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0)
     expect(r.stdout).toContain('result: PASSED')
   })
