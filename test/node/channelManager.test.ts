@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { toHex } from '../../src/core/bytes.js'
@@ -29,6 +30,11 @@ afterEach(async () => {
 
 interface Side {
   id: string
+  dir: string
+  /** called for each event, after it is recorded (a relay would decide here) */
+  onEvent?: (channel: string, event: ChannelEvent) => void
+  /** called for each message as it is sent */
+  onSend?: (message: Message) => void
   manager: ChannelManager
   events: Array<{ channel: string; event: ChannelEvent }>
   sent: Message[]
@@ -46,7 +52,7 @@ async function makeSide(name: string, byte: number, deliver: (to: string, m: Mes
   const revocations = durable.kv<{ channel: string; index: bigint }>('revoked')
   const id = toHex(publicKeyOf(new Uint8Array(32).fill(byte)))
   let counter = 0
-  const side: Side = { id, manager: undefined as unknown as ChannelManager, events: [], sent: [], store, watchedConfirm: [], watchedSpent: [], broadcasts: [] }
+  const side: Side = { id, dir, manager: undefined as unknown as ChannelManager, events: [], sent: [], store, watchedConfirm: [], watchedSpent: [], broadcasts: [] }
   side.manager = new ChannelManager({
     log: createLogger({ level: 'error', console: false, name }),
     store,
@@ -59,6 +65,7 @@ async function makeSide(name: string, byte: number, deliver: (to: string, m: Mes
     nextChannelSeed: () => sha256(Uint8Array.of(byte, counter++)),
     closingCondition: () => sig(publicKeyOf(new Uint8Array(32).fill(byte + 100))),
     sendToPeer: (_peer, message) => {
+      side.onSend?.(message)
       side.sent.push(message)
       deliver(id, message)
     },
@@ -72,7 +79,10 @@ async function makeSide(name: string, byte: number, deliver: (to: string, m: Mes
       outputIndex: 0,
     }),
     releaseFunding: () => {},
-    onEvent: (channel, _peer, event) => side.events.push({ channel, event }),
+    onEvent: (channel, _peer, event) => {
+      side.events.push({ channel, event })
+      side.onEvent?.(channel, event)
+    },
     onStateChanged: () => {},
   })
   return side
@@ -164,6 +174,31 @@ describe('ChannelManager', () => {
     await reopened.close()
     await settle()
     expect(bob.sent.slice(sentBefore).map((m) => m.type)).toContain('commitment_signed')
+    expect(commitmentsOf(alice.manager.get(channelId)!.data)!.localCommit.spec.htlcs).toHaveLength(0)
+  })
+
+  it('sends the fulfills an input caused only once all of it is written, decisions included', async () => {
+    const { alice, bob, settle, channelId } = await normalChannel()
+    const rng = new SeededRng('many')
+    const payments = Array.from({ length: 3 }, () => rng.bytes(32))
+    const decisions = bob.store as unknown as KvLog<unknown>
+    // bob settles each HTLC as it becomes irrevocable and records the decision after, as the relay does
+    bob.onEvent = (channel, event) => {
+      if (event.type !== 'htlc_received') return
+      const preimage = payments.find((p) => toHex(sha256(p)) === toHex(event.add.paymentHash))!
+      bob.manager.command(channel, { type: 'fulfill_htlc', id: event.add.id, preimage })
+      decisions.set(`decided:${event.add.id}`, 'fulfilled')
+    }
+    let seenAtFirstFulfill: string[] | undefined
+    bob.onSend = (m) => {
+      if (m.type !== 'update_fulfill_htlc' || seenAtFirstFulfill) return
+      const onDisk = readFileSync(join(bob.dir, 'state.log'), 'utf8')
+      seenAtFirstFulfill = payments.map((_, i) => `decided:${i}`).filter((k) => onDisk.includes(k))
+    }
+    payments.forEach((p, i) => alice.manager.command(channelId, { type: 'add_htlc', commandId: `m${i}`, amountMsat: 1_000_000n, paymentHash: sha256(p), cltvExpiry: 500, onionRoutingPacket: new Uint8Array(1366) }))
+    await settle()
+    // the three HTLCs became irrevocable in one revoke_and_ack: all three decisions were on disk before the first fulfill left
+    expect(seenAtFirstFulfill).toEqual(['decided:0', 'decided:1', 'decided:2'])
     expect(commitmentsOf(alice.manager.get(channelId)!.data)!.localCommit.spec.htlcs).toHaveLength(0)
   })
 })

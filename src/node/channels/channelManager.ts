@@ -70,6 +70,10 @@ export class ChannelManager {
   private pending: PendingEffect[] = []
   private readonly toSign = new Set<string>()
   private flushScheduled = false
+  /** how many apply() calls are running (an input's events issue commands that apply in turn) */
+  private depth = 0
+  /** a fulfill or fail waits to be sent at once, when the input being handled is done */
+  private urgent = false
   private flushing = 0
   private readonly openWaiters = new Map<string, { resolve: (r: { channelId: string; fundingTxid: string }) => void; reject: (e: Error) => void }>()
 
@@ -114,6 +118,19 @@ export class ChannelManager {
    * (messages, broadcasts) waits for that flush.
    */
   apply(key: string, input: ChannelInput): StepResult {
+    this.depth++
+    let r: StepResult
+    try {
+      r = this.applyOne(key, input)
+    } finally {
+      this.depth--
+    }
+    // an outcome to send at once waits until the input that caused it is handled whole
+    if (this.depth === 0 && this.urgent) this.sendNow()
+    return r
+  }
+
+  private applyOne(key: string, input: ChannelInput): StepResult {
     const record = this.channels.get(key)
     if (!record) throw new LnsimError('UNKNOWN_CHANNEL', `no channel ${key}`)
     const r = step(record.data, input, this.ctx())
@@ -162,7 +179,7 @@ export class ChannelManager {
     this.flushScheduled = false
     this.flushing++
     try {
-      await this.flushNow()
+      this.flushNow()
     } finally {
       this.flushing--
     }
@@ -173,16 +190,14 @@ export class ChannelManager {
     return this.flushScheduled || this.flushing > 0 || this.pending.length > 0
   }
 
-  private async flushNow(): Promise<void> {
+  private flushNow(): void {
     for (const key of this.toSign) {
       const r = this.channels.get(key)
       if (r && (r.data.state === 'NORMAL' || r.data.state === 'SHUTDOWN')) this.apply(key, { type: 'command', command: { type: 'sign' } })
     }
     this.toSign.clear()
-    const batch = this.pending
-    this.pending = []
-    await Promise.all([this.deps.store.flush(), this.deps.revocations.flush()])
-    for (const p of batch) this.carryOut(p)
+    this.urgent = false
+    this.writeAndCarryOut()
   }
 
   private carryOut({ channel, peer, effect }: PendingEffect): void {
@@ -298,16 +313,26 @@ export class ChannelManager {
     }
     // an outcome travels back at once, ahead of this node's own commitment work (often a
     // commitment_signed that arrived with it, then signing): the upstream peer can pass a
-    // preimage on straight away, and the payer is waiting for it
-    if (command.type !== 'add_htlc' && r.effects.some((e) => e.type === 'send')) this.sendNow()
+    // preimage on straight away, and the payer is waiting for it. Inside the handling of
+    // an input (a revoke_and_ack settling several HTLCs), it waits for the rest of it.
+    if (command.type !== 'add_htlc' && r.effects.some((e) => e.type === 'send')) {
+      this.urgent = true
+      if (this.depth === 0) this.sendNow()
+    }
     return r
   }
 
   /** Writes what was recorded so far, then carries out the effects waiting for it (no signing: that waits for the flush). */
   private sendNow(): void {
-    this.deps.store.flushSync()
+    this.urgent = false
+    this.writeAndCarryOut()
+  }
+
+  /** Nothing may leave before the state that caused it is written; nothing else runs in between, so effects leave in order. */
+  private writeAndCarryOut(): void {
     const batch = this.pending
     this.pending = []
+    this.deps.store.flushSync()
     for (const p of batch) this.carryOut(p)
   }
 
