@@ -1,11 +1,12 @@
 /**
- * The node's durable state in one append-only file. Every change made during
- * an event-loop turn — a channel's new state, the HTLC decision it caused, a
- * preimage learned — is written as ONE line in one write (group commit) before
- * anything that depends on it leaves the process, so a crash keeps either all
- * of a turn's changes or none: a torn last line (kill -9 mid-write) is dropped
- * on load, and nothing of that turn had left the process. The file is
- * rewritten compactly once it holds mostly stale entries.
+ * The node's durable state in one append-only file. The changes made since the
+ * last flush — a channel's new state, the HTLC decisions it caused, a preimage
+ * learned — are written as ONE line in one write (group commit) before anything
+ * that depends on them leaves the process. Callers flush only between whole
+ * inputs (a message, a command, a block, with everything they caused), so a
+ * crash keeps each input's changes whole or not at all: a torn last line
+ * (kill -9 mid-write) is cut off on load, and nothing of it had left the
+ * process. The file is rewritten compactly once it holds mostly stale entries.
  *
  * A finished write() is in the kernel: it survives the process being killed,
  * which is the crash a simulator's nodes meet. Surviving the machine losing
@@ -14,7 +15,7 @@
  *
  * Each part of the node sees its own namespace as a key → value map (KvLog).
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, truncateSync, writeSync } from 'node:fs'
 import { parseTagged, stringifyTagged } from '../../core/taggedJson.js'
 
 /**
@@ -38,12 +39,16 @@ export class DurableStore {
 
   static async open(path: string, options: { fsync?: boolean } = {}): Promise<DurableStore> {
     const store = new DurableStore(path, options.fsync ?? false)
-    let text = ''
+    let bytes: Buffer = Buffer.alloc(0)
     try {
-      text = readFileSync(path, 'utf8')
+      bytes = readFileSync(path)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
     }
+    // a line is whole once its newline is written: a tail without one was torn by a crash
+    const whole = bytes.lastIndexOf(0x0a) + 1
+    if (whole < bytes.length) truncateSync(path, whole)
+    const text = bytes.subarray(0, whole).toString('utf8')
     const lines = text.split('\n')
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!
@@ -52,8 +57,6 @@ export class DurableStore {
       try {
         changes = parseLine(line)
       } catch {
-        // only the last line can be torn; anything else is corruption
-        if (lines.slice(i + 1).every((l) => l === '')) break
         throw new Error(`${path}: line ${i + 1} is corrupt`)
       }
       for (const [k, v] of changes) {
@@ -107,9 +110,10 @@ export class DurableStore {
     if (this.pending.size === 0) return
     if (this.fd === undefined) throw new Error(`${this.path} is closed`)
     const keys = [...this.pending]
-    this.pending.clear()
-    writeSync(this.fd, formatLine(keys.map((k) => [k, this.get(k) ?? null])) + '\n')
+    writeAll(this.fd, formatLine(keys.map((k) => [k, this.get(k) ?? null])) + '\n')
     if (this.fsync) fsyncSync(this.fd)
+    // only now: a failed write (a full disk) leaves them to the next flush
+    this.pending.clear()
     this.fileEntries += keys.length
     if (this.fileEntries > 5000 && this.fileEntries > 4 * this.values.size) this.compact()
   }
@@ -117,7 +121,7 @@ export class DurableStore {
   private compact(): void {
     const tmp = `${this.path}.tmp`
     const out = openSync(tmp, 'w', 0o600)
-    writeSync(out, formatLine([...this.values.keys()].map((k) => [k, this.get(k)!])) + '\n')
+    writeAll(out, formatLine([...this.values.keys()].map((k) => [k, this.get(k)!])) + '\n')
     fsyncSync(out)
     closeSync(out)
     if (this.fd !== undefined) closeSync(this.fd)
@@ -190,4 +194,10 @@ function parseLine(line: string): [string, string | null][] {
   const parsed = JSON.parse(line) as [string, unknown][] | { c: [string, unknown][] }
   if (Array.isArray(parsed)) return parsed as [string, string | null][]
   return parsed.c.map(([k, v]) => [k, v === null ? null : JSON.stringify(v)])
+}
+
+/** write() may write less than it was given (a signal, a full disk): go on until all of it is out. */
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8')
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done)
 }
