@@ -80,7 +80,8 @@ export function paymentCsvRow(p: PaymentOutcome, id: number, nodeIds: ReadonlyMa
     attempts: p.attempts,
     hops: p.route.length > 0 ? p.route.length - 1 : 0,
     route: p.route.join(ROUTE_SEPARATOR),
-    route_channels: (p.routeChannels ?? []).join(ROUTE_SEPARATOR),
+    // channel names may hold `>`, never a space
+    route_channels: (p.routeChannels ?? []).join(' '),
     total_fee_msat: p.feeMsat,
   }
 }

@@ -324,7 +324,7 @@ export class Network {
 
   async startChainProcess(signal: AbortSignal): Promise<void> {
     // the scenario's seed gives the chain its faucet key, so funding transactions (and channel ids) repeat from run to run
-    const args = ['chain', 'start', '--data-dir', join(this.dir, 'chain'), '--port', '0', '--seed', this.seed]
+    const args = ['chain', 'start', '--data-dir', join(this.dir, 'chain'), '--port', '0', `--seed=${this.seed}`]
     if (this.chainSpec.blockIntervalMs !== undefined) args.push('--block-interval', String(this.chainSpec.blockIntervalMs))
     this.chainProcess = await this.runner.start({ name: 'chain', args, logFile: join(this.dir, 'logs', 'chain.log') }, { signal })
     const url = this.chainProcess.ready.url

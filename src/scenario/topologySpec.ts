@@ -15,6 +15,7 @@ export const TopologySpec = strictObject({
   capacityDivisor: wholeNumber(1, 1_000_000_000).default(1).describe('divide every capacity by this (e.g. 100 turns 5,000,000 sat into 50,000 sat)'),
   minCapacitySat: amount.prefault(20_000).describe('capacities below this (after dividing) are raised to it'),
   maxCapacitySat: amount.optional().describe('capacities above this (after dividing) are lowered to it'),
-  pushPercent: wholeNumber(0, 100).default(50).describe('share of each channel the opener gives the other end, so payments can flow both ways'),
-})
+  // above 90% the opener cannot keep its channel reserve and pay the commitment fee
+  pushPercent: wholeNumber(0, 90).default(50).describe('share of each channel the opener gives the other end, so payments can flow both ways'),
+}).refine((t) => t.maxCapacitySat === undefined || t.maxCapacitySat >= t.minCapacitySat, { message: 'maxCapacitySat must be at least minCapacitySat', path: ['maxCapacitySat'] })
 export type TopologySpec = z.output<typeof TopologySpec>

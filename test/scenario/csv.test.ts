@@ -53,7 +53,7 @@ describe('payment rows', () => {
     expect(header).toEqual([...PAYMENT_CSV_COLUMNS])
     const a = Object.fromEntries(header!.map((h, i) => [h, first![i]]))
     const b = Object.fromEntries(header!.map((h, i) => [h, second![i]]))
-    expect(a).toMatchObject({ id: '0', source: 'alice', source_node_id: '02aa', destination_node_id: '03cc', route: 'alice>bob>carol', route_channels: 'alice-bob>bob-carol', hops: '2', total_fee_msat: '1050', dispatch_time: '2023-11-14T22:13:20.000Z', dispatch_time_ms: '1700000000000', end_time_ms: '1700000000040' })
+    expect(a).toMatchObject({ id: '0', source: 'alice', source_node_id: '02aa', destination_node_id: '03cc', route: 'alice>bob>carol', route_channels: 'alice-bob bob-carol', hops: '2', total_fee_msat: '1050', dispatch_time: '2023-11-14T22:13:20.000Z', dispatch_time_ms: '1700000000000', end_time_ms: '1700000000040' })
     expect(b).toMatchObject({ id: '1', outcome: 'failed', failure_code: 'NO_ROUTE', failure_message: 'no route, "really"\nnone', hops: '0', route: '' })
   })
 })
@@ -101,7 +101,7 @@ describe('lnsim run --csv', () => {
       ['3', 'some', 'traffic', 'alice', 'bob'],
     ])
     const [first, tooMuch] = records
-    expect(first).toMatchObject({ amount_msat: '50000000', outcome: 'succeeded', failure_code: '', attempts: '1', hops: '2', route: 'alice>bob>carol', route_channels: 'alice-bob>bob-carol', total_fee_msat: '6000' })
+    expect(first).toMatchObject({ amount_msat: '50000000', outcome: 'succeeded', failure_code: '', attempts: '1', hops: '2', route: 'alice>bob>carol', route_channels: 'alice-bob bob-carol', total_fee_msat: '6000' })
     expect(first!.payment_hash).toMatch(/^[0-9a-f]{64}$/)
     expect(first!.source_node_id).toMatch(/^0[23][0-9a-f]{64}$/)
     expect(new Date(first!.dispatch_time!).getTime()).toBe(Number(first!.dispatch_time_ms))

@@ -216,6 +216,9 @@ describe('a scenario with a topology', () => {
     expect(problems(['name: t', 'topology:', '  describegraph: missing.json'].join('\n'))[0]).toMatch(/^3:18 topology\.describegraph: cannot read the describegraph file .*missing\.json \(ENOENT\)/)
     expect(problems(['name: t', 'topology:', '  describegraph: g.json', '  sample: 1'].join('\n'))[0]).toBe('4:11 topology.sample: must be a whole number from 2 to 500, got 1')
     expect(problems(['name: t', 'topology:', '  describegraph: g.json', '  sampel: 10'].join('\n'))[0]).toMatch(/^4:3 topology: unknown key "sampel"/)
+    // an opener that pushed (nearly) everything could not keep its reserve: refused before anything starts
+    expect(problems(['name: t', 'topology:', '  describegraph: g.json', '  pushPercent: 100'].join('\n'))[0]).toMatch(/^4:16 topology\.pushPercent: must be a whole number from 0 to 90/)
+    expect(problems(['name: t', 'topology:', '  describegraph: g.json', '  minCapacitySat: 50_000', '  maxCapacitySat: 40_000'].join('\n'))[0]).toMatch(/topology\.maxCapacitySat: maxCapacitySat must be at least minCapacitySat/)
   })
 
   it('still needs nodes from somewhere', () => {
