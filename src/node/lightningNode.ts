@@ -446,7 +446,7 @@ export class LightningNode {
     await this.api?.close()
     await this.peers.stop()
     await this.host.stop()
-    await this.channels.flush()
+    this.channels.flush()
     await this.durable.close()
     this.log.info('node stopped')
     await this.log.close()

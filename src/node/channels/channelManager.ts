@@ -74,7 +74,6 @@ export class ChannelManager {
   private depth = 0
   /** a fulfill or fail waits to be sent at once, when the input being handled is done */
   private urgent = false
-  private flushing = 0
   private readonly openWaiters = new Map<string, { resolve: (r: { channelId: string; fundingTxid: string }) => void; reject: (e: Error) => void }>()
 
   constructor(private readonly deps: ChannelManagerDeps) {
@@ -126,7 +125,7 @@ export class ChannelManager {
       this.depth--
     }
     // an outcome to send at once waits until the input that caused it is handled whole
-    if (this.depth === 0 && this.urgent) this.sendNow()
+    if (this.depth === 0 && this.urgent) this.writeAndCarryOut()
     return r
   }
 
@@ -171,32 +170,28 @@ export class ChannelManager {
   private scheduleFlush(): void {
     if (this.flushScheduled) return
     this.flushScheduled = true
-    setImmediate(() => void this.flush().catch((err) => this.deps.log.error('flush failed', { error: (err as Error).message })))
-  }
-
-  /** Signs what was batched, persists everything, then carries out the effects in order. */
-  async flush(): Promise<void> {
-    this.flushScheduled = false
-    this.flushing++
-    try {
-      this.flushNow()
-    } finally {
-      this.flushing--
-    }
+    setImmediate(() => {
+      try {
+        this.flush()
+      } catch (err) {
+        this.deps.log.error('flush failed', { error: (err as Error).message })
+      }
+    })
   }
 
   /** True while state is waiting to be written or effects to be carried out. */
   get busy(): boolean {
-    return this.flushScheduled || this.flushing > 0 || this.pending.length > 0
+    return this.flushScheduled || this.pending.length > 0
   }
 
-  private flushNow(): void {
+  /** Signs what was batched, persists everything, then carries out the effects in order. */
+  flush(): void {
+    this.flushScheduled = false
     for (const key of this.toSign) {
       const r = this.channels.get(key)
       if (r && (r.data.state === 'NORMAL' || r.data.state === 'SHUTDOWN')) this.apply(key, { type: 'command', command: { type: 'sign' } })
     }
     this.toSign.clear()
-    this.urgent = false
     this.writeAndCarryOut()
   }
 
@@ -317,22 +312,23 @@ export class ChannelManager {
     // an input (a revoke_and_ack settling several HTLCs), it waits for the rest of it.
     if (command.type !== 'add_htlc' && r.effects.some((e) => e.type === 'send')) {
       this.urgent = true
-      if (this.depth === 0) this.sendNow()
+      if (this.depth === 0) this.writeAndCarryOut()
     }
     return r
   }
 
-  /** Writes what was recorded so far, then carries out the effects waiting for it (no signing: that waits for the flush). */
-  private sendNow(): void {
-    this.urgent = false
-    this.writeAndCarryOut()
-  }
-
-  /** Nothing may leave before the state that caused it is written; nothing else runs in between, so effects leave in order. */
+  /**
+   * Writes what was recorded so far, then carries out the effects waiting for it.
+   * Nothing may leave before the state that caused it is written, and nothing else
+   * runs in between, so effects leave in order.
+   */
   private writeAndCarryOut(): void {
+    this.urgent = false
     const batch = this.pending
     this.pending = []
     this.deps.store.flushSync()
+    // the revocation log must be as durable as the state that revoked the commitment
+    this.deps.revocations.flushSync()
     for (const p of batch) this.carryOut(p)
   }
 
