@@ -17,32 +17,36 @@ export async function build({ quiet = false } = {}) {
   // each run builds first) sees the old files or the new ones, never a missing chunk
   await mkdir(dist, { recursive: true })
   const staging = await mkdtemp(join(dist, '.build-'))
-  await esbuild({
-    entryPoints: { lnsim: join(root, 'src', 'cli', 'main.ts') },
-    outdir: staging,
-    outExtension: { '.js': '.mjs' },
-    // the daemons import only their own commands (src/cli/commands/daemons.ts): the
-    // rest of the CLI sits in chunks they never load
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    bundle: true,
-    // a native addon: resolved from node_modules at run time, not bundled
-    external: ['secp256k1'],
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'linked',
-    logLevel: quiet ? 'error' : 'warning',
-    // some dependencies still call require(); give the ESM bundle one
-    define: { LNSIM_VERSION: JSON.stringify(pkg.version) },
-    banner: { js: "import { createRequire as __lnsimCreateRequire } from 'node:module'; const require = __lnsimCreateRequire(import.meta.url);" },
-  })
-  // chunks are named by their content hash: one that exists already is the same file
-  await mkdir(join(dist, 'chunks'), { recursive: true })
-  const built = await readdir(join(staging, 'chunks'))
-  for (const f of built) await rename(join(staging, 'chunks', f), join(dist, 'chunks', f))
-  for (const f of ['lnsim.mjs.map', 'lnsim.mjs']) await rename(join(staging, f), join(dist, f))
-  await rm(staging, { recursive: true, force: true })
+  let built
+  try {
+    await esbuild({
+      entryPoints: { lnsim: join(root, 'src', 'cli', 'main.ts') },
+      outdir: staging,
+      outExtension: { '.js': '.mjs' },
+      // the daemons import only their own commands (src/cli/commands/daemons.ts): the
+      // rest of the CLI sits in chunks they never load
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
+      bundle: true,
+      // a native addon: resolved from node_modules at run time, not bundled
+      external: ['secp256k1'],
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      sourcemap: 'linked',
+      logLevel: quiet ? 'error' : 'warning',
+      // some dependencies still call require(); give the ESM bundle one
+      define: { LNSIM_VERSION: JSON.stringify(pkg.version) },
+      banner: { js: "import { createRequire as __lnsimCreateRequire } from 'node:module'; const require = __lnsimCreateRequire(import.meta.url);" },
+    })
+    // chunks are named by their content hash: one that exists already is the same file
+    await mkdir(join(dist, 'chunks'), { recursive: true })
+    built = await readdir(join(staging, 'chunks'))
+    for (const f of built) await rename(join(staging, 'chunks', f), join(dist, 'chunks', f))
+    for (const f of ['lnsim.mjs.map', 'lnsim.mjs']) await rename(join(staging, f), join(dist, f))
+  } finally {
+    await rm(staging, { recursive: true, force: true })
+  }
   await chmod(outfile, 0o755)
   await pruneChunks(join(dist, 'chunks'), new Set(built))
   if (!quiet) console.log(`built dist/lnsim.mjs in ${Date.now() - started} ms`)
