@@ -13,7 +13,7 @@ import type { Stream } from '@libp2p/interface'
 import { createHost } from '../../../src/node/peers/host.js'
 import { identityFromSecret } from '../../../src/node/identity.js'
 import { sha256 } from '../../../src/crypto/hash.js'
-import { ECHO_PROTOCOL } from './loopback.js'
+import { ECHO_PROTOCOL } from './echoProtocol.js'
 
 const host = await createHost(identityFromSecret(sha256(new TextEncoder().encode('echo peer'))), ['/ip4/127.0.0.1/tcp/0'])
 await host.handle(ECHO_PROTOCOL, async (stream: Stream) => {

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { build } from 'esbuild'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { request } from 'node:http'
+import { Agent, request } from 'node:http'
 import { multiaddr } from '@multiformats/multiaddr'
 import { lpStream } from '@libp2p/utils'
 import { createHost } from '../../../src/node/peers/host.js'
@@ -16,8 +16,7 @@ import { identityFromSecret } from '../../../src/node/identity.js'
 import { sha256 } from '../../../src/crypto/hash.js'
 import { median } from '../harness.js'
 import { memory, type Memory } from './processStats.js'
-
-export const ECHO_PROTOCOL = '/lnsim/bench-echo/1.0.0'
+import { ECHO_PROTOCOL } from './echoProtocol.js'
 
 export interface Loopback {
   /** median round trip of one frame over a long-lived libp2p stream */
@@ -59,7 +58,7 @@ export async function measureLoopback(rounds = 2000, frameBytes = 1450): Promise
         if (i >= rounds / 10) rtts.push(performance.now() - t)
       }
       const http: number[] = []
-      const agent = new (await import('node:http')).Agent({ keepAlive: true, maxSockets: 1 })
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 })
       for (let i = 0; i < rounds / 2; i++) {
         const t = performance.now()
         await new Promise<void>((resolve, reject) => {
