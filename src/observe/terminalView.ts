@@ -73,7 +73,7 @@ const PHASES: Record<string, string> = { chain: 'chain', nodes: 'nodes started',
 const PHASES_SHORT: Record<string, string> = { chain: 'chain', nodes: 'nodes', funding: 'funded', peers: 'peers', opening: 'opened', confirming: 'ready', gossip: 'gossip' }
 /** Plain output prints a phase's progress at most this often (and when it completes). */
 const PLAIN_PROGRESS_EVERY_MS = 2000
-/** A run's payment line waits this long for the hops' events, which travel separately from the payer's answer. */
+/** A payment line (run or watch) waits this long for the hops' events, which travel separately from the payer's answer. */
 const HOP_EVENTS_GRACE_MS = 150
 const SHOWN_STATES = new Set(['NORMAL', 'SHUTDOWN', 'CLOSING', 'CLOSED', 'OFFLINE', 'ERR_INFORMATION_LEAK'])
 
@@ -93,7 +93,8 @@ export class TerminalView {
   private footerLines = 0
   private renderTimer: NodeJS.Timeout | undefined
   /** lines in the order they happened; a run's payment holds back what follows it until its hops' events had a moment to arrive */
-  private readonly queue: ({ lines: string[] } | { payment: PaymentInput; ready: boolean; timer?: NodeJS.Timeout })[] = []
+  /** lines in the order things happened; a payment is made into its line when printed, so names learned meanwhile are used */
+  private readonly queue: ({ lines: string[] } | { payment: () => PaymentInput; ready: boolean; timer?: NodeJS.Timeout })[] = []
 
   constructor(
     private readonly sink: ViewSink,
@@ -140,8 +141,12 @@ export class TerminalView {
   }
 
   onPayment(p: PaymentInput): void {
-    if (this.options.mode !== 'run') return
-    const entry: { payment: PaymentInput; ready: boolean; timer?: NodeJS.Timeout } = { payment: p, ready: false }
+    if (this.options.mode === 'run') this.enqueue(() => p)
+  }
+
+  /** A finished payment is printed a moment later: the hops' own events come on other nodes' streams and may still be on their way. */
+  private enqueue(payment: () => PaymentInput): void {
+    const entry: { payment: () => PaymentInput; ready: boolean; timer?: NodeJS.Timeout } = { payment, ready: false }
     entry.timer = setTimeout(() => {
       entry.ready = true
       this.flush()
@@ -170,21 +175,22 @@ export class TerminalView {
       }
     }
     if (this.options.mode === 'watch' && (e.type === 'payment_sent' || e.type === 'payment_failed')) {
-      const route = e.type === 'payment_sent' ? [e.alias, ...e.route.map((h) => this.trails.nameOf(h.nodeId))] : []
-      this.queue.push({ ready: true, payment: {
-        from: e.alias,
-        to: route[route.length - 1] ?? '?',
-        amountMsat: e.amountMsat,
-        status: e.type === 'payment_sent' ? 'succeeded' : 'failed',
-        code: e.type === 'payment_failed' ? e.code : null,
-        message: e.type === 'payment_failed' ? e.message : null,
-        feeMsat: e.type === 'payment_sent' ? e.feeMsat : 0n,
-        route,
-        attempts: e.attempts,
-        latencyMs: e.latencyMs,
-        paymentHash: e.paymentHash,
-      } })
-      this.flush()
+      this.enqueue(() => {
+        const route = e.type === 'payment_sent' ? [e.alias, ...e.route.map((h) => this.trails.nameOf(h.nodeId))] : []
+        return {
+          from: e.alias,
+          to: route[route.length - 1] ?? '?',
+          amountMsat: e.amountMsat,
+          status: e.type === 'payment_sent' ? 'succeeded' : 'failed',
+          code: e.type === 'payment_failed' ? e.code : null,
+          message: e.type === 'payment_failed' ? e.message : null,
+          feeMsat: e.type === 'payment_sent' ? e.feeMsat : 0n,
+          route,
+          attempts: e.attempts,
+          latencyMs: e.latencyMs,
+          paymentHash: e.paymentHash,
+        }
+      })
     }
   }
 
@@ -266,8 +272,9 @@ export class TerminalView {
       const entry = this.queue[0]!
       if ('payment' in entry) {
         if (!entry.ready) break
-        this.countPayment(entry.payment)
-        lines.push(...this.paymentLines(entry.payment))
+        const payment = entry.payment()
+        this.countPayment(payment)
+        lines.push(...this.paymentLines(payment))
       } else lines.push(...entry.lines)
       this.queue.shift()
     }

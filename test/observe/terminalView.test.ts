@@ -64,6 +64,19 @@ describe('the terminal view', () => {
     expect(out.text()).toContain('✓ alice → carol  50,000 sat  2 hop(s)  fee 1.05 sat  75 ms\n    1  bob    2x1x0  +12 ms  fee 1.05 sat')
   })
 
+  it('when watching, waits a moment for the hops\' events that arrive after the sender\'s', async () => {
+    const out = sink()
+    const view = new TerminalView(out, { mode: 'watch' })
+    const [first, ...rest] = travel
+    view.onEvent(first!)
+    view.onEvent({ type: 'payment_sent', node: ALICE, alias: 'alice', time: 1075, paymentHash: HASH, amountMsat: 50_000_000n, feeMsat: 1_050n, route, attempts: 1, latencyMs: 75 } as NodeEvent)
+    // the hops' streams are a little behind the payer's
+    for (const e of rest) view.onEvent(e)
+    await new Promise((r) => setTimeout(r, 300))
+    expect(out.text()).toContain('✓ alice → carol  50,000 sat  2 hop(s)  fee 1.05 sat  75 ms\n    1  bob    2x1x0  +12 ms  fee 1.05 sat\n    2  carol  2x2x0  +30 ms')
+    view.close()
+  })
+
   it('prints bring-up progress plainly when a phase completes, and as a footer redrawn in place on a terminal', () => {
     const plain = sink()
     const view = new TerminalView(plain, { mode: 'run' })
