@@ -98,6 +98,9 @@ export async function launch(input: NetworkInput | NetworkSpec, options: LaunchO
   try {
     await bringUp(net, spec, signal)
   } catch (err) {
+    // a call to a daemon that has just died can fail before its exit is noticed: give
+    // the exit a moment to explain the failure (stopping the network would hide it)
+    if (!options.signal?.aborted && !timeout.aborted) await abortedWithin(net.crashSignal, CRASH_NOTICE_MS)
     await net.stop()
     if (options.signal?.aborted) throw options.signal.reason
     if (net.crashSignal.aborted) throw net.crashSignal.reason
@@ -106,6 +109,22 @@ export async function launch(input: NetworkInput | NetworkSpec, options: LaunchO
     throw new NetworkStartError(`the network could not start: ${errorMessage(err)}`, err instanceof LnsimError ? err.code : 'NETWORK_START_FAILED')
   }
   return net
+}
+
+/** How long a failed bring-up waits for a daemon's exit to be noticed. */
+const CRASH_NOTICE_MS = 1000
+
+function abortedWithin(signal: AbortSignal, ms: number): Promise<void> {
+  if (signal.aborted) return Promise.resolve()
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms)
+    function done(): void {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done, { once: true })
+  })
 }
 
 export class Network {
