@@ -4,6 +4,7 @@
  * in types.ts; failures become NodeApiError with the server's error code.
  */
 import { z } from 'zod'
+import { http, type HttpResponse } from '../core/http.js'
 import { toJson } from '../core/json.js'
 import { LnsimError } from '../core/errors.js'
 import { NodeEvent } from './events.js'
@@ -45,19 +46,20 @@ export class NodeClient {
   private async request<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<T> {
     const timeout = AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs)
     const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout
-    let res: Response
+    let res: HttpResponse
+    let text: string
     try {
-      res = await fetch(`${this.url}${path}`, {
+      res = await http(`${this.url}${path}`, {
         method,
         headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: toJson(body) }),
         signal,
       })
+      text = await res.text()
     } catch (err) {
       if (timeout.aborted) throw new NodeApiError('TIMEOUT', `${method} ${path} got no answer within ${options.timeoutMs ?? this.timeoutMs} ms`, 0)
       throw new NodeApiError('UNREACHABLE', `cannot reach the node at ${this.url} (${(err as Error).message}); is it running?`, 0)
     }
-    const text = await res.text()
     let json: unknown
     try {
       json = text === '' ? null : JSON.parse(text)
