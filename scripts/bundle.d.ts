@@ -1,1 +1,3 @@
 export declare function build(options?: { quiet?: boolean }): Promise<void>
+/** The esbuild plugin giving libp2p's secp256k1 keys lnsim's crypto layer, and how many imports it took over. */
+export declare function libp2pSecp256k1OnOurCrypto(): { plugin: import('esbuild').Plugin; replaced(): number }

@@ -7,6 +7,32 @@ import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+/**
+ * libp2p's secp256k1 keys (the node identity, signed and verified in every Noise
+ * handshake) get lnsim's crypto layer in place of pure-JS @noble/curves: building
+ * noble's tables cost ~60 ms at each node start, and a verify ~3.6 ms instead of
+ * ~0.06 ms natively. The build fails if libp2p no longer imports it from there.
+ */
+const LIBP2P_SECP256K1 = /[\\/]@libp2p[\\/]crypto[\\/]dist[\\/]src[\\/]keys[\\/]secp256k1[\\/]/
+export function libp2pSecp256k1OnOurCrypto() {
+  let replaced = 0
+  return {
+    /** how many imports the plugin took over */
+    replaced: () => replaced,
+    plugin: {
+      name: 'libp2p-secp256k1-on-lnsim-crypto',
+      setup(build) {
+        build.onResolve({ filter: /^@noble\/curves\/secp256k1(\.js)?$/ }, (args) => {
+          if (!LIBP2P_SECP256K1.test(args.importer)) return undefined
+          replaced++
+          return { path: join(root, 'src', 'node', 'libp2pKeys', 'secp256k1Curve.ts') }
+        })
+      },
+    },
+  }
+}
+
 const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'))
 
 export async function build({ quiet = false } = {}) {
@@ -18,6 +44,7 @@ export async function build({ quiet = false } = {}) {
   await mkdir(dist, { recursive: true })
   const staging = await mkdtemp(join(dist, '.build-'))
   let built
+  const secp256k1Plugin = libp2pSecp256k1OnOurCrypto()
   try {
     await esbuild({
       entryPoints: { lnsim: join(root, 'src', 'cli', 'main.ts') },
@@ -30,6 +57,7 @@ export async function build({ quiet = false } = {}) {
       bundle: true,
       // a native addon: resolved from node_modules at run time, not bundled
       external: ['secp256k1'],
+      plugins: [secp256k1Plugin.plugin],
       platform: 'node',
       format: 'esm',
       target: 'node20',
@@ -39,6 +67,7 @@ export async function build({ quiet = false } = {}) {
       define: { LNSIM_VERSION: JSON.stringify(pkg.version) },
       banner: { js: "import { createRequire as __lnsimCreateRequire } from 'node:module'; const require = __lnsimCreateRequire(import.meta.url);" },
     })
+    if (secp256k1Plugin.replaced() === 0) throw new Error('@libp2p/crypto no longer imports @noble/curves/secp256k1.js from keys/secp256k1: update the libp2p-secp256k1-on-lnsim-crypto plugin in scripts/bundle.js')
     // chunks are named by their content hash: one that exists already is the same file
     await mkdir(join(dist, 'chunks'), { recursive: true })
     built = await readdir(join(staging, 'chunks'))
