@@ -12,6 +12,7 @@
  */
 import type { z } from 'zod'
 import { LnsimError } from '../core/errors.js'
+import { http, type HttpResponse } from '../core/http.js'
 import { toJson } from '../core/json.js'
 import { AddressUtxos, BlockEvent, BlockResponse, ChainInfo, ErrorBody, FaucetResponse, MineResponse, OutpointStatus, SubmitResponse, TipEvent, TransactionStatus, TxEvent, type ChainEvent, type FaucetRequest, type MineRequest } from './apiTypes.js'
 import type { OutPoint, Transaction } from './transaction.js'
@@ -138,11 +139,11 @@ export class ChainClient {
     signal.addEventListener('abort', abort, { once: true })
     let idle = setTimeout(abort, STREAM_IDLE_MS)
     try {
-      const res = await fetch(`${this.url}/v1/events`, { signal: connection.signal, headers: { accept: 'text/event-stream' } })
-      if (!res.ok || !res.body) throw new ChainClientError('BAD_RESPONSE', `GET /v1/events answered HTTP ${res.status}`, res.status)
+      const res = await http(`${this.url}/v1/events`, { signal: connection.signal, headers: { accept: 'text/event-stream' } })
+      if (!res.ok) throw new ChainClientError('BAD_RESPONSE', `GET /v1/events answered HTTP ${res.status}`, res.status)
       const decoder = new TextDecoder()
       let buffer = ''
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      for await (const chunk of res.body) {
         clearTimeout(idle)
         idle = setTimeout(abort, STREAM_IDLE_MS)
         buffer += decoder.decode(chunk, { stream: true })
@@ -172,10 +173,10 @@ export class ChainClient {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs
     const timeout = AbortSignal.timeout(timeoutMs)
     const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout
-    let res: Response
+    let res: HttpResponse
     let text: string
     try {
-      res = await fetch(`${this.url}${path}`, { method, signal, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: toJson(body) }) })
+      res = await http(`${this.url}${path}`, { method, signal, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: toJson(body) }) })
       text = await res.text()
     } catch (err) {
       if (timeout.aborted) throw new ChainClientError('TIMEOUT', `${method} ${path} got no answer from the chain at ${this.url} within ${timeoutMs} ms`, 0)
@@ -201,9 +202,10 @@ export class ChainClient {
   }
 }
 
+/** What went wrong underneath: a socket error's code (ECONNREFUSED), as node:http gives it or fetch wraps it. */
 function causeOf(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause
-  return cause?.code ?? cause?.message ?? (err as Error).message
+  const e = err as { code?: string; cause?: { code?: string; message?: string } }
+  return e.cause?.code ?? e.cause?.message ?? e.code ?? (err as Error).message
 }
 
 function parseEvent(name: string, data: string): ChainEvent | undefined {
