@@ -70,7 +70,8 @@ export interface NodeStores {
 async function openStores(dir: string, fsync: boolean): Promise<{ durable: DurableStore; stores: NodeStores }> {
   const durable = await DurableStore.open(join(dir, 'state.log'), { fsync })
   const stores: NodeStores = {
-    channels: durable.kv('channel'),
+    // a channel's state is written after every update: its HTLCs are written once
+    channels: durable.kv('channel', { internable: (v) => (v as { paymentHash?: unknown }).paymentHash instanceof Uint8Array }),
     revocations: durable.kv('revoked'),
     wallet: durable.kv('wallet'),
     watch: durable.kv('watch'),

@@ -104,4 +104,63 @@ describe('DurableStore', () => {
     expect(s.kv('k').has('b')).toBe(false)
     await s.close()
   })
+
+  describe('interned sub-values (a channel state and its HTLCs)', () => {
+    interface Htlc { id: bigint; paymentHash: Uint8Array; onion: Uint8Array }
+    interface State { n: number; local: Htlc[]; remote: Htlc[] }
+    const htlc = (id: number): Htlc => ({ id: BigInt(id), paymentHash: new Uint8Array(32).fill(id), onion: new Uint8Array(1366).fill(id) })
+    const open = async (p: string) => {
+      const s = await DurableStore.open(p)
+      return { s, kv: s.kv<State>('channel', { internable: (v) => 'paymentHash' in v }) }
+    }
+
+    it('writes each HTLC once, however many states refer to it, and reads the states back whole', async () => {
+      const p = await path()
+      const { s, kv } = await open(p)
+      const h = Array.from({ length: 20 }, (_, i) => htlc(i))
+      kv.set('c', { n: 1, local: h.slice(0, 19), remote: h.slice(0, 19) })
+      s.flushSync()
+      kv.set('c', { n: 2, local: h, remote: h.slice(0, 19) })
+      s.flushSync()
+      const lines = (await readFile(p, 'utf8')).split('\n').filter(Boolean)
+      expect(lines).toHaveLength(2)
+      // the second state adds one HTLC: its line carries that one onion, not twenty
+      expect(lines[1]!.length).toBeLessThan(2 * 1366 + 2000)
+      expect(lines[0]!.length).toBeGreaterThan(19 * 2 * 1366)
+      const t = await open(p)
+      const got = t.kv.get('c')!
+      expect(got).toEqual({ n: 2, local: h, remote: h.slice(0, 19) })
+      // one HTLC in two lists is one object again
+      expect(got.local[3]).toBe(got.remote[3])
+      await s.close()
+      await t.s.close()
+    })
+
+    it('lets go of HTLCs no state refers to, and a compacted file reads back the same', async () => {
+      const p = await path()
+      const { s, kv } = await open(p)
+      // HTLCs come and go as payments settle: 6,000 states, at most 10 HTLCs in each
+      for (let i = 0; i < 6000; i++) {
+        const live = Array.from({ length: 10 }, (_, j) => htlc(i + j))
+        kv.set('c', { n: i, local: live, remote: live.slice(1) })
+        s.flushSync()
+      }
+      await s.close()
+      const text = await readFile(p, 'utf8')
+      expect(text.length).toBeLessThan(1200 * 3000)
+      const t = await open(p)
+      const last = Array.from({ length: 10 }, (_, j) => htlc(5999 + j))
+      expect(t.kv.get('c')).toEqual({ n: 5999, local: last, remote: last.slice(1) })
+      // the file keeps going after a reopen: new HTLCs get ids of their own
+      t.kv.set('c', { n: 6000, local: [htlc(1), ...last], remote: [] })
+      await t.s.close()
+      expect((await open(p)).kv.get('c')).toEqual({ n: 6000, local: [htlc(1), ...last], remote: [] })
+    })
+
+    it('refuses a file whose state refers to an HTLC that is not in it', async () => {
+      const p = await path()
+      await writeFile(p, '{"c":[["channel/c",{"n":1,"local":[{"$i":"7"}]}]]}\n')
+      await expect(DurableStore.open(p)).rejects.toThrow(/channel\/c refers to interned entry 7, which is not in the file/)
+    })
+  })
 })

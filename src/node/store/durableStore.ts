@@ -14,16 +14,22 @@
  * 0.2 ms to many milliseconds a turn when the disk is busy.
  *
  * Each part of the node sees its own namespace as a key → value map (KvLog).
+ * A namespace may intern sub-values (a channel's HTLCs): each is written once,
+ * in the same line as the first value that refers to it or before, and kept
+ * while a live value refers to it.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, truncateSync, writeSync } from 'node:fs'
-import { parseTagged, stringifyTagged } from '../../core/taggedJson.js'
+import { parseTagged, stringifyTagged, type Interner } from '../../core/taggedJson.js'
 
 /**
  * A value as JSON text, or the means to make it: a value set several times in
  * one turn (a channel's state after each message of a batch) is serialized
  * once, by the flush that writes it.
  */
-type Stored = string | { serialize: () => string }
+type Stored = string | { serialize: (interner: Interner) => string }
+
+/** A reference to an interned entry, as stringifyTagged writes it inside a value. */
+const REFERENCE = /\{"\$i":"([0-9a-z]+)"\}/g
 
 export class DurableStore {
   private readonly values = new Map<string, Stored>()
@@ -31,6 +37,14 @@ export class DurableStore {
   private readonly pending = new Set<string>()
   private fd: number | undefined
   private fileEntries = 0
+  /** interned entries (id → JSON) with the number of live values referring to each */
+  private readonly interned = new Map<string, { json: string; refs: number }>()
+  private readonly internIds = new WeakMap<object, string>()
+  /** the interned ids each stored value refers to */
+  private readonly refsOf = new Map<string, string[]>()
+  /** interned entries made since the last flush, to write before the values that refer to them */
+  private unwritten: string[] = []
+  private nextId = 0
 
   private constructor(
     private readonly path: string,
@@ -54,10 +68,16 @@ export class DurableStore {
       const line = lines[i]!
       if (line === '') continue
       let changes: [string, string | null][]
+      let interned: [string, string][]
       try {
-        changes = parseLine(line)
+        ;({ changes, interned } = parseLine(line))
       } catch {
         throw new Error(`${path}: line ${i + 1} is corrupt`)
+      }
+      for (const [id, json] of interned) {
+        store.interned.set(id, { json, refs: 0 })
+        store.nextId = Math.max(store.nextId, parseInt(id, 36) + 1)
+        store.fileEntries++
       }
       for (const [k, v] of changes) {
         if (v === null) store.values.delete(k)
@@ -65,21 +85,50 @@ export class DurableStore {
         store.fileEntries++
       }
     }
+    for (const [k, v] of store.values) {
+      const refs = [...(v as string).matchAll(REFERENCE)].map((m) => m[1]!)
+      const missing = refs.find((id) => !store.interned.has(id))
+      if (missing !== undefined) throw new Error(`${path}: ${k} refers to interned entry ${missing}, which is not in the file`)
+      store.countRefs(k, refs)
+    }
+    for (const [id, entry] of store.interned) if (entry.refs === 0) store.interned.delete(id)
     store.fd = openSync(path, 'a', 0o600)
     return store
   }
 
   /** A view of one namespace: keys are stored as `namespace/key`. */
-  kv<T>(namespace: string): KvLog<T> {
-    return new KvLog<T>(this, `${namespace}/`)
+  kv<T>(namespace: string, options: { internable?: (value: object) => boolean } = {}): KvLog<T> {
+    return new KvLog<T>(this, `${namespace}/`, options.internable)
   }
 
   get(key: string): string | undefined {
     const stored = this.values.get(key)
     if (stored === undefined || typeof stored === 'string') return stored
-    const text = stored.serialize()
+    const refs: string[] = []
+    const text = stored.serialize({
+      internable: () => true,
+      idOf: (value, json) => {
+        let id = this.internIds.get(value)
+        if (id === undefined || !this.interned.has(id)) {
+          id = (this.nextId++).toString(36)
+          this.internIds.set(value, id)
+          this.interned.set(id, { json: json(), refs: 0 })
+          this.unwritten.push(id)
+        }
+        refs.push(id)
+        return id
+      },
+    })
     this.values.set(key, text)
+    this.countRefs(key, refs)
     return text
+  }
+
+  /** The JSON of an interned entry, for parseTagged to resolve references. */
+  internedJson(id: string): string {
+    const entry = this.interned.get(id)
+    if (entry === undefined) throw new Error(`${this.path}: interned entry ${id} is missing`)
+    return entry.json
   }
 
   set(key: string, value: Stored): void {
@@ -89,8 +138,20 @@ export class DurableStore {
 
   delete(key: string): boolean {
     if (!this.values.delete(key)) return false
+    this.countRefs(key, [])
     this.pending.add(key)
     return true
+  }
+
+  /** `key` now refers to `refs`: entries no value refers to any more are let go. */
+  private countRefs(key: string, refs: string[]): void {
+    for (const id of refs) this.interned.get(id)!.refs++
+    for (const id of this.refsOf.get(key) ?? []) {
+      const entry = this.interned.get(id)!
+      if (--entry.refs === 0) this.interned.delete(id)
+    }
+    if (refs.length > 0) this.refsOf.set(key, refs)
+    else this.refsOf.delete(key)
   }
 
   *keysWithPrefix(prefix: string): Generator<string> {
@@ -110,24 +171,30 @@ export class DurableStore {
     if (this.pending.size === 0) return
     if (this.fd === undefined) throw new Error(`${this.path} is closed`)
     const keys = [...this.pending]
-    writeAll(this.fd, formatLine(keys.map((k) => [k, this.get(k) ?? null])) + '\n')
+    const changes = keys.map((k): [string, string | null] => [k, this.get(k) ?? null])
+    // serializing the changes made the entries they refer to
+    const interned = this.unwritten.flatMap((id): [string, string][] => (this.interned.has(id) ? [[id, this.interned.get(id)!.json]] : []))
+    writeAll(this.fd, formatLine(changes, interned) + '\n')
     if (this.fsync) fsyncSync(this.fd)
     // only now: a failed write (a full disk) leaves them to the next flush
     this.pending.clear()
-    this.fileEntries += keys.length
-    if (this.fileEntries > 5000 && this.fileEntries > 4 * this.values.size) this.compact()
+    this.unwritten = []
+    this.fileEntries += keys.length + interned.length
+    if (this.fileEntries > 5000 && this.fileEntries > 4 * (this.values.size + this.interned.size)) this.compact()
   }
 
   private compact(): void {
     const tmp = `${this.path}.tmp`
     const out = openSync(tmp, 'w', 0o600)
-    writeAll(out, formatLine([...this.values.keys()].map((k) => [k, this.get(k)!])) + '\n')
+    const changes = [...this.values.keys()].map((k): [string, string] => [k, this.get(k)!])
+    writeAll(out, formatLine(changes, [...this.interned].map(([id, e]) => [id, e.json])) + '\n')
     fsyncSync(out)
     closeSync(out)
     if (this.fd !== undefined) closeSync(this.fd)
     renameSync(tmp, this.path)
     this.fd = openSync(this.path, 'a', 0o600)
-    this.fileEntries = this.values.size
+    this.unwritten = []
+    this.fileEntries = this.values.size + this.interned.size
   }
 
   async close(): Promise<void> {
@@ -139,11 +206,22 @@ export class DurableStore {
 
 /** One namespace of a DurableStore, as a typed key → value map. */
 export class KvLog<T> {
-  constructor(private readonly store: DurableStore, private readonly prefix: string) {}
+  constructor(
+    private readonly store: DurableStore,
+    private readonly prefix: string,
+    private readonly internable?: (value: object) => boolean,
+  ) {}
 
   get(key: string): T | undefined {
     const raw = this.store.get(this.prefix + key)
-    return raw === undefined ? undefined : parseTagged<T>(raw)
+    if (raw === undefined) return undefined
+    // an entry two values share is parsed once, so it is one object again
+    const resolved = new Map<string, unknown>()
+    const resolve = (id: string): unknown => {
+      if (!resolved.has(id)) resolved.set(id, parseTagged(this.store.internedJson(id)))
+      return resolved.get(id)
+    }
+    return parseTagged<T>(raw, resolve)
   }
 
   has(key: string): boolean {
@@ -164,7 +242,8 @@ export class KvLog<T> {
 
   /** Recorded now (as it is at the next flush), durable after the next flush() of the store. */
   set(key: string, value: T): void {
-    this.store.set(this.prefix + key, { serialize: () => stringifyTagged(value) })
+    const internable = this.internable
+    this.store.set(this.prefix + key, { serialize: (interner) => stringifyTagged(value, internable ? { internable, idOf: interner.idOf } : undefined) })
   }
 
   delete(key: string): void {
@@ -182,18 +261,23 @@ export class KvLog<T> {
 }
 
 /**
- * One turn's changes as one line: {"c":[[key, value], …]} with each value's JSON
- * embedded as it is (null: deleted), so a large value is not escaped again as a
- * string. Lines written before this format are arrays of [key, JSON text].
+ * One turn's changes as one line: {"i":[[id, entry], …],"c":[[key, value], …]}
+ * with each JSON embedded as it is (value null: deleted), so a large value is not
+ * escaped again as a string; "i" holds the interned entries first made in this
+ * turn. Lines written before this format are arrays of [key, JSON text].
  */
-function formatLine(changes: [string, string | null][]): string {
-  return `{"c":[${changes.map(([k, v]) => `[${JSON.stringify(k)},${v ?? 'null'}]`).join(',')}]}`
+function formatLine(changes: [string, string | null][], interned: [string, string][]): string {
+  const i = interned.length === 0 ? '' : `"i":[${interned.map(([id, json]) => `[${JSON.stringify(id)},${json}]`).join(',')}],`
+  return `{${i}"c":[${changes.map(([k, v]) => `[${JSON.stringify(k)},${v ?? 'null'}]`).join(',')}]}`
 }
 
-function parseLine(line: string): [string, string | null][] {
-  const parsed = JSON.parse(line) as [string, unknown][] | { c: [string, unknown][] }
-  if (Array.isArray(parsed)) return parsed as [string, string | null][]
-  return parsed.c.map(([k, v]) => [k, v === null ? null : JSON.stringify(v)])
+function parseLine(line: string): { changes: [string, string | null][]; interned: [string, string][] } {
+  const parsed = JSON.parse(line) as [string, unknown][] | { c: [string, unknown][]; i?: [string, unknown][] }
+  if (Array.isArray(parsed)) return { changes: parsed as [string, string | null][], interned: [] }
+  return {
+    changes: parsed.c.map(([k, v]) => [k, v === null ? null : JSON.stringify(v)]),
+    interned: (parsed.i ?? []).map(([id, v]) => [id, JSON.stringify(v)]),
+  }
 }
 
 /** write() may write less than it was given (a signal, a full disk): go on until all of it is out. */
