@@ -13,6 +13,8 @@ import { parseWith } from '../transactionJson.js'
 
 export const MAX_BODY_BYTES = 1024 * 1024
 export const SSE_HEARTBEAT_MS = 15_000
+/** How long an idle kept-alive connection stays open (Node's default is 5 s). */
+export const KEEP_ALIVE_TIMEOUT_MS = 60_000
 
 export interface RouteContext<B> {
   params: Record<string, string>
@@ -166,6 +168,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       sendError(res, new LnsimError('INTERNAL', `the chain daemon failed to answer: ${(err as Error)?.message ?? String(err)}`))
     })
   })
+  // Clients keep their sockets open between requests (src/core/http.ts). Node closes an idle one
+  // after 5 s by default, and a daemon whose event loop lags (tens of processes on two cores) can
+  // close one that a request has just reached: the client sees ECONNRESET.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n')
     else socket.destroy()

@@ -4,6 +4,7 @@
  * route's schema, errors as `{ "error": { code, message, field? } }`, and
  * server-sent-event streams. Bound to loopback only.
  */
+import { trace } from '../../core/trace.js'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { timingSafeEqual } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
@@ -57,6 +58,7 @@ function statusFor(code: string): number {
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  trace('http out')
   const body = toJson(value)
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
   res.end(body)
@@ -111,6 +113,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   }
   const streams = new Set<ServerResponse>()
   const server: Server = createServer((req, res) => {
+    trace('http in ' + req.url)
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1')
       if (!authorized(req)) return sendError(res, 'UNAUTHORIZED', 'missing or wrong bearer token (it is in the node data directory, api.token)')
@@ -154,6 +157,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     })
   })
   server.requestTimeout = 0
+  // clients keep sockets between calls; Node's default 5 s idle close, on a node whose event loop
+  // lags (a 100-node bring-up on two cores), can drop one a request just reached (ECONNRESET)
+  server.keepAliveTimeout = 60_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, '127.0.0.1', () => resolve())
