@@ -14,6 +14,7 @@ import { formatScid } from '../core/shortChannelId.js'
 import { txid as txidOf, type Transaction } from '../chain/transaction.js'
 import { DEFAULT_CHANNEL_CONFIG, type ChannelConfig } from '../channel/constants.js'
 import { commitmentsOf, type ChannelData } from '../channel/states.js'
+import { availableToSendMsat } from '../channel/commitments.js'
 import type { ChannelEvent } from '../channel/io.js'
 import { API_TOKEN_FILE, API_URL_FILE } from '../api/locate.js'
 import type { Init } from '../wire/messages.js'
@@ -381,8 +382,9 @@ export class LightningNode {
       const scid = shortChannelIdOf(record.data)
       const c = commitmentsOf(record.data)
       if (scid === undefined || !c || record.data.state === 'CLOSED' || record.data.state === 'CLOSING') return []
-      const info = channelInfo(key, record.peer, record.data, this.peers.isConnected(record.peer))
-      return [{ key, shortChannelId: scid, remoteNodeId: fromHex(record.peer), spendableMsat: info.availableToSendMsat, active: info.active, htlcMinimumMsat: c.remoteParams.htlcMinimumMsat }]
+      // asked for every payment: only what pathfinding needs, not the channel's whole view (its HTLCs in hex)
+      const normal = record.data.state === 'NORMAL'
+      return [{ key, shortChannelId: scid, remoteNodeId: fromHex(record.peer), spendableMsat: normal ? availableToSendMsat(c) : 0n, active: normal && this.peers.isConnected(record.peer), htlcMinimumMsat: c.remoteParams.htlcMinimumMsat }]
     })
   }
 
