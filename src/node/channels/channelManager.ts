@@ -4,6 +4,7 @@
  * carries out the effects, in order. Steps of one event-loop turn share one
  * fsync (group commit), and HTLCs added in one turn share one commitment_signed.
  */
+import { trace, tracing } from '../../core/trace.js'
 import { fromHex, toHex } from '../../core/bytes.js'
 import { LnsimError } from '../../core/errors.js'
 import type { Condition } from '../../chain/condition.js'
@@ -133,6 +134,7 @@ export class ChannelManager {
     const record = this.channels.get(key)
     if (!record) throw new LnsimError('UNKNOWN_CHANNEL', `no channel ${key}`)
     const r = step(record.data, input, this.ctx())
+    if (tracing) trace('stepped', input.type === 'message' ? input.message.type : input.type === 'command' ? input.command.type : input.type)
     key = this.save(key, { ...record, data: r.data })
     const events: ChannelEvent[] = []
     for (const effect of r.effects) {
@@ -186,6 +188,7 @@ export class ChannelManager {
 
   /** Signs what was batched, persists everything, then carries out the effects in order. */
   flush(): void {
+    trace('flush')
     this.flushScheduled = false
     for (const key of this.toSign) {
       const r = this.channels.get(key)
@@ -327,6 +330,7 @@ export class ChannelManager {
     const batch = this.pending
     this.pending = []
     this.deps.store.flushSync()
+    trace('written')
     // the revocation log must be as durable as the state that revoked the commitment
     this.deps.revocations.flushSync()
     for (const p of batch) this.carryOut(p)

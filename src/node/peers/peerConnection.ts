@@ -7,6 +7,7 @@
  */
 import type { Stream } from '@libp2p/interface'
 import { utf8 } from '../../core/bytes.js'
+import { trace } from '../../core/trace.js'
 import { frameStream, type FramedStream } from '../../wire/framing.js'
 import type { Init, Message } from '../../wire/messages.js'
 import type { Logger } from '../logger.js'
@@ -54,6 +55,7 @@ export class PeerConnection {
    */
   send(message: Message): void {
     if (this.closed) return
+    trace('send', message.type)
     this.outbox.push(message)
     if (this.outbox.length === 1) queueMicrotask(() => this.flushOutbox())
   }
@@ -62,6 +64,7 @@ export class PeerConnection {
     const batch = this.outbox
     this.outbox = []
     if (this.closed || batch.length === 0) return
+    trace('write', String(batch.length))
     this.framed.writeMany(batch).catch((err: Error) => {
       if (err.name === 'WireEncodeError') this.log.error('cannot encode our own message', { peer: this.peer, types: batch.map((m) => m.type).join(','), error: err.message })
       else this.close(`write failed: ${err.message}`)
@@ -103,6 +106,7 @@ export class PeerConnection {
       }
       if (result.kind === 'unknown_odd') continue
       const message = result.message
+      trace('recv', message.type)
       if (!this.initReceived) {
         if (message.type !== 'init') {
           this.warn('the first message must be init')
@@ -119,6 +123,7 @@ export class PeerConnection {
       }
       if (message.type === 'pong' || message.type === 'init') continue
       this.events.onMessage(this, message, result.frame)
+      trace('handled', message.type)
     }
     this.close('peer closed the connection')
   }
