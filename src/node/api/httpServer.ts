@@ -113,7 +113,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   }
   const streams = new Set<ServerResponse>()
   const server: Server = createServer((req, res) => {
-    trace('http in ' + req.url)
+    trace('http in', req.url)
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1')
       if (!authorized(req)) return sendError(res, 'UNAUTHORIZED', 'missing or wrong bearer token (it is in the node data directory, api.token)')
