@@ -5,9 +5,12 @@
  * `<epoch ms with µs> <pid> <label>`. Timestamps from different processes on one
  * machine compare to a few microseconds, so merging the files shows each flight
  * between peers and each step inside a node (scripts/trace-payments.ts does so).
- * Off by default: a check of one variable per point.
+ * Off by default: a check of one variable per point. When on, every socket write
+ * is a point too (`socket write <bytes> to <port>`): when bytes reach the wire,
+ * which the layers between a send and the socket (lp, yamux, Noise) otherwise hide.
  */
 import { writeFileSync } from 'node:fs'
+import { Socket } from 'node:net'
 import { join } from 'node:path'
 
 const dir = process.env.LNSIM_TRACE_DIR
@@ -21,3 +24,11 @@ export function trace(label: string, detail?: string): void {
 }
 
 if (tracing) process.on('exit', () => writeFileSync(join(dir!, `${process.pid}.trace`), points.join('\n') + '\n'))
+
+if (tracing) {
+  const write = Socket.prototype.write
+  Socket.prototype.write = function (this: Socket, ...args: unknown[]): boolean {
+    trace('socket write', `${(args[0] as { length?: number }).length ?? '?'} to ${this.remotePort ?? '?'}`)
+    return (write as (...a: unknown[]) => boolean).apply(this, args)
+  } as typeof write
+}

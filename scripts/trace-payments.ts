@@ -1,0 +1,80 @@
+/**
+ * Where a payment's milliseconds go: starts a line of nodes (n0 … nK), pays K
+ * hops sequentially with every node tracing (src/core/trace.ts), and prints the
+ * merged timeline of the median payment, from the payer's API call to its
+ * answer, with the time since the previous point on every line.
+ *
+ *   npx tsx scripts/trace-payments.ts [--hops 3] [--payments 60]
+ */
+import '../src/polyfill.js'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { TestNetwork } from '../test/helpers/network.js'
+import { cleanupProcesses, waitFor } from '../test/helpers/processes.js'
+
+const { values } = parseArgs({ options: { hops: { type: 'string', default: '3' }, payments: { type: 'string', default: '60' } } })
+const hops = Number(values.hops)
+const payments = Number(values.payments)
+if (!Number.isInteger(hops) || hops < 1 || hops > 10) throw new Error('--hops is a whole number from 1 to 10')
+if (!Number.isInteger(payments) || payments < 10) throw new Error('--payments is a whole number, at least 10')
+
+interface Point { t: number; node: string; label: string }
+
+const dir = await mkdtemp(join(tmpdir(), 'lnsim-trace-'))
+process.env.LNSIM_TRACE_DIR = dir
+const net = new TestNetwork()
+const names = Array.from({ length: hops + 1 }, (_, i) => `n${i}`)
+const latencies: { ms: number; start: number; end: number }[] = []
+try {
+  await net.startChain()
+  await Promise.all(names.map((n) => net.startNode(n)))
+  for (const n of names.slice(0, -1)) await net.fund(n, 12_000_000n)
+  for (let i = 0; i < hops; i++) {
+    await net.connect(names[i]!, names[i + 1]!)
+    await net.node(names[i]!).client.openChannel({ nodeId: net.node(names[i + 1]!).nodeId, amountSat: 10_000_000n })
+  }
+  await net.mine(6)
+  await waitFor('the whole line in n0’s graph', async () => {
+    const g = await net.node('n0').client.graph()
+    return g.channels.length === hops && g.channels.every((c) => c.policies[0] && c.policies[1])
+  }, 60_000)
+  const payer = net.node('n0').client
+  const payee = net.node(names[hops]!).client
+  for (let i = 0; i < payments; i++) {
+    const { invoice } = await payee.createInvoice({ amountMsat: 10_000n })
+    const start = performance.timeOrigin + performance.now()
+    const p = await payer.pay({ invoice })
+    const end = performance.timeOrigin + performance.now()
+    if (p.status !== 'succeeded') throw new Error(`payment ${i + 1} ${p.status}: ${p.failure?.message ?? ''}`)
+    latencies.push({ ms: end - start, start, end })
+  }
+} finally {
+  await net.stopAll().catch(() => {})
+  await cleanupProcesses()
+}
+
+const nodeOfPid = new Map(names.map((n) => [String(net.node(n).child.proc.pid), n]))
+const points: Point[] = []
+for (const file of await readdir(dir)) {
+  for (const line of (await readFile(join(dir, file), 'utf8')).split('\n')) {
+    const [t, pid, ...label] = line.split(' ')
+    const node = nodeOfPid.get(pid ?? '')
+    if (node && t) points.push({ t: Number(t), node, label: label.join(' ') })
+  }
+}
+await rm(dir, { recursive: true, force: true })
+points.sort((a, b) => a.t - b.t)
+
+// the first payments warm up the JIT and connections
+const measured = latencies.slice(10).sort((a, b) => a.ms - b.ms)
+const median = measured[measured.length >> 1]!
+console.log(`${hops}-hop payments: p50 ${median.ms.toFixed(2)} ms over ${measured.length} (after 10 warm-up); the median one:`)
+const window = points.filter((p) => p.t >= median.start && p.t <= median.end)
+let previous = median.start
+for (const p of window) {
+  console.log(`${(p.t - median.start).toFixed(3).padStart(8)} ms  +${(p.t - previous).toFixed(3).padStart(6)}  ${p.node.padEnd(4)} ${p.label}`)
+  previous = p.t
+}
+console.log(`${(median.end - median.start).toFixed(3).padStart(8)} ms  +${(median.end - previous).toFixed(3).padStart(6)}  answer reaches the caller`)
