@@ -23,13 +23,26 @@ export interface HttpResponse {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 })
 
-/** Resolves once the status line and headers have arrived; rejects as fetch does (network error, or an AbortError). */
+/**
+ * Resolves once the status line and headers have arrived; rejects as fetch does
+ * (network error, or an AbortError). A request that found its kept-alive socket
+ * reset before any answer is sent once more on a new one: the server closed the
+ * socket as idle just as it was reused, so it never saw the request (Node's own
+ * advice for kept-alive clients).
+ */
 export function http(url: string, init: HttpInit = {}): Promise<HttpResponse> {
+  return send(url, init).catch((err: Error & { code?: string; reusedSocket?: boolean }) => {
+    if (err.reusedSocket && err.code === 'ECONNRESET' && !init.signal?.aborted) return send(url, init)
+    throw err
+  })
+}
+
+function send(url: string, init: HttpInit): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...init.headers }
     if (init.body !== undefined) headers['content-length'] = Buffer.byteLength(init.body)
     const req = httpRequest(url, { method: init.method ?? 'GET', headers, agent, ...(init.signal ? { signal: init.signal } : {}) }, (res) => resolve(responseOf(res)))
-    req.on('error', reject)
+    req.on('error', (err: Error & { reusedSocket?: boolean }) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })))
     req.end(init.body)
   })
 }

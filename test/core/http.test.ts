@@ -1,0 +1,39 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { http } from '../../src/core/http.js'
+
+const servers: Server[] = []
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))))
+})
+
+/** A server that resets the connection, unanswered, on the requests numbered in `reset` (1-based). */
+async function server(reset: number[]): Promise<{ url: string; seen: () => number }> {
+  let n = 0
+  const s = createServer((req, res) => {
+    n++
+    if (reset.includes(n)) return void req.socket.destroy()
+    res.end(`answer ${n}`)
+  })
+  s.keepAliveTimeout = 60_000
+  servers.push(s)
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
+  return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, seen: () => n }
+}
+
+describe('http()', () => {
+  it('asks again, on a new socket, when a kept-alive socket is reset before any answer', async () => {
+    const s = await server([2])
+    expect(await (await http(`${s.url}/a`)).text()).toBe('answer 1')
+    // the second request reuses the socket, which the server resets unanswered (as an idle close would)
+    expect(await (await http(`${s.url}/b`, { method: 'POST', body: '{}' })).text()).toBe('answer 3')
+    expect(s.seen()).toBe(3)
+  })
+
+  it('does not ask again when a fresh socket is reset: the server may have acted on it', async () => {
+    const s = await server([1])
+    await expect(http(`${s.url}/a`, { method: 'POST', body: '{}' })).rejects.toMatchObject({ code: 'ECONNRESET' })
+    expect(s.seen()).toBe(1)
+  })
+})
