@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { shortChannelId } from '../../src/core/shortChannelId.js'
 import { fundingCondition } from '../../src/channel/scripts.js'
 import type { Transaction } from '../../src/chain/transaction.js'
-import type { Message } from '../../src/wire/messages.js'
+import type { ChannelUpdate, Message } from '../../src/wire/messages.js'
 import { encodeMessage } from '../../src/wire/codec.js'
 import type { ChainAccess } from '../../src/node/chain/chainAccess.js'
 import { createLogger } from '../../src/node/logger.js'
@@ -69,5 +69,52 @@ describe('gossip relay', () => {
     // nothing more: every message went out once
     vi.advanceTimersByTime(10 * GOSSIP_BATCH_MS)
     expect(sent).toHaveLength(3)
+  })
+})
+
+describe('our channel_update', () => {
+  beforeEach(() => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }))
+  afterEach(() => void vi.useRealTimers())
+
+  /** Our end of a NORMAL channel with alice, not announced yet: its updates go to alice only. */
+  function ourChannel(sent: Array<{ peer: string; message: Message }>, policy: { feeBaseMsat: bigint }): GossipService {
+    const values = new Map<string, unknown>()
+    const data = { state: 'NORMAL', shortChannelId: scid, commitments: { capacitySat: 1_000_000n, channelFlags: 1, localParams: { seed: new Uint8Array(32).fill(9) }, remoteParams: { basepoints: { fundingPubkey: alice.fundingPubkey } } } }
+    return new GossipService({
+      log: createLogger({ level: 'error', console: false, name: 'us' }),
+      nodeSecret: us.nodeKey,
+      nodeId: us.nodeId,
+      alias: 'us',
+      chainHash: CHAIN_HASH,
+      chain: {} as ChainAccess,
+      kv: { get: (k: string) => values.get(k), set: (k: string, v: unknown) => void values.set(k, v) } as never,
+      blockHeight: () => 102,
+      listenAddresses: () => [],
+      connectedPeers: () => [alice.hex],
+      sendToPeer: (peer, message) => void sent.push({ peer, message }),
+      channel: (key) => (key === 'c1' ? { peer: alice.hex, data: data as never } : undefined),
+      channels: () => [{ key: 'c1', peer: alice.hex, data: data as never }],
+      isPeerConnected: () => true,
+      policyOf: () => ({ feeBaseMsat: policy.feeBaseMsat, feeProportionalMillionths: 1n, cltvExpiryDelta: 40, htlcMinimumMsat: 1n }),
+    })
+  }
+
+  it('is sent again unchanged when nothing in it changed, and made anew when the policy did', () => {
+    const sent: Array<{ peer: string; message: Message }> = []
+    const policy = { feeBaseMsat: 1000n }
+    const g = ourChannel(sent, policy)
+    g.publishUpdate('c1')
+    vi.advanceTimersByTime(5000)
+    // announced later, say: the update the peer already holds is the one to flood, not a second one
+    g.publishUpdate('c1')
+    expect(sent.map((s) => s.peer)).toEqual([alice.hex, alice.hex])
+    const [first, again] = sent.map((s) => s.message as ChannelUpdate)
+    expect(again).toBe(first)
+    policy.feeBaseMsat = 2000n
+    g.publishUpdate('c1')
+    const changed = sent[2]!.message as ChannelUpdate
+    expect(changed.feeBaseMsat).toBe(2000)
+    expect(changed.timestamp).toBeGreaterThan(first!.timestamp)
+    expect(g.channelUpdateBytes('c1')).toEqual(encodeMessage(changed))
   })
 })

@@ -14,7 +14,7 @@ import { channelSecrets } from '../../channel/keys.js'
 import { encodeMessage } from '../../wire/codec.js'
 import type { AnnouncementSignatures, ChannelUpdate, Message } from '../../wire/messages.js'
 import { createAnnouncementSignatures, createChannelAnnouncement, type ChannelAnnouncementContext } from '../../routing/gossip/channelAnnouncement.js'
-import { createChannelUpdate, nextGossipTimestamp } from '../../routing/gossip/channelUpdate.js'
+import { createChannelUpdate, isDisabled, nextGossipTimestamp } from '../../routing/gossip/channelUpdate.js'
 import { createNodeAnnouncement } from '../../routing/gossip/nodeAnnouncement.js'
 import { GossipStore, type SignedGossip } from '../../routing/gossip/store.js'
 import { restoreGossipStore, snapshotGossipStore } from '../../routing/gossip/storeSnapshot.js'
@@ -80,8 +80,8 @@ export class GossipService {
   /** gossip waiting for the next batch, by signature, with the peers that already have it (not sent to them) */
   private outgoing = new Map<string, { message: SignedGossip; haveIt: Set<string> }>()
   private batchTimer: NodeJS.Timeout | undefined
-  /** the latest channel_update we made for each of our channels, encoded with its type, for failure messages */
-  private readonly ourUpdates = new Map<string, Uint8Array>()
+  /** the latest channel_update we made for each of our channels, and its encoding with the type (for failure messages) */
+  private readonly ourUpdates = new Map<string, { update: ChannelUpdate; encoded: Uint8Array }>()
 
   constructor(private readonly d: GossipDeps) {
     this.fundingIndex = new FundingIndex(d.chain)
@@ -105,7 +105,7 @@ export class GossipService {
 
   /** The bytes of our latest channel_update for a channel (for BOLT #4 failures), or empty. */
   channelUpdateBytes(channel: string): Uint8Array {
-    return this.ourUpdates.get(channel) ?? new Uint8Array(0)
+    return this.ourUpdates.get(channel)?.encoded ?? new Uint8Array(0)
   }
 
   private saveSoon(): void {
@@ -241,22 +241,28 @@ export class GossipService {
     if (!c || scid === undefined) return
     const state = this.state(key)
     const policy = this.d.policyOf(key)
-    const timestamp = nextGossipTimestamp(state.lastUpdateTimestamp, Date.now())
-    const update: ChannelUpdate = createChannelUpdate({
-      nodeKey: this.d.nodeSecret,
-      remoteNodeId: fromHex(r.peer),
-      chainHash: this.d.chainHash,
+    const wanted = {
       shortChannelId: scid,
-      timestamp,
       cltvExpiryDelta: policy.cltvExpiryDelta,
       htlcMinimumMsat: policy.htlcMinimumMsat,
       htlcMaximumMsat: c.capacitySat * 1000n,
       feeBaseMsat: Number(policy.feeBaseMsat),
       feeProportionalMillionths: Number(policy.feeProportionalMillionths),
       disabled: !(r.data.state === 'NORMAL' && this.d.isPeerConnected(r.peer)),
-    })
-    this.d.kv.set(`announce:${key}`, { ...state, lastUpdateTimestamp: timestamp })
-    this.ourUpdates.set(key, encodeMessage(update))
+    }
+    // Nothing changed since our last update (typically: the one the peer got while the channel was
+    // still private, now announced): send that one again. A new one would flood the whole network
+    // a second time, as the peer releases the first from waiting for the announcement and relays it too.
+    const previous = this.ourUpdates.get(key)?.update
+    let update: ChannelUpdate
+    if (previous && sameUpdate(previous, wanted)) {
+      update = previous
+    } else {
+      const timestamp = nextGossipTimestamp(state.lastUpdateTimestamp, Date.now())
+      update = createChannelUpdate({ ...wanted, nodeKey: this.d.nodeSecret, remoteNodeId: fromHex(r.peer), chainHash: this.d.chainHash, timestamp })
+      this.d.kv.set(`announce:${key}`, { ...state, lastUpdateTimestamp: timestamp })
+      this.ourUpdates.set(key, { update, encoded: encodeMessage(update) })
+    }
     if (state.announced) {
       const v = this.store.acceptChannelUpdate(update, Date.now())
       if (v.status === 'new') {
@@ -309,6 +315,19 @@ export class GossipService {
     const addr = a?.message.addresses[0]
     return addr ? `${nodeId}@${addr}` : undefined
   }
+}
+
+/** Whether an update of ours already says what a new one would (all but its timestamp and signature). */
+function sameUpdate(u: ChannelUpdate, wanted: { shortChannelId: ShortChannelId; cltvExpiryDelta: number; htlcMinimumMsat: bigint; htlcMaximumMsat: bigint; feeBaseMsat: number; feeProportionalMillionths: number; disabled: boolean }): boolean {
+  return (
+    u.shortChannelId === wanted.shortChannelId &&
+    u.cltvExpiryDelta === wanted.cltvExpiryDelta &&
+    u.htlcMinimumMsat === wanted.htlcMinimumMsat &&
+    u.htlcMaximumMsat === wanted.htlcMaximumMsat &&
+    u.feeBaseMsat === wanted.feeBaseMsat &&
+    u.feeProportionalMillionths === wanted.feeProportionalMillionths &&
+    isDisabled(u) === wanted.disabled
+  )
 }
 
 /** A gossip message's identity: its (first) signature, unique to its signed contents. */
