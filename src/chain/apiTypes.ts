@@ -77,6 +77,13 @@ export const FaucetRequest = z.strictObject({ address: z.string(), amountSat: sa
 export type FaucetRequest = z.input<typeof FaucetRequest>
 export const FaucetResponse = z.object({ txid: hex32, vout: uint32, address: z.string(), amountSat: satAmount, blockHeight: height.nullable(), blockHash: hex32.nullable() })
 export type FaucetResponse = z.output<typeof FaucetResponse>
+/** The most payments one faucet transaction makes. */
+export const MAX_FAUCET_PAYMENTS = 10_000
+export const FaucetBatchRequest = z.strictObject({ payments: z.array(z.strictObject({ address: z.string(), amountSat: satAmount })).min(1).max(MAX_FAUCET_PAYMENTS), confirm: z.boolean().optional() })
+export type FaucetBatchRequest = z.input<typeof FaucetBatchRequest>
+/** One transaction: payment i is output i. */
+export const FaucetBatchResponse = z.object({ txid: hex32, blockHeight: height.nullable(), blockHash: hex32.nullable() })
+export type FaucetBatchResponse = z.output<typeof FaucetBatchResponse>
 
 export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional(), details: z.record(z.string(), z.unknown()).optional() }) })
 

@@ -14,7 +14,7 @@ import type { z } from 'zod'
 import { LnsimError } from '../core/errors.js'
 import { http, type HttpResponse } from '../core/http.js'
 import { toJson } from '../core/json.js'
-import { AddressUtxos, BlockEvent, BlockResponse, ChainInfo, ErrorBody, FaucetResponse, MineResponse, OutpointStatus, SubmitResponse, TipEvent, TransactionStatus, TxEvent, type ChainEvent, type FaucetRequest, type MineRequest } from './apiTypes.js'
+import { AddressUtxos, BlockEvent, BlockResponse, ChainInfo, ErrorBody, FaucetBatchResponse, FaucetResponse, MineResponse, OutpointStatus, SubmitResponse, TipEvent, TransactionStatus, TxEvent, type ChainEvent, type FaucetBatchRequest, type FaucetRequest, type MineRequest } from './apiTypes.js'
 import type { OutPoint, Transaction } from './transaction.js'
 import { parseWith, transactionToJson } from './transactionJson.js'
 
@@ -101,6 +101,12 @@ export class ChainClient {
   faucet(address: string, amountSat: bigint, options: RequestOptions & { confirm?: boolean } = {}): Promise<FaucetResponse> {
     const body: FaucetRequest = { address, amountSat: amountSat.toString(), ...(options.confirm ? { confirm: true } : {}) }
     return this.request('POST', '/v1/faucet', FaucetResponse, body, options)
+  }
+
+  /** Pays every address its amount in one faucet transaction, payment i as output i; with confirm, mines one block too. */
+  faucetMany(payments: ReadonlyArray<{ address: string; amountSat: bigint }>, options: RequestOptions & { confirm?: boolean } = {}): Promise<FaucetBatchResponse> {
+    const body: FaucetBatchRequest = { payments: payments.map((p) => ({ address: p.address, amountSat: p.amountSat.toString() })), ...(options.confirm ? { confirm: true } : {}) }
+    return this.request('POST', '/v1/faucet/batch', FaucetBatchResponse, body, options)
   }
 
   /**

@@ -54,7 +54,21 @@ export class Faucet {
 
   /** Pays `amount` to `condition` from the faucet's spendable outputs; the payment enters the mempool. */
   pay(condition: Condition, amount: Sat): FaucetPayment {
-    if (amount <= 0n || amount > MAX_MONEY_SAT) throw new FaucetError('INVALID_AMOUNT', `the amount must be from 1 to ${MAX_MONEY_SAT} sat, got ${amount}`)
+    const { txid, tx, outputs } = this.payMany([{ condition, amount }])
+    return { txid, outpoint: outputs[0]!, output: tx.outputs[0]!, tx }
+  }
+
+  /**
+   * Pays every recipient in one transaction, output i to recipient i (the faucet's change last),
+   * so a whole network is funded by one transaction, in a fixed order, instead of one per coin.
+   */
+  payMany(payments: ReadonlyArray<{ condition: Condition; amount: Sat }>): { txid: string; tx: Transaction; outputs: OutPoint[] } {
+    if (payments.length === 0) throw new FaucetError('INVALID_AMOUNT', 'nothing to pay')
+    for (const { amount } of payments) {
+      if (amount <= 0n || amount > MAX_MONEY_SAT) throw new FaucetError('INVALID_AMOUNT', `the amount must be from 1 to ${MAX_MONEY_SAT} sat, got ${amount}`)
+    }
+    const amount = payments.reduce((sum, p) => sum + p.amount, 0n)
+    if (amount > MAX_MONEY_SAT) throw new FaucetError('INVALID_AMOUNT', `the payments add up to ${amount} sat, more than ${MAX_MONEY_SAT}`)
     const nextHeight = this.state.height + 1
     const spendable = this.state
       .unspentWithCondition(this.condition)
@@ -68,12 +82,12 @@ export class Faucet {
       total += u.output.value
     }
     if (total < amount) throw new FaucetError('FAUCET_EMPTY', `the faucet can spend only ${total} sat now, less than the ${amount} sat asked for`, { availableSat: total.toString() })
-    const outputs: TxOutput[] = [{ value: amount, condition }]
+    const outputs: TxOutput[] = payments.map((p) => ({ value: p.amount, condition: p.condition }))
     if (total > amount) outputs.push({ value: total - amount, condition: this.condition })
     const tx: Transaction = { version: 1, lockTime: 0, inputs: chosen.map((u) => ({ prevout: u.outpoint, witness: { signatures: [], preimages: [] } })), outputs }
     chosen.forEach((u, i) => tx.inputs[i]!.witness.signatures.push(signInput(tx, i, u.output, this.privateKey)))
     const entry = this.state.submit(tx)
-    return { txid: entry.txid, outpoint: { txid: entry.txid, vout: 0 }, output: outputs[0]!, tx }
+    return { txid: entry.txid, tx, outputs: payments.map((_, vout) => ({ txid: entry.txid, vout })) }
   }
 
   private paidBy(tx: Transaction, spent: Array<Coin | undefined>): Sat {

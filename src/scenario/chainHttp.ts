@@ -89,6 +89,11 @@ export class ChainHttp {
     return (await this.request('POST', '/mine', Mined, { blocks })).height
   }
 
+  /** Pays every address its amount in one faucet transaction (payment i is output i), into the mempool; returns the txid. */
+  async faucetMany(payments: ReadonlyArray<{ address: string; sat: bigint }>): Promise<string> {
+    return (await this.request('POST', '/faucet/batch', FaucetPaid, { payments: payments.map((p) => ({ address: p.address, amountSat: p.sat.toString() })) })).txid
+  }
+
   /** Pays an address from the faucet (into the mempool unless confirm); returns the txid. */
   async faucet(address: string, amountSat: bigint, confirm = false): Promise<string> {
     return (await this.request('POST', '/faucet', FaucetPaid, { address, amountSat: amountSat.toString(), confirm })).txid

@@ -65,6 +65,20 @@ describe('chain daemon over HTTP', () => {
     expect((await client.info()).faucetPaidOutSat).toBe(50_000n)
   })
 
+  it('pays many addresses in one faucet transaction, payment i as output i', async () => {
+    const { daemon, client } = await start()
+    const bobAddress = addressFromPublicKey(pub(bob))
+    const paid = await client.faucetMany([{ address: aliceAddress, amountSat: 3_000n }, { address: bobAddress, amountSat: 5_000n }, { address: aliceAddress, amountSat: 7_000n }], { confirm: true })
+    expect(paid.blockHeight).toBe(1)
+    const tx = (await client.getTransaction(paid.txid)).tx
+    expect(tx.outputs.slice(0, 3).map((o) => o.value)).toEqual([3_000n, 5_000n, 7_000n])
+    expect((await client.getAddressUtxos(aliceAddress)).utxos.map((u) => [u.vout, u.valueSat])).toEqual([[0, 3_000n], [2, 7_000n]])
+    expect((await client.getAddressUtxos(bobAddress)).utxos.map((u) => [u.vout, u.valueSat])).toEqual([[1, 5_000n]])
+    expect((await client.info()).faucetPaidOutSat).toBe(15_000n)
+    expect(await post(`${daemon.url}/v1/faucet/batch`, JSON.stringify({ payments: [] }))).toMatchObject({ status: 400, json: { error: { code: 'INVALID_REQUEST', field: 'payments' } } })
+    expect(await post(`${daemon.url}/v1/faucet/batch`, JSON.stringify({ payments: [{ address: aliceAddress, amountSat: '0' }] }))).toMatchObject({ status: 422, json: { error: { code: 'INVALID_AMOUNT' } } })
+  })
+
   it('rejects a rule violation with 422 and the rule code', async () => {
     const { client } = await start()
     const paid = await client.faucet(aliceAddress, 10_000n)

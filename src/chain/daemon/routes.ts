@@ -6,7 +6,7 @@
 import type { z } from 'zod'
 import { InvalidInputError, LnsimError } from '../../core/errors.js'
 import { addressOf, addressToCondition } from '../address.js'
-import { AddressUtxos, BlockResponse, ChainInfo, FaucetRequest, FaucetResponse, MineRequest, MineResponse, NETWORK_NAME, OutpointStatus, SubmitResponse, TransactionStatus, type BlockEvent, type TipEvent, type TxEvent } from '../apiTypes.js'
+import { AddressUtxos, BlockResponse, ChainInfo, FaucetBatchRequest, FaucetBatchResponse, FaucetRequest, FaucetResponse, MineRequest, MineResponse, NETWORK_NAME, OutpointStatus, SubmitResponse, TransactionStatus, type BlockEvent, type TipEvent, type TxEvent } from '../apiTypes.js'
 import type { Block } from '../block.js'
 import type { ChainState } from '../chainState.js'
 import { formatCondition, type Condition } from '../condition.js'
@@ -126,6 +126,11 @@ export function chainRoutes(service: ChainService): Route[] {
       const payment = faucet.pay(addressToCondition(body.address), body.amountSat)
       const block = body.confirm ? service.mine(1, faucet.condition)[0]! : undefined
       return { txid: payment.txid, vout: payment.outpoint.vout, address: body.address, amountSat: body.amountSat.toString(), blockHeight: block?.height ?? null, blockHash: block?.hash ?? null }
+    }),
+    route('POST', `${P}/faucet/batch`, FaucetBatchRequest, ({ body }): Json<typeof FaucetBatchResponse> => {
+      const payment = faucet.payMany(body.payments.map((p) => ({ condition: addressToCondition(p.address), amount: p.amountSat })))
+      const block = body.confirm ? service.mine(1, faucet.condition)[0]! : undefined
+      return { txid: payment.txid, blockHeight: block?.height ?? null, blockHash: block?.hash ?? null }
     }),
   ]
 }
