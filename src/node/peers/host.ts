@@ -2,6 +2,12 @@
  * The libp2p host of a node: TCP, Noise and Yamux, with the node key as its
  * identity. Loopback connections are exempt from libp2p's inbound rate limits,
  * which otherwise refuse a simulator's tens of local peers (platform-notes §5.2).
+ *
+ * libp2p's connection monitor is off: it opened a ping stream on every
+ * connection every 10 s and, when a ping came back late (a hundred node
+ * processes on two cores lag by seconds), aborted a healthy connection, which
+ * the peers then redialled and resent each other the whole graph over. On
+ * loopback the kernel closes a dead process's connections, so nothing is lost.
  */
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
@@ -19,5 +25,6 @@ export async function createHost(identity: NodeIdentity, listen: string[]): Prom
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8', '/ip6/::1/ipcidr/128'], maxConnections: 1000 },
+    connectionMonitor: { enabled: false },
   })
 }
