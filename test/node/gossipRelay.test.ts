@@ -10,7 +10,7 @@ import type { ChannelUpdate, Message } from '../../src/wire/messages.js'
 import { encodeMessage } from '../../src/wire/codec.js'
 import type { ChainAccess } from '../../src/node/chain/chainAccess.js'
 import { createLogger } from '../../src/node/logger.js'
-import { GOSSIP_BATCH_MS, GossipService } from '../../src/node/gossip/gossipService.js'
+import { GOSSIP_BATCH_MS, GOSSIP_BUSY_BATCH_MS, GOSSIP_BUSY_BATCH_SIZE, GossipService } from '../../src/node/gossip/gossipService.js'
 import { announce, CHAIN_HASH, testNode, update } from '../routing/helpers.js'
 
 const alice = testNode('alice')
@@ -69,6 +69,36 @@ describe('gossip relay', () => {
     // nothing more: every message went out once
     vi.advanceTimersByTime(10 * GOSSIP_BATCH_MS)
     expect(sent).toHaveLength(3)
+  })
+})
+
+describe('gossip relay while flooding', () => {
+  beforeEach(() => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }))
+  afterEach(() => void vi.useRealTimers())
+
+  it('waits longer after a large batch, and goes back to the short wait once traffic is light', async () => {
+    const sent: Array<{ peer: string; message: Message }> = []
+    const g = service(sent)
+    const now = Math.floor(Date.now() / 1000)
+    const announcement = announce(alice, bob, scid)
+    await g.onGossip('p1', announcement, encodeMessage(announcement))
+    for (let i = 0; i < GOSSIP_BUSY_BATCH_SIZE; i++) {
+      const u = update(alice, bob, scid, {}, now - 100 + i)
+      await g.onGossip('p1', u, encodeMessage(u))
+    }
+    vi.advanceTimersByTime(GOSSIP_BATCH_MS)
+    const afterFlood = sent.length
+    expect(afterFlood).toBe(2 * (GOSSIP_BUSY_BATCH_SIZE + 1))
+    const late = update(alice, bob, scid, {}, now)
+    await g.onGossip('p1', late, encodeMessage(late))
+    vi.advanceTimersByTime(GOSSIP_BATCH_MS)
+    expect(sent).toHaveLength(afterFlood)
+    vi.advanceTimersByTime(GOSSIP_BUSY_BATCH_MS - GOSSIP_BATCH_MS)
+    expect(sent).toHaveLength(afterFlood + 2)
+    const quiet = update(alice, bob, scid, {}, now + 1)
+    await g.onGossip('p1', quiet, encodeMessage(quiet))
+    vi.advanceTimersByTime(GOSSIP_BATCH_MS)
+    expect(sent).toHaveLength(afterFlood + 4)
   })
 })
 
