@@ -45,6 +45,8 @@ export interface SubscribeOptions {
   reconnectDelayMs?: number
   /** a dropped connection, or a throw from onEvent; the subscription goes on */
   onError?: (err: unknown) => void
+  /** only these events (and the `tip` each connection starts with). @default all */
+  types?: ReadonlyArray<'block' | 'tx'>
 }
 
 /** No byte for this long (heartbeats come every 15 s) means the connection is dead. */
@@ -119,7 +121,7 @@ export class ChainClient {
     let delay = firstDelay
     while (!signal.aborted) {
       try {
-        await this.readEvents(signal, (event) => {
+        await this.readEvents(signal, options.types, (event) => {
           delay = firstDelay
           try {
             onEvent(event)
@@ -139,13 +141,14 @@ export class ChainClient {
     }
   }
 
-  private async readEvents(signal: AbortSignal, emit: (event: ChainEvent) => void): Promise<void> {
+  private async readEvents(signal: AbortSignal, types: SubscribeOptions['types'], emit: (event: ChainEvent) => void): Promise<void> {
     const connection = new AbortController()
     const abort = (): void => connection.abort()
     signal.addEventListener('abort', abort, { once: true })
     let idle = setTimeout(abort, STREAM_IDLE_MS)
     try {
-      const res = await http(`${this.url}/v1/events`, { signal: connection.signal, headers: { accept: 'text/event-stream' } })
+      const query = types === undefined ? '' : `?types=${types.join(',')}`
+      const res = await http(`${this.url}/v1/events${query}`, { signal: connection.signal, headers: { accept: 'text/event-stream' } })
       if (!res.ok) throw new ChainClientError('BAD_RESPONSE', `GET /v1/events answered HTTP ${res.status}`, res.status)
       const decoder = new TextDecoder()
       let buffer = ''

@@ -137,6 +137,23 @@ describe('chain daemon over HTTP', () => {
     expect((events[2] as { txids: string[] }).txids).toContain(paid.txid)
   })
 
+  it('streams only the event types asked for, and refuses unknown ones', async () => {
+    const { daemon, client } = await start()
+    const events: ChainEvent[] = []
+    const controller = new AbortController()
+    const done = client.subscribe((e) => events.push(e), { signal: controller.signal, types: ['block'] })
+    await waitUntil(() => events.length >= 1)
+    await client.faucet(aliceAddress, 1_000n)
+    const mined = await client.mine(1)
+    await waitUntil(() => events.some((e) => e.type === 'block'))
+    controller.abort()
+    await done
+    expect(events).toMatchObject([{ type: 'tip', height: 0 }, { type: 'block', height: 1, hash: mined.hashes[0] }])
+    const res = await fetch(`${daemon.url}/v1/events?types=block,mempool`)
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({ error: { code: 'INVALID_REQUEST' } })
+  })
+
   it('reconnects the event stream after a restart of the daemon', async () => {
     const first = await start()
     const port = first.daemon.port

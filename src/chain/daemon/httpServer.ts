@@ -35,8 +35,10 @@ export function route<B>(method: Route['method'], path: string, body: z.ZodType<
 
 export interface EventStream {
   path: string
-  /** Called for each subscriber with its send function; returns the unsubscribe. */
-  open(send: (event: string, data: unknown) => void): () => void
+  /** Throws (an InvalidInputError, answered 400) when the subscriber's query asks for something the stream has not. */
+  checkQuery?(query: URLSearchParams): void
+  /** Called for each subscriber with its send function and query; returns the unsubscribe. */
+  open(send: (event: string, data: unknown) => void, query: URLSearchParams): () => void
 }
 
 /** HTTP status per error code; any other LnsimError is a rule the request broke: 422. */
@@ -113,12 +115,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const open = new Set<{ res: ServerResponse; close(): void }>()
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const path = url.pathname
     const stream = options.streams.find((s) => s.path === path)
     if (stream && req.method === 'GET') {
+      stream.checkQuery?.(url.searchParams)
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
       res.write(': connected\n\n')
-      const unsubscribe = stream.open((event, data) => res.write(`event: ${event}\ndata: ${toJson(data)}\n\n`))
+      const unsubscribe = stream.open((event, data) => res.write(`event: ${event}\ndata: ${toJson(data)}\n\n`), url.searchParams)
       const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), SSE_HEARTBEAT_MS)
       const entry = {
         res,

@@ -135,13 +135,27 @@ export function chainRoutes(service: ChainService): Route[] {
   ]
 }
 
+/** The events a subscriber may pick with `?types=block,tx` (the first `tip` always comes). */
+const EVENT_TYPES = ['block', 'tx'] as const
+
+function eventTypes(query: URLSearchParams): Set<string> {
+  const asked = query.get('types')
+  if (asked === null) return new Set(EVENT_TYPES)
+  const types = new Set(asked.split(',').filter((t) => t !== ''))
+  for (const t of types) if (!(EVENT_TYPES as readonly string[]).includes(t)) throw new InvalidInputError(`unknown event type '${t}'; types is a comma-separated list of ${EVENT_TYPES.join(', ')}`, { types: asked }, 'INVALID_REQUEST')
+  return types
+}
+
 export function chainEvents(state: ChainState): EventStream {
   return {
     path: '/v1/events',
-    open(send) {
+    checkQuery: eventTypes,
+    // a node follows blocks only: with every transaction too, a hundred nodes each parsed every funding transaction's event
+    open(send, query) {
+      const types = eventTypes(query)
       send('tip', { height: state.height, hash: state.tip.hash } satisfies Json<typeof TipEvent>)
-      const offBlock = state.onBlock((b) => send('block', { height: b.block.height, hash: b.block.hash, time: b.block.time, txids: b.txids } satisfies Json<typeof BlockEvent>))
-      const offTx = state.onTransaction((e) => send('tx', { txid: e.txid } satisfies Json<typeof TxEvent>))
+      const offBlock = types.has('block') ? state.onBlock((b) => send('block', { height: b.block.height, hash: b.block.hash, time: b.block.time, txids: b.txids } satisfies Json<typeof BlockEvent>)) : () => {}
+      const offTx = types.has('tx') ? state.onTransaction((e) => send('tx', { txid: e.txid } satisfies Json<typeof TxEvent>)) : () => {}
       return () => {
         offBlock()
         offTx()

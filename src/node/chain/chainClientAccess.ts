@@ -35,7 +35,8 @@ export function chainClientAccess(url: string): ChainAccess {
         (event) => {
           if (event.type === 'block' || event.type === 'tip') onBlock(event.height)
         },
-        { signal },
+        // blocks only: every transaction's event, to every node, cost each node a parse per funding
+        { signal, types: ['block'] },
       )
     },
   }
