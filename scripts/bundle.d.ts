@@ -1,3 +1,5 @@
 export declare function build(options?: { quiet?: boolean }): Promise<void>
 /** The esbuild plugin giving libp2p's secp256k1 keys lnsim's crypto layer, and how many imports it took over. */
 export declare function libp2pSecp256k1OnOurCrypto(): { plugin: import('esbuild').Plugin; replaced(): number }
+/** The esbuild plugin keeping only zod's English locale, and how many imports it took over. */
+export declare function zodEnglishOnly(): { plugin: import('esbuild').Plugin; replaced(): number }
