@@ -25,7 +25,7 @@ import { MemoryReplayLog } from '../routing/onion/replayLog.js'
 import type { ChainAccess } from './chain/chainAccess.js'
 import { Broadcaster, type PendingBroadcast } from './chain/broadcaster.js'
 import { ChainWatcher, type WatchState } from './chain/chainWatcher.js'
-import { ChannelManager, type ChannelRecord } from './channels/channelManager.js'
+import { ChannelManager, isLastingChannelPart, type ChannelRecord } from './channels/channelManager.js'
 import { channelInfo, shortChannelIdOf } from './channels/channelViews.js'
 import { EventBus } from './eventBus.js'
 import { deriveSecret, loadOrCreateIdentity, type NodeIdentity } from './identity.js'
@@ -71,8 +71,7 @@ export interface NodeStores {
 async function openStores(dir: string, fsync: boolean): Promise<{ durable: DurableStore; stores: NodeStores }> {
   const durable = await DurableStore.open(join(dir, 'state.log'), { fsync })
   const stores: NodeStores = {
-    // a channel's state is written after every update: its HTLCs are written once
-    channels: durable.kv('channel', { internable: (v) => (v as { paymentHash?: unknown }).paymentHash instanceof Uint8Array }),
+    channels: durable.kv('channel', { internable: isLastingChannelPart }),
     revocations: durable.kv('revoked'),
     wallet: durable.kv('wallet'),
     watch: durable.kv('watch'),

@@ -66,6 +66,19 @@ interface PendingEffect {
   effect: ChannelEffect
 }
 
+/**
+ * The parts of a channel's state that, once made, stay the same object from one state to
+ * the next: the state log writes each once and refers to it after (DurableStore interning).
+ * HTLCs and update messages, the channel's parameters (they carry its basepoints) and its
+ * funding output.
+ */
+export function isLastingChannelPart(value: object): boolean {
+  const o = value as Record<string, unknown>
+  if (o.paymentHash instanceof Uint8Array || 'basepoints' in o) return true
+  if (typeof o.type === 'string') return o.type.startsWith('update_')
+  return 'outpoint' in o && 'output' in o && Object.keys(o).length === 2
+}
+
 export class ChannelManager {
   private readonly channels = new Map<string, ChannelRecord>()
   private pending: PendingEffect[] = []
