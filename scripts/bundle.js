@@ -57,6 +57,43 @@ export function zodEnglishOnly() {
   }
 }
 
+/**
+ * One socket write per libp2p send: @libp2p/tcp writes each part of what Noise hands
+ * it (a 2-byte length, then the ciphertext; more parts when a frame joins several
+ * messages) with its own write(). With TCP_NODELAY each write is a syscall and a
+ * segment the peer is woken for, and on loopback the kernel runs the receiving side
+ * of every segment in the sender's call: Lightning messages are small and many, so a
+ * payment cost twice the writes it needs. Joined here into one buffer; the build
+ * fails if the loop it replaces is no longer there.
+ */
+const TCP_SOCKET_TO_CONN = /[\\/]@libp2p[\\/]tcp[\\/]dist[\\/]src[\\/]socket-to-conn\.js$/
+const TCP_SEND_LOOP = `        for (const buf of data) {
+            sentBytes += buf.byteLength;
+            canSendMore = this.socket.write(buf);
+            if (!canSendMore) {
+                break;
+            }
+        }`
+const TCP_SEND_ONCE = `        sentBytes = data.byteLength;
+        canSendMore = this.socket.write(data instanceof Uint8Array ? data : data.subarray());`
+export function tcpOneWritePerSend() {
+  let replaced = 0
+  return {
+    replaced: () => replaced,
+    plugin: {
+      name: 'tcp-one-write-per-send',
+      setup(build) {
+        build.onLoad({ filter: TCP_SOCKET_TO_CONN }, async (args) => {
+          const source = await readFile(args.path, 'utf8')
+          if (!source.includes(TCP_SEND_LOOP)) return undefined
+          replaced++
+          return { contents: source.replace(TCP_SEND_LOOP, TCP_SEND_ONCE), loader: 'js', resolveDir: dirname(args.path) }
+        })
+      },
+    },
+  }
+}
+
 const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'))
 
 export async function build({ quiet = false } = {}) {
@@ -70,6 +107,7 @@ export async function build({ quiet = false } = {}) {
   let built
   const secp256k1Plugin = libp2pSecp256k1OnOurCrypto()
   const zodPlugin = zodEnglishOnly()
+  const tcpPlugin = tcpOneWritePerSend()
   try {
     await esbuild({
       entryPoints: { lnsim: join(root, 'src', 'cli', 'main.ts') },
@@ -82,7 +120,7 @@ export async function build({ quiet = false } = {}) {
       bundle: true,
       // a native addon: resolved from node_modules at run time, not bundled
       external: ['secp256k1'],
-      plugins: [secp256k1Plugin.plugin, zodPlugin.plugin],
+      plugins: [secp256k1Plugin.plugin, zodPlugin.plugin, tcpPlugin.plugin],
       platform: 'node',
       format: 'esm',
       target: 'node20',
@@ -92,6 +130,7 @@ export async function build({ quiet = false } = {}) {
       define: { LNSIM_VERSION: JSON.stringify(pkg.version) },
       banner: { js: "import { createRequire as __lnsimCreateRequire } from 'node:module'; const require = __lnsimCreateRequire(import.meta.url);" },
     })
+    if (tcpPlugin.replaced() === 0) throw new Error('@libp2p/tcp no longer writes a send part by part in socket-to-conn.js: update the tcp-one-write-per-send plugin in scripts/bundle.js')
     if (zodPlugin.replaced() === 0) throw new Error('zod no longer imports ../locales/index.js: update the zod-english-only plugin in scripts/bundle.js')
     if (secp256k1Plugin.replaced() === 0) throw new Error('@libp2p/crypto no longer imports @noble/curves/secp256k1.js from keys/secp256k1: update the libp2p-secp256k1-on-lnsim-crypto plugin in scripts/bundle.js')
     // chunks are named by their content hash: one that exists already is the same file
