@@ -182,19 +182,12 @@ export class ChainClient {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs
     const timeout = AbortSignal.timeout(timeoutMs)
     const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout
-    const send = async (): Promise<{ res: HttpResponse; text: string }> => {
-      const res = await http(`${this.url}${path}`, { method, signal, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: toJson(body) }) })
-      return { res, text: await res.text() }
-    }
     let res: HttpResponse
     let text: string
     try {
-      ;({ res, text } = await send().catch((err: unknown) => {
-        // a kept-alive socket the daemon closed as idle just as we reused it (a busy machine
-        // widens that window): a read is asked again; a write is not, it may have been carried out
-        if (method === 'GET' && (err as { code?: string }).code === 'ECONNRESET' && !signal.aborted) return send()
-        throw err
-      }))
+      // http() itself asks again when a kept-alive socket the daemon closed as idle was reused
+      res = await http(`${this.url}${path}`, { method, signal, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: toJson(body) }) })
+      text = await res.text()
     } catch (err) {
       if (timeout.aborted) throw new ChainClientError('TIMEOUT', `${method} ${path} got no answer from the chain at ${this.url} within ${timeoutMs} ms`, 0)
       if (options.signal?.aborted) throw new ChainClientError('ABORTED', `${method} ${path} was cancelled`, 0)
