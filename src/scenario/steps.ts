@@ -12,7 +12,7 @@ import { paymentVerdict, trafficVerdict } from './expectations.js'
 import { describeCondition } from './conditions.js'
 import { sleep } from './pool.js'
 import type { TrafficResult } from './traffic.js'
-import { describeTestingStep, runTestingStep } from './testingStepRunner.js'
+import { describeTestingStep, isTestingStep, runTestingStep } from './testingStepRunner.js'
 
 function sat(n: bigint): string {
   return `${n.toLocaleString('en-US')} sat`
@@ -23,6 +23,7 @@ function msatAsSat(msat: bigint): string {
 }
 
 export function describeStep(step: Step): string {
+  if (isTestingStep(step)) return describeTestingStep(step)
   switch (step.kind) {
     case 'pay':
       return `pay ${step.from} → ${step.to} ${msatAsSat(step.amountMsat)}${step.id ? ` (${step.id})` : ''}${step.background ? ' in the background' : ''}`
@@ -34,13 +35,6 @@ export function describeStep(step: Step): string {
       return `mine ${step.blocks} block(s)`
     case 'wait':
       return `wait until ${describeCondition(step.until)}${step.mineMempool ? ', mining what reaches the mempool' : ''}`
-    case 'fault':
-    case 'latency':
-    case 'partition':
-    case 'heal':
-    case 'hold':
-    case 'cheat':
-      return describeTestingStep(step)
     case 'stop':
     case 'restart':
     case 'kill':
@@ -75,6 +69,7 @@ async function traffic(ctx: RunContext, step: StepOf<'traffic'>, source: string)
 }
 
 async function runStep(net: Network, ctx: RunContext, step: Step, source: string, background: Promise<unknown>[]): Promise<void> {
+  if (isTestingStep(step)) return runTestingStep(net, ctx, step, source, background)
   switch (step.kind) {
     case 'pay':
       return pay(net, ctx, step, source, background)
@@ -89,13 +84,6 @@ async function runStep(net: Network, ctx: RunContext, step: Step, source: string
       return
     case 'wait':
       return net.waitFor(step.until, { timeoutMs: step.timeoutMs, signal: ctx.signal, mineMempool: step.mineMempool })
-    case 'fault':
-    case 'latency':
-    case 'partition':
-    case 'heal':
-    case 'hold':
-    case 'cheat':
-      return runTestingStep(net, ctx, step, source, background)
     case 'stop':
       return net.stopNode(step.node)
     case 'kill':

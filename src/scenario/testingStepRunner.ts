@@ -6,10 +6,14 @@
 import type { Network } from './network.js'
 import { sleep } from './pool.js'
 import type { RunContext } from './runner.js'
-import type { StepOf } from './schema.js'
-import type { LinkDelaySpec, TestingStepKind } from './testingSteps.js'
+import type { Step, StepOf } from './schema.js'
+import { TESTING_STEP_KINDS, type LinkDelaySpec, type TestingStepKind } from './testingSteps.js'
 
 type TestingStep = StepOf<TestingStepKind>
+
+export function isTestingStep(step: Step): step is TestingStep {
+  return (TESTING_STEP_KINDS as string[]).includes(step.kind)
+}
 
 function describeDelay(d: LinkDelaySpec): string {
   switch (d.kind) {
