@@ -26,7 +26,7 @@ import { parseTagged, stringifyTagged, type Interner } from '../../core/taggedJs
  * one turn (a channel's state after each message of a batch) is serialized
  * once, by the flush that writes it.
  */
-type Stored = string | { serialize: (interner: Interner) => string }
+type Stored = string | { serialize: (idOf: Interner['idOf']) => string }
 
 /** A reference to an interned entry, as stringifyTagged writes it inside a value. */
 const REFERENCE = /\{"\$i":"([0-9a-z]+)"\}/g
@@ -105,19 +105,16 @@ export class DurableStore {
     const stored = this.values.get(key)
     if (stored === undefined || typeof stored === 'string') return stored
     const refs: string[] = []
-    const text = stored.serialize({
-      internable: () => true,
-      idOf: (value, json) => {
-        let id = this.internIds.get(value)
-        if (id === undefined || !this.interned.has(id)) {
-          id = (this.nextId++).toString(36)
-          this.internIds.set(value, id)
-          this.interned.set(id, { json: json(), refs: 0 })
-          this.unwritten.push(id)
-        }
-        refs.push(id)
-        return id
-      },
+    const text = stored.serialize((value, json) => {
+      let id = this.internIds.get(value)
+      if (id === undefined || !this.interned.has(id)) {
+        id = (this.nextId++).toString(36)
+        this.internIds.set(value, id)
+        this.interned.set(id, { json: json(), refs: 0 })
+        this.unwritten.push(id)
+      }
+      refs.push(id)
+      return id
     })
     this.values.set(key, text)
     this.countRefs(key, refs)
@@ -243,7 +240,7 @@ export class KvLog<T> {
   /** Recorded now (as it is at the next flush), durable after the next flush() of the store. */
   set(key: string, value: T): void {
     const internable = this.internable
-    this.store.set(this.prefix + key, { serialize: (interner) => stringifyTagged(value, internable ? { internable, idOf: interner.idOf } : undefined) })
+    this.store.set(this.prefix + key, { serialize: (idOf) => stringifyTagged(value, internable ? { internable, idOf } : undefined) })
   }
 
   delete(key: string): void {
