@@ -4,6 +4,11 @@
  * does not decode gets a warning naming the problem and the connection carries
  * on; an oversized frame (the frame boundaries are lost) or an unknown even
  * message type closes it (BOLT #1).
+ *
+ * A peer that goes quiet is pinged, and one that stays silent after that (a
+ * process frozen, or its machine gone, with the TCP connection still up) is
+ * disconnected, so its channels stop being offered for payments. The windows are
+ * long because a hundred node processes on two cores can lag by seconds.
  */
 import type { Stream } from '@libp2p/interface'
 import { utf8 } from '../../core/bytes.js'
@@ -21,10 +26,22 @@ export interface PeerConnectionEvents {
 
 const ZERO_CHANNEL = new Uint8Array(32)
 
+export interface Liveness {
+  /** ms of silence from the peer before we ping it */
+  pingAfterMs: number
+  /** ms of silence from the peer before we disconnect */
+  closeAfterMs: number
+}
+
+export const DEFAULT_LIVENESS: Liveness = { pingAfterMs: 30_000, closeAfterMs: 90_000 }
+
 export class PeerConnection {
   private readonly framed: FramedStream
   private closed = false
   initReceived = false
+  private lastHeard = Date.now()
+  private lastPing = 0
+  private livenessTimer: NodeJS.Timeout | undefined
 
   constructor(
     readonly peer: string,
@@ -33,6 +50,7 @@ export class PeerConnection {
     readonly initiator: 'us' | 'them',
     private readonly events: PeerConnectionEvents,
     private readonly log: Logger,
+    private readonly liveness: Liveness = DEFAULT_LIVENESS,
   ) {
     this.framed = frameStream(stream)
   }
@@ -40,6 +58,18 @@ export class PeerConnection {
   start(init: Init): void {
     this.send(init)
     void this.readLoop().catch((err: Error) => this.close(`read failed: ${err.message}`))
+    this.livenessTimer = setInterval(() => this.checkLiveness(), Math.min(this.liveness.pingAfterMs, this.liveness.closeAfterMs) / 2)
+    this.livenessTimer.unref()
+  }
+
+  private checkLiveness(): void {
+    const silentMs = Date.now() - this.lastHeard
+    if (silentMs >= this.liveness.closeAfterMs) this.close(`peer was silent for ${Math.round(silentMs / 1000)} s, even to a ping`)
+    // BOLT #1 lets a peer fail channels over pings much more often than one per 30 s
+    else if (silentMs >= this.liveness.pingAfterMs && Date.now() - this.lastPing >= this.liveness.pingAfterMs) {
+      this.lastPing = Date.now()
+      this.send({ type: 'ping', numPongBytes: 0, ignored: new Uint8Array(0) })
+    }
   }
 
   get isOpen(): boolean {
@@ -76,6 +106,7 @@ export class PeerConnection {
     if (this.closed) return
     this.flushOutbox()
     this.closed = true
+    clearInterval(this.livenessTimer)
     await this.framed.close().catch(() => this.stream.abort(new Error(reason)))
     this.events.onClose(this, reason)
   }
@@ -83,6 +114,7 @@ export class PeerConnection {
   close(reason: string): void {
     if (this.closed) return
     this.closed = true
+    clearInterval(this.livenessTimer)
     this.stream.abort(new Error(reason))
     this.events.onClose(this, reason)
   }
@@ -94,6 +126,7 @@ export class PeerConnection {
   private async readLoop(): Promise<void> {
     for await (const result of this.framed) {
       if (this.closed) return
+      this.lastHeard = Date.now()
       if (result.kind === 'invalid') {
         const { code, message } = result.error
         this.log.warn('undecodable message from peer', { peer: this.peer, code, error: message })
