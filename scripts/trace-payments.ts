@@ -14,11 +14,24 @@ import { parseArgs } from 'node:util'
 import { TestNetwork } from '../test/helpers/network.js'
 import { cleanupProcesses, waitFor } from '../test/helpers/processes.js'
 
-const { values } = parseArgs({ options: { hops: { type: 'string', default: '3' }, payments: { type: 'string', default: '60' } } })
+const USAGE = 'usage: npx tsx scripts/trace-payments.ts [--hops N (1 to 10, default 3)] [--payments N (at least 11, default 60)]'
+function usage(problem?: string): never {
+  if (problem) console.error(problem)
+  console.error(USAGE)
+  process.exit(problem ? 2 : 0)
+}
+let values: { hops: string; payments: string; help?: boolean }
+try {
+  values = parseArgs({ options: { hops: { type: 'string', default: '3' }, payments: { type: 'string', default: '60' }, help: { type: 'boolean', short: 'h' } } }).values
+} catch (err) {
+  usage((err as Error).message)
+}
+if (values.help) usage()
 const hops = Number(values.hops)
 const payments = Number(values.payments)
-if (!Number.isInteger(hops) || hops < 1 || hops > 10) throw new Error('--hops is a whole number from 1 to 10')
-if (!Number.isInteger(payments) || payments < 10) throw new Error('--payments is a whole number, at least 10')
+if (!Number.isInteger(hops) || hops < 1 || hops > 10) usage(`--hops ${values.hops}: give a whole number from 1 to 10`)
+// the first 10 payments warm up the JIT and connections and are not counted
+if (!Number.isInteger(payments) || payments < 11) usage(`--payments ${values.payments}: give a whole number, at least 11`)
 
 interface Point { t: number; node: string; label: string }
 
