@@ -9,6 +9,15 @@ import { dirname, join } from 'node:path'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 /**
+ * A plugin that takes over part of a dependency, counting how often it did: a build
+ * where it never did fails with `missing`, since the dependency changed under it.
+ */
+function takeover(name, missing, setup) {
+  let replaced = 0
+  return { replaced: () => replaced, missing, plugin: { name, setup: (build) => setup(build, () => replaced++) } }
+}
+
+/**
  * libp2p's secp256k1 keys (the node identity, signed and verified in every Noise
  * handshake) get lnsim's crypto layer in place of pure-JS @noble/curves: building
  * noble's tables cost ~60 ms at each node start, and a verify ~3.6 ms instead of
@@ -16,21 +25,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
  */
 const LIBP2P_SECP256K1 = /[\\/]@libp2p[\\/]crypto[\\/]dist[\\/]src[\\/]keys[\\/]secp256k1[\\/]/
 export function libp2pSecp256k1OnOurCrypto() {
-  let replaced = 0
-  return {
-    /** how many imports the plugin took over */
-    replaced: () => replaced,
-    plugin: {
-      name: 'libp2p-secp256k1-on-lnsim-crypto',
-      setup(build) {
-        build.onResolve({ filter: /^@noble\/curves\/secp256k1(\.js)?$/ }, (args) => {
-          if (!LIBP2P_SECP256K1.test(args.importer)) return undefined
-          replaced++
-          return { path: join(root, 'src', 'node', 'libp2pKeys', 'secp256k1Curve.ts') }
-        })
-      },
-    },
-  }
+  const missing = '@libp2p/crypto no longer imports @noble/curves/secp256k1.js from keys/secp256k1: update the libp2p-secp256k1-on-lnsim-crypto plugin in scripts/bundle.js'
+  return takeover('libp2p-secp256k1-on-lnsim-crypto', missing, (build, took) => {
+    build.onResolve({ filter: /^@noble\/curves\/secp256k1(\.js)?$/ }, (args) => {
+      if (!LIBP2P_SECP256K1.test(args.importer)) return undefined
+      took()
+      return { path: join(root, 'src', 'node', 'libp2pKeys', 'secp256k1Curve.ts') }
+    })
+  })
 }
 
 /**
@@ -40,21 +42,14 @@ export function libp2pSecp256k1OnOurCrypto() {
  */
 const ZOD_V4 = /[\\/]node_modules[\\/]zod[\\/]v4[\\/]/
 export function zodEnglishOnly() {
-  let replaced = 0
-  return {
-    replaced: () => replaced,
-    plugin: {
-      name: 'zod-english-only',
-      setup(build) {
-        build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
-          if (!ZOD_V4.test(args.importer)) return undefined
-          replaced++
-          return { path: join(dirname(args.importer), '..', 'locales', 'index.js'), namespace: 'zod-english-only' }
-        })
-        build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({ contents: "export { default as en } from './en.js'", resolveDir: dirname(args.path), loader: 'js' }))
-      },
-    },
-  }
+  return takeover('zod-english-only', 'zod no longer imports ../locales/index.js: update the zod-english-only plugin in scripts/bundle.js', (build, took) => {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+      if (!ZOD_V4.test(args.importer)) return undefined
+      took()
+      return { path: join(dirname(args.importer), '..', 'locales', 'index.js'), namespace: 'zod-english-only' }
+    })
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({ contents: "export { default as en } from './en.js'", resolveDir: dirname(args.path), loader: 'js' }))
+  })
 }
 
 /**
@@ -77,21 +72,15 @@ const TCP_SEND_LOOP = `        for (const buf of data) {
 const TCP_SEND_ONCE = `        sentBytes = data.byteLength;
         canSendMore = this.socket.write(data instanceof Uint8Array ? data : data.subarray());`
 export function tcpOneWritePerSend() {
-  let replaced = 0
-  return {
-    replaced: () => replaced,
-    plugin: {
-      name: 'tcp-one-write-per-send',
-      setup(build) {
-        build.onLoad({ filter: TCP_SOCKET_TO_CONN }, async (args) => {
-          const source = await readFile(args.path, 'utf8')
-          if (!source.includes(TCP_SEND_LOOP)) return undefined
-          replaced++
-          return { contents: source.replace(TCP_SEND_LOOP, TCP_SEND_ONCE), loader: 'js', resolveDir: dirname(args.path) }
-        })
-      },
-    },
-  }
+  const missing = '@libp2p/tcp no longer writes a send part by part in socket-to-conn.js: update the tcp-one-write-per-send plugin in scripts/bundle.js'
+  return takeover('tcp-one-write-per-send', missing, (build, took) => {
+    build.onLoad({ filter: TCP_SOCKET_TO_CONN }, async (args) => {
+      const source = await readFile(args.path, 'utf8')
+      if (!source.includes(TCP_SEND_LOOP)) return undefined
+      took()
+      return { contents: source.replace(TCP_SEND_LOOP, TCP_SEND_ONCE), loader: 'js', resolveDir: dirname(args.path) }
+    })
+  })
 }
 
 const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'))
@@ -105,9 +94,7 @@ export async function build({ quiet = false } = {}) {
   await mkdir(dist, { recursive: true })
   const staging = await mkdtemp(join(dist, '.build-'))
   let built
-  const secp256k1Plugin = libp2pSecp256k1OnOurCrypto()
-  const zodPlugin = zodEnglishOnly()
-  const tcpPlugin = tcpOneWritePerSend()
+  const takeovers = [libp2pSecp256k1OnOurCrypto(), zodEnglishOnly(), tcpOneWritePerSend()]
   try {
     await esbuild({
       entryPoints: { lnsim: join(root, 'src', 'cli', 'main.ts') },
@@ -120,7 +107,7 @@ export async function build({ quiet = false } = {}) {
       bundle: true,
       // a native addon: resolved from node_modules at run time, not bundled
       external: ['secp256k1'],
-      plugins: [secp256k1Plugin.plugin, zodPlugin.plugin, tcpPlugin.plugin],
+      plugins: takeovers.map((t) => t.plugin),
       platform: 'node',
       format: 'esm',
       target: 'node20',
@@ -130,9 +117,7 @@ export async function build({ quiet = false } = {}) {
       define: { LNSIM_VERSION: JSON.stringify(pkg.version) },
       banner: { js: "import { createRequire as __lnsimCreateRequire } from 'node:module'; const require = __lnsimCreateRequire(import.meta.url);" },
     })
-    if (tcpPlugin.replaced() === 0) throw new Error('@libp2p/tcp no longer writes a send part by part in socket-to-conn.js: update the tcp-one-write-per-send plugin in scripts/bundle.js')
-    if (zodPlugin.replaced() === 0) throw new Error('zod no longer imports ../locales/index.js: update the zod-english-only plugin in scripts/bundle.js')
-    if (secp256k1Plugin.replaced() === 0) throw new Error('@libp2p/crypto no longer imports @noble/curves/secp256k1.js from keys/secp256k1: update the libp2p-secp256k1-on-lnsim-crypto plugin in scripts/bundle.js')
+    for (const t of takeovers) if (t.replaced() === 0) throw new Error(t.missing)
     // chunks are named by their content hash: one that exists already is the same file
     await mkdir(join(dist, 'chunks'), { recursive: true })
     built = await readdir(join(staging, 'chunks'))
