@@ -5,3 +5,5 @@ export declare function libp2pSecp256k1OnOurCrypto(): { plugin: import('esbuild'
 export declare function zodEnglishOnly(): { plugin: import('esbuild').Plugin; replaced(): number }
 /** The esbuild plugin making @libp2p/tcp write each send in one socket write, and how many files it patched. */
 export declare function tcpOneWritePerSend(): { plugin: import('esbuild').Plugin; replaced(): number }
+/** The banner that gives an ESM bundle a require() for dependencies that still call it. */
+export declare const ESM_REQUIRE_BANNER: string

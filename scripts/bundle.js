@@ -83,6 +83,9 @@ export function tcpOneWritePerSend() {
   })
 }
 
+/** Some dependencies still call require(): an ESM bundle gets one from this banner. */
+export const ESM_REQUIRE_BANNER = "import { createRequire as __lnsimCreateRequire } from 'node:module'; const require = __lnsimCreateRequire(import.meta.url);"
+
 const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'))
 
 export async function build({ quiet = false } = {}) {
@@ -113,9 +116,8 @@ export async function build({ quiet = false } = {}) {
       target: 'node20',
       sourcemap: 'linked',
       logLevel: quiet ? 'error' : 'warning',
-      // some dependencies still call require(); give the ESM bundle one
       define: { LNSIM_VERSION: JSON.stringify(pkg.version) },
-      banner: { js: "import { createRequire as __lnsimCreateRequire } from 'node:module'; const require = __lnsimCreateRequire(import.meta.url);" },
+      banner: { js: ESM_REQUIRE_BANNER },
     })
     for (const t of takeovers) if (t.replaced() === 0) throw new Error(t.missing)
     // chunks are named by their content hash: one that exists already is the same file

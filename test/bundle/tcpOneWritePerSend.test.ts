@@ -5,25 +5,16 @@
  * the unpatched transport writes each frame's length and ciphertext apart.
  */
 import { afterAll, expect, it } from 'vitest'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { build } from 'esbuild'
+import type { Plugin } from 'esbuild'
 import { tcpOneWritePerSend } from '../../scripts/bundle.js'
+import { bundleForTest, removeTestBundles } from '../helpers/bundle.js'
 
-let dir: string | undefined
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true })
-})
+afterAll(removeTestBundles)
 
 /** Bundles a script that sends 100 messages from one host to another and counts the socket writes it took. */
-async function writesFor100Messages(plugins: ReturnType<typeof tcpOneWritePerSend>['plugin'][], name: string): Promise<number> {
-  const root = join(import.meta.dirname, '..', '..')
-  dir ??= await mkdtemp(join(root, 'dist', '.test-tcp-'))
-  const outfile = join(dir, `${name}.mjs`)
-  await build({
-    stdin: {
-      contents: `
+async function writesFor100Messages(plugins: Plugin[], name: string): Promise<number> {
+  const { module } = await bundleForTest<{ run: () => Promise<number> }>(name, {
+    contents: `
         import { Socket } from 'node:net'
         import { lpStream } from '@libp2p/utils'
         import { createHost } from './src/node/peers/host.ts'
@@ -51,20 +42,9 @@ async function writesFor100Messages(plugins: ReturnType<typeof tcpOneWritePerSen
           }
           return writes
         }`,
-      resolveDir: root,
-      loader: 'ts',
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    external: ['secp256k1'],
-    plugins,
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __lnsimCreateRequire } from 'node:module'; const require = __lnsimCreateRequire(import.meta.url);" },
-  })
-  const { run } = (await import(pathToFileURL(outfile).href)) as { run: () => Promise<number> }
-  return run()
+    loader: 'ts',
+  }, plugins)
+  return module.run()
 }
 
 it('a message leaves in one socket write, not one per part', async () => {

@@ -6,46 +6,26 @@
  * deterministic) verifying both ways, and the same keys and signatures refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { build } from 'esbuild'
 import * as original from '@libp2p/crypto/keys'
 import { libp2pSecp256k1OnOurCrypto } from '../../scripts/bundle.js'
+import { bundleForTest, removeTestBundles } from '../helpers/bundle.js'
 import { hmacSha256 } from '../../src/crypto/hash.js'
 import { utf8 } from '../../src/core/bytes.js'
 import { compactToDer, derToCompact } from '../../src/node/libp2pKeys/derSignature.js'
 
 type Keys = typeof original
 let replaced: Keys
-let dir: string
 let bundleText: string
 
 beforeAll(async () => {
-  const root = join(import.meta.dirname, '..', '..')
-  // inside the package, so the bundle finds node_modules (the native binding) as dist/lnsim.mjs does
-  dir = await mkdtemp(join(root, 'dist', '.test-libp2p-keys-'))
   const secp256k1 = libp2pSecp256k1OnOurCrypto()
-  const outfile = join(dir, 'keys.mjs')
-  await build({
-    stdin: { contents: "export * from '@libp2p/crypto/keys'", resolveDir: root, loader: 'js' },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    external: ['secp256k1'],
-    plugins: [secp256k1.plugin],
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __lnsimCreateRequire } from 'node:module'; const require = __lnsimCreateRequire(import.meta.url);" },
-  })
+  const bundled = await bundleForTest<Keys>('keys', { contents: "export * from '@libp2p/crypto/keys'" }, [secp256k1.plugin])
   expect(secp256k1.replaced()).toBe(2) // keys/secp256k1/index.js and utils.js
-  bundleText = await readFile(outfile, 'utf8')
-  replaced = (await import(pathToFileURL(outfile).href)) as Keys
+  replaced = bundled.module
+  bundleText = bundled.text
 })
 
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true })
-})
+afterAll(removeTestBundles)
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')

@@ -15,6 +15,7 @@ import { createHost } from '../../../src/node/peers/host.js'
 import { identityFromSecret } from '../../../src/node/identity.js'
 import { sha256 } from '../../../src/crypto/hash.js'
 import { median } from '../harness.js'
+import { ESM_REQUIRE_BANNER } from '../../bundle.js'
 import { memory, type Memory } from './processStats.js'
 import { ECHO_PROTOCOL } from './echoProtocol.js'
 
@@ -36,7 +37,7 @@ export async function measureLoopback(rounds = 2000, frameBytes = 1450): Promise
   await build({
     entryPoints: [fileURLToPath(new URL('./echoPeer.ts', import.meta.url))],
     outfile: script, bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['secp256k1'], logLevel: 'error',
-    banner: { js: "import { createRequire as __lnsimCreateRequire } from 'node:module'; const require = __lnsimCreateRequire(import.meta.url);" },
+    banner: { js: ESM_REQUIRE_BANNER },
   })
   const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'] })
   try {
