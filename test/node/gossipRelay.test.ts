@@ -23,9 +23,13 @@ function tx(outputs: Transaction['outputs']): Transaction {
   return { version: 2, lockTime: 0, inputs: [], outputs }
 }
 
-function service(sent: Array<{ peer: string; message: Message }>): GossipService {
+type Sent = Array<{ peer: string; message: Message }>
+type GossipDeps = ConstructorParameters<typeof GossipService>[0]
+
+/** A gossip service with in-memory storage that records what it sends; `deps` overrides the rest. */
+function gossipService(sent: Sent, deps: Partial<GossipDeps>): GossipService {
   const values = new Map<string, unknown>()
-  const g = new GossipService({
+  return new GossipService({
     log: createLogger({ level: 'error', console: false, name: 'us' }),
     nodeSecret: us.nodeKey,
     nodeId: us.nodeId,
@@ -41,7 +45,12 @@ function service(sent: Array<{ peer: string; message: Message }>): GossipService
     channels: () => [],
     isPeerConnected: () => true,
     policyOf: () => ({ feeBaseMsat: 1000n, feeProportionalMillionths: 1n, cltvExpiryDelta: 40, htlcMinimumMsat: 1n }),
+    ...deps,
   })
+}
+
+function service(sent: Sent): GossipService {
+  const g = gossipService(sent, {})
   // the block holding alice and bob's funding output, as the chain watcher would pass it
   g.fundingIndex.onBlock(101, [tx([]), tx([{ value: 1_000_000n, condition: fundingCondition(alice.fundingPubkey, bob.fundingPubkey) }])], ['00'.repeat(32), '11'.repeat(32)])
   return g
@@ -52,7 +61,7 @@ describe('gossip relay', () => {
   afterEach(() => void vi.useRealTimers())
 
   it('waits for the batch, then sends each message once to each peer that has not sent it', async () => {
-    const sent: Array<{ peer: string; message: Message }> = []
+    const sent: Sent = []
     const g = service(sent)
     const announcement = announce(alice, bob, scid)
     const fromAlice = update(alice, bob, scid, {}, Math.floor(Date.now() / 1000))
@@ -77,7 +86,7 @@ describe('gossip relay while flooding', () => {
   afterEach(() => void vi.useRealTimers())
 
   it('waits longer after a large batch, and goes back to the short wait once traffic is light', async () => {
-    const sent: Array<{ peer: string; message: Message }> = []
+    const sent: Sent = []
     const g = service(sent)
     const now = Math.floor(Date.now() / 1000)
     const announcement = announce(alice, bob, scid)
@@ -107,30 +116,19 @@ describe('our channel_update', () => {
   afterEach(() => void vi.useRealTimers())
 
   /** Our end of a NORMAL channel with alice, not announced yet: its updates go to alice only. */
-  function ourChannel(sent: Array<{ peer: string; message: Message }>, policy: { feeBaseMsat: bigint }): GossipService {
-    const values = new Map<string, unknown>()
+  function ourChannel(sent: Sent, policy: { feeBaseMsat: bigint }): GossipService {
     const data = { state: 'NORMAL', shortChannelId: scid, commitments: { capacitySat: 1_000_000n, channelFlags: 1, localParams: { seed: new Uint8Array(32).fill(9) }, remoteParams: { basepoints: { fundingPubkey: alice.fundingPubkey } } } }
-    return new GossipService({
-      log: createLogger({ level: 'error', console: false, name: 'us' }),
-      nodeSecret: us.nodeKey,
-      nodeId: us.nodeId,
-      alias: 'us',
-      chainHash: CHAIN_HASH,
-      chain: {} as ChainAccess,
-      kv: { get: (k: string) => values.get(k), set: (k: string, v: unknown) => void values.set(k, v) } as never,
+    return gossipService(sent, {
       blockHeight: () => 102,
-      listenAddresses: () => [],
       connectedPeers: () => [alice.hex],
-      sendToPeer: (peer, message) => void sent.push({ peer, message }),
       channel: (key) => (key === 'c1' ? { peer: alice.hex, data: data as never } : undefined),
       channels: () => [{ key: 'c1', peer: alice.hex, data: data as never }],
-      isPeerConnected: () => true,
       policyOf: () => ({ feeBaseMsat: policy.feeBaseMsat, feeProportionalMillionths: 1n, cltvExpiryDelta: 40, htlcMinimumMsat: 1n }),
     })
   }
 
   it('is sent again unchanged when nothing in it changed, and made anew when the policy did', () => {
-    const sent: Array<{ peer: string; message: Message }> = []
+    const sent: Sent = []
     const policy = { feeBaseMsat: 1000n }
     const g = ourChannel(sent, policy)
     g.publishUpdate('c1')
