@@ -72,6 +72,13 @@ export type ChannelEffect =
   | { type: 'watch_confirmed'; txid: string; depth: number }
   | { type: 'watch_spent'; outpoint: OutPoint }
   | { type: 'make_funding_tx'; amountSat: bigint; condition: Condition }
+  /**
+   * changes wait to be signed: send a `sign` command once this input, and any that
+   * arrived with it, are handled, so they share one commitment_signed (Eclair's
+   * `self ! CMD_SIGN`). Signing at once would leave an add that arrives a moment
+   * later waiting a whole round trip for the peer's revocation.
+   */
+  | { type: 'sign_soon' }
   /** the node keeps a log of revoked commitment txids, to recognise them on chain */
   | { type: 'store_revoked_commitment'; txid: string; index: bigint }
   | { type: 'command_result'; commandId: string; ok: true; htlcId: bigint }

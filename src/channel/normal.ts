@@ -43,6 +43,13 @@ export function signIfNeeded(data: Operating): StepResult {
   return result(withCommitments(data, commitments), { type: 'send', message: commitSig })
 }
 
+/** After the peer's commitment_signed or revoke_and_ack: ask to sign soon, if there is anything to sign and we may. */
+function signSoonIfNeeded(data: Operating): StepResult {
+  const c = data.commitments
+  if (c.remoteNextCommitInfo.kind !== 'ready' || !localHasChanges(c)) return result(data)
+  return result(data, { type: 'sign_soon' })
+}
+
 function balanceEvent(c: Commitments): ChannelEffect {
   return event({ type: 'balance_changed', localMsat: c.localCommit.spec.toLocalMsat, remoteMsat: c.localCommit.spec.toRemoteMsat })
 }
@@ -72,7 +79,7 @@ export function handleOperatingMessage(data: Operating, msg: ChannelMessage | Er
     case 'commitment_signed': {
       const r = receiveCommit(c, msg)
       const first = result(withCommitments(data, r.commitments), { type: 'send', message: r.revocation }, balanceEvent(r.commitments))
-      return afterUpdate(then(first, signIfNeeded), ctx)
+      return afterUpdate(then(first, signSoonIfNeeded), ctx)
     }
     case 'revoke_and_ack': {
       const r = receiveRevocation(c, msg)
@@ -93,7 +100,7 @@ export function handleOperatingMessage(data: Operating, msg: ChannelMessage | Er
         const htlc = findHtlc(c.remoteCommit.spec, 'outgoing', u.id)
         if (htlc) effects.push(event({ type: 'htlc_settled', htlc: { ...htlc, direction: 'incoming' }, fulfilled: u.type === 'update_fulfill_htlc' }))
       }
-      return afterUpdate(then(result(withCommitments(data, r.commitments), ...effects), signIfNeeded), ctx)
+      return afterUpdate(then(result(withCommitments(data, r.commitments), ...effects), signSoonIfNeeded), ctx)
     }
     case 'shutdown':
       return receiveShutdown(data, msg, ctx)

@@ -37,6 +37,12 @@ export class Pair {
   readonly ctx: ChannelContext
   /** off in tests that restore a stale state on purpose */
   checking = true
+  /**
+   * A node signs once the input that asked for it (sign_soon) is handled. On, that
+   * is at once; off, only when the test sends a sign command, so other updates
+   * can come first, as they do in a node that handles several inputs per turn.
+   */
+  signsAtOnce = true
   constructor(public alice: Side, public bob: Side, public height = 100) {
     this.ctx = { blockHeight: height, chainHash: CHAIN_HASH, feeratePerKw: 253 }
   }
@@ -58,6 +64,7 @@ export class Pair {
     }
     const after = commitmentsOf(side.data)
     if (before && after) expect(after.localCommit.index >= before.localCommit.index).toBe(true)
+    if (this.signsAtOnce && r.effects.some((e) => e.type === 'sign_soon')) return [...r.effects, ...this.input(side, { type: 'command', command: { type: 'sign' } })]
     return r.effects
   }
 

@@ -154,6 +154,7 @@ export class ChannelManager {
       // the revocation log must be as durable as the state that revoked the commitment
       if (effect.type === 'store_revoked_commitment') this.deps.revocations.set(effect.txid, { channel: key, index: effect.index })
       else if (effect.type === 'event') events.push(effect.event)
+      else if (effect.type === 'sign_soon') this.toSign.add(key)
       else this.pending.push({ channel: key, peer: record.peer, effect })
     }
     this.scheduleFlush()
@@ -251,6 +252,7 @@ export class ChannelManager {
         )
         return
       case 'store_revoked_commitment':
+      case 'sign_soon':
       case 'command_result':
       case 'event':
         return
