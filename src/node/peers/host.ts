@@ -14,10 +14,12 @@ import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import type { NodeIdentity } from '../identity.js'
+import { sendWindowUpdatesAtHalfWindow } from './yamuxWindowUpdates.js'
 
 export const LN_PROTOCOL = '/lnsim/ln/1.0.0'
 
 export async function createHost(identity: NodeIdentity, listen: string[]): Promise<Libp2p> {
+  sendWindowUpdatesAtHalfWindow()
   return createLibp2p({
     privateKey: identity.libp2pKey,
     addresses: { listen },
