@@ -125,6 +125,8 @@ export class TestPeer {
       if (e.type === 'send') void this.send(e.message)
       if (e.type === 'event') this.events.push(e.event)
     }
+    // a node signs once the input is handled; this peer handles one input at a time
+    if (r.effects.some((e) => e.type === 'sign_soon')) return [...r.effects, ...this.input({ type: 'command', command: { type: 'sign' } })]
     return r.effects
   }
 
