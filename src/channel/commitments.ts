@@ -25,7 +25,7 @@ import { channelError } from './errors.js'
 import { findHtlc, htlcTotalMsat, reduceSpec, specTotalMsat, type CommitmentSpec, type HtlcInSpec, type Update } from './commitmentSpec.js'
 import { buildCommitmentTx, signFundingSpend, verifyFundingSpend, type CommitmentTx, type FundingInfo } from './commitmentTx.js'
 import { commitTxFeeSat } from './fees.js'
-import { channelSecrets, commitmentKeys, localPerCommitmentPoint, localPerCommitmentSecret } from './keys.js'
+import { channelSecrets, commitmentKeys, localPerCommitmentPoint, localPerCommitmentSecret, type CommitmentKeys } from './keys.js'
 import type { LocalParams, RemoteParams } from './params.js'
 
 export interface LocalCommit {
@@ -280,6 +280,25 @@ export function buildRemoteCommitTx(c: CommitmentBase, spec: CommitmentSpec, rem
     ownerToSelfDelay: c.localParams.toSelfDelay,
     keys: commitmentKeys(c.remoteParams.basepoints, c.localParams.basepoints, remotePoint),
   })
+}
+
+/**
+ * Derives now, into keys.ts's caches, the keys of the next commitment each side
+ * will sign, and the point our next revoke_and_ack will carry: a node calls this
+ * while it waits for the peer, so the curve work is done before the peer's
+ * commitment_signed arrives instead of after. The results are the same either way.
+ */
+export function deriveNextCommitmentKeys(c: Commitments): void {
+  const withHtlcs = c.localCommit.spec.htlcs.length > 0 || c.remoteCommit.spec.htlcs.length > 0
+  const touch = (keys: CommitmentKeys): void => {
+    void keys.revocationPubkey
+    void keys.ownerDelayedPubkey
+    if (withHtlcs) void [keys.ownerHtlcPubkey, keys.otherHtlcPubkey]
+  }
+  const index = c.localCommit.index + 1n
+  touch(commitmentKeys(c.localParams.basepoints, c.remoteParams.basepoints, localPerCommitmentPoint(c.localParams.seed, index)))
+  localPerCommitmentPoint(c.localParams.seed, index + 1n)
+  if (c.remoteNextCommitInfo.kind === 'ready') touch(commitmentKeys(c.remoteParams.basepoints, c.localParams.basepoints, c.remoteNextCommitInfo.nextPerCommitmentPoint))
 }
 
 function assertConserved(c: Commitments, spec: CommitmentSpec, what: string): void {

@@ -9,6 +9,7 @@ import { fromHex, toHex } from '../../core/bytes.js'
 import { LnsimError } from '../../core/errors.js'
 import type { Condition } from '../../chain/condition.js'
 import type { OutPoint, Transaction } from '../../chain/transaction.js'
+import { deriveNextCommitmentKeys } from '../../channel/commitments.js'
 import { step } from '../../channel/machine.js'
 import { awaitOpenChannel, openChannel } from '../../channel/opening.js'
 import type { ChannelConfig } from '../../channel/constants.js'
@@ -84,6 +85,8 @@ export class ChannelManager {
   private pending: PendingEffect[] = []
   private readonly toSign = new Set<string>()
   private flushScheduled = false
+  /** channels whose next commitments' keys to derive once the node has nothing else to do */
+  private readonly toPrepare = new Set<string>()
   /** how many apply() calls are running (an input's events issue commands that apply in turn) */
   private depth = 0
   /** a fulfill or fail waits to be sent at once, when the input being handled is done */
@@ -149,6 +152,7 @@ export class ChannelManager {
     const r = step(record.data, input, this.ctx())
     if (tracing) trace('stepped', input.type === 'message' ? input.message.type : input.type === 'command' ? input.command.type : input.type)
     key = this.save(key, { ...record, data: r.data })
+    if (r.data.state === 'NORMAL' || r.data.state === 'SHUTDOWN') this.toPrepare.add(key)
     const events: ChannelEvent[] = []
     for (const effect of r.effects) {
       // the revocation log must be as durable as the state that revoked the commitment
@@ -349,6 +353,21 @@ export class ChannelManager {
     // the revocation log must be as durable as the state that revoked the commitment
     this.deps.revocations.flushSync()
     for (const p of batch) this.carryOut(p)
+    if (this.toPrepare.size > 0) setImmediate(() => this.prepareNextCommitments())
+  }
+
+  /**
+   * Runs after the messages of a turn are out and whatever had already arrived is
+   * handled: the keys of the commitments that come next are derived while the
+   * peer is busy with ours, off the path of the payment.
+   */
+  private prepareNextCommitments(): void {
+    for (const key of this.toPrepare) {
+      const c = this.channels.get(key)
+      const commitments = c && commitmentsOf(c.data)
+      if (commitments) deriveNextCommitmentKeys(commitments)
+    }
+    this.toPrepare.clear()
   }
 
   onPeerConnected(peer: string): void {
