@@ -6,8 +6,9 @@
  * machine compare to a few microseconds, so merging the files shows each flight
  * between peers and each step inside a node (scripts/trace-payments.ts does so).
  * Off by default: a check of one variable per point. When on, every socket write
- * is a point too (`socket write <bytes> to <port>`): when bytes reach the wire,
- * which the layers between a send and the socket (lp, yamux, Noise) otherwise hide.
+ * and read is a point too (`socket write <bytes> to <port>`, `socket read <bytes>
+ * from <port>`): when bytes reach and leave the wire, which the layers between a
+ * send and the socket (lp, yamux, Noise) otherwise hide.
  */
 import { writeFileSync } from 'node:fs'
 import { Socket } from 'node:net'
@@ -31,4 +32,9 @@ if (tracing) {
     trace('socket write', `${(args[0] as { length?: number }).length ?? '?'} to ${this.remotePort ?? '?'}`)
     return (write as (...a: unknown[]) => boolean).apply(this, args)
   } as typeof write
+  const emit = Socket.prototype.emit
+  Socket.prototype.emit = function (this: Socket, event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'data') trace('socket read', `${(args[0] as { length?: number }).length ?? '?'} from ${this.remotePort ?? '?'}`)
+    return (emit as (...a: unknown[]) => boolean).call(this, event, ...args)
+  } as typeof emit
 }
