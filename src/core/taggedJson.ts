@@ -29,25 +29,106 @@ function hexOf(bytes: Uint8Array): string {
  * identity, so only objects that are never changed after being stored may be
  * internable.
  */
-export interface Interner {
-  internable(value: object): boolean
+export interface Interning {
   /** The id of the object's entry; `json` makes the entry the first time the object is seen. */
   idOf(value: object, json: () => string): string
+  /** False once entry `id` has been let go (no stored value referred to it). */
+  holds(id: string): boolean
+  /**
+   * The JSON already made for objects of values written before, with the entries
+   * it refers to. A new state shares most of its objects with the one before (the
+   * channel machine builds it by copying what changed), so writing it costs what
+   * changed, not its whole size. Only for values that are never changed in place.
+   */
+  readonly made: WeakMap<object, Made>
 }
 
-export function stringifyTagged(value: unknown, interner?: Interner): string {
-  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
-    const raw = this[key]
-    if (typeof raw === 'bigint') return { $n: raw.toString() }
-    if (raw instanceof Uint8Array) return { $b: hexOf(raw) }
-    // key '' is the value itself, which is never replaced by a reference to itself
-    if (interner !== undefined && key !== '' && isPlainObject(raw) && interner.internable(raw)) return { $i: interner.idOf(raw, () => stringifyTagged(raw)) }
-    return v
-  })
+export interface Made {
+  json: string
+  refs: string[]
 }
 
-function isPlainObject(v: unknown): v is object {
-  return v !== null && typeof v === 'object' && !Array.isArray(v)
+/** JSON.stringify with bigint and Uint8Array tagged. */
+export function stringifyTagged(value: unknown): string {
+  return write(value, undefined, true) ?? 'null'
+}
+
+/** stringifyTagged, with the internable sub-objects written as {"$i": id} and the ids referred to returned. */
+export function stringifyInterned(value: unknown, internable: (value: object) => boolean, interning: Interning): Made {
+  const into = { internable, interning, refs: [] as string[] }
+  return { json: write(value, into, true) ?? 'null', refs: into.refs }
+}
+
+interface Into {
+  internable: (value: object) => boolean
+  interning: Interning
+  /** the ids referred to so far, by the value being written */
+  refs: string[]
+}
+
+/** As JSON.stringify writes it (undefined: a property left out), written here so that parts can be reused. */
+function write(v: unknown, into: Into | undefined, top: boolean): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v)
+    case 'number':
+      return Number.isFinite(v) ? String(v) : 'null'
+    case 'boolean':
+      return v ? 'true' : 'false'
+    case 'bigint':
+      return `{"$n":"${v}"}`
+    case 'object':
+      break
+    default:
+      return undefined
+  }
+  if (v === null) return 'null'
+  if (v instanceof Uint8Array) return `{"$b":"${hexOf(v)}"}`
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return write((v as { toJSON(): unknown }).toJSON(), into, top)
+  if (into === undefined) return compose(v, undefined)
+  // the value itself is never replaced by a reference to itself
+  if (!top && !Array.isArray(v) && into.internable(v)) {
+    const id = into.interning.idOf(v, () => stringifyTagged(v))
+    into.refs.push(id)
+    return `{"$i":"${id}"}`
+  }
+  const made = into.interning.made.get(v)
+  if (made !== undefined && made.refs.every((id) => into.interning.holds(id))) {
+    for (const id of made.refs) into.refs.push(id)
+    return made.json
+  }
+  const outer = into.refs
+  into.refs = []
+  const json = compose(v, into)
+  into.interning.made.set(v, { json, refs: into.refs })
+  for (const id of into.refs) outer.push(id)
+  into.refs = outer
+  return json
+}
+
+function compose(v: object, into: Into | undefined): string {
+  if (Array.isArray(v)) {
+    let s = '['
+    for (let i = 0; i < v.length; i++) s += (i === 0 ? '' : ',') + (write(v[i], into, false) ?? 'null')
+    return s + ']'
+  }
+  let s = '{'
+  for (const k of Object.keys(v)) {
+    const x = write((v as Record<string, unknown>)[k], into, false)
+    if (x !== undefined) s += (s.length === 1 ? '' : ',') + quotedKey(k) + ':' + x
+  }
+  return s + '}'
+}
+
+const quotedKeys = new Map<string, string>()
+
+function quotedKey(k: string): string {
+  let q = quotedKeys.get(k)
+  if (q === undefined) {
+    q = JSON.stringify(k)
+    if (quotedKeys.size < 10_000) quotedKeys.set(k, q)
+  }
+  return q
 }
 
 /** `resolve` gives back the value an interned id stands for (see stringifyTagged). */

@@ -55,7 +55,8 @@ export class Pair {
   input(side: Side, input: ChannelInput): ChannelEffect[] {
     const before = commitmentsOf(side.data)
     const r = step(side.data, input, { ...this.ctx, blockHeight: this.height })
-    side.data = r.data
+    // the node's store remembers the JSON of each object of a state it wrote: no state may change in place
+    side.data = deepFreeze(r.data)
     side.effects.push(...r.effects)
     for (const e of r.effects) {
       if (e.type === 'send') this.other(side).inbox.push(e.message)
@@ -127,6 +128,14 @@ export class Pair {
     side.events = side.events.filter((e) => e.type !== type)
     return out
   }
+}
+
+/** Freezes every object and array reachable from `value` (typed arrays cannot be frozen and are left as they are). */
+export function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value) || Object.isFrozen(value)) return value
+  Object.freeze(value)
+  for (const v of Object.values(value)) deepFreeze(v)
+  return value
 }
 
 function side(name: string, seedByte: number): Side {

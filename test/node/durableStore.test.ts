@@ -157,6 +157,24 @@ describe('DurableStore', () => {
       expect((await open(p)).kv.get('c')).toEqual({ n: 6000, local: [htlc(1), ...last], remote: [] })
     })
 
+    it('a part of an earlier state is written again from memory, unless an HTLC it refers to was let go meanwhile', async () => {
+      const p = await path()
+      const { s, kv } = await open(p)
+      const list = [htlc(1), htlc(2)]
+      kv.set('c', { n: 1, local: list, remote: [] })
+      s.flushSync()
+      // the HTLCs are let go: no state refers to them
+      kv.set('c', { n: 2, local: [], remote: [] })
+      s.flushSync()
+      // the very same list comes back: its remembered text refers to entries that are gone
+      kv.set('c', { n: 3, local: list, remote: list })
+      s.flushSync()
+      const lines = (await readFile(p, 'utf8')).split('\n').filter(Boolean)
+      expect(lines[2]!.length).toBeGreaterThan(2 * 2 * 1366)
+      await s.close()
+      expect((await open(p)).kv.get('c')).toEqual({ n: 3, local: list, remote: list })
+    })
+
     it('refuses a file whose state refers to an HTLC that is not in it', async () => {
       const p = await path()
       await writeFile(p, '{"c":[["channel/c",{"n":1,"local":[{"$i":"7"}]}]]}\n')

@@ -19,14 +19,14 @@
  * while a live value refers to it.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, truncateSync, writeSync } from 'node:fs'
-import { parseTagged, stringifyTagged, type Interner } from '../../core/taggedJson.js'
+import { parseTagged, stringifyInterned, stringifyTagged, type Interning, type Made } from '../../core/taggedJson.js'
 
 /**
  * A value as JSON text, or the means to make it: a value set several times in
  * one turn (a channel's state after each message of a batch) is serialized
  * once, by the flush that writes it.
  */
-type Stored = string | { serialize: (idOf: Interner['idOf']) => string }
+type Stored = string | { serialize: (idOf: Interning['idOf'], holds: Interning['holds']) => Made }
 
 /** A reference to an interned entry, as stringifyTagged writes it inside a value. */
 const REFERENCE = /\{"\$i":"([0-9a-z]+)"\}/g
@@ -104,22 +104,24 @@ export class DurableStore {
   get(key: string): string | undefined {
     const stored = this.values.get(key)
     if (stored === undefined || typeof stored === 'string') return stored
-    const refs: string[] = []
-    const text = stored.serialize((value, json) => {
-      let id = this.internIds.get(value)
-      if (id === undefined || !this.interned.has(id)) {
-        id = (this.nextId++).toString(36)
-        this.internIds.set(value, id)
-        this.interned.set(id, { json: json(), refs: 0 })
-        this.unwritten.push(id)
-      }
-      refs.push(id)
-      return id
-    })
+    const { json: text, refs } = stored.serialize(this.idOf, this.holds)
     this.values.set(key, text)
     this.countRefs(key, refs)
     return text
   }
+
+  private readonly idOf = (value: object, json: () => string): string => {
+    let id = this.internIds.get(value)
+    if (id === undefined || !this.interned.has(id)) {
+      id = (this.nextId++).toString(36)
+      this.internIds.set(value, id)
+      this.interned.set(id, { json: json(), refs: 0 })
+      this.unwritten.push(id)
+    }
+    return id
+  }
+
+  private readonly holds = (id: string): boolean => this.interned.has(id)
 
   /** The JSON of an interned entry, for parseTagged to resolve references. */
   internedJson(id: string): string {
@@ -209,6 +211,9 @@ export class KvLog<T> {
     private readonly internable?: (value: object) => boolean,
   ) {}
 
+  /** JSON made for this namespace's values, by object (see Interning.made) */
+  private readonly made = new WeakMap<object, Made>()
+
   get(key: string): T | undefined {
     const raw = this.store.get(this.prefix + key)
     if (raw === undefined) return undefined
@@ -239,8 +244,10 @@ export class KvLog<T> {
 
   /** Recorded now (as it is at the next flush), durable after the next flush() of the store. */
   set(key: string, value: T): void {
-    const internable = this.internable
-    this.store.set(this.prefix + key, { serialize: (idOf) => stringifyTagged(value, internable ? { internable, idOf } : undefined) })
+    const { internable, made } = this
+    this.store.set(this.prefix + key, {
+      serialize: internable ? (idOf, holds) => stringifyInterned(value, internable, { idOf, holds, made }) : () => ({ json: stringifyTagged(value), refs: [] }),
+    })
   }
 
   delete(key: string): void {
