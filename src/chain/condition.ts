@@ -72,8 +72,21 @@ export function assertValidCondition(c: Condition, depth = 0, count = { nodes: 0
   }
 }
 
-/** The canonical bytes of a condition: what txids and signatures commit to. */
+const encodings = new WeakMap<Condition, Uint8Array>()
+
+/**
+ * The canonical bytes of a condition: what txids and signatures commit to.
+ * Remembered per condition object (conditions are never changed once made): a
+ * commitment's outputs are encoded to sort them, again for its txid and again
+ * for its signature hash. Callers must not change the bytes.
+ */
 export function encodeCondition(c: Condition): Uint8Array {
+  let bytes = encodings.get(c)
+  if (bytes === undefined) encodings.set(c, (bytes = encode(c)))
+  return bytes
+}
+
+function encode(c: Condition): Uint8Array {
   switch (c.type) {
     case 'sig':
       return concatBytes(Uint8Array.of(TAG.sig), c.pubkey)

@@ -43,12 +43,13 @@ export interface CommitmentTxArgs {
   keys: CommitmentKeys
 }
 
-function compareOutputs(a: CommitmentOutput, b: CommitmentOutput): number {
-  if (a.value !== b.value) return a.value < b.value ? -1 : 1
-  const c = compareBytes(encodeCondition(a.condition), encodeCondition(b.condition))
+/** BIP 69 style order; `bytes` is each output's encoded condition, made once per output rather than once per comparison. */
+function compareOutputs(a: { output: CommitmentOutput; bytes: Uint8Array }, b: { output: CommitmentOutput; bytes: Uint8Array }): number {
+  if (a.output.value !== b.output.value) return a.output.value < b.output.value ? -1 : 1
+  const c = compareBytes(a.bytes, b.bytes)
   if (c !== 0) return c
-  const ca = 'htlc' in a ? a.htlc.cltvExpiry : 0
-  const cb = 'htlc' in b ? b.htlc.cltvExpiry : 0
+  const ca = 'htlc' in a.output ? a.output.htlc.cltvExpiry : 0
+  const cb = 'htlc' in b.output ? b.output.htlc.cltvExpiry : 0
   return ca - cb
 }
 
@@ -69,14 +70,14 @@ export function buildCommitmentTx(args: CommitmentTxArgs): CommitmentTx {
     if (htlc.direction === 'outgoing') outputs.push({ kind: 'offered_htlc', value, condition: offeredHtlcCondition(keys, htlc.paymentHash, htlc.cltvExpiry), htlc })
     else outputs.push({ kind: 'received_htlc', value, condition: receivedHtlcCondition(keys, htlc.paymentHash, htlc.cltvExpiry), htlc })
   }
-  outputs.sort(compareOutputs)
+  const sorted = outputs.map((output) => ({ output, bytes: encodeCondition(output.condition) })).sort(compareOutputs).map((o) => o.output)
   const tx: Transaction = {
     version: 2,
     lockTime: 0,
     inputs: [{ prevout: args.funding.outpoint, witness: emptyWitness() }],
-    outputs: outputs.map((o) => ({ value: o.value, condition: o.condition })),
+    outputs: sorted.map((o) => ({ value: o.value, condition: o.condition })),
   }
-  return { tx, txid: txid(tx), outputs, feeSat }
+  return { tx, txid: txid(tx), outputs: sorted, feeSat }
 }
 
 /** The signature over a transaction spending the funding output (commitment or closing). */
