@@ -46,6 +46,8 @@ export interface ChannelContext {
 export type ChannelEvent =
   | { type: 'state_changed'; from: ChannelStateName; to: ChannelStateName }
   | { type: 'channel_ready'; shortChannelId: ShortChannelId }
+  /** the peer proposed an HTLC, not yet committed: nothing may be done with it yet but getting ready (peeling its onion) */
+  | { type: 'htlc_proposed'; add: UpdateAddHtlc }
   /** an HTLC the peer offered is now irrevocably committed: forward it, settle it, or fail it */
   | { type: 'htlc_received'; add: UpdateAddHtlc }
   /** the peer fulfilled an HTLC we offered (off chain or, with onChain, from a claim): settle upstream now */

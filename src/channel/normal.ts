@@ -67,7 +67,7 @@ export function handleOperatingMessage(data: Operating, msg: ChannelMessage | Er
       if (data.state === 'SHUTDOWN' || (data.state === 'NORMAL' && data.remoteShutdown)) {
         throw channelError('ADD_AFTER_SHUTDOWN', 'update_add_htlc after shutdown')
       }
-      return result(withCommitments(data, receiveAdd(c, msg)))
+      return result(withCommitments(data, receiveAdd(c, msg)), event({ type: 'htlc_proposed', add: msg }))
     case 'update_fulfill_htlc': {
       const r = receiveFulfill(c, msg)
       // the preimage is ours as soon as we see it: settle upstream without waiting for signatures

@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromHex, toHex, u16be, concatBytes } from '../../src/core/bytes.js'
 import { sha256 } from '../../src/crypto/hash.js'
-import { encodeInvoice } from '../../src/invoice/index.js'
+import { decodeInvoice, encodeInvoice } from '../../src/invoice/index.js'
+import { attributeFailure, createPaymentOnion, FAILURE } from '../../src/routing/onion/index.js'
 import { commitmentsOf } from '../../src/channel/states.js'
 import type { Message } from '../../src/wire/messages.js'
 import { cleanupProcesses, waitFor } from '../helpers/processes.js'
@@ -139,5 +140,30 @@ describe('a node facing a misbehaving peer', () => {
     expect(p.localCommit.spec.toLocalMsat).toBe(200_000_000n + 7_000_000n + 3_000_000n)
     expect(a.remoteBalanceMsat).toBe(p.localCommit.spec.toLocalMsat)
     expect(a.localBalanceMsat + a.remoteBalanceMsat).toBe(1_000_000_000n)
+  })
+
+  it('an onion sent again in a second HTLC is refused as a replay (temporary_node_failure); the first is paid', async () => {
+    await quiet()
+    const { invoice } = await net.node('alice').client.createInvoice({ amountMsat: 2_000_000n })
+    const decoded = decodeInvoice(invoice)
+    const cltvExpiry = peer.blockHeight + 200
+    const onion = createPaymentOnion(new Uint8Array(32).fill(0x61), [
+      { pubkey: fromHex(net.node('alice').nodeId), payload: { amtToForward: 2_000_000n, outgoingCltvValue: cltvExpiry, paymentData: { paymentSecret: decoded.paymentSecret!, totalMsat: 2_000_000n } } },
+    ], decoded.paymentHash)
+    const add = (commandId: string) => {
+      const effects = peer.input({ type: 'command', command: { type: 'add_htlc', commandId, amountMsat: 2_000_000n, paymentHash: decoded.paymentHash, cltvExpiry, onionRoutingPacket: onion.packet } })
+      const r = effects.find((e) => e.type === 'command_result')
+      if (r?.type !== 'command_result' || !r.ok) throw new Error('the peer could not add')
+      peer.input({ type: 'command', command: { type: 'sign' } })
+      return r.htlcId
+    }
+    const first = add('first')
+    await peer.waitFor('the first HTLC fulfilled', () => peer.events.find((e) => e.type === 'htlc_fulfilled' && e.htlc.id === first))
+    const second = add('again')
+    const failed = await peer.waitFor('the second HTLC failed', () => peer.events.find((e) => e.type === 'htlc_failed' && e.htlc.id === second))
+    if (failed.type !== 'htlc_failed' || !failed.reason) throw new Error('no failure reason')
+    const verdict = attributeFailure(onion.sharedSecrets, failed.reason)
+    expect(verdict.type === 'attributed' && verdict.failure.code).toBe(FAILURE.TEMPORARY_NODE_FAILURE)
+    await quiet()
   })
 })

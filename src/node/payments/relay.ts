@@ -23,7 +23,8 @@ import { OnionError } from '../../routing/onion/errors.js'
 import { FAILURE, failureName } from '../../routing/onion/failureCodes.js'
 import type { FailureMessage } from '../../routing/onion/failureMessage.js'
 import type { HopPayload } from '../../routing/onion/hopPayload.js'
-import { peelPaymentOnion } from '../../routing/onion/paymentOnion.js'
+import { peelPaymentOnion, type PeeledPayment } from '../../routing/onion/paymentOnion.js'
+import { checkReplay } from '../../routing/onion/sphinx.js'
 import type { ReplayLog } from '../../routing/onion/replayLog.js'
 import { createFailure, obfuscateFailure } from '../../routing/onion/returningErrors.js'
 
@@ -84,11 +85,24 @@ const outKey = (channel: string, id: bigint): string => `out:${channel}:${id}`
 const settleKey = (channel: string, id: bigint): string => `settle:${channel}:${id}`
 
 export class Relay {
+  /**
+   * Onions peeled while their HTLC waited to be committed, by the add object: the
+   * curve work (an ECDH, a point multiplication) is done while the peer handles our
+   * revoke_and_ack and commitment_signed, not after its revocation comes back.
+   */
+  private readonly peeledAhead = new WeakMap<UpdateAddHtlc, PeeledPayment>()
+
   constructor(private readonly d: RelayDeps) {}
 
   /** Every channel event the relay cares about. */
   onChannelEvent(channel: string, event: ChannelEvent): void {
     switch (event.type) {
+      case 'htlc_proposed': {
+        // once this turn's replies are out: the HTLC cannot be used before the peer revokes
+        const add = event.add
+        setImmediate(() => this.peelAhead(add))
+        return
+      }
       case 'htlc_received':
         return this.onIncoming(channel, event.add)
       case 'htlc_fulfilled':
@@ -141,11 +155,21 @@ export class Relay {
     this.settle(channel, { type: 'fail_htlc', id: add.id, reason: createFailure(sharedSecret, failure) })
   }
 
+  private peelAhead(add: UpdateAddHtlc): void {
+    try {
+      this.peeledAhead.set(add, peelPaymentOnion(add.onionRoutingPacket, this.d.nodeSecret, add.paymentHash))
+    } catch {
+      // peeled again once the HTLC is committed, and failed then as it must be
+    }
+  }
+
   private onIncoming(channel: string, add: UpdateAddHtlc): void {
     this.d.bus.emit({ type: 'htlc_added', channelId: channel, direction: 'incoming', htlcId: add.id, amountMsat: add.amountMsat, paymentHash: toHex(add.paymentHash), cltvExpiry: add.cltvExpiry })
     let peeled: ReturnType<typeof peelPaymentOnion>
     try {
-      peeled = peelPaymentOnion(add.onionRoutingPacket, this.d.nodeSecret, add.paymentHash, { log: this.d.replayLog, cltvExpiry: add.cltvExpiry })
+      peeled = this.peeledAhead.get(add) ?? peelPaymentOnion(add.onionRoutingPacket, this.d.nodeSecret, add.paymentHash)
+      this.peeledAhead.delete(add)
+      checkReplay(peeled.sharedSecret, { log: this.d.replayLog, cltvExpiry: add.cltvExpiry })
     } catch (err) {
       if (!(err instanceof OnionError)) throw err
       this.d.log.info('cannot use the onion', { channel, id: add.id.toString(), code: err.code, reason: err.message })

@@ -142,10 +142,7 @@ export function peelOnion(packet: Uint8Array, nodePrivateKey: Uint8Array, associ
   if (!bytesEqual(expected, packet.subarray(HMAC_OFFSET))) {
     throw new OnionError('INVALID_ONION_HMAC', FAILURE.INVALID_ONION_HMAC, 'the onion HMAC does not match: the packet was altered, carries other associated data, or is meant for another node')
   }
-  if (replay && !replay.log.add(sharedSecret, replay.cltvExpiry)) {
-    // the spec names no code for this; temporary_node_failure needs no data and says nothing about the route
-    throw new OnionError('ONION_REPLAYED', FAILURE.TEMPORARY_NODE_FAILURE, 'this onion was already processed; a replay is refused', {}, sharedSecret)
-  }
+  if (replay) checkReplay(sharedSecret, replay)
 
   // appending zeros before decrypting turns them into the next hop's pseudo-random tail (the filler)
   const opened = chacha20Xor(onionKey('rho', sharedSecret), concatBytes(hopPayloads, new Uint8Array(HOP_PAYLOADS_LENGTH)))
@@ -162,6 +159,14 @@ export function peelOnion(packet: Uint8Array, nodePrivateKey: Uint8Array, associ
     nextHmac,
   )
   return { payload, nextPacket, sharedSecret }
+}
+
+/** Records the onion's shared secret in the replay log, or throws ONION_REPLAYED if it is there already. */
+export function checkReplay(sharedSecret: Uint8Array, replay: ReplayCheck): void {
+  if (!replay.log.add(sharedSecret, replay.cltvExpiry)) {
+    // the spec names no code for this; temporary_node_failure needs no data and says nothing about the route
+    throw new OnionError('ONION_REPLAYED', FAILURE.TEMPORARY_NODE_FAILURE, 'this onion was already processed; a replay is refused', {}, sharedSecret)
+  }
 }
 
 function readPayloadBounds(opened: Uint8Array, sharedSecret: Uint8Array): { payloadStart: number; payloadEnd: number } {
