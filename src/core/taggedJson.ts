@@ -25,13 +25,17 @@ function hexOf(bytes: Uint8Array): string {
 /**
  * Stores the JSON of some sub-values once, under an id, so that a value written
  * again and again (a channel's state, after every update) carries only a short
- * reference to the parts that did not change (its HTLCs). Objects are known by
- * identity, so only objects that are never changed after being stored may be
- * internable.
+ * reference to the parts that did not change (its commitments, its HTLCs).
+ * Objects are known by identity, so only objects that are never changed after
+ * being stored may be internable.
  */
 export interface Interning {
-  /** The id of the object's entry; `json` makes the entry the first time the object is seen. */
-  idOf(value: object, json: () => string): string
+  /**
+   * The id of the object's entry; `make` makes the entry the first time the object is
+   * seen. An entry may itself refer to entries (a commitment to its HTLCs): `make`
+   * returns those with its JSON.
+   */
+  idOf(value: object, make: () => Made): string
   /** False once entry `id` has been let go (no stored value referred to it). */
   holds(id: string): boolean
   /**
@@ -88,7 +92,7 @@ function write(v: unknown, into: Into | undefined, top: boolean): string | undef
   if (into === undefined) return compose(v, undefined)
   // the value itself is never replaced by a reference to itself
   if (!top && !Array.isArray(v) && into.internable(v)) {
-    const id = into.interning.idOf(v, () => stringifyTagged(v))
+    const id = into.interning.idOf(v, () => stringifyInterned(v, into.internable, into.interning))
     into.refs.push(id)
     return `{"$i":"${id}"}`
   }

@@ -46,13 +46,13 @@ describe('tagged JSON', () => {
     let next = 0
     const made = new WeakMap<object, Made>()
     const interning = {
-      idOf: (v: object, json: () => string) => {
+      idOf: (v: object, make: () => Made) => {
         let id = ids.get(v)
         if (id === undefined || !held.has(id)) {
+          make()
           id = String(next++)
           ids.set(v, id)
           held.add(id)
-          json()
         }
         return id
       },

@@ -175,6 +175,46 @@ describe('DurableStore', () => {
       expect((await open(p)).kv.get('c')).toEqual({ n: 3, local: list, remote: list })
     })
 
+    describe('entries that refer to entries (a commitment to its HTLCs)', () => {
+      interface Commit { index: number; htlcs: Htlc[] }
+      interface Channel { n: number; local: Commit; remote: Commit }
+      const openNested = async (p: string) => {
+        const s = await DurableStore.open(p)
+        return { s, kv: s.kv<Channel>('channel', { internable: (v) => 'paymentHash' in v || 'htlcs' in v }) }
+      }
+
+      it('writes a commitment once while states refer to it, and reads the states back whole, across a compaction', async () => {
+        const p = await path()
+        const { s, kv } = await openNested(p)
+        const h = Array.from({ length: 30 }, (_, i) => htlc(i))
+        let local: Commit = { index: 0, htlcs: [] }
+        // 2,000 commitments, 3 states each (as a channel's between two commitment_signed)
+        for (let i = 1; i <= 2000; i++) {
+          const remote: Commit = { index: i, htlcs: h.slice(i % 20, (i % 20) + 10) }
+          for (let n = 0; n < 3; n++) {
+            kv.set('c', { n: i * 3 + n, local, remote })
+            s.flushSync()
+          }
+          local = remote
+        }
+        const lines = (await readFile(p, 'utf8')).split('\n').filter(Boolean)
+        // a state whose commitments were written before carries two short references
+        expect(lines.at(-1)!.length).toBeLessThan(200)
+        // the file was compacted on the way: commitments long gone were let go, with the HTLCs only they referred to
+        expect(lines.length).toBeLessThan(6000)
+        await s.close()
+        const t = await openNested(p)
+        expect(t.kv.get('c')).toEqual({ n: 6002, local: { index: 1999, htlcs: h.slice(19, 29) }, remote: { index: 2000, htlcs: h.slice(0, 10) } })
+        await t.s.close()
+      })
+
+      it('refuses a file whose commitment refers to an HTLC that is not in it', async () => {
+        const p = await path()
+        await writeFile(p, '{"i":[["3",{"index":1,"htlcs":[{"$i":"2"}]}]],"c":[["channel/c",{"n":1,"local":{"$i":"3"}}]]}\n')
+        await expect(DurableStore.open(p)).rejects.toThrow(/interned entry 3 refers to interned entry 2, which is not in the file/)
+      })
+    })
+
     it('refuses a file whose state refers to an HTLC that is not in it', async () => {
       const p = await path()
       await writeFile(p, '{"c":[["channel/c",{"n":1,"local":[{"$i":"7"}]}]]}\n')

@@ -11,7 +11,7 @@ import { isLastingChannelPart } from '../../src/node/channels/channelManager.js'
 import { addHtlc, newPayment, openPair } from '../channel/harness.js'
 
 describe('isLastingChannelPart', () => {
-  it('picks the HTLCs, updates, parameters and funding of a channel, which stay the same objects from state to state', () => {
+  it('picks the HTLCs, updates, parameters, funding, commitments and revealed secrets of a channel, which stay the same objects from state to state', () => {
     const pair = openPair()
     const rng = new SeededRng('lasting')
     addHtlc(pair, pair.alice, newPayment(rng, 5_000_000n))
@@ -23,14 +23,19 @@ describe('isLastingChannelPart', () => {
 
     const htlc = before.localCommit.spec.htlcs[0]!
     const update = after.localChanges.proposed[0]!
-    for (const part of [before.localParams, before.remoteParams, before.funding, htlc, update]) expect(isLastingChannelPart(part)).toBe(true)
+    const lasting = [before.localParams, before.remoteParams, before.funding, before.localCommit, before.remoteCommit, before.remotePerCommitmentSecrets, htlc, update] as const
+    for (const part of lasting) expect(isLastingChannelPart(part)).toBe(true)
     expect(after.localParams).toBe(before.localParams)
     expect(after.remoteParams).toBe(before.remoteParams)
     expect(after.funding).toBe(before.funding)
+    // an add changes no commitment and reveals no secret
+    expect(after.localCommit).toBe(before.localCommit)
+    expect(after.remoteCommit).toBe(before.remoteCommit)
+    expect(after.remotePerCommitmentSecrets).toBe(before.remotePerCommitmentSecrets)
     expect(after.localCommit.spec.htlcs[0]).toBe(htlc)
 
     // what changes with every update is written whole each time
-    for (const part of [after, after.localCommit, after.localCommit.spec, after.localChanges, after.remoteNextCommitInfo, after.remotePerCommitmentSecrets, pair.alice.data]) {
+    for (const part of [after, after.localCommit.spec, after.localChanges, after.remoteNextCommitInfo, pair.alice.data]) {
       expect(isLastingChannelPart(part)).toBe(false)
     }
   })

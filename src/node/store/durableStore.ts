@@ -28,8 +28,12 @@ import { parseTagged, stringifyInterned, stringifyTagged, type Interning, type M
  */
 type Stored = string | { serialize: (idOf: Interning['idOf'], holds: Interning['holds']) => Made }
 
-/** A reference to an interned entry, as stringifyTagged writes it inside a value. */
+/** A reference to an interned entry, as stringifyInterned writes it inside a value. */
 const REFERENCE = /\{"\$i":"([0-9a-z]+)"\}/g
+
+function referencesIn(json: string): string[] {
+  return [...json.matchAll(REFERENCE)].map((m) => m[1]!)
+}
 
 export class DurableStore {
   private readonly values = new Map<string, Stored>()
@@ -37,8 +41,8 @@ export class DurableStore {
   private readonly pending = new Set<string>()
   private fd: number | undefined
   private fileEntries = 0
-  /** interned entries (id → JSON) with the number of live values referring to each */
-  private readonly interned = new Map<string, { json: string; refs: number }>()
+  /** interned entries (id → JSON) with the number of live values and entries referring to each, and the entries each refers to */
+  private readonly interned = new Map<string, { json: string; refs: number; children: string[] }>()
   private readonly internIds = new WeakMap<object, string>()
   /** the interned ids each stored value refers to */
   private readonly refsOf = new Map<string, string[]>()
@@ -75,7 +79,7 @@ export class DurableStore {
         throw new Error(`${path}: line ${i + 1} is corrupt`)
       }
       for (const [id, json] of interned) {
-        store.interned.set(id, { json, refs: 0 })
+        store.interned.set(id, { json, refs: 0, children: referencesIn(json) })
         store.nextId = Math.max(store.nextId, parseInt(id, 36) + 1)
         store.fileEntries++
       }
@@ -85,13 +89,19 @@ export class DurableStore {
         store.fileEntries++
       }
     }
+    for (const [id, entry] of store.interned) {
+      const missing = entry.children.find((c) => !store.interned.has(c))
+      if (missing !== undefined) throw new Error(`${path}: interned entry ${id} refers to interned entry ${missing}, which is not in the file`)
+      for (const c of entry.children) store.interned.get(c)!.refs++
+    }
     for (const [k, v] of store.values) {
-      const refs = [...(v as string).matchAll(REFERENCE)].map((m) => m[1]!)
+      const refs = referencesIn(v as string)
       const missing = refs.find((id) => !store.interned.has(id))
       if (missing !== undefined) throw new Error(`${path}: ${k} refers to interned entry ${missing}, which is not in the file`)
       store.countRefs(k, refs)
     }
-    for (const [id, entry] of store.interned) if (entry.refs === 0) store.interned.delete(id)
+    // entries that nothing live refers to any more, and the entries only they referred to
+    for (const [id, entry] of [...store.interned]) if (entry.refs === 0 && store.interned.has(id)) store.letGo(id)
     store.fd = openSync(path, 'a', 0o600)
     return store
   }
@@ -110,12 +120,15 @@ export class DurableStore {
     return text
   }
 
-  private readonly idOf = (value: object, json: () => string): string => {
+  private readonly idOf = (value: object, make: () => Made): string => {
     let id = this.internIds.get(value)
     if (id === undefined || !this.interned.has(id)) {
+      // the entries it refers to are made first, so they come before it in the file
+      const made = make()
       id = (this.nextId++).toString(36)
       this.internIds.set(value, id)
-      this.interned.set(id, { json: json(), refs: 0 })
+      this.interned.set(id, { json: made.json, refs: 0, children: made.refs })
+      for (const c of made.refs) this.interned.get(c)!.refs++
       this.unwritten.push(id)
     }
     return id
@@ -142,13 +155,25 @@ export class DurableStore {
     return true
   }
 
+  /** One reference fewer to entry `id`: an entry nothing refers to is let go. */
+  private release(id: string): void {
+    if (--this.interned.get(id)!.refs === 0) this.letGo(id)
+  }
+
+  /** Forgets an entry nothing refers to, and in turn the entries only it referred to. */
+  private letGo(id: string): void {
+    const stack = [id]
+    for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+      const entry = this.interned.get(next)!
+      this.interned.delete(next)
+      for (const c of entry.children) if (--this.interned.get(c)!.refs === 0) stack.push(c)
+    }
+  }
+
   /** `key` now refers to `refs`: entries no value refers to any more are let go. */
   private countRefs(key: string, refs: string[]): void {
     for (const id of refs) this.interned.get(id)!.refs++
-    for (const id of this.refsOf.get(key) ?? []) {
-      const entry = this.interned.get(id)!
-      if (--entry.refs === 0) this.interned.delete(id)
-    }
+    for (const id of this.refsOf.get(key) ?? []) this.release(id)
     if (refs.length > 0) this.refsOf.set(key, refs)
     else this.refsOf.delete(key)
   }
@@ -220,7 +245,7 @@ export class KvLog<T> {
     // an entry two values share is parsed once, so it is one object again
     const resolved = new Map<string, unknown>()
     const resolve = (id: string): unknown => {
-      if (!resolved.has(id)) resolved.set(id, parseTagged(this.store.internedJson(id)))
+      if (!resolved.has(id)) resolved.set(id, parseTagged(this.store.internedJson(id), resolve))
       return resolved.get(id)
     }
     return parseTagged<T>(raw, resolve)
