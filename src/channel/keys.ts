@@ -122,6 +122,16 @@ function derived(kind: 'key' | 'revocation', basepoint: Uint8Array, point: Uint8
 }
 
 /**
+ * Forgets the derived keys. Two nodes each derive the keys of every commitment
+ * between them; the bench's lower bound (scripts/bench/lib/cryptoBound.ts) plays
+ * both ends in one process, and calls this when the other end takes its turn so
+ * that the second end's derivations count too.
+ */
+export function forgetDerivedKeys(): void {
+  derivedCache.clear()
+}
+
+/**
  * The keys of a commitment, each derived only when an output needs it: a
  * commitment without HTLCs never pays for the two HTLC keys.
  */

@@ -43,6 +43,8 @@ export class Pair {
    * can come first, as they do in a node that handles several inputs per turn.
    */
   signsAtOnce = true
+  /** called before each input a side is fed */
+  beforeInput?: (side: Side) => void
   constructor(public alice: Side, public bob: Side, public height = 100) {
     this.ctx = { blockHeight: height, chainHash: CHAIN_HASH, feeratePerKw: 253 }
   }
@@ -53,6 +55,7 @@ export class Pair {
 
   /** Feeds one input to a side and routes its effects: sends go to the other side's inbox. */
   input(side: Side, input: ChannelInput): ChannelEffect[] {
+    this.beforeInput?.(side)
     const before = commitmentsOf(side.data)
     const r = step(side.data, input, { ...this.ctx, blockHeight: this.height })
     // the node's store remembers the JSON of each object of a state it wrote: no state may change in place

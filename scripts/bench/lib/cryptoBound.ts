@@ -15,6 +15,7 @@ import type { Secp256k1Backend } from '../../../src/crypto/backend.js'
 import { decodeInvoice, encodeInvoice } from '../../../src/invoice/index.js'
 import { createPaymentOnion, peelPaymentOnion, type PaymentHop } from '../../../src/routing/onion/index.js'
 import { newPayment, openPair, pay } from '../../../test/channel/harness.js'
+import { forgetDerivedKeys } from '../../../src/channel/keys.js'
 
 type Call = { op: string; args: unknown[] }
 
@@ -65,10 +66,20 @@ function replay(calls: Call[]): CryptoWork {
   return { counts, ms: times[3]! }
 }
 
-/** One payment over one channel, both ends: add, commitment_signed and revoke_and_ack each way, fulfill, the same again. */
+/**
+ * One payment over one channel, both ends: add, commitment_signed and revoke_and_ack
+ * each way, fulfill, the same again: four commitments, each signed by one end and
+ * checked by the other. Each end derives the commitment's keys itself, as two node
+ * processes do, so the key cache is forgotten whenever the other end takes its turn.
+ */
 export function channelUpdateWork(): CryptoWork {
   const pair = openPair({ fundingSat: 100_000_000n, pushMsat: 50_000_000_000n })
   pair.checking = false
+  let turn: unknown
+  pair.beforeInput = (side) => {
+    if (side !== turn) forgetDerivedKeys()
+    turn = side
+  }
   const rng = new SeededRng('lower bound')
   for (let i = 0; i < 50; i++) pay(pair, pair.alice, newPayment(rng, 1000n)) // warm the key caches, as a running node's are
   return replay(record(() => pay(pair, pair.alice, newPayment(rng, 1000n)), 20))
@@ -123,3 +134,23 @@ export function paymentCryptoBound(hops: number, perChannel: CryptoWork, perPeel
   add(perChannel, hops)
   return { ms: payer.ms + hops * (perPeel.ms + perChannel.ms), counts }
 }
+
+/**
+ * The curve work of a payment over `hops` channels when many are in flight: the
+ * channels then sign several HTLCs under one commitment_signed, so a payment costs
+ * the payer's work and one peel per hop, plus its share of the commitments the
+ * channels actually signed (`commitmentsPerPayment`, all channels and both ends;
+ * perChannel covers four).
+ */
+export function batchedPaymentCryptoBound(hops: number, perChannel: CryptoWork, perPeel: CryptoWork, commitmentsPerPayment: number): PaymentCryptoBound {
+  const payer = payerWork(hops)
+  const counts: Record<string, number> = {}
+  const add = (w: CryptoWork, times: number): void => {
+    for (const [op, n] of Object.entries(w.counts)) counts[op] = (counts[op] ?? 0) + Math.round(n * times * 100) / 100
+  }
+  add(payer, 1)
+  add(perPeel, hops)
+  add(perChannel, commitmentsPerPayment / 4)
+  return { ms: payer.ms + hops * perPeel.ms + (commitmentsPerPayment / 4) * perChannel.ms, counts }
+}
+
