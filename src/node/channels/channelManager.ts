@@ -373,6 +373,7 @@ export class ChannelManager {
       if (commitments) deriveNextCommitmentKeys(commitments)
     }
     this.toPrepare.clear()
+    trace('prepared')
   }
 
   onPeerConnected(peer: string): void {

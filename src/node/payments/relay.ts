@@ -23,6 +23,7 @@ import { OnionError } from '../../routing/onion/errors.js'
 import { FAILURE, failureName } from '../../routing/onion/failureCodes.js'
 import type { FailureMessage } from '../../routing/onion/failureMessage.js'
 import type { HopPayload } from '../../routing/onion/hopPayload.js'
+import { trace } from '../../core/trace.js'
 import { peelPaymentOnion, type PeeledPayment } from '../../routing/onion/paymentOnion.js'
 import { checkReplay } from '../../routing/onion/sphinx.js'
 import type { ReplayLog } from '../../routing/onion/replayLog.js'
@@ -161,6 +162,7 @@ export class Relay {
     } catch {
       // peeled again once the HTLC is committed, and failed then as it must be
     }
+    trace('peeled ahead')
   }
 
   private onIncoming(channel: string, add: UpdateAddHtlc): void {
