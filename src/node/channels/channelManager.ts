@@ -367,6 +367,7 @@ export class ChannelManager {
    * peer is busy with ours, off the path of the payment.
    */
   private prepareNextCommitments(): void {
+    if (this.toPrepare.size === 0) return
     for (const key of this.toPrepare) {
       const c = this.channels.get(key)
       const commitments = c && commitmentsOf(c.data)

@@ -10,6 +10,7 @@
  * it, so a crash never leaves an HTLC without an owner.
  */
 import { toHex } from '../../core/bytes.js'
+import { trace } from '../../core/trace.js'
 import { sha256 } from '../../crypto/hash.js'
 import type { ChannelCommand, ChannelEvent } from '../../channel/io.js'
 import type { StepResult } from '../../channel/result.js'
@@ -23,7 +24,6 @@ import { OnionError } from '../../routing/onion/errors.js'
 import { FAILURE, failureName } from '../../routing/onion/failureCodes.js'
 import type { FailureMessage } from '../../routing/onion/failureMessage.js'
 import type { HopPayload } from '../../routing/onion/hopPayload.js'
-import { trace } from '../../core/trace.js'
 import { peelPaymentOnion, type PeeledPayment } from '../../routing/onion/paymentOnion.js'
 import { checkReplay } from '../../routing/onion/sphinx.js'
 import type { ReplayLog } from '../../routing/onion/replayLog.js'
