@@ -135,7 +135,7 @@ function quotedKey(k: string): string {
   return q
 }
 
-/** `resolve` gives back the value an interned id stands for (see stringifyTagged). */
+/** `resolve` gives back the value an interned id stands for (see stringifyInterned). */
 export function parseTagged<T>(text: string, resolve?: (id: string) => unknown): T {
   return JSON.parse(text, (_key, v: unknown) => {
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {

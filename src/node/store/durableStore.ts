@@ -14,9 +14,10 @@
  * 0.2 ms to many milliseconds a turn when the disk is busy.
  *
  * Each part of the node sees its own namespace as a key → value map (KvLog).
- * A namespace may intern sub-values (a channel's HTLCs): each is written once,
- * in the same line as the first value that refers to it or before, and kept
- * while a live value refers to it.
+ * A namespace may intern sub-values (a channel's commitments and HTLCs; an
+ * entry may refer to entries): each is written once, in the same line as the
+ * first value that refers to it or before, and kept while a live value or entry
+ * refers to it.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, truncateSync, writeSync } from 'node:fs'
 import { parseTagged, stringifyInterned, stringifyTagged, type Interning, type Made } from '../../core/taggedJson.js'
