@@ -24,7 +24,7 @@ import type {
 import { channelError } from './errors.js'
 import { findHtlc, htlcTotalMsat, reduceSpec, specTotalMsat, type CommitmentSpec, type HtlcInSpec, type Update } from './commitmentSpec.js'
 import { buildCommitmentTx, signFundingSpend, verifyFundingSpend, type CommitmentTx, type FundingInfo } from './commitmentTx.js'
-import { commitTxFeeSat } from './fees.js'
+import { commitTxFeeSat, isTrimmed } from './fees.js'
 import { channelSecrets, commitmentKeys, localPerCommitmentPoint, localPerCommitmentSecret, type CommitmentKeys } from './keys.js'
 import type { LocalParams, RemoteParams } from './params.js'
 
@@ -289,16 +289,18 @@ export function buildRemoteCommitTx(c: CommitmentBase, spec: CommitmentSpec, rem
  * commitment_signed arrives instead of after. The results are the same either way.
  */
 export function deriveNextCommitmentKeys(c: Commitments): void {
-  const withHtlcs = c.localCommit.spec.htlcs.length > 0 || c.remoteCommit.spec.htlcs.length > 0
-  const touch = (keys: CommitmentKeys): void => {
+  // the HTLC keys only if HTLC outputs are likely: HTLCs below the owner's dust limit have none
+  const touch = (keys: CommitmentKeys, spec: CommitmentSpec, dustLimitSat: Sat): void => {
     void keys.revocationPubkey
     void keys.ownerDelayedPubkey
-    if (withHtlcs) void [keys.ownerHtlcPubkey, keys.otherHtlcPubkey]
+    if (spec.htlcs.some((h) => !isTrimmed(h.amountMsat, dustLimitSat))) void [keys.ownerHtlcPubkey, keys.otherHtlcPubkey]
   }
   const index = c.localCommit.index + 1n
-  touch(commitmentKeys(c.localParams.basepoints, c.remoteParams.basepoints, localPerCommitmentPoint(c.localParams.seed, index)))
+  touch(commitmentKeys(c.localParams.basepoints, c.remoteParams.basepoints, localPerCommitmentPoint(c.localParams.seed, index)), c.localCommit.spec, c.localParams.dustLimitSat)
   localPerCommitmentPoint(c.localParams.seed, index + 1n)
-  if (c.remoteNextCommitInfo.kind === 'ready') touch(commitmentKeys(c.remoteParams.basepoints, c.localParams.basepoints, c.remoteNextCommitInfo.nextPerCommitmentPoint))
+  if (c.remoteNextCommitInfo.kind === 'ready') {
+    touch(commitmentKeys(c.remoteParams.basepoints, c.localParams.basepoints, c.remoteNextCommitInfo.nextPerCommitmentPoint), c.remoteCommit.spec, c.remoteParams.dustLimitSat)
+  }
 }
 
 function assertConserved(c: Commitments, spec: CommitmentSpec, what: string): void {
