@@ -139,16 +139,19 @@ export class NodeClient {
 
   /** Streams the node's events until the signal aborts; malformed events are skipped, not fatal. */
   async *events(options: { signal?: AbortSignal } = {}): AsyncGenerator<NodeEvent> {
-    let res: Response
+    let res: HttpResponse
     try {
-      res = await fetch(`${this.url}/v1/events`, { headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' }, ...(options.signal ? { signal: options.signal } : {}) })
+      res = await http(`${this.url}/v1/events`, { headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' }, ...(options.signal ? { signal: options.signal } : {}) })
     } catch (err) {
       if (options.signal?.aborted) return
       throw new NodeApiError('UNREACHABLE', `cannot reach the node at ${this.url} (${(err as Error).message})`, 0)
     }
-    if (!res.ok) throw new NodeApiError('HTTP_' + res.status, `GET /v1/events failed with HTTP ${res.status}`, res.status)
+    if (!res.ok) {
+      await res.text().catch(() => '')
+      throw new NodeApiError('HTTP_' + res.status, `GET /v1/events failed with HTTP ${res.status}`, res.status)
+    }
     try {
-      for await (const m of readSse(res, options.signal)) {
+      for await (const m of readSse(res.body)) {
         let parsed: unknown
         try {
           parsed = JSON.parse(m.data)

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod'
 import { LnsimError } from '../core/errors.js'
+import { http, type HttpResponse } from '../core/http.js'
 import { readSse } from '../api/sse.js'
 import type { ChainBlockEvent } from './dashboard/views.js'
 
@@ -47,14 +48,16 @@ function toMs(time: number): number {
 }
 
 async function getJson(url: string, signal?: AbortSignal): Promise<unknown> {
-  let res: Response
+  let res: HttpResponse
+  let text: string
   try {
-    res = await fetch(url, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(10_000)]) : AbortSignal.timeout(10_000) })
+    res = await http(url, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(10_000)]) : AbortSignal.timeout(10_000) })
+    text = await res.text()
   } catch (err) {
     throw new ChainReadError(`cannot reach the chain at ${url} (${(err as Error).message}); is \`lnsim chain start\` running?`)
   }
   if (!res.ok) throw new ChainReadError(`GET ${url} failed with HTTP ${res.status}`)
-  return res.json()
+  return JSON.parse(text)
 }
 
 export class ChainReader {
@@ -81,9 +84,9 @@ export class ChainReader {
   async followBlocks(onHeight: (height: number) => void, signal: AbortSignal, retryMs = 1000): Promise<void> {
     while (!signal.aborted) {
       try {
-        const res = await fetch(`${this.url}/v1/events`, { headers: { accept: 'text/event-stream' }, signal })
+        const res = await http(`${this.url}/v1/events`, { headers: { accept: 'text/event-stream' }, signal })
         if (res.ok) {
-          for await (const m of readSse(res, signal)) {
+          for await (const m of readSse(res.body)) {
             let parsed: unknown
             try {
               parsed = JSON.parse(m.data)
@@ -93,6 +96,8 @@ export class ChainReader {
             const n = BlockNotice.safeParse(parsed)
             if (n.success && (m.event === 'block' || n.data.type === 'block')) onHeight(n.data.height)
           }
+        } else {
+          await res.text()
         }
       } catch {
         // the chain restarted or is not up yet: try again

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod'
 import { LnsimError } from '../core/errors.js'
+import { http, type HttpResponse } from '../core/http.js'
 import { toJson } from '../core/json.js'
 import { readSse } from '../api/sse.js'
 
@@ -45,19 +46,21 @@ export class ChainHttp {
   }
 
   private async request<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
-    let res: Response
+    let res: HttpResponse
+    let text: string
     try {
-      res = await fetch(`${this.url}/v1${path}`, {
+      res = await http(`${this.url}/v1${path}`, {
         method,
         ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: toJson(body) }),
         signal: AbortSignal.timeout(this.timeoutMs),
       })
+      text = await res.text()
     } catch (err) {
       throw new ChainHttpError('CHAIN_UNREACHABLE', `cannot reach the chain at ${this.url} (${(err as Error).message})`)
     }
     let json: unknown
     try {
-      json = await res.json()
+      json = JSON.parse(text)
     } catch {
       throw new ChainHttpError('BAD_RESPONSE', `${method} ${path}: the chain answered with something that is not JSON (HTTP ${res.status})`)
     }
@@ -106,16 +109,19 @@ export class ChainHttp {
 
   /** New blocks and mempool transactions until the signal aborts; ends when the stream breaks. */
   async *events(signal: AbortSignal): AsyncGenerator<ChainStreamEvent> {
-    let res: Response
+    let res: HttpResponse
     try {
-      res = await fetch(`${this.url}/v1/events`, { headers: { accept: 'text/event-stream' }, signal })
+      res = await http(`${this.url}/v1/events`, { headers: { accept: 'text/event-stream' }, signal })
     } catch (err) {
       if (signal.aborted) return
       throw new ChainHttpError('CHAIN_UNREACHABLE', `cannot reach the chain's event stream at ${this.url} (${(err as Error).message})`)
     }
-    if (!res.ok) throw new ChainHttpError(`HTTP_${res.status}`, `GET /v1/events failed with HTTP ${res.status}`)
+    if (!res.ok) {
+      await res.text().catch(() => '')
+      throw new ChainHttpError(`HTTP_${res.status}`, `GET /v1/events failed with HTTP ${res.status}`)
+    }
     try {
-      for await (const m of readSse(res, signal)) {
+      for await (const m of readSse(res.body)) {
         let data: unknown
         try {
           data = JSON.parse(m.data)

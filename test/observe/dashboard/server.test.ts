@@ -48,7 +48,7 @@ describe('dashboard server', () => {
     const d = await dashboard(200)
     const controller = new AbortController()
     const res = await fetch(`${d.url}api/events`, { signal: controller.signal })
-    const messages = readSse(res, controller.signal)
+    const messages = readSse(res.body)
     const first = (await messages.next()).value!
     expect(first.event).toBe('snapshot')
     expect((JSON.parse(first.data) as DashboardSnapshot).nodes).toEqual([])
