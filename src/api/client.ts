@@ -11,7 +11,7 @@ import { NodeEvent } from './events.js'
 import { ApiErrorBody, ChannelInfo, ChannelPolicy, CloseChannelResponse, GraphInfo, InvoiceInfo, NewAddressResponse, NodeInfo, OpenChannelResponse, PaymentInfo, PeerInfo, RouteInfo, WalletBalance } from './types.js'
 import type { ChannelPolicyRequest, CreateInvoiceRequest, OpenChannelRequest, PayRequest } from './types.js'
 import { parseOrThrow } from './schemas.js'
-import { readSse } from './sse.js'
+import { readSse } from '../core/sse.js'
 
 /** A request to a node failed: `code` is the node's error code, or UNREACHABLE / TIMEOUT / BAD_RESPONSE. */
 export class NodeApiError extends LnsimError {

@@ -14,6 +14,7 @@ import type { z } from 'zod'
 import { LnsimError } from '../core/errors.js'
 import { http, type HttpResponse } from '../core/http.js'
 import { toJson } from '../core/json.js'
+import { readSse } from '../core/sse.js'
 import { AddressUtxos, BlockEvent, BlockResponse, ChainInfo, ErrorBody, FaucetBatchResponse, FaucetResponse, MineResponse, OutpointStatus, SubmitResponse, TipEvent, TransactionStatus, TxEvent, type ChainEvent, type FaucetBatchRequest, type FaucetRequest, type MineRequest } from './apiTypes.js'
 import type { OutPoint, Transaction } from './transaction.js'
 import { parseWith, transactionToJson } from './transactionJson.js'
@@ -150,27 +151,17 @@ export class ChainClient {
       const query = types === undefined ? '' : `?types=${types.join(',')}`
       const res = await http(`${this.url}/v1/events${query}`, { signal: connection.signal, headers: { accept: 'text/event-stream' } })
       if (!res.ok) throw new ChainClientError('BAD_RESPONSE', `GET /v1/events answered HTTP ${res.status}`, res.status)
-      const decoder = new TextDecoder()
-      let buffer = ''
-      for await (const chunk of res.body) {
-        clearTimeout(idle)
-        idle = setTimeout(abort, STREAM_IDLE_MS)
-        buffer += decoder.decode(chunk, { stream: true })
-        let end: number
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end)
-          buffer = buffer.slice(end + 2)
-          let name = ''
-          const data: string[] = []
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event:')) name = line.slice(6).trim()
-            else if (line.startsWith('data:')) data.push(line.slice(5).trimStart())
-          }
-          if (data.length > 0) {
-            const event = parseEvent(name, data.join('\n'))
-            if (event) emit(event)
-          }
+      // any bytes, heartbeats included, show the stream is alive
+      const watched = async function* (body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+        for await (const chunk of body) {
+          clearTimeout(idle)
+          idle = setTimeout(abort, STREAM_IDLE_MS)
+          yield chunk
         }
+      }
+      for await (const m of readSse(watched(res.body))) {
+        const event = parseEvent(m.event, m.data)
+        if (event) emit(event)
       }
     } finally {
       clearTimeout(idle)

@@ -7,7 +7,7 @@
 import { z } from 'zod'
 import { LnsimError } from '../core/errors.js'
 import { http, type HttpResponse } from '../core/http.js'
-import { readSse } from '../api/sse.js'
+import { readSse } from '../core/sse.js'
 import type { ChainBlockEvent } from './dashboard/views.js'
 
 export class ChainReadError extends LnsimError {

@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { LnsimError } from '../core/errors.js'
 import { http, type HttpResponse } from '../core/http.js'
 import { toJson } from '../core/json.js'
-import { readSse } from '../api/sse.js'
+import { readSse } from '../core/sse.js'
 
 export class ChainHttpError extends LnsimError {
   constructor(code: string, message: string, details: Record<string, unknown> = {}) {

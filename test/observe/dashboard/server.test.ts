@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { request } from 'node:http'
-import { readSse } from '../../../src/api/sse.js'
+import { readSse } from '../../../src/core/sse.js'
 import { startDashboard, type Dashboard } from '../../../src/observe/dashboard/index.js'
 import { DashboardHub } from '../../../src/observe/dashboard/hub.js'
 import type { DashboardBatch, DashboardSnapshot } from '../../../src/observe/dashboard/views.js'
