@@ -56,10 +56,11 @@ function service(sent: Sent): GossipService {
   return g
 }
 
-describe('gossip relay', () => {
-  beforeEach(() => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }))
-  afterEach(() => void vi.useRealTimers())
+// every test here runs on fake timers: the batches wait on setTimeout and stamp Date.now()
+beforeEach(() => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }))
+afterEach(() => void vi.useRealTimers())
 
+describe('gossip relay', () => {
   it('waits for the batch, then sends each message once to each peer that has not sent it', async () => {
     const sent: Sent = []
     const g = service(sent)
@@ -82,9 +83,6 @@ describe('gossip relay', () => {
 })
 
 describe('gossip relay while flooding', () => {
-  beforeEach(() => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }))
-  afterEach(() => void vi.useRealTimers())
-
   it('waits longer after a large batch, and goes back to the short wait once traffic is light', async () => {
     const sent: Sent = []
     const g = service(sent)
@@ -112,9 +110,6 @@ describe('gossip relay while flooding', () => {
 })
 
 describe('our channel_update', () => {
-  beforeEach(() => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }))
-  afterEach(() => void vi.useRealTimers())
-
   /** Our end of a NORMAL channel with alice, not announced yet: its updates go to alice only. */
   function ourChannel(sent: Sent, policy: { feeBaseMsat: bigint }): GossipService {
     const data = { state: 'NORMAL', shortChannelId: scid, commitments: { capacitySat: 1_000_000n, channelFlags: 1, localParams: { seed: new Uint8Array(32).fill(9) }, remoteParams: { basepoints: { fundingPubkey: alice.fundingPubkey } } } }
