@@ -122,17 +122,9 @@ export interface PaymentCryptoBound {
   counts: Record<string, number>
 }
 
-/** The curve work of a payment over `hops` channels: payer, one peel per hop, one channel update per hop. */
+/** The curve work of a payment over `hops` channels: payer, one peel per hop, one channel update (four commitments) per hop. */
 export function paymentCryptoBound(hops: number, perChannel: CryptoWork, perPeel: CryptoWork): PaymentCryptoBound {
-  const payer = payerWork(hops)
-  const counts: Record<string, number> = {}
-  const add = (w: CryptoWork, times: number): void => {
-    for (const [op, n] of Object.entries(w.counts)) counts[op] = (counts[op] ?? 0) + n * times
-  }
-  add(payer, 1)
-  add(perPeel, hops)
-  add(perChannel, hops)
-  return { ms: payer.ms + hops * (perPeel.ms + perChannel.ms), counts }
+  return batchedPaymentCryptoBound(hops, perChannel, perPeel, 4 * hops)
 }
 
 /**
