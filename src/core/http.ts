@@ -4,6 +4,7 @@
  * every process that first calls it and about twice the CPU per request, and a
  * node process and the scenario runner make thousands of small local requests.
  */
+import { setMaxListeners } from 'node:events'
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http'
 
 export interface HttpInit {
@@ -38,6 +39,10 @@ export function http(url: string, init: HttpInit = {}): Promise<HttpResponse> {
 }
 
 function send(url: string, init: HttpInit): Promise<HttpResponse> {
+  // one signal often guards many requests at once (a bring-up's opens, a network's
+  // event streams), each listening until it ends: more than ten is expected, not a
+  // leak, and Node's warning about it would reach the user's terminal
+  if (init.signal) setMaxListeners(0, init.signal)
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...init.headers }
     if (init.body !== undefined) headers['content-length'] = Buffer.byteLength(init.body)

@@ -36,4 +36,20 @@ describe('http()', () => {
     await expect(http(`${s.url}/a`, { method: 'POST', body: '{}' })).rejects.toMatchObject({ code: 'ECONNRESET' })
     expect(s.seen()).toBe(1)
   })
+
+  it('lets one signal guard many requests at once without a listener-leak warning on the terminal', async () => {
+    const s = await server([])
+    const warnings: string[] = []
+    const onWarning = (w: Error): void => void warnings.push(w.name)
+    process.on('warning', onWarning)
+    try {
+      const signal = new AbortController().signal
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => http(`${s.url}/${i}`, { signal }).then((r) => r.text())))
+      expect(answers).toHaveLength(20)
+      await new Promise((r) => setImmediate(r)) // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning)
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning')
+  })
 })
