@@ -4,7 +4,7 @@
  * in types.ts; failures become NodeApiError with the server's error code.
  */
 import { z } from 'zod'
-import { http, type HttpResponse } from '../core/http.js'
+import { http, HttpTimeoutError, type HttpResponse } from '../core/http.js'
 import { toJson } from '../core/json.js'
 import { LnsimError } from '../core/errors.js'
 import { NodeEvent } from './events.js'
@@ -44,8 +44,6 @@ export class NodeClient {
   }
 
   private async request<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<T> {
-    const timeout = AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs)
-    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout
     let res: HttpResponse
     let text: string
     try {
@@ -53,11 +51,12 @@ export class NodeClient {
         method,
         headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: toJson(body) }),
-        signal,
+        ...(options.signal ? { signal: options.signal } : {}),
+        timeoutMs: options.timeoutMs ?? this.timeoutMs,
       })
       text = await res.text()
     } catch (err) {
-      if (timeout.aborted) throw new NodeApiError('TIMEOUT', `${method} ${path} got no answer within ${options.timeoutMs ?? this.timeoutMs} ms`, 0)
+      if (err instanceof HttpTimeoutError) throw new NodeApiError('TIMEOUT', `${method} ${path} got no answer within ${options.timeoutMs ?? this.timeoutMs} ms`, 0)
       throw new NodeApiError('UNREACHABLE', `cannot reach the node at ${this.url} (${(err as Error).message}); is it running?`, 0)
     }
     let json: unknown

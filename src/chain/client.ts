@@ -12,7 +12,7 @@
  */
 import type { z } from 'zod'
 import { LnsimError } from '../core/errors.js'
-import { http, type HttpResponse } from '../core/http.js'
+import { http, HttpTimeoutError, type HttpResponse } from '../core/http.js'
 import { toJson } from '../core/json.js'
 import { readSse } from '../core/sse.js'
 import { AddressUtxos, BlockEvent, BlockResponse, ChainInfo, ErrorBody, FaucetBatchResponse, FaucetResponse, MineResponse, OutpointStatus, SubmitResponse, TipEvent, TransactionStatus, TxEvent, type ChainEvent, type FaucetBatchRequest, type FaucetRequest, type MineRequest } from './apiTypes.js'
@@ -171,16 +171,14 @@ export class ChainClient {
 
   private async request<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T, unknown>, body?: unknown, options: RequestOptions = {}): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs
-    const timeout = AbortSignal.timeout(timeoutMs)
-    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout
     let res: HttpResponse
     let text: string
     try {
       // http() itself asks again when a kept-alive socket the daemon closed as idle was reused
-      res = await http(`${this.url}${path}`, { method, signal, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: toJson(body) }) })
+      res = await http(`${this.url}${path}`, { method, timeoutMs, ...(options.signal ? { signal: options.signal } : {}), ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: toJson(body) }) })
       text = await res.text()
     } catch (err) {
-      if (timeout.aborted) throw new ChainClientError('TIMEOUT', `${method} ${path} got no answer from the chain at ${this.url} within ${timeoutMs} ms`, 0)
+      if (err instanceof HttpTimeoutError) throw new ChainClientError('TIMEOUT', `${method} ${path} got no answer from the chain at ${this.url} within ${timeoutMs} ms`, 0)
       if (options.signal?.aborted) throw new ChainClientError('ABORTED', `${method} ${path} was cancelled`, 0)
       throw new ChainClientError('UNREACHABLE', `cannot reach the chain at ${this.url} (${causeOf(err)}); is it running? Start it with \`lnsim chain start\``, 0)
     }

@@ -12,6 +12,20 @@ export interface HttpInit {
   headers?: Record<string, string>
   body?: string
   signal?: AbortSignal
+  /**
+   * ms until the exchange (the answer and its body) is given up with an
+   * HttpTimeoutError: one timer, where AbortSignal.timeout() and the listener a
+   * signal needs on every request cost the clients a tenth of their time
+   */
+  timeoutMs?: number
+}
+
+/** No whole answer within the request's timeoutMs. */
+export class HttpTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms`)
+    this.name = 'HttpTimeoutError'
+  }
 }
 
 export interface HttpResponse {
@@ -32,13 +46,14 @@ const agent = new Agent({ keepAlive: true, maxSockets: 256 })
  * advice for kept-alive clients).
  */
 export function http(url: string, init: HttpInit = {}): Promise<HttpResponse> {
-  return send(url, init).catch((err: Error & { code?: string; reusedSocket?: boolean }) => {
-    if (err.reusedSocket && err.code === 'ECONNRESET' && !init.signal?.aborted) return send(url, init)
+  const deadline = init.timeoutMs === undefined ? undefined : performance.now() + init.timeoutMs
+  return send(url, init, deadline).catch((err: Error & { code?: string; reusedSocket?: boolean }) => {
+    if (err.reusedSocket && err.code === 'ECONNRESET' && !init.signal?.aborted) return send(url, init, deadline)
     throw err
   })
 }
 
-function send(url: string, init: HttpInit): Promise<HttpResponse> {
+function send(url: string, init: HttpInit, deadline: number | undefined): Promise<HttpResponse> {
   // one signal often guards many requests at once (a bring-up's opens, a network's
   // event streams), each listening until it ends: more than ten is expected, not a
   // leak, and Node's warning about it would reach the user's terminal
@@ -46,13 +61,18 @@ function send(url: string, init: HttpInit): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...init.headers }
     if (init.body !== undefined) headers['content-length'] = Buffer.byteLength(init.body)
-    const req = httpRequest(url, { method: init.method ?? 'GET', headers, agent, ...(init.signal ? { signal: init.signal } : {}) }, (res) => resolve(responseOf(res)))
-    req.on('error', (err: Error & { reusedSocket?: boolean }) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })))
+    let timedOut: HttpTimeoutError | undefined
+    const req = httpRequest(url, { method: init.method ?? 'GET', headers, agent, ...(init.signal ? { signal: init.signal } : {}) }, (res) => resolve(responseOf(res, () => timedOut)))
+    req.on('error', (err: Error & { reusedSocket?: boolean }) => reject(timedOut ?? Object.assign(err, { reusedSocket: req.reusedSocket })))
+    if (deadline !== undefined) {
+      const timer = setTimeout(() => req.destroy((timedOut = new HttpTimeoutError(init.timeoutMs!))), Math.max(0, deadline - performance.now()))
+      req.once('close', () => clearTimeout(timer))
+    }
     req.end(init.body)
   })
 }
 
-function responseOf(res: IncomingMessage): HttpResponse {
+function responseOf(res: IncomingMessage, timedOut: () => HttpTimeoutError | undefined): HttpResponse {
   const status = res.statusCode ?? 0
   return {
     status,
@@ -63,8 +83,8 @@ function responseOf(res: IncomingMessage): HttpResponse {
         const chunks: Buffer[] = []
         res.on('data', (chunk: Buffer) => chunks.push(chunk))
         res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-        res.on('error', reject)
-        res.on('aborted', () => reject(new Error('the connection closed before the whole answer arrived')))
+        res.on('error', (err) => reject(timedOut() ?? err))
+        res.on('aborted', () => reject(timedOut() ?? new Error('the connection closed before the whole answer arrived')))
       }),
   }
 }

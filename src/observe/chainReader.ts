@@ -51,7 +51,7 @@ async function getJson(url: string, signal?: AbortSignal): Promise<unknown> {
   let res: HttpResponse
   let text: string
   try {
-    res = await http(url, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(10_000)]) : AbortSignal.timeout(10_000) })
+    res = await http(url, { timeoutMs: 10_000, ...(signal ? { signal } : {}) })
     text = await res.text()
   } catch (err) {
     throw new ChainReadError(`cannot reach the chain at ${url} (${(err as Error).message}); is \`lnsim chain start\` running?`)

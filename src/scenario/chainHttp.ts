@@ -52,7 +52,7 @@ export class ChainHttp {
       res = await http(`${this.url}/v1${path}`, {
         method,
         ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: toJson(body) }),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        timeoutMs: this.timeoutMs,
       })
       text = await res.text()
     } catch (err) {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { http } from '../../src/core/http.js'
+import { http, HttpTimeoutError } from '../../src/core/http.js'
 
 const servers: Server[] = []
 afterEach(async () => {
@@ -51,5 +51,30 @@ describe('http()', () => {
       process.off('warning', onWarning)
     }
     expect(warnings).not.toContain('MaxListenersExceededWarning')
+  })
+
+  it('gives up with HttpTimeoutError when no answer, or no whole body, comes within timeoutMs', async () => {
+    const s = createServer((req, res) => {
+      if (req.url === '/half') {
+        res.writeHead(200, { 'content-length': 10 })
+        res.write('abc')
+      }
+    })
+    servers.push(s)
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`
+    await expect(http(`${url}/silent`, { timeoutMs: 50 })).rejects.toBeInstanceOf(HttpTimeoutError)
+    const half = await http(`${url}/half`, { timeoutMs: 50 })
+    await expect(half.text()).rejects.toBeInstanceOf(HttpTimeoutError)
+    s.closeAllConnections()
+  })
+
+  it('a timeout that did not fire is cleared, so it keeps no process alive after the answer', async () => {
+    const s = await server([])
+    const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
+    const before = timers()
+    expect(await (await http(`${s.url}/a`, { timeoutMs: 60_000 })).text()).toBe('answer 1')
+    await new Promise((r) => setImmediate(r))
+    expect(timers()).toBe(before)
   })
 })
