@@ -368,6 +368,9 @@ export class ChannelManager {
    */
   private prepareNextCommitments(): void {
     if (this.toPrepare.size === 0) return
+    // a turn that came in since (a payment, a peer's message) has its messages waiting to be
+    // signed and sent: they go first, and this waits for the next quiet moment
+    if (this.flushScheduled) return void setImmediate(() => this.prepareNextCommitments())
     for (const key of this.toPrepare) {
       const c = this.channels.get(key)
       const commitments = c && commitmentsOf(c.data)
