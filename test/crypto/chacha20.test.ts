@@ -1,3 +1,4 @@
+import { chacha20 as nobleChacha20 } from '@noble/ciphers/chacha.js'
 import { describe, expect, it } from 'vitest'
 import { fromHex, toHex } from '../../src/core/bytes.js'
 import { chacha20Stream, chacha20Xor } from '../../src/crypto/chacha20.js'
@@ -25,6 +26,14 @@ describe('ChaCha20 keystream with the zero nonce (BOLT #4)', () => {
     expect(sealed).not.toEqual(data)
     expect(chacha20Xor(key, sealed)).toEqual(data)
     expect(data[1]).toBe(1) // the input is left as it was
+  })
+
+  it('gives what @noble/ciphers gives, for keys and lengths across block boundaries', () => {
+    for (let i = 0; i < 40; i++) {
+      const key = Uint8Array.from({ length: 32 }, (_, j) => (i * 31 + j * 7) & 0xff)
+      const data = Uint8Array.from({ length: i * 67 }, (_, j) => (i + j * 13) & 0xff)
+      expect(toHex(chacha20Xor(key, data))).toBe(toHex(nobleChacha20(key, new Uint8Array(12), data)))
+    }
   })
 
   it('refuses a key that is not 32 bytes', () => {
