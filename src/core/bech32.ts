@@ -10,14 +10,30 @@ const CONSTANTS = { bech32: 1, bech32m: 0x2bc830a3 } as const
 
 export type Bech32Variant = keyof typeof CONSTANTS
 
+/** One step of the BCH checksum: `chk` extended by the 5-bit value `v`. */
+function polymodStep(chk: number, v: number): number {
+  const top = chk >>> 25
+  chk = ((chk & 0x1ffffff) << 5) ^ v
+  for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk ^= GENERATORS[i]!
+  return chk
+}
+
 function polymod(values: number[]): number {
   let chk = 1
-  for (const v of values) {
-    const top = chk >>> 25
-    chk = ((chk & 0x1ffffff) << 5) ^ v
-    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk ^= GENERATORS[i]!
-  }
+  for (const v of values) chk = polymodStep(chk, v)
   return chk >>> 0
+}
+
+/** Each character's 5-bit value by char code, -1 for characters bech32 does not use. */
+const VALUE_OF = (() => {
+  const table = new Int8Array(128).fill(-1)
+  for (let i = 0; i < CHARSET.length; i++) table[CHARSET.charCodeAt(i)] = i
+  return table
+})()
+
+/** The 5-bit value of a (lower-case) character, or -1. */
+export function bech32ValueOf(charCode: number): number {
+  return charCode < 128 ? VALUE_OF[charCode]! : -1
 }
 
 function hrpExpand(hrp: string): number[] {
@@ -50,13 +66,17 @@ export function bech32Decode(text: string, limit = 90): { hrp: string; words: nu
     const c = hrp.charCodeAt(i)
     if (c < 33 || c > 126) throw new InvalidInputError('bech32 prefix has an invalid character', {}, 'INVALID_BECH32')
   }
-  const words: number[] = []
-  for (const ch of lower.slice(sep + 1)) {
-    const v = CHARSET.indexOf(ch)
-    if (v === -1) throw new InvalidInputError(`bech32 string has an invalid character "${ch}"`, {}, 'INVALID_BECH32')
-    words.push(v)
+  // the checksum runs over the expanded prefix, then every data character, as it is read
+  let chk = 1
+  for (const v of hrpExpand(hrp)) chk = polymodStep(chk, v)
+  const words = new Array<number>(lower.length - sep - 1)
+  for (let i = sep + 1; i < lower.length; i++) {
+    const v = bech32ValueOf(lower.charCodeAt(i))
+    if (v === -1) throw new InvalidInputError(`bech32 string has an invalid character "${lower[i]}"`, {}, 'INVALID_BECH32')
+    words[i - sep - 1] = v
+    chk = polymodStep(chk, v)
   }
-  const check = polymod([...hrpExpand(hrp), ...words])
+  const check = chk >>> 0
   const variant = check === CONSTANTS.bech32 ? 'bech32' : check === CONSTANTS.bech32m ? 'bech32m' : undefined
   if (variant === undefined) throw new InvalidInputError('bech32 checksum does not match (a typo?)', {}, 'INVALID_BECH32')
   return { hrp, words: words.slice(0, -6), variant }

@@ -3,10 +3,10 @@
  * signature → the payee's key, verified or recovered. Every BOLT #11 reader
  * requirement that makes an invoice unpayable is a thrown InvoiceError.
  */
-import { bech32Decode } from '../core/bech32.js'
+import { bech32Decode, bech32ValueOf } from '../core/bech32.js'
 import { isValidPublicKey, recoverPublicKey, verifyDigest } from '../crypto/secp256k1.js'
 import {
-  BECH32_CHARSET, DEFAULT_EXPIRY_SECONDS, DEFAULT_MIN_FINAL_CLTV_EXPIRY_DELTA, MAX_INVOICE_LENGTH, MAX_NUMBER_WORDS, SIGNATURE_WORDS, TAG, TIMESTAMP_WORDS,
+  DEFAULT_EXPIRY_SECONDS, DEFAULT_MIN_FINAL_CLTV_EXPIRY_DELTA, MAX_INVOICE_LENGTH, MAX_NUMBER_WORDS, SIGNATURE_WORDS, TAG, TIMESTAMP_WORDS,
 } from './constants.js'
 import { InvoiceError } from './errors.js'
 import { checkInvoiceFeatures } from './features.js'
@@ -92,8 +92,11 @@ function decodeBech32(text: string): { hrp: string; words: number[] } {
     const c = lower.charCodeAt(i)
     if (c < 33 || c > 126) throw new InvoiceError('INVALID_BECH32', 'the invoice prefix has a character bech32 does not allow')
   }
-  for (const ch of lower.slice(separator + 1)) {
-    if (!BECH32_CHARSET.includes(ch)) throw new InvoiceError('INVALID_BECH32', `the invoice has the character "${ch}", which bech32 does not use (no 1, b, i or o after the separator)`, { character: ch })
+  for (let i = separator + 1; i < lower.length; i++) {
+    if (bech32ValueOf(lower.charCodeAt(i)) === -1) {
+      const ch = String.fromCodePoint(lower.codePointAt(i)!)
+      throw new InvoiceError('INVALID_BECH32', `the invoice has the character "${ch}", which bech32 does not use (no 1, b, i or o after the separator)`, { character: ch })
+    }
   }
   let decoded: ReturnType<typeof bech32Decode>
   try {
