@@ -13,7 +13,6 @@
  * }
  */
 import type { AbortOptions, Stream } from '@libp2p/interface'
-import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import { decodeMessage, encodeMessage, type DecodeResult } from './codec.js'
 import { MAX_MESSAGE_SIZE } from './constants.js'
 import { WireDecodeError } from './errors.js'
@@ -44,31 +43,198 @@ export interface FramedStream {
   close(options?: AbortOptions): Promise<void>
 }
 
-/** Libp2p's names for a length prefix over maxDataLength (or too long to be one). */
-const OVERSIZE_ERRORS = new Set(['InvalidDataLengthError', 'InvalidDataLengthLengthError', 'InvalidMessageLengthError'])
+/** Bytes of the varint that can say MAX_MESSAGE_SIZE; a longer prefix is a frame too large. */
+const MAX_PREFIX_BYTES = 3
+/** Bytes received and not yet read past which the peer is flooding us: the stream is aborted. */
+const MAX_UNREAD_BYTES = 4 * 1024 * 1024
+
+/** Unsigned LEB128, as @libp2p/utils' lpStream writes a length. */
+function prefixOf(length: number): Uint8Array {
+  return length < 0x80 ? Uint8Array.of(length) : length < 0x4000 ? Uint8Array.of((length & 0x7f) | 0x80, length >> 7) : Uint8Array.of((length & 0x7f) | 0x80, ((length >> 7) & 0x7f) | 0x80, length >> 14)
+}
+
+/** Frames, each behind its length prefix, in one buffer: one send, one libp2p frame. */
+function framesOf(messages: Uint8Array[]): Uint8Array {
+  const prefixes = messages.map((m) => prefixOf(m.length))
+  const out = new Uint8Array(messages.reduce((n, m, i) => n + prefixes[i]!.length + m.length, 0))
+  let at = 0
+  messages.forEach((m, i) => {
+    out.set(prefixes[i]!, at)
+    out.set(m, (at += prefixes[i]!.length))
+    at += m.length
+  })
+  return out
+}
+
+/**
+ * The bytes received so far, cut into frames as they arrive. Reading the prefix
+ * a byte at a time through awaited reads (lpStream) cost every message several
+ * promise turns and, for any message over 127 bytes, a thrown RangeError.
+ */
+class FrameReader {
+  private chunks: Uint8Array[] = []
+  private buffered = 0
+  private readonly frames: Uint8Array[] = []
+  private queuedBytes = 0
+  private tooLarge: string | undefined
+  private remoteDone = false
+  private failure: Error | undefined
+  private wake: (() => void) | undefined
+
+  constructor(private readonly stream: Stream) {
+    stream.addEventListener('message', (evt) => {
+      if (this.tooLarge !== undefined) return
+      const data = evt.data
+      if (data instanceof Uint8Array) this.append(data)
+      else for (const chunk of data) this.append(chunk)
+      this.cut()
+      if (this.buffered + this.queuedBytes > MAX_UNREAD_BYTES) {
+        this.failure = new WireDecodeError('FRAME_TOO_LARGE', `the peer sent over ${MAX_UNREAD_BYTES} bytes that were not read`)
+        this.chunks = []
+        this.buffered = 0
+        this.frames.length = 0
+        this.queuedBytes = 0
+        queueMicrotask(() => stream.abort(this.failure!))
+      }
+      this.wake?.()
+    })
+    stream.addEventListener('remoteCloseWrite', () => {
+      this.remoteDone = true
+      this.wake?.()
+    })
+    stream.addEventListener('close', (evt) => {
+      this.remoteDone = true
+      this.failure ??= evt.error
+      this.wake?.()
+    })
+  }
+
+  private append(chunk: Uint8Array): void {
+    if (chunk.length === 0) return
+    this.chunks.push(chunk)
+    this.buffered += chunk.length
+  }
+
+  private byteAt(i: number): number {
+    for (const c of this.chunks) {
+      if (i < c.length) return c[i]!
+      i -= c.length
+    }
+    return -1
+  }
+
+  /** The first `n` buffered bytes, consumed: a view when they sit in one chunk. */
+  private take(n: number): Uint8Array {
+    if (n === 0) return new Uint8Array(0)
+    const first = this.chunks[0]!
+    let out: Uint8Array
+    if (first.length >= n) {
+      out = first.subarray(0, n)
+      if (first.length === n) this.chunks.shift()
+      else this.chunks[0] = first.subarray(n)
+    } else {
+      out = new Uint8Array(n)
+      for (let at = 0; at < n; ) {
+        const c = this.chunks[0]!
+        const part = Math.min(c.length, n - at)
+        out.set(c.subarray(0, part), at)
+        at += part
+        if (part === c.length) this.chunks.shift()
+        else this.chunks[0] = c.subarray(part)
+      }
+    }
+    this.buffered -= n
+    return out
+  }
+
+  /** Moves every whole frame from the buffer to the queue. */
+  private cut(): void {
+    for (;;) {
+      let length = 0
+      let prefix = 0
+      for (;;) {
+        if (prefix === this.buffered) return
+        const b = this.byteAt(prefix)
+        length += (b & 0x7f) * 2 ** (7 * prefix)
+        prefix++
+        if (b < 0x80) break
+        if (prefix === MAX_PREFIX_BYTES) return this.refuse(`a length prefix of more than ${MAX_PREFIX_BYTES} bytes`)
+      }
+      if (length > MAX_MESSAGE_SIZE) return this.refuse(`${length} bytes`)
+      if (this.buffered < prefix + length) return
+      this.take(prefix)
+      const frame = this.take(length)
+      this.frames.push(frame)
+      this.queuedBytes += frame.length
+    }
+  }
+
+  /** The frame boundaries are lost: nothing after this can be read. */
+  private refuse(what: string): void {
+    this.tooLarge = `peer sent a frame over ${MAX_MESSAGE_SIZE} bytes (${what})`
+    this.chunks = []
+    this.buffered = 0
+  }
+
+  /** The next frame; `{ tooLarge }` once, then null, after an oversize prefix; null at the end of the stream. */
+  async next(options?: AbortOptions): Promise<Uint8Array | { tooLarge: string } | null> {
+    for (;;) {
+      const frame = this.frames.shift()
+      if (frame) {
+        this.queuedBytes -= frame.length
+        return frame
+      }
+      if (this.tooLarge !== undefined) {
+        const why = this.tooLarge
+        this.tooLarge = ''
+        return why === '' ? null : { tooLarge: why }
+      }
+      if (this.failure) throw this.failure
+      if (this.remoteDone) return null
+      options?.signal?.throwIfAborted()
+      const woken = new Promise<void>((resolve) => (this.wake = resolve))
+      await (options?.signal ? raceAbort(woken, options.signal) : woken)
+    }
+  }
+}
+
+function raceAbort(promise: Promise<void>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}
+
+/** Sends, and waits for the stream to drain when its buffer is full (rejects if it closes first). */
+async function send(stream: Stream, bytes: Uint8Array, options?: AbortOptions): Promise<void> {
+  if (stream.send(bytes)) return
+  options?.signal?.throwIfAborted()
+  await new Promise<void>((resolve, reject) => {
+    const done = (err?: Error): void => {
+      stream.removeEventListener('drain', onDrain)
+      stream.removeEventListener('close', onClose)
+      options?.signal?.removeEventListener('abort', onAbort)
+      if (err) reject(err)
+      else resolve()
+    }
+    const onDrain = (): void => done()
+    const onClose = (): void => done(new Error('the stream closed before its buffer drained'))
+    const onAbort = (): void => done(options!.signal!.reason as Error)
+    stream.addEventListener('drain', onDrain)
+    stream.addEventListener('close', onClose)
+    options?.signal?.addEventListener('abort', onAbort)
+  })
+}
 
 export function frameStream(stream: Stream): FramedStream {
-  const lp: LengthPrefixedStream<Stream> = lpStream(stream, { maxDataLength: MAX_MESSAGE_SIZE })
+  const frames = new FrameReader(stream)
   let writing: Promise<void> = Promise.resolve()
-  let ended = false
 
   const read = async (options?: AbortOptions): Promise<FrameResult | null> => {
-    if (ended) return null
-    let frame: Uint8Array
-    try {
-      frame = (await lp.read(options)).subarray()
-    } catch (err) {
-      const name = (err as Error).name
-      if (name === 'UnexpectedEOFError') {
-        ended = true
-        return null
-      }
-      if (OVERSIZE_ERRORS.has(name)) {
-        ended = true
-        return { kind: 'invalid', error: new WireDecodeError('FRAME_TOO_LARGE', `peer sent a frame over ${MAX_MESSAGE_SIZE} bytes (${(err as Error).message})`) }
-      }
-      throw err
-    }
+    const frame = await frames.next(options)
+    if (frame === null) return null
+    if (!(frame instanceof Uint8Array)) return { kind: 'invalid', error: new WireDecodeError('FRAME_TOO_LARGE', frame.tooLarge) }
     try {
       return { ...decodeMessage(frame), frame }
     } catch (err) {
@@ -77,30 +243,22 @@ export function frameStream(stream: Stream): FramedStream {
     }
   }
 
+  const queue = (encode: () => Uint8Array, options?: AbortOptions): Promise<void> => {
+    let bytes: Uint8Array
+    try {
+      bytes = encode()
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    const sent = writing.then(() => send(stream, bytes, options))
+    writing = sent.catch(() => {})
+    return sent
+  }
+
   return {
     stream,
-    write(message, options) {
-      let bytes: Uint8Array
-      try {
-        bytes = encodeMessage(message)
-      } catch (err) {
-        return Promise.reject(err)
-      }
-      const sent = writing.then(() => lp.write(bytes, options))
-      writing = sent.catch(() => {})
-      return sent
-    },
-    writeMany(messages, options) {
-      let frames: Uint8Array[]
-      try {
-        frames = messages.map(encodeMessage)
-      } catch (err) {
-        return Promise.reject(err)
-      }
-      const sent = writing.then(() => lp.writeV(frames, options))
-      writing = sent.catch(() => {})
-      return sent
-    },
+    write: (message, options) => queue(() => framesOf([encodeMessage(message)]), options),
+    writeMany: (messages, options) => queue(() => framesOf(messages.map(encodeMessage)), options),
     read,
     async *[Symbol.asyncIterator]() {
       for (let result = await read(); result !== null; result = await read()) yield result

@@ -115,4 +115,24 @@ describe('frameStream', () => {
     await a.write(SAMPLES.update_fee)
     expect(messageOf(await b.read())).toEqual(SAMPLES.update_fee)
   })
+
+  it('reassembles frames however the bytes arrive: a byte at a time, or several frames in one chunk', async () => {
+    const { b, rawA } = await pair()
+    const messages = [SAMPLES.update_add_htlc, SAMPLES.commitment_signed, SAMPLES.revoke_and_ack]
+    const bytes = concatBytes(...messages.map((m) => concatBytes(varint(encodeMessage(m).length), encodeMessage(m))))
+    for (let at = 0; at < 300; at++) rawA.send(bytes.subarray(at, at + 1))
+    rawA.send(bytes.subarray(300))
+    rawA.send(bytes)
+    const seen: Message[] = []
+    for (let i = 0; i < 6; i++) seen.push(messageOf(await b.read()))
+    expect(seen).toEqual([...messages, ...messages])
+  })
+
+  it('aborts the stream when the peer sends more than 4 MB that nobody reads', async () => {
+    const { b, rawA } = await pair()
+    const aborted = new Promise((resolve) => b.stream.addEventListener('close', resolve, { once: true }))
+    for (let i = 0; i < 70; i++) sendRawFrame(rawA, concatBytes(u16be(MESSAGE_TYPES.ping), new Uint8Array(65_000)))
+    await aborted
+    await expect(b.read()).rejects.toThrow(/not read/)
+  })
 })
