@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { fromHex, toHex } from '../../src/core/bytes.js'
 import { perCommitmentSecret, ShachainStore, ShachainError, shachainIndex, SHACHAIN_FIRST_INDEX } from '../../src/crypto/shachain.js'
@@ -11,6 +12,27 @@ describe('BOLT #3 per-commitment secret generation', () => {
       expect(toHex(perCommitmentSecret(fromHex(g.seed), BigInt(g.index)))).toBe(g.secret)
     })
   }
+})
+
+/** generate_from_seed as BOLT #3 writes it, a bit at a time from bit 47: the reference for the cached derivation. */
+function generateFromSeed(seed: Uint8Array, index: bigint): string {
+  const p = new Uint8Array(seed)
+  for (let b = 47; b >= 0; b--) {
+    if ((index >> BigInt(b)) & 1n) {
+      p[b >> 3]! ^= 1 << (b & 7)
+      p.set(createHash('sha256').update(p).digest())
+    }
+  }
+  return toHex(p)
+}
+
+describe('per-commitment secrets from the cache of upper bits', () => {
+  it('match generate_from_seed across 2^16 boundaries, for consecutive and scattered indexes', () => {
+    const seeds = [fromHex('01'.repeat(32)), fromHex('fe'.repeat(32))]
+    const indexes = [SHACHAIN_FIRST_INDEX, SHACHAIN_FIRST_INDEX - 1n, 0n, 1n, 65535n, 65536n, 65537n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 47n, 0x123456789abcn]
+    for (let n = 65530n; n < 65540n; n++) indexes.push(shachainIndex(n))
+    for (const seed of seeds) for (const i of indexes) expect(toHex(perCommitmentSecret(seed, i))).toBe(generateFromSeed(seed, i))
+  })
 })
 
 describe('BOLT #3 per-commitment secret storage', () => {
