@@ -25,7 +25,7 @@ import { channelError } from './errors.js'
 import { findHtlc, htlcTotalMsat, reduceSpec, specTotalMsat, type CommitmentSpec, type HtlcInSpec, type Update } from './commitmentSpec.js'
 import { buildCommitmentTx, signFundingSpend, verifyFundingSpend, type CommitmentTx, type FundingInfo } from './commitmentTx.js'
 import { commitTxFeeSat, isTrimmed } from './fees.js'
-import { channelSecrets, commitmentKeys, localPerCommitmentPoint, localPerCommitmentSecret, type CommitmentKeys } from './keys.js'
+import { channelSecrets, localCommitmentKeys, localPerCommitmentPoint, localPerCommitmentSecret, remoteCommitmentKeys, type CommitmentKeys } from './keys.js'
 import type { LocalParams, RemoteParams } from './params.js'
 
 export interface LocalCommit {
@@ -260,14 +260,13 @@ export function receiveFail(c: Commitments, update: UpdateFailHtlc | UpdateFailM
 export type CommitmentBase = Pick<Commitments, 'funding' | 'localParams' | 'remoteParams'>
 
 export function buildLocalCommitTx(c: CommitmentBase, index: bigint, spec: CommitmentSpec): CommitmentTx {
-  const point = localPerCommitmentPoint(c.localParams.seed, index)
   return buildCommitmentTx({
     funding: c.funding,
     ownerIsFunder: c.localParams.isFunder,
     spec,
     ownerDustLimitSat: c.localParams.dustLimitSat,
     ownerToSelfDelay: c.remoteParams.toSelfDelay,
-    keys: commitmentKeys(c.localParams.basepoints, c.remoteParams.basepoints, point),
+    keys: localCommitmentKeys(c.localParams, c.remoteParams.basepoints, index),
   })
 }
 
@@ -278,7 +277,7 @@ export function buildRemoteCommitTx(c: CommitmentBase, spec: CommitmentSpec, rem
     spec,
     ownerDustLimitSat: c.remoteParams.dustLimitSat,
     ownerToSelfDelay: c.localParams.toSelfDelay,
-    keys: commitmentKeys(c.remoteParams.basepoints, c.localParams.basepoints, remotePoint),
+    keys: remoteCommitmentKeys(c.localParams, c.remoteParams.basepoints, remotePoint),
   })
 }
 
@@ -296,10 +295,10 @@ export function deriveNextCommitmentKeys(c: Commitments): void {
     if (spec.htlcs.some((h) => !isTrimmed(h.amountMsat, dustLimitSat))) void [keys.ownerHtlcPubkey, keys.otherHtlcPubkey]
   }
   const index = c.localCommit.index + 1n
-  touch(commitmentKeys(c.localParams.basepoints, c.remoteParams.basepoints, localPerCommitmentPoint(c.localParams.seed, index)), c.localCommit.spec, c.localParams.dustLimitSat)
+  touch(localCommitmentKeys(c.localParams, c.remoteParams.basepoints, index), c.localCommit.spec, c.localParams.dustLimitSat)
   localPerCommitmentPoint(c.localParams.seed, index + 1n)
   if (c.remoteNextCommitInfo.kind === 'ready') {
-    touch(commitmentKeys(c.remoteParams.basepoints, c.localParams.basepoints, c.remoteNextCommitInfo.nextPerCommitmentPoint), c.remoteCommit.spec, c.remoteParams.dustLimitSat)
+    touch(remoteCommitmentKeys(c.localParams, c.remoteParams.basepoints, c.remoteNextCommitInfo.nextPerCommitmentPoint), c.remoteCommit.spec, c.remoteParams.dustLimitSat)
   }
 }
 

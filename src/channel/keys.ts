@@ -7,7 +7,7 @@ import { toHex, utf8 } from '../core/bytes.js'
 import { hmacSha256 } from '../crypto/hash.js'
 import { publicKeyOf } from '../crypto/secp256k1.js'
 import { perCommitmentSecret, shachainIndex } from '../crypto/shachain.js'
-import { deriveRevocationPublicKey, derivePublicKey } from '../crypto/keyDerivation.js'
+import { deriveRevocationPublicKey, derivePublicKey, type KnownRevocationSecret } from '../crypto/keyDerivation.js'
 
 export interface Basepoints {
   fundingPubkey: Uint8Array
@@ -107,14 +107,24 @@ export interface CommitmentKeys {
   otherPaymentPubkey: Uint8Array
 }
 
+/** Our own commitment number `index`: its keys, knowing its per-commitment secret. */
+export function localCommitmentKeys(localParams: { seed: Uint8Array; basepoints: Basepoints }, remote: Basepoints, index: bigint): CommitmentKeys {
+  return commitmentKeys(localParams.basepoints, remote, localPerCommitmentPoint(localParams.seed, index), { perCommitmentSecret: localPerCommitmentSecret(localParams.seed, index) })
+}
+
+/** The peer's commitment at `remotePoint`: its keys, knowing our revocation basepoint's secret. */
+export function remoteCommitmentKeys(localParams: { seed: Uint8Array; basepoints: Basepoints }, remote: Basepoints, remotePoint: Uint8Array): CommitmentKeys {
+  return commitmentKeys(remote, localParams.basepoints, remotePoint, { revocationBasepointSecret: channelSecrets(localParams.seed).revocationBasepointSecret })
+}
+
 const derivedCache = new Map<string, Uint8Array>()
 
 /** Memoized per (basepoint, point): each key of a commitment is derived at most once per process. */
-function derived(kind: 'key' | 'revocation', basepoint: Uint8Array, point: Uint8Array): Uint8Array {
+function derived(kind: 'key' | 'revocation', basepoint: Uint8Array, point: Uint8Array, known?: KnownRevocationSecret): Uint8Array {
   const key = `${kind}:${toHex(basepoint)}:${toHex(point)}`
   let k = derivedCache.get(key)
   if (!k) {
-    k = kind === 'key' ? derivePublicKey(basepoint, point) : deriveRevocationPublicKey(basepoint, point)
+    k = kind === 'key' ? derivePublicKey(basepoint, point) : deriveRevocationPublicKey(basepoint, point, known)
     if (derivedCache.size > 16_384) derivedCache.clear()
     derivedCache.set(key, k)
   }
@@ -133,13 +143,15 @@ export function forgetDerivedKeys(): void {
 
 /**
  * The keys of a commitment, each derived only when an output needs it: a
- * commitment without HTLCs never pays for the two HTLC keys.
+ * commitment without HTLCs never pays for the two HTLC keys. `known` is the
+ * secret this side holds behind the revocation key's points, which makes its
+ * derivation cheaper (see deriveRevocationPublicKey).
  */
-export function commitmentKeys(owner: Basepoints, other: Basepoints, perCommitmentPoint: Uint8Array): CommitmentKeys {
+export function commitmentKeys(owner: Basepoints, other: Basepoints, perCommitmentPoint: Uint8Array, known?: KnownRevocationSecret): CommitmentKeys {
   return {
     perCommitmentPoint,
     get revocationPubkey() {
-      return derived('revocation', other.revocationBasepoint, perCommitmentPoint)
+      return derived('revocation', other.revocationBasepoint, perCommitmentPoint, known)
     },
     get ownerDelayedPubkey() {
       return derived('key', owner.delayedPaymentBasepoint, perCommitmentPoint)

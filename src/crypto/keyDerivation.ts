@@ -20,10 +20,24 @@ export function derivePrivateKey(basepointSecret: Uint8Array, perCommitmentPoint
  * revocationpubkey = revocation_basepoint·SHA256(revocation_basepoint || per_commitment_point)
  *                  + per_commitment_point·SHA256(per_commitment_point || revocation_basepoint)
  */
-export function deriveRevocationPublicKey(revocationBasepoint: Uint8Array, perCommitmentPoint: Uint8Array): Uint8Array {
-  const a = pointMultiply(revocationBasepoint, sha256(revocationBasepoint, perCommitmentPoint))
-  const b = pointMultiply(perCommitmentPoint, sha256(perCommitmentPoint, revocationBasepoint))
+export function deriveRevocationPublicKey(revocationBasepoint: Uint8Array, perCommitmentPoint: Uint8Array, known: KnownRevocationSecret = {}): Uint8Array {
+  const h1 = sha256(revocationBasepoint, perCommitmentPoint)
+  const h2 = sha256(perCommitmentPoint, revocationBasepoint)
+  // P·h with P = k·G is (k·h)·G: a multiplication of the generator, which
+  // libsecp256k1 does with precomputed tables in about 60% of the time
+  const a = known.revocationBasepointSecret ? publicKeyOf(privateKeyMultiply(known.revocationBasepointSecret, h1)) : pointMultiply(revocationBasepoint, h1)
+  const b = known.perCommitmentSecret ? publicKeyOf(privateKeyMultiply(known.perCommitmentSecret, h2)) : pointMultiply(perCommitmentPoint, h2)
   return pointAdd(a, b)
+}
+
+/**
+ * The secret behind one of the two points, when this side has it: its own
+ * revocation basepoint's (on the peer's commitments) or its own per-commitment
+ * secret (on its own commitments). The key is the same; only the work differs.
+ */
+export interface KnownRevocationSecret {
+  revocationBasepointSecret?: Uint8Array
+  perCommitmentSecret?: Uint8Array
 }
 
 /** The secret for revocationpubkey, computable only once the per-commitment secret is revealed. */

@@ -67,10 +67,13 @@ describe('deriveNextCommitmentKeys', () => {
     const above = pairWithHtlc(50_000_000n)
     forgetDerivedKeys()
     const aboveDust = counting(() => deriveNextCommitmentKeys(commitmentsOf(above.alice.data)!))
-    // two commitments: each a revocation key (two multiplications) and a delayed key
-    expect(belowDust.pointMultiply).toBe(4)
+    // two commitments: each a revocation key (one multiplication, and one of the
+    // generator for the product whose secret we hold) and a delayed key
+    expect(belowDust.pointMultiply).toBe(2)
+    expect(belowDust.privateKeyMultiply).toBe(2)
     expect(belowDust.pointAddTweak).toBe(2)
     // and two HTLC keys each
+    expect(aboveDust.pointMultiply).toBe(2)
     expect(aboveDust.pointAddTweak).toBe(2 + 4)
   })
 })

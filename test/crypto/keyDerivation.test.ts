@@ -32,4 +32,10 @@ describe('BOLT #3 key derivation (Appendix E vectors)', () => {
     expect(toHex(priv)).toBe(e.revocationprivkey)
     expect(toHex(publicKeyOf(priv))).toBe(e.revocationpubkey)
   })
+
+  it('derives the same revocationpubkey knowing either secret, with a generator multiplication in place of one product', () => {
+    const [basepoint, point] = [fromHex(v.base_point), fromHex(v.per_commitment_point)]
+    expect(toHex(deriveRevocationPublicKey(basepoint, point, { revocationBasepointSecret: fromHex(v.base_secret) }))).toBe(e.revocationpubkey)
+    expect(toHex(deriveRevocationPublicKey(basepoint, point, { perCommitmentSecret: fromHex(v.per_commitment_secret) }))).toBe(e.revocationpubkey)
+  })
 })
