@@ -4,7 +4,15 @@
  * merged timeline of the median payment, from the payer's API call to its
  * answer, with the time since the previous point on every line.
  *
- *   npx tsx scripts/trace-payments.ts [--hops 3] [--payments 60]
+ *   npx tsx scripts/trace-payments.ts [--hops 3] [--payments 60] [--critical-path]
+ *
+ * --critical-path also walks every measured payment back from its answer to its
+ * API call (within a node, to the point before; from a socket read, to the write
+ * in another node that sent those bytes) and prints where that path spent its
+ * time, summed over segments of the same kind and averaged per payment. A flight
+ * is a socket write to the matching read; it is split by what the receiver was
+ * doing when the bytes left: idle (waiting, so the flight is the wire plus being
+ * woken and scheduled) or busy (the flight waited for that work).
  */
 import '../src/polyfill.js'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
@@ -14,15 +22,15 @@ import { parseArgs } from 'node:util'
 import { TestNetwork } from '../test/helpers/network.js'
 import { cleanupProcesses, waitFor } from '../test/helpers/processes.js'
 
-const USAGE = 'usage: npx tsx scripts/trace-payments.ts [--hops N (1 to 10, default 3)] [--payments N (at least 11, default 60)]'
+const USAGE = 'usage: npx tsx scripts/trace-payments.ts [--hops N (1 to 10, default 3)] [--payments N (at least 11, default 60)] [--critical-path]'
 function usage(problem?: string): never {
   if (problem) console.error(problem)
   console.error(USAGE)
   process.exit(problem ? 2 : 0)
 }
-let values: { hops: string; payments: string; help?: boolean }
+let values: { hops: string; payments: string; 'critical-path'?: boolean; help?: boolean }
 try {
-  values = parseArgs({ options: { hops: { type: 'string', default: '3' }, payments: { type: 'string', default: '60' }, help: { type: 'boolean', short: 'h' } } }).values
+  values = parseArgs({ options: { hops: { type: 'string', default: '3' }, payments: { type: 'string', default: '60' }, 'critical-path': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }).values
 } catch (err) {
   usage((err as Error).message)
 }
@@ -91,3 +99,47 @@ for (const p of window) {
   previous = p.t
 }
 console.log(`${(median.end - median.start).toFixed(3).padStart(8)} ms  +${(median.end - previous).toFixed(3).padStart(6)}  answer reaches the caller`)
+
+if (values['critical-path']) {
+  /** labels without their numbers (bytes, ports), so that segments of one kind add up */
+  const kind = (label: string): string => label.replace(/\d+/g, 'N')
+  const bytesOf = (p: Point): number => Number(p.label.split(' ')[2])
+  const sums = new Map<string, number>()
+  const add = (segment: string, ms: number): void => void sums.set(segment, (sums.get(segment) ?? 0) + ms / measured.length)
+  for (const m of measured) {
+    const w = points.filter((p) => p.t >= m.start && p.t <= m.end)
+    const before = (i: number, node: string): number => {
+      let j = i - 1
+      while (j >= 0 && w[j]!.node !== node) j--
+      return j
+    }
+    let i = w.length - 1
+    if (i < 0) continue
+    add('answer: payer to caller', m.end - w[i]!.t)
+    while (i >= 0) {
+      const p = w[i]!
+      if (p.label.startsWith('http in')) {
+        add('request: caller to payer', p.t - m.start)
+        break
+      }
+      if (p.label.startsWith('socket read')) {
+        // the latest write from another node that fits in what was read
+        let j = i - 1
+        while (j >= 0 && !(w[j]!.node !== p.node && w[j]!.label.startsWith('socket write') && bytesOf(w[j]!) > 0 && bytesOf(w[j]!) <= bytesOf(p))) j--
+        if (j < 0) break
+        const k = before(i, p.node)
+        const receiver = k >= 0 && w[k]!.t > w[j]!.t ? `receiver busy (${kind(w[k]!.label)})` : 'receiver idle'
+        add(`flight, ${receiver}`, p.t - w[j]!.t)
+        i = j
+        continue
+      }
+      const k = before(i, p.node)
+      if (k < 0) break
+      add(`in a node: ${kind(w[k]!.label)} -> ${kind(p.label)}`, p.t - w[k]!.t)
+      i = k
+    }
+  }
+  const rows = [...sums].sort((a, b) => b[1] - a[1])
+  console.log(`\ncritical path, ms per payment (sum ${rows.reduce((a, [, ms]) => a + ms, 0).toFixed(2)}; p50 ${median.ms.toFixed(2)}):`)
+  for (const [segment, ms] of rows.slice(0, 30)) console.log(`${ms.toFixed(3).padStart(8)}  ${segment}`)
+}
