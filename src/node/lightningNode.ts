@@ -79,7 +79,7 @@ async function openStores(dir: string, fsync: boolean): Promise<{ durable: Durab
     peers: durable.kv('peer'),
     invoices: durable.kv('invoice'),
     payments: durable.kv('payment'),
-    htlcs: durable.kv('htlc'),
+    htlcs: durable.kv('htlc', { keepValues: true }),
     preimages: durable.kv('preimage'),
     meta: durable.kv('meta'),
     testing: durable.kv('testing'),

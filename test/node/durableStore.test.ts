@@ -68,6 +68,25 @@ describe('DurableStore', () => {
     await expect(DurableStore.open(p)).rejects.toThrow(/corrupt/)
   })
 
+  it('a namespace that keeps its values gives back what was set, and what a reopen reads is the same', async () => {
+    const p = await path()
+    const s = await DurableStore.open(p)
+    const kept = s.kv<{ id: bigint }>('htlc', { keepValues: true })
+    const record = { id: 5n }
+    kept.set('r', record)
+    s.flushSync()
+    expect(kept.get('r')).toBe(record)
+    kept.delete('r')
+    expect(kept.get('r')).toBeUndefined()
+    kept.set('q', { id: 6n })
+    await s.close()
+    const reopened = (await DurableStore.open(p)).kv<{ id: bigint }>('htlc', { keepValues: true })
+    const read = reopened.get('q')
+    expect(read).toEqual({ id: 6n })
+    expect(reopened.get('q')).toBe(read)
+    expect(reopened.get('r')).toBeUndefined()
+  })
+
   it('compacts once the file is mostly stale, keeping the latest values', async () => {
     const p = await path()
     const s = await DurableStore.open(p)

@@ -108,8 +108,8 @@ export class DurableStore {
   }
 
   /** A view of one namespace: keys are stored as `namespace/key`. */
-  kv<T>(namespace: string, options: { internable?: (value: object) => boolean } = {}): KvLog<T> {
-    return new KvLog<T>(this, `${namespace}/`, options.internable)
+  kv<T>(namespace: string, options: { internable?: (value: object) => boolean; keepValues?: boolean } = {}): KvLog<T> {
+    return new KvLog<T>(this, `${namespace}/`, options.internable, options.keepValues)
   }
 
   get(key: string): string | undefined {
@@ -231,16 +231,35 @@ export class DurableStore {
 
 /** One namespace of a DurableStore, as a typed key → value map. */
 export class KvLog<T> {
+  /**
+   * Values as set or last read, by key, for a namespace asked with keepValues:
+   * one whose entries are few and read back soon (an HTLC's record, read when it
+   * resolves) gets them without parsing its JSON again. The values must then be
+   * treated as immutable, as a parsed copy would never show a change.
+   */
+  private readonly kept: Map<string, T> | undefined
+
   constructor(
     private readonly store: DurableStore,
     private readonly prefix: string,
     private readonly internable?: (value: object) => boolean,
-  ) {}
+    keepValues = false,
+  ) {
+    this.kept = keepValues ? new Map() : undefined
+  }
 
   /** JSON made for this namespace's values, by object (see Interning.made) */
   private readonly made = new WeakMap<object, Made>()
 
   get(key: string): T | undefined {
+    const kept = this.kept?.get(key)
+    if (kept !== undefined) return kept
+    const value = this.parsed(key)
+    if (value !== undefined) this.kept?.set(key, value)
+    return value
+  }
+
+  private parsed(key: string): T | undefined {
     const raw = this.store.get(this.prefix + key)
     if (raw === undefined) return undefined
     // an entry two values share is parsed once, so it is one object again
@@ -270,6 +289,7 @@ export class KvLog<T> {
 
   /** Recorded now (as it is at the next flush), durable after the next flush() of the store. */
   set(key: string, value: T): void {
+    this.kept?.set(key, value)
     const { internable, made } = this
     this.store.set(this.prefix + key, {
       serialize: internable ? (idOf, holds) => stringifyInterned(value, internable, { idOf, holds, made }) : () => ({ json: stringifyTagged(value), refs: [] }),
@@ -277,6 +297,7 @@ export class KvLog<T> {
   }
 
   delete(key: string): void {
+    this.kept?.delete(key)
     this.store.delete(this.prefix + key)
   }
 
