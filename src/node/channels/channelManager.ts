@@ -195,13 +195,16 @@ export class ChannelManager {
   private scheduleFlush(): void {
     if (this.flushScheduled) return
     this.flushScheduled = true
-    setImmediate(() => {
-      try {
-        this.flush()
-      } catch (err) {
-        this.deps.log.error('flush failed', { error: (err as Error).message })
-      }
-    })
+    setImmediate(() => this.flushIfScheduled())
+  }
+
+  private flushIfScheduled(): void {
+    if (!this.flushScheduled) return
+    try {
+      this.flush()
+    } catch (err) {
+      this.deps.log.error('flush failed', { error: (err as Error).message })
+    }
   }
 
   /** True while state is waiting to be written or effects to be carried out. */
@@ -369,8 +372,8 @@ export class ChannelManager {
   private prepareNextCommitments(): void {
     if (this.toPrepare.size === 0) return
     // a turn that came in since (a payment, a peer's message) has its messages waiting to be
-    // signed and sent: they go first, and this waits for the next quiet moment
-    if (this.flushScheduled) return void setImmediate(() => this.prepareNextCommitments())
+    // signed and sent: they go first, then this, while the peer is busy with them
+    this.flushIfScheduled()
     for (const key of this.toPrepare) {
       const c = this.channels.get(key)
       const commitments = c && commitmentsOf(c.data)
