@@ -60,7 +60,8 @@ function framesOf(messages: Uint8Array[]): Uint8Array {
   let at = 0
   messages.forEach((m, i) => {
     out.set(prefixes[i]!, at)
-    out.set(m, (at += prefixes[i]!.length))
+    at += prefixes[i]!.length
+    out.set(m, at)
     at += m.length
   })
   return out
@@ -76,14 +77,15 @@ class FrameReader {
   private buffered = 0
   private readonly frames: Uint8Array[] = []
   private queuedBytes = 0
-  private tooLarge: string | undefined
+  /** set when a prefix said more than MAX_MESSAGE_SIZE: the frame boundaries are lost */
+  private oversize: { why: string; reported: boolean } | undefined
   private remoteDone = false
   private failure: Error | undefined
   private wake: (() => void) | undefined
 
-  constructor(private readonly stream: Stream) {
+  constructor(stream: Stream) {
     stream.addEventListener('message', (evt) => {
-      if (this.tooLarge !== undefined) return
+      if (this.oversize) return
       const data = evt.data
       if (data instanceof Uint8Array) this.append(data)
       else for (const chunk of data) this.append(chunk)
@@ -171,7 +173,7 @@ class FrameReader {
 
   /** The frame boundaries are lost: nothing after this can be read. */
   private refuse(what: string): void {
-    this.tooLarge = `peer sent a frame over ${MAX_MESSAGE_SIZE} bytes (${what})`
+    this.oversize = { why: `peer sent a frame over ${MAX_MESSAGE_SIZE} bytes (${what})`, reported: false }
     this.chunks = []
     this.buffered = 0
   }
@@ -184,10 +186,10 @@ class FrameReader {
         this.queuedBytes -= frame.length
         return frame
       }
-      if (this.tooLarge !== undefined) {
-        const why = this.tooLarge
-        this.tooLarge = ''
-        return why === '' ? null : { tooLarge: why }
+      if (this.oversize) {
+        if (this.oversize.reported) return null
+        this.oversize.reported = true
+        return { tooLarge: this.oversize.why }
       }
       if (this.failure) throw this.failure
       if (this.remoteDone) return null
