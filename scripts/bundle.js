@@ -2,7 +2,7 @@
 // file, so every simulated process starts from plain JavaScript in ~0.25 s
 // instead of ~1 s through a TypeScript loader.
 import { build as esbuild } from 'esbuild'
-import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
 
@@ -83,6 +83,25 @@ export function tcpOneWritePerSend() {
   })
 }
 
+/**
+ * V8 keeps each script's source for the life of the process, at one byte per
+ * character when all of them are Latin-1 and two when one is not: a dash or an
+ * ellipsis in a comment made the 2 MB shared chunk a 3.8 MB string in every
+ * process. esbuild writes strings, regular expressions and names in ASCII
+ * (charset: 'ascii') but keeps comments as they are, so whatever is left outside
+ * ASCII is in a comment, and becomes '?' there: one code unit for one, so the
+ * source maps still line up. (Minifying would drop the comments too, but then an
+ * uncaught error prints a line of the bundle a megabyte long.)
+ */
+async function asciiOnly(dir) {
+  for (const f of await readdir(dir, { recursive: true })) {
+    if (!f.endsWith('.mjs')) continue
+    const path = join(dir, f)
+    const text = await readFile(path, 'utf8')
+    if (/[^\x00-\x7f]/.test(text)) await writeFile(path, text.replace(/[^\x00-\x7f]/g, '?'))
+  }
+}
+
 /** Some dependencies still call require(): an ESM bundle gets one from this banner. */
 export const ESM_REQUIRE_BANNER = "import { createRequire as __lnsimCreateRequire } from 'node:module'; const require = __lnsimCreateRequire(import.meta.url);"
 
@@ -118,12 +137,9 @@ export async function build({ quiet = false } = {}) {
       logLevel: quiet ? 'error' : 'warning',
       define: { LNSIM_VERSION: JSON.stringify(pkg.version) },
       banner: { js: ESM_REQUIRE_BANNER },
-      // no comments and no indentation: V8 keeps each script's source for the life of the
-      // process, and a comment's one non-Latin-1 character (a dash, an ellipsis) made it
-      // two bytes per character. Names stay as written, for stack traces.
-      minifyWhitespace: true,
     })
     for (const t of takeovers) if (t.replaced() === 0) throw new Error(t.missing)
+    await asciiOnly(staging)
     // chunks are named by their content hash: one that exists already is the same file
     await mkdir(join(dist, 'chunks'), { recursive: true })
     built = await readdir(join(staging, 'chunks'))

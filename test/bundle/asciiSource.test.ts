@@ -1,9 +1,10 @@
 /**
- * The bundle every node and chain process starts from is plain ASCII (comments
- * stripped, other characters escaped). V8 keeps a script's source in memory for
- * as long as the process lives, at one byte per character when every character
- * is Latin-1 but two when a single one is not: an ellipsis in a comment made the
- * shared chunk's 2 MB a 3.8 MB string in each of a network's processes.
+ * The bundle every node and chain process starts from is plain ASCII: esbuild
+ * escapes strings and names, and scripts/bundle.js rewrites what comments hold
+ * beyond ASCII. V8 keeps a script's source in memory for as long as the process
+ * lives, at one byte per character when every character is Latin-1 but two when
+ * a single one is not: an ellipsis in a comment made the shared chunk's 2 MB a
+ * 3.8 MB string in each of a network's processes.
  */
 import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
