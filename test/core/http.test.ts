@@ -63,8 +63,8 @@ describe('http()', () => {
     servers.push(s)
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
     const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`
-    await expect(http(`${url}/silent`, { timeoutMs: 50 })).rejects.toBeInstanceOf(HttpTimeoutError)
-    const half = await http(`${url}/half`, { timeoutMs: 50 })
+    await expect(http(`${url}/silent`, { timeoutMs: 300 })).rejects.toBeInstanceOf(HttpTimeoutError)
+    const half = await http(`${url}/half`, { timeoutMs: 300 })
     await expect(half.text()).rejects.toBeInstanceOf(HttpTimeoutError)
     s.closeAllConnections()
   })
