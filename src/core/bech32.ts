@@ -4,7 +4,8 @@
  */
 import { InvalidInputError } from './errors.js'
 
-const CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l'
+/** BIP 173: the character for each 5-bit value. */
+export const BECH32_CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l'
 const GENERATORS = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3]
 const CONSTANTS = { bech32: 1, bech32m: 0x2bc830a3 } as const
 
@@ -27,7 +28,7 @@ function polymod(values: number[]): number {
 /** Each character's 5-bit value by char code, -1 for characters bech32 does not use. */
 const VALUE_OF = (() => {
   const table = new Int8Array(128).fill(-1)
-  for (let i = 0; i < CHARSET.length; i++) table[CHARSET.charCodeAt(i)] = i
+  for (let i = 0; i < BECH32_CHARSET.length; i++) table[BECH32_CHARSET.charCodeAt(i)] = i
   return table
 })()
 
@@ -49,8 +50,8 @@ export function bech32Encode(hrp: string, words: number[], variant: Bech32Varian
   const values = [...hrpExpand(lower), ...words, 0, 0, 0, 0, 0, 0]
   const mod = polymod(values) ^ CONSTANTS[variant]
   let out = lower + '1'
-  for (const w of words) out += CHARSET[w]
-  for (let i = 0; i < 6; i++) out += CHARSET[(mod >>> (5 * (5 - i))) & 31]
+  for (const w of words) out += BECH32_CHARSET[w]
+  for (let i = 0; i < 6; i++) out += BECH32_CHARSET[(mod >>> (5 * (5 - i))) & 31]
   return out
 }
 

@@ -7,9 +7,6 @@
 export const NETWORKS = ['bc', 'tb', 'tbs', 'bcrt', 'sb'] as const
 export type InvoiceNetwork = (typeof NETWORKS)[number]
 
-/** BIP 173: the character for each 5-bit value. */
-export const BECH32_CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l'
-
 /** Tagged field types (5 bits), named by the letter that encodes them. */
 export const TAG = {
   paymentHash: 1, // p

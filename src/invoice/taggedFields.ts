@@ -3,7 +3,8 @@
  * `type` (5 bits) · `data_length` (10 bits, in words) · `data`. An invoice keeps
  * them in order, unknown ones included, so it can be re-signed byte for byte.
  */
-import { BECH32_CHARSET, MAX_FIELD_WORDS } from './constants.js'
+import { BECH32_CHARSET } from '../core/bech32.js'
+import { MAX_FIELD_WORDS } from './constants.js'
 import { InvoiceError } from './errors.js'
 
 export interface TaggedField {
