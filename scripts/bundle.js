@@ -53,6 +53,27 @@ export function zodEnglishOnly() {
 }
 
 /**
+ * Noise's crypto module loads two WebAssembly modules: as-chacha20poly1305, to seal
+ * messages under 1,200 bytes, and as-sha256, for a hash it never uses. Any
+ * WebAssembly brings V8's wasm compilers and the modules' code and memory into
+ * every process, ~4.5 MB resident each, so both imports get
+ * src/node/peers/noiseAead.ts instead: ChaCha20-Poly1305 from lnsim's crypto
+ * layer, about as fast for short messages. The build fails if Noise no longer
+ * imports them there.
+ */
+const NOISE_CRYPTO = /[\\/]@chainsafe[\\/]libp2p-noise[\\/]dist[\\/]src[\\/]crypto[\\/]index\.js$/
+export function noiseWithoutWebAssembly() {
+  const missing = '@chainsafe/libp2p-noise no longer imports @chainsafe/as-chacha20poly1305 and as-sha256 from crypto/index.js: update the noise-without-webassembly plugin in scripts/bundle.js'
+  return takeover('noise-without-webassembly', missing, (build, took) => {
+    build.onResolve({ filter: /^@chainsafe\/as-(chacha20poly1305|sha256)$/ }, (args) => {
+      if (!NOISE_CRYPTO.test(args.importer)) return undefined
+      took()
+      return { path: join(root, 'src', 'node', 'peers', 'noiseAead.ts') }
+    })
+  })
+}
+
+/**
  * One socket write per libp2p send: @libp2p/tcp writes each part of what Noise hands
  * it (a 2-byte length, then the ciphertext; more parts when a frame joins several
  * messages) with its own write(). With TCP_NODELAY each write is a syscall and a
@@ -116,7 +137,7 @@ export async function build({ quiet = false } = {}) {
   await mkdir(dist, { recursive: true })
   const staging = await mkdtemp(join(dist, '.build-'))
   let built
-  const takeovers = [libp2pSecp256k1OnOurCrypto(), zodEnglishOnly(), tcpOneWritePerSend()]
+  const takeovers = [libp2pSecp256k1OnOurCrypto(), zodEnglishOnly(), noiseWithoutWebAssembly(), tcpOneWritePerSend()]
   try {
     await esbuild({
       entryPoints: { lnsim: join(root, 'src', 'cli', 'main.ts') },
