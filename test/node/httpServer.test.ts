@@ -1,6 +1,7 @@
 /**
  * The control API's HTTP layer on its own: routes matched by method and path
- * pattern (parameters decoded), 404 and 405 that say what exists, and a body
+ * pattern (parameters decoded, the query read), 404 and 405 that say what
+ * exists, a path parameter that is not percent-encoding refused, and a body
  * over the cap refused with 413 on a connection that goes on serving.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -18,7 +19,7 @@ beforeAll(async () => {
     sse: [],
     onError: (err) => { throw err },
     routes: [
-      route('GET', '/v1/channels/:channelId', undefined, async ({ params }) => ({ got: params.channelId })),
+      route('GET', '/v1/channels/:channelId', undefined, async ({ params, query }) => ({ got: params.channelId, ...(query.has('limit') ? { limit: query.get('limit') } : {}) })),
       route('POST', '/v1/channels/:channelId/close', z.object({ force: z.boolean() }), async ({ params, body }) => ({ closing: params.channelId, force: body.force })),
       route('POST', '/v1/echo', z.object({ text: z.string() }), async ({ body }) => ({ length: body.text.length })),
     ],
@@ -34,6 +35,18 @@ async function call(method: string, path: string, body?: string): Promise<{ stat
 it('matches a route by method and pattern, with its parameters decoded', async () => {
   expect(await call('GET', '/v1/channels/a%20b')).toEqual({ status: 200, json: { got: 'a b' } })
   expect(await call('POST', '/v1/channels/c1/close', '{"force":true}')).toEqual({ status: 200, json: { closing: 'c1', force: true } })
+})
+
+it('reads the query string, and a path with none', async () => {
+  expect(await call('GET', '/v1/channels/c1?limit=5&x=%20')).toEqual({ status: 200, json: { got: 'c1', limit: '5' } })
+  expect(await call('GET', '/v1/channels/c1?')).toEqual({ status: 200, json: { got: 'c1' } })
+})
+
+it('refuses a path parameter that is not percent-encoding with 400, naming it', async () => {
+  const bad = await call('GET', '/v1/channels/%ZZ')
+  expect(bad.status).toBe(400)
+  expect(bad.json.error?.code).toBe('INVALID_REQUEST')
+  expect(bad.json.error?.message).toContain('%ZZ')
 })
 
 it('answers 404 for a path no route has, and 405 naming the methods a path has', async () => {

@@ -94,8 +94,29 @@ function match(segments: string[], parts: string[]): Record<string, string> | un
   if (segments.length !== parts.length) return undefined
   for (let i = 0; i < segments.length; i++) if (segments[i]![0] !== ':' && segments[i] !== parts[i]) return undefined
   const params: Record<string, string> = {}
-  for (let i = 0; i < segments.length; i++) if (segments[i]![0] === ':') params[segments[i]!.slice(1)] = decodeURIComponent(parts[i]!)
+  for (let i = 0; i < segments.length; i++) {
+    if (segments[i]![0] !== ':') continue
+    try {
+      params[segments[i]!.slice(1)] = decodeURIComponent(parts[i]!)
+    } catch {
+      throw new ApiShapeError(`the path segment ${JSON.stringify(parts[i])} is not valid percent-encoding`, segments[i]!.slice(1))
+    }
+  }
   return params
+}
+
+/**
+ * The path and query of a request target. Clients of this API send the
+ * origin form ("/v1/pay?x=1"), split here directly: WHATWG URL parsing cost
+ * ~12 µs of every request. Anything else goes through URL.
+ */
+function requestTarget(raw: string): { pathname: string; query: URLSearchParams } {
+  if (raw[0] !== '/' || raw[1] === '/') {
+    const url = new URL(raw, 'http://127.0.0.1')
+    return { pathname: url.pathname, query: url.searchParams }
+  }
+  const q = raw.indexOf('?')
+  return q < 0 ? { pathname: raw, query: new URLSearchParams() } : { pathname: raw.slice(0, q), query: new URLSearchParams(raw.slice(q + 1)) }
 }
 
 export interface ApiServerOptions {
@@ -123,7 +144,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const server: Server = createServer((req, res) => {
     trace('http in', req.url)
     void (async () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+      const url = requestTarget(req.url ?? '/')
       if (!authorized(req)) return sendError(res, 'UNAUTHORIZED', 'missing or wrong bearer token (it is in the node data directory, api.token)')
       const sse = options.sse.find((s) => s.path === url.pathname)
       if (sse && req.method === 'GET') {
@@ -158,7 +179,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         }
         body = parseOrThrow(found.r.body, json, 'request body')
       }
-      const value = await found.r.handler({ params: found.params, query: url.searchParams, body })
+      const value = await found.r.handler({ params: found.params, query: url.query, body })
       sendJson(res, 200, value)
     })().catch((err: unknown) => {
       if (res.headersSent) return res.end()
