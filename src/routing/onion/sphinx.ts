@@ -5,6 +5,7 @@
  */
 import { bytesEqual, concatBytes } from '../../core/bytes.js'
 import { chacha20Stream, chacha20Xor } from '../../crypto/chacha20.js'
+import { InvalidKeyError } from '../../crypto/errors.js'
 import { hmacSha256, sha256 } from '../../crypto/hash.js'
 import { ecdh, isValidPrivateKey, isValidPublicKey, pointMultiply, privateKeyMultiply, publicKeyOf } from '../../crypto/secp256k1.js'
 import { WireDecodeError } from '../../wire/errors.js'
@@ -93,8 +94,7 @@ function routeSecrets(sessionKey: Uint8Array, pubkeys: Uint8Array[]): { ephemera
   const ephemeralKey = publicKeyOf(sessionKey)
   let publicKey = ephemeralKey
   pubkeys.forEach((pubkey, i) => {
-    if (!isValidPublicKey(pubkey)) throw new OnionEncodeError('INVALID_HOP_PAYLOAD', `hop ${i}'s node id is not a valid public key`, { hop: i })
-    const ss = ecdh(privateKey, pubkey)
+    const ss = hopSecret(privateKey, pubkey, i)
     sharedSecrets.push(ss)
     if (i < pubkeys.length - 1) {
       privateKey = privateKeyMultiply(privateKey, sha256(concatBytes(publicKey, ss)))
@@ -102,6 +102,16 @@ function routeSecrets(sessionKey: Uint8Array, pubkeys: Uint8Array[]): { ephemera
     }
   })
   return { ephemeralKey, sharedSecrets }
+}
+
+/** The ECDH secret with a hop; the multiplication itself checks the hop's key (the session key is checked before). */
+function hopSecret(privateKey: Uint8Array, pubkey: Uint8Array, hop: number): Uint8Array {
+  try {
+    return ecdh(privateKey, pubkey)
+  } catch (err) {
+    if (err instanceof InvalidKeyError) throw new OnionEncodeError('INVALID_HOP_PAYLOAD', `hop ${hop}'s node id is not a valid public key`, { hop })
+    throw err
+  }
 }
 
 /**
