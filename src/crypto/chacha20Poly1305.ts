@@ -7,7 +7,7 @@
  * OpenSSL is faster, and Noise switches to it there. Why not WebAssembly
  * (@chainsafe/as-chacha20poly1305, Noise's own choice, ~2.0 µs): loading any
  * WebAssembly pulls V8's wasm compilers into every process, ~4.5 MB resident
- * each.
+ * at start.
  *
  * Poly1305 keeps its 130-bit accumulator in ten 13-bit limbs, so every
  * product of two limbs and every sum of ten products fits a double exactly
@@ -113,6 +113,9 @@ function poly1305State(key: Uint8Array): { state: Float64Array; pad: Uint16Array
   return { state, pad }
 }
 
+/** A block's limbs, as poly1305Absorb adds them: one array for all, as this never runs concurrently. */
+const blockLimbs = new Float64Array(10)
+
 /**
  * Absorbs `length` bytes of `data` from `at`, zero-padded to a multiple of 16:
  * h = (h + block + 2^128) * r mod 2^130 - 5 per block. A product of two limbs
@@ -133,21 +136,10 @@ function poly1305Absorb(state: Float64Array, data: Uint8Array, at: number, lengt
       b.set(data.subarray(p, at + length))
       p = 0
     }
-    const t0 = b[p]! | (b[p + 1]! << 8), t1 = b[p + 2]! | (b[p + 3]! << 8)
-    const t2 = b[p + 4]! | (b[p + 5]! << 8), t3 = b[p + 6]! | (b[p + 7]! << 8)
-    const t4 = b[p + 8]! | (b[p + 9]! << 8), t5 = b[p + 10]! | (b[p + 11]! << 8)
-    const t6 = b[p + 12]! | (b[p + 13]! << 8), t7 = b[p + 14]! | (b[p + 15]! << 8)
-    // the block's ten limbs, as limbs() splits them, with 2^128 on top
-    h0 += t0 & 0x1fff
-    h1 += ((t0 >>> 13) | (t1 << 3)) & 0x1fff
-    h2 += ((t1 >>> 10) | (t2 << 6)) & 0x1fff
-    h3 += ((t2 >>> 7) | (t3 << 9)) & 0x1fff
-    h4 += ((t3 >>> 4) | (t4 << 12)) & 0x1fff
-    h5 += (t4 >>> 1) & 0x1fff
-    h6 += ((t4 >>> 14) | (t5 << 2)) & 0x1fff
-    h7 += ((t5 >>> 11) | (t6 << 5)) & 0x1fff
-    h8 += ((t6 >>> 8) | (t7 << 8)) & 0x1fff
-    h9 += (t7 >>> 5) | (1 << 11)
+    const m = blockLimbs
+    limbs(b, p, 1 << 11, m, 0)
+    h0 += m[0]!; h1 += m[1]!; h2 += m[2]!; h3 += m[3]!; h4 += m[4]!
+    h5 += m[5]!; h6 += m[6]!; h7 += m[7]!; h8 += m[8]!; h9 += m[9]!
     const d0 = h0 * r0 + h1 * s9 + h2 * s8 + h3 * s7 + h4 * s6 + h5 * s5 + h6 * s4 + h7 * s3 + h8 * s2 + h9 * s1
     const d1 = h0 * r1 + h1 * r0 + h2 * s9 + h3 * s8 + h4 * s7 + h5 * s6 + h6 * s5 + h7 * s4 + h8 * s3 + h9 * s2
     const d2 = h0 * r2 + h1 * r1 + h2 * r0 + h3 * s9 + h4 * s8 + h5 * s7 + h6 * s6 + h7 * s5 + h8 * s4 + h9 * s3

@@ -3,7 +3,8 @@
  * replaced: the bundle (scripts/bundle.js) hands this module to Noise's
  * crypto/index.js in place of @chainsafe/as-chacha20poly1305 and
  * @chainsafe/as-sha256. Loading any WebAssembly brings V8's wasm compilers and
- * the modules' own code and memory into every process, ~4.5 MB resident each.
+ * the modules' own code and memory into every process: ~4.5 MB resident at
+ * start (see scripts/bundle.js).
  *
  * Noise seals messages under 1,200 bytes with the first (larger ones go to
  * OpenSSL), which lnsim's crypto layer does in JavaScript about as fast; the
