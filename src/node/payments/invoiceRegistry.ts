@@ -71,10 +71,10 @@ export class InvoiceRegistry {
     return [...this.store.entries()].flatMap(([, r]) => (typeof r === 'object' ? [r] : []))
   }
 
-  markPaid(paymentHash: Uint8Array, amountMsat: bigint): void {
-    const r = this.get(paymentHash)
-    if (!r || r.status === 'paid') return
-    this.store.set(toHex(paymentHash), { ...r, status: 'paid', paidMsat: amountMsat, paidAt: Date.now() })
+  /** `r` as get() gave it: the caller has just read it to check the payment, and reading it again would parse it again. */
+  markPaid(r: InvoiceRecord, amountMsat: bigint): void {
+    if (r.status === 'paid') return
+    this.store.set(toHex(r.paymentHash), { ...r, status: 'paid', paidMsat: amountMsat, paidAt: Date.now() })
   }
 
   isExpired(r: InvoiceRecord, now = Date.now()): boolean {

@@ -202,12 +202,12 @@ export class Relay {
       this.d.log.info('holding a payment to us (test hook)', { channel, id: add.id.toString() })
       return
     }
-    this.claim(channel, add.id, add.paymentHash, invoice.preimage, add.amountMsat)
+    this.claim(channel, add.id, add.paymentHash, invoice.preimage, add.amountMsat, invoice)
   }
 
-  private claim(channel: string, id: bigint, paymentHash: Uint8Array, preimage: Uint8Array, amountMsat: bigint): void {
+  private claim(channel: string, id: bigint, paymentHash: Uint8Array, preimage: Uint8Array, amountMsat: bigint, invoice = this.d.invoices.get(paymentHash)): void {
     this.d.preimages.set(toHex(paymentHash), preimage)
-    this.d.invoices.markPaid(paymentHash, amountMsat)
+    if (invoice) this.d.invoices.markPaid(invoice, amountMsat)
     this.settle(channel, { type: 'fulfill_htlc', id, preimage })
     this.d.bus.emit({ type: 'payment_received', paymentHash: toHex(paymentHash), amountMsat })
   }
