@@ -7,5 +7,7 @@ export declare function zodEnglishOnly(): { plugin: import('esbuild').Plugin; re
 export declare function noiseWithoutWebAssembly(): { plugin: import('esbuild').Plugin; replaced(): number }
 /** The esbuild plugin making @libp2p/tcp write each send in one socket write, and how many files it patched. */
 export declare function tcpOneWritePerSend(): { plugin: import('esbuild').Plugin; replaced(): number }
+/** The plugins every lnsim bundle is built with, fresh, each with how many imports it took over. */
+export declare function lnsimTakeovers(): Array<{ plugin: import('esbuild').Plugin; replaced(): number }>
 /** The banner that gives an ESM bundle a require() for dependencies that still call it. */
 export declare const ESM_REQUIRE_BANNER: string

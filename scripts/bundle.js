@@ -125,6 +125,11 @@ async function asciiOnly(dir) {
   }
 }
 
+/** The plugins every lnsim bundle is built with, fresh (each counts what it took over). */
+export function lnsimTakeovers() {
+  return [libp2pSecp256k1OnOurCrypto(), zodEnglishOnly(), noiseWithoutWebAssembly(), tcpOneWritePerSend()]
+}
+
 /** Some dependencies still call require(): an ESM bundle gets one from this banner. */
 export const ESM_REQUIRE_BANNER = "import { createRequire as __lnsimCreateRequire } from 'node:module'; const require = __lnsimCreateRequire(import.meta.url);"
 
@@ -139,7 +144,7 @@ export async function build({ quiet = false } = {}) {
   await mkdir(dist, { recursive: true })
   const staging = await mkdtemp(join(dist, '.build-'))
   let built
-  const takeovers = [libp2pSecp256k1OnOurCrypto(), zodEnglishOnly(), noiseWithoutWebAssembly(), tcpOneWritePerSend()]
+  const takeovers = lnsimTakeovers()
   try {
     await esbuild({
       entryPoints: { lnsim: join(root, 'src', 'cli', 'main.ts') },

@@ -15,7 +15,7 @@ import { createHost } from '../../../src/node/peers/host.js'
 import { identityFromSecret } from '../../../src/node/identity.js'
 import { sha256 } from '../../../src/crypto/hash.js'
 import { median } from '../harness.js'
-import { ESM_REQUIRE_BANNER } from '../../bundle.js'
+import { ESM_REQUIRE_BANNER, lnsimTakeovers } from '../../bundle.js'
 import { memory, type Memory } from './processStats.js'
 import { ECHO_PROTOCOL } from './echoProtocol.js'
 
@@ -24,19 +24,23 @@ export interface Loopback {
   libp2pRttMs: number
   /** median round trip of one small HTTP POST over a kept-alive connection */
   httpRttMs: number
-  /** the echo peer's memory: a Node process with a bare libp2p host */
+  /** the echo peer's memory once it is listening: a Node process with a bare libp2p host, at rest */
+  peerMemoryAtStart: Memory
+  /** the same after it echoed every round trip */
   peerMemory: Memory
 }
 
 /** frameBytes: the size of the frames echoed (an update_add_htlc with its onion is ~1,450 bytes). */
 export async function measureLoopback(rounds = 2000, frameBytes = 1450): Promise<Loopback> {
-  // bundled like the node processes are, so its memory is comparable to theirs (a TypeScript loader adds ~60 MB)
+  // bundled like the node processes are, with the same takeovers (Noise without WebAssembly, one socket write per
+  // send), so its memory and round trips are a floor for theirs (a TypeScript loader adds ~60 MB)
   // inside the project, so that the native secp256k1 addon resolves from node_modules
   const dir = fileURLToPath(new URL('../../../dist/bench/', import.meta.url))
   const script = join(dir, 'echoPeer.mjs')
   await build({
     entryPoints: [fileURLToPath(new URL('./echoPeer.ts', import.meta.url))],
     outfile: script, bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['secp256k1'], logLevel: 'error',
+    plugins: lnsimTakeovers().map((t) => t.plugin),
     banner: { js: ESM_REQUIRE_BANNER },
   })
   const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'] })
@@ -46,6 +50,7 @@ export async function measureLoopback(rounds = 2000, frameBytes = 1450): Promise
       child.once('exit', (code) => reject(new Error(`echo peer exited with ${code}`)))
     })
     const peer = JSON.parse(line) as { multiaddr: string; httpPort: number }
+    const peerMemoryAtStart = memory(child.pid!)
 
     const host = await createHost(identityFromSecret(sha256(new TextEncoder().encode('echo client'))), ['/ip4/127.0.0.1/tcp/0'])
     try {
@@ -73,7 +78,7 @@ export async function measureLoopback(rounds = 2000, frameBytes = 1450): Promise
         if (i >= rounds / 20) http.push(performance.now() - t)
       }
       agent.destroy()
-      return { libp2pRttMs: median(rtts), httpRttMs: median(http), peerMemory: memory(child.pid!) }
+      return { libp2pRttMs: median(rtts), httpRttMs: median(http), peerMemoryAtStart, peerMemory: memory(child.pid!) }
     } finally {
       await host.stop()
     }
