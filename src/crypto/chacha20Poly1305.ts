@@ -150,38 +150,19 @@ function poly1305Absorb(state: Float64Array, data: Uint8Array, at: number, lengt
     const d7 = h0 * r7 + h1 * r6 + h2 * r5 + h3 * r4 + h4 * r3 + h5 * r2 + h6 * r1 + h7 * r0 + h8 * s9 + h9 * s8
     const d8 = h0 * r8 + h1 * r7 + h2 * r6 + h3 * r5 + h4 * r4 + h5 * r3 + h6 * r2 + h7 * r1 + h8 * r0 + h9 * s9
     const d9 = h0 * r9 + h1 * r8 + h2 * r7 + h3 * r6 + h4 * r5 + h5 * r4 + h6 * r3 + h7 * r2 + h8 * r1 + h9 * r0
-    let c = Math.trunc(d0 / 8192)
-    h0 = d0 - c * 8192
-    const v1 = d1 + c
-    c = Math.trunc(v1 / 8192)
-    h1 = v1 - c * 8192
-    const v2 = d2 + c
-    c = Math.trunc(v2 / 8192)
-    h2 = v2 - c * 8192
-    const v3 = d3 + c
-    c = Math.trunc(v3 / 8192)
-    h3 = v3 - c * 8192
-    const v4 = d4 + c
-    c = Math.trunc(v4 / 8192)
-    h4 = v4 - c * 8192
-    const v5 = d5 + c
-    c = Math.trunc(v5 / 8192)
-    h5 = v5 - c * 8192
-    const v6 = d6 + c
-    c = Math.trunc(v6 / 8192)
-    h6 = v6 - c * 8192
-    const v7 = d7 + c
-    c = Math.trunc(v7 / 8192)
-    h7 = v7 - c * 8192
-    const v8 = d8 + c
-    c = Math.trunc(v8 / 8192)
-    h8 = v8 - c * 8192
-    const v9 = d9 + c
-    c = Math.trunc(v9 / 8192)
-    h9 = v9 - c * 8192
-    const low = h0 + c * 5
-    c = Math.trunc(low / 8192)
-    h0 = low - c * 8192
+    // carry each limb into the next, one limb per line: v is the limb with the carry in, c the carry out
+    let v = d0, c = Math.trunc(v / 8192); h0 = v - c * 8192
+    v = d1 + c; c = Math.trunc(v / 8192); h1 = v - c * 8192
+    v = d2 + c; c = Math.trunc(v / 8192); h2 = v - c * 8192
+    v = d3 + c; c = Math.trunc(v / 8192); h3 = v - c * 8192
+    v = d4 + c; c = Math.trunc(v / 8192); h4 = v - c * 8192
+    v = d5 + c; c = Math.trunc(v / 8192); h5 = v - c * 8192
+    v = d6 + c; c = Math.trunc(v / 8192); h6 = v - c * 8192
+    v = d7 + c; c = Math.trunc(v / 8192); h7 = v - c * 8192
+    v = d8 + c; c = Math.trunc(v / 8192); h8 = v - c * 8192
+    v = d9 + c; c = Math.trunc(v / 8192); h9 = v - c * 8192
+    // the carry out of the top limb counts 2^130, which is 5 modulo 2^130 - 5
+    v = h0 + c * 5; c = Math.trunc(v / 8192); h0 = v - c * 8192
     h1 += c
   }
   state[0] = h0; state[1] = h1; state[2] = h2; state[3] = h3; state[4] = h4
