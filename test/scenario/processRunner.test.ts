@@ -44,6 +44,21 @@ describe('the local process runner', () => {
     expect(await readFile(log, 'utf8')).toContain('ignoring SIGTERM')
   })
 
+  it('starts daemons with one malloc arena, unless told otherwise', async () => {
+    const before = process.env.MALLOC_ARENA_MAX
+    try {
+      delete process.env.MALLOC_ARENA_MAX
+      const one = await runner('ready').start({ name: 'stub', args: [], logFile: await logFile() })
+      expect(one.ready.mallocArenaMax).toBe('1')
+      process.env.MALLOC_ARENA_MAX = '4'
+      const chosen = await runner('ready').start({ name: 'stub', args: [], logFile: await logFile() })
+      expect(chosen.ready.mallocArenaMax).toBe('4')
+    } finally {
+      if (before === undefined) delete process.env.MALLOC_ARENA_MAX
+      else process.env.MALLOC_ARENA_MAX = before
+    }
+  })
+
   it('stops every process it started', async () => {
     const r = runner('ready')
     const procs = await Promise.all([1, 2, 3].map(async (i) => r.start({ name: `stub${i}`, args: [], logFile: await logFile() })))

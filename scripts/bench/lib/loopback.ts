@@ -18,6 +18,7 @@ import { median } from '../harness.js'
 import { ESM_REQUIRE_BANNER, lnsimTakeovers } from '../../bundle.js'
 import { memory, type Memory } from './processStats.js'
 import { ECHO_PROTOCOL } from './echoProtocol.js'
+import { daemonEnv } from '../../../src/scenario/processRunner.js'
 
 export interface Loopback {
   /** median round trip of one frame over a long-lived libp2p stream */
@@ -43,7 +44,8 @@ export async function measureLoopback(rounds = 2000, frameBytes = 1450): Promise
     plugins: lnsimTakeovers().map((t) => t.plugin),
     banner: { js: ESM_REQUIRE_BANNER },
   })
-  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'] })
+  // started as a node daemon is, so that the bound for a node's memory is a like process
+  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'], env: daemonEnv() })
   try {
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stdout! }).once('line', resolve)
