@@ -34,7 +34,7 @@ export { renderPaymentsCsv, PAYMENT_CSV_COLUMNS, csvField } from './csvPayments.
 export { defineScenario, loadScenarioScript, isScriptFile, type ScenarioScript } from './script.js'
 export { ScenarioSchema, type Scenario, type Step, type Condition, type Expectation } from './schema.js'
 export { scenarioJsonSchema, scenarioJsonSchemaText, SCHEMA_FILE_NAME } from './jsonSchema.js'
-export { LocalProcessRunner, type ProcessRunner, type ProcessSpec, type ManagedProcess, type LocalRunnerOptions } from './processRunner.js'
+export { LEAN_NODE_FLAGS, LocalProcessRunner, type ProcessRunner, type ProcessSpec, type ManagedProcess, type LocalRunnerOptions } from './processRunner.js'
 export { renderJUnit } from './junit.js'
 export { readRunFile, RUN_FILE, type RunFile } from './runFile.js'
 export { followNodeEvents, followChainEvents } from './follow.js'

@@ -36,7 +36,7 @@ import { NetworkNode } from './networkNode.js'
 import type { NetworkEvent, NetworkObserver, PaymentOutcome } from './observer.js'
 import { payBetween, type PayOptions } from './payment.js'
 import { sleep } from './pool.js'
-import { LocalProcessRunner, type ManagedProcess, type ProcessExit, type ProcessRunner } from './processRunner.js'
+import { LEAN_NODE_FLAGS, LocalProcessRunner, type ManagedProcess, type ProcessExit, type ProcessRunner } from './processRunner.js'
 import { writeRunFile } from './runFile.js'
 import { TestingHooks } from './testingHooks.js'
 import { ScenarioSchema, defaultChannelName, type ChainSpec, type FeePolicy, type NodeSpec, type Scenario } from './schema.js'
@@ -56,6 +56,8 @@ export interface LaunchOptions {
   observer?: NetworkObserver
   /** start nodes with --testing (test-only hooks) even if the spec does not ask. @default the spec's `testing` */
   testing?: boolean
+  /** start the nodes with LEAN_NODE_FLAGS: less memory per node, slower payments. @default false */
+  lean?: boolean
   /** ms allowed for the whole bring-up. @default 120000 plus 3000 per node */
   bringUpTimeoutMs?: number
   signal?: AbortSignal
@@ -356,7 +358,7 @@ export class Network {
 
   async startNodeProcess(node: NetworkNode, signal?: AbortSignal): Promise<void> {
     node.stopping = false
-    const proc = await this.runner.start({ name: node.name, args: [...node.args, '--chain', this.chainUrl], logFile: node.logFile }, signal ? { signal } : {})
+    const proc = await this.runner.start({ name: node.name, args: [...node.args, '--chain', this.chainUrl], logFile: node.logFile, ...(this.options.lean ? { nodeFlags: [...LEAN_NODE_FLAGS] } : {}) }, signal ? { signal } : {})
     await node.attach(proc)
     this.byNodeId.set(node.nodeId, node.name)
     void proc.exited.then((e) => !node.stopping && this.exitedUnexpectedly(`node ${node.name}`, e, proc, node.logFile))

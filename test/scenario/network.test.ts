@@ -2,9 +2,10 @@
  * The network library used directly, as a test suite or a program would: it
  * launches real chain and node processes from the bundle.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { LocalProcessRunner, NetworkStartError, launch, type Network, type ProcessRunner } from '../../src/scenario/index.js'
+import { LEAN_NODE_FLAGS, LocalProcessRunner, NetworkStartError, launch, type Network, type ProcessRunner } from '../../src/scenario/index.js'
 import { isAlive, waitUntilGone } from './helpers.js'
 
 let net: Network | undefined
@@ -39,6 +40,15 @@ describe('launch()', () => {
     await net.stop()
     expect(await waitUntilGone(pids)).toEqual([])
     expect(existsSync(dir)).toBe(false)
+  })
+
+  it('starts lean nodes, and only the nodes, with the lean Node flags, and they pay as any other', async () => {
+    net = await launch({ nodes, channels: [{ from: 'alice', to: 'bob', capacitySat: 500_000 }] }, { lean: true })
+    expect((await net.pay('alice', 'bob', 3_000_000n)).status).toBe('succeeded')
+    const flagsOf = (pid: number): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => LEAN_NODE_FLAGS.includes(a))
+    for (const n of net.nodes) expect(flagsOf(n.process!.pid!)).toEqual([...LEAN_NODE_FLAGS])
+    const chainPid = (JSON.parse(readFileSync(join(net.dir, 'run.json'), 'utf8')) as { chainPid: number }).chainPid
+    expect(flagsOf(chainPid)).toEqual([])
   })
 
   it('gives up at once, saying which node died and why, when a daemon exits during bring-up', async () => {

@@ -59,6 +59,11 @@ describe('the local process runner', () => {
     }
   })
 
+  it('passes node flags to the Node runtime, not to the daemon', async () => {
+    const p = await runner('ready').start({ name: 'stub', args: ['node', 'start'], logFile: await logFile(), nodeFlags: ['--max-semi-space-size=1'] })
+    expect(p.ready.execArgv).toEqual(['--max-semi-space-size=1'])
+  })
+
   it('stops every process it started', async () => {
     const r = runner('ready')
     const procs = await Promise.all([1, 2, 3].map(async (i) => r.start({ name: `stub${i}`, args: [], logFile: await logFile() })))
