@@ -44,17 +44,17 @@ function network(n: number): NetworkInput {
 const RUNS = (process.env.LNSIM_BENCH_SIZES ?? '10,20,50,100,100lean').split(',').map((s) => ({ n: parseInt(s, 10), lean: s.endsWith('lean') }))
 
 export async function run(bench: Bench): Promise<void> {
-  for (const { n: size, lean } of RUNS) {
+  for (const { n, lean } of RUNS) {
     // the figures of a lean run are named "100 nodes --lean: …"
-    const n = lean ? `${size} nodes --lean` : `${size} nodes`
-    const spec = network(size)
+    const label = lean ? `${n} nodes --lean` : `${n} nodes`
+    const spec = network(n)
     const started = performance.now()
     const phases = new Map<string, number>()
     let net: Network
     try {
       net = await launch(spec, { lean, observer: { progress: (p) => p.done === p.total && !phases.has(p.phase) && phases.set(p.phase, performance.now() - started) } })
     } catch (err) {
-      bench.figure(`${n}: network up`, NaN, 's', `did not come up: ${errorMessage(err).split('\n')[0]}`)
+      bench.figure(`${label}: network up`, NaN, 's', `did not come up: ${errorMessage(err).split('\n')[0]}`)
       continue
     }
     try {
@@ -62,15 +62,15 @@ export async function run(bench: Bench): Promise<void> {
       const run = RunFile.parse(JSON.parse(await readFile(join(net.dir, 'run.json'), 'utf8')))
       const pids = [run.chainPid!, ...run.nodes.map((x) => x.pid!)]
       const channels = spec.channels!.length
-      bench.figure(`${n}, ${channels} channels: all nodes started`, (phases.get('nodes') ?? NaN) / 1000, 's')
-      bench.figure(`${n}: all channels active on both ends`, (phases.get('confirming') ?? NaN) / 1000, 's')
+      bench.figure(`${label}, ${channels} channels: all nodes started`, (phases.get('nodes') ?? NaN) / 1000, 's')
+      bench.figure(`${label}: all channels active on both ends`, (phases.get('confirming') ?? NaN) / 1000, 's')
       const timeline = [...phases].map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)}`).join(', ')
-      bench.figure(`${n}: every node's graph complete (network up)`, up / 1000, 's', `phases done at (s): ${timeline}`)
+      bench.figure(`${label}: every node's graph complete (network up)`, up / 1000, 's', `phases done at (s): ${timeline}`)
       const nodes = pids.slice(1).map(memory)
       const sum = (f: (m: (typeof nodes)[number]) => number): number => nodes.reduce((a, m) => a + f(m), 0)
-      bench.figure(`${n}: memory of all node processes together (PSS)`, sum((m) => m.pssMb), 'MB', `chain: ${memory(pids[0]!).pssMb.toFixed(0)} MB more`)
-      bench.figure(`${n}: memory per node process, proportional (PSS)`, median(nodes.map((m) => m.pssMb)), 'MB', 'median; shared pages divided among the processes')
-      bench.figure(`${n}: memory per node process, resident (RSS)`, median(nodes.map((m) => m.rssMb)), 'MB', 'median; counts the shared Node binary in full')
+      bench.figure(`${label}: memory of all node processes together (PSS)`, sum((m) => m.pssMb), 'MB', `chain: ${memory(pids[0]!).pssMb.toFixed(0)} MB more`)
+      bench.figure(`${label}: memory per node process, proportional (PSS)`, median(nodes.map((m) => m.pssMb)), 'MB', 'median; shared pages divided among the processes')
+      bench.figure(`${label}: memory per node process, resident (RSS)`, median(nodes.map((m) => m.rssMb)), 'MB', 'median; counts the shared Node binary in full')
     } finally {
       await net.stop()
     }
