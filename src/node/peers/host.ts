@@ -15,11 +15,13 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import type { NodeIdentity } from '../identity.js'
 import { sendWindowUpdatesAtHalfWindow } from './yamuxWindowUpdates.js'
+import { readFramesWithoutAnExceptionEach } from './lengthPrefixedDecoding.js'
 
 export const LN_PROTOCOL = '/lnsim/ln/1.0.0'
 
 export async function createHost(identity: NodeIdentity, listen: string[]): Promise<Libp2p> {
   sendWindowUpdatesAtHalfWindow()
+  readFramesWithoutAnExceptionEach()
   return createLibp2p({
     privateKey: identity.libp2pKey,
     addresses: { listen },
