@@ -41,15 +41,18 @@ async function invoices(payee: NodeClient, n: number, amountMsat: bigint): Promi
   return out
 }
 
-async function latencies(payer: NodeClient, payee: NodeClient, hops: number): Promise<number[]> {
+/** Pays SEQUENTIAL invoices one after the other: each payment's latency, and the CPU time the processes `pids` spent on all of them. */
+async function latencies(payer: NodeClient, payee: NodeClient, hops: number, pids: number[] = []): Promise<{ samples: number[]; cpuSeconds: number }> {
   const samples: number[] = []
-  for (const invoice of await invoices(payee, SEQUENTIAL, 10_000n)) {
+  const list = await invoices(payee, SEQUENTIAL, 10_000n)
+  const cpuBefore = pids.reduce((a, pid) => a + cpuSeconds(pid), 0)
+  for (const invoice of list) {
     const t = performance.now()
     const p = await payer.pay({ invoice })
     samples.push(performance.now() - t)
     if (p.status !== 'succeeded' || p.route.length !== hops) throw new Error(`payment over ${p.route.length} hops: ${p.status} ${p.failure?.message ?? ''}`)
   }
-  return samples
+  return { samples, cpuSeconds: pids.reduce((a, pid) => a + cpuSeconds(pid), 0) - cpuBefore }
 }
 
 interface ChannelEnd { client: NodeClient; channelId: string }
@@ -118,6 +121,9 @@ export async function run(bench: Bench): Promise<void> {
     const oneChannel: number[] = []
     const threeHops: number[] = []
     const cpuPerPayment: number[] = []
+    /** CPU per sequential 3-hop payment, and the cores busy on average while they ran */
+    const sequentialCpu: number[] = []
+    const coresBusy: number[] = []
     const batching: Record<number, number[]> = { 1: [], 3: [] }
     const aboveDust: number[] = []
     const aboveDustBatching: number[] = []
@@ -125,9 +131,13 @@ export async function run(bench: Bench): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       bench.log(`round ${round} of ${ROUNDS}`)
       for (const k of HOPS) {
-        const s = await latencies(payer, payee(k), k)
+        const { samples: s, cpuSeconds: cpu } = await latencies(payer, payee(k), k, allPids)
         p50[k]!.push(median(s))
         p99[k]!.push(percentile(s, 99))
+        if (k === 3) {
+          sequentialCpu.push((cpu * 1000) / s.length)
+          coresBusy.push(cpu / (s.reduce((a, b) => a + b, 0) / 1000))
+        }
       }
       const direct = await burst(payer, payee(1), 800, route(1))
       oneChannel.push(direct.perSecond)
@@ -147,6 +157,10 @@ export async function run(bench: Bench): Promise<void> {
       bench.figure(`${k}-hop payment latency p50`, median(p50[k]!), 'ms', { bound: latencyBound(k), note: `${SEQUENTIAL} sequential payments per round; API call to preimage` })
       bench.figure(`${k}-hop payment latency p99`, median(p99[k]!), 'ms', { bound: latencyBound(k) })
     }
+    bench.figure('CPU time per sequential 3-hop payment, all processes', median(sequentialCpu), 'ms', {
+      bound: cryptoMs[3]!.ms,
+      note: `chain and 7 nodes, during the 3-hop latency rounds: ${median(coresBusy).toFixed(2)} of ${cores} cores busy on average; payments one after the other cannot average less than this divided by ${cores}`,
+    })
     const batched = (k: 1 | 3) => batchedPaymentCryptoBound(k, perChannel, perPeel, median(batching[k]!))
     bench.figure(`commitments signed per payment, one channel, ${IN_FLIGHT} in flight`, median(batching[1]!), 'commitments', 'both ends; 4 when each payment gets commitments of its own')
     bench.figure(`commitments signed per payment, 3 hops, ${IN_FLIGHT} in flight`, median(batching[3]!), 'commitments', 'all three channels, both ends; 12 unbatched')
