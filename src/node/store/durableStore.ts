@@ -20,7 +20,7 @@
  * refers to it.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, truncateSync, writeSync } from 'node:fs'
-import { parseTagged, stringifyInterned, stringifyTagged, type Interning, type Made } from '../../core/taggedJson.js'
+import { flattened, parseTagged, stringifyInterned, stringifyTagged, type Interning, type Made } from '../../core/taggedJson.js'
 
 /**
  * A value as JSON text, or the means to make it: a value set several times in
@@ -116,7 +116,7 @@ export class DurableStore {
     const stored = this.values.get(key)
     if (stored === undefined || typeof stored === 'string') return stored
     const { json: text, refs } = stored.serialize(this.idOf, this.holds)
-    this.values.set(key, text)
+    this.values.set(key, flattened(text))
     this.countRefs(key, refs)
     return text
   }
