@@ -36,15 +36,6 @@ export interface Interning {
    * returns those with its JSON.
    */
   idOf(value: object, make: () => Made): string
-  /** False once entry `id` has been let go (no stored value referred to it). */
-  holds(id: string): boolean
-  /**
-   * The JSON already made for objects of values written before, with the entries
-   * it refers to. A new state shares most of its objects with the one before (the
-   * channel machine builds it by copying what changed), so writing it costs what
-   * changed, not its whole size. Only for values that are never changed in place.
-   */
-  readonly made: WeakMap<object, Made>
 }
 
 export interface Made {
@@ -89,25 +80,13 @@ function write(v: unknown, into: Into | undefined, top: boolean): string | undef
   if (v === null) return 'null'
   if (v instanceof Uint8Array) return `{"$b":"${hexOf(v)}"}`
   if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return write((v as { toJSON(): unknown }).toJSON(), into, top)
-  if (into === undefined) return compose(v, undefined)
   // the value itself is never replaced by a reference to itself
-  if (!top && !Array.isArray(v) && into.internable(v)) {
+  if (into !== undefined && !top && !Array.isArray(v) && into.internable(v)) {
     const id = into.interning.idOf(v, () => stringifyInterned(v, into.internable, into.interning))
     into.refs.push(id)
     return `{"$i":"${id}"}`
   }
-  const made = into.interning.made.get(v)
-  if (made !== undefined && made.refs.every((id) => into.interning.holds(id))) {
-    for (const id of made.refs) into.refs.push(id)
-    return made.json
-  }
-  const outer = into.refs
-  into.refs = []
-  const json = flattened(compose(v, into))
-  into.interning.made.set(v, { json, refs: into.refs })
-  for (const id of into.refs) outer.push(id)
-  into.refs = outer
-  return json
+  return compose(v, into)
 }
 
 function compose(v: object, into: Into | undefined): string {
@@ -155,13 +134,13 @@ export function parseTagged<T>(text: string, resolve?: (id: string) => unknown):
 let flatteningSink = 0
 
 /**
- * The same string, made flat. V8 builds `a + b` as a rope, a tree of the pieces,
- * and copies a live rope piece by piece at each young-generation GC. The JSON the
- * store keeps (each part of a channel's state, its whole state until the next
- * change) was all ropes: a node paying one payment after another spent 8 to 9 ms
- * in each scavenge, copying and promoting a thousand pieces per string. Reading a
- * character makes V8 replace the tree with one flat copy, in place; the sum keeps
- * the read from being optimized away.
+ * The same string, made flat, for a string kept for long. V8 builds `a + b` as a
+ * rope, a tree of the pieces, and copies a live rope piece by piece at each
+ * young-generation GC: the JSON the store keeps (a channel's state until its next
+ * change, each interned entry while it is referred to) made a node paying one
+ * payment after another spend 8 to 9 ms in each scavenge. Reading a character
+ * makes V8 replace the tree with one flat copy, in place; the sum keeps the read
+ * from being optimized away.
  */
 export function flattened(s: string): string {
   flatteningSink = (flatteningSink + s.charCodeAt(s.length >> 1)) | 0

@@ -27,7 +27,7 @@ import { flattened, parseTagged, stringifyInterned, stringifyTagged, type Intern
  * one turn (a channel's state after each message of a batch) is serialized
  * once, by the flush that writes it.
  */
-type Stored = string | { serialize: (idOf: Interning['idOf'], holds: Interning['holds']) => Made }
+type Stored = string | { serialize: (idOf: Interning['idOf']) => Made }
 
 /** A reference to an interned entry, as stringifyInterned writes it inside a value. */
 const REFERENCE = /\{"\$i":"([0-9a-z]+)"\}/g
@@ -115,8 +115,9 @@ export class DurableStore {
   get(key: string): string | undefined {
     const stored = this.values.get(key)
     if (stored === undefined || typeof stored === 'string') return stored
-    const { json: text, refs } = stored.serialize(this.idOf, this.holds)
-    this.values.set(key, flattened(text))
+    const { json, refs } = stored.serialize(this.idOf)
+    const text = flattened(json)
+    this.values.set(key, text)
     this.countRefs(key, refs)
     return text
   }
@@ -128,14 +129,12 @@ export class DurableStore {
       const made = make()
       id = (this.nextId++).toString(36)
       this.internIds.set(value, id)
-      this.interned.set(id, { json: made.json, refs: 0, children: made.refs })
+      this.interned.set(id, { json: flattened(made.json), refs: 0, children: made.refs })
       for (const c of made.refs) this.interned.get(c)!.refs++
       this.unwritten.push(id)
     }
     return id
   }
-
-  private readonly holds = (id: string): boolean => this.interned.has(id)
 
   /** The JSON of an interned entry, for parseTagged to resolve references. */
   internedJson(id: string): string {
@@ -248,9 +247,6 @@ export class KvLog<T> {
     this.kept = keepValues ? new Map() : undefined
   }
 
-  /** JSON made for this namespace's values, by object (see Interning.made) */
-  private readonly made = new WeakMap<object, Made>()
-
   get(key: string): T | undefined {
     const kept = this.kept?.get(key)
     if (kept !== undefined) return kept
@@ -290,9 +286,9 @@ export class KvLog<T> {
   /** Recorded now (as it is at the next flush), durable after the next flush() of the store. */
   set(key: string, value: T): void {
     this.kept?.set(key, value)
-    const { internable, made } = this
+    const { internable } = this
     this.store.set(this.prefix + key, {
-      serialize: internable ? (idOf, holds) => stringifyInterned(value, internable, { idOf, holds, made }) : () => ({ json: stringifyTagged(value), refs: [] }),
+      serialize: internable ? (idOf) => stringifyInterned(value, internable, { idOf }) : () => ({ json: stringifyTagged(value), refs: [] }),
     })
   }
 
