@@ -130,19 +130,3 @@ export function parseTagged<T>(text: string, resolve?: (id: string) => unknown):
     return v
   }) as T
 }
-
-let flatteningSink = 0
-
-/**
- * The same string, made flat, for a string kept for long. V8 builds `a + b` as a
- * rope, a tree of the pieces, and copies a live rope piece by piece at each
- * young-generation GC: the JSON the store keeps (a channel's state until its next
- * change, each interned entry while it is referred to) made a node paying one
- * payment after another spend 8 to 9 ms in each scavenge. Reading a character
- * makes V8 replace the tree with one flat copy, in place; the sum keeps the read
- * from being optimized away.
- */
-export function flattened(s: string): string {
-  flatteningSink = (flatteningSink + s.charCodeAt(s.length >> 1)) | 0
-  return s
-}
