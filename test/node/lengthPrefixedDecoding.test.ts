@@ -40,6 +40,22 @@ describe('length-prefixed frames read without an exception each', () => {
     expect(out).toEqual([[1, 2, 3], [4]])
   })
 
+  it('leaves alone a decoder whose zero length needs no prefix bytes, which would otherwise read an empty buffer as empty frames forever', () => {
+    let made = 0
+    const decoder = new LengthPrefixedDecoder({
+      lengthDecoder: (data) => {
+        if (data.byteLength < 2) {
+          made++
+          throw new RangeError('Could not decode int16BE')
+        }
+        return data instanceof Uint8Array ? (data[0]! << 8) | data[1]! : data.getUint16(0)
+      },
+      encodingLength: (length) => (length === 0 ? 0 : 2),
+    })
+    expect(read(decoder, frame(5))).toEqual([[5]])
+    expect(made).toBe(1)
+  })
+
   it('still rejects what its length decoder rejects with another error', () => {
     const decoder = new LengthPrefixedDecoder({
       lengthDecoder: () => {
