@@ -8,7 +8,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { cpus } from 'node:os'
-import { createBench, formatValue, type BenchModule, type Figure } from './bench/harness.js'
+import { createBench, formatValue, machineSpeed, type BenchModule, type Figure } from './bench/harness.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..')
@@ -16,6 +16,7 @@ const only = process.argv.slice(2)
 
 const files = (await readdir(join(here, 'bench'))).filter((f) => f.endsWith('.ts') && f !== 'harness.ts').sort()
 const figures: Figure[] = []
+const speedAtStart = machineSpeed()
 for (const file of files) {
   const name = file.replace(/\.ts$/, '')
   if (only.length > 0 && !only.includes(name)) continue
@@ -25,6 +26,9 @@ for (const file of files) {
 }
 
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`
+const speed = { atStart: Math.round(speedAtStart), atEnd: Math.round(machineSpeed()) }
+const speedLine = `Machine speed, a fixed JavaScript workload (scripts/bench/harness.ts machineSpeed): ${formatValue(speed.atStart)} ops/s at the start, ${formatValue(speed.atEnd)} at the end; figures of runs whose speeds differ are not comparable.${only.length > 0 ? ' Sections not run this time keep the figures of an earlier run, measured at its own speed.' : ''}`
+process.stderr.write(`\n${speedLine}\n`)
 await mkdir(join(root, 'bench'), { recursive: true })
 // running a subset keeps the other sections of the last full run
 if (only.length > 0) {
@@ -36,8 +40,8 @@ if (only.length > 0) {
     // no previous results
   }
 }
-await writeFile(join(root, 'bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, figures }, null, 2) + '\n')
-const lines = [`# lnsim benchmark results`, '', `${new Date().toISOString()} on ${machine}.`, '']
+await writeFile(join(root, 'bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, speed, figures }, null, 2) + '\n')
+const lines = [`# lnsim benchmark results`, '', `${new Date().toISOString()} on ${machine}.`, '', speedLine, '']
 let section = ''
 for (const f of figures) {
   const bounded = figures.some((g) => g.section === f.section && g.bound !== undefined)
