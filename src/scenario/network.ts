@@ -36,8 +36,9 @@ import { NetworkNode } from './networkNode.js'
 import type { NetworkEvent, NetworkObserver, PaymentOutcome } from './observer.js'
 import { payBetween, type PayOptions } from './payment.js'
 import { sleep } from './pool.js'
-import { LEAN_NODE_FLAGS, LocalProcessRunner, type ManagedProcess, type ProcessExit, type ProcessRunner } from './processRunner.js'
+import { LocalProcessRunner, type ManagedProcess, type ProcessExit, type ProcessRunner } from './processRunner.js'
 import { writeRunFile } from './runFile.js'
+import { LEAN_NODE_FLAGS, leanByDefault } from './leanNodes.js'
 import { TestingHooks } from './testingHooks.js'
 import { ScenarioSchema, defaultChannelName, type ChainSpec, type FeePolicy, type NodeSpec, type Scenario } from './schema.js'
 
@@ -56,7 +57,7 @@ export interface LaunchOptions {
   observer?: NetworkObserver
   /** start nodes with --testing (test-only hooks) even if the spec does not ask. @default the spec's `testing` */
   testing?: boolean
-  /** start the nodes with LEAN_NODE_FLAGS: less memory per node, slower payments. @default false */
+  /** start the nodes with LEAN_NODE_FLAGS (see leanNodes.ts). @default lean from LEAN_FROM_NODES_PER_CORE nodes per core */
   lean?: boolean
   /** ms allowed for the whole bring-up. @default 120000 plus 3000 per node */
   bringUpTimeoutMs?: number
@@ -152,6 +153,8 @@ export class Network {
   /** payments dispatched so far: the next one's seq */
   private dispatched = 0
   private readonly crashed = new AbortController()
+  /** whether its nodes run with LEAN_NODE_FLAGS, restarted ones included */
+  readonly lean: boolean
 
   constructor(
     spec: NetworkSpec,
@@ -166,6 +169,7 @@ export class Network {
     this.observer = options.observer ?? {}
     if (this.observer.event) this.listeners.add(this.observer.event.bind(this.observer))
     this.testing = new TestingHooks(this, options.testing === true || spec.testing === true)
+    this.lean = options.lean ?? leanByDefault(spec.nodes.length)
     for (const n of spec.nodes) this.addNode(n)
   }
 
@@ -358,7 +362,7 @@ export class Network {
 
   async startNodeProcess(node: NetworkNode, signal?: AbortSignal): Promise<void> {
     node.stopping = false
-    const proc = await this.runner.start({ name: node.name, args: [...node.args, '--chain', this.chainUrl], logFile: node.logFile, ...(this.options.lean ? { nodeFlags: [...LEAN_NODE_FLAGS] } : {}) }, signal ? { signal } : {})
+    const proc = await this.runner.start({ name: node.name, args: [...node.args, '--chain', this.chainUrl], logFile: node.logFile, ...(this.lean ? { nodeFlags: [...LEAN_NODE_FLAGS] } : {}) }, signal ? { signal } : {})
     await node.attach(proc)
     this.byNodeId.set(node.nodeId, node.name)
     void proc.exited.then((e) => !node.stopping && this.exitedUnexpectedly(`node ${node.name}`, e, proc, node.logFile))

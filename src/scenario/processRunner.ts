@@ -101,17 +101,6 @@ export function daemonEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessE
   return env.MALLOC_ARENA_MAX === undefined ? { ...env, MALLOC_ARENA_MAX: '1' } : env
 }
 
-/**
- * Node runtime options for a node in a large network on few cores, where memory
- * is what runs out: no optimizing compiler (TurboFan), whose compiles and code
- * a process that gets a sliver of a core rarely repays, and a young generation
- * held at 1 MB, which V8 11 grows under load and never gives back. Measured at
- * 100 nodes on 2 cores: 67.4 MB resident per node instead of 75.2, and the
- * bring-up 41 s instead of 45; the price, in a 4-node line, is 3-hop latency
- * about 1.5 times as long and 8% more CPU per payment.
- */
-export const LEAN_NODE_FLAGS: readonly string[] = ['--no-opt', '--max-semi-space-size=1']
-
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return
   try {

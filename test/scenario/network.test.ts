@@ -14,6 +14,9 @@ afterEach(async () => {
   net = undefined
 })
 
+/** the lean Node flags a process was started with */
+const leanFlagsOf = (pid: number): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => LEAN_NODE_FLAGS.includes(a))
+
 const nodes = [
   { name: 'alice', fundsSat: 600_000 },
   { name: 'bob', fundsSat: 100_000 },
@@ -32,6 +35,9 @@ describe('launch()', () => {
     const oldPid = net.node('bob').process!.pid!
     await net.restartNode('bob')
     expect(isAlive(oldPid)).toBe(false)
+    // three nodes are far below LEAN_FROM_NODES_PER_CORE on any machine: full nodes, restarted ones too
+    expect(net.lean).toBe(false)
+    for (const n of net.nodes) expect(leanFlagsOf(n.process!.pid!)).toEqual([])
     await net.waitFor({ channelState: { channel: 'alice-bob', active: true } }, { timeoutMs: 30_000 })
     expect((await net.pay('alice', 'bob', 1_000_000n)).status).toBe('succeeded')
 
@@ -45,10 +51,10 @@ describe('launch()', () => {
   it('starts lean nodes, and only the nodes, with the lean Node flags, and they pay as any other', async () => {
     net = await launch({ nodes, channels: [{ from: 'alice', to: 'bob', capacitySat: 500_000 }] }, { lean: true })
     expect((await net.pay('alice', 'bob', 3_000_000n)).status).toBe('succeeded')
-    const flagsOf = (pid: number): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => LEAN_NODE_FLAGS.includes(a))
-    for (const n of net.nodes) expect(flagsOf(n.process!.pid!)).toEqual([...LEAN_NODE_FLAGS])
+    expect(net.lean).toBe(true)
+    for (const n of net.nodes) expect(leanFlagsOf(n.process!.pid!)).toEqual([...LEAN_NODE_FLAGS])
     const chainPid = (JSON.parse(readFileSync(join(net.dir, 'run.json'), 'utf8')) as { chainPid: number }).chainPid
-    expect(flagsOf(chainPid)).toEqual([])
+    expect(leanFlagsOf(chainPid)).toEqual([])
   })
 
   it('gives up at once, saying which node died and why, when a daemon exits during bring-up', async () => {

@@ -51,6 +51,17 @@ describe('lnsim run', () => {
     expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('<error message=')
   })
 
+  it('rejects --lean with --no-lean, exit 2, and starts nothing', async () => {
+    const dir = await tempDir()
+    const file = join(dir, 'two.yaml')
+    await writeFile(file, TWO_NODES)
+    const marker = join(dir, 'spawned')
+    const r = await runToEnd(['run', file, '--lean', '--no-lean'], { LNSIM_DAEMON_COMMAND: JSON.stringify([process.execPath, join(FIXTURES, 'recordSpawn.mjs')]), LNSIM_SPAWN_MARKER: marker })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('--lean and --no-lean contradict each other')
+    expect(existsSync(marker)).toBe(false)
+  })
+
   it('exits 1 when an expectation fails, says why, writes it to JUnit, and leaves no process', async () => {
     const dir = await tempDir()
     const runDir = join(dir, 'run')
@@ -68,14 +79,15 @@ describe('lnsim run', () => {
     expect(pids.filter(isAlive)).toEqual([])
   })
 
-  it('exits 0 when everything holds, writes every event, and leaves no process', async () => {
+  it('exits 0 when everything holds, writes every event, and leaves no process (with lean nodes, asked for)', async () => {
     const dir = await tempDir()
     const runDir = join(dir, 'run')
     const file = join(dir, 'ok.yaml')
     await writeFile(file, `${TWO_NODES}steps:\n  - pay: { from: alice, to: bob, amountMsat: 1_000_000 }\nexpect:\n  - balance: { node: bob, channelsMsat: 1_000_000 }\n`)
     const events = join(dir, 'events.ndjson')
-    const r = await runToEnd(['run', file, '--plain', '--keep', '--dir', runDir, '--events', events, '--json'])
+    const r = await runToEnd(['run', file, '--plain', '--keep', '--dir', runDir, '--events', events, '--json', '--lean'])
     expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain('nodes run lean (--lean: no optimizing compiler, 1 MB young generation)')
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'passed', exitCode: 0, expectations: { total: 1, passed: 1 } })
     const lines = (await readFile(events, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; alias?: string; time: number })
     expect(new Set(lines.filter((e) => e.alias).map((e) => e.alias))).toEqual(new Set(['alice', 'bob']))
