@@ -7,18 +7,27 @@
  * memory of the node processes: resident (RSS, which counts the ~45 MB of the
  * Node binary that all of them share) and proportional (PSS: shared pages
  * divided among the processes sharing them, so the sum over the processes is
- * what the machine really spends).
+ * what the machine really spends). Then, in the same network, payments one at a
+ * time between seeded random pairs of nodes (the same pairs in every mode), for
+ * what a big network costs a payment.
+ *
+ * Each size runs as `lnsim run` would run it: lean from LEAN_FROM_NODES_PER_CORE
+ * nodes per core. 100 nodes also run the other way (`--no-lean` where the default
+ * is lean, `--lean` where it is not), so both sides of that choice are measured.
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SeededRng } from '../../src/core/rng.js'
 import { errorMessage } from '../../src/core/errors.js'
-import { launch, type Network, type NetworkInput } from '../../src/scenario/index.js'
+import { leanByDefault, launch, type Network, type NetworkInput } from '../../src/scenario/index.js'
 import { RunFile } from '../../src/scenario/runFile.js'
-import { median, type Bench } from './harness.js'
-import { memory } from './lib/processStats.js'
+import { median, percentile, type Bench } from './harness.js'
+import { cpuSeconds, memory } from './lib/processStats.js'
 
-export const title = 'Scenario bring-up: lnsim run until every channel is ready (10, 20, 50, 100 nodes, and 100 with --lean)'
+export const title = 'Scenario bring-up: lnsim run until every channel is ready (10, 20, 50, 100 nodes, and 100 the other way on --lean), then payments between random nodes'
+
+/** payments per network, one at a time, after bring-up */
+const PAYMENTS = 100
 
 function network(n: number): NetworkInput {
   const rng = new SeededRng(`bench-${n}`)
@@ -38,21 +47,49 @@ function network(n: number): NetworkInput {
 }
 
 /**
- * The runs: a size, and whether its nodes are lean (`lnsim run --lean`).
- * LNSIM_BENCH_SIZES=20,100,100lean measures only those.
+ * The runs: a size, and its nodes lean or not: as `lnsim run` decides (`100`),
+ * the other way (`100other`), or forced (`100lean`, `100full`).
+ * LNSIM_BENCH_SIZES=20,100,100other measures only those.
  */
-const RUNS = (process.env.LNSIM_BENCH_SIZES ?? '10,20,50,100,100lean').split(',').map((s) => ({ n: parseInt(s, 10), lean: s.endsWith('lean') }))
+const RUNS = (process.env.LNSIM_BENCH_SIZES ?? '10,20,50,100,100other').split(',').map((s) => {
+  const n = parseInt(s, 10)
+  const lean = s.endsWith('other') ? !leanByDefault(n) : s.endsWith('lean') ? true : s.endsWith('full') ? false : undefined
+  return { n, lean }
+})
+
+/** Sequential payments between random distinct nodes, seeded: their latencies (ms) and the nodes' CPU per payment (ms). */
+async function payments(net: Network, nodePids: number[]): Promise<{ latencies: number[]; failed: number; hops: number[]; cpuMs: number }> {
+  const rng = new SeededRng('bench-payments')
+  const names = net.nodes.map((x) => x.name)
+  const latencies: number[] = []
+  const hops: number[] = []
+  let failed = 0
+  const cpu = (): number => nodePids.reduce((a, pid) => a + cpuSeconds(pid), 0)
+  const before = cpu()
+  for (let i = 0; i < PAYMENTS; i++) {
+    const from = rng.int(names.length)
+    const to = (from + 1 + rng.int(names.length - 1)) % names.length
+    const started = performance.now()
+    const outcome = await net.pay(names[from]!, names[to]!, 10_000n)
+    if (outcome.status !== 'succeeded') failed++
+    else {
+      latencies.push(performance.now() - started)
+      hops.push(outcome.route.length - 1)
+    }
+  }
+  return { latencies, failed, hops, cpuMs: ((cpu() - before) * 1000) / PAYMENTS }
+}
 
 export async function run(bench: Bench): Promise<void> {
   for (const { n, lean } of RUNS) {
-    // the figures of a lean run are named "100 nodes --lean: …"
-    const label = lean ? `${n} nodes --lean` : `${n} nodes`
+    // a run the other way than lnsim run's default is named "100 nodes --lean: …" or "100 nodes --no-lean: …"
+    const label = lean === undefined || lean === leanByDefault(n) ? `${n} nodes` : lean ? `${n} nodes --lean` : `${n} nodes --no-lean`
     const spec = network(n)
     const started = performance.now()
     const phases = new Map<string, number>()
     let net: Network
     try {
-      net = await launch(spec, { lean, observer: { progress: (p) => p.done === p.total && !phases.has(p.phase) && phases.set(p.phase, performance.now() - started) } })
+      net = await launch(spec, { ...(lean !== undefined ? { lean } : {}), observer: { progress: (p) => p.done === p.total && !phases.has(p.phase) && phases.set(p.phase, performance.now() - started) } })
     } catch (err) {
       bench.figure(`${label}: network up`, NaN, 's', `did not come up: ${errorMessage(err).split('\n')[0]}`)
       continue
@@ -62,7 +99,7 @@ export async function run(bench: Bench): Promise<void> {
       const run = RunFile.parse(JSON.parse(await readFile(join(net.dir, 'run.json'), 'utf8')))
       const pids = [run.chainPid!, ...run.nodes.map((x) => x.pid!)]
       const channels = spec.channels!.length
-      bench.figure(`${label}, ${channels} channels: all nodes started`, (phases.get('nodes') ?? NaN) / 1000, 's')
+      bench.figure(`${label}, ${channels} channels: all nodes started`, (phases.get('nodes') ?? NaN) / 1000, 's', net.lean ? 'lean nodes' : 'full nodes (with the optimizing compiler)')
       bench.figure(`${label}: all channels active on both ends`, (phases.get('confirming') ?? NaN) / 1000, 's')
       const timeline = [...phases].map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)}`).join(', ')
       bench.figure(`${label}: every node's graph complete (network up)`, up / 1000, 's', `phases done at (s): ${timeline}`)
@@ -71,6 +108,11 @@ export async function run(bench: Bench): Promise<void> {
       bench.figure(`${label}: memory of all node processes together (PSS)`, sum((m) => m.pssMb), 'MB', `chain: ${memory(pids[0]!).pssMb.toFixed(0)} MB more`)
       bench.figure(`${label}: memory per node process, proportional (PSS)`, median(nodes.map((m) => m.pssMb)), 'MB', 'median; shared pages divided among the processes')
       bench.figure(`${label}: memory per node process, resident (RSS)`, median(nodes.map((m) => m.rssMb)), 'MB', 'median; counts the shared Node binary in full')
+      const paid = await payments(net, pids.slice(1))
+      const route = `median ${median(paid.hops)} hops${paid.failed ? `; ${paid.failed} failed` : ''}`
+      bench.figure(`${label}: payment latency p50, ${PAYMENTS} between random nodes`, median(paid.latencies), 'ms', `one at a time after bring-up, the payee's invoice included; ${route}`)
+      bench.figure(`${label}: payment latency p90, ${PAYMENTS} between random nodes`, percentile(paid.latencies, 90), 'ms')
+      bench.figure(`${label}: CPU time of the nodes per payment`, paid.cpuMs, 'ms', 'all node processes')
     } finally {
       await net.stop()
     }
