@@ -24,7 +24,7 @@ import { RunFile } from '../../src/scenario/runFile.js'
 import { median, percentile, type Bench } from './harness.js'
 import { cpuSeconds, memory } from './lib/processStats.js'
 
-export const title = 'Scenario bring-up: lnsim run until every channel is ready (10, 20, 50, 100 nodes, and 100 the other way on --lean), then payments between random nodes'
+export const title = 'Scenario bring-up: lnsim run until every channel is ready (10, 20, 50 and 100 nodes as lnsim run starts them, 100 also the other way), then payments between random nodes'
 
 /** payments per network, one at a time, after bring-up */
 const PAYMENTS = 100
