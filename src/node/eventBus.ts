@@ -1,7 +1,7 @@
 /**
  * The node's event stream: every NodeEvent is stamped with the node and a
- * timestamp, delivered to control-API subscribers (server-sent events) and kept
- * in a short in-memory history so a late subscriber can catch up.
+ * timestamp and delivered to the control API's subscribers (server-sent events).
+ * Nothing is kept: a subscriber sees the events from when it subscribed.
  */
 import type { NodeEvent } from '../api/events.js'
 
@@ -10,14 +10,11 @@ export type NodeEventInput = Unstamped<NodeEvent>
 
 export class EventBus {
   private readonly subscribers = new Set<(e: NodeEvent) => void>()
-  private readonly history: NodeEvent[] = []
 
-  constructor(private readonly node: string, private readonly alias: string, private readonly historySize = 1000) {}
+  constructor(private readonly node: string, private readonly alias: string) {}
 
   emit(event: NodeEventInput): NodeEvent {
     const stamped = { ...event, node: this.node, alias: this.alias, time: Date.now() } as NodeEvent
-    this.history.push(stamped)
-    if (this.history.length > this.historySize) this.history.shift()
     for (const s of this.subscribers) s(stamped)
     return stamped
   }
@@ -25,9 +22,5 @@ export class EventBus {
   subscribe(fn: (e: NodeEvent) => void): () => void {
     this.subscribers.add(fn)
     return () => this.subscribers.delete(fn)
-  }
-
-  recent(): NodeEvent[] {
-    return [...this.history]
   }
 }

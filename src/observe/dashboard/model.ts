@@ -8,9 +8,9 @@
  * steps) until takeBatch() hands it out, so the server repaints browsers once
  * per batch interval however many events arrived in it.
  *
- * The same event can reach the model twice (a node's stream replays its recent
- * history after a reconnect), so node events are de-duplicated and every total
- * is counted once per fact, never per delivery.
+ * Node events are de-duplicated, and every total is counted once per fact,
+ * never per delivery, so a source that delivers an event twice cannot count it
+ * twice.
  */
 import { toJson } from '../../core/json.js'
 import type { Msat } from '../../core/amount.js'
