@@ -16,9 +16,9 @@
  */
 import { InvalidKeyError } from './errors.js'
 
-const TAG_BYTES = 16
+export const TAG_BYTES = 16
 
-function checkKeyAndNonce(key: Uint8Array, nonce: Uint8Array): void {
+export function checkKeyAndNonce(key: Uint8Array, nonce: Uint8Array): void {
   if (key.length !== 32) throw new InvalidKeyError(`a ChaCha20-Poly1305 key is 32 bytes, got ${key.length}`)
   if (nonce.length !== 12) throw new InvalidKeyError(`a ChaCha20-Poly1305 nonce is 12 bytes, got ${nonce.length}`)
 }

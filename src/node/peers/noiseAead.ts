@@ -10,9 +10,23 @@
  * OpenSSL), which lnsim's crypto layer does in JavaScript about as fast; the
  * second it imports for a hash it never uses, since it hashes with node:crypto.
  * test/node/noiseAead.test.ts checks Noise gives the same bytes either way.
+ *
+ * A process without V8's optimizing compiler (a lean node, see
+ * src/scenario/leanNodes.ts) seals and opens with OpenSSL instead: interpreted,
+ * the JavaScript takes 5 to 14 times as long (chacha20Poly1305OpenSsl.ts).
  */
 import { chacha20Poly1305Open, chacha20Poly1305Seal } from '../../crypto/chacha20Poly1305.js'
+import { openSslOpen, openSslSeal } from '../../crypto/chacha20Poly1305OpenSsl.js'
 import { sha256 } from '../../crypto/hash.js'
+
+/** Whether V8 runs this process without its optimizing compiler. */
+export function withoutOptimizingCompiler(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env.NODE_OPTIONS ?? ''): boolean {
+  return [...execArgv, ...nodeOptions.split(/\s+/)].some((flag) => flag === '--no-opt' || flag === '--jitless')
+}
+
+const interpreted = withoutOptimizingCompiler()
+const seal = interpreted ? openSslSeal : chacha20Poly1305Seal
+const open = interpreted ? openSslOpen : chacha20Poly1305Open
 
 /** as-chacha20poly1305's instance: nothing to instantiate here. */
 export function newInstance(): Record<string, never> {
@@ -24,12 +38,12 @@ export class ChaCha20Poly1305 {
   constructor(_instance?: unknown) {}
 
   seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, associatedData?: Uint8Array): Uint8Array {
-    return chacha20Poly1305Seal(key, nonce, plaintext, associatedData)
+    return seal(key, nonce, plaintext, associatedData)
   }
 
   /** Decrypts into `dst` when given (Noise passes the ciphertext's own bytes); null, as as-chacha20poly1305 gives, when the tag does not match. */
   open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, associatedData?: Uint8Array, dst?: Uint8Array): Uint8Array | null {
-    return chacha20Poly1305Open(key, nonce, sealed, associatedData, dst) ?? null
+    return open(key, nonce, sealed, associatedData, dst) ?? null
   }
 }
 
