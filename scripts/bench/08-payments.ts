@@ -25,7 +25,7 @@ import { cleanupProcesses, waitFor } from '../../test/helpers/processes.js'
 import { median, percentile, type Bench } from './harness.js'
 import { batchedPaymentCryptoBound, channelUpdateWork, paymentCryptoBound, peelWork } from './lib/cryptoBound.js'
 import { measureLoopback } from './lib/loopback.js'
-import { cpuSeconds, memory } from './lib/processStats.js'
+import { memory, totalCpuSeconds } from './lib/processStats.js'
 
 export const title = 'Payments between node processes (a line of 7 nodes), against the lower bound'
 
@@ -45,14 +45,14 @@ async function invoices(payee: NodeClient, n: number, amountMsat: bigint): Promi
 async function latencies(payer: NodeClient, payee: NodeClient, hops: number, pids: number[] = []): Promise<{ samples: number[]; cpuSeconds: number }> {
   const samples: number[] = []
   const list = await invoices(payee, SEQUENTIAL, 10_000n)
-  const cpuBefore = pids.reduce((a, pid) => a + cpuSeconds(pid), 0)
+  const cpuBefore = totalCpuSeconds(pids)
   for (const invoice of list) {
     const t = performance.now()
     const p = await payer.pay({ invoice })
     samples.push(performance.now() - t)
     if (p.status !== 'succeeded' || p.route.length !== hops) throw new Error(`payment over ${p.route.length} hops: ${p.status} ${p.failure?.message ?? ''}`)
   }
-  return { samples, cpuSeconds: pids.reduce((a, pid) => a + cpuSeconds(pid), 0) - cpuBefore }
+  return { samples, cpuSeconds: totalCpuSeconds(pids) - cpuBefore }
 }
 
 interface ChannelEnd { client: NodeClient; channelId: string }
@@ -146,11 +146,11 @@ export async function run(bench: Bench): Promise<void> {
       const large = await burst(payer, payee(1), 400, route(1), ABOVE_DUST_MSAT)
       aboveDust.push(large.perSecond)
       aboveDustBatching.push(large.commitmentsPerPayment)
-      const cpuBefore = allPids.reduce((a, pid) => a + cpuSeconds(pid), 0)
+      const cpuBefore = totalCpuSeconds(allPids)
       const routed = await burst(payer, payee(3), 400, route(3))
       threeHops.push(routed.perSecond)
       batching[3]!.push(routed.commitmentsPerPayment)
-      cpuPerPayment.push((allPids.reduce((a, pid) => a + cpuSeconds(pid), 0) - cpuBefore) / routed.ok)
+      cpuPerPayment.push((totalCpuSeconds(allPids) - cpuBefore) / routed.ok)
     }
 
     for (const k of HOPS) {

@@ -22,7 +22,7 @@ import { errorMessage } from '../../src/core/errors.js'
 import { leanByDefault, launch, type Network, type NetworkInput } from '../../src/scenario/index.js'
 import { RunFile } from '../../src/scenario/runFile.js'
 import { median, percentile, type Bench } from './harness.js'
-import { cpuSeconds, memory } from './lib/processStats.js'
+import { memory, totalCpuSeconds } from './lib/processStats.js'
 
 export const title = 'Scenario bring-up: lnsim run until every channel is ready (10, 20, 50 and 100 nodes as lnsim run starts them, 100 also the other way), then payments between random nodes'
 
@@ -64,8 +64,7 @@ async function payments(net: Network, nodePids: number[]): Promise<{ latencies: 
   const latencies: number[] = []
   const hops: number[] = []
   let failed = 0
-  const cpu = (): number => nodePids.reduce((a, pid) => a + cpuSeconds(pid), 0)
-  const before = cpu()
+  const before = totalCpuSeconds(nodePids)
   for (let i = 0; i < PAYMENTS; i++) {
     const from = rng.int(names.length)
     const to = (from + 1 + rng.int(names.length - 1)) % names.length
@@ -77,7 +76,7 @@ async function payments(net: Network, nodePids: number[]): Promise<{ latencies: 
       hops.push(outcome.route.length - 1)
     }
   }
-  return { latencies, failed, hops, cpuMs: ((cpu() - before) * 1000) / PAYMENTS }
+  return { latencies, failed, hops, cpuMs: ((totalCpuSeconds(nodePids) - before) * 1000) / PAYMENTS }
 }
 
 export async function run(bench: Bench): Promise<void> {

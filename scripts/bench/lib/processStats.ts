@@ -14,6 +14,11 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND
 }
 
+/** user + system CPU seconds of several processes together */
+export function totalCpuSeconds(pids: readonly number[]): number {
+  return pids.reduce((a, pid) => a + cpuSeconds(pid), 0)
+}
+
 export interface Memory {
   rssMb: number
   /** proportional: shared pages divided among the processes sharing them */
