@@ -33,6 +33,12 @@ export type ChannelInput =
   | { type: 'block'; height: number }
   | { type: 'connected' }
   | { type: 'disconnected' }
+  /**
+   * The channel cannot go on: the peer sent a message for it that does not parse
+   * (`byPeer`), or the node could not carry out its work. It fails as BOLT #2 says:
+   * the peer is told, and a funded channel closes with our latest commitment.
+   */
+  | { type: 'fail'; code: string; reason: string; byPeer: boolean }
 
 export interface ChannelContext {
   blockHeight: number

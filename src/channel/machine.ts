@@ -51,18 +51,10 @@ function onRuleBroken(data: ChannelData, input: ChannelInput, err: ChannelError)
   }
   const violation = event({ type: 'protocol_violation', code: err.code, message: err.message, fatal: err.fatal })
   const id = channelIdOf(data)
-  switch (data.state) {
-    case 'WAIT_FOR_OPEN_CHANNEL':
-    case 'WAIT_FOR_ACCEPT_CHANNEL':
-    case 'WAIT_FOR_FUNDING_INTERNAL':
-    case 'WAIT_FOR_FUNDING_CREATED':
-    case 'WAIT_FOR_FUNDING_SIGNED': {
-      // nothing is at stake before the funding transaction is broadcast: give up on the channel
-      const r = abortOpening(id, data.remoteNodeId, `${err.code}: ${err.message}`, input.type === 'message')
-      return { data: r.data, effects: [violation, ...r.effects] }
-    }
-    default:
-      break
+  if (OPENING_STATES.includes(data.state)) {
+    // nothing is at stake before the funding transaction is broadcast: give up on the channel
+    const r = abortOpening(id, data.remoteNodeId, `${err.code}: ${err.message}`, input.type === 'message')
+    return { data: r.data, effects: [violation, ...r.effects] }
   }
   if (err.fatal && hasLiveCommitments(data)) {
     const r = forceClose(liveData(data), `${err.code}: ${err.message}`, true)
@@ -72,6 +64,9 @@ function onRuleBroken(data: ChannelData, input: ChannelInput, err: ChannelError)
   return result(data, { type: 'send', message: warningMsg(id, `${err.code}: ${err.message}`) }, { type: 'disconnect', reason: err.code }, violation)
 }
 
+/** Before the funding transaction is broadcast: nothing is at stake yet. */
+const OPENING_STATES: readonly ChannelData['state'][] = ['WAIT_FOR_OPEN_CHANNEL', 'WAIT_FOR_ACCEPT_CHANNEL', 'WAIT_FOR_FUNDING_INTERNAL', 'WAIT_FOR_FUNDING_CREATED', 'WAIT_FOR_FUNDING_SIGNED']
+
 function hasLiveCommitments(data: ChannelData): boolean {
   return ['WAIT_FOR_FUNDING_CONFIRMED', 'WAIT_FOR_CHANNEL_READY', 'NORMAL', 'SHUTDOWN', 'NEGOTIATING', 'OFFLINE', 'SYNCING'].includes(data.state)
 }
@@ -79,6 +74,17 @@ function hasLiveCommitments(data: ChannelData): boolean {
 function liveData(data: ChannelData): ConnectedState {
   if (data.state === 'OFFLINE' || data.state === 'SYNCING') return data.prior
   return data as ConnectedState
+}
+
+function failChannel(data: ChannelData, input: Extract<ChannelInput, { type: 'fail' }>): StepResult {
+  const why = `${input.code}: ${input.reason}`
+  const effects: ChannelEffect[] = input.byPeer ? [event({ type: 'protocol_violation', code: input.code, message: input.reason, fatal: true })] : []
+  let r: StepResult
+  if (hasLiveCommitments(data)) r = forceClose(liveData(data), why, true)
+  else if (OPENING_STATES.includes(data.state)) r = abortOpening(channelIdOf(data), data.remoteNodeId, why, true)
+  // already closing, closed, or waiting for the peer to close: the chain decides from here
+  else r = result(data)
+  return { data: r.data, effects: [...effects, ...r.effects] }
 }
 
 /** An HTLC that the chain must settle now: ours expired, or theirs that we can fulfill about to expire. */
@@ -115,6 +121,7 @@ function handleChainInput(data: ConnectedState, input: ChannelInput, ctx: Channe
 
 
 function dispatch(data: ChannelData, input: ChannelInput, ctx: ChannelContext): StepResult {
+  if (input.type === 'fail') return failChannel(data, input)
   if (input.type === 'message' && input.message.type === 'warning') {
     return result(data, event({ type: 'peer_error', message: `warning: ${new TextDecoder().decode(input.message.data)}` }))
   }
@@ -125,7 +132,7 @@ function dispatch(data: ChannelData, input: ChannelInput, ctx: ChannelContext): 
       const r = forceClose(liveData(data), `the peer sent an error: ${text}`, false)
       return { data: r.data, effects: [peer, ...r.effects] }
     }
-    if (['WAIT_FOR_OPEN_CHANNEL', 'WAIT_FOR_ACCEPT_CHANNEL', 'WAIT_FOR_FUNDING_INTERNAL', 'WAIT_FOR_FUNDING_CREATED', 'WAIT_FOR_FUNDING_SIGNED'].includes(data.state)) {
+    if (OPENING_STATES.includes(data.state)) {
       const r = abortOpening(channelIdOf(data), data.remoteNodeId, `the peer sent an error: ${text}`, false)
       return { data: r.data, effects: [peer, ...r.effects] }
     }

@@ -227,6 +227,7 @@ export class LightningNode {
               this.channels.onMessage(peer, message)
           }
         },
+        onInvalidChannelMessage: (peer, channelId, error) => this.channels.onInvalidMessage(peer, channelId, `${error.code}: ${error.message}`),
         wantsReconnect: (peer) => this.channels.channelsWith(peer).length > 0,
         addressOf: (peer) => this.gossip.addressOf(peer),
       },

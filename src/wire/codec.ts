@@ -88,9 +88,13 @@ export function decodeMessage(bytes: Uint8Array): DecodeResult {
   }
   const r = new WireReader(bytes.subarray(2), layout.name)
   const message: Record<string, unknown> = { type: layout.name }
-  for (const { key, codec, keep } of layout.fixed) {
-    const value = codec.read(r, key)
-    if (keep) message[key] = value
+  try {
+    for (const { key, codec, keep } of layout.fixed) {
+      const value = codec.read(r, key)
+      if (keep) message[key] = value
+    }
+  } catch (err) {
+    throw withMessageContext(err, layout.name, message)
   }
   const records = r.remaining > 0 ? readExtension(r.rest(), layout) : undefined
   for (const { key, tlv } of layout.tlvs) {
@@ -98,6 +102,17 @@ export function decodeMessage(bytes: Uint8Array): DecodeResult {
     if (value !== undefined) message[key] = value
   }
   return { kind: 'message', message: message as unknown as Message }
+}
+
+/**
+ * Names the message and, once its first field was read, the channel it was for:
+ * a bad field in a channel's message fails that channel (BOLT #2), which the
+ * receiver can only do if it knows which one.
+ */
+function withMessageContext(err: unknown, messageType: string, decoded: Record<string, unknown>): unknown {
+  if (!(err instanceof WireDecodeError)) return err
+  const channelId = decoded.channelId ?? decoded.temporaryChannelId
+  return new WireDecodeError(err.code, err.message, { ...err.details, messageType, ...(channelId instanceof Uint8Array ? { channelId } : {}) })
 }
 
 function readExtension(bytes: Uint8Array, layout: CompiledLayout): TlvRecords {

@@ -2,7 +2,9 @@ import { LnsimError } from '../core/errors.js'
 
 /**
  * Thrown when bytes from a peer do not decode. `code` says why:
- * TRUNCATED, TRAILING_BYTES, FRAME_TOO_LARGE, UNKNOWN_EVEN_TYPE, NON_CANONICAL, INVALID_FIELD.
+ * TRUNCATED, TRAILING_BYTES, FRAME_TOO_LARGE, UNKNOWN_EVEN_TYPE, NON_CANONICAL, INVALID_FIELD, INVALID_POINT
+ * (a key that is not on the curve). `details` names the message type and, when it
+ * was read before the bad field, the channel id.
  */
 export class WireDecodeError extends LnsimError {
   constructor(code: string, message: string, details: Record<string, unknown> = {}) {

@@ -6,6 +6,7 @@
  * https://github.com/lightning/bolts/blob/master/01-messaging.md#fundamental-types
  */
 import { CONDITION_LIMITS, assertValidCondition, decodeCondition, encodeCondition, type Condition } from '../chain/condition.js'
+import { isValidPublicKey } from '../crypto/secp256k1.js'
 import { decodeBigSize, encodeBigSize } from './bigsize.js'
 import { CHANNEL_ID_SIZE, ONION_PACKET_SIZE, POINT_SIZE, SIGNATURE_SIZE } from './constants.js'
 import { WireDecodeError, WireEncodeError } from './errors.js'
@@ -198,15 +199,19 @@ function isCompressedPoint(b: Uint8Array): boolean {
 }
 
 /**
- * A compressed public key. Only the form is checked here (33 bytes, prefix
- * 02/03); whether it lies on the curve is for the code that uses it, which
- * has to parse it anyway.
+ * A compressed public key on the curve. Checked here, where it enters, because
+ * every later use (key derivation, ECDH, verification) would throw deep inside
+ * the node's work, long after the message that brought it was accepted and
+ * stored; a bad point is the peer's error, and only decoding knows whose.
  */
 export const point: FieldCodec<Uint8Array> = {
   read(r, field) {
     const b = r.bytesOf(POINT_SIZE, field)
     if (!isCompressedPoint(b)) {
       throw new WireDecodeError('INVALID_FIELD', `${r.context}.${field} is not a compressed point (prefix must be 02 or 03)`, { context: r.context, field })
+    }
+    if (!isValidPublicKey(b)) {
+      throw new WireDecodeError('INVALID_POINT', `${r.context}.${field} is not a point on secp256k1`, { context: r.context, field })
     }
     return b
   },

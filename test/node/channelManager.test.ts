@@ -201,4 +201,29 @@ describe('ChannelManager', () => {
     expect(seenAtFirstFulfill).toEqual(['decided:0', 'decided:1', 'decided:2'])
     expect(commitmentsOf(alice.manager.get(channelId)!.data)!.localCommit.spec.htlcs).toHaveLength(0)
   })
+
+  it('fails only the channel whose work throws (a point off the curve stored before points were checked); the others keep signing', async () => {
+    const { alice, bob, settle, channelId: poisoned } = await normalChannel()
+    const opened = alice.manager.open(bob.id, 400_000n, 0n, true)
+    await settle()
+    const { channelId: healthy, fundingTxid } = await opened
+    await settle()
+    for (const side of [alice, bob]) side.manager.onTxConfirmed(healthy, fundingTxid, 102, 1)
+    await settle()
+    // what an older lnsim let into state.log: the peer's next point, unusable
+    const record = alice.manager.get(poisoned)!
+    const c = commitmentsOf(record.data)!
+    record.data = { ...record.data, commitments: { ...c, remoteNextCommitInfo: { kind: 'ready', nextPerCommitmentPoint: Uint8Array.of(2, ...new Uint8Array(32)) } } } as typeof record.data
+    const rng = new SeededRng('contain')
+    for (const channel of [poisoned, healthy]) {
+      alice.manager.command(channel, { type: 'add_htlc', commandId: channel, amountMsat: 1_000_000n, paymentHash: sha256(rng.bytes(32)), cltvExpiry: 500, onionRoutingPacket: new Uint8Array(1366) })
+    }
+    await settle()
+    expect(alice.manager.get(poisoned)!.data.state).toBe('CLOSING')
+    expect(alice.broadcasts).toHaveLength(3)
+    expect(bob.sent.filter((m) => m.type === 'error')).toHaveLength(0)
+    expect(bob.manager.get(poisoned)!.data.state).toBe('CLOSING')
+    expect(commitmentsOf(bob.manager.get(healthy)!.data)!.localCommit.spec.htlcs).toHaveLength(1)
+    expect(alice.manager.busy).toBe(false)
+  })
 })

@@ -5,13 +5,17 @@
  */
 import fc from 'fast-check'
 import type { Condition } from '../../src/chain/condition.js'
+import { isValidPrivateKey, publicKeyOf } from '../../src/crypto/secp256k1.js'
 import type { Message, MessageOf, MessageType } from '../../src/wire/messages.js'
 
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n })
 const varBytes = (max = 300) => fc.uint8Array({ maxLength: max })
 const b32 = bytes(32)
 const sig = bytes(64)
-const point = fc.tuple(fc.constantFrom(2, 3), bytes(32)).map(([prefix, x]) => Uint8Array.of(prefix, ...x))
+// a public key of a random private key: the wire layer rejects 33 bytes that are not on the curve
+const point = bytes(32)
+  .filter(isValidPrivateKey)
+  .map((secret) => publicKeyOf(secret))
 const u8 = fc.integer({ min: 0, max: 0xff })
 const u16 = fc.integer({ min: 0, max: 0xffff })
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff })

@@ -6,7 +6,7 @@
  */
 import { trace, tracing } from '../../core/trace.js'
 import { fromHex, toHex } from '../../core/bytes.js'
-import { LnsimError } from '../../core/errors.js'
+import { LnsimError, errorMessage } from '../../core/errors.js'
 import type { Condition } from '../../chain/condition.js'
 import type { OutPoint, Transaction } from '../../chain/transaction.js'
 import { deriveNextCommitmentKeys } from '../../channel/commitments.js'
@@ -154,8 +154,8 @@ export class ChannelManager {
   private applyOne(key: string, input: ChannelInput): StepResult {
     const record = this.channels.get(key)
     if (!record) throw new LnsimError('UNKNOWN_CHANNEL', `no channel ${key}`)
-    const r = step(record.data, input, this.ctx())
-    if (tracing) trace('stepped', input.type === 'message' ? input.message.type : input.type === 'command' ? input.command.type : input.type)
+    const r = this.stepContained(key, record, input)
+    if (tracing) trace('stepped', inputName(input))
     key = this.save(key, { ...record, data: r.data })
     if (r.data.state === 'NORMAL' || r.data.state === 'SHUTDOWN') this.toPrepare.add(key)
     const events: ChannelEvent[] = []
@@ -170,6 +170,32 @@ export class ChannelManager {
     this.deps.onStateChanged(key, r.data)
     for (const e of events) this.onEvent(key, record.peer, e)
     return r
+  }
+
+  /**
+   * One channel's step, kept from ever stopping the node. The machine turns the
+   * peer's rule breaking into results; anything it throws is a state this node
+   * cannot work with (a bug, or a value that slipped past decoding), and only
+   * that channel pays for it: it fails, closing on chain if it has funds.
+   */
+  private stepContained(key: string, record: ChannelRecord, input: ChannelInput): StepResult {
+    try {
+      return step(record.data, input, this.ctx())
+    } catch (err) {
+      const reason = errorMessage(err)
+      this.deps.log.error('channel failed while handling its input', { channel: key, input: inputName(input), error: reason, stack: (err as Error).stack })
+      let r: StepResult
+      try {
+        r = step(record.data, { type: 'fail', code: 'INTERNAL_ERROR', reason, byPeer: false }, this.ctx())
+      } catch (again) {
+        // not even failing works: the state is kept as it was, for a person to look at
+        this.deps.log.error('channel could not be failed', { channel: key, error: errorMessage(again) })
+        r = { data: record.data, effects: [] }
+      }
+      if (input.type !== 'command') return r
+      const commandId = input.command.type === 'add_htlc' ? input.command.commandId : input.command.type
+      return { data: r.data, effects: [...r.effects, { type: 'command_result', commandId, ok: false, code: 'CHANNEL_FAILED', message: `the channel failed: ${reason}` }] }
+    }
   }
 
   /** Stores the record under its channel id (re-keying it once the temporary id is replaced); returns the key used. */
@@ -216,11 +242,12 @@ export class ChannelManager {
   flush(): void {
     trace('flush')
     this.flushScheduled = false
-    for (const key of this.toSign) {
+    const toSign = [...this.toSign]
+    this.toSign.clear()
+    for (const key of toSign) {
       const r = this.channels.get(key)
       if (r && (r.data.state === 'NORMAL' || r.data.state === 'SHUTDOWN')) this.apply(key, { type: 'command', command: { type: 'sign' } })
     }
-    this.toSign.clear()
     this.writeAndCarryOut()
   }
 
@@ -330,6 +357,22 @@ export class ChannelManager {
     this.apply(key, { type: 'message', message })
   }
 
+  /**
+   * A message for one of our channels did not decode (a key off the curve): the
+   * channel fails and the peer is told. For a channel we do not have (an
+   * open_channel's temporary id) the peer only gets the error.
+   */
+  onInvalidMessage(peer: string, channelId: Uint8Array, reason: string): void {
+    const key = toHex(channelId)
+    const record = this.channels.get(key)
+    if (record && record.peer === peer) this.fail(key, 'INVALID_MESSAGE', reason, true)
+    else this.deps.sendToPeer(peer, { type: 'error', channelId, data: new TextEncoder().encode(reason) })
+  }
+
+  private fail(key: string, code: string, reason: string, byPeer: boolean): void {
+    if (this.channels.has(key)) this.apply(key, { type: 'fail', code, reason, byPeer })
+  }
+
   command(key: string, command: ChannelCommand): StepResult {
     const r = this.apply(key, { type: 'command', command })
     if (command.type === 'add_htlc' || command.type === 'fulfill_htlc' || command.type === 'fail_htlc' || command.type === 'fail_malformed_htlc') {
@@ -374,12 +417,18 @@ export class ChannelManager {
     // a turn that came in since (a payment, a peer's message) has its messages waiting to be
     // signed and sent: they go first, then this, while the peer is busy with them
     this.flushIfScheduled()
-    for (const key of this.toPrepare) {
+    const toPrepare = [...this.toPrepare]
+    this.toPrepare.clear()
+    for (const key of toPrepare) {
       const c = this.channels.get(key)
       const commitments = c && commitmentsOf(c.data)
-      if (commitments) deriveNextCommitmentKeys(commitments)
+      if (!commitments) continue
+      try {
+        deriveNextCommitmentKeys(commitments)
+      } catch (err) {
+        this.fail(key, 'INTERNAL_ERROR', `cannot derive the next commitment's keys: ${errorMessage(err)}`, false)
+      }
     }
-    this.toPrepare.clear()
     trace('prepared')
   }
 
@@ -404,4 +453,10 @@ export class ChannelManager {
     const revoked = this.deps.revocations.get(spendingTxid)
     this.apply(key, { type: 'output_spent', outpoint, tx, blockHeight, ...(revoked && revoked.channel === key ? { revokedIndex: revoked.index } : {}) })
   }
+}
+
+function inputName(input: ChannelInput): string {
+  if (input.type === 'message') return input.message.type
+  if (input.type === 'command') return input.command.type
+  return input.type
 }

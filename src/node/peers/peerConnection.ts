@@ -13,6 +13,7 @@
 import type { Stream } from '@libp2p/interface'
 import { utf8 } from '../../core/bytes.js'
 import { trace } from '../../core/trace.js'
+import type { WireDecodeError } from '../../wire/errors.js'
 import { frameStream, type FramedStream } from '../../wire/framing.js'
 import type { Init, Message } from '../../wire/messages.js'
 import type { Logger } from '../logger.js'
@@ -21,6 +22,8 @@ export interface PeerConnectionEvents {
   onInit(conn: PeerConnection, init: Init): void
   /** `frame` is the message as received, for checking gossip signatures over every byte */
   onMessage(conn: PeerConnection, message: Message, frame: Uint8Array): void
+  /** a message for one channel carried a key that is not on the curve: that channel fails (BOLT #2), the connection stays */
+  onInvalidChannelMessage(conn: PeerConnection, channelId: Uint8Array, error: WireDecodeError): void
   onClose(conn: PeerConnection, reason: string): void
 }
 
@@ -128,8 +131,12 @@ export class PeerConnection {
       if (this.closed) return
       this.lastHeard = Date.now()
       if (result.kind === 'invalid') {
-        const { code, message } = result.error
+        const { code, message, details } = result.error
         this.log.warn('undecodable message from peer', { peer: this.peer, code, error: message })
+        if (code === 'INVALID_POINT' && details.channelId instanceof Uint8Array && this.initReceived) {
+          this.events.onInvalidChannelMessage(this, details.channelId, result.error)
+          continue
+        }
         this.warn(`${code}: ${message}`)
         if (code === 'UNKNOWN_EVEN_TYPE' || code === 'FRAME_TOO_LARGE') {
           await this.drainAndClose(`peer sent ${code}`)

@@ -11,6 +11,7 @@ import { fromHex, toHex } from '../../core/bytes.js'
 import { LnsimError } from '../../core/errors.js'
 import { isValidPublicKey } from '../../crypto/secp256k1.js'
 import type { Init, Message } from '../../wire/messages.js'
+import type { WireDecodeError } from '../../wire/errors.js'
 import { unknownRequiredFeatures } from '../../wire/features.js'
 import { peerIdOfNodeId } from '../identity.js'
 import type { Logger } from '../logger.js'
@@ -28,6 +29,8 @@ export interface PeerManagerEvents {
   onConnected(peer: string, init: Init): void
   onDisconnected(peer: string): void
   onMessage(peer: string, message: Message, frame: Uint8Array): void
+  /** see PeerConnectionEvents.onInvalidChannelMessage */
+  onInvalidChannelMessage(peer: string, channelId: Uint8Array, error: WireDecodeError): void
   /** whether we still want this peer back after a drop (we share channels with it) */
   wantsReconnect(peer: string): boolean
   /** where the network says a peer can be reached (its node_announcement), when we never dialled it */
@@ -210,6 +213,9 @@ export class PeerManager {
       onInit: (c, init) => this.onInit(c, init),
       onMessage: (c, m, frame) => {
         if (this.connections.get(c.peer) === c) this.events.onMessage(c.peer, m, frame)
+      },
+      onInvalidChannelMessage: (c, channelId, error) => {
+        if (this.connections.get(c.peer) === c) this.events.onInvalidChannelMessage(c.peer, channelId, error)
       },
       onClose: (c, reason) => this.onClose(c, reason),
     }, this.log)
