@@ -13,7 +13,7 @@ import { deriveRevocationPrivateKey, derivePrivateKey } from '../crypto/keyDeriv
 import { publicKeyOf } from '../crypto/secp256k1.js'
 import { SWEEP_TX_WEIGHT } from './constants.js'
 import { weightToFee } from './fees.js'
-import { channelSecrets } from './keys.js'
+import type { ChannelSecrets } from './keys.js'
 import { planSpend, type SpendMaterial, type SpendPlan } from './spendPlan.js'
 
 export type ClaimKind = 'to_local_delayed' | 'to_remote' | 'htlc_success' | 'htlc_timeout' | 'penalty'
@@ -49,8 +49,7 @@ function addKey(material: SpendMaterial, priv: Uint8Array): void {
 }
 
 /** The keys we may hold for a commitment with this per-commitment point (ours or the peer's). */
-export function claimMaterial(seed: Uint8Array, perCommitmentPoint: Uint8Array, preimages: Iterable<Uint8Array>, revealedSecret?: Uint8Array): SpendMaterial {
-  const s = channelSecrets(seed)
+export function claimMaterial(s: ChannelSecrets, perCommitmentPoint: Uint8Array, preimages: Iterable<Uint8Array>, revealedSecret?: Uint8Array): SpendMaterial {
   const material: SpendMaterial = { keys: new Map(), preimages: new Map() }
   addKey(material, s.paymentBasepointSecret)
   addKey(material, derivePrivateKey(s.delayedPaymentBasepointSecret, perCommitmentPoint))

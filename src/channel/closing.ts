@@ -16,14 +16,14 @@ import { buildLocalCommitTx, latestRemoteCommit, remoteSecretFor, type Commitmen
 import { signFundingSpend, withFundingWitness } from './commitmentTx.js'
 import type { HtlcInSpec } from './commitmentSpec.js'
 import type { ChannelContext, ChannelEffect } from './io.js'
-import { channelSecrets, localPerCommitmentPoint } from './keys.js'
+import type { ChannelSigner } from './signer.js'
 import { errorMsg, event, result, type StepResult } from './result.js'
 import type { ChannelData, ClosingState, PublishedCommitment } from './states.js'
 
 /** Our latest commitment, with both signatures: what a unilateral close broadcasts. */
-export function signedLocalCommitTx(c: Commitments): Transaction {
-  const { tx } = buildLocalCommitTx(c, c.localCommit.index, c.localCommit.spec)
-  const ours = signFundingSpend(tx, c.funding, channelSecrets(c.localParams.seed).fundingPrivkey)
+export function signedLocalCommitTx(c: Commitments, signer: ChannelSigner): Transaction {
+  const { tx } = buildLocalCommitTx(c, c.localCommit.index, c.localCommit.spec, signer)
+  const ours = signFundingSpend(tx, c.funding, signer.channel(c.localParams.keysId).secrets.fundingPrivkey)
   return withFundingWitness(tx, [
     { pubkey: c.localParams.basepoints.fundingPubkey, signature: ours },
     { pubkey: c.remoteParams.basepoints.fundingPubkey, signature: c.localCommit.remoteSig },
@@ -45,9 +45,9 @@ function baseClosing(data: ChannelData & { commitments: Commitments }, why: stri
 }
 
 /** Unilateral close: broadcast our latest commitment, and tell the peer why when it is our decision. */
-export function forceClose(data: ChannelData & { commitments: Commitments }, why: string, tellPeer: boolean): StepResult {
+export function forceClose(data: ChannelData & { commitments: Commitments }, why: string, tellPeer: boolean, signer: ChannelSigner): StepResult {
   const c = data.commitments
-  const tx = signedLocalCommitTx(c)
+  const tx = signedLocalCommitTx(c, signer)
   const txid = txidOf(tx)
   const next: ClosingState = { ...baseClosing(data, why), published: { whose: 'local', tx, txid } }
   const effects: ChannelEffect[] = []
@@ -87,10 +87,10 @@ function identify(data: ChannelData & { commitments: Commitments }, tx: Transact
 }
 
 /** The per-commitment point (and, for a revoked one, the secret) of the commitment that was published. */
-function pointOf(c: Commitments, p: PublishedCommitment): { point: Uint8Array; secret?: Uint8Array } {
+function pointOf(c: Commitments, p: PublishedCommitment, signer: ChannelSigner): { point: Uint8Array; secret?: Uint8Array } {
   switch (p.whose) {
     case 'local':
-      return { point: localPerCommitmentPoint(c.localParams.seed, c.localCommit.index) }
+      return { point: signer.channel(c.localParams.keysId).perCommitmentPoint(c.localCommit.index) }
     case 'remote':
       return { point: c.remoteCommit.remotePerCommitmentPoint }
     case 'next_remote':
@@ -116,8 +116,8 @@ function isHtlcOutput(o: OutputToClaim): boolean {
 
 /** Claims for a confirmed commitment, each held until its timelocks allow. */
 function planClaims(c: Commitments, published: PublishedCommitment, confirmedAt: number, ctx: ChannelContext): { claims: Claim[]; watch: OutputToClaim[] } {
-  const { point, secret } = pointOf(c, published)
-  const material = claimMaterial(c.localParams.seed, point, knownPreimages(c, ctx), secret)
+  const { point, secret } = pointOf(c, published, ctx.signer)
+  const material = claimMaterial(ctx.signer.channel(c.localParams.keysId).secrets, point, knownPreimages(c, ctx), secret)
   const outputs = outputsOf(published.tx, published.txid)
   const destination = c.localParams.finalCondition
   let claims: Claim[]

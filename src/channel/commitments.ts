@@ -25,7 +25,8 @@ import { channelError } from './errors.js'
 import { findHtlc, htlcTotalMsat, reduceSpec, specTotalMsat, type CommitmentSpec, type HtlcInSpec, type Update } from './commitmentSpec.js'
 import { buildCommitmentTx, signFundingSpend, verifyFundingSpend, type CommitmentTx, type FundingInfo } from './commitmentTx.js'
 import { commitTxFeeSat, isTrimmed } from './fees.js'
-import { channelSecrets, localCommitmentKeys, localPerCommitmentPoint, localPerCommitmentSecret, remoteCommitmentKeys, type CommitmentKeys } from './keys.js'
+import { localCommitmentKeys, remoteCommitmentKeys, type CommitmentKeys } from './keys.js'
+import type { ChannelSigner } from './signer.js'
 import type { LocalParams, RemoteParams } from './params.js'
 
 export interface LocalCommit {
@@ -259,35 +260,35 @@ export function receiveFail(c: Commitments, update: UpdateFailHtlc | UpdateFailM
 
 export type CommitmentBase = Pick<Commitments, 'funding' | 'localParams' | 'remoteParams'>
 
-export function buildLocalCommitTx(c: CommitmentBase, index: bigint, spec: CommitmentSpec): CommitmentTx {
+export function buildLocalCommitTx(c: CommitmentBase, index: bigint, spec: CommitmentSpec, signer: ChannelSigner): CommitmentTx {
   return buildCommitmentTx({
     funding: c.funding,
     ownerIsFunder: c.localParams.isFunder,
     spec,
     ownerDustLimitSat: c.localParams.dustLimitSat,
     ownerToSelfDelay: c.remoteParams.toSelfDelay,
-    keys: localCommitmentKeys(c.localParams, c.remoteParams.basepoints, index),
+    keys: localCommitmentKeys(signer, c.localParams, c.remoteParams.basepoints, index),
   })
 }
 
-export function buildRemoteCommitTx(c: CommitmentBase, spec: CommitmentSpec, remotePoint: Uint8Array): CommitmentTx {
+export function buildRemoteCommitTx(c: CommitmentBase, spec: CommitmentSpec, remotePoint: Uint8Array, signer: ChannelSigner): CommitmentTx {
   return buildCommitmentTx({
     funding: c.funding,
     ownerIsFunder: !c.localParams.isFunder,
     spec,
     ownerDustLimitSat: c.remoteParams.dustLimitSat,
     ownerToSelfDelay: c.localParams.toSelfDelay,
-    keys: remoteCommitmentKeys(c.localParams, c.remoteParams.basepoints, remotePoint),
+    keys: remoteCommitmentKeys(signer, c.localParams, c.remoteParams.basepoints, remotePoint),
   })
 }
 
 /**
- * Derives now, into keys.ts's caches, the keys of the next commitment each side
+ * Derives now, into the signer's memory, the keys of the next commitment each side
  * will sign, and the point our next revoke_and_ack will carry: a node calls this
  * while it waits for the peer, so the curve work is done before the peer's
  * commitment_signed arrives instead of after. The results are the same either way.
  */
-export function deriveNextCommitmentKeys(c: Commitments): void {
+export function deriveNextCommitmentKeys(c: Commitments, signer: ChannelSigner): void {
   // the HTLC keys only if HTLC outputs are likely: HTLCs below the owner's dust limit have none
   const touch = (keys: CommitmentKeys, spec: CommitmentSpec, dustLimitSat: Sat): void => {
     void keys.revocationPubkey
@@ -295,10 +296,10 @@ export function deriveNextCommitmentKeys(c: Commitments): void {
     if (spec.htlcs.some((h) => !isTrimmed(h.amountMsat, dustLimitSat))) void [keys.ownerHtlcPubkey, keys.otherHtlcPubkey]
   }
   const index = c.localCommit.index + 1n
-  touch(localCommitmentKeys(c.localParams, c.remoteParams.basepoints, index), c.localCommit.spec, c.localParams.dustLimitSat)
-  localPerCommitmentPoint(c.localParams.seed, index + 1n)
+  touch(localCommitmentKeys(signer, c.localParams, c.remoteParams.basepoints, index), c.localCommit.spec, c.localParams.dustLimitSat)
+  signer.channel(c.localParams.keysId).perCommitmentPoint(index + 1n)
   if (c.remoteNextCommitInfo.kind === 'ready') {
-    touch(remoteCommitmentKeys(c.localParams, c.remoteParams.basepoints, c.remoteNextCommitInfo.nextPerCommitmentPoint), c.remoteCommit.spec, c.remoteParams.dustLimitSat)
+    touch(remoteCommitmentKeys(signer, c.localParams, c.remoteParams.basepoints, c.remoteNextCommitInfo.nextPerCommitmentPoint), c.remoteCommit.spec, c.remoteParams.dustLimitSat)
   }
 }
 
@@ -308,14 +309,14 @@ function assertConserved(c: Commitments, spec: CommitmentSpec, what: string): vo
 }
 
 /** Signs the peer's next commitment, covering every update so far. Call only when localHasChanges and not waiting for a revocation. */
-export function sendCommit(c: Commitments): { commitments: Commitments; commitSig: CommitmentSigned } {
+export function sendCommit(c: Commitments, signer: ChannelSigner): { commitments: Commitments; commitSig: CommitmentSigned } {
   if (c.remoteNextCommitInfo.kind !== 'ready') throw channelError('WAITING_FOR_REVOCATION', 'cannot sign again before the peer revokes its previous commitment')
   if (!localHasChanges(c)) throw channelError('NOTHING_TO_SIGN', 'there are no changes to sign')
   const spec = reduceSpec(c.remoteCommit.spec, c.remoteChanges.acked, c.localChanges.proposed)
   assertConserved(c, spec, "the peer's next commitment")
   const point = c.remoteNextCommitInfo.nextPerCommitmentPoint
-  const commitTx = buildRemoteCommitTx(c, spec, point)
-  const signature = signFundingSpend(commitTx.tx, c.funding, channelSecrets(c.localParams.seed).fundingPrivkey)
+  const commitTx = buildRemoteCommitTx(c, spec, point, signer)
+  const signature = signFundingSpend(commitTx.tx, c.funding, signer.channel(c.localParams.keysId).secrets.fundingPrivkey)
   const commitSig: CommitmentSigned = { type: 'commitment_signed', channelId: c.channelId, signature }
   return {
     commitments: {
@@ -334,26 +335,27 @@ export function sendCommit(c: Commitments): { commitments: Commitments; commitSi
 }
 
 /** The revoke_and_ack that revokes our commitment `index`. */
-export function revocationFor(c: Commitments, index: bigint): RevokeAndAck {
+export function revocationFor(c: Commitments, index: bigint, signer: ChannelSigner): RevokeAndAck {
+  const keys = signer.channel(c.localParams.keysId)
   return {
     type: 'revoke_and_ack',
     channelId: c.channelId,
-    perCommitmentSecret: localPerCommitmentSecret(c.localParams.seed, index),
-    nextPerCommitmentPoint: localPerCommitmentPoint(c.localParams.seed, index + 2n),
+    perCommitmentSecret: keys.perCommitmentSecret(index),
+    nextPerCommitmentPoint: keys.perCommitmentPoint(index + 2n),
   }
 }
 
 /** Checks the peer's signature on our next commitment, then revokes our current one. */
-export function receiveCommit(c: Commitments, msg: CommitmentSigned): { commitments: Commitments; revocation: RevokeAndAck } {
+export function receiveCommit(c: Commitments, msg: CommitmentSigned, signer: ChannelSigner): { commitments: Commitments; revocation: RevokeAndAck } {
   if (!remoteHasChanges(c)) throw channelError('COMMITMENT_WITHOUT_CHANGES', 'commitment_signed covers no update')
   const spec = reduceSpec(c.localCommit.spec, c.localChanges.acked, c.remoteChanges.proposed)
   assertConserved(c, spec, 'our next commitment')
   const index = c.localCommit.index + 1n
-  const commitTx = buildLocalCommitTx(c, index, spec)
+  const commitTx = buildLocalCommitTx(c, index, spec, signer)
   if (!verifyFundingSpend(commitTx.tx, c.funding, msg.signature, c.remoteParams.basepoints.fundingPubkey)) {
     throw channelError('INVALID_COMMITMENT_SIGNATURE', `the signature does not sign our commitment #${index} (txid ${commitTx.txid})`)
   }
-  const revocation = revocationFor(c, c.localCommit.index)
+  const revocation = revocationFor(c, c.localCommit.index, signer)
   return {
     commitments: {
       ...c,

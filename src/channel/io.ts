@@ -10,6 +10,7 @@ import type { OutPoint, Transaction } from '../chain/transaction.js'
 import type { ChannelMessage, ErrorMessage, Message, UpdateAddHtlc, Warning } from '../wire/messages.js'
 import type { HtlcInSpec, Update } from './commitmentSpec.js'
 import type { ChannelStateName } from './states.js'
+import type { ChannelSigner } from './signer.js'
 
 export type ChannelCommand =
   | { type: 'add_htlc'; commandId: string; amountMsat: Msat; paymentHash: Uint8Array; cltvExpiry: number; onionRoutingPacket: Uint8Array }
@@ -45,6 +46,8 @@ export interface ChannelContext {
   chainHash: Uint8Array
   /** the feerate to use for new on-chain transactions (claims, closing) */
   feeratePerKw: number
+  /** the node's keys: the channel's state names its own with `localParams.keysId` */
+  signer: ChannelSigner
   /** preimages the node knows (e.g. learned downstream), for claiming incoming HTLCs on chain */
   preimageFor?: (paymentHash: Uint8Array) => Uint8Array | undefined
 }

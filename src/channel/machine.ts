@@ -38,13 +38,13 @@ export function step(data: ChannelData, input: ChannelInput, ctx: ChannelContext
     r = dispatch(data, input, ctx)
   } catch (err) {
     if (!(err instanceof ChannelError)) throw err
-    r = onRuleBroken(data, input, err)
+    r = onRuleBroken(data, input, err, ctx)
   }
   if (r.data.state !== data.state) r.effects.push(event({ type: 'state_changed', from: data.state, to: r.data.state }))
   return r
 }
 
-function onRuleBroken(data: ChannelData, input: ChannelInput, err: ChannelError): StepResult {
+function onRuleBroken(data: ChannelData, input: ChannelInput, err: ChannelError, ctx: ChannelContext): StepResult {
   if (input.type === 'command') {
     const commandId = input.command.type === 'add_htlc' ? input.command.commandId : input.command.type
     return result(data, { type: 'command_result', commandId, ok: false, code: err.code, message: err.message })
@@ -57,7 +57,7 @@ function onRuleBroken(data: ChannelData, input: ChannelInput, err: ChannelError)
     return { data: r.data, effects: [violation, ...r.effects] }
   }
   if (err.fatal && hasLiveCommitments(data)) {
-    const r = forceClose(liveData(data), `${err.code}: ${err.message}`, true)
+    const r = forceClose(liveData(data), `${err.code}: ${err.message}`, true, ctx.signer)
     return { data: r.data, effects: [violation, ...r.effects] }
   }
   if (input.type !== 'message') throw err
@@ -76,11 +76,11 @@ function liveData(data: ChannelData): ConnectedState {
   return data as ConnectedState
 }
 
-function failChannel(data: ChannelData, input: Extract<ChannelInput, { type: 'fail' }>): StepResult {
+function failChannel(data: ChannelData, input: Extract<ChannelInput, { type: 'fail' }>, ctx: ChannelContext): StepResult {
   const why = `${input.code}: ${input.reason}`
   const effects: ChannelEffect[] = input.byPeer ? [event({ type: 'protocol_violation', code: input.code, message: input.reason, fatal: true })] : []
   let r: StepResult
-  if (hasLiveCommitments(data)) r = forceClose(liveData(data), why, true)
+  if (hasLiveCommitments(data)) r = forceClose(liveData(data), why, true, ctx.signer)
   else if (OPENING_STATES.includes(data.state)) r = abortOpening(channelIdOf(data), data.remoteNodeId, why, true)
   // already closing, closed, or waiting for the peer to close: the chain decides from here
   else r = result(data)
@@ -112,16 +112,16 @@ function handleChainInput(data: ConnectedState, input: ChannelInput, ctx: Channe
       return abortOpening(c.channelId, data.remoteNodeId, 'the funding transaction did not confirm in time', false)
     }
     const expiring = expiringHtlc(c, input.height, ctx)
-    if (expiring) return forceClose(data, expiring, false)
+    if (expiring) return forceClose(data, expiring, false, ctx.signer)
     return result(data)
   }
-  if (input.type === 'command' && input.command.type === 'force_close') return forceClose(data, input.command.why ?? 'force close requested', true)
+  if (input.type === 'command' && input.command.type === 'force_close') return forceClose(data, input.command.why ?? 'force close requested', true, ctx.signer)
   return undefined
 }
 
 
 function dispatch(data: ChannelData, input: ChannelInput, ctx: ChannelContext): StepResult {
-  if (input.type === 'fail') return failChannel(data, input)
+  if (input.type === 'fail') return failChannel(data, input, ctx)
   if (input.type === 'message' && input.message.type === 'warning') {
     return result(data, event({ type: 'peer_error', message: `warning: ${new TextDecoder().decode(input.message.data)}` }))
   }
@@ -129,7 +129,7 @@ function dispatch(data: ChannelData, input: ChannelInput, ctx: ChannelContext): 
     const text = new TextDecoder().decode(input.message.data)
     const peer = event({ type: 'peer_error', message: text })
     if (hasLiveCommitments(data) && data.state !== 'OFFLINE') {
-      const r = forceClose(liveData(data), `the peer sent an error: ${text}`, false)
+      const r = forceClose(liveData(data), `the peer sent an error: ${text}`, false, ctx.signer)
       return { data: r.data, effects: [peer, ...r.effects] }
     }
     if (OPENING_STATES.includes(data.state)) {
@@ -149,7 +149,7 @@ function dispatch(data: ChannelData, input: ChannelInput, ctx: ChannelContext): 
       if (input.type === 'disconnected') return abortOpening(data.init.temporaryChannelId, data.remoteNodeId, 'disconnected', false)
       break
     case 'WAIT_FOR_FUNDING_INTERNAL':
-      if (input.type === 'funding_tx_created') return handleFundingTxCreated(data, input.tx, txidOf(input.tx), input.outputIndex)
+      if (input.type === 'funding_tx_created') return handleFundingTxCreated(data, input.tx, txidOf(input.tx), input.outputIndex, ctx.signer)
       if (input.type === 'funding_tx_failed') return abortOpening(data.opening.temporaryChannelId, data.remoteNodeId, `could not fund the channel: ${input.reason}`, true)
       if (input.type === 'disconnected') return abortOpening(data.opening.temporaryChannelId, data.remoteNodeId, 'disconnected', false)
       break
@@ -165,7 +165,7 @@ function dispatch(data: ChannelData, input: ChannelInput, ctx: ChannelContext): 
     case 'WAIT_FOR_FUNDING_CONFIRMED': {
       const chain = handleChainInput(data, input, ctx)
       if (chain) return chain
-      if (input.type === 'tx_confirmed' && input.txid === data.commitments.funding.outpoint.txid) return handleFundingConfirmed(data, input.blockHeight, input.txIndex)
+      if (input.type === 'tx_confirmed' && input.txid === data.commitments.funding.outpoint.txid) return handleFundingConfirmed(data, input.blockHeight, input.txIndex, ctx.signer)
       if (msg?.type === 'channel_ready') return handleEarlyChannelReady(data, msg)
       if (input.type === 'disconnected') return goOffline(data)
       if (input.type === 'command') throw channelError('CHANNEL_NOT_READY', 'the channel is waiting for its funding transaction to confirm')
@@ -191,7 +191,7 @@ function dispatch(data: ChannelData, input: ChannelInput, ctx: ChannelContext): 
     case 'NEGOTIATING': {
       const chain = handleChainInput(data, input, ctx)
       if (chain) return chain
-      if (msg?.type === 'closing_signed') return handleClosingSigned(data, msg)
+      if (msg?.type === 'closing_signed') return handleClosingSigned(data, msg, ctx.signer)
       // a shutdown retransmitted after reconnection
       if (msg?.type === 'shutdown') return result(data)
       if (input.type === 'disconnected') return goOffline(data)
@@ -226,10 +226,10 @@ function dispatch(data: ChannelData, input: ChannelInput, ctx: ChannelContext): 
       }
       if (input.type === 'tx_confirmed' && data.prior.state === 'WAIT_FOR_FUNDING_CONFIRMED' && input.txid === data.prior.commitments.funding.outpoint.txid) {
         // confirmed while disconnected: channel_ready goes out after channel_reestablish
-        const r = handleFundingConfirmed(data.prior, input.blockHeight, input.txIndex)
+        const r = handleFundingConfirmed(data.prior, input.blockHeight, input.txIndex, ctx.signer)
         return result({ ...data, prior: r.data as ConnectedState }, ...r.effects.filter((e: ChannelEffect) => e.type !== 'send'))
       }
-      if (input.type === 'connected' && data.state === 'OFFLINE') return goSyncing(data)
+      if (input.type === 'connected' && data.state === 'OFFLINE') return goSyncing(data, ctx.signer)
       if (input.type === 'disconnected') return result({ ...data, state: 'OFFLINE' })
       if (data.state === 'SYNCING' && msg?.type === 'channel_reestablish') return handleReestablish(data, msg, ctx)
       if (input.type === 'command') throw channelError('PEER_OFFLINE', `the peer is not connected (channel ${data.state}): try again once it reconnects`)

@@ -11,20 +11,20 @@ import { buildClosingTx, firstClosingFee, maxClosingFee } from './closingTx.js'
 import { signFundingSpend, verifyFundingSpend, withFundingWitness } from './commitmentTx.js'
 import { channelError, fatalChannelError } from './errors.js'
 import type { ChannelContext, ChannelEffect } from './io.js'
-import { channelSecrets } from './keys.js'
+import type { ChannelSigner } from './signer.js'
 import { event, result, type StepResult } from './result.js'
 import type { ClosingState, Negotiating, ShutdownState } from './states.js'
 
-function signClosing(data: Negotiating, feeSat: Sat, feeRange?: ClosingSigned['feeRange']): { msg: ClosingSigned; txid: string } {
+function signClosing(data: Negotiating, feeSat: Sat, signer: ChannelSigner, feeRange?: ClosingSigned['feeRange']): { msg: ClosingSigned; txid: string } {
   const c = data.commitments
   const closing = buildClosingTx(c, data.localShutdown.scriptpubkey, data.remoteShutdown.scriptpubkey, feeSat)
-  const signature = signFundingSpend(closing.tx, c.funding, channelSecrets(c.localParams.seed).fundingPrivkey)
+  const signature = signFundingSpend(closing.tx, c.funding, signer.channel(c.localParams.keysId).secrets.fundingPrivkey)
   const msg: ClosingSigned = { type: 'closing_signed', channelId: c.channelId, feeSatoshis: feeSat, signature }
   if (feeRange) msg.feeRange = feeRange
   return { msg, txid: closing.txid }
 }
 
-export function startNegotiating(data: ShutdownState, _ctx: ChannelContext): StepResult {
+export function startNegotiating(data: ShutdownState, ctx: ChannelContext): StepResult {
   const negotiating: Negotiating = {
     state: 'NEGOTIATING',
     remoteNodeId: data.remoteNodeId,
@@ -36,17 +36,17 @@ export function startNegotiating(data: ShutdownState, _ctx: ChannelContext): Ste
   }
   const effects: ChannelEffect[] = []
   if (!data.commitments.localParams.isFunder) return result(negotiating, ...effects)
-  return sendFirstClosingSigned(negotiating, effects)
+  return sendFirstClosingSigned(negotiating, ctx.signer, effects)
 }
 
 /** The funder opens (and, after a reconnection, reopens) the negotiation. */
-export function sendFirstClosingSigned(data: Negotiating, effects: ChannelEffect[] = []): StepResult {
+export function sendFirstClosingSigned(data: Negotiating, signer: ChannelSigner, effects: ChannelEffect[] = []): StepResult {
   const offer = firstClosingFee(data.commitments)
-  const { msg, txid } = signClosing(data, offer.feeSat, { minFeeSatoshis: offer.minFeeSat, maxFeeSatoshis: offer.maxFeeSat })
+  const { msg, txid } = signClosing(data, offer.feeSat, signer, { minFeeSatoshis: offer.minFeeSat, maxFeeSatoshis: offer.maxFeeSat })
   return result({ ...data, lastSent: msg, signedClosingTxids: [...data.signedClosingTxids, txid] }, ...effects, { type: 'send', message: msg })
 }
 
-export function handleClosingSigned(data: Negotiating, msg: ClosingSigned): StepResult {
+export function handleClosingSigned(data: Negotiating, msg: ClosingSigned, signer: ChannelSigner): StepResult {
   const c = data.commitments
   const fee = msg.feeSatoshis
   if (fee > maxClosingFee(c, fee)) throw channelError('CLOSING_FEE_TOO_HIGH', `a fee of ${fee} sat is more than the funder's balance`)
@@ -55,7 +55,7 @@ export function handleClosingSigned(data: Negotiating, msg: ClosingSigned): Step
     throw channelError('INVALID_CLOSING_SIGNATURE', `the signature does not sign the closing transaction with a fee of ${fee} sat`)
   }
   const agreed = (): StepResult => {
-    const ours = signClosing(data, fee)
+    const ours = signClosing(data, fee, signer)
     const tx = withFundingWitness(closing.tx, [
       { pubkey: c.localParams.basepoints.fundingPubkey, signature: ours.msg.signature },
       { pubkey: c.remoteParams.basepoints.fundingPubkey, signature: msg.signature },

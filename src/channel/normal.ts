@@ -23,6 +23,7 @@ import {
 } from './commitments.js'
 import { channelError } from './errors.js'
 import type { ChannelCommand, ChannelContext, ChannelEffect } from './io.js'
+import type { ChannelSigner } from './signer.js'
 import { startNegotiating } from './negotiating.js'
 import { event, result, type StepResult } from './result.js'
 import type { ChannelMessage, ErrorMessage, Warning } from '../wire/messages.js'
@@ -36,10 +37,10 @@ function withCommitments(data: Operating, commitments: Commitments): Operating {
 }
 
 /** Signs when there is something to sign and the peer is not still owing us a revocation. */
-export function signIfNeeded(data: Operating): StepResult {
+export function signIfNeeded(data: Operating, signer: ChannelSigner): StepResult {
   const c = data.commitments
   if (c.remoteNextCommitInfo.kind !== 'ready' || !localHasChanges(c)) return result(data)
-  const { commitments, commitSig } = sendCommit(c)
+  const { commitments, commitSig } = sendCommit(c, signer)
   return result(withCommitments(data, commitments), { type: 'send', message: commitSig })
 }
 
@@ -77,7 +78,7 @@ export function handleOperatingMessage(data: Operating, msg: ChannelMessage | Er
     case 'update_fail_malformed_htlc':
       return result(withCommitments(data, receiveFail(c, msg).commitments))
     case 'commitment_signed': {
-      const r = receiveCommit(c, msg)
+      const r = receiveCommit(c, msg, ctx.signer)
       const first = result(withCommitments(data, r.commitments), { type: 'send', message: r.revocation }, balanceEvent(r.commitments))
       return afterUpdate(then(first, signSoonIfNeeded), ctx)
     }
@@ -133,12 +134,12 @@ export function handleOperatingCommand(data: Operating, cmd: ChannelCommand, ctx
       return result(withCommitments(data, sendFail(c, fail)), { type: 'send', message: fail })
     }
     case 'sign':
-      return afterUpdate(signIfNeeded(data), ctx)
+      return afterUpdate(signIfNeeded(data, ctx.signer), ctx)
     case 'close': {
       if (data.state === 'SHUTDOWN' || data.localShutdown || data.pendingLocalShutdown) throw channelError('ALREADY_CLOSING', 'a mutual close is already under way')
       const shutdown: Shutdown = { type: 'shutdown', channelId: c.channelId, scriptpubkey: cmd.scriptpubkey ?? c.localParams.finalCondition }
       // our unsigned changes go first, in a commitment_signed, then shutdown (BOLT #2 "MUST NOT send a shutdown if there are updates pending")
-      return afterUpdate(then(result({ ...data, pendingLocalShutdown: shutdown }), signIfNeeded), ctx)
+      return afterUpdate(then(result({ ...data, pendingLocalShutdown: shutdown }), (d) => signIfNeeded(d, ctx.signer)), ctx)
     }
     default:
       throw channelError('UNEXPECTED_COMMAND', `${cmd.type} is not handled in state ${data.state}`)
@@ -149,7 +150,7 @@ function receiveShutdown(data: Operating, msg: Shutdown, ctx: ChannelContext): S
   if (data.state === 'SHUTDOWN' || data.remoteShutdown) throw channelError('DUPLICATE_SHUTDOWN', 'shutdown received twice')
   // "updates pending on the receiving node's commitment": the peer's own unsigned changes
   if (data.commitments.remoteChanges.proposed.length > 0) throw channelError('SHUTDOWN_WITH_PENDING_UPDATES', 'shutdown sent before the sender signed its own updates')
-  return afterUpdate(then(result({ ...data, remoteShutdown: msg }), signIfNeeded), ctx)
+  return afterUpdate(then(result({ ...data, remoteShutdown: msg }), (d) => signIfNeeded(d, ctx.signer)), ctx)
 }
 
 /**

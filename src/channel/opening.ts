@@ -27,7 +27,7 @@ import {
 import { channelError } from './errors.js'
 import { commitTxFeeSat } from './fees.js'
 import type { ChannelContext } from './io.js'
-import { channelSecrets, localPerCommitmentPoint } from './keys.js'
+import type { ChannelKeys, ChannelSigner } from './signer.js'
 import type { LocalParams, RemoteParams } from './params.js'
 import { errorMsg, event, result, type StepResult } from './result.js'
 import { fundingCondition } from './scripts.js'
@@ -52,7 +52,7 @@ function reserveFor(fundingSat: Sat, config: ChannelConfig, floor: Sat): Sat {
   return reserve > floor ? reserve : floor
 }
 
-function makeLocalParams(config: ChannelConfig, seed: Uint8Array, isFunder: boolean, finalCondition: Condition, channelReserveSat: Sat): LocalParams {
+function makeLocalParams(config: ChannelConfig, keys: ChannelKeys, keysId: string, isFunder: boolean, finalCondition: Condition, channelReserveSat: Sat): LocalParams {
   return {
     dustLimitSat: config.dustLimitSat,
     maxHtlcValueInFlightMsat: config.maxHtlcValueInFlightMsat,
@@ -60,8 +60,8 @@ function makeLocalParams(config: ChannelConfig, seed: Uint8Array, isFunder: bool
     htlcMinimumMsat: config.htlcMinimumMsat,
     toSelfDelay: config.toSelfDelay,
     maxAcceptedHtlcs: config.maxAcceptedHtlcs,
-    basepoints: channelSecrets(seed).basepoints,
-    seed,
+    basepoints: keys.basepoints,
+    keysId,
     isFunder,
     finalCondition,
   }
@@ -111,7 +111,7 @@ export interface OpenArgs {
   pushMsat: Msat
   announce: boolean
   config: ChannelConfig
-  seed: Uint8Array
+  keysId: string
   finalCondition: Condition
 }
 
@@ -120,7 +120,8 @@ export function openChannel(args: OpenArgs, ctx: ChannelContext): StepResult {
   if (args.fundingSat <= 0n || args.fundingSat > MAX_FUNDING_SAT) throw channelError('INVALID_FUNDING_AMOUNT', `funding must be from 1 to ${MAX_FUNDING_SAT} sat`)
   if (args.pushMsat < 0n || args.pushMsat > args.fundingSat * 1000n) throw channelError('INVALID_PUSH_AMOUNT', 'push amount must be between 0 and the funding amount')
   const { config } = args
-  const localParams = makeLocalParams(config, args.seed, true, args.finalCondition, reserveFor(args.fundingSat, config, config.dustLimitSat))
+  const keys = ctx.signer.channel(args.keysId)
+  const localParams = makeLocalParams(config, keys, args.keysId, true, args.finalCondition, reserveFor(args.fundingSat, config, config.dustLimitSat))
   const fee = commitTxFeeSat({ htlcs: [], toLocalMsat: 0n, toRemoteMsat: 0n, feeratePerKw: config.feeratePerKw }, config.dustLimitSat)
   if (args.fundingSat * 1000n - args.pushMsat < fee * 1000n) throw channelError('CANNOT_AFFORD_FEE', `after pushing ${args.pushMsat} msat the funder cannot pay the ${fee} sat commitment fee`)
   const bp = localParams.basepoints
@@ -142,7 +143,7 @@ export function openChannel(args: OpenArgs, ctx: ChannelContext): StepResult {
     paymentBasepoint: bp.paymentBasepoint,
     delayedPaymentBasepoint: bp.delayedPaymentBasepoint,
     htlcBasepoint: bp.htlcBasepoint,
-    firstPerCommitmentPoint: localPerCommitmentPoint(args.seed, 0n),
+    firstPerCommitmentPoint: keys.perCommitmentPoint(0n),
     channelFlags: args.announce ? 1 : 0,
   }
   const data: WaitForAcceptChannel = {
@@ -188,7 +189,7 @@ export function handleAcceptChannel(data: WaitForAcceptChannel, accept: AcceptCh
 }
 
 /** The wallet built the funding transaction: sign the fundee's first commitment and send funding_created. */
-export function handleFundingTxCreated(data: WaitForFundingInternal, tx: Transaction, txidHex: string, outputIndex: number): StepResult {
+export function handleFundingTxCreated(data: WaitForFundingInternal, tx: Transaction, txidHex: string, outputIndex: number, signer: ChannelSigner): StepResult {
   const o = data.opening
   const output = tx.outputs[outputIndex]
   const condition = fundingCondition(o.localParams.basepoints.fundingPubkey, o.remoteParams.basepoints.fundingPubkey)
@@ -199,9 +200,9 @@ export function handleFundingTxCreated(data: WaitForFundingInternal, tx: Transac
   const channelId = channelIdFromFunding(txidHex, outputIndex)
   const specs = initialSpecs(o.fundingSat, o.pushMsat, o.feeratePerKw, true)
   const base = { funding, localParams: o.localParams, remoteParams: o.remoteParams }
-  const remoteTx = buildRemoteCommitTx(base, specs.remote, o.remoteFirstPerCommitmentPoint)
-  const localTx = buildLocalCommitTx(base, 0n, specs.local)
-  const signature = signFundingSpend(remoteTx.tx, funding, channelSecrets(o.localParams.seed).fundingPrivkey)
+  const remoteTx = buildRemoteCommitTx(base, specs.remote, o.remoteFirstPerCommitmentPoint, signer)
+  const localTx = buildLocalCommitTx(base, 0n, specs.local, signer)
+  const signature = signFundingSpend(remoteTx.tx, funding, signer.channel(o.localParams.keysId).secrets.fundingPrivkey)
   const fundingCreated: FundingCreated = {
     type: 'funding_created',
     temporaryChannelId: o.temporaryChannelId,
@@ -243,7 +244,7 @@ function commitmentsWithout(channelId: Uint8Array, o: AgreedOpening, funding: Fu
 export function handleFundingSigned(data: WaitForFundingSigned, msg: FundingSigned, ctx: ChannelContext): StepResult {
   const c = data.commitments
   if (!bytesEqual(msg.channelId, c.channelId)) throw channelError('UNKNOWN_CHANNEL', 'funding_signed for another channel')
-  const localTx = buildLocalCommitTx(c, 0n, data.localCommit.spec)
+  const localTx = buildLocalCommitTx(c, 0n, data.localCommit.spec, ctx.signer)
   if (!verifyFundingSpend(localTx.tx, c.funding, msg.signature, c.remoteParams.basepoints.fundingPubkey)) {
     throw channelError('INVALID_COMMITMENT_SIGNATURE', 'funding_signed does not sign our first commitment')
   }
@@ -270,7 +271,7 @@ export interface AwaitOpenArgs {
   remoteNodeId: Uint8Array
   temporaryChannelId: Uint8Array
   config: ChannelConfig
-  seed: Uint8Array
+  keysId: string
   finalCondition: Condition
 }
 
@@ -293,7 +294,8 @@ export function handleOpenChannel(data: WaitForOpenChannel, open: OpenChannel, c
   if (funderMsat < fee * 1000n) throw channelError('CANNOT_AFFORD_FEE', 'the funder cannot pay the fee of the first commitment')
   if (funderMsat <= reserve * 1000n && open.pushMsat <= open.channelReserveSatoshis * 1000n) throw channelError('BALANCES_BELOW_RESERVE', 'both balances would be below the channel reserve')
   if (open.channelReserveSatoshis < config.dustLimitSat) throw channelError('RESERVE_BELOW_DUST', 'the funder asks a reserve below our dust limit')
-  const localParams = makeLocalParams(config, data.seed, false, data.finalCondition, reserve)
+  const keys = ctx.signer.channel(data.keysId)
+  const localParams = makeLocalParams(config, keys, data.keysId, false, data.finalCondition, reserve)
   const bp = localParams.basepoints
   const accept: AcceptChannel = {
     type: 'accept_channel',
@@ -310,7 +312,7 @@ export function handleOpenChannel(data: WaitForOpenChannel, open: OpenChannel, c
     paymentBasepoint: bp.paymentBasepoint,
     delayedPaymentBasepoint: bp.delayedPaymentBasepoint,
     htlcBasepoint: bp.htlcBasepoint,
-    firstPerCommitmentPoint: localPerCommitmentPoint(data.seed, 0n),
+    firstPerCommitmentPoint: keys.perCommitmentPoint(0n),
   }
   const next: WaitForFundingCreated = {
     state: 'WAIT_FOR_FUNDING_CREATED',
@@ -340,12 +342,12 @@ export function handleFundingCreated(data: WaitForFundingCreated, msg: FundingCr
   const channelId = channelIdFromFunding(txidHex, msg.fundingOutputIndex)
   const specs = initialSpecs(o.fundingSat, o.pushMsat, o.feeratePerKw, false)
   const base = { funding, localParams: o.localParams, remoteParams: o.remoteParams }
-  const localTx = buildLocalCommitTx(base, 0n, specs.local)
+  const localTx = buildLocalCommitTx(base, 0n, specs.local, ctx.signer)
   if (!verifyFundingSpend(localTx.tx, funding, msg.signature, o.remoteParams.basepoints.fundingPubkey)) {
     throw channelError('INVALID_COMMITMENT_SIGNATURE', 'funding_created does not sign our first commitment')
   }
-  const remoteTx = buildRemoteCommitTx(base, specs.remote, o.remoteFirstPerCommitmentPoint)
-  const signature = signFundingSpend(remoteTx.tx, funding, channelSecrets(o.localParams.seed).fundingPrivkey)
+  const remoteTx = buildRemoteCommitTx(base, specs.remote, o.remoteFirstPerCommitmentPoint, ctx.signer)
+  const signature = signFundingSpend(remoteTx.tx, funding, ctx.signer.channel(o.localParams.keysId).secrets.fundingPrivkey)
   const commitments: Commitments = {
     ...commitmentsWithout(channelId, o, funding, { index: 0n, spec: specs.remote, txid: remoteTx.txid, remotePerCommitmentPoint: o.remoteFirstPerCommitmentPoint }),
     localCommit: { index: 0n, spec: specs.local, txid: localTx.txid, remoteSig: msg.signature },
@@ -368,18 +370,18 @@ export function handleFundingCreated(data: WaitForFundingCreated, msg: FundingCr
 
 // ---- both: confirmations and channel_ready ---------------------------------
 
-function channelReadyFor(c: Commitments): ChannelReady {
-  return { type: 'channel_ready', channelId: c.channelId, secondPerCommitmentPoint: localPerCommitmentPoint(c.localParams.seed, 1n) }
+function channelReadyFor(c: Commitments, signer: ChannelSigner): ChannelReady {
+  return { type: 'channel_ready', channelId: c.channelId, secondPerCommitmentPoint: signer.channel(c.localParams.keysId).perCommitmentPoint(1n) }
 }
 
 function withRemoteSecondPoint(c: Commitments, msg: ChannelReady): Commitments {
   return { ...c, remoteNextCommitInfo: { kind: 'ready', nextPerCommitmentPoint: msg.secondPerCommitmentPoint } }
 }
 
-export function handleFundingConfirmed(data: WaitForFundingConfirmed, blockHeight: number, txIndex: number): StepResult {
+export function handleFundingConfirmed(data: WaitForFundingConfirmed, blockHeight: number, txIndex: number, signer: ChannelSigner): StepResult {
   const c = data.commitments
   const scid = shortChannelId(blockHeight, txIndex, c.funding.outpoint.vout)
-  const ready = channelReadyFor(c)
+  const ready = channelReadyFor(c, signer)
   if (data.deferredChannelReady) {
     const next: Normal = { state: 'NORMAL', remoteNodeId: data.remoteNodeId, commitments: withRemoteSecondPoint(c, data.deferredChannelReady), shortChannelId: scid }
     return result(next, { type: 'send', message: ready }, event({ type: 'channel_ready', shortChannelId: scid }))

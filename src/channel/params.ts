@@ -20,8 +20,8 @@ export interface ChannelParams {
 }
 
 export interface LocalParams extends ChannelParams {
-  /** the secret all of this channel's local keys derive from */
-  seed: Uint8Array
+  /** names this channel's keys to the signer (see signer.ts) */
+  keysId: string
   isFunder: boolean
   /** where our funds go when the channel closes (a key of the node's wallet) */
   finalCondition: Condition

@@ -8,20 +8,20 @@ import type { ChannelReestablish, Message } from '../wire/messages.js'
 import { discardUnsignedUpdates, remoteSecretFor, revocationFor, type Commitments } from './commitments.js'
 import { channelError, fatalChannelError } from './errors.js'
 import type { ChannelContext, ChannelEffect } from './io.js'
-import { localPerCommitmentPoint, localPerCommitmentSecret } from './keys.js'
+import type { ChannelSigner } from './signer.js'
 import { sendFirstClosingSigned } from './negotiating.js'
 import { afterUpdate, signIfNeeded } from './normal.js'
 import { event, result, type StepResult } from './result.js'
 import type { ConnectedState, ErrInformationLeak, Offline, Syncing } from './states.js'
 
-export function reestablishFor(c: Commitments): ChannelReestablish {
+export function reestablishFor(c: Commitments, signer: ChannelSigner): ChannelReestablish {
   return {
     type: 'channel_reestablish',
     channelId: c.channelId,
     nextCommitmentNumber: c.localCommit.index + 1n,
     nextRevocationNumber: c.remoteCommit.index,
     yourLastPerCommitmentSecret: c.remoteCommit.index === 0n ? new Uint8Array(32) : (remoteSecretFor(c, c.remoteCommit.index - 1n) ?? new Uint8Array(32)),
-    myCurrentPerCommitmentPoint: localPerCommitmentPoint(c.localParams.seed, c.localCommit.index),
+    myCurrentPerCommitmentPoint: signer.channel(c.localParams.keysId).perCommitmentPoint(c.localCommit.index),
   }
 }
 
@@ -32,15 +32,16 @@ export function goOffline(prior: ConnectedState): StepResult {
   return result(offline, ...discarded.map((update) => event({ type: 'update_discarded', update })))
 }
 
-export function goSyncing(data: Offline): StepResult {
+export function goSyncing(data: Offline, signer: ChannelSigner): StepResult {
   const syncing: Syncing = { state: 'SYNCING', remoteNodeId: data.remoteNodeId, prior: data.prior }
-  return result(syncing, { type: 'send', message: reestablishFor(data.prior.commitments) })
+  return result(syncing, { type: 'send', message: reestablishFor(data.prior.commitments, signer) })
 }
 
 /** Handles the peer's channel_reestablish; returns to the state we were in, with what must be retransmitted. */
 export function handleReestablish(data: Syncing, msg: ChannelReestablish, ctx: ChannelContext): StepResult {
   const prior = data.prior
   const c = prior.commitments
+  const keys = ctx.signer.channel(c.localParams.keysId)
   if (!bytesEqual(msg.channelId, c.channelId)) throw channelError('UNKNOWN_CHANNEL', 'channel_reestablish for another channel')
   if (msg.nextCommitmentNumber === 0n) throw fatalChannelError('INVALID_REESTABLISH', 'next_commitment_number is zero')
   const sends: Message[] = []
@@ -53,7 +54,7 @@ export function handleReestablish(data: Syncing, msg: ChannelReestablish, ctx: C
     resendRevocation = true
   } else if (msg.nextRevocationNumber > c.localCommit.index) {
     const theirProof = msg.yourLastPerCommitmentSecret
-    const ours = localPerCommitmentSecret(c.localParams.seed, msg.nextRevocationNumber - 1n)
+    const ours = keys.perCommitmentSecret(msg.nextRevocationNumber - 1n)
     if (bytesEqual(theirProof, ours)) {
       // we are behind: publishing our commitment would hand the peer a revoked one
       const leak: ErrInformationLeak = { state: 'ERR_INFORMATION_LEAK', remoteNodeId: data.remoteNodeId, commitments: c }
@@ -68,7 +69,7 @@ export function handleReestablish(data: Syncing, msg: ChannelReestablish, ctx: C
     throw fatalChannelError('INVALID_REESTABLISH', `peer expects revocation ${msg.nextRevocationNumber}, far behind our commitment ${c.localCommit.index}: it lost state`)
   }
   if (msg.nextRevocationNumber > 0n) {
-    const expected = localPerCommitmentSecret(c.localParams.seed, msg.nextRevocationNumber - 1n)
+    const expected = keys.perCommitmentSecret(msg.nextRevocationNumber - 1n)
     if (!bytesEqual(msg.yourLastPerCommitmentSecret, expected)) throw fatalChannelError('INVALID_REESTABLISH', 'your_last_per_commitment_secret is not our secret')
   }
 
@@ -88,17 +89,17 @@ export function handleReestablish(data: Syncing, msg: ChannelReestablish, ctx: C
   const commitBatch = (): Message[] => (info.kind === 'waiting_for_revocation' ? [...c.localChanges.signed, info.sent] : [])
   if (resendRevocation && resendCommit) {
     // BOLT #2: in the same relative order as first sent
-    if (info.kind === 'waiting_for_revocation' && info.sentAfterLocalCommitIndex === c.localCommit.index) sends.push(revocationFor(c, c.localCommit.index - 1n), ...commitBatch())
-    else sends.push(...commitBatch(), revocationFor(c, c.localCommit.index - 1n))
+    if (info.kind === 'waiting_for_revocation' && info.sentAfterLocalCommitIndex === c.localCommit.index) sends.push(revocationFor(c, c.localCommit.index - 1n, ctx.signer), ...commitBatch())
+    else sends.push(...commitBatch(), revocationFor(c, c.localCommit.index - 1n, ctx.signer))
   } else if (resendRevocation) {
-    sends.push(revocationFor(c, c.localCommit.index - 1n))
+    sends.push(revocationFor(c, c.localCommit.index - 1n, ctx.signer))
   } else if (resendCommit) {
     sends.push(...commitBatch())
   }
 
   // channel_ready is retransmitted while no commitment was ever updated
   if (msg.nextCommitmentNumber === 1n && c.localCommit.index === 0n && prior.state !== 'WAIT_FOR_FUNDING_CONFIRMED') {
-    sends.unshift({ type: 'channel_ready', channelId: c.channelId, secondPerCommitmentPoint: localPerCommitmentPoint(c.localParams.seed, 1n) })
+    sends.unshift({ type: 'channel_ready', channelId: c.channelId, secondPerCommitmentPoint: keys.perCommitmentPoint(1n) })
   }
   const effects: ChannelEffect[] = sends.map((m): ChannelEffect => ({ type: 'send', message: m }))
 
@@ -108,14 +109,14 @@ export function handleReestablish(data: Syncing, msg: ChannelReestablish, ctx: C
       // BOLT #2: a node that sent shutdown retransmits it on reconnection
       const shutdown = prior.localShutdown
       if (shutdown) effects.push({ type: 'send', message: shutdown })
-      const next = afterUpdate(signIfNeeded(prior), ctx)
+      const next = afterUpdate(signIfNeeded(prior, ctx.signer), ctx)
       return { data: next.data, effects: [...effects, ...next.effects] }
     }
     case 'NEGOTIATING': {
       // negotiation restarts after a reconnection
       effects.push({ type: 'send', message: prior.localShutdown })
       if (c.localParams.isFunder) {
-        const r = sendFirstClosingSigned({ ...prior, lastSent: undefined })
+        const r = sendFirstClosingSigned({ ...prior, lastSent: undefined }, ctx.signer)
         return { data: r.data, effects: [...effects, ...r.effects] }
       }
       return result({ ...prior, lastSent: undefined }, ...effects)

@@ -45,7 +45,7 @@ export interface WaitForOpenChannel extends Peer {
   state: 'WAIT_FOR_OPEN_CHANNEL'
   temporaryChannelId: Uint8Array
   config: ChannelConfig
-  seed: Uint8Array
+  keysId: string
   finalCondition: LocalParams['finalCondition']
 }
 export interface WaitForAcceptChannel extends Peer {

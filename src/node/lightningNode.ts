@@ -16,6 +16,7 @@ import { DEFAULT_CHANNEL_CONFIG, type ChannelConfig } from '../channel/constants
 import { commitmentsOf, type ChannelData } from '../channel/states.js'
 import { availableToSendMsat } from '../channel/commitments.js'
 import type { ChannelEvent } from '../channel/io.js'
+import { SeedSigner } from '../channel/signer.js'
 import { API_TOKEN_FILE, API_URL_FILE } from '../api/locate.js'
 import type { Init } from '../wire/messages.js'
 import { FEATURE_BITS, featureBits } from '../wire/features.js'
@@ -132,6 +133,8 @@ export class LightningNode {
   readonly durable: DurableStore
   readonly chain: ChainAccess
   readonly wallet: Wallet
+  /** every channel's keys, derived from the node's secret by the id its state keeps */
+  readonly signer: SeedSigner
   readonly watcher: ChainWatcher
   readonly broadcaster: Broadcaster
   readonly host: Libp2p
@@ -171,7 +174,8 @@ export class LightningNode {
     this.chainHash = parts.chainHash
     this.host = parts.host
     this.bus = new EventBus(identity.nodeIdHex, options.name)
-    this.cheats = options.testing ? new CheatRecorder(stores.testing) : undefined
+    this.signer = new SeedSigner((keysId) => deriveSecret(identity, keysId))
+    this.cheats = options.testing ? new CheatRecorder(stores.testing, this.signer) : undefined
     this.faults = options.testing ? new FaultInjector(options.seed ? toHex(options.seed) : identity.nodeIdHex) : undefined
     this.channelConfig = { ...DEFAULT_CHANNEL_CONFIG, feeratePerKw: options.feeratePerKw, ...options.channelConfig }
     this.policy = { ...DEFAULT_POLICY, ...options.policy }
@@ -242,8 +246,10 @@ export class LightningNode {
       chainHash: () => this.chainHash,
       blockHeight: () => this.watcher.height,
       feeratePerKw: options.feeratePerKw,
+      signer: this.signer,
       preimageFor: (hash) => stores.preimages.get(toHex(hash)),
-      nextChannelSeed: (role) => this.nextSecret(`channel/${role}`),
+      nextTemporaryChannelId: () => this.nextSecret('channel/open').slice(0, 32),
+      nextKeysId: (role) => this.nextLabel(`channel/${role}`),
       closingCondition: () => this.wallet.newAddress('channel close').condition,
       sendToPeer: (peer, message) => this.peers.send(peer, message),
       disconnectPeer: (peer, reason) => void this.peers.disconnect(peer, reason),
@@ -300,6 +306,7 @@ export class LightningNode {
     this.gossip = new GossipService({
       log: log.child('gossip'),
       nodeSecret: identity.secret,
+      signer: this.signer,
       nodeId: identity.nodeId,
       alias: options.name,
       chainHash: this.chainHash,
@@ -362,9 +369,14 @@ export class LightningNode {
 
   /** A fresh secret for `purpose`, never handed out twice (a persisted counter). */
   nextSecret(purpose: string): Uint8Array {
+    return deriveSecret(this.identity, this.nextLabel(purpose))
+  }
+
+  /** A label never used before for `purpose`: a counter kept in the node's state. */
+  private nextLabel(purpose: string): string {
     const n = this.stores.meta.get(`counter:${purpose}`) ?? 0
     this.stores.meta.set(`counter:${purpose}`, n + 1)
-    return deriveSecret(this.identity, `${purpose}/${n}/${toHex(u64be(BigInt(n)))}`)
+    return `${purpose}/${n}/${toHex(u64be(BigInt(n)))}`
   }
 
   channelByScid(scid: bigint): string | undefined {

@@ -8,6 +8,8 @@ import { addHtlc, newPayment, ONION, openPair, type Pair, type Side } from './ha
 import { awaitOpenChannel, openChannel } from '../../src/channel/opening.js'
 import { DEFAULT_CHANNEL_CONFIG } from '../../src/channel/constants.js'
 import { step } from '../../src/channel/machine.js'
+import { SeedSigner } from '../../src/channel/signer.js'
+import { fromHex, toHex } from '../../src/core/bytes.js'
 import { publicKeyOf } from '../../src/crypto/secp256k1.js'
 import { walletCondition, CHAIN_HASH } from './harness.js'
 
@@ -147,9 +149,9 @@ describe('rules a peer cannot break (each rejected with its code, channel unchan
 })
 
 describe('open_channel rules (the fundee refuses and forgets the channel)', () => {
-  const ctx = { blockHeight: 1, chainHash: CHAIN_HASH, feeratePerKw: 253 }
+  const ctx = { blockHeight: 1, chainHash: CHAIN_HASH, feeratePerKw: 253, signer: new SeedSigner(fromHex) }
   function openMessage() {
-    const r = openChannel({ remoteNodeId: new Uint8Array(33), temporaryChannelId: new Uint8Array(32), fundingSat: 1_000_000n, pushMsat: 0n, announce: true, config: DEFAULT_CHANNEL_CONFIG, seed: new Uint8Array(32).fill(3), finalCondition: walletCondition(3) }, ctx)
+    const r = openChannel({ remoteNodeId: new Uint8Array(33), temporaryChannelId: new Uint8Array(32), fundingSat: 1_000_000n, pushMsat: 0n, announce: true, config: DEFAULT_CHANNEL_CONFIG, keysId: toHex(new Uint8Array(32).fill(3)), finalCondition: walletCondition(3) }, ctx)
     const m = r.effects.find((e) => e.type === 'send')!
     if (m.type !== 'send' || m.message.type !== 'open_channel') throw new Error()
     return m.message
@@ -166,7 +168,7 @@ describe('open_channel rules (the fundee refuses and forgets the channel)', () =
   ]
   for (const [code, change] of cases) {
     it(code, () => {
-      const data = awaitOpenChannel({ remoteNodeId: new Uint8Array(33), temporaryChannelId: new Uint8Array(32), config: DEFAULT_CHANNEL_CONFIG, seed: new Uint8Array(32).fill(4), finalCondition: walletCondition(4) })
+      const data = awaitOpenChannel({ remoteNodeId: new Uint8Array(33), temporaryChannelId: new Uint8Array(32), config: DEFAULT_CHANNEL_CONFIG, keysId: toHex(new Uint8Array(32).fill(4)), finalCondition: walletCondition(4) })
       const r = step(data, { type: 'message', message: { ...openMessage(), ...change } }, ctx)
       expect(r.data.state).toBe('CLOSED')
       expect(r.effects).toContainEqual(expect.objectContaining({ type: 'event', event: expect.objectContaining({ type: 'protocol_violation', code }) }))

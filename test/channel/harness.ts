@@ -5,7 +5,7 @@
  * deliver, settle.
  */
 import { expect } from 'vitest'
-import { bytesEqual, toHex } from '../../src/core/bytes.js'
+import { bytesEqual, fromHex, toHex } from '../../src/core/bytes.js'
 import { SeededRng } from '../../src/core/rng.js'
 import { sig } from '../../src/chain/condition.js'
 import { txid as txidOf, type Transaction } from '../../src/chain/transaction.js'
@@ -15,6 +15,7 @@ import { step } from '../../src/channel/machine.js'
 import { awaitOpenChannel, openChannel } from '../../src/channel/opening.js'
 import { DEFAULT_CHANNEL_CONFIG, type ChannelConfig } from '../../src/channel/constants.js'
 import { commitmentsOf, type ChannelData } from '../../src/channel/states.js'
+import { SeedSigner } from '../../src/channel/signer.js'
 import type { ChannelContext, ChannelEffect, ChannelEvent, ChannelInput } from '../../src/channel/io.js'
 import { specTotalMsat } from '../../src/channel/commitmentSpec.js'
 import type { Message } from '../../src/wire/messages.js'
@@ -29,12 +30,14 @@ export interface Side {
   /** messages on their way to this side */
   inbox: Message[]
   nodeKey: Uint8Array
+  /** this side's keys, as its node holds them (a channel's keys id here is its seed in hex) */
+  signer: SeedSigner
   /** txids of commitments this side revoked */
   revoked: Set<string>
 }
 
 export class Pair {
-  readonly ctx: ChannelContext
+  readonly ctx: Omit<ChannelContext, 'signer'>
   /** off in tests that restore a stale state on purpose */
   checking = true
   /**
@@ -49,6 +52,10 @@ export class Pair {
     this.ctx = { blockHeight: height, chainHash: CHAIN_HASH, feeratePerKw: 253 }
   }
 
+  ctxFor(side: Side): ChannelContext {
+    return { ...this.ctx, blockHeight: this.height, signer: side.signer }
+  }
+
   other(side: Side): Side {
     return side === this.alice ? this.bob : this.alice
   }
@@ -57,7 +64,7 @@ export class Pair {
   input(side: Side, input: ChannelInput): ChannelEffect[] {
     this.beforeInput?.(side)
     const before = commitmentsOf(side.data)
-    const r = step(side.data, input, { ...this.ctx, blockHeight: this.height })
+    const r = step(side.data, input, this.ctxFor(side))
     // the node's store remembers the JSON of each object of a state it wrote: no state may change in place
     side.data = deepFreeze(r.data)
     side.effects.push(...r.effects)
@@ -142,7 +149,7 @@ export function deepFreeze<T>(value: T): T {
 }
 
 function side(name: string, seedByte: number): Side {
-  return { name, data: undefined as unknown as ChannelData, events: [], effects: [], inbox: [], nodeKey: publicKeyOf(new Uint8Array(32).fill(seedByte)), revoked: new Set() }
+  return { name, data: undefined as unknown as ChannelData, events: [], effects: [], inbox: [], nodeKey: publicKeyOf(new Uint8Array(32).fill(seedByte)), signer: new SeedSigner(fromHex), revoked: new Set() }
 }
 
 export function walletCondition(byte: number) {
@@ -178,10 +185,10 @@ export function openPair(options: OpenOptions = {}): Pair {
   const config = { ...DEFAULT_CHANNEL_CONFIG, ...options.config }
   const bobConfig = { ...DEFAULT_CHANNEL_CONFIG, ...options.bobConfig }
   const tmp = new Uint8Array(32).fill(9)
-  bob.data = awaitOpenChannel({ remoteNodeId: alice.nodeKey, temporaryChannelId: tmp, config: bobConfig, seed: new Uint8Array(32).fill(22), finalCondition: walletCondition(32) })
+  bob.data = awaitOpenChannel({ remoteNodeId: alice.nodeKey, temporaryChannelId: tmp, config: bobConfig, keysId: toHex(new Uint8Array(32).fill(22)), finalCondition: walletCondition(32) })
   const opened = openChannel(
-    { remoteNodeId: bob.nodeKey, temporaryChannelId: tmp, fundingSat: options.fundingSat ?? 1_000_000n, pushMsat: options.pushMsat ?? 0n, announce: true, config, seed: new Uint8Array(32).fill(11), finalCondition: walletCondition(31) },
-    pair.ctx,
+    { remoteNodeId: bob.nodeKey, temporaryChannelId: tmp, fundingSat: options.fundingSat ?? 1_000_000n, pushMsat: options.pushMsat ?? 0n, announce: true, config, keysId: toHex(new Uint8Array(32).fill(11)), finalCondition: walletCondition(31) },
+    pair.ctxFor(alice),
   )
   alice.data = opened.data
   for (const e of opened.effects) if (e.type === 'send') bob.inbox.push(e.message)

@@ -9,7 +9,6 @@ import { SeededRng } from '../../src/core/rng.js'
 import { currentBackend, useBackend } from '../../src/crypto/secp256k1.js'
 import type { Secp256k1Backend } from '../../src/crypto/backend.js'
 import { deriveNextCommitmentKeys } from '../../src/channel/commitments.js'
-import { forgetDerivedKeys } from '../../src/channel/keys.js'
 import { commitmentsOf } from '../../src/channel/states.js'
 import { addHtlc, newPayment, openPair, type Pair } from './harness.js'
 
@@ -47,9 +46,10 @@ describe('deriveNextCommitmentKeys', () => {
   it('leaves signing and checking the next commitments nothing to derive', () => {
     const pair = pairWithHtlc(50_000_000n)
     addHtlc(pair, pair.alice, newPayment(new SeededRng('second'), 60_000_000n))
-    forgetDerivedKeys()
-    deriveNextCommitmentKeys(commitmentsOf(pair.alice.data)!)
-    deriveNextCommitmentKeys(commitmentsOf(pair.bob.data)!)
+    for (const side of [pair.alice, pair.bob]) {
+      side.signer.forgetDerivedKeys()
+      deriveNextCommitmentKeys(commitmentsOf(side.data)!, side.signer)
+    }
     const signing = counting(() => pair.command(pair.alice, { type: 'sign' }))
     expect(signing).toEqual({ sign: 1 })
     pair.deliverOne(pair.bob) // the add
@@ -62,11 +62,11 @@ describe('deriveNextCommitmentKeys', () => {
 
   it('derives no HTLC keys for HTLCs below the dust limit, and does for those above', () => {
     const dust = pairWithHtlc(100_000n)
-    forgetDerivedKeys()
-    const belowDust = counting(() => deriveNextCommitmentKeys(commitmentsOf(dust.alice.data)!))
+    dust.alice.signer.forgetDerivedKeys()
+    const belowDust = counting(() => deriveNextCommitmentKeys(commitmentsOf(dust.alice.data)!, dust.alice.signer))
     const above = pairWithHtlc(50_000_000n)
-    forgetDerivedKeys()
-    const aboveDust = counting(() => deriveNextCommitmentKeys(commitmentsOf(above.alice.data)!))
+    above.alice.signer.forgetDerivedKeys()
+    const aboveDust = counting(() => deriveNextCommitmentKeys(commitmentsOf(above.alice.data)!, above.alice.signer))
     // two commitments: each a revocation key (one multiplication, and one of the
     // generator for the product whose secret we hold) and a delayed key
     expect(belowDust.pointMultiply).toBe(2)

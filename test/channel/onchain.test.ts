@@ -149,7 +149,7 @@ describe('channel transactions on the mock chain', () => {
     pair.command(pair.bob, { type: 'sign' })
     pair.deliverAll()
     const old: ChannelData = structuredClone(pair.alice.data)
-    const revoked = signedLocalCommitTx(commitmentsOf(old)!)
+    const revoked = signedLocalCommitTx(commitmentsOf(old)!, pair.alice.signer)
     // the channel moves on: that commitment is revoked
     pay(pair, pair.alice, newPayment(rng, 100_000_000n))
     expect(pair.alice.revoked.has(txidOf(revoked))).toBe(true)

@@ -13,6 +13,7 @@ import { fromHex, toHex } from '../../src/core/bytes.js'
 import { sig } from '../../src/chain/condition.js'
 import { publicKeyOf } from '../../src/crypto/secp256k1.js'
 import { step } from '../../src/channel/machine.js'
+import { SeedSigner } from '../../src/channel/signer.js'
 import { awaitOpenChannel } from '../../src/channel/opening.js'
 import { DEFAULT_CHANNEL_CONFIG } from '../../src/channel/constants.js'
 import type { ChannelEffect, ChannelEvent, ChannelInput } from '../../src/channel/io.js'
@@ -36,6 +37,8 @@ export class TestPeer {
   /** rewrite (or drop, with null) each message before it is sent */
   tamper: (m: Message) => Message | null = (m) => m
   blockHeight = 0
+  /** this peer's channel keys: a keys id here is the seed in hex */
+  readonly signer = new SeedSigner(fromHex)
   private rawStream: import('@libp2p/interface').Stream | undefined
 
   constructor(readonly chainHash: Uint8Array, seedByte = 0x77) {
@@ -103,7 +106,7 @@ export class TestPeer {
           continue
         }
         if (m.type === 'open_channel' && !this.data) {
-          this.data = awaitOpenChannel({ remoteNodeId: new Uint8Array(33), temporaryChannelId: m.temporaryChannelId, config: { ...DEFAULT_CHANNEL_CONFIG, minimumDepth: 1 }, seed: new Uint8Array(32).fill(0x55), finalCondition: sig(publicKeyOf(new Uint8Array(32).fill(0x56))) })
+          this.data = awaitOpenChannel({ remoteNodeId: new Uint8Array(33), temporaryChannelId: m.temporaryChannelId, config: { ...DEFAULT_CHANNEL_CONFIG, minimumDepth: 1 }, keysId: toHex(new Uint8Array(32).fill(0x55)), finalCondition: sig(publicKeyOf(new Uint8Array(32).fill(0x56))) })
         }
         if (this.data && ('channelId' in m || 'temporaryChannelId' in m) && m.type !== 'warning') this.input({ type: 'message', message: m as never })
       }
@@ -119,7 +122,7 @@ export class TestPeer {
   /** Feeds the channel state machine and sends what it says to send. */
   input(input: ChannelInput): ChannelEffect[] {
     if (!this.data) throw new Error('no channel yet')
-    const r = step(this.data, input, { blockHeight: this.blockHeight, chainHash: this.chainHash, feeratePerKw: 253 })
+    const r = step(this.data, input, { blockHeight: this.blockHeight, chainHash: this.chainHash, feeratePerKw: 253, signer: this.signer })
     this.data = r.data
     for (const e of r.effects) {
       if (e.type === 'send') void this.send(e.message)

@@ -9,7 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { toHex } from '../../src/core/bytes.js'
+import { fromHex, toHex } from '../../src/core/bytes.js'
+import { SeedSigner } from '../../src/channel/signer.js'
 import { SeededRng } from '../../src/core/rng.js'
 import { sig } from '../../src/chain/condition.js'
 import { txid as txidOf, type OutPoint, type Transaction } from '../../src/chain/transaction.js'
@@ -62,7 +63,9 @@ async function makeSide(name: string, byte: number, deliver: (to: string, m: Mes
     blockHeight: () => 100,
     feeratePerKw: 253,
     preimageFor: () => undefined,
-    nextChannelSeed: () => sha256(Uint8Array.of(byte, counter++)),
+    signer: new SeedSigner(fromHex),
+    nextTemporaryChannelId: () => sha256(Uint8Array.of(byte, counter++)),
+    nextKeysId: () => toHex(sha256(Uint8Array.of(byte, counter++))),
     closingCondition: () => sig(publicKeyOf(new Uint8Array(32).fill(byte + 100))),
     sendToPeer: (_peer, message) => {
       side.onSend?.(message)

@@ -3,6 +3,8 @@
  * peer that sent it, and not to a peer that sent the same message meanwhile.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { fromHex } from '../../src/core/bytes.js'
+import { SeedSigner } from '../../src/channel/signer.js'
 import { shortChannelId } from '../../src/core/shortChannelId.js'
 import { fundingCondition } from '../../src/channel/scripts.js'
 import type { Transaction } from '../../src/chain/transaction.js'
@@ -32,6 +34,7 @@ function gossipService(sent: Sent, deps: Partial<GossipDeps>): GossipService {
   return new GossipService({
     log: createLogger({ level: 'error', console: false, name: 'us' }),
     nodeSecret: us.nodeKey,
+    signer: new SeedSigner(fromHex),
     nodeId: us.nodeId,
     alias: 'us',
     chainHash: CHAIN_HASH,

@@ -16,9 +16,11 @@ import type { ChannelConfig } from '../../channel/constants.js'
 import type { ChannelCommand, ChannelContext, ChannelEffect, ChannelEvent, ChannelInput } from '../../channel/io.js'
 import { channelIdOf, commitmentsOf, type ChannelData } from '../../channel/states.js'
 import type { StepResult } from '../../channel/result.js'
+import type { ChannelSigner } from '../../channel/signer.js'
 import type { ChannelMessage, ErrorMessage, Message, Warning } from '../../wire/messages.js'
 import type { Logger } from '../logger.js'
 import type { KvLog } from '../store/durableStore.js'
+import { withoutLegacySeeds } from './legacySeeds.js'
 
 /** What the channel manager needs from the rest of the node. */
 export interface ChannelManagerDeps {
@@ -29,15 +31,18 @@ export interface ChannelManagerDeps {
   chainHash: () => Uint8Array
   blockHeight: () => number
   feeratePerKw: number
+  /** the node's keys; a channel's state names its own */
+  signer: ChannelSigner
   preimageFor: (paymentHash: Uint8Array) => Uint8Array | undefined
+  nextTemporaryChannelId: () => Uint8Array
   /**
-   * A fresh 32-byte seed for a new channel's keys, never reused. `role` keeps
-   * one counter for the channels this node opens and one per peer for those it
-   * accepts: each sequence is then fixed by what the node and that peer asked
+   * The id of a new channel's keys (see channel/signer.ts), never reused. `role`
+   * keeps one counter for the channels this node opens and one per peer for those
+   * it accepts: each sequence is then fixed by what the node and that peer asked
    * for, not by how openings in both directions happened to interleave, so a
    * seeded network gets the same channel ids on every run.
    */
-  nextChannelSeed: (role: string) => Uint8Array
+  nextKeysId: (role: string) => string
   /** where a channel's funds go when it closes */
   closingCondition: () => Condition
   sendToPeer: (peer: string, message: Message) => void
@@ -99,7 +104,11 @@ export class ChannelManager {
   private readonly openWaiters = new Map<string, { resolve: (r: { channelId: string; fundingTxid: string }) => void; reject: (e: Error) => void }>()
 
   constructor(private readonly deps: ChannelManagerDeps) {
-    for (const [key, record] of deps.store.entries()) this.channels.set(key, record)
+    for (const [key, record] of deps.store.entries()) {
+      const data = withoutLegacySeeds(record.data)
+      if (data === record.data) this.channels.set(key, record)
+      else this.save(key, { ...record, data })
+    }
   }
 
   /**
@@ -114,7 +123,7 @@ export class ChannelManager {
   }
 
   private ctx(): ChannelContext {
-    return { blockHeight: this.deps.blockHeight(), chainHash: this.deps.chainHash(), feeratePerKw: this.deps.feeratePerKw, preimageFor: this.deps.preimageFor }
+    return { blockHeight: this.deps.blockHeight(), chainHash: this.deps.chainHash(), feeratePerKw: this.deps.feeratePerKw, signer: this.deps.signer, preimageFor: this.deps.preimageFor }
   }
 
   list(): Array<{ key: string; record: ChannelRecord }> {
@@ -314,10 +323,10 @@ export class ChannelManager {
   /** Opens a channel as funder; resolves once the funding transaction is broadcast. */
   open(peer: string, fundingSat: bigint, pushMsat: bigint, announce: boolean): Promise<{ channelId: string; fundingTxid: string }> {
     if (!this.deps.isPeerConnected(peer)) return Promise.reject(new LnsimError('PEER_OFFLINE', `not connected to ${peer}: connect first with \`lnsim connect\``))
-    const temporaryChannelId = this.deps.nextChannelSeed('open').slice(0, 32)
-    const seed = this.deps.nextChannelSeed('open')
+    const temporaryChannelId = this.deps.nextTemporaryChannelId()
+    const keysId = this.deps.nextKeysId('open')
     const r = openChannel(
-      { remoteNodeId: fromHex(peer), temporaryChannelId, fundingSat, pushMsat, announce, config: this.deps.config, seed, finalCondition: this.deps.closingCondition() },
+      { remoteNodeId: fromHex(peer), temporaryChannelId, fundingSat, pushMsat, announce, config: this.deps.config, keysId, finalCondition: this.deps.closingCondition() },
       this.ctx(),
     )
     const key = this.save(toHex(temporaryChannelId), { peer, data: r.data, createdAt: Date.now() })
@@ -336,7 +345,7 @@ export class ChannelManager {
         this.deps.sendToPeer(peer, { type: 'error', channelId: message.temporaryChannelId, data: new TextEncoder().encode('temporary_channel_id already in use') })
         return
       }
-      const data = awaitOpenChannel({ remoteNodeId: fromHex(peer), temporaryChannelId: message.temporaryChannelId, config: this.deps.config, seed: this.deps.nextChannelSeed(`accept/${peer}`), finalCondition: this.deps.closingCondition() })
+      const data = awaitOpenChannel({ remoteNodeId: fromHex(peer), temporaryChannelId: message.temporaryChannelId, config: this.deps.config, keysId: this.deps.nextKeysId(`accept/${peer}`), finalCondition: this.deps.closingCondition() })
       this.save(key, { peer, data, createdAt: Date.now() })
       this.apply(key, { type: 'message', message })
       return
@@ -424,7 +433,7 @@ export class ChannelManager {
       const commitments = c && commitmentsOf(c.data)
       if (!commitments) continue
       try {
-        deriveNextCommitmentKeys(commitments)
+        deriveNextCommitmentKeys(commitments, this.deps.signer)
       } catch (err) {
         this.fail(key, 'INTERNAL_ERROR', `cannot derive the next commitment's keys: ${errorMessage(err)}`, false)
       }

@@ -10,7 +10,7 @@ import { toHex, fromHex } from '../../core/bytes.js'
 import { scidParts, type ShortChannelId } from '../../core/shortChannelId.js'
 import { FundingIndex } from './fundingIndex.js'
 import { commitmentsOf, type ChannelData } from '../../channel/states.js'
-import { channelSecrets } from '../../channel/keys.js'
+import type { ChannelSigner } from '../../channel/signer.js'
 import { encodeMessage } from '../../wire/codec.js'
 import type { AnnouncementSignatures, ChannelUpdate, Message } from '../../wire/messages.js'
 import { createAnnouncementSignatures, createChannelAnnouncement, type ChannelAnnouncementContext } from '../../routing/gossip/channelAnnouncement.js'
@@ -44,6 +44,8 @@ interface AnnounceState {
 export interface GossipDeps {
   log: Logger
   nodeSecret: Uint8Array
+  /** signs our half of a channel's announcement with its funding key */
+  signer: ChannelSigner
   nodeId: Uint8Array
   alias: string
   chainHash: Uint8Array
@@ -197,7 +199,7 @@ export class GossipService {
       chainHash: this.d.chainHash,
       shortChannelId: scid,
       nodeKey: this.d.nodeSecret,
-      fundingKey: channelSecrets(c.localParams.seed).fundingPrivkey,
+      fundingKey: this.d.signer.channel(c.localParams.keysId).secrets.fundingPrivkey,
       remoteNodeId: fromHex(r.peer),
       remoteFundingPubkey: c.remoteParams.basepoints.fundingPubkey,
     }

@@ -7,6 +7,7 @@
 import { LnsimError } from '../../core/errors.js'
 import type { Transaction } from '../../chain/transaction.js'
 import { signedLocalCommitTx } from '../../channel/closing.js'
+import type { ChannelSigner } from '../../channel/signer.js'
 import { commitmentsOf, type ChannelData } from '../../channel/states.js'
 import type { KvLog } from '../store/durableStore.js'
 
@@ -21,7 +22,10 @@ export interface CheatState {
 }
 
 export class CheatRecorder {
-  constructor(private readonly store: KvLog<CheatState>) {}
+  constructor(
+    private readonly store: KvLog<CheatState>,
+    private readonly signer: ChannelSigner,
+  ) {}
 
   /** Called after every step of a channel. */
   observe(channel: string, data: ChannelData): void {
@@ -29,7 +33,7 @@ export class CheatRecorder {
     if (!c || data.state === 'CLOSING' || data.state === 'CLOSED') return
     const state = this.store.get(channel) ?? {}
     if (state.current?.index === c.localCommit.index) return
-    this.store.set(channel, { previous: state.current, current: { index: c.localCommit.index, tx: signedLocalCommitTx(c) } })
+    this.store.set(channel, { previous: state.current, current: { index: c.localCommit.index, tx: signedLocalCommitTx(c, this.signer) } })
   }
 
   /** The revoked commitment to broadcast. */
