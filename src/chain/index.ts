@@ -1,8 +1,8 @@
 /**
- * The mock chain's public face: what the channel and node layers, the CLI and
- * tests use. Start a daemon with startChainDaemon, talk to one with ChainClient,
- * or run a whole chain in memory with MemoryChain; validateTransaction is the
- * rulebook all three share.
+ * The mock chain's rules and state: what the channel and node layers and tests
+ * use. Run a whole chain in memory with MemoryChain; validateTransaction is the
+ * rulebook it shares with the chain daemon (src/chaind), whose HTTP contract and
+ * client live in src/api/chain.
  */
 export { after, all, any, older, sha256Lock, sig, formatCondition, parseCondition, conditionsEqual, type Condition } from './condition.js'
 export { txid, sighash, signInput, emptyWitness, isCoinbase, outpointKey, type OutPoint, type Transaction, type TxInput, type TxOutput, type Witness } from './transaction.js'
@@ -15,6 +15,3 @@ export { MemoryChain } from './memoryChain.js'
 export { FaucetError, type FaucetPayment } from './faucet.js'
 export { ADDRESS_PREFIX, InvalidAddressError, addressFromPublicKey, addressOf, addressToCondition, conditionToAddress } from './address.js'
 export { TransactionJson, BlockJson, transactionToJson, blockToJson } from './transactionJson.js'
-export { DEFAULT_CHAIN_URL, DEFAULT_CHAIN_PORT, NETWORK_NAME, type ChainEvent, type ChainInfo, type TransactionStatus, type BlockResponse, type OutpointStatus, type AddressUtxos, type MineResponse, type FaucetResponse, type SubmitResponse } from './apiTypes.js'
-export { ChainClient, ChainClientError, type ChainClientOptions, type RequestOptions, type SubscribeOptions } from './client.js'
-export { startChainDaemon, type ChainDaemon, type ChainDaemonOptions } from './daemon/startChainDaemon.js'

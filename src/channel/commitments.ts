@@ -25,8 +25,8 @@ import { channelError } from './errors.js'
 import { findHtlc, htlcTotalMsat, reduceSpec, specTotalMsat, type CommitmentSpec, type HtlcInSpec, type Update } from './commitmentSpec.js'
 import { buildCommitmentTx, signFundingSpend, verifyFundingSpend, type CommitmentTx, type FundingInfo } from './commitmentTx.js'
 import { commitTxFeeSat, isTrimmed } from './fees.js'
-import { localCommitmentKeys, remoteCommitmentKeys, type CommitmentKeys } from './keys.js'
-import type { ChannelSigner } from './signer.js'
+import type { CommitmentKeys } from './keys.js'
+import { localCommitmentKeys, remoteCommitmentKeys, type ChannelSigner } from './signer.js'
 import type { LocalParams, RemoteParams } from './params.js'
 
 export interface LocalCommit {

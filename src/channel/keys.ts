@@ -7,7 +7,6 @@ import { utf8 } from '../core/bytes.js'
 import { hmacSha256 } from '../crypto/hash.js'
 import { publicKeyOf } from '../crypto/secp256k1.js'
 import { deriveRevocationPublicKey, derivePublicKey, type KnownRevocationSecret } from '../crypto/keyDerivation.js'
-import type { ChannelSigner } from './signer.js'
 
 export interface Basepoints {
   fundingPubkey: Uint8Array
@@ -69,17 +68,6 @@ export interface CommitmentKeys {
   otherHtlcPubkey: Uint8Array
   /** to_remote pays the other side's payment basepoint directly (option_static_remotekey) */
   otherPaymentPubkey: Uint8Array
-}
-
-/** Our own commitment number `index`: its keys, knowing its per-commitment secret. */
-export function localCommitmentKeys(signer: ChannelSigner, localParams: { keysId: string; basepoints: Basepoints }, remote: Basepoints, index: bigint): CommitmentKeys {
-  const keys = signer.channel(localParams.keysId)
-  return signer.commitmentKeys(localParams.basepoints, remote, keys.perCommitmentPoint(index), { perCommitmentSecret: keys.perCommitmentSecret(index) })
-}
-
-/** The peer's commitment at `remotePoint`: its keys, knowing our revocation basepoint's secret. */
-export function remoteCommitmentKeys(signer: ChannelSigner, localParams: { keysId: string; basepoints: Basepoints }, remote: Basepoints, remotePoint: Uint8Array): CommitmentKeys {
-  return signer.commitmentKeys(remote, localParams.basepoints, remotePoint, { revocationBasepointSecret: signer.channel(localParams.keysId).secrets.revocationBasepointSecret })
 }
 
 /** One BOLT #3 derivation of a public key, for commitmentKeys; a signer may remember them. */

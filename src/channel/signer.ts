@@ -107,3 +107,14 @@ function remember<V>(map: Map<string, V>, max: number, key: string, value: V): v
   if (map.size >= max) map.clear()
   map.set(key, value)
 }
+
+/** Our own commitment number `index`: its keys, knowing its per-commitment secret. */
+export function localCommitmentKeys(signer: ChannelSigner, localParams: { keysId: string; basepoints: Basepoints }, remote: Basepoints, index: bigint): CommitmentKeys {
+  const keys = signer.channel(localParams.keysId)
+  return signer.commitmentKeys(localParams.basepoints, remote, keys.perCommitmentPoint(index), { perCommitmentSecret: keys.perCommitmentSecret(index) })
+}
+
+/** The peer's commitment at `remotePoint`: its keys, knowing our revocation basepoint's secret. */
+export function remoteCommitmentKeys(signer: ChannelSigner, localParams: { keysId: string; basepoints: Basepoints }, remote: Basepoints, remotePoint: Uint8Array): CommitmentKeys {
+  return signer.commitmentKeys(remote, localParams.basepoints, remotePoint, { revocationBasepointSecret: signer.channel(localParams.keysId).secrets.revocationBasepointSecret })
+}

@@ -1,22 +1,12 @@
 /**
- * The `r` field: a private route to the payee, one or more hops in forward
- * order, each the channel_update values (BOLT #7) a payer needs to pay across it.
+ * The `r` field: a private route to the payee (routing's RouteHint), one or
+ * more 51-byte hops in forward order.
  */
-import type { Msat } from '../core/amount.js'
 import { bytesToBigint, concatBytes, u16be, u32be, u64be } from '../core/bytes.js'
-import type { ShortChannelId } from '../core/shortChannelId.js'
+import type { RouteHint } from '../routing/routeHint.js'
 import { InvoiceError } from './errors.js'
 
-export interface RouteHintHop {
-  /** The node at the start of the channel. */
-  nodeId: Uint8Array
-  shortChannelId: ShortChannelId
-  feeBaseMsat: Msat
-  feeProportionalMillionths: number
-  cltvExpiryDelta: number
-}
-
-export type RouteHint = RouteHintHop[]
+export type { RouteHint, RouteHintHop } from '../routing/routeHint.js'
 
 /** pubkey (33) · short_channel_id (8) · fee_base_msat (4) · fee_proportional_millionths (4) · cltv_expiry_delta (2) */
 const HOP_BYTES = 51

@@ -8,7 +8,7 @@
 import { satToMsat, type Msat } from '../core/amount.js'
 import { toHex } from '../core/bytes.js'
 import type { ShortChannelId } from '../core/shortChannelId.js'
-import type { RouteHint } from '../invoice/routeHint.js'
+import type { RouteHint } from './routeHint.js'
 import { isDisabled, updateDirection } from './gossip/channelUpdate.js'
 import { aliasText, colorText } from './gossip/nodeAnnouncement.js'
 import type { GossipStore } from './gossip/store.js'

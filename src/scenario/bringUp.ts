@@ -8,7 +8,8 @@
  */
 import { NodeApiError } from '../api/client.js'
 import type { ChannelPolicyRequest } from '../api/types.js'
-import { FUNDING_FEE_RESERVE_SAT, type ChannelSpec, type FeePolicy } from './schema.js'
+import type { ChannelSpec } from './scenarioSchema.js'
+import { FUNDING_FEE_RESERVE_SAT, type FeePolicy } from './schema.js'
 import { ScenarioTimeoutError } from './errors.js'
 import type { ChannelRef, Network, NetworkSpec } from './network.js'
 import type { BringUpPhase } from './observer.js'
@@ -75,8 +76,8 @@ async function fundNodes(net: Network, spec: NetworkSpec, signal: AbortSignal, o
     const rest = n.fundsSat - coins.reduce((a, b) => a + b, 0n)
     if (rest > 0n) coins.push(rest)
     const client = net.node(n.name).client
-    const addressed: { address: string; sat: bigint }[] = []
-    for (const sat of coins) addressed.push({ address: (await client.newAddress()).address, sat })
+    const addressed: { address: string; amountSat: bigint }[] = []
+    for (const amountSat of coins) addressed.push({ address: (await client.newAddress()).address, amountSat })
     return addressed
   })
   const coins = payments.flat()
@@ -84,9 +85,9 @@ async function fundNodes(net: Network, spec: NetworkSpec, signal: AbortSignal, o
     signal.throwIfAborted()
     await net.chain.faucetMany(coins.slice(i, i + FAUCET_BATCH))
   }
-  const height = await net.chain.height()
+  const height = (await net.chain.info()).height
   if (minesOnDemand(net)) await net.mine(1)
-  else while ((await net.chain.height()) <= height) await sleep(100, signal)
+  else while ((await net.chain.info()).height <= height) await sleep(100, signal)
   const funded = new Set<string>()
   for (;;) {
     await mapLimit(

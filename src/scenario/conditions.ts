@@ -83,7 +83,7 @@ export async function evaluateCondition(net: Network, c: Condition): Promise<Eva
       return { ok: parts.every((p) => p.ok), actual: parts.map((p) => p.actual).join('; ') }
     }
     case 'blockHeight':
-      return compared('the block height', BigInt(await net.chain.height()), c.height, '')
+      return compared('the block height', BigInt((await net.chain.info()).height), c.height, '')
     case 'conservation': {
       const offline = net.nodes.filter((n) => !n.online).map((n) => n.name)
       if (offline.length > 0) return { ok: false, actual: `cannot count the money of ${offline.join(', ')}: not running` }

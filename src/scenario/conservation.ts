@@ -9,7 +9,7 @@
  * output a node has not claimed yet is counted by no one).
  */
 import type { NodeClient } from '../api/client.js'
-import type { ChainHttp } from './chainHttp.js'
+import type { ChainClient } from '../api/chain/index.js'
 import { mapLimit } from './pool.js'
 
 export interface MoneyCount {
@@ -32,15 +32,15 @@ const LOOKUP_CONCURRENCY = 8
  * miner and never reorganises, so a mined block's fees never change, and a
  * `wait` on conservation need not read the whole chain again every poll.
  */
-const blockFees = new WeakMap<ChainHttp, Map<number, bigint>>()
+const blockFees = new WeakMap<ChainClient, Map<number, bigint>>()
 
 /** Sums the fees of every transaction mined so far (the coinbase pays none). */
-export async function feesMined(chain: ChainHttp, height: number): Promise<bigint> {
+export async function feesMined(chain: ChainClient, height: number): Promise<bigint> {
   const known = blockFees.get(chain) ?? new Map<number, bigint>()
   blockFees.set(chain, known)
   const missing = Array.from({ length: height }, (_, i) => i + 1).filter((h) => !known.has(h))
   await mapLimit(missing, LOOKUP_CONCURRENCY, async (h) => {
-    const fees = await mapLimit((await chain.block(h)).txids.slice(1), LOOKUP_CONCURRENCY, (txid) => chain.transactionFee(txid))
+    const fees = await mapLimit((await chain.getBlock(h)).txids.slice(1), LOOKUP_CONCURRENCY, async (txid) => (await chain.getTransaction(txid)).feeSat)
     known.set(h, fees.reduce((a, b) => a + b, 0n))
   })
   let total = 0n
@@ -49,7 +49,7 @@ export async function feesMined(chain: ChainHttp, height: number): Promise<bigin
 }
 
 /** Counts every node's money and what the chain says there should be. */
-export async function countMoney(chain: ChainHttp, nodes: readonly NodeClient[]): Promise<MoneyCount> {
+export async function countMoney(chain: ChainClient, nodes: readonly NodeClient[]): Promise<MoneyCount> {
   const info = await chain.info()
   const feesMinedSat = await feesMined(chain, info.height)
   let heldMsat = 0n

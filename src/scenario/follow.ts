@@ -4,7 +4,7 @@
  * chain's. Used by a launched network and by `lnsim watch`.
  */
 import type { NodeClient } from '../api/client.js'
-import type { ChainHttp } from './chainHttp.js'
+import type { ChainClient } from '../api/chain/index.js'
 import type { NetworkEvent } from './observer.js'
 import { sleep } from './pool.js'
 
@@ -23,13 +23,22 @@ export async function followNodeEvents(client: () => NodeClient | Promise<NodeCl
   }
 }
 
-export async function followChainEvents(chain: ChainHttp, onEvent: (e: NetworkEvent) => void, signal: AbortSignal, alive: () => boolean = () => true): Promise<void> {
-  while (!signal.aborted && alive()) {
-    try {
-      for await (const e of chain.events(signal)) onEvent(e.type === 'block' ? { type: 'chain_block', ...e.block } : { type: 'chain_tx', txid: e.txid, time: Date.now() })
-    } catch {
-      // the chain restarted or the stream broke: reconnect below
-    }
-    await sleep(RECONNECT_MS, signal).catch(() => {})
+/** Blocks and mempool transactions until the signal aborts, or until the chain is gone for good (`alive`). */
+export async function followChainEvents(chain: ChainClient, onEvent: (e: NetworkEvent) => void, signal: AbortSignal, alive: () => boolean = () => true): Promise<void> {
+  const following = new AbortController()
+  const stop = (): void => following.abort()
+  signal.addEventListener('abort', stop, { once: true })
+  try {
+    await chain.subscribe(
+      (e) => {
+        // the chain counts unix seconds, events ms
+        if (e.type === 'block') onEvent({ type: 'chain_block', height: e.height, hash: e.hash, time: e.time * 1000, txids: e.txids })
+        else if (e.type === 'tx') onEvent({ type: 'chain_tx', txid: e.txid, time: Date.now() })
+      },
+      // the chain restarted or the stream broke: it reconnects, unless the chain is gone
+      { signal: following.signal, types: ['block', 'tx'], reconnectDelayMs: RECONNECT_MS, onError: () => alive() || stop() },
+    )
+  } finally {
+    signal.removeEventListener('abort', stop)
   }
 }

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod'
 import { toJson } from '../core/json.js'
-import { ScenarioSchema } from './schema.js'
+import { ScenarioSchema } from './scenarioSchema.js'
 
 export const SCHEMA_FILE_NAME = 'scenario.schema.json'
 

@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path'
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml'
 import type { z } from 'zod'
 import { ScenarioFileError, type ScenarioIssue } from './errors.js'
-import { ScenarioSchema, type Scenario } from './schema.js'
+import { ScenarioSchema, type Scenario } from './scenarioSchema.js'
 import { TopologyError, expandTopology, type TopologyExpansion, type TopologySummary } from './topologyImport.js'
 
 /** A scenario as read: with a `topology`, what its import did. */

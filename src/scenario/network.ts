@@ -27,7 +27,7 @@ import { toHex } from '../core/bytes.js'
 import { LnsimError, errorMessage } from '../core/errors.js'
 import { SeededRng } from '../core/rng.js'
 import { bringUp, connectPeers, minesOnDemand, setChannelPolicy, waitChannelsActive, waitGossip } from './bringUp.js'
-import { ChainHttp } from './chainHttp.js'
+import { ChainClient } from '../api/chain/index.js'
 import { followChainEvents, followNodeEvents } from './follow.js'
 import { evaluateCondition, parseCondition, type ConditionInput } from './conditions.js'
 import { NetworkStartError, ScenarioTimeoutError, StepError } from './errors.js'
@@ -40,7 +40,15 @@ import { LocalProcessRunner, type ManagedProcess, type ProcessExit, type Process
 import { writeRunFile } from './runFile.js'
 import { LEAN_NODE_FLAGS, leanByDefault } from './leanNodes.js'
 import { TestingHooks } from './testingHooks.js'
-import { ScenarioSchema, defaultChannelName, type ChainSpec, type FeePolicy, type NodeSpec, type Scenario } from './schema.js'
+import { ScenarioSchema, type Scenario } from './scenarioSchema.js'
+import { defaultChannelName, type ChainSpec, type FeePolicy, type NodeSpec } from './schema.js'
+
+/** A busy network of a hundred processes on two cores can keep the chain from answering for many seconds. */
+const CHAIN_TIMEOUT_MS = 30_000
+
+function chainClient(url: string): ChainClient {
+  return new ChainClient({ url, timeoutMs: CHAIN_TIMEOUT_MS })
+}
 
 /** What launch() takes: the network part of a scenario, as a file would say it (amounts may also be bigint). */
 export type NetworkInput = Omit<z.input<typeof ScenarioSchema>, 'name' | 'description' | 'steps' | 'expect'> & { name?: string }
@@ -135,7 +143,7 @@ export class Network {
   readonly seed: string
   readonly chainSpec: ChainSpec
   readonly runner: ProcessRunner
-  chain: ChainHttp = new ChainHttp('http://127.0.0.1:0')
+  chain: ChainClient = chainClient('http://127.0.0.1:0')
   /** every payment made through pay() and traffic, in the order they finished */
   readonly payments: PaymentOutcome[] = []
   readonly observer: NetworkObserver
@@ -228,7 +236,7 @@ export class Network {
   }
 
   async mine(blocks = 1): Promise<number> {
-    return this.chain.mine(blocks)
+    return (await this.chain.mine(blocks)).height
   }
 
   /** Opens a channel during a run; by default mines its confirmations (when mining on demand) and waits until it is active and every node has heard of it. */
@@ -354,7 +362,7 @@ export class Network {
     this.chainProcess = await this.runner.start({ name: 'chain', args, logFile: join(this.dir, 'logs', 'chain.log') }, { signal })
     const url = this.chainProcess.ready.url
     if (typeof url !== 'string') throw new NetworkStartError(`the chain printed a ready line without its url: ${JSON.stringify(this.chainProcess.ready)}`)
-    this.chain = new ChainHttp(url)
+    this.chain = chainClient(url)
     const chain = this.chainProcess
     void chain.exited.then((e) => !this.stopped && this.exitedUnexpectedly('the chain', e, chain, join(this.dir, 'logs', 'chain.log')))
     this.followChain()

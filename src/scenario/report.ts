@@ -158,7 +158,7 @@ export function trafficSummaries(traffic: readonly TrafficResult[]): RunSummary[
 export async function chainSummary(net: Network, stats: RunStats): Promise<RunSummary['chain']> {
   let height: number | null = null
   try {
-    height = await net.chain.height()
+    height = (await net.chain.info()).height
   } catch (err) {
     net.log(`could not read the chain height: ${errorMessage(err)}`)
   }

@@ -1,7 +1,6 @@
 /**
- * The scenario file, as one zod schema: the single source of truth for what a
- * file may say, for the typed values the runner works with, and (through
- * jsonSchema.ts) for the JSON Schema editors use to complete and check files.
+ * The parts of a scenario file (nodes, channels, steps, conditions and
+ * expectations) as zod schemas; scenarioSchema.ts puts them together.
  *
  * Steps, conditions and expectations are written as an object with one key
  * naming what it is (`- pay: {...}`, `- mine: {...}`), the way CI files name
@@ -9,10 +8,8 @@
  */
 import { z } from 'zod'
 import { amount, channelName, comparison, milliseconds, noKeys, nodeName, stepId, strictObject, wholeNumber } from './values.js'
-import { checkReferences } from './references.js'
-import { TopologySpec } from './topologySpec.js'
 import { oneOf } from './oneOf.js'
-import { testingStepVariants, usesTestingHooks } from './testingSteps.js'
+import { testingStepVariants } from './testingSteps.js'
 
 /** Per channel direction, as BOLT #7's channel_update carries it. */
 export const FeePolicy = strictObject({
@@ -158,26 +155,7 @@ export const Step = oneOf('step', {
 })
 export type Step = z.output<typeof Step>
 
-export const ScenarioSchema = strictObject({
-  name: z.string().min(1).max(100),
-  description: z.string().max(2000).optional(),
-  seed: z.string().min(1).max(200).optional().describe('same seed, same node keys and traffic (default: the name)'),
-  testing: z.boolean().optional().describe('start the nodes with --testing, so their test-only hooks answer (default: when a step uses them)'),
-  chain: ChainSpec.default({ confirmations: 6 }),
-  topology: TopologySpec.optional().describe('import nodes and channels from an `lncli describegraph` file (after the ones listed here)'),
-  nodes: z.array(NodeSpec).max(500).default([]),
-  channels: z.array(ChannelSpec).max(5000).default([]),
-  steps: z.array(Step).max(10_000).default([]),
-  expect: z.array(Expectation).max(10_000).default([]),
-})
-  .refine((s) => s.nodes.length > 0, { path: ['nodes'], message: 'a scenario needs nodes: list them, or import them with topology', abort: true })
-  .superRefine(checkReferences)
-  // the topology was imported into nodes and channels before parsing (topologyImport.ts)
-  .transform(({ topology: _imported, ...s }) => ({ ...s, seed: s.seed ?? s.name, testing: s.testing ?? usesTestingHooks(s.steps), channels: s.channels.map((c) => ({ ...c, name: c.name ?? defaultChannelName(c.from, c.to) })) }))
-
-export type Scenario = z.output<typeof ScenarioSchema>
 export type NodeSpec = z.output<typeof NodeSpec>
-export type ChannelSpec = Scenario['channels'][number]
 export type ChainSpec = z.output<typeof ChainSpec>
 export type FeePolicy = z.output<typeof FeePolicy>
 export type StepOf<K extends Step['kind']> = Extract<Step, { kind: K }>

@@ -7,7 +7,8 @@
  */
 import type { Network } from './network.js'
 import type { RunBody, RunContext } from './runner.js'
-import type { Scenario, Step, StepOf } from './schema.js'
+import type { Scenario } from './scenarioSchema.js'
+import type { Step, StepOf } from './schema.js'
 import { paymentVerdict, trafficVerdict } from './expectations.js'
 import { describeCondition } from './conditions.js'
 import { sleep } from './pool.js'

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { addressFromPublicKey } from '../../src/chain/address.js'
-import { ChainClient } from '../../src/chain/client.js'
+import { ChainClient } from '../../src/api/chain/client.js'
 import { cleanupProcesses, runCli, spawnReady, tempDir, type Child } from '../helpers/processes.js'
 import { alice, bob, pub } from './helpers.js'
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sha256 } from '../../src/crypto/hash.js'
 import { utf8 } from '../../src/core/bytes.js'
-import { ChainClient, startChainDaemon } from '../../src/chain/index.js'
+import { ChainClient } from '../../src/api/chain/index.js'
+import { startChainDaemon } from '../../src/chaind/startChainDaemon.js'
 
 const dirs: string[] = []
 afterEach(async () => {

@@ -6,12 +6,12 @@
  * Valid at a quiet moment: no transaction waiting in the mempool, every closed
  * channel's outputs swept into wallets.
  */
-import { ChainHttp } from '../../src/scenario/chainHttp.js'
+import { ChainClient } from '../../src/api/chain/index.js'
 import { countMoney } from '../../src/scenario/conservation.js'
 import type { TestNetwork } from './network.js'
 
 export async function moneyCheck(net: TestNetwork): Promise<{ heldMsat: bigint; expectedMsat: bigint; feesMinedSat: bigint; paidOutSat: bigint }> {
-  const m = await countMoney(new ChainHttp(net.chainUrl), [...net.nodes.values()].map((n) => n.client))
+  const m = await countMoney(new ChainClient({ url: net.chainUrl }), [...net.nodes.values()].map((n) => n.client))
   if (m.mempoolSize !== 0) throw new Error(`${m.mempoolSize} transactions still in the mempool: mine them first`)
   return { heldMsat: m.heldMsat, expectedMsat: m.expectedMsat, feesMinedSat: m.feesMinedSat, paidOutSat: m.paidOutSat }
 }

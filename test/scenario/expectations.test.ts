@@ -43,7 +43,7 @@ function fakeNetwork(state: { bobOnline: boolean; bobLocal: bigint; height: numb
   return {
     node: (n: 'alice' | 'bob') => nodes[n],
     channel: () => ({ name: 'alice-bob', from: 'alice', to: 'bob', capacitySat: 1_000_000n, channelId: 'cc'.repeat(32) }),
-    chain: { height: async () => state.height },
+    chain: { info: async () => ({ height: state.height }) },
   } as unknown as Network
 }
 

@@ -3,9 +3,9 @@
  * daemon in the foreground; the others talk to a running one over its HTTP API.
  */
 import { join } from 'node:path'
-import { toHex, utf8 } from '../../core/bytes.js'
-import { sha256 } from '../../crypto/hash.js'
-import { ChainClient, DEFAULT_CHAIN_PORT, DEFAULT_CHAIN_URL, formatCondition, startChainDaemon, transactionToJson, type BlockResponse, type TransactionStatus } from '../../chain/index.js'
+import { toHex } from '../../core/bytes.js'
+import { ChainClient, DEFAULT_CHAIN_PORT, DEFAULT_CHAIN_URL, formatCondition, transactionToJson, type BlockResponse, type TransactionStatus } from '../../api/chain/index.js'
+import { startChainDaemon } from '../../chaind/startChainDaemon.js'
 import { parseBigintArg, parseIntegerOption, type CommandSpec, type OptionSpec, type OptionValues } from '../command.js'
 
 const CHAIN_OPTION: OptionSpec = { name: 'chain', type: 'string', valueName: 'URL', description: `the chain daemon (default: $LNSIM_CHAIN or ${DEFAULT_CHAIN_URL})` }
@@ -32,7 +32,7 @@ const startCommand: CommandSpec = {
     const port = parseIntegerOption(options.port, 'port', { min: 0, max: 65535 })!
     const blockIntervalMs = parseIntegerOption(options['block-interval'], 'block-interval', { min: 1 })
     if (signal.aborted) return 130
-    const seed = typeof options.seed === 'string' ? sha256(utf8(options.seed)) : undefined
+    const seed = typeof options.seed === 'string' ? options.seed : undefined
     const daemon = await startChainDaemon({ dataDir, port, ...(blockIntervalMs === undefined ? {} : { blockIntervalMs }), ...(seed ? { seed } : {}) })
     if (json) process.stdout.write(JSON.stringify({ event: 'ready', url: daemon.url, port: daemon.port, chainHash: daemon.chainHash, dataDir }) + '\n')
     else {

@@ -6,7 +6,8 @@
 import { NodeClient } from '../../api/client.js'
 import { locateNode } from '../../api/locate.js'
 import { TerminalView } from '../../observe/terminalView.js'
-import { ChainHttp, followChainEvents, followNodeEvents, readRunFile } from '../../scenario/index.js'
+import { ChainClient } from '../../api/chain/index.js'
+import { followChainEvents, followNodeEvents, readRunFile } from '../../scenario/index.js'
 import { CliError, type CommandSpec } from '../command.js'
 
 export const watchCommand: CommandSpec = {
@@ -47,7 +48,7 @@ export const watchCommand: CommandSpec = {
       }
       return followNodeEvents(client, (e) => view.onEvent(e), signal)
     })
-    if (chainUrl) following.push(followChainEvents(new ChainHttp(chainUrl), (e) => view.onEvent(e), signal))
+    if (chainUrl) following.push(followChainEvents(new ChainClient({ url: chainUrl }), (e) => view.onEvent(e), signal))
     await Promise.all(following)
     view.close()
   },

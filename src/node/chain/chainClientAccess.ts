@@ -1,5 +1,5 @@
 /** ChainAccess over the mock chain daemon's HTTP API (its typed client). */
-import { ChainClient } from '../../chain/client.js'
+import { ChainClient } from '../../api/chain/client.js'
 import type { ChainAccess } from './chainAccess.js'
 
 export function chainClientAccess(url: string): ChainAccess {

@@ -4,7 +4,7 @@
  * event stream, and the chain's blocks. Nothing here reaches into a process.
  */
 import type { NodeClient } from '../../api/client.js'
-import { ChainReader } from '../chainReader.js'
+import { ChainClient, type ChainEvent } from '../../api/chain/index.js'
 import { RECENT_BLOCKS } from './chainModel.js'
 import type { DashboardInput } from './views.js'
 
@@ -40,25 +40,19 @@ export async function followNode(client: NodeClient, publish: Publish, signal: A
   }
 }
 
+function blockInput(b: Omit<Extract<ChainEvent, { type: 'block' }>, 'type'>): DashboardInput {
+  // the chain counts unix seconds, the dashboard ms
+  return { type: 'chain_block', height: b.height, hash: b.hash, time: b.time * 1000, txids: b.txids }
+}
+
 /** Follows the chain: the last blocks on attach, then each new one. */
 export async function followChain(chainUrl: string, publish: Publish, signal: AbortSignal): Promise<void> {
-  const reader = new ChainReader(chainUrl)
-  let queue = Promise.resolve()
-  const fetchBlock = (h: number): void => {
-    queue = queue.then(async () => {
-      try {
-        publish(await reader.block(h, signal))
-      } catch {
-        // a block we could not read stays out of the recent list; the height still shows
-      }
-    })
-  }
+  const chain = new ChainClient({ url: chainUrl })
   try {
-    const tip = await reader.tipHeight(signal)
-    for (let h = Math.max(0, tip - RECENT_BLOCKS + 1); h <= tip; h++) fetchBlock(h)
+    const tip = (await chain.info({ signal })).height
+    for (let h = Math.max(0, tip - RECENT_BLOCKS + 1); h <= tip; h++) publish(blockInput(await chain.getBlock(h, { signal })))
   } catch {
-    // not up yet: the block stream will catch up
+    // not up yet, or a block could not be read: the block stream carries on from here
   }
-  await reader.followBlocks(fetchBlock, signal)
-  await queue
+  await chain.subscribe((e) => e.type === 'block' && publish(blockInput(e)), { signal, types: ['block'] })
 }

@@ -11,13 +11,13 @@
  *   void chain.subscribe((e) => { if (e.type === 'block') … }, { signal })
  */
 import type { z } from 'zod'
-import { LnsimError } from '../core/errors.js'
-import { http, HttpTimeoutError, type HttpResponse } from '../core/http.js'
-import { toJson } from '../core/json.js'
-import { readSse } from '../core/sse.js'
-import { AddressUtxos, BlockEvent, BlockResponse, ChainInfo, ErrorBody, FaucetBatchResponse, FaucetResponse, MineResponse, OutpointStatus, SubmitResponse, TipEvent, TransactionStatus, TxEvent, type ChainEvent, type FaucetBatchRequest, type FaucetRequest, type MineRequest } from './apiTypes.js'
-import type { OutPoint, Transaction } from './transaction.js'
-import { parseWith, transactionToJson } from './transactionJson.js'
+import { LnsimError } from '../../core/errors.js'
+import { http, HttpTimeoutError, type HttpResponse } from '../../core/http.js'
+import { toJson } from '../../core/json.js'
+import { readSse } from '../../core/sse.js'
+import { AddressUtxos, BlockEvent, BlockResponse, ChainInfo, ErrorBody, FaucetBatchResponse, FaucetResponse, MineResponse, OutpointStatus, SubmitResponse, TipEvent, TransactionStatus, TxEvent, type ChainEvent, type FaucetBatchRequest, type FaucetRequest, type MineRequest } from './types.js'
+import type { OutPoint, Transaction } from '../../chain/transaction.js'
+import { parseWith, transactionToJson } from '../../chain/transactionJson.js'
 
 export class ChainClientError extends LnsimError {
   /** the HTTP status, 0 when there was no answer */

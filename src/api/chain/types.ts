@@ -4,8 +4,8 @@
  * responses through them into typed values (bigint sat, Uint8Array, Transaction).
  */
 import { z } from 'zod'
-import { fromHex } from '../core/bytes.js'
-import { BlockJson, TransactionJson, conditionText, hex32, satAmount, uint32 } from './transactionJson.js'
+import { fromHex } from '../../core/bytes.js'
+import { BlockJson, TransactionJson, conditionText, hex32, satAmount, uint32 } from '../../chain/transactionJson.js'
 
 export const NETWORK_NAME = 'lnsim-regtest'
 export const API_PREFIX = '/v1'

@@ -7,9 +7,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { z } from 'zod'
-import { InvalidInputError, LnsimError } from '../../core/errors.js'
-import { toJson } from '../../core/json.js'
-import { parseWith } from '../transactionJson.js'
+import { InvalidInputError, LnsimError } from '../core/errors.js'
+import { toJson } from '../core/json.js'
+import { parseWith } from '../chain/transactionJson.js'
 
 export const MAX_BODY_BYTES = 1024 * 1024
 export const SSE_HEARTBEAT_MS = 15_000

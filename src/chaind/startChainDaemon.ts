@@ -6,14 +6,16 @@
  *   const client = new ChainClient({ url: chain.url })
  *   await chain.stop()
  */
-import { LnsimError, errorMessage } from '../../core/errors.js'
-import { publicKeyOf } from '../../crypto/secp256k1.js'
-import { DEFAULT_CHAIN_PORT } from '../apiTypes.js'
-import { genesisBlock } from '../block.js'
-import { ChainState } from '../chainState.js'
-import { conditionsEqual, sig } from '../condition.js'
-import { Faucet } from '../faucet.js'
-import { ChainStore, ChainStoreError } from '../store.js'
+import { LnsimError, errorMessage } from '../core/errors.js'
+import { utf8 } from '../core/bytes.js'
+import { sha256 } from '../crypto/hash.js'
+import { publicKeyOf } from '../crypto/secp256k1.js'
+import { DEFAULT_CHAIN_PORT } from '../api/chain/types.js'
+import { genesisBlock } from '../chain/block.js'
+import { ChainState } from '../chain/chainState.js'
+import { conditionsEqual, sig } from '../chain/condition.js'
+import { Faucet } from '../chain/faucet.js'
+import { ChainStore, ChainStoreError } from '../chain/store.js'
 import { startHttpServer } from './httpServer.js'
 import { chainEvents, chainRoutes, type ChainService } from './routes.js'
 
@@ -26,8 +28,8 @@ export interface ChainDaemonOptions {
   blockIntervalMs?: number
   /** one line per notable event (default: stderr) */
   log?: (line: string) => void
-  /** makes a new chain's faucet key (and so its transactions) the same on every run */
-  seed?: Uint8Array
+  /** makes a new chain's faucet key (and so its transactions) the same on every run; a text stands for its sha256 */
+  seed?: Uint8Array | string
   /** a new chain's genesis time, unix seconds (default: now); with `seed`, makes block hashes repeatable too */
   genesisTime?: number
 }
@@ -51,7 +53,8 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
   const store = ChainStore.open(options.dataDir)
   try {
     const { blocks, droppedTornLine } = store.readBlocks()
-    const key = store.faucetKey({ create: blocks.length === 0, ...(options.seed ? { seed: options.seed } : {}) })
+    const seed = typeof options.seed === 'string' ? sha256(utf8(options.seed)) : options.seed
+    const key = store.faucetKey({ create: blocks.length === 0, ...(seed ? { seed } : {}) })
     const faucetCondition = sig(publicKeyOf(key))
     if (droppedTornLine) log('dropped an unfinished last line of the block file (the daemon was killed while writing a block it had not yet announced)')
     let genesis = blocks[0]

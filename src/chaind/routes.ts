@@ -4,16 +4,16 @@
  * apiTypes.ts and the chain's typed values; the rules live in the chain.
  */
 import type { z } from 'zod'
-import { InvalidInputError, LnsimError } from '../../core/errors.js'
-import { addressOf, addressToCondition } from '../address.js'
-import { AddressUtxos, BlockResponse, ChainInfo, FaucetBatchRequest, FaucetBatchResponse, FaucetRequest, FaucetResponse, MineRequest, MineResponse, NETWORK_NAME, OutpointStatus, SubmitResponse, TransactionStatus, type BlockEvent, type TipEvent, type TxEvent } from '../apiTypes.js'
-import type { Block } from '../block.js'
-import type { ChainState } from '../chainState.js'
-import { formatCondition, type Condition } from '../condition.js'
-import { ChainRuleError } from '../errors.js'
-import type { Faucet } from '../faucet.js'
-import { txid as txidOf } from '../transaction.js'
-import { TransactionJson, blockToJson, transactionToJson } from '../transactionJson.js'
+import { InvalidInputError, LnsimError } from '../core/errors.js'
+import { addressOf, addressToCondition } from '../chain/address.js'
+import { AddressUtxos, BlockResponse, ChainInfo, FaucetBatchRequest, FaucetBatchResponse, FaucetRequest, FaucetResponse, MineRequest, MineResponse, NETWORK_NAME, OutpointStatus, SubmitResponse, TransactionStatus, type BlockEvent, type TipEvent, type TxEvent } from '../api/chain/types.js'
+import type { Block } from '../chain/block.js'
+import type { ChainState } from '../chain/chainState.js'
+import { formatCondition, type Condition } from '../chain/condition.js'
+import { ChainRuleError } from '../chain/errors.js'
+import type { Faucet } from '../chain/faucet.js'
+import { txid as txidOf } from '../chain/transaction.js'
+import { TransactionJson, blockToJson, transactionToJson } from '../chain/transactionJson.js'
 import { route, type EventStream, type Route } from './httpServer.js'
 
 export interface ChainService {
