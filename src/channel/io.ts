@@ -92,6 +92,4 @@ export type ChannelEffect =
   | { type: 'sign_soon' }
   /** the node keeps a log of revoked commitment txids, to recognise them on chain */
   | { type: 'store_revoked_commitment'; txid: string; index: bigint }
-  | { type: 'command_result'; commandId: string; ok: true; htlcId: bigint }
-  | { type: 'command_result'; commandId: string; ok: false; code: string; message: string }
   | { type: 'event'; event: ChannelEvent }

@@ -41,14 +41,12 @@ export function step(data: ChannelData, input: ChannelInput, ctx: ChannelContext
     r = onRuleBroken(data, input, err, ctx)
   }
   if (r.data.state !== data.state) r.effects.push(event({ type: 'state_changed', from: data.state, to: r.data.state }))
+  if (input.type === 'command' && !r.reply) r.reply = { ok: true }
   return r
 }
 
 function onRuleBroken(data: ChannelData, input: ChannelInput, err: ChannelError, ctx: ChannelContext): StepResult {
-  if (input.type === 'command') {
-    const commandId = input.command.type === 'add_htlc' ? input.command.commandId : input.command.type
-    return result(data, { type: 'command_result', commandId, ok: false, code: err.code, message: err.message })
-  }
+  if (input.type === 'command') return { ...result(data), reply: { ok: false, code: err.code, message: err.message } }
   const violation = event({ type: 'protocol_violation', code: err.code, message: err.message, fatal: err.fatal })
   const id = channelIdOf(data)
   if (OPENING_STATES.includes(data.state)) {

@@ -119,7 +119,7 @@ export function handleOperatingCommand(data: Operating, cmd: ChannelCommand, ctx
     case 'add_htlc': {
       if (data.state !== 'NORMAL' || data.remoteShutdown || data.localShutdown || data.pendingLocalShutdown) throw channelError('CHANNEL_CLOSING', 'the channel is closing: no new HTLCs')
       const r = sendAdd(c, cmd)
-      return result(withCommitments(data, r.commitments), { type: 'send', message: r.add }, { type: 'command_result', commandId: cmd.commandId, ok: true, htlcId: r.add.id })
+      return { ...result(withCommitments(data, r.commitments), { type: 'send', message: r.add }), reply: { ok: true, htlcId: r.add.id } }
     }
     case 'fulfill_htlc': {
       const r = sendFulfill(c, cmd.id, cmd.preimage)

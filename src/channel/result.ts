@@ -4,9 +4,14 @@ import type { ErrorMessage, Warning } from '../wire/messages.js'
 import type { ChannelEffect, ChannelEvent } from './io.js'
 import type { ChannelData } from './states.js'
 
+/** The answer to a command: what its caller needs, kept apart from the effects the node carries out. */
+export type CommandReply = { ok: true; htlcId?: bigint } | { ok: false; code: string; message: string }
+
 export interface StepResult {
   data: ChannelData
   effects: ChannelEffect[]
+  /** set for every command input */
+  reply?: CommandReply
 }
 
 export function result(data: ChannelData, ...effects: ChannelEffect[]): StepResult {

@@ -17,6 +17,7 @@ import { DEFAULT_CHANNEL_CONFIG, type ChannelConfig } from '../../src/channel/co
 import { commitmentsOf, type ChannelData } from '../../src/channel/states.js'
 import { SeedSigner } from '../../src/channel/signer.js'
 import type { ChannelContext, ChannelEffect, ChannelEvent, ChannelInput } from '../../src/channel/io.js'
+import type { CommandReply } from '../../src/channel/result.js'
 import { specTotalMsat } from '../../src/channel/commitmentSpec.js'
 import type { Message } from '../../src/wire/messages.js'
 
@@ -32,6 +33,8 @@ export interface Side {
   nodeKey: Uint8Array
   /** this side's keys, as its node holds them (a channel's keys id here is its seed in hex) */
   signer: SeedSigner
+  /** the reply to the last command this side was given */
+  lastReply?: CommandReply
   /** txids of commitments this side revoked */
   revoked: Set<string>
 }
@@ -67,6 +70,7 @@ export class Pair {
     const r = step(side.data, input, this.ctxFor(side))
     // the node's store remembers the JSON of each object of a state it wrote: no state may change in place
     side.data = deepFreeze(r.data)
+    side.lastReply = r.reply
     side.effects.push(...r.effects)
     for (const e of r.effects) {
       if (e.type === 'send') this.other(side).inbox.push(e.message)
@@ -223,9 +227,9 @@ export const ONION = new Uint8Array(1366)
 
 /** Adds an HTLC from `from`; returns its id. */
 export function addHtlc(pair: Pair, from: Side, p: Payment, cltvExpiry = 500): bigint {
-  const effects = pair.command(from, { type: 'add_htlc', commandId: toHex(p.paymentHash), amountMsat: p.amountMsat, paymentHash: p.paymentHash, cltvExpiry, onionRoutingPacket: ONION })
-  const r = effects.find((e) => e.type === 'command_result')
-  if (!r || r.type !== 'command_result' || !r.ok) throw new Error(`add failed: ${JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`)
+  pair.command(from, { type: 'add_htlc', commandId: toHex(p.paymentHash), amountMsat: p.amountMsat, paymentHash: p.paymentHash, cltvExpiry, onionRoutingPacket: ONION })
+  const r = from.lastReply
+  if (!r?.ok || r.htlcId === undefined) throw new Error(`add failed: ${JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`)
   return r.htlcId
 }
 

@@ -14,6 +14,7 @@ import { sig } from '../../src/chain/condition.js'
 import { publicKeyOf } from '../../src/crypto/secp256k1.js'
 import { step } from '../../src/channel/machine.js'
 import { SeedSigner } from '../../src/channel/signer.js'
+import type { CommandReply } from '../../src/channel/result.js'
 import { awaitOpenChannel } from '../../src/channel/opening.js'
 import { DEFAULT_CHANNEL_CONFIG } from '../../src/channel/constants.js'
 import type { ChannelEffect, ChannelEvent, ChannelInput } from '../../src/channel/io.js'
@@ -39,6 +40,8 @@ export class TestPeer {
   blockHeight = 0
   /** this peer's channel keys: a keys id here is the seed in hex */
   readonly signer = new SeedSigner(fromHex)
+  /** the reply to the last command given to this peer's channel */
+  lastReply: CommandReply | undefined
   private rawStream: import('@libp2p/interface').Stream | undefined
 
   constructor(readonly chainHash: Uint8Array, seedByte = 0x77) {
@@ -124,6 +127,7 @@ export class TestPeer {
     if (!this.data) throw new Error('no channel yet')
     const r = step(this.data, input, { blockHeight: this.blockHeight, chainHash: this.chainHash, feeratePerKw: 253, signer: this.signer })
     this.data = r.data
+    if (input.type === 'command' && input.command.type !== 'sign') this.lastReply = r.reply
     for (const e of r.effects) {
       if (e.type === 'send') void this.send(e.message)
       if (e.type === 'event') this.events.push(e.event)

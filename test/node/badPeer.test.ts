@@ -151,9 +151,9 @@ describe('a node facing a misbehaving peer', () => {
       { pubkey: fromHex(net.node('alice').nodeId), payload: { amtToForward: 2_000_000n, outgoingCltvValue: cltvExpiry, paymentData: { paymentSecret: decoded.paymentSecret!, totalMsat: 2_000_000n } } },
     ], decoded.paymentHash)
     const add = (commandId: string) => {
-      const effects = peer.input({ type: 'command', command: { type: 'add_htlc', commandId, amountMsat: 2_000_000n, paymentHash: decoded.paymentHash, cltvExpiry, onionRoutingPacket: onion.packet } })
-      const r = effects.find((e) => e.type === 'command_result')
-      if (r?.type !== 'command_result' || !r.ok) throw new Error('the peer could not add')
+      peer.input({ type: 'command', command: { type: 'add_htlc', commandId, amountMsat: 2_000_000n, paymentHash: decoded.paymentHash, cltvExpiry, onionRoutingPacket: onion.packet } })
+      const r = peer.lastReply
+      if (!r?.ok || r.htlcId === undefined) throw new Error('the peer could not add')
       peer.input({ type: 'command', command: { type: 'sign' } })
       return r.htlcId
     }

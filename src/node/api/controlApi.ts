@@ -95,8 +95,7 @@ export async function startControlApi(node: LightningNode): Promise<RunningServe
       const id = params.channelId!
       node.requireChannel(id)
       const r = node.channels.command(id, body.force ? { type: 'force_close', why: 'force close requested by the user' } : { type: 'close' })
-      const failed = r.effects.find((e) => e.type === 'command_result' && !e.ok)
-      if (failed && failed.type === 'command_result' && !failed.ok) throw new LnsimError(failed.code, failed.message)
+      if (r.reply && !r.reply.ok) throw new LnsimError(r.reply.code, r.reply.message)
       node.channels.flush()
       const info = node.channelInfos().find((c) => c.channelId === id)!
       return { channelId: id, closingTxid: info.closingTxid, state: info.state }

@@ -201,9 +201,7 @@ export class ChannelManager {
         this.deps.log.error('channel could not be failed', { channel: key, error: errorMessage(again) })
         r = { data: record.data, effects: [] }
       }
-      if (input.type !== 'command') return r
-      const commandId = input.command.type === 'add_htlc' ? input.command.commandId : input.command.type
-      return { data: r.data, effects: [...r.effects, { type: 'command_result', commandId, ok: false, code: 'CHANNEL_FAILED', message: `the channel failed: ${reason}` }] }
+      return input.type === 'command' ? { data: r.data, effects: r.effects, reply: { ok: false, code: 'CHANNEL_FAILED', message: `the channel failed: ${reason}` } } : r
     }
   }
 
@@ -301,7 +299,6 @@ export class ChannelManager {
         return
       case 'store_revoked_commitment':
       case 'sign_soon':
-      case 'command_result':
       case 'event':
         return
     }

@@ -210,11 +210,10 @@ export class PaymentSender {
     const { packet, sharedSecrets } = createPaymentOnion(new Uint8Array(randomBytes(32)), hops, inv.paymentHash)
     const first = route.hops[0]!
     const r = this.d.command(route.firstChannel, { type: 'add_htlc', commandId: `pay:${toHex(inv.paymentHash)}:${attempt}`, amountMsat: first.amountMsat, paymentHash: inv.paymentHash, cltvExpiry: first.cltvExpiry, onionRoutingPacket: packet })
-    const result = r.effects.find((e) => e.type === 'command_result')
-    if (!result || result.type !== 'command_result') return { error: { code: 'CHANNEL_UNAVAILABLE', message: 'the first channel did not take the HTLC' } }
-    if (!result.ok) return { error: { code: result.code, message: result.message } }
-    this.d.recordLocal(route.firstChannel, result.htlcId, inv.paymentHash, attempt)
-    const key = `${route.firstChannel}:${result.htlcId}`
+    if (!r.reply?.ok || r.reply.htlcId === undefined) return { error: r.reply && !r.reply.ok ? { code: r.reply.code, message: r.reply.message } : { code: 'CHANNEL_UNAVAILABLE', message: 'the first channel did not take the HTLC' } }
+    const htlcId = r.reply.htlcId
+    this.d.recordLocal(route.firstChannel, htlcId, inv.paymentHash, attempt)
+    const key = `${route.firstChannel}:${htlcId}`
     // once the HTLC is out only the network can resolve it, however long that takes: no timeout here
     return new Promise((resolve) => {
       this.waiters.set(key, (o) => resolve('preimage' in o ? o : { ...o, sharedSecrets }))

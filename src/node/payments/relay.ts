@@ -136,9 +136,8 @@ export class Relay {
   private settle(channel: string, command: Extract<HtlcRecord, { kind: 'settle' }>['command']): void {
     this.d.records.set(settleKey(channel, command.id), { kind: 'settle', channel, command })
     const r = this.d.command(channel, command)
-    const failed = r.effects.find((e) => e.type === 'command_result' && !e.ok)
-    if (failed && failed.type === 'command_result' && !failed.ok && failed.code !== 'PEER_OFFLINE' && failed.code !== 'HTLC_ALREADY_SETTLED') {
-      this.d.log.warn('could not settle an incoming HTLC yet', { channel, id: command.id.toString(), code: failed.code })
+    if (r.reply && !r.reply.ok && r.reply.code !== 'PEER_OFFLINE' && r.reply.code !== 'HTLC_ALREADY_SETTLED') {
+      this.d.log.warn('could not settle an incoming HTLC yet', { channel, id: command.id.toString(), code: r.reply.code })
     }
   }
 
@@ -241,11 +240,12 @@ export class Relay {
     if (add.cltvExpiry < payload.outgoingCltvValue + p.cltvExpiryDelta) return this.fail(channel, add, sharedSecret, { code: FAILURE.INCORRECT_CLTV_EXPIRY, cltvExpiry: add.cltvExpiry, channelUpdate })
     if (payload.outgoingCltvValue <= this.d.blockHeight() + EXPIRY_TOO_SOON_BLOCKS) return this.fail(channel, add, sharedSecret, { code: FAILURE.EXPIRY_TOO_SOON, channelUpdate })
     const r = this.d.command(out, { type: 'add_htlc', commandId: `forward:${channel}:${add.id}`, amountMsat: payload.amtToForward, paymentHash: add.paymentHash, cltvExpiry: payload.outgoingCltvValue, onionRoutingPacket: next })
-    const result = r.effects.find((e) => e.type === 'command_result')
-    if (!result || result.type !== 'command_result' || !result.ok) {
-      this.d.log.info('cannot forward', { from: channel, to: out, code: result?.type === 'command_result' && !result.ok ? result.code : 'unknown' })
+    const reply = r.reply
+    if (!reply?.ok || reply.htlcId === undefined) {
+      this.d.log.info('cannot forward', { from: channel, to: out, code: reply && !reply.ok ? reply.code : 'unknown' })
       return this.fail(channel, add, sharedSecret, { code: FAILURE.TEMPORARY_CHANNEL_FAILURE, channelUpdate })
     }
+    const result = { htlcId: reply.htlcId }
     this.d.records.set(outKey(out, result.htlcId), {
       kind: 'forward',
       paymentHash: add.paymentHash,
