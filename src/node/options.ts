@@ -1,7 +1,7 @@
 /** The options of `lnsim node start`, with their defaults in one place. */
 import type { ChannelConfig } from '../channel/constants.js'
 import type { LogLevel } from './logger.js'
-import type { ForwardingPolicy } from './payments/relay.js'
+import type { ForwardingPolicy } from './payments/switch/forwardingPolicy.js'
 
 export interface NodeOptions {
   /** alias, shown in events and gossip */

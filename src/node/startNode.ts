@@ -1,5 +1,5 @@
 /** The entry point the CLI uses to run a node in this process. */
-import { LightningNode } from './lightningNode.js'
+import { startComposedNode } from './compose.js'
 import { DEFAULT_NODE_OPTIONS, type NodeOptions } from './options.js'
 import { isLogLevel, type LogLevel } from './logger.js'
 
@@ -15,13 +15,13 @@ export interface RunningNode {
 }
 
 export async function startNode(options: Partial<NodeOptions> & Pick<NodeOptions, 'name' | 'dataDir' | 'chainUrl'>): Promise<RunningNode> {
-  const node = await LightningNode.start({ ...DEFAULT_NODE_OPTIONS, ...options })
+  const node = await startComposedNode({ ...DEFAULT_NODE_OPTIONS, ...options })
   return {
-    nodeId: node.identity.nodeIdHex,
-    alias: node.options.name,
+    nodeId: node.c.identity.nodeIdHex,
+    alias: node.c.options.name,
     apiUrl: node.api.url,
-    listen: node.listenAddresses(),
-    dataDir: node.options.dataDir,
+    listen: node.c.peers.listenAddresses(),
+    dataDir: node.c.options.dataDir,
     stop: () => node.stop(),
   }
 }

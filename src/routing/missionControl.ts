@@ -24,12 +24,16 @@ export interface MissionControlOptions {
   /** after this long a failure is forgotten. @default 10 half-lives (probability back above 0.999) */
   forgetAfterMs?: number
   /**
-   * Called with the channel_update a failure carries, as sent (type prefix
-   * included) and decoded; returns true when it was valid, newer than the one
-   * known, and now in the graph (the node passes it to its GossipStore).
+   * Where the channel_update a failure carries goes (the node's GossipStore): it
+   * says `new` when it was valid, newer than the one known, and is now in the graph.
    * @default none: updates in failures are ignored
    */
-  applyChannelUpdate?: (update: ChannelUpdate, encoded: Uint8Array, nowMs: number) => boolean
+  updates?: ChannelUpdateSink
+}
+
+export interface ChannelUpdateSink {
+  /** `encoded` is the message as sent, type prefix included */
+  acceptChannelUpdate(update: ChannelUpdate, nowMs: number, encoded: Uint8Array): { status: string }
 }
 
 /** The part of a BOLT #4 failure mission control reads (a FailureMessage fits). */
@@ -62,7 +66,7 @@ const CHANNEL_FAILURES = new Set<number>([
 export class MissionControl implements SuccessProbabilities {
   private readonly halfLifeMs: number
   private readonly forgetAfterMs: number
-  private readonly applyChannelUpdate: MissionControlOptions['applyChannelUpdate']
+  private readonly updates: ChannelUpdateSink | undefined
   /** when each channel direction (by short channel id, then sending node) or node last failed */
   private readonly channelFailures = new Map<ShortChannelId, Map<NodeKey, number>>()
   private readonly nodeFailures = new Map<NodeKey, number>()
@@ -70,7 +74,7 @@ export class MissionControl implements SuccessProbabilities {
   constructor(options: MissionControlOptions = {}) {
     this.halfLifeMs = options.halfLifeMs ?? 600_000
     this.forgetAfterMs = options.forgetAfterMs ?? 10 * this.halfLifeMs
-    this.applyChannelUpdate = options.applyChannelUpdate
+    this.updates = options.updates
   }
 
   /**
@@ -162,7 +166,7 @@ export class MissionControl implements SuccessProbabilities {
 
   /** BOLT #4: the channel_update in a failure should be applied when it is for the channel we used. */
   private applyUpdate(failure: ReportedFailure, shortChannelId: ShortChannelId, nowMs: number): boolean {
-    if (!this.applyChannelUpdate || !failure.channelUpdate) return false
+    if (!this.updates || !failure.channelUpdate) return false
     let update: ChannelUpdate
     try {
       const decoded = decodeMessage(failure.channelUpdate)
@@ -172,6 +176,6 @@ export class MissionControl implements SuccessProbabilities {
       return false
     }
     if (update.shortChannelId !== shortChannelId) return false
-    return this.applyChannelUpdate(update, failure.channelUpdate, nowMs)
+    return this.updates.acceptChannelUpdate(update, nowMs, failure.channelUpdate).status === 'new'
   }
 }

@@ -59,34 +59,42 @@ async function makeSide(name: string, byte: number, deliver: (to: string, m: Mes
     store,
     revocations,
     config: DEFAULT_CHANNEL_CONFIG,
-    chainHash: () => new Uint8Array(32).fill(7),
-    blockHeight: () => 100,
+    chainHash: new Uint8Array(32).fill(7),
+    tip: { height: 100 },
     feeratePerKw: 253,
-    preimageFor: () => undefined,
+    preimages: { get: () => undefined },
     signer: new SeedSigner(fromHex),
-    nextTemporaryChannelId: () => sha256(Uint8Array.of(byte, counter++)),
-    nextKeysId: () => toHex(sha256(Uint8Array.of(byte, counter++))),
-    closingCondition: () => sig(publicKeyOf(new Uint8Array(32).fill(byte + 100))),
-    sendToPeer: (_peer, message) => {
-      side.onSend?.(message)
-      side.sent.push(message)
-      deliver(id, message)
+    // a keys id is the channel seed in hex for SeedSigner(fromHex)
+    secrets: { nextSecret: () => sha256(Uint8Array.of(byte, counter++)), nextLabel: () => toHex(sha256(Uint8Array.of(byte, counter++))) },
+    wallet: {
+      newAddress: () => ({ condition: sig(publicKeyOf(new Uint8Array(32).fill(byte + 100))) }),
+      fund: async (amountSat, condition) => ({
+        tx: { version: 2, lockTime: 0, inputs: [{ prevout: { txid: 'ab'.repeat(32), vout: byte }, witness: { signatures: [], preimages: [] } }], outputs: [{ value: amountSat, condition }] },
+        outputIndex: 0,
+      }),
+      release: () => {},
     },
-    disconnectPeer: () => {},
-    isPeerConnected: () => true,
-    broadcast: async (tx) => void side.broadcasts.push(tx),
-    watchConfirmed: (txid, _depth, channel) => side.watchedConfirm.push({ txid, channel }),
-    watchSpent: (outpoint, channel) => side.watchedSpent.push({ outpoint, channel }),
-    makeFundingTx: async (amountSat, condition) => ({
-      tx: { version: 2, lockTime: 0, inputs: [{ prevout: { txid: 'ab'.repeat(32), vout: byte }, witness: { signatures: [], preimages: [] } }], outputs: [{ value: amountSat, condition }] },
-      outputIndex: 0,
-    }),
-    releaseFunding: () => {},
-    onEvent: (channel, _peer, event) => {
-      side.events.push({ channel, event })
-      side.onEvent?.(channel, event)
+    peers: {
+      send: (_peer, message) => {
+        side.onSend?.(message)
+        side.sent.push(message)
+        deliver(id, message)
+      },
+      disconnect: async () => {},
+      isConnected: () => true,
     },
-    onStateChanged: () => {},
+    broadcaster: { broadcast: async (tx) => void side.broadcasts.push(tx) },
+    watcher: {
+      watchConfirmed: (txid, _depth, channel) => side.watchedConfirm.push({ txid, channel }),
+      watchSpent: (outpoint, channel) => side.watchedSpent.push({ outpoint, channel }),
+    },
+    events: {
+      onChannelEvent: (channel, _peer, event) => {
+        side.events.push({ channel, event })
+        side.onEvent?.(channel, event)
+      },
+      onChannelStepped: () => {},
+    },
   })
   return side
 }

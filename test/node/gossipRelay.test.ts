@@ -26,10 +26,10 @@ function tx(outputs: Transaction['outputs']): Transaction {
 }
 
 type Sent = Array<{ peer: string; message: Message }>
-type GossipDeps = ConstructorParameters<typeof GossipService>[0]
+type GossipComponents = ConstructorParameters<typeof GossipService>[0]
 
 /** A gossip service with in-memory storage that records what it sends; `deps` overrides the rest. */
-function gossipService(sent: Sent, deps: Partial<GossipDeps>): GossipService {
+function gossipService(sent: Sent, deps: Partial<GossipComponents>): GossipService {
   const values = new Map<string, unknown>()
   return new GossipService({
     log: createLogger({ level: 'error', console: false, name: 'us' }),
@@ -40,14 +40,11 @@ function gossipService(sent: Sent, deps: Partial<GossipDeps>): GossipService {
     chainHash: CHAIN_HASH,
     chain: {} as ChainAccess,
     kv: { get: (k: string) => values.get(k), set: (k: string, v: unknown) => void values.set(k, v) } as never,
-    blockHeight: () => 110,
-    listenAddresses: () => [],
-    connectedPeers: () => PEERS,
-    sendToPeer: (peer, message) => void sent.push({ peer, message }),
-    channel: () => undefined,
-    channels: () => [],
-    isPeerConnected: () => true,
-    policyOf: () => ({ feeBaseMsat: 1000n, feeProportionalMillionths: 1n, cltvExpiryDelta: 40, htlcMinimumMsat: 1n }),
+    tip: { height: 110 },
+    transport: { listenAddresses: () => [] },
+    peers: { connectedPeers: () => PEERS, send: (peer: string, message: Message) => void sent.push({ peer, message }), isConnected: () => true },
+    channels: { get: () => undefined, list: () => [] },
+    policies: { of: () => ({ feeBaseMsat: 1000n, feeProportionalMillionths: 1n, cltvExpiryDelta: 40, htlcMinimumMsat: 1n }) },
     ...deps,
   })
 }
@@ -115,13 +112,12 @@ describe('gossip relay while flooding', () => {
 describe('our channel_update', () => {
   /** Our end of a NORMAL channel with alice, not announced yet: its updates go to alice only. */
   function ourChannel(sent: Sent, policy: { feeBaseMsat: bigint }): GossipService {
-    const data = { state: 'NORMAL', shortChannelId: scid, commitments: { capacitySat: 1_000_000n, channelFlags: 1, localParams: { seed: new Uint8Array(32).fill(9) }, remoteParams: { basepoints: { fundingPubkey: alice.fundingPubkey } } } }
+    const data = { state: 'NORMAL', shortChannelId: scid, commitments: { capacitySat: 1_000_000n, channelFlags: 1, localParams: { keysId: '09'.repeat(32) }, remoteParams: { basepoints: { fundingPubkey: alice.fundingPubkey } } } }
     return gossipService(sent, {
-      blockHeight: () => 102,
-      connectedPeers: () => [alice.hex],
-      channel: (key) => (key === 'c1' ? { peer: alice.hex, data: data as never } : undefined),
-      channels: () => [{ key: 'c1', peer: alice.hex, data: data as never }],
-      policyOf: () => ({ feeBaseMsat: policy.feeBaseMsat, feeProportionalMillionths: 1n, cltvExpiryDelta: 40, htlcMinimumMsat: 1n }),
+      tip: { height: 102 },
+      peers: { connectedPeers: () => [alice.hex], send: (peer: string, message: Message) => void sent.push({ peer, message }), isConnected: () => true },
+      channels: { get: (key: string) => (key === 'c1' ? { peer: alice.hex, data: data as never } : undefined), list: () => [{ key: 'c1', record: { peer: alice.hex, data: data as never } }] },
+      policies: { of: () => ({ feeBaseMsat: policy.feeBaseMsat, feeProportionalMillionths: 1n, cltvExpiryDelta: 40, htlcMinimumMsat: 1n }) },
     })
   }
 

@@ -37,7 +37,7 @@ describe('healing a partition', () => {
     const records = new Map<string, PeerRecord>([[PEER, { address: `${PEER}@/ip4/127.0.0.1/tcp/9735` }]])
     const store = { get: (k: string) => records.get(k), set: (k: string, v: PeerRecord) => records.set(k, v), has: (k: string) => records.has(k), keys: () => [...records.keys()], flush: async () => {} } as unknown as KvLog<PeerRecord>
     const faults = new FaultInjector('heal')
-    const peers = new PeerManager(host, US, () => ({ type: 'init', features: new Uint8Array(0), networks: [] }), store, { onConnected: () => {}, onDisconnected: () => {}, onMessage: () => {}, onInvalidChannelMessage: () => {}, wantsReconnect: () => true, addressOf: () => undefined }, quiet, faults)
+    const peers = new PeerManager(host, US, { type: 'init', features: new Uint8Array(0), networks: [] }, store, { onConnected: () => {}, onDisconnected: () => {}, onMessage: () => {}, onInvalidChannelMessage: () => {}, wantsReconnect: () => true, addressOf: () => undefined }, quiet, faults)
 
     peers.partition([PEER])
     await peers.start()

@@ -133,7 +133,7 @@ describe('mission control and the channel_update in a failure', () => {
       store.acceptChannelUpdate(update(x, y, scid(n), { feeBaseMsat: fee }), NOW)
       store.acceptChannelUpdate(update(y, x, scid(n), { feeBaseMsat: fee }), NOW)
     }
-    const mc = new MissionControl({ halfLifeMs: HALF_LIFE, applyChannelUpdate: (u, bytes, now) => store.acceptChannelUpdate(u, now, bytes).status === 'new' })
+    const mc = new MissionControl({ halfLifeMs: HALF_LIFE, updates: store })
     return { store, mc }
   }
 

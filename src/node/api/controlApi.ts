@@ -1,7 +1,11 @@
 /**
  * The node's control API (HTTP + JSON on 127.0.0.1, bearer token): the routes
- * of the contract in src/api, each a thin call into the node's services.
+ * of the contract in src/api, each a thin call into the node's services. It
+ * writes its URL and token into the data directory, where the CLI finds them.
  */
+import { randomBytes } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { fromHex, toHex } from '../../core/bytes.js'
 import { formatScid } from '../../core/shortChannelId.js'
 import { z } from 'zod'
@@ -9,17 +13,20 @@ import { amount, nodeIdHex, parseOrThrow } from '../../api/schemas.js'
 import { LnsimError } from '../../core/errors.js'
 import { FaultsRequest, HoldRequest, LinksRequest, PartitionRequest } from '../../api/testingTypes.js'
 import { ChannelPolicyRequest, CloseChannelRequest, ConnectPeerRequest, CreateInvoiceRequest, OpenChannelRequest, PayRequest, type GraphInfo, type GraphPolicy, type InvoiceInfo, type NodeInfo, type PaymentInfo, type RouteInfo, type WalletBalance } from '../../api/types.js'
-import type { LightningNode } from '../lightningNode.js'
-import type { InvoiceRecord } from '../payments/invoiceRegistry.js'
-import type { PaymentRecord } from '../payments/paymentRecord.js'
-import { apiHop } from '../payments/paymentSender.js'
+import { API_TOKEN_FILE, API_URL_FILE } from '../../api/locate.js'
+import { channelInfo } from '../channels/channelViews.js'
+import type { NodeComponents } from '../components.js'
+import type { InvoiceRecord } from '../payments/receive/invoiceRegistry.js'
+import type { PaymentRecord } from '../payments/outbound/paymentRecord.js'
+import { apiHop } from '../payments/outbound/paymentSender.js'
+import { MIN_FINAL_CLTV_EXPIRY_DELTA } from '../options.js'
 import { route, startApiServer, type RunningServer } from './httpServer.js'
 
 declare const LNSIM_VERSION: string | undefined
 
 const RouteQuery = z.strictObject({ nodeId: nodeIdHex, amountMsat: amount })
 
-function invoiceInfo(node: LightningNode, r: InvoiceRecord): InvoiceInfo {
+function invoiceInfo(node: NodeComponents, r: InvoiceRecord): InvoiceInfo {
   return {
     invoice: r.bolt11,
     paymentHash: toHex(r.paymentHash),
@@ -51,22 +58,29 @@ export function paymentInfo(p: PaymentRecord): PaymentInfo {
   }
 }
 
-export async function startControlApi(node: LightningNode): Promise<RunningServer> {
-  const token = await node.apiToken()
+export type ControlApi = RunningServer
+
+export async function startControlApi(node: NodeComponents): Promise<ControlApi> {
+  const token = toHex(new Uint8Array(randomBytes(32)))
+  const channelInfos = () => node.channels.list().map(({ key, record }) => channelInfo(key, record.peer, record.data, node.peers.isConnected(record.peer)))
+  const requireChannel = (id: string) => {
+    if (!node.channels.get(id)) throw new LnsimError('UNKNOWN_CHANNEL', `no channel ${id}; see \`lnsim channels\``)
+  }
+  let apiUrl = ''
   const peerInfo = (nodeId: string) => {
     const p = node.peers.list().find((x) => x.nodeId === nodeId)
     return { nodeId, address: p?.address ?? null, connected: p?.connected ?? false, connectedAt: p?.connectedAt ? new Date(p.connectedAt).toISOString() : null }
   }
   const routes = [
     route('GET', '/v1/info', undefined, async (): Promise<NodeInfo> => {
-      const channels = node.channelInfos()
+      const channels = channelInfos()
       return {
         nodeId: node.identity.nodeIdHex,
         alias: node.options.name,
         peerId: node.identity.peerId.toString(),
-        listenAddresses: node.listenAddresses(),
-        apiUrl: node.api.url,
-        chain: { url: node.options.chainUrl, chainHash: node.chainHashHex, blockHeight: node.watcher.height },
+        listenAddresses: node.peers.listenAddresses(),
+        apiUrl,
+        chain: { url: node.options.chainUrl, chainHash: toHex(node.chainHash), blockHeight: node.watcher.height },
         channels: {
           active: channels.filter((c) => c.active).length,
           pending: channels.filter((c) => c.state.startsWith('WAIT_FOR')).length,
@@ -84,25 +98,25 @@ export async function startControlApi(node: LightningNode): Promise<RunningServe
       await node.peers.disconnect(params.nodeId!, 'disconnect requested')
       return peerInfo(params.nodeId!)
     }),
-    route('GET', '/v1/channels', undefined, async () => node.channelInfos()),
+    route('GET', '/v1/channels', undefined, async () => channelInfos()),
     route('GET', '/v1/channels/:channelId', undefined, async ({ params }) => {
-      const c = node.channelInfos().find((x) => x.channelId === params.channelId)
+      const c = channelInfos().find((x) => x.channelId === params.channelId)
       if (!c) throw new LnsimError('UNKNOWN_CHANNEL', `no channel ${params.channelId}; see \`lnsim channels\``)
       return c
     }),
     route('POST', '/v1/channels', OpenChannelRequest, async ({ body }) => node.channels.open(body.nodeId, body.amountSat, body.pushMsat ?? 0n, body.announce ?? true)),
     route('POST', '/v1/channels/:channelId/close', CloseChannelRequest, async ({ params, body }) => {
       const id = params.channelId!
-      node.requireChannel(id)
+      requireChannel(id)
       const r = node.channels.command(id, body.force ? { type: 'force_close', why: 'force close requested by the user' } : { type: 'close' })
       if (r.reply && !r.reply.ok) throw new LnsimError(r.reply.code, r.reply.message)
       node.channels.flush()
-      const info = node.channelInfos().find((c) => c.channelId === id)!
+      const info = channelInfos().find((c) => c.channelId === id)!
       return { channelId: id, closingTxid: info.closingTxid, state: info.state }
     }),
     route('POST', '/v1/channels/:channelId/policy', ChannelPolicyRequest, async ({ params, body }) => {
       const change = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined))
-      return node.setChannelPolicy(params.channelId!, change)
+      return node.policies.set(params.channelId!, change)
     }),
     route('POST', '/v1/invoices', CreateInvoiceRequest, async ({ body }) => {
       const r = node.invoices.create(body.amountMsat ?? null, body.memo ?? '', body.expirySeconds ?? 3600)
@@ -112,7 +126,7 @@ export async function startControlApi(node: LightningNode): Promise<RunningServe
     route('GET', '/v1/invoices', undefined, async () => node.invoices.list().map((r) => invoiceInfo(node, r))),
     route('GET', '/v1/invoices/:paymentHash', undefined, async ({ params }) => invoiceInfo(node, node.invoices.require(params.paymentHash!))),
     route('POST', '/v1/payments', PayRequest, async ({ body }) => {
-      const r = await node.sender.pay(body.invoice, {
+      const r = await node.outbound.pay(body.invoice, {
         timeoutMs: (body.timeoutSeconds ?? 60) * 1000,
         ...(body.amountMsat !== undefined ? { amountMsat: body.amountMsat } : {}),
         ...(body.maxFeeMsat !== undefined ? { maxFeeMsat: body.maxFeeMsat } : {}),
@@ -127,7 +141,7 @@ export async function startControlApi(node: LightningNode): Promise<RunningServe
     }),
     route('GET', '/v1/wallet/balance', undefined, async (): Promise<WalletBalance> => {
       const coins = await node.wallet.coins()
-      const channels = node.channelInfos()
+      const channels = channelInfos()
       const claims = node.broadcaster.list().filter((b) => b.label !== 'funding' && b.label !== 'mutual close' && b.label !== 'commitment')
       return {
         confirmedSat: coins.filter((c) => c.confirmations > 0).reduce((s, c) => s + c.valueSat, 0n),
@@ -161,34 +175,34 @@ export async function startControlApi(node: LightningNode): Promise<RunningServe
     }),
     route('GET', '/v1/route', undefined, async ({ query }): Promise<RouteInfo> => {
       const q = parseOrThrow(RouteQuery, Object.fromEntries(query), 'query')
-      const r = node.routeTo(fromHex(q.nodeId), q.amountMsat)
+      const r = node.routes.routeOrThrow({ destination: fromHex(q.nodeId), amountMsat: q.amountMsat, finalCltvExpiry: node.watcher.height + MIN_FINAL_CLTV_EXPIRY_DELTA + 3, maxFeeMsat: q.amountMsat, avoidChannels: new Set() })
       return { destination: q.nodeId, amountMsat: q.amountMsat, totalAmountMsat: r.totalAmountMsat, totalFeeMsat: r.totalFeeMsat, totalCltvExpiry: r.hops[0]!.cltvExpiry, hops: r.hops.map(apiHop) }
     }),
     route('POST', '/v1/dev/faults', FaultsRequest, async ({ body }) => {
-      const f = node.requireTesting('fault injection')
+      const f = node.testing.faults('fault injection')
       f.setMessageFaults(body.faults)
       return f.describe()
     }),
     route('POST', '/v1/dev/links', LinksRequest, async ({ body }) => {
-      const f = node.requireTesting('link latency and loss')
+      const f = node.testing.faults('link latency and loss')
       f.setLinks(body.links, body.seed)
       return f.describe()
     }),
     route('POST', '/v1/dev/partition', PartitionRequest, async ({ body }) => {
-      node.requireTesting('partitions')
+      const f = node.testing.faults('partitions')
       node.peers.partition(body.peers)
-      return node.faults!.describe()
+      return f.describe()
     }),
     route('POST', '/v1/dev/heal', undefined, async () => {
-      node.requireTesting('healing a partition')
+      const f = node.testing.faults('healing a partition')
       node.peers.heal()
-      return node.faults!.describe()
+      return f.describe()
     }),
-    route('GET', '/v1/dev/faults', undefined, async () => node.requireTesting('fault injection').describe()),
-    route('POST', '/v1/dev/hold', HoldRequest, async ({ body }) => node.setHoldPayments(body.hold)),
-    route('POST', '/v1/dev/channels/:channelId/cheat', undefined, async ({ params }) => node.cheat(params.channelId!)),
+    route('GET', '/v1/dev/faults', undefined, async () => node.testing.faults('fault injection').describe()),
+    route('POST', '/v1/dev/hold', HoldRequest, async ({ body }) => node.testing.holdPayments(body.hold)),
+    route('POST', '/v1/dev/channels/:channelId/cheat', undefined, async ({ params }) => node.testing.cheat(params.channelId!)),
   ]
-  return startApiServer({
+  const server = await startApiServer({
     port: node.options.apiPort,
     token,
     routes,
@@ -200,4 +214,8 @@ export async function startControlApi(node: LightningNode): Promise<RunningServe
     ],
     onError: (err) => node.log.error('control API handler failed', { error: (err as Error).stack ?? String(err) }),
   })
+  apiUrl = server.url
+  await writeFile(join(node.options.dataDir, API_URL_FILE), server.url + '\n', { mode: 0o600 })
+  await writeFile(join(node.options.dataDir, API_TOKEN_FILE), token + '\n', { mode: 0o600 })
+  return server
 }

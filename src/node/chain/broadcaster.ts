@@ -8,6 +8,7 @@ import type { Transaction } from '../../chain/transaction.js'
 import type { KvLog } from '../store/durableStore.js'
 import type { Logger } from '../logger.js'
 import type { ChainAccess } from './chainAccess.js'
+import type { EventBus } from '../eventBus.js'
 
 export interface PendingBroadcast {
   tx: Transaction
@@ -24,7 +25,8 @@ export class Broadcaster {
     private readonly chain: ChainAccess,
     private readonly pending: KvLog<PendingBroadcast>,
     private readonly log: Logger,
-    private readonly onSubmitted: (txid: string, p: PendingBroadcast) => void,
+    /** told of every transaction the chain took, for the node's event stream */
+    private readonly bus: Pick<EventBus, 'emit'>,
   ) {}
 
   /** Resolves once the chain has it (or it is held for later, or will be retried); rejects if the chain refuses it for good. */
@@ -48,7 +50,7 @@ export class Broadcaster {
   private async submit(txid: string, p: PendingBroadcast): Promise<void> {
     try {
       await this.chain.submit(p.tx)
-      this.onSubmitted(txid, p)
+      this.bus.emit({ type: 'onchain', channelId: p.channel || null, txid, label: p.label, amountSat: null, spendableFromHeight: null })
     } catch (err) {
       const code = (err as { code?: string }).code ?? ''
       if (code === 'ALREADY_KNOWN') return

@@ -9,7 +9,7 @@ import { fromHex, toHex } from '../../core/bytes.js'
 import { LnsimError, errorMessage } from '../../core/errors.js'
 import type { Condition } from '../../chain/condition.js'
 import type { OutPoint, Transaction } from '../../chain/transaction.js'
-import { deriveNextCommitmentKeys } from '../../channel/commitments.js'
+import { availableToSendMsat, deriveNextCommitmentKeys } from '../../channel/commitments.js'
 import { step } from '../../channel/machine.js'
 import { awaitOpenChannel, openChannel } from '../../channel/opening.js'
 import type { ChannelConfig } from '../../channel/constants.js'
@@ -20,44 +20,49 @@ import type { ChannelSigner } from '../../channel/signer.js'
 import type { ChannelMessage, ErrorMessage, Message, Warning } from '../../wire/messages.js'
 import type { Logger } from '../logger.js'
 import type { KvLog } from '../store/durableStore.js'
+import type { LocalChannel } from '../../routing/graph.js'
+import { shortChannelIdOf } from './channelViews.js'
 import { withoutLegacySeeds } from './legacySeeds.js'
 
-/** What the channel manager needs from the rest of the node. */
-export interface ChannelManagerDeps {
+/** Where a channel's events go: the node turns them into payments, forwards, gossip and events. */
+export interface ChannelEventSink {
+  onChannelEvent(channel: string, peer: string, event: ChannelEvent, data: ChannelData): void
+  /** after every step (the test-only cheat recorder keeps signed commitments) */
+  onChannelStepped(channel: string, data: ChannelData): void
+}
+
+/** What the channel manager needs from the rest of the node, each a small interface. */
+export interface ChannelManagerComponents {
   log: Logger
   store: KvLog<ChannelRecord>
   revocations: KvLog<{ channel: string; index: bigint }>
   config: ChannelConfig
-  chainHash: () => Uint8Array
-  blockHeight: () => number
+  chainHash: Uint8Array
   feeratePerKw: number
   /** the node's keys; a channel's state names its own */
   signer: ChannelSigner
-  preimageFor: (paymentHash: Uint8Array) => Uint8Array | undefined
-  nextTemporaryChannelId: () => Uint8Array
+  tip: { readonly height: number }
+  /** preimages the node learned, by payment hash in hex, for claiming incoming HTLCs on chain */
+  preimages: { get(paymentHashHex: string): Uint8Array | undefined }
   /**
-   * The id of a new channel's keys (see channel/signer.ts), never reused. `role`
-   * keeps one counter for the channels this node opens and one per peer for those
-   * it accepts: each sequence is then fixed by what the node and that peer asked
-   * for, not by how openings in both directions happened to interleave, so a
-   * seeded network gets the same channel ids on every run.
+   * Fresh labels, never handed out twice. A new channel's keys id is one (see
+   * channel/signer.ts); `role` keeps one counter for the channels this node opens
+   * and one per peer for those it accepts: each sequence is then fixed by what the
+   * node and that peer asked for, not by how openings in both directions happened
+   * to interleave, so a seeded network gets the same channel ids on every run.
    */
-  nextKeysId: (role: string) => string
-  /** where a channel's funds go when it closes */
-  closingCondition: () => Condition
-  sendToPeer: (peer: string, message: Message) => void
-  disconnectPeer: (peer: string, reason: string) => void
-  isPeerConnected: (peer: string) => boolean
+  secrets: { nextSecret(purpose: string): Uint8Array; nextLabel(purpose: string): string }
+  wallet: {
+    /** where a channel's funds go when it closes */
+    newAddress(label: string): { condition: Condition }
+    fund(amountSat: bigint, condition: Condition): Promise<{ tx: Transaction; outputIndex: number }>
+    release(tx: Transaction): void
+  }
+  peers: { send(peer: string, message: Message): void; disconnect(peer: string, reason: string): Promise<void>; isConnected(peer: string): boolean }
   /** resolves once the chain accepted it (or will retry it later) */
-  broadcast: (tx: Transaction, txid: string, label: string, validFromHeight: number, channel: string) => Promise<void>
-  watchConfirmed: (txid: string, depth: number, channel: string) => void
-  watchSpent: (outpoint: OutPoint, channel: string) => void
-  makeFundingTx: (amountSat: bigint, condition: Condition) => Promise<{ tx: Transaction; outputIndex: number }>
-  releaseFunding: (tx: Transaction) => void
-  /** everything a channel reports; the node turns them into payments, forwards and events */
-  onEvent: (channel: string, peer: string, event: ChannelEvent, data: ChannelData) => void
-  /** after every step, for the control API and events */
-  onStateChanged: (channel: string, data: ChannelData) => void
+  broadcaster: { broadcast(tx: Transaction, txid: string, label: string, validFromHeight: number, channel: string, tipHeight: number): Promise<void> }
+  watcher: { watchConfirmed(txid: string, depth: number, channel: string): void; watchSpent(outpoint: OutPoint, channel: string): void }
+  events: ChannelEventSink
 }
 
 export interface ChannelRecord {
@@ -103,7 +108,7 @@ export class ChannelManager {
   private urgent = false
   private readonly openWaiters = new Map<string, { resolve: (r: { channelId: string; fundingTxid: string }) => void; reject: (e: Error) => void }>()
 
-  constructor(private readonly deps: ChannelManagerDeps) {
+  constructor(private readonly deps: ChannelManagerComponents) {
     for (const [key, record] of deps.store.entries()) {
       const data = withoutLegacySeeds(record.data)
       if (data === record.data) this.channels.set(key, record)
@@ -123,8 +128,10 @@ export class ChannelManager {
   }
 
   private ctx(): ChannelContext {
-    return { blockHeight: this.deps.blockHeight(), chainHash: this.deps.chainHash(), feeratePerKw: this.deps.feeratePerKw, signer: this.deps.signer, preimageFor: this.deps.preimageFor }
+    return { blockHeight: this.deps.tip.height, chainHash: this.deps.chainHash, feeratePerKw: this.deps.feeratePerKw, signer: this.deps.signer, preimageFor: this.preimageFor }
   }
+
+  private readonly preimageFor = (hash: Uint8Array): Uint8Array | undefined => this.deps.preimages.get(toHex(hash))
 
   list(): Array<{ key: string; record: ChannelRecord }> {
     return [...this.channels].map(([key, record]) => ({ key, record }))
@@ -176,7 +183,7 @@ export class ChannelManager {
       else this.pending.push({ channel: key, peer: record.peer, effect })
     }
     this.scheduleFlush()
-    this.deps.onStateChanged(key, r.data)
+    this.deps.events.onChannelStepped(key, r.data)
     for (const e of events) this.onEvent(key, record.peer, e)
     return r
   }
@@ -262,13 +269,16 @@ export class ChannelManager {
     const d = this.deps
     switch (effect.type) {
       case 'send':
-        d.sendToPeer(peer, effect.message)
+        d.peers.send(peer, effect.message)
         return
       case 'disconnect':
-        d.disconnectPeer(peer, effect.reason)
+        void d.peers.disconnect(peer, effect.reason)
         return
       case 'broadcast': {
-        const submitted = d.broadcast(effect.tx, effect.txid, effect.label, effect.validFromHeight, channel)
+        const submitted = d.broadcaster.broadcast(effect.tx, effect.txid, effect.label, effect.validFromHeight, channel, d.tip.height).catch((err: Error) => {
+          d.log.warn('broadcast refused', { channel, txid: effect.txid, label: effect.label, error: err.message })
+          throw err
+        })
         // an open channel request is answered once its funding transaction is in the mempool
         const waiter = effect.label === 'funding' ? this.openWaiters.get(channel) : undefined
         if (waiter) this.openWaiters.delete(channel)
@@ -280,16 +290,16 @@ export class ChannelManager {
         return
       }
       case 'watch_confirmed':
-        d.watchConfirmed(effect.txid, effect.depth, channel)
+        d.watcher.watchConfirmed(effect.txid, effect.depth, channel)
         return
       case 'watch_spent':
-        d.watchSpent(effect.outpoint, channel)
+        d.watcher.watchSpent(effect.outpoint, channel)
         return
       case 'make_funding_tx':
-        d.makeFundingTx(effect.amountSat, effect.condition).then(
+        d.wallet.fund(effect.amountSat, effect.condition).then(
           ({ tx, outputIndex }) => {
             const r = this.channels.get(channel)
-            if (!r || r.data.state !== 'WAIT_FOR_FUNDING_INTERNAL') return d.releaseFunding(tx)
+            if (!r || r.data.state !== 'WAIT_FOR_FUNDING_INTERNAL') return d.wallet.release(tx)
             this.apply(channel, { type: 'funding_tx_created', tx, outputIndex })
           },
           (err: Error) => {
@@ -312,18 +322,18 @@ export class ChannelManager {
       this.openWaiters.delete(channel)
       waiter.reject(new LnsimError('CHANNEL_OPEN_FAILED', `the channel could not be opened: ${record.data.why}`))
     }
-    this.deps.onEvent(channel, peer, event, record.data)
+    this.deps.events.onChannelEvent(channel, peer, event, record.data)
   }
 
   // ---- what the node asks --------------------------------------------------
 
   /** Opens a channel as funder; resolves once the funding transaction is broadcast. */
   open(peer: string, fundingSat: bigint, pushMsat: bigint, announce: boolean): Promise<{ channelId: string; fundingTxid: string }> {
-    if (!this.deps.isPeerConnected(peer)) return Promise.reject(new LnsimError('PEER_OFFLINE', `not connected to ${peer}: connect first with \`lnsim connect\``))
-    const temporaryChannelId = this.deps.nextTemporaryChannelId()
-    const keysId = this.deps.nextKeysId('open')
+    if (!this.deps.peers.isConnected(peer)) return Promise.reject(new LnsimError('PEER_OFFLINE', `not connected to ${peer}: connect first with \`lnsim connect\``))
+    const temporaryChannelId = this.deps.secrets.nextSecret('channel/open').slice(0, 32)
+    const keysId = this.deps.secrets.nextLabel('channel/open')
     const r = openChannel(
-      { remoteNodeId: fromHex(peer), temporaryChannelId, fundingSat, pushMsat, announce, config: this.deps.config, keysId, finalCondition: this.deps.closingCondition() },
+      { remoteNodeId: fromHex(peer), temporaryChannelId, fundingSat, pushMsat, announce, config: this.deps.config, keysId, finalCondition: this.closingCondition() },
       this.ctx(),
     )
     const key = this.save(toHex(temporaryChannelId), { peer, data: r.data, createdAt: Date.now() })
@@ -339,10 +349,10 @@ export class ChannelManager {
     if (message.type === 'open_channel') {
       const key = toHex(message.temporaryChannelId)
       if (this.channels.has(key)) {
-        this.deps.sendToPeer(peer, { type: 'error', channelId: message.temporaryChannelId, data: new TextEncoder().encode('temporary_channel_id already in use') })
+        this.deps.peers.send(peer, { type: 'error', channelId: message.temporaryChannelId, data: new TextEncoder().encode('temporary_channel_id already in use') })
         return
       }
-      const data = awaitOpenChannel({ remoteNodeId: fromHex(peer), temporaryChannelId: message.temporaryChannelId, config: this.deps.config, keysId: this.deps.nextKeysId(`accept/${peer}`), finalCondition: this.deps.closingCondition() })
+      const data = awaitOpenChannel({ remoteNodeId: fromHex(peer), temporaryChannelId: message.temporaryChannelId, config: this.deps.config, keysId: this.deps.secrets.nextLabel(`channel/accept/${peer}`), finalCondition: this.closingCondition() })
       this.save(key, { peer, data, createdAt: Date.now() })
       this.apply(key, { type: 'message', message })
       return
@@ -357,7 +367,7 @@ export class ChannelManager {
       return
     }
     if (!record || record.peer !== peer) {
-      this.deps.sendToPeer(peer, { type: 'warning', channelId: id, data: new TextEncoder().encode(`unknown channel ${key}`) })
+      this.deps.peers.send(peer, { type: 'warning', channelId: id, data: new TextEncoder().encode(`unknown channel ${key}`) })
       return
     }
     this.apply(key, { type: 'message', message })
@@ -372,7 +382,29 @@ export class ChannelManager {
     const key = toHex(channelId)
     const record = this.channels.get(key)
     if (record && record.peer === peer) this.fail(key, 'INVALID_MESSAGE', reason, true)
-    else this.deps.sendToPeer(peer, { type: 'error', channelId, data: new TextEncoder().encode(reason) })
+    else this.deps.peers.send(peer, { type: 'error', channelId, data: new TextEncoder().encode(reason) })
+  }
+
+  private closingCondition(): Condition {
+    return this.deps.wallet.newAddress('channel close').condition
+  }
+
+  /** Our live channel whose funding output has this short channel id. */
+  byShortChannelId(scid: bigint): string | undefined {
+    for (const [key, r] of this.channels) if (r.data.state !== 'CLOSED' && shortChannelIdOf(r.data) === scid) return key
+    return undefined
+  }
+
+  /** Our channels as pathfinding sees them: what each can send now, and whether its peer is there. */
+  localChannels(isConnected: (peer: string) => boolean): Array<LocalChannel & { key: string }> {
+    return this.list().flatMap(({ key, record }) => {
+      const scid = shortChannelIdOf(record.data)
+      const c = commitmentsOf(record.data)
+      if (scid === undefined || !c || record.data.state === 'CLOSED' || record.data.state === 'CLOSING') return []
+      // asked for every payment: only what pathfinding needs, not the channel's whole view (its HTLCs in hex)
+      const normal = record.data.state === 'NORMAL'
+      return [{ key, shortChannelId: scid, remoteNodeId: fromHex(record.peer), spendableMsat: normal ? availableToSendMsat(c) : 0n, active: normal && isConnected(record.peer), htlcMinimumMsat: c.remoteParams.htlcMinimumMsat }]
+    })
   }
 
   private fail(key: string, code: string, reason: string, byPeer: boolean): void {

@@ -41,7 +41,7 @@ interface AnnounceState {
   lastUpdateTimestamp?: number
 }
 
-export interface GossipDeps {
+export interface GossipComponents {
   log: Logger
   nodeSecret: Uint8Array
   /** signs our half of a channel's announcement with its funding key */
@@ -51,14 +51,12 @@ export interface GossipDeps {
   chainHash: Uint8Array
   chain: ChainAccess
   kv: KvLog<AnnounceState | unknown>
-  blockHeight(): number
-  listenAddresses(): string[]
-  connectedPeers(): string[]
-  sendToPeer(peer: string, message: Message): void
-  channel(key: string): { peer: string; data: ChannelData } | undefined
-  channels(): Array<{ key: string; peer: string; data: ChannelData }>
-  isPeerConnected(peer: string): boolean
-  policyOf(channel: string): PolicyView
+  tip: { readonly height: number }
+  /** where this node listens, for its node_announcement */
+  transport: { listenAddresses(): string[] }
+  peers: { connectedPeers(): string[]; send(peer: string, message: Message): void; isConnected(peer: string): boolean }
+  channels: { get(key: string): { peer: string; data: ChannelData } | undefined; list(): Array<{ key: string; record: { peer: string; data: ChannelData } }> }
+  policies: { of(channel: string): PolicyView }
 }
 
 const SNAPSHOT_KEY = 'store'
@@ -96,7 +94,7 @@ export class GossipService {
   /** the latest channel_update we made for each of our channels, and its encoding with the type (for failure messages) */
   private readonly ourUpdates = new Map<string, { update: ChannelUpdate; encoded: Uint8Array }>()
 
-  constructor(private readonly d: GossipDeps) {
+  constructor(private readonly d: GossipComponents) {
     this.fundingIndex = new FundingIndex(d.chain)
     const options = { chainHash: d.chainHash, lookupFundingOutput: (scid: ShortChannelId) => this.fundingIndex.lookup(scid) }
     const saved = d.kv.get(SNAPSHOT_KEY)
@@ -149,16 +147,16 @@ export class GossipService {
     const batch = [...this.outgoing.values()]
     this.outgoing.clear()
     this.lastBatchSize = batch.length
-    for (const peer of this.d.connectedPeers()) {
-      for (const item of batch) if (!item.haveIt.has(peer)) this.d.sendToPeer(peer, item.message)
+    for (const peer of this.d.peers.connectedPeers()) {
+      for (const item of batch) if (!item.haveIt.has(peer)) this.d.peers.send(peer, item.message)
     }
   }
 
   /** A new peer gets the whole graph we know. */
   onPeerConnected(peer: string): void {
-    for (const item of this.store.messagesForNewPeer()) this.d.sendToPeer(peer, item.message)
+    for (const item of this.store.messagesForNewPeer()) this.d.peers.send(peer, item.message)
     // an announcement_signatures the peer may have missed (BOLT #7: retransmit until we have theirs)
-    for (const { key, peer: p } of this.d.channels()) if (p === peer) this.maybeAnnounce(key)
+    for (const { key, record } of this.d.channels.list()) if (record.peer === peer) this.maybeAnnounce(key)
   }
 
   async onGossip(peer: string, message: SignedGossip, frame: Uint8Array): Promise<void> {
@@ -171,13 +169,13 @@ export class GossipService {
       this.outgoing.get(gossipKey(message))?.haveIt.add(peer)
     } else if (verdict.status === 'invalid') {
       this.d.log.info('refused gossip', { peer, type: message.type, code: verdict.error.code, error: verdict.error.message })
-      this.d.sendToPeer(peer, { type: 'warning', channelId: new Uint8Array(32), data: new TextEncoder().encode(`${verdict.error.code}: ${verdict.error.message}`) })
+      this.d.peers.send(peer, { type: 'warning', channelId: new Uint8Array(32), data: new TextEncoder().encode(`${verdict.error.code}: ${verdict.error.message}`) })
     }
   }
 
   onAnnouncementSignatures(peer: string, msg: AnnouncementSignatures): void {
     const key = toHex(msg.channelId)
-    const r = this.d.channel(key)
+    const r = this.d.channels.get(key)
     if (!r || r.peer !== peer) return
     const state = this.state(key)
     if (state.announced) return
@@ -190,7 +188,7 @@ export class GossipService {
   }
 
   private context(key: string): ChannelAnnouncementContext | undefined {
-    const r = this.d.channel(key)
+    const r = this.d.channels.get(key)
     if (!r || r.data.state !== 'NORMAL') return undefined
     const c = commitmentsOf(r.data)!
     if ((c.channelFlags & 1) === 0) return undefined
@@ -209,13 +207,13 @@ export class GossipService {
   maybeAnnounce(key: string): void {
     const ctx = this.context(key)
     if (!ctx) return
-    const depth = this.d.blockHeight() - scidParts(ctx.shortChannelId).blockHeight + 1
+    const depth = this.d.tip.height - scidParts(ctx.shortChannelId).blockHeight + 1
     if (depth < ANNOUNCEMENT_DEPTH) return
-    const r = this.d.channel(key)!
+    const r = this.d.channels.get(key)!
     let state = this.state(key)
     if (state.announced) return
-    if (this.d.isPeerConnected(r.peer)) {
-      this.d.sendToPeer(r.peer, createAnnouncementSignatures(ctx, fromHex(key)))
+    if (this.d.peers.isConnected(r.peer)) {
+      this.d.peers.send(r.peer, createAnnouncementSignatures(ctx, fromHex(key)))
       if (!state.sentSignatures) state = { ...state, sentSignatures: true }
     }
     if (state.remote) {
@@ -248,13 +246,13 @@ export class GossipService {
 
   /** Our channel_update for a channel, after any change of state or policy. */
   publishUpdate(key: string): void {
-    const r = this.d.channel(key)
+    const r = this.d.channels.get(key)
     if (!r) return
     const c = commitmentsOf(r.data)
     const scid = shortChannelIdOf(r.data)
     if (!c || scid === undefined) return
     const state = this.state(key)
-    const policy = this.d.policyOf(key)
+    const policy = this.d.policies.of(key)
     const wanted = {
       shortChannelId: scid,
       cltvExpiryDelta: policy.cltvExpiryDelta,
@@ -262,7 +260,7 @@ export class GossipService {
       htlcMaximumMsat: c.capacitySat * 1000n,
       feeBaseMsat: Number(policy.feeBaseMsat),
       feeProportionalMillionths: Number(policy.feeProportionalMillionths),
-      disabled: !(r.data.state === 'NORMAL' && this.d.isPeerConnected(r.peer)),
+      disabled: !(r.data.state === 'NORMAL' && this.d.peers.isConnected(r.peer)),
     }
     // Nothing changed since our last update (typically: the one the peer got while the channel was
     // still private, now announced): send that one again. A new one would flood the whole network
@@ -283,9 +281,9 @@ export class GossipService {
         this.relay(v.relay)
         this.saveSoon()
       }
-    } else if (this.d.isPeerConnected(r.peer)) {
+    } else if (this.d.peers.isConnected(r.peer)) {
       // a private channel's update goes only to its peer, so it can tell payers how to reach us through it
-      this.d.sendToPeer(r.peer, update)
+      this.d.peers.send(r.peer, update)
     }
   }
 
@@ -293,9 +291,9 @@ export class GossipService {
   announceNode(): void {
     const timestamp = nextGossipTimestamp(this.lastNodeAnnouncement, Date.now())
     this.lastNodeAnnouncement = timestamp
-    const hasPublic = this.d.channels().some(({ key }) => this.state(key).announced)
+    const hasPublic = this.d.channels.list().some(({ key }) => this.state(key).announced)
     if (!hasPublic) return
-    const m = createNodeAnnouncement({ nodeKey: this.d.nodeSecret, alias: this.d.alias, color: '#3399ff', addresses: this.d.listenAddresses().map((a) => a.replace(/\/p2p\/.*$/, '')), timestamp })
+    const m = createNodeAnnouncement({ nodeKey: this.d.nodeSecret, alias: this.d.alias, color: '#3399ff', addresses: this.d.transport.listenAddresses().map((a) => a.replace(/\/p2p\/.*$/, '')), timestamp })
     const v = this.store.acceptNodeAnnouncement(m, Date.now())
     if (v.status === 'new') {
       this.relay(v.relay)
@@ -305,13 +303,13 @@ export class GossipService {
 
   /** Every block: channels that became deep enough get announced; waiting gossip expires. */
   onBlock(): void {
-    for (const { key } of this.d.channels()) this.maybeAnnounce(key)
+    for (const { key } of this.d.channels.list()) this.maybeAnnounce(key)
     this.store.expirePending(Date.now())
   }
 
   /** A channel went up, down or closed. */
   onChannelStateChanged(key: string, to: string): void {
-    const r = this.d.channel(key)
+    const r = this.d.channels.get(key)
     const scid = r ? shortChannelIdOf(r.data) : undefined
     if (to === 'CLOSING' || to === 'CLOSED') {
       if (scid !== undefined && this.store.forgetChannel(scid)) this.saveSoon()

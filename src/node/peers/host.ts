@@ -14,6 +14,7 @@ import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import type { NodeIdentity } from '../identity.js'
+import type { KvLog } from '../store/durableStore.js'
 import { sendWindowUpdatesAtHalfWindow } from './yamuxWindowUpdates.js'
 import { readFramesWithoutAnExceptionEach } from './lengthPrefixedDecoding.js'
 
@@ -31,4 +32,32 @@ export async function createHost(identity: NodeIdentity, listen: string[]): Prom
     connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8', '/ip6/::1/ipcidr/128'], maxConnections: 1000 },
     connectionMonitor: { enabled: false },
   })
+}
+
+const EPHEMERAL_LISTEN = '/ip4/127.0.0.1/tcp/0'
+
+/**
+ * A node asked for any free port gets, after a restart, the same port as
+ * before when it is still free: peers that dialled it before can redial.
+ */
+export async function startHostKeepingPort(identity: NodeIdentity, listen: string[], meta: KvLog<number>): Promise<Libp2p> {
+  const previous = meta.get('listenPort')
+  const wantsAny = listen.length === 1 && listen[0] === EPHEMERAL_LISTEN
+  if (wantsAny && previous !== undefined) {
+    try {
+      const host = await createHost(identity, [`/ip4/127.0.0.1/tcp/${previous}`])
+      await host.start()
+      return host
+    } catch {
+      // taken by someone else meanwhile: any port will do
+    }
+  }
+  const host = await createHost(identity, listen)
+  await host.start()
+  const port = Number(/\/tcp\/([0-9]+)/.exec(host.getMultiaddrs()[0]?.toString() ?? '')?.[1])
+  if (wantsAny && Number.isInteger(port)) {
+    meta.set('listenPort', port)
+    await meta.flush()
+  }
+  return host
 }

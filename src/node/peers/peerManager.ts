@@ -68,7 +68,7 @@ export class PeerManager {
   constructor(
     private readonly host: Libp2p,
     private readonly ourNodeId: string,
-    private readonly init: () => Init,
+    private readonly init: Init,
     private readonly store: KvLog<PeerRecord>,
     private readonly events: PeerManagerEvents,
     private readonly log: Logger,
@@ -95,6 +95,15 @@ export class PeerManager {
   list(): Array<{ nodeId: string; address: string | null; connected: boolean; connectedAt: number | null }> {
     const peers = new Set([...this.store.keys(), ...this.connections.keys()])
     return [...peers].map((nodeId) => ({ nodeId, address: this.store.get(nodeId)?.address ?? null, connected: this.isConnected(nodeId), connectedAt: this.connectedAt.get(nodeId) ?? null }))
+  }
+
+  /** Where this node can be dialled. */
+  listenAddresses(): string[] {
+    return this.host.getMultiaddrs().map((m) => m.toString())
+  }
+
+  connectedPeers(): string[] {
+    return [...this.connections.keys()].filter((peer) => this.isConnected(peer))
   }
 
   send(peer: string, message: Message): void {
@@ -220,14 +229,14 @@ export class PeerManager {
       onClose: (c, reason) => this.onClose(c, reason),
     }, this.log)
     this.connections.set(peer, conn)
-    conn.start(this.init())
+    conn.start(this.init)
   }
 
   private onInit(conn: PeerConnection, init: Init): void {
     if (this.connections.get(conn.peer) !== conn) return
     // BOLT #1: a feature we do not know that the peer requires (an even bit) ends the connection
     const unknown = unknownRequiredFeatures(init.features)
-    const ours = this.init().networks
+    const ours = this.init.networks
     const sameChain = init.networks.length === 0 || ours.some((n) => init.networks.some((m) => toHex(m) === toHex(n)))
     if (unknown.length > 0 || !sameChain) {
       const why = unknown.length > 0 ? `peer requires features we do not know: ${unknown.join(', ')}` : 'peer is on another chain'

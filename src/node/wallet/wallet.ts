@@ -42,7 +42,7 @@ export class Wallet {
   private readonly locked = new Set<string>()
   private state: WalletState
 
-  constructor(private readonly root: Uint8Array, private readonly store: KvLog<WalletState>, private readonly chain: ChainAccess, private readonly feeratePerKw: () => number) {
+  constructor(private readonly root: Uint8Array, private readonly store: KvLog<WalletState>, private readonly chain: ChainAccess, private readonly feeratePerKw: number) {
     this.state = store.get(STATE_KEY) ?? { nextIndex: 0, labels: {} }
     for (let i = 0; i < this.state.nextIndex; i++) this.remember(i)
     for (let i = 0; i < (this.state.nextChangeIndex ?? 0); i++) this.remember(i, 'change')
@@ -107,7 +107,7 @@ export class Wallet {
     coins.sort((a, b) => (a.confirmations > 0 ? 0 : 1) - (b.confirmations > 0 ? 0 : 1) || (b.valueSat > a.valueSat ? 1 : b.valueSat < a.valueSat ? -1 : 0))
     const chosen: WalletCoin[] = []
     let total = 0n
-    const fee = (inputs: number): bigint => (BigInt(this.feeratePerKw()) * 4n * BigInt(120 + inputs * 110)) / 1000n
+    const fee = (inputs: number): bigint => (BigInt(this.feeratePerKw) * 4n * BigInt(120 + inputs * 110)) / 1000n
     for (const c of coins) {
       if (total >= amountSat + fee(chosen.length)) break
       chosen.push(c)

@@ -3,10 +3,10 @@
  * counter, so a seeded run is repeatable), the payment secret, the amount, and
  * whether it was paid. Persisted; a paid invoice stays paid across restarts.
  */
-import { toHex, u64be, utf8 } from '../../core/bytes.js'
-import { LnsimError } from '../../core/errors.js'
-import { hmacSha256, sha256 } from '../../crypto/hash.js'
-import type { KvLog } from '../store/durableStore.js'
+import { toHex, u64be, utf8 } from '../../../core/bytes.js'
+import { LnsimError } from '../../../core/errors.js'
+import { hmacSha256, sha256 } from '../../../crypto/hash.js'
+import type { KvLog } from '../../store/durableStore.js'
 
 export interface InvoiceRecord {
   bolt11: string

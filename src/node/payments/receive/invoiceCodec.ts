@@ -1,7 +1,7 @@
 /** The node's two uses of BOLT #11: writing its own invoices and reading the ones it pays. */
-import { decodeInvoice, encodeInvoice } from '../../invoice/index.js'
+import { decodeInvoice, encodeInvoice } from '../../../invoice/index.js'
 import type { InvoiceFields } from './invoiceRegistry.js'
-import type { InvoiceToPay } from './paymentSender.js'
+import type { InvoiceToPay } from '../outbound/paymentSender.js'
 
 /** lnsim's chain is a regtest: invoices are `lnbcrt…`. */
 export const INVOICE_NETWORK = 'bcrt'

@@ -6,22 +6,23 @@
  * out of attempts, or times out (like LND's and LDK's payment loops).
  */
 import { randomBytes } from 'node:crypto'
-import { fromHex, toHex } from '../../core/bytes.js'
-import { LnsimError } from '../../core/errors.js'
-import { formatScid } from '../../core/shortChannelId.js'
-import type { ChannelCommand } from '../../channel/io.js'
-import type { StepResult } from '../../channel/result.js'
-import type { EventBus } from '../eventBus.js'
-import type { Logger } from '../logger.js'
-import type { KvLog } from '../store/durableStore.js'
-import { FAILURE, failureName, isPermanent } from '../../routing/onion/failureCodes.js'
-import type { FailureMessage } from '../../routing/onion/failureMessage.js'
-import type { HopPayload } from '../../routing/onion/hopPayload.js'
-import { createPaymentOnion } from '../../routing/onion/paymentOnion.js'
-import { attributeFailure } from '../../routing/onion/returningErrors.js'
-import type { Route } from '../../routing/route.js'
+import { fromHex, toHex } from '../../../core/bytes.js'
+import { LnsimError } from '../../../core/errors.js'
+import { formatScid } from '../../../core/shortChannelId.js'
+import type { EventBus } from '../../eventBus.js'
+import type { Logger } from '../../logger.js'
+import type { KvLog } from '../../store/durableStore.js'
+import { FAILURE, failureName, isPermanent } from '../../../routing/onion/failureCodes.js'
+import type { FailureMessage } from '../../../routing/onion/failureMessage.js'
+import type { HopPayload } from '../../../routing/onion/hopPayload.js'
+import { createPaymentOnion } from '../../../routing/onion/paymentOnion.js'
+import { attributeFailure } from '../../../routing/onion/returningErrors.js'
+import type { Route } from '../../../routing/route.js'
 import type { PaymentHop, PaymentRecord } from './paymentRecord.js'
-import type { HtlcRecord } from './relay.js'
+import type { MissionControl } from '../../../routing/missionControl.js'
+import { outgoingKey, type HtlcRecord } from '../switch/htlcRecord.js'
+import type { LocalOutcome, LocalPayments } from '../switch/htlcSwitch.js'
+import type { ChannelCommands } from '../switch/settlements.js'
 
 export interface InvoiceToPay {
   network: string
@@ -52,24 +53,19 @@ export interface RouteRequest {
   avoidChannels: ReadonlySet<string>
 }
 
-export interface SenderDeps {
+export interface SenderComponents {
   log: Logger
   bus: EventBus
+  /** the invoice network this node pays on */
   network: string
   ourNodeId: string
   payments: KvLog<PaymentRecord>
-  blockHeight(): number
+  htlcs: KvLog<HtlcRecord>
+  tip: { readonly height: number }
   decodeInvoice(text: string): InvoiceToPay
-  findRoute(req: RouteRequest): PlannedRoute | undefined
-  /**
-   * A failure reported by the node at `hopIndex` (0: our own first hop's peer is hops[0]; the
-   * failing node is the one that received the HTLC from the previous hop), or undefined when no
-   * hop can be blamed.
-   */
-  learnFailure(route: PlannedRoute, hopIndex: number | undefined, failure: FailureMessage | undefined): void
-  learnSuccess(route: PlannedRoute): void
-  command(channel: string, command: ChannelCommand): StepResult
-  recordLocal(channel: string, id: bigint, paymentHash: Uint8Array, attempt: number): void
+  routes: { find(req: RouteRequest): PlannedRoute | undefined }
+  missionControl: MissionControl
+  channels: ChannelCommands
 }
 
 export interface PayOptions {
@@ -79,15 +75,15 @@ export interface PayOptions {
   maxAttempts?: number
 }
 
-type Outcome = { preimage: Uint8Array } | { reason?: Uint8Array; malformedCode?: number; onChain: boolean }
+type Outcome = LocalOutcome
 
-export class PaymentSender {
+export class PaymentSender implements LocalPayments {
   private readonly waiters = new Map<string, (o: Outcome) => void>()
 
-  constructor(private readonly d: SenderDeps) {}
+  constructor(private readonly d: SenderComponents) {}
 
-  /** Called by the relay when an HTLC of ours is resolved. */
-  onOutcome(record: Extract<HtlcRecord, { kind: 'local' }>, outcome: Outcome, channel: string, htlcId: bigint): void {
+  /** Called by the switch when an HTLC of ours is resolved. */
+  onHtlcResolved(record: Extract<HtlcRecord, { kind: 'local' }>, outcome: Outcome, channel: string, htlcId: bigint): void {
     const waiter = this.waiters.get(`${channel}:${htlcId}`)
     if (waiter) {
       this.waiters.delete(`${channel}:${htlcId}`)
@@ -146,8 +142,8 @@ export class PaymentSender {
     const avoidChannels = new Set<string>()
     while (record.attempts < maxAttempts) {
       if (Date.now() - started > options.timeoutMs) return fail('TIMEOUT', `no success within ${options.timeoutMs} ms${lastError ? ` (last error: ${lastError.message})` : ''}`, lastError?.node ?? null)
-      const finalCltvExpiry = this.d.blockHeight() + inv.minFinalCltvExpiryDelta + 3
-      const route = this.d.findRoute({ destination: inv.payee, amountMsat, finalCltvExpiry, maxFeeMsat, avoidChannels })
+      const finalCltvExpiry = this.d.tip.height + inv.minFinalCltvExpiryDelta + 3
+      const route = this.d.routes.find({ destination: inv.payee, amountMsat, finalCltvExpiry, maxFeeMsat, avoidChannels })
       if (!route) {
         return fail(lastError?.code ?? 'NO_ROUTE', lastError ? `no other route after: ${lastError.message}` : `no route to ${toHex(inv.payee).slice(0, 16)}… for ${amountMsat} msat (not enough capacity or channels)`, lastError?.node ?? null)
       }
@@ -155,7 +151,7 @@ export class PaymentSender {
       this.d.bus.emit({ type: 'payment_attempt', paymentHash: hashHex, route: route.hops.map(apiHop), attempt: record.attempts })
       const outcome = await this.attempt(route, inv, amountMsat, record.attempts, finalCltvExpiry)
       if ('preimage' in outcome) {
-        this.d.learnSuccess(route)
+        if (route.route) this.d.missionControl.recordSuccess(route.route, Date.now())
         const r = save({ ...record, status: 'succeeded', preimage: toHex(outcome.preimage), settledAt: Date.now() })
         this.d.bus.emit({ type: 'payment_sent', paymentHash: hashHex, amountMsat, feeMsat: route.totalFeeMsat, route: route.hops.map(apiHop), attempts: r.attempts, latencyMs: Date.now() - started })
         return r
@@ -183,7 +179,7 @@ export class PaymentSender {
       const failingNode = hopIndex === undefined ? null : route.hops[hopIndex]?.nodeId ?? null
       const atDestination = hopIndex === route.hops.length - 1
       lastError = { code: failureName(code).toUpperCase(), message: `${failureName(code)} at ${failingNode ? failingNode.slice(0, 16) + '…' : 'an unknown hop'}${outcome.onChain ? ' (on chain)' : ''}`, node: failingNode }
-      this.d.learnFailure(route, hopIndex, failure)
+      if (route.route) this.d.missionControl.recordFailure(route.route, hopIndex, failure, Date.now())
       // the payee said no, or a permanent failure at the payee: another route cannot help
       if (atDestination && (code === FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS || isPermanent(code) || code === FAILURE.FINAL_INCORRECT_CLTV_EXPIRY || code === FAILURE.FINAL_INCORRECT_HTLC_AMOUNT)) {
         return fail(lastError.code, lastError.message, failingNode)
@@ -209,10 +205,10 @@ export class PaymentSender {
     })
     const { packet, sharedSecrets } = createPaymentOnion(new Uint8Array(randomBytes(32)), hops, inv.paymentHash)
     const first = route.hops[0]!
-    const r = this.d.command(route.firstChannel, { type: 'add_htlc', commandId: `pay:${toHex(inv.paymentHash)}:${attempt}`, amountMsat: first.amountMsat, paymentHash: inv.paymentHash, cltvExpiry: first.cltvExpiry, onionRoutingPacket: packet })
+    const r = this.d.channels.command(route.firstChannel, { type: 'add_htlc', commandId: `pay:${toHex(inv.paymentHash)}:${attempt}`, amountMsat: first.amountMsat, paymentHash: inv.paymentHash, cltvExpiry: first.cltvExpiry, onionRoutingPacket: packet })
     if (!r.reply?.ok || r.reply.htlcId === undefined) return { error: r.reply && !r.reply.ok ? { code: r.reply.code, message: r.reply.message } : { code: 'CHANNEL_UNAVAILABLE', message: 'the first channel did not take the HTLC' } }
     const htlcId = r.reply.htlcId
-    this.d.recordLocal(route.firstChannel, htlcId, inv.paymentHash, attempt)
+    this.d.htlcs.set(outgoingKey(route.firstChannel, htlcId), { kind: 'local', paymentHash: inv.paymentHash, attempt })
     const key = `${route.firstChannel}:${htlcId}`
     // once the HTLC is out only the network can resolve it, however long that takes: no timeout here
     return new Promise((resolve) => {

@@ -1,0 +1,71 @@
+/**
+ * Every service of a node, by name: what the composition root (compose.ts)
+ * builds, and what the control API and the event routers are given. Each
+ * service itself depends only on the few of these it names in its own
+ * `…Components` interface.
+ */
+import type { ChainAccess } from './chain/chainAccess.js'
+import type { Broadcaster } from './chain/broadcaster.js'
+import type { ChainWatcher } from './chain/chainWatcher.js'
+import type { ChannelManager } from './channels/channelManager.js'
+import type { EventBus } from './eventBus.js'
+import type { GossipService } from './gossip/gossipService.js'
+import type { NodeIdentity } from './identity.js'
+import type { Logger } from './logger.js'
+import type { NodeOptions } from './options.js'
+import type { PaymentSender } from './payments/outbound/paymentSender.js'
+import type { RouteFinder } from './payments/outbound/routeFinder.js'
+import type { FinalHop } from './payments/receive/finalHop.js'
+import type { InvoiceRegistry } from './payments/receive/invoiceRegistry.js'
+import type { PolicyBook } from './payments/switch/forwardingPolicy.js'
+import type { HtlcSwitch } from './payments/switch/htlcSwitch.js'
+import type { Settlements } from './payments/switch/settlements.js'
+import type { PeerManager } from './peers/peerManager.js'
+import type { NodeSecrets } from './secrets.js'
+import type { DurableStore } from './store/durableStore.js'
+import type { NodeStores } from './store/nodeStores.js'
+import type { CheatRecorder } from './testing/cheatRecorder.js'
+import type { FaultInjector } from './testing/faults.js'
+import type { TestingHooks } from './testing/testingHooks.js'
+import type { Wallet } from './wallet/wallet.js'
+import type { SeedSigner } from '../channel/signer.js'
+import type { MissionControl } from '../routing/missionControl.js'
+import type { ReplayLog } from '../routing/onion/replayLog.js'
+
+export interface NodeComponents {
+  options: NodeOptions
+  identity: NodeIdentity
+  log: Logger
+  bus: EventBus
+  durable: DurableStore
+  stores: NodeStores
+  chain: ChainAccess
+  chainHash: Uint8Array
+  secrets: NodeSecrets
+  /** every channel's keys, derived from the node's secret by the id its state keeps */
+  signer: SeedSigner
+  /** onions seen, to refuse replays (in memory: a restart forgets them) */
+  replayLog: ReplayLog
+  wallet: Wallet
+  broadcaster: Broadcaster
+  /** the chain as this node has seen it; `height` is the tip */
+  watcher: ChainWatcher
+  peers: PeerManager
+  channels: ChannelManager
+  policies: PolicyBook
+  gossip: GossipService
+  missionControl: MissionControl
+  invoices: InvoiceRegistry
+  settlements: Settlements
+  /** payments to us */
+  receive: FinalHop
+  routes: RouteFinder
+  /** our own payments */
+  outbound: PaymentSender
+  /** forwarding, and the outcomes of outgoing HTLCs */
+  switch: HtlcSwitch
+  testing: TestingHooks
+  /** only with --testing */
+  cheats: CheatRecorder | undefined
+  faults: FaultInjector | undefined
+}

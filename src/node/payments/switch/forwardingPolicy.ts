@@ -1,0 +1,42 @@
+/**
+ * What this node charges to forward over one of its channels (BOLT #7's
+ * channel_update fields that the switch checks), and the book of per-channel
+ * changes on top of the node's default, announced with a new channel_update.
+ */
+import { LnsimError } from '../../../core/errors.js'
+import type { KvLog } from '../../store/durableStore.js'
+
+export interface ForwardingPolicy {
+  feeBaseMsat: bigint
+  feeProportionalMillionths: bigint
+  cltvExpiryDelta: number
+  htlcMinimumMsat: bigint
+}
+
+export interface PolicyBookComponents {
+  stores: { policies: KvLog<Partial<ForwardingPolicy>> }
+  channels: { get(channel: string): unknown }
+  /** announces a channel's new policy */
+  gossip: { publishUpdate(channel: string): void }
+}
+
+export class PolicyBook {
+  constructor(
+    private readonly c: PolicyBookComponents,
+    private readonly defaults: ForwardingPolicy,
+  ) {}
+
+  /** The node's policy, with whatever was set for this channel on top. */
+  of(channel: string): ForwardingPolicy {
+    return { ...this.defaults, ...(this.c.stores.policies.get(channel) ?? {}) }
+  }
+
+  /** Changes a channel's policy, on disk before it is announced. */
+  async set(channel: string, change: Partial<ForwardingPolicy>): Promise<ForwardingPolicy> {
+    if (!this.c.channels.get(channel)) throw new LnsimError('UNKNOWN_CHANNEL', `no channel ${channel}; see \`lnsim channels\``)
+    this.c.stores.policies.set(channel, { ...(this.c.stores.policies.get(channel) ?? {}), ...change })
+    await this.c.stores.policies.flush()
+    this.c.gossip.publishUpdate(channel)
+    return this.of(channel)
+  }
+}

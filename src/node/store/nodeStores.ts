@@ -1,0 +1,54 @@
+/**
+ * The node's state log and the keyed records it holds: one file (`state.log`),
+ * one kind of record per service, all written by the same flush.
+ */
+import { join } from 'node:path'
+import type { PendingBroadcast } from '../chain/broadcaster.js'
+import type { WatchState } from '../chain/chainWatcher.js'
+import { isLastingChannelPart, type ChannelRecord } from '../channels/channelManager.js'
+import type { PaymentRecord } from '../payments/outbound/paymentRecord.js'
+import type { InvoiceRecord } from '../payments/receive/invoiceRegistry.js'
+import type { ForwardingPolicy } from '../payments/switch/forwardingPolicy.js'
+import type { HtlcRecord } from '../payments/switch/htlcRecord.js'
+import type { PeerRecord } from '../peers/peerManager.js'
+import type { CheatState } from '../testing/cheatRecorder.js'
+import type { WalletState } from '../wallet/wallet.js'
+import { DurableStore, type KvLog } from './durableStore.js'
+
+export interface NodeStores {
+  channels: KvLog<ChannelRecord>
+  revocations: KvLog<{ channel: string; index: bigint }>
+  wallet: KvLog<WalletState>
+  watch: KvLog<WatchState>
+  broadcasts: KvLog<PendingBroadcast>
+  peers: KvLog<PeerRecord>
+  invoices: KvLog<InvoiceRecord | number>
+  payments: KvLog<PaymentRecord>
+  htlcs: KvLog<HtlcRecord>
+  preimages: KvLog<Uint8Array>
+  meta: KvLog<number>
+  testing: KvLog<CheatState>
+  gossip: KvLog<unknown>
+  policies: KvLog<Partial<ForwardingPolicy>>
+}
+
+export async function openStores(dir: string, fsync: boolean): Promise<{ durable: DurableStore; stores: NodeStores }> {
+  const durable = await DurableStore.open(join(dir, 'state.log'), { fsync })
+  const stores: NodeStores = {
+    channels: durable.kv('channel', { internable: isLastingChannelPart }),
+    revocations: durable.kv('revoked'),
+    wallet: durable.kv('wallet'),
+    watch: durable.kv('watch'),
+    broadcasts: durable.kv('broadcast'),
+    peers: durable.kv('peer'),
+    invoices: durable.kv('invoice'),
+    payments: durable.kv('payment'),
+    htlcs: durable.kv('htlc', { keepValues: true }),
+    preimages: durable.kv('preimage'),
+    meta: durable.kv('meta'),
+    testing: durable.kv('testing'),
+    gossip: durable.kv('gossip'),
+    policies: durable.kv('policy'),
+  }
+  return { durable, stores }
+}
