@@ -9,10 +9,10 @@ import type { AddressInfo } from 'node:net'
 import type { z } from 'zod'
 import { InvalidInputError, LnsimError } from '../../core/errors.js'
 import { toJson } from '../../core/json.js'
+import { openSseStream } from '../../core/sse.js'
 import { parseWith } from '../transactionJson.js'
 
 export const MAX_BODY_BYTES = 1024 * 1024
-export const SSE_HEARTBEAT_MS = 15_000
 /** How long an idle kept-alive connection stays open (Node's default is 5 s). */
 export const KEEP_ALIVE_TIMEOUT_MS = 60_000
 
@@ -61,6 +61,8 @@ export interface HttpServerOptions {
   streams: EventStream[]
   /** for errors that are bugs, not bad requests */
   onInternalError(err: unknown): void
+  /** an event-stream subscriber was dropped for not reading (src/core/sse.ts) */
+  onSubscriberDropped?(path: string, unsentBytes: number): void
 }
 
 export interface RunningHttpServer {
@@ -112,7 +114,7 @@ function match(pattern: string, path: string): Record<string, string> | undefine
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
-  const open = new Set<{ res: ServerResponse; close(): void }>()
+  const open = new Set<{ end(): void }>()
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
@@ -120,20 +122,17 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const stream = options.streams.find((s) => s.path === path)
     if (stream && req.method === 'GET') {
       stream.checkQuery?.(url.searchParams)
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
-      res.write(': connected\n\n')
-      const unsubscribe = stream.open((event, data) => res.write(`event: ${event}\ndata: ${toJson(data)}\n\n`), url.searchParams)
-      const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), SSE_HEARTBEAT_MS)
-      const entry = {
-        res,
-        close: () => {
-          clearInterval(heartbeat)
+      let unsubscribe = (): void => {}
+      const sse = openSseStream(res, {
+        preamble: ': connected\n\n',
+        onDrop: (unsent) => options.onSubscriberDropped?.(path, unsent),
+        onClose: () => {
           unsubscribe()
-          open.delete(entry)
+          open.delete(sse)
         },
-      }
-      open.add(entry)
-      res.on('close', entry.close)
+      })
+      open.add(sse)
+      unsubscribe = stream.open((event, data) => sse.send(event, data), url.searchParams)
       return
     }
     const candidates = options.routes.flatMap((r) => {
@@ -192,10 +191,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     url: `http://127.0.0.1:${port}`,
     port,
     close: async () => {
-      for (const s of [...open]) {
-        s.close()
-        s.res.end()
-      }
+      for (const s of [...open]) s.end()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
         server.closeAllConnections()

@@ -200,5 +200,6 @@ export async function startControlApi(node: LightningNode): Promise<RunningServe
       },
     ],
     onError: (err) => node.log.error('control API handler failed', { error: (err as Error).stack ?? String(err) }),
+    onSubscriberDropped: (path, unsentBytes) => node.log.warn('dropped an event subscriber that stopped reading; it can reconnect', { path, unsentBytes }),
   })
 }

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net'
 import type { z } from 'zod'
 import { LnsimError } from '../../core/errors.js'
 import { toJson } from '../../core/json.js'
+import { openSseStream, type SseStream } from '../../core/sse.js'
 import { ApiShapeError, parseOrThrow } from '../../api/schemas.js'
 
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -125,6 +126,8 @@ export interface ApiServerOptions {
   routes: Route[]
   sse: SseRoute[]
   onError: (err: unknown) => void
+  /** an event-stream subscriber was dropped for not reading (src/core/sse.ts) */
+  onSubscriberDropped?: (path: string, unsentBytes: number) => void
 }
 
 export interface RunningServer {
@@ -139,7 +142,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     const got = Buffer.from(req.headers.authorization ?? '')
     return got.length === expected.length && timingSafeEqual(got, expected)
   }
-  const streams = new Set<ServerResponse>()
+  const streams = new Set<SseStream>()
   const routes: CompiledRoute[] = options.routes.map((route) => ({ route, segments: route.path.split('/') }))
   const server: Server = createServer((req, res) => {
     trace('http in', req.url)
@@ -148,16 +151,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       if (!authorized(req)) return sendError(res, 'UNAUTHORIZED', 'missing or wrong bearer token (it is in the node data directory, api.token)')
       const sse = options.sse.find((s) => s.path === url.pathname)
       if (sse && req.method === 'GET') {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
-        res.write(': connected\n\n')
-        streams.add(res)
-        const close = sse.open((event, data) => res.write(`event: ${event}\ndata: ${toJson(data)}\n\n`))
-        const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000)
-        req.on('close', () => {
-          clearInterval(heartbeat)
-          close()
-          streams.delete(res)
+        let close = (): void => {}
+        const stream = openSseStream(res, {
+          preamble: ': connected\n\n',
+          onDrop: (unsent) => options.onSubscriberDropped?.(url.pathname, unsent),
+          onClose: () => {
+            close()
+            streams.delete(stream)
+          },
         })
+        streams.add(stream)
+        close = sse.open((event, data) => stream.send(event, data))
         return
       }
       const parts = url.pathname.split('/')
@@ -203,7 +207,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     port,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const s of streams) s.end()
+        for (const s of [...streams]) s.end()
         server.closeAllConnections()
         server.close(() => resolve())
       }),

@@ -12,13 +12,17 @@ import { fileURLToPath } from 'node:url'
 import type { AddressInfo } from 'node:net'
 import { LnsimError } from '../../core/errors.js'
 import { toJson } from '../../core/json.js'
+import { openSseStream, type SseStream } from '../../core/sse.js'
 import { ReplayCommand, type DashboardHub, type HubMessage } from './hub.js'
 
 export const DASHBOARD_HOST = '127.0.0.1'
 const MAX_BODY = 10_000
-/** a browser this far behind gets cut off; it reconnects and starts again from a snapshot */
-const MAX_BUFFERED = 16 * 1024 * 1024
-const HEARTBEAT_MS = 15_000
+/**
+ * A browser this far behind gets cut off; it reconnects and starts again from
+ * a snapshot. Above the node and chain streams' limit: one snapshot of a
+ * 500-node network is a few MB, and a tab in the background reads slowly.
+ */
+export const DASHBOARD_MAX_BUFFERED_BYTES = 16 * 1024 * 1024
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -84,10 +88,6 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   return JSON.parse(Buffer.concat(chunks).toString('utf8'))
 }
 
-function sseFrame(message: HubMessage): string {
-  return `event: ${message.event}\ndata: ${toJson(message.data)}\n\n`
-}
-
 export interface DashboardServer {
   url: string
   close(): Promise<void>
@@ -95,25 +95,22 @@ export interface DashboardServer {
 
 export async function serveDashboard(hub: DashboardHub, port = 0): Promise<DashboardServer> {
   const assets = loadAssets()
-  const streams = new Set<ServerResponse>()
+  const streams = new Set<SseStream>()
   let boundPort = port
 
-  const openStream = (req: IncomingMessage, res: ServerResponse): void => {
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
-    res.write('retry: 1000\n\n')
-    streams.add(res)
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS)
-    const unsubscribe = hub.subscribe((m) => {
-      if (res.writableLength > MAX_BUFFERED) return void res.end()
-      res.write(sseFrame(m))
+  const openStream = (res: ServerResponse): void => {
+    let unsubscribe = (): void => {}
+    const stream = openSseStream(res, {
+      preamble: 'retry: 1000\n\n',
+      cacheControl: 'no-store',
+      maxBufferedBytes: DASHBOARD_MAX_BUFFERED_BYTES,
+      onClose: () => {
+        unsubscribe()
+        streams.delete(stream)
+      },
     })
-    const done = (): void => {
-      clearInterval(heartbeat)
-      unsubscribe()
-      streams.delete(res)
-    }
-    req.once('close', done)
-    res.once('close', done)
+    streams.add(stream)
+    unsubscribe = hub.subscribe((m: HubMessage) => stream.send(m.event, m.data))
   }
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -129,7 +126,7 @@ export async function serveDashboard(hub: DashboardHub, port = 0): Promise<Dashb
       }
       if (path === '/favicon.ico') return void res.writeHead(204).end()
       if (path === '/api/state') return send(res, 200, hub.snapshot())
-      if (path === '/api/events') return openStream(req, res)
+      if (path === '/api/events') return openStream(res)
       return sendError(res, 404, 'NOT_FOUND', `no page ${path}`)
     }
     if (req.method === 'POST' && path === '/api/replay') {
@@ -163,7 +160,7 @@ export async function serveDashboard(hub: DashboardHub, port = 0): Promise<Dashb
   return {
     url: `http://${DASHBOARD_HOST}:${boundPort}/`,
     async close() {
-      for (const res of streams) res.end()
+      for (const stream of [...streams]) stream.end()
       await new Promise<void>((ok) => {
         server.close(() => ok())
         server.closeAllConnections()
