@@ -2,8 +2,9 @@
  * The control API's HTTP layer on its own: routes matched by method and path
  * pattern (parameters decoded, the query read), 404 and 405 that say what
  * exists, a path parameter that is not percent-encoding refused, a body
- * over the cap refused with 413 on a connection that goes on serving, and
- * event-stream subscribers that stop reading dropped.
+ * over the cap refused with 413 on a connection that goes on serving, requests
+ * from web pages of other sites refused, and event-stream subscribers that stop
+ * reading dropped.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -11,6 +12,7 @@ import { z } from 'zod'
 import { http } from '../../src/core/http.js'
 import { readSse, SSE_MAX_BUFFERED_BYTES } from '../../src/core/sse.js'
 import { MAX_BODY_BYTES, route, startApiServer, type RunningServer } from '../../src/node/api/httpServer.js'
+import { rawRequest } from '../helpers/rawRequest.js'
 import { drain, stalledSubscriber } from '../helpers/stalledSubscriber.js'
 
 let server: RunningServer
@@ -69,6 +71,27 @@ it('refuses a body over the cap with 413, and the connection serves the next req
   expect(big.status).toBe(413)
   expect(big.json.error?.code).toBe('BODY_TOO_LARGE')
   expect(await call('POST', '/v1/echo', '{"text":"hello"}')).toEqual({ status: 200, json: { length: 5 } })
+})
+
+function raw(method: string, path: string, headers: Record<string, string>, body?: string): ReturnType<typeof rawRequest> {
+  return rawRequest(server.url, method, path, { ...auth, ...headers }, body)
+}
+
+it('refuses, with 403 and a JSON error, a request addressed to another host name (DNS rebinding) or sent by a page of another origin', async () => {
+  const { port } = new URL(server.url)
+  const rebound = await raw('GET', '/v1/channels/c1', { host: `attacker.example:${port}` })
+  expect(rebound.status).toBe(403)
+  expect(rebound.json).toMatchObject({ error: { code: 'FORBIDDEN_HOST' } })
+  // a form's text/plain POST needs no preflight: it must not reach the route
+  const posted = await raw('POST', '/v1/echo', { host: `127.0.0.1:${port}`, origin: 'http://attacker.example', 'content-type': 'text/plain' }, '{"text":"hi"}')
+  expect(posted.status).toBe(403)
+  expect(posted.json).toMatchObject({ error: { code: 'FORBIDDEN_ORIGIN' } })
+  expect((await raw('GET', '/v1/channels/c1', { host: `127.0.0.1:${port}`, origin: 'null' })).status).toBe(403)
+  // its own names answer, with an Origin of its own or none (curl, the CLI)
+  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) {
+    expect((await raw('GET', '/v1/channels/c1', { host })).status, host).toBe(200)
+    expect((await raw('GET', '/v1/channels/c1', { host, origin: `http://${host}` })).status, host).toBe(200)
+  }
 })
 
 it('drops an event subscriber that stops reading, and keeps giving one that reads every event', async () => {

@@ -2,13 +2,15 @@
  * A small JSON-over-HTTP server on loopback: routes by method and path
  * pattern, bodies capped at 1 MB and parsed with the route's schema, every
  * failure a `{ "error": { code, message, field? } }` with a 4xx status (5xx
- * only for a bug), and server-sent-event streams with a heartbeat.
+ * only for a bug), and server-sent-event streams with a heartbeat. Requests
+ * from web pages of other sites are refused (src/core/loopbackGuard.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { z } from 'zod'
 import { InvalidInputError, LnsimError } from '../../core/errors.js'
 import { toJson } from '../../core/json.js'
+import { FOREIGN_REQUEST_STATUS, foreignRequest } from '../../core/loopbackGuard.js'
 import { openSseStream } from '../../core/sse.js'
 import { parseWith } from '../transactionJson.js'
 
@@ -52,6 +54,8 @@ const STATUS: Record<string, number> = {
   UNKNOWN_OUTPOINT: 404,
   METHOD_NOT_ALLOWED: 405,
   BODY_TOO_LARGE: 413,
+  FORBIDDEN_HOST: FOREIGN_REQUEST_STATUS,
+  FORBIDDEN_ORIGIN: FOREIGN_REQUEST_STATUS,
   INTERNAL: 500,
 }
 
@@ -115,8 +119,11 @@ function match(pattern: string, path: string): Record<string, string> | undefine
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const open = new Set<{ end(): void }>()
+  let port = options.port
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const refused = foreignRequest(req.headers, port)
+    if (refused) throw refused
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const path = url.pathname
     const stream = options.streams.find((s) => s.path === path)
@@ -186,7 +193,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       resolve()
     })
   })
-  const port = (server.address() as AddressInfo).port
+  port = (server.address() as AddressInfo).port
   return {
     url: `http://127.0.0.1:${port}`,
     port,

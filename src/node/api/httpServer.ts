@@ -2,7 +2,8 @@
  * A small JSON-over-HTTP server for the control API: routes by method and path
  * pattern, a bearer token on every request, bodies capped and parsed with the
  * route's schema, errors as `{ "error": { code, message, field? } }`, and
- * server-sent-event streams. Bound to loopback only.
+ * server-sent-event streams. Bound to loopback only, and refusing requests
+ * from web pages of other sites (src/core/loopbackGuard.ts).
  */
 import { trace } from '../../core/trace.js'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -11,6 +12,7 @@ import type { AddressInfo } from 'node:net'
 import type { z } from 'zod'
 import { LnsimError } from '../../core/errors.js'
 import { toJson } from '../../core/json.js'
+import { FOREIGN_REQUEST_STATUS, foreignRequest } from '../../core/loopbackGuard.js'
 import { openSseStream, type SseStream } from '../../core/sse.js'
 import { ApiShapeError, parseOrThrow } from '../../api/schemas.js'
 
@@ -43,6 +45,8 @@ export function route<B>(method: Route['method'], path: string, body: z.ZodType<
 /** HTTP statuses for the error codes the node raises. */
 const STATUS: Record<string, number> = {
   UNAUTHORIZED: 401,
+  FORBIDDEN_HOST: FOREIGN_REQUEST_STATUS,
+  FORBIDDEN_ORIGIN: FOREIGN_REQUEST_STATUS,
   NOT_FOUND: 404,
   UNKNOWN_CHANNEL: 404,
   UNKNOWN_PEER: 404,
@@ -143,10 +147,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     return got.length === expected.length && timingSafeEqual(got, expected)
   }
   const streams = new Set<SseStream>()
+  let port = options.port
   const routes: CompiledRoute[] = options.routes.map((route) => ({ route, segments: route.path.split('/') }))
   const server: Server = createServer((req, res) => {
     trace('http in', req.url)
     void (async () => {
+      const refused = foreignRequest(req.headers, port)
+      if (refused) return sendError(res, refused.code, refused.message)
       const url = requestTarget(req.url ?? '/')
       if (!authorized(req)) return sendError(res, 'UNAUTHORIZED', 'missing or wrong bearer token (it is in the node data directory, api.token)')
       const sse = options.sse.find((s) => s.path === url.pathname)
@@ -201,7 +208,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     server.once('error', reject)
     server.listen(options.port, '127.0.0.1', () => resolve())
   })
-  const port = (server.address() as AddressInfo).port
+  port = (server.address() as AddressInfo).port
   return {
     url: `http://127.0.0.1:${port}`,
     port,

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import type { AddressInfo } from 'node:net'
 import { LnsimError } from '../../core/errors.js'
 import { toJson } from '../../core/json.js'
+import { FOREIGN_REQUEST_STATUS, foreignRequest } from '../../core/loopbackGuard.js'
 import { openSseStream, type SseStream } from '../../core/sse.js'
 import { ReplayCommand, type DashboardHub, type HubMessage } from './hub.js'
 
@@ -114,9 +115,10 @@ export async function serveDashboard(hub: DashboardHub, port = 0): Promise<Dashb
   }
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    // loopback only, and only under our own name: a page on another site cannot rebind its DNS to us
-    const host = req.headers.host ?? ''
-    if (![`${DASHBOARD_HOST}:${boundPort}`, `localhost:${boundPort}`].includes(host)) return sendError(res, 403, 'FORBIDDEN_HOST', `the dashboard answers only at ${DASHBOARD_HOST}:${boundPort}`)
+    // loopback only, and only for its own page: another site can neither call it nor rebind its DNS to it
+    const refused = foreignRequest(req.headers, boundPort)
+    if (refused) return sendError(res, FOREIGN_REQUEST_STATUS, refused.code, refused.message)
+    const host = req.headers.host!
     const path = new URL(req.url ?? '/', `http://${host}`).pathname
     if (req.method === 'GET') {
       const asset = assets.get(path)
