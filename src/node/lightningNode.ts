@@ -4,12 +4,14 @@
  * stopped in reverse. Each service is small and owns one concern; this file
  * only connects them.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { Libp2p } from 'libp2p'
 import { fromHex, toHex, u64be } from '../core/bytes.js'
 import { LnsimError } from '../core/errors.js'
+import { lockDataDir, type DataDirLock } from '../core/dataDirLock.js'
+import { restrictToOwner, writePrivateFile } from '../core/privateFile.js'
 import { formatScid } from '../core/shortChannelId.js'
 import { txid as txidOf, type Transaction } from '../chain/transaction.js'
 import { DEFAULT_CHANNEL_CONFIG, type ChannelConfig } from '../channel/constants.js'
@@ -68,8 +70,14 @@ export interface NodeStores {
   policies: KvLog<Partial<ForwardingPolicy>>
 }
 
+/** Held by the running node: a second `lnsim node start` on the same directory is refused. */
+export const NODE_LOCK_FILE = 'node.lock'
+/** The node's state: channel secrets, preimages, the peers' revealed secrets. Private, like the key. */
+export const NODE_STATE_FILE = 'state.log'
+
 async function openStores(dir: string, fsync: boolean): Promise<{ durable: DurableStore; stores: NodeStores }> {
-  const durable = await DurableStore.open(join(dir, 'state.log'), { fsync })
+  restrictToOwner(join(dir, NODE_STATE_FILE))
+  const durable = await DurableStore.open(join(dir, NODE_STATE_FILE), { fsync })
   const stores: NodeStores = {
     channels: durable.kv('channel', { internable: isLastingChannelPart }),
     revocations: durable.kv('revoked'),
@@ -149,6 +157,7 @@ export class LightningNode {
   readonly faults: FaultInjector | undefined
   api!: RunningServer
   private readonly stopController = new AbortController()
+  private readonly lock: DataDirLock
 
   private constructor(parts: {
     identity: NodeIdentity
@@ -160,8 +169,10 @@ export class LightningNode {
     chainHash: Uint8Array
     tip: number
     host: Libp2p
+    lock: DataDirLock
   }) {
     const { identity, log, options, stores, chain } = parts
+    this.lock = parts.lock
     this.identity = identity
     this.log = log
     this.options = options
@@ -319,22 +330,29 @@ export class LightningNode {
 
   static async start(options: NodeOptions): Promise<LightningNode> {
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
-    const identity = await loadOrCreateIdentity(options.dataDir, options.seed)
-    const log = createLogger({ file: join(options.dataDir, 'node.log'), level: options.logLevel, console: options.logToConsole, name: options.name })
-    const { durable, stores } = await openStores(options.dataDir, options.fsync)
-    const chain = chainClientAccess(options.chainUrl)
-    let chainHash: Uint8Array
-    let tip: number
+    // before anything is read or written: a second node on the directory would append to the same state
+    const lock = lockDataDir(options.dataDir, { file: NODE_LOCK_FILE, holder: 'a node' })
     try {
-      ;[chainHash, tip] = await Promise.all([chain.chainHash(), chain.tipHeight()])
+      const identity = await loadOrCreateIdentity(options.dataDir, options.seed)
+      const log = createLogger({ file: join(options.dataDir, 'node.log'), level: options.logLevel, console: options.logToConsole, name: options.name })
+      const { durable, stores } = await openStores(options.dataDir, options.fsync)
+      const chain = chainClientAccess(options.chainUrl)
+      let chainHash: Uint8Array
+      let tip: number
+      try {
+        ;[chainHash, tip] = await Promise.all([chain.chainHash(), chain.tipHeight()])
+      } catch (err) {
+        // the chain client's message already names the URL and what to do
+        throw new LnsimError('CHAIN_UNREACHABLE', (err as Error).message)
+      }
+      const host = await createHostKeepingPort(identity, options, stores.meta)
+      const node = new LightningNode({ identity, log, options, durable, stores, chain, chainHash, tip, host, lock })
+      await node.begin()
+      return node
     } catch (err) {
-      // the chain client's message already names the URL and what to do
-      throw new LnsimError('CHAIN_UNREACHABLE', (err as Error).message)
+      lock.release()
+      throw err
     }
-    const host = await createHostKeepingPort(identity, options, stores.meta)
-    const node = new LightningNode({ identity, log, options, durable, stores, chain, chainHash, tip, host })
-    await node.begin()
-    return node
   }
 
   private async begin(): Promise<void> {
@@ -344,8 +362,8 @@ export class LightningNode {
     await this.watcher.start(this.stopController.signal)
     this.api = await startControlApi(this)
     const token = await this.apiToken()
-    await writeFile(join(this.options.dataDir, API_URL_FILE), this.api.url + '\n', { mode: 0o600 })
-    await writeFile(join(this.options.dataDir, API_TOKEN_FILE), token + '\n', { mode: 0o600 })
+    await writePrivateFile(join(this.options.dataDir, API_URL_FILE), this.api.url + '\n')
+    await writePrivateFile(join(this.options.dataDir, API_TOKEN_FILE), token + '\n')
     this.bus.emit({ type: 'node_started', listenAddresses: this.listenAddresses() })
     this.log.info('node started', { nodeId: this.identity.nodeIdHex, api: this.api.url, listen: this.listenAddresses() })
   }
@@ -453,6 +471,7 @@ export class LightningNode {
     await this.durable.close()
     this.log.info('node stopped')
     await this.log.close()
+    this.lock.release()
   }
 
   /** The commitments of a channel, or a clear error. */
