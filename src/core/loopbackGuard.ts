@@ -12,6 +12,11 @@
  * request is answered only when its Host names this server (127.0.0.1,
  * localhost or [::1], with the port it listens on) and its Origin, if it has
  * one, is this server's own (the dashboard's page calls its own server).
+ *
+ * A simple GET from another site's page (an image, a link) carries no Origin.
+ * Browsers of the last years mark every request with Sec-Fetch-Site, so one
+ * that says another site sent it is refused too; `none` (the user typed the
+ * address) and `same-origin` are answered, and programs send no such header.
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import { LnsimError } from './errors.js'
@@ -43,7 +48,8 @@ export function foreignRequest(headers: IncomingHttpHeaders, port: number): Fore
     return new ForeignRequestError('FORBIDDEN_HOST', `this server answers only requests addressed to 127.0.0.1:${port}, localhost:${port} or [::1]:${port} (the Host header names another)`)
   }
   const origin = headers.origin
-  if (origin !== undefined && !hosts.some((h) => origin.toLowerCase() === `http://${h}`)) {
+  const site = headers['sec-fetch-site']
+  if ((origin !== undefined && !hosts.some((h) => origin.toLowerCase() === `http://${h}`)) || (site !== undefined && site !== 'same-origin' && site !== 'none')) {
     return new ForeignRequestError('FORBIDDEN_ORIGIN', `requests from web pages of other origins are refused; call http://127.0.0.1:${port} from a program (curl, lnsim, a script), which sends no Origin header`)
   }
   return undefined

@@ -229,6 +229,9 @@ describe('chain daemon over HTTP', () => {
     const rebound = await rawRequest(daemon.url, 'GET', '/v1/info', { host: `attacker.example:${daemon.port}` })
     expect(rebound).toMatchObject({ status: 403, json: { error: { code: 'FORBIDDEN_HOST' } } })
     expect((await rawRequest(daemon.url, 'GET', '/v1/events', { host: `attacker.example:${daemon.port}` })).status).toBe(403)
+    // an image or a link on another site's page sends no Origin, but says where it comes from
+    expect((await rawRequest(daemon.url, 'GET', '/v1/info', { host: own, 'sec-fetch-site': 'cross-site' })).status).toBe(403)
+    expect((await rawRequest(daemon.url, 'GET', '/v1/info', { host: own, 'sec-fetch-site': 'none' })).status).toBe(200)
     expect(await client.info()).toMatchObject({ height: 0, faucetPaidOutSat: 0n })
     // its own names, with its own Origin or none, are answered
     for (const host of [own, `localhost:${daemon.port}`, `[::1]:${daemon.port}`]) {

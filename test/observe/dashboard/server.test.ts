@@ -48,6 +48,8 @@ describe('dashboard server', () => {
     const foreign = await rawRequest(d.url, 'POST', '/api/replay', { host, origin: 'http://evil.example', 'content-type': 'text/plain' }, body)
     expect(foreign).toMatchObject({ status: 403, json: { error: { code: 'FORBIDDEN_ORIGIN' } } })
     expect((await rawRequest(d.url, 'GET', '/api/state', { host, origin: 'http://evil.example' })).status).toBe(403)
+    expect((await rawRequest(d.url, 'GET', '/api/state', { host, 'sec-fetch-site': 'same-site' })).status).toBe(403)
+    expect((await rawRequest(d.url, 'GET', '/api/state', { host, 'sec-fetch-site': 'same-origin' })).status).toBe(200)
     // the page the dashboard serves sends its own origin with its POSTs; a browser at localhost too
     const own = await rawRequest(d.url, 'POST', '/api/replay', { host, origin: `http://${host}`, 'content-type': 'application/json' }, body)
     expect(own.status).toBe(200)
