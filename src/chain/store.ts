@@ -9,11 +9,12 @@
  * only be a block nobody was told about, since the answer waits for the fsync)
  * is dropped and cut from the file.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, chmodSync, ftruncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, chmodSync, ftruncateSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { toJson } from '../core/json.js'
 import { LnsimError } from '../core/errors.js'
+import { lockDataDir, type DataDirLock } from '../core/dataDirLock.js'
 import { fromHex, toHex, utf8 } from '../core/bytes.js'
 import { isValidPrivateKey, randomPrivateKey } from '../crypto/secp256k1.js'
 import { hmacSha256 } from '../crypto/hash.js'
@@ -25,7 +26,7 @@ import { BlockJson, TransactionJson, blockToJson, parseWith, transactionToJson }
 export const CHAIN_FILES = { blocks: 'blocks.jsonl', mempool: 'mempool.json', faucetKey: 'faucet.key', lock: 'chain.lock', url: 'chain.url' } as const
 
 export class ChainStoreError extends LnsimError {
-  constructor(code: 'DATA_DIR_IN_USE' | 'CORRUPT_BLOCK_FILE' | 'BAD_FAUCET_KEY', message: string, details: Record<string, unknown> = {}) {
+  constructor(code: 'CORRUPT_BLOCK_FILE' | 'BAD_FAUCET_KEY', message: string, details: Record<string, unknown> = {}) {
     super(code, message, details)
     this.name = 'ChainStoreError'
   }
@@ -33,30 +34,21 @@ export class ChainStoreError extends LnsimError {
 
 const MempoolFile = z.object({ txs: z.array(TransactionJson) })
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 export class ChainStore implements BlockSink {
   private closed = false
 
-  private constructor(readonly dataDir: string, private readonly blocksFd: number) {}
+  private constructor(readonly dataDir: string, private readonly blocksFd: number, private readonly lock: DataDirLock) {}
 
   /** Creates the directory if needed and takes it for this process (a live daemon on it is an error). */
   static open(dataDir: string): ChainStore {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-    const lock = join(dataDir, CHAIN_FILES.lock)
-    if (existsSync(lock)) {
-      const pid = Number(readFileSync(lock, 'utf8').trim())
-      if (Number.isSafeInteger(pid) && pid > 0 && isAlive(pid)) throw new ChainStoreError('DATA_DIR_IN_USE', `${dataDir} is in use by the chain daemon with pid ${pid}; stop it first or use another --data-dir`, { pid })
+    const lock = lockDataDir(dataDir, { file: CHAIN_FILES.lock, holder: 'the chain daemon' })
+    try {
+      return new ChainStore(dataDir, openSync(join(dataDir, CHAIN_FILES.blocks), 'a+'), lock)
+    } catch (err) {
+      lock.release()
+      throw err
     }
-    writeFileSync(lock, `${process.pid}\n`)
-    return new ChainStore(dataDir, openSync(join(dataDir, CHAIN_FILES.blocks), 'a+'))
   }
 
   private path(name: keyof typeof CHAIN_FILES): string {
@@ -142,10 +134,6 @@ export class ChainStore implements BlockSink {
     if (this.closed) return
     this.closed = true
     closeSync(this.blocksFd)
-    try {
-      if (readFileSync(this.path('lock'), 'utf8').trim() === String(process.pid)) unlinkSync(this.path('lock'))
-    } catch {
-      // already gone
-    }
+    this.lock.release()
   }
 }

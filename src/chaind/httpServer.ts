@@ -2,17 +2,19 @@
  * A small JSON-over-HTTP server on loopback: routes by method and path
  * pattern, bodies capped at 1 MB and parsed with the route's schema, every
  * failure a `{ "error": { code, message, field? } }` with a 4xx status (5xx
- * only for a bug), and server-sent-event streams with a heartbeat.
+ * only for a bug), and server-sent-event streams with a heartbeat. Requests
+ * from web pages of other sites are refused (src/core/loopbackGuard.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { z } from 'zod'
 import { InvalidInputError, LnsimError } from '../core/errors.js'
 import { toJson } from '../core/json.js'
+import { FOREIGN_REQUEST_STATUS, foreignRequest } from '../core/loopbackGuard.js'
+import { openSseStream } from '../core/sse.js'
 import { parseWith } from '../chain/transactionJson.js'
 
 export const MAX_BODY_BYTES = 1024 * 1024
-export const SSE_HEARTBEAT_MS = 15_000
 /** How long an idle kept-alive connection stays open (Node's default is 5 s). */
 export const KEEP_ALIVE_TIMEOUT_MS = 60_000
 
@@ -52,6 +54,8 @@ const STATUS: Record<string, number> = {
   UNKNOWN_OUTPOINT: 404,
   METHOD_NOT_ALLOWED: 405,
   BODY_TOO_LARGE: 413,
+  FORBIDDEN_HOST: FOREIGN_REQUEST_STATUS,
+  FORBIDDEN_ORIGIN: FOREIGN_REQUEST_STATUS,
   INTERNAL: 500,
 }
 
@@ -61,6 +65,8 @@ export interface HttpServerOptions {
   streams: EventStream[]
   /** for errors that are bugs, not bad requests */
   onInternalError(err: unknown): void
+  /** an event-stream subscriber was dropped for not reading (src/core/sse.ts) */
+  onSubscriberDropped?(path: string, unsentBytes: number): void
 }
 
 export interface RunningHttpServer {
@@ -112,28 +118,28 @@ function match(pattern: string, path: string): Record<string, string> | undefine
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
-  const open = new Set<{ res: ServerResponse; close(): void }>()
+  const open = new Set<{ end(): void }>()
+  let port = options.port
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const refused = foreignRequest(req.headers, port)
+    if (refused) throw refused
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const path = url.pathname
     const stream = options.streams.find((s) => s.path === path)
     if (stream && req.method === 'GET') {
       stream.checkQuery?.(url.searchParams)
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
-      res.write(': connected\n\n')
-      const unsubscribe = stream.open((event, data) => res.write(`event: ${event}\ndata: ${toJson(data)}\n\n`), url.searchParams)
-      const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), SSE_HEARTBEAT_MS)
-      const entry = {
-        res,
-        close: () => {
-          clearInterval(heartbeat)
+      let unsubscribe = (): void => {}
+      const sse = openSseStream(res, {
+        preamble: ': connected\n\n',
+        onDrop: (unsent) => options.onSubscriberDropped?.(path, unsent),
+        onClose: () => {
           unsubscribe()
-          open.delete(entry)
+          open.delete(sse)
         },
-      }
-      open.add(entry)
-      res.on('close', entry.close)
+      })
+      open.add(sse)
+      unsubscribe = stream.open((event, data) => sse.send(event, data), url.searchParams)
       return
     }
     const candidates = options.routes.flatMap((r) => {
@@ -187,15 +193,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       resolve()
     })
   })
-  const port = (server.address() as AddressInfo).port
+  port = (server.address() as AddressInfo).port
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     close: async () => {
-      for (const s of [...open]) {
-        s.close()
-        s.res.end()
-      }
+      for (const s of [...open]) s.end()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
         server.closeAllConnections()

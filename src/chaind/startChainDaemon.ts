@@ -123,6 +123,7 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
       routes: chainRoutes(service),
       streams: [chainEvents(state)],
       onInternalError: (err) => log(`internal error: ${(err as Error)?.stack ?? String(err)}`),
+      onSubscriberDropped: (path, unsent) => log(`dropped a ${path} subscriber that stopped reading (${unsent} bytes unsent); it can reconnect`),
     })
     store.writeUrl(server.url)
     const interval =

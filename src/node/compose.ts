@@ -9,6 +9,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { toHex } from '../core/bytes.js'
+import { lockDataDir, type DataDirLock } from '../core/dataDirLock.js'
 import { LnsimError } from '../core/errors.js'
 import { DEFAULT_CHANNEL_CONFIG } from '../channel/constants.js'
 import { SeedSigner } from '../channel/signer.js'
@@ -53,8 +54,22 @@ export interface ComposedNode {
   stop(): Promise<void>
 }
 
+/** Held by the running node: a second `lnsim node start` on the same directory is refused. */
+export const NODE_LOCK_FILE = 'node.lock'
+
 export async function startComposedNode(options: NodeOptions): Promise<ComposedNode> {
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
+  // before anything is read or written: a second node on the directory would append to the same state
+  const lock = lockDataDir(options.dataDir, { file: NODE_LOCK_FILE, holder: 'a node' })
+  try {
+    return await compose(options, lock)
+  } catch (err) {
+    lock.release()
+    throw err
+  }
+}
+
+async function compose(options: NodeOptions, lock: DataDirLock): Promise<ComposedNode> {
   const identity = await loadOrCreateIdentity(options.dataDir, options.seed)
   const log = createLogger({ file: join(options.dataDir, 'node.log'), level: options.logLevel, console: options.logToConsole, name: options.name })
   const { durable, stores } = await openStores(options.dataDir, options.fsync)
@@ -129,6 +144,7 @@ export async function startComposedNode(options: NodeOptions): Promise<ComposedN
       await durable.close()
       log.info('node stopped')
       await log.close()
+      lock.release()
     },
   }
 }

@@ -10,6 +10,7 @@ import { peerIdFromPrivateKey, peerIdFromPublicKey } from '@libp2p/peer-id'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { fromHex, toHex } from '../core/bytes.js'
 import { LnsimError } from '../core/errors.js'
+import { PRIVATE_FILE_MODE, restrictToOwner } from '../core/privateFile.js'
 import { hmacSha256 } from '../crypto/hash.js'
 import { isValidPrivateKey, publicKeyOf, randomPrivateKey } from '../crypto/secp256k1.js'
 import { utf8 } from '../core/bytes.js'
@@ -34,6 +35,8 @@ export function identityFromSecret(secret: Uint8Array): NodeIdentity {
 /** Loads the key, or creates it on first start (from `seed` when given, so seeded runs get the same ids). */
 export async function loadOrCreateIdentity(dataDir: string, seed?: Uint8Array): Promise<NodeIdentity> {
   const path = join(dataDir, NODE_KEY_FILE)
+  // a key left readable by others (copied in, or made under another umask) is closed first
+  restrictToOwner(path)
   let text: string | undefined
   try {
     text = (await readFile(path, 'utf8')).trim()
@@ -52,7 +55,7 @@ export async function loadOrCreateIdentity(dataDir: string, seed?: Uint8Array): 
   }
   let secret = seed ? hmacSha256(seed, utf8('lnsim/node-key')) : randomPrivateKey()
   while (!isValidPrivateKey(secret)) secret = hmacSha256(secret, utf8('retry'))
-  await writeFile(path, toHex(secret) + '\n', { mode: 0o600, flag: 'wx' })
+  await writeFile(path, toHex(secret) + '\n', { mode: PRIVATE_FILE_MODE, flag: 'wx' })
   return identityFromSecret(secret)
 }
 

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml'
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml'
 import type { z } from 'zod'
 import { ScenarioFileError, type ScenarioIssue } from './errors.js'
 import { ScenarioSchema, type Scenario } from './scenarioSchema.js'
@@ -21,6 +21,14 @@ export interface LoadOptions {
 
 /** Scenario files are written by hand; anything this large is a mistake, not a scenario. */
 export const MAX_SCENARIO_BYTES = 2_000_000
+
+/**
+ * How many nodes YAML aliases (`*name`) may bring in, counted as the yaml
+ * package counts them (each use of an anchor, times the aliases inside it).
+ * Aliases nested in aliases grow exponentially: a few hundred bytes of them
+ * (a "billion laughs") would expand to more than the memory there is.
+ */
+export const MAX_YAML_ALIAS_COUNT = 100
 
 export async function loadScenarioFile(path: string, options: LoadOptions = {}): Promise<LoadedScenario> {
   let text: string
@@ -44,7 +52,28 @@ export function parseScenarioText(text: string, file: string, options: LoadOptio
       }),
     )
   }
-  return validateScenario(doc.toJS({ maxAliasCount: 100 }), file, (path, issue) => positionOf(doc, lineCounter, path, issue.code === 'unrecognized_keys'), options)
+  let value: unknown
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT })
+  } catch (err) {
+    // the yaml package throws a ReferenceError for aliases that expand past the limit (or name no anchor)
+    if (!(err instanceof ReferenceError)) throw err
+    const pos = lineCounter.linePos(firstAliasOffset(doc))
+    throw new ScenarioFileError([{ file, line: pos.line, col: pos.col, path: '', message: `its YAML aliases (*name) expand too far: more than ${MAX_YAML_ALIAS_COUNT} values brought in by aliases, counting aliases within aliases; write the values out, or use fewer aliases` }])
+  }
+  return validateScenario(value, file, (path, issue) => positionOf(doc, lineCounter, path, issue.code === 'unrecognized_keys'), options)
+}
+
+/** Where the document's first alias is, to show an alias problem at. */
+function firstAliasOffset(doc: Document): number {
+  let offset = 0
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0] ?? 0
+      return visit.BREAK
+    },
+  })
+  return offset
 }
 
 /**

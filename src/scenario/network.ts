@@ -21,7 +21,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import type { z } from 'zod'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import type { CloseChannelResponse } from '../api/types.js'
 import { toHex } from '../core/bytes.js'
 import { LnsimError, errorMessage } from '../core/errors.js'
@@ -120,6 +120,18 @@ export async function launch(input: NetworkInput | NetworkSpec, options: LaunchO
     throw new NetworkStartError(`the network could not start: ${errorMessage(err)}`, err instanceof LnsimError ? err.code : 'NETWORK_START_FAILED')
   }
   return net
+}
+
+/**
+ * A path in the run folder, made of names from the scenario. The schema lets
+ * only plain names through (src/core/nodeName.ts); this keeps any that got
+ * past it (a scenario given in code, a later change) from reaching outside.
+ */
+function insideRunDir(dir: string, ...names: string[]): string {
+  const path = join(dir, ...names)
+  const rel = relative(resolve(dir), resolve(path))
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new NetworkStartError(`${JSON.stringify(names.join('/'))} is not a path inside the run folder ${dir}`, 'UNSAFE_NAME')
+  return path
 }
 
 /** How long a failed bring-up waits for a daemon's exit to be noticed. */
@@ -407,11 +419,11 @@ export class Network {
   }
 
   private addNode(spec: NodeSpec): void {
-    const dataDir = join(this.dir, spec.name)
+    const dataDir = insideRunDir(this.dir, spec.name)
     const seed = toHex(new SeededRng(this.seed).fork(`node/${spec.name}`).bytes(32))
     const args = ['node', 'start', '--name', spec.name, '--data-dir', dataDir, '--seed', seed, ...policyArgs(spec.feePolicy)]
     if (this.testing.enabled) args.push('--testing')
-    this.nodeMap.set(spec.name, new NetworkNode(spec.name, dataDir, join(this.dir, 'logs', `${spec.name}.log`), args))
+    this.nodeMap.set(spec.name, new NetworkNode(spec.name, dataDir, insideRunDir(this.dir, 'logs', `${spec.name}.log`), args))
   }
 
   private emit(e: NetworkEvent): void {

@@ -7,7 +7,7 @@
  * their actions; parsed, they become a tagged union on `kind`.
  */
 import { z } from 'zod'
-import { amount, channelName, comparison, milliseconds, noKeys, nodeName, stepId, strictObject, wholeNumber } from './values.js'
+import { amount, satAmount, channelName, comparison, milliseconds, noKeys, nodeName, stepId, strictObject, wholeNumber } from './values.js'
 import { oneOf } from './oneOf.js'
 import { testingStepVariants } from './testingSteps.js'
 
@@ -21,7 +21,7 @@ export const FeePolicy = strictObject({
 
 export const NodeSpec = strictObject({
   name: nodeName.describe('the node alias; also names its process and data directory'),
-  fundsSat: amount.describe('on-chain funds paid to the node from the chain faucet before channels open'),
+  fundsSat: satAmount.describe('on-chain funds paid to the node from the chain faucet before channels open'),
   feePolicy: FeePolicy.optional().describe("the node's forwarding fees on all its channels"),
 })
 
@@ -29,7 +29,7 @@ export const ChannelSpec = strictObject({
   name: channelName.optional().describe('how steps and expectations refer to it (default: FROM-TO)'),
   from: nodeName.describe('the funder: opens the channel and pays its capacity'),
   to: nodeName,
-  capacitySat: amount,
+  capacitySat: satAmount,
   pushMsat: amount.optional().describe('given to the other end at opening'),
   feePolicy: FeePolicy.optional().describe('the fees of both ends on this channel (overrides the nodes\' policies)'),
   fromFeePolicy: FeePolicy.optional().describe('the fees `from` charges to forward over this channel (overrides feePolicy for that end)'),

@@ -14,6 +14,7 @@
  */
 import { readFileSync, statSync } from 'node:fs'
 import { z } from 'zod'
+import { MAX_MONEY_SAT } from '../core/amount.js'
 import { LnsimError } from '../core/errors.js'
 
 /** The whole mainnet graph is a few hundred MB; past this, the file is not a graph lnsim could run anyway. */
@@ -61,7 +62,7 @@ export const DescribeGraphEdge = z
     chan_point: z.string().regex(/^[0-9a-f]{64}:[0-9]+$/i, 'must be TXID:OUTPUT_INDEX').optional(),
     node1_pub: pubKey,
     node2_pub: pubKey,
-    capacity: int64.refine((c) => c > 0n, 'must be above 0 sat'),
+    capacity: int64.refine((c) => c > 0n, 'must be above 0 sat').refine((c) => c <= MAX_MONEY_SAT, `must be at most ${MAX_MONEY_SAT} sat (21,000,000 BTC, all the bitcoin there will ever be)`),
     node1_policy: DescribeGraphPolicy.nullable().default(null),
     node2_policy: DescribeGraphPolicy.nullable().default(null),
   })
@@ -86,13 +87,33 @@ function fieldPath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('')
 }
 
+/**
+ * What is wrong with text that is not JSON, without quoting it: the parser's
+ * own message shows the text around the error, and the file may be something
+ * else entirely (a key, a config) that has no business in a terminal or a CI log.
+ */
+function syntaxProblem(text: string, err: unknown): string {
+  const message = err instanceof Error ? err.message : ''
+  const at = /at position ([0-9]+)/.exec(message)
+  if (at) {
+    const before = text.slice(0, Number(at[1]))
+    return `a JSON syntax error at line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}`
+  }
+  if (text.trim() === '') return 'the file is empty'
+  if (/end of JSON input/.test(message)) return 'it ends before its JSON does (was it cut short?)'
+  if (text.trimStart()[0] !== '{') return 'it does not begin with "{", as a describegraph JSON object does'
+  return 'a JSON syntax error'
+}
+
 /** Parses describegraph JSON text; `file` only names it in messages. */
 export function parseDescribeGraph(text: string, file: string): DescribeGraph {
   let json: unknown
+  // a byte-order mark, as some Windows editors save JSON, is not part of it
+  const body = text.replace(/^\uFEFF/, '')
   try {
-    json = JSON.parse(text)
+    json = JSON.parse(body)
   } catch (err) {
-    throw new TopologyFileError(`${file} is not JSON (${(err as Error).message}); save the output of \`lncli describegraph\``, '')
+    throw new TopologyFileError(`${file} is not JSON: ${syntaxProblem(body, err)}; save the output of \`lncli describegraph\``, '')
   }
   const r = DescribeGraph.safeParse(json)
   if (!r.success) {

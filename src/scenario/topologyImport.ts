@@ -20,9 +20,11 @@
  * - Nodes: the largest connected component, or a sample of it (see
  *   topologySample.ts), in the file's order. Each gets the funds its channels
  *   need plus `fundsSat`, and a name from its alias (letters, digits and
- *   `_.-` kept, made unique) or n1…nN.
+ *   `_.-` kept, made unique, never one the run folder keeps: chain, logs,
+ *   run.json) or n1…nN.
  */
 import { resolve } from 'node:path'
+import { isReservedNodeName } from '../core/nodeName.js'
 import { SeededRng } from '../core/rng.js'
 import { FUNDING_FEE_RESERVE_SAT } from './schema.js'
 import { readDescribeGraph, TopologyFileError, type DescribeGraph, type DescribeGraphEdge, type DescribeGraphPolicy } from './topologyFile.js'
@@ -114,10 +116,10 @@ export function nameFromAlias(alias: string): string {
     .replace(/[_.-]+$/, '')
 }
 
-/** `base`, or `base-2`, `base-3`… whichever is free; records the one returned. */
+/** `base`, or `base-2`, `base-3`… whichever is free (and not a name the run folder keeps for itself); records the one returned. */
 function unique(base: string, taken: Set<string>): string {
   let name = base
-  for (let i = 2; taken.has(name); i++) name = `${base}-${i}`
+  for (let i = 2; taken.has(name) || isReservedNodeName(name); i++) name = `${base}-${i}`
   taken.add(name)
   return name
 }

@@ -5,6 +5,8 @@
  * with an operator, `">= 1_000_000"`, or a bare amount meaning `==`.
  */
 import { z } from 'zod'
+import { MAX_MONEY_SAT } from '../core/amount.js'
+import { NODE_NAME_PATTERN, NODE_NAME_RULE, isReservedNodeName, nodeNameProblem } from '../core/nodeName.js'
 
 const DIGITS = /^[0-9][0-9_]*$/
 
@@ -30,6 +32,9 @@ export const amount = z
   .union([z.number(), z.string(), z.bigint()], { error: 'must be a whole number like 1000000 or "1_000_000"' })
   .transform(toAmount)
   .meta({ anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: DIGITS.source }] })
+
+/** An amount of on-chain satoshi: no more than all the bitcoin there will ever be, so a typo is caught here and not by the chain. */
+export const satAmount = amount.refine((v) => v <= MAX_MONEY_SAT, `must be at most ${MAX_MONEY_SAT} sat (21,000,000 BTC)`)
 
 export type ComparisonOperator = '>=' | '<=' | '==' | '>' | '<'
 
@@ -71,8 +76,11 @@ export function formatComparison(c: Comparison): string {
   return `${c.op} ${c.value.toLocaleString('en-US')}`
 }
 
-/** Node names become process names, directory names and CLI aliases: keep them plain. */
-export const nodeName = z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'must be 1-32 letters, digits, dots, dashes or underscores')
+/** Node names become process names, directory names and CLI aliases: keep them plain (src/core/nodeName.ts). */
+export const nodeName = z
+  .string()
+  .regex(NODE_NAME_PATTERN, NODE_NAME_RULE)
+  .refine((name) => !isReservedNodeName(name), { error: (issue) => nodeNameProblem(issue.input as string) ?? NODE_NAME_RULE, abort: true })
 export const channelName = z.string().regex(/^[A-Za-z0-9_.:>-]{1,64}$/, 'must be 1-64 letters, digits or . _ - : >')
 export const stepId = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
 /**

@@ -9,6 +9,7 @@ import { startChainDaemon, type ChainDaemon } from '../../src/chaind/startChainD
 import type { ChainEvent } from '../../src/api/chain/types.js'
 import { transactionToJson } from '../../src/chain/transactionJson.js'
 import { alice, bob, pub, signed, unsigned, type Spendable } from './helpers.js'
+import { rawRequest } from '../helpers/rawRequest.js'
 
 const daemons: ChainDaemon[] = []
 const dirs: string[] = []
@@ -214,6 +215,29 @@ describe('chain daemon over HTTP', () => {
     const { client } = await start({ blockIntervalMs: 100 })
     expect((await client.info()).blockIntervalMs).toBe(100)
     await waitUntil(async () => (await client.info()).height >= 3)
+  })
+
+  it('refuses, with 403, a web page of another origin (a text/plain POST needs no preflight) and a request addressed to another host name', async () => {
+    const { daemon, client } = await start()
+    const own = `127.0.0.1:${daemon.port}`
+    // what a form on another site can send: it must not mine, nor pay from the faucet
+    const mined = await rawRequest(daemon.url, 'POST', '/v1/mine', { host: own, origin: 'http://attacker.example', 'content-type': 'text/plain' }, '{"blocks":1}')
+    expect(mined).toMatchObject({ status: 403, json: { error: { code: 'FORBIDDEN_ORIGIN' } } })
+    const paid = await rawRequest(daemon.url, 'POST', '/v1/faucet', { host: own, origin: 'null', 'content-type': 'text/plain' }, JSON.stringify({ address: aliceAddress, amountSat: '1000' }))
+    expect(paid.status).toBe(403)
+    // DNS rebinding: the page's own name, pointed at 127.0.0.1
+    const rebound = await rawRequest(daemon.url, 'GET', '/v1/info', { host: `attacker.example:${daemon.port}` })
+    expect(rebound).toMatchObject({ status: 403, json: { error: { code: 'FORBIDDEN_HOST' } } })
+    expect((await rawRequest(daemon.url, 'GET', '/v1/events', { host: `attacker.example:${daemon.port}` })).status).toBe(403)
+    // an image or a link on another site's page sends no Origin, but says where it comes from
+    expect((await rawRequest(daemon.url, 'GET', '/v1/info', { host: own, 'sec-fetch-site': 'cross-site' })).status).toBe(403)
+    expect((await rawRequest(daemon.url, 'GET', '/v1/info', { host: own, 'sec-fetch-site': 'none' })).status).toBe(200)
+    expect(await client.info()).toMatchObject({ height: 0, faucetPaidOutSat: 0n })
+    // its own names, with its own Origin or none, are answered
+    for (const host of [own, `localhost:${daemon.port}`, `[::1]:${daemon.port}`]) {
+      expect((await rawRequest(daemon.url, 'GET', '/v1/info', { host })).status, host).toBe(200)
+      expect((await rawRequest(daemon.url, 'POST', '/v1/mine', { host, origin: `http://${host}`, 'content-type': 'application/json' }, '{"blocks":1}')).status, host).toBe(200)
+    }
   })
 
   it('tells a client when nothing listens at the URL', async () => {

@@ -51,6 +51,26 @@ describe('lnsim run', () => {
     expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('<error message=')
   })
 
+  it('rejects a node named .. (its data directory would be the run folder\'s parent) and a YAML "billion laughs", exit 2 with line and column, and starts nothing', async () => {
+    const dir = await tempDir()
+    const marker = join(dir, 'spawned')
+    const env = { LNSIM_DAEMON_COMMAND: JSON.stringify([process.execPath, join(FIXTURES, 'recordSpawn.mjs')]), LNSIM_SPAWN_MARKER: marker }
+    const dotdot = join(dir, 'dotdot.yaml')
+    await writeFile(dotdot, TWO_NODES.replaceAll('bob', '".."'))
+    const named = await runToEnd(['run', dotdot, '--dir', join(dir, 'run')], env)
+    expect(named.code).toBe(2)
+    expect(named.stderr).toContain(`${dotdot}:4:13: nodes[1].name: must be 1-32 letters, digits, dots, dashes or underscores, starting with a letter or digit`)
+
+    const laughs = join(dir, 'laughs.yaml')
+    const lol = ['lol: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((n, i) => `${n}: &${n} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)]
+    await writeFile(laughs, `${lol.join('\n')}\n${TWO_NODES}`)
+    const expanded = await runToEnd(['run', laughs], env)
+    expect(expanded.code).toBe(2)
+    expect(expanded.stderr).toContain(`${laughs}:2:8: its YAML aliases (*name) expand too far`)
+    expect(existsSync(marker)).toBe(false)
+    expect(existsSync(join(dir, 'node.key'))).toBe(false)
+  })
+
   it('rejects --lean with --no-lean, exit 2, and starts nothing', async () => {
     const dir = await tempDir()
     const file = join(dir, 'two.yaml')

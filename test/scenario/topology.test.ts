@@ -68,6 +68,26 @@ describe('describegraph files', () => {
     expect(problem(JSON.stringify({ nodes: [{ alias: 'x' }], edges: [] }))).toContain('nodes[0].pub_key')
     expect(problem(JSON.stringify({ nodes: [] }))).toContain('edges')
   })
+
+  it('refuse a capacity above all the bitcoin there is, saying so', () => {
+    expect(problem(graph([{ n: 1 }, { n: 2 }], [edge(1, 2, { capacity: '100000000000000000000000000' })]))).toContain('edges[0].capacity: must be at most 2100000000000000 sat (21,000,000 BTC')
+    expect(parseDescribeGraph(graph([{ n: 1 }, { n: 2 }], [edge(1, 2, { capacity: '2100000000000000' })]), 'g.json').edges[0]!.capacity).toBe(2_100_000_000_000_000n)
+  })
+
+  it('say what is wrong with a file that is not JSON without quoting it', () => {
+    const secret = 'AKIA-not-a-graph-0123456789'
+    for (const text of [secret, `${secret}\n{"nodes": []}`, `{"nodes": [], "edges": [], "x": ${secret}}`, `{"nodes": [\n  "${secret}",\n  oops]}`, '', '{"nodes": [', '\uFEFF{"nodes": [], "edges": ['] ) {
+      const message = problem(text)
+      expect(message).toMatch(/^g\.json is not JSON: /)
+      expect(message).not.toContain('AKIA')
+      expect(message).not.toContain('oops')
+    }
+    expect(problem('')).toContain('the file is empty')
+    expect(problem(secret)).toContain('does not begin with "{"')
+    expect(problem('{"nodes": [],\n  edges: []}')).toContain('line 2, column 3')
+    // a byte-order mark before the JSON is not an error
+    expect(parseDescribeGraph(`\uFEFF${graph([{ n: 1 }, { n: 2 }], [edge(1, 2)])}`, 'g.json').edges).toHaveLength(1)
+  })
 })
 
 describe('sampling a graph', () => {
@@ -111,6 +131,9 @@ describe('importing a topology', () => {
     const g = parseDescribeGraph(graph([{ n: 1, alias: 'ACINQ ⚡' }, { n: 2, alias: 'ACINQ ⚡' }, { n: 3, alias: '' }], [edge(1, 2), edge(2, 3)]), 'g.json')
     expect(graphToNetwork(g, spec(), { baseDir: '.', seed: 's', file: 'g.json' }).nodes.map((n) => n.name)).toEqual(['ACINQ', 'ACINQ-2', key(3).slice(0, 10)])
     expect(graphToNetwork(g, spec({ names: 'numbered' }), { baseDir: '.', seed: 's', file: 'g.json' }).nodes.map((n) => n.name)).toEqual(['n1', 'n2', 'n3'])
+    // never a name the run folder keeps for itself (its chain/, logs/, run.json)
+    const reserved = parseDescribeGraph(graph([{ n: 1, alias: 'chain' }, { n: 2, alias: 'LOGS' }, { n: 3, alias: 'run.json' }], [edge(1, 2), edge(2, 3)]), 'g.json')
+    expect(graphToNetwork(reserved, spec(), { baseDir: '.', seed: 's', file: 'g.json' }).nodes.map((n) => n.name)).toEqual(['chain-2', 'LOGS-2', 'run.json-2'])
     // names the scenario itself uses are left to it
     expect(graphToNetwork(g, spec(), { baseDir: '.', seed: 's', file: 'g.json', takenNames: new Set(['ACINQ']) }).nodes.map((n) => n.name)).toEqual(['ACINQ-2', 'ACINQ-3', key(3).slice(0, 10)])
   })

@@ -99,6 +99,33 @@ describe('scenario files', () => {
     expect(issues.map((i) => i.path)).toEqual(['nodes[1].fundsSat', 'channels[0].capacitySat'])
   })
 
+  it('reject a node name that would lead out of the run folder or onto its own files, at the name', () => {
+    for (const name of ['..', '.', '../up', 'a/b', '/etc', '.hidden', '-x', 'a'.repeat(33), 'chain', 'Logs', 'run.json']) {
+      expect(firstIssue(broken('  - name: bob', `  - name: ${JSON.stringify(name)}`)), name).toMatchObject({ line: 5, col: 11, path: 'nodes[1].name' })
+    }
+    expect(firstIssue(broken('  - name: bob', '  - name: ".."')).message).toContain('starting with a letter or digit')
+    expect(firstIssue(broken('  - name: bob', '  - name: chain')).message).toContain('"chain" is kept for')
+    // what shipped scenarios and imported graphs use stays valid
+    for (const name of ['bob', 'node09', 'n1', 'spoke-1', 'ACINQ-2', 'lnd1.example_com']) {
+      expect(() => parseScenarioText(VALID.replaceAll('bob', name), 'test.yaml'), name).not.toThrow()
+    }
+  })
+
+  it('reject YAML aliases that expand without bound (a "billion laughs"), at the first alias', () => {
+    const lol = ['lol: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((n, i) => `${n}: &${n} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)]
+    const issues = issuesOf(`${lol.join('\n')}\n${VALID}`)
+    expect(issues).toEqual([expect.objectContaining({ line: 2, col: 8, path: '' })])
+    expect(issues[0]!.message).toContain('aliases')
+    // a few aliases, as people use them, are fine
+    expect(() => parseScenarioText(VALID.replace('  - name: bob\n    fundsSat: 100000', '  - name: bob\n    fundsSat: &funds 100000\n  - name: carol\n    fundsSat: *funds'), 'test.yaml')).not.toThrow()
+  })
+
+  it('reject an amount of on-chain sat above all the bitcoin there is, at the amount', () => {
+    const issue = firstIssue(broken('fundsSat: 2_000_000', 'fundsSat: "100_000_000_000_000_000_000_000_000"'))
+    expect(issue).toMatchObject({ line: 4, path: 'nodes[0].fundsSat', message: expect.stringContaining('21,000,000 BTC') })
+    expect(issuesOf(broken('capacitySat: 1_000_000', 'capacitySat: "2_100_000_000_000_001"'))).toContainEqual(expect.objectContaining({ line: 10, path: 'channels[0].capacitySat', message: expect.stringContaining('21,000,000 BTC') }))
+  })
+
   it('reject a comparison it cannot read', () => {
     expect(issuesOf(broken('">= 55_000"', '"about 55k"'))).toEqual([expect.objectContaining({ line: 14, path: 'steps[1].wait.until.channelBalance.localMsat' })])
   })

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { fromHex } from '../../core/bytes.js'
+import { nodeNameProblem } from '../../core/nodeName.js'
 import { parseLogLevel, startNode } from '../../node/startNode.js'
 import { CliError, parseIntegerOption, requireString, type CommandSpec } from '../command.js'
 
@@ -28,7 +29,8 @@ export const nodeStartCommand: CommandSpec = {
   examples: ['lnsim node start --name alice --chain http://127.0.0.1:18443', 'lnsim node start --name bob --data-dir /tmp/bob --api-port 9001 --json'],
   async run({ options, json, out, signal }) {
     const name = requireString(options, 'name')
-    if (!/^[A-Za-z0-9_.-]{1,32}$/.test(name)) throw new CliError('--name must be 1-32 letters, digits, dots, dashes or underscores', { exitCode: 2 })
+    const nameProblem = nodeNameProblem(name)
+    if (nameProblem) throw new CliError(`--name ${nameProblem}`, { exitCode: 2, code: 'USAGE' })
     const dataDir = resolve(typeof options['data-dir'] === 'string' && options['data-dir'] !== '.lnsim/<name>' ? options['data-dir'] : `.lnsim/${name}`)
     const chainUrl = typeof options.chain === 'string' ? options.chain : (process.env.LNSIM_CHAIN || 'http://127.0.0.1:18443')
     const logLevel = parseLogLevel(String(options['log-level']))

@@ -4,9 +4,9 @@
  * writes its URL and token into the data directory, where the CLI finds them.
  */
 import { randomBytes } from 'node:crypto'
-import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fromHex, toHex } from '../../core/bytes.js'
+import { writePrivateFile } from '../../core/privateFile.js'
 import { formatScid } from '../../core/shortChannelId.js'
 import { z } from 'zod'
 import { amount, nodeIdHex, parseOrThrow } from '../../api/schemas.js'
@@ -213,9 +213,10 @@ export async function startControlApi(node: NodeComponents): Promise<ControlApi>
       },
     ],
     onError: (err) => node.log.error('control API handler failed', { error: (err as Error).stack ?? String(err) }),
+    onSubscriberDropped: (path, unsentBytes) => node.log.warn('dropped an event subscriber that stopped reading; it can reconnect', { path, unsentBytes }),
   })
   apiUrl = server.url
-  await writeFile(join(node.options.dataDir, API_URL_FILE), server.url + '\n', { mode: 0o600 })
-  await writeFile(join(node.options.dataDir, API_TOKEN_FILE), token + '\n', { mode: 0o600 })
+  await writePrivateFile(join(node.options.dataDir, API_URL_FILE), server.url + '\n')
+  await writePrivateFile(join(node.options.dataDir, API_TOKEN_FILE), token + '\n')
   return server
 }

@@ -2,7 +2,8 @@
  * A small JSON-over-HTTP server for the control API: routes by method and path
  * pattern, a bearer token on every request, bodies capped and parsed with the
  * route's schema, errors as `{ "error": { code, message, field? } }`, and
- * server-sent-event streams. Bound to loopback only.
+ * server-sent-event streams. Bound to loopback only, and refusing requests
+ * from web pages of other sites (src/core/loopbackGuard.ts).
  */
 import { trace } from '../../core/trace.js'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -11,6 +12,8 @@ import type { AddressInfo } from 'node:net'
 import type { z } from 'zod'
 import { LnsimError } from '../../core/errors.js'
 import { toJson } from '../../core/json.js'
+import { FOREIGN_REQUEST_STATUS, foreignRequest } from '../../core/loopbackGuard.js'
+import { openSseStream, type SseStream } from '../../core/sse.js'
 import { ApiShapeError, parseOrThrow } from '../../api/schemas.js'
 
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -42,6 +45,8 @@ export function route<B>(method: Route['method'], path: string, body: z.ZodType<
 /** HTTP statuses for the error codes the node raises. */
 const STATUS: Record<string, number> = {
   UNAUTHORIZED: 401,
+  FORBIDDEN_HOST: FOREIGN_REQUEST_STATUS,
+  FORBIDDEN_ORIGIN: FOREIGN_REQUEST_STATUS,
   NOT_FOUND: 404,
   UNKNOWN_CHANNEL: 404,
   UNKNOWN_PEER: 404,
@@ -125,6 +130,8 @@ export interface ApiServerOptions {
   routes: Route[]
   sse: SseRoute[]
   onError: (err: unknown) => void
+  /** an event-stream subscriber was dropped for not reading (src/core/sse.ts) */
+  onSubscriberDropped?: (path: string, unsentBytes: number) => void
 }
 
 export interface RunningServer {
@@ -139,25 +146,29 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     const got = Buffer.from(req.headers.authorization ?? '')
     return got.length === expected.length && timingSafeEqual(got, expected)
   }
-  const streams = new Set<ServerResponse>()
+  const streams = new Set<SseStream>()
+  let port = options.port
   const routes: CompiledRoute[] = options.routes.map((route) => ({ route, segments: route.path.split('/') }))
   const server: Server = createServer((req, res) => {
     trace('http in', req.url)
     void (async () => {
+      const refused = foreignRequest(req.headers, port)
+      if (refused) return sendError(res, refused.code, refused.message)
       const url = requestTarget(req.url ?? '/')
       if (!authorized(req)) return sendError(res, 'UNAUTHORIZED', 'missing or wrong bearer token (it is in the node data directory, api.token)')
       const sse = options.sse.find((s) => s.path === url.pathname)
       if (sse && req.method === 'GET') {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
-        res.write(': connected\n\n')
-        streams.add(res)
-        const close = sse.open((event, data) => res.write(`event: ${event}\ndata: ${toJson(data)}\n\n`))
-        const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000)
-        req.on('close', () => {
-          clearInterval(heartbeat)
-          close()
-          streams.delete(res)
+        let close = (): void => {}
+        const stream = openSseStream(res, {
+          preamble: ': connected\n\n',
+          onDrop: (unsent) => options.onSubscriberDropped?.(url.pathname, unsent),
+          onClose: () => {
+            close()
+            streams.delete(stream)
+          },
         })
+        streams.add(stream)
+        close = sse.open((event, data) => stream.send(event, data))
         return
       }
       const parts = url.pathname.split('/')
@@ -197,13 +208,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     server.once('error', reject)
     server.listen(options.port, '127.0.0.1', () => resolve())
   })
-  const port = (server.address() as AddressInfo).port
+  port = (server.address() as AddressInfo).port
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const s of streams) s.end()
+        for (const s of [...streams]) s.end()
         server.closeAllConnections()
         server.close(() => resolve())
       }),

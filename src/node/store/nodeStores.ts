@@ -13,6 +13,7 @@ import type { HtlcRecord } from '../payments/switch/htlcRecord.js'
 import type { PeerRecord } from '../peers/peerManager.js'
 import type { CheatState } from '../testing/cheatRecorder.js'
 import type { WalletState } from '../wallet/wallet.js'
+import { restrictToOwner } from '../../core/privateFile.js'
 import { DurableStore, type KvLog } from './durableStore.js'
 
 export interface NodeStores {
@@ -32,8 +33,12 @@ export interface NodeStores {
   policies: KvLog<Partial<ForwardingPolicy>>
 }
 
+/** The node's state: channel secrets, preimages, the peers' revealed secrets. Private, like the key. */
+export const NODE_STATE_FILE = 'state.log'
+
 export async function openStores(dir: string, fsync: boolean): Promise<{ durable: DurableStore; stores: NodeStores }> {
-  const durable = await DurableStore.open(join(dir, 'state.log'), { fsync })
+  restrictToOwner(join(dir, NODE_STATE_FILE))
+  const durable = await DurableStore.open(join(dir, NODE_STATE_FILE), { fsync })
   const stores: NodeStores = {
     channels: durable.kv('channel', { internable: isLastingChannelPart }),
     revocations: durable.kv('revoked'),

@@ -12,13 +12,18 @@ import { fileURLToPath } from 'node:url'
 import type { AddressInfo } from 'node:net'
 import { LnsimError } from '../../core/errors.js'
 import { toJson } from '../../core/json.js'
+import { FOREIGN_REQUEST_STATUS, foreignRequest } from '../../core/loopbackGuard.js'
+import { openSseStream, type SseStream } from '../../core/sse.js'
 import { ReplayCommand, type DashboardHub, type HubMessage } from './hub.js'
 
 export const DASHBOARD_HOST = '127.0.0.1'
 const MAX_BODY = 10_000
-/** a browser this far behind gets cut off; it reconnects and starts again from a snapshot */
-const MAX_BUFFERED = 16 * 1024 * 1024
-const HEARTBEAT_MS = 15_000
+/**
+ * A browser this far behind gets cut off; it reconnects and starts again from
+ * a snapshot. Above the node and chain streams' limit: one snapshot of a
+ * 500-node network is a few MB, and a tab in the background reads slowly.
+ */
+export const DASHBOARD_MAX_BUFFERED_BYTES = 16 * 1024 * 1024
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -84,10 +89,6 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   return JSON.parse(Buffer.concat(chunks).toString('utf8'))
 }
 
-function sseFrame(message: HubMessage): string {
-  return `event: ${message.event}\ndata: ${toJson(message.data)}\n\n`
-}
-
 export interface DashboardServer {
   url: string
   close(): Promise<void>
@@ -95,31 +96,29 @@ export interface DashboardServer {
 
 export async function serveDashboard(hub: DashboardHub, port = 0): Promise<DashboardServer> {
   const assets = loadAssets()
-  const streams = new Set<ServerResponse>()
+  const streams = new Set<SseStream>()
   let boundPort = port
 
-  const openStream = (req: IncomingMessage, res: ServerResponse): void => {
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
-    res.write('retry: 1000\n\n')
-    streams.add(res)
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS)
-    const unsubscribe = hub.subscribe((m) => {
-      if (res.writableLength > MAX_BUFFERED) return void res.end()
-      res.write(sseFrame(m))
+  const openStream = (res: ServerResponse): void => {
+    let unsubscribe = (): void => {}
+    const stream = openSseStream(res, {
+      preamble: 'retry: 1000\n\n',
+      cacheControl: 'no-store',
+      maxBufferedBytes: DASHBOARD_MAX_BUFFERED_BYTES,
+      onClose: () => {
+        unsubscribe()
+        streams.delete(stream)
+      },
     })
-    const done = (): void => {
-      clearInterval(heartbeat)
-      unsubscribe()
-      streams.delete(res)
-    }
-    req.once('close', done)
-    res.once('close', done)
+    streams.add(stream)
+    unsubscribe = hub.subscribe((m: HubMessage) => stream.send(m.event, m.data))
   }
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    // loopback only, and only under our own name: a page on another site cannot rebind its DNS to us
-    const host = req.headers.host ?? ''
-    if (![`${DASHBOARD_HOST}:${boundPort}`, `localhost:${boundPort}`].includes(host)) return sendError(res, 403, 'FORBIDDEN_HOST', `the dashboard answers only at ${DASHBOARD_HOST}:${boundPort}`)
+    // loopback only, and only for its own page: another site can neither call it nor rebind its DNS to it
+    const refused = foreignRequest(req.headers, boundPort)
+    if (refused) return sendError(res, FOREIGN_REQUEST_STATUS, refused.code, refused.message)
+    const host = req.headers.host!
     const path = new URL(req.url ?? '/', `http://${host}`).pathname
     if (req.method === 'GET') {
       const asset = assets.get(path)
@@ -129,7 +128,7 @@ export async function serveDashboard(hub: DashboardHub, port = 0): Promise<Dashb
       }
       if (path === '/favicon.ico') return void res.writeHead(204).end()
       if (path === '/api/state') return send(res, 200, hub.snapshot())
-      if (path === '/api/events') return openStream(req, res)
+      if (path === '/api/events') return openStream(res)
       return sendError(res, 404, 'NOT_FOUND', `no page ${path}`)
     }
     if (req.method === 'POST' && path === '/api/replay') {
@@ -163,7 +162,7 @@ export async function serveDashboard(hub: DashboardHub, port = 0): Promise<Dashb
   return {
     url: `http://${DASHBOARD_HOST}:${boundPort}/`,
     async close() {
-      for (const res of streams) res.end()
+      for (const stream of [...streams]) stream.end()
       await new Promise<void>((ok) => {
         server.close(() => ok())
         server.closeAllConnections()

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { request } from 'node:http'
 import { readSse } from '../../../src/core/sse.js'
 import { startDashboard, type Dashboard } from '../../../src/observe/dashboard/index.js'
 import { DashboardHub } from '../../../src/observe/dashboard/hub.js'
 import type { DashboardBatch, DashboardSnapshot } from '../../../src/observe/dashboard/views.js'
 import type { NodeEvent } from '../../../src/api/events.js'
 import { fixtureInputs } from './fixture.js'
+import { rawRequest } from '../../helpers/rawRequest.js'
 
 const inputs = (await fixtureInputs()) as NodeEvent[]
 const started: Dashboard[] = []
@@ -36,12 +36,25 @@ describe('dashboard server', () => {
   it('answers only under its own host name, so another site cannot rebind to it', async () => {
     const d = await dashboard()
     const { port } = new URL(d.url)
-    const status = await new Promise<number>((done, fail) => {
-      request({ host: '127.0.0.1', port, path: '/api/state', headers: { host: `evil.example:${port}` } }, (res) => done(res.statusCode ?? 0))
-        .once('error', fail)
-        .end()
-    })
-    expect(status).toBe(403)
+    const r = await rawRequest(d.url, 'GET', '/api/state', { host: `evil.example:${port}` })
+    expect(r).toMatchObject({ status: 403, json: { error: { code: 'FORBIDDEN_HOST' } } })
+  })
+
+  it('refuses requests from pages of other origins, and serves its own page calling it', async () => {
+    const d = await startDashboard({ batchIntervalMs: 100, replay: inputs })
+    started.push(d)
+    const { host } = new URL(d.url)
+    const body = JSON.stringify({ action: 'pause' })
+    const foreign = await rawRequest(d.url, 'POST', '/api/replay', { host, origin: 'http://evil.example', 'content-type': 'text/plain' }, body)
+    expect(foreign).toMatchObject({ status: 403, json: { error: { code: 'FORBIDDEN_ORIGIN' } } })
+    expect((await rawRequest(d.url, 'GET', '/api/state', { host, origin: 'http://evil.example' })).status).toBe(403)
+    expect((await rawRequest(d.url, 'GET', '/api/state', { host, 'sec-fetch-site': 'same-site' })).status).toBe(403)
+    expect((await rawRequest(d.url, 'GET', '/api/state', { host, 'sec-fetch-site': 'same-origin' })).status).toBe(200)
+    // the page the dashboard serves sends its own origin with its POSTs; a browser at localhost too
+    const own = await rawRequest(d.url, 'POST', '/api/replay', { host, origin: `http://${host}`, 'content-type': 'application/json' }, body)
+    expect(own.status).toBe(200)
+    const local = `localhost:${new URL(d.url).port}`
+    expect((await rawRequest(d.url, 'POST', '/api/replay', { host: local, origin: `http://${local}`, 'content-type': 'application/json' }, body)).status).toBe(200)
   })
 
   it('streams a snapshot, then the events of a whole interval as one batch', async () => {
