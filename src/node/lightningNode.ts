@@ -30,6 +30,7 @@ import { channelInfo, shortChannelIdOf } from './channels/channelViews.js'
 import { EventBus } from './eventBus.js'
 import { deriveSecret, loadOrCreateIdentity, type NodeIdentity } from './identity.js'
 import { createLogger, type Logger } from './logger.js'
+import { PeerLogLimiter } from './peerLogLimiter.js'
 import { DEFAULT_POLICY, MIN_FINAL_CLTV_EXPIRY_DELTA, type NodeOptions } from './options.js'
 import { createHost } from './peers/host.js'
 import { PeerManager, type PeerRecord } from './peers/peerManager.js'
@@ -148,6 +149,8 @@ export class LightningNode {
   readonly cheats: CheatRecorder | undefined
   readonly faults: FaultInjector | undefined
   api!: RunningServer
+  /** limits the lines any one peer's bad input writes to node.log */
+  readonly peerLog: PeerLogLimiter
   private readonly stopController = new AbortController()
 
   private constructor(parts: {
@@ -171,6 +174,7 @@ export class LightningNode {
     this.chainHash = parts.chainHash
     this.host = parts.host
     this.bus = new EventBus(identity.nodeIdHex, options.name)
+    this.peerLog = new PeerLogLimiter(log.child('peers'), options.limits.logLinesPerPeerPerMinute)
     this.cheats = options.testing ? new CheatRecorder(stores.testing) : undefined
     this.faults = options.testing ? new FaultInjector(options.seed ? toHex(options.seed) : identity.nodeIdHex) : undefined
     this.channelConfig = { ...DEFAULT_CHANNEL_CONFIG, feeratePerKw: options.feeratePerKw, ...options.channelConfig }
@@ -232,6 +236,7 @@ export class LightningNode {
         addressOf: (peer) => this.gossip.addressOf(peer),
       },
       log.child('peers'),
+      { limits: options.limits, peerLog: this.peerLog },
       this.faults,
     )
     this.channels = new ChannelManager({
@@ -451,6 +456,7 @@ export class LightningNode {
     await this.host.stop()
     this.channels.flush()
     await this.durable.close()
+    this.peerLog.stop()
     this.log.info('node stopped')
     await this.log.close()
   }

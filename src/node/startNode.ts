@@ -14,8 +14,8 @@ export interface RunningNode {
   stop(): Promise<void>
 }
 
-export async function startNode(options: Partial<NodeOptions> & Pick<NodeOptions, 'name' | 'dataDir' | 'chainUrl'>): Promise<RunningNode> {
-  const node = await LightningNode.start({ ...DEFAULT_NODE_OPTIONS, ...options })
+export async function startNode(options: Partial<Omit<NodeOptions, 'limits'>> & Pick<NodeOptions, 'name' | 'dataDir' | 'chainUrl'> & { limits?: Partial<NodeOptions['limits']> }): Promise<RunningNode> {
+  const node = await LightningNode.start({ ...DEFAULT_NODE_OPTIONS, ...options, limits: { ...DEFAULT_NODE_OPTIONS.limits, ...options.limits } })
   return {
     nodeId: node.identity.nodeIdHex,
     alias: node.options.name,

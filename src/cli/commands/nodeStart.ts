@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { DEFAULT_NODE_LIMITS, type NodeLimits } from '../../api/nodeLimits.js'
 import { fromHex } from '../../core/bytes.js'
 import { parseLogLevel, startNode } from '../../node/startNode.js'
 import { CliError, parseIntegerOption, requireString, type CommandSpec } from '../command.js'
@@ -24,6 +25,7 @@ export const nodeStartCommand: CommandSpec = {
     { name: 'fee-ppm', type: 'string', valueName: 'PPM', description: 'forwarding fee rate, parts per million', default: '1' },
     { name: 'cltv-delta', type: 'string', valueName: 'BLOCKS', description: 'cltv_expiry_delta for forwards', default: '40' },
     { name: 'htlc-minimum', type: 'string', valueName: 'MSAT', description: 'the smallest HTLC this node forwards or accepts', default: '1' },
+    { name: 'max-outgoing-queue', type: 'string', valueName: 'BYTES', description: 'bytes waiting for one peer to read them before it is disconnected', default: String(DEFAULT_NODE_LIMITS.maxOutgoingQueueBytes) },
   ],
   examples: ['lnsim node start --name alice --chain http://127.0.0.1:18443', 'lnsim node start --name bob --data-dir /tmp/bob --api-port 9001 --json'],
   async run({ options, json, out, signal }) {
@@ -61,6 +63,7 @@ export const nodeStartCommand: CommandSpec = {
         htlcMinimumMsat: BigInt(parseIntegerOption(options['htlc-minimum'], 'htlc-minimum', { min: 1 })!),
       },
       channelConfig: { htlcMinimumMsat: BigInt(parseIntegerOption(options['htlc-minimum'], 'htlc-minimum', { min: 1 })!) },
+      limits: limitsFrom(options),
     })
     const ready = { event: 'ready', nodeId: node.nodeId, alias: node.alias, apiUrl: node.apiUrl, listen: node.listen, dataDir: node.dataDir }
     if (json) process.stdout.write(JSON.stringify(ready) + '\n')
@@ -72,4 +75,15 @@ export const nodeStartCommand: CommandSpec = {
     out.info(`stopping node ${name}…`)
     await node.stop()
   },
+}
+
+/** The limits given as flags; the rest keep their defaults. */
+function limitsFrom(options: Record<string, string | boolean | undefined>): Partial<NodeLimits> {
+  const n = (name: string, min: number): number | undefined => parseIntegerOption(options[name], name, { min })
+  const limits: Partial<NodeLimits> = {}
+  const set = <K extends keyof NodeLimits>(key: K, value: NodeLimits[K] | undefined): void => {
+    if (value !== undefined) limits[key] = value
+  }
+  set('maxOutgoingQueueBytes', n('max-outgoing-queue', 65_536))
+  return limits
 }
