@@ -151,6 +151,7 @@ export class LightningNode {
   api!: RunningServer
   /** limits the lines any one peer's bad input writes to node.log */
   readonly peerLog: PeerLogLimiter
+  private openingTimer: NodeJS.Timeout | undefined
   private readonly stopController = new AbortController()
 
   private constructor(parts: {
@@ -241,6 +242,8 @@ export class LightningNode {
     )
     this.channels = new ChannelManager({
       log: log.child('channels'),
+      peerLog: this.peerLog,
+      limits: options.limits,
       store: stores.channels,
       revocations: stores.revocations,
       config: this.channelConfig,
@@ -259,6 +262,7 @@ export class LightningNode {
       }),
       watchConfirmed: (txid, depth, channel) => this.watcher.watchConfirmed(txid, depth, channel),
       watchSpent: (outpoint, channel) => this.watcher.watchSpent(outpoint, channel),
+      unwatch: (channel) => this.watcher.forget(channel),
       makeFundingTx: (amountSat, condition) => this.wallet.fund(amountSat, condition),
       releaseFunding: (tx: Transaction) => this.wallet.release(tx),
       onEvent: (channel, peer, event, data) => this.onChannelEvent(channel, peer, event, data),
@@ -344,6 +348,9 @@ export class LightningNode {
 
   private async begin(): Promise<void> {
     this.channels.markAllDisconnected()
+    // an opening whose peer went quiet gives back its place among the pending channels
+    this.openingTimer = setInterval(() => this.channels.expireOpenings(Date.now()), Math.max(100, Math.min(5000, this.options.limits.openingTimeoutMs / 4)))
+    this.openingTimer.unref()
     await this.peers.start()
     // catch up with blocks missed while stopped before talking to anyone
     await this.watcher.start(this.stopController.signal)
@@ -450,6 +457,7 @@ export class LightningNode {
 
   async stop(): Promise<void> {
     this.stopController.abort()
+    clearInterval(this.openingTimer)
     this.gossip.stop()
     await this.api?.close()
     await this.peers.stop()

@@ -25,6 +25,9 @@ export const nodeStartCommand: CommandSpec = {
     { name: 'fee-ppm', type: 'string', valueName: 'PPM', description: 'forwarding fee rate, parts per million', default: '1' },
     { name: 'cltv-delta', type: 'string', valueName: 'BLOCKS', description: 'cltv_expiry_delta for forwards', default: '40' },
     { name: 'htlc-minimum', type: 'string', valueName: 'MSAT', description: 'the smallest HTLC this node forwards or accepts', default: '1' },
+    { name: 'max-pending-channels-per-peer', type: 'string', valueName: 'N', description: 'channels one peer may open to this node that are not confirmed yet', default: String(DEFAULT_NODE_LIMITS.maxPendingChannelsPerPeer) },
+    { name: 'max-pending-channels', type: 'string', valueName: 'N', description: 'channels all peers together may open to this node that are not confirmed yet', default: String(DEFAULT_NODE_LIMITS.maxPendingChannels) },
+    { name: 'opening-timeout', type: 'string', valueName: 'SECONDS', description: 'an opening that waits this long for the peer is aborted', default: String(DEFAULT_NODE_LIMITS.openingTimeoutMs / 1000) },
     { name: 'max-outgoing-queue', type: 'string', valueName: 'BYTES', description: 'bytes waiting for one peer to read them before it is disconnected', default: String(DEFAULT_NODE_LIMITS.maxOutgoingQueueBytes) },
   ],
   examples: ['lnsim node start --name alice --chain http://127.0.0.1:18443', 'lnsim node start --name bob --data-dir /tmp/bob --api-port 9001 --json'],
@@ -84,6 +87,10 @@ function limitsFrom(options: Record<string, string | boolean | undefined>): Part
   const set = <K extends keyof NodeLimits>(key: K, value: NodeLimits[K] | undefined): void => {
     if (value !== undefined) limits[key] = value
   }
+  set('maxPendingChannelsPerPeer', n('max-pending-channels-per-peer', 0))
+  set('maxPendingChannels', n('max-pending-channels', 0))
+  const timeout = n('opening-timeout', 1)
+  set('openingTimeoutMs', timeout === undefined ? undefined : timeout * 1000)
   set('maxOutgoingQueueBytes', n('max-outgoing-queue', 65_536))
   return limits
 }
