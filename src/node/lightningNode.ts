@@ -322,6 +322,8 @@ export class LightningNode {
       channels: () => this.channels.list().map(({ key, record }) => ({ key, peer: record.peer, data: record.data })),
       isPeerConnected: (peer) => this.peers.isConnected(peer),
       policyOf: (channel) => this.policyOf(channel),
+      limits: options.limits,
+      peerLog: this.peerLog,
     })
     this.missionControl = new MissionControl({ applyChannelUpdate: (u, bytes, now) => this.gossip.store.acceptChannelUpdate(u, now, bytes).status === 'new' })
   }
@@ -329,7 +331,13 @@ export class LightningNode {
   static async start(options: NodeOptions): Promise<LightningNode> {
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
     const identity = await loadOrCreateIdentity(options.dataDir, options.seed)
-    const log = createLogger({ file: join(options.dataDir, 'node.log'), level: options.logLevel, console: options.logToConsole, name: options.name })
+    const log = createLogger({
+      file: join(options.dataDir, 'node.log'),
+      level: options.logLevel,
+      console: options.logToConsole,
+      name: options.name,
+      rotation: { maxBytes: options.limits.logMaxBytes, files: options.limits.logFiles },
+    })
     const { durable, stores } = await openStores(options.dataDir, options.fsync)
     const chain = chainClientAccess(options.chainUrl)
     let chainHash: Uint8Array
@@ -435,13 +443,12 @@ export class LightningNode {
       case 'balance_changed':
         this.bus.emit({ type: 'channel_balance', channelId: channel, localMsat: event.localMsat, remoteMsat: event.remoteMsat })
         return
+      // the peer decides how often these happen: its lines and events are limited together
       case 'protocol_violation':
-        this.log.warn('protocol violation', { channel, peer, code: event.code, message: event.message })
-        this.bus.emit({ type: 'warning', code: event.code, message: event.message, peer })
+        if (this.peerLog.line(this.log, 'warn', peer, 'protocol violation', { channel, code: event.code, message: event.message })) this.bus.emit({ type: 'warning', code: event.code, message: event.message, peer })
         return
       case 'peer_error':
-        this.log.warn('peer error', { channel, peer, message: event.message })
-        this.bus.emit({ type: 'warning', code: 'PEER_ERROR', message: event.message, peer })
+        if (this.peerLog.line(this.log, 'warn', peer, 'peer error', { channel, message: event.message })) this.bus.emit({ type: 'warning', code: 'PEER_ERROR', message: event.message, peer })
         return
       case 'claim':
         this.bus.emit({ type: 'onchain', channelId: channel, txid: event.txid, label: event.kind, amountSat: event.amountSat, spendableFromHeight: event.validFromHeight })

@@ -29,6 +29,10 @@ export const nodeStartCommand: CommandSpec = {
     { name: 'max-pending-channels', type: 'string', valueName: 'N', description: 'channels all peers together may open to this node that are not confirmed yet', default: String(DEFAULT_NODE_LIMITS.maxPendingChannels) },
     { name: 'opening-timeout', type: 'string', valueName: 'SECONDS', description: 'an opening that waits this long for the peer is aborted', default: String(DEFAULT_NODE_LIMITS.openingTimeoutMs / 1000) },
     { name: 'max-outgoing-queue', type: 'string', valueName: 'BYTES', description: 'bytes waiting for one peer to read them before it is disconnected', default: String(DEFAULT_NODE_LIMITS.maxOutgoingQueueBytes) },
+    { name: 'gossip-burst', type: 'string', valueName: 'N', description: 'gossip messages taken from one peer at once', default: String(DEFAULT_NODE_LIMITS.gossipBurst) },
+    { name: 'gossip-rate', type: 'string', valueName: 'N', description: 'gossip messages per second taken from one peer after the burst; the rest are dropped', default: String(DEFAULT_NODE_LIMITS.gossipPerSecond) },
+    { name: 'log-max-size', type: 'string', valueName: 'BYTES', description: 'node.log is rotated at this size (node.log.1, node.log.2, …)', default: String(DEFAULT_NODE_LIMITS.logMaxBytes) },
+    { name: 'log-files', type: 'string', valueName: 'N', description: 'log files kept, node.log included', default: String(DEFAULT_NODE_LIMITS.logFiles) },
   ],
   examples: ['lnsim node start --name alice --chain http://127.0.0.1:18443', 'lnsim node start --name bob --data-dir /tmp/bob --api-port 9001 --json'],
   async run({ options, json, out, signal }) {
@@ -92,5 +96,9 @@ function limitsFrom(options: Record<string, string | boolean | undefined>): Part
   const timeout = n('opening-timeout', 1)
   set('openingTimeoutMs', timeout === undefined ? undefined : timeout * 1000)
   set('maxOutgoingQueueBytes', n('max-outgoing-queue', 65_536))
+  set('gossipBurst', n('gossip-burst', 1))
+  set('gossipPerSecond', n('gossip-rate', 1))
+  set('logMaxBytes', n('log-max-size', 4096))
+  set('logFiles', n('log-files', 1))
   return limits
 }
