@@ -20,6 +20,7 @@ import type { InvoiceRegistry } from './payments/receive/invoiceRegistry.js'
 import type { PolicyBook } from './payments/switch/forwardingPolicy.js'
 import type { HtlcSwitch } from './payments/switch/htlcSwitch.js'
 import type { Settlements } from './payments/switch/settlements.js'
+import type { PeerLogLimiter } from './peerLogLimiter.js'
 import type { PeerManager } from './peers/peerManager.js'
 import type { NodeSecrets } from './secrets.js'
 import type { DurableStore } from './store/durableStore.js'
@@ -65,6 +66,8 @@ export interface NodeComponents {
   /** forwarding, and the outcomes of outgoing HTLCs */
   switch: HtlcSwitch
   testing: TestingHooks
+  /** limits the lines any one peer's bad input writes to node.log */
+  peerLog: PeerLogLimiter
   /** only with --testing */
   cheats: CheatRecorder | undefined
   faults: FaultInjector | undefined

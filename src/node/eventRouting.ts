@@ -19,6 +19,7 @@ import type { EventBus } from './eventBus.js'
 import type { GossipService } from './gossip/gossipService.js'
 import type { Logger } from './logger.js'
 import type { HtlcSwitch } from './payments/switch/htlcSwitch.js'
+import type { PeerLogLimiter } from './peerLogLimiter.js'
 import type { PeerManagerEvents } from './peers/peerManager.js'
 import type { CheatRecorder } from './testing/cheatRecorder.js'
 
@@ -31,6 +32,7 @@ export interface EventRoutingComponents {
   broadcaster: Broadcaster
   replayLog: ReplayLog
   cheats: CheatRecorder | undefined
+  peerLog: PeerLogLimiter
 }
 
 /** States in which a channel only has its temporary id. */
@@ -131,13 +133,12 @@ export class ChannelEventRouter implements ChannelEventSink {
       case 'balance_changed':
         bus.emit({ type: 'channel_balance', channelId: channel, localMsat: event.localMsat, remoteMsat: event.remoteMsat })
         return
+      // the peer decides how often these happen: its lines and events are limited together
       case 'protocol_violation':
-        log.warn('protocol violation', { channel, peer, code: event.code, message: event.message })
-        bus.emit({ type: 'warning', code: event.code, message: event.message, peer })
+        if (this.c.peerLog.line(log, 'warn', peer, 'protocol violation', { channel, code: event.code, message: event.message })) bus.emit({ type: 'warning', code: event.code, message: event.message, peer })
         return
       case 'peer_error':
-        log.warn('peer error', { channel, peer, message: event.message })
-        bus.emit({ type: 'warning', code: 'PEER_ERROR', message: event.message, peer })
+        if (this.c.peerLog.line(log, 'warn', peer, 'peer error', { channel, message: event.message })) bus.emit({ type: 'warning', code: 'PEER_ERROR', message: event.message, peer })
         return
       case 'claim':
         bus.emit({ type: 'onchain', channelId: channel, txid: event.txid, label: event.kind, amountSat: event.amountSat, spendableFromHeight: event.validFromHeight })

@@ -1,9 +1,11 @@
 /**
- * Structured logs: one JSON object per line in DATA_DIR/node.log, and a short
- * human line on stderr when it is a terminal (or when asked). Levels filter both.
+ * Structured logs: one JSON object per line in DATA_DIR/node.log, rotated by
+ * size (node.log.1, node.log.2, …), and a short human line on stderr when it is
+ * a terminal (or when asked). Levels filter both.
  */
-import { createWriteStream, type WriteStream } from 'node:fs'
+import { DEFAULT_NODE_LIMITS } from '../api/nodeLimits.js'
 import { toJson } from '../core/json.js'
+import { RotatingLogFile, type Rotation } from './rotatingLogFile.js'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
@@ -23,6 +25,8 @@ export interface LoggerOptions {
   /** human lines on stderr */
   console: boolean
   name: string
+  /** when the file is rotated and how many files are kept; by default DEFAULT_NODE_LIMITS' */
+  rotation?: Rotation
 }
 
 export function isLogLevel(v: string): v is LogLevel {
@@ -30,7 +34,8 @@ export function isLogLevel(v: string): v is LogLevel {
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const stream: WriteStream | undefined = options.file ? createWriteStream(options.file, { flags: 'a', mode: 0o600 }) : undefined
+  const rotation = options.rotation ?? { maxBytes: DEFAULT_NODE_LIMITS.logMaxBytes, files: DEFAULT_NODE_LIMITS.logFiles }
+  const stream = options.file ? new RotatingLogFile(options.file, rotation) : undefined
   const min = RANK[options.level]
   const make = (scope: string): Logger => {
     const log = (level: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
@@ -48,7 +53,7 @@ export function createLogger(options: LoggerOptions): Logger {
       warn: (m, f) => log('warn', m, f),
       error: (m, f) => log('error', m, f),
       child: (s) => make(scope ? `${scope}:${s}` : s),
-      close: () => new Promise<void>((resolve) => (stream ? stream.end(resolve) : resolve())),
+      close: () => stream?.close() ?? Promise.resolve(),
     }
   }
   return make('')

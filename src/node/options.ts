@@ -1,4 +1,5 @@
 /** The options of `lnsim node start`, with their defaults in one place. */
+import { DEFAULT_NODE_LIMITS, type NodeLimits } from '../api/nodeLimits.js'
 import type { ChannelConfig } from '../channel/constants.js'
 import type { LogLevel } from './logger.js'
 import type { ForwardingPolicy } from './payments/switch/forwardingPolicy.js'
@@ -24,6 +25,8 @@ export interface NodeOptions {
   channelConfig: Partial<ChannelConfig>
   policy: Partial<ForwardingPolicy>
   feeratePerKw: number
+  /** what a peer may cost this node (see NodeLimits) */
+  limits: NodeLimits
 }
 
 export const DEFAULT_POLICY: ForwardingPolicy = {
@@ -46,4 +49,5 @@ export const DEFAULT_NODE_OPTIONS: Omit<NodeOptions, 'name' | 'dataDir' | 'chain
   channelConfig: {},
   policy: {},
   feeratePerKw: 253,
+  limits: DEFAULT_NODE_LIMITS,
 }

@@ -39,6 +39,7 @@ import { sleep } from './pool.js'
 import { LocalProcessRunner, type ManagedProcess, type ProcessExit, type ProcessRunner } from './processRunner.js'
 import { writeRunFile } from './runFile.js'
 import { LEAN_NODE_FLAGS, leanByDefault } from './leanNodes.js'
+import { pendingChannelFlags } from './pendingChannelLimits.js'
 import { TestingHooks } from './testingHooks.js'
 import { ScenarioSchema, type Scenario } from './scenarioSchema.js'
 import { defaultChannelName, type ChainSpec, type FeePolicy, type NodeSpec } from './schema.js'
@@ -190,7 +191,7 @@ export class Network {
     if (this.observer.event) this.listeners.add(this.observer.event.bind(this.observer))
     this.testing = new TestingHooks(this, options.testing === true || spec.testing === true)
     this.lean = options.lean ?? leanByDefault(spec.nodes.length)
-    for (const n of spec.nodes) this.addNode(n)
+    for (const n of spec.nodes) this.addNode(n, spec.channels)
   }
 
   get chainUrl(): string {
@@ -418,10 +419,10 @@ export class Network {
     this.crashed.abort(new NetworkStartError(message, 'PROCESS_EXITED', { logFile }))
   }
 
-  private addNode(spec: NodeSpec): void {
+  private addNode(spec: NodeSpec, channels: NetworkSpec['channels']): void {
     const dataDir = insideRunDir(this.dir, spec.name)
     const seed = toHex(new SeededRng(this.seed).fork(`node/${spec.name}`).bytes(32))
-    const args = ['node', 'start', '--name', spec.name, '--data-dir', dataDir, '--seed', seed, ...policyArgs(spec.feePolicy)]
+    const args = ['node', 'start', '--name', spec.name, '--data-dir', dataDir, '--seed', seed, ...policyArgs(spec.feePolicy), ...pendingChannelFlags(spec.name, channels)]
     if (this.testing.enabled) args.push('--testing')
     this.nodeMap.set(spec.name, new NetworkNode(spec.name, dataDir, insideRunDir(this.dir, 'logs', `${spec.name}.log`), args))
   }

@@ -25,3 +25,15 @@ export class WireEncodeError extends LnsimError {
     this.name = 'WireEncodeError'
   }
 }
+
+/**
+ * Thrown when a message to a peer cannot be queued: too many bytes already wait
+ * for the peer to read them (code SEND_QUEUE_FULL). The peer is not reading; the
+ * connection should be closed rather than the queue grown.
+ */
+export class SendQueueFullError extends LnsimError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('SEND_QUEUE_FULL', message, details)
+    this.name = 'SendQueueFullError'
+  }
+}

@@ -89,6 +89,16 @@ export class TestPeer {
     await lpStream(this.rawStream!, { maxDataLength: 1 << 24 }).write(bytes)
   }
 
+  /** Stops reading from the node (a peer that does not read): what the node sends waits on its side. */
+  stopReading(): void {
+    this.rawStream!.pause()
+  }
+
+  /** Several messages in one write, as they are: for floods. */
+  async sendMany(messages: Message[]): Promise<void> {
+    if (this.framed) await this.framed.writeMany(messages)
+  }
+
   async send(m: Message): Promise<void> {
     const out = this.tamper(m)
     if (out && this.framed) await this.framed.write(out)

@@ -22,7 +22,9 @@ import { commitmentsOf } from '../../src/channel/states.js'
 import type { Message } from '../../src/wire/messages.js'
 import { ChannelManager, type ChannelRecord } from '../../src/node/channels/channelManager.js'
 import { DurableStore, type KvLog } from '../../src/node/store/durableStore.js'
+import { DEFAULT_NODE_LIMITS } from '../../src/api/nodeLimits.js'
 import { createLogger } from '../../src/node/logger.js'
+import { PeerLogLimiter } from '../../src/node/peerLogLimiter.js'
 
 const dirs: string[] = []
 afterEach(async () => {
@@ -54,8 +56,11 @@ async function makeSide(name: string, byte: number, deliver: (to: string, m: Mes
   const id = toHex(publicKeyOf(new Uint8Array(32).fill(byte)))
   let counter = 0
   const side: Side = { id, dir, manager: undefined as unknown as ChannelManager, events: [], sent: [], store, watchedConfirm: [], watchedSpent: [], broadcasts: [] }
+  const log = createLogger({ level: 'error', console: false, name })
   side.manager = new ChannelManager({
-    log: createLogger({ level: 'error', console: false, name }),
+    log,
+    peerLog: new PeerLogLimiter(log, 10),
+    limits: DEFAULT_NODE_LIMITS,
     store,
     revocations,
     config: DEFAULT_CHANNEL_CONFIG,
@@ -87,6 +92,7 @@ async function makeSide(name: string, byte: number, deliver: (to: string, m: Mes
     watcher: {
       watchConfirmed: (txid, _depth, channel) => side.watchedConfirm.push({ txid, channel }),
       watchSpent: (outpoint, channel) => side.watchedSpent.push({ outpoint, channel }),
+      forget: () => {},
     },
     events: {
       onChannelEvent: (channel, _peer, event) => {

@@ -11,7 +11,9 @@ import type { Transaction } from '../../src/chain/transaction.js'
 import type { ChannelUpdate, Message } from '../../src/wire/messages.js'
 import { encodeMessage } from '../../src/wire/codec.js'
 import type { ChainAccess } from '../../src/node/chain/chainAccess.js'
+import { DEFAULT_NODE_LIMITS } from '../../src/api/nodeLimits.js'
 import { createLogger } from '../../src/node/logger.js'
+import { PeerLogLimiter } from '../../src/node/peerLogLimiter.js'
 import { GOSSIP_BATCH_MS, GOSSIP_BUSY_BATCH_MS, GOSSIP_BUSY_BATCH_SIZE, GossipService } from '../../src/node/gossip/gossipService.js'
 import { announce, CHAIN_HASH, testNode, update } from '../routing/helpers.js'
 
@@ -45,6 +47,8 @@ function gossipService(sent: Sent, deps: Partial<GossipComponents>): GossipServi
     peers: { connectedPeers: () => PEERS, send: (peer: string, message: Message) => void sent.push({ peer, message }), isConnected: () => true },
     channels: { get: () => undefined, list: () => [] },
     policies: { of: () => ({ feeBaseMsat: 1000n, feeProportionalMillionths: 1n, cltvExpiryDelta: 40, htlcMinimumMsat: 1n }) },
+    limits: DEFAULT_NODE_LIMITS,
+    peerLog: new PeerLogLimiter(createLogger({ level: 'error', console: false, name: 'us' }), 10),
     ...deps,
   })
 }

@@ -8,6 +8,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Libp2p } from 'libp2p'
 import type { Logger } from '../../src/node/logger.js'
 import { PeerManager, type PeerRecord } from '../../src/node/peers/peerManager.js'
+import { DEFAULT_NODE_LIMITS } from '../../src/api/nodeLimits.js'
+import { PeerLogLimiter } from '../../src/node/peerLogLimiter.js'
 import type { KvLog } from '../../src/node/store/durableStore.js'
 import { FaultInjector } from '../../src/node/testing/faults.js'
 
@@ -37,7 +39,7 @@ describe('healing a partition', () => {
     const records = new Map<string, PeerRecord>([[PEER, { address: `${PEER}@/ip4/127.0.0.1/tcp/9735` }]])
     const store = { get: (k: string) => records.get(k), set: (k: string, v: PeerRecord) => records.set(k, v), has: (k: string) => records.has(k), keys: () => [...records.keys()], flush: async () => {} } as unknown as KvLog<PeerRecord>
     const faults = new FaultInjector('heal')
-    const peers = new PeerManager(host, US, { type: 'init', features: new Uint8Array(0), networks: [] }, store, { onConnected: () => {}, onDisconnected: () => {}, onMessage: () => {}, onInvalidChannelMessage: () => {}, wantsReconnect: () => true, addressOf: () => undefined }, quiet, faults)
+    const peers = new PeerManager(host, US, { type: 'init', features: new Uint8Array(0), networks: [] }, store, { onConnected: () => {}, onDisconnected: () => {}, onMessage: () => {}, onInvalidChannelMessage: () => {}, wantsReconnect: () => true, addressOf: () => undefined }, quiet, { limits: DEFAULT_NODE_LIMITS, peerLog: new PeerLogLimiter(quiet, 10) }, faults)
 
     peers.partition([PEER])
     await peers.start()

@@ -6,7 +6,9 @@
 import type { Stream } from '@libp2p/interface'
 import { streamPair } from '@libp2p/utils'
 import { afterEach, describe, expect, it } from 'vitest'
+import { DEFAULT_NODE_LIMITS } from '../../src/api/nodeLimits.js'
 import { createLogger } from '../../src/node/logger.js'
+import { PeerLogLimiter } from '../../src/node/peerLogLimiter.js'
 import { PeerConnection, type PeerConnectionEvents } from '../../src/node/peers/peerConnection.js'
 import { frameStream } from '../../src/wire/framing.js'
 import type { Init, Message } from '../../src/wire/messages.js'
@@ -14,6 +16,7 @@ import type { Init, Message } from '../../src/wire/messages.js'
 const LIVENESS = { pingAfterMs: 40, closeAfterMs: 150 }
 const INIT: Init = { type: 'init', features: new Uint8Array(0), networks: [] }
 const log = createLogger({ level: 'error', console: false, name: 'liveness' })
+const OPTIONS = { limits: DEFAULT_NODE_LIMITS, peerLog: new PeerLogLimiter(log, 10), liveness: LIVENESS }
 
 const streams: Stream[] = []
 const connections: PeerConnection[] = []
@@ -34,7 +37,7 @@ describe('peer liveness', () => {
     const [rawA, rawB] = await streamPair()
     streams.push(rawA, rawB)
     const a = watched()
-    const conn = new PeerConnection('b', rawA, 'us', a.events, log, LIVENESS)
+    const conn = new PeerConnection('b', rawA, 'us', a.events, log, OPTIONS)
     connections.push(conn)
     conn.start(INIT)
     // the other end reads everything and answers nothing, as a frozen process would
@@ -54,8 +57,8 @@ describe('peer liveness', () => {
     streams.push(rawA, rawB)
     const a = watched()
     const b = watched()
-    const connA = new PeerConnection('b', rawA, 'us', a.events, log, LIVENESS)
-    const connB = new PeerConnection('a', rawB, 'them', b.events, log, LIVENESS)
+    const connA = new PeerConnection('b', rawA, 'us', a.events, log, OPTIONS)
+    const connB = new PeerConnection('a', rawB, 'them', b.events, log, OPTIONS)
     connections.push(connA, connB)
     connA.start(INIT)
     connB.start(INIT)

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { concatBytes, fromHex, u16be } from '../../src/core/bytes.js'
 import { encodeMessage } from '../../src/wire/codec.js'
 import { MAX_MESSAGE_SIZE, MESSAGE_TYPES } from '../../src/wire/constants.js'
-import { WireEncodeError } from '../../src/wire/errors.js'
+import { SendQueueFullError, WireEncodeError } from '../../src/wire/errors.js'
 import { frameStream, type FrameResult, type FramedStream } from '../../src/wire/framing.js'
 import type { Message } from '../../src/wire/messages.js'
 import { ALL_SAMPLES, SAMPLES } from './samples.js'
@@ -135,4 +135,48 @@ describe('frameStream', () => {
     await aborted
     await expect(b.read()).rejects.toThrow(/not read/)
   })
+
+  it('refuses writes past maxQueuedBytes while the peer does not read, and takes them again once it has', async () => {
+    const stream = new StreamThatWaits()
+    const framed = frameStream(stream as unknown as Stream, { maxQueuedBytes: 64 * 1024 })
+    const writes = Array.from({ length: 100 }, () => settled(framed.write(SAMPLES.update_add_htlc)))
+    await new Promise((r) => setTimeout(r, 10))
+    const refused = writes.filter((w) => w.error instanceof SendQueueFullError)
+    const waiting = writes.filter((w) => !w.done)
+    expect(waiting.length).toBeGreaterThan(0)
+    expect(refused.length + waiting.length).toBe(100)
+    expect(framed.queuedBytes).toBeLessThanOrEqual(64 * 1024)
+    // the peer reads: every accepted write goes out, and the queue takes writes again
+    while (writes.some((w) => !w.done)) {
+      stream.dispatchEvent(new Event('drain'))
+      await new Promise((r) => setTimeout(r, 0))
+    }
+    expect(writes.filter((w) => w.error === undefined)).toHaveLength(waiting.length)
+    expect(framed.queuedBytes).toBe(0)
+    stream.full = false
+    await framed.write(SAMPLES.update_fee)
+    expect(stream.sent).toBe(waiting.length + 1)
+  })
 })
+
+/** A stream whose buffer is always full until told otherwise: each send waits for a drain event. */
+class StreamThatWaits extends EventTarget {
+  full = true
+  sent = 0
+  send(): boolean {
+    this.sent++
+    return !this.full
+  }
+}
+
+function settled(p: Promise<void>): { done: boolean; error?: unknown } {
+  const state: { done: boolean; error?: unknown } = { done: false }
+  p.then(
+    () => void (state.done = true),
+    (err: unknown) => {
+      state.done = true
+      state.error = err
+    },
+  )
+  return state
+}

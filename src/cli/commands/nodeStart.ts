@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { DEFAULT_NODE_LIMITS, type NodeLimits } from '../../api/nodeLimits.js'
 import { fromHex } from '../../core/bytes.js'
 import { nodeNameProblem } from '../../core/nodeName.js'
 import { parseLogLevel, startNode } from '../../node/startNode.js'
@@ -25,6 +26,14 @@ export const nodeStartCommand: CommandSpec = {
     { name: 'fee-ppm', type: 'string', valueName: 'PPM', description: 'forwarding fee rate, parts per million', default: '1' },
     { name: 'cltv-delta', type: 'string', valueName: 'BLOCKS', description: 'cltv_expiry_delta for forwards', default: '40' },
     { name: 'htlc-minimum', type: 'string', valueName: 'MSAT', description: 'the smallest HTLC this node forwards or accepts', default: '1' },
+    { name: 'max-pending-channels-per-peer', type: 'string', valueName: 'N', description: 'channels one peer may open to this node that are not confirmed yet', default: String(DEFAULT_NODE_LIMITS.maxPendingChannelsPerPeer) },
+    { name: 'max-pending-channels', type: 'string', valueName: 'N', description: 'channels all peers together may open to this node that are not confirmed yet', default: String(DEFAULT_NODE_LIMITS.maxPendingChannels) },
+    { name: 'opening-timeout', type: 'string', valueName: 'SECONDS', description: 'an opening that waits this long for the peer is aborted', default: String(DEFAULT_NODE_LIMITS.openingTimeoutMs / 1000) },
+    { name: 'max-outgoing-queue', type: 'string', valueName: 'BYTES', description: 'bytes waiting for one peer to read them before it is disconnected', default: String(DEFAULT_NODE_LIMITS.maxOutgoingQueueBytes) },
+    { name: 'gossip-burst', type: 'string', valueName: 'N', description: 'gossip messages taken from one peer at once', default: String(DEFAULT_NODE_LIMITS.gossipBurst) },
+    { name: 'gossip-rate', type: 'string', valueName: 'N', description: 'gossip messages per second taken from one peer after the burst; the rest are dropped', default: String(DEFAULT_NODE_LIMITS.gossipPerSecond) },
+    { name: 'log-max-size', type: 'string', valueName: 'BYTES', description: 'node.log is rotated at this size (node.log.1, node.log.2, …)', default: String(DEFAULT_NODE_LIMITS.logMaxBytes) },
+    { name: 'log-files', type: 'string', valueName: 'N', description: 'log files kept, node.log included', default: String(DEFAULT_NODE_LIMITS.logFiles) },
   ],
   examples: ['lnsim node start --name alice --chain http://127.0.0.1:18443', 'lnsim node start --name bob --data-dir /tmp/bob --api-port 9001 --json'],
   async run({ options, json, out, signal }) {
@@ -63,6 +72,7 @@ export const nodeStartCommand: CommandSpec = {
         htlcMinimumMsat: BigInt(parseIntegerOption(options['htlc-minimum'], 'htlc-minimum', { min: 1 })!),
       },
       channelConfig: { htlcMinimumMsat: BigInt(parseIntegerOption(options['htlc-minimum'], 'htlc-minimum', { min: 1 })!) },
+      limits: limitsFrom(options),
     })
     const ready = { event: 'ready', nodeId: node.nodeId, alias: node.alias, apiUrl: node.apiUrl, listen: node.listen, dataDir: node.dataDir }
     if (json) process.stdout.write(JSON.stringify(ready) + '\n')
@@ -74,4 +84,23 @@ export const nodeStartCommand: CommandSpec = {
     out.info(`stopping node ${name}…`)
     await node.stop()
   },
+}
+
+/** The limits given as flags; the rest keep their defaults. */
+function limitsFrom(options: Record<string, string | boolean | undefined>): Partial<NodeLimits> {
+  const n = (name: string, min: number): number | undefined => parseIntegerOption(options[name], name, { min })
+  const limits: Partial<NodeLimits> = {}
+  const set = <K extends keyof NodeLimits>(key: K, value: NodeLimits[K] | undefined): void => {
+    if (value !== undefined) limits[key] = value
+  }
+  set('maxPendingChannelsPerPeer', n('max-pending-channels-per-peer', 0))
+  set('maxPendingChannels', n('max-pending-channels', 0))
+  const timeout = n('opening-timeout', 1)
+  set('openingTimeoutMs', timeout === undefined ? undefined : timeout * 1000)
+  set('maxOutgoingQueueBytes', n('max-outgoing-queue', 65_536))
+  set('gossipBurst', n('gossip-burst', 1))
+  set('gossipPerSecond', n('gossip-rate', 1))
+  set('logMaxBytes', n('log-max-size', 4096))
+  set('logFiles', n('log-files', 1))
+  return limits
 }

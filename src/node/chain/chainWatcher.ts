@@ -55,6 +55,16 @@ export class ChainWatcher {
     if (known?.blockHeight !== undefined) this.checkDepths()
   }
 
+  /** Drops every watch of a channel that is forgotten (an opening that never reached the chain). */
+  forget(channel: string): void {
+    const spent = Object.keys(this.state.spent).filter((k) => this.state.spent[k]!.channel === channel)
+    const confirmed = Object.keys(this.state.confirmed).filter((k) => this.state.confirmed[k]!.channel === channel)
+    if (spent.length === 0 && confirmed.length === 0) return
+    for (const k of spent) delete this.state.spent[k]
+    for (const k of confirmed) delete this.state.confirmed[k]
+    this.save()
+  }
+
   private save(): void {
     this.store.set(KEY, this.state)
   }

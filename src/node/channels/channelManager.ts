@@ -3,6 +3,13 @@
  * messages, commands, chain events), persists the new state, and only then
  * carries out the effects, in order. Steps of one event-loop turn share one
  * fsync (group commit), and HTLCs added in one turn share one commitment_signed.
+ *
+ * Channels a peer asks for cost it nothing until it funds them, so they are
+ * bounded: at most `maxPendingChannelsPerPeer` from one peer, and
+ * `maxPendingChannels` from all, may wait for their funding to confirm; past
+ * that an open_channel gets an `error` and leaves nothing behind. An opening
+ * whose peer stops answering is aborted after `openingTimeoutMs`, and an aborted
+ * opening (it never reached the chain) is forgotten, not kept as CLOSED.
  */
 import { trace, tracing } from '../../core/trace.js'
 import { fromHex, toHex } from '../../core/bytes.js'
@@ -18,7 +25,9 @@ import { channelIdOf, commitmentsOf, type ChannelData } from '../../channel/stat
 import type { StepResult } from '../../channel/result.js'
 import type { ChannelSigner } from '../../channel/signer.js'
 import type { ChannelMessage, ErrorMessage, Message, Warning } from '../../wire/messages.js'
+import type { NodeLimits } from '../../api/nodeLimits.js'
 import type { Logger } from '../logger.js'
+import type { PeerLogLimiter } from '../peerLogLimiter.js'
 import type { KvLog } from '../store/durableStore.js'
 import type { LocalChannel } from '../../routing/graph.js'
 import { shortChannelIdOf } from './channelViews.js'
@@ -34,6 +43,9 @@ export interface ChannelEventSink {
 /** What the channel manager needs from the rest of the node, each a small interface. */
 export interface ChannelManagerComponents {
   log: Logger
+  /** limits the lines a peer's refused requests write to the log */
+  peerLog: PeerLogLimiter
+  limits: Pick<NodeLimits, 'maxPendingChannelsPerPeer' | 'maxPendingChannels' | 'openingTimeoutMs'>
   store: KvLog<ChannelRecord>
   revocations: KvLog<{ channel: string; index: bigint }>
   config: ChannelConfig
@@ -61,7 +73,12 @@ export interface ChannelManagerComponents {
   peers: { send(peer: string, message: Message): void; disconnect(peer: string, reason: string): Promise<void>; isConnected(peer: string): boolean }
   /** resolves once the chain accepted it (or will retry it later) */
   broadcaster: { broadcast(tx: Transaction, txid: string, label: string, validFromHeight: number, channel: string, tipHeight: number): Promise<void> }
-  watcher: { watchConfirmed(txid: string, depth: number, channel: string): void; watchSpent(outpoint: OutPoint, channel: string): void }
+  watcher: {
+    watchConfirmed(txid: string, depth: number, channel: string): void
+    watchSpent(outpoint: OutPoint, channel: string): void
+    /** the chain watches of a channel that is forgotten */
+    forget(channel: string): void
+  }
   events: ChannelEventSink
 }
 
@@ -111,20 +128,34 @@ export class ChannelManager {
   constructor(private readonly deps: ChannelManagerComponents) {
     for (const [key, record] of deps.store.entries()) {
       const data = withoutLegacySeeds(record.data)
-      if (data === record.data) this.channels.set(key, record)
+      // left by a version that kept aborted openings
+      if (isAbortedOpening(data)) deps.store.delete(key)
+      else if (data === record.data) this.channels.set(key, record)
       else this.save(key, { ...record, data })
     }
   }
 
+  private openingTimer: NodeJS.Timeout | undefined
+
   /**
    * After a restart no peer is connected, whatever state was saved: every live
    * channel goes OFFLINE (and re-synchronises with channel_reestablish when its
-   * peer is back), and openings that never reached the chain are forgotten.
+   * peer is back), and openings that never reached the chain are forgotten. From
+   * then on, an opening whose peer went quiet gives back its place among the
+   * pending channels.
    */
-  markAllDisconnected(): void {
+  start(): void {
     for (const [key, r] of [...this.channels]) {
       if (r.data.state !== 'CLOSED' && r.data.state !== 'CLOSING' && r.data.state !== 'OFFLINE' && r.data.state !== 'ERR_INFORMATION_LEAK') this.apply(key, { type: 'disconnected' })
     }
+    this.openingTimer = setInterval(() => this.expireOpenings(Date.now()), Math.max(100, Math.min(5000, this.deps.limits.openingTimeoutMs / 4)))
+    this.openingTimer.unref()
+  }
+
+  /** Writes what is pending; nothing is sent after this. */
+  stop(): void {
+    clearInterval(this.openingTimer)
+    this.flush()
   }
 
   private ctx(): ChannelContext {
@@ -185,7 +216,22 @@ export class ChannelManager {
     this.scheduleFlush()
     this.deps.events.onChannelStepped(key, r.data)
     for (const e of events) this.onEvent(key, record.peer, e)
+    if (isAbortedOpening(r.data) && this.channels.get(key)?.data === r.data) this.forget(key, record.data)
     return r
+  }
+
+  /**
+   * An opening that never reached the chain leaves nothing to remember: its
+   * record, its chain watches and the coins its funding transaction locked go.
+   * Its last messages (an error to the peer) still go out.
+   */
+  private forget(key: string, before: ChannelData): void {
+    this.channels.delete(key)
+    this.deps.store.delete(key)
+    this.toPrepare.delete(key)
+    this.toSign.delete(key)
+    this.deps.watcher.forget(key)
+    if (before.state === 'WAIT_FOR_FUNDING_SIGNED') this.deps.wallet.release(before.fundingTx)
   }
 
   /**
@@ -344,12 +390,33 @@ export class ChannelManager {
     })
   }
 
+  /** Why a new channel from this peer would be one pending channel too many, or undefined. */
+  private pendingLimitReached(peer: string): string | undefined {
+    const { maxPendingChannelsPerPeer, maxPendingChannels } = this.deps.limits
+    let fromPeer = 0
+    let total = 0
+    for (const r of this.channels.values()) {
+      if (!isPendingIncoming(r.data)) continue
+      total++
+      if (r.peer === peer) fromPeer++
+    }
+    if (fromPeer >= maxPendingChannelsPerPeer) return `TOO_MANY_PENDING_CHANNELS: ${fromPeer} channels you opened are waiting for their funding to confirm (the limit is ${maxPendingChannelsPerPeer}); open more once they confirm`
+    if (total >= maxPendingChannels) return `TOO_MANY_PENDING_CHANNELS: this node has ${total} channels waiting for their funding to confirm (the limit is ${maxPendingChannels}); try again later`
+    return undefined
+  }
+
   /** A peer message for some channel. */
   onMessage(peer: string, message: ChannelMessage | ErrorMessage | Warning): void {
     if (message.type === 'open_channel') {
       const key = toHex(message.temporaryChannelId)
       if (this.channels.has(key)) {
         this.deps.peers.send(peer, { type: 'error', channelId: message.temporaryChannelId, data: new TextEncoder().encode('temporary_channel_id already in use') })
+        return
+      }
+      const refusal = this.pendingLimitReached(peer)
+      if (refusal) {
+        this.deps.peerLog.line(this.deps.log, 'info', peer, 'open_channel refused', { reason: refusal })
+        this.deps.peers.send(peer, { type: 'error', channelId: message.temporaryChannelId, data: new TextEncoder().encode(refusal) })
         return
       }
       const data = awaitOpenChannel({ remoteNodeId: fromHex(peer), temporaryChannelId: message.temporaryChannelId, config: this.deps.config, keysId: this.deps.secrets.nextLabel(`channel/accept/${peer}`), finalCondition: this.closingCondition() })
@@ -470,6 +537,15 @@ export class ChannelManager {
     trace('prepared')
   }
 
+  /** Aborts the openings whose peer has not answered within the opening timeout; the peer gets an error. */
+  expireOpenings(now: number): void {
+    for (const [key, r] of [...this.channels]) {
+      if (WAITING_FOR_PEER.has(r.data.state) && now - r.createdAt >= this.deps.limits.openingTimeoutMs) {
+        this.fail(key, 'OPENING_TIMED_OUT', `the opening did not complete within ${Math.round(this.deps.limits.openingTimeoutMs / 1000)} s`, false)
+      }
+    }
+  }
+
   onPeerConnected(peer: string): void {
     for (const key of this.channelsWith(peer)) this.apply(key, { type: 'connected' })
   }
@@ -491,6 +567,24 @@ export class ChannelManager {
     const revoked = this.deps.revocations.get(spendingTxid)
     this.apply(key, { type: 'output_spent', outpoint, tx, blockHeight, ...(revoked && revoked.channel === key ? { revokedIndex: revoked.index } : {}) })
   }
+}
+
+/** Opening states that wait for the peer's next message. */
+const WAITING_FOR_PEER: ReadonlySet<ChannelData['state']> = new Set(['WAIT_FOR_OPEN_CHANNEL', 'WAIT_FOR_ACCEPT_CHANNEL', 'WAIT_FOR_FUNDING_CREATED', 'WAIT_FOR_FUNDING_SIGNED'])
+
+/** An opening given up before its funding confirmed: nothing of it is on chain. */
+function isAbortedOpening(data: ChannelData): boolean {
+  return data.state === 'CLOSED' && data.how === 'aborted'
+}
+
+/**
+ * A channel the peer opened to us that is not confirmed yet: from its
+ * open_channel until its funding is deep enough, connected or not.
+ */
+export function isPendingIncoming(data: ChannelData): boolean {
+  const d = data.state === 'OFFLINE' || data.state === 'SYNCING' ? data.prior : data
+  if (d.state === 'WAIT_FOR_OPEN_CHANNEL' || d.state === 'WAIT_FOR_FUNDING_CREATED') return true
+  return d.state === 'WAIT_FOR_FUNDING_CONFIRMED' && !d.commitments.localParams.isFunder
 }
 
 function inputName(input: ChannelInput): string {

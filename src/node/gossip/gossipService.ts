@@ -5,6 +5,11 @@
  * and stores what peers send (every message relayed once, to every peer but its
  * sender), gives a new peer the whole graph (initial_routing_sync), and keeps
  * its channel_updates current as channels go up, down and close.
+ *
+ * Each peer's gossip passes a token bucket before anything is checked (a
+ * signature costs CPU whether or not it verifies): a burst large enough for a
+ * whole graph, then a steady rate. What is over the rate is dropped and counted,
+ * with one log line per peer a minute at most.
  */
 import { toHex, fromHex } from '../../core/bytes.js'
 import { scidParts, type ShortChannelId } from '../../core/shortChannelId.js'
@@ -22,6 +27,9 @@ import { ChannelGraph } from '../../routing/graph.js'
 import type { ChainAccess } from '../chain/chainAccess.js'
 import type { KvLog } from '../store/durableStore.js'
 import type { Logger } from '../logger.js'
+import type { PeerLogLimiter } from '../peerLogLimiter.js'
+import type { NodeLimits } from '../../api/nodeLimits.js'
+import { TokenBucket } from '../peers/tokenBucket.js'
 import { shortChannelIdOf } from '../channels/channelViews.js'
 
 /** BOLT #7: announcement_signatures only once the funding transaction has 6 confirmations. */
@@ -57,7 +65,23 @@ export interface GossipComponents {
   peers: { connectedPeers(): string[]; send(peer: string, message: Message): void; isConnected(peer: string): boolean }
   channels: { get(key: string): { peer: string; data: ChannelData } | undefined; list(): Array<{ key: string; record: { peer: string; data: ChannelData } }> }
   policies: { of(channel: string): PolicyView }
+  limits: Pick<NodeLimits, 'gossipBurst' | 'gossipPerSecond'>
+  /** limits the lines a peer's bad gossip writes to the log */
+  peerLog: PeerLogLimiter
 }
+
+/** The gossip rate of one peer: its bucket, and what was dropped since it was last reported. */
+interface PeerGossipRate {
+  bucket: TokenBucket
+  dropped: number
+  /** set from the first drop until the count is reported */
+  reporting?: NodeJS.Timeout | undefined
+}
+
+/** Dropped gossip is reported at most this often per peer. */
+const DROP_REPORT_MS = 60_000
+/** Past this many peers with a bucket, those whose bucket is full again (no different from a new one) are let go. */
+const RATE_ENTRIES_BEFORE_SWEEP = 1000
 
 const SNAPSHOT_KEY = 'store'
 /**
@@ -93,6 +117,8 @@ export class GossipService {
   private lastBatchSize = 0
   /** the latest channel_update we made for each of our channels, and its encoding with the type (for failure messages) */
   private readonly ourUpdates = new Map<string, { update: ChannelUpdate; encoded: Uint8Array }>()
+  /** kept across reconnections, so a peer does not get a new burst by reconnecting */
+  private readonly rates = new Map<string, PeerGossipRate>()
 
   constructor(private readonly d: GossipComponents) {
     this.fundingIndex = new FundingIndex(d.chain)
@@ -129,6 +155,11 @@ export class GossipService {
   }
 
   stop(): void {
+    for (const [peer, rate] of this.rates) {
+      if (!rate.reporting) continue
+      clearTimeout(rate.reporting)
+      this.reportDropped(peer, rate)
+    }
     if (this.snapshotTimer) clearTimeout(this.snapshotTimer)
     this.snapshotTimer = undefined
     if (this.batchTimer) clearTimeout(this.batchTimer)
@@ -159,7 +190,38 @@ export class GossipService {
     for (const { key, record } of this.d.channels.list()) if (record.peer === peer) this.maybeAnnounce(key)
   }
 
+  /** Whether this peer's message is within its rate; counts and reports what is not. */
+  private admit(peer: string, now: number): boolean {
+    const rate = this.rateOf(peer, now)
+    if (rate.bucket.take(now)) return true
+    rate.dropped++
+    if (!rate.reporting) {
+      this.d.log.warn('peer sends gossip over its rate: dropping the excess', { peer, burst: this.d.limits.gossipBurst, perSecond: this.d.limits.gossipPerSecond })
+      rate.reporting = setTimeout(() => this.reportDropped(peer, rate), DROP_REPORT_MS)
+      rate.reporting.unref()
+    }
+    return false
+  }
+
+  private rateOf(peer: string, now: number): PeerGossipRate {
+    const known = this.rates.get(peer)
+    if (known) return known
+    if (this.rates.size >= RATE_ENTRIES_BEFORE_SWEEP) {
+      for (const [p, r] of this.rates) if (!r.reporting && r.bucket.isFull(now)) this.rates.delete(p)
+    }
+    const rate: PeerGossipRate = { bucket: new TokenBucket(this.d.limits.gossipBurst, this.d.limits.gossipPerSecond, now), dropped: 0 }
+    this.rates.set(peer, rate)
+    return rate
+  }
+
+  private reportDropped(peer: string, rate: PeerGossipRate): void {
+    rate.reporting = undefined
+    this.d.log.warn('gossip over the peer’s rate dropped', { peer, dropped: rate.dropped, seconds: DROP_REPORT_MS / 1000 })
+    rate.dropped = 0
+  }
+
   async onGossip(peer: string, message: SignedGossip, frame: Uint8Array): Promise<void> {
+    if (!this.admit(peer, Date.now())) return
     const verdict = await this.store.accept(message, Date.now(), frame)
     if (verdict.status === 'new') {
       this.relay(verdict.relay, peer)
@@ -168,7 +230,7 @@ export class GossipService {
       // a flood reaches us from several peers: whoever sent it has it
       this.outgoing.get(gossipKey(message))?.haveIt.add(peer)
     } else if (verdict.status === 'invalid') {
-      this.d.log.info('refused gossip', { peer, type: message.type, code: verdict.error.code, error: verdict.error.message })
+      this.d.peerLog.line(this.d.log, 'info', peer, 'refused gossip', { type: message.type, code: verdict.error.code, error: verdict.error.message })
       this.d.peers.send(peer, { type: 'warning', channelId: new Uint8Array(32), data: new TextEncoder().encode(`${verdict.error.code}: ${verdict.error.message}`) })
     }
   }

@@ -13,6 +13,7 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { FEATURE_BITS, featureBits } from '../../wire/features.js'
 import type { NodeIdentity } from '../identity.js'
 import type { KvLog } from '../store/durableStore.js'
 import { sendWindowUpdatesAtHalfWindow } from './yamuxWindowUpdates.js'
@@ -61,3 +62,6 @@ export async function startHostKeepingPort(identity: NodeIdentity, listen: strin
   }
   return host
 }
+
+/** Feature bits we advertise in init (BOLT #9): var_onion_optin and payment_secret, required. */
+export const INIT_FEATURES = featureBits(FEATURE_BITS.var_onion_optin[0], FEATURE_BITS.payment_secret[0])

@@ -9,14 +9,24 @@
  * process frozen, or its machine gone, with the TCP connection still up) is
  * disconnected, so its channels stop being offered for payments. The windows are
  * long because a hundred node processes on two cores can lag by seconds.
+ *
+ * What a peer can make us hold is bounded: messages to it wait in a queue of at
+ * most `maxOutgoingQueueBytes` (a peer that does not read is disconnected), and
+ * its pings, each asking for up to 65,531 bytes back for 7 sent, are answered
+ * one at a time and at a bounded rate (BOLT #1 lets a node ignore or even fail
+ * channels over pings well beyond one per 30 s); a peer that keeps pinging far
+ * past the rate is disconnected.
  */
 import type { Stream } from '@libp2p/interface'
 import { utf8 } from '../../core/bytes.js'
 import { trace } from '../../core/trace.js'
+import type { NodeLimits } from '../../api/nodeLimits.js'
 import type { WireDecodeError } from '../../wire/errors.js'
 import { frameStream, type FramedStream } from '../../wire/framing.js'
 import type { Init, Message } from '../../wire/messages.js'
 import type { Logger } from '../logger.js'
+import type { PeerLogLimiter } from '../peerLogLimiter.js'
+import { TokenBucket } from './tokenBucket.js'
 
 export interface PeerConnectionEvents {
   onInit(conn: PeerConnection, init: Init): void
@@ -38,6 +48,21 @@ export interface Liveness {
 
 export const DEFAULT_LIVENESS: Liveness = { pingAfterMs: 30_000, closeAfterMs: 90_000 }
 
+/** BOLT #1: a ping asking for 65,532 bytes or more must be ignored. */
+const MAX_PONG_BYTES = 65_531
+
+/** How long a closing connection waits for its queued messages to be read before it is cut. */
+const DRAIN_TIMEOUT_MS = 2000
+
+export type ConnectionLimits = Pick<NodeLimits, 'maxOutgoingQueueBytes' | 'pingBurst' | 'pingsPerSecond' | 'maxExcessPings'>
+
+export interface ConnectionOptions {
+  limits: ConnectionLimits
+  /** limits the lines a peer's bad input writes to the log */
+  peerLog: PeerLogLimiter
+  liveness?: Liveness
+}
+
 export class PeerConnection {
   private readonly framed: FramedStream
   private closed = false
@@ -45,6 +70,12 @@ export class PeerConnection {
   private lastHeard = Date.now()
   private lastPing = 0
   private livenessTimer: NodeJS.Timeout | undefined
+  private readonly liveness: Liveness
+  private readonly pings: TokenBucket
+  /** pings beyond the rate, over the connection's life */
+  private excessPings = 0
+  /** our last pong has not been taken by the stream yet: the peer is not reading it */
+  private pongWaiting = false
 
   constructor(
     readonly peer: string,
@@ -53,9 +84,11 @@ export class PeerConnection {
     readonly initiator: 'us' | 'them',
     private readonly events: PeerConnectionEvents,
     private readonly log: Logger,
-    private readonly liveness: Liveness = DEFAULT_LIVENESS,
+    private readonly options: ConnectionOptions,
   ) {
-    this.framed = frameStream(stream)
+    this.liveness = options.liveness ?? DEFAULT_LIVENESS
+    this.pings = new TokenBucket(options.limits.pingBurst, options.limits.pingsPerSecond)
+    this.framed = frameStream(stream, { maxQueuedBytes: options.limits.maxOutgoingQueueBytes })
   }
 
   start(init: Init): void {
@@ -98,19 +131,37 @@ export class PeerConnection {
     this.outbox = []
     if (this.closed || batch.length === 0) return
     trace('write', String(batch.length))
-    this.framed.writeMany(batch).catch((err: Error) => {
-      if (err.name === 'WireEncodeError') this.log.error('cannot encode our own message', { peer: this.peer, types: batch.map((m) => m.type).join(','), error: err.message })
-      else this.close(`write failed: ${err.message}`)
-    })
+    const carriesPong = batch.some((m) => m.type === 'pong')
+    this.framed
+      .writeMany(batch)
+      .catch((err: Error) => {
+        if (err.name === 'WireEncodeError') this.log.error('cannot encode our own message', { peer: this.peer, types: batch.map((m) => m.type).join(','), error: err.message })
+        else if (err.name === 'SendQueueFullError') {
+          this.log.warn('peer does not read what we send: disconnecting', { peer: this.peer, queuedBytes: this.framed.queuedBytes, limit: this.options.limits.maxOutgoingQueueBytes })
+          this.close(`the peer does not read: ${err.message}`)
+        } else this.close(`write failed: ${err.message}`)
+      })
+      .finally(() => {
+        if (carriesPong) this.pongWaiting = false
+      })
   }
 
-  /** Lets queued messages go out first (e.g. a warning before the disconnect it announces). */
+  /**
+   * Lets queued messages go out first (e.g. a warning before the disconnect it
+   * announces), for a while: a peer that does not read is cut off anyway.
+   */
   async drainAndClose(reason: string): Promise<void> {
     if (this.closed) return
     this.flushOutbox()
     this.closed = true
     clearInterval(this.livenessTimer)
-    await this.framed.close().catch(() => this.stream.abort(new Error(reason)))
+    let timer: NodeJS.Timeout | undefined
+    const drained = await Promise.race([
+      this.framed.close().then(() => true, () => false),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), DRAIN_TIMEOUT_MS))),
+    ])
+    clearTimeout(timer)
+    if (!drained) this.stream.abort(new Error(reason))
     this.events.onClose(this, reason)
   }
 
@@ -120,6 +171,24 @@ export class PeerConnection {
     clearInterval(this.livenessTimer)
     this.stream.abort(new Error(reason))
     this.events.onClose(this, reason)
+  }
+
+  /**
+   * A pong, unless the peer pings beyond the rate or has not read our last pong
+   * yet; false when it pinged so far beyond the rate that the connection is closed.
+   */
+  private async answerPing(numPongBytes: number): Promise<boolean> {
+    if (!this.pings.take()) {
+      if (++this.excessPings <= this.options.limits.maxExcessPings) return true
+      this.options.peerLog.line(this.log, 'warn', this.peer, 'peer pings far beyond the rate: disconnecting', { excessPings: this.excessPings })
+      this.warn(`too many pings: more than ${this.options.limits.maxExcessPings} beyond ${this.options.limits.pingsPerSecond} a second`)
+      await this.drainAndClose('the peer pinged far beyond the rate')
+      return false
+    }
+    if (numPongBytes > MAX_PONG_BYTES || this.pongWaiting) return true
+    this.pongWaiting = true
+    this.send({ type: 'pong', ignored: new Uint8Array(numPongBytes) })
+    return true
   }
 
   private warn(text: string): void {
@@ -132,7 +201,7 @@ export class PeerConnection {
       this.lastHeard = Date.now()
       if (result.kind === 'invalid') {
         const { code, message, details } = result.error
-        this.log.warn('undecodable message from peer', { peer: this.peer, code, error: message })
+        this.options.peerLog.line(this.log, 'warn', this.peer, 'undecodable message from peer', { code, error: message })
         if (code === 'INVALID_POINT' && details.channelId instanceof Uint8Array && this.initReceived) {
           this.events.onInvalidChannelMessage(this, details.channelId, result.error)
           continue
@@ -158,7 +227,7 @@ export class PeerConnection {
         continue
       }
       if (message.type === 'ping') {
-        if (message.numPongBytes < 65532) this.send({ type: 'pong', ignored: new Uint8Array(message.numPongBytes) })
+        if (!(await this.answerPing(message.numPongBytes))) return
         continue
       }
       if (message.type === 'pong' || message.type === 'init') continue

@@ -17,7 +17,7 @@ import { peerIdOfNodeId } from '../identity.js'
 import type { Logger } from '../logger.js'
 import type { KvLog } from '../store/durableStore.js'
 import { LN_PROTOCOL } from './host.js'
-import { PeerConnection } from './peerConnection.js'
+import { PeerConnection, type ConnectionOptions } from './peerConnection.js'
 import type { FaultInjector } from '../testing/faults.js'
 import { LinkQueue } from '../testing/linkQueue.js'
 
@@ -72,6 +72,8 @@ export class PeerManager {
     private readonly store: KvLog<PeerRecord>,
     private readonly events: PeerManagerEvents,
     private readonly log: Logger,
+    /** what one connection may cost us */
+    private readonly connectionOptions: ConnectionOptions,
     /** test-only network trouble (--testing) */
     private readonly faults?: FaultInjector,
   ) {}
@@ -227,7 +229,7 @@ export class PeerManager {
         if (this.connections.get(c.peer) === c) this.events.onInvalidChannelMessage(c.peer, channelId, error)
       },
       onClose: (c, reason) => this.onClose(c, reason),
-    }, this.log)
+    }, this.log, this.connectionOptions)
     this.connections.set(peer, conn)
     conn.start(this.init)
   }
