@@ -30,7 +30,7 @@ export function libp2pSecp256k1OnOurCrypto() {
     build.onResolve({ filter: /^@noble\/curves\/secp256k1(\.js)?$/ }, (args) => {
       if (!LIBP2P_SECP256K1.test(args.importer)) return undefined
       took()
-      return { path: join(root, 'src', 'node', 'libp2pKeys', 'secp256k1Curve.ts') }
+      return { path: join(root, 'src', 'node', 'transport', 'tuning', 'libp2pKeys', 'secp256k1Curve.ts') }
     })
   })
 }
@@ -59,7 +59,7 @@ export function zodEnglishOnly() {
  * every process: a node started at 68.8 MB resident, 64.3 without (at 100 busy
  * nodes the gain is under 1 MB, as the optimizing compiler that wasm shares
  * code with has been paged in by then). So both imports get
- * src/node/peers/noiseAead.ts instead: ChaCha20-Poly1305 from lnsim's crypto
+ * src/node/transport/tuning/noiseAead.ts instead: ChaCha20-Poly1305 from lnsim's crypto
  * layer, about as fast for short messages. The build fails if Noise no longer
  * imports them there.
  */
@@ -70,7 +70,7 @@ export function noiseWithoutWebAssembly() {
     build.onResolve({ filter: /^@chainsafe\/as-(chacha20poly1305|sha256)$/ }, (args) => {
       if (!NOISE_CRYPTO.test(args.importer)) return undefined
       took()
-      return { path: join(root, 'src', 'node', 'peers', 'noiseAead.ts') }
+      return { path: join(root, 'src', 'node', 'transport', 'tuning', 'noiseAead.ts') }
     })
   })
 }

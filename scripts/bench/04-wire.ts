@@ -9,7 +9,7 @@ import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { decodeMessage, encodeMessage } from '../../src/wire/codec.js'
 import { frameStream } from '../../src/wire/framing.js'
-import { readFramesWithoutAnExceptionEach } from '../../src/node/peers/lengthPrefixedDecoding.js'
+import { readFramesWithoutAnExceptionEach } from '../../src/node/transport/tuning/lengthPrefixedDecoding.js'
 import { SAMPLES } from '../../test/wire/samples.js'
 import type { Bench } from './harness.js'
 
@@ -38,7 +38,7 @@ export async function run(bench: Bench): Promise<void> {
   // the same message through frameStream between two real libp2p nodes in this
   // process (TCP on loopback, Noise, Yamux): what the codec costs next to the transport.
   // Measured with libp2p as it comes, then with the node's frame reader, which makes
-  // no exception per message (src/node/peers/lengthPrefixedDecoding.ts): a ratio from one run
+  // no exception per message (src/node/transport/tuning/lengthPrefixedDecoding.ts): a ratio from one run
   const [a, b] = await Promise.all([loopbackNode(), loopbackNode()])
   try {
     const inbound = new Promise<Stream>((resolve) => {

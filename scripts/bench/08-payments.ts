@@ -19,7 +19,7 @@
  * Each figure is the median over ROUNDS rounds.
  */
 import { cpus } from 'node:os'
-import type { NodeClient } from '../../src/api/client.js'
+import type { NodeClient } from '../../src/api/node/client.js'
 import { TestNetwork } from '../../test/helpers/network.js'
 import { cleanupProcesses, waitFor } from '../../test/helpers/processes.js'
 import { median, percentile, type Bench } from './harness.js'

@@ -20,7 +20,7 @@ import { join } from 'node:path'
 import { SeededRng } from '../../src/core/rng.js'
 import { errorMessage } from '../../src/core/errors.js'
 import { leanByDefault, launch, type Network, type NetworkInput } from '../../src/scenario/index.js'
-import { RunFile } from '../../src/scenario/runFile.js'
+import { RunFile } from '../../src/api/run/runFile.js'
 import { median, percentile, type Bench } from './harness.js'
 import { memory, totalCpuSeconds } from './lib/processStats.js'
 

@@ -3,7 +3,7 @@
  * timestamp and delivered to the control API's subscribers (server-sent events).
  * Nothing is kept: a subscriber sees the events from when it subscribed.
  */
-import type { NodeEvent } from '../api/events.js'
+import type { NodeEvent } from '../api/node/events.js'
 
 type Unstamped<E> = E extends unknown ? Omit<E, 'node' | 'alias' | 'time'> : never
 export type NodeEventInput = Unstamped<NodeEvent>

@@ -20,7 +20,7 @@ import type { GossipService } from './gossip/gossipService.js'
 import type { Logger } from './logger.js'
 import type { HtlcSwitch } from './payments/switch/htlcSwitch.js'
 import type { PeerLogLimiter } from './peerLogLimiter.js'
-import type { PeerManagerEvents } from './peers/peerManager.js'
+import type { PeerManagerEvents } from './transport/peerManager.js'
 import type { CheatRecorder } from './testing/cheatRecorder.js'
 
 export interface EventRoutingComponents {

@@ -3,7 +3,7 @@
  * size (node.log.1, node.log.2, …), and a short human line on stderr when it is
  * a terminal (or when asked). Levels filter both.
  */
-import { DEFAULT_NODE_LIMITS } from '../api/nodeLimits.js'
+import { DEFAULT_NODE_LIMITS } from '../api/node/limits.js'
 import { toJson } from '../core/json.js'
 import { RotatingLogFile, type Rotation } from './rotatingLogFile.js'
 

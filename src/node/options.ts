@@ -1,5 +1,5 @@
 /** The options of `lnsim node start`, with their defaults in one place. */
-import { DEFAULT_NODE_LIMITS, type NodeLimits } from '../api/nodeLimits.js'
+import { DEFAULT_NODE_LIMITS, type NodeLimits } from '../api/node/limits.js'
 import type { ChannelConfig } from '../channel/constants.js'
 import type { LogLevel } from './logger.js'
 import type { ForwardingPolicy } from './payments/switch/forwardingPolicy.js'

@@ -14,7 +14,7 @@ import { composeNode } from './compose.js'
 import { loadOrCreateIdentity } from './identity.js'
 import { createLogger, isLogLevel, type LogLevel } from './logger.js'
 import { DEFAULT_NODE_OPTIONS, type NodeOptions } from './options.js'
-import { startHostKeepingPort } from './peers/host.js'
+import { startHostKeepingPort } from './transport/host.js'
 import { openStores } from './store/nodeStores.js'
 
 export type { NodeOptions } from './options.js'

@@ -4,8 +4,8 @@
  * hop kept as its fee, and how it ended. From these a view shows a payment
  * hop by hop with per-hop fee and time, whoever made the payment.
  */
-import type { NodeEvent } from '../api/events.js'
-import type { RouteHop } from '../api/types.js'
+import type { NodeEvent } from '../api/node/events.js'
+import type { RouteHop } from '../api/node/types.js'
 
 export interface HopView {
   /** the hop's node name (its alias), or a short node id */

@@ -10,7 +10,7 @@
  * `lnsim watch` share it: a run prints payments from the runner's outcomes,
  * a watcher from the senders' payment events.
  */
-import type { NodeEvent } from '../api/events.js'
+import type { NodeEvent } from '../api/node/events.js'
 import { formatMs, formatMsatAsSat, table } from './format.js'
 import { PaymentTrails } from './paymentTrail.js'
 

@@ -6,8 +6,8 @@
  * parallel, a little at a time (starting a node costs CPU, and two cores are
  * common).
  */
-import { NodeApiError } from '../api/client.js'
-import type { ChannelPolicyRequest } from '../api/types.js'
+import { NodeApiError } from '../api/node/client.js'
+import type { ChannelPolicyRequest } from '../api/node/types.js'
 import type { ChannelSpec } from './scenarioSchema.js'
 import { FUNDING_FEE_RESERVE_SAT, type FeePolicy } from './schema.js'
 import { ScenarioTimeoutError } from './errors.js'

@@ -38,7 +38,7 @@ export { scenarioJsonSchema, scenarioJsonSchemaText, SCHEMA_FILE_NAME } from './
 export { LEAN_NODE_FLAGS, LEAN_FROM_NODES_PER_CORE, leanByDefault } from './leanNodes.js'
 export { LocalProcessRunner, type ProcessRunner, type ProcessSpec, type ManagedProcess, type LocalRunnerOptions } from './processRunner.js'
 export { renderJUnit } from './junit.js'
-export { readRunFile, RUN_FILE, type RunFile } from './runFile.js'
+export { readRunFile, RUN_FILE, type RunFile } from '../api/run/runFile.js'
 export { followNodeEvents, followChainEvents } from './follow.js'
 export { ChainClient } from '../api/chain/index.js'
 export { emptySummary, type RunSummary, type NodeSummary, type ChannelSummary, type LatencySummary } from './report.js'

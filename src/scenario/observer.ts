@@ -5,26 +5,12 @@
  * outcome. The watchers live in src/observe and the CLI wires them in; this
  * layer only names the shapes.
  */
-import type { NodeEvent } from '../api/events.js'
+import type { RunEvent } from '../api/run/events.js'
 import type { Msat } from '../core/amount.js'
 
-/** A block, as the chain announced it; `time` in ms on the same clock as node events. */
-export interface ChainBlockEvent {
-  type: 'chain_block'
-  height: number
-  hash: string
-  time: number
-  txids: string[]
-}
-
-/** A transaction entered the chain's mempool; `time` is when the runner heard of it. */
-export interface ChainTxEvent {
-  type: 'chain_tx'
-  txid: string
-  time: number
-}
-
-export type NetworkEvent = NodeEvent | ChainBlockEvent | ChainTxEvent
+export type { ChainBlockEvent, ChainTxEvent } from '../api/run/events.js'
+/** What the runner hears: the run's event stream (api/run). */
+export type NetworkEvent = RunEvent
 
 export type BringUpPhase = 'chain' | 'nodes' | 'funding' | 'peers' | 'opening' | 'confirming' | 'gossip'
 

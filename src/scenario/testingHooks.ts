@@ -16,8 +16,8 @@
  * await net.testing.heal()
  * ```
  */
-import { TestingClient } from '../api/testingClient.js'
-import type { FaultAction, LinkRule, MessageTypeName } from '../api/testingTypes.js'
+import { TestingClient } from '../api/node/testingClient.js'
+import type { FaultAction, LinkRule, MessageTypeName } from '../api/node/testingTypes.js'
 import { StepError } from './errors.js'
 import type { Network } from './network.js'
 import type { LinkDelaySpec } from './testingSteps.js'

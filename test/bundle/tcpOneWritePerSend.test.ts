@@ -17,7 +17,7 @@ async function writesFor100Messages(plugins: Plugin[], name: string): Promise<nu
     contents: `
         import { Socket } from 'node:net'
         import { lpStream } from '@libp2p/utils'
-        import { createHost } from './src/node/peers/host.ts'
+        import { createHost } from './src/node/transport/host.ts'
         import { identityFromSecret } from './src/node/identity.ts'
         export async function run() {
           const a = await createHost(identityFromSecret(new Uint8Array(32).fill(1)), ['/ip4/127.0.0.1/tcp/0'])

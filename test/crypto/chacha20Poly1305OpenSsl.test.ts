@@ -8,7 +8,7 @@ import { fromHex, toHex, utf8 } from '../../src/core/bytes.js'
 import { chacha20Poly1305Open, chacha20Poly1305Seal } from '../../src/crypto/chacha20Poly1305.js'
 import { openSslOpen, openSslSeal } from '../../src/crypto/chacha20Poly1305OpenSsl.js'
 import { InvalidKeyError } from '../../src/crypto/errors.js'
-import { withoutOptimizingCompiler } from '../../src/node/peers/noiseAead.js'
+import { withoutOptimizingCompiler } from '../../src/node/transport/tuning/noiseAead.js'
 
 // RFC 8439 section 2.8.2, "Example and Test Vector for AEAD_CHACHA20_POLY1305"
 const RFC_KEY = Uint8Array.from({ length: 32 }, (_, i) => 0x80 + i)

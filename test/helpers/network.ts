@@ -4,8 +4,8 @@
  * the story being tested (fund, connect, openChannel, mine, pay).
  */
 import { join } from 'node:path'
-import { NodeClient } from '../../src/api/client.js'
-import type { ChannelInfo } from '../../src/api/types.js'
+import { NodeClient } from '../../src/api/node/client.js'
+import type { ChannelInfo } from '../../src/api/node/types.js'
 import { spawnReady, stop, tempDir, waitFor, type Child } from './processes.js'
 
 export interface TestNode {

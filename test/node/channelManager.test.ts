@@ -22,7 +22,7 @@ import { commitmentsOf } from '../../src/channel/states.js'
 import type { Message } from '../../src/wire/messages.js'
 import { ChannelManager, type ChannelRecord } from '../../src/node/channels/channelManager.js'
 import { DurableStore, type KvLog } from '../../src/node/store/durableStore.js'
-import { DEFAULT_NODE_LIMITS } from '../../src/api/nodeLimits.js'
+import { DEFAULT_NODE_LIMITS } from '../../src/api/node/limits.js'
 import { createLogger } from '../../src/node/logger.js'
 import { PeerLogLimiter } from '../../src/node/peerLogLimiter.js'
 

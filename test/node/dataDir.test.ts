@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { chmod, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { NodeClient } from '../../src/api/client.js'
+import { NodeClient } from '../../src/api/node/client.js'
 import { CLI, cleanupProcesses, runCli, spawnReady, stop, tempDir, type Child } from '../helpers/processes.js'
 
 afterEach(cleanupProcesses)

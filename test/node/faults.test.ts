@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { NodeApiError } from '../../src/api/client.js'
+import { NodeApiError } from '../../src/api/node/client.js'
 import { cleanupProcesses, waitFor } from '../helpers/processes.js'
 import { TestNetwork } from '../helpers/network.js'
 

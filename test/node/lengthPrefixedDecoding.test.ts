@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { LengthPrefixedDecoder } from '@libp2p/utils'
-import { readFramesWithoutAnExceptionEach } from '../../src/node/peers/lengthPrefixedDecoding.js'
+import { readFramesWithoutAnExceptionEach } from '../../src/node/transport/tuning/lengthPrefixedDecoding.js'
 
 /** A two-byte big-endian length, as Noise frames it, that records every RangeError it makes. */
 function recordingDecoder(): { decoder: LengthPrefixedDecoder; errorsMade: () => number } {

@@ -11,7 +11,7 @@ import { libp2pSecp256k1OnOurCrypto } from '../../scripts/bundle.js'
 import { bundleForTest, removeTestBundles } from '../helpers/bundle.js'
 import { hmacSha256 } from '../../src/crypto/hash.js'
 import { utf8 } from '../../src/core/bytes.js'
-import { compactToDer, derToCompact } from '../../src/node/libp2pKeys/derSignature.js'
+import { compactToDer, derToCompact } from '../../src/node/transport/tuning/libp2pKeys/derSignature.js'
 
 type Keys = typeof original
 let replaced: Keys

@@ -31,7 +31,7 @@ const flat = (data: { subarray(): Uint8Array }): Uint8Array => data.subarray()
 describe('Noise crypto without WebAssembly', () => {
   it('the bundle carries no WebAssembly', () => {
     expect(bundleText).not.toMatch(/WebAssembly/)
-    expect(bundleText).toMatch(/peers\/noiseAead\.ts/)
+    expect(bundleText).toMatch(/transport\/tuning\/noiseAead\.ts/)
   })
 
   it('seals to the same bytes, below and above the switch to OpenSSL, and each opens the other', () => {

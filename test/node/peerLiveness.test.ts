@@ -6,10 +6,10 @@
 import type { Stream } from '@libp2p/interface'
 import { streamPair } from '@libp2p/utils'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DEFAULT_NODE_LIMITS } from '../../src/api/nodeLimits.js'
+import { DEFAULT_NODE_LIMITS } from '../../src/api/node/limits.js'
 import { createLogger } from '../../src/node/logger.js'
 import { PeerLogLimiter } from '../../src/node/peerLogLimiter.js'
-import { PeerConnection, type PeerConnectionEvents } from '../../src/node/peers/peerConnection.js'
+import { PeerConnection, type PeerConnectionEvents } from '../../src/node/transport/peerConnection.js'
 import { frameStream } from '../../src/wire/framing.js'
 import type { Init, Message } from '../../src/wire/messages.js'
 

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Logger } from '../../src/node/logger.js'
 import { PeerLogLimiter } from '../../src/node/peerLogLimiter.js'
-import { TokenBucket } from '../../src/node/peers/tokenBucket.js'
+import { TokenBucket } from '../../src/node/transport/tokenBucket.js'
 
 function recordingLogger(lines: Array<{ msg: string; fields?: Record<string, unknown> }>): Logger {
   const log = (msg: string, fields?: Record<string, unknown>): void => void lines.push({ msg, ...(fields ? { fields } : {}) })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { NodeEvent } from '../../src/api/events.js'
+import type { NodeEvent } from '../../src/api/node/events.js'
 import { TerminalView, type PaymentInput } from '../../src/observe/terminalView.js'
 
 const id = (n: number): string => '02' + n.toString(16).padStart(2, '0').repeat(32)

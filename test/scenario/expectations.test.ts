@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { ChannelInfo, WalletBalance } from '../../src/api/types.js'
+import type { ChannelInfo, WalletBalance } from '../../src/api/node/types.js'
 import type { Network, PaymentOutcome } from '../../src/scenario/index.js'
 import { evaluateCondition, parseCondition } from '../../src/scenario/conditions.js'
 import { evaluateExpectation, paymentVerdict, trafficVerdict } from '../../src/scenario/expectations.js'

@@ -3,7 +3,7 @@
  * channels to than its default pending limits allow is started with higher ones.
  */
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_NODE_LIMITS } from '../../src/api/nodeLimits.js'
+import { DEFAULT_NODE_LIMITS } from '../../src/api/node/limits.js'
 import { pendingChannelFlags } from '../../src/scenario/pendingChannelLimits.js'
 
 describe('pendingChannelFlags', () => {

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { RunFile } from '../../src/scenario/runFile.js'
+import { RunFile } from '../../src/api/run/runFile.js'
 import { isAlive, killRunning, runToEnd, startCli, until, waitUntilGone } from './helpers.js'
 
 const FIXTURES = resolve(__dirname, 'fixtures')

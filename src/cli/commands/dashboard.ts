@@ -4,7 +4,7 @@
  * finished run's events file with a timeline. Runs until Ctrl-C.
  */
 import { spawn } from 'node:child_process'
-import { locateNode } from '../../api/locate.js'
+import { locateNode } from '../../api/node/locate.js'
 import { readEventsFile, readRunDir, startDashboard, type DashboardOptions } from '../../observe/dashboard/index.js'
 import { CliError, parseIntegerOption, type CommandSpec } from '../command.js'
 

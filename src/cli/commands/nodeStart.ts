@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { DEFAULT_NODE_LIMITS, type NodeLimits } from '../../api/nodeLimits.js'
+import { DEFAULT_NODE_LIMITS, type NodeLimits } from '../../api/node/limits.js'
 import { fromHex } from '../../core/bytes.js'
 import { nodeNameProblem } from '../../core/nodeName.js'
 import { parseLogLevel, startNode } from '../../node/startNode.js'

@@ -1,6 +1,6 @@
 /** How every node command finds its node: --node DIR|URL (or $LNSIM_NODE), --token for a bare URL. */
-import { locateNode } from '../../api/locate.js'
-import type { NodeClient } from '../../api/client.js'
+import { locateNode } from '../../api/node/locate.js'
+import type { NodeClient } from '../../api/node/client.js'
 import type { OptionSpec, OptionValues } from '../command.js'
 
 export const NODE_OPTIONS: OptionSpec[] = [

@@ -3,8 +3,8 @@
  * running, found from the folder of an `lnsim run` (its run.json) or from
  * node data directories. Ctrl-C stops watching; the network is not touched.
  */
-import { NodeClient } from '../../api/client.js'
-import { locateNode } from '../../api/locate.js'
+import { NodeClient } from '../../api/node/client.js'
+import { locateNode } from '../../api/node/locate.js'
 import { TerminalView } from '../../observe/terminalView.js'
 import { ChainClient } from '../../api/chain/index.js'
 import { followChainEvents, followNodeEvents, readRunFile } from '../../scenario/index.js'

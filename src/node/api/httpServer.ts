@@ -14,7 +14,7 @@ import { LnsimError } from '../../core/errors.js'
 import { toJson } from '../../core/json.js'
 import { FOREIGN_REQUEST_STATUS, foreignRequest } from '../../core/loopbackGuard.js'
 import { openSseStream, type SseStream } from '../../core/sse.js'
-import { ApiShapeError, parseOrThrow } from '../../api/schemas.js'
+import { ApiShapeError, parseOrThrow } from '../../api/node/schemas.js'
 
 export const MAX_BODY_BYTES = 1024 * 1024
 

@@ -25,7 +25,7 @@ import { channelIdOf, commitmentsOf, type ChannelData } from '../../channel/stat
 import type { StepResult } from '../../channel/result.js'
 import type { ChannelSigner } from '../../channel/signer.js'
 import type { ChannelMessage, ErrorMessage, Message, Warning } from '../../wire/messages.js'
-import type { NodeLimits } from '../../api/nodeLimits.js'
+import type { NodeLimits } from '../../api/node/limits.js'
 import type { Logger } from '../logger.js'
 import type { PeerLogLimiter } from '../peerLogLimiter.js'
 import type { KvLog } from '../store/durableStore.js'

@@ -6,7 +6,7 @@ import { toHex } from '../../core/bytes.js'
 import { formatScid, type ShortChannelId } from '../../core/shortChannelId.js'
 import { availableToReceiveMsat, availableToSendMsat } from '../../channel/commitments.js'
 import { commitmentsOf, type ChannelData } from '../../channel/states.js'
-import type { ChannelInfo } from '../../api/types.js'
+import type { ChannelInfo } from '../../api/node/types.js'
 
 export function shortChannelIdOf(data: ChannelData): ShortChannelId | undefined {
   const inner = data.state === 'OFFLINE' || data.state === 'SYNCING' ? data.prior : data

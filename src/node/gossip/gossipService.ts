@@ -28,8 +28,8 @@ import type { ChainAccess } from '../chain/chainAccess.js'
 import type { KvLog } from '../store/durableStore.js'
 import type { Logger } from '../logger.js'
 import type { PeerLogLimiter } from '../peerLogLimiter.js'
-import type { NodeLimits } from '../../api/nodeLimits.js'
-import { TokenBucket } from '../peers/tokenBucket.js'
+import type { NodeLimits } from '../../api/node/limits.js'
+import { TokenBucket } from '../transport/tokenBucket.js'
 import { shortChannelIdOf } from '../channels/channelViews.js'
 
 /** BOLT #7: announcement_signatures only once the funding transaction has 6 confirmations. */

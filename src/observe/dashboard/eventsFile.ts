@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { z } from 'zod'
 import { LnsimError } from '../../core/errors.js'
-import { NodeEvent } from '../../api/events.js'
+import { NodeEvent } from '../../api/node/events.js'
 import { ChainBlockEvent, type DashboardInput } from './views.js'
 
 /** A line longer than this is not an event (the longest, a 20-hop payment_sent, is a few kB). */

@@ -16,8 +16,8 @@
  * Or attached to a running network (`nodes`, `chainUrl`), or serving a
  * finished run's events file (`replay`, from readEventsFile).
  */
-import type { NodeClient } from '../../api/client.js'
-import type { NodeEvent } from '../../api/events.js'
+import type { NodeClient } from '../../api/node/client.js'
+import type { NodeEvent } from '../../api/node/events.js'
 import { DashboardHub } from './hub.js'
 import { followChain, followNode } from './liveSources.js'
 import { serveDashboard } from './server.js'

@@ -3,7 +3,7 @@
  * node's control API (a snapshot on attach and after every reconnect) and its
  * event stream, and the chain's blocks. Nothing here reaches into a process.
  */
-import type { NodeClient } from '../../api/client.js'
+import type { NodeClient } from '../../api/node/client.js'
 import { ChainClient, type ChainEvent } from '../../api/chain/index.js'
 import { RECENT_BLOCKS } from './chainModel.js'
 import type { DashboardInput } from './views.js'

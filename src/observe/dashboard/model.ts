@@ -14,8 +14,8 @@
  */
 import { toJson } from '../../core/json.js'
 import type { Msat } from '../../core/amount.js'
-import type { NodeEvent } from '../../api/events.js'
-import type { PaymentInfo } from '../../api/types.js'
+import type { NodeEvent } from '../../api/node/events.js'
+import type { PaymentInfo } from '../../api/node/types.js'
 import { ChainModel, txKind } from './chainModel.js'
 import { PaymentBook, type PaymentState } from './paymentBook.js'
 import type { ChannelView, DashboardBatch, DashboardInput, DashboardSnapshot, HtlcStep, NodeSnapshotEvent, NodeView, PaymentView, ReplayView } from './views.js'

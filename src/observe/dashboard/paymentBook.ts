@@ -6,7 +6,7 @@
  * busy run keeps a bounded table.
  */
 import type { Msat } from '../../core/amount.js'
-import type { RouteHop } from '../../api/types.js'
+import type { RouteHop } from '../../api/node/types.js'
 import type { PaymentStatus, PaymentView } from './views.js'
 
 export interface PaymentState {

@@ -8,8 +8,8 @@ import { readFile } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import { z } from 'zod'
 import { LnsimError } from '../../core/errors.js'
-import { NodeClient } from '../../api/client.js'
-import { locateNode } from '../../api/locate.js'
+import { NodeClient } from '../../api/node/client.js'
+import { locateNode } from '../../api/node/locate.js'
 
 export const RUN_FILE = 'run.json'
 

@@ -5,28 +5,12 @@
  * never sees a float balance.
  */
 import { z } from 'zod'
-import { NodeEvent } from '../../api/events.js'
-import { ChannelInfo, NodeInfo, PaymentInfo } from '../../api/types.js'
-import { hex32 } from '../../api/schemas.js'
+import { NodeEvent } from '../../api/node/events.js'
+import { ChannelInfo, NodeInfo, PaymentInfo } from '../../api/node/types.js'
 import type { Msat, Sat } from '../../core/amount.js'
+import { ChainBlockEvent, type ChainTxEvent } from '../../api/run/events.js'
 
-/** A block as the chain's HTTP API describes it, reduced to what the dashboard shows. */
-export const ChainBlockEvent = z.object({
-  type: z.literal('chain_block'),
-  height: z.number().int().nonnegative(),
-  hash: z.string().max(128),
-  /** ms since the epoch, on the same clock as node events */
-  time: z.number(),
-  txids: z.array(hex32).max(100_000),
-})
-export type ChainBlockEvent = z.infer<typeof ChainBlockEvent>
-
-/** The chain saw a transaction enter its mempool; the dashboard shows it once a node labels it or a block holds it. */
-export interface ChainTxEvent {
-  type: 'chain_tx'
-  txid: string
-  time: number
-}
+export { ChainBlockEvent, type ChainTxEvent }
 
 /** A node's control-API state read on attach, so a dashboard started late still shows what exists. */
 export const NodeSnapshotEvent = z.object({

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { DashboardModel } from '../../../src/observe/dashboard/model.js'
 import type { DashboardInput, NodeSnapshotEvent } from '../../../src/observe/dashboard/views.js'
-import type { NodeEvent } from '../../../src/api/events.js'
+import type { NodeEvent } from '../../../src/api/node/events.js'
 import { fixtureInputs, nodeIdOf } from './fixture.js'
 
 const inputs = await fixtureInputs()

@@ -5,7 +5,7 @@ import { readEventsFile } from '../../../src/observe/dashboard/eventsFile.js'
 import { ReplayTimeline } from '../../../src/observe/dashboard/replay.js'
 import { startDashboard, type Dashboard } from '../../../src/observe/dashboard/index.js'
 import type { DashboardSnapshot } from '../../../src/observe/dashboard/views.js'
-import type { NodeEvent } from '../../../src/api/events.js'
+import type { NodeEvent } from '../../../src/api/node/events.js'
 import { FIXTURE, fixtureInputs } from './fixture.js'
 import { cleanupProcesses, tempDir, waitFor } from '../../helpers/processes.js'
 

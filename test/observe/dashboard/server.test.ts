@@ -3,7 +3,7 @@ import { readSse } from '../../../src/core/sse.js'
 import { startDashboard, type Dashboard } from '../../../src/observe/dashboard/index.js'
 import { DashboardHub } from '../../../src/observe/dashboard/hub.js'
 import type { DashboardBatch, DashboardSnapshot } from '../../../src/observe/dashboard/views.js'
-import type { NodeEvent } from '../../../src/api/events.js'
+import type { NodeEvent } from '../../../src/api/node/events.js'
 import { fixtureInputs } from './fixture.js'
 import { rawRequest } from '../../helpers/rawRequest.js'
 

@@ -20,7 +20,7 @@
 import type { Stream } from '@libp2p/interface'
 import { utf8 } from '../../core/bytes.js'
 import { trace } from '../../core/trace.js'
-import type { NodeLimits } from '../../api/nodeLimits.js'
+import type { NodeLimits } from '../../api/node/limits.js'
 import type { WireDecodeError } from '../../wire/errors.js'
 import { frameStream, type FramedStream } from '../../wire/framing.js'
 import type { Init, Message } from '../../wire/messages.js'

@@ -16,14 +16,16 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { FEATURE_BITS, featureBits } from '../../wire/features.js'
 import type { NodeIdentity } from '../identity.js'
 import type { KvLog } from '../store/durableStore.js'
-import { sendWindowUpdatesAtHalfWindow } from './yamuxWindowUpdates.js'
-import { readFramesWithoutAnExceptionEach } from './lengthPrefixedDecoding.js'
+import { sendWindowUpdatesAtHalfWindow } from './tuning/yamuxWindowUpdates.js'
+import { readFramesWithoutAnExceptionEach } from './tuning/lengthPrefixedDecoding.js'
+import { traceSocketsWhenTracing } from './tuning/socketTracing.js'
 
 export const LN_PROTOCOL = '/lnsim/ln/1.0.0'
 
 export async function createHost(identity: NodeIdentity, listen: string[]): Promise<Libp2p> {
   sendWindowUpdatesAtHalfWindow()
   readFramesWithoutAnExceptionEach()
+  traceSocketsWhenTracing()
   return createLibp2p({
     privateKey: identity.libp2pKey,
     addresses: { listen },

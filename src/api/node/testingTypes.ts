@@ -6,8 +6,8 @@
  * runner and tests speak the same types.
  */
 import { z } from 'zod'
-import { MESSAGE_TYPES } from '../wire/constants.js'
-import type { MessageType } from '../wire/messages.js'
+import { MESSAGE_TYPES } from '../../wire/constants.js'
+import type { MessageType } from '../../wire/messages.js'
 import { amount, hex32, nodeIdHex } from './schemas.js'
 
 /** Every peer message type by its BOLT name (`revoke_and_ack`, `update_add_htlc`, …). */

@@ -12,7 +12,7 @@
  * refused); test/node/libp2pKeys.test.ts checks it against the original.
  */
 import { Point as NoblePoint } from '@noble/secp256k1'
-import { isValidPublicKey, publicKeyOf, randomPrivateKey, signDigest, verifyDigest } from '../../crypto/secp256k1.js'
+import { isValidPublicKey, publicKeyOf, randomPrivateKey, signDigest, verifyDigest } from '../../../../crypto/secp256k1.js'
 import { compactToDer, derToCompact } from './derSignature.js'
 
 interface SignatureOptions {

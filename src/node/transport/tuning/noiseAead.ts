@@ -15,9 +15,9 @@
  * src/scenario/leanNodes.ts) seals and opens with OpenSSL instead: interpreted,
  * the JavaScript takes 5 to 14 times as long (chacha20Poly1305OpenSsl.ts).
  */
-import { chacha20Poly1305Open, chacha20Poly1305Seal } from '../../crypto/chacha20Poly1305.js'
-import { openSslOpen, openSslSeal } from '../../crypto/chacha20Poly1305OpenSsl.js'
-import { sha256 } from '../../crypto/hash.js'
+import { chacha20Poly1305Open, chacha20Poly1305Seal } from '../../../crypto/chacha20Poly1305.js'
+import { openSslOpen, openSslSeal } from '../../../crypto/chacha20Poly1305OpenSsl.js'
+import { sha256 } from '../../../crypto/hash.js'
 
 /** Whether V8 runs this process without its optimizing compiler. */
 export function withoutOptimizingCompiler(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env.NODE_OPTIONS ?? ''): boolean {

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { LnsimError } from '../core/errors.js'
+import { LnsimError } from '../../core/errors.js'
 import { NodeClient } from './client.js'
 
 export const API_URL_FILE = 'api.url'

@@ -7,7 +7,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { LnsimError } from '../core/errors.js'
+import { LnsimError } from '../../core/errors.js'
 
 export const RUN_FILE = 'run.json'
 
