@@ -31,3 +31,10 @@ export function parseAmount(value: unknown, what = 'amount'): bigint {
   if (typeof value === 'string' && /^(0|[1-9][0-9]*)$/.test(value.trim())) return BigInt(value.trim())
   throw new RangeError(`${what} must be a non-negative integer, got ${JSON.stringify(value)}`)
 }
+
+/** For people: 1_050n → "1.050 sat", every msat shown. */
+export function formatMsatInSat(msat: Msat): string {
+  const sat = msat / 1000n
+  const rest = msat % 1000n
+  return `${sat.toLocaleString('en-US')}${rest ? '.' + rest.toString().padStart(3, '0') : ''} sat`
+}

@@ -1,80 +1,10 @@
 /**
  * `lnsim invoice decode`: what a BOLT #11 invoice says, after checking its
- * checksum, fields and signature. Works offline; no node needed.
+ * checksum, fields and signature. Works offline; no node needed: the invoice
+ * layer's inspectInvoice() runs in this process, as `node start` runs a node.
  */
-import { toHex } from '../../core/bytes.js'
-import { formatScid } from '../../core/shortChannelId.js'
-import { decodeInvoice, INVOICE_FEATURE_BITS, listFeatureBits, type Invoice, type InvoiceNetwork } from '../../invoice/index.js'
+import { inspectInvoice } from '../../invoice/inspect.js'
 import type { CommandSpec } from '../command.js'
-import { formatMsat } from './nodeTarget.js'
-
-const NETWORK_NAMES: Record<InvoiceNetwork, string> = { bc: 'mainnet', tb: 'testnet', tbs: 'signet', bcrt: 'regtest', sb: 'simnet' }
-
-/** The invoice as JSON: hex for bytes, decimal strings for msat, HxTxO for channel ids. */
-export function invoiceJson(invoice: Invoice, now: number): Record<string, unknown> {
-  return {
-    network: invoice.network,
-    amountMsat: invoice.amountMsat === null ? null : invoice.amountMsat.toString(),
-    timestamp: invoice.timestamp,
-    expiry: invoice.expiry,
-    expiresAt: invoice.expiresAt,
-    expired: invoice.isExpired(now),
-    paymentHash: toHex(invoice.paymentHash),
-    paymentSecret: toHex(invoice.paymentSecret),
-    description: invoice.description,
-    descriptionHash: invoice.descriptionHash && toHex(invoice.descriptionHash),
-    minFinalCltvExpiryDelta: invoice.minFinalCltvExpiryDelta,
-    payee: toHex(invoice.payee),
-    features: { hex: toHex(invoice.features), bits: listFeatureBits(invoice.features) },
-    routeHints: invoice.routeHints.map((hint) =>
-      hint.map((hop) => ({
-        nodeId: toHex(hop.nodeId),
-        shortChannelId: formatScid(hop.shortChannelId),
-        feeBaseMsat: hop.feeBaseMsat.toString(),
-        feeProportionalMillionths: hop.feeProportionalMillionths,
-        cltvExpiryDelta: hop.cltvExpiryDelta,
-      })),
-    ),
-    fallbackAddresses: invoice.fallbackAddresses.map((f) => ({ version: f.version, program: toHex(f.program) })),
-    paymentMetadata: invoice.paymentMetadata && toHex(invoice.paymentMetadata),
-    signature: toHex(invoice.signature),
-    recoveryId: invoice.recoveryId,
-  }
-}
-
-function featureLabel(bit: number): string {
-  for (const [name, [required, optional]] of Object.entries(INVOICE_FEATURE_BITS)) {
-    if (bit === required) return `${bit} ${name} (required)`
-    if (bit === optional) return `${bit} ${name} (optional)`
-  }
-  return `${bit} (unknown, optional)`
-}
-
-function isoTime(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toISOString().replace('.000Z', 'Z')
-}
-
-export function invoiceSummary(invoice: Invoice, now: number): string {
-  const rows: Array<[string, string]> = [
-    ['network', `${invoice.network} (${NETWORK_NAMES[invoice.network]})`],
-    ['amount', invoice.amountMsat === null ? 'any (the payer chooses)' : `${invoice.amountMsat.toLocaleString('en-US')} msat (${formatMsat(invoice.amountMsat)})`],
-    ['payee', toHex(invoice.payee)],
-    ['payment hash', toHex(invoice.paymentHash)],
-    ['payment secret', toHex(invoice.paymentSecret)],
-    // JSON quoting escapes control characters: a description cannot drive the terminal
-    invoice.description !== null ? ['description', JSON.stringify(invoice.description)] : ['description hash', toHex(invoice.descriptionHash!)],
-    ['created', isoTime(invoice.timestamp)],
-    ['expires', `${isoTime(invoice.expiresAt)} (after ${invoice.expiry} s)${invoice.isExpired(now) ? ' — EXPIRED' : ''}`],
-    ['min final CLTV', `${invoice.minFinalCltvExpiryDelta} blocks`],
-    ['features', listFeatureBits(invoice.features).map(featureLabel).join(', ') || 'none'],
-  ]
-  invoice.routeHints.forEach((hint, i) => {
-    rows.push([`route hint ${i + 1}`, hint.map((hop) => `${toHex(hop.nodeId)} via ${formatScid(hop.shortChannelId)}: fee ${hop.feeBaseMsat} msat + ${hop.feeProportionalMillionths} ppm, CLTV delta ${hop.cltvExpiryDelta}`).join('\n                 then ')])
-  })
-  for (const f of invoice.fallbackAddresses) rows.push(['fallback', `version ${f.version}, ${toHex(f.program)}`])
-  if (invoice.paymentMetadata) rows.push(['metadata', toHex(invoice.paymentMetadata)])
-  return rows.map(([k, v]) => `${k.padEnd(16)} ${v}`).join('\n')
-}
 
 export const invoiceDecodeCommand: CommandSpec = {
   path: ['invoice', 'decode'],
@@ -83,8 +13,7 @@ export const invoiceDecodeCommand: CommandSpec = {
   positionals: [{ name: 'INVOICE', description: 'the invoice (lnbcrt…, any BOLT #11 network; a lightning: prefix is fine)' }],
   examples: ['lnsim invoice decode lnbcrt2500u1p…', 'lnsim invoice decode lnbcrt2500u1p… --json'],
   async run({ args, out }) {
-    const invoice = decodeInvoice(args[0]!)
-    const now = Math.floor(Date.now() / 1000)
-    out.result(invoiceJson(invoice, now), () => invoiceSummary(invoice, now))
+    const { json, summary } = inspectInvoice(args[0]!, Math.floor(Date.now() / 1000))
+    out.result(json, () => summary)
   },
 }

@@ -13,8 +13,4 @@ export function nodeClient(options: OptionValues): Promise<NodeClient> {
   return locateNode(target, typeof options.token === 'string' ? options.token : undefined)
 }
 
-export function formatMsat(msat: bigint): string {
-  const sat = msat / 1000n
-  const rest = msat % 1000n
-  return `${sat.toLocaleString('en-US')}${rest ? '.' + rest.toString().padStart(3, '0') : ''} sat`
-}
+export { formatMsatInSat as formatMsat } from '../../core/amount.js'
