@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { parseTagged, stringifyInterned, stringifyTagged, type Made } from '../../src/core/taggedJson.js'
+import { parseTagged, stringifyInterned, stringifyTagged, type Made } from '../../src/node/store/taggedJson.js'
 import { toHex } from '../../src/core/bytes.js'
 
 /** What the written text must equal: JSON.stringify with the tags put in by a replacer (the first implementation). */

@@ -20,8 +20,8 @@
  * refers to it.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, truncateSync, writeSync } from 'node:fs'
-import { flattened } from '../../core/flattened.js'
-import { parseTagged, stringifyInterned, stringifyTagged, type Interning, type Made } from '../../core/taggedJson.js'
+import { flattened } from './flattened.js'
+import { parseTagged, stringifyInterned, stringifyTagged, type Interning, type Made } from './taggedJson.js'
 
 /**
  * A value as JSON text, or the means to make it: a value set several times in

@@ -3,7 +3,7 @@
  * exactly (as {"$n": "…"} and {"$b": "hex"}), so stored channel state reads back
  * to the very same values. For data we wrote ourselves, not for input from others.
  */
-import { fromHex, toHex } from './bytes.js'
+import { fromHex, toHex } from '../../core/bytes.js'
 
 /**
  * Hex of the large byte arrays already written. A channel's state is written
