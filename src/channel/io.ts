@@ -11,6 +11,7 @@ import type { ChannelMessage, ErrorMessage, Message, UpdateAddHtlc, Warning } fr
 import type { HtlcInSpec, Update } from './commitmentSpec.js'
 import type { ChannelStateName } from './states.js'
 import type { ChannelSigner } from './signer.js'
+import type { ChannelErrorCode } from './errors.js'
 
 export type ChannelCommand =
   | { type: 'add_htlc'; commandId: string; amountMsat: Msat; paymentHash: Uint8Array; cltvExpiry: number; onionRoutingPacket: Uint8Array }
@@ -39,7 +40,7 @@ export type ChannelInput =
    * (`byPeer`), or the node could not carry out its work. It fails as BOLT #2 says:
    * the peer is told, and a funded channel closes with our latest commitment.
    */
-  | { type: 'fail'; code: string; reason: string; byPeer: boolean }
+  | { type: 'fail'; code: ChannelErrorCode; reason: string; byPeer: boolean }
 
 export interface ChannelContext {
   blockHeight: number

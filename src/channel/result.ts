@@ -2,10 +2,11 @@
 import { utf8 } from '../core/bytes.js'
 import type { ErrorMessage, Warning } from '../wire/messages.js'
 import type { ChannelEffect, ChannelEvent } from './io.js'
+import type { ChannelErrorCode } from './errors.js'
 import type { ChannelData } from './states.js'
 
 /** The answer to a command: what its caller needs, kept apart from the effects the node carries out. */
-export type CommandReply = { ok: true; htlcId?: bigint } | { ok: false; code: string; message: string }
+export type CommandReply = { ok: true; htlcId?: bigint } | { ok: false; code: ChannelErrorCode; message: string }
 
 export interface StepResult {
   data: ChannelData

@@ -9,11 +9,11 @@ import { privateKeyFromRaw, publicKeyFromRaw } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey, peerIdFromPublicKey } from '@libp2p/peer-id'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { fromHex, toHex } from '../core/bytes.js'
-import { LnsimError } from '../core/errors.js'
 import { PRIVATE_FILE_MODE, restrictToOwner } from '../core/privateFile.js'
 import { hmacSha256 } from '../crypto/hash.js'
 import { isValidPrivateKey, publicKeyOf, randomPrivateKey } from '../crypto/secp256k1.js'
 import { utf8 } from '../core/bytes.js'
+import { NodeError } from './errors.js'
 
 export const NODE_KEY_FILE = 'node.key'
 
@@ -48,9 +48,9 @@ export async function loadOrCreateIdentity(dataDir: string, seed?: Uint8Array): 
     try {
       secret = fromHex(text, 32)
     } catch {
-      throw new LnsimError('BAD_NODE_KEY', `${path} does not hold a 32-byte hex key; restore it or remove it to make a new node`)
+      throw new NodeError('BAD_NODE_KEY', `${path} does not hold a 32-byte hex key; restore it or remove it to make a new node`)
     }
-    if (!isValidPrivateKey(secret)) throw new LnsimError('BAD_NODE_KEY', `${path} holds an invalid secp256k1 key`)
+    if (!isValidPrivateKey(secret)) throw new NodeError('BAD_NODE_KEY', `${path} holds an invalid secp256k1 key`)
     return identityFromSecret(secret)
   }
   let secret = seed ? hmacSha256(seed, utf8('lnsim/node-key')) : randomPrivateKey()

@@ -7,7 +7,6 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { lockDataDir } from '../core/dataDirLock.js'
-import { LnsimError } from '../core/errors.js'
 import { startControlApi } from './api/controlApi.js'
 import { chainClientAccess } from './chain/chainClientAccess.js'
 import { composeNode } from './compose.js'
@@ -16,6 +15,7 @@ import { createLogger, isLogLevel, type LogLevel } from './logger.js'
 import { DEFAULT_NODE_OPTIONS, type NodeOptions } from './options.js'
 import { startHostKeepingPort } from './transport/host.js'
 import { openStores } from './store/nodeStores.js'
+import { NodeError } from './errors.js'
 
 export type { NodeOptions } from './options.js'
 
@@ -59,7 +59,7 @@ async function start(options: NodeOptions): Promise<RunningNode> {
     ;[chainHash, tip] = await Promise.all([chain.chainHash(), chain.tipHeight()])
   } catch (err) {
     // the chain client's message already names the URL and what to do
-    throw new LnsimError('CHAIN_UNREACHABLE', (err as Error).message)
+    throw new NodeError('CHAIN_UNREACHABLE', (err as Error).message)
   }
   const host = await startHostKeepingPort(identity, options.listen, stores.meta)
   const c = composeNode({ options, identity, log, durable, stores, chain, chainHash }, host, tip)

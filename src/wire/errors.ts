@@ -1,13 +1,32 @@
 import { LnsimError } from '../core/errors.js'
 
 /**
- * Thrown when bytes from a peer do not decode. `code` says why:
- * TRUNCATED, TRAILING_BYTES, FRAME_TOO_LARGE, UNKNOWN_EVEN_TYPE, NON_CANONICAL, INVALID_FIELD, INVALID_POINT
- * (a key that is not on the curve). `details` names the message type and, when it
- * was read before the bad field, the channel id.
+ * Why bytes from a peer did not decode, and what the receiver does (BOLT #1):
+ * `warn` answers with a warning and reads on; `disconnect` closes the
+ * connection after the warning (the frame boundaries, or the peer's meaning, are
+ * lost); `fail_channel` fails the one channel the message was for (BOLT #2: a
+ * key off the curve).
+ */
+export const WIRE_DECODE_ERRORS = {
+  TRUNCATED: { action: 'warn', means: 'a field runs past the end of the message' },
+  TRAILING_BYTES: { action: 'warn', means: 'bytes after the fields that are not a TLV stream' },
+  NON_CANONICAL: { action: 'warn', means: 'a number or TLV stream not in its one valid encoding' },
+  INVALID_FIELD: { action: 'warn', means: 'a field with a value it may not have' },
+  INVALID_POINT: { action: 'fail_channel', means: 'a public key that is not on secp256k1' },
+  FRAME_TOO_LARGE: { action: 'disconnect', means: 'a frame longer than any message' },
+  UNKNOWN_EVEN_TYPE: { action: 'disconnect', means: 'a message or TLV type we must understand and do not' },
+} as const satisfies Record<string, { action: 'warn' | 'disconnect' | 'fail_channel'; means: string }>
+
+export type WireDecodeErrorCode = keyof typeof WIRE_DECODE_ERRORS
+
+/**
+ * Thrown when bytes from a peer do not decode; `code` says why (WIRE_DECODE_ERRORS).
+ * `details` names the message type and, when it was read before the bad field,
+ * the channel id.
  */
 export class WireDecodeError extends LnsimError {
-  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
+  declare readonly code: WireDecodeErrorCode
+  constructor(code: WireDecodeErrorCode, message: string, details: Record<string, unknown> = {}) {
     super(code, message, details)
     this.name = 'WireDecodeError'
   }
@@ -20,7 +39,8 @@ export class WireDecodeError extends LnsimError {
  * or MESSAGE_TOO_LARGE.
  */
 export class WireEncodeError extends LnsimError {
-  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
+  declare readonly code: 'INVALID_FIELD' | 'MESSAGE_TOO_LARGE'
+  constructor(code: 'INVALID_FIELD' | 'MESSAGE_TOO_LARGE', message: string, details: Record<string, unknown> = {}) {
     super(code, message, details)
     this.name = 'WireEncodeError'
   }

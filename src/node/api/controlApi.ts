@@ -21,6 +21,7 @@ import type { PaymentRecord } from '../payments/outbound/paymentRecord.js'
 import { apiHop } from '../payments/outbound/paymentSender.js'
 import { MIN_FINAL_CLTV_EXPIRY_DELTA } from '../options.js'
 import { route, startApiServer, type RunningServer } from './httpServer.js'
+import { NodeError } from '../errors.js'
 
 declare const LNSIM_VERSION: string | undefined
 
@@ -64,7 +65,7 @@ export async function startControlApi(node: NodeComponents): Promise<ControlApi>
   const token = toHex(new Uint8Array(randomBytes(32)))
   const channelInfos = () => node.channels.list().map(({ key, record }) => channelInfo(key, record.peer, record.data, node.peers.isConnected(record.peer)))
   const requireChannel = (id: string) => {
-    if (!node.channels.get(id)) throw new LnsimError('UNKNOWN_CHANNEL', `no channel ${id}; see \`lnsim channels\``)
+    if (!node.channels.get(id)) throw new NodeError('UNKNOWN_CHANNEL', `no channel ${id}; see \`lnsim channels\``)
   }
   let apiUrl = ''
   const peerInfo = (nodeId: string) => {
@@ -101,7 +102,7 @@ export async function startControlApi(node: NodeComponents): Promise<ControlApi>
     route('GET', '/v1/channels', undefined, async () => channelInfos()),
     route('GET', '/v1/channels/:channelId', undefined, async ({ params }) => {
       const c = channelInfos().find((x) => x.channelId === params.channelId)
-      if (!c) throw new LnsimError('UNKNOWN_CHANNEL', `no channel ${params.channelId}; see \`lnsim channels\``)
+      if (!c) throw new NodeError('UNKNOWN_CHANNEL', `no channel ${params.channelId}; see \`lnsim channels\``)
       return c
     }),
     route('POST', '/v1/channels', OpenChannelRequest, async ({ body }) => node.channels.open(body.nodeId, body.amountSat, body.pushMsat ?? 0n, body.announce ?? true)),

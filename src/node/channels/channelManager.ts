@@ -13,7 +13,7 @@
  */
 import { trace, tracing } from '../../core/trace.js'
 import { fromHex, toHex } from '../../core/bytes.js'
-import { LnsimError, errorMessage } from '../../core/errors.js'
+import { errorMessage } from '../../core/errors.js'
 import type { Condition } from '../../chain/condition.js'
 import type { OutPoint, Transaction } from '../../chain/transaction.js'
 import { availableToSendMsat, deriveNextCommitmentKeys } from '../../channel/commitments.js'
@@ -23,6 +23,7 @@ import type { ChannelConfig } from '../../channel/constants.js'
 import type { ChannelCommand, ChannelContext, ChannelEffect, ChannelEvent, ChannelInput } from '../../channel/io.js'
 import { channelIdOf, commitmentsOf, type ChannelData } from '../../channel/states.js'
 import type { StepResult } from '../../channel/result.js'
+import type { ChannelErrorCode } from '../../channel/errors.js'
 import type { ChannelSigner } from '../../channel/signer.js'
 import type { ChannelMessage, ErrorMessage, Message, Warning } from '../../wire/messages.js'
 import type { NodeLimits } from '../../api/node/limits.js'
@@ -32,6 +33,7 @@ import type { KvLog } from '../store/durableStore.js'
 import type { LocalChannel } from '../../routing/graph.js'
 import { shortChannelIdOf } from './channelViews.js'
 import { withoutLegacySeeds } from './legacySeeds.js'
+import { NodeError } from '../errors.js'
 
 /** Where a channel's events go: the node turns them into payments, forwards, gossip and events. */
 export interface ChannelEventSink {
@@ -200,7 +202,7 @@ export class ChannelManager {
 
   private applyOne(key: string, input: ChannelInput): StepResult {
     const record = this.channels.get(key)
-    if (!record) throw new LnsimError('UNKNOWN_CHANNEL', `no channel ${key}`)
+    if (!record) throw new NodeError('UNKNOWN_CHANNEL', `no channel ${key}`)
     const r = this.stepContained(key, record, input)
     if (tracing) trace('stepped', inputName(input))
     key = this.save(key, { ...record, data: r.data })
@@ -331,7 +333,7 @@ export class ChannelManager {
         submitted.then(
           () => waiter?.resolve({ channelId: channel, fundingTxid: effect.txid }),
           // a refusal is normal for a commitment racing the peer's own (both spend the funding output)
-          (err: Error) => waiter?.reject(new LnsimError('FUNDING_NOT_ACCEPTED', `the chain refused the funding transaction: ${err.message}`)),
+          (err: Error) => waiter?.reject(new NodeError('FUNDING_NOT_ACCEPTED', `the chain refused the funding transaction: ${err.message}`)),
         )
         return
       }
@@ -366,7 +368,7 @@ export class ChannelManager {
     const waiter = this.openWaiters.get(channel)
     if (waiter && record.data.state === 'CLOSED') {
       this.openWaiters.delete(channel)
-      waiter.reject(new LnsimError('CHANNEL_OPEN_FAILED', `the channel could not be opened: ${record.data.why}`))
+      waiter.reject(new NodeError('CHANNEL_OPEN_FAILED', `the channel could not be opened: ${record.data.why}`))
     }
     this.deps.events.onChannelEvent(channel, peer, event, record.data)
   }
@@ -375,7 +377,7 @@ export class ChannelManager {
 
   /** Opens a channel as funder; resolves once the funding transaction is broadcast. */
   open(peer: string, fundingSat: bigint, pushMsat: bigint, announce: boolean): Promise<{ channelId: string; fundingTxid: string }> {
-    if (!this.deps.peers.isConnected(peer)) return Promise.reject(new LnsimError('PEER_OFFLINE', `not connected to ${peer}: connect first with \`lnsim connect\``))
+    if (!this.deps.peers.isConnected(peer)) return Promise.reject(new NodeError('PEER_OFFLINE', `not connected to ${peer}: connect first with \`lnsim connect\``))
     const temporaryChannelId = this.deps.secrets.nextSecret('channel/open').slice(0, 32)
     const keysId = this.deps.secrets.nextLabel('channel/open')
     const r = openChannel(
@@ -474,7 +476,7 @@ export class ChannelManager {
     })
   }
 
-  private fail(key: string, code: string, reason: string, byPeer: boolean): void {
+  private fail(key: string, code: ChannelErrorCode, reason: string, byPeer: boolean): void {
     if (this.channels.has(key)) this.apply(key, { type: 'fail', code, reason, byPeer })
   }
 

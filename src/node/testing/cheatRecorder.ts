@@ -4,12 +4,12 @@
  * state it already revoked — as Core Lightning's penalty tests do. Never active
  * in a normal run.
  */
-import { LnsimError } from '../../core/errors.js'
 import type { Transaction } from '../../chain/transaction.js'
 import { signedLocalCommitTx } from '../../channel/closing.js'
 import type { ChannelSigner } from '../../channel/signer.js'
 import { commitmentsOf, type ChannelData } from '../../channel/states.js'
 import type { KvLog } from '../store/durableStore.js'
+import { NodeError } from '../errors.js'
 
 export interface SignedCommitment {
   index: bigint
@@ -39,7 +39,7 @@ export class CheatRecorder {
   /** The revoked commitment to broadcast. */
   revokedCommitment(channel: string): SignedCommitment {
     const prev = this.store.get(channel)?.previous
-    if (!prev) throw new LnsimError('NOTHING_TO_CHEAT_WITH', 'this channel has no revoked commitment yet: make a payment first')
+    if (!prev) throw new NodeError('NOTHING_TO_CHEAT_WITH', 'this channel has no revoked commitment yet: make a payment first')
     return prev
   }
 }

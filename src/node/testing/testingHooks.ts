@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js'
 import type { FinalHop } from '../payments/receive/finalHop.js'
 import type { CheatRecorder } from './cheatRecorder.js'
 import type { FaultInjector } from './faults.js'
+import { NodeError } from '../errors.js'
 
 export interface TestingComponents {
   log: Logger
@@ -40,7 +41,7 @@ export class TestingHooks {
   /** Broadcasts this channel's previous, revoked commitment. */
   cheat(channelId: string): { txid: string; revokedIndex: bigint } {
     if (!this.c.cheats) throw disabled('cheating')
-    if (!this.c.channels.get(channelId)) throw new LnsimError('UNKNOWN_CHANNEL', `no channel ${channelId}; see \`lnsim channels\``)
+    if (!this.c.channels.get(channelId)) throw new NodeError('UNKNOWN_CHANNEL', `no channel ${channelId}; see \`lnsim channels\``)
     const revoked = this.c.cheats.revokedCommitment(channelId)
     const txid = txidOf(revoked.tx)
     void this.c.broadcaster.broadcast(revoked.tx, txid, 'revoked commitment (cheat)', 0, channelId, this.c.watcher.height).catch(() => {})
@@ -50,5 +51,5 @@ export class TestingHooks {
 }
 
 function disabled(what: string): LnsimError {
-  return new LnsimError('TESTING_DISABLED', `${what} needs a node started with --testing`)
+  return new NodeError('TESTING_DISABLED', `${what} needs a node started with --testing`)
 }

@@ -21,7 +21,7 @@ import type { Stream } from '@libp2p/interface'
 import { utf8 } from '../../core/bytes.js'
 import { trace } from '../../core/trace.js'
 import type { NodeLimits } from '../../api/node/limits.js'
-import type { WireDecodeError } from '../../wire/errors.js'
+import { WIRE_DECODE_ERRORS, type WireDecodeError } from '../../wire/errors.js'
 import { frameStream, type FramedStream } from '../../wire/framing.js'
 import type { Init, Message } from '../../wire/messages.js'
 import type { Logger } from '../logger.js'
@@ -201,13 +201,14 @@ export class PeerConnection {
       this.lastHeard = Date.now()
       if (result.kind === 'invalid') {
         const { code, message, details } = result.error
+        const { action } = WIRE_DECODE_ERRORS[code]
         this.options.peerLog.line(this.log, 'warn', this.peer, 'undecodable message from peer', { code, error: message })
-        if (code === 'INVALID_POINT' && details.channelId instanceof Uint8Array && this.initReceived) {
+        if (action === 'fail_channel' && details.channelId instanceof Uint8Array && this.initReceived) {
           this.events.onInvalidChannelMessage(this, details.channelId, result.error)
           continue
         }
         this.warn(`${code}: ${message}`)
-        if (code === 'UNKNOWN_EVEN_TYPE' || code === 'FRAME_TOO_LARGE') {
+        if (action === 'disconnect') {
           await this.drainAndClose(`peer sent ${code}`)
           return
         }

@@ -8,7 +8,6 @@ import type { Libp2p } from 'libp2p'
 import type { Connection, Stream } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import { fromHex, toHex } from '../../core/bytes.js'
-import { LnsimError } from '../../core/errors.js'
 import { isValidPublicKey } from '../../crypto/secp256k1.js'
 import type { Init, Message } from '../../wire/messages.js'
 import type { WireDecodeError } from '../../wire/errors.js'
@@ -20,6 +19,7 @@ import { LN_PROTOCOL } from './host.js'
 import { PeerConnection, type ConnectionOptions } from './peerConnection.js'
 import type { FaultInjector } from '../testing/faults.js'
 import { LinkQueue } from '../testing/linkQueue.js'
+import { NodeError } from '../errors.js'
 
 export interface PeerRecord {
   address: string | null
@@ -44,14 +44,14 @@ export interface ParsedPeerAddress {
 
 export function parsePeerAddress(text: string): ParsedPeerAddress {
   const at = text.indexOf('@')
-  if (at < 0) throw new LnsimError('INVALID_PEER_ADDRESS', `expected NODEID@MULTIADDR, got ${JSON.stringify(text)}`)
+  if (at < 0) throw new NodeError('INVALID_PEER_ADDRESS', `expected NODEID@MULTIADDR, got ${JSON.stringify(text)}`)
   const nodeId = text.slice(0, at).toLowerCase()
   const ma = text.slice(at + 1)
-  if (!/^0[23][0-9a-f]{64}$/.test(nodeId) || !isValidPublicKey(fromHex(nodeId))) throw new LnsimError('INVALID_PEER_ADDRESS', `${nodeId.slice(0, 20)}… is not a node id (33-byte compressed public key in hex)`)
+  if (!/^0[23][0-9a-f]{64}$/.test(nodeId) || !isValidPublicKey(fromHex(nodeId))) throw new NodeError('INVALID_PEER_ADDRESS', `${nodeId.slice(0, 20)}… is not a node id (33-byte compressed public key in hex)`)
   try {
     multiaddr(ma)
   } catch {
-    throw new LnsimError('INVALID_PEER_ADDRESS', `${JSON.stringify(ma)} is not a multiaddr (e.g. /ip4/127.0.0.1/tcp/9735)`)
+    throw new NodeError('INVALID_PEER_ADDRESS', `${JSON.stringify(ma)} is not a multiaddr (e.g. /ip4/127.0.0.1/tcp/9735)`)
   }
   return { nodeId, multiaddr: ma.replace(/\/p2p\/[^/]+$/, '') }
 }
@@ -155,13 +155,13 @@ export class PeerManager {
   /** Connects and completes the init exchange; resolves when the peer is ready. */
   async connect(address: string, options: { timeoutMs?: number } = {}): Promise<string> {
     const { nodeId, multiaddr: ma } = parsePeerAddress(address)
-    if (nodeId === this.ourNodeId) throw new LnsimError('CANNOT_CONNECT_TO_SELF', 'that is this node’s own id')
+    if (nodeId === this.ourNodeId) throw new NodeError('CANNOT_CONNECT_TO_SELF', 'that is this node’s own id')
     this.store.set(nodeId, { address: `${nodeId}@${ma}` })
     await this.store.flush()
     if (this.isConnected(nodeId)) return nodeId
     await this.dial(nodeId, ma)
     const ok = await this.waitReady(nodeId, options.timeoutMs ?? 10_000)
-    if (!ok) throw new LnsimError('PEER_UNREACHABLE', `connected to ${nodeId.slice(0, 16)}… but it did not complete the init exchange`)
+    if (!ok) throw new NodeError('PEER_UNREACHABLE', `connected to ${nodeId.slice(0, 16)}… but it did not complete the init exchange`)
     return nodeId
   }
 
@@ -183,7 +183,7 @@ export class PeerManager {
     try {
       stream = await this.host.dialProtocol(multiaddr(`${ma}/p2p/${peerId.toString()}`), LN_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
     } catch (err) {
-      throw new LnsimError('PEER_UNREACHABLE', `cannot reach ${nodeId.slice(0, 16)}… at ${ma}: ${(err as Error).message}`)
+      throw new NodeError('PEER_UNREACHABLE', `cannot reach ${nodeId.slice(0, 16)}… at ${ma}: ${(err as Error).message}`)
     }
     this.attach(nodeId, stream, 'us')
   }

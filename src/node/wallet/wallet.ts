@@ -11,7 +11,6 @@
  * the same transactions, and gets the same channel ids, on every run.
  */
 import { toHex } from '../../core/bytes.js'
-import { LnsimError } from '../../core/errors.js'
 import { utf8 } from '../../core/bytes.js'
 import { sig, type Condition } from '../../chain/condition.js'
 import { addressFromPublicKey } from '../../chain/address.js'
@@ -20,6 +19,7 @@ import { hmacSha256 } from '../../crypto/hash.js'
 import { isValidPrivateKey, publicKeyOf } from '../../crypto/secp256k1.js'
 import type { KvLog } from '../store/durableStore.js'
 import type { ChainAccess, UtxoView } from '../chain/chainAccess.js'
+import { NodeError } from '../errors.js'
 
 export interface WalletState {
   nextIndex: number
@@ -115,7 +115,7 @@ export class Wallet {
     }
     const needed = amountSat + fee(chosen.length)
     if (total < needed) {
-      throw new LnsimError('INSUFFICIENT_FUNDS', `the wallet has ${coins.reduce((s, c) => s + c.valueSat, 0n)} sat available, ${needed} sat are needed (amount plus fee); fund it with \`lnsim chain fund $(lnsim newaddress) SAT\``)
+      throw new NodeError('INSUFFICIENT_FUNDS', `the wallet has ${coins.reduce((s, c) => s + c.valueSat, 0n)} sat available, ${needed} sat are needed (amount plus fee); fund it with \`lnsim chain fund $(lnsim newaddress) SAT\``)
     }
     const outputs: TxOutput[] = [{ value: amountSat, condition }]
     const change = total - needed

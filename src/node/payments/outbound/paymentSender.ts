@@ -7,7 +7,6 @@
  */
 import { randomBytes } from 'node:crypto'
 import { fromHex, toHex } from '../../../core/bytes.js'
-import { LnsimError } from '../../../core/errors.js'
 import { formatScid } from '../../../core/shortChannelId.js'
 import type { EventBus } from '../../eventBus.js'
 import type { Logger } from '../../logger.js'
@@ -23,6 +22,7 @@ import type { MissionControl } from '../../../routing/missionControl.js'
 import { outgoingKey, type HtlcRecord } from '../switch/htlcRecord.js'
 import type { LocalOutcome, LocalPayments } from '../switch/htlcSwitch.js'
 import type { ChannelCommands } from '../switch/settlements.js'
+import { NodeError } from '../../errors.js'
 
 export interface InvoiceToPay {
   network: string
@@ -100,17 +100,17 @@ export class PaymentSender implements LocalPayments {
 
   async pay(invoiceText: string, options: PayOptions): Promise<PaymentRecord> {
     const inv = this.d.decodeInvoice(invoiceText)
-    if (inv.network !== this.d.network) throw new LnsimError('WRONG_NETWORK', `the invoice is for network "${inv.network}", this node is on "${this.d.network}"`)
-    if (Date.now() > inv.expiresAt) throw new LnsimError('INVOICE_EXPIRED', 'the invoice has expired: ask the payee for a new one')
-    if (toHex(inv.payee) === this.d.ourNodeId) throw new LnsimError('PAYING_SELF', 'this invoice is our own')
+    if (inv.network !== this.d.network) throw new NodeError('WRONG_NETWORK', `the invoice is for network "${inv.network}", this node is on "${this.d.network}"`)
+    if (Date.now() > inv.expiresAt) throw new NodeError('INVOICE_EXPIRED', 'the invoice has expired: ask the payee for a new one')
+    if (toHex(inv.payee) === this.d.ourNodeId) throw new NodeError('PAYING_SELF', 'this invoice is our own')
     const amountMsat = inv.amountMsat ?? options.amountMsat
-    if (amountMsat === undefined || amountMsat <= 0n) throw new LnsimError('AMOUNT_REQUIRED', 'the invoice names no amount: pass one (amountMsat)')
-    if (inv.amountMsat !== null && options.amountMsat !== undefined && options.amountMsat !== inv.amountMsat) throw new LnsimError('AMOUNT_MISMATCH', `the invoice asks for ${inv.amountMsat} msat`)
-    if (!inv.paymentSecret) throw new LnsimError('NO_PAYMENT_SECRET', 'the invoice has no payment secret, which lnsim requires')
+    if (amountMsat === undefined || amountMsat <= 0n) throw new NodeError('AMOUNT_REQUIRED', 'the invoice names no amount: pass one (amountMsat)')
+    if (inv.amountMsat !== null && options.amountMsat !== undefined && options.amountMsat !== inv.amountMsat) throw new NodeError('AMOUNT_MISMATCH', `the invoice asks for ${inv.amountMsat} msat`)
+    if (!inv.paymentSecret) throw new NodeError('NO_PAYMENT_SECRET', 'the invoice has no payment secret, which lnsim requires')
     const hashHex = toHex(inv.paymentHash)
     const previous = this.d.payments.get(hashHex)
-    if (previous?.status === 'succeeded') throw new LnsimError('ALREADY_PAID', 'this invoice was already paid')
-    if (previous?.status === 'pending') throw new LnsimError('PAYMENT_IN_PROGRESS', 'a payment for this invoice is already in progress')
+    if (previous?.status === 'succeeded') throw new NodeError('ALREADY_PAID', 'this invoice was already paid')
+    if (previous?.status === 'pending') throw new NodeError('PAYMENT_IN_PROGRESS', 'a payment for this invoice is already in progress')
     const started = Date.now()
     let record: PaymentRecord = {
       paymentHash: hashHex,

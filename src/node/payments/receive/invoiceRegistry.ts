@@ -4,9 +4,9 @@
  * whether it was paid. Persisted; a paid invoice stays paid across restarts.
  */
 import { toHex, u64be, utf8 } from '../../../core/bytes.js'
-import { LnsimError } from '../../../core/errors.js'
 import { hmacSha256, sha256 } from '../../../crypto/hash.js'
 import type { KvLog } from '../../store/durableStore.js'
+import { NodeError } from '../../errors.js'
 
 export interface InvoiceRecord {
   bolt11: string
@@ -63,7 +63,7 @@ export class InvoiceRegistry {
 
   require(paymentHashHex: string): InvoiceRecord {
     const r = this.store.get(paymentHashHex)
-    if (typeof r !== 'object') throw new LnsimError('UNKNOWN_INVOICE', `no invoice with payment hash ${paymentHashHex}`)
+    if (typeof r !== 'object') throw new NodeError('UNKNOWN_INVOICE', `no invoice with payment hash ${paymentHashHex}`)
     return r
   }
 

@@ -3,8 +3,8 @@
  * channel_update fields that the switch checks), and the book of per-channel
  * changes on top of the node's default, announced with a new channel_update.
  */
-import { LnsimError } from '../../../core/errors.js'
 import type { KvLog } from '../../store/durableStore.js'
+import { NodeError } from '../../errors.js'
 
 export interface ForwardingPolicy {
   feeBaseMsat: bigint
@@ -33,7 +33,7 @@ export class PolicyBook {
 
   /** Changes a channel's policy, on disk before it is announced. */
   async set(channel: string, change: Partial<ForwardingPolicy>): Promise<ForwardingPolicy> {
-    if (!this.c.channels.get(channel)) throw new LnsimError('UNKNOWN_CHANNEL', `no channel ${channel}; see \`lnsim channels\``)
+    if (!this.c.channels.get(channel)) throw new NodeError('UNKNOWN_CHANNEL', `no channel ${channel}; see \`lnsim channels\``)
     this.c.stores.policies.set(channel, { ...(this.c.stores.policies.get(channel) ?? {}), ...change })
     await this.c.stores.policies.flush()
     this.c.gossip.publishUpdate(channel)

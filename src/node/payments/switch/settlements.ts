@@ -5,6 +5,7 @@
  */
 import { toHex } from '../../../core/bytes.js'
 import type { ChannelCommand } from '../../../channel/io.js'
+import { CHANNEL_ERRORS } from '../../../channel/errors.js'
 import type { StepResult } from '../../../channel/result.js'
 import type { UpdateAddHtlc } from '../../../wire/messages.js'
 import { failureName } from '../../../routing/onion/failureCodes.js'
@@ -33,7 +34,8 @@ export class Settlements {
   settle(channel: string, command: SettleCommand): void {
     this.c.htlcs.set(settleKey(channel, command.id), { kind: 'settle', channel, command })
     const { reply } = this.c.channels.command(channel, command)
-    if (reply && !reply.ok && reply.code !== 'PEER_OFFLINE' && reply.code !== 'HTLC_ALREADY_SETTLED') {
+    // retried when the channel is usable again, or already done
+    if (reply && !reply.ok && CHANNEL_ERRORS[reply.code].action !== 'retry_later' && CHANNEL_ERRORS[reply.code].action !== 'nothing') {
       this.c.log.warn('could not settle an incoming HTLC yet', { channel, id: command.id.toString(), code: reply.code })
     }
   }
