@@ -18,7 +18,7 @@ export { GossipError, NoRouteError, type GossipErrorCode } from './errors.js'
 export { createAnnouncementSignatures, createChannelAnnouncement, checkChannelAnnouncement, verifyChannelAnnouncement, type ChannelAnnouncementContext, type FundingOutputLookup } from './gossip/channelAnnouncement.js'
 export {
   createChannelUpdate, verifyChannelUpdate, directionOf, updateDirection, isDisabled, policyOf, nextGossipTimestamp,
-  MAX_FUTURE_TIMESTAMP_SECONDS, type ChannelUpdateInput, type ForwardingPolicy, type AnnouncedChannel, type Direction,
+  MAX_FUTURE_TIMESTAMP_SECONDS, type ChannelUpdateInput, type AnnouncedPolicy, type AnnouncedChannel, type Direction,
 } from './gossip/channelUpdate.js'
 export { createNodeAnnouncement, verifyNodeAnnouncement, aliasText, colorText, type NodeAnnouncementInput } from './gossip/nodeAnnouncement.js'
 export { GossipStore, type GossipStoreOptions, type GossipVerdict, type StoredGossip, type StoredChannel, type SignedGossip } from './gossip/store.js'
@@ -27,3 +27,4 @@ export { ChannelGraph, GraphOverlay, type GraphEdge, type GraphNode, type EdgeSo
 export { findRoute, type RouteRequest, type PathfindingOptions, type SuccessProbabilities } from './pathfinding.js'
 export { forwardingFee, hopPayloads, routeToString, type Route, type RouteHop } from './route.js'
 export { MissionControl, type MissionControlOptions, type ReportedFailure, type FailureLesson } from './missionControl.js'
+export type { ForwardingPolicy } from './forwardingPolicy.js'

@@ -12,7 +12,7 @@ import { publicKeyOf } from '../../src/crypto/secp256k1.js'
 import { fundingCondition } from '../../src/channel/scripts.js'
 import type { ChannelAnnouncement, ChannelUpdate } from '../../src/wire/messages.js'
 import { createAnnouncementSignatures, createChannelAnnouncement, type ChannelAnnouncementContext, type FundingOutputLookup } from '../../src/routing/gossip/channelAnnouncement.js'
-import { createChannelUpdate, type ForwardingPolicy } from '../../src/routing/gossip/channelUpdate.js'
+import { createChannelUpdate, type AnnouncedPolicy } from '../../src/routing/gossip/channelUpdate.js'
 import type { GraphEdge } from '../../src/routing/graph.js'
 
 export const CHAIN_HASH = sha256(utf8('lnsim routing tests'))
@@ -61,9 +61,9 @@ export function announce(a: TestNode, b: TestNode, scid: ShortChannelId): Channe
   return createChannelAnnouncement(announcementContext(a, b, scid), fromB)
 }
 
-export const POLICY: ForwardingPolicy = { cltvExpiryDelta: 40, htlcMinimumMsat: 1000n, htlcMaximumMsat: 500_000_000n, feeBaseMsat: 1000, feeProportionalMillionths: 100, disabled: false }
+export const POLICY: AnnouncedPolicy = { cltvExpiryDelta: 40, htlcMinimumMsat: 1000n, htlcMaximumMsat: 500_000_000n, feeBaseMsat: 1000, feeProportionalMillionths: 100, disabled: false }
 
-export function update(from: TestNode, to: TestNode, scid: ShortChannelId, policy: Partial<ForwardingPolicy> = {}, timestamp = NOW_S): ChannelUpdate {
+export function update(from: TestNode, to: TestNode, scid: ShortChannelId, policy: Partial<AnnouncedPolicy> = {}, timestamp = NOW_S): ChannelUpdate {
   return createChannelUpdate({ nodeKey: from.nodeKey, remoteNodeId: to.nodeId, chainHash: CHAIN_HASH, shortChannelId: scid, timestamp, ...POLICY, ...policy })
 }
 

@@ -31,16 +31,10 @@ import type { PeerLogLimiter } from '../peerLogLimiter.js'
 import type { NodeLimits } from '../../api/node/limits.js'
 import { TokenBucket } from '../transport/tokenBucket.js'
 import { shortChannelIdOf } from '../channels/channelViews.js'
+import type { ForwardingPolicy } from '../../routing/forwardingPolicy.js'
 
 /** BOLT #7: announcement_signatures only once the funding transaction has 6 confirmations. */
 export const ANNOUNCEMENT_DEPTH = 6
-
-export interface PolicyView {
-  feeBaseMsat: bigint
-  feeProportionalMillionths: bigint
-  cltvExpiryDelta: number
-  htlcMinimumMsat: bigint
-}
 
 interface AnnounceState {
   sentSignatures: boolean
@@ -64,7 +58,7 @@ export interface GossipComponents {
   transport: { listenAddresses(): string[] }
   peers: { connectedPeers(): string[]; send(peer: string, message: Message): void; isConnected(peer: string): boolean }
   channels: { get(key: string): { peer: string; data: ChannelData } | undefined; list(): Array<{ key: string; record: { peer: string; data: ChannelData } }> }
-  policies: { of(channel: string): PolicyView }
+  policies: { of(channel: string): ForwardingPolicy }
   limits: Pick<NodeLimits, 'gossipBurst' | 'gossipPerSecond'>
   /** limits the lines a peer's bad gossip writes to the log */
   peerLog: PeerLogLimiter

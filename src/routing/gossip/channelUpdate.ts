@@ -21,8 +21,8 @@ export const CHANNEL_FLAG_DISABLE = 0x02
 /** 0 or 1: which end of the channel signs an update. */
 export type Direction = 0 | 1
 
-/** What a node advertises for forwarding over one of its channels. */
-export interface ForwardingPolicy {
+/** What a channel_update advertises, as the message carries it. */
+export interface AnnouncedPolicy {
   cltvExpiryDelta: number
   htlcMinimumMsat: Msat
   htlcMaximumMsat: Msat
@@ -31,7 +31,7 @@ export interface ForwardingPolicy {
   disabled: boolean
 }
 
-export interface ChannelUpdateInput extends ForwardingPolicy {
+export interface ChannelUpdateInput extends AnnouncedPolicy {
   nodeKey: Uint8Array
   remoteNodeId: Uint8Array
   chainHash: Uint8Array
@@ -80,7 +80,7 @@ export function createChannelUpdate(input: ChannelUpdateInput): ChannelUpdate {
   return { type: 'channel_update', signature: signDigest(channelUpdateDigest(unsigned), input.nodeKey), ...unsigned }
 }
 
-export function policyOf(u: ChannelUpdate): ForwardingPolicy {
+export function policyOf(u: ChannelUpdate): AnnouncedPolicy {
   return {
     cltvExpiryDelta: u.cltvExpiryDelta,
     htlcMinimumMsat: u.htlcMinimumMsat,

@@ -1,17 +1,13 @@
 /**
- * What this node charges to forward over one of its channels (BOLT #7's
- * channel_update fields that the switch checks), and the book of per-channel
- * changes on top of the node's default, announced with a new channel_update.
+ * The book of what this node charges to forward over each of its channels
+ * (routing's ForwardingPolicy): the node's default, with per-channel changes on
+ * top, each announced with a new channel_update.
  */
+import type { ForwardingPolicy } from '../../../routing/forwardingPolicy.js'
 import type { KvLog } from '../../store/durableStore.js'
 import { NodeError } from '../../errors.js'
 
-export interface ForwardingPolicy {
-  feeBaseMsat: bigint
-  feeProportionalMillionths: bigint
-  cltvExpiryDelta: number
-  htlcMinimumMsat: bigint
-}
+export type { ForwardingPolicy }
 
 export interface PolicyBookComponents {
   stores: { policies: KvLog<Partial<ForwardingPolicy>> }

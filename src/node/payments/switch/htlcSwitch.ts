@@ -24,6 +24,7 @@ import { peelPaymentOnion, type PeeledPayment } from '../../../routing/onion/pay
 import { checkReplay } from '../../../routing/onion/sphinx.js'
 import type { ReplayLog } from '../../../routing/onion/replayLog.js'
 import { createFailure, obfuscateFailure } from '../../../routing/onion/returningErrors.js'
+import { forwardingFee } from '../../../routing/route.js'
 import type { EventBus } from '../../eventBus.js'
 import type { Logger } from '../../logger.js'
 import type { KvLog } from '../../store/durableStore.js'
@@ -150,7 +151,7 @@ export class HtlcSwitch {
     if (!out || !view) return this.d.settlements.fail(channel, add, sharedSecret, { code: FAILURE.UNKNOWN_NEXT_PEER })
     const channelUpdate = view.channelUpdate
     const p = view.policy
-    const fee = p.feeBaseMsat + (payload.amtToForward * p.feeProportionalMillionths) / 1_000_000n
+    const fee = forwardingFee(payload.amtToForward, p.feeBaseMsat, p.feeProportionalMillionths)
     if (view.state !== 'NORMAL') return this.d.settlements.fail(channel, add, sharedSecret, { code: FAILURE.CHANNEL_DISABLED, disabledFlags: 0, channelUpdate })
     if (!view.connected) return this.d.settlements.fail(channel, add, sharedSecret, { code: FAILURE.TEMPORARY_CHANNEL_FAILURE, channelUpdate })
     if (payload.amtToForward < p.htlcMinimumMsat) return this.d.settlements.fail(channel, add, sharedSecret, { code: FAILURE.AMOUNT_BELOW_MINIMUM, htlcMsat: add.amountMsat, channelUpdate })
