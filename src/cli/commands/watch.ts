@@ -7,7 +7,8 @@ import { NodeClient } from '../../api/node/client.js'
 import { locateNode } from '../../api/node/locate.js'
 import { TerminalView } from '../../observe/terminalView.js'
 import { ChainClient } from '../../api/chain/index.js'
-import { followChainEvents, followNodeEvents, readRunFile } from '../../scenario/index.js'
+import { readRunFile, runChainUrl, runNodeTargets } from '../../api/run/runFile.js'
+import { followChainEvents, followNodeEvents } from '../../scenario/index.js'
 import { CliError, type CommandSpec } from '../command.js'
 
 export const watchCommand: CommandSpec = {
@@ -29,9 +30,12 @@ export const watchCommand: CommandSpec = {
     let dirs = nodeDirs
     if (runDir !== undefined) {
       const run = await readRunFile(runDir)
-      dirs = run.nodes.map((n) => n.dataDir)
-      chainUrl ??= run.chainUrl
-      out.info(`watching ${run.name}: ${run.nodes.length} node(s); Ctrl-C to stop`)
+      dirs = runNodeTargets(run, runDir).map((t) => {
+        if ('dataDir' in t) return t.dataDir
+        throw new CliError(`${t.name} in ${runDir}'s run.json has no data directory, which lnsim watch follows: use lnsim dashboard --run-dir`, { exitCode: 2, code: 'USAGE' })
+      })
+      chainUrl ??= runChainUrl(run) ?? undefined
+      out.info(`watching ${run.name ?? runDir}: ${run.nodes.length} node(s); Ctrl-C to stop`)
     }
 
     const view = new TerminalView(process.stdout, { mode: 'watch', ...(options.plain === true ? { live: false } : {}) })

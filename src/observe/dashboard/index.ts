@@ -24,7 +24,7 @@ import { serveDashboard } from './server.js'
 import type { ChainBlockEvent, ChainTxEvent, DashboardInput } from './views.js'
 
 export { readEventsFile, toDashboardInput, EventsFileError } from './eventsFile.js'
-export { readRunDir, RunDirError, type RunTargets } from './runDir.js'
+export { readRunDir, type RunTargets } from './runDir.js'
 export type { ChainBlockEvent, ChainTxEvent, DashboardInput } from './views.js'
 
 export interface DashboardOptions {
