@@ -5,10 +5,10 @@
  * outcome. The watchers live in src/observe and the CLI wires them in; this
  * layer only names the shapes.
  */
-import type { RunEvent } from '../api/run/events.js'
-import type { Msat } from '../core/amount.js'
+import type { RunEvent } from '../../api/run/events.js'
+import type { Msat } from '../../core/amount.js'
 
-export type { ChainBlockEvent, ChainTxEvent } from '../api/run/events.js'
+export type { ChainBlockEvent, ChainTxEvent } from '../../api/run/events.js'
 /** What the runner hears: the run's event stream (api/run). */
 export type NetworkEvent = RunEvent
 

@@ -5,7 +5,7 @@
  * `# yaml-language-server: $schema=./scenario.schema.json`.
  */
 import { z } from 'zod'
-import { toJson } from '../core/json.js'
+import { toJson } from '../../core/json.js'
 import { ScenarioSchema } from './scenarioSchema.js'
 
 export const SCHEMA_FILE_NAME = 'scenario.schema.json'

@@ -6,7 +6,7 @@
  * starts normal nodes, which refuse those hooks.
  */
 import { z } from 'zod'
-import { FAULT_ACTIONS, MAX_LINK_DELAY_MS, MESSAGE_TYPE_NAMES } from '../api/node/testingTypes.js'
+import { FAULT_ACTIONS, MAX_LINK_DELAY_MS, MESSAGE_TYPE_NAMES } from '../../api/node/testingTypes.js'
 import { oneOf } from './oneOf.js'
 import { channelName, milliseconds, noKeys, nodeName, strictObject, wholeNumber } from './values.js'
 

@@ -14,7 +14,7 @@ import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'n
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { ProcessStartError } from './errors.js'
+import { ProcessStartError } from '../errors.js'
 
 export interface ProcessSpec {
   /** a short name for messages: "chain", "alice" */

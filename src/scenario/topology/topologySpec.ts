@@ -5,7 +5,7 @@
  * topologyImport.ts; the sampling method in topologySample.ts.
  */
 import { z } from 'zod'
-import { amount, strictObject, wholeNumber } from './values.js'
+import { amount, strictObject, wholeNumber } from '../file/values.js'
 
 export const TopologySpec = strictObject({
   describegraph: z.string().min(1).max(4096).describe('an `lncli describegraph` JSON file, relative to the scenario file'),

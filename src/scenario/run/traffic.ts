@@ -4,10 +4,10 @@
  * range. Pairs and amounts come from the scenario's seed, so the same file
  * sends the same payments on every run; only their outcomes may differ.
  */
-import type { SeededRng } from '../core/rng.js'
-import type { Network } from './network.js'
-import type { PaymentOutcome } from './observer.js'
-import { sleep } from './pool.js'
+import type { SeededRng } from '../../core/rng.js'
+import type { Network } from '../network/network.js'
+import type { PaymentOutcome } from '../network/observer.js'
+import { sleep } from '../network/pool.js'
 
 export interface TrafficSpec {
   id?: string | undefined

@@ -4,11 +4,11 @@
  * Each evaluation says what it saw, so a failed wait or expectation explains
  * itself ("alice's local balance in alice-bob is 0 msat").
  */
-import { InvalidInputError } from '../core/errors.js'
+import { InvalidInputError } from '../../core/errors.js'
 import { countMoney, describeMoneyCount } from './conservation.js'
-import { formatPath } from './load.js'
-import { Condition } from './schema.js'
-import { compare, formatComparison, type Comparison } from './values.js'
+import { formatPath } from '../file/load.js'
+import { Condition } from '../file/schema.js'
+import { compare, formatComparison, type Comparison } from '../file/values.js'
 import type { Network } from './network.js'
 
 /** A condition as a file or a script writes it, before parsing. */

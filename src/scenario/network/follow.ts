@@ -3,8 +3,8 @@
  * when the stream breaks, since a node may restart on a new API port) and the
  * chain's. Used by a launched network and by `lnsim watch`.
  */
-import type { NodeClient } from '../api/node/client.js'
-import type { ChainClient } from '../api/chain/index.js'
+import type { NodeClient } from '../../api/node/client.js'
+import type { ChainClient } from '../../api/chain/index.js'
 import type { NetworkEvent } from './observer.js'
 import { sleep } from './pool.js'
 

@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { checkReferences } from './references.js'
 import { ChainSpec, ChannelSpec as ChannelSpecSchema, defaultChannelName, Expectation, NodeSpec, Step } from './schema.js'
 import { usesTestingHooks } from './testingSteps.js'
-import { TopologySpec } from './topologySpec.js'
+import { TopologySpec } from '../topology/topologySpec.js'
 import { strictObject } from './values.js'
 
 export const ScenarioSchema = strictObject({

@@ -3,11 +3,11 @@
  * latency, partition, heal, hold, cheat): each in words for the live view,
  * and carried out through the network's test-only hooks.
  */
-import type { Network } from './network.js'
-import { sleep } from './pool.js'
+import type { Network } from '../network/network.js'
+import { sleep } from '../network/pool.js'
 import type { RunContext } from './runner.js'
-import type { Step, StepOf } from './schema.js'
-import { TESTING_STEP_KINDS, type LinkDelaySpec, type TestingStepKind } from './testingSteps.js'
+import type { Step, StepOf } from '../file/schema.js'
+import { TESTING_STEP_KINDS, type LinkDelaySpec, type TestingStepKind } from '../file/testingSteps.js'
 
 type TestingStep = StepOf<TestingStepKind>
 

@@ -14,8 +14,8 @@
  */
 import { readFileSync, statSync } from 'node:fs'
 import { z } from 'zod'
-import { MAX_MONEY_SAT } from '../core/amount.js'
-import { LnsimError } from '../core/errors.js'
+import { MAX_MONEY_SAT } from '../../core/amount.js'
+import { LnsimError } from '../../core/errors.js'
 
 /** The whole mainnet graph is a few hundred MB; past this, the file is not a graph lnsim could run anyway. */
 export const MAX_DESCRIBEGRAPH_BYTES = 512 * 1024 * 1024

@@ -6,7 +6,7 @@
  * free; where the scenario's own topology needs more, the node is started with
  * higher limits.
  */
-import { DEFAULT_NODE_LIMITS } from '../api/node/limits.js'
+import { DEFAULT_NODE_LIMITS } from '../../api/node/limits.js'
 
 /** The `lnsim node start` flags that let `node` accept its incoming channels from `channels`, or none when the defaults do. */
 export function pendingChannelFlags(node: string, channels: ReadonlyArray<{ from: string; to: string }>): string[] {

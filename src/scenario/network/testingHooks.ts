@@ -16,11 +16,11 @@
  * await net.testing.heal()
  * ```
  */
-import { TestingClient } from '../api/node/testingClient.js'
-import type { FaultAction, LinkRule, MessageTypeName } from '../api/node/testingTypes.js'
-import { StepError } from './errors.js'
+import { TestingClient } from '../../api/node/testingClient.js'
+import type { FaultAction, LinkRule, MessageTypeName } from '../../api/node/testingTypes.js'
+import { StepError } from '../errors.js'
 import type { Network } from './network.js'
-import type { LinkDelaySpec } from './testingSteps.js'
+import type { LinkDelaySpec } from '../file/testingSteps.js'
 
 export interface FaultSpec {
   /** the node that sends the message */

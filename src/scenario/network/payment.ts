@@ -4,8 +4,8 @@
  * happens becomes an outcome (a failed payment is a result, not an error), so
  * expectations and the report can count it.
  */
-import { NodeApiError } from '../api/node/client.js'
-import { errorMessage } from '../core/errors.js'
+import { NodeApiError } from '../../api/node/client.js'
+import { errorMessage } from '../../core/errors.js'
 import type { NetworkNode } from './networkNode.js'
 import type { PaymentOutcome } from './observer.js'
 

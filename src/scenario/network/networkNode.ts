@@ -7,10 +7,10 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { NodeClient } from '../api/node/client.js'
-import { API_TOKEN_FILE } from '../api/node/locate.js'
-import type { ChannelInfo, NodeInfo, WalletBalance } from '../api/node/types.js'
-import { NetworkStartError } from './errors.js'
+import { NodeClient } from '../../api/node/client.js'
+import { API_TOKEN_FILE } from '../../api/node/locate.js'
+import type { ChannelInfo, NodeInfo, WalletBalance } from '../../api/node/types.js'
+import { NetworkStartError } from '../errors.js'
 import type { ManagedProcess } from './processRunner.js'
 
 const NodeReadyLine = z.object({

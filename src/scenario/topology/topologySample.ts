@@ -19,7 +19,7 @@
  * The sample is connected by construction (each node joined through a
  * channel to one already in), and the same seed gives the same sample.
  */
-import type { SeededRng } from '../core/rng.js'
+import type { SeededRng } from '../../core/rng.js'
 
 /** How many new neighbours each sampled node brings in per round. */
 export const DEFAULT_RECRUITS = 3

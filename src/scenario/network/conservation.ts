@@ -8,8 +8,8 @@
  * not mined yet), and the outputs of closed channels swept into wallets (an
  * output a node has not claimed yet is counted by no one).
  */
-import type { NodeClient } from '../api/node/client.js'
-import type { ChainClient } from '../api/chain/index.js'
+import type { NodeClient } from '../../api/node/client.js'
+import type { ChainClient } from '../../api/chain/index.js'
 import { mapLimit } from './pool.js'
 
 export interface MoneyCount {

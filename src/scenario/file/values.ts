@@ -5,8 +5,8 @@
  * with an operator, `">= 1_000_000"`, or a bare amount meaning `==`.
  */
 import { z } from 'zod'
-import { MAX_MONEY_SAT } from '../core/amount.js'
-import { NODE_NAME_PATTERN, NODE_NAME_RULE, isReservedNodeName, nodeNameProblem } from '../core/nodeName.js'
+import { MAX_MONEY_SAT } from '../../core/amount.js'
+import { NODE_NAME_PATTERN, NODE_NAME_RULE, isReservedNodeName, nodeNameProblem } from '../../core/nodeName.js'
 
 const DIGITS = /^[0-9][0-9_]*$/
 

@@ -5,13 +5,13 @@
  * times out, a node that will not restart) ends the steps, and the final
  * expectations are still all evaluated.
  */
-import type { Network } from './network.js'
+import type { Network } from '../network/network.js'
 import type { RunBody, RunContext } from './runner.js'
-import type { Scenario } from './scenarioSchema.js'
-import type { Step, StepOf } from './schema.js'
+import type { Scenario } from '../file/scenarioSchema.js'
+import type { Step, StepOf } from '../file/schema.js'
 import { paymentVerdict, trafficVerdict } from './expectations.js'
-import { describeCondition } from './conditions.js'
-import { sleep } from './pool.js'
+import { describeCondition } from '../network/conditions.js'
+import { sleep } from '../network/pool.js'
 import type { TrafficResult } from './traffic.js'
 import { describeTestingStep, isTestingStep, runTestingStep } from './testingStepRunner.js'
 

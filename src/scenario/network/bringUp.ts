@@ -6,11 +6,11 @@
  * parallel, a little at a time (starting a node costs CPU, and two cores are
  * common).
  */
-import { NodeApiError } from '../api/node/client.js'
-import type { ChannelPolicyRequest } from '../api/node/types.js'
-import type { ChannelSpec } from './scenarioSchema.js'
-import { FUNDING_FEE_RESERVE_SAT, type FeePolicy } from './schema.js'
-import { ScenarioTimeoutError } from './errors.js'
+import { NodeApiError } from '../../api/node/client.js'
+import type { ChannelPolicyRequest } from '../../api/node/types.js'
+import type { ChannelSpec } from '../file/scenarioSchema.js'
+import { FUNDING_FEE_RESERVE_SAT, type FeePolicy } from '../file/schema.js'
+import { ScenarioTimeoutError } from '../errors.js'
 import type { ChannelRef, Network, NetworkSpec } from './network.js'
 import type { BringUpPhase } from './observer.js'
 import { mapLimit, sleep } from './pool.js'

@@ -5,14 +5,14 @@
  * happened. Exit codes: 0 every expectation holds, 1 one does not (or a step
  * could not be carried out), 2 the network could not start, 130 interrupted.
  */
-import { LnsimError, errorMessage } from '../core/errors.js'
-import { SeededRng } from '../core/rng.js'
-import { Expectation } from './schema.js'
+import { LnsimError, errorMessage } from '../../core/errors.js'
+import { SeededRng } from '../../core/rng.js'
+import { Expectation } from '../file/schema.js'
 import { evaluateExpectation, type StepRecords } from './expectations.js'
-import { formatPath } from './load.js'
-import { launch, type LaunchOptions, type Network, type NetworkSpec } from './network.js'
-import type { NetworkObserver, Verdict } from './observer.js'
-import { RunStats, chainSummary, channelSummaries, emptySummary, expectationTotals, nodeSummaries, paymentTotals, trafficSummaries, type RunStatus, type RunSummary } from './report.js'
+import { formatPath } from '../file/load.js'
+import { launch, type LaunchOptions, type Network, type NetworkSpec } from '../network/network.js'
+import type { NetworkObserver, Verdict } from '../network/observer.js'
+import { RunStats, chainSummary, channelSummaries, emptySummary, expectationTotals, nodeSummaries, paymentTotals, trafficSummaries, type RunStatus, type RunSummary } from '../report/report.js'
 import { runTraffic, type TrafficResult, type TrafficSpec } from './traffic.js'
 
 export const EXIT_PASSED = 0

@@ -4,11 +4,11 @@
  * expectation's verdict. Fees earned and blocks mined are counted from the
  * event streams as they happen; balances are read from the nodes at the end.
  */
-import type { Msat } from '../core/amount.js'
-import { errorMessage } from '../core/errors.js'
-import type { Network } from './network.js'
-import type { NetworkEvent, PaymentOutcome, Verdict } from './observer.js'
-import type { TrafficResult } from './traffic.js'
+import type { Msat } from '../../core/amount.js'
+import { errorMessage } from '../../core/errors.js'
+import type { Network } from '../network/network.js'
+import type { NetworkEvent, PaymentOutcome, Verdict } from '../network/observer.js'
+import type { TrafficResult } from '../run/traffic.js'
 
 export interface LatencySummary {
   p50: number

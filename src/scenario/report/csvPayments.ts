@@ -10,7 +10,7 @@
  * break is put in double quotes, with its double quotes doubled. Rows are in
  * the order the payments were dispatched.
  */
-import type { PaymentOutcome } from './observer.js'
+import type { PaymentOutcome } from '../network/observer.js'
 
 export const PAYMENT_CSV_COLUMNS = [
   'id',

@@ -3,14 +3,14 @@
  * one that fails never hides the others. A verdict names what was expected
  * and says what was seen.
  */
-import { errorMessage } from '../core/errors.js'
-import { describeCondition, evaluateCondition, formatMsat } from './conditions.js'
-import type { Network } from './network.js'
-import type { PaymentOutcome, Verdict } from './observer.js'
-import { latencySummary } from './report.js'
-import type { Expectation, PaymentCheck } from './schema.js'
+import { errorMessage } from '../../core/errors.js'
+import { describeCondition, evaluateCondition, formatMsat } from '../network/conditions.js'
+import type { Network } from '../network/network.js'
+import type { PaymentOutcome, Verdict } from '../network/observer.js'
+import { latencySummary } from '../report/report.js'
+import type { Expectation, PaymentCheck } from '../file/schema.js'
 import type { TrafficResult } from './traffic.js'
-import { compare, formatComparison } from './values.js'
+import { compare, formatComparison } from '../file/values.js'
 
 
 /** What the steps produced, for expectations that refer to a step by id. */

@@ -7,9 +7,9 @@ import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml'
 import type { z } from 'zod'
-import { ScenarioFileError, type ScenarioIssue } from './errors.js'
+import { ScenarioFileError, type ScenarioIssue } from '../errors.js'
 import { ScenarioSchema, type Scenario } from './scenarioSchema.js'
-import { TopologyError, expandTopology, type TopologyExpansion, type TopologySummary } from './topologyImport.js'
+import { TopologyError, expandTopology, type TopologyExpansion, type TopologySummary } from '../topology/topologyImport.js'
 
 /** A scenario as read: with a `topology`, what its import did. */
 export type LoadedScenario = Scenario & { imported?: TopologySummary }

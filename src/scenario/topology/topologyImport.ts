@@ -24,9 +24,9 @@
  *   run.json) or n1…nN.
  */
 import { resolve } from 'node:path'
-import { isReservedNodeName } from '../core/nodeName.js'
-import { SeededRng } from '../core/rng.js'
-import { FUNDING_FEE_RESERVE_SAT } from './schema.js'
+import { isReservedNodeName } from '../../core/nodeName.js'
+import { SeededRng } from '../../core/rng.js'
+import { FUNDING_FEE_RESERVE_SAT } from '../file/schema.js'
 import { readDescribeGraph, TopologyFileError, type DescribeGraph, type DescribeGraphEdge, type DescribeGraphPolicy } from './topologyFile.js'
 import { components, induced, snowballSample, type GraphShape } from './topologySample.js'
 import { TopologySpec } from './topologySpec.js'
