@@ -21,7 +21,9 @@
  * A whole scenario file: `runNetwork(scenario, scenarioBody(scenario), options)`
  * after `loadScenarioFile(path)`; this is what `lnsim run` does.
  */
-export { launch, toNetworkSpec, Network, type NetworkInput, type NetworkSpec, type LaunchOptions, type ChannelRef, type WaitOptions } from './network/network.js'
+export { launch, Network, type LaunchOptions, type WaitOptions } from './network/network.js'
+export { toNetworkSpec, type NetworkInput, type NetworkSpec } from './network/networkSpec.js'
+export type { ChannelRef } from './network/channelRef.js'
 export type { NetworkNode } from './network/networkNode.js'
 export { runNetwork, EXIT_PASSED, EXIT_FAILED, EXIT_INVALID, EXIT_INTERRUPTED, type RunBody, type RunContext, type RunOptions } from './run/runner.js'
 export { scenarioBody, describeStep } from './run/steps.js'

@@ -9,10 +9,13 @@
 import { NodeApiError } from '../../api/node/client.js'
 import type { ChannelPolicyRequest } from '../../api/node/types.js'
 import type { ChannelSpec } from '../file/scenarioSchema.js'
-import { FUNDING_FEE_RESERVE_SAT, type FeePolicy } from '../file/schema.js'
+import { FUNDING_FEE_RESERVE_SAT, type ChainSpec, type FeePolicy } from '../file/schema.js'
 import { ScenarioTimeoutError } from '../errors.js'
-import type { ChannelRef, Network, NetworkSpec } from './network.js'
-import type { BringUpPhase } from './observer.js'
+import type { ChannelRef } from './channelRef.js'
+import type { NetworkNode } from './networkNode.js'
+import type { NetworkSpec } from './networkSpec.js'
+import type { NetworkView } from './networkView.js'
+import type { BringUpPhase, NetworkObserver } from './observer.js'
 import { mapLimit, sleep } from './pool.js'
 
 /** Processes starting at once: startup is CPU-bound, so more only makes each slower. */
@@ -24,7 +27,17 @@ export const FAUCET_BATCH = 1000
 /** With mining on demand, a channel still unconfirmed this long after its blocks gets one more block (a node may ask for more confirmations than the scenario). */
 export const EXTRA_BLOCK_AFTER_MS = 5000
 
-export async function bringUp(net: Network, spec: NetworkSpec, signal: AbortSignal): Promise<void> {
+/** What bring-up does to a network besides reading it: start its processes, mine, record the channels it opened. */
+export interface BringUpNetwork extends NetworkView {
+  readonly chainSpec: ChainSpec
+  readonly observer: NetworkObserver
+  startChainProcess(signal: AbortSignal): Promise<void>
+  startNodeProcess(node: NetworkNode, signal?: AbortSignal): Promise<void>
+  mine(blocks?: number): Promise<number>
+  addChannel(ref: ChannelRef): ChannelRef
+}
+
+export async function bringUp(net: BringUpNetwork, spec: NetworkSpec, signal: AbortSignal): Promise<void> {
   const progress = (phase: BringUpPhase, done: number, total: number): void => net.observer.progress?.({ phase, done, total })
 
   progress('chain', 0, 1)
@@ -53,7 +66,7 @@ export async function bringUp(net: Network, spec: NetworkSpec, signal: AbortSign
   await waitGossip(net, refs, { timeoutMs: 60_000 + 1000 * refs.length, signal, onProgress: (done) => progress('gossip', done, net.nodes.length) })
 }
 
-export function minesOnDemand(net: Network): boolean {
+export function minesOnDemand(net: BringUpNetwork): boolean {
   return net.chainSpec.blockIntervalMs === undefined
 }
 
@@ -68,7 +81,7 @@ export function minesOnDemand(net: Network): boolean {
  * network. (One payment per coin took ~40 ms each, one after another: 15 s
  * for a 100-node network.)
  */
-async function fundNodes(net: Network, spec: NetworkSpec, signal: AbortSignal, onProgress: (done: number) => void): Promise<void> {
+async function fundNodes(net: BringUpNetwork, spec: NetworkSpec, signal: AbortSignal, onProgress: (done: number) => void): Promise<void> {
   onProgress(0)
   const payments = await mapLimit(spec.nodes, CALL_CONCURRENCY, async (n) => {
     signal.throwIfAborted()
@@ -104,7 +117,7 @@ async function fundNodes(net: Network, spec: NetworkSpec, signal: AbortSignal, o
 }
 
 /** Connects each pair once (either direction counts), from the first node of the pair. */
-export async function connectPeers(net: Network, pairs: [string, string][], onProgress?: (done: number, total: number) => void): Promise<void> {
+export async function connectPeers(net: NetworkView, pairs: [string, string][], onProgress?: (done: number, total: number) => void): Promise<void> {
   const unique = new Map<string, [string, string]>()
   for (const [a, b] of pairs) unique.set([a, b].sort().join('\u0000'), [a, b])
   let done = 0
@@ -128,7 +141,7 @@ export async function connectPeers(net: Network, pairs: [string, string][], onPr
  * them in turn) and different funders in parallel. The network lists the
  * channels in the scenario's order, whichever opening finished first.
  */
-async function openChannels(net: Network, channels: ChannelSpec[], signal: AbortSignal, onProgress: (done: number) => void): Promise<ChannelRef[]> {
+async function openChannels(net: BringUpNetwork, channels: ChannelSpec[], signal: AbortSignal, onProgress: (done: number) => void): Promise<ChannelRef[]> {
   const byFunder = new Map<string, { spec: ChannelSpec; index: number }[]>()
   channels.forEach((c, index) => byFunder.set(c.from, [...(byFunder.get(c.from) ?? []), { spec: c, index }]))
   const refs: ChannelRef[] = []
@@ -153,7 +166,7 @@ async function openChannels(net: Network, channels: ChannelSpec[], signal: Abort
  * channel_update, BOLT #7): the channel's policy for both ends, or the policy
  * given for that end, which wins.
  */
-export async function setChannelPolicies(net: Network, ref: ChannelRef, policies: { feePolicy?: FeePolicy | undefined; fromFeePolicy?: FeePolicy | undefined; toFeePolicy?: FeePolicy | undefined }): Promise<void> {
+export async function setChannelPolicies(net: NetworkView, ref: ChannelRef, policies: { feePolicy?: FeePolicy | undefined; fromFeePolicy?: FeePolicy | undefined; toFeePolicy?: FeePolicy | undefined }): Promise<void> {
   const ends: [string, FeePolicy | undefined][] = [
     [ref.from, mergePolicies(policies.feePolicy, policies.fromFeePolicy)],
     [ref.to, mergePolicies(policies.feePolicy, policies.toFeePolicy)],
@@ -162,7 +175,7 @@ export async function setChannelPolicies(net: Network, ref: ChannelRef, policies
 }
 
 /** Sets both ends' forwarding policy on one channel to the same values. */
-export async function setChannelPolicy(net: Network, ref: ChannelRef, policy: FeePolicy): Promise<void> {
+export async function setChannelPolicy(net: NetworkView, ref: ChannelRef, policy: FeePolicy): Promise<void> {
   await setChannelPolicies(net, ref, { feePolicy: policy })
 }
 
@@ -183,7 +196,7 @@ function policyRequest(policy: FeePolicy): ChannelPolicyRequest {
 }
 
 /** Waits until every channel is active on both ends, reporting how many are. */
-export async function waitChannelsActive(net: Network, refs: ChannelRef[], options: { timeoutMs: number; signal?: AbortSignal; onProgress?: (done: number) => void }): Promise<void> {
+export async function waitChannelsActive(net: BringUpNetwork, refs: ChannelRef[], options: { timeoutMs: number; signal?: AbortSignal; onProgress?: (done: number) => void }): Promise<void> {
   const deadline = Date.now() + options.timeoutMs
   const ready = new Set<string>()
   let lastChange = Date.now()
@@ -223,7 +236,7 @@ export async function waitChannelsActive(net: Network, refs: ChannelRef[], optio
  * ends' channel_update (BOLT #7), so any node can route over any channel; a
  * payment sent before that finds no route to nodes it has not heard of yet.
  */
-export async function waitGossip(net: Network, refs: ChannelRef[], options: { timeoutMs: number; signal?: AbortSignal; onProgress?: (done: number) => void }): Promise<void> {
+export async function waitGossip(net: NetworkView, refs: ChannelRef[], options: { timeoutMs: number; signal?: AbortSignal; onProgress?: (done: number) => void }): Promise<void> {
   const wanted = refs.flatMap((r) => (r.shortChannelId ? [r.shortChannelId] : []))
   const deadline = Date.now() + options.timeoutMs
   // a node without channels has no one to hear gossip from: nothing to wait for

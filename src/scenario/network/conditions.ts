@@ -9,7 +9,7 @@ import { countMoney, describeMoneyCount } from './conservation.js'
 import { formatPath } from '../file/load.js'
 import { Condition } from '../file/schema.js'
 import { compare, formatComparison, type Comparison } from '../file/values.js'
-import type { Network } from './network.js'
+import type { NetworkView } from './networkView.js'
 
 /** A condition as a file or a script writes it, before parsing. */
 export type ConditionInput = Record<string, unknown>
@@ -56,7 +56,7 @@ function compared(what: string, actual: bigint, want: Comparison, unit: string):
   return { ok: compare(actual, want), actual: `${what} is ${actual.toLocaleString('en-US')}${unit ? ` ${unit}` : ''}` }
 }
 
-export async function evaluateCondition(net: Network, c: Condition): Promise<Evaluation> {
+export async function evaluateCondition(net: NetworkView, c: Condition): Promise<Evaluation> {
   switch (c.kind) {
     case 'channelState':
     case 'channelBalance':

@@ -19,19 +19,18 @@
  * ```
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import type { z } from 'zod'
 import { tmpdir } from 'node:os'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import type { CloseChannelResponse } from '../../api/node/types.js'
 import { toHex } from '../../core/bytes.js'
 import { LnsimError, errorMessage } from '../../core/errors.js'
 import { SeededRng } from '../../core/rng.js'
-import { bringUp, connectPeers, minesOnDemand, setChannelPolicy, waitChannelsActive, waitGossip } from './bringUp.js'
+import { bringUp, connectPeers, minesOnDemand, setChannelPolicy, waitChannelsActive, waitGossip, type BringUpNetwork } from './bringUp.js'
 import { ChainClient } from '../../api/chain/index.js'
 import { followChainEvents, followNodeEvents } from './follow.js'
 import { evaluateCondition, parseCondition, type ConditionInput } from './conditions.js'
 import { NetworkStartError, ScenarioTimeoutError, StepError } from '../errors.js'
-import { validateScenario } from '../file/load.js'
+import type { ChannelRef } from './channelRef.js'
 import { NetworkNode } from './networkNode.js'
 import type { NetworkEvent, NetworkObserver, PaymentOutcome } from './observer.js'
 import { payBetween, type PayOptions } from './payment.js'
@@ -41,7 +40,7 @@ import { writeRunFile } from '../../api/run/runFile.js'
 import { LEAN_NODE_FLAGS, leanByDefault } from './leanNodes.js'
 import { pendingChannelFlags } from './pendingChannelLimits.js'
 import { TestingHooks } from './testingHooks.js'
-import { ScenarioSchema, type Scenario } from '../file/scenarioSchema.js'
+import { toNetworkSpec, type NetworkInput, type NetworkSpec } from './networkSpec.js'
 import { defaultChannelName, type ChainSpec, type FeePolicy, type NodeSpec } from '../file/schema.js'
 
 /** A busy network of a hundred processes on two cores can keep the chain from answering for many seconds. */
@@ -50,11 +49,6 @@ const CHAIN_TIMEOUT_MS = 30_000
 function chainClient(url: string): ChainClient {
   return new ChainClient({ url, timeoutMs: CHAIN_TIMEOUT_MS })
 }
-
-/** What launch() takes: the network part of a scenario, as a file would say it (amounts may also be bigint). */
-export type NetworkInput = Omit<z.input<typeof ScenarioSchema>, 'name' | 'description' | 'steps' | 'expect'> & { name?: string }
-
-export type NetworkSpec = Pick<Scenario, 'name' | 'seed' | 'chain' | 'nodes' | 'channels'> & { testing?: boolean }
 
 export interface LaunchOptions {
   /** starts the processes. @default a LocalProcessRunner on the bundled CLI */
@@ -73,29 +67,12 @@ export interface LaunchOptions {
   signal?: AbortSignal
 }
 
-export interface ChannelRef {
-  name: string
-  from: string
-  to: string
-  capacitySat: bigint
-  channelId: string
-  /** known once the funding transaction is confirmed */
-  shortChannelId?: string
-}
-
 export interface WaitOptions {
   timeoutMs?: number
   intervalMs?: number
   signal?: AbortSignal
   /** meanwhile mine a block whenever a transaction waits in the mempool (claims and sweeps that follow a close). @default false */
   mineMempool?: boolean
-}
-
-/** Validates the network part of a scenario given in code, with the same rules as a file. */
-export function toNetworkSpec(input: NetworkInput | NetworkSpec, source = 'launch()'): NetworkSpec {
-  // a loaded scenario says what its topology import did; the network itself is in its nodes and channels
-  const { imported: _summary, ...network } = input as (NetworkInput | NetworkSpec) & { imported?: unknown }
-  return validateScenario({ name: 'network', ...network, steps: [], expect: [] }, source)
 }
 
 export async function launch(input: NetworkInput | NetworkSpec, options: LaunchOptions = {}): Promise<Network> {
@@ -151,7 +128,7 @@ function abortedWithin(signal: AbortSignal, ms: number): Promise<void> {
   })
 }
 
-export class Network {
+export class Network implements BringUpNetwork {
   readonly name: string
   readonly seed: string
   readonly chainSpec: ChainSpec

@@ -19,7 +19,7 @@
 import { TestingClient } from '../../api/node/testingClient.js'
 import type { FaultAction, LinkRule, MessageTypeName } from '../../api/node/testingTypes.js'
 import { StepError } from '../errors.js'
-import type { Network } from './network.js'
+import type { NetworkView } from './networkView.js'
 import type { LinkDelaySpec } from '../file/testingSteps.js'
 
 export interface FaultSpec {
@@ -52,7 +52,7 @@ export class TestingHooks {
   private seeds = 0
 
   constructor(
-    private readonly net: Network,
+    private readonly net: NetworkView,
     /** whether the nodes were started with --testing */
     readonly enabled: boolean,
   ) {}

@@ -4,11 +4,11 @@
  * expectation's verdict. Fees earned and blocks mined are counted from the
  * event streams as they happen; balances are read from the nodes at the end.
  */
+import type { ChannelInfo } from '../../api/node/types.js'
 import type { Msat } from '../../core/amount.js'
 import { errorMessage } from '../../core/errors.js'
-import type { Network } from '../network/network.js'
+import type { NetworkView } from '../network/networkView.js'
 import type { NetworkEvent, PaymentOutcome, Verdict } from '../network/observer.js'
-import type { TrafficResult } from '../run/traffic.js'
 
 export interface LatencySummary {
   p50: number
@@ -117,8 +117,8 @@ export function paymentTotals(payments: readonly PaymentOutcome[]): RunSummary['
 }
 
 /** Reads the final balance of every channel from one of its ends. */
-export async function channelSummaries(net: Network): Promise<ChannelSummary[]> {
-  const lists = new Map<string, Awaited<ReturnType<Network['nodes'][number]['channels']>> | null>()
+export async function channelSummaries(net: NetworkView): Promise<ChannelSummary[]> {
+  const lists = new Map<string, ChannelInfo[] | null>()
   const listOf = async (name: string) => {
     if (!lists.has(name)) lists.set(name, net.node(name).online ? await net.node(name).channels().catch(() => null) : null)
     return lists.get(name)!
@@ -151,11 +151,21 @@ export function nodeSummaries(names: readonly string[], payments: readonly Payme
   })
 }
 
-export function trafficSummaries(traffic: readonly TrafficResult[]): RunSummary['traffic'] {
+/** What the summary counts of a traffic step (its result, run/traffic.ts). */
+export interface TrafficCounts {
+  id: string | null
+  sent: number
+  succeeded: number
+  failed: number
+  successRate: number
+  outcomes: readonly PaymentOutcome[]
+}
+
+export function trafficSummaries(traffic: readonly TrafficCounts[]): RunSummary['traffic'] {
   return traffic.map(({ id, sent, succeeded, failed, successRate, outcomes }) => ({ id, sent, succeeded, failed, successRate, latencyMs: latencySummary(outcomes.filter((o) => o.status === 'succeeded').map((o) => o.latencyMs)) }))
 }
 
-export async function chainSummary(net: Network, stats: RunStats): Promise<RunSummary['chain']> {
+export async function chainSummary(net: NetworkView, stats: RunStats): Promise<RunSummary['chain']> {
   let height: number | null = null
   try {
     height = (await net.chain.info()).height

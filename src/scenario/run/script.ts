@@ -28,7 +28,7 @@ import { basename, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ScenarioFileError } from '../errors.js'
 import { validateScenario } from '../file/load.js'
-import type { NetworkInput, NetworkSpec } from '../network/network.js'
+import type { NetworkInput, NetworkSpec } from '../network/networkSpec.js'
 import { packageRoot } from '../network/processRunner.js'
 import type { RunBody } from './runner.js'
 
