@@ -5,7 +5,7 @@
  * grew by exactly the fees alice paid.
  * Run it with `lnsim run scenarios/fee-survey.ts`.
  */
-import type { ChannelInfo } from '../src/api/types.js'
+import type { ChannelInfo } from '../src/api/node/types.js'
 import { defineScenario } from '../src/scenario/index.js'
 
 const BASE_MSAT = 1_000n

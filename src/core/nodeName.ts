@@ -3,7 +3,7 @@
  * default .lnsim/NAME), its log file and its process, so it must be one plain
  * path component: letters, digits, `_`, `.` and `-`, starting with a letter or
  * a digit (never `.` or `..`, never a slash). Names imported from an alias keep
- * to it (src/scenario/topologyImport.ts).
+ * to it (src/scenario/topology/topologyImport.ts).
  */
 
 export const NODE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/

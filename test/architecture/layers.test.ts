@@ -67,6 +67,29 @@ describe('layering', () => {
     expect(violations).toEqual([])
   })
 
+  it("the scenario layer's rooms import downwards: the run uses the report, the report the network, the network the file", () => {
+    // the file and its topology key build each other (a file embeds a topology; an import yields file-shaped nodes)
+    const ROOMS: Record<string, string[]> = {
+      file: ['topology'],
+      topology: ['file'],
+      network: ['file', 'topology'],
+      report: ['file', 'topology', 'network'],
+      run: ['file', 'topology', 'network', 'report'],
+    }
+    const scenario = join(SRC, 'scenario')
+    const violations: string[] = []
+    for (const file of filesUnder(scenario)) {
+      const from = relative(scenario, file).split('/')[0]!
+      if (!(from in ROOMS)) continue
+      for (const spec of importsOf(file)) {
+        const target = relative(scenario, resolve(dirname(file), spec)).split('/')[0]!
+        if (target === from || !(target in ROOMS)) continue
+        if (!ROOMS[from]!.includes(target)) violations.push(`${relative(SRC, file)} imports ${spec} (${from} → ${target})`)
+      }
+    }
+    expect(violations).toEqual([])
+  })
+
   it('no file of src/ reaches itself through its imports (no cycles)', () => {
     const graph = new Map<string, string[]>()
     for (const file of filesUnder(SRC)) {

@@ -7,7 +7,7 @@
  * channel's outputs swept into wallets.
  */
 import { ChainClient } from '../../src/api/chain/index.js'
-import { countMoney } from '../../src/scenario/conservation.js'
+import { countMoney } from '../../src/scenario/network/conservation.js'
 import type { TestNetwork } from './network.js'
 
 export async function moneyCheck(net: TestNetwork): Promise<{ heldMsat: bigint; expectedMsat: bigint; feesMinedSat: bigint; paidOutSat: bigint }> {

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { daemonEnv } from '../../src/scenario/processRunner.js'
+import { daemonEnv } from '../../src/scenario/network/processRunner.js'
 
 export const CLI = resolve(fileURLToPath(new URL('../../dist/lnsim.mjs', import.meta.url)))
 

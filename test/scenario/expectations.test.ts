@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { ChannelInfo, WalletBalance } from '../../src/api/node/types.js'
 import type { Network, PaymentOutcome } from '../../src/scenario/index.js'
-import { evaluateCondition, parseCondition } from '../../src/scenario/conditions.js'
-import { evaluateExpectation, paymentVerdict, trafficVerdict } from '../../src/scenario/expectations.js'
-import { Expectation, PaymentCheck } from '../../src/scenario/schema.js'
-import { summarizeTraffic } from '../../src/scenario/traffic.js'
+import { evaluateCondition, parseCondition } from '../../src/scenario/network/conditions.js'
+import { evaluateExpectation, paymentVerdict, trafficVerdict } from '../../src/scenario/run/expectations.js'
+import { Expectation, PaymentCheck } from '../../src/scenario/file/schema.js'
+import { summarizeTraffic } from '../../src/scenario/run/traffic.js'
 
 const ok: PaymentOutcome = { id: 'p1', source: 'pay', from: 'alice', to: 'carol', amountMsat: 50_000_000n, status: 'succeeded', code: null, message: null, feeMsat: 1_050n, route: ['alice', 'bob', 'carol'], attempts: 1, latencyMs: 80, paymentHash: null, startedAt: 0 }
 const failed: PaymentOutcome = { ...ok, status: 'failed', code: 'NO_ROUTE', message: 'no route', feeMsat: 0n, route: [] }

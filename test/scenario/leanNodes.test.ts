@@ -1,6 +1,6 @@
 /**
  * When a network's nodes run lean without being asked: from LEAN_FROM_NODES_PER_CORE
- * nodes per core (the measurements behind the threshold are in src/scenario/leanNodes.ts).
+ * nodes per core (the measurements behind the threshold are in src/scenario/network/leanNodes.ts).
  */
 import { describe, expect, it } from 'vitest'
 import { LEAN_FROM_NODES_PER_CORE, leanByDefault } from '../../src/scenario/index.js'

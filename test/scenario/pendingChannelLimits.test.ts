@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_NODE_LIMITS } from '../../src/api/node/limits.js'
-import { pendingChannelFlags } from '../../src/scenario/pendingChannelLimits.js'
+import { pendingChannelFlags } from '../../src/scenario/network/pendingChannelLimits.js'
 
 describe('pendingChannelFlags', () => {
   it('adds nothing while the defaults hold the channels opened to a node', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { emptySummary, renderJUnit, type PaymentOutcome, type RunSummary } from '../../src/scenario/index.js'
-import { RunStats, latencySummary, nodeSummaries, paymentTotals } from '../../src/scenario/report.js'
+import { RunStats, latencySummary, nodeSummaries, paymentTotals } from '../../src/scenario/report/report.js'
 
 const NODE = '02' + '11'.repeat(32)
 const HASH = 'ab'.repeat(32)

@@ -7,10 +7,10 @@
  */
 import { describe, expect, it } from 'vitest'
 import { Network, ScenarioFileError, parseScenarioText, toNetworkSpec, type PaymentOutcome, type ScenarioIssue } from '../../src/scenario/index.js'
-import { latencyVerdict } from '../../src/scenario/expectations.js'
-import { describeStep } from '../../src/scenario/steps.js'
-import { Expectation } from '../../src/scenario/schema.js'
-import { summarizeTraffic } from '../../src/scenario/traffic.js'
+import { latencyVerdict } from '../../src/scenario/run/expectations.js'
+import { describeStep } from '../../src/scenario/run/steps.js'
+import { Expectation } from '../../src/scenario/file/schema.js'
+import { summarizeTraffic } from '../../src/scenario/run/traffic.js'
 
 const NETWORK = `name: trouble
 nodes:

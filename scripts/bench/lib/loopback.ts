@@ -18,7 +18,7 @@ import { median } from '../harness.js'
 import { ESM_REQUIRE_BANNER, lnsimTakeovers } from '../../bundle.js'
 import { memory, type Memory } from './processStats.js'
 import { ECHO_PROTOCOL } from './echoProtocol.js'
-import { daemonEnv } from '../../../src/scenario/processRunner.js'
+import { daemonEnv } from '../../../src/scenario/network/processRunner.js'
 
 export interface Loopback {
   /** median round trip of one frame over a long-lived libp2p stream */

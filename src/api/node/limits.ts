@@ -10,7 +10,7 @@
  *
  * These are part of the contract between processes: the scenario runner raises
  * the pending-channel limits of a node that its topology opens many channels to
- * at once (see src/scenario/network.ts).
+ * at once (see src/scenario/network/pendingChannelLimits.ts).
  */
 
 export interface NodeLimits {

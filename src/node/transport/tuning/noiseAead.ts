@@ -12,7 +12,7 @@
  * test/node/noiseAead.test.ts checks Noise gives the same bytes either way.
  *
  * A process without V8's optimizing compiler (a lean node, see
- * src/scenario/leanNodes.ts) seals and opens with OpenSSL instead: interpreted,
+ * src/scenario/network/leanNodes.ts) seals and opens with OpenSSL instead: interpreted,
  * the JavaScript takes 5 to 14 times as long (chacha20Poly1305OpenSsl.ts).
  */
 import { chacha20Poly1305Open, chacha20Poly1305Seal } from '../../../crypto/chacha20Poly1305.js'

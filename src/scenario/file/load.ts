@@ -1,0 +1,140 @@
+/**
+ * Reads a scenario file: YAML syntax, then the schema, each problem reported as
+ * FILE:LINE:COL with the field's path. The YAML parser keeps every node's
+ * source range, so a schema issue's path leads back to the text that caused it.
+ */
+import { readFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml'
+import type { z } from 'zod'
+import { ScenarioFileError, type ScenarioIssue } from '../errors.js'
+import { ScenarioSchema, type Scenario } from './scenarioSchema.js'
+import { TopologyError, expandTopology, type TopologyExpansion, type TopologySummary } from '../topology/topologyImport.js'
+
+/** A scenario as read: with a `topology`, what its import did. */
+export type LoadedScenario = Scenario & { imported?: TopologySummary }
+
+export interface LoadOptions {
+  /** sample the topology down to this many nodes, whatever the file says (`lnsim run --sample`) */
+  sample?: number
+}
+
+/** Scenario files are written by hand; anything this large is a mistake, not a scenario. */
+export const MAX_SCENARIO_BYTES = 2_000_000
+
+/**
+ * How many nodes YAML aliases (`*name`) may bring in, counted as the yaml
+ * package counts them (each use of an anchor, times the aliases inside it).
+ * Aliases nested in aliases grow exponentially: a few hundred bytes of them
+ * (a "billion laughs") would expand to more than the memory there is.
+ */
+export const MAX_YAML_ALIAS_COUNT = 100
+
+export async function loadScenarioFile(path: string, options: LoadOptions = {}): Promise<LoadedScenario> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    throw new ScenarioFileError([{ file: path, line: 0, col: 0, path: '', message: `cannot read the scenario file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` }], 'SCENARIO_NOT_FOUND')
+  }
+  return parseScenarioText(text, path, options)
+}
+
+export function parseScenarioText(text: string, file: string, options: LoadOptions = {}): LoadedScenario {
+  if (text.length > MAX_SCENARIO_BYTES) throw new ScenarioFileError([{ file, line: 0, col: 0, path: '', message: `the file is larger than ${MAX_SCENARIO_BYTES} bytes` }])
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  if (doc.errors.length > 0) {
+    throw new ScenarioFileError(
+      doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0])
+        return { file, line: pos.line, col: pos.col, path: '', message: e.message.split('\n')[0]! }
+      }),
+    )
+  }
+  let value: unknown
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT })
+  } catch (err) {
+    // the yaml package throws a ReferenceError for aliases that expand past the limit (or name no anchor)
+    if (!(err instanceof ReferenceError)) throw err
+    const pos = lineCounter.linePos(firstAliasOffset(doc))
+    throw new ScenarioFileError([{ file, line: pos.line, col: pos.col, path: '', message: `its YAML aliases (*name) expand too far: more than ${MAX_YAML_ALIAS_COUNT} values brought in by aliases, counting aliases within aliases; write the values out, or use fewer aliases` }])
+  }
+  return validateScenario(value, file, (path, issue) => positionOf(doc, lineCounter, path, issue.code === 'unrecognized_keys'), options)
+}
+
+/** Where the document's first alias is, to show an alias problem at. */
+function firstAliasOffset(doc: Document): number {
+  let offset = 0
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0] ?? 0
+      return visit.BREAK
+    },
+  })
+  return offset
+}
+
+/**
+ * Validates a scenario given as a value (from a TypeScript script): issues carry the field path but no line.
+ * A `topology` is imported first (its file relative to `file`'s folder), so steps can name imported nodes.
+ */
+export function validateScenario(value: unknown, file: string, locate: (path: PropertyKey[], issue: z.core.$ZodIssue) => { line: number; col: number } = () => ({ line: 0, col: 0 }), options: LoadOptions = {}): LoadedScenario {
+  let expansion: TopologyExpansion
+  try {
+    expansion = expandTopology(value, dirname(resolve(file)), options)
+  } catch (err) {
+    if (!(err instanceof TopologyError)) throw err
+    throw new ScenarioFileError(err.issues.map((i) => ({ file, ...locate(i.at ?? i.path, { code: i.code ?? 'custom', path: i.path, message: i.message, input: undefined } as z.core.$ZodIssue), path: formatPath(i.path), message: i.message })))
+  }
+  const r = ScenarioSchema.safeParse(expansion.value)
+  if (r.success) return expansion.summary ? { ...r.data, imported: expansion.summary } : r.data
+  const issues: ScenarioIssue[] = r.error.issues.map((issue) => {
+    // an unknown key is best shown at the key itself
+    const path = issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...issue.path, issue.keys[0]!] : issue.path
+    // a node or channel the topology brought in has no text of its own: show the topology key
+    const imported = isImported(path, expansion)
+    const pos = locate(imported ? ['topology'] : path, issue)
+    return { file, ...pos, path: formatPath(issue.path), message: imported ? `imported from topology.describegraph: ${issue.message}` : issue.message }
+  })
+  issues.sort((a, b) => a.line - b.line || a.col - b.col)
+  throw new ScenarioFileError(issues)
+}
+
+function isImported(path: readonly PropertyKey[], e: TopologyExpansion): boolean {
+  const [list, index] = path
+  if (e.summary === null || typeof index !== 'number') return false
+  return (list === 'nodes' && index >= e.own.nodes) || (list === 'channels' && index >= e.own.channels)
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = ''
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`
+  return out
+}
+
+/**
+ * The position of the deepest node on the path that exists in the document (a
+ * missing key is shown at its parent): a scalar's value, or with `atKey` (an
+ * unknown key) the key itself.
+ */
+function positionOf(doc: Document, lines: LineCounter, path: PropertyKey[], atKey: boolean): { line: number; col: number } {
+  let node: unknown = doc.contents
+  let offset = (doc.contents as Node | null)?.range?.[0] ?? 0
+  for (const [i, key] of path.entries()) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key)
+      if (!pair) break
+      offset = (pair.key as Node).range?.[0] ?? offset
+      node = pair.value
+      if (isScalar(node) && node.range && !(atKey && i === path.length - 1)) offset = node.range[0]
+    } else if (isSeq(node) && typeof key === 'number') {
+      const item = node.items[key]
+      if (item === undefined) break
+      node = item
+      offset = (item as Node).range?.[0] ?? offset
+    } else break
+  }
+  return lines.linePos(offset)
+}

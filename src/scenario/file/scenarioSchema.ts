@@ -1,0 +1,32 @@
+/**
+ * The scenario file, as one zod schema: the single source of truth for what a
+ * file may say, for the typed values the runner works with, and (through
+ * jsonSchema.ts) for the JSON Schema editors use to complete and check files.
+ */
+import { z } from 'zod'
+import { checkReferences } from './references.js'
+import { ChainSpec, ChannelSpec as ChannelSpecSchema, defaultChannelName, Expectation, NodeSpec, Step } from './schema.js'
+import { usesTestingHooks } from './testingSteps.js'
+import { TopologySpec } from '../topology/topologySpec.js'
+import { strictObject } from './values.js'
+
+export const ScenarioSchema = strictObject({
+  name: z.string().min(1).max(100),
+  description: z.string().max(2000).optional(),
+  seed: z.string().min(1).max(200).optional().describe('same seed, same node keys and traffic (default: the name)'),
+  testing: z.boolean().optional().describe('start the nodes with --testing, so their test-only hooks answer (default: when a step uses them)'),
+  chain: ChainSpec.default({ confirmations: 6 }),
+  topology: TopologySpec.optional().describe('import nodes and channels from an `lncli describegraph` file (after the ones listed here)'),
+  nodes: z.array(NodeSpec).max(500).default([]),
+  channels: z.array(ChannelSpecSchema).max(5000).default([]),
+  steps: z.array(Step).max(10_000).default([]),
+  expect: z.array(Expectation).max(10_000).default([]),
+})
+  .refine((s) => s.nodes.length > 0, { path: ['nodes'], message: 'a scenario needs nodes: list them, or import them with topology', abort: true })
+  .superRefine(checkReferences)
+  // the topology was imported into nodes and channels before parsing (topologyImport.ts)
+  .transform(({ topology: _imported, ...s }) => ({ ...s, seed: s.seed ?? s.name, testing: s.testing ?? usesTestingHooks(s.steps), channels: s.channels.map((c) => ({ ...c, name: c.name ?? defaultChannelName(c.from, c.to) })) }))
+
+export type Scenario = z.output<typeof ScenarioSchema>
+/** A channel as the runner sees it: named, by default after its ends */
+export type ChannelSpec = Scenario['channels'][number]

@@ -1,0 +1,94 @@
+/**
+ * Conditions on a running network, read through the nodes' control APIs and
+ * the chain: what a `wait` step waits for and what many expectations check.
+ * Each evaluation says what it saw, so a failed wait or expectation explains
+ * itself ("alice's local balance in alice-bob is 0 msat").
+ */
+import { InvalidInputError } from '../../core/errors.js'
+import { countMoney, describeMoneyCount } from './conservation.js'
+import { formatPath } from '../file/load.js'
+import { Condition } from '../file/schema.js'
+import { compare, formatComparison, type Comparison } from '../file/values.js'
+import type { NetworkView } from './networkView.js'
+
+/** A condition as a file or a script writes it, before parsing. */
+export type ConditionInput = Record<string, unknown>
+
+export interface Evaluation {
+  ok: boolean
+  /** what was seen, in words */
+  actual: string
+}
+
+export function parseCondition(input: ConditionInput | Condition): Condition {
+  if ('kind' in input && typeof input.kind === 'string') return input as Condition
+  const r = Condition.safeParse(input)
+  if (r.success) return r.data
+  const i = r.error.issues[0]!
+  throw new InvalidInputError(`invalid condition: ${formatPath(i.path) || 'condition'}: ${i.message}`, { field: formatPath(i.path) })
+}
+
+export function formatMsat(msat: bigint): string {
+  return `${msat.toLocaleString('en-US')} msat`
+}
+
+export function describeCondition(c: Condition): string {
+  switch (c.kind) {
+    case 'channelState': {
+      const whose = c.node ? ` (${c.node}'s view)` : ''
+      const parts = [c.state !== undefined ? `is ${c.state}` : '', c.active !== undefined ? (c.active ? 'is active' : 'is not active') : '']
+      return `channel ${c.channel} ${parts.filter(Boolean).join(' and ')}${whose}`
+    }
+    case 'channelBalance':
+      return `${c.node ? `${c.node}'s` : "the funder's"} balance in ${c.channel} ${formatComparison(c.localMsat)} msat`
+    case 'balance':
+      return [c.onchainSat ? `${c.node}'s on-chain balance ${formatComparison(c.onchainSat)} sat` : '', c.channelsMsat ? `${c.node}'s balance in channels ${formatComparison(c.channelsMsat)} msat` : ''].filter(Boolean).join(' and ')
+    case 'blockHeight':
+      return `block height ${formatComparison(c.height)}`
+    case 'pendingHtlcs':
+      return `${c.node ? `${c.node}'s` : "the funder's"} channel ${c.channel} has ${formatComparison(c.count)} HTLC(s) in flight`
+    case 'conservation':
+      return 'money is conserved: on chain and in channels, the nodes hold what the faucet paid out minus the fees mined'
+  }
+}
+
+function compared(what: string, actual: bigint, want: Comparison, unit: string): Evaluation {
+  return { ok: compare(actual, want), actual: `${what} is ${actual.toLocaleString('en-US')}${unit ? ` ${unit}` : ''}` }
+}
+
+export async function evaluateCondition(net: NetworkView, c: Condition): Promise<Evaluation> {
+  switch (c.kind) {
+    case 'channelState':
+    case 'channelBalance':
+    case 'pendingHtlcs': {
+      const ref = net.channel(c.channel)
+      const node = net.node(c.node ?? ref.from)
+      if (!node.online) {
+        const ok = c.kind === 'channelState' && c.state === undefined && c.active === false
+        return { ok, actual: `${node.name} is not running` }
+      }
+      const info = (await node.channels()).find((x) => x.channelId === ref.channelId)
+      if (!info) return { ok: false, actual: `${node.name} does not list channel ${c.channel}` }
+      if (c.kind === 'channelBalance') return compared(`${node.name}'s balance in ${c.channel}`, info.localBalanceMsat, c.localMsat, 'msat')
+      if (c.kind === 'pendingHtlcs') return compared(`the number of HTLCs in flight in ${c.channel} (${node.name}'s view)`, BigInt(info.pendingHtlcs.length), c.count, '')
+      const ok = (c.state === undefined || info.state === c.state) && (c.active === undefined || info.active === c.active)
+      return { ok, actual: `${node.name} sees ${c.channel} in state ${info.state}${info.active ? ', active' : ', not active'}` }
+    }
+    case 'balance': {
+      const b = await net.node(c.node).balance()
+      const parts = [
+        ...(c.onchainSat ? [compared(`${c.node}'s on-chain balance`, b.confirmedSat, c.onchainSat, 'sat')] : []),
+        ...(c.channelsMsat ? [compared(`${c.node}'s balance in channels`, b.channelLocalMsat, c.channelsMsat, 'msat')] : []),
+      ]
+      return { ok: parts.every((p) => p.ok), actual: parts.map((p) => p.actual).join('; ') }
+    }
+    case 'blockHeight':
+      return compared('the block height', BigInt((await net.chain.info()).height), c.height, '')
+    case 'conservation': {
+      const offline = net.nodes.filter((n) => !n.online).map((n) => n.name)
+      if (offline.length > 0) return { ok: false, actual: `cannot count the money of ${offline.join(', ')}: not running` }
+      const m = await countMoney(net.chain, net.nodes.map((n) => n.client))
+      return { ok: m.heldMsat === m.expectedMsat && m.mempoolSize === 0, actual: describeMoneyCount(m) }
+    }
+  }
+}

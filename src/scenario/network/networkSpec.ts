@@ -1,0 +1,20 @@
+/**
+ * The network part of a scenario (its seed, chain, nodes and channels),
+ * validated with the same rules as a file whether it comes from a file or from
+ * code.
+ */
+import type { z } from 'zod'
+import { validateScenario } from '../file/load.js'
+import type { Scenario, ScenarioSchema } from '../file/scenarioSchema.js'
+
+/** What launch() takes: the network part of a scenario, as a file would say it (amounts may also be bigint). */
+export type NetworkInput = Omit<z.input<typeof ScenarioSchema>, 'name' | 'description' | 'steps' | 'expect'> & { name?: string }
+
+export type NetworkSpec = Pick<Scenario, 'name' | 'seed' | 'chain' | 'nodes' | 'channels'> & { testing?: boolean }
+
+/** Validates the network part of a scenario given in code, with the same rules as a file. */
+export function toNetworkSpec(input: NetworkInput | NetworkSpec, source = 'launch()'): NetworkSpec {
+  // a loaded scenario says what its topology import did; the network itself is in its nodes and channels
+  const { imported: _summary, ...network } = input as (NetworkInput | NetworkSpec) & { imported?: unknown }
+  return validateScenario({ name: 'network', ...network, steps: [], expect: [] }, source)
+}

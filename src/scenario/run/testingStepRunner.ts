@@ -1,0 +1,82 @@
+/**
+ * The YAML runner's half for the steps that make trouble on purpose (fault,
+ * latency, partition, heal, hold, cheat): each in words for the live view,
+ * and carried out through the network's test-only hooks.
+ */
+import type { Network } from '../network/network.js'
+import { sleep } from '../network/pool.js'
+import type { RunContext } from './runner.js'
+import type { Step, StepOf } from '../file/schema.js'
+import { TESTING_STEP_KINDS, type LinkDelaySpec, type TestingStepKind } from '../file/testingSteps.js'
+
+type TestingStep = StepOf<TestingStepKind>
+
+export function isTestingStep(step: Step): step is TestingStep {
+  return (TESTING_STEP_KINDS as string[]).includes(step.kind)
+}
+
+function describeDelay(d: LinkDelaySpec): string {
+  switch (d.kind) {
+    case 'fixed':
+      return `${d.ms} ms`
+    case 'uniform':
+      return `${d.minMs}–${d.maxMs} ms`
+    case 'exponential':
+      return `~${d.meanMs} ms (exponential)`
+  }
+}
+
+function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13
+  return `${n}${teen ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th'}`
+}
+
+export function describeTestingStep(step: TestingStep): string {
+  switch (step.kind) {
+    case 'fault':
+      return `fault: ${step.node} will ${step.action.replace('_', ' ')} its ${step.nth === 1 ? 'next' : ordinal(step.nth)} ${step.message} to ${step.peer}`
+    case 'latency': {
+      const what = step.node !== undefined ? `on everything ${step.node} sends` : `both ways on ${step.channel}`
+      const rule = [step.delay ? `delay ${describeDelay(step.delay)}` : '', step.dropRate !== undefined ? `lose ${(step.dropRate * 100).toFixed(1)}%` : ''].filter(Boolean).join(', ')
+      return `latency: ${rule || 'no delay or loss'} ${what}`
+    }
+    case 'partition':
+      return `partition ${step.groups.map((g) => g.join(', ')).join(' | ')}${step.durationMs !== undefined ? ` for ${step.durationMs} ms` : ''}`
+    case 'heal':
+      return 'heal every partition'
+    case 'hold':
+      return step.hold ? `${step.node} holds the payments it receives` : `${step.node} settles the payments it held`
+    case 'cheat':
+      return `${step.node} cheats: broadcasts a revoked commitment of ${step.channel}`
+  }
+}
+
+export async function runTestingStep(net: Network, ctx: RunContext, step: TestingStep, source: string, background: Promise<unknown>[]): Promise<void> {
+  switch (step.kind) {
+    case 'fault':
+      return net.testing.fault(step)
+    case 'latency':
+      return net.testing.latency(step)
+    case 'partition': {
+      await net.testing.partition(step.groups)
+      if (step.durationMs === undefined) return
+      const nodes = step.groups.flat()
+      // the partition lasts while the following steps run; the final expectations wait for it to heal
+      background.push(
+        sleep(step.durationMs, ctx.signal)
+          .then(() => net.testing.heal(nodes.filter((n) => net.node(n).online)))
+          .then(() => net.log(`healed the partition of ${nodes.join(', ')} after ${step.durationMs} ms`))
+          .catch((err) => !ctx.signal.aborted && ctx.fail(err, `healing the partition of ${source}`, source)),
+      )
+      return
+    }
+    case 'heal':
+      return net.testing.heal()
+    case 'hold':
+      await net.testing.hold(step.node, step.hold)
+      return
+    case 'cheat':
+      await net.testing.cheat(step.node, step.channel)
+      return
+  }
+}
