@@ -1,6 +1,6 @@
 // Bundles the lnsim CLI (which also hosts the chain and node daemons) into one
-// file, so every simulated process starts from plain JavaScript in ~0.25 s
-// instead of ~1 s through a TypeScript loader.
+// file, so every simulated process starts from plain JavaScript, in a fraction of
+// the time it takes through a TypeScript loader.
 import { build as esbuild } from 'esbuild'
 import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
@@ -20,8 +20,9 @@ function takeover(name, missing, setup) {
 /**
  * libp2p's secp256k1 keys (the node identity, signed and verified in every Noise
  * handshake) get lnsim's crypto layer in place of pure-JS @noble/curves: building
- * noble's tables cost ~60 ms at each node start, and a verify ~3.6 ms instead of
- * ~0.06 ms natively. The build fails if libp2p no longer imports it from there.
+ * noble's tables cost a noticeable pause at each node start, and a verify took many
+ * times what it takes natively (figures in src/node/transport/tuning/README.md).
+ * The build fails if libp2p no longer imports it from there.
  */
 const LIBP2P_SECP256K1 = /[\\/]@libp2p[\\/]crypto[\\/]dist[\\/]src[\\/]keys[\\/]secp256k1[\\/]/
 export function libp2pSecp256k1OnOurCrypto() {
@@ -36,9 +37,9 @@ export function libp2pSecp256k1OnOurCrypto() {
 }
 
 /**
- * zod re-exports every locale it has (`z.locales`, ~400 kB of messages in some fifty
- * languages) and lnsim uses English only, which zod configures itself: the bundle
- * keeps just that one, so each of a network's processes parses 400 kB less at start.
+ * zod re-exports every locale it has (`z.locales`, messages in dozens of languages)
+ * and lnsim uses English only, which zod configures itself: the bundle keeps just
+ * that one, so each of a network's processes parses none of the others at start.
  */
 const ZOD_V4 = /[\\/]node_modules[\\/]zod[\\/]v4[\\/]/
 export function zodEnglishOnly() {
@@ -56,9 +57,10 @@ export function zodEnglishOnly() {
  * Noise's crypto module loads two WebAssembly modules: as-chacha20poly1305, to seal
  * messages under 1,200 bytes, and as-sha256, for a hash it never uses. Any
  * WebAssembly brings V8's wasm compilers and the modules' code and memory into
- * every process: a node started at 68.8 MB resident, 64.3 without (at 100 busy
- * nodes the gain is under 1 MB, as the optimizing compiler that wasm shares
- * code with has been paged in by then). So both imports get
+ * every process, so a node starts with more of it resident (figures in
+ * src/node/transport/tuning/README.md; in a large busy network the gain is small,
+ * as the optimizing compiler that wasm shares code with has been paged in by
+ * then). So both imports get
  * src/node/transport/tuning/noiseAead.ts instead: ChaCha20-Poly1305 from lnsim's crypto
  * layer, about as fast for short messages. The build fails if Noise no longer
  * imports them there.
@@ -109,12 +111,12 @@ export function tcpOneWritePerSend() {
 /**
  * V8 keeps each script's source for the life of the process, at one byte per
  * character when all of them are Latin-1 and two when one is not: a dash or an
- * ellipsis in a comment made the 2 MB shared chunk a 3.8 MB string in every
+ * ellipsis in a comment nearly doubled what the shared chunk's source held in every
  * process. esbuild writes strings, regular expressions and names in ASCII
  * (charset: 'ascii') but keeps comments as they are, so whatever is left outside
  * ASCII is in a comment, and becomes '?' there: one code unit for one, so the
  * source maps still line up. (Minifying would drop the comments too, but then an
- * uncaught error prints a line of the bundle a megabyte long.)
+ * uncaught error prints a line of the bundle as long as a whole chunk.)
  */
 async function asciiOnly(dir) {
   for (const f of await readdir(dir, { recursive: true })) {

@@ -2,12 +2,12 @@
  * ChaCha20-Poly1305 (RFC 8439, section 2.8) for short messages, in plain
  * JavaScript: what Noise seals libp2p frames under 1,200 bytes with.
  *
- * Why not OpenSSL: node:crypto makes a cipher object per message, ~4.9 µs for
- * 60 bytes where this takes ~2.5 (200 bytes: 5.5 against 4.0); past ~1 kB
- * OpenSSL is faster, and Noise switches to it there. Why not WebAssembly
- * (@chainsafe/as-chacha20poly1305, Noise's own choice, ~2.0 µs): loading any
- * WebAssembly pulls V8's wasm compilers into every process, ~4.5 MB resident
- * at start.
+ * Why not OpenSSL: node:crypto makes a cipher object per message, which makes
+ * it slower than this on short messages; on long ones OpenSSL is faster,
+ * and Noise switches to it past 1,200 bytes. Why not WebAssembly
+ * (@chainsafe/as-chacha20poly1305, Noise's own choice, a little faster): loading
+ * any WebAssembly pulls V8's wasm compilers into every process, memory each node
+ * keeps resident from its start (src/node/transport/tuning/README.md).
  *
  * Poly1305 keeps its 130-bit accumulator in ten 13-bit limbs, so every
  * product of two limbs and every sum of ten products fits a double exactly

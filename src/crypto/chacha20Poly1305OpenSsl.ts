@@ -1,10 +1,10 @@
 /**
  * ChaCha20-Poly1305 (RFC 8439) through Node's OpenSSL, with the same interface
  * and results as the JavaScript one in chacha20Poly1305.ts. Optimized by V8, the
- * JavaScript is faster on short messages (60 bytes sealed in 3.0 µs against 5.3);
- * interpreted, in a process started without the optimizing compiler, it is not
- * (44 µs against 8.6, and 129 against 9.3 for 300 bytes): such a process seals
- * and opens here.
+ * JavaScript is faster on short messages, as OpenSSL makes a cipher object per
+ * message; interpreted, in a process started without the optimizing compiler, it
+ * is several times slower than OpenSSL, and more so the longer the message: such
+ * a process seals and opens here.
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto'
 import { TAG_BYTES, checkKeyAndNonce } from './chacha20Poly1305.js'

@@ -1,6 +1,6 @@
 import { createHash, createHmac, hash } from 'node:crypto'
 
-/** sha256 of the concatenated parts. One part (the common case) takes the one-shot path, ~2x faster. */
+/** sha256 of the concatenated parts. One part (the common case) takes the one-shot path: no hash object to make. */
 export function sha256(...parts: Uint8Array[]): Uint8Array {
   if (parts.length === 1) return new Uint8Array(hash('sha256', parts[0]!, 'buffer'))
   const h = createHash('sha256')

@@ -1,6 +1,7 @@
 /**
  * libsecp256k1 through the `secp256k1` package's prebuilt native binding:
- * verification is ~40x faster than pure JS on this hardware (platform-notes §6).
+ * verification is many times faster than pure JS (platform-notes §6; the crypto
+ * section of `npm run bench`, scripts/bench/01-crypto.ts, measures both backends).
  * Both backends sign with RFC6979 and low S, so they produce identical bytes;
  * test/crypto/backends.test.ts checks that.
  */
@@ -80,8 +81,8 @@ export function loadNativeBackend(): Secp256k1Backend | undefined {
       if (!Number.isInteger(recoveryId) || recoveryId < 0 || recoveryId > 3) throw new InvalidKeyError(`bad recovery id ${recoveryId}`)
       return guard('no public key can be recovered from this signature', () => lib.ecdsaRecover(sig, recoveryId, digest, true))
     },
-    // k·P: libsecp256k1's own ECDH would hash the point through a JS callback, which costs a
-    // third more than the multiplication; BOLT #4 and #8 hash it with sha256 above this layer
+    // k·P: libsecp256k1's own ECDH would hash the point through a JS callback, which makes it
+    // slower than the multiplication alone; BOLT #4 and #8 hash it with sha256 above this layer
     sharedPoint: (k, p) => guard('ECDH', () => lib.publicKeyTweakMul(copy(point(p, 'public key')), scalar(k, 'private key'), true)),
     pointAdd: (a, b) => guard('sum of points', () => lib.publicKeyCombine([point(a, 'point'), point(b, 'point')], true)),
     pointAddTweak: (p, tweak) => guard('tweaked point', () => lib.publicKeyTweakAdd(copy(point(p, 'point')), scalar(tweak, 'tweak'), true)),

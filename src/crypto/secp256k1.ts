@@ -9,7 +9,7 @@ import { loadNativeBackend } from './nativeBackend.js'
 import type { Secp256k1Backend } from './backend.js'
 
 /**
- * The native backend when it loads (it is ~40x faster at verifying), noble otherwise.
+ * The native backend when it loads (it is many times faster at verifying), noble otherwise.
  * LNSIM_CRYPTO=noble forces the pure-JS reference, e.g. to compare the two.
  */
 function defaultBackend(): Secp256k1Backend {

@@ -64,7 +64,8 @@ const MAX_UNREAD_BYTES = 4 * 1024 * 1024
  * What a write waiting in the queue holds besides its bytes (its promises, the
  * closures that settle them, the buffers' own headers), counted against
  * maxQueuedBytes with them: a flood of small messages would otherwise hold
- * several times the limit. Measured at 1 to 3 KB for a 116-byte warning.
+ * several times the limit. Set at the low end of what a queued small warning was
+ * measured to hold (test/node/peerLimits.test.ts floods a node to check the bound).
  */
 const QUEUED_WRITE_OVERHEAD_BYTES = 1024
 

@@ -81,16 +81,17 @@ const SNAPSHOT_KEY = 'store'
 /**
  * Relayed gossip waits this long and goes out in one batch per peer (BOLT #7's
  * staggered broadcast, shortened for a simulator). Sent one by one, each message
- * cost a yamux frame, a Noise encryption and a write on both sides: bringing up
- * 50 nodes spent ~75 CPU-seconds on it.
+ * cost a yamux frame, a Noise encryption and a write on both sides: that was most
+ * of the node CPU a network spent announcing its channels at bring-up (measured
+ * by scripts/bench/10-scenario.ts).
  */
 export const GOSSIP_BATCH_MS = 50
 /**
  * While gossip floods (a network announcing its channels at once), batches are
  * this long instead: every write costs a yamux frame, a Noise encryption and a
- * read on the other side whatever it holds, and fewer, fuller writes took a
- * 100-node bring-up's announcing from 66 to 52 node CPU-seconds. Light
- * traffic keeps the short window, so a small network learns its graph quickly.
+ * read on the other side whatever it holds, so fewer, fuller writes cut the CPU
+ * a large network's bring-up spends announcing (scripts/bench/10-scenario.ts).
+ * Light traffic keeps the short window, so a small network learns its graph quickly.
  */
 export const GOSSIP_BUSY_BATCH_MS = 500
 /** A batch at least this large means gossip is flooding: the next one waits GOSSIP_BUSY_BATCH_MS. */

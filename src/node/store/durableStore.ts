@@ -10,8 +10,8 @@
  *
  * A finished write() is in the kernel: it survives the process being killed,
  * which is the crash a simulator's nodes meet. Surviving the machine losing
- * power needs an fsync per turn as well (`fsync: true`), which costs from
- * 0.2 ms to many milliseconds a turn when the disk is busy.
+ * power needs an fsync per turn as well (`fsync: true`), which makes every turn
+ * wait for the disk, and a busy disk can keep it waiting long.
  *
  * Each part of the node sees its own namespace as a key → value map (KvLog).
  * A namespace may intern sub-values (a channel's commitments and HTLCs; an

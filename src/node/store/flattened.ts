@@ -3,7 +3,7 @@
  * rope, a tree of the pieces, and copies a live rope piece by piece at each
  * young-generation GC: the JSON the node's store keeps (a channel's state until
  * its next change, each interned entry while it is referred to) made a node
- * paying one payment after another spend 8 to 9 ms in each scavenge. Reading a
+ * paying one payment after another pause noticeably at each scavenge. Reading a
  * character makes V8 replace the tree with one flat copy, in place; the sum keeps
  * the read from being optimized away.
  */

@@ -78,8 +78,8 @@ export function minesOnDemand(net: BringUpNetwork): boolean {
  * The addresses are asked for in parallel, then the faucet pays every coin in
  * one transaction, in the scenario's order: that order fixes every coin's
  * outpoint, and with it the funding transactions and channel ids of a seeded
- * network. (One payment per coin took ~40 ms each, one after another: 15 s
- * for a 100-node network.)
+ * network. (One payment per coin, each waiting for the one before, made funding
+ * a large network take a long while.)
  */
 async function fundNodes(net: BringUpNetwork, spec: NetworkSpec, signal: AbortSignal, onProgress: (done: number) => void): Promise<void> {
   onProgress(0)

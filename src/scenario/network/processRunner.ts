@@ -95,7 +95,7 @@ export function defaultDaemonCommand(): string[] {
  * its own (up to eight per core), and a Node process has a dozen threads (V8's
  * compiler and GC helpers, libuv's pool) that each keep one mostly empty. A
  * daemon's JavaScript runs on one thread, so one arena costs it no measurable
- * CPU, and at 100 nodes it keeps 4 MB less of each node resident.
+ * CPU, and in a large network it keeps each node's resident memory smaller.
  */
 export function daemonEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return env.MALLOC_ARENA_MAX === undefined ? { ...env, MALLOC_ARENA_MAX: '1' } : env

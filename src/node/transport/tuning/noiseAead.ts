@@ -3,8 +3,8 @@
  * replaced: the bundle (scripts/bundle.js) hands this module to Noise's
  * crypto/index.js in place of @chainsafe/as-chacha20poly1305 and
  * @chainsafe/as-sha256. Loading any WebAssembly brings V8's wasm compilers and
- * the modules' own code and memory into every process: ~4.5 MB resident at
- * start (see scripts/bundle.js).
+ * the modules' own code and memory into every process, which each node then
+ * keeps resident from its start (figures in README.md).
  *
  * Noise seals messages under 1,200 bytes with the first (larger ones go to
  * OpenSSL), which lnsim's crypto layer does in JavaScript about as fast; the
@@ -13,7 +13,7 @@
  *
  * A process without V8's optimizing compiler (a lean node, see
  * src/scenario/network/leanNodes.ts) seals and opens with OpenSSL instead: interpreted,
- * the JavaScript takes 5 to 14 times as long (chacha20Poly1305OpenSsl.ts).
+ * the JavaScript is much slower than OpenSSL (chacha20Poly1305OpenSsl.ts).
  */
 import { chacha20Poly1305Open, chacha20Poly1305Seal } from '../../../crypto/chacha20Poly1305.js'
 import { openSslOpen, openSslSeal } from '../../../crypto/chacha20Poly1305OpenSsl.js'

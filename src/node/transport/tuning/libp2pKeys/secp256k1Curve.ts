@@ -4,8 +4,9 @@
  * native libsecp256k1 when it loads, noble otherwise. The bundle (see
  * scripts/bundle.js) hands this module to those two libp2p files in place of
  * @noble/curves, so a node's identity key and its Noise handshakes no longer
- * run pure-JS curve maths: building noble's tables cost ~60 ms at every node
- * start, and each handshake verify ~3.6 ms instead of ~0.06 ms.
+ * run pure-JS curve maths: building noble's tables cost a noticeable pause at
+ * every node start, and each handshake verify took many times what native
+ * libsecp256k1 takes (figures in ../README.md).
  *
  * Behaviour matches @noble/curves for every call libp2p makes (same public
  * keys, same deterministic low-S signatures, the same keys and signatures
