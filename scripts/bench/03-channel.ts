@@ -7,7 +7,7 @@
 import { SeededRng } from '../../src/core/rng.js'
 import { currentBackend, useBackend } from '../../src/crypto/secp256k1.js'
 import type { Secp256k1Backend } from '../../src/crypto/backend.js'
-import { newPayment, openPair, pay } from '../../test/channel/harness.js'
+import { newPayment, openPair, pay } from '../../test/unit/channel/harness.js'
 import type { Bench } from './harness.js'
 
 export const title = 'Channel core (src/channel): commitment updates in one process'

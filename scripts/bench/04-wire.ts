@@ -10,7 +10,7 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { decodeMessage, encodeMessage } from '../../src/wire/codec.js'
 import { frameStream } from '../../src/wire/framing.js'
 import { readFramesWithoutAnExceptionEach } from '../../src/node/transport/tuning/lengthPrefixedDecoding.js'
-import { SAMPLES } from '../../test/wire/samples.js'
+import { SAMPLES } from '../../test/unit/wire/samples.js'
 import type { Bench } from './harness.js'
 
 const PROTOCOL = '/lnsim/bench-wire/1.0.0'

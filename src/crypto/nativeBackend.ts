@@ -3,7 +3,7 @@
  * verification is many times faster than pure JS (platform-notes §6; the crypto
  * section of `npm run bench`, scripts/bench/01-crypto.ts, measures both backends).
  * Both backends sign with RFC6979 and low S, so they produce identical bytes;
- * test/crypto/backends.test.ts checks that.
+ * test/unit/crypto/backends.test.ts checks that.
  */
 import { createRequire } from 'node:module'
 import { InvalidKeyError } from './errors.js'

@@ -65,7 +65,7 @@ const MAX_UNREAD_BYTES = 4 * 1024 * 1024
  * closures that settle them, the buffers' own headers), counted against
  * maxQueuedBytes with them: a flood of small messages would otherwise hold
  * several times the limit. Set at the low end of what a queued small warning was
- * measured to hold (test/node/peerLimits.test.ts floods a node to check the bound).
+ * measured to hold (test/integration/node/peerLimits.test.ts floods a node to check the bound).
  */
 const QUEUED_WRITE_OVERHEAD_BYTES = 1024
 

@@ -14,7 +14,7 @@ import { currentBackend, publicKeyOf, useBackend } from '../../../src/crypto/sec
 import type { Secp256k1Backend } from '../../../src/crypto/backend.js'
 import { decodeInvoice, encodeInvoice } from '../../../src/invoice/index.js'
 import { createPaymentOnion, peelPaymentOnion, type PaymentHop } from '../../../src/routing/onion/index.js'
-import { newPayment, openPair, pay } from '../../../test/channel/harness.js'
+import { newPayment, openPair, pay } from '../../../test/unit/channel/harness.js'
 
 type Call = { op: string; args: unknown[] }
 

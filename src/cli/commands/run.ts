@@ -39,7 +39,7 @@ import { CliError, type CommandSpec } from '../command.js'
 
 /**
  * Replaces the program that runs daemons (default: this Node with dist/lnsim.mjs), as a JSON array,
- * e.g. '["node","test/scenario/fixtures/fakeDaemon.mjs"]': the runner's own tests use stand-in daemons.
+ * e.g. '["node","test/integration/scenario/fixtures/fakeDaemon.mjs"]': the runner's own tests use stand-in daemons.
  */
 export const DAEMON_COMMAND_ENV = 'LNSIM_DAEMON_COMMAND'
 

@@ -9,7 +9,7 @@
  * Noise seals messages under 1,200 bytes with the first (larger ones go to
  * OpenSSL), which lnsim's crypto layer does in JavaScript about as fast; the
  * second it imports for a hash it never uses, since it hashes with node:crypto.
- * test/node/noiseAead.test.ts checks Noise gives the same bytes either way.
+ * test/integration/node/noiseAead.test.ts checks Noise gives the same bytes either way.
  *
  * A process without V8's optimizing compiler (a lean node, see
  * src/scenario/network/leanNodes.ts) seals and opens with OpenSSL instead: interpreted,

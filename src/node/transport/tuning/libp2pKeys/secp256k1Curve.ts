@@ -10,7 +10,7 @@
  *
  * Behaviour matches @noble/curves for every call libp2p makes (same public
  * keys, same deterministic low-S signatures, the same keys and signatures
- * refused); test/node/libp2pKeys.test.ts checks it against the original.
+ * refused); test/integration/node/libp2pKeys.test.ts checks it against the original.
  */
 import { Point as NoblePoint } from '@noble/secp256k1'
 import { isValidPublicKey, publicKeyOf, randomPrivateKey, signDigest, verifyDigest } from '../../../../crypto/secp256k1.js'

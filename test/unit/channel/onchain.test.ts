@@ -1,0 +1,173 @@
+/**
+ * The transactions a channel builds, checked by the mock chain's own validator
+ * (src/chain): funding, commitments, mutual close, unilateral-close claims with
+ * their timelocks, and the penalty for a revoked commitment.
+ */
+import { describe, expect, it } from 'vitest'
+import { SeededRng } from '../../../src/core/rng.js'
+import { sig, type Condition } from '../../../src/chain/condition.js'
+import { MemoryChain } from '../../../src/chain/memoryChain.js'
+import { ChainRuleError } from '../../../src/chain/errors.js'
+import { emptyWitness, signInput, txid as txidOf, type Transaction } from '../../../src/chain/transaction.js'
+import { publicKeyOf } from '../../../src/crypto/secp256k1.js'
+import { signedLocalCommitTx } from '../../../src/channel/closing.js'
+import { commitmentsOf, type ChannelData } from '../../../src/channel/states.js'
+import type { ChannelEffect } from '../../../src/channel/io.js'
+import { addHtlc, newPayment, openPair, pay, type Pair, type Side } from './harness.js'
+
+const WALLET_KEY = new Uint8Array(32).fill(0x61)
+
+/** The funder's wallet: a faucet coin spent into the funding output, change back. */
+function walletFunder(chain: MemoryChain) {
+  return (amountSat: bigint, condition: Condition): Transaction => {
+    const walletCondition = sig(publicKeyOf(WALLET_KEY))
+    const coin = chain.fund(walletCondition, amountSat + 10_000n, { confirm: true })
+    const unsigned: Transaction = {
+      version: 2,
+      lockTime: 0,
+      inputs: [{ prevout: coin.outpoint, witness: emptyWitness() }],
+      outputs: [{ value: amountSat, condition }, { value: 9_000n, condition: walletCondition }],
+    }
+    return { ...unsigned, inputs: [{ prevout: coin.outpoint, witness: { signatures: [signInput(unsigned, 0, coin.output, WALLET_KEY)], preimages: [] } }] }
+  }
+}
+
+/** Opens a channel whose funding really is on the mock chain, confirmed at the height the channel is told. */
+function openOnChain(chain: MemoryChain, pushMsat: bigint): Pair {
+  const pair = openPair({ fundingSat: 1_000_000n, pushMsat, fund: walletFunder(chain), confirm: false })
+  const funding = pair.alice.effects.find((e) => e.type === 'broadcast' && e.label === 'funding')
+  if (funding?.type !== 'broadcast') throw new Error('no funding broadcast')
+  chain.submit(funding.tx)
+  const [block] = chain.mine(1)
+  pair.height = block!.height
+  const txIndex = block!.txs.findIndex((t) => txidOf(t) === funding.txid)
+  for (const side of [pair.alice, pair.bob]) pair.input(side, { type: 'tx_confirmed', txid: funding.txid, blockHeight: block!.height, txIndex })
+  pair.deliverAll()
+  expect(pair.alice.data.state).toBe('NORMAL')
+  return pair
+}
+
+function broadcasts(effects: ChannelEffect[]) {
+  return effects.flatMap((e) => (e.type === 'broadcast' ? [e] : []))
+}
+
+/** Mines until the chain is at `height`, keeping the pair's clock in step. */
+function mineTo(chain: MemoryChain, pair: Pair, height: number): void {
+  if (chain.height < height) chain.mine(height - chain.height)
+  pair.height = chain.height
+}
+
+/** Submits a claim once the chain allows it, then mines it. */
+function claimOnChain(chain: MemoryChain, pair: Pair, b: { tx: Transaction; validFromHeight: number }): void {
+  // the mempool takes a transaction that is valid in the next block
+  mineTo(chain, pair, b.validFromHeight - 1)
+  chain.submit(b.tx)
+  chain.mine(1)
+  pair.height = chain.height
+}
+
+function fundingSpent(pair: Pair, side: Side, tx: Transaction, chain: MemoryChain): ChannelEffect[] {
+  const c = commitmentsOf(side.data)!
+  return pair.input(side, { type: 'output_spent', outpoint: c.funding.outpoint, tx, blockHeight: chain.height })
+}
+
+describe('channel transactions on the mock chain', () => {
+  it('the funding transaction and the mutual close are valid, and the close pays both sides', () => {
+    const chain = new MemoryChain()
+    const pair = openOnChain(chain, 100_000_000n)
+    pay(pair, pair.alice, newPayment(new SeededRng('mutual'), 10_000_000n))
+    pair.command(pair.alice, { type: 'close' })
+    pair.deliverAll()
+    const [close] = broadcasts(pair.alice.effects).filter((b) => b.label === 'mutual close')
+    chain.submit(close!.tx)
+    chain.mine(1)
+    expect(chain.getUtxo({ txid: close!.txid, vout: 0 })).toBeDefined()
+    for (const side of [pair.alice, pair.bob]) {
+      fundingSpent(pair, side, close!.tx, chain)
+      expect(side.data.state).toBe('CLOSED')
+    }
+  })
+
+  it('a unilateral close with HTLCs in flight both ways: every output is claimed by its owner, each when its timelock allows', () => {
+    const chain = new MemoryChain()
+    const pair = openOnChain(chain, 300_000_000n)
+    const rng = new SeededRng('force')
+    const fromAlice = newPayment(rng, 20_000_000n)
+    const fromBob = newPayment(rng, 30_000_000n)
+    const cltv = chain.height + 50
+    addHtlc(pair, pair.alice, fromAlice, cltv)
+    addHtlc(pair, pair.bob, fromBob, cltv)
+    pair.command(pair.alice, { type: 'sign' })
+    pair.command(pair.bob, { type: 'sign' })
+    pair.deliverAll()
+    // bob knows the preimage of alice's HTLC and fulfills it, but alice force-closes before signing the fulfill
+    const [received] = pair.takeEvents(pair.bob, 'htlc_received').filter((e) => e.type === 'htlc_received' && e.add.amountMsat === 20_000_000n)
+    if (received?.type !== 'htlc_received') throw new Error()
+    pair.command(pair.bob, { type: 'fulfill_htlc', id: received.add.id, preimage: fromAlice.preimage })
+    pair.bob.inbox.length = 0
+    pair.alice.inbox.length = 0
+    const before = commitmentsOf(pair.alice.data)!
+    const effects = pair.command(pair.alice, { type: 'force_close' })
+    const [commit] = broadcasts(effects).filter((b) => b.label === 'commitment')
+    expect(commit!.tx.outputs).toHaveLength(4)
+    chain.submit(commit!.tx)
+    chain.mine(1)
+    const aliceEffects = fundingSpent(pair, pair.alice, commit!.tx, chain)
+    const bobEffects = fundingSpent(pair, pair.bob, commit!.tx, chain)
+    expect(pair.alice.data.state).toBe('CLOSING')
+    expect(pair.bob.data.state).toBe('CLOSING')
+    const aliceClaims = broadcasts(aliceEffects)
+    const bobClaims = broadcasts(bobEffects)
+    // alice: her to_local after the delay bob imposed, and her offered HTLC after its expiry
+    expect(aliceClaims.map((c) => c.label).sort()).toEqual(['htlc_timeout', 'to_local_delayed'])
+    // bob: his to_remote at once, alice's HTLC with its preimage at once; bob's own HTLC to alice stays for alice (she lacks the preimage) or times out to bob
+    expect(bobClaims.map((c) => c.label).sort()).toEqual(['htlc_success', 'htlc_timeout', 'to_remote'])
+    const toLocal = aliceClaims.find((c) => c.label === 'to_local_delayed')!
+    expect(toLocal.validFromHeight).toBe(chain.height + before.remoteParams.toSelfDelay)
+    // too early for the delayed output: the chain refuses it
+    expect(() => chain.submit(toLocal.tx)).toThrow(ChainRuleError)
+    for (const c of bobClaims.filter((c) => c.label !== 'htlc_timeout')) claimOnChain(chain, pair, c)
+    // every claim that can be made is accepted once its height comes
+    claimOnChain(chain, pair, bobClaims.find((c) => c.label === 'htlc_timeout')!)
+    expect(() => claimOnChain(chain, pair, aliceClaims.find((c) => c.label === 'htlc_timeout')!)).toThrow(ChainRuleError)
+    claimOnChain(chain, pair, toLocal)
+    // what each side swept adds up to its balance less fees: money is where the commitment said
+    const swept = (claims: typeof aliceClaims) => claims.reduce((s, c) => s + c.tx.outputs[0]!.value, 0n)
+    const aliceSwept = swept([toLocal])
+    const bobSwept = swept(bobClaims)
+    const commitFee = 1_000_000n - commit!.tx.outputs.reduce((s, o) => s + o.value, 0n)
+    expect(aliceSwept + bobSwept).toBeLessThanOrEqual(1_000_000n - commitFee)
+    expect(aliceSwept + bobSwept).toBeGreaterThan(1_000_000n - commitFee - 5_000n)
+  })
+
+  it('a revoked commitment on chain: the penalty sweeps every output, the cheater keeps nothing', () => {
+    const chain = new MemoryChain()
+    const pair = openOnChain(chain, 500_000_000n)
+    const rng = new SeededRng('cheat')
+    // an HTLC in flight in the state alice will later cheat with
+    addHtlc(pair, pair.bob, newPayment(rng, 40_000_000n), chain.height + 100)
+    pair.command(pair.bob, { type: 'sign' })
+    pair.deliverAll()
+    const old: ChannelData = structuredClone(pair.alice.data)
+    const revoked = signedLocalCommitTx(commitmentsOf(old)!, pair.alice.signer)
+    // the channel moves on: that commitment is revoked
+    pay(pair, pair.alice, newPayment(rng, 100_000_000n))
+    expect(pair.alice.revoked.has(txidOf(revoked))).toBe(true)
+    chain.submit(revoked)
+    chain.mine(1)
+    const revokedIndex = commitmentsOf(old)!.localCommit.index
+    const effects = pair.input(pair.bob, { type: 'output_spent', outpoint: commitmentsOf(pair.bob.data)!.funding.outpoint, tx: revoked, blockHeight: chain.height, revokedIndex })
+    const [penalty] = broadcasts(effects)
+    expect(penalty!.label).toBe('penalty')
+    expect(penalty!.tx.inputs).toHaveLength(revoked.outputs.length)
+    expect(penalty!.validFromHeight).toBeLessThanOrEqual(chain.height + 1)
+    chain.submit(penalty!.tx)
+    chain.mine(1)
+    const total = revoked.outputs.reduce((s, o) => s + o.value, 0n)
+    expect(penalty!.tx.outputs[0]!.value).toBeGreaterThan(total - 5_000n)
+    for (let i = 0; i < revoked.outputs.length; i++) {
+      pair.input(pair.bob, { type: 'output_spent', outpoint: { txid: txidOf(revoked), vout: i }, tx: penalty!.tx, blockHeight: chain.height })
+    }
+    expect(pair.bob.data.state).toBe('CLOSED')
+  })
+})
