@@ -3,15 +3,15 @@
  * pattern, bodies capped at 1 MB and parsed with the route's schema, every
  * failure a `{ "error": { code, message, field? } }` with a 4xx status (5xx
  * only for a bug), and server-sent-event streams with a heartbeat. Requests
- * from web pages of other sites are refused (src/core/loopbackGuard.ts).
+ * from web pages of other sites are refused (src/api/http/loopbackGuard.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { z } from 'zod'
 import { InvalidInputError, LnsimError } from '../core/errors.js'
 import { toJson } from '../core/json.js'
-import { FOREIGN_REQUEST_STATUS, foreignRequest } from '../core/loopbackGuard.js'
-import { openSseStream } from '../core/sse.js'
+import { FOREIGN_REQUEST_STATUS, foreignRequest } from '../api/http/loopbackGuard.js'
+import { openSseStream } from '../api/http/sseStream.js'
 import { parseWith } from '../chain/transactionJson.js'
 
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -65,7 +65,7 @@ export interface HttpServerOptions {
   streams: EventStream[]
   /** for errors that are bugs, not bad requests */
   onInternalError(err: unknown): void
-  /** an event-stream subscriber was dropped for not reading (src/core/sse.ts) */
+  /** an event-stream subscriber was dropped for not reading (src/api/http/sseStream.ts) */
   onSubscriberDropped?(path: string, unsentBytes: number): void
 }
 
@@ -178,7 +178,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       sendError(res, new LnsimError('INTERNAL', `the chain daemon failed to answer: ${(err as Error)?.message ?? String(err)}`))
     })
   })
-  // Clients keep their sockets open between requests (src/core/http.ts). Node closes an idle one
+  // Clients keep their sockets open between requests (src/api/http/client.ts). Node closes an idle one
   // after 5 s by default, and a daemon whose event loop lags (tens of processes on two cores) can
   // close one that a request has just reached: the client sees ECONNRESET.
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS

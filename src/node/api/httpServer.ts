@@ -3,7 +3,7 @@
  * pattern, a bearer token on every request, bodies capped and parsed with the
  * route's schema, errors as `{ "error": { code, message, field? } }`, and
  * server-sent-event streams. Bound to loopback only, and refusing requests
- * from web pages of other sites (src/core/loopbackGuard.ts).
+ * from web pages of other sites (src/api/http/loopbackGuard.ts).
  */
 import { trace } from '../../core/trace.js'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -12,8 +12,8 @@ import type { AddressInfo } from 'node:net'
 import type { z } from 'zod'
 import { LnsimError } from '../../core/errors.js'
 import { toJson } from '../../core/json.js'
-import { FOREIGN_REQUEST_STATUS, foreignRequest } from '../../core/loopbackGuard.js'
-import { openSseStream, type SseStream } from '../../core/sse.js'
+import { FOREIGN_REQUEST_STATUS, foreignRequest } from '../../api/http/loopbackGuard.js'
+import { openSseStream, type SseStream } from '../../api/http/sseStream.js'
 import { ApiShapeError, parseOrThrow } from '../../api/node/schemas.js'
 
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -130,7 +130,7 @@ export interface ApiServerOptions {
   routes: Route[]
   sse: SseRoute[]
   onError: (err: unknown) => void
-  /** an event-stream subscriber was dropped for not reading (src/core/sse.ts) */
+  /** an event-stream subscriber was dropped for not reading (src/api/http/sseStream.ts) */
   onSubscriberDropped?: (path: string, unsentBytes: number) => void
 }
 
