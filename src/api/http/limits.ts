@@ -6,9 +6,10 @@
 
 /**
  * The largest request body a server reads; a larger one is answered 413
- * BODY_TOO_LARGE. The biggest body lnsim's own clients send is a batch of
- * faucet payments (10,000 outputs, ~1 MB would need far more); a server may ask
- * for less (the dashboard takes only small replay commands).
+ * BODY_TOO_LARGE before it costs the server more memory. Well above the
+ * largest bodies lnsim's own clients send (the scenario runner's faucet
+ * batches of 1,000 payments, ~100 kB); a server may ask for less (the
+ * dashboard takes only small replay commands).
  */
 export const MAX_BODY_BYTES = 1024 * 1024
 
