@@ -2,7 +2,7 @@
  * Mock chain throughput: validating a typical transaction (one signed input,
  * two outputs) against a UTXO view with each crypto backend, accepting
  * transactions into the mempool and mining them, replaying blocks at start, and
- * the daemon over HTTP (submit, and mining with its fsync).
+ * the daemon over HTTP (submit, mining with its fsync, reading blocks).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -108,6 +108,11 @@ export async function run(bench: Bench): Promise<void> {
     start = process.hrtime.bigint()
     await client.mine(1000)
     bench.figure('mine 1000 blocks in one request', 1000 / elapsed(start), 'blocks/s', 'one fsync')
+    // what a node's chain watcher and the scenario runner ask most: one block, then the next
+    const height = (await client.info()).height
+    start = process.hrtime.bigint()
+    for (let h = 1; h <= height; h++) await client.getBlock(h)
+    bench.figure('read blocks over HTTP (GET /v1/blocks/N), one request at a time', height / elapsed(start), 'requests/s', 'kept-alive connection, parsed by the client')
   } finally {
     await daemon.stop()
     await rm(dataDir, { recursive: true, force: true })

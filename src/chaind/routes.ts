@@ -14,7 +14,7 @@ import { ChainRuleError } from '../chain/errors.js'
 import type { Faucet } from '../chain/faucet.js'
 import { txid as txidOf } from '../chain/transaction.js'
 import { TransactionJson, blockToJson, transactionToJson } from '../chain/transactionJson.js'
-import { route, type EventStream, type Route } from './httpServer.js'
+import { route, type EventStream, type Route } from '../api/http/route.js'
 
 export interface ChainService {
   state: ChainState
@@ -33,6 +33,14 @@ function txidParam(value: string | undefined): string {
 
 function blockJson(state: ChainState, block: Block): Json<typeof BlockResponse> {
   return { ...blockToJson(block), txids: block.txs.map(txidOf), confirmations: state.confirmations(block.height) }
+}
+
+/** Statuses of the codes the chain's routes raise beyond the server's own; a chain rule broken is 422. */
+export const CHAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
+  INVALID_ADDRESS: 400,
+  UNKNOWN_TRANSACTION: 404,
+  UNKNOWN_BLOCK: 404,
+  UNKNOWN_OUTPOINT: 404,
 }
 
 export function chainRoutes(service: ChainService): Route[] {

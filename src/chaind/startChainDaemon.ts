@@ -16,8 +16,8 @@ import { ChainState } from '../chain/chainState.js'
 import { conditionsEqual, sig } from '../chain/condition.js'
 import { Faucet } from '../chain/faucet.js'
 import { ChainStore, ChainStoreError } from '../chain/store.js'
-import { startHttpServer } from './httpServer.js'
-import { chainEvents, chainRoutes, type ChainService } from './routes.js'
+import { startHttpServer } from '../api/http/server.js'
+import { CHAIN_ERROR_STATUS, chainEvents, chainRoutes, type ChainService } from './routes.js'
 
 export interface ChainDaemonOptions {
   /** where blocks, the mempool and the faucet key live; created if missing */
@@ -119,9 +119,14 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
       log,
     }
     const server = await startHttpServer({
+      name: 'the chain daemon',
       port: options.port ?? DEFAULT_CHAIN_PORT,
       routes: chainRoutes(service),
       streams: [chainEvents(state)],
+      errorStatus: CHAIN_ERROR_STATUS,
+      // a rejected transaction names the input and the rule; ChainClientError carries them
+      errorDetails: true,
+      notFoundHint: 'the routes are under /v1 (e.g. GET /v1/info)',
       onInternalError: (err) => log(`internal error: ${(err as Error)?.stack ?? String(err)}`),
       onSubscriberDropped: (path, unsent) => log(`dropped a ${path} subscriber that stopped reading (${unsent} bytes unsent); it can reconnect`),
     })

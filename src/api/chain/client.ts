@@ -12,9 +12,9 @@
  */
 import type { z } from 'zod'
 import { LnsimError } from '../../core/errors.js'
-import { http, HttpTimeoutError, type HttpResponse } from '../../core/http.js'
+import { http, HttpTimeoutError, type HttpResponse } from '../http/client.js'
 import { toJson } from '../../core/json.js'
-import { readSse } from '../../core/sse.js'
+import { readSse } from '../http/sseReader.js'
 import { AddressUtxos, BlockEvent, BlockResponse, ChainInfo, ErrorBody, FaucetBatchResponse, FaucetResponse, MineResponse, OutpointStatus, SubmitResponse, TipEvent, TransactionStatus, TxEvent, type ChainEvent, type FaucetBatchRequest, type FaucetRequest, type MineRequest } from './types.js'
 import type { OutPoint, Transaction } from '../../chain/transaction.js'
 import { parseWith, transactionToJson } from '../../chain/transactionJson.js'

@@ -4,14 +4,14 @@
  * in types.ts; failures become NodeApiError with the server's error code.
  */
 import { z } from 'zod'
-import { http, HttpTimeoutError, type HttpResponse } from '../../core/http.js'
+import { http, HttpTimeoutError, type HttpResponse } from '../http/client.js'
 import { toJson } from '../../core/json.js'
 import { LnsimError } from '../../core/errors.js'
 import { NodeEvent } from './events.js'
 import { ApiErrorBody, ChannelInfo, ChannelPolicy, CloseChannelResponse, GraphInfo, InvoiceInfo, NewAddressResponse, NodeInfo, OpenChannelResponse, PaymentInfo, PeerInfo, RouteInfo, WalletBalance } from './types.js'
 import type { ChannelPolicyRequest, CreateInvoiceRequest, OpenChannelRequest, PayRequest } from './types.js'
 import { parseOrThrow } from './schemas.js'
-import { readSse } from '../../core/sse.js'
+import { readSse } from '../http/sseReader.js'
 
 /** A request to a node failed: `code` is the node's error code, or UNREACHABLE / TIMEOUT / BAD_RESPONSE. */
 export class NodeApiError extends LnsimError {

@@ -9,7 +9,7 @@ import { fromHex, toHex } from '../../core/bytes.js'
 import { writePrivateFile } from '../../core/privateFile.js'
 import { formatScid } from '../../core/shortChannelId.js'
 import { z } from 'zod'
-import { amount, nodeIdHex, parseOrThrow } from '../../api/node/schemas.js'
+import { amount, nodeIdHex } from '../../api/node/schemas.js'
 import { LnsimError } from '../../core/errors.js'
 import { FaultsRequest, HoldRequest, LinksRequest, PartitionRequest } from '../../api/node/testingTypes.js'
 import { ChannelPolicyRequest, CloseChannelRequest, ConnectPeerRequest, CreateInvoiceRequest, OpenChannelRequest, PayRequest, type GraphInfo, type GraphPolicy, type InvoiceInfo, type NodeInfo, type PaymentInfo, type RouteInfo, type WalletBalance } from '../../api/node/types.js'
@@ -20,8 +20,11 @@ import type { InvoiceRecord } from '../payments/receive/invoiceRegistry.js'
 import type { PaymentRecord } from '../payments/outbound/paymentRecord.js'
 import { apiHop } from '../payments/outbound/paymentSender.js'
 import { MIN_FINAL_CLTV_EXPIRY_DELTA } from '../options.js'
-import { route, startApiServer, type RunningServer } from './httpServer.js'
-import { NodeError } from '../errors.js'
+import { trace } from '../../core/trace.js'
+import { parseRequest } from '../../api/http/requestBody.js'
+import { route } from '../../api/http/route.js'
+import { startHttpServer, type RunningHttpServer } from '../../api/http/server.js'
+import { NodeError, NODE_ERRORS } from '../errors.js'
 
 declare const LNSIM_VERSION: string | undefined
 
@@ -59,7 +62,11 @@ export function paymentInfo(p: PaymentRecord): PaymentInfo {
   }
 }
 
-export type ControlApi = RunningServer
+export type ControlApi = RunningHttpServer
+
+/** Statuses of the codes the node's routes raise beyond the server's own; anything else the node refuses is 422. */
+/** The node's own codes carry their status (node/errors.ts); a channel's refusals are 422, the default. */
+const NODE_ERROR_STATUS: Readonly<Record<string, number>> = Object.fromEntries(Object.entries(NODE_ERRORS).map(([code, e]) => [code, e.status]))
 
 export async function startControlApi(node: NodeComponents): Promise<ControlApi> {
   const token = toHex(new Uint8Array(randomBytes(32)))
@@ -175,7 +182,7 @@ export async function startControlApi(node: NodeComponents): Promise<ControlApi>
       }
     }),
     route('GET', '/v1/route', undefined, async ({ query }): Promise<RouteInfo> => {
-      const q = parseOrThrow(RouteQuery, Object.fromEntries(query), 'query')
+      const q = parseRequest(RouteQuery, Object.fromEntries(query), 'query')
       const r = node.routes.routeOrThrow({ destination: fromHex(q.nodeId), amountMsat: q.amountMsat, finalCltvExpiry: node.watcher.height + MIN_FINAL_CLTV_EXPIRY_DELTA + 3, maxFeeMsat: q.amountMsat, avoidChannels: new Set() })
       return { destination: q.nodeId, amountMsat: q.amountMsat, totalAmountMsat: r.totalAmountMsat, totalFeeMsat: r.totalFeeMsat, totalCltvExpiry: r.hops[0]!.cltvExpiry, hops: r.hops.map(apiHop) }
     }),
@@ -203,17 +210,21 @@ export async function startControlApi(node: NodeComponents): Promise<ControlApi>
     route('POST', '/v1/dev/hold', HoldRequest, async ({ body }) => node.testing.holdPayments(body.hold)),
     route('POST', '/v1/dev/channels/:channelId/cheat', undefined, async ({ params }) => node.testing.cheat(params.channelId!)),
   ]
-  const server = await startApiServer({
+  const server = await startHttpServer({
+    name: 'the node',
     port: node.options.apiPort,
     token,
     routes,
-    sse: [
+    streams: [
       {
         path: '/v1/events',
         open: (send) => node.bus.subscribe((e) => send(e.type, e)),
       },
     ],
-    onError: (err) => node.log.error('control API handler failed', { error: (err as Error).stack ?? String(err) }),
+    errorStatus: NODE_ERROR_STATUS,
+    notFoundHint: 'the routes are under /v1 (e.g. GET /v1/info)',
+    trace,
+    onInternalError: (err) => node.log.error('control API handler failed', { error: (err as Error).stack ?? String(err) }),
     onSubscriberDropped: (path, unsentBytes) => node.log.warn('dropped an event subscriber that stopped reading; it can reconnect', { path, unsentBytes }),
   })
   apiUrl = server.url

@@ -7,8 +7,9 @@
  */
 import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { http } from '../../../src/core/http.js'
-import { readSse, SSE_MAX_BUFFERED_BYTES } from '../../../src/core/sse.js'
+import { http } from '../../../src/api/http/client.js'
+import { readSse } from '../../../src/api/http/sseReader.js'
+import { SSE_MAX_BUFFERED_BYTES } from '../../../src/api/http/limits.js'
 import { cleanupProcesses, spawnReady, tempDir } from '../../helpers/processes.js'
 import { drain, stalledSubscriber } from '../../helpers/stalledSubscriber.js'
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { readSse } from '../../../../src/core/sse.js'
+import { readSse } from '../../../../src/api/http/sseReader.js'
 import { startDashboard, type Dashboard } from '../../../../src/observe/dashboard/index.js'
 import { DashboardHub } from '../../../../src/observe/dashboard/hub.js'
 import type { DashboardBatch, DashboardSnapshot } from '../../../../src/observe/dashboard/views.js'

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { http, HttpTimeoutError } from '../../../src/core/http.js'
+import { http, HttpTimeoutError } from '../../../../src/api/http/client.js'
 
 const servers: Server[] = []
 afterEach(async () => {

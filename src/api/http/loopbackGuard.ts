@@ -19,7 +19,7 @@
  * address) and `same-origin` are answered, and programs send no such header.
  */
 import type { IncomingHttpHeaders } from 'node:http'
-import { LnsimError } from './errors.js'
+import { LnsimError } from '../../core/errors.js'
 
 /** The names a loopback server answers to; a browser on the same machine reaches it by one of them. */
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'] as const

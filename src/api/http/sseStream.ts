@@ -1,7 +1,7 @@
 /**
- * Server-sent events, both ends: the writer every lnsim server uses for its
- * event streams (the chain daemon's, a node's control API's, the dashboard's),
- * and a small reader over a response body (src/core/http.ts's, or fetch's).
+ * Server-sent events, the writing end: what the HTTP server (server.ts) answers
+ * a subscriber of an event stream with (the chain daemon's, a node's control
+ * API's, the dashboard's). The reading end is sseReader.ts.
  *
  * The writer bounds what one subscriber can cost the server: a write that
  * cannot reach the socket waits in the process's memory, so a subscriber that
@@ -11,22 +11,8 @@
  * current state, as every lnsim client does after any broken stream.
  */
 import type { ServerResponse } from 'node:http'
-import { toJson } from './json.js'
-
-/**
- * Unsent bytes one event-stream subscriber may hold in the server before it
- * is dropped. Twice the largest burst a server writes at once: mining 10,000
- * blocks in one request sends 10,000 block events of about 190 bytes, all
- * within one turn of the event loop, which a subscriber that reads cannot take
- * in before they are queued.
- */
-export const SSE_MAX_BUFFERED_BYTES = 4 * 1024 * 1024
-
-/** Events waiting for the end of the event loop's turn are written once they reach this size. */
-const SSE_WRITE_CHUNK_BYTES = 64 * 1024
-
-/** A comment this often keeps proxies and clients from taking a quiet stream for a dead one. */
-export const SSE_HEARTBEAT_MS = 15_000
+import { toJson } from '../../core/json.js'
+import { SSE_HEARTBEAT_MS, SSE_MAX_BUFFERED_BYTES, SSE_WRITE_CHUNK_BYTES } from './limits.js'
 
 export interface SseStreamOptions {
   /** written first, before any event (a comment, or a `retry:` line) */
@@ -97,37 +83,5 @@ export function openSseStream(res: ServerResponse, options: SseStreamOptions = {
       open = false
       res.end()
     },
-  }
-}
-
-export interface SseMessage {
-  event: string
-  data: string
-}
-
-/**
- * Yields { event, data } for each message and ignores comments (heartbeats).
- * It ends when the body ends; the request's abort signal ends it too, as the
- * body then fails.
- */
-export async function* readSse(body: AsyncIterable<Uint8Array> | null): AsyncGenerator<SseMessage> {
-  if (!body) return
-  const decoder = new TextDecoder()
-  let buffer = ''
-  for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true })
-    let end: number
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end)
-      buffer = buffer.slice(end + 2)
-      let event = 'message'
-      const data: string[] = []
-      for (const line of block.split('\n')) {
-        if (line.startsWith(':')) continue
-        if (line.startsWith('event:')) event = line.slice(6).trim()
-        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''))
-      }
-      if (data.length > 0) yield { event, data: data.join('\n') }
-    }
   }
 }

@@ -1,0 +1,24 @@
+/**
+ * Writing an answer: JSON or a static file, each in one write with its length.
+ */
+import type { ServerResponse } from 'node:http'
+import { toJson } from '../../core/json.js'
+import type { StaticAsset } from './route.js'
+
+/**
+ * `value` as JSON (bigints as decimal strings), its length in the headers and
+ * the body in one `end()`. `no-store`: an answer is the state of a live
+ * process, which a browser (the dashboard's page) must ask for again.
+ */
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = toJson(value)
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' })
+  res.end(body)
+}
+
+/** `no-cache`: the files belong to the installed lnsim, which an update changes under the same names; a browser asks whether its copy is still good. */
+export function sendAsset(res: ServerResponse, asset: StaticAsset): void {
+  if (asset.body === null) return void res.writeHead(204).end()
+  res.writeHead(200, { 'content-type': asset.contentType, 'content-length': asset.body.byteLength, 'cache-control': 'no-cache' })
+  res.end(asset.body)
+}
