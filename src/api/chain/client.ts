@@ -19,10 +19,26 @@ import { AddressUtxos, BlockEvent, BlockResponse, ChainInfo, ErrorBody, FaucetBa
 import type { OutPoint, Transaction } from '../../chain/transaction.js'
 import { parseWith, transactionToJson } from '../../chain/transactionJson.js'
 
+/**
+ * The client's own codes, and what its caller does: ask again later (the daemon
+ * is down or busy), or stop (it answered something that is not the contract: a
+ * different program on the port, or a version mismatch). Any other code is the
+ * daemon's own: a chain rule's (ChainRuleCode) or a route's, with its HTTP status.
+ */
+export const CHAIN_CLIENT_ERRORS = {
+  UNREACHABLE: { action: 'retry_later' },
+  TIMEOUT: { action: 'retry_later' },
+  ABORTED: { action: 'nothing' },
+  BAD_RESPONSE: { action: 'give_up' },
+} as const satisfies Record<string, { action: 'retry_later' | 'nothing' | 'give_up' }>
+
+export type ChainClientErrorCode = keyof typeof CHAIN_CLIENT_ERRORS
+
 export class ChainClientError extends LnsimError {
   /** the HTTP status, 0 when there was no answer */
   readonly status: number
-  constructor(code: string, message: string, status: number, details: Record<string, unknown> = {}) {
+  /** one of ChainClientErrorCode, or the code the daemon answered with */
+  constructor(code: ChainClientErrorCode | LnsimError['code'], message: string, status: number, details: Record<string, unknown> = {}) {
     super(code, message, details)
     this.name = 'ChainClientError'
     this.status = status

@@ -15,7 +15,8 @@ import { ChainBlockEvent, type DashboardInput } from './views.js'
 export const MAX_EVENT_LINE = 1_000_000
 
 export class EventsFileError extends LnsimError {
-  constructor(code: string, message: string) {
+  declare readonly code: 'EVENTS_FILE_UNREADABLE' | 'EVENTS_FILE_EMPTY'
+  constructor(code: 'EVENTS_FILE_UNREADABLE' | 'EVENTS_FILE_EMPTY', message: string) {
     super(code, message)
     this.name = 'EventsFileError'
   }
