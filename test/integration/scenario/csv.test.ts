@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { PAYMENT_CSV_COLUMNS, csvField, renderPaymentsCsv, type PaymentOutcome } from '../../../src/scenario/index.js'
-import { killRunning, runToEnd } from '../../helpers/scenarioRuns.js'
+import { killRunning, runToEnd } from '../../helpers/processes.js'
 
 /** RFC 4180, as a reader of the file would parse it: quoted fields may hold commas, quotes and line breaks. */
 function parseCsv(text: string): string[][] {

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LEAN_NODE_FLAGS, LocalProcessRunner, NetworkStartError, launch, type Network, type ProcessRunner } from '../../../src/scenario/index.js'
-import { isAlive, waitUntilGone } from '../../helpers/scenarioRuns.js'
+import { isAlive, waitUntilGone } from '../../helpers/processes.js'
 
 let net: Network | undefined
 afterEach(async () => {

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LocalProcessRunner, ProcessStartError } from '../../../src/scenario/index.js'
-import { isAlive, waitUntilGone } from '../../helpers/scenarioRuns.js'
+import { isAlive, waitUntilGone } from '../../helpers/processes.js'
 
 const STUB = resolve(__dirname, 'fixtures/stubbornDaemon.mjs')
 const runners: LocalProcessRunner[] = []

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RunFile } from '../../../src/api/run/runFile.js'
-import { isAlive, killRunning, runToEnd, startCli, until, waitUntilGone } from '../../helpers/scenarioRuns.js'
+import { isAlive, killRunning, runToEnd, startCli, until, waitUntilGone } from '../../helpers/processes.js'
 
 const FIXTURES = resolve(__dirname, 'fixtures')
 const dirs: string[] = []

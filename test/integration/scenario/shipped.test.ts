@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadScenarioFile, loadScenarioScript } from '../../../src/scenario/index.js'
-import { killRunning, runToEnd } from '../../helpers/scenarioRuns.js'
+import { killRunning, runToEnd } from '../../helpers/processes.js'
 
 const ROOT = resolve(__dirname, '../../..')
 const DIR = join(ROOT, 'scenarios')

@@ -27,7 +27,7 @@ import {
   type DescribeGraph,
   type GraphShape,
 } from '../../../src/scenario/index.js'
-import { killRunning, runToEnd } from '../../helpers/scenarioRuns.js'
+import { killRunning, runToEnd } from '../../helpers/processes.js'
 
 const ROOT = resolve(__dirname, '../../..')
 const FIXTURE = join(ROOT, 'scenarios/topologies/ln-like-50.json')
