@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml'
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Alias, type Document, type Node } from 'yaml'
 import type { z } from 'zod'
 import { ScenarioFileError, type ScenarioIssue } from './errors.js'
 import { ScenarioSchema, type Scenario } from './schema.js'
@@ -21,6 +21,13 @@ export interface LoadOptions {
 
 /** Scenario files are written by hand; anything this large is a mistake, not a scenario. */
 export const MAX_SCENARIO_BYTES = 2_000_000
+
+/**
+ * yaml's maxAliasCount: how far aliases (`*name`) may expand the file's value.
+ * Unbounded, a few lines could expand to gigabytes (the "billion laughs"); a
+ * scenario reusing a block with `<<: *defaults` stays far below it.
+ */
+export const MAX_ALIAS_COUNT = 100
 
 export async function loadScenarioFile(path: string, options: LoadOptions = {}): Promise<LoadedScenario> {
   let text: string
@@ -44,7 +51,42 @@ export function parseScenarioText(text: string, file: string, options: LoadOptio
       }),
     )
   }
-  return validateScenario(doc.toJS({ maxAliasCount: 100 }), file, (path, issue) => positionOf(doc, lineCounter, path, issue.code === 'unrecognized_keys'), options)
+  let value: unknown
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
+  } catch (err) {
+    // yaml throws here, not in doc.errors, for an alias to no anchor and for aliases expanding past the count
+    throw new ScenarioFileError([aliasIssue(doc, lineCounter, file, err)])
+  }
+  return validateScenario(value, file, (path, issue) => positionOf(doc, lineCounter, path, issue.code === 'unrecognized_keys'), options)
+}
+
+/** Where the aliases went wrong: the first alias to an anchor not set before it, or else the first alias. */
+function aliasIssue(doc: Document, lines: LineCounter, file: string, err: unknown): ScenarioIssue {
+  const anchors = new Set<string>()
+  const found: { unresolved?: Alias; first?: Alias } = {}
+  visit(doc, (_, node) => {
+    if (isAlias(node)) {
+      found.first ??= node
+      if (!anchors.has(node.source)) {
+        found.unresolved = node
+        return visit.BREAK
+      }
+    } else if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor) {
+      anchors.add(node.anchor)
+    }
+    return undefined
+  })
+  const { unresolved, first } = found
+  const at = lines.linePos((unresolved ?? first)?.range?.[0] ?? 0)
+  const message = unresolved
+    ? `the alias *${unresolved.source} names no anchor set before it (&${unresolved.source})`
+    : `the aliases would expand the file past lnsim's limit (${MAX_ALIAS_COUNT}, against resource exhaustion): write the repeated parts out (${errorText(err)})`
+  return { file, line: at.line, col: at.col, path: '', message }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
 }
 
 /**

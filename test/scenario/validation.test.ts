@@ -54,6 +54,12 @@ describe('scenario files', () => {
     expect(s.expect.map((e) => e.kind)).toEqual(['payment', 'balance'])
   })
 
+  it('reject an alias to no anchor at the alias, and aliases that expand too far, as invalid scenarios', () => {
+    expect(firstIssue(broken('name: small', 'name: *small'))).toMatchObject({ line: 1, col: 7, message: expect.stringContaining('*small names no anchor') })
+    const laughs = `${VALID}x: &a [1, 1, 1, 1, 1, 1, 1, 1]\ny: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nz: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nw: [*c, *c, *c, *c, *c, *c, *c, *c]\n`
+    expect(firstIssue(laughs)).toMatchObject({ line: 19, col: 8, message: expect.stringContaining('aliases would expand the file') })
+  })
+
   it('reject an unknown key at the key, naming the keys that exist', () => {
     const [issue, ...rest] = issuesOf(broken('    pushMsat: "5_000"\n', '    pushMsat: "5_000"\n    colour: red\n'))
     expect(rest).toEqual([])
