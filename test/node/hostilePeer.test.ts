@@ -44,7 +44,7 @@ interface AttackRow {
   pushMsat?: bigint
   /** lies set up before the channel opens, for attacks on the opening messages */
   beforeOpen?: (peer: TestPeer) => void
-  /** the attack; what it returns is checked once the channel has settled */
+  /** the attack; what it returns is checked once the channel has settled (on chain, for one that closes) */
   attack: (a: Attack) => Promise<void | (() => Promise<void>)>
   /** the warning or error alice answers with: its text contains this */
   answer?: { warning: string } | { error: string }
@@ -193,8 +193,10 @@ const ROWS: Array<AttackRow | PendingRow> = [
     pushMsat: 0n,
     attack: async ({ peer, net }) => {
       peer.rewrite('revoke_and_ack', { nextPerCommitmentPoint: OFF_CURVE })
-      // alice's HTLC goes on chain with her commitment: the payment ends when it times out there
-      void net.node('alice').client.pay({ invoice: peer.invoice(5_000_000n), timeoutSeconds: 60 }).catch(() => {})
+      let status: string | undefined
+      void net.node('alice').client.pay({ invoice: peer.invoice(5_000_000n), timeoutSeconds: 60 }).then((p) => (status = p.status), (err: Error) => (status = err.message))
+      // alice's commitment on chain is the one before the HTLC: once it confirms, nothing can pay the peer
+      return async () => expect(await waitFor('the payment to the peer to end', async () => status)).toBe('failed')
     },
     answer: { error: 'INVALID_POINT' },
     channel: 'CLOSING',
@@ -301,6 +303,7 @@ describe('a node under attack by a hostile peer', () => {
       await waitFor('alice to close the attacked channel', async () => (await net.channel('alice', channelId))?.state === 'CLOSING')
       expect(peer.heldMsat()).toBe(0n)
       closedPeers.add(peer)
+      await settleOnChain(channelId)
     }
     if (afterwards) await afterwards()
 
@@ -317,7 +320,6 @@ describe('a node under attack by a hostile peer', () => {
     })
 
     // 4. money
-    if (row.channel === 'CLOSING') await settleOnChain(channelId)
     const m = await moneyCheck(net)
     expect(m.heldMsat + moneyHeldByPeers()).toBe(m.expectedMsat)
   }
