@@ -3,7 +3,7 @@
  * FILE:LINE:COL with the field's path. The YAML parser keeps every node's
  * source range, so a schema issue's path leads back to the text that caused it.
  */
-import { readFile } from 'node:fs/promises'
+import { readFile, stat as fsStat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Alias, type Document, type Node } from 'yaml'
 import type { z } from 'zod'
@@ -30,11 +30,19 @@ export const MAX_SCENARIO_BYTES = 2_000_000
 export const MAX_ALIAS_COUNT = 100
 
 export async function loadScenarioFile(path: string, options: LoadOptions = {}): Promise<LoadedScenario> {
+  const refuse = (message: string, code?: string): never => {
+    throw new ScenarioFileError([{ file: path, line: 0, col: 0, path: '', message }], code)
+  }
   let text: string
   try {
+    const stat = await fsStat(path)
+    // a device or a pipe reports size 0 and may never end (/dev/zero) or never start (a FIFO)
+    if (!stat.isFile()) return refuse('cannot read the scenario file (not a file: a folder, a device or a pipe)', 'SCENARIO_NOT_FOUND')
+    if (stat.size > MAX_SCENARIO_BYTES) return refuse(`the file is larger than ${MAX_SCENARIO_BYTES} bytes`)
     text = await readFile(path, 'utf8')
   } catch (err) {
-    throw new ScenarioFileError([{ file: path, line: 0, col: 0, path: '', message: `cannot read the scenario file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` }], 'SCENARIO_NOT_FOUND')
+    if (err instanceof ScenarioFileError) throw err
+    return refuse(`cannot read the scenario file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'SCENARIO_NOT_FOUND')
   }
   return parseScenarioText(text, path, options)
 }

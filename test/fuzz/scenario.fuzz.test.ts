@@ -23,6 +23,8 @@ const YAML_SYNTAX = [
   ': ', '- ', '{', '}', '[', ']', ',', '"', "'", '\n', '\n  ', '  ', '#', '---', '...', '? ', '|', '>', '~', '&a ', '*a', '<<: *a', '!!binary ', '!!str ', '!!int ', '!!float ',
   '!!map ', '!!set ', '%YAML 1.1\n---\n', 'null', 'true', 'yes', 'off', '0x1F', '0o17', '-1', '1e309', '.inf', '-.inf', '.nan', '99999999999999999999999', '1_000', '__proto__', 'constructor',
   '\t', '\r', '\u0000', '\uFEFF', 'é', '😀', '\\', '@', '`',
+  // paths, for the describegraph key: a folder, devices that are empty or never end
+  '/', '.', '..', '/dev/null', '/dev/zero',
 ]
 const DICTIONARY = tokensOf(SHIPPED.map((s) => s.text), YAML_SYNTAX)
 
