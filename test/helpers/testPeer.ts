@@ -28,7 +28,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { multiaddr } from '@multiformats/multiaddr'
 import { privateKeyFromRaw } from '@libp2p/crypto/keys'
-import { fromHex, toHex } from '../../src/core/bytes.js'
+import { fromHex, toHex, utf8 } from '../../src/core/bytes.js'
 import { sig } from '../../src/chain/condition.js'
 import { publicKeyOf } from '../../src/crypto/secp256k1.js'
 import { sha256 } from '../../src/crypto/hash.js'
@@ -85,6 +85,7 @@ export class TestPeer {
   private readonly rules: RewriteRule[] = []
   private readonly preimages = new Map<string, Uint8Array>()
   private syncs = 0
+  private adds = 0
   private address: string | undefined
   private rawStream: import('@libp2p/interface').Stream | undefined
 
@@ -250,7 +251,8 @@ export class TestPeer {
    * returns its id. The onion is zeros, so the node fails it back.
    */
   addHtlc(amountMsat: bigint, options: { sign?: boolean; paymentHash?: Uint8Array } = {}): bigint {
-    const effects = this.input({ type: 'command', command: { type: 'add_htlc', commandId: `add-${this.sent.length}`, amountMsat, paymentHash: options.paymentHash ?? sha256(Uint8Array.of(this.sent.length)), cltvExpiry: this.blockHeight + 100, onionRoutingPacket: new Uint8Array(1366) } })
+    const n = this.adds++
+    const effects = this.input({ type: 'command', command: { type: 'add_htlc', commandId: `add-${n}`, amountMsat, paymentHash: options.paymentHash ?? sha256(utf8(`${this.nodeId} htlc ${n}`)), cltvExpiry: this.blockHeight + 100, onionRoutingPacket: new Uint8Array(1366) } })
     const r = effects.find((e) => e.type === 'command_result')
     if (r?.type !== 'command_result' || !r.ok) throw new Error(`the test peer could not add an HTLC: ${r?.type === 'command_result' && !r.ok ? r.message : 'no result'}`)
     if (options.sign ?? true) this.input({ type: 'command', command: { type: 'sign' } })
