@@ -50,7 +50,12 @@ export async function loadScenarioFile(path: string, options: LoadOptions = {}):
 export function parseScenarioText(text: string, file: string, options: LoadOptions = {}): LoadedScenario {
   if (text.length > MAX_SCENARIO_BYTES) throw new ScenarioFileError([{ file, line: 0, col: 0, path: '', message: `the file is larger than ${MAX_SCENARIO_BYTES} bytes` }])
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  let doc: Document
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  } catch (err) {
+    throw tooDeep(err, file)
+  }
   if (doc.errors.length > 0) {
     throw new ScenarioFileError(
       doc.errors.map((e) => {
@@ -63,10 +68,22 @@ export function parseScenarioText(text: string, file: string, options: LoadOptio
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
   } catch (err) {
+    if (isStackOverflow(err)) throw tooDeep(err, file)
     // yaml throws here, not in doc.errors, for an alias to no anchor and for aliases expanding past the count
     throw new ScenarioFileError([aliasIssue(doc, lineCounter, file, err)])
   }
   return validateScenario(value, file, (path, issue) => positionOf(doc, lineCounter, path, issue.code === 'unrecognized_keys'), options)
+}
+
+/** yaml parses and converts by recursion, a call per level of nesting: thousands of levels overflow the stack. */
+function isStackOverflow(err: unknown): boolean {
+  return err instanceof RangeError && /call stack/i.test(err.message)
+}
+
+/** The file nests deeper than the parser can follow; any other error is not ours to explain, and goes on as it is. */
+function tooDeep(err: unknown, file: string): unknown {
+  if (!isStackOverflow(err)) return err
+  return new ScenarioFileError([{ file, line: 0, col: 0, path: '', message: 'the file nests too deeply to read (thousands of levels of {, [ or :)' }])
 }
 
 /** Where the aliases went wrong: the first alias to an anchor not set before it, or else the first alias. */

@@ -67,6 +67,11 @@ describe('scenario files', () => {
     }
   })
 
+  it('reject a file nested deeper than the parser can follow as an invalid scenario', () => {
+    const deep = `name: x\nchannels:\n  - { from: ${': : : : : : : from'.repeat(5000)} }\n`
+    expect(issuesOf(deep)).toEqual([expect.objectContaining({ message: expect.stringContaining('nests too deeply') })])
+  })
+
   it('reject an unknown key at the key, naming the keys that exist', () => {
     const [issue, ...rest] = issuesOf(broken('    pushMsat: "5_000"\n', '    pushMsat: "5_000"\n    colour: red\n'))
     expect(rest).toEqual([])
