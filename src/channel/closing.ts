@@ -14,7 +14,8 @@ import { sha256 } from '../crypto/hash.js'
 import { buildPenalty, claimMaterial, claimOutputs, type Claim, type OutputToClaim } from './claims.js'
 import { buildLocalCommitTx, latestRemoteCommit, remoteSecretFor, type Commitments } from './commitments.js'
 import { signFundingSpend, withFundingWitness } from './commitmentTx.js'
-import type { HtlcInSpec } from './commitmentSpec.js'
+import type { CommitmentSpec, HtlcInSpec } from './commitmentSpec.js'
+import { isTrimmed } from './fees.js'
 import type { ChannelContext, ChannelEffect } from './io.js'
 import type { ChannelSigner } from './signer.js'
 import { errorMsg, event, result, type StepResult } from './result.js'
@@ -163,7 +164,53 @@ export function handleFundingSpent(data: ChannelData & { commitments: Commitment
     effects.push(event({ type: 'closing', why, txid: published.txid, whose: published.whose }))
   }
   effects.push(...claimEffects(claims), ...watch.map((o): ChannelEffect => ({ type: 'watch_spent', outpoint: o.outpoint })))
+  for (const htlc of offeredWithoutOutput(c, published)) effects.push(event({ type: 'htlc_failed', htlc, onChain: true }))
   return finishIfResolved(result(next, ...effects))
+}
+
+/**
+ * BOLT #5: an HTLC we offered that has no output in the commitment that
+ * confirmed (it was only in the other side's commitment, or not signed yet, or
+ * trimmed as dust) can no longer be claimed by anyone: it has failed. Left
+ * alone, the payment would wait for ever and, for an HTLC we forwarded, the
+ * incoming one would run to its expiry and close that channel too. The mock
+ * chain never reorganises, so one confirmation is depth enough.
+ */
+function offeredWithoutOutput(c: Commitments, published: PublishedCommitment): HtlcInSpec[] {
+  const offered = new Map<bigint, HtlcInSpec>()
+  for (const h of c.localCommit.spec.htlcs) if (h.direction === 'outgoing') offered.set(h.id, h)
+  // the peer's commitments see our HTLCs as incoming
+  for (const h of [...c.remoteCommit.spec.htlcs, ...latestRemoteCommit(c).spec.htlcs]) if (h.direction === 'incoming') offered.set(h.id, { ...h, direction: 'outgoing' })
+  for (const u of c.localChanges.proposed) {
+    if (u.type === 'update_add_htlc') offered.set(u.id, { direction: 'outgoing', id: u.id, amountMsat: u.amountMsat, paymentHash: u.paymentHash, cltvExpiry: u.cltvExpiry })
+  }
+  // fulfilled by the peer: the preimage went upstream when it came
+  for (const u of [...c.remoteChanges.proposed, ...c.remoteChanges.acked, ...c.remoteChanges.signed]) if (u.type === 'update_fulfill_htlc') offered.delete(u.id)
+  const withOutput = offeredWithOutput(c, published)
+  return [...offered.values()].filter((h) => !withOutput(h))
+}
+
+/** Whether an HTLC we offered has an output in the published commitment (whose outputs then settle it). */
+function offeredWithOutput(c: Commitments, published: PublishedCommitment): (h: HtlcInSpec) => boolean {
+  const inSpec = (spec: CommitmentSpec, direction: 'incoming' | 'outgoing', dustLimitSat: bigint) => (h: HtlcInSpec) =>
+    spec.htlcs.some((x) => x.id === h.id && x.direction === direction && !isTrimmed(x.amountMsat, dustLimitSat))
+  switch (published.whose) {
+    case 'local':
+      return inSpec(c.localCommit.spec, 'outgoing', c.localParams.dustLimitSat)
+    case 'remote':
+      return inSpec(c.remoteCommit.spec, 'incoming', c.remoteParams.dustLimitSat)
+    case 'next_remote':
+      return inSpec(latestRemoteCommit(c).spec, 'incoming', c.remoteParams.dustLimitSat)
+    case 'revoked':
+    case 'unknown': {
+      // an older commitment: its spec is gone, its outputs tell
+      const hashes = published.tx.outputs.flatMap((o) => {
+        const hash = hashOf(o.condition)
+        return hash ? [hash] : []
+      })
+      return (h) => hashes.some((hash) => bytesEqual(hash, h.paymentHash))
+    }
+  }
 }
 
 function htlcByHash(c: Commitments, paymentHash: Uint8Array, direction: 'incoming' | 'outgoing'): HtlcInSpec | undefined {

@@ -3,11 +3,11 @@
  * FILE:LINE:COL with the field's path. The YAML parser keeps every node's
  * source range, so a schema issue's path leads back to the text that caused it.
  */
-import { readFile } from 'node:fs/promises'
+import { readFile, stat as fsStat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml'
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Alias, type Document, type Node } from 'yaml'
 import type { z } from 'zod'
-import { ScenarioFileError, type ScenarioIssue } from '../errors.js'
+import { ScenarioFileError, type ScenarioErrorCode, type ScenarioIssue } from '../errors.js'
 import { ScenarioSchema, type Scenario } from './scenarioSchema.js'
 import { TopologyError, expandTopology, type TopologyExpansion, type TopologySummary } from '../topology/topologyImport.js'
 
@@ -23,19 +23,26 @@ export interface LoadOptions {
 export const MAX_SCENARIO_BYTES = 2_000_000
 
 /**
- * How many nodes YAML aliases (`*name`) may bring in, counted as the yaml
- * package counts them (each use of an anchor, times the aliases inside it).
- * Aliases nested in aliases grow exponentially: a few hundred bytes of them
- * (a "billion laughs") would expand to more than the memory there is.
+ * yaml's maxAliasCount: how far aliases (`*name`) may expand the file's value.
+ * Unbounded, a few lines could expand to gigabytes (the "billion laughs"); a
+ * scenario reusing a block with `<<: *defaults` stays far below it.
  */
-export const MAX_YAML_ALIAS_COUNT = 100
+export const MAX_ALIAS_COUNT = 100
 
 export async function loadScenarioFile(path: string, options: LoadOptions = {}): Promise<LoadedScenario> {
+  const refuse = (message: string, code?: ScenarioErrorCode): never => {
+    throw new ScenarioFileError([{ file: path, line: 0, col: 0, path: '', message }], code)
+  }
   let text: string
   try {
+    const stat = await fsStat(path)
+    // a device or a pipe reports size 0 and may never end (/dev/zero) or never start (a FIFO)
+    if (!stat.isFile()) return refuse('cannot read the scenario file (not a file: a folder, a device or a pipe)', 'SCENARIO_NOT_FOUND')
+    if (stat.size > MAX_SCENARIO_BYTES) return refuse(`the file is larger than ${MAX_SCENARIO_BYTES} bytes`)
     text = await readFile(path, 'utf8')
   } catch (err) {
-    throw new ScenarioFileError([{ file: path, line: 0, col: 0, path: '', message: `cannot read the scenario file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` }], 'SCENARIO_NOT_FOUND')
+    if (err instanceof ScenarioFileError) throw err
+    return refuse(`cannot read the scenario file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'SCENARIO_NOT_FOUND')
   }
   return parseScenarioText(text, path, options)
 }
@@ -43,7 +50,12 @@ export async function loadScenarioFile(path: string, options: LoadOptions = {}):
 export function parseScenarioText(text: string, file: string, options: LoadOptions = {}): LoadedScenario {
   if (text.length > MAX_SCENARIO_BYTES) throw new ScenarioFileError([{ file, line: 0, col: 0, path: '', message: `the file is larger than ${MAX_SCENARIO_BYTES} bytes` }])
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  let doc: Document
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  } catch (err) {
+    throw tooDeep(err, file)
+  }
   if (doc.errors.length > 0) {
     throw new ScenarioFileError(
       doc.errors.map((e) => {
@@ -54,26 +66,52 @@ export function parseScenarioText(text: string, file: string, options: LoadOptio
   }
   let value: unknown
   try {
-    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT })
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
   } catch (err) {
-    // the yaml package throws a ReferenceError for aliases that expand past the limit (or name no anchor)
-    if (!(err instanceof ReferenceError)) throw err
-    const pos = lineCounter.linePos(firstAliasOffset(doc))
-    throw new ScenarioFileError([{ file, line: pos.line, col: pos.col, path: '', message: `its YAML aliases (*name) expand too far: more than ${MAX_YAML_ALIAS_COUNT} values brought in by aliases, counting aliases within aliases; write the values out, or use fewer aliases` }])
+    if (isStackOverflow(err)) throw tooDeep(err, file)
+    // yaml throws here, not in doc.errors, for an alias to no anchor and for aliases expanding past the count
+    throw new ScenarioFileError([aliasIssue(doc, lineCounter, file, err)])
   }
   return validateScenario(value, file, (path, issue) => positionOf(doc, lineCounter, path, issue.code === 'unrecognized_keys'), options)
 }
 
-/** Where the document's first alias is, to show an alias problem at. */
-function firstAliasOffset(doc: Document): number {
-  let offset = 0
-  visit(doc, {
-    Alias(_key, node) {
-      offset = node.range?.[0] ?? 0
-      return visit.BREAK
-    },
+/** yaml parses and converts by recursion, a call per level of nesting: thousands of levels overflow the stack. */
+function isStackOverflow(err: unknown): boolean {
+  return err instanceof RangeError && /call stack/i.test(err.message)
+}
+
+/** The file nests deeper than the parser can follow; any other error is not ours to explain, and goes on as it is. */
+function tooDeep(err: unknown, file: string): unknown {
+  if (!isStackOverflow(err)) return err
+  return new ScenarioFileError([{ file, line: 0, col: 0, path: '', message: 'the file nests too deeply to read (thousands of levels of {, [ or :)' }])
+}
+
+/** Where the aliases went wrong: the first alias to an anchor not set before it, or else the first alias. */
+function aliasIssue(doc: Document, lines: LineCounter, file: string, err: unknown): ScenarioIssue {
+  const anchors = new Set<string>()
+  const found: { unresolved?: Alias; first?: Alias } = {}
+  visit(doc, (_, node) => {
+    if (isAlias(node)) {
+      found.first ??= node
+      if (!anchors.has(node.source)) {
+        found.unresolved = node
+        return visit.BREAK
+      }
+    } else if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor) {
+      anchors.add(node.anchor)
+    }
+    return undefined
   })
-  return offset
+  const { unresolved, first } = found
+  const at = lines.linePos((unresolved ?? first)?.range?.[0] ?? 0)
+  const message = unresolved
+    ? `the alias *${unresolved.source} names no anchor set before it (&${unresolved.source})`
+    : `the aliases would expand the file past lnsim's limit (${MAX_ALIAS_COUNT}, against resource exhaustion): write the repeated parts out (${errorText(err)})`
+  return { file, line: at.line, col: at.col, path: '', message }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
 }
 
 /**

@@ -128,8 +128,10 @@ export function parseDescribeGraph(text: string, file: string): DescribeGraph {
 export function readDescribeGraph(path: string): DescribeGraph {
   let text: string
   try {
-    const size = statSync(path).size
-    if (size > MAX_DESCRIBEGRAPH_BYTES) throw new TopologyFileError(`${path} is ${size} bytes, more than the ${MAX_DESCRIBEGRAPH_BYTES} lnsim reads`, '')
+    const stat = statSync(path)
+    // a device or a pipe reports size 0 and may never end (/dev/zero) or never start (a FIFO)
+    if (!stat.isFile()) throw new TopologyFileError(`${path} is not a file (a folder, a device or a pipe): name the saved output of \`lncli describegraph\``, '')
+    if (stat.size > MAX_DESCRIBEGRAPH_BYTES) throw new TopologyFileError(`${path} is ${stat.size} bytes, more than the ${MAX_DESCRIBEGRAPH_BYTES} lnsim reads`, '')
     text = readFileSync(path, 'utf8')
   } catch (err) {
     if (err instanceof TopologyFileError) throw err

@@ -244,6 +244,12 @@ describe('a scenario with a topology', () => {
     expect(problems(['name: t', 'topology:', '  describegraph: g.json', '  minCapacitySat: 50_000', '  maxCapacitySat: 40_000'].join('\n'))[0]).toMatch(/topology\.maxCapacitySat: maxCapacitySat must be at least minCapacitySat/)
   })
 
+  it('refuses a describegraph path that is not a file before reading it: /dev/zero would never end', () => {
+    for (const path of ['/dev/null', '/dev/zero', dir]) {
+      expect(problems(['name: t', 'topology:', `  describegraph: ${path}`].join('\n'))[0]).toMatch(/^3:18 topology\.describegraph: .* is not a file \(a folder, a device or a pipe\)/)
+    }
+  })
+
   it('still needs nodes from somewhere', () => {
     expect(problems('name: t\n')).toEqual(['1:1 nodes: a scenario needs nodes: list them, or import them with topology'])
   })

@@ -170,4 +170,54 @@ describe('channel transactions on the mock chain', () => {
     }
     expect(pair.bob.data.state).toBe('CLOSED')
   })
+
+  it('an HTLC we offered with no output in the commitment that confirmed fails then; one with an output waits for its claim', () => {
+    const chain = new MemoryChain()
+    const pair = openOnChain(chain, 0n)
+    const rng = new SeededRng('missing')
+    const cltv = chain.height + 50
+    // in both commitments: an HTLC with an output, and one below alice's dust limit (trimmed)
+    const withOutput = addHtlc(pair, pair.alice, newPayment(rng, 20_000_000n), cltv)
+    const dust = addHtlc(pair, pair.alice, newPayment(rng, 300_000n), cltv)
+    pair.command(pair.alice, { type: 'sign' })
+    pair.deliverAll()
+    // one only in bob's commitment: alice signed it, bob's revocation never reaches her
+    const onlyBobs = addHtlc(pair, pair.alice, newPayment(rng, 5_000_000n), cltv)
+    pair.command(pair.alice, { type: 'sign' })
+    while (pair.deliverOne(pair.bob));
+    pair.alice.inbox.length = 0
+    // and one she added but never signed
+    const unsigned = addHtlc(pair, pair.alice, newPayment(rng, 6_000_000n), cltv)
+    pair.bob.inbox.length = 0
+    const [commit] = broadcasts(pair.command(pair.alice, { type: 'force_close' })).filter((b) => b.label === 'commitment')
+    chain.submit(commit!.tx)
+    chain.mine(1)
+    const failed = fundingSpent(pair, pair.alice, commit!.tx, chain).flatMap((e) => (e.type === 'event' && e.event.type === 'htlc_failed' ? [e.event] : []))
+    expect(failed.map((e) => e.htlc.id).sort()).toEqual([dust, onlyBobs, unsigned].sort())
+    expect(failed.every((e) => e.onChain && e.htlc.direction === 'outgoing')).toBe(true)
+    expect(failed.map((e) => e.htlc.id)).not.toContain(withOutput)
+  })
+
+  it('an HTLC bob fulfilled off chain is not failed when alice\'s commitment without it confirms', () => {
+    const chain = new MemoryChain()
+    const pair = openOnChain(chain, 0n)
+    const p = newPayment(new SeededRng('fulfilled'), 7_000_000n)
+    addHtlc(pair, pair.alice, p, chain.height + 50)
+    pair.command(pair.alice, { type: 'sign' })
+    pair.deliverAll()
+    const [received] = pair.takeEvents(pair.bob, 'htlc_received')
+    if (received?.type !== 'htlc_received') throw new Error('no HTLC at bob')
+    pair.command(pair.bob, { type: 'fulfill_htlc', id: received.add.id, preimage: p.preimage })
+    pair.command(pair.bob, { type: 'sign' })
+    // alice learns the preimage and signs for a commitment without the HTLC, which confirms; bob's still has it
+    pair.deliverOne(pair.alice)
+    pair.deliverOne(pair.alice)
+    expect(pair.alice.events.some((e) => e.type === 'htlc_fulfilled')).toBe(true)
+    const alicesCommit = signedLocalCommitTx(commitmentsOf(pair.alice.data)!, pair.alice.signer)
+    expect(alicesCommit.outputs).toHaveLength(2)
+    chain.submit(alicesCommit)
+    chain.mine(1)
+    const effects = fundingSpent(pair, pair.alice, alicesCommit, chain)
+    expect(effects.some((e) => e.type === 'event' && e.event.type === 'htlc_failed')).toBe(false)
+  })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ScenarioFileError, parseScenarioText, type ScenarioIssue } from '../../../src/scenario/index.js'
+import { tmpdir } from 'node:os'
+import { ScenarioFileError, loadScenarioFile, parseScenarioText, type ScenarioIssue } from '../../../src/scenario/index.js'
 
 const VALID = `name: small
 nodes:
@@ -52,6 +53,23 @@ describe('scenario files', () => {
     expect(s.steps[0]).toMatchObject({ kind: 'pay', id: 'p1', amountMsat: 50_000n, expect: { status: 'succeeded', hops: { op: '==', value: 1n } } })
     expect(s.steps[1]).toMatchObject({ kind: 'wait', timeoutMs: 30_000, until: { kind: 'channelBalance', localMsat: { op: '>=', value: 55_000n } } })
     expect(s.expect.map((e) => e.kind)).toEqual(['payment', 'balance'])
+  })
+
+  it('reject an alias to no anchor at the alias, and aliases that expand too far, as invalid scenarios', () => {
+    expect(firstIssue(broken('name: small', 'name: *small'))).toMatchObject({ line: 1, col: 7, message: expect.stringContaining('*small names no anchor') })
+    const laughs = `${VALID}x: &a [1, 1, 1, 1, 1, 1, 1, 1]\ny: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nz: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nw: [*c, *c, *c, *c, *c, *c, *c, *c]\n`
+    expect(firstIssue(laughs)).toMatchObject({ line: 19, col: 8, message: expect.stringContaining('aliases would expand the file') })
+  })
+
+  it('refuse a path that is not a file before reading it: /dev/zero would never end', async () => {
+    for (const path of ['/dev/null', '/dev/zero', tmpdir()]) {
+      await expect(loadScenarioFile(path)).rejects.toMatchObject({ code: 'SCENARIO_NOT_FOUND', message: expect.stringContaining('not a file') })
+    }
+  })
+
+  it('reject a file nested deeper than the parser can follow as an invalid scenario', () => {
+    const deep = `name: x\nchannels:\n  - { from: ${': : : : : : : from'.repeat(5000)} }\n`
+    expect(issuesOf(deep)).toEqual([expect.objectContaining({ message: expect.stringContaining('nests too deeply') })])
   })
 
   it('reject an unknown key at the key, naming the keys that exist', () => {
