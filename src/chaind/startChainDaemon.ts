@@ -15,7 +15,7 @@ import { genesisBlock } from '../chain/block.js'
 import { ChainState } from '../chain/chainState.js'
 import { conditionsEqual, sig } from '../chain/condition.js'
 import { Faucet } from '../chain/faucet.js'
-import { ChainStore, ChainStoreError } from '../chain/store.js'
+import { ChainStore, ChainStoreError } from './store.js'
 import { startHttpServer } from '../api/http/server.js'
 import { CHAIN_ERROR_STATUS, chainEvents, chainRoutes, type ChainService } from './routes.js'
 

@@ -43,7 +43,7 @@ const MAX_POINTS = 8192
 const MAX_DERIVED = 16_384
 
 /**
- * A signer over channel seeds derived from one secret of the node's (`seedOf`),
+ * A signer over channel seeds derived from one secret of the node's (`seeds`),
  * deterministic for a given keys id.
  */
 export class SeedSigner implements ChannelSigner {
@@ -52,12 +52,12 @@ export class SeedSigner implements ChannelSigner {
   private readonly points = new Map<string, Uint8Array>()
   private readonly derived = new Map<string, Uint8Array>()
 
-  constructor(private readonly seedOf: (keysId: string) => Uint8Array) {}
+  constructor(private readonly seeds: { derive(keysId: string): Uint8Array }) {}
 
   channel(keysId: string): ChannelKeys {
     const cached = this.channels.get(keysId)
     if (cached) return cached
-    const seed = keysId.startsWith(LEGACY_SEED_PREFIX) ? fromHex(keysId.slice(LEGACY_SEED_PREFIX.length)) : this.seedOf(keysId)
+    const seed = keysId.startsWith(LEGACY_SEED_PREFIX) ? fromHex(keysId.slice(LEGACY_SEED_PREFIX.length)) : this.seeds.derive(keysId)
     const secrets = channelSecrets(seed)
     const keys: ChannelKeys = {
       secrets,

@@ -47,7 +47,7 @@ export function composeNode(base: NodeFoundations, host: Libp2p, chainTip: numbe
   c.bus = new EventBus(identity.nodeIdHex, options.name)
   c.peerLog = new PeerLogLimiter(log.child('peers'), limits.logLinesPerPeerPerMinute)
   c.secrets = new NodeSecrets(identity, stores.meta)
-  c.signer = new SeedSigner((keysId) => c.secrets.derive(keysId))
+  c.signer = new SeedSigner(c.secrets)
   c.replayLog = new MemoryReplayLog()
   c.cheats = options.testing ? new CheatRecorder(stores.testing, c.signer) : undefined
   c.faults = options.testing ? new FaultInjector(options.seed ? toHex(options.seed) : identity.nodeIdHex) : undefined

@@ -85,7 +85,7 @@ export class TestPeer {
   autoSettle = false
   blockHeight = 0
   /** this peer's channel keys: a keys id here is the seed in hex */
-  readonly signer = new SeedSigner(fromHex)
+  readonly signer = new SeedSigner({ derive: fromHex })
   /** the reply to the last command given to this peer's channel */
   lastReply: CommandReply | undefined
   private readonly rules: RewriteRule[] = []

@@ -48,7 +48,7 @@ describe('a peer that opens channels it never funds', () => {
   function openChannels(node: string, count: number, from = 0): OpenChannel[] {
     const r = openChannel(
       { remoteNodeId: fromHex(net.node(node).nodeId), temporaryChannelId: new Uint8Array(32), fundingSat: 100_000n, pushMsat: 0n, announce: false, config: DEFAULT_CHANNEL_CONFIG, keysId: '33'.repeat(32), finalCondition: sig(publicKeyOf(new Uint8Array(32).fill(0x34))) },
-      { blockHeight: 0, chainHash, feeratePerKw: 253, signer: new SeedSigner(fromHex) },
+      { blockHeight: 0, chainHash, feeratePerKw: 253, signer: new SeedSigner({ derive: fromHex }) },
     )
     const template = r.effects.find((e) => e.type === 'send')!
     if (template.type !== 'send' || template.message.type !== 'open_channel') throw new Error('no open_channel')

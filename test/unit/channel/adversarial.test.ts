@@ -149,7 +149,7 @@ describe('rules a peer cannot break (each rejected with its code, channel unchan
 })
 
 describe('open_channel rules (the fundee refuses and forgets the channel)', () => {
-  const ctx = { blockHeight: 1, chainHash: CHAIN_HASH, feeratePerKw: 253, signer: new SeedSigner(fromHex) }
+  const ctx = { blockHeight: 1, chainHash: CHAIN_HASH, feeratePerKw: 253, signer: new SeedSigner({ derive: fromHex }) }
   function openMessage() {
     const r = openChannel({ remoteNodeId: new Uint8Array(33), temporaryChannelId: new Uint8Array(32), fundingSat: 1_000_000n, pushMsat: 0n, announce: true, config: DEFAULT_CHANNEL_CONFIG, keysId: toHex(new Uint8Array(32).fill(3)), finalCondition: walletCondition(3) }, ctx)
     const m = r.effects.find((e) => e.type === 'send')!

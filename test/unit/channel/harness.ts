@@ -153,7 +153,7 @@ export function deepFreeze<T>(value: T): T {
 }
 
 function side(name: string, seedByte: number): Side {
-  return { name, data: undefined as unknown as ChannelData, events: [], effects: [], inbox: [], nodeKey: publicKeyOf(new Uint8Array(32).fill(seedByte)), signer: new SeedSigner(fromHex), revoked: new Set() }
+  return { name, data: undefined as unknown as ChannelData, events: [], effects: [], inbox: [], nodeKey: publicKeyOf(new Uint8Array(32).fill(seedByte)), signer: new SeedSigner({ derive: fromHex }), revoked: new Set() }
 }
 
 export function walletCondition(byte: number) {

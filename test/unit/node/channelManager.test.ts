@@ -68,8 +68,8 @@ async function makeSide(name: string, byte: number, deliver: (to: string, m: Mes
     tip: { height: 100 },
     feeratePerKw: 253,
     preimages: { get: () => undefined },
-    signer: new SeedSigner(fromHex),
-    // a keys id is the channel seed in hex for SeedSigner(fromHex)
+    signer: new SeedSigner({ derive: fromHex }),
+    // a keys id is the channel seed in hex for SeedSigner({ derive: fromHex })
     secrets: { nextSecret: () => sha256(Uint8Array.of(byte, counter++)), nextLabel: () => toHex(sha256(Uint8Array.of(byte, counter++))) },
     wallet: {
       newAddress: () => ({ condition: sig(publicKeyOf(new Uint8Array(32).fill(byte + 100))) }),

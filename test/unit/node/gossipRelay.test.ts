@@ -36,7 +36,7 @@ function gossipService(sent: Sent, deps: Partial<GossipComponents>): GossipServi
   return new GossipService({
     log: createLogger({ level: 'error', console: false, name: 'us' }),
     nodeSecret: us.nodeKey,
-    signer: new SeedSigner(fromHex),
+    signer: new SeedSigner({ derive: fromHex }),
     nodeId: us.nodeId,
     alias: 'us',
     chainHash: CHAIN_HASH,

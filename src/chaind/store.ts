@@ -18,10 +18,10 @@ import { lockDataDir, type DataDirLock } from '../core/dataDirLock.js'
 import { fromHex, toHex, utf8 } from '../core/bytes.js'
 import { isValidPrivateKey, randomPrivateKey } from '../crypto/secp256k1.js'
 import { hmacSha256 } from '../crypto/hash.js'
-import type { Block } from './block.js'
-import type { BlockSink } from './chainState.js'
-import type { Transaction } from './transaction.js'
-import { BlockJson, TransactionJson, blockToJson, parseWith, transactionToJson } from './transactionJson.js'
+import type { Block } from '../chain/block.js'
+import type { BlockSink } from '../chain/chainState.js'
+import type { Transaction } from '../chain/transaction.js'
+import { BlockJson, TransactionJson, blockToJson, parseWith, transactionToJson } from '../chain/transactionJson.js'
 
 export const CHAIN_FILES = { blocks: 'blocks.jsonl', mempool: 'mempool.json', faucetKey: 'faucet.key', lock: 'chain.lock', url: 'chain.url' } as const
 
