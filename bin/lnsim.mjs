@@ -5,7 +5,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const bundle = fileURLToPath(new URL('../dist/lnsim.mjs', import.meta.url))
 if (!existsSync(bundle)) {
-  console.error('lnsim: the program is not built yet. Run `npm install` (or `npm run build`) in the lnsim folder first.')
+  console.error(
+    'lnsim: the program is not built yet. Run `npm install` (or `npm run build`) in the lnsim folder first.',
+  )
   process.exit(2)
 }
 await import(pathToFileURL(bundle).href)

@@ -25,12 +25,24 @@ export default defineScenario({
       if (p.status === 'succeeded') paid += PART_MSAT
       else refusal = `${p.code}: ${p.message}`
     }
-    t.expect('the channel refuses a payment once it is nearly empty', refusal !== '', refusal || 'all twelve payments went through')
+    t.expect(
+      'the channel refuses a payment once it is nearly empty',
+      refusal !== '',
+      refusal || 'all twelve payments went through',
+    )
     // BOLT #2: the funder keeps a channel reserve (1% by default) and pays the commitment fee
-    t.expect('at least 8 parts of 100,000 sat fit in a 1,000,000 sat channel', paid >= 8n * PART_MSAT, `${paid / 1000n} sat went through`)
+    t.expect(
+      'at least 8 parts of 100,000 sat fit in a 1,000,000 sat channel',
+      paid >= 8n * PART_MSAT,
+      `${paid / 1000n} sat went through`,
+    )
     t.expect('no more than the capacity went through', paid < 1_000_000_000n, `${paid / 1000n} sat went through`)
     await t.check({ channelBalance: { channel: 'alice-bob', node: 'bob', localMsat: paid } })
     const [channel] = await net.node('alice').channels()
-    t.expect('alice cannot send even one more part', (channel?.availableToSendMsat ?? 0n) < PART_MSAT, `alice can still send ${channel?.availableToSendMsat} msat`)
+    t.expect(
+      'alice cannot send even one more part',
+      (channel?.availableToSendMsat ?? 0n) < PART_MSAT,
+      `alice can still send ${channel?.availableToSendMsat} msat`,
+    )
   },
 })

@@ -33,12 +33,22 @@ export default defineScenario({
     for (const amount of [1_000n, 1_000_000n, 10_000_000n, 100_000_000n, 500_000_000n]) {
       const p = await net.pay('alice', 'carol', amount)
       const expected = BASE_MSAT + (amount * PPM) / 1_000_000n
-      t.expect(`a payment of ${amount} msat pays bob ${expected} msat`, p.status === 'succeeded' && p.feeMsat === expected, p.status === 'succeeded' ? `paid ${p.feeMsat} msat via ${p.route.join(' → ')}` : `failed: ${p.code} ${p.message}`)
+      t.expect(
+        `a payment of ${amount} msat pays bob ${expected} msat`,
+        p.status === 'succeeded' && p.feeMsat === expected,
+        p.status === 'succeeded'
+          ? `paid ${p.feeMsat} msat via ${p.route.join(' → ')}`
+          : `failed: ${p.code} ${p.message}`,
+      )
       if (p.status === 'succeeded') fees += p.feeMsat
     }
     // balances move on both ends a moment after the payer hears of success
     await net.settle()
     const after = localTotal(await net.node('bob').channels())
-    t.expect('bob holds exactly the fees he was paid on top of what he had', after - before === fees, `bob's channels grew by ${after - before} msat; fees paid ${fees} msat`)
+    t.expect(
+      'bob holds exactly the fees he was paid on top of what he had',
+      after - before === fees,
+      `bob's channels grew by ${after - before} msat; fees paid ${fees} msat`,
+    )
   },
 })

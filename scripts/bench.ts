@@ -40,16 +40,27 @@ if (only.length > 0) {
     // no previous results
   }
 }
-await writeFile(join(root, 'bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, speed, figures }, null, 2) + '\n')
+await writeFile(
+  join(root, 'bench', 'results.json'),
+  JSON.stringify({ date: new Date().toISOString(), machine, speed, figures }, null, 2) + '\n',
+)
 const lines = [`# lnsim benchmark results`, '', `${new Date().toISOString()} on ${machine}.`, '', speedLine, '']
 let section = ''
 for (const f of figures) {
   const bounded = figures.some((g) => g.section === f.section && g.bound !== undefined)
   if (f.section !== section) {
     section = f.section
-    lines.push('', `## ${section}`, '', bounded ? '| figure | value | unit | lower bound | ratio | note |' : '| figure | value | unit | note |', bounded ? '|---|---:|---|---:|---:|---|' : '|---|---:|---|---|')
+    lines.push(
+      '',
+      `## ${section}`,
+      '',
+      bounded ? '| figure | value | unit | lower bound | ratio | note |' : '| figure | value | unit | note |',
+      bounded ? '|---|---:|---|---:|---:|---|' : '|---|---:|---|---|',
+    )
   }
-  const bound = bounded ? ` ${f.bound === undefined ? '' : formatValue(f.bound)} | ${f.ratio === undefined ? '' : `${f.ratio.toFixed(1)}×`} |` : ''
+  const bound = bounded
+    ? ` ${f.bound === undefined ? '' : formatValue(f.bound)} | ${f.ratio === undefined ? '' : `${f.ratio.toFixed(1)}×`} |`
+    : ''
   lines.push(`| ${f.name} | ${formatValue(f.value)} | ${f.unit} |${bound} ${f.note ?? ''} |`)
 }
 await writeFile(join(root, 'bench', 'results.md'), lines.join('\n') + '\n')

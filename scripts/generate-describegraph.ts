@@ -33,9 +33,12 @@ import { toHex } from '../src/core/bytes.js'
 import { SeededRng } from '../src/core/rng.js'
 import { isValidPrivateKey, publicKeyOf } from '../src/crypto/secp256k1.js'
 
-const { values } = parseArgs({ options: { nodes: { type: 'string', default: '50' }, seed: { type: 'string', default: 'ln-like' } } })
+const { values } = parseArgs({
+  options: { nodes: { type: 'string', default: '50' }, seed: { type: 'string', default: 'ln-like' } },
+})
 const nodeCount = Number(values.nodes)
-if (!Number.isInteger(nodeCount) || nodeCount < 4 || nodeCount > 10_000) throw new Error('--nodes must be a whole number from 4 to 10000')
+if (!Number.isInteger(nodeCount) || nodeCount < 4 || nodeCount > 10_000)
+  throw new Error('--nodes must be a whole number from 4 to 10000')
 const rng = new SeededRng(values.seed!)
 
 /** A normal draw (Box–Muller) from the seeded stream; for shapes, never for money arithmetic. */
@@ -56,8 +59,40 @@ function weighted<T>(r: SeededRng, choices: [T, number][]): T {
   return choices[choices.length - 1]![0]
 }
 
-const ADJECTIVES = ['Lucky', 'Satoshi', 'Orange', 'Silent', 'Rapid', 'Cosmic', 'Humble', 'Electric', 'Sovereign', 'Stacking', 'Midnight', 'Golden', 'Zapping', 'Northern', 'Café']
-const NOUNS = ['Node', 'Router', 'Lightning', 'Relay', 'Hub', 'Sats', 'Bolt', 'Channel', 'Gateway', 'Forge', 'Garden', 'Harbor', 'Vault', 'Beacon', 'Zürich']
+const ADJECTIVES = [
+  'Lucky',
+  'Satoshi',
+  'Orange',
+  'Silent',
+  'Rapid',
+  'Cosmic',
+  'Humble',
+  'Electric',
+  'Sovereign',
+  'Stacking',
+  'Midnight',
+  'Golden',
+  'Zapping',
+  'Northern',
+  'Café',
+]
+const NOUNS = [
+  'Node',
+  'Router',
+  'Lightning',
+  'Relay',
+  'Hub',
+  'Sats',
+  'Bolt',
+  'Channel',
+  'Gateway',
+  'Forge',
+  'Garden',
+  'Harbor',
+  'Vault',
+  'Beacon',
+  'Zürich',
+]
 const EMOJI = ['⚡', '🌩', '🟠', '🚀', '₿']
 
 function alias(i: number): string {
@@ -83,7 +118,14 @@ const edges: [number, number][] = [
 const degree = new Array<number>(nodeCount).fill(0)
 degree[0] = degree[1] = degree[2] = 2
 for (let n = 3; n < nodeCount; n++) {
-  const m = Math.min(n, weighted(rng, [[1, 45], [2, 35], [3, 20]]))
+  const m = Math.min(
+    n,
+    weighted(rng, [
+      [1, 45],
+      [2, 35],
+      [3, 20],
+    ]),
+  )
   const peers = new Set<number>()
   while (peers.size < m) {
     const total = degree.slice(0, n).reduce((a, b) => a + b, 0)
@@ -104,10 +146,20 @@ const keys = Array.from({ length: nodeCount }, (_, i) => nodeKey(i))
 const HUB = 10
 
 function policy(r: SeededRng, capacitySat: bigint, lastUpdate: number): Record<string, unknown> {
-  const base = weighted<() => bigint>(r, [[() => 1000n, 60], [() => 0n, 30], [() => BigInt(r.int(5001)), 10]])()
+  const base = weighted<() => bigint>(r, [
+    [() => 1000n, 60],
+    [() => 0n, 30],
+    [() => BigInt(r.int(5001)), 10],
+  ])()
   const ppm = Math.min(5000, Math.round(logNormal(r, 50, 1.5)))
   return {
-    time_lock_delta: weighted(r, [[40, 50], [80, 15], [144, 15], [34, 15], [18, 5]]),
+    time_lock_delta: weighted(r, [
+      [40, 50],
+      [80, 15],
+      [144, 15],
+      [34, 15],
+      [18, 5],
+    ]),
     min_htlc: r.int(5) === 0 ? '1' : '1000',
     fee_base_msat: base.toString(),
     fee_rate_milli_msat: String(ppm),

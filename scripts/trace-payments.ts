@@ -22,7 +22,8 @@ import { parseArgs } from 'node:util'
 import { TestNetwork } from '../test/helpers/network.js'
 import { cleanupProcesses, waitFor } from '../test/helpers/processes.js'
 
-const USAGE = 'usage: npx tsx scripts/trace-payments.ts [--hops N (1 to 10, default 3)] [--payments N (at least 11, default 60)] [--critical-path]'
+const USAGE =
+  'usage: npx tsx scripts/trace-payments.ts [--hops N (1 to 10, default 3)] [--payments N (at least 11, default 60)] [--critical-path]'
 function usage(problem?: string): never {
   if (problem) console.error(problem)
   console.error(USAGE)
@@ -30,7 +31,14 @@ function usage(problem?: string): never {
 }
 let values: { hops: string; payments: string; 'critical-path'?: boolean; help?: boolean }
 try {
-  values = parseArgs({ options: { hops: { type: 'string', default: '3' }, payments: { type: 'string', default: '60' }, 'critical-path': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }).values
+  values = parseArgs({
+    options: {
+      hops: { type: 'string', default: '3' },
+      payments: { type: 'string', default: '60' },
+      'critical-path': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }).values
 } catch (err) {
   usage((err as Error).message)
 }
@@ -39,9 +47,14 @@ const hops = Number(values.hops)
 const payments = Number(values.payments)
 if (!Number.isInteger(hops) || hops < 1 || hops > 10) usage(`--hops ${values.hops}: give a whole number from 1 to 10`)
 // the first 10 payments warm up the JIT and connections and are not counted
-if (!Number.isInteger(payments) || payments < 11) usage(`--payments ${values.payments}: give a whole number, at least 11`)
+if (!Number.isInteger(payments) || payments < 11)
+  usage(`--payments ${values.payments}: give a whole number, at least 11`)
 
-interface Point { t: number; node: string; label: string }
+interface Point {
+  t: number
+  node: string
+  label: string
+}
 
 const dir = await mkdtemp(join(tmpdir(), 'lnsim-trace-'))
 process.env.LNSIM_TRACE_DIR = dir
@@ -57,10 +70,14 @@ try {
     await net.node(names[i]!).client.openChannel({ nodeId: net.node(names[i + 1]!).nodeId, amountSat: 10_000_000n })
   }
   await net.mine(6)
-  await waitFor('the whole line in n0’s graph', async () => {
-    const g = await net.node('n0').client.graph()
-    return g.channels.length === hops && g.channels.every((c) => c.policies[0] && c.policies[1])
-  }, 60_000)
+  await waitFor(
+    'the whole line in n0’s graph',
+    async () => {
+      const g = await net.node('n0').client.graph()
+      return g.channels.length === hops && g.channels.every((c) => c.policies[0] && c.policies[1])
+    },
+    60_000,
+  )
   const payer = net.node('n0').client
   const payee = net.node(names[hops]!).client
   for (let i = 0; i < payments; i++) {
@@ -91,21 +108,28 @@ points.sort((a, b) => a.t - b.t)
 // the first payments warm up the JIT and connections
 const measured = latencies.slice(10).sort((a, b) => a.ms - b.ms)
 const median = measured[measured.length >> 1]!
-console.log(`${hops}-hop payments: p50 ${median.ms.toFixed(2)} ms over ${measured.length} (after 10 warm-up); the median one:`)
+console.log(
+  `${hops}-hop payments: p50 ${median.ms.toFixed(2)} ms over ${measured.length} (after 10 warm-up); the median one:`,
+)
 const window = points.filter((p) => p.t >= median.start && p.t <= median.end)
 let previous = median.start
 for (const p of window) {
-  console.log(`${(p.t - median.start).toFixed(3).padStart(8)} ms  +${(p.t - previous).toFixed(3).padStart(6)}  ${p.node.padEnd(4)} ${p.label}`)
+  console.log(
+    `${(p.t - median.start).toFixed(3).padStart(8)} ms  +${(p.t - previous).toFixed(3).padStart(6)}  ${p.node.padEnd(4)} ${p.label}`,
+  )
   previous = p.t
 }
-console.log(`${(median.end - median.start).toFixed(3).padStart(8)} ms  +${(median.end - previous).toFixed(3).padStart(6)}  answer reaches the caller`)
+console.log(
+  `${(median.end - median.start).toFixed(3).padStart(8)} ms  +${(median.end - previous).toFixed(3).padStart(6)}  answer reaches the caller`,
+)
 
 if (values['critical-path']) {
   /** labels without their numbers (bytes, ports), so that segments of one kind add up */
   const kind = (label: string): string => label.replace(/\d+/g, 'N')
   const bytesOf = (p: Point): number => Number(p.label.split(' ')[2])
   const sums = new Map<string, number>()
-  const add = (segment: string, ms: number): void => void sums.set(segment, (sums.get(segment) ?? 0) + ms / measured.length)
+  const add = (segment: string, ms: number): void =>
+    void sums.set(segment, (sums.get(segment) ?? 0) + ms / measured.length)
   for (const m of measured) {
     const w = points.filter((p) => p.t >= m.start && p.t <= m.end)
     const before = (i: number, node: string): number => {
@@ -125,7 +149,16 @@ if (values['critical-path']) {
       if (p.label.startsWith('socket read')) {
         // the latest write from another node that fits in what was read
         let j = i - 1
-        while (j >= 0 && !(w[j]!.node !== p.node && w[j]!.label.startsWith('socket write') && bytesOf(w[j]!) > 0 && bytesOf(w[j]!) <= bytesOf(p))) j--
+        while (
+          j >= 0 &&
+          !(
+            w[j]!.node !== p.node &&
+            w[j]!.label.startsWith('socket write') &&
+            bytesOf(w[j]!) > 0 &&
+            bytesOf(w[j]!) <= bytesOf(p)
+          )
+        )
+          j--
         if (j < 0) break
         const k = before(i, p.node)
         const receiver = k >= 0 && w[k]!.t > w[j]!.t ? `receiver busy (${kind(w[k]!.label)})` : 'receiver idle'
@@ -140,6 +173,8 @@ if (values['critical-path']) {
     }
   }
   const rows = [...sums].sort((a, b) => b[1] - a[1])
-  console.log(`\ncritical path, ms per payment (sum ${rows.reduce((a, [, ms]) => a + ms, 0).toFixed(2)}; p50 ${median.ms.toFixed(2)}):`)
+  console.log(
+    `\ncritical path, ms per payment (sum ${rows.reduce((a, [, ms]) => a + ms, 0).toFixed(2)}; p50 ${median.ms.toFixed(2)}):`,
+  )
   for (const [segment, ms] of rows.slice(0, 30)) console.log(`${ms.toFixed(3).padStart(8)}  ${segment}`)
 }

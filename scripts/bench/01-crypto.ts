@@ -1,7 +1,15 @@
 import { fromHex } from '../../src/core/bytes.js'
 import { sha256 } from '../../src/crypto/hash.js'
 import { deriveRevocationPublicKey, derivePublicKey } from '../../src/crypto/keyDerivation.js'
-import { ecdh, pointMultiply, publicKeyOf, signDigest, verifyDigest, currentBackend, useBackend } from '../../src/crypto/secp256k1.js'
+import {
+  ecdh,
+  pointMultiply,
+  publicKeyOf,
+  signDigest,
+  verifyDigest,
+  currentBackend,
+  useBackend,
+} from '../../src/crypto/secp256k1.js'
 import { nobleBackend } from '../../src/crypto/nobleBackend.js'
 import { loadNativeBackend } from '../../src/crypto/nativeBackend.js'
 import type { Bench } from './harness.js'
@@ -38,6 +46,10 @@ export async function run(bench: Bench): Promise<void> {
     }
   }
   useBackend(selected)
-  bench.figure('sha256 (32 B)', bench.opsPerSecond(() => sha256(digest), 500), 'ops/s')
+  bench.figure(
+    'sha256 (32 B)',
+    bench.opsPerSecond(() => sha256(digest), 500),
+    'ops/s',
+  )
   bench.log(`default backend: ${selected.name}`)
 }

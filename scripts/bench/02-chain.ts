@@ -46,13 +46,24 @@ function elapsed(start: bigint): number {
 }
 
 export async function run(bench: Bench): Promise<void> {
-  const coin = { outpoint: { txid: 'ab'.repeat(32), vout: 0 }, output: { value: 1_000_000n, condition: sig(publicKeyOf(alice)) } }
-  const view: UtxoView = { coin: () => ({ output: coin.output, height: 1, coinbase: false }), spenderOf: () => undefined, hasTransaction: () => false }
+  const coin = {
+    outpoint: { txid: 'ab'.repeat(32), vout: 0 },
+    output: { value: 1_000_000n, condition: sig(publicKeyOf(alice)) },
+  }
+  const view: UtxoView = {
+    coin: () => ({ output: coin.output, height: 1, coinbase: false }),
+    spenderOf: () => undefined,
+    hasTransaction: () => false,
+  }
   const tx = payment(coin)
   const selected = currentBackend()
   for (const backend of [nobleBackend, loadNativeBackend()].filter((b) => b !== undefined)) {
     useBackend(backend)
-    bench.figure(`validate a 1-in-2-out signed transaction [${backend.name}]`, bench.opsPerSecond(() => validateTransaction(tx, view, { height: 10 }), 700), 'tx/s')
+    bench.figure(
+      `validate a 1-in-2-out signed transaction [${backend.name}]`,
+      bench.opsPerSecond(() => validateTransaction(tx, view, { height: 10 }), 700),
+      'tx/s',
+    )
   }
   useBackend(selected)
 
@@ -88,7 +99,12 @@ export async function run(bench: Bench): Promise<void> {
   start = process.hrtime.bigint()
   new ChainState(blocks[0]!, {}, blocks.slice(1))
   const replay = elapsed(start)
-  bench.figure(`replay ${blocks.length} blocks (${txCount} transactions) at start`, txCount / replay, 'tx/s', `${(replay * 1000).toFixed(0)} ms`)
+  bench.figure(
+    `replay ${blocks.length} blocks (${txCount} transactions) at start`,
+    txCount / replay,
+    'tx/s',
+    `${(replay * 1000).toFixed(0)} ms`,
+  )
 
   // the daemon over HTTP on loopback
   const dataDir = await mkdtemp(join(tmpdir(), 'lnsim-bench-chain-'))
@@ -100,11 +116,27 @@ export async function run(bench: Bench): Promise<void> {
     for (let i = 0; i < 300; i++) funded.push(await client.faucet(address, 100_000n))
     await client.mine(1)
     start = process.hrtime.bigint()
-    for (const f of funded) await client.submitTransaction(payment({ outpoint: { txid: f.txid, vout: f.vout }, output: { value: 100_000n, condition: sig(publicKeyOf(alice)) } }))
-    bench.figure('submit over HTTP, one request at a time', funded.length / elapsed(start), 'tx/s', 'sign + JSON + validate')
+    for (const f of funded)
+      await client.submitTransaction(
+        payment({
+          outpoint: { txid: f.txid, vout: f.vout },
+          output: { value: 100_000n, condition: sig(publicKeyOf(alice)) },
+        }),
+      )
+    bench.figure(
+      'submit over HTTP, one request at a time',
+      funded.length / elapsed(start),
+      'tx/s',
+      'sign + JSON + validate',
+    )
     start = process.hrtime.bigint()
     for (let i = 0; i < 100; i++) await client.mine(1)
-    bench.figure('mine over HTTP, one block per request', 100 / elapsed(start), 'blocks/s', 'each fsynced before the answer')
+    bench.figure(
+      'mine over HTTP, one block per request',
+      100 / elapsed(start),
+      'blocks/s',
+      'each fsynced before the answer',
+    )
     start = process.hrtime.bigint()
     await client.mine(1000)
     bench.figure('mine 1000 blocks in one request', 1000 / elapsed(start), 'blocks/s', 'one fsync')
@@ -112,7 +144,12 @@ export async function run(bench: Bench): Promise<void> {
     const height = (await client.info()).height
     start = process.hrtime.bigint()
     for (let h = 1; h <= height; h++) await client.getBlock(h)
-    bench.figure('read blocks over HTTP (GET /v1/blocks/N), one request at a time', height / elapsed(start), 'requests/s', 'kept-alive connection, parsed by the client')
+    bench.figure(
+      'read blocks over HTTP (GET /v1/blocks/N), one request at a time',
+      height / elapsed(start),
+      'requests/s',
+      'kept-alive connection, parsed by the client',
+    )
   } finally {
     await daemon.stop()
     await rm(dataDir, { recursive: true, force: true })

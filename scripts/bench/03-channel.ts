@@ -34,8 +34,18 @@ export async function run(bench: Bench): Promise<void> {
   const start = process.hrtime.bigint()
   for (let i = 0; i < n; i++) pay(pair, i % 2 ? pair.alice : pair.bob, newPayment(rng, 1000n))
   const seconds = Number(process.hrtime.bigint() - start) / 1e9
-  bench.figure('payments per second (add, sign, revoke, fulfill, sign, revoke)', n / seconds, 'payments/s', `${currentBackend().name}, both sides in one thread`)
-  bench.figure('commitment updates per second', (2 * n) / seconds, 'updates/s', 'one update = commitment_signed + revoke_and_ack each way')
+  bench.figure(
+    'payments per second (add, sign, revoke, fulfill, sign, revoke)',
+    n / seconds,
+    'payments/s',
+    `${currentBackend().name}, both sides in one thread`,
+  )
+  bench.figure(
+    'commitment updates per second',
+    (2 * n) / seconds,
+    'updates/s',
+    'one update = commitment_signed + revoke_and_ack each way',
+  )
 
   const counts: Record<string, number> = {}
   const selected = currentBackend()
@@ -43,5 +53,6 @@ export async function run(bench: Bench): Promise<void> {
   const m = 100
   for (let i = 0; i < m; i++) pay(pair, pair.alice, newPayment(rng, 1000n))
   useBackend(selected)
-  for (const [op, count] of Object.entries(counts).sort()) bench.figure(`${op} per payment (both sides)`, count / m, 'calls')
+  for (const [op, count] of Object.entries(counts).sort())
+    bench.figure(`${op} per payment (both sides)`, count / m, 'calls')
 }

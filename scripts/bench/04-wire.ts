@@ -31,8 +31,18 @@ export async function run(bench: Bench): Promise<void> {
   for (const message of [SAMPLES.update_add_htlc, SAMPLES.commitment_signed, SAMPLES.revoke_and_ack]) {
     const bytes = encodeMessage(message)
     const note = `${bytes.length} bytes`
-    bench.figure(`encode ${message.type}`, bench.opsPerSecond(() => encodeMessage(message), 700), 'ops/s', note)
-    bench.figure(`decode ${message.type}`, bench.opsPerSecond(() => decodeMessage(bytes), 700), 'ops/s', note)
+    bench.figure(
+      `encode ${message.type}`,
+      bench.opsPerSecond(() => encodeMessage(message), 700),
+      'ops/s',
+      note,
+    )
+    bench.figure(
+      `decode ${message.type}`,
+      bench.opsPerSecond(() => decodeMessage(bytes), 700),
+      'ops/s',
+      note,
+    )
   }
 
   // the same message through frameStream between two real libp2p nodes in this
@@ -53,7 +63,8 @@ export async function run(bench: Bench): Promise<void> {
     const perSecond = async (count: number, oneAtATime: boolean): Promise<number> => {
       const start = process.hrtime.bigint()
       if (oneAtATime) {
-        for (let i = 0; i < count; i++) await Promise.all([sender.write({ ...SAMPLES.update_add_htlc, id: BigInt(i) }), received()])
+        for (let i = 0; i < count; i++)
+          await Promise.all([sender.write({ ...SAMPLES.update_add_htlc, id: BigInt(i) }), received()])
       } else {
         const reading = (async () => {
           for (let i = 0; i < count; i++) await received()
@@ -73,9 +84,19 @@ export async function run(bench: Bench): Promise<void> {
     const lnsim = await measure()
     const name = 'update_add_htlc through frameStream, one libp2p stream (TCP+Noise+Yamux, one process)'
     bench.figure(name, stock.streamed, 'msg/s', '20000 messages in flight, write → decoded')
-    bench.figure(`${name}, the node's frame reader`, lnsim.streamed, 'msg/s', `${(lnsim.streamed / stock.streamed).toFixed(2)}x libp2p's`)
+    bench.figure(
+      `${name}, the node's frame reader`,
+      lnsim.streamed,
+      'msg/s',
+      `${(lnsim.streamed / stock.streamed).toFixed(2)}x libp2p's`,
+    )
     bench.figure(`${name}, one at a time`, stock.oneAtATime, 'msg/s', 'each decoded before the next is written')
-    bench.figure(`${name}, one at a time, the node's frame reader`, lnsim.oneAtATime, 'msg/s', `${(lnsim.oneAtATime / stock.oneAtATime).toFixed(2)}x libp2p's`)
+    bench.figure(
+      `${name}, one at a time, the node's frame reader`,
+      lnsim.oneAtATime,
+      'msg/s',
+      `${(lnsim.oneAtATime / stock.oneAtATime).toFixed(2)}x libp2p's`,
+    )
   } finally {
     await Promise.all([a.stop(), b.stop()])
   }

@@ -23,7 +23,17 @@ export async function run(bench: Bench): Promise<void> {
     description: 'lnsim benchmark: 1 cup of coffee',
     expiry: 600,
     minFinalCltvExpiryDelta: 40,
-    routeHints: [[{ nodeId: publicKeyOf(sha256(new Uint8Array(2))), shortChannelId: (105n << 40n) | (1n << 16n), feeBaseMsat: 1000n, feeProportionalMillionths: 100, cltvExpiryDelta: 40 }]],
+    routeHints: [
+      [
+        {
+          nodeId: publicKeyOf(sha256(new Uint8Array(2))),
+          shortChannelId: (105n << 40n) | (1n << 16n),
+          feeBaseMsat: 1000n,
+          feeProportionalMillionths: 100,
+          cltvExpiryDelta: 40,
+        },
+      ],
+    ],
   }
   const recovered = encodeInvoice(fields, key)
   const named = encodeInvoice({ ...fields, payeeNodeId: publicKeyOf(key) }, key)
@@ -32,9 +42,21 @@ export async function run(bench: Bench): Promise<void> {
   const native = loadNativeBackend()
   for (const backend of native ? [nobleBackend, native] : [nobleBackend]) {
     useBackend(backend)
-    bench.figure(`decode, payee recovered [${backend.name}]`, bench.opsPerSecond(() => decodeInvoice(recovered), 700), 'invoices/s')
-    bench.figure(`decode, payee in n (verify) [${backend.name}]`, bench.opsPerSecond(() => decodeInvoice(named), 700), 'invoices/s')
-    bench.figure(`encode and sign [${backend.name}]`, bench.opsPerSecond(() => encodeInvoice(fields, key), 700), 'invoices/s')
+    bench.figure(
+      `decode, payee recovered [${backend.name}]`,
+      bench.opsPerSecond(() => decodeInvoice(recovered), 700),
+      'invoices/s',
+    )
+    bench.figure(
+      `decode, payee in n (verify) [${backend.name}]`,
+      bench.opsPerSecond(() => decodeInvoice(named), 700),
+      'invoices/s',
+    )
+    bench.figure(
+      `encode and sign [${backend.name}]`,
+      bench.opsPerSecond(() => encodeInvoice(fields, key), 700),
+      'invoices/s',
+    )
   }
   useBackend(selected)
   bench.log(`default backend: ${selected.name}`)

@@ -7,7 +7,14 @@
 import { fromHex } from '../../src/core/bytes.js'
 import { currentBackend, publicKeyOf } from '../../src/crypto/secp256k1.js'
 import {
-  attributeFailure, createFailure, createPaymentOnion, FAILURE, MemoryReplayLog, obfuscateFailure, peelPaymentOnion, type PaymentHop,
+  attributeFailure,
+  createFailure,
+  createPaymentOnion,
+  FAILURE,
+  MemoryReplayLog,
+  obfuscateFailure,
+  peelPaymentOnion,
+  type PaymentHop,
 } from '../../src/routing/onion/index.js'
 import type { Bench } from './harness.js'
 
@@ -17,9 +24,14 @@ function route(length: number): { keys: Uint8Array[]; hops: PaymentHop[] } {
   const keys = Array.from({ length }, (_, i) => fromHex((i + 1).toString(16).padStart(2, '0').repeat(32)))
   const hops = keys.map((k, i): PaymentHop => ({
     pubkey: publicKeyOf(k),
-    payload: i < length - 1
-      ? { amtToForward: 100_000n, outgoingCltvValue: 800_000, shortChannelId: BigInt(i + 1) }
-      : { amtToForward: 100_000n, outgoingCltvValue: 800_000, paymentData: { paymentSecret: fromHex('ab'.repeat(32)), totalMsat: 100_000n } },
+    payload:
+      i < length - 1
+        ? { amtToForward: 100_000n, outgoingCltvValue: 800_000, shortChannelId: BigInt(i + 1) }
+        : {
+            amtToForward: 100_000n,
+            outgoingCltvValue: 800_000,
+            paymentData: { paymentSecret: fromHex('ab'.repeat(32)), totalMsat: 100_000n },
+          },
   }))
   return { keys, hops }
 }
@@ -31,24 +43,40 @@ export async function run(bench: Bench): Promise<void> {
 
   for (const length of [3, 6]) {
     const { hops } = route(length)
-    bench.figure(`create onion, ${length} hops`, bench.opsPerSecond(() => createPaymentOnion(sessionKey, hops, paymentHash), 1000), 'ops/s')
+    bench.figure(
+      `create onion, ${length} hops`,
+      bench.opsPerSecond(() => createPaymentOnion(sessionKey, hops, paymentHash), 1000),
+      'ops/s',
+    )
   }
 
   const { keys, hops } = route(6)
   const { packet, sharedSecrets } = createPaymentOnion(sessionKey, hops, paymentHash)
-  bench.figure('peel one layer (intermediate hop)', bench.opsPerSecond(() => peelPaymentOnion(packet, keys[0]!, paymentHash), 1000), 'ops/s')
+  bench.figure(
+    'peel one layer (intermediate hop)',
+    bench.opsPerSecond(() => peelPaymentOnion(packet, keys[0]!, paymentHash), 1000),
+    'ops/s',
+  )
   const log = new MemoryReplayLog()
   let expiry = 0
   // each peel must look fresh to the log, so the packet's entry is dropped again: this measures the log's bookkeeping on top
-  bench.figure('peel one layer with replay log', bench.opsPerSecond(() => {
-    peelPaymentOnion(packet, keys[0]!, paymentHash, { log, cltvExpiry: ++expiry })
-    log.expire(expiry)
-  }, 1000), 'ops/s')
+  bench.figure(
+    'peel one layer with replay log',
+    bench.opsPerSecond(() => {
+      peelPaymentOnion(packet, keys[0]!, paymentHash, { log, cltvExpiry: ++expiry })
+      log.expire(expiry)
+    }, 1000),
+    'ops/s',
+  )
 
   const failure = { code: FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS, htlcMsat: 100_000n, height: 800_000 }
-  bench.figure('failure create + attribute (6 hops, fails at the last)', bench.opsPerSecond(() => {
-    let reason = createFailure(sharedSecrets[5]!, failure)
-    for (let i = 4; i >= 0; i--) reason = obfuscateFailure(sharedSecrets[i]!, reason)
-    attributeFailure(sharedSecrets, reason)
-  }, 1000), 'ops/s')
+  bench.figure(
+    'failure create + attribute (6 hops, fails at the last)',
+    bench.opsPerSecond(() => {
+      let reason = createFailure(sharedSecrets[5]!, failure)
+      for (let i = 4; i >= 0; i--) reason = obfuscateFailure(sharedSecrets[i]!, reason)
+      attributeFailure(sharedSecrets, reason)
+    }, 1000),
+    'ops/s',
+  )
 }

@@ -37,12 +37,22 @@ const ABOVE_DUST_MSAT = 1_000_000n
 
 async function invoices(payee: NodeClient, n: number, amountMsat: bigint): Promise<string[]> {
   const out: string[] = []
-  for (let i = 0; i < n; i += 50) out.push(...(await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => payee.createInvoice({ amountMsat })))).map((x) => x.invoice))
+  for (let i = 0; i < n; i += 50)
+    out.push(
+      ...(
+        await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => payee.createInvoice({ amountMsat })))
+      ).map((x) => x.invoice),
+    )
   return out
 }
 
 /** Pays SEQUENTIAL invoices one after the other: each payment's latency, and the CPU time the processes `pids` spent on all of them. */
-async function latencies(payer: NodeClient, payee: NodeClient, hops: number, pids: number[] = []): Promise<{ samples: number[]; cpuSeconds: number }> {
+async function latencies(
+  payer: NodeClient,
+  payee: NodeClient,
+  hops: number,
+  pids: number[] = [],
+): Promise<{ samples: number[]; cpuSeconds: number }> {
   const samples: number[] = []
   const list = await invoices(payee, SEQUENTIAL, 10_000n)
   const cpuBefore = totalCpuSeconds(pids)
@@ -50,30 +60,43 @@ async function latencies(payer: NodeClient, payee: NodeClient, hops: number, pid
     const t = performance.now()
     const p = await payer.pay({ invoice })
     samples.push(performance.now() - t)
-    if (p.status !== 'succeeded' || p.route.length !== hops) throw new Error(`payment over ${p.route.length} hops: ${p.status} ${p.failure?.message ?? ''}`)
+    if (p.status !== 'succeeded' || p.route.length !== hops)
+      throw new Error(`payment over ${p.route.length} hops: ${p.status} ${p.failure?.message ?? ''}`)
   }
   return { samples, cpuSeconds: totalCpuSeconds(pids) - cpuBefore }
 }
 
-interface ChannelEnd { client: NodeClient; channelId: string }
+interface ChannelEnd {
+  client: NodeClient
+  channelId: string
+}
 
 /** Commitments signed so far on the channels these are the ends of: each end's commitment number, summed. */
 async function commitmentsSigned(ends: ChannelEnd[]): Promise<number> {
   let n = 0
-  for (const e of ends) n += Number((await e.client.channels()).find((c) => c.channelId === e.channelId)!.commitmentNumber)
+  for (const e of ends)
+    n += Number((await e.client.channels()).find((c) => c.channelId === e.channelId)!.commitmentNumber)
   return n
 }
 
 /** Pays `count` invoices with IN_FLIGHT payments in flight; returns payments per second, and commitments signed per payment on the route's channels. */
-async function burst(payer: NodeClient, payee: NodeClient, count: number, route: ChannelEnd[], amountMsat = 1_000n): Promise<{ perSecond: number; ok: number; commitmentsPerPayment: number }> {
+async function burst(
+  payer: NodeClient,
+  payee: NodeClient,
+  count: number,
+  route: ChannelEnd[],
+  amountMsat = 1_000n,
+): Promise<{ perSecond: number; ok: number; commitmentsPerPayment: number }> {
   const list = await invoices(payee, count, amountMsat)
   const signedBefore = await commitmentsSigned(route)
   let next = 0
   let ok = 0
   const t0 = performance.now()
-  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
-    while (next < list.length) if ((await payer.pay({ invoice: list[next++]! })).status === 'succeeded') ok++
-  }))
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < list.length) if ((await payer.pay({ invoice: list[next++]! })).status === 'succeeded') ok++
+    }),
+  )
   const perSecond = ok / ((performance.now() - t0) / 1000)
   return { perSecond, ok, commitmentsPerPayment: ((await commitmentsSigned(route)) - signedBefore) / ok }
 }
@@ -85,7 +108,11 @@ export async function run(bench: Bench): Promise<void> {
   const perPeel = peelWork()
   const cryptoMs = Object.fromEntries(HOPS.map((k) => [k, paymentCryptoBound(k, perChannel, perPeel)]))
   const latencyBound = (k: number): number => cryptoMs[k]!.ms + 2 * k * loopback.libp2pRttMs + loopback.httpRttMs
-  const ops = (counts: Record<string, number>): string => Object.entries(counts).sort().map(([op, n]) => `${op} ${n}`).join(', ')
+  const ops = (counts: Record<string, number>): string =>
+    Object.entries(counts)
+      .sort()
+      .map(([op, n]) => `${op} ${n}`)
+      .join(', ')
   bench.figure('bound: libp2p echo round trip between two processes (1,450-byte frame)', loopback.libp2pRttMs, 'ms')
   bench.figure('bound: HTTP round trip (kept-alive connection)', loopback.httpRttMs, 'ms')
   bench.figure('bound: curve work of one channel update, both ends', perChannel.ms, 'ms', ops(perChannel.counts))
@@ -103,15 +130,29 @@ export async function run(bench: Bench): Promise<void> {
     const channelIds: string[] = []
     for (let i = 0; i + 1 < names.length; i++) {
       await net.connect(names[i]!, names[i + 1]!)
-      channelIds.push((await net.node(names[i]!).client.openChannel({ nodeId: net.node(names[i + 1]!).nodeId, amountSat: 10_000_000n })).channelId)
+      channelIds.push(
+        (
+          await net
+            .node(names[i]!)
+            .client.openChannel({ nodeId: net.node(names[i + 1]!).nodeId, amountSat: 10_000_000n })
+        ).channelId,
+      )
     }
     /** both ends of the first k channels of the line */
-    const route = (k: number): ChannelEnd[] => channelIds.slice(0, k).flatMap((channelId, i) => [{ client: net.node(names[i]!).client, channelId }, { client: net.node(names[i + 1]!).client, channelId }])
+    const route = (k: number): ChannelEnd[] =>
+      channelIds.slice(0, k).flatMap((channelId, i) => [
+        { client: net.node(names[i]!).client, channelId },
+        { client: net.node(names[i + 1]!).client, channelId },
+      ])
     await net.mine(6)
-    await waitFor('the whole line in n0’s graph', async () => {
-      const g = await net.node('n0').client.graph()
-      return g.channels.length === names.length - 1 && g.channels.every((c) => c.policies[0] && c.policies[1])
-    }, 60_000)
+    await waitFor(
+      'the whole line in n0’s graph',
+      async () => {
+        const g = await net.node('n0').client.graph()
+        return g.channels.length === names.length - 1 && g.channels.every((c) => c.policies[0] && c.policies[1])
+      },
+      60_000,
+    )
     const payer = net.node('n0').client
     const payee = (k: number): NodeClient => net.node(names[k]!).client
     for (const k of HOPS) await latencies(payer, payee(k), k) // warm-up: JIT, connections, key caches
@@ -154,7 +195,10 @@ export async function run(bench: Bench): Promise<void> {
     }
 
     for (const k of HOPS) {
-      bench.figure(`${k}-hop payment latency p50`, median(p50[k]!), 'ms', { bound: latencyBound(k), note: `${SEQUENTIAL} sequential payments per round; API call to preimage` })
+      bench.figure(`${k}-hop payment latency p50`, median(p50[k]!), 'ms', {
+        bound: latencyBound(k),
+        note: `${SEQUENTIAL} sequential payments per round; API call to preimage`,
+      })
       bench.figure(`${k}-hop payment latency p99`, median(p99[k]!), 'ms', { bound: latencyBound(k) })
     }
     bench.figure('CPU time per sequential 3-hop payment, all processes', median(sequentialCpu), 'ms', {
@@ -162,23 +206,59 @@ export async function run(bench: Bench): Promise<void> {
       note: `chain and 7 nodes, during the 3-hop latency rounds: ${median(coresBusy).toFixed(2)} of ${cores} cores busy on average; payments one after the other cannot average less than this divided by ${cores}`,
     })
     const batched = (k: 1 | 3) => batchedPaymentCryptoBound(k, perChannel, perPeel, median(batching[k]!))
-    bench.figure(`commitments signed per payment, one channel, ${IN_FLIGHT} in flight`, median(batching[1]!), 'commitments', 'both ends; 4 when each payment gets commitments of its own')
-    bench.figure(`commitments signed per payment, 3 hops, ${IN_FLIGHT} in flight`, median(batching[3]!), 'commitments', 'all three channels, both ends; 12 unbatched')
-    bench.figure(`payments per second over one channel, ${IN_FLIGHT} in flight`, median(oneChannel), 'payments/s', { bound: cores / (batched(1).ms / 1000), moreIsBetter: true, note: `bound: ${cores} cores doing only the curve work, at the batching achieved` })
-    bench.figure(`payments per second over one channel, ${IN_FLIGHT} in flight, 1,000 sat each`, median(aboveDust), 'payments/s', {
-      bound: cores / (batchedPaymentCryptoBound(1, perChannel, perPeel, median(aboveDustBatching)).ms / 1000),
+    bench.figure(
+      `commitments signed per payment, one channel, ${IN_FLIGHT} in flight`,
+      median(batching[1]!),
+      'commitments',
+      'both ends; 4 when each payment gets commitments of its own',
+    )
+    bench.figure(
+      `commitments signed per payment, 3 hops, ${IN_FLIGHT} in flight`,
+      median(batching[3]!),
+      'commitments',
+      'all three channels, both ends; 12 unbatched',
+    )
+    bench.figure(`payments per second over one channel, ${IN_FLIGHT} in flight`, median(oneChannel), 'payments/s', {
+      bound: cores / (batched(1).ms / 1000),
       moreIsBetter: true,
-      note: 'above dust: each commitment has an output per HTLC in flight (the others pay 1 sat, below dust)',
+      note: `bound: ${cores} cores doing only the curve work, at the batching achieved`,
     })
-    bench.figure(`3-hop payments per second, ${IN_FLIGHT} in flight`, median(threeHops), 'payments/s', { bound: cores / (batched(3).ms / 1000), moreIsBetter: true })
-    bench.figure('CPU time per 3-hop payment, all processes', median(cpuPerPayment) * 1000, 'ms', { bound: batched(3).ms, note: 'chain and 7 nodes, during the 3-hop burst; bound at the batching achieved' })
+    bench.figure(
+      `payments per second over one channel, ${IN_FLIGHT} in flight, 1,000 sat each`,
+      median(aboveDust),
+      'payments/s',
+      {
+        bound: cores / (batchedPaymentCryptoBound(1, perChannel, perPeel, median(aboveDustBatching)).ms / 1000),
+        moreIsBetter: true,
+        note: 'above dust: each commitment has an output per HTLC in flight (the others pay 1 sat, below dust)',
+      },
+    )
+    bench.figure(`3-hop payments per second, ${IN_FLIGHT} in flight`, median(threeHops), 'payments/s', {
+      bound: cores / (batched(3).ms / 1000),
+      moreIsBetter: true,
+    })
+    bench.figure('CPU time per 3-hop payment, all processes', median(cpuPerPayment) * 1000, 'ms', {
+      bound: batched(3).ms,
+      note: 'chain and 7 nodes, during the 3-hop burst; bound at the batching achieved',
+    })
     const after = nodePids.map(memory)
     const bare = loopback.peerMemoryAtStart
     const bareUsed = loopback.peerMemory
-    bench.figure('node process resident memory (RSS) after start', median(started.map((m) => m.rssMb)), 'MB', { bound: bare.rssMb, note: 'bound: a Node process with a bare libp2p host, listening' })
-    bench.figure('node process private memory after start', median(started.map((m) => m.privateMb)), 'MB', { bound: bare.privateMb, note: 'not shared with other processes: what each further node adds' })
-    bench.figure('node process resident memory (RSS) after the bursts', median(after.map((m) => m.rssMb)), 'MB', { bound: bareUsed.rssMb, note: 'bound: the same host after echoing the round trips above' })
-    bench.figure('node process private memory after the bursts', median(after.map((m) => m.privateMb)), 'MB', { bound: bareUsed.privateMb })
+    bench.figure('node process resident memory (RSS) after start', median(started.map((m) => m.rssMb)), 'MB', {
+      bound: bare.rssMb,
+      note: 'bound: a Node process with a bare libp2p host, listening',
+    })
+    bench.figure('node process private memory after start', median(started.map((m) => m.privateMb)), 'MB', {
+      bound: bare.privateMb,
+      note: 'not shared with other processes: what each further node adds',
+    })
+    bench.figure('node process resident memory (RSS) after the bursts', median(after.map((m) => m.rssMb)), 'MB', {
+      bound: bareUsed.rssMb,
+      note: 'bound: the same host after echoing the round trips above',
+    })
+    bench.figure('node process private memory after the bursts', median(after.map((m) => m.privateMb)), 'MB', {
+      bound: bareUsed.privateMb,
+    })
   } finally {
     await net.stopAll().catch(() => {})
     await cleanupProcesses()

@@ -24,7 +24,8 @@ import { RunFile } from '../../src/api/run/runFile.js'
 import { median, percentile, type Bench } from './harness.js'
 import { memory, totalCpuSeconds } from './lib/processStats.js'
 
-export const title = 'Scenario bring-up: lnsim run until every channel is ready (10, 20, 50 and 100 nodes as lnsim run starts them, 100 also the other way), then payments between random nodes'
+export const title =
+  'Scenario bring-up: lnsim run until every channel is ready (10, 20, 50 and 100 nodes as lnsim run starts them, 100 also the other way), then payments between random nodes'
 
 /** payments per network, one at a time, after bring-up */
 const PAYMENTS = 100
@@ -43,7 +44,11 @@ function network(n: number): NetworkInput {
   for (let i = 0; i < n; i++) add(i, (i + 1) % n)
   while (channels.length < Math.round(n * 1.75)) add(rng.int(n), rng.int(n))
   const opened = (name: string): number => channels.filter((c) => c.from === name).length
-  return { name: `bench-${n}`, nodes: names.map((name) => ({ name, fundsSat: opened(name) * 1_005_000 + 100_000 })), channels }
+  return {
+    name: `bench-${n}`,
+    nodes: names.map((name) => ({ name, fundsSat: opened(name) * 1_005_000 + 100_000 })),
+    channels,
+  }
 }
 
 /**
@@ -53,12 +58,21 @@ function network(n: number): NetworkInput {
  */
 const RUNS = (process.env.LNSIM_BENCH_SIZES ?? '10,20,50,100,100other').split(',').map((s) => {
   const n = parseInt(s, 10)
-  const lean = s.endsWith('other') ? !leanByDefault(n) : s.endsWith('lean') ? true : s.endsWith('full') ? false : undefined
+  const lean = s.endsWith('other')
+    ? !leanByDefault(n)
+    : s.endsWith('lean')
+      ? true
+      : s.endsWith('full')
+        ? false
+        : undefined
   return { n, lean }
 })
 
 /** Sequential payments between random distinct nodes, seeded: their latencies (ms) and the nodes' CPU per payment (ms). */
-async function payments(net: Network, nodePids: number[]): Promise<{ latencies: number[]; failed: number; hops: number[]; cpuMs: number }> {
+async function payments(
+  net: Network,
+  nodePids: number[],
+): Promise<{ latencies: number[]; failed: number; hops: number[]; cpuMs: number }> {
   const rng = new SeededRng('bench-payments')
   const names = net.nodes.map((x) => x.name)
   const latencies: number[] = []
@@ -82,13 +96,24 @@ async function payments(net: Network, nodePids: number[]): Promise<{ latencies: 
 export async function run(bench: Bench): Promise<void> {
   for (const { n, lean } of RUNS) {
     // a run the other way than lnsim run's default is named "100 nodes --lean: …" or "100 nodes --no-lean: …"
-    const label = lean === undefined || lean === leanByDefault(n) ? `${n} nodes` : lean ? `${n} nodes --lean` : `${n} nodes --no-lean`
+    const label =
+      lean === undefined || lean === leanByDefault(n)
+        ? `${n} nodes`
+        : lean
+          ? `${n} nodes --lean`
+          : `${n} nodes --no-lean`
     const spec = network(n)
     const started = performance.now()
     const phases = new Map<string, number>()
     let net: Network
     try {
-      net = await launch(spec, { ...(lean !== undefined ? { lean } : {}), observer: { progress: (p) => p.done === p.total && !phases.has(p.phase) && phases.set(p.phase, performance.now() - started) } })
+      net = await launch(spec, {
+        ...(lean !== undefined ? { lean } : {}),
+        observer: {
+          progress: (p) =>
+            p.done === p.total && !phases.has(p.phase) && phases.set(p.phase, performance.now() - started),
+        },
+      })
     } catch (err) {
       bench.figure(`${label}: network up`, NaN, 's', `did not come up: ${errorMessage(err).split('\n')[0]}`)
       continue
@@ -98,19 +123,53 @@ export async function run(bench: Bench): Promise<void> {
       const run = RunFile.parse(JSON.parse(await readFile(join(net.dir, 'run.json'), 'utf8')))
       const pids = [run.chainPid!, ...run.nodes.map((x) => x.pid!)]
       const channels = spec.channels!.length
-      bench.figure(`${label}, ${channels} channels: all nodes started`, (phases.get('nodes') ?? NaN) / 1000, 's', net.lean ? 'lean nodes' : 'full nodes (with the optimizing compiler)')
+      bench.figure(
+        `${label}, ${channels} channels: all nodes started`,
+        (phases.get('nodes') ?? NaN) / 1000,
+        's',
+        net.lean ? 'lean nodes' : 'full nodes (with the optimizing compiler)',
+      )
       bench.figure(`${label}: all channels active on both ends`, (phases.get('confirming') ?? NaN) / 1000, 's')
       const timeline = [...phases].map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)}`).join(', ')
-      bench.figure(`${label}: every node's graph complete (network up)`, up / 1000, 's', `phases done at (s): ${timeline}`)
+      bench.figure(
+        `${label}: every node's graph complete (network up)`,
+        up / 1000,
+        's',
+        `phases done at (s): ${timeline}`,
+      )
       const nodes = pids.slice(1).map(memory)
       const sum = (f: (m: (typeof nodes)[number]) => number): number => nodes.reduce((a, m) => a + f(m), 0)
-      bench.figure(`${label}: memory of all node processes together (PSS)`, sum((m) => m.pssMb), 'MB', `chain: ${memory(pids[0]!).pssMb.toFixed(0)} MB more`)
-      bench.figure(`${label}: memory per node process, proportional (PSS)`, median(nodes.map((m) => m.pssMb)), 'MB', 'median; shared pages divided among the processes')
-      bench.figure(`${label}: memory per node process, resident (RSS)`, median(nodes.map((m) => m.rssMb)), 'MB', 'median; counts the shared Node binary in full')
+      bench.figure(
+        `${label}: memory of all node processes together (PSS)`,
+        sum((m) => m.pssMb),
+        'MB',
+        `chain: ${memory(pids[0]!).pssMb.toFixed(0)} MB more`,
+      )
+      bench.figure(
+        `${label}: memory per node process, proportional (PSS)`,
+        median(nodes.map((m) => m.pssMb)),
+        'MB',
+        'median; shared pages divided among the processes',
+      )
+      bench.figure(
+        `${label}: memory per node process, resident (RSS)`,
+        median(nodes.map((m) => m.rssMb)),
+        'MB',
+        'median; counts the shared Node binary in full',
+      )
       const paid = await payments(net, pids.slice(1))
       const route = `median ${median(paid.hops)} hops${paid.failed ? `; ${paid.failed} failed` : ''}`
-      bench.figure(`${label}: payment latency p50, ${PAYMENTS} between random nodes`, median(paid.latencies), 'ms', `one at a time after bring-up, the payee's invoice included; ${route}`)
-      bench.figure(`${label}: payment latency p90, ${PAYMENTS} between random nodes`, percentile(paid.latencies, 90), 'ms')
+      bench.figure(
+        `${label}: payment latency p50, ${PAYMENTS} between random nodes`,
+        median(paid.latencies),
+        'ms',
+        `one at a time after bring-up, the payee's invoice included; ${route}`,
+      )
+      bench.figure(
+        `${label}: payment latency p90, ${PAYMENTS} between random nodes`,
+        percentile(paid.latencies, 90),
+        'ms',
+      )
       bench.figure(`${label}: CPU time of the nodes per payment`, paid.cpuMs, 'ms', 'all node processes')
     } finally {
       await net.stop()

@@ -37,7 +37,7 @@ export interface BenchModule {
 export function createBench(section: string, figures: Figure[]): Bench {
   return {
     figure(name, value, unit, options) {
-      const { note, bound, moreIsBetter } = typeof options === 'string' ? { note: options } : options ?? {}
+      const { note, bound, moreIsBetter } = typeof options === 'string' ? { note: options } : (options ?? {})
       const f: Figure = { section, name, value, unit }
       if (note !== undefined) f.note = note
       if (bound !== undefined) {
@@ -78,7 +78,12 @@ export function createBench(section: string, figures: Figure[]): Bench {
 export function machineSpeed(ms = 500): number {
   const record = {
     state: 'NORMAL',
-    htlcs: Array.from({ length: 20 }, (_, i) => ({ id: i, amountMsat: String(1_000_000 + i), paymentHash: 'ab'.repeat(32), cltvExpiry: 500 + i })),
+    htlcs: Array.from({ length: 20 }, (_, i) => ({
+      id: i,
+      amountMsat: String(1_000_000 + i),
+      paymentHash: 'ab'.repeat(32),
+      cltvExpiry: 500 + i,
+    })),
     balances: { localMsat: '5000000000', remoteMsat: '5000000000' },
   }
   return createBench('', []).opsPerSecond(() => {

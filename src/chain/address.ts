@@ -19,7 +19,8 @@ export class InvalidAddressError extends InvalidInputError {
 }
 
 export function addressFromPublicKey(pubkey: Uint8Array): string {
-  if (pubkey.length !== 33 || !isValidPublicKey(pubkey)) throw new InvalidAddressError('an address needs a valid 33-byte compressed public key', '')
+  if (pubkey.length !== 33 || !isValidPublicKey(pubkey))
+    throw new InvalidAddressError('an address needs a valid 33-byte compressed public key', '')
   return bech32Encode(ADDRESS_PREFIX, [ADDRESS_VERSION, ...bytesToWords(pubkey)], 'bech32m')
 }
 
@@ -30,23 +31,37 @@ export function addressToCondition(address: string): Condition {
   } catch (err) {
     throw new InvalidAddressError(`"${address}" is not an address: ${(err as Error).message}`, address)
   }
-  if (decoded.hrp !== ADDRESS_PREFIX) throw new InvalidAddressError(`"${address}" is not an lnsim chain address (they start with ${ADDRESS_PREFIX}1)`, address)
-  if (decoded.variant !== 'bech32m') throw new InvalidAddressError(`"${address}" uses the bech32 checksum; lnsim addresses use bech32m`, address)
+  if (decoded.hrp !== ADDRESS_PREFIX)
+    throw new InvalidAddressError(
+      `"${address}" is not an lnsim chain address (they start with ${ADDRESS_PREFIX}1)`,
+      address,
+    )
+  if (decoded.variant !== 'bech32m')
+    throw new InvalidAddressError(`"${address}" uses the bech32 checksum; lnsim addresses use bech32m`, address)
   const [version, ...data] = decoded.words
-  if (version !== ADDRESS_VERSION) throw new InvalidAddressError(`"${address}" has address version ${version}; only version ${ADDRESS_VERSION} exists`, address)
+  if (version !== ADDRESS_VERSION)
+    throw new InvalidAddressError(
+      `"${address}" has address version ${version}; only version ${ADDRESS_VERSION} exists`,
+      address,
+    )
   let pubkey: Uint8Array
   try {
     pubkey = wordsToBytes(data)
   } catch (err) {
     throw new InvalidAddressError(`"${address}" is not an address: ${(err as Error).message}`, address)
   }
-  if (pubkey.length !== 33 || !isValidPublicKey(pubkey)) throw new InvalidAddressError(`"${address}" does not hold a valid compressed public key`, address)
+  if (pubkey.length !== 33 || !isValidPublicKey(pubkey))
+    throw new InvalidAddressError(`"${address}" does not hold a valid compressed public key`, address)
   return sig(pubkey)
 }
 
 /** Only sig() conditions have an address; anything else (a 2-of-2, a to_local) is paid by condition, not address. */
 export function conditionToAddress(condition: Condition): string {
-  if (condition.type !== 'sig') throw new InvalidAddressError(`only sig() conditions have an address, not ${formatCondition(condition).slice(0, 80)}`, '')
+  if (condition.type !== 'sig')
+    throw new InvalidAddressError(
+      `only sig() conditions have an address, not ${formatCondition(condition).slice(0, 80)}`,
+      '',
+    )
   return addressFromPublicKey(condition.pubkey)
 }
 

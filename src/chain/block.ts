@@ -48,7 +48,9 @@ export function merkleRoot(txids: Uint8Array[]): Uint8Array {
 
 export function blockHash(header: { height: number; prevHash: string; time: number; txs: Transaction[] }): string {
   const root = merkleRoot(header.txs.map(txidBytes))
-  return toHex(sha256(sha256(concatBytes(u32be(header.height), fromHex(header.prevHash, 32), root, u32be(header.time)))))
+  return toHex(
+    sha256(sha256(concatBytes(u32be(header.height), fromHex(header.prevHash, 32), root, u32be(header.time)))),
+  )
 }
 
 export function makeBlock(header: { height: number; prevHash: string; time: number; txs: Transaction[] }): Block {
@@ -61,5 +63,10 @@ export function coinbaseTransaction(height: number, outputs: TxOutput[]): Transa
 }
 
 export function genesisBlock(faucet: Condition, time: number): Block {
-  return makeBlock({ height: 0, prevHash: ZERO_HASH, time, txs: [coinbaseTransaction(0, [{ value: GENESIS_PREMINE_SAT, condition: faucet }])] })
+  return makeBlock({
+    height: 0,
+    prevHash: ZERO_HASH,
+    time,
+    txs: [coinbaseTransaction(0, [{ value: GENESIS_PREMINE_SAT, condition: faucet }])],
+  })
 }

@@ -45,7 +45,15 @@ export interface ConfirmedTransaction {
 
 export type TransactionStatus =
   | { status: 'mempool'; txid: string; tx: Transaction; fee: Sat; confirmations: 0 }
-  | { status: 'confirmed'; txid: string; tx: Transaction; fee: Sat; confirmations: number; blockHeight: number; blockHash: string }
+  | {
+      status: 'confirmed'
+      txid: string
+      tx: Transaction
+      fee: Sat
+      confirmations: number
+      blockHeight: number
+      blockHash: string
+    }
 
 export interface OutputStatus extends Coin {
   outpoint: OutPoint
@@ -69,7 +77,8 @@ export class ChainState implements UtxoView {
   constructor(genesis: Block, options: ChainStateOptions = {}, blocks: Block[] = []) {
     this.sink = options.sink
     this.now = options.now ?? unixNow
-    if (genesis.height !== 0 || genesis.prevHash !== ZERO_HASH) throw new Error('the genesis block must have height 0 and no previous block')
+    if (genesis.height !== 0 || genesis.prevHash !== ZERO_HASH)
+      throw new Error('the genesis block must have height 0 and no previous block')
     this.connectStored(genesis)
     for (const b of blocks) this.connectStored(b)
   }
@@ -139,7 +148,10 @@ export class ChainState implements UtxoView {
         height,
         prevHash: this.tip.hash,
         time: Math.max(this.now(), this.tip.time),
-        txs: [coinbaseTransaction(height, [{ value: blockSubsidy(height) + fees, condition: miner }]), ...entries.map((e) => e.tx)],
+        txs: [
+          coinbaseTransaction(height, [{ value: blockSubsidy(height) + fees, condition: miner }]),
+          ...entries.map((e) => e.tx),
+        ],
       })
       // written before it changes anything, so a failed write leaves the state as it was
       this.sink?.append(block)
@@ -175,7 +187,16 @@ export class ChainState implements UtxoView {
 
   transaction(txid: string): TransactionStatus | undefined {
     const c = this.confirmed.get(txid)
-    if (c) return { status: 'confirmed', txid, tx: c.tx, fee: c.fee, confirmations: this.confirmations(c.blockHeight), blockHeight: c.blockHeight, blockHash: c.blockHash }
+    if (c)
+      return {
+        status: 'confirmed',
+        txid,
+        tx: c.tx,
+        fee: c.fee,
+        confirmations: this.confirmations(c.blockHeight),
+        blockHeight: c.blockHeight,
+        blockHash: c.blockHash,
+      }
     const m = this.mempool.get(txid)
     return m ? { status: 'mempool', txid, tx: m.tx, fee: m.fee, confirmations: 0 } : undefined
   }
@@ -183,9 +204,17 @@ export class ChainState implements UtxoView {
   /** Any output ever created, spent or not, with who spent it. */
   output(outpoint: OutPoint): OutputStatus | undefined {
     const c = this.confirmed.get(outpoint.txid)
-    const output: TxOutput | undefined = c ? c.tx.outputs[outpoint.vout] : this.mempool.get(outpoint.txid)?.tx.outputs[outpoint.vout]
+    const output: TxOutput | undefined = c
+      ? c.tx.outputs[outpoint.vout]
+      : this.mempool.get(outpoint.txid)?.tx.outputs[outpoint.vout]
     if (!output) return undefined
-    return { outpoint, output, height: c ? c.blockHeight : null, coinbase: c?.position === 0, spender: this.spenderOf(outpoint) }
+    return {
+      outpoint,
+      output,
+      height: c ? c.blockHeight : null,
+      coinbase: c?.position === 0,
+      spender: this.spenderOf(outpoint),
+    }
   }
 
   /** Outputs locked by exactly this condition that nothing spends, not even a mempool transaction; confirmed first. */
@@ -195,17 +224,25 @@ export class ChainState implements UtxoView {
     const pending: UnspentOutput[] = this.mempool.all().flatMap((e) =>
       e.tx.outputs.flatMap((output, vout) => {
         const outpoint = { txid: e.txid, vout }
-        return conditionKey(output.condition) === key && !this.mempool.spenderOf(outpoint) ? [{ outpoint, output, height: null, coinbase: false }] : []
+        return conditionKey(output.condition) === key && !this.mempool.spenderOf(outpoint)
+          ? [{ outpoint, output, height: null, coinbase: false }]
+          : []
       }),
     )
     return [...confirmed, ...pending]
   }
 
   private connectStored(block: Block): void {
-    const expected = this.blocks.length === 0 ? { height: 0, prevHash: ZERO_HASH } : { height: this.height + 1, prevHash: this.tip.hash }
-    if (block.height !== expected.height || block.prevHash !== expected.prevHash) throw new Error(`block ${block.height} (${block.hash}) does not follow block ${this.height}`)
-    if (blockHash(block) !== block.hash) throw new Error(`block ${block.height} does not hash to ${block.hash}: its contents were changed`)
-    if (block.txs.length === 0 || !isCoinbase(block.txs[0]!) || block.txs.slice(1).some(isCoinbase)) throw new Error(`block ${block.height} must start with its one coinbase`)
+    const expected =
+      this.blocks.length === 0
+        ? { height: 0, prevHash: ZERO_HASH }
+        : { height: this.height + 1, prevHash: this.tip.hash }
+    if (block.height !== expected.height || block.prevHash !== expected.prevHash)
+      throw new Error(`block ${block.height} (${block.hash}) does not follow block ${this.height}`)
+    if (blockHash(block) !== block.hash)
+      throw new Error(`block ${block.height} does not hash to ${block.hash}: its contents were changed`)
+    if (block.txs.length === 0 || !isCoinbase(block.txs[0]!) || block.txs.slice(1).some(isCoinbase))
+      throw new Error(`block ${block.height} must start with its one coinbase`)
     this.connect(block)
   }
 
@@ -215,7 +252,10 @@ export class ChainState implements UtxoView {
     const spent = block.txs.map((tx, position) => {
       const txid = txids[position]!
       const coins = this.utxos.apply(tx, txid, block.height)
-      const fee = position === 0 ? 0n : coins.reduce((s, c) => s + c.output.value, 0n) - tx.outputs.reduce((s, o) => s + o.value, 0n)
+      const fee =
+        position === 0
+          ? 0n
+          : coins.reduce((s, c) => s + c.output.value, 0n) - tx.outputs.reduce((s, o) => s + o.value, 0n)
       fees += fee
       this.confirmed.set(txid, { txid, tx, fee, blockHeight: block.height, blockHash: block.hash, position })
       return coins as Coin[]

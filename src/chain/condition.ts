@@ -23,7 +23,13 @@ export type Condition =
   | { type: 'sha256'; hash: Uint8Array }
 
 /** Bounds that keep decoding and evaluation cheap whatever a peer or a client sends. */
-export const CONDITION_LIMITS = { maxDepth: 8, maxNodes: 64, maxBranches: 16, maxHeight: 0x7fffffff, maxRelativeBlocks: 0xffff } as const
+export const CONDITION_LIMITS = {
+  maxDepth: 8,
+  maxNodes: 64,
+  maxBranches: 16,
+  maxHeight: 0x7fffffff,
+  maxRelativeBlocks: 0xffff,
+} as const
 
 export class InvalidConditionError extends LnsimError {
   constructor(message: string) {
@@ -43,8 +49,10 @@ const TAG = { sig: 1, all: 2, any: 3, after: 4, older: 5, sha256: 6 } as const
 
 /** Checks shape and bounds; every constructor of a Condition from outside goes through here. */
 export function assertValidCondition(c: Condition, depth = 0, count = { nodes: 0 }): void {
-  if (depth > CONDITION_LIMITS.maxDepth) throw new InvalidConditionError(`condition nests deeper than ${CONDITION_LIMITS.maxDepth}`)
-  if (++count.nodes > CONDITION_LIMITS.maxNodes) throw new InvalidConditionError(`condition has more than ${CONDITION_LIMITS.maxNodes} parts`)
+  if (depth > CONDITION_LIMITS.maxDepth)
+    throw new InvalidConditionError(`condition nests deeper than ${CONDITION_LIMITS.maxDepth}`)
+  if (++count.nodes > CONDITION_LIMITS.maxNodes)
+    throw new InvalidConditionError(`condition has more than ${CONDITION_LIMITS.maxNodes} parts`)
   switch (c.type) {
     case 'sig':
       if (!(c.pubkey instanceof Uint8Array) || c.pubkey.length !== 33 || (c.pubkey[0] !== 2 && c.pubkey[0] !== 3)) {
@@ -54,18 +62,23 @@ export function assertValidCondition(c: Condition, depth = 0, count = { nodes: 0
     case 'all':
     case 'any':
       if (c.conditions.length < 1 || c.conditions.length > CONDITION_LIMITS.maxBranches) {
-        throw new InvalidConditionError(`${c.type}() takes 1 to ${CONDITION_LIMITS.maxBranches} conditions, got ${c.conditions.length}`)
+        throw new InvalidConditionError(
+          `${c.type}() takes 1 to ${CONDITION_LIMITS.maxBranches} conditions, got ${c.conditions.length}`,
+        )
       }
       for (const sub of c.conditions) assertValidCondition(sub, depth + 1, count)
       return
     case 'after':
-      if (!Number.isInteger(c.height) || c.height < 1 || c.height > CONDITION_LIMITS.maxHeight) throw new InvalidConditionError(`after() needs a block height from 1 to ${CONDITION_LIMITS.maxHeight}`)
+      if (!Number.isInteger(c.height) || c.height < 1 || c.height > CONDITION_LIMITS.maxHeight)
+        throw new InvalidConditionError(`after() needs a block height from 1 to ${CONDITION_LIMITS.maxHeight}`)
       return
     case 'older':
-      if (!Number.isInteger(c.blocks) || c.blocks < 1 || c.blocks > CONDITION_LIMITS.maxRelativeBlocks) throw new InvalidConditionError(`older() needs 1 to ${CONDITION_LIMITS.maxRelativeBlocks} blocks`)
+      if (!Number.isInteger(c.blocks) || c.blocks < 1 || c.blocks > CONDITION_LIMITS.maxRelativeBlocks)
+        throw new InvalidConditionError(`older() needs 1 to ${CONDITION_LIMITS.maxRelativeBlocks} blocks`)
       return
     case 'sha256':
-      if (!(c.hash instanceof Uint8Array) || c.hash.length !== 32) throw new InvalidConditionError('sha256() needs a 32-byte hash')
+      if (!(c.hash instanceof Uint8Array) || c.hash.length !== 32)
+        throw new InvalidConditionError('sha256() needs a 32-byte hash')
       return
     default:
       throw new InvalidConditionError(`unknown condition type ${(c as { type: unknown }).type}`)
@@ -114,8 +127,10 @@ export function decodeCondition(bytes: Uint8Array): Condition {
   let nodes = 0
   // bounds are checked while reading, so no input can recurse deeper than maxDepth
   const read = (depth: number): Condition => {
-    if (depth > CONDITION_LIMITS.maxDepth) throw new InvalidConditionError(`condition nests deeper than ${CONDITION_LIMITS.maxDepth}`)
-    if (++nodes > CONDITION_LIMITS.maxNodes) throw new InvalidConditionError(`condition has more than ${CONDITION_LIMITS.maxNodes} parts`)
+    if (depth > CONDITION_LIMITS.maxDepth)
+      throw new InvalidConditionError(`condition nests deeper than ${CONDITION_LIMITS.maxDepth}`)
+    if (++nodes > CONDITION_LIMITS.maxNodes)
+      throw new InvalidConditionError(`condition has more than ${CONDITION_LIMITS.maxNodes} parts`)
     const tag = take(1)[0]
     switch (tag) {
       case TAG.sig:
@@ -161,7 +176,8 @@ export function formatCondition(c: Condition): string {
 
 /** Parses the text form, e.g. `all(sig(02ab…),older(144))`; whitespace is allowed between tokens. */
 export function parseCondition(text: string): Condition {
-  if (typeof text !== 'string' || text.length > 16_384) throw new InvalidConditionError('condition text is missing or too long')
+  if (typeof text !== 'string' || text.length > 16_384)
+    throw new InvalidConditionError('condition text is missing or too long')
   let pos = 0
   const skip = (): void => {
     while (pos < text.length && /\s/.test(text[pos]!)) pos++
@@ -191,7 +207,8 @@ export function parseCondition(text: string): Condition {
     }
   }
   const read = (depth: number): Condition => {
-    if (depth > CONDITION_LIMITS.maxDepth) throw new InvalidConditionError(`condition nests deeper than ${CONDITION_LIMITS.maxDepth}`)
+    if (depth > CONDITION_LIMITS.maxDepth)
+      throw new InvalidConditionError(`condition nests deeper than ${CONDITION_LIMITS.maxDepth}`)
     const name = word()
     expect('(')
     let c: Condition

@@ -37,4 +37,3 @@ export class ChainRuleError extends LnsimError {
     this.name = 'ChainRuleError'
   }
 }
-

@@ -30,7 +30,10 @@ export interface SpendContext {
   outputHeight: number | null
 }
 
-export type EvaluationCode = Extract<ChainRuleCode, 'INVALID_SIGNATURE' | 'UNUSED_WITNESS_ITEM' | 'CONDITION_NOT_SATISFIED' | 'TIMELOCK_NOT_REACHED'>
+export type EvaluationCode = Extract<
+  ChainRuleCode,
+  'INVALID_SIGNATURE' | 'UNUSED_WITNESS_ITEM' | 'CONDITION_NOT_SATISFIED' | 'TIMELOCK_NOT_REACHED'
+>
 
 export type Evaluation = { satisfied: true } | { satisfied: false; code: EvaluationCode; reason: string }
 
@@ -60,37 +63,69 @@ export function evaluateCondition(condition: Condition, witness: Witness, ctx: S
   const signers = new Set<string>()
   for (const s of witness.signatures) {
     const key = toHex(s.pubkey)
-    if (!keys.has(key)) return failed('UNUSED_WITNESS_ITEM', `the witness has a signature by ${key}, a key the condition does not name`)
+    if (!keys.has(key))
+      return failed('UNUSED_WITNESS_ITEM', `the witness has a signature by ${key}, a key the condition does not name`)
     if (signers.has(key)) return failed('UNUSED_WITNESS_ITEM', `the witness has two signatures by ${key}`)
     signers.add(key)
   }
   const revealed = new Set<string>()
   for (const p of witness.preimages) {
     const hash = toHex(sha256(p))
-    if (!hashes.has(hash)) return failed('UNUSED_WITNESS_ITEM', `the witness has a preimage of ${hash}, which the condition does not ask for`)
+    if (!hashes.has(hash))
+      return failed(
+        'UNUSED_WITNESS_ITEM',
+        `the witness has a preimage of ${hash}, which the condition does not ask for`,
+      )
     if (revealed.has(hash)) return failed('UNUSED_WITNESS_ITEM', `the witness has the preimage of ${hash} twice`)
     revealed.add(hash)
   }
   for (const s of witness.signatures) {
-    if (!verifyDigest(s.signature, ctx.sighash, s.pubkey)) return failed('INVALID_SIGNATURE', `the signature by ${toHex(s.pubkey)} does not verify against this input's sighash`)
+    if (!verifyDigest(s.signature, ctx.sighash, s.pubkey))
+      return failed(
+        'INVALID_SIGNATURE',
+        `the signature by ${toHex(s.pubkey)} does not verify against this input's sighash`,
+      )
   }
 
   const walk = (c: Condition): Outcome => {
     switch (c.type) {
       case 'sig': {
         const ok = signers.has(toHex(c.pubkey))
-        return ok ? { ok, met: 1, waitOnly: false } : { ok, met: 0, waitOnly: false, code: 'CONDITION_NOT_SATISFIED', reason: `missing a signature by ${toHex(c.pubkey)}` }
+        return ok
+          ? { ok, met: 1, waitOnly: false }
+          : {
+              ok,
+              met: 0,
+              waitOnly: false,
+              code: 'CONDITION_NOT_SATISFIED',
+              reason: `missing a signature by ${toHex(c.pubkey)}`,
+            }
       }
       case 'sha256': {
         const ok = revealed.has(toHex(c.hash))
-        return ok ? { ok, met: 1, waitOnly: false } : { ok, met: 0, waitOnly: false, code: 'CONDITION_NOT_SATISFIED', reason: `missing the preimage of ${toHex(c.hash)}` }
+        return ok
+          ? { ok, met: 1, waitOnly: false }
+          : {
+              ok,
+              met: 0,
+              waitOnly: false,
+              code: 'CONDITION_NOT_SATISFIED',
+              reason: `missing the preimage of ${toHex(c.hash)}`,
+            }
       }
       case 'after':
         // the lockTime is part of the signed transaction: waiting cannot fix a lockTime that is too low
         if (ctx.lockTime >= c.height) return { ok: true, met: 1, waitOnly: false }
-        return { ok: false, met: 0, waitOnly: false, code: 'CONDITION_NOT_SATISFIED', reason: `after(${c.height}) needs a lockTime of at least ${c.height}; the transaction's is ${ctx.lockTime}` }
+        return {
+          ok: false,
+          met: 0,
+          waitOnly: false,
+          code: 'CONDITION_NOT_SATISFIED',
+          reason: `after(${c.height}) needs a lockTime of at least ${c.height}; the transaction's is ${ctx.lockTime}`,
+        }
       case 'older': {
-        if (ctx.outputHeight !== null && ctx.spendingHeight - ctx.outputHeight >= c.blocks) return { ok: true, met: 1, waitOnly: false }
+        if (ctx.outputHeight !== null && ctx.spendingHeight - ctx.outputHeight >= c.blocks)
+          return { ok: true, met: 1, waitOnly: false }
         const reason =
           ctx.outputHeight === null
             ? `older(${c.blocks}) cannot be satisfied while the spent output is unconfirmed`
@@ -110,7 +145,9 @@ export function evaluateCondition(condition: Condition, witness: Witness, ctx: S
         const outcomes = c.conditions.map(walk)
         const ok = outcomes.find((o) => o.ok)
         if (ok) return ok
-        const furthest = outcomes.reduce((best, o) => (Number(o.waitOnly) > Number(best.waitOnly) || (o.waitOnly === best.waitOnly && o.met > best.met) ? o : best))
+        const furthest = outcomes.reduce((best, o) =>
+          Number(o.waitOnly) > Number(best.waitOnly) || (o.waitOnly === best.waitOnly && o.met > best.met) ? o : best,
+        )
         return furthest
       }
     }

@@ -39,17 +39,29 @@ export class Faucet {
   readonly address: string
   private confirmedPaidOut = 0n
 
-  constructor(private readonly state: ChainState, private readonly privateKey: Uint8Array) {
+  constructor(
+    private readonly state: ChainState,
+    private readonly privateKey: Uint8Array,
+  ) {
     const pubkey = publicKeyOf(privateKey)
     this.condition = sig(pubkey)
     this.address = addressFromPublicKey(pubkey)
-    for (const block of state.blockRange(0)) for (const tx of block.txs.slice(1)) this.confirmedPaidOut += this.paidBy(tx, tx.inputs.map((i) => state.output(i.prevout)!))
-    state.onBlock((b) => b.block.txs.forEach((tx, i) => (this.confirmedPaidOut += i === 0 ? 0n : this.paidBy(tx, b.spent[i]!))))
+    for (const block of state.blockRange(0))
+      for (const tx of block.txs.slice(1))
+        this.confirmedPaidOut += this.paidBy(
+          tx,
+          tx.inputs.map((i) => state.output(i.prevout)!),
+        )
+    state.onBlock((b) =>
+      b.block.txs.forEach((tx, i) => (this.confirmedPaidOut += i === 0 ? 0n : this.paidBy(tx, b.spent[i]!))),
+    )
   }
 
   /** Everything paid to others, confirmed or in the mempool (fees excluded: the faucet pays none). */
   get paidOut(): Sat {
-    return this.state.mempool.all().reduce((sum: Sat, e: MempoolEntry) => sum + this.paidBy(e.tx, e.spent), this.confirmedPaidOut)
+    return this.state.mempool
+      .all()
+      .reduce((sum: Sat, e: MempoolEntry) => sum + this.paidBy(e.tx, e.spent), this.confirmedPaidOut)
   }
 
   /** Pays `amount` to `condition` from the faucet's spendable outputs; the payment enters the mempool. */
@@ -62,13 +74,19 @@ export class Faucet {
    * Pays every recipient in one transaction, output i to recipient i (the faucet's change last),
    * so a whole network is funded by one transaction, in a fixed order, instead of one per coin.
    */
-  payMany(payments: ReadonlyArray<{ condition: Condition; amount: Sat }>): { txid: string; tx: Transaction; outputs: OutPoint[] } {
+  payMany(payments: ReadonlyArray<{ condition: Condition; amount: Sat }>): {
+    txid: string
+    tx: Transaction
+    outputs: OutPoint[]
+  } {
     if (payments.length === 0) throw new FaucetError('INVALID_AMOUNT', 'nothing to pay')
     for (const { amount } of payments) {
-      if (amount <= 0n || amount > MAX_MONEY_SAT) throw new FaucetError('INVALID_AMOUNT', `the amount must be from 1 to ${MAX_MONEY_SAT} sat, got ${amount}`)
+      if (amount <= 0n || amount > MAX_MONEY_SAT)
+        throw new FaucetError('INVALID_AMOUNT', `the amount must be from 1 to ${MAX_MONEY_SAT} sat, got ${amount}`)
     }
     const amount = payments.reduce((sum, p) => sum + p.amount, 0n)
-    if (amount > MAX_MONEY_SAT) throw new FaucetError('INVALID_AMOUNT', `the payments add up to ${amount} sat, more than ${MAX_MONEY_SAT}`)
+    if (amount > MAX_MONEY_SAT)
+      throw new FaucetError('INVALID_AMOUNT', `the payments add up to ${amount} sat, more than ${MAX_MONEY_SAT}`)
     const nextHeight = this.state.height + 1
     const spendable = this.state
       .unspentWithCondition(this.condition)
@@ -81,10 +99,20 @@ export class Faucet {
       chosen.push(u)
       total += u.output.value
     }
-    if (total < amount) throw new FaucetError('FAUCET_EMPTY', `the faucet can spend only ${total} sat now, less than the ${amount} sat asked for`, { availableSat: total.toString() })
+    if (total < amount)
+      throw new FaucetError(
+        'FAUCET_EMPTY',
+        `the faucet can spend only ${total} sat now, less than the ${amount} sat asked for`,
+        { availableSat: total.toString() },
+      )
     const outputs: TxOutput[] = payments.map((p) => ({ value: p.amount, condition: p.condition }))
     if (total > amount) outputs.push({ value: total - amount, condition: this.condition })
-    const tx: Transaction = { version: 1, lockTime: 0, inputs: chosen.map((u) => ({ prevout: u.outpoint, witness: { signatures: [], preimages: [] } })), outputs }
+    const tx: Transaction = {
+      version: 1,
+      lockTime: 0,
+      inputs: chosen.map((u) => ({ prevout: u.outpoint, witness: { signatures: [], preimages: [] } })),
+      outputs,
+    }
     chosen.forEach((u, i) => tx.inputs[i]!.witness.signatures.push(signInput(tx, i, u.output, this.privateKey)))
     const entry = this.state.submit(tx)
     return { txid: entry.txid, tx, outputs: payments.map((_, vout) => ({ txid: entry.txid, vout })) }

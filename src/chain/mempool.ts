@@ -55,7 +55,10 @@ export class Mempool {
       for (const p of parents) children.set(p, [...(children.get(p) ?? []), e.txid])
     }
     const byTxid = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
-    const ready = entries.filter((e) => waitingOn.get(e.txid) === 0).map((e) => e.txid).sort(byTxid)
+    const ready = entries
+      .filter((e) => waitingOn.get(e.txid) === 0)
+      .map((e) => e.txid)
+      .sort(byTxid)
     const order: MempoolEntry[] = []
     while (ready.length > 0) {
       const txid = ready.shift()!
@@ -88,7 +91,9 @@ export class Mempool {
   /** The caller has validated the transaction against the chain and this mempool. */
   add(entry: MempoolEntry): void {
     this.entries.set(entry.txid, entry)
-    entry.tx.inputs.forEach((input, inputIndex) => this.spenders.set(outpointKey(input.prevout), { txid: entry.txid, inputIndex }))
+    entry.tx.inputs.forEach((input, inputIndex) =>
+      this.spenders.set(outpointKey(input.prevout), { txid: entry.txid, inputIndex }),
+    )
   }
 
   /** Empties the mempool, returning what it held in mining order. */

@@ -74,31 +74,43 @@ export function isCoinbase(tx: Transaction): boolean {
 
 /** Structural checks that need no chain state: counts, sizes, value ranges, key and hash lengths. */
 export function assertWellFormed(tx: Transaction): void {
-  if (!Number.isInteger(tx.version) || tx.version < 0 || tx.version > 0xffffffff) throw new MalformedTransactionError('version must be a 32-bit unsigned integer')
-  if (!Number.isInteger(tx.lockTime) || tx.lockTime < 0 || tx.lockTime > 0xffffffff) throw new MalformedTransactionError('lockTime must be a 32-bit unsigned integer')
-  if (tx.inputs.length > TX_LIMITS.maxInputs) throw new MalformedTransactionError(`more than ${TX_LIMITS.maxInputs} inputs`)
+  if (!Number.isInteger(tx.version) || tx.version < 0 || tx.version > 0xffffffff)
+    throw new MalformedTransactionError('version must be a 32-bit unsigned integer')
+  if (!Number.isInteger(tx.lockTime) || tx.lockTime < 0 || tx.lockTime > 0xffffffff)
+    throw new MalformedTransactionError('lockTime must be a 32-bit unsigned integer')
+  if (tx.inputs.length > TX_LIMITS.maxInputs)
+    throw new MalformedTransactionError(`more than ${TX_LIMITS.maxInputs} inputs`)
   if (tx.outputs.length === 0) throw new MalformedTransactionError('a transaction needs at least one output')
-  if (tx.outputs.length > TX_LIMITS.maxOutputs) throw new MalformedTransactionError(`more than ${TX_LIMITS.maxOutputs} outputs`)
+  if (tx.outputs.length > TX_LIMITS.maxOutputs)
+    throw new MalformedTransactionError(`more than ${TX_LIMITS.maxOutputs} outputs`)
   const seen = new Set<string>()
   tx.inputs.forEach((input, i) => {
     const { txid, vout } = input.prevout
-    if (typeof txid !== 'string' || !/^[0-9a-f]{64}$/.test(txid)) throw new MalformedTransactionError(`input ${i}: txid must be 64 lowercase hex characters`)
-    if (!Number.isInteger(vout) || vout < 0 || vout > 0xffffffff) throw new MalformedTransactionError(`input ${i}: vout must be a 32-bit unsigned integer`)
+    if (typeof txid !== 'string' || !/^[0-9a-f]{64}$/.test(txid))
+      throw new MalformedTransactionError(`input ${i}: txid must be 64 lowercase hex characters`)
+    if (!Number.isInteger(vout) || vout < 0 || vout > 0xffffffff)
+      throw new MalformedTransactionError(`input ${i}: vout must be a 32-bit unsigned integer`)
     const key = `${txid}:${vout}`
     if (seen.has(key)) throw new MalformedTransactionError(`input ${i} spends ${key} a second time`)
     seen.add(key)
     const w = input.witness
-    if (w.signatures.length > TX_LIMITS.maxWitnessItems || w.preimages.length > TX_LIMITS.maxWitnessItems) throw new MalformedTransactionError(`input ${i}: witness has too many items`)
+    if (w.signatures.length > TX_LIMITS.maxWitnessItems || w.preimages.length > TX_LIMITS.maxWitnessItems)
+      throw new MalformedTransactionError(`input ${i}: witness has too many items`)
     for (const s of w.signatures) {
-      if (s.pubkey.length !== 33 || s.signature.length !== 64) throw new MalformedTransactionError(`input ${i}: a witness signature needs a 33-byte key and a 64-byte signature`)
+      if (s.pubkey.length !== 33 || s.signature.length !== 64)
+        throw new MalformedTransactionError(
+          `input ${i}: a witness signature needs a 33-byte key and a 64-byte signature`,
+        )
     }
     for (const p of w.preimages) {
-      if (p.length > TX_LIMITS.maxPreimageBytes) throw new MalformedTransactionError(`input ${i}: a preimage is longer than ${TX_LIMITS.maxPreimageBytes} bytes`)
+      if (p.length > TX_LIMITS.maxPreimageBytes)
+        throw new MalformedTransactionError(`input ${i}: a preimage is longer than ${TX_LIMITS.maxPreimageBytes} bytes`)
     }
   })
   let total = 0n
   tx.outputs.forEach((o, i) => {
-    if (typeof o.value !== 'bigint' || o.value <= 0n || o.value > MAX_MONEY_SAT) throw new MalformedTransactionError(`output ${i}: value must be from 1 to ${MAX_MONEY_SAT} sat`)
+    if (typeof o.value !== 'bigint' || o.value <= 0n || o.value > MAX_MONEY_SAT)
+      throw new MalformedTransactionError(`output ${i}: value must be from 1 to ${MAX_MONEY_SAT} sat`)
     total += o.value
     try {
       assertValidCondition(o.condition)
@@ -219,7 +231,8 @@ export function sighash(tx: Transaction, inputIndex: number, spent: TxOutput): U
 
 /** The sighash of every input, hashing the transaction once rather than once per input. */
 export function sighashes(tx: Transaction, spent: readonly TxOutput[]): Uint8Array[] {
-  if (spent.length !== tx.inputs.length) throw new RangeError(`${tx.inputs.length} inputs but ${spent.length} spent outputs`)
+  if (spent.length !== tx.inputs.length)
+    throw new RangeError(`${tx.inputs.length} inputs but ${spent.length} spent outputs`)
   const id = txidBytes(tx)
   return spent.map((output, i) => sighashOf(id, i, output))
 }
@@ -229,7 +242,12 @@ function sighashOf(txid: Uint8Array, inputIndex: number, spent: TxOutput): Uint8
 }
 
 /** Signs input `inputIndex` with `privateKey`, returning the witness signature to add. */
-export function signInput(tx: Transaction, inputIndex: number, spent: TxOutput, privateKey: Uint8Array): WitnessSignature {
+export function signInput(
+  tx: Transaction,
+  inputIndex: number,
+  spent: TxOutput,
+  privateKey: Uint8Array,
+): WitnessSignature {
   return { pubkey: publicKeyOf(privateKey), signature: signDigest(sighash(tx, inputIndex, spent), privateKey) }
 }
 

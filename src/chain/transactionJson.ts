@@ -16,14 +16,20 @@ export const uint32 = z.number().int().min(0).max(0xffffffff)
 
 /** A non-negative whole number of satoshi: a decimal string, or a safe integer for hand-written requests. */
 export const satAmount = z
-  .union([z.string().regex(/^(0|[1-9][0-9]{0,19})$/, 'must be a whole number of satoshi as a decimal string'), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)])
+  .union([
+    z.string().regex(/^(0|[1-9][0-9]{0,19})$/, 'must be a whole number of satoshi as a decimal string'),
+    z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  ])
   .transform((v) => BigInt(v))
 
 const hexBytes = (length: number | { max: number }) =>
   z
     .string()
     .regex(/^(?:[0-9a-f]{2})*$/, 'must be lowercase hex')
-    .refine((s) => (typeof length === 'number' ? s.length === length * 2 : s.length <= length.max * 2), typeof length === 'number' ? `must be ${length} bytes` : `must be at most ${length.max} bytes`)
+    .refine(
+      (s) => (typeof length === 'number' ? s.length === length * 2 : s.length <= length.max * 2),
+      typeof length === 'number' ? `must be ${length} bytes` : `must be at most ${length.max} bytes`,
+    )
     .transform((s) => fromHex(s))
 
 export const conditionText = z
@@ -47,17 +53,20 @@ export const TransactionJson = z
   .strictObject({
     version: uint32,
     lockTime: uint32,
-    inputs: z.array(z.strictObject({ txid: hex32, vout: uint32, witness: WitnessJson.optional() })).max(TX_LIMITS.maxInputs),
+    inputs: z
+      .array(z.strictObject({ txid: hex32, vout: uint32, witness: WitnessJson.optional() }))
+      .max(TX_LIMITS.maxInputs),
     outputs: z.array(z.strictObject({ valueSat: satAmount, condition: conditionText })).max(TX_LIMITS.maxOutputs),
   })
-  .transform(
-    (t): Transaction => ({
-      version: t.version,
-      lockTime: t.lockTime,
-      inputs: t.inputs.map((i) => ({ prevout: { txid: i.txid, vout: i.vout }, witness: i.witness ?? { signatures: [], preimages: [] } })),
-      outputs: t.outputs.map((o) => ({ value: o.valueSat, condition: o.condition })),
-    }),
-  )
+  .transform((t): Transaction => ({
+    version: t.version,
+    lockTime: t.lockTime,
+    inputs: t.inputs.map((i) => ({
+      prevout: { txid: i.txid, vout: i.vout },
+      witness: i.witness ?? { signatures: [], preimages: [] },
+    })),
+    outputs: t.outputs.map((o) => ({ value: o.valueSat, condition: o.condition })),
+  }))
 export type TransactionJson = z.input<typeof TransactionJson>
 
 export function transactionToJson(tx: Transaction): TransactionJson {
@@ -67,7 +76,10 @@ export function transactionToJson(tx: Transaction): TransactionJson {
     inputs: tx.inputs.map((i) => ({
       txid: i.prevout.txid,
       vout: i.prevout.vout,
-      witness: { signatures: i.witness.signatures.map((s) => ({ pubkey: toHex(s.pubkey), signature: toHex(s.signature) })), preimages: i.witness.preimages.map(toHex) },
+      witness: {
+        signatures: i.witness.signatures.map((s) => ({ pubkey: toHex(s.pubkey), signature: toHex(s.signature) })),
+        preimages: i.witness.preimages.map(toHex),
+      },
     })),
     outputs: tx.outputs.map((o) => ({ valueSat: o.value.toString(), condition: formatCondition(o.condition) })),
   }
@@ -84,7 +96,13 @@ export const BlockJson = z.object({
 export type BlockJson = z.input<typeof BlockJson>
 
 export function blockToJson(block: Block): BlockJson {
-  return { height: block.height, hash: block.hash, prevHash: block.prevHash, time: block.time, txs: block.txs.map(transactionToJson) }
+  return {
+    height: block.height,
+    hash: block.hash,
+    prevHash: block.prevHash,
+    time: block.time,
+    txs: block.txs.map(transactionToJson),
+  }
 }
 
 /** Parses a value with a schema, or throws InvalidInputError naming the first field that was wrong (`details.field`). */

@@ -6,7 +6,24 @@
 import type { z } from 'zod'
 import { InvalidInputError, LnsimError } from '../core/errors.js'
 import { addressOf, addressToCondition } from '../chain/address.js'
-import { AddressUtxos, BlockResponse, ChainInfo, FaucetBatchRequest, FaucetBatchResponse, FaucetRequest, FaucetResponse, MineRequest, MineResponse, NETWORK_NAME, OutpointStatus, SubmitResponse, TransactionStatus, type BlockEvent, type TipEvent, type TxEvent } from '../api/chain/types.js'
+import {
+  AddressUtxos,
+  BlockResponse,
+  ChainInfo,
+  FaucetBatchRequest,
+  FaucetBatchResponse,
+  FaucetRequest,
+  FaucetResponse,
+  MineRequest,
+  MineResponse,
+  NETWORK_NAME,
+  OutpointStatus,
+  SubmitResponse,
+  TransactionStatus,
+  type BlockEvent,
+  type TipEvent,
+  type TxEvent,
+} from '../api/chain/types.js'
 import type { Block } from '../chain/block.js'
 import type { ChainState } from '../chain/chainState.js'
 import { formatCondition, type Condition } from '../chain/condition.js'
@@ -27,7 +44,12 @@ export interface ChainService {
 type Json<S extends z.ZodType> = z.input<S>
 
 function txidParam(value: string | undefined): string {
-  if (!value || !/^[0-9a-f]{64}$/.test(value)) throw new InvalidInputError(`txid must be 64 lowercase hex characters, got "${value ?? ''}"`, { field: 'txid' }, 'INVALID_REQUEST')
+  if (!value || !/^[0-9a-f]{64}$/.test(value))
+    throw new InvalidInputError(
+      `txid must be 64 lowercase hex characters, got "${value ?? ''}"`,
+      { field: 'txid' },
+      'INVALID_REQUEST',
+    )
   return value
 }
 
@@ -64,7 +86,8 @@ export function chainRoutes(service: ChainService): Route[] {
       try {
         entry = state.submit(body)
       } catch (err) {
-        if (err instanceof ChainRuleError) service.log(`rejected transaction ${err.details.txid ?? '(malformed)'}: ${err.code}: ${err.message}`)
+        if (err instanceof ChainRuleError)
+          service.log(`rejected transaction ${err.details.txid ?? '(malformed)'}: ${err.code}: ${err.message}`)
         throw err
       }
       return { txid: entry.txid, feeSat: entry.fee.toString() }
@@ -90,18 +113,30 @@ export function chainRoutes(service: ChainService): Route[] {
     route('GET', `${P}/blocks/:id`, undefined, ({ params }) => {
       const id = params.id ?? ''
       const key = /^[0-9]{1,10}$/.test(id) ? Number(id) : /^[0-9a-f]{64}$/.test(id) ? id : undefined
-      if (key === undefined) throw new InvalidInputError(`a block is named by its height or its 64-hex hash, not "${id}"`, { field: 'id' }, 'INVALID_REQUEST')
+      if (key === undefined)
+        throw new InvalidInputError(
+          `a block is named by its height or its 64-hex hash, not "${id}"`,
+          { field: 'id' },
+          'INVALID_REQUEST',
+        )
       const block = state.block(key)
-      if (!block) throw new LnsimError('UNKNOWN_BLOCK', `no block ${id}; the chain is at height ${state.height}`, { id })
+      if (!block)
+        throw new LnsimError('UNKNOWN_BLOCK', `no block ${id}; the chain is at height ${state.height}`, { id })
       return blockJson(state, block)
     }),
 
     route('GET', `${P}/outpoints/:txid/:vout`, undefined, ({ params }): Json<typeof OutpointStatus> => {
       const txid = txidParam(params.txid)
       const vout = /^[0-9]{1,10}$/.test(params.vout ?? '') ? Number(params.vout) : NaN
-      if (!(vout <= 0xffffffff)) throw new InvalidInputError(`vout must be an output index, got "${params.vout ?? ''}"`, { field: 'vout' }, 'INVALID_REQUEST')
+      if (!(vout <= 0xffffffff))
+        throw new InvalidInputError(
+          `vout must be an output index, got "${params.vout ?? ''}"`,
+          { field: 'vout' },
+          'INVALID_REQUEST',
+        )
       const o = state.output({ txid, vout })
-      if (!o) throw new LnsimError('UNKNOWN_OUTPOINT', `no output ${txid}:${vout} in a block or the mempool`, { txid, vout })
+      if (!o)
+        throw new LnsimError('UNKNOWN_OUTPOINT', `no output ${txid}:${vout} in a block or the mempool`, { txid, vout })
       return {
         txid,
         vout,
@@ -111,7 +146,9 @@ export function chainRoutes(service: ChainService): Route[] {
         coinbase: o.coinbase,
         blockHeight: o.height,
         confirmations: state.confirmations(o.height),
-        spentBy: o.spender ? { txid: o.spender.txid, inputIndex: o.spender.inputIndex, blockHeight: o.spender.height } : null,
+        spentBy: o.spender
+          ? { txid: o.spender.txid, inputIndex: o.spender.inputIndex, blockHeight: o.spender.height }
+          : null,
       }
     }),
 
@@ -120,7 +157,13 @@ export function chainRoutes(service: ChainService): Route[] {
       const utxos = state.unspentWithCondition(addressToCondition(address))
       return {
         address,
-        utxos: utxos.map((u) => ({ txid: u.outpoint.txid, vout: u.outpoint.vout, valueSat: u.output.value.toString(), blockHeight: u.height, confirmations: state.confirmations(u.height) })),
+        utxos: utxos.map((u) => ({
+          txid: u.outpoint.txid,
+          vout: u.outpoint.vout,
+          valueSat: u.output.value.toString(),
+          blockHeight: u.height,
+          confirmations: state.confirmations(u.height),
+        })),
       }
     }),
 
@@ -133,10 +176,19 @@ export function chainRoutes(service: ChainService): Route[] {
     route('POST', `${P}/faucet`, FaucetRequest, ({ body }): Json<typeof FaucetResponse> => {
       const payment = faucet.pay(addressToCondition(body.address), body.amountSat)
       const block = body.confirm ? service.mine(1, faucet.condition)[0]! : undefined
-      return { txid: payment.txid, vout: payment.outpoint.vout, address: body.address, amountSat: body.amountSat.toString(), blockHeight: block?.height ?? null, blockHash: block?.hash ?? null }
+      return {
+        txid: payment.txid,
+        vout: payment.outpoint.vout,
+        address: body.address,
+        amountSat: body.amountSat.toString(),
+        blockHeight: block?.height ?? null,
+        blockHash: block?.hash ?? null,
+      }
     }),
     route('POST', `${P}/faucet/batch`, FaucetBatchRequest, ({ body }): Json<typeof FaucetBatchResponse> => {
-      const payment = faucet.payMany(body.payments.map((p) => ({ condition: addressToCondition(p.address), amount: p.amountSat })))
+      const payment = faucet.payMany(
+        body.payments.map((p) => ({ condition: addressToCondition(p.address), amount: p.amountSat })),
+      )
       const block = body.confirm ? service.mine(1, faucet.condition)[0]! : undefined
       return { txid: payment.txid, blockHeight: block?.height ?? null, blockHash: block?.hash ?? null }
     }),
@@ -150,7 +202,13 @@ function eventTypes(query: URLSearchParams): Set<string> {
   const asked = query.get('types')
   if (asked === null) return new Set(EVENT_TYPES)
   const types = new Set(asked.split(',').filter((t) => t !== ''))
-  for (const t of types) if (!(EVENT_TYPES as readonly string[]).includes(t)) throw new InvalidInputError(`unknown event type '${t}'; types is a comma-separated list of ${EVENT_TYPES.join(', ')}`, { types: asked }, 'INVALID_REQUEST')
+  for (const t of types)
+    if (!(EVENT_TYPES as readonly string[]).includes(t))
+      throw new InvalidInputError(
+        `unknown event type '${t}'; types is a comma-separated list of ${EVENT_TYPES.join(', ')}`,
+        { types: asked },
+        'INVALID_REQUEST',
+      )
   return types
 }
 
@@ -162,8 +220,19 @@ export function chainEvents(state: ChainState): EventStream {
     open(send, query) {
       const types = eventTypes(query)
       send('tip', { height: state.height, hash: state.tip.hash } satisfies Json<typeof TipEvent>)
-      const offBlock = types.has('block') ? state.onBlock((b) => send('block', { height: b.block.height, hash: b.block.hash, time: b.block.time, txids: b.txids } satisfies Json<typeof BlockEvent>)) : () => {}
-      const offTx = types.has('tx') ? state.onTransaction((e) => send('tx', { txid: e.txid } satisfies Json<typeof TxEvent>)) : () => {}
+      const offBlock = types.has('block')
+        ? state.onBlock((b) =>
+            send('block', {
+              height: b.block.height,
+              hash: b.block.hash,
+              time: b.block.time,
+              txids: b.txids,
+            } satisfies Json<typeof BlockEvent>),
+          )
+        : () => {}
+      const offTx = types.has('tx')
+        ? state.onTransaction((e) => send('tx', { txid: e.txid } satisfies Json<typeof TxEvent>))
+        : () => {}
       return () => {
         offBlock()
         offTx()

@@ -49,14 +49,21 @@ const MEMPOOL_SAVE_DELAY_MS = 200
 export async function startChainDaemon(options: ChainDaemonOptions): Promise<ChainDaemon> {
   const log = options.log ?? ((line: string) => void process.stderr.write(`chain: ${line}\n`))
   const blockIntervalMs = options.blockIntervalMs ?? null
-  if (blockIntervalMs !== null && (!Number.isSafeInteger(blockIntervalMs) || blockIntervalMs < 1)) throw new LnsimError('INVALID_OPTION', `the block interval must be a positive number of milliseconds, got ${blockIntervalMs}`)
+  if (blockIntervalMs !== null && (!Number.isSafeInteger(blockIntervalMs) || blockIntervalMs < 1))
+    throw new LnsimError(
+      'INVALID_OPTION',
+      `the block interval must be a positive number of milliseconds, got ${blockIntervalMs}`,
+    )
   const store = ChainStore.open(options.dataDir)
   try {
     const { blocks, droppedTornLine } = store.readBlocks()
     const seed = typeof options.seed === 'string' ? sha256(utf8(options.seed)) : options.seed
     const key = store.faucetKey({ create: blocks.length === 0, ...(seed ? { seed } : {}) })
     const faucetCondition = sig(publicKeyOf(key))
-    if (droppedTornLine) log('dropped an unfinished last line of the block file (the daemon was killed while writing a block it had not yet announced)')
+    if (droppedTornLine)
+      log(
+        'dropped an unfinished last line of the block file (the daemon was killed while writing a block it had not yet announced)',
+      )
     let genesis = blocks[0]
     if (!genesis) {
       genesis = genesisBlock(faucetCondition, options.genesisTime ?? Math.floor(Date.now() / 1000))
@@ -64,13 +71,19 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
       store.sync()
       log(`created a new chain in ${options.dataDir}`)
     } else if (!conditionsEqual(genesis.txs[0]!.outputs[0]!.condition, faucetCondition)) {
-      throw new ChainStoreError('BAD_FAUCET_KEY', `the faucet key in ${options.dataDir} is not the one the genesis block pays; restore the original faucet.key or start a new chain in an empty directory`)
+      throw new ChainStoreError(
+        'BAD_FAUCET_KEY',
+        `the faucet key in ${options.dataDir} is not the one the genesis block pays; restore the original faucet.key or start a new chain in an empty directory`,
+      )
     }
     let state: ChainState
     try {
       state = new ChainState(genesis, { sink: store }, blocks.slice(1))
     } catch (err) {
-      throw new ChainStoreError('CORRUPT_BLOCK_FILE', `the block file in ${options.dataDir} does not replay: ${errorMessage(err)}`)
+      throw new ChainStoreError(
+        'CORRUPT_BLOCK_FILE',
+        `the block file in ${options.dataDir} does not replay: ${errorMessage(err)}`,
+      )
     }
     const faucet = new Faucet(state, key)
 
@@ -128,7 +141,8 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
       errorDetails: true,
       notFoundHint: 'the routes are under /v1 (e.g. GET /v1/info)',
       onInternalError: (err) => log(`internal error: ${(err as Error)?.stack ?? String(err)}`),
-      onSubscriberDropped: (path, unsent) => log(`dropped a ${path} subscriber that stopped reading (${unsent} bytes unsent); it can reconnect`),
+      onSubscriberDropped: (path, unsent) =>
+        log(`dropped a ${path} subscriber that stopped reading (${unsent} bytes unsent); it can reconnect`),
     })
     store.writeUrl(server.url)
     const interval =

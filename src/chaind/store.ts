@@ -9,7 +9,20 @@
  * only be a block nobody was told about, since the answer waits for the fsync)
  * is dropped and cut from the file.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, chmodSync, ftruncateSync, writeFileSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  chmodSync,
+  ftruncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { toJson } from '../core/json.js'
@@ -23,7 +36,13 @@ import type { BlockSink } from '../chain/chainState.js'
 import type { Transaction } from '../chain/transaction.js'
 import { BlockJson, TransactionJson, blockToJson, parseWith, transactionToJson } from '../chain/transactionJson.js'
 
-export const CHAIN_FILES = { blocks: 'blocks.jsonl', mempool: 'mempool.json', faucetKey: 'faucet.key', lock: 'chain.lock', url: 'chain.url' } as const
+export const CHAIN_FILES = {
+  blocks: 'blocks.jsonl',
+  mempool: 'mempool.json',
+  faucetKey: 'faucet.key',
+  lock: 'chain.lock',
+  url: 'chain.url',
+} as const
 
 export class ChainStoreError extends LnsimError {
   constructor(code: 'CORRUPT_BLOCK_FILE' | 'BAD_FAUCET_KEY', message: string, details: Record<string, unknown> = {}) {
@@ -37,7 +56,11 @@ const MempoolFile = z.object({ txs: z.array(TransactionJson) })
 export class ChainStore implements BlockSink {
   private closed = false
 
-  private constructor(readonly dataDir: string, private readonly blocksFd: number, private readonly lock: DataDirLock) {}
+  private constructor(
+    readonly dataDir: string,
+    private readonly blocksFd: number,
+    private readonly lock: DataDirLock,
+  ) {}
 
   /** Creates the directory if needed and takes it for this process (a live daemon on it is an error). */
   static open(dataDir: string): ChainStore {
@@ -59,7 +82,11 @@ export class ChainStore implements BlockSink {
   faucetKey(options: { create: boolean; seed?: Uint8Array }): Uint8Array {
     const file = this.path('faucetKey')
     if (!existsSync(file)) {
-      if (!options.create) throw new ChainStoreError('BAD_FAUCET_KEY', `${file} is missing; the chain in ${this.dataDir} cannot be used without the key its genesis block pays`)
+      if (!options.create)
+        throw new ChainStoreError(
+          'BAD_FAUCET_KEY',
+          `${file} is missing; the chain in ${this.dataDir} cannot be used without the key its genesis block pays`,
+        )
       // a seeded chain gets the same faucet key, so the same faucet transactions and txids, on every run
       let key = options.seed ? hmacSha256(options.seed, utf8('lnsim/faucet-key')) : randomPrivateKey()
       while (!isValidPrivateKey(key)) key = hmacSha256(key, utf8('retry'))
@@ -72,7 +99,8 @@ export class ChainStore implements BlockSink {
     } catch {
       throw new ChainStoreError('BAD_FAUCET_KEY', `${file} does not hold a 32-byte hex private key`)
     }
-    if (!isValidPrivateKey(key)) throw new ChainStoreError('BAD_FAUCET_KEY', `${file} does not hold a valid private key`)
+    if (!isValidPrivateKey(key))
+      throw new ChainStoreError('BAD_FAUCET_KEY', `${file} does not hold a valid private key`)
     return key
   }
 
@@ -94,7 +122,10 @@ export class ChainStore implements BlockSink {
           const b = parseWith(BlockJson, JSON.parse(line), `block line ${i + 1}`, 'CORRUPT_BLOCK_FILE')
           return { height: b.height, hash: b.hash, prevHash: b.prevHash, time: b.time, txs: b.txs }
         } catch (err) {
-          throw new ChainStoreError('CORRUPT_BLOCK_FILE', `${this.path('blocks')} line ${i + 1} is not a block (${(err as Error).message}); the file was changed by something other than lnsim`)
+          throw new ChainStoreError(
+            'CORRUPT_BLOCK_FILE',
+            `${this.path('blocks')} line ${i + 1} is not a block (${(err as Error).message}); the file was changed by something other than lnsim`,
+          )
         }
       })
     return { blocks, droppedTornLine }

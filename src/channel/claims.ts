@@ -49,7 +49,12 @@ function addKey(material: SpendMaterial, priv: Uint8Array): void {
 }
 
 /** The keys we may hold for a commitment with this per-commitment point (ours or the peer's). */
-export function claimMaterial(s: ChannelSecrets, perCommitmentPoint: Uint8Array, preimages: Iterable<Uint8Array>, revealedSecret?: Uint8Array): SpendMaterial {
+export function claimMaterial(
+  s: ChannelSecrets,
+  perCommitmentPoint: Uint8Array,
+  preimages: Iterable<Uint8Array>,
+  revealedSecret?: Uint8Array,
+): SpendMaterial {
   const material: SpendMaterial = { keys: new Map(), preimages: new Map() }
   addKey(material, s.paymentBasepointSecret)
   addKey(material, derivePrivateKey(s.delayedPaymentBasepointSecret, perCommitmentPoint))
@@ -84,7 +89,10 @@ export function buildSweep(
     ...unsigned,
     inputs: inputs.map((i, index) => ({
       prevout: i.outpoint,
-      witness: { signatures: i.plan.signWith.map((k) => signInput(unsigned, index, i.output, k)), preimages: i.plan.preimages },
+      witness: {
+        signatures: i.plan.signWith.map((k) => signInput(unsigned, index, i.output, k)),
+        preimages: i.plan.preimages,
+      },
     })),
   }
   return {
@@ -100,12 +108,24 @@ export function buildSweep(
 }
 
 /** One claim per output we can spend, each on its own so that one waiting output never delays another. */
-export function claimOutputs(outputs: OutputToClaim[], material: SpendMaterial, destination: Condition, feeratePerKw: number): { claims: Claim[]; unclaimable: OutputToClaim[] } {
+export function claimOutputs(
+  outputs: OutputToClaim[],
+  material: SpendMaterial,
+  destination: Condition,
+  feeratePerKw: number,
+): { claims: Claim[]; unclaimable: OutputToClaim[] } {
   const claims: Claim[] = []
   const unclaimable: OutputToClaim[] = []
   for (const o of outputs) {
     const plan = planSpend(o.output.condition, material)
-    const claim = plan && buildSweep(claimKind(plan, material.revocationKey), [{ outpoint: o.outpoint, output: o.output, plan }], destination, feeratePerKw)
+    const claim =
+      plan &&
+      buildSweep(
+        claimKind(plan, material.revocationKey),
+        [{ outpoint: o.outpoint, output: o.output, plan }],
+        destination,
+        feeratePerKw,
+      )
     if (claim) claims.push(claim)
     else unclaimable.push(o)
   }
@@ -117,10 +137,17 @@ export function claimOutputs(outputs: OutputToClaim[], material: SpendMaterial, 
  * spend at once (all of them, through the revocation key, plus our own
  * to_remote) in one transaction, so the cheater gets nothing.
  */
-export function buildPenalty(outputs: OutputToClaim[], material: SpendMaterial, destination: Condition, feeratePerKw: number): Claim | undefined {
+export function buildPenalty(
+  outputs: OutputToClaim[],
+  material: SpendMaterial,
+  destination: Condition,
+  feeratePerKw: number,
+): Claim | undefined {
   const inputs = outputs.flatMap((o) => {
     const plan = planSpend(o.output.condition, material)
-    return plan && plan.lockTime === 0 && plan.relativeDelay === 0 ? [{ outpoint: o.outpoint, output: o.output, plan }] : []
+    return plan && plan.lockTime === 0 && plan.relativeDelay === 0
+      ? [{ outpoint: o.outpoint, output: o.output, plan }]
+      : []
   })
   if (inputs.length === 0) return undefined
   return buildSweep('penalty', inputs, destination, feeratePerKw)

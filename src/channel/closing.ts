@@ -46,7 +46,12 @@ function baseClosing(data: ChannelData & { commitments: Commitments }, why: stri
 }
 
 /** Unilateral close: broadcast our latest commitment, and tell the peer why when it is our decision. */
-export function forceClose(data: ChannelData & { commitments: Commitments }, why: string, tellPeer: boolean, signer: ChannelSigner): StepResult {
+export function forceClose(
+  data: ChannelData & { commitments: Commitments },
+  why: string,
+  tellPeer: boolean,
+  signer: ChannelSigner,
+): StepResult {
   const c = data.commitments
   const tx = signedLocalCommitTx(c, signer)
   const txid = txidOf(tx)
@@ -76,26 +81,41 @@ function knownPreimages(c: Commitments, ctx: ChannelContext): Uint8Array[] {
   return out
 }
 
-function identify(data: ChannelData & { commitments: Commitments }, tx: Transaction, revokedIndex: bigint | undefined): PublishedCommitment | 'mutual' {
+function identify(
+  data: ChannelData & { commitments: Commitments },
+  tx: Transaction,
+  revokedIndex: bigint | undefined,
+): PublishedCommitment | 'mutual' {
   const c = data.commitments
   const txid = txidOf(tx)
   if ('signedClosingTxids' in data && data.signedClosingTxids.includes(txid)) return 'mutual'
   if (txid === c.localCommit.txid) return { whose: 'local', tx, txid }
   if (txid === c.remoteCommit.txid) return { whose: 'remote', tx, txid }
-  if (c.remoteNextCommitInfo.kind === 'waiting_for_revocation' && txid === c.remoteNextCommitInfo.nextRemoteCommit.txid) return { whose: 'next_remote', tx, txid }
-  if (revokedIndex !== undefined && remoteSecretFor(c, revokedIndex)) return { whose: 'revoked', tx, txid, revokedIndex }
+  if (c.remoteNextCommitInfo.kind === 'waiting_for_revocation' && txid === c.remoteNextCommitInfo.nextRemoteCommit.txid)
+    return { whose: 'next_remote', tx, txid }
+  if (revokedIndex !== undefined && remoteSecretFor(c, revokedIndex))
+    return { whose: 'revoked', tx, txid, revokedIndex }
   return { whose: 'unknown', tx, txid }
 }
 
 /** The per-commitment point (and, for a revoked one, the secret) of the commitment that was published. */
-function pointOf(c: Commitments, p: PublishedCommitment, signer: ChannelSigner): { point: Uint8Array; secret?: Uint8Array } {
+function pointOf(
+  c: Commitments,
+  p: PublishedCommitment,
+  signer: ChannelSigner,
+): { point: Uint8Array; secret?: Uint8Array } {
   switch (p.whose) {
     case 'local':
       return { point: signer.channel(c.localParams.keysId).perCommitmentPoint(c.localCommit.index) }
     case 'remote':
       return { point: c.remoteCommit.remotePerCommitmentPoint }
     case 'next_remote':
-      return { point: c.remoteNextCommitInfo.kind === 'waiting_for_revocation' ? c.remoteNextCommitInfo.nextRemoteCommit.remotePerCommitmentPoint : c.remoteCommit.remotePerCommitmentPoint }
+      return {
+        point:
+          c.remoteNextCommitInfo.kind === 'waiting_for_revocation'
+            ? c.remoteNextCommitInfo.nextRemoteCommit.remotePerCommitmentPoint
+            : c.remoteCommit.remotePerCommitmentPoint,
+      }
     case 'revoked': {
       const secret = remoteSecretFor(c, p.revokedIndex!)!
       return { point: publicKeyOf(secret), secret }
@@ -116,9 +136,19 @@ function isHtlcOutput(o: OutputToClaim): boolean {
 }
 
 /** Claims for a confirmed commitment, each held until its timelocks allow. */
-function planClaims(c: Commitments, published: PublishedCommitment, confirmedAt: number, ctx: ChannelContext): { claims: Claim[]; watch: OutputToClaim[] } {
+function planClaims(
+  c: Commitments,
+  published: PublishedCommitment,
+  confirmedAt: number,
+  ctx: ChannelContext,
+): { claims: Claim[]; watch: OutputToClaim[] } {
   const { point, secret } = pointOf(c, published, ctx.signer)
-  const material = claimMaterial(ctx.signer.channel(c.localParams.keysId).secrets, point, knownPreimages(c, ctx), secret)
+  const material = claimMaterial(
+    ctx.signer.channel(c.localParams.keysId).secrets,
+    point,
+    knownPreimages(c, ctx),
+    secret,
+  )
   const outputs = outputsOf(published.tx, published.txid)
   const destination = c.localParams.finalCondition
   let claims: Claim[]
@@ -132,39 +162,73 @@ function planClaims(c: Commitments, published: PublishedCommitment, confirmedAt:
     claims = r.claims
     rest = r.unclaimable
   }
-  claims = claims.map((cl) => ({ ...cl, validFromHeight: Math.max(cl.validFromHeight, confirmedAt + cl.relativeDelay) }))
-  const claimed = outputs.filter((o) => claims.some((cl) => cl.spends.some((s) => outpointKey(s) === outpointKey(o.outpoint))))
+  claims = claims.map((cl) => ({
+    ...cl,
+    validFromHeight: Math.max(cl.validFromHeight, confirmedAt + cl.relativeDelay),
+  }))
+  const claimed = outputs.filter((o) =>
+    claims.some((cl) => cl.spends.some((s) => outpointKey(s) === outpointKey(o.outpoint))),
+  )
   return { claims, watch: [...claimed, ...rest.filter(isHtlcOutput)] }
 }
 
 function claimEffects(claims: Claim[]): ChannelEffect[] {
   return claims.flatMap((cl): ChannelEffect[] => [
     { type: 'broadcast', tx: cl.tx, txid: cl.txid, label: cl.kind, validFromHeight: cl.validFromHeight },
-    event({ type: 'claim', kind: cl.kind, txid: cl.txid, amountSat: cl.amountSat, validFromHeight: cl.validFromHeight }),
+    event({
+      type: 'claim',
+      kind: cl.kind,
+      txid: cl.txid,
+      amountSat: cl.amountSat,
+      validFromHeight: cl.validFromHeight,
+    }),
   ])
 }
 
 /** The funding output was spent in a block. */
-export function handleFundingSpent(data: ChannelData & { commitments: Commitments }, tx: Transaction, blockHeight: number, revokedIndex: bigint | undefined, ctx: ChannelContext): StepResult {
+export function handleFundingSpent(
+  data: ChannelData & { commitments: Commitments },
+  tx: Transaction,
+  blockHeight: number,
+  revokedIndex: bigint | undefined,
+  ctx: ChannelContext,
+): StepResult {
   const c = data.commitments
   const identified = identify(data, tx, revokedIndex)
   if (identified === 'mutual') {
     const txid = txidOf(tx)
     return result(
-      { state: 'CLOSED', remoteNodeId: data.remoteNodeId, channelId: c.channelId, how: 'mutual', closingTxid: txid, why: 'mutual close confirmed' },
+      {
+        state: 'CLOSED',
+        remoteNodeId: data.remoteNodeId,
+        channelId: c.channelId,
+        how: 'mutual',
+        closingTxid: txid,
+        why: 'mutual close confirmed',
+      },
       event({ type: 'closed', how: 'mutual', txid }),
     )
   }
   const published: PublishedCommitment = { ...identified, confirmedAt: blockHeight }
-  const why = data.state === 'CLOSING' ? data.why : `${published.whose === 'local' ? 'our' : "the peer's"} commitment is on chain`
+  const why =
+    data.state === 'CLOSING' ? data.why : `${published.whose === 'local' ? 'our' : "the peer's"} commitment is on chain`
   const { claims, watch } = planClaims(c, published, blockHeight, ctx)
-  const next: ClosingState = { ...baseClosing(data, why), published, claims, unresolved: watch.map((o) => outpointKey(o.outpoint)) }
+  const next: ClosingState = {
+    ...baseClosing(data, why),
+    published,
+    claims,
+    unresolved: watch.map((o) => outpointKey(o.outpoint)),
+  }
   const effects: ChannelEffect[] = []
   if (data.state !== 'CLOSING') {
     effects.push(event({ type: 'closing', why, txid: published.txid, whose: published.whose }))
   }
-  effects.push(...claimEffects(claims), ...watch.map((o): ChannelEffect => ({ type: 'watch_spent', outpoint: o.outpoint })))
-  for (const htlc of offeredWithoutOutput(c, published)) effects.push(event({ type: 'htlc_failed', htlc, onChain: true }))
+  effects.push(
+    ...claimEffects(claims),
+    ...watch.map((o): ChannelEffect => ({ type: 'watch_spent', outpoint: o.outpoint })),
+  )
+  for (const htlc of offeredWithoutOutput(c, published))
+    effects.push(event({ type: 'htlc_failed', htlc, onChain: true }))
   return finishIfResolved(result(next, ...effects))
 }
 
@@ -180,12 +244,21 @@ function offeredWithoutOutput(c: Commitments, published: PublishedCommitment): H
   const offered = new Map<bigint, HtlcInSpec>()
   for (const h of c.localCommit.spec.htlcs) if (h.direction === 'outgoing') offered.set(h.id, h)
   // the peer's commitments see our HTLCs as incoming
-  for (const h of [...c.remoteCommit.spec.htlcs, ...latestRemoteCommit(c).spec.htlcs]) if (h.direction === 'incoming') offered.set(h.id, { ...h, direction: 'outgoing' })
+  for (const h of [...c.remoteCommit.spec.htlcs, ...latestRemoteCommit(c).spec.htlcs])
+    if (h.direction === 'incoming') offered.set(h.id, { ...h, direction: 'outgoing' })
   for (const u of c.localChanges.proposed) {
-    if (u.type === 'update_add_htlc') offered.set(u.id, { direction: 'outgoing', id: u.id, amountMsat: u.amountMsat, paymentHash: u.paymentHash, cltvExpiry: u.cltvExpiry })
+    if (u.type === 'update_add_htlc')
+      offered.set(u.id, {
+        direction: 'outgoing',
+        id: u.id,
+        amountMsat: u.amountMsat,
+        paymentHash: u.paymentHash,
+        cltvExpiry: u.cltvExpiry,
+      })
   }
   // fulfilled by the peer: the preimage went upstream when it came
-  for (const u of [...c.remoteChanges.proposed, ...c.remoteChanges.acked, ...c.remoteChanges.signed]) if (u.type === 'update_fulfill_htlc') offered.delete(u.id)
+  for (const u of [...c.remoteChanges.proposed, ...c.remoteChanges.acked, ...c.remoteChanges.signed])
+    if (u.type === 'update_fulfill_htlc') offered.delete(u.id)
   const withOutput = offeredWithOutput(c, published)
   return [...offered.values()].filter((h) => !withOutput(h))
 }
@@ -213,11 +286,19 @@ function offeredWithOutput(c: Commitments, published: PublishedCommitment): (h: 
   }
 }
 
-function htlcByHash(c: Commitments, paymentHash: Uint8Array, direction: 'incoming' | 'outgoing'): HtlcInSpec | undefined {
+function htlcByHash(
+  c: Commitments,
+  paymentHash: Uint8Array,
+  direction: 'incoming' | 'outgoing',
+): HtlcInSpec | undefined {
   const specs = [c.localCommit.spec, latestRemoteCommit(c).spec, c.remoteCommit.spec]
   for (const s of specs) {
     // the peer's specs see directions the other way round
-    const h = s.htlcs.find((x) => bytesEqual(x.paymentHash, paymentHash) && (s === c.localCommit.spec ? x.direction === direction : x.direction !== direction))
+    const h = s.htlcs.find(
+      (x) =>
+        bytesEqual(x.paymentHash, paymentHash) &&
+        (s === c.localCommit.spec ? x.direction === direction : x.direction !== direction),
+    )
     if (h) return { ...h, direction }
   }
   return undefined
@@ -264,7 +345,9 @@ export function claimWithNewPreimage(data: ClosingState, ctx: ChannelContext): S
   if (!data.published?.confirmedAt) return result(data)
   const { claims } = planClaims(data.commitments, data.published, data.published.confirmedAt, ctx)
   const known = new Set(data.claims.map((cl) => cl.txid))
-  const fresh = claims.filter((cl) => !known.has(cl.txid) && cl.spends.every((s) => data.unresolved.includes(outpointKey(s))))
+  const fresh = claims.filter(
+    (cl) => !known.has(cl.txid) && cl.spends.every((s) => data.unresolved.includes(outpointKey(s))),
+  )
   if (fresh.length === 0) return result(data)
   return result({ ...data, claims: [...data.claims, ...fresh] }, ...claimEffects(fresh))
 }
@@ -272,9 +355,17 @@ export function claimWithNewPreimage(data: ClosingState, ctx: ChannelContext): S
 function finishIfResolved(step: StepResult): StepResult {
   const data = step.data
   if (data.state !== 'CLOSING' || !data.published?.confirmedAt || data.unresolved.length > 0) return step
-  const how = data.published.whose === 'local' ? 'local_force' : data.published.whose === 'revoked' ? 'penalty' : 'remote_force'
+  const how =
+    data.published.whose === 'local' ? 'local_force' : data.published.whose === 'revoked' ? 'penalty' : 'remote_force'
   return {
-    data: { state: 'CLOSED', remoteNodeId: data.remoteNodeId, channelId: data.commitments.channelId, how, closingTxid: data.published.txid, why: data.why },
+    data: {
+      state: 'CLOSED',
+      remoteNodeId: data.remoteNodeId,
+      channelId: data.commitments.channelId,
+      how,
+      closingTxid: data.published.txid,
+      why: data.why,
+    },
     effects: [...step.effects, event({ type: 'closed', how, txid: data.published.txid })],
   }
 }

@@ -22,9 +22,15 @@ export interface ClosingTx {
  * Both sides build the same bytes: outputs below the larger dust limit are
  * dropped, outputs sorted by value then condition, and the funder pays the fee.
  */
-export function buildClosingTx(c: Commitments, localCondition: Condition, remoteCondition: Condition, feeSat: Sat): ClosingTx {
+export function buildClosingTx(
+  c: Commitments,
+  localCondition: Condition,
+  remoteCondition: Condition,
+  feeSat: Sat,
+): ClosingTx {
   const spec = c.localCommit.spec
-  const dust = c.localParams.dustLimitSat > c.remoteParams.dustLimitSat ? c.localParams.dustLimitSat : c.remoteParams.dustLimitSat
+  const dust =
+    c.localParams.dustLimitSat > c.remoteParams.dustLimitSat ? c.localParams.dustLimitSat : c.remoteParams.dustLimitSat
   let toLocal = spec.toLocalMsat / 1000n - (c.localParams.isFunder ? feeSat : 0n)
   let toRemote = spec.toRemoteMsat / 1000n - (c.localParams.isFunder ? 0n : feeSat)
   if (toLocal < dust) toLocal = 0n
@@ -33,8 +39,19 @@ export function buildClosingTx(c: Commitments, localCondition: Condition, remote
     { value: toLocal, condition: localCondition },
     { value: toRemote, condition: remoteCondition },
   ].filter((o) => o.value > 0n)
-  outputs.sort((a, b) => (a.value !== b.value ? (a.value < b.value ? -1 : 1) : compareBytes(encodeCondition(a.condition), encodeCondition(b.condition))))
-  const tx: Transaction = { version: 2, lockTime: 0, inputs: [{ prevout: c.funding.outpoint, witness: emptyWitness() }], outputs }
+  outputs.sort((a, b) =>
+    a.value !== b.value
+      ? a.value < b.value
+        ? -1
+        : 1
+      : compareBytes(encodeCondition(a.condition), encodeCondition(b.condition)),
+  )
+  const tx: Transaction = {
+    version: 2,
+    lockTime: 0,
+    inputs: [{ prevout: c.funding.outpoint, witness: emptyWitness() }],
+    outputs,
+  }
   return { tx, txid: txid(tx), toLocalSat: toLocal, toRemoteSat: toRemote }
 }
 

@@ -38,19 +38,35 @@ export function findHtlc(spec: CommitmentSpec, direction: HtlcDirection, id: big
  * orders them within a commitment. Throws on an update that names an unknown
  * HTLC: callers validate updates before they reach a spec.
  */
-export function reduceSpec(spec: CommitmentSpec, ownerChanges: readonly Update[], otherChanges: readonly Update[]): CommitmentSpec {
+export function reduceSpec(
+  spec: CommitmentSpec,
+  ownerChanges: readonly Update[],
+  otherChanges: readonly Update[],
+): CommitmentSpec {
   let toLocal = spec.toLocalMsat
   let toRemote = spec.toRemoteMsat
   const htlcs = [...spec.htlcs]
   for (const u of ownerChanges) {
     if (u.type !== 'update_add_htlc') continue
     toLocal -= u.amountMsat
-    htlcs.push({ direction: 'outgoing', id: u.id, amountMsat: u.amountMsat, paymentHash: u.paymentHash, cltvExpiry: u.cltvExpiry })
+    htlcs.push({
+      direction: 'outgoing',
+      id: u.id,
+      amountMsat: u.amountMsat,
+      paymentHash: u.paymentHash,
+      cltvExpiry: u.cltvExpiry,
+    })
   }
   for (const u of otherChanges) {
     if (u.type !== 'update_add_htlc') continue
     toRemote -= u.amountMsat
-    htlcs.push({ direction: 'incoming', id: u.id, amountMsat: u.amountMsat, paymentHash: u.paymentHash, cltvExpiry: u.cltvExpiry })
+    htlcs.push({
+      direction: 'incoming',
+      id: u.id,
+      amountMsat: u.amountMsat,
+      paymentHash: u.paymentHash,
+      cltvExpiry: u.cltvExpiry,
+    })
   }
   const settle = (u: Update, direction: HtlcDirection): void => {
     const i = htlcs.findIndex((h) => h.direction === direction && h.id === u.id)

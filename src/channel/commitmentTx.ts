@@ -44,7 +44,10 @@ export interface CommitmentTxArgs {
 }
 
 /** BIP 69 style order; `bytes` is each output's encoded condition, made once per output rather than once per comparison. */
-function compareOutputs(a: { output: CommitmentOutput; bytes: Uint8Array }, b: { output: CommitmentOutput; bytes: Uint8Array }): number {
+function compareOutputs(
+  a: { output: CommitmentOutput; bytes: Uint8Array },
+  b: { output: CommitmentOutput; bytes: Uint8Array },
+): number {
   if (a.output.value !== b.output.value) return a.output.value < b.output.value ? -1 : 1
   const c = compareBytes(a.bytes, b.bytes)
   if (c !== 0) return c
@@ -62,15 +65,31 @@ export function buildCommitmentTx(args: CommitmentTxArgs): CommitmentTx {
   if (toLocal < 0n) toLocal = 0n
   if (toRemote < 0n) toRemote = 0n
   const outputs: CommitmentOutput[] = []
-  if (toLocal >= dust) outputs.push({ kind: 'to_local', value: toLocal, condition: toLocalCondition(keys, args.ownerToSelfDelay) })
+  if (toLocal >= dust)
+    outputs.push({ kind: 'to_local', value: toLocal, condition: toLocalCondition(keys, args.ownerToSelfDelay) })
   if (toRemote >= dust) outputs.push({ kind: 'to_remote', value: toRemote, condition: toRemoteCondition(keys) })
   for (const htlc of spec.htlcs) {
     if (isTrimmed(htlc.amountMsat, dust)) continue
     const value = htlc.amountMsat / 1000n
-    if (htlc.direction === 'outgoing') outputs.push({ kind: 'offered_htlc', value, condition: offeredHtlcCondition(keys, htlc.paymentHash, htlc.cltvExpiry), htlc })
-    else outputs.push({ kind: 'received_htlc', value, condition: receivedHtlcCondition(keys, htlc.paymentHash, htlc.cltvExpiry), htlc })
+    if (htlc.direction === 'outgoing')
+      outputs.push({
+        kind: 'offered_htlc',
+        value,
+        condition: offeredHtlcCondition(keys, htlc.paymentHash, htlc.cltvExpiry),
+        htlc,
+      })
+    else
+      outputs.push({
+        kind: 'received_htlc',
+        value,
+        condition: receivedHtlcCondition(keys, htlc.paymentHash, htlc.cltvExpiry),
+        htlc,
+      })
   }
-  const sorted = outputs.map((output) => ({ output, bytes: encodeCondition(output.condition) })).sort(compareOutputs).map((o) => o.output)
+  const sorted = outputs
+    .map((output) => ({ output, bytes: encodeCondition(output.condition) }))
+    .sort(compareOutputs)
+    .map((o) => o.output)
   const tx: Transaction = {
     version: 2,
     lockTime: 0,
@@ -85,13 +104,24 @@ export function signFundingSpend(tx: Transaction, funding: FundingInfo, fundingP
   return signDigest(sighash(tx, 0, funding.output), fundingPrivkey)
 }
 
-export function verifyFundingSpend(tx: Transaction, funding: FundingInfo, signature: Uint8Array, fundingPubkey: Uint8Array): boolean {
+export function verifyFundingSpend(
+  tx: Transaction,
+  funding: FundingInfo,
+  signature: Uint8Array,
+  fundingPubkey: Uint8Array,
+): boolean {
   return verifyDigest(signature, sighash(tx, 0, funding.output), fundingPubkey)
 }
 
 /** Puts both funding signatures in the witness, making the transaction broadcastable. */
-export function withFundingWitness(tx: Transaction, sigs: Array<{ pubkey: Uint8Array; signature: Uint8Array }>): Transaction {
-  return { ...tx, inputs: [{ prevout: tx.inputs[0]!.prevout, witness: { signatures: sigs, preimages: [] } }, ...tx.inputs.slice(1)] }
+export function withFundingWitness(
+  tx: Transaction,
+  sigs: Array<{ pubkey: Uint8Array; signature: Uint8Array }>,
+): Transaction {
+  return {
+    ...tx,
+    inputs: [{ prevout: tx.inputs[0]!.prevout, witness: { signatures: sigs, preimages: [] } }, ...tx.inputs.slice(1)],
+  }
 }
 
 /** BOLT #2: channel_id = funding_txid XOR funding_output_index (in the last two bytes). */

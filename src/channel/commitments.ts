@@ -22,8 +22,22 @@ import type {
   UpdateFulfillHtlc,
 } from '../wire/messages.js'
 import { channelError } from './errors.js'
-import { findHtlc, htlcTotalMsat, reduceSpec, specTotalMsat, type CommitmentSpec, type HtlcInSpec, type Update } from './commitmentSpec.js'
-import { buildCommitmentTx, signFundingSpend, verifyFundingSpend, type CommitmentTx, type FundingInfo } from './commitmentTx.js'
+import {
+  findHtlc,
+  htlcTotalMsat,
+  reduceSpec,
+  specTotalMsat,
+  type CommitmentSpec,
+  type HtlcInSpec,
+  type Update,
+} from './commitmentSpec.js'
+import {
+  buildCommitmentTx,
+  signFundingSpend,
+  verifyFundingSpend,
+  type CommitmentTx,
+  type FundingInfo,
+} from './commitmentTx.js'
 import { commitTxFeeSat, isTrimmed } from './fees.js'
 import type { CommitmentKeys } from './keys.js'
 import { localCommitmentKeys, remoteCommitmentKeys, type ChannelSigner } from './signer.js'
@@ -84,7 +98,9 @@ const CLTV_MAX = 500_000_000
 
 /** The remote commitment our next signature will build on: the one we last signed. */
 export function latestRemoteCommit(c: Commitments): RemoteCommit {
-  return c.remoteNextCommitInfo.kind === 'waiting_for_revocation' ? c.remoteNextCommitInfo.nextRemoteCommit : c.remoteCommit
+  return c.remoteNextCommitInfo.kind === 'waiting_for_revocation'
+    ? c.remoteNextCommitInfo.nextRemoteCommit
+    : c.remoteCommit
 }
 
 /** We have something to sign: our own new updates, or the peer's updates we acknowledged but they don't have in their commitment yet. */
@@ -107,13 +123,29 @@ export function hasPendingChanges(c: Commitments): boolean {
 }
 
 export function hasNoHtlcs(c: Commitments): boolean {
-  return c.localCommit.spec.htlcs.length === 0 && latestRemoteCommit(c).spec.htlcs.length === 0 && c.remoteCommit.spec.htlcs.length === 0
+  return (
+    c.localCommit.spec.htlcs.length === 0 &&
+    latestRemoteCommit(c).spec.htlcs.length === 0 &&
+    c.remoteCommit.spec.htlcs.length === 0
+  )
 }
 
 /** What we could send in one new HTLC now: our balance in the peer's next commitment, less reserve and fees. */
 export function availableToSendMsat(c: Commitments): bigint {
   const spec = reduceSpec(latestRemoteCommit(c).spec, c.remoteChanges.acked, c.localChanges.proposed)
-  const withOneMore: CommitmentSpec = { ...spec, htlcs: [...spec.htlcs, { direction: 'incoming', id: -1n, amountMsat: c.remoteParams.dustLimitSat * 1000n, paymentHash: new Uint8Array(32), cltvExpiry: 0 }] }
+  const withOneMore: CommitmentSpec = {
+    ...spec,
+    htlcs: [
+      ...spec.htlcs,
+      {
+        direction: 'incoming',
+        id: -1n,
+        amountMsat: c.remoteParams.dustLimitSat * 1000n,
+        paymentHash: new Uint8Array(32),
+        cltvExpiry: 0,
+      },
+    ],
+  }
   const fee = c.localParams.isFunder ? commitTxFeeSat(withOneMore, c.remoteParams.dustLimitSat) * 1000n : 0n
   const available = spec.toRemoteMsat - c.remoteParams.channelReserveSat * 1000n - fee
   return available > 0n ? available : 0n
@@ -128,11 +160,15 @@ export function availableToReceiveMsat(c: Commitments): bigint {
 }
 
 function isSettledLocally(c: Commitments, id: bigint): boolean {
-  return [...c.localChanges.proposed, ...c.localChanges.signed, ...c.localChanges.acked].some((u) => u.type !== 'update_add_htlc' && u.id === id)
+  return [...c.localChanges.proposed, ...c.localChanges.signed, ...c.localChanges.acked].some(
+    (u) => u.type !== 'update_add_htlc' && u.id === id,
+  )
 }
 
 function isSettledRemotely(c: Commitments, id: bigint): boolean {
-  return [...c.remoteChanges.proposed, ...c.remoteChanges.acked, ...c.remoteChanges.signed].some((u) => u.type !== 'update_add_htlc' && u.id === id)
+  return [...c.remoteChanges.proposed, ...c.remoteChanges.acked, ...c.remoteChanges.signed].some(
+    (u) => u.type !== 'update_add_htlc' && u.id === id,
+  )
 }
 
 /** An HTLC the peer offered that is in both commitments: only those may be settled (BOLT #2 "Removing an HTLC"). */
@@ -168,9 +204,13 @@ export function sendAdd(c: Commitments, cmd: AddHtlcCommand): { commitments: Com
     onionRoutingPacket: cmd.onionRoutingPacket,
   }
   if (cmd.amountMsat <= 0n || cmd.amountMsat < c.remoteParams.htlcMinimumMsat) {
-    throw channelError('HTLC_BELOW_MINIMUM', `HTLC of ${cmd.amountMsat} msat is below the peer's minimum of ${c.remoteParams.htlcMinimumMsat} msat`)
+    throw channelError(
+      'HTLC_BELOW_MINIMUM',
+      `HTLC of ${cmd.amountMsat} msat is below the peer's minimum of ${c.remoteParams.htlcMinimumMsat} msat`,
+    )
   }
-  if (!Number.isInteger(cmd.cltvExpiry) || cmd.cltvExpiry <= 0 || cmd.cltvExpiry >= CLTV_MAX) throw channelError('INVALID_CLTV_EXPIRY', `cltv_expiry ${cmd.cltvExpiry} is not a block height`)
+  if (!Number.isInteger(cmd.cltvExpiry) || cmd.cltvExpiry <= 0 || cmd.cltvExpiry >= CLTV_MAX)
+    throw channelError('INVALID_CLTV_EXPIRY', `cltv_expiry ${cmd.cltvExpiry} is not a block height`)
   if (cmd.paymentHash.length !== 32) throw channelError('INVALID_PAYMENT_HASH', 'payment hash must be 32 bytes')
   // the peer's next commitment, as it will be once it includes this HTLC
   const reduced = reduceSpec(latestRemoteCommit(c).spec, c.remoteChanges.acked, [...c.localChanges.proposed, add])
@@ -179,88 +219,155 @@ export function sendAdd(c: Commitments, cmd: AddHtlcCommand): { commitments: Com
     throw channelError('TOO_MANY_HTLCS', `the peer accepts at most ${c.remoteParams.maxAcceptedHtlcs} HTLCs in flight`)
   }
   if (htlcTotalMsat(reduced, 'incoming') > c.remoteParams.maxHtlcValueInFlightMsat) {
-    throw channelError('HTLC_VALUE_IN_FLIGHT_EXCEEDED', `the peer accepts at most ${c.remoteParams.maxHtlcValueInFlightMsat} msat in flight`)
+    throw channelError(
+      'HTLC_VALUE_IN_FLIGHT_EXCEEDED',
+      `the peer accepts at most ${c.remoteParams.maxHtlcValueInFlightMsat} msat in flight`,
+    )
   }
   const fees = c.localParams.isFunder ? commitTxFeeSat(reduced, c.remoteParams.dustLimitSat) * 1000n : 0n
   const missing = reduced.toRemoteMsat - c.remoteParams.channelReserveSat * 1000n - fees
   if (missing < 0n) {
-    throw channelError('INSUFFICIENT_BALANCE', `cannot send ${cmd.amountMsat} msat: it would leave ${-missing} msat too little for the reserve${fees > 0n ? ' and fees' : ''}`, {
-      availableMsat: availableToSendMsat(c).toString(),
-    })
+    throw channelError(
+      'INSUFFICIENT_BALANCE',
+      `cannot send ${cmd.amountMsat} msat: it would leave ${-missing} msat too little for the reserve${fees > 0n ? ' and fees' : ''}`,
+      {
+        availableMsat: availableToSendMsat(c).toString(),
+      },
+    )
   }
   if (!c.localParams.isFunder) {
     const funderFee = commitTxFeeSat(reduced, c.remoteParams.dustLimitSat) * 1000n
-    if (reduced.toLocalMsat < funderFee) throw channelError('FUNDER_CANNOT_AFFORD_FEE', 'the peer (the funder) cannot pay the fee of a commitment with one more HTLC')
+    if (reduced.toLocalMsat < funderFee)
+      throw channelError(
+        'FUNDER_CANNOT_AFFORD_FEE',
+        'the peer (the funder) cannot pay the fee of a commitment with one more HTLC',
+      )
   }
   return {
-    commitments: { ...c, localChanges: { ...c.localChanges, proposed: [...c.localChanges.proposed, add] }, localNextHtlcId: c.localNextHtlcId + 1n },
+    commitments: {
+      ...c,
+      localChanges: { ...c.localChanges, proposed: [...c.localChanges.proposed, add] },
+      localNextHtlcId: c.localNextHtlcId + 1n,
+    },
     add,
   }
 }
 
 export function receiveAdd(c: Commitments, add: UpdateAddHtlc): Commitments {
-  if (add.id !== c.remoteNextHtlcId) throw channelError('HTLC_ID_OUT_OF_ORDER', `expected HTLC id ${c.remoteNextHtlcId}, got ${add.id}`)
+  if (add.id !== c.remoteNextHtlcId)
+    throw channelError('HTLC_ID_OUT_OF_ORDER', `expected HTLC id ${c.remoteNextHtlcId}, got ${add.id}`)
   if (add.amountMsat <= 0n || add.amountMsat < c.localParams.htlcMinimumMsat) {
-    throw channelError('HTLC_BELOW_MINIMUM', `HTLC of ${add.amountMsat} msat is below our minimum of ${c.localParams.htlcMinimumMsat} msat`)
+    throw channelError(
+      'HTLC_BELOW_MINIMUM',
+      `HTLC of ${add.amountMsat} msat is below our minimum of ${c.localParams.htlcMinimumMsat} msat`,
+    )
   }
-  if (add.cltvExpiry <= 0 || add.cltvExpiry >= CLTV_MAX) throw channelError('INVALID_CLTV_EXPIRY', `cltv_expiry ${add.cltvExpiry} is not a block height`)
+  if (add.cltvExpiry <= 0 || add.cltvExpiry >= CLTV_MAX)
+    throw channelError('INVALID_CLTV_EXPIRY', `cltv_expiry ${add.cltvExpiry} is not a block height`)
   const reduced = reduceSpec(c.localCommit.spec, c.localChanges.acked, [...c.remoteChanges.proposed, add])
   const incoming = reduced.htlcs.filter((h) => h.direction === 'incoming')
-  if (incoming.length > c.localParams.maxAcceptedHtlcs) throw channelError('TOO_MANY_HTLCS', `we accept at most ${c.localParams.maxAcceptedHtlcs} HTLCs in flight`)
+  if (incoming.length > c.localParams.maxAcceptedHtlcs)
+    throw channelError('TOO_MANY_HTLCS', `we accept at most ${c.localParams.maxAcceptedHtlcs} HTLCs in flight`)
   if (htlcTotalMsat(reduced, 'incoming') > c.localParams.maxHtlcValueInFlightMsat) {
-    throw channelError('HTLC_VALUE_IN_FLIGHT_EXCEEDED', `we accept at most ${c.localParams.maxHtlcValueInFlightMsat} msat in flight`)
+    throw channelError(
+      'HTLC_VALUE_IN_FLIGHT_EXCEEDED',
+      `we accept at most ${c.localParams.maxHtlcValueInFlightMsat} msat in flight`,
+    )
   }
   const fees = c.localParams.isFunder ? 0n : commitTxFeeSat(reduced, c.localParams.dustLimitSat) * 1000n
   const missing = reduced.toRemoteMsat - c.localParams.channelReserveSat * 1000n - fees
   if (missing < 0n) {
-    throw channelError('INSUFFICIENT_BALANCE', `peer cannot afford an HTLC of ${add.amountMsat} msat: it would be ${-missing} msat short of its reserve${fees > 0n ? ' and fees' : ''}`)
+    throw channelError(
+      'INSUFFICIENT_BALANCE',
+      `peer cannot afford an HTLC of ${add.amountMsat} msat: it would be ${-missing} msat short of its reserve${fees > 0n ? ' and fees' : ''}`,
+    )
   }
-  return { ...c, remoteChanges: { ...c.remoteChanges, proposed: [...c.remoteChanges.proposed, add] }, remoteNextHtlcId: c.remoteNextHtlcId + 1n }
+  return {
+    ...c,
+    remoteChanges: { ...c.remoteChanges, proposed: [...c.remoteChanges.proposed, add] },
+    remoteNextHtlcId: c.remoteNextHtlcId + 1n,
+  }
 }
 
 // ---- settling HTLCs ---------------------------------------------------------
 
-export function sendFulfill(c: Commitments, id: bigint, preimage: Uint8Array): { commitments: Commitments; fulfill: UpdateFulfillHtlc } {
+export function sendFulfill(
+  c: Commitments,
+  id: bigint,
+  preimage: Uint8Array,
+): { commitments: Commitments; fulfill: UpdateFulfillHtlc } {
   const htlc = incomingHtlcCrossSigned(c, id)
   if (!htlc) throw channelError('UNKNOWN_HTLC', `no incoming HTLC ${id} is committed on both sides`)
-  if (isSettledLocally(c, id)) throw channelError('HTLC_ALREADY_SETTLED', `incoming HTLC ${id} is already being settled`)
-  if (!bytesEqual(sha256(preimage), htlc.paymentHash)) throw channelError('INVALID_PREIMAGE', `preimage does not match the payment hash of HTLC ${id}`)
-  const fulfill: UpdateFulfillHtlc = { type: 'update_fulfill_htlc', channelId: c.channelId, id, paymentPreimage: preimage }
-  return { commitments: { ...c, localChanges: { ...c.localChanges, proposed: [...c.localChanges.proposed, fulfill] } }, fulfill }
+  if (isSettledLocally(c, id))
+    throw channelError('HTLC_ALREADY_SETTLED', `incoming HTLC ${id} is already being settled`)
+  if (!bytesEqual(sha256(preimage), htlc.paymentHash))
+    throw channelError('INVALID_PREIMAGE', `preimage does not match the payment hash of HTLC ${id}`)
+  const fulfill: UpdateFulfillHtlc = {
+    type: 'update_fulfill_htlc',
+    channelId: c.channelId,
+    id,
+    paymentPreimage: preimage,
+  }
+  return {
+    commitments: { ...c, localChanges: { ...c.localChanges, proposed: [...c.localChanges.proposed, fulfill] } },
+    fulfill,
+  }
 }
 
 export function receiveFulfill(c: Commitments, msg: UpdateFulfillHtlc): { commitments: Commitments; htlc: HtlcInSpec } {
   const htlc = outgoingHtlcCrossSigned(c, msg.id)
   if (!htlc) throw channelError('UNKNOWN_HTLC', `no outgoing HTLC ${msg.id} is committed on both sides`)
-  if (isSettledRemotely(c, msg.id)) throw channelError('HTLC_ALREADY_SETTLED', `outgoing HTLC ${msg.id} is already being settled`)
-  if (!bytesEqual(sha256(msg.paymentPreimage), htlc.paymentHash)) throw channelError('INVALID_PREIMAGE', `preimage does not match the payment hash of HTLC ${msg.id}`)
-  return { commitments: { ...c, remoteChanges: { ...c.remoteChanges, proposed: [...c.remoteChanges.proposed, msg] } }, htlc }
+  if (isSettledRemotely(c, msg.id))
+    throw channelError('HTLC_ALREADY_SETTLED', `outgoing HTLC ${msg.id} is already being settled`)
+  if (!bytesEqual(sha256(msg.paymentPreimage), htlc.paymentHash))
+    throw channelError('INVALID_PREIMAGE', `preimage does not match the payment hash of HTLC ${msg.id}`)
+  return {
+    commitments: { ...c, remoteChanges: { ...c.remoteChanges, proposed: [...c.remoteChanges.proposed, msg] } },
+    htlc,
+  }
 }
 
 export function sendFail(c: Commitments, update: UpdateFailHtlc | UpdateFailMalformedHtlc): Commitments {
-  if (!incomingHtlcCrossSigned(c, update.id)) throw channelError('UNKNOWN_HTLC', `no incoming HTLC ${update.id} is committed on both sides`)
-  if (isSettledLocally(c, update.id)) throw channelError('HTLC_ALREADY_SETTLED', `incoming HTLC ${update.id} is already being settled`)
+  if (!incomingHtlcCrossSigned(c, update.id))
+    throw channelError('UNKNOWN_HTLC', `no incoming HTLC ${update.id} is committed on both sides`)
+  if (isSettledLocally(c, update.id))
+    throw channelError('HTLC_ALREADY_SETTLED', `incoming HTLC ${update.id} is already being settled`)
   if (update.type === 'update_fail_malformed_htlc' && (update.failureCode & 0x8000) === 0) {
     throw channelError('INVALID_FAILURE_CODE', 'update_fail_malformed_htlc needs a failure code with the BADONION bit')
   }
   return { ...c, localChanges: { ...c.localChanges, proposed: [...c.localChanges.proposed, update] } }
 }
 
-export function receiveFail(c: Commitments, update: UpdateFailHtlc | UpdateFailMalformedHtlc): { commitments: Commitments; htlc: HtlcInSpec } {
+export function receiveFail(
+  c: Commitments,
+  update: UpdateFailHtlc | UpdateFailMalformedHtlc,
+): { commitments: Commitments; htlc: HtlcInSpec } {
   const htlc = outgoingHtlcCrossSigned(c, update.id)
   if (!htlc) throw channelError('UNKNOWN_HTLC', `no outgoing HTLC ${update.id} is committed on both sides`)
-  if (isSettledRemotely(c, update.id)) throw channelError('HTLC_ALREADY_SETTLED', `outgoing HTLC ${update.id} is already being settled`)
+  if (isSettledRemotely(c, update.id))
+    throw channelError('HTLC_ALREADY_SETTLED', `outgoing HTLC ${update.id} is already being settled`)
   if (update.type === 'update_fail_malformed_htlc' && (update.failureCode & 0x8000) === 0) {
-    throw channelError('INVALID_FAILURE_CODE', 'update_fail_malformed_htlc must carry a failure code with the BADONION bit')
+    throw channelError(
+      'INVALID_FAILURE_CODE',
+      'update_fail_malformed_htlc must carry a failure code with the BADONION bit',
+    )
   }
-  return { commitments: { ...c, remoteChanges: { ...c.remoteChanges, proposed: [...c.remoteChanges.proposed, update] } }, htlc }
+  return {
+    commitments: { ...c, remoteChanges: { ...c.remoteChanges, proposed: [...c.remoteChanges.proposed, update] } },
+    htlc,
+  }
 }
 
 // ---- commitment transactions ----------------------------------------------
 
 export type CommitmentBase = Pick<Commitments, 'funding' | 'localParams' | 'remoteParams'>
 
-export function buildLocalCommitTx(c: CommitmentBase, index: bigint, spec: CommitmentSpec, signer: ChannelSigner): CommitmentTx {
+export function buildLocalCommitTx(
+  c: CommitmentBase,
+  index: bigint,
+  spec: CommitmentSpec,
+  signer: ChannelSigner,
+): CommitmentTx {
   return buildCommitmentTx({
     funding: c.funding,
     ownerIsFunder: c.localParams.isFunder,
@@ -271,7 +378,12 @@ export function buildLocalCommitTx(c: CommitmentBase, index: bigint, spec: Commi
   })
 }
 
-export function buildRemoteCommitTx(c: CommitmentBase, spec: CommitmentSpec, remotePoint: Uint8Array, signer: ChannelSigner): CommitmentTx {
+export function buildRemoteCommitTx(
+  c: CommitmentBase,
+  spec: CommitmentSpec,
+  remotePoint: Uint8Array,
+  signer: ChannelSigner,
+): CommitmentTx {
   return buildCommitmentTx({
     funding: c.funding,
     ownerIsFunder: !c.localParams.isFunder,
@@ -293,37 +405,65 @@ export function deriveNextCommitmentKeys(c: Commitments, signer: ChannelSigner):
   const touch = (keys: CommitmentKeys, spec: CommitmentSpec, dustLimitSat: Sat): void => {
     void keys.revocationPubkey
     void keys.ownerDelayedPubkey
-    if (spec.htlcs.some((h) => !isTrimmed(h.amountMsat, dustLimitSat))) void [keys.ownerHtlcPubkey, keys.otherHtlcPubkey]
+    if (spec.htlcs.some((h) => !isTrimmed(h.amountMsat, dustLimitSat)))
+      void [keys.ownerHtlcPubkey, keys.otherHtlcPubkey]
   }
   const index = c.localCommit.index + 1n
-  touch(localCommitmentKeys(signer, c.localParams, c.remoteParams.basepoints, index), c.localCommit.spec, c.localParams.dustLimitSat)
+  touch(
+    localCommitmentKeys(signer, c.localParams, c.remoteParams.basepoints, index),
+    c.localCommit.spec,
+    c.localParams.dustLimitSat,
+  )
   signer.channel(c.localParams.keysId).perCommitmentPoint(index + 1n)
   if (c.remoteNextCommitInfo.kind === 'ready') {
-    touch(remoteCommitmentKeys(signer, c.localParams, c.remoteParams.basepoints, c.remoteNextCommitInfo.nextPerCommitmentPoint), c.remoteCommit.spec, c.remoteParams.dustLimitSat)
+    touch(
+      remoteCommitmentKeys(
+        signer,
+        c.localParams,
+        c.remoteParams.basepoints,
+        c.remoteNextCommitInfo.nextPerCommitmentPoint,
+      ),
+      c.remoteCommit.spec,
+      c.remoteParams.dustLimitSat,
+    )
   }
 }
 
 function assertConserved(c: Commitments, spec: CommitmentSpec, what: string): void {
-  if (specTotalMsat(spec) !== c.capacitySat * 1000n) throw new Error(`BUG: ${what} holds ${specTotalMsat(spec)} msat in a ${c.capacitySat} sat channel`)
+  if (specTotalMsat(spec) !== c.capacitySat * 1000n)
+    throw new Error(`BUG: ${what} holds ${specTotalMsat(spec)} msat in a ${c.capacitySat} sat channel`)
   if (spec.toLocalMsat < 0n || spec.toRemoteMsat < 0n) throw new Error(`BUG: ${what} has a negative balance`)
 }
 
 /** Signs the peer's next commitment, covering every update so far. Call only when localHasChanges and not waiting for a revocation. */
-export function sendCommit(c: Commitments, signer: ChannelSigner): { commitments: Commitments; commitSig: CommitmentSigned } {
-  if (c.remoteNextCommitInfo.kind !== 'ready') throw channelError('WAITING_FOR_REVOCATION', 'cannot sign again before the peer revokes its previous commitment')
+export function sendCommit(
+  c: Commitments,
+  signer: ChannelSigner,
+): { commitments: Commitments; commitSig: CommitmentSigned } {
+  if (c.remoteNextCommitInfo.kind !== 'ready')
+    throw channelError('WAITING_FOR_REVOCATION', 'cannot sign again before the peer revokes its previous commitment')
   if (!localHasChanges(c)) throw channelError('NOTHING_TO_SIGN', 'there are no changes to sign')
   const spec = reduceSpec(c.remoteCommit.spec, c.remoteChanges.acked, c.localChanges.proposed)
   assertConserved(c, spec, "the peer's next commitment")
   const point = c.remoteNextCommitInfo.nextPerCommitmentPoint
   const commitTx = buildRemoteCommitTx(c, spec, point, signer)
-  const signature = signFundingSpend(commitTx.tx, c.funding, signer.channel(c.localParams.keysId).secrets.fundingPrivkey)
+  const signature = signFundingSpend(
+    commitTx.tx,
+    c.funding,
+    signer.channel(c.localParams.keysId).secrets.fundingPrivkey,
+  )
   const commitSig: CommitmentSigned = { type: 'commitment_signed', channelId: c.channelId, signature }
   return {
     commitments: {
       ...c,
       remoteNextCommitInfo: {
         kind: 'waiting_for_revocation',
-        nextRemoteCommit: { index: c.remoteCommit.index + 1n, spec, txid: commitTx.txid, remotePerCommitmentPoint: point },
+        nextRemoteCommit: {
+          index: c.remoteCommit.index + 1n,
+          spec,
+          txid: commitTx.txid,
+          remotePerCommitmentPoint: point,
+        },
         sent: commitSig,
         sentAfterLocalCommitIndex: c.localCommit.index,
       },
@@ -346,14 +486,21 @@ export function revocationFor(c: Commitments, index: bigint, signer: ChannelSign
 }
 
 /** Checks the peer's signature on our next commitment, then revokes our current one. */
-export function receiveCommit(c: Commitments, msg: CommitmentSigned, signer: ChannelSigner): { commitments: Commitments; revocation: RevokeAndAck } {
+export function receiveCommit(
+  c: Commitments,
+  msg: CommitmentSigned,
+  signer: ChannelSigner,
+): { commitments: Commitments; revocation: RevokeAndAck } {
   if (!remoteHasChanges(c)) throw channelError('COMMITMENT_WITHOUT_CHANGES', 'commitment_signed covers no update')
   const spec = reduceSpec(c.localCommit.spec, c.localChanges.acked, c.remoteChanges.proposed)
   assertConserved(c, spec, 'our next commitment')
   const index = c.localCommit.index + 1n
   const commitTx = buildLocalCommitTx(c, index, spec, signer)
   if (!verifyFundingSpend(commitTx.tx, c.funding, msg.signature, c.remoteParams.basepoints.fundingPubkey)) {
-    throw channelError('INVALID_COMMITMENT_SIGNATURE', `the signature does not sign our commitment #${index} (txid ${commitTx.txid})`)
+    throw channelError(
+      'INVALID_COMMITMENT_SIGNATURE',
+      `the signature does not sign our commitment #${index} (txid ${commitTx.txid})`,
+    )
   }
   const revocation = revocationFor(c, c.localCommit.index, signer)
   return {
@@ -361,7 +508,11 @@ export function receiveCommit(c: Commitments, msg: CommitmentSigned, signer: Cha
       ...c,
       localCommit: { index, spec, txid: commitTx.txid, remoteSig: msg.signature },
       localChanges: { ...c.localChanges, acked: [] },
-      remoteChanges: { proposed: [], acked: [...c.remoteChanges.acked, ...c.remoteChanges.proposed], signed: c.remoteChanges.signed },
+      remoteChanges: {
+        proposed: [],
+        acked: [...c.remoteChanges.acked, ...c.remoteChanges.proposed],
+        signed: c.remoteChanges.signed,
+      },
     },
     revocation,
   }
@@ -378,9 +529,16 @@ export interface RevocationResult {
 
 /** Checks that the revealed secret is the one of the peer's commitment we hold a signature for, and moves on. */
 export function receiveRevocation(c: Commitments, msg: RevokeAndAck): RevocationResult {
-  if (c.remoteNextCommitInfo.kind !== 'waiting_for_revocation') throw channelError('UNEXPECTED_REVOCATION', 'revoke_and_ack without a commitment_signed to answer')
-  if (!isValidPrivateKey(msg.perCommitmentSecret) || !bytesEqual(publicKeyOf(msg.perCommitmentSecret), c.remoteCommit.remotePerCommitmentPoint)) {
-    throw channelError('INVALID_REVOCATION_SECRET', `the secret does not match the per-commitment point of the peer's commitment #${c.remoteCommit.index}`)
+  if (c.remoteNextCommitInfo.kind !== 'waiting_for_revocation')
+    throw channelError('UNEXPECTED_REVOCATION', 'revoke_and_ack without a commitment_signed to answer')
+  if (
+    !isValidPrivateKey(msg.perCommitmentSecret) ||
+    !bytesEqual(publicKeyOf(msg.perCommitmentSecret), c.remoteCommit.remotePerCommitmentPoint)
+  ) {
+    throw channelError(
+      'INVALID_REVOCATION_SECRET',
+      `the secret does not match the per-commitment point of the peer's commitment #${c.remoteCommit.index}`,
+    )
   }
   const store = ShachainStore.fromJSON(c.remotePerCommitmentSecrets)
   try {
@@ -394,7 +552,11 @@ export function receiveRevocation(c: Commitments, msg: RevokeAndAck): Revocation
       ...c,
       remoteCommit: next,
       remoteNextCommitInfo: { kind: 'ready', nextPerCommitmentPoint: msg.nextPerCommitmentPoint },
-      localChanges: { proposed: c.localChanges.proposed, signed: [], acked: [...c.localChanges.acked, ...c.localChanges.signed] },
+      localChanges: {
+        proposed: c.localChanges.proposed,
+        signed: [],
+        acked: [...c.localChanges.acked, ...c.localChanges.signed],
+      },
       remoteChanges: { ...c.remoteChanges, signed: [] },
       remotePerCommitmentSecrets: store.toJSON(),
     },

@@ -55,7 +55,10 @@ export const CHANNEL_ERRORS = {
   CLOSING_FEE_OUT_OF_RANGE: { action: 'fail_channel', means: 'a closing fee outside the range agreed' },
   CLOSING_FEE_TOO_HIGH: { action: 'warn_peer', means: 'a closing fee above the funder balance' },
   INVALID_REESTABLISH: { action: 'fail_channel', means: 'channel_reestablish that proves one side lost state' },
-  INVALID_MESSAGE: { action: 'fail_channel', means: 'a message for the channel that did not decode (a key off the curve)' },
+  INVALID_MESSAGE: {
+    action: 'fail_channel',
+    means: 'a message for the channel that did not decode (a key off the curve)',
+  },
   // the node's own work
   INTERNAL_ERROR: { action: 'fail_channel', means: 'the node could not carry out the channel work' },
   OPENING_TIMED_OUT: { action: 'fail_channel', means: 'the peer did not complete the opening in time' },
@@ -85,7 +88,11 @@ export type ChannelErrorCode = keyof typeof CHANNEL_ERRORS
 export class ChannelError extends LnsimError {
   declare readonly code: ChannelErrorCode
   readonly fatal: boolean
-  constructor(code: ChannelErrorCode, message: string, options: { fatal?: boolean; details?: Record<string, unknown> } = {}) {
+  constructor(
+    code: ChannelErrorCode,
+    message: string,
+    options: { fatal?: boolean; details?: Record<string, unknown> } = {},
+  ) {
     super(code, message, options.details ?? {})
     this.name = 'ChannelError'
     this.fatal = options.fatal ?? false
@@ -96,6 +103,10 @@ export function channelError(code: ChannelErrorCode, message: string, details?: 
   return new ChannelError(code, message, details ? { details } : {})
 }
 
-export function fatalChannelError(code: ChannelErrorCode, message: string, details?: Record<string, unknown>): ChannelError {
+export function fatalChannelError(
+  code: ChannelErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+): ChannelError {
   return new ChannelError(code, message, details ? { fatal: true, details } : { fatal: true })
 }

@@ -14,7 +14,14 @@ import type { ChannelSigner } from './signer.js'
 import type { ChannelErrorCode } from './errors.js'
 
 export type ChannelCommand =
-  | { type: 'add_htlc'; commandId: string; amountMsat: Msat; paymentHash: Uint8Array; cltvExpiry: number; onionRoutingPacket: Uint8Array }
+  | {
+      type: 'add_htlc'
+      commandId: string
+      amountMsat: Msat
+      paymentHash: Uint8Array
+      cltvExpiry: number
+      onionRoutingPacket: Uint8Array
+    }
   | { type: 'fulfill_htlc'; id: bigint; preimage: Uint8Array }
   | { type: 'fail_htlc'; id: bigint; reason: Uint8Array }
   | { type: 'fail_malformed_htlc'; id: bigint; sha256OfOnion: Uint8Array; failureCode: number }

@@ -71,7 +71,12 @@ export interface CommitmentKeys {
 }
 
 /** One BOLT #3 derivation of a public key, for commitmentKeys; a signer may remember them. */
-export type DeriveKey = (kind: 'key' | 'revocation', basepoint: Uint8Array, point: Uint8Array, known?: KnownRevocationSecret) => Uint8Array
+export type DeriveKey = (
+  kind: 'key' | 'revocation',
+  basepoint: Uint8Array,
+  point: Uint8Array,
+  known?: KnownRevocationSecret,
+) => Uint8Array
 
 export const deriveKey: DeriveKey = (kind, basepoint, point, known) =>
   kind === 'key' ? derivePublicKey(basepoint, point) : deriveRevocationPublicKey(basepoint, point, known)
@@ -82,7 +87,13 @@ export const deriveKey: DeriveKey = (kind, basepoint, point, known) =>
  * secret this side holds behind the revocation key's points, which makes its
  * derivation cheaper (see deriveRevocationPublicKey).
  */
-export function commitmentKeys(owner: Basepoints, other: Basepoints, perCommitmentPoint: Uint8Array, known: KnownRevocationSecret | undefined, derive: DeriveKey): CommitmentKeys {
+export function commitmentKeys(
+  owner: Basepoints,
+  other: Basepoints,
+  perCommitmentPoint: Uint8Array,
+  known: KnownRevocationSecret | undefined,
+  derive: DeriveKey,
+): CommitmentKeys {
   return {
     perCommitmentPoint,
     get revocationPubkey() {

@@ -15,7 +15,12 @@ import type { ChannelSigner } from './signer.js'
 import { event, result, type StepResult } from './result.js'
 import type { ClosingState, Negotiating, ShutdownState } from './states.js'
 
-function signClosing(data: Negotiating, feeSat: Sat, signer: ChannelSigner, feeRange?: ClosingSigned['feeRange']): { msg: ClosingSigned; txid: string } {
+function signClosing(
+  data: Negotiating,
+  feeSat: Sat,
+  signer: ChannelSigner,
+  feeRange?: ClosingSigned['feeRange'],
+): { msg: ClosingSigned; txid: string } {
   const c = data.commitments
   const closing = buildClosingTx(c, data.localShutdown.scriptpubkey, data.remoteShutdown.scriptpubkey, feeSat)
   const signature = signFundingSpend(closing.tx, c.funding, signer.channel(c.localParams.keysId).secrets.fundingPrivkey)
@@ -40,19 +45,33 @@ export function startNegotiating(data: ShutdownState, ctx: ChannelContext): Step
 }
 
 /** The funder opens (and, after a reconnection, reopens) the negotiation. */
-export function sendFirstClosingSigned(data: Negotiating, signer: ChannelSigner, effects: ChannelEffect[] = []): StepResult {
+export function sendFirstClosingSigned(
+  data: Negotiating,
+  signer: ChannelSigner,
+  effects: ChannelEffect[] = [],
+): StepResult {
   const offer = firstClosingFee(data.commitments)
-  const { msg, txid } = signClosing(data, offer.feeSat, signer, { minFeeSatoshis: offer.minFeeSat, maxFeeSatoshis: offer.maxFeeSat })
-  return result({ ...data, lastSent: msg, signedClosingTxids: [...data.signedClosingTxids, txid] }, ...effects, { type: 'send', message: msg })
+  const { msg, txid } = signClosing(data, offer.feeSat, signer, {
+    minFeeSatoshis: offer.minFeeSat,
+    maxFeeSatoshis: offer.maxFeeSat,
+  })
+  return result({ ...data, lastSent: msg, signedClosingTxids: [...data.signedClosingTxids, txid] }, ...effects, {
+    type: 'send',
+    message: msg,
+  })
 }
 
 export function handleClosingSigned(data: Negotiating, msg: ClosingSigned, signer: ChannelSigner): StepResult {
   const c = data.commitments
   const fee = msg.feeSatoshis
-  if (fee > maxClosingFee(c, fee)) throw channelError('CLOSING_FEE_TOO_HIGH', `a fee of ${fee} sat is more than the funder's balance`)
+  if (fee > maxClosingFee(c, fee))
+    throw channelError('CLOSING_FEE_TOO_HIGH', `a fee of ${fee} sat is more than the funder's balance`)
   const closing = buildClosingTx(c, data.localShutdown.scriptpubkey, data.remoteShutdown.scriptpubkey, fee)
   if (!verifyFundingSpend(closing.tx, c.funding, msg.signature, c.remoteParams.basepoints.fundingPubkey)) {
-    throw channelError('INVALID_CLOSING_SIGNATURE', `the signature does not sign the closing transaction with a fee of ${fee} sat`)
+    throw channelError(
+      'INVALID_CLOSING_SIGNATURE',
+      `the signature does not sign the closing transaction with a fee of ${fee} sat`,
+    )
   }
   const agreed = (): StepResult => {
     const ours = signClosing(data, fee, signer)
@@ -85,7 +104,10 @@ export function handleClosingSigned(data: Negotiating, msg: ClosingSigned, signe
   if (c.localParams.isFunder) {
     // the fundee must answer within the range we offered
     if (ourRange && fee >= ourRange.minFeeSatoshis && fee <= ourRange.maxFeeSatoshis) return agreed()
-    throw fatalChannelError('CLOSING_FEE_OUT_OF_RANGE', `the peer's closing fee of ${fee} sat is outside the range we offered`)
+    throw fatalChannelError(
+      'CLOSING_FEE_OUT_OF_RANGE',
+      `the peer's closing fee of ${fee} sat is outside the range we offered`,
+    )
   }
   // fundee: we do not pay the fee; accept the funder's fee if it is within the range it offered
   const theirRange = msg.feeRange

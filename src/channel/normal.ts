@@ -52,7 +52,11 @@ function signSoonIfNeeded(data: Operating): StepResult {
 }
 
 function balanceEvent(c: Commitments): ChannelEffect {
-  return event({ type: 'balance_changed', localMsat: c.localCommit.spec.toLocalMsat, remoteMsat: c.localCommit.spec.toRemoteMsat })
+  return event({
+    type: 'balance_changed',
+    localMsat: c.localCommit.spec.toLocalMsat,
+    remoteMsat: c.localCommit.spec.toRemoteMsat,
+  })
 }
 
 function then(first: StepResult, next: (data: Operating) => StepResult): StepResult {
@@ -60,9 +64,14 @@ function then(first: StepResult, next: (data: Operating) => StepResult): StepRes
   return { data: second.data, effects: [...first.effects, ...second.effects] }
 }
 
-export function handleOperatingMessage(data: Operating, msg: ChannelMessage | ErrorMessage | Warning, ctx: ChannelContext): StepResult {
+export function handleOperatingMessage(
+  data: Operating,
+  msg: ChannelMessage | ErrorMessage | Warning,
+  ctx: ChannelContext,
+): StepResult {
   const c = data.commitments
-  if ('channelId' in msg && !bytesEqual(msg.channelId, c.channelId)) throw channelError('UNKNOWN_CHANNEL', `${msg.type} for another channel`)
+  if ('channelId' in msg && !bytesEqual(msg.channelId, c.channelId))
+    throw channelError('UNKNOWN_CHANNEL', `${msg.type} for another channel`)
   switch (msg.type) {
     case 'update_add_htlc':
       if (data.state === 'SHUTDOWN' || (data.state === 'NORMAL' && data.remoteShutdown)) {
@@ -72,34 +81,59 @@ export function handleOperatingMessage(data: Operating, msg: ChannelMessage | Er
     case 'update_fulfill_htlc': {
       const r = receiveFulfill(c, msg)
       // the preimage is ours as soon as we see it: settle upstream without waiting for signatures
-      return result(withCommitments(data, r.commitments), event({ type: 'htlc_fulfilled', htlc: r.htlc, preimage: msg.paymentPreimage, onChain: false }))
+      return result(
+        withCommitments(data, r.commitments),
+        event({ type: 'htlc_fulfilled', htlc: r.htlc, preimage: msg.paymentPreimage, onChain: false }),
+      )
     }
     case 'update_fail_htlc':
     case 'update_fail_malformed_htlc':
       return result(withCommitments(data, receiveFail(c, msg).commitments))
     case 'commitment_signed': {
       const r = receiveCommit(c, msg, ctx.signer)
-      const first = result(withCommitments(data, r.commitments), { type: 'send', message: r.revocation }, balanceEvent(r.commitments))
+      const first = result(
+        withCommitments(data, r.commitments),
+        { type: 'send', message: r.revocation },
+        balanceEvent(r.commitments),
+      )
       return afterUpdate(then(first, signSoonIfNeeded), ctx)
     }
     case 'revoke_and_ack': {
       const r = receiveRevocation(c, msg)
-      const effects: ChannelEffect[] = [{ type: 'store_revoked_commitment', txid: r.revokedCommitment.txid, index: r.revokedCommitment.index }]
+      const effects: ChannelEffect[] = [
+        { type: 'store_revoked_commitment', txid: r.revokedCommitment.txid, index: r.revokedCommitment.index },
+      ]
       for (const u of r.irrevocable) {
         if (u.type === 'update_add_htlc') effects.push(event({ type: 'htlc_received', add: u }))
         else if (u.type === 'update_fail_htlc' || u.type === 'update_fail_malformed_htlc') {
           const htlc = findHtlc(c.localCommit.spec, 'outgoing', u.id) ?? findHtlc(c.remoteCommit.spec, 'incoming', u.id)
           if (htlc) {
-            effects.push(event(u.type === 'update_fail_htlc'
-              ? { type: 'htlc_failed', htlc: { ...htlc, direction: 'outgoing' }, reason: u.reason, onChain: false }
-              : { type: 'htlc_failed', htlc: { ...htlc, direction: 'outgoing' }, malformedCode: u.failureCode, onChain: false }))
+            effects.push(
+              event(
+                u.type === 'update_fail_htlc'
+                  ? { type: 'htlc_failed', htlc: { ...htlc, direction: 'outgoing' }, reason: u.reason, onChain: false }
+                  : {
+                      type: 'htlc_failed',
+                      htlc: { ...htlc, direction: 'outgoing' },
+                      malformedCode: u.failureCode,
+                      onChain: false,
+                    },
+              ),
+            )
           }
         }
       }
       for (const u of r.ackedByRemote) {
         if (u.type === 'update_add_htlc') continue
         const htlc = findHtlc(c.remoteCommit.spec, 'outgoing', u.id)
-        if (htlc) effects.push(event({ type: 'htlc_settled', htlc: { ...htlc, direction: 'incoming' }, fulfilled: u.type === 'update_fulfill_htlc' }))
+        if (htlc)
+          effects.push(
+            event({
+              type: 'htlc_settled',
+              htlc: { ...htlc, direction: 'incoming' },
+              fulfilled: u.type === 'update_fulfill_htlc',
+            }),
+          )
       }
       return afterUpdate(then(result(withCommitments(data, r.commitments), ...effects), signSoonIfNeeded), ctx)
     }
@@ -117,9 +151,13 @@ export function handleOperatingCommand(data: Operating, cmd: ChannelCommand, ctx
   const c = data.commitments
   switch (cmd.type) {
     case 'add_htlc': {
-      if (data.state !== 'NORMAL' || data.remoteShutdown || data.localShutdown || data.pendingLocalShutdown) throw channelError('CHANNEL_CLOSING', 'the channel is closing: no new HTLCs')
+      if (data.state !== 'NORMAL' || data.remoteShutdown || data.localShutdown || data.pendingLocalShutdown)
+        throw channelError('CHANNEL_CLOSING', 'the channel is closing: no new HTLCs')
       const r = sendAdd(c, cmd)
-      return { ...result(withCommitments(data, r.commitments), { type: 'send', message: r.add }), reply: { ok: true, htlcId: r.add.id } }
+      return {
+        ...result(withCommitments(data, r.commitments), { type: 'send', message: r.add }),
+        reply: { ok: true, htlcId: r.add.id },
+      }
     }
     case 'fulfill_htlc': {
       const r = sendFulfill(c, cmd.id, cmd.preimage)
@@ -130,16 +168,30 @@ export function handleOperatingCommand(data: Operating, cmd: ChannelCommand, ctx
       return result(withCommitments(data, sendFail(c, fail)), { type: 'send', message: fail })
     }
     case 'fail_malformed_htlc': {
-      const fail = { type: 'update_fail_malformed_htlc' as const, channelId: c.channelId, id: cmd.id, sha256OfOnion: cmd.sha256OfOnion, failureCode: cmd.failureCode }
+      const fail = {
+        type: 'update_fail_malformed_htlc' as const,
+        channelId: c.channelId,
+        id: cmd.id,
+        sha256OfOnion: cmd.sha256OfOnion,
+        failureCode: cmd.failureCode,
+      }
       return result(withCommitments(data, sendFail(c, fail)), { type: 'send', message: fail })
     }
     case 'sign':
       return afterUpdate(signIfNeeded(data, ctx.signer), ctx)
     case 'close': {
-      if (data.state === 'SHUTDOWN' || data.localShutdown || data.pendingLocalShutdown) throw channelError('ALREADY_CLOSING', 'a mutual close is already under way')
-      const shutdown: Shutdown = { type: 'shutdown', channelId: c.channelId, scriptpubkey: cmd.scriptpubkey ?? c.localParams.finalCondition }
+      if (data.state === 'SHUTDOWN' || data.localShutdown || data.pendingLocalShutdown)
+        throw channelError('ALREADY_CLOSING', 'a mutual close is already under way')
+      const shutdown: Shutdown = {
+        type: 'shutdown',
+        channelId: c.channelId,
+        scriptpubkey: cmd.scriptpubkey ?? c.localParams.finalCondition,
+      }
       // our unsigned changes go first, in a commitment_signed, then shutdown (BOLT #2 "MUST NOT send a shutdown if there are updates pending")
-      return afterUpdate(then(result({ ...data, pendingLocalShutdown: shutdown }), (d) => signIfNeeded(d, ctx.signer)), ctx)
+      return afterUpdate(
+        then(result({ ...data, pendingLocalShutdown: shutdown }), (d) => signIfNeeded(d, ctx.signer)),
+        ctx,
+      )
     }
     default:
       throw channelError('UNEXPECTED_COMMAND', `${cmd.type} is not handled in state ${data.state}`)
@@ -147,10 +199,15 @@ export function handleOperatingCommand(data: Operating, cmd: ChannelCommand, ctx
 }
 
 function receiveShutdown(data: Operating, msg: Shutdown, ctx: ChannelContext): StepResult {
-  if (data.state === 'SHUTDOWN' || data.remoteShutdown) throw channelError('DUPLICATE_SHUTDOWN', 'shutdown received twice')
+  if (data.state === 'SHUTDOWN' || data.remoteShutdown)
+    throw channelError('DUPLICATE_SHUTDOWN', 'shutdown received twice')
   // "updates pending on the receiving node's commitment": the peer's own unsigned changes
-  if (data.commitments.remoteChanges.proposed.length > 0) throw channelError('SHUTDOWN_WITH_PENDING_UPDATES', 'shutdown sent before the sender signed its own updates')
-  return afterUpdate(then(result({ ...data, remoteShutdown: msg }), (d) => signIfNeeded(d, ctx.signer)), ctx)
+  if (data.commitments.remoteChanges.proposed.length > 0)
+    throw channelError('SHUTDOWN_WITH_PENDING_UPDATES', 'shutdown sent before the sender signed its own updates')
+  return afterUpdate(
+    then(result({ ...data, remoteShutdown: msg }), (d) => signIfNeeded(d, ctx.signer)),
+    ctx,
+  )
 }
 
 /**
@@ -163,14 +220,23 @@ export function afterUpdate(step: StepResult, ctx: ChannelContext): StepResult {
   let data = step.data as Operating
   const effects = [...step.effects]
   if (data.state === 'NORMAL' && data.commitments.localChanges.proposed.length === 0) {
-    const wanted = data.pendingLocalShutdown ?? (data.remoteShutdown && !data.localShutdown ? defaultShutdown(data.commitments) : undefined)
+    const wanted =
+      data.pendingLocalShutdown ??
+      (data.remoteShutdown && !data.localShutdown ? defaultShutdown(data.commitments) : undefined)
     if (wanted && !data.localShutdown) {
       effects.push({ type: 'send', message: wanted })
       data = { ...data, localShutdown: wanted, pendingLocalShutdown: undefined }
     }
     if (data.localShutdown && data.remoteShutdown) {
-      data = { state: 'SHUTDOWN', remoteNodeId: data.remoteNodeId, commitments: data.commitments, shortChannelId: data.shortChannelId, localShutdown: data.localShutdown, remoteShutdown: data.remoteShutdown }
+      data = {
+        state: 'SHUTDOWN',
+        remoteNodeId: data.remoteNodeId,
+        commitments: data.commitments,
+        shortChannelId: data.shortChannelId,
+        localShutdown: data.localShutdown,
+        remoteShutdown: data.remoteShutdown,
       }
+    }
   }
   if (data.state === 'SHUTDOWN' && hasNoHtlcs(data.commitments) && !hasPendingChanges(data.commitments)) {
     const r = startNegotiating(data, ctx)

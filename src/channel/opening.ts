@@ -52,7 +52,14 @@ function reserveFor(fundingSat: Sat, config: ChannelConfig, floor: Sat): Sat {
   return reserve > floor ? reserve : floor
 }
 
-function makeLocalParams(config: ChannelConfig, keys: ChannelKeys, keysId: string, isFunder: boolean, finalCondition: Condition, channelReserveSat: Sat): LocalParams {
+function makeLocalParams(
+  config: ChannelConfig,
+  keys: ChannelKeys,
+  keysId: string,
+  isFunder: boolean,
+  finalCondition: Condition,
+  channelReserveSat: Sat,
+): LocalParams {
   return {
     dustLimitSat: config.dustLimitSat,
     maxHtlcValueInFlightMsat: config.maxHtlcValueInFlightMsat,
@@ -68,14 +75,29 @@ function makeLocalParams(config: ChannelConfig, keys: ChannelKeys, keysId: strin
 }
 
 function checkPoints(points: Uint8Array[]): void {
-  for (const p of points) if (!isValidPublicKey(p)) throw channelError('INVALID_BASEPOINT', `${toHex(p)} is not a valid public key`)
+  for (const p of points)
+    if (!isValidPublicKey(p)) throw channelError('INVALID_BASEPOINT', `${toHex(p)} is not a valid public key`)
 }
 
 /** The limits every peer's parameters must respect (BOLT #2 "The receiving node MUST fail the channel if"). */
-function checkRemoteParams(p: { dustLimitSatoshis: Sat; toSelfDelay: number; maxAcceptedHtlcs: number; channelReserveSatoshis: Sat }): void {
-  if (p.toSelfDelay > MAX_TO_SELF_DELAY) throw channelError('TO_SELF_DELAY_TOO_LARGE', `to_self_delay ${p.toSelfDelay} is larger than ${MAX_TO_SELF_DELAY}`)
-  if (p.maxAcceptedHtlcs > MAX_ACCEPTED_HTLCS_LIMIT || p.maxAcceptedHtlcs < 1) throw channelError('INVALID_MAX_ACCEPTED_HTLCS', `max_accepted_htlcs ${p.maxAcceptedHtlcs} is not between 1 and ${MAX_ACCEPTED_HTLCS_LIMIT}`)
-  if (p.dustLimitSatoshis < MIN_DUST_LIMIT_SAT) throw channelError('DUST_LIMIT_TOO_SMALL', `dust_limit_satoshis ${p.dustLimitSatoshis} is below ${MIN_DUST_LIMIT_SAT}`)
+function checkRemoteParams(p: {
+  dustLimitSatoshis: Sat
+  toSelfDelay: number
+  maxAcceptedHtlcs: number
+  channelReserveSatoshis: Sat
+}): void {
+  if (p.toSelfDelay > MAX_TO_SELF_DELAY)
+    throw channelError('TO_SELF_DELAY_TOO_LARGE', `to_self_delay ${p.toSelfDelay} is larger than ${MAX_TO_SELF_DELAY}`)
+  if (p.maxAcceptedHtlcs > MAX_ACCEPTED_HTLCS_LIMIT || p.maxAcceptedHtlcs < 1)
+    throw channelError(
+      'INVALID_MAX_ACCEPTED_HTLCS',
+      `max_accepted_htlcs ${p.maxAcceptedHtlcs} is not between 1 and ${MAX_ACCEPTED_HTLCS_LIMIT}`,
+    )
+  if (p.dustLimitSatoshis < MIN_DUST_LIMIT_SAT)
+    throw channelError(
+      'DUST_LIMIT_TOO_SMALL',
+      `dust_limit_satoshis ${p.dustLimitSatoshis} is below ${MIN_DUST_LIMIT_SAT}`,
+    )
 }
 
 function remoteParamsFrom(m: OpenChannel | AcceptChannel): RemoteParams {
@@ -97,9 +119,21 @@ function remoteParamsFrom(m: OpenChannel | AcceptChannel): RemoteParams {
 }
 
 /** The funder's and the fundee's first balances, each from its own point of view. */
-function initialSpecs(fundingSat: Sat, pushMsat: Msat, feeratePerKw: number, localIsFunder: boolean): { local: CommitmentSpec; remote: CommitmentSpec } {
-  const funderSpec: CommitmentSpec = { htlcs: [], toLocalMsat: fundingSat * 1000n - pushMsat, toRemoteMsat: pushMsat, feeratePerKw }
-  return localIsFunder ? { local: funderSpec, remote: flipSpec(funderSpec) } : { local: flipSpec(funderSpec), remote: funderSpec }
+function initialSpecs(
+  fundingSat: Sat,
+  pushMsat: Msat,
+  feeratePerKw: number,
+  localIsFunder: boolean,
+): { local: CommitmentSpec; remote: CommitmentSpec } {
+  const funderSpec: CommitmentSpec = {
+    htlcs: [],
+    toLocalMsat: fundingSat * 1000n - pushMsat,
+    toRemoteMsat: pushMsat,
+    feeratePerKw,
+  }
+  return localIsFunder
+    ? { local: funderSpec, remote: flipSpec(funderSpec) }
+    : { local: flipSpec(funderSpec), remote: funderSpec }
 }
 
 // ---- funder ------------------------------------------------------------
@@ -117,13 +151,29 @@ export interface OpenArgs {
 
 /** Starts a channel as funder: returns WAIT_FOR_ACCEPT_CHANNEL and the open_channel to send. */
 export function openChannel(args: OpenArgs, ctx: ChannelContext): StepResult {
-  if (args.fundingSat <= 0n || args.fundingSat > MAX_FUNDING_SAT) throw channelError('INVALID_FUNDING_AMOUNT', `funding must be from 1 to ${MAX_FUNDING_SAT} sat`)
-  if (args.pushMsat < 0n || args.pushMsat > args.fundingSat * 1000n) throw channelError('INVALID_PUSH_AMOUNT', 'push amount must be between 0 and the funding amount')
+  if (args.fundingSat <= 0n || args.fundingSat > MAX_FUNDING_SAT)
+    throw channelError('INVALID_FUNDING_AMOUNT', `funding must be from 1 to ${MAX_FUNDING_SAT} sat`)
+  if (args.pushMsat < 0n || args.pushMsat > args.fundingSat * 1000n)
+    throw channelError('INVALID_PUSH_AMOUNT', 'push amount must be between 0 and the funding amount')
   const { config } = args
   const keys = ctx.signer.channel(args.keysId)
-  const localParams = makeLocalParams(config, keys, args.keysId, true, args.finalCondition, reserveFor(args.fundingSat, config, config.dustLimitSat))
-  const fee = commitTxFeeSat({ htlcs: [], toLocalMsat: 0n, toRemoteMsat: 0n, feeratePerKw: config.feeratePerKw }, config.dustLimitSat)
-  if (args.fundingSat * 1000n - args.pushMsat < fee * 1000n) throw channelError('CANNOT_AFFORD_FEE', `after pushing ${args.pushMsat} msat the funder cannot pay the ${fee} sat commitment fee`)
+  const localParams = makeLocalParams(
+    config,
+    keys,
+    args.keysId,
+    true,
+    args.finalCondition,
+    reserveFor(args.fundingSat, config, config.dustLimitSat),
+  )
+  const fee = commitTxFeeSat(
+    { htlcs: [], toLocalMsat: 0n, toRemoteMsat: 0n, feeratePerKw: config.feeratePerKw },
+    config.dustLimitSat,
+  )
+  if (args.fundingSat * 1000n - args.pushMsat < fee * 1000n)
+    throw channelError(
+      'CANNOT_AFFORD_FEE',
+      `after pushing ${args.pushMsat} msat the funder cannot pay the ${fee} sat commitment fee`,
+    )
   const bp = localParams.basepoints
   const open: OpenChannel = {
     type: 'open_channel',
@@ -165,13 +215,27 @@ export function openChannel(args: OpenArgs, ctx: ChannelContext): StepResult {
 
 export function handleAcceptChannel(data: WaitForAcceptChannel, accept: AcceptChannel): StepResult {
   const { init } = data
-  if (!bytesEqual(accept.temporaryChannelId, init.temporaryChannelId)) throw channelError('UNKNOWN_CHANNEL', 'accept_channel for another temporary channel id')
+  if (!bytesEqual(accept.temporaryChannelId, init.temporaryChannelId))
+    throw channelError('UNKNOWN_CHANNEL', 'accept_channel for another temporary channel id')
   checkRemoteParams(accept)
-  checkPoints([accept.fundingPubkey, accept.revocationBasepoint, accept.paymentBasepoint, accept.delayedPaymentBasepoint, accept.htlcBasepoint, accept.firstPerCommitmentPoint])
-  if (accept.minimumDepth > MAX_MINIMUM_DEPTH) throw channelError('MINIMUM_DEPTH_TOO_LARGE', `minimum_depth ${accept.minimumDepth} is larger than ${MAX_MINIMUM_DEPTH}`)
+  checkPoints([
+    accept.fundingPubkey,
+    accept.revocationBasepoint,
+    accept.paymentBasepoint,
+    accept.delayedPaymentBasepoint,
+    accept.htlcBasepoint,
+    accept.firstPerCommitmentPoint,
+  ])
+  if (accept.minimumDepth > MAX_MINIMUM_DEPTH)
+    throw channelError(
+      'MINIMUM_DEPTH_TOO_LARGE',
+      `minimum_depth ${accept.minimumDepth} is larger than ${MAX_MINIMUM_DEPTH}`,
+    )
   // BOLT #2 accept_channel: each reserve must be at least the other side's dust limit
-  if (accept.channelReserveSatoshis < init.localParams.dustLimitSat) throw channelError('RESERVE_BELOW_DUST', 'the peer asks a reserve below our dust limit')
-  if (init.localParams.channelReserveSat < accept.dustLimitSatoshis) throw channelError('DUST_ABOVE_RESERVE', 'the peer has a dust limit above the reserve we ask')
+  if (accept.channelReserveSatoshis < init.localParams.dustLimitSat)
+    throw channelError('RESERVE_BELOW_DUST', 'the peer asks a reserve below our dust limit')
+  if (init.localParams.channelReserveSat < accept.dustLimitSatoshis)
+    throw channelError('DUST_ABOVE_RESERVE', 'the peer has a dust limit above the reserve we ask')
   const opening: AgreedOpening = {
     temporaryChannelId: init.temporaryChannelId,
     fundingSat: init.fundingSat,
@@ -189,12 +253,21 @@ export function handleAcceptChannel(data: WaitForAcceptChannel, accept: AcceptCh
 }
 
 /** The wallet built the funding transaction: sign the fundee's first commitment and send funding_created. */
-export function handleFundingTxCreated(data: WaitForFundingInternal, tx: Transaction, txidHex: string, outputIndex: number, signer: ChannelSigner): StepResult {
+export function handleFundingTxCreated(
+  data: WaitForFundingInternal,
+  tx: Transaction,
+  txidHex: string,
+  outputIndex: number,
+  signer: ChannelSigner,
+): StepResult {
   const o = data.opening
   const output = tx.outputs[outputIndex]
   const condition = fundingCondition(o.localParams.basepoints.fundingPubkey, o.remoteParams.basepoints.fundingPubkey)
   if (!output || output.value !== o.fundingSat || !conditionsEqual(output.condition, condition)) {
-    throw channelError('INVALID_FUNDING_TX', `the funding transaction has no ${o.fundingSat} sat 2-of-2 output at index ${outputIndex}`)
+    throw channelError(
+      'INVALID_FUNDING_TX',
+      `the funding transaction has no ${o.fundingSat} sat 2-of-2 output at index ${outputIndex}`,
+    )
   }
   const funding: FundingInfo = { outpoint: { txid: txidHex, vout: outputIndex }, output }
   const channelId = channelIdFromFunding(txidHex, outputIndex)
@@ -213,7 +286,12 @@ export function handleFundingTxCreated(data: WaitForFundingInternal, tx: Transac
   const next: WaitForFundingSigned = {
     state: 'WAIT_FOR_FUNDING_SIGNED',
     remoteNodeId: data.remoteNodeId,
-    commitments: commitmentsWithout(channelId, o, funding, { index: 0n, spec: specs.remote, txid: remoteTx.txid, remotePerCommitmentPoint: o.remoteFirstPerCommitmentPoint }),
+    commitments: commitmentsWithout(channelId, o, funding, {
+      index: 0n,
+      spec: specs.remote,
+      txid: remoteTx.txid,
+      remotePerCommitmentPoint: o.remoteFirstPerCommitmentPoint,
+    }),
     localCommit: { index: 0n, spec: specs.local, txid: localTx.txid },
     fundingTx: tx,
     minimumDepth: o.minimumDepth,
@@ -222,7 +300,12 @@ export function handleFundingTxCreated(data: WaitForFundingInternal, tx: Transac
   return result(next, { type: 'send', message: fundingCreated })
 }
 
-function commitmentsWithout(channelId: Uint8Array, o: AgreedOpening, funding: FundingInfo, remoteCommit: Commitments['remoteCommit']): Omit<Commitments, 'localCommit'> {
+function commitmentsWithout(
+  channelId: Uint8Array,
+  o: AgreedOpening,
+  funding: FundingInfo,
+  remoteCommit: Commitments['remoteCommit'],
+): Omit<Commitments, 'localCommit'> {
   return {
     channelId,
     localParams: o.localParams,
@@ -243,7 +326,8 @@ function commitmentsWithout(channelId: Uint8Array, o: AgreedOpening, funding: Fu
 
 export function handleFundingSigned(data: WaitForFundingSigned, msg: FundingSigned, ctx: ChannelContext): StepResult {
   const c = data.commitments
-  if (!bytesEqual(msg.channelId, c.channelId)) throw channelError('UNKNOWN_CHANNEL', 'funding_signed for another channel')
+  if (!bytesEqual(msg.channelId, c.channelId))
+    throw channelError('UNKNOWN_CHANNEL', 'funding_signed for another channel')
   const localTx = buildLocalCommitTx(c, 0n, data.localCommit.spec, ctx.signer)
   if (!verifyFundingSpend(localTx.tx, c.funding, msg.signature, c.remoteParams.basepoints.fundingPubkey)) {
     throw channelError('INVALID_COMMITMENT_SIGNATURE', 'funding_signed does not sign our first commitment')
@@ -280,20 +364,45 @@ export function awaitOpenChannel(args: AwaitOpenArgs): WaitForOpenChannel {
 }
 
 export function handleOpenChannel(data: WaitForOpenChannel, open: OpenChannel, ctx: ChannelContext): StepResult {
-  if (!bytesEqual(open.chainHash, ctx.chainHash)) throw channelError('UNKNOWN_CHAIN', `open_channel is for chain ${toHex(open.chainHash)}, not ours`)
-  if (open.fundingSatoshis <= 0n || open.fundingSatoshis > MAX_FUNDING_SAT) throw channelError('INVALID_FUNDING_AMOUNT', `funding_satoshis ${open.fundingSatoshis} is out of range`)
-  if (open.pushMsat > open.fundingSatoshis * 1000n) throw channelError('INVALID_PUSH_AMOUNT', 'push_msat is greater than funding_satoshis * 1000')
+  if (!bytesEqual(open.chainHash, ctx.chainHash))
+    throw channelError('UNKNOWN_CHAIN', `open_channel is for chain ${toHex(open.chainHash)}, not ours`)
+  if (open.fundingSatoshis <= 0n || open.fundingSatoshis > MAX_FUNDING_SAT)
+    throw channelError('INVALID_FUNDING_AMOUNT', `funding_satoshis ${open.fundingSatoshis} is out of range`)
+  if (open.pushMsat > open.fundingSatoshis * 1000n)
+    throw channelError('INVALID_PUSH_AMOUNT', 'push_msat is greater than funding_satoshis * 1000')
   checkRemoteParams(open)
-  if (open.feeratePerKw < MIN_FEERATE_PER_KW || open.feeratePerKw > MAX_FEERATE_PER_KW) throw channelError('INVALID_FEERATE', `feerate_per_kw ${open.feeratePerKw} is not between ${MIN_FEERATE_PER_KW} and ${MAX_FEERATE_PER_KW}`)
-  checkPoints([open.fundingPubkey, open.revocationBasepoint, open.paymentBasepoint, open.delayedPaymentBasepoint, open.htlcBasepoint, open.firstPerCommitmentPoint])
-  if (open.dustLimitSatoshis > open.channelReserveSatoshis) throw channelError('DUST_ABOVE_RESERVE', 'dust_limit_satoshis is greater than channel_reserve_satoshis')
+  if (open.feeratePerKw < MIN_FEERATE_PER_KW || open.feeratePerKw > MAX_FEERATE_PER_KW)
+    throw channelError(
+      'INVALID_FEERATE',
+      `feerate_per_kw ${open.feeratePerKw} is not between ${MIN_FEERATE_PER_KW} and ${MAX_FEERATE_PER_KW}`,
+    )
+  checkPoints([
+    open.fundingPubkey,
+    open.revocationBasepoint,
+    open.paymentBasepoint,
+    open.delayedPaymentBasepoint,
+    open.htlcBasepoint,
+    open.firstPerCommitmentPoint,
+  ])
+  if (open.dustLimitSatoshis > open.channelReserveSatoshis)
+    throw channelError('DUST_ABOVE_RESERVE', 'dust_limit_satoshis is greater than channel_reserve_satoshis')
   const { config } = data
-  const reserve = reserveFor(open.fundingSatoshis, config, open.dustLimitSatoshis > config.dustLimitSat ? open.dustLimitSatoshis : config.dustLimitSat)
-  const fee = commitTxFeeSat({ htlcs: [], toLocalMsat: 0n, toRemoteMsat: 0n, feeratePerKw: open.feeratePerKw }, config.dustLimitSat)
+  const reserve = reserveFor(
+    open.fundingSatoshis,
+    config,
+    open.dustLimitSatoshis > config.dustLimitSat ? open.dustLimitSatoshis : config.dustLimitSat,
+  )
+  const fee = commitTxFeeSat(
+    { htlcs: [], toLocalMsat: 0n, toRemoteMsat: 0n, feeratePerKw: open.feeratePerKw },
+    config.dustLimitSat,
+  )
   const funderMsat = open.fundingSatoshis * 1000n - open.pushMsat
-  if (funderMsat < fee * 1000n) throw channelError('CANNOT_AFFORD_FEE', 'the funder cannot pay the fee of the first commitment')
-  if (funderMsat <= reserve * 1000n && open.pushMsat <= open.channelReserveSatoshis * 1000n) throw channelError('BALANCES_BELOW_RESERVE', 'both balances would be below the channel reserve')
-  if (open.channelReserveSatoshis < config.dustLimitSat) throw channelError('RESERVE_BELOW_DUST', 'the funder asks a reserve below our dust limit')
+  if (funderMsat < fee * 1000n)
+    throw channelError('CANNOT_AFFORD_FEE', 'the funder cannot pay the fee of the first commitment')
+  if (funderMsat <= reserve * 1000n && open.pushMsat <= open.channelReserveSatoshis * 1000n)
+    throw channelError('BALANCES_BELOW_RESERVE', 'both balances would be below the channel reserve')
+  if (open.channelReserveSatoshis < config.dustLimitSat)
+    throw channelError('RESERVE_BELOW_DUST', 'the funder asks a reserve below our dust limit')
   const keys = ctx.signer.channel(data.keysId)
   const localParams = makeLocalParams(config, keys, data.keysId, false, data.finalCondition, reserve)
   const bp = localParams.basepoints
@@ -333,12 +442,20 @@ export function handleOpenChannel(data: WaitForOpenChannel, open: OpenChannel, c
   return result(next, { type: 'send', message: accept })
 }
 
-export function handleFundingCreated(data: WaitForFundingCreated, msg: FundingCreated, ctx: ChannelContext): StepResult {
+export function handleFundingCreated(
+  data: WaitForFundingCreated,
+  msg: FundingCreated,
+  ctx: ChannelContext,
+): StepResult {
   const o = data.opening
-  if (!bytesEqual(msg.temporaryChannelId, o.temporaryChannelId)) throw channelError('UNKNOWN_CHANNEL', 'funding_created for another temporary channel id')
+  if (!bytesEqual(msg.temporaryChannelId, o.temporaryChannelId))
+    throw channelError('UNKNOWN_CHANNEL', 'funding_created for another temporary channel id')
   const txidHex = toHex(msg.fundingTxid)
   const condition = fundingCondition(o.localParams.basepoints.fundingPubkey, o.remoteParams.basepoints.fundingPubkey)
-  const funding: FundingInfo = { outpoint: { txid: txidHex, vout: msg.fundingOutputIndex }, output: { value: o.fundingSat, condition } }
+  const funding: FundingInfo = {
+    outpoint: { txid: txidHex, vout: msg.fundingOutputIndex },
+    output: { value: o.fundingSat, condition },
+  }
   const channelId = channelIdFromFunding(txidHex, msg.fundingOutputIndex)
   const specs = initialSpecs(o.fundingSat, o.pushMsat, o.feeratePerKw, false)
   const base = { funding, localParams: o.localParams, remoteParams: o.remoteParams }
@@ -347,9 +464,18 @@ export function handleFundingCreated(data: WaitForFundingCreated, msg: FundingCr
     throw channelError('INVALID_COMMITMENT_SIGNATURE', 'funding_created does not sign our first commitment')
   }
   const remoteTx = buildRemoteCommitTx(base, specs.remote, o.remoteFirstPerCommitmentPoint, ctx.signer)
-  const signature = signFundingSpend(remoteTx.tx, funding, ctx.signer.channel(o.localParams.keysId).secrets.fundingPrivkey)
+  const signature = signFundingSpend(
+    remoteTx.tx,
+    funding,
+    ctx.signer.channel(o.localParams.keysId).secrets.fundingPrivkey,
+  )
   const commitments: Commitments = {
-    ...commitmentsWithout(channelId, o, funding, { index: 0n, spec: specs.remote, txid: remoteTx.txid, remotePerCommitmentPoint: o.remoteFirstPerCommitmentPoint }),
+    ...commitmentsWithout(channelId, o, funding, {
+      index: 0n,
+      spec: specs.remote,
+      txid: remoteTx.txid,
+      remotePerCommitmentPoint: o.remoteFirstPerCommitmentPoint,
+    }),
     localCommit: { index: 0n, spec: specs.local, txid: localTx.txid, remoteSig: msg.signature },
   }
   const fundingSigned: FundingSigned = { type: 'funding_signed', channelId, signature }
@@ -371,33 +497,60 @@ export function handleFundingCreated(data: WaitForFundingCreated, msg: FundingCr
 // ---- both: confirmations and channel_ready ---------------------------------
 
 function channelReadyFor(c: Commitments, signer: ChannelSigner): ChannelReady {
-  return { type: 'channel_ready', channelId: c.channelId, secondPerCommitmentPoint: signer.channel(c.localParams.keysId).perCommitmentPoint(1n) }
+  return {
+    type: 'channel_ready',
+    channelId: c.channelId,
+    secondPerCommitmentPoint: signer.channel(c.localParams.keysId).perCommitmentPoint(1n),
+  }
 }
 
 function withRemoteSecondPoint(c: Commitments, msg: ChannelReady): Commitments {
   return { ...c, remoteNextCommitInfo: { kind: 'ready', nextPerCommitmentPoint: msg.secondPerCommitmentPoint } }
 }
 
-export function handleFundingConfirmed(data: WaitForFundingConfirmed, blockHeight: number, txIndex: number, signer: ChannelSigner): StepResult {
+export function handleFundingConfirmed(
+  data: WaitForFundingConfirmed,
+  blockHeight: number,
+  txIndex: number,
+  signer: ChannelSigner,
+): StepResult {
   const c = data.commitments
   const scid = shortChannelId(blockHeight, txIndex, c.funding.outpoint.vout)
   const ready = channelReadyFor(c, signer)
   if (data.deferredChannelReady) {
-    const next: Normal = { state: 'NORMAL', remoteNodeId: data.remoteNodeId, commitments: withRemoteSecondPoint(c, data.deferredChannelReady), shortChannelId: scid }
+    const next: Normal = {
+      state: 'NORMAL',
+      remoteNodeId: data.remoteNodeId,
+      commitments: withRemoteSecondPoint(c, data.deferredChannelReady),
+      shortChannelId: scid,
+    }
     return result(next, { type: 'send', message: ready }, event({ type: 'channel_ready', shortChannelId: scid }))
   }
-  const next: WaitForChannelReady = { state: 'WAIT_FOR_CHANNEL_READY', remoteNodeId: data.remoteNodeId, commitments: c, shortChannelId: scid, lastSent: ready }
+  const next: WaitForChannelReady = {
+    state: 'WAIT_FOR_CHANNEL_READY',
+    remoteNodeId: data.remoteNodeId,
+    commitments: c,
+    shortChannelId: scid,
+    lastSent: ready,
+  }
   return result(next, { type: 'send', message: ready })
 }
 
 export function handleEarlyChannelReady(data: WaitForFundingConfirmed, msg: ChannelReady): StepResult {
-  if (!bytesEqual(msg.channelId, data.commitments.channelId)) throw channelError('UNKNOWN_CHANNEL', 'channel_ready for another channel')
+  if (!bytesEqual(msg.channelId, data.commitments.channelId))
+    throw channelError('UNKNOWN_CHANNEL', 'channel_ready for another channel')
   return result({ ...data, deferredChannelReady: msg })
 }
 
 export function handleChannelReady(data: WaitForChannelReady, msg: ChannelReady): StepResult {
-  if (!bytesEqual(msg.channelId, data.commitments.channelId)) throw channelError('UNKNOWN_CHANNEL', 'channel_ready for another channel')
-  const next: Normal = { state: 'NORMAL', remoteNodeId: data.remoteNodeId, commitments: withRemoteSecondPoint(data.commitments, msg), shortChannelId: data.shortChannelId }
+  if (!bytesEqual(msg.channelId, data.commitments.channelId))
+    throw channelError('UNKNOWN_CHANNEL', 'channel_ready for another channel')
+  const next: Normal = {
+    state: 'NORMAL',
+    remoteNodeId: data.remoteNodeId,
+    commitments: withRemoteSecondPoint(data.commitments, msg),
+    shortChannelId: data.shortChannelId,
+  }
   return result(next, event({ type: 'channel_ready', shortChannelId: data.shortChannelId }))
 }
 
@@ -406,7 +559,15 @@ export function fundingTimedOut(data: WaitForFundingConfirmed, height: number): 
   return !data.commitments.localParams.isFunder && height > data.waitingSince + FUNDING_TIMEOUT_BLOCKS
 }
 
-export function abortOpening(channelId: Uint8Array, remoteNodeId: Uint8Array, why: string, tellPeer: boolean): StepResult {
+export function abortOpening(
+  channelId: Uint8Array,
+  remoteNodeId: Uint8Array,
+  why: string,
+  tellPeer: boolean,
+): StepResult {
   const effects = tellPeer ? [{ type: 'send' as const, message: errorMsg(channelId, why) }] : []
-  return { data: { state: 'CLOSED', remoteNodeId, channelId, how: 'aborted', why }, effects: [...effects, event({ type: 'closed', how: 'aborted' })] }
+  return {
+    data: { state: 'CLOSED', remoteNodeId, channelId, how: 'aborted', why },
+    effects: [...effects, event({ type: 'closed', how: 'aborted' })],
+  }
 }

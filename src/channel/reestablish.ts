@@ -20,7 +20,10 @@ export function reestablishFor(c: Commitments, signer: ChannelSigner): ChannelRe
     channelId: c.channelId,
     nextCommitmentNumber: c.localCommit.index + 1n,
     nextRevocationNumber: c.remoteCommit.index,
-    yourLastPerCommitmentSecret: c.remoteCommit.index === 0n ? new Uint8Array(32) : (remoteSecretFor(c, c.remoteCommit.index - 1n) ?? new Uint8Array(32)),
+    yourLastPerCommitmentSecret:
+      c.remoteCommit.index === 0n
+        ? new Uint8Array(32)
+        : (remoteSecretFor(c, c.remoteCommit.index - 1n) ?? new Uint8Array(32)),
     myCurrentPerCommitmentPoint: signer.channel(c.localParams.keysId).perCommitmentPoint(c.localCommit.index),
   }
 }
@@ -28,7 +31,11 @@ export function reestablishFor(c: Commitments, signer: ChannelSigner): ChannelRe
 /** Disconnected: forget unsigned updates (ours are reported so the node can redo them) and wait. */
 export function goOffline(prior: ConnectedState): StepResult {
   const { commitments, discarded } = discardUnsignedUpdates(prior.commitments)
-  const offline: Offline = { state: 'OFFLINE', remoteNodeId: prior.remoteNodeId, prior: { ...prior, commitments } as ConnectedState }
+  const offline: Offline = {
+    state: 'OFFLINE',
+    remoteNodeId: prior.remoteNodeId,
+    prior: { ...prior, commitments } as ConnectedState,
+  }
   return result(offline, ...discarded.map((update) => event({ type: 'update_discarded', update })))
 }
 
@@ -42,7 +49,8 @@ export function handleReestablish(data: Syncing, msg: ChannelReestablish, ctx: C
   const prior = data.prior
   const c = prior.commitments
   const keys = ctx.signer.channel(c.localParams.keysId)
-  if (!bytesEqual(msg.channelId, c.channelId)) throw channelError('UNKNOWN_CHANNEL', 'channel_reestablish for another channel')
+  if (!bytesEqual(msg.channelId, c.channelId))
+    throw channelError('UNKNOWN_CHANNEL', 'channel_reestablish for another channel')
   if (msg.nextCommitmentNumber === 0n) throw fatalChannelError('INVALID_REESTABLISH', 'next_commitment_number is zero')
   const sends: Message[] = []
 
@@ -57,20 +65,43 @@ export function handleReestablish(data: Syncing, msg: ChannelReestablish, ctx: C
     const ours = keys.perCommitmentSecret(msg.nextRevocationNumber - 1n)
     if (bytesEqual(theirProof, ours)) {
       // we are behind: publishing our commitment would hand the peer a revoked one
-      const leak: ErrInformationLeak = { state: 'ERR_INFORMATION_LEAK', remoteNodeId: data.remoteNodeId, commitments: c }
+      const leak: ErrInformationLeak = {
+        state: 'ERR_INFORMATION_LEAK',
+        remoteNodeId: data.remoteNodeId,
+        commitments: c,
+      }
       return result(
         leak,
-        { type: 'send', message: { type: 'error', channelId: c.channelId, data: new TextEncoder().encode('we lost channel state: please force close') } },
-        event({ type: 'protocol_violation', code: 'LOCAL_STATE_LOST', message: 'the peer proved we revoked a commitment we no longer know of; not publishing ours', fatal: true }),
+        {
+          type: 'send',
+          message: {
+            type: 'error',
+            channelId: c.channelId,
+            data: new TextEncoder().encode('we lost channel state: please force close'),
+          },
+        },
+        event({
+          type: 'protocol_violation',
+          code: 'LOCAL_STATE_LOST',
+          message: 'the peer proved we revoked a commitment we no longer know of; not publishing ours',
+          fatal: true,
+        }),
       )
     }
-    throw fatalChannelError('INVALID_REESTABLISH', `peer expects revocation ${msg.nextRevocationNumber} but we are at commitment ${c.localCommit.index}`)
+    throw fatalChannelError(
+      'INVALID_REESTABLISH',
+      `peer expects revocation ${msg.nextRevocationNumber} but we are at commitment ${c.localCommit.index}`,
+    )
   } else {
-    throw fatalChannelError('INVALID_REESTABLISH', `peer expects revocation ${msg.nextRevocationNumber}, far behind our commitment ${c.localCommit.index}: it lost state`)
+    throw fatalChannelError(
+      'INVALID_REESTABLISH',
+      `peer expects revocation ${msg.nextRevocationNumber}, far behind our commitment ${c.localCommit.index}: it lost state`,
+    )
   }
   if (msg.nextRevocationNumber > 0n) {
     const expected = keys.perCommitmentSecret(msg.nextRevocationNumber - 1n)
-    if (!bytesEqual(msg.yourLastPerCommitmentSecret, expected)) throw fatalChannelError('INVALID_REESTABLISH', 'your_last_per_commitment_secret is not our secret')
+    if (!bytesEqual(msg.yourLastPerCommitmentSecret, expected))
+      throw fatalChannelError('INVALID_REESTABLISH', 'your_last_per_commitment_secret is not our secret')
   }
 
   // 2. their next_commitment_number: which of our signatures they hold
@@ -83,13 +114,18 @@ export function handleReestablish(data: Syncing, msg: ChannelReestablish, ctx: C
   } else if (info.kind === 'ready' && msg.nextCommitmentNumber === c.remoteCommit.index + 1n) {
     // in sync
   } else {
-    throw fatalChannelError('INVALID_REESTABLISH', `peer expects commitment ${msg.nextCommitmentNumber}, we signed up to ${c.remoteCommit.index}`)
+    throw fatalChannelError(
+      'INVALID_REESTABLISH',
+      `peer expects commitment ${msg.nextCommitmentNumber}, we signed up to ${c.remoteCommit.index}`,
+    )
   }
 
-  const commitBatch = (): Message[] => (info.kind === 'waiting_for_revocation' ? [...c.localChanges.signed, info.sent] : [])
+  const commitBatch = (): Message[] =>
+    info.kind === 'waiting_for_revocation' ? [...c.localChanges.signed, info.sent] : []
   if (resendRevocation && resendCommit) {
     // BOLT #2: in the same relative order as first sent
-    if (info.kind === 'waiting_for_revocation' && info.sentAfterLocalCommitIndex === c.localCommit.index) sends.push(revocationFor(c, c.localCommit.index - 1n, ctx.signer), ...commitBatch())
+    if (info.kind === 'waiting_for_revocation' && info.sentAfterLocalCommitIndex === c.localCommit.index)
+      sends.push(revocationFor(c, c.localCommit.index - 1n, ctx.signer), ...commitBatch())
     else sends.push(...commitBatch(), revocationFor(c, c.localCommit.index - 1n, ctx.signer))
   } else if (resendRevocation) {
     sends.push(revocationFor(c, c.localCommit.index - 1n, ctx.signer))
@@ -99,7 +135,11 @@ export function handleReestablish(data: Syncing, msg: ChannelReestablish, ctx: C
 
   // channel_ready is retransmitted while no commitment was ever updated
   if (msg.nextCommitmentNumber === 1n && c.localCommit.index === 0n && prior.state !== 'WAIT_FOR_FUNDING_CONFIRMED') {
-    sends.unshift({ type: 'channel_ready', channelId: c.channelId, secondPerCommitmentPoint: keys.perCommitmentPoint(1n) })
+    sends.unshift({
+      type: 'channel_ready',
+      channelId: c.channelId,
+      secondPerCommitmentPoint: keys.perCommitmentPoint(1n),
+    })
   }
   const effects: ChannelEffect[] = sends.map((m): ChannelEffect => ({ type: 'send', message: m }))
 

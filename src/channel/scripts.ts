@@ -26,10 +26,18 @@ export function toRemoteCondition(keys: CommitmentKeys): Condition {
 
 /** An HTLC the owner offered: revocation, or the other side with the preimage, or the owner after cltv_expiry. */
 export function offeredHtlcCondition(keys: CommitmentKeys, paymentHash: Uint8Array, cltvExpiry: number): Condition {
-  return any(sig(keys.revocationPubkey), all(sig(keys.otherHtlcPubkey), sha256Lock(paymentHash)), all(sig(keys.ownerHtlcPubkey), after(cltvExpiry)))
+  return any(
+    sig(keys.revocationPubkey),
+    all(sig(keys.otherHtlcPubkey), sha256Lock(paymentHash)),
+    all(sig(keys.ownerHtlcPubkey), after(cltvExpiry)),
+  )
 }
 
 /** An HTLC the owner received: revocation, or the owner with the preimage, or the other side after cltv_expiry. */
 export function receivedHtlcCondition(keys: CommitmentKeys, paymentHash: Uint8Array, cltvExpiry: number): Condition {
-  return any(sig(keys.revocationPubkey), all(sig(keys.ownerHtlcPubkey), sha256Lock(paymentHash)), all(sig(keys.otherHtlcPubkey), after(cltvExpiry)))
+  return any(
+    sig(keys.revocationPubkey),
+    all(sig(keys.ownerHtlcPubkey), sha256Lock(paymentHash)),
+    all(sig(keys.otherHtlcPubkey), after(cltvExpiry)),
+  )
 }

@@ -10,7 +10,14 @@ import { fromHex, toHex } from '../core/bytes.js'
 import type { KnownRevocationSecret } from '../crypto/keyDerivation.js'
 import { publicKeyOf } from '../crypto/secp256k1.js'
 import { perCommitmentSecret, shachainIndex } from '../crypto/shachain.js'
-import { channelSecrets, commitmentKeys, deriveKey, type Basepoints, type ChannelSecrets, type CommitmentKeys } from './keys.js'
+import {
+  channelSecrets,
+  commitmentKeys,
+  deriveKey,
+  type Basepoints,
+  type ChannelSecrets,
+  type CommitmentKeys,
+} from './keys.js'
 
 export interface ChannelKeys {
   readonly secrets: ChannelSecrets
@@ -24,7 +31,12 @@ export interface ChannelSigner {
   /** The keys of the channel whose state keeps `keysId`. */
   channel(keysId: string): ChannelKeys
   /** BOLT #3 "Key Derivation": one commitment's public keys, each derived when first read. */
-  commitmentKeys(owner: Basepoints, other: Basepoints, perCommitmentPoint: Uint8Array, known?: KnownRevocationSecret): CommitmentKeys
+  commitmentKeys(
+    owner: Basepoints,
+    other: Basepoints,
+    perCommitmentPoint: Uint8Array,
+    known?: KnownRevocationSecret,
+  ): CommitmentKeys
 }
 
 /**
@@ -57,7 +69,9 @@ export class SeedSigner implements ChannelSigner {
   channel(keysId: string): ChannelKeys {
     const cached = this.channels.get(keysId)
     if (cached) return cached
-    const seed = keysId.startsWith(LEGACY_SEED_PREFIX) ? fromHex(keysId.slice(LEGACY_SEED_PREFIX.length)) : this.seeds.derive(keysId)
+    const seed = keysId.startsWith(LEGACY_SEED_PREFIX)
+      ? fromHex(keysId.slice(LEGACY_SEED_PREFIX.length))
+      : this.seeds.derive(keysId)
     const secrets = channelSecrets(seed)
     const keys: ChannelKeys = {
       secrets,
@@ -69,7 +83,12 @@ export class SeedSigner implements ChannelSigner {
     return keys
   }
 
-  commitmentKeys(owner: Basepoints, other: Basepoints, perCommitmentPoint: Uint8Array, known?: KnownRevocationSecret): CommitmentKeys {
+  commitmentKeys(
+    owner: Basepoints,
+    other: Basepoints,
+    perCommitmentPoint: Uint8Array,
+    known?: KnownRevocationSecret,
+  ): CommitmentKeys {
     return commitmentKeys(owner, other, perCommitmentPoint, known, (kind, basepoint, point, k) => {
       const key = `${kind}:${toHex(basepoint)}:${toHex(point)}`
       let derived = this.derived.get(key)
@@ -91,14 +110,21 @@ export class SeedSigner implements ChannelSigner {
   private perCommitmentSecret(keysId: string, shachainSeed: Uint8Array, index: bigint): Uint8Array {
     const key = `${keysId}:${index}`
     let secret = this.secrets.get(key)
-    if (!secret) remember(this.secrets, MAX_POINTS, key, (secret = perCommitmentSecret(shachainSeed, shachainIndex(index))))
+    if (!secret)
+      remember(this.secrets, MAX_POINTS, key, (secret = perCommitmentSecret(shachainSeed, shachainIndex(index))))
     return secret
   }
 
   private perCommitmentPoint(keysId: string, shachainSeed: Uint8Array, index: bigint): Uint8Array {
     const key = `${keysId}:${index}`
     let point = this.points.get(key)
-    if (!point) remember(this.points, MAX_POINTS, key, (point = publicKeyOf(this.perCommitmentSecret(keysId, shachainSeed, index))))
+    if (!point)
+      remember(
+        this.points,
+        MAX_POINTS,
+        key,
+        (point = publicKeyOf(this.perCommitmentSecret(keysId, shachainSeed, index))),
+      )
     return point
   }
 }
@@ -109,12 +135,26 @@ function remember<V>(map: Map<string, V>, max: number, key: string, value: V): v
 }
 
 /** Our own commitment number `index`: its keys, knowing its per-commitment secret. */
-export function localCommitmentKeys(signer: ChannelSigner, localParams: { keysId: string; basepoints: Basepoints }, remote: Basepoints, index: bigint): CommitmentKeys {
+export function localCommitmentKeys(
+  signer: ChannelSigner,
+  localParams: { keysId: string; basepoints: Basepoints },
+  remote: Basepoints,
+  index: bigint,
+): CommitmentKeys {
   const keys = signer.channel(localParams.keysId)
-  return signer.commitmentKeys(localParams.basepoints, remote, keys.perCommitmentPoint(index), { perCommitmentSecret: keys.perCommitmentSecret(index) })
+  return signer.commitmentKeys(localParams.basepoints, remote, keys.perCommitmentPoint(index), {
+    perCommitmentSecret: keys.perCommitmentSecret(index),
+  })
 }
 
 /** The peer's commitment at `remotePoint`: its keys, knowing our revocation basepoint's secret. */
-export function remoteCommitmentKeys(signer: ChannelSigner, localParams: { keysId: string; basepoints: Basepoints }, remote: Basepoints, remotePoint: Uint8Array): CommitmentKeys {
-  return signer.commitmentKeys(remote, localParams.basepoints, remotePoint, { revocationBasepointSecret: signer.channel(localParams.keysId).secrets.revocationBasepointSecret })
+export function remoteCommitmentKeys(
+  signer: ChannelSigner,
+  localParams: { keysId: string; basepoints: Basepoints },
+  remote: Basepoints,
+  remotePoint: Uint8Array,
+): CommitmentKeys {
+  return signer.commitmentKeys(remote, localParams.basepoints, remotePoint, {
+    revocationBasepointSecret: signer.channel(localParams.keysId).secrets.revocationBasepointSecret,
+  })
 }

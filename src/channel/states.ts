@@ -6,7 +6,14 @@
 import type { Sat, Msat } from '../core/amount.js'
 import type { ShortChannelId } from '../core/shortChannelId.js'
 import type { Transaction } from '../chain/transaction.js'
-import type { AcceptChannel, ChannelReady, ClosingSigned, FundingCreated, OpenChannel, Shutdown } from '../wire/messages.js'
+import type {
+  AcceptChannel,
+  ChannelReady,
+  ClosingSigned,
+  FundingCreated,
+  OpenChannel,
+  Shutdown,
+} from '../wire/messages.js'
 import type { Claim } from './claims.js'
 import type { Commitments, LocalCommit } from './commitments.js'
 import type { ChannelConfig } from './constants.js'

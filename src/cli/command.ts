@@ -64,21 +64,38 @@ export class CliError extends Error {
 
 export function requireString(options: OptionValues, name: string): string {
   const v = options[name]
-  if (typeof v !== 'string' || v === '') throw new CliError(`--${name} is required (see --help)`, { exitCode: 2, code: 'USAGE' })
+  if (typeof v !== 'string' || v === '')
+    throw new CliError(`--${name} is required (see --help)`, { exitCode: 2, code: 'USAGE' })
   return v
 }
 
-export function parseIntegerOption(value: string | boolean | undefined, name: string, range: { min?: number; max?: number } = {}): number | undefined {
+export function parseIntegerOption(
+  value: string | boolean | undefined,
+  name: string,
+  range: { min?: number; max?: number } = {},
+): number | undefined {
   if (value === undefined) return undefined
-  if (typeof value !== 'string' || !/^-?[0-9]+$/.test(value)) throw new CliError(`--${name} must be an integer, got ${JSON.stringify(value)}`, { exitCode: 2, code: 'USAGE' })
+  if (typeof value !== 'string' || !/^-?[0-9]+$/.test(value))
+    throw new CliError(`--${name} must be an integer, got ${JSON.stringify(value)}`, { exitCode: 2, code: 'USAGE' })
   const n = Number(value)
-  if (!Number.isSafeInteger(n) || (range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max)) {
-    throw new CliError(`--${name} must be between ${range.min ?? '-∞'} and ${range.max ?? '∞'}, got ${value}`, { exitCode: 2, code: 'USAGE' })
+  if (
+    !Number.isSafeInteger(n) ||
+    (range.min !== undefined && n < range.min) ||
+    (range.max !== undefined && n > range.max)
+  ) {
+    throw new CliError(`--${name} must be between ${range.min ?? '-∞'} and ${range.max ?? '∞'}, got ${value}`, {
+      exitCode: 2,
+      code: 'USAGE',
+    })
   }
   return n
 }
 
 export function parseBigintArg(value: string | undefined, name: string): bigint {
-  if (value === undefined || !/^[0-9]+$/.test(value)) throw new CliError(`${name} must be a non-negative whole number, got ${JSON.stringify(value ?? '')}`, { exitCode: 2, code: 'USAGE' })
+  if (value === undefined || !/^[0-9]+$/.test(value))
+    throw new CliError(`${name} must be a non-negative whole number, got ${JSON.stringify(value ?? '')}`, {
+      exitCode: 2,
+      code: 'USAGE',
+    })
   return BigInt(value)
 }

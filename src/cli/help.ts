@@ -4,7 +4,11 @@ const GLOBAL_OPTIONS = ['  --json           print machine-readable JSON on stdou
 
 export function commandUsage(spec: CommandSpec): string {
   const pos = (spec.positionals ?? []).map((p) => (p.optional ? `[${p.name}]` : p.name)).join(' ')
-  const lines = [`Usage: lnsim ${spec.path.join(' ')}${pos ? ' ' + pos : ''}${spec.options?.length ? ' [options]' : ''}`, '', spec.summary]
+  const lines = [
+    `Usage: lnsim ${spec.path.join(' ')}${pos ? ' ' + pos : ''}${spec.options?.length ? ' [options]' : ''}`,
+    '',
+    spec.summary,
+  ]
   if (spec.description) lines.push('', spec.description)
   if (spec.positionals?.length) {
     lines.push('', 'Arguments:')
@@ -29,7 +33,9 @@ export function overview(commands: CommandSpec[], prefix: string[] = []): string
   const lines = [
     prefix.length ? `Usage: lnsim ${prefix.join(' ')} <command> [options]` : 'Usage: lnsim <command> [options]',
     '',
-    prefix.length ? `Commands under "${prefix.join(' ')}":` : 'lnsim is a Lightning Network simulator: one process per node, real libp2p peers, a mock chain.',
+    prefix.length
+      ? `Commands under "${prefix.join(' ')}":`
+      : 'lnsim is a Lightning Network simulator: one process per node, real libp2p peers, a mock chain.',
   ]
   if (!prefix.length) lines.push('', 'Commands:')
   for (const c of shown) lines.push(`  ${c.path.join(' ').padEnd(width)} ${c.summary}`)

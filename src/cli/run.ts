@@ -49,11 +49,19 @@ export async function runCli(commands: CommandSpec[], argv: string[]): Promise<n
     const words = argv.filter((a) => !a.startsWith('-'))
     const prefix = words.slice(0, 1)
     const isGroup = prefix.length > 0 && commands.some((c) => c.path[0] === prefix[0])
-    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help' || (isGroup && words.length === 1)) {
+    if (
+      argv.length === 0 ||
+      argv[0] === '--help' ||
+      argv[0] === '-h' ||
+      argv[0] === 'help' ||
+      (isGroup && words.length === 1)
+    ) {
       process.stdout.write(overview(commands, isGroup ? prefix : []) + '\n')
       return 0
     }
-    process.stderr.write(`lnsim: unknown command "${words.join(' ')}". Run \`lnsim --help\` for the list of commands.\n`)
+    process.stderr.write(
+      `lnsim: unknown command "${words.join(' ')}". Run \`lnsim --help\` for the list of commands.\n`,
+    )
     return 2
   }
   const { spec, rest } = found
@@ -62,22 +70,28 @@ export async function runCli(commands: CommandSpec[], argv: string[]): Promise<n
     return 0
   }
   const optionConfig: Record<string, { type: 'string' | 'boolean'; short?: string }> = { json: { type: 'boolean' } }
-  for (const o of spec.options ?? []) optionConfig[o.name] = o.short ? { type: o.type, short: o.short } : { type: o.type }
+  for (const o of spec.options ?? [])
+    optionConfig[o.name] = o.short ? { type: o.type, short: o.short } : { type: o.type }
   let parsed: ReturnType<typeof parseArgs>
   try {
     parsed = parseArgs({ args: rest, options: optionConfig, allowPositionals: true, strict: true })
   } catch (err) {
-    process.stderr.write(`lnsim ${spec.path.join(' ')}: ${errorMessage(err).replace(/^TypeError \[[A-Z_]+\]: /, '')}\nRun \`lnsim ${spec.path.join(' ')} --help\` for usage.\n`)
+    process.stderr.write(
+      `lnsim ${spec.path.join(' ')}: ${errorMessage(err).replace(/^TypeError \[[A-Z_]+\]: /, '')}\nRun \`lnsim ${spec.path.join(' ')} --help\` for usage.\n`,
+    )
     return 2
   }
   const required = (spec.positionals ?? []).filter((p) => !p.optional).length
   const allowed = (spec.positionals ?? []).length
   if (parsed.positionals.length < required || parsed.positionals.length > allowed) {
-    process.stderr.write(`lnsim ${spec.path.join(' ')}: expected ${required === allowed ? required : `${required} to ${allowed}`} argument(s), got ${parsed.positionals.length}.\n${commandUsage(spec)}\n`)
+    process.stderr.write(
+      `lnsim ${spec.path.join(' ')}: expected ${required === allowed ? required : `${required} to ${allowed}`} argument(s), got ${parsed.positionals.length}.\n${commandUsage(spec)}\n`,
+    )
     return 2
   }
   const options = { ...parsed.values } as Record<string, string | boolean | undefined>
-  for (const o of spec.options ?? []) if (options[o.name] === undefined && o.default !== undefined) options[o.name] = o.default
+  for (const o of spec.options ?? [])
+    if (options[o.name] === undefined && o.default !== undefined) options[o.name] = o.default
   const controller = new AbortController()
   const onSignal = (): void => controller.abort(new Error('interrupted'))
   process.once('SIGINT', onSignal)
@@ -90,7 +104,13 @@ export async function runCli(commands: CommandSpec[], argv: string[]): Promise<n
     process.stdin.resume()
   }
   try {
-    const code = await spec.run({ args: parsed.positionals, options, json, out: makeOutput(json), signal: controller.signal })
+    const code = await spec.run({
+      args: parsed.positionals,
+      options,
+      json,
+      out: makeOutput(json),
+      signal: controller.signal,
+    })
     return code ?? 0
   } catch (err) {
     const exitCode = err instanceof CliError ? err.exitCode : 1

@@ -25,7 +25,8 @@ export function parseAmount(value: unknown, what = 'amount'): bigint {
     return value
   }
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${what} must be a non-negative integer, got ${value}`)
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new RangeError(`${what} must be a non-negative integer, got ${value}`)
     return BigInt(value)
   }
   if (typeof value === 'string' && /^(0|[1-9][0-9]*)$/.test(value.trim())) return BigInt(value.trim())

@@ -57,11 +57,18 @@ export function bech32Encode(hrp: string, words: number[], variant: Bech32Varian
 
 /** Decodes and checks the checksum; `limit` is 90 for addresses, larger for BOLT #11 invoices. */
 export function bech32Decode(text: string, limit = 90): { hrp: string; words: number[]; variant: Bech32Variant } {
-  if (text.length > limit) throw new InvalidInputError(`bech32 string is too long (${text.length} characters, at most ${limit})`, {}, 'INVALID_BECH32')
-  if (text !== text.toLowerCase() && text !== text.toUpperCase()) throw new InvalidInputError('bech32 string mixes upper and lower case', {}, 'INVALID_BECH32')
+  if (text.length > limit)
+    throw new InvalidInputError(
+      `bech32 string is too long (${text.length} characters, at most ${limit})`,
+      {},
+      'INVALID_BECH32',
+    )
+  if (text !== text.toLowerCase() && text !== text.toUpperCase())
+    throw new InvalidInputError('bech32 string mixes upper and lower case', {}, 'INVALID_BECH32')
   const lower = text.toLowerCase()
   const sep = lower.lastIndexOf('1')
-  if (sep < 1 || sep + 7 > lower.length) throw new InvalidInputError('bech32 string has no separator or is too short', {}, 'INVALID_BECH32')
+  if (sep < 1 || sep + 7 > lower.length)
+    throw new InvalidInputError('bech32 string has no separator or is too short', {}, 'INVALID_BECH32')
   const hrp = lower.slice(0, sep)
   for (let i = 0; i < hrp.length; i++) {
     const c = hrp.charCodeAt(i)
@@ -73,13 +80,15 @@ export function bech32Decode(text: string, limit = 90): { hrp: string; words: nu
   const words = new Array<number>(lower.length - sep - 1)
   for (let i = sep + 1; i < lower.length; i++) {
     const v = bech32ValueOf(lower.charCodeAt(i))
-    if (v === -1) throw new InvalidInputError(`bech32 string has an invalid character "${lower[i]}"`, {}, 'INVALID_BECH32')
+    if (v === -1)
+      throw new InvalidInputError(`bech32 string has an invalid character "${lower[i]}"`, {}, 'INVALID_BECH32')
     words[i - sep - 1] = v
     chk = polymodStep(chk, v)
   }
   const check = chk >>> 0
   const variant = check === CONSTANTS.bech32 ? 'bech32' : check === CONSTANTS.bech32m ? 'bech32m' : undefined
-  if (variant === undefined) throw new InvalidInputError('bech32 checksum does not match (a typo?)', {}, 'INVALID_BECH32')
+  if (variant === undefined)
+    throw new InvalidInputError('bech32 checksum does not match (a typo?)', {}, 'INVALID_BECH32')
   return { hrp, words: words.slice(0, -6), variant }
 }
 

@@ -17,7 +17,9 @@ export function fromHex(hex: string, expectedLength?: number): Uint8Array {
 }
 
 export function isHex(value: unknown, byteLength?: number): value is string {
-  return typeof value === 'string' && HEX_RE.test(value) && (byteLength === undefined || value.length === byteLength * 2)
+  return (
+    typeof value === 'string' && HEX_RE.test(value) && (byteLength === undefined || value.length === byteLength * 2)
+  )
 }
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {

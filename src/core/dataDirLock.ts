@@ -92,7 +92,11 @@ export function lockDataDir(dataDir: string, options: LockOptions): DataDirLock 
         )
       }
       // stale: the process that wrote it is gone (or it holds no pid at all)
-      if (attempt > 0) throw new DataDirInUseError(`${dataDir} was taken by another process as this one started; try again`, { dataDir, pid: pid ?? 0 })
+      if (attempt > 0)
+        throw new DataDirInUseError(`${dataDir} was taken by another process as this one started; try again`, {
+          dataDir,
+          pid: pid ?? 0,
+        })
       try {
         unlinkSync(path)
       } catch (err) {

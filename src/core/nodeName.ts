@@ -8,7 +8,8 @@
 
 export const NODE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/
 
-export const NODE_NAME_RULE = 'must be 1-32 letters, digits, dots, dashes or underscores, starting with a letter or digit'
+export const NODE_NAME_RULE =
+  'must be 1-32 letters, digits, dots, dashes or underscores, starting with a letter or digit'
 
 /**
  * What sits beside the nodes' data directories: a run folder's chain/, logs/
@@ -25,6 +26,7 @@ export function isReservedNodeName(name: string): boolean {
 /** Why `name` cannot name a node, or undefined when it can. */
 export function nodeNameProblem(name: string): string | undefined {
   if (!NODE_NAME_PATTERN.test(name)) return NODE_NAME_RULE
-  if (isReservedNodeName(name)) return `"${name}" is kept for what sits beside the nodes' data directories (${RESERVED_NODE_NAMES.join(', ')}); pick another name`
+  if (isReservedNodeName(name))
+    return `"${name}" is kept for what sits beside the nodes' data directories (${RESERVED_NODE_NAMES.join(', ')}); pick another name`
   return undefined
 }

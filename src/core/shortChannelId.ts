@@ -8,14 +8,21 @@ import { InvalidInputError } from './errors.js'
 export type ShortChannelId = bigint
 
 export function shortChannelId(blockHeight: number, txIndex: number, outputIndex: number): ShortChannelId {
-  if (!Number.isInteger(blockHeight) || blockHeight < 0 || blockHeight > 0xffffff) throw new RangeError(`block height out of range: ${blockHeight}`)
-  if (!Number.isInteger(txIndex) || txIndex < 0 || txIndex > 0xffffff) throw new RangeError(`tx index out of range: ${txIndex}`)
-  if (!Number.isInteger(outputIndex) || outputIndex < 0 || outputIndex > 0xffff) throw new RangeError(`output index out of range: ${outputIndex}`)
+  if (!Number.isInteger(blockHeight) || blockHeight < 0 || blockHeight > 0xffffff)
+    throw new RangeError(`block height out of range: ${blockHeight}`)
+  if (!Number.isInteger(txIndex) || txIndex < 0 || txIndex > 0xffffff)
+    throw new RangeError(`tx index out of range: ${txIndex}`)
+  if (!Number.isInteger(outputIndex) || outputIndex < 0 || outputIndex > 0xffff)
+    throw new RangeError(`output index out of range: ${outputIndex}`)
   return (BigInt(blockHeight) << 40n) | (BigInt(txIndex) << 16n) | BigInt(outputIndex)
 }
 
 export function scidParts(scid: ShortChannelId): { blockHeight: number; txIndex: number; outputIndex: number } {
-  return { blockHeight: Number(scid >> 40n), txIndex: Number((scid >> 16n) & 0xffffffn), outputIndex: Number(scid & 0xffffn) }
+  return {
+    blockHeight: Number(scid >> 40n),
+    txIndex: Number((scid >> 16n) & 0xffffffn),
+    outputIndex: Number(scid & 0xffffn),
+  }
 }
 
 export function formatScid(scid: ShortChannelId): string {

@@ -18,7 +18,10 @@ export const tracing = dir !== undefined && dir !== ''
 
 /** `detail` (a message type, a path) is appended to the label; nothing is built unless tracing. */
 export function trace(label: string, detail?: string): void {
-  if (tracing) points.push(`${(performance.timeOrigin + performance.now()).toFixed(3)} ${process.pid} ${label}${detail === undefined ? '' : ' ' + detail}`)
+  if (tracing)
+    points.push(
+      `${(performance.timeOrigin + performance.now()).toFixed(3)} ${process.pid} ${label}${detail === undefined ? '' : ' ' + detail}`,
+    )
 }
 
 if (tracing) process.on('exit', () => writeFileSync(join(dir!, `${process.pid}.trace`), points.join('\n') + '\n'))

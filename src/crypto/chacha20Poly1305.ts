@@ -39,35 +39,122 @@ const rotl = (x: number, n: number): number => (x << n) | (x >>> (32 - n))
 
 /** The ChaCha20 block function (RFC 8439, 2.3): sixteen keystream words into `out`. */
 function chachaBlock(s: Uint32Array, counter: number, out: Uint32Array): void {
-  const i0 = 0x61707865, i1 = 0x3320646e, i2 = 0x79622d32, i3 = 0x6b206574
-  const i4 = s[0]!, i5 = s[1]!, i6 = s[2]!, i7 = s[3]!, i8 = s[4]!, i9 = s[5]!, i10 = s[6]!, i11 = s[7]!
-  const i12 = counter, i13 = s[8]!, i14 = s[9]!, i15 = s[10]!
-  let x0 = i0, x1 = i1, x2 = i2, x3 = i3, x4 = i4, x5 = i5, x6 = i6, x7 = i7
-  let x8 = i8, x9 = i9, x10 = i10, x11 = i11, x12 = i12, x13 = i13, x14 = i14, x15 = i15
+  const i0 = 0x61707865,
+    i1 = 0x3320646e,
+    i2 = 0x79622d32,
+    i3 = 0x6b206574
+  const i4 = s[0]!,
+    i5 = s[1]!,
+    i6 = s[2]!,
+    i7 = s[3]!,
+    i8 = s[4]!,
+    i9 = s[5]!,
+    i10 = s[6]!,
+    i11 = s[7]!
+  const i12 = counter,
+    i13 = s[8]!,
+    i14 = s[9]!,
+    i15 = s[10]!
+  let x0 = i0,
+    x1 = i1,
+    x2 = i2,
+    x3 = i3,
+    x4 = i4,
+    x5 = i5,
+    x6 = i6,
+    x7 = i7
+  let x8 = i8,
+    x9 = i9,
+    x10 = i10,
+    x11 = i11,
+    x12 = i12,
+    x13 = i13,
+    x14 = i14,
+    x15 = i15
   for (let round = 0; round < 10; round++) {
     // columns
-    x0 = (x0 + x4) | 0; x12 = rotl(x12 ^ x0, 16); x8 = (x8 + x12) | 0; x4 = rotl(x4 ^ x8, 12)
-    x0 = (x0 + x4) | 0; x12 = rotl(x12 ^ x0, 8); x8 = (x8 + x12) | 0; x4 = rotl(x4 ^ x8, 7)
-    x1 = (x1 + x5) | 0; x13 = rotl(x13 ^ x1, 16); x9 = (x9 + x13) | 0; x5 = rotl(x5 ^ x9, 12)
-    x1 = (x1 + x5) | 0; x13 = rotl(x13 ^ x1, 8); x9 = (x9 + x13) | 0; x5 = rotl(x5 ^ x9, 7)
-    x2 = (x2 + x6) | 0; x14 = rotl(x14 ^ x2, 16); x10 = (x10 + x14) | 0; x6 = rotl(x6 ^ x10, 12)
-    x2 = (x2 + x6) | 0; x14 = rotl(x14 ^ x2, 8); x10 = (x10 + x14) | 0; x6 = rotl(x6 ^ x10, 7)
-    x3 = (x3 + x7) | 0; x15 = rotl(x15 ^ x3, 16); x11 = (x11 + x15) | 0; x7 = rotl(x7 ^ x11, 12)
-    x3 = (x3 + x7) | 0; x15 = rotl(x15 ^ x3, 8); x11 = (x11 + x15) | 0; x7 = rotl(x7 ^ x11, 7)
+    x0 = (x0 + x4) | 0
+    x12 = rotl(x12 ^ x0, 16)
+    x8 = (x8 + x12) | 0
+    x4 = rotl(x4 ^ x8, 12)
+    x0 = (x0 + x4) | 0
+    x12 = rotl(x12 ^ x0, 8)
+    x8 = (x8 + x12) | 0
+    x4 = rotl(x4 ^ x8, 7)
+    x1 = (x1 + x5) | 0
+    x13 = rotl(x13 ^ x1, 16)
+    x9 = (x9 + x13) | 0
+    x5 = rotl(x5 ^ x9, 12)
+    x1 = (x1 + x5) | 0
+    x13 = rotl(x13 ^ x1, 8)
+    x9 = (x9 + x13) | 0
+    x5 = rotl(x5 ^ x9, 7)
+    x2 = (x2 + x6) | 0
+    x14 = rotl(x14 ^ x2, 16)
+    x10 = (x10 + x14) | 0
+    x6 = rotl(x6 ^ x10, 12)
+    x2 = (x2 + x6) | 0
+    x14 = rotl(x14 ^ x2, 8)
+    x10 = (x10 + x14) | 0
+    x6 = rotl(x6 ^ x10, 7)
+    x3 = (x3 + x7) | 0
+    x15 = rotl(x15 ^ x3, 16)
+    x11 = (x11 + x15) | 0
+    x7 = rotl(x7 ^ x11, 12)
+    x3 = (x3 + x7) | 0
+    x15 = rotl(x15 ^ x3, 8)
+    x11 = (x11 + x15) | 0
+    x7 = rotl(x7 ^ x11, 7)
     // diagonals
-    x0 = (x0 + x5) | 0; x15 = rotl(x15 ^ x0, 16); x10 = (x10 + x15) | 0; x5 = rotl(x5 ^ x10, 12)
-    x0 = (x0 + x5) | 0; x15 = rotl(x15 ^ x0, 8); x10 = (x10 + x15) | 0; x5 = rotl(x5 ^ x10, 7)
-    x1 = (x1 + x6) | 0; x12 = rotl(x12 ^ x1, 16); x11 = (x11 + x12) | 0; x6 = rotl(x6 ^ x11, 12)
-    x1 = (x1 + x6) | 0; x12 = rotl(x12 ^ x1, 8); x11 = (x11 + x12) | 0; x6 = rotl(x6 ^ x11, 7)
-    x2 = (x2 + x7) | 0; x13 = rotl(x13 ^ x2, 16); x8 = (x8 + x13) | 0; x7 = rotl(x7 ^ x8, 12)
-    x2 = (x2 + x7) | 0; x13 = rotl(x13 ^ x2, 8); x8 = (x8 + x13) | 0; x7 = rotl(x7 ^ x8, 7)
-    x3 = (x3 + x4) | 0; x14 = rotl(x14 ^ x3, 16); x9 = (x9 + x14) | 0; x4 = rotl(x4 ^ x9, 12)
-    x3 = (x3 + x4) | 0; x14 = rotl(x14 ^ x3, 8); x9 = (x9 + x14) | 0; x4 = rotl(x4 ^ x9, 7)
+    x0 = (x0 + x5) | 0
+    x15 = rotl(x15 ^ x0, 16)
+    x10 = (x10 + x15) | 0
+    x5 = rotl(x5 ^ x10, 12)
+    x0 = (x0 + x5) | 0
+    x15 = rotl(x15 ^ x0, 8)
+    x10 = (x10 + x15) | 0
+    x5 = rotl(x5 ^ x10, 7)
+    x1 = (x1 + x6) | 0
+    x12 = rotl(x12 ^ x1, 16)
+    x11 = (x11 + x12) | 0
+    x6 = rotl(x6 ^ x11, 12)
+    x1 = (x1 + x6) | 0
+    x12 = rotl(x12 ^ x1, 8)
+    x11 = (x11 + x12) | 0
+    x6 = rotl(x6 ^ x11, 7)
+    x2 = (x2 + x7) | 0
+    x13 = rotl(x13 ^ x2, 16)
+    x8 = (x8 + x13) | 0
+    x7 = rotl(x7 ^ x8, 12)
+    x2 = (x2 + x7) | 0
+    x13 = rotl(x13 ^ x2, 8)
+    x8 = (x8 + x13) | 0
+    x7 = rotl(x7 ^ x8, 7)
+    x3 = (x3 + x4) | 0
+    x14 = rotl(x14 ^ x3, 16)
+    x9 = (x9 + x14) | 0
+    x4 = rotl(x4 ^ x9, 12)
+    x3 = (x3 + x4) | 0
+    x14 = rotl(x14 ^ x3, 8)
+    x9 = (x9 + x14) | 0
+    x4 = rotl(x4 ^ x9, 7)
   }
-  out[0] = x0 + i0; out[1] = x1 + i1; out[2] = x2 + i2; out[3] = x3 + i3
-  out[4] = x4 + i4; out[5] = x5 + i5; out[6] = x6 + i6; out[7] = x7 + i7
-  out[8] = x8 + i8; out[9] = x9 + i9; out[10] = x10 + i10; out[11] = x11 + i11
-  out[12] = x12 + i12; out[13] = x13 + i13; out[14] = x14 + i14; out[15] = x15 + i15
+  out[0] = x0 + i0
+  out[1] = x1 + i1
+  out[2] = x2 + i2
+  out[3] = x3 + i3
+  out[4] = x4 + i4
+  out[5] = x5 + i5
+  out[6] = x6 + i6
+  out[7] = x7 + i7
+  out[8] = x8 + i8
+  out[9] = x9 + i9
+  out[10] = x10 + i10
+  out[11] = x11 + i11
+  out[12] = x12 + i12
+  out[13] = x13 + i13
+  out[14] = x14 + i14
+  out[15] = x15 + i15
 }
 
 /** `input` XOR the keystream from block counter 1 (block 0 keys Poly1305), into `output`. */
@@ -81,10 +168,14 @@ function xorKeystream(s: Uint32Array, input: Uint8Array, output: Uint8Array, wor
 
 /** Sixteen little-endian bytes at `at` as ten 13-bit limbs, plus `high` on the top limb (2^128 for a block). */
 function limbs(b: Uint8Array, at: number, high: number, out: Float64Array, outAt: number): void {
-  const t0 = b[at]! | (b[at + 1]! << 8), t1 = b[at + 2]! | (b[at + 3]! << 8)
-  const t2 = b[at + 4]! | (b[at + 5]! << 8), t3 = b[at + 6]! | (b[at + 7]! << 8)
-  const t4 = b[at + 8]! | (b[at + 9]! << 8), t5 = b[at + 10]! | (b[at + 11]! << 8)
-  const t6 = b[at + 12]! | (b[at + 13]! << 8), t7 = b[at + 14]! | (b[at + 15]! << 8)
+  const t0 = b[at]! | (b[at + 1]! << 8),
+    t1 = b[at + 2]! | (b[at + 3]! << 8)
+  const t2 = b[at + 4]! | (b[at + 5]! << 8),
+    t3 = b[at + 6]! | (b[at + 7]! << 8)
+  const t4 = b[at + 8]! | (b[at + 9]! << 8),
+    t5 = b[at + 10]! | (b[at + 11]! << 8)
+  const t6 = b[at + 12]! | (b[at + 13]! << 8),
+    t7 = b[at + 14]! | (b[at + 15]! << 8)
   out[outAt + 0] = t0 & 0x1fff
   out[outAt + 1] = ((t0 >>> 13) | (t1 << 3)) & 0x1fff
   out[outAt + 2] = ((t1 >>> 10) | (t2 << 6)) & 0x1fff
@@ -104,8 +195,13 @@ function limbs(b: Uint8Array, at: number, high: number, out: Float64Array, outAt
 function poly1305State(key: Uint8Array): { state: Float64Array; pad: Uint16Array } {
   const bytes = key.slice(0, 32)
   // clamp r (RFC 8439, 2.5.1)
-  bytes[3]! &= 15; bytes[7]! &= 15; bytes[11]! &= 15; bytes[15]! &= 15
-  bytes[4]! &= 252; bytes[8]! &= 252; bytes[12]! &= 252
+  bytes[3]! &= 15
+  bytes[7]! &= 15
+  bytes[11]! &= 15
+  bytes[15]! &= 15
+  bytes[4]! &= 252
+  bytes[8]! &= 252
+  bytes[12]! &= 252
   const state = new Float64Array(20)
   limbs(bytes, 0, 0, state, 10)
   const pad = new Uint16Array(8)
@@ -123,14 +219,39 @@ const blockLimbs = new Float64Array(10)
  * bring every limb back under 2^13 (the second just over).
  */
 function poly1305Absorb(state: Float64Array, data: Uint8Array, at: number, length: number): void {
-  const r0 = state[10]!, r1 = state[11]!, r2 = state[12]!, r3 = state[13]!, r4 = state[14]!
-  const r5 = state[15]!, r6 = state[16]!, r7 = state[17]!, r8 = state[18]!, r9 = state[19]!
+  const r0 = state[10]!,
+    r1 = state[11]!,
+    r2 = state[12]!,
+    r3 = state[13]!,
+    r4 = state[14]!
+  const r5 = state[15]!,
+    r6 = state[16]!,
+    r7 = state[17]!,
+    r8 = state[18]!,
+    r9 = state[19]!
   // a limb product past 2^130 wraps to 5 times itself
-  const s1 = 5 * r1, s2 = 5 * r2, s3 = 5 * r3, s4 = 5 * r4, s5 = 5 * r5, s6 = 5 * r6, s7 = 5 * r7, s8 = 5 * r8, s9 = 5 * r9
-  let h0 = state[0]!, h1 = state[1]!, h2 = state[2]!, h3 = state[3]!, h4 = state[4]!
-  let h5 = state[5]!, h6 = state[6]!, h7 = state[7]!, h8 = state[8]!, h9 = state[9]!
+  const s1 = 5 * r1,
+    s2 = 5 * r2,
+    s3 = 5 * r3,
+    s4 = 5 * r4,
+    s5 = 5 * r5,
+    s6 = 5 * r6,
+    s7 = 5 * r7,
+    s8 = 5 * r8,
+    s9 = 5 * r9
+  let h0 = state[0]!,
+    h1 = state[1]!,
+    h2 = state[2]!,
+    h3 = state[3]!,
+    h4 = state[4]!
+  let h5 = state[5]!,
+    h6 = state[6]!,
+    h7 = state[7]!,
+    h8 = state[8]!,
+    h9 = state[9]!
   for (let offset = 0; offset < length; offset += 16) {
-    let b = data, p = at + offset
+    let b = data,
+      p = at + offset
     if (length - offset < 16) {
       b = new Uint8Array(16)
       b.set(data.subarray(p, at + length))
@@ -138,8 +259,16 @@ function poly1305Absorb(state: Float64Array, data: Uint8Array, at: number, lengt
     }
     const m = blockLimbs
     limbs(b, p, 1 << 11, m, 0)
-    h0 += m[0]!; h1 += m[1]!; h2 += m[2]!; h3 += m[3]!; h4 += m[4]!
-    h5 += m[5]!; h6 += m[6]!; h7 += m[7]!; h8 += m[8]!; h9 += m[9]!
+    h0 += m[0]!
+    h1 += m[1]!
+    h2 += m[2]!
+    h3 += m[3]!
+    h4 += m[4]!
+    h5 += m[5]!
+    h6 += m[6]!
+    h7 += m[7]!
+    h8 += m[8]!
+    h9 += m[9]!
     const d0 = h0 * r0 + h1 * s9 + h2 * s8 + h3 * s7 + h4 * s6 + h5 * s5 + h6 * s4 + h7 * s3 + h8 * s2 + h9 * s1
     const d1 = h0 * r1 + h1 * r0 + h2 * s9 + h3 * s8 + h4 * s7 + h5 * s6 + h6 * s5 + h7 * s4 + h8 * s3 + h9 * s2
     const d2 = h0 * r2 + h1 * r1 + h2 * r0 + h3 * s9 + h4 * s8 + h5 * s7 + h6 * s6 + h7 * s5 + h8 * s4 + h9 * s3
@@ -151,22 +280,52 @@ function poly1305Absorb(state: Float64Array, data: Uint8Array, at: number, lengt
     const d8 = h0 * r8 + h1 * r7 + h2 * r6 + h3 * r5 + h4 * r4 + h5 * r3 + h6 * r2 + h7 * r1 + h8 * r0 + h9 * s9
     const d9 = h0 * r9 + h1 * r8 + h2 * r7 + h3 * r6 + h4 * r5 + h5 * r4 + h6 * r3 + h7 * r2 + h8 * r1 + h9 * r0
     // carry each limb into the next, one limb per line: v is the limb with the carry in, c the carry out
-    let v = d0, c = Math.trunc(v / 8192); h0 = v - c * 8192
-    v = d1 + c; c = Math.trunc(v / 8192); h1 = v - c * 8192
-    v = d2 + c; c = Math.trunc(v / 8192); h2 = v - c * 8192
-    v = d3 + c; c = Math.trunc(v / 8192); h3 = v - c * 8192
-    v = d4 + c; c = Math.trunc(v / 8192); h4 = v - c * 8192
-    v = d5 + c; c = Math.trunc(v / 8192); h5 = v - c * 8192
-    v = d6 + c; c = Math.trunc(v / 8192); h6 = v - c * 8192
-    v = d7 + c; c = Math.trunc(v / 8192); h7 = v - c * 8192
-    v = d8 + c; c = Math.trunc(v / 8192); h8 = v - c * 8192
-    v = d9 + c; c = Math.trunc(v / 8192); h9 = v - c * 8192
+    let v = d0,
+      c = Math.trunc(v / 8192)
+    h0 = v - c * 8192
+    v = d1 + c
+    c = Math.trunc(v / 8192)
+    h1 = v - c * 8192
+    v = d2 + c
+    c = Math.trunc(v / 8192)
+    h2 = v - c * 8192
+    v = d3 + c
+    c = Math.trunc(v / 8192)
+    h3 = v - c * 8192
+    v = d4 + c
+    c = Math.trunc(v / 8192)
+    h4 = v - c * 8192
+    v = d5 + c
+    c = Math.trunc(v / 8192)
+    h5 = v - c * 8192
+    v = d6 + c
+    c = Math.trunc(v / 8192)
+    h6 = v - c * 8192
+    v = d7 + c
+    c = Math.trunc(v / 8192)
+    h7 = v - c * 8192
+    v = d8 + c
+    c = Math.trunc(v / 8192)
+    h8 = v - c * 8192
+    v = d9 + c
+    c = Math.trunc(v / 8192)
+    h9 = v - c * 8192
     // the carry out of the top limb counts 2^130, which is 5 modulo 2^130 - 5
-    v = h0 + c * 5; c = Math.trunc(v / 8192); h0 = v - c * 8192
+    v = h0 + c * 5
+    c = Math.trunc(v / 8192)
+    h0 = v - c * 8192
     h1 += c
   }
-  state[0] = h0; state[1] = h1; state[2] = h2; state[3] = h3; state[4] = h4
-  state[5] = h5; state[6] = h6; state[7] = h7; state[8] = h8; state[9] = h9
+  state[0] = h0
+  state[1] = h1
+  state[2] = h2
+  state[3] = h3
+  state[4] = h4
+  state[5] = h5
+  state[6] = h6
+  state[7] = h7
+  state[8] = h8
+  state[9] = h9
 }
 
 /** The tag: h fully reduced mod 2^130 - 5, plus the pad, mod 2^128. */
@@ -195,7 +354,10 @@ function poly1305Finish(state: Float64Array, pad: Uint16Array): Uint8Array {
   }
   const reduced = carry === 1 ? g : h
   const tag = new Uint8Array(16)
-  let acc = 0, bits = 0, word = 0, sumCarry = 0
+  let acc = 0,
+    bits = 0,
+    word = 0,
+    sumCarry = 0
   for (let i = 0; i < 10 && word < 8; i++) {
     acc |= reduced[i]! << bits
     bits += 13
@@ -224,7 +386,13 @@ export function poly1305Padded(key: Uint8Array, data: Uint8Array): Uint8Array {
 }
 
 /** The tag over the AEAD's MAC input: aad, ciphertext, each padded, then both lengths (RFC 8439, 2.8). */
-function aeadTag(s: Uint32Array, words: Uint32Array, aad: Uint8Array, ciphertext: Uint8Array, ctLength: number): Uint8Array {
+function aeadTag(
+  s: Uint32Array,
+  words: Uint32Array,
+  aad: Uint8Array,
+  ciphertext: Uint8Array,
+  ctLength: number,
+): Uint8Array {
   chachaBlock(s, 0, words)
   const key = new Uint8Array(32)
   for (let i = 0; i < 32; i++) key[i] = (words[i >> 2]! >>> ((i & 3) * 8)) & 0xff
@@ -242,7 +410,12 @@ function aeadTag(s: Uint32Array, words: Uint32Array, aad: Uint8Array, ciphertext
 }
 
 /** Encrypts and authenticates: the ciphertext followed by its 16-byte tag. */
-export function chacha20Poly1305Seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array = new Uint8Array(0)): Uint8Array {
+export function chacha20Poly1305Seal(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  aad: Uint8Array = new Uint8Array(0),
+): Uint8Array {
   checkKeyAndNonce(key, nonce)
   const s = cipherState(key, nonce)
   const words = new Uint32Array(16)
@@ -257,7 +430,13 @@ export function chacha20Poly1305Seal(key: Uint8Array, nonce: Uint8Array, plainte
  * nonce and aad sealed. The plaintext goes to `into` when given (it may be the
  * ciphertext's own bytes: each byte is read before it is written).
  */
-export function chacha20Poly1305Open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array = new Uint8Array(0), into?: Uint8Array): Uint8Array | undefined {
+export function chacha20Poly1305Open(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  sealed: Uint8Array,
+  aad: Uint8Array = new Uint8Array(0),
+  into?: Uint8Array,
+): Uint8Array | undefined {
   checkKeyAndNonce(key, nonce)
   if (sealed.length < TAG_BYTES) return undefined
   const s = cipherState(key, nonce)

@@ -10,7 +10,12 @@ import { createCipheriv, createDecipheriv } from 'node:crypto'
 import { TAG_BYTES, checkKeyAndNonce } from './chacha20Poly1305.js'
 
 /** Encrypts and authenticates: the ciphertext followed by its 16-byte tag. */
-export function openSslSeal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array = new Uint8Array(0)): Uint8Array {
+export function openSslSeal(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  aad: Uint8Array = new Uint8Array(0),
+): Uint8Array {
   checkKeyAndNonce(key, nonce)
   const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_BYTES })
   cipher.setAAD(aad, { plaintextLength: plaintext.length })
@@ -26,7 +31,13 @@ export function openSslSeal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8
  * nonce and aad sealed. The plaintext goes to `into` when given (it may be the
  * ciphertext's own bytes).
  */
-export function openSslOpen(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array = new Uint8Array(0), into?: Uint8Array): Uint8Array | undefined {
+export function openSslOpen(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  sealed: Uint8Array,
+  aad: Uint8Array = new Uint8Array(0),
+  into?: Uint8Array,
+): Uint8Array | undefined {
   checkKeyAndNonce(key, nonce)
   if (sealed.length < TAG_BYTES) return undefined
   const ctLength = sealed.length - TAG_BYTES

@@ -20,14 +20,22 @@ export function derivePrivateKey(basepointSecret: Uint8Array, perCommitmentPoint
  * revocationpubkey = revocation_basepoint·SHA256(revocation_basepoint || per_commitment_point)
  *                  + per_commitment_point·SHA256(per_commitment_point || revocation_basepoint)
  */
-export function deriveRevocationPublicKey(revocationBasepoint: Uint8Array, perCommitmentPoint: Uint8Array, known: KnownRevocationSecret = {}): Uint8Array {
+export function deriveRevocationPublicKey(
+  revocationBasepoint: Uint8Array,
+  perCommitmentPoint: Uint8Array,
+  known: KnownRevocationSecret = {},
+): Uint8Array {
   const h1 = sha256(revocationBasepoint, perCommitmentPoint)
   const h2 = sha256(perCommitmentPoint, revocationBasepoint)
   // P·h with P = k·G is (k·h)·G: a multiplication of the generator, which libsecp256k1
   // does faster, with precomputed tables (scripts/bench/01-crypto.ts: "public key from
   // private key" against "point multiply")
-  const a = known.revocationBasepointSecret ? publicKeyOf(privateKeyMultiply(known.revocationBasepointSecret, h1)) : pointMultiply(revocationBasepoint, h1)
-  const b = known.perCommitmentSecret ? publicKeyOf(privateKeyMultiply(known.perCommitmentSecret, h2)) : pointMultiply(perCommitmentPoint, h2)
+  const a = known.revocationBasepointSecret
+    ? publicKeyOf(privateKeyMultiply(known.revocationBasepointSecret, h1))
+    : pointMultiply(revocationBasepoint, h1)
+  const b = known.perCommitmentSecret
+    ? publicKeyOf(privateKeyMultiply(known.perCommitmentSecret, h2))
+    : pointMultiply(perCommitmentPoint, h2)
   return pointAdd(a, b)
 }
 
@@ -42,7 +50,10 @@ export interface KnownRevocationSecret {
 }
 
 /** The secret for revocationpubkey, computable only once the per-commitment secret is revealed. */
-export function deriveRevocationPrivateKey(revocationBasepointSecret: Uint8Array, perCommitmentSecret: Uint8Array): Uint8Array {
+export function deriveRevocationPrivateKey(
+  revocationBasepointSecret: Uint8Array,
+  perCommitmentSecret: Uint8Array,
+): Uint8Array {
   const revocationBasepoint = publicKeyOf(revocationBasepointSecret)
   const perCommitmentPoint = publicKeyOf(perCommitmentSecret)
   const a = privateKeyMultiply(revocationBasepointSecret, sha256(revocationBasepoint, perCommitmentPoint))

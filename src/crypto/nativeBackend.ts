@@ -78,19 +78,27 @@ export function loadNativeBackend(): Secp256k1Backend | undefined {
     },
     recover(sig, recoveryId, digest) {
       if (sig.length !== 64) throw new InvalidKeyError('a recoverable signature is 64 bytes plus a recovery id')
-      if (!Number.isInteger(recoveryId) || recoveryId < 0 || recoveryId > 3) throw new InvalidKeyError(`bad recovery id ${recoveryId}`)
-      return guard('no public key can be recovered from this signature', () => lib.ecdsaRecover(sig, recoveryId, digest, true))
+      if (!Number.isInteger(recoveryId) || recoveryId < 0 || recoveryId > 3)
+        throw new InvalidKeyError(`bad recovery id ${recoveryId}`)
+      return guard('no public key can be recovered from this signature', () =>
+        lib.ecdsaRecover(sig, recoveryId, digest, true),
+      )
     },
     // k·P: libsecp256k1's own ECDH would hash the point through a JS callback, which makes it
     // slower than the multiplication alone; BOLT #4 and #8 hash it with sha256 above this layer
-    sharedPoint: (k, p) => guard('ECDH', () => lib.publicKeyTweakMul(copy(point(p, 'public key')), scalar(k, 'private key'), true)),
-    pointAdd: (a, b) => guard('sum of points', () => lib.publicKeyCombine([point(a, 'point'), point(b, 'point')], true)),
-    pointAddTweak: (p, tweak) => guard('tweaked point', () => lib.publicKeyTweakAdd(copy(point(p, 'point')), scalar(tweak, 'tweak'), true)),
-    pointMultiply: (p, s) => guard('product', () => lib.publicKeyTweakMul(copy(point(p, 'point')), scalar(s, 'scalar'), true)),
+    sharedPoint: (k, p) =>
+      guard('ECDH', () => lib.publicKeyTweakMul(copy(point(p, 'public key')), scalar(k, 'private key'), true)),
+    pointAdd: (a, b) =>
+      guard('sum of points', () => lib.publicKeyCombine([point(a, 'point'), point(b, 'point')], true)),
+    pointAddTweak: (p, tweak) =>
+      guard('tweaked point', () => lib.publicKeyTweakAdd(copy(point(p, 'point')), scalar(tweak, 'tweak'), true)),
+    pointMultiply: (p, s) =>
+      guard('product', () => lib.publicKeyTweakMul(copy(point(p, 'point')), scalar(s, 'scalar'), true)),
     privateKeyAdd(k, tweak) {
       if (tweak.length !== 32) throw new InvalidKeyError('tweak must be 32 bytes')
       return guard('tweaked key', () => lib.privateKeyTweakAdd(copy(scalar(k, 'private key')), tweak))
     },
-    privateKeyMultiply: (k, tweak) => guard('tweaked key', () => lib.privateKeyTweakMul(copy(scalar(k, 'private key')), scalar(tweak, 'tweak'))),
+    privateKeyMultiply: (k, tweak) =>
+      guard('tweaked key', () => lib.privateKeyTweakMul(copy(scalar(k, 'private key')), scalar(tweak, 'tweak'))),
   }
 }

@@ -12,7 +12,8 @@ secp.hashes.hmacSha256 = (key: Uint8Array, msg: Uint8Array) => hmac(nobleSha256,
 const N = secp.Point.CURVE().n
 
 function point(bytes: Uint8Array, what: string): secp.Point {
-  if (bytes.length !== 33) throw new InvalidKeyError(`${what} must be a 33-byte compressed point, got ${bytes.length} bytes`)
+  if (bytes.length !== 33)
+    throw new InvalidKeyError(`${what} must be a 33-byte compressed point, got ${bytes.length} bytes`)
   try {
     return secp.Point.fromBytes(bytes)
   } catch {
@@ -65,7 +66,8 @@ export const nobleBackend: Secp256k1Backend = {
   },
   recover(signature, recoveryId, digest) {
     if (signature.length !== 64) throw new InvalidKeyError('a recoverable signature is 64 bytes plus a recovery id')
-    if (!Number.isInteger(recoveryId) || recoveryId < 0 || recoveryId > 3) throw new InvalidKeyError(`bad recovery id ${recoveryId}`)
+    if (!Number.isInteger(recoveryId) || recoveryId < 0 || recoveryId > 3)
+      throw new InvalidKeyError(`bad recovery id ${recoveryId}`)
     const rec = new Uint8Array(65)
     rec[0] = recoveryId
     rec.set(signature, 1)

@@ -57,7 +57,10 @@ export function verifyDigest(signature: Uint8Array, digest: Uint8Array, publicKe
   return backend.verify(signature, digest, publicKey)
 }
 
-export function signRecoverable(digest: Uint8Array, privateKey: Uint8Array): { signature: Uint8Array; recoveryId: number } {
+export function signRecoverable(
+  digest: Uint8Array,
+  privateKey: Uint8Array,
+): { signature: Uint8Array; recoveryId: number } {
   return backend.signRecoverable(digest, privateKey)
 }
 

@@ -12,7 +12,8 @@ import { sha256 } from './hash.js'
 export const SHACHAIN_FIRST_INDEX = 2n ** 48n - 1n
 
 export function shachainIndex(commitmentNumber: bigint): bigint {
-  if (commitmentNumber < 0n || commitmentNumber > SHACHAIN_FIRST_INDEX) throw new RangeError(`commitment number out of range: ${commitmentNumber}`)
+  if (commitmentNumber < 0n || commitmentNumber > SHACHAIN_FIRST_INDEX)
+    throw new RangeError(`commitment number out of range: ${commitmentNumber}`)
   return SHACHAIN_FIRST_INDEX - commitmentNumber
 }
 
@@ -91,16 +92,21 @@ export class ShachainStore {
   insert(index: bigint, secret: Uint8Array): void {
     if (secret.length !== 32) throw new ShachainError('a per-commitment secret is 32 bytes')
     if (this.lastIndex !== undefined && index !== this.lastIndex - 1n) {
-      throw new ShachainError(`secrets must arrive in order: expected index ${this.lastIndex - 1n}, got ${index}`, { index: index.toString() })
+      throw new ShachainError(`secrets must arrive in order: expected index ${this.lastIndex - 1n}, got ${index}`, {
+        index: index.toString(),
+      })
     }
     const bucket = trailingZeros(index)
     for (let b = 0; b < bucket; b++) {
       const k = this.known[b]
       if (k === undefined) continue
       if (!bytesEqual(deriveSecret(secret, bucket, k.index), k.secret)) {
-        throw new ShachainError(`secret for index ${index} does not derive the secret already stored for index ${k.index}`, {
-          index: index.toString(),
-        })
+        throw new ShachainError(
+          `secret for index ${index} does not derive the secret already stored for index ${k.index}`,
+          {
+            index: index.toString(),
+          },
+        )
       }
     }
     this.known[bucket] = { index, secret: new Uint8Array(secret) }

@@ -6,7 +6,13 @@
 import { bech32Decode, bech32ValueOf } from '../core/bech32.js'
 import { isValidPublicKey, recoverPublicKey, verifyDigest } from '../crypto/secp256k1.js'
 import {
-  DEFAULT_EXPIRY_SECONDS, DEFAULT_MIN_FINAL_CLTV_EXPIRY_DELTA, MAX_INVOICE_LENGTH, MAX_NUMBER_WORDS, SIGNATURE_WORDS, TAG, TIMESTAMP_WORDS,
+  DEFAULT_EXPIRY_SECONDS,
+  DEFAULT_MIN_FINAL_CLTV_EXPIRY_DELTA,
+  MAX_INVOICE_LENGTH,
+  MAX_NUMBER_WORDS,
+  SIGNATURE_WORDS,
+  TAG,
+  TIMESTAMP_WORDS,
 } from './constants.js'
 import { InvoiceError } from './errors.js'
 import { checkInvoiceFeatures } from './features.js'
@@ -29,7 +35,10 @@ export function decodeInvoice(text: string): Invoice {
   const { hrp, words } = decodeBech32(trimmed)
   const { network, amountMsat } = parseHumanReadablePart(hrp)
   if (words.length < TIMESTAMP_WORDS + SIGNATURE_WORDS) {
-    throw new InvoiceError('TOO_SHORT', `the invoice is too short to hold a timestamp and a signature (${words.length} data characters, at least ${TIMESTAMP_WORDS + SIGNATURE_WORDS})`)
+    throw new InvoiceError(
+      'TOO_SHORT',
+      `the invoice is too short to hold a timestamp and a signature (${words.length} data characters, at least ${TIMESTAMP_WORDS + SIGNATURE_WORDS})`,
+    )
   }
   const signedWords = words.slice(0, words.length - SIGNATURE_WORDS)
   const timestamp = wordsToNumber(signedWords.slice(0, TIMESTAMP_WORDS))
@@ -39,19 +48,30 @@ export function decodeInvoice(text: string): Invoice {
   const sigBytes = wordsToFieldBytes(words.slice(words.length - SIGNATURE_WORDS), 'signature')
   const signature = sigBytes.slice(0, 64)
   const recoveryId = sigBytes[64]!
-  if (recoveryId > 3) throw new InvoiceError('INVALID_SIGNATURE', `the signature's recovery id is ${recoveryId}, not 0 to 3`, { recoveryId })
+  if (recoveryId > 3)
+    throw new InvoiceError('INVALID_SIGNATURE', `the signature's recovery id is ${recoveryId}, not 0 to 3`, {
+      recoveryId,
+    })
   const digest = signingDigest(hrp, signedWords)
   let payee: Uint8Array
   if (fields.payeeNodeId) {
     // BOLT #11: with `n`, verify against it, and refuse high-S (signature malleability)
-    if (!isLowS(signature)) throw new InvoiceError('INVALID_SIGNATURE', 'the invoice signature is not in low-S form, which BOLT #11 requires when the payee is named (n field)')
-    if (!verifyDigest(signature, digest, fields.payeeNodeId)) throw new InvoiceError('INVALID_SIGNATURE', 'the invoice signature does not match the payee named in its n field')
+    if (!isLowS(signature))
+      throw new InvoiceError(
+        'INVALID_SIGNATURE',
+        'the invoice signature is not in low-S form, which BOLT #11 requires when the payee is named (n field)',
+      )
+    if (!verifyDigest(signature, digest, fields.payeeNodeId))
+      throw new InvoiceError('INVALID_SIGNATURE', 'the invoice signature does not match the payee named in its n field')
     payee = fields.payeeNodeId
   } else {
     try {
       payee = recoverPublicKey(signature, recoveryId, digest)
     } catch {
-      throw new InvoiceError('INVALID_SIGNATURE', 'no public key can be recovered from the invoice signature: it is corrupt')
+      throw new InvoiceError(
+        'INVALID_SIGNATURE',
+        'no public key can be recovered from the invoice signature: it is corrupt',
+      )
     }
   }
 
@@ -82,20 +102,36 @@ export function decodeInvoice(text: string): Invoice {
  * checked here first so that whatever bech32Decode still refuses is the checksum.
  */
 function decodeBech32(text: string): { hrp: string; words: number[] } {
-  if (text.length > MAX_INVOICE_LENGTH) throw new InvoiceError('TOO_LONG', `the invoice is ${text.length} characters, more than the ${MAX_INVOICE_LENGTH} lnsim accepts`, { length: text.length })
-  if (text !== text.toLowerCase() && text !== text.toUpperCase()) throw new InvoiceError('INVALID_BECH32', 'the invoice mixes upper and lower case letters; bech32 is all one case')
+  if (text.length > MAX_INVOICE_LENGTH)
+    throw new InvoiceError(
+      'TOO_LONG',
+      `the invoice is ${text.length} characters, more than the ${MAX_INVOICE_LENGTH} lnsim accepts`,
+      { length: text.length },
+    )
+  if (text !== text.toLowerCase() && text !== text.toUpperCase())
+    throw new InvoiceError('INVALID_BECH32', 'the invoice mixes upper and lower case letters; bech32 is all one case')
   const lower = text.toLowerCase()
   const separator = lower.lastIndexOf('1')
-  if (separator < 1) throw new InvoiceError('INVALID_BECH32', 'the invoice has no "1" separating its prefix from its data: it is not bech32')
-  if (lower.length - separator - 1 < 6) throw new InvoiceError('INVALID_BECH32', 'the invoice is too short to hold a bech32 checksum')
+  if (separator < 1)
+    throw new InvoiceError(
+      'INVALID_BECH32',
+      'the invoice has no "1" separating its prefix from its data: it is not bech32',
+    )
+  if (lower.length - separator - 1 < 6)
+    throw new InvoiceError('INVALID_BECH32', 'the invoice is too short to hold a bech32 checksum')
   for (let i = 0; i < separator; i++) {
     const c = lower.charCodeAt(i)
-    if (c < 33 || c > 126) throw new InvoiceError('INVALID_BECH32', 'the invoice prefix has a character bech32 does not allow')
+    if (c < 33 || c > 126)
+      throw new InvoiceError('INVALID_BECH32', 'the invoice prefix has a character bech32 does not allow')
   }
   for (let i = separator + 1; i < lower.length; i++) {
     if (bech32ValueOf(lower.charCodeAt(i)) === -1) {
       const ch = String.fromCodePoint(lower.codePointAt(i)!)
-      throw new InvoiceError('INVALID_BECH32', `the invoice has the character "${ch}", which bech32 does not use (no 1, b, i or o after the separator)`, { character: ch })
+      throw new InvoiceError(
+        'INVALID_BECH32',
+        `the invoice has the character "${ch}", which bech32 does not use (no 1, b, i or o after the separator)`,
+        { character: ch },
+      )
     }
   }
   let decoded: ReturnType<typeof bech32Decode>
@@ -104,7 +140,8 @@ function decodeBech32(text: string): { hrp: string; words: number[] } {
   } catch {
     throw new InvoiceError('INVALID_CHECKSUM', 'the invoice checksum does not match: it was mistyped or cut short')
   }
-  if (decoded.variant !== 'bech32') throw new InvoiceError('INVALID_CHECKSUM', 'the invoice has a bech32m checksum; BOLT #11 invoices use bech32')
+  if (decoded.variant !== 'bech32')
+    throw new InvoiceError('INVALID_CHECKSUM', 'the invoice has a bech32m checksum; BOLT #11 invoices use bech32')
   return decoded
 }
 
@@ -152,7 +189,8 @@ function readFields(taggedFields: readonly TaggedField[]): Fields {
       case TAG.fallbackAddress: {
         const version = words[0]
         // versions 19–31 are for future address types: skipped (BOLT #11)
-        if (version !== undefined && version <= 18) fallbackAddresses.push({ version, program: wordsToFieldBytes(words.slice(1), 'f') })
+        if (version !== undefined && version <= 18)
+          fallbackAddresses.push({ version, program: wordsToFieldBytes(words.slice(1), 'f') })
         break
       }
       case TAG.routeHint:
@@ -172,18 +210,36 @@ function readFields(taggedFields: readonly TaggedField[]): Fields {
     const words = first.get(tag)
     if (words === undefined) return fallback
     checkMinimal(words, letter)
-    if (words.length > MAX_NUMBER_WORDS) throw new InvoiceError('INVALID_FIELD', `the ${letter} field holds a number too large to be meant (${words.length} words)`, { field: letter })
+    if (words.length > MAX_NUMBER_WORDS)
+      throw new InvoiceError(
+        'INVALID_FIELD',
+        `the ${letter} field holds a number too large to be meant (${words.length} words)`,
+        { field: letter },
+      )
     return wordsToNumber(words)
   }
 
   const paymentHash = bytesOf(TAG.paymentHash, 'p')
-  if (!paymentHash) throw new InvoiceError('MISSING_PAYMENT_HASH', 'the invoice has no payment hash (p field): it cannot be paid')
+  if (!paymentHash)
+    throw new InvoiceError('MISSING_PAYMENT_HASH', 'the invoice has no payment hash (p field): it cannot be paid')
   const paymentSecret = bytesOf(TAG.paymentSecret, 's')
-  if (!paymentSecret) throw new InvoiceError('MISSING_PAYMENT_SECRET', 'the invoice has no payment secret (s field), which BOLT #11 requires: ask the payee for a current invoice')
+  if (!paymentSecret)
+    throw new InvoiceError(
+      'MISSING_PAYMENT_SECRET',
+      'the invoice has no payment secret (s field), which BOLT #11 requires: ask the payee for a current invoice',
+    )
   const descriptionBytes = bytesOf(TAG.description, 'd')
   const descriptionHash = bytesOf(TAG.descriptionHash, 'h')
-  if (!descriptionBytes && !descriptionHash) throw new InvoiceError('MISSING_DESCRIPTION', 'the invoice has neither a description (d field) nor a description hash (h field)')
-  if (descriptionBytes && descriptionHash) throw new InvoiceError('AMBIGUOUS_DESCRIPTION', 'the invoice has both a description (d field) and a description hash (h field); BOLT #11 allows one')
+  if (!descriptionBytes && !descriptionHash)
+    throw new InvoiceError(
+      'MISSING_DESCRIPTION',
+      'the invoice has neither a description (d field) nor a description hash (h field)',
+    )
+  if (descriptionBytes && descriptionHash)
+    throw new InvoiceError(
+      'AMBIGUOUS_DESCRIPTION',
+      'the invoice has both a description (d field) and a description hash (h field); BOLT #11 allows one',
+    )
   let description: string | null = null
   if (descriptionBytes) {
     try {
@@ -197,7 +253,8 @@ function readFields(taggedFields: readonly TaggedField[]): Fields {
   const features = wordsToFeatures(featureWords)
   checkInvoiceFeatures(features)
   const payeeNodeId = bytesOf(TAG.payeeNodeId, 'n')
-  if (payeeNodeId && !isValidPublicKey(payeeNodeId)) throw new InvoiceError('INVALID_PAYEE_NODE_ID', 'the payee node id (n field) is not a valid public key')
+  if (payeeNodeId && !isValidPublicKey(payeeNodeId))
+    throw new InvoiceError('INVALID_PAYEE_NODE_ID', 'the payee node id (n field) is not a valid public key')
 
   return {
     paymentHash,
@@ -216,5 +273,10 @@ function readFields(taggedFields: readonly TaggedField[]): Fields {
 
 /** BOLT #11: a c, x or 9 field that begins with a zero word SHOULD make the invoice invalid. */
 function checkMinimal(words: readonly number[], letter: string): void {
-  if (words[0] === 0) throw new InvoiceError('NON_MINIMAL_FIELD', `the ${letter} field starts with a zero word; BOLT #11 requires the shortest encoding`, { field: letter })
+  if (words[0] === 0)
+    throw new InvoiceError(
+      'NON_MINIMAL_FIELD',
+      `the ${letter} field starts with a zero word; BOLT #11 requires the shortest encoding`,
+      { field: letter },
+    )
 }

@@ -8,7 +8,13 @@ import { bech32Encode, bytesToWords } from '../core/bech32.js'
 import { bytesEqual, utf8 } from '../core/bytes.js'
 import { publicKeyOf, signRecoverable } from '../crypto/secp256k1.js'
 import {
-  DEFAULT_MIN_FINAL_CLTV_EXPIRY_DELTA, MAX_DESCRIPTION_BYTES, MAX_INVOICE_LENGTH, MAX_NUMBER_WORDS, TAG, TIMESTAMP_WORDS, type InvoiceNetwork,
+  DEFAULT_MIN_FINAL_CLTV_EXPIRY_DELTA,
+  MAX_DESCRIPTION_BYTES,
+  MAX_INVOICE_LENGTH,
+  MAX_NUMBER_WORDS,
+  TAG,
+  TIMESTAMP_WORDS,
+  type InvoiceNetwork,
 } from './constants.js'
 import { InvoiceError } from './errors.js'
 import { checkInvoiceFeatures, DEFAULT_INVOICE_FEATURES } from './features.js'
@@ -66,7 +72,11 @@ export function encodeInvoice(fields: InvoiceFields, privateKey: Uint8Array): st
   if (fields.description !== undefined) {
     const bytes = utf8(fields.description)
     if (bytes.length > MAX_DESCRIPTION_BYTES) {
-      throw new InvoiceError('INVALID_FIELD', `the description is ${bytes.length} bytes, more than the ${MAX_DESCRIPTION_BYTES} an invoice holds: use descriptionHash instead`, { field: 'd' })
+      throw new InvoiceError(
+        'INVALID_FIELD',
+        `the description is ${bytes.length} bytes, more than the ${MAX_DESCRIPTION_BYTES} an invoice holds: use descriptionHash instead`,
+        { field: 'd' },
+      )
     }
     add(TAG.description, fieldBytesToWords(bytes))
   } else if (fields.descriptionHash !== undefined) {
@@ -76,15 +86,31 @@ export function encodeInvoice(fields: InvoiceFields, privateKey: Uint8Array): st
   }
   if (fields.payeeNodeId !== undefined) {
     if (!(fields.payeeNodeId instanceof Uint8Array) || !bytesEqual(fields.payeeNodeId, publicKeyOf(privateKey))) {
-      throw new InvoiceError('INVALID_PAYEE_NODE_ID', 'payeeNodeId must be the public key of the key that signs the invoice')
+      throw new InvoiceError(
+        'INVALID_PAYEE_NODE_ID',
+        'payeeNodeId must be the public key of the key that signs the invoice',
+      )
     }
     add(TAG.payeeNodeId, fieldBytesToWords(fields.payeeNodeId))
   }
   if (fields.expiry !== undefined) add(TAG.expiry, numberToWords(checkNumber(fields.expiry, 'expiry', 'x')))
-  add(TAG.minFinalCltvExpiryDelta, numberToWords(checkNumber(fields.minFinalCltvExpiryDelta ?? DEFAULT_MIN_FINAL_CLTV_EXPIRY_DELTA, 'minFinalCltvExpiryDelta', 'c')))
+  add(
+    TAG.minFinalCltvExpiryDelta,
+    numberToWords(
+      checkNumber(
+        fields.minFinalCltvExpiryDelta ?? DEFAULT_MIN_FINAL_CLTV_EXPIRY_DELTA,
+        'minFinalCltvExpiryDelta',
+        'c',
+      ),
+    ),
+  )
   for (const fallback of fields.fallbackAddresses ?? []) {
     if (!Number.isInteger(fallback.version) || fallback.version < 0 || fallback.version > 18) {
-      throw new InvoiceError('INVALID_FIELD', `a fallback address version is 0–16 (witness), 17 (P2PKH) or 18 (P2SH), got ${fallback.version}`, { field: 'f' })
+      throw new InvoiceError(
+        'INVALID_FIELD',
+        `a fallback address version is 0–16 (witness), 17 (P2PKH) or 18 (P2SH), got ${fallback.version}`,
+        { field: 'f' },
+      )
     }
     add(TAG.fallbackAddress, [fallback.version, ...fieldBytesToWords(fallback.program)])
   }
@@ -103,7 +129,9 @@ export function signInvoice(unsigned: UnsignedInvoice, privateKey: Uint8Array): 
   const { humanReadablePart, timestamp } = unsigned
   parseHumanReadablePart(humanReadablePart) // refuses what no reader would accept
   if (!Number.isSafeInteger(timestamp) || timestamp < 0 || timestamp >= 2 ** 35) {
-    throw new InvoiceError('INVALID_TIMESTAMP', `an invoice timestamp is unix seconds below 2^35, got ${timestamp}`, { timestamp })
+    throw new InvoiceError('INVALID_TIMESTAMP', `an invoice timestamp is unix seconds below 2^35, got ${timestamp}`, {
+      timestamp,
+    })
   }
   const timestampWords = numberToWords(timestamp)
   while (timestampWords.length < TIMESTAMP_WORDS) timestampWords.unshift(0)
@@ -114,17 +142,25 @@ export function signInvoice(unsigned: UnsignedInvoice, privateKey: Uint8Array): 
   signatureBytes[64] = recoveryId
   const invoice = bech32Encode(humanReadablePart, [...dataWords, ...bytesToWords(signatureBytes)], 'bech32')
   if (invoice.length > MAX_INVOICE_LENGTH) {
-    throw new InvoiceError('TOO_LONG', `the invoice would be ${invoice.length} characters, more than the ${MAX_INVOICE_LENGTH} lnsim accepts: shorten the description, metadata or route hints`, { length: invoice.length })
+    throw new InvoiceError(
+      'TOO_LONG',
+      `the invoice would be ${invoice.length} characters, more than the ${MAX_INVOICE_LENGTH} lnsim accepts: shorten the description, metadata or route hints`,
+      { length: invoice.length },
+    )
   }
   return invoice
 }
 
 function bytes32(value: Uint8Array, name: string, letter: string): Uint8Array {
-  if (!(value instanceof Uint8Array) || value.length !== 32) throw new InvoiceError('INVALID_FIELD', `${name} must be 32 bytes`, { field: letter })
+  if (!(value instanceof Uint8Array) || value.length !== 32)
+    throw new InvoiceError('INVALID_FIELD', `${name} must be 32 bytes`, { field: letter })
   return value
 }
 
 function checkNumber(value: number, name: string, letter: string): number {
-  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_NUMBER) throw new InvoiceError('INVALID_FIELD', `${name} must be a whole number from 0 to ${MAX_NUMBER}, got ${value}`, { field: letter })
+  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_NUMBER)
+    throw new InvoiceError('INVALID_FIELD', `${name} must be a whole number from 0 to ${MAX_NUMBER}, got ${value}`, {
+      field: letter,
+    })
   return value
 }

@@ -27,7 +27,10 @@ const DEPENDENCIES: Partial<Record<InvoiceFeatureName, readonly InvoiceFeatureNa
 }
 
 /** What lnsim puts in its invoices unless told otherwise: var_onion_optin and payment_secret, required (as the BOLT #11 examples do). */
-export const DEFAULT_INVOICE_FEATURES: Uint8Array = featureBits(INVOICE_FEATURE_BITS.var_onion_optin[0], INVOICE_FEATURE_BITS.payment_secret[0])
+export const DEFAULT_INVOICE_FEATURES: Uint8Array = featureBits(
+  INVOICE_FEATURE_BITS.var_onion_optin[0],
+  INVOICE_FEATURE_BITS.payment_secret[0],
+)
 
 /** Offered, as required or optional. */
 export function hasInvoiceFeature(features: Uint8Array, name: InvoiceFeatureName): boolean {
@@ -38,11 +41,22 @@ export function hasInvoiceFeature(features: Uint8Array, name: InvoiceFeatureName
 export function checkInvoiceFeatures(features: Uint8Array): void {
   const unknownRequired = listFeatureBits(features).filter((bit) => bit % 2 === 0 && !KNOWN_BITS.has(bit))
   if (unknownRequired.length > 0) {
-    throw new InvoiceError('UNKNOWN_REQUIRED_FEATURE', `the invoice requires feature bit${unknownRequired.length > 1 ? 's' : ''} ${unknownRequired.join(', ')}, which lnsim does not support: it cannot pay it`, { bits: unknownRequired })
+    throw new InvoiceError(
+      'UNKNOWN_REQUIRED_FEATURE',
+      `the invoice requires feature bit${unknownRequired.length > 1 ? 's' : ''} ${unknownRequired.join(', ')}, which lnsim does not support: it cannot pay it`,
+      { bits: unknownRequired },
+    )
   }
-  for (const [name, needs] of Object.entries(DEPENDENCIES) as Array<[InvoiceFeatureName, readonly InvoiceFeatureName[]]>) {
+  for (const [name, needs] of Object.entries(DEPENDENCIES) as Array<
+    [InvoiceFeatureName, readonly InvoiceFeatureName[]]
+  >) {
     if (!hasInvoiceFeature(features, name)) continue
     const missing = needs.filter((dep) => !hasInvoiceFeature(features, dep))
-    if (missing.length > 0) throw new InvoiceError('MISSING_FEATURE_DEPENDENCY', `the invoice offers ${name} without ${missing.join(' and ')}, which it depends on (BOLT #9)`, { feature: name, missing })
+    if (missing.length > 0)
+      throw new InvoiceError(
+        'MISSING_FEATURE_DEPENDENCY',
+        `the invoice offers ${name} without ${missing.join(' and ')}, which it depends on (BOLT #9)`,
+        { feature: name, missing },
+      )
   }
 }

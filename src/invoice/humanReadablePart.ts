@@ -17,15 +17,27 @@ export function isInvoiceNetwork(value: string): value is InvoiceNetwork {
 export function parseHumanReadablePart(hrp: string): HumanReadablePart {
   // the amount starts with a digit, so the currency prefix is every letter before it
   const m = /^ln([a-z]*)(.*)$/.exec(hrp)
-  if (!m) throw new InvoiceError('NOT_AN_INVOICE', `"${hrp}" does not start with "ln": this is not a Lightning invoice`, { prefix: hrp })
+  if (!m)
+    throw new InvoiceError('NOT_AN_INVOICE', `"${hrp}" does not start with "ln": this is not a Lightning invoice`, {
+      prefix: hrp,
+    })
   const [, network, amount] = m as unknown as [string, string, string]
   if (!isInvoiceNetwork(network)) {
-    throw new InvoiceError('UNKNOWN_NETWORK', `unknown invoice network "ln${network}" (known: ${NETWORKS.map((n) => `ln${n}`).join(', ')})`, { network })
+    throw new InvoiceError(
+      'UNKNOWN_NETWORK',
+      `unknown invoice network "ln${network}" (known: ${NETWORKS.map((n) => `ln${n}`).join(', ')})`,
+      { network },
+    )
   }
   return { network, amountMsat: parseInvoiceAmount(amount) }
 }
 
 export function formatHumanReadablePart(network: InvoiceNetwork, amountMsat: Msat | null): string {
-  if (!isInvoiceNetwork(network)) throw new InvoiceError('UNKNOWN_NETWORK', `unknown invoice network "${String(network)}" (known: ${NETWORKS.join(', ')})`, { network })
+  if (!isInvoiceNetwork(network))
+    throw new InvoiceError(
+      'UNKNOWN_NETWORK',
+      `unknown invoice network "${String(network)}" (known: ${NETWORKS.join(', ')})`,
+      { network },
+    )
   return `ln${network}${amountMsat === null ? '' : formatInvoiceAmount(amountMsat)}`
 }

@@ -22,9 +22,22 @@
  * invoice.isExpired()    // against the clock, in unix seconds
  * ```
  */
-export { DEFAULT_EXPIRY_SECONDS, DEFAULT_MIN_FINAL_CLTV_EXPIRY_DELTA, MAX_INVOICE_LENGTH, NETWORKS, type InvoiceNetwork } from './constants.js'
+export {
+  DEFAULT_EXPIRY_SECONDS,
+  DEFAULT_MIN_FINAL_CLTV_EXPIRY_DELTA,
+  MAX_INVOICE_LENGTH,
+  NETWORKS,
+  type InvoiceNetwork,
+} from './constants.js'
 export { InvoiceError, type InvoiceErrorCode } from './errors.js'
-export { DEFAULT_INVOICE_FEATURES, INVOICE_FEATURE_BITS, hasFeatureBit, hasInvoiceFeature, listFeatureBits, type InvoiceFeatureName } from './features.js'
+export {
+  DEFAULT_INVOICE_FEATURES,
+  INVOICE_FEATURE_BITS,
+  hasFeatureBit,
+  hasInvoiceFeature,
+  listFeatureBits,
+  type InvoiceFeatureName,
+} from './features.js'
 export { Invoice, type FallbackAddress, type InvoiceData } from './invoice.js'
 export type { RouteHint, RouteHintHop } from './routeHint.js'
 export type { TaggedField } from './taggedFields.js'

@@ -18,7 +18,13 @@ export function inspectInvoice(text: string, now: number): { json: Record<string
   return { json: invoiceJson(invoice, now), summary: invoiceSummary(invoice, now) }
 }
 
-const NETWORK_NAMES: Record<InvoiceNetwork, string> = { bc: 'mainnet', tb: 'testnet', tbs: 'signet', bcrt: 'regtest', sb: 'simnet' }
+const NETWORK_NAMES: Record<InvoiceNetwork, string> = {
+  bc: 'mainnet',
+  tb: 'testnet',
+  tbs: 'signet',
+  bcrt: 'regtest',
+  sb: 'simnet',
+}
 
 /** The invoice as JSON: hex for bytes, decimal strings for msat, HxTxO for channel ids. */
 export function invoiceJson(invoice: Invoice, now: number): Record<string, unknown> {
@@ -67,19 +73,37 @@ function isoTime(unixSeconds: number): string {
 export function invoiceSummary(invoice: Invoice, now: number): string {
   const rows: Array<[string, string]> = [
     ['network', `${invoice.network} (${NETWORK_NAMES[invoice.network]})`],
-    ['amount', invoice.amountMsat === null ? 'any (the payer chooses)' : `${invoice.amountMsat.toLocaleString('en-US')} msat (${formatMsat(invoice.amountMsat)})`],
+    [
+      'amount',
+      invoice.amountMsat === null
+        ? 'any (the payer chooses)'
+        : `${invoice.amountMsat.toLocaleString('en-US')} msat (${formatMsat(invoice.amountMsat)})`,
+    ],
     ['payee', toHex(invoice.payee)],
     ['payment hash', toHex(invoice.paymentHash)],
     ['payment secret', toHex(invoice.paymentSecret)],
     // JSON quoting escapes control characters: a description cannot drive the terminal
-    invoice.description !== null ? ['description', JSON.stringify(invoice.description)] : ['description hash', toHex(invoice.descriptionHash!)],
+    invoice.description !== null
+      ? ['description', JSON.stringify(invoice.description)]
+      : ['description hash', toHex(invoice.descriptionHash!)],
     ['created', isoTime(invoice.timestamp)],
-    ['expires', `${isoTime(invoice.expiresAt)} (after ${invoice.expiry} s)${invoice.isExpired(now) ? ' — EXPIRED' : ''}`],
+    [
+      'expires',
+      `${isoTime(invoice.expiresAt)} (after ${invoice.expiry} s)${invoice.isExpired(now) ? ' — EXPIRED' : ''}`,
+    ],
     ['min final CLTV', `${invoice.minFinalCltvExpiryDelta} blocks`],
     ['features', listFeatureBits(invoice.features).map(featureLabel).join(', ') || 'none'],
   ]
   invoice.routeHints.forEach((hint, i) => {
-    rows.push([`route hint ${i + 1}`, hint.map((hop) => `${toHex(hop.nodeId)} via ${formatScid(hop.shortChannelId)}: fee ${hop.feeBaseMsat} msat + ${hop.feeProportionalMillionths} ppm, CLTV delta ${hop.cltvExpiryDelta}`).join('\n                 then ')])
+    rows.push([
+      `route hint ${i + 1}`,
+      hint
+        .map(
+          (hop) =>
+            `${toHex(hop.nodeId)} via ${formatScid(hop.shortChannelId)}: fee ${hop.feeBaseMsat} msat + ${hop.feeProportionalMillionths} ppm, CLTV delta ${hop.cltvExpiryDelta}`,
+        )
+        .join('\n                 then '),
+    ])
   })
   for (const f of invoice.fallbackAddresses) rows.push(['fallback', `version ${f.version}, ${toHex(f.program)}`])
   if (invoice.paymentMetadata) rows.push(['metadata', toHex(invoice.paymentMetadata)])

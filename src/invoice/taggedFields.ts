@@ -21,12 +21,17 @@ export function splitTaggedFields(words: readonly number[]): TaggedField[] {
   const fields: TaggedField[] = []
   let at = 0
   while (at < words.length) {
-    if (at + 3 > words.length) throw new InvoiceError('INVALID_FIELD', 'the invoice ends in the middle of a tagged field header', { offset: at })
+    if (at + 3 > words.length)
+      throw new InvoiceError('INVALID_FIELD', 'the invoice ends in the middle of a tagged field header', { offset: at })
     const tag = words[at]!
     const length = words[at + 1]! * 32 + words[at + 2]!
     const end = at + 3 + length
     if (end > words.length) {
-      throw new InvoiceError('INVALID_FIELD', `the ${tagLetter(tag)} field claims ${length} words but only ${words.length - at - 3} remain before the signature`, { field: tagLetter(tag), length })
+      throw new InvoiceError(
+        'INVALID_FIELD',
+        `the ${tagLetter(tag)} field claims ${length} words but only ${words.length - at - 3} remain before the signature`,
+        { field: tagLetter(tag), length },
+      )
     }
     fields.push({ tag, words: words.slice(at + 3, end) })
     at = end
@@ -37,9 +42,14 @@ export function splitTaggedFields(words: readonly number[]): TaggedField[] {
 export function joinTaggedFields(fields: readonly TaggedField[]): number[] {
   const out: number[] = []
   for (const { tag, words } of fields) {
-    if (!Number.isInteger(tag) || tag < 0 || tag > 31) throw new InvoiceError('INVALID_FIELD', `a field tag is 5 bits, got ${tag}`, { tag })
+    if (!Number.isInteger(tag) || tag < 0 || tag > 31)
+      throw new InvoiceError('INVALID_FIELD', `a field tag is 5 bits, got ${tag}`, { tag })
     if (words.length > MAX_FIELD_WORDS) {
-      throw new InvoiceError('INVALID_FIELD', `the ${tagLetter(tag)} field is ${words.length} words, more than the ${MAX_FIELD_WORDS} a field can hold`, { field: tagLetter(tag), length: words.length })
+      throw new InvoiceError(
+        'INVALID_FIELD',
+        `the ${tagLetter(tag)} field is ${words.length} words, more than the ${MAX_FIELD_WORDS} a field can hold`,
+        { field: tagLetter(tag), length: words.length },
+      )
     }
     out.push(tag, words.length >> 5, words.length & 31, ...words)
   }

@@ -11,7 +11,11 @@ export function wordsToFieldBytes(words: readonly number[], field: string): Uint
   try {
     return new Uint8Array(convertBits(words, 5, 8, false))
   } catch {
-    throw new InvoiceError('INVALID_FIELD', `the ${field} field has ${words.length * 5} bits, which is not whole bytes padded with zeros`, { field })
+    throw new InvoiceError(
+      'INVALID_FIELD',
+      `the ${field} field has ${words.length * 5} bits, which is not whole bytes padded with zeros`,
+      { field },
+    )
   }
 }
 

@@ -38,7 +38,10 @@ import { TestingHooks } from './testing/testingHooks.js'
 import { Wallet } from './wallet/wallet.js'
 
 /** What exists before the services: the process's identity, log, state, chain and libp2p host. */
-export type NodeFoundations = Pick<NodeComponents, 'options' | 'identity' | 'log' | 'durable' | 'stores' | 'chain' | 'chainHash'>
+export type NodeFoundations = Pick<
+  NodeComponents,
+  'options' | 'identity' | 'log' | 'durable' | 'stores' | 'chain' | 'chainHash'
+>
 
 export function composeNode(base: NodeFoundations, host: Libp2p, chainTip: number): NodeComponents {
   const { options, identity, log, stores, chain, chainHash } = base
@@ -55,7 +58,16 @@ export function composeNode(base: NodeFoundations, host: Libp2p, chainTip: numbe
   c.broadcaster = new Broadcaster(chain, stores.broadcasts, log.child('broadcast'), c.bus)
   c.watcher = new ChainWatcher(chain, stores.watch, new ChainEventRouter(c), log.child('watcher'), chainTip)
   const init: Init = { type: 'init', features: INIT_FEATURES, networks: [chainHash] }
-  c.peers = new PeerManager(host, identity.nodeIdHex, init, stores.peers, new PeerEventRouter(c), log.child('peers'), { limits, peerLog: c.peerLog }, c.faults)
+  c.peers = new PeerManager(
+    host,
+    identity.nodeIdHex,
+    init,
+    stores.peers,
+    new PeerEventRouter(c),
+    log.child('peers'),
+    { limits, peerLog: c.peerLog },
+    c.faults,
+  )
   c.channels = new ChannelManager({
     log: log.child('channels'),
     peerLog: c.peerLog,
@@ -94,10 +106,30 @@ export function composeNode(base: NodeFoundations, host: Libp2p, chainTip: numbe
     policies: c.policies,
   })
   c.missionControl = new MissionControl({ updates: c.gossip.store })
-  c.invoices = new InvoiceRegistry(stores.invoices, c.secrets.derive('invoices'), invoiceEncoder(identity.secret, identity.nodeId), MIN_FINAL_CLTV_EXPIRY_DELTA)
+  c.invoices = new InvoiceRegistry(
+    stores.invoices,
+    c.secrets.derive('invoices'),
+    invoiceEncoder(identity.secret, identity.nodeId),
+    MIN_FINAL_CLTV_EXPIRY_DELTA,
+  )
   c.settlements = new Settlements({ log: log.child('switch'), bus: c.bus, channels: c.channels, htlcs: stores.htlcs })
-  c.receive = new FinalHop({ log: log.child('receive'), bus: c.bus, invoices: c.invoices, htlcs: stores.htlcs, preimages: stores.preimages, settlements: c.settlements, tip: c.watcher })
-  c.routes = new RouteFinder({ ourNodeId: identity.nodeId, gossip: c.gossip, channels: c.channels, peers: c.peers, missionControl: c.missionControl, tip: c.watcher })
+  c.receive = new FinalHop({
+    log: log.child('receive'),
+    bus: c.bus,
+    invoices: c.invoices,
+    htlcs: stores.htlcs,
+    preimages: stores.preimages,
+    settlements: c.settlements,
+    tip: c.watcher,
+  })
+  c.routes = new RouteFinder({
+    ourNodeId: identity.nodeId,
+    gossip: c.gossip,
+    channels: c.channels,
+    peers: c.peers,
+    missionControl: c.missionControl,
+    tip: c.watcher,
+  })
   c.outbound = new PaymentSender({
     log: log.child('pay'),
     bus: c.bus,

@@ -11,7 +11,10 @@ export type NodeEventInput = Unstamped<NodeEvent>
 export class EventBus {
   private readonly subscribers = new Set<(e: NodeEvent) => void>()
 
-  constructor(private readonly node: string, private readonly alias: string) {}
+  constructor(
+    private readonly node: string,
+    private readonly alias: string,
+  ) {}
 
   emit(event: NodeEventInput): NodeEvent {
     const stamped = { ...event, node: this.node, alias: this.alias, time: Date.now() } as NodeEvent

@@ -36,7 +36,12 @@ export interface EventRoutingComponents {
 }
 
 /** States in which a channel only has its temporary id. */
-const PRE_FUNDING: ReadonlySet<string> = new Set(['WAIT_FOR_OPEN_CHANNEL', 'WAIT_FOR_ACCEPT_CHANNEL', 'WAIT_FOR_FUNDING_INTERNAL', 'WAIT_FOR_FUNDING_CREATED'])
+const PRE_FUNDING: ReadonlySet<string> = new Set([
+  'WAIT_FOR_OPEN_CHANNEL',
+  'WAIT_FOR_ACCEPT_CHANNEL',
+  'WAIT_FOR_FUNDING_INTERNAL',
+  'WAIT_FOR_FUNDING_CREATED',
+])
 
 /** A peer's messages: gossip to the gossip service, the rest to the channels. */
 export class PeerEventRouter implements PeerManagerEvents {
@@ -58,7 +63,9 @@ export class PeerEventRouter implements PeerManagerEvents {
       case 'channel_announcement':
       case 'node_announcement':
       case 'channel_update':
-        void this.c.gossip.onGossip(peer, message, frame).catch((err: Error) => this.c.log.warn('gossip failed', { peer, error: err.message }))
+        void this.c.gossip
+          .onGossip(peer, message, frame)
+          .catch((err: Error) => this.c.log.warn('gossip failed', { peer, error: err.message }))
         return
       case 'announcement_signatures':
         this.c.gossip.onAnnouncementSignatures(peer, message)
@@ -127,25 +134,56 @@ export class ChannelEventRouter implements ChannelEventSink {
         // a channel is told about under its real id only: its temporary id would make it look like two channels
         if (PRE_FUNDING.has(event.to) || (event.to === 'CLOSED' && PRE_FUNDING.has(event.from))) return
         const scid = shortChannelIdOf(data)
-        bus.emit({ type: 'channel_state', channelId: channel, peer, from: event.from, to: event.to, shortChannelId: scid === undefined ? null : formatScid(scid) })
+        bus.emit({
+          type: 'channel_state',
+          channelId: channel,
+          peer,
+          from: event.from,
+          to: event.to,
+          shortChannelId: scid === undefined ? null : formatScid(scid),
+        })
         return
       }
       case 'balance_changed':
-        bus.emit({ type: 'channel_balance', channelId: channel, localMsat: event.localMsat, remoteMsat: event.remoteMsat })
+        bus.emit({
+          type: 'channel_balance',
+          channelId: channel,
+          localMsat: event.localMsat,
+          remoteMsat: event.remoteMsat,
+        })
         return
       // the peer decides how often these happen: its lines and events are limited together
       case 'protocol_violation':
-        if (this.c.peerLog.line(log, 'warn', peer, 'protocol violation', { channel, code: event.code, message: event.message })) bus.emit({ type: 'warning', code: event.code, message: event.message, peer })
+        if (
+          this.c.peerLog.line(log, 'warn', peer, 'protocol violation', {
+            channel,
+            code: event.code,
+            message: event.message,
+          })
+        )
+          bus.emit({ type: 'warning', code: event.code, message: event.message, peer })
         return
       case 'peer_error':
-        if (this.c.peerLog.line(log, 'warn', peer, 'peer error', { channel, message: event.message })) bus.emit({ type: 'warning', code: 'PEER_ERROR', message: event.message, peer })
+        if (this.c.peerLog.line(log, 'warn', peer, 'peer error', { channel, message: event.message }))
+          bus.emit({ type: 'warning', code: 'PEER_ERROR', message: event.message, peer })
         return
       case 'claim':
-        bus.emit({ type: 'onchain', channelId: channel, txid: event.txid, label: event.kind, amountSat: event.amountSat, spendableFromHeight: event.validFromHeight })
+        bus.emit({
+          type: 'onchain',
+          channelId: channel,
+          txid: event.txid,
+          label: event.kind,
+          amountSat: event.amountSat,
+          spendableFromHeight: event.validFromHeight,
+        })
         return
       case 'closing':
       case 'closed':
-        log.info(`channel ${event.type}`, { channel, ...('why' in event ? { why: event.why } : {}), ...('how' in event ? { how: event.how } : {}) })
+        log.info(`channel ${event.type}`, {
+          channel,
+          ...('why' in event ? { why: event.why } : {}),
+          ...('how' in event ? { how: event.how } : {}),
+        })
         return
       default:
         return

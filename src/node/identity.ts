@@ -48,7 +48,10 @@ export async function loadOrCreateIdentity(dataDir: string, seed?: Uint8Array): 
     try {
       secret = fromHex(text, 32)
     } catch {
-      throw new NodeError('BAD_NODE_KEY', `${path} does not hold a 32-byte hex key; restore it or remove it to make a new node`)
+      throw new NodeError(
+        'BAD_NODE_KEY',
+        `${path} does not hold a 32-byte hex key; restore it or remove it to make a new node`,
+      )
     }
     if (!isValidPrivateKey(secret)) throw new NodeError('BAD_NODE_KEY', `${path} holds an invalid secp256k1 key`)
     return identityFromSecret(secret)

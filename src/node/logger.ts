@@ -34,7 +34,10 @@ export function isLogLevel(v: string): v is LogLevel {
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const rotation = options.rotation ?? { maxBytes: DEFAULT_NODE_LIMITS.logMaxBytes, files: DEFAULT_NODE_LIMITS.logFiles }
+  const rotation = options.rotation ?? {
+    maxBytes: DEFAULT_NODE_LIMITS.logMaxBytes,
+    files: DEFAULT_NODE_LIMITS.logFiles,
+  }
   const stream = options.file ? new RotatingLogFile(options.file, rotation) : undefined
   const min = RANK[options.level]
   const make = (scope: string): Logger => {

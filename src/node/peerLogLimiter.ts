@@ -57,7 +57,12 @@ export class PeerLogLimiter {
     if (!w) return
     this.windows.delete(peer)
     clearTimeout(w.timer)
-    if (w.suppressed > 0) this.log.warn('log lines about a peer left out', { peer, suppressed: w.suppressed, seconds: Math.round(this.windowMs / 1000) })
+    if (w.suppressed > 0)
+      this.log.warn('log lines about a peer left out', {
+        peer,
+        suppressed: w.suppressed,
+        seconds: Math.round(this.windowMs / 1000),
+      })
   }
 
   /** Writes the pending summaries (at shutdown). */

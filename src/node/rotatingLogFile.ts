@@ -42,7 +42,8 @@ export class RotatingLogFile {
   private rotate(): void {
     this.retire(this.stream)
     if (this.rotation.files <= 1) unlinkIfThere(this.path)
-    for (let i = this.rotation.files - 1; i >= 1; i--) renameIfThere(i === 1 ? this.path : `${this.path}.${i - 1}`, `${this.path}.${i}`)
+    for (let i = this.rotation.files - 1; i >= 1; i--)
+      renameIfThere(i === 1 ? this.path : `${this.path}.${i - 1}`, `${this.path}.${i}`)
     this.stream = this.open()
     this.size = 0
   }

@@ -31,10 +31,15 @@ export interface RunningNode {
   stop(): Promise<void>
 }
 
-export type StartNodeOptions = Partial<Omit<NodeOptions, 'limits'>> & Pick<NodeOptions, 'name' | 'dataDir' | 'chainUrl'> & { limits?: Partial<NodeOptions['limits']> }
+export type StartNodeOptions = Partial<Omit<NodeOptions, 'limits'>> &
+  Pick<NodeOptions, 'name' | 'dataDir' | 'chainUrl'> & { limits?: Partial<NodeOptions['limits']> }
 
 export async function startNode(given: StartNodeOptions): Promise<RunningNode> {
-  const options: NodeOptions = { ...DEFAULT_NODE_OPTIONS, ...given, limits: { ...DEFAULT_NODE_OPTIONS.limits, ...given.limits } }
+  const options: NodeOptions = {
+    ...DEFAULT_NODE_OPTIONS,
+    ...given,
+    limits: { ...DEFAULT_NODE_OPTIONS.limits, ...given.limits },
+  }
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
   // before anything is read or written: a second node on the directory would append to the same state
   const lock = lockDataDir(options.dataDir, { file: NODE_LOCK_FILE, holder: 'a node' })
@@ -50,7 +55,13 @@ export async function startNode(given: StartNodeOptions): Promise<RunningNode> {
 async function start(options: NodeOptions): Promise<RunningNode> {
   const identity = await loadOrCreateIdentity(options.dataDir, options.seed)
   const rotation = { maxBytes: options.limits.logMaxBytes, files: options.limits.logFiles }
-  const log = createLogger({ file: join(options.dataDir, 'node.log'), level: options.logLevel, console: options.logToConsole, name: options.name, rotation })
+  const log = createLogger({
+    file: join(options.dataDir, 'node.log'),
+    level: options.logLevel,
+    console: options.logToConsole,
+    name: options.name,
+    rotation,
+  })
   const { durable, stores } = await openStores(options.dataDir, options.fsync)
   const chain = chainClientAccess(options.chainUrl)
   let chainHash: Uint8Array

@@ -14,12 +14,46 @@ export interface SummaryInput {
   error: { code: string; message: string } | null
   durationMs: number
   bringUpMs: number | null
-  payments: { sent: number; succeeded: number; failed: number; latencyMs: { p50: number; p95: number; p99: number; max: number } | null; feesMsat: bigint; failures: Record<string, number> }
-  nodes: { name: string; feesPaidMsat: bigint; feesEarnedMsat: bigint; forwards: number; paymentsSent: number; paymentsReceived: number }[]
-  channels: { name: string; from: string; to: string; capacitySat: bigint; state: string; fromMsat: bigint | null; toMsat: bigint | null }[]
+  payments: {
+    sent: number
+    succeeded: number
+    failed: number
+    latencyMs: { p50: number; p95: number; p99: number; max: number } | null
+    feesMsat: bigint
+    failures: Record<string, number>
+  }
+  nodes: {
+    name: string
+    feesPaidMsat: bigint
+    feesEarnedMsat: bigint
+    forwards: number
+    paymentsSent: number
+    paymentsReceived: number
+  }[]
+  channels: {
+    name: string
+    from: string
+    to: string
+    capacitySat: bigint
+    state: string
+    fromMsat: bigint | null
+    toMsat: bigint | null
+  }[]
   chain: { height: number | null; blocksMined: number; transactionsMined: number }
-  traffic: { id: string | null; sent: number; succeeded: number; failed: number; successRate: number; latencyMs?: { p50: number; p95: number } | null }[]
-  expectations: { total: number; passed: number; failed: number; verdicts: { name: string; ok: boolean; detail: string }[] }
+  traffic: {
+    id: string | null
+    sent: number
+    succeeded: number
+    failed: number
+    successRate: number
+    latencyMs?: { p50: number; p95: number } | null
+  }[]
+  expectations: {
+    total: number
+    passed: number
+    failed: number
+    verdicts: { name: string; ok: boolean; detail: string }[]
+  }
   dir: string | null
 }
 
@@ -35,29 +69,71 @@ export function renderSummary(s: SummaryInput, options: { color?: boolean } = {}
   const paint = (code: number, text: string): string => (options.color ? `\x1b[${code}m${text}\x1b[0m` : text)
   const out: string[] = ['', paint(1, `── ${s.scenario} ─ summary ──`)]
   const p = s.payments
-  const latency = p.latencyMs ? `  latency p50 ${formatMs(p.latencyMs.p50)}  p95 ${formatMs(p.latencyMs.p95)}  p99 ${formatMs(p.latencyMs.p99)}` : ''
-  out.push(`payments: ${p.sent} sent, ${p.succeeded} succeeded, ${p.failed} failed${latency}  fees ${formatMsatAsSat(p.feesMsat)}`)
+  const latency = p.latencyMs
+    ? `  latency p50 ${formatMs(p.latencyMs.p50)}  p95 ${formatMs(p.latencyMs.p95)}  p99 ${formatMs(p.latencyMs.p99)}`
+    : ''
+  out.push(
+    `payments: ${p.sent} sent, ${p.succeeded} succeeded, ${p.failed} failed${latency}  fees ${formatMsatAsSat(p.feesMsat)}`,
+  )
   const failures = Object.entries(p.failures)
   if (failures.length) out.push(`  failures: ${failures.map(([code, n]) => `${code} ×${n}`).join(', ')}`)
-  for (const t of s.traffic) out.push(`traffic${t.id ? ` ${t.id}` : ''}: ${t.succeeded}/${t.sent} succeeded (${t.successRate.toFixed(1)}%)${t.latencyMs ? `  latency p50 ${formatMs(t.latencyMs.p50)}  p95 ${formatMs(t.latencyMs.p95)}` : ''}`)
+  for (const t of s.traffic)
+    out.push(
+      `traffic${t.id ? ` ${t.id}` : ''}: ${t.succeeded}/${t.sent} succeeded (${t.successRate.toFixed(1)}%)${t.latencyMs ? `  latency p50 ${formatMs(t.latencyMs.p50)}  p95 ${formatMs(t.latencyMs.p95)}` : ''}`,
+    )
 
   if (s.nodes.length) {
     out.push('')
-    out.push(...table([['node', 'sent', 'received', 'forwarded', 'fees paid', 'fees earned'], ...s.nodes.map((n) => [n.name, String(n.paymentsSent), String(n.paymentsReceived), String(n.forwards), formatMsatAsSat(n.feesPaidMsat), formatMsatAsSat(n.feesEarnedMsat)])], [1, 2, 3, 4, 5]))
+    out.push(
+      ...table(
+        [
+          ['node', 'sent', 'received', 'forwarded', 'fees paid', 'fees earned'],
+          ...s.nodes.map((n) => [
+            n.name,
+            String(n.paymentsSent),
+            String(n.paymentsReceived),
+            String(n.forwards),
+            formatMsatAsSat(n.feesPaidMsat),
+            formatMsatAsSat(n.feesEarnedMsat),
+          ]),
+        ],
+        [1, 2, 3, 4, 5],
+      ),
+    )
   }
   if (s.channels.length) {
     out.push('')
-    const side = (name: string, msat: bigint | null): string => (msat === null ? `${name} ?` : `${name} ${formatMsatAsSat(msat)}`)
-    out.push(...table([['channel', 'capacity', 'balance (funder)', 'balance (other end)', 'state'], ...s.channels.map((c) => [c.name, formatSat(c.capacitySat), side(c.from, c.fromMsat), side(c.to, c.toMsat), c.state])], [1]))
+    const side = (name: string, msat: bigint | null): string =>
+      msat === null ? `${name} ?` : `${name} ${formatMsatAsSat(msat)}`
+    out.push(
+      ...table(
+        [
+          ['channel', 'capacity', 'balance (funder)', 'balance (other end)', 'state'],
+          ...s.channels.map((c) => [
+            c.name,
+            formatSat(c.capacitySat),
+            side(c.from, c.fromMsat),
+            side(c.to, c.toMsat),
+            c.state,
+          ]),
+        ],
+        [1],
+      ),
+    )
   }
   out.push('')
-  out.push(`chain: ${s.chain.transactionsMined} transaction(s) mined in ${s.chain.blocksMined} block(s)${s.chain.height !== null ? `, height ${s.chain.height}` : ''}`)
-  out.push(`time: ${formatMs(s.durationMs)}${s.bringUpMs !== null ? ` (network up in ${formatMs(s.bringUpMs)})` : ''}; seed ${JSON.stringify(s.seed)}`)
+  out.push(
+    `chain: ${s.chain.transactionsMined} transaction(s) mined in ${s.chain.blocksMined} block(s)${s.chain.height !== null ? `, height ${s.chain.height}` : ''}`,
+  )
+  out.push(
+    `time: ${formatMs(s.durationMs)}${s.bringUpMs !== null ? ` (network up in ${formatMs(s.bringUpMs)})` : ''}; seed ${JSON.stringify(s.seed)}`,
+  )
 
   const e = s.expectations
   out.push('')
   out.push(paint(1, `expectations: ${e.passed} of ${e.total} hold`))
-  for (const v of e.verdicts) out.push(`  ${v.ok ? paint(32, '✓') : paint(31, '✗')} ${v.name}${v.ok ? '' : `\n      ${v.detail}`}`)
+  for (const v of e.verdicts)
+    out.push(`  ${v.ok ? paint(32, '✓') : paint(31, '✗')} ${v.name}${v.ok ? '' : `\n      ${v.detail}`}`)
   if (s.error) out.push(paint(31, `error: ${s.error.code}: ${s.error.message}`))
   if (s.dir) out.push(`kept: ${s.dir} (data directories, logs/, run.json)`)
   out.push(paint(s.exitCode === 0 ? 32 : 31, `result: ${STATUS_TEXT[s.status] ?? s.status} (exit ${s.exitCode})`))

@@ -50,7 +50,10 @@ export interface PaymentInput {
   paymentHash: string | null
 }
 
-export type ViewEvent = NodeEvent | { type: 'chain_block'; height: number; txids: string[]; time: number } | { type: 'chain_tx'; txid: string; time: number }
+export type ViewEvent =
+  | NodeEvent
+  | { type: 'chain_block'; height: number; txids: string[]; time: number }
+  | { type: 'chain_tx'; txid: string; time: number }
 
 export interface ViewSink {
   write(text: string): unknown
@@ -68,9 +71,25 @@ export interface TerminalViewOptions {
   color?: boolean
 }
 
-const PHASES: Record<string, string> = { chain: 'chain', nodes: 'nodes started', funding: 'nodes funded', peers: 'peers connected', opening: 'channels opened', confirming: 'channels ready', gossip: 'graphs synced' }
+const PHASES: Record<string, string> = {
+  chain: 'chain',
+  nodes: 'nodes started',
+  funding: 'nodes funded',
+  peers: 'peers connected',
+  opening: 'channels opened',
+  confirming: 'channels ready',
+  gossip: 'graphs synced',
+}
 /** The same phases, shorter, for the one-line footer. */
-const PHASES_SHORT: Record<string, string> = { chain: 'chain', nodes: 'nodes', funding: 'funded', peers: 'peers', opening: 'opened', confirming: 'ready', gossip: 'gossip' }
+const PHASES_SHORT: Record<string, string> = {
+  chain: 'chain',
+  nodes: 'nodes',
+  funding: 'funded',
+  peers: 'peers',
+  opening: 'opened',
+  confirming: 'ready',
+  gossip: 'gossip',
+}
 /** Plain output prints a phase's progress at most this often (and when it completes). */
 const PLAIN_PROGRESS_EVERY_MS = 2000
 /** A payment line (run or watch) waits this long for the hops' events, which travel separately from the payer's answer. */
@@ -94,7 +113,9 @@ export class TerminalView {
   private renderTimer: NodeJS.Timeout | undefined
   /** lines in the order they happened; a run's payment holds back what follows it until its hops' events had a moment to arrive */
   /** lines in the order things happened; a payment is made into its line when printed, so names learned meanwhile are used */
-  private readonly queue: ({ lines: string[] } | { payment: () => PaymentInput; ready: boolean; timer?: NodeJS.Timeout })[] = []
+  private readonly queue: (
+    { lines: string[] } | { payment: () => PaymentInput; ready: boolean; timer?: NodeJS.Timeout }
+  )[] = []
 
   constructor(
     private readonly sink: ViewSink,
@@ -117,7 +138,10 @@ export class TerminalView {
     this.progress.set(p.phase, { done: p.done, total: p.total, printedAt: last?.printedAt ?? 0 })
     if (this.live) return this.scheduleRender()
     const complete = p.done === p.total
-    if ((complete && last?.done !== p.done) || (!complete && p.total >= 10 && now - (last?.printedAt ?? 0) >= PLAIN_PROGRESS_EVERY_MS && p.done > 0)) {
+    if (
+      (complete && last?.done !== p.done) ||
+      (!complete && p.total >= 10 && now - (last?.printedAt ?? 0) >= PLAIN_PROGRESS_EVERY_MS && p.done > 0)
+    ) {
       this.progress.get(p.phase)!.printedAt = now
       this.print(`${PHASES[p.phase] ?? p.phase} ${p.done}/${p.total}`)
     }
@@ -137,7 +161,9 @@ export class TerminalView {
   }
 
   onVerdict(v: VerdictInput): void {
-    this.print(`  ${v.ok ? this.paint('green', '✓') : this.paint('red', '✗')} expect ${v.name}${v.ok ? '' : `: ${v.detail}`}`)
+    this.print(
+      `  ${v.ok ? this.paint('green', '✓') : this.paint('red', '✗')} expect ${v.name}${v.ok ? '' : `: ${v.detail}`}`,
+    )
   }
 
   onPayment(p: PaymentInput): void {
@@ -171,7 +197,12 @@ export class TerminalView {
       const key = `${e.channelId}:${e.to}`
       if (!this.seenStates.has(key)) {
         this.seenStates.add(key)
-        this.print(this.paint('dim', `channel ${e.shortChannelId ?? e.channelId.slice(0, 12)} ${e.alias}–${this.trails.nameOf(e.peer)}: ${e.from} → ${e.to}`))
+        this.print(
+          this.paint(
+            'dim',
+            `channel ${e.shortChannelId ?? e.channelId.slice(0, 12)} ${e.alias}–${this.trails.nameOf(e.peer)}: ${e.from} → ${e.to}`,
+          ),
+        )
       }
     }
     if (this.options.mode === 'watch' && (e.type === 'payment_sent' || e.type === 'payment_failed')) {
@@ -213,12 +244,23 @@ export class TerminalView {
   /** The lines of one payment: the outcome, then one line per hop. */
   paymentLines(p: PaymentInput): string[] {
     const head = `${p.status === 'succeeded' ? this.paint('green', '✓') : this.paint('red', '✗')} ${p.from} → ${p.to}  ${formatMsatAsSat(p.amountMsat)}`
-    if (p.status === 'failed') return [`${head}  ${this.paint('red', p.code ?? 'FAILED')}${p.message ? `: ${p.message}` : ''} (${p.attempts} attempt(s), ${formatMs(p.latencyMs)})`]
+    if (p.status === 'failed')
+      return [
+        `${head}  ${this.paint('red', p.code ?? 'FAILED')}${p.message ? `: ${p.message}` : ''} (${p.attempts} attempt(s), ${formatMs(p.latencyMs)})`,
+      ]
     const hops = p.paymentHash ? this.trails.hops(p.paymentHash) : []
     const count = hops.length || Math.max(0, p.route.length - 1)
-    const lines = [`${head}  ${count} hop(s)  fee ${formatMsatAsSat(p.feeMsat)}  ${formatMs(p.latencyMs)}${p.attempts > 1 ? `  ${p.attempts} attempts` : ''}`]
+    const lines = [
+      `${head}  ${count} hop(s)  fee ${formatMsatAsSat(p.feeMsat)}  ${formatMs(p.latencyMs)}${p.attempts > 1 ? `  ${p.attempts} attempts` : ''}`,
+    ]
     if (hops.length > 0) {
-      const rows = hops.map((h, i) => [`${i + 1}`, h.name, h.shortChannelId, h.atMs === null ? '' : `+${formatMs(h.atMs)}`, h.feeMsat > 0n ? `fee ${formatMsatAsSat(h.feeMsat)}` : ''])
+      const rows = hops.map((h, i) => [
+        `${i + 1}`,
+        h.name,
+        h.shortChannelId,
+        h.atMs === null ? '' : `+${formatMs(h.atMs)}`,
+        h.feeMsat > 0n ? `fee ${formatMsatAsSat(h.feeMsat)}` : '',
+      ])
       lines.push(...table(rows, [0, 3]).map((l) => this.paint('dim', `    ${l}`)))
     }
     return lines
@@ -239,7 +281,9 @@ export class TerminalView {
     else if (this.currentStep) lines.push(this.currentStep)
     const sorted = [...this.latencies].sort((a, b) => a - b)
     const p50 = sorted.length ? formatMs(sorted[Math.ceil(sorted.length / 2) - 1]!) : '-'
-    lines.push(`payments ${this.sent} · ${this.paint('green', `✓ ${this.succeeded}`)} · ${this.paint(this.sent > this.succeeded ? 'red' : 'dim', `✗ ${this.sent - this.succeeded}`)} · p50 ${p50} · fees ${formatMsatAsSat(this.feesMsat)}${this.height !== null ? ` · block ${this.height}` : ''}`)
+    lines.push(
+      `payments ${this.sent} · ${this.paint('green', `✓ ${this.succeeded}`)} · ${this.paint(this.sent > this.succeeded ? 'red' : 'dim', `✗ ${this.sent - this.succeeded}`)} · p50 ${p50} · fees ${formatMsatAsSat(this.feesMsat)}${this.height !== null ? ` · block ${this.height}` : ''}`,
+    )
     return lines
   }
 

@@ -80,13 +80,19 @@ export class ChannelGraph implements EdgeSource {
       }
     }
     for (const { message: n } of store.nodeAnnouncements()) {
-      graph.nodeInfo.set(toHex(n.nodeId), { nodeId: toHex(n.nodeId), alias: aliasText(n.alias), color: colorText(n.rgbColor), addresses: n.addresses })
+      graph.nodeInfo.set(toHex(n.nodeId), {
+        nodeId: toHex(n.nodeId),
+        alias: aliasText(n.alias),
+        color: colorText(n.rgbColor),
+        addresses: n.addresses,
+      })
     }
     return graph
   }
 
   addNode(nodeId: NodeKey): void {
-    if (!this.nodeInfo.has(nodeId)) this.nodeInfo.set(nodeId, { nodeId, alias: undefined, color: undefined, addresses: [] })
+    if (!this.nodeInfo.has(nodeId))
+      this.nodeInfo.set(nodeId, { nodeId, alias: undefined, color: undefined, addresses: [] })
   }
 
   /** Adds an edge, or replaces the one of the same channel and direction. */
@@ -156,7 +162,10 @@ export class GraphOverlay implements EdgeSource {
   private readonly added = new Map<NodeKey, GraphEdge[]>()
   private readonly replacesSourceEdges: boolean
 
-  constructor(private readonly base: EdgeSource, private readonly extras: GraphExtras) {
+  constructor(
+    private readonly base: EdgeSource,
+    private readonly extras: GraphExtras,
+  ) {
     this.replacesSourceEdges = extras.localChannels !== undefined
     for (const c of extras.localChannels ?? []) {
       this.add({
@@ -180,7 +189,11 @@ export class GraphOverlay implements EdgeSource {
         const from = toHex(hop.nodeId)
         const to = i + 1 < hint.length ? toHex(hint[i + 1]!.nodeId) : extras.routeHints!.payee
         // a public channel's signed policy wins over the payee's word for it
-        if (from === extras.source || this.edgesTo(to).some((e) => e.shortChannelId === hop.shortChannelId && e.from === from)) return
+        if (
+          from === extras.source ||
+          this.edgesTo(to).some((e) => e.shortChannelId === hop.shortChannelId && e.from === from)
+        )
+          return
         this.add({
           shortChannelId: hop.shortChannelId,
           from,

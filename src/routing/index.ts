@@ -15,16 +15,59 @@
  * ```
  */
 export { GossipError, NoRouteError, type GossipErrorCode } from './errors.js'
-export { createAnnouncementSignatures, createChannelAnnouncement, checkChannelAnnouncement, verifyChannelAnnouncement, type ChannelAnnouncementContext, type FundingOutputLookup } from './gossip/channelAnnouncement.js'
 export {
-  createChannelUpdate, verifyChannelUpdate, directionOf, updateDirection, isDisabled, policyOf, nextGossipTimestamp,
-  MAX_FUTURE_TIMESTAMP_SECONDS, type ChannelUpdateInput, type AnnouncedPolicy, type AnnouncedChannel, type Direction,
+  createAnnouncementSignatures,
+  createChannelAnnouncement,
+  checkChannelAnnouncement,
+  verifyChannelAnnouncement,
+  type ChannelAnnouncementContext,
+  type FundingOutputLookup,
+} from './gossip/channelAnnouncement.js'
+export {
+  createChannelUpdate,
+  verifyChannelUpdate,
+  directionOf,
+  updateDirection,
+  isDisabled,
+  policyOf,
+  nextGossipTimestamp,
+  MAX_FUTURE_TIMESTAMP_SECONDS,
+  type ChannelUpdateInput,
+  type AnnouncedPolicy,
+  type AnnouncedChannel,
+  type Direction,
 } from './gossip/channelUpdate.js'
-export { createNodeAnnouncement, verifyNodeAnnouncement, aliasText, colorText, type NodeAnnouncementInput } from './gossip/nodeAnnouncement.js'
-export { GossipStore, type GossipStoreOptions, type GossipVerdict, type StoredGossip, type StoredChannel, type SignedGossip } from './gossip/store.js'
+export {
+  createNodeAnnouncement,
+  verifyNodeAnnouncement,
+  aliasText,
+  colorText,
+  type NodeAnnouncementInput,
+} from './gossip/nodeAnnouncement.js'
+export {
+  GossipStore,
+  type GossipStoreOptions,
+  type GossipVerdict,
+  type StoredGossip,
+  type StoredChannel,
+  type SignedGossip,
+} from './gossip/store.js'
 export { snapshotGossipStore, restoreGossipStore, type GossipStoreSnapshot } from './gossip/storeSnapshot.js'
-export { ChannelGraph, GraphOverlay, type GraphEdge, type GraphNode, type EdgeSource, type LocalChannel, type NodeKey } from './graph.js'
+export {
+  ChannelGraph,
+  GraphOverlay,
+  type GraphEdge,
+  type GraphNode,
+  type EdgeSource,
+  type LocalChannel,
+  type NodeKey,
+} from './graph.js'
 export { findRoute, type RouteRequest, type PathfindingOptions, type SuccessProbabilities } from './pathfinding.js'
 export { forwardingFee, hopPayloads, routeToString, type Route, type RouteHop } from './route.js'
-export { MissionControl, type MissionControlOptions, type ReportedFailure, type FailureLesson } from './missionControl.js'
+export {
+  MissionControl,
+  type MissionControlOptions,
+  type ReportedFailure,
+  type FailureLesson,
+} from './missionControl.js'
 export type { ForwardingPolicy } from './forwardingPolicy.js'

@@ -50,9 +50,18 @@ export interface FailureLesson {
 }
 
 /** The payee's own answers: another route cannot change them, so nothing is learned about routing. */
-const FINAL_ONLY = new Set<number>([FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS, FAILURE.FINAL_INCORRECT_CLTV_EXPIRY, FAILURE.FINAL_INCORRECT_HTLC_AMOUNT, FAILURE.MPP_TIMEOUT])
+const FINAL_ONLY = new Set<number>([
+  FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS,
+  FAILURE.FINAL_INCORRECT_CLTV_EXPIRY,
+  FAILURE.FINAL_INCORRECT_HTLC_AMOUNT,
+  FAILURE.MPP_TIMEOUT,
+])
 /** The hop asked for a policy we did not have: with its newer update applied, nothing else is wrong. */
-const POLICY_FAILURES = new Set<number>([FAILURE.FEE_INSUFFICIENT, FAILURE.INCORRECT_CLTV_EXPIRY, FAILURE.AMOUNT_BELOW_MINIMUM])
+const POLICY_FAILURES = new Set<number>([
+  FAILURE.FEE_INSUFFICIENT,
+  FAILURE.INCORRECT_CLTV_EXPIRY,
+  FAILURE.AMOUNT_BELOW_MINIMUM,
+])
 /** Failures about the hop's outgoing channel. */
 const CHANNEL_FAILURES = new Set<number>([
   FAILURE.TEMPORARY_CHANNEL_FAILURE,
@@ -83,7 +92,12 @@ export class MissionControl implements SuccessProbabilities {
    * hop could be blamed; `failure` is the decoded failure, or undefined when it
    * could not be read.
    */
-  recordFailure(route: Route, failingHopIndex: number | undefined, failure: ReportedFailure | undefined, nowMs: number): FailureLesson {
+  recordFailure(
+    route: Route,
+    failingHopIndex: number | undefined,
+    failure: ReportedFailure | undefined,
+    nowMs: number,
+  ): FailureLesson {
     const lesson: FailureLesson = { channels: [], nodes: [], appliedChannelUpdate: false }
     const nodeAt = (i: number): NodeKey => toHex(route.hops[i]!.nodeId)
     const blameChannel = (i: number): void => {
@@ -115,7 +129,8 @@ export class MissionControl implements SuccessProbabilities {
       blameChannel(failingHopIndex)
       if (failingHopIndex + 1 < last) blameNode(failingHopIndex + 1)
     } else if (CHANNEL_FAILURES.has(code)) {
-      lesson.appliedChannelUpdate = hasChannelUpdate(code) && this.applyUpdate(failure!, route.hops[failingHopIndex + 1]!.shortChannelId, nowMs)
+      lesson.appliedChannelUpdate =
+        hasChannelUpdate(code) && this.applyUpdate(failure!, route.hops[failingHopIndex + 1]!.shortChannelId, nowMs)
       if (!(POLICY_FAILURES.has(code) && lesson.appliedChannelUpdate)) blameChannel(failingHopIndex)
     } else {
       blameNode(failingHopIndex)

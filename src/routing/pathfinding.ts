@@ -93,20 +93,47 @@ export function findRoute(graph: EdgeSource, request: RouteRequest, options: Pat
   const destination = toHex(request.destination)
   const amount = request.amountMsat
   if (amount <= 0n) throw new InvalidInputError(`a route needs a positive amount, got ${amount} msat`)
-  if (!Number.isInteger(request.finalCltvExpiryDelta) || request.finalCltvExpiryDelta < 0) throw new InvalidInputError(`finalCltvExpiryDelta must be a non-negative integer, got ${request.finalCltvExpiryDelta}`)
-  const noRoute = (why: string): NoRouteError => new NoRouteError(`no route to ${destination.slice(0, 16)}… for ${amount} msat: ${why}`, { destination, amountMsat: amount.toString() })
+  if (!Number.isInteger(request.finalCltvExpiryDelta) || request.finalCltvExpiryDelta < 0)
+    throw new InvalidInputError(
+      `finalCltvExpiryDelta must be a non-negative integer, got ${request.finalCltvExpiryDelta}`,
+    )
+  const noRoute = (why: string): NoRouteError =>
+    new NoRouteError(`no route to ${destination.slice(0, 16)}… for ${amount} msat: ${why}`, {
+      destination,
+      amountMsat: amount.toString(),
+    })
   if (source === destination) throw noRoute('it is this node')
-  if (request.finalCltvExpiryDelta > o.maxTotalCltvExpiryDelta) throw noRoute(`the final CLTV delta ${request.finalCltvExpiryDelta} alone exceeds the limit of ${o.maxTotalCltvExpiryDelta} blocks`)
+  if (request.finalCltvExpiryDelta > o.maxTotalCltvExpiryDelta)
+    throw noRoute(
+      `the final CLTV delta ${request.finalCltvExpiryDelta} alone exceeds the limit of ${o.maxTotalCltvExpiryDelta} blocks`,
+    )
 
-  const edges = request.localChannels || request.routeHints
-    ? new GraphOverlay(graph, { source, ...(request.localChannels ? { localChannels: request.localChannels } : {}), ...(request.routeHints ? { routeHints: { payee: destination, hints: request.routeHints } } : {}) })
-    : graph
+  const edges =
+    request.localChannels || request.routeHints
+      ? new GraphOverlay(graph, {
+          source,
+          ...(request.localChannels ? { localChannels: request.localChannels } : {}),
+          ...(request.routeHints ? { routeHints: { payee: destination, hints: request.routeHints } } : {}),
+        })
+      : graph
   const now = request.nowMs ?? Date.now()
   const attemptCost = o.attemptCostMsat + (Number(amount) * o.attemptCostPpm) / 1e6
   const riskPerBlock = o.riskFactorPpb / 1e9
   const maxFee = request.maxFeeMsat
 
-  const labels = new Map<NodeKey, Label>([[destination, { weight: 0, amountMsat: amount, cltvDelta: request.finalCltvExpiryDelta, hops: 0, via: undefined, settled: false }]])
+  const labels = new Map<NodeKey, Label>([
+    [
+      destination,
+      {
+        weight: 0,
+        amountMsat: amount,
+        cltvDelta: request.finalCltvExpiryDelta,
+        hops: 0,
+        via: undefined,
+        settled: false,
+      },
+    ],
+  ])
   const queue = new NodeQueue()
   queue.push(destination, 0)
   for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
@@ -120,7 +147,12 @@ export function findRoute(graph: EdgeSource, request: RouteRequest, options: Pat
       if (u?.settled) continue
       const onEdge = v.amountMsat
       if (e.disabled || onEdge < e.htlcMinimumMsat) continue
-      if ((e.htlcMaximumMsat !== undefined && onEdge > e.htlcMaximumMsat) || (e.capacityMsat !== undefined && onEdge > e.capacityMsat) || (e.spendableMsat !== undefined && onEdge > e.spendableMsat)) continue
+      if (
+        (e.htlcMaximumMsat !== undefined && onEdge > e.htlcMaximumMsat) ||
+        (e.capacityMsat !== undefined && onEdge > e.capacityMsat) ||
+        (e.spendableMsat !== undefined && onEdge > e.spendableMsat)
+      )
+        continue
       // the first hop is ours: we charge ourselves no fee and add no delta
       const ours = e.from === source
       const fee = ours ? 0n : forwardingFee(onEdge, e.feeBaseMsat, e.feeProportionalMillionths)
@@ -129,19 +161,22 @@ export function findRoute(graph: EdgeSource, request: RouteRequest, options: Pat
       const delta = ours ? 0 : e.cltvExpiryDelta
       const cltvDelta = v.cltvDelta + delta
       if (cltvDelta > o.maxTotalCltvExpiryDelta) continue
-      let probability = e.capacityMsat === undefined ? 1 : Number(e.capacityMsat - onEdge + 1n) / Number(e.capacityMsat + 1n)
+      let probability =
+        e.capacityMsat === undefined ? 1 : Number(e.capacityMsat - onEdge + 1n) / Number(e.capacityMsat + 1n)
       if (o.history) {
         probability *= o.history.channel(e.shortChannelId, e.from, now)
         if (next !== destination) probability *= o.history.node(next, now)
       }
       if (probability < o.minProbability) continue
-      const weight = v.weight + Number(fee) + Number(amountIn) * delta * riskPerBlock + attemptCost * (1 / probability - 1)
+      const weight =
+        v.weight + Number(fee) + Number(amountIn) * delta * riskPerBlock + attemptCost * (1 / probability - 1)
       if (u && (weight > u.weight || (weight === u.weight && e.shortChannelId >= u.via!.shortChannelId))) continue
       labels.set(e.from, { weight, amountMsat: amountIn, cltvDelta, hops: v.hops + 1, via: e, settled: false })
       queue.push(e.from, weight)
     }
   }
-  if (!labels.get(source)?.settled) throw noRoute('no path satisfies the capacity, htlc limits, fee and CLTV budget, or the payee is not in the graph')
+  if (!labels.get(source)?.settled)
+    throw noRoute('no path satisfies the capacity, htlc limits, fee and CLTV budget, or the payee is not in the graph')
   return assemble(labels, source, request)
 }
 
@@ -163,7 +198,13 @@ function assemble(labels: Map<NodeKey, Label>, source: NodeKey, request: RouteRe
     }
   })
   const first = hops[0]!
-  return { hops, amountMsat: request.amountMsat, totalAmountMsat: first.amountMsat, totalCltvExpiry: first.cltvExpiry, totalFeeMsat: first.amountMsat - request.amountMsat }
+  return {
+    hops,
+    amountMsat: request.amountMsat,
+    totalAmountMsat: first.amountMsat,
+    totalCltvExpiry: first.cltvExpiry,
+    totalFeeMsat: first.amountMsat - request.amountMsat,
+  }
 }
 
 /** A binary min-heap of nodes by weight, then node id; stale entries are skipped by the caller. */
@@ -191,7 +232,7 @@ class NodeQueue {
     if (this.nodes.length > 0) {
       this.nodes[0] = lastNode
       this.weights[0] = lastWeight
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1
         const r = l + 1
         let m = i
@@ -206,7 +247,9 @@ class NodeQueue {
   }
 
   private less(a: number, b: number): boolean {
-    return this.weights[a]! < this.weights[b]! || (this.weights[a] === this.weights[b] && this.nodes[a]! < this.nodes[b]!)
+    return (
+      this.weights[a]! < this.weights[b]! || (this.weights[a] === this.weights[b] && this.nodes[a]! < this.nodes[b]!)
+    )
   }
 
   private swap(a: number, b: number): void {

@@ -41,10 +41,18 @@ export function forwardingFee(amountToForwardMsat: Msat, feeBaseMsat: Msat, feeP
 }
 
 /** What the onion tells each hop, in route order; the payee's has no short_channel_id (BOLT #4). */
-export function hopPayloads(route: Route): Array<{ amtToForward: Msat; outgoingCltvValue: number; shortChannelId?: ShortChannelId }> {
+export function hopPayloads(
+  route: Route,
+): Array<{ amtToForward: Msat; outgoingCltvValue: number; shortChannelId?: ShortChannelId }> {
   return route.hops.map((hop, i) => {
     const next = route.hops[i + 1]
-    return next ? { amtToForward: hop.amtToForward, outgoingCltvValue: hop.outgoingCltvValue, shortChannelId: next.shortChannelId } : { amtToForward: hop.amtToForward, outgoingCltvValue: hop.outgoingCltvValue }
+    return next
+      ? {
+          amtToForward: hop.amtToForward,
+          outgoingCltvValue: hop.outgoingCltvValue,
+          shortChannelId: next.shortChannelId,
+        }
+      : { amtToForward: hop.amtToForward, outgoingCltvValue: hop.outgoingCltvValue }
   })
 }
 
@@ -55,13 +63,17 @@ export function hopPayloads(route: Route): Array<{ amtToForward: Msat; outgoingC
  *       1. 102x1x0 → carol 03c4…  receives 1002050 msat (fee 1000) cltv 822, forwards 1001050 msat cltv 782
  */
 export function routeToString(route: Route, aliasOf: (nodeId: string) => string | undefined = () => undefined): string {
-  const lines = [`route of ${route.hops.length} hop${route.hops.length === 1 ? '' : 's'}: ${route.amountMsat} msat + ${route.totalFeeMsat} msat fee = ${route.totalAmountMsat} msat, cltv ${route.totalCltvExpiry}`]
+  const lines = [
+    `route of ${route.hops.length} hop${route.hops.length === 1 ? '' : 's'}: ${route.amountMsat} msat + ${route.totalFeeMsat} msat fee = ${route.totalAmountMsat} msat, cltv ${route.totalCltvExpiry}`,
+  ]
   route.hops.forEach((hop, i) => {
     const id = toHex(hop.nodeId)
     const alias = aliasOf(id)
     const who = `${alias ? `${alias} ` : ''}${id.slice(0, 8)}…`
     const last = i === route.hops.length - 1
-    lines.push(`  ${i + 1}. ${formatScid(hop.shortChannelId)} → ${who}  receives ${hop.amountMsat} msat${last ? '' : ` (fee ${hop.feeMsat})`} cltv ${hop.cltvExpiry}${last ? ' (payee)' : `, forwards ${hop.amtToForward} msat cltv ${hop.outgoingCltvValue}`}`)
+    lines.push(
+      `  ${i + 1}. ${formatScid(hop.shortChannelId)} → ${who}  receives ${hop.amountMsat} msat${last ? '' : ` (fee ${hop.feeMsat})`} cltv ${hop.cltvExpiry}${last ? ' (payee)' : `, forwards ${hop.amtToForward} msat cltv ${hop.outgoingCltvValue}`}`,
+    )
   })
   return lines.join('\n')
 }

@@ -66,7 +66,11 @@ export class ScenarioFileError extends LnsimError {
  * `code` is the scenario layer's, or that of the lower layer's error that stopped it (CHAIN_UNREACHABLE…).
  */
 export class NetworkStartError extends LnsimError {
-  constructor(message: string, code: ScenarioErrorCode | LnsimError['code'] = 'NETWORK_START_FAILED', details: Record<string, unknown> = {}) {
+  constructor(
+    message: string,
+    code: ScenarioErrorCode | LnsimError['code'] = 'NETWORK_START_FAILED',
+    details: Record<string, unknown> = {},
+  ) {
     super(code, message, details)
     this.name = 'NetworkStartError'
   }

@@ -25,25 +25,88 @@ export { launch, Network, type LaunchOptions, type WaitOptions } from './network
 export { toNetworkSpec, type NetworkInput, type NetworkSpec } from './network/networkSpec.js'
 export type { ChannelRef } from './network/channelRef.js'
 export type { NetworkNode } from './network/networkNode.js'
-export { runNetwork, EXIT_PASSED, EXIT_FAILED, EXIT_INVALID, EXIT_INTERRUPTED, type RunBody, type RunContext, type RunOptions } from './run/runner.js'
+export {
+  runNetwork,
+  EXIT_PASSED,
+  EXIT_FAILED,
+  EXIT_INVALID,
+  EXIT_INTERRUPTED,
+  type RunBody,
+  type RunContext,
+  type RunOptions,
+} from './run/runner.js'
 export { scenarioBody, describeStep } from './run/steps.js'
-export { loadScenarioFile, parseScenarioText, validateScenario, type LoadedScenario, type LoadOptions } from './file/load.js'
-export { importTopology, graphToNetwork, expandTopology, nameFromAlias, type ImportedTopology, type TopologySummary } from './topology/topologyImport.js'
+export {
+  loadScenarioFile,
+  parseScenarioText,
+  validateScenario,
+  type LoadedScenario,
+  type LoadOptions,
+} from './file/load.js'
+export {
+  importTopology,
+  graphToNetwork,
+  expandTopology,
+  nameFromAlias,
+  type ImportedTopology,
+  type TopologySummary,
+} from './topology/topologyImport.js'
 export { TopologySpec } from './topology/topologySpec.js'
-export { parseDescribeGraph, readDescribeGraph, TopologyFileError, type DescribeGraph } from './topology/topologyFile.js'
-export { snowballSample, components, degrees, highestDegreeNode, induced, type GraphShape } from './topology/topologySample.js'
+export {
+  parseDescribeGraph,
+  readDescribeGraph,
+  TopologyFileError,
+  type DescribeGraph,
+} from './topology/topologyFile.js'
+export {
+  snowballSample,
+  components,
+  degrees,
+  highestDegreeNode,
+  induced,
+  type GraphShape,
+} from './topology/topologySample.js'
 export { renderPaymentsCsv, PAYMENT_CSV_COLUMNS, csvField } from './report/csvPayments.js'
 export { defineScenario, loadScenarioScript, isScriptFile, type ScenarioScript } from './run/script.js'
 export { ScenarioSchema, type Scenario } from './file/scenarioSchema.js'
 export type { Step, Condition, Expectation } from './file/schema.js'
 export { scenarioJsonSchema, scenarioJsonSchemaText, SCHEMA_FILE_NAME } from './file/jsonSchema.js'
 export { LEAN_NODE_FLAGS, LEAN_FROM_NODES_PER_CORE, leanByDefault } from './network/leanNodes.js'
-export { LocalProcessRunner, type ProcessRunner, type ProcessSpec, type ManagedProcess, type LocalRunnerOptions } from './network/processRunner.js'
+export {
+  LocalProcessRunner,
+  type ProcessRunner,
+  type ProcessSpec,
+  type ManagedProcess,
+  type LocalRunnerOptions,
+} from './network/processRunner.js'
 export { renderJUnit } from './report/junit.js'
 export { readRunFile, RUN_FILE, type RunFile } from '../api/run/runFile.js'
 export { followNodeEvents, followChainEvents } from './network/follow.js'
 export { ChainClient } from '../api/chain/index.js'
-export { emptySummary, type RunSummary, type NodeSummary, type ChannelSummary, type LatencySummary } from './report/report.js'
-export type { NetworkObserver, NetworkEvent, PaymentOutcome, Verdict, BringUpProgress, StepNotice, ChainBlockEvent, ChainTxEvent } from './network/observer.js'
+export {
+  emptySummary,
+  type RunSummary,
+  type NodeSummary,
+  type ChannelSummary,
+  type LatencySummary,
+} from './report/report.js'
+export type {
+  NetworkObserver,
+  NetworkEvent,
+  PaymentOutcome,
+  Verdict,
+  BringUpProgress,
+  StepNotice,
+  ChainBlockEvent,
+  ChainTxEvent,
+} from './network/observer.js'
 export type { TrafficSpec, TrafficResult } from './run/traffic.js'
-export { ScenarioFileError, NetworkStartError, ProcessStartError, StepError, ScenarioTimeoutError, formatIssue, type ScenarioIssue } from './errors.js'
+export {
+  ScenarioFileError,
+  NetworkStartError,
+  ProcessStartError,
+  StepError,
+  ScenarioTimeoutError,
+  formatIssue,
+  type ScenarioIssue,
+} from './errors.js'

@@ -35,7 +35,14 @@ function compile(name: MessageType): CompiledLayout {
     if ('tlvType' in entry) tlvs.push({ key, tlv: entry })
     else fixed.push({ key, codec: entry, keep: !key.startsWith('_') })
   }
-  return { name, typeNumber: MESSAGE_TYPES[name], fixed, tlvs, knownTlvTypes: new Set(tlvs.map((t) => t.tlv.tlvType)), sizeHint: 64 }
+  return {
+    name,
+    typeNumber: MESSAGE_TYPES[name],
+    fixed,
+    tlvs,
+    knownTlvTypes: new Set(tlvs.map((t) => t.tlv.tlvType)),
+    sizeHint: 64,
+  }
 }
 
 const BY_NAME = new Map<MessageType, CompiledLayout>()
@@ -49,7 +56,8 @@ for (const name of Object.keys(MESSAGE_TYPES) as MessageType[]) {
 /** Throws WireEncodeError if a field does not fit its wire type or the message exceeds MAX_MESSAGE_SIZE. */
 export function encodeMessage(message: Message): Uint8Array {
   const layout = BY_NAME.get(message.type)
-  if (layout === undefined) throw new WireEncodeError('INVALID_FIELD', `unknown message type ${JSON.stringify(message.type)}`)
+  if (layout === undefined)
+    throw new WireEncodeError('INVALID_FIELD', `unknown message type ${JSON.stringify(message.type)}`)
   const fields = message as unknown as Record<string, unknown>
   const w = new WireWriter(layout.name, layout.sizeHint)
   w.u16(layout.typeNumber, 'type')
@@ -63,7 +71,11 @@ export function encodeMessage(message: Message): Uint8Array {
     if (records.size > 0) w.bytes(encodeTlvStream(records), 'tlvs')
   }
   if (w.size > MAX_MESSAGE_SIZE) {
-    throw new WireEncodeError('MESSAGE_TOO_LARGE', `${layout.name} would be ${w.size} bytes; messages are at most ${MAX_MESSAGE_SIZE}`, { messageType: layout.name, size: w.size })
+    throw new WireEncodeError(
+      'MESSAGE_TOO_LARGE',
+      `${layout.name} would be ${w.size} bytes; messages are at most ${MAX_MESSAGE_SIZE}`,
+      { messageType: layout.name, size: w.size },
+    )
   }
   if (w.size > layout.sizeHint) layout.sizeHint = w.size
   return w.finish()
@@ -77,14 +89,21 @@ export function encodeMessage(message: Message): Uint8Array {
  */
 export function decodeMessage(bytes: Uint8Array): DecodeResult {
   if (bytes.length > MAX_MESSAGE_SIZE) {
-    throw new WireDecodeError('FRAME_TOO_LARGE', `message is ${bytes.length} bytes; messages are at most ${MAX_MESSAGE_SIZE}`, { size: bytes.length })
+    throw new WireDecodeError(
+      'FRAME_TOO_LARGE',
+      `message is ${bytes.length} bytes; messages are at most ${MAX_MESSAGE_SIZE}`,
+      { size: bytes.length },
+    )
   }
-  if (bytes.length < 2) throw new WireDecodeError('TRUNCATED', `message is ${bytes.length} bytes, too short for its 2-byte type`)
+  if (bytes.length < 2)
+    throw new WireDecodeError('TRUNCATED', `message is ${bytes.length} bytes, too short for its 2-byte type`)
   const typeNumber = (bytes[0]! << 8) | bytes[1]!
   const layout = BY_NUMBER.get(typeNumber)
   if (layout === undefined) {
     if (typeNumber % 2 === 1) return { kind: 'unknown_odd', messageType: typeNumber }
-    throw new WireDecodeError('UNKNOWN_EVEN_TYPE', `unknown even message type ${typeNumber}`, { messageType: typeNumber })
+    throw new WireDecodeError('UNKNOWN_EVEN_TYPE', `unknown even message type ${typeNumber}`, {
+      messageType: typeNumber,
+    })
   }
   const r = new WireReader(bytes.subarray(2), layout.name)
   const message: Record<string, unknown> = { type: layout.name }
@@ -112,7 +131,11 @@ export function decodeMessage(bytes: Uint8Array): DecodeResult {
 function withMessageContext(err: unknown, messageType: string, decoded: Record<string, unknown>): unknown {
   if (!(err instanceof WireDecodeError)) return err
   const channelId = decoded.channelId ?? decoded.temporaryChannelId
-  return new WireDecodeError(err.code, err.message, { ...err.details, messageType, ...(channelId instanceof Uint8Array ? { channelId } : {}) })
+  return new WireDecodeError(err.code, err.message, {
+    ...err.details,
+    messageType,
+    ...(channelId instanceof Uint8Array ? { channelId } : {}),
+  })
 }
 
 function readExtension(bytes: Uint8Array, layout: CompiledLayout): TlvRecords {
@@ -121,7 +144,10 @@ function readExtension(bytes: Uint8Array, layout: CompiledLayout): TlvRecords {
   } catch (err) {
     if (!(err instanceof WireDecodeError)) throw err
     if (err.code === 'UNKNOWN_EVEN_TYPE') {
-      throw new WireDecodeError('UNKNOWN_EVEN_TYPE', `${layout.name} extension: ${err.message}`, { ...err.details, messageType: layout.name })
+      throw new WireDecodeError('UNKNOWN_EVEN_TYPE', `${layout.name} extension: ${err.message}`, {
+        ...err.details,
+        messageType: layout.name,
+      })
     }
     throw new WireDecodeError(
       'TRAILING_BYTES',

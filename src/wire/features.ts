@@ -23,7 +23,8 @@ export type FeatureName = keyof typeof FEATURE_BITS
 const MAX_FEATURE_BIT = 65535 * 8 - 1
 
 function checkBit(bit: number): void {
-  if (!Number.isInteger(bit) || bit < 0 || bit > MAX_FEATURE_BIT) throw new RangeError(`feature bit must be an integer from 0 to ${MAX_FEATURE_BIT}, got ${bit}`)
+  if (!Number.isInteger(bit) || bit < 0 || bit > MAX_FEATURE_BIT)
+    throw new RangeError(`feature bit must be an integer from 0 to ${MAX_FEATURE_BIT}, got ${bit}`)
 }
 
 export function hasFeatureBit(features: Uint8Array, bit: number): boolean {
@@ -85,7 +86,10 @@ export function withFeature(features: Uint8Array, name: FeatureName, how: 'requi
  * The even bits set in `features` that are not the required bit of a feature
  * in `known`: a node must refuse a peer or announcement with any of them.
  */
-export function unknownRequiredFeatures(features: Uint8Array, known: readonly FeatureName[] = Object.keys(FEATURE_BITS) as FeatureName[]): number[] {
+export function unknownRequiredFeatures(
+  features: Uint8Array,
+  known: readonly FeatureName[] = Object.keys(FEATURE_BITS) as FeatureName[],
+): number[] {
   const understood = new Set<number>(known.flatMap((name) => FEATURE_BITS[name]))
   return listFeatureBits(features).filter((bit) => bit % 2 === 0 && !understood.has(bit))
 }

@@ -5,7 +5,13 @@
  * allocates more than the peer actually sent.
  * https://github.com/lightning/bolts/blob/master/01-messaging.md#fundamental-types
  */
-import { CONDITION_LIMITS, assertValidCondition, decodeCondition, encodeCondition, type Condition } from '../chain/condition.js'
+import {
+  CONDITION_LIMITS,
+  assertValidCondition,
+  decodeCondition,
+  encodeCondition,
+  type Condition,
+} from '../chain/condition.js'
 import { isValidPublicKey } from '../crypto/secp256k1.js'
 import { decodeBigSize, encodeBigSize } from './bigsize.js'
 import { CHANNEL_ID_SIZE, ONION_PACKET_SIZE, POINT_SIZE, SIGNATURE_SIZE } from './constants.js'
@@ -26,7 +32,8 @@ export class WireReader {
   ) {
     // a Buffer's slice() is a view, not a copy: read through a plain Uint8Array
     // so decoded fields never alias the frame and are plain Uint8Arrays
-    this.bytes = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    this.bytes =
+      bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   }
 
@@ -36,7 +43,11 @@ export class WireReader {
 
   private take(n: number, field: string): number {
     if (n > this.remaining) {
-      throw new WireDecodeError('TRUNCATED', `${this.context} is truncated: ${field} needs ${n} bytes, ${this.remaining} left`, { context: this.context, field })
+      throw new WireDecodeError(
+        'TRUNCATED',
+        `${this.context} is truncated: ${field} needs ${n} bytes, ${this.remaining} left`,
+        { context: this.context, field },
+      )
     }
     const at = this.offset
     this.offset += n
@@ -77,7 +88,11 @@ export class WireReader {
     try {
       return decodeTruncatedUint(this.bytes.subarray(at), maxBytes)
     } catch (err) {
-      if (err instanceof WireDecodeError) throw new WireDecodeError(err.code, `${this.context}.${field}: ${err.message}`, { context: this.context, field })
+      if (err instanceof WireDecodeError)
+        throw new WireDecodeError(err.code, `${this.context}.${field}: ${err.message}`, {
+          context: this.context,
+          field,
+        })
       throw err
     }
   }
@@ -88,7 +103,9 @@ export class WireReader {
   /** Rejects bytes left over where a fixed layout should have ended. */
   end(): void {
     if (this.remaining > 0) {
-      throw new WireDecodeError('TRAILING_BYTES', `${this.context} has ${this.remaining} bytes after its last field`, { context: this.context })
+      throw new WireDecodeError('TRAILING_BYTES', `${this.context} has ${this.remaining} bytes after its last field`, {
+        context: this.context,
+      })
     }
   }
 }
@@ -120,11 +137,16 @@ export class WireWriter {
   }
 
   private check(ok: boolean, field: string, what: string): void {
-    if (!ok) throw new WireEncodeError('INVALID_FIELD', `${this.context}.${field} ${what}`, { context: this.context, field })
+    if (!ok)
+      throw new WireEncodeError('INVALID_FIELD', `${this.context}.${field} ${what}`, { context: this.context, field })
   }
 
   private checkU64(v: bigint, field: string): void {
-    this.check(typeof v === 'bigint' && v >= 0n && v <= U64_MAX, field, `must be a bigint from 0 to 2^64-1, got ${String(v)}`)
+    this.check(
+      typeof v === 'bigint' && v >= 0n && v <= U64_MAX,
+      field,
+      `must be a bigint from 0 to 2^64-1, got ${String(v)}`,
+    )
   }
 
   u8(v: number, field: string): void {
@@ -138,7 +160,11 @@ export class WireWriter {
     this.view.setUint16(at, v)
   }
   u32(v: number, field: string): void {
-    this.check(Number.isInteger(v) && v >= 0 && v <= 0xffff_ffff, field, `must be an integer from 0 to 2^32-1, got ${v}`)
+    this.check(
+      Number.isInteger(v) && v >= 0 && v <= 0xffff_ffff,
+      field,
+      `must be an integer from 0 to 2^32-1, got ${v}`,
+    )
     const at = this.reserve(4)
     this.view.setUint32(at, v)
   }
@@ -149,7 +175,11 @@ export class WireWriter {
   }
   /** `size` given: the bytes must be exactly that long. */
   bytes(b: Uint8Array, field: string, size?: number): void {
-    this.check(b instanceof Uint8Array && (size === undefined || b.length === size), field, `must be ${size ?? 'a Uint8Array of'} bytes`)
+    this.check(
+      b instanceof Uint8Array && (size === undefined || b.length === size),
+      field,
+      `must be ${size ?? 'a Uint8Array of'} bytes`,
+    )
     const at = this.reserve(b.length)
     this.buf.set(b, at)
   }
@@ -208,16 +238,26 @@ export const point: FieldCodec<Uint8Array> = {
   read(r, field) {
     const b = r.bytesOf(POINT_SIZE, field)
     if (!isCompressedPoint(b)) {
-      throw new WireDecodeError('INVALID_FIELD', `${r.context}.${field} is not a compressed point (prefix must be 02 or 03)`, { context: r.context, field })
+      throw new WireDecodeError(
+        'INVALID_FIELD',
+        `${r.context}.${field} is not a compressed point (prefix must be 02 or 03)`,
+        { context: r.context, field },
+      )
     }
     if (!isValidPublicKey(b)) {
-      throw new WireDecodeError('INVALID_POINT', `${r.context}.${field} is not a point on secp256k1`, { context: r.context, field })
+      throw new WireDecodeError('INVALID_POINT', `${r.context}.${field} is not a point on secp256k1`, {
+        context: r.context,
+        field,
+      })
     }
     return b
   },
   write(w, v, field) {
     if (!(v instanceof Uint8Array) || !isCompressedPoint(v)) {
-      throw new WireEncodeError('INVALID_FIELD', `${w.context}.${field} must be a 33-byte compressed point`, { context: w.context, field })
+      throw new WireEncodeError('INVALID_FIELD', `${w.context}.${field} must be a 33-byte compressed point`, {
+        context: w.context,
+        field,
+      })
     }
     w.bytes(v, field)
   },
@@ -245,20 +285,32 @@ export const condition: FieldCodec<Condition> = {
   read(r, field) {
     const length = r.u16(field)
     if (length > MAX_CONDITION_BYTES) {
-      throw new WireDecodeError('INVALID_FIELD', `${r.context}.${field} is ${length} bytes, longer than any valid condition (${MAX_CONDITION_BYTES})`, { context: r.context, field })
+      throw new WireDecodeError(
+        'INVALID_FIELD',
+        `${r.context}.${field} is ${length} bytes, longer than any valid condition (${MAX_CONDITION_BYTES})`,
+        { context: r.context, field },
+      )
     }
     const bytes = r.bytesOf(length, field)
     try {
       return decodeCondition(bytes)
     } catch (err) {
-      throw new WireDecodeError('INVALID_FIELD', `${r.context}.${field} is not a valid condition: ${(err as Error).message}`, { context: r.context, field })
+      throw new WireDecodeError(
+        'INVALID_FIELD',
+        `${r.context}.${field} is not a valid condition: ${(err as Error).message}`,
+        { context: r.context, field },
+      )
     }
   },
   write(w, v, field) {
     try {
       assertValidCondition(v)
     } catch (err) {
-      throw new WireEncodeError('INVALID_FIELD', `${w.context}.${field} is not a valid condition: ${(err as Error).message}`, { context: w.context, field })
+      throw new WireEncodeError(
+        'INVALID_FIELD',
+        `${w.context}.${field} is not a valid condition: ${(err as Error).message}`,
+        { context: w.context, field },
+      )
     }
     varBytes.write(w, encodeCondition(v), field)
   },

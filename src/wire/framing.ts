@@ -26,9 +26,7 @@ import type { Message } from './messages.js'
  * extension, and FRAME_TOO_LARGE ends the framed stream since the frame
  * boundaries are lost.
  */
-export type FrameResult =
-  | (DecodeResult & { frame: Uint8Array })
-  | { kind: 'invalid'; error: WireDecodeError }
+export type FrameResult = (DecodeResult & { frame: Uint8Array }) | { kind: 'invalid'; error: WireDecodeError }
 
 export interface FramedStream {
   readonly stream: Stream
@@ -71,7 +69,11 @@ const QUEUED_WRITE_OVERHEAD_BYTES = 1024
 
 /** Unsigned LEB128, as @libp2p/utils' lpStream writes a length. */
 function prefixOf(length: number): Uint8Array {
-  return length < 0x80 ? Uint8Array.of(length) : length < 0x4000 ? Uint8Array.of((length & 0x7f) | 0x80, length >> 7) : Uint8Array.of((length & 0x7f) | 0x80, ((length >> 7) & 0x7f) | 0x80, length >> 14)
+  return length < 0x80
+    ? Uint8Array.of(length)
+    : length < 0x4000
+      ? Uint8Array.of((length & 0x7f) | 0x80, length >> 7)
+      : Uint8Array.of((length & 0x7f) | 0x80, ((length >> 7) & 0x7f) | 0x80, length >> 14)
 }
 
 /** Frames, each behind its length prefix, in one buffer: one send, one libp2p frame. */
@@ -112,7 +114,10 @@ class FrameReader {
       else for (const chunk of data) this.append(chunk)
       this.cut()
       if (this.buffered + this.queuedBytes > MAX_UNREAD_BYTES) {
-        this.failure = new WireDecodeError('FRAME_TOO_LARGE', `the peer sent over ${MAX_UNREAD_BYTES} bytes that were not read`)
+        this.failure = new WireDecodeError(
+          'FRAME_TOO_LARGE',
+          `the peer sent over ${MAX_UNREAD_BYTES} bytes that were not read`,
+        )
         this.chunks = []
         this.buffered = 0
         this.frames.length = 0
@@ -157,7 +162,7 @@ class FrameReader {
       else this.chunks[0] = first.subarray(n)
     } else {
       out = new Uint8Array(n)
-      for (let at = 0; at < n; ) {
+      for (let at = 0; at < n;) {
         const c = this.chunks[0]!
         const part = Math.min(c.length, n - at)
         out.set(c.subarray(0, part), at)
@@ -259,7 +264,8 @@ export function frameStream(stream: Stream, options: FrameStreamOptions = {}): F
   const read = async (options?: AbortOptions): Promise<FrameResult | null> => {
     const frame = await frames.next(options)
     if (frame === null) return null
-    if (!(frame instanceof Uint8Array)) return { kind: 'invalid', error: new WireDecodeError('FRAME_TOO_LARGE', frame.tooLarge) }
+    if (!(frame instanceof Uint8Array))
+      return { kind: 'invalid', error: new WireDecodeError('FRAME_TOO_LARGE', frame.tooLarge) }
     try {
       return { ...decodeMessage(frame), frame }
     } catch (err) {
@@ -277,12 +283,19 @@ export function frameStream(stream: Stream, options: FrameStreamOptions = {}): F
     }
     const size = bytes.length + QUEUED_WRITE_OVERHEAD_BYTES
     if (queuedBytes > 0 && queuedBytes + size > maxQueuedBytes) {
-      return Promise.reject(new SendQueueFullError(`${queuedBytes} bytes are still waiting for the peer to read them; ${bytes.length} more would pass the limit of ${maxQueuedBytes}`, { queuedBytes, limit: maxQueuedBytes }))
+      return Promise.reject(
+        new SendQueueFullError(
+          `${queuedBytes} bytes are still waiting for the peer to read them; ${bytes.length} more would pass the limit of ${maxQueuedBytes}`,
+          { queuedBytes, limit: maxQueuedBytes },
+        ),
+      )
     }
     queuedBytes += size
-    const sent = writing.then(() => send(stream, bytes, options)).finally(() => {
-      queuedBytes -= size
-    })
+    const sent = writing
+      .then(() => send(stream, bytes, options))
+      .finally(() => {
+        queuedBytes -= size
+      })
     writing = sent.catch(() => {})
     return sent
   }

@@ -28,8 +28,12 @@ const SIGNED_FROM = new Map<number, number>([
 export function gossipDigest(encoded: Uint8Array): Uint8Array {
   const typeNumber = encoded.length >= TYPE_SIZE ? (encoded[0]! << 8) | encoded[1]! : -1
   const from = SIGNED_FROM.get(typeNumber)
-  if (from === undefined) throw new WireDecodeError('INVALID_FIELD', `message type ${typeNumber} is not a signed gossip message`, { messageType: typeNumber })
-  if (encoded.length < from) throw new WireDecodeError('TRUNCATED', `gossip message of ${encoded.length} bytes ends inside its signatures`)
+  if (from === undefined)
+    throw new WireDecodeError('INVALID_FIELD', `message type ${typeNumber} is not a signed gossip message`, {
+      messageType: typeNumber,
+    })
+  if (encoded.length < from)
+    throw new WireDecodeError('TRUNCATED', `gossip message of ${encoded.length} bytes ends inside its signatures`)
   return sha256(sha256(encoded.subarray(from)))
 }
 
@@ -38,12 +42,19 @@ const NO_SIGNATURE = new Uint8Array(SIGNATURE_SIZE)
 type Unsigned<M, S extends keyof M> = Omit<M, S | 'type'> & Partial<Pick<M, S>>
 
 /** The digest both nodes and both funding keys sign; signature fields may be left out. */
-export function channelAnnouncementDigest(m: Unsigned<ChannelAnnouncement, 'nodeSignature1' | 'nodeSignature2' | 'bitcoinSignature1' | 'bitcoinSignature2'>): Uint8Array {
-  return gossipDigest(encodeMessage({
-    nodeSignature1: NO_SIGNATURE, nodeSignature2: NO_SIGNATURE, bitcoinSignature1: NO_SIGNATURE, bitcoinSignature2: NO_SIGNATURE,
-    ...m,
-    type: 'channel_announcement',
-  }))
+export function channelAnnouncementDigest(
+  m: Unsigned<ChannelAnnouncement, 'nodeSignature1' | 'nodeSignature2' | 'bitcoinSignature1' | 'bitcoinSignature2'>,
+): Uint8Array {
+  return gossipDigest(
+    encodeMessage({
+      nodeSignature1: NO_SIGNATURE,
+      nodeSignature2: NO_SIGNATURE,
+      bitcoinSignature1: NO_SIGNATURE,
+      bitcoinSignature2: NO_SIGNATURE,
+      ...m,
+      type: 'channel_announcement',
+    }),
+  )
 }
 
 export function nodeAnnouncementDigest(m: Unsigned<NodeAnnouncement, 'signature'>): Uint8Array {

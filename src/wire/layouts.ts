@@ -10,8 +10,21 @@ import { CHAIN_HASH_SIZE } from './constants.js'
 import { WireDecodeError, WireEncodeError } from './errors.js'
 import { combineFeatures } from './features.js'
 import {
-  bytes32, condition, fixedBytes, onionPacket, point, shortChannelId, signature, u16, u32, u64, u8, varBytes,
-  WireReader, WireWriter, type FieldCodec,
+  bytes32,
+  condition,
+  fixedBytes,
+  onionPacket,
+  point,
+  shortChannelId,
+  signature,
+  u16,
+  u32,
+  u64,
+  u8,
+  varBytes,
+  WireReader,
+  WireWriter,
+  type FieldCodec,
 } from './fields.js'
 import type { ClosingSigned, MessageOf, MessageType } from './messages.js'
 
@@ -25,7 +38,9 @@ export interface TlvField<V> {
 }
 
 type Body<T extends MessageType> = Omit<MessageOf<T>, 'type'>
-export type Layout<T extends MessageType> = { [K in keyof Body<T>]-?: FieldCodec<Body<T>[K]> | TlvField<Body<T>[K]> } & {
+export type Layout<T extends MessageType> = {
+  [K in keyof Body<T>]-?: FieldCodec<Body<T>[K]> | TlvField<Body<T>[K]>
+} & {
   [wireOnly: `_${string}`]: FieldCodec<undefined>
 }
 
@@ -61,7 +76,8 @@ const networks: TlvField<Uint8Array[]> = {
   },
   decode(value, context, field) {
     if (value === undefined) return []
-    if (value.length % CHAIN_HASH_SIZE !== 0) throw invalid(context, field, `is ${value.length} bytes, not a whole number of 32-byte chain hashes`)
+    if (value.length % CHAIN_HASH_SIZE !== 0)
+      throw invalid(context, field, `is ${value.length} bytes, not a whole number of 32-byte chain hashes`)
     const chains: Uint8Array[] = []
     for (let at = 0; at < value.length; at += CHAIN_HASH_SIZE) chains.push(value.slice(at, at + CHAIN_HASH_SIZE))
     return chains
@@ -110,11 +126,16 @@ const multiaddrList: FieldCodec<string[]> = {
   read(r, field) {
     const list = r.bytesOf(r.u16(field), field)
     const out: string[] = []
-    for (let at = 0; at < list.length; ) {
+    for (let at = 0; at < list.length;) {
       if (at + 2 > list.length) throw invalid(r.context, field, 'ends inside an address length')
       const length = (list[at]! << 8) | list[at + 1]!
       at += 2
-      if (at + length > list.length) throw invalid(r.context, field, `has an address of ${length} bytes but only ${list.length - at} left in the list`)
+      if (at + length > list.length)
+        throw invalid(
+          r.context,
+          field,
+          `has an address of ${length} bytes but only ${list.length - at} left in the list`,
+        )
       try {
         out.push(utf8Decoder.decode(list.subarray(at, at + length)))
       } catch {
@@ -127,7 +148,11 @@ const multiaddrList: FieldCodec<string[]> = {
   write(w, addresses, field) {
     const encoded = addresses.map((a) => {
       const bytes = utf8Encoder.encode(a)
-      if (utf8Decoder.decode(bytes) !== a) throw new WireEncodeError('INVALID_FIELD', `${w.context}.${field}: ${JSON.stringify(a)} is not well-formed Unicode`)
+      if (utf8Decoder.decode(bytes) !== a)
+        throw new WireEncodeError(
+          'INVALID_FIELD',
+          `${w.context}.${field}: ${JSON.stringify(a)} is not well-formed Unicode`,
+        )
       const entry = new WireWriter(w.context, bytes.length + 2)
       varBytes.write(entry, bytes, field)
       return entry.finish()
@@ -193,7 +218,14 @@ export const LAYOUTS: { [T in MessageType]: Layout<T> } = {
   closing_signed: { channelId: bytes32, feeSatoshis: u64, signature, feeRange },
 
   // BOLT #2: normal operation
-  update_add_htlc: { channelId: bytes32, id: u64, amountMsat: u64, paymentHash: bytes32, cltvExpiry: u32, onionRoutingPacket: onionPacket },
+  update_add_htlc: {
+    channelId: bytes32,
+    id: u64,
+    amountMsat: u64,
+    paymentHash: bytes32,
+    cltvExpiry: u32,
+    onionRoutingPacket: onionPacket,
+  },
   update_fulfill_htlc: { channelId: bytes32, id: u64, paymentPreimage: bytes32 },
   update_fail_htlc: { channelId: bytes32, id: u64, reason: varBytes },
   update_fail_malformed_htlc: { channelId: bytes32, id: u64, sha256OfOnion: bytes32, failureCode: u16 },
@@ -209,7 +241,12 @@ export const LAYOUTS: { [T in MessageType]: Layout<T> } = {
   },
 
   // BOLT #7
-  announcement_signatures: { channelId: bytes32, shortChannelId, nodeSignature: signature, bitcoinSignature: signature },
+  announcement_signatures: {
+    channelId: bytes32,
+    shortChannelId,
+    nodeSignature: signature,
+    bitcoinSignature: signature,
+  },
   channel_announcement: {
     nodeSignature1: signature,
     nodeSignature2: signature,

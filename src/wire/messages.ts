@@ -228,7 +228,13 @@ export type SetupMessage = Init | ErrorMessage | Warning | Ping | Pong
 export type ChannelEstablishmentMessage = OpenChannel | AcceptChannel | FundingCreated | FundingSigned | ChannelReady
 export type ChannelCloseMessage = Shutdown | ClosingSigned
 export type UpdateMessage = UpdateAddHtlc | UpdateFulfillHtlc | UpdateFailHtlc | UpdateFailMalformedHtlc | UpdateFee
-export type ChannelMessage = ChannelEstablishmentMessage | ChannelCloseMessage | UpdateMessage | CommitmentSigned | RevokeAndAck | ChannelReestablish
+export type ChannelMessage =
+  | ChannelEstablishmentMessage
+  | ChannelCloseMessage
+  | UpdateMessage
+  | CommitmentSigned
+  | RevokeAndAck
+  | ChannelReestablish
 export type GossipMessage = AnnouncementSignatures | ChannelAnnouncement | NodeAnnouncement | ChannelUpdate
 export type Message = SetupMessage | ChannelMessage | GossipMessage
 export type MessageType = Message['type']

@@ -11,10 +11,12 @@ export type TlvRecords = Map<bigint, Uint8Array>
 
 export function encodeTlvStream(records: TlvRecords): Uint8Array {
   const types = [...records.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-  return concatBytes(...types.flatMap((t) => {
-    const v = records.get(t)!
-    return [encodeBigSize(t), encodeBigSize(BigInt(v.length)), v]
-  }))
+  return concatBytes(
+    ...types.flatMap((t) => {
+      const v = records.get(t)!
+      return [encodeBigSize(t), encodeBigSize(BigInt(v.length)), v]
+    }),
+  )
 }
 
 /**
@@ -30,13 +32,18 @@ export function decodeTlvStream(bytes: Uint8Array, known: ReadonlySet<bigint>): 
     offset += t.length
     const l = decodeBigSize(bytes, offset)
     offset += l.length
-    if (t.value <= last) throw new WireDecodeError('INVALID_FIELD', `TLV types are not strictly increasing (${t.value} after ${last})`)
+    if (t.value <= last)
+      throw new WireDecodeError('INVALID_FIELD', `TLV types are not strictly increasing (${t.value} after ${last})`)
     last = t.value
-    if (l.value > BigInt(bytes.length - offset)) throw new WireDecodeError('TRUNCATED', `TLV record ${t.value} is truncated`)
+    if (l.value > BigInt(bytes.length - offset))
+      throw new WireDecodeError('TRUNCATED', `TLV record ${t.value} is truncated`)
     const value = bytes.slice(offset, offset + Number(l.value))
     offset += Number(l.value)
     if (known.has(t.value)) out.set(t.value, value)
-    else if (t.value % 2n === 0n) throw new WireDecodeError('UNKNOWN_EVEN_TYPE', `unknown even TLV type ${t.value}`, { tlvType: t.value.toString() })
+    else if (t.value % 2n === 0n)
+      throw new WireDecodeError('UNKNOWN_EVEN_TYPE', `unknown even TLV type ${t.value}`, {
+        tlvType: t.value.toString(),
+      })
   }
   return out
 }
@@ -54,8 +61,10 @@ export function encodeTruncatedUint(value: bigint): Uint8Array {
 }
 
 export function decodeTruncatedUint(bytes: Uint8Array, maxBytes: number): bigint {
-  if (bytes.length > maxBytes) throw new WireDecodeError('INVALID_FIELD', `truncated integer longer than ${maxBytes} bytes`)
-  if (bytes.length > 0 && bytes[0] === 0) throw new WireDecodeError('NON_CANONICAL', 'truncated integer has a leading zero')
+  if (bytes.length > maxBytes)
+    throw new WireDecodeError('INVALID_FIELD', `truncated integer longer than ${maxBytes} bytes`)
+  if (bytes.length > 0 && bytes[0] === 0)
+    throw new WireDecodeError('NON_CANONICAL', 'truncated integer has a leading zero')
   let v = 0n
   for (const b of bytes) v = (v << 8n) | BigInt(b)
   return v

@@ -31,9 +31,13 @@ function filesUnder(dir: string): string[] {
 
 function importsOf(file: string): string[] {
   // an import shown in a comment (a usage example) is not one
-  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '')
+  const text = readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '')
   const specs: string[] = []
-  for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+  for (const m of text.matchAll(
+    /(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  )) {
     specs.push((m[1] ?? m[2])!)
   }
   return specs.filter((s) => s.startsWith('.'))
@@ -48,7 +52,8 @@ describe('layering', () => {
       for (const spec of importsOf(file)) {
         const target = relative(SRC, resolve(dirname(file), spec)).split('/')[0]!
         if (target === from || !(target in ALLOWED) || target.endsWith('.js')) continue
-        if (!ALLOWED[from]!.includes(target)) violations.push(`${relative(SRC, file)} imports ${spec} (${from} → ${target})`)
+        if (!ALLOWED[from]!.includes(target))
+          violations.push(`${relative(SRC, file)} imports ${spec} (${from} → ${target})`)
       }
     }
     expect(violations).toEqual([])
@@ -56,12 +61,17 @@ describe('layering', () => {
 
   it('the CLI runs a node, the chain daemon or the invoice decoder only through their entry points', () => {
     // `lnsim node start`, `lnsim chain start` and `lnsim invoice decode` run these in the CLI's process
-    const ENTRY_POINTS: Record<string, string> = { node: 'startNode.js', chaind: 'startChainDaemon.js', invoice: 'inspect.js' }
+    const ENTRY_POINTS: Record<string, string> = {
+      node: 'startNode.js',
+      chaind: 'startChainDaemon.js',
+      invoice: 'inspect.js',
+    }
     const violations: string[] = []
     for (const file of filesUnder(join(SRC, 'cli'))) {
       for (const spec of importsOf(file)) {
         const [layer, ...rest] = relative(SRC, resolve(dirname(file), spec)).split('/')
-        if (layer! in ENTRY_POINTS && rest.join('/') !== ENTRY_POINTS[layer!]) violations.push(`${relative(SRC, file)} imports ${spec}`)
+        if (layer! in ENTRY_POINTS && rest.join('/') !== ENTRY_POINTS[layer!])
+          violations.push(`${relative(SRC, file)} imports ${spec}`)
       }
     }
     expect(violations).toEqual([])
@@ -84,7 +94,8 @@ describe('layering', () => {
       for (const spec of importsOf(file)) {
         const target = relative(scenario, resolve(dirname(file), spec)).split('/')[0]!
         if (target === from || !(target in ROOMS)) continue
-        if (!ROOMS[from]!.includes(target)) violations.push(`${relative(SRC, file)} imports ${spec} (${from} → ${target})`)
+        if (!ROOMS[from]!.includes(target))
+          violations.push(`${relative(SRC, file)} imports ${spec} (${from} → ${target})`)
       }
     }
     expect(violations).toEqual([])
@@ -93,7 +104,10 @@ describe('layering', () => {
   it('no file of src/ reaches itself through its imports (no cycles)', () => {
     const graph = new Map<string, string[]>()
     for (const file of filesUnder(SRC)) {
-      graph.set(relative(SRC, file), importsOf(file).map((spec) => relative(SRC, resolve(dirname(file), spec)).replace(/\.js$/, '.ts')))
+      graph.set(
+        relative(SRC, file),
+        importsOf(file).map((spec) => relative(SRC, resolve(dirname(file), spec)).replace(/\.js$/, '.ts')),
+      )
     }
     const cycles: string[] = []
     const state = new Map<string, 'visiting' | 'done'>()

@@ -34,7 +34,10 @@ export type Outcome<T, E extends LnsimError = LnsimError> = { ok: true; value: T
  * `typed`, with a code). Anything else thrown, or a run slower than MAX_RUN_MS,
  * fails the property with that input.
  */
-export function outcome<T, E extends LnsimError = LnsimError>(decode: () => T, ...typed: ErrorClass<E>[]): Outcome<T, E> {
+export function outcome<T, E extends LnsimError = LnsimError>(
+  decode: () => T,
+  ...typed: ErrorClass<E>[]
+): Outcome<T, E> {
   const started = performance.now()
   let result: Outcome<T, E>
   try {
@@ -42,14 +45,18 @@ export function outcome<T, E extends LnsimError = LnsimError>(decode: () => T, .
   } catch (err) {
     if (!typed.some((c) => err instanceof c)) throw err
     const error = err as E
-    if (typeof error.code !== 'string' || error.code === '') throw new Error(`${error.name} without a code: ${error.message}`)
+    if (typeof error.code !== 'string' || error.code === '')
+      throw new Error(`${error.name} without a code: ${error.message}`)
     result = { ok: false, error }
   }
   checkTime(started)
   return result
 }
 
-export async function asyncOutcome<T, E extends LnsimError = LnsimError>(decode: () => Promise<T>, ...typed: ErrorClass<E>[]): Promise<Outcome<T, E>> {
+export async function asyncOutcome<T, E extends LnsimError = LnsimError>(
+  decode: () => Promise<T>,
+  ...typed: ErrorClass<E>[]
+): Promise<Outcome<T, E>> {
   const started = performance.now()
   let result: Outcome<T, E>
   try {
@@ -72,6 +79,9 @@ export function check<Ts extends [unknown, ...unknown[]]>(property: fc.IProperty
   fc.assert(property, { numRuns: runsOf(defaultRuns), ...(SEED !== undefined ? { seed: SEED } : {}) })
 }
 
-export async function checkAsync<Ts extends [unknown, ...unknown[]]>(property: fc.IAsyncProperty<Ts>, defaultRuns: number): Promise<void> {
+export async function checkAsync<Ts extends [unknown, ...unknown[]]>(
+  property: fc.IAsyncProperty<Ts>,
+  defaultRuns: number,
+): Promise<void> {
   await fc.assert(property, { numRuns: runsOf(defaultRuns), ...(SEED !== undefined ? { seed: SEED } : {}) })
 }

@@ -37,7 +37,12 @@ export function mutateBytes(bytes: Uint8Array, m: ByteMutation, maxLength = 70_0
     case 'interesting': {
       if (bytes.length === 0) return bytes
       const b = bytes.slice()
-      b[at] = m.kind === 'flip' ? b[at]! ^ (1 << (m.value % 8)) : m.kind === 'set' ? m.value % 256 : INTERESTING_BYTES[m.value % INTERESTING_BYTES.length]!
+      b[at] =
+        m.kind === 'flip'
+          ? b[at]! ^ (1 << (m.value % 8))
+          : m.kind === 'set'
+            ? m.value % 256
+            : INTERESTING_BYTES[m.value % INTERESTING_BYTES.length]!
       return b
     }
     case 'u16': {
@@ -55,7 +60,9 @@ export function mutateBytes(bytes: Uint8Array, m: ByteMutation, maxLength = 70_0
       return out(concatBytes(bytes.subarray(0, at), new Uint8Array(m.length).fill(m.value % 256), bytes.subarray(at)))
     case 'repeat': {
       const chunk = bytes.subarray(at, at + m.length)
-      return out(concatBytes(bytes.subarray(0, at), ...Array.from({ length: m.times }, () => chunk), bytes.subarray(at)))
+      return out(
+        concatBytes(bytes.subarray(0, at), ...Array.from({ length: m.times }, () => chunk), bytes.subarray(at)),
+      )
     }
     case 'cut':
       return bytes.subarray(0, at)
@@ -64,7 +71,9 @@ export function mutateBytes(bytes: Uint8Array, m: ByteMutation, maxLength = 70_0
 
 /** `valid` inputs, each mutated one to five times. */
 export function mutatedBytes(valid: fc.Arbitrary<Uint8Array>, maxLength?: number): fc.Arbitrary<Uint8Array> {
-  return fc.tuple(valid, fc.array(byteMutation, { minLength: 1, maxLength: 5 })).map(([b, ms]) => ms.reduce((acc, m) => mutateBytes(acc, m, maxLength), b))
+  return fc
+    .tuple(valid, fc.array(byteMutation, { minLength: 1, maxLength: 5 }))
+    .map(([b, ms]) => ms.reduce((acc, m) => mutateBytes(acc, m, maxLength), b))
 }
 
 export interface TextMutation {
@@ -84,7 +93,10 @@ export function textMutation(dictionary: readonly string[]): fc.Arbitrary<TextMu
     other: fc.nat(),
     length: fc.integer({ min: 1, max: 40 }),
     times: fc.integer({ min: 1, max: 300 }),
-    token: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...dictionary) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 8 }) }),
+    token: fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...dictionary) },
+      { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 8 }) },
+    ),
   })
 }
 
@@ -113,14 +125,40 @@ export function mutateText(text: string, m: TextMutation, maxLength = 200_000): 
 }
 
 export function mutatedText(valid: fc.Arbitrary<string>, dictionary: readonly string[]): fc.Arbitrary<string> {
-  return fc.tuple(valid, fc.array(textMutation(dictionary), { minLength: 1, maxLength: 6 })).map(([t, ms]) => ms.reduce((acc, m) => mutateText(acc, m), t))
+  return fc
+    .tuple(valid, fc.array(textMutation(dictionary), { minLength: 1, maxLength: 6 }))
+    .map(([t, ms]) => ms.reduce((acc, m) => mutateText(acc, m), t))
 }
 
 /** JSON values at the edges of what a field may mean. */
 const INTERESTING_VALUES: unknown[] = [
-  null, true, false, 0, -1, 1.5, -0, 2 ** 31, 2 ** 32, 2 ** 53, Number.MAX_SAFE_INTEGER + 2, 1e308, -1e308,
-  '', ' ', '0', '-1', '1e400', '99999999999999999999999999', 'x'.repeat(5000), '\u0000', '__proto__', 'constructor',
-  [], {}, [[[[[]]]]], JSON.parse('{"__proto__":{"polluted":true}}'),
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  -0,
+  2 ** 31,
+  2 ** 32,
+  2 ** 53,
+  Number.MAX_SAFE_INTEGER + 2,
+  1e308,
+  -1e308,
+  '',
+  ' ',
+  '0',
+  '-1',
+  '1e400',
+  '99999999999999999999999999',
+  'x'.repeat(5000),
+  '\u0000',
+  '__proto__',
+  'constructor',
+  [],
+  {},
+  [[[[[]]]]],
+  JSON.parse('{"__proto__":{"polluted":true}}'),
 ]
 
 export interface ValueMutation {
@@ -160,7 +198,8 @@ export function mutateValue(value: unknown, m: ValueMutation): unknown {
       else delete target[key]
       break
     case 'repeat':
-      if (Array.isArray(parent)) parent.splice(key as number, 0, ...Array.from({ length: 10 }, () => structuredClone(parent[key as number])))
+      if (Array.isArray(parent))
+        parent.splice(key as number, 0, ...Array.from({ length: 10 }, () => structuredClone(parent[key as number])))
       else target[key] = Array.from({ length: 3 }, () => structuredClone(target[key]))
       break
     case 'wrap':
@@ -171,7 +210,9 @@ export function mutateValue(value: unknown, m: ValueMutation): unknown {
 }
 
 export function mutatedValue(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
-  return fc.tuple(valid, fc.array(valueMutation, { minLength: 1, maxLength: 4 })).map(([v, ms]) => ms.reduce(mutateValue, v))
+  return fc
+    .tuple(valid, fc.array(valueMutation, { minLength: 1, maxLength: 4 }))
+    .map(([v, ms]) => ms.reduce(mutateValue, v))
 }
 
 /** The words and punctuation of some texts: tokens a text mutation inserts. */

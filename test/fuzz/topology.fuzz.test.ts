@@ -28,29 +28,77 @@ const policy = fc.record({
 const smallGraph = fc
   .record({
     nodes: fc.array(fc.record({ n: fc.nat(12), alias: fc.string({ maxLength: 30 }) }), { maxLength: 12 }),
-    edges: fc.array(fc.record({ a: fc.nat(12), b: fc.nat(12), id: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), capacity: fc.bigInt({ min: 1n, max: 10n ** 12n }), p1: fc.option(policy), p2: fc.option(policy) }), { maxLength: 30 }),
+    edges: fc.array(
+      fc.record({
+        a: fc.nat(12),
+        b: fc.nat(12),
+        id: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        capacity: fc.bigInt({ min: 1n, max: 10n ** 12n }),
+        p1: fc.option(policy),
+        p2: fc.option(policy),
+      }),
+      { maxLength: 30 },
+    ),
   })
   .map(({ nodes, edges }) => ({
     nodes: nodes.map(({ n, alias }) => ({ pub_key: key(n), alias, addresses: [] })),
-    edges: edges.filter((e) => e.a !== e.b).map((e) => ({ channel_id: e.id.toString(), node1_pub: key(e.a), node2_pub: key(e.b), capacity: e.capacity.toString(), node1_policy: e.p1, node2_policy: e.p2 })),
+    edges: edges
+      .filter((e) => e.a !== e.b)
+      .map((e) => ({
+        channel_id: e.id.toString(),
+        node1_pub: key(e.a),
+        node2_pub: key(e.b),
+        capacity: e.capacity.toString(),
+        node1_policy: e.p1,
+        node2_policy: e.p2,
+      })),
   }))
 
-const graphValue = fc.oneof({ weight: 1, arbitrary: fc.constant(JSON.parse(FIXTURE) as unknown) }, { weight: 3, arbitrary: smallGraph as fc.Arbitrary<unknown> })
-const JSON_SYNTAX = ['{', '}', '[', ']', ',', ':', '"', '\\"', '\\u0000', 'null', 'true', 'false', '-1', '1e999', '0.5', '18446744073709551616', '"__proto__"', ' ', '\n', '02', '03', 'ff'.repeat(33)]
+const graphValue = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(JSON.parse(FIXTURE) as unknown) },
+  { weight: 3, arbitrary: smallGraph as fc.Arbitrary<unknown> },
+)
+const JSON_SYNTAX = [
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '"',
+  '\\"',
+  '\\u0000',
+  'null',
+  'true',
+  'false',
+  '-1',
+  '1e999',
+  '0.5',
+  '18446744073709551616',
+  '"__proto__"',
+  ' ',
+  '\n',
+  '02',
+  '03',
+  'ff'.repeat(33),
+]
 const DICTIONARY = tokensOf([FIXTURE.slice(0, 5000)], JSON_SYNTAX)
 
 /** Topology options as a scenario may write them; what TopologySpec refuses falls back to the defaults. */
 const spec = fc
-  .record({
-    describegraph: fc.constant('g.json'),
-    sample: fc.integer({ min: 0, max: 600 }),
-    names: fc.constantFrom('alias', 'numbered', 'other'),
-    fundsSat: fc.bigInt({ min: 0n, max: 10n ** 9n }),
-    capacityDivisor: fc.integer({ min: 0, max: 10 ** 9 }),
-    minCapacitySat: fc.bigInt({ min: 0n, max: 10n ** 8n }),
-    maxCapacitySat: fc.bigInt({ min: 0n, max: 10n ** 10n }),
-    pushPercent: fc.integer({ min: 0, max: 100 }),
-  }, { requiredKeys: ['describegraph'] })
+  .record(
+    {
+      describegraph: fc.constant('g.json'),
+      sample: fc.integer({ min: 0, max: 600 }),
+      names: fc.constantFrom('alias', 'numbered', 'other'),
+      fundsSat: fc.bigInt({ min: 0n, max: 10n ** 9n }),
+      capacityDivisor: fc.integer({ min: 0, max: 10 ** 9 }),
+      minCapacitySat: fc.bigInt({ min: 0n, max: 10n ** 8n }),
+      maxCapacitySat: fc.bigInt({ min: 0n, max: 10n ** 10n }),
+      pushPercent: fc.integer({ min: 0, max: 100 }),
+    },
+    { requiredKeys: ['describegraph'] },
+  )
   .map((s) => {
     const parsed = TopologySpec.safeParse(s)
     return parsed.success ? parsed.data : TopologySpec.parse({ describegraph: 'g.json' })
@@ -59,7 +107,10 @@ const spec = fc
 function imports(text: string, topology: TopologySpec, seed: string): void {
   const graph = outcome(() => parseDescribeGraph(text, 'g.json'), TopologyFileError)
   if (!graph.ok) return
-  const r = outcome(() => graphToNetwork(graph.value, topology, { baseDir: '.', seed, file: 'g.json' }), TopologyFileError)
+  const r = outcome(
+    () => graphToNetwork(graph.value, topology, { baseDir: '.', seed, file: 'g.json' }),
+    TopologyFileError,
+  )
   if (!r.ok) return
   const { nodes, channels } = r.value
   const names = new Set(nodes.map((n) => n.name))
@@ -75,15 +126,54 @@ function imports(text: string, topology: TopologySpec, seed: string): void {
 }
 
 describe('fuzzing the describegraph importer', () => {
-  it('random text', () => {
-    check(fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.json({ maxDepth: 3 })), spec, fc.string({ maxLength: 8 }), imports), 1000)
-  }, timeoutFor(1000))
+  it(
+    'random text',
+    () => {
+      check(
+        fc.property(
+          fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.json({ maxDepth: 3 })),
+          spec,
+          fc.string({ maxLength: 8 }),
+          imports,
+        ),
+        1000,
+      )
+    },
+    timeoutFor(1000),
+  )
 
-  it('graphs mutated as text', () => {
-    check(fc.property(mutatedText(graphValue.map((g) => JSON.stringify(g)), DICTIONARY), spec, fc.string({ maxLength: 8 }), imports), 300)
-  }, timeoutFor(300))
+  it(
+    'graphs mutated as text',
+    () => {
+      check(
+        fc.property(
+          mutatedText(
+            graphValue.map((g) => JSON.stringify(g)),
+            DICTIONARY,
+          ),
+          spec,
+          fc.string({ maxLength: 8 }),
+          imports,
+        ),
+        300,
+      )
+    },
+    timeoutFor(300),
+  )
 
-  it('graphs mutated as values', () => {
-    check(fc.property(mutatedValue(graphValue).map((g) => JSON.stringify(g) ?? ''), spec, fc.string({ maxLength: 8 }), imports), 300)
-  }, timeoutFor(300))
+  it(
+    'graphs mutated as values',
+    () => {
+      check(
+        fc.property(
+          mutatedValue(graphValue).map((g) => JSON.stringify(g) ?? ''),
+          spec,
+          fc.string({ maxLength: 8 }),
+          imports,
+        ),
+        300,
+      )
+    },
+    timeoutFor(300),
+  )
 })

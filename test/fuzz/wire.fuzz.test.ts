@@ -30,63 +30,117 @@ function decodesCanonically(bytes: Uint8Array): void {
 const EVERY_TYPE: ReadonlySet<bigint> = { has: () => true } as unknown as ReadonlySet<bigint>
 
 const tlvStream = fc
-  .uniqueArray(fc.tuple(fc.oneof(fc.bigInt({ min: 0n, max: 300n }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })), fc.uint8Array({ maxLength: 40 })), { selector: ([t]) => t, maxLength: 6 })
+  .uniqueArray(
+    fc.tuple(
+      fc.oneof(fc.bigInt({ min: 0n, max: 300n }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })),
+      fc.uint8Array({ maxLength: 40 }),
+    ),
+    { selector: ([t]) => t, maxLength: 6 },
+  )
   .map((records) => encodeTlvStream(new Map(records)))
 
 describe('fuzzing the wire decoders', () => {
-  it('decodeMessage: random bytes', () => {
-    check(fc.property(fc.uint8Array({ maxLength: 700 }), decodesCanonically), 3000)
-  }, timeoutFor(3000))
+  it(
+    'decodeMessage: random bytes',
+    () => {
+      check(fc.property(fc.uint8Array({ maxLength: 700 }), decodesCanonically), 3000)
+    },
+    timeoutFor(3000),
+  )
 
-  it('decodeMessage: a known type, then random bytes', () => {
-    check(fc.property(knownType, fc.uint8Array({ maxLength: 1500 }), (type, rest) => decodesCanonically(concatBytes(u16be(type), rest))), 3000)
-  }, timeoutFor(3000))
+  it(
+    'decodeMessage: a known type, then random bytes',
+    () => {
+      check(
+        fc.property(knownType, fc.uint8Array({ maxLength: 1500 }), (type, rest) =>
+          decodesCanonically(concatBytes(u16be(type), rest)),
+        ),
+        3000,
+      )
+    },
+    timeoutFor(3000),
+  )
 
-  it('decodeMessage: valid messages, mutated', () => {
-    check(fc.property(mutatedBytes(encodedMessage), decodesCanonically), 3000)
-  }, timeoutFor(3000))
+  it(
+    'decodeMessage: valid messages, mutated',
+    () => {
+      check(fc.property(mutatedBytes(encodedMessage), decodesCanonically), 3000)
+    },
+    timeoutFor(3000),
+  )
 
-  it('decodeTlvStream: random and mutated streams', () => {
-    check(fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }), mutatedBytes(tlvStream)), (bytes) => {
-      const r = outcome(() => decodeTlvStream(bytes, EVERY_TYPE), WireDecodeError)
-      if (r.ok) expect(encodeTlvStream(r.value)).toEqual(bytes)
-    }), 3000)
-  }, timeoutFor(3000))
+  it(
+    'decodeTlvStream: random and mutated streams',
+    () => {
+      check(
+        fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }), mutatedBytes(tlvStream)), (bytes) => {
+          const r = outcome(() => decodeTlvStream(bytes, EVERY_TYPE), WireDecodeError)
+          if (r.ok) expect(encodeTlvStream(r.value)).toEqual(bytes)
+        }),
+        3000,
+      )
+    },
+    timeoutFor(3000),
+  )
 
-  it('decodeBigSize and decodeTruncatedUint: random and mutated encodings', () => {
-    const bigSize = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(encodeBigSize)
-    check(fc.property(fc.oneof(fc.uint8Array({ maxLength: 12 }), mutatedBytes(bigSize)), fc.nat(12), fc.integer({ min: 1, max: 8 }), (bytes, offset, maxBytes) => {
-      const r = outcome(() => decodeBigSize(bytes, offset), WireDecodeError)
-      if (r.ok) expect(encodeBigSize(r.value.value)).toEqual(bytes.subarray(offset, offset + r.value.length))
-      const t = outcome(() => decodeTruncatedUint(bytes, maxBytes), WireDecodeError)
-      if (t.ok) expect(bytesEqual(encodeTruncatedUint(t.value), bytes)).toBe(true)
-    }), 3000)
-  }, timeoutFor(3000))
+  it(
+    'decodeBigSize and decodeTruncatedUint: random and mutated encodings',
+    () => {
+      const bigSize = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(encodeBigSize)
+      check(
+        fc.property(
+          fc.oneof(fc.uint8Array({ maxLength: 12 }), mutatedBytes(bigSize)),
+          fc.nat(12),
+          fc.integer({ min: 1, max: 8 }),
+          (bytes, offset, maxBytes) => {
+            const r = outcome(() => decodeBigSize(bytes, offset), WireDecodeError)
+            if (r.ok) expect(encodeBigSize(r.value.value)).toEqual(bytes.subarray(offset, offset + r.value.length))
+            const t = outcome(() => decodeTruncatedUint(bytes, maxBytes), WireDecodeError)
+            if (t.ok) expect(bytesEqual(encodeTruncatedUint(t.value), bytes)).toBe(true)
+          },
+        ),
+        3000,
+      )
+    },
+    timeoutFor(3000),
+  )
 
-  it('frameStream: frames of any length, in chunks cut anywhere', async () => {
-    const frame = (payload: Uint8Array): Uint8Array => concatBytes(varint(payload.length), payload)
-    const frames = fc.array(fc.oneof(encodedMessage.map(frame), fc.uint8Array({ maxLength: 300 }).map(frame)), { minLength: 1, maxLength: 6 }).map((fs) => concatBytes(...fs))
-    const input = fc.oneof(fc.uint8Array({ maxLength: 600 }), mutatedBytes(frames, 200_000))
-    await checkAsync(fc.asyncProperty(input, fc.array(fc.nat(), { maxLength: 8 }), async (bytes, cuts) => {
-      const stream = new FakeStream()
-      const framed = frameStream(stream as unknown as Stream)
-      const bounds = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)
-      let from = 0
-      for (const to of [...bounds, bytes.length]) {
-        stream.deliver(bytes.subarray(from, to))
-        from = to
-      }
-      stream.endRemote()
-      const results: Array<FrameResult | null> = []
-      const r = await asyncOutcome(async () => {
-        for (let result = await framed.read(); result !== null; result = await framed.read()) results.push(result)
-      }, WireDecodeError)
-      for (const result of results) {
-        if (result?.kind === 'invalid') expect(result.error).toBeInstanceOf(WireDecodeError)
-      }
-      if (!r.ok) expect(r.error.code).toBe('FRAME_TOO_LARGE')
-    }), 1000)
-  }, timeoutFor(1000))
+  it(
+    'frameStream: frames of any length, in chunks cut anywhere',
+    async () => {
+      const frame = (payload: Uint8Array): Uint8Array => concatBytes(varint(payload.length), payload)
+      const frames = fc
+        .array(fc.oneof(encodedMessage.map(frame), fc.uint8Array({ maxLength: 300 }).map(frame)), {
+          minLength: 1,
+          maxLength: 6,
+        })
+        .map((fs) => concatBytes(...fs))
+      const input = fc.oneof(fc.uint8Array({ maxLength: 600 }), mutatedBytes(frames, 200_000))
+      await checkAsync(
+        fc.asyncProperty(input, fc.array(fc.nat(), { maxLength: 8 }), async (bytes, cuts) => {
+          const stream = new FakeStream()
+          const framed = frameStream(stream as unknown as Stream)
+          const bounds = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)
+          let from = 0
+          for (const to of [...bounds, bytes.length]) {
+            stream.deliver(bytes.subarray(from, to))
+            from = to
+          }
+          stream.endRemote()
+          const results: Array<FrameResult | null> = []
+          const r = await asyncOutcome(async () => {
+            for (let result = await framed.read(); result !== null; result = await framed.read()) results.push(result)
+          }, WireDecodeError)
+          for (const result of results) {
+            if (result?.kind === 'invalid') expect(result.error).toBeInstanceOf(WireDecodeError)
+          }
+          if (!r.ok) expect(r.error.code).toBe('FRAME_TOO_LARGE')
+        }),
+        1000,
+      )
+    },
+    timeoutFor(1000),
+  )
 })
 
 /** Unsigned LEB128, the frame's length prefix. */

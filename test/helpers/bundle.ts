@@ -13,7 +13,11 @@ import { ESM_REQUIRE_BANNER } from '../../scripts/bundle.js'
 const root = join(import.meta.dirname, '..', '..')
 let dir: string | undefined
 
-export async function bundleForTest<T>(name: string, source: { contents: string; loader?: Loader }, plugins: Plugin[]): Promise<{ module: T; text: string }> {
+export async function bundleForTest<T>(
+  name: string,
+  source: { contents: string; loader?: Loader },
+  plugins: Plugin[],
+): Promise<{ module: T; text: string }> {
   dir ??= await mkdtemp(join(root, 'dist', '.test-bundle-'))
   const outfile = join(dir, `${name}.mjs`)
   await build({

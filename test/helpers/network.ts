@@ -27,17 +27,43 @@ export class TestNetwork {
 
   async startChain(extra: string[] = []): Promise<void> {
     this.root = await tempDir()
-    this.chainChild = await spawnReady(['chain', 'start', '--data-dir', join(this.root, 'chain'), '--port', '0', ...extra])
+    this.chainChild = await spawnReady([
+      'chain',
+      'start',
+      '--data-dir',
+      join(this.root, 'chain'),
+      '--port',
+      '0',
+      ...extra,
+    ])
     this.chainUrl = String(this.chainChild.ready.url)
   }
 
   async startNode(name: string, extra: string[] = []): Promise<TestNode> {
     const dataDir = join(this.root, name)
-    const child = await spawnReady(['node', 'start', '--name', name, '--data-dir', dataDir, '--chain', this.chainUrl, ...extra])
+    const child = await spawnReady([
+      'node',
+      'start',
+      '--name',
+      name,
+      '--data-dir',
+      dataDir,
+      '--chain',
+      this.chainUrl,
+      ...extra,
+    ])
     const token = (await import('node:fs/promises')).readFile(join(dataDir, 'api.token'), 'utf8')
     const client = new NodeClient({ url: String(child.ready.apiUrl), token: (await token).trim() })
     const listen = (child.ready.listen as string[])[0]!.replace(/\/p2p\/.*$/, '')
-    const node: TestNode = { name, dataDir, child, client, nodeId: String(child.ready.nodeId), address: `${child.ready.nodeId}@${listen}`, extra }
+    const node: TestNode = {
+      name,
+      dataDir,
+      child,
+      client,
+      nodeId: String(child.ready.nodeId),
+      address: `${child.ready.nodeId}@${listen}`,
+      extra,
+    }
     this.nodes.set(name, node)
     return node
   }
@@ -62,7 +88,10 @@ export class TestNetwork {
   }
 
   async chain<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.chainUrl}/v1${path}`, { method, ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) })
+    const res = await fetch(`${this.chainUrl}/v1${path}`, {
+      method,
+      ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    })
     const json = (await res.json()) as T
     if (!res.ok) throw new Error(`chain ${method} ${path}: ${JSON.stringify(json)}`)
     return json
@@ -76,7 +105,10 @@ export class TestNetwork {
     const before = (await this.node(name).client.balance()).confirmedSat
     const { address } = await this.node(name).client.newAddress()
     await this.chain('POST', '/faucet', { address, amountSat: sat.toString(), confirm: true })
-    await waitFor(`${name} to see its funds`, async () => (await this.node(name).client.balance()).confirmedSat >= before + sat)
+    await waitFor(
+      `${name} to see its funds`,
+      async () => (await this.node(name).client.balance()).confirmedSat >= before + sat,
+    )
   }
 
   async connect(a: string, b: string): Promise<void> {
@@ -85,9 +117,16 @@ export class TestNetwork {
 
   /** Opens a channel a→b, mines it to depth and waits until both ends call it active. */
   async openChannel(a: string, b: string, sat: bigint, pushMsat = 0n, depth = 3): Promise<string> {
-    const { channelId } = await this.node(a).client.openChannel({ nodeId: this.node(b).nodeId, amountSat: sat, pushMsat })
+    const { channelId } = await this.node(a).client.openChannel({
+      nodeId: this.node(b).nodeId,
+      amountSat: sat,
+      pushMsat,
+    })
     await this.mine(depth)
-    await waitFor(`channel ${a}→${b} to be active`, async () => (await this.channel(a, channelId))?.active && (await this.channel(b, channelId))?.active)
+    await waitFor(
+      `channel ${a}→${b} to be active`,
+      async () => (await this.channel(a, channelId))?.active && (await this.channel(b, channelId))?.active,
+    )
     return channelId
   }
 

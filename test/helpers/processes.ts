@@ -38,19 +38,27 @@ export async function spawnReady(args: string[], timeoutMs = 20_000): Promise<Ch
   const nodeArgs = process.env.LNSIM_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []
   // stdin is a pipe: if this test process dies, the child sees it close and stops
   // the environment `lnsim run` gives its daemons, so tests and benchmarks see what users run
-  const proc = spawn(process.execPath, [...nodeArgs, CLI, ...args, '--json'], { stdio: ['pipe', 'pipe', 'pipe'], env: daemonEnv() })
+  const proc = spawn(process.execPath, [...nodeArgs, CLI, ...args, '--json'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: daemonEnv(),
+  })
   running.add(proc)
   const stderr: string[] = []
   createInterface({ input: proc.stderr! }).on('line', (l) => {
     stderr.push(l)
     if (stderr.length > 200) stderr.shift()
   })
-  const exited = new Promise<number | null>((done) => proc.once('exit', (code) => {
-    running.delete(proc)
-    done(code)
-  }))
+  const exited = new Promise<number | null>((done) =>
+    proc.once('exit', (code) => {
+      running.delete(proc)
+      done(code)
+    }),
+  )
   const ready = await new Promise<Record<string, unknown>>((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not become ready in ${timeoutMs} ms:\n${stderr.join('\n')}`)), timeoutMs)
+    const timer = setTimeout(
+      () => reject(new Error(`${args.join(' ')} did not become ready in ${timeoutMs} ms:\n${stderr.join('\n')}`)),
+      timeoutMs,
+    )
     const lines = createInterface({ input: proc.stdout! })
     lines.on('line', (line) => {
       try {
@@ -72,7 +80,10 @@ export async function spawnReady(args: string[], timeoutMs = 20_000): Promise<Ch
 }
 
 /** Runs the CLI to completion: exit code, stdout, stderr. */
-export function runCli(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, reject) => {
     const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
     running.add(proc)
@@ -109,7 +120,12 @@ export async function cleanupProcesses(): Promise<void> {
   await Promise.all(tempDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })))
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   let last: unknown
   for (;;) {
@@ -119,7 +135,8 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
     } catch (err) {
       last = err
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`)
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`)
     await new Promise((r) => setTimeout(r, intervalMs))
   }
 }
@@ -157,7 +174,10 @@ export interface CliRun {
 
 /** Starts `node dist/lnsim.mjs ...args`; stopped by killRunning() even when a test fails. */
 export function startCli(args: string[], env: Record<string, string> = {}): CliRun {
-  const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+  const proc = spawn(process.execPath, [CLI, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  })
   running.add(proc)
   let out = ''
   let err = ''
@@ -172,7 +192,10 @@ export function startCli(args: string[], env: Record<string, string> = {}): CliR
   return { proc, stdout: () => out, stderr: () => err, exited }
 }
 
-export async function runToEnd(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runToEnd(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const r = startCli(args, env)
   const code = await r.exited
   return { code, stdout: r.stdout(), stderr: r.stderr() }
@@ -182,14 +205,23 @@ export async function runToEnd(args: string[], env: Record<string, string> = {})
 export async function killRunning(): Promise<void> {
   const procs = [...running]
   for (const p of procs) p.kill('SIGINT')
-  await Promise.all(procs.map((p) => new Promise<void>((done) => {
-    const t = setTimeout(() => (p.kill('SIGKILL'), done()), 10_000)
-    p.once('exit', () => (clearTimeout(t), done()))
-    if (p.exitCode !== null || p.signalCode !== null) (clearTimeout(t), done())
-  })))
+  await Promise.all(
+    procs.map(
+      (p) =>
+        new Promise<void>((done) => {
+          const t = setTimeout(() => (p.kill('SIGKILL'), done()), 10_000)
+          p.once('exit', () => (clearTimeout(t), done()))
+          if (p.exitCode !== null || p.signalCode !== null) (clearTimeout(t), done())
+        }),
+    ),
+  )
 }
 
-export async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const v = await fn()

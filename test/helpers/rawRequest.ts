@@ -5,7 +5,13 @@
  */
 import { request } from 'node:http'
 
-export function rawRequest(url: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; json: { error?: { code: string; message: string } } & Record<string, unknown> }> {
+export function rawRequest(
+  url: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; json: { error?: { code: string; message: string } } & Record<string, unknown> }> {
   const { port } = new URL(url)
   return new Promise((done, fail) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {

@@ -137,7 +137,11 @@ export class TestPeer {
     const stream = await this.host.dialProtocol(multiaddr(`${ma}/p2p/${peerId.toString()}`), PROTOCOL)
     this.rawStream = stream
     this.framed = frameStream(stream)
-    await this.write({ type: 'init', features: featureBits(FEATURE_BITS.var_onion_optin[0], FEATURE_BITS.payment_secret[0]), networks: [this.chainHash] })
+    await this.write({
+      type: 'init',
+      features: featureBits(FEATURE_BITS.var_onion_optin[0], FEATURE_BITS.payment_secret[0]),
+      networks: [this.chainHash],
+    })
     void this.readLoop(this.framed)
   }
 
@@ -181,7 +185,11 @@ export class TestPeer {
    * function of the message giving them). With `nth`, only the nth such message
    * is changed (1: the next one).
    */
-  rewrite<T extends MessageType>(type: T, change: Fields<T> | ((m: MessageOf<T>) => Fields<T>), options: { nth?: number } = {}): Rewrite {
+  rewrite<T extends MessageType>(
+    type: T,
+    change: Fields<T> | ((m: MessageOf<T>) => Fields<T>),
+    options: { nth?: number } = {},
+  ): Rewrite {
     const rule: RewriteRule = {
       type,
       change: (m) => (typeof change === 'function' ? change(m as MessageOf<T>) : change) as Partial<Message>,
@@ -216,7 +224,10 @@ export class TestPeer {
   /** Sends the nth (1-based) message of `type` it has sent so far again, exactly as it went out. */
   async replay<T extends MessageType>(type: T, nth = 1): Promise<MessageOf<T>> {
     const old = this.sent.filter((m): m is MessageOf<T> => m.type === type)[nth - 1]
-    if (!old) throw new Error(`the test peer has sent ${this.sent.filter((m) => m.type === type).length} ${type}, no number ${nth} to replay`)
+    if (!old)
+      throw new Error(
+        `the test peer has sent ${this.sent.filter((m) => m.type === type).length} ${type}, no number ${nth} to replay`,
+      )
     await this.write(old)
     return old
   }
@@ -242,7 +253,11 @@ export class TestPeer {
     const size = 1000 + (this.syncs++ % 1000)
     const heard = this.received.length
     await this.inject({ type: 'ping', numPongBytes: size, ignored: new Uint8Array(0) })
-    await this.waitFor('the pong', () => this.received.slice(heard).some((m) => m.type === 'pong' && m.ignored.length === size), timeoutMs)
+    await this.waitFor(
+      'the pong',
+      () => this.received.slice(heard).some((m) => m.type === 'pong' && m.ignored.length === size),
+      timeoutMs,
+    )
   }
 
   /** The texts of the warnings (or errors) the node sent it. */
@@ -259,9 +274,22 @@ export class TestPeer {
   }
 
   /** An invoice this peer can be paid with: with `autoSettle`, the HTLC that pays it is fulfilled. */
-  invoice(amountMsat: bigint, preimage: Uint8Array = sha256(Uint8Array.of(...this.secret, this.preimages.size))): string {
+  invoice(
+    amountMsat: bigint,
+    preimage: Uint8Array = sha256(Uint8Array.of(...this.secret, this.preimages.size)),
+  ): string {
     this.preimages.set(toHex(sha256(preimage)), preimage)
-    return encodeInvoice({ network: 'bcrt', amountMsat, timestamp: Math.floor(Date.now() / 1000), paymentHash: sha256(preimage), paymentSecret: sha256(preimage, Uint8Array.of(1)), description: 'to the test peer' }, this.secret)
+    return encodeInvoice(
+      {
+        network: 'bcrt',
+        amountMsat,
+        timestamp: Math.floor(Date.now() / 1000),
+        paymentHash: sha256(preimage),
+        paymentSecret: sha256(preimage, Uint8Array.of(1)),
+        description: 'to the test peer',
+      },
+      this.secret,
+    )
   }
 
   /**
@@ -270,9 +298,20 @@ export class TestPeer {
    */
   addHtlc(amountMsat: bigint, options: { sign?: boolean; paymentHash?: Uint8Array } = {}): bigint {
     const n = this.adds++
-    this.input({ type: 'command', command: { type: 'add_htlc', commandId: `add-${n}`, amountMsat, paymentHash: options.paymentHash ?? sha256(utf8(`${this.nodeId} htlc ${n}`)), cltvExpiry: this.blockHeight + 100, onionRoutingPacket: new Uint8Array(1366) } })
+    this.input({
+      type: 'command',
+      command: {
+        type: 'add_htlc',
+        commandId: `add-${n}`,
+        amountMsat,
+        paymentHash: options.paymentHash ?? sha256(utf8(`${this.nodeId} htlc ${n}`)),
+        cltvExpiry: this.blockHeight + 100,
+        onionRoutingPacket: new Uint8Array(1366),
+      },
+    })
     const r = this.lastReply
-    if (!r?.ok || r.htlcId === undefined) throw new Error(`the test peer could not add an HTLC: ${r && !r.ok ? r.message : 'no result'}`)
+    if (!r?.ok || r.htlcId === undefined)
+      throw new Error(`the test peer could not add an HTLC: ${r && !r.ok ? r.message : 'no result'}`)
     if (options.sign ?? true) this.input({ type: 'command', command: { type: 'sign' } })
     return r.htlcId
   }
@@ -284,11 +323,21 @@ export class TestPeer {
    */
   openChannelMessages(nodeId: string, count: number): OpenChannel[] {
     const r = openChannel(
-      { remoteNodeId: fromHex(nodeId), temporaryChannelId: new Uint8Array(32), fundingSat: 100_000n, pushMsat: 0n, announce: false, config: this.config, keysId: toHex(sha256(this.secret)), finalCondition: sig(publicKeyOf(this.secret)) },
+      {
+        remoteNodeId: fromHex(nodeId),
+        temporaryChannelId: new Uint8Array(32),
+        fundingSat: 100_000n,
+        pushMsat: 0n,
+        announce: false,
+        config: this.config,
+        keysId: toHex(sha256(this.secret)),
+        finalCondition: sig(publicKeyOf(this.secret)),
+      },
       { blockHeight: this.blockHeight, chainHash: this.chainHash, feeratePerKw: 253, signer: this.signer },
     )
     const sent = r.effects.find((e) => e.type === 'send')
-    if (sent?.type !== 'send' || sent.message.type !== 'open_channel') throw new Error('openChannel sent no open_channel')
+    if (sent?.type !== 'send' || sent.message.type !== 'open_channel')
+      throw new Error('openChannel sent no open_channel')
     const template = sent.message
     return Array.from({ length: count }, () => {
       const temporaryChannelId = sha256(utf8(`${this.nodeId} opening ${this.craftedOpenings.size}`))
@@ -301,7 +350,16 @@ export class TestPeer {
   craftAdd(fields: Partial<Omit<UpdateAddHtlc, 'type'>> = {}): UpdateAddHtlc {
     const c = this.data && commitmentsOf(this.data)
     if (!c) throw new Error('the test peer has no channel')
-    return { type: 'update_add_htlc', channelId: c.channelId, id: c.localNextHtlcId, amountMsat: 1_000_000n, paymentHash: sha256(Uint8Array.of(1, 2, 3)), cltvExpiry: this.blockHeight + 100, onionRoutingPacket: new Uint8Array(1366), ...fields }
+    return {
+      type: 'update_add_htlc',
+      channelId: c.channelId,
+      id: c.localNextHtlcId,
+      amountMsat: 1_000_000n,
+      paymentHash: sha256(Uint8Array.of(1, 2, 3)),
+      cltvExpiry: this.blockHeight + 100,
+      onionRoutingPacket: new Uint8Array(1366),
+      ...fields,
+    }
   }
 
   /** Money it holds in its channel, by its own reckoning: its balance plus the HTLCs it offered. */
@@ -309,16 +367,22 @@ export class TestPeer {
     const c = this.data && commitmentsOf(this.data)
     if (!c) return 0n
     const spec = c.localCommit.spec
-    return spec.toLocalMsat + spec.htlcs.filter((h) => h.direction === 'outgoing').reduce((s, h) => s + h.amountMsat, 0n)
+    return (
+      spec.toLocalMsat + spec.htlcs.filter((h) => h.direction === 'outgoing').reduce((s, h) => s + h.amountMsat, 0n)
+    )
   }
 
   /** Nothing in flight: no HTLC, nothing unsigned, no revocation owed either way. */
   isQuiet(): boolean {
     const c = this.data && commitmentsOf(this.data)
     if (!c || this.data?.state !== 'NORMAL') return false
-    return c.localCommit.spec.htlcs.length === 0 && c.remoteCommit.spec.htlcs.length === 0 && c.remoteNextCommitInfo.kind === 'ready' &&
+    return (
+      c.localCommit.spec.htlcs.length === 0 &&
+      c.remoteCommit.spec.htlcs.length === 0 &&
+      c.remoteNextCommitInfo.kind === 'ready' &&
       c.localChanges.proposed.length + c.localChanges.signed.length + c.localChanges.acked.length === 0 &&
       c.remoteChanges.proposed.length + c.remoteChanges.signed.length + c.remoteChanges.acked.length === 0
+    )
   }
 
   private async readLoop(framed: FramedStream): Promise<void> {
@@ -332,12 +396,19 @@ export class TestPeer {
           continue
         }
         if (m.type === 'open_channel' && !this.data) {
-          this.data = awaitOpenChannel({ remoteNodeId: new Uint8Array(33), temporaryChannelId: m.temporaryChannelId, config: this.config, keysId: toHex(new Uint8Array(32).fill(0x55)), finalCondition: sig(publicKeyOf(new Uint8Array(32).fill(0x56))) })
+          this.data = awaitOpenChannel({
+            remoteNodeId: new Uint8Array(33),
+            temporaryChannelId: m.temporaryChannelId,
+            config: this.config,
+            keysId: toHex(new Uint8Array(32).fill(0x55)),
+            finalCondition: sig(publicKeyOf(new Uint8Array(32).fill(0x56))),
+          })
         }
         // answers to the openings it crafted (openChannelMessages) are for channels its state machine does not have
         const id = 'temporaryChannelId' in m ? m.temporaryChannelId : 'channelId' in m ? m.channelId : undefined
         const forCrafted = id !== undefined && this.craftedOpenings.has(toHex(id))
-        if (this.data && !forCrafted && id !== undefined && m.type !== 'warning') this.input({ type: 'message', message: m as never })
+        if (this.data && !forCrafted && id !== undefined && m.type !== 'warning')
+          this.input({ type: 'message', message: m as never })
       }
     } catch {
       // connection reset
@@ -351,7 +422,12 @@ export class TestPeer {
   /** Feeds the channel state machine and sends what it says to send. */
   input(input: ChannelInput): ChannelEffect[] {
     if (!this.data) throw new Error('no channel yet')
-    const r = step(this.data, input, { blockHeight: this.blockHeight, chainHash: this.chainHash, feeratePerKw: 253, signer: this.signer })
+    const r = step(this.data, input, {
+      blockHeight: this.blockHeight,
+      chainHash: this.chainHash,
+      feeratePerKw: 253,
+      signer: this.signer,
+    })
     this.data = r.data
     if (input.type === 'command' && input.command.type !== 'sign') this.lastReply = r.reply
     const settle: UpdateAddHtlc[] = []
@@ -365,7 +441,8 @@ export class TestPeer {
     const more: ChannelEffect[] = []
     for (const add of settle) more.push(...this.input({ type: 'command', command: this.settlementOf(add) }))
     // a node signs once the input is handled; this peer handles one input at a time
-    if ([...r.effects, ...more].some((e) => e.type === 'sign_soon') || settle.length > 0) more.push(...this.input({ type: 'command', command: { type: 'sign' } }))
+    if ([...r.effects, ...more].some((e) => e.type === 'sign_soon') || settle.length > 0)
+      more.push(...this.input({ type: 'command', command: { type: 'sign' } }))
     return [...r.effects, ...more]
   }
 
@@ -375,10 +452,23 @@ export class TestPeer {
     if (preimage) return { type: 'fulfill_htlc', id: add.id, preimage }
     try {
       const { sharedSecret } = peelPaymentOnion(add.onionRoutingPacket, this.secret, add.paymentHash)
-      return { type: 'fail_htlc', id: add.id, reason: createFailure(sharedSecret, { code: FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS, htlcMsat: add.amountMsat, height: this.blockHeight }) }
+      return {
+        type: 'fail_htlc',
+        id: add.id,
+        reason: createFailure(sharedSecret, {
+          code: FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS,
+          htlcMsat: add.amountMsat,
+          height: this.blockHeight,
+        }),
+      }
     } catch (err) {
       if (!(err instanceof OnionError) || err.sharedSecret) throw err
-      return { type: 'fail_malformed_htlc', id: add.id, sha256OfOnion: sha256(add.onionRoutingPacket), failureCode: err.failureCode }
+      return {
+        type: 'fail_malformed_htlc',
+        id: add.id,
+        sha256OfOnion: sha256(add.onionRoutingPacket),
+        failureCode: err.failureCode,
+      }
     }
   }
 
@@ -399,14 +489,25 @@ export class TestPeer {
  * funding confirmed. Returns the channel ids, in order; each channel becomes
  * NORMAL once both channel_ready are through (unless a peer lies in its own).
  */
-export async function openChannelsTo(net: TestNetwork, nodeName: string, channels: Array<{ peer: TestPeer; amountSat?: bigint; pushMsat?: bigint }>): Promise<string[]> {
+export async function openChannelsTo(
+  net: TestNetwork,
+  nodeName: string,
+  channels: Array<{ peer: TestPeer; amountSat?: bigint; pushMsat?: bigint }>,
+): Promise<string[]> {
   const node = net.node(nodeName)
   await waitForNode('the node to see every test peer', async () => {
     const connected = new Set((await node.client.peers()).filter((p) => p.connected).map((p) => p.nodeId))
     return channels.every((c) => connected.has(c.peer.nodeId))
   })
   const opened: Array<{ channelId: string; fundingTxid: string }> = []
-  for (const { peer, amountSat, pushMsat } of channels) opened.push(await node.client.openChannel({ nodeId: peer.nodeId, amountSat: amountSat ?? 500_000n, pushMsat: pushMsat ?? 0n }))
+  for (const { peer, amountSat, pushMsat } of channels)
+    opened.push(
+      await node.client.openChannel({
+        nodeId: peer.nodeId,
+        amountSat: amountSat ?? 500_000n,
+        pushMsat: pushMsat ?? 0n,
+      }),
+    )
   await net.mine(Math.max(3, ...channels.map((c) => c.peer.config.minimumDepth)))
   const { height } = await net.chain<{ height: number }>('GET', '/info')
   for (const [i, { peer }] of channels.entries()) {
@@ -415,7 +516,12 @@ export async function openChannelsTo(net: TestNetwork, nodeName: string, channel
     const block = await net.chain<{ txids: string[] }>('GET', `/blocks/${tx.blockHeight}`)
     peer.blockHeight = height
     await peer.waitFor('the funding transaction to be signed', () => peer.data?.state === 'WAIT_FOR_FUNDING_CONFIRMED')
-    peer.input({ type: 'tx_confirmed', txid: fundingTxid, blockHeight: tx.blockHeight, txIndex: block.txids.indexOf(fundingTxid) })
+    peer.input({
+      type: 'tx_confirmed',
+      txid: fundingTxid,
+      blockHeight: tx.blockHeight,
+      txIndex: block.txids.indexOf(fundingTxid),
+    })
   }
   return opened.map((o) => o.channelId)
 }

@@ -85,9 +85,14 @@ function route(hops: number): { keys: Uint8Array[]; hops: PaymentHop[] } {
     keys,
     hops: keys.map((k, i): PaymentHop => ({
       pubkey: publicKeyOf(k),
-      payload: i < hops - 1
-        ? { amtToForward: 100_000n, outgoingCltvValue: 800_000, shortChannelId: BigInt(i + 1) }
-        : { amtToForward: 100_000n, outgoingCltvValue: 800_000, paymentData: { paymentSecret: fromHex('ab'.repeat(32)), totalMsat: 100_000n } },
+      payload:
+        i < hops - 1
+          ? { amtToForward: 100_000n, outgoingCltvValue: 800_000, shortChannelId: BigInt(i + 1) }
+          : {
+              amtToForward: 100_000n,
+              outgoingCltvValue: 800_000,
+              paymentData: { paymentSecret: fromHex('ab'.repeat(32)), totalMsat: 100_000n },
+            },
     })),
   }
 }
@@ -96,11 +101,25 @@ function route(hops: number): { keys: Uint8Array[]; hops: PaymentHop[] } {
 export function payerWork(hops: number): CryptoWork {
   const { hops: path } = route(hops)
   const payeeKey = sha256(new TextEncoder().encode('payee'))
-  const invoice = encodeInvoice({ network: 'bcrt', amountMsat: 100_000n, timestamp: 1_700_000_000, paymentHash: sha256(new Uint8Array(32)), paymentSecret: sha256(new Uint8Array(1)), description: 'bound', expiry: 600, minFinalCltvExpiryDelta: 40 }, payeeKey)
-  return replay(record(() => {
-    decodeInvoice(invoice)
-    createPaymentOnion(sha256(new Uint8Array(3)), path, sha256(new Uint8Array(32)))
-  }))
+  const invoice = encodeInvoice(
+    {
+      network: 'bcrt',
+      amountMsat: 100_000n,
+      timestamp: 1_700_000_000,
+      paymentHash: sha256(new Uint8Array(32)),
+      paymentSecret: sha256(new Uint8Array(1)),
+      description: 'bound',
+      expiry: 600,
+      minFinalCltvExpiryDelta: 40,
+    },
+    payeeKey,
+  )
+  return replay(
+    record(() => {
+      decodeInvoice(invoice)
+      createPaymentOnion(sha256(new Uint8Array(3)), path, sha256(new Uint8Array(32)))
+    }),
+  )
 }
 
 /** One hop's part of the onion: peel a layer (ECDH, blinding the ephemeral key). */
@@ -128,7 +147,12 @@ export function paymentCryptoBound(hops: number, perChannel: CryptoWork, perPeel
  * channels actually signed (`commitmentsPerPayment`, all channels and both ends;
  * perChannel covers four).
  */
-export function batchedPaymentCryptoBound(hops: number, perChannel: CryptoWork, perPeel: CryptoWork, commitmentsPerPayment: number): PaymentCryptoBound {
+export function batchedPaymentCryptoBound(
+  hops: number,
+  perChannel: CryptoWork,
+  perPeel: CryptoWork,
+  commitmentsPerPayment: number,
+): PaymentCryptoBound {
   const payer = payerWork(hops)
   const counts: Record<string, number> = {}
   const add = (w: CryptoWork, times: number): void => {
@@ -139,4 +163,3 @@ export function batchedPaymentCryptoBound(hops: number, perChannel: CryptoWork, 
   add(perChannel, commitmentsPerPayment / 4)
   return { ms: payer.ms + hops * perPeel.ms + (commitmentsPerPayment / 4) * perChannel.ms, counts }
 }
-

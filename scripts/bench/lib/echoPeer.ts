@@ -15,7 +15,9 @@ import { identityFromSecret } from '../../../src/node/identity.js'
 import { sha256 } from '../../../src/crypto/hash.js'
 import { ECHO_PROTOCOL } from './echoProtocol.js'
 
-const host = await createHost(identityFromSecret(sha256(new TextEncoder().encode('echo peer'))), ['/ip4/127.0.0.1/tcp/0'])
+const host = await createHost(identityFromSecret(sha256(new TextEncoder().encode('echo peer'))), [
+  '/ip4/127.0.0.1/tcp/0',
+])
 await host.handle(ECHO_PROTOCOL, async (stream: Stream) => {
   const lp = lpStream(stream, { maxDataLength: 70_000 })
   try {
@@ -30,7 +32,12 @@ const http = createServer((req, res) => {
 })
 await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
 const address = http.address()
-process.stdout.write(JSON.stringify({ multiaddr: host.getMultiaddrs()[0]!.toString(), httpPort: typeof address === 'object' && address ? address.port : 0 }) + '\n')
+process.stdout.write(
+  JSON.stringify({
+    multiaddr: host.getMultiaddrs()[0]!.toString(),
+    httpPort: typeof address === 'object' && address ? address.port : 0,
+  }) + '\n',
+)
 const stop = async (): Promise<never> => {
   await host.stop()
   process.exit(0)

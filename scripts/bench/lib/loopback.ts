@@ -40,7 +40,13 @@ export async function measureLoopback(rounds = 2000, frameBytes = 1450): Promise
   const script = join(dir, 'echoPeer.mjs')
   await build({
     entryPoints: [fileURLToPath(new URL('./echoPeer.ts', import.meta.url))],
-    outfile: script, bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['secp256k1'], logLevel: 'error',
+    outfile: script,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['secp256k1'],
+    logLevel: 'error',
     plugins: lnsimTakeovers().map((t) => t.plugin),
     banner: { js: ESM_REQUIRE_BANNER },
   })
@@ -54,7 +60,9 @@ export async function measureLoopback(rounds = 2000, frameBytes = 1450): Promise
     const peer = JSON.parse(line) as { multiaddr: string; httpPort: number }
     const peerMemoryAtStart = memory(child.pid!)
 
-    const host = await createHost(identityFromSecret(sha256(new TextEncoder().encode('echo client'))), ['/ip4/127.0.0.1/tcp/0'])
+    const host = await createHost(identityFromSecret(sha256(new TextEncoder().encode('echo client'))), [
+      '/ip4/127.0.0.1/tcp/0',
+    ])
     try {
       const lp = lpStream(await host.dialProtocol(multiaddr(peer.multiaddr), ECHO_PROTOCOL), { maxDataLength: 70_000 })
       const frame = new Uint8Array(frameBytes).fill(7)
@@ -70,10 +78,20 @@ export async function measureLoopback(rounds = 2000, frameBytes = 1450): Promise
       for (let i = 0; i < rounds / 2; i++) {
         const t = performance.now()
         await new Promise<void>((resolve, reject) => {
-          const req = request({ host: '127.0.0.1', port: peer.httpPort, method: 'POST', path: '/', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-            res.resume()
-            res.on('end', resolve)
-          })
+          const req = request(
+            {
+              host: '127.0.0.1',
+              port: peer.httpPort,
+              method: 'POST',
+              path: '/',
+              agent,
+              headers: { 'content-type': 'application/json' },
+            },
+            (res) => {
+              res.resume()
+              res.on('end', resolve)
+            },
+          )
           req.on('error', reject)
           req.end('{"invoice":"lnbcrt…"}')
         })

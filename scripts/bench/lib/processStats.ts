@@ -30,5 +30,9 @@ export interface Memory {
 export function memory(pid: number): Memory {
   const kb = (key: string, text: string): number => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN)
   const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
-  return { rssMb: kb('Rss', text) / 1024, pssMb: kb('Pss', text) / 1024, privateMb: (kb('Private_Clean', text) + kb('Private_Dirty', text)) / 1024 }
+  return {
+    rssMb: kb('Rss', text) / 1024,
+    pssMb: kb('Pss', text) / 1024,
+    privateMb: (kb('Private_Clean', text) + kb('Private_Dirty', text)) / 1024,
+  }
 }

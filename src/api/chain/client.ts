@@ -15,7 +15,25 @@ import { LnsimError } from '../../core/errors.js'
 import { http, HttpTimeoutError, type HttpResponse } from '../http/client.js'
 import { toJson } from '../../core/json.js'
 import { readSse } from '../http/sseReader.js'
-import { AddressUtxos, BlockEvent, BlockResponse, ChainInfo, ErrorBody, FaucetBatchResponse, FaucetResponse, MineResponse, OutpointStatus, SubmitResponse, TipEvent, TransactionStatus, TxEvent, type ChainEvent, type FaucetBatchRequest, type FaucetRequest, type MineRequest } from './types.js'
+import {
+  AddressUtxos,
+  BlockEvent,
+  BlockResponse,
+  ChainInfo,
+  ErrorBody,
+  FaucetBatchResponse,
+  FaucetResponse,
+  MineResponse,
+  OutpointStatus,
+  SubmitResponse,
+  TipEvent,
+  TransactionStatus,
+  TxEvent,
+  type ChainEvent,
+  type FaucetBatchRequest,
+  type FaucetRequest,
+  type MineRequest,
+} from './types.js'
 import type { OutPoint, Transaction } from '../../chain/transaction.js'
 import { parseWith, transactionToJson } from '../../chain/transactionJson.js'
 
@@ -38,7 +56,12 @@ export class ChainClientError extends LnsimError {
   /** the HTTP status, 0 when there was no answer */
   readonly status: number
   /** one of ChainClientErrorCode, or the code the daemon answered with */
-  constructor(code: ChainClientErrorCode | LnsimError['code'], message: string, status: number, details: Record<string, unknown> = {}) {
+  constructor(
+    code: ChainClientErrorCode | LnsimError['code'],
+    message: string,
+    status: number,
+    details: Record<string, unknown> = {},
+  ) {
     super(code, message, details)
     this.name = 'ChainClientError'
     this.status = status
@@ -93,7 +116,13 @@ export class ChainClient {
   }
 
   getBlock(heightOrHash: number | string, options?: RequestOptions): Promise<BlockResponse> {
-    return this.request('GET', `/v1/blocks/${encodeURIComponent(String(heightOrHash))}`, BlockResponse, undefined, options)
+    return this.request(
+      'GET',
+      `/v1/blocks/${encodeURIComponent(String(heightOrHash))}`,
+      BlockResponse,
+      undefined,
+      options,
+    )
   }
 
   getTip(options?: RequestOptions): Promise<BlockResponse> {
@@ -102,7 +131,13 @@ export class ChainClient {
 
   /** The output, its confirmations, and who spent it (txid, input, height; height null while in the mempool). */
   getOutpoint(outpoint: OutPoint, options?: RequestOptions): Promise<OutpointStatus> {
-    return this.request('GET', `/v1/outpoints/${encodeURIComponent(outpoint.txid)}/${outpoint.vout}`, OutpointStatus, undefined, options)
+    return this.request(
+      'GET',
+      `/v1/outpoints/${encodeURIComponent(outpoint.txid)}/${outpoint.vout}`,
+      OutpointStatus,
+      undefined,
+      options,
+    )
   }
 
   /** Unspent outputs paying the address, unconfirmed ones included (0 confirmations); none that a mempool transaction spends. */
@@ -113,18 +148,35 @@ export class ChainClient {
   /** Mines blocks now; the reward goes to `address`, or to the faucet. Resolves once they are on disk. */
   mine(blocks: number, options: RequestOptions & { address?: string } = {}): Promise<MineResponse> {
     const body: MineRequest = options.address === undefined ? { blocks } : { blocks, address: options.address }
-    return this.request('POST', '/v1/mine', MineResponse, body, { timeoutMs: Math.max(this.timeoutMs, 60_000), ...options })
+    return this.request('POST', '/v1/mine', MineResponse, body, {
+      timeoutMs: Math.max(this.timeoutMs, 60_000),
+      ...options,
+    })
   }
 
   /** Pays `amountSat` to the address from the faucet; with confirm, mines one block too. */
-  faucet(address: string, amountSat: bigint, options: RequestOptions & { confirm?: boolean } = {}): Promise<FaucetResponse> {
-    const body: FaucetRequest = { address, amountSat: amountSat.toString(), ...(options.confirm ? { confirm: true } : {}) }
+  faucet(
+    address: string,
+    amountSat: bigint,
+    options: RequestOptions & { confirm?: boolean } = {},
+  ): Promise<FaucetResponse> {
+    const body: FaucetRequest = {
+      address,
+      amountSat: amountSat.toString(),
+      ...(options.confirm ? { confirm: true } : {}),
+    }
     return this.request('POST', '/v1/faucet', FaucetResponse, body, options)
   }
 
   /** Pays every address its amount in one faucet transaction, payment i as output i; with confirm, mines one block too. */
-  faucetMany(payments: ReadonlyArray<{ address: string; amountSat: bigint }>, options: RequestOptions & { confirm?: boolean } = {}): Promise<FaucetBatchResponse> {
-    const body: FaucetBatchRequest = { payments: payments.map((p) => ({ address: p.address, amountSat: p.amountSat.toString() })), ...(options.confirm ? { confirm: true } : {}) }
+  faucetMany(
+    payments: ReadonlyArray<{ address: string; amountSat: bigint }>,
+    options: RequestOptions & { confirm?: boolean } = {},
+  ): Promise<FaucetBatchResponse> {
+    const body: FaucetBatchRequest = {
+      payments: payments.map((p) => ({ address: p.address, amountSat: p.amountSat.toString() })),
+      ...(options.confirm ? { confirm: true } : {}),
+    }
     return this.request('POST', '/v1/faucet/batch', FaucetBatchResponse, body, options)
   }
 
@@ -158,14 +210,21 @@ export class ChainClient {
     }
   }
 
-  private async readEvents(signal: AbortSignal, types: SubscribeOptions['types'], emit: (event: ChainEvent) => void): Promise<void> {
+  private async readEvents(
+    signal: AbortSignal,
+    types: SubscribeOptions['types'],
+    emit: (event: ChainEvent) => void,
+  ): Promise<void> {
     const connection = new AbortController()
     const abort = (): void => connection.abort()
     signal.addEventListener('abort', abort, { once: true })
     let idle = setTimeout(abort, STREAM_IDLE_MS)
     try {
       const query = types === undefined ? '' : `?types=${types.join(',')}`
-      const res = await http(`${this.url}/v1/events${query}`, { signal: connection.signal, headers: { accept: 'text/event-stream' } })
+      const res = await http(`${this.url}/v1/events${query}`, {
+        signal: connection.signal,
+        headers: { accept: 'text/event-stream' },
+      })
       if (!res.ok) throw new ChainClientError('BAD_RESPONSE', `GET /v1/events answered HTTP ${res.status}`, res.status)
       // any bytes, heartbeats included, show the stream is alive
       const watched = async function* (body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
@@ -185,29 +244,57 @@ export class ChainClient {
     }
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T, unknown>, body?: unknown, options: RequestOptions = {}): Promise<T> {
+  private async request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: z.ZodType<T, unknown>,
+    body?: unknown,
+    options: RequestOptions = {},
+  ): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs
     let res: HttpResponse
     let text: string
     try {
       // http() itself asks again when a kept-alive socket the daemon closed as idle was reused
-      res = await http(`${this.url}${path}`, { method, timeoutMs, ...(options.signal ? { signal: options.signal } : {}), ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: toJson(body) }) })
+      res = await http(`${this.url}${path}`, {
+        method,
+        timeoutMs,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: toJson(body) }),
+      })
       text = await res.text()
     } catch (err) {
-      if (err instanceof HttpTimeoutError) throw new ChainClientError('TIMEOUT', `${method} ${path} got no answer from the chain at ${this.url} within ${timeoutMs} ms`, 0)
+      if (err instanceof HttpTimeoutError)
+        throw new ChainClientError(
+          'TIMEOUT',
+          `${method} ${path} got no answer from the chain at ${this.url} within ${timeoutMs} ms`,
+          0,
+        )
       if (options.signal?.aborted) throw new ChainClientError('ABORTED', `${method} ${path} was cancelled`, 0)
-      throw new ChainClientError('UNREACHABLE', `cannot reach the chain at ${this.url} (${causeOf(err)}); is it running? Start it with \`lnsim chain start\``, 0)
+      throw new ChainClientError(
+        'UNREACHABLE',
+        `cannot reach the chain at ${this.url} (${causeOf(err)}); is it running? Start it with \`lnsim chain start\``,
+        0,
+      )
     }
     let json: unknown
     try {
       json = JSON.parse(text)
     } catch {
-      throw new ChainClientError('BAD_RESPONSE', `${method} ${path}: the chain answered HTTP ${res.status} with something that is not JSON`, res.status)
+      throw new ChainClientError(
+        'BAD_RESPONSE',
+        `${method} ${path}: the chain answered HTTP ${res.status} with something that is not JSON`,
+        res.status,
+      )
     }
     if (!res.ok) {
       const e = ErrorBody.safeParse(json)
-      if (!e.success) throw new ChainClientError(`HTTP_${res.status}`, `${method} ${path} failed with HTTP ${res.status}`, res.status)
-      throw new ChainClientError(e.data.error.code, e.data.error.message, res.status, { ...e.data.error.details, ...(e.data.error.field ? { field: e.data.error.field } : {}) })
+      if (!e.success)
+        throw new ChainClientError(`HTTP_${res.status}`, `${method} ${path} failed with HTTP ${res.status}`, res.status)
+      throw new ChainClientError(e.data.error.code, e.data.error.message, res.status, {
+        ...e.data.error.details,
+        ...(e.data.error.field ? { field: e.data.error.field } : {}),
+      })
     }
     try {
       return parseWith(schema, json, `${method} ${path} response`, 'BAD_RESPONSE')

@@ -64,32 +64,68 @@ export type OutpointStatus = z.output<typeof OutpointStatus>
 
 export const AddressUtxos = z.object({
   address: z.string(),
-  utxos: z.array(z.object({ txid: hex32, vout: uint32, valueSat: satAmount, blockHeight: height.nullable(), confirmations: count })),
+  utxos: z.array(
+    z.object({ txid: hex32, vout: uint32, valueSat: satAmount, blockHeight: height.nullable(), confirmations: count }),
+  ),
 })
 export type AddressUtxos = z.output<typeof AddressUtxos>
 
-export const MineRequest = z.strictObject({ blocks: z.number().int().min(1).max(MAX_BLOCKS_PER_MINE), address: z.string().optional() })
+export const MineRequest = z.strictObject({
+  blocks: z.number().int().min(1).max(MAX_BLOCKS_PER_MINE),
+  address: z.string().optional(),
+})
 export type MineRequest = z.input<typeof MineRequest>
 export const MineResponse = z.object({ height, hashes: z.array(hex32) })
 export type MineResponse = z.output<typeof MineResponse>
 
-export const FaucetRequest = z.strictObject({ address: z.string(), amountSat: satAmount, confirm: z.boolean().optional() })
+export const FaucetRequest = z.strictObject({
+  address: z.string(),
+  amountSat: satAmount,
+  confirm: z.boolean().optional(),
+})
 export type FaucetRequest = z.input<typeof FaucetRequest>
-export const FaucetResponse = z.object({ txid: hex32, vout: uint32, address: z.string(), amountSat: satAmount, blockHeight: height.nullable(), blockHash: hex32.nullable() })
+export const FaucetResponse = z.object({
+  txid: hex32,
+  vout: uint32,
+  address: z.string(),
+  amountSat: satAmount,
+  blockHeight: height.nullable(),
+  blockHash: hex32.nullable(),
+})
 export type FaucetResponse = z.output<typeof FaucetResponse>
 /** The most payments one faucet transaction makes. */
 export const MAX_FAUCET_PAYMENTS = 10_000
-export const FaucetBatchRequest = z.strictObject({ payments: z.array(z.strictObject({ address: z.string(), amountSat: satAmount })).min(1).max(MAX_FAUCET_PAYMENTS), confirm: z.boolean().optional() })
+export const FaucetBatchRequest = z.strictObject({
+  payments: z
+    .array(z.strictObject({ address: z.string(), amountSat: satAmount }))
+    .min(1)
+    .max(MAX_FAUCET_PAYMENTS),
+  confirm: z.boolean().optional(),
+})
 export type FaucetBatchRequest = z.input<typeof FaucetBatchRequest>
 /** One transaction: payment i is output i. */
-export const FaucetBatchResponse = z.object({ txid: hex32, blockHeight: height.nullable(), blockHash: hex32.nullable() })
+export const FaucetBatchResponse = z.object({
+  txid: hex32,
+  blockHeight: height.nullable(),
+  blockHash: hex32.nullable(),
+})
 export type FaucetBatchResponse = z.output<typeof FaucetBatchResponse>
 
-export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional(), details: z.record(z.string(), z.unknown()).optional() }) })
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    field: z.string().optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+})
 
 /** Server-sent events: `tip` once on connecting, then `block` and `tx` as they happen. */
 export const TipEvent = z.object({ height, hash: hex32 })
 export const BlockEvent = z.object({ height, hash: hex32, time: uint32, txids: z.array(hex32) })
 export const TxEvent = z.object({ txid: hex32 })
 
-export type ChainEvent = ({ type: 'tip' } & z.output<typeof TipEvent>) | ({ type: 'block' } & z.output<typeof BlockEvent>) | ({ type: 'tx' } & z.output<typeof TxEvent>)
+export type ChainEvent =
+  | ({ type: 'tip' } & z.output<typeof TipEvent>)
+  | ({ type: 'block' } & z.output<typeof BlockEvent>)
+  | ({ type: 'tx' } & z.output<typeof TxEvent>)

@@ -62,10 +62,19 @@ function send(url: string, init: HttpInit, deadline: number | undefined): Promis
     const headers: Record<string, string | number> = { ...init.headers }
     if (init.body !== undefined) headers['content-length'] = Buffer.byteLength(init.body)
     let timedOut: HttpTimeoutError | undefined
-    const req = httpRequest(url, { method: init.method ?? 'GET', headers, agent, ...(init.signal ? { signal: init.signal } : {}) }, (res) => resolve(responseOf(res, () => timedOut)))
-    req.on('error', (err: Error & { reusedSocket?: boolean }) => reject(timedOut ?? Object.assign(err, { reusedSocket: req.reusedSocket })))
+    const req = httpRequest(
+      url,
+      { method: init.method ?? 'GET', headers, agent, ...(init.signal ? { signal: init.signal } : {}) },
+      (res) => resolve(responseOf(res, () => timedOut)),
+    )
+    req.on('error', (err: Error & { reusedSocket?: boolean }) =>
+      reject(timedOut ?? Object.assign(err, { reusedSocket: req.reusedSocket })),
+    )
     if (deadline !== undefined) {
-      const timer = setTimeout(() => req.destroy((timedOut = new HttpTimeoutError(init.timeoutMs!))), Math.max(0, deadline - performance.now()))
+      const timer = setTimeout(
+        () => req.destroy((timedOut = new HttpTimeoutError(init.timeoutMs!))),
+        Math.max(0, deadline - performance.now()),
+      )
       req.once('close', () => clearTimeout(timer))
     }
     req.end(init.body)
@@ -84,7 +93,9 @@ function responseOf(res: IncomingMessage, timedOut: () => HttpTimeoutError | und
         res.on('data', (chunk: Buffer) => chunks.push(chunk))
         res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
         res.on('error', (err) => reject(timedOut() ?? err))
-        res.on('aborted', () => reject(timedOut() ?? new Error('the connection closed before the whole answer arrived')))
+        res.on('aborted', () =>
+          reject(timedOut() ?? new Error('the connection closed before the whole answer arrived')),
+        )
       }),
   }
 }

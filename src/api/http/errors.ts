@@ -6,7 +6,8 @@
 import { InvalidInputError, type LnsimError } from '../../core/errors.js'
 import { FOREIGN_REQUEST_STATUS } from './loopbackGuard.js'
 
-export type HttpRequestErrorCode = 'NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'BODY_TOO_LARGE' | 'INVALID_JSON' | 'INVALID_REQUEST' | 'UNAUTHORIZED'
+export type HttpRequestErrorCode =
+  'NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'BODY_TOO_LARGE' | 'INVALID_JSON' | 'INVALID_REQUEST' | 'UNAUTHORIZED'
 
 /** A request the server itself refuses, before any route runs: `field` names the part that was wrong. */
 export class HttpRequestError extends InvalidInputError {
@@ -47,7 +48,10 @@ export interface ErrorBody {
  * the request's, so the node sends code and message only.
  */
 export function errorBody(err: LnsimError, withDetails: boolean): ErrorBody {
-  const field = typeof err.details.field === 'string' && (withDetails || err instanceof InvalidInputError) ? err.details.field : undefined
+  const field =
+    typeof err.details.field === 'string' && (withDetails || err instanceof InvalidInputError)
+      ? err.details.field
+      : undefined
   const details = withDetails && Object.keys(err.details).length > 0 ? { details: err.details } : {}
   return { error: { code: err.code, message: err.message, ...(field === undefined ? {} : { field }), ...details } }
 }

@@ -45,12 +45,21 @@ export function foreignRequest(headers: IncomingHttpHeaders, port: number): Fore
   const hosts = ownHosts(port)
   const host = headers.host?.toLowerCase()
   if (host === undefined || !hosts.includes(host)) {
-    return new ForeignRequestError('FORBIDDEN_HOST', `this server answers only requests addressed to 127.0.0.1:${port}, localhost:${port} or [::1]:${port} (the Host header names another)`)
+    return new ForeignRequestError(
+      'FORBIDDEN_HOST',
+      `this server answers only requests addressed to 127.0.0.1:${port}, localhost:${port} or [::1]:${port} (the Host header names another)`,
+    )
   }
   const origin = headers.origin
   const site = headers['sec-fetch-site']
-  if ((origin !== undefined && !hosts.some((h) => origin.toLowerCase() === `http://${h}`)) || (site !== undefined && site !== 'same-origin' && site !== 'none')) {
-    return new ForeignRequestError('FORBIDDEN_ORIGIN', `requests from web pages of other origins are refused; call http://127.0.0.1:${port} from a program (curl, lnsim, a script), which sends no Origin header`)
+  if (
+    (origin !== undefined && !hosts.some((h) => origin.toLowerCase() === `http://${h}`)) ||
+    (site !== undefined && site !== 'same-origin' && site !== 'none')
+  ) {
+    return new ForeignRequestError(
+      'FORBIDDEN_ORIGIN',
+      `requests from web pages of other origins are refused; call http://127.0.0.1:${port} from a program (curl, lnsim, a script), which sends no Origin header`,
+    )
   }
   return undefined
 }

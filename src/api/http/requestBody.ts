@@ -16,7 +16,9 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<string
   const declared = Number(req.headers['content-length'] ?? 0)
   if (declared > maxBytes) {
     req.resume()
-    return Promise.reject(new HttpRequestError('BODY_TOO_LARGE', `the request body is ${declared} bytes; the limit is ${maxBytes}`))
+    return Promise.reject(
+      new HttpRequestError('BODY_TOO_LARGE', `the request body is ${declared} bytes; the limit is ${maxBytes}`),
+    )
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
@@ -42,7 +44,11 @@ export function parseRequest<T>(schema: z.ZodType<T, unknown>, value: unknown, w
 }
 
 /** The body read, parsed as JSON (an empty one as `{}`: a command with no options) and checked by `schema`. */
-export async function readJsonBody<T>(req: IncomingMessage, schema: z.ZodType<T, unknown>, maxBytes: number): Promise<T> {
+export async function readJsonBody<T>(
+  req: IncomingMessage,
+  schema: z.ZodType<T, unknown>,
+  maxBytes: number,
+): Promise<T> {
   const text = await readBody(req, maxBytes)
   let json: unknown
   try {

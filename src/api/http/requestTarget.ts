@@ -16,5 +16,7 @@ export function requestTarget(raw: string): RequestTarget {
     return { pathname: url.pathname, query: url.searchParams }
   }
   const q = raw.indexOf('?')
-  return q < 0 ? { pathname: raw, query: new URLSearchParams() } : { pathname: raw.slice(0, q), query: new URLSearchParams(raw.slice(q + 1)) }
+  return q < 0
+    ? { pathname: raw, query: new URLSearchParams() }
+    : { pathname: raw.slice(0, q), query: new URLSearchParams(raw.slice(q + 1)) }
 }

@@ -12,13 +12,21 @@ import type { StaticAsset } from './route.js'
  */
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = toJson(value)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' })
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  })
   res.end(body)
 }
 
 /** `no-cache`: the files belong to the installed lnsim, which an update changes under the same names; a browser asks whether its copy is still good. */
 export function sendAsset(res: ServerResponse, asset: StaticAsset): void {
   if (asset.body === null) return void res.writeHead(204).end()
-  res.writeHead(200, { 'content-type': asset.contentType, 'content-length': asset.body.byteLength, 'cache-control': 'no-cache' })
+  res.writeHead(200, {
+    'content-type': asset.contentType,
+    'content-length': asset.body.byteLength,
+    'cache-control': 'no-cache',
+  })
   res.end(asset.body)
 }

@@ -23,8 +23,18 @@ export interface Route {
   handler(ctx: RouteContext<unknown>): unknown
 }
 
-export function route<B>(method: HttpMethod, path: string, body: z.ZodType<B, unknown> | undefined, handler: (ctx: RouteContext<B>) => unknown): Route {
-  return { method, path, ...(body ? { body: body as z.ZodType<unknown, unknown> } : {}), handler: handler as Route['handler'] }
+export function route<B>(
+  method: HttpMethod,
+  path: string,
+  body: z.ZodType<B, unknown> | undefined,
+  handler: (ctx: RouteContext<B>) => unknown,
+): Route {
+  return {
+    method,
+    path,
+    ...(body ? { body: body as z.ZodType<unknown, unknown> } : {}),
+    handler: handler as Route['handler'],
+  }
 }
 
 /** A server-sent-event stream answered on GET at `path` (sseStream.ts bounds each subscriber). */

@@ -31,7 +31,11 @@ function paramsOf(segments: string[], parts: string[]): Record<string, string> {
     try {
       params[segments[i]!.slice(1)] = decodeURIComponent(parts[i]!)
     } catch {
-      throw new HttpRequestError('INVALID_REQUEST', `the path segment ${JSON.stringify(parts[i])} is not valid percent-encoding`, segments[i]!.slice(1))
+      throw new HttpRequestError(
+        'INVALID_REQUEST',
+        `the path segment ${JSON.stringify(parts[i])} is not valid percent-encoding`,
+        segments[i]!.slice(1),
+      )
     }
   }
   return params
@@ -41,7 +45,11 @@ export class RouteTable {
   private readonly routes: CompiledRoute[]
 
   /** `getOnly`: paths answered on GET outside the routes (event streams, static files), for the 405's list. */
-  constructor(routes: readonly Route[], private readonly getOnly: ReadonlySet<string>, private readonly notFoundHint?: string) {
+  constructor(
+    routes: readonly Route[],
+    private readonly getOnly: ReadonlySet<string>,
+    private readonly notFoundHint?: string,
+  ) {
     this.routes = routes.map((route) => ({ route, segments: route.path.split('/') }))
   }
 
@@ -55,7 +63,14 @@ export class RouteTable {
       ;(allowed ??= []).push(route.method)
     }
     if (this.getOnly.has(pathname)) (allowed ??= []).push('GET')
-    if (!allowed) throw new HttpRequestError('NOT_FOUND', `no route ${pathname}${this.notFoundHint ? `; ${this.notFoundHint}` : ''}`)
-    throw new HttpRequestError('METHOD_NOT_ALLOWED', `${method} is not allowed on ${pathname} (try ${[...new Set(allowed)].join(' or ')})`)
+    if (!allowed)
+      throw new HttpRequestError(
+        'NOT_FOUND',
+        `no route ${pathname}${this.notFoundHint ? `; ${this.notFoundHint}` : ''}`,
+      )
+    throw new HttpRequestError(
+      'METHOD_NOT_ALLOWED',
+      `${method} is not allowed on ${pathname} (try ${[...new Set(allowed)].join(' or ')})`,
+    )
   }
 }

@@ -106,7 +106,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const refused = foreignRequest(req.headers, port)
     if (refused) throw refused
-    if (authorized && !authorized(req.headers.authorization)) throw new HttpRequestError('UNAUTHORIZED', 'missing or wrong bearer token (it is in the node data directory, api.token)')
+    if (authorized && !authorized(req.headers.authorization))
+      throw new HttpRequestError(
+        'UNAUTHORIZED',
+        'missing or wrong bearer token (it is in the node data directory, api.token)',
+      )
     const { pathname, query } = requestTarget(req.url ?? '/')
     if (req.method === 'GET') {
       const stream = streams.get(pathname)
@@ -121,9 +125,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   const fail = (res: ServerResponse, err: unknown): void => {
     if (res.headersSent) return void res.end()
-    if (err instanceof LnsimError) return answer(res, statusOf[err.code] ?? RULE_BROKEN_STATUS, errorBody(err, withDetails))
+    if (err instanceof LnsimError)
+      return answer(res, statusOf[err.code] ?? RULE_BROKEN_STATUS, errorBody(err, withDetails))
     options.onInternalError?.(err)
-    answer(res, 500, errorBody(new LnsimError('INTERNAL', `${options.name} failed to answer: ${errorMessage(err)}`), false))
+    answer(
+      res,
+      500,
+      errorBody(new LnsimError('INTERNAL', `${options.name} failed to answer: ${errorMessage(err)}`), false),
+    )
   }
 
   const server = createServer((req, res) => {

@@ -67,7 +67,11 @@ export function openSseStream(res: ServerResponse, options: SseStreamOptions = {
     // a long burst goes out as it grows, so the socket takes what a reading subscriber makes room for
     if (pending.length >= SSE_WRITE_CHUNK_BYTES) flush()
   }
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': options.cacheControl ?? 'no-cache', connection: 'keep-alive' })
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': options.cacheControl ?? 'no-cache',
+    connection: 'keep-alive',
+  })
   const heartbeat = setInterval(() => write(': heartbeat\n\n'), options.heartbeatMs ?? SSE_HEARTBEAT_MS)
   res.once('close', () => {
     open = false

@@ -8,7 +8,21 @@ import { http, HttpTimeoutError, type HttpResponse } from '../http/client.js'
 import { toJson } from '../../core/json.js'
 import { LnsimError } from '../../core/errors.js'
 import { NodeEvent } from './events.js'
-import { ApiErrorBody, ChannelInfo, ChannelPolicy, CloseChannelResponse, GraphInfo, InvoiceInfo, NewAddressResponse, NodeInfo, OpenChannelResponse, PaymentInfo, PeerInfo, RouteInfo, WalletBalance } from './types.js'
+import {
+  ApiErrorBody,
+  ChannelInfo,
+  ChannelPolicy,
+  CloseChannelResponse,
+  GraphInfo,
+  InvoiceInfo,
+  NewAddressResponse,
+  NodeInfo,
+  OpenChannelResponse,
+  PaymentInfo,
+  PeerInfo,
+  RouteInfo,
+  WalletBalance,
+} from './types.js'
 import type { ChannelPolicyRequest, CreateInvoiceRequest, OpenChannelRequest, PayRequest } from './types.js'
 import { parseOrThrow } from './schemas.js'
 import { readSse } from '../http/sseReader.js'
@@ -43,31 +57,59 @@ export class NodeClient {
     this.timeoutMs = options.timeoutMs ?? 30_000
   }
 
-  private async request<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    schema: z.ZodType<T>,
+    body?: unknown,
+    options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<T> {
     let res: HttpResponse
     let text: string
     try {
       res = await http(`${this.url}${path}`, {
         method,
-        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: toJson(body) }),
         ...(options.signal ? { signal: options.signal } : {}),
         timeoutMs: options.timeoutMs ?? this.timeoutMs,
       })
       text = await res.text()
     } catch (err) {
-      if (err instanceof HttpTimeoutError) throw new NodeApiError('TIMEOUT', `${method} ${path} got no answer within ${options.timeoutMs ?? this.timeoutMs} ms`, 0)
-      throw new NodeApiError('UNREACHABLE', `cannot reach the node at ${this.url} (${(err as Error).message}); is it running?`, 0)
+      if (err instanceof HttpTimeoutError)
+        throw new NodeApiError(
+          'TIMEOUT',
+          `${method} ${path} got no answer within ${options.timeoutMs ?? this.timeoutMs} ms`,
+          0,
+        )
+      throw new NodeApiError(
+        'UNREACHABLE',
+        `cannot reach the node at ${this.url} (${(err as Error).message}); is it running?`,
+        0,
+      )
     }
     let json: unknown
     try {
       json = text === '' ? null : JSON.parse(text)
     } catch {
-      throw new NodeApiError('BAD_RESPONSE', `${method} ${path}: the node answered with something that is not JSON`, res.status)
+      throw new NodeApiError(
+        'BAD_RESPONSE',
+        `${method} ${path}: the node answered with something that is not JSON`,
+        res.status,
+      )
     }
     if (!res.ok) {
       const e = ApiErrorBody.safeParse(json)
-      if (e.success) throw new NodeApiError(e.data.error.code, e.data.error.message, res.status, e.data.error.field ? { field: e.data.error.field } : {})
+      if (e.success)
+        throw new NodeApiError(
+          e.data.error.code,
+          e.data.error.message,
+          res.status,
+          e.data.error.field ? { field: e.data.error.field } : {},
+        )
       throw new NodeApiError('HTTP_' + res.status, `${method} ${path} failed with HTTP ${res.status}`, res.status)
     }
     try {
@@ -132,7 +174,13 @@ export class NodeClient {
     return this.request('GET', `/v1/route?nodeId=${nodeId}&amountMsat=${amountMsat}`, RouteInfo)
   }
   /** A raw request, for routes added by later layers (routing, testing hooks). */
-  call<T>(method: string, path: string, schema: z.ZodType<T>, body?: Json, options: { timeoutMs?: number } = {}): Promise<T> {
+  call<T>(
+    method: string,
+    path: string,
+    schema: z.ZodType<T>,
+    body?: Json,
+    options: { timeoutMs?: number } = {},
+  ): Promise<T> {
     return this.request(method, path, schema, body, options)
   }
 
@@ -140,7 +188,10 @@ export class NodeClient {
   async *events(options: { signal?: AbortSignal } = {}): AsyncGenerator<NodeEvent> {
     let res: HttpResponse
     try {
-      res = await http(`${this.url}/v1/events`, { headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' }, ...(options.signal ? { signal: options.signal } : {}) })
+      res = await http(`${this.url}/v1/events`, {
+        headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' },
+        ...(options.signal ? { signal: options.signal } : {}),
+      })
     } catch (err) {
       if (options.signal?.aborted) return
       throw new NodeApiError('UNREACHABLE', `cannot reach the node at ${this.url} (${(err as Error).message})`, 0)

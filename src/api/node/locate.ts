@@ -14,7 +14,11 @@ export const API_TOKEN_FILE = 'api.token'
 export async function locateNode(target: string, token?: string): Promise<NodeClient> {
   if (/^https?:\/\//.test(target)) {
     const t = token ?? process.env.LNSIM_TOKEN
-    if (!t) throw new LnsimError('NO_TOKEN', `a node URL needs its API token: pass --token or set LNSIM_TOKEN (it is in the node's data directory, ${API_TOKEN_FILE})`)
+    if (!t)
+      throw new LnsimError(
+        'NO_TOKEN',
+        `a node URL needs its API token: pass --token or set LNSIM_TOKEN (it is in the node's data directory, ${API_TOKEN_FILE})`,
+      )
     return new NodeClient({ url: target, token: t })
   }
   let url: string
@@ -23,7 +27,10 @@ export async function locateNode(target: string, token?: string): Promise<NodeCl
     url = (await readFile(join(target, API_URL_FILE), 'utf8')).trim()
     fileToken = (await readFile(join(target, API_TOKEN_FILE), 'utf8')).trim()
   } catch {
-    throw new LnsimError('NODE_NOT_FOUND', `no running node found in ${target} (no ${API_URL_FILE}/${API_TOKEN_FILE}); start one with \`lnsim node start --data-dir ${target}\``)
+    throw new LnsimError(
+      'NODE_NOT_FOUND',
+      `no running node found in ${target} (no ${API_URL_FILE}/${API_TOKEN_FILE}); start one with \`lnsim node start --data-dir ${target}\``,
+    )
   }
   return new NodeClient({ url, token: token ?? fileToken })
 }

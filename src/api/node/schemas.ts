@@ -7,7 +7,11 @@ import { z } from 'zod'
 
 /** A non-negative integer amount, given as a decimal string (or a safe integer), parsed to bigint. */
 export const amount = z
-  .union([z.string().regex(/^(0|[1-9][0-9]{0,19})$/, 'must be a whole number'), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.bigint().nonnegative()])
+  .union([
+    z.string().regex(/^(0|[1-9][0-9]{0,19})$/, 'must be a whole number'),
+    z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    z.bigint().nonnegative(),
+  ])
   .transform((v) => BigInt(v))
 
 export const hex32 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 32 bytes of lowercase hex')

@@ -11,7 +11,14 @@
  * ```
  */
 import type { NodeClient } from './client.js'
-import { CheatResponse, FaultsState, HoldResponse, type FaultsRequest, type LinksRequest, type PartitionRequest } from './testingTypes.js'
+import {
+  CheatResponse,
+  FaultsState,
+  HoldResponse,
+  type FaultsRequest,
+  type LinksRequest,
+  type PartitionRequest,
+} from './testingTypes.js'
 
 export class TestingClient {
   constructor(private readonly client: NodeClient) {}

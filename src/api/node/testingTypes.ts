@@ -40,7 +40,11 @@ export const MAX_LINK_DELAY_MS = 60_000
 
 export const LinkDelay = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('fixed'), ms: z.number().min(0).max(MAX_LINK_DELAY_MS) }),
-  z.strictObject({ kind: z.literal('uniform'), minMs: z.number().min(0).max(MAX_LINK_DELAY_MS), maxMs: z.number().min(0).max(MAX_LINK_DELAY_MS) }),
+  z.strictObject({
+    kind: z.literal('uniform'),
+    minMs: z.number().min(0).max(MAX_LINK_DELAY_MS),
+    maxMs: z.number().min(0).max(MAX_LINK_DELAY_MS),
+  }),
   z.strictObject({ kind: z.literal('exponential'), meanMs: z.number().positive().max(MAX_LINK_DELAY_MS) }),
 ])
 export type LinkDelay = z.output<typeof LinkDelay>
@@ -69,7 +73,14 @@ export type HoldRequest = z.input<typeof HoldRequest>
 
 /** What trouble the node is set to make now: faults not yet fired, link rules, peers cut off. */
 export const FaultsState = z.object({
-  faults: z.array(z.object({ peer: nodeIdHex.optional(), messageType: z.enum(MESSAGE_TYPE_NAMES), nth: z.number().int(), action: z.enum(FAULT_ACTIONS) })),
+  faults: z.array(
+    z.object({
+      peer: nodeIdHex.optional(),
+      messageType: z.enum(MESSAGE_TYPE_NAMES),
+      nth: z.number().int(),
+      action: z.enum(FAULT_ACTIONS),
+    }),
+  ),
   links: z.array(LinkRule),
   partitioned: z.array(nodeIdHex),
   blackholed: z.array(nodeIdHex),

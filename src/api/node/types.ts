@@ -36,7 +36,12 @@ export const ChannelPolicyRequest = z.strictObject({
 })
 export type ChannelPolicyRequest = z.infer<typeof ChannelPolicyRequest>
 
-export const ChannelPolicy = z.object({ feeBaseMsat: amount, feeProportionalMillionths: amount, cltvExpiryDelta: z.number().int(), htlcMinimumMsat: amount })
+export const ChannelPolicy = z.object({
+  feeBaseMsat: amount,
+  feeProportionalMillionths: amount,
+  cltvExpiryDelta: z.number().int(),
+  htlcMinimumMsat: amount,
+})
 export type ChannelPolicy = z.infer<typeof ChannelPolicy>
 
 export const CreateInvoiceRequest = z.strictObject({
@@ -64,7 +69,12 @@ export const NodeInfo = z.object({
   listenAddresses: z.array(z.string()),
   apiUrl: z.string(),
   chain: z.object({ url: z.string(), chainHash: hex32, blockHeight: z.number().int() }),
-  channels: z.object({ active: z.number().int(), pending: z.number().int(), closing: z.number().int(), inactive: z.number().int() }),
+  channels: z.object({
+    active: z.number().int(),
+    pending: z.number().int(),
+    closing: z.number().int(),
+    inactive: z.number().int(),
+  }),
   peers: z.number().int(),
   version: z.string(),
   testing: z.boolean(),
@@ -93,7 +103,15 @@ export const ChannelInfo = z.object({
   /** what one new HTLC could carry now, after reserve and fees */
   availableToSendMsat: amount,
   availableToReceiveMsat: amount,
-  pendingHtlcs: z.array(z.object({ direction: z.enum(['incoming', 'outgoing']), id: amount, amountMsat: amount, paymentHash: hex32, cltvExpiry: z.number().int() })),
+  pendingHtlcs: z.array(
+    z.object({
+      direction: z.enum(['incoming', 'outgoing']),
+      id: amount,
+      amountMsat: amount,
+      paymentHash: hex32,
+      cltvExpiry: z.number().int(),
+    }),
+  ),
   commitmentNumber: amount,
   fundingTxid: hex32.nullable(),
   closingTxid: hex32.nullable(),
@@ -167,11 +185,21 @@ export const WalletBalance = z.object({
   pendingClaimsSat: amount,
   channelLocalMsat: amount,
   outputs: z.array(OnchainOutput),
-  pendingClaims: z.array(z.object({ channelId: hex32, kind: z.string(), txid: hex32, amountSat: amount, spendableFromHeight: z.number().int() })),
+  pendingClaims: z.array(
+    z.object({
+      channelId: hex32,
+      kind: z.string(),
+      txid: hex32,
+      amountSat: amount,
+      spendableFromHeight: z.number().int(),
+    }),
+  ),
 })
 export type WalletBalance = z.infer<typeof WalletBalance>
 
-export const ApiErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) })
+export const ApiErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
+})
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>
 
 export const GraphPolicy = z.object({

@@ -35,7 +35,10 @@ export const RunFile = z
     chainUrl: z.string().optional(),
     chain: z.object({ url: z.string().optional(), apiUrl: z.string().optional() }).loose().optional(),
     chainPid: z.number().int().nullable().optional(),
-    nodes: z.union([z.array(RunNode), z.record(z.string(), RunNode).transform((r) => Object.entries(r).map(([name, n]) => ({ name, ...n })))]),
+    nodes: z.union([
+      z.array(RunNode),
+      z.record(z.string(), RunNode).transform((r) => Object.entries(r).map(([name, n]) => ({ name, ...n }))),
+    ]),
   })
   .loose()
 export type RunFile = z.output<typeof RunFile>
@@ -63,10 +66,17 @@ export async function readRunFile(dir: string): Promise<RunFile> {
   try {
     json = JSON.parse(await readFile(path, 'utf8'))
   } catch (err) {
-    throw new LnsimError('RUN_DIR_NOT_FOUND', `cannot read ${path} (${(err as Error).message}); start a network with \`lnsim run FILE --keep\` and pass the folder it prints`)
+    throw new LnsimError(
+      'RUN_DIR_NOT_FOUND',
+      `cannot read ${path} (${(err as Error).message}); start a network with \`lnsim run FILE --keep\` and pass the folder it prints`,
+    )
   }
   const r = RunFile.safeParse(json)
-  if (!r.success) throw new LnsimError('RUN_FILE_INVALID', `${path}: ${r.error.issues[0]!.path.join('.') || 'file'} ${r.error.issues[0]!.message}`)
+  if (!r.success)
+    throw new LnsimError(
+      'RUN_FILE_INVALID',
+      `${path}: ${r.error.issues[0]!.path.join('.') || 'file'} ${r.error.issues[0]!.message}`,
+    )
   return r.data
 }
 
@@ -76,11 +86,17 @@ export function runChainUrl(run: RunFile): string | null {
 }
 
 /** Where to find each node's control API: its data directory (absolute), or its URL and token. */
-export function runNodeTargets(run: RunFile, dir: string): Array<{ name: string; dataDir: string } | { name: string; url: string; token: string }> {
+export function runNodeTargets(
+  run: RunFile,
+  dir: string,
+): Array<{ name: string; dataDir: string } | { name: string; url: string; token: string }> {
   return run.nodes.map((n, i) => {
     const name = n.name ?? `node ${i}`
     if (n.apiUrl && n.token) return { name, url: n.apiUrl, token: n.token }
     if (n.dataDir) return { name, dataDir: isAbsolute(n.dataDir) ? n.dataDir : join(dir, n.dataDir) }
-    throw new LnsimError('RUN_FILE_INVALID', `${join(dir, RUN_FILE)}: ${name} has neither a dataDir nor an apiUrl with its token`)
+    throw new LnsimError(
+      'RUN_FILE_INVALID',
+      `${join(dir, RUN_FILE)}: ${name} has neither a dataDir nor an apiUrl with its token`,
+    )
   })
 }

@@ -4,14 +4,29 @@
  */
 import { join } from 'node:path'
 import { toHex } from '../../core/bytes.js'
-import { ChainClient, DEFAULT_CHAIN_PORT, DEFAULT_CHAIN_URL, formatCondition, transactionToJson, type BlockResponse, type TransactionStatus } from '../../api/chain/index.js'
+import {
+  ChainClient,
+  DEFAULT_CHAIN_PORT,
+  DEFAULT_CHAIN_URL,
+  formatCondition,
+  transactionToJson,
+  type BlockResponse,
+  type TransactionStatus,
+} from '../../api/chain/index.js'
 import { startChainDaemon } from '../../chaind/startChainDaemon.js'
 import { parseBigintArg, parseIntegerOption, type CommandSpec, type OptionSpec, type OptionValues } from '../command.js'
 
-const CHAIN_OPTION: OptionSpec = { name: 'chain', type: 'string', valueName: 'URL', description: `the chain daemon (default: $LNSIM_CHAIN or ${DEFAULT_CHAIN_URL})` }
+const CHAIN_OPTION: OptionSpec = {
+  name: 'chain',
+  type: 'string',
+  valueName: 'URL',
+  description: `the chain daemon (default: $LNSIM_CHAIN or ${DEFAULT_CHAIN_URL})`,
+}
 
 function chainClient(options: OptionValues): ChainClient {
-  return new ChainClient({ url: typeof options.chain === 'string' ? options.chain : process.env.LNSIM_CHAIN || DEFAULT_CHAIN_URL })
+  return new ChainClient({
+    url: typeof options.chain === 'string' ? options.chain : process.env.LNSIM_CHAIN || DEFAULT_CHAIN_URL,
+  })
 }
 
 const sat = (v: bigint): string => `${v.toLocaleString('en-US')} sat`
@@ -19,12 +34,35 @@ const sat = (v: bigint): string => `${v.toLocaleString('en-US')} sat`
 const startCommand: CommandSpec = {
   path: ['chain', 'start'],
   summary: 'Run the mock chain daemon in the foreground (Ctrl-C stops it)',
-  description: 'Blocks, the mempool and the faucet key live in the data directory; a restart picks up where it stopped. The URL is printed and written to DATA_DIR/chain.url.',
+  description:
+    'Blocks, the mempool and the faucet key live in the data directory; a restart picks up where it stopped. The URL is printed and written to DATA_DIR/chain.url.',
   options: [
-    { name: 'data-dir', type: 'string', valueName: 'DIR', description: 'where the chain lives', default: join('.lnsim', 'chain') },
-    { name: 'port', type: 'string', valueName: 'N', description: 'port on 127.0.0.1 (0: any free port)', default: String(DEFAULT_CHAIN_PORT) },
-    { name: 'block-interval', type: 'string', valueName: 'MS', description: 'also mine a block every MS milliseconds, empty or not' },
-    { name: 'seed', type: 'string', valueName: 'TEXT', description: 'a new chain gets the same faucet key (and so the same transaction ids) for the same seed' },
+    {
+      name: 'data-dir',
+      type: 'string',
+      valueName: 'DIR',
+      description: 'where the chain lives',
+      default: join('.lnsim', 'chain'),
+    },
+    {
+      name: 'port',
+      type: 'string',
+      valueName: 'N',
+      description: 'port on 127.0.0.1 (0: any free port)',
+      default: String(DEFAULT_CHAIN_PORT),
+    },
+    {
+      name: 'block-interval',
+      type: 'string',
+      valueName: 'MS',
+      description: 'also mine a block every MS milliseconds, empty or not',
+    },
+    {
+      name: 'seed',
+      type: 'string',
+      valueName: 'TEXT',
+      description: 'a new chain gets the same faucet key (and so the same transaction ids) for the same seed',
+    },
   ],
   examples: ['lnsim chain start', 'lnsim chain start --data-dir /tmp/chain --port 0 --block-interval 1000'],
   async run({ options, json, out, signal }) {
@@ -33,11 +71,22 @@ const startCommand: CommandSpec = {
     const blockIntervalMs = parseIntegerOption(options['block-interval'], 'block-interval', { min: 1 })
     if (signal.aborted) return 130
     const seed = typeof options.seed === 'string' ? options.seed : undefined
-    const daemon = await startChainDaemon({ dataDir, port, ...(blockIntervalMs === undefined ? {} : { blockIntervalMs }), ...(seed ? { seed } : {}) })
-    if (json) process.stdout.write(JSON.stringify({ event: 'ready', url: daemon.url, port: daemon.port, chainHash: daemon.chainHash, dataDir }) + '\n')
+    const daemon = await startChainDaemon({
+      dataDir,
+      port,
+      ...(blockIntervalMs === undefined ? {} : { blockIntervalMs }),
+      ...(seed ? { seed } : {}),
+    })
+    if (json)
+      process.stdout.write(
+        JSON.stringify({ event: 'ready', url: daemon.url, port: daemon.port, chainHash: daemon.chainHash, dataDir }) +
+          '\n',
+      )
     else {
       process.stdout.write(daemon.url + '\n')
-      out.info(`chain ${daemon.chainHash} in ${dataDir} (Ctrl-C stops it; LNSIM_CHAIN=${daemon.url} points other commands at it)`)
+      out.info(
+        `chain ${daemon.chainHash} in ${dataDir} (Ctrl-C stops it; LNSIM_CHAIN=${daemon.url} points other commands at it)`,
+      )
     }
     await new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }))
     await daemon.stop()
@@ -68,12 +117,25 @@ const mineCommand: CommandSpec = {
   path: ['chain', 'mine'],
   summary: 'Mine N blocks now (the first takes the whole mempool)',
   positionals: [{ name: 'N', description: 'how many blocks' }],
-  options: [CHAIN_OPTION, { name: 'address', type: 'string', valueName: 'ADDR', description: 'who gets the block rewards and fees (default: the faucet)' }],
+  options: [
+    CHAIN_OPTION,
+    {
+      name: 'address',
+      type: 'string',
+      valueName: 'ADDR',
+      description: 'who gets the block rewards and fees (default: the faucet)',
+    },
+  ],
   examples: ['lnsim chain mine 6', 'lnsim chain mine 101 --address sim1…'],
   async run({ args, options, out }) {
     const blocks = parseIntegerOption(args[0], 'N', { min: 1, max: 10_000 })!
-    const r = await chainClient(options).mine(blocks, typeof options.address === 'string' ? { address: options.address } : {})
-    out.result(r, () => [`mined ${r.hashes.length} block${r.hashes.length === 1 ? '' : 's'}; height ${r.height}`, ...r.hashes].join('\n'))
+    const r = await chainClient(options).mine(
+      blocks,
+      typeof options.address === 'string' ? { address: options.address } : {},
+    )
+    out.result(r, () =>
+      [`mined ${r.hashes.length} block${r.hashes.length === 1 ? '' : 's'}; height ${r.height}`, ...r.hashes].join('\n'),
+    )
   },
 }
 
@@ -84,12 +146,18 @@ const fundCommand: CommandSpec = {
     { name: 'ADDRESS', description: 'a sim1… address (`lnsim newaddress` gives one for a node)' },
     { name: 'SAT', description: 'amount in satoshi' },
   ],
-  options: [CHAIN_OPTION, { name: 'confirm', type: 'boolean', description: 'mine a block so the payment has one confirmation' }],
+  options: [
+    CHAIN_OPTION,
+    { name: 'confirm', type: 'boolean', description: 'mine a block so the payment has one confirmation' },
+  ],
   examples: ['lnsim chain fund sim1… 1000000 --confirm'],
   async run({ args, options, out }) {
     const amount = parseBigintArg(args[1], 'SAT')
     const r = await chainClient(options).faucet(args[0]!, amount, { confirm: options.confirm === true })
-    out.result(r, `paid ${sat(r.amountSat)} to ${r.address} in ${r.txid}:${r.vout}, ${r.blockHeight === null ? 'in the mempool' : `confirmed in block ${r.blockHeight}`}`)
+    out.result(
+      r,
+      `paid ${sat(r.amountSat)} to ${r.address} in ${r.txid}:${r.vout}, ${r.blockHeight === null ? 'in the mempool' : `confirmed in block ${r.blockHeight}`}`,
+    )
   },
 }
 
@@ -117,10 +185,16 @@ const blockCommand: CommandSpec = {
 }
 
 function describeTransaction(t: TransactionStatus): string {
-  const where = t.status === 'confirmed' ? `confirmed in block ${t.blockHeight} (${t.confirmations} confirmations)` : 'in the mempool'
+  const where =
+    t.status === 'confirmed'
+      ? `confirmed in block ${t.blockHeight} (${t.confirmations} confirmations)`
+      : 'in the mempool'
   return [
     `${t.txid} ${where}, fee ${sat(t.feeSat)}, lockTime ${t.tx.lockTime}`,
-    ...t.tx.inputs.map((i, n) => `  in  ${n}: ${i.prevout.txid}:${i.prevout.vout} (${i.witness.signatures.length} signatures, ${i.witness.preimages.length} preimages)`),
+    ...t.tx.inputs.map(
+      (i, n) =>
+        `  in  ${n}: ${i.prevout.txid}:${i.prevout.vout} (${i.witness.signatures.length} signatures, ${i.witness.preimages.length} preimages)`,
+    ),
     ...t.tx.outputs.map((o, n) => `  out ${n}: ${sat(o.value).padStart(22)}  ${formatCondition(o.condition)}`),
   ].join('\n')
 }
@@ -135,4 +209,11 @@ function describeBlock(b: BlockResponse): string {
   ].join('\n')
 }
 
-export const chainCommands: CommandSpec[] = [startCommand, infoCommand, mineCommand, fundCommand, txCommand, blockCommand]
+export const chainCommands: CommandSpec[] = [
+  startCommand,
+  infoCommand,
+  mineCommand,
+  fundCommand,
+  txCommand,
+  blockCommand,
+]

@@ -8,4 +8,13 @@ import { dashboardCommand } from './dashboard.js'
 import { runCommand } from './run.js'
 import { watchCommand } from './watch.js'
 
-export const allCommands: CommandSpec[] = [versionCommand, nodeStartCommand, ...nodeCommands, ...chainCommands, invoiceDecodeCommand, dashboardCommand, runCommand, watchCommand]
+export const allCommands: CommandSpec[] = [
+  versionCommand,
+  nodeStartCommand,
+  ...nodeCommands,
+  ...chainCommands,
+  invoiceDecodeCommand,
+  dashboardCommand,
+  runCommand,
+  watchCommand,
+]

@@ -10,7 +10,9 @@ export const invoiceDecodeCommand: CommandSpec = {
   path: ['invoice', 'decode'],
   summary: 'Decode and check a BOLT #11 invoice (checksum, fields, signature)',
   description: 'Exits with 1 and the reason on stderr when the invoice is invalid. Expiry is shown, not enforced.',
-  positionals: [{ name: 'INVOICE', description: 'the invoice (lnbcrt…, any BOLT #11 network; a lightning: prefix is fine)' }],
+  positionals: [
+    { name: 'INVOICE', description: 'the invoice (lnbcrt…, any BOLT #11 network; a lightning: prefix is fine)' },
+  ],
   examples: ['lnsim invoice decode lnbcrt2500u1p…', 'lnsim invoice decode lnbcrt2500u1p… --json'],
   async run({ args, out }) {
     const { json, summary } = inspectInvoice(args[0]!, Math.floor(Date.now() / 1000))

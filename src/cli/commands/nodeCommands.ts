@@ -26,7 +26,9 @@ const infoCommand: CommandSpec = {
 const connectCommand: CommandSpec = {
   path: ['connect'],
   summary: 'Connect to a peer',
-  positionals: [{ name: 'NODEID@MULTIADDR', description: "the peer's node id and libp2p address, as `lnsim info` prints them" }],
+  positionals: [
+    { name: 'NODEID@MULTIADDR', description: "the peer's node id and libp2p address, as `lnsim info` prints them" },
+  ],
   options: NODE_OPTIONS,
   examples: ['lnsim connect 02ab…@/ip4/127.0.0.1/tcp/40123 --node .lnsim/alice'],
   async run({ args, options, out }) {
@@ -52,24 +54,40 @@ const peersCommand: CommandSpec = {
   options: NODE_OPTIONS,
   async run({ options, out }) {
     const peers = await (await nodeClient(options)).peers()
-    out.result(peers, () => (peers.length ? peers.map((p) => `${p.connected ? 'connected   ' : 'disconnected'} ${p.nodeId} ${p.address ?? ''}`).join('\n') : 'no peers'))
+    out.result(peers, () =>
+      peers.length
+        ? peers.map((p) => `${p.connected ? 'connected   ' : 'disconnected'} ${p.nodeId} ${p.address ?? ''}`).join('\n')
+        : 'no peers',
+    )
   },
 }
 
 const openCommand: CommandSpec = {
   path: ['open'],
   summary: 'Open a channel with a connected peer, funded from the on-chain wallet',
-  description: 'Returns once the funding transaction is broadcast. The channel becomes active once it has the confirmations the peer asked for (mine blocks with `lnsim chain mine`).',
+  description:
+    'Returns once the funding transaction is broadcast. The channel becomes active once it has the confirmations the peer asked for (mine blocks with `lnsim chain mine`).',
   positionals: [
     { name: 'NODEID', description: "the peer's node id" },
     { name: 'SAT', description: 'channel capacity in satoshi' },
   ],
-  options: [...NODE_OPTIONS, { name: 'push', type: 'string', valueName: 'MSAT', description: 'give the peer this much of the capacity at opening' }, { name: 'private', type: 'boolean', description: 'do not announce the channel' }],
+  options: [
+    ...NODE_OPTIONS,
+    {
+      name: 'push',
+      type: 'string',
+      valueName: 'MSAT',
+      description: 'give the peer this much of the capacity at opening',
+    },
+    { name: 'private', type: 'boolean', description: 'do not announce the channel' },
+  ],
   examples: ['lnsim open 03cd… 1000000 --node .lnsim/alice', 'lnsim open 03cd… 500000 --push 100000000'],
   async run({ args, options, out }) {
     const amountSat = parseBigintArg(args[1], 'SAT')
     const pushMsat = typeof options.push === 'string' ? parseBigintArg(options.push, '--push') : 0n
-    const r = await (await nodeClient(options)).openChannel({ nodeId: args[0]!, amountSat, pushMsat, announce: options.private !== true }, { timeoutMs: 60_000 })
+    const r = await (
+      await nodeClient(options)
+    ).openChannel({ nodeId: args[0]!, amountSat, pushMsat, announce: options.private !== true }, { timeoutMs: 60_000 })
     out.result(r, `channel ${r.channelId} opening; funding transaction ${r.fundingTxid} broadcast`)
   },
 }
@@ -83,7 +101,10 @@ const channelsCommand: CommandSpec = {
     out.result(channels, () =>
       channels.length
         ? channels
-            .map((c) => `${c.channelId.slice(0, 16)}… ${(c.shortChannelId ?? '-').padEnd(10)} ${c.state.padEnd(26)} ${c.remoteNodeId.slice(0, 16)}…  local ${formatMsat(c.localBalanceMsat)}  remote ${formatMsat(c.remoteBalanceMsat)}${c.pendingHtlcs.length ? `  ${c.pendingHtlcs.length} HTLCs` : ''}`)
+            .map(
+              (c) =>
+                `${c.channelId.slice(0, 16)}… ${(c.shortChannelId ?? '-').padEnd(10)} ${c.state.padEnd(26)} ${c.remoteNodeId.slice(0, 16)}…  local ${formatMsat(c.localBalanceMsat)}  remote ${formatMsat(c.remoteBalanceMsat)}${c.pendingHtlcs.length ? `  ${c.pendingHtlcs.length} HTLCs` : ''}`,
+            )
             .join('\n')
         : 'no channels',
     )
@@ -94,10 +115,16 @@ const closeCommand: CommandSpec = {
   path: ['close'],
   summary: 'Close a channel: cooperatively, or with --force by broadcasting our latest commitment',
   positionals: [{ name: 'CHANNEL_ID', description: 'the channel id (hex), as `lnsim channels --json` shows it' }],
-  options: [...NODE_OPTIONS, { name: 'force', type: 'boolean', description: 'unilateral close: our funds wait out to_self_delay' }],
+  options: [
+    ...NODE_OPTIONS,
+    { name: 'force', type: 'boolean', description: 'unilateral close: our funds wait out to_self_delay' },
+  ],
   async run({ args, options, out }) {
     const r = await (await nodeClient(options)).closeChannel(args[0]!, { force: options.force === true })
-    out.result(r, `channel ${r.channelId} is ${r.state}${r.closingTxid ? `; closing transaction ${r.closingTxid}` : ''}`)
+    out.result(
+      r,
+      `channel ${r.channelId} is ${r.state}${r.closingTxid ? `; closing transaction ${r.closingTxid}` : ''}`,
+    )
   },
 }
 
@@ -105,13 +132,24 @@ const invoiceCommand: CommandSpec = {
   path: ['invoice'],
   summary: 'Create a BOLT #11 invoice to be paid',
   positionals: [{ name: 'AMOUNT_MSAT', description: 'amount in millisatoshi (0 for any amount)' }],
-  options: [...NODE_OPTIONS, { name: 'memo', type: 'string', valueName: 'TEXT', description: 'description shown to the payer' }, { name: 'expiry', type: 'string', valueName: 'SECONDS', description: 'how long it can be paid', default: '3600' }],
+  options: [
+    ...NODE_OPTIONS,
+    { name: 'memo', type: 'string', valueName: 'TEXT', description: 'description shown to the payer' },
+    { name: 'expiry', type: 'string', valueName: 'SECONDS', description: 'how long it can be paid', default: '3600' },
+  ],
   examples: ['lnsim invoice 50000000 --memo coffee --node .lnsim/bob'],
   async run({ args, options, out }) {
     const amountMsat = parseBigintArg(args[0], 'AMOUNT_MSAT')
     const expiry = Number(options.expiry)
-    if (!Number.isSafeInteger(expiry) || expiry <= 0) throw new CliError('--expiry must be a positive number of seconds', { exitCode: 2 })
-    const inv = await (await nodeClient(options)).createInvoice({ ...(amountMsat > 0n ? { amountMsat } : {}), memo: typeof options.memo === 'string' ? options.memo : '', expirySeconds: expiry })
+    if (!Number.isSafeInteger(expiry) || expiry <= 0)
+      throw new CliError('--expiry must be a positive number of seconds', { exitCode: 2 })
+    const inv = await (
+      await nodeClient(options)
+    ).createInvoice({
+      ...(amountMsat > 0n ? { amountMsat } : {}),
+      memo: typeof options.memo === 'string' ? options.memo : '',
+      expirySeconds: expiry,
+    })
     out.result(inv, inv.invoice)
   },
 }
@@ -120,11 +158,22 @@ const payCommand: CommandSpec = {
   path: ['pay'],
   summary: 'Pay a BOLT #11 invoice; waits for the result',
   positionals: [{ name: 'INVOICE', description: 'the lnbcrt… invoice' }],
-  options: [...NODE_OPTIONS, { name: 'amount', type: 'string', valueName: 'MSAT', description: 'amount, for an invoice without one' }, { name: 'timeout', type: 'string', valueName: 'SECONDS', description: 'give up after this long', default: '60' }],
+  options: [
+    ...NODE_OPTIONS,
+    { name: 'amount', type: 'string', valueName: 'MSAT', description: 'amount, for an invoice without one' },
+    { name: 'timeout', type: 'string', valueName: 'SECONDS', description: 'give up after this long', default: '60' },
+  ],
   async run({ args, options, out }) {
     const timeoutSeconds = Number(options.timeout)
-    if (!Number.isSafeInteger(timeoutSeconds) || timeoutSeconds <= 0) throw new CliError('--timeout must be a positive number of seconds', { exitCode: 2 })
-    const p = await (await nodeClient(options)).pay({ invoice: args[0]!, timeoutSeconds, ...(typeof options.amount === 'string' ? { amountMsat: parseBigintArg(options.amount, '--amount') } : {}) })
+    if (!Number.isSafeInteger(timeoutSeconds) || timeoutSeconds <= 0)
+      throw new CliError('--timeout must be a positive number of seconds', { exitCode: 2 })
+    const p = await (
+      await nodeClient(options)
+    ).pay({
+      invoice: args[0]!,
+      timeoutSeconds,
+      ...(typeof options.amount === 'string' ? { amountMsat: parseBigintArg(options.amount, '--amount') } : {}),
+    })
     out.result(p, () =>
       p.status === 'succeeded'
         ? `paid ${formatMsat(p.amountMsat)} (fee ${formatMsat(p.feeMsat)}) in ${p.latencyMs} ms over ${p.route.length} hop(s): ${p.route.map((h) => h.shortChannelId).join(' → ')}\npreimage ${p.preimage}`
@@ -140,7 +189,16 @@ const paymentsCommand: CommandSpec = {
   options: NODE_OPTIONS,
   async run({ options, out }) {
     const payments = await (await nodeClient(options)).payments()
-    out.result(payments, () => (payments.length ? payments.map((p) => `${p.status.padEnd(9)} ${p.paymentHash.slice(0, 16)}… ${formatMsat(p.amountMsat)} fee ${formatMsat(p.feeMsat)} ${p.route.length} hop(s)`).join('\n') : 'no payments'))
+    out.result(payments, () =>
+      payments.length
+        ? payments
+            .map(
+              (p) =>
+                `${p.status.padEnd(9)} ${p.paymentHash.slice(0, 16)}… ${formatMsat(p.amountMsat)} fee ${formatMsat(p.feeMsat)} ${p.route.length} hop(s)`,
+            )
+            .join('\n')
+        : 'no payments',
+    )
   },
 }
 
@@ -165,7 +223,14 @@ const balanceCommand: CommandSpec = {
       [
         `on chain:    ${b.confirmedSat.toLocaleString('en-US')} sat confirmed, ${b.unconfirmedSat.toLocaleString('en-US')} sat unconfirmed`,
         `in channels: ${formatMsat(b.channelLocalMsat)}`,
-        ...(b.pendingClaims.length ? [`locked:      ${b.pendingClaimsSat.toLocaleString('en-US')} sat`, ...b.pendingClaims.map((c) => `  ${c.kind} ${c.amountSat} sat from block ${c.spendableFromHeight} (${c.txid.slice(0, 16)}…)`)] : []),
+        ...(b.pendingClaims.length
+          ? [
+              `locked:      ${b.pendingClaimsSat.toLocaleString('en-US')} sat`,
+              ...b.pendingClaims.map(
+                (c) => `  ${c.kind} ${c.amountSat} sat from block ${c.spendableFromHeight} (${c.txid.slice(0, 16)}…)`,
+              ),
+            ]
+          : []),
       ].join('\n'),
     )
   },
@@ -185,7 +250,10 @@ const routeCommand: CommandSpec = {
     out.result(r, () =>
       [
         `${r.hops.length} hop(s): ${formatMsat(r.amountMsat)} + ${formatMsat(r.totalFeeMsat)} fee, first HTLC expires at block ${r.totalCltvExpiry}`,
-        ...r.hops.map((h, i) => `  ${i + 1}. ${h.shortChannelId.padEnd(10)} → ${h.nodeId.slice(0, 16)}…  receives ${formatMsat(h.amountMsat)}${h.feeMsat > 0n ? `, keeps ${formatMsat(h.feeMsat)}` : ''}, cltv ${h.cltvExpiry}`),
+        ...r.hops.map(
+          (h, i) =>
+            `  ${i + 1}. ${h.shortChannelId.padEnd(10)} → ${h.nodeId.slice(0, 16)}…  receives ${formatMsat(h.amountMsat)}${h.feeMsat > 0n ? `, keeps ${formatMsat(h.feeMsat)}` : ''}, cltv ${h.cltvExpiry}`,
+        ),
       ].join('\n'),
     )
   },
@@ -202,7 +270,10 @@ const graphCommand: CommandSpec = {
       [
         `${g.nodes.length} nodes, ${g.channels.length} channels`,
         ...g.channels.map((c) => {
-          const p = (x: (typeof c.policies)[0]) => (x ? `${x.disabled ? 'disabled ' : ''}fee ${x.feeBaseMsat}+${x.feeProportionalMillionths}ppm cltv ${x.cltvExpiryDelta}` : 'no update')
+          const p = (x: (typeof c.policies)[0]) =>
+            x
+              ? `${x.disabled ? 'disabled ' : ''}fee ${x.feeBaseMsat}+${x.feeProportionalMillionths}ppm cltv ${x.cltvExpiryDelta}`
+              : 'no update'
           return `  ${c.shortChannelId.padEnd(10)} ${alias.get(c.node1)} ↔ ${alias.get(c.node2)}  ${c.capacitySat.toLocaleString('en-US')} sat  [${p(c.policies[0])}] [${p(c.policies[1])}]`
         }),
       ].join('\n'),
@@ -210,4 +281,19 @@ const graphCommand: CommandSpec = {
   },
 }
 
-export const nodeCommands: CommandSpec[] = [routeCommand, graphCommand, infoCommand, connectCommand, disconnectCommand, peersCommand, openCommand, channelsCommand, closeCommand, invoiceCommand, payCommand, paymentsCommand, newAddressCommand, balanceCommand]
+export const nodeCommands: CommandSpec[] = [
+  routeCommand,
+  graphCommand,
+  infoCommand,
+  connectCommand,
+  disconnectCommand,
+  peersCommand,
+  openCommand,
+  channelsCommand,
+  closeCommand,
+  invoiceCommand,
+  payCommand,
+  paymentsCommand,
+  newAddressCommand,
+  balanceCommand,
+]

@@ -14,34 +14,146 @@ export const nodeStartCommand: CommandSpec = {
     'Stop it with Ctrl-C (or SIGTERM): it finishes writing its state first.',
   options: [
     { name: 'name', type: 'string', valueName: 'ALIAS', description: 'the node alias (required)' },
-    { name: 'data-dir', type: 'string', valueName: 'DIR', description: 'where the node keeps its key and state', default: '.lnsim/<name>' },
-    { name: 'chain', type: 'string', valueName: 'URL', description: 'the mock chain daemon (default: $LNSIM_CHAIN or http://127.0.0.1:18443)' },
-    { name: 'listen', type: 'string', valueName: 'MULTIADDR', description: 'libp2p listen address', default: '/ip4/127.0.0.1/tcp/0' },
-    { name: 'api-port', type: 'string', valueName: 'N', description: 'control API port (0 picks a free one)', default: '0' },
-    { name: 'seed', type: 'string', valueName: 'HEX', description: '32-byte hex seed for a repeatable node key (first start only)' },
+    {
+      name: 'data-dir',
+      type: 'string',
+      valueName: 'DIR',
+      description: 'where the node keeps its key and state',
+      default: '.lnsim/<name>',
+    },
+    {
+      name: 'chain',
+      type: 'string',
+      valueName: 'URL',
+      description: 'the mock chain daemon (default: $LNSIM_CHAIN or http://127.0.0.1:18443)',
+    },
+    {
+      name: 'listen',
+      type: 'string',
+      valueName: 'MULTIADDR',
+      description: 'libp2p listen address',
+      default: '/ip4/127.0.0.1/tcp/0',
+    },
+    {
+      name: 'api-port',
+      type: 'string',
+      valueName: 'N',
+      description: 'control API port (0 picks a free one)',
+      default: '0',
+    },
+    {
+      name: 'seed',
+      type: 'string',
+      valueName: 'HEX',
+      description: '32-byte hex seed for a repeatable node key (first start only)',
+    },
     { name: 'testing', type: 'boolean', description: 'allow test-only hooks (cheat, fault injection)' },
-    { name: 'fsync', type: 'boolean', description: 'fsync the state file every turn: survive power loss, not only the node being killed (slower)' },
-    { name: 'log-level', type: 'string', valueName: 'LEVEL', description: 'debug, info, warn or error', default: 'info' },
+    {
+      name: 'fsync',
+      type: 'boolean',
+      description: 'fsync the state file every turn: survive power loss, not only the node being killed (slower)',
+    },
+    {
+      name: 'log-level',
+      type: 'string',
+      valueName: 'LEVEL',
+      description: 'debug, info, warn or error',
+      default: 'info',
+    },
     { name: 'fee-base', type: 'string', valueName: 'MSAT', description: 'forwarding fee base', default: '1000' },
-    { name: 'fee-ppm', type: 'string', valueName: 'PPM', description: 'forwarding fee rate, parts per million', default: '1' },
-    { name: 'cltv-delta', type: 'string', valueName: 'BLOCKS', description: 'cltv_expiry_delta for forwards', default: '40' },
-    { name: 'htlc-minimum', type: 'string', valueName: 'MSAT', description: 'the smallest HTLC this node forwards or accepts', default: '1' },
-    { name: 'max-pending-channels-per-peer', type: 'string', valueName: 'N', description: 'channels one peer may open to this node that are not confirmed yet', default: String(DEFAULT_NODE_LIMITS.maxPendingChannelsPerPeer) },
-    { name: 'max-pending-channels', type: 'string', valueName: 'N', description: 'channels all peers together may open to this node that are not confirmed yet', default: String(DEFAULT_NODE_LIMITS.maxPendingChannels) },
-    { name: 'opening-timeout', type: 'string', valueName: 'SECONDS', description: 'an opening that waits this long for the peer is aborted', default: String(DEFAULT_NODE_LIMITS.openingTimeoutMs / 1000) },
-    { name: 'max-outgoing-queue', type: 'string', valueName: 'BYTES', description: 'bytes waiting for one peer to read them before it is disconnected', default: String(DEFAULT_NODE_LIMITS.maxOutgoingQueueBytes) },
-    { name: 'gossip-burst', type: 'string', valueName: 'N', description: 'gossip messages taken from one peer at once', default: String(DEFAULT_NODE_LIMITS.gossipBurst) },
-    { name: 'gossip-rate', type: 'string', valueName: 'N', description: 'gossip messages per second taken from one peer after the burst; the rest are dropped', default: String(DEFAULT_NODE_LIMITS.gossipPerSecond) },
-    { name: 'log-max-size', type: 'string', valueName: 'BYTES', description: 'node.log is rotated at this size (node.log.1, node.log.2, …)', default: String(DEFAULT_NODE_LIMITS.logMaxBytes) },
-    { name: 'log-files', type: 'string', valueName: 'N', description: 'log files kept, node.log included', default: String(DEFAULT_NODE_LIMITS.logFiles) },
+    {
+      name: 'fee-ppm',
+      type: 'string',
+      valueName: 'PPM',
+      description: 'forwarding fee rate, parts per million',
+      default: '1',
+    },
+    {
+      name: 'cltv-delta',
+      type: 'string',
+      valueName: 'BLOCKS',
+      description: 'cltv_expiry_delta for forwards',
+      default: '40',
+    },
+    {
+      name: 'htlc-minimum',
+      type: 'string',
+      valueName: 'MSAT',
+      description: 'the smallest HTLC this node forwards or accepts',
+      default: '1',
+    },
+    {
+      name: 'max-pending-channels-per-peer',
+      type: 'string',
+      valueName: 'N',
+      description: 'channels one peer may open to this node that are not confirmed yet',
+      default: String(DEFAULT_NODE_LIMITS.maxPendingChannelsPerPeer),
+    },
+    {
+      name: 'max-pending-channels',
+      type: 'string',
+      valueName: 'N',
+      description: 'channels all peers together may open to this node that are not confirmed yet',
+      default: String(DEFAULT_NODE_LIMITS.maxPendingChannels),
+    },
+    {
+      name: 'opening-timeout',
+      type: 'string',
+      valueName: 'SECONDS',
+      description: 'an opening that waits this long for the peer is aborted',
+      default: String(DEFAULT_NODE_LIMITS.openingTimeoutMs / 1000),
+    },
+    {
+      name: 'max-outgoing-queue',
+      type: 'string',
+      valueName: 'BYTES',
+      description: 'bytes waiting for one peer to read them before it is disconnected',
+      default: String(DEFAULT_NODE_LIMITS.maxOutgoingQueueBytes),
+    },
+    {
+      name: 'gossip-burst',
+      type: 'string',
+      valueName: 'N',
+      description: 'gossip messages taken from one peer at once',
+      default: String(DEFAULT_NODE_LIMITS.gossipBurst),
+    },
+    {
+      name: 'gossip-rate',
+      type: 'string',
+      valueName: 'N',
+      description: 'gossip messages per second taken from one peer after the burst; the rest are dropped',
+      default: String(DEFAULT_NODE_LIMITS.gossipPerSecond),
+    },
+    {
+      name: 'log-max-size',
+      type: 'string',
+      valueName: 'BYTES',
+      description: 'node.log is rotated at this size (node.log.1, node.log.2, …)',
+      default: String(DEFAULT_NODE_LIMITS.logMaxBytes),
+    },
+    {
+      name: 'log-files',
+      type: 'string',
+      valueName: 'N',
+      description: 'log files kept, node.log included',
+      default: String(DEFAULT_NODE_LIMITS.logFiles),
+    },
   ],
-  examples: ['lnsim node start --name alice --chain http://127.0.0.1:18443', 'lnsim node start --name bob --data-dir /tmp/bob --api-port 9001 --json'],
+  examples: [
+    'lnsim node start --name alice --chain http://127.0.0.1:18443',
+    'lnsim node start --name bob --data-dir /tmp/bob --api-port 9001 --json',
+  ],
   async run({ options, json, out, signal }) {
     const name = requireString(options, 'name')
     const nameProblem = nodeNameProblem(name)
     if (nameProblem) throw new CliError(`--name ${nameProblem}`, { exitCode: 2, code: 'USAGE' })
-    const dataDir = resolve(typeof options['data-dir'] === 'string' && options['data-dir'] !== '.lnsim/<name>' ? options['data-dir'] : `.lnsim/${name}`)
-    const chainUrl = typeof options.chain === 'string' ? options.chain : (process.env.LNSIM_CHAIN || 'http://127.0.0.1:18443')
+    const dataDir = resolve(
+      typeof options['data-dir'] === 'string' && options['data-dir'] !== '.lnsim/<name>'
+        ? options['data-dir']
+        : `.lnsim/${name}`,
+    )
+    const chainUrl =
+      typeof options.chain === 'string' ? options.chain : process.env.LNSIM_CHAIN || 'http://127.0.0.1:18443'
     const logLevel = parseLogLevel(String(options['log-level']))
     if (!logLevel) throw new CliError('--log-level must be debug, info, warn or error', { exitCode: 2 })
     let seed: Uint8Array | undefined
@@ -53,7 +165,11 @@ export const nodeStartCommand: CommandSpec = {
       }
     }
     // a bug in one promise must not take a whole simulated node down mid-run: log it loudly instead
-    process.on('unhandledRejection', (err) => process.stderr.write(`lnsim node ${name}: unexpected error (please report): ${(err as Error)?.stack ?? String(err)}\n`))
+    process.on('unhandledRejection', (err) =>
+      process.stderr.write(
+        `lnsim node ${name}: unexpected error (please report): ${(err as Error)?.stack ?? String(err)}\n`,
+      ),
+    )
     const node = await startNode({
       name,
       dataDir,
@@ -67,16 +183,30 @@ export const nodeStartCommand: CommandSpec = {
       logToConsole: !json && process.stderr.isTTY === true,
       policy: {
         feeBaseMsat: BigInt(parseIntegerOption(options['fee-base'], 'fee-base', { min: 0 })!),
-        feeProportionalMillionths: BigInt(parseIntegerOption(options['fee-ppm'], 'fee-ppm', { min: 0, max: 1_000_000 })!),
+        feeProportionalMillionths: BigInt(
+          parseIntegerOption(options['fee-ppm'], 'fee-ppm', { min: 0, max: 1_000_000 })!,
+        ),
         cltvExpiryDelta: parseIntegerOption(options['cltv-delta'], 'cltv-delta', { min: 1, max: 2016 })!,
         htlcMinimumMsat: BigInt(parseIntegerOption(options['htlc-minimum'], 'htlc-minimum', { min: 1 })!),
       },
-      channelConfig: { htlcMinimumMsat: BigInt(parseIntegerOption(options['htlc-minimum'], 'htlc-minimum', { min: 1 })!) },
+      channelConfig: {
+        htlcMinimumMsat: BigInt(parseIntegerOption(options['htlc-minimum'], 'htlc-minimum', { min: 1 })!),
+      },
       limits: limitsFrom(options),
     })
-    const ready = { event: 'ready', nodeId: node.nodeId, alias: node.alias, apiUrl: node.apiUrl, listen: node.listen, dataDir: node.dataDir }
+    const ready = {
+      event: 'ready',
+      nodeId: node.nodeId,
+      alias: node.alias,
+      apiUrl: node.apiUrl,
+      listen: node.listen,
+      dataDir: node.dataDir,
+    }
     if (json) process.stdout.write(JSON.stringify(ready) + '\n')
-    else out.info(`node ${name} (${node.nodeId}) is running\n  peers:   ${node.listen.map((l) => `${node.nodeId}@${l.replace(/\/p2p\/.*$/, '')}`).join(', ')}\n  api:     ${node.apiUrl}\n  data:    ${node.dataDir}\nPress Ctrl-C to stop.`)
+    else
+      out.info(
+        `node ${name} (${node.nodeId}) is running\n  peers:   ${node.listen.map((l) => `${node.nodeId}@${l.replace(/\/p2p\/.*$/, '')}`).join(', ')}\n  api:     ${node.apiUrl}\n  data:    ${node.dataDir}\nPress Ctrl-C to stop.`,
+      )
     await new Promise<void>((done) => {
       if (signal.aborted) return done()
       signal.addEventListener('abort', () => done(), { once: true })

@@ -4,12 +4,22 @@ import type { NodeClient } from '../../api/node/client.js'
 import type { OptionSpec, OptionValues } from '../command.js'
 
 export const NODE_OPTIONS: OptionSpec[] = [
-  { name: 'node', type: 'string', valueName: 'DIR|URL', description: "the node's data directory or API URL (default: $LNSIM_NODE or .lnsim/node)" },
-  { name: 'token', type: 'string', valueName: 'TOKEN', description: 'API token, when --node is a URL (default: $LNSIM_TOKEN)' },
+  {
+    name: 'node',
+    type: 'string',
+    valueName: 'DIR|URL',
+    description: "the node's data directory or API URL (default: $LNSIM_NODE or .lnsim/node)",
+  },
+  {
+    name: 'token',
+    type: 'string',
+    valueName: 'TOKEN',
+    description: 'API token, when --node is a URL (default: $LNSIM_TOKEN)',
+  },
 ]
 
 export function nodeClient(options: OptionValues): Promise<NodeClient> {
-  const target = typeof options.node === 'string' ? options.node : process.env.LNSIM_NODE ?? '.lnsim/node'
+  const target = typeof options.node === 'string' ? options.node : (process.env.LNSIM_NODE ?? '.lnsim/node')
   return locateNode(target, typeof options.token === 'string' ? options.token : undefined)
 }
 

@@ -52,40 +52,67 @@ function daemonCommand(): string[] | undefined {
   } catch {
     // reported below
   }
-  throw new CliError(`${DAEMON_COMMAND_ENV} must be a JSON array of strings, like ["node","daemon.mjs"]`, { exitCode: 2, code: 'USAGE' })
+  throw new CliError(`${DAEMON_COMMAND_ENV} must be a JSON array of strings, like ["node","daemon.mjs"]`, {
+    exitCode: 2,
+    code: 'USAGE',
+  })
 }
 
-async function load(file: string, sample: number | undefined): Promise<{ spec: NetworkSpec; body: RunBody; steps: number | null; imported: TopologySummary | null }> {
+async function load(
+  file: string,
+  sample: number | undefined,
+): Promise<{ spec: NetworkSpec; body: RunBody; steps: number | null; imported: TopologySummary | null }> {
   if (isScriptFile(file)) {
-    if (sample !== undefined) throw new CliError('--sample applies to a YAML scenario with a topology, not to a script (give its topology a sample instead)', { exitCode: 2, code: 'USAGE' })
+    if (sample !== undefined)
+      throw new CliError(
+        '--sample applies to a YAML scenario with a topology, not to a script (give its topology a sample instead)',
+        { exitCode: 2, code: 'USAGE' },
+      )
     const script = await loadScenarioScript(file)
     return { spec: script.spec, body: script.body, steps: null, imported: null }
   }
   const scenario = await loadScenarioFile(file, sample !== undefined ? { sample } : {})
-  return { spec: scenario, body: scenarioBody(scenario), steps: scenario.steps.length, imported: scenario.imported ?? null }
+  return {
+    spec: scenario,
+    body: scenarioBody(scenario),
+    steps: scenario.steps.length,
+    imported: scenario.imported ?? null,
+  }
 }
 
 function sampleOption(value: string | boolean | undefined): number | undefined {
   if (typeof value !== 'string') return undefined
   const n = Number(value)
-  if (!/^[0-9]+$/.test(value) || n < 2 || n > 500) throw new CliError(`--sample must be a whole number of nodes from 2 to 500, got ${JSON.stringify(value)}`, { exitCode: 2, code: 'USAGE' })
+  if (!/^[0-9]+$/.test(value) || n < 2 || n > 500)
+    throw new CliError(`--sample must be a whole number of nodes from 2 to 500, got ${JSON.stringify(value)}`, {
+      exitCode: 2,
+      code: 'USAGE',
+    })
   return n
 }
 
 /** --lean and --no-lean decide; without either, networks of LEAN_FROM_NODES_PER_CORE nodes per core or more run lean. */
-function leanChoice(options: Record<string, string | boolean | undefined>, nodes: number): { lean: boolean; line: string } {
+function leanChoice(
+  options: Record<string, string | boolean | undefined>,
+  nodes: number,
+): { lean: boolean; line: string } {
   const what = 'no optimizing compiler, 1 MB young generation'
   if (options.lean === true) return { lean: true, line: `nodes run lean (--lean: ${what})\n` }
   if (options['no-lean'] === true || !leanByDefault(nodes)) return { lean: false, line: '' }
   const cores = availableParallelism()
-  return { lean: true, line: `nodes run lean (${what}): ${nodes} nodes on ${cores} core(s), ${LEAN_FROM_NODES_PER_CORE} or more per core; --no-lean turns it off\n` }
+  return {
+    lean: true,
+    line: `nodes run lean (${what}): ${nodes} nodes on ${cores} core(s), ${LEAN_FROM_NODES_PER_CORE} or more per core; --no-lean turns it off\n`,
+  }
 }
 
 /** One line saying what a topology import took from its file, and what it had to change. */
 function describeImport(t: TopologySummary): string {
   const left = [
     ...(t.unusableChannels ? [`${t.unusableChannels} channel(s) disabled both ways or without policies`] : []),
-    ...(t.outsideLargestComponent ? [`${t.outsideLargestComponent} node(s) outside the largest connected component`] : []),
+    ...(t.outsideLargestComponent
+      ? [`${t.outsideLargestComponent} node(s) outside the largest connected component`]
+      : []),
   ]
   const shown = relative(process.cwd(), t.file)
   return `topology ${shown.startsWith('..') ? t.file : shown}: ${t.nodes} of ${t.nodesInFile} node(s)${t.sample !== null ? ` (snowball sample of ${t.sample})` : ''}, ${t.channels} of ${t.channelsInFile} channel(s)${left.length ? `; left out ${left.join(', ')}` : ''}${t.notes.length ? `; ${t.notes.join('; ')}` : ''}\n`
@@ -96,10 +123,16 @@ interface Collected {
   nodeIds: Map<string, string>
 }
 
-async function writeReports(summary: RunSummary, options: Record<string, string | boolean | undefined>, file: string, collected: Collected): Promise<void> {
+async function writeReports(
+  summary: RunSummary,
+  options: Record<string, string | boolean | undefined>,
+  file: string,
+  collected: Collected,
+): Promise<void> {
   if (typeof options.report === 'string') await writeFile(options.report, toJson(summary, 2) + '\n')
   if (typeof options.junit === 'string') await writeFile(options.junit, renderJUnit(summary, file))
-  if (typeof options.csv === 'string') await writeFile(options.csv, renderPaymentsCsv(collected.payments, collected.nodeIds))
+  if (typeof options.csv === 'string')
+    await writeFile(options.csv, renderPaymentsCsv(collected.payments, collected.nodeIds))
 }
 
 export const runCommand: CommandSpec = {
@@ -112,21 +145,72 @@ export const runCommand: CommandSpec = {
     'Every process started is stopped when the run ends, fails or is interrupted.',
   positionals: [{ name: 'FILE', description: 'scenario file (.yaml) or script (.ts)' }],
   options: [
-    { name: 'junit', type: 'string', valueName: 'FILE', description: 'write a JUnit XML report: one test case per expectation' },
-    { name: 'events', type: 'string', valueName: 'FILE', description: 'write every node and chain event as NDJSON, on one clock' },
+    {
+      name: 'junit',
+      type: 'string',
+      valueName: 'FILE',
+      description: 'write a JUnit XML report: one test case per expectation',
+    },
+    {
+      name: 'events',
+      type: 'string',
+      valueName: 'FILE',
+      description: 'write every node and chain event as NDJSON, on one clock',
+    },
     { name: 'report', type: 'string', valueName: 'FILE', description: 'write the summary as JSON' },
-    { name: 'csv', type: 'string', valueName: 'FILE', description: 'write one CSV row per payment: source, destination, amount, hash, times, outcome, route, fee, attempts (see docs/scenarios.md)' },
-    { name: 'sample', type: 'string', valueName: 'N', description: 'run the scenario\'s imported topology sampled down to N nodes, whatever its file says' },
-    { name: 'lean', type: 'boolean', description: `run the nodes lean: without V8's optimizing compiler, in less memory (at 100 nodes on 2 cores, 67 MB resident each instead of 75). The default from ${LEAN_FROM_NODES_PER_CORE} nodes per core, where it routes as fast; in a small network carrying heavy traffic, payments take up to 1.5x as long` },
-    { name: 'no-lean', type: 'boolean', description: `run every node with the optimizing compiler, however big the network (faster for nodes that each route thousands of payments)` },
-    { name: 'keep', type: 'boolean', description: 'keep the run folder (data directories, logs, run.json) and print where it is' },
+    {
+      name: 'csv',
+      type: 'string',
+      valueName: 'FILE',
+      description:
+        'write one CSV row per payment: source, destination, amount, hash, times, outcome, route, fee, attempts (see docs/scenarios.md)',
+    },
+    {
+      name: 'sample',
+      type: 'string',
+      valueName: 'N',
+      description: "run the scenario's imported topology sampled down to N nodes, whatever its file says",
+    },
+    {
+      name: 'lean',
+      type: 'boolean',
+      description: `run the nodes lean: without V8's optimizing compiler, in less memory (at 100 nodes on 2 cores, 67 MB resident each instead of 75). The default from ${LEAN_FROM_NODES_PER_CORE} nodes per core, where it routes as fast; in a small network carrying heavy traffic, payments take up to 1.5x as long`,
+    },
+    {
+      name: 'no-lean',
+      type: 'boolean',
+      description: `run every node with the optimizing compiler, however big the network (faster for nodes that each route thousands of payments)`,
+    },
+    {
+      name: 'keep',
+      type: 'boolean',
+      description: 'keep the run folder (data directories, logs, run.json) and print where it is',
+    },
     { name: 'dir', type: 'string', valueName: 'DIR', description: 'run folder to use (default: a new temporary one)' },
     { name: 'plain', type: 'boolean', description: 'plain lines even on a terminal (the default in CI and pipes)' },
-    { name: 'dashboard', type: 'boolean', description: 'serve the web dashboard of the run on 127.0.0.1 (its URL is printed; with --json as {"event":"dashboard","url":…})' },
+    {
+      name: 'dashboard',
+      type: 'boolean',
+      description:
+        'serve the web dashboard of the run on 127.0.0.1 (its URL is printed; with --json as {"event":"dashboard","url":…})',
+    },
   ],
-  examples: ['lnsim run scenarios/demo.yaml', 'lnsim run scenarios/demo.yaml --dashboard', 'lnsim run scenarios/competing-routes.yaml --junit results.xml --events events.ndjson', 'lnsim run scenarios/loop-payments.ts --keep', 'lnsim run scenarios/imported-50.yaml --csv payments.csv', 'lnsim run scenarios/imported-50.yaml --sample 20', 'lnsim run scenarios/imported-50.yaml --no-lean', 'lnsim run scenarios/demo.yaml --json > summary.json'],
+  examples: [
+    'lnsim run scenarios/demo.yaml',
+    'lnsim run scenarios/demo.yaml --dashboard',
+    'lnsim run scenarios/competing-routes.yaml --junit results.xml --events events.ndjson',
+    'lnsim run scenarios/loop-payments.ts --keep',
+    'lnsim run scenarios/imported-50.yaml --csv payments.csv',
+    'lnsim run scenarios/imported-50.yaml --sample 20',
+    'lnsim run scenarios/imported-50.yaml --no-lean',
+    'lnsim run scenarios/demo.yaml --json > summary.json',
+  ],
   async run({ args, options, json, out, signal }) {
-    if (options.lean === true && options['no-lean'] === true) throw new CliError('--lean and --no-lean contradict each other: give one of them, or neither to let the network size decide', { exitCode: 2, code: 'USAGE' })
+    if (options.lean === true && options['no-lean'] === true)
+      throw new CliError(
+        '--lean and --no-lean contradict each other: give one of them, or neither to let the network size decide',
+        { exitCode: 2, code: 'USAGE' },
+      )
     const file = resolve(args[0]!)
     const runner = new LocalProcessRunner({ ...(daemonCommand() ? { command: daemonCommand()! } : {}) })
     const collected: Collected = { payments: [], nodeIds: new Map() }
@@ -136,7 +220,10 @@ export const runCommand: CommandSpec = {
     } catch (err) {
       if (!(err instanceof ScenarioFileError)) throw err
       process.stderr.write(`${err.message}\n${err.issues.length} problem(s); nothing was started.\n`)
-      const summary = emptySummary({ name: basename(file), seed: '' }, Date.now(), 'invalid', EXIT_INVALID, { code: err.code, message: err.message })
+      const summary = emptySummary({ name: basename(file), seed: '' }, Date.now(), 'invalid', EXIT_INVALID, {
+        code: err.code,
+        message: err.message,
+      })
       await writeReports(summary, options, file, collected)
       if (json) out.result(summary, '')
       return EXIT_INVALID
@@ -173,12 +260,19 @@ export const runCommand: CommandSpec = {
       },
     }
 
-    const dir = typeof options.dir === 'string' ? resolve(options.dir) : await mkdtemp(join(tmpdir(), `lnsim-${spec.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}-`))
+    const dir =
+      typeof options.dir === 'string'
+        ? resolve(options.dir)
+        : await mkdtemp(join(tmpdir(), `lnsim-${spec.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}-`))
     const keep = options.keep === true
-    screen.write(`${spec.name}: ${spec.nodes.length} node(s), ${spec.channels.length} channel(s)${loaded.steps !== null ? `, ${loaded.steps} step(s)` : ''}; seed ${JSON.stringify(spec.seed)}\n`)
+    screen.write(
+      `${spec.name}: ${spec.nodes.length} node(s), ${spec.channels.length} channel(s)${loaded.steps !== null ? `, ${loaded.steps} step(s)` : ''}; seed ${JSON.stringify(spec.seed)}\n`,
+    )
     if (loaded.imported) screen.write(describeImport(loaded.imported))
     screen.write(leanLine)
-    screen.write(`run folder ${dir}${keep ? '' : ' (removed at the end; --keep keeps it)'}; watch from another terminal: lnsim watch --run-dir ${dir}\n`)
+    screen.write(
+      `run folder ${dir}${keep ? '' : ' (removed at the end; --keep keeps it)'}; watch from another terminal: lnsim watch --run-dir ${dir}\n`,
+    )
 
     let summary: RunSummary
     try {
@@ -189,11 +283,18 @@ export const runCommand: CommandSpec = {
       await dashboard?.stop()
       if (!keep && typeof options.dir !== 'string') await rm(dir, { recursive: true, force: true }).catch(() => {})
     }
-    out.result(summary, () => renderSummary(summary, { color: screen.isTTY === true && !process.env.NO_COLOR && options.plain !== true }).trimEnd())
+    out.result(summary, () =>
+      renderSummary(summary, {
+        color: screen.isTTY === true && !process.env.NO_COLOR && options.plain !== true,
+      }).trimEnd(),
+    )
     try {
       await writeReports(summary, options, file, collected)
     } catch (err) {
-      throw new CliError(`the run finished (exit ${summary.exitCode}) but a report could not be written: ${errorMessage(err)}`, { exitCode: summary.exitCode || 1 })
+      throw new CliError(
+        `the run finished (exit ${summary.exitCode}) but a report could not be written: ${errorMessage(err)}`,
+        { exitCode: summary.exitCode || 1 },
+      )
     }
     if (keep) out.info(`kept ${dir}: ${RUN_FILE}, logs/, and one data directory per node`)
     return summary.exitCode

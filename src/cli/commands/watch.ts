@@ -14,25 +14,49 @@ import { CliError, type CommandSpec } from '../command.js'
 export const watchCommand: CommandSpec = {
   path: ['watch'],
   summary: 'Watch a running network: payments hop by hop, channel changes, blocks',
-  description: 'Attach to the network of a running `lnsim run` with --run-dir (the folder it prints), or to nodes by their data directories with --nodes. Press Ctrl-C to stop watching.',
+  description:
+    'Attach to the network of a running `lnsim run` with --run-dir (the folder it prints), or to nodes by their data directories with --nodes. Press Ctrl-C to stop watching.',
   options: [
-    { name: 'run-dir', type: 'string', valueName: 'DIR', description: 'the run folder `lnsim run` printed (it holds run.json)' },
+    {
+      name: 'run-dir',
+      type: 'string',
+      valueName: 'DIR',
+      description: 'the run folder `lnsim run` printed (it holds run.json)',
+    },
     { name: 'nodes', type: 'string', valueName: 'DIR,DIR', description: 'node data directories, comma-separated' },
-    { name: 'chain', type: 'string', valueName: 'URL', description: "the chain's URL, to show blocks (taken from run.json with --run-dir)" },
+    {
+      name: 'chain',
+      type: 'string',
+      valueName: 'URL',
+      description: "the chain's URL, to show blocks (taken from run.json with --run-dir)",
+    },
     { name: 'plain', type: 'boolean', description: 'plain lines even on a terminal' },
   ],
-  examples: ['lnsim watch --run-dir /tmp/lnsim-demo-Xq3v', 'lnsim watch --nodes .lnsim/alice,.lnsim/bob --chain http://127.0.0.1:18443'],
+  examples: [
+    'lnsim watch --run-dir /tmp/lnsim-demo-Xq3v',
+    'lnsim watch --nodes .lnsim/alice,.lnsim/bob --chain http://127.0.0.1:18443',
+  ],
   async run({ options, out, signal }) {
     const runDir = typeof options['run-dir'] === 'string' ? options['run-dir'] : undefined
-    const nodeDirs = typeof options.nodes === 'string' ? options.nodes.split(',').map((d) => d.trim()).filter(Boolean) : []
-    if ((runDir === undefined) === (nodeDirs.length === 0)) throw new CliError('give either --run-dir DIR or --nodes DIR,DIR (see --help)', { exitCode: 2, code: 'USAGE' })
+    const nodeDirs =
+      typeof options.nodes === 'string'
+        ? options.nodes
+            .split(',')
+            .map((d) => d.trim())
+            .filter(Boolean)
+        : []
+    if ((runDir === undefined) === (nodeDirs.length === 0))
+      throw new CliError('give either --run-dir DIR or --nodes DIR,DIR (see --help)', { exitCode: 2, code: 'USAGE' })
     let chainUrl = typeof options.chain === 'string' ? options.chain : undefined
     let dirs = nodeDirs
     if (runDir !== undefined) {
       const run = await readRunFile(runDir)
       dirs = runNodeTargets(run, runDir).map((t) => {
         if ('dataDir' in t) return t.dataDir
-        throw new CliError(`${t.name} in ${runDir}'s run.json has no data directory, which lnsim watch follows: use lnsim dashboard --run-dir`, { exitCode: 2, code: 'USAGE' })
+        throw new CliError(
+          `${t.name} in ${runDir}'s run.json has no data directory, which lnsim watch follows: use lnsim dashboard --run-dir`,
+          { exitCode: 2, code: 'USAGE' },
+        )
       })
       chainUrl ??= runChainUrl(run) ?? undefined
       out.info(`watching ${run.name ?? runDir}: ${run.nodes.length} node(s); Ctrl-C to stop`)

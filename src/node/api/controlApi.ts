@@ -12,7 +12,21 @@ import { z } from 'zod'
 import { amount, nodeIdHex } from '../../api/node/schemas.js'
 import { LnsimError } from '../../core/errors.js'
 import { FaultsRequest, HoldRequest, LinksRequest, PartitionRequest } from '../../api/node/testingTypes.js'
-import { ChannelPolicyRequest, CloseChannelRequest, ConnectPeerRequest, CreateInvoiceRequest, OpenChannelRequest, PayRequest, type GraphInfo, type GraphPolicy, type InvoiceInfo, type NodeInfo, type PaymentInfo, type RouteInfo, type WalletBalance } from '../../api/node/types.js'
+import {
+  ChannelPolicyRequest,
+  CloseChannelRequest,
+  ConnectPeerRequest,
+  CreateInvoiceRequest,
+  OpenChannelRequest,
+  PayRequest,
+  type GraphInfo,
+  type GraphPolicy,
+  type InvoiceInfo,
+  type NodeInfo,
+  type PaymentInfo,
+  type RouteInfo,
+  type WalletBalance,
+} from '../../api/node/types.js'
 import { API_TOKEN_FILE, API_URL_FILE } from '../../api/node/locate.js'
 import { channelInfo } from '../channels/channelViews.js'
 import type { NodeComponents } from '../components.js'
@@ -66,18 +80,28 @@ export type ControlApi = RunningHttpServer
 
 /** Statuses of the codes the node's routes raise beyond the server's own; anything else the node refuses is 422. */
 /** The node's own codes carry their status (node/errors.ts); a channel's refusals are 422, the default. */
-const NODE_ERROR_STATUS: Readonly<Record<string, number>> = Object.fromEntries(Object.entries(NODE_ERRORS).map(([code, e]) => [code, e.status]))
+const NODE_ERROR_STATUS: Readonly<Record<string, number>> = Object.fromEntries(
+  Object.entries(NODE_ERRORS).map(([code, e]) => [code, e.status]),
+)
 
 export async function startControlApi(node: NodeComponents): Promise<ControlApi> {
   const token = toHex(new Uint8Array(randomBytes(32)))
-  const channelInfos = () => node.channels.list().map(({ key, record }) => channelInfo(key, record.peer, record.data, node.peers.isConnected(record.peer)))
+  const channelInfos = () =>
+    node.channels
+      .list()
+      .map(({ key, record }) => channelInfo(key, record.peer, record.data, node.peers.isConnected(record.peer)))
   const requireChannel = (id: string) => {
     if (!node.channels.get(id)) throw new NodeError('UNKNOWN_CHANNEL', `no channel ${id}; see \`lnsim channels\``)
   }
   let apiUrl = ''
   const peerInfo = (nodeId: string) => {
     const p = node.peers.list().find((x) => x.nodeId === nodeId)
-    return { nodeId, address: p?.address ?? null, connected: p?.connected ?? false, connectedAt: p?.connectedAt ? new Date(p.connectedAt).toISOString() : null }
+    return {
+      nodeId,
+      address: p?.address ?? null,
+      connected: p?.connected ?? false,
+      connectedAt: p?.connectedAt ? new Date(p.connectedAt).toISOString() : null,
+    }
   }
   const routes = [
     route('GET', '/v1/info', undefined, async (): Promise<NodeInfo> => {
@@ -101,7 +125,9 @@ export async function startControlApi(node: NodeComponents): Promise<ControlApi>
       }
     }),
     route('GET', '/v1/peers', undefined, async () => node.peers.list().map((p) => peerInfo(p.nodeId))),
-    route('POST', '/v1/peers', ConnectPeerRequest, async ({ body }) => peerInfo(await node.peers.connect(body.address))),
+    route('POST', '/v1/peers', ConnectPeerRequest, async ({ body }) =>
+      peerInfo(await node.peers.connect(body.address)),
+    ),
     route('DELETE', '/v1/peers/:nodeId', undefined, async ({ params }) => {
       await node.peers.disconnect(params.nodeId!, 'disconnect requested')
       return peerInfo(params.nodeId!)
@@ -112,11 +138,16 @@ export async function startControlApi(node: NodeComponents): Promise<ControlApi>
       if (!c) throw new NodeError('UNKNOWN_CHANNEL', `no channel ${params.channelId}; see \`lnsim channels\``)
       return c
     }),
-    route('POST', '/v1/channels', OpenChannelRequest, async ({ body }) => node.channels.open(body.nodeId, body.amountSat, body.pushMsat ?? 0n, body.announce ?? true)),
+    route('POST', '/v1/channels', OpenChannelRequest, async ({ body }) =>
+      node.channels.open(body.nodeId, body.amountSat, body.pushMsat ?? 0n, body.announce ?? true),
+    ),
     route('POST', '/v1/channels/:channelId/close', CloseChannelRequest, async ({ params, body }) => {
       const id = params.channelId!
       requireChannel(id)
-      const r = node.channels.command(id, body.force ? { type: 'force_close', why: 'force close requested by the user' } : { type: 'close' })
+      const r = node.channels.command(
+        id,
+        body.force ? { type: 'force_close', why: 'force close requested by the user' } : { type: 'close' },
+      )
       if (r.reply && !r.reply.ok) throw new LnsimError(r.reply.code, r.reply.message)
       node.channels.flush()
       const info = channelInfos().find((c) => c.channelId === id)!
@@ -132,7 +163,9 @@ export async function startControlApi(node: NodeComponents): Promise<ControlApi>
       return invoiceInfo(node, r)
     }),
     route('GET', '/v1/invoices', undefined, async () => node.invoices.list().map((r) => invoiceInfo(node, r))),
-    route('GET', '/v1/invoices/:paymentHash', undefined, async ({ params }) => invoiceInfo(node, node.invoices.require(params.paymentHash!))),
+    route('GET', '/v1/invoices/:paymentHash', undefined, async ({ params }) =>
+      invoiceInfo(node, node.invoices.require(params.paymentHash!)),
+    ),
     route('POST', '/v1/payments', PayRequest, async ({ body }) => {
       const r = await node.outbound.pay(body.invoice, {
         timeoutMs: (body.timeoutSeconds ?? 60) * 1000,
@@ -141,7 +174,9 @@ export async function startControlApi(node: NodeComponents): Promise<ControlApi>
       })
       return paymentInfo(r)
     }),
-    route('GET', '/v1/payments', undefined, async () => [...node.stores.payments.entries()].map(([, p]) => paymentInfo(p))),
+    route('GET', '/v1/payments', undefined, async () =>
+      [...node.stores.payments.entries()].map(([, p]) => paymentInfo(p)),
+    ),
     route('POST', '/v1/wallet/address', undefined, async () => {
       const { address } = node.wallet.newAddress('deposit')
       await node.stores.wallet.flush()
@@ -150,20 +185,39 @@ export async function startControlApi(node: NodeComponents): Promise<ControlApi>
     route('GET', '/v1/wallet/balance', undefined, async (): Promise<WalletBalance> => {
       const coins = await node.wallet.coins()
       const channels = channelInfos()
-      const claims = node.broadcaster.list().filter((b) => b.label !== 'funding' && b.label !== 'mutual close' && b.label !== 'commitment')
+      const claims = node.broadcaster
+        .list()
+        .filter((b) => b.label !== 'funding' && b.label !== 'mutual close' && b.label !== 'commitment')
       return {
         confirmedSat: coins.filter((c) => c.confirmations > 0).reduce((s, c) => s + c.valueSat, 0n),
         unconfirmedSat: coins.filter((c) => c.confirmations === 0).reduce((s, c) => s + c.valueSat, 0n),
         pendingClaimsSat: claims.reduce((s, b) => s + b.tx.outputs.reduce((t, o) => t + o.value, 0n), 0n),
         channelLocalMsat: channels.filter((c) => c.state !== 'CLOSED').reduce((s, c) => s + c.localBalanceMsat, 0n),
-        outputs: coins.map((c) => ({ txid: c.txid, vout: c.vout, valueSat: c.valueSat, label: c.label, confirmations: c.confirmations, spendableFromHeight: null })),
-        pendingClaims: claims.map((b) => ({ channelId: b.channel, kind: b.label, txid: b.txid, amountSat: b.tx.outputs.reduce((t, o) => t + o.value, 0n), spendableFromHeight: b.validFromHeight })),
+        outputs: coins.map((c) => ({
+          txid: c.txid,
+          vout: c.vout,
+          valueSat: c.valueSat,
+          label: c.label,
+          confirmations: c.confirmations,
+          spendableFromHeight: null,
+        })),
+        pendingClaims: claims.map((b) => ({
+          channelId: b.channel,
+          kind: b.label,
+          txid: b.txid,
+          amountSat: b.tx.outputs.reduce((t, o) => t + o.value, 0n),
+          spendableFromHeight: b.validFromHeight,
+        })),
       }
     }),
     route('GET', '/v1/graph', undefined, async (): Promise<GraphInfo> => {
       const store = node.gossip.store
       return {
-        nodes: [...node.gossip.graph().nodes()].map((n) => ({ nodeId: n.nodeId, alias: n.alias ?? null, addresses: n.addresses })),
+        nodes: [...node.gossip.graph().nodes()].map((n) => ({
+          nodeId: n.nodeId,
+          alias: n.alias ?? null,
+          addresses: n.addresses,
+        })),
         channels: [...store.channels()].map((c) => {
           const a = c.announcement.message
           const policy = (u: (typeof c.updates)[0]): GraphPolicy | null =>
@@ -177,14 +231,33 @@ export async function startControlApi(node: NodeComponents): Promise<ControlApi>
                   disabled: (u.message.channelFlags & 2) !== 0,
                 }
               : null
-          return { shortChannelId: formatScid(a.shortChannelId), node1: toHex(a.nodeId1), node2: toHex(a.nodeId2), capacitySat: c.capacitySat, policies: [policy(c.updates[0]), policy(c.updates[1])] as [GraphPolicy | null, GraphPolicy | null] }
+          return {
+            shortChannelId: formatScid(a.shortChannelId),
+            node1: toHex(a.nodeId1),
+            node2: toHex(a.nodeId2),
+            capacitySat: c.capacitySat,
+            policies: [policy(c.updates[0]), policy(c.updates[1])] as [GraphPolicy | null, GraphPolicy | null],
+          }
         }),
       }
     }),
     route('GET', '/v1/route', undefined, async ({ query }): Promise<RouteInfo> => {
       const q = parseRequest(RouteQuery, Object.fromEntries(query), 'query')
-      const r = node.routes.routeOrThrow({ destination: fromHex(q.nodeId), amountMsat: q.amountMsat, finalCltvExpiry: node.watcher.height + MIN_FINAL_CLTV_EXPIRY_DELTA + 3, maxFeeMsat: q.amountMsat, avoidChannels: new Set() })
-      return { destination: q.nodeId, amountMsat: q.amountMsat, totalAmountMsat: r.totalAmountMsat, totalFeeMsat: r.totalFeeMsat, totalCltvExpiry: r.hops[0]!.cltvExpiry, hops: r.hops.map(apiHop) }
+      const r = node.routes.routeOrThrow({
+        destination: fromHex(q.nodeId),
+        amountMsat: q.amountMsat,
+        finalCltvExpiry: node.watcher.height + MIN_FINAL_CLTV_EXPIRY_DELTA + 3,
+        maxFeeMsat: q.amountMsat,
+        avoidChannels: new Set(),
+      })
+      return {
+        destination: q.nodeId,
+        amountMsat: q.amountMsat,
+        totalAmountMsat: r.totalAmountMsat,
+        totalFeeMsat: r.totalFeeMsat,
+        totalCltvExpiry: r.hops[0]!.cltvExpiry,
+        hops: r.hops.map(apiHop),
+      }
     }),
     route('POST', '/v1/dev/faults', FaultsRequest, async ({ body }) => {
       const f = node.testing.faults('fault injection')
@@ -208,7 +281,9 @@ export async function startControlApi(node: NodeComponents): Promise<ControlApi>
     }),
     route('GET', '/v1/dev/faults', undefined, async () => node.testing.faults('fault injection').describe()),
     route('POST', '/v1/dev/hold', HoldRequest, async ({ body }) => node.testing.holdPayments(body.hold)),
-    route('POST', '/v1/dev/channels/:channelId/cheat', undefined, async ({ params }) => node.testing.cheat(params.channelId!)),
+    route('POST', '/v1/dev/channels/:channelId/cheat', undefined, async ({ params }) =>
+      node.testing.cheat(params.channelId!),
+    ),
   ]
   const server = await startHttpServer({
     name: 'the node',
@@ -224,8 +299,10 @@ export async function startControlApi(node: NodeComponents): Promise<ControlApi>
     errorStatus: NODE_ERROR_STATUS,
     notFoundHint: 'the routes are under /v1 (e.g. GET /v1/info)',
     trace,
-    onInternalError: (err) => node.log.error('control API handler failed', { error: (err as Error).stack ?? String(err) }),
-    onSubscriberDropped: (path, unsentBytes) => node.log.warn('dropped an event subscriber that stopped reading; it can reconnect', { path, unsentBytes }),
+    onInternalError: (err) =>
+      node.log.error('control API handler failed', { error: (err as Error).stack ?? String(err) }),
+    onSubscriberDropped: (path, unsentBytes) =>
+      node.log.warn('dropped an event subscriber that stopped reading; it can reconnect', { path, unsentBytes }),
   })
   apiUrl = server.url
   await writePrivateFile(join(node.options.dataDir, API_URL_FILE), server.url + '\n')

@@ -18,7 +18,16 @@ export interface PendingBroadcast {
 }
 
 /** Chain rejections after which retrying cannot help. */
-const FINAL = new Set(['INPUT_ALREADY_SPENT', 'MEMPOOL_CONFLICT', 'UNKNOWN_INPUT', 'MALFORMED_TRANSACTION', 'INVALID_SIGNATURE', 'CONDITION_NOT_SATISFIED', 'OUTPUTS_EXCEED_INPUTS', 'UNUSED_WITNESS_ITEM'])
+const FINAL = new Set([
+  'INPUT_ALREADY_SPENT',
+  'MEMPOOL_CONFLICT',
+  'UNKNOWN_INPUT',
+  'MALFORMED_TRANSACTION',
+  'INVALID_SIGNATURE',
+  'CONDITION_NOT_SATISFIED',
+  'OUTPUTS_EXCEED_INPUTS',
+  'UNUSED_WITNESS_ITEM',
+])
 
 export class Broadcaster {
   constructor(
@@ -30,7 +39,14 @@ export class Broadcaster {
   ) {}
 
   /** Resolves once the chain has it (or it is held for later, or will be retried); rejects if the chain refuses it for good. */
-  async broadcast(tx: Transaction, txid: string, label: string, validFromHeight: number, channel: string, tipHeight: number): Promise<void> {
+  async broadcast(
+    tx: Transaction,
+    txid: string,
+    label: string,
+    validFromHeight: number,
+    channel: string,
+    tipHeight: number,
+  ): Promise<void> {
     if (this.pending.has(txid)) return
     const p: PendingBroadcast = { tx, label, channel, validFromHeight }
     this.pending.set(txid, p)
@@ -40,7 +56,8 @@ export class Broadcaster {
   /** Called after each block: drop what was mined, submit what became valid. */
   onBlock(height: number, minedTxids: string[]): void {
     for (const txid of minedTxids) this.pending.delete(txid)
-    for (const [txid, p] of this.pending.entries()) if (p.validFromHeight <= height + 1) this.submit(txid, p).catch(() => {})
+    for (const [txid, p] of this.pending.entries())
+      if (p.validFromHeight <= height + 1) this.submit(txid, p).catch(() => {})
   }
 
   list(): Array<{ txid: string } & PendingBroadcast> {
@@ -50,7 +67,14 @@ export class Broadcaster {
   private async submit(txid: string, p: PendingBroadcast): Promise<void> {
     try {
       await this.chain.submit(p.tx)
-      this.bus.emit({ type: 'onchain', channelId: p.channel || null, txid, label: p.label, amountSat: null, spendableFromHeight: null })
+      this.bus.emit({
+        type: 'onchain',
+        channelId: p.channel || null,
+        txid,
+        label: p.label,
+        amountSat: null,
+        spendableFromHeight: null,
+      })
     } catch (err) {
       const code = (err as { code?: string }).code ?? ''
       if (code === 'ALREADY_KNOWN') return

@@ -16,14 +16,20 @@ export function chainClientAccess(url: string): ChainAccess {
       return { height: b.height, hash: b.hash, txs: b.txs, txids: b.txids }
     },
     async utxos(address) {
-      return (await client.getAddressUtxos(address)).utxos.map((u) => ({ txid: u.txid, vout: u.vout, valueSat: u.valueSat, confirmations: u.confirmations }))
+      return (await client.getAddressUtxos(address)).utxos.map((u) => ({
+        txid: u.txid,
+        vout: u.vout,
+        valueSat: u.valueSat,
+        confirmations: u.confirmations,
+      }))
     },
     async output(outpoint) {
       try {
         const o = await client.getOutpoint(outpoint)
         return { value: o.valueSat, condition: o.condition, spent: o.spentBy !== null }
       } catch (err) {
-        if ((err as { code?: string }).code === 'NOT_FOUND' || (err as { status?: number }).status === 404) return undefined
+        if ((err as { code?: string }).code === 'NOT_FOUND' || (err as { status?: number }).status === 404)
+          return undefined
         throw err
       }
     },

@@ -30,7 +30,13 @@ export class ChainWatcher {
   private tip = 0
   private queue: Promise<void> = Promise.resolve()
 
-  constructor(private readonly chain: ChainAccess, private readonly store: KvLog<WatchState>, private readonly events: WatcherEvents, private readonly log: Logger, startHeight: number) {
+  constructor(
+    private readonly chain: ChainAccess,
+    private readonly store: KvLog<WatchState>,
+    private readonly events: WatcherEvents,
+    private readonly log: Logger,
+    startHeight: number,
+  ) {
     this.state = store.get(KEY) ?? { lastHeight: startHeight, spent: {}, confirmed: {} }
   }
 
@@ -87,7 +93,10 @@ export class ChainWatcher {
         try {
           await this.processBlock(height)
         } catch (err) {
-          this.log.warn('could not process block; will retry on the next one', { height, error: (err as Error).message })
+          this.log.warn('could not process block; will retry on the next one', {
+            height,
+            error: (err as Error).message,
+          })
           return
         }
       }

@@ -72,9 +72,22 @@ export interface ChannelManagerComponents {
     fund(amountSat: bigint, condition: Condition): Promise<{ tx: Transaction; outputIndex: number }>
     release(tx: Transaction): void
   }
-  peers: { send(peer: string, message: Message): void; disconnect(peer: string, reason: string): Promise<void>; isConnected(peer: string): boolean }
+  peers: {
+    send(peer: string, message: Message): void
+    disconnect(peer: string, reason: string): Promise<void>
+    isConnected(peer: string): boolean
+  }
   /** resolves once the chain accepted it (or will retry it later) */
-  broadcaster: { broadcast(tx: Transaction, txid: string, label: string, validFromHeight: number, channel: string, tipHeight: number): Promise<void> }
+  broadcaster: {
+    broadcast(
+      tx: Transaction,
+      txid: string,
+      label: string,
+      validFromHeight: number,
+      channel: string,
+      tipHeight: number,
+    ): Promise<void>
+  }
   watcher: {
     watchConfirmed(txid: string, depth: number, channel: string): void
     watchSpent(outpoint: OutPoint, channel: string): void
@@ -125,7 +138,10 @@ export class ChannelManager {
   private depth = 0
   /** a fulfill or fail waits to be sent at once, when the input being handled is done */
   private urgent = false
-  private readonly openWaiters = new Map<string, { resolve: (r: { channelId: string; fundingTxid: string }) => void; reject: (e: Error) => void }>()
+  private readonly openWaiters = new Map<
+    string,
+    { resolve: (r: { channelId: string; fundingTxid: string }) => void; reject: (e: Error) => void }
+  >()
 
   constructor(private readonly deps: ChannelManagerComponents) {
     for (const [key, record] of deps.store.entries()) {
@@ -148,9 +164,18 @@ export class ChannelManager {
    */
   start(): void {
     for (const [key, r] of [...this.channels]) {
-      if (r.data.state !== 'CLOSED' && r.data.state !== 'CLOSING' && r.data.state !== 'OFFLINE' && r.data.state !== 'ERR_INFORMATION_LEAK') this.apply(key, { type: 'disconnected' })
+      if (
+        r.data.state !== 'CLOSED' &&
+        r.data.state !== 'CLOSING' &&
+        r.data.state !== 'OFFLINE' &&
+        r.data.state !== 'ERR_INFORMATION_LEAK'
+      )
+        this.apply(key, { type: 'disconnected' })
     }
-    this.openingTimer = setInterval(() => this.expireOpenings(Date.now()), Math.max(100, Math.min(5000, this.deps.limits.openingTimeoutMs / 4)))
+    this.openingTimer = setInterval(
+      () => this.expireOpenings(Date.now()),
+      Math.max(100, Math.min(5000, this.deps.limits.openingTimeoutMs / 4)),
+    )
     this.openingTimer.unref()
   }
 
@@ -161,7 +186,13 @@ export class ChannelManager {
   }
 
   private ctx(): ChannelContext {
-    return { blockHeight: this.deps.tip.height, chainHash: this.deps.chainHash, feeratePerKw: this.deps.feeratePerKw, signer: this.deps.signer, preimageFor: this.preimageFor }
+    return {
+      blockHeight: this.deps.tip.height,
+      chainHash: this.deps.chainHash,
+      feeratePerKw: this.deps.feeratePerKw,
+      signer: this.deps.signer,
+      preimageFor: this.preimageFor,
+    }
   }
 
   private readonly preimageFor = (hash: Uint8Array): Uint8Array | undefined => this.deps.preimages.get(toHex(hash))
@@ -210,7 +241,8 @@ export class ChannelManager {
     const events: ChannelEvent[] = []
     for (const effect of r.effects) {
       // the revocation log must be as durable as the state that revoked the commitment
-      if (effect.type === 'store_revoked_commitment') this.deps.revocations.set(effect.txid, { channel: key, index: effect.index })
+      if (effect.type === 'store_revoked_commitment')
+        this.deps.revocations.set(effect.txid, { channel: key, index: effect.index })
       else if (effect.type === 'event') events.push(effect.event)
       else if (effect.type === 'sign_soon') this.toSign.add(key)
       else this.pending.push({ channel: key, peer: record.peer, effect })
@@ -247,7 +279,12 @@ export class ChannelManager {
       return step(record.data, input, this.ctx())
     } catch (err) {
       const reason = errorMessage(err)
-      this.deps.log.error('channel failed while handling its input', { channel: key, input: inputName(input), error: reason, stack: (err as Error).stack })
+      this.deps.log.error('channel failed while handling its input', {
+        channel: key,
+        input: inputName(input),
+        error: reason,
+        stack: (err as Error).stack,
+      })
       let r: StepResult
       try {
         r = step(record.data, { type: 'fail', code: 'INTERNAL_ERROR', reason, byPeer: false }, this.ctx())
@@ -256,7 +293,13 @@ export class ChannelManager {
         this.deps.log.error('channel could not be failed', { channel: key, error: errorMessage(again) })
         r = { data: record.data, effects: [] }
       }
-      return input.type === 'command' ? { data: r.data, effects: r.effects, reply: { ok: false, code: 'CHANNEL_FAILED', message: `the channel failed: ${reason}` } } : r
+      return input.type === 'command'
+        ? {
+            data: r.data,
+            effects: r.effects,
+            reply: { ok: false, code: 'CHANNEL_FAILED', message: `the channel failed: ${reason}` },
+          }
+        : r
     }
   }
 
@@ -308,7 +351,8 @@ export class ChannelManager {
     this.toSign.clear()
     for (const key of toSign) {
       const r = this.channels.get(key)
-      if (r && (r.data.state === 'NORMAL' || r.data.state === 'SHUTDOWN')) this.apply(key, { type: 'command', command: { type: 'sign' } })
+      if (r && (r.data.state === 'NORMAL' || r.data.state === 'SHUTDOWN'))
+        this.apply(key, { type: 'command', command: { type: 'sign' } })
     }
     this.writeAndCarryOut()
   }
@@ -323,17 +367,22 @@ export class ChannelManager {
         void d.peers.disconnect(peer, effect.reason)
         return
       case 'broadcast': {
-        const submitted = d.broadcaster.broadcast(effect.tx, effect.txid, effect.label, effect.validFromHeight, channel, d.tip.height).catch((err: Error) => {
-          d.log.warn('broadcast refused', { channel, txid: effect.txid, label: effect.label, error: err.message })
-          throw err
-        })
+        const submitted = d.broadcaster
+          .broadcast(effect.tx, effect.txid, effect.label, effect.validFromHeight, channel, d.tip.height)
+          .catch((err: Error) => {
+            d.log.warn('broadcast refused', { channel, txid: effect.txid, label: effect.label, error: err.message })
+            throw err
+          })
         // an open channel request is answered once its funding transaction is in the mempool
         const waiter = effect.label === 'funding' ? this.openWaiters.get(channel) : undefined
         if (waiter) this.openWaiters.delete(channel)
         submitted.then(
           () => waiter?.resolve({ channelId: channel, fundingTxid: effect.txid }),
           // a refusal is normal for a commitment racing the peer's own (both spend the funding output)
-          (err: Error) => waiter?.reject(new NodeError('FUNDING_NOT_ACCEPTED', `the chain refused the funding transaction: ${err.message}`)),
+          (err: Error) =>
+            waiter?.reject(
+              new NodeError('FUNDING_NOT_ACCEPTED', `the chain refused the funding transaction: ${err.message}`),
+            ),
         )
         return
       }
@@ -376,12 +425,29 @@ export class ChannelManager {
   // ---- what the node asks --------------------------------------------------
 
   /** Opens a channel as funder; resolves once the funding transaction is broadcast. */
-  open(peer: string, fundingSat: bigint, pushMsat: bigint, announce: boolean): Promise<{ channelId: string; fundingTxid: string }> {
-    if (!this.deps.peers.isConnected(peer)) return Promise.reject(new NodeError('PEER_OFFLINE', `not connected to ${peer}: connect first with \`lnsim connect\``))
+  open(
+    peer: string,
+    fundingSat: bigint,
+    pushMsat: bigint,
+    announce: boolean,
+  ): Promise<{ channelId: string; fundingTxid: string }> {
+    if (!this.deps.peers.isConnected(peer))
+      return Promise.reject(
+        new NodeError('PEER_OFFLINE', `not connected to ${peer}: connect first with \`lnsim connect\``),
+      )
     const temporaryChannelId = this.deps.secrets.nextSecret('channel/open').slice(0, 32)
     const keysId = this.deps.secrets.nextLabel('channel/open')
     const r = openChannel(
-      { remoteNodeId: fromHex(peer), temporaryChannelId, fundingSat, pushMsat, announce, config: this.deps.config, keysId, finalCondition: this.closingCondition() },
+      {
+        remoteNodeId: fromHex(peer),
+        temporaryChannelId,
+        fundingSat,
+        pushMsat,
+        announce,
+        config: this.deps.config,
+        keysId,
+        finalCondition: this.closingCondition(),
+      },
       this.ctx(),
     )
     const key = this.save(toHex(temporaryChannelId), { peer, data: r.data, createdAt: Date.now() })
@@ -402,8 +468,10 @@ export class ChannelManager {
       total++
       if (r.peer === peer) fromPeer++
     }
-    if (fromPeer >= maxPendingChannelsPerPeer) return `TOO_MANY_PENDING_CHANNELS: ${fromPeer} channels you opened are waiting for their funding to confirm (the limit is ${maxPendingChannelsPerPeer}); open more once they confirm`
-    if (total >= maxPendingChannels) return `TOO_MANY_PENDING_CHANNELS: this node has ${total} channels waiting for their funding to confirm (the limit is ${maxPendingChannels}); try again later`
+    if (fromPeer >= maxPendingChannelsPerPeer)
+      return `TOO_MANY_PENDING_CHANNELS: ${fromPeer} channels you opened are waiting for their funding to confirm (the limit is ${maxPendingChannelsPerPeer}); open more once they confirm`
+    if (total >= maxPendingChannels)
+      return `TOO_MANY_PENDING_CHANNELS: this node has ${total} channels waiting for their funding to confirm (the limit is ${maxPendingChannels}); try again later`
     return undefined
   }
 
@@ -412,16 +480,30 @@ export class ChannelManager {
     if (message.type === 'open_channel') {
       const key = toHex(message.temporaryChannelId)
       if (this.channels.has(key)) {
-        this.deps.peers.send(peer, { type: 'error', channelId: message.temporaryChannelId, data: new TextEncoder().encode('temporary_channel_id already in use') })
+        this.deps.peers.send(peer, {
+          type: 'error',
+          channelId: message.temporaryChannelId,
+          data: new TextEncoder().encode('temporary_channel_id already in use'),
+        })
         return
       }
       const refusal = this.pendingLimitReached(peer)
       if (refusal) {
         this.deps.peerLog.line(this.deps.log, 'info', peer, 'open_channel refused', { reason: refusal })
-        this.deps.peers.send(peer, { type: 'error', channelId: message.temporaryChannelId, data: new TextEncoder().encode(refusal) })
+        this.deps.peers.send(peer, {
+          type: 'error',
+          channelId: message.temporaryChannelId,
+          data: new TextEncoder().encode(refusal),
+        })
         return
       }
-      const data = awaitOpenChannel({ remoteNodeId: fromHex(peer), temporaryChannelId: message.temporaryChannelId, config: this.deps.config, keysId: this.deps.secrets.nextLabel(`channel/accept/${peer}`), finalCondition: this.closingCondition() })
+      const data = awaitOpenChannel({
+        remoteNodeId: fromHex(peer),
+        temporaryChannelId: message.temporaryChannelId,
+        config: this.deps.config,
+        keysId: this.deps.secrets.nextLabel(`channel/accept/${peer}`),
+        finalCondition: this.closingCondition(),
+      })
       this.save(key, { peer, data, createdAt: Date.now() })
       this.apply(key, { type: 'message', message })
       return
@@ -432,11 +514,16 @@ export class ChannelManager {
     if (message.type === 'error' || message.type === 'warning') {
       // an all-zero channel id means every channel with that peer
       const all = id.every((b) => b === 0)
-      for (const k of all ? this.channelsWith(peer) : record && record.peer === peer ? [key] : []) this.apply(k, { type: 'message', message })
+      for (const k of all ? this.channelsWith(peer) : record && record.peer === peer ? [key] : [])
+        this.apply(k, { type: 'message', message })
       return
     }
     if (!record || record.peer !== peer) {
-      this.deps.peers.send(peer, { type: 'warning', channelId: id, data: new TextEncoder().encode(`unknown channel ${key}`) })
+      this.deps.peers.send(peer, {
+        type: 'warning',
+        channelId: id,
+        data: new TextEncoder().encode(`unknown channel ${key}`),
+      })
       return
     }
     this.apply(key, { type: 'message', message })
@@ -472,7 +559,16 @@ export class ChannelManager {
       if (scid === undefined || !c || record.data.state === 'CLOSED' || record.data.state === 'CLOSING') return []
       // asked for every payment: only what pathfinding needs, not the channel's whole view (its HTLCs in hex)
       const normal = record.data.state === 'NORMAL'
-      return [{ key, shortChannelId: scid, remoteNodeId: fromHex(record.peer), spendableMsat: normal ? availableToSendMsat(c) : 0n, active: normal && isConnected(record.peer), htlcMinimumMsat: c.remoteParams.htlcMinimumMsat }]
+      return [
+        {
+          key,
+          shortChannelId: scid,
+          remoteNodeId: fromHex(record.peer),
+          spendableMsat: normal ? availableToSendMsat(c) : 0n,
+          active: normal && isConnected(record.peer),
+          htlcMinimumMsat: c.remoteParams.htlcMinimumMsat,
+        },
+      ]
     })
   }
 
@@ -482,7 +578,12 @@ export class ChannelManager {
 
   command(key: string, command: ChannelCommand): StepResult {
     const r = this.apply(key, { type: 'command', command })
-    if (command.type === 'add_htlc' || command.type === 'fulfill_htlc' || command.type === 'fail_htlc' || command.type === 'fail_malformed_htlc') {
+    if (
+      command.type === 'add_htlc' ||
+      command.type === 'fulfill_htlc' ||
+      command.type === 'fail_htlc' ||
+      command.type === 'fail_malformed_htlc'
+    ) {
       this.toSign.add(key)
       this.scheduleFlush()
     }
@@ -543,7 +644,12 @@ export class ChannelManager {
   expireOpenings(now: number): void {
     for (const [key, r] of [...this.channels]) {
       if (WAITING_FOR_PEER.has(r.data.state) && now - r.createdAt >= this.deps.limits.openingTimeoutMs) {
-        this.fail(key, 'OPENING_TIMED_OUT', `the opening did not complete within ${Math.round(this.deps.limits.openingTimeoutMs / 1000)} s`, false)
+        this.fail(
+          key,
+          'OPENING_TIMED_OUT',
+          `the opening did not complete within ${Math.round(this.deps.limits.openingTimeoutMs / 1000)} s`,
+          false,
+        )
       }
     }
   }
@@ -567,12 +673,23 @@ export class ChannelManager {
   onOutputSpent(key: string, outpoint: OutPoint, tx: Transaction, blockHeight: number, spendingTxid: string): void {
     if (!this.channels.has(key)) return
     const revoked = this.deps.revocations.get(spendingTxid)
-    this.apply(key, { type: 'output_spent', outpoint, tx, blockHeight, ...(revoked && revoked.channel === key ? { revokedIndex: revoked.index } : {}) })
+    this.apply(key, {
+      type: 'output_spent',
+      outpoint,
+      tx,
+      blockHeight,
+      ...(revoked && revoked.channel === key ? { revokedIndex: revoked.index } : {}),
+    })
   }
 }
 
 /** Opening states that wait for the peer's next message. */
-const WAITING_FOR_PEER: ReadonlySet<ChannelData['state']> = new Set(['WAIT_FOR_OPEN_CHANNEL', 'WAIT_FOR_ACCEPT_CHANNEL', 'WAIT_FOR_FUNDING_CREATED', 'WAIT_FOR_FUNDING_SIGNED'])
+const WAITING_FOR_PEER: ReadonlySet<ChannelData['state']> = new Set([
+  'WAIT_FOR_OPEN_CHANNEL',
+  'WAIT_FOR_ACCEPT_CHANNEL',
+  'WAIT_FOR_FUNDING_CREATED',
+  'WAIT_FOR_FUNDING_SIGNED',
+])
 
 /** An opening given up before its funding confirmed: nothing of it is on chain. */
 function isAbortedOpening(data: ChannelData): boolean {

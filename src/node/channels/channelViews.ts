@@ -17,20 +17,33 @@ export function channelInfo(key: string, peer: string, data: ChannelData, connec
   const c = commitmentsOf(data)
   const scid = shortChannelIdOf(data)
   const spec = c?.localCommit.spec
-  const closingTxid = data.state === 'CLOSED' ? (data.closingTxid ?? null) : data.state === 'CLOSING' ? (data.mutualCloseTx?.txid ?? data.published?.txid ?? null) : null
+  const closingTxid =
+    data.state === 'CLOSED'
+      ? (data.closingTxid ?? null)
+      : data.state === 'CLOSING'
+        ? (data.mutualCloseTx?.txid ?? data.published?.txid ?? null)
+        : null
   return {
     channelId: key,
     shortChannelId: scid === undefined ? null : formatScid(scid),
     remoteNodeId: peer,
     state: data.state,
     active: data.state === 'NORMAL' && connected,
-    isFunder: c?.localParams.isFunder ?? (data.state === 'WAIT_FOR_ACCEPT_CHANNEL' || data.state === 'WAIT_FOR_FUNDING_INTERNAL'),
+    isFunder:
+      c?.localParams.isFunder ??
+      (data.state === 'WAIT_FOR_ACCEPT_CHANNEL' || data.state === 'WAIT_FOR_FUNDING_INTERNAL'),
     capacitySat: c?.capacitySat ?? 0n,
     localBalanceMsat: spec?.toLocalMsat ?? 0n,
     remoteBalanceMsat: spec?.toRemoteMsat ?? 0n,
     availableToSendMsat: c && data.state === 'NORMAL' ? availableToSendMsat(c) : 0n,
     availableToReceiveMsat: c && data.state === 'NORMAL' ? availableToReceiveMsat(c) : 0n,
-    pendingHtlcs: (spec?.htlcs ?? []).map((h) => ({ direction: h.direction, id: h.id, amountMsat: h.amountMsat, paymentHash: toHex(h.paymentHash), cltvExpiry: h.cltvExpiry })),
+    pendingHtlcs: (spec?.htlcs ?? []).map((h) => ({
+      direction: h.direction,
+      id: h.id,
+      amountMsat: h.amountMsat,
+      paymentHash: toHex(h.paymentHash),
+      cltvExpiry: h.cltvExpiry,
+    })),
     commitmentNumber: c?.localCommit.index ?? 0n,
     fundingTxid: c?.funding.outpoint.txid ?? null,
     closingTxid,

@@ -18,7 +18,11 @@ import { commitmentsOf, type ChannelData } from '../../channel/states.js'
 import type { ChannelSigner } from '../../channel/signer.js'
 import { encodeMessage } from '../../wire/codec.js'
 import type { AnnouncementSignatures, ChannelUpdate, Message } from '../../wire/messages.js'
-import { createAnnouncementSignatures, createChannelAnnouncement, type ChannelAnnouncementContext } from '../../routing/gossip/channelAnnouncement.js'
+import {
+  createAnnouncementSignatures,
+  createChannelAnnouncement,
+  type ChannelAnnouncementContext,
+} from '../../routing/gossip/channelAnnouncement.js'
 import { createChannelUpdate, isDisabled, nextGossipTimestamp } from '../../routing/gossip/channelUpdate.js'
 import { createNodeAnnouncement } from '../../routing/gossip/nodeAnnouncement.js'
 import { GossipStore, type SignedGossip } from '../../routing/gossip/store.js'
@@ -57,7 +61,10 @@ export interface GossipComponents {
   /** where this node listens, for its node_announcement */
   transport: { listenAddresses(): string[] }
   peers: { connectedPeers(): string[]; send(peer: string, message: Message): void; isConnected(peer: string): boolean }
-  channels: { get(key: string): { peer: string; data: ChannelData } | undefined; list(): Array<{ key: string; record: { peer: string; data: ChannelData } }> }
+  channels: {
+    get(key: string): { peer: string; data: ChannelData } | undefined
+    list(): Array<{ key: string; record: { peer: string; data: ChannelData } }>
+  }
   policies: { of(channel: string): ForwardingPolicy }
   limits: Pick<NodeLimits, 'gossipBurst' | 'gossipPerSecond'>
   /** limits the lines a peer's bad gossip writes to the log */
@@ -117,7 +124,10 @@ export class GossipService {
 
   constructor(private readonly d: GossipComponents) {
     this.fundingIndex = new FundingIndex(d.chain)
-    const options = { chainHash: d.chainHash, lookupFundingOutput: (scid: ShortChannelId) => this.fundingIndex.lookup(scid) }
+    const options = {
+      chainHash: d.chainHash,
+      lookupFundingOutput: (scid: ShortChannelId) => this.fundingIndex.lookup(scid),
+    }
     const saved = d.kv.get(SNAPSHOT_KEY)
     let store: GossipStore
     try {
@@ -131,7 +141,8 @@ export class GossipService {
 
   /** The stored graph, rebuilt only when gossip changed it. */
   graph(): ChannelGraph {
-    if (!this.graphCache || this.graphCache.version !== this.store.version) this.graphCache = { version: this.store.version, graph: ChannelGraph.fromStore(this.store) }
+    if (!this.graphCache || this.graphCache.version !== this.store.version)
+      this.graphCache = { version: this.store.version, graph: ChannelGraph.fromStore(this.store) }
     return this.graphCache.graph
   }
 
@@ -163,8 +174,15 @@ export class GossipService {
   }
 
   private relay(items: Array<{ message: SignedGossip }>, from?: string): void {
-    for (const item of items) this.outgoing.set(gossipKey(item.message), { message: item.message, haveIt: new Set(from === undefined ? [] : [from]) })
-    this.batchTimer ??= setTimeout(() => this.sendBatch(), this.lastBatchSize >= GOSSIP_BUSY_BATCH_SIZE ? GOSSIP_BUSY_BATCH_MS : GOSSIP_BATCH_MS)
+    for (const item of items)
+      this.outgoing.set(gossipKey(item.message), {
+        message: item.message,
+        haveIt: new Set(from === undefined ? [] : [from]),
+      })
+    this.batchTimer ??= setTimeout(
+      () => this.sendBatch(),
+      this.lastBatchSize >= GOSSIP_BUSY_BATCH_SIZE ? GOSSIP_BUSY_BATCH_MS : GOSSIP_BATCH_MS,
+    )
   }
 
   /** Everything queued, to every peer that has not sent it to us meanwhile, in one turn: each peer's messages leave in one write. */
@@ -191,7 +209,11 @@ export class GossipService {
     if (rate.bucket.take(now)) return true
     rate.dropped++
     if (!rate.reporting) {
-      this.d.log.warn('peer sends gossip over its rate: dropping the excess', { peer, burst: this.d.limits.gossipBurst, perSecond: this.d.limits.gossipPerSecond })
+      this.d.log.warn('peer sends gossip over its rate: dropping the excess', {
+        peer,
+        burst: this.d.limits.gossipBurst,
+        perSecond: this.d.limits.gossipPerSecond,
+      })
       rate.reporting = setTimeout(() => this.reportDropped(peer, rate), DROP_REPORT_MS)
       rate.reporting.unref()
     }
@@ -204,14 +226,21 @@ export class GossipService {
     if (this.rates.size >= RATE_ENTRIES_BEFORE_SWEEP) {
       for (const [p, r] of this.rates) if (!r.reporting && r.bucket.isFull(now)) this.rates.delete(p)
     }
-    const rate: PeerGossipRate = { bucket: new TokenBucket(this.d.limits.gossipBurst, this.d.limits.gossipPerSecond, now), dropped: 0 }
+    const rate: PeerGossipRate = {
+      bucket: new TokenBucket(this.d.limits.gossipBurst, this.d.limits.gossipPerSecond, now),
+      dropped: 0,
+    }
     this.rates.set(peer, rate)
     return rate
   }
 
   private reportDropped(peer: string, rate: PeerGossipRate): void {
     rate.reporting = undefined
-    this.d.log.warn('gossip over the peer’s rate dropped', { peer, dropped: rate.dropped, seconds: DROP_REPORT_MS / 1000 })
+    this.d.log.warn('gossip over the peer’s rate dropped', {
+      peer,
+      dropped: rate.dropped,
+      seconds: DROP_REPORT_MS / 1000,
+    })
     rate.dropped = 0
   }
 
@@ -225,8 +254,16 @@ export class GossipService {
       // a flood reaches us from several peers: whoever sent it has it
       this.outgoing.get(gossipKey(message))?.haveIt.add(peer)
     } else if (verdict.status === 'invalid') {
-      this.d.peerLog.line(this.d.log, 'info', peer, 'refused gossip', { type: message.type, code: verdict.error.code, error: verdict.error.message })
-      this.d.peers.send(peer, { type: 'warning', channelId: new Uint8Array(32), data: new TextEncoder().encode(`${verdict.error.code}: ${verdict.error.message}`) })
+      this.d.peerLog.line(this.d.log, 'info', peer, 'refused gossip', {
+        type: message.type,
+        code: verdict.error.code,
+        error: verdict.error.message,
+      })
+      this.d.peers.send(peer, {
+        type: 'warning',
+        channelId: new Uint8Array(32),
+        data: new TextEncoder().encode(`${verdict.error.code}: ${verdict.error.message}`),
+      })
     }
   }
 
@@ -241,7 +278,9 @@ export class GossipService {
   }
 
   private state(key: string): AnnounceState {
-    return (this.d.kv.get(`announce:${key}`) as AnnounceState | undefined) ?? { sentSignatures: false, announced: false }
+    return (
+      (this.d.kv.get(`announce:${key}`) as AnnounceState | undefined) ?? { sentSignatures: false, announced: false }
+    )
   }
 
   private context(key: string): ChannelAnnouncementContext | undefined {
@@ -328,7 +367,13 @@ export class GossipService {
       update = previous
     } else {
       const timestamp = nextGossipTimestamp(state.lastUpdateTimestamp, Date.now())
-      update = createChannelUpdate({ ...wanted, nodeKey: this.d.nodeSecret, remoteNodeId: fromHex(r.peer), chainHash: this.d.chainHash, timestamp })
+      update = createChannelUpdate({
+        ...wanted,
+        nodeKey: this.d.nodeSecret,
+        remoteNodeId: fromHex(r.peer),
+        chainHash: this.d.chainHash,
+        timestamp,
+      })
       this.d.kv.set(`announce:${key}`, { ...state, lastUpdateTimestamp: timestamp })
       this.ourUpdates.set(key, { update, encoded: encodeMessage(update) })
     }
@@ -350,7 +395,13 @@ export class GossipService {
     this.lastNodeAnnouncement = timestamp
     const hasPublic = this.d.channels.list().some(({ key }) => this.state(key).announced)
     if (!hasPublic) return
-    const m = createNodeAnnouncement({ nodeKey: this.d.nodeSecret, alias: this.d.alias, color: '#3399ff', addresses: this.d.transport.listenAddresses().map((a) => a.replace(/\/p2p\/.*$/, '')), timestamp })
+    const m = createNodeAnnouncement({
+      nodeKey: this.d.nodeSecret,
+      alias: this.d.alias,
+      color: '#3399ff',
+      addresses: this.d.transport.listenAddresses().map((a) => a.replace(/\/p2p\/.*$/, '')),
+      timestamp,
+    })
     const v = this.store.acceptNodeAnnouncement(m, Date.now())
     if (v.status === 'new') {
       this.relay(v.relay)
@@ -387,7 +438,18 @@ export class GossipService {
 }
 
 /** Whether an update of ours already says what a new one would (all but its timestamp and signature). */
-function sameUpdate(u: ChannelUpdate, wanted: { shortChannelId: ShortChannelId; cltvExpiryDelta: number; htlcMinimumMsat: bigint; htlcMaximumMsat: bigint; feeBaseMsat: number; feeProportionalMillionths: number; disabled: boolean }): boolean {
+function sameUpdate(
+  u: ChannelUpdate,
+  wanted: {
+    shortChannelId: ShortChannelId
+    cltvExpiryDelta: number
+    htlcMinimumMsat: bigint
+    htlcMaximumMsat: bigint
+    feeBaseMsat: number
+    feeProportionalMillionths: number
+    disabled: boolean
+  },
+): boolean {
   return (
     u.shortChannelId === wanted.shortChannelId &&
     u.cltvExpiryDelta === wanted.cltvExpiryDelta &&

@@ -93,13 +93,15 @@ export class DurableStore {
     }
     for (const [id, entry] of store.interned) {
       const missing = entry.children.find((c) => !store.interned.has(c))
-      if (missing !== undefined) throw new Error(`${path}: interned entry ${id} refers to interned entry ${missing}, which is not in the file`)
+      if (missing !== undefined)
+        throw new Error(`${path}: interned entry ${id} refers to interned entry ${missing}, which is not in the file`)
       for (const c of entry.children) store.interned.get(c)!.refs++
     }
     for (const [k, v] of store.values) {
       const refs = referencesIn(v as string)
       const missing = refs.find((id) => !store.interned.has(id))
-      if (missing !== undefined) throw new Error(`${path}: ${k} refers to interned entry ${missing}, which is not in the file`)
+      if (missing !== undefined)
+        throw new Error(`${path}: ${k} refers to interned entry ${missing}, which is not in the file`)
       store.countRefs(k, refs)
     }
     // entries that nothing live refers to any more, and the entries only they referred to
@@ -198,7 +200,9 @@ export class DurableStore {
     const keys = [...this.pending]
     const changes = keys.map((k): [string, string | null] => [k, this.get(k) ?? null])
     // serializing the changes made the entries they refer to
-    const interned = this.unwritten.flatMap((id): [string, string][] => (this.interned.has(id) ? [[id, this.interned.get(id)!.json]] : []))
+    const interned = this.unwritten.flatMap((id): [string, string][] =>
+      this.interned.has(id) ? [[id, this.interned.get(id)!.json]] : [],
+    )
     writeAll(this.fd, formatLine(changes, interned) + '\n')
     if (this.fsync) fsyncSync(this.fd)
     // only now: a failed write (a full disk) leaves them to the next flush
@@ -212,7 +216,13 @@ export class DurableStore {
     const tmp = `${this.path}.tmp`
     const out = openSync(tmp, 'w', 0o600)
     const changes = [...this.values.keys()].map((k): [string, string] => [k, this.get(k)!])
-    writeAll(out, formatLine(changes, [...this.interned].map(([id, e]) => [id, e.json])) + '\n')
+    writeAll(
+      out,
+      formatLine(
+        changes,
+        [...this.interned].map(([id, e]) => [id, e.json]),
+      ) + '\n',
+    )
     fsyncSync(out)
     closeSync(out)
     if (this.fd !== undefined) closeSync(this.fd)
@@ -289,7 +299,9 @@ export class KvLog<T> {
     this.kept?.set(key, value)
     const { internable } = this
     this.store.set(this.prefix + key, {
-      serialize: internable ? (idOf) => stringifyInterned(value, internable, { idOf }) : () => ({ json: stringifyTagged(value), refs: [] }),
+      serialize: internable
+        ? (idOf) => stringifyInterned(value, internable, { idOf })
+        : () => ({ json: stringifyTagged(value), refs: [] }),
     })
   }
 
@@ -315,7 +327,8 @@ export class KvLog<T> {
  * turn. Lines written before this format are arrays of [key, JSON text].
  */
 function formatLine(changes: [string, string | null][], interned: [string, string][]): string {
-  const i = interned.length === 0 ? '' : `"i":[${interned.map(([id, json]) => `[${JSON.stringify(id)},${json}]`).join(',')}],`
+  const i =
+    interned.length === 0 ? '' : `"i":[${interned.map(([id, json]) => `[${JSON.stringify(id)},${json}]`).join(',')}],`
   return `{${i}"c":[${changes.map(([k, v]) => `[${JSON.stringify(k)},${v ?? 'null'}]`).join(',')}]}`
 }
 
@@ -331,5 +344,5 @@ function parseLine(line: string): { changes: [string, string | null][]; interned
 /** write() may write less than it was given (a signal, a full disk): go on until all of it is out. */
 function writeAll(fd: number, text: string): void {
   const bytes = Buffer.from(text, 'utf8')
-  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done)
+  for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done)
 }

@@ -79,7 +79,8 @@ function write(v: unknown, into: Into | undefined, top: boolean): string | undef
   }
   if (v === null) return 'null'
   if (v instanceof Uint8Array) return `{"$b":"${hexOf(v)}"}`
-  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return write((v as { toJSON(): unknown }).toJSON(), into, top)
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function')
+    return write((v as { toJSON(): unknown }).toJSON(), into, top)
   // the value itself is never replaced by a reference to itself
   if (into !== undefined && !top && !Array.isArray(v) && into.internable(v)) {
     const id = into.interning.idOf(v, () => stringifyInterned(v, into.internable, into.interning))

@@ -33,13 +33,17 @@ export class CheatRecorder {
     if (!c || data.state === 'CLOSING' || data.state === 'CLOSED') return
     const state = this.store.get(channel) ?? {}
     if (state.current?.index === c.localCommit.index) return
-    this.store.set(channel, { previous: state.current, current: { index: c.localCommit.index, tx: signedLocalCommitTx(c, this.signer) } })
+    this.store.set(channel, {
+      previous: state.current,
+      current: { index: c.localCommit.index, tx: signedLocalCommitTx(c, this.signer) },
+    })
   }
 
   /** The revoked commitment to broadcast. */
   revokedCommitment(channel: string): SignedCommitment {
     const prev = this.store.get(channel)?.previous
-    if (!prev) throw new NodeError('NOTHING_TO_CHEAT_WITH', 'this channel has no revoked commitment yet: make a payment first')
+    if (!prev)
+      throw new NodeError('NOTHING_TO_CHEAT_WITH', 'this channel has no revoked commitment yet: make a payment first')
     return prev
   }
 }

@@ -20,7 +20,10 @@ export interface MessageFault {
   action: 'drop' | 'disconnect_before' | 'disconnect_after' | 'blackhole'
 }
 
-export type Delay = { kind: 'fixed'; ms: number } | { kind: 'uniform'; minMs: number; maxMs: number } | { kind: 'exponential'; meanMs: number }
+export type Delay =
+  | { kind: 'fixed'; ms: number }
+  | { kind: 'uniform'; minMs: number; maxMs: number }
+  | { kind: 'exponential'; meanMs: number }
 
 export interface LinkRule {
   /** any peer when absent */
@@ -76,7 +79,12 @@ export class FaultInjector {
   }
 
   describe(): { faults: MessageFault[]; links: LinkRule[]; partitioned: string[]; blackholed: string[] } {
-    return { faults: this.faults.filter((f) => !f.fired), links: this.links, partitioned: [...this.partitioned], blackholed: [...this.blackholed] }
+    return {
+      faults: this.faults.filter((f) => !f.fired),
+      links: this.links,
+      partitioned: [...this.partitioned],
+      blackholed: [...this.blackholed],
+    }
   }
 
   private sampleDelay(d: Delay | undefined): number {

@@ -41,11 +41,18 @@ export class TestingHooks {
   /** Broadcasts this channel's previous, revoked commitment. */
   cheat(channelId: string): { txid: string; revokedIndex: bigint } {
     if (!this.c.cheats) throw disabled('cheating')
-    if (!this.c.channels.get(channelId)) throw new NodeError('UNKNOWN_CHANNEL', `no channel ${channelId}; see \`lnsim channels\``)
+    if (!this.c.channels.get(channelId))
+      throw new NodeError('UNKNOWN_CHANNEL', `no channel ${channelId}; see \`lnsim channels\``)
     const revoked = this.c.cheats.revokedCommitment(channelId)
     const txid = txidOf(revoked.tx)
-    void this.c.broadcaster.broadcast(revoked.tx, txid, 'revoked commitment (cheat)', 0, channelId, this.c.watcher.height).catch(() => {})
-    this.c.log.warn('broadcast a revoked commitment on purpose (--testing)', { channel: channelId, txid, index: revoked.index.toString() })
+    void this.c.broadcaster
+      .broadcast(revoked.tx, txid, 'revoked commitment (cheat)', 0, channelId, this.c.watcher.height)
+      .catch(() => {})
+    this.c.log.warn('broadcast a revoked commitment on purpose (--testing)', {
+      channel: channelId,
+      txid,
+      index: revoked.index.toString(),
+    })
     return { txid, revokedIndex: revoked.index }
   }
 }

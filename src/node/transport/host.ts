@@ -43,7 +43,11 @@ const EPHEMERAL_LISTEN = '/ip4/127.0.0.1/tcp/0'
  * A node asked for any free port gets, after a restart, the same port as
  * before when it is still free: peers that dialled it before can redial.
  */
-export async function startHostKeepingPort(identity: NodeIdentity, listen: string[], meta: KvLog<number>): Promise<Libp2p> {
+export async function startHostKeepingPort(
+  identity: NodeIdentity,
+  listen: string[],
+  meta: KvLog<number>,
+): Promise<Libp2p> {
   const previous = meta.get('listenPort')
   const wantsAny = listen.length === 1 && listen[0] === EPHEMERAL_LISTEN
   if (wantsAny && previous !== undefined) {

@@ -54,7 +54,10 @@ const MAX_PONG_BYTES = 65_531
 /** How long a closing connection waits for its queued messages to be read before it is cut. */
 const DRAIN_TIMEOUT_MS = 2000
 
-export type ConnectionLimits = Pick<NodeLimits, 'maxOutgoingQueueBytes' | 'pingBurst' | 'pingsPerSecond' | 'maxExcessPings'>
+export type ConnectionLimits = Pick<
+  NodeLimits,
+  'maxOutgoingQueueBytes' | 'pingBurst' | 'pingsPerSecond' | 'maxExcessPings'
+>
 
 export interface ConnectionOptions {
   limits: ConnectionLimits
@@ -94,13 +97,17 @@ export class PeerConnection {
   start(init: Init): void {
     this.send(init)
     void this.readLoop().catch((err: Error) => this.close(`read failed: ${err.message}`))
-    this.livenessTimer = setInterval(() => this.checkLiveness(), Math.min(this.liveness.pingAfterMs, this.liveness.closeAfterMs) / 2)
+    this.livenessTimer = setInterval(
+      () => this.checkLiveness(),
+      Math.min(this.liveness.pingAfterMs, this.liveness.closeAfterMs) / 2,
+    )
     this.livenessTimer.unref()
   }
 
   private checkLiveness(): void {
     const silentMs = Date.now() - this.lastHeard
-    if (silentMs >= this.liveness.closeAfterMs) this.close(`peer was silent for ${Math.round(silentMs / 1000)} s, even to a ping`)
+    if (silentMs >= this.liveness.closeAfterMs)
+      this.close(`peer was silent for ${Math.round(silentMs / 1000)} s, even to a ping`)
     // BOLT #1 lets a peer fail channels over pings much more often than one per 30 s
     else if (silentMs >= this.liveness.pingAfterMs && Date.now() - this.lastPing >= this.liveness.pingAfterMs) {
       this.lastPing = Date.now()
@@ -135,9 +142,18 @@ export class PeerConnection {
     this.framed
       .writeMany(batch)
       .catch((err: Error) => {
-        if (err.name === 'WireEncodeError') this.log.error('cannot encode our own message', { peer: this.peer, types: batch.map((m) => m.type).join(','), error: err.message })
+        if (err.name === 'WireEncodeError')
+          this.log.error('cannot encode our own message', {
+            peer: this.peer,
+            types: batch.map((m) => m.type).join(','),
+            error: err.message,
+          })
         else if (err.name === 'SendQueueFullError') {
-          this.log.warn('peer does not read what we send: disconnecting', { peer: this.peer, queuedBytes: this.framed.queuedBytes, limit: this.options.limits.maxOutgoingQueueBytes })
+          this.log.warn('peer does not read what we send: disconnecting', {
+            peer: this.peer,
+            queuedBytes: this.framed.queuedBytes,
+            limit: this.options.limits.maxOutgoingQueueBytes,
+          })
           this.close(`the peer does not read: ${err.message}`)
         } else this.close(`write failed: ${err.message}`)
       })
@@ -157,7 +173,10 @@ export class PeerConnection {
     clearInterval(this.livenessTimer)
     let timer: NodeJS.Timeout | undefined
     const drained = await Promise.race([
-      this.framed.close().then(() => true, () => false),
+      this.framed.close().then(
+        () => true,
+        () => false,
+      ),
       new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), DRAIN_TIMEOUT_MS))),
     ])
     clearTimeout(timer)
@@ -180,8 +199,12 @@ export class PeerConnection {
   private async answerPing(numPongBytes: number): Promise<boolean> {
     if (!this.pings.take()) {
       if (++this.excessPings <= this.options.limits.maxExcessPings) return true
-      this.options.peerLog.line(this.log, 'warn', this.peer, 'peer pings far beyond the rate: disconnecting', { excessPings: this.excessPings })
-      this.warn(`too many pings: more than ${this.options.limits.maxExcessPings} beyond ${this.options.limits.pingsPerSecond} a second`)
+      this.options.peerLog.line(this.log, 'warn', this.peer, 'peer pings far beyond the rate: disconnecting', {
+        excessPings: this.excessPings,
+      })
+      this.warn(
+        `too many pings: more than ${this.options.limits.maxExcessPings} beyond ${this.options.limits.pingsPerSecond} a second`,
+      )
       await this.drainAndClose('the peer pinged far beyond the rate')
       return false
     }
@@ -202,7 +225,10 @@ export class PeerConnection {
       if (result.kind === 'invalid') {
         const { code, message, details } = result.error
         const { action } = WIRE_DECODE_ERRORS[code]
-        this.options.peerLog.line(this.log, 'warn', this.peer, 'undecodable message from peer', { code, error: message })
+        this.options.peerLog.line(this.log, 'warn', this.peer, 'undecodable message from peer', {
+          code,
+          error: message,
+        })
         if (action === 'fail_channel' && details.channelId instanceof Uint8Array && this.initReceived) {
           this.events.onInvalidChannelMessage(this, details.channelId, result.error)
           continue

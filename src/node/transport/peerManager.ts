@@ -47,11 +47,18 @@ export function parsePeerAddress(text: string): ParsedPeerAddress {
   if (at < 0) throw new NodeError('INVALID_PEER_ADDRESS', `expected NODEID@MULTIADDR, got ${JSON.stringify(text)}`)
   const nodeId = text.slice(0, at).toLowerCase()
   const ma = text.slice(at + 1)
-  if (!/^0[23][0-9a-f]{64}$/.test(nodeId) || !isValidPublicKey(fromHex(nodeId))) throw new NodeError('INVALID_PEER_ADDRESS', `${nodeId.slice(0, 20)}… is not a node id (33-byte compressed public key in hex)`)
+  if (!/^0[23][0-9a-f]{64}$/.test(nodeId) || !isValidPublicKey(fromHex(nodeId)))
+    throw new NodeError(
+      'INVALID_PEER_ADDRESS',
+      `${nodeId.slice(0, 20)}… is not a node id (33-byte compressed public key in hex)`,
+    )
   try {
     multiaddr(ma)
   } catch {
-    throw new NodeError('INVALID_PEER_ADDRESS', `${JSON.stringify(ma)} is not a multiaddr (e.g. /ip4/127.0.0.1/tcp/9735)`)
+    throw new NodeError(
+      'INVALID_PEER_ADDRESS',
+      `${JSON.stringify(ma)} is not a multiaddr (e.g. /ip4/127.0.0.1/tcp/9735)`,
+    )
   }
   return { nodeId, multiaddr: ma.replace(/\/p2p\/[^/]+$/, '') }
 }
@@ -79,7 +86,9 @@ export class PeerManager {
   ) {}
 
   async start(): Promise<void> {
-    await this.host.handle(LN_PROTOCOL, (stream: Stream, connection: Connection) => this.accept(stream, connection), { maxInboundStreams: 4 })
+    await this.host.handle(LN_PROTOCOL, (stream: Stream, connection: Connection) => this.accept(stream, connection), {
+      maxInboundStreams: 4,
+    })
     // we want back every peer we have a channel with
     for (const peer of this.store.keys()) if (this.events.wantsReconnect(peer)) this.scheduleReconnect(peer, 200)
   }
@@ -96,7 +105,12 @@ export class PeerManager {
 
   list(): Array<{ nodeId: string; address: string | null; connected: boolean; connectedAt: number | null }> {
     const peers = new Set([...this.store.keys(), ...this.connections.keys()])
-    return [...peers].map((nodeId) => ({ nodeId, address: this.store.get(nodeId)?.address ?? null, connected: this.isConnected(nodeId), connectedAt: this.connectedAt.get(nodeId) ?? null }))
+    return [...peers].map((nodeId) => ({
+      nodeId,
+      address: this.store.get(nodeId)?.address ?? null,
+      connected: this.isConnected(nodeId),
+      connectedAt: this.connectedAt.get(nodeId) ?? null,
+    }))
   }
 
   /** Where this node can be dialled. */
@@ -161,7 +175,11 @@ export class PeerManager {
     if (this.isConnected(nodeId)) return nodeId
     await this.dial(nodeId, ma)
     const ok = await this.waitReady(nodeId, options.timeoutMs ?? 10_000)
-    if (!ok) throw new NodeError('PEER_UNREACHABLE', `connected to ${nodeId.slice(0, 16)}… but it did not complete the init exchange`)
+    if (!ok)
+      throw new NodeError(
+        'PEER_UNREACHABLE',
+        `connected to ${nodeId.slice(0, 16)}… but it did not complete the init exchange`,
+      )
     return nodeId
   }
 
@@ -181,9 +199,14 @@ export class PeerManager {
     const peerId = peerIdOfNodeId(fromHex(nodeId))
     let stream: Stream
     try {
-      stream = await this.host.dialProtocol(multiaddr(`${ma}/p2p/${peerId.toString()}`), LN_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
+      stream = await this.host.dialProtocol(multiaddr(`${ma}/p2p/${peerId.toString()}`), LN_PROTOCOL, {
+        signal: AbortSignal.timeout(10_000),
+      })
     } catch (err) {
-      throw new NodeError('PEER_UNREACHABLE', `cannot reach ${nodeId.slice(0, 16)}… at ${ma}: ${(err as Error).message}`)
+      throw new NodeError(
+        'PEER_UNREACHABLE',
+        `cannot reach ${nodeId.slice(0, 16)}… at ${ma}: ${(err as Error).message}`,
+      )
     }
     this.attach(nodeId, stream, 'us')
   }
@@ -220,16 +243,23 @@ export class PeerManager {
       // the channels must see the old connection end, or they would not re-synchronise on the new one
       if (existing.initReceived) this.events.onDisconnected(peer)
     }
-    const conn = new PeerConnection(peer, stream, initiator, {
-      onInit: (c, init) => this.onInit(c, init),
-      onMessage: (c, m, frame) => {
-        if (this.connections.get(c.peer) === c) this.events.onMessage(c.peer, m, frame)
+    const conn = new PeerConnection(
+      peer,
+      stream,
+      initiator,
+      {
+        onInit: (c, init) => this.onInit(c, init),
+        onMessage: (c, m, frame) => {
+          if (this.connections.get(c.peer) === c) this.events.onMessage(c.peer, m, frame)
+        },
+        onInvalidChannelMessage: (c, channelId, error) => {
+          if (this.connections.get(c.peer) === c) this.events.onInvalidChannelMessage(c.peer, channelId, error)
+        },
+        onClose: (c, reason) => this.onClose(c, reason),
       },
-      onInvalidChannelMessage: (c, channelId, error) => {
-        if (this.connections.get(c.peer) === c) this.events.onInvalidChannelMessage(c.peer, channelId, error)
-      },
-      onClose: (c, reason) => this.onClose(c, reason),
-    }, this.log, this.connectionOptions)
+      this.log,
+      this.connectionOptions,
+    )
     this.connections.set(peer, conn)
     conn.start(this.init)
   }
@@ -241,7 +271,8 @@ export class PeerManager {
     const ours = this.init.networks
     const sameChain = init.networks.length === 0 || ours.some((n) => init.networks.some((m) => toHex(m) === toHex(n)))
     if (unknown.length > 0 || !sameChain) {
-      const why = unknown.length > 0 ? `peer requires features we do not know: ${unknown.join(', ')}` : 'peer is on another chain'
+      const why =
+        unknown.length > 0 ? `peer requires features we do not know: ${unknown.join(', ')}` : 'peer is on another chain'
       conn.send({ type: 'error', channelId: new Uint8Array(32), data: new TextEncoder().encode(why) })
       void conn.drainAndClose(why)
       return
@@ -278,7 +309,9 @@ export class PeerManager {
       this.reconnectTimers.delete(peer)
       if (this.stopped || this.isConnected(peer) || !this.events.wantsReconnect(peer)) return
       if (this.faults?.isCutOff(peer)) return this.scheduleReconnect(peer, Math.min(delay * 2, 30_000))
-      const { multiaddr: ma } = parsePeerAddress(this.store.get(peer)?.address ?? this.events.addressOf(peer) ?? address)
+      const { multiaddr: ma } = parsePeerAddress(
+        this.store.get(peer)?.address ?? this.events.addressOf(peer) ?? address,
+      )
       this.dial(peer, ma).catch((err) => {
         this.log.debug('reconnect failed', { peer, error: (err as Error).message })
         this.scheduleReconnect(peer, Math.min(delay * 2, 30_000))

@@ -30,7 +30,8 @@ export class TokenBucket {
   }
 
   private refill(now: number): void {
-    if (now > this.last) this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.perSecond)
+    if (now > this.last)
+      this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.perSecond)
     this.last = Math.max(this.last, now)
   }
 }

@@ -42,7 +42,12 @@ export class Wallet {
   private readonly locked = new Set<string>()
   private state: WalletState
 
-  constructor(private readonly root: Uint8Array, private readonly store: KvLog<WalletState>, private readonly chain: ChainAccess, private readonly feeratePerKw: number) {
+  constructor(
+    private readonly root: Uint8Array,
+    private readonly store: KvLog<WalletState>,
+    private readonly chain: ChainAccess,
+    private readonly feeratePerKw: number,
+  ) {
     this.state = store.get(STATE_KEY) ?? { nextIndex: 0, labels: {} }
     for (let i = 0; i < this.state.nextIndex; i++) this.remember(i)
     for (let i = 0; i < (this.state.nextChangeIndex ?? 0); i++) this.remember(i, 'change')
@@ -85,14 +90,22 @@ export class Wallet {
   }
 
   ownsCondition(c: Condition): boolean {
-    return c.type === 'sig' && [...this.keys.values()].some((k) => k.condition.type === 'sig' && toHex(k.condition.pubkey) === toHex(c.pubkey))
+    return (
+      c.type === 'sig' &&
+      [...this.keys.values()].some((k) => k.condition.type === 'sig' && toHex(k.condition.pubkey) === toHex(c.pubkey))
+    )
   }
 
   async coins(): Promise<WalletCoin[]> {
     const all = await Promise.all(
       this.addresses().map(async (address) => {
         const k = this.keys.get(address)!
-        return (await this.chain.utxos(address)).map((u) => ({ ...u, address, index: k.index, label: this.state.labels[address] ?? 'deposit' }))
+        return (await this.chain.utxos(address)).map((u) => ({
+          ...u,
+          address,
+          index: k.index,
+          label: this.state.labels[address] ?? 'deposit',
+        }))
       }),
     )
     return all.flat()
@@ -104,7 +117,11 @@ export class Wallet {
    */
   async fund(amountSat: bigint, condition: Condition): Promise<{ tx: Transaction; outputIndex: number }> {
     const coins = (await this.coins()).filter((c) => !this.locked.has(`${c.txid}:${c.vout}`))
-    coins.sort((a, b) => (a.confirmations > 0 ? 0 : 1) - (b.confirmations > 0 ? 0 : 1) || (b.valueSat > a.valueSat ? 1 : b.valueSat < a.valueSat ? -1 : 0))
+    coins.sort(
+      (a, b) =>
+        (a.confirmations > 0 ? 0 : 1) - (b.confirmations > 0 ? 0 : 1) ||
+        (b.valueSat > a.valueSat ? 1 : b.valueSat < a.valueSat ? -1 : 0),
+    )
     const chosen: WalletCoin[] = []
     let total = 0n
     const fee = (inputs: number): bigint => (BigInt(this.feeratePerKw) * 4n * BigInt(120 + inputs * 110)) / 1000n
@@ -115,18 +132,32 @@ export class Wallet {
     }
     const needed = amountSat + fee(chosen.length)
     if (total < needed) {
-      throw new NodeError('INSUFFICIENT_FUNDS', `the wallet has ${coins.reduce((s, c) => s + c.valueSat, 0n)} sat available, ${needed} sat are needed (amount plus fee); fund it with \`lnsim chain fund $(lnsim newaddress) SAT\``)
+      throw new NodeError(
+        'INSUFFICIENT_FUNDS',
+        `the wallet has ${coins.reduce((s, c) => s + c.valueSat, 0n)} sat available, ${needed} sat are needed (amount plus fee); fund it with \`lnsim chain fund $(lnsim newaddress) SAT\``,
+      )
     }
     const outputs: TxOutput[] = [{ value: amountSat, condition }]
     const change = total - needed
     // dust change goes to the miner rather than making an output nobody can afford to spend
     if (change >= 546n) outputs.push({ value: change, condition: this.newChangeAddress().condition })
-    const unsigned: Transaction = { version: 2, lockTime: 0, inputs: chosen.map((c) => ({ prevout: { txid: c.txid, vout: c.vout }, witness: emptyWitness() })), outputs }
+    const unsigned: Transaction = {
+      version: 2,
+      lockTime: 0,
+      inputs: chosen.map((c) => ({ prevout: { txid: c.txid, vout: c.vout }, witness: emptyWitness() })),
+      outputs,
+    }
     const tx: Transaction = {
       ...unsigned,
       inputs: chosen.map((c, i) => {
         const k = this.keys.get(c.address)!
-        return { prevout: unsigned.inputs[i]!.prevout, witness: { signatures: [signInput(unsigned, i, { value: c.valueSat, condition: k.condition }, k.privateKey)], preimages: [] } }
+        return {
+          prevout: unsigned.inputs[i]!.prevout,
+          witness: {
+            signatures: [signInput(unsigned, i, { value: c.valueSat, condition: k.condition }, k.privateKey)],
+            preimages: [],
+          },
+        }
       }),
     }
     for (const c of chosen) this.locked.add(`${c.txid}:${c.vout}`)

@@ -26,7 +26,10 @@ function staticDir(): string {
   for (const dir of [join(here, 'static'), shipped('..'), shipped(join('..', '..'))]) {
     if (existsSync(join(dir, 'index.html'))) return dir
   }
-  throw new LnsimError('DASHBOARD_ASSETS_MISSING', `the dashboard page is missing (looked beside ${here}); reinstall lnsim`)
+  throw new LnsimError(
+    'DASHBOARD_ASSETS_MISSING',
+    `the dashboard page is missing (looked beside ${here}); reinstall lnsim`,
+  )
 }
 
 /** The page, its scripts and styles, and cytoscape, by the path the page asks for; read once, at start. */
@@ -40,9 +43,15 @@ export function loadAssets(): Map<string, StaticAsset> {
   assets.set('/', assets.get('/assets/index.html')!)
   let cytoscape: string
   try {
-    cytoscape = join(dirname(createRequire(import.meta.url).resolve('cytoscape/dist/cytoscape.min.js')), 'cytoscape.esm.min.mjs')
+    cytoscape = join(
+      dirname(createRequire(import.meta.url).resolve('cytoscape/dist/cytoscape.min.js')),
+      'cytoscape.esm.min.mjs',
+    )
   } catch {
-    throw new LnsimError('DASHBOARD_ASSETS_MISSING', 'cytoscape is not installed: run `npm install` in the lnsim folder')
+    throw new LnsimError(
+      'DASHBOARD_ASSETS_MISSING',
+      'cytoscape is not installed: run `npm install` in the lnsim folder',
+    )
   }
   assets.set('/vendor/cytoscape.mjs', { contentType: CONTENT_TYPES['.mjs']!, body: readFileSync(cytoscape) })
   // browsers ask for it on their own; the page has none, and a 404 would show as an error in the console

@@ -77,7 +77,11 @@ export class ChainModel {
           return tx ? [this.txView(tx)] : []
         }),
       }))
-    const unplaced = [...this.labelled.values()].filter((tx) => !this.txHeight.has(tx.txid)).slice(-50).reverse().map((tx) => this.txView(tx))
+    const unplaced = [...this.labelled.values()]
+      .filter((tx) => !this.txHeight.has(tx.txid))
+      .slice(-50)
+      .reverse()
+      .map((tx) => this.txView(tx))
     return { height: this.height, blocks, unplaced }
   }
 }

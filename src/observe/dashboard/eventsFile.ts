@@ -24,8 +24,20 @@ export class EventsFileError extends LnsimError {
 
 /** The chain's own block event, as a runner may record it: a block without a node. */
 const RecordedChainBlock = z
-  .object({ type: z.literal('block'), height: z.number().int().nonnegative(), time: z.number(), hash: z.string().max(128).optional(), txids: ChainBlockEvent.shape.txids.optional() })
-  .transform((b): ChainBlockEvent => ({ type: 'chain_block', height: b.height, time: b.time, hash: b.hash ?? '', txids: b.txids ?? [] }))
+  .object({
+    type: z.literal('block'),
+    height: z.number().int().nonnegative(),
+    time: z.number(),
+    hash: z.string().max(128).optional(),
+    txids: ChainBlockEvent.shape.txids.optional(),
+  })
+  .transform((b): ChainBlockEvent => ({
+    type: 'chain_block',
+    height: b.height,
+    time: b.time,
+    hash: b.hash ?? '',
+    txids: b.txids ?? [],
+  }))
 
 /** One recorded or published event as a dashboard input, or null when it is none the dashboard knows. */
 export function toDashboardInput(value: unknown): DashboardInput | null {
@@ -51,7 +63,10 @@ export async function readEventsFile(path: string): Promise<EventsFile> {
     stream = createReadStream(path, { encoding: 'utf8' })
     await new Promise<void>((ok, fail) => stream.once('open', () => ok()).once('error', fail))
   } catch (err) {
-    throw new EventsFileError('EVENTS_FILE_UNREADABLE', `cannot read the events file ${path} (${(err as Error).message}); write one with \`lnsim run FILE --events ${path}\``)
+    throw new EventsFileError(
+      'EVENTS_FILE_UNREADABLE',
+      `cannot read the events file ${path} (${(err as Error).message}); write one with \`lnsim run FILE --events ${path}\``,
+    )
   }
   for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
     if (line.trim() === '') continue
@@ -71,7 +86,11 @@ export async function readEventsFile(path: string): Promise<EventsFile> {
     // mempool notices are known, just not shown: a transaction appears once labelled or mined
     else if ((json as { type?: unknown } | null)?.type !== 'chain_tx') skipped++
   }
-  if (inputs.length === 0) throw new EventsFileError('EVENTS_FILE_EMPTY', `${path} holds no events the dashboard knows (${skipped} line(s) skipped); is it the NDJSON file of \`lnsim run --events\`?`)
+  if (inputs.length === 0)
+    throw new EventsFileError(
+      'EVENTS_FILE_EMPTY',
+      `${path} holds no events the dashboard knows (${skipped} line(s) skipped); is it the NDJSON file of \`lnsim run --events\`?`,
+    )
   inputs.sort((a, b) => a.time - b.time)
   return { inputs, skipped }
 }

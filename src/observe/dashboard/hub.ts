@@ -26,7 +26,10 @@ export type ReplayCommand = z.infer<typeof ReplayCommand>
 
 export class NotReplayingError extends LnsimError {
   constructor() {
-    super('NOT_REPLAYING', 'this dashboard shows a live network; the timeline exists only with `lnsim dashboard --replay FILE`')
+    super(
+      'NOT_REPLAYING',
+      'this dashboard shows a live network; the timeline exists only with `lnsim dashboard --replay FILE`',
+    )
     this.name = 'NotReplayingError'
   }
 }

@@ -50,7 +50,10 @@ export interface Dashboard {
 }
 
 export async function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
-  const hub = new DashboardHub({ ...(options.batchIntervalMs !== undefined ? { batchIntervalMs: options.batchIntervalMs } : {}), ...(options.replay ? { replay: options.replay } : {}) })
+  const hub = new DashboardHub({
+    ...(options.batchIntervalMs !== undefined ? { batchIntervalMs: options.batchIntervalMs } : {}),
+    ...(options.replay ? { replay: options.replay } : {}),
+  })
   const server = await serveDashboard(hub, options.port ?? 0)
   hub.start()
   const sources = new AbortController()

@@ -18,7 +18,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** Follows one node until the signal aborts: its stream first, then its snapshot, so nothing falls between them. */
-export async function followNode(client: NodeClient, publish: Publish, signal: AbortSignal, retryMs = 1000): Promise<void> {
+export async function followNode(
+  client: NodeClient,
+  publish: Publish,
+  signal: AbortSignal,
+  retryMs = 1000,
+): Promise<void> {
   let nodeId: string | null = null
   while (!signal.aborted) {
     // caught at once: a stream that fails while the snapshot is read must not be an unhandled rejection
@@ -50,7 +55,8 @@ export async function followChain(chainUrl: string, publish: Publish, signal: Ab
   const chain = new ChainClient({ url: chainUrl })
   try {
     const tip = (await chain.info({ signal })).height
-    for (let h = Math.max(0, tip - RECENT_BLOCKS + 1); h <= tip; h++) publish(blockInput(await chain.getBlock(h, { signal })))
+    for (let h = Math.max(0, tip - RECENT_BLOCKS + 1); h <= tip; h++)
+      publish(blockInput(await chain.getBlock(h, { signal })))
   } catch {
     // not up yet, or a block could not be read: the block stream carries on from here
   }

@@ -18,7 +18,17 @@ import type { NodeEvent } from '../../api/node/events.js'
 import type { PaymentInfo } from '../../api/node/types.js'
 import { ChainModel, txKind } from './chainModel.js'
 import { PaymentBook, type PaymentState } from './paymentBook.js'
-import type { ChannelView, DashboardBatch, DashboardInput, DashboardSnapshot, HtlcStep, NodeSnapshotEvent, NodeView, PaymentView, ReplayView } from './views.js'
+import type {
+  ChannelView,
+  DashboardBatch,
+  DashboardInput,
+  DashboardSnapshot,
+  HtlcStep,
+  NodeSnapshotEvent,
+  NodeView,
+  PaymentView,
+  ReplayView,
+} from './views.js'
 
 export interface DashboardModelOptions {
   /** payments kept for the table; the oldest are forgotten first. @default 10000 */
@@ -127,7 +137,8 @@ export class DashboardModel {
         if (e.direction !== 'outgoing') return
         return this.step(e.paymentHash, 'settle', e.channelId, e.node, e.time, 'toward')
       case 'htlc_failed':
-        if (e.direction === 'outgoing') return this.step(e.paymentHash, 'fail', e.channelId, e.node, e.time, 'toward', e.reason)
+        if (e.direction === 'outgoing')
+          return this.step(e.paymentHash, 'fail', e.channelId, e.node, e.time, 'toward', e.reason)
         // a node that fails an incoming HTLC itself is where the payment failed
         this.payment(e.paymentHash).refusedBy = e.node
         return this.step(e.paymentHash, 'refuse', e.channelId, e.node, e.time, 'away', e.reason)
@@ -144,7 +155,8 @@ export class DashboardModel {
         p.from = e.node
         this.payments.setRoute(p, e.route)
         // the payer tries the same invoice again after a failure
-        if (p.status === 'failed' && p.endedAt !== null && e.time > p.endedAt) Object.assign(p, { status: 'pending', failure: null, endedAt: null, refusedBy: null, attempts: 0 })
+        if (p.status === 'failed' && p.endedAt !== null && e.time > p.endedAt)
+          Object.assign(p, { status: 'pending', failure: null, endedAt: null, refusedBy: null, attempts: 0 })
         p.attempts = Math.max(p.attempts, e.attempt)
         p.attemptStartedAt = e.time
         p.startedAt = Math.min(p.startedAt, e.time)
@@ -154,7 +166,15 @@ export class DashboardModel {
         const p = this.payment(e.paymentHash)
         p.from = e.node
         this.payments.setRoute(p, e.route)
-        Object.assign(p, { amountMsat: e.amountMsat, feeMsat: e.feeMsat, status: 'succeeded', attempts: e.attempts, latencyMs: e.latencyMs, failure: null, endedAt: e.time })
+        Object.assign(p, {
+          amountMsat: e.amountMsat,
+          feeMsat: e.feeMsat,
+          status: 'succeeded',
+          attempts: e.attempts,
+          latencyMs: e.latencyMs,
+          failure: null,
+          endedAt: e.time,
+        })
         p.startedAt = Math.min(p.startedAt, e.time - e.latencyMs)
         this.countSuccess(p)
         return
@@ -162,7 +182,13 @@ export class DashboardModel {
       case 'payment_failed': {
         const p = this.payment(e.paymentHash)
         p.from = e.node
-        Object.assign(p, { amountMsat: e.amountMsat, status: 'failed', attempts: e.attempts, latencyMs: e.latencyMs, endedAt: e.time })
+        Object.assign(p, {
+          amountMsat: e.amountMsat,
+          status: 'failed',
+          attempts: e.attempts,
+          latencyMs: e.latencyMs,
+          endedAt: e.time,
+        })
         p.failure = { code: e.code, message: e.message, failingNode: p.refusedBy }
         p.startedAt = Math.min(p.startedAt, e.time - e.latencyMs)
         return
@@ -180,7 +206,16 @@ export class DashboardModel {
           this.fundingMsat.set(e.channelId, e.amountSat * 1000n)
           if (this.channels.has(e.channelId)) this.dirtyChannels.add(e.channelId)
         }
-        if (this.chain.labelTx({ txid: e.txid, label: e.label, channelId: e.channelId, amountSat: e.amountSat, node: e.node })) this.chainDirty = true
+        if (
+          this.chain.labelTx({
+            txid: e.txid,
+            label: e.label,
+            channelId: e.channelId,
+            amountSat: e.amountSat,
+            node: e.node,
+          })
+        )
+          this.chainDirty = true
         return
       case 'block':
         if (this.chain.seeHeight(e.height)) this.chainDirty = true
@@ -202,11 +237,26 @@ export class DashboardModel {
       }
       c.connected = ci.active || ci.state !== 'NORMAL'
       c.capacityMsat = ci.capacitySat * 1000n
-      if (!c.report || c.report.time <= s.time) c.report = { node: id, localMsat: ci.localBalanceMsat, remoteMsat: ci.remoteBalanceMsat, time: s.time }
+      if (!c.report || c.report.time <= s.time)
+        c.report = { node: id, localMsat: ci.localBalanceMsat, remoteMsat: ci.remoteBalanceMsat, time: s.time }
       if (ci.shortChannelId) this.setScid(c, ci.shortChannelId)
       // attached late, the dashboard missed the onchain events: the channel still names its transactions
-      if (ci.fundingTxid && this.chain.labelTx({ txid: ci.fundingTxid, label: 'funding', channelId: ci.channelId, amountSat: ci.capacitySat, node: id })) this.chainDirty = true
-      if (ci.closingTxid && this.chain.labelTx({ txid: ci.closingTxid, label: 'close', channelId: ci.channelId, amountSat: null, node: id })) this.chainDirty = true
+      if (
+        ci.fundingTxid &&
+        this.chain.labelTx({
+          txid: ci.fundingTxid,
+          label: 'funding',
+          channelId: ci.channelId,
+          amountSat: ci.capacitySat,
+          node: id,
+        })
+      )
+        this.chainDirty = true
+      if (
+        ci.closingTxid &&
+        this.chain.labelTx({ txid: ci.closingTxid, label: 'close', channelId: ci.channelId, amountSat: null, node: id })
+      )
+        this.chainDirty = true
     }
     for (const pi of s.payments) this.applyPaymentInfo(id, pi)
   }
@@ -220,7 +270,14 @@ export class DashboardModel {
       p.from = node
       if (pi.destination) p.to = pi.destination
       this.payments.setRoute(p, pi.route)
-      Object.assign(p, { amountMsat: pi.amountMsat, feeMsat: pi.feeMsat, status: pi.status, attempts: pi.attempts, latencyMs: pi.latencyMs, failure: pi.failure })
+      Object.assign(p, {
+        amountMsat: pi.amountMsat,
+        feeMsat: pi.feeMsat,
+        status: pi.status,
+        attempts: pi.attempts,
+        latencyMs: pi.latencyMs,
+        failure: pi.failure,
+      })
       const created = Date.parse(pi.createdAt)
       if (Number.isFinite(created)) p.startedAt = Math.min(p.startedAt, created)
       if (pi.status === 'succeeded') this.countSuccess(p)
@@ -231,7 +288,16 @@ export class DashboardModel {
   private touchNode(id: string, alias?: string): NodeView {
     let n = this.nodes.get(id)
     if (!n) {
-      n = { id, alias: alias ?? id.slice(0, 10), online: true, feesEarnedMsat: 0n, feesPaidMsat: 0n, paymentsSent: 0, paymentsReceived: 0, forwards: 0 }
+      n = {
+        id,
+        alias: alias ?? id.slice(0, 10),
+        online: true,
+        feesEarnedMsat: 0n,
+        feesPaidMsat: 0n,
+        paymentsSent: 0,
+        paymentsReceived: 0,
+        forwards: 0,
+      }
       this.nodes.set(id, n)
       this.dirtyNodes.add(id)
     } else if (alias && alias !== n.alias) {
@@ -251,7 +317,17 @@ export class DashboardModel {
   private touchChannel(channelId: string, node: string, peer: string | null): ChannelState {
     let c = this.channels.get(channelId)
     if (!c) {
-      c = { channelId, shortChannelId: null, node1: node, node2: peer, capacityMsat: 0n, report: null, state: 'UNKNOWN', stateTime: 0, connected: true }
+      c = {
+        channelId,
+        shortChannelId: null,
+        node1: node,
+        node2: peer,
+        capacityMsat: 0n,
+        report: null,
+        state: 'UNKNOWN',
+        stateTime: 0,
+        connected: true,
+      }
       this.channels.set(channelId, c)
     } else if (c.node2 === null && node !== c.node1) c.node2 = node
     else if (c.node2 === null && peer) c.node2 = peer
@@ -280,7 +356,15 @@ export class DashboardModel {
   }
 
   /** An HTLC movement on a channel: 'toward' the reporting node (it received something), or 'away' from it. */
-  private step(paymentHash: string, kind: HtlcStep['kind'], channelId: string, node: string, time: number, way: 'toward' | 'away', reason?: string): void {
+  private step(
+    paymentHash: string,
+    kind: HtlcStep['kind'],
+    channelId: string,
+    node: string,
+    time: number,
+    way: 'toward' | 'away',
+    reason?: string,
+  ): void {
     const c = this.channels.get(channelId)
     const other = c ? (c.node1 === node ? c.node2 : c.node1) : null
     if (!other) return
@@ -319,7 +403,9 @@ export class DashboardModel {
       mode,
       clock: this.clock,
       nodes: [...this.nodes.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map((n) => ({ ...n })),
-      channels: [...this.channels.values()].sort((a, b) => (a.channelId < b.channelId ? -1 : 1)).map((c) => this.channelView(c)),
+      channels: [...this.channels.values()]
+        .sort((a, b) => (a.channelId < b.channelId ? -1 : 1))
+        .map((c) => this.channelView(c)),
       payments: this.paymentsTable().slice(0, this.snapshotPayments),
       chain: this.chain.view(),
       replay,
@@ -328,12 +414,22 @@ export class DashboardModel {
 
   /** What changed since the last call, or null when nothing did; the page applies it in one repaint. */
   takeBatch(replay: ReplayView | null = null): DashboardBatch | null {
-    if (!this.dirtyNodes.size && !this.dirtyChannels.size && !this.payments.hasChanges && !this.chainDirty && !this.steps.length && !replay) return null
+    if (
+      !this.dirtyNodes.size &&
+      !this.dirtyChannels.size &&
+      !this.payments.hasChanges &&
+      !this.chainDirty &&
+      !this.steps.length &&
+      !replay
+    )
+      return null
     const batch: DashboardBatch = {
       seq: ++this.seq,
       clock: this.clock,
       nodes: [...this.dirtyNodes].flatMap((id) => (this.nodes.has(id) ? [{ ...this.nodes.get(id)! }] : [])),
-      channels: [...this.dirtyChannels].flatMap((id) => (this.channels.has(id) ? [this.channelView(this.channels.get(id)!)] : [])),
+      channels: [...this.dirtyChannels].flatMap((id) =>
+        this.channels.has(id) ? [this.channelView(this.channels.get(id)!)] : [],
+      ),
       payments: this.payments.takeChanged(),
       chain: this.chainDirty ? this.chain.view() : null,
       steps: this.steps.sort((a, b) => a.time - b.time),

@@ -50,7 +50,23 @@ export class PaymentBook {
   get(hash: string, now: number): PaymentState {
     let p = this.payments.get(hash)
     if (!p) {
-      p = { paymentHash: hash, from: null, to: null, amountMsat: 0n, feeMsat: 0n, status: 'pending', attempts: 0, latencyMs: null, route: [], failure: null, startedAt: now, attemptStartedAt: null, endedAt: null, refusedBy: null, counted: false }
+      p = {
+        paymentHash: hash,
+        from: null,
+        to: null,
+        amountMsat: 0n,
+        feeMsat: 0n,
+        status: 'pending',
+        attempts: 0,
+        latencyMs: null,
+        route: [],
+        failure: null,
+        startedAt: now,
+        attemptStartedAt: null,
+        endedAt: null,
+        refusedBy: null,
+        counted: false,
+      }
       this.payments.set(hash, p)
       if (this.payments.size > this.maxPayments) {
         const oldest = this.payments.keys().next().value!
@@ -97,17 +113,35 @@ export class PaymentBook {
         channelId: this.channelOf(h.shortChannelId),
         amountMsat: h.amountMsat,
         feeMsat: h.feeMsat,
-        arrivedAfterMs: t?.arrivedAt !== undefined && p.attemptStartedAt !== null ? Math.max(0, t.arrivedAt - p.attemptStartedAt) : null,
+        arrivedAfterMs:
+          t?.arrivedAt !== undefined && p.attemptStartedAt !== null
+            ? Math.max(0, t.arrivedAt - p.attemptStartedAt)
+            : null,
         forwardMs: t?.forwardMs ?? null,
       }
     })
-    const failure = p.failure && !p.failure.failingNode && p.refusedBy ? { ...p.failure, failingNode: p.refusedBy } : p.failure
-    return { paymentHash: p.paymentHash, from: p.from, to: p.to, amountMsat: p.amountMsat, feeMsat: p.feeMsat, status: p.status, attempts: p.attempts, latencyMs: p.latencyMs, route, failure, startedAt: p.startedAt }
+    const failure =
+      p.failure && !p.failure.failingNode && p.refusedBy ? { ...p.failure, failingNode: p.refusedBy } : p.failure
+    return {
+      paymentHash: p.paymentHash,
+      from: p.from,
+      to: p.to,
+      amountMsat: p.amountMsat,
+      feeMsat: p.feeMsat,
+      status: p.status,
+      attempts: p.attempts,
+      latencyMs: p.latencyMs,
+      route,
+      failure,
+      startedAt: p.startedAt,
+    }
   }
 
   /** Every payment kept, newest first. */
   table(): PaymentView[] {
-    return [...this.payments.values()].map((p) => this.view(p)).sort((a, b) => b.startedAt - a.startedAt || (a.paymentHash < b.paymentHash ? -1 : 1))
+    return [...this.payments.values()]
+      .map((p) => this.view(p))
+      .sort((a, b) => b.startedAt - a.startedAt || (a.paymentHash < b.paymentHash ? -1 : 1))
   }
 
   /** The payments changed since the last call. */

@@ -24,7 +24,14 @@ export class ReplayTimeline {
   }
 
   view(): ReplayView {
-    return { start: this.start, end: this.end, position: this.position, playing: this.playing, speed: this.speed, events: this.inputs.length }
+    return {
+      start: this.start,
+      end: this.end,
+      position: this.position,
+      playing: this.playing,
+      speed: this.speed,
+      events: this.inputs.length,
+    }
   }
 
   get isPlaying(): boolean {
@@ -48,7 +55,8 @@ export class ReplayTimeline {
     if (!this.playing) return []
     this.position = Math.min(this.end, this.position + elapsedMs * this.speed)
     const due: DashboardInput[] = []
-    while (this.next < this.inputs.length && this.inputs[this.next]!.time <= this.position) due.push(this.inputs[this.next++]!)
+    while (this.next < this.inputs.length && this.inputs[this.next]!.time <= this.position)
+      due.push(this.inputs[this.next++]!)
     if (this.position >= this.end) this.playing = false
     return due
   }

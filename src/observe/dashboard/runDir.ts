@@ -13,6 +13,10 @@ export interface RunTargets {
 
 export async function readRunDir(dir: string): Promise<RunTargets> {
   const run = await readRunFile(dir)
-  const nodes = await Promise.all(runNodeTargets(run, dir).map((t) => ('dataDir' in t ? locateNode(t.dataDir) : new NodeClient({ url: t.url, token: t.token }))))
+  const nodes = await Promise.all(
+    runNodeTargets(run, dir).map((t) =>
+      'dataDir' in t ? locateNode(t.dataDir) : new NodeClient({ url: t.url, token: t.token }),
+    ),
+  )
   return { nodes, chainUrl: runChainUrl(run) }
 }

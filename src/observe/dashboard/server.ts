@@ -50,7 +50,11 @@ export async function serveDashboard(hub: DashboardHub, port = 0): Promise<Dashb
       notFoundHint: 'the page is at /',
     })
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new LnsimError('PORT_IN_USE', `port ${port} on ${LISTEN_HOST} is taken; pick another with --port, or 0 for any free one`)
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new LnsimError(
+        'PORT_IN_USE',
+        `port ${port} on ${LISTEN_HOST} is taken; pick another with --port, or 0 for any free one`,
+      )
     throw err
   }
   return { url: `${server.url}/`, close: () => server.close() }

@@ -106,21 +106,50 @@ export const MAX_FUTURE_TIMESTAMP_SECONDS = 24 * 60 * 60
  * (the bytes as received) when given. Throws GossipError. Newer-than-known is
  * the store's question, not validity.
  */
-export function verifyChannelUpdate(u: ChannelUpdate, channel: AnnouncedChannel, chainHash: Uint8Array, nowMs: number, encoded: Uint8Array = encodeMessage(u)): void {
+export function verifyChannelUpdate(
+  u: ChannelUpdate,
+  channel: AnnouncedChannel,
+  chainHash: Uint8Array,
+  nowMs: number,
+  encoded: Uint8Array = encodeMessage(u),
+): void {
   const scid = formatScid(u.shortChannelId)
   const details = { shortChannelId: scid, direction: updateDirection(u) }
-  if (!bytesEqual(u.chainHash, chainHash)) throw new GossipError('UNKNOWN_CHAIN', `channel_update ${scid} is for chain ${toHex(u.chainHash)}, not ours`, details)
-  if ((u.messageFlags & MESSAGE_FLAG_HTLC_MAXIMUM) === 0) throw new GossipError('HTLC_MAXIMUM_NOT_SET', `channel_update ${scid} must set bit 0 of message_flags (htlc_maximum_msat)`, details)
+  if (!bytesEqual(u.chainHash, chainHash))
+    throw new GossipError(
+      'UNKNOWN_CHAIN',
+      `channel_update ${scid} is for chain ${toHex(u.chainHash)}, not ours`,
+      details,
+    )
+  if ((u.messageFlags & MESSAGE_FLAG_HTLC_MAXIMUM) === 0)
+    throw new GossipError(
+      'HTLC_MAXIMUM_NOT_SET',
+      `channel_update ${scid} must set bit 0 of message_flags (htlc_maximum_msat)`,
+      details,
+    )
   if (u.timestamp > Math.floor(nowMs / 1000) + MAX_FUTURE_TIMESTAMP_SECONDS) {
-    throw new GossipError('TIMESTAMP_IN_FUTURE', `channel_update ${scid} is dated ${u.timestamp}, more than a day ahead of our clock`, { ...details, timestamp: u.timestamp })
+    throw new GossipError(
+      'TIMESTAMP_IN_FUTURE',
+      `channel_update ${scid} is dated ${u.timestamp}, more than a day ahead of our clock`,
+      { ...details, timestamp: u.timestamp },
+    )
   }
   const capacityMsat = satToMsat(channel.capacitySat)
   if (u.htlcMaximumMsat > capacityMsat) {
-    throw new GossipError('HTLC_MAXIMUM_ABOVE_CAPACITY', `channel_update ${scid}: htlc_maximum_msat ${u.htlcMaximumMsat} exceeds the channel capacity of ${capacityMsat} msat`, details)
+    throw new GossipError(
+      'HTLC_MAXIMUM_ABOVE_CAPACITY',
+      `channel_update ${scid}: htlc_maximum_msat ${u.htlcMaximumMsat} exceeds the channel capacity of ${capacityMsat} msat`,
+      details,
+    )
   }
   if (u.htlcMinimumMsat > u.htlcMaximumMsat) {
-    throw new GossipError('HTLC_MINIMUM_ABOVE_MAXIMUM', `channel_update ${scid}: htlc_minimum_msat ${u.htlcMinimumMsat} exceeds htlc_maximum_msat ${u.htlcMaximumMsat}`, details)
+    throw new GossipError(
+      'HTLC_MINIMUM_ABOVE_MAXIMUM',
+      `channel_update ${scid}: htlc_minimum_msat ${u.htlcMinimumMsat} exceeds htlc_maximum_msat ${u.htlcMaximumMsat}`,
+      details,
+    )
   }
   const signer = updateDirection(u) === 0 ? channel.nodeId1 : channel.nodeId2
-  if (!verifyDigest(u.signature, gossipDigest(encoded), signer)) throw new GossipError('INVALID_SIGNATURE', `channel_update ${scid} is not signed by node ${toHex(signer)}`, details)
+  if (!verifyDigest(u.signature, gossipDigest(encoded), signer))
+    throw new GossipError('INVALID_SIGNATURE', `channel_update ${scid} is not signed by node ${toHex(signer)}`, details)
 }

@@ -31,7 +31,11 @@ export interface NodeAnnouncementInput {
 /** Throws GossipError INVALID_ALIAS, INVALID_FIELD (colour) or INVALID_ADDRESS for bad input. */
 export function createNodeAnnouncement(input: NodeAnnouncementInput): NodeAnnouncement {
   const aliasBytes = utf8(input.alias)
-  if (aliasBytes.length > ALIAS_SIZE) throw new GossipError('INVALID_ALIAS', `alias ${JSON.stringify(input.alias)} is ${aliasBytes.length} bytes of UTF-8; at most ${ALIAS_SIZE} fit`)
+  if (aliasBytes.length > ALIAS_SIZE)
+    throw new GossipError(
+      'INVALID_ALIAS',
+      `alias ${JSON.stringify(input.alias)} is ${aliasBytes.length} bytes of UTF-8; at most ${ALIAS_SIZE} fit`,
+    )
   const alias = new Uint8Array(ALIAS_SIZE)
   alias.set(aliasBytes)
   const hex = input.color.replace(/^#/, '')
@@ -45,15 +49,28 @@ export function createNodeAnnouncement(input: NodeAnnouncementInput): NodeAnnoun
     alias,
     addresses: input.addresses,
   }
-  return { type: 'node_announcement', signature: signDigest(nodeAnnouncementDigest(unsigned), input.nodeKey), ...unsigned }
+  return {
+    type: 'node_announcement',
+    signature: signDigest(nodeAnnouncementDigest(unsigned), input.nodeKey),
+    ...unsigned,
+  }
 }
 
 /** Signature over `encoded` (the bytes as received) when given, addresses, timestamp. Throws GossipError. */
-export function verifyNodeAnnouncement(m: NodeAnnouncement, nowMs: number, encoded: Uint8Array = encodeMessage(m)): void {
+export function verifyNodeAnnouncement(
+  m: NodeAnnouncement,
+  nowMs: number,
+  encoded: Uint8Array = encodeMessage(m),
+): void {
   const nodeId = toHex(m.nodeId)
-  if (!verifyDigest(m.signature, gossipDigest(encoded), m.nodeId)) throw new GossipError('INVALID_SIGNATURE', `node_announcement is not signed by ${nodeId}`, { nodeId })
+  if (!verifyDigest(m.signature, gossipDigest(encoded), m.nodeId))
+    throw new GossipError('INVALID_SIGNATURE', `node_announcement is not signed by ${nodeId}`, { nodeId })
   if (m.timestamp > Math.floor(nowMs / 1000) + MAX_FUTURE_TIMESTAMP_SECONDS) {
-    throw new GossipError('TIMESTAMP_IN_FUTURE', `node_announcement of ${nodeId} is dated ${m.timestamp}, more than a day ahead of our clock`, { nodeId, timestamp: m.timestamp })
+    throw new GossipError(
+      'TIMESTAMP_IN_FUTURE',
+      `node_announcement of ${nodeId} is dated ${m.timestamp}, more than a day ahead of our clock`,
+      { nodeId, timestamp: m.timestamp },
+    )
   }
   checkAddresses(m.addresses, nodeId)
 }
@@ -74,7 +91,11 @@ function checkAddresses(addresses: string[], nodeId?: string): void {
     try {
       multiaddr(address)
     } catch (err) {
-      throw new GossipError('INVALID_ADDRESS', `${JSON.stringify(address)} is not a multiaddr (${(err as Error).message})`, nodeId === undefined ? { address } : { nodeId, address })
+      throw new GossipError(
+        'INVALID_ADDRESS',
+        `${JSON.stringify(address)} is not a multiaddr (${(err as Error).message})`,
+        nodeId === undefined ? { address } : { nodeId, address },
+      )
     }
   }
 }

@@ -101,7 +101,11 @@ export class GossipStore {
    * stores. A lookup that throws (the chain is unreachable) rejects the promise:
    * the message was neither accepted nor refused.
    */
-  async acceptChannelAnnouncement(m: ChannelAnnouncement, nowMs: number, encoded: Uint8Array = encodeMessage(m)): Promise<GossipVerdict> {
+  async acceptChannelAnnouncement(
+    m: ChannelAnnouncement,
+    nowMs: number,
+    encoded: Uint8Array = encodeMessage(m),
+  ): Promise<GossipVerdict> {
     const scid = m.shortChannelId
     const known = this.channelsById.get(scid)
     if (known) return this.sameChannel(known.announcement.message, m)
@@ -128,7 +132,13 @@ export class GossipStore {
     if (existing && m.timestamp <= existing.message.timestamp) return KNOWN
     const a = channel.announcement.message
     try {
-      verifyChannelUpdate(m, { nodeId1: a.nodeId1, nodeId2: a.nodeId2, capacitySat: channel.capacitySat }, this.chainHash, nowMs, encoded)
+      verifyChannelUpdate(
+        m,
+        { nodeId1: a.nodeId1, nodeId2: a.nodeId2, capacitySat: channel.capacitySat },
+        this.chainHash,
+        nowMs,
+        encoded,
+      )
     } catch (err) {
       return invalid(err)
     }
@@ -234,10 +244,20 @@ export class GossipStore {
 
   private sameChannel(known: ChannelAnnouncement, m: ChannelAnnouncement): GossipVerdict {
     if (bytesEqual(known.nodeId1, m.nodeId1) && bytesEqual(known.nodeId2, m.nodeId2)) return KNOWN
-    return invalid(new GossipError('CHANNEL_ANNOUNCEMENT_CONFLICT', `channel ${formatScid(m.shortChannelId)} is already announced between other nodes`, { shortChannelId: formatScid(m.shortChannelId) }))
+    return invalid(
+      new GossipError(
+        'CHANNEL_ANNOUNCEMENT_CONFLICT',
+        `channel ${formatScid(m.shortChannelId)} is already announced between other nodes`,
+        { shortChannelId: formatScid(m.shortChannelId) },
+      ),
+    )
   }
 
-  private async verifyAndAddChannel(m: ChannelAnnouncement, nowMs: number, encoded: Uint8Array): Promise<GossipVerdict> {
+  private async verifyAndAddChannel(
+    m: ChannelAnnouncement,
+    nowMs: number,
+    encoded: Uint8Array,
+  ): Promise<GossipVerdict> {
     let capacitySat: Sat
     try {
       capacitySat = (await verifyChannelAnnouncement(m, this.chainHash, this.lookup, encoded)).capacitySat
@@ -263,13 +283,21 @@ export class GossipStore {
   /** The held updates of a channel just announced, and the held announcements of its nodes. */
   private release(a: ChannelAnnouncement, nowMs: number): StoredGossip[] {
     const relay: StoredGossip[] = []
-    const keys = [`u:${a.shortChannelId}:0`, `u:${a.shortChannelId}:1`, `n:${toHex(a.nodeId1)}`, `n:${toHex(a.nodeId2)}`]
+    const keys = [
+      `u:${a.shortChannelId}:0`,
+      `u:${a.shortChannelId}:1`,
+      `n:${toHex(a.nodeId1)}`,
+      `n:${toHex(a.nodeId2)}`,
+    ]
     for (const key of keys) {
       const entry = this.pending.get(key)
       if (!entry) continue
       this.pending.delete(key)
       const { message, encoded } = entry.item
-      const verdict = message.type === 'channel_update' ? this.acceptChannelUpdate(message, nowMs, encoded) : this.acceptNodeAnnouncement(message, nowMs, encoded)
+      const verdict =
+        message.type === 'channel_update'
+          ? this.acceptChannelUpdate(message, nowMs, encoded)
+          : this.acceptNodeAnnouncement(message, nowMs, encoded)
       if (verdict.status === 'new') relay.push(...verdict.relay)
     }
     return relay

@@ -17,11 +17,13 @@ const hex = z.string().refine((s) => isHex(s), 'hex bytes')
 
 const snapshotSchema = z.object({
   format: z.literal(FORMAT),
-  channels: z.array(z.object({
-    announcement: hex,
-    capacitySat: z.string().regex(/^(0|[1-9][0-9]{0,15})$/),
-    updates: z.tuple([hex.nullable(), hex.nullable()]),
-  })),
+  channels: z.array(
+    z.object({
+      announcement: hex,
+      capacitySat: z.string().regex(/^(0|[1-9][0-9]{0,15})$/),
+      updates: z.tuple([hex.nullable(), hex.nullable()]),
+    }),
+  ),
   nodeAnnouncements: z.array(hex),
 })
 
@@ -42,15 +44,23 @@ export function snapshotGossipStore(store: GossipStore): GossipStoreSnapshot {
 /** Throws InvalidInputError naming the first entry that is wrong. */
 export function restoreGossipStore(json: unknown, options: GossipStoreOptions): GossipStore {
   const parsed = snapshotSchema.safeParse(json)
-  if (!parsed.success) throw new InvalidInputError(`gossip store snapshot is malformed: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`)
+  if (!parsed.success)
+    throw new InvalidInputError(
+      `gossip store snapshot is malformed: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+    )
   const store = new GossipStore(options)
   parsed.data.channels.forEach((c, i) => {
     const announcement = decodeAs(c.announcement, 'channel_announcement', `channels.${i}.announcement`)
     const updates = c.updates.map((u, direction) => {
       if (u === null) return undefined
       const update = decodeAs(u, 'channel_update', `channels.${i}.updates.${direction}`)
-      if (update.message.shortChannelId !== announcement.message.shortChannelId || updateDirection(update.message) !== direction) {
-        throw new InvalidInputError(`gossip store snapshot: channels.${i}.updates.${direction} belongs to another channel or direction`)
+      if (
+        update.message.shortChannelId !== announcement.message.shortChannelId ||
+        updateDirection(update.message) !== direction
+      ) {
+        throw new InvalidInputError(
+          `gossip store snapshot: channels.${i}.updates.${direction} belongs to another channel or direction`,
+        )
       }
       return update
     })
@@ -58,12 +68,17 @@ export function restoreGossipStore(json: unknown, options: GossipStoreOptions): 
   })
   parsed.data.nodeAnnouncements.forEach((n, i) => {
     const item = decodeAs(n, 'node_announcement', `nodeAnnouncements.${i}`)
-    if (!store.restoreNodeAnnouncement(item)) throw new InvalidInputError(`gossip store snapshot: nodeAnnouncements.${i} is of a node without channels`)
+    if (!store.restoreNodeAnnouncement(item))
+      throw new InvalidInputError(`gossip store snapshot: nodeAnnouncements.${i} is of a node without channels`)
   })
   return store
 }
 
-function decodeAs<T extends 'channel_announcement' | 'channel_update' | 'node_announcement'>(text: string, type: T, where: string): StoredGossip<MessageOf<T>> {
+function decodeAs<T extends 'channel_announcement' | 'channel_update' | 'node_announcement'>(
+  text: string,
+  type: T,
+  where: string,
+): StoredGossip<MessageOf<T>> {
   const encoded = fromHex(text)
   let decoded
   try {
@@ -71,6 +86,7 @@ function decodeAs<T extends 'channel_announcement' | 'channel_update' | 'node_an
   } catch (err) {
     throw new InvalidInputError(`gossip store snapshot: ${where} does not decode: ${(err as Error).message}`)
   }
-  if (decoded.kind !== 'message' || decoded.message.type !== type) throw new InvalidInputError(`gossip store snapshot: ${where} is not a ${type}`)
+  if (decoded.kind !== 'message' || decoded.message.type !== type)
+    throw new InvalidInputError(`gossip store snapshot: ${where} is not a ${type}`)
   return { message: decoded.message as MessageOf<T>, encoded }
 }

@@ -14,7 +14,13 @@ export class OnionError extends LnsimError {
   readonly failureCode: number
   readonly sharedSecret: Uint8Array | undefined
 
-  constructor(code: string, failureCode: number, message: string, details: Record<string, unknown> = {}, sharedSecret?: Uint8Array) {
+  constructor(
+    code: string,
+    failureCode: number,
+    message: string,
+    details: Record<string, unknown> = {},
+    sharedSecret?: Uint8Array,
+  ) {
     super(code, message, { failureCode, ...details })
     this.name = 'OnionError'
     this.failureCode = failureCode

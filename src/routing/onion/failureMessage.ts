@@ -50,8 +50,12 @@ const LAYOUTS = new Map<number, readonly FieldName[]>([
 ])
 
 export function encodeFailureMessage(failure: FailureMessage): Uint8Array {
-  const bad = (why: string): OnionEncodeError => new OnionEncodeError('INVALID_FAILURE_MESSAGE', `${failureName(failure.code)} ${why}`, { failureCode: failure.code })
-  if (!Number.isInteger(failure.code) || failure.code < 0 || failure.code > 0xffff) throw bad('is not a u16 failure code')
+  const bad = (why: string): OnionEncodeError =>
+    new OnionEncodeError('INVALID_FAILURE_MESSAGE', `${failureName(failure.code)} ${why}`, {
+      failureCode: failure.code,
+    })
+  if (!Number.isInteger(failure.code) || failure.code < 0 || failure.code > 0xffff)
+    throw bad('is not a u16 failure code')
   const parts: Uint8Array[] = [u16be(failure.code)]
   for (const field of LAYOUTS.get(failure.code) ?? []) {
     const value = failure[field]
@@ -65,7 +69,8 @@ export function encodeFailureMessage(failure: FailureMessage): Uint8Array {
 function encodeField(field: FieldName, value: Uint8Array | bigint | number, bad: (why: string) => Error): Uint8Array {
   const inRange = (max: bigint): bigint => {
     const v = BigInt(value as bigint | number)
-    if (v < 0n || v > max || (typeof value === 'number' && !Number.isInteger(value))) throw bad(`has ${field} out of range: ${String(value)}`)
+    if (v < 0n || v > max || (typeof value === 'number' && !Number.isInteger(value)))
+      throw bad(`has ${field} out of range: ${String(value)}`)
     return v
   }
   switch (field) {
@@ -99,7 +104,8 @@ export function decodeFailureMessage(bytes: Uint8Array): FailureMessage {
   const failure: FailureMessage = { code }
   let offset = 2
   const take = (n: number, field: FieldName): number => {
-    if (offset + n > bytes.length) throw new WireDecodeError('TRUNCATED', `${failureName(code)} is cut short in its ${field} field`)
+    if (offset + n > bytes.length)
+      throw new WireDecodeError('TRUNCATED', `${failureName(code)} is cut short in its ${field} field`)
     const at = offset
     offset += n
     return at

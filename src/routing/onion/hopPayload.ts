@@ -5,7 +5,13 @@
  */
 import { concatBytes, u64be } from '../../core/bytes.js'
 import type { ShortChannelId } from '../../core/shortChannelId.js'
-import { decodeTlvStream, decodeTruncatedUint, encodeTlvStream, encodeTruncatedUint, type TlvRecords } from '../../wire/tlv.js'
+import {
+  decodeTlvStream,
+  decodeTruncatedUint,
+  encodeTlvStream,
+  encodeTruncatedUint,
+  type TlvRecords,
+} from '../../wire/tlv.js'
 import { WireDecodeError } from '../../wire/errors.js'
 import { OnionEncodeError, OnionError } from './errors.js'
 import { FAILURE } from './failureCodes.js'
@@ -32,8 +38,13 @@ const U64_MAX = 0xffff_ffff_ffff_ffffn
 /** The TLV stream for one hop; `isFinal` says which fields BOLT #4 requires and forbids. */
 export function encodeHopPayload(payload: HopPayload, isFinal: boolean): Uint8Array {
   const bad = (why: string): OnionEncodeError => new OnionEncodeError('INVALID_HOP_PAYLOAD', `hop payload ${why}`)
-  if (payload.amtToForward < 0n || payload.amtToForward > U64_MAX) throw bad(`amt_to_forward out of range: ${payload.amtToForward}`)
-  if (!Number.isInteger(payload.outgoingCltvValue) || payload.outgoingCltvValue < 0 || payload.outgoingCltvValue > 0xffff_ffff) {
+  if (payload.amtToForward < 0n || payload.amtToForward > U64_MAX)
+    throw bad(`amt_to_forward out of range: ${payload.amtToForward}`)
+  if (
+    !Number.isInteger(payload.outgoingCltvValue) ||
+    payload.outgoingCltvValue < 0 ||
+    payload.outgoingCltvValue > 0xffff_ffff
+  ) {
     throw bad(`outgoing_cltv_value out of range: ${payload.outgoingCltvValue}`)
   }
   const records: TlvRecords = new Map([
@@ -47,7 +58,8 @@ export function encodeHopPayload(payload: HopPayload, isFinal: boolean): Uint8Ar
     if (payload.paymentData !== undefined) throw bad('for an intermediate hop must not carry payment_data')
   }
   if (payload.shortChannelId !== undefined) {
-    if (payload.shortChannelId < 0n || payload.shortChannelId > U64_MAX) throw bad(`short_channel_id out of range: ${payload.shortChannelId}`)
+    if (payload.shortChannelId < 0n || payload.shortChannelId > U64_MAX)
+      throw bad(`short_channel_id out of range: ${payload.shortChannelId}`)
     records.set(HOP_PAYLOAD_TLV.SHORT_CHANNEL_ID, u64be(payload.shortChannelId))
   }
   if (payload.paymentData !== undefined) {
@@ -66,7 +78,13 @@ export function encodeHopPayload(payload: HopPayload, isFinal: boolean): Uint8Ar
  */
 export function decodeHopPayload(bytes: Uint8Array, isFinal: boolean, sharedSecret?: Uint8Array): HopPayload {
   const invalid = (why: string, tlvType: bigint): OnionError =>
-    new OnionError('INVALID_ONION_PAYLOAD', FAILURE.INVALID_ONION_PAYLOAD, `onion payload ${why}`, { tlvType: tlvType.toString(), offset: 0 }, sharedSecret)
+    new OnionError(
+      'INVALID_ONION_PAYLOAD',
+      FAILURE.INVALID_ONION_PAYLOAD,
+      `onion payload ${why}`,
+      { tlvType: tlvType.toString(), offset: 0 },
+      sharedSecret,
+    )
   const read = <T>(tlvType: bigint, parse: () => T): T => {
     try {
       return parse()
@@ -86,20 +104,28 @@ export function decodeHopPayload(bytes: Uint8Array, isFinal: boolean, sharedSecr
   const paymentData = records.get(HOP_PAYLOAD_TLV.PAYMENT_DATA)
   if (amt === undefined) throw invalid('has no amt_to_forward', HOP_PAYLOAD_TLV.AMT_TO_FORWARD)
   if (cltv === undefined) throw invalid('has no outgoing_cltv_value', HOP_PAYLOAD_TLV.OUTGOING_CLTV_VALUE)
-  if (isFinal && scid !== undefined) throw invalid('for the final node names a short_channel_id', HOP_PAYLOAD_TLV.SHORT_CHANNEL_ID)
-  if (!isFinal && scid === undefined) throw invalid('for an intermediate hop has no short_channel_id', HOP_PAYLOAD_TLV.SHORT_CHANNEL_ID)
-  if (!isFinal && paymentData !== undefined) throw invalid('for an intermediate hop carries payment_data', HOP_PAYLOAD_TLV.PAYMENT_DATA)
+  if (isFinal && scid !== undefined)
+    throw invalid('for the final node names a short_channel_id', HOP_PAYLOAD_TLV.SHORT_CHANNEL_ID)
+  if (!isFinal && scid === undefined)
+    throw invalid('for an intermediate hop has no short_channel_id', HOP_PAYLOAD_TLV.SHORT_CHANNEL_ID)
+  if (!isFinal && paymentData !== undefined)
+    throw invalid('for an intermediate hop carries payment_data', HOP_PAYLOAD_TLV.PAYMENT_DATA)
 
   const payload: HopPayload = {
     amtToForward: read(HOP_PAYLOAD_TLV.AMT_TO_FORWARD, () => decodeTruncatedUint(amt, 8)),
     outgoingCltvValue: Number(read(HOP_PAYLOAD_TLV.OUTGOING_CLTV_VALUE, () => decodeTruncatedUint(cltv, 4))),
   }
   if (scid !== undefined) {
-    if (scid.length !== 8) throw invalid(`short_channel_id has ${scid.length} bytes, not 8`, HOP_PAYLOAD_TLV.SHORT_CHANNEL_ID)
+    if (scid.length !== 8)
+      throw invalid(`short_channel_id has ${scid.length} bytes, not 8`, HOP_PAYLOAD_TLV.SHORT_CHANNEL_ID)
     payload.shortChannelId = new DataView(scid.buffer, scid.byteOffset, 8).getBigUint64(0)
   }
   if (paymentData !== undefined) {
-    if (paymentData.length < 32) throw invalid(`payment_data has ${paymentData.length} bytes, fewer than its 32-byte payment_secret`, HOP_PAYLOAD_TLV.PAYMENT_DATA)
+    if (paymentData.length < 32)
+      throw invalid(
+        `payment_data has ${paymentData.length} bytes, fewer than its 32-byte payment_secret`,
+        HOP_PAYLOAD_TLV.PAYMENT_DATA,
+      )
     payload.paymentData = {
       paymentSecret: paymentData.slice(0, 32),
       totalMsat: read(HOP_PAYLOAD_TLV.PAYMENT_DATA, () => decodeTruncatedUint(paymentData.subarray(32), 8)),

@@ -19,11 +19,36 @@
  */
 export { FAILURE_PADDED_LENGTH, ONION_PACKET_LENGTH, HOP_PAYLOADS_LENGTH } from './constants.js'
 export { OnionError, OnionEncodeError } from './errors.js'
-export { BADONION, PERM, NODE, UPDATE, FAILURE, failureName, isBadOnion, isPermanent, isNodeFailure, hasChannelUpdate, type FailureName } from './failureCodes.js'
-export { encodeFailureMessage, decodeFailureMessage, type FailureMessage, type FailureFields } from './failureMessage.js'
+export {
+  BADONION,
+  PERM,
+  NODE,
+  UPDATE,
+  FAILURE,
+  failureName,
+  isBadOnion,
+  isPermanent,
+  isNodeFailure,
+  hasChannelUpdate,
+  type FailureName,
+} from './failureCodes.js'
+export {
+  encodeFailureMessage,
+  decodeFailureMessage,
+  type FailureMessage,
+  type FailureFields,
+} from './failureMessage.js'
 export { encodeHopPayload, decodeHopPayload, HOP_PAYLOAD_TLV, type HopPayload } from './hopPayload.js'
 export { onionKey, type OnionKeyType } from './keys.js'
 export { createPaymentOnion, peelPaymentOnion, type PaymentHop, type PeeledPayment } from './paymentOnion.js'
 export { MemoryReplayLog, replayTag, type ReplayLog } from './replayLog.js'
 export { createFailure, obfuscateFailure, attributeFailure, type AttributedFailure } from './returningErrors.js'
-export { checkReplay, createOnion, peelOnion, type OnionHop, type CreatedOnion, type PeeledOnion, type ReplayCheck } from './sphinx.js'
+export {
+  checkReplay,
+  createOnion,
+  peelOnion,
+  type OnionHop,
+  type CreatedOnion,
+  type PeeledOnion,
+  type ReplayCheck,
+} from './sphinx.js'

@@ -19,7 +19,11 @@ export interface PeeledPayment {
 }
 
 /** The onion for a payment route; the last hop is the payee. `associatedData` is the payment hash. */
-export function createPaymentOnion(sessionKey: Uint8Array, hops: PaymentHop[], associatedData: Uint8Array): CreatedOnion {
+export function createPaymentOnion(
+  sessionKey: Uint8Array,
+  hops: PaymentHop[],
+  associatedData: Uint8Array,
+): CreatedOnion {
   return createOnion(
     sessionKey,
     hops.map((hop, i) => ({ pubkey: hop.pubkey, payload: encodeHopPayload(hop.payload, i === hops.length - 1) })),
@@ -28,7 +32,12 @@ export function createPaymentOnion(sessionKey: Uint8Array, hops: PaymentHop[], a
 }
 
 /** Peels an incoming HTLC's onion and reads this hop's payment instructions; throws OnionError with the failure to return. */
-export function peelPaymentOnion(packet: Uint8Array, nodePrivateKey: Uint8Array, associatedData: Uint8Array, replay?: ReplayCheck): PeeledPayment {
+export function peelPaymentOnion(
+  packet: Uint8Array,
+  nodePrivateKey: Uint8Array,
+  associatedData: Uint8Array,
+  replay?: ReplayCheck,
+): PeeledPayment {
   const peeled = peelOnion(packet, nodePrivateKey, associatedData, replay)
   return {
     payload: decodeHopPayload(peeled.payload, peeled.nextPacket === null, peeled.sharedSecret),

@@ -25,9 +25,17 @@ export type AttributedFailure =
  * pad_len || pad, encrypted. The padding makes failure_len + pad_len
  * `paddedLength` (BOLT #4 says SHOULD be 256) so all failures look alike.
  */
-export function createFailure(sharedSecret: Uint8Array, failure: FailureMessage, paddedLength = FAILURE_PADDED_LENGTH): Uint8Array {
+export function createFailure(
+  sharedSecret: Uint8Array,
+  failure: FailureMessage,
+  paddedLength = FAILURE_PADDED_LENGTH,
+): Uint8Array {
   const message = encodeFailureMessage(failure)
-  if (message.length > 0xffff) throw new OnionEncodeError('INVALID_FAILURE_MESSAGE', `a failure message of ${message.length} bytes does not fit its u16 length`)
+  if (message.length > 0xffff)
+    throw new OnionEncodeError(
+      'INVALID_FAILURE_MESSAGE',
+      `a failure message of ${message.length} bytes does not fit its u16 length`,
+    )
   const padLength = Math.max(0, paddedLength - message.length)
   const body = concatBytes(u16be(message.length), message, u16be(padLength), new Uint8Array(padLength))
   const hmac = hmacSha256(onionKey('um', sharedSecret), body)
@@ -48,9 +56,18 @@ export function attributeFailure(sharedSecrets: Uint8Array[], packet: Uint8Array
     const body = current.subarray(HMAC_LENGTH)
     if (!bytesEqual(hmacSha256(onionKey('um', sharedSecrets[i]!), body), current.subarray(0, HMAC_LENGTH))) continue
     const failureLength = (body[0]! << 8) | body[1]!
-    if (2 + failureLength > body.length) return { type: 'malformed', failingHopIndex: i, reason: `failure_len ${failureLength} overruns the ${body.length}-byte packet` }
+    if (2 + failureLength > body.length)
+      return {
+        type: 'malformed',
+        failingHopIndex: i,
+        reason: `failure_len ${failureLength} overruns the ${body.length}-byte packet`,
+      }
     try {
-      return { type: 'attributed', failingHopIndex: i, failure: decodeFailureMessage(body.subarray(2, 2 + failureLength)) }
+      return {
+        type: 'attributed',
+        failingHopIndex: i,
+        failure: decodeFailureMessage(body.subarray(2, 2 + failureLength)),
+      }
     } catch (err) {
       if (err instanceof WireDecodeError) return { type: 'malformed', failingHopIndex: i, reason: err.message }
       throw err

@@ -5,11 +5,28 @@
  */
 import { readFile, stat as fsStat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Alias, type Document, type Node } from 'yaml'
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  visit,
+  type Alias,
+  type Document,
+  type Node,
+} from 'yaml'
 import type { z } from 'zod'
 import { ScenarioFileError, type ScenarioErrorCode, type ScenarioIssue } from '../errors.js'
 import { ScenarioSchema, type Scenario } from './scenarioSchema.js'
-import { TopologyError, expandTopology, type TopologyExpansion, type TopologySummary } from '../topology/topologyImport.js'
+import {
+  TopologyError,
+  expandTopology,
+  type TopologyExpansion,
+  type TopologySummary,
+} from '../topology/topologyImport.js'
 
 /** A scenario as read: with a `topology`, what its import did. */
 export type LoadedScenario = Scenario & { imported?: TopologySummary }
@@ -37,18 +54,25 @@ export async function loadScenarioFile(path: string, options: LoadOptions = {}):
   try {
     const stat = await fsStat(path)
     // a device or a pipe reports size 0 and may never end (/dev/zero) or never start (a FIFO)
-    if (!stat.isFile()) return refuse('cannot read the scenario file (not a file: a folder, a device or a pipe)', 'SCENARIO_NOT_FOUND')
+    if (!stat.isFile())
+      return refuse('cannot read the scenario file (not a file: a folder, a device or a pipe)', 'SCENARIO_NOT_FOUND')
     if (stat.size > MAX_SCENARIO_BYTES) return refuse(`the file is larger than ${MAX_SCENARIO_BYTES} bytes`)
     text = await readFile(path, 'utf8')
   } catch (err) {
     if (err instanceof ScenarioFileError) throw err
-    return refuse(`cannot read the scenario file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'SCENARIO_NOT_FOUND')
+    return refuse(
+      `cannot read the scenario file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      'SCENARIO_NOT_FOUND',
+    )
   }
   return parseScenarioText(text, path, options)
 }
 
 export function parseScenarioText(text: string, file: string, options: LoadOptions = {}): LoadedScenario {
-  if (text.length > MAX_SCENARIO_BYTES) throw new ScenarioFileError([{ file, line: 0, col: 0, path: '', message: `the file is larger than ${MAX_SCENARIO_BYTES} bytes` }])
+  if (text.length > MAX_SCENARIO_BYTES)
+    throw new ScenarioFileError([
+      { file, line: 0, col: 0, path: '', message: `the file is larger than ${MAX_SCENARIO_BYTES} bytes` },
+    ])
   const lineCounter = new LineCounter()
   let doc: Document
   try {
@@ -72,7 +96,12 @@ export function parseScenarioText(text: string, file: string, options: LoadOptio
     // yaml throws here, not in doc.errors, for an alias to no anchor and for aliases expanding past the count
     throw new ScenarioFileError([aliasIssue(doc, lineCounter, file, err)])
   }
-  return validateScenario(value, file, (path, issue) => positionOf(doc, lineCounter, path, issue.code === 'unrecognized_keys'), options)
+  return validateScenario(
+    value,
+    file,
+    (path, issue) => positionOf(doc, lineCounter, path, issue.code === 'unrecognized_keys'),
+    options,
+  )
 }
 
 /** yaml parses and converts by recursion, a call per level of nesting: thousands of levels overflow the stack. */
@@ -83,7 +112,15 @@ function isStackOverflow(err: unknown): boolean {
 /** The file nests deeper than the parser can follow; any other error is not ours to explain, and goes on as it is. */
 function tooDeep(err: unknown, file: string): unknown {
   if (!isStackOverflow(err)) return err
-  return new ScenarioFileError([{ file, line: 0, col: 0, path: '', message: 'the file nests too deeply to read (thousands of levels of {, [ or :)' }])
+  return new ScenarioFileError([
+    {
+      file,
+      line: 0,
+      col: 0,
+      path: '',
+      message: 'the file nests too deeply to read (thousands of levels of {, [ or :)',
+    },
+  ])
 }
 
 /** Where the aliases went wrong: the first alias to an anchor not set before it, or else the first alias. */
@@ -118,23 +155,46 @@ function errorText(err: unknown): string {
  * Validates a scenario given as a value (from a TypeScript script): issues carry the field path but no line.
  * A `topology` is imported first (its file relative to `file`'s folder), so steps can name imported nodes.
  */
-export function validateScenario(value: unknown, file: string, locate: (path: PropertyKey[], issue: z.core.$ZodIssue) => { line: number; col: number } = () => ({ line: 0, col: 0 }), options: LoadOptions = {}): LoadedScenario {
+export function validateScenario(
+  value: unknown,
+  file: string,
+  locate: (path: PropertyKey[], issue: z.core.$ZodIssue) => { line: number; col: number } = () => ({ line: 0, col: 0 }),
+  options: LoadOptions = {},
+): LoadedScenario {
   let expansion: TopologyExpansion
   try {
     expansion = expandTopology(value, dirname(resolve(file)), options)
   } catch (err) {
     if (!(err instanceof TopologyError)) throw err
-    throw new ScenarioFileError(err.issues.map((i) => ({ file, ...locate(i.at ?? i.path, { code: i.code ?? 'custom', path: i.path, message: i.message, input: undefined } as z.core.$ZodIssue), path: formatPath(i.path), message: i.message })))
+    throw new ScenarioFileError(
+      err.issues.map((i) => ({
+        file,
+        ...locate(i.at ?? i.path, {
+          code: i.code ?? 'custom',
+          path: i.path,
+          message: i.message,
+          input: undefined,
+        } as z.core.$ZodIssue),
+        path: formatPath(i.path),
+        message: i.message,
+      })),
+    )
   }
   const r = ScenarioSchema.safeParse(expansion.value)
   if (r.success) return expansion.summary ? { ...r.data, imported: expansion.summary } : r.data
   const issues: ScenarioIssue[] = r.error.issues.map((issue) => {
     // an unknown key is best shown at the key itself
-    const path = issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...issue.path, issue.keys[0]!] : issue.path
+    const path =
+      issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...issue.path, issue.keys[0]!] : issue.path
     // a node or channel the topology brought in has no text of its own: show the topology key
     const imported = isImported(path, expansion)
     const pos = locate(imported ? ['topology'] : path, issue)
-    return { file, ...pos, path: formatPath(issue.path), message: imported ? `imported from topology.describegraph: ${issue.message}` : issue.message }
+    return {
+      file,
+      ...pos,
+      path: formatPath(issue.path),
+      message: imported ? `imported from topology.describegraph: ${issue.message}` : issue.message,
+    }
   })
   issues.sort((a, b) => a.line - b.line || a.col - b.col)
   throw new ScenarioFileError(issues)
@@ -157,7 +217,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
  * missing key is shown at its parent): a scalar's value, or with `atKey` (an
  * unknown key) the key itself.
  */
-function positionOf(doc: Document, lines: LineCounter, path: PropertyKey[], atKey: boolean): { line: number; col: number } {
+function positionOf(
+  doc: Document,
+  lines: LineCounter,
+  path: PropertyKey[],
+  atKey: boolean,
+): { line: number; col: number } {
   let node: unknown = doc.contents
   let offset = (doc.contents as Node | null)?.range?.[0] ?? 0
   for (const [i, key] of path.entries()) {

@@ -23,7 +23,14 @@ export function oneOf<V extends Variants>(what: string, variants: V): z.ZodType<
     .check((ctx) => {
       const present = Object.keys(ctx.value).filter((k) => (ctx.value as Record<string, unknown>)[k] !== undefined)
       if (present.length !== 1) {
-        ctx.issues.push({ code: 'custom', input: ctx.value, message: present.length === 0 ? `a ${what} needs one of: ${names}` : `a ${what} is one of ${names}, not several (${present.join(' and ')}); make them separate list items` })
+        ctx.issues.push({
+          code: 'custom',
+          input: ctx.value,
+          message:
+            present.length === 0
+              ? `a ${what} needs one of: ${names}`
+              : `a ${what} is one of ${names}, not several (${present.join(' and ')}); make them separate list items`,
+        })
       }
     })
     .transform((v) => {

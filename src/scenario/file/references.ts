@@ -12,7 +12,13 @@ interface Shape {
   testing?: boolean | undefined
   chain: { blockIntervalMs?: number | undefined; mineOnDemand?: boolean | undefined }
   nodes: { name: string; fundsSat: bigint }[]
-  channels: { name?: string | undefined; from: string; to: string; capacitySat: bigint; pushMsat?: bigint | undefined }[]
+  channels: {
+    name?: string | undefined
+    from: string
+    to: string
+    capacitySat: bigint
+    pushMsat?: bigint | undefined
+  }[]
   steps: Step[]
   expect: Expectation[]
 }
@@ -27,7 +33,8 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
     if (!nodes.has(name)) issue(path, `no node named "${name}" (the nodes are: ${nodeList()})`)
   }
 
-  if (s.chain.mineOnDemand === true && s.chain.blockIntervalMs !== undefined) issue(['chain', 'mineOnDemand'], 'choose mineOnDemand or blockIntervalMs, not both')
+  if (s.chain.mineOnDemand === true && s.chain.blockIntervalMs !== undefined)
+    issue(['chain', 'mineOnDemand'], 'choose mineOnDemand or blockIntervalMs, not both')
 
   s.nodes.forEach((n, i) => {
     if (nodes.has(n.name)) issue(['nodes', i, 'name'], `duplicate node name "${n.name}"`)
@@ -37,14 +44,22 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
   const channels = new Map<string, { from: string; to: string }>()
   const addChannel = (name: string | undefined, from: string, to: string, path: Path): void => {
     const key = name ?? defaultChannelName(from, to)
-    if (channels.has(key)) issue(name === undefined ? [...path, 'to'] : [...path, 'name'], name === undefined ? `a second channel ${key}: give one of them a name` : `duplicate channel name "${key}"`)
+    if (channels.has(key))
+      issue(
+        name === undefined ? [...path, 'to'] : [...path, 'name'],
+        name === undefined ? `a second channel ${key}: give one of them a name` : `duplicate channel name "${key}"`,
+      )
     channels.set(key, { from, to })
   }
-  const checkEnds = (c: { from: string; to: string; capacitySat: bigint; pushMsat?: bigint | undefined }, path: Path): void => {
+  const checkEnds = (
+    c: { from: string; to: string; capacitySat: bigint; pushMsat?: bigint | undefined },
+    path: Path,
+  ): void => {
     knowNode(c.from, [...path, 'from'])
     knowNode(c.to, [...path, 'to'])
     if (c.from === c.to) issue([...path, 'to'], `a channel needs two different nodes, not ${c.from} twice`)
-    if (c.pushMsat !== undefined && c.pushMsat > c.capacitySat * 1000n) issue([...path, 'pushMsat'], `pushes ${c.pushMsat} msat, more than the capacity (${c.capacitySat * 1000n} msat)`)
+    if (c.pushMsat !== undefined && c.pushMsat > c.capacitySat * 1000n)
+      issue([...path, 'pushMsat'], `pushes ${c.pushMsat} msat, more than the capacity (${c.capacitySat * 1000n} msat)`)
   }
 
   const opened = new Map<string, bigint[]>()
@@ -56,13 +71,22 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
   s.nodes.forEach((n, i) => {
     const caps = opened.get(n.name) ?? []
     const needed = caps.reduce((a, b) => a + b, 0n) + BigInt(caps.length) * FUNDING_FEE_RESERVE_SAT
-    if (n.fundsSat < needed) issue(['nodes', i, 'fundsSat'], `${n.name} funds ${caps.length} channel(s) and needs at least ${needed} sat (their capacity plus ${FUNDING_FEE_RESERVE_SAT} sat each for the funding transaction), not ${n.fundsSat}`)
+    if (n.fundsSat < needed)
+      issue(
+        ['nodes', i, 'fundsSat'],
+        `${n.name} funds ${caps.length} channel(s) and needs at least ${needed} sat (their capacity plus ${FUNDING_FEE_RESERVE_SAT} sat each for the funding transaction), not ${n.fundsSat}`,
+      )
   })
 
   const knowChannel = (name: string, path: Path, node?: string): void => {
     const c = channels.get(name)
-    if (!c) issue([...path, 'channel'], `no channel named "${name}" (the channels are: ${[...channels.keys()].join(', ') || 'none'})`)
-    else if (node !== undefined && node !== c.from && node !== c.to) issue([...path, 'node'], `${node} is not an end of channel ${name} (${c.from}, ${c.to})`)
+    if (!c)
+      issue(
+        [...path, 'channel'],
+        `no channel named "${name}" (the channels are: ${[...channels.keys()].join(', ') || 'none'})`,
+      )
+    else if (node !== undefined && node !== c.from && node !== c.to)
+      issue([...path, 'node'], `${node} is not an end of channel ${name} (${c.from}, ${c.to})`)
   }
   const checkCondition = (c: Condition, path: Path): void => {
     const at = [...path, c.kind]
@@ -104,7 +128,8 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
           if (from === to) issue([...at, 'pairs', j, 1], `${from} cannot pay itself`)
         })
         if (step.random === true && nodes.size < 2) issue([...at, 'random'], 'random traffic needs at least two nodes')
-        if (step.amountMsat.min > step.amountMsat.max) issue([...at, 'amountMsat', 'min'], `min (${step.amountMsat.min}) is above max (${step.amountMsat.max})`)
+        if (step.amountMsat.min > step.amountMsat.max)
+          issue([...at, 'amountMsat', 'min'], `min (${step.amountMsat.min}) is above max (${step.amountMsat.max})`)
         break
       case 'fault':
         knowNode(step.node, [...at, 'node'])
@@ -120,7 +145,11 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
         step.groups.forEach((group, g) =>
           group.forEach((name, j) => {
             knowNode(name, [...at, 'groups', g, j])
-            if (seen.has(name)) issue([...at, 'groups', g, j], `${name} is already in group ${seen.get(name)! + 1}; a node can be on one side only`)
+            if (seen.has(name))
+              issue(
+                [...at, 'groups', g, j],
+                `${name} is already in group ${seen.get(name)! + 1}; a node can be on one side only`,
+              )
             seen.set(name, g)
           }),
         )
@@ -138,7 +167,8 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
       case 'heal':
         break
     }
-    if (s.testing === false && (TESTING_STEP_KINDS as string[]).includes(step.kind)) issue(at, `a ${step.kind} step needs the nodes' test-only hooks: remove \`testing: false\``)
+    if (s.testing === false && (TESTING_STEP_KINDS as string[]).includes(step.kind))
+      issue(at, `a ${step.kind} step needs the nodes' test-only hooks: remove \`testing: false\``)
     if ((step.kind === 'pay' || step.kind === 'traffic') && step.id !== undefined) {
       if (ids.has(step.id)) issue([...at, 'id'], `duplicate step id "${step.id}"`)
       ids.set(step.id, step.kind)
@@ -150,9 +180,18 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
     if (e.kind === 'payment' || e.kind === 'traffic') {
       const want = e.kind === 'payment' ? 'pay' : 'traffic'
       const kind = ids.get(e.step)
-      if (kind !== want) issue([...at, 'step'], kind === undefined ? `no step with id "${e.step}" (give the ${want} step an id)` : `step "${e.step}" is a ${kind} step, not a ${want} step`)
+      if (kind !== want)
+        issue(
+          [...at, 'step'],
+          kind === undefined
+            ? `no step with id "${e.step}" (give the ${want} step an id)`
+            : `step "${e.step}" is a ${kind} step, not a ${want} step`,
+        )
     } else if (e.kind === 'paymentLatency') {
-      for (const [key, id] of [['step', e.step], ['slowerThan', e.slowerThan]] as const) {
+      for (const [key, id] of [
+        ['step', e.step],
+        ['slowerThan', e.slowerThan],
+      ] as const) {
         if (id !== undefined && !ids.has(id)) issue([...at, key], `no pay or traffic step with id "${id}"`)
       }
     } else checkCondition(e, ['expect', i])

@@ -5,7 +5,14 @@
  */
 import { z } from 'zod'
 import { checkReferences } from './references.js'
-import { ChainSpec, ChannelSpec as ChannelSpecSchema, defaultChannelName, Expectation, NodeSpec, Step } from './schema.js'
+import {
+  ChainSpec,
+  ChannelSpec as ChannelSpecSchema,
+  defaultChannelName,
+  Expectation,
+  NodeSpec,
+  Step,
+} from './schema.js'
 import { usesTestingHooks } from './testingSteps.js'
 import { TopologySpec } from '../topology/topologySpec.js'
 import { strictObject } from './values.js'
@@ -14,18 +21,32 @@ export const ScenarioSchema = strictObject({
   name: z.string().min(1).max(100),
   description: z.string().max(2000).optional(),
   seed: z.string().min(1).max(200).optional().describe('same seed, same node keys and traffic (default: the name)'),
-  testing: z.boolean().optional().describe('start the nodes with --testing, so their test-only hooks answer (default: when a step uses them)'),
+  testing: z
+    .boolean()
+    .optional()
+    .describe('start the nodes with --testing, so their test-only hooks answer (default: when a step uses them)'),
   chain: ChainSpec.default({ confirmations: 6 }),
-  topology: TopologySpec.optional().describe('import nodes and channels from an `lncli describegraph` file (after the ones listed here)'),
+  topology: TopologySpec.optional().describe(
+    'import nodes and channels from an `lncli describegraph` file (after the ones listed here)',
+  ),
   nodes: z.array(NodeSpec).max(500).default([]),
   channels: z.array(ChannelSpecSchema).max(5000).default([]),
   steps: z.array(Step).max(10_000).default([]),
   expect: z.array(Expectation).max(10_000).default([]),
 })
-  .refine((s) => s.nodes.length > 0, { path: ['nodes'], message: 'a scenario needs nodes: list them, or import them with topology', abort: true })
+  .refine((s) => s.nodes.length > 0, {
+    path: ['nodes'],
+    message: 'a scenario needs nodes: list them, or import them with topology',
+    abort: true,
+  })
   .superRefine(checkReferences)
   // the topology was imported into nodes and channels before parsing (topologyImport.ts)
-  .transform(({ topology: _imported, ...s }) => ({ ...s, seed: s.seed ?? s.name, testing: s.testing ?? usesTestingHooks(s.steps), channels: s.channels.map((c) => ({ ...c, name: c.name ?? defaultChannelName(c.from, c.to) })) }))
+  .transform(({ topology: _imported, ...s }) => ({
+    ...s,
+    seed: s.seed ?? s.name,
+    testing: s.testing ?? usesTestingHooks(s.steps),
+    channels: s.channels.map((c) => ({ ...c, name: c.name ?? defaultChannelName(c.from, c.to) })),
+  }))
 
 export type Scenario = z.output<typeof ScenarioSchema>
 /** A channel as the runner sees it: named, by default after its ends */

@@ -7,7 +7,18 @@
  * their actions; parsed, they become a tagged union on `kind`.
  */
 import { z } from 'zod'
-import { amount, satAmount, channelName, comparison, milliseconds, noKeys, nodeName, stepId, strictObject, wholeNumber } from './values.js'
+import {
+  amount,
+  satAmount,
+  channelName,
+  comparison,
+  milliseconds,
+  noKeys,
+  nodeName,
+  stepId,
+  strictObject,
+  wholeNumber,
+} from './values.js'
 import { oneOf } from './oneOf.js'
 import { testingStepVariants } from './testingSteps.js'
 
@@ -15,7 +26,9 @@ import { testingStepVariants } from './testingSteps.js'
 export const FeePolicy = strictObject({
   baseMsat: amount.optional().describe('fee_base_msat: fixed fee per forwarded HTLC'),
   ppm: wholeNumber(0, 1_000_000).optional().describe('fee_proportional_millionths: fee per million msat forwarded'),
-  cltvExpiryDelta: wholeNumber(1, 2016).optional().describe('cltv_expiry_delta: blocks this hop adds to the HTLC timeout'),
+  cltvExpiryDelta: wholeNumber(1, 2016)
+    .optional()
+    .describe('cltv_expiry_delta: blocks this hop adds to the HTLC timeout'),
   htlcMinimumMsat: amount.optional().describe('the smallest HTLC this hop forwards'),
 })
 
@@ -31,18 +44,35 @@ export const ChannelSpec = strictObject({
   to: nodeName,
   capacitySat: satAmount,
   pushMsat: amount.optional().describe('given to the other end at opening'),
-  feePolicy: FeePolicy.optional().describe('the fees of both ends on this channel (overrides the nodes\' policies)'),
-  fromFeePolicy: FeePolicy.optional().describe('the fees `from` charges to forward over this channel (overrides feePolicy for that end)'),
-  toFeePolicy: FeePolicy.optional().describe('the fees `to` charges to forward over this channel (overrides feePolicy for that end)'),
+  feePolicy: FeePolicy.optional().describe("the fees of both ends on this channel (overrides the nodes' policies)"),
+  fromFeePolicy: FeePolicy.optional().describe(
+    'the fees `from` charges to forward over this channel (overrides feePolicy for that end)',
+  ),
+  toFeePolicy: FeePolicy.optional().describe(
+    'the fees `to` charges to forward over this channel (overrides feePolicy for that end)',
+  ),
 })
 
 export const ChainSpec = strictObject({
   blockIntervalMs: wholeNumber(10, 3_600_000).optional().describe('mine a block every this many ms'),
   mineOnDemand: z.boolean().optional().describe('mine only when the runner or a `mine` step asks (the default)'),
-  confirmations: wholeNumber(1, 100).default(6).describe('blocks mined on a funding transaction before a channel is used (BOLT #7 announces at 6)'),
+  confirmations: wholeNumber(1, 100)
+    .default(6)
+    .describe('blocks mined on a funding transaction before a channel is used (BOLT #7 announces at 6)'),
 })
 
-export const CHANNEL_STATES = ['WAIT_FOR_FUNDING_CONFIRMED', 'WAIT_FOR_CHANNEL_READY', 'NORMAL', 'SHUTDOWN', 'NEGOTIATING', 'CLOSING', 'CLOSED', 'OFFLINE', 'SYNCING', 'ERR_INFORMATION_LEAK'] as const
+export const CHANNEL_STATES = [
+  'WAIT_FOR_FUNDING_CONFIRMED',
+  'WAIT_FOR_CHANNEL_READY',
+  'NORMAL',
+  'SHUTDOWN',
+  'NEGOTIATING',
+  'CLOSING',
+  'CLOSED',
+  'OFFLINE',
+  'SYNCING',
+  'ERR_INFORMATION_LEAK',
+] as const
 
 const conditionVariants = {
   channelState: strictObject({
@@ -50,7 +80,9 @@ const conditionVariants = {
     node: nodeName.optional().describe('whose view of the channel (default: its funder)'),
     state: z.enum(CHANNEL_STATES).optional().describe('the BOLT #2 state name'),
     active: z.boolean().optional().describe('NORMAL and connected: it can carry payments now'),
-  }).refine((c) => c.state !== undefined || c.active !== undefined, { message: 'say which state (state: NORMAL) or whether it is active (active: true)' }),
+  }).refine((c) => c.state !== undefined || c.active !== undefined, {
+    message: 'say which state (state: NORMAL) or whether it is active (active: true)',
+  }),
   channelBalance: strictObject({
     channel: channelName,
     node: nodeName.optional().describe('whose side of the channel (default: its funder)'),
@@ -60,14 +92,18 @@ const conditionVariants = {
     node: nodeName,
     onchainSat: comparison.optional().describe('confirmed on-chain wallet balance'),
     channelsMsat: comparison.optional().describe('sum of the local balances of all its channels'),
-  }).refine((b) => b.onchainSat !== undefined || b.channelsMsat !== undefined, { message: 'compare onchainSat or channelsMsat (or both)' }),
+  }).refine((b) => b.onchainSat !== undefined || b.channelsMsat !== undefined, {
+    message: 'compare onchainSat or channelsMsat (or both)',
+  }),
   blockHeight: strictObject({ height: comparison }),
   pendingHtlcs: strictObject({
     channel: channelName,
     node: nodeName.optional().describe('whose view of the channel (default: its funder)'),
     count: comparison.describe('HTLCs in flight on the channel, either way, e.g. 1 or "== 0"'),
   }),
-  conservation: noKeys.describe('every node\'s on-chain and channel money adds up to what the faucet paid out minus the fees mined, to the msat (needs every node running and an empty mempool)'),
+  conservation: noKeys.describe(
+    "every node's on-chain and channel money adds up to what the faucet paid out minus the fees mined, to the msat (needs every node running and an empty mempool)",
+  ),
 }
 
 /** Something about the network that holds now or not: what `wait` waits for, and part of what `expect` checks. */
@@ -91,7 +127,10 @@ const percent = z.number().min(0).max(100)
 export const Expectation = oneOf('expectation', {
   ...conditionVariants,
   payment: strictObject({ step: stepId.describe('the id of a pay step'), ...paymentCheck }),
-  traffic: strictObject({ step: stepId.describe('the id of a traffic step'), successRateAtLeast: percent.describe('percent of payments that succeeded') }),
+  traffic: strictObject({
+    step: stepId.describe('the id of a traffic step'),
+    successRateAtLeast: percent.describe('percent of payments that succeeded'),
+  }),
   paymentLatency: strictObject({
     step: stepId.describe('the id of a pay or traffic step: the median latency of its successful payments'),
     p50Ms: comparison.optional().describe('the median latency in ms, e.g. "< 500"'),
@@ -99,7 +138,9 @@ export const Expectation = oneOf('expectation', {
     byMs: comparison.optional().describe('how much higher this step\'s median is than slowerThan\'s, e.g. ">= 600"'),
   })
     .refine((l) => l.p50Ms !== undefined || l.byMs !== undefined, { message: 'compare p50Ms, or byMs with slowerThan' })
-    .refine((l) => (l.slowerThan === undefined) === (l.byMs === undefined), { message: 'slowerThan and byMs go together: how much slower than which step' }),
+    .refine((l) => (l.slowerThan === undefined) === (l.byMs === undefined), {
+      message: 'slowerThan and byMs go together: how much slower than which step',
+    }),
 })
 export type Expectation = z.output<typeof Expectation>
 
@@ -113,7 +154,10 @@ export const Step = oneOf('step', {
     amountMsat: amount,
     timeoutSeconds: wholeNumber(1, 3600).optional(),
     maxFeeMsat: amount.optional(),
-    background: z.boolean().default(false).describe('pay alongside the steps that follow (a payment the payee holds); the final expectations wait for it'),
+    background: z
+      .boolean()
+      .default(false)
+      .describe('pay alongside the steps that follow (a payment the payee holds); the final expectations wait for it'),
     expect: PaymentCheck.optional(),
   }),
   open: strictObject({
@@ -128,13 +172,19 @@ export const Step = oneOf('step', {
     channel: channelName,
     force: z.boolean().default(false).describe('broadcast the latest commitment instead of negotiating'),
     node: nodeName.optional().describe('which end closes (default: the funder)'),
-    wait: z.boolean().default(true).describe('wait until the closing transaction is broadcast (state CLOSING); mine to confirm it'),
+    wait: z
+      .boolean()
+      .default(true)
+      .describe('wait until the closing transaction is broadcast (state CLOSING); mine to confirm it'),
   }),
   mine: strictObject({ blocks: wholeNumber(1, 1000) }),
   wait: strictObject({
     until: Condition,
     timeoutMs: milliseconds.default(30_000),
-    mineMempool: z.boolean().default(false).describe('meanwhile mine a block whenever a transaction waits in the mempool (claims, sweeps, penalties)'),
+    mineMempool: z
+      .boolean()
+      .default(false)
+      .describe('meanwhile mine a block whenever a transaction waits in the mempool (claims, sweeps, penalties)'),
   }),
   stop: nodeRef.describe('SIGTERM: the node shuts down cleanly'),
   restart: nodeRef.describe('start a stopped or killed node again on its data directory and reconnect its peers'),
@@ -142,13 +192,20 @@ export const Step = oneOf('step', {
   sleep: strictObject({ ms: milliseconds }),
   traffic: strictObject({
     id: stepId.optional(),
-    pairs: z.array(z.tuple([nodeName, nodeName])).min(1).optional().describe('[from, to] pairs to pay between'),
+    pairs: z
+      .array(z.tuple([nodeName, nodeName]))
+      .min(1)
+      .optional()
+      .describe('[from, to] pairs to pay between'),
     random: z.boolean().optional().describe('pay between random pairs of distinct nodes'),
     ratePerSecond: z.number().positive().max(1000),
     durationMs: milliseconds,
     amountMsat: strictObject({ min: amount, max: amount }),
     timeoutSeconds: wholeNumber(1, 3600).optional(),
-    background: z.boolean().default(false).describe('run alongside the steps that follow; the final expectations wait for it'),
+    background: z
+      .boolean()
+      .default(false)
+      .describe('run alongside the steps that follow; the final expectations wait for it'),
     expect: strictObject({ successRateAtLeast: percent }).optional(),
   }).refine((t) => (t.pairs !== undefined) !== (t.random === true), { message: 'give either pairs or random: true' }),
   ...testingStepVariants,

@@ -15,13 +15,17 @@ const delayMs = wholeNumber(0, MAX_LINK_DELAY_MS)
 /** How long each message waits before it leaves: always the same, drawn evenly from a range, or exponentially around a mean. */
 export const LinkDelaySpec = oneOf('delay', {
   fixed: strictObject({ ms: delayMs }),
-  uniform: strictObject({ minMs: delayMs, maxMs: delayMs }).refine((d) => d.minMs <= d.maxMs, { message: 'minMs must not be above maxMs', path: ['maxMs'] }),
+  uniform: strictObject({ minMs: delayMs, maxMs: delayMs }).refine((d) => d.minMs <= d.maxMs, {
+    message: 'minMs must not be above maxMs',
+    path: ['maxMs'],
+  }),
   exponential: strictObject({ meanMs: wholeNumber(1, MAX_LINK_DELAY_MS) }),
 })
 export type LinkDelaySpec = z.output<typeof LinkDelaySpec>
 
 const messageType = z.enum(MESSAGE_TYPE_NAMES, {
-  error: (issue) => `no peer message named ${JSON.stringify(issue.input)}; the messages are: ${MESSAGE_TYPE_NAMES.join(', ')}`,
+  error: (issue) =>
+    `no peer message named ${JSON.stringify(issue.input)}; the messages are: ${MESSAGE_TYPE_NAMES.join(', ')}`,
 })
 
 export const testingStepVariants = {
@@ -30,26 +34,40 @@ export const testingStepVariants = {
     peer: nodeName.describe('the node it is sent to'),
     message: messageType.describe('the BOLT message name, e.g. revoke_and_ack or update_add_htlc'),
     nth: wholeNumber(1, 10_000).default(1).describe('the Nth such message from this step on (1: the next one)'),
-    action: z.enum(FAULT_ACTIONS).describe('drop: never sent; disconnect_before: the connection closes instead; disconnect_after: sent, then the connection closes; blackhole: sent, then nothing more reaches the peer until heal'),
+    action: z
+      .enum(FAULT_ACTIONS)
+      .describe(
+        'drop: never sent; disconnect_before: the connection closes instead; disconnect_after: sent, then the connection closes; blackhole: sent, then nothing more reaches the peer until heal',
+      ),
   }),
   latency: strictObject({
     node: nodeName.optional().describe('every message this node sends'),
     channel: channelName.optional().describe("both ends' messages to each other"),
     delay: LinkDelaySpec.optional().describe('added to each message; without delay and dropRate the rule is removed'),
     dropRate: z.number().min(0).max(1).optional().describe('probability (0 to 1) that a message is lost'),
-  }).refine((l) => (l.node === undefined) !== (l.channel === undefined), { message: "give node (all its links) or channel (both ends' links to each other), one of them" }),
+  }).refine((l) => (l.node === undefined) !== (l.channel === undefined), {
+    message: "give node (all its links) or channel (both ends' links to each other), one of them",
+  }),
   partition: strictObject({
-    groups: z.array(z.array(nodeName).min(1).max(500)).min(2).max(500).describe('nodes in different groups cannot reach each other; nodes in no group reach everyone'),
+    groups: z
+      .array(z.array(nodeName).min(1).max(500))
+      .min(2)
+      .max(500)
+      .describe('nodes in different groups cannot reach each other; nodes in no group reach everyone'),
     durationMs: milliseconds.optional().describe('heal after this long, while the following steps run'),
   }),
   heal: noKeys.describe('ends every partition and blackhole; nodes redial their channel peers'),
   hold: strictObject({
     node: nodeName,
-    hold: z.boolean().describe('true: payments to the node stay in flight instead of settling; false: settle the held ones'),
+    hold: z
+      .boolean()
+      .describe('true: payments to the node stay in flight instead of settling; false: settle the held ones'),
   }),
   cheat: strictObject({
     node: nodeName.describe('the cheater'),
-    channel: channelName.describe('a channel of the cheater with at least one revoked commitment (a payment made on it)'),
+    channel: channelName.describe(
+      'a channel of the cheater with at least one revoked commitment (a payment made on it)',
+    ),
   }),
 }
 

@@ -38,7 +38,8 @@ export interface BringUpNetwork extends NetworkView {
 }
 
 export async function bringUp(net: BringUpNetwork, spec: NetworkSpec, signal: AbortSignal): Promise<void> {
-  const progress = (phase: BringUpPhase, done: number, total: number): void => net.observer.progress?.({ phase, done, total })
+  const progress = (phase: BringUpPhase, done: number, total: number): void =>
+    net.observer.progress?.({ phase, done, total })
 
   progress('chain', 0, 1)
   await net.startChainProcess(signal)
@@ -61,9 +62,17 @@ export async function bringUp(net: BringUpNetwork, spec: NetworkSpec, signal: Ab
   if (refs.length === 0) return
   if (minesOnDemand(net)) await net.mine(net.chainSpec.confirmations)
   progress('confirming', 0, refs.length)
-  await waitChannelsActive(net, refs, { timeoutMs: 60_000 + 1000 * refs.length, signal, onProgress: (done) => progress('confirming', done, refs.length) })
+  await waitChannelsActive(net, refs, {
+    timeoutMs: 60_000 + 1000 * refs.length,
+    signal,
+    onProgress: (done) => progress('confirming', done, refs.length),
+  })
   progress('gossip', 0, net.nodes.length)
-  await waitGossip(net, refs, { timeoutMs: 60_000 + 1000 * refs.length, signal, onProgress: (done) => progress('gossip', done, net.nodes.length) })
+  await waitGossip(net, refs, {
+    timeoutMs: 60_000 + 1000 * refs.length,
+    signal,
+    onProgress: (done) => progress('gossip', done, net.nodes.length),
+  })
 }
 
 export function minesOnDemand(net: BringUpNetwork): boolean {
@@ -81,7 +90,12 @@ export function minesOnDemand(net: BringUpNetwork): boolean {
  * network. (One payment per coin, each waiting for the one before, made funding
  * a large network take a long while.)
  */
-async function fundNodes(net: BringUpNetwork, spec: NetworkSpec, signal: AbortSignal, onProgress: (done: number) => void): Promise<void> {
+async function fundNodes(
+  net: BringUpNetwork,
+  spec: NetworkSpec,
+  signal: AbortSignal,
+  onProgress: (done: number) => void,
+): Promise<void> {
   onProgress(0)
   const payments = await mapLimit(spec.nodes, CALL_CONCURRENCY, async (n) => {
     signal.throwIfAborted()
@@ -117,7 +131,11 @@ async function fundNodes(net: BringUpNetwork, spec: NetworkSpec, signal: AbortSi
 }
 
 /** Connects each pair once (either direction counts), from the first node of the pair. */
-export async function connectPeers(net: NetworkView, pairs: [string, string][], onProgress?: (done: number, total: number) => void): Promise<void> {
+export async function connectPeers(
+  net: NetworkView,
+  pairs: [string, string][],
+  onProgress?: (done: number, total: number) => void,
+): Promise<void> {
   const unique = new Map<string, [string, string]>()
   for (const [a, b] of pairs) unique.set([a, b].sort().join('\u0000'), [a, b])
   let done = 0
@@ -141,7 +159,12 @@ export async function connectPeers(net: NetworkView, pairs: [string, string][], 
  * them in turn) and different funders in parallel. The network lists the
  * channels in the scenario's order, whichever opening finished first.
  */
-async function openChannels(net: BringUpNetwork, channels: ChannelSpec[], signal: AbortSignal, onProgress: (done: number) => void): Promise<ChannelRef[]> {
+async function openChannels(
+  net: BringUpNetwork,
+  channels: ChannelSpec[],
+  signal: AbortSignal,
+  onProgress: (done: number) => void,
+): Promise<ChannelRef[]> {
   const byFunder = new Map<string, { spec: ChannelSpec; index: number }[]>()
   channels.forEach((c, index) => byFunder.set(c.from, [...(byFunder.get(c.from) ?? []), { spec: c, index }]))
   const refs: ChannelRef[] = []
@@ -150,8 +173,22 @@ async function openChannels(net: BringUpNetwork, channels: ChannelSpec[], signal
   await mapLimit([...byFunder.values()], CALL_CONCURRENCY, async (list) => {
     for (const { spec: c, index } of list) {
       signal.throwIfAborted()
-      const r = await net.node(c.from).client.openChannel({ nodeId: net.node(c.to).nodeId, amountSat: c.capacitySat, ...(c.pushMsat !== undefined ? { pushMsat: c.pushMsat } : {}), announce: true }, { timeoutMs: 60_000 })
-      const ref: ChannelRef = { name: c.name, from: c.from, to: c.to, capacitySat: c.capacitySat, channelId: r.channelId }
+      const r = await net.node(c.from).client.openChannel(
+        {
+          nodeId: net.node(c.to).nodeId,
+          amountSat: c.capacitySat,
+          ...(c.pushMsat !== undefined ? { pushMsat: c.pushMsat } : {}),
+          announce: true,
+        },
+        { timeoutMs: 60_000 },
+      )
+      const ref: ChannelRef = {
+        name: c.name,
+        from: c.from,
+        to: c.to,
+        capacitySat: c.capacitySat,
+        channelId: r.channelId,
+      }
       await setChannelPolicies(net, ref, c)
       refs[index] = ref
       onProgress(++opened)
@@ -166,12 +203,21 @@ async function openChannels(net: BringUpNetwork, channels: ChannelSpec[], signal
  * channel_update, BOLT #7): the channel's policy for both ends, or the policy
  * given for that end, which wins.
  */
-export async function setChannelPolicies(net: NetworkView, ref: ChannelRef, policies: { feePolicy?: FeePolicy | undefined; fromFeePolicy?: FeePolicy | undefined; toFeePolicy?: FeePolicy | undefined }): Promise<void> {
+export async function setChannelPolicies(
+  net: NetworkView,
+  ref: ChannelRef,
+  policies: {
+    feePolicy?: FeePolicy | undefined
+    fromFeePolicy?: FeePolicy | undefined
+    toFeePolicy?: FeePolicy | undefined
+  },
+): Promise<void> {
   const ends: [string, FeePolicy | undefined][] = [
     [ref.from, mergePolicies(policies.feePolicy, policies.fromFeePolicy)],
     [ref.to, mergePolicies(policies.feePolicy, policies.toFeePolicy)],
   ]
-  for (const [end, policy] of ends) if (policy) await net.node(end).client.setChannelPolicy(ref.channelId, policyRequest(policy))
+  for (const [end, policy] of ends)
+    if (policy) await net.node(end).client.setChannelPolicy(ref.channelId, policyRequest(policy))
 }
 
 /** Sets both ends' forwarding policy on one channel to the same values. */
@@ -196,7 +242,11 @@ function policyRequest(policy: FeePolicy): ChannelPolicyRequest {
 }
 
 /** Waits until every channel is active on both ends, reporting how many are. */
-export async function waitChannelsActive(net: BringUpNetwork, refs: ChannelRef[], options: { timeoutMs: number; signal?: AbortSignal; onProgress?: (done: number) => void }): Promise<void> {
+export async function waitChannelsActive(
+  net: BringUpNetwork,
+  refs: ChannelRef[],
+  options: { timeoutMs: number; signal?: AbortSignal; onProgress?: (done: number) => void },
+): Promise<void> {
   const deadline = Date.now() + options.timeoutMs
   const ready = new Set<string>()
   let lastChange = Date.now()
@@ -204,7 +254,20 @@ export async function waitChannelsActive(net: BringUpNetwork, refs: ChannelRef[]
   for (;;) {
     const pending = refs.filter((r) => !ready.has(r.name))
     const ends = [...new Set(pending.flatMap((r) => [r.from, r.to]))]
-    const lists = new Map(await mapLimit(ends, CALL_CONCURRENCY, async (n) => [n, await net.node(n).channels().catch(() => [])] as const))
+    const lists = new Map(
+      await mapLimit(
+        ends,
+        CALL_CONCURRENCY,
+        async (n) =>
+          [
+            n,
+            await net
+              .node(n)
+              .channels()
+              .catch(() => []),
+          ] as const,
+      ),
+    )
     states = new Map()
     for (const r of pending) {
       const a = lists.get(r.from)?.find((c) => c.channelId === r.channelId)
@@ -220,7 +283,9 @@ export async function waitChannelsActive(net: BringUpNetwork, refs: ChannelRef[]
     if (ready.size === refs.length) return
     if (Date.now() > deadline) {
       const waiting = refs.filter((r) => !ready.has(r.name)).map((r) => `${r.name} (${states.get(r.name)})`)
-      throw new ScenarioTimeoutError(`${waiting.length} channel(s) not active after ${options.timeoutMs} ms: ${waiting.slice(0, 10).join('; ')}${waiting.length > 10 ? '; …' : ''}`)
+      throw new ScenarioTimeoutError(
+        `${waiting.length} channel(s) not active after ${options.timeoutMs} ms: ${waiting.slice(0, 10).join('; ')}${waiting.length > 10 ? '; …' : ''}`,
+      )
     }
     if (minesOnDemand(net) && Date.now() - lastChange > EXTRA_BLOCK_AFTER_MS) {
       net.log('channels still unconfirmed: mining one more block')
@@ -236,7 +301,11 @@ export async function waitChannelsActive(net: BringUpNetwork, refs: ChannelRef[]
  * ends' channel_update (BOLT #7), so any node can route over any channel; a
  * payment sent before that finds no route to nodes it has not heard of yet.
  */
-export async function waitGossip(net: NetworkView, refs: ChannelRef[], options: { timeoutMs: number; signal?: AbortSignal; onProgress?: (done: number) => void }): Promise<void> {
+export async function waitGossip(
+  net: NetworkView,
+  refs: ChannelRef[],
+  options: { timeoutMs: number; signal?: AbortSignal; onProgress?: (done: number) => void },
+): Promise<void> {
   const wanted = refs.flatMap((r) => (r.shortChannelId ? [r.shortChannelId] : []))
   const deadline = Date.now() + options.timeoutMs
   // a node without channels has no one to hear gossip from: nothing to wait for
@@ -254,14 +323,17 @@ export async function waitGossip(net: NetworkView, refs: ChannelRef[], options: 
         if (err instanceof NodeApiError && err.status === 404) return synced.add(n.name)
         throw err
       }
-      const known = new Set(graph.channels.filter((c) => c.policies[0] !== null && c.policies[1] !== null).map((c) => c.shortChannelId))
+      const known = new Set(
+        graph.channels.filter((c) => c.policies[0] !== null && c.policies[1] !== null).map((c) => c.shortChannelId),
+      )
       const lacking = wanted.filter((scid) => !known.has(scid))
       if (lacking.length === 0) synced.add(n.name)
       else missing = `${n.name} has not heard of ${lacking.length} channel(s), e.g. ${lacking[0]}`
     })
     options.onProgress?.(synced.size)
     if (net.nodes.every((n) => !n.online || synced.has(n.name))) return
-    if (Date.now() > deadline) throw new ScenarioTimeoutError(`gossip did not reach every node within ${options.timeoutMs} ms: ${missing}`)
+    if (Date.now() > deadline)
+      throw new ScenarioTimeoutError(`gossip did not reach every node within ${options.timeoutMs} ms: ${missing}`)
     await sleep(250, options.signal)
   }
 }

@@ -25,7 +25,9 @@ export function parseCondition(input: ConditionInput | Condition): Condition {
   const r = Condition.safeParse(input)
   if (r.success) return r.data
   const i = r.error.issues[0]!
-  throw new InvalidInputError(`invalid condition: ${formatPath(i.path) || 'condition'}: ${i.message}`, { field: formatPath(i.path) })
+  throw new InvalidInputError(`invalid condition: ${formatPath(i.path) || 'condition'}: ${i.message}`, {
+    field: formatPath(i.path),
+  })
 }
 
 export function formatMsat(msat: bigint): string {
@@ -36,13 +38,21 @@ export function describeCondition(c: Condition): string {
   switch (c.kind) {
     case 'channelState': {
       const whose = c.node ? ` (${c.node}'s view)` : ''
-      const parts = [c.state !== undefined ? `is ${c.state}` : '', c.active !== undefined ? (c.active ? 'is active' : 'is not active') : '']
+      const parts = [
+        c.state !== undefined ? `is ${c.state}` : '',
+        c.active !== undefined ? (c.active ? 'is active' : 'is not active') : '',
+      ]
       return `channel ${c.channel} ${parts.filter(Boolean).join(' and ')}${whose}`
     }
     case 'channelBalance':
       return `${c.node ? `${c.node}'s` : "the funder's"} balance in ${c.channel} ${formatComparison(c.localMsat)} msat`
     case 'balance':
-      return [c.onchainSat ? `${c.node}'s on-chain balance ${formatComparison(c.onchainSat)} sat` : '', c.channelsMsat ? `${c.node}'s balance in channels ${formatComparison(c.channelsMsat)} msat` : ''].filter(Boolean).join(' and ')
+      return [
+        c.onchainSat ? `${c.node}'s on-chain balance ${formatComparison(c.onchainSat)} sat` : '',
+        c.channelsMsat ? `${c.node}'s balance in channels ${formatComparison(c.channelsMsat)} msat` : '',
+      ]
+        .filter(Boolean)
+        .join(' and ')
     case 'blockHeight':
       return `block height ${formatComparison(c.height)}`
     case 'pendingHtlcs':
@@ -69,16 +79,29 @@ export async function evaluateCondition(net: NetworkView, c: Condition): Promise
       }
       const info = (await node.channels()).find((x) => x.channelId === ref.channelId)
       if (!info) return { ok: false, actual: `${node.name} does not list channel ${c.channel}` }
-      if (c.kind === 'channelBalance') return compared(`${node.name}'s balance in ${c.channel}`, info.localBalanceMsat, c.localMsat, 'msat')
-      if (c.kind === 'pendingHtlcs') return compared(`the number of HTLCs in flight in ${c.channel} (${node.name}'s view)`, BigInt(info.pendingHtlcs.length), c.count, '')
-      const ok = (c.state === undefined || info.state === c.state) && (c.active === undefined || info.active === c.active)
-      return { ok, actual: `${node.name} sees ${c.channel} in state ${info.state}${info.active ? ', active' : ', not active'}` }
+      if (c.kind === 'channelBalance')
+        return compared(`${node.name}'s balance in ${c.channel}`, info.localBalanceMsat, c.localMsat, 'msat')
+      if (c.kind === 'pendingHtlcs')
+        return compared(
+          `the number of HTLCs in flight in ${c.channel} (${node.name}'s view)`,
+          BigInt(info.pendingHtlcs.length),
+          c.count,
+          '',
+        )
+      const ok =
+        (c.state === undefined || info.state === c.state) && (c.active === undefined || info.active === c.active)
+      return {
+        ok,
+        actual: `${node.name} sees ${c.channel} in state ${info.state}${info.active ? ', active' : ', not active'}`,
+      }
     }
     case 'balance': {
       const b = await net.node(c.node).balance()
       const parts = [
         ...(c.onchainSat ? [compared(`${c.node}'s on-chain balance`, b.confirmedSat, c.onchainSat, 'sat')] : []),
-        ...(c.channelsMsat ? [compared(`${c.node}'s balance in channels`, b.channelLocalMsat, c.channelsMsat, 'msat')] : []),
+        ...(c.channelsMsat
+          ? [compared(`${c.node}'s balance in channels`, b.channelLocalMsat, c.channelsMsat, 'msat')]
+          : []),
       ]
       return { ok: parts.every((p) => p.ok), actual: parts.map((p) => p.actual).join('; ') }
     }
@@ -86,8 +109,12 @@ export async function evaluateCondition(net: NetworkView, c: Condition): Promise
       return compared('the block height', BigInt((await net.chain.info()).height), c.height, '')
     case 'conservation': {
       const offline = net.nodes.filter((n) => !n.online).map((n) => n.name)
-      if (offline.length > 0) return { ok: false, actual: `cannot count the money of ${offline.join(', ')}: not running` }
-      const m = await countMoney(net.chain, net.nodes.map((n) => n.client))
+      if (offline.length > 0)
+        return { ok: false, actual: `cannot count the money of ${offline.join(', ')}: not running` }
+      const m = await countMoney(
+        net.chain,
+        net.nodes.map((n) => n.client),
+      )
       return { ok: m.heldMsat === m.expectedMsat && m.mempoolSize === 0, actual: describeMoneyCount(m) }
     }
   }

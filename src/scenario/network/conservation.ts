@@ -40,8 +40,15 @@ export async function feesMined(chain: ChainClient, height: number): Promise<big
   blockFees.set(chain, known)
   const missing = Array.from({ length: height }, (_, i) => i + 1).filter((h) => !known.has(h))
   await mapLimit(missing, LOOKUP_CONCURRENCY, async (h) => {
-    const fees = await mapLimit((await chain.getBlock(h)).txids.slice(1), LOOKUP_CONCURRENCY, async (txid) => (await chain.getTransaction(txid)).feeSat)
-    known.set(h, fees.reduce((a, b) => a + b, 0n))
+    const fees = await mapLimit(
+      (await chain.getBlock(h)).txids.slice(1),
+      LOOKUP_CONCURRENCY,
+      async (txid) => (await chain.getTransaction(txid)).feeSat,
+    )
+    known.set(
+      h,
+      fees.reduce((a, b) => a + b, 0n),
+    )
   })
   let total = 0n
   for (let h = 1; h <= height; h++) total += known.get(h)!
@@ -60,17 +67,33 @@ export async function countMoney(chain: ChainClient, nodes: readonly NodeClient[
     pendingClaims += balance.pendingClaims.length
     for (const c of channels) {
       // an HTLC we offered is still ours until it settles; one we were offered is still the peer's
-      if (c.state !== 'CLOSED') heldMsat += c.localBalanceMsat + c.pendingHtlcs.filter((h) => h.direction === 'outgoing').reduce((s, h) => s + h.amountMsat, 0n)
+      if (c.state !== 'CLOSED')
+        heldMsat +=
+          c.localBalanceMsat +
+          c.pendingHtlcs.filter((h) => h.direction === 'outgoing').reduce((s, h) => s + h.amountMsat, 0n)
     }
   }
-  return { heldMsat, expectedMsat: (info.faucetPaidOutSat - feesMinedSat) * 1000n, paidOutSat: info.faucetPaidOutSat, feesMinedSat, mempoolSize: info.mempoolSize, pendingClaims }
+  return {
+    heldMsat,
+    expectedMsat: (info.faucetPaidOutSat - feesMinedSat) * 1000n,
+    paidOutSat: info.faucetPaidOutSat,
+    feesMinedSat,
+    mempoolSize: info.mempoolSize,
+    pendingClaims,
+  }
 }
 
 /** The count in words, saying why it may be off when it is. */
 export function describeMoneyCount(m: MoneyCount): string {
-  const sat = (msat: bigint): string => `${(msat / 1000n).toLocaleString('en-US')}${msat % 1000n === 0n ? '' : `.${(msat % 1000n).toString().padStart(3, '0')}`} sat`
+  const sat = (msat: bigint): string =>
+    `${(msat / 1000n).toLocaleString('en-US')}${msat % 1000n === 0n ? '' : `.${(msat % 1000n).toString().padStart(3, '0')}`} sat`
   const diff = m.heldMsat - m.expectedMsat
   const verdict = diff === 0n ? 'exactly' : `${diff > 0n ? 'more' : 'less'} by ${sat(diff > 0n ? diff : -diff)} than`
-  const why = [m.mempoolSize > 0 ? `${m.mempoolSize} transaction(s) still in the mempool` : '', m.pendingClaims > 0 ? `${m.pendingClaims} claim(s) not yet swept` : ''].filter(Boolean).join(', ')
+  const why = [
+    m.mempoolSize > 0 ? `${m.mempoolSize} transaction(s) still in the mempool` : '',
+    m.pendingClaims > 0 ? `${m.pendingClaims} claim(s) not yet swept` : '',
+  ]
+    .filter(Boolean)
+    .join(', ')
   return `the nodes hold ${sat(m.heldMsat)}, ${verdict} the ${sat(m.expectedMsat)} the faucet paid out (${m.paidOutSat.toLocaleString('en-US')} sat) minus the fees mined (${m.feesMinedSat.toLocaleString('en-US')} sat)${why ? `; ${why}` : ''}`
 }

@@ -12,7 +12,12 @@ import { sleep } from './pool.js'
 export const RECONNECT_MS = 300
 
 /** Streams a node's events to onEvent until the signal aborts or `alive()` says the node is gone for good. */
-export async function followNodeEvents(client: () => NodeClient | Promise<NodeClient>, onEvent: (e: NetworkEvent) => void, signal: AbortSignal, alive: () => boolean = () => true): Promise<void> {
+export async function followNodeEvents(
+  client: () => NodeClient | Promise<NodeClient>,
+  onEvent: (e: NetworkEvent) => void,
+  signal: AbortSignal,
+  alive: () => boolean = () => true,
+): Promise<void> {
   while (!signal.aborted && alive()) {
     try {
       for await (const e of (await client()).events({ signal })) onEvent(e)
@@ -24,7 +29,12 @@ export async function followNodeEvents(client: () => NodeClient | Promise<NodeCl
 }
 
 /** Blocks and mempool transactions until the signal aborts, or until the chain is gone for good (`alive`). */
-export async function followChainEvents(chain: ChainClient, onEvent: (e: NetworkEvent) => void, signal: AbortSignal, alive: () => boolean = () => true): Promise<void> {
+export async function followChainEvents(
+  chain: ChainClient,
+  onEvent: (e: NetworkEvent) => void,
+  signal: AbortSignal,
+  alive: () => boolean = () => true,
+): Promise<void> {
   const following = new AbortController()
   const stop = (): void => following.abort()
   signal.addEventListener('abort', stop, { once: true })
@@ -32,11 +42,17 @@ export async function followChainEvents(chain: ChainClient, onEvent: (e: Network
     await chain.subscribe(
       (e) => {
         // the chain counts unix seconds, events ms
-        if (e.type === 'block') onEvent({ type: 'chain_block', height: e.height, hash: e.hash, time: e.time * 1000, txids: e.txids })
+        if (e.type === 'block')
+          onEvent({ type: 'chain_block', height: e.height, hash: e.hash, time: e.time * 1000, txids: e.txids })
         else if (e.type === 'tx') onEvent({ type: 'chain_tx', txid: e.txid, time: Date.now() })
       },
       // the chain restarted or the stream broke: it reconnects, unless the chain is gone
-      { signal: following.signal, types: ['block', 'tx'], reconnectDelayMs: RECONNECT_MS, onError: () => alive() || stop() },
+      {
+        signal: following.signal,
+        types: ['block', 'tx'],
+        reconnectDelayMs: RECONNECT_MS,
+        onError: () => alive() || stop(),
+      },
     )
   } finally {
     signal.removeEventListener('abort', stop)

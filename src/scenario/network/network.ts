@@ -25,7 +25,15 @@ import type { CloseChannelResponse } from '../../api/node/types.js'
 import { toHex } from '../../core/bytes.js'
 import { LnsimError, errorMessage } from '../../core/errors.js'
 import { SeededRng } from '../../core/rng.js'
-import { bringUp, connectPeers, minesOnDemand, setChannelPolicy, waitChannelsActive, waitGossip, type BringUpNetwork } from './bringUp.js'
+import {
+  bringUp,
+  connectPeers,
+  minesOnDemand,
+  setChannelPolicy,
+  waitChannelsActive,
+  waitGossip,
+  type BringUpNetwork,
+} from './bringUp.js'
 import { ChainClient } from '../../api/chain/index.js'
 import { followChainEvents, followNodeEvents } from './follow.js'
 import { evaluateCondition, parseCondition, type ConditionInput } from './conditions.js'
@@ -78,7 +86,8 @@ export interface WaitOptions {
 export async function launch(input: NetworkInput | NetworkSpec, options: LaunchOptions = {}): Promise<Network> {
   const spec = toNetworkSpec(input)
   const created = options.dir === undefined
-  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), `lnsim-${spec.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}-`)))
+  const dir =
+    options.dir ?? (await mkdtemp(join(tmpdir(), `lnsim-${spec.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}-`)))
   await mkdir(join(dir, 'logs'), { recursive: true })
   const net = new Network(spec, dir, created && options.keep !== true, options)
   const timeoutMs = options.bringUpTimeoutMs ?? 120_000 + 3000 * spec.nodes.length
@@ -93,9 +102,13 @@ export async function launch(input: NetworkInput | NetworkSpec, options: LaunchO
     await net.stop()
     if (options.signal?.aborted) throw options.signal.reason
     if (net.crashSignal.aborted) throw net.crashSignal.reason
-    if (timeout.aborted) throw new NetworkStartError(`the network was not up after ${timeoutMs} ms`, 'NETWORK_START_TIMEOUT')
+    if (timeout.aborted)
+      throw new NetworkStartError(`the network was not up after ${timeoutMs} ms`, 'NETWORK_START_TIMEOUT')
     if (err instanceof NetworkStartError) throw err
-    throw new NetworkStartError(`the network could not start: ${errorMessage(err)}`, err instanceof LnsimError ? err.code : 'NETWORK_START_FAILED')
+    throw new NetworkStartError(
+      `the network could not start: ${errorMessage(err)}`,
+      err instanceof LnsimError ? err.code : 'NETWORK_START_FAILED',
+    )
   }
   return net
 }
@@ -108,7 +121,11 @@ export async function launch(input: NetworkInput | NetworkSpec, options: LaunchO
 function insideRunDir(dir: string, ...names: string[]): string {
   const path = join(dir, ...names)
   const rel = relative(resolve(dir), resolve(path))
-  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new NetworkStartError(`${JSON.stringify(names.join('/'))} is not a path inside the run folder ${dir}`, 'UNSAFE_NAME')
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+    throw new NetworkStartError(
+      `${JSON.stringify(names.join('/'))} is not a path inside the run folder ${dir}`,
+      'UNSAFE_NAME',
+    )
   return path
 }
 
@@ -183,13 +200,21 @@ export class Network implements BringUpNetwork {
 
   node(name: string): NetworkNode {
     const n = this.nodeMap.get(name)
-    if (!n) throw new StepError(`no node named "${name}" (the nodes are: ${[...this.nodeMap.keys()].join(', ')})`, 'UNKNOWN_NODE')
+    if (!n)
+      throw new StepError(
+        `no node named "${name}" (the nodes are: ${[...this.nodeMap.keys()].join(', ')})`,
+        'UNKNOWN_NODE',
+      )
     return n
   }
 
   channel(name: string): ChannelRef {
     const c = this.channelMap.get(name)
-    if (!c) throw new StepError(`no channel named "${name}" (the channels are: ${[...this.channelMap.keys()].join(', ') || 'none'})`, 'UNKNOWN_CHANNEL')
+    if (!c)
+      throw new StepError(
+        `no channel named "${name}" (the channels are: ${[...this.channelMap.keys()].join(', ') || 'none'})`,
+        'UNKNOWN_CHANNEL',
+      )
     return c
   }
 
@@ -219,7 +244,11 @@ export class Network implements BringUpNetwork {
   /** The payee makes an invoice, the payer pays it; resolves with the outcome, failed or not. */
   async pay(from: string, to: string, amountMsat: bigint, options: PayOptions = {}): Promise<PaymentOutcome> {
     const seq = this.dispatched++
-    const outcome: PaymentOutcome = { ...(await payBetween(this, this.node(from), this.node(to), amountMsat, options)), finishedAt: Date.now(), seq }
+    const outcome: PaymentOutcome = {
+      ...(await payBetween(this, this.node(from), this.node(to), amountMsat, options)),
+      finishedAt: Date.now(),
+      seq,
+    }
     this.payments.push(outcome)
     this.observer.payment?.(outcome)
     return outcome
@@ -230,11 +259,25 @@ export class Network implements BringUpNetwork {
   }
 
   /** Opens a channel during a run; by default mines its confirmations (when mining on demand) and waits until it is active and every node has heard of it. */
-  async open(from: string, to: string, capacitySat: bigint, options: { pushMsat?: bigint; name?: string; wait?: boolean; feePolicy?: FeePolicy; timeoutMs?: number } = {}): Promise<ChannelRef> {
+  async open(
+    from: string,
+    to: string,
+    capacitySat: bigint,
+    options: { pushMsat?: bigint; name?: string; wait?: boolean; feePolicy?: FeePolicy; timeoutMs?: number } = {},
+  ): Promise<ChannelRef> {
     const name = options.name ?? defaultChannelName(from, to)
-    if (this.channelMap.has(name)) throw new StepError(`there is already a channel named ${name}; give the new one a name`, 'DUPLICATE_CHANNEL')
+    if (this.channelMap.has(name))
+      throw new StepError(`there is already a channel named ${name}; give the new one a name`, 'DUPLICATE_CHANNEL')
     await connectPeers(this, [[from, to]])
-    const r = await this.node(from).client.openChannel({ nodeId: this.node(to).nodeId, amountSat: capacitySat, ...(options.pushMsat !== undefined ? { pushMsat: options.pushMsat } : {}), announce: true }, { timeoutMs: 60_000 })
+    const r = await this.node(from).client.openChannel(
+      {
+        nodeId: this.node(to).nodeId,
+        amountSat: capacitySat,
+        ...(options.pushMsat !== undefined ? { pushMsat: options.pushMsat } : {}),
+        announce: true,
+      },
+      { timeoutMs: 60_000 },
+    )
     const ref = this.addChannel({ name, from, to, capacitySat, channelId: r.channelId })
     if (options.feePolicy) await setChannelPolicy(this, ref, options.feePolicy)
     if (options.wait !== false) {
@@ -246,12 +289,21 @@ export class Network implements BringUpNetwork {
   }
 
   /** Closes a channel; by default resolves once the closing transaction is broadcast (mine to confirm it). */
-  async close(channel: string, options: { force?: boolean; node?: string; wait?: boolean; timeoutMs?: number } = {}): Promise<CloseChannelResponse> {
+  async close(
+    channel: string,
+    options: { force?: boolean; node?: string; wait?: boolean; timeoutMs?: number } = {},
+  ): Promise<CloseChannelResponse> {
     const ref = this.channel(channel)
     const node = this.node(options.node ?? ref.from)
     const r = await node.client.closeChannel(ref.channelId, { force: options.force === true })
     if (options.wait !== false) {
-      await this.waitFor(async () => ['CLOSING', 'CLOSED'].includes((await node.channels()).find((c) => c.channelId === ref.channelId)?.state ?? ''), { timeoutMs: options.timeoutMs ?? 30_000 })
+      await this.waitFor(
+        async () =>
+          ['CLOSING', 'CLOSED'].includes(
+            (await node.channels()).find((c) => c.channelId === ref.channelId)?.state ?? '',
+          ),
+        { timeoutMs: options.timeoutMs ?? 30_000 },
+      )
     }
     return r
   }
@@ -260,10 +312,19 @@ export class Network implements BringUpNetwork {
    * Waits until a condition holds: a condition as a scenario file writes it
    * (`{ channelState: { channel: 'alice-bob', active: true } }`) or a function.
    */
-  async waitFor(condition: ConditionInput | (() => boolean | Promise<boolean>), options: WaitOptions = {}): Promise<void> {
+  async waitFor(
+    condition: ConditionInput | (() => boolean | Promise<boolean>),
+    options: WaitOptions = {},
+  ): Promise<void> {
     const timeoutMs = options.timeoutMs ?? 30_000
     const deadline = Date.now() + timeoutMs
-    const check = typeof condition === 'function' ? async () => ({ ok: await condition(), actual: 'the function returned false' }) : ((c) => () => evaluateCondition(this, c))(parseCondition(condition))
+    const check =
+      typeof condition === 'function'
+        ? async () => ({ ok: await condition(), actual: 'the function returned false' })
+        : (
+            (c) => () =>
+              evaluateCondition(this, c)
+          )(parseCondition(condition))
     let last = ''
     for (;;) {
       try {
@@ -273,7 +334,8 @@ export class Network implements BringUpNetwork {
       } catch (err) {
         last = errorMessage(err)
       }
-      if (Date.now() >= deadline) throw new ScenarioTimeoutError(`still not true after ${timeoutMs} ms: ${last}`, { timeoutMs })
+      if (Date.now() >= deadline)
+        throw new ScenarioTimeoutError(`still not true after ${timeoutMs} ms: ${last}`, { timeoutMs })
       if (options.mineMempool && (await this.chain.info()).mempoolSize > 0) await this.mine(1)
       await sleep(options.intervalMs ?? 200, options.signal)
     }
@@ -290,10 +352,13 @@ export class Network implements BringUpNetwork {
     // an HTLC that stayed stuck is not waited for again until another payment was made
     if (this.stuckAfterPayments === this.payments.length) return false
     try {
-      await this.waitFor(async () => {
-        const lists = await Promise.all(this.nodes.filter((n) => n.online).map((n) => n.channels()))
-        return lists.every((list) => list.every((c) => c.pendingHtlcs.length === 0))
-      }, { timeoutMs, ...(signal ? { signal } : {}) })
+      await this.waitFor(
+        async () => {
+          const lists = await Promise.all(this.nodes.filter((n) => n.online).map((n) => n.channels()))
+          return lists.every((list) => list.every((c) => c.pendingHtlcs.length === 0))
+        },
+        { timeoutMs, ...(signal ? { signal } : {}) },
+      )
       return true
     } catch {
       if (signal?.aborted) return false
@@ -323,8 +388,13 @@ export class Network implements BringUpNetwork {
     if (node.online) await this.stopNode(name)
     await this.startNodeProcess(node, signal)
     this.testing.restarted(name)
-    const peers = this.channels.flatMap((c) => (c.from === name ? [c.to] : c.to === name ? [c.from] : [])).filter((p) => this.node(p).online)
-    await connectPeers(this, [...new Set(peers)].map((p) => [name, p] as [string, string]))
+    const peers = this.channels
+      .flatMap((c) => (c.from === name ? [c.to] : c.to === name ? [c.from] : []))
+      .filter((p) => this.node(p).online)
+    await connectPeers(
+      this,
+      [...new Set(peers)].map((p) => [name, p] as [string, string]),
+    )
   }
 
   /** Stops every process; removes the folder unless it was kept. Safe to call twice. */
@@ -348,19 +418,36 @@ export class Network implements BringUpNetwork {
   async startChainProcess(signal: AbortSignal): Promise<void> {
     // the scenario's seed gives the chain its faucet key, so funding transactions (and channel ids) repeat from run to run
     const args = ['chain', 'start', '--data-dir', join(this.dir, 'chain'), '--port', '0', `--seed=${this.seed}`]
-    if (this.chainSpec.blockIntervalMs !== undefined) args.push('--block-interval', String(this.chainSpec.blockIntervalMs))
-    this.chainProcess = await this.runner.start({ name: 'chain', args, logFile: join(this.dir, 'logs', 'chain.log') }, { signal })
+    if (this.chainSpec.blockIntervalMs !== undefined)
+      args.push('--block-interval', String(this.chainSpec.blockIntervalMs))
+    this.chainProcess = await this.runner.start(
+      { name: 'chain', args, logFile: join(this.dir, 'logs', 'chain.log') },
+      { signal },
+    )
     const url = this.chainProcess.ready.url
-    if (typeof url !== 'string') throw new NetworkStartError(`the chain printed a ready line without its url: ${JSON.stringify(this.chainProcess.ready)}`)
+    if (typeof url !== 'string')
+      throw new NetworkStartError(
+        `the chain printed a ready line without its url: ${JSON.stringify(this.chainProcess.ready)}`,
+      )
     this.chain = chainClient(url)
     const chain = this.chainProcess
-    void chain.exited.then((e) => !this.stopped && this.exitedUnexpectedly('the chain', e, chain, join(this.dir, 'logs', 'chain.log')))
+    void chain.exited.then(
+      (e) => !this.stopped && this.exitedUnexpectedly('the chain', e, chain, join(this.dir, 'logs', 'chain.log')),
+    )
     this.followChain()
   }
 
   async startNodeProcess(node: NetworkNode, signal?: AbortSignal): Promise<void> {
     node.stopping = false
-    const proc = await this.runner.start({ name: node.name, args: [...node.args, '--chain', this.chainUrl], logFile: node.logFile, ...(this.lean ? { nodeFlags: [...LEAN_NODE_FLAGS] } : {}) }, signal ? { signal } : {})
+    const proc = await this.runner.start(
+      {
+        name: node.name,
+        args: [...node.args, '--chain', this.chainUrl],
+        logFile: node.logFile,
+        ...(this.lean ? { nodeFlags: [...LEAN_NODE_FLAGS] } : {}),
+      },
+      signal ? { signal } : {},
+    )
     await node.attach(proc)
     this.byNodeId.set(node.nodeId, node.name)
     void proc.exited.then((e) => !node.stopping && this.exitedUnexpectedly(`node ${node.name}`, e, proc, node.logFile))
@@ -371,16 +458,27 @@ export class Network implements BringUpNetwork {
 
   /** Rewrites run.json; writes are queued so the last one describes the network as it is now. */
   saveRunFile(): Promise<void> {
-    this.saving = this.saving.catch(() => {}).then(() =>
-      writeRunFile(this.dir, {
-        name: this.name,
-        pid: process.pid,
-        dir: this.dir,
-        chainUrl: this.chainUrl,
-        chainPid: this.chainProcess?.pid ?? null,
-        nodes: this.nodes.filter((n) => n.nodeId !== '').map((n) => ({ name: n.name, nodeId: n.nodeId, dataDir: n.dataDir, apiUrl: n.apiUrl, logFile: n.logFile, pid: n.process?.pid ?? null })),
-      }),
-    )
+    this.saving = this.saving
+      .catch(() => {})
+      .then(() =>
+        writeRunFile(this.dir, {
+          name: this.name,
+          pid: process.pid,
+          dir: this.dir,
+          chainUrl: this.chainUrl,
+          chainPid: this.chainProcess?.pid ?? null,
+          nodes: this.nodes
+            .filter((n) => n.nodeId !== '')
+            .map((n) => ({
+              name: n.name,
+              nodeId: n.nodeId,
+              dataDir: n.dataDir,
+              apiUrl: n.apiUrl,
+              logFile: n.logFile,
+              pid: n.process?.pid ?? null,
+            })),
+        }),
+      )
     return this.saving
   }
 
@@ -399,9 +497,23 @@ export class Network implements BringUpNetwork {
   private addNode(spec: NodeSpec, channels: NetworkSpec['channels']): void {
     const dataDir = insideRunDir(this.dir, spec.name)
     const seed = toHex(new SeededRng(this.seed).fork(`node/${spec.name}`).bytes(32))
-    const args = ['node', 'start', '--name', spec.name, '--data-dir', dataDir, '--seed', seed, ...policyArgs(spec.feePolicy), ...pendingChannelFlags(spec.name, channels)]
+    const args = [
+      'node',
+      'start',
+      '--name',
+      spec.name,
+      '--data-dir',
+      dataDir,
+      '--seed',
+      seed,
+      ...policyArgs(spec.feePolicy),
+      ...pendingChannelFlags(spec.name, channels),
+    ]
     if (this.testing.enabled) args.push('--testing')
-    this.nodeMap.set(spec.name, new NetworkNode(spec.name, dataDir, insideRunDir(this.dir, 'logs', `${spec.name}.log`), args))
+    this.nodeMap.set(
+      spec.name,
+      new NetworkNode(spec.name, dataDir, insideRunDir(this.dir, 'logs', `${spec.name}.log`), args),
+    )
   }
 
   private emit(e: NetworkEvent): void {
@@ -416,11 +528,21 @@ export class Network implements BringUpNetwork {
 
   private followNode(node: NetworkNode): void {
     const proc = node.process
-    void followNodeEvents(() => node.client, (e) => this.emit(e), this.following.signal, () => node.process === proc && node.online)
+    void followNodeEvents(
+      () => node.client,
+      (e) => this.emit(e),
+      this.following.signal,
+      () => node.process === proc && node.online,
+    )
   }
 
   private followChain(): void {
-    void followChainEvents(this.chain, (e) => this.emit(e), this.following.signal, () => this.chainProcess?.running === true)
+    void followChainEvents(
+      this.chain,
+      (e) => this.emit(e),
+      this.following.signal,
+      () => this.chainProcess?.running === true,
+    )
   }
 }
 

@@ -49,7 +49,10 @@ export class NetworkNode {
   /** Takes in a freshly started process: its identity, addresses and API token. */
   async attach(process: ManagedProcess): Promise<void> {
     const r = NodeReadyLine.safeParse(process.ready)
-    if (!r.success) throw new NetworkStartError(`node ${this.name} printed a ready line without ${r.error.issues[0]!.path.join('.')}: ${JSON.stringify(process.ready)}`)
+    if (!r.success)
+      throw new NetworkStartError(
+        `node ${this.name} printed a ready line without ${r.error.issues[0]!.path.join('.')}: ${JSON.stringify(process.ready)}`,
+      )
     const token = (await readFile(join(this.dataDir, API_TOKEN_FILE), 'utf8')).trim()
     this.process = process
     this.nodeId = r.data.nodeId

@@ -8,7 +8,9 @@ import { validateScenario } from '../file/load.js'
 import type { Scenario, ScenarioSchema } from '../file/scenarioSchema.js'
 
 /** What launch() takes: the network part of a scenario, as a file would say it (amounts may also be bigint). */
-export type NetworkInput = Omit<z.input<typeof ScenarioSchema>, 'name' | 'description' | 'steps' | 'expect'> & { name?: string }
+export type NetworkInput = Omit<z.input<typeof ScenarioSchema>, 'name' | 'description' | 'steps' | 'expect'> & {
+  name?: string
+}
 
 export type NetworkSpec = Pick<Scenario, 'name' | 'seed' | 'chain' | 'nodes' | 'channels'> & { testing?: boolean }
 

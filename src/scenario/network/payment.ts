@@ -26,14 +26,38 @@ export interface RouteNames {
   channelNameOf?(shortChannelId: string): string
 }
 
-export async function payBetween(names: RouteNames, from: NetworkNode, to: NetworkNode, amountMsat: bigint, options: PayOptions = {}): Promise<PaymentOutcome> {
+export async function payBetween(
+  names: RouteNames,
+  from: NetworkNode,
+  to: NetworkNode,
+  amountMsat: bigint,
+  options: PayOptions = {},
+): Promise<PaymentOutcome> {
   const startedAt = Date.now()
-  const base = { id: options.id ?? null, source: options.source ?? 'script', from: from.name, to: to.name, amountMsat, startedAt }
+  const base = {
+    id: options.id ?? null,
+    source: options.source ?? 'script',
+    from: from.name,
+    to: to.name,
+    amountMsat,
+    startedAt,
+  }
   let paymentHash: string | null = null
   try {
-    const invoice = await to.client.createInvoice({ amountMsat, memo: options.memo ?? `${from.name} pays ${to.name}`, expirySeconds: 3600 })
+    const invoice = await to.client.createInvoice({
+      amountMsat,
+      memo: options.memo ?? `${from.name} pays ${to.name}`,
+      expirySeconds: 3600,
+    })
     paymentHash = invoice.paymentHash
-    const p = await from.client.pay({ invoice: invoice.invoice, timeoutSeconds: options.timeoutSeconds ?? 60, ...(options.maxFeeMsat !== undefined ? { maxFeeMsat: options.maxFeeMsat } : {}) }, options.signal ? { signal: options.signal } : {})
+    const p = await from.client.pay(
+      {
+        invoice: invoice.invoice,
+        timeoutSeconds: options.timeoutSeconds ?? 60,
+        ...(options.maxFeeMsat !== undefined ? { maxFeeMsat: options.maxFeeMsat } : {}),
+      },
+      options.signal ? { signal: options.signal } : {},
+    )
     return {
       ...base,
       status: p.status === 'succeeded' ? 'succeeded' : 'failed',

@@ -15,7 +15,8 @@ export function pendingChannelFlags(node: string, channels: ReadonlyArray<{ from
   const perPeer = Math.max(0, ...fromEachPeer.values())
   const total = [...fromEachPeer.values()].reduce((a, b) => a + b, 0)
   const flags: string[] = []
-  if (perPeer > DEFAULT_NODE_LIMITS.maxPendingChannelsPerPeer) flags.push('--max-pending-channels-per-peer', String(perPeer))
+  if (perPeer > DEFAULT_NODE_LIMITS.maxPendingChannelsPerPeer)
+    flags.push('--max-pending-channels-per-peer', String(perPeer))
   if (total > DEFAULT_NODE_LIMITS.maxPendingChannels) flags.push('--max-pending-channels', String(total))
   return flags
 }

@@ -20,7 +20,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * Runs fn over items with at most `limit` at once, in order of the items; the
  * first failure is thrown after the ones already running have settled.
  */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length)
   let next = 0
   let failure: { err: unknown } | undefined

@@ -78,14 +78,18 @@ export function packageRoot(): string {
       }
     }
     const up = dirname(dir)
-    if (up === dir) throw new ProcessStartError('cannot find the lnsim package folder above this program; run lnsim from its installed folder')
+    if (up === dir)
+      throw new ProcessStartError(
+        'cannot find the lnsim package folder above this program; run lnsim from its installed folder',
+      )
     dir = up
   }
 }
 
 export function defaultDaemonCommand(): string[] {
   const bundle = join(packageRoot(), 'dist', 'lnsim.mjs')
-  if (!existsSync(bundle)) throw new ProcessStartError(`the lnsim bundle ${bundle} is missing; run \`npm run build\` first`)
+  if (!existsSync(bundle))
+    throw new ProcessStartError(`the lnsim bundle ${bundle} is missing; run \`npm run build\` first`)
   return [process.execPath, bundle]
 }
 
@@ -175,7 +179,11 @@ export class LocalProcessRunner implements ProcessRunner {
     options.signal?.throwIfAborted()
     const [program, ...lead] = this.command ?? defaultDaemonCommand()
     // stdin is a pipe the daemon watches: if this process dies, even by SIGKILL, its children see it close and stop
-    const child = spawn(program!, [...(spec.nodeFlags ?? []), ...lead, ...spec.args, '--json'], { detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: daemonEnv() })
+    const child = spawn(program!, [...(spec.nodeFlags ?? []), ...lead, ...spec.args, '--json'], {
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: daemonEnv(),
+    })
     const proc = new LocalProcess(spec.name, child, this.graceMs)
     if (this.live.size === 0) process.on('exit', this.killAllNow)
     this.live.add(proc)
@@ -193,12 +201,18 @@ export class LocalProcessRunner implements ProcessRunner {
       if (tail.length > STDERR_TAIL_LINES) tail.shift()
     })
     void proc.exited.then(() => log.end())
-    const describe = (what: string): string => `${spec.name}: ${what}${tail.length ? `; its last output:\n  ${tail.join('\n  ')}` : ''}\n(log: ${spec.logFile})`
+    const describe = (what: string): string =>
+      `${spec.name}: ${what}${tail.length ? `; its last output:\n  ${tail.join('\n  ')}` : ''}\n(log: ${spec.logFile})`
 
     try {
       proc.ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new ProcessStartError(describe(`not ready after ${this.readyTimeoutMs} ms`), { name: spec.name })), this.readyTimeoutMs)
-        const onAbort = (): void => reject(new ProcessStartError(`${spec.name}: start interrupted`, { name: spec.name }))
+        const timer = setTimeout(
+          () =>
+            reject(new ProcessStartError(describe(`not ready after ${this.readyTimeoutMs} ms`), { name: spec.name })),
+          this.readyTimeoutMs,
+        )
+        const onAbort = (): void =>
+          reject(new ProcessStartError(`${spec.name}: start interrupted`, { name: spec.name }))
         options.signal?.addEventListener('abort', onAbort, { once: true })
         const settle = (): void => {
           clearTimeout(timer)
@@ -223,7 +237,12 @@ export class LocalProcessRunner implements ProcessRunner {
         })
         void proc.exited.then((e) => {
           settle()
-          reject(new ProcessStartError(describe(`exited (${e.signal ?? `code ${e.code}`}) before it was ready`), { name: spec.name, ...e }))
+          reject(
+            new ProcessStartError(describe(`exited (${e.signal ?? `code ${e.code}`}) before it was ready`), {
+              name: spec.name,
+              ...e,
+            }),
+          )
         })
       })
     } catch (err) {

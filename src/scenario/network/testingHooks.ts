@@ -58,7 +58,11 @@ export class TestingHooks {
   ) {}
 
   private hooksOf(name: string): TestingClient {
-    if (!this.enabled) throw new StepError('test-only hooks need nodes started with --testing: give the network `testing: true`', 'TESTING_DISABLED')
+    if (!this.enabled)
+      throw new StepError(
+        'test-only hooks need nodes started with --testing: give the network `testing: true`',
+        'TESTING_DISABLED',
+      )
     const node = this.net.node(name)
     if (!node.online) throw new StepError(`${name} is not running`, 'NODE_NOT_RUNNING')
     return new TestingClient(node.client)
@@ -68,7 +72,10 @@ export class TestingHooks {
   async fault(f: FaultSpec): Promise<void> {
     const hooks = this.hooksOf(f.node)
     const pending = (await hooks.state()).faults
-    await hooks.setFaults([...pending, { peer: this.net.node(f.peer).nodeId, messageType: f.message, nth: f.nth ?? 1, action: f.action }])
+    await hooks.setFaults([
+      ...pending,
+      { peer: this.net.node(f.peer).nodeId, messageType: f.message, nth: f.nth ?? 1, action: f.action },
+    ])
   }
 
   /**
@@ -77,12 +84,26 @@ export class TestingHooks {
    * run meets the same delays each time.
    */
   async latency(spec: LatencySpec): Promise<void> {
-    const targets: [string, string][] = spec.node !== undefined ? [[spec.node, ANY_PEER]] : spec.channel !== undefined ? ((c) => [[c.from, c.to], [c.to, c.from]] as [string, string][])(this.net.channel(spec.channel)) : []
+    const targets: [string, string][] =
+      spec.node !== undefined
+        ? [[spec.node, ANY_PEER]]
+        : spec.channel !== undefined
+          ? ((c) =>
+              [
+                [c.from, c.to],
+                [c.to, c.from],
+              ] as [string, string][])(this.net.channel(spec.channel))
+          : []
     if (targets.length === 0) throw new StepError('latency needs a node or a channel', 'INVALID_STEP')
     for (const [name, peer] of targets) {
       const rules = this.links.get(name) ?? new Map<string, LinkRule>()
       if (spec.delay === undefined && spec.dropRate === undefined) rules.delete(peer)
-      else rules.set(peer, { ...(peer === ANY_PEER ? {} : { peer: this.net.node(peer).nodeId }), ...(spec.delay ? { delay: spec.delay } : {}), ...(spec.dropRate !== undefined ? { dropRate: spec.dropRate } : {}) })
+      else
+        rules.set(peer, {
+          ...(peer === ANY_PEER ? {} : { peer: this.net.node(peer).nodeId }),
+          ...(spec.delay ? { delay: spec.delay } : {}),
+          ...(spec.dropRate !== undefined ? { dropRate: spec.dropRate } : {}),
+        })
       await this.hooksOf(name).setLinks([...rules.values()], `${this.net.seed}/links/${name}/${++this.seeds}`)
       this.links.set(name, rules)
     }
@@ -98,7 +119,8 @@ export class TestingHooks {
 
   /** Ends every partition and blackhole of these nodes (default: every running node); they redial their channel peers. */
   async heal(names?: readonly string[]): Promise<void> {
-    for (const name of names ?? this.net.nodes.filter((n) => n.online).map((n) => n.name)) await this.hooksOf(name).heal()
+    for (const name of names ?? this.net.nodes.filter((n) => n.online).map((n) => n.name))
+      await this.hooksOf(name).heal()
   }
 
   /** With hold, payments to the node stay in flight instead of settling; without, the held ones settle. */

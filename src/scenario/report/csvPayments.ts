@@ -59,7 +59,11 @@ function inDispatchOrder(payments: readonly PaymentOutcome[]): PaymentOutcome[] 
     .map((x) => x.p)
 }
 
-export function paymentCsvRow(p: PaymentOutcome, id: number, nodeIds: ReadonlyMap<string, string>): Record<PaymentCsvColumn, string | number | bigint | null> {
+export function paymentCsvRow(
+  p: PaymentOutcome,
+  id: number,
+  nodeIds: ReadonlyMap<string, string>,
+): Record<PaymentCsvColumn, string | number | bigint | null> {
   return {
     id: p.seq ?? id,
     step: p.id,

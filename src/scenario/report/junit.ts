@@ -8,7 +8,9 @@ import type { RunSummary } from './report.js'
 
 export function escapeXml(text: string): string {
   // characters XML 1.0 cannot carry at all are dropped; the five with meaning are escaped
-  return text.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/gu, '').replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
+  return text
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/gu, '')
+    .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
 }
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3)
@@ -25,7 +27,9 @@ export function renderJUnit(summary: RunSummary, file?: string): string {
     errors = 1
     const what = summary.status === 'interrupted' ? 'the run completes' : 'the network starts'
     const message = summary.error?.message ?? summary.status
-    cases.push(`    <testcase classname="${suite}" name="${what}" time="${seconds(summary.durationMs)}">\n      <error message="${escapeXml(message)}" type="${escapeXml(summary.error?.code ?? summary.status)}">${escapeXml(message)}</error>\n    </testcase>`)
+    cases.push(
+      `    <testcase classname="${suite}" name="${what}" time="${seconds(summary.durationMs)}">\n      <error message="${escapeXml(message)}" type="${escapeXml(summary.error?.code ?? summary.status)}">${escapeXml(message)}</error>\n    </testcase>`,
+    )
   }
   const failures = summary.expectations.failed
   const tests = cases.length

@@ -49,12 +49,26 @@ export interface RunSummary {
   startedAt: string
   durationMs: number
   bringUpMs: number | null
-  payments: { sent: number; succeeded: number; failed: number; latencyMs: LatencySummary | null; feesMsat: Msat; failures: Record<string, number> }
+  payments: {
+    sent: number
+    succeeded: number
+    failed: number
+    latencyMs: LatencySummary | null
+    feesMsat: Msat
+    failures: Record<string, number>
+  }
   nodes: NodeSummary[]
   channels: ChannelSummary[]
   chain: { height: number | null; blocksMined: number; transactionsMined: number }
   /** per traffic step, with the latency of its successful payments (null when none succeeded) */
-  traffic: { id: string | null; sent: number; succeeded: number; failed: number; successRate: number; latencyMs: LatencySummary | null }[]
+  traffic: {
+    id: string | null
+    sent: number
+    succeeded: number
+    failed: number
+    successRate: number
+    latencyMs: LatencySummary | null
+  }[]
   expectations: { total: number; passed: number; failed: number; verdicts: Verdict[] }
   /** the run's folder, when it was kept */
   dir: string | null
@@ -70,7 +84,12 @@ export function percentile(sorted: readonly number[], p: number): number {
 export function latencySummary(samples: readonly number[]): LatencySummary | null {
   if (samples.length === 0) return null
   const sorted = [...samples].sort((a, b) => a - b)
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1]! }
+  return {
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1]!,
+  }
 }
 
 /** Counts, from the event streams, what only the nodes and the chain see: fees earned, payments received, blocks. */
@@ -105,7 +124,8 @@ export class RunStats {
 export function paymentTotals(payments: readonly PaymentOutcome[]): RunSummary['payments'] {
   const ok = payments.filter((p) => p.status === 'succeeded')
   const failures: Record<string, number> = {}
-  for (const p of payments) if (p.status === 'failed') failures[p.code ?? 'UNKNOWN'] = (failures[p.code ?? 'UNKNOWN'] ?? 0) + 1
+  for (const p of payments)
+    if (p.status === 'failed') failures[p.code ?? 'UNKNOWN'] = (failures[p.code ?? 'UNKNOWN'] ?? 0) + 1
   return {
     sent: payments.length,
     succeeded: ok.length,
@@ -120,7 +140,16 @@ export function paymentTotals(payments: readonly PaymentOutcome[]): RunSummary['
 export async function channelSummaries(net: NetworkView): Promise<ChannelSummary[]> {
   const lists = new Map<string, ChannelInfo[] | null>()
   const listOf = async (name: string) => {
-    if (!lists.has(name)) lists.set(name, net.node(name).online ? await net.node(name).channels().catch(() => null) : null)
+    if (!lists.has(name))
+      lists.set(
+        name,
+        net.node(name).online
+          ? await net
+              .node(name)
+              .channels()
+              .catch(() => null)
+          : null,
+      )
     return lists.get(name)!
   }
   const out: ChannelSummary[] = []
@@ -128,16 +157,29 @@ export async function channelSummaries(net: NetworkView): Promise<ChannelSummary
     const base = { name: c.name, from: c.from, to: c.to, capacitySat: c.capacitySat }
     const atFunder = (await listOf(c.from))?.find((x) => x.channelId === c.channelId)
     if (atFunder) {
-      out.push({ ...base, state: atFunder.state, fromMsat: atFunder.localBalanceMsat, toMsat: atFunder.remoteBalanceMsat })
+      out.push({
+        ...base,
+        state: atFunder.state,
+        fromMsat: atFunder.localBalanceMsat,
+        toMsat: atFunder.remoteBalanceMsat,
+      })
       continue
     }
     const atOther = (await listOf(c.to))?.find((x) => x.channelId === c.channelId)
-    out.push(atOther ? { ...base, state: atOther.state, fromMsat: atOther.remoteBalanceMsat, toMsat: atOther.localBalanceMsat } : { ...base, state: 'unknown', fromMsat: null, toMsat: null })
+    out.push(
+      atOther
+        ? { ...base, state: atOther.state, fromMsat: atOther.remoteBalanceMsat, toMsat: atOther.localBalanceMsat }
+        : { ...base, state: 'unknown', fromMsat: null, toMsat: null },
+    )
   }
   return out
 }
 
-export function nodeSummaries(names: readonly string[], payments: readonly PaymentOutcome[], stats: RunStats): NodeSummary[] {
+export function nodeSummaries(
+  names: readonly string[],
+  payments: readonly PaymentOutcome[],
+  stats: RunStats,
+): NodeSummary[] {
   return names.map((name) => {
     const sent = payments.filter((p) => p.from === name && p.status === 'succeeded')
     return {
@@ -162,7 +204,14 @@ export interface TrafficCounts {
 }
 
 export function trafficSummaries(traffic: readonly TrafficCounts[]): RunSummary['traffic'] {
-  return traffic.map(({ id, sent, succeeded, failed, successRate, outcomes }) => ({ id, sent, succeeded, failed, successRate, latencyMs: latencySummary(outcomes.filter((o) => o.status === 'succeeded').map((o) => o.latencyMs)) }))
+  return traffic.map(({ id, sent, succeeded, failed, successRate, outcomes }) => ({
+    id,
+    sent,
+    succeeded,
+    failed,
+    successRate,
+    latencyMs: latencySummary(outcomes.filter((o) => o.status === 'succeeded').map((o) => o.latencyMs)),
+  }))
 }
 
 export async function chainSummary(net: NetworkView, stats: RunStats): Promise<RunSummary['chain']> {
@@ -181,7 +230,13 @@ export function expectationTotals(verdicts: Verdict[]): RunSummary['expectations
 }
 
 /** A summary with nothing in it yet: what a run that never started reports. */
-export function emptySummary(scenario: { name: string; seed: string }, startedAt: number, status: RunStatus, exitCode: number, error: RunSummary['error']): RunSummary {
+export function emptySummary(
+  scenario: { name: string; seed: string },
+  startedAt: number,
+  status: RunStatus,
+  exitCode: number,
+  error: RunSummary['error'],
+): RunSummary {
   return {
     scenario: scenario.name,
     seed: scenario.seed,

@@ -12,7 +12,6 @@ import type { Expectation, PaymentCheck } from '../file/schema.js'
 import type { TrafficResult } from './traffic.js'
 import { compare, formatComparison } from '../file/values.js'
 
-
 /** What the steps produced, for expectations that refer to a step by id. */
 export interface StepRecords {
   payments: Map<string, PaymentOutcome>
@@ -33,7 +32,8 @@ export function describePaymentCheck(check: PaymentCheck): string {
 }
 
 export function describeOutcome(o: PaymentOutcome): string {
-  if (o.status === 'succeeded') return `succeeded via ${o.route.join(' → ')} (${Math.max(0, o.route.length - 1)} hop(s), fee ${formatMsat(o.feeMsat)}, ${o.latencyMs} ms)`
+  if (o.status === 'succeeded')
+    return `succeeded via ${o.route.join(' → ')} (${Math.max(0, o.route.length - 1)} hop(s), fee ${formatMsat(o.feeMsat)}, ${o.latencyMs} ms)`
   return `failed with ${o.code}${o.message ? `: ${o.message}` : ''}${o.route.length ? ` (last route ${o.route.join(' → ')})` : ''}`
 }
 
@@ -49,7 +49,12 @@ export function checkPayment(o: PaymentOutcome, check: PaymentCheck): boolean {
   )
 }
 
-export function paymentVerdict(o: PaymentOutcome | undefined, label: string, check: PaymentCheck, source: string): Verdict {
+export function paymentVerdict(
+  o: PaymentOutcome | undefined,
+  label: string,
+  check: PaymentCheck,
+  source: string,
+): Verdict {
   const name = `payment ${label} ${describePaymentCheck(check)}`
   if (!o) return { name, ok: false, detail: 'the payment was never made (an earlier step failed)', source }
   return { name, ok: checkPayment(o, check), detail: describeOutcome(o), source }
@@ -58,7 +63,12 @@ export function paymentVerdict(o: PaymentOutcome | undefined, label: string, che
 export function trafficVerdict(t: TrafficResult | undefined, label: string, atLeast: number, source: string): Verdict {
   const name = `traffic ${label} succeeded at least ${atLeast}%`
   if (!t) return { name, ok: false, detail: 'the traffic never ran (an earlier step failed)', source }
-  return { name, ok: t.successRate >= atLeast, detail: `${t.succeeded} of ${t.sent} payments succeeded (${t.successRate.toFixed(1)}%)`, source }
+  return {
+    name,
+    ok: t.successRate >= atLeast,
+    detail: `${t.succeeded} of ${t.sent} payments succeeded (${t.successRate.toFixed(1)}%)`,
+    source,
+  }
 }
 
 /** The median latency of a pay or traffic step's successful payments; a reason instead when there is none. */
@@ -70,12 +80,20 @@ function medianLatency(records: StepRecords, step: string): { ms: number } | { m
   return latency ? { ms: latency.p50 } : { missing: `no payment of step ${step} succeeded` }
 }
 
-export function latencyVerdict(records: StepRecords, e: Extract<Expectation, { kind: 'paymentLatency' }>, source: string): Verdict {
+export function latencyVerdict(
+  records: StepRecords,
+  e: Extract<Expectation, { kind: 'paymentLatency' }>,
+  source: string,
+): Verdict {
   const name = [
     `payments of ${e.step}`,
     e.p50Ms ? `take ${formatComparison(e.p50Ms)} ms at the median` : '',
-    e.slowerThan !== undefined && e.byMs ? `${e.p50Ms ? 'and ' : ''}are ${formatComparison(e.byMs)} ms slower at the median than those of ${e.slowerThan}` : '',
-  ].filter(Boolean).join(' ')
+    e.slowerThan !== undefined && e.byMs
+      ? `${e.p50Ms ? 'and ' : ''}are ${formatComparison(e.byMs)} ms slower at the median than those of ${e.slowerThan}`
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' ')
   const mine = medianLatency(records, e.step)
   if ('missing' in mine) return { name, ok: false, detail: mine.missing, source }
   let ok = e.p50Ms === undefined || compare(BigInt(Math.round(mine.ms)), e.p50Ms)
@@ -91,7 +109,12 @@ export function latencyVerdict(records: StepRecords, e: Extract<Expectation, { k
   return { name, ok, detail, source }
 }
 
-export async function evaluateExpectation(net: Network, e: Expectation, records: StepRecords, source: string): Promise<Verdict> {
+export async function evaluateExpectation(
+  net: Network,
+  e: Expectation,
+  records: StepRecords,
+  source: string,
+): Promise<Verdict> {
   if (e.kind === 'payment') return paymentVerdict(records.payments.get(e.step), e.step, e, source)
   if (e.kind === 'traffic') return trafficVerdict(records.traffic.get(e.step), e.step, e.successRateAtLeast, source)
   if (e.kind === 'paymentLatency') return latencyVerdict(records, e, source)

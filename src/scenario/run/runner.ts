@@ -13,7 +13,18 @@ import { formatPath } from '../file/load.js'
 import { launch, type LaunchOptions, type Network } from '../network/network.js'
 import type { NetworkSpec } from '../network/networkSpec.js'
 import type { NetworkObserver, Verdict } from '../network/observer.js'
-import { RunStats, chainSummary, channelSummaries, emptySummary, expectationTotals, nodeSummaries, paymentTotals, trafficSummaries, type RunStatus, type RunSummary } from '../report/report.js'
+import {
+  RunStats,
+  chainSummary,
+  channelSummaries,
+  emptySummary,
+  expectationTotals,
+  nodeSummaries,
+  paymentTotals,
+  trafficSummaries,
+  type RunStatus,
+  type RunSummary,
+} from '../report/report.js'
 import { runTraffic, type TrafficResult, type TrafficSpec } from './traffic.js'
 
 export const EXIT_PASSED = 0
@@ -53,7 +64,10 @@ function parseExpectation(input: Record<string, unknown> | Expectation): Expecta
   const r = Expectation.safeParse(input)
   if (r.success) return r.data
   const i = r.error.issues[0]!
-  throw new LnsimError('INVALID_EXPECTATION', `invalid expectation: ${formatPath(i.path) || 'expectation'}: ${i.message}`)
+  throw new LnsimError(
+    'INVALID_EXPECTATION',
+    `invalid expectation: ${formatPath(i.path) || 'expectation'}: ${i.message}`,
+  )
 }
 
 export async function runNetwork(spec: NetworkSpec, body: RunBody, options: RunOptions = {}): Promise<RunSummary> {
@@ -126,7 +140,13 @@ export async function runNetwork(spec: NetworkSpec, body: RunBody, options: RunO
         observer.step?.({ ...position, label, status: 'done', durationMs: Date.now() - t0 })
         return r
       } catch (err) {
-        observer.step?.({ ...position, label, status: 'failed', detail: errorMessage(err), durationMs: Date.now() - t0 })
+        observer.step?.({
+          ...position,
+          label,
+          status: 'failed',
+          detail: errorMessage(err),
+          durationMs: Date.now() - t0,
+        })
         throw err
       }
     },
@@ -142,13 +162,19 @@ export async function runNetwork(spec: NetworkSpec, body: RunBody, options: RunO
     }
     if (!status) await net.settle(undefined, signal)
     if (signal.aborted) status = 'interrupted'
-    const [channels, chain] = status ? [[], undefined] : await Promise.all([channelSummaries(net), chainSummary(net, stats)])
+    const [channels, chain] = status
+      ? [[], undefined]
+      : await Promise.all([channelSummaries(net), chainSummary(net, stats)])
     const passed = error === null && verdicts.every((v) => v.ok)
     status ??= passed ? 'passed' : 'failed'
     return finish(status, status === 'interrupted' ? EXIT_INTERRUPTED : passed ? EXIT_PASSED : EXIT_FAILED, {
       bringUpMs,
       payments: paymentTotals(net.payments),
-      nodes: nodeSummaries(net.nodes.map((n) => n.name), net.payments, stats),
+      nodes: nodeSummaries(
+        net.nodes.map((n) => n.name),
+        net.payments,
+        stats,
+      ),
       channels,
       ...(chain ? { chain } : {}),
       dir: options.keep ? net.dir : null,

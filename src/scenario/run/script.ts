@@ -78,13 +78,25 @@ export async function loadScenarioScript(file: string): Promise<LoadedScript> {
       logLevel: 'silent',
       alias: { lnsim: join(root, 'src', 'scenario', 'index.ts') },
       nodePaths: [join(root, 'node_modules')],
-      banner: { js: "import { createRequire as __lnsimCreateRequire } from 'node:module'; const require = __lnsimCreateRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as __lnsimCreateRequire } from 'node:module'; const require = __lnsimCreateRequire(import.meta.url);",
+      },
     })
     code = out.outputFiles[0]!.text
   } catch (err) {
-    const errors = (err as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors
+    const errors = (
+      err as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }
+    ).errors
     if (!errors?.length) throw err
-    throw new ScenarioFileError(errors.map((e) => ({ file: e.location?.file ?? file, line: e.location?.line ?? 0, col: (e.location?.column ?? -1) + 1, path: '', message: e.text })))
+    throw new ScenarioFileError(
+      errors.map((e) => ({
+        file: e.location?.file ?? file,
+        line: e.location?.line ?? 0,
+        col: (e.location?.column ?? -1) + 1,
+        path: '',
+        message: e.text,
+      })),
+    )
   }
   const dir = await mkdtemp(join(tmpdir(), 'lnsim-script-'))
   let mod: Record<string, unknown>
@@ -102,14 +114,26 @@ function fromModule(mod: Record<string, unknown>, file: string): LoadedScript {
   const d = mod.default
   const script: Partial<ScenarioScript> =
     typeof d === 'function'
-      ? { run: d as RunBody, network: mod.network as NetworkInput, ...(typeof mod.name === 'string' ? { name: mod.name } : {}) }
+      ? {
+          run: d as RunBody,
+          network: mod.network as NetworkInput,
+          ...(typeof mod.name === 'string' ? { name: mod.name } : {}),
+        }
       : d && typeof d === 'object'
         ? (d as Partial<ScenarioScript>)
         : {}
-  const problem = (message: string): ScenarioFileError => new ScenarioFileError([{ file, line: 0, col: 0, path: '', message }])
-  if (typeof script.run !== 'function') throw problem('a scenario script default-exports defineScenario({ name, network, run }), or a run function beside `export const network = {...}`')
-  if (!script.network || typeof script.network !== 'object') throw problem('the script exports no network: add `network: { nodes: [...], channels: [...] }`')
+  const problem = (message: string): ScenarioFileError =>
+    new ScenarioFileError([{ file, line: 0, col: 0, path: '', message }])
+  if (typeof script.run !== 'function')
+    throw problem(
+      'a scenario script default-exports defineScenario({ name, network, run }), or a run function beside `export const network = {...}`',
+    )
+  if (!script.network || typeof script.network !== 'object')
+    throw problem('the script exports no network: add `network: { nodes: [...], channels: [...] }`')
   const name = script.name ?? basename(file).replace(/\.[^.]+$/, '')
-  const spec = validateScenario({ ...script.network, name, ...(script.seed !== undefined ? { seed: script.seed } : {}), steps: [], expect: [] }, file)
+  const spec = validateScenario(
+    { ...script.network, name, ...(script.seed !== undefined ? { seed: script.seed } : {}), steps: [], expect: [] },
+    file,
+  )
   return { spec, body: script.run, description: script.description }
 }

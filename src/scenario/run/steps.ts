@@ -20,7 +20,9 @@ function sat(n: bigint): string {
 }
 
 function msatAsSat(msat: bigint): string {
-  return msat % 1000n === 0n ? sat(msat / 1000n) : `${(msat / 1000n).toLocaleString('en-US')}.${(msat % 1000n).toString().padStart(3, '0').replace(/0+$/, '')} sat`
+  return msat % 1000n === 0n
+    ? sat(msat / 1000n)
+    : `${(msat / 1000n).toLocaleString('en-US')}.${(msat % 1000n).toString().padStart(3, '0').replace(/0+$/, '')} sat`
 }
 
 export function describeStep(step: Step): string {
@@ -47,9 +49,19 @@ export function describeStep(step: Step): string {
   }
 }
 
-async function pay(net: Network, ctx: RunContext, step: StepOf<'pay'>, source: string, background: Promise<unknown>[]): Promise<void> {
+async function pay(
+  net: Network,
+  ctx: RunContext,
+  step: StepOf<'pay'>,
+  source: string,
+  background: Promise<unknown>[],
+): Promise<void> {
   if (step.background) {
-    background.push(pay(net, ctx, { ...step, background: false }, source, background).catch((err) => ctx.fail(err, `payment ${step.id ?? source} in the background`, source)))
+    background.push(
+      pay(net, ctx, { ...step, background: false }, source, background).catch((err) =>
+        ctx.fail(err, `payment ${step.id ?? source} in the background`, source),
+      ),
+    )
     return
   }
   const outcome = await net.pay(step.from, step.to, step.amountMsat, {
@@ -60,7 +72,8 @@ async function pay(net: Network, ctx: RunContext, step: StepOf<'pay'>, source: s
     ...(step.maxFeeMsat !== undefined ? { maxFeeMsat: step.maxFeeMsat } : {}),
   })
   if (step.id !== undefined) ctx.records.payments.set(step.id, outcome)
-  if (step.expect) ctx.record(paymentVerdict(outcome, step.id ?? `${step.from} → ${step.to}`, step.expect, `${source}.expect`))
+  if (step.expect)
+    ctx.record(paymentVerdict(outcome, step.id ?? `${step.from} → ${step.to}`, step.expect, `${source}.expect`))
 }
 
 async function traffic(ctx: RunContext, step: StepOf<'traffic'>, source: string): Promise<TrafficResult> {
@@ -69,16 +82,30 @@ async function traffic(ctx: RunContext, step: StepOf<'traffic'>, source: string)
   return r
 }
 
-async function runStep(net: Network, ctx: RunContext, step: Step, source: string, background: Promise<unknown>[]): Promise<void> {
+async function runStep(
+  net: Network,
+  ctx: RunContext,
+  step: Step,
+  source: string,
+  background: Promise<unknown>[],
+): Promise<void> {
   if (isTestingStep(step)) return runTestingStep(net, ctx, step, source, background)
   switch (step.kind) {
     case 'pay':
       return pay(net, ctx, step, source, background)
     case 'open':
-      await net.open(step.from, step.to, step.capacitySat, { ...(step.name !== undefined ? { name: step.name } : {}), ...(step.pushMsat !== undefined ? { pushMsat: step.pushMsat } : {}), wait: step.wait })
+      await net.open(step.from, step.to, step.capacitySat, {
+        ...(step.name !== undefined ? { name: step.name } : {}),
+        ...(step.pushMsat !== undefined ? { pushMsat: step.pushMsat } : {}),
+        wait: step.wait,
+      })
       return
     case 'close':
-      await net.close(step.channel, { force: step.force, wait: step.wait, ...(step.node !== undefined ? { node: step.node } : {}) })
+      await net.close(step.channel, {
+        force: step.force,
+        wait: step.wait,
+        ...(step.node !== undefined ? { node: step.node } : {}),
+      })
       return
     case 'mine':
       await net.mine(step.blocks)
@@ -94,7 +121,12 @@ async function runStep(net: Network, ctx: RunContext, step: Step, source: string
     case 'sleep':
       return sleep(step.ms, ctx.signal)
     case 'traffic':
-      if (step.background) background.push(traffic(ctx, step, source).catch((err) => ctx.fail(err, `traffic ${step.id ?? source} in the background`, source)))
+      if (step.background)
+        background.push(
+          traffic(ctx, step, source).catch((err) =>
+            ctx.fail(err, `traffic ${step.id ?? source} in the background`, source),
+          ),
+        )
       else await traffic(ctx, step, source)
       return
   }

@@ -28,7 +28,7 @@ function describeDelay(d: LinkDelaySpec): string {
 
 function ordinal(n: number): string {
   const teen = n % 100 >= 11 && n % 100 <= 13
-  return `${n}${teen ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th'}`
+  return `${n}${teen ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th')}`
 }
 
 export function describeTestingStep(step: TestingStep): string {
@@ -37,7 +37,12 @@ export function describeTestingStep(step: TestingStep): string {
       return `fault: ${step.node} will ${step.action.replace('_', ' ')} its ${step.nth === 1 ? 'next' : ordinal(step.nth)} ${step.message} to ${step.peer}`
     case 'latency': {
       const what = step.node !== undefined ? `on everything ${step.node} sends` : `both ways on ${step.channel}`
-      const rule = [step.delay ? `delay ${describeDelay(step.delay)}` : '', step.dropRate !== undefined ? `lose ${(step.dropRate * 100).toFixed(1)}%` : ''].filter(Boolean).join(', ')
+      const rule = [
+        step.delay ? `delay ${describeDelay(step.delay)}` : '',
+        step.dropRate !== undefined ? `lose ${(step.dropRate * 100).toFixed(1)}%` : '',
+      ]
+        .filter(Boolean)
+        .join(', ')
       return `latency: ${rule || 'no delay or loss'} ${what}`
     }
     case 'partition':
@@ -51,7 +56,13 @@ export function describeTestingStep(step: TestingStep): string {
   }
 }
 
-export async function runTestingStep(net: Network, ctx: RunContext, step: TestingStep, source: string, background: Promise<unknown>[]): Promise<void> {
+export async function runTestingStep(
+  net: Network,
+  ctx: RunContext,
+  step: TestingStep,
+  source: string,
+  background: Promise<unknown>[],
+): Promise<void> {
   switch (step.kind) {
     case 'fault':
       return net.testing.fault(step)

@@ -32,7 +32,11 @@ export interface TrafficResult {
 /** Beyond this many payments in flight, new ones wait: a slow network gets a backlog, not a flood. */
 export const MAX_PAYMENTS_IN_FLIGHT = 64
 
-export function trafficPlan(net: Pick<Network, 'nodes'>, spec: TrafficSpec, rng: SeededRng): { from: string; to: string; amountMsat: bigint }[] {
+export function trafficPlan(
+  net: Pick<Network, 'nodes'>,
+  spec: TrafficSpec,
+  rng: SeededRng,
+): { from: string; to: string; amountMsat: bigint }[] {
   const count = Math.max(1, Math.floor((spec.durationMs * spec.ratePerSecond) / 1000))
   const names = net.nodes.map((n) => n.name)
   return Array.from({ length: count }, () => {
@@ -47,7 +51,12 @@ export function trafficPlan(net: Pick<Network, 'nodes'>, spec: TrafficSpec, rng:
   })
 }
 
-export async function runTraffic(net: Network, spec: TrafficSpec, rng: SeededRng, signal?: AbortSignal): Promise<TrafficResult> {
+export async function runTraffic(
+  net: Network,
+  spec: TrafficSpec,
+  rng: SeededRng,
+  signal?: AbortSignal,
+): Promise<TrafficResult> {
   const plan = trafficPlan(net, spec, rng)
   const intervalMs = 1000 / spec.ratePerSecond
   const started = Date.now()
@@ -59,7 +68,12 @@ export async function runTraffic(net: Network, spec: TrafficSpec, rng: SeededRng
     if (wait > 0) await sleep(wait, signal).catch(() => {})
     if (signal?.aborted) break
     while (inFlight.size >= MAX_PAYMENTS_IN_FLIGHT) await Promise.race(inFlight)
-    const payment = net.pay(p.from, p.to, p.amountMsat, { source: 'traffic', ...(signal ? { signal } : {}), ...(spec.id !== undefined ? { id: spec.id } : {}), ...(spec.timeoutSeconds !== undefined ? { timeoutSeconds: spec.timeoutSeconds } : {}) })
+    const payment = net.pay(p.from, p.to, p.amountMsat, {
+      source: 'traffic',
+      ...(signal ? { signal } : {}),
+      ...(spec.id !== undefined ? { id: spec.id } : {}),
+      ...(spec.timeoutSeconds !== undefined ? { timeoutSeconds: spec.timeoutSeconds } : {}),
+    })
     inFlight.add(payment)
     void payment.then((o) => {
       inFlight.delete(payment)
@@ -72,5 +86,12 @@ export async function runTraffic(net: Network, spec: TrafficSpec, rng: SeededRng
 
 export function summarizeTraffic(id: string | null, outcomes: PaymentOutcome[]): TrafficResult {
   const succeeded = outcomes.filter((o) => o.status === 'succeeded').length
-  return { id, outcomes, sent: outcomes.length, succeeded, failed: outcomes.length - succeeded, successRate: outcomes.length === 0 ? 100 : (succeeded * 100) / outcomes.length }
+  return {
+    id,
+    outcomes,
+    sent: outcomes.length,
+    succeeded,
+    failed: outcomes.length - succeeded,
+    successRate: outcomes.length === 0 ? 100 : (succeeded * 100) / outcomes.length,
+  }
 }

@@ -24,18 +24,33 @@ const DIGITS = /^[0-9]+$/
 
 /** A protobuf 64-bit integer: a string of digits (how protobuf JSON prints it) or a safe integer. */
 const int64 = z
-  .union([z.string().regex(DIGITS, 'must be a whole number (a string of digits, as protobuf JSON prints 64-bit integers)'), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)], {
-    error: 'must be a non-negative whole number, as a string of digits or a number',
-  })
+  .union(
+    [
+      z.string().regex(DIGITS, 'must be a whole number (a string of digits, as protobuf JSON prints 64-bit integers)'),
+      z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    ],
+    {
+      error: 'must be a non-negative whole number, as a string of digits or a number',
+    },
+  )
   .transform((v) => BigInt(v))
 
 /** A protobuf 32-bit unsigned integer. */
 const uint32 = z
   .union([z.number(), z.string().regex(DIGITS)], { error: 'must be a whole number from 0 to 4294967295' })
   .transform(Number)
-  .pipe(z.number().int('must be a whole number').min(0, 'must not be negative').max(0xffff_ffff, 'must be at most 4294967295'))
+  .pipe(
+    z
+      .number()
+      .int('must be a whole number')
+      .min(0, 'must not be negative')
+      .max(0xffff_ffff, 'must be at most 4294967295'),
+  )
 
-const pubKey = z.string().regex(/^0[23][0-9a-f]{64}$/i, 'must be a 33-byte compressed public key in hex (66 characters starting 02 or 03)').transform((k) => k.toLowerCase())
+const pubKey = z
+  .string()
+  .regex(/^0[23][0-9a-f]{64}$/i, 'must be a 33-byte compressed public key in hex (66 characters starting 02 or 03)')
+  .transform((k) => k.toLowerCase())
 
 export const DescribeGraphPolicy = z.looseObject({
   time_lock_delta: uint32,
@@ -59,14 +74,25 @@ export type DescribeGraphNode = z.output<typeof DescribeGraphNode>
 export const DescribeGraphEdge = z
   .looseObject({
     channel_id: int64.describe('the short channel id as one 64-bit number'),
-    chan_point: z.string().regex(/^[0-9a-f]{64}:[0-9]+$/i, 'must be TXID:OUTPUT_INDEX').optional(),
+    chan_point: z
+      .string()
+      .regex(/^[0-9a-f]{64}:[0-9]+$/i, 'must be TXID:OUTPUT_INDEX')
+      .optional(),
     node1_pub: pubKey,
     node2_pub: pubKey,
-    capacity: int64.refine((c) => c > 0n, 'must be above 0 sat').refine((c) => c <= MAX_MONEY_SAT, `must be at most ${MAX_MONEY_SAT} sat (21,000,000 BTC, all the bitcoin there will ever be)`),
+    capacity: int64
+      .refine((c) => c > 0n, 'must be above 0 sat')
+      .refine(
+        (c) => c <= MAX_MONEY_SAT,
+        `must be at most ${MAX_MONEY_SAT} sat (21,000,000 BTC, all the bitcoin there will ever be)`,
+      ),
     node1_policy: DescribeGraphPolicy.nullable().default(null),
     node2_policy: DescribeGraphPolicy.nullable().default(null),
   })
-  .refine((e) => e.node1_pub !== e.node2_pub, { message: 'a channel needs two different nodes (node1_pub equals node2_pub)', path: ['node2_pub'] })
+  .refine((e) => e.node1_pub !== e.node2_pub, {
+    message: 'a channel needs two different nodes (node1_pub equals node2_pub)',
+    path: ['node2_pub'],
+  })
 export type DescribeGraphEdge = z.output<typeof DescribeGraphEdge>
 
 export const DescribeGraph = z.looseObject({
@@ -76,7 +102,10 @@ export const DescribeGraph = z.looseObject({
 export type DescribeGraph = z.output<typeof DescribeGraph>
 
 export class TopologyFileError extends LnsimError {
-  constructor(message: string, readonly field: string) {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
     super('TOPOLOGY_INVALID', message, { field })
     this.name = 'TopologyFileError'
   }
@@ -113,13 +142,19 @@ export function parseDescribeGraph(text: string, file: string): DescribeGraph {
   try {
     json = JSON.parse(body)
   } catch (err) {
-    throw new TopologyFileError(`${file} is not JSON: ${syntaxProblem(body, err)}; save the output of \`lncli describegraph\``, '')
+    throw new TopologyFileError(
+      `${file} is not JSON: ${syntaxProblem(body, err)}; save the output of \`lncli describegraph\``,
+      '',
+    )
   }
   const r = DescribeGraph.safeParse(json)
   if (!r.success) {
     const shown = r.error.issues.slice(0, 5).map((i) => `${fieldPath(i.path) || '(top level)'}: ${i.message}`)
     const more = r.error.issues.length > shown.length ? ` (and ${r.error.issues.length - shown.length} more)` : ''
-    throw new TopologyFileError(`${file} is not an \`lncli describegraph\` graph: ${shown.join('; ')}${more}`, fieldPath(r.error.issues[0]!.path))
+    throw new TopologyFileError(
+      `${file} is not an \`lncli describegraph\` graph: ${shown.join('; ')}${more}`,
+      fieldPath(r.error.issues[0]!.path),
+    )
   }
   return r.data
 }
@@ -130,12 +165,23 @@ export function readDescribeGraph(path: string): DescribeGraph {
   try {
     const stat = statSync(path)
     // a device or a pipe reports size 0 and may never end (/dev/zero) or never start (a FIFO)
-    if (!stat.isFile()) throw new TopologyFileError(`${path} is not a file (a folder, a device or a pipe): name the saved output of \`lncli describegraph\``, '')
-    if (stat.size > MAX_DESCRIBEGRAPH_BYTES) throw new TopologyFileError(`${path} is ${stat.size} bytes, more than the ${MAX_DESCRIBEGRAPH_BYTES} lnsim reads`, '')
+    if (!stat.isFile())
+      throw new TopologyFileError(
+        `${path} is not a file (a folder, a device or a pipe): name the saved output of \`lncli describegraph\``,
+        '',
+      )
+    if (stat.size > MAX_DESCRIBEGRAPH_BYTES)
+      throw new TopologyFileError(
+        `${path} is ${stat.size} bytes, more than the ${MAX_DESCRIBEGRAPH_BYTES} lnsim reads`,
+        '',
+      )
     text = readFileSync(path, 'utf8')
   } catch (err) {
     if (err instanceof TopologyFileError) throw err
-    throw new TopologyFileError(`cannot read the describegraph file ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, '')
+    throw new TopologyFileError(
+      `cannot read the describegraph file ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      '',
+    )
   }
   return parseDescribeGraph(text, path)
 }

@@ -27,7 +27,13 @@ import { resolve } from 'node:path'
 import { isReservedNodeName } from '../../core/nodeName.js'
 import { SeededRng } from '../../core/rng.js'
 import { FUNDING_FEE_RESERVE_SAT } from '../file/schema.js'
-import { readDescribeGraph, TopologyFileError, type DescribeGraph, type DescribeGraphEdge, type DescribeGraphPolicy } from './topologyFile.js'
+import {
+  readDescribeGraph,
+  TopologyFileError,
+  type DescribeGraph,
+  type DescribeGraphEdge,
+  type DescribeGraphPolicy,
+} from './topologyFile.js'
 import { components, induced, snowballSample, type GraphShape } from './topologySample.js'
 import { TopologySpec } from './topologySpec.js'
 
@@ -150,40 +156,72 @@ class PolicyMapper {
     const cltv = Math.min(MAX_CLTV_DELTA, Math.max(MIN_CLTV_DELTA, p.time_lock_delta))
     if (cltv !== p.time_lock_delta) this.adjusted.cltv++
     // a channel never carries less than 1 msat, so a minimum of 0 means 1
-    return { baseMsat: base, ppm: Number(ppm), cltvExpiryDelta: cltv, htlcMinimumMsat: p.min_htlc < 1n ? 1n : p.min_htlc }
+    return {
+      baseMsat: base,
+      ppm: Number(ppm),
+      cltvExpiryDelta: cltv,
+      htlcMinimumMsat: p.min_htlc < 1n ? 1n : p.min_htlc,
+    }
   }
 
   notes(): string[] {
     return [
       ...(this.adjusted.ppm ? [`${this.adjusted.ppm} fee rate(s) above ${MAX_PPM} ppm lowered to ${MAX_PPM}`] : []),
-      ...(this.adjusted.base ? [`${this.adjusted.base} base fee(s) above ${MAX_U32} msat lowered to it (channel_update holds a u32)`] : []),
-      ...(this.adjusted.cltv ? [`${this.adjusted.cltv} time_lock_delta(s) outside ${MIN_CLTV_DELTA}–${MAX_CLTV_DELTA} brought into that range`] : []),
+      ...(this.adjusted.base
+        ? [`${this.adjusted.base} base fee(s) above ${MAX_U32} msat lowered to it (channel_update holds a u32)`]
+        : []),
+      ...(this.adjusted.cltv
+        ? [
+            `${this.adjusted.cltv} time_lock_delta(s) outside ${MIN_CLTV_DELTA}–${MAX_CLTV_DELTA} brought into that range`,
+          ]
+        : []),
     ]
   }
 }
 
 /** The nodes and channels a describegraph graph gives, per the options (see the top of this file). */
-export function graphToNetwork(graph: DescribeGraph, spec: TopologySpec, options: ImportOptions & { file: string }): ImportedTopology {
+export function graphToNetwork(
+  graph: DescribeGraph,
+  spec: TopologySpec,
+  options: ImportOptions & { file: string },
+): ImportedTopology {
   const notes: string[] = []
   // every node an edge mentions, in the file's order; edges may name nodes the file has no announcement for
   const known = new Map(graph.nodes.map((n) => [n.pub_key, n]))
   const order = [...known.keys()]
-  for (const e of graph.edges) for (const k of [e.node1_pub, e.node2_pub]) if (!known.has(k)) (known.set(k, { pub_key: k, alias: '', addresses: [] }), order.push(k))
+  for (const e of graph.edges)
+    for (const k of [e.node1_pub, e.node2_pub])
+      if (!known.has(k)) (known.set(k, { pub_key: k, alias: '', addresses: [] }), order.push(k))
 
   const edges = graph.edges.filter((e) => usable(e.node1_policy) || usable(e.node2_policy))
   const unusableChannels = graph.edges.length - edges.length
   const shape: GraphShape = { nodes: order, edges: edges.map((e) => [e.node1_pub, e.node2_pub] as const) }
-  const component = new Set(components(induced(shape, new Set(edges.flatMap((e) => [e.node1_pub, e.node2_pub]))))[0] ?? [])
+  const component = new Set(
+    components(induced(shape, new Set(edges.flatMap((e) => [e.node1_pub, e.node2_pub]))))[0] ?? [],
+  )
   const outsideLargestComponent = known.size - component.size
   const connected = induced(shape, component)
 
   if (spec.sample === undefined && component.size > MAX_IMPORTED_NODES) {
-    throw new TopologyFileError(`${options.file}: the graph's largest connected component has ${component.size} nodes, more than the ${MAX_IMPORTED_NODES} a scenario runs; add \`sample: N\` to take a smaller part of it`, 'nodes')
+    throw new TopologyFileError(
+      `${options.file}: the graph's largest connected component has ${component.size} nodes, more than the ${MAX_IMPORTED_NODES} a scenario runs; add \`sample: N\` to take a smaller part of it`,
+      'nodes',
+    )
   }
-  if (spec.sample !== undefined && spec.sample > component.size) notes.push(`sample: ${spec.sample} asked, but the largest connected component has ${component.size} nodes; all are kept`)
-  const chosen = spec.sample === undefined ? component : snowballSample(connected, spec.sample, new SeededRng(options.seed).fork('topology/sample'))
+  if (spec.sample !== undefined && spec.sample > component.size)
+    notes.push(
+      `sample: ${spec.sample} asked, but the largest connected component has ${component.size} nodes; all are kept`,
+    )
+  const chosen =
+    spec.sample === undefined
+      ? component
+      : snowballSample(connected, spec.sample, new SeededRng(options.seed).fork('topology/sample'))
   const sub = induced(connected, chosen)
-  if (sub.nodes.length < 2) throw new TopologyFileError(`${options.file}: no two nodes share a usable channel, so there is no network to import`, 'edges')
+  if (sub.nodes.length < 2)
+    throw new TopologyFileError(
+      `${options.file}: no two nodes share a usable channel, so there is no network to import`,
+      'edges',
+    )
 
   const taken = new Set(options.takenNames ?? [])
   const nameOf = new Map<string, string>()
@@ -200,10 +238,14 @@ export function graphToNetwork(graph: DescribeGraph, spec: TopologySpec, options
     .filter((e) => chosen.has(e.node1_pub) && chosen.has(e.node2_pub))
     .map((e: DescribeGraphEdge) => {
       // BOLT #7: node_1 is the smaller node id; LND prints them so, but a re-serialised file may not
-      const [one, two, p1, p2] = e.node1_pub < e.node2_pub ? [e.node1_pub, e.node2_pub, e.node1_policy, e.node2_policy] : [e.node2_pub, e.node1_pub, e.node2_policy, e.node1_policy]
+      const [one, two, p1, p2] =
+        e.node1_pub < e.node2_pub
+          ? [e.node1_pub, e.node2_pub, e.node1_policy, e.node2_policy]
+          : [e.node2_pub, e.node1_pub, e.node2_policy, e.node1_policy]
       let capacitySat = e.capacity / BigInt(spec.capacityDivisor)
-      if (capacitySat < spec.minCapacitySat) (capacitySat = spec.minCapacitySat), capacity.raised++
-      if (spec.maxCapacitySat !== undefined && capacitySat > spec.maxCapacitySat) (capacitySat = spec.maxCapacitySat), capacity.lowered++
+      if (capacitySat < spec.minCapacitySat) ((capacitySat = spec.minCapacitySat), capacity.raised++)
+      if (spec.maxCapacitySat !== undefined && capacitySat > spec.maxCapacitySat)
+        ((capacitySat = spec.maxCapacitySat), capacity.lowered++)
       const from = nameOf.get(one)!
       const to = nameOf.get(two)!
       const fromFeePolicy = policies.map(p1)
@@ -219,13 +261,20 @@ export function graphToNetwork(graph: DescribeGraph, spec: TopologySpec, options
         sourceChannelId: e.channel_id.toString(),
       }
     })
-  if (capacity.raised) notes.push(`${capacity.raised} capacity(ies) raised to minCapacitySat (${spec.minCapacitySat} sat)`)
-  if (capacity.lowered) notes.push(`${capacity.lowered} capacity(ies) lowered to maxCapacitySat (${spec.maxCapacitySat} sat)`)
+  if (capacity.raised)
+    notes.push(`${capacity.raised} capacity(ies) raised to minCapacitySat (${spec.minCapacitySat} sat)`)
+  if (capacity.lowered)
+    notes.push(`${capacity.lowered} capacity(ies) lowered to maxCapacitySat (${spec.maxCapacitySat} sat)`)
   notes.push(...policies.notes())
 
   const funded = new Map<string, bigint>()
   for (const c of channels) funded.set(c.from, (funded.get(c.from) ?? 0n) + c.capacitySat + FUNDING_FEE_RESERVE_SAT)
-  const nodes: ImportedNode[] = sub.nodes.map((k) => ({ name: nameOf.get(k)!, fundsSat: (funded.get(nameOf.get(k)!) ?? 0n) + spec.fundsSat, pubKey: k, alias: known.get(k)!.alias }))
+  const nodes: ImportedNode[] = sub.nodes.map((k) => ({
+    name: nameOf.get(k)!,
+    fundsSat: (funded.get(nameOf.get(k)!) ?? 0n) + spec.fundsSat,
+    pubKey: k,
+    alias: known.get(k)!.alias,
+  }))
 
   return {
     nodes,
@@ -286,30 +335,51 @@ function listOf(v: unknown): unknown[] {
  * (the schema knows it, and drops it once parsed).
  */
 export function expandTopology(value: unknown, baseDir: string, override: { sample?: number } = {}): TopologyExpansion {
-  const raw = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+  const raw =
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined
   const own = { nodes: listOf(raw?.nodes).length, channels: listOf(raw?.channels).length }
   if (raw?.topology === undefined) {
-    if (override.sample !== undefined) throw new TopologyError([{ path: [], message: 'a sample size was given (--sample), but the scenario imports no topology' }])
+    if (override.sample !== undefined)
+      throw new TopologyError([
+        { path: [], message: 'a sample size was given (--sample), but the scenario imports no topology' },
+      ])
     return { value, summary: null, own }
   }
 
-  const topology = override.sample !== undefined && raw.topology !== null && typeof raw.topology === 'object' ? { ...raw.topology, sample: override.sample } : raw.topology
+  const topology =
+    override.sample !== undefined && raw.topology !== null && typeof raw.topology === 'object'
+      ? { ...raw.topology, sample: override.sample }
+      : raw.topology
   const parsed = TopologySpec.safeParse(topology)
   if (!parsed.success) {
     throw new TopologyError(
       parsed.error.issues.map((i) => {
         const path = ['topology', ...i.path.map((p) => (typeof p === 'number' ? p : String(p)))]
-        return { path, ...(i.code === 'unrecognized_keys' && i.keys.length > 0 ? { at: [...path, i.keys[0]!] } : {}), message: i.message, code: i.code }
+        return {
+          path,
+          ...(i.code === 'unrecognized_keys' && i.keys.length > 0 ? { at: [...path, i.keys[0]!] } : {}),
+          message: i.message,
+          code: i.code,
+        }
       }),
     )
   }
   const seed = typeof raw.seed === 'string' ? raw.seed : typeof raw.name === 'string' ? raw.name : ''
-  const takenNames = new Set(listOf(raw.nodes).flatMap((n) => (n !== null && typeof n === 'object' && typeof (n as { name?: unknown }).name === 'string' ? [(n as { name: string }).name] : [])))
+  const takenNames = new Set(
+    listOf(raw.nodes).flatMap((n) =>
+      n !== null && typeof n === 'object' && typeof (n as { name?: unknown }).name === 'string'
+        ? [(n as { name: string }).name]
+        : [],
+    ),
+  )
   let imported: ImportedTopology
   try {
     imported = importTopology(parsed.data, { baseDir, seed, takenNames })
   } catch (err) {
-    if (err instanceof TopologyFileError) throw new TopologyError([{ path: ['topology', 'describegraph'], message: err.message }])
+    if (err instanceof TopologyFileError)
+      throw new TopologyError([{ path: ['topology', 'describegraph'], message: err.message }])
     throw err
   }
   return {

@@ -55,7 +55,8 @@ export function degrees(g: GraphShape): Map<string, number> {
 export function highestDegreeNode(g: GraphShape): string | undefined {
   const d = degrees(g)
   let best: string | undefined
-  for (const n of g.nodes) if (best === undefined || d.get(n)! > d.get(best)! || (d.get(n) === d.get(best) && n < best)) best = n
+  for (const n of g.nodes)
+    if (best === undefined || d.get(n)! > d.get(best)! || (d.get(n) === d.get(best) && n < best)) best = n
   return best
 }
 

@@ -13,8 +13,10 @@ afterAll(removeTestBundles)
 
 /** Bundles a script that sends 100 messages from one host to another and counts the socket writes it took. */
 async function writesFor100Messages(plugins: Plugin[], name: string): Promise<number> {
-  const { module } = await bundleForTest<{ run: () => Promise<number> }>(name, {
-    contents: `
+  const { module } = await bundleForTest<{ run: () => Promise<number> }>(
+    name,
+    {
+      contents: `
         import { Socket } from 'node:net'
         import { lpStream } from '@libp2p/utils'
         import { createHost } from './src/node/transport/host.ts'
@@ -42,8 +44,10 @@ async function writesFor100Messages(plugins: Plugin[], name: string): Promise<nu
           }
           return writes
         }`,
-    loader: 'ts',
-  }, plugins)
+      loader: 'ts',
+    },
+    plugins,
+  )
   return module.run()
 }
 

@@ -12,7 +12,10 @@ it('zod bundled with English only still explains failures in English', async () 
   const zod = zodEnglishOnly()
   const { module: bundled, text } = await bundleForTest<{ locales: string[]; message: string }>(
     'zod',
-    { contents: "import { z } from 'zod'; export const locales = Object.keys(z.locales); export const message = z.string().safeParse(1).error.issues[0].message" },
+    {
+      contents:
+        "import { z } from 'zod'; export const locales = Object.keys(z.locales); export const message = z.string().safeParse(1).error.issues[0].message",
+    },
     [zod.plugin],
   )
   expect(zod.replaced()).toBeGreaterThan(0)

@@ -46,7 +46,11 @@ describe('chain event stream back-pressure', () => {
     // 60,000 blocks: ~11 MB of events for each subscriber
     const BLOCKS = 60_000
     for (let mined = 0; mined < BLOCKS; mined += 10_000) {
-      const res = await http(`${url}/v1/mine`, { method: 'POST', body: JSON.stringify({ blocks: 10_000 }), headers: { 'content-type': 'application/json' } })
+      const res = await http(`${url}/v1/mine`, {
+        method: 'POST',
+        body: JSON.stringify({ blocks: 10_000 }),
+        headers: { 'content-type': 'application/json' },
+      })
       expect(res.status).toBe(200)
       await res.text()
     }

@@ -62,7 +62,10 @@ describe('the chain daemon as a real process', () => {
     expect(paid).toMatchObject({ address, amountSat: '250000', blockHeight: 4 })
     const tx = await cli('tx', String(paid.txid))
     expect(tx).toMatchObject({ status: 'confirmed', blockHeight: 4, confirmations: 1, feeSat: '0' })
-    expect((tx.tx as { outputs: Array<{ valueSat: string; condition: string }> }).outputs[0]).toEqual({ valueSat: '250000', condition: `sig(${Buffer.from(pub(alice)).toString('hex')})` })
+    expect((tx.tx as { outputs: Array<{ valueSat: string; condition: string }> }).outputs[0]).toEqual({
+      valueSat: '250000',
+      condition: `sig(${Buffer.from(pub(alice)).toString('hex')})`,
+    })
     const block = await cli('block', '4')
     expect(block.txids).toContain(paid.txid)
     expect(await cli('block', String(block.hash))).toMatchObject({ height: 4 })

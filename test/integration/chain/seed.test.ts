@@ -15,9 +15,17 @@ afterEach(async () => {
 async function seededChain(seed: string) {
   const dir = await mkdtemp(join(tmpdir(), 'lnsim-seed-'))
   dirs.push(dir)
-  const daemon = await startChainDaemon({ dataDir: dir, port: 0, seed: sha256(utf8(seed)), genesisTime: 1_700_000_000, log: () => {} })
+  const daemon = await startChainDaemon({
+    dataDir: dir,
+    port: 0,
+    seed: sha256(utf8(seed)),
+    genesisTime: 1_700_000_000,
+    log: () => {},
+  })
   const client = new ChainClient({ url: daemon.url })
-  const paid = await client.faucet('sim1qqw0jw9sadd5zd5z9nqlfdxvarp5p7ydwnvy7hnhnzuxvpggywwmk2s9txp7', 50_000n, { confirm: true })
+  const paid = await client.faucet('sim1qqw0jw9sadd5zd5z9nqlfdxvarp5p7ydwnvy7hnhnzuxvpggywwmk2s9txp7', 50_000n, {
+    confirm: true,
+  })
   const info = await client.info()
   await daemon.stop()
   return { faucetAddress: info.faucetAddress, txid: paid.txid, chainHash: info.chainHash }

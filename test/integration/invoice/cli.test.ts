@@ -51,10 +51,24 @@ describe('lnsim invoice decode', () => {
       features: { hex: '4100', bits: [8, 14] },
       fallbackAddresses: [{ version: 17, program: '04b61f7dc1ea0dc99424464cc4064dc564d91e89' }],
     })
-    expect(json.routeHints).toEqual([[
-      { nodeId: '029e03a901b85534ff1e92c43c74431f7ce72046060fcf7a95c37e148f78c77255', shortChannelId: '66051x263430x1800', feeBaseMsat: '1', feeProportionalMillionths: 20, cltvExpiryDelta: 3 },
-      { nodeId: '039e03a901b85534ff1e92c43c74431f7ce72046060fcf7a95c37e148f78c77255', shortChannelId: '197637x395016x2314', feeBaseMsat: '2', feeProportionalMillionths: 30, cltvExpiryDelta: 4 },
-    ]])
+    expect(json.routeHints).toEqual([
+      [
+        {
+          nodeId: '029e03a901b85534ff1e92c43c74431f7ce72046060fcf7a95c37e148f78c77255',
+          shortChannelId: '66051x263430x1800',
+          feeBaseMsat: '1',
+          feeProportionalMillionths: 20,
+          cltvExpiryDelta: 3,
+        },
+        {
+          nodeId: '039e03a901b85534ff1e92c43c74431f7ce72046060fcf7a95c37e148f78c77255',
+          shortChannelId: '197637x395016x2314',
+          feeBaseMsat: '2',
+          feeProportionalMillionths: 30,
+          cltvExpiryDelta: 4,
+        },
+      ],
+    ])
   })
 
   it('prints a readable summary without --json', async () => {
@@ -72,7 +86,11 @@ describe('lnsim invoice decode', () => {
     expect(r.stdout).toBe('')
     expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: 'INVALID_CHECKSUM' } })
 
-    const plain = await lnsim('invoice', 'decode', fixture.invalid.find((v) => v.description === 'Invalid multiplier')!.invoice)
+    const plain = await lnsim(
+      'invoice',
+      'decode',
+      fixture.invalid.find((v) => v.description === 'Invalid multiplier')!.invoice,
+    )
     expect(plain.code).toBe(1)
     expect(plain.stderr).toMatch(/^lnsim invoice decode: .*2500x/)
   })

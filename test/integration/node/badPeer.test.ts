@@ -37,20 +37,38 @@ describe('a node facing a misbehaving peer', () => {
     await waitFor('the channel to be quiet', async () => {
       const c = commitmentsOf(peer.data!)!
       const a = await net.channel('alice', channelId)
-      return c.localCommit.spec.htlcs.length === 0 && c.remoteNextCommitInfo.kind === 'ready' && c.localChanges.proposed.length === 0 && a?.pendingHtlcs.length === 0 && a.active
+      return (
+        c.localCommit.spec.htlcs.length === 0 &&
+        c.remoteNextCommitInfo.kind === 'ready' &&
+        c.localChanges.proposed.length === 0 &&
+        a?.pendingHtlcs.length === 0 &&
+        a.active
+      )
     })
   }
 
   async function payPeer(amountMsat: bigint, preimageByte: number) {
     const preimage = new Uint8Array(32).fill(preimageByte)
-    const invoice = encodeInvoice({ network: 'bcrt', amountMsat, timestamp: Math.floor(Date.now() / 1000), paymentHash: sha256(preimage), paymentSecret: new Uint8Array(32).fill(preimageByte + 1), description: 'to the test peer' }, peer.secret)
+    const invoice = encodeInvoice(
+      {
+        network: 'bcrt',
+        amountMsat,
+        timestamp: Math.floor(Date.now() / 1000),
+        paymentHash: sha256(preimage),
+        paymentSecret: new Uint8Array(32).fill(preimageByte + 1),
+        description: 'to the test peer',
+      },
+      peer.secret,
+    )
     const paying = net.node('alice').client.pay({ invoice, timeoutSeconds: 30 })
     return { preimage, paying }
   }
 
   /** The peer settles what arrives, as a well-behaved node would. */
   async function settleIncoming(preimage: Uint8Array): Promise<void> {
-    const received = await peer.waitFor('the HTLC to arrive irrevocably', () => peer.events.find((e) => e.type === 'htlc_received' && toHex(e.add.paymentHash) === toHex(sha256(preimage))))
+    const received = await peer.waitFor('the HTLC to arrive irrevocably', () =>
+      peer.events.find((e) => e.type === 'htlc_received' && toHex(e.add.paymentHash) === toHex(sha256(preimage))),
+    )
     if (received.type !== 'htlc_received') throw new Error()
     peer.input({ type: 'command', command: { type: 'fulfill_htlc', id: received.add.id, preimage } })
     peer.input({ type: 'command', command: { type: 'sign' } })
@@ -64,14 +82,23 @@ describe('a node facing a misbehaving peer', () => {
     peer = new TestPeer(fromHex(info.chainHash))
     await peer.start()
     await peer.connect(net.node('alice').address)
-    await waitFor('alice to see the peer', async () => (await net.node('alice').client.peers()).some((p) => p.nodeId === peer.nodeId && p.connected))
-    const opened = await net.node('alice').client.openChannel({ nodeId: peer.nodeId, amountSat: 1_000_000n, pushMsat: 200_000_000n })
+    await waitFor('alice to see the peer', async () =>
+      (await net.node('alice').client.peers()).some((p) => p.nodeId === peer.nodeId && p.connected),
+    )
+    const opened = await net
+      .node('alice')
+      .client.openChannel({ nodeId: peer.nodeId, amountSat: 1_000_000n, pushMsat: 200_000_000n })
     channelId = opened.channelId
     await net.mine(3)
     const tx = await net.chain<{ blockHeight: number }>('GET', `/transactions/${opened.fundingTxid}`)
     const block = await net.chain<{ txids: string[] }>('GET', `/blocks/${tx.blockHeight}`)
     peer.blockHeight = tx.blockHeight + 2
-    peer.input({ type: 'tx_confirmed', txid: opened.fundingTxid, blockHeight: tx.blockHeight, txIndex: block.txids.indexOf(opened.fundingTxid) })
+    peer.input({
+      type: 'tx_confirmed',
+      txid: opened.fundingTxid,
+      blockHeight: tx.blockHeight,
+      txIndex: block.txids.indexOf(opened.fundingTxid),
+    })
     await peer.waitFor('NORMAL', () => peer.data?.state === 'NORMAL')
     await waitFor('alice to call the channel active', async () => (await net.channel('alice', channelId))?.active)
   }, 60_000)
@@ -84,7 +111,15 @@ describe('a node facing a misbehaving peer', () => {
 
   it('a truncated message gets a TRUNCATED warning and the connection stays; an unknown odd type is ignored', async () => {
     const c = commitmentsOf(peer.data!)!
-    const add: Message = { type: 'update_add_htlc', channelId: c.channelId, id: 0n, amountMsat: 1000n, paymentHash: new Uint8Array(32), cltvExpiry: 500, onionRoutingPacket: new Uint8Array(1366) }
+    const add: Message = {
+      type: 'update_add_htlc',
+      channelId: c.channelId,
+      id: 0n,
+      amountMsat: 1000n,
+      paymentHash: new Uint8Array(32),
+      cltvExpiry: 500,
+      onionRoutingPacket: new Uint8Array(1366),
+    }
     const bytes = peer.encoded(add)
     await peer.sendRawFrame(bytes.subarray(0, 100))
     await peer.sendRawFrame(concatBytes(u16be(32769), Uint8Array.of(1, 2, 3)))
@@ -98,14 +133,27 @@ describe('a node facing a misbehaving peer', () => {
     // a varint length prefix of 70,000 bytes, then the start of the frame
     await peer.sendRawFrame(new Uint8Array(70_000))
     await peer.waitFor('a FRAME_TOO_LARGE warning', () => warnings(peer).find((w) => w.startsWith('FRAME_TOO_LARGE')))
-    await waitFor('alice to drop the connection', async () => !(await net.node('alice').client.peers()).find((p) => p.nodeId === peer.nodeId)?.connected)
+    await waitFor(
+      'alice to drop the connection',
+      async () => !(await net.node('alice').client.peers()).find((p) => p.nodeId === peer.nodeId)?.connected,
+    )
     await reconnect()
   })
 
   it('a commitment signature that does not verify gets INVALID_COMMITMENT_SIGNATURE; the channel keeps its last signed state', async () => {
     const before = (await net.channel('alice', channelId))!
     peer.tamper = (m) => (m.type === 'commitment_signed' ? { ...m, signature: new Uint8Array(64).fill(3) } : m)
-    peer.input({ type: 'command', command: { type: 'add_htlc', commandId: 'x', amountMsat: 5_000_000n, paymentHash: sha256(new Uint8Array(32).fill(9)), cltvExpiry: 500, onionRoutingPacket: new Uint8Array(1366) } })
+    peer.input({
+      type: 'command',
+      command: {
+        type: 'add_htlc',
+        commandId: 'x',
+        amountMsat: 5_000_000n,
+        paymentHash: sha256(new Uint8Array(32).fill(9)),
+        cltvExpiry: 500,
+        onionRoutingPacket: new Uint8Array(1366),
+      },
+    })
     peer.input({ type: 'command', command: { type: 'sign' } })
     await peer.waitFor('the warning', () => warnings(peer).find((w) => w.startsWith('INVALID_COMMITMENT_SIGNATURE')))
     peer.tamper = (m) => m
@@ -119,7 +167,8 @@ describe('a node facing a misbehaving peer', () => {
   it('a revocation secret that does not match gets INVALID_REVOCATION_SECRET; after reconnection the right one goes through and the payment succeeds', async () => {
     // the HTLC of the previous test is still being failed back: let that finish first
     await quiet()
-    peer.tamper = (m) => (m.type === 'revoke_and_ack' ? { ...m, perCommitmentSecret: sha256(m.perCommitmentSecret) } : m)
+    peer.tamper = (m) =>
+      m.type === 'revoke_and_ack' ? { ...m, perCommitmentSecret: sha256(m.perCommitmentSecret) } : m
     const { preimage, paying } = await payPeer(7_000_000n, 0x40)
     await peer.waitFor('the warning', () => warnings(peer).find((w) => w.startsWith('INVALID_REVOCATION_SECRET')))
     peer.tamper = (m) => m
@@ -134,7 +183,12 @@ describe('a node facing a misbehaving peer', () => {
     const { preimage, paying } = await payPeer(3_000_000n, 0x50)
     await settleIncoming(preimage)
     expect((await paying).status).toBe('succeeded')
-    await waitFor('no HTLC in flight', async () => (await net.channel('alice', channelId))?.pendingHtlcs.length === 0 && commitmentsOf(peer.data!)!.localCommit.spec.htlcs.length === 0)
+    await waitFor(
+      'no HTLC in flight',
+      async () =>
+        (await net.channel('alice', channelId))?.pendingHtlcs.length === 0 &&
+        commitmentsOf(peer.data!)!.localCommit.spec.htlcs.length === 0,
+    )
     const a = (await net.channel('alice', channelId))!
     const p = commitmentsOf(peer.data!)!
     expect(p.localCommit.spec.toLocalMsat).toBe(200_000_000n + 7_000_000n + 3_000_000n)
@@ -147,20 +201,45 @@ describe('a node facing a misbehaving peer', () => {
     const { invoice } = await net.node('alice').client.createInvoice({ amountMsat: 2_000_000n })
     const decoded = decodeInvoice(invoice)
     const cltvExpiry = peer.blockHeight + 200
-    const onion = createPaymentOnion(new Uint8Array(32).fill(0x61), [
-      { pubkey: fromHex(net.node('alice').nodeId), payload: { amtToForward: 2_000_000n, outgoingCltvValue: cltvExpiry, paymentData: { paymentSecret: decoded.paymentSecret!, totalMsat: 2_000_000n } } },
-    ], decoded.paymentHash)
+    const onion = createPaymentOnion(
+      new Uint8Array(32).fill(0x61),
+      [
+        {
+          pubkey: fromHex(net.node('alice').nodeId),
+          payload: {
+            amtToForward: 2_000_000n,
+            outgoingCltvValue: cltvExpiry,
+            paymentData: { paymentSecret: decoded.paymentSecret!, totalMsat: 2_000_000n },
+          },
+        },
+      ],
+      decoded.paymentHash,
+    )
     const add = (commandId: string) => {
-      peer.input({ type: 'command', command: { type: 'add_htlc', commandId, amountMsat: 2_000_000n, paymentHash: decoded.paymentHash, cltvExpiry, onionRoutingPacket: onion.packet } })
+      peer.input({
+        type: 'command',
+        command: {
+          type: 'add_htlc',
+          commandId,
+          amountMsat: 2_000_000n,
+          paymentHash: decoded.paymentHash,
+          cltvExpiry,
+          onionRoutingPacket: onion.packet,
+        },
+      })
       const r = peer.lastReply
       if (!r?.ok || r.htlcId === undefined) throw new Error('the peer could not add')
       peer.input({ type: 'command', command: { type: 'sign' } })
       return r.htlcId
     }
     const first = add('first')
-    await peer.waitFor('the first HTLC fulfilled', () => peer.events.find((e) => e.type === 'htlc_fulfilled' && e.htlc.id === first))
+    await peer.waitFor('the first HTLC fulfilled', () =>
+      peer.events.find((e) => e.type === 'htlc_fulfilled' && e.htlc.id === first),
+    )
     const second = add('again')
-    const failed = await peer.waitFor('the second HTLC failed', () => peer.events.find((e) => e.type === 'htlc_failed' && e.htlc.id === second))
+    const failed = await peer.waitFor('the second HTLC failed', () =>
+      peer.events.find((e) => e.type === 'htlc_failed' && e.htlc.id === second),
+    )
     if (failed.type !== 'htlc_failed' || !failed.reason) throw new Error('no failure reason')
     const verdict = attributeFailure(onion.sharedSecrets, failed.reason)
     expect(verdict.type === 'attributed' && verdict.failure.code).toBe(FAILURE.TEMPORARY_NODE_FAILURE)

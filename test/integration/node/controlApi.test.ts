@@ -26,7 +26,14 @@ describe('a node’s control API and CLI', () => {
   })
 
   const call = (path: string, init: RequestInit = {}, auth = true) =>
-    fetch(`${url}${path}`, { ...init, headers: { ...(auth ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json', ...(init.headers ?? {}) } })
+    fetch(`${url}${path}`, {
+      ...init,
+      headers: {
+        ...(auth ? { authorization: `Bearer ${token}` } : {}),
+        'content-type': 'application/json',
+        ...(init.headers ?? {}),
+      },
+    })
 
   it('refuses requests without the right token', async () => {
     expect((await call('/v1/info', {}, false)).status).toBe(401)
@@ -37,10 +44,16 @@ describe('a node’s control API and CLI', () => {
   it('answers a bad body with 400 and the field that was wrong, and unknown routes with 404', async () => {
     const bad = await call('/v1/channels', { method: 'POST', body: JSON.stringify({ nodeId: 'xyz', amountSat: 1000 }) })
     expect(bad.status).toBe(400)
-    expect(((await bad.json()) as { error: { code: string; field: string } }).error).toMatchObject({ code: 'INVALID_REQUEST', field: 'nodeId' })
+    expect(((await bad.json()) as { error: { code: string; field: string } }).error).toMatchObject({
+      code: 'INVALID_REQUEST',
+      field: 'nodeId',
+    })
     const notJson = await call('/v1/invoices', { method: 'POST', body: '{oops' })
     expect(notJson.status).toBe(400)
-    const extra = await call('/v1/invoices', { method: 'POST', body: JSON.stringify({ amountMsat: '1000', surprise: 1 }) })
+    const extra = await call('/v1/invoices', {
+      method: 'POST',
+      body: JSON.stringify({ amountMsat: '1000', surprise: 1 }),
+    })
     expect(extra.status).toBe(400)
     const negative = await call('/v1/invoices', { method: 'POST', body: JSON.stringify({ amountMsat: -5 }) })
     expect(negative.status).toBe(400)

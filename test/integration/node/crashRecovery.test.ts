@@ -26,9 +26,17 @@ describe('a node killed with SIGKILL mid-burst', () => {
   })
 
   it('every payment completes or fails cleanly, and balances agree and are conserved after the restart', async () => {
-    const invoices = await Promise.all(Array.from({ length: 40 }, (_, i) => net.node('bob').client.createInvoice({ amountMsat: 1_000_000n + BigInt(i), memo: `burst ${i}` })))
+    const invoices = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        net.node('bob').client.createInvoice({ amountMsat: 1_000_000n + BigInt(i), memo: `burst ${i}` }),
+      ),
+    )
     const alice = net.node('alice').client
-    const payments = invoices.map((inv) => alice.pay({ invoice: inv.invoice, timeoutSeconds: 60 }).catch((err: Error) => ({ status: 'error' as const, message: err.message })))
+    const payments = invoices.map((inv) =>
+      alice
+        .pay({ invoice: inv.invoice, timeoutSeconds: 60 })
+        .catch((err: Error) => ({ status: 'error' as const, message: err.message })),
+    )
     // let some of the burst get under way, then pull the plug on bob
     await new Promise((r) => setTimeout(r, 150))
     net.node('bob').child.proc.kill('SIGKILL')
@@ -36,11 +44,15 @@ describe('a node killed with SIGKILL mid-burst', () => {
     await net.restartNode('bob')
     const results = await Promise.all(payments)
     for (const r of results) expect(['succeeded', 'failed']).toContain(r.status)
-    await waitFor('the channel to be quiet on both sides', async () => {
-      const a = await net.channel('alice', channelId)
-      const b = await net.channel('bob', channelId)
-      return a?.active && b?.active && a.pendingHtlcs.length === 0 && b.pendingHtlcs.length === 0
-    }, 30_000)
+    await waitFor(
+      'the channel to be quiet on both sides',
+      async () => {
+        const a = await net.channel('alice', channelId)
+        const b = await net.channel('bob', channelId)
+        return a?.active && b?.active && a.pendingHtlcs.length === 0 && b.pendingHtlcs.length === 0
+      },
+      30_000,
+    )
     const a = (await net.channel('alice', channelId))!
     const b = (await net.channel('bob', channelId))!
     expect(a.localBalanceMsat).toBe(b.remoteBalanceMsat)

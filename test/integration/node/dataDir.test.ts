@@ -19,7 +19,11 @@ async function startChain(): Promise<string> {
   return String(chain.ready.url)
 }
 
-async function startNode(dataDir: string, chainUrl: string, name = 'alice'): Promise<{ child: Child; client: NodeClient }> {
+async function startNode(
+  dataDir: string,
+  chainUrl: string,
+  name = 'alice',
+): Promise<{ child: Child; client: NodeClient }> {
   const child = await spawnReady(['node', 'start', '--name', name, '--data-dir', dataDir, '--chain', chainUrl])
   const token = (await readFile(join(dataDir, 'api.token'), 'utf8')).trim()
   return { child, client: new NodeClient({ url: String(child.ready.apiUrl), token }) }
@@ -34,7 +38,10 @@ describe('a node data directory', () => {
     const first = await startNode(dataDir, chainUrl)
     const state = readFileSync(join(dataDir, 'state.log'))
 
-    const second = await runCli(['node', 'start', '--name', 'alice', '--data-dir', dataDir, '--chain', chainUrl], 10_000)
+    const second = await runCli(
+      ['node', 'start', '--name', 'alice', '--data-dir', dataDir, '--chain', chainUrl],
+      10_000,
+    )
     expect(second.code).not.toBe(0)
     const pid = first.child.proc.pid!
     expect(second.stderr).toContain(`${dataDir} is in use by a node with pid ${pid}`)
@@ -69,7 +76,12 @@ describe('a node data directory', () => {
 
     const node = await startNode(dataDir, chainUrl)
     expect(node.child.ready.nodeId).toBe('034f355bdcb7cc0af728ef3cceb9615d90684bb5b2ca5f859ab0f0b704075871aa')
-    expect({ key: modeOf(key), token: modeOf(token), state: modeOf(state), url: modeOf(join(dataDir, 'api.url')) }).toEqual({ key: 0o600, token: 0o600, state: 0o600, url: 0o600 })
+    expect({
+      key: modeOf(key),
+      token: modeOf(token),
+      state: modeOf(state),
+      url: modeOf(join(dataDir, 'api.url')),
+    }).toEqual({ key: 0o600, token: 0o600, state: 0o600, url: 0o600 })
     expect(readFileSync(token, 'utf8')).not.toContain('an old token')
     expect((await node.client.info()).alias).toBe('alice')
   })
@@ -77,7 +89,11 @@ describe('a node data directory', () => {
   it('refuses a name that is not one plain path component, before it touches anything', async () => {
     const cwd = await tempDir()
     for (const name of ['..', '.', '../x', 'a/b', '.lnsim', 'chain']) {
-      const r = spawnSync(process.execPath, [CLI, 'node', 'start', '--name', name, '--chain', 'http://127.0.0.1:1'], { cwd, encoding: 'utf8', timeout: 10_000 })
+      const r = spawnSync(process.execPath, [CLI, 'node', 'start', '--name', name, '--chain', 'http://127.0.0.1:1'], {
+        cwd,
+        encoding: 'utf8',
+        timeout: 10_000,
+      })
       expect(r.status, name).toBe(2)
       expect(r.stderr, name).toContain('--name')
     }

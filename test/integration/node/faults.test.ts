@@ -15,16 +15,26 @@ const ok = z.unknown()
 describe('fault injection between two node processes', () => {
   const net = new TestNetwork()
   let channelId = ''
-  const dev = (name: string, path: string, body?: Record<string, unknown>) => net.node(name).client.call('POST', `/v1/dev/${path}`, ok, body)
-  const quiet = () => waitFor('the channel quiet and active on both ends', async () => {
-    const a = await net.channel('alice', channelId)
-    const b = await net.channel('bob', channelId)
-    return a?.active && b?.active && a.pendingHtlcs.length === 0 && b.pendingHtlcs.length === 0
-  }, 20_000)
+  const dev = (name: string, path: string, body?: Record<string, unknown>) =>
+    net.node(name).client.call('POST', `/v1/dev/${path}`, ok, body)
+  const quiet = () =>
+    waitFor(
+      'the channel quiet and active on both ends',
+      async () => {
+        const a = await net.channel('alice', channelId)
+        const b = await net.channel('bob', channelId)
+        return a?.active && b?.active && a.pendingHtlcs.length === 0 && b.pendingHtlcs.length === 0
+      },
+      20_000,
+    )
 
   beforeAll(async () => {
     await net.startChain()
-    await Promise.all([net.startNode('alice', ['--testing']), net.startNode('bob', ['--testing']), net.startNode('plain')])
+    await Promise.all([
+      net.startNode('alice', ['--testing']),
+      net.startNode('bob', ['--testing']),
+      net.startNode('plain'),
+    ])
     await net.fund('alice', 1_500_000n)
     await net.connect('alice', 'bob')
     channelId = await net.openChannel('alice', 'bob', 1_000_000n, 100_000_000n)
@@ -36,7 +46,9 @@ describe('fault injection between two node processes', () => {
   })
 
   it('a dropped revoke_and_ack: the channel recovers after reconnecting, every msat where it belongs', async () => {
-    await dev('bob', 'faults', { faults: [{ peer: net.node('alice').nodeId, messageType: 'revoke_and_ack', nth: 1, action: 'drop' }] })
+    await dev('bob', 'faults', {
+      faults: [{ peer: net.node('alice').nodeId, messageType: 'revoke_and_ack', nth: 1, action: 'drop' }],
+    })
     const p = await net.pay('alice', 'bob', 10_000_000n)
     expect(p.status).toBe('succeeded')
     await quiet()
@@ -67,7 +79,8 @@ describe('fault injection between two node processes', () => {
     }
     await time()
     const fast = Math.min(await time(), await time())
-    for (const n of ['alice', 'bob']) await dev(n, 'links', { links: [{ delay: { kind: 'fixed', ms: 100 } }], seed: 'latency-test' })
+    for (const n of ['alice', 'bob'])
+      await dev(n, 'links', { links: [{ delay: { kind: 'fixed', ms: 100 } }], seed: 'latency-test' })
     const slow = Math.min(await time(), await time())
     for (const n of ['alice', 'bob']) await dev(n, 'links', { links: [] })
     // a payment is at least two round trips of messages across the link
@@ -76,9 +89,20 @@ describe('fault injection between two node processes', () => {
 
   it('a node started without --testing refuses every test hook', async () => {
     for (const path of ['faults', 'links', 'partition', 'heal', 'hold']) {
-      const body = path === 'faults' ? { faults: [] } : path === 'links' ? { links: [] } : path === 'partition' ? { peers: [] } : path === 'hold' ? { hold: true } : undefined
+      const body =
+        path === 'faults'
+          ? { faults: [] }
+          : path === 'links'
+            ? { links: [] }
+            : path === 'partition'
+              ? { peers: [] }
+              : path === 'hold'
+                ? { hold: true }
+                : undefined
       await expect(dev('plain', path, body)).rejects.toMatchObject({ code: 'TESTING_DISABLED', status: 403 })
     }
-    await expect(net.node('plain').client.call('POST', `/v1/dev/channels/${channelId}/cheat`, ok)).rejects.toBeInstanceOf(NodeApiError)
+    await expect(
+      net.node('plain').client.call('POST', `/v1/dev/channels/${channelId}/cheat`, ok),
+    ).rejects.toBeInstanceOf(NodeApiError)
   })
 })

@@ -39,13 +39,18 @@ describe('a peer that floods a node with invalid gossip', () => {
     peers.push(peer)
     await peer.start()
     await peer.connect(net.node(node).address)
-    await waitFor(`${node} to see the peer`, async () => (await net.node(node).client.peers()).some((p) => p.nodeId === peer.nodeId && p.connected))
+    await waitFor(`${node} to see the peer`, async () =>
+      (await net.node(node).client.peers()).some((p) => p.nodeId === peer.nodeId && p.connected),
+    )
     return peer
   }
 
   /** Channel announcements that parse but whose signatures do not verify, each for another channel. */
   function badAnnouncements(count: number): ChannelAnnouncement[] {
-    const [nodeId1, nodeId2] = [publicKeyOf(new Uint8Array(32).fill(0x11)), publicKeyOf(new Uint8Array(32).fill(0x12))].sort((a, b) => Buffer.compare(a, b))
+    const [nodeId1, nodeId2] = [
+      publicKeyOf(new Uint8Array(32).fill(0x11)),
+      publicKeyOf(new Uint8Array(32).fill(0x12)),
+    ].sort((a, b) => Buffer.compare(a, b))
     return Array.from({ length: count }, (_, i) => ({
       type: 'channel_announcement',
       nodeSignature1: new Uint8Array([...new Uint8Array(60).fill(1), ...u32be(i)]),
@@ -88,7 +93,9 @@ describe('a peer that floods a node with invalid gossip', () => {
     await net.stopNode('alice')
     const lines = logLines(net, 'alice').filter((l) => l.peer === peer.nodeId)
     expect(lines.filter((l) => l.msg === 'refused gossip')).toHaveLength(10)
-    expect(lines.filter((l) => l.msg === 'log lines about a peer left out').map((l) => l.suppressed)).toEqual([FLOOD - 10])
+    expect(lines.filter((l) => l.msg === 'log lines about a peer left out').map((l) => l.suppressed)).toEqual([
+      FLOOD - 10,
+    ])
     expect(readFileSync(join(net.node('alice').dataDir, 'node.log')).length).toBeLessThan(20_000)
   })
 
@@ -108,7 +115,9 @@ describe('a peer that floods a node with invalid gossip', () => {
     await net.stopNode('carol')
     const lines = logLines(net, 'carol').filter((l) => l.peer === peer.nodeId)
     expect(lines.filter((l) => l.msg === 'peer sends gossip over its rate: dropping the excess')).toHaveLength(1)
-    const dropped = lines.filter((l) => l.msg === 'gossip over the peer’s rate dropped').reduce((n, l) => n + Number(l.dropped), 0)
+    const dropped = lines
+      .filter((l) => l.msg === 'gossip over the peer’s rate dropped')
+      .reduce((n, l) => n + Number(l.dropped), 0)
     expect(dropped + checked).toBe(FLOOD)
   })
 })

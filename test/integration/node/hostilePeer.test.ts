@@ -54,7 +54,6 @@ interface AttackRow {
   channel: 'NORMAL' | 'CLOSING'
 }
 
-
 const ROWS: AttackRow[] = [
   {
     name: 'an HTLC of 0 msat',
@@ -109,7 +108,9 @@ const ROWS: AttackRow[] = [
     name: 'a revocation secret that does not match',
     attack: async ({ peer, net }) => {
       peer.autoSettle = true
-      peer.rewrite('revoke_and_ack', (m) => ({ perCommitmentSecret: m.perCommitmentSecret.map((b) => b ^ 1) }), { nth: 1 })
+      peer.rewrite('revoke_and_ack', (m) => ({ perCommitmentSecret: m.perCommitmentSecret.map((b) => b ^ 1) }), {
+        nth: 1,
+      })
       const paying = net.node('alice').client.pay({ invoice: peer.invoice(4_000_000n), timeoutSeconds: 30 })
       // after reconnection the right secret goes through, and the peer, the payee, settles
       return async () => expect((await paying).status).toBe('succeeded')
@@ -146,12 +147,18 @@ const ROWS: AttackRow[] = [
   },
   {
     name: "an error naming someone else's channel (alice–bob)",
-    attack: async ({ peer, bobChannelId }) => peer.inject({ type: 'error', channelId: fromHex(bobChannelId), data: new TextEncoder().encode('close it') }),
+    attack: async ({ peer, bobChannelId }) =>
+      peer.inject({ type: 'error', channelId: fromHex(bobChannelId), data: new TextEncoder().encode('close it') }),
     channel: 'NORMAL',
   },
   {
     name: 'a commitment_signed for a channel that does not exist',
-    attack: async ({ peer }) => peer.inject({ type: 'commitment_signed', channelId: new Uint8Array(32).fill(0xab), signature: new Uint8Array(64) }),
+    attack: async ({ peer }) =>
+      peer.inject({
+        type: 'commitment_signed',
+        channelId: new Uint8Array(32).fill(0xab),
+        signature: new Uint8Array(64),
+      }),
     answer: { warning: 'unknown channel' },
     channel: 'NORMAL',
   },
@@ -169,9 +176,18 @@ const ROWS: AttackRow[] = [
     name: 'pings asking for the largest pongs, from a peer that never reads them',
     attack: async ({ peer, net }) => {
       peer.stopReading()
-      await peer.sendMany(Array.from({ length: 2_000 }, () => ({ type: 'ping' as const, numPongBytes: 65_531, ignored: new Uint8Array(0) })))
+      await peer.sendMany(
+        Array.from({ length: 2_000 }, () => ({
+          type: 'ping' as const,
+          numPongBytes: 65_531,
+          ignored: new Uint8Array(0),
+        })),
+      )
       // the warning it would read is stuck behind the pong it does not read: alice's view says she hung up
-      await waitFor('alice to hang up on the peer that does not read', async () => !(await net.node('alice').client.peers()).find((p) => p.nodeId === peer.nodeId)?.connected)
+      await waitFor(
+        'alice to hang up on the peer that does not read',
+        async () => !(await net.node('alice').client.peers()).find((p) => p.nodeId === peer.nodeId)?.connected,
+      )
       await peer.reconnect()
     },
     channel: 'NORMAL',
@@ -180,8 +196,13 @@ const ROWS: AttackRow[] = [
     name: 'open_channel spam: far more openings than alice keeps pending',
     attack: async ({ peer, net }) => {
       await peer.sendMany(peer.openChannelMessages(net.node('alice').nodeId, 300))
-      await peer.waitFor('alice to refuse the openings past her limit', () => peer.errors().filter((e) => e.includes('TOO_MANY_PENDING_CHANNELS')).length >= 290)
-      const pending = (await net.node('alice').client.channels()).filter((c) => c.remoteNodeId === peer.nodeId && c.state !== 'NORMAL' && c.state !== 'CLOSED')
+      await peer.waitFor(
+        'alice to refuse the openings past her limit',
+        () => peer.errors().filter((e) => e.includes('TOO_MANY_PENDING_CHANNELS')).length >= 290,
+      )
+      const pending = (await net.node('alice').client.channels()).filter(
+        (c) => c.remoteNodeId === peer.nodeId && c.state !== 'NORMAL' && c.state !== 'CLOSED',
+      )
       expect(pending.length).toBeLessThanOrEqual(10)
     },
     channel: 'NORMAL',
@@ -190,7 +211,12 @@ const ROWS: AttackRow[] = [
     name: `a flood of ${FLOOD} messages for unknown channels`,
     attack: async ({ peer }) => {
       const before = peer.warnings().length
-      for (let i = 0; i < FLOOD; i++) void peer.inject({ type: 'update_fee', channelId: concatBytes(new Uint8Array(28).fill(0xcd), u16be(i), u16be(i)), feeratePerKw: 1000 })
+      for (let i = 0; i < FLOOD; i++)
+        void peer.inject({
+          type: 'update_fee',
+          channelId: concatBytes(new Uint8Array(28).fill(0xcd), u16be(i), u16be(i)),
+          feeratePerKw: 1000,
+        })
       await peer.waitFor('a warning for each', () => peer.warnings().length - before === FLOOD)
     },
     channel: 'NORMAL',
@@ -209,7 +235,13 @@ const ROWS: AttackRow[] = [
     attack: async ({ peer, net }) => {
       peer.rewrite('revoke_and_ack', { nextPerCommitmentPoint: OFF_CURVE })
       let status: string | undefined
-      void net.node('alice').client.pay({ invoice: peer.invoice(5_000_000n), timeoutSeconds: 60 }).then((p) => (status = p.status), (err: Error) => (status = err.message))
+      void net
+        .node('alice')
+        .client.pay({ invoice: peer.invoice(5_000_000n), timeoutSeconds: 60 })
+        .then(
+          (p) => (status = p.status),
+          (err: Error) => (status = err.message),
+        )
       // alice's commitment on chain is the one before the HTLC: once it confirms, nothing can pay the peer
       return async () => expect(await waitFor('the payment to the peer to end', async () => status)).toBe('failed')
     },
@@ -231,7 +263,11 @@ describe('a node under attack by a hostile peer', () => {
   /** A hostile peer for the row, connected to alice, with the row's lies in the opening in place. */
   async function attacker(row: AttackRow): Promise<TestPeer> {
     // a short to_self_delay on alice's side: a channel she closes is swept, and counted, within a few blocks
-    const peer = new TestPeer(chainHash, 0x80 + ROWS.indexOf(row), { ...DEFAULT_CHANNEL_CONFIG, minimumDepth: 1, toSelfDelay: 6 })
+    const peer = new TestPeer(chainHash, 0x80 + ROWS.indexOf(row), {
+      ...DEFAULT_CHANNEL_CONFIG,
+      minimumDepth: 1,
+      toSelfDelay: 6,
+    })
     row.beforeOpen?.(peer)
     await peer.start()
     await peer.connect(net.node('alice').address)
@@ -248,7 +284,11 @@ describe('a node under attack by a hostile peer', () => {
     // every channel that opens honestly is opened now, together: one mining for all
     const honest = live.filter((r) => !r.beforeOpen)
     for (const row of honest) peers.set(row, await attacker(row))
-    const ids = await openChannelsTo(net, 'alice', honest.map((row) => ({ peer: peers.get(row)!, pushMsat: row.pushMsat ?? DEFAULT_PUSH_MSAT })))
+    const ids = await openChannelsTo(
+      net,
+      'alice',
+      honest.map((row) => ({ peer: peers.get(row)!, pushMsat: row.pushMsat ?? DEFAULT_PUSH_MSAT })),
+    )
     honest.forEach((row, i) => channels.set(row, ids[i]!))
   }, 60_000)
 
@@ -260,13 +300,22 @@ describe('a node under attack by a hostile peer', () => {
 
   /** Mines, block by block or up to a claim's height, until alice has closed the channel and swept what it gave her. */
   async function settleOnChain(channelId: string): Promise<void> {
-    await waitFor('alice to close the channel and sweep her outputs', async () => {
-      const [channel, balance, info] = await Promise.all([net.channel('alice', channelId), net.node('alice').client.balance(), net.chain<{ height: number; mempoolSize: number }>('GET', '/info')])
-      if (channel?.state === 'CLOSED' && balance.pendingClaims.length === 0 && info.mempoolSize === 0) return true
-      const waiting = balance.pendingClaims.map((c) => c.spendableFromHeight).filter((h) => h > info.height + 1)
-      await net.mine(waiting.length > 0 ? Math.min(...waiting) - info.height - 1 : 1)
-      return false
-    }, 30_000, 50)
+    await waitFor(
+      'alice to close the channel and sweep her outputs',
+      async () => {
+        const [channel, balance, info] = await Promise.all([
+          net.channel('alice', channelId),
+          net.node('alice').client.balance(),
+          net.chain<{ height: number; mempoolSize: number }>('GET', '/info'),
+        ])
+        if (channel?.state === 'CLOSED' && balance.pendingClaims.length === 0 && info.mempoolSize === 0) return true
+        const waiting = balance.pendingClaims.map((c) => c.spendableFromHeight).filter((h) => h > info.height + 1)
+        await net.mine(waiting.length > 0 ? Math.min(...waiting) - info.height - 1 : 1)
+        return false
+      },
+      30_000,
+      50,
+    )
   }
 
   /** What the attackers hold in channels alice has not closed; an attacker whose channel closed held nothing (checked), since no one sweeps for it. */
@@ -278,7 +327,9 @@ describe('a node under attack by a hostile peer', () => {
     expect(net.node('alice').child.proc.exitCode, 'alice died in an earlier row').toBeNull()
     if (row.beforeOpen) {
       peers.set(row, await attacker(row))
-      const [id] = await openChannelsTo(net, 'alice', [{ peer: peers.get(row)!, pushMsat: row.pushMsat ?? DEFAULT_PUSH_MSAT }])
+      const [id] = await openChannelsTo(net, 'alice', [
+        { peer: peers.get(row)!, pushMsat: row.pushMsat ?? DEFAULT_PUSH_MSAT },
+      ])
       channels.set(row, id!)
     }
     const peer = peers.get(row)!
@@ -295,8 +346,11 @@ describe('a node under attack by a hostile peer', () => {
     const afterwards = await row.attack({ peer, channelId, bobChannelId, net })
 
     if (row.answer) {
-      const [kind, text] = 'warning' in row.answer ? (['warning', row.answer.warning] as const) : (['error', row.answer.error] as const)
-      await peer.waitFor(`a ${kind} with ${text}`, () => peer.received.slice(heard).some((m) => m.type === kind && new TextDecoder().decode(m.data).includes(text)))
+      const [kind, text] =
+        'warning' in row.answer ? (['warning', row.answer.warning] as const) : (['error', row.answer.error] as const)
+      await peer.waitFor(`a ${kind} with ${text}`, () =>
+        peer.received.slice(heard).some((m) => m.type === kind && new TextDecoder().decode(m.data).includes(text)),
+      )
     }
     if (row.hangsUp) {
       await peer.waitFor('alice to hang up', () => !peer.connected)
@@ -313,7 +367,10 @@ describe('a node under attack by a hostile peer', () => {
         return c?.state === 'NORMAL' && c.active && c.pendingHtlcs.length === 0 && peer.isQuiet()
       })
     } else {
-      await waitFor('alice to close the attacked channel', async () => (await net.channel('alice', channelId))?.state === 'CLOSING')
+      await waitFor(
+        'alice to close the attacked channel',
+        async () => (await net.channel('alice', channelId))?.state === 'CLOSING',
+      )
       expect(peer.heldMsat()).toBe(0n)
       closedPeers.add(peer)
       await settleOnChain(channelId)

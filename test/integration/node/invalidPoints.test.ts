@@ -35,19 +35,38 @@ describe('a peer that sends a per-commitment point off the curve', () => {
     peer.tamper = tamper
     await peer.start()
     await peer.connect(net.node('alice').address)
-    await waitFor('alice to see the peer', async () => (await net.node('alice').client.peers()).some((p) => p.nodeId === peer.nodeId && p.connected))
-    const opened = await net.node('alice').client.openChannel({ nodeId: peer.nodeId, amountSat: 500_000n, pushMsat: 0n })
+    await waitFor('alice to see the peer', async () =>
+      (await net.node('alice').client.peers()).some((p) => p.nodeId === peer.nodeId && p.connected),
+    )
+    const opened = await net
+      .node('alice')
+      .client.openChannel({ nodeId: peer.nodeId, amountSat: 500_000n, pushMsat: 0n })
     await net.mine(3)
     const tx = await net.chain<{ blockHeight: number }>('GET', `/transactions/${opened.fundingTxid}`)
     const block = await net.chain<{ txids: string[] }>('GET', `/blocks/${tx.blockHeight}`)
     peer.blockHeight = tx.blockHeight + 2
-    peer.input({ type: 'tx_confirmed', txid: opened.fundingTxid, blockHeight: tx.blockHeight, txIndex: block.txids.indexOf(opened.fundingTxid) })
+    peer.input({
+      type: 'tx_confirmed',
+      txid: opened.fundingTxid,
+      blockHeight: tx.blockHeight,
+      txIndex: block.txids.indexOf(opened.fundingTxid),
+    })
     return { peer, channelId: opened.channelId }
   }
 
   function invoiceFrom(peer: TestPeer, amountMsat: bigint, preimageByte: number): string {
     const preimage = new Uint8Array(32).fill(preimageByte)
-    return encodeInvoice({ network: 'bcrt', amountMsat, timestamp: Math.floor(Date.now() / 1000), paymentHash: sha256(preimage), paymentSecret: new Uint8Array(32).fill(preimageByte + 1), description: 'to the test peer' }, peer.secret)
+    return encodeInvoice(
+      {
+        network: 'bcrt',
+        amountMsat,
+        timestamp: Math.floor(Date.now() / 1000),
+        paymentHash: sha256(preimage),
+        paymentSecret: new Uint8Array(32).fill(preimageByte + 1),
+        description: 'to the test peer',
+      },
+      peer.secret,
+    )
   }
 
   /** What a user checks after an attack: alice is up, and her channel to bob still pays. */
@@ -74,9 +93,14 @@ describe('a peer that sends a per-commitment point off the curve', () => {
   })
 
   it('in channel_ready: the channel fails with an error to the peer and is force-closed; alice stays up and pays bob', async () => {
-    const { peer, channelId } = await peerWithChannel(0x71, (m) => (m.type === 'channel_ready' ? { ...m, secondPerCommitmentPoint: OFF_CURVE } : m))
+    const { peer, channelId } = await peerWithChannel(0x71, (m) =>
+      m.type === 'channel_ready' ? { ...m, secondPerCommitmentPoint: OFF_CURVE } : m,
+    )
     await peer.waitFor('an error for the channel', () => errors(peer).find((e) => e.includes('INVALID_POINT')))
-    await waitFor('alice to close the channel on chain', async () => (await net.channel('alice', channelId))?.state === 'CLOSING')
+    await waitFor(
+      'alice to close the channel on chain',
+      async () => (await net.channel('alice', channelId))?.state === 'CLOSING',
+    )
     await aliceStillWorks()
   })
 
@@ -86,8 +110,14 @@ describe('a peer that sends a per-commitment point off the curve', () => {
     await waitFor('alice to call the channel active', async () => (await net.channel('alice', channelId))?.active)
     peer.tamper = (m) => (m.type === 'revoke_and_ack' ? { ...m, nextPerCommitmentPoint: OFF_CURVE } : m)
     // its HTLC is now on chain, in the commitment alice published: the payment ends when that resolves
-    void net.node('alice').client.pay({ invoice: invoiceFrom(peer, 5_000_000n, 0x30), timeoutSeconds: 30 }).catch(() => {})
-    await waitFor('alice to close the channel on chain', async () => (await net.channel('alice', channelId))?.state === 'CLOSING')
+    void net
+      .node('alice')
+      .client.pay({ invoice: invoiceFrom(peer, 5_000_000n, 0x30), timeoutSeconds: 30 })
+      .catch(() => {})
+    await waitFor(
+      'alice to close the channel on chain',
+      async () => (await net.channel('alice', channelId))?.state === 'CLOSING',
+    )
     await peer.waitFor('an error for the channel', () => errors(peer).find((e) => e.includes('INVALID_POINT')))
     await aliceStillWorks()
   })
@@ -98,8 +128,15 @@ describe('a peer that sends a per-commitment point off the curve', () => {
     await waitFor('alice to call the channel active', async () => (await net.channel('alice', channelId))?.active)
     peer.tamper = (m) => (m.type === 'revoke_and_ack' ? { ...m, nextPerCommitmentPoint: OFF_CURVE } : m)
     // two payments at once: the second HTLC waits for the peer's revocation before alice can sign it
-    for (const b of [0x40, 0x42]) void net.node('alice').client.pay({ invoice: invoiceFrom(peer, 2_000_000n, b), timeoutSeconds: 30 }).catch(() => {})
-    await waitFor('alice to close the channel on chain', async () => (await net.channel('alice', channelId))?.state === 'CLOSING')
+    for (const b of [0x40, 0x42])
+      void net
+        .node('alice')
+        .client.pay({ invoice: invoiceFrom(peer, 2_000_000n, b), timeoutSeconds: 30 })
+        .catch(() => {})
+    await waitFor(
+      'alice to close the channel on chain',
+      async () => (await net.channel('alice', channelId))?.state === 'CLOSING',
+    )
     await peer.waitFor('an error for the channel', () => errors(peer).find((e) => e.includes('INVALID_POINT')))
     await aliceStillWorks()
   })
@@ -107,9 +144,13 @@ describe('a peer that sends a per-commitment point off the curve', () => {
   it('a restarted alice stays up, and her failed channels stay closing', async () => {
     await net.restartNode('alice')
     await net.connect('alice', 'bob')
-    await waitFor('alice to call the channel to bob active', async () => (await net.node('alice').client.channels()).some((c) => c.remoteNodeId === net.node('bob').nodeId && c.active))
+    await waitFor('alice to call the channel to bob active', async () =>
+      (await net.node('alice').client.channels()).some((c) => c.remoteNodeId === net.node('bob').nodeId && c.active),
+    )
     for (const p of peers) await p.connect(net.node('alice').address).catch(() => {})
-    const closing = (await net.node('alice').client.channels()).filter((c) => peers.some((p) => p.nodeId === c.remoteNodeId))
+    const closing = (await net.node('alice').client.channels()).filter((c) =>
+      peers.some((p) => p.nodeId === c.remoteNodeId),
+    )
     expect(closing.map((c) => c.state)).toEqual(['CLOSING', 'CLOSING', 'CLOSING'])
     await aliceStillWorks()
   })

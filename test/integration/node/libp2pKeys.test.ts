@@ -19,7 +19,9 @@ let bundleText: string
 
 beforeAll(async () => {
   const secp256k1 = libp2pSecp256k1OnOurCrypto()
-  const bundled = await bundleForTest<Keys>('keys', { contents: "export * from '@libp2p/crypto/keys'" }, [secp256k1.plugin])
+  const bundled = await bundleForTest<Keys>('keys', { contents: "export * from '@libp2p/crypto/keys'" }, [
+    secp256k1.plugin,
+  ])
   expect(secp256k1.replaced()).toBe(2) // keys/secp256k1/index.js and utils.js
   replaced = bundled.module
   bundleText = bundled.text
@@ -86,17 +88,36 @@ describe('libp2p secp256k1 keys on the lnsim crypto layer', () => {
       expect(a).toHaveProperty('threw')
       expect(await outcome(() => hex(replaced.privateKeyFromRaw(key).publicKey.raw))).toEqual(a)
     }
-    expect(await outcome(() => hex(replaced.privateKeyFromRaw(bytes32(N - 1n)).publicKey.raw))).toEqual(await outcome(() => hex(original.privateKeyFromRaw(bytes32(N - 1n)).publicKey.raw)))
+    expect(await outcome(() => hex(replaced.privateKeyFromRaw(bytes32(N - 1n)).publicKey.raw))).toEqual(
+      await outcome(() => hex(original.privateKeyFromRaw(bytes32(N - 1n)).publicKey.raw)),
+    )
   })
 
   it('accepts and refuses the same public keys, compressed or not', async () => {
     const good = original.privateKeyFromRaw(secrets[0]!).publicKey.raw
-    const uncompressed = Uint8Array.from(Buffer.from('04' + '79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798' + '483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8', 'hex'))
+    const uncompressed = Uint8Array.from(
+      Buffer.from(
+        '04' +
+          '79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798' +
+          '483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8',
+        'hex',
+      ),
+    )
     const notOnCurve = Uint8Array.from(good)
     notOnCurve[32] ^= 1
     const badUncompressed = Uint8Array.from(uncompressed)
     badUncompressed[64] ^= 1
-    const candidates = [good, uncompressed, notOnCurve, badUncompressed, Uint8Array.from([0x05, ...good.subarray(1)]), good.subarray(0, 32), new Uint8Array(33), new Uint8Array(0), Uint8Array.from([0])]
+    const candidates = [
+      good,
+      uncompressed,
+      notOnCurve,
+      badUncompressed,
+      Uint8Array.from([0x05, ...good.subarray(1)]),
+      good.subarray(0, 32),
+      new Uint8Array(33),
+      new Uint8Array(0),
+      Uint8Array.from([0]),
+    ]
     const seen = new Set<string>()
     for (const data of candidates) {
       const a = await outcome(() => hex(original.publicKeyFromProtobuf(secp256k1Protobuf(data)).raw))
@@ -117,7 +138,17 @@ describe('libp2p secp256k1 keys on the lnsim crypto layer', () => {
     const flipped = Uint8Array.from(good)
     flipped[flipped.length - 1] ^= 1
     const nonMinimal = Uint8Array.from([0x30, good[1]! + 1, 0x02, good[3]! + 1, 0x00, ...good.subarray(4)])
-    const candidates = [good, compactToDer(highS), flipped, good.subarray(0, good.length - 1), Uint8Array.from([...good, 0]), nonMinimal, compact, new Uint8Array(0), compactToDer(new Uint8Array(64))]
+    const candidates = [
+      good,
+      compactToDer(highS),
+      flipped,
+      good.subarray(0, good.length - 1),
+      Uint8Array.from([...good, 0]),
+      nonMinimal,
+      compact,
+      new Uint8Array(0),
+      compactToDer(new Uint8Array(64)),
+    ]
     const results: unknown[] = []
     for (const sig of candidates) {
       for (const msg of [message, utf8('another payload')]) {

@@ -101,7 +101,14 @@ describe('a peer that does not read what a node sends it', () => {
     const peak = await flood(peer, unknownChannel, 100_000, 2_000)
     expect(peak - before).toBeLessThan(100)
     await waitFor('alice to disconnect the peer', async () => !(await isConnected(peer)), 10_000)
-    await waitFor('alice to log why', async () => readFileSync(join(net.node('alice').dataDir, 'node.log'), 'utf8').includes('peer does not read what we send: disconnecting'), 5_000)
+    await waitFor(
+      'alice to log why',
+      async () =>
+        readFileSync(join(net.node('alice').dataDir, 'node.log'), 'utf8').includes(
+          'peer does not read what we send: disconnecting',
+        ),
+      5_000,
+    )
     await aliceStillPaysBob()
   })
 })

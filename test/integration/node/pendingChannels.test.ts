@@ -40,20 +40,34 @@ describe('a peer that opens channels it never funds', () => {
     peers.push(peer)
     await peer.start()
     await peer.connect(net.node(node).address)
-    await waitFor(`${node} to see the peer`, async () => (await net.node(node).client.peers()).some((p) => p.nodeId === peer.nodeId && p.connected))
+    await waitFor(`${node} to see the peer`, async () =>
+      (await net.node(node).client.peers()).some((p) => p.nodeId === peer.nodeId && p.connected),
+    )
     return peer
   }
 
   /** `count` valid open_channel to `node`, each with its own temporary channel id (the keys can be the same: nothing is funded). */
   function openChannels(node: string, count: number, from = 0): OpenChannel[] {
     const r = openChannel(
-      { remoteNodeId: fromHex(net.node(node).nodeId), temporaryChannelId: new Uint8Array(32), fundingSat: 100_000n, pushMsat: 0n, announce: false, config: DEFAULT_CHANNEL_CONFIG, keysId: '33'.repeat(32), finalCondition: sig(publicKeyOf(new Uint8Array(32).fill(0x34))) },
+      {
+        remoteNodeId: fromHex(net.node(node).nodeId),
+        temporaryChannelId: new Uint8Array(32),
+        fundingSat: 100_000n,
+        pushMsat: 0n,
+        announce: false,
+        config: DEFAULT_CHANNEL_CONFIG,
+        keysId: '33'.repeat(32),
+        finalCondition: sig(publicKeyOf(new Uint8Array(32).fill(0x34))),
+      },
       { blockHeight: 0, chainHash, feeratePerKw: 253, signer: new SeedSigner({ derive: fromHex }) },
     )
     const template = r.effects.find((e) => e.type === 'send')!
     if (template.type !== 'send' || template.message.type !== 'open_channel') throw new Error('no open_channel')
     const open = template.message
-    return Array.from({ length: count }, (_, i) => ({ ...open, temporaryChannelId: new Uint8Array([...new Uint8Array(28).fill(0x5a), ...u32be(from + i)]) }))
+    return Array.from({ length: count }, (_, i) => ({
+      ...open,
+      temporaryChannelId: new Uint8Array([...new Uint8Array(28).fill(0x5a), ...u32be(from + i)]),
+    }))
   }
 
   async function channelsFrom(node: string, peer: TestPeer) {
@@ -81,12 +95,17 @@ describe('a peer that opens channels it never funds', () => {
     const paying = net.pay('alice', 'bob', 1_000_000n)
     const opens = openChannels('alice', 300)
     for (let i = 0; i < opens.length; i += 50) await spammer.sendMany(opens.slice(i, i + 50))
-    await spammer.waitFor('an answer to every open_channel', () => accepts(spammer).length + errorsFor(spammer, '').length >= 300)
+    await spammer.waitFor(
+      'an answer to every open_channel',
+      () => accepts(spammer).length + errorsFor(spammer, '').length >= 300,
+    )
     expect(accepts(spammer)).toHaveLength(10)
     const refused = errorsFor(spammer, 'TOO_MANY_PENDING_CHANNELS')
     expect(refused).toHaveLength(290)
     // the refusals name the temporary channel ids past the limit
-    expect(new Set(refused.map((m) => (m.type === 'error' ? toHex(m.channelId) : '')))).toEqual(new Set(opens.slice(10).map((o) => toHex(o.temporaryChannelId))))
+    expect(new Set(refused.map((m) => (m.type === 'error' ? toHex(m.channelId) : '')))).toEqual(
+      new Set(opens.slice(10).map((o) => toHex(o.temporaryChannelId))),
+    )
     const held = await channelsFrom('alice', spammer)
     expect(held).toHaveLength(10)
     expect(held.every((c) => c.state === 'WAIT_FOR_FUNDING_CREATED')).toBe(true)
@@ -104,7 +123,9 @@ describe('a peer that opens channels it never funds', () => {
     expect(records.map((r) => r.peer)).toEqual([net.node('bob').nodeId])
     await net.restartNode('alice')
     await net.connect('alice', 'bob')
-    await waitFor('alice to call the channel to bob active', async () => (await net.node('alice').client.channels()).some((c) => c.remoteNodeId === net.node('bob').nodeId && c.active))
+    await waitFor('alice to call the channel to bob active', async () =>
+      (await net.node('alice').client.channels()).some((c) => c.remoteNodeId === net.node('bob').nodeId && c.active),
+    )
     expect(await channelsFrom('alice', spammer)).toEqual([])
     expect((await net.pay('alice', 'bob', 1_000_000n)).status).toBe('succeeded')
   })
@@ -113,7 +134,10 @@ describe('a peer that opens channels it never funds', () => {
     await net.startNode('carol', ['--opening-timeout', '2', '--max-pending-channels-per-peer', '2'])
     const peer = await connectedPeer('carol', 0x72)
     await peer.sendMany(openChannels('carol', 3))
-    await peer.waitFor('two accepted, one refused', () => accepts(peer).length === 2 && errorsFor(peer, 'TOO_MANY_PENDING_CHANNELS').length === 1)
+    await peer.waitFor(
+      'two accepted, one refused',
+      () => accepts(peer).length === 2 && errorsFor(peer, 'TOO_MANY_PENDING_CHANNELS').length === 1,
+    )
     await peer.waitFor('both openings to time out', () => errorsFor(peer, 'OPENING_TIMED_OUT').length === 2, 10_000)
     expect(await channelsFrom('carol', peer)).toEqual([])
     await peer.sendMany(openChannels('carol', 1, 100))

@@ -17,25 +17,47 @@ const DEAR = ['--fee-base', '20000', '--fee-ppm', '1000']
 
 describe('routed payments across five node processes', () => {
   const net = new TestNetwork()
-  const totalLocal = async (name: string) => (await net.node(name).client.channels()).reduce((s, c) => s + c.localBalanceMsat, 0n)
+  const totalLocal = async (name: string) =>
+    (await net.node(name).client.channels()).reduce((s, c) => s + c.localBalanceMsat, 0n)
 
   beforeAll(async () => {
     await net.startChain()
-    await Promise.all([net.startNode('alice'), net.startNode('bob', CHEAP), net.startNode('carol', CHEAP), net.startNode('dave'), net.startNode('eve', DEAR)])
+    await Promise.all([
+      net.startNode('alice'),
+      net.startNode('bob', CHEAP),
+      net.startNode('carol', CHEAP),
+      net.startNode('dave'),
+      net.startNode('eve', DEAR),
+    ])
     // alice opens two channels at once: two coins, as a funding transaction holds its coins until it is broadcast
     for (const n of ['alice', 'alice', 'bob', 'carol', 'eve']) await net.fund(n, 1_500_000n)
-    const links: Array<[string, string]> = [['alice', 'bob'], ['bob', 'carol'], ['carol', 'dave'], ['alice', 'eve'], ['eve', 'dave']]
+    const links: Array<[string, string]> = [
+      ['alice', 'bob'],
+      ['bob', 'carol'],
+      ['carol', 'dave'],
+      ['alice', 'eve'],
+      ['eve', 'dave'],
+    ]
     for (const [a, b] of links) await net.connect(a, b)
-    const opened = await Promise.all(links.map(([a, b]) => net.node(a).client.openChannel({ nodeId: net.node(b).nodeId, amountSat: 1_000_000n })))
+    const opened = await Promise.all(
+      links.map(([a, b]) => net.node(a).client.openChannel({ nodeId: net.node(b).nodeId, amountSat: 1_000_000n })),
+    )
     // six confirmations: channels become public (BOLT #7)
     await net.mine(6)
     for (const [[a, b], o] of links.map((l, i) => [l, opened[i]!] as const)) {
-      await waitFor(`${a}–${b} active`, async () => (await net.channel(a, o.channelId))?.active && (await net.channel(b, o.channelId))?.active)
+      await waitFor(
+        `${a}–${b} active`,
+        async () => (await net.channel(a, o.channelId))?.active && (await net.channel(b, o.channelId))?.active,
+      )
     }
-    await waitFor('alice to know the whole graph', async () => {
-      const g = await net.node('alice').client.graph()
-      return g.channels.length === 5 && g.channels.every((c) => c.policies[0] && c.policies[1])
-    }, 30_000)
+    await waitFor(
+      'alice to know the whole graph',
+      async () => {
+        const g = await net.node('alice').client.graph()
+        return g.channels.length === 5 && g.channels.every((c) => c.policies[0] && c.policies[1])
+      },
+      30_000,
+    )
   }, 120_000)
 
   afterAll(async () => {
@@ -44,10 +66,12 @@ describe('routed payments across five node processes', () => {
   })
 
   it('every node built the same graph from gossip', async () => {
-    const graphs = await Promise.all(['alice', 'bob', 'carol', 'dave', 'eve'].map(async (n) => {
-      await waitFor(`${n}'s graph`, async () => (await net.node(n).client.graph()).channels.length === 5)
-      return (await net.node(n).client.graph()).channels.map((c) => c.shortChannelId).sort()
-    }))
+    const graphs = await Promise.all(
+      ['alice', 'bob', 'carol', 'dave', 'eve'].map(async (n) => {
+        await waitFor(`${n}'s graph`, async () => (await net.node(n).client.graph()).channels.length === 5)
+        return (await net.node(n).client.graph()).channels.map((c) => c.shortChannelId).sort()
+      }),
+    )
     for (const g of graphs) expect(g).toEqual(graphs[0])
   })
 
@@ -56,11 +80,23 @@ describe('routed payments across five node processes', () => {
     const before = { bob: await totalLocal('bob'), carol: await totalLocal('carol'), eve: await totalLocal('eve') }
     const p = await net.pay('alice', 'dave', amount)
     expect(p.status).toBe('succeeded')
-    expect(p.route.map((h) => h.nodeId)).toEqual([net.node('bob').nodeId, net.node('carol').nodeId, net.node('dave').nodeId])
+    expect(p.route.map((h) => h.nodeId)).toEqual([
+      net.node('bob').nodeId,
+      net.node('carol').nodeId,
+      net.node('dave').nodeId,
+    ])
     const carolFee = forwardingFee(amount, 100n, 10n)
     const bobFee = forwardingFee(amount + carolFee, 100n, 10n)
     expect(p.feeMsat).toBe(bobFee + carolFee)
-    await waitFor('HTLCs settled', async () => (await Promise.all(['alice', 'bob', 'carol', 'dave'].map(async (n) => (await net.node(n).client.channels()).every((c) => c.pendingHtlcs.length === 0)))).every(Boolean))
+    await waitFor('HTLCs settled', async () =>
+      (
+        await Promise.all(
+          ['alice', 'bob', 'carol', 'dave'].map(async (n) =>
+            (await net.node(n).client.channels()).every((c) => c.pendingHtlcs.length === 0),
+          ),
+        )
+      ).every(Boolean),
+    )
     expect((await totalLocal('bob')) - before.bob).toBe(bobFee)
     expect((await totalLocal('carol')) - before.carol).toBe(carolFee)
     expect((await totalLocal('eve')) - before.eve).toBe(0n)
@@ -75,14 +111,22 @@ describe('routed payments across five node processes', () => {
     expect(p.route.map((h) => h.nodeId)).toEqual([net.node('eve').nodeId, net.node('dave').nodeId])
     const eveFee = forwardingFee(amount, 20_000n, 1_000n)
     expect(p.feeMsat).toBe(eveFee)
-    await waitFor('HTLCs settled', async () => (await net.node('eve').client.channels()).every((c) => c.pendingHtlcs.length === 0))
+    await waitFor('HTLCs settled', async () =>
+      (await net.node('eve').client.channels()).every((c) => c.pendingHtlcs.length === 0),
+    )
     expect((await totalLocal('eve')) - before).toBe(eveFee)
   }, 60_000)
 
   it('a channel’s new fee policy reaches payers through gossip and is what they pay', async () => {
     const eveDave = (await net.node('eve').client.channels()).find((c) => c.remoteNodeId === net.node('dave').nodeId)!
-    await net.node('eve').client.setChannelPolicy(eveDave.channelId, { feeBaseMsat: 50n, feeProportionalMillionths: 0n })
-    await waitFor('alice to hear of the new policy', async () => (await net.node('alice').client.graph()).channels.some((c) => c.shortChannelId === eveDave.shortChannelId && c.policies.some((p) => p?.feeBaseMsat === 50n)))
+    await net
+      .node('eve')
+      .client.setChannelPolicy(eveDave.channelId, { feeBaseMsat: 50n, feeProportionalMillionths: 0n })
+    await waitFor('alice to hear of the new policy', async () =>
+      (await net.node('alice').client.graph()).channels.some(
+        (c) => c.shortChannelId === eveDave.shortChannelId && c.policies.some((p) => p?.feeBaseMsat === 50n),
+      ),
+    )
     const p = await net.pay('alice', 'dave', 1_000_000n)
     expect(p.status).toBe('succeeded')
     expect(p.feeMsat).toBe(50n)

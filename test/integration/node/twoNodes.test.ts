@@ -45,7 +45,12 @@ describe('two node processes over libp2p', () => {
       expect(p.status).toBe('succeeded')
     }
     // the payer learns the preimage before the fulfill is signed: wait for the channel to be quiet
-    await waitFor('no HTLC in flight', async () => (await net.channel('alice', channelId))?.pendingHtlcs.length === 0 && (await net.channel('bob', channelId))?.pendingHtlcs.length === 0)
+    await waitFor(
+      'no HTLC in flight',
+      async () =>
+        (await net.channel('alice', channelId))?.pendingHtlcs.length === 0 &&
+        (await net.channel('bob', channelId))?.pendingHtlcs.length === 0,
+    )
     const a = (await net.channel('alice', channelId))!
     const b = (await net.channel('bob', channelId))!
     expect(b.localBalanceMsat).toBe(100n * 2_000_000n - 100n * 1_000_000n)
@@ -61,10 +66,21 @@ describe('two node processes over libp2p', () => {
     }
     const closed = await net.node('alice').client.closeChannel(channelId)
     expect(['NEGOTIATING', 'CLOSING', 'SHUTDOWN', 'NORMAL']).toContain(closed.state)
-    const closingTxid = await waitFor('the closing transaction', async () => (await net.channel('alice', channelId))?.closingTxid ?? undefined)
+    const closingTxid = await waitFor(
+      'the closing transaction',
+      async () => (await net.channel('alice', channelId))?.closingTxid ?? undefined,
+    )
     await net.mine(1)
-    await waitFor('both ends to call the channel closed', async () => (await net.channel('alice', channelId))?.state === 'CLOSED' && (await net.channel('bob', channelId))?.state === 'CLOSED')
-    const tx = await net.chain<{ tx: { outputs: Array<{ valueSat: string; condition: string }> }; feeSat: string }>('GET', `/transactions/${closingTxid}`)
+    await waitFor(
+      'both ends to call the channel closed',
+      async () =>
+        (await net.channel('alice', channelId))?.state === 'CLOSED' &&
+        (await net.channel('bob', channelId))?.state === 'CLOSED',
+    )
+    const tx = await net.chain<{ tx: { outputs: Array<{ valueSat: string; condition: string }> }; feeSat: string }>(
+      'GET',
+      `/transactions/${closingTxid}`,
+    )
     const values = tx.tx.outputs.map((o) => BigInt(o.valueSat)).sort((x, y) => (x < y ? -1 : 1))
     const bobSat = before.bob.localBalanceMsat / 1000n
     const aliceSat = before.alice.localBalanceMsat / 1000n
@@ -75,6 +91,9 @@ describe('two node processes over libp2p', () => {
     expect(aliceOut + bobSat + fee).toBe(1_000_000n)
     expect(aliceOut).toBe(aliceSat - fee)
     // and each wallet got its output
-    await waitFor('bob to see his closing output', async () => (await net.node('bob').client.balance()).confirmedSat === bobSat)
+    await waitFor(
+      'bob to see his closing output',
+      async () => (await net.node('bob').client.balance()).confirmedSat === bobSat,
+    )
   }, 60_000)
 })

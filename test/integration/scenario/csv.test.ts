@@ -18,18 +18,34 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++)
       else if (c === '"') quoted = false
       else field += c
     } else if (c === '"') quoted = true
-    else if (c === ',') row.push(field), (field = '')
-    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '')
+    else if (c === ',') (row.push(field), (field = ''))
+    else if (c === '\n') (row.push(field), rows.push(row), (row = []), (field = ''))
     else field += c
   }
   return rows
 }
 
-const outcome = (o: Partial<PaymentOutcome>): PaymentOutcome => ({ id: null, source: 'traffic', from: 'alice', to: 'carol', amountMsat: 1_000n, status: 'succeeded', code: null, message: null, feeMsat: 0n, route: [], attempts: 1, latencyMs: 5, paymentHash: null, startedAt: 1_700_000_000_000, ...o })
+const outcome = (o: Partial<PaymentOutcome>): PaymentOutcome => ({
+  id: null,
+  source: 'traffic',
+  from: 'alice',
+  to: 'carol',
+  amountMsat: 1_000n,
+  status: 'succeeded',
+  code: null,
+  message: null,
+  feeMsat: 0n,
+  route: [],
+  attempts: 1,
+  latencyMs: 5,
+  paymentHash: null,
+  startedAt: 1_700_000_000_000,
+  ...o,
+})
 
 describe('payment rows', () => {
   it('quote what needs quoting', () => {
@@ -45,16 +61,44 @@ describe('payment rows', () => {
     const text = renderPaymentsCsv(
       [
         outcome({ seq: 1, status: 'failed', code: 'NO_ROUTE', message: 'no route, "really"\nnone', route: [] }),
-        outcome({ seq: 0, route: ['alice', 'bob', 'carol'], routeChannels: ['alice-bob', 'bob-carol'], feeMsat: 1_050n, finishedAt: 1_700_000_000_040 }),
+        outcome({
+          seq: 0,
+          route: ['alice', 'bob', 'carol'],
+          routeChannels: ['alice-bob', 'bob-carol'],
+          feeMsat: 1_050n,
+          finishedAt: 1_700_000_000_040,
+        }),
       ],
-      new Map([['alice', '02aa'], ['carol', '03cc']]),
+      new Map([
+        ['alice', '02aa'],
+        ['carol', '03cc'],
+      ]),
     )
     const [header, first, second] = parseCsv(text)
     expect(header).toEqual([...PAYMENT_CSV_COLUMNS])
     const a = Object.fromEntries(header!.map((h, i) => [h, first![i]]))
     const b = Object.fromEntries(header!.map((h, i) => [h, second![i]]))
-    expect(a).toMatchObject({ id: '0', source: 'alice', source_node_id: '02aa', destination_node_id: '03cc', route: 'alice>bob>carol', route_channels: 'alice-bob bob-carol', hops: '2', total_fee_msat: '1050', dispatch_time: '2023-11-14T22:13:20.000Z', dispatch_time_ms: '1700000000000', end_time_ms: '1700000000040' })
-    expect(b).toMatchObject({ id: '1', outcome: 'failed', failure_code: 'NO_ROUTE', failure_message: 'no route, "really"\nnone', hops: '0', route: '' })
+    expect(a).toMatchObject({
+      id: '0',
+      source: 'alice',
+      source_node_id: '02aa',
+      destination_node_id: '03cc',
+      route: 'alice>bob>carol',
+      route_channels: 'alice-bob bob-carol',
+      hops: '2',
+      total_fee_msat: '1050',
+      dispatch_time: '2023-11-14T22:13:20.000Z',
+      dispatch_time_ms: '1700000000000',
+      end_time_ms: '1700000000040',
+    })
+    expect(b).toMatchObject({
+      id: '1',
+      outcome: 'failed',
+      failure_code: 'NO_ROUTE',
+      failure_message: 'no route, "really"\nnone',
+      hops: '0',
+      route: '',
+    })
   })
 })
 
@@ -101,13 +145,28 @@ describe('lnsim run --csv', () => {
       ['3', 'some', 'traffic', 'alice', 'bob'],
     ])
     const [first, tooMuch] = records
-    expect(first).toMatchObject({ amount_msat: '50000000', outcome: 'succeeded', failure_code: '', attempts: '1', hops: '2', route: 'alice>bob>carol', route_channels: 'alice-bob bob-carol', total_fee_msat: '6000' })
+    expect(first).toMatchObject({
+      amount_msat: '50000000',
+      outcome: 'succeeded',
+      failure_code: '',
+      attempts: '1',
+      hops: '2',
+      route: 'alice>bob>carol',
+      route_channels: 'alice-bob bob-carol',
+      total_fee_msat: '6000',
+    })
     expect(first!.payment_hash).toMatch(/^[0-9a-f]{64}$/)
     expect(first!.source_node_id).toMatch(/^0[23][0-9a-f]{64}$/)
     expect(new Date(first!.dispatch_time!).getTime()).toBe(Number(first!.dispatch_time_ms))
     expect(Number(first!.end_time_ms)).toBeGreaterThanOrEqual(Number(first!.dispatch_time_ms))
     expect(Number(first!.latency_ms)).toBeGreaterThan(0)
-    expect(tooMuch).toMatchObject({ amount_msat: '2000000000', outcome: 'failed', failure_code: 'NO_ROUTE', route: '', total_fee_msat: '0' })
+    expect(tooMuch).toMatchObject({
+      amount_msat: '2000000000',
+      outcome: 'failed',
+      failure_code: 'NO_ROUTE',
+      route: '',
+      total_fee_msat: '0',
+    })
     expect(tooMuch!.failure_message).toContain('no route')
   })
 })

@@ -5,7 +5,14 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { LEAN_NODE_FLAGS, LocalProcessRunner, NetworkStartError, launch, type Network, type ProcessRunner } from '../../../src/scenario/index.js'
+import {
+  LEAN_NODE_FLAGS,
+  LocalProcessRunner,
+  NetworkStartError,
+  launch,
+  type Network,
+  type ProcessRunner,
+} from '../../../src/scenario/index.js'
 import { isAlive, waitUntilGone } from '../../helpers/processes.js'
 
 let net: Network | undefined
@@ -15,7 +22,10 @@ afterEach(async () => {
 })
 
 /** the lean Node flags a process was started with */
-const leanFlagsOf = (pid: number): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => LEAN_NODE_FLAGS.includes(a))
+const leanFlagsOf = (pid: number): string[] =>
+  readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+    .split('\0')
+    .filter((a) => LEAN_NODE_FLAGS.includes(a))
 
 const nodes = [
   { name: 'alice', fundsSat: 600_000 },
@@ -25,7 +35,10 @@ const nodes = [
 describe('launch()', () => {
   it('brings a network up and drives it: pay, wait, read channels, restart a node, stop', async () => {
     // carol has no channel: bring-up must not wait for gossip to reach her
-    net = await launch({ nodes: [...nodes, { name: 'carol', fundsSat: 100_000 }], channels: [{ from: 'alice', to: 'bob', capacitySat: 500_000 }] })
+    net = await launch({
+      nodes: [...nodes, { name: 'carol', fundsSat: 100_000 }],
+      channels: [{ from: 'alice', to: 'bob', capacitySat: 500_000 }],
+    })
     const p = await net.pay('alice', 'bob', 7_000_000n)
     expect(p).toMatchObject({ status: 'succeeded', route: ['alice', 'bob'], feeMsat: 0n })
     await net.waitFor({ channelBalance: { channel: 'alice-bob', node: 'bob', localMsat: 7_000_000n } })
@@ -69,7 +82,10 @@ describe('launch()', () => {
       stopAll: () => local.stopAll(),
     }
     const started = Date.now()
-    const err = await launch({ nodes, channels: [{ from: 'alice', to: 'bob', capacitySat: 500_000 }] }, { runner }).catch((e: unknown) => e)
+    const err = await launch(
+      { nodes, channels: [{ from: 'alice', to: 'bob', capacitySat: 500_000 }] },
+      { runner },
+    ).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(NetworkStartError)
     expect((err as NetworkStartError).code).toBe('PROCESS_EXITED')
     expect((err as Error).message).toContain('node bob exited unexpectedly (SIGKILL)')

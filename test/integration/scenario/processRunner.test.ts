@@ -60,13 +60,20 @@ describe('the local process runner', () => {
   })
 
   it('passes node flags to the Node runtime, not to the daemon', async () => {
-    const p = await runner('ready').start({ name: 'stub', args: ['node', 'start'], logFile: await logFile(), nodeFlags: ['--max-semi-space-size=1'] })
+    const p = await runner('ready').start({
+      name: 'stub',
+      args: ['node', 'start'],
+      logFile: await logFile(),
+      nodeFlags: ['--max-semi-space-size=1'],
+    })
     expect(p.ready.execArgv).toEqual(['--max-semi-space-size=1'])
   })
 
   it('stops every process it started', async () => {
     const r = runner('ready')
-    const procs = await Promise.all([1, 2, 3].map(async (i) => r.start({ name: `stub${i}`, args: [], logFile: await logFile() })))
+    const procs = await Promise.all(
+      [1, 2, 3].map(async (i) => r.start({ name: `stub${i}`, args: [], logFile: await logFile() })),
+    )
     const pids = procs.flatMap((p) => [p.ready.pid as number, p.ready.grandchild as number])
     await r.stopAll()
     expect(r.pids).toEqual([])
@@ -74,7 +81,9 @@ describe('the local process runner', () => {
   })
 
   it('reports a daemon that exits before it is ready, with its last output', async () => {
-    const err = await runner('exit-early').start({ name: 'stub', args: [], logFile: await logFile() }).catch((e: unknown) => e)
+    const err = await runner('exit-early')
+      .start({ name: 'stub', args: [], logFile: await logFile() })
+      .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ProcessStartError)
     expect((err as ProcessStartError).code).toBe('PROCESS_START_FAILED')
     expect((err as Error).message).toContain('cannot open the data directory')
@@ -88,7 +97,11 @@ describe('the local process runner', () => {
   })
 
   it('kills its children when the program exits without stopping them', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', resolve(__dirname, 'fixtures/exitWithChild.ts')]).catch((e: { stdout: string }) => e)
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      resolve(__dirname, 'fixtures/exitWithChild.ts'),
+    ]).catch((e: { stdout: string }) => e)
     const ready = JSON.parse(stdout.trim().split('\n').pop()!) as { pid: number; grandchild: number }
     expect(await waitUntilGone([ready.pid, ready.grandchild])).toEqual([])
   })

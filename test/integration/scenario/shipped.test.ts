@@ -22,9 +22,29 @@ afterAll(killRunning)
 
 describe('shipped scenarios', () => {
   it('include the demo, the library the issue lists, and at least two scripts', () => {
-    expect(yamlFiles).toEqual(expect.arrayContaining(['demo.yaml', 'two-party.yaml', 'triangle.yaml', 'line-10.yaml', 'hub-and-spoke.yaml', 'competing-routes.yaml', 'restart-mid-traffic.yaml', 'random-20.yaml']))
+    expect(yamlFiles).toEqual(
+      expect.arrayContaining([
+        'demo.yaml',
+        'two-party.yaml',
+        'triangle.yaml',
+        'line-10.yaml',
+        'hub-and-spoke.yaml',
+        'competing-routes.yaml',
+        'restart-mid-traffic.yaml',
+        'random-20.yaml',
+      ]),
+    )
     // issues 7 and 10: the chain enforces what channels signed, and channels survive network trouble
-    expect(yamlFiles).toEqual(expect.arrayContaining(['force-close-htlcs.yaml', 'cheat-penalty.yaml', 'down-through-force-close.yaml', 'dropped-revoke.yaml', 'partition-heal.yaml', 'latency.yaml']))
+    expect(yamlFiles).toEqual(
+      expect.arrayContaining([
+        'force-close-htlcs.yaml',
+        'cheat-penalty.yaml',
+        'down-through-force-close.yaml',
+        'dropped-revoke.yaml',
+        'partition-heal.yaml',
+        'latency.yaml',
+      ]),
+    )
     expect(scripts.length).toBeGreaterThanOrEqual(2)
   })
 
@@ -48,8 +68,17 @@ describe('shipped scenarios', () => {
     const dir = await mkdtemp(join(tmpdir(), 'lnsim-tsc-'))
     try {
       const config = join(dir, 'tsconfig.json')
-      await writeFile(config, JSON.stringify({ extends: join(ROOT, 'tsconfig.json'), compilerOptions: { typeRoots: [join(ROOT, 'node_modules/@types')] }, include: [join(DIR, '*.ts')] }))
-      const r = await promisify(execFile)(join(ROOT, 'node_modules/.bin/tsc'), ['-p', config]).catch((e: { stdout: string; code: number }) => e)
+      await writeFile(
+        config,
+        JSON.stringify({
+          extends: join(ROOT, 'tsconfig.json'),
+          compilerOptions: { typeRoots: [join(ROOT, 'node_modules/@types')] },
+          include: [join(DIR, '*.ts')],
+        }),
+      )
+      const r = await promisify(execFile)(join(ROOT, 'node_modules/.bin/tsc'), ['-p', config]).catch(
+        (e: { stdout: string; code: number }) => e,
+      )
       expect(r.stdout).toBe('')
     } finally {
       await rm(dir, { recursive: true, force: true })

@@ -35,9 +35,31 @@ const fixtureText = readFileSync(FIXTURE, 'utf8')
 const fixture: DescribeGraph = parseDescribeGraph(fixtureText, FIXTURE)
 
 const key = (n: number): string => `02${n.toString(16).padStart(64, '0')}`
-const policy = (o: Record<string, unknown> = {}): Record<string, unknown> => ({ time_lock_delta: 40, min_htlc: '1000', fee_base_msat: '1000', fee_rate_milli_msat: '1', disabled: false, max_htlc_msat: '990000000', last_update: 1, ...o })
-const edge = (a: number, b: number, o: Record<string, unknown> = {}): Record<string, unknown> => ({ channel_id: String(700_000n << 40n), chan_point: `${'ab'.repeat(32)}:0`, node1_pub: key(a), node2_pub: key(b), capacity: '1000000', node1_policy: policy(), node2_policy: policy(), ...o })
-const graph = (nodes: { n: number; alias?: string }[], edges: Record<string, unknown>[]): string => JSON.stringify({ nodes: nodes.map(({ n, alias }) => ({ pub_key: key(n), alias: alias ?? `node ${n}`, addresses: [] })), edges })
+const policy = (o: Record<string, unknown> = {}): Record<string, unknown> => ({
+  time_lock_delta: 40,
+  min_htlc: '1000',
+  fee_base_msat: '1000',
+  fee_rate_milli_msat: '1',
+  disabled: false,
+  max_htlc_msat: '990000000',
+  last_update: 1,
+  ...o,
+})
+const edge = (a: number, b: number, o: Record<string, unknown> = {}): Record<string, unknown> => ({
+  channel_id: String(700_000n << 40n),
+  chan_point: `${'ab'.repeat(32)}:0`,
+  node1_pub: key(a),
+  node2_pub: key(b),
+  capacity: '1000000',
+  node1_policy: policy(),
+  node2_policy: policy(),
+  ...o,
+})
+const graph = (nodes: { n: number; alias?: string }[], edges: Record<string, unknown>[]): string =>
+  JSON.stringify({
+    nodes: nodes.map(({ n, alias }) => ({ pub_key: key(n), alias: alias ?? `node ${n}`, addresses: [] })),
+    edges,
+  })
 
 function problem(text: string): string {
   try {
@@ -60,23 +82,46 @@ describe('describegraph files', () => {
 
   it('are rejected with the field that is wrong', () => {
     expect(problem('{"nodes": [], "edges": [')).toMatch(/g\.json is not JSON/)
-    expect(problem(graph([{ n: 1 }, { n: 2 }], [edge(1, 2, { node1_policy: policy({ fee_base_msat: 'lots' }) })]))).toContain('edges[0].node1_policy.fee_base_msat: must be a whole number')
-    expect(problem(graph([{ n: 1 }, { n: 2 }], [edge(1, 2, { capacity: '0' })]))).toContain('edges[0].capacity: must be above 0 sat')
-    expect(problem(graph([{ n: 1 }, { n: 2 }], [edge(1, 2, { node2_pub: 'bob' })]))).toContain('edges[0].node2_pub: must be a 33-byte compressed public key')
-    expect(problem(graph([{ n: 1 }, { n: 2 }], [edge(1, 1)]))).toContain('edges[0].node2_pub: a channel needs two different nodes')
-    expect(problem(graph([{ n: 1 }, { n: 2 }], [edge(1, 2, { node1_policy: policy({ time_lock_delta: -3 }) })]))).toContain('edges[0].node1_policy.time_lock_delta: must not be negative')
+    expect(
+      problem(graph([{ n: 1 }, { n: 2 }], [edge(1, 2, { node1_policy: policy({ fee_base_msat: 'lots' }) })])),
+    ).toContain('edges[0].node1_policy.fee_base_msat: must be a whole number')
+    expect(problem(graph([{ n: 1 }, { n: 2 }], [edge(1, 2, { capacity: '0' })]))).toContain(
+      'edges[0].capacity: must be above 0 sat',
+    )
+    expect(problem(graph([{ n: 1 }, { n: 2 }], [edge(1, 2, { node2_pub: 'bob' })]))).toContain(
+      'edges[0].node2_pub: must be a 33-byte compressed public key',
+    )
+    expect(problem(graph([{ n: 1 }, { n: 2 }], [edge(1, 1)]))).toContain(
+      'edges[0].node2_pub: a channel needs two different nodes',
+    )
+    expect(
+      problem(graph([{ n: 1 }, { n: 2 }], [edge(1, 2, { node1_policy: policy({ time_lock_delta: -3 }) })])),
+    ).toContain('edges[0].node1_policy.time_lock_delta: must not be negative')
     expect(problem(JSON.stringify({ nodes: [{ alias: 'x' }], edges: [] }))).toContain('nodes[0].pub_key')
     expect(problem(JSON.stringify({ nodes: [] }))).toContain('edges')
   })
 
   it('refuse a capacity above all the bitcoin there is, saying so', () => {
-    expect(problem(graph([{ n: 1 }, { n: 2 }], [edge(1, 2, { capacity: '100000000000000000000000000' })]))).toContain('edges[0].capacity: must be at most 2100000000000000 sat (21,000,000 BTC')
-    expect(parseDescribeGraph(graph([{ n: 1 }, { n: 2 }], [edge(1, 2, { capacity: '2100000000000000' })]), 'g.json').edges[0]!.capacity).toBe(2_100_000_000_000_000n)
+    expect(problem(graph([{ n: 1 }, { n: 2 }], [edge(1, 2, { capacity: '100000000000000000000000000' })]))).toContain(
+      'edges[0].capacity: must be at most 2100000000000000 sat (21,000,000 BTC',
+    )
+    expect(
+      parseDescribeGraph(graph([{ n: 1 }, { n: 2 }], [edge(1, 2, { capacity: '2100000000000000' })]), 'g.json')
+        .edges[0]!.capacity,
+    ).toBe(2_100_000_000_000_000n)
   })
 
   it('say what is wrong with a file that is not JSON without quoting it', () => {
     const secret = 'AKIA-not-a-graph-0123456789'
-    for (const text of [secret, `${secret}\n{"nodes": []}`, `{"nodes": [], "edges": [], "x": ${secret}}`, `{"nodes": [\n  "${secret}",\n  oops]}`, '', '{"nodes": [', '\uFEFF{"nodes": [], "edges": ['] ) {
+    for (const text of [
+      secret,
+      `${secret}\n{"nodes": []}`,
+      `{"nodes": [], "edges": [], "x": ${secret}}`,
+      `{"nodes": [\n  "${secret}",\n  oops]}`,
+      '',
+      '{"nodes": [',
+      '\uFEFF{"nodes": [], "edges": [',
+    ]) {
       const message = problem(text)
       expect(message).toMatch(/^g\.json is not JSON: /)
       expect(message).not.toContain('AKIA')
@@ -91,7 +136,10 @@ describe('describegraph files', () => {
 })
 
 describe('sampling a graph', () => {
-  const shape: GraphShape = { nodes: fixture.nodes.map((n) => n.pub_key), edges: fixture.edges.map((e) => [e.node1_pub, e.node2_pub] as const) }
+  const shape: GraphShape = {
+    nodes: fixture.nodes.map((n) => n.pub_key),
+    edges: fixture.edges.map((e) => [e.node1_pub, e.node2_pub] as const),
+  }
   const hub = highestDegreeNode(shape)!
 
   it('keeps the asked number of nodes, connected, starting from the biggest hub, the same for the same seed', () => {
@@ -116,7 +164,13 @@ describe('sampling a graph', () => {
   })
 
   it('returns a graph no larger than the sample whole', () => {
-    const small: GraphShape = { nodes: ['a', 'b', 'c'], edges: [['a', 'b'], ['b', 'c']] }
+    const small: GraphShape = {
+      nodes: ['a', 'b', 'c'],
+      edges: [
+        ['a', 'b'],
+        ['b', 'c'],
+      ],
+    }
     expect([...snowballSample(small, 5, new SeededRng('x'))].sort()).toEqual(['a', 'b', 'c'])
   })
 })
@@ -128,30 +182,86 @@ describe('importing a topology', () => {
     expect(nameFromAlias('⚡ Café Relay!')).toBe('Cafe_Relay')
     expect(nameFromAlias('   ')).toBe('')
     expect(nameFromAlias('a'.repeat(40))).toHaveLength(24)
-    const g = parseDescribeGraph(graph([{ n: 1, alias: 'ACINQ ⚡' }, { n: 2, alias: 'ACINQ ⚡' }, { n: 3, alias: '' }], [edge(1, 2), edge(2, 3)]), 'g.json')
-    expect(graphToNetwork(g, spec(), { baseDir: '.', seed: 's', file: 'g.json' }).nodes.map((n) => n.name)).toEqual(['ACINQ', 'ACINQ-2', key(3).slice(0, 10)])
-    expect(graphToNetwork(g, spec({ names: 'numbered' }), { baseDir: '.', seed: 's', file: 'g.json' }).nodes.map((n) => n.name)).toEqual(['n1', 'n2', 'n3'])
+    const g = parseDescribeGraph(
+      graph(
+        [
+          { n: 1, alias: 'ACINQ ⚡' },
+          { n: 2, alias: 'ACINQ ⚡' },
+          { n: 3, alias: '' },
+        ],
+        [edge(1, 2), edge(2, 3)],
+      ),
+      'g.json',
+    )
+    expect(graphToNetwork(g, spec(), { baseDir: '.', seed: 's', file: 'g.json' }).nodes.map((n) => n.name)).toEqual([
+      'ACINQ',
+      'ACINQ-2',
+      key(3).slice(0, 10),
+    ])
+    expect(
+      graphToNetwork(g, spec({ names: 'numbered' }), { baseDir: '.', seed: 's', file: 'g.json' }).nodes.map(
+        (n) => n.name,
+      ),
+    ).toEqual(['n1', 'n2', 'n3'])
     // never a name the run folder keeps for itself (its chain/, logs/, run.json)
-    const reserved = parseDescribeGraph(graph([{ n: 1, alias: 'chain' }, { n: 2, alias: 'LOGS' }, { n: 3, alias: 'run.json' }], [edge(1, 2), edge(2, 3)]), 'g.json')
-    expect(graphToNetwork(reserved, spec(), { baseDir: '.', seed: 's', file: 'g.json' }).nodes.map((n) => n.name)).toEqual(['chain-2', 'LOGS-2', 'run.json-2'])
+    const reserved = parseDescribeGraph(
+      graph(
+        [
+          { n: 1, alias: 'chain' },
+          { n: 2, alias: 'LOGS' },
+          { n: 3, alias: 'run.json' },
+        ],
+        [edge(1, 2), edge(2, 3)],
+      ),
+      'g.json',
+    )
+    expect(
+      graphToNetwork(reserved, spec(), { baseDir: '.', seed: 's', file: 'g.json' }).nodes.map((n) => n.name),
+    ).toEqual(['chain-2', 'LOGS-2', 'run.json-2'])
     // names the scenario itself uses are left to it
-    expect(graphToNetwork(g, spec(), { baseDir: '.', seed: 's', file: 'g.json', takenNames: new Set(['ACINQ']) }).nodes.map((n) => n.name)).toEqual(['ACINQ-2', 'ACINQ-3', key(3).slice(0, 10)])
+    expect(
+      graphToNetwork(g, spec(), { baseDir: '.', seed: 's', file: 'g.json', takenNames: new Set(['ACINQ']) }).nodes.map(
+        (n) => n.name,
+      ),
+    ).toEqual(['ACINQ-2', 'ACINQ-3', key(3).slice(0, 10)])
   })
 
   it("maps each end's policy onto that end, scales capacities, pushes half, and funds the opener", () => {
     const g = parseDescribeGraph(
       graph(
-        [{ n: 1, alias: 'one' }, { n: 2, alias: 'two' }, { n: 3, alias: 'three' }],
+        [
+          { n: 1, alias: 'one' },
+          { n: 2, alias: 'two' },
+          { n: 3, alias: 'three' },
+        ],
         [
           // node1 and node2 swapped on purpose: the opener is the smaller node id (BOLT #7)
-          edge(2, 1, { capacity: '5000000', node1_policy: policy({ fee_base_msat: '2000', fee_rate_milli_msat: '250', time_lock_delta: 144, min_htlc: '1' }), node2_policy: policy({ fee_base_msat: '0', fee_rate_milli_msat: '5000000', time_lock_delta: 9999, min_htlc: '0' }) }),
+          edge(2, 1, {
+            capacity: '5000000',
+            node1_policy: policy({
+              fee_base_msat: '2000',
+              fee_rate_milli_msat: '250',
+              time_lock_delta: 144,
+              min_htlc: '1',
+            }),
+            node2_policy: policy({
+              fee_base_msat: '0',
+              fee_rate_milli_msat: '5000000',
+              time_lock_delta: 9999,
+              min_htlc: '0',
+            }),
+          }),
           edge(2, 3, { capacity: '100000', node2_policy: null }),
           edge(1, 3, { node1_policy: policy({ disabled: true }), node2_policy: null }),
         ],
       ),
       'g.json',
     )
-    const t = graphToNetwork(g, spec({ capacityDivisor: 100, minCapacitySat: 20_000, fundsSat: 7 }), { baseDir: '.', seed: 's', file: 'g.json' })
+    const t = graphToNetwork(g, spec({ capacityDivisor: 100, minCapacitySat: 20_000, fundsSat: 7 }), {
+      baseDir: '.',
+      seed: 's',
+      file: 'g.json',
+    })
     expect(t.channels).toEqual([
       {
         name: 'one-two',
@@ -163,7 +273,15 @@ describe('importing a topology', () => {
         toFeePolicy: { baseMsat: 2000n, ppm: 250, cltvExpiryDelta: 144, htlcMinimumMsat: 1n },
         sourceChannelId: String(700_000n << 40n),
       },
-      { name: 'two-three', from: 'two', to: 'three', capacitySat: 20_000n, pushMsat: 10_000_000n, fromFeePolicy: { baseMsat: 1000n, ppm: 1, cltvExpiryDelta: 40, htlcMinimumMsat: 1000n }, sourceChannelId: String(700_000n << 40n) },
+      {
+        name: 'two-three',
+        from: 'two',
+        to: 'three',
+        capacitySat: 20_000n,
+        pushMsat: 10_000_000n,
+        fromFeePolicy: { baseMsat: 1000n, ppm: 1, cltvExpiryDelta: 40, htlcMinimumMsat: 1000n },
+        sourceChannelId: String(700_000n << 40n),
+      },
     ])
     expect(t.nodes.map((n) => [n.name, n.fundsSat])).toEqual([
       ['one', 50_000n + 5_000n + 7n],
@@ -171,22 +289,42 @@ describe('importing a topology', () => {
       ['three', 7n],
     ])
     expect(t.summary).toMatchObject({ nodesInFile: 3, channelsInFile: 3, unusableChannels: 1, nodes: 3, channels: 2 })
-    expect(t.summary.notes).toEqual(['1 capacity(ies) raised to minCapacitySat (20000 sat)', '1 fee rate(s) above 1000000 ppm lowered to 1000000', '1 time_lock_delta(s) outside 1–2016 brought into that range'])
+    expect(t.summary.notes).toEqual([
+      '1 capacity(ies) raised to minCapacitySat (20000 sat)',
+      '1 fee rate(s) above 1000000 ppm lowered to 1000000',
+      '1 time_lock_delta(s) outside 1–2016 brought into that range',
+    ])
   })
 
   it('keeps the largest connected component, and asks for a sample when it is too large to run', () => {
-    const g = parseDescribeGraph(graph([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }, { n: 5 }], [edge(1, 2), edge(2, 3), edge(4, 5)]), 'g.json')
+    const g = parseDescribeGraph(
+      graph([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }, { n: 5 }], [edge(1, 2), edge(2, 3), edge(4, 5)]),
+      'g.json',
+    )
     const t = graphToNetwork(g, spec(), { baseDir: '.', seed: 's', file: 'g.json' })
     expect(t.nodes.map((n) => n.name)).toEqual(['node_1', 'node_2', 'node_3'])
     expect(t.summary.outsideLargestComponent).toBe(2)
 
-    const big = parseDescribeGraph(graph(Array.from({ length: 501 }, (_, i) => ({ n: i + 1 })), Array.from({ length: 500 }, (_, i) => edge(1, i + 2))), 'big.json')
-    expect(() => graphToNetwork(big, spec(), { baseDir: '.', seed: 's', file: 'big.json' })).toThrow(/501 nodes, more than the 500 a scenario runs; add `sample: N`/)
-    expect(graphToNetwork(big, spec({ sample: 30 }), { baseDir: '.', seed: 's', file: 'big.json' }).nodes).toHaveLength(30)
+    const big = parseDescribeGraph(
+      graph(
+        Array.from({ length: 501 }, (_, i) => ({ n: i + 1 })),
+        Array.from({ length: 500 }, (_, i) => edge(1, i + 2)),
+      ),
+      'big.json',
+    )
+    expect(() => graphToNetwork(big, spec(), { baseDir: '.', seed: 's', file: 'big.json' })).toThrow(
+      /501 nodes, more than the 500 a scenario runs; add `sample: N`/,
+    )
+    expect(graphToNetwork(big, spec({ sample: 30 }), { baseDir: '.', seed: 's', file: 'big.json' }).nodes).toHaveLength(
+      30,
+    )
   })
 
   it('imports the shipped 50-node fixture whole: every node, every usable channel', () => {
-    const t = importTopology(spec({ describegraph: 'topologies/ln-like-50.json', capacityDivisor: 10 }), { baseDir: join(ROOT, 'scenarios'), seed: 'imported-50' })
+    const t = importTopology(spec({ describegraph: 'topologies/ln-like-50.json', capacityDivisor: 10 }), {
+      baseDir: join(ROOT, 'scenarios'),
+      seed: 'imported-50',
+    })
     expect(t.nodes).toHaveLength(50)
     expect(new Set(t.nodes.map((n) => n.name)).size).toBe(50)
     expect(t.channels).toHaveLength(fixture.edges.length - 1)
@@ -198,7 +336,17 @@ describe('a scenario with a topology', () => {
   let dir: string
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lnsim-topology-'))
-    await writeFile(join(dir, 'g.json'), graph([{ n: 1, alias: 'alice' }, { n: 2, alias: 'bob' }, { n: 3, alias: 'carol' }], [edge(1, 2), edge(2, 3)]))
+    await writeFile(
+      join(dir, 'g.json'),
+      graph(
+        [
+          { n: 1, alias: 'alice' },
+          { n: 2, alias: 'bob' },
+          { n: 3, alias: 'carol' },
+        ],
+        [edge(1, 2), edge(2, 3)],
+      ),
+    )
     await writeFile(join(dir, 'bad.json'), graph([{ n: 1 }, { n: 2 }], [edge(1, 2, { capacity: 'a lot' })]))
   })
   afterAll(async () => {
@@ -218,46 +366,94 @@ describe('a scenario with a topology', () => {
 
   it('gets the imported nodes and channels after its own, and steps may name them', () => {
     const s = parseScenarioText(
-      ['name: t', 'topology:', '  describegraph: g.json', 'nodes:', '  - { name: erin, fundsSat: 10 }', 'steps:', '  - pay: { from: alice, to: carol, amountMsat: 1000 }', 'expect:', '  - channelState: { channel: bob-carol, active: true }'].join('\n'),
+      [
+        'name: t',
+        'topology:',
+        '  describegraph: g.json',
+        'nodes:',
+        '  - { name: erin, fundsSat: 10 }',
+        'steps:',
+        '  - pay: { from: alice, to: carol, amountMsat: 1000 }',
+        'expect:',
+        '  - channelState: { channel: bob-carol, active: true }',
+      ].join('\n'),
       file(),
     )
     expect(s.nodes.map((n) => n.name)).toEqual(['erin', 'alice', 'bob', 'carol'])
     expect(s.channels.map((c) => c.name)).toEqual(['alice-bob', 'bob-carol'])
-    expect(s.channels[0]).toMatchObject({ capacitySat: 1_000_000n, pushMsat: 500_000_000n, fromFeePolicy: { baseMsat: 1000n, ppm: 1, cltvExpiryDelta: 40, htlcMinimumMsat: 1000n } })
+    expect(s.channels[0]).toMatchObject({
+      capacitySat: 1_000_000n,
+      pushMsat: 500_000_000n,
+      fromFeePolicy: { baseMsat: 1000n, ppm: 1, cltvExpiryDelta: 40, htlcMinimumMsat: 1000n },
+    })
     expect(s.imported).toMatchObject({ nodes: 3, channels: 2, file: join(dir, 'g.json') })
     expect('topology' in s).toBe(false)
   })
 
   it('reports a step naming a node the import does not have at its line and column', () => {
-    expect(problems(['name: t', 'topology:', '  describegraph: g.json', 'steps:', '  - pay: { from: alice, to: dave, amountMsat: 1000 }'].join('\n'))).toEqual([
-      '5:29 steps[0].pay.to: no node named "dave" (the nodes are: alice, bob, carol)',
-    ])
+    expect(
+      problems(
+        [
+          'name: t',
+          'topology:',
+          '  describegraph: g.json',
+          'steps:',
+          '  - pay: { from: alice, to: dave, amountMsat: 1000 }',
+        ].join('\n'),
+      ),
+    ).toEqual(['5:29 steps[0].pay.to: no node named "dave" (the nodes are: alice, bob, carol)'])
   })
 
   it('reports a bad topology at the key, naming the file and its field', () => {
-    expect(problems(['name: t', 'topology:', '  describegraph: bad.json'].join('\n'))[0]).toMatch(/^3:18 topology\.describegraph: .*bad\.json is not an `lncli describegraph` graph: edges\[0\]\.capacity: must be a whole number/)
-    expect(problems(['name: t', 'topology:', '  describegraph: missing.json'].join('\n'))[0]).toMatch(/^3:18 topology\.describegraph: cannot read the describegraph file .*missing\.json \(ENOENT\)/)
-    expect(problems(['name: t', 'topology:', '  describegraph: g.json', '  sample: 1'].join('\n'))[0]).toBe('4:11 topology.sample: must be a whole number from 2 to 500, got 1')
-    expect(problems(['name: t', 'topology:', '  describegraph: g.json', '  sampel: 10'].join('\n'))[0]).toMatch(/^4:3 topology: unknown key "sampel"/)
+    expect(problems(['name: t', 'topology:', '  describegraph: bad.json'].join('\n'))[0]).toMatch(
+      /^3:18 topology\.describegraph: .*bad\.json is not an `lncli describegraph` graph: edges\[0\]\.capacity: must be a whole number/,
+    )
+    expect(problems(['name: t', 'topology:', '  describegraph: missing.json'].join('\n'))[0]).toMatch(
+      /^3:18 topology\.describegraph: cannot read the describegraph file .*missing\.json \(ENOENT\)/,
+    )
+    expect(problems(['name: t', 'topology:', '  describegraph: g.json', '  sample: 1'].join('\n'))[0]).toBe(
+      '4:11 topology.sample: must be a whole number from 2 to 500, got 1',
+    )
+    expect(problems(['name: t', 'topology:', '  describegraph: g.json', '  sampel: 10'].join('\n'))[0]).toMatch(
+      /^4:3 topology: unknown key "sampel"/,
+    )
     // an opener that pushed (nearly) everything could not keep its reserve: refused before anything starts
-    expect(problems(['name: t', 'topology:', '  describegraph: g.json', '  pushPercent: 100'].join('\n'))[0]).toMatch(/^4:16 topology\.pushPercent: must be a whole number from 0 to 90/)
-    expect(problems(['name: t', 'topology:', '  describegraph: g.json', '  minCapacitySat: 50_000', '  maxCapacitySat: 40_000'].join('\n'))[0]).toMatch(/topology\.maxCapacitySat: maxCapacitySat must be at least minCapacitySat/)
+    expect(problems(['name: t', 'topology:', '  describegraph: g.json', '  pushPercent: 100'].join('\n'))[0]).toMatch(
+      /^4:16 topology\.pushPercent: must be a whole number from 0 to 90/,
+    )
+    expect(
+      problems(
+        [
+          'name: t',
+          'topology:',
+          '  describegraph: g.json',
+          '  minCapacitySat: 50_000',
+          '  maxCapacitySat: 40_000',
+        ].join('\n'),
+      )[0],
+    ).toMatch(/topology\.maxCapacitySat: maxCapacitySat must be at least minCapacitySat/)
   })
 
   it('refuses a describegraph path that is not a file before reading it: /dev/zero would never end', () => {
     for (const path of ['/dev/null', '/dev/zero', dir]) {
-      expect(problems(['name: t', 'topology:', `  describegraph: ${path}`].join('\n'))[0]).toMatch(/^3:18 topology\.describegraph: .* is not a file \(a folder, a device or a pipe\)/)
+      expect(problems(['name: t', 'topology:', `  describegraph: ${path}`].join('\n'))[0]).toMatch(
+        /^3:18 topology\.describegraph: .* is not a file \(a folder, a device or a pipe\)/,
+      )
     }
   })
 
   it('still needs nodes from somewhere', () => {
-    expect(problems('name: t\n')).toEqual(['1:1 nodes: a scenario needs nodes: list them, or import them with topology'])
+    expect(problems('name: t\n')).toEqual([
+      '1:1 nodes: a scenario needs nodes: list them, or import them with topology',
+    ])
   })
 
   it('overrides the sample size when the run asks (lnsim run --sample)', () => {
     const text = ['name: t', 'topology:', '  describegraph: g.json'].join('\n')
     expect(parseScenarioText(text, file(), { sample: 2 }).nodes).toHaveLength(2)
-    expect(() => parseScenarioText('name: t\nnodes: [{ name: a, fundsSat: 1 }]\n', file(), { sample: 2 })).toThrow(/--sample.*imports no topology/)
+    expect(() => parseScenarioText('name: t\nnodes: [{ name: a, fundsSat: 1 }]\n', file(), { sample: 2 })).toThrow(
+      /--sample.*imports no topology/,
+    )
   })
 })
 
@@ -271,16 +467,26 @@ describe('an imported network, run', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  it("charges each direction the fee its end announced in the file", { timeout: 120_000 }, async () => {
+  it('charges each direction the fee its end announced in the file', { timeout: 120_000 }, async () => {
     // 1 - 2 - 3; node 2 forwards 1 → 3 over channel 2-3 with its own policy there (node1_policy of that edge),
     // and 3 → 1 over channel 1-2 with its policy there (node2_policy of that edge)
     await writeFile(
       join(dir, 'line.json'),
       graph(
-        [{ n: 1, alias: 'alice' }, { n: 2, alias: 'bob' }, { n: 3, alias: 'carol' }],
         [
-          edge(1, 2, { node1_policy: policy({ fee_base_msat: '5', fee_rate_milli_msat: '5' }), node2_policy: policy({ fee_base_msat: '7777', fee_rate_milli_msat: '0' }) }),
-          edge(2, 3, { node1_policy: policy({ fee_base_msat: '2000', fee_rate_milli_msat: '100' }), node2_policy: policy({ fee_base_msat: '9999', fee_rate_milli_msat: '9' }) }),
+          { n: 1, alias: 'alice' },
+          { n: 2, alias: 'bob' },
+          { n: 3, alias: 'carol' },
+        ],
+        [
+          edge(1, 2, {
+            node1_policy: policy({ fee_base_msat: '5', fee_rate_milli_msat: '5' }),
+            node2_policy: policy({ fee_base_msat: '7777', fee_rate_milli_msat: '0' }),
+          }),
+          edge(2, 3, {
+            node1_policy: policy({ fee_base_msat: '2000', fee_rate_milli_msat: '100' }),
+            node2_policy: policy({ fee_base_msat: '9999', fee_rate_milli_msat: '9' }),
+          }),
         ],
       ),
     )

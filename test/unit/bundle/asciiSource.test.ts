@@ -30,6 +30,10 @@ it('the bundle is plain ASCII, so V8 keeps its source at one byte per character'
   expect(files.size).toBeGreaterThan(2)
   for (const [path, text] of files) {
     const at = text.search(/[^\x00-\x7f]/)
-    expect(at === -1 ? 'ascii' : `${path.slice(dist.length + 1)}: ${JSON.stringify(text.slice(Math.max(0, at - 40), at + 10))}`).toBe('ascii')
+    expect(
+      at === -1
+        ? 'ascii'
+        : `${path.slice(dist.length + 1)}: ${JSON.stringify(text.slice(Math.max(0, at - 40), at + 10))}`,
+    ).toBe('ascii')
   }
 })

@@ -29,14 +29,19 @@ describe('chain addresses', () => {
       bech32Encode('sim', [0, ...bytesToWords(pub(alice).slice(0, 32))], 'bech32m'),
       '',
     ]
-    for (const a of bad) expect(() => addressToCondition(a), a).toThrow(expect.objectContaining({ code: 'INVALID_ADDRESS' }))
+    for (const a of bad)
+      expect(() => addressToCondition(a), a).toThrow(expect.objectContaining({ code: 'INVALID_ADDRESS' }))
   })
 })
 
 describe('transaction JSON', () => {
   it('round-trips a signed transaction, amounts as decimal strings', () => {
     const coin = { outpoint: { txid: 'cd'.repeat(32), vout: 3 }, output: { value: 10n, condition: sig(pub(alice)) } }
-    const tx = signed(unsigned([coin], [{ value: 2_100_000_000_000_000n, condition: all(sig(pub(alice)), sig(pub(bob))) }], 7), [coin], [[alice]])
+    const tx = signed(
+      unsigned([coin], [{ value: 2_100_000_000_000_000n, condition: all(sig(pub(alice)), sig(pub(bob))) }], 7),
+      [coin],
+      [[alice]],
+    )
     tx.inputs[0]!.witness.preimages.push(new Uint8Array([1, 2, 3]))
     const json = JSON.parse(JSON.stringify(transactionToJson(tx)))
     expect(json.outputs[0].valueSat).toBe('2100000000000000')

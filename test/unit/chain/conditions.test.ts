@@ -18,7 +18,10 @@ describe('spending conditions on the chain', () => {
   it('a 2-of-2 output cannot be spent with one signature, and can with both', () => {
     const coin = fund(all(sig(pub(alice)), sig(pub(bob))))
     for (const key of [alice, bob]) {
-      const err = expectRule(() => chain.submit(signed(unsigned([coin], toCarol), [coin], [[key]])), 'CONDITION_NOT_SATISFIED')
+      const err = expectRule(
+        () => chain.submit(signed(unsigned([coin], toCarol), [coin], [[key]])),
+        'CONDITION_NOT_SATISFIED',
+      )
       expect(err.message).toContain('missing a signature')
     }
     chain.submit(signed(unsigned([coin], toCarol), [coin], [[alice, bob]]))
@@ -40,7 +43,10 @@ describe('spending conditions on the chain', () => {
 
   it('older() cannot be satisfied by an unconfirmed output', () => {
     const coin = chain.fund(all(sig(pub(alice)), older(1)), 100_000n)
-    const err = expectRule(() => chain.submit(signed(unsigned([coin], toCarol), [coin], [[alice]])), 'TIMELOCK_NOT_REACHED')
+    const err = expectRule(
+      () => chain.submit(signed(unsigned([coin], toCarol), [coin], [[alice]])),
+      'TIMELOCK_NOT_REACHED',
+    )
     expect(err.message).toContain('unconfirmed')
     chain.mine(1)
     chain.submit(signed(unsigned([coin], toCarol), [coin], [[alice]]))
@@ -51,7 +57,10 @@ describe('spending conditions on the chain', () => {
     const coin = fund(all(sig(pub(alice)), after(h)))
     chain.mine(h - chain.height - 1)
     // final for the next block, but below after(h)
-    expectRule(() => chain.submit(signed(unsigned([coin], toCarol, h - 1), [coin], [[alice]])), 'CONDITION_NOT_SATISFIED')
+    expectRule(
+      () => chain.submit(signed(unsigned([coin], toCarol, h - 1), [coin], [[alice]])),
+      'CONDITION_NOT_SATISFIED',
+    )
     const tx = signed(unsigned([coin], toCarol, h), [coin], [[alice]])
     expectRule(() => chain.submit(tx), 'TIMELOCK_NOT_REACHED')
     chain.mine(1)
@@ -75,13 +84,20 @@ describe('spending conditions on the chain', () => {
   it('an HTLC-like output: the preimage path, the timeout path, and the revocation path', () => {
     const preimage = new Uint8Array(32).fill(1)
     const cltv = chain.height + 20
-    const htlc = any(sig(pub(carol)), all(sig(pub(bob)), sha256Lock(sha256(preimage))), all(sig(pub(alice)), after(cltv)))
+    const htlc = any(
+      sig(pub(carol)),
+      all(sig(pub(bob)), sha256Lock(sha256(preimage))),
+      all(sig(pub(alice)), after(cltv)),
+    )
     const success = fund(htlc)
     const tx = signed(unsigned([success], toCarol), [success], [[bob]])
     tx.inputs[0]!.witness.preimages.push(preimage)
     chain.submit(tx)
     const timeout = fund(htlc)
-    expectRule(() => chain.submit(signed(unsigned([timeout], toCarol, cltv), [timeout], [[alice]])), 'TIMELOCK_NOT_REACHED')
+    expectRule(
+      () => chain.submit(signed(unsigned([timeout], toCarol, cltv), [timeout], [[alice]])),
+      'TIMELOCK_NOT_REACHED',
+    )
     const revoked = fund(htlc)
     chain.submit(signed(unsigned([revoked], toCarol), [revoked], [[carol]]))
   })
@@ -89,7 +105,10 @@ describe('spending conditions on the chain', () => {
   it('a to_local spend by the delayed key too early reports the timelock, not the missing revocation signature', () => {
     const toLocal = any(sig(pub(carol)), all(sig(pub(alice)), older(6)))
     const coin = fund(toLocal)
-    const err = expectRule(() => chain.submit(signed(unsigned([coin], toCarol), [coin], [[alice]])), 'TIMELOCK_NOT_REACHED')
+    const err = expectRule(
+      () => chain.submit(signed(unsigned([coin], toCarol), [coin], [[alice]])),
+      'TIMELOCK_NOT_REACHED',
+    )
     expect(err.message).toContain('older(6)')
     // with no witness at all nothing is only waiting: a missing signature
     expectRule(() => chain.submit(unsigned([coin], toCarol)), 'CONDITION_NOT_SATISFIED')
@@ -97,8 +116,16 @@ describe('spending conditions on the chain', () => {
   })
 
   it('within all(), a missing signature outranks a timelock, since waiting would not help', () => {
-    const tx = unsigned([{ outpoint: { txid: '00'.repeat(32), vout: 0 }, output: { value: 1n, condition: sig(pub(alice)) } }], toCarol)
-    const r = evaluateCondition(all(older(10), sig(pub(alice))), tx.inputs[0]!.witness, { sighash: new Uint8Array(32), spendingHeight: 5, lockTime: 0, outputHeight: 4 })
+    const tx = unsigned(
+      [{ outpoint: { txid: '00'.repeat(32), vout: 0 }, output: { value: 1n, condition: sig(pub(alice)) } }],
+      toCarol,
+    )
+    const r = evaluateCondition(all(older(10), sig(pub(alice))), tx.inputs[0]!.witness, {
+      sighash: new Uint8Array(32),
+      spendingHeight: 5,
+      lockTime: 0,
+      outputHeight: 4,
+    })
     expect(r).toMatchObject({ satisfied: false, code: 'CONDITION_NOT_SATISFIED' })
   })
 
@@ -110,7 +137,12 @@ describe('spending conditions on the chain', () => {
     let verifies = 0
     secp.useBackend({ ...previous, verify: (...args) => (verifies++, previous.verify(...args)) })
     try {
-      const r = evaluateCondition(coin.output.condition, tx.inputs[0]!.witness, { sighash: sighash(tx, 0, coin.output), spendingHeight: 100, lockTime: 0, outputHeight: 1 })
+      const r = evaluateCondition(coin.output.condition, tx.inputs[0]!.witness, {
+        sighash: sighash(tx, 0, coin.output),
+        spendingHeight: 100,
+        lockTime: 0,
+        outputHeight: 1,
+      })
       expect(r.satisfied).toBe(true)
       expect(verifies).toBe(2)
     } finally {

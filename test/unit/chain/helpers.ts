@@ -17,12 +17,19 @@ export interface Spendable {
 
 /** An unsigned transaction spending `inputs` into `outputs`. */
 export function unsigned(inputs: Spendable[], outputs: TxOutput[], lockTime = 0): Transaction {
-  return { version: 2, lockTime, inputs: inputs.map((i) => ({ prevout: i.outpoint, witness: { signatures: [], preimages: [] } })), outputs }
+  return {
+    version: 2,
+    lockTime,
+    inputs: inputs.map((i) => ({ prevout: i.outpoint, witness: { signatures: [], preimages: [] } })),
+    outputs,
+  }
 }
 
 /** Signs input i with each of keys[i]. */
 export function signed(tx: Transaction, inputs: Spendable[], keys: Uint8Array[][]): Transaction {
-  keys.forEach((ks, i) => ks.forEach((k) => tx.inputs[i]!.witness.signatures.push(signInput(tx, i, inputs[i]!.output, k))))
+  keys.forEach((ks, i) =>
+    ks.forEach((k) => tx.inputs[i]!.witness.signatures.push(signInput(tx, i, inputs[i]!.output, k))),
+  )
   return tx
 }
 

@@ -21,7 +21,12 @@ describe('mempool and mining', () => {
     const [block] = chain.mine(1)
     expect(block!.txs.slice(1).map(txidOf)).toEqual(txids)
     expect(chain.mempool.size).toBe(0)
-    expect(chain.transaction(txids[5]!)).toMatchObject({ status: 'confirmed', blockHeight: 1, confirmations: 1, fee: 1_000n })
+    expect(chain.transaction(txids[5]!)).toMatchObject({
+      status: 'confirmed',
+      blockHeight: 1,
+      confirmations: 1,
+      fee: 1_000n,
+    })
   })
 
   it('pays subsidy plus fees to the coinbase', () => {
@@ -29,7 +34,9 @@ describe('mempool and mining', () => {
     const coin = chain.fund(sig(pub(alice)), 100_000n, { confirm: true })
     chain.submit(signed(unsigned([coin], [{ value: 97_500n, condition: sig(pub(bob)) }]), [coin], [[alice]]))
     const [block] = chain.mine(1, sig(pub(carol)))
-    expect(block!.txs[0]!.outputs).toEqual([{ value: blockSubsidy(block!.height) + 2_500n, condition: sig(pub(carol)) }])
+    expect(block!.txs[0]!.outputs).toEqual([
+      { value: blockSubsidy(block!.height) + 2_500n, condition: sig(pub(carol)) },
+    ])
     expect(chain.unspentWithCondition(sig(pub(carol))).map((u) => u.output.value)).toEqual([5_000_002_500n])
   })
 
@@ -79,7 +86,9 @@ describe('mempool and mining', () => {
 
   it('the faucet refuses more than it can spend', () => {
     const chain = new MemoryChain()
-    expect(() => chain.fund(sig(pub(alice)), GENESIS_PREMINE_SAT + 1n)).toThrow(expect.objectContaining({ code: 'FAUCET_EMPTY' }))
+    expect(() => chain.fund(sig(pub(alice)), GENESIS_PREMINE_SAT + 1n)).toThrow(
+      expect.objectContaining({ code: 'FAUCET_EMPTY' }),
+    )
     expect(() => chain.fund(sig(pub(alice)), 0n)).toThrow(expect.objectContaining({ code: 'INVALID_AMOUNT' }))
   })
 
@@ -89,6 +98,9 @@ describe('mempool and mining', () => {
     expect(chain.unspentWithCondition(sig(pub(alice)))).toHaveLength(1)
     chain.submit(signed(unsigned([coin], [{ value: 100_000n, condition: sig(pub(bob)) }]), [coin], [[alice]]))
     expect(chain.unspentWithCondition(sig(pub(alice)))).toHaveLength(0)
-    expectRule(() => chain.submit(signed(unsigned([coin], [{ value: 1n, condition: sig(pub(bob)) }]), [coin], [[alice]])), 'MEMPOOL_CONFLICT')
+    expectRule(
+      () => chain.submit(signed(unsigned([coin], [{ value: 1n, condition: sig(pub(bob)) }]), [coin], [[alice]])),
+      'MEMPOOL_CONFLICT',
+    )
   })
 })

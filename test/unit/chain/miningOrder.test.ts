@@ -11,10 +11,21 @@ import { alice, bob, pub, signed, unsigned, type Spendable } from './helpers.js'
 
 /** Five independent payments and one child spending the first of them, built once so both chains get the same bytes. */
 function transactions(chain: MemoryChain): { independent: Transaction[]; child: Transaction } {
-  const coins: Spendable[] = Array.from({ length: 5 }, (_, i) => chain.fund(sig(pub(alice)), 100_000n + BigInt(i), { confirm: true }))
-  const independent = coins.map((c) => signed(unsigned([c], [{ value: c.output.value - 500n, condition: sig(pub(bob)) }]), [c], [[alice]]))
+  const coins: Spendable[] = Array.from({ length: 5 }, (_, i) =>
+    chain.fund(sig(pub(alice)), 100_000n + BigInt(i), { confirm: true }),
+  )
+  const independent = coins.map((c) =>
+    signed(unsigned([c], [{ value: c.output.value - 500n, condition: sig(pub(bob)) }]), [c], [[alice]]),
+  )
   const parent = independent[0]!
-  const child = signed(unsigned([{ outpoint: { txid: txidOf(parent), vout: 0 }, output: parent.outputs[0]! }], [{ value: parent.outputs[0]!.value - 500n, condition: sig(pub(alice)) }]), [{ outpoint: { txid: txidOf(parent), vout: 0 }, output: parent.outputs[0]! }], [[bob]])
+  const child = signed(
+    unsigned(
+      [{ outpoint: { txid: txidOf(parent), vout: 0 }, output: parent.outputs[0]! }],
+      [{ value: parent.outputs[0]!.value - 500n, condition: sig(pub(alice)) }],
+    ),
+    [{ outpoint: { txid: txidOf(parent), vout: 0 }, output: parent.outputs[0]! }],
+    [[bob]],
+  )
   return { independent, child }
 }
 
@@ -35,7 +46,10 @@ describe('mining order', () => {
     const { independent, child } = transactions(sameChain())
     const fund = (c: MemoryChain): void => void transactions(c)
     const first = mined([...independent, child], fund)
-    const second = mined([independent[3]!, independent[0]!, child, independent[4]!, independent[1]!, independent[2]!], fund)
+    const second = mined(
+      [independent[3]!, independent[0]!, child, independent[4]!, independent[1]!, independent[2]!],
+      fund,
+    )
     expect(second).toEqual(first)
 
     const parentId = txidOf(independent[0]!)

@@ -11,7 +11,8 @@ describe('each chain rule has its own code', () => {
   let chain: MemoryChain
   let coin: Spendable
   const toBob = (value = 90_000n) => [{ value, condition: sig(pub(bob)) }]
-  const spend = (outputs = toBob(), lockTime = 0): Transaction => signed(unsigned([coin], outputs, lockTime), [coin], [[alice]])
+  const spend = (outputs = toBob(), lockTime = 0): Transaction =>
+    signed(unsigned([coin], outputs, lockTime), [coin], [[alice]])
 
   beforeEach(() => {
     chain = new MemoryChain()
@@ -111,7 +112,12 @@ describe('each chain rule has its own code', () => {
   })
 
   it('validateTransaction works on any UTXO view, without a chain', () => {
-    const view = { coin: (o: { txid: string; vout: number }) => (o.txid === coin.outpoint.txid && o.vout === coin.outpoint.vout ? { output: coin.output, height: 5, coinbase: false } : undefined) }
+    const view = {
+      coin: (o: { txid: string; vout: number }) =>
+        o.txid === coin.outpoint.txid && o.vout === coin.outpoint.vout
+          ? { output: coin.output, height: 5, coinbase: false }
+          : undefined,
+    }
     const v = validateTransaction(spend(), view, { height: 10 })
     expect(v.fee).toBe(10_000n)
     expectRule(() => validateTransaction(spend(toBob(100_001n)), view, { height: 10 }), 'OUTPUTS_EXCEED_INPUTS')

@@ -17,8 +17,15 @@ import { walletCondition, CHAIN_HASH } from './harness.js'
 function expectRejected(pair: Pair, to: Side, message: Message, code: string): ChannelEffect[] {
   const before = JSON.stringify(to.data, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))
   const effects = pair.input(to, { type: 'message', message: message as never })
-  expect(effects).toContainEqual(expect.objectContaining({ type: 'event', event: expect.objectContaining({ type: 'protocol_violation', code }) }))
-  expect(effects.some((e) => e.type === 'send' && e.message.type === 'warning' && new TextDecoder().decode(e.message.data).startsWith(code))).toBe(true)
+  expect(effects).toContainEqual(
+    expect.objectContaining({ type: 'event', event: expect.objectContaining({ type: 'protocol_violation', code }) }),
+  )
+  expect(
+    effects.some(
+      (e) =>
+        e.type === 'send' && e.message.type === 'warning' && new TextDecoder().decode(e.message.data).startsWith(code),
+    ),
+  ).toBe(true)
   expect(effects).toContainEqual(expect.objectContaining({ type: 'disconnect' }))
   expect(JSON.stringify(to.data, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))).toBe(before)
   return effects
@@ -26,7 +33,16 @@ function expectRejected(pair: Pair, to: Side, message: Message, code: string): C
 
 function add(pair: Pair, fields: Partial<UpdateAddHtlc>): UpdateAddHtlc {
   const c = commitmentsOf(pair.bob.data)!
-  return { type: 'update_add_htlc', channelId: c.channelId, id: c.remoteNextHtlcId, amountMsat: 1_000_000n, paymentHash: new Uint8Array(32).fill(1), cltvExpiry: 500, onionRoutingPacket: ONION, ...fields }
+  return {
+    type: 'update_add_htlc',
+    channelId: c.channelId,
+    id: c.remoteNextHtlcId,
+    amountMsat: 1_000_000n,
+    paymentHash: new Uint8Array(32).fill(1),
+    cltvExpiry: 500,
+    onionRoutingPacket: ONION,
+    ...fields,
+  }
 }
 
 describe('rules a peer cannot break (each rejected with its code, channel unchanged)', () => {
@@ -60,7 +76,12 @@ describe('rules a peer cannot break (each rejected with its code, channel unchan
     expectRejected(pair, pair.bob, add(pair, { amountMsat: 995_000_000n }), 'INSUFFICIENT_BALANCE')
     // bob has nothing: an HTLC from bob to alice is refused by alice
     const c = commitmentsOf(pair.alice.data)!
-    expectRejected(pair, pair.alice, { ...add(pair, {}), channelId: c.channelId, id: 0n, amountMsat: 1000n }, 'INSUFFICIENT_BALANCE')
+    expectRejected(
+      pair,
+      pair.alice,
+      { ...add(pair, {}), channelId: c.channelId, id: 0n, amountMsat: 1000n },
+      'INSUFFICIENT_BALANCE',
+    )
   })
 
   it('a cltv_expiry that is a timestamp, not a height', () => {
@@ -73,13 +94,23 @@ describe('rules a peer cannot break (each rejected with its code, channel unchan
     pair.input(pair.bob, { type: 'message', message: add(pair, {}) })
     const c = commitmentsOf(pair.bob.data)!
     const bad = new Uint8Array(64).fill(7)
-    expectRejected(pair, pair.bob, { type: 'commitment_signed', channelId: c.channelId, signature: bad }, 'INVALID_COMMITMENT_SIGNATURE')
+    expectRejected(
+      pair,
+      pair.bob,
+      { type: 'commitment_signed', channelId: c.channelId, signature: bad },
+      'INVALID_COMMITMENT_SIGNATURE',
+    )
   })
 
   it('a commitment_signed that covers no update', () => {
     const pair = openPair()
     const c = commitmentsOf(pair.bob.data)!
-    expectRejected(pair, pair.bob, { type: 'commitment_signed', channelId: c.channelId, signature: new Uint8Array(64) }, 'COMMITMENT_WITHOUT_CHANGES')
+    expectRejected(
+      pair,
+      pair.bob,
+      { type: 'commitment_signed', channelId: c.channelId, signature: new Uint8Array(64) },
+      'COMMITMENT_WITHOUT_CHANGES',
+    )
   })
 
   it('a revocation secret that does not match the commitment it revokes', () => {
@@ -92,13 +123,28 @@ describe('rules a peer cannot break (each rejected with its code, channel unchan
     pair.deliverOne(pair.bob)
     const revoke = pair.alice.inbox.find((m) => m.type === 'revoke_and_ack')!
     if (revoke.type !== 'revoke_and_ack') throw new Error()
-    expectRejected(pair, pair.alice, { ...revoke, perCommitmentSecret: sha256(revoke.perCommitmentSecret) }, 'INVALID_REVOCATION_SECRET')
+    expectRejected(
+      pair,
+      pair.alice,
+      { ...revoke, perCommitmentSecret: sha256(revoke.perCommitmentSecret) },
+      'INVALID_REVOCATION_SECRET',
+    )
   })
 
   it('a revoke_and_ack nobody asked for', () => {
     const pair = openPair()
     const c = commitmentsOf(pair.alice.data)!
-    expectRejected(pair, pair.alice, { type: 'revoke_and_ack', channelId: c.channelId, perCommitmentSecret: new Uint8Array(32).fill(1), nextPerCommitmentPoint: publicKeyOf(new Uint8Array(32).fill(2)) }, 'UNEXPECTED_REVOCATION')
+    expectRejected(
+      pair,
+      pair.alice,
+      {
+        type: 'revoke_and_ack',
+        channelId: c.channelId,
+        perCommitmentSecret: new Uint8Array(32).fill(1),
+        nextPerCommitmentPoint: publicKeyOf(new Uint8Array(32).fill(2)),
+      },
+      'UNEXPECTED_REVOCATION',
+    )
   })
 
   it('a fulfill whose preimage does not hash to the payment hash, or for an unknown HTLC', () => {
@@ -108,8 +154,18 @@ describe('rules a peer cannot break (each rejected with its code, channel unchan
     pair.command(pair.alice, { type: 'sign' })
     pair.deliverAll()
     const c = commitmentsOf(pair.alice.data)!
-    expectRejected(pair, pair.alice, { type: 'update_fulfill_htlc', channelId: c.channelId, id, paymentPreimage: new Uint8Array(32) }, 'INVALID_PREIMAGE')
-    expectRejected(pair, pair.alice, { type: 'update_fulfill_htlc', channelId: c.channelId, id: id + 1n, paymentPreimage: p.preimage }, 'UNKNOWN_HTLC')
+    expectRejected(
+      pair,
+      pair.alice,
+      { type: 'update_fulfill_htlc', channelId: c.channelId, id, paymentPreimage: new Uint8Array(32) },
+      'INVALID_PREIMAGE',
+    )
+    expectRejected(
+      pair,
+      pair.alice,
+      { type: 'update_fulfill_htlc', channelId: c.channelId, id: id + 1n, paymentPreimage: p.preimage },
+      'UNKNOWN_HTLC',
+    )
   })
 
   it('update_fail_malformed_htlc without the BADONION bit', () => {
@@ -118,7 +174,18 @@ describe('rules a peer cannot break (each rejected with its code, channel unchan
     pair.command(pair.alice, { type: 'sign' })
     pair.deliverAll()
     const c = commitmentsOf(pair.alice.data)!
-    expectRejected(pair, pair.alice, { type: 'update_fail_malformed_htlc', channelId: c.channelId, id, sha256OfOnion: new Uint8Array(32), failureCode: 0x4000 | 5 }, 'INVALID_FAILURE_CODE')
+    expectRejected(
+      pair,
+      pair.alice,
+      {
+        type: 'update_fail_malformed_htlc',
+        channelId: c.channelId,
+        id,
+        sha256OfOnion: new Uint8Array(32),
+        failureCode: 0x4000 | 5,
+      },
+      'INVALID_FAILURE_CODE',
+    )
   })
 
   it('an HTLC after the sender said shutdown', () => {
@@ -128,7 +195,10 @@ describe('rules a peer cannot break (each rejected with its code, channel unchan
     pair.command(pair.alice, { type: 'sign' })
     pair.deliverAll()
     const c = commitmentsOf(pair.alice.data)!
-    pair.input(pair.alice, { type: 'message', message: { type: 'shutdown', channelId: c.channelId, scriptpubkey: walletCondition(40) } })
+    pair.input(pair.alice, {
+      type: 'message',
+      message: { type: 'shutdown', channelId: c.channelId, scriptpubkey: walletCondition(40) },
+    })
     expect(pair.alice.data.state).toBe('SHUTDOWN')
     expectRejected(pair, pair.alice, { ...add(pair, {}), channelId: c.channelId, id: 0n }, 'ADD_AFTER_SHUTDOWN')
   })
@@ -151,7 +221,19 @@ describe('rules a peer cannot break (each rejected with its code, channel unchan
 describe('open_channel rules (the fundee refuses and forgets the channel)', () => {
   const ctx = { blockHeight: 1, chainHash: CHAIN_HASH, feeratePerKw: 253, signer: new SeedSigner({ derive: fromHex }) }
   function openMessage() {
-    const r = openChannel({ remoteNodeId: new Uint8Array(33), temporaryChannelId: new Uint8Array(32), fundingSat: 1_000_000n, pushMsat: 0n, announce: true, config: DEFAULT_CHANNEL_CONFIG, keysId: toHex(new Uint8Array(32).fill(3)), finalCondition: walletCondition(3) }, ctx)
+    const r = openChannel(
+      {
+        remoteNodeId: new Uint8Array(33),
+        temporaryChannelId: new Uint8Array(32),
+        fundingSat: 1_000_000n,
+        pushMsat: 0n,
+        announce: true,
+        config: DEFAULT_CHANNEL_CONFIG,
+        keysId: toHex(new Uint8Array(32).fill(3)),
+        finalCondition: walletCondition(3),
+      },
+      ctx,
+    )
     const m = r.effects.find((e) => e.type === 'send')!
     if (m.type !== 'send' || m.message.type !== 'open_channel') throw new Error()
     return m.message
@@ -168,10 +250,21 @@ describe('open_channel rules (the fundee refuses and forgets the channel)', () =
   ]
   for (const [code, change] of cases) {
     it(code, () => {
-      const data = awaitOpenChannel({ remoteNodeId: new Uint8Array(33), temporaryChannelId: new Uint8Array(32), config: DEFAULT_CHANNEL_CONFIG, keysId: toHex(new Uint8Array(32).fill(4)), finalCondition: walletCondition(4) })
+      const data = awaitOpenChannel({
+        remoteNodeId: new Uint8Array(33),
+        temporaryChannelId: new Uint8Array(32),
+        config: DEFAULT_CHANNEL_CONFIG,
+        keysId: toHex(new Uint8Array(32).fill(4)),
+        finalCondition: walletCondition(4),
+      })
       const r = step(data, { type: 'message', message: { ...openMessage(), ...change } }, ctx)
       expect(r.data.state).toBe('CLOSED')
-      expect(r.effects).toContainEqual(expect.objectContaining({ type: 'event', event: expect.objectContaining({ type: 'protocol_violation', code }) }))
+      expect(r.effects).toContainEqual(
+        expect.objectContaining({
+          type: 'event',
+          event: expect.objectContaining({ type: 'protocol_violation', code }),
+        }),
+      )
       expect(r.effects.some((e) => e.type === 'send' && e.message.type === 'error')).toBe(true)
     })
   }

@@ -48,7 +48,14 @@ describe('mutual close (shutdown + closing_signed)', () => {
     pair.deliverAll()
     expect(pair.alice.data.state).toBe('SHUTDOWN')
     expect(pair.bob.data.state).toBe('SHUTDOWN')
-    pair.command(pair.alice, { type: 'add_htlc', commandId: 'late', amountMsat: 1000n, paymentHash: p.paymentHash, cltvExpiry: 500, onionRoutingPacket: new Uint8Array(1366) })
+    pair.command(pair.alice, {
+      type: 'add_htlc',
+      commandId: 'late',
+      amountMsat: 1000n,
+      paymentHash: p.paymentHash,
+      cltvExpiry: 500,
+      onionRoutingPacket: new Uint8Array(1366),
+    })
     expect(pair.alice.lastReply).toMatchObject({ ok: false, code: 'CHANNEL_CLOSING' })
     const [received] = pair.takeEvents(pair.bob, 'htlc_received')
     if (received?.type !== 'htlc_received') throw new Error('no htlc')

@@ -51,7 +51,11 @@ export class Pair {
   signsAtOnce = true
   /** called before each input a side is fed */
   beforeInput?: (side: Side) => void
-  constructor(public alice: Side, public bob: Side, public height = 100) {
+  constructor(
+    public alice: Side,
+    public bob: Side,
+    public height = 100,
+  ) {
     this.ctx = { blockHeight: height, chainHash: CHAIN_HASH, feeratePerKw: 253 }
   }
 
@@ -79,7 +83,8 @@ export class Pair {
     }
     const after = commitmentsOf(side.data)
     if (before && after) expect(after.localCommit.index >= before.localCommit.index).toBe(true)
-    if (this.signsAtOnce && r.effects.some((e) => e.type === 'sign_soon')) return [...r.effects, ...this.input(side, { type: 'command', command: { type: 'sign' } })]
+    if (this.signsAtOnce && r.effects.some((e) => e.type === 'sign_soon'))
+      return [...r.effects, ...this.input(side, { type: 'command', command: { type: 'sign' } })]
     return r.effects
   }
 
@@ -100,7 +105,14 @@ export class Pair {
     throw new Error('messages kept flowing: a loop?')
   }
 
-  command(side: Side, command: Parameters<typeof step>[1] extends infer I ? (I extends { type: 'command'; command: infer C } ? C : never) : never): ChannelEffect[] {
+  command(
+    side: Side,
+    command: Parameters<typeof step>[1] extends infer I
+      ? I extends { type: 'command'; command: infer C }
+        ? C
+        : never
+      : never,
+  ): ChannelEffect[] {
     const effects = this.input(side, { type: 'command', command })
     this.checkInvariants()
     return effects
@@ -127,11 +139,17 @@ export class Pair {
       const capacity = c.capacitySat * 1000n
       expect(specTotalMsat(c.localCommit.spec)).toBe(capacity)
       expect(specTotalMsat(c.remoteCommit.spec)).toBe(capacity)
-      if (c.remoteNextCommitInfo.kind === 'waiting_for_revocation') expect(specTotalMsat(c.remoteNextCommitInfo.nextRemoteCommit.spec)).toBe(capacity)
+      if (c.remoteNextCommitInfo.kind === 'waiting_for_revocation')
+        expect(specTotalMsat(c.remoteNextCommitInfo.nextRemoteCommit.spec)).toBe(capacity)
       expect(side.revoked.has(c.localCommit.txid)).toBe(false)
       const o = commitmentsOf(this.other(side).data)
       if (!o) continue
-      const theirs = o.remoteCommit.index === c.localCommit.index ? o.remoteCommit : o.remoteNextCommitInfo.kind === 'waiting_for_revocation' ? o.remoteNextCommitInfo.nextRemoteCommit : undefined
+      const theirs =
+        o.remoteCommit.index === c.localCommit.index
+          ? o.remoteCommit
+          : o.remoteNextCommitInfo.kind === 'waiting_for_revocation'
+            ? o.remoteNextCommitInfo.nextRemoteCommit
+            : undefined
       expect(theirs, `${side.name}'s commitment #${c.localCommit.index} is unknown to the other side`).toBeDefined()
       expect(theirs!.txid).toBe(c.localCommit.txid)
     }
@@ -153,7 +171,16 @@ export function deepFreeze<T>(value: T): T {
 }
 
 function side(name: string, seedByte: number): Side {
-  return { name, data: undefined as unknown as ChannelData, events: [], effects: [], inbox: [], nodeKey: publicKeyOf(new Uint8Array(32).fill(seedByte)), signer: new SeedSigner({ derive: fromHex }), revoked: new Set() }
+  return {
+    name,
+    data: undefined as unknown as ChannelData,
+    events: [],
+    effects: [],
+    inbox: [],
+    nodeKey: publicKeyOf(new Uint8Array(32).fill(seedByte)),
+    signer: new SeedSigner({ derive: fromHex }),
+    revoked: new Set(),
+  }
 }
 
 export function walletCondition(byte: number) {
@@ -161,7 +188,10 @@ export function walletCondition(byte: number) {
 }
 
 /** A funding transaction from a made-up wallet input; tests that need the chain replace it. */
-export function fakeFundingTx(amountSat: bigint, condition: import('../../../src/chain/condition.js').Condition): Transaction {
+export function fakeFundingTx(
+  amountSat: bigint,
+  condition: import('../../../src/chain/condition.js').Condition,
+): Transaction {
   return {
     version: 2,
     lockTime: 0,
@@ -189,18 +219,38 @@ export function openPair(options: OpenOptions = {}): Pair {
   const config = { ...DEFAULT_CHANNEL_CONFIG, ...options.config }
   const bobConfig = { ...DEFAULT_CHANNEL_CONFIG, ...options.bobConfig }
   const tmp = new Uint8Array(32).fill(9)
-  bob.data = awaitOpenChannel({ remoteNodeId: alice.nodeKey, temporaryChannelId: tmp, config: bobConfig, keysId: toHex(new Uint8Array(32).fill(22)), finalCondition: walletCondition(32) })
+  bob.data = awaitOpenChannel({
+    remoteNodeId: alice.nodeKey,
+    temporaryChannelId: tmp,
+    config: bobConfig,
+    keysId: toHex(new Uint8Array(32).fill(22)),
+    finalCondition: walletCondition(32),
+  })
   const opened = openChannel(
-    { remoteNodeId: bob.nodeKey, temporaryChannelId: tmp, fundingSat: options.fundingSat ?? 1_000_000n, pushMsat: options.pushMsat ?? 0n, announce: true, config, keysId: toHex(new Uint8Array(32).fill(11)), finalCondition: walletCondition(31) },
+    {
+      remoteNodeId: bob.nodeKey,
+      temporaryChannelId: tmp,
+      fundingSat: options.fundingSat ?? 1_000_000n,
+      pushMsat: options.pushMsat ?? 0n,
+      announce: true,
+      config,
+      keysId: toHex(new Uint8Array(32).fill(11)),
+      finalCondition: walletCondition(31),
+    },
     pair.ctxFor(alice),
   )
   alice.data = opened.data
   for (const e of opened.effects) if (e.type === 'send') bob.inbox.push(e.message)
   pair.deliverAll()
   const make = alice.effects.find((e) => e.type === 'make_funding_tx')
-  if (!make || make.type !== 'make_funding_tx') throw new Error(`no funding request; alice is ${alice.data.state}, bob is ${bob.data.state}`)
+  if (!make || make.type !== 'make_funding_tx')
+    throw new Error(`no funding request; alice is ${alice.data.state}, bob is ${bob.data.state}`)
   const fundingTx = (options.fund ?? fakeFundingTx)(make.amountSat, make.condition)
-  pair.input(alice, { type: 'funding_tx_created', tx: fundingTx, outputIndex: fundingTx.outputs.findIndex((o) => o.value === make.amountSat) })
+  pair.input(alice, {
+    type: 'funding_tx_created',
+    tx: fundingTx,
+    outputIndex: fundingTx.outputs.findIndex((o) => o.value === make.amountSat),
+  })
   pair.deliverAll()
   if (options.confirm === false) return pair
   const txid = txidOf(fundingTx)
@@ -227,9 +277,17 @@ export const ONION = new Uint8Array(1366)
 
 /** Adds an HTLC from `from`; returns its id. */
 export function addHtlc(pair: Pair, from: Side, p: Payment, cltvExpiry = 500): bigint {
-  pair.command(from, { type: 'add_htlc', commandId: toHex(p.paymentHash), amountMsat: p.amountMsat, paymentHash: p.paymentHash, cltvExpiry, onionRoutingPacket: ONION })
+  pair.command(from, {
+    type: 'add_htlc',
+    commandId: toHex(p.paymentHash),
+    amountMsat: p.amountMsat,
+    paymentHash: p.paymentHash,
+    cltvExpiry,
+    onionRoutingPacket: ONION,
+  })
   const r = from.lastReply
-  if (!r?.ok || r.htlcId === undefined) throw new Error(`add failed: ${JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`)
+  if (!r?.ok || r.htlcId === undefined)
+    throw new Error(`add failed: ${JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`)
   return r.htlcId
 }
 

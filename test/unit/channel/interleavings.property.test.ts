@@ -16,11 +16,34 @@ type Action =
 
 const who = fc.constantFrom<Who>('alice', 'bob')
 const action: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('add' as const), from: who, amountMsat: fc.integer({ min: 1, max: 40_000_000 }), thenSign: fc.boolean() }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('settle' as const), side: who, pick: fc.nat(), fulfill: fc.boolean(), thenSign: fc.boolean() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('add' as const),
+      from: who,
+      amountMsat: fc.integer({ min: 1, max: 40_000_000 }),
+      thenSign: fc.boolean(),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('settle' as const),
+      side: who,
+      pick: fc.nat(),
+      fulfill: fc.boolean(),
+      thenSign: fc.boolean(),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('sign' as const), side: who }) },
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('deliver' as const), side: who, count: fc.integer({ min: 1, max: 6 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('reconnect' as const), deliverFirst: fc.integer({ min: 0, max: 3 }) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({ kind: fc.constant('deliver' as const), side: who, count: fc.integer({ min: 1, max: 6 }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('reconnect' as const), deliverFirst: fc.integer({ min: 0, max: 3 }) }),
+  },
 )
 
 /** What a node around the channel would do: remember preimages and received HTLCs, redo forgotten settlements. */
@@ -41,18 +64,29 @@ class Driver {
   }
   collect(): void {
     for (const s of [this.pair.alice, this.pair.bob]) {
-      for (const e of this.pair.takeEvents(s, 'htlc_received')) if (e.type === 'htlc_received') this.received.get(s)!.push(e.add)
-      for (const e of this.pair.takeEvents(s, 'htlc_settled')) if (e.type === 'htlc_settled') this.settling.get(s)!.delete(e.htlc.id)
+      for (const e of this.pair.takeEvents(s, 'htlc_received'))
+        if (e.type === 'htlc_received') this.received.get(s)!.push(e.add)
+      for (const e of this.pair.takeEvents(s, 'htlc_settled'))
+        if (e.type === 'htlc_settled') this.settling.get(s)!.delete(e.htlc.id)
       for (const e of this.pair.takeEvents(s, 'update_discarded')) {
         // a forgotten settlement must be sent again once reconnected; a forgotten add is simply gone
-        if (e.type === 'update_discarded' && e.update.type !== 'update_add_htlc') this.settling.get(s)!.set(e.update.id, { fulfill: e.update.type === 'update_fulfill_htlc', ...(e.update.type === 'update_fulfill_htlc' ? { preimage: e.update.paymentPreimage } : {}) })
+        if (e.type === 'update_discarded' && e.update.type !== 'update_add_htlc')
+          this.settling.get(s)!.set(e.update.id, {
+            fulfill: e.update.type === 'update_fulfill_htlc',
+            ...(e.update.type === 'update_fulfill_htlc' ? { preimage: e.update.paymentPreimage } : {}),
+          })
       }
     }
   }
   resettle(s: Side): void {
     for (const [id, todo] of this.settling.get(s)!) {
       if (s.data.state !== 'NORMAL') return
-      this.pair.command(s, todo.fulfill ? { type: 'fulfill_htlc', id, preimage: todo.preimage! } : { type: 'fail_htlc', id, reason: new Uint8Array(32) })
+      this.pair.command(
+        s,
+        todo.fulfill
+          ? { type: 'fulfill_htlc', id, preimage: todo.preimage! }
+          : { type: 'fail_htlc', id, reason: new Uint8Array(32) },
+      )
     }
   }
   run(a: Action): void {
@@ -62,7 +96,14 @@ class Driver {
         const s = this.side(a.from)
         const pay = newPayment(this.rng, BigInt(a.amountMsat))
         this.payments.set(toHex(pay.paymentHash), pay)
-        p.command(s, { type: 'add_htlc', commandId: 'x', amountMsat: pay.amountMsat, paymentHash: pay.paymentHash, cltvExpiry: 1000, onionRoutingPacket: ONION })
+        p.command(s, {
+          type: 'add_htlc',
+          commandId: 'x',
+          amountMsat: pay.amountMsat,
+          paymentHash: pay.paymentHash,
+          cltvExpiry: 1000,
+          onionRoutingPacket: ONION,
+        })
         if (a.thenSign) p.command(s, { type: 'sign' })
         break
       }
@@ -74,7 +115,12 @@ class Driver {
         const pay = this.payments.get(toHex(add!.paymentHash))!
         // remembered until irrevocable, so it can be sent again if the connection drops first
         this.settling.get(s)!.set(add!.id, a.fulfill ? { fulfill: true, preimage: pay.preimage } : { fulfill: false })
-        p.command(s, a.fulfill ? { type: 'fulfill_htlc', id: add!.id, preimage: pay.preimage } : { type: 'fail_htlc', id: add!.id, reason: new Uint8Array(32) })
+        p.command(
+          s,
+          a.fulfill
+            ? { type: 'fulfill_htlc', id: add!.id, preimage: pay.preimage }
+            : { type: 'fail_htlc', id: add!.id, reason: new Uint8Array(32) },
+        )
         if (a.thenSign) p.command(s, { type: 'sign' })
         this.stats.settled++
         break
@@ -116,7 +162,13 @@ class Driver {
       this.collect()
       const a = commitmentsOf(p.alice.data)!
       const b = commitmentsOf(p.bob.data)!
-      if (a.localCommit.spec.htlcs.length === 0 && b.localCommit.spec.htlcs.length === 0 && a.remoteNextCommitInfo.kind === 'ready' && b.remoteNextCommitInfo.kind === 'ready') return
+      if (
+        a.localCommit.spec.htlcs.length === 0 &&
+        b.localCommit.spec.htlcs.length === 0 &&
+        a.remoteNextCommitInfo.kind === 'ready' &&
+        b.remoteNextCommitInfo.kind === 'ready'
+      )
+        return
     }
     throw new Error('the channel never settled')
   }

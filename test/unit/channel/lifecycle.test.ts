@@ -23,7 +23,9 @@ describe('channel lifecycle (two state machines, no network)', () => {
     expect(broadcastAt).toBeGreaterThan(-1)
     expect(pair.alice.data.state).toBe('WAIT_FOR_FUNDING_CONFIRMED')
     // the funding_created went out before the broadcast; funding_signed came back in between
-    const sentFundingCreated = pair.alice.effects.findIndex((e) => e.type === 'send' && e.message.type === 'funding_created')
+    const sentFundingCreated = pair.alice.effects.findIndex(
+      (e) => e.type === 'send' && e.message.type === 'funding_created',
+    )
     expect(sentFundingCreated).toBeLessThan(broadcastAt)
     expect(fundingSignedAt).toBeGreaterThan(sentFundingCreated)
   })
@@ -44,11 +46,14 @@ describe('channel lifecycle (two state machines, no network)', () => {
     const fromBob = [4n, 5n].map((k) => newPayment(rng, k * 1_000_000n))
     for (const p of fromAlice) addHtlc(pair, pair.alice, p)
     for (const p of fromBob) addHtlc(pair, pair.bob, p)
-    const sentBefore = pair.alice.effects.filter((e) => e.type === 'send' && e.message.type === 'commitment_signed').length
+    const sentBefore = pair.alice.effects.filter(
+      (e) => e.type === 'send' && e.message.type === 'commitment_signed',
+    ).length
     pair.command(pair.alice, { type: 'sign' })
     pair.command(pair.bob, { type: 'sign' })
     pair.deliverAll()
-    const sigs = pair.alice.effects.filter((e) => e.type === 'send' && e.message.type === 'commitment_signed').length - sentBefore
+    const sigs =
+      pair.alice.effects.filter((e) => e.type === 'send' && e.message.type === 'commitment_signed').length - sentBefore
     expect(sigs).toBeLessThanOrEqual(2)
     expect(pair.takeEvents(pair.bob, 'htlc_received')).toHaveLength(3)
     expect(pair.takeEvents(pair.alice, 'htlc_received')).toHaveLength(2)

@@ -20,10 +20,11 @@ function counting(work: () => void): Record<string, number> {
   const counts: Record<string, number> = {}
   const wrapped = { ...inner } as Record<string, unknown>
   for (const [op, fn] of Object.entries(inner)) {
-    if (typeof fn === 'function') wrapped[op] = (...args: unknown[]) => {
-      counts[op] = (counts[op] ?? 0) + 1
-      return (fn as (...a: unknown[]) => unknown).apply(inner, args)
-    }
+    if (typeof fn === 'function')
+      wrapped[op] = (...args: unknown[]) => {
+        counts[op] = (counts[op] ?? 0) + 1
+        return (fn as (...a: unknown[]) => unknown).apply(inner, args)
+      }
   }
   useBackend(wrapped as unknown as Secp256k1Backend)
   try {

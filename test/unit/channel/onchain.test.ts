@@ -26,9 +26,20 @@ function walletFunder(chain: MemoryChain) {
       version: 2,
       lockTime: 0,
       inputs: [{ prevout: coin.outpoint, witness: emptyWitness() }],
-      outputs: [{ value: amountSat, condition }, { value: 9_000n, condition: walletCondition }],
+      outputs: [
+        { value: amountSat, condition },
+        { value: 9_000n, condition: walletCondition },
+      ],
     }
-    return { ...unsigned, inputs: [{ prevout: coin.outpoint, witness: { signatures: [signInput(unsigned, 0, coin.output, WALLET_KEY)], preimages: [] } }] }
+    return {
+      ...unsigned,
+      inputs: [
+        {
+          prevout: coin.outpoint,
+          witness: { signatures: [signInput(unsigned, 0, coin.output, WALLET_KEY)], preimages: [] },
+        },
+      ],
+    }
   }
 }
 
@@ -41,7 +52,8 @@ function openOnChain(chain: MemoryChain, pushMsat: bigint): Pair {
   const [block] = chain.mine(1)
   pair.height = block!.height
   const txIndex = block!.txs.findIndex((t) => txidOf(t) === funding.txid)
-  for (const side of [pair.alice, pair.bob]) pair.input(side, { type: 'tx_confirmed', txid: funding.txid, blockHeight: block!.height, txIndex })
+  for (const side of [pair.alice, pair.bob])
+    pair.input(side, { type: 'tx_confirmed', txid: funding.txid, blockHeight: block!.height, txIndex })
   pair.deliverAll()
   expect(pair.alice.data.state).toBe('NORMAL')
   return pair
@@ -101,7 +113,9 @@ describe('channel transactions on the mock chain', () => {
     pair.command(pair.bob, { type: 'sign' })
     pair.deliverAll()
     // bob knows the preimage of alice's HTLC and fulfills it, but alice force-closes before signing the fulfill
-    const [received] = pair.takeEvents(pair.bob, 'htlc_received').filter((e) => e.type === 'htlc_received' && e.add.amountMsat === 20_000_000n)
+    const [received] = pair
+      .takeEvents(pair.bob, 'htlc_received')
+      .filter((e) => e.type === 'htlc_received' && e.add.amountMsat === 20_000_000n)
     if (received?.type !== 'htlc_received') throw new Error()
     pair.command(pair.bob, { type: 'fulfill_htlc', id: received.add.id, preimage: fromAlice.preimage })
     pair.bob.inbox.length = 0
@@ -128,8 +142,18 @@ describe('channel transactions on the mock chain', () => {
     expect(() => chain.submit(toLocal.tx)).toThrow(ChainRuleError)
     for (const c of bobClaims.filter((c) => c.label !== 'htlc_timeout')) claimOnChain(chain, pair, c)
     // every claim that can be made is accepted once its height comes
-    claimOnChain(chain, pair, bobClaims.find((c) => c.label === 'htlc_timeout')!)
-    expect(() => claimOnChain(chain, pair, aliceClaims.find((c) => c.label === 'htlc_timeout')!)).toThrow(ChainRuleError)
+    claimOnChain(
+      chain,
+      pair,
+      bobClaims.find((c) => c.label === 'htlc_timeout')!,
+    )
+    expect(() =>
+      claimOnChain(
+        chain,
+        pair,
+        aliceClaims.find((c) => c.label === 'htlc_timeout')!,
+      ),
+    ).toThrow(ChainRuleError)
     claimOnChain(chain, pair, toLocal)
     // what each side swept adds up to its balance less fees: money is where the commitment said
     const swept = (claims: typeof aliceClaims) => claims.reduce((s, c) => s + c.tx.outputs[0]!.value, 0n)
@@ -156,7 +180,13 @@ describe('channel transactions on the mock chain', () => {
     chain.submit(revoked)
     chain.mine(1)
     const revokedIndex = commitmentsOf(old)!.localCommit.index
-    const effects = pair.input(pair.bob, { type: 'output_spent', outpoint: commitmentsOf(pair.bob.data)!.funding.outpoint, tx: revoked, blockHeight: chain.height, revokedIndex })
+    const effects = pair.input(pair.bob, {
+      type: 'output_spent',
+      outpoint: commitmentsOf(pair.bob.data)!.funding.outpoint,
+      tx: revoked,
+      blockHeight: chain.height,
+      revokedIndex,
+    })
     const [penalty] = broadcasts(effects)
     expect(penalty!.label).toBe('penalty')
     expect(penalty!.tx.inputs).toHaveLength(revoked.outputs.length)
@@ -166,7 +196,12 @@ describe('channel transactions on the mock chain', () => {
     const total = revoked.outputs.reduce((s, o) => s + o.value, 0n)
     expect(penalty!.tx.outputs[0]!.value).toBeGreaterThan(total - 5_000n)
     for (let i = 0; i < revoked.outputs.length; i++) {
-      pair.input(pair.bob, { type: 'output_spent', outpoint: { txid: txidOf(revoked), vout: i }, tx: penalty!.tx, blockHeight: chain.height })
+      pair.input(pair.bob, {
+        type: 'output_spent',
+        outpoint: { txid: txidOf(revoked), vout: i },
+        tx: penalty!.tx,
+        blockHeight: chain.height,
+      })
     }
     expect(pair.bob.data.state).toBe('CLOSED')
   })
@@ -189,16 +224,20 @@ describe('channel transactions on the mock chain', () => {
     // and one she added but never signed
     const unsigned = addHtlc(pair, pair.alice, newPayment(rng, 6_000_000n), cltv)
     pair.bob.inbox.length = 0
-    const [commit] = broadcasts(pair.command(pair.alice, { type: 'force_close' })).filter((b) => b.label === 'commitment')
+    const [commit] = broadcasts(pair.command(pair.alice, { type: 'force_close' })).filter(
+      (b) => b.label === 'commitment',
+    )
     chain.submit(commit!.tx)
     chain.mine(1)
-    const failed = fundingSpent(pair, pair.alice, commit!.tx, chain).flatMap((e) => (e.type === 'event' && e.event.type === 'htlc_failed' ? [e.event] : []))
+    const failed = fundingSpent(pair, pair.alice, commit!.tx, chain).flatMap((e) =>
+      e.type === 'event' && e.event.type === 'htlc_failed' ? [e.event] : [],
+    )
     expect(failed.map((e) => e.htlc.id).sort()).toEqual([dust, onlyBobs, unsigned].sort())
     expect(failed.every((e) => e.onChain && e.htlc.direction === 'outgoing')).toBe(true)
     expect(failed.map((e) => e.htlc.id)).not.toContain(withOutput)
   })
 
-  it('an HTLC bob fulfilled off chain is not failed when alice\'s commitment without it confirms', () => {
+  it("an HTLC bob fulfilled off chain is not failed when alice's commitment without it confirms", () => {
     const chain = new MemoryChain()
     const pair = openOnChain(chain, 0n)
     const p = newPayment(new SeededRng('fulfilled'), 7_000_000n)

@@ -55,13 +55,20 @@ describe('channel_reestablish', () => {
     pair.deliverAll()
     expect(pair.bob.data.state).toBe('ERR_INFORMATION_LEAK')
     expect(pair.bob.effects.some((e) => e.type === 'broadcast' && e.label === 'commitment')).toBe(false)
-    expect(pair.bob.events).toContainEqual(expect.objectContaining({ type: 'protocol_violation', code: 'LOCAL_STATE_LOST' }))
+    expect(pair.bob.events).toContainEqual(
+      expect.objectContaining({ type: 'protocol_violation', code: 'LOCAL_STATE_LOST' }),
+    )
     // alice, asked to, publishes her latest commitment
     expect(pair.alice.data.state).toBe('CLOSING')
     const published = pair.alice.effects.find((e) => e.type === 'broadcast' && e.label === 'commitment')
     if (published?.type !== 'broadcast') throw new Error('alice did not publish')
     // bob still sweeps his own output from it: to_remote pays his static payment key
-    pair.input(pair.bob, { type: 'output_spent', outpoint: commitmentsOf(pair.bob.data)!.funding.outpoint, tx: published.tx, blockHeight: 120 })
+    pair.input(pair.bob, {
+      type: 'output_spent',
+      outpoint: commitmentsOf(pair.bob.data)!.funding.outpoint,
+      tx: published.tx,
+      blockHeight: 120,
+    })
     const claims = pair.bob.effects.filter((e) => e.type === 'broadcast' && e.label === 'to_remote')
     expect(claims).toHaveLength(1)
     if (claims[0]?.type !== 'broadcast') throw new Error()

@@ -25,14 +25,22 @@ const leaf = fc.oneof(
   fc.date({ noInvalidDate: true }),
 )
 const tree = fc.letrec((tie) => ({
-  node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('node'), { maxLength: 5 }), fc.dictionary(fc.string(), tie('node'), { maxKeys: 5 })),
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.array(tie('node'), { maxLength: 5 }),
+    fc.dictionary(fc.string(), tie('node'), { maxKeys: 5 }),
+  ),
 })).node
 
 describe('tagged JSON', () => {
   it('writes exactly what JSON.stringify with tagged bigints and bytes writes', () => {
-    fc.assert(fc.property(fc.dictionary(fc.string(), tree), (value) => {
-      expect(stringifyTagged(value)).toBe(reference(value))
-    }), { numRuns: 500, seed: 7 })
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), tree), (value) => {
+        expect(stringifyTagged(value)).toBe(reference(value))
+      }),
+      { numRuns: 500, seed: 7 },
+    )
   })
 
   it('reads back bigints and bytes exactly', () => {
@@ -80,9 +88,12 @@ describe('tagged JSON', () => {
     })
 
     it('writes exactly what stringifyTagged writes, references aside', () => {
-      fc.assert(fc.property(fc.dictionary(fc.string(), tree), (value) => {
-        expect(stringifyInterned(value, () => false, interning)).toEqual({ json: stringifyTagged(value), refs: [] })
-      }), { numRuns: 200, seed: 11 })
+      fc.assert(
+        fc.property(fc.dictionary(fc.string(), tree), (value) => {
+          expect(stringifyInterned(value, () => false, interning)).toEqual({ json: stringifyTagged(value), refs: [] })
+        }),
+        { numRuns: 200, seed: 11 },
+      )
     })
   })
 })

@@ -8,13 +8,16 @@ import { InvalidKeyError } from '../../../src/crypto/errors.js'
 const RFC_KEY = Uint8Array.from({ length: 32 }, (_, i) => 0x80 + i)
 const RFC_NONCE = fromHex('070000004041424344454647')
 const RFC_AAD = fromHex('50515253c0c1c2c3c4c5c6c7')
-const RFC_PLAINTEXT = utf8("Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.")
+const RFC_PLAINTEXT = utf8(
+  "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.",
+)
 const RFC_CIPHERTEXT =
   'd31a8d34648e60db7b86afbc53ef7ec2a4aded51296e08fea9e2b5a736ee62d63dbea45e8ca9671282fafb69da92728b1a71de0a9e060b2905d6a5b67ecd3b3692ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b4831d7bc3ff4def08e4b7a9de576d26586cec64b6116'
 const RFC_TAG = '1ae10b594f09e26a7e902ecbd0600691'
 
 /** A deterministic byte pattern, so a failure names its inputs. */
-const pattern = (length: number, seed: number): Uint8Array => Uint8Array.from({ length }, (_, i) => (seed * 131 + i * 29 + ((i * i) >> 3)) & 0xff)
+const pattern = (length: number, seed: number): Uint8Array =>
+  Uint8Array.from({ length }, (_, i) => (seed * 131 + i * 29 + ((i * i) >> 3)) & 0xff)
 
 /** OpenSSL's ChaCha20-Poly1305 through node:crypto: the reference. */
 function opensslSeal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): string {
@@ -45,7 +48,10 @@ describe('ChaCha20-Poly1305 (RFC 8439)', () => {
   it('gives what OpenSSL gives, for lengths across block boundaries and every aad length to 40', () => {
     const lengths = [...Array.from({ length: 200 }, (_, i) => i), 255, 256, 257, 1023, 1199, 1200, 4096, 5000]
     for (const [n, length] of lengths.entries()) {
-      const key = pattern(32, n), nonce = pattern(12, n + 1000), plaintext = pattern(length, n + 2000), aad = pattern(n % 41, n + 3000)
+      const key = pattern(32, n),
+        nonce = pattern(12, n + 1000),
+        plaintext = pattern(length, n + 2000),
+        aad = pattern(n % 41, n + 3000)
       const sealed = chacha20Poly1305Seal(key, nonce, plaintext, aad)
       expect(toHex(sealed), `length ${length}, aad ${aad.length}`).toBe(opensslSeal(key, nonce, plaintext, aad))
       expect(chacha20Poly1305Open(key, nonce, sealed, aad), `length ${length}`).toEqual(plaintext)
@@ -54,7 +60,10 @@ describe('ChaCha20-Poly1305 (RFC 8439)', () => {
 
   it('gives what OpenSSL gives when every byte is 0xff, where the last reduction is most often needed', () => {
     for (let n = 0; n < 64; n++) {
-      const key = new Uint8Array(32).fill(0xff), nonce = pattern(12, n), plaintext = new Uint8Array(n * 7).fill(0xff), aad = new Uint8Array(n % 33).fill(0xff)
+      const key = new Uint8Array(32).fill(0xff),
+        nonce = pattern(12, n),
+        plaintext = new Uint8Array(n * 7).fill(0xff),
+        aad = new Uint8Array(n % 33).fill(0xff)
       expect(toHex(chacha20Poly1305Seal(key, nonce, plaintext, aad))).toBe(opensslSeal(key, nonce, plaintext, aad))
     }
   })
@@ -64,10 +73,22 @@ describe('ChaCha20-Poly1305 (RFC 8439)', () => {
     const r2 = new Uint8Array(32)
     r2[0] = 2
     expect(toHex(poly1305Padded(r2, new Uint8Array(16).fill(0xff)))).toBe('03' + '00'.repeat(15))
-    const keys = [r2, new Uint8Array(32).fill(0xff), Uint8Array.from([1, ...new Array<number>(31).fill(0)]), ...Array.from({ length: 20 }, (_, i) => pattern(32, i))]
-    const messages = [new Uint8Array(0), new Uint8Array(16).fill(0xff), new Uint8Array(160).fill(0xff), new Uint8Array(48), ...Array.from({ length: 10 }, (_, i) => pattern(16 * (i + 1), i))]
+    const keys = [
+      r2,
+      new Uint8Array(32).fill(0xff),
+      Uint8Array.from([1, ...new Array<number>(31).fill(0)]),
+      ...Array.from({ length: 20 }, (_, i) => pattern(32, i)),
+    ]
+    const messages = [
+      new Uint8Array(0),
+      new Uint8Array(16).fill(0xff),
+      new Uint8Array(160).fill(0xff),
+      new Uint8Array(48),
+      ...Array.from({ length: 10 }, (_, i) => pattern(16 * (i + 1), i)),
+    ]
     for (const [k, key] of keys.entries()) {
-      for (const [m, message] of messages.entries()) expect(toHex(poly1305Padded(key, message)), `key ${k}, message ${m}`).toBe(referencePoly1305(key, message))
+      for (const [m, message] of messages.entries())
+        expect(toHex(poly1305Padded(key, message)), `key ${k}, message ${m}`).toBe(referencePoly1305(key, message))
     }
   })
 

@@ -14,12 +14,15 @@ import { withoutOptimizingCompiler } from '../../../src/node/transport/tuning/no
 const RFC_KEY = Uint8Array.from({ length: 32 }, (_, i) => 0x80 + i)
 const RFC_NONCE = fromHex('070000004041424344454647')
 const RFC_AAD = fromHex('50515253c0c1c2c3c4c5c6c7')
-const RFC_PLAINTEXT = utf8("Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.")
+const RFC_PLAINTEXT = utf8(
+  "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.",
+)
 const RFC_SEALED =
   'd31a8d34648e60db7b86afbc53ef7ec2a4aded51296e08fea9e2b5a736ee62d63dbea45e8ca9671282fafb69da92728b1a71de0a9e060b2905d6a5b67ecd3b3692ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b4831d7bc3ff4def08e4b7a9de576d26586cec64b6116' +
   '1ae10b594f09e26a7e902ecbd0600691'
 
-const pattern = (length: number, seed: number): Uint8Array => Uint8Array.from({ length }, (_, i) => (seed * 131 + i * 29 + ((i * i) >> 3)) & 0xff)
+const pattern = (length: number, seed: number): Uint8Array =>
+  Uint8Array.from({ length }, (_, i) => (seed * 131 + i * 29 + ((i * i) >> 3)) & 0xff)
 
 describe('ChaCha20-Poly1305 through OpenSSL', () => {
   it('seals and opens the RFC 8439 2.8.2 vector', () => {
@@ -29,7 +32,10 @@ describe('ChaCha20-Poly1305 through OpenSSL', () => {
 
   it('seals to the same bytes as the JavaScript one, and each opens the other', () => {
     for (const [n, length] of [0, 1, 15, 16, 17, 63, 64, 65, 100, 500, 1199, 1200, 3000].entries()) {
-      const key = pattern(32, n), nonce = pattern(12, n + 40), aad = pattern(n % 4 === 0 ? 0 : n * 3, n + 80), plaintext = pattern(length, n + 120)
+      const key = pattern(32, n),
+        nonce = pattern(12, n + 40),
+        aad = pattern(n % 4 === 0 ? 0 : n * 3, n + 80),
+        plaintext = pattern(length, n + 120)
       const a = openSslSeal(key, nonce, plaintext, aad)
       const b = chacha20Poly1305Seal(key, nonce, plaintext, aad)
       expect(toHex(a), `length ${length}`).toBe(toHex(b))
@@ -39,7 +45,10 @@ describe('ChaCha20-Poly1305 through OpenSSL', () => {
   })
 
   it('refuses a changed ciphertext, tag or aad, and a message shorter than a tag, and writes nothing into the buffer it was given', () => {
-    const key = pattern(32, 1), nonce = pattern(12, 2), aad = pattern(5, 3), plaintext = pattern(200, 4)
+    const key = pattern(32, 1),
+      nonce = pattern(12, 2),
+      aad = pattern(5, 3),
+      plaintext = pattern(200, 4)
     const sealed = openSslSeal(key, nonce, plaintext, aad)
     for (const at of [0, 199, 200, 215]) {
       const changed = sealed.slice()
@@ -54,7 +63,9 @@ describe('ChaCha20-Poly1305 through OpenSSL', () => {
   })
 
   it('opens into the ciphertext bytes when given them', () => {
-    const key = pattern(32, 5), nonce = pattern(12, 6), plaintext = pattern(300, 7)
+    const key = pattern(32, 5),
+      nonce = pattern(12, 6),
+      plaintext = pattern(300, 7)
     const sealed = openSslSeal(key, nonce, plaintext).slice()
     const into = sealed.subarray(0, 300)
     expect(openSslOpen(key, nonce, sealed, new Uint8Array(0), into)).toBe(into)

@@ -27,7 +27,9 @@ describe('BOLT #3 key derivation (Appendix E vectors)', () => {
   })
 
   it('derives revocationpubkey and, once the secret is revealed, its private key', () => {
-    expect(toHex(deriveRevocationPublicKey(fromHex(v.base_point), fromHex(v.per_commitment_point)))).toBe(e.revocationpubkey)
+    expect(toHex(deriveRevocationPublicKey(fromHex(v.base_point), fromHex(v.per_commitment_point)))).toBe(
+      e.revocationpubkey,
+    )
     const priv = deriveRevocationPrivateKey(fromHex(v.base_secret), fromHex(v.per_commitment_secret))
     expect(toHex(priv)).toBe(e.revocationprivkey)
     expect(toHex(publicKeyOf(priv))).toBe(e.revocationpubkey)
@@ -35,7 +37,11 @@ describe('BOLT #3 key derivation (Appendix E vectors)', () => {
 
   it('derives the same revocationpubkey knowing either secret, with a generator multiplication in place of one product', () => {
     const [basepoint, point] = [fromHex(v.base_point), fromHex(v.per_commitment_point)]
-    expect(toHex(deriveRevocationPublicKey(basepoint, point, { revocationBasepointSecret: fromHex(v.base_secret) }))).toBe(e.revocationpubkey)
-    expect(toHex(deriveRevocationPublicKey(basepoint, point, { perCommitmentSecret: fromHex(v.per_commitment_secret) }))).toBe(e.revocationpubkey)
+    expect(
+      toHex(deriveRevocationPublicKey(basepoint, point, { revocationBasepointSecret: fromHex(v.base_secret) })),
+    ).toBe(e.revocationpubkey)
+    expect(
+      toHex(deriveRevocationPublicKey(basepoint, point, { perCommitmentSecret: fromHex(v.per_commitment_secret) })),
+    ).toBe(e.revocationpubkey)
   })
 })

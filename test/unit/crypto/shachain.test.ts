@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { fromHex, toHex } from '../../../src/core/bytes.js'
-import { perCommitmentSecret, ShachainStore, ShachainError, shachainIndex, SHACHAIN_FIRST_INDEX } from '../../../src/crypto/shachain.js'
+import {
+  perCommitmentSecret,
+  ShachainStore,
+  ShachainError,
+  shachainIndex,
+  SHACHAIN_FIRST_INDEX,
+} from '../../../src/crypto/shachain.js'
 import vectors from '../../fixtures/bolt03-shachain.json' with { type: 'json' }
 
 // Source: BOLT #3, Appendix D (copied into test/fixtures with its source line).
@@ -29,9 +35,22 @@ function generateFromSeed(seed: Uint8Array, index: bigint): string {
 describe('per-commitment secrets from the cache of upper bits', () => {
   it('match generate_from_seed across 2^16 boundaries, for consecutive and scattered indexes', () => {
     const seeds = [fromHex('01'.repeat(32)), fromHex('fe'.repeat(32))]
-    const indexes = [SHACHAIN_FIRST_INDEX, SHACHAIN_FIRST_INDEX - 1n, 0n, 1n, 65535n, 65536n, 65537n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 47n, 0x123456789abcn]
+    const indexes = [
+      SHACHAIN_FIRST_INDEX,
+      SHACHAIN_FIRST_INDEX - 1n,
+      0n,
+      1n,
+      65535n,
+      65536n,
+      65537n,
+      2n ** 32n - 1n,
+      2n ** 32n,
+      2n ** 47n,
+      0x123456789abcn,
+    ]
     for (let n = 65530n; n < 65540n; n++) indexes.push(shachainIndex(n))
-    for (const seed of seeds) for (const i of indexes) expect(toHex(perCommitmentSecret(seed, i))).toBe(generateFromSeed(seed, i))
+    for (const seed of seeds)
+      for (const i of indexes) expect(toHex(perCommitmentSecret(seed, i))).toBe(generateFromSeed(seed, i))
   })
 })
 

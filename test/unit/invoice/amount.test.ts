@@ -31,7 +31,10 @@ describe('invoice amounts (BOLT #11 human-readable part)', () => {
 
   it('rejects fractions of a millisatoshi, zero, leading zeros, unknown multipliers and non-digits', () => {
     for (const bad of ['1p', '2500000001p', '0', '0m', '01m', '007', '2500x', 'm', '1.5m', '-1', '1mm', ' 1m', '1M']) {
-      expect(codeOf(() => parseInvoiceAmount(bad)), bad).toBe('INVALID_AMOUNT')
+      expect(
+        codeOf(() => parseInvoiceAmount(bad)),
+        bad,
+      ).toBe('INVALID_AMOUNT')
     }
   })
 

@@ -53,13 +53,25 @@ describe('decodeInvoice', () => {
     expect(rejectionCode(signed([field('p', P.words.slice(0, 51)), S, D]))).toBe('MISSING_PAYMENT_HASH')
     expect(rejectionCode(signed([P, field('s', [...S.words, 0]), D]))).toBe('MISSING_PAYMENT_SECRET')
     expect(rejectionCode(signed([P, S, field('h', new Array(51).fill(0))]))).toBe('MISSING_DESCRIPTION')
-    const invoice = decodeInvoice(signed([field('p', new Array(53).fill(0)), P, S, D, field('n', new Array(52).fill(0))]))
+    const invoice = decodeInvoice(
+      signed([field('p', new Array(53).fill(0)), P, S, D, field('n', new Array(52).fill(0))]),
+    )
     expect(invoice.paymentHash).toEqual(HASH)
     expect(invoice.payee).toEqual(publicKeyOf(KEY))
   })
 
   it('takes the first of repeated single fields (the writer lists its preferred one first)', () => {
-    const invoice = decodeInvoice(signed([P, bytesField('p', new Uint8Array(32)), S, D, bytesField('d', utf8('tea')), field('x', [1]), field('x', [2])]))
+    const invoice = decodeInvoice(
+      signed([
+        P,
+        bytesField('p', new Uint8Array(32)),
+        S,
+        D,
+        bytesField('d', utf8('tea')),
+        field('x', [1]),
+        field('x', [2]),
+      ]),
+    )
     expect(invoice.paymentHash).toEqual(HASH)
     expect(invoice.description).toBe('coffee')
     expect(invoice.expiry).toBe(1)
@@ -112,7 +124,15 @@ describe('decodeInvoice', () => {
   })
 
   it('keeps known fallback versions raw and skips versions 19–31', () => {
-    const invoice = decodeInvoice(signed([P, S, D, field('f', [19, ...bytesToWords(new Uint8Array(20))]), field('f', [0, ...bytesToWords(new Uint8Array(20).fill(7))])]))
+    const invoice = decodeInvoice(
+      signed([
+        P,
+        S,
+        D,
+        field('f', [19, ...bytesToWords(new Uint8Array(20))]),
+        field('f', [0, ...bytesToWords(new Uint8Array(20).fill(7))]),
+      ]),
+    )
     expect(invoice.fallbackAddresses).toEqual([{ version: 0, program: new Uint8Array(20).fill(7) }])
   })
 

@@ -24,7 +24,12 @@ export const P = bytesField('p', HASH)
 export const S = bytesField('s', SECRET)
 export const D = bytesField('d', utf8('coffee'))
 
-export function signed(taggedFields: TaggedField[], humanReadablePart = 'lnbcrt1m', timestamp = TIMESTAMP, key = KEY): string {
+export function signed(
+  taggedFields: TaggedField[],
+  humanReadablePart = 'lnbcrt1m',
+  timestamp = TIMESTAMP,
+  key = KEY,
+): string {
   return signInvoice({ humanReadablePart, timestamp, taggedFields }, key)
 }
 

@@ -7,7 +7,14 @@ import { nobleBackend } from '../../../src/crypto/nobleBackend.js'
 import { currentBackend, useBackend } from '../../../src/crypto/secp256k1.js'
 import { decodeInvoice, InvoiceError, signInvoice, type InvoiceErrorCode } from '../../../src/invoice/index.js'
 import {
-  EXTRA_INVALID, EXTRA_VALID, REGTEST_VECTORS, SPEC_DESCRIPTION_HASH, SPEC_PAYEE, SPEC_PAYMENT_HASH, SPEC_PAYMENT_SECRET, SPEC_PRIVATE_KEY,
+  EXTRA_INVALID,
+  EXTRA_VALID,
+  REGTEST_VECTORS,
+  SPEC_DESCRIPTION_HASH,
+  SPEC_PAYEE,
+  SPEC_PAYMENT_HASH,
+  SPEC_PAYMENT_SECRET,
+  SPEC_PRIVATE_KEY,
 } from './specVectors.js'
 
 interface Fixture {
@@ -84,7 +91,9 @@ for (const backend of ['default', 'noble'] as const) {
 
 describe('what the spec examples say, field by field', () => {
   const byTitle = (prefix: string): string => {
-    const found = [...fixture.valid.map((v) => ({ title: v.description, invoice: v.invoice })), ...EXTRA_VALID].find((v) => v.title.startsWith(prefix))
+    const found = [...fixture.valid.map((v) => ({ title: v.description, invoice: v.invoice })), ...EXTRA_VALID].find(
+      (v) => v.title.startsWith(prefix),
+    )
     if (!found) throw new Error(`no example titled ${prefix}`)
     return found.invoice
   }
@@ -112,19 +121,43 @@ describe('what the spec examples say, field by field', () => {
 
   it('reads fallback addresses raw: P2PKH (17), P2SH (18), witness v0 and v1', () => {
     expect(decodeInvoice(byTitle('The same, on testnet')).network).toBe('tb')
-    expect(decodeInvoice(byTitle('The same, on testnet')).fallbackAddresses).toEqual([{ version: 17, program: fromHex('3172b5654f6683c8fb146959d347ce303cae4ca7') }])
-    expect(decodeInvoice(byTitle('On mainnet, with fallback (P2SH)')).fallbackAddresses).toEqual([{ version: 18, program: fromHex('8f55563b9a19f321c211e9b9f38cdf686ea07845') }])
-    expect(decodeInvoice(byTitle('On mainnet, with fallback (P2WPKH)')).fallbackAddresses).toEqual([{ version: 0, program: fromHex('751e76e8199196d454941c45d1b3a323f1433bd6') }])
-    expect(decodeInvoice(byTitle('On mainnet, with fallback (P2WSH)')).fallbackAddresses).toEqual([{ version: 0, program: fromHex('1863143c14c5166804bd19203356da136c985678cd4d27a1b8c6329604903262') }])
+    expect(decodeInvoice(byTitle('The same, on testnet')).fallbackAddresses).toEqual([
+      { version: 17, program: fromHex('3172b5654f6683c8fb146959d347ce303cae4ca7') },
+    ])
+    expect(decodeInvoice(byTitle('On mainnet, with fallback (P2SH)')).fallbackAddresses).toEqual([
+      { version: 18, program: fromHex('8f55563b9a19f321c211e9b9f38cdf686ea07845') },
+    ])
+    expect(decodeInvoice(byTitle('On mainnet, with fallback (P2WPKH)')).fallbackAddresses).toEqual([
+      { version: 0, program: fromHex('751e76e8199196d454941c45d1b3a323f1433bd6') },
+    ])
+    expect(decodeInvoice(byTitle('On mainnet, with fallback (P2WSH)')).fallbackAddresses).toEqual([
+      { version: 0, program: fromHex('1863143c14c5166804bd19203356da136c985678cd4d27a1b8c6329604903262') },
+    ])
     expect(decodeInvoice(byTitle('On mainnet, with fallback (P2TR)')).fallbackAddresses[0]!.version).toBe(1)
   })
 
   it('reads a two-hop route hint', () => {
-    const [hint, ...rest] = decodeInvoice(byTitle('On mainnet, with fallback address 1RustyRX2oai4EYYDpQGWvEL62BBGqN9T')).routeHints
+    const [hint, ...rest] = decodeInvoice(
+      byTitle('On mainnet, with fallback address 1RustyRX2oai4EYYDpQGWvEL62BBGqN9T'),
+    ).routeHints
     expect(rest).toEqual([])
-    expect(hint!.map((hop) => ({ ...hop, nodeId: toHex(hop.nodeId), shortChannelId: formatScid(hop.shortChannelId) }))).toEqual([
-      { nodeId: '029e03a901b85534ff1e92c43c74431f7ce72046060fcf7a95c37e148f78c77255', shortChannelId: '66051x263430x1800', feeBaseMsat: 1n, feeProportionalMillionths: 20, cltvExpiryDelta: 3 },
-      { nodeId: '039e03a901b85534ff1e92c43c74431f7ce72046060fcf7a95c37e148f78c77255', shortChannelId: '197637x395016x2314', feeBaseMsat: 2n, feeProportionalMillionths: 30, cltvExpiryDelta: 4 },
+    expect(
+      hint!.map((hop) => ({ ...hop, nodeId: toHex(hop.nodeId), shortChannelId: formatScid(hop.shortChannelId) })),
+    ).toEqual([
+      {
+        nodeId: '029e03a901b85534ff1e92c43c74431f7ce72046060fcf7a95c37e148f78c77255',
+        shortChannelId: '66051x263430x1800',
+        feeBaseMsat: 1n,
+        feeProportionalMillionths: 20,
+        cltvExpiryDelta: 3,
+      },
+      {
+        nodeId: '039e03a901b85534ff1e92c43c74431f7ce72046060fcf7a95c37e148f78c77255',
+        shortChannelId: '197637x395016x2314',
+        feeBaseMsat: 2n,
+        feeProportionalMillionths: 30,
+        cltvExpiryDelta: 4,
+      },
     ])
   })
 
@@ -136,8 +169,13 @@ describe('what the spec examples say, field by field', () => {
     expect(invoice.expiry).toBe(604800)
     expect(invoice.minFinalCltvExpiryDelta).toBe(10)
     const hop = invoice.routeHints[0]![0]!
-    expect([toHex(hop.nodeId), formatScid(hop.shortChannelId), hop.feeBaseMsat, hop.feeProportionalMillionths, hop.cltvExpiryDelta])
-      .toEqual(['03d06758583bb5154774a6eb221b1276c9e82d65bbaceca806d90e20c108f4b1c7', '589390x3312x1', 1000n, 2500, 40])
+    expect([
+      toHex(hop.nodeId),
+      formatScid(hop.shortChannelId),
+      hop.feeBaseMsat,
+      hop.feeProportionalMillionths,
+      hop.cltvExpiryDelta,
+    ]).toEqual(['03d06758583bb5154774a6eb221b1276c9e82d65bbaceca806d90e20c108f4b1c7', '589390x3312x1', 1000n, 2500, 40])
   })
 
   it('ignores unknown odd feature bits (99) and reads upper case', () => {

@@ -55,7 +55,17 @@ async function makeSide(name: string, byte: number, deliver: (to: string, m: Mes
   const revocations = durable.kv<{ channel: string; index: bigint }>('revoked')
   const id = toHex(publicKeyOf(new Uint8Array(32).fill(byte)))
   let counter = 0
-  const side: Side = { id, dir, manager: undefined as unknown as ChannelManager, events: [], sent: [], store, watchedConfirm: [], watchedSpent: [], broadcasts: [] }
+  const side: Side = {
+    id,
+    dir,
+    manager: undefined as unknown as ChannelManager,
+    events: [],
+    sent: [],
+    store,
+    watchedConfirm: [],
+    watchedSpent: [],
+    broadcasts: [],
+  }
   const log = createLogger({ level: 'error', console: false, name })
   side.manager = new ChannelManager({
     log,
@@ -70,11 +80,19 @@ async function makeSide(name: string, byte: number, deliver: (to: string, m: Mes
     preimages: { get: () => undefined },
     signer: new SeedSigner({ derive: fromHex }),
     // a keys id is the channel seed in hex for SeedSigner({ derive: fromHex })
-    secrets: { nextSecret: () => sha256(Uint8Array.of(byte, counter++)), nextLabel: () => toHex(sha256(Uint8Array.of(byte, counter++))) },
+    secrets: {
+      nextSecret: () => sha256(Uint8Array.of(byte, counter++)),
+      nextLabel: () => toHex(sha256(Uint8Array.of(byte, counter++))),
+    },
     wallet: {
       newAddress: () => ({ condition: sig(publicKeyOf(new Uint8Array(32).fill(byte + 100))) }),
       fund: async (amountSat, condition) => ({
-        tx: { version: 2, lockTime: 0, inputs: [{ prevout: { txid: 'ab'.repeat(32), vout: byte }, witness: { signatures: [], preimages: [] } }], outputs: [{ value: amountSat, condition }] },
+        tx: {
+          version: 2,
+          lockTime: 0,
+          inputs: [{ prevout: { txid: 'ab'.repeat(32), vout: byte }, witness: { signatures: [], preimages: [] } }],
+          outputs: [{ value: amountSat, condition }],
+        },
         outputIndex: 0,
       }),
       release: () => {},
@@ -167,7 +185,14 @@ describe('ChannelManager', () => {
     const before = alice.sent.filter((m) => m.type === 'commitment_signed').length
     for (let i = 0; i < 5; i++) {
       const preimage = rng.bytes(32)
-      alice.manager.command(channelId, { type: 'add_htlc', commandId: `p${i}`, amountMsat: 1_000_000n, paymentHash: sha256(preimage), cltvExpiry: 500, onionRoutingPacket: new Uint8Array(1366) })
+      alice.manager.command(channelId, {
+        type: 'add_htlc',
+        commandId: `p${i}`,
+        amountMsat: 1_000_000n,
+        paymentHash: sha256(preimage),
+        cltvExpiry: 500,
+        onionRoutingPacket: new Uint8Array(1366),
+      })
     }
     await settle()
     expect(alice.sent.filter((m) => m.type === 'commitment_signed').length - before).toBe(1)
@@ -178,7 +203,14 @@ describe('ChannelManager', () => {
   it('sends a fulfill at once, already on disk, ahead of the commitment_signed that follows it', async () => {
     const { alice, bob, settle, channelId } = await normalChannel()
     const preimage = new SeededRng('fulfill').bytes(32)
-    alice.manager.command(channelId, { type: 'add_htlc', commandId: 'p', amountMsat: 1_000_000n, paymentHash: sha256(preimage), cltvExpiry: 500, onionRoutingPacket: new Uint8Array(1366) })
+    alice.manager.command(channelId, {
+      type: 'add_htlc',
+      commandId: 'p',
+      amountMsat: 1_000_000n,
+      paymentHash: sha256(preimage),
+      cltvExpiry: 500,
+      onionRoutingPacket: new Uint8Array(1366),
+    })
     await settle()
     const id = commitmentsOf(bob.manager.get(channelId)!.data)!.localCommit.spec.htlcs[0]!.id
     const sentBefore = bob.sent.length
@@ -212,7 +244,16 @@ describe('ChannelManager', () => {
       const onDisk = readFileSync(join(bob.dir, 'state.log'), 'utf8')
       seenAtFirstFulfill = payments.map((_, i) => `decided:${i}`).filter((k) => onDisk.includes(k))
     }
-    payments.forEach((p, i) => alice.manager.command(channelId, { type: 'add_htlc', commandId: `m${i}`, amountMsat: 1_000_000n, paymentHash: sha256(p), cltvExpiry: 500, onionRoutingPacket: new Uint8Array(1366) }))
+    payments.forEach((p, i) =>
+      alice.manager.command(channelId, {
+        type: 'add_htlc',
+        commandId: `m${i}`,
+        amountMsat: 1_000_000n,
+        paymentHash: sha256(p),
+        cltvExpiry: 500,
+        onionRoutingPacket: new Uint8Array(1366),
+      }),
+    )
     await settle()
     // the three HTLCs became irrevocable in one revoke_and_ack: all three decisions were on disk before the first fulfill left
     expect(seenAtFirstFulfill).toEqual(['decided:0', 'decided:1', 'decided:2'])
@@ -230,10 +271,23 @@ describe('ChannelManager', () => {
     // what an older lnsim let into state.log: the peer's next point, unusable
     const record = alice.manager.get(poisoned)!
     const c = commitmentsOf(record.data)!
-    record.data = { ...record.data, commitments: { ...c, remoteNextCommitInfo: { kind: 'ready', nextPerCommitmentPoint: Uint8Array.of(2, ...new Uint8Array(32)) } } } as typeof record.data
+    record.data = {
+      ...record.data,
+      commitments: {
+        ...c,
+        remoteNextCommitInfo: { kind: 'ready', nextPerCommitmentPoint: Uint8Array.of(2, ...new Uint8Array(32)) },
+      },
+    } as typeof record.data
     const rng = new SeededRng('contain')
     for (const channel of [poisoned, healthy]) {
-      alice.manager.command(channel, { type: 'add_htlc', commandId: channel, amountMsat: 1_000_000n, paymentHash: sha256(rng.bytes(32)), cltvExpiry: 500, onionRoutingPacket: new Uint8Array(1366) })
+      alice.manager.command(channel, {
+        type: 'add_htlc',
+        commandId: channel,
+        amountMsat: 1_000_000n,
+        paymentHash: sha256(rng.bytes(32)),
+        cltvExpiry: 500,
+        onionRoutingPacket: new Uint8Array(1366),
+      })
     }
     await settle()
     expect(alice.manager.get(poisoned)!.data.state).toBe('CLOSING')

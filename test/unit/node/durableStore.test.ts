@@ -28,19 +28,22 @@ describe('DurableStore', () => {
     expect(t.kv('a').keys()).toEqual(['x'])
   })
 
-  it.each([false, true])('a flushed turn is in the file when flush returns (fsync: %s): a killed process loses none of it', async (fsync) => {
-    const p = await path()
-    const s = await DurableStore.open(p, { fsync })
-    s.kv<number>('k').set('a', 1)
-    s.kv<number>('k').set('b', 2)
-    s.flushSync()
-    // read by another opener while the writer is still open, as a restart after kill -9 would
-    const reopened = await DurableStore.open(p)
-    expect([reopened.kv<number>('k').get('a'), reopened.kv<number>('k').get('b')]).toEqual([1, 2])
-    expect((await readFile(p, 'utf8')).split('\n').filter(Boolean)).toHaveLength(1)
-    await s.close()
-    await reopened.close()
-  })
+  it.each([false, true])(
+    'a flushed turn is in the file when flush returns (fsync: %s): a killed process loses none of it',
+    async (fsync) => {
+      const p = await path()
+      const s = await DurableStore.open(p, { fsync })
+      s.kv<number>('k').set('a', 1)
+      s.kv<number>('k').set('b', 2)
+      s.flushSync()
+      // read by another opener while the writer is still open, as a restart after kill -9 would
+      const reopened = await DurableStore.open(p)
+      expect([reopened.kv<number>('k').get('a'), reopened.kv<number>('k').get('b')]).toEqual([1, 2])
+      expect((await readFile(p, 'utf8')).split('\n').filter(Boolean)).toHaveLength(1)
+      await s.close()
+      await reopened.close()
+    },
+  )
 
   it('a torn last batch (kill -9 mid-write) is dropped whole: every change of a turn or none', async () => {
     const p = await path()
@@ -49,7 +52,10 @@ describe('DurableStore', () => {
     await s.flush()
     await s.close()
     // the next turn's batch — a channel state and the decision it caused — half written
-    const batch = JSON.stringify([['channel/c', '2'], ['htlc/h', '"settle"']])
+    const batch = JSON.stringify([
+      ['channel/c', '2'],
+      ['htlc/h', '"settle"'],
+    ])
     await appendFile(p, batch.slice(0, batch.length - 5))
     const t = await DurableStore.open(p)
     expect(t.kv<number>('channel').get('c')).toBe(1)
@@ -117,7 +123,16 @@ describe('DurableStore', () => {
 
   it('reads state files written in the earlier line format (arrays of [key, JSON text])', async () => {
     const p = await path()
-    await writeFile(p, JSON.stringify([['k/a', '{"$n":"5"}'], ['k/b', '7']]) + '\n' + JSON.stringify([['k/b', null]]) + '\n')
+    await writeFile(
+      p,
+      JSON.stringify([
+        ['k/a', '{"$n":"5"}'],
+        ['k/b', '7'],
+      ]) +
+        '\n' +
+        JSON.stringify([['k/b', null]]) +
+        '\n',
+    )
     const s = await DurableStore.open(p)
     expect(s.kv('k').get('a')).toBe(5n)
     expect(s.kv('k').has('b')).toBe(false)
@@ -125,9 +140,21 @@ describe('DurableStore', () => {
   })
 
   describe('interned sub-values (a channel state and its HTLCs)', () => {
-    interface Htlc { id: bigint; paymentHash: Uint8Array; onion: Uint8Array }
-    interface State { n: number; local: Htlc[]; remote: Htlc[] }
-    const htlc = (id: number): Htlc => ({ id: BigInt(id), paymentHash: new Uint8Array(32).fill(id), onion: new Uint8Array(1366).fill(id) })
+    interface Htlc {
+      id: bigint
+      paymentHash: Uint8Array
+      onion: Uint8Array
+    }
+    interface State {
+      n: number
+      local: Htlc[]
+      remote: Htlc[]
+    }
+    const htlc = (id: number): Htlc => ({
+      id: BigInt(id),
+      paymentHash: new Uint8Array(32).fill(id),
+      onion: new Uint8Array(1366).fill(id),
+    })
     const open = async (p: string) => {
       const s = await DurableStore.open(p)
       return { s, kv: s.kv<State>('channel', { internable: (v) => 'paymentHash' in v }) }
@@ -195,8 +222,15 @@ describe('DurableStore', () => {
     })
 
     describe('entries that refer to entries (a commitment to its HTLCs)', () => {
-      interface Commit { index: number; htlcs: Htlc[] }
-      interface Channel { n: number; local: Commit; remote: Commit }
+      interface Commit {
+        index: number
+        htlcs: Htlc[]
+      }
+      interface Channel {
+        n: number
+        local: Commit
+        remote: Commit
+      }
       const openNested = async (p: string) => {
         const s = await DurableStore.open(p)
         return { s, kv: s.kv<Channel>('channel', { internable: (v) => 'paymentHash' in v || 'htlcs' in v }) }
@@ -223,21 +257,32 @@ describe('DurableStore', () => {
         expect(lines.length).toBeLessThan(6000)
         await s.close()
         const t = await openNested(p)
-        expect(t.kv.get('c')).toEqual({ n: 6002, local: { index: 1999, htlcs: h.slice(19, 29) }, remote: { index: 2000, htlcs: h.slice(0, 10) } })
+        expect(t.kv.get('c')).toEqual({
+          n: 6002,
+          local: { index: 1999, htlcs: h.slice(19, 29) },
+          remote: { index: 2000, htlcs: h.slice(0, 10) },
+        })
         await t.s.close()
       })
 
       it('refuses a file whose commitment refers to an HTLC that is not in it', async () => {
         const p = await path()
-        await writeFile(p, '{"i":[["3",{"index":1,"htlcs":[{"$i":"2"}]}]],"c":[["channel/c",{"n":1,"local":{"$i":"3"}}]]}\n')
-        await expect(DurableStore.open(p)).rejects.toThrow(/interned entry 3 refers to interned entry 2, which is not in the file/)
+        await writeFile(
+          p,
+          '{"i":[["3",{"index":1,"htlcs":[{"$i":"2"}]}]],"c":[["channel/c",{"n":1,"local":{"$i":"3"}}]]}\n',
+        )
+        await expect(DurableStore.open(p)).rejects.toThrow(
+          /interned entry 3 refers to interned entry 2, which is not in the file/,
+        )
       })
     })
 
     it('refuses a file whose state refers to an HTLC that is not in it', async () => {
       const p = await path()
       await writeFile(p, '{"c":[["channel/c",{"n":1,"local":[{"$i":"7"}]}]]}\n')
-      await expect(DurableStore.open(p)).rejects.toThrow(/channel\/c refers to interned entry 7, which is not in the file/)
+      await expect(DurableStore.open(p)).rejects.toThrow(
+        /channel\/c refers to interned entry 7, which is not in the file/,
+      )
     })
   })
 })

@@ -14,7 +14,12 @@ import type { ChainAccess } from '../../../src/node/chain/chainAccess.js'
 import { DEFAULT_NODE_LIMITS } from '../../../src/api/node/limits.js'
 import { createLogger } from '../../../src/node/logger.js'
 import { PeerLogLimiter } from '../../../src/node/peerLogLimiter.js'
-import { GOSSIP_BATCH_MS, GOSSIP_BUSY_BATCH_MS, GOSSIP_BUSY_BATCH_SIZE, GossipService } from '../../../src/node/gossip/gossipService.js'
+import {
+  GOSSIP_BATCH_MS,
+  GOSSIP_BUSY_BATCH_MS,
+  GOSSIP_BUSY_BATCH_SIZE,
+  GossipService,
+} from '../../../src/node/gossip/gossipService.js'
 import { announce, CHAIN_HASH, testNode, update } from '../routing/helpers.js'
 
 const alice = testNode('alice')
@@ -44,9 +49,15 @@ function gossipService(sent: Sent, deps: Partial<GossipComponents>): GossipServi
     kv: { get: (k: string) => values.get(k), set: (k: string, v: unknown) => void values.set(k, v) } as never,
     tip: { height: 110 },
     transport: { listenAddresses: () => [] },
-    peers: { connectedPeers: () => PEERS, send: (peer: string, message: Message) => void sent.push({ peer, message }), isConnected: () => true },
+    peers: {
+      connectedPeers: () => PEERS,
+      send: (peer: string, message: Message) => void sent.push({ peer, message }),
+      isConnected: () => true,
+    },
     channels: { get: () => undefined, list: () => [] },
-    policies: { of: () => ({ feeBaseMsat: 1000n, feeProportionalMillionths: 1n, cltvExpiryDelta: 40, htlcMinimumMsat: 1n }) },
+    policies: {
+      of: () => ({ feeBaseMsat: 1000n, feeProportionalMillionths: 1n, cltvExpiryDelta: 40, htlcMinimumMsat: 1n }),
+    },
     limits: DEFAULT_NODE_LIMITS,
     peerLog: new PeerLogLimiter(createLogger({ level: 'error', console: false, name: 'us' }), 10),
     ...deps,
@@ -56,7 +67,11 @@ function gossipService(sent: Sent, deps: Partial<GossipComponents>): GossipServi
 function service(sent: Sent): GossipService {
   const g = gossipService(sent, {})
   // the block holding alice and bob's funding output, as the chain watcher would pass it
-  g.fundingIndex.onBlock(101, [tx([]), tx([{ value: 1_000_000n, condition: fundingCondition(alice.fundingPubkey, bob.fundingPubkey) }])], ['00'.repeat(32), '11'.repeat(32)])
+  g.fundingIndex.onBlock(
+    101,
+    [tx([]), tx([{ value: 1_000_000n, condition: fundingCondition(alice.fundingPubkey, bob.fundingPubkey) }])],
+    ['00'.repeat(32), '11'.repeat(32)],
+  )
   return g
 }
 
@@ -116,12 +131,35 @@ describe('gossip relay while flooding', () => {
 describe('our channel_update', () => {
   /** Our end of a NORMAL channel with alice, not announced yet: its updates go to alice only. */
   function ourChannel(sent: Sent, policy: { feeBaseMsat: bigint }): GossipService {
-    const data = { state: 'NORMAL', shortChannelId: scid, commitments: { capacitySat: 1_000_000n, channelFlags: 1, localParams: { keysId: '09'.repeat(32) }, remoteParams: { basepoints: { fundingPubkey: alice.fundingPubkey } } } }
+    const data = {
+      state: 'NORMAL',
+      shortChannelId: scid,
+      commitments: {
+        capacitySat: 1_000_000n,
+        channelFlags: 1,
+        localParams: { keysId: '09'.repeat(32) },
+        remoteParams: { basepoints: { fundingPubkey: alice.fundingPubkey } },
+      },
+    }
     return gossipService(sent, {
       tip: { height: 102 },
-      peers: { connectedPeers: () => [alice.hex], send: (peer: string, message: Message) => void sent.push({ peer, message }), isConnected: () => true },
-      channels: { get: (key: string) => (key === 'c1' ? { peer: alice.hex, data: data as never } : undefined), list: () => [{ key: 'c1', record: { peer: alice.hex, data: data as never } }] },
-      policies: { of: () => ({ feeBaseMsat: policy.feeBaseMsat, feeProportionalMillionths: 1n, cltvExpiryDelta: 40, htlcMinimumMsat: 1n }) },
+      peers: {
+        connectedPeers: () => [alice.hex],
+        send: (peer: string, message: Message) => void sent.push({ peer, message }),
+        isConnected: () => true,
+      },
+      channels: {
+        get: (key: string) => (key === 'c1' ? { peer: alice.hex, data: data as never } : undefined),
+        list: () => [{ key: 'c1', record: { peer: alice.hex, data: data as never } }],
+      },
+      policies: {
+        of: () => ({
+          feeBaseMsat: policy.feeBaseMsat,
+          feeProportionalMillionths: 1n,
+          cltvExpiryDelta: 40,
+          htlcMinimumMsat: 1n,
+        }),
+      },
     })
   }
 

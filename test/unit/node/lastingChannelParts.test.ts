@@ -23,7 +23,16 @@ describe('isLastingChannelPart', () => {
 
     const htlc = before.localCommit.spec.htlcs[0]!
     const update = after.localChanges.proposed[0]!
-    const lasting = [before.localParams, before.remoteParams, before.funding, before.localCommit, before.remoteCommit, before.remotePerCommitmentSecrets, htlc, update] as const
+    const lasting = [
+      before.localParams,
+      before.remoteParams,
+      before.funding,
+      before.localCommit,
+      before.remoteCommit,
+      before.remotePerCommitmentSecrets,
+      htlc,
+      update,
+    ] as const
     for (const part of lasting) expect(isLastingChannelPart(part)).toBe(true)
     expect(after.localParams).toBe(before.localParams)
     expect(after.remoteParams).toBe(before.remoteParams)
@@ -35,7 +44,13 @@ describe('isLastingChannelPart', () => {
     expect(after.localCommit.spec.htlcs[0]).toBe(htlc)
 
     // what changes with every update is written whole each time
-    for (const part of [after, after.localCommit.spec, after.localChanges, after.remoteNextCommitInfo, pair.alice.data]) {
+    for (const part of [
+      after,
+      after.localCommit.spec,
+      after.localChanges,
+      after.remoteNextCommitInfo,
+      pair.alice.data,
+    ]) {
       expect(isLastingChannelPart(part)).toBe(false)
     }
   })

@@ -19,7 +19,8 @@ function frame(...body: number[]): Uint8Array {
   return Uint8Array.from([body.length >> 8, body.length & 0xff, ...body])
 }
 
-const read = (d: LengthPrefixedDecoder, bytes: Uint8Array): number[][] => [...d.decode(bytes)].map((f) => [...f.subarray()])
+const read = (d: LengthPrefixedDecoder, bytes: Uint8Array): number[][] =>
+  [...d.decode(bytes)].map((f) => [...f.subarray()])
 
 describe('length-prefixed frames read without an exception each', () => {
   readFramesWithoutAnExceptionEach()

@@ -32,7 +32,13 @@ describe('node.log rotation', () => {
   it('keeps node.log, node.log.1 and node.log.2, each under the size, the lines in order across them', async () => {
     const dir = await tempDir()
     const file = join(dir, 'node.log')
-    const log = createLogger({ file, level: 'info', console: false, name: 'alice', rotation: { maxBytes: 4096, files: 3 } })
+    const log = createLogger({
+      file,
+      level: 'info',
+      console: false,
+      name: 'alice',
+      rotation: { maxBytes: 4096, files: 3 },
+    })
     for (let n = 0; n < 1000; n++) log.info('a line about a peer', { n })
     await log.close()
     expect((await readdir(dir)).sort()).toEqual(['node.log', 'node.log.1', 'node.log.2'])
@@ -49,7 +55,13 @@ describe('node.log rotation', () => {
     const dir = await tempDir()
     const file = join(dir, 'node.log')
     await writeFile(file, 'x'.repeat(4000) + '\n')
-    const log = createLogger({ file, level: 'info', console: false, name: 'alice', rotation: { maxBytes: 4096, files: 2 } })
+    const log = createLogger({
+      file,
+      level: 'info',
+      console: false,
+      name: 'alice',
+      rotation: { maxBytes: 4096, files: 2 },
+    })
     log.info('after the restart', { n: 1 })
     await log.close()
     expect((await readFile(`${file}.1`, 'utf8')).startsWith('xxxx')).toBe(true)

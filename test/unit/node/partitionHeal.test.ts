@@ -16,7 +16,14 @@ import { FaultInjector } from '../../../src/node/testing/faults.js'
 const US = '02' + '11'.repeat(32)
 const PEER = '03' + '22'.repeat(32)
 
-const quiet: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, child: () => quiet, close: async () => {} }
+const quiet: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  child: () => quiet,
+  close: async () => {},
+}
 
 afterEach(() => {
   vi.useRealTimers()
@@ -37,9 +44,31 @@ describe('healing a partition', () => {
       },
     } as unknown as Libp2p
     const records = new Map<string, PeerRecord>([[PEER, { address: `${PEER}@/ip4/127.0.0.1/tcp/9735` }]])
-    const store = { get: (k: string) => records.get(k), set: (k: string, v: PeerRecord) => records.set(k, v), has: (k: string) => records.has(k), keys: () => [...records.keys()], flush: async () => {} } as unknown as KvLog<PeerRecord>
+    const store = {
+      get: (k: string) => records.get(k),
+      set: (k: string, v: PeerRecord) => records.set(k, v),
+      has: (k: string) => records.has(k),
+      keys: () => [...records.keys()],
+      flush: async () => {},
+    } as unknown as KvLog<PeerRecord>
     const faults = new FaultInjector('heal')
-    const peers = new PeerManager(host, US, { type: 'init', features: new Uint8Array(0), networks: [] }, store, { onConnected: () => {}, onDisconnected: () => {}, onMessage: () => {}, onInvalidChannelMessage: () => {}, wantsReconnect: () => true, addressOf: () => undefined }, quiet, { limits: DEFAULT_NODE_LIMITS, peerLog: new PeerLogLimiter(quiet, 10) }, faults)
+    const peers = new PeerManager(
+      host,
+      US,
+      { type: 'init', features: new Uint8Array(0), networks: [] },
+      store,
+      {
+        onConnected: () => {},
+        onDisconnected: () => {},
+        onMessage: () => {},
+        onInvalidChannelMessage: () => {},
+        wantsReconnect: () => true,
+        addressOf: () => undefined,
+      },
+      quiet,
+      { limits: DEFAULT_NODE_LIMITS, peerLog: new PeerLogLimiter(quiet, 10) },
+      faults,
+    )
 
     peers.partition([PEER])
     await peers.start()

@@ -27,7 +27,15 @@ afterEach(() => {
 
 function watched(): { events: PeerConnectionEvents; closed: string[] } {
   const closed: string[] = []
-  return { closed, events: { onInit: () => {}, onMessage: () => {}, onInvalidChannelMessage: () => {}, onClose: (_c, reason) => closed.push(reason) } }
+  return {
+    closed,
+    events: {
+      onInit: () => {},
+      onMessage: () => {},
+      onInvalidChannelMessage: () => {},
+      onClose: (_c, reason) => closed.push(reason),
+    },
+  }
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))

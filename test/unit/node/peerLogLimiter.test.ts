@@ -9,7 +9,8 @@ import { PeerLogLimiter } from '../../../src/node/peerLogLimiter.js'
 import { TokenBucket } from '../../../src/node/transport/tokenBucket.js'
 
 function recordingLogger(lines: Array<{ msg: string; fields?: Record<string, unknown> }>): Logger {
-  const log = (msg: string, fields?: Record<string, unknown>): void => void lines.push({ msg, ...(fields ? { fields } : {}) })
+  const log = (msg: string, fields?: Record<string, unknown>): void =>
+    void lines.push({ msg, ...(fields ? { fields } : {}) })
   const logger: Logger = { debug: log, info: log, warn: log, error: log, child: () => logger, close: async () => {} }
   return logger
 }
@@ -22,13 +23,18 @@ describe('PeerLogLimiter', () => {
     const lines: Array<{ msg: string; fields?: Record<string, unknown> }> = []
     const log = recordingLogger(lines)
     const limiter = new PeerLogLimiter(log, 10, 60_000)
-    const written = Array.from({ length: 5000 }, () => limiter.line(log, 'warn', 'mallory', 'undecodable message from peer'))
+    const written = Array.from({ length: 5000 }, () =>
+      limiter.line(log, 'warn', 'mallory', 'undecodable message from peer'),
+    )
     limiter.line(log, 'warn', 'bob', 'peer error')
     expect(written.filter(Boolean)).toHaveLength(10)
     expect(lines.filter((l) => l.fields?.peer === 'mallory')).toHaveLength(10)
     expect(lines.filter((l) => l.fields?.peer === 'bob')).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(60_000)
-    expect(lines.at(-1)).toEqual({ msg: 'log lines about a peer left out', fields: { peer: 'mallory', suppressed: 4990, seconds: 60 } })
+    expect(lines.at(-1)).toEqual({
+      msg: 'log lines about a peer left out',
+      fields: { peer: 'mallory', suppressed: 4990, seconds: 60 },
+    })
     // a new window: the peer has its lines again
     expect(limiter.line(log, 'warn', 'mallory', 'undecodable message from peer')).toBe(true)
     expect(lines.filter((l) => l.msg === 'log lines about a peer left out')).toHaveLength(1)

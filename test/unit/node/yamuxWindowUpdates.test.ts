@@ -15,7 +15,11 @@ afterEach(async () => {
 })
 
 /** Two hosts on loopback, the node's own stack; `b` reads every frame `a` sends on PROTOCOL into `received`. */
-async function pair(): Promise<{ send: (frame: Uint8Array) => Promise<void>; received: Uint8Array[]; waitFor: (n: number) => Promise<void> }> {
+async function pair(): Promise<{
+  send: (frame: Uint8Array) => Promise<void>
+  received: Uint8Array[]
+  waitFor: (n: number) => Promise<void>
+}> {
   const a = await createHost(identityFromSecret(sha256(utf8('window a'))), ['/ip4/127.0.0.1/tcp/0'])
   const b = await createHost(identityFromSecret(sha256(utf8('window b'))), ['/ip4/127.0.0.1/tcp/0'])
   hosts.push(a, b)

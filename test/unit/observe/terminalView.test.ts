@@ -7,7 +7,10 @@ const HASH = 'ab'.repeat(32)
 const CH = 'cc'.repeat(32)
 const [ALICE, BOB, CAROL] = [id(1), id(2), id(3)]
 
-function sink(isTTY = false, columns = 200): { write(t: string): void; isTTY: boolean; columns: number; text: () => string } {
+function sink(
+  isTTY = false,
+  columns = 200,
+): { write(t: string): void; isTTY: boolean; columns: number; text: () => string } {
   let out = ''
   return { write: (t: string) => void (out += t), isTTY, columns, text: () => out }
 }
@@ -20,18 +23,69 @@ const route = [
 /** What the three nodes tell as a payment travels alice → bob → carol, starting at t = 1000. */
 const travel: NodeEvent[] = [
   { type: 'payment_attempt', node: ALICE, alias: 'alice', time: 1000, paymentHash: HASH, route, attempt: 1 },
-  { type: 'htlc_added', node: BOB, alias: 'bob', time: 1012, channelId: CH, direction: 'incoming', htlcId: 0n, amountMsat: 50_001_050n, paymentHash: HASH, cltvExpiry: 160 },
-  { type: 'htlc_added', node: CAROL, alias: 'carol', time: 1030, channelId: CH, direction: 'incoming', htlcId: 0n, amountMsat: 50_000_000n, paymentHash: HASH, cltvExpiry: 120 },
-  { type: 'htlc_forwarded', node: BOB, alias: 'bob', time: 1060, paymentHash: HASH, incomingChannel: CH, outgoingChannel: CH, incomingMsat: 50_001_050n, outgoingMsat: 50_000_000n, feeMsat: 1_050n, status: 'settled', durationMs: 48 },
+  {
+    type: 'htlc_added',
+    node: BOB,
+    alias: 'bob',
+    time: 1012,
+    channelId: CH,
+    direction: 'incoming',
+    htlcId: 0n,
+    amountMsat: 50_001_050n,
+    paymentHash: HASH,
+    cltvExpiry: 160,
+  },
+  {
+    type: 'htlc_added',
+    node: CAROL,
+    alias: 'carol',
+    time: 1030,
+    channelId: CH,
+    direction: 'incoming',
+    htlcId: 0n,
+    amountMsat: 50_000_000n,
+    paymentHash: HASH,
+    cltvExpiry: 120,
+  },
+  {
+    type: 'htlc_forwarded',
+    node: BOB,
+    alias: 'bob',
+    time: 1060,
+    paymentHash: HASH,
+    incomingChannel: CH,
+    outgoingChannel: CH,
+    incomingMsat: 50_001_050n,
+    outgoingMsat: 50_000_000n,
+    feeMsat: 1_050n,
+    status: 'settled',
+    durationMs: 48,
+  },
 ]
 
-const outcome: PaymentInput = { from: 'alice', to: 'carol', amountMsat: 50_000_000n, status: 'succeeded', code: null, message: null, feeMsat: 1_050n, route: ['alice', 'bob', 'carol'], attempts: 1, latencyMs: 75, paymentHash: HASH }
+const outcome: PaymentInput = {
+  from: 'alice',
+  to: 'carol',
+  amountMsat: 50_000_000n,
+  status: 'succeeded',
+  code: null,
+  message: null,
+  feeMsat: 1_050n,
+  route: ['alice', 'bob', 'carol'],
+  attempts: 1,
+  latencyMs: 75,
+  paymentHash: HASH,
+}
 
 describe('the terminal view', () => {
-  it('shows a run\'s payment with its route hop by hop: each hop\'s channel, arrival time and fee', () => {
+  it("shows a run's payment with its route hop by hop: each hop's channel, arrival time and fee", () => {
     const out = sink()
     const view = new TerminalView(out, { mode: 'run' })
-    view.nodes([{ name: 'alice', nodeId: ALICE }, { name: 'bob', nodeId: BOB }, { name: 'carol', nodeId: CAROL }])
+    view.nodes([
+      { name: 'alice', nodeId: ALICE },
+      { name: 'bob', nodeId: BOB },
+      { name: 'carol', nodeId: CAROL },
+    ])
     view.onStep({ index: 0, total: 2, label: 'pay alice → carol 50,000 sat', status: 'started' })
     for (const e of travel) view.onEvent(e)
     view.onPayment(outcome)
@@ -51,29 +105,68 @@ describe('the terminal view', () => {
   it('shows a failed payment with its code, and counts it', () => {
     const out = sink()
     const view = new TerminalView(out, { mode: 'run' })
-    view.onPayment({ ...outcome, status: 'failed', code: 'NO_ROUTE', message: 'no route to carol', feeMsat: 0n, route: [], attempts: 0, latencyMs: 2 })
+    view.onPayment({
+      ...outcome,
+      status: 'failed',
+      code: 'NO_ROUTE',
+      message: 'no route to carol',
+      feeMsat: 0n,
+      route: [],
+      attempts: 0,
+      latencyMs: 2,
+    })
     view.close()
     expect(out.text()).toBe('✗ alice → carol  50,000 sat  NO_ROUTE: no route to carol (0 attempt(s), 2 ms)\n')
   })
 
-  it('when watching, shows payments from the sender\'s events, with names learned from the events', () => {
+  it("when watching, shows payments from the sender's events, with names learned from the events", () => {
     const out = sink()
     const view = new TerminalView(out, { mode: 'watch' })
-    for (const e of [...travel, { type: 'payment_sent', node: ALICE, alias: 'alice', time: 1075, paymentHash: HASH, amountMsat: 50_000_000n, feeMsat: 1_050n, route, attempts: 1, latencyMs: 75 } as NodeEvent]) view.onEvent(e)
+    for (const e of [
+      ...travel,
+      {
+        type: 'payment_sent',
+        node: ALICE,
+        alias: 'alice',
+        time: 1075,
+        paymentHash: HASH,
+        amountMsat: 50_000_000n,
+        feeMsat: 1_050n,
+        route,
+        attempts: 1,
+        latencyMs: 75,
+      } as NodeEvent,
+    ])
+      view.onEvent(e)
     view.close()
-    expect(out.text()).toContain('✓ alice → carol  50,000 sat  2 hop(s)  fee 1.05 sat  75 ms\n    1  bob    2x1x0  +12 ms  fee 1.05 sat')
+    expect(out.text()).toContain(
+      '✓ alice → carol  50,000 sat  2 hop(s)  fee 1.05 sat  75 ms\n    1  bob    2x1x0  +12 ms  fee 1.05 sat',
+    )
   })
 
-  it('when watching, waits a moment for the hops\' events that arrive after the sender\'s', async () => {
+  it("when watching, waits a moment for the hops' events that arrive after the sender's", async () => {
     const out = sink()
     const view = new TerminalView(out, { mode: 'watch' })
     const [first, ...rest] = travel
     view.onEvent(first!)
-    view.onEvent({ type: 'payment_sent', node: ALICE, alias: 'alice', time: 1075, paymentHash: HASH, amountMsat: 50_000_000n, feeMsat: 1_050n, route, attempts: 1, latencyMs: 75 } as NodeEvent)
+    view.onEvent({
+      type: 'payment_sent',
+      node: ALICE,
+      alias: 'alice',
+      time: 1075,
+      paymentHash: HASH,
+      amountMsat: 50_000_000n,
+      feeMsat: 1_050n,
+      route,
+      attempts: 1,
+      latencyMs: 75,
+    } as NodeEvent)
     // the hops' streams are a little behind the payer's
     for (const e of rest) view.onEvent(e)
     await new Promise((r) => setTimeout(r, 300))
-    expect(out.text()).toContain('✓ alice → carol  50,000 sat  2 hop(s)  fee 1.05 sat  75 ms\n    1  bob    2x1x0  +12 ms  fee 1.05 sat\n    2  carol  2x2x0  +30 ms')
+    expect(out.text()).toContain(
+      '✓ alice → carol  50,000 sat  2 hop(s)  fee 1.05 sat  75 ms\n    1  bob    2x1x0  +12 ms  fee 1.05 sat\n    2  carol  2x2x0  +30 ms',
+    )
     view.close()
   })
 
@@ -99,7 +192,12 @@ describe('the terminal view', () => {
   it('cuts footer lines to the terminal width, since a wrapped footer could not be redrawn in place', () => {
     const tty = sink(true, 40)
     const view = new TerminalView(tty, { mode: 'run', color: false })
-    view.onStep({ index: 0, total: 1, label: 'traffic: 4/s for 5000 ms between alice→dave, alice→erin, bob→dave', status: 'started' })
+    view.onStep({
+      index: 0,
+      total: 1,
+      label: 'traffic: 4/s for 5000 ms between alice→dave, alice→erin, bob→dave',
+      status: 'started',
+    })
     view.close()
     const footer = tty.text().split('\x1b[0J').at(-2)!.split('\n').slice(-3, -1)
     expect(footer).toEqual(['[1/1] traffic: 4/s for 5000 ms between…', 'payments 0 · ✓ 0 · ✗ 0 · p50 - · fees …'])

@@ -18,11 +18,20 @@ function network(): { chain: FakeChain; store: GossipStore } {
   const chain = new FakeChain()
   chain.fund(ab, alice, bob, 1_000_000n)
   chain.fund(bc, bob, carol, 2_000_000n)
-  return { chain, store: new GossipStore({ chainHash: CHAIN_HASH, lookupFundingOutput: chain.lookup, pendingTtlMs: 60_000 }) }
+  return {
+    chain,
+    store: new GossipStore({ chainHash: CHAIN_HASH, lookupFundingOutput: chain.lookup, pendingTtlMs: 60_000 }),
+  }
 }
 
 function nodeAnnouncement(node: TestNode, timestamp = NOW_S, alias = node.name) {
-  return createNodeAnnouncement({ nodeKey: node.nodeKey, alias, color: '#000000', addresses: ['/ip4/127.0.0.1/tcp/9735'], timestamp })
+  return createNodeAnnouncement({
+    nodeKey: node.nodeKey,
+    alias,
+    color: '#000000',
+    addresses: ['/ip4/127.0.0.1/tcp/9735'],
+    timestamp,
+  })
 }
 
 const relayed = (v: GossipVerdict): string[] => (v.status === 'new' ? v.relay.map((r) => r.message.type) : [])
@@ -48,7 +57,12 @@ describe('gossip store', () => {
     expect(store.acceptChannelUpdate(update(alice, bob, ab, { feeBaseMsat: 9 }, NOW_S + 5), NOW).status).toBe('known')
     expect(store.acceptChannelUpdate(update(bob, alice, ab, { feeBaseMsat: 11 }, NOW_S), NOW).status).toBe('new')
     const fees = [...ChannelGraph.fromStore(store).edges()].map((e) => [e.from, e.feeBaseMsat])
-    expect(fees).toEqual(expect.arrayContaining([[alice.hex, 5n], [bob.hex, 11n]]))
+    expect(fees).toEqual(
+      expect.arrayContaining([
+        [alice.hex, 5n],
+        [bob.hex, 11n],
+      ]),
+    )
     expect(store.acceptChannelUpdate(update(alice, bob, ab, { feeBaseMsat: 13 }, NOW_S + 11), NOW).status).toBe('new')
     expect([...ChannelGraph.fromStore(store).edges()].find((e) => e.from === alice.hex)!.feeBaseMsat).toBe(13n)
   })
@@ -67,7 +81,12 @@ describe('gossip store', () => {
   it('drops held messages after a while, and never holds more than its limit', async () => {
     const chain = new FakeChain()
     chain.fund(ab, alice, bob, 1_000_000n)
-    const store = new GossipStore({ chainHash: CHAIN_HASH, lookupFundingOutput: chain.lookup, pendingTtlMs: 60_000, maxPending: 2 })
+    const store = new GossipStore({
+      chainHash: CHAIN_HASH,
+      lookupFundingOutput: chain.lookup,
+      pendingTtlMs: 60_000,
+      maxPending: 2,
+    })
     store.acceptChannelUpdate(update(alice, bob, ab), NOW)
     store.acceptChannelUpdate(update(alice, bob, shortChannelId(500, 1, 0)), NOW + 1)
     store.acceptChannelUpdate(update(alice, bob, shortChannelId(501, 1, 0)), NOW + 2)
@@ -84,7 +103,10 @@ describe('gossip store', () => {
     const { store } = network()
     expect(store.acceptNodeAnnouncement(nodeAnnouncement(carol), NOW).status).toBe('held')
     await store.accept(announce(alice, bob, ab), NOW)
-    expect(relayed(await store.accept(announce(bob, carol, bc), NOW))).toEqual(['channel_announcement', 'node_announcement'])
+    expect(relayed(await store.accept(announce(bob, carol, bc), NOW))).toEqual([
+      'channel_announcement',
+      'node_announcement',
+    ])
     expect(store.acceptNodeAnnouncement(nodeAnnouncement(carol, NOW_S, 'carol again'), NOW).status).toBe('known')
     expect(store.acceptNodeAnnouncement(nodeAnnouncement(carol, NOW_S + 1, 'carol 2'), NOW).status).toBe('new')
     expect(ChannelGraph.fromStore(store).node(carol.hex)?.alias).toBe('carol 2')
@@ -107,7 +129,12 @@ describe('gossip store', () => {
   })
 
   it('a chain that cannot be asked leaves the announcement neither accepted nor refused', async () => {
-    const store = new GossipStore({ chainHash: CHAIN_HASH, lookupFundingOutput: async () => { throw new Error('chain unreachable') } })
+    const store = new GossipStore({
+      chainHash: CHAIN_HASH,
+      lookupFundingOutput: async () => {
+        throw new Error('chain unreachable')
+      },
+    })
     await expect(store.accept(announce(alice, bob, ab), NOW)).rejects.toThrow('chain unreachable')
     expect(store.channel(ab)).toBeUndefined()
   })
@@ -116,14 +143,26 @@ describe('gossip store', () => {
     const { chain, store } = network()
     await store.accept(announce(alice, bob, ab), NOW)
     await store.accept(announce(bob, carol, bc), NOW)
-    for (const u of [update(alice, bob, ab), update(bob, alice, ab), update(bob, carol, bc), update(carol, bob, bc, { disabled: true })]) store.acceptChannelUpdate(u, NOW)
+    for (const u of [
+      update(alice, bob, ab),
+      update(bob, alice, ab),
+      update(bob, carol, bc),
+      update(carol, bob, bc, { disabled: true }),
+    ])
+      store.acceptChannelUpdate(u, NOW)
     for (const n of [alice, bob, carol]) store.acceptNodeAnnouncement(nodeAnnouncement(n), NOW)
 
     const sync = store.messagesForNewPeer()
     expect(sync.map((m) => m.message.type)).toEqual([
-      'channel_announcement', 'channel_update', 'channel_update',
-      'channel_announcement', 'channel_update', 'channel_update',
-      'node_announcement', 'node_announcement', 'node_announcement',
+      'channel_announcement',
+      'channel_update',
+      'channel_update',
+      'channel_announcement',
+      'channel_update',
+      'channel_update',
+      'node_announcement',
+      'node_announcement',
+      'node_announcement',
     ])
     const peer = new GossipStore({ chainHash: CHAIN_HASH, lookupFundingOutput: chain.lookup })
     for (const { message, encoded } of sync) expect((await peer.accept(message, NOW, encoded)).status).toBe('new')
@@ -155,13 +194,18 @@ describe('gossip store', () => {
     const lookups = chain.lookups
     const restored = restoreGossipStore(json, { chainHash: CHAIN_HASH, lookupFundingOutput: chain.lookup })
     expect(chain.lookups).toBe(lookups)
-    expect(restored.messagesForNewPeer().map((m) => toHex(m.encoded))).toEqual(store.messagesForNewPeer().map((m) => toHex(m.encoded)))
+    expect(restored.messagesForNewPeer().map((m) => toHex(m.encoded))).toEqual(
+      store.messagesForNewPeer().map((m) => toHex(m.encoded)),
+    )
     expect(restored.channel(ab)!.capacitySat).toBe(1_000_000n)
     expect(restored.acceptChannelUpdate(update(bob, alice, ab), NOW).status).toBe('known')
 
     const options = { chainHash: CHAIN_HASH, lookupFundingOutput: chain.lookup }
     expect(() => restoreGossipStore({ ...json, format: 2 }, options)).toThrow(InvalidInputError)
-    const swapped = { ...json, channels: [{ ...json.channels[0], updates: [json.channels[0].updates[1], json.channels[0].updates[0]] }] }
+    const swapped = {
+      ...json,
+      channels: [{ ...json.channels[0], updates: [json.channels[0].updates[1], json.channels[0].updates[0]] }],
+    }
     expect(() => restoreGossipStore(swapped, options)).toThrow(InvalidInputError)
     const notAnUpdate = { ...json, channels: [{ ...json.channels[0], updates: [json.channels[0].announcement, null] }] }
     expect(() => restoreGossipStore(notAnUpdate, options)).toThrow(InvalidInputError)
@@ -172,7 +216,12 @@ describe('gossip store', () => {
 
 function graphText(store: GossipStore): string {
   const graph = ChannelGraph.fromStore(store)
-  const edges = [...graph.edges()].map((e) => `${e.shortChannelId} ${e.from}>${e.to} ${e.feeBaseMsat}/${e.feeProportionalMillionths} ${e.cltvExpiryDelta} ${e.htlcMinimumMsat}-${e.htlcMaximumMsat} ${e.disabled} ${e.capacityMsat}`).sort()
+  const edges = [...graph.edges()]
+    .map(
+      (e) =>
+        `${e.shortChannelId} ${e.from}>${e.to} ${e.feeBaseMsat}/${e.feeProportionalMillionths} ${e.cltvExpiryDelta} ${e.htlcMinimumMsat}-${e.htlcMaximumMsat} ${e.disabled} ${e.capacityMsat}`,
+    )
+    .sort()
   const nodes = [...graph.nodes()].map((n) => `${n.nodeId} ${n.alias} ${n.addresses.join(',')}`).sort()
   return [...edges, ...nodes].join('\n')
 }

@@ -11,7 +11,12 @@ import { sha256 } from '../../../src/crypto/hash.js'
 import { publicKeyOf } from '../../../src/crypto/secp256k1.js'
 import { fundingCondition } from '../../../src/channel/scripts.js'
 import type { ChannelAnnouncement, ChannelUpdate } from '../../../src/wire/messages.js'
-import { createAnnouncementSignatures, createChannelAnnouncement, type ChannelAnnouncementContext, type FundingOutputLookup } from '../../../src/routing/gossip/channelAnnouncement.js'
+import {
+  createAnnouncementSignatures,
+  createChannelAnnouncement,
+  type ChannelAnnouncementContext,
+  type FundingOutputLookup,
+} from '../../../src/routing/gossip/channelAnnouncement.js'
 import { createChannelUpdate, type AnnouncedPolicy } from '../../../src/routing/gossip/channelUpdate.js'
 import type { GraphEdge } from '../../../src/routing/graph.js'
 
@@ -51,8 +56,19 @@ export class FakeChain {
   }
 }
 
-export function announcementContext(local: TestNode, remote: TestNode, scid: ShortChannelId): ChannelAnnouncementContext {
-  return { chainHash: CHAIN_HASH, shortChannelId: scid, nodeKey: local.nodeKey, fundingKey: local.fundingKey, remoteNodeId: remote.nodeId, remoteFundingPubkey: remote.fundingPubkey }
+export function announcementContext(
+  local: TestNode,
+  remote: TestNode,
+  scid: ShortChannelId,
+): ChannelAnnouncementContext {
+  return {
+    chainHash: CHAIN_HASH,
+    shortChannelId: scid,
+    nodeKey: local.nodeKey,
+    fundingKey: local.fundingKey,
+    remoteNodeId: remote.nodeId,
+    remoteFundingPubkey: remote.fundingPubkey,
+  }
 }
 
 /** What a and b exchange in announcement_signatures, assembled by a. */
@@ -61,14 +77,48 @@ export function announce(a: TestNode, b: TestNode, scid: ShortChannelId): Channe
   return createChannelAnnouncement(announcementContext(a, b, scid), fromB)
 }
 
-export const POLICY: AnnouncedPolicy = { cltvExpiryDelta: 40, htlcMinimumMsat: 1000n, htlcMaximumMsat: 500_000_000n, feeBaseMsat: 1000, feeProportionalMillionths: 100, disabled: false }
+export const POLICY: AnnouncedPolicy = {
+  cltvExpiryDelta: 40,
+  htlcMinimumMsat: 1000n,
+  htlcMaximumMsat: 500_000_000n,
+  feeBaseMsat: 1000,
+  feeProportionalMillionths: 100,
+  disabled: false,
+}
 
-export function update(from: TestNode, to: TestNode, scid: ShortChannelId, policy: Partial<AnnouncedPolicy> = {}, timestamp = NOW_S): ChannelUpdate {
-  return createChannelUpdate({ nodeKey: from.nodeKey, remoteNodeId: to.nodeId, chainHash: CHAIN_HASH, shortChannelId: scid, timestamp, ...POLICY, ...policy })
+export function update(
+  from: TestNode,
+  to: TestNode,
+  scid: ShortChannelId,
+  policy: Partial<AnnouncedPolicy> = {},
+  timestamp = NOW_S,
+): ChannelUpdate {
+  return createChannelUpdate({
+    nodeKey: from.nodeKey,
+    remoteNodeId: to.nodeId,
+    chainHash: CHAIN_HASH,
+    shortChannelId: scid,
+    timestamp,
+    ...POLICY,
+    ...policy,
+  })
 }
 
 /** A public edge for pathfinding tests that build the graph by hand. */
-export function edge(from: TestNode, to: TestNode, scid: ShortChannelId, policy: { feeBaseMsat?: bigint; feeProportionalMillionths?: bigint; cltvExpiryDelta?: number; htlcMinimumMsat?: bigint; htlcMaximumMsat?: bigint; disabled?: boolean; capacityMsat?: bigint } = {}): GraphEdge {
+export function edge(
+  from: TestNode,
+  to: TestNode,
+  scid: ShortChannelId,
+  policy: {
+    feeBaseMsat?: bigint
+    feeProportionalMillionths?: bigint
+    cltvExpiryDelta?: number
+    htlcMinimumMsat?: bigint
+    htlcMaximumMsat?: bigint
+    disabled?: boolean
+    capacityMsat?: bigint
+  } = {},
+): GraphEdge {
   return {
     shortChannelId: scid,
     from: from.hex,

@@ -20,7 +20,13 @@ const names = new Map([us, a, b, c, payee].map((n) => [n.hex, n.name]))
 const scid = (n: number) => shortChannelId(100 + n, 1, 0)
 const HALF_LIFE = 60_000
 
-const request: RouteRequest = { source: us.nodeId, destination: payee.nodeId, amountMsat: 1_000_000n, blockHeight: 100, finalCltvExpiryDelta: 18 }
+const request: RouteRequest = {
+  source: us.nodeId,
+  destination: payee.nodeId,
+  amountMsat: 1_000_000n,
+  blockHeight: 100,
+  finalCltvExpiryDelta: 18,
+}
 const path = (route: Route) => route.hops.map((h) => names.get(toHex(h.nodeId)))
 
 /** us → a → payee (cheap), us → b → payee (dearer), us → a → c → payee (dearest) */
@@ -44,7 +50,11 @@ describe('mission control', () => {
     expect(path(cheap)).toEqual(['a', 'payee'])
     // a could not forward over its channel to the payee
     const lesson = mc.recordFailure(cheap, 0, { code: FAILURE.TEMPORARY_CHANNEL_FAILURE }, NOW)
-    expect(lesson).toEqual({ channels: [{ shortChannelId: scid(3), from: a.hex }], nodes: [], appliedChannelUpdate: false })
+    expect(lesson).toEqual({
+      channels: [{ shortChannelId: scid(3), from: a.hex }],
+      nodes: [],
+      appliedChannelUpdate: false,
+    })
     expect(route(NOW)).toEqual(['b', 'payee'])
     expect(route(NOW + HALF_LIFE)).toEqual(['b', 'payee'])
     // ten half-lives on, the failure is forgotten
@@ -68,7 +78,12 @@ describe('mission control', () => {
 
   it('a node failure, or an answer only a payee may give from a relay, steers around the node', () => {
     const graph = network()
-    for (const code of [FAILURE.TEMPORARY_NODE_FAILURE, FAILURE.PERMANENT_NODE_FAILURE, FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS, FAILURE.INVALID_ONION_HMAC]) {
+    for (const code of [
+      FAILURE.TEMPORARY_NODE_FAILURE,
+      FAILURE.PERMANENT_NODE_FAILURE,
+      FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS,
+      FAILURE.INVALID_ONION_HMAC,
+    ]) {
       const mc = new MissionControl({ halfLifeMs: HALF_LIFE })
       const route = findRoute(graph, request)
       expect(mc.recordFailure(route, 0, { code }, NOW).nodes).toEqual([a.hex])
@@ -76,28 +91,42 @@ describe('mission control', () => {
     }
   })
 
-  it('unknown_next_peer blames the relay\'s channel and the peer it could not reach', () => {
+  it("unknown_next_peer blames the relay's channel and the peer it could not reach", () => {
     const graph = network()
     const mc = new MissionControl({ halfLifeMs: HALF_LIFE })
     // a route through c, as it would be taken with a → payee and b unusable
-    const viaC = findRoute(graph, request, { history: { channel: (s) => (s === scid(3) || s === scid(2) ? 0 : 1), node: () => 1 } })
+    const viaC = findRoute(graph, request, {
+      history: { channel: (s) => (s === scid(3) || s === scid(2) ? 0 : 1), node: () => 1 },
+    })
     expect(path(viaC)).toEqual(['a', 'c', 'payee'])
-    expect(mc.recordFailure(viaC, 0, { code: FAILURE.UNKNOWN_NEXT_PEER }, NOW)).toMatchObject({ channels: [{ shortChannelId: scid(5), from: a.hex }], nodes: [c.hex] })
+    expect(mc.recordFailure(viaC, 0, { code: FAILURE.UNKNOWN_NEXT_PEER }, NOW)).toMatchObject({
+      channels: [{ shortChannelId: scid(5), from: a.hex }],
+      nodes: [c.hex],
+    })
     expect(mc.node(c.hex, NOW)).toBe(0)
     // next to the payee only the channel can be avoided
     const direct = findRoute(graph, request)
-    expect(mc.recordFailure(direct, 0, { code: FAILURE.UNKNOWN_NEXT_PEER }, NOW)).toMatchObject({ channels: [{ shortChannelId: scid(3) }], nodes: [] })
+    expect(mc.recordFailure(direct, 0, { code: FAILURE.UNKNOWN_NEXT_PEER }, NOW)).toMatchObject({
+      channels: [{ shortChannelId: scid(3) }],
+      nodes: [],
+    })
     expect(path(findRoute(graph, { ...request, nowMs: NOW }, { history: mc }))).toEqual(['b', 'payee'])
   })
 
-  it('learns nothing from the payee\'s own refusal, and doubts the whole route when no hop can be blamed', () => {
+  it("learns nothing from the payee's own refusal, and doubts the whole route when no hop can be blamed", () => {
     const graph = network()
     const mc = new MissionControl({ halfLifeMs: HALF_LIFE })
     const route = findRoute(graph, request)
-    expect(mc.recordFailure(route, 1, { code: FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS }, NOW)).toEqual({ channels: [], nodes: [], appliedChannelUpdate: false })
+    expect(mc.recordFailure(route, 1, { code: FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS }, NOW)).toEqual({
+      channels: [],
+      nodes: [],
+      appliedChannelUpdate: false,
+    })
     expect(path(findRoute(graph, { ...request, nowMs: NOW }, { history: mc }))).toEqual(['a', 'payee'])
     // our own channel is not in doubt: we know it
-    expect(mc.recordFailure(route, undefined, undefined, NOW).channels).toEqual([{ shortChannelId: scid(3), from: a.hex }])
+    expect(mc.recordFailure(route, undefined, undefined, NOW).channels).toEqual([
+      { shortChannelId: scid(3), from: a.hex },
+    ])
     expect(path(findRoute(graph, { ...request, nowMs: NOW }, { history: mc }))).toEqual(['b', 'payee'])
   })
 
@@ -126,7 +155,12 @@ describe('mission control and the channel_update in a failure', () => {
   async function gossipNetwork() {
     const chain = new FakeChain()
     const store = new GossipStore({ chainHash: CHAIN_HASH, lookupFundingOutput: chain.lookup })
-    const channels: Array<[typeof us, typeof us, number, number]> = [[us, a, 1, 1000], [us, b, 2, 1000], [a, payee, 3, 1000], [b, payee, 4, 3000]]
+    const channels: Array<[typeof us, typeof us, number, number]> = [
+      [us, a, 1, 1000],
+      [us, b, 2, 1000],
+      [a, payee, 3, 1000],
+      [b, payee, 4, 3000],
+    ]
     for (const [x, y, n, fee] of channels) {
       chain.fund(scid(n), x, y, 10_000_000n)
       await store.accept(announce(x, y, scid(n)), NOW)
@@ -161,7 +195,11 @@ describe('mission control and the channel_update in a failure', () => {
       new Uint8Array([1, 2, 3]),
     ]
     for (const channelUpdate of bad) {
-      expect(mc.recordFailure(route, 0, { code: FAILURE.INCORRECT_CLTV_EXPIRY, channelUpdate }, NOW)).toEqual({ channels: [{ shortChannelId: scid(3), from: a.hex }], nodes: [], appliedChannelUpdate: false })
+      expect(mc.recordFailure(route, 0, { code: FAILURE.INCORRECT_CLTV_EXPIRY, channelUpdate }, NOW)).toEqual({
+        channels: [{ shortChannelId: scid(3), from: a.hex }],
+        nodes: [],
+        appliedChannelUpdate: false,
+      })
     }
     expect(store.channel(scid(4))!.updates.every((u) => u!.message.feeBaseMsat === 3000)).toBe(true)
   })
@@ -170,7 +208,12 @@ describe('mission control and the channel_update in a failure', () => {
     const { store, mc } = await gossipNetwork()
     const route = findRoute(ChannelGraph.fromStore(store), request)
     const disabled = encodeMessage(update(a, payee, scid(3), { disabled: true }, NOW_S + 1))
-    expect(mc.recordFailure(route, 0, { code: FAILURE.TEMPORARY_CHANNEL_FAILURE, channelUpdate: disabled }, NOW)).toEqual({ channels: [{ shortChannelId: scid(3), from: a.hex }], nodes: [], appliedChannelUpdate: true })
-    expect([...ChannelGraph.fromStore(store).edges()].find((e) => e.shortChannelId === scid(3) && e.from === a.hex)!.disabled).toBe(true)
+    expect(
+      mc.recordFailure(route, 0, { code: FAILURE.TEMPORARY_CHANNEL_FAILURE, channelUpdate: disabled }, NOW),
+    ).toEqual({ channels: [{ shortChannelId: scid(3), from: a.hex }], nodes: [], appliedChannelUpdate: true })
+    expect(
+      [...ChannelGraph.fromStore(store).edges()].find((e) => e.shortChannelId === scid(3) && e.from === a.hex)!
+        .disabled,
+    ).toBe(true)
   })
 })

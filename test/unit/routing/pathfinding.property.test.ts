@@ -34,16 +34,32 @@ const graphArb = (withMinimums: boolean) =>
     }),
   )
 
-type Case = { nodeCount: number; edges: Array<Omit<GraphEdge, 'shortChannelId' | 'from' | 'to' | 'origin'> & { from: number; step: number }>; amountMsat: bigint }
+type Case = {
+  nodeCount: number
+  edges: Array<Omit<GraphEdge, 'shortChannelId' | 'from' | 'to' | 'origin'> & { from: number; step: number }>
+  amountMsat: bigint
+}
 
 function build(c: Case): { graph: ChannelGraph; edges: GraphEdge[]; request: RouteRequest } {
   const graph = new ChannelGraph()
   const edges = c.edges
     // no edge straight from us to the payee: the interesting routes have hops
     .filter((e) => e.step % c.nodeCount !== 0 && !(e.from === 0 && e.from + e.step === c.nodeCount - 1))
-    .map(({ step, ...e }, i): GraphEdge => ({ ...e, shortChannelId: BigInt(i + 1), from: NODES[e.from]!.hex, to: NODES[(e.from + step) % c.nodeCount]!.hex, origin: 'gossip' }))
+    .map(({ step, ...e }, i): GraphEdge => ({
+      ...e,
+      shortChannelId: BigInt(i + 1),
+      from: NODES[e.from]!.hex,
+      to: NODES[(e.from + step) % c.nodeCount]!.hex,
+      origin: 'gossip',
+    }))
   for (const e of edges) graph.addEdge(e)
-  const request = { source: NODES[0]!.nodeId, destination: NODES[c.nodeCount - 1]!.nodeId, amountMsat: c.amountMsat, blockHeight: HEIGHT, finalCltvExpiryDelta: FINAL_DELTA }
+  const request = {
+    source: NODES[0]!.nodeId,
+    destination: NODES[c.nodeCount - 1]!.nodeId,
+    amountMsat: c.amountMsat,
+    blockHeight: HEIGHT,
+    finalCltvExpiryDelta: FINAL_DELTA,
+  }
   return { graph, edges, request }
 }
 
@@ -62,10 +78,15 @@ function expectValid(route: Route, edges: GraphEdge[], request: RouteRequest): v
   const used = route.hops.map((hop, i) => {
     const from = i === 0 ? source : toHex(route.hops[i - 1]!.nodeId)
     const e = edges.find((x) => x.shortChannelId === hop.shortChannelId)
-    expect(e, 'each hop\'s edge exists').toBeDefined()
+    expect(e, "each hop's edge exists").toBeDefined()
     expect([e!.from, e!.to]).toEqual([from, toHex(hop.nodeId)])
     expect(e!.disabled).toBe(false)
-    expect(hop.amountMsat >= e!.htlcMinimumMsat && hop.amountMsat <= e!.htlcMaximumMsat! && hop.amountMsat <= e!.capacityMsat!, 'the edge allows the amount').toBe(true)
+    expect(
+      hop.amountMsat >= e!.htlcMinimumMsat &&
+        hop.amountMsat <= e!.htlcMaximumMsat! &&
+        hop.amountMsat <= e!.capacityMsat!,
+      'the edge allows the amount',
+    ).toBe(true)
     return e!
   })
   const nodes = [source, ...route.hops.map((h) => toHex(h.nodeId))]
@@ -115,7 +136,7 @@ function cheapestByBruteForce(edges: GraphEdge[], request: RouteRequest): bigint
 }
 
 describe('pathfinding on random graphs', () => {
-  it('any route found is valid: its edges exist and allow the amount, fees add up, amounts fall by each hop\'s fee', () => {
+  it("any route found is valid: its edges exist and allow the amount, fees add up, amounts fall by each hop's fee", () => {
     fc.assert(
       fc.property(graphArb(true), fc.option(fc.bigInt(0n, 60_000n), { nil: undefined }), (c, maxFeeMsat) => {
         const { graph, edges, request } = build(c as Case)

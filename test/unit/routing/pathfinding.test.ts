@@ -14,8 +14,16 @@ const b = testNode('b')
 const payee = testNode('payee')
 const scid = (n: number) => shortChannelId(100 + n, 1, 0)
 
-const request = (over: Partial<RouteRequest> = {}): RouteRequest => ({ source: us.nodeId, destination: payee.nodeId, amountMsat: 1_000_000n, blockHeight: 100, finalCltvExpiryDelta: 18, ...over })
-const path = (route: { hops: Array<{ nodeId: Uint8Array }> }) => route.hops.map((h) => [us, a, b, payee].find((n) => n.hex === toHex(h.nodeId))!.name)
+const request = (over: Partial<RouteRequest> = {}): RouteRequest => ({
+  source: us.nodeId,
+  destination: payee.nodeId,
+  amountMsat: 1_000_000n,
+  blockHeight: 100,
+  finalCltvExpiryDelta: 18,
+  ...over,
+})
+const path = (route: { hops: Array<{ nodeId: Uint8Array }> }) =>
+  route.hops.map((h) => [us, a, b, payee].find((n) => n.hex === toHex(h.nodeId))!.name)
 
 /** us → a → payee and us → b → payee, b cheaper unless told otherwise */
 function diamond(aPolicy = {}, bPolicy = {}): ChannelGraph {
@@ -44,7 +52,7 @@ describe('pathfinding', () => {
     expect(path(findRoute(diamond({ feeBaseMsat: 500n }), request()))).toEqual(['a', 'payee'])
   })
 
-  it('computes each hop\'s fee on what it forwards, to the msat, over three hops', () => {
+  it("computes each hop's fee on what it forwards, to the msat, over three hops", () => {
     // us → a → b → payee: our channel charges nothing; b charges on 1,000,000, a on what b receives
     const g = new ChannelGraph()
     g.addEdge(edge(us, a, scid(1), { feeBaseMsat: 9999n, cltvExpiryDelta: 99 }))
@@ -61,7 +69,11 @@ describe('pathfinding', () => {
     expect(route.totalAmountMsat).toBe(1_003_833n)
     expect(route.totalFeeMsat).toBe(3_833n)
     // final expiry 100 + 18 = 118; b adds 40, a adds 144; our own channel's delta is not ours to add
-    expect(route.hops.map((h) => [h.cltvExpiry, h.outgoingCltvValue])).toEqual([[302, 158], [158, 118], [118, 118]])
+    expect(route.hops.map((h) => [h.cltvExpiry, h.outgoingCltvValue])).toEqual([
+      [302, 158],
+      [158, 118],
+      [118, 118],
+    ])
     expect(route.totalCltvExpiry).toBe(302)
     expect(route.hops.map((h) => h.shortChannelId)).toEqual([scid(1), scid(2), scid(3)])
     expect(hopPayloads(route)).toEqual([
@@ -71,7 +83,9 @@ describe('pathfinding', () => {
     ])
     const text = routeToString(route, (id) => (id === a.hex ? 'alice' : undefined))
     expect(text).toContain('route of 3 hops: 1000000 msat + 3833 msat fee = 1003833 msat, cltv 302')
-    expect(text).toContain(`101x1x0 → alice ${a.hex.slice(0, 8)}…  receives 1003833 msat (fee 1333) cltv 302, forwards 1002500 msat cltv 158`)
+    expect(text).toContain(
+      `101x1x0 → alice ${a.hex.slice(0, 8)}…  receives 1003833 msat (fee 1333) cltv 302, forwards 1002500 msat cltv 158`,
+    )
   })
 
   it('respects htlc_minimum_msat, htlc_maximum_msat, capacity and disabled edges', () => {
@@ -94,10 +108,20 @@ describe('pathfinding', () => {
       { shortChannelId: scid(2), remoteNodeId: b.nodeId, spendableMsat: 5_000_000n, active: true, ...over },
     ]
     expect(path(findRoute(diamond(), request({ localChannels: local() })))).toEqual(['b', 'payee'])
-    expect(path(findRoute(diamond(), request({ localChannels: local({ spendableMsat: 1_000_999n }) })))).toEqual(['a', 'payee'])
+    expect(path(findRoute(diamond(), request({ localChannels: local({ spendableMsat: 1_000_999n }) })))).toEqual([
+      'a',
+      'payee',
+    ])
     expect(path(findRoute(diamond(), request({ localChannels: local({ active: false }) })))).toEqual(['a', 'payee'])
     // a private channel gossip never saw
-    const direct = findRoute(diamond(), request({ localChannels: [{ shortChannelId: scid(9), remoteNodeId: payee.nodeId, spendableMsat: 2_000_000n, active: true }] }))
+    const direct = findRoute(
+      diamond(),
+      request({
+        localChannels: [
+          { shortChannelId: scid(9), remoteNodeId: payee.nodeId, spendableMsat: 2_000_000n, active: true },
+        ],
+      }),
+    )
     expect(direct.hops.map((h) => h.shortChannelId)).toEqual([scid(9)])
     expect(direct.totalFeeMsat).toBe(0n)
     // with no channels of our own there is no way out
@@ -123,10 +147,18 @@ describe('pathfinding', () => {
     expect(path(findRoute(g, request({ amountMsat: 100_000_000n })))).toEqual(['a', 'payee'])
   })
 
-  it('finds the payee through an invoice\'s route hints', () => {
+  it("finds the payee through an invoice's route hints", () => {
     const g = diamond()
     const hidden = testNode('hidden payee')
-    const hint = [{ nodeId: b.nodeId, shortChannelId: scid(7), feeBaseMsat: 10n, feeProportionalMillionths: 1000, cltvExpiryDelta: 9 }]
+    const hint = [
+      {
+        nodeId: b.nodeId,
+        shortChannelId: scid(7),
+        feeBaseMsat: 10n,
+        feeProportionalMillionths: 1000,
+        cltvExpiryDelta: 9,
+      },
+    ]
     noRoute(() => findRoute(g, request({ destination: hidden.nodeId })))
     const route = findRoute(g, request({ destination: hidden.nodeId, routeHints: [hint] }))
     expect(route.hops.map((h) => h.shortChannelId)).toEqual([scid(2), scid(7)])

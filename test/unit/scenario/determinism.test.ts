@@ -38,7 +38,11 @@ interface Seen {
 async function runOnce(): Promise<Seen> {
   let seen: Seen | undefined
   const summary = await runNetwork(toNetworkSpec(input), async (net, t) => {
-    const r = await t.traffic({ ratePerSecond: 10, durationMs: 2_000, amountMsat: { min: 1_000_000n, max: 50_000_000n } })
+    const r = await t.traffic({
+      ratePerSecond: 10,
+      durationMs: 2_000,
+      amountMsat: { min: 1_000_000n, max: 50_000_000n },
+    })
     const bySeq = [...r.outcomes].sort((a: PaymentOutcome, b: PaymentOutcome) => a.seq! - b.seq!)
     seen = {
       nodes: net.nodes.map((n) => [n.name, n.nodeId]),

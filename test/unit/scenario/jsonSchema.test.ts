@@ -13,9 +13,29 @@ describe('the JSON Schema of scenario files', () => {
   })
 
   it('offers every step kind and rejects unknown keys, so editors complete and check files', () => {
-    const schema = scenarioJsonSchema() as { additionalProperties: boolean; properties: { steps: { items: { properties: Record<string, unknown>; maxProperties: number } } } }
+    const schema = scenarioJsonSchema() as {
+      additionalProperties: boolean
+      properties: { steps: { items: { properties: Record<string, unknown>; maxProperties: number } } }
+    }
     expect(schema.additionalProperties).toBe(false)
-    expect(Object.keys(schema.properties.steps.items.properties)).toEqual(['pay', 'open', 'close', 'mine', 'wait', 'stop', 'restart', 'kill', 'sleep', 'traffic', 'fault', 'latency', 'partition', 'heal', 'hold', 'cheat'])
+    expect(Object.keys(schema.properties.steps.items.properties)).toEqual([
+      'pay',
+      'open',
+      'close',
+      'mine',
+      'wait',
+      'stop',
+      'restart',
+      'kill',
+      'sleep',
+      'traffic',
+      'fault',
+      'latency',
+      'partition',
+      'heal',
+      'hold',
+      'cheat',
+    ])
     expect(schema.properties.steps.items.maxProperties).toBe(1)
   })
 })

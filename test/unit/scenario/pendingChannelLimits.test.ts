@@ -18,9 +18,21 @@ describe('pendingChannelFlags', () => {
   })
 
   it('raises the per-peer limit for parallel channels past it, and the total for a hub past it', () => {
-    const parallel = Array.from({ length: DEFAULT_NODE_LIMITS.maxPendingChannelsPerPeer + 2 }, () => ({ from: 'alice', to: 'bob' }))
-    expect(pendingChannelFlags('bob', parallel)).toEqual(['--max-pending-channels-per-peer', String(DEFAULT_NODE_LIMITS.maxPendingChannelsPerPeer + 2)])
-    const spokes = Array.from({ length: DEFAULT_NODE_LIMITS.maxPendingChannels + 20 }, (_, i) => ({ from: `n${i}`, to: 'hub' }))
-    expect(pendingChannelFlags('hub', spokes)).toEqual(['--max-pending-channels', String(DEFAULT_NODE_LIMITS.maxPendingChannels + 20)])
+    const parallel = Array.from({ length: DEFAULT_NODE_LIMITS.maxPendingChannelsPerPeer + 2 }, () => ({
+      from: 'alice',
+      to: 'bob',
+    }))
+    expect(pendingChannelFlags('bob', parallel)).toEqual([
+      '--max-pending-channels-per-peer',
+      String(DEFAULT_NODE_LIMITS.maxPendingChannelsPerPeer + 2),
+    ])
+    const spokes = Array.from({ length: DEFAULT_NODE_LIMITS.maxPendingChannels + 20 }, (_, i) => ({
+      from: `n${i}`,
+      to: 'hub',
+    }))
+    expect(pendingChannelFlags('hub', spokes)).toEqual([
+      '--max-pending-channels',
+      String(DEFAULT_NODE_LIMITS.maxPendingChannels + 20),
+    ])
   })
 })

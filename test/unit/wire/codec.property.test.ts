@@ -64,7 +64,9 @@ describe('codec properties', () => {
 
   it('random bytes after a known type decode or throw WireDecodeError', () => {
     fc.assert(
-      fc.property(knownType, fc.uint8Array({ maxLength: 600 }), (type, payload) => decodesOrRejects(concatBytes(u16be(type), payload))),
+      fc.property(knownType, fc.uint8Array({ maxLength: 600 }), (type, payload) =>
+        decodesOrRejects(concatBytes(u16be(type), payload)),
+      ),
       { numRuns: 5000 },
     )
   })

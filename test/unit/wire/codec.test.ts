@@ -34,7 +34,8 @@ function encodeError(message: unknown): WireEncodeError {
 /** The sample without its optional TLV records, so every byte belongs to a fixed field. */
 function withoutTlvs(m: Message): Message {
   if (m.type === 'init') return { ...m, networks: [] }
-  if (m.type === 'closing_signed') return { type: m.type, channelId: m.channelId, feeSatoshis: m.feeSatoshis, signature: m.signature }
+  if (m.type === 'closing_signed')
+    return { type: m.type, channelId: m.channelId, feeSatoshis: m.feeSatoshis, signature: m.signature }
   return m
 }
 
@@ -56,10 +57,24 @@ describe('layouts follow the BOLTs byte for byte', () => {
   it('open_channel (BOLT #2 field order)', () => {
     const m = SAMPLES.open_channel
     const expected = concatBytes(
-      type('open_channel'), m.chainHash, m.temporaryChannelId,
-      u64be(m.fundingSatoshis), u64be(m.pushMsat), u64be(m.dustLimitSatoshis), u64be(m.maxHtlcValueInFlightMsat),
-      u64be(m.channelReserveSatoshis), u64be(m.htlcMinimumMsat), u32be(m.feeratePerKw), u16be(m.toSelfDelay), u16be(m.maxAcceptedHtlcs),
-      m.fundingPubkey, m.revocationBasepoint, m.paymentBasepoint, m.delayedPaymentBasepoint, m.htlcBasepoint, m.firstPerCommitmentPoint,
+      type('open_channel'),
+      m.chainHash,
+      m.temporaryChannelId,
+      u64be(m.fundingSatoshis),
+      u64be(m.pushMsat),
+      u64be(m.dustLimitSatoshis),
+      u64be(m.maxHtlcValueInFlightMsat),
+      u64be(m.channelReserveSatoshis),
+      u64be(m.htlcMinimumMsat),
+      u32be(m.feeratePerKw),
+      u16be(m.toSelfDelay),
+      u16be(m.maxAcceptedHtlcs),
+      m.fundingPubkey,
+      m.revocationBasepoint,
+      m.paymentBasepoint,
+      m.delayedPaymentBasepoint,
+      m.htlcBasepoint,
+      m.firstPerCommitmentPoint,
       u8(m.channelFlags),
     )
     expect(toHex(encodeMessage(m))).toBe(toHex(expected))
@@ -69,96 +84,185 @@ describe('layouts follow the BOLTs byte for byte', () => {
   it('accept_channel', () => {
     const m = SAMPLES.accept_channel
     const expected = concatBytes(
-      type('accept_channel'), m.temporaryChannelId,
-      u64be(m.dustLimitSatoshis), u64be(m.maxHtlcValueInFlightMsat), u64be(m.channelReserveSatoshis), u64be(m.htlcMinimumMsat),
-      u32be(m.minimumDepth), u16be(m.toSelfDelay), u16be(m.maxAcceptedHtlcs),
-      m.fundingPubkey, m.revocationBasepoint, m.paymentBasepoint, m.delayedPaymentBasepoint, m.htlcBasepoint, m.firstPerCommitmentPoint,
+      type('accept_channel'),
+      m.temporaryChannelId,
+      u64be(m.dustLimitSatoshis),
+      u64be(m.maxHtlcValueInFlightMsat),
+      u64be(m.channelReserveSatoshis),
+      u64be(m.htlcMinimumMsat),
+      u32be(m.minimumDepth),
+      u16be(m.toSelfDelay),
+      u16be(m.maxAcceptedHtlcs),
+      m.fundingPubkey,
+      m.revocationBasepoint,
+      m.paymentBasepoint,
+      m.delayedPaymentBasepoint,
+      m.htlcBasepoint,
+      m.firstPerCommitmentPoint,
     )
     expect(toHex(encodeMessage(m))).toBe(toHex(expected))
   })
 
   it('update_add_htlc carries the 1366-byte onion last', () => {
     const m = SAMPLES.update_add_htlc
-    const expected = concatBytes(type('update_add_htlc'), m.channelId, u64be(m.id), u64be(m.amountMsat), m.paymentHash, u32be(m.cltvExpiry), m.onionRoutingPacket)
+    const expected = concatBytes(
+      type('update_add_htlc'),
+      m.channelId,
+      u64be(m.id),
+      u64be(m.amountMsat),
+      m.paymentHash,
+      u32be(m.cltvExpiry),
+      m.onionRoutingPacket,
+    )
     expect(toHex(encodeMessage(m))).toBe(toHex(expected))
     expect(expected.length).toBe(1452)
   })
 
   it('commitment_signed writes num_htlcs = 0 and no HTLC signatures', () => {
     const m = SAMPLES.commitment_signed
-    expect(toHex(encodeMessage(m))).toBe(toHex(concatBytes(type('commitment_signed'), m.channelId, m.signature, u16be(0))))
+    expect(toHex(encodeMessage(m))).toBe(
+      toHex(concatBytes(type('commitment_signed'), m.channelId, m.signature, u16be(0))),
+    )
   })
 
   it('shutdown carries the condition as u16 length + encodeCondition bytes', () => {
     const m = SAMPLES.shutdown
     const condition = encodeCondition(m.scriptpubkey)
-    expect(toHex(encodeMessage(m))).toBe(toHex(concatBytes(type('shutdown'), m.channelId, u16be(condition.length), condition)))
+    expect(toHex(encodeMessage(m))).toBe(
+      toHex(concatBytes(type('shutdown'), m.channelId, u16be(condition.length), condition)),
+    )
   })
 
   it('closing_signed puts fee_range in TLV type 1', () => {
     const m = SAMPLES.closing_signed
-    const expected = concatBytes(type('closing_signed'), m.channelId, u64be(m.feeSatoshis), m.signature, fromHex('0110'), u64be(150n), u64be(400n))
+    const expected = concatBytes(
+      type('closing_signed'),
+      m.channelId,
+      u64be(m.feeSatoshis),
+      m.signature,
+      fromHex('0110'),
+      u64be(150n),
+      u64be(400n),
+    )
     expect(toHex(encodeMessage(m))).toBe(toHex(expected))
   })
 
   it('init sends an empty globalfeatures, the features, then networks in TLV type 1', () => {
     const m = SAMPLES.init
-    const expected = concatBytes(type('init'), u16be(0), u16be(m.features.length), m.features, fromHex('0120'), m.networks[0]!)
+    const expected = concatBytes(
+      type('init'),
+      u16be(0),
+      u16be(m.features.length),
+      m.features,
+      fromHex('0120'),
+      m.networks[0]!,
+    )
     expect(toHex(encodeMessage(m))).toBe(toHex(expected))
   })
 
-  it('init merges a peer\'s globalfeatures into features (BOLT #1: bitwise OR)', () => {
+  it("init merges a peer's globalfeatures into features (BOLT #1: bitwise OR)", () => {
     const bytes = concatBytes(type('init'), u16be(1), fromHex('22'), u16be(2), fromHex('0100'))
-    expect(decodeMessage(bytes)).toEqual({ kind: 'message', message: { type: 'init', features: fromHex('0122'), networks: [] } })
+    expect(decodeMessage(bytes)).toEqual({
+      kind: 'message',
+      message: { type: 'init', features: fromHex('0122'), networks: [] },
+    })
   })
 
   it('node_announcement lists addresses as u16-length UTF-8 strings inside addrlen', () => {
     const m = SAMPLES.node_announcement
     const addresses = concatBytes(...m.addresses.map((a) => concatBytes(u16be(utf8(a).length), utf8(a))))
     const expected = concatBytes(
-      type('node_announcement'), m.signature, u16be(m.features.length), m.features, u32be(m.timestamp), m.nodeId, m.rgbColor, m.alias,
-      u16be(addresses.length), addresses,
+      type('node_announcement'),
+      m.signature,
+      u16be(m.features.length),
+      m.features,
+      u32be(m.timestamp),
+      m.nodeId,
+      m.rgbColor,
+      m.alias,
+      u16be(addresses.length),
+      addresses,
     )
     expect(toHex(encodeMessage(m))).toBe(toHex(expected))
   })
 
   it('channel_update and channel_announcement', () => {
     const u = SAMPLES.channel_update
-    expect(toHex(encodeMessage(u))).toBe(toHex(concatBytes(
-      type('channel_update'), u.signature, u.chainHash, u64be(u.shortChannelId), u32be(u.timestamp), u8(u.messageFlags), u8(u.channelFlags),
-      u16be(u.cltvExpiryDelta), u64be(u.htlcMinimumMsat), u32be(u.feeBaseMsat), u32be(u.feeProportionalMillionths), u64be(u.htlcMaximumMsat),
-    )))
+    expect(toHex(encodeMessage(u))).toBe(
+      toHex(
+        concatBytes(
+          type('channel_update'),
+          u.signature,
+          u.chainHash,
+          u64be(u.shortChannelId),
+          u32be(u.timestamp),
+          u8(u.messageFlags),
+          u8(u.channelFlags),
+          u16be(u.cltvExpiryDelta),
+          u64be(u.htlcMinimumMsat),
+          u32be(u.feeBaseMsat),
+          u32be(u.feeProportionalMillionths),
+          u64be(u.htlcMaximumMsat),
+        ),
+      ),
+    )
     const a = SAMPLES.channel_announcement
-    expect(toHex(encodeMessage(a))).toBe(toHex(concatBytes(
-      type('channel_announcement'), a.nodeSignature1, a.nodeSignature2, a.bitcoinSignature1, a.bitcoinSignature2, u16be(a.features.length), a.features,
-      a.chainHash, u64be(a.shortChannelId), a.nodeId1, a.nodeId2, a.bitcoinKey1, a.bitcoinKey2,
-    )))
+    expect(toHex(encodeMessage(a))).toBe(
+      toHex(
+        concatBytes(
+          type('channel_announcement'),
+          a.nodeSignature1,
+          a.nodeSignature2,
+          a.bitcoinSignature1,
+          a.bitcoinSignature2,
+          u16be(a.features.length),
+          a.features,
+          a.chainHash,
+          u64be(a.shortChannelId),
+          a.nodeId1,
+          a.nodeId2,
+          a.bitcoinKey1,
+          a.bitcoinKey2,
+        ),
+      ),
+    )
   })
 })
 
 describe('decoding rejects what does not parse', () => {
-  it.each(ALL_SAMPLES.map((m) => [m.type, withoutTlvs(m)] as const))('%s cut at every byte is TRUNCATED', (_name, message) => {
-    const bytes = encodeMessage(message)
-    for (let n = 0; n < bytes.length; n++) expect(decodeError(bytes.subarray(0, n)).code).toBe('TRUNCATED')
-  })
+  it.each(ALL_SAMPLES.map((m) => [m.type, withoutTlvs(m)] as const))(
+    '%s cut at every byte is TRUNCATED',
+    (_name, message) => {
+      const bytes = encodeMessage(message)
+      for (let n = 0; n < bytes.length; n++) expect(decodeError(bytes.subarray(0, n)).code).toBe('TRUNCATED')
+    },
+  )
 
   it('a message cut inside its TLV extension is TRAILING_BYTES; cut before it, it decodes without the record', () => {
     for (const message of [SAMPLES.init, SAMPLES.closing_signed]) {
       const full = encodeMessage(message)
       const fixedEnd = encodeMessage(withoutTlvs(message)).length
       expect(decodeMessage(full.subarray(0, fixedEnd))).toEqual({ kind: 'message', message: withoutTlvs(message) })
-      for (let n = fixedEnd + 1; n < full.length; n++) expect(decodeError(full.subarray(0, n)).code).toBe('TRAILING_BYTES')
+      for (let n = fixedEnd + 1; n < full.length; n++)
+        expect(decodeError(full.subarray(0, n)).code).toBe('TRAILING_BYTES')
     }
   })
 
-  it.each(ALL_SAMPLES.map((m) => [m.type, m] as const))('%s with a stray trailing byte is TRAILING_BYTES', (_name, message) => {
-    const bytes = encodeMessage(message)
-    for (const stray of [0x00, 0x01, 0x2a, 0xfd, 0xff]) expect(decodeError(concatBytes(bytes, u8(stray))).code).toBe('TRAILING_BYTES')
-  })
+  it.each(ALL_SAMPLES.map((m) => [m.type, m] as const))(
+    '%s with a stray trailing byte is TRAILING_BYTES',
+    (_name, message) => {
+      const bytes = encodeMessage(message)
+      for (const stray of [0x00, 0x01, 0x2a, 0xfd, 0xff])
+        expect(decodeError(concatBytes(bytes, u8(stray))).code).toBe('TRAILING_BYTES')
+    },
+  )
 
   it('ignores unknown odd TLV records after a message, and rejects unknown even ones', () => {
     const bytes = encodeMessage(SAMPLES.revoke_and_ack)
-    expect(decodeMessage(concatBytes(bytes, fromHex('c9012afd01010102')))).toEqual({ kind: 'message', message: SAMPLES.revoke_and_ack })
+    expect(decodeMessage(concatBytes(bytes, fromHex('c9012afd01010102')))).toEqual({
+      kind: 'message',
+      message: SAMPLES.revoke_and_ack,
+    })
     const err = decodeError(concatBytes(bytes, fromHex('ca012a')))
     expect(err.code).toBe('UNKNOWN_EVEN_TYPE')
     expect(err.details).toMatchObject({ messageType: 'revoke_and_ack', tlvType: '202' })
@@ -189,12 +293,15 @@ describe('decoding rejects what does not parse', () => {
 
   it('rejects commitment_signed with HTLC signatures', () => {
     const m = SAMPLES.commitment_signed
-    expect(decodeError(concatBytes(type('commitment_signed'), m.channelId, m.signature, u16be(1), m.signature)).code).toBe('INVALID_FIELD')
+    expect(
+      decodeError(concatBytes(type('commitment_signed'), m.channelId, m.signature, u16be(1), m.signature)).code,
+    ).toBe('INVALID_FIELD')
   })
 
   it('rejects a shutdown whose condition does not decode or is invalid', () => {
     const m = SAMPLES.shutdown
-    const shutdown = (condition: Uint8Array) => concatBytes(type('shutdown'), m.channelId, u16be(condition.length), condition)
+    const shutdown = (condition: Uint8Array) =>
+      concatBytes(type('shutdown'), m.channelId, u16be(condition.length), condition)
     expect(decodeError(shutdown(fromHex('09'))).code).toBe('INVALID_FIELD') // unknown tag
     expect(decodeError(shutdown(fromHex('0200'))).code).toBe('INVALID_FIELD') // all() of nothing
     expect(decodeError(shutdown(concatBytes(fromHex('01'), new Uint8Array(33)))).code).toBe('INVALID_FIELD') // sig() of a non-key
@@ -210,22 +317,40 @@ describe('decoding rejects what does not parse', () => {
     const err = decodeError(concatBytes(type('shutdown'), m.channelId, u16be(nested.length), nested))
     expect(err.code).toBe('INVALID_FIELD')
     const justOver = new Uint8Array(MAX_CONDITION_BYTES + 1)
-    expect(decodeError(concatBytes(type('shutdown'), m.channelId, u16be(justOver.length), justOver)).code).toBe('INVALID_FIELD')
+    expect(decodeError(concatBytes(type('shutdown'), m.channelId, u16be(justOver.length), justOver)).code).toBe(
+      'INVALID_FIELD',
+    )
   })
 
   it('rejects malformed init networks and closing_signed fee_range records', () => {
     const init = concatBytes(type('init'), u16be(0), u16be(0), fromHex('0121'), new Uint8Array(33))
     expect(decodeError(init).code).toBe('INVALID_FIELD')
     const c = SAMPLES.closing_signed
-    const closing = concatBytes(type('closing_signed'), c.channelId, u64be(c.feeSatoshis), c.signature, fromHex('010f'), new Uint8Array(15))
+    const closing = concatBytes(
+      type('closing_signed'),
+      c.channelId,
+      u64be(c.feeSatoshis),
+      c.signature,
+      fromHex('010f'),
+      new Uint8Array(15),
+    )
     expect(decodeError(closing).code).toBe('INVALID_FIELD')
   })
 
   it('rejects node_announcement addresses that are not u16-length UTF-8 strings', () => {
     const m = SAMPLES.node_announcement
-    const withAddresses = (list: Uint8Array) => concatBytes(
-      type('node_announcement'), m.signature, u16be(0), u32be(m.timestamp), m.nodeId, m.rgbColor, m.alias, u16be(list.length), list,
-    )
+    const withAddresses = (list: Uint8Array) =>
+      concatBytes(
+        type('node_announcement'),
+        m.signature,
+        u16be(0),
+        u32be(m.timestamp),
+        m.nodeId,
+        m.rgbColor,
+        m.alias,
+        u16be(list.length),
+        list,
+      )
     expect(decodeMessage(withAddresses(new Uint8Array(0)))).toMatchObject({ message: { addresses: [] } })
     expect(decodeError(withAddresses(fromHex('0002ffff'))).code).toBe('INVALID_FIELD') // not UTF-8
     expect(decodeError(withAddresses(fromHex('00052f6970'))).code).toBe('INVALID_FIELD') // longer than the list
@@ -256,7 +381,10 @@ describe('encoding refuses a message that does not fit the wire', () => {
       [{ ...SAMPLES.open_channel, fundingPubkey: new Uint8Array(33).fill(4) }, 'fundingPubkey'],
       [{ ...SAMPLES.shutdown, scriptpubkey: all() }, 'scriptpubkey'],
       [{ ...SAMPLES.init, networks: [new Uint8Array(31)] }, 'networks'],
-      [{ ...SAMPLES.closing_signed, feeRange: { minFeeSatoshis: -5n, maxFeeSatoshis: 10n } }, 'feeRange.minFeeSatoshis'],
+      [
+        { ...SAMPLES.closing_signed, feeRange: { minFeeSatoshis: -5n, maxFeeSatoshis: 10n } },
+        'feeRange.minFeeSatoshis',
+      ],
       [{ ...SAMPLES.node_announcement, addresses: ['/ip4/\ud800'] }, 'addresses'],
     ]
     for (const [message, field] of cases) {
@@ -267,8 +395,12 @@ describe('encoding refuses a message that does not fit the wire', () => {
   })
 
   it('refuses a message over 65535 bytes', () => {
-    expect(encodeError({ type: 'ping', numPongBytes: 0, ignored: new Uint8Array(65530) }).code).toBe('MESSAGE_TOO_LARGE')
-    expect(encodeMessage({ type: 'ping', numPongBytes: 0, ignored: new Uint8Array(65529) }).length).toBe(MAX_MESSAGE_SIZE)
+    expect(encodeError({ type: 'ping', numPongBytes: 0, ignored: new Uint8Array(65530) }).code).toBe(
+      'MESSAGE_TOO_LARGE',
+    )
+    expect(encodeMessage({ type: 'ping', numPongBytes: 0, ignored: new Uint8Array(65529) }).length).toBe(
+      MAX_MESSAGE_SIZE,
+    )
   })
 
   it('refuses an unknown message type', () => {

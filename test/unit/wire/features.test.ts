@@ -2,7 +2,15 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { fromHex, toHex } from '../../../src/core/bytes.js'
 import {
-  combineFeatures, featureBits, FEATURE_BITS, hasFeature, hasFeatureBit, listFeatureBits, setFeatureBit, unknownRequiredFeatures, withFeature,
+  combineFeatures,
+  featureBits,
+  FEATURE_BITS,
+  hasFeature,
+  hasFeatureBit,
+  listFeatureBits,
+  setFeatureBit,
+  unknownRequiredFeatures,
+  withFeature,
 } from '../../../src/wire/features.js'
 
 describe('feature bit vectors (BOLT #9)', () => {
@@ -40,7 +48,12 @@ describe('feature bit vectors (BOLT #9)', () => {
 
   it('knows the features lnsim uses by name', () => {
     expect(FEATURE_BITS).toMatchObject({
-      option_data_loss_protect: [0, 1], initial_routing_sync: [3], gossip_queries: [6, 7], var_onion_optin: [8, 9], payment_secret: [14, 15], basic_mpp: [16, 17],
+      option_data_loss_protect: [0, 1],
+      initial_routing_sync: [3],
+      gossip_queries: [6, 7],
+      var_onion_optin: [8, 9],
+      payment_secret: [14, 15],
+      basic_mpp: [16, 17],
     })
     const features = withFeature(withFeature(new Uint8Array(0), 'var_onion_optin', 'required'), 'basic_mpp', 'optional')
     expect(listFeatureBits(features)).toEqual([8, 17])
@@ -51,7 +64,7 @@ describe('feature bit vectors (BOLT #9)', () => {
     expect(() => withFeature(new Uint8Array(0), 'initial_routing_sync', 'required')).toThrow(RangeError)
   })
 
-  it('it\'s OK to be odd: only unknown even bits are reported', () => {
+  it("it's OK to be odd: only unknown even bits are reported", () => {
     // 0, 8, 14, 16 known and required; 3, 7, 21 odd; 20 and 100 unknown and even
     const features = featureBits(0, 3, 7, 8, 14, 16, 20, 21, 100)
     expect(unknownRequiredFeatures(features)).toEqual([20, 100])
@@ -66,7 +79,9 @@ describe('feature bit vectors (BOLT #9)', () => {
     expect(toHex(combineFeatures(fromHex('0100'), fromHex('')))).toBe('0100')
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 8 }), fc.uint8Array({ maxLength: 8 }), (a, b) => {
-        expect(listFeatureBits(combineFeatures(a, b))).toEqual([...new Set([...listFeatureBits(a), ...listFeatureBits(b)])].sort((x, y) => x - y))
+        expect(listFeatureBits(combineFeatures(a, b))).toEqual(
+          [...new Set([...listFeatureBits(a), ...listFeatureBits(b)])].sort((x, y) => x - y),
+        )
       }),
     )
   })

@@ -88,7 +88,13 @@ describe('frameStream', () => {
     sendRawFrame(rawA, new Uint8Array(0))
     await a.write(SAMPLES.update_fee)
     const results = [await b.read(), await b.read(), await b.read(), await b.read(), await b.read()]
-    expect(results.map((r) => (r?.kind === 'invalid' ? r.error.code : r?.kind))).toEqual(['TRUNCATED', 'TRAILING_BYTES', 'UNKNOWN_EVEN_TYPE', 'unknown_odd', 'TRUNCATED'])
+    expect(results.map((r) => (r?.kind === 'invalid' ? r.error.code : r?.kind))).toEqual([
+      'TRUNCATED',
+      'TRAILING_BYTES',
+      'UNKNOWN_EVEN_TYPE',
+      'unknown_odd',
+      'TRUNCATED',
+    ])
     expect(messageOf(await b.read())).toEqual(SAMPLES.update_fee)
   })
 
@@ -99,7 +105,10 @@ describe('frameStream', () => {
     expect(messageOf(await b.read())).toEqual(ping)
   })
 
-  for (const [name, length] of [['65536 bytes', MAX_MESSAGE_SIZE + 1], ['2^28 bytes (a 4-byte length)', 2 ** 28]] as const) {
+  for (const [name, length] of [
+    ['65536 bytes', MAX_MESSAGE_SIZE + 1],
+    ['2^28 bytes (a 4-byte length)', 2 ** 28],
+  ] as const) {
     it(`reports a frame of ${name} as FRAME_TOO_LARGE and ends, without crashing`, async () => {
       const { b, rawA } = await pair()
       sendRawFrame(rawA, concatBytes(u16be(MESSAGE_TYPES.ping), new Uint8Array(100)), length)
@@ -111,7 +120,9 @@ describe('frameStream', () => {
 
   it('rejects a write that does not encode, and later writes still go out', async () => {
     const { a, b } = await pair()
-    await expect(a.write({ ...SAMPLES.update_fee, channelId: new Uint8Array(3) })).rejects.toBeInstanceOf(WireEncodeError)
+    await expect(a.write({ ...SAMPLES.update_fee, channelId: new Uint8Array(3) })).rejects.toBeInstanceOf(
+      WireEncodeError,
+    )
     await a.write(SAMPLES.update_fee)
     expect(messageOf(await b.read())).toEqual(SAMPLES.update_fee)
   })

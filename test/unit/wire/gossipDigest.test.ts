@@ -4,7 +4,12 @@ import { sha256 } from '../../../src/crypto/hash.js'
 import { publicKeyOf, signDigest, verifyDigest } from '../../../src/crypto/secp256k1.js'
 import { encodeMessage } from '../../../src/wire/codec.js'
 import { WireDecodeError } from '../../../src/wire/errors.js'
-import { channelAnnouncementDigest, channelUpdateDigest, gossipDigest, nodeAnnouncementDigest } from '../../../src/wire/gossipDigest.js'
+import {
+  channelAnnouncementDigest,
+  channelUpdateDigest,
+  gossipDigest,
+  nodeAnnouncementDigest,
+} from '../../../src/wire/gossipDigest.js'
 import { SAMPLES } from './samples.js'
 
 const sha256d = (b: Uint8Array) => sha256(sha256(b))
@@ -32,8 +37,12 @@ describe('BOLT #7 signed digests', () => {
     expect(toHex(channelUpdateDigest(unsigned))).toBe(toHex(channelUpdateDigest(u)))
     expect(toHex(channelUpdateDigest({ ...u, feeBaseMsat: u.feeBaseMsat + 1 }))).not.toBe(toHex(channelUpdateDigest(u)))
     const a = SAMPLES.channel_announcement
-    expect(toHex(channelAnnouncementDigest({ ...a, nodeSignature2: new Uint8Array(64).fill(9) }))).toBe(toHex(channelAnnouncementDigest(a)))
-    expect(toHex(channelAnnouncementDigest({ ...a, shortChannelId: a.shortChannelId + 1n }))).not.toBe(toHex(channelAnnouncementDigest(a)))
+    expect(toHex(channelAnnouncementDigest({ ...a, nodeSignature2: new Uint8Array(64).fill(9) }))).toBe(
+      toHex(channelAnnouncementDigest(a)),
+    )
+    expect(toHex(channelAnnouncementDigest({ ...a, shortChannelId: a.shortChannelId + 1n }))).not.toBe(
+      toHex(channelAnnouncementDigest(a)),
+    )
   })
 
   it('a node signs its update and a peer verifies it from the received bytes, extension included', () => {
@@ -49,7 +58,9 @@ describe('BOLT #7 signed digests', () => {
 
   it('refuses messages that are not signed gossip', () => {
     expect(() => gossipDigest(encodeMessage(SAMPLES.ping))).toThrow(WireDecodeError)
-    expect(() => gossipDigest(encodeMessage(SAMPLES.channel_update).subarray(0, 30))).toThrow(expect.objectContaining({ code: 'TRUNCATED' }))
+    expect(() => gossipDigest(encodeMessage(SAMPLES.channel_update).subarray(0, 30))).toThrow(
+      expect.objectContaining({ code: 'TRUNCATED' }),
+    )
     expect(() => gossipDigest(new Uint8Array(0))).toThrow(WireDecodeError)
   })
 })

@@ -38,7 +38,11 @@ function decodeN1(stream: Uint8Array): Record<string, Record<string, string>> {
     if (type === 1n) out.tlv1 = { amount_msat: r.tu64('amount_msat').toString() }
     if (type === 2n) out.tlv2 = { scid: formatScid(shortChannelId.read(r, 'scid')) }
     if (type === 3n) {
-      out.tlv3 = { node_id: toHex(point.read(r, 'node_id')), amount_msat_1: r.u64('amount_msat_1').toString(), amount_msat_2: r.u64('amount_msat_2').toString() }
+      out.tlv3 = {
+        node_id: toHex(point.read(r, 'node_id')),
+        amount_msat_1: r.u64('amount_msat_1').toString(),
+        amount_msat_2: r.u64('amount_msat_2').toString(),
+      }
     }
     if (type === 254n) out.tlv4 = { cltv_delta: r.u16('cltv_delta').toString() }
     r.end()
@@ -100,7 +104,10 @@ describe('TLV streams (BOLT #1 Appendix B)', () => {
     for (const low of tlv.okN1) {
       for (const high of tlv.okN1) {
         if (first(low.stream) >= first(high.stream)) continue
-        expect(decodeN1(concatBytes(fromHex(low.stream), fromHex(high.stream)))).toEqual({ ...low.values, ...high.values })
+        expect(decodeN1(concatBytes(fromHex(low.stream), fromHex(high.stream)))).toEqual({
+          ...low.values,
+          ...high.values,
+        })
         pairs++
       }
     }
@@ -110,7 +117,10 @@ describe('TLV streams (BOLT #1 Appendix B)', () => {
 
 describe('message extensions (BOLT #1 Appendix C)', () => {
   it.each(tlv.initExtensionValid)('accepts init $message ($why)', ({ message }) => {
-    expect(decodeMessage(fromHex(message))).toEqual({ kind: 'message', message: { type: 'init', features: new Uint8Array(0), networks: [] } })
+    expect(decodeMessage(fromHex(message))).toEqual({
+      kind: 'message',
+      message: { type: 'init', features: new Uint8Array(0), networks: [] },
+    })
   })
 
   it.each(tlv.initExtensionInvalid)('rejects init $message ($why)', ({ message }) => {

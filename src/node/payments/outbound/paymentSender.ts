@@ -83,7 +83,12 @@ export class PaymentSender implements LocalPayments {
   constructor(private readonly d: SenderComponents) {}
 
   /** Called by the switch when an HTLC of ours is resolved. */
-  onHtlcResolved(record: Extract<HtlcRecord, { kind: 'local' }>, outcome: Outcome, channel: string, htlcId: bigint): void {
+  onHtlcResolved(
+    record: Extract<HtlcRecord, { kind: 'local' }>,
+    outcome: Outcome,
+    channel: string,
+    htlcId: bigint,
+  ): void {
     const waiter = this.waiters.get(`${channel}:${htlcId}`)
     if (waiter) {
       this.waiters.delete(`${channel}:${htlcId}`)
@@ -93,24 +98,45 @@ export class PaymentSender implements LocalPayments {
     // nobody is waiting (the node restarted meanwhile): record the result anyway
     const p = this.d.payments.get(toHex(record.paymentHash))
     if (!p || p.status !== 'pending') return
-    this.d.payments.set(p.paymentHash, 'preimage' in outcome
-      ? { ...p, status: 'succeeded', preimage: toHex(outcome.preimage), settledAt: Date.now() }
-      : { ...p, status: 'failed', failure: { code: 'FAILED_AFTER_RESTART', message: 'the payment failed while nobody was waiting for it', failingNode: null }, settledAt: Date.now() })
+    this.d.payments.set(
+      p.paymentHash,
+      'preimage' in outcome
+        ? { ...p, status: 'succeeded', preimage: toHex(outcome.preimage), settledAt: Date.now() }
+        : {
+            ...p,
+            status: 'failed',
+            failure: {
+              code: 'FAILED_AFTER_RESTART',
+              message: 'the payment failed while nobody was waiting for it',
+              failingNode: null,
+            },
+            settledAt: Date.now(),
+          },
+    )
   }
 
   async pay(invoiceText: string, options: PayOptions): Promise<PaymentRecord> {
     const inv = this.d.decodeInvoice(invoiceText)
-    if (inv.network !== this.d.network) throw new NodeError('WRONG_NETWORK', `the invoice is for network "${inv.network}", this node is on "${this.d.network}"`)
-    if (Date.now() > inv.expiresAt) throw new NodeError('INVOICE_EXPIRED', 'the invoice has expired: ask the payee for a new one')
+    if (inv.network !== this.d.network)
+      throw new NodeError(
+        'WRONG_NETWORK',
+        `the invoice is for network "${inv.network}", this node is on "${this.d.network}"`,
+      )
+    if (Date.now() > inv.expiresAt)
+      throw new NodeError('INVOICE_EXPIRED', 'the invoice has expired: ask the payee for a new one')
     if (toHex(inv.payee) === this.d.ourNodeId) throw new NodeError('PAYING_SELF', 'this invoice is our own')
     const amountMsat = inv.amountMsat ?? options.amountMsat
-    if (amountMsat === undefined || amountMsat <= 0n) throw new NodeError('AMOUNT_REQUIRED', 'the invoice names no amount: pass one (amountMsat)')
-    if (inv.amountMsat !== null && options.amountMsat !== undefined && options.amountMsat !== inv.amountMsat) throw new NodeError('AMOUNT_MISMATCH', `the invoice asks for ${inv.amountMsat} msat`)
-    if (!inv.paymentSecret) throw new NodeError('NO_PAYMENT_SECRET', 'the invoice has no payment secret, which lnsim requires')
+    if (amountMsat === undefined || amountMsat <= 0n)
+      throw new NodeError('AMOUNT_REQUIRED', 'the invoice names no amount: pass one (amountMsat)')
+    if (inv.amountMsat !== null && options.amountMsat !== undefined && options.amountMsat !== inv.amountMsat)
+      throw new NodeError('AMOUNT_MISMATCH', `the invoice asks for ${inv.amountMsat} msat`)
+    if (!inv.paymentSecret)
+      throw new NodeError('NO_PAYMENT_SECRET', 'the invoice has no payment secret, which lnsim requires')
     const hashHex = toHex(inv.paymentHash)
     const previous = this.d.payments.get(hashHex)
     if (previous?.status === 'succeeded') throw new NodeError('ALREADY_PAID', 'this invoice was already paid')
-    if (previous?.status === 'pending') throw new NodeError('PAYMENT_IN_PROGRESS', 'a payment for this invoice is already in progress')
+    if (previous?.status === 'pending')
+      throw new NodeError('PAYMENT_IN_PROGRESS', 'a payment for this invoice is already in progress')
     const started = Date.now()
     let record: PaymentRecord = {
       paymentHash: hashHex,
@@ -133,7 +159,15 @@ export class PaymentSender implements LocalPayments {
     save(record)
     const fail = (code: string, message: string, failingNode: string | null): PaymentRecord => {
       const r = save({ ...record, status: 'failed', failure: { code, message, failingNode }, settledAt: Date.now() })
-      this.d.bus.emit({ type: 'payment_failed', paymentHash: hashHex, amountMsat, code, message, attempts: r.attempts, latencyMs: Date.now() - started })
+      this.d.bus.emit({
+        type: 'payment_failed',
+        paymentHash: hashHex,
+        amountMsat,
+        code,
+        message,
+        attempts: r.attempts,
+        latencyMs: Date.now() - started,
+      })
       return r
     }
     const maxAttempts = options.maxAttempts ?? 10
@@ -141,19 +175,49 @@ export class PaymentSender implements LocalPayments {
     let lastError: { code: string; message: string; node: string | null } | undefined
     const avoidChannels = new Set<string>()
     while (record.attempts < maxAttempts) {
-      if (Date.now() - started > options.timeoutMs) return fail('TIMEOUT', `no success within ${options.timeoutMs} ms${lastError ? ` (last error: ${lastError.message})` : ''}`, lastError?.node ?? null)
+      if (Date.now() - started > options.timeoutMs)
+        return fail(
+          'TIMEOUT',
+          `no success within ${options.timeoutMs} ms${lastError ? ` (last error: ${lastError.message})` : ''}`,
+          lastError?.node ?? null,
+        )
       const finalCltvExpiry = this.d.tip.height + inv.minFinalCltvExpiryDelta + 3
-      const route = this.d.routes.find({ destination: inv.payee, amountMsat, finalCltvExpiry, maxFeeMsat, avoidChannels })
+      const route = this.d.routes.find({
+        destination: inv.payee,
+        amountMsat,
+        finalCltvExpiry,
+        maxFeeMsat,
+        avoidChannels,
+      })
       if (!route) {
-        return fail(lastError?.code ?? 'NO_ROUTE', lastError ? `no other route after: ${lastError.message}` : `no route to ${toHex(inv.payee).slice(0, 16)}… for ${amountMsat} msat (not enough capacity or channels)`, lastError?.node ?? null)
+        return fail(
+          lastError?.code ?? 'NO_ROUTE',
+          lastError
+            ? `no other route after: ${lastError.message}`
+            : `no route to ${toHex(inv.payee).slice(0, 16)}… for ${amountMsat} msat (not enough capacity or channels)`,
+          lastError?.node ?? null,
+        )
       }
       save({ ...record, attempts: record.attempts + 1, route: route.hops, feeMsat: route.totalFeeMsat })
-      this.d.bus.emit({ type: 'payment_attempt', paymentHash: hashHex, route: route.hops.map(apiHop), attempt: record.attempts })
+      this.d.bus.emit({
+        type: 'payment_attempt',
+        paymentHash: hashHex,
+        route: route.hops.map(apiHop),
+        attempt: record.attempts,
+      })
       const outcome = await this.attempt(route, inv, amountMsat, record.attempts, finalCltvExpiry)
       if ('preimage' in outcome) {
         if (route.route) this.d.missionControl.recordSuccess(route.route, Date.now())
         const r = save({ ...record, status: 'succeeded', preimage: toHex(outcome.preimage), settledAt: Date.now() })
-        this.d.bus.emit({ type: 'payment_sent', paymentHash: hashHex, amountMsat, feeMsat: route.totalFeeMsat, route: route.hops.map(apiHop), attempts: r.attempts, latencyMs: Date.now() - started })
+        this.d.bus.emit({
+          type: 'payment_sent',
+          paymentHash: hashHex,
+          amountMsat,
+          feeMsat: route.totalFeeMsat,
+          route: route.hops.map(apiHop),
+          attempts: r.attempts,
+          latencyMs: Date.now() - started,
+        })
         return r
       }
       if ('error' in outcome) {
@@ -176,16 +240,30 @@ export class PaymentSender implements LocalPayments {
         hopIndex = 0
       }
       const code = failure?.code ?? FAILURE.TEMPORARY_CHANNEL_FAILURE
-      const failingNode = hopIndex === undefined ? null : route.hops[hopIndex]?.nodeId ?? null
+      const failingNode = hopIndex === undefined ? null : (route.hops[hopIndex]?.nodeId ?? null)
       const atDestination = hopIndex === route.hops.length - 1
-      lastError = { code: failureName(code).toUpperCase(), message: `${failureName(code)} at ${failingNode ? failingNode.slice(0, 16) + '…' : 'an unknown hop'}${outcome.onChain ? ' (on chain)' : ''}`, node: failingNode }
+      lastError = {
+        code: failureName(code).toUpperCase(),
+        message: `${failureName(code)} at ${failingNode ? failingNode.slice(0, 16) + '…' : 'an unknown hop'}${outcome.onChain ? ' (on chain)' : ''}`,
+        node: failingNode,
+      }
       if (route.route) this.d.missionControl.recordFailure(route.route, hopIndex, failure, Date.now())
       // the payee said no, or a permanent failure at the payee: another route cannot help
-      if (atDestination && (code === FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS || isPermanent(code) || code === FAILURE.FINAL_INCORRECT_CLTV_EXPIRY || code === FAILURE.FINAL_INCORRECT_HTLC_AMOUNT)) {
+      if (
+        atDestination &&
+        (code === FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS ||
+          isPermanent(code) ||
+          code === FAILURE.FINAL_INCORRECT_CLTV_EXPIRY ||
+          code === FAILURE.FINAL_INCORRECT_HTLC_AMOUNT)
+      ) {
         return fail(lastError.code, lastError.message, failingNode)
       }
     }
-    return fail(lastError?.code ?? 'ATTEMPTS_EXHAUSTED', `gave up after ${record.attempts} attempts${lastError ? `: ${lastError.message}` : ''}`, lastError?.node ?? null)
+    return fail(
+      lastError?.code ?? 'ATTEMPTS_EXHAUSTED',
+      `gave up after ${record.attempts} attempts${lastError ? `: ${lastError.message}` : ''}`,
+      lastError?.node ?? null,
+    )
   }
 
   private async attempt(
@@ -194,19 +272,40 @@ export class PaymentSender implements LocalPayments {
     amountMsat: bigint,
     attempt: number,
     finalCltvExpiry: number,
-  ): Promise<{ preimage: Uint8Array } | { reason?: Uint8Array; malformedCode?: number; onChain: boolean; sharedSecrets: Uint8Array[] } | { error: { code: string; message: string } }> {
+  ): Promise<
+    | { preimage: Uint8Array }
+    | { reason?: Uint8Array; malformedCode?: number; onChain: boolean; sharedSecrets: Uint8Array[] }
+    | { error: { code: string; message: string } }
+  > {
     // the onion: each hop is told what to forward to the next one; the last one gets the payment secret
     const hops = route.hops.map((h, i) => {
       const next = route.hops[i + 1]
       const payload: HopPayload = next
         ? { amtToForward: next.amountMsat, outgoingCltvValue: next.cltvExpiry, shortChannelId: next.shortChannelId }
-        : { amtToForward: amountMsat, outgoingCltvValue: finalCltvExpiry, paymentData: { paymentSecret: inv.paymentSecret!, totalMsat: amountMsat } }
+        : {
+            amtToForward: amountMsat,
+            outgoingCltvValue: finalCltvExpiry,
+            paymentData: { paymentSecret: inv.paymentSecret!, totalMsat: amountMsat },
+          }
       return { pubkey: fromHex(h.nodeId), payload }
     })
     const { packet, sharedSecrets } = createPaymentOnion(new Uint8Array(randomBytes(32)), hops, inv.paymentHash)
     const first = route.hops[0]!
-    const r = this.d.channels.command(route.firstChannel, { type: 'add_htlc', commandId: `pay:${toHex(inv.paymentHash)}:${attempt}`, amountMsat: first.amountMsat, paymentHash: inv.paymentHash, cltvExpiry: first.cltvExpiry, onionRoutingPacket: packet })
-    if (!r.reply?.ok || r.reply.htlcId === undefined) return { error: r.reply && !r.reply.ok ? { code: r.reply.code, message: r.reply.message } : { code: 'CHANNEL_UNAVAILABLE', message: 'the first channel did not take the HTLC' } }
+    const r = this.d.channels.command(route.firstChannel, {
+      type: 'add_htlc',
+      commandId: `pay:${toHex(inv.paymentHash)}:${attempt}`,
+      amountMsat: first.amountMsat,
+      paymentHash: inv.paymentHash,
+      cltvExpiry: first.cltvExpiry,
+      onionRoutingPacket: packet,
+    })
+    if (!r.reply?.ok || r.reply.htlcId === undefined)
+      return {
+        error:
+          r.reply && !r.reply.ok
+            ? { code: r.reply.code, message: r.reply.message }
+            : { code: 'CHANNEL_UNAVAILABLE', message: 'the first channel did not take the HTLC' },
+      }
     const htlcId = r.reply.htlcId
     this.d.htlcs.set(outgoingKey(route.firstChannel, htlcId), { kind: 'local', paymentHash: inv.paymentHash, attempt })
     const key = `${route.firstChannel}:${htlcId}`
@@ -217,6 +316,18 @@ export class PaymentSender implements LocalPayments {
   }
 }
 
-export function apiHop(h: PaymentHop): { nodeId: string; shortChannelId: string; amountMsat: bigint; feeMsat: bigint; cltvExpiry: number } {
-  return { nodeId: h.nodeId, shortChannelId: formatScid(h.shortChannelId), amountMsat: h.amountMsat, feeMsat: h.feeMsat, cltvExpiry: h.cltvExpiry }
+export function apiHop(h: PaymentHop): {
+  nodeId: string
+  shortChannelId: string
+  amountMsat: bigint
+  feeMsat: bigint
+  cltvExpiry: number
+} {
+  return {
+    nodeId: h.nodeId,
+    shortChannelId: formatScid(h.shortChannelId),
+    amountMsat: h.amountMsat,
+    feeMsat: h.feeMsat,
+    cltvExpiry: h.cltvExpiry,
+  }
 }

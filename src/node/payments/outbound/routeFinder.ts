@@ -25,7 +25,13 @@ export interface RouteFinderComponents {
 export function plannedRoute(route: Route, firstChannel: string): PlannedRoute {
   return {
     firstChannel,
-    hops: route.hops.map((h) => ({ nodeId: toHex(h.nodeId), shortChannelId: h.shortChannelId, amountMsat: h.amountMsat, feeMsat: h.feeMsat, cltvExpiry: h.cltvExpiry })),
+    hops: route.hops.map((h) => ({
+      nodeId: toHex(h.nodeId),
+      shortChannelId: h.shortChannelId,
+      amountMsat: h.amountMsat,
+      feeMsat: h.feeMsat,
+      cltvExpiry: h.cltvExpiry,
+    })),
     totalAmountMsat: route.totalAmountMsat,
     totalFeeMsat: route.totalFeeMsat,
     route,
@@ -38,7 +44,9 @@ export class RouteFinder {
   /** The best route now; throws NoRouteError (code NO_ROUTE) saying why there is none. */
   routeOrThrow(req: RouteRequest): PlannedRoute {
     const height = this.c.tip.height
-    const locals = this.c.channels.localChannels((peer) => this.c.peers.isConnected(peer)).map((c) => (req.avoidChannels.has(c.key) ? { ...c, active: false } : c))
+    const locals = this.c.channels
+      .localChannels((peer) => this.c.peers.isConnected(peer))
+      .map((c) => (req.avoidChannels.has(c.key) ? { ...c, active: false } : c))
     const route = findRoute(
       this.c.gossip.graph(),
       {

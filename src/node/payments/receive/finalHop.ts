@@ -34,19 +34,34 @@ export class FinalHop {
   accept(channel: string, add: UpdateAddHtlc, payload: HopPayload, sharedSecret: Uint8Array): void {
     const invoice = this.c.invoices.get(add.paymentHash)
     const height = this.c.tip.height
-    const fail = (failure: Parameters<Settlements['fail']>[3]): void => this.c.settlements.fail(channel, add, sharedSecret, failure)
-    const unknown = (): void => fail({ code: FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS, htlcMsat: add.amountMsat, height })
-    if (payload.amtToForward > add.amountMsat) return fail({ code: FAILURE.FINAL_INCORRECT_HTLC_AMOUNT, incomingHtlcAmt: add.amountMsat })
-    if (payload.outgoingCltvValue > add.cltvExpiry) return fail({ code: FAILURE.FINAL_INCORRECT_CLTV_EXPIRY, cltvExpiry: add.cltvExpiry })
+    const fail = (failure: Parameters<Settlements['fail']>[3]): void =>
+      this.c.settlements.fail(channel, add, sharedSecret, failure)
+    const unknown = (): void =>
+      fail({ code: FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS, htlcMsat: add.amountMsat, height })
+    if (payload.amtToForward > add.amountMsat)
+      return fail({ code: FAILURE.FINAL_INCORRECT_HTLC_AMOUNT, incomingHtlcAmt: add.amountMsat })
+    if (payload.outgoingCltvValue > add.cltvExpiry)
+      return fail({ code: FAILURE.FINAL_INCORRECT_CLTV_EXPIRY, cltvExpiry: add.cltvExpiry })
     if (!invoice || this.c.invoices.isExpired(invoice)) return unknown()
     const secret = payload.paymentData?.paymentSecret
     if (!secret || toHex(secret) !== toHex(invoice.paymentSecret)) return unknown()
     // no multi-part payments: the HTLC must carry the whole amount
     if (payload.paymentData!.totalMsat !== add.amountMsat) return unknown()
-    if (invoice.amountMsat !== null && (add.amountMsat < invoice.amountMsat || add.amountMsat > invoice.amountMsat * 2n)) return unknown()
+    if (
+      invoice.amountMsat !== null &&
+      (add.amountMsat < invoice.amountMsat || add.amountMsat > invoice.amountMsat * 2n)
+    )
+      return unknown()
     if (add.cltvExpiry < height + invoice.minFinalCltvExpiryDelta) return unknown()
     if (this.holding) {
-      this.c.htlcs.set(heldKey(channel, add.id), { kind: 'held', channel, id: add.id, preimage: invoice.preimage, paymentHash: add.paymentHash, amountMsat: add.amountMsat })
+      this.c.htlcs.set(heldKey(channel, add.id), {
+        kind: 'held',
+        channel,
+        id: add.id,
+        preimage: invoice.preimage,
+        paymentHash: add.paymentHash,
+        amountMsat: add.amountMsat,
+      })
       this.c.log.info('holding a payment to us (test hook)', { channel, id: add.id.toString() })
       return
     }

@@ -50,8 +50,29 @@ export class InvoiceRegistry {
     const paymentSecret = hmacSha256(this.root, utf8('payment-secret'), u64be(BigInt(n)))
     const paymentHash = sha256(preimage)
     const createdAt = Date.now()
-    const bolt11 = this.encode({ paymentHash, paymentSecret, amountMsat, memo, timestamp: Math.floor(createdAt / 1000), expirySeconds, minFinalCltvExpiryDelta: this.minFinalCltvExpiryDelta })
-    const record: InvoiceRecord = { bolt11, paymentHash, preimage, paymentSecret, amountMsat, memo, createdAt, expirySeconds, minFinalCltvExpiryDelta: this.minFinalCltvExpiryDelta, status: 'open', paidMsat: null, paidAt: null }
+    const bolt11 = this.encode({
+      paymentHash,
+      paymentSecret,
+      amountMsat,
+      memo,
+      timestamp: Math.floor(createdAt / 1000),
+      expirySeconds,
+      minFinalCltvExpiryDelta: this.minFinalCltvExpiryDelta,
+    })
+    const record: InvoiceRecord = {
+      bolt11,
+      paymentHash,
+      preimage,
+      paymentSecret,
+      amountMsat,
+      memo,
+      createdAt,
+      expirySeconds,
+      minFinalCltvExpiryDelta: this.minFinalCltvExpiryDelta,
+      status: 'open',
+      paidMsat: null,
+      paidAt: null,
+    }
     this.store.set(toHex(paymentHash), record)
     return record
   }

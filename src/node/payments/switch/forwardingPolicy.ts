@@ -29,7 +29,8 @@ export class PolicyBook {
 
   /** Changes a channel's policy, on disk before it is announced. */
   async set(channel: string, change: Partial<ForwardingPolicy>): Promise<ForwardingPolicy> {
-    if (!this.c.channels.get(channel)) throw new NodeError('UNKNOWN_CHANNEL', `no channel ${channel}; see \`lnsim channels\``)
+    if (!this.c.channels.get(channel))
+      throw new NodeError('UNKNOWN_CHANNEL', `no channel ${channel}; see \`lnsim channels\``)
     this.c.stores.policies.set(channel, { ...(this.c.stores.policies.get(channel) ?? {}), ...change })
     await this.c.stores.policies.flush()
     this.c.gossip.publishUpdate(channel)

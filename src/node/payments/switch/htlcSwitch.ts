@@ -37,7 +37,12 @@ import type { ChannelCommands, Settlements } from './settlements.js'
 export type LocalOutcome = { preimage: Uint8Array } | { reason?: Uint8Array; malformedCode?: number; onChain: boolean }
 
 export interface LocalPayments {
-  onHtlcResolved(record: Extract<HtlcRecord, { kind: 'local' }>, outcome: LocalOutcome, channel: string, htlcId: bigint): void
+  onHtlcResolved(
+    record: Extract<HtlcRecord, { kind: 'local' }>,
+    outcome: LocalOutcome,
+    channel: string,
+    htlcId: bigint,
+  ): void
 }
 
 export interface SwitchComponents {
@@ -125,7 +130,15 @@ export class HtlcSwitch {
   }
 
   private onIncoming(channel: string, add: UpdateAddHtlc): void {
-    this.d.bus.emit({ type: 'htlc_added', channelId: channel, direction: 'incoming', htlcId: add.id, amountMsat: add.amountMsat, paymentHash: toHex(add.paymentHash), cltvExpiry: add.cltvExpiry })
+    this.d.bus.emit({
+      type: 'htlc_added',
+      channelId: channel,
+      direction: 'incoming',
+      htlcId: add.id,
+      amountMsat: add.amountMsat,
+      paymentHash: toHex(add.paymentHash),
+      cltvExpiry: add.cltvExpiry,
+    })
     let peeled: ReturnType<typeof peelPaymentOnion>
     try {
       peeled = this.peeledAhead.get(add) ?? peelPaymentOnion(add.onionRoutingPacket, this.d.nodeSecret, add.paymentHash)
@@ -135,34 +148,95 @@ export class HtlcSwitch {
       if (!(err instanceof OnionError)) throw err
       this.d.log.info('cannot use the onion', { channel, id: add.id.toString(), code: err.code, reason: err.message })
       // an onion we could authenticate gets an encrypted failure; one we could not, a malformed report
-      if (err.sharedSecret) this.d.settlements.fail(channel, add, err.sharedSecret, { code: err.failureCode, ...(err.failureCode === FAILURE.INVALID_ONION_PAYLOAD ? { tlvType: BigInt((err.details.tlvType as string | undefined) ?? 0), offset: Number(err.details.offset ?? 0) } : {}) })
-      else this.d.settlements.settle(channel, { type: 'fail_malformed_htlc', id: add.id, sha256OfOnion: sha256(add.onionRoutingPacket), failureCode: err.failureCode })
+      if (err.sharedSecret)
+        this.d.settlements.fail(channel, add, err.sharedSecret, {
+          code: err.failureCode,
+          ...(err.failureCode === FAILURE.INVALID_ONION_PAYLOAD
+            ? {
+                tlvType: BigInt((err.details.tlvType as string | undefined) ?? 0),
+                offset: Number(err.details.offset ?? 0),
+              }
+            : {}),
+        })
+      else
+        this.d.settlements.settle(channel, {
+          type: 'fail_malformed_htlc',
+          id: add.id,
+          sha256OfOnion: sha256(add.onionRoutingPacket),
+          failureCode: err.failureCode,
+        })
       return
     }
     if (peeled.nextPacket === null) this.d.receive.accept(channel, add, peeled.payload, peeled.sharedSecret)
     else this.forward(channel, add, peeled.payload, peeled.nextPacket, peeled.sharedSecret)
   }
 
-  private forward(channel: string, add: UpdateAddHtlc, payload: HopPayload, next: Uint8Array, sharedSecret: Uint8Array): void {
+  private forward(
+    channel: string,
+    add: UpdateAddHtlc,
+    payload: HopPayload,
+    next: Uint8Array,
+    sharedSecret: Uint8Array,
+  ): void {
     const scid = payload.shortChannelId
     const out = scid === undefined ? undefined : this.d.channels.byShortChannelId(scid)
     const view = out === undefined ? undefined : this.channelView(out)
-    if (scid === undefined) return this.d.settlements.fail(channel, add, sharedSecret, { code: FAILURE.INVALID_ONION_PAYLOAD, tlvType: 6n, offset: 0 })
+    if (scid === undefined)
+      return this.d.settlements.fail(channel, add, sharedSecret, {
+        code: FAILURE.INVALID_ONION_PAYLOAD,
+        tlvType: 6n,
+        offset: 0,
+      })
     if (!out || !view) return this.d.settlements.fail(channel, add, sharedSecret, { code: FAILURE.UNKNOWN_NEXT_PEER })
     const channelUpdate = view.channelUpdate
     const p = view.policy
     const fee = forwardingFee(payload.amtToForward, p.feeBaseMsat, p.feeProportionalMillionths)
-    if (view.state !== 'NORMAL') return this.d.settlements.fail(channel, add, sharedSecret, { code: FAILURE.CHANNEL_DISABLED, disabledFlags: 0, channelUpdate })
-    if (!view.connected) return this.d.settlements.fail(channel, add, sharedSecret, { code: FAILURE.TEMPORARY_CHANNEL_FAILURE, channelUpdate })
-    if (payload.amtToForward < p.htlcMinimumMsat) return this.d.settlements.fail(channel, add, sharedSecret, { code: FAILURE.AMOUNT_BELOW_MINIMUM, htlcMsat: add.amountMsat, channelUpdate })
-    if (add.amountMsat < payload.amtToForward || add.amountMsat - payload.amtToForward < fee) return this.d.settlements.fail(channel, add, sharedSecret, { code: FAILURE.FEE_INSUFFICIENT, htlcMsat: add.amountMsat, channelUpdate })
-    if (add.cltvExpiry < payload.outgoingCltvValue + p.cltvExpiryDelta) return this.d.settlements.fail(channel, add, sharedSecret, { code: FAILURE.INCORRECT_CLTV_EXPIRY, cltvExpiry: add.cltvExpiry, channelUpdate })
-    if (payload.outgoingCltvValue <= this.d.tip.height + EXPIRY_TOO_SOON_BLOCKS) return this.d.settlements.fail(channel, add, sharedSecret, { code: FAILURE.EXPIRY_TOO_SOON, channelUpdate })
-    const r = this.d.channels.command(out, { type: 'add_htlc', commandId: `forward:${channel}:${add.id}`, amountMsat: payload.amtToForward, paymentHash: add.paymentHash, cltvExpiry: payload.outgoingCltvValue, onionRoutingPacket: next })
+    if (view.state !== 'NORMAL')
+      return this.d.settlements.fail(channel, add, sharedSecret, {
+        code: FAILURE.CHANNEL_DISABLED,
+        disabledFlags: 0,
+        channelUpdate,
+      })
+    if (!view.connected)
+      return this.d.settlements.fail(channel, add, sharedSecret, {
+        code: FAILURE.TEMPORARY_CHANNEL_FAILURE,
+        channelUpdate,
+      })
+    if (payload.amtToForward < p.htlcMinimumMsat)
+      return this.d.settlements.fail(channel, add, sharedSecret, {
+        code: FAILURE.AMOUNT_BELOW_MINIMUM,
+        htlcMsat: add.amountMsat,
+        channelUpdate,
+      })
+    if (add.amountMsat < payload.amtToForward || add.amountMsat - payload.amtToForward < fee)
+      return this.d.settlements.fail(channel, add, sharedSecret, {
+        code: FAILURE.FEE_INSUFFICIENT,
+        htlcMsat: add.amountMsat,
+        channelUpdate,
+      })
+    if (add.cltvExpiry < payload.outgoingCltvValue + p.cltvExpiryDelta)
+      return this.d.settlements.fail(channel, add, sharedSecret, {
+        code: FAILURE.INCORRECT_CLTV_EXPIRY,
+        cltvExpiry: add.cltvExpiry,
+        channelUpdate,
+      })
+    if (payload.outgoingCltvValue <= this.d.tip.height + EXPIRY_TOO_SOON_BLOCKS)
+      return this.d.settlements.fail(channel, add, sharedSecret, { code: FAILURE.EXPIRY_TOO_SOON, channelUpdate })
+    const r = this.d.channels.command(out, {
+      type: 'add_htlc',
+      commandId: `forward:${channel}:${add.id}`,
+      amountMsat: payload.amtToForward,
+      paymentHash: add.paymentHash,
+      cltvExpiry: payload.outgoingCltvValue,
+      onionRoutingPacket: next,
+    })
     const reply = r.reply
     if (!reply?.ok || reply.htlcId === undefined) {
       this.d.log.info('cannot forward', { from: channel, to: out, code: reply && !reply.ok ? reply.code : 'unknown' })
-      return this.d.settlements.fail(channel, add, sharedSecret, { code: FAILURE.TEMPORARY_CHANNEL_FAILURE, channelUpdate })
+      return this.d.settlements.fail(channel, add, sharedSecret, {
+        code: FAILURE.TEMPORARY_CHANNEL_FAILURE,
+        channelUpdate,
+      })
     }
     const result = { htlcId: reply.htlcId }
     this.d.htlcs.set(outgoingKey(out, result.htlcId), {
@@ -173,14 +247,27 @@ export class HtlcSwitch {
       outgoing: { channel: out, id: result.htlcId, amountMsat: payload.amtToForward },
       startedAt: Date.now(),
     })
-    this.d.bus.emit({ type: 'htlc_added', channelId: out, direction: 'outgoing', htlcId: result.htlcId, amountMsat: payload.amtToForward, paymentHash: toHex(add.paymentHash), cltvExpiry: payload.outgoingCltvValue })
+    this.d.bus.emit({
+      type: 'htlc_added',
+      channelId: out,
+      direction: 'outgoing',
+      htlcId: result.htlcId,
+      amountMsat: payload.amtToForward,
+      paymentHash: toHex(add.paymentHash),
+      cltvExpiry: payload.outgoingCltvValue,
+    })
   }
 
   /** What forwarding needs to know of our channel `channel` now. */
   private channelView(channel: string): ChannelView | undefined {
     const r = this.d.channels.get(channel)
     if (!r) return undefined
-    return { state: r.data.state, connected: this.d.peers.isConnected(r.peer), policy: this.d.policies.of(channel), channelUpdate: this.d.gossip.channelUpdateBytes(channel) }
+    return {
+      state: r.data.state,
+      connected: this.d.peers.isConnected(r.peer),
+      policy: this.d.policies.of(channel),
+      channelUpdate: this.d.gossip.channelUpdateBytes(channel),
+    }
   }
 
   private onOutgoingDiscarded(channel: string, id: bigint): void {
@@ -190,12 +277,23 @@ export class HtlcSwitch {
     this.d.htlcs.delete(key)
     if (record.kind === 'local') return this.d.outbound.onHtlcResolved(record, { onChain: false }, channel, id)
     if (record.kind !== 'forward') return
-    this.d.settlements.settle(record.incoming.channel, { type: 'fail_htlc', id: record.incoming.id, reason: createFailure(record.sharedSecret, { code: FAILURE.TEMPORARY_CHANNEL_FAILURE }) })
+    this.d.settlements.settle(record.incoming.channel, {
+      type: 'fail_htlc',
+      id: record.incoming.id,
+      reason: createFailure(record.sharedSecret, { code: FAILURE.TEMPORARY_CHANNEL_FAILURE }),
+    })
   }
 
   private onOutgoingFulfilled(channel: string, htlc: HtlcInSpec, preimage: Uint8Array): void {
     this.d.preimages.set(toHex(htlc.paymentHash), preimage)
-    this.d.bus.emit({ type: 'htlc_settled', channelId: channel, direction: 'outgoing', htlcId: htlc.id, amountMsat: htlc.amountMsat, paymentHash: toHex(htlc.paymentHash) })
+    this.d.bus.emit({
+      type: 'htlc_settled',
+      channelId: channel,
+      direction: 'outgoing',
+      htlcId: htlc.id,
+      amountMsat: htlc.amountMsat,
+      paymentHash: toHex(htlc.paymentHash),
+    })
     const key = outgoingKey(channel, htlc.id)
     const record = this.d.htlcs.get(key)
     if (!record) return
@@ -216,18 +314,47 @@ export class HtlcSwitch {
     })
   }
 
-  private onOutgoingFailed(channel: string, htlc: HtlcInSpec, reason: Uint8Array | undefined, malformedCode: number | undefined, onChain: boolean): void {
-    this.d.bus.emit({ type: 'htlc_failed', channelId: channel, direction: 'outgoing', htlcId: htlc.id, amountMsat: htlc.amountMsat, paymentHash: toHex(htlc.paymentHash), reason: onChain ? 'timed out on chain' : malformedCode !== undefined ? failureName(malformedCode) : 'failed downstream' })
+  private onOutgoingFailed(
+    channel: string,
+    htlc: HtlcInSpec,
+    reason: Uint8Array | undefined,
+    malformedCode: number | undefined,
+    onChain: boolean,
+  ): void {
+    this.d.bus.emit({
+      type: 'htlc_failed',
+      channelId: channel,
+      direction: 'outgoing',
+      htlcId: htlc.id,
+      amountMsat: htlc.amountMsat,
+      paymentHash: toHex(htlc.paymentHash),
+      reason: onChain
+        ? 'timed out on chain'
+        : malformedCode !== undefined
+          ? failureName(malformedCode)
+          : 'failed downstream',
+    })
     const key = outgoingKey(channel, htlc.id)
     const record = this.d.htlcs.get(key)
     if (!record) return
     this.d.htlcs.delete(key)
-    if (record.kind === 'local') return this.d.outbound.onHtlcResolved(record, { ...(reason ? { reason } : {}), ...(malformedCode !== undefined ? { malformedCode } : {}), onChain }, channel, htlc.id)
+    if (record.kind === 'local')
+      return this.d.outbound.onHtlcResolved(
+        record,
+        { ...(reason ? { reason } : {}), ...(malformedCode !== undefined ? { malformedCode } : {}), onChain },
+        channel,
+        htlc.id,
+      )
     if (record.kind !== 'forward') return
     // a downstream failure is wrapped in our layer; one we saw ourselves (malformed, on chain) starts here
     const back = reason
       ? obfuscateFailure(record.sharedSecret, reason)
-      : createFailure(record.sharedSecret, malformedCode !== undefined ? { code: malformedCode, sha256OfOnion: new Uint8Array(32) } : { code: FAILURE.PERMANENT_CHANNEL_FAILURE })
+      : createFailure(
+          record.sharedSecret,
+          malformedCode !== undefined
+            ? { code: malformedCode, sha256OfOnion: new Uint8Array(32) }
+            : { code: FAILURE.PERMANENT_CHANNEL_FAILURE },
+        )
     this.d.settlements.settle(record.incoming.channel, { type: 'fail_htlc', id: record.incoming.id, reason: back })
     this.d.bus.emit({
       type: 'htlc_forwarded',

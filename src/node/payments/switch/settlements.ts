@@ -35,14 +35,27 @@ export class Settlements {
     this.c.htlcs.set(settleKey(channel, command.id), { kind: 'settle', channel, command })
     const { reply } = this.c.channels.command(channel, command)
     // retried when the channel is usable again, or already done
-    if (reply && !reply.ok && CHANNEL_ERRORS[reply.code].action !== 'retry_later' && CHANNEL_ERRORS[reply.code].action !== 'nothing') {
+    if (
+      reply &&
+      !reply.ok &&
+      CHANNEL_ERRORS[reply.code].action !== 'retry_later' &&
+      CHANNEL_ERRORS[reply.code].action !== 'nothing'
+    ) {
       this.c.log.warn('could not settle an incoming HTLC yet', { channel, id: command.id.toString(), code: reply.code })
     }
   }
 
   /** Fails an incoming HTLC back with a failure of ours, encrypted for its sender. */
   fail(channel: string, add: UpdateAddHtlc, sharedSecret: Uint8Array, failure: FailureMessage): void {
-    this.c.bus.emit({ type: 'htlc_failed', channelId: channel, direction: 'incoming', htlcId: add.id, amountMsat: add.amountMsat, paymentHash: toHex(add.paymentHash), reason: failureName(failure.code) })
+    this.c.bus.emit({
+      type: 'htlc_failed',
+      channelId: channel,
+      direction: 'incoming',
+      htlcId: add.id,
+      amountMsat: add.amountMsat,
+      paymentHash: toHex(add.paymentHash),
+      reason: failureName(failure.code),
+    })
     this.settle(channel, { type: 'fail_htlc', id: add.id, reason: createFailure(sharedSecret, failure) })
   }
 

@@ -20,7 +20,10 @@ import { openSslOpen, openSslSeal } from '../../../crypto/chacha20Poly1305OpenSs
 import { sha256 } from '../../../crypto/hash.js'
 
 /** Whether V8 runs this process without its optimizing compiler. */
-export function withoutOptimizingCompiler(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env.NODE_OPTIONS ?? ''): boolean {
+export function withoutOptimizingCompiler(
+  execArgv: readonly string[] = process.execArgv,
+  nodeOptions: string = process.env.NODE_OPTIONS ?? '',
+): boolean {
   return [...execArgv, ...nodeOptions.split(/\s+/)].some((flag) => flag === '--no-opt' || flag === '--jitless')
 }
 
@@ -42,7 +45,13 @@ export class ChaCha20Poly1305 {
   }
 
   /** Decrypts into `dst` when given (Noise passes the ciphertext's own bytes); null, as as-chacha20poly1305 gives, when the tag does not match. */
-  open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, associatedData?: Uint8Array, dst?: Uint8Array): Uint8Array | null {
+  open(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    sealed: Uint8Array,
+    associatedData?: Uint8Array,
+    dst?: Uint8Array,
+  ): Uint8Array | null {
     return open(key, nonce, sealed, associatedData, dst) ?? null
   }
 }

@@ -20,7 +20,8 @@ export function traceSocketsWhenTracing(): void {
   } as typeof write
   const emit = Socket.prototype.emit
   Socket.prototype.emit = function (this: Socket, event: string | symbol, ...args: unknown[]): boolean {
-    if (event === 'data') trace('socket read', `${(args[0] as { length?: number }).length ?? '?'} from ${this.remotePort ?? '?'}`)
+    if (event === 'data')
+      trace('socket read', `${(args[0] as { length?: number }).length ?? '?'} from ${this.remotePort ?? '?'}`)
     return (emit as (...a: unknown[]) => boolean).call(this, event, ...args)
   } as typeof emit
 }

@@ -66,7 +66,14 @@ async function standInNode(): Promise<{ url: string; emit(e: object): void; shut
   }
   const server = createServer((req, res) => {
     if (req.headers.authorization !== `Bearer ${TOKEN}`) return void res.writeHead(401).end()
-    const body = req.url === '/v1/info' ? info : req.url === '/v1/channels' ? [channel] : req.url === '/v1/payments' ? [] : undefined
+    const body =
+      req.url === '/v1/info'
+        ? info
+        : req.url === '/v1/channels'
+          ? [channel]
+          : req.url === '/v1/payments'
+            ? []
+            : undefined
     if (body !== undefined) return void res.writeHead(200, { 'content-type': 'application/json' }).end(toJson(body))
     if (req.url === '/v1/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream' })
@@ -102,7 +109,15 @@ describe('dashboard attached to a node', () => {
     await waitFor('the snapshot', async () => (await state(d)).channels.length === 1)
     expect((await state(d)).channels[0]).toMatchObject({ capacityMsat: '1000000000', state: 'NORMAL', active: true })
 
-    node.emit({ type: 'channel_balance', node: alice, alias: 'alice', time: Date.now(), channelId: 'ab'.repeat(32), localMsat: '948168950', remoteMsat: '50001050' })
+    node.emit({
+      type: 'channel_balance',
+      node: alice,
+      alias: 'alice',
+      time: Date.now(),
+      channelId: 'ab'.repeat(32),
+      localMsat: '948168950',
+      remoteMsat: '50001050',
+    })
     await waitFor('the balance event', async () => {
       const c = (await state(d)).channels[0]!
       return String(c.node1 === bob ? c.balance1Msat : c.balance2Msat) === '50001050'
@@ -121,7 +136,14 @@ describe('run directory', () => {
     await writeFile(join(dir, 'nodes', 'bob', 'api.token'), 'bobtoken\n')
     await writeFile(
       join(dir, 'run.json'),
-      JSON.stringify({ chain: { url: 'http://127.0.0.1:18443' }, nodes: [{ name: 'alice', apiUrl: 'http://127.0.0.1:2001', token: 't' }, { name: 'bob', dataDir: 'nodes/bob' }], seed: 7 }),
+      JSON.stringify({
+        chain: { url: 'http://127.0.0.1:18443' },
+        nodes: [
+          { name: 'alice', apiUrl: 'http://127.0.0.1:2001', token: 't' },
+          { name: 'bob', dataDir: 'nodes/bob' },
+        ],
+        seed: 7,
+      }),
     )
     const run = await readRunDir(dir)
     expect(run.chainUrl).toBe('http://127.0.0.1:18443')

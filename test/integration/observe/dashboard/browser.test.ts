@@ -1,7 +1,16 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { FIXTURE, fixtureInputs } from '../../../helpers/dashboardFixture.js'
-import { channelOf, channelRows, graphOf, hasChromium, launchChromium, NO_BROWSER_MESSAGE, paymentRows, saveScreenshot } from './browserHelpers.js'
+import {
+  channelOf,
+  channelRows,
+  graphOf,
+  hasChromium,
+  launchChromium,
+  NO_BROWSER_MESSAGE,
+  paymentRows,
+  saveScreenshot,
+} from './browserHelpers.js'
 import { cleanupProcesses, spawnReady } from '../../../helpers/processes.js'
 
 if (!hasChromium) console.warn(NO_BROWSER_MESSAGE)
@@ -29,7 +38,11 @@ describe.skipIf(!hasChromium)('the dashboard in headless Chromium, replaying a r
     await page.waitForSelector('body[data-ready=true]')
 
     // just before the first payment: the channels are open, nothing paid yet
-    await page.$eval('#replay-position', (el, v) => ((el as HTMLInputElement).value = v, el.dispatchEvent(new Event('change'))), String(firstPayment - 1))
+    await page.$eval(
+      '#replay-position',
+      (el, v) => (((el as HTMLInputElement).value = v), el.dispatchEvent(new Event('change'))),
+      String(firstPayment - 1),
+    )
     await page.waitForFunction(() => document.querySelectorAll('#channels tbody tr[data-channel-id]').length === 2)
     const before = await channelRows(page)
     expect(await paymentRows(page)).toEqual([])
@@ -61,8 +74,12 @@ describe.skipIf(!hasChromium)('the dashboard in headless Chromium, replaying a r
     expect(ab0.balances.alice! - ab1.balances.alice!).toBe(routed.amountMsat + routed.feeMsat)
     expect(ab1.balances.bob! - ab0.balances.bob!).toBe(routed.amountMsat + routed.feeMsat)
     // carol's side of bob–carol gained exactly what was paid to her
-    const toCarol = payments.filter((p) => p.to === 'carol' && p.status === 'succeeded').reduce((sum, p) => sum + p.amountMsat, 0n)
-    expect(channelOf(after, 'bob', 'carol').balances.carol! - channelOf(before, 'bob', 'carol').balances.carol!).toBe(toCarol)
+    const toCarol = payments
+      .filter((p) => p.to === 'carol' && p.status === 'succeeded')
+      .reduce((sum, p) => sum + p.amountMsat, 0n)
+    expect(channelOf(after, 'bob', 'carol').balances.carol! - channelOf(before, 'bob', 'carol').balances.carol!).toBe(
+      toCarol,
+    )
 
     // the side list: the routed payment hop by hop, with bob's fee and the time he held it
     await page.click(`#payments tbody tr[data-hash]:has-text("alice → bob → carol"):has-text("succeeded")`)
@@ -77,10 +94,16 @@ describe.skipIf(!hasChromium)('the dashboard in headless Chromium, replaying a r
     await saveScreenshot(page, 'dashboard.png')
 
     // scrubbing back shows the run as it was then: no payments yet, carol's channel to alice not opened
-    await page.$eval('#replay-position', (el, v) => ((el as HTMLInputElement).value = v, el.dispatchEvent(new Event('change'))), String(firstPayment - 1))
+    await page.$eval(
+      '#replay-position',
+      (el, v) => (((el as HTMLInputElement).value = v), el.dispatchEvent(new Event('change'))),
+      String(firstPayment - 1),
+    )
     await page.waitForFunction(() => document.querySelectorAll('#payments tbody tr[data-hash]').length === 0)
     expect((await graphOf(page)).edges).toHaveLength(2)
-    expect(channelOf(await channelRows(page), 'bob', 'carol').balances.carol).toBe(channelOf(before, 'bob', 'carol').balances.carol)
+    expect(channelOf(await channelRows(page), 'bob', 'carol').balances.carol).toBe(
+      channelOf(before, 'bob', 'carol').balances.carol,
+    )
     expect(pageErrors).toEqual([])
   }, 60_000)
 })

@@ -19,7 +19,16 @@ const ROOT = fileURLToPath(new URL('../../../..', import.meta.url))
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
 }
 
@@ -40,7 +49,12 @@ export interface ChannelRow {
 
 /** The channels table as a person reads it: each channel's two ends and the balance shown at each. */
 export async function channelRows(page: Page): Promise<ChannelRow[]> {
-  const rows = await page.$$eval('#channels tbody tr[data-channel-id]', (trs) => trs.map((tr) => ({ id: (tr as HTMLElement).dataset.channelId!, cells: [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '') })))
+  const rows = await page.$$eval('#channels tbody tr[data-channel-id]', (trs) =>
+    trs.map((tr) => ({
+      id: (tr as HTMLElement).dataset.channelId!,
+      cells: [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''),
+    })),
+  )
   return rows.map(({ id, cells }) => ({
     channelId: id,
     ends: [cells[1]!, cells[3]!],
@@ -65,16 +79,37 @@ export interface PaymentRow {
 }
 
 export async function paymentRows(page: Page): Promise<PaymentRow[]> {
-  const rows = await page.$$eval('#payments tbody tr[data-hash]', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')))
-  return rows.map((c) => ({ from: c[1]!, to: c[2]!, amountMsat: parseMsat(c[3]!), feeMsat: parseMsat(c[4]!), route: c[5]!, status: c[8]!.split(' ')[0]! }))
+  const rows = await page.$$eval('#payments tbody tr[data-hash]', (trs) =>
+    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+  )
+  return rows.map((c) => ({
+    from: c[1]!,
+    to: c[2]!,
+    amountMsat: parseMsat(c[3]!),
+    feeMsat: parseMsat(c[4]!),
+    route: c[5]!,
+    status: c[8]!.split(' ')[0]!,
+  }))
 }
 
 /** What cytoscape holds: the page's graph, node labels and channel ends. */
 export async function graphOf(page: Page): Promise<{ nodes: string[]; edges: Array<[string, string]> }> {
   return page.evaluate(() => {
-    const cy = (window as unknown as { dashboard: { cy: { nodes(s: string): Array<{ data(k: string): string }>; edges(): Array<{ source(): { data(k: string): string }; target(): { data(k: string): string } }> } } }).dashboard.cy
+    const cy = (
+      window as unknown as {
+        dashboard: {
+          cy: {
+            nodes(s: string): Array<{ data(k: string): string }>
+            edges(): Array<{ source(): { data(k: string): string }; target(): { data(k: string): string } }>
+          }
+        }
+      }
+    ).dashboard.cy
     return {
-      nodes: cy.nodes('.ln').map((n) => n.data('label')).sort(),
+      nodes: cy
+        .nodes('.ln')
+        .map((n) => n.data('label'))
+        .sort(),
       edges: cy.edges().map((e) => [e.source().data('label'), e.target().data('label')].sort() as [string, string]),
     }
   })

@@ -14,7 +14,16 @@ import { startDashboard, type Dashboard } from '../../../../src/observe/dashboar
 import type { DashboardSnapshot } from '../../../../src/observe/dashboard/views.js'
 import { CLI, cleanupProcesses, runCli, spawnReady, stop, tempDir, waitFor } from '../../../helpers/processes.js'
 import { TestNetwork } from '../../../helpers/network.js'
-import { channelOf, channelRows, graphOf, hasChromium, launchChromium, NO_BROWSER_MESSAGE, paymentRows, saveScreenshot } from './browserHelpers.js'
+import {
+  channelOf,
+  channelRows,
+  graphOf,
+  hasChromium,
+  launchChromium,
+  NO_BROWSER_MESSAGE,
+  paymentRows,
+  saveScreenshot,
+} from './browserHelpers.js'
 
 const dashboards: Dashboard[] = []
 
@@ -31,7 +40,12 @@ describe('dashboard attached to a chain daemon', () => {
   it('shows the height and recent blocks, then each new block as it is mined', async () => {
     const chain = await spawnReady(['chain', 'start', '--data-dir', join(await tempDir(), 'chain'), '--port', '0'])
     const chainUrl = String(chain.ready.url)
-    const mine = (blocks: number) => fetch(`${chainUrl}/v1/mine`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ blocks }) })
+    const mine = (blocks: number) =>
+      fetch(`${chainUrl}/v1/mine`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ blocks }),
+      })
     await mine(3)
     const d = await startDashboard({ chainUrl, batchIntervalMs: 50 })
     dashboards.push(d)
@@ -62,22 +76,50 @@ describe.skipIf(!hasChromium)('lnsim dashboard --nodes, on real node processes, 
     await net.connect('alice', 'bob')
     await net.openChannel('alice', 'bob', 1_000_000n)
 
-    const dashboard = await spawnReady(['dashboard', '--nodes', `${alice.dataDir},${bob.dataDir}`, '--chain', net.chainUrl])
+    const dashboard = await spawnReady([
+      'dashboard',
+      '--nodes',
+      `${alice.dataDir},${bob.dataDir}`,
+      '--chain',
+      net.chainUrl,
+    ])
     browser = await launchChromium()
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
     await page.goto(String(dashboard.ready.url))
-    await page.waitForFunction(() => document.querySelectorAll('#channels tbody tr[data-channel-id]').length === 1, undefined, { timeout: 20_000 })
+    await page.waitForFunction(
+      () => document.querySelectorAll('#channels tbody tr[data-channel-id]').length === 1,
+      undefined,
+      { timeout: 20_000 },
+    )
     expect((await graphOf(page)).nodes).toEqual(['alice', 'bob'])
     const before = channelOf(await channelRows(page), 'alice', 'bob')
     expect(before.balances.bob).toBe(0n)
     // the funding transaction, in the block that mined it
-    await page.waitForFunction(() => [...document.querySelectorAll('#chain ol.blocks li')].some((li) => li.textContent!.includes('funding')))
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('#chain ol.blocks li')].some((li) => li.textContent!.includes('funding')),
+    )
 
     const paid = await net.pay('alice', 'bob', 20_000_000n)
     expect(paid.status).toBe('succeeded')
-    await page.waitForFunction(() => [...document.querySelectorAll('#payments tbody tr[data-hash]')].some((tr) => tr.textContent!.includes('succeeded')), undefined, { timeout: 20_000 })
-    expect((await paymentRows(page))[0]).toMatchObject({ from: 'alice', to: 'bob', amountMsat: 20_000_000n, route: 'alice → bob', status: 'succeeded' })
-    await waitFor('the balances to move on the page', async () => channelOf(await channelRows(page), 'alice', 'bob').balances.bob === 20_000_000n)
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('#payments tbody tr[data-hash]')].some((tr) =>
+          tr.textContent!.includes('succeeded'),
+        ),
+      undefined,
+      { timeout: 20_000 },
+    )
+    expect((await paymentRows(page))[0]).toMatchObject({
+      from: 'alice',
+      to: 'bob',
+      amountMsat: 20_000_000n,
+      route: 'alice → bob',
+      status: 'succeeded',
+    })
+    await waitFor(
+      'the balances to move on the page',
+      async () => channelOf(await channelRows(page), 'alice', 'bob').balances.bob === 20_000_000n,
+    )
     const after = channelOf(await channelRows(page), 'alice', 'bob')
     expect(before.balances.alice! - after.balances.alice!).toBe(20_000_000n)
     await page.waitForTimeout(500)
@@ -90,7 +132,8 @@ describe.skipIf(!hasChromium)('lnsim dashboard --nodes, on real node processes, 
 // `lnsim run` comes with the scenario runner (issue 6); until it is there, this test says so and waits.
 const runHelp = await runCli(['run', '--help']).catch(() => ({ code: 1 }))
 const hasRunner = runHelp.code === 0
-if (!hasRunner) console.warn('live dashboard test WAITING: `lnsim run` (the scenario runner, issue 6) is not in this build yet')
+if (!hasRunner)
+  console.warn('live dashboard test WAITING: `lnsim run` (the scenario runner, issue 6) is not in this build yet')
 
 // A triangle with no push amounts: bob's end of alice–bob and carol's end of bob–carol start at 0,
 // so what the page shows there after the payment is what the payment moved.
@@ -134,12 +177,17 @@ describe.skipIf(!hasRunner || !hasChromium)('lnsim run --dashboard, in headless 
     const scenario = join(dir, 'triangle.yaml')
     const events = join(dir, 'events.ndjson')
     await writeFile(scenario, TRIANGLE)
-    run = spawn(process.execPath, [CLI, 'run', scenario, '--dashboard', '--events', events, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    run = spawn(process.execPath, [CLI, 'run', scenario, '--dashboard', '--events', events, '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     const stderr: string[] = []
     createInterface({ input: run.stderr! }).on('line', (l) => stderr.push(l))
     const exited = new Promise<number | null>((done) => run!.once('exit', (code) => done(code)))
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no dashboard line from lnsim run:\n${stderr.join('\n')}`)), 60_000)
+      const timer = setTimeout(
+        () => reject(new Error(`no dashboard line from lnsim run:\n${stderr.join('\n')}`)),
+        60_000,
+      )
       createInterface({ input: run!.stdout! }).on('line', (line) => {
         try {
           const m = JSON.parse(line) as { event?: string; url?: string }
@@ -151,14 +199,23 @@ describe.skipIf(!hasRunner || !hasChromium)('lnsim run --dashboard, in headless 
           // a line of the run's own output
         }
       })
-      void exited.then((code) => reject(new Error(`lnsim run exited with ${code} before its dashboard was up:\n${stderr.join('\n')}`)))
+      void exited.then((code) =>
+        reject(new Error(`lnsim run exited with ${code} before its dashboard was up:\n${stderr.join('\n')}`)),
+      )
     })
 
     browser = await launchChromium()
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
     await page.goto(url)
     await page.waitForSelector('body[data-ready=true]')
-    await page.waitForFunction(() => [...document.querySelectorAll('#payments tbody tr[data-hash]')].some((tr) => tr.textContent!.includes('succeeded')), undefined, { timeout: 120_000 })
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('#payments tbody tr[data-hash]')].some((tr) =>
+          tr.textContent!.includes('succeeded'),
+        ),
+      undefined,
+      { timeout: 120_000 },
+    )
 
     const graph = await graphOf(page)
     expect(graph.nodes).toEqual(['alice', 'bob', 'carol'])
@@ -170,7 +227,10 @@ describe.skipIf(!hasRunner || !hasChromium)('lnsim run --dashboard, in headless 
     expect(routed).toMatchObject({ from: 'alice', to: 'carol', route: 'alice → bob → carol', amountMsat: 50_000_000n })
     await waitFor('balances to settle on the page', async () => {
       const rows = await channelRows(page)
-      return channelOf(rows, 'bob', 'carol').balances.carol === routed.amountMsat && channelOf(rows, 'alice', 'bob').balances.bob === routed.amountMsat + routed.feeMsat
+      return (
+        channelOf(rows, 'bob', 'carol').balances.carol === routed.amountMsat &&
+        channelOf(rows, 'alice', 'bob').balances.bob === routed.amountMsat + routed.feeMsat
+      )
     })
     await page.waitForTimeout(800)
     await saveScreenshot(page, 'dashboard-live.png')
@@ -180,9 +240,15 @@ describe.skipIf(!hasRunner || !hasChromium)('lnsim run --dashboard, in headless 
     await exited
     const replay = await spawnReady(['dashboard', '--replay', events])
     const replayUrl = String(replay.ready.url)
-    await fetch(`${replayUrl}api/replay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'seek', position: Number.MAX_SAFE_INTEGER }) })
+    await fetch(`${replayUrl}api/replay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'seek', position: Number.MAX_SAFE_INTEGER }),
+    })
     const replayed = await state(replayUrl)
-    expect(replayed.payments.map((p) => [p.paymentHash, p.status, p.amountMsat, p.feeMsat, p.route.map((h) => h.nodeId)])).toEqual(
+    expect(
+      replayed.payments.map((p) => [p.paymentHash, p.status, p.amountMsat, p.feeMsat, p.route.map((h) => h.nodeId)]),
+    ).toEqual(
       live.payments.map((p) => [p.paymentHash, p.status, p.amountMsat, p.feeMsat, p.route.map((h) => h.nodeId)]),
     )
     await stop(replay)

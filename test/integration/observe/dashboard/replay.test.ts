@@ -28,7 +28,11 @@ async function state(d: Dashboard): Promise<DashboardSnapshot> {
 }
 
 async function control(d: Dashboard, body: unknown): Promise<Response> {
-  return fetch(`${d.url}api/replay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  return fetch(`${d.url}api/replay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
 }
 
 describe('events file', () => {
@@ -51,8 +55,13 @@ describe('events file', () => {
 
   it('takes a block recorded by the chain (no node) as a chain block', async () => {
     const dir = await tempDir()
-    await writeFile(join(dir, 'chain.ndjson'), JSON.stringify({ type: 'block', height: 7, time: 1, hash: 'aa', txids: ['bb'.repeat(32)] }) + '\n')
-    expect((await readEventsFile(join(dir, 'chain.ndjson'))).inputs).toEqual([{ type: 'chain_block', height: 7, time: 1, hash: 'aa', txids: ['bb'.repeat(32)] }])
+    await writeFile(
+      join(dir, 'chain.ndjson'),
+      JSON.stringify({ type: 'block', height: 7, time: 1, hash: 'aa', txids: ['bb'.repeat(32)] }) + '\n',
+    )
+    expect((await readEventsFile(join(dir, 'chain.ndjson'))).inputs).toEqual([
+      { type: 'chain_block', height: 7, time: 1, hash: 'aa', txids: ['bb'.repeat(32)] },
+    ])
   })
 })
 
@@ -104,7 +113,12 @@ describe('replay shows the same as the live run', () => {
     await control(replay, { action: 'speed', speed: 50 })
     const view = (await (await control(replay, { action: 'play' })).json()) as { playing: boolean }
     expect(view.playing).toBe(true)
-    await waitFor('the replay to reach the end', async () => (await state(replay)).replay?.playing === false, 10_000, 50)
+    await waitFor(
+      'the replay to reach the end',
+      async () => (await state(replay)).replay?.playing === false,
+      10_000,
+      50,
+    )
     expect((await state(replay)).payments).toEqual(expected.payments)
   })
 

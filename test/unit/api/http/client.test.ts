@@ -44,7 +44,9 @@ describe('http()', () => {
     process.on('warning', onWarning)
     try {
       const signal = new AbortController().signal
-      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => http(`${s.url}/${i}`, { signal }).then((r) => r.text())))
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => http(`${s.url}/${i}`, { signal }).then((r) => r.text())),
+      )
       expect(answers).toHaveLength(20)
       await new Promise((r) => setImmediate(r)) // warnings are emitted on the next tick
     } finally {

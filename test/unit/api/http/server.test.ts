@@ -22,9 +22,21 @@ import { startHttpServer, type RunningHttpServer } from '../../../../src/api/htt
 import { rawRequest } from '../../../helpers/rawRequest.js'
 import { drain, stalledSubscriber } from '../../../helpers/stalledSubscriber.js'
 
-type Answer = { status: number; json: { error?: { code: string; message: string; field?: string; details?: Record<string, unknown> } } & Record<string, unknown> }
+type Answer = {
+  status: number
+  json: { error?: { code: string; message: string; field?: string; details?: Record<string, unknown> } } & Record<
+    string,
+    unknown
+  >
+}
 
-async function call(server: RunningHttpServer, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Answer> {
+async function call(
+  server: RunningHttpServer,
+  method: string,
+  path: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const res = await http(`${server.url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) })
   return { status: res.status, json: JSON.parse(await res.text()) }
 }
@@ -54,7 +66,12 @@ describe('a server with a bearer token (the node control API)', () => {
           if (params.channelId === 'broken') throw new TypeError('x is undefined')
           return { got: params.channelId, ...(query.has('limit') ? { limit: query.get('limit') } : {}) }
         }),
-        route('POST', '/v1/channels/:channelId/close', z.object({ force: z.boolean().optional() }), async ({ params, body }) => ({ closing: params.channelId, force: body.force ?? false })),
+        route(
+          'POST',
+          '/v1/channels/:channelId/close',
+          z.object({ force: z.boolean().optional() }),
+          async ({ params, body }) => ({ closing: params.channelId, force: body.force ?? false }),
+        ),
         route('POST', '/v1/echo', z.object({ text: z.string() }), async ({ body }) => ({ length: body.text.length })),
       ],
     })
@@ -65,7 +82,10 @@ describe('a server with a bearer token (the node control API)', () => {
 
   it('matches a route by method and pattern, with its parameters decoded', async () => {
     expect(await get('GET', '/v1/channels/a%20b')).toEqual({ status: 200, json: { got: 'a b' } })
-    expect(await get('POST', '/v1/channels/c1/close', '{"force":true}')).toEqual({ status: 200, json: { closing: 'c1', force: true } })
+    expect(await get('POST', '/v1/channels/c1/close', '{"force":true}')).toEqual({
+      status: 200,
+      json: { closing: 'c1', force: true },
+    })
   })
 
   it('reads the query string, and a path with none', async () => {
@@ -86,7 +106,10 @@ describe('a server with a bearer token (the node control API)', () => {
     const wrong = await get('DELETE', '/v1/channels/c1/close')
     expect(wrong.status).toBe(405)
     expect(wrong.json.error?.message).toContain('try POST')
-    expect(await get('POST', '/v1/events', '{}')).toMatchObject({ status: 405, json: { error: { code: 'METHOD_NOT_ALLOWED', message: expect.stringContaining('try GET') } } })
+    expect(await get('POST', '/v1/events', '{}')).toMatchObject({
+      status: 405,
+      json: { error: { code: 'METHOD_NOT_ALLOWED', message: expect.stringContaining('try GET') } },
+    })
   })
 
   it('refuses a body over the cap with 413, and the connection serves the next request', async () => {
@@ -103,43 +126,78 @@ describe('a server with a bearer token (the node control API)', () => {
       const statuses: number[] = []
       const sockets = new Set<unknown>()
       const send = (body: string[], then: () => void): void => {
-        const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/echo', agent, headers: { ...auth, 'transfer-encoding': 'chunked' } }, (res) => {
-          sockets.add(req.socket)
-          statuses.push(res.statusCode ?? 0)
-          res.resume().on('end', then)
-        })
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/v1/echo',
+            agent,
+            headers: { ...auth, 'transfer-encoding': 'chunked' },
+          },
+          (res) => {
+            sockets.add(req.socket)
+            statuses.push(res.statusCode ?? 0)
+            res.resume().on('end', then)
+          },
+        )
         req.once('error', fail)
         for (const chunk of body) req.write(chunk)
         req.end()
       }
       const chunk = 'x'.repeat(64 * 1024)
-      send(['{"text":"', ...Array.from({ length: Math.ceil(MAX_BODY_BYTES / chunk.length) + 1 }, () => chunk), '"}'], () =>
-        send(['{"text":"hi"}'], () => {
-          agent.destroy()
-          done([...statuses, sockets.size])
-        }),
+      send(
+        ['{"text":"', ...Array.from({ length: Math.ceil(MAX_BODY_BYTES / chunk.length) + 1 }, () => chunk), '"}'],
+        () =>
+          send(['{"text":"hi"}'], () => {
+            agent.destroy()
+            done([...statuses, sockets.size])
+          }),
       )
     })
     expect(answers).toEqual([413, 200, 1])
   })
 
   it('reads an empty body as {} (a command with no options), and refuses one that is not JSON or not the schema', async () => {
-    expect(await get('POST', '/v1/channels/c1/close', '')).toEqual({ status: 200, json: { closing: 'c1', force: false } })
-    expect(await get('POST', '/v1/echo', '{"text":')).toMatchObject({ status: 400, json: { error: { code: 'INVALID_JSON' } } })
-    expect(await get('POST', '/v1/echo', '{"text":5}')).toMatchObject({ status: 400, json: { error: { code: 'INVALID_REQUEST', field: 'text' } } })
+    expect(await get('POST', '/v1/channels/c1/close', '')).toEqual({
+      status: 200,
+      json: { closing: 'c1', force: false },
+    })
+    expect(await get('POST', '/v1/echo', '{"text":')).toMatchObject({
+      status: 400,
+      json: { error: { code: 'INVALID_JSON' } },
+    })
+    expect(await get('POST', '/v1/echo', '{"text":5}')).toMatchObject({
+      status: 400,
+      json: { error: { code: 'INVALID_REQUEST', field: 'text' } },
+    })
   })
 
   it('asks every request for the bearer token, with 401 UNAUTHORIZED, before anything else', async () => {
-    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer secreT' }, { authorization: 'Bearer secret2' }, { authorization: 'secret' }]) {
-      expect(await call(server, 'GET', '/v1/channels/c1', undefined, headers)).toMatchObject({ status: 401, json: { error: { code: 'UNAUTHORIZED' } } })
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: 'Bearer secreT' },
+      { authorization: 'Bearer secret2' },
+      { authorization: 'secret' },
+    ]) {
+      expect(await call(server, 'GET', '/v1/channels/c1', undefined, headers)).toMatchObject({
+        status: 401,
+        json: { error: { code: 'UNAUTHORIZED' } },
+      })
     }
     expect((await call(server, 'GET', '/v1/nothing')).status).toBe(401)
     expect((await call(server, 'GET', '/v1/events')).status).toBe(401)
   })
 
   it("answers a route's refusal with its code and status, without details, and a bug with 500 INTERNAL", async () => {
-    expect(await get('GET', '/v1/channels/gone')).toEqual({ status: 404, json: { error: { code: 'UNKNOWN_CHANNEL', message: 'no channel gone' } } })
-    expect(await get('GET', '/v1/channels/broken')).toEqual({ status: 500, json: { error: { code: 'INTERNAL', message: 'the node failed to answer: x is undefined' } } })
+    expect(await get('GET', '/v1/channels/gone')).toEqual({
+      status: 404,
+      json: { error: { code: 'UNKNOWN_CHANNEL', message: 'no channel gone' } },
+    })
+    expect(await get('GET', '/v1/channels/broken')).toEqual({
+      status: 500,
+      json: { error: { code: 'INTERNAL', message: 'the node failed to answer: x is undefined' } },
+    })
     expect(internal).toEqual([expect.any(TypeError)])
   })
 
@@ -149,7 +207,12 @@ describe('a server with a bearer token (the node control API)', () => {
     expect(traced).toEqual(['http in /v1/channels/c9', 'http out'])
   })
 
-  function raw(method: string, path: string, headers: Record<string, string>, body?: string): ReturnType<typeof rawRequest> {
+  function raw(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): ReturnType<typeof rawRequest> {
     return rawRequest(server.url, method, path, { ...auth, ...headers }, body)
   }
 
@@ -159,12 +222,19 @@ describe('a server with a bearer token (the node control API)', () => {
     expect(rebound.status).toBe(403)
     expect(rebound.json).toMatchObject({ error: { code: 'FORBIDDEN_HOST' } })
     // a form's text/plain POST needs no preflight: it must not reach the route
-    const posted = await raw('POST', '/v1/echo', { host: `127.0.0.1:${port}`, origin: 'http://attacker.example', 'content-type': 'text/plain' }, '{"text":"hi"}')
+    const posted = await raw(
+      'POST',
+      '/v1/echo',
+      { host: `127.0.0.1:${port}`, origin: 'http://attacker.example', 'content-type': 'text/plain' },
+      '{"text":"hi"}',
+    )
     expect(posted.status).toBe(403)
     expect(posted.json).toMatchObject({ error: { code: 'FORBIDDEN_ORIGIN' } })
     expect((await raw('GET', '/v1/channels/c1', { host: `127.0.0.1:${port}`, origin: 'null' })).status).toBe(403)
     // a page of another site, even without the token, learns nothing more than 403
-    expect((await rawRequest(server.url, 'GET', '/v1/channels/c1', { host: `attacker.example:${port}` })).status).toBe(403)
+    expect((await rawRequest(server.url, 'GET', '/v1/channels/c1', { host: `attacker.example:${port}` })).status).toBe(
+      403,
+    )
     // its own names answer, with an Origin of its own or none (curl, the CLI)
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) {
       expect((await raw('GET', '/v1/channels/c1', { host })).status, host).toBe(200)
@@ -222,7 +292,8 @@ describe('a server without a token, sending error details (the chain daemon)', (
         {
           path: '/v1/events',
           checkQuery: (query) => {
-            if (query.has('types') && query.get('types') !== 'block') throw new InvalidInputError('unknown event type', {}, 'INVALID_REQUEST')
+            if (query.has('types') && query.get('types') !== 'block')
+              throw new InvalidInputError('unknown event type', {}, 'INVALID_REQUEST')
           },
           open: (send, query) => {
             queries.push(query.toString())
@@ -235,12 +306,22 @@ describe('a server without a token, sending error details (the chain daemon)', (
         route('GET', '/v1/info', undefined, () => ({ height: 7n })),
         route('GET', '/v1/blocks/tip', undefined, () => ({ tip: true })),
         route('GET', '/v1/blocks/:id', undefined, ({ params }) => {
-          if (!/^[0-9]+$/.test(params.id!)) throw new InvalidInputError(`a block is named by its height, not "${params.id}"`, { field: 'id' }, 'INVALID_REQUEST')
+          if (!/^[0-9]+$/.test(params.id!))
+            throw new InvalidInputError(
+              `a block is named by its height, not "${params.id}"`,
+              { field: 'id' },
+              'INVALID_REQUEST',
+            )
           throw new LnsimError('UNKNOWN_BLOCK', `no block ${params.id}`, { id: params.id })
         }),
-        route('POST', '/v1/transactions', z.strictObject({ inputs: z.array(z.object({ txid: z.string() })) }), ({ body }) => {
-          throw new LnsimError('UNKNOWN_INPUT', 'no such output', { inputIndex: body.inputs.length - 1 })
-        }),
+        route(
+          'POST',
+          '/v1/transactions',
+          z.strictObject({ inputs: z.array(z.object({ txid: z.string() })) }),
+          ({ body }) => {
+            throw new LnsimError('UNKNOWN_INPUT', 'no such output', { inputIndex: body.inputs.length - 1 })
+          },
+        ),
       ],
     })
   })
@@ -250,8 +331,14 @@ describe('a server without a token, sending error details (the chain daemon)', (
     const res = await http(`${server.url}/v1/info`)
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('{"height":"7"}')
-    const headers = await new Promise<Record<string, unknown>>((done) => request(`${server.url}/v1/info`, (r) => done(r.resume().headers)).end())
-    expect(headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'content-length': '14', 'cache-control': 'no-store' })
+    const headers = await new Promise<Record<string, unknown>>((done) =>
+      request(`${server.url}/v1/info`, (r) => done(r.resume().headers)).end(),
+    )
+    expect(headers).toMatchObject({
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': '14',
+      'cache-control': 'no-store',
+    })
   })
 
   it('tries routes in order: a fixed segment before a parameter', async () => {
@@ -259,38 +346,69 @@ describe('a server without a token, sending error details (the chain daemon)', (
   })
 
   it('sends a refusal with its details, the field of bad input, and a status per code (422 for a rule broken)', async () => {
-    expect(await call(server, 'GET', '/v1/blocks/99')).toEqual({ status: 404, json: { error: { code: 'UNKNOWN_BLOCK', message: 'no block 99', details: { id: '99' } } } })
-    expect(await call(server, 'GET', '/v1/blocks/x')).toMatchObject({ status: 400, json: { error: { code: 'INVALID_REQUEST', field: 'id', details: { field: 'id' } } } })
-    expect(await call(server, 'POST', '/v1/transactions', '{"inputs":[{"txid":"a"},{"txid":"b"}]}')).toEqual({ status: 422, json: { error: { code: 'UNKNOWN_INPUT', message: 'no such output', details: { inputIndex: 1 } } } })
-    expect(await call(server, 'POST', '/v1/transactions', '{"inputs":[{"txid":5}]}')).toMatchObject({ status: 400, json: { error: { code: 'INVALID_REQUEST', field: 'inputs.0.txid' } } })
-    expect(await call(server, 'POST', '/v1/transactions', '{"inputs":[],"extra":1}')).toMatchObject({ status: 400, json: { error: { code: 'INVALID_REQUEST' } } })
+    expect(await call(server, 'GET', '/v1/blocks/99')).toEqual({
+      status: 404,
+      json: { error: { code: 'UNKNOWN_BLOCK', message: 'no block 99', details: { id: '99' } } },
+    })
+    expect(await call(server, 'GET', '/v1/blocks/x')).toMatchObject({
+      status: 400,
+      json: { error: { code: 'INVALID_REQUEST', field: 'id', details: { field: 'id' } } },
+    })
+    expect(await call(server, 'POST', '/v1/transactions', '{"inputs":[{"txid":"a"},{"txid":"b"}]}')).toEqual({
+      status: 422,
+      json: { error: { code: 'UNKNOWN_INPUT', message: 'no such output', details: { inputIndex: 1 } } },
+    })
+    expect(await call(server, 'POST', '/v1/transactions', '{"inputs":[{"txid":5}]}')).toMatchObject({
+      status: 400,
+      json: { error: { code: 'INVALID_REQUEST', field: 'inputs.0.txid' } },
+    })
+    expect(await call(server, 'POST', '/v1/transactions', '{"inputs":[],"extra":1}')).toMatchObject({
+      status: 400,
+      json: { error: { code: 'INVALID_REQUEST' } },
+    })
   })
 
   it('says where the routes are in a 404', async () => {
-    expect(await call(server, 'GET', '/v2/info')).toMatchObject({ status: 404, json: { error: { code: 'NOT_FOUND', message: 'no route /v2/info; the routes are under /v1 (e.g. GET /v1/info)' } } })
+    expect(await call(server, 'GET', '/v2/info')).toMatchObject({
+      status: 404,
+      json: {
+        error: { code: 'NOT_FOUND', message: 'no route /v2/info; the routes are under /v1 (e.g. GET /v1/info)' },
+      },
+    })
   })
 
   it('refuses a body whose Content-Length is over the cap before reading it', async () => {
     const refused = await new Promise<Answer>((done, fail) => {
-      const req = request(`${server.url}/v1/transactions`, { method: 'POST', headers: { 'content-length': String(MAX_BODY_BYTES + 1) } }, (res) => {
-        let text = ''
-        res.on('data', (c: Buffer) => (text += c.toString()))
-        res.on('end', () => done({ status: res.statusCode ?? 0, json: JSON.parse(text) }))
-      })
+      const req = request(
+        `${server.url}/v1/transactions`,
+        { method: 'POST', headers: { 'content-length': String(MAX_BODY_BYTES + 1) } },
+        (res) => {
+          let text = ''
+          res.on('data', (c: Buffer) => (text += c.toString()))
+          res.on('end', () => done({ status: res.statusCode ?? 0, json: JSON.parse(text) }))
+        },
+      )
       req.once('error', fail)
       // the body is never sent: the answer comes from the header alone
       req.flushHeaders()
     })
-    expect(refused).toMatchObject({ status: 413, json: { error: { code: 'BODY_TOO_LARGE', message: expect.stringContaining(`${MAX_BODY_BYTES + 1} bytes`) } } })
+    expect(refused).toMatchObject({
+      status: 413,
+      json: { error: { code: 'BODY_TOO_LARGE', message: expect.stringContaining(`${MAX_BODY_BYTES + 1} bytes`) } },
+    })
   })
 
   it("opens a stream with a preamble, checks the subscriber's query first (400), and gives the stream the query", async () => {
-    expect(await call(server, 'GET', '/v1/events?types=mempool')).toMatchObject({ status: 400, json: { error: { code: 'INVALID_REQUEST' } } })
+    expect(await call(server, 'GET', '/v1/events?types=mempool')).toMatchObject({
+      status: 400,
+      json: { error: { code: 'INVALID_REQUEST' } },
+    })
     const controller = new AbortController()
     const res = await http(`${server.url}/v1/events?types=block`, { signal: controller.signal })
     const reader = res.body[Symbol.asyncIterator]()
     let text = ''
-    while (!text.includes('\n\n', text.indexOf('event:'))) text += Buffer.from((await reader.next()).value as Uint8Array).toString()
+    while (!text.includes('\n\n', text.indexOf('event:')))
+      text += Buffer.from((await reader.next()).value as Uint8Array).toString()
     controller.abort()
     expect(text).toBe(': connected\n\nevent: tip\ndata: {"height":"7"}\n\n')
     expect(queries).toEqual(['types=block'])
@@ -326,7 +444,10 @@ describe('a server of static files (the dashboard)', () => {
 
   it('does not resolve dot segments into a file, and answers 405 to a file posted to', async () => {
     expect((await rawRequest(server.url, 'GET', '/api/../', { host: new URL(server.url).host })).status).toBe(404)
-    expect(await call(server, 'POST', '/', '{}')).toMatchObject({ status: 405, json: { error: { code: 'METHOD_NOT_ALLOWED' } } })
+    expect(await call(server, 'POST', '/', '{}')).toMatchObject({
+      status: 405,
+      json: { error: { code: 'METHOD_NOT_ALLOWED' } },
+    })
   })
 
   it("streams with the stream's own preamble and cache header", async () => {
@@ -340,7 +461,13 @@ describe('a server of static files (the dashboard)', () => {
   })
 
   it("keeps the server's own body limit", async () => {
-    expect(await call(server, 'POST', '/api/replay', JSON.stringify({ action: 'x'.repeat(100) }))).toMatchObject({ status: 413, json: { error: { code: 'BODY_TOO_LARGE' } } })
-    expect(await call(server, 'POST', '/api/replay', '{"action":"pause"}')).toEqual({ status: 200, json: { action: 'pause' } })
+    expect(await call(server, 'POST', '/api/replay', JSON.stringify({ action: 'x'.repeat(100) }))).toMatchObject({
+      status: 413,
+      json: { error: { code: 'BODY_TOO_LARGE' } },
+    })
+    expect(await call(server, 'POST', '/api/replay', '{"action":"pause"}')).toEqual({
+      status: 200,
+      json: { action: 'pause' },
+    })
   })
 })

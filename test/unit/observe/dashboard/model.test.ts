@@ -17,7 +17,9 @@ function fed(list: readonly DashboardInput[]): DashboardModel {
 }
 
 function channelBetween(m: DashboardModel, a: string, b: string) {
-  const c = m.snapshot('live').channels.find((x) => (x.node1 === a && x.node2 === b) || (x.node1 === b && x.node2 === a))
+  const c = m
+    .snapshot('live')
+    .channels.find((x) => (x.node1 === a && x.node2 === b) || (x.node1 === b && x.node2 === a))
   if (!c) throw new Error('no such channel')
   const balanceOf = (n: string): bigint => (c.node1 === n ? c.balance1Msat : c.balance2Msat)
   return { ...c, balanceOf }
@@ -158,21 +160,24 @@ describe('dashboard model: the same facts, however they arrive', () => {
     const expected = fed(inputs).snapshot('live')
     const keys = [...streams.keys()]
     fc.assert(
-      fc.property(fc.array(fc.nat(keys.length - 1), { minLength: inputs.length, maxLength: inputs.length }), (picks) => {
-        const queues = keys.map((k) => [...streams.get(k)!])
-        const order: DashboardInput[] = []
-        for (const p of picks) {
-          // take from the picked stream, or the next one with events left
-          for (let j = 0; j < keys.length; j++) {
-            const q = queues[(p + j) % keys.length]!
-            if (q.length) {
-              order.push(q.shift()!)
-              break
+      fc.property(
+        fc.array(fc.nat(keys.length - 1), { minLength: inputs.length, maxLength: inputs.length }),
+        (picks) => {
+          const queues = keys.map((k) => [...streams.get(k)!])
+          const order: DashboardInput[] = []
+          for (const p of picks) {
+            // take from the picked stream, or the next one with events left
+            for (let j = 0; j < keys.length; j++) {
+              const q = queues[(p + j) % keys.length]!
+              if (q.length) {
+                order.push(q.shift()!)
+                break
+              }
             }
           }
-        }
-        expect(fed(order).snapshot('live')).toEqual(expected)
-      }),
+          expect(fed(order).snapshot('live')).toEqual(expected)
+        },
+      ),
       { numRuns: 60 },
     )
   })
@@ -235,10 +240,28 @@ describe('dashboard model: the same facts, however they arrive', () => {
     }
     const m = new DashboardModel()
     m.apply(snapshot)
-    m.apply({ type: 'payment_sent', node: alice, alias: 'alice', time: 1764000003062, paymentHash: 'ef'.repeat(32), amountMsat: 50_000_000n, feeMsat: 1_050n, route: snapshot.payments[0]!.route, attempts: 1, latencyMs: 62 })
+    m.apply({
+      type: 'payment_sent',
+      node: alice,
+      alias: 'alice',
+      time: 1764000003062,
+      paymentHash: 'ef'.repeat(32),
+      amountMsat: 50_000_000n,
+      feeMsat: 1_050n,
+      route: snapshot.payments[0]!.route,
+      attempts: 1,
+      latencyMs: 62,
+    })
     const s = m.snapshot('live')
     expect(s.nodes.map((n) => n.id).sort()).toEqual([alice, bob].sort())
-    expect(s.channels[0]).toMatchObject({ node1: alice, node2: bob, capacityMsat: 1_000_000_000n, balance1Msat: 948_168_950n, balance2Msat: 50_001_050n, active: true })
+    expect(s.channels[0]).toMatchObject({
+      node1: alice,
+      node2: bob,
+      capacityMsat: 1_000_000_000n,
+      balance1Msat: 948_168_950n,
+      balance2Msat: 50_001_050n,
+      active: true,
+    })
     expect(s.payments[0]).toMatchObject({ from: alice, to: carol, status: 'succeeded', feeMsat: 1_050n })
     expect(s.nodes.find((n) => n.id === alice)!.feesPaidMsat).toBe(1_050n)
     expect(s.chain.height).toBe(104)
@@ -248,9 +271,16 @@ describe('dashboard model: the same facts, however they arrive', () => {
   it('shows a failed invoice paid again as pending, then with its new outcome', () => {
     const m = fed(inputs)
     const failed = m.paymentsTable()[1]!
-    const route = inputs.find((i) => i.type === 'payment_attempt' && i.paymentHash === failed.paymentHash)! as Extract<NodeEvent, { type: 'payment_attempt' }>
+    const route = inputs.find((i) => i.type === 'payment_attempt' && i.paymentHash === failed.paymentHash)! as Extract<
+      NodeEvent,
+      { type: 'payment_attempt' }
+    >
     m.apply({ ...route, time: 1764000020000 })
-    expect(m.paymentsTable().find((p) => p.paymentHash === failed.paymentHash)).toMatchObject({ status: 'pending', failure: null, attempts: 1 })
+    expect(m.paymentsTable().find((p) => p.paymentHash === failed.paymentHash)).toMatchObject({
+      status: 'pending',
+      failure: null,
+      attempts: 1,
+    })
   })
 
   it('greys out a node whose stream broke', () => {

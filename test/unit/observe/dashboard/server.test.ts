@@ -45,16 +45,38 @@ describe('dashboard server', () => {
     started.push(d)
     const { host } = new URL(d.url)
     const body = JSON.stringify({ action: 'pause' })
-    const foreign = await rawRequest(d.url, 'POST', '/api/replay', { host, origin: 'http://evil.example', 'content-type': 'text/plain' }, body)
+    const foreign = await rawRequest(
+      d.url,
+      'POST',
+      '/api/replay',
+      { host, origin: 'http://evil.example', 'content-type': 'text/plain' },
+      body,
+    )
     expect(foreign).toMatchObject({ status: 403, json: { error: { code: 'FORBIDDEN_ORIGIN' } } })
     expect((await rawRequest(d.url, 'GET', '/api/state', { host, origin: 'http://evil.example' })).status).toBe(403)
     expect((await rawRequest(d.url, 'GET', '/api/state', { host, 'sec-fetch-site': 'same-site' })).status).toBe(403)
     expect((await rawRequest(d.url, 'GET', '/api/state', { host, 'sec-fetch-site': 'same-origin' })).status).toBe(200)
     // the page the dashboard serves sends its own origin with its POSTs; a browser at localhost too
-    const own = await rawRequest(d.url, 'POST', '/api/replay', { host, origin: `http://${host}`, 'content-type': 'application/json' }, body)
+    const own = await rawRequest(
+      d.url,
+      'POST',
+      '/api/replay',
+      { host, origin: `http://${host}`, 'content-type': 'application/json' },
+      body,
+    )
     expect(own.status).toBe(200)
     const local = `localhost:${new URL(d.url).port}`
-    expect((await rawRequest(d.url, 'POST', '/api/replay', { host: local, origin: `http://${local}`, 'content-type': 'application/json' }, body)).status).toBe(200)
+    expect(
+      (
+        await rawRequest(
+          d.url,
+          'POST',
+          '/api/replay',
+          { host: local, origin: `http://${local}`, 'content-type': 'application/json' },
+          body,
+        )
+      ).status,
+    ).toBe(200)
   })
 
   it('streams a snapshot, then the events of a whole interval as one batch', async () => {
@@ -72,7 +94,17 @@ describe('dashboard server', () => {
     expect(batch.nodes).toHaveLength(3)
     expect(batch.payments).toHaveLength(3)
     // a routed payment, a failed one, a direct one: every hop movement is in the batch, in time order
-    expect(batch.steps.map((s) => s.kind)).toEqual(['add', 'add', 'settle', 'settle', 'add', 'refuse', 'fail', 'add', 'settle'])
+    expect(batch.steps.map((s) => s.kind)).toEqual([
+      'add',
+      'add',
+      'settle',
+      'settle',
+      'add',
+      'refuse',
+      'fail',
+      'add',
+      'settle',
+    ])
     controller.abort()
   })
 })

@@ -1,17 +1,32 @@
 import { describe, expect, it } from 'vitest'
 import { fromHex } from '../../../../src/core/bytes.js'
 import { publicKeyOf } from '../../../../src/crypto/secp256k1.js'
-import { createPaymentOnion, FAILURE, MemoryReplayLog, OnionError, peelPaymentOnion, type HopPayload } from '../../../../src/routing/onion/index.js'
+import {
+  createPaymentOnion,
+  FAILURE,
+  MemoryReplayLog,
+  OnionError,
+  peelPaymentOnion,
+  type HopPayload,
+} from '../../../../src/routing/onion/index.js'
 
 const keys = [0x21, 0x22, 0x23].map((b) => fromHex(b.toString(16).repeat(32)))
 const paymentHash = fromHex('5a'.repeat(32))
 const payloads: HopPayload[] = [
   { amtToForward: 2_002n, outgoingCltvValue: 640, shortChannelId: 0x0c3500000a0001n },
   { amtToForward: 2_000n, outgoingCltvValue: 600, shortChannelId: 0x0c3500000b0000n },
-  { amtToForward: 2_000n, outgoingCltvValue: 600, paymentData: { paymentSecret: fromHex('3c'.repeat(32)), totalMsat: 2_000n } },
+  {
+    amtToForward: 2_000n,
+    outgoingCltvValue: 600,
+    paymentData: { paymentSecret: fromHex('3c'.repeat(32)), totalMsat: 2_000n },
+  },
 ]
 const build = (sessionByte = 0x44) =>
-  createPaymentOnion(fromHex(sessionByte.toString(16).repeat(32)), keys.map((k, i) => ({ pubkey: publicKeyOf(k), payload: payloads[i]! })), paymentHash)
+  createPaymentOnion(
+    fromHex(sessionByte.toString(16).repeat(32)),
+    keys.map((k, i) => ({ pubkey: publicKeyOf(k), payload: payloads[i]! })),
+    paymentHash,
+  )
 
 function rejection(fn: () => unknown): OnionError {
   try {
@@ -65,7 +80,9 @@ describe('replay protection', () => {
     const log = new MemoryReplayLog()
     const tampered = build().packet.slice()
     tampered[500]! ^= 1
-    expect(rejection(() => peelPaymentOnion(tampered, keys[0]!, paymentHash, { log, cltvExpiry: 700 })).code).toBe('INVALID_ONION_HMAC')
+    expect(rejection(() => peelPaymentOnion(tampered, keys[0]!, paymentHash, { log, cltvExpiry: 700 })).code).toBe(
+      'INVALID_ONION_HMAC',
+    )
     expect(log.size).toBe(0)
   })
 

@@ -3,8 +3,20 @@ import { concatBytes, fromHex, toHex } from '../../../../src/core/bytes.js'
 import { hmacSha256 } from '../../../../src/crypto/hash.js'
 import { publicKeyOf } from '../../../../src/crypto/secp256k1.js'
 import {
-  attributeFailure, createFailure, createPaymentOnion, decodeFailureMessage, encodeFailureMessage, FAILURE, failureName,
-  isBadOnion, isPermanent, obfuscateFailure, OnionEncodeError, onionKey, peelPaymentOnion, type FailureMessage,
+  attributeFailure,
+  createFailure,
+  createPaymentOnion,
+  decodeFailureMessage,
+  encodeFailureMessage,
+  FAILURE,
+  failureName,
+  isBadOnion,
+  isPermanent,
+  obfuscateFailure,
+  OnionEncodeError,
+  onionKey,
+  peelPaymentOnion,
+  type FailureMessage,
 } from '../../../../src/routing/onion/index.js'
 import simple from '../../../fixtures/bolt04-onion-error-test.json' with { type: 'json' }
 import traced from '../../../fixtures/bolt04-returning-errors.json' with { type: 'json' }
@@ -25,12 +37,20 @@ describe('BOLT #4 returning-errors vectors', () => {
     for (let i = 3; i >= 0; i--) packet = obfuscateFailure(secrets[i]!, packet)
     expect(toHex(packet)).toBe(simple.errorpacket)
 
-    expect(attributeFailure(secrets, fromHex(simple.errorpacket))).toEqual({ type: 'attributed', failingHopIndex: 4, failure: { code: FAILURE.TEMPORARY_NODE_FAILURE } })
+    expect(attributeFailure(secrets, fromHex(simple.errorpacket))).toEqual({
+      type: 'attributed',
+      failingHopIndex: 4,
+      failure: { code: FAILURE.TEMPORARY_NODE_FAILURE },
+    })
   })
 
   it('the spec trace: incorrect_or_unknown_payment_details with a TLV, padded to 1024, matches at every hop back', () => {
     const failure = decodeFailureMessage(fromHex(traced.failuremsg))
-    expect(failure).toMatchObject({ code: FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS, htlcMsat: 100n, height: 800000 })
+    expect(failure).toMatchObject({
+      code: FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS,
+      htlcMsat: 100n,
+      height: 800000,
+    })
     expect(failure.extra?.length).toBe(306) // type 34001, length 300, 300 bytes of 0x80
     expect(encodeFailureMessage(failure)).toEqual(fromHex(traced.failuremsg))
 
@@ -58,9 +78,14 @@ describe('failure attribution along a real route', () => {
     fromHex('88'.repeat(32)),
     keys.map((k, i) => ({
       pubkey: publicKeyOf(k),
-      payload: i < keys.length - 1
-        ? { amtToForward: 1000n, outgoingCltvValue: 500, shortChannelId: BigInt(i + 1) }
-        : { amtToForward: 1000n, outgoingCltvValue: 500, paymentData: { paymentSecret: fromHex('99'.repeat(32)), totalMsat: 1000n } },
+      payload:
+        i < keys.length - 1
+          ? { amtToForward: 1000n, outgoingCltvValue: 500, shortChannelId: BigInt(i + 1) }
+          : {
+              amtToForward: 1000n,
+              outgoingCltvValue: 500,
+              paymentData: { paymentSecret: fromHex('99'.repeat(32)), totalMsat: 1000n },
+            },
     })),
     paymentHash,
   )
@@ -83,10 +108,18 @@ describe('failure attribution along a real route', () => {
   it('finds the failing hop at every position of a 5-hop route', () => {
     const channelUpdate = fromHex('0102' + 'cd'.repeat(130))
     for (let failing = 0; failing < keys.length; failing++) {
-      const failure: FailureMessage = { code: FAILURE.FEE_INSUFFICIENT, htlcMsat: 1000n + BigInt(failing), channelUpdate }
+      const failure: FailureMessage = {
+        code: FAILURE.FEE_INSUFFICIENT,
+        htlcMsat: 1000n + BigInt(failing),
+        channelUpdate,
+      }
       const reason = returnFrom(failing, failure)
       expect(reason.length).toBe(32 + 2 + 256 + 2) // every failure looks alike on the wire
-      expect(attributeFailure(onion.sharedSecrets, reason)).toEqual({ type: 'attributed', failingHopIndex: failing, failure })
+      expect(attributeFailure(onion.sharedSecrets, reason)).toEqual({
+        type: 'attributed',
+        failingHopIndex: failing,
+        failure,
+      })
     }
   })
 
@@ -139,19 +172,32 @@ describe('failure messages', () => {
   ]
 
   it('every code round-trips with its data fields', () => {
-    for (const failure of samples) expect(decodeFailureMessage(encodeFailureMessage(failure)), failureName(failure.code)).toEqual(failure)
+    for (const failure of samples)
+      expect(decodeFailureMessage(encodeFailureMessage(failure)), failureName(failure.code)).toEqual(failure)
   })
 
   it('lay out their fields as BOLT #4 writes them', () => {
-    expect(toHex(encodeFailureMessage({ code: FAILURE.FEE_INSUFFICIENT, htlcMsat: 1n, channelUpdate: fromHex('0102aa') }))).toBe('100c' + '0000000000000001' + '0003' + '0102aa')
-    expect(toHex(encodeFailureMessage({ code: FAILURE.CHANNEL_DISABLED, disabledFlags: 0, channelUpdate: new Uint8Array(0) }))).toBe('1014' + '0000' + '0000')
-    expect(toHex(encodeFailureMessage({ code: FAILURE.INVALID_ONION_PAYLOAD, tlvType: 300n, offset: 7 }))).toBe('4016' + 'fd012c' + '0007')
+    expect(
+      toHex(encodeFailureMessage({ code: FAILURE.FEE_INSUFFICIENT, htlcMsat: 1n, channelUpdate: fromHex('0102aa') })),
+    ).toBe('100c' + '0000000000000001' + '0003' + '0102aa')
+    expect(
+      toHex(
+        encodeFailureMessage({ code: FAILURE.CHANNEL_DISABLED, disabledFlags: 0, channelUpdate: new Uint8Array(0) }),
+      ),
+    ).toBe('1014' + '0000' + '0000')
+    expect(toHex(encodeFailureMessage({ code: FAILURE.INVALID_ONION_PAYLOAD, tlvType: 300n, offset: 7 }))).toBe(
+      '4016' + 'fd012c' + '0007',
+    )
   })
 
   it('refuse to encode a failure without the fields its code requires', () => {
     expect(() => encodeFailureMessage({ code: FAILURE.FEE_INSUFFICIENT, htlcMsat: 1n })).toThrow(OnionEncodeError)
-    expect(() => encodeFailureMessage({ code: FAILURE.INVALID_ONION_HMAC, sha256OfOnion: new Uint8Array(31) })).toThrow(OnionEncodeError)
-    expect(() => encodeFailureMessage({ code: FAILURE.INCORRECT_CLTV_EXPIRY, cltvExpiry: -1, channelUpdate: update })).toThrow(OnionEncodeError)
+    expect(() => encodeFailureMessage({ code: FAILURE.INVALID_ONION_HMAC, sha256OfOnion: new Uint8Array(31) })).toThrow(
+      OnionEncodeError,
+    )
+    expect(() =>
+      encodeFailureMessage({ code: FAILURE.INCORRECT_CLTV_EXPIRY, cltvExpiry: -1, channelUpdate: update }),
+    ).toThrow(OnionEncodeError)
   })
 
   it('a truncated message does not decode', () => {

@@ -5,7 +5,17 @@ import { chacha20Xor } from '../../../../src/crypto/chacha20.js'
 import { hmacSha256 } from '../../../../src/crypto/hash.js'
 import { ecdh, publicKeyOf } from '../../../../src/crypto/secp256k1.js'
 import { decodeBigSize } from '../../../../src/wire/bigsize.js'
-import { createOnion, FAILURE, onionKey, HOP_PAYLOADS_LENGTH, ONION_PACKET_LENGTH, OnionEncodeError, OnionError, peelOnion, type OnionHop } from '../../../../src/routing/onion/index.js'
+import {
+  createOnion,
+  FAILURE,
+  onionKey,
+  HOP_PAYLOADS_LENGTH,
+  ONION_PACKET_LENGTH,
+  OnionEncodeError,
+  OnionError,
+  peelOnion,
+  type OnionHop,
+} from '../../../../src/routing/onion/index.js'
 import vector from '../../../fixtures/bolt04-onion-test.json' with { type: 'json' }
 import errorVector from '../../../fixtures/bolt04-onion-error-test.json' with { type: 'json' }
 
@@ -76,11 +86,19 @@ describe('who can peel an onion', () => {
     }
     // the second layer, likewise, opens only for the second hop
     const second = peelOnion(packet, nodeKeys[0]!, associatedData).nextPacket!
-    expectOnionError(() => peelOnion(second, nodeKeys[0]!, associatedData), 'INVALID_ONION_HMAC', FAILURE.INVALID_ONION_HMAC)
+    expectOnionError(
+      () => peelOnion(second, nodeKeys[0]!, associatedData),
+      'INVALID_ONION_HMAC',
+      FAILURE.INVALID_ONION_HMAC,
+    )
   })
 
   it('only with the associated data (payment hash) it was built for', () => {
-    expectOnionError(() => peelOnion(packet, nodeKeys[0]!, fromHex('43'.repeat(32))), 'INVALID_ONION_HMAC', FAILURE.INVALID_ONION_HMAC)
+    expectOnionError(
+      () => peelOnion(packet, nodeKeys[0]!, fromHex('43'.repeat(32))),
+      'INVALID_ONION_HMAC',
+      FAILURE.INVALID_ONION_HMAC,
+    )
   })
 })
 
@@ -111,11 +129,19 @@ describe('a modified packet', () => {
   it('an ephemeral key off the curve is invalid_onion_key', () => {
     const tampered = packet.slice()
     tampered[1] = 0x05 // no compressed point starts with 0x05
-    expectOnionError(() => peelOnion(tampered, nodeKeys[0]!, associatedData), 'INVALID_ONION_KEY', FAILURE.INVALID_ONION_KEY)
+    expectOnionError(
+      () => peelOnion(tampered, nodeKeys[0]!, associatedData),
+      'INVALID_ONION_KEY',
+      FAILURE.INVALID_ONION_KEY,
+    )
   })
 
   it('a packet of the wrong length cannot be authenticated', () => {
-    expectOnionError(() => peelOnion(packet.subarray(0, 1000), nodeKeys[0]!, associatedData), 'INVALID_ONION_HMAC', FAILURE.INVALID_ONION_HMAC)
+    expectOnionError(
+      () => peelOnion(packet.subarray(0, 1000), nodeKeys[0]!, associatedData),
+      'INVALID_ONION_HMAC',
+      FAILURE.INVALID_ONION_HMAC,
+    )
   })
 })
 
@@ -123,7 +149,10 @@ describe('what a hop sees', () => {
   it('its own payload and an opaque next packet: no other hop payload appears in the clear', () => {
     const keys = [1, 2, 3, 4].map((n) => fromHex(n.toString(16).padStart(2, '0').repeat(32)))
     // distinctive payloads, easy to spot if they leaked
-    const hops = keys.map((k, i) => ({ pubkey: publicKeyOf(k), payload: new TextEncoder().encode(`secret instructions for hop number ${i} only`) }))
+    const hops = keys.map((k, i) => ({
+      pubkey: publicKeyOf(k),
+      payload: new TextEncoder().encode(`secret instructions for hop number ${i} only`),
+    }))
     const { packet } = createOnion(fromHex('55'.repeat(32)), hops, associatedData)
     const seen = [packet]
     let next: Uint8Array | null = packet
@@ -163,13 +192,19 @@ describe('building an onion', () => {
     const fits = { pubkey: publicKeyOf(key), payload: new Uint8Array(max).fill(9) }
     expect(peelAll(createOnion(sessionKey, [fits], associatedData).packet, [key])).toEqual([fits.payload])
     const tooLarge = { pubkey: publicKeyOf(key), payload: new Uint8Array(max + 1) }
-    expect(() => createOnion(sessionKey, [tooLarge], associatedData)).toThrow(expect.objectContaining({ code: 'ONION_TOO_LARGE' }))
+    expect(() => createOnion(sessionKey, [tooLarge], associatedData)).toThrow(
+      expect.objectContaining({ code: 'ONION_TOO_LARGE' }),
+    )
   })
 
   it('refuses no hops, reserved payload lengths and a node id that is not a key', () => {
     expect(() => createOnion(sessionKey, [], associatedData)).toThrow(OnionEncodeError)
-    expect(() => createOnion(sessionKey, [{ pubkey: publicKeyOf(key), payload: new Uint8Array(1) }], associatedData)).toThrow(OnionEncodeError)
-    expect(() => createOnion(sessionKey, [{ pubkey: new Uint8Array(33), payload: new Uint8Array(2) }], associatedData)).toThrow(OnionEncodeError)
+    expect(() =>
+      createOnion(sessionKey, [{ pubkey: publicKeyOf(key), payload: new Uint8Array(1) }], associatedData),
+    ).toThrow(OnionEncodeError)
+    expect(() =>
+      createOnion(sessionKey, [{ pubkey: new Uint8Array(33), payload: new Uint8Array(2) }], associatedData),
+    ).toThrow(OnionEncodeError)
   })
 })
 
@@ -178,8 +213,16 @@ describe('an authenticated onion whose payload length cannot be right', () => {
   function craft(plain: Uint8Array, nodeKey: Uint8Array): Uint8Array {
     const session = fromHex('31'.repeat(32))
     const ss = ecdh(session, publicKeyOf(nodeKey))
-    const hopPayloads = chacha20Xor(onionKey('rho', ss), concatBytes(plain, new Uint8Array(HOP_PAYLOADS_LENGTH - plain.length)))
-    return concatBytes(Uint8Array.of(0), publicKeyOf(session), hopPayloads, hmacSha256(onionKey('mu', ss), hopPayloads, associatedData))
+    const hopPayloads = chacha20Xor(
+      onionKey('rho', ss),
+      concatBytes(plain, new Uint8Array(HOP_PAYLOADS_LENGTH - plain.length)),
+    )
+    return concatBytes(
+      Uint8Array.of(0),
+      publicKeyOf(session),
+      hopPayloads,
+      hmacSha256(onionKey('mu', ss), hopPayloads, associatedData),
+    )
   }
 
   it('is invalid_onion_payload, carrying the shared secret to encrypt the failure with', () => {

@@ -13,7 +13,13 @@
  * refused); test/integration/node/libp2pKeys.test.ts checks it against the original.
  */
 import { Point as NoblePoint } from '@noble/secp256k1'
-import { isValidPublicKey, publicKeyOf, randomPrivateKey, signDigest, verifyDigest } from '../../../../crypto/secp256k1.js'
+import {
+  isValidPublicKey,
+  publicKeyOf,
+  randomPrivateKey,
+  signDigest,
+  verifyDigest,
+} from '../../../../crypto/secp256k1.js'
 import { compactToDer, derToCompact } from './derSignature.js'
 
 interface SignatureOptions {
@@ -24,7 +30,8 @@ interface SignatureOptions {
 
 /** libp2p always passes a digest it hashed itself, and DER signatures. */
 function checkOptions(options: SignatureOptions | undefined): void {
-  if (options?.prehash !== false || options.format !== 'der' || options.lowS === false) throw new Error('only prehash: false, format: der and low S are supported')
+  if (options?.prehash !== false || options.format !== 'der' || options.lowS === false)
+    throw new Error('only prehash: false, format: der and low S are supported')
 }
 
 /** A public key as SEC1 bytes; compressed keys, the only kind lnsim makes, stay in the crypto layer. */
