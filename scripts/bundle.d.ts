@@ -3,7 +3,10 @@ export declare function build(options?: { quiet?: boolean }): Promise<void>
 export declare function libp2pSecp256k1OnOurCrypto(): { plugin: import('esbuild').Plugin; replaced(): number }
 /** The esbuild plugin keeping only zod's English locale, and how many imports it took over. */
 export declare function zodEnglishOnly(): { plugin: import('esbuild').Plugin; replaced(): number }
-/** The esbuild plugin giving Noise's crypto lnsim's ChaCha20-Poly1305 in place of its WebAssembly modules, and how many imports it took over. */
+/**
+ * The esbuild plugin giving Noise's crypto lnsim's ChaCha20-Poly1305 in place of its WebAssembly modules, and how many
+ * imports it took over.
+ */
 export declare function noiseWithoutWebAssembly(): { plugin: import('esbuild').Plugin; replaced(): number }
 /** The esbuild plugin making @libp2p/tcp write each send in one socket write, and how many files it patched. */
 export declare function tcpOneWritePerSend(): { plugin: import('esbuild').Plugin; replaced(): number }

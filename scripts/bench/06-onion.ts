@@ -59,7 +59,8 @@ export async function run(bench: Bench): Promise<void> {
   )
   const log = new MemoryReplayLog()
   let expiry = 0
-  // each peel must look fresh to the log, so the packet's entry is dropped again: this measures the log's bookkeeping on top
+  // each peel must look fresh to the log, so the packet's entry is dropped again: this measures the log's bookkeeping
+  // on top
   bench.figure(
     'peel one layer with replay log',
     bench.opsPerSecond(() => {

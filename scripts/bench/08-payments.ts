@@ -46,7 +46,10 @@ async function invoices(payee: NodeClient, n: number, amountMsat: bigint): Promi
   return out
 }
 
-/** Pays SEQUENTIAL invoices one after the other: each payment's latency, and the CPU time the processes `pids` spent on all of them. */
+/**
+ * Pays SEQUENTIAL invoices one after the other: each payment's latency, and the CPU time the processes `pids` spent on
+ * all of them.
+ */
 async function latencies(
   payer: NodeClient,
   payee: NodeClient,
@@ -79,7 +82,10 @@ async function commitmentsSigned(ends: ChannelEnd[]): Promise<number> {
   return n
 }
 
-/** Pays `count` invoices with IN_FLIGHT payments in flight; returns payments per second, and commitments signed per payment on the route's channels. */
+/**
+ * Pays `count` invoices with IN_FLIGHT payments in flight; returns payments per second, and commitments signed per
+ * payment on the route's channels.
+ */
 async function burst(
   payer: NodeClient,
   payee: NodeClient,

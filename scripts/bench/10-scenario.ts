@@ -68,7 +68,9 @@ const RUNS = (process.env.LNSIM_BENCH_SIZES ?? '10,20,50,100,100other').split(',
   return { n, lean }
 })
 
-/** Sequential payments between random distinct nodes, seeded: their latencies (ms) and the nodes' CPU per payment (ms). */
+/**
+ * Sequential payments between random distinct nodes, seeded: their latencies (ms) and the nodes' CPU per payment (ms).
+ */
 async function payments(
   net: Network,
   nodePids: number[],

@@ -57,7 +57,9 @@ export function makeBlock(header: { height: number; prevHash: string; time: numb
   return { ...header, hash: blockHash(header) }
 }
 
-/** lockTime carries the height, so every coinbase has its own txid (BIP 34). A block with nothing to pay has no outputs. */
+/**
+ * lockTime carries the height, so every coinbase has its own txid (BIP 34). A block with nothing to pay has no outputs.
+ */
 export function coinbaseTransaction(height: number, outputs: TxOutput[]): Transaction {
   return { version: 1, lockTime: height, inputs: [], outputs: outputs.filter((o) => o.value > 0n) }
 }

@@ -5,7 +5,8 @@
  *   all(C, C, ...)        every sub-condition holds
  *   any(C, C, ...)        at least one sub-condition holds
  *   after(HEIGHT)         absolute timelock: the spending tx's lockTime ≥ HEIGHT (as OP_CHECKLOCKTIMEVERIFY)
- *   older(BLOCKS)         relative timelock: the spent output has BLOCKS confirmations at the spending block (as OP_CHECKSEQUENCEVERIFY)
+ *   older(BLOCKS)         relative timelock: the spent output has BLOCKS confirmations at the spending block (as
+ * OP_CHECKSEQUENCEVERIFY)
  *   sha256(HASH)          a preimage of this hash
  *
  * A 2-of-2 funding output is all(sig(a), sig(b)); a to_local output is

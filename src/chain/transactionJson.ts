@@ -105,7 +105,9 @@ export function blockToJson(block: Block): BlockJson {
   }
 }
 
-/** Parses a value with a schema, or throws InvalidInputError naming the first field that was wrong (`details.field`). */
+/**
+ * Parses a value with a schema, or throws InvalidInputError naming the first field that was wrong (`details.field`).
+ */
 export function parseWith<T>(schema: z.ZodType<T, unknown>, value: unknown, what: string, code = 'INVALID_REQUEST'): T {
   const r = schema.safeParse(value)
   if (r.success) return r.data

@@ -43,7 +43,10 @@ export interface Spender {
 export interface UtxoView {
   /** an output no block has spent: confirmed, or created by a mempool transaction */
   coin(outpoint: OutPoint): Coin | undefined
-  /** tells a spent output from an unknown one, and finds mempool double spends; without it both are UNKNOWN_INPUT / unchecked */
+  /**
+   * tells a spent output from an unknown one, and finds mempool double spends; without it both are UNKNOWN_INPUT /
+   * unchecked
+   */
   spenderOf?(outpoint: OutPoint): Spender | undefined
   /** true for a txid already confirmed or in the mempool */
   hasTransaction?(txid: string): boolean

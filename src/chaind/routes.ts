@@ -216,7 +216,8 @@ export function chainEvents(state: ChainState): EventStream {
   return {
     path: '/v1/events',
     checkQuery: eventTypes,
-    // a node follows blocks only: with every transaction too, a hundred nodes each parsed every funding transaction's event
+    // a node follows blocks only: with every transaction too, a hundred nodes each parsed every funding transaction's
+    // event
     open(send, query) {
       const types = eventTypes(query)
       send('tip', { height: state.height, hash: state.tip.hash } satisfies Json<typeof TipEvent>)

@@ -43,7 +43,9 @@ export interface CommitmentTxArgs {
   keys: CommitmentKeys
 }
 
-/** BIP 69 style order; `bytes` is each output's encoded condition, made once per output rather than once per comparison. */
+/**
+ * BIP 69 style order; `bytes` is each output's encoded condition, made once per output rather than once per comparison.
+ */
 function compareOutputs(
   a: { output: CommitmentOutput; bytes: Uint8Array },
   b: { output: CommitmentOutput; bytes: Uint8Array },

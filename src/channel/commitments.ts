@@ -6,7 +6,8 @@
  *
  * How an update travels (BOLT #2 "Normal Operation"):
  *   local update:  localChanges.proposed → (we send commitment_signed) signed → (they revoke) acked → (they sign) gone
- *   remote update: remoteChanges.proposed → (they sign) acked → (we sign) signed → (they revoke) gone: irrevocably committed
+ *   remote update: remoteChanges.proposed → (they sign) acked → (we sign) signed → (they revoke) gone: irrevocably
+ * committed
  */
 import type { Sat } from '../core/amount.js'
 import { bytesEqual } from '../core/bytes.js'
@@ -103,7 +104,10 @@ export function latestRemoteCommit(c: Commitments): RemoteCommit {
     : c.remoteCommit
 }
 
-/** We have something to sign: our own new updates, or the peer's updates we acknowledged but they don't have in their commitment yet. */
+/**
+ * We have something to sign: our own new updates, or the peer's updates we acknowledged but they don't have in their
+ * commitment yet.
+ */
 export function localHasChanges(c: Commitments): boolean {
   return c.localChanges.proposed.length > 0 || c.remoteChanges.acked.length > 0
 }
@@ -435,7 +439,10 @@ function assertConserved(c: Commitments, spec: CommitmentSpec, what: string): vo
   if (spec.toLocalMsat < 0n || spec.toRemoteMsat < 0n) throw new Error(`BUG: ${what} has a negative balance`)
 }
 
-/** Signs the peer's next commitment, covering every update so far. Call only when localHasChanges and not waiting for a revocation. */
+/**
+ * Signs the peer's next commitment, covering every update so far. Call only when localHasChanges and not waiting for a
+ * revocation.
+ */
 export function sendCommit(
   c: Commitments,
   signer: ChannelSigner,

@@ -28,7 +28,10 @@ export const CLOSING_TX_WEIGHT = 672n
 /** Rough weight of a one-input one-output sweep, to price claims on chain. */
 export const SWEEP_TX_WEIGHT = 600n
 
-/** A node goes on chain this many blocks before an incoming HTLC it holds the preimage for expires (LND's default is 10). */
+/**
+ * A node goes on chain this many blocks before an incoming HTLC it holds the preimage for expires (LND's default is
+ * 10).
+ */
 export const FULFILL_SAFETY_BLOCKS = 6
 
 /** Upper bound on commitment numbers: 48 bits (BOLT #3). */

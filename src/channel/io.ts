@@ -37,7 +37,10 @@ export type ChannelInput =
   | { type: 'funding_tx_failed'; reason: string }
   /** a watched transaction reached its depth */
   | { type: 'tx_confirmed'; txid: string; blockHeight: number; txIndex: number }
-  /** a watched output was spent in a block; for the funding output the node adds the revoked commitment number if the txid is in its revocation log */
+  /**
+   * a watched output was spent in a block; for the funding output the node adds the revoked commitment number if the
+   * txid is in its revocation log
+   */
   | { type: 'output_spent'; outpoint: OutPoint; tx: Transaction; blockHeight: number; revokedIndex?: bigint }
   | { type: 'block'; height: number }
   | { type: 'connected' }
@@ -63,7 +66,9 @@ export interface ChannelContext {
 export type ChannelEvent =
   | { type: 'state_changed'; from: ChannelStateName; to: ChannelStateName }
   | { type: 'channel_ready'; shortChannelId: ShortChannelId }
-  /** the peer proposed an HTLC, not yet committed: nothing may be done with it yet but getting ready (peeling its onion) */
+  /**
+   * the peer proposed an HTLC, not yet committed: nothing may be done with it yet but getting ready (peeling its onion)
+   */
   | { type: 'htlc_proposed'; add: UpdateAddHtlc }
   /** an HTLC the peer offered is now irrevocably committed: forward it, settle it, or fail it */
   | { type: 'htlc_received'; add: UpdateAddHtlc }

@@ -187,7 +187,8 @@ export function handleOperatingCommand(data: Operating, cmd: ChannelCommand, ctx
         channelId: c.channelId,
         scriptpubkey: cmd.scriptpubkey ?? c.localParams.finalCondition,
       }
-      // our unsigned changes go first, in a commitment_signed, then shutdown (BOLT #2 "MUST NOT send a shutdown if there are updates pending")
+      // our unsigned changes go first, in a commitment_signed, then shutdown (BOLT #2 "MUST NOT send a shutdown if
+      // there are updates pending")
       return afterUpdate(
         then(result({ ...data, pendingLocalShutdown: shutdown }), (d) => signIfNeeded(d, ctx.signer)),
         ctx,

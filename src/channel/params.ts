@@ -3,7 +3,8 @@
  * by one side and binds the other, as in BOLT #2:
  * - `channelReserveSat`: the reserve the announcing side requires the *other* side to keep;
  * - `toSelfDelay`: the delay the announcing side imposes on the *other* side's to_local;
- * - `maxHtlcValueInFlightMsat`, `maxAcceptedHtlcs`, `htlcMinimumMsat`: limits on HTLCs offered *to* the announcing side;
+ * - `maxHtlcValueInFlightMsat`, `maxAcceptedHtlcs`, `htlcMinimumMsat`: limits on HTLCs offered *to* the announcing
+ * side;
  * - `dustLimitSat`: applies to the announcing side's own commitment transaction.
  */
 import type { Condition } from '../chain/condition.js'

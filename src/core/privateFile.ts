@@ -10,7 +10,10 @@ import { open } from 'node:fs/promises'
 
 export const PRIVATE_FILE_MODE = 0o600
 
-/** Writes `text` to a file that only its owner can read, whatever mode the file had before; the mode is set before the text is written. */
+/**
+ * Writes `text` to a file that only its owner can read, whatever mode the file had before; the mode is set before the
+ * text is written.
+ */
 export async function writePrivateFile(path: string, text: string): Promise<void> {
   const file = await open(path, 'w', PRIVATE_FILE_MODE)
   try {

@@ -5,7 +5,10 @@
 import { sha256 } from './hash.js'
 import { pointAdd, pointAddTweak, pointMultiply, privateKeyAdd, privateKeyMultiply, publicKeyOf } from './secp256k1.js'
 
-/** localpubkey, remotepubkey, local_htlcpubkey, remote_htlcpubkey, local_delayedpubkey: basepoint + SHA256(per_commitment_point || basepoint)·G */
+/**
+ * localpubkey, remotepubkey, local_htlcpubkey, remote_htlcpubkey, local_delayedpubkey: basepoint +
+ * SHA256(per_commitment_point || basepoint)·G
+ */
 export function derivePublicKey(basepoint: Uint8Array, perCommitmentPoint: Uint8Array): Uint8Array {
   return pointAddTweak(basepoint, sha256(perCommitmentPoint, basepoint))
 }

@@ -26,7 +26,10 @@ const DEPENDENCIES: Partial<Record<InvoiceFeatureName, readonly InvoiceFeatureNa
   basic_mpp: ['payment_secret'],
 }
 
-/** What lnsim puts in its invoices unless told otherwise: var_onion_optin and payment_secret, required (as the BOLT #11 examples do). */
+/**
+ * What lnsim puts in its invoices unless told otherwise: var_onion_optin and payment_secret, required (as the BOLT #11
+ * examples do).
+ */
 export const DEFAULT_INVOICE_FEATURES: Uint8Array = featureBits(
   INVOICE_FEATURE_BITS.var_onion_optin[0],
   INVOICE_FEATURE_BITS.payment_secret[0],

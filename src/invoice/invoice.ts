@@ -5,7 +5,10 @@ import { hasInvoiceFeature, type InvoiceFeatureName } from './features.js'
 import type { RouteHint } from './routeHint.js'
 import type { TaggedField } from './taggedFields.js'
 
-/** An `f` field: a witness version (0–16) and program, or 17 (P2PKH) / 18 (P2SH) and a hash. Kept raw: lnsim's chain has no Bitcoin addresses. */
+/**
+ * An `f` field: a witness version (0–16) and program, or 17 (P2PKH) / 18 (P2SH) and a hash. Kept raw: lnsim's chain has
+ * no Bitcoin addresses.
+ */
 export interface FallbackAddress {
   version: number
   program: Uint8Array

@@ -36,7 +36,10 @@ export function numberToWords(n: number): number[] {
   return words
 }
 
-/** A feature vector in the wire layer's form: big-endian bytes, bit 0 the lowest bit of the last byte, no leading zero byte. */
+/**
+ * A feature vector in the wire layer's form: big-endian bytes, bit 0 the lowest bit of the last byte, no leading zero
+ * byte.
+ */
 export function wordsToFeatures(words: readonly number[]): Uint8Array {
   const out = new Uint8Array(Math.ceil((words.length * 5) / 8))
   for (let j = 0; j < words.length; j++) {

@@ -92,7 +92,9 @@ const PHASES_SHORT: Record<string, string> = {
 }
 /** Plain output prints a phase's progress at most this often (and when it completes). */
 const PLAIN_PROGRESS_EVERY_MS = 2000
-/** A payment line (run or watch) waits this long for the hops' events, which travel separately from the payer's answer. */
+/**
+ * A payment line (run or watch) waits this long for the hops' events, which travel separately from the payer's answer.
+ */
 const HOP_EVENTS_GRACE_MS = 150
 const SHOWN_STATES = new Set(['NORMAL', 'SHUTDOWN', 'CLOSING', 'CLOSED', 'OFFLINE', 'ERR_INFORMATION_LEAK'])
 
@@ -111,8 +113,14 @@ export class TerminalView {
   private broughtUp: boolean
   private footerLines = 0
   private renderTimer: NodeJS.Timeout | undefined
-  /** lines in the order they happened; a run's payment holds back what follows it until its hops' events had a moment to arrive */
-  /** lines in the order things happened; a payment is made into its line when printed, so names learned meanwhile are used */
+  /**
+   * lines in the order they happened; a run's payment holds back what follows it until its hops' events had a moment to
+   * arrive
+   */
+  /**
+   * lines in the order things happened; a payment is made into its line when printed, so names learned meanwhile are
+   * used
+   */
   private readonly queue: (
     { lines: string[] } | { payment: () => PaymentInput; ready: boolean; timer?: NodeJS.Timeout }
   )[] = []
@@ -170,7 +178,10 @@ export class TerminalView {
     if (this.options.mode === 'run') this.enqueue(() => p)
   }
 
-  /** A finished payment is printed a moment later: the hops' own events come on other nodes' streams and may still be on their way. */
+  /**
+   * A finished payment is printed a moment later: the hops' own events come on other nodes' streams and may still be on
+   * their way.
+   */
   private enqueue(payment: () => PaymentInput): void {
     const entry: { payment: () => PaymentInput; ready: boolean; timer?: NodeJS.Timeout } = { payment, ready: false }
     entry.timer = setTimeout(() => {

@@ -9,7 +9,8 @@
  * const store = new GossipStore({ chainHash, lookupFundingOutput })
  * const verdict = await store.accept(message, Date.now(), frame)   // 'new' → relay verdict.relay to the other peers
  * const mc = new MissionControl({ updates: store })
- * const route = findRoute(ChannelGraph.fromStore(store), { source: ourId, destination, amountMsat, blockHeight, finalCltvExpiryDelta: 18, localChannels }, { history: mc })
+ * const route = findRoute(ChannelGraph.fromStore(store), { source: ourId, destination, amountMsat, blockHeight,
+ * finalCltvExpiryDelta: 18, localChannels }, { history: mc })
  * // after a failed attempt attributed to route.hops[i]
  * mc.recordFailure(route, i, failure, Date.now())
  * ```

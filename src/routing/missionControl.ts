@@ -122,7 +122,8 @@ export class MissionControl implements SuccessProbabilities {
     if (failingHopIndex === last) return lesson
     const code = failure?.code
     if (code === undefined || isBadOnion(code) || isNodeFailure(code) || FINAL_ONLY.has(code)) {
-      // an unreadable failure, an onion it could not read, its own trouble, or a payee's answer from a relay: the node is at fault
+      // an unreadable failure, an onion it could not read, its own trouble, or a payee's answer from a relay: the node
+      // is at fault
       blameNode(failingHopIndex)
     } else if (code === FAILURE.UNKNOWN_NEXT_PEER) {
       // the relay does not know the channel or cannot reach the next node: avoid both (a payee cannot be avoided)

@@ -30,16 +30,25 @@ export type FrameResult = (DecodeResult & { frame: Uint8Array }) | { kind: 'inva
 
 export interface FramedStream {
   readonly stream: Stream
-  /** Encodes and queues the message; writes go out in call order, each awaiting backpressure. Rejects with WireEncodeError for a message that does not encode. */
+  /**
+   * Encodes and queues the message; writes go out in call order, each awaiting backpressure. Rejects with
+   * WireEncodeError for a message that does not encode.
+   */
   write(message: Message, options?: AbortOptions): Promise<void>
   /** Several messages in one write (one frame each): fewer syscalls when a step sends a batch. */
   writeMany(messages: Message[], options?: AbortOptions): Promise<void>
-  /** The next frame, or null once the peer has closed the stream (or after FRAME_TOO_LARGE). Other stream failures (reset, abort) reject. */
+  /**
+   * The next frame, or null once the peer has closed the stream (or after FRAME_TOO_LARGE). Other stream failures
+   * (reset, abort) reject.
+   */
   read(options?: AbortOptions): Promise<FrameResult | null>
   /** read() until null. */
   [Symbol.asyncIterator](): AsyncGenerator<FrameResult, void, undefined>
   close(options?: AbortOptions): Promise<void>
-  /** Bytes written and not yet taken by the stream (what the peer has not read), with what each waiting write costs besides. */
+  /**
+   * Bytes written and not yet taken by the stream (what the peer has not read), with what each waiting write costs
+   * besides.
+   */
   readonly queuedBytes: number
 }
 

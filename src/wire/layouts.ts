@@ -102,7 +102,10 @@ const feeRange: TlvField<ClosingSigned['feeRange']> = {
   },
 }
 
-/** lnsim's commitments have no second-stage HTLC transactions, so there are never HTLC signatures; num_htlcs stays on the wire as 0. */
+/**
+ * lnsim's commitments have no second-stage HTLC transactions, so there are never HTLC signatures; num_htlcs stays on
+ * the wire as 0.
+ */
 const noHtlcSignatures: FieldCodec<undefined> = {
   read(r, field) {
     const n = r.u16(field)

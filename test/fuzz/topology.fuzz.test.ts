@@ -118,7 +118,8 @@ function imports(text: string, topology: TopologySpec, seed: string): void {
   expect(nodes.length).toBeLessThanOrEqual(topology.sample ?? MAX_IMPORTED_NODES)
   for (const c of channels) {
     expect(names.has(c.from) && names.has(c.to) && c.from !== c.to).toBe(true)
-    // as topologyImport.ts promises; the scenario's schema judges what the options allow (minCapacitySat: 0 gives 0 sat)
+    // as topologyImport.ts promises; the scenario's schema judges what the options allow (minCapacitySat: 0 gives 0
+    // sat)
     expect(c.capacitySat).toBeGreaterThanOrEqual(topology.minCapacitySat)
     if (topology.maxCapacitySat !== undefined) expect(c.capacitySat).toBeLessThanOrEqual(topology.maxCapacitySat)
     expect(c.pushMsat).toBeLessThanOrEqual(c.capacitySat * 1000n)

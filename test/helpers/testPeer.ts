@@ -346,7 +346,10 @@ export class TestPeer {
     })
   }
 
-  /** An update_add_htlc for its channel, unknown to its state machine, with the id that machine would use next; `fields` override any part. */
+  /**
+   * An update_add_htlc for its channel, unknown to its state machine, with the id that machine would use next; `fields`
+   * override any part.
+   */
   craftAdd(fields: Partial<Omit<UpdateAddHtlc, 'type'>> = {}): UpdateAddHtlc {
     const c = this.data && commitmentsOf(this.data)
     if (!c) throw new Error('the test peer has no channel')

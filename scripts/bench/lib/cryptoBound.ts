@@ -135,7 +135,10 @@ export interface PaymentCryptoBound {
   counts: Record<string, number>
 }
 
-/** The curve work of a payment over `hops` channels: payer, one peel per hop, one channel update (four commitments) per hop. */
+/**
+ * The curve work of a payment over `hops` channels: payer, one peel per hop, one channel update (four commitments) per
+ * hop.
+ */
 export function paymentCryptoBound(hops: number, perChannel: CryptoWork, perPeel: CryptoWork): PaymentCryptoBound {
   return batchedPaymentCryptoBound(hops, perChannel, perPeel, 4 * hops)
 }

@@ -140,7 +140,10 @@ export class ChainClient {
     )
   }
 
-  /** Unspent outputs paying the address, unconfirmed ones included (0 confirmations); none that a mempool transaction spends. */
+  /**
+   * Unspent outputs paying the address, unconfirmed ones included (0 confirmations); none that a mempool transaction
+   * spends.
+   */
   getAddressUtxos(address: string, options?: RequestOptions): Promise<AddressUtxos> {
     return this.request('GET', `/v1/addresses/${encodeURIComponent(address)}/utxos`, AddressUtxos, undefined, options)
   }
@@ -168,7 +171,9 @@ export class ChainClient {
     return this.request('POST', '/v1/faucet', FaucetResponse, body, options)
   }
 
-  /** Pays every address its amount in one faucet transaction, payment i as output i; with confirm, mines one block too. */
+  /**
+   * Pays every address its amount in one faucet transaction, payment i as output i; with confirm, mines one block too.
+   */
   faucetMany(
     payments: ReadonlyArray<{ address: string; amountSat: bigint }>,
     options: RequestOptions & { confirm?: boolean } = {},

@@ -19,7 +19,10 @@ export class HttpRequestError extends InvalidInputError {
   }
 }
 
-/** Statuses of the codes every server may answer with; each server adds those of its routes (HttpServerOptions.errorStatus). */
+/**
+ * Statuses of the codes every server may answer with; each server adds those of its routes
+ * (HttpServerOptions.errorStatus).
+ */
 export const BASE_ERROR_STATUS: Readonly<Record<string, number>> = {
   INVALID_JSON: 400,
   INVALID_REQUEST: 400,

@@ -20,7 +20,10 @@ export function sendJson(res: ServerResponse, status: number, value: unknown): v
   res.end(body)
 }
 
-/** `no-cache`: the files belong to the installed lnsim, which an update changes under the same names; a browser asks whether its copy is still good. */
+/**
+ * `no-cache`: the files belong to the installed lnsim, which an update changes under the same names; a browser asks
+ * whether its copy is still good.
+ */
 export function sendAsset(res: ServerResponse, asset: StaticAsset): void {
   if (asset.body === null) return void res.writeHead(204).end()
   res.writeHead(200, {

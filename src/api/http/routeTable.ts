@@ -53,7 +53,10 @@ export class RouteTable {
     this.routes = routes.map((route) => ({ route, segments: route.path.split('/') }))
   }
 
-  /** The route for the request, or throws NOT_FOUND, METHOD_NOT_ALLOWED or INVALID_REQUEST (a parameter that does not decode). */
+  /**
+   * The route for the request, or throws NOT_FOUND, METHOD_NOT_ALLOWED or INVALID_REQUEST (a parameter that does not
+   * decode).
+   */
   find(method: string, pathname: string): RouteMatch {
     const parts = pathname.split('/')
     let allowed: HttpMethod[] | undefined

@@ -32,7 +32,10 @@ export const LISTEN_HOST = '127.0.0.1'
 /** What a stream sends first, so that a client knows it is connected before the first event. */
 const DEFAULT_SSE_PREAMBLE = ': connected\n\n'
 
-/** Told when a request arrives ('http in', with its target) and when its JSON answer is written ('http out'); src/core/trace.ts's `trace` fits. */
+/**
+ * Told when a request arrives ('http in', with its target) and when its JSON answer is written ('http out');
+ * src/core/trace.ts's `trace` fits.
+ */
 export type HttpTraceHook = (label: string, detail?: string) => void
 
 export interface HttpServerOptions {

@@ -24,15 +24,23 @@ export interface NodeLimits {
   pingBurst: number
   /** Pings answered per second after the burst; BOLT #1 expects about one per 30 s. */
   pingsPerSecond: number
-  /** Pings beyond the rate a connection may send before it is closed (BOLT #1 lets a node fail channels over far fewer). */
+  /**
+   * Pings beyond the rate a connection may send before it is closed (BOLT #1 lets a node fail channels over far fewer).
+   */
   maxExcessPings: number
-  /** Channels one peer may have opened to us that are not confirmed yet (from open_channel until funding is deep enough, or aborted). */
+  /**
+   * Channels one peer may have opened to us that are not confirmed yet (from open_channel until funding is deep enough,
+   * or aborted).
+   */
   maxPendingChannelsPerPeer: number
   /** The same, over all peers together. */
   maxPendingChannels: number
   /** An opening that waits for the peer (accept_channel, funding_created, funding_signed) this long is aborted. */
   openingTimeoutMs: number
-  /** Gossip messages taken from one peer at once before the rate below applies (token bucket); a whole graph for a new peer must fit. */
+  /**
+   * Gossip messages taken from one peer at once before the rate below applies (token bucket); a whole graph for a new
+   * peer must fit.
+   */
   gossipBurst: number
   /** Gossip messages per second taken from one peer after the burst; the rest are dropped and counted. */
   gossipPerSecond: number

@@ -91,7 +91,9 @@ function sampleOption(value: string | boolean | undefined): number | undefined {
   return n
 }
 
-/** --lean and --no-lean decide; without either, networks of LEAN_FROM_NODES_PER_CORE nodes per core or more run lean. */
+/**
+ * --lean and --no-lean decide; without either, networks of LEAN_FROM_NODES_PER_CORE nodes per core or more run lean.
+ */
 function leanChoice(
   options: Record<string, string | boolean | undefined>,
   nodes: number,
@@ -246,7 +248,8 @@ export const runCommand: CommandSpec = {
       },
       progress: (p) => view.onProgress(p),
       step: (s) => view.onStep(s),
-      // a step's and a script's expectations show as they happen; the final ones (and failed steps, already shown) in the summary
+      // a step's and a script's expectations show as they happen; the final ones (and failed steps, already shown) in
+      // the summary
       verdict: (v) => (v.source.endsWith('.expect') || v.source === 'script') && view.onVerdict(v),
       payment: (p) => {
         collected.payments.push(p)

@@ -38,7 +38,10 @@ export class Broadcaster {
     private readonly bus: Pick<EventBus, 'emit'>,
   ) {}
 
-  /** Resolves once the chain has it (or it is held for later, or will be retried); rejects if the chain refuses it for good. */
+  /**
+   * Resolves once the chain has it (or it is held for later, or will be retried); rejects if the chain refuses it for
+   * good.
+   */
   async broadcast(
     tx: Transaction,
     txid: string,

@@ -27,7 +27,10 @@ export interface ChainAccess {
   utxos(address: string): Promise<UtxoView[]>
   /** an output by outpoint, or undefined when the chain never had it; `spent` once any transaction spends it */
   output(outpoint: OutPoint): Promise<{ value: bigint; condition: Condition; spent: boolean } | undefined>
-  /** resolves with the txid; rejects with the chain's rule code (ALREADY_KNOWN is not an error for callers that rebroadcast) */
+  /**
+   * resolves with the txid; rejects with the chain's rule code (ALREADY_KNOWN is not an error for callers that
+   * rebroadcast)
+   */
   submit(tx: Transaction): Promise<string>
   /** calls back for each new block height until the signal aborts, reconnecting as needed */
   followBlocks(onBlock: (height: number) => void, signal: AbortSignal): void

@@ -117,7 +117,9 @@ export class GossipService {
   private outgoing = new Map<string, { message: SignedGossip; haveIt: Set<string> }>()
   private batchTimer: NodeJS.Timeout | undefined
   private lastBatchSize = 0
-  /** the latest channel_update we made for each of our channels, and its encoding with the type (for failure messages) */
+  /**
+   * the latest channel_update we made for each of our channels, and its encoding with the type (for failure messages)
+   */
   private readonly ourUpdates = new Map<string, { update: ChannelUpdate; encoded: Uint8Array }>()
   /** kept across reconnections, so a peer does not get a new burst by reconnecting */
   private readonly rates = new Map<string, PeerGossipRate>()
@@ -185,7 +187,10 @@ export class GossipService {
     )
   }
 
-  /** Everything queued, to every peer that has not sent it to us meanwhile, in one turn: each peer's messages leave in one write. */
+  /**
+   * Everything queued, to every peer that has not sent it to us meanwhile, in one turn: each peer's messages leave in
+   * one write.
+   */
   private sendBatch(): void {
     this.batchTimer = undefined
     const batch = [...this.outgoing.values()]

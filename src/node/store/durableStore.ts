@@ -43,7 +43,10 @@ export class DurableStore {
   private readonly pending = new Set<string>()
   private fd: number | undefined
   private fileEntries = 0
-  /** interned entries (id → JSON) with the number of live values and entries referring to each, and the entries each refers to */
+  /**
+   * interned entries (id → JSON) with the number of live values and entries referring to each, and the entries each
+   * refers to
+   */
   private readonly interned = new Map<string, { json: string; refs: number; children: string[] }>()
   private readonly internIds = new WeakMap<object, string>()
   /** the interned ids each stored value refers to */

@@ -32,7 +32,10 @@ export interface PeerConnectionEvents {
   onInit(conn: PeerConnection, init: Init): void
   /** `frame` is the message as received, for checking gossip signatures over every byte */
   onMessage(conn: PeerConnection, message: Message, frame: Uint8Array): void
-  /** a message for one channel carried a key that is not on the curve: that channel fails (BOLT #2), the connection stays */
+  /**
+   * a message for one channel carried a key that is not on the curve: that channel fails (BOLT #2), the connection
+   * stays
+   */
   onInvalidChannelMessage(conn: PeerConnection, channelId: Uint8Array, error: WireDecodeError): void
   onClose(conn: PeerConnection, reason: string): void
 }

@@ -43,7 +43,10 @@ export interface DashboardOptions {
 export interface Dashboard {
   /** where to point a browser, e.g. http://127.0.0.1:40123/ */
   url: string
-  /** Feeds one event (a node's, or the chain's); cheap, the page is updated at the next batch. Events it does not show are ignored. */
+  /**
+   * Feeds one event (a node's, or the chain's); cheap, the page is updated at the next batch. Events it does not show
+   * are ignored.
+   */
   publish(event: NodeEvent | ChainBlockEvent | ChainTxEvent): void
   /** Stops following sources and closes the server and every browser's stream. */
   stop(): Promise<void>

@@ -116,7 +116,10 @@ export interface ChainView {
 /** One movement of a payment along a channel, for the page to animate. */
 export interface HtlcStep {
   paymentHash: string
-  /** add: the HTLC travels out; settle: the preimage travels back; fail: a failure travels back; refuse: a node refused it (the failing hop) */
+  /**
+   * add: the HTLC travels out; settle: the preimage travels back; fail: a failure travels back; refuse: a node refused
+   * it (the failing hop)
+   */
   kind: 'add' | 'settle' | 'fail' | 'refuse'
   channelId: string
   from: string

@@ -233,7 +233,10 @@ export class GossipStore {
     this.addChannel(channel)
   }
 
-  /** Adds a node announcement without checks, for restoring what this store verified before; false if the node has no channel. */
+  /**
+   * Adds a node announcement without checks, for restoring what this store verified before; false if the node has no
+   * channel.
+   */
   restoreNodeAnnouncement(item: StoredGossip<NodeAnnouncement>): boolean {
     const nodeId = toHex(item.message.nodeId)
     if (!this.channelCounts.has(nodeId)) return false

@@ -7,10 +7,12 @@
  * // origin
  * const { packet, sharedSecrets } = createPaymentOnion(randomPrivateKey(), [
  *   { pubkey: bob, payload: { amtToForward: 1_000n, outgoingCltvValue: 140, shortChannelId: bobToCarol } },
- *   { pubkey: carol, payload: { amtToForward: 1_000n, outgoingCltvValue: 140, paymentData: { paymentSecret, totalMsat: 1_000n } } },
+ *   { pubkey: carol, payload: { amtToForward: 1_000n, outgoingCltvValue: 140, paymentData: { paymentSecret, totalMsat:
+ * 1_000n } } },
  * ], paymentHash)
  * // at each hop (throws OnionError carrying the BOLT failure code)
- * const { payload, nextPacket, sharedSecret } = peelPaymentOnion(packet, nodeKey, paymentHash, { log: replayLog, cltvExpiry })
+ * const { payload, nextPacket, sharedSecret } = peelPaymentOnion(packet, nodeKey, paymentHash, { log: replayLog,
+ * cltvExpiry })
  * // a hop that fails the HTLC, then every hop on the way back, then the origin
  * const reason = createFailure(sharedSecret, { code: FAILURE.UNKNOWN_NEXT_PEER })
  * const relayed = obfuscateFailure(previousHopSecret, reason)

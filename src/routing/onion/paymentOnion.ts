@@ -31,7 +31,10 @@ export function createPaymentOnion(
   )
 }
 
-/** Peels an incoming HTLC's onion and reads this hop's payment instructions; throws OnionError with the failure to return. */
+/**
+ * Peels an incoming HTLC's onion and reads this hop's payment instructions; throws OnionError with the failure to
+ * return.
+ */
 export function peelPaymentOnion(
   packet: Uint8Array,
   nodePrivateKey: Uint8Array,

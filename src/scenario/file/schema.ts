@@ -221,5 +221,7 @@ export function defaultChannelName(from: string, to: string): string {
   return `${from}-${to}`
 }
 
-/** What it costs a node to fund one channel on chain, above the capacity: kept apart so each opening has its own coin. */
+/**
+ * What it costs a node to fund one channel on chain, above the capacity: kept apart so each opening has its own coin.
+ */
 export const FUNDING_FEE_RESERVE_SAT = 5_000n

@@ -12,7 +12,10 @@ import { channelName, milliseconds, noKeys, nodeName, strictObject, wholeNumber 
 
 const delayMs = wholeNumber(0, MAX_LINK_DELAY_MS)
 
-/** How long each message waits before it leaves: always the same, drawn evenly from a range, or exponentially around a mean. */
+/**
+ * How long each message waits before it leaves: always the same, drawn evenly from a range, or exponentially around a
+ * mean.
+ */
 export const LinkDelaySpec = oneOf('delay', {
   fixed: strictObject({ ms: delayMs }),
   uniform: strictObject({ minMs: delayMs, maxMs: delayMs }).refine((d) => d.minMs <= d.maxMs, {

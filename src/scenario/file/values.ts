@@ -49,7 +49,10 @@ export const amount = z
     ],
   })
 
-/** An amount of on-chain satoshi: no more than all the bitcoin there will ever be, so a typo is caught here and not by the chain. */
+/**
+ * An amount of on-chain satoshi: no more than all the bitcoin there will ever be, so a typo is caught here and not by
+ * the chain.
+ */
 export const satAmount = amount.refine(
   (v) => v <= MAX_MONEY_SAT,
   `must be at most ${MAX_MONEY_SAT} sat (21,000,000 BTC)`,

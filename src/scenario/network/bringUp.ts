@@ -24,7 +24,10 @@ export const START_CONCURRENCY = 4
 export const CALL_CONCURRENCY = 8
 /** Coins paid by one faucet transaction (the chain takes up to 10,000). */
 export const FAUCET_BATCH = 1000
-/** With mining on demand, a channel still unconfirmed this long after its blocks gets one more block (a node may ask for more confirmations than the scenario). */
+/**
+ * With mining on demand, a channel still unconfirmed this long after its blocks gets one more block (a node may ask for
+ * more confirmations than the scenario).
+ */
 export const EXTRA_BLOCK_AFTER_MS = 5000
 
 /** What bring-up does to a network besides reading it: start its processes, mine, record the channels it opened. */

@@ -6,8 +6,10 @@
  * @example
  * ```ts
  * const net = await launch({
- *   nodes: [{ name: 'alice', fundsSat: 2_000_000 }, { name: 'bob', fundsSat: 1_000_000 }, { name: 'carol', fundsSat: 1_000_000 }],
- *   channels: [{ from: 'alice', to: 'bob', capacitySat: 1_000_000 }, { from: 'bob', to: 'carol', capacitySat: 500_000 }],
+ *   nodes: [{ name: 'alice', fundsSat: 2_000_000 }, { name: 'bob', fundsSat: 1_000_000 }, { name: 'carol', fundsSat:
+ * 1_000_000 }],
+ *   channels: [{ from: 'alice', to: 'bob', capacitySat: 1_000_000 }, { from: 'bob', to: 'carol', capacitySat: 500_000
+ * }],
  * })
  * try {
  *   const p = await net.pay('alice', 'carol', 50_000_000n)
@@ -68,7 +70,9 @@ export interface LaunchOptions {
   observer?: NetworkObserver
   /** start nodes with --testing (test-only hooks) even if the spec does not ask. @default the spec's `testing` */
   testing?: boolean
-  /** start the nodes with LEAN_NODE_FLAGS (see leanNodes.ts). @default lean from LEAN_FROM_NODES_PER_CORE nodes per core */
+  /**
+   * start the nodes with LEAN_NODE_FLAGS (see leanNodes.ts). @default lean from LEAN_FROM_NODES_PER_CORE nodes per core
+   */
   lean?: boolean
   /** ms allowed for the whole bring-up. @default 120000 plus 3000 per node */
   bringUpTimeoutMs?: number
@@ -79,7 +83,10 @@ export interface WaitOptions {
   timeoutMs?: number
   intervalMs?: number
   signal?: AbortSignal
-  /** meanwhile mine a block whenever a transaction waits in the mempool (claims and sweeps that follow a close). @default false */
+  /**
+   * meanwhile mine a block whenever a transaction waits in the mempool (claims and sweeps that follow a close).
+   * @default false
+   */
   mineMempool?: boolean
 }
 
@@ -223,7 +230,9 @@ export class Network implements BringUpNetwork {
     return this.byNodeId.get(nodeId) ?? `${nodeId.slice(0, 10)}…`
   }
 
-  /** The scenario name of a channel by its short channel id, or the id itself for a channel the network did not open. */
+  /**
+   * The scenario name of a channel by its short channel id, or the id itself for a channel the network did not open.
+   */
   channelNameOf(shortChannelId: string): string {
     for (const c of this.channelMap.values()) if (c.shortChannelId === shortChannelId) return c.name
     return shortChannelId
@@ -258,7 +267,10 @@ export class Network implements BringUpNetwork {
     return (await this.chain.mine(blocks)).height
   }
 
-  /** Opens a channel during a run; by default mines its confirmations (when mining on demand) and waits until it is active and every node has heard of it. */
+  /**
+   * Opens a channel during a run; by default mines its confirmations (when mining on demand) and waits until it is
+   * active and every node has heard of it.
+   */
   async open(
     from: string,
     to: string,
@@ -416,7 +428,8 @@ export class Network implements BringUpNetwork {
   }
 
   async startChainProcess(signal: AbortSignal): Promise<void> {
-    // the scenario's seed gives the chain its faucet key, so funding transactions (and channel ids) repeat from run to run
+    // the scenario's seed gives the chain its faucet key, so funding transactions (and channel ids) repeat from run to
+    // run
     const args = ['chain', 'start', '--data-dir', join(this.dir, 'chain'), '--port', '0', `--seed=${this.seed}`]
     if (this.chainSpec.blockIntervalMs !== undefined)
       args.push('--block-interval', String(this.chainSpec.blockIntervalMs))

@@ -8,7 +8,10 @@
  */
 import { DEFAULT_NODE_LIMITS } from '../../api/node/limits.js'
 
-/** The `lnsim node start` flags that let `node` accept its incoming channels from `channels`, or none when the defaults do. */
+/**
+ * The `lnsim node start` flags that let `node` accept its incoming channels from `channels`, or none when the defaults
+ * do.
+ */
 export function pendingChannelFlags(node: string, channels: ReadonlyArray<{ from: string; to: string }>): string[] {
   const fromEachPeer = new Map<string, number>()
   for (const c of channels) if (c.to === node) fromEachPeer.set(c.from, (fromEachPeer.get(c.from) ?? 0) + 1)

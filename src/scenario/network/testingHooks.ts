@@ -68,7 +68,10 @@ export class TestingHooks {
     return new TestingClient(node.client)
   }
 
-  /** Makes `node` drop, cut or blackhole the Nth `message` it sends to `peer`; the node's earlier faults not yet fired stay (their count starts again). */
+  /**
+   * Makes `node` drop, cut or blackhole the Nth `message` it sends to `peer`; the node's earlier faults not yet fired
+   * stay (their count starts again).
+   */
   async fault(f: FaultSpec): Promise<void> {
     const hooks = this.hooksOf(f.node)
     const pending = (await hooks.state()).faults
@@ -109,7 +112,10 @@ export class TestingHooks {
     }
   }
 
-  /** Nodes in different groups can no longer reach each other (their connections drop); nodes in no group still reach everyone. */
+  /**
+   * Nodes in different groups can no longer reach each other (their connections drop); nodes in no group still reach
+   * everyone.
+   */
   async partition(groups: readonly (readonly string[])[]): Promise<void> {
     for (const [g, group] of groups.entries()) {
       const others = groups.flatMap((other, h) => (h === g ? [] : other.map((n) => this.net.node(n).nodeId)))
@@ -117,7 +123,9 @@ export class TestingHooks {
     }
   }
 
-  /** Ends every partition and blackhole of these nodes (default: every running node); they redial their channel peers. */
+  /**
+   * Ends every partition and blackhole of these nodes (default: every running node); they redial their channel peers.
+   */
   async heal(names?: readonly string[]): Promise<void> {
     for (const name of names ?? this.net.nodes.filter((n) => n.online).map((n) => n.name))
       await this.hooksOf(name).heal()

@@ -32,7 +32,10 @@ export interface ChannelSummary {
   to: string
   capacitySat: bigint
   state: string
-  /** the funder's side and the other side, as the funder (or else the other end) reports them; null when neither could be asked */
+  /**
+   * the funder's side and the other side, as the funder (or else the other end) reports them; null when neither could
+   * be asked
+   */
   fromMsat: Msat | null
   toMsat: Msat | null
 }

@@ -43,11 +43,17 @@ export interface RunContext {
   expect(name: string, ok: boolean, detail?: string): Verdict
   /** Records a verdict made elsewhere (a step's expectation). */
   record(verdict: Verdict): Verdict
-  /** Evaluates an expectation written as in a scenario file (`{ balance: { node: 'bob', onchainSat: '>= 1' } }`), once no HTLC is in flight, and records its verdict. */
+  /**
+   * Evaluates an expectation written as in a scenario file (`{ balance: { node: 'bob', onchainSat: '>= 1' } }`), once
+   * no HTLC is in flight, and records its verdict.
+   */
   check(expectation: Record<string, unknown> | Expectation, source?: string): Promise<Verdict>
   /** Sends traffic as a traffic step would; its result is kept for the summary. */
   traffic(spec: TrafficSpec): Promise<TrafficResult>
-  /** Marks the run failed because something could not be done (not an expectation that failed); `where` names it, `source` points at it. */
+  /**
+   * Marks the run failed because something could not be done (not an expectation that failed); `where` names it,
+   * `source` points at it.
+   */
   fail(err: unknown, where: string, source?: string): void
   /** Shows a step in the live view while fn runs. */
   step<T>(label: string, fn: () => Promise<T>, position?: { index: number; total: number }): Promise<T>

@@ -12,7 +12,8 @@
  *
  * export default defineScenario({
  *   name: 'ten payments',
- *   network: { nodes: [{ name: 'alice', fundsSat: 2_000_000 }, { name: 'bob', fundsSat: 100_000 }], channels: [{ from: 'alice', to: 'bob', capacitySat: 1_000_000 }] },
+ *   network: { nodes: [{ name: 'alice', fundsSat: 2_000_000 }, { name: 'bob', fundsSat: 100_000 }], channels: [{ from:
+ * 'alice', to: 'bob', capacitySat: 1_000_000 }] },
  *   async run(net, t) {
  *     for (let i = 0; i < 10; i++) {
  *       const p = await net.pay('alice', 'bob', 10_000_000n)

@@ -122,7 +122,10 @@ export function nameFromAlias(alias: string): string {
     .replace(/[_.-]+$/, '')
 }
 
-/** `base`, or `base-2`, `base-3`… whichever is free (and not a name the run folder keeps for itself); records the one returned. */
+/**
+ * `base`, or `base-2`, `base-3`… whichever is free (and not a name the run folder keeps for itself); records the one
+ * returned.
+ */
 function unique(base: string, taken: Set<string>): string {
   let name = base
   for (let i = 2; taken.has(name) || isReservedNodeName(name); i++) name = `${base}-${i}`

@@ -89,7 +89,8 @@ describe('a peer that floods a node with invalid gossip', () => {
     await flood(peer)
     // every one of them is checked and refused with a warning, as BOLT #7 asks
     await peer.waitFor('a warning for each announcement', () => warnings(peer) >= FLOOD, 30_000)
-    // the count of what was left out is written when the minute ends, or when the node stops (which also flushes the log)
+    // the count of what was left out is written when the minute ends, or when the node stops (which also flushes the
+    // log)
     await net.stopNode('alice')
     const lines = logLines(net, 'alice').filter((l) => l.peer === peer.nodeId)
     expect(lines.filter((l) => l.msg === 'refused gossip')).toHaveLength(10)

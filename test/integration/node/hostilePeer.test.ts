@@ -40,7 +40,10 @@ interface Attack {
 
 interface AttackRow {
   name: string
-  /** what alice pushes to the attacker at opening (default DEFAULT_PUSH_MSAT); a channel that will close gets none, see moneyHeldByPeers */
+  /**
+   * what alice pushes to the attacker at opening (default DEFAULT_PUSH_MSAT); a channel that will close gets none, see
+   * moneyHeldByPeers
+   */
   pushMsat?: bigint
   /** lies set up before the channel opens, for attacks on the opening messages */
   beforeOpen?: (peer: TestPeer) => void
@@ -163,7 +166,8 @@ const ROWS: AttackRow[] = [
     channel: 'NORMAL',
   },
   {
-    // BOLT #1 lets a node ignore pings that come too often; alice answers a burst, then hangs up on a peer far beyond it
+    // BOLT #1 lets a node ignore pings that come too often; alice answers a burst, then hangs up on a peer far beyond
+    // it
     name: `a flood of ${FLOOD} pings asking for small pongs`,
     attack: async ({ peer }) => {
       for (let i = 0; i < FLOOD; i++) void peer.inject({ type: 'ping', numPongBytes: 16, ignored: new Uint8Array(16) })
@@ -318,7 +322,10 @@ describe('a node under attack by a hostile peer', () => {
     )
   }
 
-  /** What the attackers hold in channels alice has not closed; an attacker whose channel closed held nothing (checked), since no one sweeps for it. */
+  /**
+   * What the attackers hold in channels alice has not closed; an attacker whose channel closed held nothing (checked),
+   * since no one sweeps for it.
+   */
   function moneyHeldByPeers(): bigint {
     return [...peers.values()].filter((p) => !closedPeers.has(p)).reduce((sum, p) => sum + p.heldMsat(), 0n)
   }

@@ -46,7 +46,10 @@ describe('a peer that opens channels it never funds', () => {
     return peer
   }
 
-  /** `count` valid open_channel to `node`, each with its own temporary channel id (the keys can be the same: nothing is funded). */
+  /**
+   * `count` valid open_channel to `node`, each with its own temporary channel id (the keys can be the same: nothing is
+   * funded).
+   */
   function openChannels(node: string, count: number, from = 0): OpenChannel[] {
     const r = openChannel(
       {

@@ -134,7 +134,8 @@ describe('channel transactions on the mock chain', () => {
     const bobClaims = broadcasts(bobEffects)
     // alice: her to_local after the delay bob imposed, and her offered HTLC after its expiry
     expect(aliceClaims.map((c) => c.label).sort()).toEqual(['htlc_timeout', 'to_local_delayed'])
-    // bob: his to_remote at once, alice's HTLC with its preimage at once; bob's own HTLC to alice stays for alice (she lacks the preimage) or times out to bob
+    // bob: his to_remote at once, alice's HTLC with its preimage at once; bob's own HTLC to alice stays for alice (she
+    // lacks the preimage) or times out to bob
     expect(bobClaims.map((c) => c.label).sort()).toEqual(['htlc_success', 'htlc_timeout', 'to_remote'])
     const toLocal = aliceClaims.find((c) => c.label === 'to_local_delayed')!
     expect(toLocal.validFromHeight).toBe(chain.height + before.remoteParams.toSelfDelay)

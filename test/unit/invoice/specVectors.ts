@@ -81,7 +81,8 @@ export const EXTRA_VALID: ExtraValidVector[] = [
     reencodes: false,
     // The vector negates s but keeps recovery id 1, so plain ECDSA recovery (libsecp256k1's, as BOLT #11
     // asks) yields another key than SPEC_PAYEE. This value is the one ACINQ/eclair's test expects
-    // (eclair-core/src/test/scala/fr/acinq/eclair/payment/Bolt11InvoiceSpec.scala, "public-key recovery with high-S signature").
+    // (eclair-core/src/test/scala/fr/acinq/eclair/payment/Bolt11InvoiceSpec.scala, "public-key recovery with high-S
+    // signature").
     payee: '02d0139ce7427d6dfffd26a326c18be754ef1e64672b42694ba5b23ef6e6e7803d',
   },
 ]

@@ -255,7 +255,8 @@ describe('ChannelManager', () => {
       }),
     )
     await settle()
-    // the three HTLCs became irrevocable in one revoke_and_ack: all three decisions were on disk before the first fulfill left
+    // the three HTLCs became irrevocable in one revoke_and_ack: all three decisions were on disk before the first
+    // fulfill left
     expect(seenAtFirstFulfill).toEqual(['decided:0', 'decided:1', 'decided:2'])
     expect(commitmentsOf(alice.manager.get(channelId)!.data)!.localCommit.spec.htlcs).toHaveLength(0)
   })

@@ -89,7 +89,8 @@ describe('pathfinding', () => {
   })
 
   it('respects htlc_minimum_msat, htlc_maximum_msat, capacity and disabled edges', () => {
-    // the cheap route through b is closed in turn; the limits apply to what the edge carries, fees of later hops included
+    // the cheap route through b is closed in turn; the limits apply to what the edge carries, fees of later hops
+    // included
     expect(path(findRoute(diamond({}, { htlcMinimumMsat: 1_000_001n }), request()))).toEqual(['a', 'payee'])
     expect(path(findRoute(diamond({}, { htlcMaximumMsat: 999_999n }), request()))).toEqual(['a', 'payee'])
     expect(path(findRoute(diamond({}, { capacityMsat: 999_999n }), request()))).toEqual(['a', 'payee'])

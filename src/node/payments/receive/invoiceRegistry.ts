@@ -92,7 +92,9 @@ export class InvoiceRegistry {
     return [...this.store.entries()].flatMap(([, r]) => (typeof r === 'object' ? [r] : []))
   }
 
-  /** `r` as get() gave it: the caller has just read it to check the payment, and reading it again would parse it again. */
+  /**
+   * `r` as get() gave it: the caller has just read it to check the payment, and reading it again would parse it again.
+   */
   markPaid(r: InvoiceRecord, amountMsat: bigint): void {
     if (r.status === 'paid') return
     this.store.set(toHex(r.paymentHash), { ...r, status: 'paid', paidMsat: amountMsat, paidAt: Date.now() })

@@ -44,7 +44,10 @@ export class ChaCha20Poly1305 {
     return seal(key, nonce, plaintext, associatedData)
   }
 
-  /** Decrypts into `dst` when given (Noise passes the ciphertext's own bytes); null, as as-chacha20poly1305 gives, when the tag does not match. */
+  /**
+   * Decrypts into `dst` when given (Noise passes the ciphertext's own bytes); null, as as-chacha20poly1305 gives, when
+   * the tag does not match.
+   */
   open(
     key: Uint8Array,
     nonce: Uint8Array,

@@ -19,7 +19,8 @@ import {
 import vector from '../../../fixtures/bolt04-onion-test.json' with { type: 'json' }
 import errorVector from '../../../fixtures/bolt04-onion-error-test.json' with { type: 'json' }
 
-// Sources: BOLT #4 bolt04/onion-test.json and bolt04/onion-error-test.json (copied into test/fixtures with their source lines).
+// Sources: BOLT #4 bolt04/onion-test.json and bolt04/onion-error-test.json (copied into test/fixtures with their source
+// lines).
 
 const sessionKey = fromHex(vector.generate.session_key)
 const associatedData = fromHex(vector.generate.associated_data)
