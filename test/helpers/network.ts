@@ -4,6 +4,7 @@
  * the story being tested (fund, connect, openChannel, mine, pay).
  */
 import { join } from 'node:path'
+import { fromHex } from '../../src/core/bytes.js'
 import { NodeClient } from '../../src/api/node/client.js'
 import type { ChannelInfo } from '../../src/api/node/types.js'
 import { spawnReady, stop, tempDir, waitFor, type Child } from './processes.js'
@@ -138,6 +139,20 @@ export class TestNetwork {
   async pay(a: string, b: string, amountMsat: bigint) {
     const inv = await this.node(b).client.createInvoice({ amountMsat, memo: `${a} pays ${b}` })
     return this.node(a).client.pay({ invoice: inv.invoice, timeoutSeconds: 30 })
+  }
+
+  /**
+   * The stage of a hostile-peer test: a chain, alice funded with `aliceFundsSat`, and
+   * bob with a channel from alice (the channel an attack on alice must not break).
+   * Returns the chain hash a test peer needs.
+   */
+  async startAliceAndBob(aliceFundsSat: bigint): Promise<Uint8Array> {
+    await this.startChain()
+    await Promise.all([this.startNode('alice'), this.startNode('bob')])
+    await this.fund('alice', aliceFundsSat)
+    await this.connect('alice', 'bob')
+    await this.openChannel('alice', 'bob', 1_000_000n)
+    return fromHex((await this.chain<{ chainHash: string }>('GET', '/info')).chainHash)
   }
 
   async stopAll(): Promise<void> {

@@ -8,7 +8,6 @@
  * force-closed, and the peer gets an `error`), and the node's other channels pay.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fromHex } from '../../../src/core/bytes.js'
 import { sha256 } from '../../../src/crypto/hash.js'
 import { encodeInvoice } from '../../../src/invoice/index.js'
 import type { Message } from '../../../src/wire/messages.js'
@@ -77,13 +76,7 @@ describe('a peer that sends a per-commitment point off the curve', () => {
   }
 
   beforeAll(async () => {
-    await net.startChain()
-    await net.startNode('alice')
-    await net.startNode('bob')
-    await net.fund('alice', 5_000_000n)
-    await net.connect('alice', 'bob')
-    await net.openChannel('alice', 'bob', 1_000_000n)
-    chainHash = fromHex((await net.chain<{ chainHash: string }>('GET', '/info')).chainHash)
+    chainHash = await net.startAliceAndBob(5_000_000n)
   }, 60_000)
 
   afterAll(async () => {

@@ -9,7 +9,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fromHex } from '../../../src/core/bytes.js'
 import type { Message } from '../../../src/wire/messages.js'
 import { cleanupProcesses, waitFor } from '../../helpers/processes.js'
 import { TestNetwork } from '../../helpers/network.js'
@@ -66,13 +65,7 @@ describe('a peer that does not read what a node sends it', () => {
   }
 
   beforeAll(async () => {
-    await net.startChain()
-    await net.startNode('alice')
-    await net.startNode('bob')
-    await net.fund('alice', 2_000_000n)
-    await net.connect('alice', 'bob')
-    await net.openChannel('alice', 'bob', 1_000_000n)
-    chainHash = fromHex((await net.chain<{ chainHash: string }>('GET', '/info')).chainHash)
+    chainHash = await net.startAliceAndBob(2_000_000n)
   }, 60_000)
 
   afterAll(async () => {

@@ -78,13 +78,7 @@ describe('a peer that opens channels it never funds', () => {
   }
 
   beforeAll(async () => {
-    await net.startChain()
-    await net.startNode('alice')
-    await net.startNode('bob')
-    await net.fund('alice', 2_000_000n)
-    await net.connect('alice', 'bob')
-    await net.openChannel('alice', 'bob', 1_000_000n)
-    chainHash = fromHex((await net.chain<{ chainHash: string }>('GET', '/info')).chainHash)
+    chainHash = await net.startAliceAndBob(2_000_000n)
   }, 60_000)
 
   afterAll(async () => {
