@@ -13,7 +13,7 @@ import { encodeInvoice } from '../../../src/invoice/index.js'
 import type { Message } from '../../../src/wire/messages.js'
 import { cleanupProcesses, waitFor } from '../../helpers/processes.js'
 import { TestNetwork } from '../../helpers/network.js'
-import { TestPeer } from '../../helpers/testPeer.js'
+import { openChannelsTo, TestPeer } from '../../helpers/testPeer.js'
 
 /** 0x02 then 32 zero bytes: the right shape, but x = 0 is on no secp256k1 point. */
 const OFF_CURVE = Uint8Array.of(2, ...new Uint8Array(32))
@@ -34,23 +34,8 @@ describe('a peer that sends a per-commitment point off the curve', () => {
     peer.tamper = tamper
     await peer.start()
     await peer.connect(net.node('alice').address)
-    await waitFor('alice to see the peer', async () =>
-      (await net.node('alice').client.peers()).some((p) => p.nodeId === peer.nodeId && p.connected),
-    )
-    const opened = await net
-      .node('alice')
-      .client.openChannel({ nodeId: peer.nodeId, amountSat: 500_000n, pushMsat: 0n })
-    await net.mine(3)
-    const tx = await net.chain<{ blockHeight: number }>('GET', `/transactions/${opened.fundingTxid}`)
-    const block = await net.chain<{ txids: string[] }>('GET', `/blocks/${tx.blockHeight}`)
-    peer.blockHeight = tx.blockHeight + 2
-    peer.input({
-      type: 'tx_confirmed',
-      txid: opened.fundingTxid,
-      blockHeight: tx.blockHeight,
-      txIndex: block.txids.indexOf(opened.fundingTxid),
-    })
-    return { peer, channelId: opened.channelId }
+    const [channelId] = await openChannelsTo(net, 'alice', [{ peer }])
+    return { peer, channelId: channelId! }
   }
 
   function invoiceFrom(peer: TestPeer, amountMsat: bigint, preimageByte: number): string {
