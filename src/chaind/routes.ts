@@ -57,12 +57,27 @@ function blockJson(state: ChainState, block: Block): Json<typeof BlockResponse> 
   return { ...blockToJson(block), txids: block.txs.map(txidOf), confirmations: state.confirmations(block.height) }
 }
 
-/** Statuses of the codes the chain's routes raise beyond the server's own; a chain rule broken is 422. */
-export const CHAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
+/**
+ * The codes the chain's routes raise beyond the server's own, with their status,
+ * which is what the caller does: 400, fix the request; 404, it names nothing the
+ * chain has (yet). A chain rule broken (ChainRuleCode) is 422: the transaction
+ * can never be mined as it is, or not yet (TIMELOCK_NOT_REACHED).
+ */
+export const CHAIN_ERROR_STATUS = {
   INVALID_ADDRESS: 400,
   UNKNOWN_TRANSACTION: 404,
   UNKNOWN_BLOCK: 404,
   UNKNOWN_OUTPOINT: 404,
+} as const satisfies Record<string, number>
+
+export type ChainRouteErrorCode = keyof typeof CHAIN_ERROR_STATUS
+
+function notFound(
+  code: Exclude<ChainRouteErrorCode, 'INVALID_ADDRESS'>,
+  message: string,
+  details: Record<string, unknown>,
+): LnsimError {
+  return new LnsimError(code, message, details)
 }
 
 export function chainRoutes(service: ChainService): Route[] {
@@ -96,7 +111,7 @@ export function chainRoutes(service: ChainService): Route[] {
     route('GET', `${P}/transactions/:txid`, undefined, ({ params }): Json<typeof TransactionStatus> => {
       const txid = txidParam(params.txid)
       const t = state.transaction(txid)
-      if (!t) throw new LnsimError('UNKNOWN_TRANSACTION', `no transaction ${txid} in a block or the mempool`, { txid })
+      if (!t) throw notFound('UNKNOWN_TRANSACTION', `no transaction ${txid} in a block or the mempool`, { txid })
       return {
         txid,
         tx: transactionToJson(t.tx),
@@ -120,8 +135,7 @@ export function chainRoutes(service: ChainService): Route[] {
           'INVALID_REQUEST',
         )
       const block = state.block(key)
-      if (!block)
-        throw new LnsimError('UNKNOWN_BLOCK', `no block ${id}; the chain is at height ${state.height}`, { id })
+      if (!block) throw notFound('UNKNOWN_BLOCK', `no block ${id}; the chain is at height ${state.height}`, { id })
       return blockJson(state, block)
     }),
 
@@ -135,8 +149,7 @@ export function chainRoutes(service: ChainService): Route[] {
           'INVALID_REQUEST',
         )
       const o = state.output({ txid, vout })
-      if (!o)
-        throw new LnsimError('UNKNOWN_OUTPOINT', `no output ${txid}:${vout} in a block or the mempool`, { txid, vout })
+      if (!o) throw notFound('UNKNOWN_OUTPOINT', `no output ${txid}:${vout} in a block or the mempool`, { txid, vout })
       return {
         txid,
         vout,
