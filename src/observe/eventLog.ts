@@ -7,8 +7,8 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { once } from 'node:events'
-import { LnsimError } from '../core/errors.js'
 import { toJson } from '../core/json.js'
+import { ObserveError } from './errors.js'
 
 export class EventLog {
   private constructor(
@@ -21,7 +21,10 @@ export class EventLog {
     try {
       await once(stream, 'open')
     } catch (err) {
-      throw new LnsimError('EVENTS_FILE_UNWRITABLE', `cannot write the events file ${path} (${(err as Error).message})`)
+      throw new ObserveError(
+        'EVENTS_FILE_UNWRITABLE',
+        `cannot write the events file ${path} (${(err as Error).message})`,
+      )
     }
     return new EventLog(path, stream)
   }

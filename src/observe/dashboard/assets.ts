@@ -6,8 +6,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { LnsimError } from '../../core/errors.js'
 import type { StaticAsset } from '../../api/http/route.js'
+import { ObserveError } from '../errors.js'
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -26,7 +26,7 @@ function staticDir(): string {
   for (const dir of [join(here, 'static'), shipped('..'), shipped(join('..', '..'))]) {
     if (existsSync(join(dir, 'index.html'))) return dir
   }
-  throw new LnsimError(
+  throw new ObserveError(
     'DASHBOARD_ASSETS_MISSING',
     `the dashboard page is missing (looked beside ${here}); reinstall lnsim`,
   )
@@ -48,7 +48,7 @@ export function loadAssets(): Map<string, StaticAsset> {
       'cytoscape.esm.min.mjs',
     )
   } catch {
-    throw new LnsimError(
+    throw new ObserveError(
       'DASHBOARD_ASSETS_MISSING',
       'cytoscape is not installed: run `npm install` in the lnsim folder',
     )

@@ -7,15 +7,14 @@
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { z } from 'zod'
-import { LnsimError } from '../../core/errors.js'
 import { NodeEvent } from '../../api/node/events.js'
 import { ChainBlockEvent, type DashboardInput } from './views.js'
+import { ObserveError } from '../errors.js'
 
 /** A line longer than this is not an event (the longest, a 20-hop payment_sent, is a few kB). */
 export const MAX_EVENT_LINE = 1_000_000
 
-export class EventsFileError extends LnsimError {
-  declare readonly code: 'EVENTS_FILE_UNREADABLE' | 'EVENTS_FILE_EMPTY'
+export class EventsFileError extends ObserveError {
   constructor(code: 'EVENTS_FILE_UNREADABLE' | 'EVENTS_FILE_EMPTY', message: string) {
     super(code, message)
     this.name = 'EventsFileError'

@@ -8,10 +8,10 @@
  * fell due, and a jump rebuilds the model and sends everyone a new picture.
  */
 import { z } from 'zod'
-import { LnsimError } from '../../core/errors.js'
 import { DashboardModel, type DashboardModelOptions } from './model.js'
 import { REPLAY_SPEEDS, ReplayTimeline } from './replay.js'
 import type { DashboardBatch, DashboardInput, DashboardSnapshot, ReplayView } from './views.js'
+import { ObserveError } from '../errors.js'
 
 export type HubMessage = { event: 'snapshot'; data: DashboardSnapshot } | { event: 'batch'; data: DashboardBatch }
 export type HubClient = (message: HubMessage) => void
@@ -24,7 +24,7 @@ export const ReplayCommand = z.discriminatedUnion('action', [
 ])
 export type ReplayCommand = z.infer<typeof ReplayCommand>
 
-export class NotReplayingError extends LnsimError {
+export class NotReplayingError extends ObserveError {
   constructor() {
     super(
       'NOT_REPLAYING',

@@ -3,11 +3,11 @@
  * page and its scripts, the current picture as JSON, a server-sent events feed
  * of batches, and the replay timeline's controls.
  */
-import { LnsimError } from '../../core/errors.js'
 import { route } from '../../api/http/route.js'
 import { LISTEN_HOST, startHttpServer, type RunningHttpServer } from '../../api/http/server.js'
 import { loadAssets } from './assets.js'
 import { ReplayCommand, type DashboardHub, type HubMessage } from './hub.js'
+import { ObserveError } from '../errors.js'
 
 /** The page sends small replay commands only. */
 const DASHBOARD_MAX_BODY_BYTES = 10_000
@@ -51,7 +51,7 @@ export async function serveDashboard(hub: DashboardHub, port = 0): Promise<Dashb
     })
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
-      throw new LnsimError(
+      throw new ObserveError(
         'PORT_IN_USE',
         `port ${port} on ${LISTEN_HOST} is taken; pick another with --port, or 0 for any free one`,
       )

@@ -19,7 +19,7 @@ const state = {
   pinned: false,
   speed: 1,
   alias(id) {
-    return id ? state.nodes.get(id)?.alias ?? shortId(id) : '?'
+    return id ? (state.nodes.get(id)?.alias ?? shortId(id)) : '?'
   },
   paymentsNewestFirst() {
     return [...state.payments.values()].sort((a, b) => b.startedAt - a.startedAt)
@@ -39,7 +39,9 @@ let tableTimer
 let prune = false
 
 const filter = { node: '', status: '' }
-const graph = new NetworkGraph($('#graph'), { onNodeClick: (id) => ((filter.node = $('#filter-node').value = id), repaintAll()) })
+const graph = new NetworkGraph($('#graph'), {
+  onNodeClick: (id) => ((filter.node = $('#filter-node').value = id), repaintAll()),
+})
 const timeline = new Timeline($('#timeline'))
 let pending = false
 
@@ -76,7 +78,13 @@ function applyBatch(b) {
   dirty.channels ||= b.channels.length > 0
   dirty.payments ||= b.payments.length > 0
   dirty.chain ||= b.chain !== null
-  if (state.payments.size > MAX_PAYMENTS * 1.2) state.payments = new Map(state.paymentsNewestFirst().slice(0, MAX_PAYMENTS).map((p) => [p.paymentHash, p]))
+  if (state.payments.size > MAX_PAYMENTS * 1.2)
+    state.payments = new Map(
+      state
+        .paymentsNewestFirst()
+        .slice(0, MAX_PAYMENTS)
+        .map((p) => [p.paymentHash, p]),
+    )
   if (b.chain) state.chain = b.chain
   if (b.replay) {
     timeline.show(b.replay)
@@ -118,7 +126,8 @@ function render() {
   let ok = 0
   let failed = 0
   for (const x of state.payments.values()) x.status === 'succeeded' ? ok++ : x.status === 'failed' ? failed++ : 0
-  $('#totals').textContent = `${state.nodes.size} nodes, ${state.channels.size} channels, ${ok} payments succeeded, ${failed} failed, height ${state.chain.height}`
+  $('#totals').textContent =
+    `${state.nodes.size} nodes, ${state.channels.size} channels, ${ok} payments succeeded, ${failed} failed, height ${state.chain.height}`
   document.body.dataset.ready = 'true'
 }
 
@@ -134,7 +143,7 @@ $('#payments').addEventListener('click', (e) => {
   const row = e.target.closest('tr[data-hash]')
   if (!row) return
   state.pinned = state.selected !== row.dataset.hash || !state.pinned
-  state.selected = state.pinned ? row.dataset.hash : latestPayment()?.paymentHash ?? null
+  state.selected = state.pinned ? row.dataset.hash : (latestPayment()?.paymentHash ?? null)
   repaintAll()
 })
 

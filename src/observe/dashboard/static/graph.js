@@ -23,7 +23,21 @@ export class NetworkGraph {
     this.cy = cytoscape({
       container,
       style: [
-        { selector: 'node.ln', style: { label: 'data(label)', 'background-color': '#495057', color: '#212529', 'font-size': 12, 'text-valign': 'bottom', 'text-margin-y': 4, width: 26, height: 26, 'border-width': 2, 'border-color': '#fff' } },
+        {
+          selector: 'node.ln',
+          style: {
+            label: 'data(label)',
+            'background-color': '#495057',
+            color: '#212529',
+            'font-size': 12,
+            'text-valign': 'bottom',
+            'text-margin-y': 4,
+            width: 26,
+            height: 26,
+            'border-width': 2,
+            'border-color': '#fff',
+          },
+        },
         { selector: 'node.ln.offline', style: { 'background-color': '#ced4da', color: '#adb5bd' } },
         { selector: 'node.ln.refused', style: { 'border-color': '#e03131', 'border-width': 5 } },
         { selector: 'node.ln.on-route', style: { 'border-color': '#f08c00', 'border-width': 4 } },
@@ -47,8 +61,21 @@ export class NetworkGraph {
           },
         },
         { selector: 'edge.inactive', style: { 'line-style': 'dashed', opacity: 0.45 } },
-        { selector: 'edge.failed-hop', style: { 'overlay-color': '#e03131', 'overlay-opacity': 0.35, 'overlay-padding': 5 } },
-        { selector: 'node.htlc', style: { width: 11, height: 11, 'background-color': 'data(color)', 'border-width': 0, label: '', events: 'no' } },
+        {
+          selector: 'edge.failed-hop',
+          style: { 'overlay-color': '#e03131', 'overlay-opacity': 0.35, 'overlay-padding': 5 },
+        },
+        {
+          selector: 'node.htlc',
+          style: {
+            width: 11,
+            height: 11,
+            'background-color': 'data(color)',
+            'border-width': 0,
+            label: '',
+            events: 'no',
+          },
+        },
       ],
     })
     this.active = 0
@@ -66,7 +93,10 @@ export class NetworkGraph {
     cy.batch(() => {
       if (prune) {
         // after a jump back in a replay, channels and nodes not yet there leave the graph
-        const gone = cy.elements().not('.htlc').filter((el) => (el.isNode() ? !nodes.has(el.id()) : !channels.has(el.id())))
+        const gone = cy
+          .elements()
+          .not('.htlc')
+          .filter((el) => (el.isNode() ? !nodes.has(el.id()) : !channels.has(el.id())))
         gone.forEach((el) => this.drawn.delete(el.id()))
         gone.remove()
       }
@@ -91,7 +121,13 @@ export class NetworkGraph {
           added = true
         }
         const capSat = Number(BigInt(c.capacityMsat) / 1000n)
-        el.data({ b1: c.balance1Msat, b2: c.balance2Msat, label1: compactMsat(c.balance1Msat), label2: compactMsat(c.balance2Msat), width: Math.max(2, Math.min(12, Math.log10(capSat + 1) * 1.6)) })
+        el.data({
+          b1: c.balance1Msat,
+          b2: c.balance2Msat,
+          label1: compactMsat(c.balance1Msat),
+          label2: compactMsat(c.balance2Msat),
+          width: Math.max(2, Math.min(12, Math.log10(capSat + 1) * 1.6)),
+        })
         el.toggleClass('inactive', !c.active)
       }
     })
@@ -102,7 +138,17 @@ export class NetworkGraph {
     const eles = this.cy.elements().not('.htlc')
     const n = eles.nodes().length
     // cose settles a readable picture for tens of nodes; a circle is clearer for a handful
-    const options = n <= 6 ? { name: 'circle', animate: false, padding: 40 } : { name: 'cose', animate: false, randomize: this.nodeCount === 0, nodeRepulsion: () => 9000, idealEdgeLength: () => 90, padding: 30 }
+    const options =
+      n <= 6
+        ? { name: 'circle', animate: false, padding: 40 }
+        : {
+            name: 'cose',
+            animate: false,
+            randomize: this.nodeCount === 0,
+            nodeRepulsion: () => 9000,
+            idealEdgeLength: () => 90,
+            padding: 30,
+          }
     eles.layout(options).run()
     this.nodeCount = n
     this.cy.fit(undefined, 40)
@@ -112,7 +158,9 @@ export class NetworkGraph {
   animate(steps, durationMs) {
     const hashes = [...new Set(steps.map((s) => s.paymentHash))]
     const failing = new Set(steps.filter((s) => s.kind !== 'add' && s.kind !== 'settle').map((s) => s.paymentHash))
-    const shown = new Set([...hashes.filter((h) => failing.has(h)), ...hashes.filter((h) => !failing.has(h))].slice(0, PAYMENTS_PER_BATCH))
+    const shown = new Set(
+      [...hashes.filter((h) => failing.has(h)), ...hashes.filter((h) => !failing.has(h))].slice(0, PAYMENTS_PER_BATCH),
+    )
     for (const s of steps) {
       if (!shown.has(s.paymentHash) && !this.queues.has(s.paymentHash)) continue
       const queue = this.queues.get(s.paymentHash) ?? Promise.resolve()
@@ -142,16 +190,24 @@ export class NetworkGraph {
     }
     if (this.active >= MAX_DOTS) return Promise.resolve()
     this.active++
-    const dot = cy.add({ group: 'nodes', data: { id: `htlc-${Math.random().toString(36).slice(2)}`, color: STEP_COLORS[step.kind] }, classes: 'htlc', position: { ...from.position() } })
+    const dot = cy.add({
+      group: 'nodes',
+      data: { id: `htlc-${Math.random().toString(36).slice(2)}`, color: STEP_COLORS[step.kind] },
+      classes: 'htlc',
+      position: { ...from.position() },
+    })
     return new Promise((done) => {
-      dot.animate({ position: { ...to.position() } }, {
-        duration: durationMs,
-        complete: () => {
-          dot.remove()
-          this.active--
-          done()
+      dot.animate(
+        { position: { ...to.position() } },
+        {
+          duration: durationMs,
+          complete: () => {
+            dot.remove()
+            this.active--
+            done()
+          },
         },
-      })
+      )
     })
   }
 

@@ -9,7 +9,8 @@ export function renderPayments(table, state, filter) {
   const rows = []
   for (const p of state.paymentsNewestFirst()) {
     if (filter.status && p.status !== filter.status) continue
-    if (filter.node && p.from !== filter.node && p.to !== filter.node && !p.route.some((h) => h.nodeId === filter.node)) continue
+    if (filter.node && p.from !== filter.node && p.to !== filter.node && !p.route.some((h) => h.nodeId === filter.node))
+      continue
     const route = [p.from, ...p.route.map((h) => h.nodeId)].filter(Boolean).map(alias).join(' → ')
     rows.push(
       `<tr data-hash="${p.paymentHash}" class="status-${p.status}${p.paymentHash === state.selected ? ' selected' : ''}">` +
@@ -26,7 +27,8 @@ export function renderPayments(table, state, filter) {
 export function renderHops(el, state) {
   const p = state.payments.get(state.selected)
   if (!p) {
-    el.innerHTML = '<p class="empty">No payment yet. Payments appear here as they happen; click one in the table to look at it.</p>'
+    el.innerHTML =
+      '<p class="empty">No payment yet. Payments appear here as they happen; click one in the table to look at it.</p>'
     return
   }
   const alias = state.alias
@@ -75,7 +77,9 @@ function channelRow(c, alias) {
 /** Rows are kept and rewritten only for channels that changed: balances move on every batch of a busy network. */
 export function renderChannels(table, state) {
   const body = table.tBodies[0]
-  const channels = [...state.channels.values()].sort((a, b) => (a.shortChannelId ?? a.channelId).localeCompare(b.shortChannelId ?? b.channelId))
+  const channels = [...state.channels.values()].sort((a, b) =>
+    (a.shortChannelId ?? a.channelId).localeCompare(b.shortChannelId ?? b.channelId),
+  )
   const order = channels.map((c) => c.channelId).join()
   if (body.dataset.order !== order) {
     body.innerHTML = channels.map((c) => `<tr data-channel-id="${c.channelId}"></tr>`).join('')
@@ -98,9 +102,14 @@ export function renderChain(el, state) {
   const chain = state.chain
   const alias = state.alias
   const blocks = chain.blocks
-    .map((b) => `<li><b>#${b.height}</b> <span class="hash">${shortId(b.hash, 10)}</span> ${b.txCount} tx${b.txs.length ? '<br>' + b.txs.map((t) => txChip(t, alias)).join(' ') : ''}</li>`)
+    .map(
+      (b) =>
+        `<li><b>#${b.height}</b> <span class="hash">${shortId(b.hash, 10)}</span> ${b.txCount} tx${b.txs.length ? '<br>' + b.txs.map((t) => txChip(t, alias)).join(' ') : ''}</li>`,
+    )
     .join('')
-  const unplaced = chain.unplaced.map((t) => `<li>${txChip(t, alias)}${t.height !== null ? ` in #${t.height}` : ''}</li>`).join('')
+  const unplaced = chain.unplaced
+    .map((t) => `<li>${txChip(t, alias)}${t.height !== null ? ` in #${t.height}` : ''}</li>`)
+    .join('')
   el.innerHTML =
     `<p>height <b id="chain-height">${chain.height}</b></p>` +
     `<ol class="blocks">${blocks || '<li class="empty">no blocks seen yet</li>'}</ol>` +
@@ -109,7 +118,9 @@ export function renderChain(el, state) {
 
 export function fillNodeFilter(select, state) {
   const current = select.value
-  const options = [...state.nodes.values()].sort((a, b) => a.alias.localeCompare(b.alias)).map((n) => `<option value="${n.id}">${escapeHtml(n.alias)}</option>`)
+  const options = [...state.nodes.values()]
+    .sort((a, b) => a.alias.localeCompare(b.alias))
+    .map((n) => `<option value="${n.id}">${escapeHtml(n.alias)}</option>`)
   const html = `<option value="">all nodes</option>${options.join('')}`
   if (select.dataset.html !== html) {
     select.innerHTML = html

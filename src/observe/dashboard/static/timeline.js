@@ -3,7 +3,11 @@
 import { clockTime } from './format.js'
 
 async function command(body) {
-  const res = await fetch('/api/replay', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const res = await fetch('/api/replay', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
   if (!res.ok) throw new Error(`replay ${body.action}: HTTP ${res.status}`)
   return res.json()
 }
