@@ -72,3 +72,9 @@ export interface NodeComponents {
   cheats: CheatRecorder | undefined
   faults: FaultInjector | undefined
 }
+
+/** What exists before the services: the process's identity, log, state, chain and libp2p host. */
+export type NodeFoundations = Pick<
+  NodeComponents,
+  'options' | 'identity' | 'log' | 'durable' | 'stores' | 'chain' | 'chainHash'
+>

@@ -15,19 +15,13 @@ import { MemoryReplayLog } from '../routing/onion/replayLog.js'
 import { Broadcaster } from './chain/broadcaster.js'
 import { ChainWatcher } from './chain/chainWatcher.js'
 import { ChannelManager } from './channels/channelManager.js'
-import type { NodeComponents } from './components.js'
+import type { NodeComponents, NodeFoundations } from './components.js'
 import { ChainEventRouter, ChannelEventRouter, PeerEventRouter } from './eventRouting.js'
 import { EventBus } from './eventBus.js'
 import { GossipService } from './gossip/gossipService.js'
-import { DEFAULT_POLICY, MIN_FINAL_CLTV_EXPIRY_DELTA } from './options.js'
-import { PaymentSender } from './payments/outbound/paymentSender.js'
-import { RouteFinder } from './payments/outbound/routeFinder.js'
-import { FinalHop } from './payments/receive/finalHop.js'
-import { decodeInvoiceToPay, INVOICE_NETWORK, invoiceEncoder } from './payments/receive/invoiceCodec.js'
-import { InvoiceRegistry } from './payments/receive/invoiceRegistry.js'
+import { DEFAULT_POLICY } from './options.js'
+import { composePayments } from './payments/composePayments.js'
 import { PolicyBook } from './payments/switch/forwardingPolicy.js'
-import { HtlcSwitch } from './payments/switch/htlcSwitch.js'
-import { Settlements } from './payments/switch/settlements.js'
 import { PeerLogLimiter } from './peerLogLimiter.js'
 import { INIT_FEATURES } from './transport/host.js'
 import { PeerManager } from './transport/peerManager.js'
@@ -36,12 +30,6 @@ import { CheatRecorder } from './testing/cheatRecorder.js'
 import { FaultInjector } from './testing/faults.js'
 import { TestingHooks } from './testing/testingHooks.js'
 import { Wallet } from './wallet/wallet.js'
-
-/** What exists before the services: the process's identity, log, state, chain and libp2p host. */
-export type NodeFoundations = Pick<
-  NodeComponents,
-  'options' | 'identity' | 'log' | 'durable' | 'stores' | 'chain' | 'chainHash'
->
 
 export function composeNode(base: NodeFoundations, host: Libp2p, chainTip: number): NodeComponents {
   const { options, identity, log, stores, chain, chainHash } = base
@@ -106,59 +94,7 @@ export function composeNode(base: NodeFoundations, host: Libp2p, chainTip: numbe
     policies: c.policies,
   })
   c.missionControl = new MissionControl({ updates: c.gossip.store })
-  c.invoices = new InvoiceRegistry(
-    stores.invoices,
-    c.secrets.derive('invoices'),
-    invoiceEncoder(identity.secret, identity.nodeId),
-    MIN_FINAL_CLTV_EXPIRY_DELTA,
-  )
-  c.settlements = new Settlements({ log: log.child('switch'), bus: c.bus, channels: c.channels, htlcs: stores.htlcs })
-  c.receive = new FinalHop({
-    log: log.child('receive'),
-    bus: c.bus,
-    invoices: c.invoices,
-    htlcs: stores.htlcs,
-    preimages: stores.preimages,
-    settlements: c.settlements,
-    tip: c.watcher,
-  })
-  c.routes = new RouteFinder({
-    ourNodeId: identity.nodeId,
-    gossip: c.gossip,
-    channels: c.channels,
-    peers: c.peers,
-    missionControl: c.missionControl,
-    tip: c.watcher,
-  })
-  c.outbound = new PaymentSender({
-    log: log.child('pay'),
-    bus: c.bus,
-    network: INVOICE_NETWORK,
-    ourNodeId: identity.nodeIdHex,
-    decodeInvoice: decodeInvoiceToPay,
-    payments: stores.payments,
-    htlcs: stores.htlcs,
-    tip: c.watcher,
-    routes: c.routes,
-    missionControl: c.missionControl,
-    channels: c.channels,
-  })
-  c.switch = new HtlcSwitch({
-    log: log.child('switch'),
-    bus: c.bus,
-    nodeSecret: identity.secret,
-    replayLog: c.replayLog,
-    htlcs: stores.htlcs,
-    preimages: stores.preimages,
-    tip: c.watcher,
-    channels: c.channels,
-    peers: c.peers,
-    policies: c.policies,
-    gossip: c.gossip,
-    settlements: c.settlements,
-    receive: c.receive,
-    outbound: c.outbound,
-  })
+  composePayments(c)
   c.testing = new TestingHooks(c)
   return c
 }
