@@ -486,6 +486,16 @@ export class TestPeer {
   }
 }
 
+/** Starts `peer` and connects it to the node, returning once the node lists it as connected. */
+export async function connectTo(net: TestNetwork, nodeName: string, peer: TestPeer): Promise<TestPeer> {
+  await peer.start()
+  await peer.connect(net.node(nodeName).address)
+  await waitForNode(`${nodeName} to see the test peer`, async () =>
+    (await net.node(nodeName).client.peers()).some((p) => p.nodeId === peer.nodeId && p.connected),
+  )
+  return peer
+}
+
 /**
  * Opens a channel from a node of the network to each test peer (already
  * connected to it), mines them all to depth at once, and tells each peer its

@@ -14,7 +14,7 @@ import { publicKeyOf } from '../../../src/crypto/secp256k1.js'
 import type { ChannelAnnouncement, Message } from '../../../src/wire/messages.js'
 import { cleanupProcesses, waitFor } from '../../helpers/processes.js'
 import { TestNetwork } from '../../helpers/network.js'
-import { TestPeer } from '../../helpers/testPeer.js'
+import { connectTo, TestPeer } from '../../helpers/testPeer.js'
 
 const FLOOD = 2000
 
@@ -37,12 +37,7 @@ describe('a peer that floods a node with invalid gossip', () => {
   async function connectedPeer(node: string, seedByte: number): Promise<TestPeer> {
     const peer = new TestPeer(chainHash, seedByte)
     peers.push(peer)
-    await peer.start()
-    await peer.connect(net.node(node).address)
-    await waitFor(`${node} to see the peer`, async () =>
-      (await net.node(node).client.peers()).some((p) => p.nodeId === peer.nodeId && p.connected),
-    )
-    return peer
+    return connectTo(net, node, peer)
   }
 
   /** Channel announcements that parse but whose signatures do not verify, each for another channel. */

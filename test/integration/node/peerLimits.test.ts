@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Message } from '../../../src/wire/messages.js'
 import { cleanupProcesses, waitFor } from '../../helpers/processes.js'
 import { TestNetwork } from '../../helpers/network.js'
-import { TestPeer } from '../../helpers/testPeer.js'
+import { connectTo, TestPeer } from '../../helpers/testPeer.js'
 
 /** Resident memory of a process, in MB, as the kernel counts it. */
 function rssMb(pid: number): number {
@@ -31,10 +31,7 @@ describe('a peer that does not read what a node sends it', () => {
   async function connectedPeer(seedByte: number): Promise<TestPeer> {
     const peer = new TestPeer(chainHash, seedByte)
     peers.push(peer)
-    await peer.start()
-    await peer.connect(net.node('alice').address)
-    await waitFor('alice to see the peer', async () => isConnected(peer))
-    return peer
+    return connectTo(net, 'alice', peer)
   }
 
   async function isConnected(peer: TestPeer): Promise<boolean> {

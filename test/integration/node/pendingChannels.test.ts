@@ -19,7 +19,7 @@ import { DurableStore } from '../../../src/node/store/durableStore.js'
 import type { Message, OpenChannel } from '../../../src/wire/messages.js'
 import { cleanupProcesses, waitFor } from '../../helpers/processes.js'
 import { TestNetwork } from '../../helpers/network.js'
-import { TestPeer } from '../../helpers/testPeer.js'
+import { connectTo, TestPeer } from '../../helpers/testPeer.js'
 
 function errorsFor(peer: TestPeer, text: string): Message[] {
   return peer.received.filter((m) => m.type === 'error' && new TextDecoder().decode(m.data).includes(text))
@@ -38,12 +38,7 @@ describe('a peer that opens channels it never funds', () => {
   async function connectedPeer(node: string, seedByte: number): Promise<TestPeer> {
     const peer = new TestPeer(chainHash, seedByte)
     peers.push(peer)
-    await peer.start()
-    await peer.connect(net.node(node).address)
-    await waitFor(`${node} to see the peer`, async () =>
-      (await net.node(node).client.peers()).some((p) => p.nodeId === peer.nodeId && p.connected),
-    )
-    return peer
+    return connectTo(net, node, peer)
   }
 
   /**
