@@ -38,7 +38,7 @@ import { trace } from '../../core/trace.js'
 import { parseRequest } from '../../api/http/requestBody.js'
 import { route } from '../../api/http/route.js'
 import { startHttpServer, type RunningHttpServer } from '../../api/http/server.js'
-import { NodeError, NODE_ERRORS } from '../errors.js'
+import { NODE_ERRORS } from '../errors.js'
 
 declare const LNSIM_VERSION: string | undefined
 
@@ -90,9 +90,6 @@ export async function startControlApi(node: NodeComponents): Promise<ControlApi>
     node.channels
       .list()
       .map(({ key, record }) => channelInfo(key, record.peer, record.data, node.peers.isConnected(record.peer)))
-  const requireChannel = (id: string) => {
-    if (!node.channels.get(id)) throw new NodeError('UNKNOWN_CHANNEL', `no channel ${id}; see \`lnsim channels\``)
-  }
   let apiUrl = ''
   const peerInfo = (nodeId: string) => {
     const p = node.peers.list().find((x) => x.nodeId === nodeId)
@@ -134,16 +131,15 @@ export async function startControlApi(node: NodeComponents): Promise<ControlApi>
     }),
     route('GET', '/v1/channels', undefined, async () => channelInfos()),
     route('GET', '/v1/channels/:channelId', undefined, async ({ params }) => {
-      const c = channelInfos().find((x) => x.channelId === params.channelId)
-      if (!c) throw new NodeError('UNKNOWN_CHANNEL', `no channel ${params.channelId}; see \`lnsim channels\``)
-      return c
+      const record = node.channels.require(params.channelId!)
+      return channelInfo(params.channelId!, record.peer, record.data, node.peers.isConnected(record.peer))
     }),
     route('POST', '/v1/channels', OpenChannelRequest, async ({ body }) =>
       node.channels.open(body.nodeId, body.amountSat, body.pushMsat ?? 0n, body.announce ?? true),
     ),
     route('POST', '/v1/channels/:channelId/close', CloseChannelRequest, async ({ params, body }) => {
       const id = params.channelId!
-      requireChannel(id)
+      node.channels.require(id)
       const r = node.channels.command(
         id,
         body.force ? { type: 'force_close', why: 'force close requested by the user' } : { type: 'close' },

@@ -205,6 +205,13 @@ export class ChannelManager {
     return this.channels.get(key)
   }
 
+  /** The channel a request names, or an error saying where to look. */
+  require(key: string): ChannelRecord {
+    const record = this.channels.get(key)
+    if (!record) throw new NodeError('UNKNOWN_CHANNEL', `no channel ${key}; see \`lnsim channels\``)
+    return record
+  }
+
   /** Channels with a peer that are waiting for or using the connection. */
   channelsWith(peer: string): string[] {
     return [...this.channels].filter(([, r]) => r.peer === peer && r.data.state !== 'CLOSED').map(([k]) => k)

@@ -18,7 +18,7 @@ export interface TestingComponents {
   cheats: CheatRecorder | undefined
   receive: FinalHop
   broadcaster: Broadcaster
-  channels: { get(channel: string): unknown }
+  channels: { require(channel: string): unknown }
   watcher: { readonly height: number }
 }
 
@@ -41,8 +41,7 @@ export class TestingHooks {
   /** Broadcasts this channel's previous, revoked commitment. */
   cheat(channelId: string): { txid: string; revokedIndex: bigint } {
     if (!this.c.cheats) throw disabled('cheating')
-    if (!this.c.channels.get(channelId))
-      throw new NodeError('UNKNOWN_CHANNEL', `no channel ${channelId}; see \`lnsim channels\``)
+    this.c.channels.require(channelId)
     const revoked = this.c.cheats.revokedCommitment(channelId)
     const txid = txidOf(revoked.tx)
     void this.c.broadcaster

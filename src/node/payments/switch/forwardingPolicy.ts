@@ -5,13 +5,12 @@
  */
 import type { ForwardingPolicy } from '../../../routing/forwardingPolicy.js'
 import type { KvLog } from '../../store/durableStore.js'
-import { NodeError } from '../../errors.js'
 
 export type { ForwardingPolicy }
 
 export interface PolicyBookComponents {
   stores: { policies: KvLog<Partial<ForwardingPolicy>> }
-  channels: { get(channel: string): unknown }
+  channels: { require(channel: string): unknown }
   /** announces a channel's new policy */
   gossip: { publishUpdate(channel: string): void }
 }
@@ -29,8 +28,7 @@ export class PolicyBook {
 
   /** Changes a channel's policy, on disk before it is announced. */
   async set(channel: string, change: Partial<ForwardingPolicy>): Promise<ForwardingPolicy> {
-    if (!this.c.channels.get(channel))
-      throw new NodeError('UNKNOWN_CHANNEL', `no channel ${channel}; see \`lnsim channels\``)
+    this.c.channels.require(channel)
     this.c.stores.policies.set(channel, { ...(this.c.stores.policies.get(channel) ?? {}), ...change })
     await this.c.stores.policies.flush()
     this.c.gossip.publishUpdate(channel)
