@@ -62,8 +62,7 @@ const net = new TestNetwork()
 const names = Array.from({ length: hops + 1 }, (_, i) => `n${i}`)
 const latencies: { ms: number; start: number; end: number }[] = []
 try {
-  await net.startChain()
-  await Promise.all(names.map((n) => net.startNode(n)))
+  await net.start(...names)
   for (const n of names.slice(0, -1)) await net.fund(n, 12_000_000n)
   for (let i = 0; i < hops; i++) {
     await net.connect(names[i]!, names[i + 1]!)
@@ -93,7 +92,7 @@ try {
   await cleanupProcesses()
 }
 
-const nodeOfPid = new Map(names.map((n) => [String(net.node(n).child.proc.pid), n]))
+const nodeOfPid = new Map(names.map((n) => [String(net.node(n).process?.pid), n]))
 const points: Point[] = []
 for (const file of await readdir(dir)) {
   for (const line of (await readFile(join(dir, file), 'utf8')).split('\n')) {

@@ -128,9 +128,8 @@ export async function run(bench: Bench): Promise<void> {
   const net = new TestNetwork()
   const names = ['n0', 'n1', 'n2', 'n3', 'n4', 'n5', 'n6']
   try {
-    await net.startChain()
-    await Promise.all(names.map((n) => net.startNode(n)))
-    const nodePids = names.map((n) => net.node(n).child.proc.pid!)
+    await net.start(...names)
+    const nodePids = names.map((n) => net.node(n).process!.pid!)
     const started = nodePids.map(memory)
     for (const n of names.slice(0, -1)) await net.fund(n, 12_000_000n)
     const channelIds: string[] = []
@@ -174,7 +173,7 @@ export async function run(bench: Bench): Promise<void> {
     const batching: Record<number, number[]> = { 1: [], 3: [] }
     const aboveDust: number[] = []
     const aboveDustBatching: number[] = []
-    const allPids = [net.chainChild!.proc.pid!, ...nodePids]
+    const allPids = [net.net.chainPid!, ...nodePids]
     for (let round = 1; round <= ROUNDS; round++) {
       bench.log(`round ${round} of ${ROUNDS}`)
       for (const k of HOPS) {

@@ -23,6 +23,7 @@ export const SCENARIO_ERRORS = {
   UNKNOWN_NODE: { action: 'fix_scenario' },
   UNKNOWN_CHANNEL: { action: 'fix_scenario' },
   DUPLICATE_CHANNEL: { action: 'fix_scenario' },
+  DUPLICATE_NODE: { action: 'fix_step' },
   TESTING_DISABLED: { action: 'fix_scenario' },
   NETWORK_START_FAILED: { action: 'check_environment' },
   NETWORK_START_TIMEOUT: { action: 'check_environment' },

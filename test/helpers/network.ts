@@ -1,91 +1,89 @@
 /**
  * A small network of real processes for integration tests, in the style of
- * LDK's functional test helpers: a chain, named nodes, and verbs that read like
- * the story being tested (fund, connect, openChannel, mine, pay).
+ * LDK's functional test helpers: named nodes on a chain, and verbs that read
+ * like the story being tested (fund, connect, openChannel, mine, pay).
+ *
+ * It is launch() underneath, the network the runner and scenario scripts use,
+ * started with nodes and no channels so that each test opens its own: one way
+ * to start, stop, restart and clean up processes for tests and users alike.
  */
-import { join } from 'node:path'
 import { fromHex } from '../../src/core/bytes.js'
-import { NodeClient } from '../../src/api/node/client.js'
 import type { ChannelInfo } from '../../src/api/node/types.js'
-import { spawnReady, stop, tempDir, waitFor, type Child } from './processes.js'
+import { launch, type Network } from '../../src/scenario/network/network.js'
+import type { NetworkNode } from '../../src/scenario/network/networkNode.js'
+import { LocalProcessRunner, type ProcessRunner } from '../../src/scenario/network/processRunner.js'
+import { waitFor } from './processes.js'
 
-export interface TestNode {
-  name: string
-  dataDir: string
-  child: Child
-  client: NodeClient
-  nodeId: string
-  address: string
-  /** the extra flags it was started with */
-  extra: string[]
+export type TestNode = NetworkNode
+
+/** A node to start: its name, or its name with extra `lnsim node start` flags. */
+export type TestNodeSpec = string | { name: string; args: string[] }
+
+/**
+ * LNSIM_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" gives every process these Node options, to profile them.
+ */
+function profilingRunner(): ProcessRunner | undefined {
+  const extra = process.env.LNSIM_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  if (extra.length === 0) return undefined
+  const local = new LocalProcessRunner()
+  return {
+    start: (spec, options) => local.start({ ...spec, nodeFlags: [...extra, ...(spec.nodeFlags ?? [])] }, options),
+    stopAll: () => local.stopAll(),
+  }
 }
 
 export class TestNetwork {
-  chainUrl = ''
-  chainChild: Child | undefined
-  readonly nodes = new Map<string, TestNode>()
-  private root = ''
+  private launched: Network | undefined
 
-  async startChain(extra: string[] = []): Promise<void> {
-    this.root = await tempDir()
-    this.chainChild = await spawnReady([
-      'chain',
-      'start',
-      '--data-dir',
-      join(this.root, 'chain'),
-      '--port',
-      '0',
-      ...extra,
-    ])
-    this.chainUrl = String(this.chainChild.ready.url)
+  /** Starts the chain and the nodes (in parallel), none funded, no channels. */
+  async start(...nodes: TestNodeSpec[]): Promise<void> {
+    const specs = nodes.map((n) => (typeof n === 'string' ? { name: n, args: [] } : n))
+    const runner = profilingRunner()
+    this.launched = await launch(
+      { nodes: specs.map((n) => ({ name: n.name, fundsSat: 0 })), channels: [] },
+      {
+        nodeArgs: Object.fromEntries(specs.map((n) => [n.name, n.args])),
+        ...(runner ? { runner } : {}),
+      },
+    )
   }
 
-  async startNode(name: string, extra: string[] = []): Promise<TestNode> {
-    const dataDir = join(this.root, name)
-    const child = await spawnReady([
-      'node',
-      'start',
-      '--name',
-      name,
-      '--data-dir',
-      dataDir,
-      '--chain',
-      this.chainUrl,
-      ...extra,
-    ])
-    const token = (await import('node:fs/promises')).readFile(join(dataDir, 'api.token'), 'utf8')
-    const client = new NodeClient({ url: String(child.ready.apiUrl), token: (await token).trim() })
-    const listen = (child.ready.listen as string[])[0]!.replace(/\/p2p\/.*$/, '')
-    const node: TestNode = {
-      name,
-      dataDir,
-      child,
-      client,
-      nodeId: String(child.ready.nodeId),
-      address: `${child.ready.nodeId}@${listen}`,
-      extra,
-    }
-    this.nodes.set(name, node)
-    return node
+  /** Starts one more node after start(), as a peer joining later would. */
+  async startNode(name: string, args: string[] = []): Promise<TestNode> {
+    return this.net.addNode({ name }, { args })
   }
 
-  /** Stops a node gently (SIGTERM); it can be restarted later. */
-  async stopNode(name: string): Promise<void> {
-    await stop(this.node(name).child)
+  get net(): Network {
+    if (!this.launched) throw new Error('start() the test network first')
+    return this.launched
   }
 
-  /** Restarts a node on the same data directory (after stop or kill). */
-  async restartNode(name: string): Promise<TestNode> {
-    const old = this.node(name)
-    await stop(old.child)
-    this.nodes.delete(name)
-    return this.startNode(name, old.extra)
+  get chainUrl(): string {
+    return this.net.chainUrl
+  }
+
+  get nodes(): TestNode[] {
+    return this.net.nodes
   }
 
   node(name: string): TestNode {
-    const n = this.nodes.get(name)
-    if (!n) throw new Error(`no node ${name}`)
-    return n
+    return this.net.node(name)
+  }
+
+  /** Stops a node gently (SIGTERM); it can be restarted later. */
+  stopNode(name: string): Promise<void> {
+    return this.net.stopNode(name)
+  }
+
+  /** Kills a node (SIGKILL), as a crash would. */
+  killNode(name: string): Promise<void> {
+    return this.net.killNode(name)
+  }
+
+  /** Restarts a node on the same data directory and flags (after stop or kill). */
+  async restartNode(name: string): Promise<TestNode> {
+    await this.net.restartNode(name)
+    return this.node(name)
   }
 
   async chain<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -99,7 +97,7 @@ export class TestNetwork {
   }
 
   async mine(blocks = 1): Promise<void> {
-    await this.chain('POST', '/mine', { blocks })
+    await this.net.mine(blocks)
   }
 
   async fund(name: string, sat: bigint): Promise<void> {
@@ -142,21 +140,20 @@ export class TestNetwork {
   }
 
   /**
-   * The stage of a hostile-peer test: a chain, alice funded with `aliceFundsSat`, and
-   * bob with a channel from alice (the channel an attack on alice must not break).
-   * Returns the chain hash a test peer needs.
+   * The stage of a hostile-peer test: alice funded with `aliceFundsSat`, and bob with a
+   * channel from alice (the channel an attack on alice must not break). Returns the
+   * chain hash a test peer needs.
    */
   async startAliceAndBob(aliceFundsSat: bigint): Promise<Uint8Array> {
-    await this.startChain()
-    await Promise.all([this.startNode('alice'), this.startNode('bob')])
+    await this.start('alice', 'bob')
     await this.fund('alice', aliceFundsSat)
     await this.connect('alice', 'bob')
     await this.openChannel('alice', 'bob', 1_000_000n)
     return fromHex((await this.chain<{ chainHash: string }>('GET', '/info')).chainHash)
   }
 
+  /** Stops every process and removes the network's folder; safe when start() failed or never ran. */
   async stopAll(): Promise<void> {
-    for (const n of this.nodes.values()) await stop(n.child)
-    if (this.chainChild) await stop(this.chainChild)
+    await this.launched?.stop()
   }
 }

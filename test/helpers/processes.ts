@@ -1,8 +1,9 @@
 /**
- * Real processes for integration tests, the one harness every multi-process
- * test starts them with: the bundled CLI started as a child (waiting for its
- * ready line, or running to its end), and every child stopped when the test
- * ends, passes or fails.
+ * One CLI command as a real process, for tests of that command itself (a
+ * `chain start`, a `node start` on a given data directory, the dashboard):
+ * started as a child, waiting for its ready line or running to its end, and
+ * stopped when the test ends, passes or fails. A network of nodes is
+ * ./network.ts, which is launch(), as users' scenarios are.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'

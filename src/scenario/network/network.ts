@@ -51,7 +51,13 @@ import { LEAN_NODE_FLAGS, leanByDefault } from './leanNodes.js'
 import { pendingChannelFlags } from './pendingChannelLimits.js'
 import { TestingHooks } from './testingHooks.js'
 import { toNetworkSpec, type NetworkInput, type NetworkSpec } from './networkSpec.js'
-import { defaultChannelName, type ChainSpec, type FeePolicy, type NodeSpec } from '../file/schema.js'
+import {
+  defaultChannelName,
+  NodeSpec as NodeSpecSchema,
+  type ChainSpec,
+  type FeePolicy,
+  type NodeSpec,
+} from '../file/schema.js'
 
 /** A busy network of a hundred processes on two cores can keep the chain from answering for many seconds. */
 const CHAIN_TIMEOUT_MS = 30_000
@@ -74,6 +80,11 @@ export interface LaunchOptions {
    * start the nodes with LEAN_NODE_FLAGS (see leanNodes.ts). @default lean from LEAN_FROM_NODES_PER_CORE nodes per core
    */
   lean?: boolean
+  /**
+   * extra `lnsim node start` flags per node name, for knobs a scenario file does not have (limits, timeouts). They
+   * come after the ones the network chooses, so they win, and stay on every restart.
+   */
+  nodeArgs?: Readonly<Record<string, readonly string[]>>
   /** ms allowed for the whole bring-up. @default 120000 plus 3000 per node */
   bringUpTimeoutMs?: number
   signal?: AbortSignal
@@ -192,11 +203,19 @@ export class Network implements BringUpNetwork {
     if (this.observer.event) this.listeners.add(this.observer.event.bind(this.observer))
     this.testing = new TestingHooks(this, options.testing === true || spec.testing === true)
     this.lean = options.lean ?? leanByDefault(spec.nodes.length)
-    for (const n of spec.nodes) this.addNode(n, spec.channels)
+    for (const n of options.nodeArgs ? Object.keys(options.nodeArgs) : [])
+      if (!spec.nodes.some((s) => s.name === n))
+        throw new NetworkStartError(`nodeArgs names ${n}, which is not a node of the network`, 'UNKNOWN_NODE')
+    for (const n of spec.nodes) this.defineNode(n, spec.channels, options.nodeArgs?.[n.name] ?? [])
   }
 
   get chainUrl(): string {
     return this.chain.url
+  }
+
+  /** the chain daemon's process id while it runs (to measure its CPU and memory) */
+  get chainPid(): number | undefined {
+    return this.chainProcess?.running ? this.chainProcess.pid : undefined
   }
   get nodes(): NetworkNode[] {
     return [...this.nodeMap.values()]
@@ -409,6 +428,32 @@ export class Network implements BringUpNetwork {
     )
   }
 
+  /**
+   * Starts one more node on the running network, unfunded and without channels, as a
+   * peer that joins later would; `args` are extra `lnsim node start` flags.
+   */
+  async addNode(
+    input: { name: string; feePolicy?: FeePolicy },
+    options: { args?: readonly string[]; signal?: AbortSignal } = {},
+  ): Promise<NetworkNode> {
+    const parsed = NodeSpecSchema.safeParse({ ...input, fundsSat: 0 })
+    if (!parsed.success)
+      throw new StepError(
+        `addNode: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`,
+        'INVALID_STEP',
+      )
+    if (this.nodeMap.has(parsed.data.name))
+      throw new StepError(`addNode: the network already has a node ${parsed.data.name}`, 'DUPLICATE_NODE')
+    const node = this.defineNode(parsed.data, [], options.args ?? [])
+    try {
+      await this.startNodeProcess(node, options.signal)
+    } catch (err) {
+      this.nodeMap.delete(node.name)
+      throw err
+    }
+    return node
+  }
+
   /** Stops every process; removes the folder unless it was kept. Safe to call twice. */
   stop(): Promise<void> {
     this.stopped ??= (async () => {
@@ -507,7 +552,7 @@ export class Network implements BringUpNetwork {
     this.crashed.abort(new NetworkStartError(message, 'PROCESS_EXITED', { logFile }))
   }
 
-  private addNode(spec: NodeSpec, channels: NetworkSpec['channels']): void {
+  private defineNode(spec: NodeSpec, channels: NetworkSpec['channels'], extraArgs: readonly string[]): NetworkNode {
     const dataDir = insideRunDir(this.dir, spec.name)
     const seed = toHex(new SeededRng(this.seed).fork(`node/${spec.name}`).bytes(32))
     const args = [
@@ -523,10 +568,10 @@ export class Network implements BringUpNetwork {
       ...pendingChannelFlags(spec.name, channels),
     ]
     if (this.testing.enabled) args.push('--testing')
-    this.nodeMap.set(
-      spec.name,
-      new NetworkNode(spec.name, dataDir, insideRunDir(this.dir, 'logs', `${spec.name}.log`), args),
-    )
+    args.push(...extraArgs)
+    const node = new NetworkNode(spec.name, dataDir, insideRunDir(this.dir, 'logs', `${spec.name}.log`), args)
+    this.nodeMap.set(spec.name, node)
+    return node
   }
 
   private emit(e: NetworkEvent): void {

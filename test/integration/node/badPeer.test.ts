@@ -75,8 +75,7 @@ describe('a node facing a misbehaving peer', () => {
   }
 
   beforeAll(async () => {
-    await net.startChain()
-    await net.startNode('alice')
+    await net.start('alice')
     await net.fund('alice', 2_000_000n)
     const info = await net.chain<{ chainHash: string }>('GET', '/info')
     peer = new TestPeer(fromHex(info.chainHash))

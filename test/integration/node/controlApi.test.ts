@@ -14,8 +14,8 @@ describe('a node’s control API and CLI', () => {
   let token = ''
 
   beforeAll(async () => {
-    await net.startChain()
-    const alice = await net.startNode('alice')
+    await net.start('alice')
+    const alice = net.node('alice')
     url = alice.client.url
     token = (await readFile(`${alice.dataDir}/api.token`, 'utf8')).trim()
   }, 60_000)

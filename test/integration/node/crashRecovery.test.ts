@@ -12,9 +12,7 @@ describe('a node killed with SIGKILL mid-burst', () => {
   let channelId = ''
 
   beforeAll(async () => {
-    await net.startChain()
-    await net.startNode('alice')
-    await net.startNode('bob')
+    await net.start('alice', 'bob')
     await net.fund('alice', 2_000_000n)
     await net.connect('alice', 'bob')
     channelId = await net.openChannel('alice', 'bob', 1_000_000n)
@@ -39,8 +37,7 @@ describe('a node killed with SIGKILL mid-burst', () => {
     )
     // let some of the burst get under way, then pull the plug on bob
     await new Promise((r) => setTimeout(r, 150))
-    net.node('bob').child.proc.kill('SIGKILL')
-    await net.node('bob').child.exited
+    await net.killNode('bob')
     await net.restartNode('bob')
     const results = await Promise.all(payments)
     for (const r of results) expect(['succeeded', 'failed']).toContain(r.status)

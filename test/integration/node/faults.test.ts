@@ -29,12 +29,7 @@ describe('fault injection between two node processes', () => {
     )
 
   beforeAll(async () => {
-    await net.startChain()
-    await Promise.all([
-      net.startNode('alice', ['--testing']),
-      net.startNode('bob', ['--testing']),
-      net.startNode('plain'),
-    ])
+    await net.start({ name: 'alice', args: ['--testing'] }, { name: 'bob', args: ['--testing'] }, 'plain')
     await net.fund('alice', 1_500_000n)
     await net.connect('alice', 'bob')
     channelId = await net.openChannel('alice', 'bob', 1_000_000n, 100_000_000n)

@@ -21,13 +21,7 @@ describe('force close with an HTLC in flight across three hops', () => {
     (await net.channel(name, channels[channel]!))?.localBalanceMsat ?? 0n
 
   beforeAll(async () => {
-    await net.startChain()
-    await Promise.all([
-      net.startNode('alice'),
-      net.startNode('bob'),
-      net.startNode('carol'),
-      net.startNode('dave', ['--testing']),
-    ])
+    await net.start('alice', 'bob', 'carol', { name: 'dave', args: ['--testing'] })
     for (const n of ['alice', 'bob', 'carol']) await net.fund(n, 1_500_000n)
     for (const [a, b] of [
       ['alice', 'bob'],

@@ -68,8 +68,7 @@ describe('a peer that floods a node with invalid gossip', () => {
   }
 
   beforeAll(async () => {
-    await net.startChain()
-    await net.startNode('alice')
+    await net.start('alice')
     chainHash = fromHex((await net.chain<{ chainHash: string }>('GET', '/info')).chainHash)
   }, 60_000)
 

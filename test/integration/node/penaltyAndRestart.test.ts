@@ -10,8 +10,7 @@ import { TestNetwork } from '../../helpers/network.js'
 import { moneyCheck } from '../../helpers/conservation.js'
 
 async function pairWithPayments(net: TestNetwork, aliceFlags: string[] = []): Promise<string> {
-  await net.startChain()
-  await Promise.all([net.startNode('alice', aliceFlags), net.startNode('bob')])
+  await net.start({ name: 'alice', args: aliceFlags }, 'bob')
   await net.fund('alice', 1_500_000n)
   await net.connect('alice', 'bob')
   const channelId = await net.openChannel('alice', 'bob', 1_000_000n, 0n)

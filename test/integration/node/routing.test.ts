@@ -21,14 +21,13 @@ describe('routed payments across five node processes', () => {
     (await net.node(name).client.channels()).reduce((s, c) => s + c.localBalanceMsat, 0n)
 
   beforeAll(async () => {
-    await net.startChain()
-    await Promise.all([
-      net.startNode('alice'),
-      net.startNode('bob', CHEAP),
-      net.startNode('carol', CHEAP),
-      net.startNode('dave'),
-      net.startNode('eve', DEAR),
-    ])
+    await net.start(
+      'alice',
+      { name: 'bob', args: CHEAP },
+      { name: 'carol', args: CHEAP },
+      'dave',
+      { name: 'eve', args: DEAR },
+    )
     // alice opens two channels at once: two coins, as a funding transaction holds its coins until it is broadcast
     for (const n of ['alice', 'alice', 'bob', 'carol', 'eve']) await net.fund(n, 1_500_000n)
     const links: Array<[string, string]> = [

@@ -12,9 +12,7 @@ describe('two node processes over libp2p', () => {
   let channelId = ''
 
   beforeAll(async () => {
-    await net.startChain()
-    await net.startNode('alice')
-    await net.startNode('bob')
+    await net.start('alice', 'bob')
     await net.fund('alice', 2_000_000n)
   }, 60_000)
 

@@ -69,9 +69,8 @@ describe.skipIf(!hasChromium)('lnsim dashboard --nodes, on real node processes, 
 
   it('shows both nodes and their channel, then the payment and the balances it moved', async () => {
     const net = new TestNetwork()
-    await net.startChain()
-    const alice = await net.startNode('alice')
-    const bob = await net.startNode('bob')
+    await net.start('alice', 'bob')
+    const [alice, bob] = [net.node('alice'), net.node('bob')]
     await net.fund('alice', 2_000_000n)
     await net.connect('alice', 'bob')
     await net.openChannel('alice', 'bob', 1_000_000n)
