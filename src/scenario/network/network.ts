@@ -103,6 +103,9 @@ export interface WaitOptions {
 
 export async function launch(input: NetworkInput | NetworkSpec, options: LaunchOptions = {}): Promise<Network> {
   const spec = toNetworkSpec(input)
+  for (const n of Object.keys(options.nodeArgs ?? {}))
+    if (!spec.nodes.some((s) => s.name === n))
+      throw new NetworkStartError(`nodeArgs names ${n}, which is not a node of the network`, 'UNKNOWN_NODE')
   const created = options.dir === undefined
   const dir =
     options.dir ?? (await mkdtemp(join(tmpdir(), `lnsim-${spec.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}-`)))
@@ -203,9 +206,6 @@ export class Network implements BringUpNetwork {
     if (this.observer.event) this.listeners.add(this.observer.event.bind(this.observer))
     this.testing = new TestingHooks(this, options.testing === true || spec.testing === true)
     this.lean = options.lean ?? leanByDefault(spec.nodes.length)
-    for (const n of options.nodeArgs ? Object.keys(options.nodeArgs) : [])
-      if (!spec.nodes.some((s) => s.name === n))
-        throw new NetworkStartError(`nodeArgs names ${n}, which is not a node of the network`, 'UNKNOWN_NODE')
     for (const n of spec.nodes) this.defineNode(n, spec.channels, options.nodeArgs?.[n.name] ?? [])
   }
 

@@ -70,6 +70,27 @@ describe('launch()', () => {
     expect(leanFlagsOf(chainPid)).toEqual([])
   })
 
+  it('starts nodes with extra flags, takes a late joiner, and refuses flags for a node it does not have', async () => {
+    const flags = ['--max-pending-channels-per-peer', '3']
+    await expect(launch({ nodes, channels: [] }, { nodeArgs: { mallory: flags } })).rejects.toMatchObject({
+      code: 'UNKNOWN_NODE',
+      message: expect.stringContaining('mallory'),
+    })
+    net = await launch({ nodes, channels: [] }, { nodeArgs: { bob: flags } })
+    const argsOf = (pid: number): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+    expect(argsOf(net.node('bob').process!.pid!).join(' ')).toContain(flags.join(' '))
+    expect(argsOf(net.node('alice').process!.pid!).join(' ')).not.toContain(flags[0])
+
+    const carol = await net.addNode({ name: 'carol' }, { args: flags })
+    expect(argsOf(carol.process!.pid!).join(' ')).toContain(flags.join(' '))
+    await carol.client.connect(net.node('alice').address)
+    expect((await net.node('alice').client.peers()).map((p) => p.nodeId)).toContain(carol.nodeId)
+    await expect(net.addNode({ name: 'carol' })).rejects.toMatchObject({ code: 'DUPLICATE_NODE' })
+    await expect(net.addNode({ name: '../x' })).rejects.toMatchObject({ code: 'INVALID_STEP' })
+    await net.restartNode('carol')
+    expect(argsOf(net.node('carol').process!.pid!).join(' ')).toContain(flags.join(' '))
+  })
+
   it('gives up at once, saying which node died and why, when a daemon exits during bring-up', async () => {
     // a runner that lets bob start and then kills him, as a crash would
     const local = new LocalProcessRunner()
