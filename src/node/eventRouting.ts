@@ -18,6 +18,7 @@ import { shortChannelIdOf } from './channels/channelViews.js'
 import type { EventBus } from './eventBus.js'
 import type { GossipService } from './gossip/gossipService.js'
 import type { Logger } from './logger.js'
+import type { FinalHop } from './payments/receive/finalHop.js'
 import type { HtlcSwitch } from './payments/switch/htlcSwitch.js'
 import type { PeerLogLimiter } from './peerLogLimiter.js'
 import type { PeerManagerEvents } from './transport/peerManager.js'
@@ -29,6 +30,7 @@ export interface EventRoutingComponents {
   channels: ChannelManager
   gossip: GossipService
   switch: HtlcSwitch
+  receive: FinalHop
   broadcaster: Broadcaster
   replayLog: ReplayLog
   cheats: CheatRecorder | undefined
@@ -99,6 +101,7 @@ export class ChainEventRouter implements WatcherEvents {
   onBlock(height: number): void {
     this.c.replayLog.expire(height)
     this.c.channels.onBlock(height)
+    this.c.receive.onBlock(height)
     this.c.gossip.onBlock()
     this.c.bus.emit({ type: 'block', height })
   }

@@ -2,6 +2,7 @@
 import { DEFAULT_NODE_LIMITS, type NodeLimits } from '../api/node/limits.js'
 import type { ChannelConfig } from '../channel/constants.js'
 import type { LogLevel } from './logger.js'
+import { DEFAULT_MPP_TIMEOUT_MS } from './payments/receive/finalHop.js'
 import type { ForwardingPolicy } from './payments/switch/forwardingPolicy.js'
 
 export interface NodeOptions {
@@ -27,6 +28,8 @@ export interface NodeOptions {
   feeratePerKw: number
   /** what a peer may cost this node (see NodeLimits) */
   limits: NodeLimits
+  /** how long the parts of a multi-part payment to us may take to add up before all fail (mpp_timeout) */
+  mppTimeoutMs: number
 }
 
 export const DEFAULT_POLICY: ForwardingPolicy = {
@@ -50,4 +53,5 @@ export const DEFAULT_NODE_OPTIONS: Omit<NodeOptions, 'name' | 'dataDir' | 'chain
   policy: {},
   feeratePerKw: 253,
   limits: DEFAULT_NODE_LIMITS,
+  mppTimeoutMs: DEFAULT_MPP_TIMEOUT_MS,
 }

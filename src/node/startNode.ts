@@ -77,6 +77,7 @@ async function start(options: NodeOptions): Promise<RunningNode> {
 
   const stopping = new AbortController()
   c.channels.start()
+  c.receive.start()
   await c.peers.start()
   // blocks missed while stopped are caught up with before anyone is told we are here
   await c.watcher.start(stopping.signal)
@@ -96,6 +97,7 @@ async function start(options: NodeOptions): Promise<RunningNode> {
       await c.peers.stop()
       await host.stop()
       c.channels.stop()
+      c.receive.stop()
       await durable.close()
       c.peerLog.stop()
       log.info('node stopped')

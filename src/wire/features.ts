@@ -15,6 +15,8 @@ export const FEATURE_BITS = {
   var_onion_optin: [8, 9],
   payment_secret: [14, 15],
   basic_mpp: [16, 17],
+  // bLIP-3 spontaneous payments
+  keysend: [54, 55],
 } as const satisfies Record<string, readonly number[]>
 
 export type FeatureName = keyof typeof FEATURE_BITS

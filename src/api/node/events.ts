@@ -71,7 +71,10 @@ export const NodeEvent = z.discriminatedUnion('type', [
     paymentHash: hex32,
     amountMsat: amount,
     feeMsat: amount,
+    /** the route of the first part */
     route: z.array(RouteHop),
+    /** every part that arrived (one unless the payment was split); absent in events of older versions */
+    parts: z.array(z.object({ route: z.array(RouteHop), amountMsat: amount, feeMsat: amount })).optional(),
     attempts: z.number().int(),
     latencyMs: z.number(),
   }),
@@ -91,8 +94,18 @@ export const NodeEvent = z.discriminatedUnion('type', [
     paymentHash: hex32,
     route: z.array(RouteHop),
     attempt: z.number().int(),
+    /** what this attempt carries to the payee: less than the payment when it is one part of several */
+    amountMsat: amount.optional(),
   }),
-  z.object({ ...base, type: z.literal('payment_received'), paymentHash: hex32, amountMsat: amount }),
+  z.object({
+    ...base,
+    type: z.literal('payment_received'),
+    paymentHash: hex32,
+    amountMsat: amount,
+    /** how many HTLCs paid it (more than one: a multi-part payment) */
+    parts: z.number().int().min(1).default(1),
+    keysend: z.boolean().default(false),
+  }),
   z.object({
     ...base,
     type: z.literal('onchain'),

@@ -7,6 +7,9 @@
 import { z } from 'zod'
 import { amount, hex32, nodeIdHex } from './schemas.js'
 
+/** More parts than this cost more in fees and HTLC slots than any payment gains (LND caps its own at 16 by default). */
+export const MAX_PARTS_LIMIT = 128
+
 // ---- requests ----
 
 export const ConnectPeerRequest = z.strictObject({
@@ -44,12 +47,24 @@ export const ChannelPolicy = z.object({
 })
 export type ChannelPolicy = z.infer<typeof ChannelPolicy>
 
-export const CreateInvoiceRequest = z.strictObject({
-  amountMsat: amount.optional(),
-  memo: z.string().max(639).optional(),
-  expirySeconds: z.number().int().positive().max(31_536_000).optional(),
-})
-export type CreateInvoiceRequest = z.infer<typeof CreateInvoiceRequest>
+export const CreateInvoiceRequest = z
+  .strictObject({
+    amountMsat: amount.optional(),
+    memo: z.string().max(639).optional(),
+    expirySeconds: z.number().int().positive().max(31_536_000).optional(),
+    /** a hold invoice: its payment waits for settle or cancel */
+    hold: z.boolean().optional(),
+    /** a hold invoice for this payment hash, whose preimage only the caller knows (default: the node makes one) */
+    paymentHash: hex32.optional(),
+  })
+  .refine((r) => r.paymentHash === undefined || r.hold === true, {
+    message: 'paymentHash is for hold invoices: add hold: true',
+    path: ['paymentHash'],
+  })
+export type CreateInvoiceRequest = z.input<typeof CreateInvoiceRequest>
+
+export const SettleInvoiceRequest = z.strictObject({ preimage: hex32 })
+export type SettleInvoiceRequest = z.infer<typeof SettleInvoiceRequest>
 
 export const PayRequest = z.strictObject({
   invoice: z.string().min(1).max(7089),
@@ -57,8 +72,18 @@ export const PayRequest = z.strictObject({
   amountMsat: amount.optional(),
   timeoutSeconds: z.number().int().positive().max(3600).optional(),
   maxFeeMsat: amount.optional(),
+  /** the most parts the payment may be split into; 1 sends it whole or not at all. Default 16 */
+  maxParts: z.number().int().min(1).max(MAX_PARTS_LIMIT).optional(),
 })
 export type PayRequest = z.infer<typeof PayRequest>
+
+export const KeysendRequest = z.strictObject({
+  nodeId: nodeIdHex,
+  amountMsat: amount.refine((a) => a > 0n, 'a keysend payment needs an amount above 0'),
+  timeoutSeconds: z.number().int().positive().max(3600).optional(),
+  maxFeeMsat: amount.optional(),
+})
+export type KeysendRequest = z.infer<typeof KeysendRequest>
 
 // ---- responses ----
 
@@ -131,7 +156,10 @@ export const InvoiceInfo = z.object({
   memo: z.string(),
   createdAt: z.string(),
   expiresAt: z.string(),
-  status: z.enum(['open', 'paid', 'expired']),
+  status: z.enum(['open', 'accepted', 'paid', 'canceled', 'expired']),
+  hold: z.boolean(),
+  /** known to the node for its own invoices; for a hold invoice made from a hash, once settled */
+  preimage: hex32.nullable(),
   paidMsat: amount.nullable(),
   paidAt: z.string().nullable(),
 })
@@ -155,6 +183,9 @@ export const PaymentInfo = z.object({
   destination: nodeIdHex.nullable(),
   preimage: hex32.nullable(),
   route: z.array(RouteHop),
+  /** the parts that arrived (one unless the payment was split) */
+  parts: z.array(z.object({ route: z.array(RouteHop), amountMsat: amount, feeMsat: amount })),
+  keysend: z.boolean(),
   attempts: z.number().int(),
   failure: z.object({ code: z.string(), message: z.string(), failingNode: nodeIdHex.nullable() }).nullable(),
   createdAt: z.string(),

@@ -19,6 +19,8 @@ import {
   CreateInvoiceRequest,
   OpenChannelRequest,
   PayRequest,
+  KeysendRequest,
+  SettleInvoiceRequest,
   type GraphInfo,
   type GraphPolicy,
   type InvoiceInfo,
@@ -52,7 +54,9 @@ function invoiceInfo(node: NodeComponents, r: InvoiceRecord): InvoiceInfo {
     memo: r.memo,
     createdAt: new Date(r.createdAt).toISOString(),
     expiresAt: new Date(r.createdAt + r.expirySeconds * 1000).toISOString(),
-    status: r.status === 'paid' ? 'paid' : node.invoices.isExpired(r) ? 'expired' : 'open',
+    status: node.invoices.isExpired(r) ? 'expired' : r.status,
+    hold: r.hold ?? false,
+    preimage: r.preimage ? toHex(r.preimage) : null,
     paidMsat: r.paidMsat,
     paidAt: r.paidAt === null ? null : new Date(r.paidAt).toISOString(),
   }
@@ -68,6 +72,12 @@ export function paymentInfo(p: PaymentRecord): PaymentInfo {
     destination: p.destination,
     preimage: p.preimage,
     route: p.route.map(apiHop),
+    parts: (p.parts ?? []).map((part) => ({
+      route: part.route.map(apiHop),
+      amountMsat: part.amountMsat,
+      feeMsat: part.feeMsat,
+    })),
+    keysend: p.keysend === true,
     attempts: p.attempts,
     failure: p.failure,
     createdAt: new Date(p.createdAt).toISOString(),
@@ -154,9 +164,23 @@ export async function startControlApi(node: NodeComponents): Promise<ControlApi>
       return node.policies.set(params.channelId!, change)
     }),
     route('POST', '/v1/invoices', CreateInvoiceRequest, async ({ body }) => {
-      const r = node.invoices.create(body.amountMsat ?? null, body.memo ?? '', body.expirySeconds ?? 3600)
+      const hold = body.hold ? { ...(body.paymentHash ? { paymentHash: fromHex(body.paymentHash) } : {}) } : false
+      const r = node.invoices.create(body.amountMsat ?? null, body.memo ?? '', body.expirySeconds ?? 3600, hold)
       await node.stores.invoices.flush()
       return invoiceInfo(node, r)
+    }),
+    route('POST', '/v1/invoices/settle', SettleInvoiceRequest, async ({ body }) => {
+      const { paymentHash } = node.receive.settle(fromHex(body.preimage))
+      await node.durable.flush()
+      return invoiceInfo(node, node.invoices.require(paymentHash))
+    }),
+    route('POST', '/v1/invoices/:paymentHash/cancel', undefined, async ({ params }) => {
+      const hash = params.paymentHash!
+      node.invoices.require(hash)
+      const canceled = node.invoices.cancel(hash)
+      node.receive.cancel(hash)
+      await node.durable.flush()
+      return invoiceInfo(node, canceled)
     }),
     route('GET', '/v1/invoices', undefined, async () => node.invoices.list().map((r) => invoiceInfo(node, r))),
     route('GET', '/v1/invoices/:paymentHash', undefined, async ({ params }) =>
@@ -166,6 +190,14 @@ export async function startControlApi(node: NodeComponents): Promise<ControlApi>
       const r = await node.outbound.pay(body.invoice, {
         timeoutMs: (body.timeoutSeconds ?? 60) * 1000,
         ...(body.amountMsat !== undefined ? { amountMsat: body.amountMsat } : {}),
+        ...(body.maxFeeMsat !== undefined ? { maxFeeMsat: body.maxFeeMsat } : {}),
+        ...(body.maxParts !== undefined ? { maxParts: body.maxParts } : {}),
+      })
+      return paymentInfo(r)
+    }),
+    route('POST', '/v1/keysend', KeysendRequest, async ({ body }) => {
+      const r = await node.outbound.keysend(body.nodeId, body.amountMsat, {
+        timeoutMs: (body.timeoutSeconds ?? 60) * 1000,
         ...(body.maxFeeMsat !== undefined ? { maxFeeMsat: body.maxFeeMsat } : {}),
       })
       return paymentInfo(r)

@@ -25,6 +25,7 @@ import {
 } from '../../routing/gossip/channelAnnouncement.js'
 import { createChannelUpdate, isDisabled, nextGossipTimestamp } from '../../routing/gossip/channelUpdate.js'
 import { createNodeAnnouncement } from '../../routing/gossip/nodeAnnouncement.js'
+import { INIT_FEATURES } from '../transport/host.js'
 import { GossipStore, type SignedGossip } from '../../routing/gossip/store.js'
 import { restoreGossipStore, snapshotGossipStore } from '../../routing/gossip/storeSnapshot.js'
 import { ChannelGraph } from '../../routing/graph.js'
@@ -404,6 +405,7 @@ export class GossipService {
       nodeKey: this.d.nodeSecret,
       alias: this.d.alias,
       color: '#3399ff',
+      features: INIT_FEATURES,
       addresses: this.d.transport.listenAddresses().map((a) => a.replace(/\/p2p\/.*$/, '')),
       timestamp,
     })
@@ -432,6 +434,11 @@ export class GossipService {
       this.publishUpdate(key)
       if (to === 'NORMAL') this.maybeAnnounce(key)
     }
+  }
+
+  /** The features a node announced (BOLT #7), or undefined when its node_announcement has not reached us. */
+  featuresOf(nodeId: string): Uint8Array | undefined {
+    return this.store.nodeAnnouncement(fromHex(nodeId))?.message.features
   }
 
   /** Where a node can be reached, from its node_announcement. */

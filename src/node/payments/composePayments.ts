@@ -31,6 +31,8 @@ export function composePayments(c: NodeComponents): void {
     preimages: stores.preimages,
     settlements: c.settlements,
     tip: c.watcher,
+    minFinalCltvExpiryDelta: MIN_FINAL_CLTV_EXPIRY_DELTA,
+    mppTimeoutMs: c.options.mppTimeoutMs,
   })
   c.routes = new RouteFinder({
     ourNodeId: identity.nodeId,
@@ -50,6 +52,7 @@ export function composePayments(c: NodeComponents): void {
     htlcs: stores.htlcs,
     tip: c.watcher,
     routes: c.routes,
+    nodeFeatures: (nodeId) => c.gossip.featuresOf(nodeId),
     missionControl: c.missionControl,
     channels: c.channels,
   })

@@ -69,5 +69,13 @@ export async function startHostKeepingPort(
   return host
 }
 
-/** Feature bits we advertise in init (BOLT #9): var_onion_optin and payment_secret, required. */
-export const INIT_FEATURES = featureBits(FEATURE_BITS.var_onion_optin[0], FEATURE_BITS.payment_secret[0])
+/**
+ * Feature bits we advertise in init (BOLT #9): var_onion_optin and payment_secret required; basic_mpp and keysend
+ * offered (odd), as LND and Core Lightning do.
+ */
+export const INIT_FEATURES = featureBits(
+  FEATURE_BITS.var_onion_optin[0],
+  FEATURE_BITS.payment_secret[0],
+  FEATURE_BITS.basic_mpp[1],
+  FEATURE_BITS.keysend[1],
+)

@@ -1,7 +1,8 @@
 /**
  * BOLT #4 per-hop `payload` TLV stream for payments outside blinded paths:
  * amt_to_forward (2), outgoing_cltv_value (4), short_channel_id (6) for a hop
- * that forwards, payment_data (8) for the final node.
+ * that forwards, payment_data (8) for the final node, and the keysend record
+ * (5482373484, bLIP-3): a spontaneous payment's preimage, for the final node.
  */
 import { concatBytes, u64be } from '../../core/bytes.js'
 import type { ShortChannelId } from '../../core/shortChannelId.js'
@@ -23,6 +24,8 @@ export interface HopPayload {
   shortChannelId?: ShortChannelId
   /** the final node: the invoice's payment secret and the total of the (possibly multi-part) payment */
   paymentData?: { paymentSecret: Uint8Array; totalMsat: bigint }
+  /** the final node of a keysend payment: the preimage the sender chose */
+  keysendPreimage?: Uint8Array
 }
 
 export const HOP_PAYLOAD_TLV = {
@@ -30,6 +33,7 @@ export const HOP_PAYLOAD_TLV = {
   OUTGOING_CLTV_VALUE: 4n,
   SHORT_CHANNEL_ID: 6n,
   PAYMENT_DATA: 8n,
+  KEYSEND_PREIMAGE: 5_482_373_484n,
 } as const
 
 const KNOWN_TYPES: ReadonlySet<bigint> = new Set(Object.values(HOP_PAYLOAD_TLV))
@@ -56,6 +60,7 @@ export function encodeHopPayload(payload: HopPayload, isFinal: boolean): Uint8Ar
   } else {
     if (payload.shortChannelId === undefined) throw bad('for an intermediate hop needs a short_channel_id')
     if (payload.paymentData !== undefined) throw bad('for an intermediate hop must not carry payment_data')
+    if (payload.keysendPreimage !== undefined) throw bad('for an intermediate hop must not carry a keysend preimage')
   }
   if (payload.shortChannelId !== undefined) {
     if (payload.shortChannelId < 0n || payload.shortChannelId > U64_MAX)
@@ -67,6 +72,11 @@ export function encodeHopPayload(payload: HopPayload, isFinal: boolean): Uint8Ar
     if (paymentSecret.length !== 32) throw bad(`payment_secret must be 32 bytes, got ${paymentSecret.length}`)
     if (totalMsat < 0n || totalMsat > U64_MAX) throw bad(`total_msat out of range: ${totalMsat}`)
     records.set(HOP_PAYLOAD_TLV.PAYMENT_DATA, concatBytes(paymentSecret, encodeTruncatedUint(totalMsat)))
+  }
+  if (payload.keysendPreimage !== undefined) {
+    if (payload.keysendPreimage.length !== 32)
+      throw bad(`keysend preimage must be 32 bytes, got ${payload.keysendPreimage.length}`)
+    records.set(HOP_PAYLOAD_TLV.KEYSEND_PREIMAGE, payload.keysendPreimage)
   }
   return encodeTlvStream(records)
 }
@@ -102,6 +112,7 @@ export function decodeHopPayload(bytes: Uint8Array, isFinal: boolean, sharedSecr
   const cltv = records.get(HOP_PAYLOAD_TLV.OUTGOING_CLTV_VALUE)
   const scid = records.get(HOP_PAYLOAD_TLV.SHORT_CHANNEL_ID)
   const paymentData = records.get(HOP_PAYLOAD_TLV.PAYMENT_DATA)
+  const keysend = records.get(HOP_PAYLOAD_TLV.KEYSEND_PREIMAGE)
   if (amt === undefined) throw invalid('has no amt_to_forward', HOP_PAYLOAD_TLV.AMT_TO_FORWARD)
   if (cltv === undefined) throw invalid('has no outgoing_cltv_value', HOP_PAYLOAD_TLV.OUTGOING_CLTV_VALUE)
   if (isFinal && scid !== undefined)
@@ -110,6 +121,8 @@ export function decodeHopPayload(bytes: Uint8Array, isFinal: boolean, sharedSecr
     throw invalid('for an intermediate hop has no short_channel_id', HOP_PAYLOAD_TLV.SHORT_CHANNEL_ID)
   if (!isFinal && paymentData !== undefined)
     throw invalid('for an intermediate hop carries payment_data', HOP_PAYLOAD_TLV.PAYMENT_DATA)
+  if (!isFinal && keysend !== undefined)
+    throw invalid('for an intermediate hop carries a keysend preimage', HOP_PAYLOAD_TLV.KEYSEND_PREIMAGE)
 
   const payload: HopPayload = {
     amtToForward: read(HOP_PAYLOAD_TLV.AMT_TO_FORWARD, () => decodeTruncatedUint(amt, 8)),
@@ -130,6 +143,11 @@ export function decodeHopPayload(bytes: Uint8Array, isFinal: boolean, sharedSecr
       paymentSecret: paymentData.slice(0, 32),
       totalMsat: read(HOP_PAYLOAD_TLV.PAYMENT_DATA, () => decodeTruncatedUint(paymentData.subarray(32), 8)),
     }
+  }
+  if (keysend !== undefined) {
+    if (keysend.length !== 32)
+      throw invalid(`keysend preimage has ${keysend.length} bytes, not 32`, HOP_PAYLOAD_TLV.KEYSEND_PREIMAGE)
+    payload.keysendPreimage = keysend
   }
   return payload
 }

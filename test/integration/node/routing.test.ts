@@ -21,13 +21,10 @@ describe('routed payments across five node processes', () => {
     (await net.node(name).client.channels()).reduce((s, c) => s + c.localBalanceMsat, 0n)
 
   beforeAll(async () => {
-    await net.start(
-      'alice',
-      { name: 'bob', args: CHEAP },
-      { name: 'carol', args: CHEAP },
-      'dave',
-      { name: 'eve', args: DEAR },
-    )
+    await net.start('alice', { name: 'bob', args: CHEAP }, { name: 'carol', args: CHEAP }, 'dave', {
+      name: 'eve',
+      args: DEAR,
+    })
     // alice opens two channels at once: two coins, as a funding transaction holds its coins until it is broadcast
     for (const n of ['alice', 'alice', 'bob', 'carol', 'eve']) await net.fund(n, 1_500_000n)
     const links: Array<[string, string]> = [

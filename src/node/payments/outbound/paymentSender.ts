@@ -1,9 +1,10 @@
 /**
- * Sending a payment: decode the invoice, find a route, wrap it in an onion,
- * add the HTLC on the first channel, and wait for the preimage or a failure. A
- * failure is attributed to the hop that produced it, taught to the route finder,
- * and another route is tried, until the payment succeeds, fails for good, runs
- * out of attempts, or times out (like LND's and LDK's payment loops).
+ * Sending a payment: decode the invoice (or, for keysend, choose the preimage),
+ * find routes, wrap each in an onion, add the HTLCs on our channels, and wait for
+ * the preimage or failures. A payment no single route can carry travels in parts
+ * (BOLT #4 basic_mpp). A failure is attributed to the hop that produced it, taught
+ * to the route finder, and its amount sent again, until the payment succeeds,
+ * fails for good, runs out of attempts, or times out (like LND's and LDK's loops).
  */
 import { randomBytes } from 'node:crypto'
 import { fromHex, toHex } from '../../../core/bytes.js'
@@ -17,12 +18,14 @@ import type { HopPayload } from '../../../routing/onion/hopPayload.js'
 import { createPaymentOnion } from '../../../routing/onion/paymentOnion.js'
 import { attributeFailure } from '../../../routing/onion/returningErrors.js'
 import type { Route } from '../../../routing/route.js'
-import type { PaymentHop, PaymentRecord } from './paymentRecord.js'
+import type { PaymentHop, PaymentPart, PaymentRecord } from './paymentRecord.js'
 import type { MissionControl } from '../../../routing/missionControl.js'
 import { outgoingKey, type HtlcRecord } from '../switch/htlcRecord.js'
 import type { LocalOutcome, LocalPayments } from '../switch/htlcSwitch.js'
 import type { ChannelCommands } from '../switch/settlements.js'
 import { NodeError } from '../../errors.js'
+import { sha256 } from '../../../crypto/hash.js'
+import { FEATURE_BITS, hasFeatureBit } from '../../../wire/features.js'
 
 export interface InvoiceToPay {
   network: string
@@ -32,6 +35,8 @@ export interface InvoiceToPay {
   payee: Uint8Array
   minFinalCltvExpiryDelta: number
   expiresAt: number
+  /** the invoice offers basic_mpp: the payment may arrive in parts */
+  multiPart: boolean
 }
 
 export interface PlannedRoute {
@@ -64,6 +69,8 @@ export interface SenderComponents {
   tip: { readonly height: number }
   decodeInvoice(text: string): InvoiceToPay
   routes: { find(req: RouteRequest): PlannedRoute | undefined }
+  /** the features a node announced, when its announcement has reached us */
+  nodeFeatures(nodeId: string): Uint8Array | undefined
   missionControl: MissionControl
   channels: ChannelCommands
 }
@@ -72,10 +79,46 @@ export interface PayOptions {
   amountMsat?: bigint
   timeoutMs: number
   maxFeeMsat?: bigint
+  /** HTLCs that may fail before the payment gives up. @default 10 */
   maxAttempts?: number
+  /** the most HTLCs the payment may travel in at once; 1 never splits it. @default DEFAULT_MAX_PARTS */
+  maxParts?: number
+}
+
+/** LND's and Core Lightning's default limit on the parts of one payment. */
+export const DEFAULT_MAX_PARTS = 16
+const DEFAULT_MAX_ATTEMPTS = 10
+/** BOLT #11's default min_final_cltv_expiry_delta, which a keysend payment (no invoice) is sent with. */
+const KEYSEND_FINAL_CLTV_DELTA = 18
+/** Blocks added to the payee's final expiry, so a block found while the payment travels does not make it too soon. */
+const FINAL_CLTV_MARGIN = 3
+
+/** What a payment pays, whether an invoice or keysend asked for it. */
+interface PaymentTarget {
+  paymentHash: Uint8Array
+  payee: Uint8Array
+  amountMsat: bigint
+  minFinalCltvExpiryDelta: number
+  /** an invoice's; null for keysend */
+  paymentSecret: Uint8Array | null
+  /** keysend's; null for an invoice */
+  keysendPreimage: Uint8Array | null
+  /** the payee takes the payment in parts (basic_mpp) */
+  multiPart: boolean
 }
 
 type Outcome = LocalOutcome
+type AttemptOutcome =
+  | { preimage: Uint8Array }
+  | { reason?: Uint8Array; malformedCode?: number; onChain: boolean; sharedSecrets: Uint8Array[] }
+  | { error: { code: string; message: string } }
+
+/** One HTLC of a payment, on its way. */
+interface PartInFlight {
+  amountMsat: bigint
+  route: PlannedRoute
+  outcome: Promise<AttemptOutcome>
+}
 
 export class PaymentSender implements LocalPayments {
   private readonly waiters = new Map<string, (o: Outcome) => void>()
@@ -132,7 +175,58 @@ export class PaymentSender implements LocalPayments {
       throw new NodeError('AMOUNT_MISMATCH', `the invoice asks for ${inv.amountMsat} msat`)
     if (!inv.paymentSecret)
       throw new NodeError('NO_PAYMENT_SECRET', 'the invoice has no payment secret, which lnsim requires')
-    const hashHex = toHex(inv.paymentHash)
+    return this.send(
+      {
+        paymentHash: inv.paymentHash,
+        payee: inv.payee,
+        amountMsat,
+        minFinalCltvExpiryDelta: inv.minFinalCltvExpiryDelta,
+        paymentSecret: inv.paymentSecret,
+        keysendPreimage: null,
+        multiPart: inv.multiPart,
+      },
+      options,
+    )
+  }
+
+  /**
+   * A spontaneous payment (bLIP-3 keysend): we choose the preimage and send it to the payee inside the onion, so no
+   * invoice is needed. One HTLC, as LND sends it: a keysend payment is not split.
+   */
+  async keysend(destination: string, amountMsat: bigint, options: PayOptions): Promise<PaymentRecord> {
+    if (destination === this.d.ourNodeId) throw new NodeError('PAYING_SELF', 'a keysend to ourselves')
+    if (amountMsat <= 0n) throw new NodeError('AMOUNT_REQUIRED', 'a keysend payment needs an amount above 0')
+    const features = this.d.nodeFeatures(destination)
+    if (features && !FEATURE_BITS.keysend.some((bit) => hasFeatureBit(features, bit)))
+      throw new NodeError(
+        'KEYSEND_NOT_SUPPORTED',
+        `${destination.slice(0, 16)}… does not announce keysend (feature bit 55): pay it an invoice instead`,
+      )
+    const preimage = new Uint8Array(randomBytes(32))
+    const record = await this.send(
+      {
+        paymentHash: sha256(preimage),
+        payee: fromHex(destination),
+        amountMsat,
+        minFinalCltvExpiryDelta: KEYSEND_FINAL_CLTV_DELTA,
+        paymentSecret: null,
+        keysendPreimage: preimage,
+        multiPart: false,
+      },
+      options,
+    )
+    return record
+  }
+
+  /**
+   * The payment loop, as LND's and Core Lightning's: the whole amount is tried on
+   * one route first; when no route carries what is left, it is halved (down to
+   * 1/maxParts of the payment) and the halves go on their own routes, in flight
+   * together. A failed part is attributed to its hop, taught to mission control and
+   * its amount sent again; the payee settles every part once they add up.
+   */
+  private async send(t: PaymentTarget, options: PayOptions): Promise<PaymentRecord> {
+    const hashHex = toHex(t.paymentHash)
     const previous = this.d.payments.get(hashHex)
     if (previous?.status === 'succeeded') throw new NodeError('ALREADY_PAID', 'this invoice was already paid')
     if (previous?.status === 'pending')
@@ -140,12 +234,14 @@ export class PaymentSender implements LocalPayments {
     const started = Date.now()
     let record: PaymentRecord = {
       paymentHash: hashHex,
-      destination: toHex(inv.payee),
-      amountMsat,
+      destination: toHex(t.payee),
+      amountMsat: t.amountMsat,
       status: 'pending',
       feeMsat: 0n,
       route: [],
+      parts: [],
       attempts: 0,
+      ...(t.keysendPreimage ? { keysend: true } : {}),
       preimage: null,
       failure: null,
       createdAt: started,
@@ -157,127 +253,218 @@ export class PaymentSender implements LocalPayments {
       return r
     }
     save(record)
-    const fail = (code: string, message: string, failingNode: string | null): PaymentRecord => {
-      const r = save({ ...record, status: 'failed', failure: { code, message, failingNode }, settledAt: Date.now() })
+
+    const maxParts = t.multiPart ? Math.max(1, options.maxParts ?? DEFAULT_MAX_PARTS) : 1
+    const maxFailures = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
+    const maxFeeMsat = options.maxFeeMsat ?? t.amountMsat / 20n + 10_000n
+    /** no part smaller than this: halving stops there */
+    const minPartMsat = (t.amountMsat + BigInt(maxParts) - 1n) / BigInt(maxParts)
+    /** our channels that refused a part, with the smallest amount each refused */
+    const refused = new Map<string, bigint>()
+    const inFlight = new Set<PartInFlight>()
+    const arrived: PaymentPart[] = []
+    let remaining = t.amountMsat
+    let largestPart = t.amountMsat
+    let failures = 0
+    let preimage: Uint8Array | undefined
+    let stop: { code: string; message: string; node: string | null } | undefined
+    let lastError: { code: string; message: string; node: string | null } | undefined
+    const feesInFlight = (): bigint => [...inFlight].reduce((sum, p) => sum + p.route.totalFeeMsat, 0n)
+
+    for (;;) {
+      // send what is left, in as few parts as routes allow
+      while (!stop && !preimage && remaining > 0n) {
+        if (Date.now() - started > options.timeoutMs) {
+          stop = {
+            code: 'TIMEOUT',
+            message: `no success within ${options.timeoutMs} ms${lastError ? ` (last error: ${lastError.message})` : ''}`,
+            node: lastError?.node ?? null,
+          }
+          break
+        }
+        // every part the payment may have is on its way: wait for one to come back
+        if (inFlight.size >= maxParts) break
+        const amount = remaining < largestPart ? remaining : largestPart
+        const finalCltvExpiry = this.d.tip.height + t.minFinalCltvExpiryDelta + FINAL_CLTV_MARGIN
+        const route = this.d.routes.find({
+          destination: t.payee,
+          amountMsat: amount,
+          finalCltvExpiry,
+          maxFeeMsat: maxFeeMsat - feesInFlight(),
+          avoidChannels: new Set([...refused].filter(([, at]) => at <= amount).map(([key]) => key)),
+        })
+        if (!route) {
+          // two smaller parts may each find a way where this one did not
+          const half = amount / 2n
+          if (half >= minPartMsat && inFlight.size + 2 <= maxParts) {
+            largestPart = half
+            continue
+          }
+          // parts on their way may still fail and free what this one needs
+          if (inFlight.size > 0) break
+          stop = {
+            code: lastError?.code ?? 'NO_ROUTE',
+            message: lastError
+              ? `no other route after: ${lastError.message}`
+              : `no route to ${toHex(t.payee).slice(0, 16)}… for ${amount} msat` +
+                (maxParts > 1 ? ` in up to ${maxParts} parts` : '') +
+                ' (not enough capacity or channels)',
+            node: lastError?.node ?? null,
+          }
+          break
+        }
+        save({ ...record, attempts: record.attempts + 1, route: route.hops })
+        this.d.bus.emit({
+          type: 'payment_attempt',
+          paymentHash: hashHex,
+          route: route.hops.map(apiHop),
+          attempt: record.attempts,
+          amountMsat: amount,
+        })
+        const part: PartInFlight = {
+          amountMsat: amount,
+          route,
+          outcome: this.attempt(route, t, amount, record.attempts, finalCltvExpiry),
+        }
+        inFlight.add(part)
+        remaining -= amount
+      }
+      if (inFlight.size === 0) break
+
+      const { part, outcome } = await Promise.race(
+        [...inFlight].map((p) => p.outcome.then((o) => ({ part: p, outcome: o }))),
+      )
+      inFlight.delete(part)
+      if ('preimage' in outcome) {
+        preimage = outcome.preimage
+        arrived.push({ route: part.route.hops, amountMsat: part.amountMsat, feeMsat: part.route.totalFeeMsat })
+        if (part.route.route) this.d.missionControl.recordSuccess(part.route.route, Date.now())
+        continue
+      }
+      remaining += part.amountMsat
+      failures++
+      if ('error' in outcome) {
+        // our own channel refused it (offline, not enough balance): a local matter, not a lesson about the network
+        lastError = { code: outcome.error.code, message: outcome.error.message, node: this.d.ourNodeId }
+        const before = refused.get(part.route.firstChannel)
+        if (before === undefined || part.amountMsat < before) refused.set(part.route.firstChannel, part.amountMsat)
+      } else {
+        const failed = this.interpretFailure(part.route, outcome)
+        lastError = failed.error
+        if (part.route.route)
+          this.d.missionControl.recordFailure(part.route.route, failed.hopIndex, failed.failure, Date.now())
+        if (failed.final) stop ??= failed.error
+      }
+      if (failures >= maxFailures && !stop)
+        stop = {
+          code: lastError.code,
+          message: `gave up after ${record.attempts} attempts: ${lastError.message}`,
+          node: lastError.node,
+        }
+    }
+
+    if (preimage) {
+      const feeMsat = sumFees(arrived)
+      const r = save({
+        ...record,
+        status: 'succeeded',
+        preimage: toHex(preimage),
+        route: arrived[0]!.route,
+        parts: arrived,
+        feeMsat,
+        settledAt: Date.now(),
+      })
       this.d.bus.emit({
-        type: 'payment_failed',
+        type: 'payment_sent',
         paymentHash: hashHex,
-        amountMsat,
-        code,
-        message,
+        amountMsat: t.amountMsat,
+        feeMsat,
+        route: arrived[0]!.route.map(apiHop),
+        parts: arrived.map((p) => ({ route: p.route.map(apiHop), amountMsat: p.amountMsat, feeMsat: p.feeMsat })),
         attempts: r.attempts,
         latencyMs: Date.now() - started,
       })
       return r
     }
-    const maxAttempts = options.maxAttempts ?? 10
-    const maxFeeMsat = options.maxFeeMsat ?? amountMsat / 20n + 10_000n
-    let lastError: { code: string; message: string; node: string | null } | undefined
-    const avoidChannels = new Set<string>()
-    while (record.attempts < maxAttempts) {
-      if (Date.now() - started > options.timeoutMs)
-        return fail(
-          'TIMEOUT',
-          `no success within ${options.timeoutMs} ms${lastError ? ` (last error: ${lastError.message})` : ''}`,
-          lastError?.node ?? null,
-        )
-      const finalCltvExpiry = this.d.tip.height + inv.minFinalCltvExpiryDelta + 3
-      const route = this.d.routes.find({
-        destination: inv.payee,
-        amountMsat,
-        finalCltvExpiry,
-        maxFeeMsat,
-        avoidChannels,
-      })
-      if (!route) {
-        return fail(
-          lastError?.code ?? 'NO_ROUTE',
-          lastError
-            ? `no other route after: ${lastError.message}`
-            : `no route to ${toHex(inv.payee).slice(0, 16)}… for ${amountMsat} msat (not enough capacity or channels)`,
-          lastError?.node ?? null,
-        )
-      }
-      save({ ...record, attempts: record.attempts + 1, route: route.hops, feeMsat: route.totalFeeMsat })
-      this.d.bus.emit({
-        type: 'payment_attempt',
-        paymentHash: hashHex,
-        route: route.hops.map(apiHop),
-        attempt: record.attempts,
-      })
-      const outcome = await this.attempt(route, inv, amountMsat, record.attempts, finalCltvExpiry)
-      if ('preimage' in outcome) {
-        if (route.route) this.d.missionControl.recordSuccess(route.route, Date.now())
-        const r = save({ ...record, status: 'succeeded', preimage: toHex(outcome.preimage), settledAt: Date.now() })
-        this.d.bus.emit({
-          type: 'payment_sent',
-          paymentHash: hashHex,
-          amountMsat,
-          feeMsat: route.totalFeeMsat,
-          route: route.hops.map(apiHop),
-          attempts: r.attempts,
-          latencyMs: Date.now() - started,
-        })
-        return r
-      }
-      if ('error' in outcome) {
-        // our own channel refused it (offline, not enough balance): a local matter, not a lesson about the network
-        lastError = { code: outcome.error.code, message: outcome.error.message, node: this.d.ourNodeId }
-        avoidChannels.add(route.firstChannel)
-        continue
-      }
-      // which hop failed, and how; a malformed report comes from the node after the one that sent it
-      const attributed = outcome.reason ? attributeFailure(outcome.sharedSecrets, outcome.reason) : undefined
-      let failure: FailureMessage | undefined
-      let hopIndex: number | undefined
-      if (attributed?.type === 'attributed') {
-        failure = attributed.failure
-        hopIndex = attributed.failingHopIndex
-      } else if (attributed?.type === 'malformed') {
-        hopIndex = attributed.failingHopIndex
-      } else if (outcome.malformedCode !== undefined) {
-        failure = { code: outcome.malformedCode }
-        hopIndex = 0
-      }
-      const code = failure?.code ?? FAILURE.TEMPORARY_CHANNEL_FAILURE
-      const failingNode = hopIndex === undefined ? null : (route.hops[hopIndex]?.nodeId ?? null)
-      const atDestination = hopIndex === route.hops.length - 1
-      lastError = {
+    const failure = stop ?? {
+      code: lastError?.code ?? 'ATTEMPTS_EXHAUSTED',
+      message: `gave up after ${record.attempts} attempts${lastError ? `: ${lastError.message}` : ''}`,
+      node: lastError?.node ?? null,
+    }
+    const r = save({
+      ...record,
+      status: 'failed',
+      feeMsat: 0n,
+      failure: { code: failure.code, message: failure.message, failingNode: failure.node },
+      settledAt: Date.now(),
+    })
+    this.d.bus.emit({
+      type: 'payment_failed',
+      paymentHash: hashHex,
+      amountMsat: t.amountMsat,
+      code: failure.code,
+      message: failure.message,
+      attempts: r.attempts,
+      latencyMs: Date.now() - started,
+    })
+    return r
+  }
+
+  /** Which hop failed a part, and how; `final` when another route cannot help (the payee said no). */
+  private interpretFailure(
+    route: PlannedRoute,
+    outcome: Extract<AttemptOutcome, { sharedSecrets: Uint8Array[] }>,
+  ): {
+    error: { code: string; message: string; node: string | null }
+    hopIndex: number | undefined
+    failure: FailureMessage | undefined
+    final: boolean
+  } {
+    // a malformed report comes from the node after the one that sent it
+    const attributed = outcome.reason ? attributeFailure(outcome.sharedSecrets, outcome.reason) : undefined
+    let failure: FailureMessage | undefined
+    let hopIndex: number | undefined
+    if (attributed?.type === 'attributed') {
+      failure = attributed.failure
+      hopIndex = attributed.failingHopIndex
+    } else if (attributed?.type === 'malformed') {
+      hopIndex = attributed.failingHopIndex
+    } else if (outcome.malformedCode !== undefined) {
+      failure = { code: outcome.malformedCode }
+      hopIndex = 0
+    }
+    const code = failure?.code ?? FAILURE.TEMPORARY_CHANNEL_FAILURE
+    const failingNode = hopIndex === undefined ? null : (route.hops[hopIndex]?.nodeId ?? null)
+    const where = failingNode ? failingNode.slice(0, 16) + '…' : 'an unknown hop'
+    const atDestination = hopIndex === route.hops.length - 1
+    return {
+      error: {
         code: failureName(code).toUpperCase(),
-        message: `${failureName(code)} at ${failingNode ? failingNode.slice(0, 16) + '…' : 'an unknown hop'}${outcome.onChain ? ' (on chain)' : ''}`,
+        message: `${failureName(code)} at ${where}${outcome.onChain ? ' (on chain)' : ''}`,
         node: failingNode,
-      }
-      if (route.route) this.d.missionControl.recordFailure(route.route, hopIndex, failure, Date.now())
-      // the payee said no, or a permanent failure at the payee: another route cannot help
-      if (
+      },
+      hopIndex,
+      failure,
+      // the payee's mpp_timeout only says the other parts were late: sending them again can succeed
+      final:
         atDestination &&
+        code !== FAILURE.MPP_TIMEOUT &&
         (code === FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS ||
           isPermanent(code) ||
           code === FAILURE.FINAL_INCORRECT_CLTV_EXPIRY ||
-          code === FAILURE.FINAL_INCORRECT_HTLC_AMOUNT)
-      ) {
-        return fail(lastError.code, lastError.message, failingNode)
-      }
+          code === FAILURE.FINAL_INCORRECT_HTLC_AMOUNT),
     }
-    return fail(
-      lastError?.code ?? 'ATTEMPTS_EXHAUSTED',
-      `gave up after ${record.attempts} attempts${lastError ? `: ${lastError.message}` : ''}`,
-      lastError?.node ?? null,
-    )
   }
 
   private async attempt(
     route: PlannedRoute,
-    inv: InvoiceToPay,
+    t: PaymentTarget,
     amountMsat: bigint,
     attempt: number,
     finalCltvExpiry: number,
-  ): Promise<
-    | { preimage: Uint8Array }
-    | { reason?: Uint8Array; malformedCode?: number; onChain: boolean; sharedSecrets: Uint8Array[] }
-    | { error: { code: string; message: string } }
-  > {
-    // the onion: each hop is told what to forward to the next one; the last one gets the payment secret
+  ): Promise<AttemptOutcome> {
+    // the onion: each hop is told what to forward to the next one; the last one gets the payment secret and the
+    // total of all parts, or the keysend preimage
     const hops = route.hops.map((h, i) => {
       const next = route.hops[i + 1]
       const payload: HopPayload = next
@@ -285,17 +472,18 @@ export class PaymentSender implements LocalPayments {
         : {
             amtToForward: amountMsat,
             outgoingCltvValue: finalCltvExpiry,
-            paymentData: { paymentSecret: inv.paymentSecret!, totalMsat: amountMsat },
+            ...(t.paymentSecret ? { paymentData: { paymentSecret: t.paymentSecret, totalMsat: t.amountMsat } } : {}),
+            ...(t.keysendPreimage ? { keysendPreimage: t.keysendPreimage } : {}),
           }
       return { pubkey: fromHex(h.nodeId), payload }
     })
-    const { packet, sharedSecrets } = createPaymentOnion(new Uint8Array(randomBytes(32)), hops, inv.paymentHash)
+    const { packet, sharedSecrets } = createPaymentOnion(new Uint8Array(randomBytes(32)), hops, t.paymentHash)
     const first = route.hops[0]!
     const r = this.d.channels.command(route.firstChannel, {
       type: 'add_htlc',
-      commandId: `pay:${toHex(inv.paymentHash)}:${attempt}`,
+      commandId: `pay:${toHex(t.paymentHash)}:${attempt}`,
       amountMsat: first.amountMsat,
-      paymentHash: inv.paymentHash,
+      paymentHash: t.paymentHash,
       cltvExpiry: first.cltvExpiry,
       onionRoutingPacket: packet,
     })
@@ -307,13 +495,17 @@ export class PaymentSender implements LocalPayments {
             : { code: 'CHANNEL_UNAVAILABLE', message: 'the first channel did not take the HTLC' },
       }
     const htlcId = r.reply.htlcId
-    this.d.htlcs.set(outgoingKey(route.firstChannel, htlcId), { kind: 'local', paymentHash: inv.paymentHash, attempt })
+    this.d.htlcs.set(outgoingKey(route.firstChannel, htlcId), { kind: 'local', paymentHash: t.paymentHash, attempt })
     const key = `${route.firstChannel}:${htlcId}`
     // once the HTLC is out only the network can resolve it, however long that takes: no timeout here
     return new Promise((resolve) => {
       this.waiters.set(key, (o) => resolve('preimage' in o ? o : { ...o, sharedSecrets }))
     })
   }
+}
+
+function sumFees(parts: readonly PaymentPart[]): bigint {
+  return parts.reduce((sum, p) => sum + p.feeMsat, 0n)
 }
 
 export function apiHop(h: PaymentHop): {

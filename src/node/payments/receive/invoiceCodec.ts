@@ -1,10 +1,19 @@
 /** The node's two uses of BOLT #11: writing its own invoices and reading the ones it pays. */
 import { decodeInvoice, encodeInvoice } from '../../../invoice/index.js'
+import { INVOICE_FEATURE_BITS, hasInvoiceFeature } from '../../../invoice/features.js'
+import { featureBits } from '../../../wire/features.js'
 import type { InvoiceFields } from './invoiceRegistry.js'
 import type { InvoiceToPay } from '../outbound/paymentSender.js'
 
 /** lnsim's chain is a regtest: invoices are `lnbcrt…`. */
 export const INVOICE_NETWORK = 'bcrt'
+
+/** What our invoices offer: var_onion_optin and payment_secret required, multi-part payments welcome. */
+const OUR_INVOICE_FEATURES = featureBits(
+  INVOICE_FEATURE_BITS.var_onion_optin[0],
+  INVOICE_FEATURE_BITS.payment_secret[0],
+  INVOICE_FEATURE_BITS.basic_mpp[1],
+)
 
 export function invoiceEncoder(nodeSecret: Uint8Array, payeeNodeId: Uint8Array): (fields: InvoiceFields) => string {
   return (f) =>
@@ -19,6 +28,7 @@ export function invoiceEncoder(nodeSecret: Uint8Array, payeeNodeId: Uint8Array):
         expiry: f.expirySeconds,
         minFinalCltvExpiryDelta: f.minFinalCltvExpiryDelta,
         payeeNodeId,
+        features: OUR_INVOICE_FEATURES,
       },
       nodeSecret,
     )
@@ -34,5 +44,6 @@ export function decodeInvoiceToPay(text: string): InvoiceToPay {
     payee: inv.payee,
     minFinalCltvExpiryDelta: inv.minFinalCltvExpiryDelta,
     expiresAt: inv.expiresAt * 1000,
+    multiPart: hasInvoiceFeature(inv.features, 'basic_mpp'),
   }
 }

@@ -4,6 +4,7 @@
  * caused it, so a crash never leaves an HTLC without an owner.
  */
 import type { ChannelCommand } from '../../../channel/io.js'
+import type { UpdateAddHtlc } from '../../../wire/messages.js'
 
 export type HtlcRecord =
   /** an HTLC we forwarded: its outgoing side, and where its outcome goes back */
@@ -19,12 +20,19 @@ export type HtlcRecord =
   | { kind: 'local'; paymentHash: Uint8Array; attempt: number }
   /** a settlement of an incoming HTLC, re-issued until it is irrevocable */
   | { kind: 'settle'; channel: string; command: SettleCommand }
-  /** a payment to us held unsettled on purpose (test hook), released later */
-  | { kind: 'held'; channel: string; id: bigint; preimage: Uint8Array; paymentHash: Uint8Array; amountMsat: bigint }
+  /** a part of a payment to us, held until its set is complete (and, for a hold invoice, settled) */
+  | {
+      kind: 'part'
+      channel: string
+      add: Pick<UpdateAddHtlc, 'id' | 'amountMsat' | 'paymentHash' | 'cltvExpiry'>
+      sharedSecret: Uint8Array
+      totalMsat: bigint
+      keysendPreimage: Uint8Array | null
+    }
 
 export type SettleCommand = Extract<ChannelCommand, { type: 'fulfill_htlc' | 'fail_htlc' | 'fail_malformed_htlc' }>
 
 /** An outgoing HTLC (forwarded or ours), by the channel it left on. */
 export const outgoingKey = (channel: string, id: bigint): string => `out:${channel}:${id}`
 export const settleKey = (channel: string, id: bigint): string => `settle:${channel}:${id}`
-export const heldKey = (channel: string, id: bigint): string => `held:${channel}:${id}`
+export const partKey = (channel: string, id: bigint): string => `part:${channel}:${id}`

@@ -46,7 +46,12 @@ export class Settlements {
   }
 
   /** Fails an incoming HTLC back with a failure of ours, encrypted for its sender. */
-  fail(channel: string, add: UpdateAddHtlc, sharedSecret: Uint8Array, failure: FailureMessage): void {
+  fail(
+    channel: string,
+    add: Pick<UpdateAddHtlc, 'id' | 'amountMsat' | 'paymentHash'>,
+    sharedSecret: Uint8Array,
+    failure: FailureMessage,
+  ): void {
     this.c.bus.emit({
       type: 'htlc_failed',
       channelId: channel,

@@ -230,6 +230,8 @@ describe('dashboard model: the same facts, however they arrive', () => {
             { nodeId: bob, shortChannelId: '102x1x0', amountMsat: 50_001_050n, feeMsat: 1_050n, cltvExpiry: 152 },
             { nodeId: carol, shortChannelId: '102x2x0', amountMsat: 50_000_000n, feeMsat: 0n, cltvExpiry: 112 },
           ],
+          parts: [],
+          keysend: false,
           attempts: 1,
           failure: null,
           createdAt: new Date(1764000003000).toISOString(),
