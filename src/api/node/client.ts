@@ -23,7 +23,13 @@ import {
   RouteInfo,
   WalletBalance,
 } from './types.js'
-import type { ChannelPolicyRequest, CreateInvoiceRequest, OpenChannelRequest, PayRequest } from './types.js'
+import type {
+  ChannelPolicyRequest,
+  CreateInvoiceRequest,
+  KeysendRequest,
+  OpenChannelRequest,
+  PayRequest,
+} from './types.js'
 import { parseOrThrow } from './schemas.js'
 import { readSse } from '../http/sseReader.js'
 
@@ -156,6 +162,19 @@ export class NodeClient {
   pay(req: PayRequest, options: { signal?: AbortSignal } = {}): Promise<PaymentInfo> {
     const timeoutMs = ((req.timeoutSeconds ?? 60) + 10) * 1000
     return this.request('POST', '/v1/payments', PaymentInfo, req, { timeoutMs, ...options })
+  }
+  /** A spontaneous payment to a node (keysend): no invoice, the preimage travels in the onion. */
+  keysend(req: KeysendRequest, options: { signal?: AbortSignal } = {}): Promise<PaymentInfo> {
+    const timeoutMs = ((req.timeoutSeconds ?? 60) + 10) * 1000
+    return this.request('POST', '/v1/keysend', PaymentInfo, req, { timeoutMs, ...options })
+  }
+  /** Settles the held payment of a hold invoice with its preimage. */
+  settleInvoice(preimage: string): Promise<InvoiceInfo> {
+    return this.request('POST', '/v1/invoices/settle', InvoiceInfo, { preimage })
+  }
+  /** Cancels an invoice: a held payment is failed back, and no later one is taken. */
+  cancelInvoice(paymentHash: string): Promise<InvoiceInfo> {
+    return this.request('POST', `/v1/invoices/${paymentHash}/cancel`, InvoiceInfo, {})
   }
   payments(): Promise<PaymentInfo[]> {
     return this.request('GET', '/v1/payments', z.array(PaymentInfo))

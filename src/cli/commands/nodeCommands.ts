@@ -3,6 +3,7 @@
  * Every one prints a readable summary, or the API's JSON with --json.
  */
 import { CliError, parseBigintArg, type CommandSpec } from '../command.js'
+import type { PaymentInfo } from '../../api/node/types.js'
 import { NODE_OPTIONS, formatMsat, nodeClient } from './nodeTarget.js'
 
 const infoCommand: CommandSpec = {
@@ -136,21 +137,45 @@ const invoiceCommand: CommandSpec = {
     ...NODE_OPTIONS,
     { name: 'memo', type: 'string', valueName: 'TEXT', description: 'description shown to the payer' },
     { name: 'expiry', type: 'string', valueName: 'SECONDS', description: 'how long it can be paid', default: '3600' },
+    {
+      name: 'hold',
+      type: 'boolean',
+      description: 'a hold invoice: its payment waits for `lnsim settle PREIMAGE` or `lnsim cancel PAYMENT_HASH`',
+    },
+    {
+      name: 'payment-hash',
+      type: 'string',
+      valueName: 'HEX',
+      description: 'with --hold: the hash of a preimage only you know (default: the node makes one and shows it)',
+    },
   ],
-  examples: ['lnsim invoice 50000000 --memo coffee --node .lnsim/bob'],
+  examples: [
+    'lnsim invoice 50000000 --memo coffee --node .lnsim/bob',
+    'lnsim invoice 50000000 --hold --node .lnsim/bob',
+  ],
   async run({ args, options, out }) {
     const amountMsat = parseBigintArg(args[0], 'AMOUNT_MSAT')
     const expiry = Number(options.expiry)
     if (!Number.isSafeInteger(expiry) || expiry <= 0)
       throw new CliError('--expiry must be a positive number of seconds', { exitCode: 2 })
+    const paymentHash = typeof options['payment-hash'] === 'string' ? options['payment-hash'] : undefined
+    if (paymentHash !== undefined && options.hold !== true)
+      throw new CliError('--payment-hash makes a hold invoice: add --hold', { exitCode: 2, code: 'USAGE' })
     const inv = await (
       await nodeClient(options)
     ).createInvoice({
       ...(amountMsat > 0n ? { amountMsat } : {}),
       memo: typeof options.memo === 'string' ? options.memo : '',
       expirySeconds: expiry,
+      ...(options.hold === true ? { hold: true } : {}),
+      ...(paymentHash !== undefined ? { paymentHash } : {}),
     })
-    out.result(inv, inv.invoice)
+    out.result(inv, () =>
+      inv.hold
+        ? `${inv.invoice}\nhold invoice: settle with \`lnsim settle ${inv.preimage ?? 'PREIMAGE'}\`, ` +
+          `or cancel with \`lnsim cancel ${inv.paymentHash}\``
+        : inv.invoice,
+    )
   },
 }
 
@@ -162,25 +187,105 @@ const payCommand: CommandSpec = {
     ...NODE_OPTIONS,
     { name: 'amount', type: 'string', valueName: 'MSAT', description: 'amount, for an invoice without one' },
     { name: 'timeout', type: 'string', valueName: 'SECONDS', description: 'give up after this long', default: '60' },
+    {
+      name: 'max-parts',
+      type: 'string',
+      valueName: 'N',
+      description: 'split the payment into at most N parts when no single route carries it',
+      default: '16',
+    },
+    { name: 'no-mpp', type: 'boolean', description: 'never split the payment (the same as --max-parts 1)' },
   ],
   async run({ args, options, out }) {
-    const timeoutSeconds = Number(options.timeout)
-    if (!Number.isSafeInteger(timeoutSeconds) || timeoutSeconds <= 0)
-      throw new CliError('--timeout must be a positive number of seconds', { exitCode: 2 })
+    const timeoutSeconds = positiveInteger(options.timeout, '--timeout')
+    const maxParts = options['no-mpp'] === true ? 1 : positiveInteger(options['max-parts'], '--max-parts')
     const p = await (
       await nodeClient(options)
     ).pay({
       invoice: args[0]!,
       timeoutSeconds,
+      maxParts,
       ...(typeof options.amount === 'string' ? { amountMsat: parseBigintArg(options.amount, '--amount') } : {}),
     })
-    out.result(p, () =>
-      p.status === 'succeeded'
-        ? `paid ${formatMsat(p.amountMsat)} (fee ${formatMsat(p.feeMsat)}) in ${p.latencyMs} ms over ${p.route.length} hop(s): ${p.route.map((h) => h.shortChannelId).join(' → ')}\npreimage ${p.preimage}`
-        : `payment failed after ${p.attempts} attempt(s): ${p.failure?.message ?? 'unknown reason'}`,
-    )
+    out.result(p, () => describePayment(p))
     if (p.status !== 'succeeded') return 1
   },
+}
+
+const keysendCommand: CommandSpec = {
+  path: ['keysend'],
+  summary: 'Pay a node without an invoice (keysend); waits for the result',
+  positionals: [
+    { name: 'NODEID', description: 'the payee' },
+    { name: 'AMOUNT_MSAT', description: 'what the payee should receive' },
+  ],
+  options: [
+    ...NODE_OPTIONS,
+    { name: 'timeout', type: 'string', valueName: 'SECONDS', description: 'give up after this long', default: '60' },
+  ],
+  examples: ['lnsim keysend 03cd… 10000000 --node .lnsim/alice'],
+  async run({ args, options, out }) {
+    const p = await (
+      await nodeClient(options)
+    ).keysend({
+      nodeId: args[0]!,
+      amountMsat: parseBigintArg(args[1], 'AMOUNT_MSAT'),
+      timeoutSeconds: positiveInteger(options.timeout, '--timeout'),
+    })
+    out.result(p, () => describePayment(p))
+    if (p.status !== 'succeeded') return 1
+  },
+}
+
+const settleCommand: CommandSpec = {
+  path: ['settle'],
+  summary: "Settle a hold invoice's payment with its preimage",
+  positionals: [{ name: 'PREIMAGE', description: 'the 32-byte preimage (hex) whose hash the invoice carries' }],
+  options: NODE_OPTIONS,
+  examples: ['lnsim settle 5f0c… --node .lnsim/bob'],
+  async run({ args, options, out }) {
+    const inv = await (await nodeClient(options)).settleInvoice(args[0]!)
+    out.result(inv, `settled ${inv.paymentHash}: ${formatMsat(inv.paidMsat ?? 0n)} received`)
+  },
+}
+
+const cancelCommand: CommandSpec = {
+  path: ['cancel'],
+  summary: 'Cancel an invoice: a held payment is failed back, and no later payment is taken',
+  positionals: [{ name: 'PAYMENT_HASH', description: "the invoice's payment hash (hex)" }],
+  options: NODE_OPTIONS,
+  examples: ['lnsim cancel 9a3e… --node .lnsim/bob'],
+  async run({ args, options, out }) {
+    const inv = await (await nodeClient(options)).cancelInvoice(args[0]!)
+    out.result(inv, `cancelled ${inv.paymentHash}`)
+  },
+}
+
+function positiveInteger(value: unknown, flag: string): number {
+  const n = Number(value)
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new CliError(`${flag} must be a positive whole number, got ${JSON.stringify(value)}`, {
+      exitCode: 2,
+      code: 'USAGE',
+    })
+  return n
+}
+
+function describePayment(p: PaymentInfo): string {
+  if (p.status !== 'succeeded')
+    return `payment failed after ${p.attempts} attempt(s): ${p.failure?.message ?? 'unknown reason'}`
+  const parts = p.parts.length > 1 ? p.parts : [{ route: p.route, amountMsat: p.amountMsat, feeMsat: p.feeMsat }]
+  const routes = parts.map(
+    (part) =>
+      `  ${formatMsat(part.amountMsat)} over ${part.route.length} hop(s): ` +
+      part.route.map((h) => h.shortChannelId).join(' → '),
+  )
+  return [
+    `paid ${formatMsat(p.amountMsat)} (fee ${formatMsat(p.feeMsat)}) in ${p.latencyMs} ms` +
+      (parts.length > 1 ? ` in ${parts.length} parts:` : ':'),
+    ...routes,
+    `preimage ${p.preimage}`,
+  ].join('\n')
 }
 
 const paymentsCommand: CommandSpec = {
@@ -293,6 +398,9 @@ export const nodeCommands: CommandSpec[] = [
   closeCommand,
   invoiceCommand,
   payCommand,
+  keysendCommand,
+  settleCommand,
+  cancelCommand,
   paymentsCommand,
   newAddressCommand,
   balanceCommand,

@@ -97,13 +97,30 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
   }
 
   const ids = new Map<string, Step['kind']>()
+  /** pay steps with hold: true, and those a settle or cancel step already decided */
+  const held = new Set<string>()
+  const decided = new Set<string>()
   s.steps.forEach((step, i) => {
     const at: Path = ['steps', i, step.kind]
     switch (step.kind) {
       case 'pay':
+      case 'keysend':
         knowNode(step.from, [...at, 'from'])
         knowNode(step.to, [...at, 'to'])
         if (step.from === step.to) issue([...at, 'to'], `${step.from} cannot pay itself`)
+        break
+      case 'settle':
+      case 'cancel':
+        if (!held.has(step.payment))
+          issue(
+            [...at, 'payment'],
+            ids.get(step.payment) === 'pay'
+              ? `pay step "${step.payment}" is not held: give it hold: true`
+              : `no earlier pay step with id "${step.payment}" and hold: true`,
+          )
+        else if (decided.has(step.payment))
+          issue([...at, 'payment'], `the held payment "${step.payment}" was already settled or cancelled`)
+        decided.add(step.payment)
         break
       case 'open':
         checkEnds(step, at)
@@ -169,9 +186,10 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
     }
     if (s.testing === false && (TESTING_STEP_KINDS as string[]).includes(step.kind))
       issue(at, `a ${step.kind} step needs the nodes' test-only hooks: remove \`testing: false\``)
-    if ((step.kind === 'pay' || step.kind === 'traffic') && step.id !== undefined) {
+    if ((step.kind === 'pay' || step.kind === 'keysend' || step.kind === 'traffic') && step.id !== undefined) {
       if (ids.has(step.id)) issue([...at, 'id'], `duplicate step id "${step.id}"`)
       ids.set(step.id, step.kind)
+      if (step.kind === 'pay' && step.hold) held.add(step.id)
     }
   })
 
@@ -180,7 +198,7 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
     if (e.kind === 'payment' || e.kind === 'traffic') {
       const want = e.kind === 'payment' ? 'pay' : 'traffic'
       const kind = ids.get(e.step)
-      if (kind !== want)
+      if (kind !== want && !(want === 'pay' && kind === 'keysend'))
         issue(
           [...at, 'step'],
           kind === undefined

@@ -117,6 +117,7 @@ const paymentCheck = {
   hops: comparison.optional().describe('number of channels on the route, e.g. 2 or "<= 3"'),
   route: z.array(nodeName).max(30).optional().describe('the nodes the payment went through, sender first'),
   feeMsat: comparison.optional().describe('total routing fee paid'),
+  parts: comparison.optional().describe('how many parts (HTLCs) reached the payee, e.g. ">= 2" for a split payment'),
 }
 export const PaymentCheck = strictObject(paymentCheck)
 export type PaymentCheck = z.output<typeof PaymentCheck>
@@ -148,18 +149,56 @@ const nodeRef = strictObject({ node: nodeName })
 
 export const Step = oneOf('step', {
   pay: strictObject({
-    id: stepId.optional().describe('names the payment for expectations'),
+    id: stepId.optional().describe('names the payment for expectations, and for settle and cancel steps'),
     from: nodeName,
     to: nodeName.describe('makes the invoice'),
     amountMsat: amount,
     timeoutSeconds: wholeNumber(1, 3600).optional(),
     maxFeeMsat: amount.optional(),
+    maxParts: wholeNumber(1, 128)
+      .optional()
+      .describe('split into at most this many parts when no single route carries the amount (default 16)'),
+    mpp: z.boolean().default(true).describe('false: send the payment whole or not at all (one part)'),
+    hold: z
+      .boolean()
+      .default(false)
+      .describe(
+        'the payee makes a hold invoice: the payment waits for a settle or cancel step naming this id ' +
+          '(it runs alongside the steps that follow)',
+      ),
     background: z
       .boolean()
       .default(false)
       .describe('pay alongside the steps that follow (a payment the payee holds); the final expectations wait for it'),
     expect: PaymentCheck.optional(),
+  })
+    .refine((p) => !p.hold || p.id !== undefined, {
+      message: 'a held payment needs an id, for the settle or cancel step that names it',
+      path: ['id'],
+    })
+    .refine((p) => p.mpp || p.maxParts === undefined || p.maxParts === 1, {
+      message: 'mpp: false sends one part; drop maxParts',
+      path: ['maxParts'],
+    }),
+  keysend: strictObject({
+    id: stepId.optional().describe('names the payment for expectations'),
+    from: nodeName,
+    to: nodeName.describe('the payee: no invoice, the preimage travels in the onion'),
+    amountMsat: amount,
+    timeoutSeconds: wholeNumber(1, 3600).optional(),
+    maxFeeMsat: amount.optional(),
+    background: z.boolean().default(false).describe('pay alongside the steps that follow'),
+    expect: PaymentCheck.optional(),
   }),
+  settle: strictObject({
+    payment: stepId.describe('the id of an earlier pay step with hold: true'),
+    timeoutMs: milliseconds
+      .default(30_000)
+      .describe('how long to wait for every part of the payment to reach the payee first'),
+  }).describe("the payee settles a held payment with its invoice's preimage"),
+  cancel: strictObject({
+    payment: stepId.describe('the id of an earlier pay step with hold: true'),
+  }).describe('the payee cancels a hold invoice: its payment fails back, and no later one is taken'),
   open: strictObject({
     name: channelName.optional(),
     from: nodeName,
@@ -198,6 +237,7 @@ export const Step = oneOf('step', {
       .optional()
       .describe('[from, to] pairs to pay between'),
     random: z.boolean().optional().describe('pay between random pairs of distinct nodes'),
+    keysend: z.boolean().default(false).describe('pay with keysend: no invoice round trip, as SimLN does'),
     ratePerSecond: z.number().positive().max(1000),
     durationMs: milliseconds,
     amountMsat: strictObject({ min: amount, max: amount }),

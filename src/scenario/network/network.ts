@@ -23,7 +23,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
-import type { CloseChannelResponse } from '../../api/node/types.js'
+import type { CloseChannelResponse, InvoiceInfo } from '../../api/node/types.js'
 import { toHex } from '../../core/bytes.js'
 import { LnsimError, errorMessage } from '../../core/errors.js'
 import { SeededRng } from '../../core/rng.js'
@@ -179,6 +179,8 @@ export class Network implements BringUpNetwork {
   readonly testing: TestingHooks
   private readonly nodeMap = new Map<string, NetworkNode>()
   private readonly channelMap = new Map<string, ChannelRef>()
+  /** the hold invoices of held payments, by the pay step's id */
+  private readonly heldInvoices = new Map<string, { payee: string; invoice: InvoiceInfo }>()
   private readonly byNodeId = new Map<string, string>()
   private readonly listeners = new Set<(e: NetworkEvent) => void>()
   private readonly following = new AbortController()
@@ -272,14 +274,60 @@ export class Network implements BringUpNetwork {
   /** The payee makes an invoice, the payer pays it; resolves with the outcome, failed or not. */
   async pay(from: string, to: string, amountMsat: bigint, options: PayOptions = {}): Promise<PaymentOutcome> {
     const seq = this.dispatched++
+    const id = options.id
+    if (options.hold && id === undefined) throw new StepError('a held payment needs an id, to settle or cancel it by')
+    const withHold: PayOptions = options.hold
+      ? {
+          ...options,
+          onHoldInvoice: (invoice) => {
+            this.heldInvoices.set(id!, { payee: to, invoice })
+            options.onHoldInvoice?.(invoice)
+          },
+        }
+      : options
     const outcome: PaymentOutcome = {
-      ...(await payBetween(this, this.node(from), this.node(to), amountMsat, options)),
+      ...(await payBetween(this, this.node(from), this.node(to), amountMsat, withHold)),
       finishedAt: Date.now(),
       seq,
     }
     this.payments.push(outcome)
     this.observer.payment?.(outcome)
     return outcome
+  }
+
+  /**
+   * The payee of a held payment (a pay with `hold`) settles it with its invoice's preimage, once every part has
+   * arrived (the invoice is `accepted`).
+   */
+  async settleHeld(paymentId: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+    const { payee, invoice } = this.heldInvoice(paymentId)
+    const client = () => this.node(payee).client
+    await this.waitFor(
+      async () => {
+        const now = (await client().invoices()).find((i) => i.paymentHash === invoice.paymentHash)
+        if (now && now.status !== 'open' && now.status !== 'accepted')
+          throw new StepError(`payment ${paymentId} cannot be settled: its invoice is ${now.status}`)
+        return now?.status === 'accepted'
+      },
+      { timeoutMs: options.timeoutMs ?? 30_000, ...(options.signal ? { signal: options.signal } : {}) },
+    )
+    await client().settleInvoice(invoice.preimage!)
+  }
+
+  /** The payee of a held payment cancels its hold invoice: the payment fails back. */
+  async cancelHeld(paymentId: string): Promise<void> {
+    const { payee, invoice } = this.heldInvoice(paymentId)
+    await this.node(payee).client.cancelInvoice(invoice.paymentHash)
+  }
+
+  private heldInvoice(paymentId: string): { payee: string; invoice: InvoiceInfo } {
+    const held = this.heldInvoices.get(paymentId)
+    if (!held)
+      throw new StepError(
+        `no held payment "${paymentId}" has started: give its pay step hold: true and run it first`,
+        'STEP_FAILED',
+      )
+    return held
   }
 
   async mine(blocks = 1): Promise<number> {

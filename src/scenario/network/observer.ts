@@ -36,6 +36,10 @@ export interface PaymentOutcome {
   route: string[]
   /** the channels of that route, by scenario name (or short channel id for a channel the scenario did not open) */
   routeChannels?: string[]
+  /** every part that reached the payee, each on its route (one unless the payment was split); empty when it failed */
+  parts?: Array<{ route: string[]; routeChannels: string[]; amountMsat: Msat; feeMsat: Msat }>
+  /** sent by keysend, without an invoice */
+  keysend?: boolean
   attempts: number
   latencyMs: number
   paymentHash: string | null

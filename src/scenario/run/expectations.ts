@@ -26,12 +26,18 @@ export function describePaymentCheck(check: PaymentCheck): string {
     check.hops ? `over ${check.hops.op === '==' ? check.hops.value : formatComparison(check.hops)} hop(s)` : '',
     check.route ? `via ${check.route.join(' → ')}` : '',
     check.feeMsat ? `paying ${formatComparison(check.feeMsat)} msat in fees` : '',
+    check.parts ? `in ${formatComparison(check.parts)} part(s)` : '',
   ]
     .filter(Boolean)
     .join(' ')
 }
 
 export function describeOutcome(o: PaymentOutcome): string {
+  if (o.status === 'succeeded' && partsOf(o) > 1)
+    return (
+      `succeeded in ${partsOf(o)} parts, via ${o.parts!.map((p) => p.route.join(' → ')).join(' and ')} ` +
+      `(fee ${formatMsat(o.feeMsat)}, ${o.latencyMs} ms)`
+    )
   if (o.status === 'succeeded')
     return `succeeded via ${o.route.join(' → ')} (${Math.max(0, o.route.length - 1)} hop(s), fee ${formatMsat(o.feeMsat)}, ${o.latencyMs} ms)`
   return `failed with ${o.code}${o.message ? `: ${o.message}` : ''}${o.route.length ? ` (last route ${o.route.join(' → ')})` : ''}`
@@ -45,8 +51,15 @@ export function checkPayment(o: PaymentOutcome, check: PaymentCheck): boolean {
     (check.code === undefined || o.code === check.code) &&
     (check.hops === undefined || (o.route.length > 0 && compare(hops, check.hops))) &&
     (check.route === undefined || o.route.join('/') === check.route.join('/')) &&
-    (check.feeMsat === undefined || compare(o.feeMsat, check.feeMsat))
+    (check.feeMsat === undefined || compare(o.feeMsat, check.feeMsat)) &&
+    (check.parts === undefined || compare(BigInt(partsOf(o)), check.parts))
   )
+}
+
+/** How many HTLCs reached the payee: one for a payment made before parts were recorded, none for a failed one. */
+export function partsOf(o: PaymentOutcome): number {
+  if (o.status !== 'succeeded') return 0
+  return Math.max(1, o.parts?.length ?? 1)
 }
 
 export function paymentVerdict(

@@ -29,7 +29,19 @@ export function describeStep(step: Step): string {
   if (isTestingStep(step)) return describeTestingStep(step)
   switch (step.kind) {
     case 'pay':
-      return `pay ${step.from} → ${step.to} ${msatAsSat(step.amountMsat)}${step.id ? ` (${step.id})` : ''}${step.background ? ' in the background' : ''}`
+      return (
+        `pay ${step.from} → ${step.to} ${msatAsSat(step.amountMsat)}${step.id ? ` (${step.id})` : ''}` +
+        (step.hold ? ', held by the payee' : step.background ? ' in the background' : '')
+      )
+    case 'keysend':
+      return (
+        `keysend ${step.from} → ${step.to} ${msatAsSat(step.amountMsat)}${step.id ? ` (${step.id})` : ''}` +
+        (step.background ? ' in the background' : '')
+      )
+    case 'settle':
+      return `settle the held payment ${step.payment}`
+    case 'cancel':
+      return `cancel the held payment ${step.payment}`
     case 'open':
       return `open ${step.name ?? `${step.from}-${step.to}`}: ${step.from} → ${step.to} ${sat(step.capacitySat)}`
     case 'close':
@@ -52,16 +64,26 @@ export function describeStep(step: Step): string {
 async function pay(
   net: Network,
   ctx: RunContext,
-  step: StepOf<'pay'>,
+  step: StepOf<'pay'> | StepOf<'keysend'>,
   source: string,
   background: Promise<unknown>[],
+  /** set when this call is the held payment itself: tell `started` once its hold invoice exists */
+  hold?: { hold: boolean; started: () => void },
 ): Promise<void> {
-  if (step.background) {
+  const held = step.kind === 'pay' && step.hold
+  if (step.background || held) {
+    // a held payment goes on while the steps that follow decide its fate: it starts before they do
+    let started = (): void => {}
+    const invoiceMade = new Promise<void>((resolve) => (started = resolve))
     background.push(
-      pay(net, ctx, { ...step, background: false }, source, background).catch((err) =>
-        ctx.fail(err, `payment ${step.id ?? source} in the background`, source),
-      ),
+      pay(net, ctx, { ...step, background: false, ...(held ? { hold: false } : {}) }, source, background, {
+        hold: held,
+        started,
+      })
+        .catch((err) => ctx.fail(err, `payment ${step.id ?? source} in the background`, source))
+        .finally(started),
     )
+    if (held) await invoiceMade
     return
   }
   const outcome = await net.pay(step.from, step.to, step.amountMsat, {
@@ -70,6 +92,10 @@ async function pay(
     ...(step.id !== undefined ? { id: step.id } : {}),
     ...(step.timeoutSeconds !== undefined ? { timeoutSeconds: step.timeoutSeconds } : {}),
     ...(step.maxFeeMsat !== undefined ? { maxFeeMsat: step.maxFeeMsat } : {}),
+    ...(step.kind === 'keysend' ? { keysend: true } : {}),
+    ...(step.kind === 'pay' && !step.mpp ? { maxParts: 1 } : {}),
+    ...(step.kind === 'pay' && step.mpp && step.maxParts !== undefined ? { maxParts: step.maxParts } : {}),
+    ...(hold?.hold ? { hold: true, onHoldInvoice: hold.started } : {}),
   })
   if (step.id !== undefined) ctx.records.payments.set(step.id, outcome)
   if (step.expect)
@@ -92,7 +118,12 @@ async function runStep(
   if (isTestingStep(step)) return runTestingStep(net, ctx, step, source, background)
   switch (step.kind) {
     case 'pay':
+    case 'keysend':
       return pay(net, ctx, step, source, background)
+    case 'settle':
+      return net.settleHeld(step.payment, { timeoutMs: step.timeoutMs, signal: ctx.signal })
+    case 'cancel':
+      return net.cancelHeld(step.payment)
     case 'open':
       await net.open(step.from, step.to, step.capacitySat, {
         ...(step.name !== undefined ? { name: step.name } : {}),

@@ -17,6 +17,8 @@ export interface TrafficSpec {
   durationMs: number
   amountMsat: { min: bigint; max: bigint }
   timeoutSeconds?: number | undefined
+  /** pay by keysend, with no invoice round trip (as SimLN's activity does) */
+  keysend?: boolean | undefined
 }
 
 export interface TrafficResult {
@@ -73,6 +75,7 @@ export async function runTraffic(
       ...(signal ? { signal } : {}),
       ...(spec.id !== undefined ? { id: spec.id } : {}),
       ...(spec.timeoutSeconds !== undefined ? { timeoutSeconds: spec.timeoutSeconds } : {}),
+      ...(spec.keysend ? { keysend: true } : {}),
     })
     inFlight.add(payment)
     void payment.then((o) => {
