@@ -15,9 +15,11 @@ const infoCommand: CommandSpec = {
     out.result(info, () =>
       [
         `${info.alias}  ${info.nodeId}`,
-        `  peers:    ${info.listenAddresses.map((a) => `${info.nodeId}@${a.replace(/\/p2p\/.*$/, '')}`).join('\n            ')}`,
+        '  peers:    ' +
+          `${info.listenAddresses.map((a) => `${info.nodeId}@${a.replace(/\/p2p\/.*$/, '')}`).join('\n            ')}`,
         `  chain:    ${info.chain.url} at height ${info.chain.blockHeight}`,
-        `  channels: ${info.channels.active} active, ${info.channels.pending} pending, ${info.channels.closing} closing, ${info.channels.inactive} inactive; ${info.peers} peers connected`,
+        `  channels: ${info.channels.active} active, ${info.channels.pending} pending, ` +
+          `${info.channels.closing} closing, ${info.channels.inactive} inactive; ${info.peers} peers connected`,
       ].join('\n'),
     )
   },
@@ -66,7 +68,8 @@ const openCommand: CommandSpec = {
   path: ['open'],
   summary: 'Open a channel with a connected peer, funded from the on-chain wallet',
   description:
-    'Returns once the funding transaction is broadcast. The channel becomes active once it has the confirmations the peer asked for (mine blocks with `lnsim chain mine`).',
+    'Returns once the funding transaction is broadcast. The channel becomes active once it has the confirmations the ' +
+    'peer asked for (mine blocks with `lnsim chain mine`).',
   positionals: [
     { name: 'NODEID', description: "the peer's node id" },
     { name: 'SAT', description: 'channel capacity in satoshi' },
@@ -103,7 +106,10 @@ const channelsCommand: CommandSpec = {
         ? channels
             .map(
               (c) =>
-                `${c.channelId.slice(0, 16)}… ${(c.shortChannelId ?? '-').padEnd(10)} ${c.state.padEnd(26)} ${c.remoteNodeId.slice(0, 16)}…  local ${formatMsat(c.localBalanceMsat)}  remote ${formatMsat(c.remoteBalanceMsat)}${c.pendingHtlcs.length ? `  ${c.pendingHtlcs.length} HTLCs` : ''}`,
+                `${c.channelId.slice(0, 16)}… ${(c.shortChannelId ?? '-').padEnd(10)} ${c.state.padEnd(26)} ` +
+                `${c.remoteNodeId.slice(0, 16)}…  local ${formatMsat(c.localBalanceMsat)}  ` +
+                `remote ${formatMsat(c.remoteBalanceMsat)}` +
+                `${c.pendingHtlcs.length ? `  ${c.pendingHtlcs.length} HTLCs` : ''}`,
             )
             .join('\n')
         : 'no channels',
@@ -176,7 +182,9 @@ const payCommand: CommandSpec = {
     })
     out.result(p, () =>
       p.status === 'succeeded'
-        ? `paid ${formatMsat(p.amountMsat)} (fee ${formatMsat(p.feeMsat)}) in ${p.latencyMs} ms over ${p.route.length} hop(s): ${p.route.map((h) => h.shortChannelId).join(' → ')}\npreimage ${p.preimage}`
+        ? `paid ${formatMsat(p.amountMsat)} (fee ${formatMsat(p.feeMsat)}) ` +
+          `in ${p.latencyMs} ms over ${p.route.length} hop(s): ${p.route.map((h) => h.shortChannelId).join(' → ')}` +
+          `\npreimage ${p.preimage}`
         : `payment failed after ${p.attempts} attempt(s): ${p.failure?.message ?? 'unknown reason'}`,
     )
     if (p.status !== 'succeeded') return 1
@@ -194,7 +202,8 @@ const paymentsCommand: CommandSpec = {
         ? payments
             .map(
               (p) =>
-                `${p.status.padEnd(9)} ${p.paymentHash.slice(0, 16)}… ${formatMsat(p.amountMsat)} fee ${formatMsat(p.feeMsat)} ${p.route.length} hop(s)`,
+                `${p.status.padEnd(9)} ${p.paymentHash.slice(0, 16)}… ${formatMsat(p.amountMsat)} ` +
+                `fee ${formatMsat(p.feeMsat)} ${p.route.length} hop(s)`,
             )
             .join('\n')
         : 'no payments',
@@ -221,7 +230,8 @@ const balanceCommand: CommandSpec = {
     const b = await (await nodeClient(options)).balance()
     out.result(b, () =>
       [
-        `on chain:    ${b.confirmedSat.toLocaleString('en-US')} sat confirmed, ${b.unconfirmedSat.toLocaleString('en-US')} sat unconfirmed`,
+        `on chain:    ${b.confirmedSat.toLocaleString('en-US')} sat confirmed, ` +
+          `${b.unconfirmedSat.toLocaleString('en-US')} sat unconfirmed`,
         `in channels: ${formatMsat(b.channelLocalMsat)}`,
         ...(b.pendingClaims.length
           ? [
@@ -249,10 +259,13 @@ const routeCommand: CommandSpec = {
     const r = await (await nodeClient(options)).route(args[0]!, parseBigintArg(args[1], 'AMOUNT_MSAT'))
     out.result(r, () =>
       [
-        `${r.hops.length} hop(s): ${formatMsat(r.amountMsat)} + ${formatMsat(r.totalFeeMsat)} fee, first HTLC expires at block ${r.totalCltvExpiry}`,
+        `${r.hops.length} hop(s): ${formatMsat(r.amountMsat)} + ${formatMsat(r.totalFeeMsat)} fee, ` +
+          `first HTLC expires at block ${r.totalCltvExpiry}`,
         ...r.hops.map(
           (h, i) =>
-            `  ${i + 1}. ${h.shortChannelId.padEnd(10)} → ${h.nodeId.slice(0, 16)}…  receives ${formatMsat(h.amountMsat)}${h.feeMsat > 0n ? `, keeps ${formatMsat(h.feeMsat)}` : ''}, cltv ${h.cltvExpiry}`,
+            `  ${i + 1}. ${h.shortChannelId.padEnd(10)} → ${h.nodeId.slice(0, 16)}…  ` +
+            `receives ${formatMsat(h.amountMsat)}${h.feeMsat > 0n ? `, keeps ${formatMsat(h.feeMsat)}` : ''}, ` +
+            `cltv ${h.cltvExpiry}`,
         ),
       ].join('\n'),
     )
@@ -272,9 +285,13 @@ const graphCommand: CommandSpec = {
         ...g.channels.map((c) => {
           const p = (x: (typeof c.policies)[0]) =>
             x
-              ? `${x.disabled ? 'disabled ' : ''}fee ${x.feeBaseMsat}+${x.feeProportionalMillionths}ppm cltv ${x.cltvExpiryDelta}`
+              ? `${x.disabled ? 'disabled ' : ''}fee ${x.feeBaseMsat}+${x.feeProportionalMillionths}ppm ` +
+                `cltv ${x.cltvExpiryDelta}`
               : 'no update'
-          return `  ${c.shortChannelId.padEnd(10)} ${alias.get(c.node1)} ↔ ${alias.get(c.node2)}  ${c.capacitySat.toLocaleString('en-US')} sat  [${p(c.policies[0])}] [${p(c.policies[1])}]`
+          return (
+            `  ${c.shortChannelId.padEnd(10)} ${alias.get(c.node1)} ↔ ${alias.get(c.node2)}  ` +
+            `${c.capacitySat.toLocaleString('en-US')} sat  [${p(c.policies[0])}] [${p(c.policies[1])}]`
+          )
         }),
       ].join('\n'),
     )

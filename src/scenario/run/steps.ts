@@ -29,7 +29,10 @@ export function describeStep(step: Step): string {
   if (isTestingStep(step)) return describeTestingStep(step)
   switch (step.kind) {
     case 'pay':
-      return `pay ${step.from} → ${step.to} ${msatAsSat(step.amountMsat)}${step.id ? ` (${step.id})` : ''}${step.background ? ' in the background' : ''}`
+      return (
+        `pay ${step.from} → ${step.to} ` +
+        `${msatAsSat(step.amountMsat)}${step.id ? ` (${step.id})` : ''}${step.background ? ' in the background' : ''}`
+      )
     case 'open':
       return `open ${step.name ?? `${step.from}-${step.to}`}: ${step.from} → ${step.to} ${sat(step.capacitySat)}`
     case 'close':
@@ -45,7 +48,12 @@ export function describeStep(step: Step): string {
     case 'sleep':
       return `sleep ${step.ms} ms`
     case 'traffic':
-      return `traffic${step.id ? ` ${step.id}` : ''}: ${step.ratePerSecond}/s for ${step.durationMs} ms, ${msatAsSat(step.amountMsat.min)}–${msatAsSat(step.amountMsat.max)}${step.pairs ? ` between ${step.pairs.map(([a, b]) => `${a}→${b}`).join(', ')}` : ' between random pairs'}${step.background ? ' (in the background)' : ''}`
+      return (
+        `traffic${step.id ? ` ${step.id}` : ''}: ${step.ratePerSecond}/s for ${step.durationMs} ms, ` +
+        `${msatAsSat(step.amountMsat.min)}–${msatAsSat(step.amountMsat.max)}` +
+        `${step.pairs ? ` between ${step.pairs.map(([a, b]) => `${a}→${b}`).join(', ')}` : ' between random pairs'}` +
+        `${step.background ? ' (in the background)' : ''}`
+      )
   }
 }
 

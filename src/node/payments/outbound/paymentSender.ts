@@ -244,7 +244,9 @@ export class PaymentSender implements LocalPayments {
       const atDestination = hopIndex === route.hops.length - 1
       lastError = {
         code: failureName(code).toUpperCase(),
-        message: `${failureName(code)} at ${failingNode ? failingNode.slice(0, 16) + '…' : 'an unknown hop'}${outcome.onChain ? ' (on chain)' : ''}`,
+        message:
+          `${failureName(code)} at ${failingNode ? failingNode.slice(0, 16) + '…' : 'an unknown hop'}` +
+          `${outcome.onChain ? ' (on chain)' : ''}`,
         node: failingNode,
       }
       if (route.route) this.d.missionControl.recordFailure(route.route, hopIndex, failure, Date.now())
