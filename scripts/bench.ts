@@ -27,7 +27,12 @@ for (const file of files) {
 
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`
 const speed = { atStart: Math.round(speedAtStart), atEnd: Math.round(machineSpeed()) }
-const speedLine = `Machine speed, a fixed JavaScript workload (scripts/bench/harness.ts machineSpeed): ${formatValue(speed.atStart)} ops/s at the start, ${formatValue(speed.atEnd)} at the end. Runs at different speeds are not comparable, and the payments section moves up to 10% between runs even at one speed: compare two builds in alternating runs.${only.length > 0 ? ' Sections not run this time keep the figures of an earlier run, measured at its own speed.' : ''}`
+const speedLine =
+  'Machine speed, a fixed JavaScript workload (scripts/bench/harness.ts machineSpeed): ' +
+  `${formatValue(speed.atStart)} ops/s at the start, ${formatValue(speed.atEnd)} at the end. ` +
+  'Runs at different speeds are not comparable, and the payments section moves up to 10% between runs even at one ' +
+  'speed: compare two builds in alternating runs.' +
+  (only.length > 0 ? ' Sections not run this time keep the figures of an earlier run, measured at its own speed.' : '')
 process.stderr.write(`\n${speedLine}\n`)
 await mkdir(join(root, 'bench'), { recursive: true })
 // running a subset keeps the other sections of the last full run
@@ -44,6 +49,8 @@ await writeFile(
   join(root, 'bench', 'results.json'),
   JSON.stringify({ date: new Date().toISOString(), machine, speed, figures }, null, 2) + '\n',
 )
+/** Heading of the section of results.md kept by hand, under the code each figure justifies. */
+const BY_HAND_HEADING = '## Measured by hand'
 const lines = [`# lnsim benchmark results`, '', `${new Date().toISOString()} on ${machine}.`, '', speedLine, '']
 let section = ''
 for (const f of figures) {
@@ -59,9 +66,15 @@ for (const f of figures) {
     )
   }
   const bound = bounded
-    ? ` ${f.bound === undefined ? '' : formatValue(f.bound)} | ${f.ratio === undefined ? '' : `${f.ratio.toFixed(1)}×`} |`
+    ? ` ${f.bound === undefined ? '' : formatValue(f.bound)} ` +
+      `| ${f.ratio === undefined ? '' : `${f.ratio.toFixed(1)}×`} |`
     : ''
   lines.push(`| ${f.name} | ${formatValue(f.value)} | ${f.unit} |${bound} ${f.note ?? ''} |`)
 }
-await writeFile(join(root, 'bench', 'results.md'), lines.join('\n') + '\n')
+// the hand-kept section at the end of results.md (figures no section measures) survives every run
+const byHand = await readFile(join(root, 'bench', 'results.md'), 'utf8').then(
+  (text) => (text.includes(BY_HAND_HEADING) ? '\n' + text.slice(text.indexOf(BY_HAND_HEADING)) : ''),
+  () => '',
+)
+await writeFile(join(root, 'bench', 'results.md'), lines.join('\n') + '\n' + byHand)
 process.stderr.write(`\nwrote bench/results.json and bench/results.md (${figures.length} figures)\n`)

@@ -27,7 +27,8 @@ function takeover(name, missing, setup) {
 const LIBP2P_SECP256K1 = /[\\/]@libp2p[\\/]crypto[\\/]dist[\\/]src[\\/]keys[\\/]secp256k1[\\/]/
 export function libp2pSecp256k1OnOurCrypto() {
   const missing =
-    '@libp2p/crypto no longer imports @noble/curves/secp256k1.js from keys/secp256k1: update the libp2p-secp256k1-on-lnsim-crypto plugin in scripts/bundle.js'
+    '@libp2p/crypto no longer imports @noble/curves/secp256k1.js from keys/secp256k1: ' +
+    'update the libp2p-secp256k1-on-lnsim-crypto plugin in scripts/bundle.js'
   return takeover('libp2p-secp256k1-on-lnsim-crypto', missing, (build, took) => {
     build.onResolve({ filter: /^@noble\/curves\/secp256k1(\.js)?$/ }, (args) => {
       if (!LIBP2P_SECP256K1.test(args.importer)) return undefined
@@ -77,7 +78,8 @@ export function zodEnglishOnly() {
 const NOISE_CRYPTO = /[\\/]@chainsafe[\\/]libp2p-noise[\\/]dist[\\/]src[\\/]crypto[\\/]index\.js$/
 export function noiseWithoutWebAssembly() {
   const missing =
-    '@chainsafe/libp2p-noise no longer imports @chainsafe/as-chacha20poly1305 and as-sha256 from crypto/index.js: update the noise-without-webassembly plugin in scripts/bundle.js'
+    '@chainsafe/libp2p-noise no longer imports @chainsafe/as-chacha20poly1305 and as-sha256 from crypto/index.js: ' +
+    'update the noise-without-webassembly plugin in scripts/bundle.js'
   return takeover('noise-without-webassembly', missing, (build, took) => {
     build.onResolve({ filter: /^@chainsafe\/as-(chacha20poly1305|sha256)$/ }, (args) => {
       if (!NOISE_CRYPTO.test(args.importer)) return undefined
@@ -108,7 +110,8 @@ const TCP_SEND_ONCE = `        sentBytes = data.byteLength;
         canSendMore = this.socket.write(data instanceof Uint8Array ? data : data.subarray());`
 export function tcpOneWritePerSend() {
   const missing =
-    '@libp2p/tcp no longer writes a send part by part in socket-to-conn.js: update the tcp-one-write-per-send plugin in scripts/bundle.js'
+    '@libp2p/tcp no longer writes a send part by part in socket-to-conn.js: update the tcp-one-write-per-send plugin ' +
+    'in scripts/bundle.js'
   return takeover('tcp-one-write-per-send', missing, (build, took) => {
     build.onLoad({ filter: TCP_SOCKET_TO_CONN }, async (args) => {
       const source = await readFile(args.path, 'utf8')
@@ -145,7 +148,8 @@ export function lnsimTakeovers() {
 
 /** Some dependencies still call require(): an ESM bundle gets one from this banner. */
 export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __lnsimCreateRequire } from 'node:module'; const require = __lnsimCreateRequire(import.meta.url);"
+  "import { createRequire as __lnsimCreateRequire } from 'node:module'; " +
+  'const require = __lnsimCreateRequire(import.meta.url);'
 
 const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'))
 

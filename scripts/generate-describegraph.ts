@@ -3,7 +3,8 @@
  * scenarios to import (`topology: { describegraph: … }`) when no real graph
  * may be shipped. Seeded: the same arguments write the same bytes.
  *
- *   node --import tsx scripts/generate-describegraph.ts --nodes 50 --seed ln-like-50 > scenarios/topologies/ln-like-50.json
+ *   node --import tsx scripts/generate-describegraph.ts --nodes 50 --seed ln-like-50 \
+ *     > scenarios/topologies/ln-like-50.json
  *
  * The model, and why:
  * - Shape: preferential attachment (Barabási–Albert), as the Lightning graph

@@ -23,7 +23,8 @@ import { TestNetwork } from '../test/helpers/network.js'
 import { cleanupProcesses, waitFor } from '../test/helpers/processes.js'
 
 const USAGE =
-  'usage: npx tsx scripts/trace-payments.ts [--hops N (1 to 10, default 3)] [--payments N (at least 11, default 60)] [--critical-path]'
+  'usage: npx tsx scripts/trace-payments.ts [--hops N (1 to 10, default 3)] [--payments N (at least 11, ' +
+  'default 60)] [--critical-path]'
 function usage(problem?: string): never {
   if (problem) console.error(problem)
   console.error(USAGE)
@@ -114,12 +115,14 @@ const window = points.filter((p) => p.t >= median.start && p.t <= median.end)
 let previous = median.start
 for (const p of window) {
   console.log(
-    `${(p.t - median.start).toFixed(3).padStart(8)} ms  +${(p.t - previous).toFixed(3).padStart(6)}  ${p.node.padEnd(4)} ${p.label}`,
+    `${(p.t - median.start).toFixed(3).padStart(8)} ms  +${(p.t - previous).toFixed(3).padStart(6)}  ` +
+      `${p.node.padEnd(4)} ${p.label}`,
   )
   previous = p.t
 }
 console.log(
-  `${(median.end - median.start).toFixed(3).padStart(8)} ms  +${(median.end - previous).toFixed(3).padStart(6)}  answer reaches the caller`,
+  `${(median.end - median.start).toFixed(3).padStart(8)} ms  +${(median.end - previous).toFixed(3).padStart(6)}  ` +
+    'answer reaches the caller',
 )
 
 if (values['critical-path']) {
@@ -173,7 +176,8 @@ if (values['critical-path']) {
   }
   const rows = [...sums].sort((a, b) => b[1] - a[1])
   console.log(
-    `\ncritical path, ms per payment (sum ${rows.reduce((a, [, ms]) => a + ms, 0).toFixed(2)}; p50 ${median.ms.toFixed(2)}):`,
+    `\ncritical path, ms per payment (sum ${rows.reduce((a, [, ms]) => a + ms, 0).toFixed(2)}; ` +
+      `p50 ${median.ms.toFixed(2)}):`,
   )
   for (const [segment, ms] of rows.slice(0, 30)) console.log(`${ms.toFixed(3).padStart(8)}  ${segment}`)
 }

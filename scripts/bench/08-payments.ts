@@ -208,7 +208,9 @@ export async function run(bench: Bench): Promise<void> {
     }
     bench.figure('CPU time per sequential 3-hop payment, all processes', median(sequentialCpu), 'ms', {
       bound: cryptoMs[3]!.ms,
-      note: `chain and 7 nodes, during the 3-hop latency rounds: ${median(coresBusy).toFixed(2)} of ${cores} cores busy on average; payments one after the other cannot average less than this divided by ${cores}`,
+      note:
+        `chain and 7 nodes, during the 3-hop latency rounds: ${median(coresBusy).toFixed(2)} of ${cores} cores ` +
+        `busy on average; payments one after the other cannot average less than this divided by ${cores}`,
     })
     const batched = (k: 1 | 3) => batchedPaymentCryptoBound(k, perChannel, perPeel, median(batching[k]!))
     bench.figure(

@@ -25,7 +25,8 @@ import { median, percentile, type Bench } from './harness.js'
 import { memory, totalCpuSeconds } from './lib/processStats.js'
 
 export const title =
-  'Scenario bring-up: lnsim run until every channel is ready (10, 20, 50 and 100 nodes as lnsim run starts them, 100 also the other way), then payments between random nodes'
+  'Scenario bring-up: lnsim run until every channel is ready (10, 20, 50 and 100 nodes as lnsim run starts them, ' +
+  '100 also the other way), then payments between random nodes'
 
 /** payments per network, one at a time, after bring-up */
 const PAYMENTS = 100

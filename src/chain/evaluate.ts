@@ -129,7 +129,8 @@ export function evaluateCondition(condition: Condition, witness: Witness, ctx: S
         const reason =
           ctx.outputHeight === null
             ? `older(${c.blocks}) cannot be satisfied while the spent output is unconfirmed`
-            : `older(${c.blocks}): the spent output was confirmed in block ${ctx.outputHeight}, so it can be spent from block ${ctx.outputHeight + c.blocks}, not in block ${ctx.spendingHeight}`
+            : `older(${c.blocks}): the spent output was confirmed in block ${ctx.outputHeight}, ` +
+              `so it can be spent from block ${ctx.outputHeight + c.blocks}, not in block ${ctx.spendingHeight}`
         return { ok: false, met: 0, waitOnly: true, code: 'TIMELOCK_NOT_REACHED', reason }
       }
       case 'all': {

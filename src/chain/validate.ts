@@ -109,7 +109,8 @@ export function validateTransaction(tx: Transaction, view: UtxoView, options: Va
       const from = coin.height + COINBASE_MATURITY
       throw new ChainRuleError(
         'IMMATURE_COINBASE',
-        `input ${inputIndex} spends a coinbase output of block ${coin.height}, spendable from block ${from} (the next block is ${spendingHeight})`,
+        `input ${inputIndex} spends a coinbase output of block ${coin.height}, spendable from block ${from} ` +
+          `(the next block is ${spendingHeight})`,
         { txid, inputIndex, outpoint: key, spendableFromHeight: from },
       )
     }
@@ -128,7 +129,8 @@ export function validateTransaction(tx: Transaction, view: UtxoView, options: Va
   if (tx.lockTime >= spendingHeight) {
     throw new ChainRuleError(
       'TIMELOCK_NOT_REACHED',
-      `lockTime ${tx.lockTime} lets the transaction into block ${tx.lockTime + 1} at the earliest; the next block is ${spendingHeight}`,
+      `lockTime ${tx.lockTime} lets the transaction into block ${tx.lockTime + 1} at the earliest; ` +
+        `the next block is ${spendingHeight}`,
       { txid, lockTime: tx.lockTime, validFromHeight: tx.lockTime + 1 },
     )
   }

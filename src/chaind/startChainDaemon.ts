@@ -62,7 +62,8 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
     const faucetCondition = sig(publicKeyOf(key))
     if (droppedTornLine)
       log(
-        'dropped an unfinished last line of the block file (the daemon was killed while writing a block it had not yet announced)',
+        'dropped an unfinished last line of the block file (the daemon was killed while writing a block it had not ' +
+          'yet announced)',
       )
     let genesis = blocks[0]
     if (!genesis) {
@@ -73,7 +74,8 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
     } else if (!conditionsEqual(genesis.txs[0]!.outputs[0]!.condition, faucetCondition)) {
       throw new ChainStoreError(
         'BAD_FAUCET_KEY',
-        `the faucet key in ${options.dataDir} is not the one the genesis block pays; restore the original faucet.key or start a new chain in an empty directory`,
+        `the faucet key in ${options.dataDir} is not the one the genesis block pays; restore the original faucet.key ` +
+          'or start a new chain in an empty directory',
       )
     }
     let state: ChainState

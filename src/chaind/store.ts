@@ -124,7 +124,8 @@ export class ChainStore implements BlockSink {
         } catch (err) {
           throw new ChainStoreError(
             'CORRUPT_BLOCK_FILE',
-            `${this.path('blocks')} line ${i + 1} is not a block (${(err as Error).message}); the file was changed by something other than lnsim`,
+            `${this.path('blocks')} line ${i + 1} is not a block (${(err as Error).message}); ` +
+              'the file was changed by something other than lnsim',
           )
         }
       })

@@ -233,7 +233,8 @@ export function sendAdd(c: Commitments, cmd: AddHtlcCommand): { commitments: Com
   if (missing < 0n) {
     throw channelError(
       'INSUFFICIENT_BALANCE',
-      `cannot send ${cmd.amountMsat} msat: it would leave ${-missing} msat too little for the reserve${fees > 0n ? ' and fees' : ''}`,
+      `cannot send ${cmd.amountMsat} msat: it would leave ${-missing} msat too little for the ` +
+        `reserve${fees > 0n ? ' and fees' : ''}`,
       {
         availableMsat: availableToSendMsat(c).toString(),
       },
@@ -283,7 +284,8 @@ export function receiveAdd(c: Commitments, add: UpdateAddHtlc): Commitments {
   if (missing < 0n) {
     throw channelError(
       'INSUFFICIENT_BALANCE',
-      `peer cannot afford an HTLC of ${add.amountMsat} msat: it would be ${-missing} msat short of its reserve${fees > 0n ? ' and fees' : ''}`,
+      `peer cannot afford an HTLC of ${add.amountMsat} msat: it would be ${-missing} msat short of its ` +
+        `reserve${fees > 0n ? ' and fees' : ''}`,
     )
   }
   return {

@@ -95,7 +95,8 @@ export function handleReestablish(data: Syncing, msg: ChannelReestablish, ctx: C
   } else {
     throw fatalChannelError(
       'INVALID_REESTABLISH',
-      `peer expects revocation ${msg.nextRevocationNumber}, far behind our commitment ${c.localCommit.index}: it lost state`,
+      `peer expects revocation ${msg.nextRevocationNumber}, far behind our commitment ${c.localCommit.index}` +
+        ': it lost state',
     )
   }
   if (msg.nextRevocationNumber > 0n) {

@@ -16,7 +16,8 @@ export function commandUsage(spec: CommandSpec): string {
   }
   lines.push('', 'Options:')
   for (const o of spec.options ?? []) {
-    const flag = `${o.short ? `-${o.short}, ` : ''}--${o.name}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}`
+    const flag =
+      `${o.short ? `-${o.short}, ` : ''}--` + `${o.name}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}`
     lines.push(`  ${flag.padEnd(16)} ${o.description}${o.default !== undefined ? ` (default: ${o.default})` : ''}`)
   }
   lines.push(...GLOBAL_OPTIONS)

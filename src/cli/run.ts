@@ -77,7 +77,8 @@ export async function runCli(commands: CommandSpec[], argv: string[]): Promise<n
     parsed = parseArgs({ args: rest, options: optionConfig, allowPositionals: true, strict: true })
   } catch (err) {
     process.stderr.write(
-      `lnsim ${spec.path.join(' ')}: ${errorMessage(err).replace(/^TypeError \[[A-Z_]+\]: /, '')}\nRun \`lnsim ${spec.path.join(' ')} --help\` for usage.\n`,
+      `lnsim ${spec.path.join(' ')}: ${errorMessage(err).replace(/^TypeError \[[A-Z_]+\]: /, '')}\nRun ` +
+        `\`lnsim ${spec.path.join(' ')} --help\` for usage.\n`,
     )
     return 2
   }
@@ -85,7 +86,8 @@ export async function runCli(commands: CommandSpec[], argv: string[]): Promise<n
   const allowed = (spec.positionals ?? []).length
   if (parsed.positionals.length < required || parsed.positionals.length > allowed) {
     process.stderr.write(
-      `lnsim ${spec.path.join(' ')}: expected ${required === allowed ? required : `${required} to ${allowed}`} argument(s), got ${parsed.positionals.length}.\n${commandUsage(spec)}\n`,
+      `lnsim ${spec.path.join(' ')}: expected ${required === allowed ? required : `${required} to ${allowed}`} ` +
+        `argument(s), got ${parsed.positionals.length}.\n${commandUsage(spec)}\n`,
     )
     return 2
   }

@@ -27,6 +27,9 @@ export function isReservedNodeName(name: string): boolean {
 export function nodeNameProblem(name: string): string | undefined {
   if (!NODE_NAME_PATTERN.test(name)) return NODE_NAME_RULE
   if (isReservedNodeName(name))
-    return `"${name}" is kept for what sits beside the nodes' data directories (${RESERVED_NODE_NAMES.join(', ')}); pick another name`
+    return (
+      `"${name}" is kept for what sits beside the nodes' data directories (${RESERVED_NODE_NAMES.join(', ')}); ` +
+      'pick another name'
+    )
   return undefined
 }

@@ -20,7 +20,8 @@ export const tracing = dir !== undefined && dir !== ''
 export function trace(label: string, detail?: string): void {
   if (tracing)
     points.push(
-      `${(performance.timeOrigin + performance.now()).toFixed(3)} ${process.pid} ${label}${detail === undefined ? '' : ' ' + detail}`,
+      `${(performance.timeOrigin + performance.now()).toFixed(3)} ${process.pid} ` +
+        `${label}${detail === undefined ? '' : ' ' + detail}`,
     )
 }
 

@@ -37,7 +37,8 @@ export function decodeInvoice(text: string): Invoice {
   if (words.length < TIMESTAMP_WORDS + SIGNATURE_WORDS) {
     throw new InvoiceError(
       'TOO_SHORT',
-      `the invoice is too short to hold a timestamp and a signature (${words.length} data characters, at least ${TIMESTAMP_WORDS + SIGNATURE_WORDS})`,
+      `the invoice is too short to hold a timestamp and a signature (${words.length} data characters, ` +
+        `at least ${TIMESTAMP_WORDS + SIGNATURE_WORDS})`,
     )
   }
   const signedWords = words.slice(0, words.length - SIGNATURE_WORDS)

@@ -74,7 +74,8 @@ export function encodeInvoice(fields: InvoiceFields, privateKey: Uint8Array): st
     if (bytes.length > MAX_DESCRIPTION_BYTES) {
       throw new InvoiceError(
         'INVALID_FIELD',
-        `the description is ${bytes.length} bytes, more than the ${MAX_DESCRIPTION_BYTES} an invoice holds: use descriptionHash instead`,
+        `the description is ${bytes.length} bytes, more than the ${MAX_DESCRIPTION_BYTES} an invoice holds: ` +
+          'use descriptionHash instead',
         { field: 'd' },
       )
     }
@@ -144,7 +145,8 @@ export function signInvoice(unsigned: UnsignedInvoice, privateKey: Uint8Array): 
   if (invoice.length > MAX_INVOICE_LENGTH) {
     throw new InvoiceError(
       'TOO_LONG',
-      `the invoice would be ${invoice.length} characters, more than the ${MAX_INVOICE_LENGTH} lnsim accepts: shorten the description, metadata or route hints`,
+      `the invoice would be ${invoice.length} characters, more than the ${MAX_INVOICE_LENGTH} lnsim accepts: ` +
+        'shorten the description, metadata or route hints',
       { length: invoice.length },
     )
   }

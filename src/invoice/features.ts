@@ -46,7 +46,8 @@ export function checkInvoiceFeatures(features: Uint8Array): void {
   if (unknownRequired.length > 0) {
     throw new InvoiceError(
       'UNKNOWN_REQUIRED_FEATURE',
-      `the invoice requires feature bit${unknownRequired.length > 1 ? 's' : ''} ${unknownRequired.join(', ')}, which lnsim does not support: it cannot pay it`,
+      `the invoice requires feature bit${unknownRequired.length > 1 ? 's' : ''} ${unknownRequired.join(', ')}, ` +
+        'which lnsim does not support: it cannot pay it',
       { bits: unknownRequired },
     )
   }

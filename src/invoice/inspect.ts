@@ -100,7 +100,8 @@ export function invoiceSummary(invoice: Invoice, now: number): string {
       hint
         .map(
           (hop) =>
-            `${toHex(hop.nodeId)} via ${formatScid(hop.shortChannelId)}: fee ${hop.feeBaseMsat} msat + ${hop.feeProportionalMillionths} ppm, CLTV delta ${hop.cltvExpiryDelta}`,
+            `${toHex(hop.nodeId)} via ${formatScid(hop.shortChannelId)}: fee ${hop.feeBaseMsat} msat ` +
+            `+ ${hop.feeProportionalMillionths} ppm, CLTV delta ${hop.cltvExpiryDelta}`,
         )
         .join('\n                 then '),
     ])

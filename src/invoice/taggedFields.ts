@@ -29,7 +29,8 @@ export function splitTaggedFields(words: readonly number[]): TaggedField[] {
     if (end > words.length) {
       throw new InvoiceError(
         'INVALID_FIELD',
-        `the ${tagLetter(tag)} field claims ${length} words but only ${words.length - at - 3} remain before the signature`,
+        `the ${tagLetter(tag)} field claims ${length} words but only ${words.length - at - 3} remain ` +
+          'before the signature',
         { field: tagLetter(tag), length },
       )
     }

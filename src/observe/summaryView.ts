@@ -73,13 +73,16 @@ export function renderSummary(s: SummaryInput, options: { color?: boolean } = {}
     ? `  latency p50 ${formatMs(p.latencyMs.p50)}  p95 ${formatMs(p.latencyMs.p95)}  p99 ${formatMs(p.latencyMs.p99)}`
     : ''
   out.push(
-    `payments: ${p.sent} sent, ${p.succeeded} succeeded, ${p.failed} failed${latency}  fees ${formatMsatAsSat(p.feesMsat)}`,
+    `payments: ${p.sent} sent, ${p.succeeded} succeeded, ${p.failed} failed${latency}  ` +
+      `fees ${formatMsatAsSat(p.feesMsat)}`,
   )
   const failures = Object.entries(p.failures)
   if (failures.length) out.push(`  failures: ${failures.map(([code, n]) => `${code} ×${n}`).join(', ')}`)
   for (const t of s.traffic)
     out.push(
-      `traffic${t.id ? ` ${t.id}` : ''}: ${t.succeeded}/${t.sent} succeeded (${t.successRate.toFixed(1)}%)${t.latencyMs ? `  latency p50 ${formatMs(t.latencyMs.p50)}  p95 ${formatMs(t.latencyMs.p95)}` : ''}`,
+      `traffic${t.id ? ` ${t.id}` : ''}: ${t.succeeded}/${t.sent} succeeded ` +
+        `(${t.successRate.toFixed(1)}%)` +
+        `${t.latencyMs ? `  latency p50 ${formatMs(t.latencyMs.p50)}  p95 ${formatMs(t.latencyMs.p95)}` : ''}`,
     )
 
   if (s.nodes.length) {
@@ -123,10 +126,12 @@ export function renderSummary(s: SummaryInput, options: { color?: boolean } = {}
   }
   out.push('')
   out.push(
-    `chain: ${s.chain.transactionsMined} transaction(s) mined in ${s.chain.blocksMined} block(s)${s.chain.height !== null ? `, height ${s.chain.height}` : ''}`,
+    `chain: ${s.chain.transactionsMined} transaction(s) mined in ${s.chain.blocksMined} ` +
+      `block(s)${s.chain.height !== null ? `, height ${s.chain.height}` : ''}`,
   )
   out.push(
-    `time: ${formatMs(s.durationMs)}${s.bringUpMs !== null ? ` (network up in ${formatMs(s.bringUpMs)})` : ''}; seed ${JSON.stringify(s.seed)}`,
+    `time: ${formatMs(s.durationMs)}${s.bringUpMs !== null ? ` (network up in ${formatMs(s.bringUpMs)})` : ''}; ` +
+      `seed ${JSON.stringify(s.seed)}`,
   )
 
   const e = s.expectations

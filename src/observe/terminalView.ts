@@ -211,7 +211,8 @@ export class TerminalView {
         this.print(
           this.paint(
             'dim',
-            `channel ${e.shortChannelId ?? e.channelId.slice(0, 12)} ${e.alias}–${this.trails.nameOf(e.peer)}: ${e.from} → ${e.to}`,
+            `channel ${e.shortChannelId ?? e.channelId.slice(0, 12)} ${e.alias}–${this.trails.nameOf(e.peer)}: ` +
+              `${e.from} → ${e.to}`,
           ),
         )
       }
@@ -254,15 +255,19 @@ export class TerminalView {
 
   /** The lines of one payment: the outcome, then one line per hop. */
   paymentLines(p: PaymentInput): string[] {
-    const head = `${p.status === 'succeeded' ? this.paint('green', '✓') : this.paint('red', '✗')} ${p.from} → ${p.to}  ${formatMsatAsSat(p.amountMsat)}`
+    const head =
+      `${p.status === 'succeeded' ? this.paint('green', '✓') : this.paint('red', '✗')} ${p.from} ` +
+      `→ ${p.to}  ${formatMsatAsSat(p.amountMsat)}`
     if (p.status === 'failed')
       return [
-        `${head}  ${this.paint('red', p.code ?? 'FAILED')}${p.message ? `: ${p.message}` : ''} (${p.attempts} attempt(s), ${formatMs(p.latencyMs)})`,
+        `${head}  ${this.paint('red', p.code ?? 'FAILED')}${p.message ? `: ${p.message}` : ''} ` +
+          `(${p.attempts} attempt(s), ${formatMs(p.latencyMs)})`,
       ]
     const hops = p.paymentHash ? this.trails.hops(p.paymentHash) : []
     const count = hops.length || Math.max(0, p.route.length - 1)
     const lines = [
-      `${head}  ${count} hop(s)  fee ${formatMsatAsSat(p.feeMsat)}  ${formatMs(p.latencyMs)}${p.attempts > 1 ? `  ${p.attempts} attempts` : ''}`,
+      `${head}  ${count} hop(s)  fee ${formatMsatAsSat(p.feeMsat)}  ` +
+        `${formatMs(p.latencyMs)}${p.attempts > 1 ? `  ${p.attempts} attempts` : ''}`,
     ]
     if (hops.length > 0) {
       const rows = hops.map((h, i) => [
@@ -293,13 +298,16 @@ export class TerminalView {
     const sorted = [...this.latencies].sort((a, b) => a - b)
     const p50 = sorted.length ? formatMs(sorted[Math.ceil(sorted.length / 2) - 1]!) : '-'
     lines.push(
-      `payments ${this.sent} · ${this.paint('green', `✓ ${this.succeeded}`)} · ${this.paint(this.sent > this.succeeded ? 'red' : 'dim', `✗ ${this.sent - this.succeeded}`)} · p50 ${p50} · fees ${formatMsatAsSat(this.feesMsat)}${this.height !== null ? ` · block ${this.height}` : ''}`,
+      `payments ${this.sent} · ${this.paint('green', `✓ ${this.succeeded}`)} ` +
+        `· ${this.paint(this.sent > this.succeeded ? 'red' : 'dim', `✗ ${this.sent - this.succeeded}`)} · p50 ${p50} ` +
+        `· fees ${formatMsatAsSat(this.feesMsat)}${this.height !== null ? ` · block ${this.height}` : ''}`,
     )
     return lines
   }
 
   private progressLine(label: string): string {
-    return `${label}: ${[...this.progress].map(([phase, p]) => `${PHASES_SHORT[phase] ?? phase} ${p.done}/${p.total}`).join(' · ')}`
+    const phases = [...this.progress].map(([phase, p]) => `${PHASES_SHORT[phase] ?? phase} ${p.done}/${p.total}`)
+    return `${label}: ${phases.join(' · ')}`
   }
 
   /** The footer, each line cut to the terminal's width (colours are dropped from a line that is cut). */

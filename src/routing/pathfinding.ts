@@ -105,7 +105,8 @@ export function findRoute(graph: EdgeSource, request: RouteRequest, options: Pat
   if (source === destination) throw noRoute('it is this node')
   if (request.finalCltvExpiryDelta > o.maxTotalCltvExpiryDelta)
     throw noRoute(
-      `the final CLTV delta ${request.finalCltvExpiryDelta} alone exceeds the limit of ${o.maxTotalCltvExpiryDelta} blocks`,
+      `the final CLTV delta ${request.finalCltvExpiryDelta} alone exceeds the limit ` +
+        `of ${o.maxTotalCltvExpiryDelta} blocks`,
     )
 
   const edges =

@@ -64,7 +64,9 @@ export function hopPayloads(
  */
 export function routeToString(route: Route, aliasOf: (nodeId: string) => string | undefined = () => undefined): string {
   const lines = [
-    `route of ${route.hops.length} hop${route.hops.length === 1 ? '' : 's'}: ${route.amountMsat} msat + ${route.totalFeeMsat} msat fee = ${route.totalAmountMsat} msat, cltv ${route.totalCltvExpiry}`,
+    `route of ${route.hops.length} hop${route.hops.length === 1 ? '' : 's'}: ` +
+      `${route.amountMsat} msat + ${route.totalFeeMsat} msat fee = ${route.totalAmountMsat} msat, ` +
+      `cltv ${route.totalCltvExpiry}`,
   ]
   route.hops.forEach((hop, i) => {
     const id = toHex(hop.nodeId)
@@ -72,7 +74,10 @@ export function routeToString(route: Route, aliasOf: (nodeId: string) => string 
     const who = `${alias ? `${alias} ` : ''}${id.slice(0, 8)}…`
     const last = i === route.hops.length - 1
     lines.push(
-      `  ${i + 1}. ${formatScid(hop.shortChannelId)} → ${who}  receives ${hop.amountMsat} msat${last ? '' : ` (fee ${hop.feeMsat})`} cltv ${hop.cltvExpiry}${last ? ' (payee)' : `, forwards ${hop.amtToForward} msat cltv ${hop.outgoingCltvValue}`}`,
+      `  ${i + 1}. ${formatScid(hop.shortChannelId)} → ${who}  receives ${hop.amountMsat} ` +
+        `msat${last ? '' : ` (fee ${hop.feeMsat})`} ` +
+        `cltv ${hop.cltvExpiry}` +
+        `${last ? ' (payee)' : `, forwards ${hop.amtToForward} msat cltv ${hop.outgoingCltvValue}`}`,
     )
   })
   return lines.join('\n')

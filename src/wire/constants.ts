@@ -17,19 +17,33 @@ export const MESSAGE_TYPES = {
   funding_signed: 35, // https://github.com/lightning/bolts/blob/master/02-peer-protocol.md#the-funding_signed-message
   channel_ready: 36, // https://github.com/lightning/bolts/blob/master/02-peer-protocol.md#the-channel_ready-message
   shutdown: 38, // https://github.com/lightning/bolts/blob/master/02-peer-protocol.md#closing-initiation-shutdown
-  closing_signed: 39, // https://github.com/lightning/bolts/blob/master/02-peer-protocol.md#legacy-closing-negotiation-closing_signed
-  update_add_htlc: 128, // https://github.com/lightning/bolts/blob/master/02-peer-protocol.md#adding-an-htlc-update_add_htlc
-  update_fulfill_htlc: 130, // https://github.com/lightning/bolts/blob/master/02-peer-protocol.md#removing-an-htlc-update_fulfill_htlc-update_fail_htlc-and-update_fail_malformed_htlc
-  update_fail_htlc: 131, // https://github.com/lightning/bolts/blob/master/02-peer-protocol.md#removing-an-htlc-update_fulfill_htlc-update_fail_htlc-and-update_fail_malformed_htlc
-  commitment_signed: 132, // https://github.com/lightning/bolts/blob/master/02-peer-protocol.md#committing-updates-so-far-commitment_signed
-  revoke_and_ack: 133, // https://github.com/lightning/bolts/blob/master/02-peer-protocol.md#completing-the-transition-to-the-updated-state-revoke_and_ack
+  // https://github.com/lightning/bolts/blob/master/02-peer-protocol.md#legacy-closing-negotiation-closing_signed
+  closing_signed: 39,
+  // https://github.com/lightning/bolts/blob/master/02-peer-protocol.md#adding-an-htlc-update_add_htlc
+  update_add_htlc: 128,
+  // https://github.com/lightning/bolts/blob/master/02-peer-protocol.md, section
+  // "Removing an HTLC: update_fulfill_htlc, update_fail_htlc, and update_fail_malformed_htlc"
+  update_fulfill_htlc: 130,
+  // https://github.com/lightning/bolts/blob/master/02-peer-protocol.md, section
+  // "Removing an HTLC: update_fulfill_htlc, update_fail_htlc, and update_fail_malformed_htlc"
+  update_fail_htlc: 131,
+  // https://github.com/lightning/bolts/blob/master/02-peer-protocol.md#committing-updates-so-far-commitment_signed
+  commitment_signed: 132,
+  // https://github.com/lightning/bolts/blob/master/02-peer-protocol.md, section
+  // "Completing the Transition to the Updated State: revoke_and_ack"
+  revoke_and_ack: 133,
   update_fee: 134, // https://github.com/lightning/bolts/blob/master/02-peer-protocol.md#updating-fees-update_fee
-  update_fail_malformed_htlc: 135, // https://github.com/lightning/bolts/blob/master/02-peer-protocol.md#removing-an-htlc-update_fulfill_htlc-update_fail_htlc-and-update_fail_malformed_htlc
+  // https://github.com/lightning/bolts/blob/master/02-peer-protocol.md, section
+  // "Removing an HTLC: update_fulfill_htlc, update_fail_htlc, and update_fail_malformed_htlc"
+  update_fail_malformed_htlc: 135,
   channel_reestablish: 136, // https://github.com/lightning/bolts/blob/master/02-peer-protocol.md#message-retransmission
-  channel_announcement: 256, // https://github.com/lightning/bolts/blob/master/07-routing-gossip.md#the-channel_announcement-message
-  node_announcement: 257, // https://github.com/lightning/bolts/blob/master/07-routing-gossip.md#the-node_announcement-message
+  // https://github.com/lightning/bolts/blob/master/07-routing-gossip.md#the-channel_announcement-message
+  channel_announcement: 256,
+  // https://github.com/lightning/bolts/blob/master/07-routing-gossip.md#the-node_announcement-message
+  node_announcement: 257,
   channel_update: 258, // https://github.com/lightning/bolts/blob/master/07-routing-gossip.md#the-channel_update-message
-  announcement_signatures: 259, // https://github.com/lightning/bolts/blob/master/07-routing-gossip.md#the-announcement_signatures-message
+  // https://github.com/lightning/bolts/blob/master/07-routing-gossip.md#the-announcement_signatures-message
+  announcement_signatures: 259,
 } as const satisfies Record<MessageType, number>
 
 const NAMES = new Map<number, MessageType>(Object.entries(MESSAGE_TYPES).map(([name, n]) => [n, name as MessageType]))

@@ -294,7 +294,8 @@ export function frameStream(stream: Stream, options: FrameStreamOptions = {}): F
     if (queuedBytes > 0 && queuedBytes + size > maxQueuedBytes) {
       return Promise.reject(
         new SendQueueFullError(
-          `${queuedBytes} bytes are still waiting for the peer to read them; ${bytes.length} more would pass the limit of ${maxQueuedBytes}`,
+          `${queuedBytes} bytes are still waiting for the peer to read them; ${bytes.length} more would pass the ` +
+            `limit of ${maxQueuedBytes}`,
           { queuedBytes, limit: maxQueuedBytes },
         ),
       )

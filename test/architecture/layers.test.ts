@@ -77,7 +77,7 @@ describe('layering', () => {
     expect(violations).toEqual([])
   })
 
-  it("the scenario layer's rooms import downwards: the run uses the report, the report the network, the network the file", () => {
+  it("the scenario layer's rooms import downwards: run uses report, report uses network, network uses file", () => {
     // the file and its topology key build each other (a file embeds a topology; an import yields file-shaped nodes)
     const ROOMS: Record<string, string[]> = {
       file: ['topology'],

@@ -75,7 +75,8 @@ export function channelUpdateWork(): CryptoWork {
   const pair = openPair({ fundingSat: 100_000_000n, pushMsat: 50_000_000_000n })
   pair.checking = false
   const rng = new SeededRng('lower bound')
-  for (let i = 0; i < 50; i++) pay(pair, pair.alice, newPayment(rng, 1000n)) // warm the key caches, as a running node's are
+  // warm the key caches, as a running node's are
+  for (let i = 0; i < 50; i++) pay(pair, pair.alice, newPayment(rng, 1000n))
   return replay(record(() => pay(pair, pair.alice, newPayment(rng, 1000n)), 20))
 }
 

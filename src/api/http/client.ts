@@ -1,8 +1,9 @@
 /**
  * HTTP requests on node:http with kept-alive connections, shaped like the part
- * of fetch() the clients use. Node 20's fetch (undici) costs ~50 ms to load in
- * every process that first calls it and about twice the CPU per request, and a
- * node process and the scenario runner make thousands of small local requests.
+ * of fetch() the clients use. Node 20's fetch (undici) is slow to load in every
+ * process that first calls it and costs more CPU per request (figures in
+ * bench/results.md), and a node process and the scenario runner make thousands
+ * of small local requests.
  */
 import { setMaxListeners } from 'node:events'
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http'

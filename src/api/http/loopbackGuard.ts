@@ -47,7 +47,8 @@ export function foreignRequest(headers: IncomingHttpHeaders, port: number): Fore
   if (host === undefined || !hosts.includes(host)) {
     return new ForeignRequestError(
       'FORBIDDEN_HOST',
-      `this server answers only requests addressed to 127.0.0.1:${port}, localhost:${port} or [::1]:${port} (the Host header names another)`,
+      `this server answers only requests addressed to 127.0.0.1:${port}, localhost:${port} or [::1]:${port} ` +
+        '(the Host header names another)',
     )
   }
   const origin = headers.origin
@@ -58,7 +59,8 @@ export function foreignRequest(headers: IncomingHttpHeaders, port: number): Fore
   ) {
     return new ForeignRequestError(
       'FORBIDDEN_ORIGIN',
-      `requests from web pages of other origins are refused; call http://127.0.0.1:${port} from a program (curl, lnsim, a script), which sends no Origin header`,
+      `requests from web pages of other origins are refused; call http://127.0.0.1:${port} from a program (curl, ` +
+        'lnsim, a script), which sends no Origin header',
     )
   }
   return undefined

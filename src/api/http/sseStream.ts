@@ -41,8 +41,8 @@ export function openSseStream(res: ServerResponse, options: SseStreamOptions = {
   const maxBuffered = options.maxBufferedBytes ?? SSE_MAX_BUFFERED_BYTES
   let open = true
   // the events of one turn of the event loop go out as one write: queued apart, each write
-  // costs the process about twice its own size again (measured: 10,000 block events held
-  // ~6 MB for ~2 MB of text), and a burst makes one system call instead of thousands
+  // costs the process a multiple of its own size (figures in bench/results.md), and a burst
+  // makes one system call instead of thousands
   let pending = ''
   const flush = (): void => {
     if (!open || pending === '') return

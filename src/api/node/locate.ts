@@ -17,7 +17,8 @@ export async function locateNode(target: string, token?: string): Promise<NodeCl
     if (!t)
       throw new LnsimError(
         'NO_TOKEN',
-        `a node URL needs its API token: pass --token or set LNSIM_TOKEN (it is in the node's data directory, ${API_TOKEN_FILE})`,
+        `a node URL needs its API token: pass --token or set LNSIM_TOKEN (it is in the node's data directory, ` +
+          `${API_TOKEN_FILE})`,
       )
     return new NodeClient({ url: target, token: t })
   }
@@ -29,7 +30,8 @@ export async function locateNode(target: string, token?: string): Promise<NodeCl
   } catch {
     throw new LnsimError(
       'NODE_NOT_FOUND',
-      `no running node found in ${target} (no ${API_URL_FILE}/${API_TOKEN_FILE}); start one with \`lnsim node start --data-dir ${target}\``,
+      `no running node found in ${target} (no ${API_URL_FILE}/${API_TOKEN_FILE}); ` +
+        `start one with \`lnsim node start --data-dir ${target}\``,
     )
   }
   return new NodeClient({ url, token: token ?? fileToken })

@@ -68,7 +68,8 @@ export async function readRunFile(dir: string): Promise<RunFile> {
   } catch (err) {
     throw new LnsimError(
       'RUN_DIR_NOT_FOUND',
-      `cannot read ${path} (${(err as Error).message}); start a network with \`lnsim run FILE --keep\` and pass the folder it prints`,
+      `cannot read ${path} (${(err as Error).message}); start a network with \`lnsim run FILE --keep\` and pass the ` +
+        'folder it prints',
     )
   }
   const r = RunFile.safeParse(json)

@@ -35,7 +35,8 @@ const startCommand: CommandSpec = {
   path: ['chain', 'start'],
   summary: 'Run the mock chain daemon in the foreground (Ctrl-C stops it)',
   description:
-    'Blocks, the mempool and the faucet key live in the data directory; a restart picks up where it stopped. The URL is printed and written to DATA_DIR/chain.url.',
+    'Blocks, the mempool and the faucet key live in the data directory; a restart picks up where it stopped. ' +
+    'The URL is printed and written to DATA_DIR/chain.url.',
   options: [
     {
       name: 'data-dir',
@@ -85,7 +86,8 @@ const startCommand: CommandSpec = {
     else {
       process.stdout.write(daemon.url + '\n')
       out.info(
-        `chain ${daemon.chainHash} in ${dataDir} (Ctrl-C stops it; LNSIM_CHAIN=${daemon.url} points other commands at it)`,
+        `chain ${daemon.chainHash} in ${dataDir} (Ctrl-C stops it; LNSIM_CHAIN=${daemon.url} points other ` +
+          'commands at it)',
       )
     }
     await new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }))
@@ -156,7 +158,8 @@ const fundCommand: CommandSpec = {
     const r = await chainClient(options).faucet(args[0]!, amount, { confirm: options.confirm === true })
     out.result(
       r,
-      `paid ${sat(r.amountSat)} to ${r.address} in ${r.txid}:${r.vout}, ${r.blockHeight === null ? 'in the mempool' : `confirmed in block ${r.blockHeight}`}`,
+      `paid ${sat(r.amountSat)} to ${r.address} in ${r.txid}:${r.vout}, ` +
+        `${r.blockHeight === null ? 'in the mempool' : `confirmed in block ${r.blockHeight}`}`,
     )
   },
 }
@@ -193,7 +196,8 @@ function describeTransaction(t: TransactionStatus): string {
     `${t.txid} ${where}, fee ${sat(t.feeSat)}, lockTime ${t.tx.lockTime}`,
     ...t.tx.inputs.map(
       (i, n) =>
-        `  in  ${n}: ${i.prevout.txid}:${i.prevout.vout} (${i.witness.signatures.length} signatures, ${i.witness.preimages.length} preimages)`,
+        `  in  ${n}: ${i.prevout.txid}:${i.prevout.vout} (${i.witness.signatures.length} signatures, ` +
+        `${i.witness.preimages.length} preimages)`,
     ),
     ...t.tx.outputs.map((o, n) => `  out ${n}: ${sat(o.value).padStart(22)}  ${formatCondition(o.condition)}`),
   ].join('\n')

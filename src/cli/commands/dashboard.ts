@@ -19,8 +19,10 @@ export const dashboardCommand: CommandSpec = {
   path: ['dashboard'],
   summary: 'Watch a network and its payments in a browser, live or replayed from an events file',
   description:
-    'Serves a page on 127.0.0.1: the graph of nodes and channels with their balances, payments moving hop by hop, the payments table, fees per node, and the chain. ' +
-    "It reads only the nodes' control APIs and event streams. With --replay it serves a finished run (`lnsim run FILE --events EVENTS`) with play, pause, speed and a slider.",
+    'Serves a page on 127.0.0.1: the graph of nodes and channels with their balances, payments moving hop by hop, ' +
+    'the payments table, fees per node, and the chain. ' +
+    "It reads only the nodes' control APIs and event streams. With --replay it serves a finished run " +
+    '(`lnsim run FILE --events EVENTS`) with play, pause, speed and a slider.',
   options: [
     {
       name: 'run-dir',
@@ -70,7 +72,9 @@ export const dashboardCommand: CommandSpec = {
     if (typeof options.replay === 'string') {
       const file = await readEventsFile(options.replay)
       config.replay = file.inputs
-      what = `replay of ${options.replay} (${file.inputs.length} events${file.skipped ? `, ${file.skipped} lines skipped` : ''})`
+      what =
+        `replay of ${options.replay} ` +
+        `(${file.inputs.length} events${file.skipped ? `, ${file.skipped} lines skipped` : ''})`
     } else if (typeof options['run-dir'] === 'string') {
       const run = await readRunDir(options['run-dir'])
       config.nodes = run.nodes

@@ -16,9 +16,11 @@ const infoCommand: CommandSpec = {
     out.result(info, () =>
       [
         `${info.alias}  ${info.nodeId}`,
-        `  peers:    ${info.listenAddresses.map((a) => `${info.nodeId}@${a.replace(/\/p2p\/.*$/, '')}`).join('\n            ')}`,
+        '  peers:    ' +
+          `${info.listenAddresses.map((a) => `${info.nodeId}@${a.replace(/\/p2p\/.*$/, '')}`).join('\n            ')}`,
         `  chain:    ${info.chain.url} at height ${info.chain.blockHeight}`,
-        `  channels: ${info.channels.active} active, ${info.channels.pending} pending, ${info.channels.closing} closing, ${info.channels.inactive} inactive; ${info.peers} peers connected`,
+        `  channels: ${info.channels.active} active, ${info.channels.pending} pending, ` +
+          `${info.channels.closing} closing, ${info.channels.inactive} inactive; ${info.peers} peers connected`,
       ].join('\n'),
     )
   },
@@ -67,7 +69,8 @@ const openCommand: CommandSpec = {
   path: ['open'],
   summary: 'Open a channel with a connected peer, funded from the on-chain wallet',
   description:
-    'Returns once the funding transaction is broadcast. The channel becomes active once it has the confirmations the peer asked for (mine blocks with `lnsim chain mine`).',
+    'Returns once the funding transaction is broadcast. The channel becomes active once it has the confirmations the ' +
+    'peer asked for (mine blocks with `lnsim chain mine`).',
   positionals: [
     { name: 'NODEID', description: "the peer's node id" },
     { name: 'SAT', description: 'channel capacity in satoshi' },
@@ -104,7 +107,10 @@ const channelsCommand: CommandSpec = {
         ? channels
             .map(
               (c) =>
-                `${c.channelId.slice(0, 16)}… ${(c.shortChannelId ?? '-').padEnd(10)} ${c.state.padEnd(26)} ${c.remoteNodeId.slice(0, 16)}…  local ${formatMsat(c.localBalanceMsat)}  remote ${formatMsat(c.remoteBalanceMsat)}${c.pendingHtlcs.length ? `  ${c.pendingHtlcs.length} HTLCs` : ''}`,
+                `${c.channelId.slice(0, 16)}… ${(c.shortChannelId ?? '-').padEnd(10)} ${c.state.padEnd(26)} ` +
+                `${c.remoteNodeId.slice(0, 16)}…  local ${formatMsat(c.localBalanceMsat)}  ` +
+                `remote ${formatMsat(c.remoteBalanceMsat)}` +
+                `${c.pendingHtlcs.length ? `  ${c.pendingHtlcs.length} HTLCs` : ''}`,
             )
             .join('\n')
         : 'no channels',
@@ -299,7 +305,8 @@ const paymentsCommand: CommandSpec = {
         ? payments
             .map(
               (p) =>
-                `${p.status.padEnd(9)} ${p.paymentHash.slice(0, 16)}… ${formatMsat(p.amountMsat)} fee ${formatMsat(p.feeMsat)} ${p.route.length} hop(s)`,
+                `${p.status.padEnd(9)} ${p.paymentHash.slice(0, 16)}… ${formatMsat(p.amountMsat)} ` +
+                `fee ${formatMsat(p.feeMsat)} ${p.route.length} hop(s)`,
             )
             .join('\n')
         : 'no payments',
@@ -326,7 +333,8 @@ const balanceCommand: CommandSpec = {
     const b = await (await nodeClient(options)).balance()
     out.result(b, () =>
       [
-        `on chain:    ${b.confirmedSat.toLocaleString('en-US')} sat confirmed, ${b.unconfirmedSat.toLocaleString('en-US')} sat unconfirmed`,
+        `on chain:    ${b.confirmedSat.toLocaleString('en-US')} sat confirmed, ` +
+          `${b.unconfirmedSat.toLocaleString('en-US')} sat unconfirmed`,
         `in channels: ${formatMsat(b.channelLocalMsat)}`,
         ...(b.pendingClaims.length
           ? [
@@ -354,10 +362,13 @@ const routeCommand: CommandSpec = {
     const r = await (await nodeClient(options)).route(args[0]!, parseBigintArg(args[1], 'AMOUNT_MSAT'))
     out.result(r, () =>
       [
-        `${r.hops.length} hop(s): ${formatMsat(r.amountMsat)} + ${formatMsat(r.totalFeeMsat)} fee, first HTLC expires at block ${r.totalCltvExpiry}`,
+        `${r.hops.length} hop(s): ${formatMsat(r.amountMsat)} + ${formatMsat(r.totalFeeMsat)} fee, ` +
+          `first HTLC expires at block ${r.totalCltvExpiry}`,
         ...r.hops.map(
           (h, i) =>
-            `  ${i + 1}. ${h.shortChannelId.padEnd(10)} → ${h.nodeId.slice(0, 16)}…  receives ${formatMsat(h.amountMsat)}${h.feeMsat > 0n ? `, keeps ${formatMsat(h.feeMsat)}` : ''}, cltv ${h.cltvExpiry}`,
+            `  ${i + 1}. ${h.shortChannelId.padEnd(10)} → ${h.nodeId.slice(0, 16)}…  ` +
+            `receives ${formatMsat(h.amountMsat)}${h.feeMsat > 0n ? `, keeps ${formatMsat(h.feeMsat)}` : ''}, ` +
+            `cltv ${h.cltvExpiry}`,
         ),
       ].join('\n'),
     )
@@ -377,9 +388,13 @@ const graphCommand: CommandSpec = {
         ...g.channels.map((c) => {
           const p = (x: (typeof c.policies)[0]) =>
             x
-              ? `${x.disabled ? 'disabled ' : ''}fee ${x.feeBaseMsat}+${x.feeProportionalMillionths}ppm cltv ${x.cltvExpiryDelta}`
+              ? `${x.disabled ? 'disabled ' : ''}fee ${x.feeBaseMsat}+${x.feeProportionalMillionths}ppm ` +
+                `cltv ${x.cltvExpiryDelta}`
               : 'no update'
-          return `  ${c.shortChannelId.padEnd(10)} ${alias.get(c.node1)} ↔ ${alias.get(c.node2)}  ${c.capacitySat.toLocaleString('en-US')} sat  [${p(c.policies[0])}] [${p(c.policies[1])}]`
+          return (
+            `  ${c.shortChannelId.padEnd(10)} ${alias.get(c.node1)} ↔ ${alias.get(c.node2)}  ` +
+            `${c.capacitySat.toLocaleString('en-US')} sat  [${p(c.policies[0])}] [${p(c.policies[1])}]`
+          )
         }),
       ].join('\n'),
     )

@@ -10,7 +10,8 @@ export const nodeStartCommand: CommandSpec = {
   summary: 'Run a Lightning node in the foreground (one process per node)',
   description:
     'Starts a node with its own key, wallet and channels in DATA_DIR, connected to a running mock chain. ' +
-    'It listens for peers over libp2p and serves its control API on 127.0.0.1; the API URL and token are written to DATA_DIR/api.url and DATA_DIR/api.token. ' +
+    'It listens for peers over libp2p and serves its control API on 127.0.0.1; the API URL and token are written to ' +
+    'DATA_DIR/api.url and DATA_DIR/api.token. ' +
     'Stop it with Ctrl-C (or SIGTERM): it finishes writing its state first.',
   options: [
     { name: 'name', type: 'string', valueName: 'ALIAS', description: 'the node alias (required)' },
@@ -205,7 +206,10 @@ export const nodeStartCommand: CommandSpec = {
     if (json) process.stdout.write(JSON.stringify(ready) + '\n')
     else
       out.info(
-        `node ${name} (${node.nodeId}) is running\n  peers:   ${node.listen.map((l) => `${node.nodeId}@${l.replace(/\/p2p\/.*$/, '')}`).join(', ')}\n  api:     ${node.apiUrl}\n  data:    ${node.dataDir}\nPress Ctrl-C to stop.`,
+        `node ${name} (${node.nodeId}) ` +
+          `is running\n  ` +
+          `peers:   ${node.listen.map((l) => `${node.nodeId}@${l.replace(/\/p2p\/.*$/, '')}`).join(', ')}\n  ` +
+          `api:     ${node.apiUrl}\n  data:    ${node.dataDir}\nPress Ctrl-C to stop.`,
       )
     await new Promise<void>((done) => {
       if (signal.aborted) return done()

@@ -104,7 +104,9 @@ function leanChoice(
   const cores = availableParallelism()
   return {
     lean: true,
-    line: `nodes run lean (${what}): ${nodes} nodes on ${cores} core(s), ${LEAN_FROM_NODES_PER_CORE} or more per core; --no-lean turns it off\n`,
+    line:
+      `nodes run lean (${what}): ${nodes} nodes on ${cores} core(s), ${LEAN_FROM_NODES_PER_CORE} or more per ` +
+      `core; --no-lean turns it off\n`,
   }
 }
 
@@ -117,7 +119,12 @@ function describeImport(t: TopologySummary): string {
       : []),
   ]
   const shown = relative(process.cwd(), t.file)
-  return `topology ${shown.startsWith('..') ? t.file : shown}: ${t.nodes} of ${t.nodesInFile} node(s)${t.sample !== null ? ` (snowball sample of ${t.sample})` : ''}, ${t.channels} of ${t.channelsInFile} channel(s)${left.length ? `; left out ${left.join(', ')}` : ''}${t.notes.length ? `; ${t.notes.join('; ')}` : ''}\n`
+  return (
+    `topology ${shown.startsWith('..') ? t.file : shown}: ${t.nodes} of ${t.nodesInFile} ` +
+    `node(s)${t.sample !== null ? ` (snowball sample of ${t.sample})` : ''}, ${t.channels} of ${t.channelsInFile} ` +
+    `channel(s)${left.length ? `; left out ${left.join(', ')}` : ''}` +
+    `${t.notes.length ? `; ${t.notes.join('; ')}` : ''}\n`
+  )
 }
 
 interface Collected {
@@ -142,8 +149,10 @@ export const runCommand: CommandSpec = {
   summary: 'Run a scenario: launch its network, drive it, and check its expectations',
   description:
     'FILE is a scenario in YAML (see docs/scenarios.md) or a TypeScript script (default-exporting defineScenario). ' +
-    'The chain and every node run as their own processes on 127.0.0.1, with ports the OS picks, so runs never collide. ' +
-    'Exit code: 0 every expectation holds, 1 one does not, 2 the scenario is invalid or the network could not start, 130 interrupted. ' +
+    'The chain and every node run as their own processes on 127.0.0.1, with ports the OS picks, ' +
+    'so runs never collide. ' +
+    'Exit code: 0 every expectation holds, 1 one does not, 2 the scenario is invalid or the network could not start, ' +
+    '130 interrupted. ' +
     'Every process started is stopped when the run ends, fails or is interrupted.',
   positionals: [{ name: 'FILE', description: 'scenario file (.yaml) or script (.ts)' }],
   options: [
@@ -165,7 +174,8 @@ export const runCommand: CommandSpec = {
       type: 'string',
       valueName: 'FILE',
       description:
-        'write one CSV row per payment: source, destination, amount, hash, times, outcome, route, fee, attempts (see docs/scenarios.md)',
+        'write one CSV row per payment: source, destination, amount, hash, times, outcome, route, fee, attempts ' +
+        '(see docs/scenarios.md)',
     },
     {
       name: 'sample',
@@ -176,12 +186,17 @@ export const runCommand: CommandSpec = {
     {
       name: 'lean',
       type: 'boolean',
-      description: `run the nodes lean: without V8's optimizing compiler, in less memory (at 100 nodes on 2 cores, 67 MB resident each instead of 75). The default from ${LEAN_FROM_NODES_PER_CORE} nodes per core, where it routes as fast; in a small network carrying heavy traffic, payments take up to 1.5x as long`,
+      description:
+        `run the nodes lean: without V8's optimizing compiler, in less memory (at 100 nodes on 2 cores, ` +
+        `67 MB resident each instead of 75). The default from ${LEAN_FROM_NODES_PER_CORE} nodes per core, ` +
+        'where it routes as fast; in a small network carrying heavy traffic, payments take up to 1.5x as long',
     },
     {
       name: 'no-lean',
       type: 'boolean',
-      description: `run every node with the optimizing compiler, however big the network (faster for nodes that each route thousands of payments)`,
+      description:
+        'run every node with the optimizing compiler, however big the network (faster for nodes that each ' +
+        'route thousands of payments)',
     },
     {
       name: 'keep',
@@ -194,7 +209,8 @@ export const runCommand: CommandSpec = {
       name: 'dashboard',
       type: 'boolean',
       description:
-        'serve the web dashboard of the run on 127.0.0.1 (its URL is printed; with --json as {"event":"dashboard","url":…})',
+        'serve the web dashboard of the run on 127.0.0.1 (its URL is printed; ' +
+        'with --json as {"event":"dashboard","url":…})',
     },
   ],
   examples: [
@@ -269,12 +285,15 @@ export const runCommand: CommandSpec = {
         : await mkdtemp(join(tmpdir(), `lnsim-${spec.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}-`))
     const keep = options.keep === true
     screen.write(
-      `${spec.name}: ${spec.nodes.length} node(s), ${spec.channels.length} channel(s)${loaded.steps !== null ? `, ${loaded.steps} step(s)` : ''}; seed ${JSON.stringify(spec.seed)}\n`,
+      `${spec.name}: ${spec.nodes.length} node(s), ` +
+        `${spec.channels.length} channel(s)${loaded.steps !== null ? `, ${loaded.steps} step(s)` : ''}; ` +
+        `seed ${JSON.stringify(spec.seed)}\n`,
     )
     if (loaded.imported) screen.write(describeImport(loaded.imported))
     screen.write(leanLine)
     screen.write(
-      `run folder ${dir}${keep ? '' : ' (removed at the end; --keep keeps it)'}; watch from another terminal: lnsim watch --run-dir ${dir}\n`,
+      `run folder ${dir}${keep ? '' : ' (removed at the end; --keep keeps it)'}; watch from another terminal: ` +
+        `lnsim watch --run-dir ${dir}\n`,
     )
 
     let summary: RunSummary

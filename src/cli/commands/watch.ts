@@ -15,7 +15,8 @@ export const watchCommand: CommandSpec = {
   path: ['watch'],
   summary: 'Watch a running network: payments hop by hop, channel changes, blocks',
   description:
-    'Attach to the network of a running `lnsim run` with --run-dir (the folder it prints), or to nodes by their data directories with --nodes. Press Ctrl-C to stop watching.',
+    'Attach to the network of a running `lnsim run` with --run-dir (the folder it prints), or to nodes by their data ' +
+    'directories with --nodes. Press Ctrl-C to stop watching.',
   options: [
     {
       name: 'run-dir',
@@ -54,7 +55,8 @@ export const watchCommand: CommandSpec = {
       dirs = runNodeTargets(run, runDir).map((t) => {
         if ('dataDir' in t) return t.dataDir
         throw new CliError(
-          `${t.name} in ${runDir}'s run.json has no data directory, which lnsim watch follows: use lnsim dashboard --run-dir`,
+          `${t.name} in ${runDir}'s run.json has no data directory, which lnsim watch follows: ` +
+            'use lnsim dashboard --run-dir',
           { exitCode: 2, code: 'USAGE' },
         )
       })

@@ -476,9 +476,15 @@ export class ChannelManager {
       if (r.peer === peer) fromPeer++
     }
     if (fromPeer >= maxPendingChannelsPerPeer)
-      return `TOO_MANY_PENDING_CHANNELS: ${fromPeer} channels you opened are waiting for their funding to confirm (the limit is ${maxPendingChannelsPerPeer}); open more once they confirm`
+      return (
+        `TOO_MANY_PENDING_CHANNELS: ${fromPeer} channels you opened are waiting for their funding to confirm ` +
+        `(the limit is ${maxPendingChannelsPerPeer}); open more once they confirm`
+      )
     if (total >= maxPendingChannels)
-      return `TOO_MANY_PENDING_CHANNELS: this node has ${total} channels waiting for their funding to confirm (the limit is ${maxPendingChannels}); try again later`
+      return (
+        `TOO_MANY_PENDING_CHANNELS: this node has ${total} channels waiting for their funding to confirm ` +
+        `(the limit is ${maxPendingChannels}); try again later`
+      )
     return undefined
   }
 

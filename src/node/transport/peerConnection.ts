@@ -206,7 +206,8 @@ export class PeerConnection {
         excessPings: this.excessPings,
       })
       this.warn(
-        `too many pings: more than ${this.options.limits.maxExcessPings} beyond ${this.options.limits.pingsPerSecond} a second`,
+        `too many pings: more than ${this.options.limits.maxExcessPings} ` +
+          `beyond ${this.options.limits.pingsPerSecond} a second`,
       )
       await this.drainAndClose('the peer pinged far beyond the rate')
       return false

@@ -134,7 +134,8 @@ export class Wallet {
     if (total < needed) {
       throw new NodeError(
         'INSUFFICIENT_FUNDS',
-        `the wallet has ${coins.reduce((s, c) => s + c.valueSat, 0n)} sat available, ${needed} sat are needed (amount plus fee); fund it with \`lnsim chain fund $(lnsim newaddress) SAT\``,
+        `the wallet has ${coins.reduce((s, c) => s + c.valueSat, 0n)} sat available, ${needed} sat are needed ` +
+          `(amount plus fee); fund it with \`lnsim chain fund $(lnsim newaddress) SAT\``,
       )
     }
     const outputs: TxOutput[] = [{ value: amountSat, condition }]

@@ -64,7 +64,8 @@ export async function readEventsFile(path: string): Promise<EventsFile> {
   } catch (err) {
     throw new EventsFileError(
       'EVENTS_FILE_UNREADABLE',
-      `cannot read the events file ${path} (${(err as Error).message}); write one with \`lnsim run FILE --events ${path}\``,
+      `cannot read the events file ${path} (${(err as Error).message}); ` +
+        `write one with \`lnsim run FILE --events ${path}\``,
     )
   }
   for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
@@ -88,7 +89,8 @@ export async function readEventsFile(path: string): Promise<EventsFile> {
   if (inputs.length === 0)
     throw new EventsFileError(
       'EVENTS_FILE_EMPTY',
-      `${path} holds no events the dashboard knows (${skipped} line(s) skipped); is it the NDJSON file of \`lnsim run --events\`?`,
+      `${path} holds no events the dashboard knows (${skipped} line(s) skipped); ` +
+        `is it the NDJSON file of \`lnsim run --events\`?`,
     )
   inputs.sort((a, b) => a.time - b.time)
   return { inputs, skipped }

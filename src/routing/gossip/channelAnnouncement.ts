@@ -92,7 +92,8 @@ export function createChannelAnnouncement(
   if (remote.shortChannelId !== ctx.shortChannelId) {
     throw new GossipError(
       'SHORT_CHANNEL_ID_MISMATCH',
-      `announcement_signatures is for ${formatScid(remote.shortChannelId)}, but the channel is ${formatScid(ctx.shortChannelId)}`,
+      `announcement_signatures is for ${formatScid(remote.shortChannelId)}, ` +
+        `but the channel is ${formatScid(ctx.shortChannelId)}`,
       {
         expected: formatScid(ctx.shortChannelId),
         received: formatScid(remote.shortChannelId),

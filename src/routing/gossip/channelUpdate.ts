@@ -138,7 +138,8 @@ export function verifyChannelUpdate(
   if (u.htlcMaximumMsat > capacityMsat) {
     throw new GossipError(
       'HTLC_MAXIMUM_ABOVE_CAPACITY',
-      `channel_update ${scid}: htlc_maximum_msat ${u.htlcMaximumMsat} exceeds the channel capacity of ${capacityMsat} msat`,
+      `channel_update ${scid}: htlc_maximum_msat ${u.htlcMaximumMsat} exceeds the channel capacity ` +
+        `of ${capacityMsat} msat`,
       details,
     )
   }

@@ -46,7 +46,8 @@ export function restoreGossipStore(json: unknown, options: GossipStoreOptions): 
   const parsed = snapshotSchema.safeParse(json)
   if (!parsed.success)
     throw new InvalidInputError(
-      `gossip store snapshot is malformed: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+      `gossip store snapshot is malformed: ${parsed.error.issues[0]?.path.join('.')}: ` +
+        `${parsed.error.issues[0]?.message}`,
     )
   const store = new GossipStore(options)
   parsed.data.channels.forEach((c, i) => {

@@ -82,7 +82,8 @@ export function createOnion(sessionKey: Uint8Array, hops: OnionHop[], associated
   if (total > HOP_PAYLOADS_LENGTH) {
     throw new OnionEncodeError(
       'ONION_TOO_LARGE',
-      `the hop payloads take ${total} bytes with their HMACs; an onion holds ${HOP_PAYLOADS_LENGTH}: use fewer hops or smaller payloads`,
+      `the hop payloads take ${total} bytes with their HMACs; an onion holds ${HOP_PAYLOADS_LENGTH}: ` +
+        'use fewer hops or smaller payloads',
       { bytes: total },
     )
   }
@@ -203,7 +204,8 @@ export function peelOnion(
     throw new OnionError(
       'INVALID_ONION_HMAC',
       FAILURE.INVALID_ONION_HMAC,
-      'the onion HMAC does not match: the packet was altered, carries other associated data, or is meant for another node',
+      'the onion HMAC does not match: the packet was altered, carries other associated data, ' +
+        'or is meant for another node',
     )
   }
   if (replay) checkReplay(sharedSecret, replay)

@@ -20,7 +20,8 @@ export function scenarioJsonSchema(): Record<string, unknown> {
     ...schema,
     title: 'lnsim scenario',
     description:
-      'A network of Lightning nodes, the steps to run on it and what to expect; run it with `lnsim run FILE`. Reference: docs/scenarios.md.',
+      'A network of Lightning nodes, the steps to run on it and what to expect; run it with `lnsim run FILE`. ' +
+      'Reference: docs/scenarios.md.',
   }
 }
 

@@ -143,7 +143,8 @@ function aliasIssue(doc: Document, lines: LineCounter, file: string, err: unknow
   const at = lines.linePos((unresolved ?? first)?.range?.[0] ?? 0)
   const message = unresolved
     ? `the alias *${unresolved.source} names no anchor set before it (&${unresolved.source})`
-    : `the aliases would expand the file past lnsim's limit (${MAX_ALIAS_COUNT}, against resource exhaustion): write the repeated parts out (${errorText(err)})`
+    : `the aliases would expand the file past lnsim's limit (${MAX_ALIAS_COUNT}, against resource exhaustion): ` +
+      `write the repeated parts out (${errorText(err)})`
   return { file, line: at.line, col: at.col, path: '', message }
 }
 

@@ -74,7 +74,8 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
     if (n.fundsSat < needed)
       issue(
         ['nodes', i, 'fundsSat'],
-        `${n.name} funds ${caps.length} channel(s) and needs at least ${needed} sat (their capacity plus ${FUNDING_FEE_RESERVE_SAT} sat each for the funding transaction), not ${n.fundsSat}`,
+        `${n.name} funds ${caps.length} channel(s) and needs at least ${needed} sat ` +
+          `(their capacity plus ${FUNDING_FEE_RESERVE_SAT} sat each for the funding transaction), not ${n.fundsSat}`,
       )
   })
 

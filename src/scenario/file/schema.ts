@@ -102,7 +102,8 @@ const conditionVariants = {
     count: comparison.describe('HTLCs in flight on the channel, either way, e.g. 1 or "== 0"'),
   }),
   conservation: noKeys.describe(
-    "every node's on-chain and channel money adds up to what the faucet paid out minus the fees mined, to the msat (needs every node running and an empty mempool)",
+    "every node's on-chain and channel money adds up to what the faucet paid out minus the fees mined, to the msat " +
+      '(needs every node running and an empty mempool)',
   ),
 }
 

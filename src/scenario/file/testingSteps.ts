@@ -40,7 +40,8 @@ export const testingStepVariants = {
     action: z
       .enum(FAULT_ACTIONS)
       .describe(
-        'drop: never sent; disconnect_before: the connection closes instead; disconnect_after: sent, then the connection closes; blackhole: sent, then nothing more reaches the peer until heal',
+        'drop: never sent; disconnect_before: the connection closes instead; disconnect_after: sent, ' +
+          'then the connection closes; blackhole: sent, then nothing more reaches the peer until heal',
       ),
   }),
   latency: strictObject({

@@ -287,7 +287,8 @@ export async function waitChannelsActive(
     if (Date.now() > deadline) {
       const waiting = refs.filter((r) => !ready.has(r.name)).map((r) => `${r.name} (${states.get(r.name)})`)
       throw new ScenarioTimeoutError(
-        `${waiting.length} channel(s) not active after ${options.timeoutMs} ms: ${waiting.slice(0, 10).join('; ')}${waiting.length > 10 ? '; …' : ''}`,
+        `${waiting.length} channel(s) not active after ${options.timeoutMs} ms: ` +
+          `${waiting.slice(0, 10).join('; ')}${waiting.length > 10 ? '; …' : ''}`,
       )
     }
     if (minesOnDemand(net) && Date.now() - lastChange > EXTRA_BLOCK_AFTER_MS) {

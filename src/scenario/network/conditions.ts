@@ -56,9 +56,15 @@ export function describeCondition(c: Condition): string {
     case 'blockHeight':
       return `block height ${formatComparison(c.height)}`
     case 'pendingHtlcs':
-      return `${c.node ? `${c.node}'s` : "the funder's"} channel ${c.channel} has ${formatComparison(c.count)} HTLC(s) in flight`
+      return (
+        `${c.node ? `${c.node}'s` : "the funder's"} channel ${c.channel} has ${formatComparison(c.count)} ` +
+        'HTLC(s) in flight'
+      )
     case 'conservation':
-      return 'money is conserved: on chain and in channels, the nodes hold what the faucet paid out minus the fees mined'
+      return (
+        'money is conserved: on chain and in channels, the nodes hold what the faucet paid out minus ' +
+        'the fees mined'
+      )
   }
 }
 

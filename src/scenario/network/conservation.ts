@@ -86,7 +86,8 @@ export async function countMoney(chain: ChainClient, nodes: readonly NodeClient[
 /** The count in words, saying why it may be off when it is. */
 export function describeMoneyCount(m: MoneyCount): string {
   const sat = (msat: bigint): string =>
-    `${(msat / 1000n).toLocaleString('en-US')}${msat % 1000n === 0n ? '' : `.${(msat % 1000n).toString().padStart(3, '0')}`} sat`
+    `${(msat / 1000n).toLocaleString('en-US')}` +
+    `${msat % 1000n === 0n ? '' : `.${(msat % 1000n).toString().padStart(3, '0')}`} sat`
   const diff = m.heldMsat - m.expectedMsat
   const verdict = diff === 0n ? 'exactly' : `${diff > 0n ? 'more' : 'less'} by ${sat(diff > 0n ? diff : -diff)} than`
   const why = [
@@ -95,5 +96,9 @@ export function describeMoneyCount(m: MoneyCount): string {
   ]
     .filter(Boolean)
     .join(', ')
-  return `the nodes hold ${sat(m.heldMsat)}, ${verdict} the ${sat(m.expectedMsat)} the faucet paid out (${m.paidOutSat.toLocaleString('en-US')} sat) minus the fees mined (${m.feesMinedSat.toLocaleString('en-US')} sat)${why ? `; ${why}` : ''}`
+  return (
+    `the nodes hold ${sat(m.heldMsat)}, ${verdict} the ${sat(m.expectedMsat)} the faucet paid out ` +
+    `(${m.paidOutSat.toLocaleString('en-US')} sat) minus the fees mined (${m.feesMinedSat.toLocaleString('en-US')} ` +
+    `sat)${why ? `; ${why}` : ''}`
+  )
 }

@@ -595,7 +595,10 @@ export class Network implements BringUpNetwork {
 
   private exitedUnexpectedly(what: string, e: ProcessExit, proc: ManagedProcess, logFile: string): void {
     const last = proc.lastOutput.filter((l) => l.trim() !== '').slice(-15)
-    const message = `${what} exited unexpectedly (${e.signal ?? `code ${e.code}`})${last.length ? `; its last output:\n  ${last.join('\n  ')}` : ''}\n(log: ${logFile})`
+    const message =
+      `${what} exited unexpectedly ` +
+      `(${e.signal ?? `code ${e.code}`})${last.length ? `; its last output:\n  ${last.join('\n  ')}` : ''}\n(log: ` +
+      `${logFile})`
     this.log(message)
     this.crashed.abort(new NetworkStartError(message, 'PROCESS_EXITED', { logFile }))
   }

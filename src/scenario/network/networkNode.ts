@@ -51,7 +51,8 @@ export class NetworkNode {
     const r = NodeReadyLine.safeParse(process.ready)
     if (!r.success)
       throw new NetworkStartError(
-        `node ${this.name} printed a ready line without ${r.error.issues[0]!.path.join('.')}: ${JSON.stringify(process.ready)}`,
+        `node ${this.name} printed a ready line without ${r.error.issues[0]!.path.join('.')}: ` +
+          `${JSON.stringify(process.ready)}`,
       )
     const token = (await readFile(join(this.dataDir, API_TOKEN_FILE), 'utf8')).trim()
     this.process = process

@@ -18,9 +18,14 @@ const seconds = (ms: number): string => (ms / 1000).toFixed(3)
 export function renderJUnit(summary: RunSummary, file?: string): string {
   const suite = escapeXml(summary.scenario)
   const cases: string[] = summary.expectations.verdicts.map((v) => {
-    const head = `    <testcase classname="${suite}" name="${escapeXml(v.name)}" time="0"${file ? ` file="${escapeXml(file)}"` : ''}>`
+    const head =
+      `    <testcase classname="${suite}" name="${escapeXml(v.name)}" ` +
+      `time="0"${file ? ` file="${escapeXml(file)}"` : ''}>`
     if (v.ok) return `${head}</testcase>`
-    return `${head}\n      <failure message="${escapeXml(v.detail)}" type="${escapeXml(v.source)}">${escapeXml(`${v.name}\nexpected at ${v.source}\nseen: ${v.detail}`)}</failure>\n    </testcase>`
+    return (
+      `${head}\n      <failure message="${escapeXml(v.detail)}" type="${escapeXml(v.source)}">` +
+      `${escapeXml(`${v.name}\nexpected at ${v.source}\nseen: ${v.detail}`)}</failure>\n    </testcase>`
+    )
   })
   let errors = 0
   if (summary.status === 'not-started' || summary.status === 'interrupted' || summary.status === 'invalid') {
@@ -28,7 +33,9 @@ export function renderJUnit(summary: RunSummary, file?: string): string {
     const what = summary.status === 'interrupted' ? 'the run completes' : 'the network starts'
     const message = summary.error?.message ?? summary.status
     cases.push(
-      `    <testcase classname="${suite}" name="${what}" time="${seconds(summary.durationMs)}">\n      <error message="${escapeXml(message)}" type="${escapeXml(summary.error?.code ?? summary.status)}">${escapeXml(message)}</error>\n    </testcase>`,
+      `    <testcase classname="${suite}" name="${what}" time="${seconds(summary.durationMs)}">\n      <error ` +
+        `message="${escapeXml(message)}" type="${escapeXml(summary.error?.code ?? summary.status)}">` +
+        `${escapeXml(message)}</error>\n    </testcase>`,
     )
   }
   const failures = summary.expectations.failed

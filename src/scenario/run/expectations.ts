@@ -39,8 +39,14 @@ export function describeOutcome(o: PaymentOutcome): string {
       `(fee ${formatMsat(o.feeMsat)}, ${o.latencyMs} ms)`
     )
   if (o.status === 'succeeded')
-    return `succeeded via ${o.route.join(' → ')} (${Math.max(0, o.route.length - 1)} hop(s), fee ${formatMsat(o.feeMsat)}, ${o.latencyMs} ms)`
-  return `failed with ${o.code}${o.message ? `: ${o.message}` : ''}${o.route.length ? ` (last route ${o.route.join(' → ')})` : ''}`
+    return (
+      `succeeded via ${o.route.join(' → ')} (${Math.max(0, o.route.length - 1)} hop(s), ` +
+      `fee ${formatMsat(o.feeMsat)}, ${o.latencyMs} ms)`
+    )
+  return (
+    'failed with ' +
+    `${o.code}${o.message ? `: ${o.message}` : ''}${o.route.length ? ` (last route ${o.route.join(' → ')})` : ''}`
+  )
 }
 
 export function checkPayment(o: PaymentOutcome, check: PaymentCheck): boolean {

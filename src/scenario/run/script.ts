@@ -80,7 +80,9 @@ export async function loadScenarioScript(file: string): Promise<LoadedScript> {
       alias: { lnsim: join(root, 'src', 'scenario', 'index.ts') },
       nodePaths: [join(root, 'node_modules')],
       banner: {
-        js: "import { createRequire as __lnsimCreateRequire } from 'node:module'; const require = __lnsimCreateRequire(import.meta.url);",
+        js:
+          "import { createRequire as __lnsimCreateRequire } from 'node:module'; " +
+          'const require = __lnsimCreateRequire(import.meta.url);',
       },
     })
     code = out.outputFiles[0]!.text
@@ -127,7 +129,8 @@ function fromModule(mod: Record<string, unknown>, file: string): LoadedScript {
     new ScenarioFileError([{ file, line: 0, col: 0, path: '', message }])
   if (typeof script.run !== 'function')
     throw problem(
-      'a scenario script default-exports defineScenario({ name, network, run }), or a run function beside `export const network = {...}`',
+      'a scenario script default-exports defineScenario({ name, network, run }), ' +
+        'or a run function beside `export const network = {...}`',
     )
   if (!script.network || typeof script.network !== 'object')
     throw problem('the script exports no network: add `network: { nodes: [...], channels: [...] }`')

@@ -57,7 +57,12 @@ export function describeStep(step: Step): string {
     case 'sleep':
       return `sleep ${step.ms} ms`
     case 'traffic':
-      return `traffic${step.id ? ` ${step.id}` : ''}: ${step.ratePerSecond}/s for ${step.durationMs} ms, ${msatAsSat(step.amountMsat.min)}–${msatAsSat(step.amountMsat.max)}${step.pairs ? ` between ${step.pairs.map(([a, b]) => `${a}→${b}`).join(', ')}` : ' between random pairs'}${step.background ? ' (in the background)' : ''}`
+      return (
+        `traffic${step.id ? ` ${step.id}` : ''}: ${step.ratePerSecond}/s for ${step.durationMs} ms, ` +
+        `${msatAsSat(step.amountMsat.min)}–${msatAsSat(step.amountMsat.max)}` +
+        `${step.pairs ? ` between ${step.pairs.map(([a, b]) => `${a}→${b}`).join(', ')}` : ' between random pairs'}` +
+        `${step.background ? ' (in the background)' : ''}`
+      )
   }
 }
 

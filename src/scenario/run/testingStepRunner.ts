@@ -34,7 +34,10 @@ function ordinal(n: number): string {
 export function describeTestingStep(step: TestingStep): string {
   switch (step.kind) {
     case 'fault':
-      return `fault: ${step.node} will ${step.action.replace('_', ' ')} its ${step.nth === 1 ? 'next' : ordinal(step.nth)} ${step.message} to ${step.peer}`
+      return (
+        `fault: ${step.node} will ${step.action.replace('_', ' ')} ` +
+        `its ${step.nth === 1 ? 'next' : ordinal(step.nth)} ${step.message} to ${step.peer}`
+      )
     case 'latency': {
       const what = step.node !== undefined ? `on everything ${step.node} sends` : `both ways on ${step.channel}`
       const rule = [
@@ -46,7 +49,10 @@ export function describeTestingStep(step: TestingStep): string {
       return `latency: ${rule || 'no delay or loss'} ${what}`
     }
     case 'partition':
-      return `partition ${step.groups.map((g) => g.join(', ')).join(' | ')}${step.durationMs !== undefined ? ` for ${step.durationMs} ms` : ''}`
+      return (
+        `partition ${step.groups.map((g) => g.join(', ')).join(' | ')}` +
+        `${step.durationMs !== undefined ? ` for ${step.durationMs} ms` : ''}`
+      )
     case 'heal':
       return 'heal every partition'
     case 'hold':

@@ -126,7 +126,10 @@ function syntaxProblem(text: string, err: unknown): string {
   const at = /at position ([0-9]+)/.exec(message)
   if (at) {
     const before = text.slice(0, Number(at[1]))
-    return `a JSON syntax error at line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}`
+    return (
+      `a JSON syntax error at line ${before.split('\n').length}, ` +
+      `column ${before.length - before.lastIndexOf('\n')}`
+    )
   }
   if (text.trim() === '') return 'the file is empty'
   if (/end of JSON input/.test(message)) return 'it ends before its JSON does (was it cut short?)'

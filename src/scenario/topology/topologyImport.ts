@@ -175,7 +175,8 @@ class PolicyMapper {
         : []),
       ...(this.adjusted.cltv
         ? [
-            `${this.adjusted.cltv} time_lock_delta(s) outside ${MIN_CLTV_DELTA}–${MAX_CLTV_DELTA} brought into that range`,
+            `${this.adjusted.cltv} time_lock_delta(s) outside ${MIN_CLTV_DELTA}–${MAX_CLTV_DELTA} brought ` +
+              'into that range',
           ]
         : []),
     ]
@@ -207,7 +208,8 @@ export function graphToNetwork(
 
   if (spec.sample === undefined && component.size > MAX_IMPORTED_NODES) {
     throw new TopologyFileError(
-      `${options.file}: the graph's largest connected component has ${component.size} nodes, more than the ${MAX_IMPORTED_NODES} a scenario runs; add \`sample: N\` to take a smaller part of it`,
+      `${options.file}: the graph's largest connected component has ${component.size} nodes, ` +
+        `more than the ${MAX_IMPORTED_NODES} a scenario runs; add \`sample: N\` to take a smaller part of it`,
       'nodes',
     )
   }

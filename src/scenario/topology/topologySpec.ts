@@ -16,7 +16,8 @@ export const TopologySpec = strictObject({
   sample: wholeNumber(2, 500)
     .optional()
     .describe(
-      'keep this many nodes: a seeded snowball sample from the biggest hub (default: the whole largest connected component)',
+      'keep this many nodes: a seeded snowball sample from the biggest hub (default: ' +
+        'the whole largest connected component)',
     ),
   names: z
     .enum(['alias', 'numbered'])

@@ -25,7 +25,13 @@ async function writesFor100Messages(plugins: Plugin[], name: string): Promise<nu
           const a = await createHost(identityFromSecret(new Uint8Array(32).fill(1)), ['/ip4/127.0.0.1/tcp/0'])
           const b = await createHost(identityFromSecret(new Uint8Array(32).fill(2)), ['/ip4/127.0.0.1/tcp/0'])
           let received = 0
-          await b.handle('/lnsim/test-writes/1.0.0', async (stream) => { const lp = lpStream(stream); for (;;) { await lp.read(); received++ } })
+          await b.handle('/lnsim/test-writes/1.0.0', async (stream) => {
+            const lp = lpStream(stream)
+            for (;;) {
+              await lp.read()
+              received++
+            }
+          })
           const lp = lpStream(await a.dialProtocol(b.getMultiaddrs()[0], '/lnsim/test-writes/1.0.0'))
           await lp.write(new Uint8Array(100))
           while (received < 1) await new Promise((r) => setTimeout(r, 5))

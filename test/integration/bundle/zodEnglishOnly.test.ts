@@ -14,7 +14,8 @@ it('zod bundled with English only still explains failures in English', async () 
     'zod',
     {
       contents:
-        "import { z } from 'zod'; export const locales = Object.keys(z.locales); export const message = z.string().safeParse(1).error.issues[0].message",
+        "import { z } from 'zod'; export const locales = Object.keys(z.locales); " +
+        'export const message = z.string().safeParse(1).error.issues[0].message',
     },
     [zod.plugin],
   )

@@ -287,7 +287,7 @@ describe('chain daemon over HTTP', () => {
     expect(events.map((e) => e.type)).toEqual(['tip', 'tip', 'block'])
   })
 
-  it('keeps blocks and the mempool across a clean restart, and refuses a second daemon on the same directory', async () => {
+  it('keeps blocks and the mempool across a clean restart, and refuses a second daemon on its directory', async () => {
     const first = await start()
     await first.client.faucet(aliceAddress, 7_000n, { confirm: true })
     const pending = await first.client.faucet(aliceAddress, 3_000n)
@@ -337,7 +337,7 @@ describe('chain daemon over HTTP', () => {
     await waitUntil(async () => (await client.info()).height >= 3)
   })
 
-  it('refuses, with 403, a web page of another origin (a text/plain POST needs no preflight) and a request addressed to another host name', async () => {
+  it('refuses with 403 a page of another origin (a text/plain POST needs no preflight) and another Host', async () => {
     const { daemon, client } = await start()
     const own = `127.0.0.1:${daemon.port}`
     // what a form on another site can send: it must not mine, nor pay from the faucet

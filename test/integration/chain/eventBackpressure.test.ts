@@ -25,7 +25,7 @@ function memoryOf(pid: number): { rss: number; peak: number } {
 }
 
 describe('chain event stream back-pressure', () => {
-  it('drops subscribers that stop reading, stays small in memory, and still gives a reading subscriber every block', async () => {
+  it('drops subscribers that stop reading, stays small, and still gives a reading subscriber every block', async () => {
     const chain = await spawnReady(['chain', 'start', '--data-dir', await tempDir(), '--port', '0'])
     const url = String(chain.ready.url)
     const port = Number(chain.ready.port)

@@ -108,7 +108,7 @@ describe('a node facing a misbehaving peer', () => {
     await cleanupProcesses()
   })
 
-  it('a truncated message gets a TRUNCATED warning and the connection stays; an unknown odd type is ignored', async () => {
+  it('a truncated message gets a TRUNCATED warning, the connection stays; an unknown odd type is ignored', async () => {
     const c = commitmentsOf(peer.data!)!
     const add: Message = {
       type: 'update_add_htlc',
@@ -128,7 +128,7 @@ describe('a node facing a misbehaving peer', () => {
     expect((await net.node('alice').client.peers()).find((p) => p.nodeId === peer.nodeId)?.connected).toBe(true)
   })
 
-  it('an oversized frame gets a FRAME_TOO_LARGE warning and the connection is closed; the channel re-establishes', async () => {
+  it('an oversized frame gets a FRAME_TOO_LARGE warning, the connection closes; the channel comes back', async () => {
     // a varint length prefix of 70,000 bytes, then the start of the frame
     await peer.sendRawFrame(new Uint8Array(70_000))
     await peer.waitFor('a FRAME_TOO_LARGE warning', () => warnings(peer).find((w) => w.startsWith('FRAME_TOO_LARGE')))
@@ -139,7 +139,7 @@ describe('a node facing a misbehaving peer', () => {
     await reconnect()
   })
 
-  it('a commitment signature that does not verify gets INVALID_COMMITMENT_SIGNATURE; the channel keeps its last signed state', async () => {
+  it('a bad commitment signature gets INVALID_COMMITMENT_SIGNATURE; the channel keeps its signed state', async () => {
     const before = (await net.channel('alice', channelId))!
     peer.tamper = (m) => (m.type === 'commitment_signed' ? { ...m, signature: new Uint8Array(64).fill(3) } : m)
     peer.input({
@@ -163,7 +163,7 @@ describe('a node facing a misbehaving peer', () => {
     await reconnect()
   })
 
-  it('a revocation secret that does not match gets INVALID_REVOCATION_SECRET; after reconnection the right one goes through and the payment succeeds', async () => {
+  it('a wrong revocation secret gets INVALID_REVOCATION_SECRET; reconnected, the right one pays through', async () => {
     // the HTLC of the previous test is still being failed back: let that finish first
     await quiet()
     peer.tamper = (m) =>
@@ -195,7 +195,7 @@ describe('a node facing a misbehaving peer', () => {
     expect(a.localBalanceMsat + a.remoteBalanceMsat).toBe(1_000_000_000n)
   })
 
-  it('an onion sent again in a second HTLC is refused as a replay (temporary_node_failure); the first is paid', async () => {
+  it('an onion sent again in a second HTLC is refused as a replay (temporary_node_failure); one is paid', async () => {
     await quiet()
     const { invoice } = await net.node('alice').client.createInvoice({ amountMsat: 2_000_000n })
     const decoded = decodeInvoice(invoice)

@@ -32,7 +32,7 @@ async function startNode(
 const modeOf = (path: string): number => statSync(path).mode & 0o777
 
 describe('a node data directory', () => {
-  it('refuses a second node on a directory in use, naming the running one, and takes over the lock of a node that was killed', async () => {
+  it("refuses a second node on a directory in use, naming the one running; takes a killed node's lock", async () => {
     const chainUrl = await startChain()
     const dataDir = await tempDir()
     const first = await startNode(dataDir, chainUrl)
@@ -62,7 +62,7 @@ describe('a node data directory', () => {
     expect(existsSync(join(dataDir, 'node.lock'))).toBe(false)
   })
 
-  it('makes node.key, api.token and state.log readable by their owner only at start, whatever mode they had', async () => {
+  it('makes node.key, api.token and state.log readable by their owner only at start, whatever their mode', async () => {
     const chainUrl = await startChain()
     const dataDir = await tempDir()
     await chmod(dataDir, 0o755)

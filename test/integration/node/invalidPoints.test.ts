@@ -70,7 +70,7 @@ describe('a peer that sends a per-commitment point off the curve', () => {
     await cleanupProcesses()
   })
 
-  it('in channel_ready: the channel fails with an error to the peer and is force-closed; alice stays up and pays bob', async () => {
+  it('in channel_ready: the channel fails with an error to the peer and force-closes; alice pays bob', async () => {
     const { peer, channelId } = await peerWithChannel(0x71, (m) =>
       m.type === 'channel_ready' ? { ...m, secondPerCommitmentPoint: OFF_CURVE } : m,
     )

@@ -82,7 +82,7 @@ describe('a peer that opens channels it never funds', () => {
     await cleanupProcesses()
   })
 
-  it('300 open_channel: alice accepts 10, refuses the rest with an error, holds 10, and pays bob meanwhile', async () => {
+  it('300 open_channel: alice accepts 10, refuses the rest with an error, holds 10, pays bob meanwhile', async () => {
     spammer = await connectedPeer('alice', 0x71)
     const paying = net.pay('alice', 'bob', 1_000_000n)
     const opens = openChannels('alice', 300)

@@ -128,7 +128,8 @@ describe('lnsim run --csv', () => {
         'steps:',
         '  - pay: { id: first, from: alice, to: carol, amountMsat: 50_000_000 }',
         '  - pay: { id: too-much, from: alice, to: carol, amountMsat: 2_000_000_000 }',
-        '  - traffic: { id: some, pairs: [[alice, bob]], ratePerSecond: 4, durationMs: 500, amountMsat: { min: 1_000, max: 2_000 } }',
+        '  - traffic: { id: some, pairs: [[alice, bob]], ratePerSecond: 4, durationMs: 500, amountMsat: { min: ' +
+          '1_000, max: 2_000 } }',
       ].join('\n'),
     )
     const csv = join(dir, 'payments.csv')

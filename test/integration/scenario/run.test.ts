@@ -54,7 +54,8 @@ describe('lnsim run', () => {
     expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('<error message=')
   })
 
-  it('rejects a node named .. (its data directory would be the run folder\'s parent) and a YAML "billion laughs", exit 2 with line and column, and starts nothing', async () => {
+  // a node named .. would have the run folder's parent as its data directory
+  it('rejects a node named .. and a YAML "billion laughs": exit 2 with line and column, nothing started', async () => {
     const dir = await tempDir()
     const marker = join(dir, 'spawned')
     const env = {
@@ -66,7 +67,8 @@ describe('lnsim run', () => {
     const named = await runToEnd(['run', dotdot, '--dir', join(dir, 'run')], env)
     expect(named.code).toBe(2)
     expect(named.stderr).toContain(
-      `${dotdot}:4:13: nodes[1].name: must be 1-32 letters, digits, dots, dashes or underscores, starting with a letter or digit`,
+      `${dotdot}:4:13: nodes[1].name: must be 1-32 letters, digits, dots, dashes or underscores, ` +
+        'starting with a letter or digit',
     )
 
     const laughs = join(dir, 'laughs.yaml')
@@ -127,13 +129,14 @@ describe('lnsim run', () => {
     expect(pids.filter(isAlive)).toEqual([])
   })
 
-  it('exits 0 when everything holds, writes every event, and leaves no process (with lean nodes, asked for)', async () => {
+  it('exits 0 when everything holds, writes every event, leaves no process (with lean nodes, asked for)', async () => {
     const dir = await tempDir()
     const runDir = join(dir, 'run')
     const file = join(dir, 'ok.yaml')
     await writeFile(
       file,
-      `${TWO_NODES}steps:\n  - pay: { from: alice, to: bob, amountMsat: 1_000_000 }\nexpect:\n  - balance: { node: bob, channelsMsat: 1_000_000 }\n`,
+      `${TWO_NODES}steps:\n  - pay: { from: alice, to: bob, amountMsat: 1_000_000 }\nexpect:\n  - balance: { node: ` +
+        `bob, channelsMsat: 1_000_000 }\n`,
     )
     const events = join(dir, 'events.ndjson')
     const r = await runToEnd([
@@ -183,7 +186,8 @@ describe('lnsim run', () => {
     const file = join(dir, 'watched.yaml')
     await writeFile(
       file,
-      `${TWO_NODES}steps:\n  - sleep: { ms: 3_000 }\n  - pay: { from: alice, to: bob, amountMsat: 2_000_000 }\n  - sleep: { ms: 60_000 }\n`,
+      `${TWO_NODES}steps:\n  - sleep: { ms: 3_000 }\n  - pay: { from: alice, to: bob, amountMsat: ` +
+        `2_000_000 }\n  - sleep: { ms: 60_000 }\n`,
     )
     const run = startCli(['run', file, '--plain', '--dir', runDir])
     await until('the first step', () => run.stdout().includes('[1/3] sleep'))

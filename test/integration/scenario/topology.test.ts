@@ -153,7 +153,7 @@ describe('sampling a graph', () => {
     expect(components(induced(shape, a))).toHaveLength(1)
   })
 
-  it('keeps the shape: the hub stays the best connected, a few well-connected nodes, many with one or two channels', () => {
+  it('keeps the shape: the hub stays best connected, a few well-connected nodes, many with one or two channels', () => {
     const sample = induced(shape, snowballSample(shape, 20, new SeededRng('s')))
     const d = [...degrees(sample).entries()].sort((x, y) => y[1] - x[1])
     expect(d[0]![0]).toBe(hub)
@@ -406,7 +406,10 @@ describe('a scenario with a topology', () => {
 
   it('reports a bad topology at the key, naming the file and its field', () => {
     expect(problems(['name: t', 'topology:', '  describegraph: bad.json'].join('\n'))[0]).toMatch(
-      /^3:18 topology\.describegraph: .*bad\.json is not an `lncli describegraph` graph: edges\[0\]\.capacity: must be a whole number/,
+      new RegExp(
+        '^3:18 topology\\.describegraph: .*bad\\.json is not an `lncli describegraph` graph: ' +
+          'edges\\[0\\]\\.capacity: must be a whole number',
+      ),
     )
     expect(problems(['name: t', 'topology:', '  describegraph: missing.json'].join('\n'))[0]).toMatch(
       /^3:18 topology\.describegraph: cannot read the describegraph file .*missing\.json \(ENOENT\)/,

@@ -50,7 +50,7 @@ describe('each chain rule has its own code', () => {
     expect(err.details).toMatchObject({ inputIndex: 0, spentBy: first.txid, spentAtHeight: chain.height })
   })
 
-  it('MEMPOOL_CONFLICT: a second spend of an output a mempool transaction spends (no replacement, even with a higher fee)', () => {
+  it('MEMPOOL_CONFLICT: a second spend of an output spent in the mempool (no replacement, even paying more)', () => {
     const first = chain.submit(spend())
     const err = expectRule(() => chain.submit(spend(toBob(50_000n))), 'MEMPOOL_CONFLICT')
     expect(err.details).toMatchObject({ inputIndex: 0, conflictsWith: first.txid })
@@ -95,7 +95,7 @@ describe('each chain rule has its own code', () => {
     expect(err.details.inputIndex).toBe(0)
   })
 
-  it('UNUSED_WITNESS_ITEM: a valid signature by a key the condition does not name, or a preimage it does not ask for', () => {
+  it('UNUSED_WITNESS_ITEM: a valid signature by a key the condition does not name, or an unasked preimage', () => {
     const tx = signed(unsigned([coin], toBob()), [coin], [[alice, carol]])
     expectRule(() => chain.submit(tx), 'UNUSED_WITNESS_ITEM')
     const withPreimage = spend()

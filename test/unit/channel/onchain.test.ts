@@ -100,7 +100,7 @@ describe('channel transactions on the mock chain', () => {
     }
   })
 
-  it('a unilateral close with HTLCs in flight both ways: every output is claimed by its owner, each when its timelock allows', () => {
+  it('a unilateral close with HTLCs both ways: each output is claimed by its owner once its timelock allows', () => {
     const chain = new MemoryChain()
     const pair = openOnChain(chain, 300_000_000n)
     const rng = new SeededRng('force')
@@ -207,7 +207,7 @@ describe('channel transactions on the mock chain', () => {
     expect(pair.bob.data.state).toBe('CLOSED')
   })
 
-  it('an HTLC we offered with no output in the commitment that confirmed fails then; one with an output waits for its claim', () => {
+  it('an offered HTLC with no output in the confirmed commitment fails then; one with an output awaits a claim', () => {
     const chain = new MemoryChain()
     const pair = openOnChain(chain, 0n)
     const rng = new SeededRng('missing')

@@ -7,9 +7,11 @@ import { InvalidKeyError } from '../../../src/crypto/errors.js'
 // RFC 8439 Appendix A.1, ChaCha20 block function test vectors #1 and #2:
 // all-zero key, all-zero nonce, block counters 0 and 1.
 const A1_BLOCK0 =
-  '76b8e0ada0f13d90405d6ae55386bd28bdd219b8a08ded1aa836efcc8b770dc7da41597c5157488d7724e03fb8d84a376a43b8f41518a11cc387b669b2ee6586'
+  '76b8e0ada0f13d90405d6ae55386bd28bdd219b8a08ded1aa836efcc8b770dc7da41597c5157488d7724e03fb8d84a376a43b8f41518a11cc3' +
+  '87b669b2ee6586'
 const A1_BLOCK1 =
-  '9f07e7be5551387a98ba977c732d080dcb0f29a048e3656912c6533e32ee7aed29b721769ce64e43d57133b074d839d531ed1f28510afb45ace10a1f4b794d6f'
+  '9f07e7be5551387a98ba977c732d080dcb0f29a048e3656912c6533e32ee7aed29b721769ce64e43d57133b074d839d531ed1f28510afb45ac' +
+  'e10a1f4b794d6f'
 
 describe('ChaCha20 keystream with the zero nonce (BOLT #4)', () => {
   it('matches RFC 8439 A.1 vectors #1 and #2 across the block boundary', () => {

@@ -35,7 +35,7 @@ describe('BOLT #3 key derivation (Appendix E vectors)', () => {
     expect(toHex(publicKeyOf(priv))).toBe(e.revocationpubkey)
   })
 
-  it('derives the same revocationpubkey knowing either secret, with a generator multiplication in place of one product', () => {
+  it('derives the same revocationpubkey from either secret, a generator multiplication replacing one product', () => {
     const [basepoint, point] = [fromHex(v.base_point), fromHex(v.per_commitment_point)]
     expect(
       toHex(deriveRevocationPublicKey(basepoint, point, { revocationBasepointSecret: fromHex(v.base_secret) })),

@@ -61,7 +61,8 @@ describe('encodeInvoice', () => {
     expect(decodeInvoice(encodeInvoice({ ...BASE, description: 'é'.repeat(319) + 'a' }, KEY)).description).toHaveLength(
       320,
     ) // 639 bytes
-    expect(thrownCode(() => encodeInvoice({ ...BASE, description: 'é'.repeat(320) }, KEY))).toBe('INVALID_FIELD') // 640 bytes
+    // 320 two-byte characters: 640 bytes of UTF-8
+    expect(thrownCode(() => encodeInvoice({ ...BASE, description: 'é'.repeat(320) }, KEY))).toBe('INVALID_FIELD')
   })
 
   it('refuses hashes, numbers and hints that do not fit their fields', () => {

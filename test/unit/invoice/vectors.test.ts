@@ -195,7 +195,8 @@ describe('what the spec examples say, field by field', () => {
     expect(invoice.fallbackAddresses).toEqual([])
     expect(toHex(invoice.payee)).toBe(SPEC_PAYEE)
     // kept as written, so the invoice re-signs byte for byte
-    expect(invoice.taggedFields.map((f) => f.tag)).toEqual([1, 13, 16, 5, 10, 9, 1, 1, 23, 23, 16, 16, 19, 19]) // 10 is the unknown `2` field
+    // 10 is the unknown `2` field
+    expect(invoice.taggedFields.map((f) => f.tag)).toEqual([1, 13, 16, 5, 10, 9, 1, 1, 23, 23, 16, 16, 19, 19])
   })
 
   it('reads payment metadata and the option_payment_metadata feature', () => {

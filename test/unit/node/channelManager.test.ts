@@ -161,7 +161,7 @@ async function normalChannel(): Promise<Awaited<ReturnType<typeof pair>> & { cha
 }
 
 describe('ChannelManager', () => {
-  it('opens a channel, re-keys it by its real id, persists it, and resolves the opener once funding is broadcast', async () => {
+  it('opens a channel, re-keys it by its real id, persists it, resolves the opener once funding is sent', async () => {
     const { alice, bob, settle } = await pair()
     const opened = alice.manager.open(bob.id, 500_000n, 0n, true)
     await settle()
@@ -261,7 +261,7 @@ describe('ChannelManager', () => {
     expect(commitmentsOf(alice.manager.get(channelId)!.data)!.localCommit.spec.htlcs).toHaveLength(0)
   })
 
-  it('fails only the channel whose work throws (a point off the curve stored before points were checked); the others keep signing', async () => {
+  it('fails only the channel whose work throws (an off-curve point stored unchecked); others keep going', async () => {
     const { alice, bob, settle, channelId: poisoned } = await normalChannel()
     const opened = alice.manager.open(bob.id, 400_000n, 0n, true)
     await settle()

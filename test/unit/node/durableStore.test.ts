@@ -203,7 +203,7 @@ describe('DurableStore', () => {
       expect((await open(p)).kv.get('c')).toEqual({ n: 6000, local: [htlc(1), ...last], remote: [] })
     })
 
-    it('a part of an earlier state is written again from memory, unless an HTLC it refers to was let go meanwhile', async () => {
+    it('a part of an earlier state is rewritten from memory, unless an HTLC it names was let go since', async () => {
       const p = await path()
       const { s, kv } = await open(p)
       const list = [htlc(1), htlc(2)]
@@ -236,7 +236,7 @@ describe('DurableStore', () => {
         return { s, kv: s.kv<Channel>('channel', { internable: (v) => 'paymentHash' in v || 'htlcs' in v }) }
       }
 
-      it('writes a commitment once while states refer to it, and reads the states back whole, across a compaction', async () => {
+      it('writes a commitment once while states refer to it; reads states back whole across a compaction', async () => {
         const p = await path()
         const { s, kv } = await openNested(p)
         const h = Array.from({ length: 30 }, (_, i) => htlc(i))

@@ -11,7 +11,7 @@ import { isLastingChannelPart } from '../../../src/node/channels/channelManager.
 import { addHtlc, newPayment, openPair } from '../channel/harness.js'
 
 describe('isLastingChannelPart', () => {
-  it('picks the HTLCs, updates, parameters, funding, commitments and revealed secrets of a channel, which stay the same objects from state to state', () => {
+  it("picks a channel's HTLCs, updates, parameters, funding, commitments and secrets: same objects each state", () => {
     const pair = openPair()
     const rng = new SeededRng('lasting')
     addHtlc(pair, pair.alice, newPayment(rng, 5_000_000n))

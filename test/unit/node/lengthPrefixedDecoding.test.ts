@@ -41,7 +41,7 @@ describe('length-prefixed frames read without an exception each', () => {
     expect(out).toEqual([[1, 2, 3], [4]])
   })
 
-  it('leaves alone a decoder whose zero length needs no prefix bytes, which would otherwise read an empty buffer as empty frames forever', () => {
+  it('leaves alone a decoder whose zero length has no prefix bytes (else an empty buffer is endless frames)', () => {
     let made = 0
     const decoder = new LengthPrefixedDecoder({
       lengthDecoder: (data) => {

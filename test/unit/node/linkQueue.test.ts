@@ -32,7 +32,7 @@ describe('a link queue', () => {
     expect(q.idle).toBe(true)
   })
 
-  it('sends a message that is due at once when nothing waits before it, and loses what it held when closed', async () => {
+  it('sends a message that is due at once when nothing waits before it; drops what it held when closed', async () => {
     vi.useFakeTimers()
     const got: string[] = []
     const q = new LinkQueue()

@@ -165,7 +165,8 @@ describe('the terminal view', () => {
     for (const e of rest) view.onEvent(e)
     await new Promise((r) => setTimeout(r, 300))
     expect(out.text()).toContain(
-      '✓ alice → carol  50,000 sat  2 hop(s)  fee 1.05 sat  75 ms\n    1  bob    2x1x0  +12 ms  fee 1.05 sat\n    2  carol  2x2x0  +30 ms',
+      '✓ alice → carol  50,000 sat  2 hop(s)  fee 1.05 sat  75 ms\n    1  bob    2x1x0  +12 ms  fee 1.05 sat\n    2  ' +
+        'carol  2x2x0  +30 ms',
     )
     view.close()
   })

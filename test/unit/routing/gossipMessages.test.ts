@@ -74,7 +74,7 @@ describe('channel_announcement', () => {
   const chain = new FakeChain()
   chain.fund(scid, alice, bob, 1_000_000n)
 
-  it('both sides assemble the same announcement from announcement_signatures, and it verifies against the funding output', async () => {
+  it('both sides build one announcement from announcement_signatures; it verifies against the funding', async () => {
     const byAlice = announce(alice, bob, scid)
     const byBob = announce(bob, alice, scid)
     expect(toHex(encodeMessage(byAlice))).toBe(toHex(encodeMessage(byBob)))

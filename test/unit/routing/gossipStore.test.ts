@@ -219,7 +219,8 @@ function graphText(store: GossipStore): string {
   const edges = [...graph.edges()]
     .map(
       (e) =>
-        `${e.shortChannelId} ${e.from}>${e.to} ${e.feeBaseMsat}/${e.feeProportionalMillionths} ${e.cltvExpiryDelta} ${e.htlcMinimumMsat}-${e.htlcMaximumMsat} ${e.disabled} ${e.capacityMsat}`,
+        `${e.shortChannelId} ${e.from}>${e.to} ${e.feeBaseMsat}/${e.feeProportionalMillionths} ${e.cltvExpiryDelta} ` +
+        `${e.htlcMinimumMsat}-${e.htlcMaximumMsat} ${e.disabled} ${e.capacityMsat}`,
     )
     .sort()
   const nodes = [...graph.nodes()].map((n) => `${n.nodeId} ${n.alias} ${n.addresses.join(',')}`).sort()

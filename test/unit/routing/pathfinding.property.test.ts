@@ -136,7 +136,7 @@ function cheapestByBruteForce(edges: GraphEdge[], request: RouteRequest): bigint
 }
 
 describe('pathfinding on random graphs', () => {
-  it("any route found is valid: its edges exist and allow the amount, fees add up, amounts fall by each hop's fee", () => {
+  it('any route found is valid: its edges exist and allow the amount, fees add up, amounts fall by hop fees', () => {
     fc.assert(
       fc.property(graphArb(true), fc.option(fc.bigInt(0n, 60_000n), { nil: undefined }), (c, maxFeeMsat) => {
         const { graph, edges, request } = build(c as Case)

@@ -84,7 +84,8 @@ describe('pathfinding', () => {
     const text = routeToString(route, (id) => (id === a.hex ? 'alice' : undefined))
     expect(text).toContain('route of 3 hops: 1000000 msat + 3833 msat fee = 1003833 msat, cltv 302')
     expect(text).toContain(
-      `101x1x0 → alice ${a.hex.slice(0, 8)}…  receives 1003833 msat (fee 1333) cltv 302, forwards 1002500 msat cltv 158`,
+      `101x1x0 → alice ${a.hex.slice(0, 8)}…  receives 1003833 msat (fee 1333) cltv 302, ` +
+        'forwards 1002500 msat cltv 158',
     )
   })
 

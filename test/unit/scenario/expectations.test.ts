@@ -161,7 +161,7 @@ describe('conditions', () => {
     expect((await ev({ channelState: { channel: 'alice-bob', node: 'bob', state: 'NORMAL' } })).ok).toBe(false)
   })
 
-  it('evaluate every expectation on its own: one that cannot be checked is a failed verdict, not an error', async () => {
+  it('evaluate each expectation on its own: one that cannot be checked is a failed verdict, not an error', async () => {
     const net = {
       ...fakeNetwork({ bobOnline: true, bobLocal: 0n, height: 1 }),
       node: () => ({ online: true, channels: async () => Promise.reject(new Error('connection refused')) }),

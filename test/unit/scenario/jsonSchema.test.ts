@@ -6,7 +6,8 @@ import { SCHEMA_FILE_NAME, scenarioJsonSchema, scenarioJsonSchemaText } from '..
 const FILE = resolve(__dirname, '../../../scenarios', SCHEMA_FILE_NAME)
 
 describe('the JSON Schema of scenario files', () => {
-  it('is checked in as generated from the zod schema (regenerate: LNSIM_UPDATE_SCHEMA=1 npx vitest run test/scenario/jsonSchema.test.ts)', () => {
+  // regenerate it with LNSIM_UPDATE_SCHEMA=1 npx vitest run test/unit/scenario/jsonSchema.test.ts
+  it('is checked in as generated from the zod schema', () => {
     const text = scenarioJsonSchemaText()
     if (process.env.LNSIM_UPDATE_SCHEMA === '1') writeFileSync(FILE, text)
     expect(readFileSync(FILE, 'utf8')).toBe(text)

@@ -174,7 +174,7 @@ expect:
     ])
   })
 
-  it('reject what cannot be meant: a node on both sides, a fault to itself, a latency on both a node and a channel, a backwards range', () => {
+  it('reject the meaningless: a node on both sides, a fault to itself, latency on node and channel, min > max', () => {
     expect(issuesOf('steps:\n  - partition: { groups: [[alice, bob], [bob]] }\n')).toEqual([
       expect.objectContaining({
         path: 'steps[0].partition.groups[1][0]',
@@ -210,7 +210,8 @@ expect:
     ])
     expect(
       issuesOf(
-        'steps:\n  - pay: { id: a, from: alice, to: bob, amountMsat: 1 }\nexpect:\n  - paymentLatency: { step: a, byMs: 5 }\n',
+        'steps:\n  - pay: { id: a, from: alice, to: bob, amountMsat: 1 }\nexpect:\n  - paymentLatency: { step: ' +
+          'a, byMs: 5 }\n',
       ),
     ).toEqual([expect.objectContaining({ path: 'expect[0].paymentLatency' })])
     expect(issuesOf('expect:\n  - pendingHtlcs: { channel: alice-carol, count: 0 }\n')).toEqual([

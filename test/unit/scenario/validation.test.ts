@@ -75,7 +75,9 @@ describe('scenario files', () => {
       col: 7,
       message: expect.stringContaining('*small names no anchor'),
     })
-    const laughs = `${VALID}x: &a [1, 1, 1, 1, 1, 1, 1, 1]\ny: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nz: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nw: [*c, *c, *c, *c, *c, *c, *c, *c]\n`
+    const laughs =
+      `${VALID}x: &a [1, 1, 1, 1, 1, 1, 1, 1]\ny: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nz: &c [*b, *b, ` +
+      `*b, *b, *b, *b, *b, *b]\nw: [*c, *c, *c, *c, *c, *c, *c, *c]\n`
     expect(firstIssue(laughs)).toMatchObject({
       line: 19,
       col: 8,

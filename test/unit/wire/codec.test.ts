@@ -304,10 +304,12 @@ describe('decoding rejects what does not parse', () => {
       concatBytes(type('shutdown'), m.channelId, u16be(condition.length), condition)
     expect(decodeError(shutdown(fromHex('09'))).code).toBe('INVALID_FIELD') // unknown tag
     expect(decodeError(shutdown(fromHex('0200'))).code).toBe('INVALID_FIELD') // all() of nothing
-    expect(decodeError(shutdown(concatBytes(fromHex('01'), new Uint8Array(33)))).code).toBe('INVALID_FIELD') // sig() of a non-key
+    // sig() of a non-key
+    expect(decodeError(shutdown(concatBytes(fromHex('01'), new Uint8Array(33)))).code).toBe('INVALID_FIELD')
     const valid = encodeCondition(sig(SAMPLES.channel_ready.secondPerCommitmentPoint))
     expect(decodeMessage(shutdown(valid))).toMatchObject({ kind: 'message' })
-    expect(decodeError(shutdown(concatBytes(valid, u8(0)))).code).toBe('INVALID_FIELD') // trailing byte inside the condition
+    // trailing byte inside the condition
+    expect(decodeError(shutdown(concatBytes(valid, u8(0)))).code).toBe('INVALID_FIELD')
   })
 
   it('rejects a long chain of nested all() before decoding it', () => {

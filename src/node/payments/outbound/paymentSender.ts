@@ -277,7 +277,8 @@ export class PaymentSender implements LocalPayments {
         if (Date.now() - started > options.timeoutMs) {
           stop = {
             code: 'TIMEOUT',
-            message: `no success within ${options.timeoutMs} ms${lastError ? ` (last error: ${lastError.message})` : ''}`,
+            message:
+              `no success within ${options.timeoutMs} ms` + (lastError ? ` (last error: ${lastError.message})` : ''),
             node: lastError?.node ?? null,
           }
           break

@@ -102,7 +102,7 @@ async function state(d: Dashboard): Promise<DashboardSnapshot> {
 }
 
 describe('dashboard attached to a node', () => {
-  it('starts from the control API snapshot, follows the event stream, and greys the node out when it goes away', async () => {
+  it('starts from the control API snapshot, follows the event stream, greys a node out when it goes away', async () => {
     const node = await standInNode()
     const d = await startDashboard({ nodes: [new NodeClient({ url: node.url, token: TOKEN })], batchIntervalMs: 20 })
     dashboards.push(d)

@@ -12,7 +12,9 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 
 export const CHROMIUM = '/usr/bin/chromium'
 export const hasChromium = existsSync(CHROMIUM)
-export const NO_BROWSER_MESSAGE = `dashboard browser tests SKIPPED: ${CHROMIUM} is missing and could not be installed here (install it with \`apt-get install -y chromium\`; .ci/run does so)`
+export const NO_BROWSER_MESSAGE =
+  `dashboard browser tests SKIPPED: ${CHROMIUM} is missing and could not be ` +
+  `installed here (install it with \`apt-get install -y chromium\`; .ci/run does so)`
 
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url))
 

@@ -119,7 +119,7 @@ describe('a server with a bearer token (the node control API)', () => {
     expect(await get('POST', '/v1/echo', '{"text":"hello"}')).toEqual({ status: 200, json: { length: 5 } })
   })
 
-  it('refuses a body sent in chunks past the cap (no Content-Length to go by) with 413 on the same connection as the next answer', async () => {
+  it('refuses a chunked body past the cap (no Content-Length) with 413, keeping the connection', async () => {
     const { port } = new URL(server.url)
     const answers = await new Promise<number[]>((done, fail) => {
       const agent = new Agent({ keepAlive: true, maxSockets: 1 })
@@ -158,7 +158,7 @@ describe('a server with a bearer token (the node control API)', () => {
     expect(answers).toEqual([413, 200, 1])
   })
 
-  it('reads an empty body as {} (a command with no options), and refuses one that is not JSON or not the schema', async () => {
+  it('reads an empty body as {} (a command with no options), refuses one not JSON or not the schema', async () => {
     expect(await get('POST', '/v1/channels/c1/close', '')).toEqual({
       status: 200,
       json: { closing: 'c1', force: false },
@@ -216,7 +216,7 @@ describe('a server with a bearer token (the node control API)', () => {
     return rawRequest(server.url, method, path, { ...auth, ...headers }, body)
   }
 
-  it('refuses, with 403 and a JSON error, a request addressed to another host name (DNS rebinding) or sent by a page of another origin', async () => {
+  it('refuses with 403 and a JSON error another Host name (DNS rebinding) or a page of another origin', async () => {
     const { port } = new URL(server.url)
     const rebound = await raw('GET', '/v1/channels/c1', { host: `attacker.example:${port}` })
     expect(rebound.status).toBe(403)
@@ -345,7 +345,7 @@ describe('a server without a token, sending error details (the chain daemon)', (
     expect(await call(server, 'GET', '/v1/blocks/tip')).toEqual({ status: 200, json: { tip: true } })
   })
 
-  it('sends a refusal with its details, the field of bad input, and a status per code (422 for a rule broken)', async () => {
+  it('sends a refusal with its details, the field of bad input, a status per code (422: a rule broken)', async () => {
     expect(await call(server, 'GET', '/v1/blocks/99')).toEqual({
       status: 404,
       json: { error: { code: 'UNKNOWN_BLOCK', message: 'no block 99', details: { id: '99' } } },
@@ -398,7 +398,7 @@ describe('a server without a token, sending error details (the chain daemon)', (
     })
   })
 
-  it("opens a stream with a preamble, checks the subscriber's query first (400), and gives the stream the query", async () => {
+  it("opens a stream with a preamble, checks the subscriber's query first (400), passes the query on", async () => {
     expect(await call(server, 'GET', '/v1/events?types=mempool')).toMatchObject({
       status: 400,
       json: { error: { code: 'INVALID_REQUEST' } },

@@ -35,7 +35,7 @@ const records = (entries: Array<[bigint, string]>): Uint8Array =>
   encodeTlvStream(new Map(entries.map(([t, v]) => [t, fromHex(v)])))
 
 describe('hop payloads', () => {
-  it('read the BOLT #4 vector payloads: four forwarding hops, then the payee with payment_data and an odd unknown record', () => {
+  it('read the BOLT #4 vector payloads: four forwarding hops, a payee with payment_data and an odd unknown TLV', () => {
     const payloads = vector.generate.hops.map((h) => {
       const framed = fromHex(h.payload)
       return framed.slice(decodeBigSize(framed).length)

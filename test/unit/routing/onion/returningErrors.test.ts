@@ -25,7 +25,7 @@ import traced from '../../../fixtures/bolt04-returning-errors.json' with { type:
 // (copied into test/fixtures with their source lines).
 
 describe('BOLT #4 returning-errors vectors', () => {
-  it('onion-error-test.json: temporary_node_failure from the fifth hop, padded to 256, wrapped back to the origin', () => {
+  it('onion-error-test.json: temporary_node_failure from the fifth hop, padded to 256, wrapped back to origin', () => {
     const hops = simple.generate.hops
     const secrets = hops.map((h) => fromHex(h.hop_shared_secret))
     for (const h of hops) expect(toHex(onionKey('ammag', fromHex(h.hop_shared_secret)))).toBe(h.ammag_key)
@@ -44,7 +44,7 @@ describe('BOLT #4 returning-errors vectors', () => {
     })
   })
 
-  it('the spec trace: incorrect_or_unknown_payment_details with a TLV, padded to 1024, matches at every hop back', () => {
+  it('the spec trace: incorrect_or_unknown_payment_details with a TLV, padded to 1024, matches each hop back', () => {
     const failure = decodeFailureMessage(fromHex(traced.failuremsg))
     expect(failure).toMatchObject({
       code: FAILURE.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS,
