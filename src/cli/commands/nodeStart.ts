@@ -3,6 +3,7 @@ import { DEFAULT_NODE_LIMITS, type NodeLimits } from '../../api/node/limits.js'
 import { fromHex } from '../../core/bytes.js'
 import { nodeNameProblem } from '../../core/nodeName.js'
 import { parseLogLevel, startNode } from '../../node/startNode.js'
+import { DEFAULT_MPP_TIMEOUT_MS } from '../../node/payments/receive/finalHop.js'
 import { CliError, parseIntegerOption, requireString, type CommandSpec } from '../command.js'
 
 export const nodeStartCommand: CommandSpec = {
@@ -96,6 +97,13 @@ export const nodeStartCommand: CommandSpec = {
       valueName: 'N',
       description: 'channels all peers together may open to this node that are not confirmed yet',
       default: String(DEFAULT_NODE_LIMITS.maxPendingChannels),
+    },
+    {
+      name: 'mpp-timeout',
+      type: 'string',
+      valueName: 'SECONDS',
+      description: 'the parts of a payment to this node that do not add up in time all fail (mpp_timeout)',
+      default: String(DEFAULT_MPP_TIMEOUT_MS / 1000),
     },
     {
       name: 'opening-timeout',
@@ -194,6 +202,7 @@ export const nodeStartCommand: CommandSpec = {
         htlcMinimumMsat: BigInt(parseIntegerOption(options['htlc-minimum'], 'htlc-minimum', { min: 1 })!),
       },
       limits: limitsFrom(options),
+      mppTimeoutMs: parseIntegerOption(options['mpp-timeout'], 'mpp-timeout', { min: 1, max: 86_400 })! * 1000,
     })
     const ready = {
       event: 'ready',

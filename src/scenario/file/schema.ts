@@ -36,6 +36,9 @@ export const NodeSpec = strictObject({
   name: nodeName.describe('the node alias; also names its process and data directory'),
   fundsSat: satAmount.describe('on-chain funds paid to the node from the chain faucet before channels open'),
   feePolicy: FeePolicy.optional().describe("the node's forwarding fees on all its channels"),
+  mppTimeoutSeconds: wholeNumber(1, 86_400)
+    .optional()
+    .describe('how long the parts of a payment to this node may take to add up before all fail (default 60)'),
 })
 
 export const ChannelSpec = strictObject({

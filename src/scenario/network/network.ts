@@ -616,6 +616,7 @@ export class Network implements BringUpNetwork {
       '--seed',
       seed,
       ...policyArgs(spec.feePolicy),
+      ...(spec.mppTimeoutSeconds !== undefined ? ['--mpp-timeout', String(spec.mppTimeoutSeconds)] : []),
       ...pendingChannelFlags(spec.name, channels),
     ]
     if (this.testing.enabled) args.push('--testing')
