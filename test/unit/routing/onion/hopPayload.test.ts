@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { concatBytes, fromHex } from '../../../../src/core/bytes.js'
+import { concatBytes, fromHex, toHex } from '../../../../src/core/bytes.js'
 import { shortChannelId } from '../../../../src/core/shortChannelId.js'
 import { decodeBigSize } from '../../../../src/wire/bigsize.js'
 import { encodeTlvStream } from '../../../../src/wire/tlv.js'
@@ -55,6 +55,36 @@ describe('hop payloads', () => {
     expect(last.outgoingCltvValue).toBe(1000)
     expect(last.paymentData?.paymentSecret.length).toBe(32)
     expect(last.paymentData?.totalMsat).toBe(10000n)
+  })
+
+  it('carry a keysend preimage as TLV 5482373484 for the final hop only (bLIP-3)', () => {
+    const preimage = fromHex('5e'.repeat(32))
+    const bytes = encodeHopPayload({ amtToForward: 1000n, outgoingCltvValue: 144, keysendPreimage: preimage }, true)
+    // bLIP-3: type 5482373484 = 0x0000000146c6616c, a BigSize of nine bytes, then length 32 and the preimage
+    expect(toHex(bytes)).toContain('ff0000000146c6616c20' + '5e'.repeat(32))
+    expect(decodeHopPayload(bytes, true).keysendPreimage).toEqual(preimage)
+    expect(() =>
+      encodeHopPayload(
+        { amtToForward: 1n, outgoingCltvValue: 1, shortChannelId: 1n, keysendPreimage: preimage },
+        false,
+      ),
+    ).toThrow(OnionEncodeError)
+    const forwarding = records([
+      [2n, '01'],
+      [4n, '01'],
+      [6n, '0000000000000001'],
+      [5_482_373_484n, '5e'.repeat(32)],
+    ])
+    expectInvalidPayload(forwarding, false, '5482373484')
+    expectInvalidPayload(
+      records([
+        [2n, '01'],
+        [4n, '01'],
+        [5_482_373_484n, '5e'.repeat(31)],
+      ]),
+      true,
+      '5482373484',
+    )
   })
 
   it('round-trip for intermediate and final hops', () => {
