@@ -84,3 +84,9 @@ export interface NetworkObserver {
   /** a line about what the runner is doing (a step, a node restarting) */
   log?(line: string): void
 }
+
+/** How many HTLCs reached the payee: one for a payment made before parts were recorded, none for a failed one. */
+export function partsOf(o: PaymentOutcome): number {
+  if (o.status !== 'succeeded') return 0
+  return Math.max(1, o.parts?.length ?? 1)
+}

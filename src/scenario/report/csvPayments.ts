@@ -10,7 +10,7 @@
  * break is put in double quotes, with its double quotes doubled. Rows are in
  * the order the payments were dispatched.
  */
-import type { PaymentOutcome } from '../network/observer.js'
+import { partsOf, type PaymentOutcome } from '../network/observer.js'
 
 export const PAYMENT_CSV_COLUMNS = [
   'id',
@@ -34,12 +34,18 @@ export const PAYMENT_CSV_COLUMNS = [
   'route',
   'route_channels',
   'total_fee_msat',
+  'parts',
+  'part_routes',
+  'part_amounts_msat',
+  'keysend',
 ] as const
 
 export type PaymentCsvColumn = (typeof PAYMENT_CSV_COLUMNS)[number]
 
 /** Joins the node names of a route, sender first. */
 export const ROUTE_SEPARATOR = '>'
+/** Joins the routes (and amounts) of a payment's parts. */
+export const PART_SEPARATOR = ';'
 
 /** A field as RFC 4180 wants it: quoted when it holds a comma, a quote or a line break. */
 export function csvField(value: string | number | bigint | null | undefined): string {
@@ -87,6 +93,10 @@ export function paymentCsvRow(
     // channel names may hold `>`, never a space
     route_channels: (p.routeChannels ?? []).join(' '),
     total_fee_msat: p.feeMsat,
+    parts: partsOf(p),
+    part_routes: (p.parts ?? []).map((part) => part.route.join(ROUTE_SEPARATOR)).join(PART_SEPARATOR),
+    part_amounts_msat: (p.parts ?? []).map((part) => part.amountMsat).join(PART_SEPARATOR),
+    keysend: p.keysend === true ? 'true' : 'false',
   }
 }
 

@@ -6,7 +6,7 @@
 import { errorMessage } from '../../core/errors.js'
 import { describeCondition, evaluateCondition, formatMsat } from '../network/conditions.js'
 import type { Network } from '../network/network.js'
-import type { PaymentOutcome, Verdict } from '../network/observer.js'
+import { partsOf, type PaymentOutcome, type Verdict } from '../network/observer.js'
 import { latencySummary } from '../report/report.js'
 import type { Expectation, PaymentCheck } from '../file/schema.js'
 import type { TrafficResult } from './traffic.js'
@@ -60,12 +60,6 @@ export function checkPayment(o: PaymentOutcome, check: PaymentCheck): boolean {
     (check.feeMsat === undefined || compare(o.feeMsat, check.feeMsat)) &&
     (check.parts === undefined || compare(BigInt(partsOf(o)), check.parts))
   )
-}
-
-/** How many HTLCs reached the payee: one for a payment made before parts were recorded, none for a failed one. */
-export function partsOf(o: PaymentOutcome): number {
-  if (o.status !== 'succeeded') return 0
-  return Math.max(1, o.parts?.length ?? 1)
 }
 
 export function paymentVerdict(

@@ -102,6 +102,34 @@ describe('payment rows', () => {
   })
 })
 
+describe('a split payment in the CSV', () => {
+  it("has its parts counted, with each part's route and amount in the same order", () => {
+    const split = outcome({
+      seq: 0,
+      route: ['alice', 'bob', 'dave'],
+      parts: [
+        { route: ['alice', 'bob', 'dave'], routeChannels: ['alice-bob', 'bob-dave'], amountMsat: 750n, feeMsat: 1n },
+        {
+          route: ['alice', 'carol', 'dave'],
+          routeChannels: ['alice-carol', 'carol-dave'],
+          amountMsat: 750n,
+          feeMsat: 2n,
+        },
+      ],
+    })
+    const failed = outcome({ seq: 1, status: 'failed', code: 'NO_ROUTE', route: [], keysend: true })
+    const [header, ...rows] = parseCsv(renderPaymentsCsv([split, failed], new Map()))
+    const [a, b] = rows.map((row) => Object.fromEntries(header!.map((h, i) => [h, row[i]])))
+    expect(a).toMatchObject({
+      parts: '2',
+      part_routes: 'alice>bob>dave;alice>carol>dave',
+      part_amounts_msat: '750;750',
+      keysend: 'false',
+    })
+    expect(b).toMatchObject({ parts: '0', part_routes: '', keysend: 'true' })
+  })
+})
+
 describe('lnsim run --csv', () => {
   let dir: string
   beforeAll(async () => {
@@ -155,6 +183,8 @@ describe('lnsim run --csv', () => {
       route: 'alice>bob>carol',
       route_channels: 'alice-bob bob-carol',
       total_fee_msat: '6000',
+      parts: '1',
+      part_routes: 'alice>bob>carol',
     })
     expect(first!.payment_hash).toMatch(/^[0-9a-f]{64}$/)
     expect(first!.source_node_id).toMatch(/^0[23][0-9a-f]{64}$/)

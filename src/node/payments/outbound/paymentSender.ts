@@ -56,6 +56,8 @@ export interface RouteRequest {
   maxFeeMsat: bigint
   /** our channels that refused this payment's HTLC already */
   avoidChannels: ReadonlySet<string>
+  /** what other parts of the payment, planned but not sent yet, take from our channels' balance, by channel */
+  localSpentMsat?: ReadonlyMap<string, bigint>
 }
 
 export interface SenderComponents {
@@ -272,63 +274,58 @@ export class PaymentSender implements LocalPayments {
     const feesInFlight = (): bigint => [...inFlight].reduce((sum, p) => sum + p.route.totalFeeMsat, 0n)
 
     for (;;) {
-      // send what is left, in as few parts as routes allow
-      while (!stop && !preimage && remaining > 0n) {
-        if (Date.now() - started > options.timeoutMs) {
-          stop = {
-            code: 'TIMEOUT',
-            message:
-              `no success within ${options.timeoutMs} ms` + (lastError ? ` (last error: ${lastError.message})` : ''),
-            node: lastError?.node ?? null,
-          }
-          break
-        }
-        // every part the payment may have is on its way: wait for one to come back
-        if (inFlight.size >= maxParts) break
-        const amount = remaining < largestPart ? remaining : largestPart
+      // send what is left, in as few parts as routes allow; only once every part has a route, so a payment that
+      // cannot arrive whole strands nothing at the payee
+      if (!stop && !preimage && remaining > 0n) {
         const finalCltvExpiry = this.d.tip.height + t.minFinalCltvExpiryDelta + FINAL_CLTV_MARGIN
-        const route = this.d.routes.find({
-          destination: t.payee,
-          amountMsat: amount,
-          finalCltvExpiry,
-          maxFeeMsat: maxFeeMsat - feesInFlight(),
-          avoidChannels: new Set([...refused].filter(([, at]) => at <= amount).map(([key]) => key)),
-        })
-        if (!route) {
-          // two smaller parts may each find a way where this one did not
-          const half = amount / 2n
-          if (half >= minPartMsat && inFlight.size + 2 <= maxParts) {
-            largestPart = half
-            continue
+        const plan =
+          Date.now() - started > options.timeoutMs
+            ? undefined
+            : this.planParts(remaining, {
+                destination: t.payee,
+                finalCltvExpiry,
+                maxFeeMsat: maxFeeMsat - feesInFlight(),
+                partsLeft: maxParts - inFlight.size,
+                minPartMsat,
+                largestPart,
+                refused,
+              })
+        if (plan) {
+          largestPart = plan.largestPart
+          for (const { amountMsat, route } of plan.parts) {
+            save({ ...record, attempts: record.attempts + 1, route: route.hops })
+            this.d.bus.emit({
+              type: 'payment_attempt',
+              paymentHash: hashHex,
+              route: route.hops.map(apiHop),
+              attempt: record.attempts,
+              amountMsat,
+            })
+            const outcome = this.attempt(route, t, amountMsat, record.attempts, finalCltvExpiry)
+            inFlight.add({ amountMsat, route, outcome })
+            remaining -= amountMsat
           }
-          // parts on their way may still fail and free what this one needs
-          if (inFlight.size > 0) break
-          stop = {
-            code: lastError?.code ?? 'NO_ROUTE',
-            message: lastError
-              ? `no other route after: ${lastError.message}`
-              : `no route to ${toHex(t.payee).slice(0, 16)}… for ${amount} msat` +
-                (maxParts > 1 ? ` in up to ${maxParts} parts` : '') +
-                ' (not enough capacity or channels)',
-            node: lastError?.node ?? null,
-          }
-          break
+        } else if (inFlight.size === 0) {
+          // (with parts on their way, wait: their failures may free what this needs)
+          stop =
+            Date.now() - started > options.timeoutMs
+              ? {
+                  code: 'TIMEOUT',
+                  message:
+                    `no success within ${options.timeoutMs} ms` +
+                    (lastError ? ` (last error: ${lastError.message})` : ''),
+                  node: lastError?.node ?? null,
+                }
+              : {
+                  code: lastError?.code ?? 'NO_ROUTE',
+                  message: lastError
+                    ? `no other route after: ${lastError.message}`
+                    : `no route to ${toHex(t.payee).slice(0, 16)}… for ${remaining} msat` +
+                      (maxParts > 1 ? ` in up to ${maxParts} parts` : '') +
+                      ' (not enough capacity or channels)',
+                  node: lastError?.node ?? null,
+                }
         }
-        save({ ...record, attempts: record.attempts + 1, route: route.hops })
-        this.d.bus.emit({
-          type: 'payment_attempt',
-          paymentHash: hashHex,
-          route: route.hops.map(apiHop),
-          attempt: record.attempts,
-          amountMsat: amount,
-        })
-        const part: PartInFlight = {
-          amountMsat: amount,
-          route,
-          outcome: this.attempt(route, t, amount, record.attempts, finalCltvExpiry),
-        }
-        inFlight.add(part)
-        remaining -= amount
       }
       if (inFlight.size === 0) break
 
@@ -409,6 +406,56 @@ export class PaymentSender implements LocalPayments {
       latencyMs: Date.now() - started,
     })
     return r
+  }
+
+  /**
+   * Routes for `amountMsat`, whole or in parts, each found as if the parts before it were already on their way
+   * (they spend our channels' balance); undefined when no split into at most `partsLeft` parts has routes. A part
+   * too large for any route is halved, down to `minPartMsat`.
+   */
+  private planParts(
+    amountMsat: bigint,
+    p: {
+      destination: Uint8Array
+      finalCltvExpiry: number
+      maxFeeMsat: bigint
+      partsLeft: number
+      minPartMsat: bigint
+      largestPart: bigint
+      refused: ReadonlyMap<string, bigint>
+    },
+  ): { parts: Array<{ amountMsat: bigint; route: PlannedRoute }>; largestPart: bigint } | undefined {
+    const parts: Array<{ amountMsat: bigint; route: PlannedRoute }> = []
+    const spent = new Map<string, bigint>()
+    let left = amountMsat
+    let largest = p.largestPart
+    let fees = 0n
+    while (left > 0n) {
+      if (parts.length >= p.partsLeft) return undefined
+      const amount = left < largest ? left : largest
+      const route = this.d.routes.find({
+        destination: p.destination,
+        amountMsat: amount,
+        finalCltvExpiry: p.finalCltvExpiry,
+        maxFeeMsat: p.maxFeeMsat - fees,
+        avoidChannels: new Set([...p.refused].filter(([, at]) => at <= amount).map(([key]) => key)),
+        localSpentMsat: spent,
+      })
+      if (!route) {
+        // two smaller parts may each find a way where this one did not
+        const half = amount / 2n
+        if (half >= p.minPartMsat && parts.length + 2 <= p.partsLeft) {
+          largest = half
+          continue
+        }
+        return undefined
+      }
+      parts.push({ amountMsat: amount, route })
+      spent.set(route.firstChannel, (spent.get(route.firstChannel) ?? 0n) + route.totalAmountMsat)
+      fees += route.totalFeeMsat
+      left -= amount
+    }
+    return { parts, largestPart: largest }
   }
 
   /** Which hop failed a part, and how; `final` when another route cannot help (the payee said no). */

@@ -47,6 +47,10 @@ export class RouteFinder {
     const locals = this.c.channels
       .localChannels((peer) => this.c.peers.isConnected(peer))
       .map((c) => (req.avoidChannels.has(c.key) ? { ...c, active: false } : c))
+      .map((c) => {
+        const spent = req.localSpentMsat?.get(c.key) ?? 0n
+        return spent === 0n ? c : { ...c, spendableMsat: c.spendableMsat > spent ? c.spendableMsat - spent : 0n }
+      })
     const route = findRoute(
       this.c.gossip.graph(),
       {
