@@ -45,6 +45,8 @@ export interface PaymentInput {
   feeMsat: bigint
   /** node names, sender first */
   route: string[]
+  /** a split payment's parts, each on its route (node names, sender first) */
+  parts?: Array<{ route: string[]; amountMsat: bigint; feeMsat: bigint }>
   attempts: number
   latencyMs: number
   paymentHash: string | null
@@ -229,6 +231,15 @@ export class TerminalView {
           message: e.type === 'payment_failed' ? e.message : null,
           feeMsat: e.type === 'payment_sent' ? e.feeMsat : 0n,
           route,
+          ...(e.type === 'payment_sent' && e.parts
+            ? {
+                parts: e.parts.map((part) => ({
+                  route: [e.alias, ...part.route.map((h) => this.trails.nameOf(h.nodeId))],
+                  amountMsat: part.amountMsat,
+                  feeMsat: part.feeMsat,
+                })),
+              }
+            : {}),
           attempts: e.attempts,
           latencyMs: e.latencyMs,
           paymentHash: e.paymentHash,
@@ -262,6 +273,20 @@ export class TerminalView {
       return [
         `${head}  ${this.paint('red', p.code ?? 'FAILED')}${p.message ? `: ${p.message}` : ''} ` +
           `(${p.attempts} attempt(s), ${formatMs(p.latencyMs)})`,
+      ]
+    if (p.parts && p.parts.length > 1)
+      return [
+        `${head}  in ${p.parts.length} parts  fee ${formatMsatAsSat(p.feeMsat)}  ` +
+          `${formatMs(p.latencyMs)}${p.attempts > p.parts.length ? `  ${p.attempts} attempts` : ''}`,
+        ...table(
+          p.parts.map((part, i) => [
+            `${i + 1}`,
+            formatMsatAsSat(part.amountMsat),
+            part.route.join(' → '),
+            part.feeMsat > 0n ? `fee ${formatMsatAsSat(part.feeMsat)}` : '',
+          ]),
+          [0, 1],
+        ).map((l) => this.paint('dim', `    ${l}`)),
       ]
     const hops = p.paymentHash ? this.trails.hops(p.paymentHash) : []
     const count = hops.length || Math.max(0, p.route.length - 1)

@@ -166,6 +166,7 @@ export class DashboardModel {
         const p = this.payment(e.paymentHash)
         p.from = e.node
         this.payments.setRoute(p, e.route)
+        if (e.parts && e.parts.length > 1) p.parts = e.parts.map((part) => part.route)
         Object.assign(p, {
           amountMsat: e.amountMsat,
           feeMsat: e.feeMsat,

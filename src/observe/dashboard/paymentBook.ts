@@ -19,6 +19,8 @@ export interface PaymentState {
   attempts: number
   latencyMs: number | null
   route: RouteHop[]
+  /** a split payment's parts, each on its route; empty unless it was split */
+  parts: RouteHop[][]
   failure: PaymentView['failure']
   startedAt: number
   attemptStartedAt: number | null
@@ -60,6 +62,7 @@ export class PaymentBook {
         attempts: 0,
         latencyMs: null,
         route: [],
+        parts: [],
         failure: null,
         startedAt: now,
         attemptStartedAt: null,
@@ -105,21 +108,23 @@ export class PaymentBook {
 
   private view(p: PaymentState): PaymentView {
     const timings = this.timings.get(p.paymentHash)
-    const route = p.route.map((h) => {
-      const t = timings?.get(h.nodeId)
-      return {
-        nodeId: h.nodeId,
-        shortChannelId: h.shortChannelId,
-        channelId: this.channelOf(h.shortChannelId),
-        amountMsat: h.amountMsat,
-        feeMsat: h.feeMsat,
-        arrivedAfterMs:
-          t?.arrivedAt !== undefined && p.attemptStartedAt !== null
-            ? Math.max(0, t.arrivedAt - p.attemptStartedAt)
-            : null,
-        forwardMs: t?.forwardMs ?? null,
-      }
-    })
+    const hopViews = (hops: RouteHop[]) =>
+      hops.map((h) => {
+        const t = timings?.get(h.nodeId)
+        return {
+          nodeId: h.nodeId,
+          shortChannelId: h.shortChannelId,
+          channelId: this.channelOf(h.shortChannelId),
+          amountMsat: h.amountMsat,
+          feeMsat: h.feeMsat,
+          arrivedAfterMs:
+            t?.arrivedAt !== undefined && p.attemptStartedAt !== null
+              ? Math.max(0, t.arrivedAt - p.attemptStartedAt)
+              : null,
+          forwardMs: t?.forwardMs ?? null,
+        }
+      })
+    const route = hopViews(p.route)
     const failure =
       p.failure && !p.failure.failingNode && p.refusedBy ? { ...p.failure, failingNode: p.refusedBy } : p.failure
     return {
@@ -132,6 +137,7 @@ export class PaymentBook {
       attempts: p.attempts,
       latencyMs: p.latencyMs,
       route,
+      parts: p.parts.map(hopViews),
       failure,
       startedAt: p.startedAt,
     }

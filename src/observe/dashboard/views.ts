@@ -79,6 +79,8 @@ export interface PaymentView {
   attempts: number
   latencyMs: number | null
   route: HopView[]
+  /** a split payment's parts, each on its route (the first is `route`); empty unless it was split */
+  parts: HopView[][]
   failure: { code: string; message: string; failingNode: string | null } | null
   startedAt: number
 }

@@ -107,7 +107,9 @@ function render() {
   graph.sync(state.nodes, state.channels, prune)
   prune = false
   const p = state.payments.get(state.selected)
-  graph.highlightRoute(p ? [p.from, ...p.route.map((h) => h.nodeId)].filter(Boolean) : [])
+  // a split payment lights every part's route
+  const routes = p ? (p.parts?.length > 1 ? p.parts : [p.route]) : []
+  graph.highlightRoute(p ? [p.from, ...routes.flat().map((h) => h.nodeId)].filter(Boolean) : [])
   if (dirty.nodes) fillNodeFilter($('#filter-node'), state)
   if (dirty.nodes || dirty.payments) {
     if (performance.now() - lastTable >= TABLE_INTERVAL_MS) {

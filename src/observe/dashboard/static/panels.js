@@ -11,7 +11,10 @@ export function renderPayments(table, state, filter) {
     if (filter.status && p.status !== filter.status) continue
     if (filter.node && p.from !== filter.node && p.to !== filter.node && !p.route.some((h) => h.nodeId === filter.node))
       continue
-    const route = [p.from, ...p.route.map((h) => h.nodeId)].filter(Boolean).map(alias).join(' → ')
+    const routes = p.parts?.length > 1 ? p.parts : [p.route]
+    const route = routes
+      .map((r) => [p.from, ...r.map((h) => h.nodeId)].filter(Boolean).map(alias).join(' → '))
+      .join(' | ')
     rows.push(
       `<tr data-hash="${p.paymentHash}" class="status-${p.status}${p.paymentHash === state.selected ? ' selected' : ''}">` +
         `<td>${clockTime(p.startedAt)}</td><td>${escapeHtml(alias(p.from))}</td><td>${escapeHtml(alias(p.to))}</td>` +
@@ -33,23 +36,35 @@ export function renderHops(el, state) {
   }
   const alias = state.alias
   const failing = p.failure?.failingNode ?? null
-  const hops = p.route
-    .map((h, i) => {
-      const cls = h.nodeId === failing ? ' class="failing"' : ''
-      const isLast = i === p.route.length - 1
-      return (
-        `<li${cls}><b>${escapeHtml(alias(h.nodeId))}</b> via ${escapeHtml(h.shortChannelId)}` +
-        `<br><span>receives ${formatMsat(h.amountMsat)}; ${isLast ? 'payee' : `fee ${formatMsat(h.feeMsat)}`}; ` +
-        `reached after ${formatMs(h.arrivedAfterMs)}${h.forwardMs !== null ? `; held ${formatMs(h.forwardMs)}` : ''}</span>` +
-        `${h.nodeId === failing ? ' <span class="code">failed here</span>' : ''}</li>`
-      )
-    })
-    .join('')
+  const hopsOf = (route) =>
+    route
+      .map((h, i) => {
+        const cls = h.nodeId === failing ? ' class="failing"' : ''
+        const isLast = i === route.length - 1
+        return (
+          `<li${cls}><b>${escapeHtml(alias(h.nodeId))}</b> via ${escapeHtml(h.shortChannelId)}` +
+          `<br><span>receives ${formatMsat(h.amountMsat)}; ${isLast ? 'payee' : `fee ${formatMsat(h.feeMsat)}`}; ` +
+          `reached after ${formatMs(h.arrivedAfterMs)}` +
+          `${h.forwardMs !== null ? `; held ${formatMs(h.forwardMs)}` : ''}</span>` +
+          `${h.nodeId === failing ? ' <span class="code">failed here</span>' : ''}</li>`
+        )
+      })
+      .join('')
+  const routeList = (route) =>
+    `<ol class="hops"><li><b>${escapeHtml(alias(p.from))}</b> ` +
+    `<span>payer, sends ${formatMsat(route[0]?.amountMsat ?? p.amountMsat)}</span></li>${hopsOf(route)}</ol>`
+  // a split payment: each part on its own route
+  const routes =
+    p.parts?.length > 1
+      ? p.parts.map((route, i) => `<p class="part">part ${i + 1} of ${p.parts.length}</p>${routeList(route)}`).join('')
+      : routeList(p.route)
   el.innerHTML =
-    `<p class="payment-head status-${p.status}"><b>${escapeHtml(alias(p.from))} → ${escapeHtml(alias(p.to))}</b> ${formatMsat(p.amountMsat)}<br>` +
+    `<p class="payment-head status-${p.status}"><b>${escapeHtml(alias(p.from))} → ${escapeHtml(alias(p.to))}</b> ` +
+    `${formatMsat(p.amountMsat)}<br>` +
     `${p.status}, fee ${formatMsat(p.feeMsat)}, ${p.attempts} attempt(s), ${formatMs(p.latencyMs)}` +
+    `${p.parts?.length > 1 ? `, in ${p.parts.length} parts` : ''}` +
     `${p.failure ? `<br><span class="code">${escapeHtml(p.failure.code)}</span> ${escapeHtml(p.failure.message)}` : ''}</p>` +
-    `<ol class="hops"><li><b>${escapeHtml(alias(p.from))}</b> <span>payer, sends ${formatMsat(p.route[0]?.amountMsat ?? p.amountMsat)}</span></li>${hops}</ol>` +
+    routes +
     `<p class="hash">${p.paymentHash}</p>`
 }
 

@@ -51,6 +51,42 @@ describe('dashboard model: events become the graph, payments, balances and fees'
     expect(channelBetween(m, bob, carol).balanceOf(carol) - bc0).toBe(50_000_000n + 10_000_000n)
   })
 
+  it('keeps every part of a split payment, each on its route', () => {
+    const hop = (nodeId: string, scid: string, amountMsat: bigint, feeMsat = 0n) => ({
+      nodeId,
+      shortChannelId: scid,
+      amountMsat,
+      feeMsat,
+      cltvExpiry: 150,
+    })
+    const viaBob = [hop(bob, '102x1x0', 30_001_000n, 1_000n), hop(carol, '102x2x0', 30_000_000n)]
+    const direct = [hop(carol, '102x3x0', 20_000_000n)]
+    const split = fed([
+      ...inputs,
+      {
+        type: 'payment_sent',
+        node: alice,
+        alias: 'alice',
+        time: 1764000009000,
+        paymentHash: 'ab'.repeat(32),
+        amountMsat: 50_000_000n,
+        feeMsat: 1_000n,
+        route: viaBob,
+        parts: [
+          { route: viaBob, amountMsat: 30_000_000n, feeMsat: 1_000n },
+          { route: direct, amountMsat: 20_000_000n, feeMsat: 0n },
+        ],
+        attempts: 2,
+        latencyMs: 80,
+      } satisfies NodeEvent,
+    ])
+    const p = split.paymentsTable().find((x) => x.paymentHash === 'ab'.repeat(32))!
+    expect(p).toMatchObject({ status: 'succeeded', amountMsat: 50_000_000n, to: carol })
+    expect(p.parts.map((r) => r.map((h) => h.shortChannelId))).toEqual([['102x1x0', '102x2x0'], ['102x3x0']])
+    // a payment that went whole has no parts to list
+    expect(m.paymentsTable().every((x) => x.parts.length === 0)).toBe(true)
+  })
+
   it('lists payments newest first with route, amount, fee, attempts and latency', () => {
     const rows = m.paymentsTable()
     expect(rows.map((p) => [p.status, p.amountMsat])).toEqual([
