@@ -21,6 +21,9 @@ export interface SummaryInput {
     latencyMs: { p50: number; p95: number; p99: number; max: number } | null
     feesMsat: bigint
     failures: Record<string, number>
+    /** absent in reports of older versions */
+    split?: number
+    keysend?: number
   }
   nodes: {
     name: string
@@ -76,6 +79,8 @@ export function renderSummary(s: SummaryInput, options: { color?: boolean } = {}
     `payments: ${p.sent} sent, ${p.succeeded} succeeded, ${p.failed} failed${latency}  ` +
       `fees ${formatMsatAsSat(p.feesMsat)}`,
   )
+  const kinds = [...(p.split ? [`${p.split} split into parts`] : []), ...(p.keysend ? [`${p.keysend} by keysend`] : [])]
+  if (kinds.length) out.push(`  ${kinds.join(', ')}`)
   const failures = Object.entries(p.failures)
   if (failures.length) out.push(`  failures: ${failures.map(([code, n]) => `${code} ×${n}`).join(', ')}`)
   for (const t of s.traffic)

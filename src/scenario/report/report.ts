@@ -8,7 +8,7 @@ import type { ChannelInfo } from '../../api/node/types.js'
 import type { Msat } from '../../core/amount.js'
 import { errorMessage } from '../../core/errors.js'
 import type { NetworkView } from '../network/networkView.js'
-import type { NetworkEvent, PaymentOutcome, Verdict } from '../network/observer.js'
+import { partsOf, type NetworkEvent, type PaymentOutcome, type Verdict } from '../network/observer.js'
 
 export interface LatencySummary {
   p50: number
@@ -59,6 +59,10 @@ export interface RunSummary {
     latencyMs: LatencySummary | null
     feesMsat: Msat
     failures: Record<string, number>
+    /** successful payments that arrived in two or more parts */
+    split: number
+    /** payments sent by keysend */
+    keysend: number
   }
   nodes: NodeSummary[]
   channels: ChannelSummary[]
@@ -136,6 +140,8 @@ export function paymentTotals(payments: readonly PaymentOutcome[]): RunSummary['
     latencyMs: latencySummary(ok.map((p) => p.latencyMs)),
     feesMsat: ok.reduce((s, p) => s + p.feeMsat, 0n),
     failures,
+    split: ok.filter((p) => partsOf(p) > 1).length,
+    keysend: payments.filter((p) => p.keysend === true).length,
   }
 }
 
