@@ -201,7 +201,7 @@ export const runCommand: CommandSpec = {
     'lnsim run scenarios/demo.yaml',
     'lnsim run scenarios/demo.yaml --dashboard',
     'lnsim run scenarios/competing-routes.yaml --junit results.xml --events events.ndjson',
-    'lnsim run scenarios/loop-payments.ts --keep',
+    'lnsim run scenarios/fee-survey.ts --keep',
     'lnsim run scenarios/imported-50.yaml --csv payments.csv',
     'lnsim run scenarios/imported-50.yaml --sample 20',
     'lnsim run scenarios/imported-50.yaml --no-lean',

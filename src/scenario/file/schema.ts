@@ -30,6 +30,7 @@ export const FeePolicy = strictObject({
     .optional()
     .describe('cltv_expiry_delta: blocks this hop adds to the HTLC timeout'),
   htlcMinimumMsat: amount.optional().describe('the smallest HTLC this hop forwards'),
+  htlcMaximumMsat: amount.optional().describe('the largest HTLC this hop forwards (default: the capacity)'),
 })
 
 export const NodeSpec = strictObject({
