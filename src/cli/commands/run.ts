@@ -252,7 +252,7 @@ export const runCommand: CommandSpec = {
       name: 'expected-pmt-amt',
       type: 'string',
       valueName: 'AMOUNT',
-      description: `SimLN's random activity: the mean payment (msat, or 5000sat; default ${DEFAULT_EXPECTED_PAYMENT_MSAT})`,
+      description: `SimLN's random activity: the mean payment (default ${DEFAULT_EXPECTED_PAYMENT_MSAT} msat)`,
     },
     {
       name: 'capacity-multiplier',
@@ -302,7 +302,8 @@ export const runCommand: CommandSpec = {
     'lnsim run scenarios/imported-50.yaml --no-lean',
     'lnsim run scenarios/demo.yaml --json > summary.json',
     'lnsim run scenarios/simln-network.yaml --activity scenarios/simln/sim.json',
-    'lnsim run scenarios/simln-network.yaml --activity scenarios/simln/random.json --total-time 10',
+    'lnsim run scenarios/simln-network.yaml --activity scenarios/simln/random-sim.json --total-time 8 \\\n' +
+      '    --expected-pmt-amt 20000sat --capacity-multiplier 20000',
   ],
   async run({ args, options, json, out, signal }) {
     if (options.lean === true && options['no-lean'] === true)
