@@ -13,6 +13,8 @@ import {
   RandomActivityError,
 } from '../../../src/scenario/activity/randomModel.js'
 import { ScenarioFileError } from '../../../src/scenario/errors.js'
+import { loadScenarioFile, parseScenarioText } from '../../../src/scenario/index.js'
+import { dirname, join, resolve } from 'node:path'
 
 describe("SimLN's sim.json", () => {
   it("reads SimLN's README example: connection details ignored, ranges and optional fields kept", () => {
@@ -175,5 +177,48 @@ describe("SimLN's random activity model", () => {
     expect(plan.excluded).toEqual(['erin'])
     expect(plan.payments.some((p) => p.from === 'erin' || p.to === 'erin')).toBe(false)
     expect(() => planRandomActivity(nodes.slice(0, 1), params, new SeededRng('x'))).toThrow(RandomActivityError)
+  })
+})
+
+describe('a scenario file with SimLN activity', () => {
+  const NETWORK = [
+    'name: t',
+    'nodes:',
+    '  - { name: alice, fundsSat: 2_000_000 }',
+    '  - { name: bob, fundsSat: 2_000_000 }',
+    'channels:',
+    '  - { from: alice, to: bob, capacitySat: 1_000_000 }',
+    '',
+  ].join('\n')
+  const file = join(resolve(__dirname, '../../../scenarios'), 'simln-network.yaml')
+
+  it('takes traffic with model simln, and says what each model has no use for', () => {
+    const s = parseScenarioText(
+      NETWORK + 'steps:\n  - traffic: { model: simln, durationMs: 1000, capacityMultiplier: 5000 }\n',
+      't.yaml',
+    )
+    expect(s.steps[0]).toMatchObject({ kind: 'traffic', model: 'simln', capacityMultiplier: 5000 })
+    const mixed = () =>
+      parseScenarioText(
+        NETWORK + 'steps:\n  - traffic: { model: simln, durationMs: 1000, ratePerSecond: 5 }\n',
+        't.yaml',
+      )
+    expect(mixed).toThrow('model simln draws its own pairs, times and amounts: leave out ratePerSecond')
+    const uniform = () =>
+      parseScenarioText(
+        NETWORK + 'steps:\n  - traffic: { random: true, durationMs: 1000, ratePerSecond: 5 }\n',
+        't.yaml',
+      )
+    expect(uniform).toThrow('uniform traffic needs amountMsat: { min, max }')
+  })
+
+  it('reads activity: relative to the scenario file, and shows its problems at the activity key', async () => {
+    const s = await loadScenarioFile(file)
+    expect(s.simln?.sim.activity).toHaveLength(3)
+    expect(s.simln?.sim.file).toBe(join(dirname(file), 'simln/sim.json'))
+    const wrong = () => parseScenarioText(NETWORK + 'activity: ./simln/random-sim.json\n', file)
+    expect(wrong).toThrow(
+      /simln-network\.yaml:7:11: activity: .*random-sim\.json nodes\[2\]\.id: "carol" names no node/,
+    )
   })
 })
