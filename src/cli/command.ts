@@ -109,12 +109,3 @@ export function parseAmountArg(value: string | boolean | undefined, unit: Amount
     throw err
   }
 }
-
-export function parseBigintArg(value: string | undefined, name: string): bigint {
-  if (value === undefined || !/^[0-9]+$/.test(value))
-    throw new CliError(`${name} must be a non-negative whole number, got ${JSON.stringify(value ?? '')}`, {
-      exitCode: 2,
-      code: 'USAGE',
-    })
-  return BigInt(value)
-}
