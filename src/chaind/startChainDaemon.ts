@@ -22,7 +22,7 @@ import { CHAIN_ERROR_STATUS, chainEvents, chainRoutes, type ChainService } from 
 export interface ChainDaemonOptions {
   /** where blocks, the mempool and the faucet key live; created if missing */
   dataDir: string
-  /** TCP port on 127.0.0.1; 0 picks a free one (default 18443, bitcoind's regtest RPC port) */
+  /** TCP port on 127.0.0.1; 0 picks a free one (default DEFAULT_CHAIN_PORT, 18800: no common daemon's) */
   port?: number
   /** mine a block every this many milliseconds, empty or not (default: only on request) */
   blockIntervalMs?: number

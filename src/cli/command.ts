@@ -3,6 +3,8 @@
  * example or two, and a handler. The same object generates `--help`, so help
  * and behaviour cannot drift apart. Every command also gets `--json` and `--help`.
  */
+import { InvalidAmountError, parseAmountText, type AmountUnit } from '../core/amountText.js'
+
 export interface OptionSpec {
   name: string
   type: 'string' | 'boolean'
@@ -17,6 +19,8 @@ export interface PositionalSpec {
   name: string
   description: string
   optional?: boolean
+  /** the only values it takes, offered by shell completion */
+  choices?: string[]
 }
 
 export type OptionValues = Record<string, string | boolean | undefined>
@@ -91,11 +95,17 @@ export function parseIntegerOption(
   return n
 }
 
-export function parseBigintArg(value: string | undefined, name: string): bigint {
-  if (value === undefined || !/^[0-9]+$/.test(value))
-    throw new CliError(`${name} must be a non-negative whole number, got ${JSON.stringify(value ?? '')}`, {
-      exitCode: 2,
-      code: 'USAGE',
-    })
-  return BigInt(value)
+/**
+ * An amount as typed (`100sat`, `0.001btc`, `5000msat`, or a bare number in `unit`), in `unit`; a usage error
+ * otherwise.
+ */
+export function parseAmountArg(value: string | boolean | undefined, unit: AmountUnit, name: string): bigint {
+  if (typeof value !== 'string')
+    throw new CliError(`${name} needs an amount (see --help)`, { exitCode: 2, code: 'USAGE' })
+  try {
+    return parseAmountText(value, unit, name)
+  } catch (err) {
+    if (err instanceof InvalidAmountError) throw new CliError(err.message, { exitCode: 2, code: 'USAGE' })
+    throw err
+  }
 }

@@ -8,6 +8,7 @@ import { toJson } from '../core/json.js'
 import { LnsimError, errorMessage } from '../core/errors.js'
 import { CliError, type CommandSpec, type Output } from './command.js'
 import { commandUsage, overview } from './help.js'
+import { commandWords, findCommand } from './argv.js'
 
 function stdinIsPipe(): boolean {
   try {
@@ -32,30 +33,38 @@ function makeOutput(json: boolean): Output {
   }
 }
 
-function findCommand(commands: CommandSpec[], argv: string[]): { spec: CommandSpec; rest: string[] } | undefined {
-  let best: { spec: CommandSpec; rest: string[] } | undefined
-  for (const spec of commands) {
-    if (spec.path.every((w, i) => argv[i] === w) && (!best || spec.path.length > best.spec.path.length)) {
-      best = { spec, rest: argv.slice(spec.path.length) }
-    }
-  }
-  return best
-}
-
 export async function runCli(commands: CommandSpec[], argv: string[]): Promise<number> {
   const json = argv.includes('--json')
-  const found = findCommand(commands, argv)
+  const words = commandWords(commands, argv)
+  // `lnsim help pay`, `lnsim help chain`: the same as `lnsim pay --help`, `lnsim chain`
+  if (words[0] === 'help') {
+    const asked = findCommand(commands, words.slice(1))
+    if (asked && asked.rest.length === 0) {
+      process.stdout.write(commandUsage(asked.spec) + '\n')
+      return 0
+    }
+  }
+  // `lnsim --version` (and -V) is `lnsim version`, with whatever else was given (--json)
+  const found =
+    findCommand(commands, argv) ??
+    (argv.includes('--version') || argv.includes('-V')
+      ? findCommand(commands, ['version', ...argv.filter((a) => a !== '--version' && a !== '-V')])
+      : undefined)
   if (!found) {
-    const words = argv.filter((a) => !a.startsWith('-'))
-    const prefix = words.slice(0, 1)
+    const asked = words[0] === 'help' ? words.slice(1) : words
+    const prefix = asked.slice(0, 1)
     const isGroup = prefix.length > 0 && commands.some((c) => c.path[0] === prefix[0])
     if (
-      argv.length === 0 ||
-      argv[0] === '--help' ||
-      argv[0] === '-h' ||
-      argv[0] === 'help' ||
-      (isGroup && words.length === 1)
+      asked.length === 0 ||
+      argv.includes('--help') ||
+      argv.includes('-h') ||
+      words[0] === 'help' ||
+      (isGroup && asked.length === 1)
     ) {
+      if (asked.length > 0 && !isGroup) {
+        process.stderr.write(`lnsim: no command "${asked.join(' ')}". Run \`lnsim --help\` for the list of commands.\n`)
+        return 2
+      }
       process.stdout.write(overview(commands, isGroup ? prefix : []) + '\n')
       return 0
     }

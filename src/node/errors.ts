@@ -31,6 +31,7 @@ export const NODE_ERRORS = {
   KEYSEND_NOT_SUPPORTED: { action: 'give_up', status: 422 },
   PAYMENT_IN_PROGRESS: { action: 'retry_later', status: 422 },
   INSUFFICIENT_FUNDS: { action: 'fix_request', status: 422 },
+  INVALID_POLICY: { action: 'fix_request', status: 422 },
   PEER_OFFLINE: { action: 'retry_later', status: 422 },
   PEER_UNREACHABLE: { action: 'retry_later', status: 422 },
   CHAIN_UNREACHABLE: { action: 'retry_later', status: 503 },

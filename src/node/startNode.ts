@@ -16,6 +16,7 @@ import { DEFAULT_NODE_OPTIONS, type NodeOptions } from './options.js'
 import { startHostKeepingPort } from './transport/host.js'
 import { openStores } from './store/nodeStores.js'
 import { NodeError } from './errors.js'
+import { currentBackend } from '../crypto/secp256k1.js'
 
 export type { NodeOptions } from './options.js'
 
@@ -28,6 +29,8 @@ export interface RunningNode {
   apiUrl: string
   listen: string[]
   dataDir: string
+  /** aborted when a client asked the node to stop (POST /v1/stop); whoever runs the node then calls stop() */
+  stopRequested: AbortSignal
   stop(): Promise<void>
 }
 
@@ -81,7 +84,8 @@ async function start(options: NodeOptions): Promise<RunningNode> {
   await c.peers.start()
   // blocks missed while stopped are caught up with before anyone is told we are here
   await c.watcher.start(stopping.signal)
-  const api = await startControlApi(c)
+  const stopRequest = new AbortController()
+  const api = await startControlApi(c, { requestStop: () => stopRequest.abort() })
   c.bus.emit({ type: 'node_started', listenAddresses: c.peers.listenAddresses() })
   log.info('node started', { nodeId: identity.nodeIdHex, api: api.url, listen: c.peers.listenAddresses() })
   return {
@@ -90,6 +94,7 @@ async function start(options: NodeOptions): Promise<RunningNode> {
     apiUrl: api.url,
     listen: c.peers.listenAddresses(),
     dataDir: options.dataDir,
+    stopRequested: stopRequest.signal,
     async stop() {
       stopping.abort()
       c.gossip.stop()
@@ -108,4 +113,10 @@ async function start(options: NodeOptions): Promise<RunningNode> {
 
 export function parseLogLevel(value: string): LogLevel | undefined {
   return isLogLevel(value) ? value : undefined
+}
+
+/** The curve implementation a node in this process uses: libsecp256k1's native binding, or the JavaScript fallback. */
+export function curveBackend(): { name: string; native: boolean } {
+  const name = currentBackend().name
+  return { name, native: name === 'libsecp256k1' }
 }

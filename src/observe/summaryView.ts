@@ -45,6 +45,7 @@ export interface SummaryInput {
   chain: { height: number | null; blocksMined: number; transactionsMined: number }
   traffic: {
     id: string | null
+    kind?: 'traffic' | 'activity'
     sent: number
     succeeded: number
     failed: number
@@ -85,9 +86,8 @@ export function renderSummary(s: SummaryInput, options: { color?: boolean } = {}
   if (failures.length) out.push(`  failures: ${failures.map(([code, n]) => `${code} ×${n}`).join(', ')}`)
   for (const t of s.traffic)
     out.push(
-      `traffic${t.id ? ` ${t.id}` : ''}: ${t.succeeded}/${t.sent} succeeded ` +
-        `(${t.successRate.toFixed(1)}%)` +
-        `${t.latencyMs ? `  latency p50 ${formatMs(t.latencyMs.p50)}  p95 ${formatMs(t.latencyMs.p95)}` : ''}`,
+      `${trafficName(t)}: ${t.succeeded}/${t.sent} succeeded (${t.successRate.toFixed(1)}%)` +
+        (t.latencyMs ? `  latency p50 ${formatMs(t.latencyMs.p50)}  p95 ${formatMs(t.latencyMs.p95)}` : ''),
     )
 
   if (s.nodes.length) {
@@ -148,4 +148,9 @@ export function renderSummary(s: SummaryInput, options: { color?: boolean } = {}
   if (s.dir) out.push(`kept: ${s.dir} (data directories, logs/, run.json)`)
   out.push(paint(s.exitCode === 0 ? 32 : 31, `result: ${STATUS_TEXT[s.status] ?? s.status} (exit ${s.exitCode})`))
   return out.join('\n') + '\n'
+}
+
+/** A traffic step's line starts "traffic ID"; an activity's id already says what it is ("simln activity[0] a→b"). */
+function trafficName(t: SummaryInput['traffic'][number]): string {
+  return t.kind === 'activity' ? (t.id ?? 'activity') : `traffic${t.id ? ` ${t.id}` : ''}`
 }

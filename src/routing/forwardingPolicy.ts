@@ -11,4 +11,6 @@ export interface ForwardingPolicy {
   feeProportionalMillionths: bigint
   cltvExpiryDelta: number
   htlcMinimumMsat: Msat
+  /** the largest HTLC forwarded (BOLT #7 htlc_maximum_msat); absent: the channel's capacity */
+  htlcMaximumMsat?: Msat | undefined
 }

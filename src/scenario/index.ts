@@ -101,6 +101,14 @@ export type {
   ChainTxEvent,
 } from './network/observer.js'
 export type { TrafficSpec, TrafficResult } from './run/traffic.js'
+export { loadActivity, type ActivitySpec, type ActivityOptions } from './activity/activitySpec.js'
+export { readSimlnFile, parseSimlnFile, type SimlnFile } from './activity/simlnFile.js'
+export {
+  planRandomActivity,
+  DEFAULT_CAPACITY_MULTIPLIER,
+  DEFAULT_EXPECTED_PAYMENT_MSAT,
+  SECONDS_PER_MONTH,
+} from './activity/randomModel.js'
 export {
   ScenarioFileError,
   NetworkStartError,

@@ -5,7 +5,7 @@
  * daemon's error code (a chain rule's code for a rejected transaction), or
  * UNREACHABLE / TIMEOUT / BAD_RESPONSE.
  *
- *   const chain = new ChainClient({ url: 'http://127.0.0.1:18443' })
+ *   const chain = new ChainClient({ url: 'http://127.0.0.1:18800' })
  *   const { txid } = await chain.submitTransaction(tx)
  *   await chain.mine(6)
  *   void chain.subscribe((e) => { if (e.type === 'block') … }, { signal })

@@ -9,8 +9,13 @@ import { BlockJson, TransactionJson, conditionText, hex32, satAmount, uint32 } f
 
 export const NETWORK_NAME = 'lnsim-regtest'
 export const API_PREFIX = '/v1'
-/** bitcoind's regtest RPC port, so `lnsim chain` finds a default daemon where bitcoin-cli users expect it */
-export const DEFAULT_CHAIN_PORT = 18443
+/**
+ * Where `lnsim chain start` listens by default: a port no common daemon takes. Not 18443 (bitcoind's regtest RPC,
+ * which Polar, Nigiri and anyone running regtest already hold; Polar numbers further bitcoinds 18444, 18445, …),
+ * nor 19444+ / 28334+ (Polar's bitcoind P2P and ZMQ), 9735 (Lightning P2P), 10009 or 8080 (LND). Below Linux's and
+ * Windows' ephemeral ranges (32768+, 49152+), so no outgoing connection is handed it. Not assigned by IANA.
+ */
+export const DEFAULT_CHAIN_PORT = 18800
 export const DEFAULT_CHAIN_URL = `http://127.0.0.1:${DEFAULT_CHAIN_PORT}`
 export const MAX_BLOCKS_PER_MINE = 10_000
 

@@ -65,7 +65,7 @@ export interface HttpServerOptions {
 }
 
 export interface RunningHttpServer {
-  /** e.g. http://127.0.0.1:18443 (no trailing slash) */
+  /** e.g. http://127.0.0.1:18800 (no trailing slash) */
   url: string
   port: number
   /** Ends every event stream, closes every connection and stops listening. */

@@ -32,6 +32,8 @@ import type {
 } from './types.js'
 import { parseOrThrow } from './schemas.js'
 import { readSse } from '../http/sseReader.js'
+import { SendCoinsResponse, type SendCoinsRequest } from './walletSend.js'
+import { StopResponse } from './stop.js'
 
 /** A request to a node failed: `code` is the node's error code, or UNREACHABLE / TIMEOUT / BAD_RESPONSE. */
 export class NodeApiError extends LnsimError {
@@ -159,6 +161,10 @@ export class NodeClient {
   invoices(): Promise<InvoiceInfo[]> {
     return this.request('GET', '/v1/invoices', z.array(InvoiceInfo))
   }
+  /** One invoice this node issued, by its payment hash (UNKNOWN_INVOICE when there is none). */
+  invoice(paymentHash: string): Promise<InvoiceInfo> {
+    return this.request('GET', `/v1/invoices/${encodeURIComponent(paymentHash)}`, InvoiceInfo)
+  }
   pay(req: PayRequest, options: { signal?: AbortSignal } = {}): Promise<PaymentInfo> {
     const timeoutMs = ((req.timeoutSeconds ?? 60) + 10) * 1000
     return this.request('POST', '/v1/payments', PaymentInfo, req, { timeoutMs, ...options })
@@ -181,6 +187,14 @@ export class NodeClient {
   }
   newAddress(): Promise<NewAddressResponse> {
     return this.request('POST', '/v1/wallet/address', NewAddressResponse, {})
+  }
+  /** Pays an on-chain address from the node's wallet; resolves once the chain has the transaction. */
+  sendCoins(req: SendCoinsRequest): Promise<SendCoinsResponse> {
+    return this.request('POST', '/v1/wallet/send', SendCoinsResponse, req)
+  }
+  /** Asks the node to shut down cleanly; it answers first. */
+  stop(): Promise<StopResponse> {
+    return this.request('POST', '/v1/stop', StopResponse, {})
   }
   balance(): Promise<WalletBalance> {
     return this.request('GET', '/v1/wallet/balance', WalletBalance)

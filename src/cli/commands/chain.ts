@@ -14,7 +14,7 @@ import {
   type TransactionStatus,
 } from '../../api/chain/index.js'
 import { startChainDaemon } from '../../chaind/startChainDaemon.js'
-import { parseBigintArg, parseIntegerOption, type CommandSpec, type OptionSpec, type OptionValues } from '../command.js'
+import { parseAmountArg, parseIntegerOption, type CommandSpec, type OptionSpec, type OptionValues } from '../command.js'
 
 const CHAIN_OPTION: OptionSpec = {
   name: 'chain',
@@ -100,7 +100,7 @@ const infoCommand: CommandSpec = {
   path: ['chain', 'info'],
   summary: "Show the chain's height, tip, mempool and faucet",
   options: [CHAIN_OPTION],
-  examples: ['lnsim chain info', 'lnsim chain info --chain http://127.0.0.1:18443 --json'],
+  examples: ['lnsim chain info', 'lnsim chain info --chain http://127.0.0.1:18800 --json'],
   async run({ options, out }) {
     const info = await chainClient(options).info()
     out.result(info, () =>
@@ -146,15 +146,15 @@ const fundCommand: CommandSpec = {
   summary: 'Pay an address from the faucet',
   positionals: [
     { name: 'ADDRESS', description: 'a sim1… address (`lnsim newaddress` gives one for a node)' },
-    { name: 'SAT', description: 'amount in satoshi' },
+    { name: 'AMOUNT', description: 'satoshi, or with a unit (0.01btc, 1000000sat)' },
   ],
   options: [
     CHAIN_OPTION,
     { name: 'confirm', type: 'boolean', description: 'mine a block so the payment has one confirmation' },
   ],
-  examples: ['lnsim chain fund sim1… 1000000 --confirm'],
+  examples: ['lnsim chain fund sim1… 1000000 --confirm', 'lnsim chain fund sim1… 0.02btc'],
   async run({ args, options, out }) {
-    const amount = parseBigintArg(args[1], 'SAT')
+    const amount = parseAmountArg(args[1], 'sat', 'AMOUNT')
     const r = await chainClient(options).faucet(args[0]!, amount, { confirm: options.confirm === true })
     out.result(
       r,

@@ -54,7 +54,7 @@ export const dashboardCommand: CommandSpec = {
   ],
   examples: [
     'lnsim dashboard --run-dir .lnsim/run-demo --open',
-    'lnsim dashboard --nodes .lnsim/alice,.lnsim/bob --chain http://127.0.0.1:18443',
+    'lnsim dashboard --nodes .lnsim/alice,.lnsim/bob --chain http://127.0.0.1:18800',
     'lnsim dashboard --replay events.ndjson --port 8080',
   ],
   async run({ options, json, out, signal }) {

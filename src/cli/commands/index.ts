@@ -7,14 +7,24 @@ import { invoiceDecodeCommand } from './invoiceDecode.js'
 import { dashboardCommand } from './dashboard.js'
 import { runCommand } from './run.js'
 import { watchCommand } from './watch.js'
+import { stopCommand } from './stop.js'
+import { invoiceCommands } from './invoiceCommands.js'
+import { walletCommands } from './walletCommands.js'
+import { setChannelPolicyCommand } from './setChannelPolicy.js'
+import { completionCommand } from './completion.js'
 
 export const allCommands: CommandSpec[] = [
   versionCommand,
   nodeStartCommand,
+  stopCommand,
   ...nodeCommands,
+  ...invoiceCommands,
+  setChannelPolicyCommand,
+  ...walletCommands,
   ...chainCommands,
   invoiceDecodeCommand,
   dashboardCommand,
   runCommand,
   watchCommand,
+  completionCommand(() => allCommands),
 ]

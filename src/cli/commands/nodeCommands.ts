@@ -2,9 +2,14 @@
  * lncli-style commands against a running node, all through its control API.
  * Every one prints a readable summary, or the API's JSON with --json.
  */
-import { CliError, parseBigintArg, type CommandSpec } from '../command.js'
+import { CliError, parseAmountArg, type CommandSpec } from '../command.js'
 import type { PaymentInfo } from '../../api/node/types.js'
 import { NODE_OPTIONS, formatMsat, nodeClient } from './nodeTarget.js'
+
+/** NODEID@ADDRESS, as `lnsim connect` takes it: the listen address without its /p2p/ part. */
+function uri(nodeId: string, listenAddress: string): string {
+  return `${nodeId}@${listenAddress.replace(/\/p2p\/.*$/, '')}`
+}
 
 const infoCommand: CommandSpec = {
   path: ['info'],
@@ -16,8 +21,8 @@ const infoCommand: CommandSpec = {
     out.result(info, () =>
       [
         `${info.alias}  ${info.nodeId}`,
-        '  peers:    ' +
-          `${info.listenAddresses.map((a) => `${info.nodeId}@${a.replace(/\/p2p\/.*$/, '')}`).join('\n            ')}`,
+        // what a peer gives `lnsim connect` to reach this node (lncli getinfo's `uris`)
+        `  uri:      ${info.listenAddresses.map((a) => uri(info.nodeId, a)).join('\n            ')}`,
         `  chain:    ${info.chain.url} at height ${info.chain.blockHeight}`,
         `  channels: ${info.channels.active} active, ${info.channels.pending} pending, ` +
           `${info.channels.closing} closing, ${info.channels.inactive} inactive; ${info.peers} peers connected`,
@@ -73,22 +78,22 @@ const openCommand: CommandSpec = {
     'peer asked for (mine blocks with `lnsim chain mine`).',
   positionals: [
     { name: 'NODEID', description: "the peer's node id" },
-    { name: 'SAT', description: 'channel capacity in satoshi' },
+    { name: 'AMOUNT', description: 'channel capacity: satoshi, or with a unit (0.01btc, 1000000sat)' },
   ],
   options: [
     ...NODE_OPTIONS,
     {
       name: 'push',
       type: 'string',
-      valueName: 'MSAT',
-      description: 'give the peer this much of the capacity at opening',
+      valueName: 'AMOUNT',
+      description: 'give the peer this much of the capacity at opening (msat, or 1000sat, …)',
     },
     { name: 'private', type: 'boolean', description: 'do not announce the channel' },
   ],
-  examples: ['lnsim open 03cd… 1000000 --node .lnsim/alice', 'lnsim open 03cd… 500000 --push 100000000'],
+  examples: ['lnsim open 03cd… 1000000 --node .lnsim/alice', 'lnsim open 03cd… 0.005btc --push 100000sat'],
   async run({ args, options, out }) {
-    const amountSat = parseBigintArg(args[1], 'SAT')
-    const pushMsat = typeof options.push === 'string' ? parseBigintArg(options.push, '--push') : 0n
+    const amountSat = parseAmountArg(args[1], 'sat', 'AMOUNT')
+    const pushMsat = typeof options.push === 'string' ? parseAmountArg(options.push, 'msat', '--push') : 0n
     const r = await (
       await nodeClient(options)
     ).openChannel({ nodeId: args[0]!, amountSat, pushMsat, announce: options.private !== true }, { timeoutMs: 60_000 })
@@ -138,7 +143,9 @@ const closeCommand: CommandSpec = {
 const invoiceCommand: CommandSpec = {
   path: ['invoice'],
   summary: 'Create a BOLT #11 invoice to be paid',
-  positionals: [{ name: 'AMOUNT_MSAT', description: 'amount in millisatoshi (0 for any amount)' }],
+  positionals: [
+    { name: 'AMOUNT', description: 'millisatoshi, or with a unit (50000sat, 0.0005btc); 0 for any amount' },
+  ],
   options: [
     ...NODE_OPTIONS,
     { name: 'memo', type: 'string', valueName: 'TEXT', description: 'description shown to the payer' },
@@ -157,10 +164,11 @@ const invoiceCommand: CommandSpec = {
   ],
   examples: [
     'lnsim invoice 50000000 --memo coffee --node .lnsim/bob',
+    'lnsim invoice 50000sat --node bob',
     'lnsim invoice 50000000 --hold --node .lnsim/bob',
   ],
   async run({ args, options, out }) {
-    const amountMsat = parseBigintArg(args[0], 'AMOUNT_MSAT')
+    const amountMsat = parseAmountArg(args[0], 'msat', 'AMOUNT')
     const expiry = Number(options.expiry)
     if (!Number.isSafeInteger(expiry) || expiry <= 0)
       throw new CliError('--expiry must be a positive number of seconds', { exitCode: 2 })
@@ -191,7 +199,12 @@ const payCommand: CommandSpec = {
   positionals: [{ name: 'INVOICE', description: 'the lnbcrt… invoice' }],
   options: [
     ...NODE_OPTIONS,
-    { name: 'amount', type: 'string', valueName: 'MSAT', description: 'amount, for an invoice without one' },
+    {
+      name: 'amount',
+      type: 'string',
+      valueName: 'AMOUNT',
+      description: 'amount, for an invoice without one (msat, or 1000sat, …)',
+    },
     { name: 'timeout', type: 'string', valueName: 'SECONDS', description: 'give up after this long', default: '60' },
     {
       name: 'max-parts',
@@ -211,7 +224,7 @@ const payCommand: CommandSpec = {
       invoice: args[0]!,
       timeoutSeconds,
       maxParts,
-      ...(typeof options.amount === 'string' ? { amountMsat: parseBigintArg(options.amount, '--amount') } : {}),
+      ...(typeof options.amount === 'string' ? { amountMsat: parseAmountArg(options.amount, 'msat', '--amount') } : {}),
     })
     out.result(p, () => describePayment(p))
     if (p.status !== 'succeeded') return 1
@@ -223,19 +236,19 @@ const keysendCommand: CommandSpec = {
   summary: 'Pay a node without an invoice (keysend); waits for the result',
   positionals: [
     { name: 'NODEID', description: 'the payee' },
-    { name: 'AMOUNT_MSAT', description: 'what the payee should receive' },
+    { name: 'AMOUNT', description: 'what the payee should receive, e.g. 10000sat (a plain number is msat)' },
   ],
   options: [
     ...NODE_OPTIONS,
     { name: 'timeout', type: 'string', valueName: 'SECONDS', description: 'give up after this long', default: '60' },
   ],
-  examples: ['lnsim keysend 03cd… 10000000 --node .lnsim/alice'],
+  examples: ['lnsim keysend 03cd… 10000000 --node .lnsim/alice', 'lnsim keysend 03cd… 10000sat --node alice'],
   async run({ args, options, out }) {
     const p = await (
       await nodeClient(options)
     ).keysend({
       nodeId: args[0]!,
-      amountMsat: parseBigintArg(args[1], 'AMOUNT_MSAT'),
+      amountMsat: parseAmountArg(args[1], 'msat', 'AMOUNT'),
       timeoutSeconds: positiveInteger(options.timeout, '--timeout'),
     })
     out.result(p, () => describePayment(p))
@@ -354,12 +367,12 @@ const routeCommand: CommandSpec = {
   summary: 'Show the route a payment to a node would take now, hop by hop with fees',
   positionals: [
     { name: 'NODEID', description: 'the payee' },
-    { name: 'AMOUNT_MSAT', description: 'what the payee should receive' },
+    { name: 'AMOUNT', description: 'what the payee should receive: msat, or with a unit (50000sat)' },
   ],
   options: NODE_OPTIONS,
-  examples: ['lnsim route 03cd… 50000000 --node .lnsim/alice'],
+  examples: ['lnsim route 03cd… 50000000 --node .lnsim/alice', 'lnsim route 03cd… 50000sat'],
   async run({ args, options, out }) {
-    const r = await (await nodeClient(options)).route(args[0]!, parseBigintArg(args[1], 'AMOUNT_MSAT'))
+    const r = await (await nodeClient(options)).route(args[0]!, parseAmountArg(args[1], 'msat', 'AMOUNT'))
     out.result(r, () =>
       [
         `${r.hops.length} hop(s): ${formatMsat(r.amountMsat)} + ${formatMsat(r.totalFeeMsat)} fee, ` +

@@ -4,7 +4,9 @@ import { fromHex } from '../../core/bytes.js'
 import { nodeNameProblem } from '../../core/nodeName.js'
 import { parseLogLevel, startNode } from '../../node/startNode.js'
 import { DEFAULT_MPP_TIMEOUT_MS } from '../../node/payments/receive/finalHop.js'
-import { CliError, parseIntegerOption, requireString, type CommandSpec } from '../command.js'
+import { DEFAULT_CHAIN_URL } from '../../api/chain/index.js'
+import { CliError, parseAmountArg, parseIntegerOption, requireString, type CommandSpec } from '../command.js'
+import { curveWarning } from '../curveWarning.js'
 
 export const nodeStartCommand: CommandSpec = {
   path: ['node', 'start'],
@@ -27,7 +29,7 @@ export const nodeStartCommand: CommandSpec = {
       name: 'chain',
       type: 'string',
       valueName: 'URL',
-      description: 'the mock chain daemon (default: $LNSIM_CHAIN or http://127.0.0.1:18443)',
+      description: `the mock chain daemon (default: $LNSIM_CHAIN or ${DEFAULT_CHAIN_URL})`,
     },
     {
       name: 'listen',
@@ -62,7 +64,13 @@ export const nodeStartCommand: CommandSpec = {
       description: 'debug, info, warn or error',
       default: 'info',
     },
-    { name: 'fee-base', type: 'string', valueName: 'MSAT', description: 'forwarding fee base', default: '1000' },
+    {
+      name: 'fee-base',
+      type: 'string',
+      valueName: 'AMOUNT',
+      description: 'forwarding fee base (msat, or 1sat, …)',
+      default: '1000',
+    },
     {
       name: 'fee-ppm',
       type: 'string',
@@ -80,9 +88,15 @@ export const nodeStartCommand: CommandSpec = {
     {
       name: 'htlc-minimum',
       type: 'string',
-      valueName: 'MSAT',
-      description: 'the smallest HTLC this node forwards or accepts',
+      valueName: 'AMOUNT',
+      description: 'the smallest HTLC this node forwards or accepts (msat, or 1sat, …)',
       default: '1',
+    },
+    {
+      name: 'htlc-maximum',
+      type: 'string',
+      valueName: 'AMOUNT',
+      description: "the largest HTLC this node forwards over any channel (default: each channel's capacity)",
     },
     {
       name: 'max-pending-channels-per-peer',
@@ -149,7 +163,8 @@ export const nodeStartCommand: CommandSpec = {
     },
   ],
   examples: [
-    'lnsim node start --name alice --chain http://127.0.0.1:18443',
+    `lnsim node start --name alice --chain ${DEFAULT_CHAIN_URL}`,
+    'lnsim node start --name carol --fee-base 1sat --fee-ppm 100',
     'lnsim node start --name bob --data-dir /tmp/bob --api-port 9001 --json',
   ],
   async run({ options, json, out, signal }) {
@@ -161,8 +176,7 @@ export const nodeStartCommand: CommandSpec = {
         ? options['data-dir']
         : `.lnsim/${name}`,
     )
-    const chainUrl =
-      typeof options.chain === 'string' ? options.chain : process.env.LNSIM_CHAIN || 'http://127.0.0.1:18443'
+    const chainUrl = typeof options.chain === 'string' ? options.chain : process.env.LNSIM_CHAIN || DEFAULT_CHAIN_URL
     const logLevel = parseLogLevel(String(options['log-level']))
     if (!logLevel) throw new CliError('--log-level must be debug, info, warn or error', { exitCode: 2 })
     let seed: Uint8Array | undefined
@@ -173,6 +187,17 @@ export const nodeStartCommand: CommandSpec = {
         throw new CliError('--seed must be 64 hex characters', { exitCode: 2 })
       }
     }
+    const htlcMinimumMsat = parseAmountArg(options['htlc-minimum'], 'msat', '--htlc-minimum')
+    if (htlcMinimumMsat < 1n)
+      throw new CliError('--htlc-minimum must be at least 1 msat', { exitCode: 2, code: 'USAGE' })
+    const htlcMaximumMsat =
+      options['htlc-maximum'] === undefined
+        ? undefined
+        : parseAmountArg(options['htlc-maximum'], 'msat', '--htlc-maximum')
+    if (htlcMaximumMsat !== undefined && htlcMaximumMsat < htlcMinimumMsat)
+      throw new CliError('--htlc-maximum must not be below --htlc-minimum', { exitCode: 2, code: 'USAGE' })
+    const warning = curveWarning()
+    if (warning) process.stderr.write(warning + '\n')
     // a bug in one promise must not take a whole simulated node down mid-run: log it loudly instead
     process.on('unhandledRejection', (err) =>
       process.stderr.write(
@@ -191,16 +216,15 @@ export const nodeStartCommand: CommandSpec = {
       logLevel,
       logToConsole: !json && process.stderr.isTTY === true,
       policy: {
-        feeBaseMsat: BigInt(parseIntegerOption(options['fee-base'], 'fee-base', { min: 0 })!),
+        feeBaseMsat: parseAmountArg(options['fee-base'], 'msat', '--fee-base'),
         feeProportionalMillionths: BigInt(
           parseIntegerOption(options['fee-ppm'], 'fee-ppm', { min: 0, max: 1_000_000 })!,
         ),
         cltvExpiryDelta: parseIntegerOption(options['cltv-delta'], 'cltv-delta', { min: 1, max: 2016 })!,
-        htlcMinimumMsat: BigInt(parseIntegerOption(options['htlc-minimum'], 'htlc-minimum', { min: 1 })!),
+        htlcMinimumMsat,
+        ...(htlcMaximumMsat !== undefined ? { htlcMaximumMsat } : {}),
       },
-      channelConfig: {
-        htlcMinimumMsat: BigInt(parseIntegerOption(options['htlc-minimum'], 'htlc-minimum', { min: 1 })!),
-      },
+      channelConfig: { htlcMinimumMsat },
       limits: limitsFrom(options),
       mppTimeoutMs: parseIntegerOption(options['mpp-timeout'], 'mpp-timeout', { min: 1, max: 86_400 })! * 1000,
     })
@@ -220,9 +244,11 @@ export const nodeStartCommand: CommandSpec = {
           `peers:   ${node.listen.map((l) => `${node.nodeId}@${l.replace(/\/p2p\/.*$/, '')}`).join(', ')}\n  ` +
           `api:     ${node.apiUrl}\n  data:    ${node.dataDir}\nPress Ctrl-C to stop.`,
       )
+    // Ctrl-C, SIGTERM, or `lnsim stop` (POST /v1/stop)
+    const stopping = AbortSignal.any([signal, node.stopRequested])
     await new Promise<void>((done) => {
-      if (signal.aborted) return done()
-      signal.addEventListener('abort', () => done(), { once: true })
+      if (stopping.aborted) return done()
+      stopping.addEventListener('abort', () => done(), { once: true })
     })
     out.info(`stopping node ${name}…`)
     await node.stop()

@@ -34,8 +34,14 @@ import {
   type TopologySummary,
   type RunBody,
   type RunSummary,
+  type ActivityOptions,
+  type ActivitySpec,
+  loadActivity,
+  DEFAULT_CAPACITY_MULTIPLIER,
+  DEFAULT_EXPECTED_PAYMENT_MSAT,
 } from '../../scenario/index.js'
-import { CliError, type CommandSpec } from '../command.js'
+import { CliError, parseAmountArg, parseIntegerOption, type CommandSpec } from '../command.js'
+import { curveWarning } from '../curveWarning.js'
 
 /**
  * Replaces the program that runs daemons (default: this Node with dist/lnsim.mjs), as a JSON array,
@@ -58,10 +64,23 @@ function daemonCommand(): string[] | undefined {
   })
 }
 
-async function load(
-  file: string,
-  sample: number | undefined,
-): Promise<{ spec: NetworkSpec; body: RunBody; steps: number | null; imported: TopologySummary | null }> {
+interface Loaded {
+  spec: NetworkSpec
+  body: RunBody
+  steps: number | null
+  imported: TopologySummary | null
+  activity: ActivitySpec | null
+}
+
+/** --activity FILE (relative to where lnsim runs) or the scenario's `activity:`, with SimLN's flags over them. */
+interface ActivityChoice {
+  file: string | undefined
+  options: ActivityOptions
+}
+
+async function load(file: string, sample: number | undefined, activity: ActivityChoice): Promise<Loaded> {
+  const fromFlag = (names: string[]): ActivitySpec | null =>
+    activity.file === undefined ? null : loadActivity(activity.file, process.cwd(), names, activity.options)
   if (isScriptFile(file)) {
     if (sample !== undefined)
       throw new CliError(
@@ -69,15 +88,63 @@ async function load(
         { exitCode: 2, code: 'USAGE' },
       )
     const script = await loadScenarioScript(file)
-    return { spec: script.spec, body: script.body, steps: null, imported: null }
+    const simln = fromFlag(script.spec.nodes.map((n) => n.name))
+    // the script's own run, with the activity beside it
+    const body: RunBody = simln
+      ? async (net, ctx) => {
+          const beside = ctx.activity(simln)
+          await script.body(net, ctx)
+          await beside
+        }
+      : script.body
+    return { spec: script.spec, body, steps: null, imported: null, activity: simln }
   }
-  const scenario = await loadScenarioFile(file, sample !== undefined ? { sample } : {})
+  const scenario = await loadScenarioFile(file, {
+    ...(sample !== undefined ? { sample } : {}),
+    ...(activity.file === undefined ? { activity: activity.options } : {}),
+  })
+  const simln = fromFlag(scenario.nodes.map((n) => n.name)) ?? scenario.simln ?? null
   return {
     spec: scenario,
-    body: scenarioBody(scenario),
+    body: scenarioBody({ ...scenario, simln: simln ?? undefined }),
     steps: scenario.steps.length,
     imported: scenario.imported ?? null,
+    activity: simln,
   }
+}
+
+function activityChoice(options: Record<string, string | boolean | undefined>): ActivityChoice {
+  const total = parseIntegerOption(options['total-time'], 'total-time', { min: 1, max: 86_400 })
+  const expected =
+    options['expected-pmt-amt'] === undefined
+      ? undefined
+      : parseAmountArg(options['expected-pmt-amt'], 'msat', '--expected-pmt-amt')
+  let multiplier: number | undefined
+  if (typeof options['capacity-multiplier'] === 'string') {
+    multiplier = Number(options['capacity-multiplier'])
+    if (!/^[0-9.e+]+$/i.test(options['capacity-multiplier']) || !(multiplier > 0) || !Number.isFinite(multiplier))
+      throw new CliError(`--capacity-multiplier must be a number above 0, got ${options['capacity-multiplier']}`, {
+        exitCode: 2,
+        code: 'USAGE',
+      })
+  }
+  if (expected !== undefined && expected <= 0n)
+    throw new CliError('--expected-pmt-amt must be above 0', { exitCode: 2, code: 'USAGE' })
+  return {
+    file: typeof options.activity === 'string' ? options.activity : undefined,
+    options: { totalTimeSecs: total, expectedPaymentMsat: expected, capacityMultiplier: multiplier },
+  }
+}
+
+/** One line about the SimLN activity the run will send. */
+function describeActivity(a: ActivitySpec): string {
+  const shown = relative(process.cwd(), a.sim.file)
+  const what = a.sim.activity.length
+    ? `${a.sim.activity.length} defined activit${a.sim.activity.length === 1 ? 'y' : 'ies'}`
+    : `random activity between ${a.sim.nodes.length} node(s), ${a.expectedPaymentMsat} msat expected, ` +
+      `capacity ×${a.capacityMultiplier} a month`
+  const total = a.totalTimeSecs === undefined ? 'until every count is sent' : `for ${a.totalTimeSecs} s`
+  return `SimLN activity ${shown.startsWith('..') ? a.sim.file : shown}: ${what}, ${total}\n`
 }
 
 function sampleOption(value: string | boolean | undefined): number | undefined {
@@ -178,6 +245,34 @@ export const runCommand: CommandSpec = {
         '(see docs/scenarios.md)',
     },
     {
+      name: 'activity',
+      type: 'string',
+      valueName: 'SIM.JSON',
+      description:
+        "send SimLN's activity from its sim.json beside the steps: defined activities, or random activity when it " +
+        "lists none; its node ids (aliases or public keys) name the scenario's nodes (replaces the file's activity:)",
+    },
+    {
+      name: 'total-time',
+      type: 'string',
+      valueName: 'SECONDS',
+      description: 'SimLN -t: how long the activity runs (needed unless every activity has a count)',
+    },
+    {
+      name: 'expected-pmt-amt',
+      type: 'string',
+      valueName: 'AMOUNT',
+      description: `SimLN's random activity: the mean payment (default ${DEFAULT_EXPECTED_PAYMENT_MSAT} msat)`,
+    },
+    {
+      name: 'capacity-multiplier',
+      type: 'string',
+      valueName: 'X',
+      description:
+        `SimLN's random activity: how many times each node sends its capacity in a 30-day month ` +
+        `(default ${DEFAULT_CAPACITY_MULTIPLIER}; a run of seconds needs thousands)`,
+    },
+    {
       name: 'sample',
       type: 'string',
       valueName: 'N',
@@ -217,11 +312,14 @@ export const runCommand: CommandSpec = {
     'lnsim run scenarios/demo.yaml',
     'lnsim run scenarios/demo.yaml --dashboard',
     'lnsim run scenarios/competing-routes.yaml --junit results.xml --events events.ndjson',
-    'lnsim run scenarios/loop-payments.ts --keep',
+    'lnsim run scenarios/fee-survey.ts --keep',
     'lnsim run scenarios/imported-50.yaml --csv payments.csv',
     'lnsim run scenarios/imported-50.yaml --sample 20',
     'lnsim run scenarios/imported-50.yaml --no-lean',
     'lnsim run scenarios/demo.yaml --json > summary.json',
+    'lnsim run scenarios/simln-network.yaml --activity scenarios/simln/sim.json',
+    'lnsim run scenarios/simln-network.yaml --activity scenarios/simln/random-sim.json --total-time 8 \\\n' +
+      '    --expected-pmt-amt 20000sat --capacity-multiplier 20000',
   ],
   async run({ args, options, json, out, signal }) {
     if (options.lean === true && options['no-lean'] === true)
@@ -234,7 +332,7 @@ export const runCommand: CommandSpec = {
     const collected: Collected = { payments: [], nodeIds: new Map() }
     let loaded: Awaited<ReturnType<typeof load>>
     try {
-      loaded = await load(file, sampleOption(options.sample))
+      loaded = await load(file, sampleOption(options.sample), activityChoice(options))
     } catch (err) {
       if (!(err instanceof ScenarioFileError)) throw err
       process.stderr.write(`${err.message}\n${err.issues.length} problem(s); nothing was started.\n`)
@@ -290,6 +388,10 @@ export const runCommand: CommandSpec = {
         `seed ${JSON.stringify(spec.seed)}\n`,
     )
     if (loaded.imported) screen.write(describeImport(loaded.imported))
+    if (loaded.activity) screen.write(describeActivity(loaded.activity))
+    // the nodes load the same module as this process: one warning for the run, not one per node
+    const warning = curveWarning()
+    if (warning) process.stderr.write(warning + '\n')
     screen.write(leanLine)
     screen.write(
       `run folder ${dir}${keep ? '' : ' (removed at the end; --keep keeps it)'}; watch from another terminal: ` +

@@ -9,14 +9,18 @@ import { TerminalView } from '../../observe/terminalView.js'
 import { ChainClient } from '../../api/chain/index.js'
 import { readRunFile, runChainUrl, runNodeTargets } from '../../api/run/runFile.js'
 import { followChainEvents, followNodeEvents } from '../../scenario/index.js'
+import { toJson } from '../../core/json.js'
+import type { NetworkEvent } from '../../scenario/index.js'
 import { CliError, type CommandSpec } from '../command.js'
 
 export const watchCommand: CommandSpec = {
   path: ['watch'],
   summary: 'Watch a running network: payments hop by hop, channel changes, blocks',
   description:
-    'Attach to the network of a running `lnsim run` with --run-dir (the folder it prints), or to nodes by their data ' +
-    'directories with --nodes. Press Ctrl-C to stop watching.',
+    'Attach to the network of a running `lnsim run` with --run-dir (the folder it prints), ' +
+    'or to nodes by their data directories with --nodes. ' +
+    'With --json, every node and chain event is printed as one JSON line (NDJSON) instead of the live view. ' +
+    'Press Ctrl-C to stop watching.',
   options: [
     {
       name: 'run-dir',
@@ -35,9 +39,10 @@ export const watchCommand: CommandSpec = {
   ],
   examples: [
     'lnsim watch --run-dir /tmp/lnsim-demo-Xq3v',
-    'lnsim watch --nodes .lnsim/alice,.lnsim/bob --chain http://127.0.0.1:18443',
+    'lnsim watch --run-dir /tmp/lnsim-demo-Xq3v --json | jq \'select(.type == "payment_sent")\'',
+    'lnsim watch --nodes .lnsim/alice,.lnsim/bob --chain http://127.0.0.1:18800',
   ],
-  async run({ options, out, signal }) {
+  async run({ options, json, out, signal }) {
     const runDir = typeof options['run-dir'] === 'string' ? options['run-dir'] : undefined
     const nodeDirs =
       typeof options.nodes === 'string'
@@ -64,11 +69,18 @@ export const watchCommand: CommandSpec = {
       out.info(`watching ${run.name ?? runDir}: ${run.nodes.length} node(s); Ctrl-C to stop`)
     }
 
-    const view = new TerminalView(process.stdout, { mode: 'watch', ...(options.plain === true ? { live: false } : {}) })
+    const view = json
+      ? undefined
+      : new TerminalView(process.stdout, { mode: 'watch', ...(options.plain === true ? { live: false } : {}) })
+    // --json: one line per event, as `lnsim run --events` writes them, for jq and scripts
+    const onEvent = (e: NetworkEvent): void => {
+      if (view) view.onEvent(e)
+      else process.stdout.write(toJson(e) + '\n')
+    }
     // a node that restarts gets a new API port: look it up again from its data directory on every reconnect
     const clients = await Promise.all(dirs.map((d) => locateNode(d)))
     const infos = await Promise.all(clients.map((c) => c.info().catch(() => undefined)))
-    view.nodes(infos.flatMap((i) => (i ? [{ name: i.alias, nodeId: i.nodeId }] : [])))
+    view?.nodes(infos.flatMap((i) => (i ? [{ name: i.alias, nodeId: i.nodeId }] : [])))
     const following: Promise<void>[] = dirs.map((d, i) => {
       let first: NodeClient | undefined = clients[i]
       const client = async (): Promise<NodeClient> => {
@@ -76,10 +88,10 @@ export const watchCommand: CommandSpec = {
         first = undefined
         return c
       }
-      return followNodeEvents(client, (e) => view.onEvent(e), signal)
+      return followNodeEvents(client, onEvent, signal)
     })
-    if (chainUrl) following.push(followChainEvents(new ChainClient({ url: chainUrl }), (e) => view.onEvent(e), signal))
+    if (chainUrl) following.push(followChainEvents(new ChainClient({ url: chainUrl }), onEvent, signal))
     await Promise.all(following)
-    view.close()
+    view?.close()
   },
 }

@@ -41,6 +41,8 @@ import { parseRequest } from '../../api/http/requestBody.js'
 import { route } from '../../api/http/route.js'
 import { startHttpServer, type RunningHttpServer } from '../../api/http/server.js'
 import { NODE_ERRORS } from '../errors.js'
+import { stopRoute } from './stopRoute.js'
+import { walletSendRoute } from './walletSendRoute.js'
 
 declare const LNSIM_VERSION: string | undefined
 
@@ -94,7 +96,12 @@ const NODE_ERROR_STATUS: Readonly<Record<string, number>> = Object.fromEntries(
   Object.entries(NODE_ERRORS).map(([code, e]) => [code, e.status]),
 )
 
-export async function startControlApi(node: NodeComponents): Promise<ControlApi> {
+export interface ControlApiHooks {
+  /** POST /v1/stop: stop the node as SIGTERM would */
+  requestStop(): void
+}
+
+export async function startControlApi(node: NodeComponents, hooks: ControlApiHooks): Promise<ControlApi> {
   const token = toHex(new Uint8Array(randomBytes(32)))
   const channelInfos = () =>
     node.channels
@@ -238,6 +245,8 @@ export async function startControlApi(node: NodeComponents): Promise<ControlApi>
         })),
       }
     }),
+    walletSendRoute(node),
+    stopRoute(hooks.requestStop),
     route('GET', '/v1/graph', undefined, async (): Promise<GraphInfo> => {
       const store = node.gossip.store
       return {

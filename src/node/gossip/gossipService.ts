@@ -359,7 +359,8 @@ export class GossipService {
       shortChannelId: scid,
       cltvExpiryDelta: policy.cltvExpiryDelta,
       htlcMinimumMsat: policy.htlcMinimumMsat,
-      htlcMaximumMsat: c.capacitySat * 1000n,
+      // a node-wide maximum above a small channel's capacity announces the capacity (BOLT #7 allows no more)
+      htlcMaximumMsat: minMsat(policy.htlcMaximumMsat ?? c.capacitySat * 1000n, c.capacitySat * 1000n),
       feeBaseMsat: Number(policy.feeBaseMsat),
       feeProportionalMillionths: Number(policy.feeProportionalMillionths),
       disabled: !(r.data.state === 'NORMAL' && this.d.peers.isConnected(r.peer)),
@@ -447,6 +448,10 @@ export class GossipService {
     const addr = a?.message.addresses[0]
     return addr ? `${nodeId}@${addr}` : undefined
   }
+}
+
+function minMsat(a: bigint, b: bigint): bigint {
+  return a < b ? a : b
 }
 
 /** Whether an update of ours already says what a new one would (all but its timestamp and signature). */

@@ -21,6 +21,7 @@ import {
 import type { z } from 'zod'
 import { ScenarioFileError, type ScenarioErrorCode, type ScenarioIssue } from '../errors.js'
 import { ScenarioSchema, type Scenario } from './scenarioSchema.js'
+import { loadActivity, type ActivityOptions, type ActivitySpec } from '../activity/activitySpec.js'
 import {
   TopologyError,
   expandTopology,
@@ -29,11 +30,17 @@ import {
 } from '../topology/topologyImport.js'
 
 /** A scenario as read: with a `topology`, what its import did. */
-export type LoadedScenario = Scenario & { imported?: TopologySummary }
+export type LoadedScenario = Scenario & {
+  imported?: TopologySummary
+  /** its `activity:` sim.json, read and checked against its nodes */
+  simln?: ActivitySpec
+}
 
 export interface LoadOptions {
   /** sample the topology down to this many nodes, whatever the file says (`lnsim run --sample`) */
   sample?: number
+  /** SimLN's flags, over what the scenario's `activity:` says (`lnsim run --total-time`, …) */
+  activity?: ActivityOptions
 }
 
 /** Scenario files are written by hand; anything this large is a mistake, not a scenario. */
@@ -182,7 +189,11 @@ export function validateScenario(
     )
   }
   const r = ScenarioSchema.safeParse(expansion.value)
-  if (r.success) return expansion.summary ? { ...r.data, imported: expansion.summary } : r.data
+  if (r.success) {
+    const loaded: LoadedScenario = expansion.summary ? { ...r.data, imported: expansion.summary } : r.data
+    if (r.data.activity === undefined) return loaded
+    return { ...loaded, simln: scenarioActivity(r.data, file, locate, options.activity) }
+  }
   const issues: ScenarioIssue[] = r.error.issues.map((issue) => {
     // an unknown key is best shown at the key itself
     const path =
@@ -199,6 +210,35 @@ export function validateScenario(
   })
   issues.sort((a, b) => a.line - b.line || a.col - b.col)
   throw new ScenarioFileError(issues)
+}
+
+/** The scenario's sim.json, its problems shown at the `activity` key (and at their field in the sim.json). */
+function scenarioActivity(
+  s: Scenario,
+  file: string,
+  locate: (path: PropertyKey[], issue: z.core.$ZodIssue) => { line: number; col: number },
+  override: ActivityOptions | undefined,
+): ActivitySpec {
+  try {
+    return loadActivity(
+      s.activity!,
+      dirname(resolve(file)),
+      s.nodes.map((n) => n.name),
+      override,
+    )
+  } catch (err) {
+    if (!(err instanceof ScenarioFileError)) throw err
+    const at = locate(['activity'], { code: 'custom', path: ['activity'], message: '', input: undefined })
+    throw new ScenarioFileError(
+      err.issues.map((i) => ({
+        file,
+        ...at,
+        path: 'activity',
+        message: `${i.file}${i.path ? ` ${i.path}` : ''}: ${i.message}`,
+      })),
+      err.code as ScenarioErrorCode,
+    )
+  }
 }
 
 function isImported(path: readonly PropertyKey[], e: TopologyExpansion): boolean {

@@ -145,8 +145,10 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
           knowNode(to, [...at, 'pairs', j, 1])
           if (from === to) issue([...at, 'pairs', j, 1], `${from} cannot pay itself`)
         })
-        if (step.random === true && nodes.size < 2) issue([...at, 'random'], 'random traffic needs at least two nodes')
-        if (step.amountMsat.min > step.amountMsat.max)
+        step.nodes?.forEach((n, j) => knowNode(n, [...at, 'nodes', j]))
+        if ((step.random === true || step.model === 'simln') && nodes.size < 2)
+          issue([...at, step.model === 'simln' ? 'model' : 'random'], 'random traffic needs at least two nodes')
+        if (step.amountMsat && step.amountMsat.min > step.amountMsat.max)
           issue([...at, 'amountMsat', 'min'], `min (${step.amountMsat.min}) is above max (${step.amountMsat.max})`)
         break
       case 'fault':

@@ -16,6 +16,7 @@ import {
 import { usesTestingHooks } from './testingSteps.js'
 import { TopologySpec } from '../topology/topologySpec.js'
 import { strictObject } from './values.js'
+import { ActivityKey } from '../activity/activitySpec.js'
 
 export const ScenarioSchema = strictObject({
   name: z.string().min(1).max(100),
@@ -33,6 +34,7 @@ export const ScenarioSchema = strictObject({
   channels: z.array(ChannelSpecSchema).max(5000).default([]),
   steps: z.array(Step).max(10_000).default([]),
   expect: z.array(Expectation).max(10_000).default([]),
+  activity: ActivityKey.optional(),
 })
   .refine((s) => s.nodes.length > 0, {
     path: ['nodes'],

@@ -21,6 +21,7 @@ import {
 } from './values.js'
 import { oneOf } from './oneOf.js'
 import { testingStepVariants } from './testingSteps.js'
+import { DEFAULT_CAPACITY_MULTIPLIER, DEFAULT_EXPECTED_PAYMENT_MSAT } from '../activity/randomModel.js'
 
 /** Per channel direction, as BOLT #7's channel_update carries it. */
 export const FeePolicy = strictObject({
@@ -30,6 +31,7 @@ export const FeePolicy = strictObject({
     .optional()
     .describe('cltv_expiry_delta: blocks this hop adds to the HTLC timeout'),
   htlcMinimumMsat: amount.optional().describe('the smallest HTLC this hop forwards'),
+  htlcMaximumMsat: amount.optional().describe('the largest HTLC this hop forwards (default: the capacity)'),
 })
 
 export const NodeSpec = strictObject({
@@ -151,6 +153,27 @@ export type Expectation = z.output<typeof Expectation>
 
 const nodeRef = strictObject({ node: nodeName })
 
+/** What each traffic model needs, and what it has no use for. */
+function checkTrafficModel(
+  t: { model: 'uniform' | 'simln' } & Partial<Record<TrafficField, unknown>> & { random?: boolean | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  const has = (k: TrafficField): boolean => t[k] !== undefined
+  const refuse = (k: TrafficField, why: string): void => ctx.addIssue({ code: 'custom', path: [k], message: why })
+  if (t.model === 'uniform') {
+    if (has('pairs') === (t.random === true))
+      ctx.addIssue({ code: 'custom', message: 'give either pairs or random: true' })
+    if (!has('ratePerSecond')) refuse('ratePerSecond', 'uniform traffic needs ratePerSecond')
+    if (!has('amountMsat')) refuse('amountMsat', 'uniform traffic needs amountMsat: { min, max }')
+    for (const k of ['nodes', 'expectedPaymentMsat', 'capacityMultiplier'] as const)
+      if (has(k)) refuse(k, `${k} belongs to model: simln`)
+  } else {
+    for (const k of ['pairs', 'ratePerSecond', 'amountMsat'] as const)
+      if (has(k)) refuse(k, `model simln draws its own pairs, times and amounts: leave out ${k}`)
+  }
+}
+type TrafficField = 'pairs' | 'nodes' | 'ratePerSecond' | 'amountMsat' | 'expectedPaymentMsat' | 'capacityMultiplier'
+
 export const Step = oneOf('step', {
   pay: strictObject({
     id: stepId.optional().describe('names the payment for expectations, and for settle and cancel steps'),
@@ -235,6 +258,13 @@ export const Step = oneOf('step', {
   sleep: strictObject({ ms: milliseconds }),
   traffic: strictObject({
     id: stepId.optional(),
+    model: z
+      .enum(['uniform', 'simln'])
+      .default('uniform')
+      .describe(
+        'uniform: a steady rate, amounts evenly in a range; simln: SimLN random activity (pairs weighted by ' +
+          'capacity, Poisson arrivals, log-normal amounts around expectedPaymentMsat)',
+      ),
     pairs: z
       .array(z.tuple([nodeName, nodeName]))
       .min(1)
@@ -242,16 +272,29 @@ export const Step = oneOf('step', {
       .describe('[from, to] pairs to pay between'),
     random: z.boolean().optional().describe('pay between random pairs of distinct nodes'),
     keysend: z.boolean().default(false).describe('pay with keysend: no invoice round trip, as SimLN does'),
-    ratePerSecond: z.number().positive().max(1000),
+    nodes: z.array(nodeName).min(2).max(500).optional().describe('model simln: who sends and receives (default: all)'),
+    ratePerSecond: z.number().positive().max(1000).optional().describe('model uniform: payments per second'),
     durationMs: milliseconds,
-    amountMsat: strictObject({ min: amount, max: amount }),
+    amountMsat: strictObject({ min: amount, max: amount }).optional().describe('model uniform: the amount range'),
+    expectedPaymentMsat: amount
+      .optional()
+      .describe(`model simln: the mean payment amount (default ${DEFAULT_EXPECTED_PAYMENT_MSAT}, SimLN's)`),
+    capacityMultiplier: z
+      .number()
+      .positive()
+      .max(1e12)
+      .optional()
+      .describe(
+        `model simln: how many times over each node sends its capacity in a 30-day month ` +
+          `(default ${DEFAULT_CAPACITY_MULTIPLIER}, SimLN's; a run of seconds needs thousands)`,
+      ),
     timeoutSeconds: wholeNumber(1, 3600).optional(),
     background: z
       .boolean()
       .default(false)
       .describe('run alongside the steps that follow; the final expectations wait for it'),
     expect: strictObject({ successRateAtLeast: percent }).optional(),
-  }).refine((t) => (t.pairs !== undefined) !== (t.random === true), { message: 'give either pairs or random: true' }),
+  }).superRefine(checkTrafficModel),
   ...testingStepVariants,
 })
 export type Step = z.output<typeof Step>

@@ -8,7 +8,10 @@ import { validateScenario } from '../file/load.js'
 import type { Scenario, ScenarioSchema } from '../file/scenarioSchema.js'
 
 /** What launch() takes: the network part of a scenario, as a file would say it (amounts may also be bigint). */
-export type NetworkInput = Omit<z.input<typeof ScenarioSchema>, 'name' | 'description' | 'steps' | 'expect'> & {
+export type NetworkInput = Omit<
+  z.input<typeof ScenarioSchema>,
+  'name' | 'description' | 'steps' | 'expect' | 'activity'
+> & {
   name?: string
 }
 
@@ -16,7 +19,12 @@ export type NetworkSpec = Pick<Scenario, 'name' | 'seed' | 'chain' | 'nodes' | '
 
 /** Validates the network part of a scenario given in code, with the same rules as a file. */
 export function toNetworkSpec(input: NetworkInput | NetworkSpec, source = 'launch()'): NetworkSpec {
-  // a loaded scenario says what its topology import did; the network itself is in its nodes and channels
-  const { imported: _summary, ...network } = input as (NetworkInput | NetworkSpec) & { imported?: unknown }
+  // a loaded scenario says what its topology import did, and carries its activity: neither is part of the network
+  const {
+    imported: _summary,
+    activity: _activity,
+    simln: _simln,
+    ...network
+  } = input as (NetworkInput | NetworkSpec) & { imported?: unknown; activity?: unknown; simln?: unknown }
   return validateScenario({ name: 'network', ...network, steps: [], expect: [] }, source)
 }

@@ -70,6 +70,8 @@ export interface RunSummary {
   /** per traffic step, with the latency of its successful payments (null when none succeeded) */
   traffic: {
     id: string | null
+    /** a traffic step's, or one activity of a SimLN activity file's (`lnsim run --activity`) */
+    kind: 'traffic' | 'activity'
     sent: number
     succeeded: number
     failed: number
@@ -205,6 +207,7 @@ export function nodeSummaries(
 /** What the summary counts of a traffic step (its result, run/traffic.ts). */
 export interface TrafficCounts {
   id: string | null
+  kind?: 'traffic' | 'activity'
   sent: number
   succeeded: number
   failed: number
@@ -213,8 +216,9 @@ export interface TrafficCounts {
 }
 
 export function trafficSummaries(traffic: readonly TrafficCounts[]): RunSummary['traffic'] {
-  return traffic.map(({ id, sent, succeeded, failed, successRate, outcomes }) => ({
+  return traffic.map(({ id, kind, sent, succeeded, failed, successRate, outcomes }) => ({
     id,
+    kind: kind ?? 'traffic',
     sent,
     succeeded,
     failed,

@@ -26,6 +26,8 @@ import {
   type RunSummary,
 } from '../report/report.js'
 import { runTraffic, type TrafficResult, type TrafficSpec } from './traffic.js'
+import { runActivity } from '../activity/runActivity.js'
+import type { ActivitySpec } from '../activity/activitySpec.js'
 
 export const EXIT_PASSED = 0
 export const EXIT_FAILED = 1
@@ -50,6 +52,8 @@ export interface RunContext {
   check(expectation: Record<string, unknown> | Expectation, source?: string): Promise<Verdict>
   /** Sends traffic as a traffic step would; its result is kept for the summary. */
   traffic(spec: TrafficSpec): Promise<TrafficResult>
+  /** Runs a SimLN activity file's payments; each activity's result is kept for the summary. */
+  activity(spec: ActivitySpec): Promise<TrafficResult[]>
   /**
    * Marks the run failed because something could not be done (not an expectation that failed); `where` names it,
    * `source` points at it.
@@ -89,7 +93,7 @@ export async function runNetwork(spec: NetworkSpec, body: RunBody, options: RunO
   }
   const signal = options.signal ?? new AbortController().signal
   const verdicts: Verdict[] = []
-  const traffic: TrafficResult[] = []
+  const traffic: (TrafficResult & { kind?: 'traffic' | 'activity' })[] = []
   let error: RunSummary['error'] = null
   const finish = (status: RunStatus, exitCode: number, extra: Partial<RunSummary> = {}): RunSummary => ({
     ...emptySummary(spec, startedAt, status, exitCode, error),
@@ -133,6 +137,11 @@ export async function runNetwork(spec: NetworkSpec, body: RunBody, options: RunO
       traffic.push(r)
       if (t.id !== undefined) records.traffic.set(t.id, r)
       return r
+    },
+    activity: async (a) => {
+      const results = await runActivity(net, a, rng.fork('simln'), signal)
+      for (const r of results) traffic.push({ ...r, kind: 'activity' })
+      return results
     },
     fail: (err, where, source = 'script') => {
       error ??= { code: err instanceof LnsimError ? err.code : 'ERROR', message: `${where}: ${errorMessage(err)}` }

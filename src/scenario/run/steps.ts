@@ -12,7 +12,9 @@ import type { Step, StepOf } from '../file/schema.js'
 import { paymentVerdict, trafficVerdict } from './expectations.js'
 import { describeCondition } from '../network/conditions.js'
 import { sleep } from '../network/pool.js'
-import type { TrafficResult } from './traffic.js'
+import type { TrafficResult, TrafficSpec } from './traffic.js'
+import type { ActivitySpec } from '../activity/activitySpec.js'
+import { DEFAULT_CAPACITY_MULTIPLIER, DEFAULT_EXPECTED_PAYMENT_MSAT } from '../activity/randomModel.js'
 import { describeTestingStep, isTestingStep, runTestingStep } from './testingStepRunner.js'
 
 function sat(n: bigint): string {
@@ -58,10 +60,8 @@ export function describeStep(step: Step): string {
       return `sleep ${step.ms} ms`
     case 'traffic':
       return (
-        `traffic${step.id ? ` ${step.id}` : ''}: ${step.ratePerSecond}/s for ${step.durationMs} ms, ` +
-        `${msatAsSat(step.amountMsat.min)}–${msatAsSat(step.amountMsat.max)}` +
-        `${step.pairs ? ` between ${step.pairs.map(([a, b]) => `${a}→${b}`).join(', ')}` : ' between random pairs'}` +
-        `${step.background ? ' (in the background)' : ''}`
+        `traffic${step.id ? ` ${step.id}` : ''}: ${describeTraffic(step)}` +
+        (step.background ? ' (in the background)' : '')
       )
   }
 }
@@ -107,8 +107,37 @@ async function pay(
     ctx.record(paymentVerdict(outcome, step.id ?? `${step.from} → ${step.to}`, step.expect, `${source}.expect`))
 }
 
+function describeTraffic(step: StepOf<'traffic'>): string {
+  if (step.model === 'simln')
+    return (
+      `SimLN random activity for ${step.durationMs} ms, ` +
+      `${msatAsSat(step.expectedPaymentMsat ?? DEFAULT_EXPECTED_PAYMENT_MSAT)} expected, ` +
+      `capacity ×${step.capacityMultiplier ?? DEFAULT_CAPACITY_MULTIPLIER} a month` +
+      (step.nodes ? ` between ${step.nodes.join(', ')}` : '')
+    )
+  const range = step.amountMsat ? `${msatAsSat(step.amountMsat.min)}–${msatAsSat(step.amountMsat.max)}` : ''
+  const between = step.pairs
+    ? ` between ${step.pairs.map(([a, b]) => `${a}→${b}`).join(', ')}`
+    : ' between random pairs'
+  return `${step.ratePerSecond}/s for ${step.durationMs} ms, ${range}${between}`
+}
+
+/** A traffic step as the runner takes it (the schema has checked what each model needs). */
+function trafficSpec(step: StepOf<'traffic'>): TrafficSpec {
+  const common = { id: step.id, durationMs: step.durationMs, timeoutSeconds: step.timeoutSeconds }
+  if (step.model === 'simln')
+    return {
+      ...common,
+      model: 'simln',
+      nodes: step.nodes,
+      expectedPaymentMsat: step.expectedPaymentMsat,
+      capacityMultiplier: step.capacityMultiplier,
+    }
+  return { ...common, pairs: step.pairs, ratePerSecond: step.ratePerSecond!, amountMsat: step.amountMsat! }
+}
+
 async function traffic(ctx: RunContext, step: StepOf<'traffic'>, source: string): Promise<TrafficResult> {
-  const r = await ctx.traffic(step)
+  const r = await ctx.traffic(trafficSpec(step))
   if (step.expect) ctx.record(trafficVerdict(r, step.id ?? source, step.expect.successRateAtLeast, `${source}.expect`))
   return r
 }
@@ -168,9 +197,16 @@ async function runStep(
   }
 }
 
-export function scenarioBody(scenario: Scenario): RunBody {
+export function scenarioBody(scenario: Scenario & { simln?: ActivitySpec | undefined }): RunBody {
   return async (net, ctx) => {
     const background: Promise<unknown>[] = []
+    // SimLN's activity runs beside the steps, from the first; the final expectations wait for it
+    if (scenario.simln) {
+      const activity = scenario.simln
+      background.push(
+        ctx.activity(activity).catch((err) => ctx.fail(err, `SimLN activity from ${activity.sim.file}`, 'activity')),
+      )
+    }
     const total = scenario.steps.length
     for (const [index, step] of scenario.steps.entries()) {
       ctx.signal.throwIfAborted()

@@ -1,16 +1,28 @@
 /**
- * Payment traffic in the spirit of SimLN's activity: payments between chosen
- * or random pairs, at a steady rate for a while, with amounts drawn from a
- * range. Pairs and amounts come from the scenario's seed, so the same file
- * sends the same payments on every run; only their outcomes may differ.
+ * Payment traffic in the spirit of SimLN's activity. Two models:
+ * - `uniform` (the default): payments between chosen or random pairs, at a
+ *   steady rate for a while, with amounts drawn evenly from a range;
+ * - `simln`: SimLN's random activity (activity/randomModel.ts): pairs weighted
+ *   by capacity, Poisson arrivals, log-normal amounts around an expected one.
+ * Pairs and amounts come from the scenario's seed, so the same file sends the
+ * same payments on every run; only their outcomes may differ.
  */
 import type { SeededRng } from '../../core/rng.js'
 import type { Network } from '../network/network.js'
 import type { PaymentOutcome } from '../network/observer.js'
-import { sleep } from '../network/pool.js'
+import { channelCapacities } from '../activity/capacities.js'
+import {
+  DEFAULT_CAPACITY_MULTIPLIER,
+  DEFAULT_EXPECTED_PAYMENT_MSAT,
+  planRandomActivity,
+} from '../activity/randomModel.js'
+import { sendPlannedPayments, type TimedPayment } from './plannedPayments.js'
 
-export interface TrafficSpec {
+export { MAX_PAYMENTS_IN_FLIGHT } from './plannedPayments.js'
+
+export interface UniformTrafficSpec {
   id?: string | undefined
+  model?: 'uniform' | undefined
   /** [from, to] pairs, taken in turn at random; or random pairs of distinct nodes when absent */
   pairs?: [string, string][] | undefined
   ratePerSecond: number
@@ -20,6 +32,23 @@ export interface TrafficSpec {
   /** pay by keysend, with no invoice round trip (as SimLN's activity does) */
   keysend?: boolean | undefined
 }
+
+export interface SimlnTrafficSpec {
+  id?: string | undefined
+  model: 'simln'
+  /** the nodes that send and receive (default: every node of the network) */
+  nodes?: string[] | undefined
+  durationMs: number
+  /** SimLN's expected payment amount (default 3,800,000 msat) */
+  expectedPaymentMsat?: bigint | undefined
+  /** how many times over each node sends its capacity in a month (SimLN's default: 2) */
+  capacityMultiplier?: number | undefined
+  timeoutSeconds?: number | undefined
+  /** pay by keysend, as SimLN does */
+  keysend?: boolean | undefined
+}
+
+export type TrafficSpec = UniformTrafficSpec | SimlnTrafficSpec
 
 export interface TrafficResult {
   id: string | null
@@ -31,12 +60,9 @@ export interface TrafficResult {
   successRate: number
 }
 
-/** Beyond this many payments in flight, new ones wait: a slow network gets a backlog, not a flood. */
-export const MAX_PAYMENTS_IN_FLIGHT = 64
-
 export function trafficPlan(
   net: Pick<Network, 'nodes'>,
-  spec: TrafficSpec,
+  spec: UniformTrafficSpec,
   rng: SeededRng,
 ): { from: string; to: string; amountMsat: bigint }[] {
   const count = Math.max(1, Math.floor((spec.durationMs * spec.ratePerSecond) / 1000))
@@ -53,37 +79,39 @@ export function trafficPlan(
   })
 }
 
+async function simlnPlan(net: Network, spec: SimlnTrafficSpec, rng: SeededRng): Promise<TimedPayment[]> {
+  const names = spec.nodes ?? net.nodes.map((n) => n.name)
+  const plan = planRandomActivity(
+    await channelCapacities(net, names),
+    {
+      expectedPaymentMsat: spec.expectedPaymentMsat ?? DEFAULT_EXPECTED_PAYMENT_MSAT,
+      capacityMultiplier: spec.capacityMultiplier ?? DEFAULT_CAPACITY_MULTIPLIER,
+      durationMs: spec.durationMs,
+    },
+    rng,
+  )
+  if (plan.excluded.length)
+    net.log(`traffic ${spec.id ?? ''}: ${plan.excluded.join(', ')} take no part (less than twice the expected amount)`)
+  return plan.payments.map((p) => ({ ...p, id: spec.id }))
+}
+
 export async function runTraffic(
   net: Network,
   spec: TrafficSpec,
   rng: SeededRng,
   signal?: AbortSignal,
 ): Promise<TrafficResult> {
-  const plan = trafficPlan(net, spec, rng)
-  const intervalMs = 1000 / spec.ratePerSecond
-  const started = Date.now()
-  const inFlight = new Set<Promise<PaymentOutcome>>()
-  const outcomes: PaymentOutcome[] = []
-  for (const [i, p] of plan.entries()) {
-    if (signal?.aborted) break
-    const wait = started + i * intervalMs - Date.now()
-    if (wait > 0) await sleep(wait, signal).catch(() => {})
-    if (signal?.aborted) break
-    while (inFlight.size >= MAX_PAYMENTS_IN_FLIGHT) await Promise.race(inFlight)
-    const payment = net.pay(p.from, p.to, p.amountMsat, {
-      source: 'traffic',
-      ...(signal ? { signal } : {}),
-      ...(spec.id !== undefined ? { id: spec.id } : {}),
-      ...(spec.timeoutSeconds !== undefined ? { timeoutSeconds: spec.timeoutSeconds } : {}),
-      ...(spec.keysend ? { keysend: true } : {}),
-    })
-    inFlight.add(payment)
-    void payment.then((o) => {
-      inFlight.delete(payment)
-      outcomes.push(o)
-    })
+  let plan: TimedPayment[]
+  if (spec.model === 'simln') plan = await simlnPlan(net, spec, rng)
+  else {
+    const intervalMs = 1000 / spec.ratePerSecond
+    plan = trafficPlan(net, spec, rng).map((p, i) => ({ ...p, atMs: i * intervalMs, id: spec.id }))
   }
-  await Promise.all(inFlight)
+  const outcomes = await sendPlannedPayments(net, plan, {
+    timeoutSeconds: spec.timeoutSeconds,
+    signal,
+    keysend: spec.keysend === true,
+  })
   return summarizeTraffic(spec.id ?? null, outcomes)
 }
 

@@ -5,12 +5,15 @@
  */
 import type { ForwardingPolicy } from '../../../routing/forwardingPolicy.js'
 import type { KvLog } from '../../store/durableStore.js'
+import type { ChannelData } from '../../../channel/states.js'
+import { commitmentsOf } from '../../../channel/states.js'
+import { NodeError } from '../../errors.js'
 
 export type { ForwardingPolicy }
 
 export interface PolicyBookComponents {
   stores: { policies: KvLog<Partial<ForwardingPolicy>> }
-  channels: { require(channel: string): unknown }
+  channels: { require(channel: string): { data: ChannelData } }
   /** announces a channel's new policy */
   gossip: { publishUpdate(channel: string): void }
 }
@@ -26,10 +29,27 @@ export class PolicyBook {
     return { ...this.defaults, ...(this.c.stores.policies.get(channel) ?? {}) }
   }
 
-  /** Changes a channel's policy, on disk before it is announced. */
+  /**
+   * Changes a channel's policy, on disk before it is announced. A channel_update with htlc_maximum_msat above the
+   * capacity, or below htlc_minimum_msat, is one every peer would refuse (BOLT #7): such a change is refused here.
+   */
   async set(channel: string, change: Partial<ForwardingPolicy>): Promise<ForwardingPolicy> {
-    this.c.channels.require(channel)
-    this.c.stores.policies.set(channel, { ...(this.c.stores.policies.get(channel) ?? {}), ...change })
+    const capacitySat = commitmentsOf(this.c.channels.require(channel).data)?.capacitySat
+    const next = { ...(this.c.stores.policies.get(channel) ?? {}), ...change }
+    const merged = { ...this.defaults, ...next }
+    if (merged.htlcMaximumMsat !== undefined) {
+      if (capacitySat !== undefined && merged.htlcMaximumMsat > capacitySat * 1000n)
+        throw new NodeError(
+          'INVALID_POLICY',
+          `htlc maximum ${merged.htlcMaximumMsat} msat is above the channel's capacity of ${capacitySat * 1000n} msat`,
+        )
+      if (merged.htlcMaximumMsat < merged.htlcMinimumMsat)
+        throw new NodeError(
+          'INVALID_POLICY',
+          `htlc maximum ${merged.htlcMaximumMsat} msat is below the htlc minimum of ${merged.htlcMinimumMsat} msat`,
+        )
+    }
+    this.c.stores.policies.set(channel, next)
     await this.c.stores.policies.flush()
     this.c.gossip.publishUpdate(channel)
     return this.of(channel)

@@ -208,6 +208,12 @@ export class HtlcSwitch {
         htlcMsat: add.amountMsat,
         channelUpdate,
       })
+    // above what our channel_update announces: LND and Core Lightning answer temporary_channel_failure
+    if (p.htlcMaximumMsat !== undefined && payload.amtToForward > p.htlcMaximumMsat)
+      return this.d.settlements.fail(channel, add, sharedSecret, {
+        code: FAILURE.TEMPORARY_CHANNEL_FAILURE,
+        channelUpdate,
+      })
     if (add.amountMsat < payload.amtToForward || add.amountMsat - payload.amtToForward < fee)
       return this.d.settlements.fail(channel, add, sharedSecret, {
         code: FAILURE.FEE_INSUFFICIENT,

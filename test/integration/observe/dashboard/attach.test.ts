@@ -137,7 +137,7 @@ describe('run directory', () => {
     await writeFile(
       join(dir, 'run.json'),
       JSON.stringify({
-        chain: { url: 'http://127.0.0.1:18443' },
+        chain: { url: 'http://127.0.0.1:18800' },
         nodes: [
           { name: 'alice', apiUrl: 'http://127.0.0.1:2001', token: 't' },
           { name: 'bob', dataDir: 'nodes/bob' },
@@ -146,7 +146,7 @@ describe('run directory', () => {
       }),
     )
     const run = await readRunDir(dir)
-    expect(run.chainUrl).toBe('http://127.0.0.1:18443')
+    expect(run.chainUrl).toBe('http://127.0.0.1:18800')
     expect(run.nodes.map((n) => n.url)).toEqual(['http://127.0.0.1:2001', 'http://127.0.0.1:2002'])
   })
 
