@@ -19,6 +19,7 @@ import { NodeError } from './errors.js'
 import { currentBackend } from '../crypto/secp256k1.js'
 
 export type { NodeOptions } from './options.js'
+export { DEFAULT_NODE_OPTIONS } from './options.js'
 
 /** Held by the running node: a second `lnsim node start` on the same directory is refused. */
 export const NODE_LOCK_FILE = 'node.lock'

@@ -2,8 +2,7 @@ import { resolve } from 'node:path'
 import { DEFAULT_NODE_LIMITS, type NodeLimits } from '../../api/node/limits.js'
 import { fromHex } from '../../core/bytes.js'
 import { nodeNameProblem } from '../../core/nodeName.js'
-import { parseLogLevel, startNode } from '../../node/startNode.js'
-import { DEFAULT_MPP_TIMEOUT_MS } from '../../node/payments/receive/finalHop.js'
+import { DEFAULT_NODE_OPTIONS, parseLogLevel, startNode } from '../../node/startNode.js'
 import { DEFAULT_CHAIN_URL } from '../../api/chain/index.js'
 import { CliError, parseAmountArg, parseIntegerOption, requireString, type CommandSpec } from '../command.js'
 import { curveWarning } from '../curveWarning.js'
@@ -117,7 +116,7 @@ export const nodeStartCommand: CommandSpec = {
       type: 'string',
       valueName: 'SECONDS',
       description: 'the parts of a payment to this node that do not add up in time all fail (mpp_timeout)',
-      default: String(DEFAULT_MPP_TIMEOUT_MS / 1000),
+      default: String(DEFAULT_NODE_OPTIONS.mppTimeoutMs / 1000),
     },
     {
       name: 'opening-timeout',

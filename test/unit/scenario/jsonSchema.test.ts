@@ -21,6 +21,9 @@ describe('the JSON Schema of scenario files', () => {
     expect(schema.additionalProperties).toBe(false)
     expect(Object.keys(schema.properties.steps.items.properties)).toEqual([
       'pay',
+      'keysend',
+      'settle',
+      'cancel',
       'open',
       'close',
       'mine',
