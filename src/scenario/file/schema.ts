@@ -44,6 +44,10 @@ export const ChannelSpec = strictObject({
   to: nodeName,
   capacitySat: satAmount,
   pushMsat: amount.optional().describe('given to the other end at opening'),
+  private: z
+    .boolean()
+    .optional()
+    .describe('open it unannounced (BOLT #7): payers reach its `to` end through the route hints of its invoices'),
   feePolicy: FeePolicy.optional().describe("the fees of both ends on this channel (overrides the nodes' policies)"),
   fromFeePolicy: FeePolicy.optional().describe(
     'the fees `from` charges to forward over this channel (overrides feePolicy for that end)',
@@ -166,6 +170,10 @@ export const Step = oneOf('step', {
     to: nodeName,
     capacitySat: amount,
     pushMsat: amount.optional(),
+    private: z
+      .boolean()
+      .optional()
+      .describe('open it unannounced (BOLT #7): payers reach its `to` end through the route hints of its invoices'),
     wait: z.boolean().default(true).describe('mine the confirmations and wait until the channel is active'),
   }),
   close: strictObject({

@@ -17,6 +17,7 @@ import type { HopPayload } from '../../../routing/onion/hopPayload.js'
 import { createPaymentOnion } from '../../../routing/onion/paymentOnion.js'
 import { attributeFailure } from '../../../routing/onion/returningErrors.js'
 import type { Route } from '../../../routing/route.js'
+import type { RouteHint } from '../../../routing/routeHint.js'
 import type { PaymentHop, PaymentRecord } from './paymentRecord.js'
 import type { MissionControl } from '../../../routing/missionControl.js'
 import { outgoingKey, type HtlcRecord } from '../switch/htlcRecord.js'
@@ -31,6 +32,8 @@ export interface InvoiceToPay {
   amountMsat: bigint | null
   payee: Uint8Array
   minFinalCltvExpiryDelta: number
+  /** the invoice's `r` fields: private channels that lead to the payee */
+  routeHints?: RouteHint[]
   expiresAt: number
 }
 
@@ -51,6 +54,8 @@ export interface RouteRequest {
   maxFeeMsat: bigint
   /** our channels that refused this payment's HTLC already */
   avoidChannels: ReadonlySet<string>
+  /** the invoice's private routes to the payee */
+  routeHints?: readonly RouteHint[]
 }
 
 export interface SenderComponents {
@@ -188,6 +193,7 @@ export class PaymentSender implements LocalPayments {
         finalCltvExpiry,
         maxFeeMsat,
         avoidChannels,
+        ...(inv.routeHints ? { routeHints: inv.routeHints } : {}),
       })
       if (!route) {
         return fail(
