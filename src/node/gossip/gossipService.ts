@@ -456,12 +456,15 @@ export class GossipService {
   private notePeerUpdate(peer: string, u: ChannelUpdate, frame: Uint8Array): boolean {
     const ours = this.d.channels.list().find(({ record }) => {
       const c = commitmentsOf(record.data)
-      return record.peer === peer && c && (c.channelFlags & 1) === 0 && shortChannelIdOf(record.data) === u.shortChannelId
+      return (
+        record.peer === peer && c && (c.channelFlags & 1) === 0 && shortChannelIdOf(record.data) === u.shortChannelId
+      )
     })
     if (!ours) return false
     const c = commitmentsOf(ours.record.data)!
     const peerId = fromHex(peer)
-    const [nodeId1, nodeId2] = directionOf(peerId, this.d.nodeId) === 0 ? [peerId, this.d.nodeId] : [this.d.nodeId, peerId]
+    const [nodeId1, nodeId2] =
+      directionOf(peerId, this.d.nodeId) === 0 ? [peerId, this.d.nodeId] : [this.d.nodeId, peerId]
     const key = PEER_UPDATE_PREFIX + ours.key
     const known = this.d.kv.get(key) as ChannelUpdate | undefined
     try {

@@ -314,9 +314,7 @@ export async function waitGossip(
   const wanted = refs.flatMap((r) => (r.shortChannelId && !r.private ? [r.shortChannelId] : []))
   const deadline = Date.now() + options.timeoutMs
   // a node without channels has no one to hear gossip from: nothing to wait for
-  const withChannels = new Set(
-    [...net.channels, ...refs].filter((r) => !r.private).flatMap((r) => [r.from, r.to]),
-  )
+  const withChannels = new Set([...net.channels, ...refs].filter((r) => !r.private).flatMap((r) => [r.from, r.to]))
   const synced = new Set(net.nodes.filter((n) => !withChannels.has(n.name)).map((n) => n.name))
   for (;;) {
     const nodes = net.nodes.filter((n) => n.online && !synced.has(n.name))
