@@ -103,7 +103,8 @@ const channelsCommand: CommandSpec = {
         ? channels
             .map(
               (c) =>
-                `${c.channelId.slice(0, 16)}… ${(c.shortChannelId ?? '-').padEnd(10)} ${c.state.padEnd(26)} ${c.remoteNodeId.slice(0, 16)}…  local ${formatMsat(c.localBalanceMsat)}  remote ${formatMsat(c.remoteBalanceMsat)}${c.pendingHtlcs.length ? `  ${c.pendingHtlcs.length} HTLCs` : ''}`,
+                `${c.channelId.slice(0, 16)}… ${(c.shortChannelId ?? '-').padEnd(10)} ${c.state.padEnd(26)} ${c.remoteNodeId.slice(0, 16)}…  local ${formatMsat(c.localBalanceMsat)}  remote ${formatMsat(c.remoteBalanceMsat)}${c.pendingHtlcs.length ? `  ${c.pendingHtlcs.length} HTLCs` : ''}` +
+                (c.private ? '  private' : ''),
             )
             .join('\n')
         : 'no channels',
