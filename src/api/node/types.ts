@@ -33,6 +33,8 @@ export const ChannelPolicyRequest = z.strictObject({
   feeProportionalMillionths: amount.optional(),
   cltvExpiryDelta: z.number().int().min(1).max(2016).optional(),
   htlcMinimumMsat: amount.optional(),
+  /** the largest HTLC forwarded (htlc_maximum_msat), at most the capacity */
+  htlcMaximumMsat: amount.optional(),
 })
 export type ChannelPolicyRequest = z.infer<typeof ChannelPolicyRequest>
 
@@ -41,6 +43,8 @@ export const ChannelPolicy = z.object({
   feeProportionalMillionths: amount,
   cltvExpiryDelta: z.number().int(),
   htlcMinimumMsat: amount,
+  /** absent: the channel's capacity */
+  htlcMaximumMsat: amount.optional(),
 })
 export type ChannelPolicy = z.infer<typeof ChannelPolicy>
 

@@ -3,7 +3,7 @@ import { DEFAULT_NODE_LIMITS, type NodeLimits } from '../../api/node/limits.js'
 import { fromHex } from '../../core/bytes.js'
 import { nodeNameProblem } from '../../core/nodeName.js'
 import { parseLogLevel, startNode } from '../../node/startNode.js'
-import { CliError, parseIntegerOption, requireString, type CommandSpec } from '../command.js'
+import { CliError, parseIntegerOption, requireString, type CommandSpec, type OptionValues } from '../command.js'
 
 export const nodeStartCommand: CommandSpec = {
   path: ['node', 'start'],
@@ -81,6 +81,12 @@ export const nodeStartCommand: CommandSpec = {
       valueName: 'MSAT',
       description: 'the smallest HTLC this node forwards or accepts',
       default: '1',
+    },
+    {
+      name: 'htlc-maximum',
+      type: 'string',
+      valueName: 'MSAT',
+      description: "the largest HTLC this node forwards on a channel (default and at most: the channel's capacity)",
     },
     {
       name: 'max-pending-channels-per-peer',
@@ -188,6 +194,7 @@ export const nodeStartCommand: CommandSpec = {
         ),
         cltvExpiryDelta: parseIntegerOption(options['cltv-delta'], 'cltv-delta', { min: 1, max: 2016 })!,
         htlcMinimumMsat: BigInt(parseIntegerOption(options['htlc-minimum'], 'htlc-minimum', { min: 1 })!),
+        ...htlcMaximumOption(options),
       },
       channelConfig: {
         htlcMinimumMsat: BigInt(parseIntegerOption(options['htlc-minimum'], 'htlc-minimum', { min: 1 })!),
@@ -233,4 +240,11 @@ function limitsFrom(options: Record<string, string | boolean | undefined>): Part
   set('logMaxBytes', n('log-max-size', 4096))
   set('logFiles', n('log-files', 1))
   return limits
+}
+
+/** --htlc-maximum: a whole number of msat, no smaller than --htlc-minimum. */
+function htlcMaximumOption(options: OptionValues): { htlcMaximumMsat?: bigint } {
+  const minimum = parseIntegerOption(options['htlc-minimum'], 'htlc-minimum', { min: 1 })!
+  const maximum = parseIntegerOption(options['htlc-maximum'], 'htlc-maximum', { min: minimum })
+  return maximum === undefined ? {} : { htlcMaximumMsat: BigInt(maximum) }
 }

@@ -367,11 +367,17 @@ export class GossipService {
     if (!c || scid === undefined) return
     const state = this.state(key)
     const policy = this.d.policies.of(key)
+    // BOLT #7: htlc_maximum_msat is at most the capacity; a node-wide maximum may exceed a small channel's
+    const capacityMsat = c.capacitySat * 1000n
+    const htlcMaximumMsat =
+      policy.htlcMaximumMsat !== undefined && policy.htlcMaximumMsat < capacityMsat
+        ? policy.htlcMaximumMsat
+        : capacityMsat
     const wanted = {
       shortChannelId: scid,
       cltvExpiryDelta: policy.cltvExpiryDelta,
       htlcMinimumMsat: policy.htlcMinimumMsat,
-      htlcMaximumMsat: c.capacitySat * 1000n,
+      htlcMaximumMsat,
       feeBaseMsat: Number(policy.feeBaseMsat),
       feeProportionalMillionths: Number(policy.feeProportionalMillionths),
       disabled: !(r.data.state === 'NORMAL' && this.d.peers.isConnected(r.peer)),

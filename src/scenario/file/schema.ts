@@ -30,7 +30,18 @@ export const FeePolicy = strictObject({
     .optional()
     .describe('cltv_expiry_delta: blocks this hop adds to the HTLC timeout'),
   htlcMinimumMsat: amount.optional().describe('the smallest HTLC this hop forwards'),
+  htlcMaximumMsat: amount
+    .optional()
+    .describe("htlc_maximum_msat: the largest HTLC this hop forwards (default and at most: the channel's capacity)"),
 })
+  .refine((p) => p.htlcMaximumMsat === undefined || p.htlcMaximumMsat > 0n, {
+    message: 'htlcMaximumMsat must be at least 1 msat',
+    path: ['htlcMaximumMsat'],
+  })
+  .refine(
+    (p) => p.htlcMaximumMsat === undefined || p.htlcMinimumMsat === undefined || p.htlcMinimumMsat <= p.htlcMaximumMsat,
+    { message: 'htlcMinimumMsat exceeds htlcMaximumMsat: no HTLC could pass', path: ['htlcMinimumMsat'] },
+  )
 
 export const NodeSpec = strictObject({
   name: nodeName.describe('the node alias; also names its process and data directory'),

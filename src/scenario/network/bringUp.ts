@@ -242,6 +242,7 @@ function policyRequest(policy: FeePolicy): ChannelPolicyRequest {
     ...(policy.ppm !== undefined ? { feeProportionalMillionths: BigInt(policy.ppm) } : {}),
     ...(policy.cltvExpiryDelta !== undefined ? { cltvExpiryDelta: policy.cltvExpiryDelta } : {}),
     ...(policy.htlcMinimumMsat !== undefined ? { htlcMinimumMsat: policy.htlcMinimumMsat } : {}),
+    ...(policy.htlcMaximumMsat !== undefined ? { htlcMaximumMsat: policy.htlcMaximumMsat } : {}),
   }
 }
 

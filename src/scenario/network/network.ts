@@ -627,5 +627,6 @@ function policyArgs(p: FeePolicy | undefined): string[] {
     ...(p.ppm !== undefined ? ['--fee-ppm', String(p.ppm)] : []),
     ...(p.cltvExpiryDelta !== undefined ? ['--cltv-delta', String(p.cltvExpiryDelta)] : []),
     ...(p.htlcMinimumMsat !== undefined ? ['--htlc-minimum', String(p.htlcMinimumMsat)] : []),
+    ...(p.htlcMaximumMsat !== undefined ? ['--htlc-maximum', String(p.htlcMaximumMsat)] : []),
   ]
 }

@@ -208,6 +208,12 @@ export class HtlcSwitch {
         htlcMsat: add.amountMsat,
         channelUpdate,
       })
+    // BOLT #4: more than the channel's htlc_maximum_msat is a temporary_channel_failure, with the update saying so
+    if (p.htlcMaximumMsat !== undefined && payload.amtToForward > p.htlcMaximumMsat)
+      return this.d.settlements.fail(channel, add, sharedSecret, {
+        code: FAILURE.TEMPORARY_CHANNEL_FAILURE,
+        channelUpdate,
+      })
     if (add.amountMsat < payload.amtToForward || add.amountMsat - payload.amtToForward < fee)
       return this.d.settlements.fail(channel, add, sharedSecret, {
         code: FAILURE.FEE_INSUFFICIENT,
