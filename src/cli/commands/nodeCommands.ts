@@ -103,9 +103,9 @@ const channelsCommand: CommandSpec = {
         ? channels
             .map(
               (c) =>
-                `${c.channelId.slice(0, 16)}… ${(c.shortChannelId ?? '-').padEnd(10)} ${c.state.padEnd(26)} ${c.remoteNodeId.slice(0, 16)}…  local ${formatMsat(c.localBalanceMsat)}  remote ${formatMsat(c.remoteBalanceMsat)}${c.pendingHtlcs.length ? `  ${c.pendingHtlcs.length} HTLCs` : ''}` +
-                (c.private ? '  private' : ''),
+                `${c.channelId.slice(0, 16)}… ${(c.shortChannelId ?? '-').padEnd(10)} ${c.state.padEnd(26)} ${c.remoteNodeId.slice(0, 16)}…  local ${formatMsat(c.localBalanceMsat)}  remote ${formatMsat(c.remoteBalanceMsat)}${c.pendingHtlcs.length ? `  ${c.pendingHtlcs.length} HTLCs` : ''}`,
             )
+            .map((line, i) => (channels[i]!.private ? `${line}  private` : line))
             .join('\n')
         : 'no channels',
     )

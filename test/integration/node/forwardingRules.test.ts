@@ -146,7 +146,7 @@ describe('forwarding rules at a node', () => {
     await cleanupProcesses()
   })
 
-  it('htlc_maximum_msat: refused above the capacity; above it an HTLC fails with temporary_channel_failure', async () => {
+  it('htlc_maximum_msat: none above the capacity; an HTLC above it fails with temporary_channel_failure', async () => {
     const refused = await net
       .node('alice')
       .client.setChannelPolicy(outChannel, { htlcMaximumMsat: 500_000_001n })

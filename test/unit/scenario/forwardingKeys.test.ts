@@ -27,7 +27,8 @@ describe('scenario keys for forwarding', () => {
   it('read private and htlcMaximumMsat', () => {
     const s = parseScenarioText(
       file(
-        '{ from: alice, to: bob, capacitySat: 1_000_000, private: true, fromFeePolicy: { htlcMaximumMsat: 5_000_000 } }',
+        '{ from: alice, to: bob, capacitySat: 1_000_000, private: true, ' +
+          'fromFeePolicy: { htlcMaximumMsat: 5_000_000 } }',
         ', feePolicy: { htlcMaximumMsat: 2_000_000_000 }',
       ),
       'keys.yaml',
