@@ -460,6 +460,8 @@ export class GossipService {
    * for such a channel, whether or not it was taken.
    */
   private notePeerUpdate(peer: string, u: ChannelUpdate, frame: Uint8Array): boolean {
+    // most updates are for announced channels: known to the store, so not private, and no channel list is walked
+    if (this.store.channel(u.shortChannelId)) return false
     const ours = this.d.channels.list().find(({ record }) => {
       const c = commitmentsOf(record.data)
       return (
