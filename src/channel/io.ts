@@ -75,7 +75,15 @@ export type ChannelEvent =
   /** the peer fulfilled an HTLC we offered (off chain or, with onChain, from a claim): settle upstream now */
   | { type: 'htlc_fulfilled'; htlc: HtlcInSpec; preimage: Uint8Array; onChain: boolean }
   /** an HTLC we offered is irrevocably failed (or timed out on chain): fail upstream */
-  | { type: 'htlc_failed'; htlc: HtlcInSpec; reason?: Uint8Array; malformedCode?: number; onChain: boolean }
+  | {
+      type: 'htlc_failed'
+      htlc: HtlcInSpec
+      reason?: Uint8Array
+      malformedCode?: number
+      /** with malformedCode: the hash of the onion the peer could not read, as it reported it (BOLT #4) */
+      sha256OfOnion?: Uint8Array
+      onChain: boolean
+    }
   /** our settlement of an incoming HTLC is now irrevocable */
   | { type: 'htlc_settled'; htlc: HtlcInSpec; fulfilled: boolean }
   /** an update of ours was forgotten on disconnection before it was signed */

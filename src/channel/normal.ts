@@ -116,6 +116,7 @@ export function handleOperatingMessage(
                       type: 'htlc_failed',
                       htlc: { ...htlc, direction: 'outgoing' },
                       malformedCode: u.failureCode,
+                      sha256OfOnion: u.sha256OfOnion,
                       onChain: false,
                     },
               ),

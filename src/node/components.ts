@@ -45,7 +45,7 @@ export interface NodeComponents {
   secrets: NodeSecrets
   /** every channel's keys, derived from the node's secret by the id its state keeps */
   signer: SeedSigner
-  /** onions seen, to refuse replays (in memory: a restart forgets them) */
+  /** onions seen, to refuse replays (kept in the node's state: a restart remembers them) */
   replayLog: ReplayLog
   wallet: Wallet
   broadcaster: Broadcaster

@@ -11,7 +11,6 @@ import { toHex } from '../core/bytes.js'
 import { DEFAULT_CHANNEL_CONFIG } from '../channel/constants.js'
 import { SeedSigner } from '../channel/signer.js'
 import { MissionControl } from '../routing/missionControl.js'
-import { MemoryReplayLog } from '../routing/onion/replayLog.js'
 import { Broadcaster } from './chain/broadcaster.js'
 import { ChainWatcher } from './chain/chainWatcher.js'
 import { ChannelManager } from './channels/channelManager.js'
@@ -22,6 +21,7 @@ import { GossipService } from './gossip/gossipService.js'
 import { DEFAULT_POLICY } from './options.js'
 import { composePayments } from './payments/composePayments.js'
 import { PolicyBook } from './payments/switch/forwardingPolicy.js'
+import { StoredReplayLog } from './payments/switch/storedReplayLog.js'
 import { PeerLogLimiter } from './peerLogLimiter.js'
 import { INIT_FEATURES } from './transport/host.js'
 import { PeerManager } from './transport/peerManager.js'
@@ -39,7 +39,7 @@ export function composeNode(base: NodeFoundations, host: Libp2p, chainTip: numbe
   c.peerLog = new PeerLogLimiter(log.child('peers'), limits.logLinesPerPeerPerMinute)
   c.secrets = new NodeSecrets(identity, stores.meta)
   c.signer = new SeedSigner(c.secrets)
-  c.replayLog = new MemoryReplayLog()
+  c.replayLog = new StoredReplayLog(stores.replays)
   c.cheats = options.testing ? new CheatRecorder(stores.testing, c.signer) : undefined
   c.faults = options.testing ? new FaultInjector(options.seed ? toHex(options.seed) : identity.nodeIdHex) : undefined
   c.wallet = new Wallet(c.secrets.derive('wallet'), stores.wallet, chain, options.feeratePerKw)
@@ -93,7 +93,11 @@ export function composeNode(base: NodeFoundations, host: Libp2p, chainTip: numbe
     channels: c.channels,
     policies: c.policies,
   })
-  c.missionControl = new MissionControl({ updates: c.gossip.store })
+  c.missionControl = new MissionControl({ updates: c.gossip.store, journal: stores.missionControl })
+  c.missionControl.restore(
+    stores.missionControl.keys().map((k) => [k, stores.missionControl.get(k)!] as [string, number]),
+    Date.now(),
+  )
   composePayments(c)
   c.testing = new TestingHooks(c)
   return c

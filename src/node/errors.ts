@@ -16,6 +16,7 @@ export type NodeErrorAction = 'fix_request' | 'not_found' | 'retry_later' | 'giv
 export const NODE_ERRORS = {
   UNKNOWN_CHANNEL: { action: 'not_found', status: 404 },
   UNKNOWN_INVOICE: { action: 'not_found', status: 404 },
+  INVALID_POLICY: { action: 'fix_request', status: 422 },
   INVALID_PEER_ADDRESS: { action: 'fix_request', status: 422 },
   CANNOT_CONNECT_TO_SELF: { action: 'fix_request', status: 422 },
   WRONG_NETWORK: { action: 'fix_request', status: 422 },
@@ -31,7 +32,6 @@ export const NODE_ERRORS = {
   KEYSEND_NOT_SUPPORTED: { action: 'give_up', status: 422 },
   PAYMENT_IN_PROGRESS: { action: 'retry_later', status: 422 },
   INSUFFICIENT_FUNDS: { action: 'fix_request', status: 422 },
-  INVALID_POLICY: { action: 'fix_request', status: 422 },
   PEER_OFFLINE: { action: 'retry_later', status: 422 },
   PEER_UNREACHABLE: { action: 'retry_later', status: 422 },
   CHAIN_UNREACHABLE: { action: 'retry_later', status: 503 },

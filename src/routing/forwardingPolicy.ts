@@ -1,6 +1,6 @@
 /**
- * What a node charges to forward over one of its channels, and the least it
- * forwards: the part of BOLT #7's channel_update a forwarding node checks an
+ * What a node charges to forward over one of its channels, and the least and
+ * most it forwards: the part of BOLT #7's channel_update a forwarding node checks an
  * HTLC against (BOLT #4), and pathfinding pays (`forwardingFee` in route.ts). A
  * channel_update carries it with the rest (`AnnouncedPolicy`).
  */

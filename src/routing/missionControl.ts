@@ -8,6 +8,11 @@
  * carry a channel_update (fee_insufficient, incorrect_cltv_expiry, …) hand it
  * to `applyChannelUpdate`; when it was valid and newer, the hop only asked for
  * the new policy and is not held to blame. No timers: the caller passes the time.
+ *
+ * What it holds is bounded (`maxEntries`, the oldest failure goes first) and
+ * can outlive the process: each change goes to a journal, and `restore` reads
+ * the entries back, so a restarted node does not retry the route that just
+ * failed (LND keeps its mission control in its database the same way).
  */
 import { toHex } from '../core/bytes.js'
 import type { ShortChannelId } from '../core/shortChannelId.js'
@@ -17,6 +22,19 @@ import type { NodeKey } from './graph.js'
 import { FAILURE, hasChannelUpdate, isBadOnion, isNodeFailure } from './onion/failureCodes.js'
 import type { SuccessProbabilities } from './pathfinding.js'
 import type { Route } from './route.js'
+
+/** LND's default (`maxMcHistory`): what one node remembers of failures. */
+export const MAX_MISSION_CONTROL_ENTRIES = 1000
+
+/**
+ * Where each change of what mission control holds goes, to be restored at the
+ * next start: a failure (a channel direction or a node, by `key`) and when it
+ * happened, or that it was forgotten.
+ */
+export interface MissionControlJournal {
+  set(key: string, failedAtMs: number): void
+  delete(key: string): void
+}
 
 export interface MissionControlOptions {
   /** how fast a failure is forgiven. @default 600_000 (10 minutes) */
@@ -29,6 +47,10 @@ export interface MissionControlOptions {
    * @default none: updates in failures are ignored
    */
   updates?: ChannelUpdateSink
+  /** at most this many channel directions and nodes are held; the oldest failure goes first. @default 1000 */
+  maxEntries?: number
+  /** @default none: what is learned is lost with the process */
+  journal?: MissionControlJournal
 }
 
 export interface ChannelUpdateSink {
@@ -76,6 +98,9 @@ export class MissionControl implements SuccessProbabilities {
   private readonly halfLifeMs: number
   private readonly forgetAfterMs: number
   private readonly updates: ChannelUpdateSink | undefined
+  private readonly maxEntries: number
+  private readonly journal: MissionControlJournal | undefined
+  private entries = 0
   /** when each channel direction (by short channel id, then sending node) or node last failed */
   private readonly channelFailures = new Map<ShortChannelId, Map<NodeKey, number>>()
   private readonly nodeFailures = new Map<NodeKey, number>()
@@ -84,6 +109,74 @@ export class MissionControl implements SuccessProbabilities {
     this.halfLifeMs = options.halfLifeMs ?? 600_000
     this.forgetAfterMs = options.forgetAfterMs ?? 10 * this.halfLifeMs
     this.updates = options.updates
+    this.maxEntries = options.maxEntries ?? MAX_MISSION_CONTROL_ENTRIES
+    this.journal = options.journal
+  }
+
+  /**
+   * Takes back what a journal kept (its keys and times, as `set` gave them);
+   * entries already forgotten by `nowMs`, or not understood, are dropped.
+   */
+  restore(entries: Iterable<[string, number]>, nowMs: number): void {
+    const sorted = [...entries].sort((x, y) => x[1] - y[1])
+    for (const [key, at] of sorted) {
+      const where = parseKey(key)
+      if (!where || !Number.isFinite(at) || nowMs - at >= this.forgetAfterMs) {
+        this.journal?.delete(key)
+        continue
+      }
+      if (where.kind === 'node') this.failNode(where.nodeId, at, false)
+      else this.failChannel(where.shortChannelId, where.from, at, false)
+    }
+  }
+
+  /** How many channel directions and nodes are held against. */
+  get size(): number {
+    return this.entries
+  }
+
+  private failNode(nodeId: NodeKey, at: number, journal = true): void {
+    if (!this.nodeFailures.has(nodeId)) this.entries++
+    this.nodeFailures.set(nodeId, at)
+    if (journal) this.journal?.set(nodeKey(nodeId), at)
+    this.bound()
+  }
+
+  private failChannel(scid: ShortChannelId, from: NodeKey, at: number, journal = true): void {
+    let directions = this.channelFailures.get(scid)
+    if (!directions) this.channelFailures.set(scid, (directions = new Map()))
+    if (!directions.has(from)) this.entries++
+    directions.set(from, at)
+    if (journal) this.journal?.set(channelKey(scid, from), at)
+    this.bound()
+  }
+
+  private forgetNode(nodeId: NodeKey): void {
+    if (!this.nodeFailures.delete(nodeId)) return
+    this.entries--
+    this.journal?.delete(nodeKey(nodeId))
+  }
+
+  private forgetChannel(scid: ShortChannelId, from: NodeKey): void {
+    const directions = this.channelFailures.get(scid)
+    if (!directions?.delete(from)) return
+    if (directions.size === 0) this.channelFailures.delete(scid)
+    this.entries--
+    this.journal?.delete(channelKey(scid, from))
+  }
+
+  /** Past maxEntries, forgets the oldest failures. */
+  private bound(): void {
+    while (this.entries > this.maxEntries) {
+      let oldest: { at: number; forget: () => void } | undefined
+      for (const [nodeId, at] of this.nodeFailures)
+        if (!oldest || at < oldest.at) oldest = { at, forget: () => this.forgetNode(nodeId) }
+      for (const [scid, directions] of this.channelFailures)
+        for (const [from, at] of directions)
+          if (!oldest || at < oldest.at) oldest = { at, forget: () => this.forgetChannel(scid, from) }
+      if (!oldest) return
+      oldest.forget()
+    }
   }
 
   /**
@@ -103,13 +196,11 @@ export class MissionControl implements SuccessProbabilities {
     const blameChannel = (i: number): void => {
       // hops[i + 1] arrives over the channel hops[i] sends on
       const c = { shortChannelId: route.hops[i + 1]!.shortChannelId, from: nodeAt(i) }
-      const directions = this.channelFailures.get(c.shortChannelId)
-      if (directions) directions.set(c.from, nowMs)
-      else this.channelFailures.set(c.shortChannelId, new Map([[c.from, nowMs]]))
+      this.failChannel(c.shortChannelId, c.from, nowMs)
       lesson.channels.push(c)
     }
     const blameNode = (i: number): void => {
-      this.nodeFailures.set(nodeAt(i), nowMs)
+      this.failNode(nodeAt(i), nowMs)
       lesson.nodes.push(nodeAt(i))
     }
     const last = route.hops.length - 1
@@ -142,13 +233,9 @@ export class MissionControl implements SuccessProbabilities {
   /** The route carried the payment: nothing held against its channels and nodes any more. */
   recordSuccess(route: Route, _nowMs: number): void {
     route.hops.forEach((hop, i) => {
-      this.nodeFailures.delete(toHex(hop.nodeId))
+      this.forgetNode(toHex(hop.nodeId))
       const next = route.hops[i + 1]
-      const directions = next && this.channelFailures.get(next.shortChannelId)
-      if (directions) {
-        directions.delete(toHex(hop.nodeId))
-        if (directions.size === 0) this.channelFailures.delete(next.shortChannelId)
-      }
+      if (next) this.forgetChannel(next.shortChannelId, toHex(hop.nodeId))
     })
   }
 
@@ -162,14 +249,9 @@ export class MissionControl implements SuccessProbabilities {
 
   /** Drops what is forgotten anyway, to keep memory bounded on a long run. */
   prune(nowMs: number): void {
-    const forget = (map: Map<unknown, number>): void => {
-      for (const [key, at] of map) if (nowMs - at >= this.forgetAfterMs) map.delete(key)
-    }
-    forget(this.nodeFailures)
-    for (const [scid, directions] of this.channelFailures) {
-      forget(directions)
-      if (directions.size === 0) this.channelFailures.delete(scid)
-    }
+    for (const [nodeId, at] of this.nodeFailures) if (nowMs - at >= this.forgetAfterMs) this.forgetNode(nodeId)
+    for (const [scid, directions] of this.channelFailures)
+      for (const [from, at] of directions) if (nowMs - at >= this.forgetAfterMs) this.forgetChannel(scid, from)
   }
 
   private recovered(failedAt: number | undefined, nowMs: number): number {
@@ -194,4 +276,27 @@ export class MissionControl implements SuccessProbabilities {
     if (update.shortChannelId !== shortChannelId) return false
     return this.updates.acceptChannelUpdate(update, nowMs, failure.channelUpdate).status === 'new'
   }
+}
+
+/** A journal's key for a node's failure. */
+function nodeKey(nodeId: NodeKey): string {
+  return `node:${nodeId}`
+}
+
+/** A journal's key for a channel direction's failure: the short channel id in decimal, then the sending node. */
+function channelKey(scid: ShortChannelId, from: NodeKey): string {
+  return `channel:${scid}:${from}`
+}
+
+const NODE_KEY = /^node:([0-9a-f]{66})$/
+const CHANNEL_KEY = /^channel:([0-9]{1,20}):([0-9a-f]{66})$/
+
+function parseKey(
+  key: string,
+): { kind: 'node'; nodeId: NodeKey } | { kind: 'channel'; shortChannelId: ShortChannelId; from: NodeKey } | undefined {
+  const n = NODE_KEY.exec(key)
+  if (n) return { kind: 'node', nodeId: n[1]! }
+  const c = CHANNEL_KEY.exec(key)
+  if (c) return { kind: 'channel', shortChannelId: BigInt(c[1]!), from: c[2]! }
+  return undefined
 }

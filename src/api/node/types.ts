@@ -126,6 +126,8 @@ export const ChannelInfo = z.object({
   /** NORMAL and connected: it can carry payments now */
   active: z.boolean(),
   isFunder: z.boolean(),
+  /** opened unannounced (BOLT #7): never in the gossip graph; our invoices name it in route hints */
+  private: z.boolean().optional(),
   capacitySat: amount,
   localBalanceMsat: amount,
   remoteBalanceMsat: amount,

@@ -117,6 +117,7 @@ const channelsCommand: CommandSpec = {
                 `remote ${formatMsat(c.remoteBalanceMsat)}` +
                 `${c.pendingHtlcs.length ? `  ${c.pendingHtlcs.length} HTLCs` : ''}`,
             )
+            .map((line, i) => (channels[i]!.private ? `${line}  private` : line))
             .join('\n')
         : 'no channels',
     )

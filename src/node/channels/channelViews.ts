@@ -32,6 +32,7 @@ export function channelInfo(key: string, peer: string, data: ChannelData, connec
     isFunder:
       c?.localParams.isFunder ??
       (data.state === 'WAIT_FOR_ACCEPT_CHANNEL' || data.state === 'WAIT_FOR_FUNDING_INTERNAL'),
+    ...(c ? { private: (c.channelFlags & 1) === 0 } : {}),
     capacitySat: c?.capacitySat ?? 0n,
     localBalanceMsat: spec?.toLocalMsat ?? 0n,
     remoteBalanceMsat: spec?.toRemoteMsat ?? 0n,

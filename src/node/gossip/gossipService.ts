@@ -15,6 +15,7 @@ import { toHex, fromHex } from '../../core/bytes.js'
 import { scidParts, type ShortChannelId } from '../../core/shortChannelId.js'
 import { FundingIndex } from './fundingIndex.js'
 import { commitmentsOf, type ChannelData } from '../../channel/states.js'
+import { availableToReceiveMsat } from '../../channel/commitments.js'
 import type { ChannelSigner } from '../../channel/signer.js'
 import { encodeMessage } from '../../wire/codec.js'
 import type { AnnouncementSignatures, ChannelUpdate, Message } from '../../wire/messages.js'
@@ -23,7 +24,13 @@ import {
   createChannelAnnouncement,
   type ChannelAnnouncementContext,
 } from '../../routing/gossip/channelAnnouncement.js'
-import { createChannelUpdate, isDisabled, nextGossipTimestamp } from '../../routing/gossip/channelUpdate.js'
+import {
+  createChannelUpdate,
+  directionOf,
+  isDisabled,
+  nextGossipTimestamp,
+  verifyChannelUpdate,
+} from '../../routing/gossip/channelUpdate.js'
 import { createNodeAnnouncement } from '../../routing/gossip/nodeAnnouncement.js'
 import { INIT_FEATURES } from '../transport/host.js'
 import { GossipStore, type SignedGossip } from '../../routing/gossip/store.js'
@@ -37,6 +44,9 @@ import type { NodeLimits } from '../../api/node/limits.js'
 import { TokenBucket } from '../transport/tokenBucket.js'
 import { shortChannelIdOf } from '../channels/channelViews.js'
 import type { ForwardingPolicy } from '../../routing/forwardingPolicy.js'
+import type { RouteHint } from '../../routing/routeHint.js'
+import { GossipError } from '../../routing/errors.js'
+import { routeHintsFor, type PrivateChannel } from './routeHints.js'
 
 /** BOLT #7: announcement_signatures only once the funding transaction has 6 confirmations. */
 export const ANNOUNCEMENT_DEPTH = 6
@@ -86,6 +96,8 @@ const DROP_REPORT_MS = 60_000
 const RATE_ENTRIES_BEFORE_SWEEP = 1000
 
 const SNAPSHOT_KEY = 'store'
+/** The channel_update a peer sent us for its direction of a private channel of ours, by channel. */
+const PEER_UPDATE_PREFIX = 'peer-update:'
 /**
  * Relayed gossip waits this long and goes out in one batch per peer (BOLT #7's
  * staggered broadcast, shortened for a simulator). Sent one by one, each message
@@ -252,6 +264,7 @@ export class GossipService {
 
   async onGossip(peer: string, message: SignedGossip, frame: Uint8Array): Promise<void> {
     if (!this.admit(peer, Date.now())) return
+    if (message.type === 'channel_update' && this.notePeerUpdate(peer, message, frame)) return
     const verdict = await this.store.accept(message, Date.now(), frame)
     if (verdict.status === 'new') {
       this.relay(verdict.relay, peer)
@@ -355,12 +368,17 @@ export class GossipService {
     if (!c || scid === undefined) return
     const state = this.state(key)
     const policy = this.d.policies.of(key)
+    // BOLT #7: htlc_maximum_msat is at most the capacity; a node-wide maximum may exceed a small channel's
+    const capacityMsat = c.capacitySat * 1000n
+    const htlcMaximumMsat =
+      policy.htlcMaximumMsat !== undefined && policy.htlcMaximumMsat < capacityMsat
+        ? policy.htlcMaximumMsat
+        : capacityMsat
     const wanted = {
       shortChannelId: scid,
       cltvExpiryDelta: policy.cltvExpiryDelta,
       htlcMinimumMsat: policy.htlcMinimumMsat,
-      // a node-wide maximum above a small channel's capacity announces the capacity (BOLT #7 allows no more)
-      htlcMaximumMsat: minMsat(policy.htlcMaximumMsat ?? c.capacitySat * 1000n, c.capacitySat * 1000n),
+      htlcMaximumMsat,
       feeBaseMsat: Number(policy.feeBaseMsat),
       feeProportionalMillionths: Number(policy.feeProportionalMillionths),
       disabled: !(r.data.state === 'NORMAL' && this.d.peers.isConnected(r.peer)),
@@ -440,6 +458,60 @@ export class GossipService {
   /** The features a node announced (BOLT #7), or undefined when its node_announcement has not reached us. */
   featuresOf(nodeId: string): Uint8Array | undefined {
     return this.store.nodeAnnouncement(fromHex(nodeId))?.message.features
+  }
+
+  /**
+   * A peer's channel_update for its direction of a private channel of ours
+   * (BOLT #7: sent to us alone, never announced): kept, checked as the store
+   * checks any update, for the route hints of our invoices. True when it was
+   * for such a channel, whether or not it was taken.
+   */
+  private notePeerUpdate(peer: string, u: ChannelUpdate, frame: Uint8Array): boolean {
+    // most updates are for announced channels: known to the store, so not private, and no channel list is walked
+    if (this.store.channel(u.shortChannelId)) return false
+    const ours = this.d.channels.list().find(({ record }) => {
+      const c = commitmentsOf(record.data)
+      return (
+        record.peer === peer && c && (c.channelFlags & 1) === 0 && shortChannelIdOf(record.data) === u.shortChannelId
+      )
+    })
+    if (!ours) return false
+    const c = commitmentsOf(ours.record.data)!
+    const peerId = fromHex(peer)
+    const [nodeId1, nodeId2] =
+      directionOf(peerId, this.d.nodeId) === 0 ? [peerId, this.d.nodeId] : [this.d.nodeId, peerId]
+    const key = PEER_UPDATE_PREFIX + ours.key
+    const known = this.d.kv.get(key) as ChannelUpdate | undefined
+    try {
+      // an update claiming our direction is checked against our key, and refused
+      verifyChannelUpdate(u, { nodeId1, nodeId2, capacitySat: c.capacitySat }, this.d.chainHash, Date.now(), frame)
+    } catch (err) {
+      if (!(err instanceof GossipError)) throw err
+      this.d.peerLog.line(this.d.log, 'info', peer, 'refused a private channel_update', {
+        code: err.code,
+        error: err.message,
+      })
+      return true
+    }
+    if (!known || u.timestamp > known.timestamp) this.d.kv.set(key, u)
+    return true
+  }
+
+  /** The route hints for an invoice of ours: our private channels, with their peers' policies. */
+  routeHints(amountMsat: bigint | null): RouteHint[] {
+    const channels: PrivateChannel[] = []
+    for (const { key, record } of this.d.channels.list()) {
+      const c = commitmentsOf(record.data)
+      const scid = shortChannelIdOf(record.data)
+      if (!c || scid === undefined || (c.channelFlags & 1) !== 0 || record.data.state !== 'NORMAL') continue
+      channels.push({
+        peer: record.peer,
+        shortChannelId: scid,
+        inboundMsat: availableToReceiveMsat(c),
+        peerUpdate: this.d.kv.get(PEER_UPDATE_PREFIX + key) as ChannelUpdate | undefined,
+      })
+    }
+    return routeHintsFor(channels, amountMsat)
   }
 
   /** Where a node can be reached, from its node_announcement. */

@@ -19,7 +19,7 @@ export function composePayments(c: NodeComponents): void {
   c.invoices = new InvoiceRegistry(
     stores.invoices,
     c.secrets.derive('invoices'),
-    invoiceEncoder(identity.secret, identity.nodeId),
+    invoiceEncoder(identity.secret, identity.nodeId, c.gossip),
     MIN_FINAL_CLTV_EXPIRY_DELTA,
   )
   c.settlements = new Settlements({ log: log.child('switch'), bus: c.bus, channels: c.channels, htlcs: stores.htlcs })

@@ -31,6 +31,10 @@ export interface NodeStores {
   testing: KvLog<CheatState>
   gossip: KvLog<unknown>
   policies: KvLog<Partial<ForwardingPolicy>>
+  /** onions seen (their tags), until their HTLC's CLTV expiry, to refuse replays across restarts */
+  replays: KvLog<number>
+  /** what failed payments taught pathfinding: when each channel direction or node failed */
+  missionControl: KvLog<number>
 }
 
 /** The node's state: channel secrets, preimages, the peers' revealed secrets. Private, like the key. */
@@ -54,6 +58,8 @@ export async function openStores(dir: string, fsync: boolean): Promise<{ durable
     testing: durable.kv('testing'),
     gossip: durable.kv('gossip'),
     policies: durable.kv('policy'),
+    replays: durable.kv('replay'),
+    missionControl: durable.kv('mission'),
   }
   return { durable, stores }
 }

@@ -14,6 +14,7 @@ import {
   type TlvRecords,
 } from '../../wire/tlv.js'
 import { WireDecodeError } from '../../wire/errors.js'
+import { tlvFaultOffset } from '../../wire/tlvOffsets.js'
 import { OnionEncodeError, OnionError } from './errors.js'
 import { FAILURE } from './failureCodes.js'
 
@@ -83,31 +84,34 @@ export function encodeHopPayload(payload: HopPayload, isFinal: boolean): Uint8Ar
 
 /**
  * Reads a hop's payload. Any defect is an OnionError INVALID_ONION_PAYLOAD
- * (PERM|22) naming the TLV type at fault, for the failure's data fields;
+ * (PERM|22) naming the TLV type at fault and the byte offset of its record in
+ * the payload (the end of the payload for a missing record; where reading
+ * stopped for a stream that cannot be read), for the failure's data fields;
  * `sharedSecret` rides along so the node can encrypt that failure.
  */
 export function decodeHopPayload(bytes: Uint8Array, isFinal: boolean, sharedSecret?: Uint8Array): HopPayload {
-  const invalid = (why: string, tlvType: bigint): OnionError =>
+  const invalid = (why: string, tlvType: bigint, offset = tlvFaultOffset(bytes, tlvType)): OnionError =>
     new OnionError(
       'INVALID_ONION_PAYLOAD',
       FAILURE.INVALID_ONION_PAYLOAD,
       `onion payload ${why}`,
-      { tlvType: tlvType.toString(), offset: 0 },
+      { tlvType: tlvType.toString(), offset },
       sharedSecret,
     )
-  const read = <T>(tlvType: bigint, parse: () => T): T => {
+  // `tlvType` undefined: the stream as a whole, whose fault is where it stops being readable
+  const read = <T>(tlvType: bigint | undefined, parse: () => T): T => {
     try {
       return parse()
     } catch (err) {
       if (err instanceof WireDecodeError) {
-        const at = typeof err.details.tlvType === 'string' ? BigInt(err.details.tlvType) : tlvType
-        throw invalid(`field ${at}: ${err.message}`, at)
+        const named = typeof err.details.tlvType === 'string' ? BigInt(err.details.tlvType) : tlvType
+        throw invalid(`field ${named ?? 0n}: ${err.message}`, named ?? 0n, tlvFaultOffset(bytes, named))
       }
       throw err
     }
   }
 
-  const records = read(0n, () => decodeTlvStream(bytes, KNOWN_TYPES))
+  const records = read(undefined, () => decodeTlvStream(bytes, KNOWN_TYPES))
   const amt = records.get(HOP_PAYLOAD_TLV.AMT_TO_FORWARD)
   const cltv = records.get(HOP_PAYLOAD_TLV.OUTGOING_CLTV_VALUE)
   const scid = records.get(HOP_PAYLOAD_TLV.SHORT_CHANNEL_ID)

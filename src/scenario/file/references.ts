@@ -18,6 +18,9 @@ interface Shape {
     to: string
     capacitySat: bigint
     pushMsat?: bigint | undefined
+    feePolicy?: { htlcMaximumMsat?: bigint | undefined } | undefined
+    fromFeePolicy?: { htlcMaximumMsat?: bigint | undefined } | undefined
+    toFeePolicy?: { htlcMaximumMsat?: bigint | undefined } | undefined
   }[]
   steps: Step[]
   expect: Expectation[]
@@ -65,6 +68,15 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
   const opened = new Map<string, bigint[]>()
   s.channels.forEach((c, i) => {
     checkEnds(c, ['channels', i])
+    for (const key of ['feePolicy', 'fromFeePolicy', 'toFeePolicy'] as const) {
+      const max = c[key]?.htlcMaximumMsat
+      // BOLT #7: htlc_maximum_msat is at most the channel's capacity
+      if (max !== undefined && max > c.capacitySat * 1000n)
+        issue(
+          ['channels', i, key, 'htlcMaximumMsat'],
+          `${max} msat is more than the channel's capacity (${c.capacitySat * 1000n} msat)`,
+        )
+    }
     addChannel(c.name, c.from, c.to, ['channels', i])
     opened.set(c.from, [...(opened.get(c.from) ?? []), c.capacitySat])
   })

@@ -31,8 +31,18 @@ export const FeePolicy = strictObject({
     .optional()
     .describe('cltv_expiry_delta: blocks this hop adds to the HTLC timeout'),
   htlcMinimumMsat: amount.optional().describe('the smallest HTLC this hop forwards'),
-  htlcMaximumMsat: amount.optional().describe('the largest HTLC this hop forwards (default: the capacity)'),
+  htlcMaximumMsat: amount
+    .optional()
+    .describe("htlc_maximum_msat: the largest HTLC this hop forwards (default and at most: the channel's capacity)"),
 })
+  .refine((p) => p.htlcMaximumMsat === undefined || p.htlcMaximumMsat > 0n, {
+    message: 'htlcMaximumMsat must be at least 1 msat',
+    path: ['htlcMaximumMsat'],
+  })
+  .refine(
+    (p) => p.htlcMaximumMsat === undefined || p.htlcMinimumMsat === undefined || p.htlcMinimumMsat <= p.htlcMaximumMsat,
+    { message: 'htlcMinimumMsat exceeds htlcMaximumMsat: no HTLC could pass', path: ['htlcMinimumMsat'] },
+  )
 
 export const NodeSpec = strictObject({
   name: nodeName.describe('the node alias; also names its process and data directory'),
@@ -49,6 +59,10 @@ export const ChannelSpec = strictObject({
   to: nodeName,
   capacitySat: satAmount,
   pushMsat: amount.optional().describe('given to the other end at opening'),
+  private: z
+    .boolean()
+    .optional()
+    .describe('open it unannounced (BOLT #7): payers reach its `to` end through the route hints of its invoices'),
   feePolicy: FeePolicy.optional().describe("the fees of both ends on this channel (overrides the nodes' policies)"),
   fromFeePolicy: FeePolicy.optional().describe(
     'the fees `from` charges to forward over this channel (overrides feePolicy for that end)',
@@ -232,6 +246,10 @@ export const Step = oneOf('step', {
     to: nodeName,
     capacitySat: amount,
     pushMsat: amount.optional(),
+    private: z
+      .boolean()
+      .optional()
+      .describe('open it unannounced (BOLT #7): payers reach its `to` end through the route hints of its invoices'),
     wait: z.boolean().default(true).describe('mine the confirmations and wait until the channel is active'),
   }),
   close: strictObject({

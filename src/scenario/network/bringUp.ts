@@ -181,7 +181,7 @@ async function openChannels(
           nodeId: net.node(c.to).nodeId,
           amountSat: c.capacitySat,
           ...(c.pushMsat !== undefined ? { pushMsat: c.pushMsat } : {}),
-          announce: true,
+          announce: c.private !== true,
         },
         { timeoutMs: 60_000 },
       )
@@ -191,6 +191,7 @@ async function openChannels(
         to: c.to,
         capacitySat: c.capacitySat,
         channelId: r.channelId,
+        ...(c.private ? { private: true } : {}),
       }
       await setChannelPolicies(net, ref, c)
       refs[index] = ref
@@ -311,10 +312,11 @@ export async function waitGossip(
   refs: ChannelRef[],
   options: { timeoutMs: number; signal?: AbortSignal; onProgress?: (done: number) => void },
 ): Promise<void> {
-  const wanted = refs.flatMap((r) => (r.shortChannelId ? [r.shortChannelId] : []))
+  // a private channel is in no graph: its ends learn each other's policy directly
+  const wanted = refs.flatMap((r) => (r.shortChannelId && !r.private ? [r.shortChannelId] : []))
   const deadline = Date.now() + options.timeoutMs
   // a node without channels has no one to hear gossip from: nothing to wait for
-  const withChannels = new Set([...net.channels, ...refs].flatMap((r) => [r.from, r.to]))
+  const withChannels = new Set([...net.channels, ...refs].filter((r) => !r.private).flatMap((r) => [r.from, r.to]))
   const synced = new Set(net.nodes.filter((n) => !withChannels.has(n.name)).map((n) => n.name))
   for (;;) {
     const nodes = net.nodes.filter((n) => n.online && !synced.has(n.name))

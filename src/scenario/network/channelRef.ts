@@ -5,6 +5,8 @@ export interface ChannelRef {
   to: string
   capacitySat: bigint
   channelId: string
+  /** opened unannounced: in no gossip graph, so nobody waits to hear of it */
+  private?: boolean
   /** known once the funding transaction is confirmed */
   shortChannelId?: string
 }

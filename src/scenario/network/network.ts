@@ -342,7 +342,15 @@ export class Network implements BringUpNetwork {
     from: string,
     to: string,
     capacitySat: bigint,
-    options: { pushMsat?: bigint; name?: string; wait?: boolean; feePolicy?: FeePolicy; timeoutMs?: number } = {},
+    options: {
+      pushMsat?: bigint
+      name?: string
+      wait?: boolean
+      feePolicy?: FeePolicy
+      timeoutMs?: number
+      /** unannounced (BOLT #7) */
+      private?: boolean
+    } = {},
   ): Promise<ChannelRef> {
     const name = options.name ?? defaultChannelName(from, to)
     if (this.channelMap.has(name))
@@ -353,11 +361,18 @@ export class Network implements BringUpNetwork {
         nodeId: this.node(to).nodeId,
         amountSat: capacitySat,
         ...(options.pushMsat !== undefined ? { pushMsat: options.pushMsat } : {}),
-        announce: true,
+        announce: options.private !== true,
       },
       { timeoutMs: 60_000 },
     )
-    const ref = this.addChannel({ name, from, to, capacitySat, channelId: r.channelId })
+    const ref = this.addChannel({
+      name,
+      from,
+      to,
+      capacitySat,
+      channelId: r.channelId,
+      ...(options.private ? { private: true } : {}),
+    })
     if (options.feePolicy) await setChannelPolicy(this, ref, options.feePolicy)
     if (options.wait !== false) {
       if (minesOnDemand(this)) await this.mine(this.chainSpec.confirmations)

@@ -162,6 +162,7 @@ async function runStep(
       await net.open(step.from, step.to, step.capacitySat, {
         ...(step.name !== undefined ? { name: step.name } : {}),
         ...(step.pushMsat !== undefined ? { pushMsat: step.pushMsat } : {}),
+        ...(step.private ? { private: true } : {}),
         wait: step.wait,
       })
       return

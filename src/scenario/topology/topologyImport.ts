@@ -11,10 +11,11 @@
  *   the channel (`fromFeePolicy`/`toFeePolicy`, set through
  *   POST /v1/channels/:id/policy after opening): fee_base_msat → baseMsat,
  *   fee_rate_milli_msat (parts per million, despite the name) → ppm,
- *   time_lock_delta → cltvExpiryDelta, min_htlc → htlcMinimumMsat. Values
- *   lnsim cannot announce are brought into range and counted in the summary.
- *   Not mapped: max_htlc_msat (lnsim announces the capacity as every
- *   channel's htlc_maximum_msat and has no setting for it), `disabled` on one
+ *   time_lock_delta → cltvExpiryDelta, min_htlc → htlcMinimumMsat,
+ *   max_htlc_msat → htlcMaximumMsat as the same share of the (scaled)
+ *   capacity (one at or above the capacity is the capacity, lnsim's default).
+ *   Values lnsim cannot announce are brought into range and counted in the
+ *   summary. Not mapped: `disabled` on one
  *   direction only (a node marks a direction disabled when its peer is
  *   offline; lnsim's peers are all online), inbound fees, last_update.
  * - Nodes: the largest connected component, or a sample of it (see
@@ -53,6 +54,7 @@ export interface ImportedPolicy {
   ppm: number
   cltvExpiryDelta: number
   htlcMinimumMsat: bigint
+  htlcMaximumMsat?: bigint
 }
 
 export interface ImportedNode {
@@ -142,9 +144,10 @@ function parallelName(base: string, taken: Set<string>): string {
 }
 
 class PolicyMapper {
-  private readonly adjusted = { ppm: 0, cltv: 0, base: 0 }
+  private readonly adjusted = { ppm: 0, cltv: 0, base: 0, maxHtlc: 0 }
 
-  map(p: DescribeGraphPolicy | null): ImportedPolicy | undefined {
+  /** `capacity`: the channel's in the file and as lnsim opens it, in sat. */
+  map(p: DescribeGraphPolicy | null, capacity: { file: bigint; scaled: bigint }): ImportedPolicy | undefined {
     if (p === null) return undefined
     let ppm = p.fee_rate_milli_msat
     if (ppm > MAX_PPM) {
@@ -159,12 +162,34 @@ class PolicyMapper {
     const cltv = Math.min(MAX_CLTV_DELTA, Math.max(MIN_CLTV_DELTA, p.time_lock_delta))
     if (cltv !== p.time_lock_delta) this.adjusted.cltv++
     // a channel never carries less than 1 msat, so a minimum of 0 means 1
+    const htlcMinimumMsat = p.min_htlc < 1n ? 1n : p.min_htlc
+    const htlcMaximumMsat = this.maxHtlc(p.max_htlc_msat, htlcMinimumMsat, capacity)
     return {
       baseMsat: base,
       ppm: Number(ppm),
       cltvExpiryDelta: cltv,
-      htlcMinimumMsat: p.min_htlc < 1n ? 1n : p.min_htlc,
+      htlcMinimumMsat,
+      ...(htlcMaximumMsat !== undefined ? { htlcMaximumMsat } : {}),
     }
+  }
+
+  /**
+   * max_htlc_msat as the same share of the scaled capacity, so a channel keeps
+   * its shape when capacities are divided; undefined (the capacity) when the
+   * file's is absent, 0 (LND before 0.7: not set) or at least the capacity.
+   */
+  private maxHtlc(
+    fileMax: bigint | undefined,
+    htlcMinimumMsat: bigint,
+    capacity: { file: bigint; scaled: bigint },
+  ): bigint | undefined {
+    const fileCapacityMsat = capacity.file * 1000n
+    if (fileMax === undefined || fileMax <= 0n || fileMax >= fileCapacityMsat) return undefined
+    const scaled = (fileMax * capacity.scaled) / capacity.file
+    if (scaled >= htlcMinimumMsat) return scaled
+    // a maximum below the minimum would let nothing through: the channel would only look usable
+    this.adjusted.maxHtlc++
+    return htlcMinimumMsat
   }
 
   notes(): string[] {
@@ -178,6 +203,9 @@ class PolicyMapper {
             `${this.adjusted.cltv} time_lock_delta(s) outside ${MIN_CLTV_DELTA}–${MAX_CLTV_DELTA} brought ` +
               'into that range',
           ]
+        : []),
+      ...(this.adjusted.maxHtlc
+        ? [`${this.adjusted.maxHtlc} max_htlc_msat(s) below min_htlc once scaled raised to min_htlc`]
         : []),
     ]
   }
@@ -253,8 +281,9 @@ export function graphToNetwork(
         ((capacitySat = spec.maxCapacitySat), capacity.lowered++)
       const from = nameOf.get(one)!
       const to = nameOf.get(two)!
-      const fromFeePolicy = policies.map(p1)
-      const toFeePolicy = policies.map(p2)
+      const sizes = { file: e.capacity, scaled: capacitySat }
+      const fromFeePolicy = policies.map(p1, sizes)
+      const toFeePolicy = policies.map(p2, sizes)
       return {
         name: parallelName(`${from}-${to}`, channelNames),
         from,

@@ -269,8 +269,21 @@ describe('importing a topology', () => {
         to: 'two',
         capacitySat: 50_000n,
         pushMsat: 25_000_000n,
-        fromFeePolicy: { baseMsat: 0n, ppm: 1_000_000, cltvExpiryDelta: 2016, htlcMinimumMsat: 1n },
-        toFeePolicy: { baseMsat: 2000n, ppm: 250, cltvExpiryDelta: 144, htlcMinimumMsat: 1n },
+        // max_htlc_msat: 990,000,000 of 5,000,000,000 msat in the file, the same share of 50,000 sat
+        fromFeePolicy: {
+          baseMsat: 0n,
+          ppm: 1_000_000,
+          cltvExpiryDelta: 2016,
+          htlcMinimumMsat: 1n,
+          htlcMaximumMsat: 9_900_000n,
+        },
+        toFeePolicy: {
+          baseMsat: 2000n,
+          ppm: 250,
+          cltvExpiryDelta: 144,
+          htlcMinimumMsat: 1n,
+          htlcMaximumMsat: 9_900_000n,
+        },
         sourceChannelId: String(700_000n << 40n),
       },
       {
@@ -279,6 +292,7 @@ describe('importing a topology', () => {
         to: 'three',
         capacitySat: 20_000n,
         pushMsat: 10_000_000n,
+        // 990,000,000 msat is more than the file's 100,000 sat channel holds: the capacity, lnsim's default
         fromFeePolicy: { baseMsat: 1000n, ppm: 1, cltvExpiryDelta: 40, htlcMinimumMsat: 1000n },
         sourceChannelId: String(700_000n << 40n),
       },
@@ -294,6 +308,28 @@ describe('importing a topology', () => {
       '1 fee rate(s) above 1000000 ppm lowered to 1000000',
       '1 time_lock_delta(s) outside 1–2016 brought into that range',
     ])
+  })
+
+  it('keeps max_htlc_msat as a share of the capacity, never below min_htlc, and counts what it raised', () => {
+    const g = parseDescribeGraph(
+      graph(
+        [{ n: 1 }, { n: 2 }],
+        [
+          edge(1, 2, {
+            capacity: '5000000',
+            node1_policy: policy({ min_htlc: '1000', max_htlc_msat: '50000' }),
+            node2_policy: policy({ max_htlc_msat: '0' }),
+          }),
+        ],
+      ),
+      'g.json',
+    )
+    const t = graphToNetwork(g, spec({ capacityDivisor: 100 }), { baseDir: '.', seed: 's', file: 'g.json' })
+    // 50,000 msat of 5,000,000 sat is 500 msat of 50,000 sat: below min_htlc, so nothing could pass; raised to it
+    expect(t.channels[0]!.fromFeePolicy).toMatchObject({ htlcMinimumMsat: 1000n, htlcMaximumMsat: 1000n })
+    // 0: not set (LND before 0.7), so the capacity
+    expect(t.channels[0]!.toFeePolicy).not.toHaveProperty('htlcMaximumMsat')
+    expect(t.summary.notes).toContain('1 max_htlc_msat(s) below min_htlc once scaled raised to min_htlc')
   })
 
   it('keeps the largest connected component, and asks for a sample when it is too large to run', () => {

@@ -18,6 +18,7 @@ import type { HopPayload } from '../../../routing/onion/hopPayload.js'
 import { createPaymentOnion } from '../../../routing/onion/paymentOnion.js'
 import { attributeFailure } from '../../../routing/onion/returningErrors.js'
 import type { Route } from '../../../routing/route.js'
+import type { RouteHint } from '../../../routing/routeHint.js'
 import type { PaymentHop, PaymentPart, PaymentRecord } from './paymentRecord.js'
 import type { MissionControl } from '../../../routing/missionControl.js'
 import { outgoingKey, type HtlcRecord } from '../switch/htlcRecord.js'
@@ -34,6 +35,8 @@ export interface InvoiceToPay {
   amountMsat: bigint | null
   payee: Uint8Array
   minFinalCltvExpiryDelta: number
+  /** the invoice's `r` fields: private channels that lead to the payee */
+  routeHints?: RouteHint[]
   expiresAt: number
   /** the invoice offers basic_mpp: the payment may arrive in parts */
   multiPart: boolean
@@ -58,6 +61,8 @@ export interface RouteRequest {
   avoidChannels: ReadonlySet<string>
   /** what other parts of the payment, planned but not sent yet, take from our channels' balance, by channel */
   localSpentMsat?: ReadonlyMap<string, bigint>
+  /** the invoice's private routes to the payee */
+  routeHints?: readonly RouteHint[]
 }
 
 export interface SenderComponents {
@@ -107,6 +112,8 @@ interface PaymentTarget {
   keysendPreimage: Uint8Array | null
   /** the payee takes the payment in parts (basic_mpp) */
   multiPart: boolean
+  /** the invoice's private routes to the payee */
+  routeHints?: readonly RouteHint[] | undefined
 }
 
 type Outcome = LocalOutcome
@@ -186,6 +193,7 @@ export class PaymentSender implements LocalPayments {
         paymentSecret: inv.paymentSecret,
         keysendPreimage: null,
         multiPart: inv.multiPart,
+        routeHints: inv.routeHints,
       },
       options,
     )
@@ -289,6 +297,7 @@ export class PaymentSender implements LocalPayments {
                 minPartMsat,
                 largestPart,
                 refused,
+                routeHints: t.routeHints,
               })
         if (plan) {
           largestPart = plan.largestPart
@@ -423,6 +432,7 @@ export class PaymentSender implements LocalPayments {
       minPartMsat: bigint
       largestPart: bigint
       refused: ReadonlyMap<string, bigint>
+      routeHints?: readonly RouteHint[] | undefined
     },
   ): { parts: Array<{ amountMsat: bigint; route: PlannedRoute }>; largestPart: bigint } | undefined {
     const parts: Array<{ amountMsat: bigint; route: PlannedRoute }> = []
@@ -440,6 +450,7 @@ export class PaymentSender implements LocalPayments {
         maxFeeMsat: p.maxFeeMsat - fees,
         avoidChannels: new Set([...p.refused].filter(([, at]) => at <= amount).map(([key]) => key)),
         localSpentMsat: spent,
+        ...(p.routeHints ? { routeHints: p.routeHints } : {}),
       })
       if (!route) {
         // two smaller parts may each find a way where this one did not

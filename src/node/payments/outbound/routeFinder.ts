@@ -61,6 +61,7 @@ export class RouteFinder {
         finalCltvExpiryDelta: req.finalCltvExpiry - height,
         maxFeeMsat: req.maxFeeMsat,
         localChannels: locals,
+        ...(req.routeHints ? { routeHints: req.routeHints } : {}),
         nowMs: Date.now(),
       },
       { history: this.c.missionControl },

@@ -2,8 +2,14 @@
 import { decodeInvoice, encodeInvoice } from '../../../invoice/index.js'
 import { INVOICE_FEATURE_BITS, hasInvoiceFeature } from '../../../invoice/features.js'
 import { featureBits } from '../../../wire/features.js'
+import type { RouteHint } from '../../../routing/routeHint.js'
 import type { InvoiceFields } from './invoiceRegistry.js'
 import type { InvoiceToPay } from '../outbound/paymentSender.js'
+
+/** Our private channels as route hints (BOLT #11 `r`), for an invoice of this amount. */
+export interface RouteHintSource {
+  routeHints(amountMsat: bigint | null): RouteHint[]
+}
 
 /** lnsim's chain is a regtest: invoices are `lnbcrt…`. */
 export const INVOICE_NETWORK = 'bcrt'
@@ -15,7 +21,11 @@ const OUR_INVOICE_FEATURES = featureBits(
   INVOICE_FEATURE_BITS.basic_mpp[1],
 )
 
-export function invoiceEncoder(nodeSecret: Uint8Array, payeeNodeId: Uint8Array): (fields: InvoiceFields) => string {
+export function invoiceEncoder(
+  nodeSecret: Uint8Array,
+  payeeNodeId: Uint8Array,
+  hints: RouteHintSource,
+): (fields: InvoiceFields) => string {
   return (f) =>
     encodeInvoice(
       {
@@ -29,6 +39,7 @@ export function invoiceEncoder(nodeSecret: Uint8Array, payeeNodeId: Uint8Array):
         minFinalCltvExpiryDelta: f.minFinalCltvExpiryDelta,
         payeeNodeId,
         features: OUR_INVOICE_FEATURES,
+        routeHints: hints.routeHints(f.amountMsat),
       },
       nodeSecret,
     )
@@ -43,6 +54,7 @@ export function decodeInvoiceToPay(text: string): InvoiceToPay {
     amountMsat: inv.amountMsat,
     payee: inv.payee,
     minFinalCltvExpiryDelta: inv.minFinalCltvExpiryDelta,
+    routeHints: inv.routeHints,
     expiresAt: inv.expiresAt * 1000,
     multiPart: hasInvoiceFeature(inv.features, 'basic_mpp'),
   }

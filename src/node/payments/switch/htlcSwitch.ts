@@ -76,6 +76,12 @@ interface ChannelView {
 
 /** Don't forward an HTLC whose outgoing expiry is this close to the tip (BOLT #2 suggests a few blocks). */
 const EXPIRY_TOO_SOON_BLOCKS = 3
+/**
+ * Don't forward an HTLC whose outgoing expiry is further than this above the tip (BOLT #4 expiry_too_far): it would
+ * lock our funds for as long. 2016 blocks (two weeks) is LND's MaxOutgoingCltvExpiry and Core Lightning's
+ * max-locktime-blocks, and the limit payers' pathfinding keeps to.
+ */
+export const MAX_OUTGOING_CLTV_EXPIRY_DELTA = 2016
 
 export class HtlcSwitch {
   /**
@@ -101,7 +107,7 @@ export class HtlcSwitch {
       case 'htlc_fulfilled':
         return this.onOutgoingFulfilled(channel, event.htlc, event.preimage)
       case 'htlc_failed':
-        return this.onOutgoingFailed(channel, event.htlc, event.reason, event.malformedCode, event.onChain)
+        return this.onOutgoingFailed(channel, event.htlc, event)
       case 'htlc_settled':
         this.d.settlements.done(channel, event.htlc.id)
         return
@@ -208,7 +214,7 @@ export class HtlcSwitch {
         htlcMsat: add.amountMsat,
         channelUpdate,
       })
-    // above what our channel_update announces: LND and Core Lightning answer temporary_channel_failure
+    // BOLT #4: more than the channel's htlc_maximum_msat is a temporary_channel_failure, with the update saying so
     if (p.htlcMaximumMsat !== undefined && payload.amtToForward > p.htlcMaximumMsat)
       return this.d.settlements.fail(channel, add, sharedSecret, {
         code: FAILURE.TEMPORARY_CHANNEL_FAILURE,
@@ -228,6 +234,8 @@ export class HtlcSwitch {
       })
     if (payload.outgoingCltvValue <= this.d.tip.height + EXPIRY_TOO_SOON_BLOCKS)
       return this.d.settlements.fail(channel, add, sharedSecret, { code: FAILURE.EXPIRY_TOO_SOON, channelUpdate })
+    if (payload.outgoingCltvValue > this.d.tip.height + MAX_OUTGOING_CLTV_EXPIRY_DELTA)
+      return this.d.settlements.fail(channel, add, sharedSecret, { code: FAILURE.EXPIRY_TOO_FAR })
     const r = this.d.channels.command(out, {
       type: 'add_htlc',
       commandId: `forward:${channel}:${add.id}`,
@@ -323,10 +331,9 @@ export class HtlcSwitch {
   private onOutgoingFailed(
     channel: string,
     htlc: HtlcInSpec,
-    reason: Uint8Array | undefined,
-    malformedCode: number | undefined,
-    onChain: boolean,
+    failed: { reason?: Uint8Array; malformedCode?: number; sha256OfOnion?: Uint8Array; onChain: boolean },
   ): void {
+    const { reason, malformedCode, onChain } = failed
     this.d.bus.emit({
       type: 'htlc_failed',
       channelId: channel,
@@ -352,13 +359,14 @@ export class HtlcSwitch {
         htlc.id,
       )
     if (record.kind !== 'forward') return
-    // a downstream failure is wrapped in our layer; one we saw ourselves (malformed, on chain) starts here
+    // a downstream failure is wrapped in our layer; one we saw ourselves (malformed, on chain) starts here. BOLT #4: a
+    // malformed report becomes our invalid_onion_* failure with the sha256_of_onion the next node reported
     const back = reason
       ? obfuscateFailure(record.sharedSecret, reason)
       : createFailure(
           record.sharedSecret,
           malformedCode !== undefined
-            ? { code: malformedCode, sha256OfOnion: new Uint8Array(32) }
+            ? { code: malformedCode, sha256OfOnion: failed.sha256OfOnion ?? new Uint8Array(32) }
             : { code: FAILURE.PERMANENT_CHANNEL_FAILURE },
         )
     this.d.settlements.settle(record.incoming.channel, { type: 'fail_htlc', id: record.incoming.id, reason: back })
