@@ -27,6 +27,10 @@ export const ChainInfo = z.object({
   faucetAddress: z.string(),
   faucetPaidOutSat: satAmount,
   blockIntervalMs: z.number().int().positive().nullable(),
+  /** requests answered since the daemon started (absent from daemons older than the watch contract) */
+  requestsServed: count.optional(),
+  /** watch streams open now */
+  watchSessions: count.optional(),
 })
 export type ChainInfo = z.output<typeof ChainInfo>
 
