@@ -17,11 +17,13 @@ import type { NetworkSpec } from './networkSpec.js'
 import type { NetworkView } from './networkView.js'
 import type { BringUpPhase, NetworkObserver } from './observer.js'
 import { mapLimit, sleep } from './pool.js'
+import { bringUpPace, waves } from './pace.js'
 
-/** Processes starting at once: startup is CPU-bound, so more only makes each slower. */
-export const START_CONCURRENCY = 4
-/** API calls in flight at once during bring-up. */
-export const CALL_CONCURRENCY = 8
+const PACE = bringUpPace()
+/** Processes starting at once: startup is CPU-bound, so more only makes each slower (pace.ts: 4 on 2 cores). */
+export const START_CONCURRENCY = PACE.startConcurrency
+/** API calls in flight at once during bring-up (pace.ts: 8 on 2 cores). */
+export const CALL_CONCURRENCY = PACE.callConcurrency
 /** Coins paid by one faucet transaction (the chain takes up to 10,000). */
 export const FAUCET_BATCH = 1000
 /**
@@ -41,8 +43,9 @@ export interface BringUpNetwork extends NetworkView {
 }
 
 export async function bringUp(net: BringUpNetwork, spec: NetworkSpec, signal: AbortSignal): Promise<void> {
+  let wave: { index: number; count: number } | undefined
   const progress = (phase: BringUpPhase, done: number, total: number): void =>
-    net.observer.progress?.({ phase, done, total })
+    net.observer.progress?.({ phase, done, total, ...(wave ? { wave } : {}) })
 
   progress('chain', 0, 1)
   await net.startChainProcess(signal)
@@ -58,10 +61,28 @@ export async function bringUp(net: BringUpNetwork, spec: NetworkSpec, signal: Ab
 
   await fundNodes(net, spec, signal, (done) => progress('funding', done, spec.nodes.length))
 
-  const pairs = spec.channels.map((c) => [c.from, c.to] as [string, string])
-  await connectPeers(net, pairs, (done, total) => progress('peers', done, total))
-
-  const refs = await openChannels(net, spec.channels, signal, (done) => progress('opening', done, spec.channels.length))
+  // a big network opens its channels in waves: each wave is confirmed, and its channels announced, while the next
+  // one opens, so the nodes' CPU for channel_ready and gossip is spread over the bring-up instead of coming at once
+  const channelWaves = waves(spec.channels, PACE.waveSize)
+  const totalPairs = new Set(spec.channels.map((c) => pairKey([c.from, c.to]))).size
+  const paired = new Set<string>()
+  const refs: ChannelRef[] = []
+  for (const [i, channels] of channelWaves.entries()) {
+    wave = channelWaves.length > 1 ? { index: i + 1, count: channelWaves.length } : undefined
+    if (wave) net.log(`opening wave ${wave.index}/${wave.count}: ${channels.length} channel(s)`)
+    const pairs = channels
+      .map((c) => [c.from, c.to] as [string, string])
+      .filter((p) => !paired.has(pairKey(p)) && paired.add(pairKey(p)))
+    const pairedBefore = paired.size - pairs.length
+    await connectPeers(net, pairs, (done) => progress('peers', pairedBefore + done, totalPairs))
+    const openedBefore = refs.length
+    const opened = await openChannels(net, channels, signal, (done) =>
+      progress('opening', openedBefore + done, spec.channels.length),
+    )
+    refs.push(...opened)
+    if (minesOnDemand(net) && i < channelWaves.length - 1) await net.mine(net.chainSpec.confirmations)
+  }
+  wave = undefined
   if (refs.length === 0) return
   if (minesOnDemand(net)) await net.mine(net.chainSpec.confirmations)
   progress('confirming', 0, refs.length)
@@ -133,6 +154,11 @@ async function fundNodes(
   }
 }
 
+/** A pair of nodes, either direction counting as one. */
+function pairKey([a, b]: [string, string]): string {
+  return [a, b].sort().join('\u0000')
+}
+
 /** Connects each pair once (either direction counts), from the first node of the pair. */
 export async function connectPeers(
   net: NetworkView,
@@ -140,7 +166,7 @@ export async function connectPeers(
   onProgress?: (done: number, total: number) => void,
 ): Promise<void> {
   const unique = new Map<string, [string, string]>()
-  for (const [a, b] of pairs) unique.set([a, b].sort().join('\u0000'), [a, b])
+  for (const p of pairs) unique.set(pairKey(p), p)
   let done = 0
   onProgress?.(0, unique.size)
   await mapLimit([...unique.values()], CALL_CONCURRENCY, async ([a, b]) => {
