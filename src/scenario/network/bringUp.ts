@@ -18,6 +18,7 @@ import type { NetworkView } from './networkView.js'
 import type { BringUpPhase, NetworkObserver } from './observer.js'
 import { mapLimit, sleep } from './pool.js'
 import { bringUpPace, waves } from './pace.js'
+import { backoffDelay, type Backoff } from '../../api/http/backoff.js'
 
 const PACE = bringUpPace()
 /** Processes starting at once: startup is CPU-bound, so more only makes each slower (pace.ts: 4 on 2 cores). */
@@ -31,6 +32,20 @@ export const FAUCET_BATCH = 1000
  * more confirmations than the scenario).
  */
 export const EXTRA_BLOCK_AFTER_MS = 5000
+/**
+ * Attempts to connect two nodes before bring-up gives up: on a machine that runs hundreds of nodes a dial can time out
+ * while their CPU goes to the wave before (its channel_ready and gossip); asked again later, it goes through.
+ */
+export const CONNECT_ATTEMPTS = 5
+/** Waits between connection attempts. */
+export const CONNECT_BACKOFF: Backoff = { firstDelayMs: 1_000, maxDelayMs: 15_000 }
+/**
+ * Polling channel states and graphs: every 250 ms while things change, then less often while nothing does (a graph
+ * of a few hundred channels is a large answer, asked of every node).
+ */
+export const POLL_BACKOFF: Backoff = { firstDelayMs: 250, maxDelayMs: 4_000 }
+/** Failures of a connect that asking again may cure (the node's codes with action retry_later, and no answer). */
+const CONNECT_RETRYABLE = new Set(['PEER_UNREACHABLE', 'TIMEOUT', 'UNREACHABLE'])
 
 /** What bring-up does to a network besides reading it: start its processes, mine, record the channels it opened. */
 export interface BringUpNetwork extends NetworkView {
@@ -172,12 +187,18 @@ export async function connectPeers(
   await mapLimit([...unique.values()], CALL_CONCURRENCY, async ([a, b]) => {
     const from = net.node(a)
     const to = net.node(b)
-    try {
-      await from.client.connect(to.address)
-    } catch (err) {
-      // connecting twice may be refused; what matters is that they are connected
-      const peers = await from.client.peers().catch(() => [])
-      if (!peers.some((p) => p.nodeId === to.nodeId && p.connected)) throw err
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await from.client.connect(to.address)
+        break
+      } catch (err) {
+        // connecting twice may be refused; what matters is that they are connected
+        const peers = await from.client.peers().catch(() => [])
+        if (peers.some((p) => p.nodeId === to.nodeId && p.connected)) break
+        const code = (err as { code?: string }).code ?? ''
+        if (attempt + 1 >= CONNECT_ATTEMPTS || !CONNECT_RETRYABLE.has(code)) throw err
+        await sleep(backoffDelay(attempt, CONNECT_BACKOFF))
+      }
     }
     onProgress?.(++done, unique.size)
   })
@@ -280,6 +301,7 @@ export async function waitChannelsActive(
   const ready = new Set<string>()
   let lastChange = Date.now()
   let states = new Map<string, string>()
+  let quiet = 0
   for (;;) {
     const pending = refs.filter((r) => !ready.has(r.name))
     const ends = [...new Set(pending.flatMap((r) => [r.from, r.to]))]
@@ -306,8 +328,10 @@ export async function waitChannelsActive(
         ready.add(r.name)
         r.shortChannelId = a.shortChannelId ?? b.shortChannelId ?? undefined
         lastChange = Date.now()
+        quiet = -1
       }
     }
+    quiet++
     options.onProgress?.(ready.size)
     if (ready.size === refs.length) return
     if (Date.now() > deadline) {
@@ -321,7 +345,7 @@ export async function waitChannelsActive(
       await net.mine(1)
       lastChange = Date.now()
     }
-    await sleep(250, options.signal)
+    await sleep(backoffDelay(quiet, POLL_BACKOFF), options.signal)
   }
 }
 
@@ -340,7 +364,9 @@ export async function waitGossip(
   // a node without channels has no one to hear gossip from: nothing to wait for
   const withChannels = new Set([...net.channels, ...refs].flatMap((r) => [r.from, r.to]))
   const synced = new Set(net.nodes.filter((n) => !withChannels.has(n.name)).map((n) => n.name))
+  let quiet = 0
   for (;;) {
+    const syncedBefore = synced.size
     const nodes = net.nodes.filter((n) => n.online && !synced.has(n.name))
     let missing = ''
     await mapLimit(nodes, CALL_CONCURRENCY, async (n) => {
@@ -363,6 +389,7 @@ export async function waitGossip(
     if (net.nodes.every((n) => !n.online || synced.has(n.name))) return
     if (Date.now() > deadline)
       throw new ScenarioTimeoutError(`gossip did not reach every node within ${options.timeoutMs} ms: ${missing}`)
-    await sleep(250, options.signal)
+    quiet = synced.size > syncedBefore ? 0 : quiet + 1
+    await sleep(backoffDelay(quiet, POLL_BACKOFF), options.signal)
   }
 }
