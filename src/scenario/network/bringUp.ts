@@ -8,6 +8,7 @@
  */
 import { NodeApiError } from '../../api/node/client.js'
 import type { ChannelPolicyRequest } from '../../api/node/types.js'
+import { MAX_FAUCET_PAYMENTS } from '../../api/chain/types.js'
 import type { ChannelSpec } from '../file/scenarioSchema.js'
 import { FUNDING_FEE_RESERVE_SAT, type ChainSpec, type FeePolicy } from '../file/schema.js'
 import { ScenarioTimeoutError } from '../errors.js'
@@ -25,8 +26,11 @@ const PACE = bringUpPace()
 export const START_CONCURRENCY = PACE.startConcurrency
 /** API calls in flight at once during bring-up (pace.ts: 8 on 2 cores). */
 export const CALL_CONCURRENCY = PACE.callConcurrency
-/** Coins paid by one faucet transaction (the chain takes up to 10,000). */
-export const FAUCET_BATCH = 1000
+/**
+ * Coins paid by one faucet transaction: as many as one transaction holds beside the faucet's change (a network of
+ * 500 nodes needs more than a thousand coins, and one more than that made the faucet's transaction malformed).
+ */
+export const FAUCET_BATCH = MAX_FAUCET_PAYMENTS
 /**
  * With mining on demand, a channel still unconfirmed this long after its blocks gets one more block (a node may ask for
  * more confirmations than the scenario).
