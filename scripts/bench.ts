@@ -31,7 +31,13 @@ for (const file of files) {
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`
 const speed = { atStart: Math.round(speedAtStart), atEnd: Math.round(machineSpeed()) }
 const partial = only.length > 0 || big
-const speedLine = `Machine speed, a fixed JavaScript workload (scripts/bench/harness.ts machineSpeed): ${formatValue(speed.atStart)} ops/s at the start, ${formatValue(speed.atEnd)} at the end. Runs at different speeds are not comparable, and the payments section moves up to 10% between runs even at one speed: compare two builds in alternating runs.${partial ? ' Sections not run this time keep the figures of an earlier run, measured at its own speed.' : ''}`
+const speedLine = [
+  'Machine speed, a fixed JavaScript workload (scripts/bench/harness.ts machineSpeed):',
+  `${formatValue(speed.atStart)} ops/s at the start, ${formatValue(speed.atEnd)} at the end.`,
+  'Runs at different speeds are not comparable, and the payments section moves up to 10% between runs even at',
+  'one speed: compare two builds in alternating runs.',
+  ...(partial ? ['Sections not run this time keep the figures of an earlier run, measured at its own speed.'] : []),
+].join(' ')
 process.stderr.write(`\n${speedLine}\n`)
 await mkdir(join(root, 'bench'), { recursive: true })
 // running a subset (or the big part) keeps the other sections of the last full run

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { bringUpPace, waves } from '../../../src/scenario/network/pace.js'
 
 describe('bring-up pace', () => {
-  it('sizes concurrency and waves by the cores: two cores keep 4 starts and 8 calls, and open 200 channels a wave', () => {
+  it('sizes by the cores: two keep 4 starts and 8 calls as before, and open 200 channels a wave', () => {
     expect(bringUpPace(2)).toEqual({ startConcurrency: 4, callConcurrency: 8, waveSize: 200 })
     expect(bringUpPace(1)).toMatchObject({ startConcurrency: 2, callConcurrency: 4 })
     expect(bringUpPace(8).waveSize).toBe(800)
