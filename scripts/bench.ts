@@ -12,7 +12,9 @@ import { createBench, formatValue, machineSpeed, type BenchModule, type Figure }
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..')
-const only = process.argv.slice(2)
+/** `--big` adds the sections that run only when asked (a module exporting `optIn = 'big'`): minutes each */
+const big = process.argv.includes('--big')
+const only = process.argv.slice(2).filter((a) => a !== '--big')
 
 const files = (await readdir(join(here, 'bench'))).filter((f) => f.endsWith('.ts') && f !== 'harness.ts').sort()
 const figures: Figure[] = []
@@ -20,23 +22,26 @@ const speedAtStart = machineSpeed()
 for (const file of files) {
   const name = file.replace(/\.ts$/, '')
   if (only.length > 0 && !only.includes(name)) continue
-  const mod = (await import(pathToFileURL(join(here, 'bench', file)).href)) as BenchModule
+  const mod = (await import(pathToFileURL(join(here, 'bench', file)).href)) as BenchModule & { optIn?: string }
+  if (mod.optIn === 'big' && !big) continue
   process.stderr.write(`\n${mod.title}\n`)
   await mod.run(createBench(mod.title, figures))
 }
 
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`
 const speed = { atStart: Math.round(speedAtStart), atEnd: Math.round(machineSpeed()) }
-const speedLine =
-  'Machine speed, a fixed JavaScript workload (scripts/bench/harness.ts machineSpeed): ' +
-  `${formatValue(speed.atStart)} ops/s at the start, ${formatValue(speed.atEnd)} at the end. ` +
-  'Runs at different speeds are not comparable, and the payments section moves up to 10% between runs even at one ' +
-  'speed: compare two builds in alternating runs.' +
-  (only.length > 0 ? ' Sections not run this time keep the figures of an earlier run, measured at its own speed.' : '')
+const partial = only.length > 0 || big
+const speedLine = [
+  'Machine speed, a fixed JavaScript workload (scripts/bench/harness.ts machineSpeed):',
+  `${formatValue(speed.atStart)} ops/s at the start, ${formatValue(speed.atEnd)} at the end.`,
+  'Runs at different speeds are not comparable, and the payments section moves up to 10% between runs even at',
+  'one speed: compare two builds in alternating runs.',
+  ...(partial ? ['Sections not run this time keep the figures of an earlier run, measured at its own speed.'] : []),
+].join(' ')
 process.stderr.write(`\n${speedLine}\n`)
 await mkdir(join(root, 'bench'), { recursive: true })
-// running a subset keeps the other sections of the last full run
-if (only.length > 0) {
+// running a subset (or the big part) keeps the other sections of the last full run
+if (partial) {
   try {
     const previous = JSON.parse(await readFile(join(root, 'bench', 'results.json'), 'utf8')) as { figures: Figure[] }
     const measured = new Set(figures.map((f) => f.section))

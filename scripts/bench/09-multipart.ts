@@ -42,7 +42,7 @@ async function commitmentsSigned(ends: readonly ChannelEnd[]): Promise<number> {
   return n
 }
 
-/** Pays `count` invoices of `payee`, `inFlight` at a time; latencies, payments per second and commitments per payment. */
+/** Pays `count` invoices of `payee`, `inFlight` at a time: latencies, payments per second, commitments per payment. */
 async function pay(
   payer: NodeClient,
   payee: NodeClient,
@@ -87,7 +87,6 @@ export async function run(bench: Bench): Promise<void> {
   try {
     await net.start('n0', 'n1', 'n2', 'n3')
     await net.fund('n0', 25_000_000n)
-    await net.fund('n0', 25_000_000n)
     await net.fund('n1', 25_000_000n)
     await net.fund('n1', 25_000_000n)
     await net.connect('n0', 'n1')
@@ -98,6 +97,8 @@ export async function run(bench: Bench): Promise<void> {
       split: await net.openChannel('n1', 'n2', 10_000_000n),
       whole: await net.openChannel('n1', 'n3', 10_000_000n),
     }
+    // channels are announced at 6 confirmations (BOLT #7)
+    await net.mine(6)
     await net.node('n1').client.setChannelPolicy(ids.split, { htlcMaximumMsat: AMOUNT_MSAT / BigInt(PARTS) })
     await waitFor(
       'n0 to know both routes and n1’s htlc maximum',

@@ -22,7 +22,7 @@ import { errorMessage } from '../../src/core/errors.js'
 import { leanByDefault, launch, type Network, type NetworkInput } from '../../src/scenario/index.js'
 import { RunFile } from '../../src/api/run/runFile.js'
 import { median, percentile, type Bench } from './harness.js'
-import { memory, totalCpuSeconds } from './lib/processStats.js'
+import { cpuSeconds, memory, totalCpuSeconds } from './lib/processStats.js'
 
 export const title =
   'Scenario bring-up: lnsim run until every channel is ready (10, 20, 50 and 100 nodes as lnsim run starts them, ' +
@@ -30,8 +30,10 @@ export const title =
 
 /** payments per network, one at a time, after bring-up */
 const PAYMENTS = 100
+/** blocks mined after bring-up to measure what one block costs the chain */
+const CHAIN_CPU_BLOCKS = 20
 
-function network(n: number): NetworkInput {
+export function network(n: number): NetworkInput {
   const rng = new SeededRng(`bench-${n}`)
   const names = Array.from({ length: n }, (_, i) => `n${i}`)
   const pairs = new Set<string>()
@@ -72,7 +74,7 @@ const RUNS = (process.env.LNSIM_BENCH_SIZES ?? '10,20,50,100,100other').split(',
 /**
  * Sequential payments between random distinct nodes, seeded: their latencies (ms) and the nodes' CPU per payment (ms).
  */
-async function payments(
+export async function payments(
   net: Network,
   nodePids: number[],
 ): Promise<{ latencies: number[]; failed: number; hops: number[]; cpuMs: number }> {
@@ -97,85 +99,98 @@ async function payments(
 }
 
 export async function run(bench: Bench): Promise<void> {
-  for (const { n, lean } of RUNS) {
-    // a run the other way than lnsim run's default is named "100 nodes --lean: …" or "100 nodes --no-lean: …"
-    const label =
-      lean === undefined || lean === leanByDefault(n)
-        ? `${n} nodes`
-        : lean
-          ? `${n} nodes --lean`
-          : `${n} nodes --no-lean`
-    const spec = network(n)
-    const started = performance.now()
-    const phases = new Map<string, number>()
-    let net: Network
-    try {
-      net = await launch(spec, {
-        ...(lean !== undefined ? { lean } : {}),
-        observer: {
-          progress: (p) =>
-            p.done === p.total && !phases.has(p.phase) && phases.set(p.phase, performance.now() - started),
-        },
-      })
-    } catch (err) {
-      bench.figure(`${label}: network up`, NaN, 's', `did not come up: ${errorMessage(err).split('\n')[0]}`)
-      continue
-    }
-    try {
-      const up = performance.now() - started
-      const run = RunFile.parse(JSON.parse(await readFile(join(net.dir, 'run.json'), 'utf8')))
-      const pids = [run.chainPid!, ...run.nodes.map((x) => x.pid!)]
-      const channels = spec.channels!.length
-      bench.figure(
-        `${label}, ${channels} channels: all nodes started`,
-        (phases.get('nodes') ?? NaN) / 1000,
-        's',
-        net.lean ? 'lean nodes' : 'full nodes (with the optimizing compiler)',
-      )
-      bench.figure(`${label}: all channels active on both ends`, (phases.get('confirming') ?? NaN) / 1000, 's')
-      const timeline = [...phases].map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)}`).join(', ')
-      bench.figure(
-        `${label}: every node's graph complete (network up)`,
-        up / 1000,
-        's',
-        `phases done at (s): ${timeline}`,
-      )
-      const nodes = pids.slice(1).map(memory)
-      const sum = (f: (m: (typeof nodes)[number]) => number): number => nodes.reduce((a, m) => a + f(m), 0)
-      bench.figure(
-        `${label}: memory of all node processes together (PSS)`,
-        sum((m) => m.pssMb),
-        'MB',
-        `chain: ${memory(pids[0]!).pssMb.toFixed(0)} MB more`,
-      )
-      bench.figure(
-        `${label}: memory per node process, proportional (PSS)`,
-        median(nodes.map((m) => m.pssMb)),
-        'MB',
-        'median; shared pages divided among the processes',
-      )
-      bench.figure(
-        `${label}: memory per node process, resident (RSS)`,
-        median(nodes.map((m) => m.rssMb)),
-        'MB',
-        'median; counts the shared Node binary in full',
-      )
-      const paid = await payments(net, pids.slice(1))
-      const route = `median ${median(paid.hops)} hops${paid.failed ? `; ${paid.failed} failed` : ''}`
-      bench.figure(
-        `${label}: payment latency p50, ${PAYMENTS} between random nodes`,
-        median(paid.latencies),
-        'ms',
-        `one at a time after bring-up, the payee's invoice included; ${route}`,
-      )
-      bench.figure(
-        `${label}: payment latency p90, ${PAYMENTS} between random nodes`,
-        percentile(paid.latencies, 90),
-        'ms',
-      )
-      bench.figure(`${label}: CPU time of the nodes per payment`, paid.cpuMs, 'ms', 'all node processes')
-    } finally {
-      await net.stop()
-    }
+  for (const { n, lean } of RUNS) await measureNetwork(bench, n, lean)
+}
+
+/**
+ * One network of n nodes, brought up as `lnsim run` would: its bring-up time by phase, its memory, the chain's CPU,
+ * then payments between random nodes.
+ */
+export async function measureNetwork(bench: Bench, n: number, lean?: boolean): Promise<void> {
+  // a run the other way than lnsim run's default is named "100 nodes --lean: …" or "100 nodes --no-lean: …"
+  const label =
+    lean === undefined || lean === leanByDefault(n) ? `${n} nodes` : lean ? `${n} nodes --lean` : `${n} nodes --no-lean`
+  const spec = network(n)
+  const started = performance.now()
+  const phases = new Map<string, number>()
+  let net: Network
+  try {
+    net = await launch(spec, {
+      ...(lean !== undefined ? { lean } : {}),
+      observer: {
+        progress: (p) => p.done === p.total && !phases.has(p.phase) && phases.set(p.phase, performance.now() - started),
+      },
+    })
+  } catch (err) {
+    bench.figure(`${label}: network up`, NaN, 's', `did not come up: ${errorMessage(err).split('\n')[0]}`)
+    return
+  }
+  try {
+    const up = performance.now() - started
+    const run = RunFile.parse(JSON.parse(await readFile(join(net.dir, 'run.json'), 'utf8')))
+    const pids = [run.chainPid!, ...run.nodes.map((x) => x.pid!)]
+    const channels = spec.channels!.length
+    bench.figure(
+      `${label}, ${channels} channels: all nodes started`,
+      (phases.get('nodes') ?? NaN) / 1000,
+      's',
+      net.lean ? 'lean nodes' : 'full nodes (with the optimizing compiler)',
+    )
+    bench.figure(`${label}: all channels active on both ends`, (phases.get('confirming') ?? NaN) / 1000, 's')
+    const timeline = [...phases].map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)}`).join(', ')
+    bench.figure(
+      `${label}: every node's graph complete (network up)`,
+      up / 1000,
+      's',
+      `phases done at (s): ${timeline}`,
+    )
+    const chainCpu = cpuSeconds(pids[0]!)
+    const height = (await net.chain.info()).height
+    bench.figure(`${label}: chain CPU during bring-up`, chainCpu, 's', `${height} blocks mined, all processes started`)
+    // an empty block, as every node gets each new block: the header and the channel outputs, and its own matches
+    const before = cpuSeconds(pids[0]!)
+    for (let i = 0; i < CHAIN_CPU_BLOCKS; i++) await net.mine(1)
+    bench.figure(
+      `${label}: chain CPU per block after bring-up`,
+      ((cpuSeconds(pids[0]!) - before) * 1000) / CHAIN_CPU_BLOCKS,
+      'ms',
+      `${CHAIN_CPU_BLOCKS} blocks mined one at a time, each sent to ${n} watching nodes (10 ms clock ticks)`,
+    )
+    const nodes = pids.slice(1).map(memory)
+    const sum = (f: (m: (typeof nodes)[number]) => number): number => nodes.reduce((a, m) => a + f(m), 0)
+    bench.figure(
+      `${label}: memory of all node processes together (PSS)`,
+      sum((m) => m.pssMb),
+      'MB',
+      `chain: ${memory(pids[0]!).pssMb.toFixed(0)} MB more`,
+    )
+    bench.figure(
+      `${label}: memory per node process, proportional (PSS)`,
+      median(nodes.map((m) => m.pssMb)),
+      'MB',
+      'median; shared pages divided among the processes',
+    )
+    bench.figure(
+      `${label}: memory per node process, resident (RSS)`,
+      median(nodes.map((m) => m.rssMb)),
+      'MB',
+      'median; counts the shared Node binary in full',
+    )
+    const paid = await payments(net, pids.slice(1))
+    const route = `median ${median(paid.hops)} hops${paid.failed ? `; ${paid.failed} failed` : ''}`
+    bench.figure(
+      `${label}: payment latency p50, ${PAYMENTS} between random nodes`,
+      median(paid.latencies),
+      'ms',
+      `one at a time after bring-up, the payee's invoice included; ${route}`,
+    )
+    bench.figure(
+      `${label}: payment latency p90, ${PAYMENTS} between random nodes`,
+      percentile(paid.latencies, 90),
+      'ms',
+    )
+    bench.figure(`${label}: CPU time of the nodes per payment`, paid.cpuMs, 'ms', 'all node processes')
+  } finally {
+    await net.stop()
   }
 }

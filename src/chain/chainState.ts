@@ -53,6 +53,8 @@ export type TransactionStatus =
       confirmations: number
       blockHeight: number
       blockHash: string
+      /** index in its block; 0 is the coinbase */
+      position: number
     }
 
 export interface OutputStatus extends Coin {
@@ -196,6 +198,7 @@ export class ChainState implements UtxoView {
         confirmations: this.confirmations(c.blockHeight),
         blockHeight: c.blockHeight,
         blockHash: c.blockHash,
+        position: c.position,
       }
     const m = this.mempool.get(txid)
     return m ? { status: 'mempool', txid, tx: m.tx, fee: m.fee, confirmations: 0 } : undefined

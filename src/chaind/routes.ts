@@ -8,7 +8,6 @@ import { InvalidInputError, LnsimError } from '../core/errors.js'
 import { addressOf, addressToCondition } from '../chain/address.js'
 import {
   AddressUtxos,
-  BlockResponse,
   ChainInfo,
   FaucetBatchRequest,
   FaucetBatchResponse,
@@ -30,8 +29,12 @@ import { formatCondition, type Condition } from '../chain/condition.js'
 import { ChainRuleError } from '../chain/errors.js'
 import type { Faucet } from '../chain/faucet.js'
 import { txid as txidOf } from '../chain/transaction.js'
-import { TransactionJson, blockToJson, transactionToJson } from '../chain/transactionJson.js'
+import { TransactionJson, transactionToJson } from '../chain/transactionJson.js'
 import { route, type EventStream, type Route } from '../api/http/route.js'
+import { RawJson } from '../api/http/rawJson.js'
+import { UtxosRequest, WatchRequest, type UtxosResponse } from '../api/chain/watchTypes.js'
+import type { BlockDigests } from './blockDigests.js'
+import type { WatchSessions } from './watchSessions.js'
 
 export interface ChainService {
   state: ChainState
@@ -39,6 +42,10 @@ export interface ChainService {
   blockIntervalMs: number | null
   mine(blocks: number, miner: Condition): Block[]
   log(line: string): void
+  digests: BlockDigests
+  watches: WatchSessions
+  /** requests served since the daemon started */
+  requestsServed(): number
 }
 
 type Json<S extends z.ZodType> = z.input<S>
@@ -53,10 +60,6 @@ function txidParam(value: string | undefined): string {
   return value
 }
 
-function blockJson(state: ChainState, block: Block): Json<typeof BlockResponse> {
-  return { ...blockToJson(block), txids: block.txs.map(txidOf), confirmations: state.confirmations(block.height) }
-}
-
 /**
  * The codes the chain's routes raise beyond the server's own, with their status,
  * which is what the caller does: 400, fix the request; 404, it names nothing the
@@ -68,12 +71,15 @@ export const CHAIN_ERROR_STATUS = {
   UNKNOWN_TRANSACTION: 404,
   UNKNOWN_BLOCK: 404,
   UNKNOWN_OUTPOINT: 404,
+  UNKNOWN_WATCH_SESSION: 404,
+  WATCH_FROM_REQUIRED: 400,
+  WATCH_FROM_AHEAD: 409,
 } as const satisfies Record<string, number>
 
 export type ChainRouteErrorCode = keyof typeof CHAIN_ERROR_STATUS
 
 function notFound(
-  code: Exclude<ChainRouteErrorCode, 'INVALID_ADDRESS'>,
+  code: 'UNKNOWN_TRANSACTION' | 'UNKNOWN_BLOCK' | 'UNKNOWN_OUTPOINT',
   message: string,
   details: Record<string, unknown>,
 ): LnsimError {
@@ -82,6 +88,31 @@ function notFound(
 
 export function chainRoutes(service: ChainService): Route[] {
   const { state, faucet } = service
+  const outpointJson = (txid: string, vout: number): Json<typeof OutpointStatus> => {
+    const o = state.output({ txid, vout })
+    if (!o) throw notFound('UNKNOWN_OUTPOINT', `no output ${txid}:${vout} in a block or the mempool`, { txid, vout })
+    return {
+      txid,
+      vout,
+      valueSat: o.output.value.toString(),
+      condition: formatCondition(o.output.condition),
+      address: addressOf(o.output.condition),
+      coinbase: o.coinbase,
+      blockHeight: o.height,
+      confirmations: state.confirmations(o.height),
+      spentBy: o.spender
+        ? { txid: o.spender.txid, inputIndex: o.spender.inputIndex, blockHeight: o.spender.height }
+        : null,
+    }
+  }
+  const utxosOf = (address: string): Json<typeof AddressUtxos>['utxos'] =>
+    state.unspentWithCondition(addressToCondition(address)).map((u) => ({
+      txid: u.outpoint.txid,
+      vout: u.outpoint.vout,
+      valueSat: u.output.value.toString(),
+      blockHeight: u.height,
+      confirmations: state.confirmations(u.height),
+    }))
   const P = '/v1'
   return [
     route('GET', `${P}/info`, undefined, (): Json<typeof ChainInfo> => ({
@@ -94,6 +125,8 @@ export function chainRoutes(service: ChainService): Route[] {
       faucetAddress: faucet.address,
       faucetPaidOutSat: faucet.paidOut.toString(),
       blockIntervalMs: service.blockIntervalMs,
+      requestsServed: service.requestsServed(),
+      watchSessions: service.watches.size,
     })),
 
     route('POST', `${P}/transactions`, TransactionJson, ({ body }): Json<typeof SubmitResponse> => {
@@ -123,7 +156,8 @@ export function chainRoutes(service: ChainService): Route[] {
       }
     }),
 
-    route('GET', `${P}/blocks/tip`, undefined, () => blockJson(state, state.tip)),
+    // each block's text is written once, however many nodes ask for it
+    route('GET', `${P}/blocks/tip`, undefined, () => new RawJson(service.digests.responseText(state.tip))),
 
     route('GET', `${P}/blocks/:id`, undefined, ({ params }) => {
       const id = params.id ?? ''
@@ -136,8 +170,33 @@ export function chainRoutes(service: ChainService): Route[] {
         )
       const block = state.block(key)
       if (!block) throw notFound('UNKNOWN_BLOCK', `no block ${id}; the chain is at height ${state.height}`, { id })
-      return blockJson(state, block)
+      return new RawJson(service.digests.responseText(block))
     }),
+
+    route('POST', `${P}/watch/:session`, WatchRequest, ({ params, body }) =>
+      service.watches.register(params.session ?? '', body),
+    ),
+
+    // an output by where it is (a short channel id's parts): what gossip checks an announcement against
+    route('GET', `${P}/outputs/:height/:txIndex/:vout`, undefined, ({ params }): Json<typeof OutpointStatus> => {
+      const [h, i, v] = [params.height, params.txIndex, params.vout].map((x) =>
+        /^[0-9]{1,10}$/.test(x ?? '') ? Number(x) : NaN,
+      )
+      if (!(h! >= 0 && i! >= 0 && v! >= 0))
+        throw new InvalidInputError(
+          'an output by position is /v1/outputs/HEIGHT/TX_INDEX/VOUT, three whole numbers',
+          { field: 'position' },
+          'INVALID_REQUEST',
+        )
+      const tx = state.block(h!)?.txs[i!]
+      if (tx === undefined)
+        throw notFound('UNKNOWN_OUTPOINT', `no transaction ${i} in block ${h}`, { height: h, txIndex: i })
+      return outpointJson(txidOf(tx), v!)
+    }),
+
+    route('POST', `${P}/utxos`, UtxosRequest, ({ body }): Json<typeof UtxosResponse> => ({
+      addresses: body.addresses.map((address) => ({ address, utxos: utxosOf(address) })),
+    })),
 
     route('GET', `${P}/outpoints/:txid/:vout`, undefined, ({ params }): Json<typeof OutpointStatus> => {
       const txid = txidParam(params.txid)
@@ -148,36 +207,12 @@ export function chainRoutes(service: ChainService): Route[] {
           { field: 'vout' },
           'INVALID_REQUEST',
         )
-      const o = state.output({ txid, vout })
-      if (!o) throw notFound('UNKNOWN_OUTPOINT', `no output ${txid}:${vout} in a block or the mempool`, { txid, vout })
-      return {
-        txid,
-        vout,
-        valueSat: o.output.value.toString(),
-        condition: formatCondition(o.output.condition),
-        address: addressOf(o.output.condition),
-        coinbase: o.coinbase,
-        blockHeight: o.height,
-        confirmations: state.confirmations(o.height),
-        spentBy: o.spender
-          ? { txid: o.spender.txid, inputIndex: o.spender.inputIndex, blockHeight: o.spender.height }
-          : null,
-      }
+      return outpointJson(txid, vout)
     }),
 
     route('GET', `${P}/addresses/:address/utxos`, undefined, ({ params }): Json<typeof AddressUtxos> => {
       const address = params.address ?? ''
-      const utxos = state.unspentWithCondition(addressToCondition(address))
-      return {
-        address,
-        utxos: utxos.map((u) => ({
-          txid: u.outpoint.txid,
-          vout: u.outpoint.vout,
-          valueSat: u.output.value.toString(),
-          blockHeight: u.height,
-          confirmations: state.confirmations(u.height),
-        })),
-      }
+      return { address, utxos: utxosOf(address) }
     }),
 
     route('POST', `${P}/mine`, MineRequest, ({ body }): Json<typeof MineResponse> => {

@@ -18,6 +18,8 @@ import { Faucet } from '../chain/faucet.js'
 import { ChainStore, ChainStoreError } from './store.js'
 import { startHttpServer } from '../api/http/server.js'
 import { CHAIN_ERROR_STATUS, chainEvents, chainRoutes, type ChainService } from './routes.js'
+import { BlockDigests } from './blockDigests.js'
+import { WatchSessions } from './watchSessions.js'
 
 export interface ChainDaemonOptions {
   /** where blocks, the mempool and the faucet key live; created if missing */
@@ -32,6 +34,8 @@ export interface ChainDaemonOptions {
   seed?: Uint8Array | string
   /** a new chain's genesis time, unix seconds (default: now); with `seed`, makes block hashes repeatable too */
   genesisTime?: number
+  /** For tests only: every answer waits this long, as a chain starved of CPU would (`--testing-answer-delay`). */
+  answerDelayMs?: number
 }
 
 export interface ChainDaemon {
@@ -126,18 +130,26 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
       scheduleSave()
     })
 
+    const digests = new BlockDigests(state)
+    const watches = new WatchSessions(state, digests)
+    let requestsServed = 0
     const service: ChainService = {
       state,
       faucet,
       blockIntervalMs,
       mine: (count, miner) => state.mine(count, miner),
       log,
+      digests,
+      watches,
+      requestsServed: () => requestsServed,
     }
     const server = await startHttpServer({
       name: 'the chain daemon',
       port: options.port ?? DEFAULT_CHAIN_PORT,
       routes: chainRoutes(service),
-      streams: [chainEvents(state)],
+      streams: [chainEvents(state), watches.stream()],
+      onRequest: () => void requestsServed++,
+      ...(options.answerDelayMs ? { answerDelayMs: options.answerDelayMs } : {}),
       errorStatus: CHAIN_ERROR_STATUS,
       // a rejected transaction names the input and the rule; ChainClientError carries them
       errorDetails: true,

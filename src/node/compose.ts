@@ -43,8 +43,8 @@ export function composeNode(base: NodeFoundations, host: Libp2p, chainTip: numbe
   c.cheats = options.testing ? new CheatRecorder(stores.testing, c.signer) : undefined
   c.faults = options.testing ? new FaultInjector(options.seed ? toHex(options.seed) : identity.nodeIdHex) : undefined
   c.wallet = new Wallet(c.secrets.derive('wallet'), stores.wallet, chain, options.feeratePerKw)
-  c.broadcaster = new Broadcaster(chain, stores.broadcasts, log.child('broadcast'), c.bus)
   c.watcher = new ChainWatcher(chain, stores.watch, new ChainEventRouter(c), log.child('watcher'), chainTip)
+  c.broadcaster = new Broadcaster(chain, stores.broadcasts, log.child('broadcast'), c.bus, c.watcher)
   const init: Init = { type: 'init', features: INIT_FEATURES, networks: [chainHash] }
   c.peers = new PeerManager(
     host,

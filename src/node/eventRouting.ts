@@ -13,6 +13,7 @@ import type { Init, Message } from '../wire/messages.js'
 import type { WireDecodeError } from '../wire/errors.js'
 import type { Broadcaster } from './chain/broadcaster.js'
 import type { WatcherEvents } from './chain/chainWatcher.js'
+import type { WatchedBlock, WatchedTransaction } from './chain/chainAccess.js'
 import type { ChannelEventSink, ChannelManager } from './channels/channelManager.js'
 import { shortChannelIdOf } from './channels/channelViews.js'
 import type { EventBus } from './eventBus.js'
@@ -114,9 +115,16 @@ export class ChainEventRouter implements WatcherEvents {
     this.c.channels.onOutputSpent(channel, outpoint, tx, blockHeight, txid)
   }
 
-  onTransactions(txids: string[], height: number, txs: Transaction[]): void {
-    this.c.broadcaster.onBlock(height, txids)
-    this.c.gossip.fundingIndex.onBlock(height, txs, txids)
+  onTransactions(block: WatchedBlock): void {
+    this.c.broadcaster.onBlock(
+      block.height,
+      block.matches.map((m) => m.txid),
+    )
+    this.c.gossip.fundingIndex.onBlock(block.height, block.channelOutputs)
+  }
+
+  onMinedEarlier(matches: WatchedTransaction[]): void {
+    this.c.broadcaster.onMined(matches.map((m) => m.txid))
   }
 }
 

@@ -67,11 +67,11 @@ async function start(options: NodeOptions): Promise<RunningNode> {
     rotation,
   })
   const { durable, stores } = await openStores(options.dataDir, options.fsync)
-  const chain = chainClientAccess(options.chainUrl)
+  const chain = chainClientAccess(options.chainUrl, log.child('chain'))
   let chainHash: Uint8Array
   let tip: number
   try {
-    ;[chainHash, tip] = await Promise.all([chain.chainHash(), chain.tipHeight()])
+    ;({ chainHash, height: tip } = await chain.info())
   } catch (err) {
     // the chain client's message already names the URL and what to do
     throw new NodeError('CHAIN_UNREACHABLE', (err as Error).message)

@@ -18,6 +18,7 @@ export interface ProgressInput {
   phase: string
   done: number
   total: number
+  wave?: { index: number; count: number }
 }
 
 export interface StepInput {
@@ -100,11 +101,19 @@ const PLAIN_PROGRESS_EVERY_MS = 2000
 const HOP_EVENTS_GRACE_MS = 150
 const SHOWN_STATES = new Set(['NORMAL', 'SHUTDOWN', 'CLOSING', 'CLOSED', 'OFFLINE', 'ERR_INFORMATION_LEAK'])
 
+/** ` (wave 2/3)` while a big network opens its channels in waves */
+function waveText(wave: ProgressInput['wave']): string {
+  return wave ? ` (wave ${wave.index}/${wave.count})` : ''
+}
+
 export class TerminalView {
   private readonly live: boolean
   private readonly color: boolean
   private readonly trails = new PaymentTrails()
-  private readonly progress = new Map<string, { done: number; total: number; printedAt: number }>()
+  private readonly progress = new Map<
+    string,
+    { done: number; total: number; printedAt: number; wave?: ProgressInput['wave'] }
+  >()
   private readonly latencies: number[] = []
   private readonly seenStates = new Set<string>()
   private sent = 0
@@ -145,7 +154,12 @@ export class TerminalView {
   onProgress(p: ProgressInput): void {
     const now = Date.now()
     const last = this.progress.get(p.phase)
-    this.progress.set(p.phase, { done: p.done, total: p.total, printedAt: last?.printedAt ?? 0 })
+    this.progress.set(p.phase, {
+      done: p.done,
+      total: p.total,
+      printedAt: last?.printedAt ?? 0,
+      ...(p.wave ? { wave: p.wave } : {}),
+    })
     if (this.live) return this.scheduleRender()
     const complete = p.done === p.total
     if (
@@ -153,7 +167,7 @@ export class TerminalView {
       (!complete && p.total >= 10 && now - (last?.printedAt ?? 0) >= PLAIN_PROGRESS_EVERY_MS && p.done > 0)
     ) {
       this.progress.get(p.phase)!.printedAt = now
-      this.print(`${PHASES[p.phase] ?? p.phase} ${p.done}/${p.total}`)
+      this.print(`${PHASES[p.phase] ?? p.phase} ${p.done}/${p.total}${waveText(p.wave)}`)
     }
   }
 
@@ -331,7 +345,9 @@ export class TerminalView {
   }
 
   private progressLine(label: string): string {
-    const phases = [...this.progress].map(([phase, p]) => `${PHASES_SHORT[phase] ?? phase} ${p.done}/${p.total}`)
+    const phases = [...this.progress].map(
+      ([phase, p]) => `${PHASES_SHORT[phase] ?? phase} ${p.done}/${p.total}${waveText(p.wave)}`,
+    )
     return `${label}: ${phases.join(' · ')}`
   }
 

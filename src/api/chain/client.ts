@@ -36,6 +36,8 @@ import {
 } from './types.js'
 import type { OutPoint, Transaction } from '../../chain/transaction.js'
 import { parseWith, transactionToJson } from '../../chain/transactionJson.js'
+import { DEFAULT_BACKOFF, DEFAULT_REQUEST_ATTEMPTS, backoffDelay, waitOrAbort } from '../http/backoff.js'
+import { MAX_UTXO_ADDRESSES_PER_REQUEST, UtxosResponse, WatchResponse, type WatchRequest } from './watchTypes.js'
 
 /**
  * The client's own codes, and what its caller does: ask again later (the daemon
@@ -70,18 +72,25 @@ export class ChainClientError extends LnsimError {
 
 export interface ChainClientOptions {
   url: string
-  /** per-request timeout (default 10 s) */
+  /** per-request timeout (default 10 s); each retry after a timeout waits twice as long as the attempt before */
   timeoutMs?: number
+  /**
+   * attempts of a request the chain did not answer (timeout, refused connection), the first included; only requests
+   * that are safe to repeat are retried (reads, submitting a transaction, watching). @default DEFAULT_REQUEST_ATTEMPTS
+   */
+  attempts?: number
 }
 
 export interface RequestOptions {
   signal?: AbortSignal
   timeoutMs?: number
+  /** @default the client's attempts for a request safe to repeat, 1 for another */
+  attempts?: number
 }
 
 export interface SubscribeOptions {
   signal: AbortSignal
-  /** first wait before reconnecting; doubles up to 5 s (default 250 ms) */
+  /** first wait before reconnecting; doubles (with jitter) up to 5 s (default 250 ms) */
   reconnectDelayMs?: number
   /** a dropped connection, or a throw from onEvent; the subscription goes on */
   onError?: (err: unknown) => void
@@ -91,15 +100,24 @@ export interface SubscribeOptions {
 
 /** No byte for this long (heartbeats come every 15 s) means the connection is dead. */
 const STREAM_IDLE_MS = 45_000
-const MAX_RECONNECT_DELAY_MS = 5_000
+
+/**
+ * Requests that change nothing when they arrive twice: reads, a transaction (the second gets ALREADY_KNOWN), and the
+ * watch requests. Mining and faucet payments are not repeated: a timed-out one may have happened.
+ */
+function safeToRepeat(method: string, path: string): boolean {
+  return method === 'GET' || path === '/v1/transactions' || path === '/v1/utxos' || path.startsWith('/v1/watch/')
+}
 
 export class ChainClient {
   readonly url: string
   private readonly timeoutMs: number
+  private readonly attempts: number
 
   constructor(options: ChainClientOptions) {
     this.url = options.url.replace(/\/+$/, '')
     this.timeoutMs = options.timeoutMs ?? 10_000
+    this.attempts = Math.max(1, options.attempts ?? DEFAULT_REQUEST_ATTEMPTS)
   }
 
   info(options?: RequestOptions): Promise<ChainInfo> {
@@ -185,18 +203,75 @@ export class ChainClient {
     return this.request('POST', '/v1/faucet/batch', FaucetBatchResponse, body, options)
   }
 
+  /** The unspent outputs of many addresses, in as few requests as the chain's limit allows. */
+  async getUtxosOf(addresses: readonly string[], options?: RequestOptions): Promise<UtxosResponse['addresses']> {
+    const out: UtxosResponse['addresses'] = []
+    for (let i = 0; i < addresses.length; i += MAX_UTXO_ADDRESSES_PER_REQUEST) {
+      const body = { addresses: addresses.slice(i, i + MAX_UTXO_ADDRESSES_PER_REQUEST) }
+      out.push(...(await this.request('POST', '/v1/utxos', UtxosResponse, body, options)).addresses)
+    }
+    return out
+  }
+
+  /** An output by its position in the chain (a short channel id's parts). */
+  getOutputAt(height: number, txIndex: number, vout: number, options?: RequestOptions): Promise<OutpointStatus> {
+    return this.request('GET', `/v1/outputs/${height}/${txIndex}/${vout}`, OutpointStatus, undefined, options)
+  }
+
+  /** Registers what a watch session watches (see watchTypes.ts); ChainWatch does this for its caller. */
+  watchOn(session: string, request: WatchRequest, options?: RequestOptions): Promise<WatchResponse> {
+    return this.request('POST', `/v1/watch/${encodeURIComponent(session)}`, WatchResponse, request, options)
+  }
+
+  /**
+   * Reads one event stream until it ends or the signal aborts, calling onEvent with each event's name and JSON text;
+   * rejects when the connection fails. subscribe() and ChainWatch reconnect around it.
+   */
+  async readEventStream(
+    path: string,
+    signal: AbortSignal,
+    onEvent: (name: string, data: string) => void,
+  ): Promise<void> {
+    const connection = new AbortController()
+    const abort = (): void => connection.abort()
+    signal.addEventListener('abort', abort, { once: true })
+    let idle = setTimeout(abort, STREAM_IDLE_MS)
+    try {
+      const res = await http(`${this.url}${path}`, {
+        signal: connection.signal,
+        headers: { accept: 'text/event-stream' },
+      })
+      if (!res.ok) throw new ChainClientError('BAD_RESPONSE', `GET ${path} answered HTTP ${res.status}`, res.status)
+      // any bytes, heartbeats included, show the stream is alive
+      const watched = async function* (body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+        for await (const chunk of body) {
+          clearTimeout(idle)
+          idle = setTimeout(abort, STREAM_IDLE_MS)
+          yield chunk
+        }
+      }
+      for await (const m of readSse(watched(res.body))) onEvent(m.event, m.data)
+    } finally {
+      clearTimeout(idle)
+      signal.removeEventListener('abort', abort)
+    }
+  }
+
   /**
    * Calls onEvent for each event until the signal aborts, reconnecting whenever the stream drops.
    * Each (re)connection starts with a `tip` event, so a subscriber can catch up on blocks it missed.
    */
   async subscribe(onEvent: (event: ChainEvent) => void, options: SubscribeOptions): Promise<void> {
     const { signal } = options
-    const firstDelay = options.reconnectDelayMs ?? 250
-    let delay = firstDelay
+    const backoff = { ...DEFAULT_BACKOFF, firstDelayMs: options.reconnectDelayMs ?? DEFAULT_BACKOFF.firstDelayMs }
+    const query = options.types === undefined ? '' : `?types=${options.types.join(',')}`
+    let attempt = 0
     while (!signal.aborted) {
       try {
-        await this.readEvents(signal, options.types, (event) => {
-          delay = firstDelay
+        await this.readEventStream(`/v1/events${query}`, signal, (name, data) => {
+          attempt = 0
+          const event = parseEvent(name, data)
+          if (!event) return
           try {
             onEvent(event)
           } catch (err) {
@@ -207,48 +282,15 @@ export class ChainClient {
         if (!signal.aborted) options.onError?.(err)
       }
       if (signal.aborted) break
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay)
-        signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
-      })
-      delay = Math.min(delay * 2, MAX_RECONNECT_DELAY_MS)
+      await waitOrAbort(backoffDelay(attempt++, backoff), signal)
     }
   }
 
-  private async readEvents(
-    signal: AbortSignal,
-    types: SubscribeOptions['types'],
-    emit: (event: ChainEvent) => void,
-  ): Promise<void> {
-    const connection = new AbortController()
-    const abort = (): void => connection.abort()
-    signal.addEventListener('abort', abort, { once: true })
-    let idle = setTimeout(abort, STREAM_IDLE_MS)
-    try {
-      const query = types === undefined ? '' : `?types=${types.join(',')}`
-      const res = await http(`${this.url}/v1/events${query}`, {
-        signal: connection.signal,
-        headers: { accept: 'text/event-stream' },
-      })
-      if (!res.ok) throw new ChainClientError('BAD_RESPONSE', `GET /v1/events answered HTTP ${res.status}`, res.status)
-      // any bytes, heartbeats included, show the stream is alive
-      const watched = async function* (body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-        for await (const chunk of body) {
-          clearTimeout(idle)
-          idle = setTimeout(abort, STREAM_IDLE_MS)
-          yield chunk
-        }
-      }
-      for await (const m of readSse(watched(res.body))) {
-        const event = parseEvent(m.event, m.data)
-        if (event) emit(event)
-      }
-    } finally {
-      clearTimeout(idle)
-      signal.removeEventListener('abort', abort)
-    }
-  }
-
+  /**
+   * One request, asked again with backoff while the chain does not answer and the request is safe to repeat; each
+   * attempt after a timeout allows twice the time of the one before, so a slow chain is waited for rather than asked
+   * the same question again while it still works on the first.
+   */
   private async request<T>(
     method: 'GET' | 'POST',
     path: string,
@@ -256,7 +298,29 @@ export class ChainClient {
     body?: unknown,
     options: RequestOptions = {},
   ): Promise<T> {
-    const timeoutMs = options.timeoutMs ?? this.timeoutMs
+    const attempts = options.attempts ?? (safeToRepeat(method, path) ? this.attempts : 1)
+    let timeoutMs = options.timeoutMs ?? this.timeoutMs
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.requestOnce(method, path, schema, body, { ...options, timeoutMs })
+      } catch (err) {
+        const code = (err as ChainClientError).code
+        if (attempt + 1 >= attempts || (code !== 'TIMEOUT' && code !== 'UNREACHABLE') || options.signal?.aborted)
+          throw err
+        if (code === 'TIMEOUT') timeoutMs *= 2
+        await waitOrAbort(backoffDelay(attempt), options.signal)
+      }
+    }
+  }
+
+  private async requestOnce<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: z.ZodType<T, unknown>,
+    body: unknown,
+    options: RequestOptions & { timeoutMs: number },
+  ): Promise<T> {
+    const timeoutMs = options.timeoutMs
     let res: HttpResponse
     let text: string
     try {

@@ -10,6 +10,7 @@ export {
   type SubscribeOptions,
 } from './client.js'
 export * from './types.js'
+export * from './watchTypes.js'
 export { transactionToJson, blockToJson } from '../../chain/transactionJson.js'
 /** How a spending condition reads in the contract's JSON (e.g. `all(sig(02…),older(144))`). */
 export { formatCondition } from '../../chain/condition.js'

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { fromHex } from '../../core/bytes.js'
 import { BlockJson, TransactionJson, conditionText, hex32, satAmount, uint32 } from '../../chain/transactionJson.js'
+import { TX_LIMITS } from '../../chain/transaction.js'
 
 export const NETWORK_NAME = 'lnsim-regtest'
 export const API_PREFIX = '/v1'
@@ -32,6 +33,10 @@ export const ChainInfo = z.object({
   faucetAddress: z.string(),
   faucetPaidOutSat: satAmount,
   blockIntervalMs: z.number().int().positive().nullable(),
+  /** requests answered since the daemon started (absent from daemons older than the watch contract) */
+  requestsServed: count.optional(),
+  /** watch streams open now */
+  watchSessions: count.optional(),
 })
 export type ChainInfo = z.output<typeof ChainInfo>
 
@@ -98,8 +103,8 @@ export const FaucetResponse = z.object({
   blockHash: hex32.nullable(),
 })
 export type FaucetResponse = z.output<typeof FaucetResponse>
-/** The most payments one faucet transaction makes. */
-export const MAX_FAUCET_PAYMENTS = 10_000
+/** The most payments one faucet transaction makes: a transaction's outputs, less the faucet's change. */
+export const MAX_FAUCET_PAYMENTS = TX_LIMITS.maxOutputs - 1
 export const FaucetBatchRequest = z.strictObject({
   payments: z
     .array(z.strictObject({ address: z.string(), amountSat: satAmount }))

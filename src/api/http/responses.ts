@@ -3,15 +3,16 @@
  */
 import type { ServerResponse } from 'node:http'
 import { toJson } from '../../core/json.js'
+import { RawJson } from './rawJson.js'
 import type { StaticAsset } from './route.js'
 
 /**
- * `value` as JSON (bigints as decimal strings), its length in the headers and
+ * `value` as JSON (bigints as decimal strings; RawJson as it is written), its length in the headers and
  * the body in one `end()`. `no-store`: an answer is the state of a live
  * process, which a browser (the dashboard's page) must ask for again.
  */
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  const body = toJson(value)
+  const body = value instanceof RawJson ? value.text : toJson(value)
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),

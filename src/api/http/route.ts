@@ -42,8 +42,11 @@ export interface EventStream {
   path: string
   /** Throws (an InvalidInputError, answered 400) when the subscriber's query asks for something the stream has not. */
   checkQuery?(query: URLSearchParams): void
-  /** Called for each subscriber with its send function and query; returns the unsubscribe. */
-  open(send: (event: string, data: unknown) => void, query: URLSearchParams): () => void
+  /**
+   * Called for each subscriber with its send function, its query, and how many bytes it has not read yet (for a
+   * stream that paces a long burst); returns the unsubscribe.
+   */
+  open(send: (event: string, data: unknown) => void, query: URLSearchParams, unsentBytes: () => number): () => void
   /** written before any event. @default ': connected\n\n' */
   preamble?: string
   /** @default 'no-cache' */

@@ -62,6 +62,13 @@ export interface HttpServerOptions {
   /** an event-stream subscriber was dropped for not reading (sseStream.ts) */
   onSubscriberDropped?(path: string, unsentBytes: number): void
   trace?: HttpTraceHook
+  /** told of every request as it arrives (a daemon counts what it serves) */
+  onRequest?(method: string, path: string): void
+  /**
+   * For tests only: every answer to a route waits this long first, as a server starved of CPU would (event streams
+   * are not delayed). @default 0
+   */
+  answerDelayMs?: number
 }
 
 export interface RunningHttpServer {
@@ -77,6 +84,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const statusOf = { ...BASE_ERROR_STATUS, ...options.errorStatus }
   const withDetails = options.errorDetails ?? false
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES
+  const answerDelayMs = options.answerDelayMs ?? 0
   const authorized = options.token === undefined ? undefined : bearerTokenCheck(options.token)
   const streams = new Map((options.streams ?? []).map((s) => [s.path, s]))
   const assets = options.assets ?? new Map<string, StaticAsset>()
@@ -103,7 +111,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       },
     })
     open.add(sse)
-    unsubscribe = stream.open((event, data) => sse.send(event, data), query)
+    unsubscribe = stream.open(
+      (event, data) => sse.send(event, data),
+      query,
+      () => sse.unsentBytes(),
+    )
   }
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -115,6 +127,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         'missing or wrong bearer token (it is in the node data directory, api.token)',
       )
     const { pathname, query } = requestTarget(req.url ?? '/')
+    options.onRequest?.(req.method ?? '', pathname)
     if (req.method === 'GET') {
       const stream = streams.get(pathname)
       if (stream) return subscribe(stream, res, query)
@@ -123,6 +136,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     const { route, params } = table.find(req.method ?? '', pathname)
     const body = route.body ? await readJsonBody(req, route.body, maxBodyBytes) : undefined
+    if (answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, answerDelayMs))
     answer(res, 200, await route.handler({ params, query, body }))
   }
 

@@ -12,6 +12,7 @@
  */
 import type { ServerResponse } from 'node:http'
 import { toJson } from '../../core/json.js'
+import { RawJson } from './rawJson.js'
 import { SSE_HEARTBEAT_MS, SSE_MAX_BUFFERED_BYTES, SSE_WRITE_CHUNK_BYTES } from './limits.js'
 
 export interface SseStreamOptions {
@@ -30,8 +31,10 @@ export interface SseStreamOptions {
 }
 
 export interface SseStream {
-  /** Queues one event; ignored once the stream has ended. */
+  /** Queues one event (RawJson is sent as it is written); ignored once the stream has ended. */
   send(event: string, data: unknown): void
+  /** Bytes queued for this subscriber that its socket has not taken yet. */
+  unsentBytes(): number
   /** Ends the stream gently (the server is stopping). */
   end(): void
 }
@@ -81,7 +84,8 @@ export function openSseStream(res: ServerResponse, options: SseStreamOptions = {
   })
   if (options.preamble) write(options.preamble)
   return {
-    send: (event, data) => write(`event: ${event}\ndata: ${toJson(data)}\n\n`),
+    send: (event, data) => write(`event: ${event}\ndata: ${data instanceof RawJson ? data.text : toJson(data)}\n\n`),
+    unsentBytes: () => res.writableLength + pending.length,
     end: () => {
       flush()
       open = false

@@ -64,12 +64,22 @@ const startCommand: CommandSpec = {
       valueName: 'TEXT',
       description: 'a new chain gets the same faucet key (and so the same transaction ids) for the same seed',
     },
+    {
+      name: 'testing-answer-delay',
+      type: 'string',
+      valueName: 'MS',
+      description: 'for tests only: answer every request MS milliseconds late, as a chain starved of CPU would',
+    },
   ],
   examples: ['lnsim chain start', 'lnsim chain start --data-dir /tmp/chain --port 0 --block-interval 1000'],
   async run({ options, json, out, signal }) {
     const dataDir = String(options['data-dir'])
     const port = parseIntegerOption(options.port, 'port', { min: 0, max: 65535 })!
     const blockIntervalMs = parseIntegerOption(options['block-interval'], 'block-interval', { min: 1 })
+    const answerDelayMs = parseIntegerOption(options['testing-answer-delay'], 'testing-answer-delay', {
+      min: 0,
+      max: 60_000,
+    })
     if (signal.aborted) return 130
     const seed = typeof options.seed === 'string' ? options.seed : undefined
     const daemon = await startChainDaemon({
@@ -77,6 +87,7 @@ const startCommand: CommandSpec = {
       port,
       ...(blockIntervalMs === undefined ? {} : { blockIntervalMs }),
       ...(seed ? { seed } : {}),
+      ...(answerDelayMs ? { answerDelayMs } : {}),
     })
     if (json)
       process.stdout.write(

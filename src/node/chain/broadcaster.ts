@@ -29,14 +29,27 @@ const FINAL = new Set([
   'UNUSED_WITNESS_ITEM',
 ])
 
+/** Where the broadcaster hears that its transactions were mined: the chain is told to send them with their block. */
+export interface OwnTransactionWatch {
+  /** resolves once the chain will send the transaction with its block */
+  watchTransaction(txid: string): Promise<void>
+}
+
 export class Broadcaster {
+  /** the tip height when the chain last took each transaction, in this process */
+  private readonly acceptedAt = new Map<string, number>()
+  private tip = 0
+
   constructor(
     private readonly chain: ChainAccess,
     private readonly pending: KvLog<PendingBroadcast>,
     private readonly log: Logger,
     /** told of every transaction the chain took, for the node's event stream */
     private readonly bus: Pick<EventBus, 'emit'>,
-  ) {}
+    private readonly watch: OwnTransactionWatch,
+  ) {
+    for (const txid of pending.keys()) void watch.watchTransaction(txid)
+  }
 
   /**
    * Resolves once the chain has it (or it is held for later, or will be retried); rejects if the chain refuses it for
@@ -53,14 +66,29 @@ export class Broadcaster {
     if (this.pending.has(txid)) return
     const p: PendingBroadcast = { tx, label, channel, validFromHeight }
     this.pending.set(txid, p)
+    await this.watch.watchTransaction(txid)
+    this.tip = Math.max(this.tip, tipHeight)
     if (validFromHeight <= tipHeight + 1) await this.submit(txid, p)
   }
 
-  /** Called after each block: drop what was mined, submit what became valid. */
+  /** Called after each block with the watched transactions it holds: drop what was mined, submit what became valid. */
   onBlock(height: number, minedTxids: string[]): void {
-    for (const txid of minedTxids) this.pending.delete(txid)
-    for (const [txid, p] of this.pending.entries())
+    this.tip = Math.max(this.tip, height)
+    this.onMined(minedTxids)
+    for (const [txid, p] of this.pending.entries()) {
+      // taken just before this block: it is in the block, and the chain's word of it may still be on its way (a watch
+      // registered a moment after the block was mined); a mempool the chain lost shows a block later
+      if ((this.acceptedAt.get(txid) ?? -2) >= height - 1) continue
       if (p.validFromHeight <= height + 1) this.submit(txid, p).catch(() => {})
+    }
+  }
+
+  /** Mined (also in a block processed before the chain was told to watch them): nothing more to submit. */
+  onMined(txids: string[]): void {
+    for (const txid of txids) {
+      this.pending.delete(txid)
+      this.acceptedAt.delete(txid)
+    }
   }
 
   list(): Array<{ txid: string } & PendingBroadcast> {
@@ -70,6 +98,7 @@ export class Broadcaster {
   private async submit(txid: string, p: PendingBroadcast): Promise<void> {
     try {
       await this.chain.submit(p.tx)
+      this.acceptedAt.set(txid, this.tip)
       this.bus.emit({
         type: 'onchain',
         channelId: p.channel || null,
@@ -80,7 +109,7 @@ export class Broadcaster {
       })
     } catch (err) {
       const code = (err as { code?: string }).code ?? ''
-      if (code === 'ALREADY_KNOWN') return
+      if (code === 'ALREADY_KNOWN') return void this.acceptedAt.set(txid, this.tip)
       if (FINAL.has(code)) {
         this.log.info('transaction can no longer be mined; dropping it', { txid, label: p.label, code })
         this.pending.delete(txid)

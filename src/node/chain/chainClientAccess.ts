@@ -1,48 +1,58 @@
-/** ChainAccess over the mock chain daemon's HTTP API (its typed client). */
+/** ChainAccess over the mock chain daemon's HTTP API (its typed client and its watch sessions). */
 import { ChainClient } from '../../api/chain/client.js'
+import { ChainWatch } from '../../api/chain/chainWatch.js'
+import type { Logger } from '../logger.js'
 import type { ChainAccess } from './chainAccess.js'
 
-export function chainClientAccess(url: string): ChainAccess {
+function notFound(err: unknown): boolean {
+  return (err as { status?: number }).status === 404
+}
+
+export function chainClientAccess(url: string, log?: Logger): ChainAccess {
   const client = new ChainClient({ url })
   return {
-    async tipHeight() {
-      return (await client.info()).height
+    async info() {
+      const i = await client.info()
+      return { chainHash: i.chainHash, height: i.height }
     },
-    async chainHash() {
-      return (await client.info()).chainHash
-    },
-    async block(height) {
-      const b = await client.getBlock(height)
-      return { height: b.height, hash: b.hash, txs: b.txs, txids: b.txids }
-    },
-    async utxos(address) {
-      return (await client.getAddressUtxos(address)).utxos.map((u) => ({
-        txid: u.txid,
-        vout: u.vout,
-        valueSat: u.valueSat,
-        confirmations: u.confirmations,
-      }))
+    async utxos(addresses) {
+      const answers = addresses.length === 0 ? [] : await client.getUtxosOf(addresses)
+      return new Map(
+        answers.map((a) => [
+          a.address,
+          a.utxos.map((u) => ({ txid: u.txid, vout: u.vout, valueSat: u.valueSat, confirmations: u.confirmations })),
+        ]),
+      )
     },
     async output(outpoint) {
       try {
         const o = await client.getOutpoint(outpoint)
         return { value: o.valueSat, condition: o.condition, spent: o.spentBy !== null }
       } catch (err) {
-        if ((err as { code?: string }).code === 'NOT_FOUND' || (err as { status?: number }).status === 404)
-          return undefined
+        if (notFound(err)) return undefined
+        throw err
+      }
+    },
+    async outputAt(height, txIndex, vout) {
+      try {
+        const o = await client.getOutputAt(height, txIndex, vout)
+        return { txid: o.txid, value: o.valueSat, condition: o.condition, spent: o.spentBy !== null }
+      } catch (err) {
+        if (notFound(err)) return undefined
         throw err
       }
     },
     async submit(tx) {
       return (await client.submitTransaction(tx)).txid
     },
-    followBlocks(onBlock, signal) {
-      void client.subscribe(
-        (event) => {
-          if (event.type === 'block' || event.type === 'tip') onBlock(event.height)
+    watch(handlers, signal) {
+      return new ChainWatch(
+        client,
+        {
+          ...handlers,
+          onError: (err) => log?.debug('chain watch interrupted; it reconnects', { error: (err as Error).message }),
         },
-        // blocks only: every transaction's event, to every node, cost each node a parse per funding
-        { signal, types: ['block'] },
+        signal,
       )
     },
   }

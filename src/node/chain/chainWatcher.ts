@@ -1,13 +1,17 @@
 /**
- * Follows the mock chain block by block (catching up on what it missed while
- * stopped) and tells channels what they watch for: a transaction reaching its
- * depth, an output being spent. Progress is persisted, so a restart resumes at
- * the first block not yet processed and no spend is ever missed.
+ * Follows the mock chain block by block and tells channels what they watch
+ * for: a transaction reaching its depth, an output being spent. The chain is
+ * told what the node watches (its channels' outpoints and transactions, and
+ * what the node broadcasts) and sends each block's header with only the
+ * matching transactions, so a block costs the node, and the chain, what
+ * concerns this node rather than the whole block. Progress is persisted; a
+ * restart registers again from the first block not yet processed, so no spend
+ * is ever missed.
  */
 import { outpointKey, type OutPoint, type Transaction } from '../../chain/transaction.js'
 import type { KvLog } from '../store/durableStore.js'
 import type { Logger } from '../logger.js'
-import type { ChainAccess } from './chainAccess.js'
+import type { BlockWatch, ChainAccess, WatchedBlock, WatchedTransaction } from './chainAccess.js'
 
 export interface WatchState {
   lastHeight: number
@@ -19,16 +23,33 @@ export interface WatcherEvents {
   onBlock(height: number): void
   onConfirmed(channel: string, txid: string, blockHeight: number, txIndex: number): void
   onSpent(channel: string, outpoint: OutPoint, tx: Transaction, txid: string, blockHeight: number): void
-  /** every transaction of every block, for the wallet, the broadcaster and gossip */
-  onTransactions(txids: string[], height: number, txs: Transaction[]): void
+  /**
+   * each block's watched transactions (the node's own among them, see watchTransaction) and its channel outputs, for
+   * the broadcaster and gossip
+   */
+  onTransactions(block: WatchedBlock): void
+  /** watched transactions found mined in blocks processed before they were watched (a block or two) */
+  onMinedEarlier(matches: WatchedTransaction[]): void
 }
 
 const KEY = 'watch'
 
+/**
+ * How long a broadcast waits for the chain to hold the watch of its transaction first. Watched first, the transaction
+ * comes back with its block; broadcast first, a block mined at once can beat the watch, and the broadcaster would
+ * submit it again until the chain's late word of it arrives.
+ */
+export const OWN_WATCH_WAIT_MS = 5_000
+
 export class ChainWatcher {
   private state: WatchState
   private tip = 0
-  private queue: Promise<void> = Promise.resolve()
+  /** transactions the node broadcasts: the broadcaster hears when they are mined (not persisted: it says again) */
+  private readonly own = new Set<string>()
+  private watch: BlockWatch | undefined
+  private caughtUp: { height: number; done: () => void } | undefined
+  /** matches the chain answered for blocks sent but not yet processed here, by height */
+  private readonly ahead = new Map<number, WatchedTransaction[]>()
 
   constructor(
     private readonly chain: ChainAccess,
@@ -51,6 +72,7 @@ export class ChainWatcher {
   watchSpent(outpoint: OutPoint, channel: string): void {
     this.state.spent[outpointKey(outpoint)] = { channel, outpoint }
     this.save()
+    void this.watch?.add({ outpoints: [outpoint] })
   }
 
   watchConfirmed(txid: string, depth: number, channel: string): void {
@@ -59,6 +81,23 @@ export class ChainWatcher {
     this.save()
     // already mined: it may be deep enough now
     if (known?.blockHeight !== undefined) this.checkDepths()
+    else void this.watch?.add({ txids: [txid] })
+  }
+
+  /**
+   * A transaction the node broadcasts: its block is passed on with the others it watches. Resolves once the chain
+   * holds the watch (or after OWN_WATCH_WAIT_MS, when the chain is unreachable: the broadcast goes ahead anyway).
+   */
+  async watchTransaction(txid: string): Promise<void> {
+    if (this.own.has(txid)) return
+    this.own.add(txid)
+    if (!this.watch) return
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      this.watch.add({ txids: [txid] }),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, OWN_WATCH_WAIT_MS))),
+    ])
+    clearTimeout(timer)
   }
 
   /** Drops every watch of a channel that is forgotten (an opening that never reached the chain). */
@@ -75,55 +114,109 @@ export class ChainWatcher {
     this.store.set(KEY, this.state)
   }
 
-  /** Catches up to the tip, then follows new blocks until the signal aborts. */
-  async start(signal: AbortSignal): Promise<void> {
-    this.tip = await this.chain.tipHeight()
-    await this.enqueue(this.tip)
-    this.chain.followBlocks((height) => {
-      this.tip = Math.max(this.tip, height)
-      void this.enqueue(height)
-    }, signal)
+  /** Registers with the chain and resolves once the blocks mined while the node was away are processed. */
+  start(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => reject(signal.reason)
+      signal.addEventListener('abort', onAbort, { once: true })
+      this.caughtUp = {
+        height: Number.POSITIVE_INFINITY,
+        done: () => {
+          signal.removeEventListener('abort', onAbort)
+          resolve()
+        },
+      }
+      this.watch = this.chain.watch(
+        {
+          from: () => this.state.lastHeight,
+          watched: () => ({
+            txids: [
+              ...Object.keys(this.state.confirmed).filter((t) => this.state.confirmed[t]!.blockHeight === undefined),
+              ...this.own,
+            ],
+            outpoints: Object.values(this.state.spent).map((w) => w.outpoint),
+          }),
+          onTip: (height) => {
+            this.tip = Math.max(this.tip, height)
+            if (this.caughtUp) this.caughtUp.height = height
+            this.checkCaughtUp()
+          },
+          onBlock: (block) => this.onBlock(block),
+          onEarlierMatches: (matches) => this.onEarlierMatches(matches),
+        },
+        signal,
+      )
+    })
   }
 
-  /** Blocks are processed one at a time, in order, whatever order notifications arrive in. */
-  enqueue(upTo: number): Promise<void> {
-    this.queue = this.queue.then(async () => {
-      while (this.state.lastHeight < upTo) {
-        const height = this.state.lastHeight + 1
-        try {
-          await this.processBlock(height)
-        } catch (err) {
-          this.log.warn('could not process block; will retry on the next one', {
-            height,
-            error: (err as Error).message,
-          })
-          return
-        }
-      }
-    })
-    return this.queue
+  /** start() resolves once the height the chain had when the node connected is processed. */
+  private checkCaughtUp(): void {
+    if (!this.caughtUp || this.state.lastHeight < this.caughtUp.height) return
+    const { done } = this.caughtUp
+    this.caughtUp = undefined
+    done()
   }
 
-  private async processBlock(height: number): Promise<void> {
-    const block = await this.chain.block(height)
-    block.txs.forEach((tx, txIndex) => {
-      const txid = block.txids[txIndex]!
-      for (const input of tx.inputs) {
-        const key = outpointKey(input.prevout)
-        const w = this.state.spent[key]
-        if (w) {
-          delete this.state.spent[key]
-          this.events.onSpent(w.channel, w.outpoint, tx, txid, height)
-        }
-      }
-      const c = this.state.confirmed[txid]
-      if (c) this.state.confirmed[txid] = { ...c, blockHeight: height, txIndex }
-    })
-    this.state.lastHeight = height
+  private onBlock(block: WatchedBlock): void {
+    if (block.height <= this.state.lastHeight) return
+    if (block.height !== this.state.lastHeight + 1) {
+      this.log.warn('a block came out of order; asking the chain again from the last one processed', {
+        expected: this.state.lastHeight + 1,
+        got: block.height,
+      })
+      return this.watch?.resync()
+    }
+    this.tip = Math.max(this.tip, block.height)
+    const joining = this.ahead.get(block.height)
+    this.ahead.delete(block.height)
+    if (joining) {
+      const known = new Set(block.matches.map((m) => m.txid))
+      const matches = [...block.matches, ...joining.filter((m) => !known.has(m.txid))]
+      block = { ...block, matches: matches.sort((a, b) => a.txIndex - b.txIndex) }
+    }
+    for (const m of block.matches) this.apply(m)
+    this.state.lastHeight = block.height
     this.checkDepths()
     this.save()
-    this.events.onTransactions(block.txids, height, block.txs)
-    this.events.onBlock(height)
+    for (const m of block.matches) this.own.delete(m.txid)
+    this.events.onTransactions(block)
+    this.events.onBlock(block.height)
+    this.checkCaughtUp()
+  }
+
+  /** Matches the chain found for items added after it had sent their block (at most a block or two before). */
+  private onEarlierMatches(matches: WatchedTransaction[]): void {
+    // the chain had sent their block, but it is still on its way here: they join it when it comes
+    for (const m of matches.filter((m) => m.height > this.state.lastHeight))
+      this.ahead.set(m.height, [...(this.ahead.get(m.height) ?? []), m])
+    const earlier = matches.filter((m) => m.height <= this.state.lastHeight)
+    let changed = false
+    for (const m of earlier) changed = this.apply(m) || changed
+    if (changed) {
+      this.checkDepths()
+      this.save()
+    }
+    for (const m of earlier) this.own.delete(m.txid)
+    if (earlier.length > 0) this.events.onMinedEarlier(earlier)
+  }
+
+  private apply(m: WatchedTransaction): boolean {
+    let changed = false
+    for (const input of m.tx.inputs) {
+      const key = outpointKey(input.prevout)
+      const w = this.state.spent[key]
+      if (w) {
+        delete this.state.spent[key]
+        this.events.onSpent(w.channel, w.outpoint, m.tx, m.txid, m.height)
+        changed = true
+      }
+    }
+    const c = this.state.confirmed[m.txid]
+    if (c && c.blockHeight === undefined) {
+      this.state.confirmed[m.txid] = { ...c, blockHeight: m.height, txIndex: m.txIndex }
+      changed = true
+    }
+    return changed
   }
 
   private checkDepths(): void {

@@ -1,14 +1,16 @@
 /**
  * Every 2-of-2 output the node has seen in the blocks it processed, by short
  * channel id, and whether it is still unspent: lets gossip check a
- * channel_announcement's funding output without asking the chain. For funding
- * outputs older than what this process has seen, the chain is asked, a few
- * requests at a time, and the answers are kept.
+ * channel_announcement's funding output without asking the chain. The chain
+ * sends each block's channel outputs with the block, written once for every
+ * node. For funding outputs older than what this process has seen, the chain
+ * is asked for the one output, a few requests at a time, and the answers are
+ * kept.
  */
 import { shortChannelId, scidParts, type ShortChannelId } from '../../core/shortChannelId.js'
 import type { Condition } from '../../chain/condition.js'
-import { outpointKey, type Transaction } from '../../chain/transaction.js'
-import type { ChainAccess } from '../chain/chainAccess.js'
+import { outpointKey } from '../../chain/transaction.js'
+import type { ChainAccess, WatchedBlock } from '../chain/chainAccess.js'
 
 export interface FundingOutput {
   value: bigint
@@ -16,10 +18,6 @@ export interface FundingOutput {
 }
 
 const MAX_CONCURRENT_LOOKUPS = 2
-
-function isTwoOfTwo(c: Condition): boolean {
-  return c.type === 'all' && c.conditions.length === 2 && c.conditions.every((s) => s.type === 'sig')
-}
 
 export class FundingIndex {
   private readonly outputs = new Map<ShortChannelId, FundingOutput>()
@@ -34,22 +32,20 @@ export class FundingIndex {
 
   constructor(private readonly chain: ChainAccess) {}
 
-  /** Called for every block, in order. */
-  onBlock(height: number, txs: readonly Transaction[], txids: readonly string[]): void {
+  /** Called for every block, in order, with the block's channel outputs. */
+  onBlock(height: number, channelOutputs: WatchedBlock['channelOutputs']): void {
     this.firstSeen ??= height
     this.processed = height
-    txs.forEach((tx, txIndex) => {
-      for (const input of tx.inputs) {
-        const scid = this.byOutpoint.get(outpointKey(input.prevout))
-        if (scid !== undefined) this.spent.add(scid)
-      }
-      tx.outputs.forEach((o, vout) => {
-        if (!isTwoOfTwo(o.condition) || txIndex > 0xffffff || vout > 0xffff) return
-        const scid = shortChannelId(height, txIndex, vout)
-        this.outputs.set(scid, { value: o.value, condition: o.condition })
-        this.byOutpoint.set(`${txids[txIndex]}:${vout}`, scid)
-      })
-    })
+    for (const outpoint of channelOutputs.spent) {
+      const scid = this.byOutpoint.get(outpointKey(outpoint))
+      if (scid !== undefined) this.spent.add(scid)
+    }
+    for (const o of channelOutputs.created) {
+      if (o.txIndex > 0xffffff || o.vout > 0xffff) continue
+      const scid = shortChannelId(height, o.txIndex, o.vout)
+      this.outputs.set(scid, { value: o.valueSat, condition: o.condition })
+      this.byOutpoint.set(`${o.txid}:${o.vout}`, scid)
+    }
     for (const w of this.heightWaiters.splice(0)) {
       if (w.height <= height) w.done()
       else this.heightWaiters.push(w)
@@ -84,11 +80,9 @@ export class FundingIndex {
     this.active++
     try {
       const { blockHeight, txIndex, outputIndex } = scidParts(scid)
-      const block = await this.chain.block(blockHeight)
-      const txid = block.txids[txIndex]
-      if (!txid) return undefined
-      const output = await this.chain.output({ txid, vout: outputIndex })
+      const output = await this.chain.outputAt(blockHeight, txIndex, outputIndex)
       if (!output) return undefined
+      const txid = output.txid
       if (output.spent) {
         this.spent.add(scid)
         return undefined

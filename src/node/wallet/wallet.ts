@@ -96,19 +96,18 @@ export class Wallet {
     )
   }
 
+  /** Every unspent coin of every address, asked of the chain in one request rather than one per address. */
   async coins(): Promise<WalletCoin[]> {
-    const all = await Promise.all(
-      this.addresses().map(async (address) => {
-        const k = this.keys.get(address)!
-        return (await this.chain.utxos(address)).map((u) => ({
-          ...u,
-          address,
-          index: k.index,
-          label: this.state.labels[address] ?? 'deposit',
-        }))
-      }),
+    const addresses = this.addresses()
+    const utxos = await this.chain.utxos(addresses)
+    return addresses.flatMap((address) =>
+      (utxos.get(address) ?? []).map((u) => ({
+        ...u,
+        address,
+        index: this.keys.get(address)!.index,
+        label: this.state.labels[address] ?? 'deposit',
+      })),
     )
-    return all.flat()
   }
 
   /**

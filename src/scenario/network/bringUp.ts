@@ -8,6 +8,7 @@
  */
 import { NodeApiError } from '../../api/node/client.js'
 import type { ChannelPolicyRequest } from '../../api/node/types.js'
+import { MAX_FAUCET_PAYMENTS } from '../../api/chain/types.js'
 import type { ChannelSpec } from '../file/scenarioSchema.js'
 import { FUNDING_FEE_RESERVE_SAT, type ChainSpec, type FeePolicy } from '../file/schema.js'
 import { ScenarioTimeoutError } from '../errors.js'
@@ -17,18 +18,38 @@ import type { NetworkSpec } from './networkSpec.js'
 import type { NetworkView } from './networkView.js'
 import type { BringUpPhase, NetworkObserver } from './observer.js'
 import { mapLimit, sleep } from './pool.js'
+import { bringUpPace, waves } from './pace.js'
+import { backoffDelay, type Backoff } from '../../api/http/backoff.js'
 
-/** Processes starting at once: startup is CPU-bound, so more only makes each slower. */
-export const START_CONCURRENCY = 4
-/** API calls in flight at once during bring-up. */
-export const CALL_CONCURRENCY = 8
-/** Coins paid by one faucet transaction (the chain takes up to 10,000). */
-export const FAUCET_BATCH = 1000
+const PACE = bringUpPace()
+/** Processes starting at once: startup is CPU-bound, so more only makes each slower (pace.ts: 4 on 2 cores). */
+export const START_CONCURRENCY = PACE.startConcurrency
+/** API calls in flight at once during bring-up (pace.ts: 8 on 2 cores). */
+export const CALL_CONCURRENCY = PACE.callConcurrency
+/**
+ * Coins paid by one faucet transaction: as many as one transaction holds beside the faucet's change (a network of
+ * 500 nodes needs more than a thousand coins, and one more than that made the faucet's transaction malformed).
+ */
+export const FAUCET_BATCH = MAX_FAUCET_PAYMENTS
 /**
  * With mining on demand, a channel still unconfirmed this long after its blocks gets one more block (a node may ask for
  * more confirmations than the scenario).
  */
 export const EXTRA_BLOCK_AFTER_MS = 5000
+/**
+ * Attempts to connect two nodes before bring-up gives up: on a machine that runs hundreds of nodes a dial can time out
+ * while their CPU goes to the wave before (its channel_ready and gossip); asked again later, it goes through.
+ */
+export const CONNECT_ATTEMPTS = 5
+/** Waits between connection attempts. */
+export const CONNECT_BACKOFF: Backoff = { firstDelayMs: 1_000, maxDelayMs: 15_000 }
+/**
+ * Polling channel states and graphs: every 250 ms while things change, then less often while nothing does (a graph
+ * of a few hundred channels is a large answer, asked of every node).
+ */
+export const POLL_BACKOFF: Backoff = { firstDelayMs: 250, maxDelayMs: 4_000 }
+/** Failures of a connect that asking again may cure (the node's codes with action retry_later, and no answer). */
+const CONNECT_RETRYABLE = new Set(['PEER_UNREACHABLE', 'TIMEOUT', 'UNREACHABLE'])
 
 /** What bring-up does to a network besides reading it: start its processes, mine, record the channels it opened. */
 export interface BringUpNetwork extends NetworkView {
@@ -41,8 +62,9 @@ export interface BringUpNetwork extends NetworkView {
 }
 
 export async function bringUp(net: BringUpNetwork, spec: NetworkSpec, signal: AbortSignal): Promise<void> {
+  let wave: { index: number; count: number } | undefined
   const progress = (phase: BringUpPhase, done: number, total: number): void =>
-    net.observer.progress?.({ phase, done, total })
+    net.observer.progress?.({ phase, done, total, ...(wave ? { wave } : {}) })
 
   progress('chain', 0, 1)
   await net.startChainProcess(signal)
@@ -58,10 +80,28 @@ export async function bringUp(net: BringUpNetwork, spec: NetworkSpec, signal: Ab
 
   await fundNodes(net, spec, signal, (done) => progress('funding', done, spec.nodes.length))
 
-  const pairs = spec.channels.map((c) => [c.from, c.to] as [string, string])
-  await connectPeers(net, pairs, (done, total) => progress('peers', done, total))
-
-  const refs = await openChannels(net, spec.channels, signal, (done) => progress('opening', done, spec.channels.length))
+  // a big network opens its channels in waves: each wave is confirmed, and its channels announced, while the next
+  // one opens, so the nodes' CPU for channel_ready and gossip is spread over the bring-up instead of coming at once
+  const channelWaves = waves(spec.channels, PACE.waveSize)
+  const totalPairs = new Set(spec.channels.map((c) => pairKey([c.from, c.to]))).size
+  const paired = new Set<string>()
+  const refs: ChannelRef[] = []
+  for (const [i, channels] of channelWaves.entries()) {
+    wave = channelWaves.length > 1 ? { index: i + 1, count: channelWaves.length } : undefined
+    if (wave) net.log(`opening wave ${wave.index}/${wave.count}: ${channels.length} channel(s)`)
+    const pairs = channels
+      .map((c) => [c.from, c.to] as [string, string])
+      .filter((p) => !paired.has(pairKey(p)) && paired.add(pairKey(p)))
+    const pairedBefore = paired.size - pairs.length
+    await connectPeers(net, pairs, (done) => progress('peers', pairedBefore + done, totalPairs))
+    const openedBefore = refs.length
+    const opened = await openChannels(net, channels, signal, (done) =>
+      progress('opening', openedBefore + done, spec.channels.length),
+    )
+    refs.push(...opened)
+    if (minesOnDemand(net) && i < channelWaves.length - 1) await net.mine(net.chainSpec.confirmations)
+  }
+  wave = undefined
   if (refs.length === 0) return
   if (minesOnDemand(net)) await net.mine(net.chainSpec.confirmations)
   progress('confirming', 0, refs.length)
@@ -133,6 +173,11 @@ async function fundNodes(
   }
 }
 
+/** A pair of nodes, either direction counting as one. */
+function pairKey([a, b]: [string, string]): string {
+  return [a, b].sort().join('\u0000')
+}
+
 /** Connects each pair once (either direction counts), from the first node of the pair. */
 export async function connectPeers(
   net: NetworkView,
@@ -140,18 +185,24 @@ export async function connectPeers(
   onProgress?: (done: number, total: number) => void,
 ): Promise<void> {
   const unique = new Map<string, [string, string]>()
-  for (const [a, b] of pairs) unique.set([a, b].sort().join('\u0000'), [a, b])
+  for (const p of pairs) unique.set(pairKey(p), p)
   let done = 0
   onProgress?.(0, unique.size)
   await mapLimit([...unique.values()], CALL_CONCURRENCY, async ([a, b]) => {
     const from = net.node(a)
     const to = net.node(b)
-    try {
-      await from.client.connect(to.address)
-    } catch (err) {
-      // connecting twice may be refused; what matters is that they are connected
-      const peers = await from.client.peers().catch(() => [])
-      if (!peers.some((p) => p.nodeId === to.nodeId && p.connected)) throw err
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await from.client.connect(to.address)
+        break
+      } catch (err) {
+        // connecting twice may be refused; what matters is that they are connected
+        const peers = await from.client.peers().catch(() => [])
+        if (peers.some((p) => p.nodeId === to.nodeId && p.connected)) break
+        const code = (err as { code?: string }).code ?? ''
+        if (attempt + 1 >= CONNECT_ATTEMPTS || !CONNECT_RETRYABLE.has(code)) throw err
+        await sleep(backoffDelay(attempt, CONNECT_BACKOFF))
+      }
     }
     onProgress?.(++done, unique.size)
   })
@@ -256,6 +307,7 @@ export async function waitChannelsActive(
   const ready = new Set<string>()
   let lastChange = Date.now()
   let states = new Map<string, string>()
+  let quiet = 0
   for (;;) {
     const pending = refs.filter((r) => !ready.has(r.name))
     const ends = [...new Set(pending.flatMap((r) => [r.from, r.to]))]
@@ -282,8 +334,10 @@ export async function waitChannelsActive(
         ready.add(r.name)
         r.shortChannelId = a.shortChannelId ?? b.shortChannelId ?? undefined
         lastChange = Date.now()
+        quiet = -1
       }
     }
+    quiet++
     options.onProgress?.(ready.size)
     if (ready.size === refs.length) return
     if (Date.now() > deadline) {
@@ -298,7 +352,7 @@ export async function waitChannelsActive(
       await net.mine(1)
       lastChange = Date.now()
     }
-    await sleep(250, options.signal)
+    await sleep(backoffDelay(quiet, POLL_BACKOFF), options.signal)
   }
 }
 
@@ -318,7 +372,9 @@ export async function waitGossip(
   // a node without channels has no one to hear gossip from: nothing to wait for
   const withChannels = new Set([...net.channels, ...refs].filter((r) => !r.private).flatMap((r) => [r.from, r.to]))
   const synced = new Set(net.nodes.filter((n) => !withChannels.has(n.name)).map((n) => n.name))
+  let quiet = 0
   for (;;) {
+    const syncedBefore = synced.size
     const nodes = net.nodes.filter((n) => n.online && !synced.has(n.name))
     let missing = ''
     await mapLimit(nodes, CALL_CONCURRENCY, async (n) => {
@@ -341,6 +397,7 @@ export async function waitGossip(
     if (net.nodes.every((n) => !n.online || synced.has(n.name))) return
     if (Date.now() > deadline)
       throw new ScenarioTimeoutError(`gossip did not reach every node within ${options.timeoutMs} ms: ${missing}`)
-    await sleep(250, options.signal)
+    quiet = synced.size > syncedBefore ? 0 : quiet + 1
+    await sleep(backoffDelay(quiet, POLL_BACKOFF), options.signal)
   }
 }

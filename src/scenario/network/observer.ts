@@ -18,6 +18,8 @@ export interface BringUpProgress {
   phase: BringUpPhase
   done: number
   total: number
+  /** which wave of channels is being connected and opened, when a big network opens them in waves (pace.ts) */
+  wave?: { index: number; count: number }
 }
 
 export interface PaymentOutcome {

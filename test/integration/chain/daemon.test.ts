@@ -6,7 +6,7 @@ import { addressFromPublicKey } from '../../../src/chain/address.js'
 import { ChainClient, ChainClientError } from '../../../src/api/chain/client.js'
 import { sig } from '../../../src/chain/condition.js'
 import { startChainDaemon, type ChainDaemon } from '../../../src/chaind/startChainDaemon.js'
-import type { ChainEvent } from '../../../src/api/chain/types.js'
+import { MAX_FAUCET_PAYMENTS, type ChainEvent } from '../../../src/api/chain/types.js'
 import { transactionToJson } from '../../../src/chain/transactionJson.js'
 import { alice, bob, pub, signed, unsigned, type Spendable } from '../../unit/chain/helpers.js'
 import { rawRequest } from '../../helpers/rawRequest.js'
@@ -136,6 +136,15 @@ describe('chain daemon over HTTP', () => {
         JSON.stringify({ payments: [{ address: aliceAddress, amountSat: '0' }] }),
       ),
     ).toMatchObject({ status: 422, json: { error: { code: 'INVALID_AMOUNT' } } })
+    // as many payments as a transaction holds beside the faucet's change (a 500-node network's coins), and no more
+    const most = Array.from({ length: MAX_FAUCET_PAYMENTS }, () => ({ address: bobAddress, amountSat: 1_000n }))
+    const big = await client.faucetMany(most, { confirm: true })
+    expect((await client.getTransaction(big.txid)).tx.outputs).toHaveLength(MAX_FAUCET_PAYMENTS + 1)
+    const tooMany = [...most, { address: bobAddress, amountSat: 1_000n }]
+    expect(await client.faucetMany(tooMany).catch((e: unknown) => e)).toMatchObject({
+      code: 'INVALID_REQUEST',
+      status: 400,
+    })
   })
 
   it('rejects a rule violation with 422 and the rule code', async () => {

@@ -7,7 +7,6 @@ import { fromHex } from '../../../src/core/bytes.js'
 import { SeedSigner } from '../../../src/channel/signer.js'
 import { shortChannelId } from '../../../src/core/shortChannelId.js'
 import { fundingCondition } from '../../../src/channel/scripts.js'
-import type { Transaction } from '../../../src/chain/transaction.js'
 import type { ChannelUpdate, Message } from '../../../src/wire/messages.js'
 import { encodeMessage } from '../../../src/wire/codec.js'
 import type { ChainAccess } from '../../../src/node/chain/chainAccess.js'
@@ -27,10 +26,6 @@ const bob = testNode('bob')
 const us = testNode('us')
 const scid = shortChannelId(101, 1, 0)
 const PEERS = ['p1', 'p2', 'p3']
-
-function tx(outputs: Transaction['outputs']): Transaction {
-  return { version: 2, lockTime: 0, inputs: [], outputs }
-}
 
 type Sent = Array<{ peer: string; message: Message }>
 type GossipComponents = ConstructorParameters<typeof GossipService>[0]
@@ -66,12 +61,12 @@ function gossipService(sent: Sent, deps: Partial<GossipComponents>): GossipServi
 
 function service(sent: Sent): GossipService {
   const g = gossipService(sent, {})
-  // the block holding alice and bob's funding output, as the chain watcher would pass it
-  g.fundingIndex.onBlock(
-    101,
-    [tx([]), tx([{ value: 1_000_000n, condition: fundingCondition(alice.fundingPubkey, bob.fundingPubkey) }])],
-    ['00'.repeat(32), '11'.repeat(32)],
-  )
+  // the channel outputs of the block holding alice and bob's funding output, as the chain sends them
+  const condition = fundingCondition(alice.fundingPubkey, bob.fundingPubkey)
+  g.fundingIndex.onBlock(101, {
+    created: [{ txIndex: 1, vout: 0, txid: '11'.repeat(32), valueSat: 1_000_000n, condition }],
+    spent: [],
+  })
   return g
 }
 
