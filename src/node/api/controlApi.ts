@@ -46,6 +46,9 @@ import { walletSendRoute } from './walletSendRoute.js'
 
 declare const LNSIM_VERSION: string | undefined
 
+/** How long a force close's answer waits for the chain to take the commitment (a slow chain gets it later anyway). */
+const CLOSE_BROADCAST_WAIT_MS = 10_000
+
 const RouteQuery = z.strictObject({ nodeId: nodeIdHex, amountMsat: amount })
 
 function invoiceInfo(node: NodeComponents, r: InvoiceRecord): InvoiceInfo {
@@ -164,6 +167,8 @@ export async function startControlApi(node: NodeComponents, hooks: ControlApiHoo
       if (r.reply && !r.reply.ok) throw new LnsimError(r.reply.code, r.reply.message)
       node.channels.flush()
       const info = channelInfos().find((c) => c.channelId === id)!
+      // as lncli closechannel --force: the answer comes once the commitment is in the chain's mempool
+      if (body.force && info.closingTxid) await node.broadcaster.taken(info.closingTxid, CLOSE_BROADCAST_WAIT_MS)
       return { channelId: id, closingTxid: info.closingTxid, state: info.state }
     }),
     route('POST', '/v1/channels/:channelId/policy', ChannelPolicyRequest, async ({ params, body }) => {

@@ -38,6 +38,8 @@ export interface OwnTransactionWatch {
 export class Broadcaster {
   /** the tip height when the chain last took each transaction, in this process */
   private readonly acceptedAt = new Map<string, number>()
+  /** callers waiting for the chain to take a transaction (see taken()) */
+  private readonly waiting = new Map<string, Array<() => void>>()
   private tip = 0
 
   constructor(
@@ -83,11 +85,31 @@ export class Broadcaster {
     }
   }
 
+  /**
+   * Resolves once the chain has taken the transaction (or it is mined, held until a later height, dropped, or
+   * `timeoutMs` passed): what `lnsim close --force` waits for, so a block mined right after it holds the commitment.
+   */
+  taken(txid: string, timeoutMs: number): Promise<void> {
+    const p = this.pending.get(txid)
+    if (!p || this.acceptedAt.has(txid) || p.validFromHeight > this.tip + 1) return Promise.resolve()
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs)
+      const list = this.waiting.get(txid) ?? []
+      list.push(done)
+      this.waiting.set(txid, list)
+      function done(): void {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+  }
+
   /** Mined (also in a block processed before the chain was told to watch them): nothing more to submit. */
   onMined(txids: string[]): void {
     for (const txid of txids) {
       this.pending.delete(txid)
       this.acceptedAt.delete(txid)
+      this.wake(txid)
     }
   }
 
@@ -99,6 +121,7 @@ export class Broadcaster {
     try {
       await this.chain.submit(p.tx)
       this.acceptedAt.set(txid, this.tip)
+      this.wake(txid)
       this.bus.emit({
         type: 'onchain',
         channelId: p.channel || null,
@@ -109,13 +132,22 @@ export class Broadcaster {
       })
     } catch (err) {
       const code = (err as { code?: string }).code ?? ''
-      if (code === 'ALREADY_KNOWN') return void this.acceptedAt.set(txid, this.tip)
+      if (code === 'ALREADY_KNOWN') {
+        this.acceptedAt.set(txid, this.tip)
+        return this.wake(txid)
+      }
       if (FINAL.has(code)) {
         this.log.info('transaction can no longer be mined; dropping it', { txid, label: p.label, code })
         this.pending.delete(txid)
+        this.wake(txid)
         throw err
       }
       this.log.debug('broadcast will be retried', { txid, label: p.label, code, error: (err as Error).message })
     }
+  }
+
+  private wake(txid: string): void {
+    for (const done of this.waiting.get(txid) ?? []) done()
+    this.waiting.delete(txid)
   }
 }

@@ -158,7 +158,7 @@ describe('lnsim node commands, typed as a user types them', () => {
     expect(policy).toMatchObject({ feeBaseMsat: '2000', feeProportionalMillionths: '150', cltvExpiryDelta: 60 })
     const tooBig = await run('setchannelpolicy', scid, '--htlc-max', '0.02btc', '--node', 'alice')
     expect(tooBig.code).toBe(1)
-    expect(tooBig.stderr).toContain("above the channel's capacity of 1000000000 msat")
+    expect(tooBig.stderr).toContain("exceeds the channel's capacity of 1000000000 msat")
     const nothing = await run('setchannelpolicy', scid, '--node', 'alice')
     expect(nothing.code).toBe(2)
     expect(nothing.stderr).toContain('say what to change')
