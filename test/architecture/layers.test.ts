@@ -80,11 +80,13 @@ describe('layering', () => {
   it("the scenario layer's rooms import downwards: run uses report, report uses network, network uses file", () => {
     // the file and its topology key build each other (a file embeds a topology; an import yields file-shaped nodes)
     const ROOMS: Record<string, string[]> = {
-      file: ['topology'],
+      file: ['topology', 'activity'],
       topology: ['file'],
+      // SimLN's activity files: a file format the scenario file embeds, planned into payments the run sends
+      activity: ['file'],
       network: ['file', 'topology'],
       report: ['file', 'topology', 'network'],
-      run: ['file', 'topology', 'network', 'report'],
+      run: ['file', 'topology', 'network', 'report', 'activity'],
     }
     const scenario = join(SRC, 'scenario')
     const violations: string[] = []

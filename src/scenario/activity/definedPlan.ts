@@ -5,7 +5,7 @@
  * anew for each payment, evenly in [min, max) as SimLN's gen_range draws.
  */
 import type { SeededRng } from '../../core/rng.js'
-import type { TimedPayment } from '../run/plannedPayments.js'
+import type { TimedPayment } from './timedPayment.js'
 import type { SimlnActivity } from './simlnFile.js'
 
 function draw(rng: SeededRng, v: number | [number, number]): number {

@@ -6,19 +6,12 @@
 import type { Network } from '../network/network.js'
 import type { PaymentOutcome } from '../network/observer.js'
 import { sleep } from '../network/pool.js'
+import type { TimedPayment } from '../activity/timedPayment.js'
+
+export type { TimedPayment }
 
 /** Beyond this many payments in flight, new ones wait: a slow network gets a backlog, not a flood. */
 export const MAX_PAYMENTS_IN_FLIGHT = 64
-
-export interface TimedPayment {
-  /** ms after the start */
-  atMs: number
-  from: string
-  to: string
-  amountMsat: bigint
-  /** the traffic step's or activity's id, recorded in the outcome */
-  id?: string | undefined
-}
 
 /** Sends the plan (in time order) and resolves with every outcome once the last payment has one. */
 export async function sendPlannedPayments(

@@ -26,7 +26,7 @@ import {
   type RunSummary,
 } from '../report/report.js'
 import { runTraffic, type TrafficResult, type TrafficSpec } from './traffic.js'
-import { runActivity } from '../activity/runActivity.js'
+import { runActivity } from './activityRunner.js'
 import type { ActivitySpec } from '../activity/activitySpec.js'
 
 export const EXIT_PASSED = 0

@@ -10,7 +10,7 @@
 import type { SeededRng } from '../../core/rng.js'
 import type { Network } from '../network/network.js'
 import type { PaymentOutcome } from '../network/observer.js'
-import { channelCapacities } from '../activity/capacities.js'
+import { channelCapacities } from './channelCapacities.js'
 import {
   DEFAULT_CAPACITY_MULTIPLIER,
   DEFAULT_EXPECTED_PAYMENT_MSAT,

@@ -1,6 +1,6 @@
 /** What SimLN's random activity weighs nodes by: the capacity of each one's channels, as the node itself lists them. */
 import type { NetworkView } from '../network/networkView.js'
-import type { RandomActivityNode } from './randomModel.js'
+import type { RandomActivityNode } from '../activity/randomModel.js'
 
 /** Channels that can carry payments now count, as LND's listchannels does for SimLN (closing ones do not). */
 const COUNTED_STATES = new Set(['NORMAL', 'OFFLINE', 'SYNCING'])
