@@ -24,6 +24,7 @@ import { TestNetwork } from '../../test/helpers/network.js'
 import { cleanupProcesses, waitFor } from '../../test/helpers/processes.js'
 import { median, percentile, type Bench } from './harness.js'
 import { batchedPaymentCryptoBound, channelUpdateWork, paymentCryptoBound, peelWork } from './lib/cryptoBound.js'
+import { commitmentsSigned, type ChannelEnd } from './lib/commitments.js'
 import { measureLoopback } from './lib/loopback.js'
 import { memory, totalCpuSeconds } from './lib/processStats.js'
 
@@ -67,19 +68,6 @@ async function latencies(
       throw new Error(`payment over ${p.route.length} hops: ${p.status} ${p.failure?.message ?? ''}`)
   }
   return { samples, cpuSeconds: totalCpuSeconds(pids) - cpuBefore }
-}
-
-interface ChannelEnd {
-  client: NodeClient
-  channelId: string
-}
-
-/** Commitments signed so far on the channels these are the ends of: each end's commitment number, summed. */
-async function commitmentsSigned(ends: ChannelEnd[]): Promise<number> {
-  let n = 0
-  for (const e of ends)
-    n += Number((await e.client.channels()).find((c) => c.channelId === e.channelId)!.commitmentNumber)
-  return n
 }
 
 /**

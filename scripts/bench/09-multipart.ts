@@ -18,6 +18,7 @@ import { TestNetwork } from '../../test/helpers/network.js'
 import { cleanupProcesses, waitFor } from '../../test/helpers/processes.js'
 import { median, type Bench } from './harness.js'
 import { channelUpdateWork, payerWork, peelWork, type CryptoWork } from './lib/cryptoBound.js'
+import { commitmentsSigned, type ChannelEnd } from './lib/commitments.js'
 import { measureLoopback } from './lib/loopback.js'
 
 export const title = 'A payment in 4 parts against the same amount whole (2 hops), against the lower bound'
@@ -29,18 +30,6 @@ const PARTS = 4
 const HOPS = 2
 /** 20,000 sat: each part (5,000 sat) is above dust, so every commitment carries an output per part */
 const AMOUNT_MSAT = 20_000_000n
-
-interface ChannelEnd {
-  client: NodeClient
-  channelId: string
-}
-
-async function commitmentsSigned(ends: readonly ChannelEnd[]): Promise<number> {
-  let n = 0
-  for (const e of ends)
-    n += Number((await e.client.channels()).find((c) => c.channelId === e.channelId)!.commitmentNumber)
-  return n
-}
 
 /** Pays `count` invoices of `payee`, `inFlight` at a time: latencies, payments per second, commitments per payment. */
 async function pay(

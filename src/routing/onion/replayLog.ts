@@ -17,14 +17,46 @@ export interface ReplayLog {
   readonly size: number
 }
 
-/** A ReplayLog in memory: lost on restart, so a node that must survive restarts persists its own. */
+/** Where a log keeps its entries across restarts (a node's state log): tag → CLTV expiry. */
+export interface ReplayLogStore {
+  keys(): Iterable<string>
+  get(tag: string): unknown
+  set(tag: string, cltvExpiry: number): void
+  delete(tag: string): void
+}
+
+/**
+ * At most this many onions are remembered by default (about 100 bytes each): past it the oldest is forgotten
+ * first, as it expires soonest. A node forwarding 100 HTLCs a second for a quarter of an hour reaches it.
+ */
+export const MAX_REPLAY_LOG_ENTRIES = 100_000
+
+/**
+ * A ReplayLog checked in memory, and kept in `store` when one is given: an onion refused before a restart is
+ * refused after it (LND keeps its "decayed log" on disk for the same reason).
+ */
 export class MemoryReplayLog implements ReplayLog {
+  /** tag → CLTV expiry, oldest first */
   private readonly entries = new Map<string, number>()
+
+  constructor(
+    private readonly store?: ReplayLogStore,
+    private readonly maxEntries = MAX_REPLAY_LOG_ENTRIES,
+  ) {
+    for (const tag of store?.keys() ?? []) {
+      const expiry = store!.get(tag)
+      if (typeof expiry === 'number') this.entries.set(tag, expiry)
+      else store!.delete(tag)
+    }
+    this.bound()
+  }
 
   add(sharedSecret: Uint8Array, cltvExpiry: number): boolean {
     const tag = replayTag(sharedSecret)
     if (this.entries.has(tag)) return false
     this.entries.set(tag, cltvExpiry)
+    this.store?.set(tag, cltvExpiry)
+    this.bound()
     return true
   }
 
@@ -35,16 +67,27 @@ export class MemoryReplayLog implements ReplayLog {
   expire(blockHeight: number): number {
     let removed = 0
     for (const [tag, expiry] of this.entries) {
-      if (expiry <= blockHeight) {
-        this.entries.delete(tag)
-        removed++
-      }
+      if (expiry > blockHeight) continue
+      this.forget(tag)
+      removed++
     }
     return removed
   }
 
   get size(): number {
     return this.entries.size
+  }
+
+  private forget(tag: string): void {
+    this.entries.delete(tag)
+    this.store?.delete(tag)
+  }
+
+  private bound(): void {
+    for (const tag of this.entries.keys()) {
+      if (this.entries.size <= this.maxEntries) return
+      this.forget(tag)
+    }
   }
 }
 
