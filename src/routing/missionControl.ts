@@ -3,7 +3,10 @@
  * LDK a scorer). A failure reported by a hop (BOLT #4) is pinned on a channel
  * direction or on a node; its success probability drops to 0 and recovers as
  * 1 − 2^(−elapsed/halfLife), so pathfinding avoids it at once, then weighs it
- * less and less, and after `forgetAfterMs` it is forgotten. A payment that
+ * less and less, and after `forgetAfterMs` it is forgotten. A channel that
+ * failed for lack of liquidity (temporary_channel_failure) is held against
+ * only for amounts at least as large as the one it refused, as LND's mission
+ * control does: a smaller part of a split payment may still pass. A payment that
  * succeeds clears what was held against its channels and nodes. Failures that
  * carry a channel_update (fee_insufficient, incorrect_cltv_expiry, …) hand it
  * to `applyChannelUpdate`; when it was valid and newer, the hop only asked for
@@ -101,8 +104,11 @@ export class MissionControl implements SuccessProbabilities {
   private readonly maxEntries: number
   private readonly journal: MissionControlJournal | undefined
   private entries = 0
-  /** when each channel direction (by short channel id, then sending node) or node last failed */
-  private readonly channelFailures = new Map<ShortChannelId, Map<NodeKey, number>>()
+  /**
+   * when each channel direction (by short channel id, then sending node) last failed, and the smallest amount it is
+   * held against (null: any amount)
+   */
+  private readonly channelFailures = new Map<ShortChannelId, Map<NodeKey, ChannelFailure>>()
   private readonly nodeFailures = new Map<NodeKey, number>()
 
   constructor(options: MissionControlOptions = {}) {
@@ -126,7 +132,7 @@ export class MissionControl implements SuccessProbabilities {
         continue
       }
       if (where.kind === 'node') this.failNode(where.nodeId, at, false)
-      else this.failChannel(where.shortChannelId, where.from, at, false)
+      else this.failChannel(where.shortChannelId, where.from, { at, amountMsat: where.amountMsat }, false)
     }
   }
 
@@ -142,12 +148,16 @@ export class MissionControl implements SuccessProbabilities {
     this.bound()
   }
 
-  private failChannel(scid: ShortChannelId, from: NodeKey, at: number, journal = true): void {
+  private failChannel(scid: ShortChannelId, from: NodeKey, failure: ChannelFailure, journal = true): void {
     let directions = this.channelFailures.get(scid)
     if (!directions) this.channelFailures.set(scid, (directions = new Map()))
-    if (!directions.has(from)) this.entries++
-    directions.set(from, at)
-    if (journal) this.journal?.set(channelKey(scid, from), at)
+    const before = directions.get(from)
+    if (!before) this.entries++
+    directions.set(from, failure)
+    if (journal) {
+      if (before && before.amountMsat !== failure.amountMsat) this.journal?.delete(channelKey(scid, from, before))
+      this.journal?.set(channelKey(scid, from, failure), failure.at)
+    }
     this.bound()
   }
 
@@ -159,10 +169,12 @@ export class MissionControl implements SuccessProbabilities {
 
   private forgetChannel(scid: ShortChannelId, from: NodeKey): void {
     const directions = this.channelFailures.get(scid)
-    if (!directions?.delete(from)) return
+    const failure = directions?.get(from)
+    if (!directions || !failure) return
+    directions.delete(from)
     if (directions.size === 0) this.channelFailures.delete(scid)
     this.entries--
-    this.journal?.delete(channelKey(scid, from))
+    this.journal?.delete(channelKey(scid, from, failure))
   }
 
   /** Past maxEntries, forgets the oldest failures. */
@@ -172,7 +184,7 @@ export class MissionControl implements SuccessProbabilities {
       for (const [nodeId, at] of this.nodeFailures)
         if (!oldest || at < oldest.at) oldest = { at, forget: () => this.forgetNode(nodeId) }
       for (const [scid, directions] of this.channelFailures)
-        for (const [from, at] of directions)
+        for (const [from, { at }] of directions)
           if (!oldest || at < oldest.at) oldest = { at, forget: () => this.forgetChannel(scid, from) }
       if (!oldest) return
       oldest.forget()
@@ -193,10 +205,10 @@ export class MissionControl implements SuccessProbabilities {
   ): FailureLesson {
     const lesson: FailureLesson = { channels: [], nodes: [], appliedChannelUpdate: false }
     const nodeAt = (i: number): NodeKey => toHex(route.hops[i]!.nodeId)
-    const blameChannel = (i: number): void => {
+    const blameChannel = (i: number, forAmountsFrom: bigint | null = null): void => {
       // hops[i + 1] arrives over the channel hops[i] sends on
       const c = { shortChannelId: route.hops[i + 1]!.shortChannelId, from: nodeAt(i) }
-      this.failChannel(c.shortChannelId, c.from, nowMs)
+      this.failChannel(c.shortChannelId, c.from, { at: nowMs, amountMsat: forAmountsFrom })
       lesson.channels.push(c)
     }
     const blameNode = (i: number): void => {
@@ -223,7 +235,9 @@ export class MissionControl implements SuccessProbabilities {
     } else if (CHANNEL_FAILURES.has(code)) {
       lesson.appliedChannelUpdate =
         hasChannelUpdate(code) && this.applyUpdate(failure!, route.hops[failingHopIndex + 1]!.shortChannelId, nowMs)
-      if (!(POLICY_FAILURES.has(code) && lesson.appliedChannelUpdate)) blameChannel(failingHopIndex)
+      // a channel short of liquidity can still carry less than it refused
+      const refused = code === FAILURE.TEMPORARY_CHANNEL_FAILURE ? route.hops[failingHopIndex + 1]!.amountMsat : null
+      if (!(POLICY_FAILURES.has(code) && lesson.appliedChannelUpdate)) blameChannel(failingHopIndex, refused)
     } else {
       blameNode(failingHopIndex)
     }
@@ -239,8 +253,10 @@ export class MissionControl implements SuccessProbabilities {
     })
   }
 
-  channel(shortChannelId: ShortChannelId, from: NodeKey, nowMs: number): number {
-    return this.recovered(this.channelFailures.get(shortChannelId)?.get(from), nowMs)
+  channel(shortChannelId: ShortChannelId, from: NodeKey, nowMs: number, amountMsat?: bigint): number {
+    const failure = this.channelFailures.get(shortChannelId)?.get(from)
+    if (failure?.amountMsat != null && amountMsat !== undefined && amountMsat < failure.amountMsat) return 1
+    return this.recovered(failure?.at, nowMs)
   }
 
   node(nodeId: NodeKey, nowMs: number): number {
@@ -251,7 +267,7 @@ export class MissionControl implements SuccessProbabilities {
   prune(nowMs: number): void {
     for (const [nodeId, at] of this.nodeFailures) if (nowMs - at >= this.forgetAfterMs) this.forgetNode(nodeId)
     for (const [scid, directions] of this.channelFailures)
-      for (const [from, at] of directions) if (nowMs - at >= this.forgetAfterMs) this.forgetChannel(scid, from)
+      for (const [from, { at }] of directions) if (nowMs - at >= this.forgetAfterMs) this.forgetChannel(scid, from)
   }
 
   private recovered(failedAt: number | undefined, nowMs: number): number {
@@ -283,20 +299,32 @@ function nodeKey(nodeId: NodeKey): string {
   return `node:${nodeId}`
 }
 
-/** A journal's key for a channel direction's failure: the short channel id in decimal, then the sending node. */
-function channelKey(scid: ShortChannelId, from: NodeKey): string {
-  return `channel:${scid}:${from}`
+interface ChannelFailure {
+  at: number
+  /** held against amounts from this one up (a liquidity failure); null: against any amount */
+  amountMsat: bigint | null
+}
+
+/**
+ * A journal's key for a channel direction's failure: the short channel id in decimal, the sending node, and for a
+ * liquidity failure the smallest amount held against.
+ */
+function channelKey(scid: ShortChannelId, from: NodeKey, failure: ChannelFailure): string {
+  return `channel:${scid}:${from}${failure.amountMsat === null ? '' : `:${failure.amountMsat}`}`
 }
 
 const NODE_KEY = /^node:([0-9a-f]{66})$/
-const CHANNEL_KEY = /^channel:([0-9]{1,20}):([0-9a-f]{66})$/
+const CHANNEL_KEY = /^channel:([0-9]{1,20}):([0-9a-f]{66})(?::([0-9]{1,20}))?$/
 
 function parseKey(
   key: string,
-): { kind: 'node'; nodeId: NodeKey } | { kind: 'channel'; shortChannelId: ShortChannelId; from: NodeKey } | undefined {
+):
+  | { kind: 'node'; nodeId: NodeKey }
+  | { kind: 'channel'; shortChannelId: ShortChannelId; from: NodeKey; amountMsat: bigint | null }
+  | undefined {
   const n = NODE_KEY.exec(key)
   if (n) return { kind: 'node', nodeId: n[1]! }
   const c = CHANNEL_KEY.exec(key)
-  if (c) return { kind: 'channel', shortChannelId: BigInt(c[1]!), from: c[2]! }
+  if (c) return { kind: 'channel', shortChannelId: BigInt(c[1]!), from: c[2]!, amountMsat: c[3] ? BigInt(c[3]) : null }
   return undefined
 }

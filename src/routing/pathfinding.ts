@@ -25,7 +25,8 @@ import { forwardingFee, type Route, type RouteHop } from './route.js'
 
 /** What past payments say of a channel direction or a node: 1 when nothing is held against it. */
 export interface SuccessProbabilities {
-  channel(shortChannelId: ShortChannelId, from: NodeKey, nowMs: number): number
+  /** `amountMsat`: what the channel would carry (a channel short of liquidity may still carry less) */
+  channel(shortChannelId: ShortChannelId, from: NodeKey, nowMs: number, amountMsat?: bigint): number
   node(nodeId: NodeKey, nowMs: number): number
 }
 
@@ -165,7 +166,7 @@ export function findRoute(graph: EdgeSource, request: RouteRequest, options: Pat
       let probability =
         e.capacityMsat === undefined ? 1 : Number(e.capacityMsat - onEdge + 1n) / Number(e.capacityMsat + 1n)
       if (o.history) {
-        probability *= o.history.channel(e.shortChannelId, e.from, now)
+        probability *= o.history.channel(e.shortChannelId, e.from, now, onEdge)
         if (next !== destination) probability *= o.history.node(next, now)
       }
       if (probability < o.minProbability) continue

@@ -49,7 +49,8 @@ describe('mission control across a restart', () => {
     const cheap = findRoute(network(), { ...request, finalCltvExpiryDelta: 18 }, { history: before })
     expect(toHex(cheap.hops[0]!.nodeId)).toBe(a.hex)
     before.recordFailure(cheap, 0, { code: FAILURE.TEMPORARY_CHANNEL_FAILURE }, NOW)
-    expect([...journal.entries]).toEqual([[`channel:${scid(3)}:${a.hex}`, NOW]])
+    // a liquidity failure: held against 1,000,000 msat and more, as the key says
+    expect([...journal.entries]).toEqual([[`channel:${scid(3)}:${a.hex}:1000000`, NOW]])
 
     const after = new MissionControl({ halfLifeMs: HALF_LIFE })
     after.restore(journal.entries, NOW + 1000)
@@ -57,6 +58,29 @@ describe('mission control across a restart', () => {
     expect(via(after, NOW + 1000)).toBe(b.hex)
     // a fresh one, which learned nothing, would try a again
     expect(via(new MissionControl({ halfLifeMs: HALF_LIFE }), NOW + 1000)).toBe(a.hex)
+    // what it is held against survives too: a smaller amount may still pass
+    expect(after.channel(scid(3), a.hex, NOW + 1000, 999_999n)).toBe(1)
+    expect(after.channel(scid(3), a.hex, NOW + 1000, 1_000_000n)).toBe(before.channel(scid(3), a.hex, NOW + 1000))
+  })
+
+  it('a liquidity failure holds a channel back from that amount up; another failure, from every amount', () => {
+    const journal = new MapJournal()
+    const mc = new MissionControl({ halfLifeMs: HALF_LIFE, journal })
+    const route = findRoute(network(), { ...request, finalCltvExpiryDelta: 18 }, { history: mc })
+    mc.recordFailure(route, 0, { code: FAILURE.TEMPORARY_CHANNEL_FAILURE }, NOW)
+    expect(mc.channel(scid(3), a.hex, NOW, 1_000_000n)).toBe(0)
+    expect(mc.channel(scid(3), a.hex, NOW, 500_000n)).toBe(1)
+    // half the amount finds the cheap route again: a split payment's parts can use the channel
+    const half = findRoute(
+      network(),
+      { ...request, amountMsat: 500_000n, finalCltvExpiryDelta: 18, nowMs: NOW },
+      { history: mc },
+    )
+    expect(toHex(half.hops[0]!.nodeId)).toBe(a.hex)
+    // disabled: no amount passes, and the journal holds one entry for the direction, the latest
+    mc.recordFailure(route, 0, { code: FAILURE.CHANNEL_DISABLED }, NOW + 1)
+    expect(mc.channel(scid(3), a.hex, NOW + 1, 1n)).toBe(0)
+    expect([...journal.entries]).toEqual([[`channel:${scid(3)}:${a.hex}`, NOW + 1]])
   })
 
   it('a success erases the lesson from the journal too', () => {
