@@ -257,10 +257,17 @@ function offeredWithoutOutput(c: Commitments, published: PublishedCommitment): H
       })
   }
   // fulfilled by the peer: the preimage went upstream when it came
-  for (const u of [...c.remoteChanges.proposed, ...c.remoteChanges.acked, ...c.remoteChanges.signed])
-    if (u.type === 'update_fulfill_htlc') offered.delete(u.id)
+  for (const id of fulfilledByPeer(c)) offered.delete(id)
   const withOutput = offeredWithOutput(c, published)
   return [...offered.values()].filter((h) => !withOutput(h))
+}
+
+/** Our HTLCs the peer fulfilled off chain, whatever became of the commitments since. */
+function fulfilledByPeer(c: Commitments): Set<bigint> {
+  const ids = new Set<bigint>()
+  for (const u of [...c.remoteChanges.proposed, ...c.remoteChanges.acked, ...c.remoteChanges.signed])
+    if (u.type === 'update_fulfill_htlc') ids.add(u.id)
+  return ids
 }
 
 /** Whether an HTLC we offered has an output in the published commitment (whose outputs then settle it). */
@@ -319,11 +326,12 @@ export function handleClosingOutputSpent(data: ClosingState, outpoint: OutPoint,
       const htlc = htlcByHash(c, sha256(preimage), 'outgoing')
       if (htlc) effects.push(event({ type: 'htlc_fulfilled', htlc, preimage, onChain: true }))
     }
-  } else if (ours.kind === 'htlc_timeout') {
+  } else if (ours.kind === 'htlc_timeout' || ours.kind === 'penalty') {
+    // timed out, or swept with a revoked commitment's penalty: either way the HTLC we offered came back to us
     const output = data.published?.tx.outputs[outpoint.vout]
     const hash = output ? hashOf(output.condition) : undefined
     const htlc = hash && htlcByHash(c, hash, 'outgoing')
-    if (htlc) effects.push(event({ type: 'htlc_failed', htlc, onChain: true }))
+    if (htlc && !fulfilledByPeer(c).has(htlc.id)) effects.push(event({ type: 'htlc_failed', htlc, onChain: true }))
   }
   const next: ClosingState = { ...data, unresolved: data.unresolved.filter((k) => k !== key) }
   return finishIfResolved(result(next, ...effects))

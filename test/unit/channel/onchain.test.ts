@@ -170,7 +170,7 @@ describe('channel transactions on the mock chain', () => {
     const pair = openOnChain(chain, 500_000_000n)
     const rng = new SeededRng('cheat')
     // an HTLC in flight in the state alice will later cheat with
-    addHtlc(pair, pair.bob, newPayment(rng, 40_000_000n), chain.height + 100)
+    const offered = addHtlc(pair, pair.bob, newPayment(rng, 40_000_000n), chain.height + 100)
     pair.command(pair.bob, { type: 'sign' })
     pair.deliverAll()
     const old: ChannelData = structuredClone(pair.alice.data)
@@ -196,15 +196,21 @@ describe('channel transactions on the mock chain', () => {
     chain.mine(1)
     const total = revoked.outputs.reduce((s, o) => s + o.value, 0n)
     expect(penalty!.tx.outputs[0]!.value).toBeGreaterThan(total - 5_000n)
+    const swept: ChannelEffect[] = []
     for (let i = 0; i < revoked.outputs.length; i++) {
-      pair.input(pair.bob, {
-        type: 'output_spent',
-        outpoint: { txid: txidOf(revoked), vout: i },
-        tx: penalty!.tx,
-        blockHeight: chain.height,
-      })
+      swept.push(
+        ...pair.input(pair.bob, {
+          type: 'output_spent',
+          outpoint: { txid: txidOf(revoked), vout: i },
+          tx: penalty!.tx,
+          blockHeight: chain.height,
+        }),
+      )
     }
     expect(pair.bob.data.state).toBe('CLOSED')
+    // bob's HTLC on that commitment went back to him with the penalty: it failed, and his payment hears so
+    const failed = swept.flatMap((e) => (e.type === 'event' && e.event.type === 'htlc_failed' ? [e.event] : []))
+    expect(failed.map((e) => [e.htlc.id, e.htlc.direction, e.onChain])).toEqual([[offered, 'outgoing', true]])
   })
 
   it('an offered HTLC with no output in the confirmed commitment fails then; one with an output awaits a claim', () => {
