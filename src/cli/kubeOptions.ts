@@ -23,8 +23,8 @@ export const KUBE_OPTIONS: OptionSpec[] = [
     type: 'string',
     valueName: 'kubectl|podman',
     description:
-      'what starts the Pods: kubectl (a cluster) or podman kube play (this machine) (default: kubectl if ' +
-      'it is installed, else podman)',
+      'what starts the Pods: kubectl (a cluster) or podman kube play (this machine) (default: kubectl when it ' +
+      'has a current context, else podman)',
   },
   {
     name: 'image',
@@ -45,8 +45,10 @@ export const KUBE_OPTIONS: OptionSpec[] = [
   },
 ]
 
-function installed(program: string): boolean {
-  return spawnSync(program, ['--help'], { stdio: 'ignore' }).error === undefined
+/** kubectl when it has a cluster to talk to (a current context), else podman: the engine a user most likely means. */
+function defaultEngine(): 'kubectl' | 'podman' {
+  const context = spawnSync('kubectl', ['config', 'current-context'], { stdio: 'ignore', timeout: 10_000 })
+  return context.error === undefined && context.status === 0 ? 'kubectl' : 'podman'
 }
 
 export function wantsKubernetes(options: OptionValues): boolean {
@@ -57,7 +59,7 @@ export function wantsKubernetes(options: OptionValues): boolean {
 }
 
 function engineFrom(options: OptionValues): KubeEngine {
-  const name = options['kube-engine'] ?? (installed('kubectl') ? 'kubectl' : 'podman')
+  const name = options['kube-engine'] ?? defaultEngine()
   if (name === 'podman') {
     if (typeof options.namespace === 'string' || typeof options['kube-context'] === 'string')
       throw new CliError('--namespace and --kube-context are for --kube-engine kubectl', { exitCode: 2, code: 'USAGE' })

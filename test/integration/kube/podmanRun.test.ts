@@ -104,9 +104,17 @@ describe.skipIf(problem !== undefined)('lnsim run --kubernetes on podman', () =>
     expect(podsLeft(runDir)).toEqual([])
   }, 120_000)
 
-  it('exits 1 on an expectation that does not hold, and 130 on Ctrl-C, removing its pods each time', async () => {
+  it('exits 2 without an image, 1 on a failed expectation, 130 on Ctrl-C, and leaves no pod', async () => {
     const dir = await tempDir()
     const scenario = await readFile(join(ROOT, 'scenarios', 'triangle.yaml'), 'utf8')
+    const noImage = await runToEnd(
+      ['run', join(ROOT, 'scenarios', 'triangle.yaml'), ...kube(join(dir, 'no-image')), '--image', 'localhost/none:0'],
+      env,
+    )
+    expect(noImage.code).toBe(2)
+    expect(noImage.stderr + noImage.stdout).toContain("the image localhost/none:0 is not in podman's store")
+    expect(existsSync(join(dir, 'no-image', 'k8s'))).toBe(false)
+
     const failing = join(dir, 'failing.yaml')
     await writeFile(failing, scenario.replace('localMsat: 200_000_000 }', 'localMsat: 200_000_001 }'))
     const failed = await runToEnd(['run', failing, '--plain', ...kube(join(dir, 'failed'))], env)
