@@ -24,8 +24,10 @@ import { WatchSessions } from './watchSessions.js'
 export interface ChainDaemonOptions {
   /** where blocks, the mempool and the faucet key live; created if missing */
   dataDir: string
-  /** TCP port on 127.0.0.1; 0 picks a free one (default DEFAULT_CHAIN_PORT, 18800: no common daemon's) */
+  /** TCP port; 0 picks a free one (default DEFAULT_CHAIN_PORT, 18800: no common daemon's) */
   port?: number
+  /** the address to listen on (api/http/bindAddress.ts); default 127.0.0.1 */
+  host?: string
   /** mine a block every this many milliseconds, empty or not (default: only on request) */
   blockIntervalMs?: number
   /** one line per notable event (default: stderr) */
@@ -146,6 +148,7 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
     const server = await startHttpServer({
       name: 'the chain daemon',
       port: options.port ?? DEFAULT_CHAIN_PORT,
+      ...(options.host ? { host: options.host } : {}),
       routes: chainRoutes(service),
       streams: [chainEvents(state), watches.stream()],
       onRequest: () => void requestsServed++,

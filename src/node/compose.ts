@@ -53,7 +53,7 @@ export function composeNode(base: NodeFoundations, host: Libp2p, chainTip: numbe
     stores.peers,
     new PeerEventRouter(c),
     log.child('peers'),
-    { limits, peerLog: c.peerLog },
+    { limits, peerLog: c.peerLog, announce: options.announce },
     c.faults,
   )
   c.channels = new ChannelManager({

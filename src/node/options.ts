@@ -14,6 +14,10 @@ export interface NodeOptions {
   listen: string[]
   /** control API port; 0 picks a free one */
   apiPort: number
+  /** the control API's bind address (api/http/bindAddress.ts); beyond loopback its token still guards it */
+  apiHost: string
+  /** multiaddrs to announce to peers instead of the listen addresses (a NAT, a cluster Service); [] for those */
+  announce: string[]
   /** makes the node key (and so everything derived from it) repeatable */
   seed?: Uint8Array
   /** allows test-only hooks (cheating, fault injection); refused otherwise */
@@ -45,6 +49,8 @@ export const MIN_FINAL_CLTV_EXPIRY_DELTA = 18
 export const DEFAULT_NODE_OPTIONS: Omit<NodeOptions, 'name' | 'dataDir' | 'chainUrl'> = {
   listen: ['/ip4/127.0.0.1/tcp/0'],
   apiPort: 0,
+  apiHost: '127.0.0.1',
+  announce: [],
   testing: false,
   fsync: false,
   logLevel: 'info',

@@ -17,12 +17,13 @@
  * Browsers of the last years mark every request with Sec-Fetch-Site, so one
  * that says another site sent it is refused too; `none` (the user typed the
  * address) and `same-origin` are answered, and programs send no such header.
+ *
+ * A server bound beyond loopback (`--host`) answers the names of its bind
+ * address too (bindAddress.ts, hostNamesFor), and nothing else.
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import { LnsimError } from '../../core/errors.js'
-
-/** The names a loopback server answers to; a browser on the same machine reaches it by one of them. */
-const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'] as const
+import { LOOPBACK_NAMES } from './bindAddress.js'
 
 /** A request from a web page of another site, or addressed to another name: answered 403. */
 export class ForeignRequestError extends LnsimError {
@@ -35,19 +36,27 @@ export class ForeignRequestError extends LnsimError {
 /** HTTP status for ForeignRequestError's codes. */
 export const FOREIGN_REQUEST_STATUS = 403
 
-function ownHosts(port: number): string[] {
+function ownHosts(port: number, names: readonly string[]): string[] {
   // a browser leaves out the default port
-  return LOOPBACK_NAMES.flatMap((name) => (port === 80 ? [`${name}:80`, name] : [`${name}:${port}`]))
+  return names.flatMap((name) => (port === 80 ? [`${name}:80`, name] : [`${name}:${port}`]))
 }
 
-/** The refusal for a request this server must not answer, or undefined when it may. */
-export function foreignRequest(headers: IncomingHttpHeaders, port: number): ForeignRequestError | undefined {
-  const hosts = ownHosts(port)
+/**
+ * The refusal for a request this server must not answer, or undefined when it may.
+ * `names`: the host names the server answers to (default: the loopback ones).
+ */
+export function foreignRequest(
+  headers: IncomingHttpHeaders,
+  port: number,
+  names: readonly string[] = LOOPBACK_NAMES,
+): ForeignRequestError | undefined {
+  const hosts = ownHosts(port, names)
   const host = headers.host?.toLowerCase()
   if (host === undefined || !hosts.includes(host)) {
+    const listed = names.map((n) => `${n}:${port}`)
     return new ForeignRequestError(
       'FORBIDDEN_HOST',
-      `this server answers only requests addressed to 127.0.0.1:${port}, localhost:${port} or [::1]:${port} ` +
+      `this server answers only requests addressed to ${listed.slice(0, -1).join(', ')} or ${listed.at(-1)} ` +
         '(the Host header names another)',
     )
   }

@@ -19,6 +19,7 @@ import { bearerTokenCheck } from './bearerToken.js'
 import { BASE_ERROR_STATUS, HttpRequestError, RULE_BROKEN_STATUS, errorBody } from './errors.js'
 import { KEEP_ALIVE_TIMEOUT_MS, MAX_BODY_BYTES } from './limits.js'
 import { foreignRequest } from './loopbackGuard.js'
+import { advertisedHost, hostNamesFor, LOOPBACK_HOST, urlHost } from './bindAddress.js'
 import { readJsonBody } from './requestBody.js'
 import { requestTarget } from './requestTarget.js'
 import { sendAsset, sendJson } from './responses.js'
@@ -26,8 +27,11 @@ import type { EventStream, Route, StaticAsset } from './route.js'
 import { RouteTable } from './routeTable.js'
 import { openSseStream, type SseStream } from './sseStream.js'
 
-/** Where every lnsim server listens: other machines cannot reach it (and loopbackGuard.ts keeps web pages out). */
-export const LISTEN_HOST = '127.0.0.1'
+/**
+ * Where every lnsim server listens unless told otherwise: other machines cannot reach it (and loopbackGuard.ts keeps
+ * web pages out).
+ */
+export const LISTEN_HOST = LOOPBACK_HOST
 
 /** What a stream sends first, so that a client knows it is connected before the first event. */
 const DEFAULT_SSE_PREAMBLE = ': connected\n\n'
@@ -41,8 +45,10 @@ export type HttpTraceHook = (label: string, detail?: string) => void
 export interface HttpServerOptions {
   /** who answers, for the message of an internal error ("the chain daemon failed to answer: …") */
   name: string
-  /** TCP port on 127.0.0.1; 0 picks a free one */
+  /** TCP port; 0 picks a free one */
   port: number
+  /** the address to listen on (bindAddress.ts). @default LISTEN_HOST, 127.0.0.1 */
+  host?: string
   routes: readonly Route[]
   streams?: readonly EventStream[]
   /** files answered on GET, by path */
@@ -72,7 +78,7 @@ export interface HttpServerOptions {
 }
 
 export interface RunningHttpServer {
-  /** e.g. http://127.0.0.1:18800 (no trailing slash) */
+  /** e.g. http://127.0.0.1:18800 (no trailing slash); for a wildcard bind, the machine's first routable address */
   url: string
   port: number
   /** Ends every event stream, closes every connection and stops listening. */
@@ -91,6 +97,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const table = new RouteTable(options.routes, new Set([...streams.keys(), ...assets.keys()]), options.notFoundHint)
   const open = new Set<SseStream>()
   let port = options.port
+  const bindHost = options.host ?? LISTEN_HOST
+  const hostNames = hostNamesFor(bindHost)
 
   const answer = (res: ServerResponse, status: number, value: unknown): void => {
     trace?.('http out')
@@ -119,7 +127,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   }
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const refused = foreignRequest(req.headers, port)
+    const refused = foreignRequest(req.headers, port, hostNames)
     if (refused) throw refused
     if (authorized && !authorized(req.headers.authorization))
       throw new HttpRequestError(
@@ -163,14 +171,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   server.requestTimeout = 0
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(options.port, LISTEN_HOST, () => {
+    server.listen(options.port, bindHost, () => {
       server.off('error', reject)
       resolve()
     })
   })
   port = (server.address() as AddressInfo).port
   return {
-    url: `http://${LISTEN_HOST}:${port}`,
+    url: `http://${urlHost(advertisedHost(bindHost))}:${port}`,
     port,
     close: () =>
       new Promise<void>((resolve) => {

@@ -14,6 +14,7 @@ import {
   type TransactionStatus,
 } from '../../api/chain/index.js'
 import { startChainDaemon } from '../../chaind/startChainDaemon.js'
+import { hostFrom, hostOptionSpec } from '../hostOption.js'
 import { parseAmountArg, parseIntegerOption, type CommandSpec, type OptionSpec, type OptionValues } from '../command.js'
 
 const CHAIN_OPTION: OptionSpec = {
@@ -49,9 +50,13 @@ const startCommand: CommandSpec = {
       name: 'port',
       type: 'string',
       valueName: 'N',
-      description: 'port on 127.0.0.1 (0: any free port)',
+      description: 'port to listen on (0: any free port)',
       default: String(DEFAULT_CHAIN_PORT),
     },
+    hostOptionSpec(
+      'the chain',
+      'The chain has no token: beyond loopback, anyone who reaches it can mine and spend the faucet.',
+    ),
     {
       name: 'block-interval',
       type: 'string',
@@ -82,9 +87,11 @@ const startCommand: CommandSpec = {
     })
     if (signal.aborted) return 130
     const seed = typeof options.seed === 'string' ? options.seed : undefined
+    const host = hostFrom(options)
     const daemon = await startChainDaemon({
       dataDir,
       port,
+      host,
       ...(blockIntervalMs === undefined ? {} : { blockIntervalMs }),
       ...(seed ? { seed } : {}),
       ...(answerDelayMs ? { answerDelayMs } : {}),

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process'
 import { locateNode } from '../../api/node/locate.js'
 import { readEventsFile, readRunDir, startDashboard, type DashboardOptions } from '../../observe/dashboard/index.js'
+import { hostFrom, hostOptionSpec } from '../hostOption.js'
 import { CliError, parseIntegerOption, type CommandSpec } from '../command.js'
 
 function openBrowser(url: string): void {
@@ -47,9 +48,10 @@ export const dashboardCommand: CommandSpec = {
       name: 'port',
       type: 'string',
       valueName: 'N',
-      description: 'port on 127.0.0.1 (default: a free one)',
+      description: 'port to listen on (default: a free one)',
       default: '0',
     },
+    hostOptionSpec('the dashboard', 'The dashboard has no token: beyond loopback, anyone who reaches it sees the run.'),
     { name: 'open', type: 'boolean', description: 'open the page in the default browser' },
   ],
   examples: [
@@ -67,7 +69,7 @@ export const dashboardCommand: CommandSpec = {
     if (typeof options.chain === 'string' && typeof options.nodes !== 'string')
       throw new CliError('--chain goes with --nodes (a run directory names its chain)', { exitCode: 2, code: 'USAGE' })
     const port = parseIntegerOption(options.port, 'port', { min: 0, max: 65535 }) ?? 0
-    const config: DashboardOptions = { port }
+    const config: DashboardOptions = { port, host: hostFrom(options) }
     let what: string
     if (typeof options.replay === 'string') {
       const file = await readEventsFile(options.replay)

@@ -4,16 +4,51 @@ import { fromHex } from '../../core/bytes.js'
 import { nodeNameProblem } from '../../core/nodeName.js'
 import { DEFAULT_NODE_OPTIONS, parseLogLevel, startNode } from '../../node/startNode.js'
 import { DEFAULT_CHAIN_URL } from '../../api/chain/index.js'
-import { CliError, parseAmountArg, parseIntegerOption, requireString, type CommandSpec } from '../command.js'
+import {
+  CliError,
+  parseAmountArg,
+  parseIntegerOption,
+  requireString,
+  type CommandSpec,
+  type OptionValues,
+} from '../command.js'
 import { curveWarning } from '../curveWarning.js'
+import { hostFrom, hostOptionSpec } from '../hostOption.js'
+import { multiaddr } from '@multiformats/multiaddr'
+import { isIPv6 } from 'node:net'
+
+/** libp2p's listen address on the node's bind address, any free port. */
+function listenOn(host: string): string {
+  return `/${isIPv6(host) ? 'ip6' : 'ip4'}/${host}/tcp/0`
+}
+
+function announceFrom(options: OptionValues): string[] {
+  if (typeof options.announce !== 'string') return []
+  const list = options.announce
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a !== '')
+  for (const a of list) {
+    try {
+      multiaddr(a)
+    } catch {
+      throw new CliError(`--announce: ${JSON.stringify(a)} is not a multiaddr (e.g. /ip4/10.0.0.5/tcp/9735)`, {
+        exitCode: 2,
+        code: 'USAGE',
+      })
+    }
+  }
+  return list
+}
 
 export const nodeStartCommand: CommandSpec = {
   path: ['node', 'start'],
   summary: 'Run a Lightning node in the foreground (one process per node)',
   description:
     'Starts a node with its own key, wallet and channels in DATA_DIR, connected to a running mock chain. ' +
-    'It listens for peers over libp2p and serves its control API on 127.0.0.1; the API URL and token are written to ' +
-    'DATA_DIR/api.url and DATA_DIR/api.token. ' +
+    'It listens for peers over libp2p and serves its control API on 127.0.0.1 (or --host); the API URL and token ' +
+    'are written to DATA_DIR/api.url and DATA_DIR/api.token. Every API request must carry that token, on ' +
+    'loopback or beyond it. ' +
     'Stop it with Ctrl-C (or SIGTERM): it finishes writing its state first.',
   options: [
     { name: 'name', type: 'string', valueName: 'ALIAS', description: 'the node alias (required)' },
@@ -34,8 +69,19 @@ export const nodeStartCommand: CommandSpec = {
       name: 'listen',
       type: 'string',
       valueName: 'MULTIADDR',
-      description: 'libp2p listen address',
-      default: '/ip4/127.0.0.1/tcp/0',
+      description: 'libp2p listen address (default: /ip4/HOST/tcp/0, any free port on --host)',
+    },
+    hostOptionSpec(
+      'the node (control API, and libp2p unless --listen says otherwise)',
+      'Beyond loopback the control API still answers only requests that carry the token of DATA_DIR/api.token.',
+    ),
+    {
+      name: 'announce',
+      type: 'string',
+      valueName: 'MULTIADDR,…',
+      description:
+        'addresses to announce to peers instead of the listen addresses, comma-separated ' +
+        '(default: the listen addresses, routable ones before loopback)',
     },
     {
       name: 'api-port',
@@ -203,11 +249,14 @@ export const nodeStartCommand: CommandSpec = {
         `lnsim node ${name}: unexpected error (please report): ${(err as Error)?.stack ?? String(err)}\n`,
       ),
     )
+    const host = hostFrom(options)
     const node = await startNode({
       name,
       dataDir,
       chainUrl,
-      listen: [String(options.listen)],
+      listen: [typeof options.listen === 'string' ? options.listen : listenOn(host)],
+      apiHost: host,
+      announce: announceFrom(options),
       apiPort: parseIntegerOption(options['api-port'], 'api-port', { min: 0, max: 65535 })!,
       ...(seed ? { seed } : {}),
       testing: options.testing === true,

@@ -42,6 +42,7 @@ import {
 } from '../../scenario/index.js'
 import { CliError, parseAmountArg, parseIntegerOption, type CommandSpec } from '../command.js'
 import { curveWarning } from '../curveWarning.js'
+import { KUBE_OPTIONS, kubeRunner, wantsKubernetes } from '../kubeOptions.js'
 
 /**
  * Replaces the program that runs daemons (default: this Node with dist/lnsim.mjs), as a JSON array,
@@ -307,6 +308,7 @@ export const runCommand: CommandSpec = {
         'serve the web dashboard of the run on 127.0.0.1 (its URL is printed; ' +
         'with --json as {"event":"dashboard","url":…})',
     },
+    ...KUBE_OPTIONS,
   ],
   examples: [
     'lnsim run scenarios/demo.yaml',
@@ -328,7 +330,10 @@ export const runCommand: CommandSpec = {
         { exitCode: 2, code: 'USAGE' },
       )
     const file = resolve(args[0]!)
-    const runner = new LocalProcessRunner({ ...(daemonCommand() ? { command: daemonCommand()! } : {}) })
+    const onKubernetes = wantsKubernetes(options)
+    const local = onKubernetes
+      ? undefined
+      : new LocalProcessRunner({ ...(daemonCommand() ? { command: daemonCommand()! } : {}) })
     const collected: Collected = { payments: [], nodeIds: new Map() }
     let loaded: Awaited<ReturnType<typeof load>>
     try {
@@ -382,6 +387,7 @@ export const runCommand: CommandSpec = {
         ? resolve(options.dir)
         : await mkdtemp(join(tmpdir(), `lnsim-${spec.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}-`))
     const keep = options.keep === true
+    const runner = local ?? kubeRunner(options, dir)
     screen.write(
       `${spec.name}: ${spec.nodes.length} node(s), ` +
         `${spec.channels.length} channel(s)${loaded.steps !== null ? `, ${loaded.steps} step(s)` : ''}; ` +

@@ -330,6 +330,7 @@ export async function startControlApi(node: NodeComponents, hooks: ControlApiHoo
   const server = await startHttpServer({
     name: 'the node',
     port: node.options.apiPort,
+    host: node.options.apiHost,
     token,
     routes,
     streams: [

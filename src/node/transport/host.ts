@@ -1,7 +1,8 @@
 /**
  * The libp2p host of a node: TCP, Noise and Yamux, with the node key as its
- * identity. Loopback connections are exempt from libp2p's inbound rate limits,
- * which otherwise refuse a simulator's tens of local peers (platform-notes §5.2).
+ * identity. Connections from the node's own networks (loopback, and the
+ * subnets it listens on beyond loopback) are exempt from libp2p's inbound rate
+ * limits, which otherwise refuse a simulator's tens of peers (reachability.ts).
  *
  * libp2p's connection monitor is off: it opened a ping stream on every
  * connection every 10 s and, when a ping came back late (a hundred node
@@ -19,6 +20,7 @@ import type { KvLog } from '../store/durableStore.js'
 import { sendWindowUpdatesAtHalfWindow } from './tuning/yamuxWindowUpdates.js'
 import { readFramesWithoutAnExceptionEach } from './tuning/lengthPrefixedDecoding.js'
 import { traceSocketsWhenTracing } from './tuning/socketTracing.js'
+import { peerAllowList } from './reachability.js'
 
 export const LN_PROTOCOL = '/lnsim/ln/1.0.0'
 
@@ -32,7 +34,7 @@ export async function createHost(identity: NodeIdentity, listen: string[]): Prom
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8', '/ip6/::1/ipcidr/128'], maxConnections: 1000 },
+    connectionManager: { allow: peerAllowList(listen), maxConnections: 1000 },
     connectionMonitor: { enabled: false },
   })
 }

@@ -20,6 +20,7 @@ import { PeerConnection, type ConnectionOptions } from './peerConnection.js'
 import type { FaultInjector } from '../testing/faults.js'
 import { LinkQueue } from '../testing/linkQueue.js'
 import { NodeError } from '../errors.js'
+import { announcementOrder } from './reachability.js'
 
 export interface PeerRecord {
   address: string | null
@@ -79,8 +80,8 @@ export class PeerManager {
     private readonly store: KvLog<PeerRecord>,
     private readonly events: PeerManagerEvents,
     private readonly log: Logger,
-    /** what one connection may cost us */
-    private readonly connectionOptions: ConnectionOptions,
+    /** what one connection may cost us; and the addresses to announce instead of our own (--announce) */
+    private readonly connectionOptions: ConnectionOptions & { announce?: readonly string[] },
     /** test-only network trouble (--testing) */
     private readonly faults?: FaultInjector,
   ) {}
@@ -113,9 +114,11 @@ export class PeerManager {
     }))
   }
 
-  /** Where this node can be dialled. */
+  /** Where this node can be dialled: the addresses it was told to announce, or its own, routable ones first. */
   listenAddresses(): string[] {
-    return this.host.getMultiaddrs().map((m) => m.toString())
+    const announce = this.connectionOptions.announce
+    if (announce && announce.length > 0) return [...announce]
+    return announcementOrder(this.host.getMultiaddrs().map((m) => m.toString()))
   }
 
   connectedPeers(): string[] {

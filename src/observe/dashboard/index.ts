@@ -28,8 +28,10 @@ export { readRunDir, type RunTargets } from './runDir.js'
 export type { ChainBlockEvent, ChainTxEvent, DashboardInput } from './views.js'
 
 export interface DashboardOptions {
-  /** port on 127.0.0.1. @default 0 (a free one) */
+  /** port to listen on. @default 0 (a free one) */
   port?: number
+  /** address to listen on. @default 127.0.0.1 */
+  host?: string
   /** ms between two updates sent to the browser. @default 150 */
   batchIntervalMs?: number
   /** nodes to attach to: a snapshot of each control API, then its event stream */
@@ -57,7 +59,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     ...(options.batchIntervalMs !== undefined ? { batchIntervalMs: options.batchIntervalMs } : {}),
     ...(options.replay ? { replay: options.replay } : {}),
   })
-  const server = await serveDashboard(hub, options.port ?? 0)
+  const server = await serveDashboard(hub, options.port ?? 0, options.host)
   hub.start()
   const sources = new AbortController()
   const publish = (input: DashboardInput): void => hub.publish(input)

@@ -1,5 +1,5 @@
 /**
- * The dashboard's HTTP server (src/api/http/server.ts), on loopback only: the
+ * The dashboard's HTTP server (src/api/http/server.ts), on loopback unless told otherwise: the
  * page and its scripts, the current picture as JSON, a server-sent events feed
  * of batches, and the replay timeline's controls.
  */
@@ -23,12 +23,13 @@ export interface DashboardServer {
   close(): Promise<void>
 }
 
-export async function serveDashboard(hub: DashboardHub, port = 0): Promise<DashboardServer> {
+export async function serveDashboard(hub: DashboardHub, port = 0, host = LISTEN_HOST): Promise<DashboardServer> {
   let server: RunningHttpServer
   try {
     server = await startHttpServer({
       name: 'the dashboard',
       port,
+      host,
       assets: loadAssets(),
       routes: [
         route('GET', '/api/state', undefined, () => hub.snapshot()),
@@ -53,7 +54,7 @@ export async function serveDashboard(hub: DashboardHub, port = 0): Promise<Dashb
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
       throw new ObserveError(
         'PORT_IN_USE',
-        `port ${port} on ${LISTEN_HOST} is taken; pick another with --port, or 0 for any free one`,
+        `port ${port} on ${host} is taken; pick another with --port, or 0 for any free one`,
       )
     throw err
   }
