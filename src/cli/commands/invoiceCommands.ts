@@ -5,8 +5,12 @@ import { NODE_OPTIONS, formatMsat, nodeClient } from './nodeTarget.js'
 
 function invoiceLine(i: InvoiceInfo): string {
   const amount = i.amountMsat === null ? 'any amount' : formatMsat(i.amountMsat)
-  const paid = i.status === 'paid' && i.paidMsat !== null ? ` (received ${formatMsat(i.paidMsat)})` : ''
-  return `${i.status.padEnd(7)} ${i.paymentHash.slice(0, 16)}… ${amount}${paid}${i.memo ? `  "${i.memo}"` : ''}`
+  const paid =
+    (i.status === 'paid' || i.status === 'accepted') && i.paidMsat !== null
+      ? ` (received ${formatMsat(i.paidMsat)})`
+      : ''
+  const hold = i.hold ? '  (hold invoice)' : ''
+  return `${i.status.padEnd(8)} ${i.paymentHash.slice(0, 16)}… ${amount}${paid}${i.memo ? `  "${i.memo}"` : ''}${hold}`
 }
 
 const invoicesCommand: CommandSpec = {

@@ -113,7 +113,7 @@ describe('lnsim node commands, typed as a user types them', () => {
     const one = await run('lookupinvoice', coffee.paymentHash, '--node', 'bob')
     expect(one.code).toBe(0)
     expect(one.stdout).toContain(
-      `paid    ${coffee.paymentHash.slice(0, 16)}… 25,000 sat (received 25,000 sat)  "coffee"`,
+      `paid     ${coffee.paymentHash.slice(0, 16)}… 25,000 sat (received 25,000 sat)  "coffee"`,
     )
     const missing = await run('lookupinvoice', 'ab'.repeat(32), '--node', 'bob', '--json')
     expect(missing.code).toBe(1)

@@ -91,6 +91,10 @@ describe('paying from the CLI: parts, keysend and hold invoices', () => {
     expect(inv).toMatchObject({ hold: true, status: 'open', preimage: expect.stringMatching(/^[0-9a-f]{64}$/) })
     const paying = payInBackground(inv.invoice)
     await waitFor('the payment to be held', async () => (await invoiceStatus(inv.paymentHash)) === 'accepted')
+    const listed = await run('invoices', ...at('bob'))
+    expect(listed.stdout).toContain(
+      `accepted ${inv.paymentHash.slice(0, 16)}… 20,000 sat (received 20,000 sat)  (hold invoice)`,
+    )
     const early = await run('settle', 'ab'.repeat(32), ...at('bob'), '--json')
     expect(early.code).toBe(1)
     expect(JSON.parse(early.stderr)).toMatchObject({ error: { code: 'NOTHING_TO_SETTLE' } })
