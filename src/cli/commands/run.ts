@@ -4,7 +4,7 @@
  * requested reports, and exit 0 (every expectation holds), 1 (one does not),
  * 2 (invalid scenario, or the network could not start) or 130 (interrupted).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
 import { basename, join, relative, resolve } from 'node:path'
 import { toJson } from '../../core/json.js'
@@ -39,6 +39,12 @@ import {
   loadActivity,
   DEFAULT_CAPACITY_MULTIPLIER,
   DEFAULT_EXPECTED_PAYMENT_MSAT,
+  runMetadata,
+  scenarioHash,
+  type ChannelNameEntry,
+  type RunChannelsEvent,
+  type RunMetadata,
+  type RunStartedEvent,
 } from '../../scenario/index.js'
 import { CliError, parseAmountArg, parseIntegerOption, type CommandSpec } from '../command.js'
 import { curveWarning } from '../curveWarning.js'
@@ -62,6 +68,11 @@ function daemonCommand(): string[] | undefined {
     exitCode: 2,
     code: 'USAGE',
   })
+}
+
+/** The scenario file's sha256, or null when it cannot be read (the load that follows says why). */
+async function fileHash(file: string): Promise<string | null> {
+  return readFile(file).then(scenarioHash, () => null)
 }
 
 interface Loaded {
@@ -199,6 +210,17 @@ interface Collected {
   nodeIds: Map<string, string>
 }
 
+/** Each channel's scenario name beside its ids: the last line of the events file, and the CSV's join. */
+function channelNames(summary: RunSummary): ChannelNameEntry[] {
+  return summary.channels.map((c) => ({
+    name: c.name,
+    from: c.from,
+    to: c.to,
+    channelId: c.channelId,
+    shortChannelId: c.shortChannelId,
+  }))
+}
+
 async function writeReports(
   summary: RunSummary,
   options: Record<string, string | boolean | undefined>,
@@ -207,8 +229,20 @@ async function writeReports(
 ): Promise<void> {
   if (typeof options.report === 'string') await writeFile(options.report, toJson(summary, 2) + '\n')
   if (typeof options.junit === 'string') await writeFile(options.junit, renderJUnit(summary, file))
-  if (typeof options.csv === 'string')
-    await writeFile(options.csv, renderPaymentsCsv(collected.payments, collected.nodeIds))
+  if (typeof options.csv === 'string') {
+    const join = summary.run
+      ? {
+          runId: summary.run.runId,
+          shortChannelIds: new Map(summary.channels.map((c) => [c.name, c.shortChannelId] as const)),
+        }
+      : undefined
+    await writeFile(options.csv, renderPaymentsCsv(collected.payments, collected.nodeIds, join))
+  }
+}
+
+/** The metadata first, then the rest of the summary, so a report starts with what made it. */
+function withRun(summary: RunSummary, run: RunMetadata): RunSummary {
+  return { run, ...summary }
 }
 
 export const runCommand: CommandSpec = {
@@ -336,10 +370,21 @@ export const runCommand: CommandSpec = {
     } catch (err) {
       if (!(err instanceof ScenarioFileError)) throw err
       process.stderr.write(`${err.message}\n${err.issues.length} problem(s); nothing was started.\n`)
-      const summary = emptySummary({ name: basename(file), seed: '' }, Date.now(), 'invalid', EXIT_INVALID, {
-        code: err.code,
-        message: err.message,
+      const run = runMetadata({
+        scenario: basename(file),
+        seed: '',
+        nodes: 0,
+        channels: 0,
+        lean: false,
+        scenarioHash: await fileHash(file),
       })
+      const summary = withRun(
+        emptySummary({ name: basename(file), seed: '' }, Date.now(), 'invalid', EXIT_INVALID, {
+          code: err.code,
+          message: err.message,
+        }),
+        run,
+      )
       await writeReports(summary, options, file, collected)
       if (json) out.result(summary, '')
       return EXIT_INVALID
@@ -349,7 +394,16 @@ export const runCommand: CommandSpec = {
 
     const screen = json ? process.stderr : process.stdout
     const view = new TerminalView(screen, { mode: 'run', ...(options.plain === true ? { live: false } : {}) })
+    const run = runMetadata({
+      scenario: spec.name,
+      seed: spec.seed,
+      nodes: spec.nodes.length,
+      channels: spec.channels.length,
+      lean,
+      scenarioHash: await fileHash(file),
+    })
     const events = typeof options.events === 'string' ? await EventLog.open(options.events) : undefined
+    events?.write({ type: 'run_started', time: Date.now(), ...run } satisfies RunStartedEvent)
     const dashboard = options.dashboard === true ? await startDashboard() : undefined
     if (dashboard) {
       if (json) process.stdout.write(JSON.stringify({ event: 'dashboard', url: dashboard.url }) + '\n')
@@ -398,17 +452,25 @@ export const runCommand: CommandSpec = {
         `lnsim watch --run-dir ${dir}\n`,
     )
 
-    let summary: RunSummary
+    let summary: RunSummary | undefined
     try {
-      summary = await runNetwork(spec, loaded.body, { runner, dir, keep, observer, signal, lean })
+      summary = withRun(await runNetwork(spec, loaded.body, { runner, dir, keep, observer, signal, lean }), run)
     } finally {
       view.close()
+      if (summary)
+        events?.write({
+          type: 'run_channels',
+          runId: run.runId,
+          time: Date.now(),
+          channels: channelNames(summary),
+        } satisfies RunChannelsEvent)
       await events?.close()
       await dashboard?.stop()
       if (!keep && typeof options.dir !== 'string') await rm(dir, { recursive: true, force: true }).catch(() => {})
     }
-    out.result(summary, () =>
-      renderSummary(summary, {
+    const done = summary
+    out.result(done, () =>
+      renderSummary(done, {
         color: screen.isTTY === true && !process.env.NO_COLOR && options.plain !== true,
       }).trimEnd(),
     )

@@ -15,6 +15,27 @@ export function escapeXml(text: string): string {
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3)
 
+/** The seed, and the run's metadata when there is some: which run, which lnsim, which scenario file. */
+function properties(summary: RunSummary): string {
+  const run = summary.run
+  const pairs: [string, string | number | boolean | null][] = [['seed', summary.seed]]
+  if (run)
+    pairs.push(
+      ['runId', run.runId],
+      ['lnsimVersion', run.lnsimVersion],
+      ['gitCommit', run.gitCommit],
+      ['scenarioHash', run.scenarioHash],
+      ['nodes', run.nodes],
+      ['channels', run.channels],
+      ['lean', run.lean],
+      ['cores', run.cores],
+    )
+  return pairs
+    .filter(([, v]) => v !== null)
+    .map(([k, v]) => `<property name="${k}" value="${escapeXml(String(v))}"/>`)
+    .join('')
+}
+
 export function renderJUnit(summary: RunSummary, file?: string): string {
   const suite = escapeXml(summary.scenario)
   const cases: string[] = summary.expectations.verdicts.map((v) => {
@@ -45,7 +66,7 @@ export function renderJUnit(summary: RunSummary, file?: string): string {
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="lnsim" ${attrs}>`,
     `  <testsuite name="${suite}" ${attrs} timestamp="${summary.startedAt}">`,
-    `    <properties><property name="seed" value="${escapeXml(summary.seed)}"/></properties>`,
+    `    <properties>${properties(summary)}</properties>`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',
