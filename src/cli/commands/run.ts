@@ -11,6 +11,7 @@ import { toJson } from '../../core/json.js'
 import { errorMessage } from '../../core/errors.js'
 import { startDashboard } from '../../observe/dashboard/index.js'
 import { EventLog } from '../../observe/eventLog.js'
+import { RunPlotData } from '../../observe/plots/index.js'
 import { renderSummary } from '../../observe/summaryView.js'
 import { TerminalView } from '../../observe/terminalView.js'
 import {
@@ -271,6 +272,14 @@ export const runCommand: CommandSpec = {
     },
     { name: 'report', type: 'string', valueName: 'FILE', description: 'write the summary as JSON' },
     {
+      name: 'plots',
+      type: 'string',
+      valueName: 'DIR',
+      description:
+        'write charts of the run into DIR: latency distribution, success rate and payments per second over time, ' +
+        'channel balances over time (SVG files and one offline HTML page; `lnsim plot` draws them from --events)',
+    },
+    {
       name: 'csv',
       type: 'string',
       valueName: 'FILE',
@@ -403,7 +412,10 @@ export const runCommand: CommandSpec = {
       scenarioHash: await fileHash(file),
     })
     const events = typeof options.events === 'string' ? await EventLog.open(options.events) : undefined
-    events?.write({ type: 'run_started', time: Date.now(), ...run } satisfies RunStartedEvent)
+    const plots = typeof options.plots === 'string' ? new RunPlotData() : undefined
+    const started: RunStartedEvent = { type: 'run_started', time: Date.now(), ...run }
+    events?.write(started)
+    plots?.add(started)
     const dashboard = options.dashboard === true ? await startDashboard() : undefined
     if (dashboard) {
       if (json) process.stdout.write(JSON.stringify({ event: 'dashboard', url: dashboard.url }) + '\n')
@@ -427,6 +439,7 @@ export const runCommand: CommandSpec = {
       event: (e) => {
         view.onEvent(e)
         events?.write(e)
+        plots?.add(e)
         dashboard?.publish(e)
       },
     }
@@ -457,13 +470,16 @@ export const runCommand: CommandSpec = {
       summary = withRun(await runNetwork(spec, loaded.body, { runner, dir, keep, observer, signal, lean }), run)
     } finally {
       view.close()
-      if (summary)
-        events?.write({
+      if (summary) {
+        const names: RunChannelsEvent = {
           type: 'run_channels',
           runId: run.runId,
           time: Date.now(),
           channels: channelNames(summary),
-        } satisfies RunChannelsEvent)
+        }
+        events?.write(names)
+        plots?.add(names)
+      }
       await events?.close()
       await dashboard?.stop()
       if (!keep && typeof options.dir !== 'string') await rm(dir, { recursive: true, force: true }).catch(() => {})
@@ -476,6 +492,7 @@ export const runCommand: CommandSpec = {
     )
     try {
       await writeReports(summary, options, file, collected)
+      if (plots) out.info(`plots: ${(await plots.write(resolve(String(options.plots)))).at(-1)}`)
     } catch (err) {
       throw new CliError(
         `the run finished (exit ${summary.exitCode}) but a report could not be written: ${errorMessage(err)}`,

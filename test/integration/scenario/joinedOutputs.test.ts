@@ -5,7 +5,7 @@
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { killRunning, runToEnd } from '../../helpers/processes.js'
 
@@ -56,6 +56,8 @@ describe('the outputs of a run', () => {
       out('report.json'),
       '--junit',
       out('junit.xml'),
+      '--plots',
+      out('plots'),
     ])
     expect(r.code, r.stdout + r.stderr).toBe(0)
 
@@ -117,5 +119,28 @@ describe('the outputs of a run', () => {
       expect(states.length).toBeGreaterThan(0)
       expect(states.some((e) => e.shortChannelId === scid)).toBe(true)
     }
+  })
+
+  it('draw the same charts live (--plots) as afterwards from the events (lnsim plot)', async () => {
+    const out = (f: string): string => join(dir, f)
+    const page = await readFile(out('plots/index.html'), 'utf8')
+    expect([...page.matchAll(/<svg /g)]).toHaveLength(4)
+    expect(page).toContain('lnsim run: triangle')
+    // both payments succeeded; each channel's balance line carries its scenario name
+    expect(await readFile(out('plots/latency.svg'), 'utf8')).toContain('Latency of 2 successful payment(s)')
+    const balances = await readFile(out('plots/balances.svg'), 'utf8')
+    for (const name of ['alice-bob (alice)', 'bob-carol (bob)', 'carol-alice (carol)'])
+      expect(balances).toContain(`data-series="${name}"`)
+
+    const r = await runToEnd(['plot', out('events.ndjson'), '--out', out('replotted'), '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const result = JSON.parse(r.stdout) as { files: string[]; payments: number; channels: number }
+    expect(result).toMatchObject({ payments: 2, channels: 3 })
+    for (const f of result.files)
+      expect(await readFile(f, 'utf8'), f).toBe(await readFile(join(out('plots'), basename(f)), 'utf8'))
+
+    const bad = await runToEnd(['plot', join(root, 'package.json'), '--out', out('nothing'), '--json'])
+    expect(bad.code).toBe(1)
+    expect(JSON.parse(bad.stderr)).toMatchObject({ error: { code: 'EVENTS_FILE_EMPTY' } })
   })
 })
