@@ -79,7 +79,7 @@ export {
   type ManagedProcess,
   type LocalRunnerOptions,
 } from './network/processRunner.js'
-export { renderJUnit } from './report/junit.js'
+export { renderJUnit, renderJUnitSuites } from './report/junit.js'
 export {
   runMetadata,
   scenarioHash,

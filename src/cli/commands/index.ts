@@ -7,6 +7,7 @@ import { invoiceDecodeCommand } from './invoiceDecode.js'
 import { dashboardCommand } from './dashboard.js'
 import { runCommand } from './run.js'
 import { plotCommand } from './plot.js'
+import { validateCommand } from './validate.js'
 import { watchCommand } from './watch.js'
 import { stopCommand } from './stop.js'
 import { invoiceCommands } from './invoiceCommands.js'
@@ -27,6 +28,7 @@ export const allCommands: CommandSpec[] = [
   dashboardCommand,
   runCommand,
   plotCommand,
+  validateCommand,
   watchCommand,
   completionCommand(() => allCommands),
 ]

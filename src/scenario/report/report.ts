@@ -45,7 +45,7 @@ export interface ChannelSummary {
   toMsat: Msat | null
 }
 
-export type RunStatus = 'passed' | 'failed' | 'invalid' | 'not-started' | 'interrupted'
+export type RunStatus = 'passed' | 'failed' | 'invalid' | 'not-started' | 'interrupted' | 'timed-out'
 
 export interface RunSummary {
   /** who made this summary, from what (set by `lnsim run`; absent from a summary made by the API alone) */
