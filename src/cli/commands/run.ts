@@ -12,6 +12,7 @@ import { errorMessage } from '../../core/errors.js'
 import { startDashboard } from '../../observe/dashboard/index.js'
 import { EventLog } from '../../observe/eventLog.js'
 import { RunPlotData } from '../../observe/plots/index.js'
+import { NetworkMetrics, startMetricsServer } from '../../observe/metrics/index.js'
 import { renderSummary } from '../../observe/summaryView.js'
 import { TerminalView } from '../../observe/terminalView.js'
 import {
@@ -396,9 +397,17 @@ async function runScenario(
     if (json) process.stdout.write(JSON.stringify({ event: 'dashboard', url: dashboard.url }) + '\n')
     else screen.write(`dashboard: ${dashboard.url}\n`)
   }
+  const metricsPort = parseIntegerOption(options['metrics-port'], 'metrics-port', { min: 0, max: 65_535 })
+  const metrics = metricsPort === undefined ? undefined : new NetworkMetrics(spec.channels)
+  const metricsServer = metrics && (await startMetricsServer(metricsPort!, () => metrics.families()))
+  if (metricsServer) {
+    if (json) process.stdout.write(JSON.stringify({ event: 'metrics', url: metricsServer.url }) + '\n')
+    else screen.write(`metrics: ${metricsServer.url} (Prometheus)\n`)
+  }
   const observer: NetworkObserver = {
     nodes: (list) => {
       for (const n of list) collected.nodeIds.set(n.name, n.nodeId)
+      metrics?.nodes(list)
       view.nodes(list)
     },
     progress: (p) => view.onProgress(p),
@@ -415,6 +424,7 @@ async function runScenario(
       view.onEvent(e)
       events?.write(e)
       plots?.add(e)
+      metrics?.add(e)
       dashboard?.publish(e)
     },
   }
@@ -467,6 +477,7 @@ async function runScenario(
     }
     await events?.close()
     await dashboard?.stop()
+    await metricsServer?.stop()
     if (!keep && typeof options.dir !== 'string') await rm(dir, { recursive: true, force: true }).catch(() => {})
   }
   const done = summary
@@ -611,6 +622,15 @@ export const runCommand: CommandSpec = {
     },
     { name: 'dir', type: 'string', valueName: 'DIR', description: 'run folder to use (default: a new temporary one)' },
     { name: 'plain', type: 'boolean', description: 'plain lines even on a terminal (the default in CI and pipes)' },
+    {
+      name: 'metrics-port',
+      type: 'string',
+      valueName: 'PORT',
+      description:
+        'serve Prometheus metrics of the running network on http://127.0.0.1:PORT/metrics (0: a free port; the ' +
+        'URL is printed, with --json as {"event":"metrics","url":…}): payments, failures by code, forwards, fees, ' +
+        'HTLCs in flight, channel balances and states, peers, chain height (docs/metrics.md)',
+    },
     {
       name: 'dashboard',
       type: 'boolean',
