@@ -185,11 +185,14 @@ export async function build({ quiet = false } = {}) {
       banner: { js: ESM_REQUIRE_BANNER },
     })
     for (const t of takeovers) if (t.replaced() === 0) throw new Error(t.missing)
+    await buildLibrary(staging, quiet)
     await asciiOnly(staging)
     // chunks are named by their content hash: one that exists already is the same file
     await mkdir(join(dist, 'chunks'), { recursive: true })
     built = await readdir(join(staging, 'chunks'))
     for (const f of built) await rename(join(staging, 'chunks', f), join(dist, 'chunks', f))
+    await rm(join(dist, 'lib'), { recursive: true, force: true })
+    await rename(join(staging, 'lib'), join(dist, 'lib'))
     for (const f of ['lnsim.mjs.map', 'lnsim.mjs']) await rename(join(staging, f), join(dist, f))
   } finally {
     await rm(staging, { recursive: true, force: true })
@@ -197,6 +200,27 @@ export async function build({ quiet = false } = {}) {
   await chmod(outfile, 0o755)
   await pruneChunks(join(dist, 'chunks'), new Set(built))
   if (!quiet) console.log(`built dist/lnsim.mjs in ${Date.now() - started} ms`)
+}
+
+/**
+ * What `import { launch, defineScenario } from 'lnsim'` loads (the package's `exports`): the scenario layer in one
+ * module, without the CLI. It starts no node itself, so it needs none of the takeovers; the processes it launches
+ * run dist/lnsim.mjs. Its types are emitted by `npm run build:types` (tsconfig.types.json) into dist/types.
+ */
+async function buildLibrary(staging, quiet) {
+  await esbuild({
+    entryPoints: [join(root, 'src', 'scenario', 'index.ts')],
+    outfile: join(staging, 'lib', 'index.mjs'),
+    bundle: true,
+    external: ['secp256k1', 'esbuild', 'cytoscape'],
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    logLevel: quiet ? 'error' : 'warning',
+    define: { LNSIM_VERSION: JSON.stringify(pkg.version) },
+    banner: { js: ESM_REQUIRE_BANNER },
+  })
 }
 
 /** Removes chunks of earlier builds, once no process can still be starting from them. */

@@ -21,6 +21,8 @@ export interface PositionalSpec {
   optional?: boolean
   /** the only values it takes, offered by shell completion */
   choices?: string[]
+  /** the last positional only: takes one or more values (`FILE...`) */
+  variadic?: boolean
 }
 
 export type OptionValues = Record<string, string | boolean | undefined>

@@ -3,7 +3,9 @@ import type { CommandSpec } from './command.js'
 const GLOBAL_OPTIONS = ['  --json           print machine-readable JSON on stdout', '  -h, --help       show this help']
 
 export function commandUsage(spec: CommandSpec): string {
-  const pos = (spec.positionals ?? []).map((p) => (p.optional ? `[${p.name}]` : p.name)).join(' ')
+  const pos = (spec.positionals ?? [])
+    .map((p) => (p.optional ? `[${p.name}]` : p.name) + (p.variadic ? '...' : ''))
+    .join(' ')
   const lines = [
     `Usage: lnsim ${spec.path.join(' ')}${pos ? ' ' + pos : ''}${spec.options?.length ? ' [options]' : ''}`,
     '',

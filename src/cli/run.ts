@@ -92,10 +92,12 @@ export async function runCli(commands: CommandSpec[], argv: string[]): Promise<n
     return 2
   }
   const required = (spec.positionals ?? []).filter((p) => !p.optional).length
-  const allowed = (spec.positionals ?? []).length
+  const allowed = spec.positionals?.at(-1)?.variadic ? Infinity : (spec.positionals ?? []).length
   if (parsed.positionals.length < required || parsed.positionals.length > allowed) {
+    const expected =
+      required === allowed ? required : allowed === Infinity ? `${required} or more` : `${required} to ${allowed}`
     process.stderr.write(
-      `lnsim ${spec.path.join(' ')}: expected ${required === allowed ? required : `${required} to ${allowed}`} ` +
+      `lnsim ${spec.path.join(' ')}: expected ${expected} ` +
         `argument(s), got ${parsed.positionals.length}.\n${commandUsage(spec)}\n`,
     )
     return 2

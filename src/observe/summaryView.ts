@@ -67,6 +67,7 @@ const STATUS_TEXT: Record<string, string> = {
   'not-started': 'NETWORK DID NOT START',
   invalid: 'INVALID SCENARIO',
   interrupted: 'INTERRUPTED',
+  'timed-out': 'TIMED OUT',
 }
 
 export function renderSummary(s: SummaryInput, options: { color?: boolean } = {}): string {

@@ -66,7 +66,7 @@ export {
   induced,
   type GraphShape,
 } from './topology/topologySample.js'
-export { renderPaymentsCsv, PAYMENT_CSV_COLUMNS, csvField } from './report/csvPayments.js'
+export { renderPaymentsCsv, PAYMENT_CSV_COLUMNS, csvField, type CsvJoin } from './report/csvPayments.js'
 export { defineScenario, loadScenarioScript, isScriptFile, type ScenarioScript } from './run/script.js'
 export { ScenarioSchema, type Scenario } from './file/scenarioSchema.js'
 export type { Step, Condition, Expectation } from './file/schema.js'
@@ -79,7 +79,18 @@ export {
   type ManagedProcess,
   type LocalRunnerOptions,
 } from './network/processRunner.js'
-export { renderJUnit } from './report/junit.js'
+export { renderJUnit, renderJUnitSuites } from './report/junit.js'
+export {
+  runMetadata,
+  scenarioHash,
+  lnsimVersion,
+  lnsimGitCommit,
+  GIT_COMMIT_TIMEOUT_MS,
+  type RunMetadata,
+  type RunStartedEvent,
+  type RunChannelsEvent,
+  type ChannelNameEntry,
+} from './report/runMetadata.js'
 export { readRunFile, RUN_FILE, type RunFile } from '../api/run/runFile.js'
 export { followNodeEvents, followChainEvents } from './network/follow.js'
 export { ChainClient } from '../api/chain/index.js'

@@ -6,6 +6,8 @@ import { chainCommands } from './chain.js'
 import { invoiceDecodeCommand } from './invoiceDecode.js'
 import { dashboardCommand } from './dashboard.js'
 import { runCommand } from './run.js'
+import { plotCommand } from './plot.js'
+import { validateCommand } from './validate.js'
 import { watchCommand } from './watch.js'
 import { stopCommand } from './stop.js'
 import { invoiceCommands } from './invoiceCommands.js'
@@ -25,6 +27,8 @@ export const allCommands: CommandSpec[] = [
   invoiceDecodeCommand,
   dashboardCommand,
   runCommand,
+  plotCommand,
+  validateCommand,
   watchCommand,
   completionCommand(() => allCommands),
 ]

@@ -4,13 +4,15 @@
  * requested reports, and exit 0 (every expectation holds), 1 (one does not),
  * 2 (invalid scenario, or the network could not start) or 130 (interrupted).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
-import { basename, join, relative, resolve } from 'node:path'
+import { basename, extname, join, relative, resolve } from 'node:path'
 import { toJson } from '../../core/json.js'
 import { errorMessage } from '../../core/errors.js'
 import { startDashboard } from '../../observe/dashboard/index.js'
 import { EventLog } from '../../observe/eventLog.js'
+import { RunPlotData } from '../../observe/plots/index.js'
+import { NetworkMetrics, startMetricsServer } from '../../observe/metrics/index.js'
 import { renderSummary } from '../../observe/summaryView.js'
 import { TerminalView } from '../../observe/terminalView.js'
 import {
@@ -24,7 +26,10 @@ import {
   leanByDefault,
   loadScenarioFile,
   loadScenarioScript,
-  renderJUnit,
+  renderJUnitSuites,
+  EXIT_FAILED,
+  EXIT_INTERRUPTED,
+  EXIT_PASSED,
   renderPaymentsCsv,
   runNetwork,
   scenarioBody,
@@ -39,8 +44,23 @@ import {
   loadActivity,
   DEFAULT_CAPACITY_MULTIPLIER,
   DEFAULT_EXPECTED_PAYMENT_MSAT,
+  runMetadata,
+  scenarioHash,
+  type ChannelNameEntry,
+  type RunChannelsEvent,
+  type RunMetadata,
+  type RunStartedEvent,
 } from '../../scenario/index.js'
-import { CliError, parseAmountArg, parseIntegerOption, type CommandSpec } from '../command.js'
+import {
+  CliError,
+  parseAmountArg,
+  parseIntegerOption,
+  type CommandSpec,
+  type OptionValues,
+  type Output,
+} from '../command.js'
+import { parseDuration } from '../duration.js'
+import { scenarioFiles } from '../scenarioFiles.js'
 import { curveWarning } from '../curveWarning.js'
 import { KUBE_OPTIONS, kubeRunner, wantsKubernetes } from '../kubeOptions.js'
 
@@ -63,6 +83,11 @@ function daemonCommand(): string[] | undefined {
     exitCode: 2,
     code: 'USAGE',
   })
+}
+
+/** The scenario file's sha256, or null when it cannot be read (the load that follows says why). */
+async function fileHash(file: string): Promise<string | null> {
+  return readFile(file).then(scenarioHash, () => null)
 }
 
 interface Loaded {
@@ -200,16 +225,283 @@ interface Collected {
   nodeIds: Map<string, string>
 }
 
-async function writeReports(
+/** Each channel's scenario name beside its ids: the last line of the events file, and the CSV's join. */
+function channelNames(summary: RunSummary): ChannelNameEntry[] {
+  return summary.channels.map((c) => ({
+    name: c.name,
+    from: c.from,
+    to: c.to,
+    channelId: c.channelId,
+    shortChannelId: c.shortChannelId,
+  }))
+}
+
+/** The outputs of one scenario: the payments CSV. The report and JUnit file cover every scenario of the run. */
+async function writeReports(summary: RunSummary, options: OptionValues, collected: Collected): Promise<void> {
+  if (typeof options.csv === 'string') {
+    const join = summary.run
+      ? {
+          runId: summary.run.runId,
+          shortChannelIds: new Map(summary.channels.map((c) => [c.name, c.shortChannelId] as const)),
+        }
+      : undefined
+    await writeFile(options.csv, renderPaymentsCsv(collected.payments, collected.nodeIds, join))
+  }
+}
+
+/**
+ * With several scenarios, each one's own files get its name: `--events ev.ndjson` is `ev.two-party.ndjson`,
+ * `--csv p.csv` is `p.two-party.csv`, `--plots DIR` is `DIR/two-party/` (a second file of the same name gets `-2`).
+ */
+function perScenarioOutputs(options: OptionValues, file: string, taken: Set<string>): OptionValues {
+  const stem = basename(file).replace(/\.[^.]+$/, '')
+  let name = stem
+  for (let i = 2; taken.has(name); i++) name = `${stem}-${i}`
+  taken.add(name)
+  const named = (path: string | boolean | undefined): string | boolean | undefined => {
+    if (typeof path !== 'string') return path
+    const ext = extname(path)
+    return ext ? `${path.slice(0, -ext.length)}.${name}${ext}` : `${path}.${name}`
+  }
+  return {
+    ...options,
+    events: named(options.events),
+    csv: named(options.csv),
+    ...(typeof options.plots === 'string' ? { plots: join(options.plots, name) } : {}),
+  }
+}
+
+/** A scenario the --timeout left no time for: reported as timed out, without starting anything. */
+async function outOfTime(file: string, timeout: Deadline): Promise<RunSummary> {
+  const run = runMetadata({
+    scenario: basename(file),
+    seed: '',
+    nodes: 0,
+    channels: 0,
+    lean: false,
+    scenarioHash: await fileHash(file),
+  })
+  return withRun(
+    emptySummary({ name: basename(file), seed: '' }, Date.now(), 'timed-out', EXIT_FAILED, {
+      code: 'TIMEOUT',
+      message: `not started: the run's --timeout ${timeout.text} had passed`,
+    }),
+    run,
+  )
+}
+
+/**
+ * One exit code for several scenarios: 130 when interrupted, else the worst of them, 2 (invalid, or a network
+ * that did not start) over 1 (an expectation failed, or out of time) over 0.
+ */
+export function combinedExitCode(codes: readonly number[]): number {
+  if (codes.includes(EXIT_INTERRUPTED)) return EXIT_INTERRUPTED
+  return Math.max(EXIT_PASSED, ...codes)
+}
+
+/** The metadata first, then the rest of the summary, so a report starts with what made it. */
+function withRun(summary: RunSummary, run: RunMetadata): RunSummary {
+  return { run, ...summary }
+}
+
+/** A path as short as it can be shown: relative to here unless it is elsewhere. */
+function shownPath(file: string): string {
+  const r = relative(process.cwd(), file)
+  return r.startsWith('..') || r === '' ? file : r
+}
+
+/** Stops a whole `lnsim run` at a point in time (--timeout), across all its scenarios. */
+interface Deadline {
+  deadline: number
+  /** as typed, for the messages */
+  text: string
+}
+
+/** A run stopped by --timeout (not by Ctrl-C) is reported as out of time, exit 1. */
+function timedOut(
   summary: RunSummary,
-  options: Record<string, string | boolean | undefined>,
+  timeout: Deadline | undefined,
+  stopped: AbortSignal,
+  interrupted: AbortSignal,
+): RunSummary {
+  if (!timeout || !stopped.aborted || interrupted.aborted || summary.status !== 'interrupted') return summary
+  return {
+    ...summary,
+    status: 'timed-out',
+    exitCode: EXIT_FAILED,
+    error: {
+      code: 'TIMEOUT',
+      message: `the run did not finish within --timeout ${timeout.text}; every process was stopped`,
+    },
+  }
+}
+
+interface RunIo {
+  json: boolean
+  out: Output
+  signal: AbortSignal
+  timeout: Deadline | undefined
+}
+
+/** Runs one scenario file to its end, writes its own outputs (--csv, --events, --plots), and returns its summary. */
+async function runScenario(
   file: string,
-  collected: Collected,
-): Promise<void> {
-  if (typeof options.report === 'string') await writeFile(options.report, toJson(summary, 2) + '\n')
-  if (typeof options.junit === 'string') await writeFile(options.junit, renderJUnit(summary, file))
-  if (typeof options.csv === 'string')
-    await writeFile(options.csv, renderPaymentsCsv(collected.payments, collected.nodeIds))
+  options: OptionValues,
+  { json, out, signal, timeout }: RunIo,
+): Promise<RunSummary> {
+  const local = wantsKubernetes(options)
+    ? undefined
+    : new LocalProcessRunner({ ...(daemonCommand() ? { command: daemonCommand()! } : {}) })
+  const collected: Collected = { payments: [], nodeIds: new Map() }
+  let loaded: Awaited<ReturnType<typeof load>>
+  try {
+    loaded = await load(file, sampleOption(options.sample), activityChoice(options))
+  } catch (err) {
+    if (!(err instanceof ScenarioFileError)) throw err
+    process.stderr.write(`${err.message}\n${err.issues.length} problem(s); nothing was started.\n`)
+    const run = runMetadata({
+      scenario: basename(file),
+      seed: '',
+      nodes: 0,
+      channels: 0,
+      lean: false,
+      scenarioHash: await fileHash(file),
+    })
+    const summary = withRun(
+      emptySummary({ name: basename(file), seed: '' }, Date.now(), 'invalid', EXIT_INVALID, {
+        code: err.code,
+        message: err.message,
+      }),
+      run,
+    )
+    await writeReports(summary, options, collected)
+    return summary
+  }
+  const { spec } = loaded
+  const { lean, line: leanLine } = leanChoice(options, spec.nodes.length)
+
+  const screen = json ? process.stderr : process.stdout
+  const view = new TerminalView(screen, { mode: 'run', ...(options.plain === true ? { live: false } : {}) })
+  const run = runMetadata({
+    scenario: spec.name,
+    seed: spec.seed,
+    nodes: spec.nodes.length,
+    channels: spec.channels.length,
+    lean,
+    scenarioHash: await fileHash(file),
+  })
+  const events = typeof options.events === 'string' ? await EventLog.open(options.events) : undefined
+  const plots = typeof options.plots === 'string' ? new RunPlotData() : undefined
+  const started: RunStartedEvent = { type: 'run_started', time: Date.now(), ...run }
+  events?.write(started)
+  plots?.add(started)
+  const dashboard = options.dashboard === true ? await startDashboard() : undefined
+  if (dashboard) {
+    if (json) process.stdout.write(JSON.stringify({ event: 'dashboard', url: dashboard.url }) + '\n')
+    else screen.write(`dashboard: ${dashboard.url}\n`)
+  }
+  const metricsPort = parseIntegerOption(options['metrics-port'], 'metrics-port', { min: 0, max: 65_535 })
+  const metrics = metricsPort === undefined ? undefined : new NetworkMetrics(spec.channels)
+  const metricsServer = metrics && (await startMetricsServer(metricsPort!, () => metrics.families()))
+  if (metricsServer) {
+    if (json) process.stdout.write(JSON.stringify({ event: 'metrics', url: metricsServer.url }) + '\n')
+    else screen.write(`metrics: ${metricsServer.url} (Prometheus)\n`)
+  }
+  const observer: NetworkObserver = {
+    nodes: (list) => {
+      for (const n of list) collected.nodeIds.set(n.name, n.nodeId)
+      metrics?.nodes(list)
+      view.nodes(list)
+    },
+    progress: (p) => view.onProgress(p),
+    step: (s) => view.onStep(s),
+    // a step's and a script's expectations show as they happen; the final ones (and failed steps, already shown) in
+    // the summary
+    verdict: (v) => (v.source.endsWith('.expect') || v.source === 'script') && view.onVerdict(v),
+    payment: (p) => {
+      collected.payments.push(p)
+      view.onPayment(p)
+    },
+    log: (line) => view.onLog(line),
+    event: (e) => {
+      view.onEvent(e)
+      events?.write(e)
+      plots?.add(e)
+      metrics?.add(e)
+      dashboard?.publish(e)
+    },
+  }
+
+  const dir =
+    typeof options.dir === 'string'
+      ? resolve(options.dir)
+      : await mkdtemp(join(tmpdir(), `lnsim-${spec.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}-`))
+  const keep = options.keep === true
+  const runner = local ?? kubeRunner(options, dir)
+  screen.write(
+    `${spec.name}: ${spec.nodes.length} node(s), ` +
+      `${spec.channels.length} channel(s)${loaded.steps !== null ? `, ${loaded.steps} step(s)` : ''}; ` +
+      `seed ${JSON.stringify(spec.seed)}\n`,
+  )
+  if (loaded.imported) screen.write(describeImport(loaded.imported))
+  if (loaded.activity) screen.write(describeActivity(loaded.activity))
+  // the nodes load the same module as this process: one warning for the run, not one per node
+  const warning = curveWarning()
+  if (warning) process.stderr.write(warning + '\n')
+  screen.write(leanLine)
+  screen.write(
+    `run folder ${dir}${keep ? '' : ' (removed at the end; --keep keeps it)'}; watch from another terminal: ` +
+      `lnsim watch --run-dir ${dir}\n`,
+  )
+
+  // --timeout: the run is stopped as an interrupted one is, and then reported as out of time
+  const stop = new AbortController()
+  const onAbort = (): void => stop.abort(signal.reason)
+  signal.addEventListener('abort', onAbort, { once: true })
+  if (signal.aborted) onAbort()
+  const timer =
+    timeout && setTimeout(() => stop.abort(new Error('timed out')), Math.max(0, timeout.deadline - Date.now()))
+  let summary: RunSummary | undefined
+  try {
+    const ran = await runNetwork(spec, loaded.body, { runner, dir, keep, observer, signal: stop.signal, lean })
+    summary = withRun(timedOut(ran, timeout, stop.signal, signal), run)
+  } finally {
+    if (timer) clearTimeout(timer)
+    signal.removeEventListener('abort', onAbort)
+    view.close()
+    if (summary) {
+      const names: RunChannelsEvent = {
+        type: 'run_channels',
+        runId: run.runId,
+        time: Date.now(),
+        channels: channelNames(summary),
+      }
+      events?.write(names)
+      plots?.add(names)
+    }
+    await events?.close()
+    await dashboard?.stop()
+    await metricsServer?.stop()
+    if (!keep && typeof options.dir !== 'string') await rm(dir, { recursive: true, force: true }).catch(() => {})
+  }
+  const done = summary
+  if (!json)
+    out.result(done, () =>
+      renderSummary(done, {
+        color: screen.isTTY === true && !process.env.NO_COLOR && options.plain !== true,
+      }).trimEnd(),
+    )
+  try {
+    await writeReports(summary, options, collected)
+    if (plots) out.info(`plots: ${(await plots.write(resolve(String(options.plots)))).at(-1)}`)
+  } catch (err) {
+    throw new CliError(
+      `the run finished (exit ${summary.exitCode}) but a report could not be written: ${errorMessage(err)}`,
+      { exitCode: summary.exitCode || 1 },
+    )
+  }
+  if (keep) out.info(`kept ${dir}: ${RUN_FILE}, logs/, and one data directory per node`)
+  return summary
 }
 
 export const runCommand: CommandSpec = {
@@ -221,8 +513,19 @@ export const runCommand: CommandSpec = {
     'so runs never collide. ' +
     'Exit code: 0 every expectation holds, 1 one does not, 2 the scenario is invalid or the network could not start, ' +
     '130 interrupted. ' +
-    'Every process started is stopped when the run ends, fails or is interrupted.',
-  positionals: [{ name: 'FILE', description: 'scenario file (.yaml) or script (.ts)' }],
+    'Every process started is stopped when the run ends, fails or is interrupted. ' +
+    'With several scenarios, --junit and --report cover them all (a test suite per scenario), --events, --csv ' +
+    'and --plots are written per scenario (its name added), and the exit code is the worst: 130 interrupted, ' +
+    'then 2, then 1.',
+  positionals: [
+    {
+      name: 'FILE',
+      description:
+        'scenario file (.yaml) or script (.ts); several, a folder (its scenarios in name order) or a pattern ' +
+        '(scenarios/*.yaml) run one after another',
+      variadic: true,
+    },
+  ],
   options: [
     {
       name: 'junit',
@@ -236,7 +539,29 @@ export const runCommand: CommandSpec = {
       valueName: 'FILE',
       description: 'write every node and chain event as NDJSON, on one clock',
     },
-    { name: 'report', type: 'string', valueName: 'FILE', description: 'write the summary as JSON' },
+    {
+      name: 'report',
+      type: 'string',
+      valueName: 'FILE',
+      description: 'write the summary as JSON (with several scenarios, an array of them)',
+    },
+    {
+      name: 'timeout',
+      type: 'string',
+      valueName: 'DURATION',
+      description:
+        'stop the whole run after DURATION (90s, 5m, 1h30m; a bare number is seconds): every process is stopped, ' +
+        'the scenario running is reported as timed out (TIMEOUT in the JUnit file), those left are not started, ' +
+        'and lnsim exits 1',
+    },
+    {
+      name: 'plots',
+      type: 'string',
+      valueName: 'DIR',
+      description:
+        'write charts of the run into DIR: latency distribution, success rate and payments per second over time, ' +
+        'channel balances over time (SVG files and one offline HTML page; `lnsim plot` draws them from --events)',
+    },
     {
       name: 'csv',
       type: 'string',
@@ -302,6 +627,15 @@ export const runCommand: CommandSpec = {
     { name: 'dir', type: 'string', valueName: 'DIR', description: 'run folder to use (default: a new temporary one)' },
     { name: 'plain', type: 'boolean', description: 'plain lines even on a terminal (the default in CI and pipes)' },
     {
+      name: 'metrics-port',
+      type: 'string',
+      valueName: 'PORT',
+      description:
+        'serve Prometheus metrics of the running network on http://127.0.0.1:PORT/metrics (0: a free port; the ' +
+        'URL is printed, with --json as {"event":"metrics","url":…}): payments, failures by code, forwards, fees, ' +
+        'HTLCs in flight, channel balances and states, peers, chain height (docs/metrics.md)',
+    },
+    {
       name: 'dashboard',
       type: 'boolean',
       description:
@@ -319,6 +653,8 @@ export const runCommand: CommandSpec = {
     'lnsim run scenarios/imported-50.yaml --sample 20',
     'lnsim run scenarios/imported-50.yaml --no-lean',
     'lnsim run scenarios/demo.yaml --json > summary.json',
+    'lnsim run scenarios/two-party.yaml scenarios/triangle.yaml --junit results.xml --timeout 5m',
+    'lnsim run scenarios/ --junit results.xml',
     'lnsim run scenarios/simln-network.yaml --activity scenarios/simln/sim.json',
     'lnsim run scenarios/simln-network.yaml --activity scenarios/simln/random-sim.json --total-time 8 \\\n' +
       '    --expected-pmt-amt 20000sat --capacity-multiplier 20000',
@@ -329,104 +665,56 @@ export const runCommand: CommandSpec = {
         '--lean and --no-lean contradict each other: give one of them, or neither to let the network size decide',
         { exitCode: 2, code: 'USAGE' },
       )
-    const file = resolve(args[0]!)
-    const onKubernetes = wantsKubernetes(options)
-    const local = onKubernetes
-      ? undefined
-      : new LocalProcessRunner({ ...(daemonCommand() ? { command: daemonCommand()! } : {}) })
-    const collected: Collected = { payments: [], nodeIds: new Map() }
-    let loaded: Awaited<ReturnType<typeof load>>
-    try {
-      loaded = await load(file, sampleOption(options.sample), activityChoice(options))
-    } catch (err) {
-      if (!(err instanceof ScenarioFileError)) throw err
-      process.stderr.write(`${err.message}\n${err.issues.length} problem(s); nothing was started.\n`)
-      const summary = emptySummary({ name: basename(file), seed: '' }, Date.now(), 'invalid', EXIT_INVALID, {
-        code: err.code,
-        message: err.message,
+    const files = scenarioFiles(args)
+    const several = files.length > 1
+    if (several && typeof options.dir === 'string')
+      throw new CliError(`--dir names one run's folder: give one scenario with it, not ${files.length}`, {
+        exitCode: 2,
+        code: 'USAGE',
       })
-      await writeReports(summary, options, file, collected)
-      if (json) out.result(summary, '')
-      return EXIT_INVALID
+    const timeout =
+      typeof options.timeout === 'string'
+        ? { deadline: Date.now() + parseDuration(options.timeout, '--timeout'), text: options.timeout }
+        : undefined
+    const runs: { summary: RunSummary; file: string }[] = []
+    const names = new Set<string>()
+    for (const file of files) {
+      if (signal.aborted) break
+      if (several) process.stderr.write(`\n── ${shownPath(file)} (${runs.length + 1} of ${files.length}) ──\n`)
+      const summary =
+        timeout && Date.now() >= timeout.deadline
+          ? await outOfTime(file, timeout)
+          : await runScenario(file, several ? perScenarioOutputs(options, file, names) : options, {
+              json,
+              out,
+              signal,
+              timeout,
+            })
+      runs.push({ summary, file })
     }
-    const { spec } = loaded
-    const { lean, line: leanLine } = leanChoice(options, spec.nodes.length)
-
-    const screen = json ? process.stderr : process.stdout
-    const view = new TerminalView(screen, { mode: 'run', ...(options.plain === true ? { live: false } : {}) })
-    const events = typeof options.events === 'string' ? await EventLog.open(options.events) : undefined
-    const dashboard = options.dashboard === true ? await startDashboard() : undefined
-    if (dashboard) {
-      if (json) process.stdout.write(JSON.stringify({ event: 'dashboard', url: dashboard.url }) + '\n')
-      else screen.write(`dashboard: ${dashboard.url}\n`)
-    }
-    const observer: NetworkObserver = {
-      nodes: (list) => {
-        for (const n of list) collected.nodeIds.set(n.name, n.nodeId)
-        view.nodes(list)
-      },
-      progress: (p) => view.onProgress(p),
-      step: (s) => view.onStep(s),
-      // a step's and a script's expectations show as they happen; the final ones (and failed steps, already shown) in
-      // the summary
-      verdict: (v) => (v.source.endsWith('.expect') || v.source === 'script') && view.onVerdict(v),
-      payment: (p) => {
-        collected.payments.push(p)
-        view.onPayment(p)
-      },
-      log: (line) => view.onLog(line),
-      event: (e) => {
-        view.onEvent(e)
-        events?.write(e)
-        dashboard?.publish(e)
-      },
-    }
-
-    const dir =
-      typeof options.dir === 'string'
-        ? resolve(options.dir)
-        : await mkdtemp(join(tmpdir(), `lnsim-${spec.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}-`))
-    const keep = options.keep === true
-    const runner = local ?? kubeRunner(options, dir)
-    screen.write(
-      `${spec.name}: ${spec.nodes.length} node(s), ` +
-        `${spec.channels.length} channel(s)${loaded.steps !== null ? `, ${loaded.steps} step(s)` : ''}; ` +
-        `seed ${JSON.stringify(spec.seed)}\n`,
-    )
-    if (loaded.imported) screen.write(describeImport(loaded.imported))
-    if (loaded.activity) screen.write(describeActivity(loaded.activity))
-    // the nodes load the same module as this process: one warning for the run, not one per node
-    const warning = curveWarning()
-    if (warning) process.stderr.write(warning + '\n')
-    screen.write(leanLine)
-    screen.write(
-      `run folder ${dir}${keep ? '' : ' (removed at the end; --keep keeps it)'}; watch from another terminal: ` +
-        `lnsim watch --run-dir ${dir}\n`,
-    )
-
-    let summary: RunSummary
+    const summaries = runs.map((r) => r.summary)
+    const exitCode = combinedExitCode(summaries.map((s) => s.exitCode))
     try {
-      summary = await runNetwork(spec, loaded.body, { runner, dir, keep, observer, signal, lean })
-    } finally {
-      view.close()
-      await events?.close()
-      await dashboard?.stop()
-      if (!keep && typeof options.dir !== 'string') await rm(dir, { recursive: true, force: true }).catch(() => {})
-    }
-    out.result(summary, () =>
-      renderSummary(summary, {
-        color: screen.isTTY === true && !process.env.NO_COLOR && options.plain !== true,
-      }).trimEnd(),
-    )
-    try {
-      await writeReports(summary, options, file, collected)
+      if (typeof options.report === 'string')
+        await writeFile(options.report, toJson(several ? summaries : summaries[0], 2) + '\n')
+      if (typeof options.junit === 'string') await writeFile(options.junit, renderJUnitSuites(runs))
     } catch (err) {
       throw new CliError(
-        `the run finished (exit ${summary.exitCode}) but a report could not be written: ${errorMessage(err)}`,
-        { exitCode: summary.exitCode || 1 },
+        `the run finished (exit ${exitCode}) but a report could not be written: ${errorMessage(err)}`,
+        {
+          exitCode: exitCode || 1,
+        },
       )
     }
-    if (keep) out.info(`kept ${dir}: ${RUN_FILE}, logs/, and one data directory per node`)
-    return summary.exitCode
+    if (json) out.result(several ? summaries : summaries[0], '')
+    else if (several)
+      out.result(
+        null,
+        `\n${summaries.filter((s) => s.exitCode === 0).length} of ${files.length} scenario(s) passed` +
+          `${summaries.length < files.length ? ` (${files.length - summaries.length} not run: interrupted)` : ''}: ` +
+          summaries.map((s) => `${s.scenario} ${s.status}`).join(', ') +
+          `\nresult: exit ${exitCode}`,
+      )
+    return exitCode
   },
 }

@@ -14,6 +14,9 @@ import { ObserveError } from '../errors.js'
 /** A line longer than this is not an event (the longest, a 20-hop payment_sent, is a few kB). */
 export const MAX_EVENT_LINE = 1_000_000
 
+/** Lines of an events file that are not events the dashboard draws, and not a sign of the wrong file either. */
+const KNOWN_NOT_SHOWN = new Set(['chain_tx', 'run_started', 'run_channels'])
+
 export class EventsFileError extends ObserveError {
   constructor(code: 'EVENTS_FILE_UNREADABLE' | 'EVENTS_FILE_EMPTY', message: string) {
     super(code, message)
@@ -83,8 +86,9 @@ export async function readEventsFile(path: string): Promise<EventsFile> {
     }
     const input = toDashboardInput(json)
     if (input) inputs.push(input)
-    // mempool notices are known, just not shown: a transaction appears once labelled or mined
-    else if ((json as { type?: unknown } | null)?.type !== 'chain_tx') skipped++
+    // mempool notices are known, just not shown: a transaction appears once labelled or mined; so are the run's
+    // metadata lines (the first and the last), which name the run and its channels
+    else if (!KNOWN_NOT_SHOWN.has(String((json as { type?: unknown } | null)?.type))) skipped++
   }
   if (inputs.length === 0)
     throw new EventsFileError(

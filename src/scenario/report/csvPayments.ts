@@ -38,6 +38,8 @@ export const PAYMENT_CSV_COLUMNS = [
   'part_routes',
   'part_amounts_msat',
   'keysend',
+  'route_short_channel_ids',
+  'run_id',
 ] as const
 
 export type PaymentCsvColumn = (typeof PAYMENT_CSV_COLUMNS)[number]
@@ -65,10 +67,17 @@ function inDispatchOrder(payments: readonly PaymentOutcome[]): PaymentOutcome[] 
     .map((x) => x.p)
 }
 
+/** What joins the CSV to the run's other outputs: its id, and the short channel id of each channel by name. */
+export interface CsvJoin {
+  runId: string
+  shortChannelIds: ReadonlyMap<string, string | null>
+}
+
 export function paymentCsvRow(
   p: PaymentOutcome,
   id: number,
   nodeIds: ReadonlyMap<string, string>,
+  join?: CsvJoin,
 ): Record<PaymentCsvColumn, string | number | bigint | null> {
   return {
     id: p.seq ?? id,
@@ -97,14 +106,20 @@ export function paymentCsvRow(
     part_routes: (p.parts ?? []).map((part) => part.route.join(ROUTE_SEPARATOR)).join(PART_SEPARATOR),
     part_amounts_msat: (p.parts ?? []).map((part) => part.amountMsat).join(PART_SEPARATOR),
     keysend: p.keysend === true ? 'true' : 'false',
+    route_short_channel_ids: (p.routeChannels ?? []).map((c) => join?.shortChannelIds.get(c) ?? '').join(' '),
+    run_id: join?.runId ?? null,
   }
 }
 
 /** The whole file: a header and one row per payment. `nodeIds` maps node names to node ids. */
-export function renderPaymentsCsv(payments: readonly PaymentOutcome[], nodeIds: ReadonlyMap<string, string>): string {
+export function renderPaymentsCsv(
+  payments: readonly PaymentOutcome[],
+  nodeIds: ReadonlyMap<string, string>,
+  join?: CsvJoin,
+): string {
   let out = csvLine(PAYMENT_CSV_COLUMNS)
   for (const [i, p] of inDispatchOrder(payments).entries()) {
-    const row = paymentCsvRow(p, i, nodeIds)
+    const row = paymentCsvRow(p, i, nodeIds, join)
     out += csvLine(PAYMENT_CSV_COLUMNS.map((c) => row[c]))
   }
   return out

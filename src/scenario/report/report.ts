@@ -7,6 +7,7 @@
 import type { ChannelInfo } from '../../api/node/types.js'
 import type { Msat } from '../../core/amount.js'
 import { errorMessage } from '../../core/errors.js'
+import type { RunMetadata } from './runMetadata.js'
 import type { NetworkView } from '../network/networkView.js'
 import { partsOf, type NetworkEvent, type PaymentOutcome, type Verdict } from '../network/observer.js'
 
@@ -31,6 +32,10 @@ export interface ChannelSummary {
   from: string
   to: string
   capacitySat: bigint
+  /** the channel's id (funding outpoint), as the events and the nodes' APIs give it */
+  channelId: string
+  /** known once the funding transaction confirmed; null for a channel that never did */
+  shortChannelId: string | null
   state: string
   /**
    * the funder's side and the other side, as the funder (or else the other end) reports them; null when neither could
@@ -40,9 +45,11 @@ export interface ChannelSummary {
   toMsat: Msat | null
 }
 
-export type RunStatus = 'passed' | 'failed' | 'invalid' | 'not-started' | 'interrupted'
+export type RunStatus = 'passed' | 'failed' | 'invalid' | 'not-started' | 'interrupted' | 'timed-out'
 
 export interface RunSummary {
+  /** who made this summary, from what (set by `lnsim run`; absent from a summary made by the API alone) */
+  run?: RunMetadata
   scenario: string
   seed: string
   status: RunStatus
@@ -165,11 +172,19 @@ export async function channelSummaries(net: NetworkView): Promise<ChannelSummary
   }
   const out: ChannelSummary[] = []
   for (const c of net.channels) {
-    const base = { name: c.name, from: c.from, to: c.to, capacitySat: c.capacitySat }
+    const base = {
+      name: c.name,
+      from: c.from,
+      to: c.to,
+      capacitySat: c.capacitySat,
+      channelId: c.channelId,
+      shortChannelId: c.shortChannelId ?? null,
+    }
     const atFunder = (await listOf(c.from))?.find((x) => x.channelId === c.channelId)
     if (atFunder) {
       out.push({
         ...base,
+        shortChannelId: atFunder.shortChannelId ?? base.shortChannelId,
         state: atFunder.state,
         fromMsat: atFunder.localBalanceMsat,
         toMsat: atFunder.remoteBalanceMsat,
@@ -179,7 +194,13 @@ export async function channelSummaries(net: NetworkView): Promise<ChannelSummary
     const atOther = (await listOf(c.to))?.find((x) => x.channelId === c.channelId)
     out.push(
       atOther
-        ? { ...base, state: atOther.state, fromMsat: atOther.remoteBalanceMsat, toMsat: atOther.localBalanceMsat }
+        ? {
+            ...base,
+            shortChannelId: atOther.shortChannelId ?? base.shortChannelId,
+            state: atOther.state,
+            fromMsat: atOther.remoteBalanceMsat,
+            toMsat: atOther.localBalanceMsat,
+          }
         : { ...base, state: 'unknown', fromMsat: null, toMsat: null },
     )
   }

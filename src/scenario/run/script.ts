@@ -23,6 +23,7 @@
  * })
  * ```
  */
+import { existsSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
@@ -60,6 +61,29 @@ export function isScriptFile(file: string): boolean {
 }
 
 type Esbuild = typeof import('esbuild')
+type BuildOptions = import('esbuild').BuildOptions
+
+/**
+ * How the script's `import ... from 'lnsim'` is resolved. From a clone, the sources are bundled in, so a script
+ * sees edits without a build. From an installed package (no src/ in it) it stays an import of the package's library
+ * module by its absolute URL: the script runs from a temporary folder, where the package could not be found by name,
+ * and the library must stay in the package to find its own files (dist/lnsim.mjs for the processes it launches).
+ */
+function lnsimImport(root: string): Pick<BuildOptions, 'alias' | 'plugins'> {
+  const source = join(root, 'src', 'scenario', 'index.ts')
+  if (existsSync(source)) return { alias: { lnsim: source } }
+  const library = pathToFileURL(join(root, 'dist', 'lib', 'index.mjs')).href
+  return {
+    plugins: [
+      {
+        name: 'lnsim-package',
+        setup(build) {
+          build.onResolve({ filter: /^lnsim$/ }, () => ({ path: library, external: true }))
+        },
+      },
+    ],
+  }
+}
 
 /** Bundles the script (with the lnsim sources it imports) into one module and imports it. */
 export async function loadScenarioScript(file: string): Promise<LoadedScript> {
@@ -77,7 +101,7 @@ export async function loadScenarioScript(file: string): Promise<LoadedScript> {
       format: 'esm',
       target: 'node20',
       logLevel: 'silent',
-      alias: { lnsim: join(root, 'src', 'scenario', 'index.ts') },
+      ...lnsimImport(root),
       nodePaths: [join(root, 'node_modules')],
       banner: {
         js:

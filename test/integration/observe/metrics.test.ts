@@ -1,0 +1,133 @@
+/**
+ * `lnsim run --metrics-port`: a Prometheus endpoint for the running network, scraped while the run goes on and
+ * parsed as Prometheus parses the text format.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { killRunning, startCli, until } from '../../helpers/processes.js'
+
+interface Series {
+  name: string
+  labels: Record<string, string>
+  value: number
+}
+
+/** The text exposition format, strictly: every line a comment of a known kind or a well-formed sample. */
+function parsePrometheus(text: string): { types: Map<string, string>; series: Series[] } {
+  const types = new Map<string, string>()
+  const series: Series[] = []
+  const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/
+  const label = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(,|$)/gy
+  for (const line of text.split('\n')) {
+    if (line === '') continue
+    const type = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/.exec(line)
+    if (type) {
+      types.set(type[1]!, type[2]!)
+      continue
+    }
+    if (/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*$/.test(line)) continue
+    const m = sample.exec(line)
+    if (!m) throw new Error(`not a Prometheus sample line: ${line}`)
+    const labels: Record<string, string> = {}
+    if (m[2]) {
+      label.lastIndex = 0
+      let consumed = 0
+      for (let l = label.exec(m[2]); l; l = label.exec(m[2])) {
+        labels[l[1]!] = l[2]!.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\')
+        consumed = label.lastIndex
+      }
+      if (consumed !== m[2].length) throw new Error(`bad labels in ${line}`)
+    }
+    const family = m[1]!.replace(/_(bucket|sum|count)$/, '')
+    if (!types.has(m[1]!) && !types.has(family)) throw new Error(`sample before its # TYPE: ${line}`)
+    series.push({ name: m[1]!, labels, value: Number(m[3]!.replace('+Inf', 'Infinity')) })
+  }
+  return { types, series }
+}
+
+let dir: string
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lnsim-metrics-'))
+})
+afterEach(killRunning)
+afterAll(() => rm(dir, { recursive: true, force: true }))
+
+describe('Prometheus metrics of a running network', () => {
+  it(
+    'are served while the run goes on, in the text format, by node and by channel name',
+    { timeout: 60_000 },
+    async () => {
+      const scenario = join(dir, 'metrics.yaml')
+      await writeFile(
+        scenario,
+        [
+          'name: metrics',
+          'nodes:',
+          '  - { name: alice, fundsSat: 2_000_000 }',
+          '  - { name: bob, fundsSat: 2_000_000 }',
+          '  - { name: carol, fundsSat: 100_000 }',
+          'channels:',
+          '  - { from: alice, to: bob, capacitySat: 1_000_000 }',
+          '  - { name: bc, from: bob, to: carol, capacitySat: 1_000_000, feePolicy: { baseMsat: 1_000, ppm: 0 } }',
+          'steps:',
+          '  - pay: { id: ok, from: alice, to: carol, amountMsat: 10_000_000 }',
+          '  - pay: { id: too-much, from: alice, to: carol, amountMsat: 5_000_000_000 }',
+          '  - sleep: { ms: 20_000 }',
+        ].join('\n'),
+      )
+      const run = startCli(['run', scenario, '--metrics-port', '0', '--json', '--plain'])
+      const url = await until(
+        'the metrics URL',
+        () => /\{"event":"metrics","url":"([^"]+)"\}/.exec(run.stdout())?.[1],
+        20_000,
+      )
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/)
+      // scraped once both payments are done (the failed one is the last before the sleep)
+      const scrape = async (): Promise<ReturnType<typeof parsePrometheus>> => {
+        const res = await fetch(url)
+        expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4')
+        return parsePrometheus(await res.text())
+      }
+      const got = await until(
+        'both payments in the metrics',
+        async () => {
+          const m = await scrape()
+          return m.series.some((s) => s.name === 'lnsim_payments_failed_total') ? m : undefined
+        },
+        30_000,
+      )
+      const value = (name: string, labels: Record<string, string> = {}): number | undefined =>
+        got.series.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value
+
+      expect(got.types.get('lnsim_payments_sent_total')).toBe('counter')
+      expect(got.types.get('lnsim_channel_local_balance_msat')).toBe('gauge')
+      expect(got.types.get('lnsim_payment_latency_seconds')).toBe('histogram')
+      expect(value('lnsim_nodes_started')).toBe(3)
+      expect(value('lnsim_payments_sent_total', { node: 'alice' })).toBe(1)
+      expect(value('lnsim_payments_failed_total', { node: 'alice', code: 'NO_ROUTE' })).toBe(1)
+      expect(value('lnsim_payments_received_total', { node: 'carol' })).toBe(1)
+      expect(value('lnsim_forwards_total', { node: 'bob', status: 'settled' })).toBe(1)
+      expect(value('lnsim_fees_earned_msat_total', { node: 'bob' })).toBe(1_000)
+      expect(value('lnsim_fees_paid_msat_total', { node: 'alice' })).toBe(1_000)
+      expect(value('lnsim_payment_latency_seconds_count')).toBe(1)
+      expect(value('lnsim_payment_latency_seconds_bucket', { le: '+Inf' })).toBe(1)
+      // carol's side of bob's channel: what she was paid, under the channel's scenario name
+      const bc = got.series.find(
+        (s) => s.name === 'lnsim_channel_local_balance_msat' && s.labels.node === 'carol' && s.labels.channel === 'bc',
+      )
+      expect(bc?.value).toBe(10_000_000)
+      expect(bc?.labels.short_channel_id).toMatch(/^\d+x\d+x\d+$/)
+      expect(value('lnsim_channel_state', { node: 'alice', channel: 'alice-bob', state: 'NORMAL' })).toBe(1)
+      expect(value('lnsim_node_peers', { node: 'bob' })).toBeGreaterThanOrEqual(2)
+      expect(value('lnsim_chain_height')).toBeGreaterThan(0)
+      expect(value('process_resident_memory_bytes')).toBeGreaterThan(0)
+
+      expect((await fetch(url.replace('/metrics', '/other'))).status).toBe(404)
+      run.proc.kill('SIGINT')
+      expect(await run.exited).toBe(130)
+      await expect(fetch(url)).rejects.toThrow()
+    },
+  )
+})
