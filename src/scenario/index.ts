@@ -90,6 +90,9 @@ export {
   type RunStartedEvent,
   type RunChannelsEvent,
   type ChannelNameEntry,
+  type RunPaymentEvent,
+  type RunSummaryEvent,
+  paymentLine,
 } from './report/runMetadata.js'
 export { readRunFile, RUN_FILE, type RunFile } from '../api/run/runFile.js'
 export { followNodeEvents, followChainEvents } from './network/follow.js'

@@ -7,6 +7,7 @@ import { invoiceDecodeCommand } from './invoiceDecode.js'
 import { dashboardCommand } from './dashboard.js'
 import { runCommand } from './run.js'
 import { plotCommand } from './plot.js'
+import { reportCommand } from './report.js'
 import { validateCommand } from './validate.js'
 import { watchCommand } from './watch.js'
 import { stopCommand } from './stop.js'
@@ -28,6 +29,7 @@ export const allCommands: CommandSpec[] = [
   dashboardCommand,
   runCommand,
   plotCommand,
+  reportCommand,
   validateCommand,
   watchCommand,
   completionCommand(() => allCommands),

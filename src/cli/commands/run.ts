@@ -11,7 +11,7 @@ import { toJson } from '../../core/json.js'
 import { errorMessage } from '../../core/errors.js'
 import { startDashboard } from '../../observe/dashboard/index.js'
 import { EventLog } from '../../observe/eventLog.js'
-import { RunPlotData } from '../../observe/plots/index.js'
+import { RunPlotData, RunReport } from '../../observe/plots/index.js'
 import { NetworkMetrics, startMetricsServer } from '../../observe/metrics/index.js'
 import { renderSummary } from '../../observe/summaryView.js'
 import { TerminalView } from '../../observe/terminalView.js'
@@ -50,6 +50,8 @@ import {
   type RunChannelsEvent,
   type RunMetadata,
   type RunStartedEvent,
+  type RunSummaryEvent,
+  paymentLine,
 } from '../../scenario/index.js'
 import {
   CliError,
@@ -267,6 +269,7 @@ function perScenarioOutputs(options: OptionValues, file: string, taken: Set<stri
     ...options,
     events: named(options.events),
     csv: named(options.csv),
+    html: named(options.html),
     ...(typeof options.plots === 'string' ? { plots: join(options.plots, name) } : {}),
   }
 }
@@ -392,9 +395,14 @@ async function runScenario(
   })
   const events = typeof options.events === 'string' ? await EventLog.open(options.events) : undefined
   const plots = typeof options.plots === 'string' ? new RunPlotData() : undefined
-  const started: RunStartedEvent = { type: 'run_started', time: Date.now(), ...run }
-  events?.write(started)
-  plots?.add(started)
+  const report = typeof options.html === 'string' ? new RunReport() : undefined
+  // the runner's own lines go to every sink as they would be read back from the events file
+  const record = (line: object): void => {
+    events?.write(line)
+    plots?.add(line)
+    if (report) report.add(JSON.parse(toJson(line)))
+  }
+  record({ type: 'run_started', time: Date.now(), ...run } satisfies RunStartedEvent)
   const dashboard = options.dashboard === true ? await startDashboard() : undefined
   if (dashboard) {
     if (json) process.stdout.write(JSON.stringify({ event: 'dashboard', url: dashboard.url }) + '\n')
@@ -421,12 +429,14 @@ async function runScenario(
     payment: (p) => {
       collected.payments.push(p)
       view.onPayment(p)
+      if (events || report) record(paymentLine(run.runId, p))
     },
     log: (line) => view.onLog(line),
     event: (e) => {
       view.onEvent(e)
       events?.write(e)
       plots?.add(e)
+      report?.add(JSON.parse(toJson(e)))
       metrics?.add(e)
       dashboard?.publish(e)
     },
@@ -470,14 +480,13 @@ async function runScenario(
     signal.removeEventListener('abort', onAbort)
     view.close()
     if (summary) {
-      const names: RunChannelsEvent = {
+      record({ type: 'run_summary', runId: run.runId, time: Date.now(), summary } satisfies RunSummaryEvent)
+      record({
         type: 'run_channels',
         runId: run.runId,
         time: Date.now(),
         channels: channelNames(summary),
-      }
-      events?.write(names)
-      plots?.add(names)
+      } satisfies RunChannelsEvent)
     }
     await events?.close()
     await dashboard?.stop()
@@ -494,6 +503,10 @@ async function runScenario(
   try {
     await writeReports(summary, options, collected)
     if (plots) out.info(`plots: ${(await plots.write(resolve(String(options.plots)))).at(-1)}`)
+    if (report) {
+      await report.write(resolve(String(options.html)))
+      out.info(`report: ${resolve(String(options.html))}`)
+    }
   } catch (err) {
     throw new CliError(
       `the run finished (exit ${summary.exitCode}) but a report could not be written: ${errorMessage(err)}`,
@@ -514,9 +527,9 @@ export const runCommand: CommandSpec = {
     'Exit code: 0 every expectation holds, 1 one does not, 2 the scenario is invalid or the network could not start, ' +
     '130 interrupted. ' +
     'Every process started is stopped when the run ends, fails or is interrupted. ' +
-    'With several scenarios, --junit and --report cover them all (a test suite per scenario), --events, --csv ' +
-    'and --plots are written per scenario (its name added), and the exit code is the worst: 130 interrupted, ' +
-    'then 2, then 1.',
+    'With several scenarios, --junit and --report cover them all (a test suite per scenario), --events, --csv, ' +
+    '--html and --plots are written per scenario (its name added), and the exit code is the worst: ' +
+    '130 interrupted, then 2, then 1.',
   positionals: [
     {
       name: 'FILE',
@@ -561,6 +574,15 @@ export const runCommand: CommandSpec = {
       description:
         'write charts of the run into DIR: latency distribution, success rate and payments per second over time, ' +
         'channel balances over time (SVG files and one offline HTML page; `lnsim plot` draws them from --events)',
+    },
+    {
+      name: 'html',
+      type: 'string',
+      valueName: 'FILE',
+      description:
+        'write one self-contained HTML report (opens offline): the summary and verdicts, latency per pay/traffic ' +
+        'step, success rate and payments per second over time, channel balances over time, fees per node, ' +
+        'attempts per payment and a route map of the busiest paths (`lnsim report --html` makes it from --events)',
     },
     {
       name: 'csv',

@@ -15,7 +15,7 @@ import { ObserveError } from '../errors.js'
 export const MAX_EVENT_LINE = 1_000_000
 
 /** Lines of an events file that are not events the dashboard draws, and not a sign of the wrong file either. */
-const KNOWN_NOT_SHOWN = new Set(['chain_tx', 'run_started', 'run_channels'])
+const KNOWN_NOT_SHOWN = new Set(['chain_tx', 'run_started', 'run_channels', 'run_payment', 'run_summary'])
 
 export class EventsFileError extends ObserveError {
   constructor(code: 'EVENTS_FILE_UNREADABLE' | 'EVENTS_FILE_EMPTY', message: string) {
@@ -87,7 +87,8 @@ export async function readEventsFile(path: string): Promise<EventsFile> {
     const input = toDashboardInput(json)
     if (input) inputs.push(input)
     // mempool notices are known, just not shown: a transaction appears once labelled or mined; so are the run's
-    // metadata lines (the first and the last), which name the run and its channels
+    // metadata lines (the first and the last), which name the run and its channels, and the runner's own
+    // record of each payment and of the summary
     else if (!KNOWN_NOT_SHOWN.has(String((json as { type?: unknown } | null)?.type))) skipped++
   }
   if (inputs.length === 0)

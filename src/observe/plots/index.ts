@@ -1,3 +1,5 @@
 export { RunPlotData, PLOT_FILES, LATENCY_BINS, TIME_BUCKETS, MAX_BALANCE_SERIES, type RunInfo } from './runPlots.js'
-export { readPlotData, MAX_PLOT_LINE } from './plotEventsFile.js'
-export { CHART_WIDTH, CHART_HEIGHT, AXIS_TICKS, niceStep } from './svgChart.js'
+export { readPlotData, readEventsInto, MAX_PLOT_LINE } from './plotEventsFile.js'
+export { CHART_WIDTH, CHART_HEIGHT, AXIS_TICKS, MAX_CATEGORY_LABELS, niceStep } from './svgChart.js'
+export { RunReport, MAX_STEP_CHARTS, REPORT_CHARTS } from './runReport.js'
+export { busiestPaths, renderRouteMap, MAX_ROUTE_PATHS, type RoutePath } from './routeMap.js'

@@ -12,6 +12,15 @@ import { RunPlotData } from './runPlots.js'
 export const MAX_PLOT_LINE = 1_000_000
 
 export async function readPlotData(path: string): Promise<{ data: RunPlotData; events: number; skipped: number }> {
+  const data = new RunPlotData()
+  return { data, ...(await readEventsInto(path, data)) }
+}
+
+/** Feeds every event of an events file to `sink`, in order; how many there were and how many lines were not. */
+export async function readEventsInto(
+  path: string,
+  sink: { add(event: unknown): void },
+): Promise<{ events: number; skipped: number }> {
   let stream: ReturnType<typeof createReadStream>
   try {
     stream = createReadStream(path, { encoding: 'utf8' })
@@ -23,7 +32,6 @@ export async function readPlotData(path: string): Promise<{ data: RunPlotData; e
         `write one with \`lnsim run FILE --events ${path}\``,
     )
   }
-  const data = new RunPlotData()
   let events = 0
   let skipped = 0
   for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
@@ -41,12 +49,12 @@ export async function readPlotData(path: string): Promise<{ data: RunPlotData; e
       continue
     }
     events++
-    data.add(value)
+    sink.add(value)
   }
   if (events === 0)
     throw new ObserveError(
       'EVENTS_FILE_EMPTY',
       `${path} holds no events (${skipped} line(s) skipped); is it the NDJSON file of \`lnsim run --events\`?`,
     )
-  return { data, events, skipped }
+  return { events, skipped }
 }

@@ -11,7 +11,20 @@ export const CHART_HEIGHT = 340
 export const AXIS_TICKS = 5
 
 /** Colours that stay apart for the first series, then repeat. */
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f']
+export const PALETTE = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#ff7f0e',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+  '#7f7f7f',
+]
+
+/** Category names written under a bar chart; beyond this, every k-th only. */
+export const MAX_CATEGORY_LABELS = 40
 
 const MARGIN = { left: 72, right: 170, top: 40, bottom: 48 }
 
@@ -72,7 +85,14 @@ interface Frame {
   parts: string[]
 }
 
-function frame(title: string, xLabel: string, yLabel: string, xr: [number, number], yr: [number, number]): Frame {
+function frame(
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  xr: [number, number],
+  yr: [number, number],
+  xTicks = true,
+): Frame {
   const w = CHART_WIDTH - MARGIN.left - MARGIN.right
   const h = CHART_HEIGHT - MARGIN.top - MARGIN.bottom
   const span = (r: [number, number]) => (r[1] - r[0] > 0 ? r[1] - r[0] : 1)
@@ -89,7 +109,7 @@ function frame(title: string, xLabel: string, yLabel: string, xr: [number, numbe
       `<line x1="${MARGIN.left}" x2="${MARGIN.left + w}" y1="${f(y(t))}" y2="${f(y(t))}" stroke="#e5e5e5"/>`,
       `<text x="${MARGIN.left - 6}" y="${f(y(t) + 4)}" text-anchor="end" font-size="11">${label(t)}</text>`,
     )
-  for (const t of ticks(xr[0], xr[1]))
+  for (const t of xTicks ? ticks(xr[0], xr[1]) : [])
     parts.push(
       `<line x1="${f(x(t))}" x2="${f(x(t))}" y1="${MARGIN.top + h}" y2="${MARGIN.top + h + 4}" stroke="#333"/>`,
       `<text x="${f(x(t))}" y="${MARGIN.top + h + 17}" text-anchor="middle" font-size="11">${label(t)}</text>`,
@@ -104,7 +124,7 @@ function frame(title: string, xLabel: string, yLabel: string, xr: [number, numbe
   return { x, y, parts }
 }
 
-function svg(kind: string, parts: string[]): string {
+export function svg(kind: string, parts: string[]): string {
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" class="lnsim-chart" data-chart="${escapeSvg(kind)}" ` +
     `viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" ` +
@@ -179,5 +199,54 @@ export function renderBarChart(kind: string, chart: BarChart, whenEmpty: string)
         `fill="${PALETTE[0]}"><title>${label(b.from)}–${label(b.to)}: ${b.count}</title></rect>`,
     )
   }
+  return svg(kind, fr.parts)
+}
+
+export interface CategoryChart {
+  title: string
+  xLabel: string
+  yLabel: string
+  categories: readonly string[]
+  /** one value per category for each series; series of a category are drawn side by side */
+  series: readonly { name: string; values: readonly number[] }[]
+}
+
+/** Bars by name (a node, a number of attempts) rather than over a numeric range. */
+export function renderCategoryChart(kind: string, chart: CategoryChart, whenEmpty: string): string {
+  if (chart.categories.length === 0 || chart.series.length === 0) return empty(kind, chart.title, whenEmpty)
+  const top = Math.max(...chart.series.flatMap((s) => s.values))
+  const n = chart.categories.length
+  const fr = frame(chart.title, chart.xLabel, chart.yLabel, [0, 1], [0, top || 1], false)
+  const w = CHART_WIDTH - MARGIN.left - MARGIN.right
+  const slot = w / n
+  const bar = Math.max(1, (slot * 0.8) / chart.series.length)
+  chart.categories.forEach((c, i) => {
+    const x = MARGIN.left + i * slot
+    if (n <= MAX_CATEGORY_LABELS || i % Math.ceil(n / MAX_CATEGORY_LABELS) === 0)
+      fr.parts.push(
+        `<text x="${(x + slot / 2).toFixed(1)}" y="${CHART_HEIGHT - MARGIN.bottom + 15}" text-anchor="middle" ` +
+          `font-size="11">${escapeSvg(c.length > 12 ? `${c.slice(0, 11)}…` : c)}</text>`,
+      )
+    chart.series.forEach((s, k) => {
+      const v = s.values[i] ?? 0
+      if (v <= 0) return
+      const bx = x + slot * 0.1 + k * bar
+      fr.parts.push(
+        `<rect class="bar" data-category="${escapeSvg(c)}" data-series="${escapeSvg(s.name)}" data-value="${v}" ` +
+          `x="${bx.toFixed(1)}" y="${fr.y(v).toFixed(1)}" width="${bar.toFixed(1)}" ` +
+          `height="${(fr.y(0) - fr.y(v)).toFixed(1)}" fill="${PALETTE[k % PALETTE.length]}">` +
+          `<title>${escapeSvg(c)} ${escapeSvg(s.name)}: ${label(v)}</title></rect>`,
+      )
+    })
+  })
+  if (chart.series.length > 1)
+    chart.series.forEach((s, k) => {
+      const ly = MARGIN.top + 8 + k * 18
+      fr.parts.push(
+        `<rect x="${CHART_WIDTH - MARGIN.right + 14}" y="${ly - 8}" width="12" height="8" ` +
+          `fill="${PALETTE[k % PALETTE.length]}"/>`,
+        `<text x="${CHART_WIDTH - MARGIN.right + 32}" y="${ly}" font-size="11">${escapeSvg(s.name)}</text>`,
+      )
+    })
   return svg(kind, fr.parts)
 }
