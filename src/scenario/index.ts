@@ -81,6 +81,14 @@ export {
 } from './network/processRunner.js'
 export { renderJUnit, renderJUnitSuites } from './report/junit.js'
 export {
+  RunSummarySchema,
+  ReportFileSchema,
+  RunMetadataSchema,
+  reportJsonSchema,
+  reportJsonSchemaText,
+  REPORT_SCHEMA_FILE,
+} from './report/reportSchema.js'
+export {
   runMetadata,
   scenarioHash,
   lnsimVersion,
