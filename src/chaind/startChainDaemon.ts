@@ -17,6 +17,7 @@ import { conditionsEqual, sig } from '../chain/condition.js'
 import { Faucet } from '../chain/faucet.js'
 import { ChainStore, ChainStoreError } from './store.js'
 import { startHttpServer } from '../api/http/server.js'
+import { ChainMetrics } from './chainMetrics.js'
 import { CHAIN_ERROR_STATUS, chainEvents, chainRoutes, type ChainService } from './routes.js'
 import { BlockDigests } from './blockDigests.js'
 import { WatchSessions } from './watchSessions.js'
@@ -134,7 +135,7 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
 
     const digests = new BlockDigests(state)
     const watches = new WatchSessions(state, digests)
-    let requestsServed = 0
+    const metrics = new ChainMetrics(state)
     const service: ChainService = {
       state,
       faucet,
@@ -143,7 +144,7 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
       log,
       digests,
       watches,
-      requestsServed: () => requestsServed,
+      requestsServed: () => metrics.requestsServed,
     }
     const server = await startHttpServer({
       name: 'the chain daemon',
@@ -151,7 +152,8 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
       ...(options.host ? { host: options.host } : {}),
       routes: chainRoutes(service),
       streams: [chainEvents(state), watches.stream()],
-      onRequest: () => void requestsServed++,
+      onRequest: () => metrics.onRequest(),
+      metrics: () => metrics.families(),
       ...(options.answerDelayMs ? { answerDelayMs: options.answerDelayMs } : {}),
       errorStatus: CHAIN_ERROR_STATUS,
       // a rejected transaction names the input and the rule; ChainClientError carries them

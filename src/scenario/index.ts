@@ -98,10 +98,8 @@ export {
   type RunStartedEvent,
   type RunChannelsEvent,
   type ChannelNameEntry,
-  type RunPaymentEvent,
-  type RunSummaryEvent,
-  paymentLine,
 } from './report/runMetadata.js'
+export { paymentLine, type RunPaymentEvent, type RunSummaryEvent } from './report/runEventLines.js'
 export { readRunFile, RUN_FILE, type RunFile } from '../api/run/runFile.js'
 export { followNodeEvents, followChainEvents } from './network/follow.js'
 export { ChainClient } from '../api/chain/index.js'

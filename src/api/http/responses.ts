@@ -4,6 +4,7 @@
 import type { ServerResponse } from 'node:http'
 import { toJson } from '../../core/json.js'
 import { RawJson } from './rawJson.js'
+import { PROMETHEUS_CONTENT_TYPE, renderPrometheus, type MetricFamily } from './prometheusText.js'
 import type { StaticAsset } from './route.js'
 
 /**
@@ -33,4 +34,15 @@ export function sendAsset(res: ServerResponse, asset: StaticAsset): void {
     'cache-control': 'no-cache',
   })
   res.end(asset.body)
+}
+
+/** Metrics in the Prometheus text format; `no-store` as for JSON: a scrape is the state of a live process. */
+export function sendMetrics(res: ServerResponse, families: readonly MetricFamily[]): void {
+  const body = renderPrometheus(families)
+  res.writeHead(200, {
+    'content-type': PROMETHEUS_CONTENT_TYPE,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  })
+  res.end(body)
 }

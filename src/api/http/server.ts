@@ -22,7 +22,8 @@ import { foreignRequest } from './loopbackGuard.js'
 import { advertisedHost, hostNamesFor, LOOPBACK_HOST, urlHost } from './bindAddress.js'
 import { readJsonBody } from './requestBody.js'
 import { requestTarget } from './requestTarget.js'
-import { sendAsset, sendJson } from './responses.js'
+import { METRICS_PATH, type MetricFamily } from './prometheusText.js'
+import { sendAsset, sendJson, sendMetrics } from './responses.js'
 import type { EventStream, Route, StaticAsset } from './route.js'
 import { RouteTable } from './routeTable.js'
 import { openSseStream, type SseStream } from './sseStream.js'
@@ -68,6 +69,11 @@ export interface HttpServerOptions {
   /** an event-stream subscriber was dropped for not reading (sseStream.ts) */
   onSubscriberDropped?(path: string, unsentBytes: number): void
   trace?: HttpTraceHook
+  /**
+   * Prometheus metrics answered on GET /metrics in the text format (prometheusText.ts), behind the same token as
+   * every route
+   */
+  metrics?: () => readonly MetricFamily[]
   /** told of every request as it arrives (a daemon counts what it serves) */
   onRequest?(method: string, path: string): void
   /**
@@ -94,7 +100,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const authorized = options.token === undefined ? undefined : bearerTokenCheck(options.token)
   const streams = new Map((options.streams ?? []).map((s) => [s.path, s]))
   const assets = options.assets ?? new Map<string, StaticAsset>()
-  const table = new RouteTable(options.routes, new Set([...streams.keys(), ...assets.keys()]), options.notFoundHint)
+  const served = new Set([...streams.keys(), ...assets.keys(), ...(options.metrics ? [METRICS_PATH] : [])])
+  const table = new RouteTable(options.routes, served, options.notFoundHint)
   const open = new Set<SseStream>()
   let port = options.port
   const bindHost = options.host ?? LISTEN_HOST
@@ -141,6 +148,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       if (stream) return subscribe(stream, res, query)
       const asset = assets.get(pathname)
       if (asset) return sendAsset(res, asset)
+      if (options.metrics && pathname === METRICS_PATH) return sendMetrics(res, options.metrics())
     }
     const { route, params } = table.find(req.method ?? '', pathname)
     const body = route.body ? await readJsonBody(req, route.body, maxBodyBytes) : undefined

@@ -12,7 +12,7 @@ import { errorMessage } from '../../core/errors.js'
 import { startDashboard } from '../../observe/dashboard/index.js'
 import { EventLog } from '../../observe/eventLog.js'
 import { RunPlotData, RunReport } from '../../observe/plots/index.js'
-import { NetworkMetrics, startMetricsServer } from '../../observe/metrics/index.js'
+import { MetricsTargets, NetworkMetrics, startMetricsServer } from '../../observe/metrics/index.js'
 import { renderSummary } from '../../observe/summaryView.js'
 import { TerminalView } from '../../observe/terminalView.js'
 import {
@@ -415,8 +415,11 @@ async function runScenario(
     if (json) process.stdout.write(JSON.stringify({ event: 'metrics', url: metricsServer.url }) + '\n')
     else screen.write(`metrics: ${metricsServer.url} (Prometheus)\n`)
   }
+  const where = options.metrics === true ? new MetricsTargets(json, screen) : undefined
   const observer: NetworkObserver = {
+    chain: (url) => where?.chain(url),
     nodes: (list) => {
+      where?.nodes(list)
       for (const n of list) collected.nodeIds.set(n.name, n.nodeId)
       metrics?.nodes(list)
       view.nodes(list)
@@ -648,6 +651,14 @@ export const runCommand: CommandSpec = {
     },
     { name: 'dir', type: 'string', valueName: 'DIR', description: 'run folder to use (default: a new temporary one)' },
     { name: 'plain', type: 'boolean', description: 'plain lines even on a terminal (the default in CI and pipes)' },
+    {
+      name: 'metrics',
+      type: 'boolean',
+      description:
+        'print where the chain and each node serve their own Prometheus metrics (GET /metrics on their HTTP ' +
+        'server; a node asks for its API token as a bearer token), with --json as ' +
+        '{"event":"metrics","target":"node",…} lines (docs/metrics.md)',
+    },
     {
       name: 'metrics-port',
       type: 'string',

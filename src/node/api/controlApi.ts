@@ -43,6 +43,7 @@ import { startHttpServer, type RunningHttpServer } from '../../api/http/server.j
 import { NODE_ERRORS } from '../errors.js'
 import { stopRoute } from './stopRoute.js'
 import { walletSendRoute } from './walletSendRoute.js'
+import { NodeMetrics } from './nodeMetrics.js'
 
 declare const LNSIM_VERSION: string | undefined
 
@@ -327,8 +328,19 @@ export async function startControlApi(node: NodeComponents, hooks: ControlApiHoo
       node.testing.cheat(params.channelId!),
     ),
   ]
+  const metrics = new NodeMetrics({
+    channels: channelInfos,
+    connectedPeers: () => node.peers.list().filter((p) => p.connected).length,
+    graph: () => {
+      const g = node.gossip.graph()
+      return { nodes: g.nodeCount, channels: g.edgeCount }
+    },
+    blockHeight: () => node.watcher.height,
+  })
+  const stopCounting = node.bus.subscribe((e) => metrics.onEvent(e))
   const server = await startHttpServer({
     name: 'the node',
+    metrics: () => metrics.families(),
     port: node.options.apiPort,
     host: node.options.apiHost,
     token,
@@ -350,5 +362,11 @@ export async function startControlApi(node: NodeComponents, hooks: ControlApiHoo
   apiUrl = server.url
   await writePrivateFile(join(node.options.dataDir, API_URL_FILE), server.url + '\n')
   await writePrivateFile(join(node.options.dataDir, API_TOKEN_FILE), token + '\n')
-  return server
+  return {
+    ...server,
+    close: async () => {
+      stopCounting()
+      await server.close()
+    },
+  }
 }

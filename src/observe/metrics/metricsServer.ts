@@ -5,10 +5,14 @@
 import { createServer, type Server } from 'node:http'
 import { once } from 'node:events'
 import { ObserveError } from '../errors.js'
-import { PROMETHEUS_CONTENT_TYPE, renderPrometheus, type MetricFamily } from './prometheusText.js'
+import {
+  METRICS_PATH,
+  PROMETHEUS_CONTENT_TYPE,
+  renderPrometheus,
+  type MetricFamily,
+} from '../../api/http/prometheusText.js'
 
 export const METRICS_HOST = '127.0.0.1'
-export const METRICS_PATH = '/metrics'
 
 export interface MetricsServer {
   url: string

@@ -5,7 +5,8 @@
  * labelled by node name and by channel under its scenario name, with its short channel id, so a dashboard reads
  * like the scenario does.
  */
-import type { MetricFamily, Sample } from './prometheusText.js'
+import { processFamilies } from '../../api/http/processMetrics.js'
+import type { MetricFamily, Sample } from '../../api/http/prometheusText.js'
 
 /** Upper bounds (seconds) of the payment latency histogram's buckets; +Inf is added. */
 export const LATENCY_BUCKETS_SECONDS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
@@ -161,7 +162,6 @@ export class NetworkMetrics {
           return [{ labels: withState ? { ...labels, state: c.state } : labels, value }]
         }),
       )
-    const usage = process.cpuUsage()
     return [
       {
         name: 'lnsim_nodes_started',
@@ -256,18 +256,7 @@ export class NetworkMetrics {
         type: 'counter',
         samples: [{ labels: {}, value: this.blocks }],
       },
-      {
-        name: 'process_resident_memory_bytes',
-        help: 'Resident memory of the lnsim run process',
-        type: 'gauge',
-        samples: [{ labels: {}, value: process.memoryUsage.rss() }],
-      },
-      {
-        name: 'process_cpu_seconds_total',
-        help: 'CPU time of the lnsim run process (user and system)',
-        type: 'counter',
-        samples: [{ labels: {}, value: (usage.user + usage.system) / 1e6 }],
-      },
+      ...processFamilies('the lnsim run process'),
     ] satisfies MetricFamily[]
   }
 }

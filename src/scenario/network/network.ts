@@ -557,6 +557,7 @@ export class Network implements BringUpNetwork {
         `the chain printed a ready line without its url: ${JSON.stringify(this.chainProcess.ready)}`,
       )
     this.chain = chainClient(url)
+    this.observer.chain?.(url)
     const chain = this.chainProcess
     void chain.exited.then(
       (e) => !this.stopped && this.exitedUnexpectedly('the chain', e, chain, join(this.dir, 'logs', 'chain.log')),
@@ -579,7 +580,11 @@ export class Network implements BringUpNetwork {
     this.byNodeId.set(node.nodeId, node.name)
     void proc.exited.then((e) => !node.stopping && this.exitedUnexpectedly(`node ${node.name}`, e, proc, node.logFile))
     this.followNode(node)
-    this.observer.nodes?.(this.nodes.filter((n) => n.nodeId !== '').map((n) => ({ name: n.name, nodeId: n.nodeId })))
+    this.observer.nodes?.(
+      this.nodes
+        .filter((n) => n.nodeId !== '')
+        .map((n) => ({ name: n.name, nodeId: n.nodeId, apiUrl: n.apiUrl, dataDir: n.dataDir })),
+    )
     await this.saveRunFile()
   }
 

@@ -76,8 +76,13 @@ export interface Verdict {
 }
 
 export interface NetworkObserver {
-  /** the nodes' names and ids, once they have started (and again after a restart) */
-  nodes?(list: { name: string; nodeId: string }[]): void
+  /**
+   * the nodes' names and ids, once they have started (and again after a restart), with where their control API
+   * is and the data directory holding its token
+   */
+  nodes?(list: { name: string; nodeId: string; apiUrl?: string; dataDir?: string }[]): void
+  /** the chain daemon's URL, once it has started */
+  chain?(url: string): void
   progress?(p: BringUpProgress): void
   step?(s: StepNotice): void
   verdict?(v: Verdict): void

@@ -4,6 +4,9 @@
  * series. Label values escape backslash, double quote and line feed; help text escapes backslash and line feed.
  */
 
+/** Where every lnsim process serves its metrics, as Prometheus expects by default. */
+export const METRICS_PATH = '/metrics'
+
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
 
 export type MetricType = 'counter' | 'gauge' | 'histogram'
