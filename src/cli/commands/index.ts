@@ -6,6 +6,7 @@ import { chainCommands } from './chain.js'
 import { invoiceDecodeCommand } from './invoiceDecode.js'
 import { dashboardCommand } from './dashboard.js'
 import { runCommand } from './run.js'
+import { k8sCommands } from './k8s.js'
 import { watchCommand } from './watch.js'
 import { stopCommand } from './stop.js'
 import { invoiceCommands } from './invoiceCommands.js'
@@ -25,6 +26,7 @@ export const allCommands: CommandSpec[] = [
   invoiceDecodeCommand,
   dashboardCommand,
   runCommand,
+  ...k8sCommands,
   watchCommand,
   completionCommand(() => allCommands),
 ]

@@ -42,7 +42,7 @@ import {
 } from '../../scenario/index.js'
 import { CliError, parseAmountArg, parseIntegerOption, type CommandSpec } from '../command.js'
 import { curveWarning } from '../curveWarning.js'
-import { KUBE_OPTIONS, kubeRunner, wantsKubernetes } from '../kubeOptions.js'
+import { KUBE_OPTIONS, agentRunner, kubeRunner, wantsKubernetes } from '../kubeOptions.js'
 
 /**
  * Replaces the program that runs daemons (default: this Node with dist/lnsim.mjs), as a JSON array,
@@ -331,9 +331,11 @@ export const runCommand: CommandSpec = {
       )
     const file = resolve(args[0]!)
     const onKubernetes = wantsKubernetes(options)
-    const local = onKubernetes
-      ? undefined
-      : new LocalProcessRunner({ ...(daemonCommand() ? { command: daemonCommand()! } : {}) })
+    const agents = agentRunner(options)
+    const local =
+      onKubernetes || agents
+        ? undefined
+        : new LocalProcessRunner({ ...(daemonCommand() ? { command: daemonCommand()! } : {}) })
     const collected: Collected = { payments: [], nodeIds: new Map() }
     let loaded: Awaited<ReturnType<typeof load>>
     try {
@@ -387,7 +389,7 @@ export const runCommand: CommandSpec = {
         ? resolve(options.dir)
         : await mkdtemp(join(tmpdir(), `lnsim-${spec.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}-`))
     const keep = options.keep === true
-    const runner = local ?? kubeRunner(options, dir)
+    const runner = agents ?? local ?? kubeRunner(options, dir)
     screen.write(
       `${spec.name}: ${spec.nodes.length} node(s), ` +
         `${spec.channels.length} channel(s)${loaded.steps !== null ? `, ${loaded.steps} step(s)` : ''}; ` +
