@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
-import { isScriptFile, loadScenarioFile, ScenarioFileError } from '../scenario/index.js'
+import { isScriptFile, loadScenarioFile, MAX_CLUSTER_SCENARIO_NODES, ScenarioFileError } from '../scenario/index.js'
 import {
   clusterManifests,
   clusterSize,
@@ -55,7 +55,7 @@ export async function renderScenario(file: string, options: OptionValues): Promi
   if (options.lean === true && options['no-lean'] === true) usage('--lean and --no-lean contradict each other')
   let scenario: Awaited<ReturnType<typeof loadScenarioFile>>
   try {
-    scenario = await loadScenarioFile(path)
+    scenario = await loadScenarioFile(path, { maxNodes: MAX_CLUSTER_SCENARIO_NODES })
   } catch (err) {
     if (err instanceof ScenarioFileError)
       throw new CliError(`${err.message}\n${err.issues.length} problem(s); nothing was started`, {

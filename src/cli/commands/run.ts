@@ -39,6 +39,8 @@ import {
   loadActivity,
   DEFAULT_CAPACITY_MULTIPLIER,
   DEFAULT_EXPECTED_PAYMENT_MSAT,
+  MAX_CLUSTER_SCENARIO_NODES,
+  MAX_SCENARIO_NODES,
 } from '../../scenario/index.js'
 import { CliError, parseAmountArg, parseIntegerOption, type CommandSpec } from '../command.js'
 import { curveWarning } from '../curveWarning.js'
@@ -79,7 +81,12 @@ interface ActivityChoice {
   options: ActivityOptions
 }
 
-async function load(file: string, sample: number | undefined, activity: ActivityChoice): Promise<Loaded> {
+async function load(
+  file: string,
+  sample: number | undefined,
+  activity: ActivityChoice,
+  maxNodes: number,
+): Promise<Loaded> {
   const fromFlag = (names: string[]): ActivitySpec | null =>
     activity.file === undefined ? null : loadActivity(activity.file, process.cwd(), names, activity.options)
   if (isScriptFile(file)) {
@@ -101,6 +108,7 @@ async function load(file: string, sample: number | undefined, activity: Activity
     return { spec: script.spec, body, steps: null, imported: null, activity: simln }
   }
   const scenario = await loadScenarioFile(file, {
+    maxNodes,
     ...(sample !== undefined ? { sample } : {}),
     ...(activity.file === undefined ? { activity: activity.options } : {}),
   })
@@ -339,7 +347,9 @@ export const runCommand: CommandSpec = {
     const collected: Collected = { payments: [], nodeIds: new Map() }
     let loaded: Awaited<ReturnType<typeof load>>
     try {
-      loaded = await load(file, sampleOption(options.sample), activityChoice(options))
+      // daemons in Pods may spread over a cluster's machines
+      const maxNodes = onKubernetes || agents ? MAX_CLUSTER_SCENARIO_NODES : MAX_SCENARIO_NODES
+      loaded = await load(file, sampleOption(options.sample), activityChoice(options), maxNodes)
     } catch (err) {
       if (!(err instanceof ScenarioFileError)) throw err
       process.stderr.write(`${err.message}\n${err.issues.length} problem(s); nothing was started.\n`)
