@@ -21,9 +21,8 @@ const AGENT_RETRY_MS = 500
 
 export interface AgentRunnerOptions {
   token: string
-  port?: number
-  /** the agent's address for a daemon name. @default agentHost(): `chain`, or node-NAME */
-  hostOf?: (daemon: string) => string
+  /** the agent of a daemon. @default agentHost() (`chain`, or node-NAME) on AGENT_PORT */
+  addressOf?: (daemon: string) => { host: string; port: number }
   /** ms between SIGTERM and SIGKILL. @default 5000 */
   graceMs?: number
   /** ms to wait for the agent and then the daemon's ready line. @default 180000 (Pods pulling the image) */
@@ -80,23 +79,21 @@ class AgentDaemon implements ManagedProcess {
 
 export class AgentProcessRunner implements ProcessRunner {
   private readonly live = new Set<AgentDaemon>()
-  private readonly port: number
   private readonly graceMs: number
   private readonly readyTimeoutMs: number
 
   constructor(private readonly options: AgentRunnerOptions) {
-    this.port = options.port ?? AGENT_PORT
     this.graceMs = options.graceMs ?? 5000
     this.readyTimeoutMs = options.readyTimeoutMs ?? 180_000
   }
 
   async start(spec: ProcessSpec, options: { signal?: AbortSignal } = {}): Promise<ManagedProcess> {
     options.signal?.throwIfAborted()
-    const host = (this.options.hostOf ?? agentHost)(spec.name)
+    const { host, port } = this.options.addressOf?.(spec.name) ?? { host: agentHost(spec.name), port: AGENT_PORT }
     const { token } = this.options
     const signal = (s: 'SIGTERM' | 'SIGKILL'): Promise<void> =>
       new Promise((done) => {
-        const req = post(host, this.port, '/signal', token, { signal: s })
+        const req = post(host, port, '/signal', token, { signal: s })
         req.once('response', (res) => {
           res.resume()
           done()
@@ -109,7 +106,7 @@ export class AgentProcessRunner implements ProcessRunner {
     const tail = proc.lastOutput
     const dataDir = spec.args[spec.args.indexOf('--data-dir') + 1]
     const describe = (what: string): string =>
-      `${spec.name} (agent ${host}:${this.port}): ${what}` +
+      `${spec.name} (agent ${host}:${port}): ${what}` +
       `${tail.length ? `; its last output:\n  ${tail.join('\n  ')}` : ''}\n(log: ${spec.logFile})`
 
     let onReady: (ready: Record<string, unknown>) => void = () => {}
@@ -119,7 +116,7 @@ export class AgentProcessRunner implements ProcessRunner {
     let abandoned = false
     proc.exited = new Promise<ProcessExit>((settle) => {
       const attempt = (): void => {
-        const req = post(host, this.port, '/start', token, { args: spec.args, nodeFlags: spec.nodeFlags ?? [] })
+        const req = post(host, port, '/start', token, { args: spec.args, nodeFlags: spec.nodeFlags ?? [] })
         current = req
         let writes = Promise.resolve()
         req.once('error', (err) => {

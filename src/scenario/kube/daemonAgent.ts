@@ -23,6 +23,8 @@ export interface AgentOptions {
   port: number
   host: string
   token: string
+  /** where the daemon listens. @default 0.0.0.0: the Pod's address, which its URLs and announcement then name */
+  daemonHost?: string
   /** the program and leading arguments of a daemon. @default this Node with the lnsim bundle */
   command?: string[]
 }
@@ -107,8 +109,8 @@ export class DaemonAgent {
 
   private start(request: StartRequest, res: ServerResponse): void {
     const [program, ...lead] = this.options.command ?? defaultDaemonCommand()
-    // listen on the Pod's address: the chain's URL and the node's announcement then name it
-    const args = [...request.nodeFlags, ...lead, ...request.args, '--host', '0.0.0.0', '--json']
+    const host = this.options.daemonHost ?? '0.0.0.0'
+    const args = [...request.nodeFlags, ...lead, ...request.args, '--host', host, '--json']
     const child = spawn(program!, args, { stdio: ['pipe', 'pipe', 'pipe'], env: daemonEnv() })
     this.child = child
     res.writeHead(200, { 'content-type': 'application/x-ndjson' })
