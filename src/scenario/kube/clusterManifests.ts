@@ -54,6 +54,11 @@ export const POD_REQUESTS = {
   node: { cpuMilli: 50, memoryMi: 96 },
   runner: { cpuMilli: 250, memoryMi: 192 },
 } as const
+/**
+ * V8 flags for the agent, which only relays its daemon's output: no compiler at all and a 1 MB young generation.
+ * Measured alone on this machine: 44 MB proportional memory against 56 MB with V8's defaults.
+ */
+export const AGENT_NODE_FLAGS = ['--jitless', '--max-semi-space-size=1'] as const
 /** The runner's memory grows with the network it follows: per node, beyond the base. @default 1 MiB */
 export const RUNNER_MEMORY_MI_PER_NODE = 1
 
@@ -113,7 +118,7 @@ function agentPod(input: ClusterManifestInput, name: string, role: 'chain' | 'no
           name: 'lnsim',
           image: input.image,
           imagePullPolicy: 'IfNotPresent',
-          command: ['node', IMAGE_PROGRAM],
+          command: ['node', ...AGENT_NODE_FLAGS, IMAGE_PROGRAM],
           args: ['k8s', 'agent', '--port', String(AGENT_PORT)],
           env: [
             { name: AGENT_TOKEN_ENV, value: input.agentToken },
