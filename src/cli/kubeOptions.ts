@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process'
 import { KubectlEngine, PodmanEngine, type KubeEngine } from '../scenario/network/kubeEngine.js'
 import { KubeProcessRunner } from '../scenario/network/kubeProcessRunner.js'
 import type { ProcessRunner } from '../scenario/network/processRunner.js'
+import { AGENT_TOKEN_ENV } from '../scenario/kube/agentProtocol.js'
+import { AgentProcessRunner } from '../scenario/kube/agentProcessRunner.js'
 import { CliError, type OptionSpec, type OptionValues } from './command.js'
 
 /** The image `scripts/build-image-offline.sh` builds by default. */
@@ -17,7 +19,15 @@ export const KUBE_OPTIONS: OptionSpec[] = [
     type: 'boolean',
     description: 'run the chain and every node as Kubernetes Pods (the same as --runner kube; see docs/scenarios.md)',
   },
-  { name: 'runner', type: 'string', valueName: 'local|kube', description: 'where the daemons run', default: 'local' },
+  {
+    name: 'runner',
+    type: 'string',
+    valueName: 'local|kube|agents',
+    description:
+      'where the daemons run: processes here, Pods this run creates, or Pods already running `lnsim k8s agent` ' +
+      `and named as their Services (inside \`lnsim k8s run\`'s runner Pod; the token in $${AGENT_TOKEN_ENV})`,
+    default: 'local',
+  },
   {
     name: 'kube-engine',
     type: 'string',
@@ -53,9 +63,26 @@ function defaultEngine(): 'kubectl' | 'podman' {
 
 export function wantsKubernetes(options: OptionValues): boolean {
   const runner = options.runner ?? 'local'
-  if (runner !== 'local' && runner !== 'kube')
-    throw new CliError(`--runner must be local or kube, not ${JSON.stringify(runner)}`, { exitCode: 2, code: 'USAGE' })
+  if (runner !== 'local' && runner !== 'kube' && runner !== 'agents')
+    throw new CliError(`--runner must be local, kube or agents, not ${JSON.stringify(runner)}`, {
+      exitCode: 2,
+      code: 'USAGE',
+    })
   return options.kubernetes === true || runner === 'kube'
+}
+
+/** --runner agents: the runner for daemons whose Pods `lnsim k8s run` created, or undefined for another runner. */
+export function agentRunner(options: OptionValues): AgentProcessRunner | undefined {
+  if (options.runner !== 'agents') return undefined
+  if (options.kubernetes === true)
+    throw new CliError('--runner agents and --kubernetes contradict each other', { exitCode: 2, code: 'USAGE' })
+  const token = process.env[AGENT_TOKEN_ENV]
+  if (!token)
+    throw new CliError(`--runner agents needs the run's agent token in $${AGENT_TOKEN_ENV}`, {
+      exitCode: 2,
+      code: 'USAGE',
+    })
+  return new AgentProcessRunner({ token })
 }
 
 function engineFrom(options: OptionValues): KubeEngine {

@@ -68,7 +68,7 @@ export {
 } from './topology/topologySample.js'
 export { renderPaymentsCsv, PAYMENT_CSV_COLUMNS, csvField, type CsvJoin } from './report/csvPayments.js'
 export { defineScenario, loadScenarioScript, isScriptFile, type ScenarioScript } from './run/script.js'
-export { ScenarioSchema, type Scenario } from './file/scenarioSchema.js'
+export { ScenarioSchema, MAX_SCENARIO_NODES, MAX_CLUSTER_SCENARIO_NODES, type Scenario } from './file/scenarioSchema.js'
 export type { Step, Condition, Expectation } from './file/schema.js'
 export { scenarioJsonSchema, scenarioJsonSchemaText, SCHEMA_FILE_NAME } from './file/jsonSchema.js'
 export { LEAN_NODE_FLAGS, LEAN_FROM_NODES_PER_CORE, leanByDefault } from './network/leanNodes.js'

@@ -9,6 +9,7 @@ import { runCommand } from './run.js'
 import { plotCommand } from './plot.js'
 import { reportCommand } from './report.js'
 import { validateCommand } from './validate.js'
+import { k8sCommands } from './k8s.js'
 import { watchCommand } from './watch.js'
 import { stopCommand } from './stop.js'
 import { invoiceCommands } from './invoiceCommands.js'
@@ -31,6 +32,7 @@ export const allCommands: CommandSpec[] = [
   plotCommand,
   reportCommand,
   validateCommand,
+  ...k8sCommands,
   watchCommand,
   completionCommand(() => allCommands),
 ]

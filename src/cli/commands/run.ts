@@ -44,6 +44,8 @@ import {
   loadActivity,
   DEFAULT_CAPACITY_MULTIPLIER,
   DEFAULT_EXPECTED_PAYMENT_MSAT,
+  MAX_CLUSTER_SCENARIO_NODES,
+  MAX_SCENARIO_NODES,
   runMetadata,
   scenarioHash,
   type ChannelNameEntry,
@@ -64,7 +66,7 @@ import {
 import { parseDuration } from '../duration.js'
 import { scenarioFiles } from '../scenarioFiles.js'
 import { curveWarning } from '../curveWarning.js'
-import { KUBE_OPTIONS, kubeRunner, wantsKubernetes } from '../kubeOptions.js'
+import { KUBE_OPTIONS, agentRunner, kubeRunner, wantsKubernetes } from '../kubeOptions.js'
 
 /**
  * Replaces the program that runs daemons (default: this Node with dist/lnsim.mjs), as a JSON array,
@@ -106,7 +108,12 @@ interface ActivityChoice {
   options: ActivityOptions
 }
 
-async function load(file: string, sample: number | undefined, activity: ActivityChoice): Promise<Loaded> {
+async function load(
+  file: string,
+  sample: number | undefined,
+  activity: ActivityChoice,
+  maxNodes: number,
+): Promise<Loaded> {
   const fromFlag = (names: string[]): ActivitySpec | null =>
     activity.file === undefined ? null : loadActivity(activity.file, process.cwd(), names, activity.options)
   if (isScriptFile(file)) {
@@ -128,6 +135,7 @@ async function load(file: string, sample: number | undefined, activity: Activity
     return { spec: script.spec, body, steps: null, imported: null, activity: simln }
   }
   const scenario = await loadScenarioFile(file, {
+    maxNodes,
     ...(sample !== undefined ? { sample } : {}),
     ...(activity.file === undefined ? { activity: activity.options } : {}),
   })
@@ -352,13 +360,18 @@ async function runScenario(
   options: OptionValues,
   { json, out, signal, timeout }: RunIo,
 ): Promise<RunSummary> {
-  const local = wantsKubernetes(options)
-    ? undefined
-    : new LocalProcessRunner({ ...(daemonCommand() ? { command: daemonCommand()! } : {}) })
+  const onKubernetes = wantsKubernetes(options)
+  const agents = agentRunner(options)
+  const local =
+    onKubernetes || agents
+      ? undefined
+      : new LocalProcessRunner({ ...(daemonCommand() ? { command: daemonCommand()! } : {}) })
   const collected: Collected = { payments: [], nodeIds: new Map() }
   let loaded: Awaited<ReturnType<typeof load>>
   try {
-    loaded = await load(file, sampleOption(options.sample), activityChoice(options))
+    // daemons in Pods may spread over a cluster's machines
+    const maxNodes = onKubernetes || agents ? MAX_CLUSTER_SCENARIO_NODES : MAX_SCENARIO_NODES
+    loaded = await load(file, sampleOption(options.sample), activityChoice(options), maxNodes)
   } catch (err) {
     if (!(err instanceof ScenarioFileError)) throw err
     process.stderr.write(`${err.message}\n${err.issues.length} problem(s); nothing was started.\n`)
@@ -450,7 +463,7 @@ async function runScenario(
       ? resolve(options.dir)
       : await mkdtemp(join(tmpdir(), `lnsim-${spec.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}-`))
   const keep = options.keep === true
-  const runner = local ?? kubeRunner(options, dir)
+  const runner = agents ?? local ?? kubeRunner(options, dir)
   screen.write(
     `${spec.name}: ${spec.nodes.length} node(s), ` +
       `${spec.channels.length} channel(s)${loaded.steps !== null ? `, ${loaded.steps} step(s)` : ''}; ` +

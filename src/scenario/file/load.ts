@@ -20,7 +20,7 @@ import {
 } from 'yaml'
 import type { z } from 'zod'
 import { ScenarioFileError, type ScenarioErrorCode, type ScenarioIssue } from '../errors.js'
-import { ScenarioSchema, type Scenario } from './scenarioSchema.js'
+import { MAX_CLUSTER_SCENARIO_NODES, MAX_SCENARIO_NODES, ScenarioSchema, type Scenario } from './scenarioSchema.js'
 import { loadActivity, type ActivityOptions, type ActivitySpec } from '../activity/activitySpec.js'
 import {
   TopologyError,
@@ -41,6 +41,8 @@ export interface LoadOptions {
   sample?: number
   /** SimLN's flags, over what the scenario's `activity:` says (`lnsim run --total-time`, …) */
   activity?: ActivityOptions
+  /** the most nodes the run can hold. @default MAX_SCENARIO_NODES (one machine); a cluster takes more */
+  maxNodes?: number
 }
 
 /** Scenario files are written by hand; anything this large is a mistake, not a scenario. */
@@ -189,6 +191,19 @@ export function validateScenario(
     )
   }
   const r = ScenarioSchema.safeParse(expansion.value)
+  const maxNodes = options.maxNodes ?? MAX_SCENARIO_NODES
+  if (r.success && r.data.nodes.length > maxNodes)
+    throw new ScenarioFileError([
+      {
+        file,
+        line: 0,
+        col: 0,
+        path: 'nodes',
+        message:
+          `${r.data.nodes.length} nodes, and one machine runs at most ${maxNodes}: sample the topology, or run it ` +
+          `on a cluster with \`lnsim k8s run\` (up to ${MAX_CLUSTER_SCENARIO_NODES})`,
+      },
+    ])
   if (r.success) {
     const loaded: LoadedScenario = expansion.summary ? { ...r.data, imported: expansion.summary } : r.data
     if (r.data.activity === undefined) return loaded

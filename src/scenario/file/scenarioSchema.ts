@@ -18,6 +18,14 @@ import { TopologySpec } from '../topology/topologySpec.js'
 import { strictObject } from './values.js'
 import { ActivityKey } from '../activity/activitySpec.js'
 
+/**
+ * The most nodes a scenario runs on one machine (`lnsim run`): about what 2 cores and a few GB hold, see
+ * docs/scenarios.md. @default 500
+ */
+export const MAX_SCENARIO_NODES = 500
+/** The most nodes a scenario runs on a cluster (`lnsim k8s`), one Pod each. @default 5000 */
+export const MAX_CLUSTER_SCENARIO_NODES = 5000
+
 export const ScenarioSchema = strictObject({
   name: z.string().min(1).max(100),
   description: z.string().max(2000).optional(),
@@ -30,7 +38,7 @@ export const ScenarioSchema = strictObject({
   topology: TopologySpec.optional().describe(
     'import nodes and channels from an `lncli describegraph` file (after the ones listed here)',
   ),
-  nodes: z.array(NodeSpec).max(500).default([]),
+  nodes: z.array(NodeSpec).max(MAX_CLUSTER_SCENARIO_NODES).default([]),
   channels: z.array(ChannelSpecSchema).max(5000).default([]),
   steps: z.array(Step).max(10_000).default([]),
   expect: z.array(Expectation).max(10_000).default([]),
