@@ -27,6 +27,7 @@ import type { DurableStore } from './store/durableStore.js'
 import type { NodeStores } from './store/nodeStores.js'
 import type { CheatRecorder } from './testing/cheatRecorder.js'
 import type { FaultInjector } from './testing/faults.js'
+import type { RogueMessages } from './testing/rogueMessages.js'
 import type { TestingHooks } from './testing/testingHooks.js'
 import type { Wallet } from './wallet/wallet.js'
 import type { SeedSigner } from '../channel/signer.js'
@@ -71,6 +72,7 @@ export interface NodeComponents {
   /** only with --testing */
   cheats: CheatRecorder | undefined
   faults: FaultInjector | undefined
+  rogue: RogueMessages | undefined
 }
 
 /** What exists before the services: the process's identity, log, state, chain and libp2p host. */

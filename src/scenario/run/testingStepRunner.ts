@@ -31,6 +31,12 @@ function ordinal(n: number): string {
   return `${n}${teen ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th')}`
 }
 
+/** A long hex value in a line of the live view: its start and end. */
+function shorten(v: string | number): string {
+  const s = String(v)
+  return s.length > 20 ? `${s.slice(0, 8)}…${s.slice(-8)}` : s
+}
+
 export function describeTestingStep(step: TestingStep): string {
   switch (step.kind) {
     case 'fault':
@@ -57,6 +63,20 @@ export function describeTestingStep(step: TestingStep): string {
       return 'heal every partition'
     case 'hold':
       return step.hold ? `${step.node} holds the payments it receives` : `${step.node} settles the payments it held`
+    case 'mutate':
+      return (
+        `mutate: the ${step.nth === 1 ? 'next' : ordinal(step.nth)} ${step.message} ${step.node} sends ` +
+        `${step.peer} leaves with ${Object.entries(step.set)
+          .map(([k, v]) => `${k} = ${shorten(v)}`)
+          .join(', ')}`
+      )
+    case 'replay':
+      return (
+        `replay: ${step.node} sends ${step.peer} again its ` +
+        `${step.nth === 1 ? 'last' : `${ordinal(step.nth)} last`} ${step.message}`
+      )
+    case 'send':
+      return `send: ${step.node} sends ${step.peer} a crafted ${step.message}`
     case 'cheat':
       return `${step.node} cheats: broadcasts a revoked commitment of ${step.channel}`
   }
@@ -95,5 +115,11 @@ export async function runTestingStep(
     case 'cheat':
       await net.testing.cheat(step.node, step.channel)
       return
+    case 'mutate':
+      return net.testing.mutate(step)
+    case 'replay':
+      return net.testing.replay(step)
+    case 'send':
+      return net.testing.send(step)
   }
 }

@@ -38,6 +38,9 @@ describe('the JSON Schema of scenario files', () => {
       'partition',
       'heal',
       'hold',
+      'mutate',
+      'replay',
+      'send',
       'cheat',
     ])
     expect(schema.properties.steps.items.maxProperties).toBe(1)
