@@ -104,23 +104,30 @@ export function describeFieldKind(k: FieldKind): string {
   }
 }
 
-function convert(type: MessageType, name: string, kind: FieldKind, value: unknown): unknown {
+/** A decimal string as YAML files write big numbers (`1_000_000`), as a number; anything else as it is. */
+function decimal(value: unknown): unknown {
+  return typeof value === 'string' && /^\d[\d_]*$/.test(value) ? value.replaceAll('_', '') : value
+}
+
+function convert(type: MessageType, name: string, kind: FieldKind, given: unknown): unknown {
+  const value = kind.kind === 'integer' || kind.kind === 'u64' ? decimal(given) : given
   const bad = (why: string): MessageFieldError =>
     new MessageFieldError(`${type}.${name}: ${why}; it takes ${describeFieldKind(kind)}`, {
       messageType: type,
       field: name,
     })
   switch (kind.kind) {
-    case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > kind.max)
-        throw bad(`${JSON.stringify(value)} is out of range`)
-      return value
+    case 'integer': {
+      const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? +value : NaN
+      if (!Number.isInteger(n) || n < 0 || n > kind.max) throw bad(`${JSON.stringify(given)} is out of range`)
+      return n
+    }
     case 'u64': {
       const ok =
         (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) ||
         (typeof value === 'string' && /^\d{1,20}$/.test(value))
       const v = ok ? BigInt(value as number | string) : -1n
-      if (v < 0n || v > 0xffff_ffff_ffff_ffffn) throw bad(`${JSON.stringify(value)} is not a u64`)
+      if (v < 0n || v > 0xffff_ffff_ffff_ffffn) throw bad(`${JSON.stringify(given)} is not a u64`)
       return v
     }
     case 'short_channel_id':

@@ -66,7 +66,7 @@ export function describeCondition(c: Condition): string {
     case 'sent':
       return `${c.node} sent ${c.peer} ${c.count ? `${formatComparison(c.count)} ` : 'at least one '}${c.message}`
     case 'notSent':
-      return `${c.node} never sent ${c.peer} a ${c.message}`
+      return `${c.node} never sent ${c.peer} ${/^[aeiou]/.test(c.message) ? 'an' : 'a'} ${c.message}`
     case 'conservation':
       return (
         'money is conserved: on chain and in channels, the nodes hold what the faucet paid out minus ' +

@@ -45,6 +45,10 @@ describe('shipped scenarios', () => {
         'latency.yaml',
       ]),
     )
+    // issue 28: rogue peers
+    expect(yamlFiles).toEqual(
+      expect.arrayContaining(['rogue-invalid-point.yaml', 'rogue-replayed-revoke.yaml', 'rogue-bad-signature.yaml']),
+    )
     expect(scripts.length).toBeGreaterThanOrEqual(2)
   })
 

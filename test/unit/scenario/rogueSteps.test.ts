@@ -104,7 +104,7 @@ describe('expectations on what went over the wire', () => {
     expect(s.expect.map((e) => describeCondition(e as Condition))).toEqual([
       'alice sent bob at least one error',
       'alice sent bob >= 2 commitment_signed',
-      'bob never sent alice a error',
+      'bob never sent alice an error',
       'bob is alive',
     ])
     expect(parse('expect:\n  - alive: { node: bob }\n').testing).toBe(false)

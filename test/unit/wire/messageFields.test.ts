@@ -77,6 +77,15 @@ describe('message fields by BOLT name', () => {
     expect(() => decodeMessage(encodeMessage(m))).toThrow(expect.objectContaining({ code: 'INVALID_POINT' }))
   })
 
+  it('takes integers as YAML files write them, with underscores', () => {
+    expect(messageFieldsFromJson('update_fee', { feerate_per_kw: '50_000' }, false)).toEqual({ feeratePerKw: 50_000 })
+    expect(messageFieldsFromJson('update_add_htlc', { amount_msat: '1_000_000' }, false)).toEqual({
+      amountMsat: 1_000_000n,
+    })
+    refusal(() => messageFieldsFromJson('update_fee', { feerate_per_kw: '0x10' }, false))
+    refusal(() => messageFieldsFromJson('update_fee', { feerate_per_kw: '' }, false))
+  })
+
   it('fills TLV records a crafted message leaves out', () => {
     const m = messageFromJson('closing_signed', { channel_id: CHANNEL, fee_satoshis: 300, signature: '44'.repeat(64) })
     const back = roundTrip(m)
