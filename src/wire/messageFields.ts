@@ -185,3 +185,24 @@ export function messageFieldsFromJson(
 export function messageFromJson(type: MessageType, values: Readonly<Record<string, unknown>>): Message {
   return { ...messageFieldsFromJson(type, values, true), type } as Message
 }
+
+/** A field's wire type in a word: u8…u64, short_channel_id, point, bytesN, bytes (length-prefixed), or fixed. */
+function wireType(k: FieldKind): string {
+  switch (k.kind) {
+    case 'integer':
+      return k.max === 0xff ? 'u8' : k.max === 0xffff ? 'u16' : 'u32'
+    case 'u64':
+    case 'short_channel_id':
+    case 'point':
+      return k.kind
+    case 'bytes':
+      return k.size === undefined ? 'bytes' : `bytes${k.size}`
+    case 'unsupported':
+      return 'not settable'
+  }
+}
+
+/** Every field of a message type with its wire type, in wire order: `channel_id` (bytes32), `id` (u64), … */
+export function describeMessageFields(type: MessageType): string {
+  return [...fieldsOf(type)].map(([name, f]) => `\`${name}\` (${wireType(f.kind)})`).join(', ')
+}

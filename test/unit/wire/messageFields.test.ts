@@ -3,12 +3,16 @@
  * message in flight or crafts one. What it builds encodes and decodes as the
  * values say; a wrong name or value is refused naming what is allowed.
  */
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { MESSAGE_TYPES } from '../../../src/wire/constants.js'
 import { toHex } from '../../../src/core/bytes.js'
 import { decodeMessage, encodeMessage } from '../../../src/wire/codec.js'
 import {
   MessageFieldError,
   boltFieldName,
+  describeMessageFields,
   messageFieldsFromJson,
   messageFromJson,
   settableFields,
@@ -115,4 +119,16 @@ describe('message fields by BOLT name', () => {
     const e = refusal(() => messageFromJson('update_fee', { channel_id: CHANNEL }))
     expect(e.message).toBe('a crafted update_fee needs every field: missing feerate_per_kw')
   })
+
+  it('are all in the scenario guide, as the code names them', () => {
+    const guide = readFileSync(resolve(__dirname, '../../../docs/scenarios.md'), 'utf8')
+    for (const type of Object.keys(MESSAGE_TYPES) as Message['type'][])
+      expect(guide, type).toMatch(
+        new RegExp(`^\\| [^|]*\`${type}\`[^|]* \\| ${escape(describeMessageFields(type))} \\|$`, 'm'),
+      )
+  })
 })
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
