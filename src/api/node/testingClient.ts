@@ -12,6 +12,7 @@
  */
 import type { NodeClient } from './client.js'
 import {
+  ChainTroubleState,
   CheatResponse,
   Done,
   FaultsState,
@@ -82,5 +83,15 @@ export class TestingClient {
   /** What the node sent since it started, per peer and message type. */
   sent(): Promise<SentCounts> {
     return this.client.call('GET', '/v1/dev/sent', SentCounts)
+  }
+
+  /** Blocks stop reaching the node for this long, then arrive together. */
+  stallChain(durationMs: number): Promise<ChainTroubleState> {
+    return this.client.call('POST', '/v1/dev/chain/stall', ChainTroubleState, { durationMs })
+  }
+
+  /** The chain refuses the node's transactions for this long; the node must broadcast them again. */
+  refuseBroadcasts(durationMs: number): Promise<ChainTroubleState> {
+    return this.client.call('POST', '/v1/dev/chain/refuse', ChainTroubleState, { durationMs })
   }
 }

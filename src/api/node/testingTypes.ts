@@ -98,7 +98,18 @@ export const SendMessageRequest = z.strictObject({
 })
 export type SendMessageRequest = z.input<typeof SendMessageRequest>
 
+/** The longest a chain stall or a run of refused broadcasts may last. */
+export const MAX_CHAIN_TROUBLE_MS = 600_000
+
+/** For this long: blocks stop reaching the node (then arrive together), or the chain refuses its transactions. */
+export const ChainTroubleRequest = z.strictObject({ durationMs: z.number().int().min(1).max(MAX_CHAIN_TROUBLE_MS) })
+export type ChainTroubleRequest = z.input<typeof ChainTroubleRequest>
+
 // ---- responses ----
+
+/** When the trouble ends (ms since the epoch, the node's clock). */
+export const ChainTroubleState = z.object({ until: z.number() })
+export type ChainTroubleState = z.output<typeof ChainTroubleState>
 
 /** Mutations armed and not yet fired. */
 export const MutationsState = z.object({

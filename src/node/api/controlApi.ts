@@ -12,6 +12,7 @@ import { z } from 'zod'
 import { amount, nodeIdHex } from '../../api/node/schemas.js'
 import { LnsimError } from '../../core/errors.js'
 import {
+  ChainTroubleRequest,
   FaultsRequest,
   HoldRequest,
   LinksRequest,
@@ -342,6 +343,12 @@ export async function startControlApi(node: NodeComponents, hooks: ControlApiHoo
       node.testing.send(body.peer, body.messageType, body.fields)
       return { ok: true as const }
     }),
+    route('POST', '/v1/dev/chain/stall', ChainTroubleRequest, async ({ body }) =>
+      node.testing.stallChain(body.durationMs),
+    ),
+    route('POST', '/v1/dev/chain/refuse', ChainTroubleRequest, async ({ body }) =>
+      node.testing.refuseBroadcasts(body.durationMs),
+    ),
     route('GET', '/v1/dev/sent', undefined, async () => ({ sent: node.testing.sentCounts() })),
     route('POST', '/v1/dev/hold', HoldRequest, async ({ body }) => node.testing.holdPayments(body.hold)),
     route('POST', '/v1/dev/channels/:channelId/cheat', undefined, async ({ params }) =>

@@ -8,6 +8,7 @@ import { txid as txidOf } from '../../chain/transaction.js'
 import type { Broadcaster } from '../chain/broadcaster.js'
 import type { Logger } from '../logger.js'
 import type { FinalHop } from '../payments/receive/finalHop.js'
+import type { ChainTrouble } from './chainTrouble.js'
 import type { CheatRecorder } from './cheatRecorder.js'
 import type { FaultInjector } from './faults.js'
 import { NodeError } from '../errors.js'
@@ -21,6 +22,7 @@ export interface TestingComponents {
   log: Logger
   faults: FaultInjector | undefined
   rogue: RogueMessages | undefined
+  chainTrouble: ChainTrouble | undefined
   peers: { isConnected(peer: string): boolean; send(peer: string, message: Message): void }
   bus: { emit(e: RogueEvent): void }
   cheats: CheatRecorder | undefined
@@ -82,6 +84,25 @@ export class TestingHooks {
   /** What this node sent since it started, per peer and message type. */
   sentCounts(): Record<string, Partial<Record<MessageType, number>>> {
     return this.rogue('counting sent messages').sentCounts()
+  }
+
+  private chainTrouble(what: string): ChainTrouble {
+    if (!this.c.chainTrouble) throw disabled(what)
+    return this.c.chainTrouble
+  }
+
+  /** Blocks stop reaching this node for `ms`, then arrive together. */
+  stallChain(ms: number): { until: number } {
+    const r = this.chainTrouble('stalling the chain').stall(ms)
+    this.c.log.warn('blocks held back on purpose (--testing)', { ms })
+    return r
+  }
+
+  /** The chain refuses this node's transactions for `ms`; its broadcaster retries every block. */
+  refuseBroadcasts(ms: number): { until: number } {
+    const r = this.chainTrouble('refusing broadcasts').refuseBroadcasts(ms)
+    this.c.log.warn('broadcasts refused on purpose (--testing)', { ms })
+    return r
   }
 
   /** Payments to us stay pending until released (like a hold invoice). */

@@ -212,7 +212,11 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
         break
       }
       case 'hold':
+      case 'broadcastFails':
         knowNode(step.node, [...at, 'node'])
+        break
+      case 'chainStall':
+        step.nodes?.forEach((n, j) => knowNode(n, [...at, 'nodes', j]))
         break
       case 'cheat':
         knowNode(step.node, [...at, 'node'])

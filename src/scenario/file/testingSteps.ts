@@ -8,6 +8,7 @@
 import { z } from 'zod'
 import {
   FAULT_ACTIONS,
+  MAX_CHAIN_TROUBLE_MS,
   MAX_LINK_DELAY_MS,
   MESSAGE_TYPE_NAMES,
   MessageFieldError,
@@ -71,6 +72,8 @@ function checkFields(
   }
 }
 
+const troubleMs = wholeNumber(1, MAX_CHAIN_TROUBLE_MS)
+
 const rogueTarget = {
   node: nodeName.describe('the rogue: the node that sends the message'),
   peer: nodeName.describe('the node it is sent to'),
@@ -131,6 +134,14 @@ export const testingStepVariants = {
   }).superRefine((m, ctx) => {
     const problem = checkFields(m.message, m.fields, true)
     if (problem) ctx.addIssue({ code: 'custom', path: ['fields', ...problem.path], message: problem.message })
+  }),
+  chainStall: strictObject({
+    durationMs: troubleMs.describe('how long blocks stop reaching the nodes; then they arrive together'),
+    nodes: z.array(nodeName).min(1).max(500).optional().describe('the nodes the chain stalls for (default: all)'),
+  }),
+  broadcastFails: strictObject({
+    node: nodeName,
+    durationMs: troubleMs.describe('how long the chain refuses the transactions this node submits'),
   }),
   cheat: strictObject({
     node: nodeName.describe('the cheater'),

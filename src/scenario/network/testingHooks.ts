@@ -192,6 +192,17 @@ export class TestingHooks {
     })
   }
 
+  /** Blocks stop reaching these nodes (default: every running node) for `ms`, then arrive together. */
+  async stallChain(ms: number, names?: readonly string[]): Promise<void> {
+    for (const name of names ?? this.net.nodes.filter((n) => n.online).map((n) => n.name))
+      await this.hooksOf(name).stallChain(ms)
+  }
+
+  /** The chain refuses what `node` submits for `ms`; the node must broadcast it again afterwards. */
+  async refuseBroadcasts(node: string, ms: number): Promise<void> {
+    await this.hooksOf(node).refuseBroadcasts(ms)
+  }
+
   /** A restarted node has lost its hooks: forget the rules it had. */
   restarted(name: string): void {
     this.links.delete(name)

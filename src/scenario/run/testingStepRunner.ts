@@ -77,6 +77,10 @@ export function describeTestingStep(step: TestingStep): string {
       )
     case 'send':
       return `send: ${step.node} sends ${step.peer} a crafted ${step.message}`
+    case 'chainStall':
+      return `chain stall: blocks stop reaching ${step.nodes?.join(', ') ?? 'every node'} for ${step.durationMs} ms`
+    case 'broadcastFails':
+      return `the chain refuses ${step.node}'s transactions for ${step.durationMs} ms`
     case 'cheat':
       return `${step.node} cheats: broadcasts a revoked commitment of ${step.channel}`
   }
@@ -115,6 +119,22 @@ export async function runTestingStep(
     case 'cheat':
       await net.testing.cheat(step.node, step.channel)
       return
+    case 'chainStall':
+    case 'broadcastFails': {
+      if (step.kind === 'chainStall') await net.testing.stallChain(step.durationMs, step.nodes)
+      else await net.testing.refuseBroadcasts(step.node, step.durationMs)
+      const what =
+        step.kind === 'chainStall'
+          ? 'blocks reach the nodes again'
+          : `the chain takes ${step.node}'s transactions again`
+      // the trouble lasts while the following steps run; the final expectations wait for its end
+      background.push(
+        sleep(step.durationMs, ctx.signal)
+          .then(() => net.log(`${what} after ${step.durationMs} ms`))
+          .catch(() => {}),
+      )
+      return
+    }
     case 'mutate':
       return net.testing.mutate(step)
     case 'replay':

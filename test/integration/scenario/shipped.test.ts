@@ -45,9 +45,14 @@ describe('shipped scenarios', () => {
         'latency.yaml',
       ]),
     )
-    // issue 28: rogue peers
+    // issue 28: rogue peers and a misbehaving chain
     expect(yamlFiles).toEqual(
-      expect.arrayContaining(['rogue-invalid-point.yaml', 'rogue-replayed-revoke.yaml', 'rogue-bad-signature.yaml']),
+      expect.arrayContaining([
+        'rogue-invalid-point.yaml',
+        'rogue-replayed-revoke.yaml',
+        'rogue-bad-signature.yaml',
+        'chain-stall-force-close.yaml',
+      ]),
     )
     expect(scripts.length).toBeGreaterThanOrEqual(2)
   })

@@ -41,6 +41,8 @@ describe('the JSON Schema of scenario files', () => {
       'mutate',
       'replay',
       'send',
+      'chainStall',
+      'broadcastFails',
       'cheat',
     ])
     expect(schema.properties.steps.items.maxProperties).toBe(1)
