@@ -81,6 +81,12 @@ export class ChainTrouble {
             this.held.push(block)
             this.release?.()
           },
+          onReorg: (forkHeight) => {
+            // blocks held back from the replaced branch must never be delivered
+            this.held.length = 0
+            this.heldTip = undefined
+            handlers.onReorg?.(forkHeight)
+          },
           onTip: (height) => {
             if (!this.stalled && this.held.length === 0) return handlers.onTip(height)
             this.heldTip = Math.max(this.heldTip ?? 0, height)

@@ -215,6 +215,15 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
       case 'broadcastFails':
         knowNode(step.node, [...at, 'node'])
         break
+      case 'reorg':
+        step.drop.forEach((d, j) => {
+          if (typeof d !== 'string' && !channels.has(d.funding))
+            issue(
+              [...at, 'drop', j, 'funding'],
+              `no channel named "${d.funding}" (the channels are: ${[...channels.keys()].join(', ') || 'none'})`,
+            )
+        })
+        break
       case 'chainStall':
         step.nodes?.forEach((n, j) => knowNode(n, [...at, 'nodes', j]))
         break

@@ -74,6 +74,11 @@ function checkFields(
 
 const troubleMs = wholeNumber(1, MAX_CHAIN_TROUBLE_MS)
 
+/** As the chain's reorganizations allow (MAX_REORG_DEPTH in the chain). */
+export const MAX_REORG_DEPTH = 20
+
+const hex32Txid = z.string().regex(/^[0-9a-f]{64}$/, 'a txid is 64 lowercase hex characters')
+
 const rogueTarget = {
   node: nodeName.describe('the rogue: the node that sends the message'),
   peer: nodeName.describe('the node it is sent to'),
@@ -142,6 +147,17 @@ export const testingStepVariants = {
   broadcastFails: strictObject({
     node: nodeName,
     durationMs: troubleMs.describe('how long the chain refuses the transactions this node submits'),
+  }),
+  reorg: strictObject({
+    depth: wholeNumber(1, MAX_REORG_DEPTH).describe('how many of the last blocks a longer branch replaces'),
+    drop: z
+      .array(z.union([hex32Txid, strictObject({ funding: channelName })]))
+      .max(100)
+      .default([])
+      .describe(
+        'transactions the new branch leaves out (they wait in the mempool): a txid, or { funding: CHANNEL }; ' +
+          'they must be in the blocks replaced',
+      ),
   }),
   cheat: strictObject({
     node: nodeName.describe('the cheater'),

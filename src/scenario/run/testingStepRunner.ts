@@ -5,6 +5,7 @@
  */
 import type { Network } from '../network/network.js'
 import { sleep } from '../network/pool.js'
+import { StepError } from '../errors.js'
 import type { RunContext } from './runner.js'
 import type { Step, StepOf } from '../file/schema.js'
 import { TESTING_STEP_KINDS, type LinkDelaySpec, type TestingStepKind } from '../file/testingSteps.js'
@@ -81,9 +82,25 @@ export function describeTestingStep(step: TestingStep): string {
       return `chain stall: blocks stop reaching ${step.nodes?.join(', ') ?? 'every node'} for ${step.durationMs} ms`
     case 'broadcastFails':
       return `the chain refuses ${step.node}'s transactions for ${step.durationMs} ms`
+    case 'reorg': {
+      const dropped = step.drop.map((d) => (typeof d === 'string' ? d.slice(0, 12) : `the funding of ${d.funding}`))
+      return (
+        `reorg: a longer branch replaces the last ${step.depth} block(s)` +
+        (dropped.length ? `, leaving out ${dropped.join(', ')}` : '')
+      )
+    }
     case 'cheat':
       return `${step.node} cheats: broadcasts a revoked commitment of ${step.channel}`
   }
+}
+
+/** The funding transaction of a channel of the network, as its funder reports it. */
+async function fundingTxid(net: Network, channel: string): Promise<string> {
+  const ref = net.channel(channel)
+  const info = (await net.node(ref.from).channels()).find((c) => c.channelId === ref.channelId)
+  if (!info?.fundingTxid)
+    throw new StepError(`${ref.from} does not report the funding transaction of ${channel}`, 'UNKNOWN_CHANNEL')
+  return info.fundingTxid
 }
 
 export async function runTestingStep(
@@ -132,6 +149,19 @@ export async function runTestingStep(
         sleep(step.durationMs, ctx.signal)
           .then(() => net.log(`${what} after ${step.durationMs} ms`))
           .catch(() => {}),
+      )
+      return
+    }
+    case 'reorg': {
+      const txids = await Promise.all(
+        step.drop.map(async (d) => (typeof d === 'string' ? d : await fundingTxid(net, d.funding))),
+      )
+      const r = await net.chain.reorg(step.depth, txids)
+      net.log(
+        `the chain reorganized above block ${r.forkHeight}: ${r.replaced.length} block(s) replaced by ` +
+          `${r.hashes.length}, now at ${r.height}` +
+          (r.leftOut.length ? `; ${r.leftOut.length} transaction(s) back in the mempool` : '') +
+          (r.invalidated.length ? `; ${r.invalidated.length} no longer valid` : ''),
       )
       return
     }

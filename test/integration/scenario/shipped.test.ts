@@ -52,6 +52,7 @@ describe('shipped scenarios', () => {
         'rogue-replayed-revoke.yaml',
         'rogue-bad-signature.yaml',
         'chain-stall-force-close.yaml',
+        'reorg-funding.yaml',
       ]),
     )
     expect(scripts.length).toBeGreaterThanOrEqual(2)

@@ -43,6 +43,7 @@ describe('the JSON Schema of scenario files', () => {
       'send',
       'chainStall',
       'broadcastFails',
+      'reorg',
       'cheat',
     ])
     expect(schema.properties.steps.items.maxProperties).toBe(1)
