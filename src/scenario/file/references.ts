@@ -217,10 +217,12 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
         break
       case 'reorg':
         step.drop.forEach((d, j) => {
-          if (typeof d !== 'string' && !channels.has(d.funding))
+          const [key, name] =
+            typeof d === 'string' ? [] : 'funding' in d ? ['funding', d.funding] : ['closing', d.closing]
+          if (key !== undefined && !channels.has(name!))
             issue(
-              [...at, 'drop', j, 'funding'],
-              `no channel named "${d.funding}" (the channels are: ${[...channels.keys()].join(', ') || 'none'})`,
+              [...at, 'drop', j, key],
+              `no channel named "${name}" (the channels are: ${[...channels.keys()].join(', ') || 'none'})`,
             )
         })
         break

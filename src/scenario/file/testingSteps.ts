@@ -151,11 +151,12 @@ export const testingStepVariants = {
   reorg: strictObject({
     depth: wholeNumber(1, MAX_REORG_DEPTH).describe('how many of the last blocks a longer branch replaces'),
     drop: z
-      .array(z.union([hex32Txid, strictObject({ funding: channelName })]))
+      .array(z.union([hex32Txid, strictObject({ funding: channelName }), strictObject({ closing: channelName })]))
       .max(100)
       .default([])
       .describe(
-        'transactions the new branch leaves out (they wait in the mempool): a txid, or { funding: CHANNEL }; ' +
+        'transactions the new branch leaves out (they wait in the mempool): a txid, { funding: CHANNEL } or ' +
+          '{ closing: CHANNEL } (the transaction that closed it); ' +
           'they must be in the blocks replaced',
       ),
   }),

@@ -83,7 +83,13 @@ export function describeTestingStep(step: TestingStep): string {
     case 'broadcastFails':
       return `the chain refuses ${step.node}'s transactions for ${step.durationMs} ms`
     case 'reorg': {
-      const dropped = step.drop.map((d) => (typeof d === 'string' ? d.slice(0, 12) : `the funding of ${d.funding}`))
+      const dropped = step.drop.map((d) =>
+        typeof d === 'string'
+          ? d.slice(0, 12)
+          : 'funding' in d
+            ? `the funding of ${d.funding}`
+            : `the close of ${d.closing}`,
+      )
       return (
         `reorg: a longer branch replaces the last ${step.depth} block(s)` +
         (dropped.length ? `, leaving out ${dropped.join(', ')}` : '')
@@ -94,13 +100,16 @@ export function describeTestingStep(step: TestingStep): string {
   }
 }
 
-/** The funding transaction of a channel of the network, as its funder reports it. */
-async function fundingTxid(net: Network, channel: string): Promise<string> {
+/** The funding or closing transaction of a channel of the network, as its funder reports it. */
+async function channelTxid(net: Network, channel: string, which: 'fundingTxid' | 'closingTxid'): Promise<string> {
   const ref = net.channel(channel)
-  const info = (await net.node(ref.from).channels()).find((c) => c.channelId === ref.channelId)
-  if (!info?.fundingTxid)
-    throw new StepError(`${ref.from} does not report the funding transaction of ${channel}`, 'UNKNOWN_CHANNEL')
-  return info.fundingTxid
+  const txid = (await net.node(ref.from).channels()).find((c) => c.channelId === ref.channelId)?.[which]
+  if (!txid)
+    throw new StepError(
+      `${ref.from} knows no ${which === 'fundingTxid' ? 'funding' : 'closing'} transaction of ${channel}`,
+      'UNKNOWN_CHANNEL',
+    )
+  return txid
 }
 
 export async function runTestingStep(
@@ -154,7 +163,13 @@ export async function runTestingStep(
     }
     case 'reorg': {
       const txids = await Promise.all(
-        step.drop.map(async (d) => (typeof d === 'string' ? d : await fundingTxid(net, d.funding))),
+        step.drop.map(async (d) =>
+          typeof d === 'string'
+            ? d
+            : 'funding' in d
+              ? await channelTxid(net, d.funding, 'fundingTxid')
+              : await channelTxid(net, d.closing, 'closingTxid'),
+        ),
       )
       const r = await net.chain.reorg(step.depth, txids)
       net.log(

@@ -53,6 +53,7 @@ describe('shipped scenarios', () => {
         'rogue-bad-signature.yaml',
         'chain-stall-force-close.yaml',
         'reorg-funding.yaml',
+        'reorg-force-close.yaml',
       ]),
     )
     expect(scripts.length).toBeGreaterThanOrEqual(2)

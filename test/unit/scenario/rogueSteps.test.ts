@@ -116,3 +116,33 @@ describe('expectations on what went over the wire', () => {
     ])
   })
 })
+
+describe('chain trouble steps', () => {
+  it('parse, say what they do, and check the channels a reorg leaves out', () => {
+    const s = parse(`steps:
+  - chainStall: { durationMs: 2_000 }
+  - broadcastFails: { node: bob, durationMs: 1_000 }
+  - reorg: { depth: 3, drop: [{ funding: alice-bob }, { closing: alice-bob }] }
+  - reorg: { depth: 1 }
+`)
+    expect(s.steps.map(describeStep)).toEqual([
+      'chain stall: blocks stop reaching every node for 2000 ms',
+      "the chain refuses bob's transactions for 1000 ms",
+      'reorg: a longer branch replaces the last 3 block(s), ' +
+        'leaving out the funding of alice-bob, the close of alice-bob',
+      'reorg: a longer branch replaces the last 1 block(s)',
+    ])
+    expect(issuesOf('steps:\n  - reorg: { depth: 2, drop: [{ funding: bob-carol }] }\n')).toEqual([
+      expect.objectContaining({
+        path: 'steps[0].reorg.drop[0].funding',
+        message: expect.stringContaining('bob-carol'),
+      }),
+    ])
+    expect(issuesOf('steps:\n  - reorg: { depth: 21 }\n')).toEqual([
+      expect.objectContaining({ path: 'steps[0].reorg.depth' }),
+    ])
+    expect(issuesOf('steps:\n  - chainStall: { durationMs: 2_000, nodes: [dave] }\n')).toEqual([
+      expect.objectContaining({ path: 'steps[0].chainStall.nodes[0]' }),
+    ])
+  })
+})
