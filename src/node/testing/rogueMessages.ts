@@ -47,10 +47,11 @@ export class RogueMessages {
 
   constructor(private readonly onFired: (report: RogueReport) => void) {}
 
-  /** Arms a mutation; the count of its matching messages starts now. */
-  mutate(m: Mutation): void {
-    if (this.mutations.length >= MAX_PENDING_MUTATIONS) this.mutations.shift()
+  /** Arms a mutation; the count of its matching messages starts now. False when MAX_PENDING_MUTATIONS wait. */
+  mutate(m: Mutation): boolean {
+    if (this.mutations.length >= MAX_PENDING_MUTATIONS) return false
     this.mutations.push({ ...m, seen: 0 })
+    return true
   }
 
   pending(): Mutation[] {

@@ -14,7 +14,13 @@ import type { FaultInjector } from './faults.js'
 import { NodeError } from '../errors.js'
 import type { Message, MessageType } from '../../wire/messages.js'
 import { messageFieldsFromJson, messageFromJson } from '../../wire/messageFields.js'
-import { MAX_REPLAY_HISTORY, type Mutation, type RogueMessages, type RogueReport } from './rogueMessages.js'
+import {
+  MAX_PENDING_MUTATIONS,
+  MAX_REPLAY_HISTORY,
+  type Mutation,
+  type RogueMessages,
+  type RogueReport,
+} from './rogueMessages.js'
 
 type RogueEvent = { type: 'rogue_message' } & RogueReport
 
@@ -50,7 +56,11 @@ export class TestingHooks {
   mutate(peer: string, messageType: MessageType, nth: number, set: Record<string, unknown>): Mutation[] {
     const rogue = this.rogue('mutating messages')
     const fields = messageFieldsFromJson(messageType, set, false)
-    rogue.mutate({ peer, messageType, nth, set: fields, fields: Object.keys(set) })
+    if (!rogue.mutate({ peer, messageType, nth, set: fields, fields: Object.keys(set) }))
+      throw new NodeError(
+        'TOO_MANY_MUTATIONS',
+        `${MAX_PENDING_MUTATIONS} mutations already wait for their message; let some fire first`,
+      )
     return rogue.pending()
   }
 

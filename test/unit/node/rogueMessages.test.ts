@@ -4,7 +4,12 @@
  * kept for replay, within a bound.
  */
 import { describe, expect, it } from 'vitest'
-import { MAX_REPLAY_HISTORY, RogueMessages, type RogueReport } from '../../../src/node/testing/rogueMessages.js'
+import {
+  MAX_PENDING_MUTATIONS,
+  MAX_REPLAY_HISTORY,
+  RogueMessages,
+  type RogueReport,
+} from '../../../src/node/testing/rogueMessages.js'
 import type { Message } from '../../../src/wire/messages.js'
 
 const ALICE = `02${'aa'.repeat(32)}`
@@ -34,6 +39,15 @@ describe('rogue messages', () => {
     expect(rogue.rewrite(ALICE, fee(270))).toEqual(fee(270))
     expect(fired).toEqual([{ action: 'mutate', peer: ALICE, messageType: 'update_fee', fields: ['feerate_per_kw'] }])
     expect(rogue.pending()).toEqual([])
+  })
+
+  it('refuses a mutation beyond the bound, and keeps those armed', () => {
+    const rogue = new RogueMessages(() => {})
+    const m = { peer: ALICE, messageType: 'update_fee' as const, nth: 1, set: { feeratePerKw: 1 }, fields: [] }
+    for (let i = 0; i < MAX_PENDING_MUTATIONS; i++) expect(rogue.mutate({ ...m, nth: i + 1 })).toBe(true)
+    expect(rogue.mutate(m)).toBe(false)
+    expect(rogue.pending()).toHaveLength(MAX_PENDING_MUTATIONS)
+    expect(rogue.pending()[0]!.nth).toBe(1)
   })
 
   it('counts every armed mutation on the same message type', () => {
