@@ -5,6 +5,7 @@
  * adds persistence through `BlockSink`; MemoryChain uses it as it is.
  */
 import type { Sat } from '../core/amount.js'
+import { InvalidInputError } from '../core/errors.js'
 import type { Condition } from './condition.js'
 import { blockHash, blockSubsidy, coinbaseTransaction, makeBlock, ZERO_HASH, type Block } from './block.js'
 import { Mempool, type MempoolEntry } from './mempool.js'
@@ -17,6 +18,28 @@ export interface BlockSink {
   append(block: Block): void
   /** makes every appended block durable; called before a mine call returns or announces its blocks */
   sync(): void
+  /** forgets every block above `height` (a reorganization replaces them) */
+  truncate?(height: number): void
+}
+
+/**
+ * The deepest reorganization the chain makes on request. Bitcoin's deepest accidental ones were a few blocks; a
+ * test needs no more than a channel's confirmations and a little over.
+ */
+export const MAX_REORG_DEPTH = 20
+
+/** What a reorganization did. */
+export interface Reorganization {
+  /** the last block both branches share */
+  forkHeight: number
+  /** the hashes of the blocks replaced, lowest first */
+  replaced: string[]
+  /** the blocks that replace them, one more than were replaced */
+  blocks: Block[]
+  /** transactions of the replaced blocks left out of the new ones, back in the mempool */
+  leftOut: string[]
+  /** transactions of the replaced blocks or the mempool that are no longer valid, gone from the chain */
+  invalidated: string[]
 }
 
 export interface ChainStateOptions {
@@ -69,7 +92,10 @@ export class ChainState implements UtxoView {
   private readonly blocks: Block[] = []
   private readonly blocksByHash = new Map<string, Block>()
   private readonly confirmed = new Map<string, ConfirmedTransaction>()
-  private readonly utxos = new UtxoSet()
+  private utxos = new UtxoSet()
+  /** no block is stamped earlier: a replacing block must differ from the one it replaces, even in the same second */
+  private notBefore = 0
+  private readonly reorgListeners = new Set<(r: Reorganization) => void>()
   private readonly blockListeners = new Set<(b: ConnectedBlock) => void>()
   private readonly txListeners = new Set<(e: MempoolEntry) => void>()
   private readonly sink: BlockSink | undefined
@@ -149,7 +175,7 @@ export class ChainState implements UtxoView {
       const block = makeBlock({
         height,
         prevHash: this.tip.hash,
-        time: Math.max(this.now(), this.tip.time),
+        time: Math.max(this.now(), this.tip.time, this.notBefore),
         txs: [
           coinbaseTransaction(height, [{ value: blockSubsidy(height) + fees, condition: miner }]),
           ...entries.map((e) => e.tx),
@@ -160,6 +186,80 @@ export class ChainState implements UtxoView {
       this.mempool.drain()
       connected.push(this.connect(block))
     }
+  }
+
+  /**
+   * Replaces the last `depth` blocks with `depth + 1` new ones, as a competing branch that overtook them would: their
+   * transactions go back to the mempool and into the first new block, but for those in `leaveOut` (and what spends
+   * them), which wait in the mempool for a later block. Listeners hear of the reorganization before the new blocks.
+   */
+  reorg(depth: number, leaveOut: ReadonlySet<string>, miner: Condition): Reorganization {
+    if (!Number.isInteger(depth) || depth < 1 || depth > Math.min(MAX_REORG_DEPTH, this.height))
+      throw new InvalidInputError(
+        `a reorganization replaces 1 to ${Math.min(MAX_REORG_DEPTH, this.height)} blocks (the chain is at ` +
+          `${this.height}; at most ${MAX_REORG_DEPTH}), not ${depth}`,
+        { field: 'depth' },
+        'INVALID_REORG',
+      )
+    const forkHeight = this.height - depth
+    const stale = this.blocks.slice(forkHeight + 1)
+    const staleTxs = stale.flatMap((b) => b.txs.slice(1))
+    const unknown = [...leaveOut].filter((t) => !staleTxs.some((tx) => txidOf(tx) === t))
+    if (unknown.length > 0)
+      throw new InvalidInputError(
+        `not in the ${depth} block(s) replaced, so not theirs to leave out: ${unknown.join(', ')}`,
+        { field: 'leaveOut' },
+        'INVALID_REORG',
+      )
+    // cut from the block file before anything changes here, as a mined block is written before it is connected
+    this.sink?.truncate?.(forkHeight)
+    const waiting = this.mempool.drain().map((e) => e.tx)
+    const kept = this.blocks.slice(0, forkHeight + 1)
+    this.blocks.length = 0
+    this.blocksByHash.clear()
+    this.confirmed.clear()
+    this.utxos = new UtxoSet()
+    for (const b of kept) this.connect(b)
+
+    const heldBack = new Set(leaveOut)
+    const heldTxs: Transaction[] = []
+    const invalidated: string[] = []
+    for (const tx of [...staleTxs, ...waiting]) {
+      const id = txidOf(tx)
+      if (heldBack.has(id) || tx.inputs.some((i) => heldBack.has(i.prevout.txid))) {
+        heldBack.add(id)
+        heldTxs.push(tx)
+        continue
+      }
+      try {
+        this.submit(tx)
+      } catch {
+        invalidated.push(id)
+      }
+    }
+    const reorganization: Reorganization = {
+      forkHeight,
+      replaced: stale.map((b) => b.hash),
+      blocks: [],
+      leftOut: [],
+      invalidated,
+    }
+    for (const l of this.reorgListeners) l(reorganization)
+    this.notBefore = stale.at(-1)!.time + 1
+    reorganization.blocks = this.mine(depth + 1, miner)
+    for (const tx of heldTxs) {
+      try {
+        reorganization.leftOut.push(this.submit(tx).txid)
+      } catch {
+        invalidated.push(txidOf(tx))
+      }
+    }
+    return reorganization
+  }
+
+  onReorg(listener: (r: Reorganization) => void): () => void {
+    this.reorgListeners.add(listener)
+    return () => this.reorgListeners.delete(listener)
   }
 
   onBlock(listener: (b: ConnectedBlock) => void): () => void {

@@ -46,15 +46,22 @@ export class Faucet {
     const pubkey = publicKeyOf(privateKey)
     this.condition = sig(pubkey)
     this.address = addressFromPublicKey(pubkey)
-    for (const block of state.blockRange(0))
-      for (const tx of block.txs.slice(1))
-        this.confirmedPaidOut += this.paidBy(
-          tx,
-          tx.inputs.map((i) => state.output(i.prevout)!),
-        )
+    this.recount()
+    // what the replaced blocks paid is in the mempool again (or gone): count the branch that stays
+    state.onReorg(() => this.recount())
     state.onBlock((b) =>
       b.block.txs.forEach((tx, i) => (this.confirmedPaidOut += i === 0 ? 0n : this.paidBy(tx, b.spent[i]!))),
     )
+  }
+
+  private recount(): void {
+    this.confirmedPaidOut = 0n
+    for (const block of this.state.blockRange(0))
+      for (const tx of block.txs.slice(1))
+        this.confirmedPaidOut += this.paidBy(
+          tx,
+          tx.inputs.map((i) => this.state.output(i.prevout)!),
+        )
   }
 
   /** Everything paid to others, confirmed or in the mempool (fees excluded: the faucet pays none). */

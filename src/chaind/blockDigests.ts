@@ -36,7 +36,12 @@ export interface BlockText {
 export class BlockDigests {
   private readonly texts = new Map<number, BlockText>()
 
-  constructor(private readonly state: ChainState) {}
+  constructor(private readonly state: ChainState) {
+    // a replaced block's text must not stand for the block now at its height
+    state.onReorg((r) => {
+      for (const h of [...this.texts.keys()]) if (h > r.forkHeight) this.texts.delete(h)
+    })
+  }
 
   /** The block's text, written now if it is not kept. */
   of(block: Block, txids?: string[]): BlockText {

@@ -17,6 +17,8 @@ import {
   MineResponse,
   NETWORK_NAME,
   OutpointStatus,
+  ReorgRequest,
+  ReorgResponse,
   SubmitResponse,
   TransactionStatus,
   type BlockEvent,
@@ -219,6 +221,15 @@ export function chainRoutes(service: ChainService): Route[] {
       const miner = body.address === undefined ? faucet.condition : addressToCondition(body.address)
       const blocks = service.mine(body.blocks, miner)
       return { height: state.height, hashes: blocks.map((b) => b.hash) }
+    }),
+
+    route('POST', `${P}/reorg`, ReorgRequest, ({ body }): Json<typeof ReorgResponse> => {
+      const r = state.reorg(body.depth, new Set(body.leaveOut), faucet.condition)
+      service.log(
+        `reorganized: ${r.replaced.length} block(s) above ${r.forkHeight} replaced by ${r.blocks.length}` +
+          `${r.leftOut.length ? `, ${r.leftOut.length} transaction(s) left out` : ''}`,
+      )
+      return { ...r, height: state.height, hashes: r.blocks.map((b) => b.hash) }
     }),
 
     route('POST', `${P}/faucet`, FaucetRequest, ({ body }): Json<typeof FaucetResponse> => {

@@ -140,6 +140,19 @@ export class ChainStore implements BlockSink {
     fsyncSync(this.blocksFd)
   }
 
+  /** Cuts every block above `height` from the file (the genesis block is line 1), durably. */
+  truncate(height: number): void {
+    const text = readFileSync(this.path('blocks'), 'utf8')
+    let end = 0
+    for (let line = 0; line <= height; line++) {
+      const next = text.indexOf('\n', end)
+      if (next < 0) return
+      end = next + 1
+    }
+    ftruncateSync(this.blocksFd, Buffer.byteLength(text.slice(0, end)))
+    fsyncSync(this.blocksFd)
+  }
+
   saveMempool(txs: Transaction[]): void {
     const file = this.path('mempool')
     const tmp = `${file}.tmp`

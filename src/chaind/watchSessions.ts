@@ -15,7 +15,7 @@ import { LnsimError } from '../core/errors.js'
 import { toJson } from '../core/json.js'
 import { RawJson } from '../api/http/rawJson.js'
 import type { EventStream } from '../api/http/route.js'
-import type { WatchItems, WatchResponse, WatchSessionEvent } from '../api/chain/watchTypes.js'
+import type { WatchItems, WatchReorgEvent, WatchResponse, WatchSessionEvent } from '../api/chain/watchTypes.js'
 import type { BlockDigests } from './blockDigests.js'
 
 /** Blocks a catching-up session is sent in one go, before the chain lets other work run. */
@@ -54,6 +54,20 @@ export class WatchSessions {
     private readonly digests: BlockDigests,
   ) {
     state.onBlock((b) => this.onBlock(b))
+    state.onReorg((r) => this.onReorg(r.forkHeight))
+  }
+
+  /**
+   * Blocks a session was sent were replaced: it hears where the branches part and is closed, since what it watched
+   * was matched (and forgotten) in blocks that no longer are. The client registers again, from the fork, with all it
+   * watches.
+   */
+  private onReorg(forkHeight: number): void {
+    for (const session of [...this.sessions.values()]) {
+      if (session.sentHeight === undefined || session.sentHeight <= forkHeight) continue
+      session.send('reorg', { forkHeight } satisfies WatchReorgEvent)
+      this.close(session)
+    }
   }
 
   get size(): number {

@@ -26,7 +26,9 @@ import type { NodeSecrets } from './secrets.js'
 import type { DurableStore } from './store/durableStore.js'
 import type { NodeStores } from './store/nodeStores.js'
 import type { CheatRecorder } from './testing/cheatRecorder.js'
+import type { ChainTrouble } from './testing/chainTrouble.js'
 import type { FaultInjector } from './testing/faults.js'
+import type { RogueMessages } from './testing/rogueMessages.js'
 import type { TestingHooks } from './testing/testingHooks.js'
 import type { Wallet } from './wallet/wallet.js'
 import type { SeedSigner } from '../channel/signer.js'
@@ -71,6 +73,8 @@ export interface NodeComponents {
   /** only with --testing */
   cheats: CheatRecorder | undefined
   faults: FaultInjector | undefined
+  rogue: RogueMessages | undefined
+  chainTrouble: ChainTrouble | undefined
 }
 
 /** What exists before the services: the process's identity, log, state, chain and libp2p host. */

@@ -27,7 +27,9 @@ import { INIT_FEATURES } from './transport/host.js'
 import { PeerManager } from './transport/peerManager.js'
 import { NodeSecrets } from './secrets.js'
 import { CheatRecorder } from './testing/cheatRecorder.js'
+import { ChainTrouble } from './testing/chainTrouble.js'
 import { FaultInjector } from './testing/faults.js'
+import { RogueMessages } from './testing/rogueMessages.js'
 import { TestingHooks } from './testing/testingHooks.js'
 import { Wallet } from './wallet/wallet.js'
 
@@ -42,9 +44,26 @@ export function composeNode(base: NodeFoundations, host: Libp2p, chainTip: numbe
   c.replayLog = new StoredReplayLog(stores.replays)
   c.cheats = options.testing ? new CheatRecorder(stores.testing, c.signer) : undefined
   c.faults = options.testing ? new FaultInjector(options.seed ? toHex(options.seed) : identity.nodeIdHex) : undefined
+  c.rogue = options.testing
+    ? new RogueMessages((r) => {
+        log.warn(`rogue peer (--testing): ${r.action} ${r.messageType}`, { peer: r.peer, fields: r.fields })
+        c.bus.emit({ type: 'rogue_message', ...r })
+      })
+    : undefined
   c.wallet = new Wallet(c.secrets.derive('wallet'), stores.wallet, chain, options.feeratePerKw)
-  c.watcher = new ChainWatcher(chain, stores.watch, new ChainEventRouter(c), log.child('watcher'), chainTip)
-  c.broadcaster = new Broadcaster(chain, stores.broadcasts, log.child('broadcast'), c.bus, c.watcher)
+  c.chainTrouble = options.testing
+    ? new ChainTrouble((txid) => log.warn('a transaction refused on purpose (--testing)', { txid }))
+    : undefined
+  // the blocks and broadcasts a test may stall or refuse; the wallet's questions still reach the chain
+  const blocksAndBroadcasts = c.chainTrouble ? c.chainTrouble.wrap(chain) : chain
+  c.watcher = new ChainWatcher(
+    blocksAndBroadcasts,
+    stores.watch,
+    new ChainEventRouter(c),
+    log.child('watcher'),
+    chainTip,
+  )
+  c.broadcaster = new Broadcaster(blocksAndBroadcasts, stores.broadcasts, log.child('broadcast'), c.bus, c.watcher)
   const init: Init = { type: 'init', features: INIT_FEATURES, networks: [chainHash] }
   c.peers = new PeerManager(
     host,
@@ -55,6 +74,7 @@ export function composeNode(base: NodeFoundations, host: Libp2p, chainTip: numbe
     log.child('peers'),
     { limits, peerLog: c.peerLog, announce: options.announce },
     c.faults,
+    c.rogue,
   )
   c.channels = new ChannelManager({
     log: log.child('channels'),

@@ -38,6 +38,8 @@ export const NODE_ERRORS = {
   CHANNEL_OPEN_FAILED: { action: 'give_up', status: 422 },
   FUNDING_NOT_ACCEPTED: { action: 'give_up', status: 422 },
   NOTHING_TO_CHEAT_WITH: { action: 'fix_request', status: 422 },
+  NOTHING_TO_REPLAY: { action: 'fix_request', status: 422 },
+  TOO_MANY_MUTATIONS: { action: 'retry_later', status: 422 },
   TESTING_DISABLED: { action: 'restart_with', status: 403 },
   BAD_NODE_KEY: { action: 'give_up', status: 500 },
 } as const satisfies Record<string, { action: NodeErrorAction; status: number }>

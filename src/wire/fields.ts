@@ -212,8 +212,9 @@ export const u16: FieldCodec<number> = { read: (r, f) => r.u16(f), write: (w, v,
 export const u32: FieldCodec<number> = { read: (r, f) => r.u32(f), write: (w, v, f) => w.u32(v, f) }
 export const u64: FieldCodec<bigint> = { read: (r, f) => r.u64(f), write: (w, v, f) => w.u64(v, f) }
 
-export function fixedBytes(size: number): FieldCodec<Uint8Array> {
-  return { read: (r, f) => r.bytesOf(size, f), write: (w, v, f) => w.bytes(v, f, size) }
+/** A field of exactly `size` bytes; `size` tells tools that build messages by hand how long a value must be. */
+export function fixedBytes(size: number): FieldCodec<Uint8Array> & { readonly size: number } {
+  return { size, read: (r, f) => r.bytesOf(size, f), write: (w, v, f) => w.bytes(v, f, size) }
 }
 
 /** chain_hash, channel_id, sha256 and 32-byte secrets all share this shape. */

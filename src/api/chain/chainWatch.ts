@@ -11,6 +11,7 @@
 import { ChainClientError, type ChainClient } from './client.js'
 import {
   FilteredBlockEvent,
+  WatchReorgEvent,
   WatchSessionEvent,
   type FilteredBlock,
   type WatchItems,
@@ -30,6 +31,11 @@ export interface ChainWatchHandlers {
   onEarlierMatches(matches: WatchMatch[]): void
   /** the chain's height when a session opened */
   onTip?(height: number): void
+  /**
+   * blocks above `forkHeight` were replaced (a reorganization): the owner rewinds to it (and from() says so) before
+   * the new session sends the new blocks
+   */
+  onReorg?(forkHeight: number): void
   /** a dropped stream, a failed request, a throw from a handler: the watch goes on */
   onError?(err: unknown): void
 }
@@ -113,7 +119,14 @@ export class ChainWatch {
       this.handlers.onTip?.(opened.height)
       void this.register(this.session)
     } else if (name === 'block') {
+      if (this.session?.connection !== connection) return
       this.handlers.onBlock(parseWith(FilteredBlockEvent, JSON.parse(data), 'a watched block', 'BAD_RESPONSE'))
+    } else if (name === 'reorg') {
+      const r = parseWith(WatchReorgEvent, JSON.parse(data), 'the reorganization event', 'BAD_RESPONSE')
+      // nothing more from this session: what it watched was matched in blocks that no longer are
+      this.session = undefined
+      connection.abort()
+      this.handlers.onReorg?.(r.forkHeight)
     }
   }
 

@@ -25,6 +25,7 @@ import {
   FaucetResponse,
   MineResponse,
   OutpointStatus,
+  ReorgResponse,
   SubmitResponse,
   TipEvent,
   TransactionStatus,
@@ -33,6 +34,7 @@ import {
   type FaucetBatchRequest,
   type FaucetRequest,
   type MineRequest,
+  type ReorgRequest,
 } from './types.js'
 import type { OutPoint, Transaction } from '../../chain/transaction.js'
 import { parseWith, transactionToJson } from '../../chain/transactionJson.js'
@@ -170,6 +172,17 @@ export class ChainClient {
   mine(blocks: number, options: RequestOptions & { address?: string } = {}): Promise<MineResponse> {
     const body: MineRequest = options.address === undefined ? { blocks } : { blocks, address: options.address }
     return this.request('POST', '/v1/mine', MineResponse, body, {
+      timeoutMs: Math.max(this.timeoutMs, 60_000),
+      ...options,
+    })
+  }
+
+  /**
+   * Replaces the last `depth` blocks with `depth + 1` new ones, leaving `leaveOut` (and what spends them) in the
+   * mempool; watching nodes rewind to the fork and follow the new branch.
+   */
+  reorg(depth: number, leaveOut: string[] = [], options: RequestOptions = {}): Promise<ReorgResponse> {
+    return this.request('POST', '/v1/reorg', ReorgResponse, { depth, leaveOut } satisfies ReorgRequest, {
       timeoutMs: Math.max(this.timeoutMs, 60_000),
       ...options,
     })

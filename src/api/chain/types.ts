@@ -88,6 +88,25 @@ export type MineRequest = z.input<typeof MineRequest>
 export const MineResponse = z.object({ height, hashes: z.array(hex32) })
 export type MineResponse = z.output<typeof MineResponse>
 
+/**
+ * Replaces the last `depth` blocks with `depth + 1` new ones (a reorganization); transactions in `leaveOut` (and
+ * what spends them) stay out of the new blocks and wait in the mempool.
+ */
+export const ReorgRequest = z.strictObject({
+  depth: z.number().int().min(1),
+  leaveOut: z.array(hex32).max(1000).default([]),
+})
+export type ReorgRequest = z.input<typeof ReorgRequest>
+export const ReorgResponse = z.object({
+  forkHeight: height,
+  replaced: z.array(hex32),
+  height,
+  hashes: z.array(hex32),
+  leftOut: z.array(hex32),
+  invalidated: z.array(hex32),
+})
+export type ReorgResponse = z.output<typeof ReorgResponse>
+
 export const FaucetRequest = z.strictObject({
   address: z.string(),
   amountSat: satAmount,

@@ -74,6 +74,13 @@ export type ChannelOutputs = z.output<typeof ChannelOutputs>
 export const WatchSessionEvent = z.object({ id: z.string().min(1).max(64), height, hash: hex32 })
 export type WatchSessionEvent = z.output<typeof WatchSessionEvent>
 
+/**
+ * Blocks this session was sent were replaced (a reorganization): the last block both branches share. The session is
+ * closed; the client rewinds to `forkHeight` and opens a new one.
+ */
+export const WatchReorgEvent = z.object({ forkHeight: height })
+export type WatchReorgEvent = z.output<typeof WatchReorgEvent>
+
 /** One block, as a watching session receives it. */
 export const FilteredBlockEvent = z.object({
   height,

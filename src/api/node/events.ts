@@ -116,6 +116,15 @@ export const NodeEvent = z.discriminatedUnion('type', [
     spendableFromHeight: z.number().int().nullable(),
   }),
   z.object({ ...base, type: z.literal('block'), height: z.number().int() }),
+  z.object({
+    ...base,
+    /** a node started with --testing changed, replayed or crafted a message to a peer on purpose */
+    type: z.literal('rogue_message'),
+    action: z.enum(['mutate', 'replay', 'send']),
+    peer: nodeIdHex,
+    messageType: z.string(),
+    fields: z.array(z.string()),
+  }),
   z.object({ ...base, type: z.literal('warning'), code: z.string(), message: z.string(), peer: nodeIdHex.nullable() }),
 ])
 export type NodeEvent = z.infer<typeof NodeEvent>

@@ -12,9 +12,16 @@
  */
 import type { NodeClient } from './client.js'
 import {
+  ChainTroubleState,
   CheatResponse,
+  Done,
   FaultsState,
   HoldResponse,
+  MutationsState,
+  SentCounts,
+  type MutateRequest,
+  type ReplayRequest,
+  type SendMessageRequest,
   type FaultsRequest,
   type LinksRequest,
   type PartitionRequest,
@@ -56,5 +63,35 @@ export class TestingClient {
   /** Broadcasts the channel's previous, revoked commitment: the peer should take everything with a penalty. */
   cheat(channelId: string): Promise<CheatResponse> {
     return this.client.call('POST', `/v1/dev/channels/${channelId}/cheat`, CheatResponse)
+  }
+
+  /** Arms a mutation: the Nth such message to the peer leaves with those fields changed. */
+  mutate(request: MutateRequest): Promise<MutationsState> {
+    return this.client.call('POST', '/v1/dev/mutate', MutationsState, request)
+  }
+
+  /** Sends the peer again an earlier message (the Nth last of its type). */
+  replay(request: ReplayRequest): Promise<Done> {
+    return this.client.call('POST', '/v1/dev/replay', Done, request)
+  }
+
+  /** Crafts a message from all its fields and sends it to the peer. */
+  send(request: SendMessageRequest): Promise<Done> {
+    return this.client.call('POST', '/v1/dev/send', Done, request)
+  }
+
+  /** What the node sent since it started, per peer and message type. */
+  sent(): Promise<SentCounts> {
+    return this.client.call('GET', '/v1/dev/sent', SentCounts)
+  }
+
+  /** Blocks stop reaching the node for this long, then arrive together. */
+  stallChain(durationMs: number): Promise<ChainTroubleState> {
+    return this.client.call('POST', '/v1/dev/chain/stall', ChainTroubleState, { durationMs })
+  }
+
+  /** The chain refuses the node's transactions for this long; the node must broadcast them again. */
+  refuseBroadcasts(durationMs: number): Promise<ChainTroubleState> {
+    return this.client.call('POST', '/v1/dev/chain/refuse', ChainTroubleState, { durationMs })
   }
 }

@@ -69,7 +69,62 @@ export type PartitionRequest = z.input<typeof PartitionRequest>
 export const HoldRequest = z.strictObject({ hold: z.boolean() })
 export type HoldRequest = z.input<typeof HoldRequest>
 
+/** A field value as JSON gives it: hex for bytes, keys and signatures; a number (or decimal string) for integers. */
+const fieldValue = z.union([z.string().max(4000), z.number()])
+const fieldValues = z.record(z.string().max(100), fieldValue)
+
+/** The Nth `messageType` the node sends `peer` from now on leaves with the fields in `set` (BOLT names) changed. */
+export const MutateRequest = z.strictObject({
+  peer: nodeIdHex,
+  messageType: z.enum(MESSAGE_TYPE_NAMES),
+  nth: z.number().int().min(1).max(100_000).default(1),
+  set: fieldValues.refine((s) => Object.keys(s).length > 0, 'set at least one field'),
+})
+export type MutateRequest = z.input<typeof MutateRequest>
+
+/** The node sends `peer` again the Nth last `messageType` it sent it (1 = the last one). */
+export const ReplayRequest = z.strictObject({
+  peer: nodeIdHex,
+  messageType: z.enum(MESSAGE_TYPE_NAMES),
+  nth: z.number().int().min(1).max(100_000).default(1),
+})
+export type ReplayRequest = z.input<typeof ReplayRequest>
+
+/** The node crafts a message from every one of its fields (BOLT names) and sends it to `peer`. */
+export const SendMessageRequest = z.strictObject({
+  peer: nodeIdHex,
+  messageType: z.enum(MESSAGE_TYPE_NAMES),
+  fields: fieldValues,
+})
+export type SendMessageRequest = z.input<typeof SendMessageRequest>
+
+/** The longest a chain stall or a run of refused broadcasts may last. */
+export const MAX_CHAIN_TROUBLE_MS = 600_000
+
+/** For this long: blocks stop reaching the node (then arrive together), or the chain refuses its transactions. */
+export const ChainTroubleRequest = z.strictObject({ durationMs: z.number().int().min(1).max(MAX_CHAIN_TROUBLE_MS) })
+export type ChainTroubleRequest = z.input<typeof ChainTroubleRequest>
+
 // ---- responses ----
+
+/** When the trouble ends (ms since the epoch, the node's clock). */
+export const ChainTroubleState = z.object({ until: z.number() })
+export type ChainTroubleState = z.output<typeof ChainTroubleState>
+
+/** Mutations armed and not yet fired. */
+export const MutationsState = z.object({
+  mutations: z.array(
+    z.object({ peer: nodeIdHex, messageType: z.string(), nth: z.number().int(), fields: z.array(z.string()) }),
+  ),
+})
+export type MutationsState = z.output<typeof MutationsState>
+
+/** What the node sent since it started: per peer (node id), per message type, how many. */
+export const SentCounts = z.object({ sent: z.record(nodeIdHex, z.record(z.string(), z.number().int())) })
+export type SentCounts = z.output<typeof SentCounts>
+
+export const Done = z.object({ ok: z.literal(true) })
+export type Done = z.output<typeof Done>
 
 /** What trouble the node is set to make now: faults not yet fired, link rules, peers cut off. */
 export const FaultsState = z.object({
@@ -93,3 +148,11 @@ export type HoldResponse = z.output<typeof HoldResponse>
 /** The revoked commitment now on its way to the chain, and its commitment number. */
 export const CheatResponse = z.object({ txid: hex32, revokedIndex: amount })
 export type CheatResponse = z.output<typeof CheatResponse>
+
+/** Message fields by BOLT name, for clients that check a mutation or a crafted message before sending it. */
+export {
+  MessageFieldError,
+  describeFieldKind,
+  messageFieldsFromJson,
+  settableFields,
+} from '../../wire/messageFields.js'

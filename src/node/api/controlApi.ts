@@ -11,7 +11,16 @@ import { formatScid } from '../../core/shortChannelId.js'
 import { z } from 'zod'
 import { amount, nodeIdHex } from '../../api/node/schemas.js'
 import { LnsimError } from '../../core/errors.js'
-import { FaultsRequest, HoldRequest, LinksRequest, PartitionRequest } from '../../api/node/testingTypes.js'
+import {
+  ChainTroubleRequest,
+  FaultsRequest,
+  HoldRequest,
+  LinksRequest,
+  MutateRequest,
+  PartitionRequest,
+  ReplayRequest,
+  SendMessageRequest,
+} from '../../api/node/testingTypes.js'
 import {
   ChannelPolicyRequest,
   CloseChannelRequest,
@@ -323,6 +332,25 @@ export async function startControlApi(node: NodeComponents, hooks: ControlApiHoo
       return f.describe()
     }),
     route('GET', '/v1/dev/faults', undefined, async () => node.testing.faults('fault injection').describe()),
+    route('POST', '/v1/dev/mutate', MutateRequest, async ({ body }) => {
+      const pending = node.testing.mutate(body.peer, body.messageType, body.nth, body.set)
+      return { mutations: pending.map(({ set: _set, ...m }) => m) }
+    }),
+    route('POST', '/v1/dev/replay', ReplayRequest, async ({ body }) => {
+      node.testing.replay(body.peer, body.messageType, body.nth)
+      return { ok: true as const }
+    }),
+    route('POST', '/v1/dev/send', SendMessageRequest, async ({ body }) => {
+      node.testing.send(body.peer, body.messageType, body.fields)
+      return { ok: true as const }
+    }),
+    route('POST', '/v1/dev/chain/stall', ChainTroubleRequest, async ({ body }) =>
+      node.testing.stallChain(body.durationMs),
+    ),
+    route('POST', '/v1/dev/chain/refuse', ChainTroubleRequest, async ({ body }) =>
+      node.testing.refuseBroadcasts(body.durationMs),
+    ),
+    route('GET', '/v1/dev/sent', undefined, async () => ({ sent: node.testing.sentCounts() })),
     route('POST', '/v1/dev/hold', HoldRequest, async ({ body }) => node.testing.holdPayments(body.hold)),
     route('POST', '/v1/dev/channels/:channelId/cheat', undefined, async ({ params }) =>
       node.testing.cheat(params.channelId!),

@@ -41,6 +41,8 @@ export interface BlockWatchHandlers {
   /** items added later that had already matched in blocks delivered before */
   onEarlierMatches(matches: WatchedTransaction[]): void
   onTip(height: number): void
+  /** blocks above `forkHeight` were replaced: rewind to it; the blocks of the new branch follow */
+  onReorg?(forkHeight: number): void
 }
 
 export interface BlockWatch {

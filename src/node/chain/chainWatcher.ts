@@ -142,6 +142,7 @@ export class ChainWatcher {
             this.checkCaughtUp()
           },
           onBlock: (block) => this.onBlock(block),
+          onReorg: (forkHeight) => this.onReorg(forkHeight),
           onEarlierMatches: (matches) => this.onEarlierMatches(matches),
         },
         signal,
@@ -182,6 +183,27 @@ export class ChainWatcher {
     this.events.onTransactions(block)
     this.events.onBlock(block.height)
     this.checkCaughtUp()
+  }
+
+  /**
+   * Blocks above `forkHeight` were replaced. A transaction seen in them but not yet deep enough is unseen again: it is
+   * watched anew and counted from the block of the new branch that holds it, so a funding reorganized out waits for
+   * its confirmations again (and takes its new position). A spend already reported stays reported: its transaction
+   * went back to the mempool and the node's claims on it wait for it to be mined again (their timelocks say when).
+   */
+  private onReorg(forkHeight: number): void {
+    if (forkHeight >= this.state.lastHeight) return
+    this.log.warn('the chain reorganized: processing again from the fork', {
+      forkHeight,
+      lastHeight: this.state.lastHeight,
+    })
+    for (const [txid, c] of Object.entries(this.state.confirmed))
+      if (c.blockHeight !== undefined && c.blockHeight > forkHeight)
+        this.state.confirmed[txid] = { channel: c.channel, depth: c.depth }
+    this.state.lastHeight = forkHeight
+    this.tip = forkHeight
+    this.ahead.clear()
+    this.save()
   }
 
   /** Matches the chain found for items added after it had sent their block (at most a block or two before). */

@@ -8,13 +8,29 @@ import { txid as txidOf } from '../../chain/transaction.js'
 import type { Broadcaster } from '../chain/broadcaster.js'
 import type { Logger } from '../logger.js'
 import type { FinalHop } from '../payments/receive/finalHop.js'
+import type { ChainTrouble } from './chainTrouble.js'
 import type { CheatRecorder } from './cheatRecorder.js'
 import type { FaultInjector } from './faults.js'
 import { NodeError } from '../errors.js'
+import type { Message, MessageType } from '../../wire/messages.js'
+import { messageFieldsFromJson, messageFromJson } from '../../wire/messageFields.js'
+import {
+  MAX_PENDING_MUTATIONS,
+  MAX_REPLAY_HISTORY,
+  type Mutation,
+  type RogueMessages,
+  type RogueReport,
+} from './rogueMessages.js'
+
+type RogueEvent = { type: 'rogue_message' } & RogueReport
 
 export interface TestingComponents {
   log: Logger
   faults: FaultInjector | undefined
+  rogue: RogueMessages | undefined
+  chainTrouble: ChainTrouble | undefined
+  peers: { isConnected(peer: string): boolean; send(peer: string, message: Message): void }
+  bus: { emit(e: RogueEvent): void }
   cheats: CheatRecorder | undefined
   receive: FinalHop
   broadcaster: Broadcaster
@@ -29,6 +45,74 @@ export class TestingHooks {
   faults(what: string): FaultInjector {
     if (!this.c.faults) throw disabled(what)
     return this.c.faults
+  }
+
+  private rogue(what: string): RogueMessages {
+    if (!this.c.rogue) throw disabled(what)
+    return this.c.rogue
+  }
+
+  /** The Nth `messageType` this node sends `peer` from now on leaves with these fields (BOLT names) changed. */
+  mutate(peer: string, messageType: MessageType, nth: number, set: Record<string, unknown>): Mutation[] {
+    const rogue = this.rogue('mutating messages')
+    const fields = messageFieldsFromJson(messageType, set, false)
+    if (!rogue.mutate({ peer, messageType, nth, set: fields, fields: Object.keys(set) }))
+      throw new NodeError(
+        'TOO_MANY_MUTATIONS',
+        `${MAX_PENDING_MUTATIONS} mutations already wait for their message; let some fire first`,
+      )
+    return rogue.pending()
+  }
+
+  /** Sends `peer` again the Nth last `messageType` this node sent it (1 = the last one). */
+  replay(peer: string, messageType: MessageType, nth: number): void {
+    const rogue = this.rogue('replaying messages')
+    const message = rogue.earlier(peer, messageType, nth)
+    if (!message)
+      throw new NodeError(
+        'NOTHING_TO_REPLAY',
+        `this node has not sent ${peer} ${nth === 1 ? 'a' : `${nth}`} ${messageType} message(s) ` +
+          `(it keeps the last ${MAX_REPLAY_HISTORY} of each type per peer)`,
+      )
+    this.sendNow(peer, message, 'replay', [])
+  }
+
+  /** Crafts a whole message from its fields (BOLT names) and sends it to `peer`. */
+  send(peer: string, messageType: MessageType, fields: Record<string, unknown>): void {
+    this.rogue('crafting messages')
+    this.sendNow(peer, messageFromJson(messageType, fields), 'send', Object.keys(fields))
+  }
+
+  private sendNow(peer: string, message: Message, action: 'replay' | 'send', fields: string[]): void {
+    if (!this.c.peers.isConnected(peer))
+      throw new NodeError('PEER_OFFLINE', `not connected to ${peer}: cannot ${action} a ${message.type} to it`)
+    this.c.log.warn(`rogue peer (--testing): ${action} ${message.type}`, { peer, fields })
+    this.c.bus.emit({ type: 'rogue_message', action, peer, messageType: message.type, fields })
+    this.c.peers.send(peer, message)
+  }
+
+  /** What this node sent since it started, per peer and message type. */
+  sentCounts(): Record<string, Partial<Record<MessageType, number>>> {
+    return this.rogue('counting sent messages').sentCounts()
+  }
+
+  private chainTrouble(what: string): ChainTrouble {
+    if (!this.c.chainTrouble) throw disabled(what)
+    return this.c.chainTrouble
+  }
+
+  /** Blocks stop reaching this node for `ms`, then arrive together. */
+  stallChain(ms: number): { until: number } {
+    const r = this.chainTrouble('stalling the chain').stall(ms)
+    this.c.log.warn('blocks held back on purpose (--testing)', { ms })
+    return r
+  }
+
+  /** The chain refuses this node's transactions for `ms`; its broadcaster retries every block. */
+  refuseBroadcasts(ms: number): { until: number } {
+    const r = this.chainTrouble('refusing broadcasts').refuseBroadcasts(ms)
+    this.c.log.warn('broadcasts refused on purpose (--testing)', { ms })
+    return r
   }
 
   /** Payments to us stay pending until released (like a hold invoice). */

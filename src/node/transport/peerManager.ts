@@ -18,6 +18,7 @@ import type { KvLog } from '../store/durableStore.js'
 import { LN_PROTOCOL } from './host.js'
 import { PeerConnection, type ConnectionOptions } from './peerConnection.js'
 import type { FaultInjector } from '../testing/faults.js'
+import type { RogueMessages } from '../testing/rogueMessages.js'
 import { LinkQueue } from '../testing/linkQueue.js'
 import { NodeError } from '../errors.js'
 import { announcementOrder } from './reachability.js'
@@ -84,6 +85,8 @@ export class PeerManager {
     private readonly connectionOptions: ConnectionOptions & { announce?: readonly string[] },
     /** test-only network trouble (--testing) */
     private readonly faults?: FaultInjector,
+    /** test-only rogue messages: changed in flight, counted, kept for replay (--testing) */
+    private readonly rogue?: RogueMessages,
   ) {}
 
   async start(): Promise<void> {
@@ -125,10 +128,11 @@ export class PeerManager {
     return [...this.connections.keys()].filter((peer) => this.isConnected(peer))
   }
 
-  send(peer: string, message: Message): void {
+  send(peer: string, original: Message): void {
     const c = this.connections.get(peer)
     if (!c?.initReceived) return
-    if (!this.faults) return c.send(message)
+    if (!this.faults) return c.send(original)
+    const message = this.rogue ? this.rogue.rewrite(peer, original) : original
     const d = this.faults.onSend(peer, message, Date.now())
     if (!d.send) {
       this.log.info('fault injection: message not sent', { peer, type: message.type, disconnect: d.disconnectBefore })
@@ -139,6 +143,7 @@ export class PeerManager {
       // a message held back on a connection that has since closed is lost with it, never sent on the next one
       if (this.connections.get(peer) !== c || !c.initReceived) return
       c.send(message)
+      this.rogue?.recordSent(peer, message)
       if (d.disconnectAfter) void this.disconnect(peer, 'fault injection: disconnect after sending')
     }
     let queue = this.linkQueues.get(c)

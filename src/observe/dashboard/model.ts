@@ -222,6 +222,7 @@ export class DashboardModel {
         if (this.chain.seeHeight(e.height)) this.chainDirty = true
         return
       case 'warning':
+      case 'rogue_message':
         return
     }
   }

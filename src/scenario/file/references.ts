@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod'
 import { FUNDING_FEE_RESERVE_SAT, defaultChannelName, type Condition, type Expectation, type Step } from './schema.js'
-import { TESTING_STEP_KINDS } from './testingSteps.js'
+import { CHANNEL_ID_FIELDS, TESTING_STEP_KINDS } from './testingSteps.js'
 
 interface Shape {
   testing?: boolean | undefined
@@ -106,7 +106,13 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
     if (c.kind === 'channelState' || c.kind === 'channelBalance' || c.kind === 'pendingHtlcs') {
       if (c.node !== undefined) knowNode(c.node, [...at, 'node'])
       knowChannel(c.channel, at, c.node)
-    } else if (c.kind === 'balance') knowNode(c.node, [...at, 'node'])
+    } else if (c.kind === 'balance' || c.kind === 'alive') knowNode(c.node, [...at, 'node'])
+    else if (c.kind === 'sent' || c.kind === 'notSent') {
+      knowNode(c.node, [...at, 'node'])
+      knowNode(c.peer, [...at, 'peer'])
+      if (s.testing === false)
+        issue(at, `${c.kind} counts what nodes sent through their test-only hooks: remove \`testing: false\``)
+    }
   }
 
   const ids = new Map<string, Step['kind']>()
@@ -163,6 +169,24 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
         if (step.amountMsat && step.amountMsat.min > step.amountMsat.max)
           issue([...at, 'amountMsat', 'min'], `min (${step.amountMsat.min}) is above max (${step.amountMsat.max})`)
         break
+      case 'mutate':
+      case 'replay':
+      case 'send': {
+        const values = step.kind === 'mutate' ? step.set : step.kind === 'send' ? step.fields : {}
+        for (const field of CHANNEL_ID_FIELDS) {
+          const v = values[field]
+          if (typeof v === 'string' && !/^[0-9a-f]{64}$/i.test(v) && !channels.has(v))
+            issue(
+              [...at, step.kind === 'mutate' ? 'set' : 'fields', field],
+              `${JSON.stringify(v)} is neither a 32-byte hex id nor a channel ` +
+                `(the channels are: ${[...channels.keys()].join(', ') || 'none'})`,
+            )
+        }
+        knowNode(step.node, [...at, 'node'])
+        knowNode(step.peer, [...at, 'peer'])
+        if (step.node === step.peer) issue([...at, 'peer'], `${step.node} sends no messages to itself`)
+        break
+      }
       case 'fault':
         knowNode(step.node, [...at, 'node'])
         knowNode(step.peer, [...at, 'peer'])
@@ -188,7 +212,22 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
         break
       }
       case 'hold':
+      case 'broadcastFails':
         knowNode(step.node, [...at, 'node'])
+        break
+      case 'reorg':
+        step.drop.forEach((d, j) => {
+          const [key, name] =
+            typeof d === 'string' ? [] : 'funding' in d ? ['funding', d.funding] : ['closing', d.closing]
+          if (key !== undefined && !channels.has(name!))
+            issue(
+              [...at, 'drop', j, key],
+              `no channel named "${name}" (the channels are: ${[...channels.keys()].join(', ') || 'none'})`,
+            )
+        })
+        break
+      case 'chainStall':
+        step.nodes?.forEach((n, j) => knowNode(n, [...at, 'nodes', j]))
         break
       case 'cheat':
         knowNode(step.node, [...at, 'node'])

@@ -54,7 +54,7 @@ export const ScenarioSchema = strictObject({
   .transform(({ topology: _imported, ...s }) => ({
     ...s,
     seed: s.seed ?? s.name,
-    testing: s.testing ?? usesTestingHooks(s.steps),
+    testing: s.testing ?? usesTestingHooks(s.steps, s.expect),
     channels: s.channels.map((c) => ({ ...c, name: c.name ?? defaultChannelName(c.from, c.to) })),
   }))
 

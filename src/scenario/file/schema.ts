@@ -20,7 +20,7 @@ import {
   wholeNumber,
 } from './values.js'
 import { oneOf } from './oneOf.js'
-import { testingStepVariants } from './testingSteps.js'
+import { testingConditionVariants, testingStepVariants } from './testingSteps.js'
 import { DEFAULT_CAPACITY_MULTIPLIER, DEFAULT_EXPECTED_PAYMENT_MSAT } from '../activity/randomModel.js'
 
 /** Per channel direction, as BOLT #7's channel_update carries it. */
@@ -124,6 +124,8 @@ const conditionVariants = {
     "every node's on-chain and channel money adds up to what the faucet paid out minus the fees mined, to the msat " +
       '(needs every node running and an empty mempool)',
   ),
+  alive: strictObject({ node: nodeName }).describe('the node is running and answers its control API'),
+  ...testingConditionVariants,
 }
 
 /** Something about the network that holds now or not: what `wait` waits for, and part of what `expect` checks. */

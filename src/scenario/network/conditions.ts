@@ -4,7 +4,8 @@
  * Each evaluation says what it saw, so a failed wait or expectation explains
  * itself ("alice's local balance in alice-bob is 0 msat").
  */
-import { InvalidInputError } from '../../core/errors.js'
+import { TestingClient } from '../../api/node/testingClient.js'
+import { InvalidInputError, errorMessage } from '../../core/errors.js'
 import { countMoney, describeMoneyCount } from './conservation.js'
 import { formatPath } from '../file/load.js'
 import { Condition } from '../file/schema.js'
@@ -60,6 +61,12 @@ export function describeCondition(c: Condition): string {
         `${c.node ? `${c.node}'s` : "the funder's"} channel ${c.channel} has ${formatComparison(c.count)} ` +
         'HTLC(s) in flight'
       )
+    case 'alive':
+      return `${c.node} is alive`
+    case 'sent':
+      return `${c.node} sent ${c.peer} ${c.count ? `${formatComparison(c.count)} ` : 'at least one '}${c.message}`
+    case 'notSent':
+      return `${c.node} never sent ${c.peer} ${/^[aeiou]/.test(c.message) ? 'an' : 'a'} ${c.message}`
     case 'conservation':
       return (
         'money is conserved: on chain and in channels, the nodes hold what the faucet paid out minus ' +
@@ -113,6 +120,26 @@ export async function evaluateCondition(net: NetworkView, c: Condition): Promise
     }
     case 'blockHeight':
       return compared('the block height', BigInt((await net.chain.info()).height), c.height, '')
+    case 'alive': {
+      const node = net.node(c.node)
+      if (!node.online) return { ok: false, actual: `${c.node}'s process is not running` }
+      try {
+        const info = await node.info()
+        return { ok: true, actual: `${c.node} runs and answers (block height ${info.chain.blockHeight})` }
+      } catch (err) {
+        return { ok: false, actual: `${c.node} runs but does not answer: ${errorMessage(err)}` }
+      }
+    }
+    case 'sent':
+    case 'notSent': {
+      const node = net.node(c.node)
+      if (!node.online) return { ok: false, actual: `${c.node} is not running: it cannot say what it sent` }
+      const { sent } = await new TestingClient(node.client).sent()
+      const n = sent[net.node(c.peer).nodeId]?.[c.message] ?? 0
+      const actual = `${c.node} sent ${c.peer} ${n} ${c.message} message(s) since it started`
+      if (c.kind === 'notSent') return { ok: n === 0, actual }
+      return { ok: c.count ? compare(BigInt(n), c.count) : n > 0, actual }
+    }
     case 'conservation': {
       const offline = net.nodes.filter((n) => !n.online).map((n) => n.name)
       if (offline.length > 0)

@@ -207,6 +207,16 @@ export class Network implements BringUpNetwork {
     this.observer = options.observer ?? {}
     if (this.observer.event) this.listeners.add(this.observer.event.bind(this.observer))
     this.testing = new TestingHooks(this, options.testing === true || spec.testing === true)
+    // a rogue message is news the moment it leaves, whichever step armed it
+    if (this.testing.enabled)
+      this.onEvent((e) => {
+        if (e.type !== 'rogue_message') return
+        const what = e.action === 'mutate' ? `a mutated ${e.messageType} (${e.fields.join(', ')})` : ''
+        this.log(
+          `${this.nameOf(e.node)} sent ${this.nameOf(e.peer)} ` +
+            (what || `${e.action === 'replay' ? 'a replayed' : 'a crafted'} ${e.messageType}`),
+        )
+      })
     this.lean = options.lean ?? leanByDefault(spec.nodes.length)
     for (const n of spec.nodes) this.defineNode(n, spec.channels, options.nodeArgs?.[n.name] ?? [])
   }

@@ -20,7 +20,7 @@ import { TestingClient } from '../../api/node/testingClient.js'
 import type { FaultAction, LinkRule, MessageTypeName } from '../../api/node/testingTypes.js'
 import { StepError } from '../errors.js'
 import type { NetworkView } from './networkView.js'
-import type { LinkDelaySpec } from '../file/testingSteps.js'
+import { CHANNEL_ID_FIELDS, type LinkDelaySpec } from '../file/testingSteps.js'
 
 export interface FaultSpec {
   /** the node that sends the message */
@@ -41,6 +41,15 @@ export interface LatencySpec {
   /** without delay and dropRate, the rule is removed */
   delay?: LinkDelaySpec | undefined
   dropRate?: number | undefined
+}
+
+/** A message from one node to another. */
+export interface RogueSpec {
+  /** the rogue: the node that sends it */
+  node: string
+  /** the node it is sent to */
+  peer: string
+  message: MessageTypeName
 }
 
 /** The key of a node's rule for every peer without a rule of its own. */
@@ -141,6 +150,57 @@ export class TestingHooks {
     const r = await this.hooksOf(node).cheat(this.net.channel(channel).channelId)
     this.net.log(`${node} broadcast a revoked commitment of ${channel} (commitment ${r.revokedIndex}, txid ${r.txid})`)
     return r.txid
+  }
+
+  /** Message fields as a scenario gives them, with a channel's name in place of its id made the id. */
+  private fieldsFor(values: Readonly<Record<string, string | number>>): Record<string, string | number> {
+    return Object.fromEntries(
+      Object.entries(values).map(([k, v]) => [
+        k,
+        CHANNEL_ID_FIELDS.includes(k) && typeof v === 'string' && !/^[0-9a-f]{64}$/i.test(v)
+          ? this.net.channel(v).channelId
+          : v,
+      ]),
+    )
+  }
+
+  /** The Nth `message` that `node` sends `peer` from now on leaves with these fields (BOLT names) changed. */
+  async mutate(spec: RogueSpec & { nth?: number; set: Record<string, string | number> }): Promise<void> {
+    await this.hooksOf(spec.node).mutate({
+      peer: this.net.node(spec.peer).nodeId,
+      messageType: spec.message,
+      nth: spec.nth ?? 1,
+      set: this.fieldsFor(spec.set),
+    })
+  }
+
+  /** `node` sends `peer` again the Nth last `message` it sent it (1: the last one). */
+  async replay(spec: RogueSpec & { nth?: number }): Promise<void> {
+    await this.hooksOf(spec.node).replay({
+      peer: this.net.node(spec.peer).nodeId,
+      messageType: spec.message,
+      nth: spec.nth ?? 1,
+    })
+  }
+
+  /** `node` crafts `message` from all its fields and sends it to `peer`. */
+  async send(spec: RogueSpec & { fields: Record<string, string | number> }): Promise<void> {
+    await this.hooksOf(spec.node).send({
+      peer: this.net.node(spec.peer).nodeId,
+      messageType: spec.message,
+      fields: this.fieldsFor(spec.fields),
+    })
+  }
+
+  /** Blocks stop reaching these nodes (default: every running node) for `ms`, then arrive together. */
+  async stallChain(ms: number, names?: readonly string[]): Promise<void> {
+    for (const name of names ?? this.net.nodes.filter((n) => n.online).map((n) => n.name))
+      await this.hooksOf(name).stallChain(ms)
+  }
+
+  /** The chain refuses what `node` submits for `ms`; the node must broadcast it again afterwards. */
+  async refuseBroadcasts(node: string, ms: number): Promise<void> {
+    await this.hooksOf(node).refuseBroadcasts(ms)
   }
 
   /** A restarted node has lost its hooks: forget the rules it had. */

@@ -5,6 +5,7 @@
  */
 import type { Network } from '../network/network.js'
 import { sleep } from '../network/pool.js'
+import { StepError } from '../errors.js'
 import type { RunContext } from './runner.js'
 import type { Step, StepOf } from '../file/schema.js'
 import { TESTING_STEP_KINDS, type LinkDelaySpec, type TestingStepKind } from '../file/testingSteps.js'
@@ -29,6 +30,12 @@ function describeDelay(d: LinkDelaySpec): string {
 function ordinal(n: number): string {
   const teen = n % 100 >= 11 && n % 100 <= 13
   return `${n}${teen ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th')}`
+}
+
+/** A long hex value in a line of the live view: its start and end. */
+function shorten(v: string | number): string {
+  const s = String(v)
+  return s.length > 20 ? `${s.slice(0, 8)}…${s.slice(-8)}` : s
 }
 
 export function describeTestingStep(step: TestingStep): string {
@@ -57,9 +64,52 @@ export function describeTestingStep(step: TestingStep): string {
       return 'heal every partition'
     case 'hold':
       return step.hold ? `${step.node} holds the payments it receives` : `${step.node} settles the payments it held`
+    case 'mutate':
+      return (
+        `mutate: the ${step.nth === 1 ? 'next' : ordinal(step.nth)} ${step.message} ${step.node} sends ` +
+        `${step.peer} leaves with ${Object.entries(step.set)
+          .map(([k, v]) => `${k} = ${shorten(v)}`)
+          .join(', ')}`
+      )
+    case 'replay':
+      return (
+        `replay: ${step.node} sends ${step.peer} again its ` +
+        `${step.nth === 1 ? 'last' : `${ordinal(step.nth)} last`} ${step.message}`
+      )
+    case 'send':
+      return `send: ${step.node} sends ${step.peer} a crafted ${step.message}`
+    case 'chainStall':
+      return `chain stall: blocks stop reaching ${step.nodes?.join(', ') ?? 'every node'} for ${step.durationMs} ms`
+    case 'broadcastFails':
+      return `the chain refuses ${step.node}'s transactions for ${step.durationMs} ms`
+    case 'reorg': {
+      const dropped = step.drop.map((d) =>
+        typeof d === 'string'
+          ? d.slice(0, 12)
+          : 'funding' in d
+            ? `the funding of ${d.funding}`
+            : `the close of ${d.closing}`,
+      )
+      return (
+        `reorg: a longer branch replaces the last ${step.depth} block(s)` +
+        (dropped.length ? `, leaving out ${dropped.join(', ')}` : '')
+      )
+    }
     case 'cheat':
       return `${step.node} cheats: broadcasts a revoked commitment of ${step.channel}`
   }
+}
+
+/** The funding or closing transaction of a channel of the network, as its funder reports it. */
+async function channelTxid(net: Network, channel: string, which: 'fundingTxid' | 'closingTxid'): Promise<string> {
+  const ref = net.channel(channel)
+  const txid = (await net.node(ref.from).channels()).find((c) => c.channelId === ref.channelId)?.[which]
+  if (!txid)
+    throw new StepError(
+      `${ref.from} knows no ${which === 'fundingTxid' ? 'funding' : 'closing'} transaction of ${channel}`,
+      'UNKNOWN_CHANNEL',
+    )
+  return txid
 }
 
 export async function runTestingStep(
@@ -95,5 +145,46 @@ export async function runTestingStep(
     case 'cheat':
       await net.testing.cheat(step.node, step.channel)
       return
+    case 'chainStall':
+    case 'broadcastFails': {
+      if (step.kind === 'chainStall') await net.testing.stallChain(step.durationMs, step.nodes)
+      else await net.testing.refuseBroadcasts(step.node, step.durationMs)
+      const what =
+        step.kind === 'chainStall'
+          ? 'blocks reach the nodes again'
+          : `the chain takes ${step.node}'s transactions again`
+      // the trouble lasts while the following steps run; the final expectations wait for its end
+      background.push(
+        sleep(step.durationMs, ctx.signal)
+          .then(() => net.log(`${what} after ${step.durationMs} ms`))
+          .catch(() => {}),
+      )
+      return
+    }
+    case 'reorg': {
+      const txids = await Promise.all(
+        step.drop.map(async (d) =>
+          typeof d === 'string'
+            ? d
+            : 'funding' in d
+              ? await channelTxid(net, d.funding, 'fundingTxid')
+              : await channelTxid(net, d.closing, 'closingTxid'),
+        ),
+      )
+      const r = await net.chain.reorg(step.depth, txids)
+      net.log(
+        `the chain reorganized above block ${r.forkHeight}: ${r.replaced.length} block(s) replaced by ` +
+          `${r.hashes.length}, now at ${r.height}` +
+          (r.leftOut.length ? `; ${r.leftOut.length} transaction(s) back in the mempool` : '') +
+          (r.invalidated.length ? `; ${r.invalidated.length} no longer valid` : ''),
+      )
+      return
+    }
+    case 'mutate':
+      return net.testing.mutate(step)
+    case 'replay':
+      return net.testing.replay(step)
+    case 'send':
+      return net.testing.send(step)
   }
 }

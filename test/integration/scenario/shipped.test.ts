@@ -45,6 +45,17 @@ describe('shipped scenarios', () => {
         'latency.yaml',
       ]),
     )
+    // issue 28: rogue peers and a misbehaving chain
+    expect(yamlFiles).toEqual(
+      expect.arrayContaining([
+        'rogue-invalid-point.yaml',
+        'rogue-replayed-revoke.yaml',
+        'rogue-bad-signature.yaml',
+        'chain-stall-force-close.yaml',
+        'reorg-funding.yaml',
+        'reorg-force-close.yaml',
+      ]),
+    )
     expect(scripts.length).toBeGreaterThanOrEqual(2)
   })
 

@@ -92,4 +92,24 @@ describe('chain watch sessions', () => {
       /above the chain's height/,
     )
   })
+
+  it('tells a session that was sent replaced blocks where the branches part, then sends it nothing more', () => {
+    const { chain, sessions, open } = setUp()
+    const coin = chain.fund(sig(pub(alice)), 100_000n, { confirm: true })
+    const a = open()
+    const behind = open()
+    sessions.register(a.id, { from: chain.height, add: { txids: [], outpoints: [coin.outpoint] } })
+    chain.submit(signed(unsigned([coin], [{ value: 99_000n, condition: sig(pub(bob)) }]), [coin], [[alice]]))
+    chain.mine(2)
+    const fork = chain.height - 2
+    // a session that registered at the tip knows blocks the new branch replaces, though it was sent none
+    sessions.register(behind.id, { from: chain.height, add: { txids: [], outpoints: [] } })
+    chain.reorg(2, new Set(), chain.faucet.condition)
+    const events = a.received.map((e) => e.event)
+    expect(events.slice(-1)).toEqual(['reorg'])
+    expect(a.received.at(-1)!.data).toEqual({ forkHeight: fork })
+    expect(blocks(a.received)).toHaveLength(2)
+    expect(sessions.size).toBe(0)
+    expect(behind.received.map((e) => e.event).at(-1)).toBe('reorg')
+  })
 })

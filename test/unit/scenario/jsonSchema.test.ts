@@ -38,6 +38,12 @@ describe('the JSON Schema of scenario files', () => {
       'partition',
       'heal',
       'hold',
+      'mutate',
+      'replay',
+      'send',
+      'chainStall',
+      'broadcastFails',
+      'reorg',
       'cheat',
     ])
     expect(schema.properties.steps.items.maxProperties).toBe(1)
