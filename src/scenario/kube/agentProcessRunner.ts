@@ -12,7 +12,13 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { API_TOKEN_FILE } from '../../api/node/locate.js'
 import { ProcessStartError } from '../errors.js'
-import type { ManagedProcess, ProcessExit, ProcessRunner, ProcessSpec } from '../network/processRunner.js'
+import {
+  waitForReadyLine,
+  type ManagedProcess,
+  type ProcessExit,
+  type ProcessRunner,
+  type ProcessSpec,
+} from '../network/processRunner.js'
 import { AGENT_PORT, AgentMessage, agentHost } from './agentProtocol.js'
 
 const OUTPUT_TAIL_LINES = 30
@@ -182,36 +188,16 @@ export class AgentProcessRunner implements ProcessRunner {
     this.live.add(proc)
 
     try {
-      proc.ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-        const timer = setTimeout(
-          () =>
-            reject(new ProcessStartError(describe(`not ready after ${this.readyTimeoutMs} ms`), { name: spec.name })),
-          this.readyTimeoutMs,
-        )
-        const onAbort = (): void =>
-          reject(new ProcessStartError(`${spec.name}: start interrupted`, { name: spec.name }))
-        options.signal?.addEventListener('abort', onAbort, { once: true })
-        const settle = (): void => {
-          clearTimeout(timer)
-          options.signal?.removeEventListener('abort', onAbort)
-        }
-        onReady = (ready) => {
-          settle()
-          resolve(ready)
-        }
-        onRefused = (err) => {
-          settle()
-          reject(err)
-        }
-        void proc.exited.then((e) => {
-          settle()
-          reject(
-            new ProcessStartError(describe(`exited (${e.signal ?? `code ${e.code}`}) before it was ready`), {
-              name: spec.name,
-              ...e,
-            }),
-          )
-        })
+      proc.ready = await waitForReadyLine({
+        name: spec.name,
+        timeoutMs: this.readyTimeoutMs,
+        signal: options.signal,
+        exited: proc.exited,
+        describe,
+        listen: (ready, fail) => {
+          onReady = ready
+          onRefused = fail
+        },
       })
     } catch (err) {
       abandoned = true

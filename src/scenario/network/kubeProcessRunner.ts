@@ -13,10 +13,15 @@
 import { randomBytes } from 'node:crypto'
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ProcessStartError } from '../errors.js'
 import type { KubeEngine } from './kubeEngine.js'
 import { podManifest, podName, toYaml, type PodVolume } from './kubeManifest.js'
-import type { ManagedProcess, ProcessExit, ProcessRunner, ProcessSpec } from './processRunner.js'
+import {
+  waitForReadyLine,
+  type ManagedProcess,
+  type ProcessExit,
+  type ProcessRunner,
+  type ProcessSpec,
+} from './processRunner.js'
 
 const OUTPUT_TAIL_LINES = 30
 
@@ -159,38 +164,13 @@ export class KubeProcessRunner implements ProcessRunner {
       `(log: ${spec.logFile})`
 
     try {
-      proc.ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-        const timer = setTimeout(
-          () =>
-            reject(new ProcessStartError(describe(`not ready after ${this.readyTimeoutMs} ms`), { name: spec.name })),
-          this.readyTimeoutMs,
-        )
-        const onAbort = (): void =>
-          reject(new ProcessStartError(`${spec.name}: start interrupted`, { name: spec.name }))
-        options.signal?.addEventListener('abort', onAbort, { once: true })
-        const settle = (): void => {
-          clearTimeout(timer)
-          options.signal?.removeEventListener('abort', onAbort)
-        }
-        onReady = (ready) => {
-          settle()
-          resolve(ready)
-        }
-        proc.exited.then(
-          (e) => {
-            settle()
-            reject(
-              new ProcessStartError(describe(`exited (${e.signal ?? `code ${e.code}`}) before it was ready`), {
-                name: spec.name,
-                ...e,
-              }),
-            )
-          },
-          (err: unknown) => {
-            settle()
-            reject(err)
-          },
-        )
+      proc.ready = await waitForReadyLine({
+        name: spec.name,
+        timeoutMs: this.readyTimeoutMs,
+        signal: options.signal,
+        exited: proc.exited,
+        describe,
+        listen: (ready) => (onReady = ready),
       })
     } catch (err) {
       await proc.kill().catch(() => {})

@@ -205,45 +205,28 @@ export class LocalProcessRunner implements ProcessRunner {
       `${spec.name}: ${what}${tail.length ? `; its last output:\n  ${tail.join('\n  ')}` : ''}\n(log: ${spec.logFile})`
 
     try {
-      proc.ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-        const timer = setTimeout(
-          () =>
-            reject(new ProcessStartError(describe(`not ready after ${this.readyTimeoutMs} ms`), { name: spec.name })),
-          this.readyTimeoutMs,
-        )
-        const onAbort = (): void =>
-          reject(new ProcessStartError(`${spec.name}: start interrupted`, { name: spec.name }))
-        options.signal?.addEventListener('abort', onAbort, { once: true })
-        const settle = (): void => {
-          clearTimeout(timer)
-          options.signal?.removeEventListener('abort', onAbort)
-        }
-        createInterface({ input: child.stdout! }).on('line', (line) => {
-          log.write(line + '\n')
-          let msg: unknown
-          try {
-            msg = JSON.parse(line)
-          } catch {
-            return
-          }
-          if (msg && typeof msg === 'object' && (msg as { event?: unknown }).event === 'ready') {
-            settle()
-            resolve(msg as Record<string, unknown>)
-          }
-        })
-        child.once('error', (err) => {
-          settle()
-          reject(new ProcessStartError(describe(`cannot start ${program} (${err.message})`), { name: spec.name }))
-        })
-        void proc.exited.then((e) => {
-          settle()
-          reject(
-            new ProcessStartError(describe(`exited (${e.signal ?? `code ${e.code}`}) before it was ready`), {
-              name: spec.name,
-              ...e,
-            }),
+      proc.ready = await waitForReadyLine({
+        name: spec.name,
+        timeoutMs: this.readyTimeoutMs,
+        signal: options.signal,
+        exited: proc.exited,
+        describe,
+        listen: (ready, fail) => {
+          createInterface({ input: child.stdout! }).on('line', (line) => {
+            log.write(line + '\n')
+            let msg: unknown
+            try {
+              msg = JSON.parse(line)
+            } catch {
+              return
+            }
+            if (msg && typeof msg === 'object' && (msg as { event?: unknown }).event === 'ready')
+              ready(msg as Record<string, unknown>)
+          })
+          child.once('error', (err) =>
+            fail(new ProcessStartError(describe(`cannot start ${program} (${err.message})`), { name: spec.name })),
           )
-        })
+        },
       })
     } catch (err) {
       await proc.kill()
@@ -255,4 +238,44 @@ export class LocalProcessRunner implements ProcessRunner {
   async stopAll(): Promise<void> {
     await Promise.all([...this.live].map((p) => p.stop()))
   }
+}
+
+/**
+ * Waits for a daemon's `{"event":"ready"}` line, whatever runs it: `listen` gets `ready` to call with the line
+ * and `fail` for a process that cannot start. The wait ends with a ProcessStartError when the process exits first,
+ * after `timeoutMs`, or when `signal` aborts; `describe` adds what the process last said.
+ */
+export function waitForReadyLine(w: {
+  name: string
+  timeoutMs: number
+  signal: AbortSignal | undefined
+  exited: Promise<ProcessExit>
+  describe: (what: string) => string
+  listen: (ready: (line: Record<string, unknown>) => void, fail: (err: unknown) => void) => void
+}): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const finish = (then: () => void): void => {
+      clearTimeout(timer)
+      w.signal?.removeEventListener('abort', onAbort)
+      then()
+    }
+    const fail = (err: unknown): void => finish(() => reject(err))
+    const timer = setTimeout(
+      () => fail(new ProcessStartError(w.describe(`not ready after ${w.timeoutMs} ms`), { name: w.name })),
+      w.timeoutMs,
+    )
+    const onAbort = (): void => fail(new ProcessStartError(`${w.name}: start interrupted`, { name: w.name }))
+    w.signal?.addEventListener('abort', onAbort, { once: true })
+    w.exited.then(
+      (e) =>
+        fail(
+          new ProcessStartError(w.describe(`exited (${e.signal ?? `code ${e.code}`}) before it was ready`), {
+            name: w.name,
+            ...e,
+          }),
+        ),
+      fail,
+    )
+    w.listen((line) => finish(() => resolve(line)), fail)
+  })
 }
