@@ -294,9 +294,12 @@ export class TestPeer {
 
   /**
    * Offers an HTLC through its state machine, signed at once unless told not to;
-   * returns its id. The onion is zeros, so the node fails it back.
+   * returns its id. Without an onion it carries zeros, so the node fails it back.
    */
-  addHtlc(amountMsat: bigint, options: { sign?: boolean; paymentHash?: Uint8Array } = {}): bigint {
+  addHtlc(
+    amountMsat: bigint,
+    options: { sign?: boolean; paymentHash?: Uint8Array; cltvExpiry?: number; onion?: Uint8Array } = {},
+  ): bigint {
     const n = this.adds++
     this.input({
       type: 'command',
@@ -305,8 +308,8 @@ export class TestPeer {
         commandId: `add-${n}`,
         amountMsat,
         paymentHash: options.paymentHash ?? sha256(utf8(`${this.nodeId} htlc ${n}`)),
-        cltvExpiry: this.blockHeight + 100,
-        onionRoutingPacket: new Uint8Array(1366),
+        cltvExpiry: options.cltvExpiry ?? this.blockHeight + 100,
+        onionRoutingPacket: options.onion ?? new Uint8Array(1366),
       },
     })
     const r = this.lastReply

@@ -12,32 +12,17 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { podmanEnv, podmanEnvAdditions, podmanProblem } from '../../helpers/podman.js'
 import { killRunning, runToEnd, startCli, until } from '../../helpers/processes.js'
 import { ringScenarioYaml } from '../../../scripts/generate-ring-scenario.js'
 import { POD_REQUESTS, RUNNER_MEMORY_MI_PER_NODE } from '../../../src/scenario/kube/clusterManifests.js'
 
 const ROOT = resolve(__dirname, '..', '..', '..')
 const IMAGE = 'localhost/lnsim:k8s-test'
-// this sandbox's hard open-file limit and cgroup layout need it (platform notes); a usual machine takes it too
-const CONF = join(ROOT, 'deploy', 'podman', 'containers.conf')
-const env: Record<string, string> = process.env.CONTAINERS_CONF ? {} : { CONTAINERS_CONF: CONF }
-const podmanEnv = { ...process.env, ...env }
+const env = podmanEnvAdditions
 const DEMO_PODS = ['chain', 'runner', ...['alice', 'bob', 'carol', 'dave', 'erin'].map((n) => `node-${n}`)]
 
-/** Why podman cannot run the image here, or undefined when it can: builds the image, then runs it once. */
-function podmanProblem(): string | undefined {
-  const options = { env: podmanEnv, encoding: 'utf8' as const, timeout: 60_000 }
-  const info = spawnSync('podman', ['info', '--format', '{{.Host.OCIRuntime.Name}}'], options)
-  if (info.error) return `podman is not installed (${info.error.message}); apt-get install -y podman runc`
-  if (info.status !== 0) return `podman does not work here: ${info.stderr.trim().split('\n').at(-1)}`
-  const built = spawnSync(join(ROOT, 'scripts', 'build-image-offline.sh'), [IMAGE], options)
-  if (built.status !== 0) return `the image could not be built: ${built.stderr.trim().split('\n').at(-1)}`
-  const probe = spawnSync('podman', ['run', '--rm', IMAGE, 'version'], options)
-  if (probe.status !== 0) return `podman cannot run a container here: ${probe.stderr.trim().split('\n').at(-1)}`
-  return undefined
-}
-
-const problem = podmanProblem()
+const problem = podmanProblem(IMAGE)
 if (problem) console.warn(`skipping lnsim k8s run's podman tests: ${problem}`)
 
 /** The demo's pods podman still has. */

@@ -12,28 +12,14 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { podmanEnv, podmanEnvAdditions, podmanProblem } from '../../helpers/podman.js'
 import { killRunning, runToEnd, startCli, until } from '../../helpers/processes.js'
 
 const ROOT = resolve(__dirname, '..', '..', '..')
 const IMAGE = 'localhost/lnsim:kube-test'
-// this sandbox's hard open-file limit and cgroup layout need it (platform notes); a usual machine takes it too
-const CONF = join(ROOT, 'deploy', 'podman', 'containers.conf')
-const env: Record<string, string> = process.env.CONTAINERS_CONF ? {} : { CONTAINERS_CONF: CONF }
+const env = podmanEnvAdditions
 
-/** Why podman cannot run the image here, or undefined when it can: builds the image, then runs it once. */
-function podmanProblem(): string | undefined {
-  const options = { env: { ...process.env, ...env }, encoding: 'utf8' as const, timeout: 60_000 }
-  const info = spawnSync('podman', ['info', '--format', '{{.Host.OCIRuntime.Name}}'], options)
-  if (info.error) return `podman is not installed (${info.error.message}); apt-get install -y podman runc`
-  if (info.status !== 0) return `podman does not work here: ${info.stderr.trim().split('\n').at(-1)}`
-  const built = spawnSync(join(ROOT, 'scripts', 'build-image-offline.sh'), [IMAGE], options)
-  if (built.status !== 0) return `the image could not be built: ${built.stderr.trim().split('\n').at(-1)}`
-  const probe = spawnSync('podman', ['run', '--rm', IMAGE, 'version'], options)
-  if (probe.status !== 0) return `podman cannot run a container here: ${probe.stderr.trim().split('\n').at(-1)}`
-  return undefined
-}
-
-const problem = podmanProblem()
+const problem = podmanProblem(IMAGE)
 if (problem) console.warn(`skipping the Kubernetes runner's podman tests: ${problem}`)
 
 const dirs: string[] = []
@@ -47,9 +33,7 @@ async function tempDir(): Promise<string> {
 function podsLeft(runDir: string): string[] {
   const k8s = join(runDir, 'k8s')
   const made = existsSync(k8s) ? readdirSync(k8s).map((f) => f.replace(/\.yaml$/, '')) : []
-  return made.filter(
-    (pod) => spawnSync('podman', ['pod', 'exists', pod], { env: { ...process.env, ...env } }).status === 0,
-  )
+  return made.filter((pod) => spawnSync('podman', ['pod', 'exists', pod], { env: podmanEnv }).status === 0)
 }
 
 const kube = (runDir: string): string[] => [

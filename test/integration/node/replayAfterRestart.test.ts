@@ -53,24 +53,10 @@ describe('a restarted node and an onion it has seen', () => {
       ],
       decoded.paymentHash,
     )
-    const add = (commandId: string): bigint => {
-      peer.input({
-        type: 'command',
-        command: {
-          type: 'add_htlc',
-          commandId,
-          amountMsat: 2_000_000n,
-          paymentHash: decoded.paymentHash,
-          cltvExpiry,
-          onionRoutingPacket: onion.packet,
-        },
-      })
-      const r = peer.lastReply
-      if (!r?.ok || r.htlcId === undefined) throw new Error('the peer could not add')
-      peer.input({ type: 'command', command: { type: 'sign' } })
-      return r.htlcId
-    }
-    const first = add('first')
+    // the same onion each time: the node must refuse it once it has seen it
+    const add = (): bigint =>
+      peer.addHtlc(2_000_000n, { paymentHash: decoded.paymentHash, cltvExpiry, onion: onion.packet })
+    const first = add()
     await peer.waitFor('the first HTLC fulfilled', () =>
       peer.events.find((e) => e.type === 'htlc_fulfilled' && e.htlc.id === first),
     )
@@ -85,7 +71,7 @@ describe('a restarted node and an onion it has seen', () => {
     await peer.waitFor('the channel back to NORMAL', () => peer.data?.state === 'NORMAL')
     await waitFor('alice to call the channel active', async () => (await net.channel('alice', channelId))?.active)
 
-    const second = add('again')
+    const second = add()
     const failed = await peer.waitFor('the second HTLC failed', () =>
       peer.events.find((e) => e.type === 'htlc_failed' && e.htlc.id === second),
     )

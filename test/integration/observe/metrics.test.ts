@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { killRunning, startCli, until } from '../../helpers/processes.js'
+import { meteredScenarioYaml } from './meteredScenario.js'
 import { parsePrometheus } from '../../helpers/prometheusText.js'
 
 let dir: string
@@ -22,23 +23,7 @@ describe('Prometheus metrics of a running network', () => {
     { timeout: 60_000 },
     async () => {
       const scenario = join(dir, 'metrics.yaml')
-      await writeFile(
-        scenario,
-        [
-          'name: metrics',
-          'nodes:',
-          '  - { name: alice, fundsSat: 2_000_000 }',
-          '  - { name: bob, fundsSat: 2_000_000 }',
-          '  - { name: carol, fundsSat: 100_000 }',
-          'channels:',
-          '  - { from: alice, to: bob, capacitySat: 1_000_000 }',
-          '  - { name: bc, from: bob, to: carol, capacitySat: 1_000_000, feePolicy: { baseMsat: 1_000, ppm: 0 } }',
-          'steps:',
-          '  - pay: { id: ok, from: alice, to: carol, amountMsat: 10_000_000 }',
-          '  - pay: { id: too-much, from: alice, to: carol, amountMsat: 5_000_000_000 }',
-          '  - sleep: { ms: 20_000 }',
-        ].join('\n'),
-      )
+      await writeFile(scenario, meteredScenarioYaml('metrics'))
       const run = startCli(['run', scenario, '--metrics-port', '0', '--json', '--plain'])
       const url = await until(
         'the metrics URL',

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { killRunning, startCli, until } from '../../helpers/processes.js'
+import { meteredScenarioYaml } from './meteredScenario.js'
 import { parsePrometheus, type Series } from '../../helpers/prometheusText.js'
 
 interface Target {
@@ -32,23 +33,7 @@ const valueOf =
 describe('metrics served by each node and by the chain', () => {
   it('are scraped from the running processes, a node only with its API token', { timeout: 60_000 }, async () => {
     const scenario = join(dir, 'node-metrics.yaml')
-    await writeFile(
-      scenario,
-      [
-        'name: node-metrics',
-        'nodes:',
-        '  - { name: alice, fundsSat: 2_000_000 }',
-        '  - { name: bob, fundsSat: 2_000_000 }',
-        '  - { name: carol, fundsSat: 100_000 }',
-        'channels:',
-        '  - { from: alice, to: bob, capacitySat: 1_000_000 }',
-        '  - { name: bc, from: bob, to: carol, capacitySat: 1_000_000, feePolicy: { baseMsat: 1_000, ppm: 0 } }',
-        'steps:',
-        '  - pay: { id: ok, from: alice, to: carol, amountMsat: 10_000_000 }',
-        '  - pay: { id: too-much, from: alice, to: carol, amountMsat: 5_000_000_000 }',
-        '  - sleep: { ms: 20_000 }',
-      ].join('\n'),
-    )
+    await writeFile(scenario, meteredScenarioYaml('node-metrics'))
     const run = startCli(['run', scenario, '--metrics', '--json', '--plain'])
     const targets = (): Target[] =>
       run
