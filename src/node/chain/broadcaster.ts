@@ -68,9 +68,12 @@ export class Broadcaster {
     if (this.pending.has(txid)) return
     const p: PendingBroadcast = { tx, label, channel, validFromHeight }
     this.pending.set(txid, p)
-    await this.watch.watchTransaction(txid)
+    // submitted at once, not after the watch is registered: a block mined in between is reported by the watch's
+    // answer (onMined), and a block mined right after a close must hold its transaction
+    const watched = this.watch.watchTransaction(txid)
     this.tip = Math.max(this.tip, tipHeight)
     if (validFromHeight <= tipHeight + 1) await this.submit(txid, p)
+    await watched
   }
 
   /** Called after each block with the watched transactions it holds: drop what was mined, submit what became valid. */
