@@ -195,6 +195,8 @@ export interface AddHtlcCommand {
   paymentHash: Uint8Array
   cltvExpiry: number
   onionRoutingPacket: Uint8Array
+  /** sets update_add_htlc's `accountable` record (the switch decides, by the relay rules of lightning/bolts#1280) */
+  accountable?: boolean
 }
 
 export function sendAdd(c: Commitments, cmd: AddHtlcCommand): { commitments: Commitments; add: UpdateAddHtlc } {
@@ -206,6 +208,7 @@ export function sendAdd(c: Commitments, cmd: AddHtlcCommand): { commitments: Com
     paymentHash: cmd.paymentHash,
     cltvExpiry: cmd.cltvExpiry,
     onionRoutingPacket: cmd.onionRoutingPacket,
+    ...(cmd.accountable === true ? { accountable: true } : {}),
   }
   if (cmd.amountMsat <= 0n || cmd.amountMsat < c.remoteParams.htlcMinimumMsat) {
     throw channelError(

@@ -21,6 +21,8 @@ export type ChannelCommand =
       paymentHash: Uint8Array
       cltvExpiry: number
       onionRoutingPacket: Uint8Array
+      /** update_add_htlc's `accountable` record (lightning/bolts#1280) */
+      accountable?: boolean
     }
   | { type: 'fulfill_htlc'; id: bigint; preimage: Uint8Array }
   | { type: 'fail_htlc'; id: bigint; reason: Uint8Array }

@@ -19,6 +19,7 @@ import type { FinalHop } from './payments/receive/finalHop.js'
 import type { InvoiceRegistry } from './payments/receive/invoiceRegistry.js'
 import type { PolicyBook } from './payments/switch/forwardingPolicy.js'
 import type { HtlcSwitch } from './payments/switch/htlcSwitch.js'
+import type { HtlcPolicy } from './payments/policy/htlcPolicy.js'
 import type { Settlements } from './payments/switch/settlements.js'
 import type { PeerLogLimiter } from './peerLogLimiter.js'
 import type { PeerManager } from './transport/peerManager.js'
@@ -67,6 +68,8 @@ export interface NodeComponents {
   outbound: PaymentSender
   /** forwarding, and the outcomes of outgoing HTLCs */
   switch: HtlcSwitch
+  /** the forwarding policy: which forwards this node takes on (and each peer's reputation, for the reputation one) */
+  htlcPolicy: HtlcPolicy
   testing: TestingHooks
   /** limits the lines any one peer's bad input writes to node.log */
   peerLog: PeerLogLimiter

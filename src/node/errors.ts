@@ -42,6 +42,9 @@ export const NODE_ERRORS = {
   TOO_MANY_MUTATIONS: { action: 'retry_later', status: 422 },
   TESTING_DISABLED: { action: 'restart_with', status: 403 },
   BAD_NODE_KEY: { action: 'give_up', status: 500 },
+  UNKNOWN_INTERCEPTED_HTLC: { action: 'not_found', status: 404 },
+  INVALID_INTERCEPT_DECISION: { action: 'fix_request', status: 422 },
+  INVALID_HTLC_POLICY: { action: 'fix_request', status: 422 },
 } as const satisfies Record<string, { action: NodeErrorAction; status: number }>
 
 export type NodeErrorCode = keyof typeof NODE_ERRORS

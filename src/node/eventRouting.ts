@@ -103,6 +103,7 @@ export class ChainEventRouter implements WatcherEvents {
     this.c.replayLog.expire(height)
     this.c.channels.onBlock(height)
     this.c.receive.onBlock(height)
+    this.c.switch.onBlock(height)
     this.c.gossip.onBlock()
     this.c.bus.emit({ type: 'block', height })
   }

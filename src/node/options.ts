@@ -4,6 +4,12 @@ import type { ChannelConfig } from '../channel/constants.js'
 import type { LogLevel } from './logger.js'
 import { DEFAULT_MPP_TIMEOUT_MS } from './payments/receive/finalHop.js'
 import type { ForwardingPolicy } from './payments/switch/forwardingPolicy.js'
+import type { HtlcPolicySpec } from '../api/node/htlcPolicySpec.js'
+import {
+  DEFAULT_INTERCEPT_ACTION,
+  DEFAULT_INTERCEPT_TIMEOUT_MS,
+  type InterceptDefault,
+} from './payments/switch/htlcInterceptors.js'
 
 export interface NodeOptions {
   /** alias, shown in events and gossip */
@@ -34,6 +40,11 @@ export interface NodeOptions {
   limits: NodeLimits
   /** how long the parts of a multi-part payment to us may take to add up before all fail (mpp_timeout) */
   mppTimeoutMs: number
+  /** which HTLCs this node takes on as a forwarding hop (node/payments/policy) */
+  htlcPolicy: HtlcPolicySpec
+  /** how long an intercepted HTLC waits for an answer, and what it gets without one */
+  interceptTimeoutMs: number
+  interceptDefault: InterceptDefault
 }
 
 export const DEFAULT_POLICY: ForwardingPolicy = {
@@ -60,4 +71,7 @@ export const DEFAULT_NODE_OPTIONS: Omit<NodeOptions, 'name' | 'dataDir' | 'chain
   feeratePerKw: 253,
   limits: DEFAULT_NODE_LIMITS,
   mppTimeoutMs: DEFAULT_MPP_TIMEOUT_MS,
+  htlcPolicy: { kind: 'default' },
+  interceptTimeoutMs: DEFAULT_INTERCEPT_TIMEOUT_MS,
+  interceptDefault: DEFAULT_INTERCEPT_ACTION,
 }

@@ -82,6 +82,7 @@ async function start(options: NodeOptions): Promise<RunningNode> {
   const stopping = new AbortController()
   c.channels.start()
   c.receive.start()
+  c.switch.start()
   await c.peers.start()
   // blocks missed while stopped are caught up with before anyone is told we are here
   await c.watcher.start(stopping.signal)
@@ -99,6 +100,8 @@ async function start(options: NodeOptions): Promise<RunningNode> {
     async stop() {
       stopping.abort()
       c.gossip.stop()
+      // before the API closes: its interceptors going away must not decide HTLCs the state log keeps for the restart
+      c.switch.stop()
       await api.close()
       await c.peers.stop()
       await host.stop()

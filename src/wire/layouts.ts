@@ -27,6 +27,7 @@ import {
   type FieldCodec,
 } from './fields.js'
 import type { ClosingSigned, MessageOf, MessageType } from './messages.js'
+import { accountable } from './accountableTlv.js'
 
 /** A field carried as one record of the message's TLV stream. */
 export interface TlvField<V> {
@@ -228,6 +229,7 @@ export const LAYOUTS: { [T in MessageType]: Layout<T> } = {
     paymentHash: bytes32,
     cltvExpiry: u32,
     onionRoutingPacket: onionPacket,
+    accountable,
   },
   update_fulfill_htlc: { channelId: bytes32, id: u64, paymentPreimage: bytes32 },
   update_fail_htlc: { channelId: bytes32, id: u64, reason: varBytes },

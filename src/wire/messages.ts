@@ -127,6 +127,11 @@ export interface UpdateAddHtlc {
   cltvExpiry: number
   /** BOLT #4 onion, 1366 bytes. */
   onionRoutingPacket: Uint8Array
+  /**
+   * update_add_htlc_tlvs type 1 (`accountable`), a record with no data: the sender holds the receiver accountable for
+   * how fast this HTLC resolves (lightning/bolts#1280, "Outgoing reputation and HTLC accountability").
+   */
+  accountable?: boolean
 }
 export interface UpdateFulfillHtlc {
   type: 'update_fulfill_htlc'

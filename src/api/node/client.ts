@@ -34,6 +34,21 @@ import { parseOrThrow } from './schemas.js'
 import { readSse } from '../http/sseReader.js'
 import { SendCoinsResponse, type SendCoinsRequest } from './walletSend.js'
 import { StopResponse } from './stop.js'
+import { InterceptAnswerResult, InterceptedHtlc, ReputationInfo, type InterceptAnswerRequest } from './interception.js'
+
+/** What an interceptor answers for one HTLC (the id is filled in). */
+export type InterceptReply =
+  | { action: 'resume' }
+  | { action: 'fail'; failureCode?: number | string }
+  | { action: 'hold'; holdMs: number }
+  | { action: 'settle'; preimage: string }
+
+/** A running interceptor: `stop()` disconnects it (the node gives what it still holds the default). */
+export interface InterceptorHandle {
+  stop(): Promise<void>
+  /** settles when the stream ends (stopped, or the node went away) */
+  readonly done: Promise<void>
+}
 
 /** A request to a node failed: `code` is the node's error code, or UNREACHABLE / TIMEOUT / BAD_RESPONSE. */
 export class NodeApiError extends LnsimError {
@@ -215,6 +230,68 @@ export class NodeClient {
     options: { timeoutMs?: number } = {},
   ): Promise<T> {
     return this.request(method, path, schema, body, options)
+  }
+
+  /** The forwarding policy's view of each peer (reputation, revenue, HTLCs in flight by bucket). */
+  reputation(): Promise<ReputationInfo> {
+    return this.request('GET', '/v1/reputation', ReputationInfo)
+  }
+
+  /** Answers one intercepted HTLC. */
+  answerIntercepted(answer: InterceptAnswerRequest): Promise<InterceptAnswerResult> {
+    return this.request('POST', '/v1/htlcs/intercept/answer', InterceptAnswerResult, answer)
+  }
+
+  /**
+   * Intercepts the node's HTLCs: `decide` is called for each one the node holds, and its reply is posted back. It
+   * resolves once the node holds HTLCs for it. A `decide` that throws or returns nothing leaves the HTLC to the node's
+   * default at its deadline.
+   */
+  async intercept(
+    decide: (htlc: InterceptedHtlc) => InterceptReply | undefined | Promise<InterceptReply | undefined>,
+    options: { onError?: (err: Error) => void } = {},
+  ): Promise<InterceptorHandle> {
+    const abort = new AbortController()
+    let res: HttpResponse
+    try {
+      res = await http(`${this.url}/v1/htlcs/intercept`, {
+        headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' },
+        signal: abort.signal,
+      })
+    } catch (err) {
+      throw new NodeApiError('UNREACHABLE', `cannot reach the node at ${this.url} (${(err as Error).message})`, 0)
+    }
+    if (!res.ok) {
+      await res.text().catch(() => '')
+      throw new NodeApiError('HTTP_' + res.status, `GET /v1/htlcs/intercept failed with HTTP ${res.status}`, res.status)
+    }
+    const report = (err: unknown) => options.onError?.(err as Error)
+    const answer = async (htlc: InterceptedHtlc) => {
+      try {
+        const reply = await decide(htlc)
+        if (reply) await this.answerIntercepted({ id: htlc.id, ...reply } as InterceptAnswerRequest)
+      } catch (err) {
+        if (!abort.signal.aborted) report(err)
+      }
+    }
+    const done = (async () => {
+      try {
+        for await (const m of readSse(res.body)) {
+          if (m.event !== 'htlc') continue
+          const parsed = InterceptedHtlc.safeParse(JSON.parse(m.data))
+          if (parsed.success) void answer(parsed.data)
+        }
+      } catch (err) {
+        if (!abort.signal.aborted) report(err)
+      }
+    })()
+    return {
+      done,
+      async stop() {
+        abort.abort()
+        await done
+      },
+    }
   }
 
   /** Streams the node's events until the signal aborts; malformed events are skipped, not fatal. */

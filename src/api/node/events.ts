@@ -33,6 +33,8 @@ export const NodeEvent = z.discriminatedUnion('type', [
     amountMsat: amount,
     paymentHash: hex32,
     cltvExpiry: z.number().int(),
+    /** update_add_htlc's `accountable` record (lightning/bolts#1280); absent on events of older nodes */
+    accountable: z.boolean().optional(),
   }),
   z.object({
     ...base,
@@ -126,6 +128,34 @@ export const NodeEvent = z.discriminatedUnion('type', [
     fields: z.array(z.string()),
   }),
   z.object({ ...base, type: z.literal('warning'), code: z.string(), message: z.string(), peer: nodeIdHex.nullable() }),
+  z.object({
+    ...base,
+    /** the node's forwarding policy refused to forward an HTLC, and why (failed back with `failure`) */
+    type: z.literal('htlc_refused'),
+    policy: z.string(),
+    incomingChannel: hex32,
+    htlcId: amount,
+    outgoingChannel: hex32,
+    outgoingPeer: nodeIdHex,
+    amountMsat: amount,
+    paymentHash: hex32,
+    accountable: z.boolean(),
+    reason: z.string(),
+    failure: z.string(),
+  }),
+  z.object({
+    ...base,
+    /** a held (intercepted) HTLC was decided: by an interceptor's answer, or by the default */
+    type: z.literal('htlc_intercepted'),
+    id: z.string(),
+    channelId: hex32,
+    htlcId: amount,
+    paymentHash: hex32,
+    amountMsat: amount,
+    action: z.enum(['resume', 'fail', 'settle']),
+    decidedBy: z.enum(['interceptor', 'timeout', 'disconnect', 'expiry']),
+    failure: z.string().nullable(),
+  }),
 ])
 export type NodeEvent = z.infer<typeof NodeEvent>
 export type NodeEventType = NodeEvent['type']

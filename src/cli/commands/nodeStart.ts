@@ -15,7 +15,39 @@ import {
 import { curveWarning } from '../curveWarning.js'
 import { hostFrom, hostOptionSpec } from '../hostOption.js'
 import { multiaddr } from '@multiformats/multiaddr'
+import { HtlcPolicySpec } from '../../api/node/htlcPolicySpec.js'
 import { isIPv6 } from 'node:net'
+
+/** --htlc-policy: a kind (`reputation`) or a JSON object (`{"kind":"reputation",...}`). */
+function htlcPolicyFrom(value: unknown): HtlcPolicySpec {
+  const text = typeof value === 'string' ? value.trim() : 'default'
+  let given: unknown = { kind: text }
+  if (text.startsWith('{'))
+    try {
+      given = JSON.parse(text)
+    } catch (err) {
+      throw new CliError(`--htlc-policy: not JSON (${(err as Error).message})`, { exitCode: 2, code: 'USAGE' })
+    }
+  const r = HtlcPolicySpec.safeParse(given)
+  if (!r.success) {
+    const issue = r.error.issues[0]!
+    throw new CliError(
+      `--htlc-policy: ${issue.path.join('.') || 'kind'} ${issue.message} (kinds: default, reputation)`,
+      { exitCode: 2, code: 'USAGE' },
+    )
+  }
+  return r.data
+}
+
+function interceptDefaultFrom(value: unknown): 'resume' | 'fail' {
+  const v = typeof value === 'string' ? value : 'resume'
+  if (v !== 'resume' && v !== 'fail')
+    throw new CliError(`--intercept-default must be resume or fail, got ${JSON.stringify(v)}`, {
+      exitCode: 2,
+      code: 'USAGE',
+    })
+  return v
+}
 
 /** libp2p's listen address on the node's bind address, any free port. */
 function listenOn(host: string): string {
@@ -165,6 +197,29 @@ export const nodeStartCommand: CommandSpec = {
       default: String(DEFAULT_NODE_OPTIONS.mppTimeoutMs / 1000),
     },
     {
+      name: 'htlc-policy',
+      type: 'string',
+      valueName: 'KIND|JSON',
+      description:
+        'which forwards to take on: default (all the channel accepts) or reputation (lightning/bolts#1280 local ' +
+        'resource conservation); settings as JSON, e.g. \'{"kind":"reputation","resolutionPeriodSeconds":10}\'',
+      default: 'default',
+    },
+    {
+      name: 'intercept-timeout',
+      type: 'string',
+      valueName: 'SECONDS',
+      description: 'how long an intercepted HTLC waits for an interceptor to answer before the default applies',
+      default: String(DEFAULT_NODE_OPTIONS.interceptTimeoutMs / 1000),
+    },
+    {
+      name: 'intercept-default',
+      type: 'string',
+      valueName: 'resume|fail',
+      description: 'what an intercepted HTLC gets without an answer in time, or when its interceptor disconnects',
+      default: DEFAULT_NODE_OPTIONS.interceptDefault,
+    },
+    {
       name: 'opening-timeout',
       type: 'string',
       valueName: 'SECONDS',
@@ -275,6 +330,10 @@ export const nodeStartCommand: CommandSpec = {
       channelConfig: { htlcMinimumMsat },
       limits: limitsFrom(options),
       mppTimeoutMs: parseIntegerOption(options['mpp-timeout'], 'mpp-timeout', { min: 1, max: 86_400 })! * 1000,
+      htlcPolicy: htlcPolicyFrom(options['htlc-policy']),
+      interceptTimeoutMs:
+        parseIntegerOption(options['intercept-timeout'], 'intercept-timeout', { min: 1, max: 86_400 })! * 1000,
+      interceptDefault: interceptDefaultFrom(options['intercept-default']),
     })
     const ready = {
       event: 'ready',

@@ -53,6 +53,7 @@ import { NODE_ERRORS } from '../errors.js'
 import { stopRoute } from './stopRoute.js'
 import { walletSendRoute } from './walletSendRoute.js'
 import { NodeMetrics } from './nodeMetrics.js'
+import { interceptionRoutes } from './interceptionRoutes.js'
 
 declare const LNSIM_VERSION: string | undefined
 
@@ -262,6 +263,7 @@ export async function startControlApi(node: NodeComponents, hooks: ControlApiHoo
     }),
     walletSendRoute(node),
     stopRoute(hooks.requestStop),
+    ...interceptionRoutes(node),
     route('GET', '/v1/graph', undefined, async (): Promise<GraphInfo> => {
       const store = node.gossip.store
       return {
@@ -377,6 +379,11 @@ export async function startControlApi(node: NodeComponents, hooks: ControlApiHoo
       {
         path: '/v1/events',
         open: (send) => node.bus.subscribe((e) => send(e.type, e)),
+      },
+      {
+        path: '/v1/htlcs/intercept',
+        open: (send) => node.switch.subscribeInterceptor((htlc) => send('htlc', htlc)),
+        preamble: ': intercepting\n\n',
       },
     ],
     errorStatus: NODE_ERROR_STATUS,

@@ -13,6 +13,9 @@ import { decodeInvoiceToPay, INVOICE_NETWORK, invoiceEncoder } from './receive/i
 import { InvoiceRegistry } from './receive/invoiceRegistry.js'
 import { HtlcSwitch } from './switch/htlcSwitch.js'
 import { Settlements } from './switch/settlements.js'
+import { HtlcInterceptors } from './switch/htlcInterceptors.js'
+import { createHtlcPolicy } from './policy/htlcPolicies.js'
+import { FAILURE } from '../../routing/onion/failureCodes.js'
 
 export function composePayments(c: NodeComponents): void {
   const { identity, log, stores } = c
@@ -56,6 +59,7 @@ export function composePayments(c: NodeComponents): void {
     missionControl: c.missionControl,
     channels: c.channels,
   })
+  c.htlcPolicy = createHtlcPolicy(c.options.htlcPolicy)
   c.switch = new HtlcSwitch({
     log: log.child('switch'),
     bus: c.bus,
@@ -71,5 +75,14 @@ export function composePayments(c: NodeComponents): void {
     settlements: c.settlements,
     receive: c.receive,
     outbound: c.outbound,
+    htlcPolicy: c.htlcPolicy,
+    interceptors: new HtlcInterceptors(
+      {
+        timeoutMs: c.options.interceptTimeoutMs,
+        defaultAction: c.options.interceptDefault,
+        defaultFailureCode: FAILURE.TEMPORARY_CHANNEL_FAILURE,
+      },
+      log.child('intercept'),
+    ),
   })
 }

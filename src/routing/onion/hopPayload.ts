@@ -27,6 +27,11 @@ export interface HopPayload {
   paymentData?: { paymentSecret: Uint8Array; totalMsat: bigint }
   /** the final node of a keysend payment: the preimage the sender chose */
   keysendPreimage?: Uint8Array
+  /**
+   * `upgrade_accountability` (type 19, no data; lightning/bolts#1280, 04-onion-routing.md): the sender lets this hop
+   * forward the HTLC as accountable even when it arrived unaccountable
+   */
+  upgradeAccountability?: boolean
 }
 
 export const HOP_PAYLOAD_TLV = {
@@ -34,6 +39,7 @@ export const HOP_PAYLOAD_TLV = {
   OUTGOING_CLTV_VALUE: 4n,
   SHORT_CHANNEL_ID: 6n,
   PAYMENT_DATA: 8n,
+  UPGRADE_ACCOUNTABILITY: 19n,
   KEYSEND_PREIMAGE: 5_482_373_484n,
 } as const
 
@@ -79,6 +85,7 @@ export function encodeHopPayload(payload: HopPayload, isFinal: boolean): Uint8Ar
       throw bad(`keysend preimage must be 32 bytes, got ${payload.keysendPreimage.length}`)
     records.set(HOP_PAYLOAD_TLV.KEYSEND_PREIMAGE, payload.keysendPreimage)
   }
+  if (payload.upgradeAccountability === true) records.set(HOP_PAYLOAD_TLV.UPGRADE_ACCOUNTABILITY, new Uint8Array(0))
   return encodeTlvStream(records)
 }
 
@@ -152,6 +159,15 @@ export function decodeHopPayload(bytes: Uint8Array, isFinal: boolean, sharedSecr
     if (keysend.length !== 32)
       throw invalid(`keysend preimage has ${keysend.length} bytes, not 32`, HOP_PAYLOAD_TLV.KEYSEND_PREIMAGE)
     payload.keysendPreimage = keysend
+  }
+  const upgrade = records.get(HOP_PAYLOAD_TLV.UPGRADE_ACCOUNTABILITY)
+  if (upgrade !== undefined) {
+    if (upgrade.length !== 0)
+      throw invalid(
+        `upgrade_accountability carries ${upgrade.length} bytes, expected none`,
+        HOP_PAYLOAD_TLV.UPGRADE_ACCOUNTABILITY,
+      )
+    payload.upgradeAccountability = true
   }
   return payload
 }

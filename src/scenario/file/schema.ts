@@ -21,6 +21,7 @@ import {
 } from './values.js'
 import { oneOf } from './oneOf.js'
 import { testingConditionVariants, testingStepVariants } from './testingSteps.js'
+import { HtlcPolicySpec } from '../../api/node/htlcPolicySpec.js'
 import { DEFAULT_CAPACITY_MULTIPLIER, DEFAULT_EXPECTED_PAYMENT_MSAT } from '../activity/randomModel.js'
 
 /** Per channel direction, as BOLT #7's channel_update carries it. */
@@ -51,6 +52,10 @@ export const NodeSpec = strictObject({
   mppTimeoutSeconds: wholeNumber(1, 86_400)
     .optional()
     .describe('how long the parts of a payment to this node may take to add up before all fail (default 60)'),
+  policy: HtlcPolicySpec.optional().describe(
+    'which forwards the node takes on: { kind: default } (all the channel accepts, the default) or ' +
+      '{ kind: reputation, ... } (lightning/bolts#1280 local resource conservation; see docs/jamming.md)',
+  ),
 })
 
 export const ChannelSpec = strictObject({

@@ -7,7 +7,8 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { NodeClient } from '../../api/node/client.js'
+import { NodeClient, type InterceptorHandle, type InterceptReply } from '../../api/node/client.js'
+import type { InterceptedHtlc } from '../../api/node/interception.js'
 import { API_TOKEN_FILE } from '../../api/node/locate.js'
 import type { ChannelInfo, NodeInfo, WalletBalance } from '../../api/node/types.js'
 import { NetworkStartError } from '../errors.js'
@@ -71,5 +72,17 @@ export class NetworkNode {
   }
   balance(): Promise<WalletBalance> {
     return this.client.balance()
+  }
+
+  /**
+   * Decides the HTLCs this node is asked to forward or receive, through its control API's interception stream (so it
+   * works the same on a node in another process or machine). Resolves once the node holds HTLCs for it; a reply of
+   * undefined, or an error, leaves the HTLC to the node's default. A restarted node forgets its interceptors.
+   */
+  intercept(
+    decide: (htlc: InterceptedHtlc) => InterceptReply | undefined | Promise<InterceptReply | undefined>,
+    options: { onError?: (err: Error) => void } = {},
+  ): Promise<InterceptorHandle> {
+    return this.client.intercept(decide, options)
   }
 }

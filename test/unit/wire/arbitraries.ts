@@ -102,6 +102,7 @@ export const MESSAGE_ARBITRARIES: { [T in MessageType]: fc.Arbitrary<MessageOf<T
     paymentHash: b32,
     cltvExpiry: u32,
     onionRoutingPacket: bytes(1366),
+    accountable: fc.option(fc.constant(true), { nil: undefined }),
   }),
   update_fulfill_htlc: record('update_fulfill_htlc', { channelId: b32, id: u64, paymentPreimage: b32 }),
   update_fail_htlc: record('update_fail_htlc', { channelId: b32, id: u64, reason: varBytes() }),

@@ -30,9 +30,13 @@ export type HtlcRecord =
       keysendPreimage: Uint8Array | null
     }
 
+  /** an incoming HTLC held for an interceptor's answer: the whole add, so its onion can be peeled again after a restart */
+  | { kind: 'held'; channel: string; add: Omit<UpdateAddHtlc, 'type' | 'channelId'>; heldAt: number }
+
 export type SettleCommand = Extract<ChannelCommand, { type: 'fulfill_htlc' | 'fail_htlc' | 'fail_malformed_htlc' }>
 
 /** An outgoing HTLC (forwarded or ours), by the channel it left on. */
 export const outgoingKey = (channel: string, id: bigint): string => `out:${channel}:${id}`
 export const settleKey = (channel: string, id: bigint): string => `settle:${channel}:${id}`
+export const heldKey = (channel: string, id: bigint): string => `held:${channel}:${id}`
 export const partKey = (channel: string, id: bigint): string => `part:${channel}:${id}`

@@ -29,8 +29,15 @@ import type { EventBus } from '../../eventBus.js'
 import type { Logger } from '../../logger.js'
 import type { KvLog } from '../../store/durableStore.js'
 import type { FinalHop } from '../receive/finalHop.js'
+import { commitmentsOf } from '../../../channel/states.js'
+import { formatScid } from '../../../core/shortChannelId.js'
+import type { InterceptedHtlc } from '../../../api/node/interception.js'
+import { NodeError } from '../../errors.js'
+import { relayAccountable } from '../policy/accountability.js'
+import type { ForwardProposal, HtlcPolicy } from '../policy/htlcPolicy.js'
 import type { ForwardingPolicy } from './forwardingPolicy.js'
-import { outgoingKey, type HtlcRecord } from './htlcRecord.js'
+import type { DecidedBy, HtlcInterceptors, InterceptAnswer, InterceptDecision } from './htlcInterceptors.js'
+import { heldKey, outgoingKey, type HtlcRecord } from './htlcRecord.js'
 import type { ChannelCommands, Settlements } from './settlements.js'
 
 /** How one of our own payments' HTLCs ended, for the outbound room. */
@@ -64,7 +71,16 @@ export interface SwitchComponents {
   settlements: Settlements
   receive: FinalHop
   outbound: LocalPayments
+  /** may this node take on a forward, and is it accountable downstream (policy/htlcPolicy.ts) */
+  htlcPolicy: HtlcPolicy
+  interceptors: HtlcInterceptors<InterceptedInfo>
 }
+
+/** What an interceptor is shown of a held HTLC (the deadline is added when it is sent). */
+export type InterceptedInfo = Omit<InterceptedHtlc, 'deadline'>
+
+/** A held HTLC is failed back this many blocks before its incoming expiry, whatever the interceptor said. */
+export const INTERCEPT_EXPIRY_MARGIN_BLOCKS = 12
 
 interface ChannelView {
   state: string
@@ -144,6 +160,7 @@ export class HtlcSwitch {
       amountMsat: add.amountMsat,
       paymentHash: toHex(add.paymentHash),
       cltvExpiry: add.cltvExpiry,
+      accountable: add.accountable === true,
     })
     let peeled: ReturnType<typeof peelPaymentOnion>
     try {
@@ -173,6 +190,150 @@ export class HtlcSwitch {
         })
       return
     }
+    if (!this.d.interceptors.active) return this.route(channel, add, peeled)
+    // held in the same flush as the channel state that committed it: a restart offers it again
+    const { type: _type, channelId: _channelId, ...kept } = add
+    this.d.htlcs.set(heldKey(channel, add.id), { kind: 'held', channel, add: kept, heldAt: Date.now() })
+    this.hold(channel, add, peeled, Date.now())
+  }
+
+  /** Offers the HTLCs held before a restart again, with a fresh timeout (their onions were checked then). */
+  start(): void {
+    for (const key of this.d.htlcs.keys()) {
+      const r = this.d.htlcs.get(key)
+      if (r?.kind !== 'held') continue
+      const add: UpdateAddHtlc = { type: 'update_add_htlc', channelId: new Uint8Array(32), ...r.add }
+      let peeled: PeeledPayment
+      try {
+        peeled = peelPaymentOnion(add.onionRoutingPacket, this.d.nodeSecret, add.paymentHash)
+      } catch {
+        // it peeled before the restart: the same key and bytes peel the same way
+        continue
+      }
+      this.hold(r.channel, add, peeled, r.heldAt)
+    }
+  }
+
+  stop(): void {
+    this.d.interceptors.stop()
+  }
+
+  /** A new interceptor (the control API's stream): shown every held HTLC; the returned function disconnects it. */
+  subscribeInterceptor(send: (htlc: InterceptedHtlc) => void): () => void {
+    return this.d.interceptors.subscribe(send)
+  }
+
+  /** Held HTLCs must not outlive their incoming expiry: close to it they fail back, whatever was answered. */
+  onBlock(height: number): void {
+    this.d.interceptors.expire((h) => h.incomingExpiry <= height + INTERCEPT_EXPIRY_MARGIN_BLOCKS)
+  }
+
+  /** An interceptor's answer for held HTLC `id` (checked here: a settle's preimage must match the payment hash). */
+  answerIntercepted(id: string, answer: InterceptAnswer): ReturnType<HtlcInterceptors<InterceptedInfo>['answer']> {
+    if (answer.action === 'settle') {
+      const held = this.heldInfo(id)
+      if (held && toHex(sha256(answer.preimage)) !== held.paymentHash)
+        throw new NodeError('INVALID_INTERCEPT_DECISION', `the preimage does not hash to ${held.paymentHash}`, { id })
+    }
+    return this.d.interceptors.answer(id, answer)
+  }
+
+  private readonly heldInfos = new Map<string, InterceptedInfo>()
+
+  private heldInfo(id: string): InterceptedInfo | undefined {
+    return this.heldInfos.get(id)
+  }
+
+  private hold(channel: string, add: UpdateAddHtlc, peeled: PeeledPayment, heldAt: number): void {
+    const info = this.interceptedInfo(channel, add, peeled, heldAt)
+    this.heldInfos.set(info.id, info)
+    this.d.interceptors.offer(info, (d, by) => {
+      this.heldInfos.delete(info.id)
+      this.decided(channel, add, peeled, info, d, by)
+    })
+  }
+
+  private decided(
+    channel: string,
+    add: UpdateAddHtlc,
+    peeled: PeeledPayment,
+    info: InterceptedInfo,
+    d: InterceptDecision,
+    by: DecidedBy,
+  ): void {
+    this.d.htlcs.delete(heldKey(channel, add.id))
+    this.d.bus.emit({
+      type: 'htlc_intercepted',
+      id: info.id,
+      channelId: channel,
+      htlcId: add.id,
+      paymentHash: info.paymentHash,
+      amountMsat: add.amountMsat,
+      action: d.action,
+      decidedBy: by,
+      failure: d.action === 'fail' ? failureName(d.failureCode) : null,
+    })
+    this.d.log.info('intercepted HTLC decided', { id: info.id, action: d.action, by })
+    if (d.action === 'resume') return this.route(channel, add, peeled)
+    if (d.action === 'settle') {
+      this.d.preimages.set(info.paymentHash, d.preimage)
+      return this.d.settlements.settle(channel, { type: 'fulfill_htlc', id: add.id, preimage: d.preimage })
+    }
+    if (d.failureCode & 0x8000)
+      // a BADONION code travels unencrypted, as update_fail_malformed_htlc (BOLT #2)
+      return this.d.settlements.settle(channel, {
+        type: 'fail_malformed_htlc',
+        id: add.id,
+        sha256OfOnion: sha256(add.onionRoutingPacket),
+        failureCode: d.failureCode,
+      })
+    const out = info.outgoing?.channelId ?? undefined
+    this.d.settlements.fail(channel, add, peeled.sharedSecret, {
+      code: d.failureCode,
+      // every data field a code may carry, filled from the HTLC: encodeFailureMessage writes those its code has
+      htlcMsat: add.amountMsat,
+      incomingHtlcAmt: add.amountMsat,
+      cltvExpiry: add.cltvExpiry,
+      height: this.d.tip.height,
+      disabledFlags: 0,
+      channelUpdate: out ? this.d.gossip.channelUpdateBytes(out) : new Uint8Array(0),
+      sha256OfOnion: sha256(add.onionRoutingPacket),
+      tlvType: 0n,
+      offset: 0,
+    })
+  }
+
+  private interceptedInfo(channel: string, add: UpdateAddHtlc, peeled: PeeledPayment, heldAt: number): InterceptedInfo {
+    const payload = peeled.payload
+    const scid = payload.shortChannelId
+    const out = scid === undefined ? undefined : this.d.channels.byShortChannelId(scid)
+    return {
+      id: `${channel}:${add.id}`,
+      incomingChannelId: channel,
+      incomingHtlcId: add.id,
+      incomingPeer: this.d.channels.get(channel)?.peer ?? null,
+      paymentHash: toHex(add.paymentHash),
+      amountMsat: add.amountMsat,
+      incomingExpiry: add.cltvExpiry,
+      accountable: add.accountable === true,
+      upgradeAccountability: payload.upgradeAccountability === true,
+      final: peeled.nextPacket === null,
+      outgoing:
+        peeled.nextPacket === null || scid === undefined
+          ? null
+          : {
+              shortChannelId: formatScid(scid),
+              channelId: out ?? null,
+              peer: out ? (this.d.channels.get(out)?.peer ?? null) : null,
+              amountMsat: payload.amtToForward,
+              expiry: payload.outgoingCltvValue,
+            },
+      heldAt: new Date(heldAt).toISOString(),
+    }
+  }
+
+  /** Where a usable HTLC goes: to the receive room if we are its last hop, on to the next channel if not. */
+  private route(channel: string, add: UpdateAddHtlc, peeled: PeeledPayment): void {
     if (peeled.nextPacket === null) this.d.receive.accept(channel, add, peeled.payload, peeled.sharedSecret)
     else this.forward(channel, add, peeled.payload, peeled.nextPacket, peeled.sharedSecret)
   }
@@ -236,6 +397,40 @@ export class HtlcSwitch {
       return this.d.settlements.fail(channel, add, sharedSecret, { code: FAILURE.EXPIRY_TOO_SOON, channelUpdate })
     if (payload.outgoingCltvValue > this.d.tip.height + MAX_OUTGOING_CLTV_EXPIRY_DELTA)
       return this.d.settlements.fail(channel, add, sharedSecret, { code: FAILURE.EXPIRY_TOO_FAR })
+    const proposal = this.proposal(channel, add, payload, out)
+    const verdict = this.d.htlcPolicy.decide(proposal)
+    if (!verdict.forward) {
+      const code = verdict.failureCode ?? FAILURE.TEMPORARY_CHANNEL_FAILURE
+      this.d.log.info('the forwarding policy refused an HTLC', { from: channel, to: out, reason: verdict.reason })
+      this.d.bus.emit({
+        type: 'htlc_refused',
+        policy: this.d.htlcPolicy.kind,
+        incomingChannel: channel,
+        htlcId: add.id,
+        outgoingChannel: out,
+        outgoingPeer: proposal.outgoingPeer,
+        amountMsat: add.amountMsat,
+        paymentHash: toHex(add.paymentHash),
+        accountable: proposal.incomingAccountable,
+        reason: verdict.reason,
+        failure: failureName(code),
+      })
+      return this.d.settlements.fail(channel, add, sharedSecret, {
+        code,
+        htlcMsat: add.amountMsat,
+        height: this.d.tip.height,
+        cltvExpiry: add.cltvExpiry,
+        incomingHtlcAmt: add.amountMsat,
+        disabledFlags: 0,
+        channelUpdate,
+      })
+    }
+    // the relay rules bind whatever the policy wanted (MUST set when the incoming HTLC had it, MUST NOT add it unasked)
+    const accountable = relayAccountable(
+      proposal.incomingAccountable,
+      proposal.upgradeAccountability,
+      verdict.accountable,
+    )
     const r = this.d.channels.command(out, {
       type: 'add_htlc',
       commandId: `forward:${channel}:${add.id}`,
@@ -243,6 +438,7 @@ export class HtlcSwitch {
       paymentHash: add.paymentHash,
       cltvExpiry: payload.outgoingCltvValue,
       onionRoutingPacket: next,
+      accountable,
     })
     const reply = r.reply
     if (!reply?.ok || reply.htlcId === undefined) {
@@ -253,6 +449,7 @@ export class HtlcSwitch {
       })
     }
     const result = { htlcId: reply.htlcId }
+    this.d.htlcPolicy.forwarded(proposal, { ...verdict, accountable })
     this.d.htlcs.set(outgoingKey(out, result.htlcId), {
       kind: 'forward',
       paymentHash: add.paymentHash,
@@ -269,7 +466,32 @@ export class HtlcSwitch {
       amountMsat: payload.amtToForward,
       paymentHash: toHex(add.paymentHash),
       cltvExpiry: payload.outgoingCltvValue,
+      accountable,
     })
+  }
+
+  private proposal(channel: string, add: UpdateAddHtlc, payload: HopPayload, out: string): ForwardProposal {
+    const incoming = this.d.channels.get(channel)
+    const local = incoming ? commitmentsOf(incoming.data)?.localParams : undefined
+    return {
+      incomingChannel: channel,
+      incomingPeer: incoming?.peer ?? '',
+      incomingHtlcId: add.id,
+      outgoingChannel: out,
+      outgoingPeer: this.d.channels.get(out)?.peer ?? '',
+      incomingAmountMsat: add.amountMsat,
+      outgoingAmountMsat: payload.amtToForward,
+      incomingExpiry: add.cltvExpiry,
+      outgoingExpiry: payload.outgoingCltvValue,
+      height: this.d.tip.height,
+      incomingAccountable: add.accountable === true,
+      upgradeAccountability: payload.upgradeAccountability === true,
+      incomingLimits: {
+        maxAcceptedHtlcs: local?.maxAcceptedHtlcs ?? 0,
+        maxHtlcValueInFlightMsat: local?.maxHtlcValueInFlightMsat ?? 0n,
+      },
+      now: Date.now(),
+    }
   }
 
   /** What forwarding needs to know of our channel `channel` now. */
@@ -291,6 +513,7 @@ export class HtlcSwitch {
     this.d.htlcs.delete(key)
     if (record.kind === 'local') return this.d.outbound.onHtlcResolved(record, { onChain: false }, channel, id)
     if (record.kind !== 'forward') return
+    this.resolvedForward(record, false)
     this.d.settlements.settle(record.incoming.channel, {
       type: 'fail_htlc',
       id: record.incoming.id,
@@ -314,6 +537,7 @@ export class HtlcSwitch {
     this.d.htlcs.delete(key)
     if (record.kind === 'local') return this.d.outbound.onHtlcResolved(record, { preimage }, channel, htlc.id)
     if (record.kind !== 'forward') return
+    this.resolvedForward(record, true)
     this.d.settlements.settle(record.incoming.channel, { type: 'fulfill_htlc', id: record.incoming.id, preimage })
     this.d.bus.emit({
       type: 'htlc_forwarded',
@@ -359,6 +583,7 @@ export class HtlcSwitch {
         htlc.id,
       )
     if (record.kind !== 'forward') return
+    this.resolvedForward(record, false)
     // a downstream failure is wrapped in our layer; one we saw ourselves (malformed, on chain) starts here. BOLT #4: a
     // malformed report becomes our invalid_onion_* failure with the sha256_of_onion the next node reported
     const back = reason
@@ -380,6 +605,15 @@ export class HtlcSwitch {
       feeMsat: 0n,
       status: 'failed',
       durationMs: Date.now() - record.startedAt,
+    })
+  }
+
+  private resolvedForward(record: Extract<HtlcRecord, { kind: 'forward' }>, settled: boolean): void {
+    this.d.htlcPolicy.resolved({
+      incomingChannel: record.incoming.channel,
+      incomingHtlcId: record.incoming.id,
+      settled,
+      now: Date.now(),
     })
   }
 }
