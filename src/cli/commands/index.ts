@@ -16,6 +16,7 @@ import { invoiceCommands } from './invoiceCommands.js'
 import { walletCommands } from './walletCommands.js'
 import { setChannelPolicyCommand } from './setChannelPolicy.js'
 import { completionCommand } from './completion.js'
+import { reputationCommand } from './reputation.js'
 
 export const allCommands: CommandSpec[] = [
   versionCommand,
@@ -24,6 +25,7 @@ export const allCommands: CommandSpec[] = [
   ...nodeCommands,
   ...invoiceCommands,
   setChannelPolicyCommand,
+  reputationCommand,
   ...walletCommands,
   ...chainCommands,
   invoiceDecodeCommand,

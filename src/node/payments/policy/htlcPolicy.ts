@@ -28,7 +28,10 @@ export interface ForwardProposal {
   incomingAccountable: boolean
   /** the onion's `upgrade_accountability` record for this hop */
   upgradeAccountability: boolean
-  /** the slots and liquidity we grant the incoming peer: our max_accepted_htlcs and max_htlc_value_in_flight_msat */
+  /**
+   * the slots and liquidity we grant the incoming peer: our max_accepted_htlcs, and our max_htlc_value_in_flight_msat
+   * or the channel's capacity, whichever is smaller
+   */
   incomingLimits: { maxAcceptedHtlcs: number; maxHtlcValueInFlightMsat: bigint }
   now: number
 }

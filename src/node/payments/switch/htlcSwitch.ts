@@ -472,7 +472,15 @@ export class HtlcSwitch {
 
   private proposal(channel: string, add: UpdateAddHtlc, payload: HopPayload, out: string): ForwardProposal {
     const incoming = this.d.channels.get(channel)
-    const local = incoming ? commitmentsOf(incoming.data)?.localParams : undefined
+    const commitments = incoming ? commitmentsOf(incoming.data) : undefined
+    const local = commitments?.localParams
+    // lnsim grants max_htlc_value_in_flight_msat without limit by default: the channel's capacity is the real bound
+    const capacityMsat = (commitments?.capacitySat ?? 0n) * 1000n
+    const inFlightLimit = local
+      ? local.maxHtlcValueInFlightMsat < capacityMsat
+        ? local.maxHtlcValueInFlightMsat
+        : capacityMsat
+      : 0n
     return {
       incomingChannel: channel,
       incomingPeer: incoming?.peer ?? '',
@@ -488,7 +496,7 @@ export class HtlcSwitch {
       upgradeAccountability: payload.upgradeAccountability === true,
       incomingLimits: {
         maxAcceptedHtlcs: local?.maxAcceptedHtlcs ?? 0,
-        maxHtlcValueInFlightMsat: local?.maxHtlcValueInFlightMsat ?? 0n,
+        maxHtlcValueInFlightMsat: inFlightLimit,
       },
       now: Date.now(),
     }
