@@ -27,7 +27,8 @@ export const reputationCommand: CommandSpec = {
         `policy ${r.policy}`,
         ...r.peers.map(
           (p) =>
-            `${p.peer}\n  reputation ${formatMsat(p.reputationMsat)}, in-flight risk ${formatMsat(p.inFlightRiskMsat)}` +
+            `${p.peer}\n  reputation ${formatMsat(p.reputationMsat)}, ` +
+            `in-flight risk ${formatMsat(p.inFlightRiskMsat)}` +
             `, revenue ${formatMsat(p.revenueMsat)}\n  in flight: ` +
             Object.entries(p.inFlight)
               .map(([bucket, n]) => `${bucket} ${n}`)

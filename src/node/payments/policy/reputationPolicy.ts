@@ -5,9 +5,9 @@
  *
  * - Reputation ("Outgoing Channel Reputation"): a decaying average, over the reputation window (the revenue window
  *   times the multiplier), of the `effective_fees` of every HTLC the peer resolved as our outgoing hop:
- *   `opportunity_cost = ceil((resolution_time - resolution_period) / resolution_period) * fee` (not below 0); an
- *   accountable HTLC counts `fee` if it settled, less the opportunity cost; an unaccountable one counts `fee` only if it
- *   settled within the resolution period, and 0 otherwise.
+ *   `opportunity_cost = ceil((resolution_time - resolution_period) / resolution_period) * fee` (not below 0);
+ *   an accountable HTLC counts `fee` if it settled, less the opportunity cost; an unaccountable one counts `fee`
+ *   only if it settled within the resolution period, and 0 otherwise.
  * - In-flight risk ("In Flight HTLC Risk"): each accountable HTLC the peer holds could be held until it expires:
  *   `fee * (outgoing_cltv_expiry - height) * block_time / resolution_period`.
  * - Revenue ("Incoming Channel Revenue"): the fees the incoming peer's HTLCs earned us, averaged per revenue window

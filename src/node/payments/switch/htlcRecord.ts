@@ -30,7 +30,7 @@ export type HtlcRecord =
       keysendPreimage: Uint8Array | null
     }
 
-  /** an incoming HTLC held for an interceptor's answer: the whole add, so its onion can be peeled again after a restart */
+  /** an incoming HTLC held for an interceptor's answer: the whole add, to peel its onion again after a restart */
   | { kind: 'held'; channel: string; add: Omit<UpdateAddHtlc, 'type' | 'channelId'>; heldAt: number }
 
 export type SettleCommand = Extract<ChannelCommand, { type: 'fulfill_htlc' | 'fail_htlc' | 'fail_malformed_htlc' }>
