@@ -45,6 +45,8 @@ export interface NodeOptions {
   /** how long an intercepted HTLC waits for an answer, and what it gets without one */
   interceptTimeoutMs: number
   interceptDefault: InterceptDefault
+  /** our payments let every forwarding hop mark them accountable (the onion's upgrade_accountability) */
+  upgradeAccountability: boolean
 }
 
 export const DEFAULT_POLICY: ForwardingPolicy = {
@@ -74,4 +76,5 @@ export const DEFAULT_NODE_OPTIONS: Omit<NodeOptions, 'name' | 'dataDir' | 'chain
   htlcPolicy: { kind: 'default' },
   interceptTimeoutMs: DEFAULT_INTERCEPT_TIMEOUT_MS,
   interceptDefault: DEFAULT_INTERCEPT_ACTION,
+  upgradeAccountability: false,
 }

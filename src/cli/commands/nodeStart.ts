@@ -206,6 +206,13 @@ export const nodeStartCommand: CommandSpec = {
       default: 'default',
     },
     {
+      name: 'upgrade-accountability',
+      type: 'boolean',
+      description:
+        "put the onion's upgrade_accountability in our payments (lightning/bolts#1280): forwarding nodes may then " +
+        'mark them accountable, and give them their congestion or protected resources',
+    },
+    {
       name: 'intercept-timeout',
       type: 'string',
       valueName: 'SECONDS',
@@ -334,6 +341,7 @@ export const nodeStartCommand: CommandSpec = {
       interceptTimeoutMs:
         parseIntegerOption(options['intercept-timeout'], 'intercept-timeout', { min: 1, max: 86_400 })! * 1000,
       interceptDefault: interceptDefaultFrom(options['intercept-default']),
+      upgradeAccountability: options['upgrade-accountability'] === true,
     })
     const ready = {
       event: 'ready',

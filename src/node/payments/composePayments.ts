@@ -58,6 +58,7 @@ export function composePayments(c: NodeComponents): void {
     nodeFeatures: (nodeId) => c.gossip.featuresOf(nodeId),
     missionControl: c.missionControl,
     channels: c.channels,
+    upgradeAccountability: c.options.upgradeAccountability,
   })
   c.htlcPolicy = createHtlcPolicy(c.options.htlcPolicy)
   c.switch = new HtlcSwitch({

@@ -56,6 +56,13 @@ export const NodeSpec = strictObject({
     'which forwards the node takes on: { kind: default } (all the channel accepts, the default) or ' +
       '{ kind: reputation, ... } (lightning/bolts#1280 local resource conservation; see docs/jamming.md)',
   ),
+  upgradeAccountability: z
+    .boolean()
+    .optional()
+    .describe(
+      "the node's payments carry the onion's upgrade_accountability, so forwarding hops may mark them accountable " +
+        '(default false)',
+    ),
 })
 
 export const ChannelSpec = strictObject({

@@ -649,6 +649,7 @@ export class Network implements BringUpNetwork {
       ...policyArgs(spec.feePolicy),
       ...(spec.mppTimeoutSeconds !== undefined ? ['--mpp-timeout', String(spec.mppTimeoutSeconds)] : []),
       ...(spec.policy !== undefined ? ['--htlc-policy', JSON.stringify(spec.policy)] : []),
+      ...(spec.upgradeAccountability === true ? ['--upgrade-accountability'] : []),
       ...pendingChannelFlags(spec.name, channels),
     ]
     if (this.testing.enabled) args.push('--testing')

@@ -24,6 +24,7 @@ interface Held {
   amountMsat: string
   final: boolean
   accountable: boolean
+  upgradeAccountability: boolean
   outgoing: { shortChannelId: string; amountMsat: string; peer: string | null } | null
 }
 
@@ -82,7 +83,7 @@ describe('HTLC interception through the control API', () => {
 
   beforeAll(async () => {
     await net.start(
-      'alice',
+      { name: 'alice', args: ['--upgrade-accountability'] },
       {
         name: 'bob',
         args: ['--intercept-timeout', String(TIMEOUT_SECONDS), '--intercept-default', 'fail'],
@@ -124,7 +125,9 @@ describe('HTLC interception through the control API', () => {
     expect(paid.status).toBe('succeeded')
     expect(seen).toHaveLength(1)
     expect(seen[0]!.final).toBe(false)
+    // the payer omits accountable (the proposal's SHOULD), and lets each hop upgrade it (--upgrade-accountability)
     expect(seen[0]!.accountable).toBe(false)
+    expect(seen[0]!.upgradeAccountability).toBe(true)
     expect(BigInt(seen[0]!.outgoing!.amountMsat)).toBe(50_000_000n)
     expect(seen[0]!.outgoing!.peer).toBe(net.node('carol').nodeId)
     // bob charges 1,000 msat + 1 ppm on 50,000,000

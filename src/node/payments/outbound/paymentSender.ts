@@ -80,6 +80,11 @@ export interface SenderComponents {
   nodeFeatures(nodeId: string): Uint8Array | undefined
   missionControl: MissionControl
   channels: ChannelCommands
+  /**
+   * puts the onion's `upgrade_accountability` (lightning/bolts#1280) in every forwarding hop's payload: each may then
+   * forward our HTLC as accountable, which its policy needs to give it congestion or protected resources
+   */
+  upgradeAccountability: boolean
 }
 
 export interface PayOptions {
@@ -527,7 +532,12 @@ export class PaymentSender implements LocalPayments {
     const hops = route.hops.map((h, i) => {
       const next = route.hops[i + 1]
       const payload: HopPayload = next
-        ? { amtToForward: next.amountMsat, outgoingCltvValue: next.cltvExpiry, shortChannelId: next.shortChannelId }
+        ? {
+            amtToForward: next.amountMsat,
+            outgoingCltvValue: next.cltvExpiry,
+            shortChannelId: next.shortChannelId,
+            ...(this.d.upgradeAccountability ? { upgradeAccountability: true } : {}),
+          }
         : {
             amtToForward: amountMsat,
             outgoingCltvValue: finalCltvExpiry,

@@ -11,9 +11,6 @@
  * say whether it may.
  */
 
-/** Our own payments: the proposal's SHOULD omit. */
-export const SENDER_SETS_ACCOUNTABLE = false
-
 /**
  * Whether a forwarded HTLC carries `accountable`: always when the incoming one did (MUST), never without that or the
  * onion's upgrade_accountability (MUST NOT), and as the policy wants when the onion allows the upgrade (MAY). A

@@ -87,6 +87,22 @@ describe('hop payloads', () => {
     )
   })
 
+  it("carry lightning/bolts#1280's upgrade_accountability as type 19 with no data, refusing data in it", () => {
+    const hop: HopPayload = {
+      amtToForward: 1000n,
+      outgoingCltvValue: 500,
+      shortChannelId: shortChannelId(1, 2, 3),
+      upgradeAccountability: true,
+    }
+    const bytes = encodeHopPayload(hop, false)
+    // after short_channel_id (type 6, 8 bytes): type 19, length 0
+    expect(toHex(bytes.subarray(bytes.length - 2))).toBe('1300')
+    expect(decodeHopPayload(bytes, false)).toEqual(hop)
+    const without = encodeHopPayload({ ...hop, upgradeAccountability: false }, false)
+    expect(decodeHopPayload(without, false).upgradeAccountability).toBeUndefined()
+    expectInvalidPayload(concatBytes(without, fromHex('1301ff')), false, '19')
+  })
+
   it('round-trip for intermediate and final hops', () => {
     const forward: HopPayload = {
       amtToForward: 1_000_500n,
