@@ -134,6 +134,22 @@ describe('HTLC interception through the control API', () => {
     expect(BigInt(seen[0]!.amountMsat)).toBe(50_000_000n + 1000n + 50n)
   }, 60_000)
 
+  it('settles an HTLC with the preimage it is given, without forwarding it', async () => {
+    const invoice = await net.node('carol').client.createInvoice({ amountMsat: 3_000_000n, memo: 'settled at bob' })
+    const interceptor = await interceptWithFetch(net.node('bob').apiUrl, token, (h) => {
+      void answer({ id: h.id, action: 'settle', preimage: 'ff'.repeat(32) }).then((wrong) => {
+        expect(wrong.body).toMatchObject({ error: { code: 'INVALID_INTERCEPT_DECISION' } })
+        return answer({ id: h.id, action: 'settle', preimage: invoice.preimage })
+      })
+    })
+    const p = await net.node('alice').client.pay({ invoice: invoice.invoice, timeoutSeconds: 30 })
+    await interceptor.close()
+    expect(p.status).toBe('succeeded')
+    expect(p.preimage).toBe(invoice.preimage)
+    // bob took the payment as its payee would have: carol's invoice was never paid
+    expect((await net.node('carol').client.invoice(invoice.paymentHash)).status).toBe('open')
+  }, 60_000)
+
   it('refuses an answer for an HTLC that is not held, and one of an unknown action', async () => {
     expect((await answer({ id: 'nope:1', action: 'resume' })).body).toMatchObject({
       error: { code: 'UNKNOWN_INTERCEPTED_HTLC' },
