@@ -28,13 +28,19 @@ function htlcPolicyFrom(value: unknown): HtlcPolicySpec {
     } catch (err) {
       throw new CliError(`--htlc-policy: not JSON (${(err as Error).message})`, { exitCode: 2, code: 'USAGE' })
     }
+  const kind = (given as { kind?: unknown } | null)?.kind
+  if (kind !== 'default' && kind !== 'reputation')
+    throw new CliError(`--htlc-policy: unknown kind ${JSON.stringify(kind)}: default or reputation`, {
+      exitCode: 2,
+      code: 'USAGE',
+    })
   const r = HtlcPolicySpec.safeParse(given)
   if (!r.success) {
     const issue = r.error.issues[0]!
-    throw new CliError(
-      `--htlc-policy: ${issue.path.join('.') || 'kind'} ${issue.message} (kinds: default, reputation)`,
-      { exitCode: 2, code: 'USAGE' },
-    )
+    throw new CliError(`--htlc-policy: ${issue.path.join('.') || 'the policy'}: ${issue.message}`, {
+      exitCode: 2,
+      code: 'USAGE',
+    })
   }
   return r.data
 }

@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { NodeEvent } from '../../../src/api/node/events.js'
-import { cleanupProcesses, runCli, waitFor } from '../../helpers/processes.js'
+import { cleanupProcesses, runCli, tempDir, waitFor } from '../../helpers/processes.js'
 import { TestNetwork } from '../../helpers/network.js'
 
 describe('the reputation forwarding policy at a node', () => {
@@ -87,4 +87,16 @@ describe('the reputation forwarding policy at a node', () => {
     expect(help.code).toBe(0)
     expect(help.stdout).toContain('--json')
   }, 60_000)
+
+  it('`lnsim node start` refuses a policy it cannot run, saying what is wrong', async () => {
+    const dir = await tempDir()
+    const start = (policy: string) =>
+      runCli(['node', 'start', '--name', 'x', '--data-dir', dir, '--htlc-policy', policy])
+    const unknown = await start('bogus')
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('unknown kind "bogus": default or reputation')
+    const over = await start('{"kind":"reputation","generalPercent":90,"congestionPercent":20}')
+    expect(over.code).toBe(2)
+    expect(over.stderr).toContain('add up to more than 100')
+  })
 })
