@@ -35,12 +35,19 @@ export default defineScenario({
       resumed.push(amount)
       return { action: 'resume' }
     })
+    // carol intercepts what she receives, and lets it all in: each HTLC reaches her as the onion's last hop
+    const received: boolean[] = []
+    const payee = await net.node('carol').intercept((htlc) => {
+      received.push(htlc.final && htlc.outgoing === null)
+      return { action: 'resume' }
+    })
     const small = await net.pay('alice', 'carol', 10_000_000n)
     // a keysend is one HTLC: it cannot be split around the limit
     const large = await net.pay('alice', 'carol', 50_000_000n, { keysend: true })
     // an invoice can: the payer splits it into parts the interceptor lets through
     const split = await net.pay('alice', 'carol', 50_000_000n)
     await interceptor.stop()
+    await payee.stop()
 
     t.expect(
       'a payment below the limit goes through bob',
@@ -66,6 +73,11 @@ export default defineScenario({
       'every HTLC the interceptor let through was within the limit',
       resumed.length >= 3 && resumed.every((a) => a <= LIMIT_MSAT),
       `resumed ${resumed.join(', ')} msat`,
+    )
+    t.expect(
+      "carol's interceptor saw every HTLC that reached her, each as a final hop",
+      received.length >= 3 && received.every((final) => final),
+      `${received.length} HTLC(s), final: ${received.join(', ')}`,
     )
     await net.settle()
     await t.check({ conservation: {} })
