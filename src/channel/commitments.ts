@@ -411,7 +411,7 @@ export function deriveNextCommitmentKeys(c: Commitments, signer: ChannelSigner):
   const touch = (keys: CommitmentKeys, spec: CommitmentSpec, dustLimitSat: Sat): void => {
     void keys.revocationPubkey
     void keys.ownerDelayedPubkey
-    if (spec.htlcs.some((h) => !isTrimmed(h.amountMsat, dustLimitSat)))
+    if (spec.htlcs.some((h) => !isTrimmed(h, dustLimitSat, spec.feeratePerKw)))
       void [keys.ownerHtlcPubkey, keys.otherHtlcPubkey]
   }
   const index = c.localCommit.index + 1n

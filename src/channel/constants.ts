@@ -22,6 +22,14 @@ export const FUNDING_TIMEOUT_BLOCKS = 2016
 export const COMMITMENT_BASE_WEIGHT = 724n
 export const COMMITMENT_HTLC_WEIGHT = 172n
 
+/**
+ * BOLT #3 "Fee Calculation" (without option_anchors): "htlc_timeout_fee = feerate_per_kw * 663 / 1000" — the weight of
+ * the second-stage transaction that spends an offered HTLC output, which the output must pay for or be trimmed.
+ */
+export const HTLC_TIMEOUT_WEIGHT = 663n
+/** BOLT #3 "Fee Calculation" (without option_anchors): "htlc_success_fee = feerate_per_kw * 703 / 1000". */
+export const HTLC_SUCCESS_WEIGHT = 703n
+
 /** Weight used to price a closing transaction (BOLT #3 closing tx: two P2WPKH outputs). */
 export const CLOSING_TX_WEIGHT = 672n
 
