@@ -1,6 +1,11 @@
 /** BOLT #3 "Fee Calculation" and "Trimmed Outputs", without anchors. */
 import type { Sat } from '../core/amount.js'
-import { COMMITMENT_BASE_WEIGHT, COMMITMENT_HTLC_WEIGHT, HTLC_SUCCESS_WEIGHT, HTLC_TIMEOUT_WEIGHT } from './constants.js'
+import {
+  COMMITMENT_BASE_WEIGHT,
+  COMMITMENT_HTLC_WEIGHT,
+  HTLC_SUCCESS_WEIGHT,
+  HTLC_TIMEOUT_WEIGHT,
+} from './constants.js'
 import type { CommitmentSpec, HtlcDirection } from './commitmentSpec.js'
 
 export function weightToFee(feeratePerKw: number, weight: bigint): Sat {

@@ -70,7 +70,7 @@ class Driver {
         if (e.type === 'htlc_settled') this.settling.get(s)!.delete(e.htlc.id)
       for (const e of this.pair.takeEvents(s, 'update_discarded')) {
         // a forgotten settlement must be sent again once reconnected; a forgotten add is simply gone
-        if (e.type === 'update_discarded' && e.update.type !== 'update_add_htlc')
+        if (e.type === 'update_discarded' && e.update.type !== 'update_add_htlc' && e.update.type !== 'update_fee')
           this.settling.get(s)!.set(e.update.id, {
             fulfill: e.update.type === 'update_fulfill_htlc',
             ...(e.update.type === 'update_fulfill_htlc' ? { preimage: e.update.paymentPreimage } : {}),
