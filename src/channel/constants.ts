@@ -93,8 +93,8 @@ export interface FeeLimits {
   /**
    * The most value of HTLCs that are dust (trimmed, counted at the dust buffer feerate) on either commitment: that
    * value goes to miners if the channel closes (BOLT #2 "Bounding exposure to trimmed in-flight HTLCs").
-   * Core Lightning's max-dust-htlc-exposure-msat defaults to 50,000 sat; LND's max-fee-exposure to 500,000 sat; LDK's to 10,000 × the
-   * feerate in msat (FeeRateMultiplier(10_000): 2,530 sat at 253 sat/kw).
+   * Core Lightning's max-dust-htlc-exposure-msat defaults to 50,000 sat; LND's max-fee-exposure to 500,000 sat;
+   * LDK's to 10,000 × the feerate in msat (FeeRateMultiplier(10_000): 2,530 sat at 253 sat/kw).
    */
   maxDustExposureMsat: bigint
   /**
