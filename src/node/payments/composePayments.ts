@@ -71,5 +71,6 @@ export function composePayments(c: NodeComponents): void {
     settlements: c.settlements,
     receive: c.receive,
     outbound: c.outbound,
+    feeLimits: c.options.feeLimits,
   })
 }

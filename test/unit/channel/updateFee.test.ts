@@ -3,6 +3,8 @@ import { SeededRng } from '../../../src/core/rng.js'
 import { commitmentsOf } from '../../../src/channel/states.js'
 import type { Commitments } from '../../../src/channel/commitments.js'
 import type { UpdateFee } from '../../../src/wire/messages.js'
+import { refuseIncomingHtlc } from '../../../src/channel/incomingHtlcLimits.js'
+import { DEFAULT_FEE_LIMITS } from '../../../src/channel/constants.js'
 import { addHtlc, newPayment, openPair, pay, type Pair, type Side } from './harness.js'
 
 const feerates = (side: Side): number[] => {
@@ -205,5 +207,45 @@ describe('fee-spike buffer and dust exposure', () => {
       onionRoutingPacket: new Uint8Array(1366),
     })
     expect(after.alice.lastReply).toMatchObject({ ok: false, code: 'DUST_EXPOSURE_EXCEEDED' })
+  })
+})
+
+describe('limits on an HTLC the peer added, once committed', () => {
+  const limits = {
+    maxDustExposureMsat: 5_000_000n,
+    maxFeerateMultiplier: 10,
+    minFeeratePercent: 50,
+    updateFeeMinChangePercent: 10,
+  }
+
+  it('fails back a dust HTLC past our dust limit, though the sender, with a higher limit, offered it', () => {
+    const pair = openPair({ pushMsat: 100_000_000n })
+    const rng = new SeededRng('incoming-dust')
+    const ids = [2_000_000n, 2_000_000n, 2_000_000n, 30_000_000n].map((amount) =>
+      addHtlc(pair, pair.alice, newPayment(rng, amount)),
+    )
+    pair.command(pair.alice, { type: 'sign' })
+    pair.deliverAll()
+    const bob = commitmentsOf(pair.bob.data)!
+    expect(refuseIncomingHtlc(bob, ids[1]!, limits)).toBeUndefined()
+    expect(refuseIncomingHtlc(bob, ids[2]!, limits)).toMatchObject({ code: 'DUST_EXPOSURE_EXCEEDED' })
+    // an HTLC with an output is no dust, whatever the dust around it
+    expect(refuseIncomingHtlc(bob, ids[3]!, limits)).toBeUndefined()
+  })
+
+  it('fails back an HTLC that leaves the funder without its fee-spike buffer', () => {
+    // alice keeps 20,000 sat, 10,000 of them her reserve; at 253 sat/kw a 9,000 sat HTLC leaves her buffer
+    // (2 × 253 × (724 + 2 × 172) / 1000 = 540 sat), at 500 sat/kw (1068 sat) it does not
+    const pair = openPair({ pushMsat: 980_000_000n })
+    const rng = new SeededRng('incoming-spike')
+    const id = addHtlc(pair, pair.alice, newPayment(rng, 9_000_000n))
+    pair.command(pair.alice, { type: 'sign' })
+    pair.deliverAll()
+    expect(refuseIncomingHtlc(commitmentsOf(pair.bob.data)!, id, DEFAULT_FEE_LIMITS)).toBeUndefined()
+    updateFee(pair, 500)
+    pair.deliverAll()
+    const bob = commitmentsOf(pair.bob.data)!
+    expect(bob.localCommit.spec.feeratePerKw).toBe(500)
+    expect(refuseIncomingHtlc(bob, id, DEFAULT_FEE_LIMITS)).toMatchObject({ code: 'FEE_SPIKE_BUFFER' })
   })
 })

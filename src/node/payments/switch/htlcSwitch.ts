@@ -10,12 +10,14 @@
  * Every decision is recorded in the same flush as the channel state that caused
  * it, so a crash never leaves an HTLC without an owner.
  */
+import { DEFAULT_FEE_LIMITS, type FeeLimits } from '../../../channel/constants.js'
+import { refuseIncomingHtlc, type IncomingHtlcRefusal } from '../../../channel/incomingHtlcLimits.js'
 import { toHex } from '../../../core/bytes.js'
 import { trace } from '../../../core/trace.js'
 import { sha256 } from '../../../crypto/hash.js'
 import type { ChannelEvent } from '../../../channel/io.js'
 import type { HtlcInSpec } from '../../../channel/commitmentSpec.js'
-import type { ChannelData } from '../../../channel/states.js'
+import { commitmentsOf, type ChannelData } from '../../../channel/states.js'
 import type { UpdateAddHtlc } from '../../../wire/messages.js'
 import { OnionError } from '../../../routing/onion/errors.js'
 import { FAILURE, failureName } from '../../../routing/onion/failureCodes.js'
@@ -64,6 +66,8 @@ export interface SwitchComponents {
   settlements: Settlements
   receive: FinalHop
   outbound: LocalPayments
+  /** the dust exposure and fee-spike limits an incoming HTLC must keep (DEFAULT_FEE_LIMITS when absent) */
+  feeLimits?: FeeLimits
 }
 
 interface ChannelView {
@@ -173,6 +177,15 @@ export class HtlcSwitch {
         })
       return
     }
+    const refused = this.refusedByChannelLimits(channel, add)
+    if (refused) {
+      this.d.log.info('refused an incoming HTLC', { channel, id: add.id.toString(), ...refused })
+      // as LND and Core Lightning answer an HTLC their channel limits refuse: temporary, with the channel's update
+      return this.d.settlements.fail(channel, add, peeled.sharedSecret, {
+        code: FAILURE.TEMPORARY_CHANNEL_FAILURE,
+        channelUpdate: this.d.gossip.channelUpdateBytes(channel),
+      })
+    }
     if (peeled.nextPacket === null) this.d.receive.accept(channel, add, peeled.payload, peeled.sharedSecret)
     else this.forward(channel, add, peeled.payload, peeled.nextPacket, peeled.sharedSecret)
   }
@@ -270,6 +283,13 @@ export class HtlcSwitch {
       paymentHash: toHex(add.paymentHash),
       cltvExpiry: payload.outgoingCltvValue,
     })
+  }
+
+  /** An incoming HTLC that, now committed, breaks this node's dust exposure or the funder's fee-spike buffer. */
+  private refusedByChannelLimits(channel: string, add: UpdateAddHtlc): IncomingHtlcRefusal | undefined {
+    const r = this.d.channels.get(channel)
+    const c = r && commitmentsOf(r.data)
+    return c ? refuseIncomingHtlc(c, add.id, this.d.feeLimits ?? DEFAULT_FEE_LIMITS) : undefined
   }
 
   /** What forwarding needs to know of our channel `channel` now. */
