@@ -25,7 +25,7 @@ export function refuseIncomingHtlc(c: Commitments, id: bigint, limits: FeeLimits
     return {
       code: 'DUST_EXPOSURE_EXCEEDED',
       message:
-        `HTLC ${id} is dust and brings the channel's dust to ${exposureMsat} msat, ` +
+        `HTLC ${id} is dust at ${spec.feeratePerKw} sat/kw and brings the channel's dust to ${exposureMsat} msat, ` +
         `above ${limits.maxDustExposureMsat}`,
     }
   if (!c.localParams.isFunder) {

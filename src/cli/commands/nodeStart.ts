@@ -144,6 +144,15 @@ export const nodeStartCommand: CommandSpec = {
       description: "the largest HTLC this node forwards over any channel (default: each channel's capacity)",
     },
     {
+      name: 'max-dust-exposure',
+      type: 'string',
+      valueName: 'AMOUNT',
+      description:
+        'the most value in dust HTLCs (trimmed from the commitments, at a feerate with margin) on one channel; ' +
+        "an HTLC past it is refused with temporary_channel_failure (as Core Lightning's max-dust-htlc-exposure-msat)",
+      default: `${DEFAULT_NODE_OPTIONS.feeLimits.maxDustExposureMsat / 1000n}sat`,
+    },
+    {
       name: 'max-pending-channels-per-peer',
       type: 'string',
       valueName: 'N',
@@ -273,6 +282,10 @@ export const nodeStartCommand: CommandSpec = {
         ...(htlcMaximumMsat !== undefined ? { htlcMaximumMsat } : {}),
       },
       channelConfig: { htlcMinimumMsat },
+      feeLimits: {
+        ...DEFAULT_NODE_OPTIONS.feeLimits,
+        maxDustExposureMsat: parseAmountArg(options['max-dust-exposure'], 'msat', '--max-dust-exposure'),
+      },
       limits: limitsFrom(options),
       mppTimeoutMs: parseIntegerOption(options['mpp-timeout'], 'mpp-timeout', { min: 1, max: 86_400 })! * 1000,
     })

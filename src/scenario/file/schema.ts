@@ -51,6 +51,12 @@ export const NodeSpec = strictObject({
   mppTimeoutSeconds: wholeNumber(1, 86_400)
     .optional()
     .describe('how long the parts of a payment to this node may take to add up before all fail (default 60)'),
+  maxDustExposureMsat: amount
+    .optional()
+    .describe(
+      'the most value in dust HTLCs on one of its channels (default 50,000 sat, as Core Lightning); ' +
+        'an HTLC past it fails with temporary_channel_failure',
+    ),
 })
 
 export const ChannelSpec = strictObject({
@@ -115,6 +121,11 @@ const conditionVariants = {
     message: 'compare onchainSat or channelsMsat (or both)',
   }),
   blockHeight: strictObject({ height: comparison }),
+  channelFeerate: strictObject({
+    channel: channelName,
+    node: nodeName.optional().describe('whose commitment (default: its funder)'),
+    satPerKw: comparison.describe('the feerate its commitment pays, e.g. 2500 or ">= 1000"'),
+  }),
   pendingHtlcs: strictObject({
     channel: channelName,
     node: nodeName.optional().describe('whose view of the channel (default: its funder)'),
@@ -264,6 +275,9 @@ export const Step = oneOf('step', {
       .describe('wait until the closing transaction is broadcast (state CLOSING); mine to confirm it'),
   }),
   mine: strictObject({ blocks: wholeNumber(1, 1000) }),
+  feerate: strictObject({
+    satPerKw: wholeNumber(253, 1_000_000).describe('sat per 1000 weight units; 253 is 1 sat/vbyte'),
+  }).describe("set the chain's fee-rate estimate: funders follow it with update_fee"),
   wait: strictObject({
     until: Condition,
     timeoutMs: milliseconds.default(30_000),

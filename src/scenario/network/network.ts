@@ -648,6 +648,7 @@ export class Network implements BringUpNetwork {
       seed,
       ...policyArgs(spec.feePolicy),
       ...(spec.mppTimeoutSeconds !== undefined ? ['--mpp-timeout', String(spec.mppTimeoutSeconds)] : []),
+      ...(spec.maxDustExposureMsat !== undefined ? ['--max-dust-exposure', `${spec.maxDustExposureMsat}msat`] : []),
       ...pendingChannelFlags(spec.name, channels),
     ]
     if (this.testing.enabled) args.push('--testing')
