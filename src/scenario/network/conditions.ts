@@ -55,7 +55,10 @@ export function describeCondition(c: Condition): string {
         .filter(Boolean)
         .join(' and ')
     case 'channelFeerate':
-      return `${c.node ? `${c.node}'s` : "the funder's"} commitment of ${c.channel} pays ${formatComparison(c.satPerKw)} sat/kw`
+      return (
+        `${c.node ? `${c.node}'s` : "the funder's"} commitment of ${c.channel} pays ` +
+        `${formatComparison(c.satPerKw)} sat/kw`
+      )
     case 'blockHeight':
       return `block height ${formatComparison(c.height)}`
     case 'pendingHtlcs':
