@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { ChainClient, ChainClientError } from '../../../src/api/chain/client.js'
 import { ChainWatch } from '../../../src/api/chain/chainWatch.js'
 import { startChainDaemon, type ChainDaemon } from '../../../src/chaind/startChainDaemon.js'
+import { runCli } from '../../helpers/processes.js'
 
 const daemons: ChainDaemon[] = []
 const dirs: string[] = []
@@ -17,11 +18,15 @@ afterEach(async () => {
 })
 
 async function start(): Promise<ChainClient> {
+  return (await startWithUrl()).client
+}
+
+async function startWithUrl(): Promise<{ client: ChainClient; url: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'lnsim-chain-feerate-'))
   dirs.push(dataDir)
   const daemon = await startChainDaemon({ dataDir, port: 0, log: () => {} })
   daemons.push(daemon)
-  return new ChainClient({ url: daemon.url })
+  return { client: new ChainClient({ url: daemon.url }), url: daemon.url }
 }
 
 async function until(what: string, check: () => boolean): Promise<void> {
@@ -67,5 +72,20 @@ describe("the chain's fee-rate estimate", () => {
     await client.setFeerate(5_000)
     await until('the new estimate', () => heard.length === 2)
     expect(heard).toEqual([1_000, 5_000])
+  })
+
+  it('is read and set with lnsim chain feerate [set N], which refuses what is not a fee rate', async () => {
+    const { client, url } = await startWithUrl()
+    const shown = await runCli(['chain', 'feerate', '--chain', url, '--json'])
+    expect(shown.code, shown.stderr).toBe(0)
+    expect(JSON.parse(shown.stdout)).toEqual({ satPerKw: 253 })
+    const set = await runCli(['chain', 'feerate', 'set', '4000', '--chain', url])
+    expect(set.code, set.stderr).toBe(0)
+    expect(set.stdout).toContain('4000 sat/kw')
+    for (const bad of ['100', '2.5', 'fast']) {
+      const refused = await runCli(['chain', 'feerate', 'set', bad, '--chain', url])
+      expect(refused.code).toBe(2)
+    }
+    expect(await client.feerate()).toBe(4_000)
   })
 })
