@@ -153,6 +153,24 @@ export const nodeStartCommand: CommandSpec = {
       default: `${DEFAULT_NODE_OPTIONS.feeLimits.maxDustExposureMsat / 1000n}sat`,
     },
     {
+      name: 'update-fee-threshold',
+      type: 'string',
+      valueName: 'PERCENT',
+      description:
+        "as funder, send update_fee when the chain's fee-rate estimate moves this far from a channel's feerate " +
+        '(LND and Eclair: 10%)',
+      default: String(DEFAULT_NODE_OPTIONS.feeLimits.updateFeeMinChangePercent),
+    },
+    {
+      name: 'max-feerate-multiplier',
+      type: 'string',
+      valueName: 'N',
+      description:
+        "a peer's update_fee above N times our estimate fails the channel (Core Lightning's max-fee-multiplier, " +
+        "Eclair's ratio-high: 10); below half of it too",
+      default: String(DEFAULT_NODE_OPTIONS.feeLimits.maxFeerateMultiplier),
+    },
+    {
       name: 'max-pending-channels-per-peer',
       type: 'string',
       valueName: 'N',
@@ -285,6 +303,14 @@ export const nodeStartCommand: CommandSpec = {
       feeLimits: {
         ...DEFAULT_NODE_OPTIONS.feeLimits,
         maxDustExposureMsat: parseAmountArg(options['max-dust-exposure'], 'msat', '--max-dust-exposure'),
+        updateFeeMinChangePercent: parseIntegerOption(options['update-fee-threshold'], 'update-fee-threshold', {
+          min: 1,
+          max: 1000,
+        })!,
+        maxFeerateMultiplier: parseIntegerOption(options['max-feerate-multiplier'], 'max-feerate-multiplier', {
+          min: 2,
+          max: 1000,
+        })!,
       },
       limits: limitsFrom(options),
       mppTimeoutMs: parseIntegerOption(options['mpp-timeout'], 'mpp-timeout', { min: 1, max: 86_400 })! * 1000,
