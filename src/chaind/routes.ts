@@ -9,6 +9,7 @@ import { addressOf, addressToCondition } from '../chain/address.js'
 import {
   AddressUtxos,
   ChainInfo,
+  Feerate,
   FaucetBatchRequest,
   FaucetBatchResponse,
   FaucetRequest,
@@ -37,6 +38,7 @@ import { RawJson } from '../api/http/rawJson.js'
 import { UtxosRequest, WatchRequest, type UtxosResponse } from '../api/chain/watchTypes.js'
 import type { BlockDigests } from './blockDigests.js'
 import type { WatchSessions } from './watchSessions.js'
+import type { FeeEstimate } from './feeEstimate.js'
 
 export interface ChainService {
   state: ChainState
@@ -46,6 +48,7 @@ export interface ChainService {
   log(line: string): void
   digests: BlockDigests
   watches: WatchSessions
+  feeEstimate: FeeEstimate
   /** requests served since the daemon started */
   requestsServed(): number
 }
@@ -215,6 +218,13 @@ export function chainRoutes(service: ChainService): Route[] {
     route('GET', `${P}/addresses/:address/utxos`, undefined, ({ params }): Json<typeof AddressUtxos> => {
       const address = params.address ?? ''
       return { address, utxos: utxosOf(address) }
+    }),
+
+    route('GET', `${P}/feerate`, undefined, (): Json<typeof Feerate> => ({ satPerKw: service.feeEstimate.satPerKw })),
+    route('POST', `${P}/feerate`, Feerate, ({ body }): Json<typeof Feerate> => {
+      service.feeEstimate.set(body.satPerKw)
+      service.log(`fee-rate estimate set to ${body.satPerKw} sat/kw`)
+      return { satPerKw: service.feeEstimate.satPerKw }
     }),
 
     route('POST', `${P}/mine`, MineRequest, ({ body }): Json<typeof MineResponse> => {

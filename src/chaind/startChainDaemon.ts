@@ -21,6 +21,7 @@ import { ChainMetrics } from './chainMetrics.js'
 import { CHAIN_ERROR_STATUS, chainEvents, chainRoutes, type ChainService } from './routes.js'
 import { BlockDigests } from './blockDigests.js'
 import { WatchSessions } from './watchSessions.js'
+import { FeeEstimate } from './feeEstimate.js'
 
 export interface ChainDaemonOptions {
   /** where blocks, the mempool and the faucet key live; created if missing */
@@ -134,7 +135,8 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
     })
 
     const digests = new BlockDigests(state)
-    const watches = new WatchSessions(state, digests)
+    const feeEstimate = new FeeEstimate()
+    const watches = new WatchSessions(state, digests, feeEstimate)
     const metrics = new ChainMetrics(state)
     const service: ChainService = {
       state,
@@ -144,6 +146,7 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
       log,
       digests,
       watches,
+      feeEstimate,
       requestsServed: () => metrics.requestsServed,
     }
     const server = await startHttpServer({

@@ -17,6 +17,8 @@ import { RawJson } from '../api/http/rawJson.js'
 import type { EventStream } from '../api/http/route.js'
 import type { WatchItems, WatchReorgEvent, WatchResponse, WatchSessionEvent } from '../api/chain/watchTypes.js'
 import type { BlockDigests } from './blockDigests.js'
+import type { Feerate } from '../api/chain/types.js'
+import { FeeEstimate } from './feeEstimate.js'
 
 /** Blocks a catching-up session is sent in one go, before the chain lets other work run. */
 export const CATCH_UP_SLICE_BLOCKS = 200
@@ -52,8 +54,13 @@ export class WatchSessions {
   constructor(
     private readonly state: ChainState,
     private readonly digests: BlockDigests,
+    private readonly feeEstimate: FeeEstimate = new FeeEstimate(),
   ) {
     state.onBlock((b) => this.onBlock(b))
+    // nodes follow the estimate on the stream they already hold, instead of polling for it
+    feeEstimate.onChange((satPerKw) => {
+      for (const session of this.sessions.values()) session.send('feerate', { satPerKw } satisfies Feerate)
+    })
     state.onReorg((r) => this.onReorg(r.forkHeight))
   }
 
@@ -95,6 +102,7 @@ export class WatchSessions {
           height: this.state.height,
           hash: this.state.tip.hash,
         } satisfies WatchSessionEvent)
+        send('feerate', { satPerKw: this.feeEstimate.satPerKw } satisfies Feerate)
         return () => this.close(session)
       },
     }

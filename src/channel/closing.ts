@@ -273,7 +273,7 @@ function fulfilledByPeer(c: Commitments): Set<bigint> {
 /** Whether an HTLC we offered has an output in the published commitment (whose outputs then settle it). */
 function offeredWithOutput(c: Commitments, published: PublishedCommitment): (h: HtlcInSpec) => boolean {
   const inSpec = (spec: CommitmentSpec, direction: 'incoming' | 'outgoing', dustLimitSat: bigint) => (h: HtlcInSpec) =>
-    spec.htlcs.some((x) => x.id === h.id && x.direction === direction && !isTrimmed(x.amountMsat, dustLimitSat))
+    spec.htlcs.some((x) => x.id === h.id && x.direction === direction && !isTrimmed(x, dustLimitSat, spec.feeratePerKw))
   switch (published.whose) {
     case 'local':
       return inSpec(c.localCommit.spec, 'outgoing', c.localParams.dustLimitSat)

@@ -6,7 +6,13 @@
  * another, never in or out.
  */
 import type { Msat } from '../core/amount.js'
-import type { UpdateAddHtlc, UpdateFailHtlc, UpdateFailMalformedHtlc, UpdateFulfillHtlc } from '../wire/messages.js'
+import type {
+  UpdateAddHtlc,
+  UpdateFailHtlc,
+  UpdateFailMalformedHtlc,
+  UpdateFee,
+  UpdateFulfillHtlc,
+} from '../wire/messages.js'
 
 export type HtlcDirection = 'incoming' | 'outgoing'
 
@@ -26,7 +32,19 @@ export interface CommitmentSpec {
   feeratePerKw: number
 }
 
-export type Update = UpdateAddHtlc | UpdateFulfillHtlc | UpdateFailHtlc | UpdateFailMalformedHtlc
+export type Settlement = UpdateFulfillHtlc | UpdateFailHtlc | UpdateFailMalformedHtlc
+export type Update = UpdateAddHtlc | Settlement | UpdateFee
+
+export function isSettlement(u: Update): u is Settlement {
+  return u.type === 'update_fulfill_htlc' || u.type === 'update_fail_htlc' || u.type === 'update_fail_malformed_htlc'
+}
+
+/** BOLT #2 update_fee: the last one sent wins; only the funder may send it, so at most one list has any. */
+export function latestFeerate(feeratePerKw: number, ...changes: readonly (readonly Update[])[]): number {
+  let feerate = feeratePerKw
+  for (const list of changes) for (const u of list) if (u.type === 'update_fee') feerate = u.feeratePerKw
+  return feerate
+}
 
 export function findHtlc(spec: CommitmentSpec, direction: HtlcDirection, id: bigint): HtlcInSpec | undefined {
   return spec.htlcs.find((h) => h.direction === direction && h.id === id)
@@ -35,7 +53,8 @@ export function findHtlc(spec: CommitmentSpec, direction: HtlcDirection, id: big
 /**
  * Applies updates to a spec: `ownerChanges` were sent by the spec's owner,
  * `otherChanges` by the other side. Adds first, then settlements, as BOLT #2
- * orders them within a commitment. Throws on an update that names an unknown
+ * orders them within a commitment; an update_fee sets the feerate of both
+ * commitments (BOLT #2 "Updating Fees"). Throws on an update that names an unknown
  * HTLC: callers validate updates before they reach a spec.
  */
 export function reduceSpec(
@@ -68,7 +87,7 @@ export function reduceSpec(
       cltvExpiry: u.cltvExpiry,
     })
   }
-  const settle = (u: Update, direction: HtlcDirection): void => {
+  const settle = (u: Settlement, direction: HtlcDirection): void => {
     const i = htlcs.findIndex((h) => h.direction === direction && h.id === u.id)
     if (i < 0) throw new Error(`${u.type} for unknown ${direction} HTLC ${u.id}`)
     const [h] = htlcs.splice(i, 1)
@@ -77,9 +96,10 @@ export function reduceSpec(
     if ((direction === 'incoming') === fulfilled) toLocal += h!.amountMsat
     else toRemote += h!.amountMsat
   }
-  for (const u of ownerChanges) if (u.type !== 'update_add_htlc') settle(u, 'incoming')
-  for (const u of otherChanges) if (u.type !== 'update_add_htlc') settle(u, 'outgoing')
-  return { htlcs, toLocalMsat: toLocal, toRemoteMsat: toRemote, feeratePerKw: spec.feeratePerKw }
+  for (const u of ownerChanges) if (isSettlement(u)) settle(u, 'incoming')
+  for (const u of otherChanges) if (isSettlement(u)) settle(u, 'outgoing')
+  const feeratePerKw = latestFeerate(spec.feeratePerKw, ownerChanges, otherChanges)
+  return { htlcs, toLocalMsat: toLocal, toRemoteMsat: toRemote, feeratePerKw }
 }
 
 /** The same commitment seen from the other side. */

@@ -71,7 +71,7 @@ export function buildCommitmentTx(args: CommitmentTxArgs): CommitmentTx {
     outputs.push({ kind: 'to_local', value: toLocal, condition: toLocalCondition(keys, args.ownerToSelfDelay) })
   if (toRemote >= dust) outputs.push({ kind: 'to_remote', value: toRemote, condition: toRemoteCondition(keys) })
   for (const htlc of spec.htlcs) {
-    if (isTrimmed(htlc.amountMsat, dust)) continue
+    if (isTrimmed(htlc, dust, spec.feeratePerKw)) continue
     const value = htlc.amountMsat / 1000n
     if (htlc.direction === 'outgoing')
       outputs.push({

@@ -26,6 +26,7 @@ import { channelError } from './errors.js'
 import {
   findHtlc,
   htlcTotalMsat,
+  isSettlement,
   reduceSpec,
   specTotalMsat,
   type CommitmentSpec,
@@ -40,6 +41,8 @@ import {
   type FundingInfo,
 } from './commitmentTx.js'
 import { commitTxFeeSat, isTrimmed } from './fees.js'
+import { DEFAULT_FEE_LIMITS, FEE_SPIKE_BUFFER_MULTIPLE, type FeeLimits } from './constants.js'
+import { dustExposure, feeSpikeBufferFeeSat } from './dustExposure.js'
 import type { CommitmentKeys } from './keys.js'
 import { localCommitmentKeys, remoteCommitmentKeys, type ChannelSigner } from './signer.js'
 import type { LocalParams, RemoteParams } from './params.js'
@@ -137,6 +140,7 @@ export function hasNoHtlcs(c: Commitments): boolean {
 /** What we could send in one new HTLC now: our balance in the peer's next commitment, less reserve and fees. */
 export function availableToSendMsat(c: Commitments): bigint {
   const spec = reduceSpec(latestRemoteCommit(c).spec, c.remoteChanges.acked, c.localChanges.proposed)
+  // the funder keeps its fee-spike buffer: the fee at twice the feerate with the new HTLC and one more
   const withOneMore: CommitmentSpec = {
     ...spec,
     htlcs: [
@@ -144,13 +148,13 @@ export function availableToSendMsat(c: Commitments): bigint {
       {
         direction: 'incoming',
         id: -1n,
-        amountMsat: c.remoteParams.dustLimitSat * 1000n,
+        amountMsat: 2n ** 62n,
         paymentHash: new Uint8Array(32),
         cltvExpiry: 0,
       },
     ],
   }
-  const fee = c.localParams.isFunder ? commitTxFeeSat(withOneMore, c.remoteParams.dustLimitSat) * 1000n : 0n
+  const fee = c.localParams.isFunder ? feeSpikeBufferFeeSat(withOneMore, c.remoteParams.dustLimitSat) * 1000n : 0n
   const available = spec.toRemoteMsat - c.remoteParams.channelReserveSat * 1000n - fee
   return available > 0n ? available : 0n
 }
@@ -165,13 +169,13 @@ export function availableToReceiveMsat(c: Commitments): bigint {
 
 function isSettledLocally(c: Commitments, id: bigint): boolean {
   return [...c.localChanges.proposed, ...c.localChanges.signed, ...c.localChanges.acked].some(
-    (u) => u.type !== 'update_add_htlc' && u.id === id,
+    (u) => isSettlement(u) && u.id === id,
   )
 }
 
 function isSettledRemotely(c: Commitments, id: bigint): boolean {
   return [...c.remoteChanges.proposed, ...c.remoteChanges.acked, ...c.remoteChanges.signed].some(
-    (u) => u.type !== 'update_add_htlc' && u.id === id,
+    (u) => isSettlement(u) && u.id === id,
   )
 }
 
@@ -199,7 +203,11 @@ export interface AddHtlcCommand {
   accountable?: boolean
 }
 
-export function sendAdd(c: Commitments, cmd: AddHtlcCommand): { commitments: Commitments; add: UpdateAddHtlc } {
+export function sendAdd(
+  c: Commitments,
+  cmd: AddHtlcCommand,
+  limits: FeeLimits = DEFAULT_FEE_LIMITS,
+): { commitments: Commitments; add: UpdateAddHtlc } {
   const add: UpdateAddHtlc = {
     type: 'update_add_htlc',
     channelId: c.channelId,
@@ -251,6 +259,25 @@ export function sendAdd(c: Commitments, cmd: AddHtlcCommand): { commitments: Com
         'the peer (the funder) cannot pay the fee of a commitment with one more HTLC',
       )
   }
+  if (c.localParams.isFunder) {
+    const buffer = feeSpikeBufferFeeSat(reduced, c.remoteParams.dustLimitSat) * 1000n
+    const short = c.remoteParams.channelReserveSat * 1000n + buffer - reduced.toRemoteMsat
+    if (short > 0n)
+      throw channelError(
+        'FEE_SPIKE_BUFFER',
+        `cannot send ${cmd.amountMsat} msat: as funder we keep ${buffer} msat for the commitment fee at ` +
+          `${FEE_SPIKE_BUFFER_MULTIPLE}× the feerate with one more HTLC, and would be ${short} msat short`,
+        { availableMsat: availableToSendMsat(c).toString() },
+      )
+  }
+  const exposure = dustExposure(reduced, c.remoteParams.dustLimitSat, c.localParams.dustLimitSat)
+  const exposureMsat = exposure.ownerMsat > exposure.otherMsat ? exposure.ownerMsat : exposure.otherMsat
+  if (exposure.isDust('incoming', add.id) && exposureMsat > limits.maxDustExposureMsat)
+    throw channelError(
+      'DUST_EXPOSURE_EXCEEDED',
+      `an HTLC of ${cmd.amountMsat} msat would be dust, bringing the channel's dust to ${exposureMsat} msat, ` +
+        `above its limit of ${limits.maxDustExposureMsat} msat`,
+    )
   return {
     commitments: {
       ...c,
@@ -414,7 +441,7 @@ export function deriveNextCommitmentKeys(c: Commitments, signer: ChannelSigner):
   const touch = (keys: CommitmentKeys, spec: CommitmentSpec, dustLimitSat: Sat): void => {
     void keys.revocationPubkey
     void keys.ownerDelayedPubkey
-    if (spec.htlcs.some((h) => !isTrimmed(h.amountMsat, dustLimitSat)))
+    if (spec.htlcs.some((h) => !isTrimmed(h, dustLimitSat, spec.feeratePerKw)))
       void [keys.ownerHtlcPubkey, keys.otherHtlcPubkey]
   }
   const index = c.localCommit.index + 1n

@@ -12,6 +12,7 @@ import type { HtlcInSpec, Update } from './commitmentSpec.js'
 import type { ChannelStateName } from './states.js'
 import type { ChannelSigner } from './signer.js'
 import type { ChannelErrorCode } from './errors.js'
+import type { FeeLimits } from './constants.js'
 
 export type ChannelCommand =
   | {
@@ -28,6 +29,8 @@ export type ChannelCommand =
   | { type: 'fail_htlc'; id: bigint; reason: Uint8Array }
   | { type: 'fail_malformed_htlc'; id: bigint; sha256OfOnion: Uint8Array; failureCode: number }
   | { type: 'sign' }
+  /** as funder, move the commitment feerate (BOLT #2 update_fee) */
+  | { type: 'update_fee'; feeratePerKw: number }
   | { type: 'close'; scriptpubkey?: Condition }
   | { type: 'force_close'; why?: string }
 
@@ -57,8 +60,10 @@ export type ChannelInput =
 export interface ChannelContext {
   blockHeight: number
   chainHash: Uint8Array
-  /** the feerate to use for new on-chain transactions (claims, closing) */
+  /** the chain's feerate estimate: for new on-chain transactions (claims, closing) and to judge a peer's update_fee */
   feeratePerKw: number
+  /** this node's limits on fees and dust (DEFAULT_FEE_LIMITS when absent) */
+  feeLimits?: FeeLimits
   /** the node's keys: the channel's state names its own with `localParams.keysId` */
   signer: ChannelSigner
   /** preimages the node knows (e.g. learned downstream), for claiming incoming HTLCs on chain */
@@ -91,6 +96,8 @@ export type ChannelEvent =
   /** an update of ours was forgotten on disconnection before it was signed */
   | { type: 'update_discarded'; update: Update }
   | { type: 'balance_changed'; localMsat: Msat; remoteMsat: Msat }
+  /** our commitment now pays this feerate (an update_fee is committed in it) */
+  | { type: 'feerate_changed'; feeratePerKw: number }
   | { type: 'protocol_violation'; code: string; message: string; fatal: boolean }
   | { type: 'peer_error'; message: string }
   | { type: 'closing'; why: string; txid: string; whose: string }

@@ -22,13 +22,15 @@ import {
   type Commitments,
 } from './commitments.js'
 import { channelError } from './errors.js'
+import { DEFAULT_FEE_LIMITS } from './constants.js'
+import { receiveFee, sendFee } from './updateFee.js'
 import type { ChannelCommand, ChannelContext, ChannelEffect } from './io.js'
 import type { ChannelSigner } from './signer.js'
 import { startNegotiating } from './negotiating.js'
 import { event, result, type StepResult } from './result.js'
 import type { ChannelMessage, ErrorMessage, Warning } from '../wire/messages.js'
 import type { Normal, ShutdownState } from './states.js'
-import { findHtlc } from './commitmentSpec.js'
+import { findHtlc, isSettlement } from './commitmentSpec.js'
 
 type Operating = Normal | ShutdownState
 
@@ -78,6 +80,8 @@ export function handleOperatingMessage(
         throw channelError('ADD_AFTER_SHUTDOWN', 'update_add_htlc after shutdown')
       }
       return result(withCommitments(data, receiveAdd(c, msg)), event({ type: 'htlc_proposed', add: msg }))
+    case 'update_fee':
+      return result(withCommitments(data, receiveFee(c, msg, ctx.feeratePerKw, ctx.feeLimits ?? DEFAULT_FEE_LIMITS)))
     case 'update_fulfill_htlc': {
       const r = receiveFulfill(c, msg)
       // the preimage is ours as soon as we see it: settle upstream without waiting for signatures
@@ -91,10 +95,14 @@ export function handleOperatingMessage(
       return result(withCommitments(data, receiveFail(c, msg).commitments))
     case 'commitment_signed': {
       const r = receiveCommit(c, msg, ctx.signer)
+      const feerate = r.commitments.localCommit.spec.feeratePerKw
       const first = result(
         withCommitments(data, r.commitments),
         { type: 'send', message: r.revocation },
         balanceEvent(r.commitments),
+        ...(feerate !== c.localCommit.spec.feeratePerKw
+          ? [event({ type: 'feerate_changed', feeratePerKw: feerate })]
+          : []),
       )
       return afterUpdate(then(first, signSoonIfNeeded), ctx)
     }
@@ -125,7 +133,7 @@ export function handleOperatingMessage(
         }
       }
       for (const u of r.ackedByRemote) {
-        if (u.type === 'update_add_htlc') continue
+        if (!isSettlement(u)) continue
         const htlc = findHtlc(c.remoteCommit.spec, 'outgoing', u.id)
         if (htlc)
           effects.push(
@@ -154,7 +162,7 @@ export function handleOperatingCommand(data: Operating, cmd: ChannelCommand, ctx
     case 'add_htlc': {
       if (data.state !== 'NORMAL' || data.remoteShutdown || data.localShutdown || data.pendingLocalShutdown)
         throw channelError('CHANNEL_CLOSING', 'the channel is closing: no new HTLCs')
-      const r = sendAdd(c, cmd)
+      const r = sendAdd(c, cmd, ctx.feeLimits ?? DEFAULT_FEE_LIMITS)
       return {
         ...result(withCommitments(data, r.commitments), { type: 'send', message: r.add }),
         reply: { ok: true, htlcId: r.add.id },
@@ -177,6 +185,10 @@ export function handleOperatingCommand(data: Operating, cmd: ChannelCommand, ctx
         failureCode: cmd.failureCode,
       }
       return result(withCommitments(data, sendFail(c, fail)), { type: 'send', message: fail })
+    }
+    case 'update_fee': {
+      const r = sendFee(c, cmd.feeratePerKw, ctx.feeLimits ?? DEFAULT_FEE_LIMITS)
+      return result(withCommitments(data, r.commitments), { type: 'send', message: r.fee })
     }
     case 'sign':
       return afterUpdate(signIfNeeded(data, ctx.signer), ctx)

@@ -8,6 +8,7 @@ import type { ChainAccess } from './chain/chainAccess.js'
 import type { Broadcaster } from './chain/broadcaster.js'
 import type { ChainWatcher } from './chain/chainWatcher.js'
 import type { ChannelManager } from './channels/channelManager.js'
+import type { FeeFollower } from './channels/feeFollower.js'
 import type { EventBus } from './eventBus.js'
 import type { GossipService } from './gossip/gossipService.js'
 import type { NodeIdentity } from './identity.js'
@@ -56,6 +57,8 @@ export interface NodeComponents {
   watcher: ChainWatcher
   peers: PeerManager
   channels: ChannelManager
+  /** sends update_fee on the channels this node funds as the chain's estimate moves */
+  fees: FeeFollower
   policies: PolicyBook
   gossip: GossipService
   missionControl: MissionControl

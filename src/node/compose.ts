@@ -19,6 +19,7 @@ import { ChainEventRouter, ChannelEventRouter, PeerEventRouter } from './eventRo
 import { EventBus } from './eventBus.js'
 import { GossipService } from './gossip/gossipService.js'
 import { DEFAULT_POLICY } from './options.js'
+import { FeeFollower } from './channels/feeFollower.js'
 import { composePayments } from './payments/composePayments.js'
 import { PolicyBook } from './payments/switch/forwardingPolicy.js'
 import { StoredReplayLog } from './payments/switch/storedReplayLog.js'
@@ -86,6 +87,7 @@ export function composeNode(base: NodeFoundations, host: Libp2p, chainTip: numbe
     config: { ...DEFAULT_CHANNEL_CONFIG, feeratePerKw: options.feeratePerKw, ...options.channelConfig },
     chainHash,
     feeratePerKw: options.feeratePerKw,
+    feeLimits: options.feeLimits,
     signer: c.signer,
     secrets: c.secrets,
     tip: c.watcher,
@@ -94,6 +96,12 @@ export function composeNode(base: NodeFoundations, host: Libp2p, chainTip: numbe
     broadcaster: c.broadcaster,
     watcher: c.watcher,
     events: new ChannelEventRouter(c),
+  })
+  c.fees = new FeeFollower({
+    channels: c.channels,
+    peers: c.peers,
+    log: log.child('fees'),
+    limits: options.feeLimits,
   })
   c.policies = new PolicyBook(c, { ...DEFAULT_POLICY, ...options.policy })
   c.gossip = new GossipService({

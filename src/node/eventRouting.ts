@@ -15,6 +15,7 @@ import type { Broadcaster } from './chain/broadcaster.js'
 import type { WatcherEvents } from './chain/chainWatcher.js'
 import type { WatchedBlock, WatchedTransaction } from './chain/chainAccess.js'
 import type { ChannelEventSink, ChannelManager } from './channels/channelManager.js'
+import type { FeeFollower } from './channels/feeFollower.js'
 import { shortChannelIdOf } from './channels/channelViews.js'
 import type { EventBus } from './eventBus.js'
 import type { GossipService } from './gossip/gossipService.js'
@@ -29,6 +30,7 @@ export interface EventRoutingComponents {
   log: Logger
   bus: EventBus
   channels: ChannelManager
+  fees: FeeFollower
   gossip: GossipService
   switch: HtlcSwitch
   receive: FinalHop
@@ -127,6 +129,10 @@ export class ChainEventRouter implements WatcherEvents {
   onMinedEarlier(matches: WatchedTransaction[]): void {
     this.c.broadcaster.onMined(matches.map((m) => m.txid))
   }
+
+  onFeerate(satPerKw: number): void {
+    this.c.fees.onEstimate(satPerKw)
+  }
 }
 
 /** A channel's events: HTLCs to the switch, state to gossip, and what people watch to the event stream. */
@@ -143,6 +149,8 @@ export class ChannelEventRouter implements ChannelEventSink {
     switch (event.type) {
       case 'state_changed': {
         this.c.gossip.onChannelStateChanged(channel, event.to)
+        // back in NORMAL (opened, or reconnected): an update_fee forgotten on disconnection is sent again
+        if (event.to === 'NORMAL') this.c.fees.check(channel)
         // a channel is told about under its real id only: its temporary id would make it look like two channels
         if (PRE_FUNDING.has(event.to) || (event.to === 'CLOSED' && PRE_FUNDING.has(event.from))) return
         const scid = shortChannelIdOf(data)
@@ -156,6 +164,9 @@ export class ChannelEventRouter implements ChannelEventSink {
         })
         return
       }
+      case 'feerate_changed':
+        bus.emit({ type: 'channel_feerate', channelId: channel, feeratePerKw: event.feeratePerKw })
+        return
       case 'balance_changed':
         bus.emit({
           type: 'channel_balance',

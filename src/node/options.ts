@@ -1,6 +1,6 @@
 /** The options of `lnsim node start`, with their defaults in one place. */
 import { DEFAULT_NODE_LIMITS, type NodeLimits } from '../api/node/limits.js'
-import type { ChannelConfig } from '../channel/constants.js'
+import { DEFAULT_FEE_LIMITS, type ChannelConfig, type FeeLimits } from '../channel/constants.js'
 import type { LogLevel } from './logger.js'
 import { DEFAULT_MPP_TIMEOUT_MS } from './payments/receive/finalHop.js'
 import type { ForwardingPolicy } from './payments/switch/forwardingPolicy.js'
@@ -36,6 +36,8 @@ export interface NodeOptions {
   channelConfig: Partial<ChannelConfig>
   policy: Partial<ForwardingPolicy>
   feeratePerKw: number
+  /** limits on fees and dust for every channel (DEFAULT_FEE_LIMITS: dust exposure, update_fee bounds) */
+  feeLimits: FeeLimits
   /** what a peer may cost this node (see NodeLimits) */
   limits: NodeLimits
   /** how long the parts of a multi-part payment to us may take to add up before all fail (mpp_timeout) */
@@ -71,6 +73,7 @@ export const DEFAULT_NODE_OPTIONS: Omit<NodeOptions, 'name' | 'dataDir' | 'chain
   channelConfig: {},
   policy: {},
   feeratePerKw: 253,
+  feeLimits: DEFAULT_FEE_LIMITS,
   limits: DEFAULT_NODE_LIMITS,
   mppTimeoutMs: DEFAULT_MPP_TIMEOUT_MS,
   htlcPolicy: { kind: 'default' },

@@ -17,6 +17,7 @@ import {
   type WatchItems,
   type WatchMatch,
 } from './watchTypes.js'
+import { Feerate } from './types.js'
 import { DEFAULT_BACKOFF, backoffDelay, waitOrAbort } from '../http/backoff.js'
 import { parseWith } from '../../chain/transactionJson.js'
 
@@ -36,6 +37,8 @@ export interface ChainWatchHandlers {
    * the new session sends the new blocks
    */
   onReorg?(forkHeight: number): void
+  /** the chain's fee-rate estimate (sat/kw): when a session opens, and at each change */
+  onFeerate?(satPerKw: number): void
   /** a dropped stream, a failed request, a throw from a handler: the watch goes on */
   onError?(err: unknown): void
 }
@@ -121,6 +124,9 @@ export class ChainWatch {
     } else if (name === 'block') {
       if (this.session?.connection !== connection) return
       this.handlers.onBlock(parseWith(FilteredBlockEvent, JSON.parse(data), 'a watched block', 'BAD_RESPONSE'))
+    } else if (name === 'feerate') {
+      if (this.session?.connection !== connection) return
+      this.handlers.onFeerate?.(parseWith(Feerate, JSON.parse(data), 'the fee-rate event', 'BAD_RESPONSE').satPerKw)
     } else if (name === 'reorg') {
       const r = parseWith(WatchReorgEvent, JSON.parse(data), 'the reorganization event', 'BAD_RESPONSE')
       // nothing more from this session: what it watched was matched in blocks that no longer are

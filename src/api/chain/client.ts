@@ -23,6 +23,7 @@ import {
   ErrorBody,
   FaucetBatchResponse,
   FaucetResponse,
+  Feerate,
   MineResponse,
   OutpointStatus,
   ReorgResponse,
@@ -166,6 +167,16 @@ export class ChainClient {
    */
   getAddressUtxos(address: string, options?: RequestOptions): Promise<AddressUtxos> {
     return this.request('GET', `/v1/addresses/${encodeURIComponent(address)}/utxos`, AddressUtxos, undefined, options)
+  }
+
+  /** The chain's fee-rate estimate, in sat per 1000 weight units. */
+  async feerate(options: RequestOptions = {}): Promise<number> {
+    return (await this.request('GET', '/v1/feerate', Feerate, undefined, options)).satPerKw
+  }
+
+  /** Sets the fee-rate estimate (the mock chain has no fee market); watching nodes hear of it at once. */
+  async setFeerate(satPerKw: number, options: RequestOptions = {}): Promise<number> {
+    return (await this.request('POST', '/v1/feerate', Feerate, { satPerKw } satisfies Feerate, options)).satPerKw
   }
 
   /** Mines blocks now; the reward goes to `address`, or to the faucet. Resolves once they are on disk. */

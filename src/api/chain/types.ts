@@ -80,6 +80,19 @@ export const AddressUtxos = z.object({
 })
 export type AddressUtxos = z.output<typeof AddressUtxos>
 
+/** What the chain estimates when nothing set it: the floor of 1 sat/vbyte (bitcoind's minimum relay fee). */
+export const DEFAULT_FEERATE_PER_KW = 253
+/** The lowest estimate the chain takes: below 253 sat/kw a transaction would not relay. */
+export const MIN_FEERATE_PER_KW = 253
+/** The highest: 1,000,000 sat/kw is 4,000 sat/vbyte, far above any fee spike Bitcoin has seen. */
+export const MAX_FEERATE_PER_KW = 1_000_000
+
+/** The chain's fee-rate estimate, in sat per 1000 weight units (GET and POST /v1/feerate). */
+export const Feerate = z.strictObject({
+  satPerKw: z.number().int().min(MIN_FEERATE_PER_KW).max(MAX_FEERATE_PER_KW),
+})
+export type Feerate = z.output<typeof Feerate>
+
 export const MineRequest = z.strictObject({
   blocks: z.number().int().min(1).max(MAX_BLOCKS_PER_MINE),
   address: z.string().optional(),

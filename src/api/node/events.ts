@@ -24,6 +24,8 @@ export const NodeEvent = z.discriminatedUnion('type', [
     shortChannelId: z.string().nullable(),
   }),
   z.object({ ...base, type: z.literal('channel_balance'), channelId: hex32, localMsat: amount, remoteMsat: amount }),
+  /** the channel's commitment now pays this feerate (sat/kw): an update_fee is committed */
+  z.object({ ...base, type: z.literal('channel_feerate'), channelId: hex32, feeratePerKw: z.number().int().min(0) }),
   z.object({
     ...base,
     type: z.literal('htlc_added'),

@@ -144,6 +144,8 @@ export const ChannelInfo = z.object({
     }),
   ),
   commitmentNumber: amount,
+  /** the feerate (sat/kw) our current commitment pays; the funder moves it with update_fee */
+  feeratePerKw: z.number().int().min(0).optional(),
   fundingTxid: hex32.nullable(),
   closingTxid: hex32.nullable(),
 })

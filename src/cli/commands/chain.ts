@@ -8,6 +8,8 @@ import {
   ChainClient,
   DEFAULT_CHAIN_PORT,
   DEFAULT_CHAIN_URL,
+  MAX_FEERATE_PER_KW,
+  MIN_FEERATE_PER_KW,
   formatCondition,
   transactionToJson,
   type BlockResponse,
@@ -159,6 +161,32 @@ const mineCommand: CommandSpec = {
   },
 }
 
+const feerateCommand: CommandSpec = {
+  path: ['chain', 'feerate'],
+  summary: "Show the chain's fee-rate estimate (sat per 1000 weight units), which nodes follow",
+  options: [CHAIN_OPTION],
+  examples: ['lnsim chain feerate', 'lnsim chain feerate --json'],
+  async run({ options, out }) {
+    const satPerKw = await chainClient(options).feerate()
+    out.result({ satPerKw }, () => `${satPerKw} sat/kw (${(satPerKw / 250).toFixed(1)} sat/vbyte)`)
+  },
+}
+
+const feerateSetCommand: CommandSpec = {
+  path: ['chain', 'feerate', 'set'],
+  summary: 'Set the fee-rate estimate (sat/kw): funders of channels send update_fee when it moves enough',
+  positionals: [
+    { name: 'N', description: `sat per 1000 weight units, ${MIN_FEERATE_PER_KW} to ${MAX_FEERATE_PER_KW}` },
+  ],
+  options: [CHAIN_OPTION],
+  examples: ['lnsim chain feerate set 2500', 'lnsim chain feerate set 253 --json'],
+  async run({ args, options, out }) {
+    const n = parseIntegerOption(args[0], 'N', { min: MIN_FEERATE_PER_KW, max: MAX_FEERATE_PER_KW })!
+    const satPerKw = await chainClient(options).setFeerate(n)
+    out.result({ satPerKw }, () => `fee-rate estimate set to ${satPerKw} sat/kw`)
+  },
+}
+
 const fundCommand: CommandSpec = {
   path: ['chain', 'fund'],
   summary: 'Pay an address from the faucet',
@@ -235,6 +263,8 @@ export const chainCommands: CommandSpec[] = [
   startCommand,
   infoCommand,
   mineCommand,
+  feerateCommand,
+  feerateSetCommand,
   fundCommand,
   txCommand,
   blockCommand,

@@ -182,6 +182,33 @@ export const nodeStartCommand: CommandSpec = {
       description: "the largest HTLC this node forwards over any channel (default: each channel's capacity)",
     },
     {
+      name: 'max-dust-exposure',
+      type: 'string',
+      valueName: 'AMOUNT',
+      description:
+        'the most value in dust HTLCs (trimmed from the commitments, at a feerate with margin) on one channel; ' +
+        "an HTLC past it is refused with temporary_channel_failure (as Core Lightning's max-dust-htlc-exposure-msat)",
+      default: `${DEFAULT_NODE_OPTIONS.feeLimits.maxDustExposureMsat / 1000n}sat`,
+    },
+    {
+      name: 'update-fee-threshold',
+      type: 'string',
+      valueName: 'PERCENT',
+      description:
+        "as funder, send update_fee when the chain's fee-rate estimate moves this far from a channel's feerate " +
+        '(LND and Eclair: 10%)',
+      default: String(DEFAULT_NODE_OPTIONS.feeLimits.updateFeeMinChangePercent),
+    },
+    {
+      name: 'max-feerate-multiplier',
+      type: 'string',
+      valueName: 'N',
+      description:
+        "a peer's update_fee above N times our estimate fails the channel (Core Lightning's max-fee-multiplier, " +
+        "Eclair's ratio-high: 10); below half of it too",
+      default: String(DEFAULT_NODE_OPTIONS.feeLimits.maxFeerateMultiplier),
+    },
+    {
       name: 'max-pending-channels-per-peer',
       type: 'string',
       valueName: 'N',
@@ -341,6 +368,18 @@ export const nodeStartCommand: CommandSpec = {
         ...(htlcMaximumMsat !== undefined ? { htlcMaximumMsat } : {}),
       },
       channelConfig: { htlcMinimumMsat },
+      feeLimits: {
+        ...DEFAULT_NODE_OPTIONS.feeLimits,
+        maxDustExposureMsat: parseAmountArg(options['max-dust-exposure'], 'msat', '--max-dust-exposure'),
+        updateFeeMinChangePercent: parseIntegerOption(options['update-fee-threshold'], 'update-fee-threshold', {
+          min: 1,
+          max: 1000,
+        })!,
+        maxFeerateMultiplier: parseIntegerOption(options['max-feerate-multiplier'], 'max-feerate-multiplier', {
+          min: 2,
+          max: 1000,
+        })!,
+      },
       limits: limitsFrom(options),
       mppTimeoutMs: parseIntegerOption(options['mpp-timeout'], 'mpp-timeout', { min: 1, max: 86_400 })! * 1000,
       htlcPolicy: htlcPolicyFrom(options['htlc-policy']),

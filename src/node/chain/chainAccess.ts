@@ -43,6 +43,8 @@ export interface BlockWatchHandlers {
   onTip(height: number): void
   /** blocks above `forkHeight` were replaced: rewind to it; the blocks of the new branch follow */
   onReorg?(forkHeight: number): void
+  /** the chain's fee-rate estimate (sat/kw), when the connection is new and at each change */
+  onFeerate?(satPerKw: number): void
 }
 
 export interface BlockWatch {

@@ -30,6 +30,8 @@ export interface WatcherEvents {
   onTransactions(block: WatchedBlock): void
   /** watched transactions found mined in blocks processed before they were watched (a block or two) */
   onMinedEarlier(matches: WatchedTransaction[]): void
+  /** the chain's fee-rate estimate (sat/kw) */
+  onFeerate?(satPerKw: number): void
 }
 
 const KEY = 'watch'
@@ -144,6 +146,7 @@ export class ChainWatcher {
           onBlock: (block) => this.onBlock(block),
           onReorg: (forkHeight) => this.onReorg(forkHeight),
           onEarlierMatches: (matches) => this.onEarlierMatches(matches),
+          onFeerate: (satPerKw) => this.events.onFeerate?.(satPerKw),
         },
         signal,
       )

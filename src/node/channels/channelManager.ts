@@ -19,7 +19,7 @@ import type { OutPoint, Transaction } from '../../chain/transaction.js'
 import { availableToSendMsat, deriveNextCommitmentKeys } from '../../channel/commitments.js'
 import { step } from '../../channel/machine.js'
 import { awaitOpenChannel, openChannel } from '../../channel/opening.js'
-import type { ChannelConfig } from '../../channel/constants.js'
+import type { ChannelConfig, FeeLimits } from '../../channel/constants.js'
 import type { ChannelCommand, ChannelContext, ChannelEffect, ChannelEvent, ChannelInput } from '../../channel/io.js'
 import { channelIdOf, commitmentsOf, type ChannelData } from '../../channel/states.js'
 import type { StepResult } from '../../channel/result.js'
@@ -52,7 +52,10 @@ export interface ChannelManagerComponents {
   revocations: KvLog<{ channel: string; index: bigint }>
   config: ChannelConfig
   chainHash: Uint8Array
+  /** the feerate used until the chain's estimate is heard */
   feeratePerKw: number
+  /** this node's limits on fees and dust (DEFAULT_FEE_LIMITS when absent) */
+  feeLimits?: FeeLimits
   /** the node's keys; a channel's state names its own */
   signer: ChannelSigner
   tip: { readonly height: number }
@@ -185,11 +188,23 @@ export class ChannelManager {
     this.flush()
   }
 
+  private estimatePerKw: number | undefined
+
+  /** The chain's fee-rate estimate: for new on-chain transactions and to judge a peer's update_fee. */
+  setFeerateEstimate(satPerKw: number): void {
+    this.estimatePerKw = satPerKw
+  }
+
+  get feerateEstimate(): number {
+    return this.estimatePerKw ?? this.deps.feeratePerKw
+  }
+
   private ctx(): ChannelContext {
     return {
       blockHeight: this.deps.tip.height,
       chainHash: this.deps.chainHash,
-      feeratePerKw: this.deps.feeratePerKw,
+      feeratePerKw: this.feerateEstimate,
+      ...(this.deps.feeLimits ? { feeLimits: this.deps.feeLimits } : {}),
       signer: this.deps.signer,
       preimageFor: this.preimageFor,
     }
@@ -451,7 +466,8 @@ export class ChannelManager {
         fundingSat,
         pushMsat,
         announce,
-        config: this.deps.config,
+        // a new channel starts at the chain's estimate, as LND and Core Lightning open at theirs
+        config: { ...this.deps.config, feeratePerKw: this.feerateEstimate },
         keysId,
         finalCondition: this.closingCondition(),
       },
@@ -595,7 +611,8 @@ export class ChannelManager {
       command.type === 'add_htlc' ||
       command.type === 'fulfill_htlc' ||
       command.type === 'fail_htlc' ||
-      command.type === 'fail_malformed_htlc'
+      command.type === 'fail_malformed_htlc' ||
+      command.type === 'update_fee'
     ) {
       this.toSign.add(key)
       this.scheduleFlush()

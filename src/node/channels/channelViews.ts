@@ -46,6 +46,7 @@ export function channelInfo(key: string, peer: string, data: ChannelData, connec
       cltvExpiry: h.cltvExpiry,
     })),
     commitmentNumber: c?.localCommit.index ?? 0n,
+    ...(c ? { feeratePerKw: c.localCommit.spec.feeratePerKw } : {}),
     fundingTxid: c?.funding.outpoint.txid ?? null,
     closingTxid,
   }

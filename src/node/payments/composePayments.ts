@@ -85,5 +85,6 @@ export function composePayments(c: NodeComponents): void {
       },
       log.child('intercept'),
     ),
+    feeLimits: c.options.feeLimits,
   })
 }

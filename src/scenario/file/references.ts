@@ -103,7 +103,12 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
   }
   const checkCondition = (c: Condition, path: Path): void => {
     const at = [...path, c.kind]
-    if (c.kind === 'channelState' || c.kind === 'channelBalance' || c.kind === 'pendingHtlcs') {
+    if (
+      c.kind === 'channelState' ||
+      c.kind === 'channelBalance' ||
+      c.kind === 'pendingHtlcs' ||
+      c.kind === 'channelFeerate'
+    ) {
       if (c.node !== undefined) knowNode(c.node, [...at, 'node'])
       knowChannel(c.channel, at, c.node)
     } else if (c.kind === 'balance' || c.kind === 'alive') knowNode(c.node, [...at, 'node'])
@@ -234,6 +239,7 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
         knowChannel(step.channel, at, step.node)
         break
       case 'mine':
+      case 'feerate':
       case 'sleep':
       case 'heal':
         break

@@ -63,6 +63,12 @@ export const NodeSpec = strictObject({
       "the node's payments carry the onion's upgrade_accountability, so forwarding hops may mark them accountable " +
         '(default false)',
     ),
+  maxDustExposureMsat: amount
+    .optional()
+    .describe(
+      'the most value in dust HTLCs on one of its channels (default 50,000 sat, as Core Lightning); ' +
+        'an HTLC past it fails with temporary_channel_failure',
+    ),
 })
 
 export const ChannelSpec = strictObject({
@@ -127,6 +133,11 @@ const conditionVariants = {
     message: 'compare onchainSat or channelsMsat (or both)',
   }),
   blockHeight: strictObject({ height: comparison }),
+  channelFeerate: strictObject({
+    channel: channelName,
+    node: nodeName.optional().describe('whose commitment (default: its funder)'),
+    satPerKw: comparison.describe('the feerate its commitment pays, e.g. 2500 or ">= 1000"'),
+  }),
   pendingHtlcs: strictObject({
     channel: channelName,
     node: nodeName.optional().describe('whose view of the channel (default: its funder)'),
@@ -276,6 +287,9 @@ export const Step = oneOf('step', {
       .describe('wait until the closing transaction is broadcast (state CLOSING); mine to confirm it'),
   }),
   mine: strictObject({ blocks: wholeNumber(1, 1000) }),
+  feerate: strictObject({
+    satPerKw: wholeNumber(253, 1_000_000).describe('sat per 1000 weight units; 253 is 1 sat/vbyte'),
+  }).describe("set the chain's fee-rate estimate: funders follow it with update_fee"),
   wait: strictObject({
     until: Condition,
     timeoutMs: milliseconds.default(30_000),

@@ -54,6 +54,11 @@ export function describeCondition(c: Condition): string {
       ]
         .filter(Boolean)
         .join(' and ')
+    case 'channelFeerate':
+      return (
+        `${c.node ? `${c.node}'s` : "the funder's"} commitment of ${c.channel} pays ` +
+        `${formatComparison(c.satPerKw)} sat/kw`
+      )
     case 'blockHeight':
       return `block height ${formatComparison(c.height)}`
     case 'pendingHtlcs':
@@ -83,6 +88,7 @@ export async function evaluateCondition(net: NetworkView, c: Condition): Promise
   switch (c.kind) {
     case 'channelState':
     case 'channelBalance':
+    case 'channelFeerate':
     case 'pendingHtlcs': {
       const ref = net.channel(c.channel)
       const node = net.node(c.node ?? ref.from)
@@ -94,6 +100,13 @@ export async function evaluateCondition(net: NetworkView, c: Condition): Promise
       if (!info) return { ok: false, actual: `${node.name} does not list channel ${c.channel}` }
       if (c.kind === 'channelBalance')
         return compared(`${node.name}'s balance in ${c.channel}`, info.localBalanceMsat, c.localMsat, 'msat')
+      if (c.kind === 'channelFeerate')
+        return compared(
+          `the feerate of ${node.name}'s commitment of ${c.channel}`,
+          BigInt(info.feeratePerKw ?? 0),
+          c.satPerKw,
+          'sat/kw',
+        )
       if (c.kind === 'pendingHtlcs')
         return compared(
           `the number of HTLCs in flight in ${c.channel} (${node.name}'s view)`,

@@ -650,6 +650,7 @@ export class Network implements BringUpNetwork {
       ...(spec.mppTimeoutSeconds !== undefined ? ['--mpp-timeout', String(spec.mppTimeoutSeconds)] : []),
       ...(spec.policy !== undefined ? ['--htlc-policy', JSON.stringify(spec.policy)] : []),
       ...(spec.upgradeAccountability === true ? ['--upgrade-accountability'] : []),
+      ...(spec.maxDustExposureMsat !== undefined ? ['--max-dust-exposure', `${spec.maxDustExposureMsat}msat`] : []),
       ...pendingChannelFlags(spec.name, channels),
     ]
     if (this.testing.enabled) args.push('--testing')

@@ -50,6 +50,8 @@ export function describeStep(step: Step): string {
       return `${step.force ? 'force-close' : 'close'} ${step.channel}`
     case 'mine':
       return `mine ${step.blocks} block(s)`
+    case 'feerate':
+      return `set the chain's fee-rate estimate to ${step.satPerKw} sat/kw`
     case 'wait':
       return `wait until ${describeCondition(step.until)}${step.mineMempool ? ', mining what reaches the mempool' : ''}`
     case 'stop':
@@ -175,6 +177,9 @@ async function runStep(
       return
     case 'mine':
       await net.mine(step.blocks)
+      return
+    case 'feerate':
+      await net.chain.setFeerate(step.satPerKw)
       return
     case 'wait':
       return net.waitFor(step.until, { timeoutMs: step.timeoutMs, signal: ctx.signal, mineMempool: step.mineMempool })

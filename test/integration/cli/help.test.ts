@@ -118,7 +118,7 @@ describe('lnsim as lncli and lightning-cli users expect it', () => {
     await import('node:fs/promises').then((fs) => fs.writeFile(join(dir, 'lnsim.bash'), script))
     expect(await complete('lnsim', 'sendc')).toEqual(['sendcoins'])
     expect(await complete('lnsim', 'chain', 'm')).toEqual(['mine'])
-    expect(await complete('lnsim', '--node', 'x', 'chain', 'f')).toEqual(['fund'])
+    expect(await complete('lnsim', '--node', 'x', 'chain', 'f')).toEqual(['feerate', 'fund'])
     expect(await complete('lnsim', '--node', 'x', 'setchannelpolicy', 'abc', '--htlc')).toEqual([
       '--htlc-min',
       '--htlc-max',
@@ -132,7 +132,7 @@ describe('lnsim as lncli and lightning-cli users expect it', () => {
     expect(r.code).toBe(0)
     expect(r.stdout.startsWith('#compdef lnsim\n')).toBe(true)
     expect(r.stdout).toContain('compdef _lnsim lnsim')
-    expect(r.stdout).toContain('"chain") children="start info mine fund tx block"')
+    expect(r.stdout).toContain('"chain") children="start info mine feerate fund tx block"')
     const bad = await lnsim(['completion', 'fish'])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('SHELL must be bash or zsh')

@@ -13,6 +13,7 @@ type Action =
   | { kind: 'sign'; side: Who }
   | { kind: 'deliver'; side: Who; count: number }
   | { kind: 'reconnect'; deliverFirst: number }
+  | { kind: 'fee'; satPerKw: number; thenSign: boolean }
 
 const who = fc.constantFrom<Who>('alice', 'bob')
 const action: fc.Arbitrary<Action> = fc.oneof(
@@ -42,6 +43,14 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   },
   {
     weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('fee' as const),
+      satPerKw: fc.integer({ min: 253, max: 2_500 }),
+      thenSign: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
     arbitrary: fc.record({ kind: fc.constant('reconnect' as const), deliverFirst: fc.integer({ min: 0, max: 3 }) }),
   },
 )
@@ -52,7 +61,7 @@ class Driver {
   readonly received = new Map<Side, UpdateAddHtlc[]>()
   readonly settling = new Map<Side, Map<bigint, { fulfill: boolean; preimage?: Uint8Array }>>()
   private readonly rng = new SeededRng('driver')
-  readonly stats = { settled: 0, reconnects: 0, commitments: 0 }
+  readonly stats = { settled: 0, reconnects: 0, commitments: 0, feeUpdates: 0 }
   constructor(readonly pair: Pair) {
     for (const s of [pair.alice, pair.bob]) {
       this.received.set(s, [])
@@ -70,7 +79,7 @@ class Driver {
         if (e.type === 'htlc_settled') this.settling.get(s)!.delete(e.htlc.id)
       for (const e of this.pair.takeEvents(s, 'update_discarded')) {
         // a forgotten settlement must be sent again once reconnected; a forgotten add is simply gone
-        if (e.type === 'update_discarded' && e.update.type !== 'update_add_htlc')
+        if (e.type === 'update_discarded' && e.update.type !== 'update_add_htlc' && e.update.type !== 'update_fee')
           this.settling.get(s)!.set(e.update.id, {
             fulfill: e.update.type === 'update_fulfill_htlc',
             ...(e.update.type === 'update_fulfill_htlc' ? { preimage: e.update.paymentPreimage } : {}),
@@ -128,6 +137,12 @@ class Driver {
       case 'sign':
         p.command(this.side(a.side), { type: 'sign' })
         break
+      case 'fee':
+        // alice funds the channel: her update_fee travels with the HTLC updates, through every reconnection
+        p.command(p.alice, { type: 'update_fee', feeratePerKw: a.satPerKw })
+        if (a.thenSign) p.command(p.alice, { type: 'sign' })
+        this.stats.feeUpdates++
+        break
       case 'deliver':
         for (let i = 0; i < a.count; i++) p.deliverOne(this.side(a.side))
         break
@@ -176,7 +191,7 @@ class Driver {
 
 describe('two channel state machines under random interleavings, delays and reconnections', () => {
   it('conserve every msat, agree on every signed commitment, never re-sign a revoked state, and settle', () => {
-    const totals = { settled: 0, reconnects: 0, commitments: 0 }
+    const totals = { settled: 0, reconnects: 0, commitments: 0, feeUpdates: 0, feeChanged: 0 }
     fc.assert(
       fc.property(fc.array(action, { minLength: 20, maxLength: 150 }), fc.boolean(), (actions, signsAtOnce) => {
         const pair = openPair({ pushMsat: 300_000_000n })
@@ -190,8 +205,11 @@ describe('two channel state machines under random interleavings, delays and reco
         expect(a.localCommit.spec.toLocalMsat + a.localCommit.spec.toRemoteMsat).toBe(1_000_000_000n)
         expect(a.localCommit.spec.toLocalMsat).toBe(b.localCommit.spec.toRemoteMsat)
         expect(a.localCommit.txid).toBe(b.remoteCommit.txid)
+        expect(a.localCommit.spec.feeratePerKw).toBe(b.localCommit.spec.feeratePerKw)
         totals.settled += driver.stats.settled
         totals.reconnects += driver.stats.reconnects
+        totals.feeUpdates += driver.stats.feeUpdates
+        if (a.localCommit.spec.feeratePerKw !== 253) totals.feeChanged++
         totals.commitments += Number(a.localCommit.index)
         expect(pair.alice.data.state).toBe('NORMAL')
         expect(pair.bob.data.state).toBe('NORMAL')
@@ -203,5 +221,6 @@ describe('two channel state machines under random interleavings, delays and reco
     expect(totals.settled).toBeGreaterThan(150)
     expect(totals.reconnects).toBeGreaterThan(50)
     expect(totals.commitments).toBeGreaterThan(500)
+    expect(totals.feeChanged).toBeGreaterThan(30)
   })
 })

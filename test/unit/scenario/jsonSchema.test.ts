@@ -27,6 +27,7 @@ describe('the JSON Schema of scenario files', () => {
       'open',
       'close',
       'mine',
+      'feerate',
       'wait',
       'stop',
       'restart',

@@ -10,12 +10,14 @@
  * Every decision is recorded in the same flush as the channel state that caused
  * it, so a crash never leaves an HTLC without an owner.
  */
+import { DEFAULT_FEE_LIMITS, type FeeLimits } from '../../../channel/constants.js'
+import { refuseIncomingHtlc, type IncomingHtlcRefusal } from '../../../channel/incomingHtlcLimits.js'
 import { toHex } from '../../../core/bytes.js'
 import { trace } from '../../../core/trace.js'
 import { sha256 } from '../../../crypto/hash.js'
 import type { ChannelEvent } from '../../../channel/io.js'
 import type { HtlcInSpec } from '../../../channel/commitmentSpec.js'
-import type { ChannelData } from '../../../channel/states.js'
+import { commitmentsOf, type ChannelData } from '../../../channel/states.js'
 import type { UpdateAddHtlc } from '../../../wire/messages.js'
 import { OnionError } from '../../../routing/onion/errors.js'
 import { FAILURE, failureName } from '../../../routing/onion/failureCodes.js'
@@ -29,7 +31,6 @@ import type { EventBus } from '../../eventBus.js'
 import type { Logger } from '../../logger.js'
 import type { KvLog } from '../../store/durableStore.js'
 import type { FinalHop } from '../receive/finalHop.js'
-import { commitmentsOf } from '../../../channel/states.js'
 import { formatScid } from '../../../core/shortChannelId.js'
 import type { InterceptedHtlc } from '../../../api/node/interception.js'
 import { NodeError } from '../../errors.js'
@@ -74,6 +75,8 @@ export interface SwitchComponents {
   /** may this node take on a forward, and is it accountable downstream (policy/htlcPolicy.ts) */
   htlcPolicy: HtlcPolicy
   interceptors: HtlcInterceptors<InterceptedInfo>
+  /** the dust exposure and fee-spike limits an incoming HTLC must keep (DEFAULT_FEE_LIMITS when absent) */
+  feeLimits?: FeeLimits
 }
 
 /** What an interceptor is shown of a held HTLC (the deadline is added when it is sent). */
@@ -189,6 +192,15 @@ export class HtlcSwitch {
           failureCode: err.failureCode,
         })
       return
+    }
+    const refused = this.refusedByChannelLimits(channel, add)
+    if (refused) {
+      this.d.log.info('refused an incoming HTLC', { channel, id: add.id.toString(), ...refused })
+      // as LND and Core Lightning answer an HTLC their channel limits refuse: temporary, with the channel's update
+      return this.d.settlements.fail(channel, add, peeled.sharedSecret, {
+        code: FAILURE.TEMPORARY_CHANNEL_FAILURE,
+        channelUpdate: this.d.gossip.channelUpdateBytes(channel),
+      })
     }
     if (!this.d.interceptors.active) return this.route(channel, add, peeled)
     // held in the same flush as the channel state that committed it: a restart offers it again
@@ -500,6 +512,13 @@ export class HtlcSwitch {
       },
       now: Date.now(),
     }
+  }
+
+  /** An incoming HTLC that, now committed, breaks this node's dust exposure or the funder's fee-spike buffer. */
+  private refusedByChannelLimits(channel: string, add: UpdateAddHtlc): IncomingHtlcRefusal | undefined {
+    const r = this.d.channels.get(channel)
+    const c = r && commitmentsOf(r.data)
+    return c ? refuseIncomingHtlc(c, add.id, this.d.feeLimits ?? DEFAULT_FEE_LIMITS) : undefined
   }
 
   /** What forwarding needs to know of our channel `channel` now. */
