@@ -39,7 +39,20 @@ export interface ChainDaemonOptions {
   genesisTime?: number
   /** For tests only: every answer waits this long, as a chain starved of CPU would (`--testing-answer-delay`). */
   answerDelayMs?: number
+  /**
+   * Requests worked on at once; one more is answered 503 OVERLOADED with a Retry-After, which lnsim's clients honour
+   * (`--max-concurrent-requests`). @default CHAIN_MAX_CONCURRENT_REQUESTS
+   */
+  maxConcurrentRequests?: number
 }
+
+/**
+ * Requests the chain works on at once by default. Its answers are quick (a look-up, a transaction's checks, a block's
+ * fsync), so requests pile up only when the chain is starved of CPU by the nodes it serves: past this many, asking a
+ * client to come back later costs the chain next to nothing, where taking the request on would make every answer,
+ * watch sessions' blocks included, later still. Far above what 100 nodes coming up ask at once.
+ */
+export const CHAIN_MAX_CONCURRENT_REQUESTS = 64
 
 export interface ChainDaemon {
   url: string
@@ -155,6 +168,7 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
       onRequest: () => metrics.onRequest(),
       metrics: () => metrics.families(),
       ...(options.answerDelayMs ? { answerDelayMs: options.answerDelayMs } : {}),
+      maxConcurrentRequests: options.maxConcurrentRequests ?? CHAIN_MAX_CONCURRENT_REQUESTS,
       errorStatus: CHAIN_ERROR_STATUS,
       // a rejected transaction names the input and the rule; ChainClientError carries them
       errorDetails: true,
