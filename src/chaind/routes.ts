@@ -48,6 +48,8 @@ export interface ChainService {
   watches: WatchSessions
   /** requests served since the daemon started */
   requestsServed(): number
+  /** of those, requests refused at the admission limit */
+  requestsRefused(): number
 }
 
 type Json<S extends z.ZodType> = z.input<S>
@@ -128,6 +130,7 @@ export function chainRoutes(service: ChainService): Route[] {
       faucetPaidOutSat: faucet.paidOut.toString(),
       blockIntervalMs: service.blockIntervalMs,
       requestsServed: service.requestsServed(),
+      requestsRefused: service.requestsRefused(),
       watchSessions: service.watches.size,
     })),
 

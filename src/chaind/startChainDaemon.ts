@@ -158,6 +158,7 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
       digests,
       watches,
       requestsServed: () => metrics.requestsServed,
+      requestsRefused: () => metrics.requestsRefused,
     }
     const server = await startHttpServer({
       name: 'the chain daemon',
@@ -166,6 +167,7 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
       routes: chainRoutes(service),
       streams: [chainEvents(state), watches.stream()],
       onRequest: () => metrics.onRequest(),
+      onOverloaded: () => metrics.onRefused(),
       metrics: () => metrics.families(),
       ...(options.answerDelayMs ? { answerDelayMs: options.answerDelayMs } : {}),
       maxConcurrentRequests: options.maxConcurrentRequests ?? CHAIN_MAX_CONCURRENT_REQUESTS,

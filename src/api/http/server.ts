@@ -89,6 +89,8 @@ export interface HttpServerOptions {
   maxConcurrentRequests?: number
   /** the Retry-After of a refused request, in seconds. @default OVERLOAD_RETRY_AFTER_SECONDS */
   retryAfterSeconds?: number
+  /** told of every request refused at the admission limit */
+  onOverloaded?(method: string, path: string): void
 }
 
 export interface RunningHttpServer {
@@ -165,6 +167,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     if (gate && !gate.tryEnter()) {
       // the body is not parsed; Node discards what is left of it once the answer is sent
       res.setHeader('retry-after', String(retryAfterSeconds))
+      options.onOverloaded?.(req.method ?? '', pathname)
       throw new OverloadedError(retryAfterSeconds, gate.limit)
     }
     try {
