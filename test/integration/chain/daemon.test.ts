@@ -399,7 +399,7 @@ describe('chain daemon over HTTP', () => {
   })
 
   it('refuses a request past its admission limit with 503, which its client honours and asks again', async () => {
-    const { daemon, client } = await start({ maxConcurrentRequests: 1, answerDelayMs: 300 })
+    const { daemon, client } = await start({ maxConcurrentRequests: 1, answerDelayMs: 1500 })
     const impatient = new ChainClient({ url: daemon.url, overloadAttempts: 1 })
     const first = client.info()
     await new Promise((r) => setTimeout(r, 100))
