@@ -9,7 +9,7 @@
  * overloaded request was not worked on, so asking again is safe for any method.
  * Event streams are not counted: they are long-lived by design.
  */
-import { LnsimError } from '../../core/errors.js'
+import { InvalidInputError, LnsimError } from '../../core/errors.js'
 
 /** The code a refused request is answered with (HTTP 503). */
 export const OVERLOADED_CODE = 'OVERLOADED'
@@ -34,28 +34,22 @@ export class OverloadedError extends LnsimError {
 /** Counts the requests being worked on; refuses one more than `limit`. */
 export class AdmissionGate {
   private inFlight = 0
-  /** requests refused so far */
-  refused = 0
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`an admission limit must be a positive integer`)
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new InvalidInputError(`an admission limit must be a positive integer, not ${limit}`, {
+        field: 'maxConcurrentRequests',
+      })
   }
 
   /** Whether one more request may be worked on; when true, the caller calls leave() once it has answered. */
   tryEnter(): boolean {
-    if (this.inFlight >= this.limit) {
-      this.refused++
-      return false
-    }
+    if (this.inFlight >= this.limit) return false
     this.inFlight++
     return true
   }
 
   leave(): void {
     this.inFlight = Math.max(0, this.inFlight - 1)
-  }
-
-  get active(): number {
-    return this.inFlight
   }
 }
