@@ -180,6 +180,12 @@ export async function build({ quiet = false } = {}) {
       format: 'esm',
       target: 'node20',
       sourcemap: 'linked',
+      // V8 keeps each module's source as a string for the life of the process, in every one of a network's
+      // processes: without the whitespace (and with shorter syntax) the shared chunk is 1.4 MB instead of 2.0 MB,
+      // 1.1 to 1.7 MB less PSS per node (bench/results.md; its parse at each start barely changes). Names stay as
+      // they are, so stack traces name the functions; the linked source map gives their place in src/.
+      minifyWhitespace: true,
+      minifySyntax: true,
       logLevel: quiet ? 'error' : 'warning',
       define: { LNSIM_VERSION: JSON.stringify(pkg.version) },
       banner: { js: ESM_REQUIRE_BANNER },

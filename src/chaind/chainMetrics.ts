@@ -11,6 +11,7 @@ export class ChainMetrics {
   private blocks = 0
   private transactions = 0
   private requests = 0
+  private refused = 0
 
   constructor(private readonly state: ChainState) {
     state.onBlock(() => void this.blocks++)
@@ -23,6 +24,14 @@ export class ChainMetrics {
 
   get requestsServed(): number {
     return this.requests
+  }
+
+  onRefused(): void {
+    this.refused++
+  }
+
+  get requestsRefused(): number {
+    return this.refused
   }
 
   families(): MetricFamily[] {
@@ -52,6 +61,12 @@ export class ChainMetrics {
         help: 'HTTP requests the chain daemon served (scrapes included)',
         type: 'counter',
         samples: one(this.requests),
+      },
+      {
+        name: 'lnsim_chain_requests_refused_total',
+        help: 'Requests answered 503 OVERLOADED at the admission limit (counted in lnsim_chain_requests_total too)',
+        type: 'counter',
+        samples: one(this.refused),
       },
       ...processFamilies('the chain daemon process'),
     ]

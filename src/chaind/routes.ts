@@ -51,6 +51,8 @@ export interface ChainService {
   feeEstimate: FeeEstimate
   /** requests served since the daemon started */
   requestsServed(): number
+  /** of those, requests refused at the admission limit */
+  requestsRefused(): number
 }
 
 type Json<S extends z.ZodType> = z.input<S>
@@ -131,6 +133,7 @@ export function chainRoutes(service: ChainService): Route[] {
       faucetPaidOutSat: faucet.paidOut.toString(),
       blockIntervalMs: service.blockIntervalMs,
       requestsServed: service.requestsServed(),
+      requestsRefused: service.requestsRefused(),
       watchSessions: service.watches.size,
     })),
 

@@ -40,7 +40,20 @@ export interface ChainDaemonOptions {
   genesisTime?: number
   /** For tests only: every answer waits this long, as a chain starved of CPU would (`--testing-answer-delay`). */
   answerDelayMs?: number
+  /**
+   * Requests worked on at once; one more is answered 503 OVERLOADED with a Retry-After, which lnsim's clients honour
+   * (`--max-concurrent-requests`). @default CHAIN_MAX_CONCURRENT_REQUESTS
+   */
+  maxConcurrentRequests?: number
 }
+
+/**
+ * Requests the chain works on at once by default. Its answers are quick (a look-up, a transaction's checks, a block's
+ * fsync), so requests pile up only when the chain is starved of CPU by the nodes it serves: past this many, asking a
+ * client to come back later costs the chain next to nothing, where taking the request on would make every answer,
+ * watch sessions' blocks included, later still. Far above what 100 nodes coming up ask at once.
+ */
+export const CHAIN_MAX_CONCURRENT_REQUESTS = 64
 
 export interface ChainDaemon {
   url: string
@@ -148,6 +161,7 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
       watches,
       feeEstimate,
       requestsServed: () => metrics.requestsServed,
+      requestsRefused: () => metrics.requestsRefused,
     }
     const server = await startHttpServer({
       name: 'the chain daemon',
@@ -156,8 +170,10 @@ export async function startChainDaemon(options: ChainDaemonOptions): Promise<Cha
       routes: chainRoutes(service),
       streams: [chainEvents(state), watches.stream()],
       onRequest: () => metrics.onRequest(),
+      onOverloaded: () => metrics.onRefused(),
       metrics: () => metrics.families(),
       ...(options.answerDelayMs ? { answerDelayMs: options.answerDelayMs } : {}),
+      maxConcurrentRequests: options.maxConcurrentRequests ?? CHAIN_MAX_CONCURRENT_REQUESTS,
       errorStatus: CHAIN_ERROR_STATUS,
       // a rejected transaction names the input and the rule; ChainClientError carries them
       errorDetails: true,

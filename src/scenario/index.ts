@@ -72,6 +72,7 @@ export { ScenarioSchema, MAX_SCENARIO_NODES, MAX_CLUSTER_SCENARIO_NODES, type Sc
 export type { Step, Condition, Expectation } from './file/schema.js'
 export { scenarioJsonSchema, scenarioJsonSchemaText, SCHEMA_FILE_NAME } from './file/jsonSchema.js'
 export { LEAN_NODE_FLAGS, LEAN_FROM_NODES_PER_CORE, leanByDefault } from './network/leanNodes.js'
+export { NODE_NICENESS } from './network/priority.js'
 export {
   LocalProcessRunner,
   type ProcessRunner,

@@ -39,7 +39,15 @@ import {
 } from './types.js'
 import type { OutPoint, Transaction } from '../../chain/transaction.js'
 import { parseWith, transactionToJson } from '../../chain/transactionJson.js'
-import { DEFAULT_BACKOFF, DEFAULT_REQUEST_ATTEMPTS, backoffDelay, waitOrAbort } from '../http/backoff.js'
+import {
+  DEFAULT_BACKOFF,
+  DEFAULT_OVERLOAD_ATTEMPTS,
+  DEFAULT_REQUEST_ATTEMPTS,
+  backoffDelay,
+  retryAfterDelay,
+  waitOrAbort,
+} from '../http/backoff.js'
+import { OVERLOADED_CODE } from '../http/admission.js'
 import { MAX_UTXO_ADDRESSES_PER_REQUEST, UtxosResponse, WatchResponse, type WatchRequest } from './watchTypes.js'
 
 /**
@@ -60,6 +68,8 @@ export type ChainClientErrorCode = keyof typeof CHAIN_CLIENT_ERRORS
 export class ChainClientError extends LnsimError {
   /** the HTTP status, 0 when there was no answer */
   readonly status: number
+  /** how long the daemon asked to be left alone (Retry-After of a 503 OVERLOADED) */
+  retryAfterMs?: number
   /** one of ChainClientErrorCode, or the code the daemon answered with */
   constructor(
     code: ChainClientErrorCode | LnsimError['code'],
@@ -82,6 +92,11 @@ export interface ChainClientOptions {
    * that are safe to repeat are retried (reads, submitting a transaction, watching). @default DEFAULT_REQUEST_ATTEMPTS
    */
   attempts?: number
+  /**
+   * attempts of a request the chain refused as overloaded (503), the first included.
+   * @default DEFAULT_OVERLOAD_ATTEMPTS
+   */
+  overloadAttempts?: number
 }
 
 export interface RequestOptions {
@@ -116,11 +131,13 @@ export class ChainClient {
   readonly url: string
   private readonly timeoutMs: number
   private readonly attempts: number
+  private readonly overloadAttempts: number
 
   constructor(options: ChainClientOptions) {
     this.url = options.url.replace(/\/+$/, '')
     this.timeoutMs = options.timeoutMs ?? 10_000
     this.attempts = Math.max(1, options.attempts ?? DEFAULT_REQUEST_ATTEMPTS)
+    this.overloadAttempts = Math.max(1, options.overloadAttempts ?? DEFAULT_OVERLOAD_ATTEMPTS)
   }
 
   info(options?: RequestOptions): Promise<ChainInfo> {
@@ -313,7 +330,8 @@ export class ChainClient {
   /**
    * One request, asked again with backoff while the chain does not answer and the request is safe to repeat; each
    * attempt after a timeout allows twice the time of the one before, so a slow chain is waited for rather than asked
-   * the same question again while it still works on the first.
+   * the same question again while it still works on the first. A request the chain refused as overloaded (503) was
+   * not worked on: any request is asked again, after the Retry-After the chain gave, up to DEFAULT_OVERLOAD_ATTEMPTS.
    */
   private async request<T>(
     method: 'GET' | 'POST',
@@ -323,15 +341,21 @@ export class ChainClient {
     options: RequestOptions = {},
   ): Promise<T> {
     const attempts = options.attempts ?? (safeToRepeat(method, path) ? this.attempts : 1)
+    const overloadAttempts = this.overloadAttempts
     let timeoutMs = options.timeoutMs ?? this.timeoutMs
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.requestOnce(method, path, schema, body, { ...options, timeoutMs })
       } catch (err) {
-        const code = (err as ChainClientError).code
-        if (attempt + 1 >= attempts || (code !== 'TIMEOUT' && code !== 'UNREACHABLE') || options.signal?.aborted)
-          throw err
-        if (code === 'TIMEOUT') timeoutMs *= 2
+        const e = err as ChainClientError
+        if (options.signal?.aborted) throw err
+        if (e.code === OVERLOADED_CODE) {
+          if (attempt + 1 >= overloadAttempts) throw err
+          await waitOrAbort(retryAfterDelay(attempt, e.retryAfterMs), options.signal)
+          continue
+        }
+        if (attempt + 1 >= attempts || (e.code !== 'TIMEOUT' && e.code !== 'UNREACHABLE')) throw err
+        if (e.code === 'TIMEOUT') timeoutMs *= 2
         await waitOrAbort(backoffDelay(attempt), options.signal)
       }
     }
@@ -384,10 +408,12 @@ export class ChainClient {
       const e = ErrorBody.safeParse(json)
       if (!e.success)
         throw new ChainClientError(`HTTP_${res.status}`, `${method} ${path} failed with HTTP ${res.status}`, res.status)
-      throw new ChainClientError(e.data.error.code, e.data.error.message, res.status, {
+      const failure = new ChainClientError(e.data.error.code, e.data.error.message, res.status, {
         ...e.data.error.details,
         ...(e.data.error.field ? { field: e.data.error.field } : {}),
       })
+      if (res.retryAfterMs !== undefined) failure.retryAfterMs = res.retryAfterMs
+      throw failure
     }
     try {
       return parseWith(schema, json, `${method} ${path} response`, 'BAD_RESPONSE')

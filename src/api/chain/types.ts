@@ -35,6 +35,8 @@ export const ChainInfo = z.object({
   blockIntervalMs: z.number().int().positive().nullable(),
   /** requests answered since the daemon started (absent from daemons older than the watch contract) */
   requestsServed: count.optional(),
+  /** of those, requests refused as overloaded (503) because the daemon was at its admission limit */
+  requestsRefused: count.optional(),
   /** watch streams open now */
   watchSessions: count.optional(),
 })

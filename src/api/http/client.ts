@@ -35,6 +35,8 @@ export interface HttpResponse {
   text(): Promise<string>
   /** the body as it arrives, for streams (server-sent events) */
   body: AsyncIterable<Uint8Array>
+  /** the answer's Retry-After in ms (seconds, or an HTTP date), when it has one */
+  retryAfterMs?: number
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 })
@@ -84,8 +86,10 @@ function send(url: string, init: HttpInit, deadline: number | undefined): Promis
 
 function responseOf(res: IncomingMessage, timedOut: () => HttpTimeoutError | undefined): HttpResponse {
   const status = res.statusCode ?? 0
+  const retryAfterMs = parseRetryAfter(res.headers['retry-after'])
   return {
     status,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     ok: status >= 200 && status < 300,
     body: res,
     text: () =>
@@ -99,4 +103,13 @@ function responseOf(res: IncomingMessage, timedOut: () => HttpTimeoutError | und
         )
       }),
   }
+}
+
+/** RFC 9110 §10.2.3: a number of seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
+  if (value === undefined) return undefined
+  const text = value.trim()
+  if (/^\d+$/.test(text)) return Number(text) * 1000
+  const at = Date.parse(text)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
 }

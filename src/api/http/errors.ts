@@ -5,6 +5,7 @@
  */
 import { InvalidInputError, type LnsimError } from '../../core/errors.js'
 import { FOREIGN_REQUEST_STATUS } from './loopbackGuard.js'
+import { OVERLOADED_STATUS } from './admission.js'
 
 export type HttpRequestErrorCode =
   'NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'BODY_TOO_LARGE' | 'INVALID_JSON' | 'INVALID_REQUEST' | 'UNAUTHORIZED'
@@ -33,6 +34,7 @@ export const BASE_ERROR_STATUS: Readonly<Record<string, number>> = {
   METHOD_NOT_ALLOWED: 405,
   BODY_TOO_LARGE: 413,
   INTERNAL: 500,
+  OVERLOADED: OVERLOADED_STATUS,
 }
 
 /** Any other LnsimError is a rule the request broke (a spend of a spent output, a payment over the balance). */

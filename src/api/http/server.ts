@@ -15,6 +15,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { LnsimError, errorMessage } from '../../core/errors.js'
+import { AdmissionGate, OVERLOAD_RETRY_AFTER_SECONDS, OverloadedError } from './admission.js'
 import { bearerTokenCheck } from './bearerToken.js'
 import { BASE_ERROR_STATUS, HttpRequestError, RULE_BROKEN_STATUS, errorBody } from './errors.js'
 import { KEEP_ALIVE_TIMEOUT_MS, MAX_BODY_BYTES } from './limits.js'
@@ -81,6 +82,15 @@ export interface HttpServerOptions {
    * are not delayed). @default 0
    */
   answerDelayMs?: number
+  /**
+   * At most this many requests to routes are worked on at once; one more is answered 503 OVERLOADED with a Retry-After
+   * (admission.ts). Event streams, static files and metrics are not counted. @default no limit
+   */
+  maxConcurrentRequests?: number
+  /** the Retry-After of a refused request, in seconds. @default OVERLOAD_RETRY_AFTER_SECONDS */
+  retryAfterSeconds?: number
+  /** told of every request refused at the admission limit */
+  onOverloaded?(method: string, path: string): void
 }
 
 export interface RunningHttpServer {
@@ -103,6 +113,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const served = new Set([...streams.keys(), ...assets.keys(), ...(options.metrics ? [METRICS_PATH] : [])])
   const table = new RouteTable(options.routes, served, options.notFoundHint)
   const open = new Set<SseStream>()
+  const gate =
+    options.maxConcurrentRequests === undefined ? undefined : new AdmissionGate(options.maxConcurrentRequests)
+  const retryAfterSeconds = options.retryAfterSeconds ?? OVERLOAD_RETRY_AFTER_SECONDS
   let port = options.port
   const bindHost = options.host ?? LISTEN_HOST
   const hostNames = hostNamesFor(bindHost)
@@ -151,9 +164,19 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       if (options.metrics && pathname === METRICS_PATH) return sendMetrics(res, options.metrics())
     }
     const { route, params } = table.find(req.method ?? '', pathname)
-    const body = route.body ? await readJsonBody(req, route.body, maxBodyBytes) : undefined
-    if (answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, answerDelayMs))
-    answer(res, 200, await route.handler({ params, query, body }))
+    if (gate && !gate.tryEnter()) {
+      // the body is not parsed; Node discards what is left of it once the answer is sent
+      res.setHeader('retry-after', String(retryAfterSeconds))
+      options.onOverloaded?.(req.method ?? '', pathname)
+      throw new OverloadedError(retryAfterSeconds, gate.limit)
+    }
+    try {
+      const body = route.body ? await readJsonBody(req, route.body, maxBodyBytes) : undefined
+      if (answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, answerDelayMs))
+      answer(res, 200, await route.handler({ params, query, body }))
+    } finally {
+      gate?.leave()
+    }
   }
 
   const fail = (res: ServerResponse, err: unknown): void => {

@@ -34,6 +34,14 @@ import { parseOrThrow } from './schemas.js'
 import { readSse } from '../http/sseReader.js'
 import { SendCoinsResponse, type SendCoinsRequest } from './walletSend.js'
 import { StopResponse } from './stop.js'
+import {
+  DEFAULT_OVERLOAD_ATTEMPTS,
+  DEFAULT_REQUEST_ATTEMPTS,
+  backoffDelay,
+  retryAfterDelay,
+  waitOrAbort,
+} from '../http/backoff.js'
+import { OVERLOADED_CODE } from '../http/admission.js'
 import { InterceptAnswerResult, InterceptedHtlc, ReputationInfo, type InterceptAnswerRequest } from './interception.js'
 
 /** What an interceptor answers for one HTLC (the id is filled in). */
@@ -53,6 +61,8 @@ export interface InterceptorHandle {
 /** A request to a node failed: `code` is the node's error code, or UNREACHABLE / TIMEOUT / BAD_RESPONSE. */
 export class NodeApiError extends LnsimError {
   readonly status: number
+  /** how long the node asked to be left alone (Retry-After of a 503 OVERLOADED) */
+  retryAfterMs?: number
   constructor(code: string, message: string, status: number, details: Record<string, unknown> = {}) {
     super(code, message, details)
     this.name = 'NodeApiError'
@@ -63,8 +73,25 @@ export class NodeApiError extends LnsimError {
 export interface NodeClientOptions {
   url: string
   token: string
-  /** default per-request timeout in ms (payments pass their own) */
+  /** default per-request timeout in ms (payments pass their own); each retry after a timeout waits twice as long */
   timeoutMs?: number
+  /**
+   * attempts of a read (GET) the node did not answer (timeout, no connection), the first included; a request that
+   * changes something is sent once, as a repeat might do it twice. @default DEFAULT_REQUEST_ATTEMPTS
+   */
+  attempts?: number
+  /**
+   * attempts of any request the node refused as overloaded (503): it did none of it.
+   * @default DEFAULT_OVERLOAD_ATTEMPTS
+   */
+  overloadAttempts?: number
+}
+
+interface RequestOptions {
+  timeoutMs?: number
+  signal?: AbortSignal
+  /** @default the client's attempts for a GET, 1 for another method */
+  attempts?: number
 }
 
 type Json = Record<string, unknown>
@@ -73,19 +100,58 @@ export class NodeClient {
   readonly url: string
   private readonly token: string
   private readonly timeoutMs: number
+  private readonly attempts: number
+  private readonly overloadAttempts: number
 
   constructor(options: NodeClientOptions) {
     this.url = options.url.replace(/\/$/, '')
     this.token = options.token
     this.timeoutMs = options.timeoutMs ?? 30_000
+    this.attempts = Math.max(1, options.attempts ?? DEFAULT_REQUEST_ATTEMPTS)
+    this.overloadAttempts = Math.max(1, options.overloadAttempts ?? DEFAULT_OVERLOAD_ATTEMPTS)
   }
 
+  /**
+   * One request, asked again with exponential backoff and jitter while asking again is safe: a read the node did not
+   * answer (each attempt after a timeout allows twice the time, so a node slowed by a busy machine is waited for
+   * rather than asked the same question while it still works on the first), and any request the node refused as
+   * overloaded, after the Retry-After it gave. Without this, every runner and CLI call to a busy node failed at its
+   * first timeout, and callers that retried at once asked it again all together.
+   */
   private async request<T>(
     method: string,
     path: string,
     schema: z.ZodType<T>,
     body?: unknown,
-    options: { timeoutMs?: number; signal?: AbortSignal } = {},
+    options: RequestOptions = {},
+  ): Promise<T> {
+    const attempts = options.attempts ?? (method === 'GET' ? this.attempts : 1)
+    const overloadAttempts = this.overloadAttempts
+    let timeoutMs = options.timeoutMs ?? this.timeoutMs
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.requestOnce(method, path, schema, body, { ...options, timeoutMs })
+      } catch (err) {
+        const e = err as NodeApiError
+        if (options.signal?.aborted) throw err
+        if (e.code === OVERLOADED_CODE) {
+          if (attempt + 1 >= overloadAttempts) throw err
+          await waitOrAbort(retryAfterDelay(attempt, e.retryAfterMs), options.signal)
+          continue
+        }
+        if (attempt + 1 >= attempts || (e.code !== 'TIMEOUT' && e.code !== 'UNREACHABLE')) throw err
+        if (e.code === 'TIMEOUT') timeoutMs *= 2
+        await waitOrAbort(backoffDelay(attempt), options.signal)
+      }
+    }
+  }
+
+  private async requestOnce<T>(
+    method: string,
+    path: string,
+    schema: z.ZodType<T>,
+    body: unknown,
+    options: RequestOptions & { timeoutMs: number },
   ): Promise<T> {
     let res: HttpResponse
     let text: string
@@ -98,16 +164,12 @@ export class NodeClient {
         },
         ...(body === undefined ? {} : { body: toJson(body) }),
         ...(options.signal ? { signal: options.signal } : {}),
-        timeoutMs: options.timeoutMs ?? this.timeoutMs,
+        timeoutMs: options.timeoutMs,
       })
       text = await res.text()
     } catch (err) {
       if (err instanceof HttpTimeoutError)
-        throw new NodeApiError(
-          'TIMEOUT',
-          `${method} ${path} got no answer within ${options.timeoutMs ?? this.timeoutMs} ms`,
-          0,
-        )
+        throw new NodeApiError('TIMEOUT', `${method} ${path} got no answer within ${options.timeoutMs} ms`, 0)
       throw new NodeApiError(
         'UNREACHABLE',
         `cannot reach the node at ${this.url} (${(err as Error).message}); is it running?`,
@@ -126,13 +188,16 @@ export class NodeClient {
     }
     if (!res.ok) {
       const e = ApiErrorBody.safeParse(json)
-      if (e.success)
-        throw new NodeApiError(
+      if (e.success) {
+        const failure = new NodeApiError(
           e.data.error.code,
           e.data.error.message,
           res.status,
           e.data.error.field ? { field: e.data.error.field } : {},
         )
+        if (res.retryAfterMs !== undefined) failure.retryAfterMs = res.retryAfterMs
+        throw failure
+      }
       throw new NodeApiError('HTTP_' + res.status, `${method} ${path} failed with HTTP ${res.status}`, res.status)
     }
     try {
@@ -222,13 +287,7 @@ export class NodeClient {
     return this.request('GET', `/v1/route?nodeId=${nodeId}&amountMsat=${amountMsat}`, RouteInfo)
   }
   /** A raw request, for routes added by later layers (routing, testing hooks). */
-  call<T>(
-    method: string,
-    path: string,
-    schema: z.ZodType<T>,
-    body?: Json,
-    options: { timeoutMs?: number } = {},
-  ): Promise<T> {
+  call<T>(method: string, path: string, schema: z.ZodType<T>, body?: Json, options: RequestOptions = {}): Promise<T> {
     return this.request(method, path, schema, body, options)
   }
 

@@ -6,12 +6,17 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { LnsimError } from '../../core/errors.js'
-import { NodeClient } from './client.js'
+import { NodeClient, type NodeClientOptions } from './client.js'
 
 export const API_URL_FILE = 'api.url'
 export const API_TOKEN_FILE = 'api.token'
 
-export async function locateNode(target: string, token?: string): Promise<NodeClient> {
+/** `options` tune the client (a command a person waits on asks once: see the CLI's nodeTarget). */
+export async function locateNode(
+  target: string,
+  token?: string,
+  options: Omit<NodeClientOptions, 'url' | 'token'> = {},
+): Promise<NodeClient> {
   if (/^https?:\/\//.test(target)) {
     const t = token ?? process.env.LNSIM_TOKEN
     if (!t)
@@ -20,7 +25,7 @@ export async function locateNode(target: string, token?: string): Promise<NodeCl
         `a node URL needs its API token: pass --token or set LNSIM_TOKEN (it is in the node's data directory, ` +
           `${API_TOKEN_FILE})`,
       )
-    return new NodeClient({ url: target, token: t })
+    return new NodeClient({ ...options, url: target, token: t })
   }
   let url: string
   let fileToken: string
@@ -34,5 +39,5 @@ export async function locateNode(target: string, token?: string): Promise<NodeCl
         `start one with \`lnsim node start --data-dir ${target}\``,
     )
   }
-  return new NodeClient({ url, token: token ?? fileToken })
+  return new NodeClient({ ...options, url, token: token ?? fileToken })
 }

@@ -15,7 +15,7 @@ import {
   type BlockResponse,
   type TransactionStatus,
 } from '../../api/chain/index.js'
-import { startChainDaemon } from '../../chaind/startChainDaemon.js'
+import { CHAIN_MAX_CONCURRENT_REQUESTS, startChainDaemon } from '../../chaind/startChainDaemon.js'
 import { hostFrom, hostOptionSpec } from '../hostOption.js'
 import { parseAmountArg, parseIntegerOption, type CommandSpec, type OptionSpec, type OptionValues } from '../command.js'
 
@@ -72,6 +72,13 @@ const startCommand: CommandSpec = {
       description: 'a new chain gets the same faucet key (and so the same transaction ids) for the same seed',
     },
     {
+      name: 'max-concurrent-requests',
+      type: 'string',
+      valueName: 'N',
+      description: 'requests worked on at once; more are answered 503 with a Retry-After, which clients honour',
+      default: String(CHAIN_MAX_CONCURRENT_REQUESTS),
+    },
+    {
       name: 'testing-answer-delay',
       type: 'string',
       valueName: 'MS',
@@ -87,6 +94,10 @@ const startCommand: CommandSpec = {
       min: 0,
       max: 60_000,
     })
+    const maxConcurrentRequests = parseIntegerOption(options['max-concurrent-requests'], 'max-concurrent-requests', {
+      min: 1,
+      max: 100_000,
+    })
     if (signal.aborted) return 130
     const seed = typeof options.seed === 'string' ? options.seed : undefined
     const host = hostFrom(options)
@@ -97,6 +108,7 @@ const startCommand: CommandSpec = {
       ...(blockIntervalMs === undefined ? {} : { blockIntervalMs }),
       ...(seed ? { seed } : {}),
       ...(answerDelayMs ? { answerDelayMs } : {}),
+      ...(maxConcurrentRequests === undefined ? {} : { maxConcurrentRequests }),
     })
     if (json)
       process.stdout.write(

@@ -73,7 +73,10 @@ export function nodeTarget(options: OptionValues, home = NODES_HOME): string {
 }
 
 export function nodeClient(options: OptionValues): Promise<NodeClient> {
-  return locateNode(nodeTarget(options), typeof options.token === 'string' ? options.token : undefined)
+  // a person is waiting: a node that does not answer is reported after one timeout, not retried for minutes
+  return locateNode(nodeTarget(options), typeof options.token === 'string' ? options.token : undefined, {
+    attempts: 1,
+  })
 }
 
 export { formatMsatInSat as formatMsat } from '../../core/amount.js'

@@ -48,6 +48,7 @@ import { sleep } from './pool.js'
 import { LocalProcessRunner, type ManagedProcess, type ProcessExit, type ProcessRunner } from './processRunner.js'
 import { writeRunFile } from '../../api/run/runFile.js'
 import { LEAN_NODE_FLAGS, leanByDefault } from './leanNodes.js'
+import { NODE_NICENESS } from './priority.js'
 import { pendingChannelFlags } from './pendingChannelLimits.js'
 import { TestingHooks } from './testingHooks.js'
 import { toNetworkSpec, type NetworkInput, type NetworkSpec } from './networkSpec.js'
@@ -578,6 +579,7 @@ export class Network implements BringUpNetwork {
         args: [...node.args, '--chain', this.chainUrl],
         logFile: node.logFile,
         ...(this.lean ? { nodeFlags: [...LEAN_NODE_FLAGS] } : {}),
+        niceness: NODE_NICENESS,
       },
       signal ? { signal } : {},
     )

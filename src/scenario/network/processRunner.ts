@@ -11,6 +11,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs'
+import { setPriority } from 'node:os'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -25,6 +26,11 @@ export interface ProcessSpec {
   logFile: string
   /** options for the Node runtime that runs it (V8 flags), before the program: see LEAN_NODE_FLAGS */
   nodeFlags?: string[]
+  /**
+   * the niceness the process runs at (0 to 19, higher is a lower priority; see priority.ts). The local runner sets it
+   * as soon as the process exists, before the runtime starts its helper threads, which inherit it. @default 0
+   */
+  niceness?: number
 }
 
 export interface ProcessExit {
@@ -103,6 +109,15 @@ export function defaultDaemonCommand(): string[] {
  */
 export function daemonEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return env.MALLOC_ARENA_MAX === undefined ? { ...env, MALLOC_ARENA_MAX: '1' } : env
+}
+
+/** Best effort: a system that does not allow it (or a process already gone) leaves the process as it is. */
+function lowerPriority(pid: number, niceness: number): void {
+  try {
+    setPriority(pid, niceness)
+  } catch {
+    // the process runs at the default priority
+  }
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -184,6 +199,7 @@ export class LocalProcessRunner implements ProcessRunner {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: daemonEnv(),
     })
+    if (spec.niceness && child.pid !== undefined) lowerPriority(child.pid, spec.niceness)
     const proc = new LocalProcess(spec.name, child, this.graceMs)
     if (this.live.size === 0) process.on('exit', this.killAllNow)
     this.live.add(proc)

@@ -15,7 +15,7 @@ const daemons: ChainDaemon[] = []
 const dirs: string[] = []
 
 async function start(
-  options: { dataDir?: string; blockIntervalMs?: number } = {},
+  options: { dataDir?: string; blockIntervalMs?: number; maxConcurrentRequests?: number; answerDelayMs?: number } = {},
 ): Promise<{ daemon: ChainDaemon; client: ChainClient; dataDir: string; log: string[] }> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'lnsim-chain-')))
   if (!options.dataDir) dirs.push(dataDir)
@@ -25,6 +25,8 @@ async function start(
     port: 0,
     log: (l) => log.push(l),
     ...(options.blockIntervalMs ? { blockIntervalMs: options.blockIntervalMs } : {}),
+    ...(options.maxConcurrentRequests ? { maxConcurrentRequests: options.maxConcurrentRequests } : {}),
+    ...(options.answerDelayMs ? { answerDelayMs: options.answerDelayMs } : {}),
   })
   daemons.push(daemon)
   return { daemon, client: new ChainClient({ url: daemon.url }), dataDir, log }
@@ -394,6 +396,20 @@ describe('chain daemon over HTTP', () => {
         host,
       ).toBe(200)
     }
+  })
+
+  it('refuses a request past its admission limit with 503, which its client honours and asks again', async () => {
+    const { daemon, client } = await start({ maxConcurrentRequests: 1, answerDelayMs: 1500 })
+    const impatient = new ChainClient({ url: daemon.url, overloadAttempts: 1 })
+    const first = client.info()
+    await new Promise((r) => setTimeout(r, 100))
+    // the chain is working on one request: the next is refused at once, and an impatient client sees why
+    await expect(impatient.info()).rejects.toMatchObject({ code: 'OVERLOADED', status: 503, retryAfterMs: 1000 })
+    // a patient one waits as told, and gets its answer
+    const started = Date.now()
+    const [a, b] = await Promise.all([first, client.info()])
+    expect(a.height).toBe(b.height)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000)
   })
 
   it('tells a client when nothing listens at the URL', async () => {

@@ -2,12 +2,14 @@
  * The network library used directly, as a test suite or a program would: it
  * launches real chain and node processes from the bundle.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { getPriority } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   LEAN_NODE_FLAGS,
   LocalProcessRunner,
+  NODE_NICENESS,
   NetworkStartError,
   launch,
   type Network,
@@ -26,6 +28,13 @@ const leanFlagsOf = (pid: number): string[] =>
   readFileSync(`/proc/${pid}/cmdline`, 'utf8')
     .split('\0')
     .filter((a) => LEAN_NODE_FLAGS.includes(a))
+
+/** the niceness of each of a process's threads (field 19 of /proc/PID/task/TID/stat) */
+const nicenessOf = (pid: number): number[] =>
+  readdirSync(`/proc/${pid}/task`).map((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])
+  })
 
 const nodes = [
   { name: 'alice', fundsSat: 600_000 },
@@ -68,6 +77,9 @@ describe('launch()', () => {
     for (const n of net.nodes) expect(leanFlagsOf(n.process!.pid!)).toEqual([...LEAN_NODE_FLAGS])
     const chainPid = (JSON.parse(readFileSync(join(net.dir, 'run.json'), 'utf8')) as { chainPid: number }).chainPid
     expect(leanFlagsOf(chainPid)).toEqual([])
+    // the nodes, every thread of them, run at a lower priority than the chain they all wait on
+    for (const n of net.nodes) expect(new Set(nicenessOf(n.process!.pid!))).toEqual(new Set([NODE_NICENESS]))
+    expect(new Set(nicenessOf(chainPid))).toEqual(new Set([getPriority()]))
   })
 
   it('starts nodes with extra flags, takes a late joiner, and refuses flags for a node it does not have', async () => {

@@ -37,3 +37,14 @@ it('the bundle is plain ASCII, so V8 keeps its source at one byte per character'
     ).toBe('ascii')
   }
 })
+
+it('the bundle carries next to no indentation, which V8 would keep in every process as its source', async () => {
+  for (const [path, text] of await bundleFiles()) {
+    // template literals (zod's generated code, help texts) keep theirs; an indented bundle is a tenth indentation
+    const indentation = text.split('\n').reduce((sum, line) => sum + (/^\s*/.exec(line)?.[0].length ?? 0), 0)
+    expect({ path: path.slice(dist.length + 1), indented: indentation / text.length < 0.01 }).toEqual({
+      path: path.slice(dist.length + 1),
+      indented: true,
+    })
+  }
+})
