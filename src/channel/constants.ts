@@ -22,6 +22,15 @@ export const FUNDING_TIMEOUT_BLOCKS = 2016
 export const COMMITMENT_BASE_WEIGHT = 724n
 export const COMMITMENT_HTLC_WEIGHT = 172n
 
+/**
+ * BOLT #3 "Fee Calculation" weights of the second-stage HTLC transactions without anchors
+ * (https://github.com/lightning/bolts/blob/master/03-transactions.md#fee-calculation: "The fee for an HTLC-timeout
+ * transaction: ... multiply 663 by feerate_per_kw", "The fee for an HTLC-success transaction: ... multiply 703").
+ * Their fee is taken from the HTLC's amount.
+ */
+export const HTLC_TIMEOUT_WEIGHT = 663n
+export const HTLC_SUCCESS_WEIGHT = 703n
+
 /** Weight used to price a closing transaction (BOLT #3 closing tx: two P2WPKH outputs). */
 export const CLOSING_TX_WEIGHT = 672n
 

@@ -132,21 +132,21 @@ describe('channel transactions on the mock chain', () => {
     expect(pair.bob.data.state).toBe('CLOSING')
     const aliceClaims = broadcasts(aliceEffects)
     const bobClaims = broadcasts(bobEffects)
-    // alice: her to_local after the delay bob imposed, and her offered HTLC after its expiry
+    // alice: her to_local after the delay bob imposed, and her HTLC-timeout transaction for the HTLC she offered
     expect(aliceClaims.map((c) => c.label).sort()).toEqual(['htlc_timeout', 'to_local_delayed'])
-    // bob: his to_remote at once, alice's HTLC with its preimage at once; bob's own HTLC to alice stays for alice (she
-    // lacks the preimage) or times out to bob
-    expect(bobClaims.map((c) => c.label).sort()).toEqual(['htlc_success', 'htlc_timeout', 'to_remote'])
+    // bob: his to_remote at once, alice's HTLC with its preimage at once, directly from her commitment; bob's own HTLC
+    // to alice stays for alice (she lacks the preimage) or times out to bob, directly too
+    expect(bobClaims.map((c) => c.label).sort()).toEqual(['remote_htlc_preimage', 'remote_htlc_timeout', 'to_remote'])
     const toLocal = aliceClaims.find((c) => c.label === 'to_local_delayed')!
     expect(toLocal.validFromHeight).toBe(chain.height + before.remoteParams.toSelfDelay)
     // too early for the delayed output: the chain refuses it
     expect(() => chain.submit(toLocal.tx)).toThrow(ChainRuleError)
-    for (const c of bobClaims.filter((c) => c.label !== 'htlc_timeout')) claimOnChain(chain, pair, c)
+    for (const c of bobClaims.filter((c) => c.label !== 'remote_htlc_timeout')) claimOnChain(chain, pair, c)
     // every claim that can be made is accepted once its height comes
     claimOnChain(
       chain,
       pair,
-      bobClaims.find((c) => c.label === 'htlc_timeout')!,
+      bobClaims.find((c) => c.label === 'remote_htlc_timeout')!,
     )
     expect(() =>
       claimOnChain(
