@@ -28,6 +28,8 @@ const BY_LABEL: Readonly<Record<string, TransactionKind>> = {
   'revoked commitment (cheat)': 'commitment',
   htlc_timeout: 'htlc-timeout',
   htlc_success: 'htlc-success',
+  'htlc_timeout (cheat)': 'htlc-timeout',
+  'htlc_success (cheat)': 'htlc-success',
   to_local_delayed: 'sweep',
   to_remote: 'sweep',
   remote_htlc_preimage: 'sweep',
