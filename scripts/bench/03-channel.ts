@@ -2,7 +2,8 @@
  * Channel core throughput: two state machines in one process, no network and no
  * disk; a payment is add + sign + revoke both ways + fulfill + sign + revoke both
  * ways. Also counts the curve operations one payment costs, by wrapping the
- * crypto backend.
+ * crypto backend: below the dust limit (no HTLC output, so no HTLC signature)
+ * and above it (BOLT #2: one HTLC signature per HTLC output, each checked).
  */
 import { SeededRng } from '../../src/core/rng.js'
 import { currentBackend, useBackend } from '../../src/crypto/secp256k1.js'
@@ -47,12 +48,34 @@ export async function run(bench: Bench): Promise<void> {
     'one update = commitment_signed + revoke_and_ack each way',
   )
 
-  const counts: Record<string, number> = {}
   const selected = currentBackend()
-  useBackend(counting(selected, counts))
-  const m = 100
-  for (let i = 0; i < m; i++) pay(pair, pair.alice, newPayment(rng, 1000n))
-  useBackend(selected)
-  for (const [op, count] of Object.entries(counts).sort())
-    bench.figure(`${op} per payment (both sides)`, count / m, 'calls')
+  const perPayment = (amountMsat: bigint): Record<string, number> => {
+    const counts: Record<string, number> = {}
+    useBackend(counting(selected, counts))
+    const m = 100
+    try {
+      for (let i = 0; i < m; i++) pay(pair, pair.alice, newPayment(rng, amountMsat))
+    } finally {
+      useBackend(selected)
+    }
+    return Object.fromEntries(Object.entries(counts).map(([op, count]) => [op, count / m]))
+  }
+  for (const [op, count] of Object.entries(perPayment(1000n)).sort())
+    bench.figure(`${op} per payment (both sides)`, count, 'calls')
+  for (const [op, count] of Object.entries(perPayment(ABOVE_DUST_MSAT)).sort())
+    bench.figure(`${op} per payment above dust (both sides)`, count, 'calls', 'with its HTLC signatures')
+
+  // above dust each commitment with the HTLC carries an HTLC output, and so an HTLC signature to make and check
+  const large = 1000
+  const t0 = process.hrtime.bigint()
+  for (let i = 0; i < large; i++) pay(pair, i % 2 ? pair.alice : pair.bob, newPayment(rng, ABOVE_DUST_MSAT))
+  const largeSeconds = Number(process.hrtime.bigint() - t0) / 1e9
+  bench.figure('payments per second above dust (1,000 sat)', large / largeSeconds, 'payments/s', {
+    moreIsBetter: true,
+    note: 'each commitment with the HTLC has an output for it, and commitment_signed an HTLC signature',
+  })
+  bench.figure('latency of one payment above dust, both sides in one thread', (largeSeconds * 1000) / large, 'ms')
 }
+
+/** 1,000 sat: above the 546-sat dust limit, so the HTLC gets an output in both commitments. */
+const ABOVE_DUST_MSAT = 1_000_000n

@@ -1,8 +1,10 @@
 /**
  * Transactions that take our money out of a commitment transaction once it is
- * on chain (BOLT #5 in spirit): our delayed to_local, our to_remote, HTLCs we
- * can settle with a preimage or time out, and the penalty that sweeps every
- * output of a revoked commitment with the revocation key.
+ * on chain (BOLT #5 in spirit): our delayed to_local, our to_remote, the HTLCs
+ * of the peer's commitment we take directly with a preimage or after their
+ * timeout, and the penalty that sweeps every output of a revoked commitment
+ * with the revocation key. The HTLC outputs of our own commitment go through
+ * second-stage transactions (secondStage.ts).
  */
 import type { Sat } from '../core/amount.js'
 import { toHex } from '../core/bytes.js'
@@ -16,7 +18,22 @@ import { weightToFee } from './fees.js'
 import type { ChannelSecrets } from './keys.js'
 import { planSpend, type SpendMaterial, type SpendPlan } from './spendPlan.js'
 
-export type ClaimKind = 'to_local_delayed' | 'to_remote' | 'htlc_success' | 'htlc_timeout' | 'penalty'
+/**
+ * - `to_local_delayed`, `to_remote`: our balance output of our / the peer's commitment
+ * - `remote_htlc_preimage`, `remote_htlc_timeout`: an HTLC output of the peer's commitment, taken directly
+ * - `htlc_success`, `htlc_timeout`: our second-stage HTLC transactions on our own commitment
+ * - `htlc_delayed`: the output of one of those, swept after to_self_delay
+ * - `penalty`: outputs of a revoked commitment (or of its HTLC transactions) taken with the revocation key
+ */
+export type ClaimKind =
+  | 'to_local_delayed'
+  | 'to_remote'
+  | 'remote_htlc_preimage'
+  | 'remote_htlc_timeout'
+  | 'htlc_success'
+  | 'htlc_timeout'
+  | 'htlc_delayed'
+  | 'penalty'
 
 export interface Claim {
   kind: ClaimKind
@@ -38,8 +55,8 @@ export interface OutputToClaim {
 /** What a claim does, read off the branch it takes. */
 function claimKind(plan: SpendPlan, revocationKeyHex: string | undefined): ClaimKind {
   if (revocationKeyHex && plan.signWith.some((k) => toHex(publicKeyOf(k)) === revocationKeyHex)) return 'penalty'
-  if (plan.preimages.length > 0) return 'htlc_success'
-  if (plan.lockTime > 0) return 'htlc_timeout'
+  if (plan.preimages.length > 0) return 'remote_htlc_preimage'
+  if (plan.lockTime > 0) return 'remote_htlc_timeout'
   if (plan.relativeDelay > 0) return 'to_local_delayed'
   return 'to_remote'
 }

@@ -18,6 +18,7 @@ import type { CommitmentSpec, HtlcInSpec } from './commitmentSpec.js'
 import { isTrimmed } from './fees.js'
 import type { ChannelContext, ChannelEffect } from './io.js'
 import type { ChannelSigner } from './signer.js'
+import { holderHtlcClaims, secondStageOutputClaims } from './secondStage.js'
 import { errorMsg, event, result, type StepResult } from './result.js'
 import type { ChannelData, ClosingState, PublishedCommitment } from './states.js'
 
@@ -142,13 +143,7 @@ function planClaims(
   confirmedAt: number,
   ctx: ChannelContext,
 ): { claims: Claim[]; watch: OutputToClaim[] } {
-  const { point, secret } = pointOf(c, published, ctx.signer)
-  const material = claimMaterial(
-    ctx.signer.channel(c.localParams.keysId).secrets,
-    point,
-    knownPreimages(c, ctx),
-    secret,
-  )
+  const material = materialFor(c, published, ctx)
   const outputs = outputsOf(published.tx, published.txid)
   const destination = c.localParams.finalCondition
   let claims: Claim[]
@@ -161,6 +156,8 @@ function planClaims(
     const r = claimOutputs(outputs, material, destination, ctx.feeratePerKw)
     claims = r.claims
     rest = r.unclaimable
+    // our own HTLC outputs need the peer's signature too: they go through our HTLC transactions
+    if (published.whose === 'local') claims.push(...holderHtlcClaims(c, ctx.signer, material.preimages))
   }
   claims = claims.map((cl) => ({
     ...cl,
@@ -169,7 +166,15 @@ function planClaims(
   const claimed = outputs.filter((o) =>
     claims.some((cl) => cl.spends.some((s) => outpointKey(s) === outpointKey(o.outpoint))),
   )
-  return { claims, watch: [...claimed, ...rest.filter(isHtlcOutput)] }
+  const isClaimed = (o: OutputToClaim): boolean =>
+    claimed.some((x) => outpointKey(x.outpoint) === outpointKey(o.outpoint))
+  return { claims, watch: [...claimed, ...rest.filter((o) => isHtlcOutput(o) && !isClaimed(o))] }
+}
+
+/** The keys (and preimages) we hold for the published commitment. */
+function materialFor(c: Commitments, published: PublishedCommitment, ctx: ChannelContext) {
+  const { point, secret } = pointOf(c, published, ctx.signer)
+  return claimMaterial(ctx.signer.channel(c.localParams.keysId).secrets, point, knownPreimages(c, ctx), secret)
 }
 
 function claimEffects(claims: Claim[]): ChannelEffect[] {
@@ -311,8 +316,17 @@ function htlcByHash(
   return undefined
 }
 
-/** An output of the published commitment was spent in a block: by one of our claims, or by the peer. */
-export function handleClosingOutputSpent(data: ClosingState, outpoint: OutPoint, tx: Transaction): StepResult {
+/**
+ * An output we watch was spent in a block: an output of the published commitment (by one of our claims, or by the
+ * peer), or the output of a second-stage HTLC transaction.
+ */
+export function handleClosingOutputSpent(
+  data: ClosingState,
+  outpoint: OutPoint,
+  tx: Transaction,
+  blockHeight: number,
+  ctx: ChannelContext,
+): StepResult {
   const key = outpointKey(outpoint)
   if (!data.unresolved.includes(key)) return result(data)
   const c = data.commitments
@@ -320,21 +334,66 @@ export function handleClosingOutputSpent(data: ClosingState, outpoint: OutPoint,
   const spender = txidOf(tx)
   const ours = data.claims.find((cl) => cl.txid === spender)
   const input = tx.inputs.find((i) => outpointKey(i.prevout) === key)
+  const published = data.published
+  const onCommitment = published !== undefined && outpoint.txid === published.txid
+  let fresh: Claim[] = []
+  let unresolved = data.unresolved.filter((k) => k !== key)
   if (!ours) {
     // the peer took it: with a preimage (our outgoing HTLC is fulfilled: settle upstream) or after its timeout
     for (const preimage of input?.witness.preimages ?? []) {
       const htlc = htlcByHash(c, sha256(preimage), 'outgoing')
       if (htlc) effects.push(event({ type: 'htlc_fulfilled', htlc, preimage, onChain: true }))
     }
-  } else if (ours.kind === 'htlc_timeout' || ours.kind === 'penalty') {
+    if (published?.whose === 'revoked' && onCommitment) {
+      // the cheater got an HTLC transaction in first: its output is ours at once with the revocation key, and the
+      // penalty that counted on this HTLC output can no longer be mined: one for the outputs still left replaces it
+      const material = materialFor(c, published, ctx)
+      const dest = c.localParams.finalCondition
+      fresh = secondStageOutputClaims(tx, blockHeight, material, dest, ctx.feeratePerKw, 'penalty')
+      const stale = data.claims.find((cl) => cl.kind === 'penalty' && cl.spends.some((s) => outpointKey(s) === key))
+      if (stale) {
+        const left = stale.spends
+          .filter((s) => unresolved.includes(outpointKey(s)))
+          .map((s) => ({ outpoint: s, output: published.tx.outputs[s.vout]! }))
+        const penalty = left.length > 0 ? buildPenalty(left, material, dest, ctx.feeratePerKw) : undefined
+        if (penalty) fresh.push(penalty)
+      }
+    }
+  } else if (ours.kind === 'htlc_timeout' || ours.kind === 'htlc_success') {
+    // our HTLC transaction is mined: its output is ours once the peer's to_self_delay has passed
+    if (ours.kind === 'htlc_timeout') effects.push(...failedOnChain(data, outpoint))
+    const material = materialFor(c, published!, ctx)
+    fresh = secondStageOutputClaims(
+      tx,
+      blockHeight,
+      material,
+      c.localParams.finalCondition,
+      ctx.feeratePerKw,
+      'htlc_delayed',
+    )
+  } else if (onCommitment && (ours.kind === 'remote_htlc_timeout' || ours.kind === 'penalty')) {
     // timed out, or swept with a revoked commitment's penalty: either way the HTLC we offered came back to us
-    const output = data.published?.tx.outputs[outpoint.vout]
-    const hash = output ? hashOf(output.condition) : undefined
-    const htlc = hash && htlcByHash(c, hash, 'outgoing')
-    if (htlc && !fulfilledByPeer(c).has(htlc.id)) effects.push(event({ type: 'htlc_failed', htlc, onChain: true }))
+    effects.push(...failedOnChain(data, outpoint))
   }
-  const next: ClosingState = { ...data, unresolved: data.unresolved.filter((k) => k !== key) }
+  for (const cl of fresh) unresolved = [...unresolved, ...cl.spends.map(outpointKey).filter((k) => k !== key)]
+  unresolved = [...new Set(unresolved)]
+  const next: ClosingState = { ...data, claims: [...data.claims, ...fresh], unresolved }
+  effects.push(
+    ...claimEffects(fresh),
+    ...fresh.flatMap((cl) =>
+      cl.spends.filter((s) => s.txid === spender).map((s): ChannelEffect => ({ type: 'watch_spent', outpoint: s })),
+    ),
+  )
   return finishIfResolved(result(next, ...effects))
+}
+
+/** The HTLC we offered at this output of the published commitment came back to us on chain: fail it upstream. */
+function failedOnChain(data: ClosingState, outpoint: OutPoint): ChannelEffect[] {
+  const output = data.published?.tx.outputs[outpoint.vout]
+  const hash = output ? hashOf(output.condition) : undefined
+  const htlc = hash && htlcByHash(data.commitments, hash, 'outgoing')
+  if (!htlc || fulfilledByPeer(data.commitments).has(htlc.id)) return []
+  return [event({ type: 'htlc_failed', htlc, onChain: true })]
 }
 
 function hashOf(condition: Condition): Uint8Array | undefined {

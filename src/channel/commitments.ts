@@ -12,6 +12,7 @@
 import type { Sat } from '../core/amount.js'
 import { bytesEqual } from '../core/bytes.js'
 import { sha256 } from '../crypto/hash.js'
+import { derivePrivateKey } from '../crypto/keyDerivation.js'
 import { publicKeyOf, isValidPrivateKey } from '../crypto/secp256k1.js'
 import { ShachainStore, shachainIndex, type ShachainStoreJson } from '../crypto/shachain.js'
 import type {
@@ -43,6 +44,7 @@ import {
 import { commitTxFeeSat, isTrimmed } from './fees.js'
 import { DEFAULT_FEE_LIMITS, FEE_SPIKE_BUFFER_MULTIPLE, type FeeLimits } from './constants.js'
 import { dustExposure, feeSpikeBufferFeeSat } from './dustExposure.js'
+import { buildHtlcTxs, signHtlcTx, verifyHtlcTx, type HtlcTx } from './htlcTx.js'
 import type { CommitmentKeys } from './keys.js'
 import { localCommitmentKeys, remoteCommitmentKeys, type ChannelSigner } from './signer.js'
 import type { LocalParams, RemoteParams } from './params.js'
@@ -53,6 +55,8 @@ export interface LocalCommit {
   txid: string
   /** the peer's signature on this commitment: what lets us broadcast it */
   remoteSig: Uint8Array
+  /** the peer's signatures on this commitment's HTLC transactions, in HTLC output order (buildHtlcTxs) */
+  htlcSigs: Uint8Array[]
 }
 
 export interface RemoteCommit {
@@ -414,6 +418,25 @@ export function buildLocalCommitTx(
   })
 }
 
+/** Our commitment `index` and its HTLC transactions, which the peer signs for us. */
+export function buildLocalHtlcTxs(
+  c: CommitmentBase,
+  index: bigint,
+  spec: CommitmentSpec,
+  signer: ChannelSigner,
+): { commitTx: CommitmentTx; htlcTxs: HtlcTx[]; keys: CommitmentKeys } {
+  const keys = localCommitmentKeys(signer, c.localParams, c.remoteParams.basepoints, index)
+  const commitTx = buildCommitmentTx({
+    funding: c.funding,
+    ownerIsFunder: c.localParams.isFunder,
+    spec,
+    ownerDustLimitSat: c.localParams.dustLimitSat,
+    ownerToSelfDelay: c.remoteParams.toSelfDelay,
+    keys,
+  })
+  return { commitTx, htlcTxs: buildHtlcTxs(commitTx, keys, c.remoteParams.toSelfDelay, spec.feeratePerKw), keys }
+}
+
 export function buildRemoteCommitTx(
   c: CommitmentBase,
   spec: CommitmentSpec,
@@ -486,12 +509,21 @@ export function sendCommit(
   assertConserved(c, spec, "the peer's next commitment")
   const point = c.remoteNextCommitInfo.nextPerCommitmentPoint
   const commitTx = buildRemoteCommitTx(c, spec, point, signer)
-  const signature = signFundingSpend(
-    commitTx.tx,
-    c.funding,
-    signer.channel(c.localParams.keysId).secrets.fundingPrivkey,
+  const secrets = signer.channel(c.localParams.keysId).secrets
+  const signature = signFundingSpend(commitTx.tx, c.funding, secrets.fundingPrivkey)
+  // BOLT #2: one signature per HTLC transaction of the peer's commitment, by our HTLC key for its point
+  const htlcTxs = buildHtlcTxs(
+    commitTx,
+    remoteCommitmentKeys(signer, c.localParams, c.remoteParams.basepoints, point),
+    c.localParams.toSelfDelay,
+    spec.feeratePerKw,
   )
-  const commitSig: CommitmentSigned = { type: 'commitment_signed', channelId: c.channelId, signature }
+  const htlcKey =
+    htlcTxs.length > 0
+      ? derivePrivateKey(secrets.htlcBasepointSecret, point, secrets.basepoints.htlcBasepoint)
+      : undefined
+  const htlcSignatures = htlcTxs.map((h) => signHtlcTx(h, htlcKey!))
+  const commitSig: CommitmentSigned = { type: 'commitment_signed', channelId: c.channelId, signature, htlcSignatures }
   return {
     commitments: {
       ...c,
@@ -534,18 +566,34 @@ export function receiveCommit(
   const spec = reduceSpec(c.localCommit.spec, c.localChanges.acked, c.remoteChanges.proposed)
   assertConserved(c, spec, 'our next commitment')
   const index = c.localCommit.index + 1n
-  const commitTx = buildLocalCommitTx(c, index, spec, signer)
+  const { commitTx, htlcTxs, keys } = buildLocalHtlcTxs(c, index, spec, signer)
   if (!verifyFundingSpend(commitTx.tx, c.funding, msg.signature, c.remoteParams.basepoints.fundingPubkey)) {
     throw channelError(
       'INVALID_COMMITMENT_SIGNATURE',
       `the signature does not sign our commitment #${index} (txid ${commitTx.txid})`,
     )
   }
+  if (msg.htlcSignatures.length !== htlcTxs.length) {
+    throw channelError(
+      'HTLC_SIGNATURE_COUNT_MISMATCH',
+      `commitment_signed carries ${msg.htlcSignatures.length} HTLC signatures; our commitment #${index} has ` +
+        `${htlcTxs.length} HTLC outputs`,
+    )
+  }
+  htlcTxs.forEach((h, i) => {
+    if (!verifyHtlcTx(h, msg.htlcSignatures[i]!, keys.otherHtlcPubkey)) {
+      throw channelError(
+        'INVALID_HTLC_SIGNATURE',
+        `htlc_signature ${i} does not sign the ${h.kind.replace('_', '-')} transaction of HTLC ${h.htlc.id} ` +
+          `in our commitment #${index}`,
+      )
+    }
+  })
   const revocation = revocationFor(c, c.localCommit.index, signer)
   return {
     commitments: {
       ...c,
-      localCommit: { index, spec, txid: commitTx.txid, remoteSig: msg.signature },
+      localCommit: { index, spec, txid: commitTx.txid, remoteSig: msg.signature, htlcSigs: msg.htlcSignatures },
       localChanges: { ...c.localChanges, acked: [] },
       remoteChanges: {
         proposed: [],

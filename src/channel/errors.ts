@@ -35,6 +35,11 @@ export const CHANNEL_ERRORS = {
   MINIMUM_DEPTH_TOO_LARGE: { action: 'fail_channel', means: 'minimum_depth above our limit' },
   INVALID_FUNDING_TX: { action: 'fail_channel', means: 'the funding transaction lacks the 2-of-2 output' },
   INVALID_COMMITMENT_SIGNATURE: { action: 'warn_peer', means: 'a commitment signature that does not verify' },
+  INVALID_HTLC_SIGNATURE: { action: 'warn_peer', means: 'an HTLC transaction signature that does not verify' },
+  HTLC_SIGNATURE_COUNT_MISMATCH: {
+    action: 'warn_peer',
+    means: 'commitment_signed with not one htlc_signature per HTLC output',
+  },
   INVALID_REVOCATION_SECRET: { action: 'warn_peer', means: 'a revocation secret that does not match' },
   UNEXPECTED_REVOCATION: { action: 'warn_peer', means: 'revoke_and_ack without a commitment to answer' },
   COMMITMENT_WITHOUT_CHANGES: { action: 'warn_peer', means: 'commitment_signed covering no update' },

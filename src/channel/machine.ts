@@ -251,7 +251,7 @@ function dispatch(data: ChannelData, input: ChannelInput, ctx: ChannelContext): 
       if (input.type === 'output_spent') {
         if (outpointKey(input.outpoint) === outpointKey(data.commitments.funding.outpoint))
           return handleFundingSpent(data, input.tx, input.blockHeight, input.revokedIndex, ctx)
-        return handleClosingOutputSpent(data, input.outpoint, input.tx)
+        return handleClosingOutputSpent(data, input.outpoint, input.tx, input.blockHeight, ctx)
       }
       if (input.type === 'command' && input.command.type === 'fulfill_htlc') return claimWithNewPreimage(data, ctx)
       if (input.type === 'command') throw channelError('CHANNEL_CLOSING', 'the channel is closing on chain')

@@ -292,7 +292,7 @@ export function handleFundingTxCreated(
       txid: remoteTx.txid,
       remotePerCommitmentPoint: o.remoteFirstPerCommitmentPoint,
     }),
-    localCommit: { index: 0n, spec: specs.local, txid: localTx.txid },
+    localCommit: { index: 0n, spec: specs.local, txid: localTx.txid, htlcSigs: [] },
     fundingTx: tx,
     minimumDepth: o.minimumDepth,
     lastSent: fundingCreated,
@@ -476,7 +476,7 @@ export function handleFundingCreated(
       txid: remoteTx.txid,
       remotePerCommitmentPoint: o.remoteFirstPerCommitmentPoint,
     }),
-    localCommit: { index: 0n, spec: specs.local, txid: localTx.txid, remoteSig: msg.signature },
+    localCommit: { index: 0n, spec: specs.local, txid: localTx.txid, remoteSig: msg.signature, htlcSigs: [] },
   }
   const fundingSigned: FundingSigned = { type: 'funding_signed', channelId, signature }
   const next: WaitForFundingConfirmed = {

@@ -13,9 +13,15 @@ export function derivePublicKey(basepoint: Uint8Array, perCommitmentPoint: Uint8
   return pointAddTweak(basepoint, sha256(perCommitmentPoint, basepoint))
 }
 
-/** The secret matching derivePublicKey: basepoint_secret + SHA256(per_commitment_point || basepoint). */
-export function derivePrivateKey(basepointSecret: Uint8Array, perCommitmentPoint: Uint8Array): Uint8Array {
-  const basepoint = publicKeyOf(basepointSecret)
+/**
+ * The secret matching derivePublicKey: basepoint_secret + SHA256(per_commitment_point || basepoint). A caller that
+ * knows the basepoint passes it, saving a multiplication (one per commitment_signed with HTLCs).
+ */
+export function derivePrivateKey(
+  basepointSecret: Uint8Array,
+  perCommitmentPoint: Uint8Array,
+  basepoint: Uint8Array = publicKeyOf(basepointSecret),
+): Uint8Array {
   return privateKeyAdd(basepointSecret, sha256(perCommitmentPoint, basepoint))
 }
 

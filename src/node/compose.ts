@@ -43,7 +43,7 @@ export function composeNode(base: NodeFoundations, host: Libp2p, chainTip: numbe
   c.secrets = new NodeSecrets(identity, stores.meta)
   c.signer = new SeedSigner(c.secrets)
   c.replayLog = new StoredReplayLog(stores.replays)
-  c.cheats = options.testing ? new CheatRecorder(stores.testing, c.signer) : undefined
+  c.cheats = options.testing ? new CheatRecorder(stores.testing, c.signer, stores.preimages) : undefined
   c.faults = options.testing ? new FaultInjector(options.seed ? toHex(options.seed) : identity.nodeIdHex) : undefined
   c.rogue = options.testing
     ? new RogueMessages((r) => {

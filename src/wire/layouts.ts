@@ -2,8 +2,7 @@
  * The byte layout of every message, field by field in BOLT order. A layout
  * maps each field of the message type to its codec; the object's key order is
  * the wire order. Fields carried in the message's TLV extension are `TlvField`s;
- * keys starting with `_` are wire fields with no place in the message type
- * (commitment_signed's num_htlcs).
+ * keys starting with `_` are wire fields with no place in the message type.
  */
 import { concatBytes } from '../core/bytes.js'
 import { CHAIN_HASH_SIZE } from './constants.js'
@@ -104,17 +103,21 @@ const feeRange: TlvField<ClosingSigned['feeRange']> = {
 }
 
 /**
- * lnsim's commitments have no second-stage HTLC transactions, so there are never HTLC signatures; num_htlcs stays on
- * the wire as 0.
+ * commitment_signed's `num_htlcs` and `htlc_signature`s (BOLT #2): one 64-byte signature per HTLC output of the
+ * receiver's commitment, in output order. A u16 count bounds them (65,535, well above BOLT #2's 2 × 483 HTLCs).
  */
-const noHtlcSignatures: FieldCodec<undefined> = {
+const htlcSignatures: FieldCodec<Uint8Array[]> & { readonly whenCrafted: Uint8Array[] } = {
+  /** a message a scenario crafts whole carries none */
+  whenCrafted: [],
   read(r, field) {
-    const n = r.u16(field)
-    if (n !== 0) throw invalid(r.context, field, `is ${n}, but lnsim commitments carry no HTLC signatures (must be 0)`)
-    return undefined
+    const n = r.u16(`${field}.num_htlcs`)
+    const out: Uint8Array[] = []
+    for (let i = 0; i < n; i++) out.push(signature.read(r, `${field}[${i}]`))
+    return out
   },
-  write(w, _value, field) {
-    w.u16(0, field)
+  write(w, v, field) {
+    w.u16(v.length, `${field}.num_htlcs`)
+    v.forEach((s, i) => signature.write(w, s, `${field}[${i}]`))
   },
 }
 
@@ -234,7 +237,7 @@ export const LAYOUTS: { [T in MessageType]: Layout<T> } = {
   update_fulfill_htlc: { channelId: bytes32, id: u64, paymentPreimage: bytes32 },
   update_fail_htlc: { channelId: bytes32, id: u64, reason: varBytes },
   update_fail_malformed_htlc: { channelId: bytes32, id: u64, sha256OfOnion: bytes32, failureCode: u16 },
-  commitment_signed: { channelId: bytes32, signature, _numHtlcs: noHtlcSignatures },
+  commitment_signed: { channelId: bytes32, signature, htlcSignatures },
   revoke_and_ack: { channelId: bytes32, perCommitmentSecret: bytes32, nextPerCommitmentPoint: point },
   update_fee: { channelId: bytes32, feeratePerKw: u32 },
   channel_reestablish: {

@@ -66,7 +66,10 @@ for (const type of Object.keys(MESSAGE_TYPES) as MessageType[]) {
   const fields = new Map<string, FieldInfo>()
   for (const [key, codec] of Object.entries(LAYOUTS[type] as Record<string, FieldCodec<unknown>>)) {
     if (key.startsWith('_')) continue
-    if (typeof codec === 'object' && codec !== null && 'tlvType' in codec) {
+    if (typeof codec === 'object' && codec !== null && 'whenCrafted' in codec) {
+      const kind: FieldKind = { kind: 'unsupported', why: 'it is a list (a crafted message carries none)' }
+      fields.set(boltFieldName(key), { key, kind, absent: { value: codec.whenCrafted } })
+    } else if (typeof codec === 'object' && codec !== null && 'tlvType' in codec) {
       const tlv = codec as unknown as TlvField<unknown>
       const kind: FieldKind = { kind: 'unsupported', why: 'it is a TLV record lnsim fills itself' }
       fields.set(boltFieldName(key), { key, kind, absent: { value: tlv.decode(undefined, type, key) } })

@@ -6,8 +6,6 @@
  * spending condition of the mock chain.
  *
  * Differences from the BOLTs, because lnsim's chain is not Bitcoin:
- * - commitment_signed carries no htlc_signatures: HTLC outputs are spent
- *   directly (no second-stage HTLC transactions), see docs/glossary.md.
  * - shutdown carries a Condition instead of a scriptpubkey.
  * - node_announcement carries libp2p multiaddrs as strings.
  */
@@ -157,6 +155,8 @@ export interface CommitmentSigned {
   type: 'commitment_signed'
   channelId: Uint8Array
   signature: Uint8Array
+  /** one per HTLC output of the receiver's commitment, in output order: its HTLC-timeout/-success transaction */
+  htlcSignatures: Uint8Array[]
 }
 export interface RevokeAndAck {
   type: 'revoke_and_ack'

@@ -70,14 +70,16 @@ function replay(calls: Call[]): CryptoWork {
  * each way, fulfill, the same again: four commitments, each signed by one end and
  * checked by the other. Each end derives the commitment's keys itself, as two node
  * processes do: each end has its own signer, and so its own memory of derived keys.
+ * An amount above the dust limit adds the HTLC signatures (BOLT #2): one made and
+ * checked for each commitment that has the HTLC's output.
  */
-export function channelUpdateWork(): CryptoWork {
+export function channelUpdateWork(amountMsat = 1000n): CryptoWork {
   const pair = openPair({ fundingSat: 100_000_000n, pushMsat: 50_000_000_000n })
   pair.checking = false
   const rng = new SeededRng('lower bound')
   // warm the key caches, as a running node's are
   for (let i = 0; i < 50; i++) pay(pair, pair.alice, newPayment(rng, 1000n))
-  return replay(record(() => pay(pair, pair.alice, newPayment(rng, 1000n)), 20))
+  return replay(record(() => pay(pair, pair.alice, newPayment(rng, amountMsat)), 20))
 }
 
 function route(hops: number): { keys: Uint8Array[]; hops: PaymentHop[] } {

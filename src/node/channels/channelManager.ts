@@ -32,6 +32,7 @@ import type { PeerLogLimiter } from '../peerLogLimiter.js'
 import type { KvLog } from '../store/durableStore.js'
 import type { LocalChannel } from '../../routing/graph.js'
 import { shortChannelIdOf } from './channelViews.js'
+import { withHtlcSigs } from './legacyHtlcSigs.js'
 import { withoutLegacySeeds } from './legacySeeds.js'
 import { NodeError } from '../errors.js'
 
@@ -148,7 +149,7 @@ export class ChannelManager {
 
   constructor(private readonly deps: ChannelManagerComponents) {
     for (const [key, record] of deps.store.entries()) {
-      const data = withoutLegacySeeds(record.data)
+      const data = withHtlcSigs(withoutLegacySeeds(record.data))
       // left by a version that kept aborted openings
       if (isAbortedOpening(data)) deps.store.delete(key)
       else if (data === record.data) this.channels.set(key, record)

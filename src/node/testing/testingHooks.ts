@@ -4,7 +4,7 @@
  * refuses each with TESTING_DISABLED.
  */
 import { LnsimError } from '../../core/errors.js'
-import { txid as txidOf } from '../../chain/transaction.js'
+import { txid as txidOf, type Transaction } from '../../chain/transaction.js'
 import type { Broadcaster } from '../chain/broadcaster.js'
 import type { Logger } from '../logger.js'
 import type { FinalHop } from '../payments/receive/finalHop.js'
@@ -23,6 +23,9 @@ import {
 } from './rogueMessages.js'
 
 type RogueEvent = { type: 'rogue_message' } & RogueReport
+
+/** How long a cheat waits for the chain to take each of its transactions before it sends the next. */
+const CHEAT_TAKEN_WAIT_MS = 5_000
 
 export interface TestingComponents {
   log: Logger
@@ -122,15 +125,24 @@ export class TestingHooks {
     return { holding: hold, released: hold ? 0 : this.c.receive.releaseHeld() }
   }
 
-  /** Broadcasts this channel's previous, revoked commitment. */
-  cheat(channelId: string): { txid: string; revokedIndex: bigint } {
+  /**
+   * Broadcasts this channel's previous, revoked commitment, and its HTLC transactions right behind it (each from the
+   * height it is valid), racing the peer's penalty for the HTLC outputs: answers once the chain has taken those valid
+   * now, so the next block holds them all.
+   */
+  async cheat(channelId: string): Promise<{ txid: string; revokedIndex: bigint }> {
     if (!this.c.cheats) throw disabled('cheating')
     this.c.channels.require(channelId)
     const revoked = this.c.cheats.revokedCommitment(channelId)
     const txid = txidOf(revoked.tx)
-    void this.c.broadcaster
-      .broadcast(revoked.tx, txid, 'revoked commitment (cheat)', 0, channelId, this.c.watcher.height)
-      .catch(() => {})
+    const height = this.c.watcher.height
+    const send = async (tx: Transaction, id: string, label: string, validFromHeight: number): Promise<void> => {
+      void this.c.broadcaster.broadcast(tx, id, label, validFromHeight, channelId, height).catch(() => {})
+      // a child before its parent would be refused as spending an unknown output
+      await this.c.broadcaster.taken(id, CHEAT_TAKEN_WAIT_MS)
+    }
+    await send(revoked.tx, txid, 'revoked commitment (cheat)', 0)
+    for (const h of revoked.htlcTxs) await send(h.tx, h.txid, h.label, h.validFromHeight)
     this.c.log.warn('broadcast a revoked commitment on purpose (--testing)', {
       channel: channelId,
       txid,

@@ -20,6 +20,7 @@ import {
   wholeNumber,
 } from './values.js'
 import { oneOf } from './oneOf.js'
+import { TRANSACTION_KINDS } from '../../api/node/transactionKind.js'
 import { testingConditionVariants, testingStepVariants } from './testingSteps.js'
 import { HtlcPolicySpec } from '../../api/node/htlcPolicySpec.js'
 import { DEFAULT_CAPACITY_MULTIPLIER, DEFAULT_EXPECTED_PAYMENT_MSAT } from '../activity/randomModel.js'
@@ -148,6 +149,19 @@ const conditionVariants = {
       '(needs every node running and an empty mempool)',
   ),
   alive: strictObject({ node: nodeName }).describe('the node is running and answers its control API'),
+  transactions: strictObject({
+    // `type`, not `kind`: a parsed condition's `kind` names the condition
+    type: z
+      .enum(TRANSACTION_KINDS)
+      .describe('what the transactions do, as the nodes that broadcast them label them (docs/scenarios.md)'),
+    atLeast: wholeNumber(0, 1_000_000).optional().describe('at least this many were mined (default 1)'),
+    count: comparison.optional().describe('how many were mined, e.g. 2 or "<= 3" (instead of atLeast)'),
+    waitedBlocks: comparison
+      .optional()
+      .describe('count only those mined this many blocks after the outputs they spend, e.g. ">= 144"'),
+  }).refine((t) => t.atLeast === undefined || t.count === undefined, {
+    message: 'give atLeast or count, not both',
+  }),
   ...testingConditionVariants,
 }
 

@@ -5,6 +5,7 @@
  * itself ("alice's local balance in alice-bob is 0 msat").
  */
 import { TestingClient } from '../../api/node/testingClient.js'
+import { transactionKind } from '../../api/node/transactionKind.js'
 import { InvalidInputError, errorMessage } from '../../core/errors.js'
 import { countMoney, describeMoneyCount } from './conservation.js'
 import { formatPath } from '../file/load.js'
@@ -68,6 +69,11 @@ export function describeCondition(c: Condition): string {
       )
     case 'alive':
       return `${c.node} is alive`
+    case 'transactions':
+      return (
+        `${transactionCount(c).op === '>=' ? 'at least ' : ''}${describeCount(c)} ${c.type} transaction(s) ` +
+        `mined${c.waitedBlocks ? `, each ${formatComparison(c.waitedBlocks)} blocks after what it spends` : ''}`
+      )
     case 'sent':
       return `${c.node} sent ${c.peer} ${c.count ? `${formatComparison(c.count)} ` : 'at least one '}${c.message}`
     case 'notSent':
@@ -78,6 +84,36 @@ export function describeCondition(c: Condition): string {
         'the fees mined'
       )
   }
+}
+
+type TransactionsCondition = Extract<Condition, { kind: 'transactions' }>
+
+function transactionCount(c: TransactionsCondition): Comparison {
+  return c.count ?? { op: '>=', value: BigInt(c.atLeast ?? 1) }
+}
+
+function describeCount(c: TransactionsCondition): string {
+  const want = transactionCount(c)
+  return want.op === '>=' ? String(want.value) : formatComparison(want)
+}
+
+/** The transactions nodes broadcast with this kind's labels that are mined (and waited long enough, if asked). */
+async function minedOfKind(net: NetworkView, c: TransactionsCondition): Promise<number> {
+  let mined = 0
+  for (const [txid, label] of net.transactionLabels()) {
+    if (transactionKind(label) !== c.type) continue
+    // one a node dropped (its input went elsewhere) is unknown to the chain
+    const status = await net.chain.getTransaction(txid).catch(() => undefined)
+    if (status?.status !== 'confirmed' || status.blockHeight === null) continue
+    if (c.waitedBlocks) {
+      const parents = [...new Set(status.tx.inputs.map((i) => i.prevout.txid))]
+      const heights = await Promise.all(parents.map(async (p) => (await net.chain.getTransaction(p)).blockHeight))
+      const waited = Math.min(...heights.map((h) => status.blockHeight! - (h ?? status.blockHeight!)))
+      if (!compare(BigInt(waited), c.waitedBlocks)) continue
+    }
+    mined++
+  }
+  return mined
 }
 
 function compared(what: string, actual: bigint, want: Comparison, unit: string): Evaluation {
@@ -133,6 +169,13 @@ export async function evaluateCondition(net: NetworkView, c: Condition): Promise
     }
     case 'blockHeight':
       return compared('the block height', BigInt((await net.chain.info()).height), c.height, '')
+    case 'transactions':
+      return compared(
+        `the number of mined ${c.type} transactions${c.waitedBlocks ? ' that waited that long' : ''}`,
+        BigInt(await minedOfKind(net, c)),
+        transactionCount(c),
+        '',
+      )
     case 'alive': {
       const node = net.node(c.node)
       if (!node.online) return { ok: false, actual: `${c.node}'s process is not running` }

@@ -184,6 +184,8 @@ export class Network implements BringUpNetwork {
   private readonly heldInvoices = new Map<string, { payee: string; invoice: InvoiceInfo }>()
   private readonly byNodeId = new Map<string, string>()
   private readonly listeners = new Set<(e: NetworkEvent) => void>()
+  /** txid → label of every transaction a node told of, for `transactions` conditions */
+  private readonly labels = new Map<string, string>()
   private readonly following = new AbortController()
   private chainProcess: ManagedProcess | undefined
   private stopped: Promise<void> | undefined
@@ -207,6 +209,9 @@ export class Network implements BringUpNetwork {
     this.runner = options.runner ?? new LocalProcessRunner()
     this.observer = options.observer ?? {}
     if (this.observer.event) this.listeners.add(this.observer.event.bind(this.observer))
+    this.listeners.add((e) => {
+      if (e.type === 'onchain' && !this.labels.has(e.txid)) this.labels.set(e.txid, e.label)
+    })
     this.testing = new TestingHooks(this, options.testing === true || spec.testing === true)
     // a rogue message is news the moment it leaves, whichever step armed it
     if (this.testing.enabled)
@@ -268,6 +273,10 @@ export class Network implements BringUpNetwork {
   channelNameOf(shortChannelId: string): string {
     for (const c of this.channelMap.values()) if (c.shortChannelId === shortChannelId) return c.name
     return shortChannelId
+  }
+
+  transactionLabels(): ReadonlyMap<string, string> {
+    return this.labels
   }
 
   /** Every node's events and the chain's, as they happen; returns the unsubscribe function. */

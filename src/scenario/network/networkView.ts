@@ -21,4 +21,6 @@ export interface NetworkView {
   channel(name: string): ChannelRef
   /** a line about what the runner is doing, for whoever watches */
   log(line: string): void
+  /** every transaction a node told of (its `onchain` events), by txid: the label it gave it */
+  transactionLabels(): ReadonlyMap<string, string>
 }

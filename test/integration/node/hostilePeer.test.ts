@@ -161,6 +161,7 @@ const ROWS: AttackRow[] = [
         type: 'commitment_signed',
         channelId: new Uint8Array(32).fill(0xab),
         signature: new Uint8Array(64),
+        htlcSignatures: [],
       }),
     answer: { warning: 'unknown channel' },
     channel: 'NORMAL',

@@ -39,6 +39,9 @@ describe('shipped scenarios', () => {
       expect.arrayContaining([
         'force-close-htlcs.yaml',
         'cheat-penalty.yaml',
+        // BOLT #3's second stage: HTLC transactions, their delays, and the penalty on them
+        'force-close-htlc-transactions.yaml',
+        'cheat-penalty-htlcs.yaml',
         'down-through-force-close.yaml',
         'dropped-revoke.yaml',
         'partition-heal.yaml',

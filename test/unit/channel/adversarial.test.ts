@@ -97,9 +97,43 @@ describe('rules a peer cannot break (each rejected with its code, channel unchan
     expectRejected(
       pair,
       pair.bob,
-      { type: 'commitment_signed', channelId: c.channelId, signature: bad },
+      { type: 'commitment_signed', channelId: c.channelId, signature: bad, htlcSignatures: [] },
       'INVALID_COMMITMENT_SIGNATURE',
     )
+  })
+
+  /** Alice offers two HTLCs above the dust limit and signs: her commitment_signed, not yet delivered to bob. */
+  function signedWithTwoHtlcs(): { pair: Pair; commitSig: Extract<Message, { type: 'commitment_signed' }> } {
+    const pair = openPair()
+    const rng = new SeededRng('htlc signatures')
+    addHtlc(pair, pair.alice, newPayment(rng, 5_000_000n))
+    addHtlc(pair, pair.alice, newPayment(rng, 7_000_000n))
+    pair.command(pair.alice, { type: 'sign' })
+    pair.deliverOne(pair.bob)
+    pair.deliverOne(pair.bob)
+    const commitSig = pair.bob.inbox.shift()!
+    if (commitSig.type !== 'commitment_signed') throw new Error(`expected commitment_signed, got ${commitSig.type}`)
+    return { pair, commitSig }
+  }
+
+  it('commitment_signed carries one HTLC signature per HTLC output of the receiver’s commitment (BOLT #2)', () => {
+    const { pair, commitSig } = signedWithTwoHtlcs()
+    expect(commitSig.htlcSignatures).toHaveLength(2)
+    pair.input(pair.bob, { type: 'message', message: commitSig })
+    expect(commitmentsOf(pair.bob.data)!.localCommit.htlcSigs).toEqual(commitSig.htlcSignatures)
+  })
+
+  it('an HTLC signature that does not sign its HTLC transaction', () => {
+    const { pair, commitSig } = signedWithTwoHtlcs()
+    // the right signature in the wrong place signs the other HTLC's transaction
+    const swapped = [commitSig.htlcSignatures[1]!, commitSig.htlcSignatures[0]!]
+    expectRejected(pair, pair.bob, { ...commitSig, htlcSignatures: swapped }, 'INVALID_HTLC_SIGNATURE')
+  })
+
+  it('a commitment_signed without a signature for every HTLC output', () => {
+    const { pair, commitSig } = signedWithTwoHtlcs()
+    const one = commitSig.htlcSignatures.slice(0, 1)
+    expectRejected(pair, pair.bob, { ...commitSig, htlcSignatures: one }, 'HTLC_SIGNATURE_COUNT_MISMATCH')
   })
 
   it('a commitment_signed that covers no update', () => {
@@ -108,7 +142,7 @@ describe('rules a peer cannot break (each rejected with its code, channel unchan
     expectRejected(
       pair,
       pair.bob,
-      { type: 'commitment_signed', channelId: c.channelId, signature: new Uint8Array(64) },
+      { type: 'commitment_signed', channelId: c.channelId, signature: new Uint8Array(64), htlcSignatures: [] },
       'COMMITMENT_WITHOUT_CHANGES',
     )
   })

@@ -52,13 +52,14 @@ describe('deriveNextCommitmentKeys', () => {
       deriveNextCommitmentKeys(commitmentsOf(side.data)!, side.signer)
     }
     const signing = counting(() => pair.command(pair.alice, { type: 'sign' }))
-    expect(signing).toEqual({ sign: 1 })
+    // the commitment and its two HTLC transactions (BOLT #2 htlc_signatures); the HTLC key is a scalar addition
+    expect(signing).toEqual({ sign: 3, privateKeyAdd: 1 })
     pair.deliverOne(pair.bob) // the add
-    // bob checks the commitment_signed and revokes: a verification, no derivation
+    // bob checks the commitment_signed and its HTLC signatures, and revokes: verifications, no derivation
     const checking = counting(() => pair.deliverOne(pair.bob))
     expect(checking.pointMultiply ?? 0).toBe(0)
     expect(checking.pointAddTweak ?? 0).toBe(0)
-    expect(checking.verify).toBe(1)
+    expect(checking.verify).toBe(3)
   })
 
   it('derives no HTLC keys for HTLCs below the dust limit, and does for those above', () => {

@@ -5,83 +5,14 @@
  */
 import { describe, expect, it } from 'vitest'
 import { SeededRng } from '../../../src/core/rng.js'
-import { sig, type Condition } from '../../../src/chain/condition.js'
 import { MemoryChain } from '../../../src/chain/memoryChain.js'
 import { ChainRuleError } from '../../../src/chain/errors.js'
-import { emptyWitness, signInput, txid as txidOf, type Transaction } from '../../../src/chain/transaction.js'
-import { publicKeyOf } from '../../../src/crypto/secp256k1.js'
+import { txid as txidOf } from '../../../src/chain/transaction.js'
 import { signedLocalCommitTx } from '../../../src/channel/closing.js'
 import { commitmentsOf, type ChannelData } from '../../../src/channel/states.js'
 import type { ChannelEffect } from '../../../src/channel/io.js'
-import { addHtlc, newPayment, openPair, pay, type Pair, type Side } from './harness.js'
-
-const WALLET_KEY = new Uint8Array(32).fill(0x61)
-
-/** The funder's wallet: a faucet coin spent into the funding output, change back. */
-function walletFunder(chain: MemoryChain) {
-  return (amountSat: bigint, condition: Condition): Transaction => {
-    const walletCondition = sig(publicKeyOf(WALLET_KEY))
-    const coin = chain.fund(walletCondition, amountSat + 10_000n, { confirm: true })
-    const unsigned: Transaction = {
-      version: 2,
-      lockTime: 0,
-      inputs: [{ prevout: coin.outpoint, witness: emptyWitness() }],
-      outputs: [
-        { value: amountSat, condition },
-        { value: 9_000n, condition: walletCondition },
-      ],
-    }
-    return {
-      ...unsigned,
-      inputs: [
-        {
-          prevout: coin.outpoint,
-          witness: { signatures: [signInput(unsigned, 0, coin.output, WALLET_KEY)], preimages: [] },
-        },
-      ],
-    }
-  }
-}
-
-/** Opens a channel whose funding really is on the mock chain, confirmed at the height the channel is told. */
-function openOnChain(chain: MemoryChain, pushMsat: bigint): Pair {
-  const pair = openPair({ fundingSat: 1_000_000n, pushMsat, fund: walletFunder(chain), confirm: false })
-  const funding = pair.alice.effects.find((e) => e.type === 'broadcast' && e.label === 'funding')
-  if (funding?.type !== 'broadcast') throw new Error('no funding broadcast')
-  chain.submit(funding.tx)
-  const [block] = chain.mine(1)
-  pair.height = block!.height
-  const txIndex = block!.txs.findIndex((t) => txidOf(t) === funding.txid)
-  for (const side of [pair.alice, pair.bob])
-    pair.input(side, { type: 'tx_confirmed', txid: funding.txid, blockHeight: block!.height, txIndex })
-  pair.deliverAll()
-  expect(pair.alice.data.state).toBe('NORMAL')
-  return pair
-}
-
-function broadcasts(effects: ChannelEffect[]) {
-  return effects.flatMap((e) => (e.type === 'broadcast' ? [e] : []))
-}
-
-/** Mines until the chain is at `height`, keeping the pair's clock in step. */
-function mineTo(chain: MemoryChain, pair: Pair, height: number): void {
-  if (chain.height < height) chain.mine(height - chain.height)
-  pair.height = chain.height
-}
-
-/** Submits a claim once the chain allows it, then mines it. */
-function claimOnChain(chain: MemoryChain, pair: Pair, b: { tx: Transaction; validFromHeight: number }): void {
-  // the mempool takes a transaction that is valid in the next block
-  mineTo(chain, pair, b.validFromHeight - 1)
-  chain.submit(b.tx)
-  chain.mine(1)
-  pair.height = chain.height
-}
-
-function fundingSpent(pair: Pair, side: Side, tx: Transaction, chain: MemoryChain): ChannelEffect[] {
-  const c = commitmentsOf(side.data)!
-  return pair.input(side, { type: 'output_spent', outpoint: c.funding.outpoint, tx, blockHeight: chain.height })
-}
+import { addHtlc, newPayment, pay } from './harness.js'
+import { broadcasts, claimOnChain, fundingSpent, openOnChain } from './chainHarness.js'
 
 describe('channel transactions on the mock chain', () => {
   it('the funding transaction and the mutual close are valid, and the close pays both sides', () => {
@@ -132,21 +63,21 @@ describe('channel transactions on the mock chain', () => {
     expect(pair.bob.data.state).toBe('CLOSING')
     const aliceClaims = broadcasts(aliceEffects)
     const bobClaims = broadcasts(bobEffects)
-    // alice: her to_local after the delay bob imposed, and her offered HTLC after its expiry
+    // alice: her to_local after the delay bob imposed, and her HTLC-timeout transaction for the HTLC she offered
     expect(aliceClaims.map((c) => c.label).sort()).toEqual(['htlc_timeout', 'to_local_delayed'])
-    // bob: his to_remote at once, alice's HTLC with its preimage at once; bob's own HTLC to alice stays for alice (she
-    // lacks the preimage) or times out to bob
-    expect(bobClaims.map((c) => c.label).sort()).toEqual(['htlc_success', 'htlc_timeout', 'to_remote'])
+    // bob: his to_remote at once, alice's HTLC with its preimage at once, directly from her commitment; bob's own HTLC
+    // to alice stays for alice (she lacks the preimage) or times out to bob, directly too
+    expect(bobClaims.map((c) => c.label).sort()).toEqual(['remote_htlc_preimage', 'remote_htlc_timeout', 'to_remote'])
     const toLocal = aliceClaims.find((c) => c.label === 'to_local_delayed')!
     expect(toLocal.validFromHeight).toBe(chain.height + before.remoteParams.toSelfDelay)
     // too early for the delayed output: the chain refuses it
     expect(() => chain.submit(toLocal.tx)).toThrow(ChainRuleError)
-    for (const c of bobClaims.filter((c) => c.label !== 'htlc_timeout')) claimOnChain(chain, pair, c)
+    for (const c of bobClaims.filter((c) => c.label !== 'remote_htlc_timeout')) claimOnChain(chain, pair, c)
     // every claim that can be made is accepted once its height comes
     claimOnChain(
       chain,
       pair,
-      bobClaims.find((c) => c.label === 'htlc_timeout')!,
+      bobClaims.find((c) => c.label === 'remote_htlc_timeout')!,
     )
     expect(() =>
       claimOnChain(

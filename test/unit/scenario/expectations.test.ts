@@ -179,4 +179,44 @@ describe('conditions', () => {
       source: 'expect[0]',
     })
   })
+
+  it('count mined transactions by the kind their labels say, and how long each waited for what it spends', async () => {
+    const tx = (parents: string[]) => ({ inputs: parents.map((txid) => ({ prevout: { txid, vout: 0 } })) })
+    const chain: Record<string, { status: string; blockHeight: number | null; tx: unknown }> = {
+      commit: { status: 'confirmed', blockHeight: 10, tx: tx(['funding']) },
+      timeout: { status: 'confirmed', blockHeight: 60, tx: tx(['commit']) },
+      sweepEarly: { status: 'confirmed', blockHeight: 11, tx: tx(['commit']) },
+      sweepLate: { status: 'confirmed', blockHeight: 204, tx: tx(['timeout']) },
+      waiting: { status: 'mempool', blockHeight: null, tx: tx(['commit']) },
+    }
+    const labels = new Map([
+      ['commit', 'commitment'],
+      ['timeout', 'htlc_timeout'],
+      ['sweepEarly', 'to_remote'],
+      ['sweepLate', 'htlc_delayed'],
+      ['waiting', 'htlc_success'],
+      ['dropped', 'penalty'],
+    ])
+    const net = {
+      transactionLabels: () => labels,
+      chain: {
+        getTransaction: async (txid: string) => chain[txid] ?? Promise.reject(new Error('UNKNOWN_TRANSACTION')),
+      },
+    } as unknown as Network
+    const ev = (c: Record<string, unknown>) => evaluateCondition(net, parseCondition(c))
+    expect(await ev({ transactions: { type: 'htlc-timeout', atLeast: 1 } })).toEqual({
+      ok: true,
+      actual: 'the number of mined htlc-timeout transactions is 1',
+    })
+    // one in the mempool, one the chain never saw: neither counts
+    expect((await ev({ transactions: { type: 'htlc-success' } })).ok).toBe(false)
+    expect((await ev({ transactions: { type: 'penalty', count: 0 } })).ok).toBe(true)
+    expect((await ev({ transactions: { type: 'sweep', count: 2 } })).ok).toBe(true)
+    expect(await ev({ transactions: { type: 'sweep', count: 1, waitedBlocks: '>= 144' } })).toEqual({
+      ok: true,
+      actual: 'the number of mined sweep transactions that waited that long is 1',
+    })
+    expect(() => parseCondition({ transactions: { type: 'sweep', count: 1, atLeast: 1 } })).toThrow(/not both/)
+    expect(() => parseCondition({ transactions: { type: 'anchor' } })).toThrow()
+  })
 })

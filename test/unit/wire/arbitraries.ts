@@ -112,7 +112,11 @@ export const MESSAGE_ARBITRARIES: { [T in MessageType]: fc.Arbitrary<MessageOf<T
     sha256OfOnion: b32,
     failureCode: u16,
   }),
-  commitment_signed: record('commitment_signed', { channelId: b32, signature: sig }),
+  commitment_signed: record('commitment_signed', {
+    channelId: b32,
+    signature: sig,
+    htlcSignatures: fc.array(sig, { maxLength: 3 }),
+  }),
   revoke_and_ack: record('revoke_and_ack', { channelId: b32, perCommitmentSecret: b32, nextPerCommitmentPoint: point }),
   update_fee: record('update_fee', { channelId: b32, feeratePerKw: u32 }),
   channel_reestablish: record('channel_reestablish', {

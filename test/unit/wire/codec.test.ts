@@ -118,11 +118,12 @@ describe('layouts follow the BOLTs byte for byte', () => {
     expect(expected.length).toBe(1452)
   })
 
-  it('commitment_signed writes num_htlcs = 0 and no HTLC signatures', () => {
+  it('commitment_signed writes num_htlcs then each HTLC signature (BOLT #2)', () => {
     const m = SAMPLES.commitment_signed
     expect(toHex(encodeMessage(m))).toBe(
-      toHex(concatBytes(type('commitment_signed'), m.channelId, m.signature, u16be(0))),
+      toHex(concatBytes(type('commitment_signed'), m.channelId, m.signature, u16be(2), ...m.htlcSignatures)),
     )
+    expect(decodeMessage(encodeMessage(m))).toEqual({ kind: 'message', message: m })
   })
 
   it('shutdown carries the condition as u16 length + encodeCondition bytes', () => {
@@ -291,11 +292,11 @@ describe('decoding rejects what does not parse', () => {
     }
   })
 
-  it('rejects commitment_signed with HTLC signatures', () => {
+  it('rejects commitment_signed whose num_htlcs promises more signatures than it holds', () => {
     const m = SAMPLES.commitment_signed
     expect(
-      decodeError(concatBytes(type('commitment_signed'), m.channelId, m.signature, u16be(1), m.signature)).code,
-    ).toBe('INVALID_FIELD')
+      decodeError(concatBytes(type('commitment_signed'), m.channelId, m.signature, u16be(2), m.signature)).code,
+    ).toBe('TRUNCATED')
   })
 
   it('rejects a shutdown whose condition does not decode or is invalid', () => {

@@ -49,7 +49,7 @@ describe('message fields by BOLT name', () => {
       'per_commitment_secret',
       'next_per_commitment_point',
     ])
-    // commitment_signed's num_htlcs is the codec's to write, not a scenario's
+    // commitment_signed's htlc_signatures are a list: a crafted one carries none
     expect(settableFields('commitment_signed')).toEqual(['channel_id', 'signature'])
   })
 

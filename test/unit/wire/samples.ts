@@ -115,7 +115,12 @@ export const SAMPLES: { [T in MessageType]: MessageOf<T> } = {
     sha256OfOnion: sha256(onion),
     failureCode: 0x8000 | 0x4000 | 5,
   },
-  commitment_signed: { type: 'commitment_signed', channelId, signature: signature('commitment 12') },
+  commitment_signed: {
+    type: 'commitment_signed',
+    channelId,
+    signature: signature('commitment 12'),
+    htlcSignatures: [signature('htlc 1'), signature('htlc 2')],
+  },
   revoke_and_ack: {
     type: 'revoke_and_ack',
     channelId,
