@@ -2,6 +2,7 @@
 import { DEFAULT_NODE_LIMITS, type NodeLimits } from '../api/node/limits.js'
 import type { ChannelConfig } from '../channel/constants.js'
 import type { LogLevel } from './logger.js'
+import { DEFAULT_GOSSIP_SETTINGS, type GossipSettings } from './gossip/gossipSettings.js'
 import { DEFAULT_MPP_TIMEOUT_MS } from './payments/receive/finalHop.js'
 import type { ForwardingPolicy } from './payments/switch/forwardingPolicy.js'
 
@@ -34,6 +35,8 @@ export interface NodeOptions {
   limits: NodeLimits
   /** how long the parts of a multi-part payment to us may take to add up before all fail (mpp_timeout) */
   mppTimeoutMs: number
+  /** how gossip paces and ages (broadcast interval, stale window, queries) */
+  gossip: GossipSettings
 }
 
 export const DEFAULT_POLICY: ForwardingPolicy = {
@@ -60,4 +63,5 @@ export const DEFAULT_NODE_OPTIONS: Omit<NodeOptions, 'name' | 'dataDir' | 'chain
   feeratePerKw: 253,
   limits: DEFAULT_NODE_LIMITS,
   mppTimeoutMs: DEFAULT_MPP_TIMEOUT_MS,
+  gossip: DEFAULT_GOSSIP_SETTINGS,
 }

@@ -23,6 +23,8 @@ export class FundingIndex {
   private readonly outputs = new Map<ShortChannelId, FundingOutput>()
   private readonly byOutpoint = new Map<string, ShortChannelId>()
   private readonly spent = new Set<ShortChannelId>()
+  /** spends seen in blocks, oldest first, until gossip takes them to forget their channels */
+  private readonly recentSpends: Array<{ scid: ShortChannelId; height: number }> = []
   /** the first height this process saw itself; below it, ask the chain */
   private firstSeen: number | undefined
   private processed = -1
@@ -38,7 +40,9 @@ export class FundingIndex {
     this.processed = height
     for (const outpoint of channelOutputs.spent) {
       const scid = this.byOutpoint.get(outpointKey(outpoint))
-      if (scid !== undefined) this.spent.add(scid)
+      if (scid === undefined || this.spent.has(scid)) continue
+      this.spent.add(scid)
+      this.recentSpends.push({ scid, height })
     }
     for (const o of channelOutputs.created) {
       if (o.txIndex > 0xffffff || o.vout > 0xffff) continue
@@ -50,6 +54,21 @@ export class FundingIndex {
       if (w.height <= height) w.done()
       else this.heightWaiters.push(w)
     }
+  }
+
+  /** Whether the funding output at this short channel id was seen spent. */
+  isSpent(scid: ShortChannelId): boolean {
+    return this.spent.has(scid)
+  }
+
+  /**
+   * The channels whose funding output was spent in a block at or below `height`, each given once: the caller forgets
+   * them once the spend is deep enough.
+   */
+  takeSpentAtOrBelow(height: number): ShortChannelId[] {
+    let n = 0
+    while (n < this.recentSpends.length && this.recentSpends[n]!.height <= height) n++
+    return this.recentSpends.splice(0, n).map((s) => s.scid)
   }
 
   /** Gossip can be ahead of our own view of the chain by a block or two: wait for it (or give up after a while). */
