@@ -142,7 +142,7 @@ describe('gossip relay', () => {
 describe('forgetting channels', () => {
   const outpoint = { txid: '11'.repeat(32), vout: 0 }
 
-  it(`forgets a channel once the spend of its funding output is ${SPENT_CHANNEL_FORGET_DEPTH} blocks deep`, async () => {
+  it(`forgets a channel once its funding output's spend is ${SPENT_CHANNEL_FORGET_DEPTH} blocks deep`, async () => {
     const g = service([])
     const announcement = announce(alice, bob, scid)
     await g.onGossip('p1', announcement, encodeMessage(announcement))
