@@ -407,9 +407,13 @@ export class GossipService {
     // Nothing changed since our last update (typically: the one the peer got while the channel was
     // still private, now announced): send that one again. A new one would flood the whole network
     // a second time, as the peer releases the first from waiting for the announcement and relays it too.
+    // An update older than half the stale window is made anew even so (a keep-alive, as LND sends): peers forget a
+    // channel whose updates went stale.
     const previous = this.ourUpdates.get(key)?.update
+    const fresh =
+      previous !== undefined && Date.now() / 1000 - previous.timestamp < this.d.settings.staleChannelMs / 2000
     let update: ChannelUpdate
-    if (previous && sameUpdate(previous, wanted)) {
+    if (previous && fresh && sameUpdate(previous, wanted)) {
       update = previous
     } else {
       const timestamp = nextGossipTimestamp(state.lastUpdateTimestamp, Date.now())
@@ -468,8 +472,12 @@ export class GossipService {
     let forgot = 0
     for (const scid of this.fundingIndex.takeSpentAtOrBelow(height - SPENT_CHANNEL_FORGET_DEPTH + 1))
       if (this.store.forgetChannel(scid)) forgot++
-    for (const scid of this.store.staleChannels(now, this.d.settings.staleChannelMs))
+    for (const scid of this.store.staleChannels(now, this.d.settings.staleChannelMs)) {
+      // our own channels stay: their updates are ours to renew
+      const a = this.store.channel(scid)?.announcement.message
+      if (a && this.isOurs(a)) continue
       if (this.store.forgetChannel(scid)) forgot++
+    }
     if (forgot > 0) {
       this.d.log.info('forgot closed or stale channels', { channels: forgot, height })
       this.saveSoon()

@@ -238,4 +238,18 @@ describe('our channel_update', () => {
     expect(changed.timestamp).toBeGreaterThan(first!.timestamp)
     expect(g.channelUpdateBytes('c1')).toEqual(encodeMessage(changed))
   })
+
+  it('is made anew, unchanged, once it is half as old as the window after which peers forget a channel', () => {
+    const sent: Sent = []
+    const g = ourChannel(sent, { feeBaseMsat: 1000n })
+    g.publishUpdate('c1')
+    vi.advanceTimersByTime(SETTINGS.staleChannelMs / 2 - 60_000)
+    g.publishUpdate('c1')
+    vi.advanceTimersByTime(120_000)
+    g.publishUpdate('c1')
+    const [first, same, renewed] = sent.map((s) => s.message as ChannelUpdate)
+    expect(same).toBe(first)
+    expect(renewed!.feeBaseMsat).toBe(first!.feeBaseMsat)
+    expect(renewed!.timestamp).toBeGreaterThan(first!.timestamp + SETTINGS.staleChannelMs / 2000 - 1)
+  })
 })
