@@ -34,6 +34,15 @@ export const title =
 const PAYMENTS = 100
 /** blocks mined after bring-up to measure what one block costs the chain */
 const CHAIN_CPU_BLOCKS = 20
+/** nodes restarted one after the other after the payments, for what a reconnecting node's gossip sync costs */
+const RESTARTS = 10
+/**
+ * Restarts begin this long after the network came up: a node syncing by queries asks its peers for the last minute's
+ * gossip (gossipSync.ts TIMESTAMP_FILTER_LOOKBACK_S), so restarts within it get bring-up's flood again
+ */
+const RESTART_AFTER_UP_MS = 65_000
+/** after the last restart, time for the syncs to finish before the CPU is read */
+const RESTART_SETTLE_MS = 5_000
 
 export function network(n: number): NetworkInput {
   const rng = new SeededRng(`bench-${n}`)
@@ -204,6 +213,22 @@ export async function measureNetwork(bench: Bench, n: number, lean?: boolean, du
       'ms',
     )
     bench.figure(`${label}: CPU time of the nodes per payment`, paid.cpuMs, 'ms', 'all node processes')
+    await new Promise((r) => setTimeout(r, Math.max(0, RESTART_AFTER_UP_MS - (performance.now() - started - up))))
+    const restarted = new Set(net.nodes.filter((_, i) => i % Math.floor(n / RESTARTS) === 0).map((x) => x.name))
+    const stayed = run.nodes.filter((x) => !restarted.has(x.name ?? '')).map((x) => x.pid!)
+    const cpuBefore = totalCpuSeconds(stayed)
+    for (const name of restarted) {
+      await net.stopNode(name)
+      await net.restartNode(name)
+    }
+    await new Promise((r) => setTimeout(r, RESTART_SETTLE_MS))
+    bench.figure(
+      `${label}: CPU time of the other nodes per node restart`,
+      ((totalCpuSeconds(stayed) - cpuBefore) * 1000) / restarted.size,
+      'ms',
+      `${restarted.size} nodes restarted one after the other, ${RESTART_AFTER_UP_MS / 1000} s after bring-up: ` +
+        'their peers reestablish channels and sync gossip with them',
+    )
   } finally {
     await net.stop()
   }
