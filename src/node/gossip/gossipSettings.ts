@@ -30,13 +30,15 @@ export interface GossipSettings {
 }
 
 /**
- * 500 ms: a scenario of ten hops learns a new policy in about five seconds,
- * and a bring-up's flood of announcements leaves each node in a few writes a
- * second per peer instead of one per message (scripts/bench/10-scenario.ts
- * measured the cost of per-message writes). The real 60–90 s would make every
- * scenario wait minutes for its graph.
+ * 200 ms: a message waits 100 ms a hop on average, so a ten-hop line learns a
+ * new policy in about a second (scenarios/line-10.yaml comes up as fast as
+ * with the 50 ms batches before), and a bring-up's flood of announcements
+ * leaves each node in at most five writes a second per peer instead of one per
+ * message. At 100 nodes, 200 and 500 ms cost the same bring-up CPU
+ * (bench/results.md); 500 ms made line-10's bring-up 2.7 s longer. The real
+ * 60–90 s would make every scenario wait minutes for its graph.
  */
-export const DEFAULT_BROADCAST_INTERVAL_MS = 500
+export const DEFAULT_BROADCAST_INTERVAL_MS = 200
 
 /** BOLT #7: a channel whose newest channel_update is older than two weeks may be pruned. */
 export const DEFAULT_STALE_CHANNEL_MS = 14 * 24 * 3600 * 1000

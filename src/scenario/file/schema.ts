@@ -85,7 +85,7 @@ export const GossipSpec = strictObject({
   broadcastIntervalMs: wholeNumber(10, 3_600_000)
     .optional()
     .describe(
-      'relayed gossip leaves each node once per interval, newest per channel direction (default 500; ' +
+      'relayed gossip leaves each node once per interval, newest per channel direction (default 200; ' +
         'Core Lightning 60000, LND 90000)',
     ),
   staleChannelSeconds: wholeNumber(1, 315_360_000)
