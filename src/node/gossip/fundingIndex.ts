@@ -22,6 +22,8 @@ const MAX_CONCURRENT_LOOKUPS = 2
 export class FundingIndex {
   private readonly outputs = new Map<ShortChannelId, FundingOutput>()
   private readonly byOutpoint = new Map<string, ShortChannelId>()
+  /** the outpoint of each funding output known, the way back */
+  private readonly outpoints = new Map<ShortChannelId, string>()
   private readonly spent = new Set<ShortChannelId>()
   /** spends seen in blocks, oldest first, until gossip takes them to forget their channels */
   private readonly recentSpends: Array<{ scid: ShortChannelId; height: number }> = []
@@ -48,12 +50,30 @@ export class FundingIndex {
       if (o.txIndex > 0xffffff || o.vout > 0xffff) continue
       const scid = shortChannelId(height, o.txIndex, o.vout)
       this.outputs.set(scid, { value: o.valueSat, condition: o.condition })
-      this.byOutpoint.set(`${o.txid}:${o.vout}`, scid)
+      this.note(scid, `${o.txid}:${o.vout}`)
     }
     for (const w of this.heightWaiters.splice(0)) {
       if (w.height <= height) w.done()
       else this.heightWaiters.push(w)
     }
+  }
+
+  private note(scid: ShortChannelId, outpoint: string): void {
+    this.byOutpoint.set(outpoint, scid)
+    this.outpoints.set(scid, outpoint)
+  }
+
+  /** The funding outpoint (`txid:vout`) of a channel, if this index has seen it. */
+  outpointOf(scid: ShortChannelId): string | undefined {
+    return this.outpoints.get(scid)
+  }
+
+  /**
+   * A channel's funding outpoint, as saved before a restart: its spend in a later block is then seen, though the block
+   * that created it is older than this process.
+   */
+  remember(scid: ShortChannelId, outpoint: string): void {
+    if (!this.outpoints.has(scid)) this.note(scid, outpoint)
   }
 
   /** Whether the funding output at this short channel id was seen spent. */
@@ -108,7 +128,7 @@ export class FundingIndex {
       }
       const found = { value: output.value, condition: output.condition }
       this.outputs.set(scid, found)
-      this.byOutpoint.set(`${txid}:${outputIndex}`, scid)
+      this.note(scid, `${txid}:${outputIndex}`)
       return found
     } finally {
       this.active--

@@ -107,6 +107,8 @@ const DROP_REPORT_MS = 60_000
 const RATE_ENTRIES_BEFORE_SWEEP = 1000
 
 const SNAPSHOT_KEY = 'store'
+/** The funding outpoints of the stored channels, by short channel id: their spends are watched again after a restart. */
+const OUTPOINTS_KEY = 'funding-outpoints'
 /** The channel_update a peer sent us for its direction of a private channel of ours, by channel. */
 const PEER_UPDATE_PREFIX = 'peer-update:'
 /** The graph is saved this long after it last changed (it is also relearned from peers on reconnect). */
@@ -147,6 +149,11 @@ export class GossipService {
       store = new GossipStore(options)
     }
     this.store = store
+    const outpoints = d.kv.get(OUTPOINTS_KEY)
+    if (outpoints && typeof outpoints === 'object')
+      for (const [scid, outpoint] of Object.entries(outpoints))
+        if (/^[0-9]{1,20}$/.test(scid) && typeof outpoint === 'string' && /^[0-9a-f]{64}:[0-9]{1,5}$/.test(outpoint))
+          this.fundingIndex.remember(BigInt(scid), outpoint)
     this.sync = new GossipSync({
       chainHash: d.chainHash,
       store,
@@ -177,7 +184,7 @@ export class GossipService {
     if (this.snapshotTimer) return
     this.snapshotTimer = setTimeout(() => {
       this.snapshotTimer = undefined
-      this.d.kv.set(SNAPSHOT_KEY, snapshotGossipStore(this.store))
+      this.save()
     }, SNAPSHOT_DELAY_MS)
     this.snapshotTimer.unref()
   }
@@ -191,7 +198,18 @@ export class GossipService {
     if (this.snapshotTimer) clearTimeout(this.snapshotTimer)
     this.snapshotTimer = undefined
     this.outbox.stop()
+    this.save()
+  }
+
+  private save(): void {
     this.d.kv.set(SNAPSHOT_KEY, snapshotGossipStore(this.store))
+    const outpoints: Record<string, string> = {}
+    for (const c of this.store.channels()) {
+      const scid = c.announcement.message.shortChannelId
+      const outpoint = this.fundingIndex.outpointOf(scid)
+      if (outpoint !== undefined) outpoints[scid.toString()] = outpoint
+    }
+    this.d.kv.set(OUTPOINTS_KEY, outpoints)
   }
 
   private relay(items: Array<{ message: SignedGossip }>, from?: string): void {

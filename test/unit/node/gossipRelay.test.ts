@@ -164,6 +164,23 @@ describe('forgetting channels', () => {
     expect(g.store.channel(scid)).toBeUndefined()
   })
 
+  it('after a restart, still forgets a channel it restored once its funding spend is deep enough', async () => {
+    const values = new Map<string, unknown>()
+    const kv = { get: (k: string) => values.get(k), set: (k: string, v: unknown) => void values.set(k, v) } as never
+    const before = service([], { kv })
+    const announcement = announce(alice, bob, scid)
+    await before.onGossip('p1', announcement, encodeMessage(announcement))
+    before.stop()
+    // the new process saw none of the blocks before its start: only what it saved tells it the funding outpoint
+    const after = gossipService([], { kv })
+    expect(after.store.channel(scid)).toBeDefined()
+    after.fundingIndex.onBlock(150, { created: [], spent: [outpoint] })
+    after.onBlock(150)
+    after.fundingIndex.onBlock(150 + SPENT_CHANNEL_FORGET_DEPTH - 1, { created: [], spent: [] })
+    after.onBlock(150 + SPENT_CHANNEL_FORGET_DEPTH - 1)
+    expect(after.store.channel(scid)).toBeUndefined()
+  })
+
   it('forgets a channel whose oldest direction has not been updated within the stale window', async () => {
     const g = service([], { settings: { ...SETTINGS, staleChannelMs: 3_600_000 } })
     const announcement = announce(alice, bob, scid)
