@@ -107,7 +107,7 @@ const DROP_REPORT_MS = 60_000
 const RATE_ENTRIES_BEFORE_SWEEP = 1000
 
 const SNAPSHOT_KEY = 'store'
-/** The funding outpoints of the stored channels, by short channel id: their spends are watched again after a restart. */
+/** The funding outpoints of the stored channels, by short channel id: their spends are seen after a restart too. */
 const OUTPOINTS_KEY = 'funding-outpoints'
 /** The channel_update a peer sent us for its direction of a private channel of ours, by channel. */
 const PEER_UPDATE_PREFIX = 'peer-update:'
