@@ -32,18 +32,11 @@ interface Queued {
 export class GossipOutbox {
   private readonly queued = new Map<string, Queued>()
   private timer: NodeJS.Timeout | undefined
-  /** flushes so far, and messages sent in them: what a test or a metric reads */
-  flushes = 0
-  sent = 0
 
   constructor(
     private readonly intervalMs: number,
     private readonly delivery: OutboxDelivery,
   ) {}
-
-  get size(): number {
-    return this.queued.size
-  }
 
   /** Queues a message to relay; a newer one of the same channel direction or node replaces what waits. */
   queue(message: SignedGossip, from?: string, ours = false): void {
@@ -66,12 +59,10 @@ export class GossipOutbox {
     if (this.queued.size === 0) return
     const batch = [...this.queued.values()]
     this.queued.clear()
-    this.flushes++
     for (const peer of this.delivery.peers()) {
       for (const q of batch) {
         if (q.haveIt.has(peer) || !this.delivery.wants(peer, q.message, q.ours)) continue
         this.delivery.send(peer, q.message)
-        this.sent++
       }
     }
   }

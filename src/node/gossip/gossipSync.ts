@@ -85,11 +85,6 @@ export class GossipSync {
     this.peers.delete(peer)
   }
 
-  /** Whether this peer syncs by queries (it offered gossip_queries): it gets relayed gossip through its filter. */
-  usesQueries(peer: string): boolean {
-    return this.peers.has(peer)
-  }
-
   /** BOLT #7: gossip a node did not make goes to a querying peer only once it sent a filter, and only within it. */
   wants(peer: string, message: SignedGossip, ours: boolean): boolean {
     const p = this.peers.get(peer)
