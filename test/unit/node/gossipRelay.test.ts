@@ -76,7 +76,11 @@ function service(sent: Sent, deps: Partial<GossipComponents> = {}): GossipServic
 }
 
 // every test here runs on fake timers: the batches wait on setTimeout and stamp Date.now()
-beforeEach(() => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }))
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+  // flushes fall on multiples of the interval: start on one, so the first is a whole interval away
+  vi.setSystemTime(Math.ceil(Date.now() / INTERVAL_MS) * INTERVAL_MS)
+})
 afterEach(() => void vi.useRealTimers())
 
 describe('gossip relay', () => {
