@@ -14,6 +14,8 @@
  * Each size runs as `lnsim run` would run it: lean from LEAN_FROM_NODES_PER_CORE
  * nodes per core. 100 nodes also run the other way (`--no-lean` where the default
  * is lean, `--lean` where it is not), so both sides of that choice are measured.
+ * A size ending in `dump` (`100dump`) runs with gossip queries off: each new peer
+ * is sent the whole graph, as lnsim did before it had queries.
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -32,6 +34,15 @@ export const title =
 const PAYMENTS = 100
 /** blocks mined after bring-up to measure what one block costs the chain */
 const CHAIN_CPU_BLOCKS = 20
+/** nodes restarted one after the other after the payments, for what a reconnecting node's gossip sync costs */
+const RESTARTS = 10
+/**
+ * Restarts begin this long after the network came up: a node syncing by queries asks its peers for the last minute's
+ * gossip (gossipSync.ts TIMESTAMP_FILTER_LOOKBACK_S), so restarts within it get bring-up's flood again
+ */
+const RESTART_AFTER_UP_MS = 65_000
+/** after the last restart, time for the syncs to finish before the CPU is read */
+const RESTART_SETTLE_MS = 5_000
 
 export function network(n: number): NetworkInput {
   const rng = new SeededRng(`bench-${n}`)
@@ -59,7 +70,9 @@ export function network(n: number): NetworkInput {
  * the other way (`100other`), or forced (`100lean`, `100full`).
  * LNSIM_BENCH_SIZES=20,100,100other measures only those.
  */
-const RUNS = (process.env.LNSIM_BENCH_SIZES ?? '10,20,50,100,100other').split(',').map((s) => {
+const RUNS = (process.env.LNSIM_BENCH_SIZES ?? '10,20,50,100,100other').split(',').map((given) => {
+  const dump = given.endsWith('dump')
+  const s = dump ? given.slice(0, -'dump'.length) : given
   const n = parseInt(s, 10)
   const lean = s.endsWith('other')
     ? !leanByDefault(n)
@@ -68,7 +81,7 @@ const RUNS = (process.env.LNSIM_BENCH_SIZES ?? '10,20,50,100,100other').split(',
       : s.endsWith('full')
         ? false
         : undefined
-  return { n, lean }
+  return { n, lean, dump }
 })
 
 /**
@@ -99,18 +112,22 @@ export async function payments(
 }
 
 export async function run(bench: Bench): Promise<void> {
-  for (const { n, lean } of RUNS) await measureNetwork(bench, n, lean)
+  for (const { n, lean, dump } of RUNS) await measureNetwork(bench, n, lean, dump)
 }
 
 /**
  * One network of n nodes, brought up as `lnsim run` would: its bring-up time by phase, its memory, the chain's CPU,
  * then payments between random nodes.
  */
-export async function measureNetwork(bench: Bench, n: number, lean?: boolean): Promise<void> {
+export async function measureNetwork(bench: Bench, n: number, lean?: boolean, dump = false): Promise<void> {
   // a run the other way than lnsim run's default is named "100 nodes --lean: …" or "100 nodes --no-lean: …"
   const label =
-    lean === undefined || lean === leanByDefault(n) ? `${n} nodes` : lean ? `${n} nodes --lean` : `${n} nodes --no-lean`
-  const spec = network(n)
+    (lean === undefined || lean === leanByDefault(n)
+      ? `${n} nodes`
+      : lean
+        ? `${n} nodes --lean`
+        : `${n} nodes --no-lean`) + (dump ? ' (whole-graph dump)' : '')
+  const spec = dump ? { ...network(n), gossip: { queries: false } } : network(n)
   const started = performance.now()
   const phases = new Map<string, number>()
   let net: Network
@@ -143,6 +160,12 @@ export async function measureNetwork(bench: Bench, n: number, lean?: boolean): P
       up / 1000,
       's',
       `phases done at (s): ${timeline}`,
+    )
+    bench.figure(
+      `${label}: CPU time of the node processes during bring-up`,
+      totalCpuSeconds(pids.slice(1)),
+      's',
+      'user + system, all node processes together, from their start until every graph is complete',
     )
     const chainCpu = cpuSeconds(pids[0]!)
     const height = (await net.chain.info()).height
@@ -190,6 +213,22 @@ export async function measureNetwork(bench: Bench, n: number, lean?: boolean): P
       'ms',
     )
     bench.figure(`${label}: CPU time of the nodes per payment`, paid.cpuMs, 'ms', 'all node processes')
+    await new Promise((r) => setTimeout(r, Math.max(0, RESTART_AFTER_UP_MS - (performance.now() - started - up))))
+    const restarted = new Set(net.nodes.filter((_, i) => i % Math.floor(n / RESTARTS) === 0).map((x) => x.name))
+    const stayed = run.nodes.filter((x) => !restarted.has(x.name ?? '')).map((x) => x.pid!)
+    const cpuBefore = totalCpuSeconds(stayed)
+    for (const name of restarted) {
+      await net.stopNode(name)
+      await net.restartNode(name)
+    }
+    await new Promise((r) => setTimeout(r, RESTART_SETTLE_MS))
+    bench.figure(
+      `${label}: CPU time of the other nodes per node restart`,
+      ((totalCpuSeconds(stayed) - cpuBefore) * 1000) / restarted.size,
+      'ms',
+      `${restarted.size} nodes restarted one after the other, ${RESTART_AFTER_UP_MS / 1000} s after bring-up: ` +
+        'their peers reestablish channels and sync gossip with them',
+    )
   } finally {
     await net.stop()
   }

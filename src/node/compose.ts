@@ -25,6 +25,7 @@ import { PolicyBook } from './payments/switch/forwardingPolicy.js'
 import { StoredReplayLog } from './payments/switch/storedReplayLog.js'
 import { PeerLogLimiter } from './peerLogLimiter.js'
 import { INIT_FEATURES } from './transport/host.js'
+import { FEATURE_BITS, setFeatureBit } from '../wire/features.js'
 import { PeerManager } from './transport/peerManager.js'
 import { NodeSecrets } from './secrets.js'
 import { CheatRecorder } from './testing/cheatRecorder.js'
@@ -65,7 +66,9 @@ export function composeNode(base: NodeFoundations, host: Libp2p, chainTip: numbe
     chainTip,
   )
   c.broadcaster = new Broadcaster(blocksAndBroadcasts, stores.broadcasts, log.child('broadcast'), c.bus, c.watcher)
-  const init: Init = { type: 'init', features: INIT_FEATURES, networks: [chainHash] }
+  // gossip_queries is offered as optional (odd bit): a peer without it gets the whole graph instead
+  const features = options.gossip.queries ? setFeatureBit(INIT_FEATURES, FEATURE_BITS.gossip_queries[1]) : INIT_FEATURES
+  const init: Init = { type: 'init', features, networks: [chainHash] }
   c.peers = new PeerManager(
     host,
     identity.nodeIdHex,
@@ -108,6 +111,7 @@ export function composeNode(base: NodeFoundations, host: Libp2p, chainTip: numbe
     log: log.child('gossip'),
     peerLog: c.peerLog,
     limits,
+    settings: options.gossip,
     nodeSecret: identity.secret,
     signer: c.signer,
     nodeId: identity.nodeId,

@@ -52,15 +52,16 @@ const PRE_FUNDING: ReadonlySet<string> = new Set([
 export class PeerEventRouter implements PeerManagerEvents {
   constructor(private readonly c: EventRoutingComponents) {}
 
-  onConnected(peer: string, _init: Init): void {
+  onConnected(peer: string, init: Init): void {
     this.c.bus.emit({ type: 'peer_connected', peer })
     this.c.channels.onPeerConnected(peer)
-    this.c.gossip.onPeerConnected(peer)
+    this.c.gossip.onPeerConnected(peer, init.features)
   }
 
   onDisconnected(peer: string): void {
     this.c.bus.emit({ type: 'peer_disconnected', peer })
     this.c.channels.onPeerDisconnected(peer)
+    this.c.gossip.onPeerDisconnected(peer)
   }
 
   onMessage(peer: string, message: Message, frame: Uint8Array): void {
@@ -74,6 +75,13 @@ export class PeerEventRouter implements PeerManagerEvents {
         return
       case 'announcement_signatures':
         this.c.gossip.onAnnouncementSignatures(peer, message)
+        return
+      case 'query_short_channel_ids':
+      case 'reply_short_channel_ids_end':
+      case 'query_channel_range':
+      case 'reply_channel_range':
+      case 'gossip_timestamp_filter':
+        this.c.gossip.onQuery(peer, message)
         return
       case 'ping':
       case 'pong':
@@ -106,7 +114,7 @@ export class ChainEventRouter implements WatcherEvents {
     this.c.channels.onBlock(height)
     this.c.receive.onBlock(height)
     this.c.switch.onBlock(height)
-    this.c.gossip.onBlock()
+    this.c.gossip.onBlock(height)
     this.c.bus.emit({ type: 'block', height })
   }
 

@@ -2,6 +2,7 @@
 import { DEFAULT_NODE_LIMITS, type NodeLimits } from '../api/node/limits.js'
 import { DEFAULT_FEE_LIMITS, type ChannelConfig, type FeeLimits } from '../channel/constants.js'
 import type { LogLevel } from './logger.js'
+import { DEFAULT_GOSSIP_SETTINGS, type GossipSettings } from './gossip/gossipSettings.js'
 import { DEFAULT_MPP_TIMEOUT_MS } from './payments/receive/finalHop.js'
 import type { ForwardingPolicy } from './payments/switch/forwardingPolicy.js'
 import type { HtlcPolicySpec } from '../api/node/htlcPolicySpec.js'
@@ -49,6 +50,8 @@ export interface NodeOptions {
   interceptDefault: InterceptDefault
   /** our payments let every forwarding hop mark them accountable (the onion's upgrade_accountability) */
   upgradeAccountability: boolean
+  /** how gossip paces and ages (broadcast interval, stale window, queries) */
+  gossip: GossipSettings
 }
 
 export const DEFAULT_POLICY: ForwardingPolicy = {
@@ -80,4 +83,5 @@ export const DEFAULT_NODE_OPTIONS: Omit<NodeOptions, 'name' | 'dataDir' | 'chain
   interceptTimeoutMs: DEFAULT_INTERCEPT_TIMEOUT_MS,
   interceptDefault: DEFAULT_INTERCEPT_ACTION,
   upgradeAccountability: false,
+  gossip: DEFAULT_GOSSIP_SETTINGS,
 }

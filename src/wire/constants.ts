@@ -44,6 +44,16 @@ export const MESSAGE_TYPES = {
   channel_update: 258, // https://github.com/lightning/bolts/blob/master/07-routing-gossip.md#the-channel_update-message
   // https://github.com/lightning/bolts/blob/master/07-routing-gossip.md#the-announcement_signatures-message
   announcement_signatures: 259,
+  // https://github.com/lightning/bolts/blob/master/07-routing-gossip.md, section
+  // "The query_short_channel_ids/reply_short_channel_ids_end Messages"
+  query_short_channel_ids: 261,
+  reply_short_channel_ids_end: 262,
+  // https://github.com/lightning/bolts/blob/master/07-routing-gossip.md, section
+  // "The query_channel_range and reply_channel_range Messages"
+  query_channel_range: 263,
+  reply_channel_range: 264,
+  // https://github.com/lightning/bolts/blob/master/07-routing-gossip.md#the-gossip_timestamp_filter-message
+  gossip_timestamp_filter: 265,
 } as const satisfies Record<MessageType, number>
 
 const NAMES = new Map<number, MessageType>(Object.entries(MESSAGE_TYPES).map(([name, n]) => [n, name as MessageType]))

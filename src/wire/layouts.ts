@@ -168,6 +168,39 @@ const multiaddrList: FieldCodec<string[]> = {
   },
 }
 
+/** BOLT #7 encoding types of encoded_short_ids. */
+export const SHORT_IDS_UNCOMPRESSED = 0
+/** BOLT #7: previously zlib; "this encoding MUST NOT be used". */
+export const SHORT_IDS_ZLIB = 1
+const SHORT_CHANNEL_ID_SIZE = 8
+
+/**
+ * encoded_short_ids: a u16 length, then an encoding byte and the ids. lnsim
+ * writes and reads encoding 0 only (ascending, uncompressed); zlib (1) is
+ * refused as BOLT #7 now requires. An empty list may come as length 0.
+ */
+const encodedShortIds: FieldCodec<bigint[]> = {
+  read(r, field) {
+    const bytes = r.bytesOf(r.u16(field), field)
+    if (bytes.length === 0) return []
+    if (bytes[0] === SHORT_IDS_ZLIB)
+      throw invalid(r.context, field, 'uses zlib encoding (1), which BOLT #7 says MUST NOT be used')
+    if (bytes[0] !== SHORT_IDS_UNCOMPRESSED) throw invalid(r.context, field, `has unknown encoding type ${bytes[0]}`)
+    if ((bytes.length - 1) % SHORT_CHANNEL_ID_SIZE !== 0)
+      throw invalid(r.context, field, `holds ${bytes.length - 1} bytes, not a whole number of short_channel_ids`)
+    const ids = new WireReader(bytes.subarray(1), r.context)
+    const out: bigint[] = []
+    while (ids.remaining > 0) out.push(ids.u64(field))
+    return out
+  },
+  write(w, ids, field) {
+    const body = new WireWriter(w.context, 1 + ids.length * SHORT_CHANNEL_ID_SIZE)
+    body.u8(SHORT_IDS_UNCOMPRESSED, field)
+    for (const id of ids) body.u64(id, field)
+    varBytes.write(w, body.finish(), field)
+  },
+}
+
 const rgbColor = fixedBytes(3)
 const alias = fixedBytes(32)
 
@@ -290,4 +323,17 @@ export const LAYOUTS: { [T in MessageType]: Layout<T> } = {
     feeProportionalMillionths: u32,
     htlcMaximumMsat: u64,
   },
+
+  // BOLT #7 gossip queries (their optional TLVs, all odd, are not asked for and are ignored)
+  query_short_channel_ids: { chainHash: bytes32, shortChannelIds: encodedShortIds },
+  reply_short_channel_ids_end: { chainHash: bytes32, fullInformation: u8 },
+  query_channel_range: { chainHash: bytes32, firstBlocknum: u32, numberOfBlocks: u32 },
+  reply_channel_range: {
+    chainHash: bytes32,
+    firstBlocknum: u32,
+    numberOfBlocks: u32,
+    syncComplete: u8,
+    shortChannelIds: encodedShortIds,
+  },
+  gossip_timestamp_filter: { chainHash: bytes32, firstTimestamp: u32, timestampRange: u32 },
 }

@@ -229,6 +229,41 @@ export interface ChannelUpdate {
   htlcMaximumMsat: Msat
 }
 
+// BOLT #7 gossip queries
+export interface QueryShortChannelIds {
+  type: 'query_short_channel_ids'
+  chainHash: Uint8Array
+  /** encoded_short_ids, encoding type 0 (uncompressed); the optional query_flags are not asked for */
+  shortChannelIds: ShortChannelId[]
+}
+export interface ReplyShortChannelIdsEnd {
+  type: 'reply_short_channel_ids_end'
+  chainHash: Uint8Array
+  /** 0: the sender does not keep up-to-date channel information for this chain */
+  fullInformation: number
+}
+export interface QueryChannelRange {
+  type: 'query_channel_range'
+  chainHash: Uint8Array
+  firstBlocknum: number
+  numberOfBlocks: number
+}
+export interface ReplyChannelRange {
+  type: 'reply_channel_range'
+  chainHash: Uint8Array
+  firstBlocknum: number
+  numberOfBlocks: number
+  /** 1 on the last reply to a query */
+  syncComplete: number
+  shortChannelIds: ShortChannelId[]
+}
+export interface GossipTimestampFilter {
+  type: 'gossip_timestamp_filter'
+  chainHash: Uint8Array
+  firstTimestamp: number
+  timestampRange: number
+}
+
 export type SetupMessage = Init | ErrorMessage | Warning | Ping | Pong
 export type ChannelEstablishmentMessage = OpenChannel | AcceptChannel | FundingCreated | FundingSigned | ChannelReady
 export type ChannelCloseMessage = Shutdown | ClosingSigned
@@ -241,6 +276,8 @@ export type ChannelMessage =
   | RevokeAndAck
   | ChannelReestablish
 export type GossipMessage = AnnouncementSignatures | ChannelAnnouncement | NodeAnnouncement | ChannelUpdate
-export type Message = SetupMessage | ChannelMessage | GossipMessage
+export type GossipQueryMessage =
+  QueryShortChannelIds | ReplyShortChannelIdsEnd | QueryChannelRange | ReplyChannelRange | GossipTimestampFilter
+export type Message = SetupMessage | ChannelMessage | GossipMessage | GossipQueryMessage
 export type MessageType = Message['type']
 export type MessageOf<T extends MessageType> = Extract<Message, { type: T }>

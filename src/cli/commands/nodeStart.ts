@@ -288,6 +288,27 @@ export const nodeStartCommand: CommandSpec = {
       default: String(DEFAULT_NODE_LIMITS.gossipPerSecond),
     },
     {
+      name: 'gossip-broadcast-interval',
+      type: 'string',
+      valueName: 'MS',
+      description:
+        'relayed gossip is flushed to peers once per interval, newest per channel direction (Core Lightning: 60000, ' +
+        'LND: 90000)',
+      default: String(DEFAULT_NODE_OPTIONS.gossip.broadcastIntervalMs),
+    },
+    {
+      name: 'gossip-stale-after',
+      type: 'string',
+      valueName: 'SECONDS',
+      description: 'a channel without a channel_update from one of its ends for this long is forgotten (BOLT #7)',
+      default: String(DEFAULT_NODE_OPTIONS.gossip.staleChannelMs / 1000),
+    },
+    {
+      name: 'no-gossip-queries',
+      type: 'boolean',
+      description: 'neither offer nor use gossip queries: peers exchange their whole graph on connection',
+    },
+    {
       name: 'log-max-size',
       type: 'string',
       valueName: 'BYTES',
@@ -387,6 +408,16 @@ export const nodeStartCommand: CommandSpec = {
         parseIntegerOption(options['intercept-timeout'], 'intercept-timeout', { min: 1, max: 86_400 })! * 1000,
       interceptDefault: interceptDefaultFrom(options['intercept-default']),
       upgradeAccountability: options['upgrade-accountability'] === true,
+      gossip: {
+        broadcastIntervalMs: parseIntegerOption(options['gossip-broadcast-interval'], 'gossip-broadcast-interval', {
+          min: 10,
+          max: 3_600_000,
+        })!,
+        staleChannelMs:
+          parseIntegerOption(options['gossip-stale-after'], 'gossip-stale-after', { min: 1, max: 10 * 365 * 86_400 })! *
+          1000,
+        queries: options['no-gossip-queries'] !== true,
+      },
     })
     const ready = {
       event: 'ready',

@@ -22,7 +22,11 @@ const MAX_CONCURRENT_LOOKUPS = 2
 export class FundingIndex {
   private readonly outputs = new Map<ShortChannelId, FundingOutput>()
   private readonly byOutpoint = new Map<string, ShortChannelId>()
+  /** the outpoint of each funding output known, the way back */
+  private readonly outpoints = new Map<ShortChannelId, string>()
   private readonly spent = new Set<ShortChannelId>()
+  /** spends seen in blocks, oldest first, until gossip takes them to forget their channels */
+  private readonly recentSpends: Array<{ scid: ShortChannelId; height: number }> = []
   /** the first height this process saw itself; below it, ask the chain */
   private firstSeen: number | undefined
   private processed = -1
@@ -38,18 +42,53 @@ export class FundingIndex {
     this.processed = height
     for (const outpoint of channelOutputs.spent) {
       const scid = this.byOutpoint.get(outpointKey(outpoint))
-      if (scid !== undefined) this.spent.add(scid)
+      if (scid === undefined || this.spent.has(scid)) continue
+      this.spent.add(scid)
+      this.recentSpends.push({ scid, height })
     }
     for (const o of channelOutputs.created) {
       if (o.txIndex > 0xffffff || o.vout > 0xffff) continue
       const scid = shortChannelId(height, o.txIndex, o.vout)
       this.outputs.set(scid, { value: o.valueSat, condition: o.condition })
-      this.byOutpoint.set(`${o.txid}:${o.vout}`, scid)
+      this.note(scid, `${o.txid}:${o.vout}`)
     }
     for (const w of this.heightWaiters.splice(0)) {
       if (w.height <= height) w.done()
       else this.heightWaiters.push(w)
     }
+  }
+
+  private note(scid: ShortChannelId, outpoint: string): void {
+    this.byOutpoint.set(outpoint, scid)
+    this.outpoints.set(scid, outpoint)
+  }
+
+  /** The funding outpoint (`txid:vout`) of a channel, if this index has seen it. */
+  outpointOf(scid: ShortChannelId): string | undefined {
+    return this.outpoints.get(scid)
+  }
+
+  /**
+   * A channel's funding outpoint, as saved before a restart: its spend in a later block is then seen, though the block
+   * that created it is older than this process.
+   */
+  remember(scid: ShortChannelId, outpoint: string): void {
+    if (!this.outpoints.has(scid)) this.note(scid, outpoint)
+  }
+
+  /** Whether the funding output at this short channel id was seen spent. */
+  isSpent(scid: ShortChannelId): boolean {
+    return this.spent.has(scid)
+  }
+
+  /**
+   * The channels whose funding output was spent in a block at or below `height`, each given once: the caller forgets
+   * them once the spend is deep enough.
+   */
+  takeSpentAtOrBelow(height: number): ShortChannelId[] {
+    let n = 0
+    while (n < this.recentSpends.length && this.recentSpends[n]!.height <= height) n++
+    return this.recentSpends.splice(0, n).map((s) => s.scid)
   }
 
   /** Gossip can be ahead of our own view of the chain by a block or two: wait for it (or give up after a while). */
@@ -89,7 +128,7 @@ export class FundingIndex {
       }
       const found = { value: output.value, condition: output.condition }
       this.outputs.set(scid, found)
-      this.byOutpoint.set(`${txid}:${outputIndex}`, scid)
+      this.note(scid, `${txid}:${outputIndex}`)
       return found
     } finally {
       this.active--

@@ -3,15 +3,18 @@
  * their funding is 6 blocks deep (announcement_signatures, then the
  * channel_announcement and its own channel_update), announces itself, checks
  * and stores what peers send (every message relayed once, to every peer but its
- * sender), gives a new peer the whole graph (initial_routing_sync), and keeps
- * its channel_updates current as channels go up, down and close.
+ * sender, in batches: gossipOutbox.ts), syncs a new peer by gossip queries
+ * (gossipSync.ts) or, if it does not offer them, gives it the whole graph, keeps
+ * its channel_updates current as channels go up, down and close, and forgets
+ * channels whose funding output was spent 12 blocks deep or that stopped
+ * updating (BOLT #7 "Pruning the Network View").
  *
  * Each peer's gossip passes a token bucket before anything is checked (a
  * signature costs CPU whether or not it verifies): a burst large enough for a
  * whole graph, then a steady rate. What is over the rate is dropped and counted,
  * with one log line per peer a minute at most.
  */
-import { toHex, fromHex } from '../../core/bytes.js'
+import { bytesEqual, fromHex, toHex } from '../../core/bytes.js'
 import { scidParts, type ShortChannelId } from '../../core/shortChannelId.js'
 import { FundingIndex } from './fundingIndex.js'
 import { commitmentsOf, type ChannelData } from '../../channel/states.js'
@@ -29,6 +32,7 @@ import {
   directionOf,
   isDisabled,
   nextGossipTimestamp,
+  updateDirection,
   verifyChannelUpdate,
 } from '../../routing/gossip/channelUpdate.js'
 import { createNodeAnnouncement } from '../../routing/gossip/nodeAnnouncement.js'
@@ -47,6 +51,12 @@ import type { ForwardingPolicy } from '../../routing/forwardingPolicy.js'
 import type { RouteHint } from '../../routing/routeHint.js'
 import { GossipError } from '../../routing/errors.js'
 import { routeHintsFor, type PrivateChannel } from './routeHints.js'
+import { GossipOutbox } from './gossipOutbox.js'
+import { GossipSync } from './gossipSync.js'
+import { VerifiedGossip } from './verifiedGossip.js'
+import { SPENT_CHANNEL_FORGET_DEPTH, type GossipSettings } from './gossipSettings.js'
+import { FEATURE_BITS, hasFeatureBit } from '../../wire/features.js'
+import type { GossipQueryMessage } from '../../wire/messages.js'
 
 /** BOLT #7: announcement_signatures only once the funding transaction has 6 confirmations. */
 export const ANNOUNCEMENT_DEPTH = 6
@@ -78,6 +88,7 @@ export interface GossipComponents {
   }
   policies: { of(channel: string): ForwardingPolicy }
   limits: Pick<NodeLimits, 'gossipBurst' | 'gossipPerSecond'>
+  settings: GossipSettings
   /** limits the lines a peer's bad gossip writes to the log */
   peerLog: PeerLogLimiter
 }
@@ -96,26 +107,10 @@ const DROP_REPORT_MS = 60_000
 const RATE_ENTRIES_BEFORE_SWEEP = 1000
 
 const SNAPSHOT_KEY = 'store'
+/** The funding outpoints of the stored channels, by short channel id: their spends are seen after a restart too. */
+const OUTPOINTS_KEY = 'funding-outpoints'
 /** The channel_update a peer sent us for its direction of a private channel of ours, by channel. */
 const PEER_UPDATE_PREFIX = 'peer-update:'
-/**
- * Relayed gossip waits this long and goes out in one batch per peer (BOLT #7's
- * staggered broadcast, shortened for a simulator). Sent one by one, each message
- * cost a yamux frame, a Noise encryption and a write on both sides: that was most
- * of the node CPU a network spent announcing its channels at bring-up (measured
- * by scripts/bench/10-scenario.ts).
- */
-export const GOSSIP_BATCH_MS = 50
-/**
- * While gossip floods (a network announcing its channels at once), batches are
- * this long instead: every write costs a yamux frame, a Noise encryption and a
- * read on the other side whatever it holds, so fewer, fuller writes cut the CPU
- * a large network's bring-up spends announcing (scripts/bench/10-scenario.ts).
- * Light traffic keeps the short window, so a small network learns its graph quickly.
- */
-export const GOSSIP_BUSY_BATCH_MS = 500
-/** A batch at least this large means gossip is flooding: the next one waits GOSSIP_BUSY_BATCH_MS. */
-export const GOSSIP_BUSY_BATCH_SIZE = 20
 /** The graph is saved this long after it last changed (it is also relearned from peers on reconnect). */
 const SNAPSHOT_DELAY_MS = 5000
 
@@ -126,10 +121,12 @@ export class GossipService {
   private graphCache: { version: number; graph: ChannelGraph } | undefined
   private lastNodeAnnouncement: number | undefined
   private snapshotTimer: NodeJS.Timeout | undefined
-  /** gossip waiting for the next batch, by signature, with the peers that already have it (not sent to them) */
-  private outgoing = new Map<string, { message: SignedGossip; haveIt: Set<string> }>()
-  private batchTimer: NodeJS.Timeout | undefined
-  private lastBatchSize = 0
+  /** what we relay, flushed once per broadcast interval */
+  readonly outbox: GossipOutbox
+  /** gossip queries with the peers that offer them */
+  readonly sync: GossipSync
+  /** messages already judged, by the hash of their bytes */
+  readonly verified = new VerifiedGossip()
   /**
    * the latest channel_update we made for each of our channels, and its encoding with the type (for failure messages)
    */
@@ -152,6 +149,23 @@ export class GossipService {
       store = new GossipStore(options)
     }
     this.store = store
+    const outpoints = d.kv.get(OUTPOINTS_KEY)
+    if (outpoints && typeof outpoints === 'object')
+      for (const [scid, outpoint] of Object.entries(outpoints))
+        if (/^[0-9]{1,20}$/.test(scid) && typeof outpoint === 'string' && /^[0-9a-f]{64}:[0-9]{1,5}$/.test(outpoint))
+          this.fundingIndex.remember(BigInt(scid), outpoint)
+    this.sync = new GossipSync({
+      chainHash: d.chainHash,
+      store,
+      send: (peer, m) => d.peers.send(peer, m),
+      knows: (scid) => store.channel(scid) !== undefined || this.fundingIndex.isSpent(scid),
+      now: () => Date.now(),
+    })
+    this.outbox = new GossipOutbox(d.settings.broadcastIntervalMs, {
+      peers: () => d.peers.connectedPeers(),
+      wants: (peer, m, ours) => this.sync.wants(peer, m, ours),
+      send: (peer, m) => d.peers.send(peer, m),
+    })
   }
 
   /** The stored graph, rebuilt only when gossip changed it. */
@@ -170,7 +184,7 @@ export class GossipService {
     if (this.snapshotTimer) return
     this.snapshotTimer = setTimeout(() => {
       this.snapshotTimer = undefined
-      this.d.kv.set(SNAPSHOT_KEY, snapshotGossipStore(this.store))
+      this.save()
     }, SNAPSHOT_DELAY_MS)
     this.snapshotTimer.unref()
   }
@@ -183,40 +197,49 @@ export class GossipService {
     }
     if (this.snapshotTimer) clearTimeout(this.snapshotTimer)
     this.snapshotTimer = undefined
-    if (this.batchTimer) clearTimeout(this.batchTimer)
-    this.batchTimer = undefined
+    this.outbox.stop()
+    this.save()
+  }
+
+  private save(): void {
     this.d.kv.set(SNAPSHOT_KEY, snapshotGossipStore(this.store))
+    const outpoints: Record<string, string> = {}
+    for (const c of this.store.channels()) {
+      const scid = c.announcement.message.shortChannelId
+      const outpoint = this.fundingIndex.outpointOf(scid)
+      if (outpoint !== undefined) outpoints[scid.toString()] = outpoint
+    }
+    this.d.kv.set(OUTPOINTS_KEY, outpoints)
   }
 
   private relay(items: Array<{ message: SignedGossip }>, from?: string): void {
-    for (const item of items)
-      this.outgoing.set(gossipKey(item.message), {
-        message: item.message,
-        haveIt: new Set(from === undefined ? [] : [from]),
-      })
-    this.batchTimer ??= setTimeout(
-      () => this.sendBatch(),
-      this.lastBatchSize >= GOSSIP_BUSY_BATCH_SIZE ? GOSSIP_BUSY_BATCH_MS : GOSSIP_BATCH_MS,
-    )
+    for (const item of items) this.outbox.queue(item.message, from, this.isOurs(item.message))
   }
 
-  /**
-   * Everything queued, to every peer that has not sent it to us meanwhile, in one turn: each peer's messages leave in
-   * one write.
-   */
-  private sendBatch(): void {
-    this.batchTimer = undefined
-    const batch = [...this.outgoing.values()]
-    this.outgoing.clear()
-    this.lastBatchSize = batch.length
-    for (const peer of this.d.peers.connectedPeers()) {
-      for (const item of batch) if (!item.haveIt.has(peer)) this.d.peers.send(peer, item.message)
+  /** Gossip this node made: BOLT #7 sends it to a peer whatever that peer's timestamp filter says. */
+  private isOurs(m: SignedGossip): boolean {
+    const me = this.d.nodeId
+    switch (m.type) {
+      case 'node_announcement':
+        return bytesEqual(m.nodeId, me)
+      case 'channel_announcement':
+        return bytesEqual(m.nodeId1, me) || bytesEqual(m.nodeId2, me)
+      case 'channel_update': {
+        const a = this.store.channel(m.shortChannelId)?.announcement.message
+        return a !== undefined && bytesEqual(updateDirection(m) === 0 ? a.nodeId1 : a.nodeId2, me)
+      }
     }
   }
 
-  /** A new peer gets the whole graph we know. */
-  onPeerConnected(peer: string): void {
-    for (const item of this.store.messagesForNewPeer()) this.d.peers.send(peer, item.message)
+  /**
+   * A new peer that offers gossip_queries is synced by queries (BOLT #7); one
+   * that does not (or with queries off) gets the whole graph we know.
+   */
+  onPeerConnected(peer: string, features: Uint8Array = new Uint8Array(0)): void {
+    const offersQueries =
+      hasFeatureBit(features, FEATURE_BITS.gossip_queries[0]) || hasFeatureBit(features, FEATURE_BITS.gossip_queries[1])
+    if (this.d.settings.queries && offersQueries) this.sync.start(peer)
+    else for (const item of this.store.messagesForNewPeer()) this.d.peers.send(peer, item.message)
     // an announcement_signatures the peer may have missed (BOLT #7: retransmit until we have theirs)
     for (const { key, record } of this.d.channels.list()) if (record.peer === peer) this.maybeAnnounce(key)
   }
@@ -262,16 +285,32 @@ export class GossipService {
     rate.dropped = 0
   }
 
+  onPeerDisconnected(peer: string): void {
+    this.sync.disconnected(peer)
+  }
+
+  /** A gossip query message (BOLT #7); counted against the peer's gossip rate like the gossip it asks for. */
+  onQuery(peer: string, message: GossipQueryMessage): void {
+    if (!this.admit(peer, Date.now())) return
+    this.sync.onMessage(peer, message)
+  }
+
   async onGossip(peer: string, message: SignedGossip, frame: Uint8Array): Promise<void> {
     if (!this.admit(peer, Date.now())) return
+    const hash = VerifiedGossip.keyOf(frame)
+    if (this.verified.has(hash)) {
+      // a flood reaches us from several peers: whoever sent it has it, and it was checked once already
+      this.outbox.heardFrom(message, peer)
+      return
+    }
     if (message.type === 'channel_update' && this.notePeerUpdate(peer, message, frame)) return
     const verdict = await this.store.accept(message, Date.now(), frame)
+    if (verdict.status !== 'held') this.verified.add(hash)
     if (verdict.status === 'new') {
       this.relay(verdict.relay, peer)
       this.saveSoon()
     } else if (verdict.status === 'known') {
-      // a flood reaches us from several peers: whoever sent it has it
-      this.outgoing.get(gossipKey(message))?.haveIt.add(peer)
+      this.outbox.heardFrom(message, peer)
     } else if (verdict.status === 'invalid') {
       this.d.peerLog.line(this.d.log, 'info', peer, 'refused gossip', {
         type: message.type,
@@ -386,9 +425,13 @@ export class GossipService {
     // Nothing changed since our last update (typically: the one the peer got while the channel was
     // still private, now announced): send that one again. A new one would flood the whole network
     // a second time, as the peer releases the first from waiting for the announcement and relays it too.
+    // An update older than half the stale window is made anew even so (a keep-alive, as LND sends): peers forget a
+    // channel whose updates went stale.
     const previous = this.ourUpdates.get(key)?.update
+    const fresh =
+      previous !== undefined && Date.now() / 1000 - previous.timestamp < this.d.settings.staleChannelMs / 2000
     let update: ChannelUpdate
-    if (previous && sameUpdate(previous, wanted)) {
+    if (previous && fresh && sameUpdate(previous, wanted)) {
       update = previous
     } else {
       const timestamp = nextGossipTimestamp(state.lastUpdateTimestamp, Date.now())
@@ -435,10 +478,28 @@ export class GossipService {
     }
   }
 
-  /** Every block: channels that became deep enough get announced; waiting gossip expires. */
-  onBlock(): void {
+  /**
+   * Every block: channels that became deep enough get announced; waiting gossip
+   * expires; channels whose funding was spent SPENT_CHANNEL_FORGET_DEPTH blocks
+   * deep, or whose updates went stale, are forgotten.
+   */
+  onBlock(height: number): void {
     for (const { key } of this.d.channels.list()) this.maybeAnnounce(key)
-    this.store.expirePending(Date.now())
+    const now = Date.now()
+    this.store.expirePending(now)
+    let forgot = 0
+    for (const scid of this.fundingIndex.takeSpentAtOrBelow(height - SPENT_CHANNEL_FORGET_DEPTH + 1))
+      if (this.store.forgetChannel(scid)) forgot++
+    for (const scid of this.store.staleChannels(now, this.d.settings.staleChannelMs)) {
+      // our own channels stay: their updates are ours to renew
+      const a = this.store.channel(scid)?.announcement.message
+      if (a && this.isOurs(a)) continue
+      if (this.store.forgetChannel(scid)) forgot++
+    }
+    if (forgot > 0) {
+      this.d.log.info('forgot closed or stale channels', { channels: forgot, height })
+      this.saveSoon()
+    }
   }
 
   /** A channel went up, down or closed. */
@@ -548,9 +609,4 @@ function sameUpdate(
     u.feeProportionalMillionths === wanted.feeProportionalMillionths &&
     isDisabled(u) === wanted.disabled
   )
-}
-
-/** A gossip message's identity: its (first) signature, unique to its signed contents. */
-function gossipKey(m: SignedGossip): string {
-  return toHex(m.type === 'channel_announcement' ? m.nodeSignature1 : m.signature)
 }

@@ -185,6 +185,33 @@ export class GossipStore {
     return true
   }
 
+  /**
+   * The channels whose older direction's newest channel_update is older than
+   * `windowMs` (BOLT #7 "Recommendation on Pruning Stale Entries": the oldest is
+   * used, so a channel one end stopped updating ages too). A channel with no
+   * update yet is left alone: its updates may still be on their way.
+   */
+  staleChannels(nowMs: number, windowMs: number): ShortChannelId[] {
+    const cutoffSeconds = (nowMs - windowMs) / 1000
+    const stale: ShortChannelId[] = []
+    for (const [scid, c] of this.channelsById) {
+      const times = c.updates.flatMap((u) => (u ? [u.message.timestamp] : []))
+      if (times.length > 0 && Math.min(...times) < cutoffSeconds) stale.push(scid)
+    }
+    return stale
+  }
+
+  /** The short channel ids of the known channels whose funding is in blocks [first, first + count), ascending. */
+  shortChannelIdsInBlocks(firstBlock: number, numberOfBlocks: number): ShortChannelId[] {
+    const end = firstBlock + numberOfBlocks
+    const ids: ShortChannelId[] = []
+    for (const scid of this.channelsById.keys()) {
+      const block = Number(scid >> 40n)
+      if (block >= firstBlock && block < end) ids.push(scid)
+    }
+    return ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  }
+
   /** Forgets held messages whose channel never came. */
   expirePending(nowMs: number): void {
     for (const [key, entry] of this.pending) {

@@ -112,7 +112,10 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
       if (c.node !== undefined) knowNode(c.node, [...at, 'node'])
       knowChannel(c.channel, at, c.node)
     } else if (c.kind === 'balance' || c.kind === 'alive') knowNode(c.node, [...at, 'node'])
-    else if (c.kind === 'sent' || c.kind === 'notSent') {
+    else if (c.kind === 'graph') {
+      knowNode(c.node, [...at, 'node'])
+      knowChannel(c.channel, at)
+    } else if (c.kind === 'sent' || c.kind === 'notSent') {
       knowNode(c.node, [...at, 'node'])
       knowNode(c.peer, [...at, 'peer'])
       if (s.testing === false)

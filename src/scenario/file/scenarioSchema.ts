@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { checkReferences } from './references.js'
 import {
   ChainSpec,
+  GossipSpec,
   ChannelSpec as ChannelSpecSchema,
   defaultChannelName,
   Expectation,
@@ -35,6 +36,7 @@ export const ScenarioSchema = strictObject({
     .optional()
     .describe('start the nodes with --testing, so their test-only hooks answer (default: when a step uses them)'),
   chain: ChainSpec.default({ confirmations: 6 }),
+  gossip: GossipSpec.optional(),
   topology: TopologySpec.optional().describe(
     'import nodes and channels from an `lncli describegraph` file (after the ones listed here)',
   ),

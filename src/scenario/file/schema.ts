@@ -99,6 +99,23 @@ export const ChainSpec = strictObject({
     .describe('blocks mined on a funding transaction before a channel is used (BOLT #7 announces at 6)'),
 })
 
+/** How the nodes' gossip paces and ages (`lnsim node start --gossip-…`); left out, the node's defaults. */
+export const GossipSpec = strictObject({
+  broadcastIntervalMs: wholeNumber(10, 3_600_000)
+    .optional()
+    .describe(
+      'relayed gossip leaves each node once per interval, newest per channel direction (default 200; ' +
+        'Core Lightning 60000, LND 90000)',
+    ),
+  staleChannelSeconds: wholeNumber(1, 315_360_000)
+    .optional()
+    .describe('a channel one end has not updated for this long is forgotten (default two weeks, BOLT #7)'),
+  queries: z
+    .boolean()
+    .optional()
+    .describe('sync new peers by BOLT #7 gossip queries (the default) or, false, by sending the whole graph'),
+})
+
 export const CHANNEL_STATES = [
   'WAIT_FOR_FUNDING_CONFIRMED',
   'WAIT_FOR_CHANNEL_READY',
@@ -162,6 +179,11 @@ const conditionVariants = {
   }).refine((t) => t.atLeast === undefined || t.count === undefined, {
     message: 'give atLeast or count, not both',
   }),
+  graph: strictObject({
+    node: nodeName.describe('whose gossip graph'),
+    channel: channelName,
+    known: z.boolean().describe('true: the channel is in the graph; false: it is not (never heard of, or forgotten)'),
+  }).describe("the node's gossip graph holds (or does not hold) the channel"),
   ...testingConditionVariants,
 }
 
@@ -361,6 +383,7 @@ export type Step = z.output<typeof Step>
 
 export type NodeSpec = z.output<typeof NodeSpec>
 export type ChainSpec = z.output<typeof ChainSpec>
+export type GossipSpec = z.output<typeof GossipSpec>
 export type FeePolicy = z.output<typeof FeePolicy>
 export type StepOf<K extends Step['kind']> = Extract<Step, { kind: K }>
 

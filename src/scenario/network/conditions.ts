@@ -74,6 +74,8 @@ export function describeCondition(c: Condition): string {
         `${transactionCount(c).op === '>=' ? 'at least ' : ''}${describeCount(c)} ${c.type} transaction(s) ` +
         `mined${c.waitedBlocks ? `, each ${formatComparison(c.waitedBlocks)} blocks after what it spends` : ''}`
       )
+    case 'graph':
+      return `${c.node}'s graph ${c.known ? 'holds' : 'does not hold'} channel ${c.channel}`
     case 'sent':
       return `${c.node} sent ${c.peer} ${c.count ? `${formatComparison(c.count)} ` : 'at least one '}${c.message}`
     case 'notSent':
@@ -184,6 +186,20 @@ export async function evaluateCondition(net: NetworkView, c: Condition): Promise
         return { ok: true, actual: `${c.node} runs and answers (block height ${info.chain.blockHeight})` }
       } catch (err) {
         return { ok: false, actual: `${c.node} runs but does not answer: ${errorMessage(err)}` }
+      }
+    }
+    case 'graph': {
+      const node = net.node(c.node)
+      if (!node.online) return { ok: false, actual: `${c.node} is not running: its graph cannot be read` }
+      const scid = net.channel(c.channel).shortChannelId
+      if (scid === undefined) return { ok: !c.known, actual: `${c.channel} has no short channel id yet (unconfirmed)` }
+      const { channels } = await node.client.graph()
+      const held = channels.some((x) => x.shortChannelId === scid)
+      return {
+        ok: held === c.known,
+        actual:
+          `${c.node}'s graph ${held ? 'holds' : 'does not hold'} ${c.channel} (${scid}) ` +
+          `among ${channels.length} channel(s)`,
       }
     }
     case 'sent':

@@ -171,6 +171,8 @@ export class Network implements BringUpNetwork {
   readonly name: string
   readonly seed: string
   readonly chainSpec: ChainSpec
+  /** `node start` flags for the scenario's gossip settings, the same for every node */
+  private readonly gossipFlags: string[]
   readonly runner: ProcessRunner
   chain: ChainClient = chainClient('http://127.0.0.1:0')
   /** every payment made through pay() and traffic, in the order they finished */
@@ -206,6 +208,7 @@ export class Network implements BringUpNetwork {
     this.name = spec.name
     this.seed = spec.seed
     this.chainSpec = spec.chain
+    this.gossipFlags = gossipFlags(spec.gossip)
     this.runner = options.runner ?? new LocalProcessRunner()
     this.observer = options.observer ?? {}
     if (this.observer.event) this.listeners.add(this.observer.event.bind(this.observer))
@@ -663,6 +666,7 @@ export class Network implements BringUpNetwork {
       ...(spec.upgradeAccountability === true ? ['--upgrade-accountability'] : []),
       ...(spec.maxDustExposureMsat !== undefined ? ['--max-dust-exposure', `${spec.maxDustExposureMsat}msat`] : []),
       ...pendingChannelFlags(spec.name, channels),
+      ...this.gossipFlags,
     ]
     if (this.testing.enabled) args.push('--testing')
     args.push(...extraArgs)
@@ -710,5 +714,15 @@ function policyArgs(p: FeePolicy | undefined): string[] {
     ...(p.cltvExpiryDelta !== undefined ? ['--cltv-delta', String(p.cltvExpiryDelta)] : []),
     ...(p.htlcMinimumMsat !== undefined ? ['--htlc-minimum', String(p.htlcMinimumMsat)] : []),
     ...(p.htlcMaximumMsat !== undefined ? ['--htlc-maximum', String(p.htlcMaximumMsat)] : []),
+  ]
+}
+
+/** The `node start` flags that give every node the scenario's gossip settings. */
+function gossipFlags(g: NetworkSpec['gossip']): string[] {
+  if (!g) return []
+  return [
+    ...(g.broadcastIntervalMs !== undefined ? ['--gossip-broadcast-interval', String(g.broadcastIntervalMs)] : []),
+    ...(g.staleChannelSeconds !== undefined ? ['--gossip-stale-after', String(g.staleChannelSeconds)] : []),
+    ...(g.queries === false ? ['--no-gossip-queries'] : []),
   ]
 }

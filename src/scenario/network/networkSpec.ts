@@ -15,7 +15,10 @@ export type NetworkInput = Omit<
   name?: string
 }
 
-export type NetworkSpec = Pick<Scenario, 'name' | 'seed' | 'chain' | 'nodes' | 'channels'> & { testing?: boolean }
+export type NetworkSpec = Pick<Scenario, 'name' | 'seed' | 'chain' | 'nodes' | 'channels'> & {
+  testing?: boolean
+  gossip?: Scenario['gossip']
+}
 
 /** Validates the network part of a scenario given in code, with the same rules as a file. */
 export function toNetworkSpec(input: NetworkInput | NetworkSpec, source = 'launch()'): NetworkSpec {

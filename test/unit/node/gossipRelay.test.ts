@@ -1,6 +1,8 @@
 /**
- * How a node passes gossip on: in batches (one write per peer), never back to a
- * peer that sent it, and not to a peer that sent the same message meanwhile.
+ * How a node passes gossip on: once per broadcast interval (one write per
+ * peer), the newest message per channel direction only, never back to a peer
+ * that sent it, and not to a peer that sent the same message meanwhile; and how
+ * it forgets channels that closed on chain or went stale.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { fromHex } from '../../../src/core/bytes.js'
@@ -13,12 +15,12 @@ import type { ChainAccess } from '../../../src/node/chain/chainAccess.js'
 import { DEFAULT_NODE_LIMITS } from '../../../src/api/node/limits.js'
 import { createLogger } from '../../../src/node/logger.js'
 import { PeerLogLimiter } from '../../../src/node/peerLogLimiter.js'
+import { GossipService } from '../../../src/node/gossip/gossipService.js'
 import {
-  GOSSIP_BATCH_MS,
-  GOSSIP_BUSY_BATCH_MS,
-  GOSSIP_BUSY_BATCH_SIZE,
-  GossipService,
-} from '../../../src/node/gossip/gossipService.js'
+  DEFAULT_GOSSIP_SETTINGS,
+  SPENT_CHANNEL_FORGET_DEPTH,
+  type GossipSettings,
+} from '../../../src/node/gossip/gossipSettings.js'
 import { announce, CHAIN_HASH, testNode, update } from '../routing/helpers.js'
 
 const alice = testNode('alice')
@@ -26,6 +28,8 @@ const bob = testNode('bob')
 const us = testNode('us')
 const scid = shortChannelId(101, 1, 0)
 const PEERS = ['p1', 'p2', 'p3']
+const INTERVAL_MS = 1000
+const SETTINGS: GossipSettings = { ...DEFAULT_GOSSIP_SETTINGS, broadcastIntervalMs: INTERVAL_MS }
 
 type Sent = Array<{ peer: string; message: Message }>
 type GossipComponents = ConstructorParameters<typeof GossipService>[0]
@@ -54,13 +58,14 @@ function gossipService(sent: Sent, deps: Partial<GossipComponents>): GossipServi
       of: () => ({ feeBaseMsat: 1000n, feeProportionalMillionths: 1n, cltvExpiryDelta: 40, htlcMinimumMsat: 1n }),
     },
     limits: DEFAULT_NODE_LIMITS,
+    settings: SETTINGS,
     peerLog: new PeerLogLimiter(createLogger({ level: 'error', console: false, name: 'us' }), 10),
     ...deps,
   })
 }
 
-function service(sent: Sent): GossipService {
-  const g = gossipService(sent, {})
+function service(sent: Sent, deps: Partial<GossipComponents> = {}): GossipService {
+  const g = gossipService(sent, deps)
   // the channel outputs of the block holding alice and bob's funding output, as the chain sends them
   const condition = fundingCondition(alice.fundingPubkey, bob.fundingPubkey)
   g.fundingIndex.onBlock(101, {
@@ -71,11 +76,15 @@ function service(sent: Sent): GossipService {
 }
 
 // every test here runs on fake timers: the batches wait on setTimeout and stamp Date.now()
-beforeEach(() => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }))
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+  // flushes fall on multiples of the interval: start on one, so the first is a whole interval away
+  vi.setSystemTime(Math.ceil(Date.now() / INTERVAL_MS) * INTERVAL_MS)
+})
 afterEach(() => void vi.useRealTimers())
 
 describe('gossip relay', () => {
-  it('waits for the batch, then sends each message once to each peer that has not sent it', async () => {
+  it('waits for the interval, then sends each message once to each peer that has not sent it', async () => {
     const sent: Sent = []
     const g = service(sent)
     const announcement = announce(alice, bob, scid)
@@ -84,42 +93,116 @@ describe('gossip relay', () => {
     await g.onGossip('p1', fromAlice, encodeMessage(fromAlice))
     // the same update reaches us from p2 before the batch leaves
     await g.onGossip('p2', fromAlice, encodeMessage(fromAlice))
+    vi.advanceTimersByTime(INTERVAL_MS / 10)
     expect(sent).toEqual([])
-    vi.advanceTimersByTime(GOSSIP_BATCH_MS)
+    vi.advanceTimersByTime(INTERVAL_MS)
     const to = (peer: string): string[] => sent.filter((s) => s.peer === peer).map((s) => s.message.type)
     expect(to('p1')).toEqual([])
     expect(to('p2')).toEqual(['channel_announcement'])
     expect(to('p3')).toEqual(['channel_announcement', 'channel_update'])
     // nothing more: every message went out once
-    vi.advanceTimersByTime(10 * GOSSIP_BATCH_MS)
+    vi.advanceTimersByTime(10 * INTERVAL_MS)
     expect(sent).toHaveLength(3)
   })
-})
 
-describe('gossip relay while flooding', () => {
-  it('waits longer after a large batch, and goes back to the short wait once traffic is light', async () => {
+  it('relays only the newest update of a channel direction that changed several times in one interval', async () => {
     const sent: Sent = []
     const g = service(sent)
     const now = Math.floor(Date.now() / 1000)
     const announcement = announce(alice, bob, scid)
     await g.onGossip('p1', announcement, encodeMessage(announcement))
-    for (let i = 0; i < GOSSIP_BUSY_BATCH_SIZE; i++) {
-      const u = update(alice, bob, scid, {}, now - 100 + i)
+    for (let i = 0; i < 20; i++) {
+      const u = update(alice, bob, scid, { feeBaseMsat: 1000 + i }, now - 100 + i)
       await g.onGossip('p1', u, encodeMessage(u))
     }
-    vi.advanceTimersByTime(GOSSIP_BATCH_MS)
-    const afterFlood = sent.length
-    expect(afterFlood).toBe(2 * (GOSSIP_BUSY_BATCH_SIZE + 1))
-    const late = update(alice, bob, scid, {}, now)
-    await g.onGossip('p1', late, encodeMessage(late))
-    vi.advanceTimersByTime(GOSSIP_BATCH_MS)
-    expect(sent).toHaveLength(afterFlood)
-    vi.advanceTimersByTime(GOSSIP_BUSY_BATCH_MS - GOSSIP_BATCH_MS)
-    expect(sent).toHaveLength(afterFlood + 2)
-    const quiet = update(alice, bob, scid, {}, now + 1)
-    await g.onGossip('p1', quiet, encodeMessage(quiet))
-    vi.advanceTimersByTime(GOSSIP_BATCH_MS)
-    expect(sent).toHaveLength(afterFlood + 4)
+    const fromBob = update(bob, alice, scid, {}, now - 50)
+    await g.onGossip('p1', fromBob, encodeMessage(fromBob))
+    vi.advanceTimersByTime(INTERVAL_MS)
+    const toP2 = sent.filter((s) => s.peer === 'p2').map((s) => s.message)
+    expect(toP2.map((m) => m.type)).toEqual(['channel_announcement', 'channel_update', 'channel_update'])
+    expect((toP2[1] as ChannelUpdate).feeBaseMsat).toBe(1019)
+    expect(toP2[2]).toEqual(fromBob)
+  })
+
+  it('checks the same bytes once, however many peers send them', async () => {
+    const sent: Sent = []
+    const g = service(sent)
+    const announcement = announce(alice, bob, scid)
+    const bytes = encodeMessage(announcement)
+    await g.onGossip('p1', announcement, bytes)
+    await g.onGossip('p2', announcement, bytes)
+    await g.onGossip('p3', announcement, bytes)
+    expect(g.verified.hits).toBe(2)
+    // a refused message is not checked (nor warned about) again either
+    const forged = { ...update(alice, bob, scid, {}, Math.floor(Date.now() / 1000)), feeBaseMsat: 5 }
+    const forgedBytes = encodeMessage(forged)
+    await g.onGossip('p1', forged, forgedBytes)
+    await g.onGossip('p2', forged, forgedBytes)
+    expect(sent.filter((s) => s.message.type === 'warning').map((s) => s.peer)).toEqual(['p1'])
+    expect(g.verified.hits).toBe(3)
+  })
+})
+
+describe('forgetting channels', () => {
+  const outpoint = { txid: '11'.repeat(32), vout: 0 }
+
+  it(`forgets a channel once its funding output's spend is ${SPENT_CHANNEL_FORGET_DEPTH} blocks deep`, async () => {
+    const g = service([])
+    const announcement = announce(alice, bob, scid)
+    await g.onGossip('p1', announcement, encodeMessage(announcement))
+    expect(g.store.channel(scid)).toBeDefined()
+    g.fundingIndex.onBlock(150, { created: [], spent: [outpoint] })
+    g.onBlock(150)
+    for (let h = 151; h < 150 + SPENT_CHANNEL_FORGET_DEPTH - 1; h++) {
+      g.fundingIndex.onBlock(h, { created: [], spent: [] })
+      g.onBlock(h)
+    }
+    // 11 confirmations: still in the graph
+    expect(g.store.channel(scid)).toBeDefined()
+    g.fundingIndex.onBlock(150 + SPENT_CHANNEL_FORGET_DEPTH - 1, { created: [], spent: [] })
+    g.onBlock(150 + SPENT_CHANNEL_FORGET_DEPTH - 1)
+    expect(g.store.channel(scid)).toBeUndefined()
+    // and its announcement, sent again by a peer that has not pruned it yet, is refused
+    const again = { ...announcement }
+    await g.onGossip('p2', again, encodeMessage(again))
+    expect(g.store.channel(scid)).toBeUndefined()
+  })
+
+  it('after a restart, still forgets a channel it restored once its funding spend is deep enough', async () => {
+    const values = new Map<string, unknown>()
+    const kv = { get: (k: string) => values.get(k), set: (k: string, v: unknown) => void values.set(k, v) } as never
+    const before = service([], { kv })
+    const announcement = announce(alice, bob, scid)
+    await before.onGossip('p1', announcement, encodeMessage(announcement))
+    before.stop()
+    // the new process saw none of the blocks before its start: only what it saved tells it the funding outpoint
+    const after = gossipService([], { kv })
+    expect(after.store.channel(scid)).toBeDefined()
+    after.fundingIndex.onBlock(150, { created: [], spent: [outpoint] })
+    after.onBlock(150)
+    after.fundingIndex.onBlock(150 + SPENT_CHANNEL_FORGET_DEPTH - 1, { created: [], spent: [] })
+    after.onBlock(150 + SPENT_CHANNEL_FORGET_DEPTH - 1)
+    expect(after.store.channel(scid)).toBeUndefined()
+  })
+
+  it('forgets a channel whose oldest direction has not been updated within the stale window', async () => {
+    const g = service([], { settings: { ...SETTINGS, staleChannelMs: 3_600_000 } })
+    const announcement = announce(alice, bob, scid)
+    await g.onGossip('p1', announcement, encodeMessage(announcement))
+    const now = Math.floor(Date.now() / 1000)
+    const fromAlice = update(alice, bob, scid, {}, now)
+    const fromBob = update(bob, alice, scid, {}, now)
+    await g.onGossip('p1', fromAlice, encodeMessage(fromAlice))
+    await g.onGossip('p1', fromBob, encodeMessage(fromBob))
+    vi.advanceTimersByTime(3_000_000)
+    // alice keeps updating; bob went quiet
+    const aliceAgain = update(alice, bob, scid, {}, Math.floor(Date.now() / 1000))
+    await g.onGossip('p1', aliceAgain, encodeMessage(aliceAgain))
+    g.onBlock(111)
+    expect(g.store.channel(scid)).toBeDefined()
+    vi.advanceTimersByTime(700_000)
+    g.onBlock(112)
+    expect(g.store.channel(scid)).toBeUndefined()
   })
 })
 
@@ -175,5 +258,19 @@ describe('our channel_update', () => {
     expect(changed.feeBaseMsat).toBe(2000)
     expect(changed.timestamp).toBeGreaterThan(first!.timestamp)
     expect(g.channelUpdateBytes('c1')).toEqual(encodeMessage(changed))
+  })
+
+  it('is made anew, unchanged, once it is half as old as the window after which peers forget a channel', () => {
+    const sent: Sent = []
+    const g = ourChannel(sent, { feeBaseMsat: 1000n })
+    g.publishUpdate('c1')
+    vi.advanceTimersByTime(SETTINGS.staleChannelMs / 2 - 60_000)
+    g.publishUpdate('c1')
+    vi.advanceTimersByTime(120_000)
+    g.publishUpdate('c1')
+    const [first, same, renewed] = sent.map((s) => s.message as ChannelUpdate)
+    expect(same).toBe(first)
+    expect(renewed!.feeBaseMsat).toBe(first!.feeBaseMsat)
+    expect(renewed!.timestamp).toBeGreaterThan(first!.timestamp + SETTINGS.staleChannelMs / 2000 - 1)
   })
 })

@@ -167,6 +167,25 @@ export const MESSAGE_ARBITRARIES: { [T in MessageType]: fc.Arbitrary<MessageOf<T
     feeProportionalMillionths: u32,
     htlcMaximumMsat: u64,
   }),
+  // a u16-length list of encoding byte + 8-byte ids holds at most 8191 ids
+  query_short_channel_ids: record('query_short_channel_ids', {
+    chainHash: b32,
+    shortChannelIds: fc.array(u64, { maxLength: 300 }),
+  }),
+  reply_short_channel_ids_end: record('reply_short_channel_ids_end', { chainHash: b32, fullInformation: u8 }),
+  query_channel_range: record('query_channel_range', { chainHash: b32, firstBlocknum: u32, numberOfBlocks: u32 }),
+  reply_channel_range: record('reply_channel_range', {
+    chainHash: b32,
+    firstBlocknum: u32,
+    numberOfBlocks: u32,
+    syncComplete: u8,
+    shortChannelIds: fc.array(u64, { maxLength: 300 }),
+  }),
+  gossip_timestamp_filter: record('gossip_timestamp_filter', {
+    chainHash: b32,
+    firstTimestamp: u32,
+    timestampRange: u32,
+  }),
 }
 
 export const anyMessage: fc.Arbitrary<Message> = fc.oneof(

@@ -271,8 +271,8 @@ describe('decoding rejects what does not parse', () => {
 
   it('ignores an unknown odd message type and rejects an unknown even one', () => {
     expect(decodeMessage(fromHex('8001deadbeef'))).toEqual({ kind: 'unknown_odd', messageType: 0x8001 })
-    expect(decodeMessage(fromHex('0107'))).toEqual({ kind: 'unknown_odd', messageType: 263 })
-    for (const hex of ['8000deadbeef', '0108', '0000']) expect(decodeError(fromHex(hex)).code).toBe('UNKNOWN_EVEN_TYPE')
+    expect(decodeMessage(fromHex('0117'))).toEqual({ kind: 'unknown_odd', messageType: 279 })
+    for (const hex of ['8000deadbeef', '0118', '0000']) expect(decodeError(fromHex(hex)).code).toBe('UNKNOWN_EVEN_TYPE')
   })
 
   it('rejects a message over 65535 bytes as FRAME_TOO_LARGE', () => {

@@ -184,6 +184,28 @@ export const SAMPLES: { [T in MessageType]: MessageOf<T> } = {
     feeProportionalMillionths: 100,
     htlcMaximumMsat: 990_000_000n,
   },
+  query_short_channel_ids: { type: 'query_short_channel_ids', chainHash: CHAIN_HASH, shortChannelIds: [scid] },
+  reply_short_channel_ids_end: { type: 'reply_short_channel_ids_end', chainHash: CHAIN_HASH, fullInformation: 1 },
+  query_channel_range: {
+    type: 'query_channel_range',
+    chainHash: CHAIN_HASH,
+    firstBlocknum: 0,
+    numberOfBlocks: 0xffff_ffff,
+  },
+  reply_channel_range: {
+    type: 'reply_channel_range',
+    chainHash: CHAIN_HASH,
+    firstBlocknum: 0,
+    numberOfBlocks: 0xffff_ffff,
+    syncComplete: 1,
+    shortChannelIds: [scid],
+  },
+  gossip_timestamp_filter: {
+    type: 'gossip_timestamp_filter',
+    chainHash: CHAIN_HASH,
+    firstTimestamp: 1_767_225_601,
+    timestampRange: 0xffff_ffff,
+  },
 }
 
 export const ALL_SAMPLES: Message[] = Object.values(SAMPLES)

@@ -1,0 +1,210 @@
+/**
+ * BOLT #7 gossip queries, both sides. A peer that offers gossip_queries
+ * (feature bits 6/7) is not sent the whole graph on connection: we tell it
+ * which gossip we want from now on (gossip_timestamp_filter), ask which
+ * channels it knows (query_channel_range over every block), and ask for the
+ * ones we lack (query_short_channel_ids, a chunk at a time, the next after
+ * reply_short_channel_ids_end). What it asks of us is answered from the store.
+ * Only encoding type 0 (uncompressed) is used, and no query flags, timestamps
+ * or checksums are asked for (their TLVs are ignored when they come).
+ * https://github.com/lightning/bolts/blob/master/07-routing-gossip.md#query-messages
+ */
+import { bytesEqual, toHex } from '../../core/bytes.js'
+import type { ShortChannelId } from '../../core/shortChannelId.js'
+import type { GossipStore, SignedGossip, StoredGossip } from '../../routing/gossip/store.js'
+import type {
+  GossipQueryMessage,
+  GossipTimestampFilter,
+  Message,
+  QueryChannelRange,
+  QueryShortChannelIds,
+  ReplyChannelRange,
+} from '../../wire/messages.js'
+
+/**
+ * Ids per query_short_channel_ids and per reply_channel_range. A message holds
+ * at most 8,191 (65,535 bytes); 1,000 keep each reply's burst of announcements
+ * (three to five messages an id) within a peer's gossip rate, and a 500-node
+ * graph of 1,500 channels in two exchanges.
+ */
+export const SHORT_IDS_PER_MESSAGE = 1000
+
+/**
+ * The filter we send asks for gossip this much older than the moment we
+ * connect: what was made just before, still on its way to the peer when it
+ * answered our range query, is not missed. The peer sends it again; duplicates
+ * are dropped before any signature is checked.
+ */
+export const TIMESTAMP_FILTER_LOOKBACK_S = 60
+
+const ALL_BLOCKS = 0xffff_ffff
+
+interface PeerSync {
+  /** the peer's gossip_timestamp_filter: relay what is in [first, end) */
+  filter?: { first: number; end: number }
+  /** ids the peer has that we lack, found by the range query, still to ask for */
+  wanted: ShortChannelId[]
+  rangeDone: boolean
+  /** a query_short_channel_ids of ours waits for its reply_short_channel_ids_end */
+  querying: boolean
+}
+
+export interface GossipSyncComponents {
+  chainHash: Uint8Array
+  store: GossipStore
+  send(peer: string, message: Message | SignedGossip): void
+  /** whether a channel is known or was seen closed: not worth asking for */
+  knows(scid: ShortChannelId): boolean
+  now(): number
+}
+
+export class GossipSync {
+  private readonly peers = new Map<string, PeerSync>()
+
+  constructor(private readonly d: GossipSyncComponents) {}
+
+  /** A peer that offers gossip_queries connected: set its filter and start the range query. */
+  start(peer: string): void {
+    this.peers.set(peer, { wanted: [], rangeDone: false, querying: false })
+    const nowS = Math.floor(this.d.now() / 1000)
+    this.d.send(peer, {
+      type: 'gossip_timestamp_filter',
+      chainHash: this.d.chainHash,
+      firstTimestamp: Math.max(0, nowS - TIMESTAMP_FILTER_LOOKBACK_S),
+      timestampRange: ALL_BLOCKS,
+    })
+    this.d.send(peer, {
+      type: 'query_channel_range',
+      chainHash: this.d.chainHash,
+      firstBlocknum: 0,
+      numberOfBlocks: ALL_BLOCKS,
+    })
+  }
+
+  disconnected(peer: string): void {
+    this.peers.delete(peer)
+  }
+
+  /** BOLT #7: gossip a node did not make goes to a querying peer only once it sent a filter, and only within it. */
+  wants(peer: string, message: SignedGossip, ours: boolean): boolean {
+    const p = this.peers.get(peer)
+    if (!p) return true
+    if (ours) return true
+    if (!p.filter) return false
+    const t = this.timestampOf(message)
+    return t === undefined || (t >= p.filter.first && t < p.filter.end)
+  }
+
+  onMessage(peer: string, m: GossipQueryMessage): void {
+    if (!bytesEqual(m.chainHash, this.d.chainHash)) {
+      // BOLT #7: a query for another chain is answered as one we know nothing of
+      if (m.type === 'query_short_channel_ids')
+        this.d.send(peer, { type: 'reply_short_channel_ids_end', chainHash: m.chainHash, fullInformation: 0 })
+      return
+    }
+    switch (m.type) {
+      case 'gossip_timestamp_filter':
+        return this.onFilter(peer, m)
+      case 'query_channel_range':
+        return this.onQueryChannelRange(peer, m)
+      case 'reply_channel_range':
+        return this.onReplyChannelRange(peer, m)
+      case 'query_short_channel_ids':
+        return this.onQueryShortChannelIds(peer, m)
+      case 'reply_short_channel_ids_end': {
+        const p = this.peers.get(peer)
+        if (!p) return
+        p.querying = false
+        this.askNext(peer, p)
+        return
+      }
+    }
+  }
+
+  /** The filter replaces any before it; what we hold within it is sent now. */
+  private onFilter(peer: string, m: GossipTimestampFilter): void {
+    const p = this.peers.get(peer) ?? { wanted: [], rangeDone: true, querying: false }
+    this.peers.set(peer, p)
+    p.filter = { first: m.firstTimestamp, end: m.firstTimestamp + m.timestampRange }
+    const { first, end } = p.filter
+    const within = (t: number) => t >= first && t < end
+    const nodes = new Set<string>()
+    for (const c of this.d.store.channels()) {
+      const updates = c.updates.filter((u): u is NonNullable<typeof u> => u !== undefined)
+      // BOLT #7: an announcement goes only with an update in range, as its timestamp, and before it
+      if (!updates.some((u) => within(u.message.timestamp))) continue
+      this.d.send(peer, c.announcement.message)
+      for (const u of updates) if (within(u.message.timestamp)) this.d.send(peer, u.message)
+      nodes.add(toHex(c.announcement.message.nodeId1)).add(toHex(c.announcement.message.nodeId2))
+    }
+    for (const n of this.d.store.nodeAnnouncements())
+      if (within(n.message.timestamp) && nodes.has(toHex(n.message.nodeId))) this.d.send(peer, n.message)
+  }
+
+  private onQueryChannelRange(peer: string, m: QueryChannelRange): void {
+    const end = Math.min(m.firstBlocknum + m.numberOfBlocks, ALL_BLOCKS + 1)
+    const ids = this.d.store.shortChannelIdsInBlocks(m.firstBlocknum, end - m.firstBlocknum)
+    // each reply covers the blocks from where the last ended to its last id's block (the last: to the query's end);
+    // a block's ids may be split across replies, which BOLT #7 allows
+    let from = m.firstBlocknum
+    for (let at = 0; ; at += SHORT_IDS_PER_MESSAGE) {
+      const chunk = ids.slice(at, at + SHORT_IDS_PER_MESSAGE)
+      const last = at + SHORT_IDS_PER_MESSAGE >= ids.length
+      const to = last ? end : Number(chunk[chunk.length - 1]! >> 40n) + 1
+      this.d.send(peer, {
+        type: 'reply_channel_range',
+        chainHash: this.d.chainHash,
+        firstBlocknum: from,
+        numberOfBlocks: Math.max(1, to - from),
+        syncComplete: last ? 1 : 0,
+        shortChannelIds: chunk,
+      })
+      if (last) return
+      from = Math.max(from, to - 1)
+    }
+  }
+
+  private onReplyChannelRange(peer: string, m: ReplyChannelRange): void {
+    const p = this.peers.get(peer)
+    if (!p || p.rangeDone) return
+    for (const id of m.shortChannelIds) if (!this.d.knows(id)) p.wanted.push(id)
+    // BOLT #7: the replies are done once one reaches the end of what was asked (every block)
+    if (m.firstBlocknum + m.numberOfBlocks < ALL_BLOCKS) return
+    p.rangeDone = true
+    this.askNext(peer, p)
+  }
+
+  private askNext(peer: string, p: PeerSync): void {
+    if (p.querying || !p.rangeDone) return
+    const ids = p.wanted.splice(0, SHORT_IDS_PER_MESSAGE).filter((id) => !this.d.knows(id))
+    if (ids.length === 0) return
+    p.querying = true
+    ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    this.d.send(peer, { type: 'query_short_channel_ids', chainHash: this.d.chainHash, shortChannelIds: ids })
+  }
+
+  /** Each known channel's announcement and newest updates, then its nodes' announcements once each, then the end. */
+  private onQueryShortChannelIds(peer: string, m: QueryShortChannelIds): void {
+    const nodes = new Map<string, StoredGossip>()
+    for (const id of m.shortChannelIds) {
+      const c = this.d.store.channel(id)
+      if (!c) continue
+      this.d.send(peer, c.announcement.message)
+      for (const u of c.updates) if (u) this.d.send(peer, u.message)
+      for (const nodeId of [c.announcement.message.nodeId1, c.announcement.message.nodeId2]) {
+        const n = this.d.store.nodeAnnouncement(nodeId)
+        if (n) nodes.set(toHex(nodeId), n)
+      }
+    }
+    for (const n of nodes.values()) this.d.send(peer, n.message)
+    this.d.send(peer, { type: 'reply_short_channel_ids_end', chainHash: this.d.chainHash, fullInformation: 1 })
+  }
+
+  /** A message's timestamp for the filter; a channel_announcement's is that of its newest update, if any. */
+  private timestampOf(m: SignedGossip): number | undefined {
+    if (m.type !== 'channel_announcement') return m.timestamp
+    const c = this.d.store.channel(m.shortChannelId)
+    const times = (c?.updates ?? []).flatMap((u) => (u ? [u.message.timestamp] : []))
+    return times.length > 0 ? Math.max(...times) : undefined
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * Two gossip services syncing by BOLT #7 gossip queries over an in-memory
+ * wire (every message encoded and decoded on the way): a new peer that offers
+ * gossip_queries learns the graph by asking for it, gets no dump, and relayed
+ * gossip reaches it only within its gossip_timestamp_filter.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { fromHex } from '../../../src/core/bytes.js'
+import { SeedSigner } from '../../../src/channel/signer.js'
+import { shortChannelId } from '../../../src/core/shortChannelId.js'
+import { fundingCondition } from '../../../src/channel/scripts.js'
+import type { Message } from '../../../src/wire/messages.js'
+import { decodeMessage, encodeMessage } from '../../../src/wire/codec.js'
+import { FEATURE_BITS, featureBits } from '../../../src/wire/features.js'
+import type { ChainAccess } from '../../../src/node/chain/chainAccess.js'
+import { DEFAULT_NODE_LIMITS } from '../../../src/api/node/limits.js'
+import { createLogger } from '../../../src/node/logger.js'
+import { PeerLogLimiter } from '../../../src/node/peerLogLimiter.js'
+import { GossipService } from '../../../src/node/gossip/gossipService.js'
+import { DEFAULT_GOSSIP_SETTINGS } from '../../../src/node/gossip/gossipSettings.js'
+import { TIMESTAMP_FILTER_LOOKBACK_S } from '../../../src/node/gossip/gossipSync.js'
+import { announce, CHAIN_HASH, testNode, update } from '../routing/helpers.js'
+
+const alice = testNode('alice')
+const bob = testNode('bob')
+const INTERVAL_MS = 1000
+const QUERIES = featureBits(FEATURE_BITS.gossip_queries[1])
+const NO_QUERIES = featureBits(FEATURE_BITS.var_onion_optin[0])
+
+interface Wire {
+  to: string
+  from: string
+  bytes: Uint8Array
+}
+
+/** A gossip service named `name`, connected to `peers`, whose sends go on the shared wire. */
+function node(name: string, peers: string[], wire: Wire[]): GossipService {
+  const values = new Map<string, unknown>()
+  const me = testNode(name)
+  const log = createLogger({ level: 'error', console: false, name })
+  const g = new GossipService({
+    log,
+    nodeSecret: me.nodeKey,
+    signer: new SeedSigner({ derive: fromHex }),
+    nodeId: me.nodeId,
+    alias: name,
+    chainHash: CHAIN_HASH,
+    chain: {} as ChainAccess,
+    kv: { get: (k: string) => values.get(k), set: (k: string, v: unknown) => void values.set(k, v) } as never,
+    tip: { height: 110 },
+    transport: { listenAddresses: () => [] },
+    peers: {
+      connectedPeers: () => peers,
+      send: (peer: string, message: Message) => void wire.push({ from: name, to: peer, bytes: encodeMessage(message) }),
+      isConnected: () => true,
+    },
+    channels: { get: () => undefined, list: () => [] },
+    policies: {
+      of: () => ({ feeBaseMsat: 1000n, feeProportionalMillionths: 1n, cltvExpiryDelta: 40, htlcMinimumMsat: 1n }),
+    },
+    limits: DEFAULT_NODE_LIMITS,
+    settings: { ...DEFAULT_GOSSIP_SETTINGS, broadcastIntervalMs: INTERVAL_MS },
+    peerLog: new PeerLogLimiter(log, 10),
+  })
+  g.fundingIndex.onBlock(101, {
+    created: [
+      {
+        txIndex: 1,
+        vout: 0,
+        txid: '11'.repeat(32),
+        valueSat: 1_000_000n,
+        condition: fundingCondition(alice.fundingPubkey, bob.fundingPubkey),
+      },
+    ],
+    spent: [],
+  })
+  return g
+}
+
+/** Delivers what is on the wire, as the node's peer router would, until nothing is left; returns what went. */
+async function pump(
+  wire: Wire[],
+  nodes: Record<string, GossipService>,
+): Promise<Array<{ from: string; type: string }>> {
+  const delivered: Array<{ from: string; type: string }> = []
+  while (wire.length > 0) {
+    const w = wire.shift()!
+    const d = decodeMessage(w.bytes)
+    if (d.kind !== 'message') throw new Error('undecodable')
+    const m = d.message
+    delivered.push({ from: w.from, type: m.type })
+    const to = nodes[w.to]!
+    if (m.type === 'channel_announcement' || m.type === 'channel_update' || m.type === 'node_announcement')
+      await to.onGossip(w.from, m, w.bytes)
+    else if ('chainHash' in m && m.type !== 'open_channel') to.onQuery(w.from, m as never)
+  }
+  return delivered
+}
+
+const scid = shortChannelId(101, 1, 0)
+
+/** A service that knows alice and bob's channel and both its updates. */
+async function knowing(name: string, peers: string[], wire: Wire[]): Promise<GossipService> {
+  const g = node(name, peers, wire)
+  const now = Math.floor(Date.now() / 1000)
+  for (const m of [announce(alice, bob, scid), update(alice, bob, scid, {}, now), update(bob, alice, scid, {}, now)])
+    await g.onGossip('elsewhere', m, encodeMessage(m))
+  // what it relayed of them went to peers before ours connected
+  vi.advanceTimersByTime(INTERVAL_MS)
+  wire.length = 0
+  return g
+}
+
+beforeEach(() => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }))
+afterEach(() => void vi.useRealTimers())
+
+describe('gossip queries between two nodes', () => {
+  it('a new peer gets recent gossip through its filter, and asks for nothing it then has', async () => {
+    const wire: Wire[] = []
+    const old = await knowing('old', ['new'], wire)
+    const fresh = node('new', ['old'], wire)
+    // both offer gossip_queries; each starts its own sync
+    old.onPeerConnected('new', QUERIES)
+    fresh.onPeerConnected('old', QUERIES)
+    const delivered = await pump(wire, { old, new: fresh })
+    expect(fresh.store.channel(scid)?.updates.every((u) => u !== undefined)).toBe(true)
+    expect(delivered.filter((d) => d.from === 'new').map((d) => d.type)).toEqual([
+      'gossip_timestamp_filter',
+      'query_channel_range',
+      'reply_channel_range',
+    ])
+    expect(delivered.filter((d) => d.from === 'old').map((d) => d.type)).toEqual([
+      'gossip_timestamp_filter',
+      'query_channel_range',
+      // the filter asks for the last minute, which holds the channel: sent at once, before the range reply
+      'channel_announcement',
+      'channel_update',
+      'channel_update',
+      'reply_channel_range',
+    ])
+  })
+
+  it('asks only for channels it lacks, and the answer carries announcement, updates, then the end', async () => {
+    const wire: Wire[] = []
+    const old = await knowing('old', ['new'], wire)
+    const fresh = node('new', ['old'], wire)
+    vi.advanceTimersByTime(2 * TIMESTAMP_FILTER_LOOKBACK_S * 1000)
+    fresh.onPeerConnected('old', QUERIES)
+    old.onPeerConnected('new', QUERIES)
+    const delivered = await pump(wire, { old, new: fresh })
+    expect(fresh.store.channel(scid)).toBeDefined()
+    // the channel is older than the filter: it came through the queries alone
+    const fromOld = delivered.filter((d) => d.from === 'old').map((d) => d.type)
+    expect(fromOld.slice(fromOld.indexOf('reply_channel_range'))).toEqual([
+      'reply_channel_range',
+      'channel_announcement',
+      'channel_update',
+      'channel_update',
+      'reply_short_channel_ids_end',
+    ])
+    // synced again later: nothing is missing, so nothing is asked
+    fresh.onPeerConnected('old', QUERIES)
+    const again = await pump(wire, { old, new: fresh })
+    expect(again.map((d) => d.type)).not.toContain('query_short_channel_ids')
+  })
+
+  it('a peer that does not offer gossip_queries gets the whole graph on connection', async () => {
+    const wire: Wire[] = []
+    const old = await knowing('old', ['legacy'], wire)
+    old.onPeerConnected('legacy', NO_QUERIES)
+    expect(wire.map((w) => w.to)).toEqual(['legacy', 'legacy', 'legacy'])
+  })
+
+  it('relays to a querying peer only once it sent its filter, and only gossip within it', async () => {
+    const wire: Wire[] = []
+    const old = await knowing('old', ['new'], wire)
+    const fresh = node('new', ['old'], wire)
+    old.onPeerConnected('new', QUERIES)
+    wire.length = 0
+    const now = Math.floor(Date.now() / 1000)
+    const newer = update(alice, bob, scid, { feeBaseMsat: 7 }, now + 1)
+    await old.onGossip('elsewhere', newer, encodeMessage(newer))
+    vi.advanceTimersByTime(INTERVAL_MS)
+    // no filter from the peer yet: BOLT #7 sends it nothing it did not make itself
+    expect(wire).toEqual([])
+    old.onQuery('new', {
+      type: 'gossip_timestamp_filter',
+      chainHash: CHAIN_HASH,
+      firstTimestamp: now + 100,
+      timestampRange: 0xffff_ffff,
+    })
+    const newest = update(alice, bob, scid, { feeBaseMsat: 8 }, now + 200)
+    const older = update(bob, alice, scid, { feeBaseMsat: 9 }, now + 50)
+    await old.onGossip('elsewhere', newest, encodeMessage(newest))
+    await old.onGossip('elsewhere', older, encodeMessage(older))
+    vi.advanceTimersByTime(INTERVAL_MS)
+    const delivered = await pump(wire, { old, new: fresh })
+    // the announcement takes its newest update's timestamp; bob's update is older than the filter
+    expect(delivered.map((d) => d.type)).toEqual(['channel_update'])
+    expect(fresh.store.channel(scid)).toBeUndefined()
+  })
+})
