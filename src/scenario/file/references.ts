@@ -233,6 +233,27 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
         knowNode(step.node, [...at, 'node'])
         knowChannel(step.channel, at, step.node)
         break
+      case 'jam': {
+        knowNode(step.attacker, [...at, 'attacker'])
+        if (step.colluder !== undefined) {
+          knowNode(step.colluder, [...at, 'colluder'])
+          if (step.colluder === step.attacker)
+            issue([...at, 'colluder'], 'the attacker cannot pay itself: name another node as the colluder')
+        }
+        const { node, channel } = step.target
+        if (node !== undefined) knowNode(node, [...at, 'target', 'node'])
+        if (channel !== undefined) {
+          const c = channels.get(channel)
+          knowChannel(channel, [...at, 'target'])
+          if (c && step.from !== undefined && step.from !== c.from && step.from !== c.to)
+            issue([...at, 'from'], `${step.from} is not an end of ${channel} (${c.from}, ${c.to})`)
+        }
+        if (step.id !== undefined) {
+          if (ids.has(step.id)) issue([...at, 'id'], `duplicate step id "${step.id}"`)
+          ids.set(step.id, step.kind)
+        }
+        break
+      }
       case 'mine':
       case 'sleep':
       case 'heal':

@@ -21,6 +21,7 @@ import {
 } from './values.js'
 import { oneOf } from './oneOf.js'
 import { testingConditionVariants, testingStepVariants } from './testingSteps.js'
+import { jamStep } from './jamStep.js'
 import { DEFAULT_CAPACITY_MULTIPLIER, DEFAULT_EXPECTED_PAYMENT_MSAT } from '../activity/randomModel.js'
 
 /** Per channel direction, as BOLT #7's channel_update carries it. */
@@ -315,6 +316,7 @@ export const Step = oneOf('step', {
       .describe('run alongside the steps that follow; the final expectations wait for it'),
     expect: strictObject({ successRateAtLeast: percent }).optional(),
   }).superRefine(checkTrafficModel),
+  jam: jamStep,
   ...testingStepVariants,
 })
 export type Step = z.output<typeof Step>

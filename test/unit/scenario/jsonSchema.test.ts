@@ -33,6 +33,7 @@ describe('the JSON Schema of scenario files', () => {
       'kill',
       'sleep',
       'traffic',
+      'jam',
       'fault',
       'latency',
       'partition',
