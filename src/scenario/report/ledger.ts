@@ -10,12 +10,9 @@
  */
 import type { Msat } from '../../core/amount.js'
 import type { NetworkEvent } from '../network/observer.js'
+import { DEFAULT_HELD_HTLC_MS, HtlcLocks } from '../../api/run/htlcLocks.js'
 
-/**
- * An outgoing HTLC in flight this long or longer counts as held: far beyond a payment's round trip on a local network
- * (under a second), well within the seconds a slow jam holds one. @default 5000
- */
-export const DEFAULT_HELD_HTLC_MS = 5_000
+export { DEFAULT_HELD_HTLC_MS }
 
 export interface NodeLedger {
   name: string
@@ -37,24 +34,9 @@ export interface NodeLedger {
   lockedMsatBlocks: bigint
 }
 
-interface Open {
-  amountMsat: bigint
-  since: number
-  height: number
-}
-
-interface NodeTally {
-  feesPaidMsat: bigint
-  feesEarnedMsat: bigint
-  offered: number
-  settled: number
-  failed: number
-  held: number
-  peak: number
-  open: Map<string, Open>
-  /** msat × ms */
-  lockedMsatMs: bigint
-  lockedMsatBlocks: bigint
+interface Fees {
+  paidMsat: bigint
+  earnedMsat: bigint
 }
 
 /** What a ledger needs from the network at the end: who funded which channel, and each transaction's fee. */
@@ -66,79 +48,37 @@ export interface LedgerSources {
 const FUNDER_PAYS = new Set(['funding', 'commitment', 'mutual close'])
 
 export class CostLedger {
-  private readonly tallies = new Map<string, NodeTally>()
+  private readonly fees = new Map<string, Fees>()
+  private readonly locks: HtlcLocks
   /** txid → who broadcast it, with its channel and label */
   private readonly broadcasts = new Map<string, { node: string; channelId: string | null; label: string }>()
-  private height = 0
 
-  constructor(private readonly heldMs = DEFAULT_HELD_HTLC_MS) {}
+  constructor(heldMs = DEFAULT_HELD_HTLC_MS) {
+    this.locks = new HtlcLocks((e) => e.alias, heldMs)
+  }
 
-  private tally(node: string): NodeTally {
-    let t = this.tallies.get(node)
-    if (!t) {
-      t = {
-        feesPaidMsat: 0n,
-        feesEarnedMsat: 0n,
-        offered: 0,
-        settled: 0,
-        failed: 0,
-        held: 0,
-        peak: 0,
-        open: new Map(),
-        lockedMsatMs: 0n,
-        lockedMsatBlocks: 0n,
-      }
-      this.tallies.set(node, t)
-    }
-    return t
+  private feesOf(node: string): Fees {
+    let f = this.fees.get(node)
+    if (!f) this.fees.set(node, (f = { paidMsat: 0n, earnedMsat: 0n }))
+    return f
   }
 
   onEvent(e: NetworkEvent): void {
+    this.locks.onEvent(e)
     switch (e.type) {
-      case 'chain_block':
-        this.height = Math.max(this.height, e.height)
-        return
       case 'payment_sent':
-        this.tally(e.alias).feesPaidMsat += e.feeMsat
+        this.feesOf(e.alias).paidMsat += e.feeMsat
         return
       case 'htlc_forwarded':
-        if (e.status === 'settled') this.tally(e.alias).feesEarnedMsat += e.feeMsat
+        if (e.status === 'settled') this.feesOf(e.alias).earnedMsat += e.feeMsat
         return
       case 'onchain':
         if (!this.broadcasts.has(e.txid))
           this.broadcasts.set(e.txid, { node: e.alias, channelId: e.channelId, label: e.label })
         return
-      case 'htlc_added': {
-        if (e.direction !== 'outgoing') return
-        const t = this.tally(e.alias)
-        t.offered++
-        t.open.set(`${e.channelId}:${e.htlcId}`, { amountMsat: e.amountMsat, since: e.time, height: this.height })
-        t.peak = Math.max(t.peak, t.open.size)
-        return
-      }
-      case 'htlc_settled':
-      case 'htlc_failed': {
-        if (e.direction !== 'outgoing') return
-        const t = this.tally(e.alias)
-        const key = `${e.channelId}:${e.htlcId}`
-        const open = t.open.get(key)
-        if (!open) return
-        t.open.delete(key)
-        if (e.type === 'htlc_settled') t.settled++
-        else t.failed++
-        this.close(t, open, e.time)
-        return
-      }
       default:
         return
     }
-  }
-
-  private close(t: NodeTally, open: Open, at: number): void {
-    const ms = Math.max(0, at - open.since)
-    if (ms >= this.heldMs) t.held++
-    t.lockedMsatMs += open.amountMsat * BigInt(Math.round(ms))
-    t.lockedMsatBlocks += open.amountMsat * BigInt(Math.max(0, this.height - open.height))
   }
 
   /** Each node's ledger now (HTLCs still in flight count as locked until `now`, and as held). */
@@ -151,27 +91,20 @@ export class CostLedger {
       if (fee !== null) onchain.set(payer, (onchain.get(payer) ?? 0n) + fee)
     }
     return names.map((name) => {
-      const t = this.tally(name)
-      let lockedMsatMs = t.lockedMsatMs
-      let lockedMsatBlocks = t.lockedMsatBlocks
-      let held = t.held
-      for (const open of t.open.values()) {
-        held++
-        lockedMsatMs += open.amountMsat * BigInt(Math.max(0, Math.round(now - open.since)))
-        lockedMsatBlocks += open.amountMsat * BigInt(Math.max(0, this.height - open.height))
-      }
+      const locks = this.locks.totals(name, now)
+      const fees = this.feesOf(name)
       return {
         name,
-        feesPaidMsat: t.feesPaidMsat,
-        feesEarnedMsat: t.feesEarnedMsat,
+        feesPaidMsat: fees.paidMsat,
+        feesEarnedMsat: fees.earnedMsat,
         onchainFeesSat: onchain.get(name) ?? 0n,
-        htlcsOffered: t.offered,
-        htlcsSettled: t.settled,
-        htlcsFailed: t.failed,
-        htlcsHeld: held,
-        peakHtlcsInFlight: t.peak,
-        lockedMsatSeconds: lockedMsatMs / 1000n,
-        lockedMsatBlocks,
+        htlcsOffered: locks.offered,
+        htlcsSettled: locks.settled,
+        htlcsFailed: locks.failed,
+        htlcsHeld: locks.held,
+        peakHtlcsInFlight: locks.peak,
+        lockedMsatSeconds: locks.lockedMsatMs / 1000n,
+        lockedMsatBlocks: locks.lockedMsatBlocks,
       }
     })
   }
