@@ -7,6 +7,8 @@
 import type { z } from 'zod'
 import { FUNDING_FEE_RESERVE_SAT, defaultChannelName, type Condition, type Expectation, type Step } from './schema.js'
 import { CHANNEL_ID_FIELDS, TESTING_STEP_KINDS } from './testingSteps.js'
+import { planJam } from './jamPaths.js'
+import { StepError } from '../errors.js'
 
 interface Shape {
   testing?: boolean | undefined
@@ -252,6 +254,23 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
           if (ids.has(step.id)) issue([...at, 'id'], `duplicate step id "${step.id}"`)
           ids.set(step.id, step.kind)
         }
+        // the channels known at this step make its paths: a target it cannot cross is the file's mistake
+        const c = channel === undefined ? undefined : channels.get(channel)
+        const sound =
+          nodes.has(step.attacker) &&
+          (node === undefined || nodes.has(node)) &&
+          (step.colluder === undefined || (nodes.has(step.colluder) && step.colluder !== step.attacker)) &&
+          (channel === undefined || (c !== undefined && [undefined, c.from, c.to].includes(step.from)))
+        if (sound)
+          try {
+            planJam(
+              [...channels].map(([name, c]) => ({ name, from: c.from, to: c.to })),
+              step,
+            )
+          } catch (err) {
+            if (!(err instanceof StepError)) throw err
+            issue([...at, 'target'], err.message)
+          }
         break
       }
       case 'mine':

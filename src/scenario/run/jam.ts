@@ -15,7 +15,7 @@ import { StepError } from '../errors.js'
 import type { JamStep } from '../file/jamStep.js'
 import type { Network } from '../network/network.js'
 import { sleep } from '../network/pool.js'
-import { planJam } from './jamPaths.js'
+import { planJam } from '../file/jamPaths.js'
 import type { JamResult } from '../report/jamResult.js'
 
 export type { JamResult }

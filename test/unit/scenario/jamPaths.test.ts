@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { planJam, type JamChannel } from '../../../src/scenario/run/jamPaths.js'
+import { planJam, type JamChannel } from '../../../src/scenario/file/jamPaths.js'
 
 // alice and bob pay carol and dave through the hub; mallory attacks, eve colludes beyond carol and dave
 const hub: JamChannel[] = [

@@ -113,6 +113,16 @@ describe('variants of a scenario', () => {
     )
   })
 
+  it('refuse a jam step whose target the attacker cannot cross to the colluder, before anything starts', () => {
+    expect(issuesOf(PAIRED.replace('target: { channel: bob-carol }', 'target: { node: carol }'))).toEqual([
+      expect.objectContaining({
+        line: lineOf(PAIRED, 'jam: { attacker'),
+        path: 'variants.attack.steps[0].jam.target',
+        message: expect.stringContaining('mallory cannot reach carol other than through bob-carol'),
+      }),
+    ])
+  })
+
   it('refuse a jam step that names a channel end that is not one, or the attacker as its own colluder', () => {
     expect(
       issuesOf(PAIRED.replace('target: { channel: bob-carol }', 'target: { channel: bob-carol }, from: alice')),

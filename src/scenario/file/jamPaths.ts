@@ -5,7 +5,7 @@
  * to use exactly these channels, so the HTLCs cannot go round the target.
  */
 import { StepError } from '../errors.js'
-import type { JamTarget } from '../file/jamStep.js'
+import type { JamTarget } from './jamStep.js'
 
 export interface JamChannel {
   name: string
