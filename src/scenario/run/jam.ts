@@ -29,6 +29,8 @@ interface Sent {
   invoice: InvoiceInfo
   sentAt: number
   outcome: Promise<{ code: string | null }>
+  /** the attacker's payment call has returned */
+  resolved: boolean
 }
 
 export async function runJam(net: Network, step: JamStep, signal: AbortSignal): Promise<JamResult> {
@@ -52,67 +54,80 @@ export async function runJam(net: Network, step: JamStep, signal: AbortSignal): 
 
   const sent: Sent[] = []
   const failures: Record<string, number> = {}
-  let held = 0
   const started = Date.now()
   const gap = 1000 / step.ratePerSecond
   const limit = step.maxHtlcs ?? Infinity
   const cancels: Promise<void>[] = []
+  /**
+   * the jam's payment hashes the colluder held: its HTLC reached the colluder's hold invoice (seen in its events, or
+   * the invoice accepted), however it ended (cancelled by us, or failed back by the colluder's node near expiry)
+   */
+  const ours = new Set<string>()
+  const held = new Set<string>()
+  const stopWatching = net.onEvent((e) => {
+    if (e.type === 'htlc_added' && e.direction === 'incoming' && e.alias === plan.colluder && ours.has(e.paymentHash))
+      held.add(e.paymentHash)
+  })
 
-  const cancel = async (s: Sent): Promise<void> => {
-    // an HTLC still on its way would find the invoice cancelled and fail back anyway; one that arrived counts as held
-    const deadline = Date.now() + ACCEPT_WAIT_MS
-    let status = (await colluder.client.invoice(s.invoice.paymentHash)).status
-    while (status === 'open' && Date.now() < deadline) {
-      await sleep(50, signal)
-      status = (await colluder.client.invoice(s.invoice.paymentHash)).status
+  try {
+    const cancel = async (s: Sent): Promise<void> => {
+      // an HTLC still on its way would find the invoice cancelled and fail back anyway: give it a moment to arrive
+      const hash = s.invoice.paymentHash
+      const deadline = Date.now() + ACCEPT_WAIT_MS
+      for (;;) {
+        if (held.has(hash)) break
+        if ((await colluder.client.invoice(hash)).status === 'accepted') {
+          held.add(hash)
+          break
+        }
+        if (Date.now() >= deadline || s.resolved) break
+        await sleep(50, signal)
+      }
+      await colluder.client.cancelInvoice(hash).catch(() => {})
     }
-    if (status === 'accepted') held++
-    await colluder.client.cancelInvoice(s.invoice.paymentHash).catch(() => {})
-  }
 
-  for (let i = 0; i < limit; i++) {
-    const at = started + i * gap
-    if (at - started > step.durationMs) break
-    if (at > Date.now()) await sleep(at - Date.now(), signal)
-    signal.throwIfAborted()
-    const path = scids[i % scids.length]!
-    const invoice = await colluder.client.createInvoice({
-      amountMsat: step.amountMsat,
-      memo: `${label} #${i + 1}`,
-      expirySeconds: 3600,
-      hold: true,
-    })
-    if (step.mode === 'fast') await colluder.client.cancelInvoice(invoice.paymentHash)
-    const outcome = attacker.client
-      .pay({ invoice: invoice.invoice, timeoutSeconds, maxParts: 1, channels: path }, { signal })
-      .then(
-        (p: PaymentInfo) => ({ code: p.status === 'succeeded' ? null : (p.failure?.code ?? p.status.toUpperCase()) }),
-        (err: unknown) => ({ code: err instanceof NodeApiError ? err.code : `ERROR: ${errorMessage(err)}` }),
-      )
-    const s: Sent = { invoice, sentAt: Date.now(), outcome }
-    sent.push(s)
-    if (step.mode === 'slow' && step.holdMs !== undefined)
-      cancels.push(sleep(Math.max(0, s.sentAt + step.holdMs - Date.now()), signal).then(() => cancel(s)))
-  }
-  if (step.mode === 'slow') {
-    if (step.holdMs === undefined) {
-      const end = started + step.durationMs
-      if (end > Date.now()) await sleep(end - Date.now(), signal)
-      for (const s of sent) cancels.push(cancel(s))
+    for (let i = 0; i < limit; i++) {
+      const at = started + i * gap
+      if (at - started > step.durationMs) break
+      if (at > Date.now()) await sleep(at - Date.now(), signal)
+      signal.throwIfAborted()
+      const path = scids[i % scids.length]!
+      const invoice = await colluder.client.createInvoice({
+        amountMsat: step.amountMsat,
+        memo: `${label} #${i + 1}`,
+        expirySeconds: 3600,
+        hold: true,
+      })
+      ours.add(invoice.paymentHash)
+      if (step.mode === 'fast') await colluder.client.cancelInvoice(invoice.paymentHash)
+      const outcome = attacker.client
+        .pay({ invoice: invoice.invoice, timeoutSeconds, maxParts: 1, channels: path }, { signal })
+        .then(
+          (p: PaymentInfo) => ({ code: p.status === 'succeeded' ? null : (p.failure?.code ?? p.status.toUpperCase()) }),
+          (err: unknown) => ({ code: err instanceof NodeApiError ? err.code : `ERROR: ${errorMessage(err)}` }),
+        )
+      const s: Sent = { invoice, sentAt: Date.now(), outcome, resolved: false }
+      void outcome.then(() => (s.resolved = true))
+      sent.push(s)
+      if (step.mode === 'slow' && step.holdMs !== undefined)
+        cancels.push(sleep(Math.max(0, s.sentAt + step.holdMs - Date.now()), signal).then(() => cancel(s)))
     }
-    await Promise.all(cancels)
-  }
-  for (const s of sent) {
-    const { code } = await s.outcome
-    if (code === null) continue
-    // a held HTLC fails back when its invoice is cancelled: that is the attack, not a failure of it
-    failures[code] = (failures[code] ?? 0) + 1
-  }
-  if (step.mode === 'slow') {
-    const back = failures.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS ?? 0
-    const fromHeld = Math.min(back, held)
-    if (back - fromHeld > 0) failures.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS = back - fromHeld
-    else delete failures.INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS
+    if (step.mode === 'slow') {
+      if (step.holdMs === undefined) {
+        const end = started + step.durationMs
+        if (end > Date.now()) await sleep(end - Date.now(), signal)
+        for (const s of sent) cancels.push(cancel(s))
+      }
+      await Promise.all(cancels)
+    }
+    for (const s of sent) {
+      const { code } = await s.outcome
+      // a held HTLC fails back when its hold ends: that is the attack, not a failure of it
+      if (code === null || (step.mode === 'slow' && held.has(s.invoice.paymentHash))) continue
+      failures[code] = (failures[code] ?? 0) + 1
+    }
+  } finally {
+    stopWatching()
   }
   const result: JamResult = {
     id: step.id ?? null,
@@ -121,7 +136,7 @@ export async function runJam(net: Network, step: JamStep, signal: AbortSignal): 
     mode: step.mode,
     targets: plan.paths.map((p) => p.target),
     sent: sent.length,
-    held,
+    held: step.mode === 'slow' ? sent.filter((x) => held.has(x.invoice.paymentHash)).length : 0,
     failures,
     durationMs: Date.now() - started,
   }

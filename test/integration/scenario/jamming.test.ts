@@ -33,7 +33,13 @@ interface Row {
 interface Summary {
   variant?: string
   jams?: { sent: number; held: number; failures: Record<string, number>; targets: string[]; colluder: string }[]
-  ledger: { name: string; htlcsHeld: number; htlcsFailed: number; lockedMsatSeconds: string }[]
+  ledger: {
+    name: string
+    htlcsHeld: number
+    htlcsFailed: number
+    lockedMsatSeconds: string
+    lockedMsatBlocks: string
+  }[]
   expectations: { verdicts: { name: string; ok: boolean }[] }
   traffic: { successRate: number }[]
 }
@@ -142,6 +148,44 @@ expect:
       expect(hub.htlcsFailed).toBeGreaterThanOrEqual(24)
       expect(s.traffic[0]!.successRate).toBe(100)
       expect(r.stdout).toContain('jam fast (fast, mallory → carol across hub-carol): 24 HTLC(s) sent, 0 held')
+    },
+  )
+
+  it(
+    'ends a slow jam where the protocol does: the colluder fails a held HTLC back 12 blocks before it expires',
+    { timeout: 120_000 },
+    async () => {
+      const file = join(dir, 'expiry.yaml')
+      await writeFile(
+        file,
+        `name: slow-jam-expiry
+nodes:
+  - { name: hub, fundsSat: 1_100_000 }
+  - { name: carol, fundsSat: 0 }
+  - { name: mallory, fundsSat: 1_100_000 }
+channels:
+  - { from: hub, to: carol, capacitySat: 1_000_000 }
+  - { from: mallory, to: hub, capacitySat: 1_000_000 }
+steps:
+  - jam: { attacker: mallory, target: { channel: hub-carol }, mode: slow, amountMsat: 100_000_000,
+           ratePerSecond: 10, maxHtlcs: 3, durationMs: 8_000, background: true }
+  - wait: { until: { pendingHtlcs: { channel: hub-carol, count: 3 } } }
+  # carol's HTLCs expire 21 blocks on (18, an invoice's final delta, and 3 of margin): she lets them go after 9
+  - mine: { blocks: 10 }
+  - wait: { until: { pendingHtlcs: { channel: hub-carol, count: 0 } }, timeoutMs: 15_000 }
+expect:
+  - conservation: {}
+`,
+      )
+      const report = join(dir, 'expiry.json')
+      const started = Date.now()
+      const r = await runToEnd(['run', file, '--plain', '--report', report])
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0)
+      const s = JSON.parse(await readFile(report, 'utf8')) as Summary
+      expect(s.jams).toEqual([expect.objectContaining({ colluder: 'carol', sent: 3, held: 3, failures: {} })])
+      // mallory's HTLCs were locked while the 10 blocks were mined: 3 × (100,000,000 msat + the hub's fee) × 10
+      expect(s.ledger.find((l) => l.name === 'mallory')!.lockedMsatBlocks).toBe(String(3n * 100_001_100n * 10n))
+      expect(Date.now() - started).toBeLessThan(90_000)
     },
   )
 })
