@@ -52,6 +52,19 @@ export interface SummaryInput {
     successRate: number
     latencyMs?: { p50: number; p95: number } | null
   }[]
+  /** a paired run's variant */
+  variant?: string
+  jams?: {
+    id: string | null
+    attacker: string
+    colluder: string
+    mode: string
+    targets: string[]
+    sent: number
+    held: number
+    failures: Record<string, number>
+  }[]
+  ledger?: LedgerInput[]
   expectations: {
     total: number
     passed: number
@@ -59,6 +72,40 @@ export interface SummaryInput {
     verdicts: { name: string; ok: boolean; detail: string }[]
   }
   dir: string | null
+}
+
+export interface LedgerInput {
+  name: string
+  feesPaidMsat: bigint
+  feesEarnedMsat: bigint
+  onchainFeesSat: bigint
+  htlcsOffered: number
+  htlcsFailed: number
+  htlcsHeld: number
+  peakHtlcsInFlight: number
+  lockedMsatSeconds: bigint
+  lockedMsatBlocks: bigint
+}
+
+/** The cost ledger as a table: one row per node. */
+export function ledgerTable(ledger: readonly LedgerInput[]): string[] {
+  return table(
+    [
+      ['node', 'fees paid', 'fees earned', 'on-chain fees', 'HTLCs out', 'failed', 'held', 'peak', 'locked sat·s'],
+      ...ledger.map((l) => [
+        l.name,
+        formatMsatAsSat(l.feesPaidMsat),
+        formatMsatAsSat(l.feesEarnedMsat),
+        formatSat(l.onchainFeesSat),
+        String(l.htlcsOffered),
+        String(l.htlcsFailed),
+        String(l.htlcsHeld),
+        String(l.peakHtlcsInFlight),
+        (l.lockedMsatSeconds / 1000n).toLocaleString('en-US'),
+      ]),
+    ],
+    [1, 2, 3, 4, 5, 6, 7, 8],
+  )
 }
 
 const STATUS_TEXT: Record<string, string> = {
@@ -72,7 +119,8 @@ const STATUS_TEXT: Record<string, string> = {
 
 export function renderSummary(s: SummaryInput, options: { color?: boolean } = {}): string {
   const paint = (code: number, text: string): string => (options.color ? `\x1b[${code}m${text}\x1b[0m` : text)
-  const out: string[] = ['', paint(1, `── ${s.scenario} ─ summary ──`)]
+  const title = s.variant !== undefined ? `${s.scenario} [${s.variant}]` : s.scenario
+  const out: string[] = ['', paint(1, `── ${title} ─ summary ──`)]
   const p = s.payments
   const latency = p.latencyMs
     ? `  latency p50 ${formatMs(p.latencyMs.p50)}  p95 ${formatMs(p.latencyMs.p95)}  p99 ${formatMs(p.latencyMs.p99)}`
@@ -90,6 +138,14 @@ export function renderSummary(s: SummaryInput, options: { color?: boolean } = {}
       `${trafficName(t)}: ${t.succeeded}/${t.sent} succeeded (${t.successRate.toFixed(1)}%)` +
         (t.latencyMs ? `  latency p50 ${formatMs(t.latencyMs.p50)}  p95 ${formatMs(t.latencyMs.p95)}` : ''),
     )
+  for (const j of s.jams ?? []) {
+    const failed = Object.entries(j.failures)
+    out.push(
+      `jam${j.id ? ` ${j.id}` : ''} (${j.mode}, ${j.attacker} → ${j.colluder} across ${j.targets.join(', ')}): ` +
+        `${j.sent} HTLC(s) sent, ${j.held} held` +
+        (failed.length ? `, failed: ${failed.map(([c, n]) => `${c} ×${n}`).join(', ')}` : ''),
+    )
+  }
 
   if (s.nodes.length) {
     out.push('')
@@ -109,6 +165,11 @@ export function renderSummary(s: SummaryInput, options: { color?: boolean } = {}
         [1, 2, 3, 4, 5],
       ),
     )
+  }
+  if (s.ledger?.length) {
+    out.push('')
+    out.push('cost ledger (HTLCs a node offered; locked: amount × time in flight)')
+    out.push(...ledgerTable(s.ledger))
   }
   if (s.channels.length) {
     out.push('')

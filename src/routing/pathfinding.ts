@@ -47,6 +47,11 @@ export interface RouteRequest {
   routeHints?: readonly RouteHint[]
   /** for decaying what `history` learned. @default Date.now() */
   nowMs?: number
+  /**
+   * route only over these channels (LND's outgoing_chan_ids and last_hop, Core Lightning's sendpay route, in one):
+   * a caller that must cross a given channel, a probe or a jamming study, names the path's channels
+   */
+  onlyChannels?: ReadonlySet<ShortChannelId>
 }
 
 export interface PathfindingOptions {
@@ -147,6 +152,7 @@ export function findRoute(graph: EdgeSource, request: RouteRequest, options: Pat
     for (const e of edges.edgesTo(next)) {
       const u = labels.get(e.from)
       if (u?.settled) continue
+      if (request.onlyChannels && !request.onlyChannels.has(e.shortChannelId)) continue
       const onEdge = v.amountMsat
       if (e.disabled || onEdge < e.htlcMinimumMsat) continue
       if (

@@ -33,6 +33,9 @@ export const SCENARIO_ERRORS = {
   STEP_FAILED: { action: 'fix_step' },
   NODE_NOT_RUNNING: { action: 'fix_step' },
   NODE_NOT_STARTED: { action: 'fix_step' },
+  /** a jam step's target has no channel to jam, or no path leads across it to the colluder */
+  JAM_NO_TARGET: { action: 'fix_scenario' },
+  JAM_NO_PATH: { action: 'fix_scenario' },
 } as const satisfies Record<string, { action: ScenarioErrorAction }>
 
 export type ScenarioErrorCode = keyof typeof SCENARIO_ERRORS

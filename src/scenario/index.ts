@@ -81,6 +81,11 @@ export {
   type LocalRunnerOptions,
 } from './network/processRunner.js'
 export { renderJUnit, renderJUnitSuites } from './report/junit.js'
+export { renderLedgerCsv, LEDGER_CSV_COLUMNS } from './report/csvLedger.js'
+export { CostLedger, DEFAULT_HELD_HTLC_MS, type NodeLedger } from './report/ledger.js'
+export { pairedSummary, junitSummaries, variantRow, type PairedSummary, type VariantRow } from './report/pairedRun.js'
+export { applyVariant, COMPARE_METRICS, type Comparison, type Variant } from './file/variants.js'
+export type { JamResult } from './run/jam.js'
 export {
   RunSummarySchema,
   ReportFileSchema,

@@ -9,6 +9,8 @@ import { amount, hex32, nodeIdHex } from './schemas.js'
 
 /** More parts than this cost more in fees and HTLC slots than any payment gains (LND caps its own at 16 by default). */
 export const MAX_PARTS_LIMIT = 128
+/** A BOLT #4 onion holds 20 hops of lnsim's payloads: a path of more channels could not be sent. */
+export const MAX_ROUTE_CHANNELS = 20
 
 // ---- requests ----
 
@@ -78,6 +80,15 @@ export const PayRequest = z.strictObject({
   maxFeeMsat: amount.optional(),
   /** the most parts the payment may be split into; 1 sends it whole or not at all. Default 16 */
   maxParts: z.number().int().min(1).max(MAX_PARTS_LIMIT).optional(),
+  /**
+   * the short channel ids (HEIGHTxINDEXxOUTPUT) the payment must travel over, and no others, in any order: it goes
+   * whole, in one attempt, as LND's sendtoroute (to cross a given channel, e.g. in a jamming study)
+   */
+  channels: z
+    .array(z.string().regex(/^[0-9]{1,8}x[0-9]{1,8}x[0-9]{1,5}$/, 'a short channel id is HEIGHTxINDEXxOUTPUT'))
+    .min(1)
+    .max(MAX_ROUTE_CHANNELS)
+    .optional(),
 })
 export type PayRequest = z.infer<typeof PayRequest>
 

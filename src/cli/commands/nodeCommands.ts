@@ -3,7 +3,7 @@
  * Every one prints a readable summary, or the API's JSON with --json.
  */
 import { CliError, parseAmountArg, type CommandSpec } from '../command.js'
-import type { PaymentInfo } from '../../api/node/types.js'
+import { MAX_ROUTE_CHANNELS, type PaymentInfo } from '../../api/node/types.js'
 import { NODE_OPTIONS, formatMsat, nodeClient } from './nodeTarget.js'
 
 /** NODEID@ADDRESS, as `lnsim connect` takes it: the listen address without its /p2p/ part. */
@@ -194,6 +194,20 @@ const invoiceCommand: CommandSpec = {
   },
 }
 
+/** --channels: short channel ids, comma separated. */
+function channelList(value: string): string[] {
+  const list = value.split(',').map((c) => c.trim())
+  const bad = list.find((c) => !/^[0-9]{1,8}x[0-9]{1,8}x[0-9]{1,5}$/.test(c))
+  if (bad !== undefined || list.length > MAX_ROUTE_CHANNELS)
+    throw new CliError(
+      bad !== undefined
+        ? `--channels takes short channel ids like 103x1x0, separated by commas; got ${JSON.stringify(bad)}`
+        : `--channels takes at most ${MAX_ROUTE_CHANNELS} channels, what an onion can carry`,
+      { exitCode: 2, code: 'USAGE' },
+    )
+  return list
+}
+
 const payCommand: CommandSpec = {
   path: ['pay'],
   summary: 'Pay a BOLT #11 invoice; waits for the result',
@@ -215,16 +229,26 @@ const payCommand: CommandSpec = {
       default: '16',
     },
     { name: 'no-mpp', type: 'boolean', description: 'never split the payment (the same as --max-parts 1)' },
+    {
+      name: 'channels',
+      type: 'string',
+      valueName: 'SCID,…',
+      description:
+        'route over these channels only (short channel ids, e.g. 103x1x0,105x2x0): the payment goes whole, once, ' +
+        "as LND's sendtoroute, or fails with NO_ROUTE when they make no path",
+    },
   ],
   async run({ args, options, out }) {
     const timeoutSeconds = positiveInteger(options.timeout, '--timeout')
     const maxParts = options['no-mpp'] === true ? 1 : positiveInteger(options['max-parts'], '--max-parts')
+    const channels = typeof options.channels === 'string' ? channelList(options.channels) : undefined
     const p = await (
       await nodeClient(options)
     ).pay({
       invoice: args[0]!,
       timeoutSeconds,
       maxParts,
+      ...(channels ? { channels } : {}),
       ...(typeof options.amount === 'string' ? { amountMsat: parseAmountArg(options.amount, 'msat', '--amount') } : {}),
     })
     out.result(p, () => describePayment(p))

@@ -54,7 +54,14 @@ import {
   type RunStartedEvent,
   type RunSummaryEvent,
   paymentLine,
+  applyVariant,
+  junitSummaries,
+  pairedSummary,
+  renderLedgerCsv,
+  type PairedSummary,
+  type Comparison,
 } from '../../scenario/index.js'
+import { renderPairedTable } from '../../observe/pairedView.js'
 import {
   CliError,
   parseAmountArg,
@@ -89,6 +96,24 @@ function daemonCommand(): string[] | undefined {
   })
 }
 
+/**
+ * A YAML scenario's variants and comparisons, when it lists variants (a paired run); undefined otherwise, or when the
+ * file does not load (its run says why).
+ */
+async function variantsOf(
+  file: string,
+): Promise<(Pick<Loaded['spec'], 'name' | 'seed'> & { variants: object; compare: Comparison[] }) | undefined> {
+  if (isScriptFile(file)) return undefined
+  try {
+    const s = await loadScenarioFile(file, { maxNodes: MAX_CLUSTER_SCENARIO_NODES })
+    return s.variants && Object.keys(s.variants).length > 0
+      ? { name: s.name, seed: s.seed, variants: s.variants, compare: s.compare }
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** The scenario file's sha256, or null when it cannot be read (the load that follows says why). */
 async function fileHash(file: string): Promise<string | null> {
   return readFile(file).then(scenarioHash, () => null)
@@ -113,6 +138,7 @@ async function load(
   sample: number | undefined,
   activity: ActivityChoice,
   maxNodes: number,
+  variant?: string,
 ): Promise<Loaded> {
   const fromFlag = (names: string[]): ActivitySpec | null =>
     activity.file === undefined ? null : loadActivity(activity.file, process.cwd(), names, activity.options)
@@ -134,11 +160,12 @@ async function load(
       : script.body
     return { spec: script.spec, body, steps: null, imported: null, activity: simln }
   }
-  const scenario = await loadScenarioFile(file, {
+  const read = await loadScenarioFile(file, {
     maxNodes,
     ...(sample !== undefined ? { sample } : {}),
     ...(activity.file === undefined ? { activity: activity.options } : {}),
   })
+  const scenario = variant === undefined ? read : applyVariant(read, variant)
   const simln = fromFlag(scenario.nodes.map((n) => n.name)) ?? scenario.simln ?? null
   return {
     spec: scenario,
@@ -268,6 +295,11 @@ function perScenarioOutputs(options: OptionValues, file: string, taken: Set<stri
   let name = stem
   for (let i = 2; taken.has(name); i++) name = `${stem}-${i}`
   taken.add(name)
+  return outputsNamed(options, name)
+}
+
+/** Each output of one run of several, its name added: `--events ev.ndjson` is `ev.NAME.ndjson`. */
+function outputsNamed(options: OptionValues, name: string): OptionValues {
   const named = (path: string | boolean | undefined): string | boolean | undefined => {
     if (typeof path !== 'string') return path
     const ext = extname(path)
@@ -359,6 +391,7 @@ async function runScenario(
   file: string,
   options: OptionValues,
   { json, out, signal, timeout }: RunIo,
+  variant?: string,
 ): Promise<RunSummary> {
   const onKubernetes = wantsKubernetes(options)
   const agents = agentRunner(options)
@@ -371,7 +404,7 @@ async function runScenario(
   try {
     // daemons in Pods may spread over a cluster's machines
     const maxNodes = onKubernetes || agents ? MAX_CLUSTER_SCENARIO_NODES : MAX_SCENARIO_NODES
-    loaded = await load(file, sampleOption(options.sample), activityChoice(options), maxNodes)
+    loaded = await load(file, sampleOption(options.sample), activityChoice(options), maxNodes, variant)
   } catch (err) {
     if (!(err instanceof ScenarioFileError)) throw err
     process.stderr.write(`${err.message}\n${err.issues.length} problem(s); nothing was started.\n`)
@@ -465,7 +498,7 @@ async function runScenario(
   const keep = options.keep === true
   const runner = agents ?? local ?? kubeRunner(options, dir)
   screen.write(
-    `${spec.name}: ${spec.nodes.length} node(s), ` +
+    `${spec.name}${variant !== undefined ? ` [variant ${variant}]` : ''}: ${spec.nodes.length} node(s), ` +
       `${spec.channels.length} channel(s)${loaded.steps !== null ? `, ${loaded.steps} step(s)` : ''}; ` +
       `seed ${JSON.stringify(spec.seed)}\n`,
   )
@@ -490,7 +523,10 @@ async function runScenario(
   let summary: RunSummary | undefined
   try {
     const ran = await runNetwork(spec, loaded.body, { runner, dir, keep, observer, signal: stop.signal, lean })
-    summary = withRun(timedOut(ran, timeout, stop.signal, signal), run)
+    summary = withRun(
+      { ...timedOut(ran, timeout, stop.signal, signal), ...(variant !== undefined ? { variant } : {}) },
+      run,
+    )
   } finally {
     if (timer) clearTimeout(timer)
     signal.removeEventListener('abort', onAbort)
@@ -609,6 +645,15 @@ export const runCommand: CommandSpec = {
         '(see docs/scenarios.md)',
     },
     {
+      name: 'ledger-csv',
+      type: 'string',
+      valueName: 'FILE',
+      description:
+        "write each node's cost ledger as CSV, one row per node and run (a paired run's variants side by side): " +
+        'fees paid and earned, on-chain fees, HTLCs offered, settled, failed and held, capital locked in msat × s ' +
+        'and msat × blocks',
+    },
+    {
       name: 'activity',
       type: 'string',
       valueName: 'SIM.JSON',
@@ -722,28 +767,53 @@ export const runCommand: CommandSpec = {
       typeof options.timeout === 'string'
         ? { deadline: Date.now() + parseDuration(options.timeout, '--timeout'), text: options.timeout }
         : undefined
-    const runs: { summary: RunSummary; file: string }[] = []
+    const runs: { summary: RunSummary | PairedSummary; file: string }[] = []
     const names = new Set<string>()
+    const io = { json, out, signal, timeout }
     for (const file of files) {
       if (signal.aborted) break
       if (several) process.stderr.write(`\n── ${shownPath(file)} (${runs.length + 1} of ${files.length}) ──\n`)
+      const outputs = several ? perScenarioOutputs(options, file, names) : options
+      const paired = timeout && Date.now() >= timeout.deadline ? undefined : await variantsOf(file)
+      if (paired) {
+        // the variants one after another, from the same seed; each has its own events, CSV and plots
+        const variants: RunSummary[] = []
+        for (const name of Object.keys(paired.variants)) {
+          if (signal.aborted) break
+          process.stderr.write(
+            `\n── variant ${name} (${variants.length + 1} of ${Object.keys(paired.variants).length}) ──\n`,
+          )
+          variants.push(
+            timeout && Date.now() >= timeout.deadline
+              ? { ...(await outOfTime(file, timeout)), variant: name }
+              : await runScenario(file, outputsNamed(outputs, name), io, name),
+          )
+        }
+        const summary = pairedSummary(paired, variants)
+        if (!json) out.result(null, renderPairedTable(summary))
+        runs.push({ summary, file })
+        continue
+      }
       const summary =
         timeout && Date.now() >= timeout.deadline
           ? await outOfTime(file, timeout)
-          : await runScenario(file, several ? perScenarioOutputs(options, file, names) : options, {
-              json,
-              out,
-              signal,
-              timeout,
-            })
+          : await runScenario(file, outputs, io)
       runs.push({ summary, file })
     }
     const summaries = runs.map((r) => r.summary)
+    const flat = runs.flatMap(({ summary, file }) =>
+      'variants' in summary ? junitSummaries(summary).map((s) => ({ summary: s, file })) : [{ summary, file }],
+    )
     const exitCode = combinedExitCode(summaries.map((s) => s.exitCode))
     try {
       if (typeof options.report === 'string')
         await writeFile(options.report, toJson(several ? summaries : summaries[0], 2) + '\n')
-      if (typeof options.junit === 'string') await writeFile(options.junit, renderJUnitSuites(runs))
+      if (typeof options.junit === 'string') await writeFile(options.junit, renderJUnitSuites(flat))
+      if (typeof options['ledger-csv'] === 'string')
+        await writeFile(
+          options['ledger-csv'],
+          renderLedgerCsv(summaries.flatMap((s) => ('variants' in s ? s.variants : [s]))),
+        )
     } catch (err) {
       throw new CliError(
         `the run finished (exit ${exitCode}) but a report could not be written: ${errorMessage(err)}`,

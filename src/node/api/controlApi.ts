@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { fromHex, toHex } from '../../core/bytes.js'
 import { writePrivateFile } from '../../core/privateFile.js'
-import { formatScid } from '../../core/shortChannelId.js'
+import { formatScid, parseScid } from '../../core/shortChannelId.js'
 import { z } from 'zod'
 import { amount, nodeIdHex } from '../../api/node/schemas.js'
 import { LnsimError } from '../../core/errors.js'
@@ -215,6 +215,7 @@ export async function startControlApi(node: NodeComponents, hooks: ControlApiHoo
         ...(body.amountMsat !== undefined ? { amountMsat: body.amountMsat } : {}),
         ...(body.maxFeeMsat !== undefined ? { maxFeeMsat: body.maxFeeMsat } : {}),
         ...(body.maxParts !== undefined ? { maxParts: body.maxParts } : {}),
+        ...(body.channels !== undefined ? { onlyChannels: new Set(body.channels.map(parseScid)) } : {}),
       })
       return paymentInfo(r)
     }),

@@ -16,6 +16,7 @@ import { toJson } from '../../core/json.js'
 import type { Msat } from '../../core/amount.js'
 import type { NodeEvent } from '../../api/node/events.js'
 import type { PaymentInfo } from '../../api/node/types.js'
+import { HtlcLocks } from '../../api/run/htlcLocks.js'
 import { ChainModel, txKind } from './chainModel.js'
 import { PaymentBook, type PaymentState } from './paymentBook.js'
 import type {
@@ -59,6 +60,8 @@ export class DashboardModel {
   private readonly fundingMsat = new Map<string, Msat>()
   private readonly payments: PaymentBook
   private readonly chain = new ChainModel()
+  /** what each node's offered HTLCs lock, by node id */
+  private readonly locks = new HtlcLocks((e) => e.node)
   private readonly seen = new Set<string>()
   private readonly snapshotPayments: number
 
@@ -79,6 +82,7 @@ export class DashboardModel {
     this.clock = Math.max(this.clock, input.time)
     switch (input.type) {
       case 'chain_block':
+        this.locks.onEvent(input)
         this.chain.addBlock(input)
         this.chainDirty = true
         return
@@ -98,6 +102,14 @@ export class DashboardModel {
     this.seen.add(key)
     if (this.seen.size > DEDUPE_WINDOW) this.seen.delete(this.seen.values().next().value!)
     const node = this.touchNode(e.node, e.alias)
+    if (this.locks.onEvent(e) !== undefined) {
+      const t = this.locks.totals(e.node, e.time)
+      Object.assign(this.changingNode(e.node), {
+        htlcsInFlight: t.inFlight,
+        htlcsHeld: t.held,
+        lockedMsatSeconds: t.lockedMsatMs / 1000n,
+      })
+    }
     switch (e.type) {
       case 'node_started':
         this.changingNode(e.node).online = true
@@ -299,6 +311,9 @@ export class DashboardModel {
         paymentsSent: 0,
         paymentsReceived: 0,
         forwards: 0,
+        htlcsInFlight: 0,
+        htlcsHeld: 0,
+        lockedMsatSeconds: 0n,
       }
       this.nodes.set(id, n)
       this.dirtyNodes.add(id)

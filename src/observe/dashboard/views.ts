@@ -38,6 +38,12 @@ export interface NodeView {
   paymentsSent: number
   paymentsReceived: number
   forwards: number
+  /** HTLCs the node has offered and not yet seen resolved */
+  htlcsInFlight: number
+  /** offered HTLCs held 5 s or more (a slow jam's), or in flight now */
+  htlcsHeld: number
+  /** capital its offered HTLCs locked, msat × s, as of its last HTLC event */
+  lockedMsatSeconds: bigint
 }
 
 export interface ChannelView {

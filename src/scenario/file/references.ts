@@ -7,6 +7,8 @@
 import type { z } from 'zod'
 import { FUNDING_FEE_RESERVE_SAT, defaultChannelName, type Condition, type Expectation, type Step } from './schema.js'
 import { CHANNEL_ID_FIELDS, TESTING_STEP_KINDS } from './testingSteps.js'
+import { planJam } from './jamPaths.js'
+import { StepError } from '../errors.js'
 
 interface Shape {
   testing?: boolean | undefined
@@ -241,6 +243,44 @@ export function checkReferences(s: Shape, ctx: z.RefinementCtx): void {
         knowNode(step.node, [...at, 'node'])
         knowChannel(step.channel, at, step.node)
         break
+      case 'jam': {
+        knowNode(step.attacker, [...at, 'attacker'])
+        if (step.colluder !== undefined) {
+          knowNode(step.colluder, [...at, 'colluder'])
+          if (step.colluder === step.attacker)
+            issue([...at, 'colluder'], 'the attacker cannot pay itself: name another node as the colluder')
+        }
+        const { node, channel } = step.target
+        if (node !== undefined) knowNode(node, [...at, 'target', 'node'])
+        if (channel !== undefined) {
+          const c = channels.get(channel)
+          knowChannel(channel, [...at, 'target'])
+          if (c && step.from !== undefined && step.from !== c.from && step.from !== c.to)
+            issue([...at, 'from'], `${step.from} is not an end of ${channel} (${c.from}, ${c.to})`)
+        }
+        if (step.id !== undefined) {
+          if (ids.has(step.id)) issue([...at, 'id'], `duplicate step id "${step.id}"`)
+          ids.set(step.id, step.kind)
+        }
+        // the channels known at this step make its paths: a target it cannot cross is the file's mistake
+        const c = channel === undefined ? undefined : channels.get(channel)
+        const sound =
+          nodes.has(step.attacker) &&
+          (node === undefined || nodes.has(node)) &&
+          (step.colluder === undefined || (nodes.has(step.colluder) && step.colluder !== step.attacker)) &&
+          (channel === undefined || (c !== undefined && [undefined, c.from, c.to].includes(step.from)))
+        if (sound)
+          try {
+            planJam(
+              [...channels].map(([name, c]) => ({ name, from: c.from, to: c.to })),
+              step,
+            )
+          } catch (err) {
+            if (!(err instanceof StepError)) throw err
+            issue([...at, 'target'], err.message)
+          }
+        break
+      }
       case 'mine':
       case 'feerate':
       case 'sleep':

@@ -18,6 +18,7 @@ import { usesTestingHooks } from './testingSteps.js'
 import { TopologySpec } from '../topology/topologySpec.js'
 import { strictObject } from './values.js'
 import { ActivityKey } from '../activity/activitySpec.js'
+import { Comparison, Variant, checkVariants, variantName } from './variants.js'
 
 /**
  * The most nodes a scenario runs on one machine (`lnsim run`): about what 2 cores and a few GB hold, see
@@ -45,6 +46,14 @@ export const ScenarioSchema = strictObject({
   steps: z.array(Step).max(10_000).default([]),
   expect: z.array(Expectation).max(10_000).default([]),
   activity: ActivityKey.optional(),
+  variants: z
+    .record(variantName, Variant)
+    .optional()
+    .describe(
+      'paired runs: each variant runs the scenario from the same seed (same keys, channels and honest traffic), ' +
+        'one after another, with its own steps, added expectations and node overrides; reported side by side',
+    ),
+  compare: z.array(Comparison).max(100).default([]).describe("checks of one variant's metric against another's"),
 })
   .refine((s) => s.nodes.length > 0, {
     path: ['nodes'],
@@ -52,11 +61,18 @@ export const ScenarioSchema = strictObject({
     abort: true,
   })
   .superRefine(checkReferences)
+  .superRefine(checkVariants)
+  .refine((s) => s.compare.length === 0 || s.variants !== undefined, {
+    path: ['compare'],
+    message: 'compare checks variants against each other: list them under variants',
+  })
   // the topology was imported into nodes and channels before parsing (topologyImport.ts)
   .transform(({ topology: _imported, ...s }) => ({
     ...s,
     seed: s.seed ?? s.name,
-    testing: s.testing ?? usesTestingHooks(s.steps, s.expect),
+    // one flag for every variant, so they run the same processes
+    testing:
+      s.testing ?? [s, ...Object.values(s.variants ?? {})].some((v) => usesTestingHooks(v.steps ?? [], v.expect ?? [])),
     channels: s.channels.map((c) => ({ ...c, name: c.name ?? defaultChannelName(c.from, c.to) })),
   }))
 

@@ -23,6 +23,7 @@ import { oneOf } from './oneOf.js'
 import { TRANSACTION_KINDS } from '../../api/node/transactionKind.js'
 import { testingConditionVariants, testingStepVariants } from './testingSteps.js'
 import { HtlcPolicySpec } from '../../api/node/htlcPolicySpec.js'
+import { jamStep } from './jamStep.js'
 import { DEFAULT_CAPACITY_MULTIPLIER, DEFAULT_EXPECTED_PAYMENT_MSAT } from '../activity/randomModel.js'
 
 /** Per channel direction, as BOLT #7's channel_update carries it. */
@@ -377,6 +378,7 @@ export const Step = oneOf('step', {
       .describe('run alongside the steps that follow; the final expectations wait for it'),
     expect: strictObject({ successRateAtLeast: percent }).optional(),
   }).superRefine(checkTrafficModel),
+  jam: jamStep,
   ...testingStepVariants,
 })
 export type Step = z.output<typeof Step>

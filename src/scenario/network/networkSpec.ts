@@ -10,7 +10,7 @@ import type { Scenario, ScenarioSchema } from '../file/scenarioSchema.js'
 /** What launch() takes: the network part of a scenario, as a file would say it (amounts may also be bigint). */
 export type NetworkInput = Omit<
   z.input<typeof ScenarioSchema>,
-  'name' | 'description' | 'steps' | 'expect' | 'activity'
+  'name' | 'description' | 'steps' | 'expect' | 'activity' | 'variants' | 'compare'
 > & {
   name?: string
 }
@@ -27,7 +27,17 @@ export function toNetworkSpec(input: NetworkInput | NetworkSpec, source = 'launc
     imported: _summary,
     activity: _activity,
     simln: _simln,
+    variants: _variants,
+    compare: _compare,
+    variant: _variant,
     ...network
-  } = input as (NetworkInput | NetworkSpec) & { imported?: unknown; activity?: unknown; simln?: unknown }
+  } = input as (NetworkInput | NetworkSpec) & {
+    imported?: unknown
+    activity?: unknown
+    simln?: unknown
+    variants?: unknown
+    compare?: unknown
+    variant?: unknown
+  }
   return validateScenario({ name: 'network', ...network, steps: [], expect: [] }, source)
 }

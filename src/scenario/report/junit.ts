@@ -45,7 +45,8 @@ interface Suite {
 }
 
 function suite(summary: RunSummary, file?: string): Suite {
-  const name = escapeXml(summary.scenario)
+  // a paired run's variants are suites of their own
+  const name = escapeXml(summary.variant ? `${summary.scenario} [${summary.variant}]` : summary.scenario)
   const cases: string[] = summary.expectations.verdicts.map((v) => {
     const head =
       `    <testcase classname="${name}" name="${escapeXml(v.name)}" ` +

@@ -9,6 +9,8 @@ import type { Msat } from '../../core/amount.js'
 import { errorMessage } from '../../core/errors.js'
 import type { RunMetadata } from './runMetadata.js'
 import type { NetworkView } from '../network/networkView.js'
+import type { JamResult } from './jamResult.js'
+import type { NodeLedger } from './ledger.js'
 import { partsOf, type NetworkEvent, type PaymentOutcome, type Verdict } from '../network/observer.js'
 
 export interface LatencySummary {
@@ -85,6 +87,12 @@ export interface RunSummary {
     successRate: number
     latencyMs: LatencySummary | null
   }[]
+  /** each jam step's attack: HTLCs sent, held and failed */
+  jams?: JamResult[]
+  /** what the run cost and earned each node (absent from summaries of runs that never started) */
+  ledger?: NodeLedger[]
+  /** the variant of a scenario with `variants` this run is (the same seed, keys, channels and honest traffic) */
+  variant?: string
   expectations: { total: number; passed: number; failed: number; verdicts: Verdict[] }
   /** the run's folder, when it was kept */
   dir: string | null

@@ -32,6 +32,15 @@ export const VerdictSchema = z
   .object({ name: z.string(), ok: z.boolean(), detail: z.string(), source: z.string() })
   .strict()
 
+const ExpectationTotalsSchema = z
+  .object({
+    total: z.number().int(),
+    passed: z.number().int(),
+    failed: z.number().int(),
+    verdicts: z.array(VerdictSchema),
+  })
+  .strict()
+
 export const RunSummarySchema = z
   .object({
     run: RunMetadataSchema.optional(),
@@ -103,20 +112,89 @@ export const RunSummarySchema = z
         })
         .strict(),
     ),
-    expectations: z
-      .object({
-        total: z.number().int(),
-        passed: z.number().int(),
-        failed: z.number().int(),
-        verdicts: z.array(VerdictSchema),
-      })
-      .strict(),
+    jams: z
+      .array(
+        z
+          .object({
+            id: z.string().nullable(),
+            attacker: z.string(),
+            colluder: z.string(),
+            mode: z.enum(['slow', 'fast']),
+            targets: z.array(z.string()),
+            sent: z.number().int(),
+            held: z.number().int(),
+            failures: z.record(z.string(), z.number().int()),
+            durationMs: z.number(),
+          })
+          .strict(),
+      )
+      .optional(),
+    ledger: z
+      .array(
+        z
+          .object({
+            name: z.string(),
+            feesPaidMsat: amount,
+            feesEarnedMsat: amount,
+            onchainFeesSat: amount,
+            htlcsOffered: z.number().int(),
+            htlcsSettled: z.number().int(),
+            htlcsFailed: z.number().int(),
+            htlcsHeld: z.number().int(),
+            peakHtlcsInFlight: z.number().int(),
+            /** msat × s */
+            lockedMsatSeconds: amount,
+            /** msat × blocks */
+            lockedMsatBlocks: amount,
+          })
+          .strict(),
+      )
+      .optional(),
+    variant: z.string().optional(),
+    expectations: ExpectationTotalsSchema,
     dir: z.string().nullable(),
   })
   .strict()
 
-/** `--report` holds one summary, or a list of them when the run had several scenarios. */
-export const ReportFileSchema = z.union([RunSummarySchema, z.array(RunSummarySchema)])
+/** A scenario with `variants`: each variant's summary, a row per variant side by side, and the comparisons. */
+export const PairedSummarySchema = z
+  .object({
+    scenario: z.string(),
+    seed: z.string(),
+    status: z.enum(['passed', 'failed', 'invalid', 'not-started', 'interrupted', 'timed-out']),
+    exitCode: z.number().int(),
+    variants: z.array(RunSummarySchema),
+    table: z.array(
+      z
+        .object({
+          variant: z.string(),
+          status: z.enum(['passed', 'failed', 'invalid', 'not-started', 'interrupted', 'timed-out']),
+          honestPayments: z.number().int(),
+          honestSucceeded: z.number().int(),
+          honestSuccessRate: z.number().nullable(),
+          honestLatencyP50Ms: z.number().nullable(),
+          revenueMsat: z.record(z.string(), amount),
+          attackers: z.array(z.string()),
+          attackerCostMsat: amount,
+          attackerLockedMsatSeconds: amount,
+          jamHtlcsSent: z.number().int(),
+          jamHtlcsHeld: z.number().int(),
+        })
+        .strict(),
+    ),
+    comparisons: ExpectationTotalsSchema,
+  })
+  .strict()
+
+/**
+ * `--report` holds one summary (a paired one for a scenario with variants), or a list of them when the run had several
+ * scenarios.
+ */
+export const ReportFileSchema = z.union([
+  RunSummarySchema,
+  PairedSummarySchema,
+  z.array(z.union([RunSummarySchema, PairedSummarySchema])),
+])
 
 export function reportJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(ReportFileSchema, { target: 'draft-7' }) as Record<string, unknown>
@@ -125,7 +203,8 @@ export function reportJsonSchema(): Record<string, unknown> {
     title: 'lnsim run report',
     description:
       'What `lnsim run --report FILE` writes: the summary of a run (or a list, one per scenario) with the ' +
-      "run's metadata, payments, nodes, channels, chain, traffic and every expectation's verdict. Amounts are " +
+      "run's metadata, payments, nodes, channels, chain, traffic, jams, each node's cost ledger and every " +
+      "expectation's verdict; a scenario with variants, each variant's summary side by side. Amounts are " +
       'decimal strings.',
   }
 }

@@ -25,9 +25,12 @@ import {
   type RunStatus,
   type RunSummary,
 } from '../report/report.js'
+import { CostLedger } from '../report/ledger.js'
 import { runTraffic, type TrafficResult, type TrafficSpec } from './traffic.js'
 import { runActivity } from './activityRunner.js'
 import type { ActivitySpec } from '../activity/activitySpec.js'
+import type { JamStep } from '../file/jamStep.js'
+import { runJam, type JamResult } from './jam.js'
 
 export const EXIT_PASSED = 0
 export const EXIT_FAILED = 1
@@ -52,6 +55,8 @@ export interface RunContext {
   check(expectation: Record<string, unknown> | Expectation, source?: string): Promise<Verdict>
   /** Sends traffic as a traffic step would; its result is kept for the summary. */
   traffic(spec: TrafficSpec): Promise<TrafficResult>
+  /** Runs a jam step (an attack); its result is kept for the summary. */
+  jam(step: JamStep): Promise<JamResult>
   /** Runs a SimLN activity file's payments; each activity's result is kept for the summary. */
   activity(spec: ActivitySpec): Promise<TrafficResult[]>
   /**
@@ -83,22 +88,26 @@ function parseExpectation(input: Record<string, unknown> | Expectation): Expecta
 export async function runNetwork(spec: NetworkSpec, body: RunBody, options: RunOptions = {}): Promise<RunSummary> {
   const startedAt = Date.now()
   const stats = new RunStats()
+  const ledger = new CostLedger()
   const outer = options.observer ?? {}
   const observer: NetworkObserver = {
     ...outer,
     event: (e) => {
       stats.onEvent(e)
+      ledger.onEvent(e)
       outer.event?.(e)
     },
   }
   const signal = options.signal ?? new AbortController().signal
   const verdicts: Verdict[] = []
   const traffic: (TrafficResult & { kind?: 'traffic' | 'activity' })[] = []
+  const jams: JamResult[] = []
   let error: RunSummary['error'] = null
   const finish = (status: RunStatus, exitCode: number, extra: Partial<RunSummary> = {}): RunSummary => ({
     ...emptySummary(spec, startedAt, status, exitCode, error),
     chain: { height: null, blocksMined: stats.blocks, transactionsMined: stats.transactions },
     traffic: trafficSummaries(traffic),
+    jams,
     expectations: expectationTotals(verdicts),
     ...extra,
   })
@@ -136,6 +145,11 @@ export async function runNetwork(spec: NetworkSpec, body: RunBody, options: RunO
       const r = await runTraffic(net, t, rng.fork(`traffic/${t.id ?? traffic.length}`), signal)
       traffic.push(r)
       if (t.id !== undefined) records.traffic.set(t.id, r)
+      return r
+    },
+    jam: async (step) => {
+      const r = await runJam(net, step, signal)
+      jams.push(r)
       return r
     },
     activity: async (a) => {
@@ -177,9 +191,19 @@ export async function runNetwork(spec: NetworkSpec, body: RunBody, options: RunO
     }
     if (!status) await net.settle(undefined, signal)
     if (signal.aborted) status = 'interrupted'
-    const [channels, chain] = status
-      ? [[], undefined]
-      : await Promise.all([channelSummaries(net), chainSummary(net, stats)])
+    const [channels, chain, ledgers] = status
+      ? [[], undefined, []]
+      : await Promise.all([
+          channelSummaries(net),
+          chainSummary(net, stats),
+          ledger.ledgers(
+            net.nodes.map((n) => n.name),
+            {
+              channels: net.channels,
+              transactionFeeSat: async (txid) => (await net.chain.getTransaction(txid)).feeSat,
+            },
+          ),
+        ])
     const passed = error === null && verdicts.every((v) => v.ok)
     status ??= passed ? 'passed' : 'failed'
     return finish(status, status === 'interrupted' ? EXIT_INTERRUPTED : passed ? EXIT_PASSED : EXIT_FAILED, {
@@ -191,6 +215,7 @@ export async function runNetwork(spec: NetworkSpec, body: RunBody, options: RunO
         stats,
       ),
       channels,
+      ledger: ledgers,
       ...(chain ? { chain } : {}),
       dir: options.keep ? net.dir : null,
     })

@@ -65,6 +65,15 @@ export function describeStep(step: Step): string {
         `traffic${step.id ? ` ${step.id}` : ''}: ${describeTraffic(step)}` +
         (step.background ? ' (in the background)' : '')
       )
+    case 'jam':
+      return (
+        `jam${step.id ? ` ${step.id}` : ''}: ${step.mode} jamming of ` +
+        `${step.target.channel ?? `every channel of ${step.target.node}`} by ${step.attacker}` +
+        `${step.colluder ? ` with ${step.colluder}` : ''}, ${msatAsSat(step.amountMsat)} ` +
+        `${step.ratePerSecond}/s for ${step.durationMs} ms` +
+        (step.maxHtlcs !== undefined ? ` (at most ${step.maxHtlcs} HTLCs)` : '') +
+        (step.background ? ' (in the background)' : '')
+      )
   }
 }
 
@@ -199,6 +208,13 @@ async function runStep(
           ),
         )
       else await traffic(ctx, step, source)
+      return
+    case 'jam':
+      if (step.background)
+        background.push(
+          ctx.jam(step).catch((err) => ctx.fail(err, `jam ${step.id ?? source} in the background`, source)),
+        )
+      else await ctx.jam(step)
       return
   }
 }

@@ -75,6 +75,20 @@ describe('paying from the CLI: parts, keysend and hold invoices', () => {
     expect(new Set(p.parts.map((part) => part.route[0]!.shortChannelId)).size).toBe(2)
   })
 
+  it('pay --channels takes only the channels named; a malformed id is refused before anything is sent', async () => {
+    const scids = (await net.node('alice').client.channels()).map((c) => c.shortChannelId!).sort()
+    for (const scid of scids) {
+      const inv = json<InvoiceJson>(await run('invoice', '10000sat', ...at('bob'), '--json'))
+      const r = await run('pay', inv.invoice, '--channels', scid, ...at('alice'), '--json')
+      expect(r.code, r.stderr).toBe(0)
+      expect(json<PaymentJson>(r).parts.map((part) => part.route[0]!.shortChannelId)).toEqual([scid])
+    }
+    const inv = json<InvoiceJson>(await run('invoice', '10000sat', ...at('bob'), '--json'))
+    const bad = await run('pay', inv.invoice, '--channels', `${scids[0]},bob`, ...at('alice'))
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('--channels takes short channel ids like 103x1x0, separated by commas; got "bob"')
+  })
+
   it('keysend pays a node by its id, with no invoice', async () => {
     const r = await run('keysend', net.node('bob').nodeId, '10000sat', ...at('alice'), '--json')
     expect(r.code, r.stderr).toBe(0)

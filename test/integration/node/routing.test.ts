@@ -98,6 +98,25 @@ describe('routed payments across five node processes', () => {
     expect((await totalLocal('eve')) - before.eve).toBe(0n)
   }, 60_000)
 
+  it('takes the channels it is told to, the dearer route too, and fails at once when they make no path', async () => {
+    const scid = async (a: string, b: string) =>
+      (await net.node(a).client.channels()).find((c) => c.remoteNodeId === net.node(b).nodeId)!.shortChannelId!
+    const viaEve = [await scid('alice', 'eve'), await scid('eve', 'dave')]
+    const invoice = async () => (await net.node('dave').client.createInvoice({ amountMsat: 3_000_000n })).invoice
+    const p = await net.node('alice').client.pay({ invoice: await invoice(), channels: viaEve })
+    expect(p.status).toBe('succeeded')
+    expect(p.route.map((h) => h.shortChannelId)).toEqual(viaEve)
+    expect(p.feeMsat).toBe(forwardingFee(3_000_000n, 20_000n, 1_000n))
+    // alice–bob and eve–dave do not meet: no route, nothing sent
+    const none = await net
+      .node('alice')
+      .client.pay({ invoice: await invoice(), channels: [await scid('alice', 'bob'), viaEve[1]!] })
+    expect(none).toMatchObject({ status: 'failed', attempts: 0, failure: { code: 'NO_ROUTE' } })
+    await expect(
+      net.node('alice').client.pay({ invoice: await invoice(), channels: ['not-a-channel'] }),
+    ).rejects.toMatchObject({ code: 'INVALID_REQUEST' })
+  }, 60_000)
+
   it('fails over to the dearer route when the cheap route’s middle node stops', async () => {
     await net.stopNode('bob')
     const amount = 20_000_000n

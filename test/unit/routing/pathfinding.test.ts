@@ -52,6 +52,13 @@ describe('pathfinding', () => {
     expect(path(findRoute(diamond({ feeBaseMsat: 500n }), request()))).toEqual(['a', 'payee'])
   })
 
+  it('routes only over the channels it is told to, however dear, and finds none when they make no path', () => {
+    // a jamming study forces the path across the channel it attacks
+    const onlyA = new Set([scid(1), scid(3)])
+    expect(path(findRoute(diamond(), request({ onlyChannels: onlyA })))).toEqual(['a', 'payee'])
+    noRoute(() => findRoute(diamond(), request({ onlyChannels: new Set([scid(1), scid(4)]) })))
+  })
+
   it("computes each hop's fee on what it forwards, to the msat, over three hops", () => {
     // us → a → b → payee: our channel charges nothing; b charges on 1,000,000, a on what b receives
     const g = new ChannelGraph()

@@ -34,6 +34,7 @@ describe('the JSON Schema of scenario files', () => {
       'kill',
       'sleep',
       'traffic',
+      'jam',
       'fault',
       'latency',
       'partition',

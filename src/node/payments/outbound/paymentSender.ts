@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { fromHex, toHex } from '../../../core/bytes.js'
-import { formatScid } from '../../../core/shortChannelId.js'
+import { formatScid, type ShortChannelId } from '../../../core/shortChannelId.js'
 import type { EventBus } from '../../eventBus.js'
 import type { Logger } from '../../logger.js'
 import type { KvLog } from '../../store/durableStore.js'
@@ -63,6 +63,8 @@ export interface RouteRequest {
   localSpentMsat?: ReadonlyMap<string, bigint>
   /** the invoice's private routes to the payee */
   routeHints?: readonly RouteHint[]
+  /** route only over these channels */
+  onlyChannels?: ReadonlySet<ShortChannelId>
 }
 
 export interface SenderComponents {
@@ -95,6 +97,11 @@ export interface PayOptions {
   maxAttempts?: number
   /** the most HTLCs the payment may travel in at once; 1 never splits it. @default DEFAULT_MAX_PARTS */
   maxParts?: number
+  /**
+   * the channels the payment must take, no others: it travels whole, once (as LND's sendtoroute), and fails when they
+   * do not make a path to the payee
+   */
+  onlyChannels?: ReadonlySet<ShortChannelId>
 }
 
 /** LND's and Core Lightning's default limit on the parts of one payment. */
@@ -269,8 +276,10 @@ export class PaymentSender implements LocalPayments {
     }
     save(record)
 
-    const maxParts = t.multiPart ? Math.max(1, options.maxParts ?? DEFAULT_MAX_PARTS) : 1
-    const maxFailures = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
+    // a path given by the caller has nothing to retry or split over
+    const fixedPath = options.onlyChannels !== undefined
+    const maxParts = t.multiPart && !fixedPath ? Math.max(1, options.maxParts ?? DEFAULT_MAX_PARTS) : 1
+    const maxFailures = fixedPath ? 1 : (options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)
     const maxFeeMsat = options.maxFeeMsat ?? t.amountMsat / 20n + 10_000n
     /** no part smaller than this: halving stops there */
     const minPartMsat = (t.amountMsat + BigInt(maxParts) - 1n) / BigInt(maxParts)
@@ -303,6 +312,7 @@ export class PaymentSender implements LocalPayments {
                 largestPart,
                 refused,
                 routeHints: t.routeHints,
+                onlyChannels: options.onlyChannels,
               })
         if (plan) {
           largestPart = plan.largestPart
@@ -438,6 +448,7 @@ export class PaymentSender implements LocalPayments {
       largestPart: bigint
       refused: ReadonlyMap<string, bigint>
       routeHints?: readonly RouteHint[] | undefined
+      onlyChannels?: ReadonlySet<ShortChannelId> | undefined
     },
   ): { parts: Array<{ amountMsat: bigint; route: PlannedRoute }>; largestPart: bigint } | undefined {
     const parts: Array<{ amountMsat: bigint; route: PlannedRoute }> = []
@@ -456,6 +467,7 @@ export class PaymentSender implements LocalPayments {
         avoidChannels: new Set([...p.refused].filter(([, at]) => at <= amount).map(([key]) => key)),
         localSpentMsat: spent,
         ...(p.routeHints ? { routeHints: p.routeHints } : {}),
+        ...(p.onlyChannels ? { onlyChannels: p.onlyChannels } : {}),
       })
       if (!route) {
         // two smaller parts may each find a way where this one did not
@@ -565,6 +577,16 @@ export class PaymentSender implements LocalPayments {
       }
     const htlcId = r.reply.htlcId
     this.d.htlcs.set(outgoingKey(route.firstChannel, htlcId), { kind: 'local', paymentHash: t.paymentHash, attempt })
+    // as the switch tells of the HTLCs it forwards: what our own payment locks of our balance, until it resolves
+    this.d.bus.emit({
+      type: 'htlc_added',
+      channelId: route.firstChannel,
+      direction: 'outgoing',
+      htlcId,
+      amountMsat: first.amountMsat,
+      paymentHash: toHex(t.paymentHash),
+      cltvExpiry: first.cltvExpiry,
+    })
     const key = `${route.firstChannel}:${htlcId}`
     // once the HTLC is out only the network can resolve it, however long that takes: no timeout here
     return new Promise((resolve) => {

@@ -62,6 +62,7 @@ export class RouteFinder {
         maxFeeMsat: req.maxFeeMsat,
         localChannels: locals,
         ...(req.routeHints ? { routeHints: req.routeHints } : {}),
+        ...(req.onlyChannels ? { onlyChannels: req.onlyChannels } : {}),
         nowMs: Date.now(),
       },
       { history: this.c.missionControl },

@@ -68,6 +68,12 @@ export function renderHops(el, state) {
     `<p class="hash">${p.paymentHash}</p>`
 }
 
+/** msat × s as sat × s, whole; absent in the events of older versions */
+function formatSatSeconds(msatSeconds) {
+  if (msatSeconds === undefined || msatSeconds === null) return '–'
+  return (BigInt(msatSeconds) / 1000n).toLocaleString('en-US')
+}
+
 export function renderNodes(table, state) {
   const rows = [...state.nodes.values()]
     .sort((a, b) => a.alias.localeCompare(b.alias))
@@ -75,7 +81,9 @@ export function renderNodes(table, state) {
       (n) =>
         `<tr data-node="${n.id}" class="${n.online ? '' : 'offline'}"><td title="${n.id}">${escapeHtml(n.alias)}</td>` +
         `<td class="num">${formatMsat(n.feesEarnedMsat)}</td><td class="num">${formatMsat(n.feesPaidMsat)}</td>` +
-        `<td class="num">${n.paymentsSent}</td><td class="num">${n.paymentsReceived}</td><td class="num">${n.forwards}</td></tr>`,
+        `<td class="num">${n.paymentsSent}</td><td class="num">${n.paymentsReceived}</td><td class="num">${n.forwards}</td>` +
+        `<td class="num">${n.htlcsInFlight ?? 0}</td><td class="num">${n.htlcsHeld ?? 0}</td>` +
+        `<td class="num">${formatSatSeconds(n.lockedMsatSeconds)}</td></tr>`,
     )
   table.tBodies[0].innerHTML = rows.join('')
 }

@@ -89,6 +89,11 @@ describe.skipIf(!hasChromium)('the dashboard in headless Chromium, replaying a r
     expect(hops).toContain('fee 1.050 sat')
     expect(hops).toContain('held 29 ms')
     expect(await page.textContent('#chain-height')).toBe('108')
+    // the capital bob's forward locked: 50,000 sat for 26 ms; nothing in flight or held at the end
+    const bobCells = await page.$$eval('#nodes tbody tr', (rows) =>
+      rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)).find((cells) => cells[0] === 'bob'),
+    )
+    expect(bobCells!.slice(-3)).toEqual(['0', '0', '1,300'])
 
     await page.waitForTimeout(600)
     await saveScreenshot(page, 'dashboard.png')

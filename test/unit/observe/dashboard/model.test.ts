@@ -120,6 +120,31 @@ describe('dashboard model: events become the graph, payments, balances and fees'
     expect(byAlias.carol).toMatchObject({ paymentsReceived: 2 })
   })
 
+  it("prices the capital each node's offered HTLCs lock, and counts the ones in flight and held", () => {
+    // bob forwarded 50,000,000 msat to carol, settled 26 ms later
+    expect(snap.nodes.find((n) => n.id === bob)).toMatchObject({
+      htlcsInFlight: 0,
+      htlcsHeld: 0,
+      lockedMsatSeconds: 1_300_000n,
+    })
+    const jammed = fed([
+      ...inputs,
+      {
+        type: 'htlc_added',
+        node: carol,
+        alias: 'carol',
+        time: 1764000010000,
+        channelId: channelBetween(m, bob, carol).channelId,
+        direction: 'outgoing',
+        htlcId: 9n,
+        amountMsat: 2_000_000n,
+        paymentHash: 'cd'.repeat(32),
+        cltvExpiry: 200,
+      } satisfies NodeEvent,
+    ])
+    expect(jammed.snapshot('live').nodes.find((n) => n.id === carol)).toMatchObject({ htlcsInFlight: 1, htlcsHeld: 1 })
+  })
+
   it('places labelled transactions in the blocks that mined them', () => {
     expect(snap.chain.height).toBe(108)
     const b108 = snap.chain.blocks.find((b) => b.height === 108)!
