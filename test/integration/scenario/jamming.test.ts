@@ -70,9 +70,10 @@ describe('the jamming lab', () => {
         variants: Summary[]
         comparisons: { passed: number; total: number }
       }
-      const [baseline, attack] = paired.table
+      const [baseline, attack, defended] = paired.table
       expect(baseline!.variant).toBe('baseline')
       expect(attack!.variant).toBe('attack')
+      expect(defended!.variant).toBe('defended')
       // the attack costs honest payers and the hub, not the attacker: its HTLCs all fail back, no fee paid
       expect(baseline!.honestSuccessRate).toBeGreaterThanOrEqual(95)
       expect(attack!.honestSuccessRate).toBeLessThanOrEqual(50)
@@ -82,7 +83,10 @@ describe('the jamming lab', () => {
       expect(attack).toMatchObject({ jamHtlcsSent: 8, jamHtlcsHeld: 8 })
       // what mallory's own HTLCs locked: 8 × 230,000 sat for seconds
       expect(BigInt(attack!.attackerLockedMsatSeconds)).toBeGreaterThan(8n * 230_000_000n)
-      expect(paired.comparisons).toMatchObject({ passed: 3, total: 3 })
+      // the hub forwarding by reputation: mallory's channel gets its general bucket only, honest payers get through
+      expect(defended!.jamHtlcsHeld).toBeLessThan(8)
+      expect(defended!.honestSuccessRate).toBeGreaterThanOrEqual(90)
+      expect(paired.comparisons).toMatchObject({ passed: 4, total: 4 })
       for (const v of paired.variants)
         expect(v.expectations.verdicts.find((x) => x.name.startsWith('money is conserved'))?.ok, v.variant).toBe(true)
       const jam = paired.variants[1]!.jams![0]!
@@ -93,12 +97,13 @@ describe('the jamming lab', () => {
       expect(xml.match(/<testsuite name="[^"]+"/g)).toEqual([
         '<testsuite name="jamming-hub [baseline]"',
         '<testsuite name="jamming-hub [attack]"',
+        '<testsuite name="jamming-hub [defended]"',
         '<testsuite name="jamming-hub [compare]"',
       ])
       const rows = (await readFile(csv, 'utf8')).trim().split('\n')
       expect(rows[0]).toMatch(/^run_id,scenario,variant,node,fees_paid_msat,fees_earned_msat,onchain_fees_sat,/)
       expect(rows.filter((l) => l.includes(',attack,mallory,'))).toHaveLength(1)
-      expect(rows).toHaveLength(1 + 2 * 7)
+      expect(rows).toHaveLength(1 + 3 * 7)
     },
   )
 
