@@ -62,10 +62,15 @@ export function sendFee(
   return { commitments: { ...c, localChanges: { ...c.localChanges, proposed } }, fee }
 }
 
-/** The peer's update_fee; each rule broken fails the channel, as BOLT #2 lets a receiver do. */
+/**
+ * The peer's update_fee. BOLT #2 lets a receiver answer each broken rule with a warning and a closed connection, or an
+ * error and a failed channel. A feerate we cannot accept or the funder cannot pay fails the channel (as Eclair and
+ * LND do): the commitments could not go on. An update_fee from the side that does not pay the fees only gets a
+ * warning, as Core Lightning answers it: it never enters the state, the commitments are sound, and reconnecting heals.
+ */
 export function receiveFee(c: Commitments, msg: UpdateFee, estimatePerKw: number, limits: FeeLimits): Commitments {
   if (c.localParams.isFunder)
-    throw fatalChannelError('UPDATE_FEE_NOT_FUNDER', 'update_fee from the peer, which does not pay the fees')
+    throw channelError('UPDATE_FEE_NOT_FUNDER', 'update_fee from the peer, which does not pay the fees')
   const { min, max } = acceptableFeerates(estimatePerKw, limits)
   if (msg.feeratePerKw < min || msg.feeratePerKw > max)
     throw fatalChannelError(

@@ -79,14 +79,19 @@ describe('update_fee (BOLT #2 "Updating Fees")', () => {
     expect(feerates(pair.bob)).toEqual([2_000, 2_000])
   })
 
-  it('only the funder may send it: asked of the other side it is refused, received from it the channel fails', () => {
+  it('only the funder may send it: asked of the other side it is refused, received from it a warning answers', () => {
     const pair = openPair({ pushMsat: 100_000_000n })
     pair.command(pair.bob, { type: 'update_fee', feeratePerKw: 1_000 })
     expect(pair.bob.lastReply).toMatchObject({ ok: false, code: 'NOT_FUNDER' })
     const before = commitmentsOf(pair.alice.data)!
     injectFee(pair, pair.alice, 1_000)
-    expectFailedWithout(pair.alice, before, 'UPDATE_FEE_NOT_FUNDER')
-    expect(pair.alice.data.state).toBe('CLOSING')
+    // as Core Lightning: a warning and a closed connection; the channel stays open and the update never entered it
+    const violation = pair.alice.events.find((e) => e.type === 'protocol_violation')
+    expect(violation).toMatchObject({ code: 'UPDATE_FEE_NOT_FUNDER', fatal: false })
+    expect(pair.alice.effects.some((e) => e.type === 'send' && e.message.type === 'warning')).toBe(true)
+    expect(pair.alice.effects.some((e) => e.type === 'disconnect')).toBe(true)
+    expect(pair.alice.data.state).toBe('NORMAL')
+    expect(commitmentsOf(pair.alice.data)).toEqual(before)
   })
 
   it('an unreasonably large feerate fails the channel (above 10× our estimate)', () => {
