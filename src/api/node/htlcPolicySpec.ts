@@ -32,6 +32,16 @@ export const ReputationPolicySpec = z
       .describe('the expected time between blocks, to weigh an HTLC by its expiry (default 600)'),
     generalPercent: percent.optional().describe("the general bucket's share of slots and liquidity (default 40)"),
     congestionPercent: percent.optional().describe("the congestion bucket's share (default 20); protected: the rest"),
+    generalSlotsPerPair: z
+      .number()
+      .int()
+      .min(1)
+      .max(483)
+      .optional()
+      .describe(
+        'general_bucket_slot_allocation: general slots each (incoming, outgoing) channel pair may take ' +
+          '(default 20 of 483, 5 of 114, in proportion otherwise)',
+      ),
   })
   .refine((p) => (p.generalPercent ?? 40) + (p.congestionPercent ?? 20) <= 100, {
     message: 'generalPercent and congestionPercent add up to more than 100',

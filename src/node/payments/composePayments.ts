@@ -60,7 +60,7 @@ export function composePayments(c: NodeComponents): void {
     channels: c.channels,
     upgradeAccountability: c.options.upgradeAccountability,
   })
-  c.htlcPolicy = createHtlcPolicy(c.options.htlcPolicy)
+  c.htlcPolicy = createHtlcPolicy(c.options.htlcPolicy, c.secrets.derive('htlc-policy-salt'))
   c.switch = new HtlcSwitch({
     log: log.child('switch'),
     bus: c.bus,

@@ -4,7 +4,8 @@
  *
  *   alice ── bob (--htlc-policy reputation, general 1%, no congestion bucket) ── carol
  *
- * With 1,000,000 sat channels and 483 slots, bob's general bucket on the alice channel is 4 slots and 10,000 sat. A
+ * With 1,000,000 sat channels and 483 slots, bob's general bucket on the alice channel is 4 slots and 10,000 sat, all
+ * of which the alice-carol pair may take (generalSlotsPerPair 4). A
  * payment of 5,000 sat fits and earns carol reputation and alice revenue; a keysend of 20,000 sat does not fit, and
  * carol has too little reputation for the protected bucket (nor does the onion allow upgrading it): bob refuses it,
  * says why in an event, and `lnsim reputation` shows the books.
@@ -20,7 +21,12 @@ describe('the reputation forwarding policy at a node', () => {
   const stopEvents = new AbortController()
 
   beforeAll(async () => {
-    const policy = JSON.stringify({ kind: 'reputation', generalPercent: 1, congestionPercent: 0 })
+    const policy = JSON.stringify({
+      kind: 'reputation',
+      generalPercent: 1,
+      congestionPercent: 0,
+      generalSlotsPerPair: 4,
+    })
     await net.start('alice', { name: 'bob', args: ['--htlc-policy', policy] }, 'carol')
     void (async () => {
       for await (const e of net.node('bob').client.events({ signal: stopEvents.signal })) events.push(e)
@@ -58,7 +64,7 @@ describe('the reputation forwarding policy at a node', () => {
     expect(refused.policy).toBe('reputation')
     expect(refused.outgoingPeer).toBe(net.node('carol').nodeId)
     expect(refused.failure).toBe('temporary_channel_failure')
-    expect(refused.reason).toContain('the general bucket is full')
+    expect(refused.reason).toContain("the general bucket's share of this channel pair is full")
     expect(refused.reason).toContain("the outgoing peer's reputation")
   }, 60_000)
 

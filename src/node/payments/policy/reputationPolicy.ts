@@ -8,14 +8,18 @@
  *   `opportunity_cost = ceil((resolution_time - resolution_period) / resolution_period) * fee` (not below 0);
  *   an accountable HTLC counts `fee` if it settled, less the opportunity cost; an unaccountable one counts `fee`
  *   only if it settled within the resolution period, and 0 otherwise.
- * - In-flight risk ("In Flight HTLC Risk"): each accountable HTLC the peer holds could be held until it expires:
- *   `fee * (outgoing_cltv_expiry - height) * block_time / resolution_period`.
+ * - In-flight risk ("In Flight HTLC Risk"): each accountable HTLC the peer holds could keep the incoming HTLC it
+ *   came from until that one expires: `fee * (incoming_cltv_expiry - height_added) * block_time / resolution_period`.
+ *   ("we track the risk of the corresponding update_add_htlc received on the incoming channel, as this is the HTLC
+ *   that can be held if the outgoing channel chooses to perform a slow jamming attack.")
  * - Revenue ("Incoming Channel Revenue"): the fees the incoming peer's HTLCs earned us, averaged per revenue window
  *   over the reputation window.
  * - A peer has sufficient reputation for an HTLC when `reputation - in_flight_risk - risk_of_this_htlc >= revenue` of
  *   the incoming peer: if it jams us, it has paid us at least what the incoming peer would have.
  * - Buckets ("Resource Bucketing"), of the slots (our max_accepted_htlcs) and liquidity (our
- *   max_htlc_value_in_flight_msat) we grant the incoming peer: general, open to anyone; congestion, for one HTLC per
+ *   max_htlc_value_in_flight_msat) we grant the incoming peer: general, open to anyone, each (incoming, outgoing)
+ *   channel pair within its own salted subset of the slots and their share of the liquidity (generalSlots.ts);
+ *   congestion, for one HTLC per
  *   outgoing peer at a time, no larger than the bucket's liquidity per slot, from a peer that has not held a congestion
  *   HTLC past the resolution period within the revenue window; protected, only for peers with sufficient reputation.
  *
@@ -24,13 +28,14 @@
  * bucket or, for a peer with sufficient reputation, the protected one, both of which mark it accountable and so need
  * the onion's `upgrade_accountability` (accountability.ts).
  *
- * Simplification: the proposal gives each outgoing channel a few general slots chosen by a salted hash, so that one
- * peer cannot fill the general bucket alone; here the general bucket is shared first come, first served. Reputation
- * lives in memory: a restarted node starts every peer again from nothing.
+ * Simplifications: reputation and revenue are kept per peer, where the proposal keeps them per channel (the same
+ * when peers have one channel each, as in most scenarios); they live in memory, so a restarted node starts every peer
+ * again from nothing, with a new salt.
  */
 import { FAILURE } from '../../../routing/onion/failureCodes.js'
 import { relayAccountable } from './accountability.js'
 import { DecayingAverage } from './decayingAverage.js'
+import { assignedGeneralSlots, generalSlotAllocation } from './generalSlots.js'
 import type { ForwardProposal, ForwardResolution, ForwardVerdict, HtlcPolicy, PeerReputation } from './htlcPolicy.js'
 
 export interface ReputationParams {
@@ -45,6 +50,11 @@ export interface ReputationParams {
   /** the shares of the incoming channel's slots and liquidity, in percent; protected gets the rest (40, 20: 40) */
   generalPercent: number
   congestionPercent: number
+  /**
+   * general_bucket_slot_allocation: how many of the general slots each (incoming, outgoing) channel pair may take
+   * (default: the proposal's 20 of 483 HTLCs, 5 of 114, the same proportion otherwise; see generalSlots.ts)
+   */
+  generalSlotsPerPair?: number
 }
 
 export const DEFAULT_REPUTATION_PARAMS: ReputationParams = {
@@ -67,8 +77,10 @@ interface InFlight {
   accountable: boolean
   amountMsat: bigint
   feeMsat: bigint
-  outgoingExpiry: number
+  incomingExpiry: number
   addedAt: number
+  /** the general slot it occupies */
+  slot?: number
 }
 
 interface PeerBook {
@@ -85,13 +97,23 @@ export class ReputationPolicy implements HtlcPolicy {
   /** the latest height a proposal told us, for the in-flight risk in `peers()` */
   private height = 0
 
-  constructor(readonly params: ReputationParams = DEFAULT_REPUTATION_PARAMS) {}
+  private readonly pairSlots = new Map<string, number[]>()
+
+  /**
+   * `salt` chooses each channel pair's general slots; the proposal: "MUST be randomly chosen and unique per channel"
+   * (the incoming channel is hashed with it, which makes it unique per channel). The node derives it from its secret,
+   * so a scenario's runs from one seed decide alike while peers cannot predict it.
+   */
+  constructor(
+    readonly params: ReputationParams = DEFAULT_REPUTATION_PARAMS,
+    private readonly salt: Uint8Array = new Uint8Array(32),
+  ) {}
 
   decide(p: ForwardProposal): ForwardVerdict {
     this.height = p.height
     const fee = p.incomingAmountMsat - p.outgoingAmountMsat
-    const sufficient = this.reputationSufficient(p.outgoingPeer, p.incomingPeer, fee, p.outgoingExpiry, p)
-    const room = (b: Bucket) => this.hasRoom(b, p)
+    const sufficient = this.reputationSufficient(p.outgoingPeer, p.incomingPeer, fee, p.incomingExpiry, p)
+    const room = (b: Bucket) => (b === 'general' ? this.freeGeneralSlot(p) !== undefined : this.hasRoom(b, p))
     const forward = (bucket: Bucket, accountable: boolean): ForwardVerdict => ({ forward: true, accountable, bucket })
     const refuse = (reason: string): ForwardVerdict => ({
       forward: false,
@@ -110,7 +132,7 @@ export class ReputationPolicy implements HtlcPolicy {
     if (congestion === undefined && may) return forward('congestion', true)
     if (sufficient.ok && may && room('protected')) return forward('protected', true)
     const why = [
-      'the general bucket is full',
+      "the general bucket's share of this channel pair is full",
       congestion ?? (may ? '' : 'the onion does not allow upgrading it to accountable'),
       sufficient.ok
         ? room('protected')
@@ -122,15 +144,17 @@ export class ReputationPolicy implements HtlcPolicy {
   }
 
   forwarded(p: ForwardProposal, verdict: Extract<ForwardVerdict, { forward: true }>): void {
+    const bucket = (verdict.bucket as Bucket | undefined) ?? 'general'
     this.inFlight.set(htlcKey(p.incomingChannel, p.incomingHtlcId), {
       incomingChannel: p.incomingChannel,
       incomingPeer: p.incomingPeer,
       outgoingPeer: p.outgoingPeer,
-      bucket: (verdict.bucket as Bucket | undefined) ?? 'general',
+      bucket,
+      ...(bucket === 'general' ? { slot: this.freeGeneralSlot(p) } : {}),
       accountable: verdict.accountable,
       amountMsat: p.incomingAmountMsat,
       feeMsat: p.incomingAmountMsat - p.outgoingAmountMsat,
-      outgoingExpiry: p.outgoingExpiry,
+      incomingExpiry: p.incomingExpiry,
       addedAt: p.now,
     })
   }
@@ -181,7 +205,7 @@ export class ReputationPolicy implements HtlcPolicy {
   private inFlightRisk(outgoingPeer: string, height: number): number {
     let risk = 0
     for (const h of this.inFlight.values())
-      if (h.outgoingPeer === outgoingPeer && h.accountable) risk += this.htlcRisk(h.feeMsat, h.outgoingExpiry, height)
+      if (h.outgoingPeer === outgoingPeer && h.accountable) risk += this.htlcRisk(h.feeMsat, h.incomingExpiry, height)
     return risk
   }
 
@@ -219,6 +243,38 @@ export class ReputationPolicy implements HtlcPolicy {
     if (misused !== undefined && p.now - misused < this.params.revenueWindowSeconds * 1000)
       return 'the outgoing peer held a congestion HTLC past the resolution period within the revenue window'
     return undefined
+  }
+
+  /**
+   * A general slot of the pair's own that no HTLC occupies, if the pair's liquidity also has room for this one:
+   * "Currently occupied slots < general_bucket_slot_allocation; currently occupied liquidity + amt_msat <=
+   * general_bucket_liquidity_allocation".
+   */
+  private freeGeneralSlot(p: ForwardProposal): number | undefined {
+    const size = bucketSize('general', p.incomingLimits, this.params)
+    if (size.slots === 0) return undefined
+    const allocation = Math.min(size.slots, this.params.generalSlotsPerPair ?? generalSlotAllocation(size.slots))
+    const assigned = this.generalSlotsOf(p.incomingChannel, p.outgoingChannel, allocation, size.slots)
+    const liquidityAllocation = (size.liquidityMsat * BigInt(allocation)) / BigInt(size.slots)
+    const occupied = new Set<number>()
+    let liquidity = 0n
+    for (const h of this.inFlight.values())
+      if (h.incomingChannel === p.incomingChannel && h.slot !== undefined && assigned.includes(h.slot)) {
+        occupied.add(h.slot)
+        liquidity += h.amountMsat
+      }
+    if (liquidity + p.incomingAmountMsat > liquidityAllocation) return undefined
+    return assigned.find((slot) => !occupied.has(slot))
+  }
+
+  private generalSlotsOf(incoming: string, outgoing: string, allocation: number, total: number): number[] {
+    const key = `${incoming}/${outgoing}/${allocation}/${total}`
+    let slots = this.pairSlots.get(key)
+    if (!slots) {
+      slots = assignedGeneralSlots(this.salt, incoming, outgoing, allocation, total)
+      this.pairSlots.set(key, slots)
+    }
+    return slots
   }
 
   private hasRoom(bucket: Bucket, p: ForwardProposal): boolean {
