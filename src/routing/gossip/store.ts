@@ -47,7 +47,10 @@ export interface GossipStoreOptions {
   lookupFundingOutput: FundingOutputLookup
   /** how long an update or node_announcement waits for its channel_announcement. @default 60_000 */
   pendingTtlMs?: number
-  /** how many messages may wait at once; the oldest goes first. @default 1000 */
+  /**
+   * how many messages may wait at once; the oldest goes first. A big network's opening wave announces hundreds of
+   * channels at once, and both updates of each may arrive before the announcement is checked. @default 10_000
+   */
   maxPending?: number
 }
 
@@ -57,6 +60,8 @@ const HELD: GossipVerdict = { status: 'held' }
 interface Pending {
   item: StoredGossip<ChannelUpdate | NodeAnnouncement>
   expiresAt: number
+  /** an update's channel: it does not expire while that channel's announcement is being checked */
+  channel?: ShortChannelId
 }
 
 export class GossipStore {
@@ -77,7 +82,7 @@ export class GossipStore {
     this.chainHash = options.chainHash
     this.lookup = options.lookupFundingOutput
     this.pendingTtlMs = options.pendingTtlMs ?? 60_000
-    this.maxPending = options.maxPending ?? 1000
+    this.maxPending = options.maxPending ?? 10_000
   }
 
   /** Grows with every change to the stored graph: a graph built at one version is current until it moves. */
@@ -127,7 +132,8 @@ export class GossipStore {
   acceptChannelUpdate(m: ChannelUpdate, nowMs: number, encoded: Uint8Array = encodeMessage(m)): GossipVerdict {
     this.expirePending(nowMs)
     const channel = this.channelsById.get(m.shortChannelId)
-    if (!channel) return this.hold(`u:${m.shortChannelId}:${updateDirection(m)}`, { message: m, encoded }, nowMs)
+    if (!channel)
+      return this.hold(`u:${m.shortChannelId}:${updateDirection(m)}`, { message: m, encoded }, nowMs, m.shortChannelId)
     const existing = channel.updates[updateDirection(m)]
     if (existing && m.timestamp <= existing.message.timestamp) return KNOWN
     const a = channel.announcement.message
@@ -212,10 +218,15 @@ export class GossipStore {
     return ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   }
 
-  /** Forgets held messages whose channel never came. */
+  /**
+   * Forgets held messages whose channel never came. An update whose announcement is still being checked stays: the
+   * funding lookup can take minutes on a loaded machine, and nothing would send the update again (at 300 nodes, a
+   * sixth of the nodes lost some channel's update this way and never learnt its policy).
+   */
   expirePending(nowMs: number): void {
     for (const [key, entry] of this.pending) {
       if (entry.expiresAt > nowMs) break
+      if (entry.channel !== undefined && this.verifying.has(entry.channel)) continue
       this.pending.delete(key)
     }
   }
@@ -334,12 +345,17 @@ export class GossipStore {
   }
 
   /** Keeps the newest message per channel direction or node; unverified until its channel arrives. */
-  private hold(key: string, item: StoredGossip<ChannelUpdate | NodeAnnouncement>, nowMs: number): GossipVerdict {
+  private hold(
+    key: string,
+    item: StoredGossip<ChannelUpdate | NodeAnnouncement>,
+    nowMs: number,
+    channel?: ShortChannelId,
+  ): GossipVerdict {
     const held = this.pending.get(key)
     if (held && item.message.timestamp <= held.item.message.timestamp) return HELD
     this.pending.delete(key)
     if (this.pending.size >= this.maxPending) this.pending.delete(this.pending.keys().next().value!)
-    this.pending.set(key, { item, expiresAt: nowMs + this.pendingTtlMs })
+    this.pending.set(key, { item, expiresAt: nowMs + this.pendingTtlMs, ...(channel === undefined ? {} : { channel }) })
     return HELD
   }
 }

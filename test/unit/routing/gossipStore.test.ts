@@ -78,6 +78,28 @@ describe('gossip store', () => {
     expect(store.acceptChannelUpdate(u, NOW + 2000).status).toBe('known')
   })
 
+  it('keeps an update whose announcement is still being checked, however long the funding lookup takes', async () => {
+    const chain = new FakeChain()
+    chain.fund(ab, alice, bob, 1_000_000n)
+    let answer!: () => void
+    const slowChain = new Promise<void>((r) => (answer = r))
+    const store = new GossipStore({
+      chainHash: CHAIN_HASH,
+      lookupFundingOutput: async (scid) => {
+        await slowChain
+        return chain.lookup(scid)
+      },
+      pendingTtlMs: 60_000,
+    })
+    const checking = store.accept(announce(alice, bob, ab), NOW)
+    expect(store.acceptChannelUpdate(update(alice, bob, ab), NOW).status).toBe('held')
+    // a loaded machine's chain answers after two minutes: the update must still be there
+    store.expirePending(NOW + 120_000)
+    expect(store.pendingCount).toBe(1)
+    answer()
+    expect(relayed(await checking)).toEqual(['channel_announcement', 'channel_update'])
+  })
+
   it('drops held messages after a while, and never holds more than its limit', async () => {
     const chain = new FakeChain()
     chain.fund(ab, alice, bob, 1_000_000n)
