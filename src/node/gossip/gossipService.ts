@@ -158,7 +158,9 @@ export class GossipService {
       chainHash: d.chainHash,
       store,
       send: (peer, m) => d.peers.send(peer, m),
-      knows: (scid) => store.channel(scid) !== undefined || this.fundingIndex.isSpent(scid),
+      // a channel with a direction's update missing is asked for again: without gossip_queries_ex's timestamps,
+      // asking is the only way to get an update older than every filter we sent
+      knows: (scid) => store.channel(scid)?.updates.every((u) => u !== undefined) || this.fundingIndex.isSpent(scid),
       now: () => Date.now(),
     })
     this.outbox = new GossipOutbox(d.settings.broadcastIntervalMs, {

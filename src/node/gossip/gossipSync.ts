@@ -53,7 +53,7 @@ export interface GossipSyncComponents {
   chainHash: Uint8Array
   store: GossipStore
   send(peer: string, message: Message | SignedGossip): void
-  /** whether a channel is known or was seen closed: not worth asking for */
+  /** whether a channel is known with both its updates, or was seen closed: not worth asking for */
   knows(scid: ShortChannelId): boolean
   now(): number
 }
