@@ -44,10 +44,9 @@ import {
   DEFAULT_OVERLOAD_ATTEMPTS,
   DEFAULT_REQUEST_ATTEMPTS,
   backoffDelay,
-  retryAfterDelay,
   waitOrAbort,
+  withRetries,
 } from '../http/backoff.js'
-import { OVERLOADED_CODE } from '../http/admission.js'
 import { MAX_UTXO_ADDRESSES_PER_REQUEST, UtxosResponse, WatchResponse, type WatchRequest } from './watchTypes.js'
 
 /**
@@ -340,25 +339,12 @@ export class ChainClient {
     body?: unknown,
     options: RequestOptions = {},
   ): Promise<T> {
-    const attempts = options.attempts ?? (safeToRepeat(method, path) ? this.attempts : 1)
-    const overloadAttempts = this.overloadAttempts
-    let timeoutMs = options.timeoutMs ?? this.timeoutMs
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.requestOnce(method, path, schema, body, { ...options, timeoutMs })
-      } catch (err) {
-        const e = err as ChainClientError
-        if (options.signal?.aborted) throw err
-        if (e.code === OVERLOADED_CODE) {
-          if (attempt + 1 >= overloadAttempts) throw err
-          await waitOrAbort(retryAfterDelay(attempt, e.retryAfterMs), options.signal)
-          continue
-        }
-        if (attempt + 1 >= attempts || (e.code !== 'TIMEOUT' && e.code !== 'UNREACHABLE')) throw err
-        if (e.code === 'TIMEOUT') timeoutMs *= 2
-        await waitOrAbort(backoffDelay(attempt), options.signal)
-      }
-    }
+    return withRetries((timeoutMs) => this.requestOnce(method, path, schema, body, { ...options, timeoutMs }), {
+      attempts: options.attempts ?? (safeToRepeat(method, path) ? this.attempts : 1),
+      overloadAttempts: this.overloadAttempts,
+      timeoutMs: options.timeoutMs ?? this.timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    })
   }
 
   private async requestOnce<T>(

@@ -6,6 +6,7 @@
  * retry after a timeout also waits longer for its answer, so a slow server is
  * not asked the same question twice while it is still answering the first.
  */
+import { OVERLOADED_CODE } from './admission.js'
 
 export interface Backoff {
   /** the first wait, in ms */
@@ -61,4 +62,46 @@ export function waitOrAbort(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener('abort', done, { once: true })
   })
+}
+
+/** What one attempt's failure says: its code decides whether asking again may help. */
+interface AttemptFailure {
+  code?: string
+  retryAfterMs?: number
+}
+
+export interface RetryPolicy {
+  /** attempts of a request that got no answer (timeout, no connection), the first included */
+  attempts: number
+  /** attempts of a request the server refused as overloaded (503): it did none of the work */
+  overloadAttempts: number
+  /** the first attempt's timeout; each attempt after a timeout allows twice the one before */
+  timeoutMs: number
+  signal?: AbortSignal
+}
+
+/**
+ * Runs `attempt` until it answers, asking again with backoff while the server does not answer (up to
+ * `policy.attempts`), so a slow server is waited for rather than asked the same question while it still works on
+ * it; and after the server's Retry-After when it refused as overloaded (up to `policy.overloadAttempts`, for any
+ * request: the server did none of it). Every other failure is thrown at once, as is any once `signal` aborts.
+ */
+export async function withRetries<T>(attempt: (timeoutMs: number) => Promise<T>, policy: RetryPolicy): Promise<T> {
+  let timeoutMs = policy.timeoutMs
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt(timeoutMs)
+    } catch (err) {
+      const e = err as AttemptFailure
+      if (policy.signal?.aborted) throw err
+      if (e.code === OVERLOADED_CODE) {
+        if (n + 1 >= policy.overloadAttempts) throw err
+        await waitOrAbort(retryAfterDelay(n, e.retryAfterMs), policy.signal)
+        continue
+      }
+      if (n + 1 >= policy.attempts || (e.code !== 'TIMEOUT' && e.code !== 'UNREACHABLE')) throw err
+      if (e.code === 'TIMEOUT') timeoutMs *= 2
+      await waitOrAbort(backoffDelay(n), policy.signal)
+    }
+  }
 }

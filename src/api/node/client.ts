@@ -34,14 +34,7 @@ import { parseOrThrow } from './schemas.js'
 import { readSse } from '../http/sseReader.js'
 import { SendCoinsResponse, type SendCoinsRequest } from './walletSend.js'
 import { StopResponse } from './stop.js'
-import {
-  DEFAULT_OVERLOAD_ATTEMPTS,
-  DEFAULT_REQUEST_ATTEMPTS,
-  backoffDelay,
-  retryAfterDelay,
-  waitOrAbort,
-} from '../http/backoff.js'
-import { OVERLOADED_CODE } from '../http/admission.js'
+import { DEFAULT_OVERLOAD_ATTEMPTS, DEFAULT_REQUEST_ATTEMPTS, withRetries } from '../http/backoff.js'
 import { InterceptAnswerResult, InterceptedHtlc, ReputationInfo, type InterceptAnswerRequest } from './interception.js'
 
 /** What an interceptor answers for one HTLC (the id is filled in). */
@@ -125,25 +118,12 @@ export class NodeClient {
     body?: unknown,
     options: RequestOptions = {},
   ): Promise<T> {
-    const attempts = options.attempts ?? (method === 'GET' ? this.attempts : 1)
-    const overloadAttempts = this.overloadAttempts
-    let timeoutMs = options.timeoutMs ?? this.timeoutMs
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.requestOnce(method, path, schema, body, { ...options, timeoutMs })
-      } catch (err) {
-        const e = err as NodeApiError
-        if (options.signal?.aborted) throw err
-        if (e.code === OVERLOADED_CODE) {
-          if (attempt + 1 >= overloadAttempts) throw err
-          await waitOrAbort(retryAfterDelay(attempt, e.retryAfterMs), options.signal)
-          continue
-        }
-        if (attempt + 1 >= attempts || (e.code !== 'TIMEOUT' && e.code !== 'UNREACHABLE')) throw err
-        if (e.code === 'TIMEOUT') timeoutMs *= 2
-        await waitOrAbort(backoffDelay(attempt), options.signal)
-      }
-    }
+    return withRetries((timeoutMs) => this.requestOnce(method, path, schema, body, { ...options, timeoutMs }), {
+      attempts: options.attempts ?? (method === 'GET' ? this.attempts : 1),
+      overloadAttempts: this.overloadAttempts,
+      timeoutMs: options.timeoutMs ?? this.timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    })
   }
 
   private async requestOnce<T>(
