@@ -3,7 +3,8 @@
  * and a value no channel could announce refused at its field.
  */
 import { describe, expect, it } from 'vitest'
-import { ScenarioFileError, parseScenarioText, type ScenarioIssue } from '../../../src/scenario/index.js'
+import { scenarioIssues } from '../../helpers/scenarioIssues.js'
+import { parseScenarioText, type ScenarioIssue } from '../../../src/scenario/index.js'
 
 const file = (channel: string, nodePolicy = ''): string => `name: keys
 nodes:
@@ -14,13 +15,7 @@ channels:
 `
 
 function issuesOf(text: string): ScenarioIssue[] {
-  try {
-    parseScenarioText(text, 'keys.yaml')
-  } catch (err) {
-    expect(err).toBeInstanceOf(ScenarioFileError)
-    return (err as ScenarioFileError).issues
-  }
-  throw new Error('the scenario was accepted')
+  return scenarioIssues(text, 'keys.yaml')
 }
 
 describe('scenario keys for forwarding', () => {

@@ -3,7 +3,8 @@
  * as `--htlc-policy` JSON, and a policy no node could run refused at its field.
  */
 import { describe, expect, it } from 'vitest'
-import { ScenarioFileError, parseScenarioText, type ScenarioIssue } from '../../../src/scenario/index.js'
+import { scenarioIssues } from '../../helpers/scenarioIssues.js'
+import { parseScenarioText, type ScenarioIssue } from '../../../src/scenario/index.js'
 
 const file = (node: string): string => `name: policies
 nodes:
@@ -14,13 +15,7 @@ channels:
 `
 
 function issuesOf(text: string): ScenarioIssue[] {
-  try {
-    parseScenarioText(text, 'policies.yaml')
-  } catch (err) {
-    expect(err).toBeInstanceOf(ScenarioFileError)
-    return (err as ScenarioFileError).issues
-  }
-  throw new Error('the scenario was accepted')
+  return scenarioIssues(text, 'policies.yaml')
 }
 
 describe('nodes[].policy', () => {

@@ -5,7 +5,8 @@
  * allowed fields named; --testing asked for by the expectations too.
  */
 import { describe, expect, it } from 'vitest'
-import { ScenarioFileError, parseScenarioText, type ScenarioIssue } from '../../../src/scenario/index.js'
+import { scenarioIssues } from '../../helpers/scenarioIssues.js'
+import { parseScenarioText, type ScenarioIssue } from '../../../src/scenario/index.js'
 import { describeStep } from '../../../src/scenario/run/steps.js'
 import { describeCondition } from '../../../src/scenario/network/conditions.js'
 import type { Condition } from '../../../src/scenario/file/schema.js'
@@ -24,13 +25,7 @@ function parse(body: string) {
 }
 
 function issuesOf(body: string): ScenarioIssue[] {
-  try {
-    parse(body)
-  } catch (err) {
-    expect(err).toBeInstanceOf(ScenarioFileError)
-    return (err as ScenarioFileError).issues
-  }
-  throw new Error('the scenario was accepted')
+  return scenarioIssues(NETWORK + body, 'rogue.yaml')
 }
 
 describe('rogue-peer steps in a scenario file', () => {

@@ -6,9 +6,9 @@
  * it, latency verdicts that say what was measured.
  */
 import { describe, expect, it } from 'vitest'
+import { scenarioIssues } from '../../helpers/scenarioIssues.js'
 import {
   Network,
-  ScenarioFileError,
   parseScenarioText,
   toNetworkSpec,
   type PaymentOutcome,
@@ -33,13 +33,7 @@ function parse(body: string) {
 }
 
 function issuesOf(body: string): ScenarioIssue[] {
-  try {
-    parse(body)
-  } catch (err) {
-    expect(err).toBeInstanceOf(ScenarioFileError)
-    return (err as ScenarioFileError).issues
-  }
-  throw new Error('the scenario was accepted')
+  return scenarioIssues(NETWORK + body, 'trouble.yaml')
 }
 
 describe('trouble steps in a scenario file', () => {

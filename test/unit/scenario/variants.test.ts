@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ScenarioFileError, applyVariant, parseScenarioText, type ScenarioIssue } from '../../../src/scenario/index.js'
+import { scenarioIssues } from '../../helpers/scenarioIssues.js'
+import { applyVariant, parseScenarioText, type ScenarioIssue } from '../../../src/scenario/index.js'
 
 const PAIRED = `name: paired
 nodes:
@@ -40,13 +41,7 @@ function lineOf(text: string, what: string): number {
 }
 
 function issuesOf(text: string): ScenarioIssue[] {
-  try {
-    parseScenarioText(text, 'test.yaml')
-  } catch (err) {
-    expect(err).toBeInstanceOf(ScenarioFileError)
-    return (err as ScenarioFileError).issues
-  }
-  throw new Error('the scenario was accepted')
+  return scenarioIssues(text, 'test.yaml')
 }
 
 describe('variants of a scenario', () => {
