@@ -367,6 +367,7 @@ export async function startControlApi(node: NodeComponents, hooks: ControlApiHoo
       return { nodes: g.nodeCount, channels: g.edgeCount }
     },
     blockHeight: () => node.watcher.height,
+    gossip: () => ({ received: node.gossip.counters.receivedCounts(), sent: node.gossip.counters.sentCounts() }),
   })
   const stopCounting = node.bus.subscribe((e) => metrics.onEvent(e))
   const server = await startHttpServer({

@@ -16,6 +16,10 @@ export interface NodeMetricsSource {
   connectedPeers(): number
   graph(): { nodes: number; channels: number }
   blockHeight(): number
+  gossip(): {
+    received: Array<{ type: string; outcome: string; count: number }>
+    sent: Array<{ reason: string; count: number }>
+  }
 }
 
 const add = (m: Map<string, bigint>, k: string, by: bigint): void => void m.set(k, (m.get(k) ?? 0n) + by)
@@ -62,6 +66,7 @@ export class NodeMetrics {
   families(): MetricFamily[] {
     const channels = this.source.channels()
     const graph = this.source.graph()
+    const gossip = this.source.gossip()
     const one = (value: number | bigint): Sample[] => [{ labels: {}, value }]
     const byChannel = (f: (c: ChannelInfo) => number | bigint, extra?: (c: ChannelInfo) => Record<string, string>) =>
       channels.map((c) => ({
@@ -143,6 +148,17 @@ export class NodeMetrics {
       gauge('lnsim_node_peers', 'Peers this node is connected to', one(this.source.connectedPeers())),
       gauge('lnsim_node_graph_nodes', "Nodes in this node's gossip graph", one(graph.nodes)),
       gauge('lnsim_node_graph_channels', "Channel directions in this node's gossip graph", one(graph.channels)),
+      counter(
+        'lnsim_node_gossip_received_total',
+        'Gossip messages from peers, by type and by what became of them ' +
+          '(duplicate, known, new, held, invalid, over_rate)',
+        gossip.received.map(({ type, outcome, count }) => ({ labels: { type, outcome }, value: count })),
+      ),
+      counter(
+        'lnsim_node_gossip_sent_total',
+        'Gossip messages sent to peers, by reason (relay, query_reply, filter, whole_graph)',
+        gossip.sent.map(({ reason, count }) => ({ labels: { reason }, value: count })),
+      ),
       gauge(
         'lnsim_node_block_height',
         "Height of the chain's tip as this node has seen it",

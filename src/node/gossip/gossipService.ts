@@ -53,6 +53,7 @@ import { GossipError } from '../../routing/errors.js'
 import { routeHintsFor, type PrivateChannel } from './routeHints.js'
 import { GossipOutbox } from './gossipOutbox.js'
 import { GossipSync } from './gossipSync.js'
+import { GossipCounters } from './gossipCounters.js'
 import { VerifiedGossip } from './verifiedGossip.js'
 import { SPENT_CHANNEL_FORGET_DEPTH, type GossipSettings } from './gossipSettings.js'
 import { FEATURE_BITS, hasFeatureBit } from '../../wire/features.js'
@@ -141,6 +142,7 @@ export class GossipService {
   private readonly ourUpdates = new Map<string, { update: ChannelUpdate; encoded: Uint8Array }>()
   /** kept across reconnections, so a peer does not get a new burst by reconnecting */
   private readonly rates = new Map<string, PeerGossipRate>()
+  readonly counters = new GossipCounters()
 
   constructor(private readonly d: GossipComponents) {
     this.fundingIndex = new FundingIndex(d.chain)
@@ -165,7 +167,10 @@ export class GossipService {
     this.sync = new GossipSync({
       chainHash: d.chainHash,
       store,
-      send: (peer, m) => d.peers.send(peer, m),
+      send: (peer, m, reason) => {
+        if (reason) this.counters.onSent(reason)
+        d.peers.send(peer, m)
+      },
       // a channel with a direction's update missing is asked for again: without gossip_queries_ex's timestamps,
       // asking is the only way to get an update older than every filter we sent
       knows: (scid) => store.channel(scid)?.updates.every((u) => u !== undefined) || this.fundingIndex.isSpent(scid),
@@ -174,7 +179,10 @@ export class GossipService {
     this.outbox = new GossipOutbox(d.settings.broadcastIntervalMs, {
       peers: () => d.peers.connectedPeers(),
       wants: (peer, m, ours) => this.sync.wants(peer, m, ours),
-      send: (peer, m) => d.peers.send(peer, m),
+      send: (peer, m) => {
+        this.counters.onSent('relay')
+        d.peers.send(peer, m)
+      },
     })
   }
 
@@ -211,6 +219,7 @@ export class GossipService {
     if (this.snapshotTimer) clearTimeout(this.snapshotTimer)
     this.snapshotTimer = undefined
     this.outbox.stop()
+    this.sync.stop()
     this.save()
   }
 
@@ -252,7 +261,11 @@ export class GossipService {
     const offersQueries =
       hasFeatureBit(features, FEATURE_BITS.gossip_queries[0]) || hasFeatureBit(features, FEATURE_BITS.gossip_queries[1])
     if (this.d.settings.queries && offersQueries) this.sync.start(peer)
-    else for (const item of this.store.messagesForNewPeer()) this.d.peers.send(peer, item.message)
+    else
+      for (const item of this.store.messagesForNewPeer()) {
+        this.counters.onSent('whole_graph')
+        this.d.peers.send(peer, item.message)
+      }
     // an announcement_signatures the peer may have missed (BOLT #7: retransmit until we have theirs)
     for (const { key, record } of this.d.channels.list()) if (record.peer === peer) this.maybeAnnounce(key)
   }
@@ -309,15 +322,17 @@ export class GossipService {
   }
 
   async onGossip(peer: string, message: SignedGossip, frame: Uint8Array): Promise<void> {
-    if (!this.admit(peer, Date.now())) return
+    if (!this.admit(peer, Date.now())) return this.counters.onReceived(message.type, 'over_rate')
     const hash = VerifiedGossip.keyOf(frame)
     if (this.verified.has(hash)) {
       // a flood reaches us from several peers: whoever sent it has it, and it was checked once already
       this.outbox.heardFrom(message, peer)
-      return
+      return this.counters.onReceived(message.type, 'duplicate')
     }
     if (message.type === 'channel_update' && this.notePeerUpdate(peer, message, frame)) return
-    const verdict = await this.store.accept(message, Date.now(), frame)
+    // a copy: the frame is a view of the whole chunk it arrived in, which the store would keep alive
+    const verdict = await this.store.accept(message, Date.now(), frame.slice())
+    this.counters.onReceived(message.type, verdict.status)
     if (verdict.status !== 'held') this.verified.add(hash)
     if (verdict.status === 'new') {
       this.relay(verdict.relay, peer)

@@ -5,6 +5,14 @@
  * channels it knows (query_channel_range over every block), and ask for the
  * ones we lack (query_short_channel_ids, a chunk at a time, the next after
  * reply_short_channel_ids_end). What it asks of us is answered from the store.
+ *
+ * Range queries go to one peer at a time, as LND's historical sync does: a
+ * node that connects to several peers at once would otherwise download the
+ * whole graph from each of them, since none of it is known when their replies
+ * come. The next peer's query, sent once the last is answered, asks only for
+ * what is still missing. Every RESYNC_INTERVAL_MS one peer is asked again, so
+ * gossip that slipped past every filter (older than it, and late) is not lost.
+ * (LND re-syncs every 20 minutes; simulated networks live minutes.)
  * Only encoding type 0 (uncompressed) is used, and no query flags, timestamps
  * or checksums are asked for (their TLVs are ignored when they come).
  * https://github.com/lightning/bolts/blob/master/07-routing-gossip.md#query-messages
@@ -20,6 +28,7 @@ import type {
   QueryShortChannelIds,
   ReplyChannelRange,
 } from '../../wire/messages.js'
+import type { GossipSendReason } from './gossipCounters.js'
 
 /**
  * Ids per query_short_channel_ids and per reply_channel_range. A message holds
@@ -32,10 +41,19 @@ export const SHORT_IDS_PER_MESSAGE = 1000
 /**
  * The filter we send asks for gossip this much older than the moment we
  * connect: what was made just before, still on its way to the peer when it
- * answered our range query, is not missed. The peer sends it again; duplicates
- * are dropped before any signature is checked.
+ * answered our range query, is not missed. The peer sends all of it at once,
+ * mostly copies of what the range query brings: in a network coming up, where
+ * nearly all gossip is recent, a minute's lookback had every new connection
+ * send the whole graph again (a quarter of a 150-node network's gossip). What a
+ * short lookback misses, the next range query or re-sync brings.
  */
-export const TIMESTAMP_FILTER_LOOKBACK_S = 60
+export const TIMESTAMP_FILTER_LOOKBACK_S = 10
+
+/** A peer's range query that takes longer than this no longer holds up the next peer's (it may never answer). */
+export const RANGE_SYNC_PATIENCE_MS = 60_000
+
+/** How often one peer, in turn, is asked again which channels it knows. */
+export const RESYNC_INTERVAL_MS = 60_000
 
 const ALL_BLOCKS = 0xffff_ffff
 
@@ -52,7 +70,8 @@ interface PeerSync {
 export interface GossipSyncComponents {
   chainHash: Uint8Array
   store: GossipStore
-  send(peer: string, message: Message | SignedGossip): void
+  /** `reason` is given for gossip (not for the queries themselves), for the node's counters */
+  send(peer: string, message: Message | SignedGossip, reason?: GossipSendReason): void
   /** whether a channel is known with both its updates, or was seen closed: not worth asking for */
   knows(scid: ShortChannelId): boolean
   now(): number
@@ -60,10 +79,15 @@ export interface GossipSyncComponents {
 
 export class GossipSync {
   private readonly peers = new Map<string, PeerSync>()
+  /** the peer whose range query is under way, and those waiting for theirs, in order */
+  private ranging: { peer: string; patience: NodeJS.Timeout } | undefined
+  private readonly rangeQueue: string[] = []
+  private resyncTimer: NodeJS.Timeout | undefined
+  private resyncTurn = 0
 
   constructor(private readonly d: GossipSyncComponents) {}
 
-  /** A peer that offers gossip_queries connected: set its filter and start the range query. */
+  /** A peer that offers gossip_queries connected: set its filter, and ask it which channels it knows in turn. */
   start(peer: string): void {
     this.peers.set(peer, { wanted: [], rangeDone: false, querying: false })
     const nowS = Math.floor(this.d.now() / 1000)
@@ -73,16 +97,65 @@ export class GossipSync {
       firstTimestamp: Math.max(0, nowS - TIMESTAMP_FILTER_LOOKBACK_S),
       timestampRange: ALL_BLOCKS,
     })
-    this.d.send(peer, {
-      type: 'query_channel_range',
-      chainHash: this.d.chainHash,
-      firstBlocknum: 0,
-      numberOfBlocks: ALL_BLOCKS,
-    })
+    this.queueRangeQuery(peer)
+    this.resyncTimer ??= this.armResync()
   }
 
   disconnected(peer: string): void {
     this.peers.delete(peer)
+    const waiting = this.rangeQueue.indexOf(peer)
+    if (waiting >= 0) this.rangeQueue.splice(waiting, 1)
+    this.rangeQueryDone(peer)
+  }
+
+  stop(): void {
+    if (this.ranging) clearTimeout(this.ranging.patience)
+    this.ranging = undefined
+    if (this.resyncTimer) clearTimeout(this.resyncTimer)
+    this.resyncTimer = undefined
+  }
+
+  private queueRangeQuery(peer: string): void {
+    if (this.ranging?.peer !== peer && !this.rangeQueue.includes(peer)) this.rangeQueue.push(peer)
+    this.nextRangeQuery()
+  }
+
+  private nextRangeQuery(): void {
+    while (!this.ranging) {
+      const peer = this.rangeQueue.shift()
+      if (peer === undefined) return
+      const p = this.peers.get(peer)
+      if (!p) continue
+      p.rangeDone = false
+      p.wanted = []
+      const patience = setTimeout(() => this.rangeQueryDone(peer), RANGE_SYNC_PATIENCE_MS)
+      patience.unref()
+      this.ranging = { peer, patience }
+      this.d.send(peer, {
+        type: 'query_channel_range',
+        chainHash: this.d.chainHash,
+        firstBlocknum: 0,
+        numberOfBlocks: ALL_BLOCKS,
+      })
+    }
+  }
+
+  /** The peer answered all we asked (or left, or took too long): the next peer's range query may go. */
+  private rangeQueryDone(peer: string): void {
+    if (this.ranging?.peer !== peer) return
+    clearTimeout(this.ranging.patience)
+    this.ranging = undefined
+    this.nextRangeQuery()
+  }
+
+  private armResync(): NodeJS.Timeout {
+    const t = setTimeout(() => {
+      const peers = [...this.peers.keys()]
+      this.resyncTimer = peers.length > 0 ? this.armResync() : undefined
+      if (peers.length > 0) this.queueRangeQuery(peers[this.resyncTurn++ % peers.length]!)
+    }, RESYNC_INTERVAL_MS)
+    t.unref()
+    return t
   }
 
   /** BOLT #7: gossip a node did not make goes to a querying peer only once it sent a filter, and only within it. */
@@ -133,12 +206,12 @@ export class GossipSync {
       const updates = c.updates.filter((u): u is NonNullable<typeof u> => u !== undefined)
       // BOLT #7: an announcement goes only with an update in range, as its timestamp, and before it
       if (!updates.some((u) => within(u.message.timestamp))) continue
-      this.d.send(peer, c.announcement.message)
-      for (const u of updates) if (within(u.message.timestamp)) this.d.send(peer, u.message)
+      this.d.send(peer, c.announcement.message, 'filter')
+      for (const u of updates) if (within(u.message.timestamp)) this.d.send(peer, u.message, 'filter')
       nodes.add(toHex(c.announcement.message.nodeId1)).add(toHex(c.announcement.message.nodeId2))
     }
     for (const n of this.d.store.nodeAnnouncements())
-      if (within(n.message.timestamp) && nodes.has(toHex(n.message.nodeId))) this.d.send(peer, n.message)
+      if (within(n.message.timestamp) && nodes.has(toHex(n.message.nodeId))) this.d.send(peer, n.message, 'filter')
   }
 
   private onQueryChannelRange(peer: string, m: QueryChannelRange): void {
@@ -176,8 +249,10 @@ export class GossipSync {
 
   private askNext(peer: string, p: PeerSync): void {
     if (p.querying || !p.rangeDone) return
-    const ids = p.wanted.splice(0, SHORT_IDS_PER_MESSAGE).filter((id) => !this.d.knows(id))
-    if (ids.length === 0) return
+    let ids: ShortChannelId[] = []
+    while (ids.length === 0 && p.wanted.length > 0)
+      ids = p.wanted.splice(0, SHORT_IDS_PER_MESSAGE).filter((id) => !this.d.knows(id))
+    if (ids.length === 0) return this.rangeQueryDone(peer)
     p.querying = true
     ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     this.d.send(peer, { type: 'query_short_channel_ids', chainHash: this.d.chainHash, shortChannelIds: ids })
@@ -189,14 +264,14 @@ export class GossipSync {
     for (const id of m.shortChannelIds) {
       const c = this.d.store.channel(id)
       if (!c) continue
-      this.d.send(peer, c.announcement.message)
-      for (const u of c.updates) if (u) this.d.send(peer, u.message)
+      this.d.send(peer, c.announcement.message, 'query_reply')
+      for (const u of c.updates) if (u) this.d.send(peer, u.message, 'query_reply')
       for (const nodeId of [c.announcement.message.nodeId1, c.announcement.message.nodeId2]) {
         const n = this.d.store.nodeAnnouncement(nodeId)
         if (n) nodes.set(toHex(nodeId), n)
       }
     }
-    for (const n of nodes.values()) this.d.send(peer, n.message)
+    for (const n of nodes.values()) this.d.send(peer, n.message, 'query_reply')
     this.d.send(peer, { type: 'reply_short_channel_ids_end', chainHash: this.d.chainHash, fullInformation: 1 })
   }
 

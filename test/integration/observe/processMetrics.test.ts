@@ -78,6 +78,9 @@ describe('metrics served by each node and by the chain', () => {
     expect(a('lnsim_node_peers')).toBe(1)
     expect(a('lnsim_node_channels', { state: 'NORMAL' })).toBe(1)
     expect(a('lnsim_node_graph_channels')).toBe(4)
+    // she heard of bob and carol's channel from bob: gossip counted by type and by what became of it
+    expect(alice.types.get('lnsim_node_gossip_received_total')).toBe('counter')
+    expect(a('lnsim_node_gossip_received_total', { type: 'channel_announcement', outcome: 'new' })).toBe(1)
     expect(a('lnsim_node_htlcs_in_flight', { direction: 'outgoing' })).toBe(0)
     expect(a('lnsim_node_block_height')).toBeGreaterThan(0)
     expect(a('process_resident_memory_bytes')).toBeGreaterThan(1_000_000)
@@ -87,6 +90,7 @@ describe('metrics served by each node and by the chain', () => {
     expect(b('lnsim_node_forwards_total', { status: 'settled' })).toBe(1)
     expect(b('lnsim_node_fees_earned_msat_total')).toBe(1_000)
     expect(b('lnsim_node_peers')).toBe(2)
+    expect(b('lnsim_node_gossip_sent_total', { reason: 'relay' })).toBeGreaterThanOrEqual(1)
 
     const carol = (await scrape(node('carol'))).series
     const c = valueOf(carol)

@@ -18,7 +18,7 @@ import { createLogger } from '../../../src/node/logger.js'
 import { PeerLogLimiter } from '../../../src/node/peerLogLimiter.js'
 import { GossipService } from '../../../src/node/gossip/gossipService.js'
 import { DEFAULT_GOSSIP_SETTINGS } from '../../../src/node/gossip/gossipSettings.js'
-import { TIMESTAMP_FILTER_LOOKBACK_S } from '../../../src/node/gossip/gossipSync.js'
+import { RESYNC_INTERVAL_MS, TIMESTAMP_FILTER_LOOKBACK_S } from '../../../src/node/gossip/gossipSync.js'
 import { announce, CHAIN_HASH, testNode, update } from '../routing/helpers.js'
 
 const alice = testNode('alice')
@@ -179,6 +179,60 @@ describe('gossip queries between two nodes', () => {
     old.onPeerConnected('new', QUERIES)
     const delivered = await pump(wire, { old, new: fresh })
     expect(delivered.filter((d) => d.from === 'new').map((d) => d.type)).toContain('query_short_channel_ids')
+    expect(fresh.store.channel(scid)?.updates.every((u) => u !== undefined)).toBe(true)
+  })
+
+  it('asks one peer at a time which channels it knows, so the graph comes once, not from every peer', async () => {
+    const wire: Wire[] = []
+    const one = await knowing('one', ['new'], wire)
+    const two = await knowing('two', ['new'], wire)
+    const fresh = node('new', ['one', 'two'], wire)
+    vi.advanceTimersByTime(2 * TIMESTAMP_FILTER_LOOKBACK_S * 1000)
+    wire.length = 0
+    for (const [peer, them] of [
+      ['one', one],
+      ['two', two],
+    ] as const) {
+      fresh.onPeerConnected(peer, QUERIES)
+      them.onPeerConnected('new', QUERIES)
+    }
+    const delivered = await pump(wire, { one, two, new: fresh })
+    const asked = delivered.filter((d) => d.from === 'new' && d.type === 'query_channel_range').length
+    // the second peer is asked too (it may know channels the first does not), but only for what is still missing
+    expect(asked).toBe(2)
+    expect(delivered.filter((d) => d.type === 'channel_announcement')).toEqual([
+      { from: 'one', type: 'channel_announcement' },
+    ])
+    expect(fresh.counters.receivedCounts()).toContainEqual({ type: 'channel_announcement', outcome: 'new', count: 1 })
+    expect(one.counters.sentCounts()).toContainEqual({ reason: 'query_reply', count: 3 })
+    expect(two.counters.sentCounts()).not.toContainEqual(expect.objectContaining({ reason: 'query_reply' }))
+  })
+
+  it('asks a peer again after a while, and so learns what slipped past its filter', async () => {
+    const wire: Wire[] = []
+    const old = node('old', ['new'], wire)
+    const fresh = node('new', ['old'], wire)
+    fresh.onPeerConnected('old', QUERIES)
+    old.onPeerConnected('new', QUERIES)
+    await pump(wire, { old, new: fresh })
+    // the old node learns a channel made long ago: it is older than the new node's filter, so it is not relayed
+    const longAgo = Math.floor(Date.now() / 1000) - 3600
+    for (const m of [
+      announce(alice, bob, scid),
+      update(alice, bob, scid, {}, longAgo),
+      update(bob, alice, scid, {}, longAgo),
+    ])
+      await old.onGossip('elsewhere', m, encodeMessage(m))
+    vi.advanceTimersByTime(INTERVAL_MS)
+    await pump(wire, { old, new: fresh })
+    expect(fresh.store.channel(scid)).toBeUndefined()
+    vi.advanceTimersByTime(RESYNC_INTERVAL_MS)
+    const delivered = await pump(wire, { old, new: fresh })
+    // (the old node asks the new one again too, and learns nothing)
+    expect(delivered.filter((d) => d.from === 'new' && d.type.startsWith('query_')).map((d) => d.type)).toEqual([
+      'query_channel_range',
+      'query_short_channel_ids',
+    ])
     expect(fresh.store.channel(scid)?.updates.every((u) => u !== undefined)).toBe(true)
   })
 
