@@ -30,11 +30,11 @@ export class WireReader {
     bytes: Uint8Array,
     readonly context: string,
   ) {
-    // a Buffer's slice() is a view, not a copy: read through a plain Uint8Array
-    // so decoded fields never alias the frame and are plain Uint8Arrays
-    this.bytes =
-      bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    // one copy of the whole input, which every byte field is a view of: a decoded message never aliases the frame
+    // it came from, and its fields share one allocation instead of one each (a channel_announcement has ten, and a
+    // large network's nodes keep thousands of them: a backing store apiece cost more than the bytes)
+    this.bytes = new Uint8Array(bytes)
+    this.view = new DataView(this.bytes.buffer)
   }
 
   get remaining(): number {
@@ -66,10 +66,10 @@ export class WireReader {
   u64(field: string): bigint {
     return this.view.getBigUint64(this.take(8, field))
   }
-  /** A copy, so a decoded message never aliases the frame it came from. */
+  /** A view of the reader's own copy of the input, never of the frame it came from. */
   bytesOf(n: number, field: string): Uint8Array {
     const at = this.take(n, field)
-    return this.bytes.slice(at, at + n)
+    return this.bytes.subarray(at, at + n)
   }
   bigSize(): bigint {
     const { value, length } = decodeBigSize(this.bytes, this.offset)

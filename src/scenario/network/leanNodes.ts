@@ -31,3 +31,13 @@ export const LEAN_FROM_NODES_PER_CORE = 16
 export function leanByDefault(nodes: number, cores: number = availableParallelism()): boolean {
   return nodes >= LEAN_FROM_NODES_PER_CORE * Math.max(1, cores)
 }
+
+/**
+ * The runtime flags a network's nodes start with: those of $LNSIM_NODE_FLAGS when it is set (to profile every node
+ * with `--cpu-prof --cpu-prof-dir=DIR`, or to try other V8 settings), else the lean ones or none.
+ */
+export function nodeRuntimeFlags(lean: boolean, env: NodeJS.ProcessEnv = process.env): string[] {
+  const chosen = env.LNSIM_NODE_FLAGS
+  if (chosen !== undefined) return chosen.split(/\s+/).filter((f) => f !== '')
+  return lean ? [...LEAN_NODE_FLAGS] : []
+}

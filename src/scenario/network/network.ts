@@ -47,7 +47,7 @@ import { payBetween, type PayOptions } from './payment.js'
 import { sleep } from './pool.js'
 import { LocalProcessRunner, type ManagedProcess, type ProcessExit, type ProcessRunner } from './processRunner.js'
 import { writeRunFile } from '../../api/run/runFile.js'
-import { LEAN_NODE_FLAGS, leanByDefault } from './leanNodes.js'
+import { leanByDefault, nodeRuntimeFlags } from './leanNodes.js'
 import { NODE_NICENESS } from './priority.js'
 import { pendingChannelFlags } from './pendingChannelLimits.js'
 import { TestingHooks } from './testingHooks.js'
@@ -590,7 +590,7 @@ export class Network implements BringUpNetwork {
         name: node.name,
         args: [...node.args, '--chain', this.chainUrl],
         logFile: node.logFile,
-        ...(this.lean ? { nodeFlags: [...LEAN_NODE_FLAGS] } : {}),
+        nodeFlags: nodeRuntimeFlags(this.lean),
         niceness: NODE_NICENESS,
       },
       signal ? { signal } : {},

@@ -44,12 +44,16 @@ describe('the local process runner', () => {
     expect(await readFile(log, 'utf8')).toContain('ignoring SIGTERM')
   })
 
-  it('starts daemons with one malloc arena, unless told otherwise', async () => {
+  it('starts daemons with one malloc arena and big blocks mapped apart, unless told otherwise', async () => {
     const before = process.env.MALLOC_ARENA_MAX
     try {
       delete process.env.MALLOC_ARENA_MAX
       const one = await runner('ready').start({ name: 'stub', args: [], logFile: await logFile() })
-      expect(one.ready.mallocArenaMax).toBe('1')
+      expect(one.ready).toMatchObject({
+        mallocArenaMax: '1',
+        mallocMmapThreshold: '32768',
+        mallocTrimThreshold: '131072',
+      })
       process.env.MALLOC_ARENA_MAX = '4'
       const chosen = await runner('ready').start({ name: 'stub', args: [], logFile: await logFile() })
       expect(chosen.ready.mallocArenaMax).toBe('4')

@@ -3,7 +3,8 @@
  * nodes per core (the measurements behind the threshold are in src/scenario/network/leanNodes.ts).
  */
 import { describe, expect, it } from 'vitest'
-import { LEAN_FROM_NODES_PER_CORE, leanByDefault } from '../../../src/scenario/index.js'
+import { LEAN_FROM_NODES_PER_CORE, LEAN_NODE_FLAGS, leanByDefault } from '../../../src/scenario/index.js'
+import { nodeRuntimeFlags } from '../../../src/scenario/network/leanNodes.js'
 
 describe('leanByDefault', () => {
   it('runs a network lean from the threshold per core, and full below it', () => {
@@ -19,5 +20,18 @@ describe('leanByDefault', () => {
   it('counts a machine that reports no cores as one', () => {
     expect(leanByDefault(15, 0)).toBe(false)
     expect(leanByDefault(16, 0)).toBe(true)
+  })
+})
+
+describe('nodeRuntimeFlags', () => {
+  it('gives lean nodes the lean flags, and the others none', () => {
+    expect(nodeRuntimeFlags(true, {})).toEqual([...LEAN_NODE_FLAGS])
+    expect(nodeRuntimeFlags(false, {})).toEqual([])
+  })
+
+  it('takes $LNSIM_NODE_FLAGS instead when it is set, even empty', () => {
+    const env = { LNSIM_NODE_FLAGS: ' --cpu-prof  --cpu-prof-dir=prof ' }
+    expect(nodeRuntimeFlags(true, env)).toEqual(['--cpu-prof', '--cpu-prof-dir=prof'])
+    expect(nodeRuntimeFlags(true, { LNSIM_NODE_FLAGS: '' })).toEqual([])
   })
 })

@@ -368,6 +368,18 @@ describe('decoding rejects what does not parse', () => {
     if (decoded.kind !== 'message' || decoded.message.type !== 'update_fulfill_htlc') throw new Error('unreachable')
     expect(decoded.message.paymentPreimage.constructor).toBe(Uint8Array)
   })
+
+  it("keeps a message's fields in one copy of the frame, not one allocation each", () => {
+    const frame = encodeMessage(SAMPLES.channel_announcement)
+    const decoded = decodeMessage(frame)
+    if (decoded.kind !== 'message' || decoded.message.type !== 'channel_announcement') throw new Error('unreachable')
+    const m = decoded.message
+    const fields = [m.nodeSignature1, m.bitcoinSignature2, m.chainHash, m.nodeId1, m.bitcoinKey2]
+    expect(new Set(fields.map((f) => f.buffer)).size).toBe(1)
+    expect(m.nodeId1.buffer).not.toBe(frame.buffer)
+    frame.fill(0)
+    expect(m).toEqual(SAMPLES.channel_announcement)
+  })
 })
 
 describe('encoding refuses a message that does not fit the wire', () => {
