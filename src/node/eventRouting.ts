@@ -92,6 +92,14 @@ export class PeerEventRouter implements PeerManagerEvents {
     }
   }
 
+  isKnownGossip(frame: Uint8Array): boolean {
+    return this.c.gossip.isKnown(frame)
+  }
+
+  onKnownGossip(peer: string, frame: Uint8Array): void {
+    this.c.gossip.onKnownGossip(peer, frame)
+  }
+
   onInvalidChannelMessage(peer: string, channelId: Uint8Array, error: WireDecodeError): void {
     this.c.channels.onInvalidMessage(peer, channelId, `${error.code}: ${error.message}`)
   }

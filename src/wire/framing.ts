@@ -26,7 +26,11 @@ import type { Message } from './messages.js'
  * extension, and FRAME_TOO_LARGE ends the framed stream since the frame
  * boundaries are lost.
  */
-export type FrameResult = (DecodeResult & { frame: Uint8Array }) | { kind: 'invalid'; error: WireDecodeError }
+export type FrameResult =
+  | (DecodeResult & { frame: Uint8Array })
+  | { kind: 'invalid'; error: WireDecodeError }
+  /** a frame FrameStreamOptions.skip chose not to decode */
+  | { kind: 'skipped'; frame: Uint8Array }
 
 export interface FramedStream {
   readonly stream: Stream
@@ -60,6 +64,11 @@ export interface FrameStreamOptions {
    * us hold everything we send it.
    */
   maxQueuedBytes?: number
+  /**
+   * Frames this returns true for are handed on undecoded, as `skipped`: the same gossip reaching a node from each
+   * of its peers is decoded (every key checked on the curve) once, not once per peer.
+   */
+  skip?: (frame: Uint8Array) => boolean
 }
 
 /** Bytes of the varint that can say MAX_MESSAGE_SIZE; a longer prefix is a frame too large. */
@@ -266,6 +275,7 @@ async function send(stream: Stream, bytes: Uint8Array, options?: AbortOptions): 
 
 export function frameStream(stream: Stream, options: FrameStreamOptions = {}): FramedStream {
   const frames = new FrameReader(stream)
+  const skip = options.skip
   let writing: Promise<void> = Promise.resolve()
   let queuedBytes = 0
   const maxQueuedBytes = options.maxQueuedBytes ?? Infinity
@@ -275,6 +285,7 @@ export function frameStream(stream: Stream, options: FrameStreamOptions = {}): F
     if (frame === null) return null
     if (!(frame instanceof Uint8Array))
       return { kind: 'invalid', error: new WireDecodeError('FRAME_TOO_LARGE', frame.tooLarge) }
+    if (skip?.(frame)) return { kind: 'skipped', frame }
     try {
       return { ...decodeMessage(frame), frame }
     } catch (err) {

@@ -37,6 +37,29 @@ export function gossipDigest(encoded: Uint8Array): Uint8Array {
   return sha256(sha256(encoded.subarray(from)))
 }
 
+const SIGNED_GOSSIP_TYPES = new Map<number, 'channel_announcement' | 'node_announcement' | 'channel_update'>([
+  [MESSAGE_TYPES.channel_announcement, 'channel_announcement'],
+  [MESSAGE_TYPES.node_announcement, 'node_announcement'],
+  [MESSAGE_TYPES.channel_update, 'channel_update'],
+])
+
+/** The type of an encoded signed gossip message, read from its first two bytes; undefined for any other message. */
+export function signedGossipTypeOf(
+  encoded: Uint8Array,
+): 'channel_announcement' | 'node_announcement' | 'channel_update' | undefined {
+  return encoded.length < TYPE_SIZE + SIGNATURE_SIZE
+    ? undefined
+    : SIGNED_GOSSIP_TYPES.get((encoded[0]! << 8) | encoded[1]!)
+}
+
+/**
+ * The first signature of an encoded signed gossip message (an announcement's node_signature_1, an update's or node
+ * announcement's signature), which tells one signed message from another without decoding it.
+ */
+export function firstSignatureOf(encoded: Uint8Array): Uint8Array {
+  return encoded.subarray(TYPE_SIZE, TYPE_SIZE + SIGNATURE_SIZE)
+}
+
 const NO_SIGNATURE = new Uint8Array(SIGNATURE_SIZE)
 
 type Unsigned<M, S extends keyof M> = Omit<M, S | 'type'> & Partial<Pick<M, S>>

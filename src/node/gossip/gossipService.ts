@@ -51,7 +51,8 @@ import type { ForwardingPolicy } from '../../routing/forwardingPolicy.js'
 import type { RouteHint } from '../../routing/routeHint.js'
 import { GossipError } from '../../routing/errors.js'
 import { routeHintsFor, type PrivateChannel } from './routeHints.js'
-import { GossipOutbox } from './gossipOutbox.js'
+import { GossipOutbox, identityOf } from './gossipOutbox.js'
+import { firstSignatureOf, signedGossipTypeOf } from '../../wire/gossipDigest.js'
 import { GossipSync } from './gossipSync.js'
 import { GossipCounters } from './gossipCounters.js'
 import { VerifiedGossip } from './verifiedGossip.js'
@@ -143,6 +144,7 @@ export class GossipService {
   /** kept across reconnections, so a peer does not get a new burst by reconnecting */
   private readonly rates = new Map<string, PeerGossipRate>()
   readonly counters = new GossipCounters()
+  private lastKey: { frame: Uint8Array; key: string } | undefined
 
   constructor(private readonly d: GossipComponents) {
     this.fundingIndex = new FundingIndex(d.chain)
@@ -321,12 +323,34 @@ export class GossipService {
     this.sync.onMessage(peer, message)
   }
 
+  /** Whether these bytes are gossip judged before: the peer connection then hands them to onKnownGossip undecoded. */
+  isKnown(frame: Uint8Array): boolean {
+    return signedGossipTypeOf(frame) !== undefined && this.verified.has(this.keyOf(frame))
+  }
+
+  /**
+   * A flood reaches us from several peers: gossip checked once already is counted against the peer's rate, and not
+   * relayed back to it (whoever sent it has it).
+   */
+  onKnownGossip(peer: string, frame: Uint8Array): void {
+    const type = signedGossipTypeOf(frame)!
+    if (!this.admit(peer, Date.now())) return this.counters.onReceived(type, 'over_rate')
+    this.outbox.heardFrom(toHex(firstSignatureOf(frame)), peer)
+    this.counters.onReceived(type, 'duplicate')
+  }
+
+  /** The verified-gossip key of a frame; the frame isKnown just hashed is not hashed again for onGossip. */
+  private keyOf(frame: Uint8Array): string {
+    if (this.lastKey?.frame !== frame) this.lastKey = { frame, key: VerifiedGossip.keyOf(frame) }
+    return this.lastKey.key
+  }
+
   async onGossip(peer: string, message: SignedGossip, frame: Uint8Array): Promise<void> {
     if (!this.admit(peer, Date.now())) return this.counters.onReceived(message.type, 'over_rate')
-    const hash = VerifiedGossip.keyOf(frame)
+    const hash = this.keyOf(frame)
     if (this.verified.has(hash)) {
-      // a flood reaches us from several peers: whoever sent it has it, and it was checked once already
-      this.outbox.heardFrom(message, peer)
+      // judged while this one was decoded, or by a caller that does not ask isKnown first
+      this.outbox.heardFrom(identityOf(message), peer)
       return this.counters.onReceived(message.type, 'duplicate')
     }
     if (message.type === 'channel_update' && this.notePeerUpdate(peer, message, frame)) return
@@ -338,7 +362,7 @@ export class GossipService {
       this.relay(verdict.relay, peer)
       this.saveSoon()
     } else if (verdict.status === 'known') {
-      this.outbox.heardFrom(message, peer)
+      this.outbox.heardFrom(identityOf(message), peer)
     } else if (verdict.status === 'invalid') {
       this.d.peerLog.line(this.d.log, 'info', peer, 'refused gossip', {
         type: message.type,

@@ -32,6 +32,9 @@ export interface PeerConnectionEvents {
   onInit(conn: PeerConnection, init: Init): void
   /** `frame` is the message as received, for checking gossip signatures over every byte */
   onMessage(conn: PeerConnection, message: Message, frame: Uint8Array): void
+  /** whether these bytes are gossip judged before: they are then not decoded again, only passed to onKnownGossip */
+  isKnownGossip?(frame: Uint8Array): boolean
+  onKnownGossip?(conn: PeerConnection, frame: Uint8Array): void
   /**
    * a message for one channel carried a key that is not on the curve: that channel fails (BOLT #2), the connection
    * stays
@@ -94,7 +97,11 @@ export class PeerConnection {
   ) {
     this.liveness = options.liveness ?? DEFAULT_LIVENESS
     this.pings = new TokenBucket(options.limits.pingBurst, options.limits.pingsPerSecond)
-    this.framed = frameStream(stream, { maxQueuedBytes: options.limits.maxOutgoingQueueBytes })
+    const known = events.isKnownGossip?.bind(events)
+    this.framed = frameStream(stream, {
+      maxQueuedBytes: options.limits.maxOutgoingQueueBytes,
+      ...(known ? { skip: (frame: Uint8Array) => this.initReceived && known(frame) } : {}),
+    })
   }
 
   start(init: Init): void {
@@ -245,6 +252,10 @@ export class PeerConnection {
         continue
       }
       if (result.kind === 'unknown_odd') continue
+      if (result.kind === 'skipped') {
+        this.events.onKnownGossip?.(this, result.frame)
+        continue
+      }
       const message = result.message
       trace('recv', message.type)
       if (!this.initReceived) {

@@ -31,6 +31,9 @@ export interface PeerManagerEvents {
   onConnected(peer: string, init: Init): void
   onDisconnected(peer: string): void
   onMessage(peer: string, message: Message, frame: Uint8Array): void
+  /** see PeerConnectionEvents.isKnownGossip */
+  isKnownGossip?(frame: Uint8Array): boolean
+  onKnownGossip?(peer: string, frame: Uint8Array): void
   /** see PeerConnectionEvents.onInvalidChannelMessage */
   onInvalidChannelMessage(peer: string, channelId: Uint8Array, error: WireDecodeError): void
   /** whether we still want this peer back after a drop (we share channels with it) */
@@ -259,6 +262,10 @@ export class PeerManager {
         onInit: (c, init) => this.onInit(c, init),
         onMessage: (c, m, frame) => {
           if (this.connections.get(c.peer) === c) this.events.onMessage(c.peer, m, frame)
+        },
+        isKnownGossip: (frame) => this.events.isKnownGossip?.(frame) ?? false,
+        onKnownGossip: (c, frame) => {
+          if (this.connections.get(c.peer) === c) this.events.onKnownGossip?.(c.peer, frame)
         },
         onInvalidChannelMessage: (c, channelId, error) => {
           if (this.connections.get(c.peer) === c) this.events.onInvalidChannelMessage(c.peer, channelId, error)

@@ -141,6 +141,26 @@ describe('gossip relay', () => {
     expect(sent.filter((s) => s.message.type === 'warning').map((s) => s.peer)).toEqual(['p1'])
     expect(g.verified.hits).toBe(3)
   })
+
+  it('knows judged bytes before they are decoded, and does not relay them back to who sends them again', async () => {
+    const sent: Sent = []
+    const g = service(sent)
+    const announcement = announce(alice, bob, scid)
+    const bytes = encodeMessage(announcement)
+    expect(g.isKnown(bytes)).toBe(false)
+    await g.onGossip('p1', announcement, bytes)
+    // a copy of the same bytes from another peer is known; another message, or anything not gossip, is not
+    expect(g.isKnown(bytes.slice())).toBe(true)
+    expect(g.isKnown(encodeMessage(update(alice, bob, scid, {}, Math.floor(Date.now() / 1000))))).toBe(false)
+    expect(g.isKnown(encodeMessage({ type: 'ping', numPongBytes: 0, ignored: new Uint8Array(0) }))).toBe(false)
+    g.onKnownGossip('p2', bytes.slice())
+    vi.advanceTimersByTime(INTERVAL_MS)
+    expect(sent.map((s) => s.peer)).toEqual(['p3'])
+    expect(g.counters.receivedCounts()).toEqual([
+      { type: 'channel_announcement', outcome: 'new', count: 1 },
+      { type: 'channel_announcement', outcome: 'duplicate', count: 1 },
+    ])
+  })
 })
 
 describe('forgetting channels', () => {

@@ -54,6 +54,18 @@ describe('frameStream', () => {
     expect(received).toEqual(ALL_SAMPLES)
   })
 
+  it('hands on undecoded, in order, the frames its skip option picks', async () => {
+    const [rawA, rawB] = await streamPair()
+    streams.push(rawA, rawB)
+    const a = frameStream(rawA)
+    const b = frameStream(rawB, { skip: (frame) => frame[1] === 1 })
+    void a.writeMany([SAMPLES.ping, SAMPLES.node_announcement, SAMPLES.pong])
+    expect(messageOf(await b.read())).toEqual(SAMPLES.ping)
+    // node_announcement is type 257 (0x0101): not decoded, its bytes passed on as they came
+    expect(await b.read()).toEqual({ kind: 'skipped', frame: encodeMessage(SAMPLES.node_announcement) })
+    expect(messageOf(await b.read())).toEqual(SAMPLES.pong)
+  })
+
   it('keeps order under backpressure for thousands of update_add_htlc', async () => {
     const { a, b } = await pair()
     const count = 3000
