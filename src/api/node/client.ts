@@ -14,6 +14,7 @@ import {
   ChannelPolicy,
   CloseChannelResponse,
   GraphInfo,
+  GraphSummary,
   InvoiceInfo,
   NewAddressResponse,
   NodeInfo,
@@ -259,6 +260,10 @@ export class NodeClient {
   balance(): Promise<WalletBalance> {
     return this.request('GET', '/v1/wallet/balance', WalletBalance)
   }
+  graphSummary(): Promise<GraphSummary> {
+    return this.request('GET', '/v1/graph/summary', GraphSummary)
+  }
+
   graph(): Promise<GraphInfo> {
     return this.request('GET', '/v1/graph', GraphInfo)
   }

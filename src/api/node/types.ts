@@ -277,6 +277,17 @@ export const GraphInfo = z.object({
 })
 export type GraphInfo = z.infer<typeof GraphInfo>
 
+/**
+ * What GET /v1/graph/summary says of a node's graph: its size, and which channels it knows with both ends' policies
+ * (those it can route over either way). A few kilobytes where the whole graph of a 500-node network is hundreds.
+ */
+export const GraphSummary = z.object({
+  nodes: z.number().int().nonnegative(),
+  channels: z.number().int().nonnegative(),
+  complete: z.array(z.string()),
+})
+export type GraphSummary = z.infer<typeof GraphSummary>
+
 export const RouteInfo = z.object({
   destination: nodeIdHex,
   amountMsat: amount,

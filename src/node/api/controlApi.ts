@@ -31,6 +31,7 @@ import {
   KeysendRequest,
   SettleInvoiceRequest,
   type GraphInfo,
+  type GraphSummary,
   type GraphPolicy,
   type InvoiceInfo,
   type NodeInfo,
@@ -265,6 +266,16 @@ export async function startControlApi(node: NodeComponents, hooks: ControlApiHoo
     walletSendRoute(node),
     stopRoute(hooks.requestStop),
     ...interceptionRoutes(node),
+    route('GET', '/v1/graph/summary', undefined, async (): Promise<GraphSummary> => {
+      const channels = [...node.gossip.store.channels()]
+      return {
+        nodes: node.gossip.graph().nodeCount,
+        channels: channels.length,
+        complete: channels.flatMap((c) =>
+          c.updates[0] && c.updates[1] ? [formatScid(c.announcement.message.shortChannelId)] : [],
+        ),
+      }
+    }),
     route('GET', '/v1/graph', undefined, async (): Promise<GraphInfo> => {
       const store = node.gossip.store
       return {

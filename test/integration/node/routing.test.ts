@@ -69,6 +69,10 @@ describe('routed payments across five node processes', () => {
       }),
     )
     for (const g of graphs) expect(g).toEqual(graphs[0])
+    // the summary the runner polls says the same in a few bytes: every channel with both policies, every node
+    const summary = await net.node('alice').client.graphSummary()
+    expect(summary).toEqual({ nodes: 5, channels: 5, complete: expect.any(Array) })
+    expect([...summary.complete].sort()).toEqual(graphs[0])
   })
 
   it('takes the cheaper route, and each hop earns exactly its advertised fee', async () => {
