@@ -39,8 +39,11 @@ export interface FramedStream {
    * WireEncodeError for a message that does not encode.
    */
   write(message: Message, options?: AbortOptions): Promise<void>
-  /** Several messages in one write (one frame each): fewer syscalls when a step sends a batch. */
-  writeMany(messages: Message[], options?: AbortOptions): Promise<void>
+  /**
+   * Several messages in one write (one frame each): fewer syscalls when a step sends a batch. A message given as
+   * bytes goes as it is (relayed gossip keeps the bytes it arrived in, extensions and all).
+   */
+  writeMany(messages: Array<Message | Uint8Array>, options?: AbortOptions): Promise<void>
   /**
    * The next frame, or null once the peer has closed the stream (or after FRAME_TOO_LARGE). Other stream failures
    * (reset, abort) reject.
@@ -324,7 +327,8 @@ export function frameStream(stream: Stream, options: FrameStreamOptions = {}): F
   return {
     stream,
     write: (message, options) => queue(() => framesOf([encodeMessage(message)]), options),
-    writeMany: (messages, options) => queue(() => framesOf(messages.map(encodeMessage)), options),
+    writeMany: (messages, options) =>
+      queue(() => framesOf(messages.map((m) => (m instanceof Uint8Array ? m : encodeMessage(m)))), options),
     read,
     async *[Symbol.asyncIterator]() {
       for (let result = await read(); result !== null; result = await read()) yield result

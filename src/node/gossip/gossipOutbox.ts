@@ -10,7 +10,7 @@
  * https://github.com/lightning/bolts/blob/master/07-routing-gossip.md#rebroadcasting
  */
 import { toHex } from '../../core/bytes.js'
-import type { SignedGossip } from '../../routing/gossip/store.js'
+import type { SignedGossip, StoredGossip } from '../../routing/gossip/store.js'
 import { updateDirection } from '../../routing/gossip/channelUpdate.js'
 
 export interface OutboxDelivery {
@@ -18,11 +18,11 @@ export interface OutboxDelivery {
   peers(): string[]
   /** whether this peer takes this message now (its gossip_timestamp_filter; our own gossip always goes) */
   wants(peer: string, message: SignedGossip, ours: boolean): boolean
-  send(peer: string, message: SignedGossip): void
+  send(peer: string, item: StoredGossip): void
 }
 
 interface Queued {
-  message: SignedGossip
+  item: StoredGossip
   /** its first signature, in hex: see identityOf */
   identity: string
   /** peers that sent it to us: not sent back */
@@ -42,13 +42,14 @@ export class GossipOutbox {
   ) {}
 
   /** Queues a message to relay; a newer one of the same channel direction or node replaces what waits. */
-  queue(message: SignedGossip, from?: string, ours = false): void {
+  queue(item: StoredGossip, from?: string, ours = false): void {
+    const message = item.message
     const key = slotOf(message)
     const replaced = this.queued.get(key)
     if (replaced) this.byIdentity.delete(replaced.identity)
     // delete first: a replaced message goes to the end, after the channel_announcement it may need
     this.queued.delete(key)
-    const q = { message, identity: identityOf(message), haveIt: new Set(from === undefined ? [] : [from]), ours }
+    const q = { item, identity: identityOf(message), haveIt: new Set(from === undefined ? [] : [from]), ours }
     this.queued.set(key, q)
     this.byIdentity.set(q.identity, q)
     this.timer ??= this.arm()
@@ -71,8 +72,8 @@ export class GossipOutbox {
     this.byIdentity.clear()
     for (const peer of this.delivery.peers()) {
       for (const q of batch) {
-        if (q.haveIt.has(peer) || !this.delivery.wants(peer, q.message, q.ours)) continue
-        this.delivery.send(peer, q.message)
+        if (q.haveIt.has(peer) || !this.delivery.wants(peer, q.item.message, q.ours)) continue
+        this.delivery.send(peer, q.item)
       }
     }
   }

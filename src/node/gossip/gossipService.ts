@@ -37,7 +37,7 @@ import {
 } from '../../routing/gossip/channelUpdate.js'
 import { createNodeAnnouncement } from '../../routing/gossip/nodeAnnouncement.js'
 import { INIT_FEATURES } from '../transport/host.js'
-import { GossipStore, type SignedGossip } from '../../routing/gossip/store.js'
+import { GossipStore, type SignedGossip, type StoredGossip } from '../../routing/gossip/store.js'
 import { restoreGossipStore, snapshotGossipStore } from '../../routing/gossip/storeSnapshot.js'
 import { ChannelGraph } from '../../routing/graph.js'
 import type { ChainAccess } from '../chain/chainAccess.js'
@@ -83,7 +83,12 @@ export interface GossipComponents {
   tip: { readonly height: number }
   /** where this node listens, for its node_announcement */
   transport: { listenAddresses(): string[] }
-  peers: { connectedPeers(): string[]; send(peer: string, message: Message): void; isConnected(peer: string): boolean }
+  peers: {
+    connectedPeers(): string[]
+    /** `encoded`: the bytes a relayed message arrived in, sent as they are (they carry what the signature covers) */
+    send(peer: string, message: Message, encoded?: Uint8Array): void
+    isConnected(peer: string): boolean
+  }
   channels: {
     get(key: string): { peer: string; data: ChannelData } | undefined
     list(): Array<{ key: string; record: { peer: string; data: ChannelData } }>
@@ -169,9 +174,9 @@ export class GossipService {
     this.sync = new GossipSync({
       chainHash: d.chainHash,
       store,
-      send: (peer, m, reason) => {
+      send: (peer, m, reason, encoded) => {
         if (reason) this.counters.onSent(reason)
-        d.peers.send(peer, m)
+        d.peers.send(peer, m, encoded)
       },
       // a channel with a direction's update missing is asked for again: without gossip_queries_ex's timestamps,
       // asking is the only way to get an update older than every filter we sent
@@ -181,9 +186,9 @@ export class GossipService {
     this.outbox = new GossipOutbox(d.settings.broadcastIntervalMs, {
       peers: () => d.peers.connectedPeers(),
       wants: (peer, m, ours) => this.sync.wants(peer, m, ours),
-      send: (peer, m) => {
+      send: (peer, item) => {
         this.counters.onSent('relay')
-        d.peers.send(peer, m)
+        d.peers.send(peer, item.message, item.encoded)
       },
     })
   }
@@ -236,8 +241,8 @@ export class GossipService {
     this.d.kv.set(OUTPOINTS_KEY, outpoints)
   }
 
-  private relay(items: Array<{ message: SignedGossip }>, from?: string): void {
-    for (const item of items) this.outbox.queue(item.message, from, this.isOurs(item.message))
+  private relay(items: StoredGossip[], from?: string): void {
+    for (const item of items) this.outbox.queue(item, from, this.isOurs(item.message))
   }
 
   /** Gossip this node made: BOLT #7 sends it to a peer whatever that peer's timestamp filter says. */
@@ -266,7 +271,7 @@ export class GossipService {
     else
       for (const item of this.store.messagesForNewPeer()) {
         this.counters.onSent('whole_graph')
-        this.d.peers.send(peer, item.message)
+        this.d.peers.send(peer, item.message, item.encoded)
       }
     // an announcement_signatures the peer may have missed (BOLT #7: retransmit until we have theirs)
     for (const { key, record } of this.d.channels.list()) if (record.peer === peer) this.maybeAnnounce(key)

@@ -70,8 +70,11 @@ interface PeerSync {
 export interface GossipSyncComponents {
   chainHash: Uint8Array
   store: GossipStore
-  /** `reason` is given for gossip (not for the queries themselves), for the node's counters */
-  send(peer: string, message: Message | SignedGossip, reason?: GossipSendReason): void
+  /**
+   * `reason` is given for gossip (not for the queries themselves), for the node's counters, with the bytes the stored
+   * message arrived in
+   */
+  send(peer: string, message: Message | SignedGossip, reason?: GossipSendReason, encoded?: Uint8Array): void
   /** whether a channel is known with both its updates, or was seen closed: not worth asking for */
   knows(scid: ShortChannelId): boolean
   now(): number
@@ -206,12 +209,12 @@ export class GossipSync {
       const updates = c.updates.filter((u): u is NonNullable<typeof u> => u !== undefined)
       // BOLT #7: an announcement goes only with an update in range, as its timestamp, and before it
       if (!updates.some((u) => within(u.message.timestamp))) continue
-      this.d.send(peer, c.announcement.message, 'filter')
-      for (const u of updates) if (within(u.message.timestamp)) this.d.send(peer, u.message, 'filter')
+      this.sendStored(peer, c.announcement, 'filter')
+      for (const u of updates) if (within(u.message.timestamp)) this.sendStored(peer, u, 'filter')
       nodes.add(toHex(c.announcement.message.nodeId1)).add(toHex(c.announcement.message.nodeId2))
     }
     for (const n of this.d.store.nodeAnnouncements())
-      if (within(n.message.timestamp) && nodes.has(toHex(n.message.nodeId))) this.d.send(peer, n.message, 'filter')
+      if (within(n.message.timestamp) && nodes.has(toHex(n.message.nodeId))) this.sendStored(peer, n, 'filter')
   }
 
   private onQueryChannelRange(peer: string, m: QueryChannelRange): void {
@@ -264,15 +267,19 @@ export class GossipSync {
     for (const id of m.shortChannelIds) {
       const c = this.d.store.channel(id)
       if (!c) continue
-      this.d.send(peer, c.announcement.message, 'query_reply')
-      for (const u of c.updates) if (u) this.d.send(peer, u.message, 'query_reply')
+      this.sendStored(peer, c.announcement, 'query_reply')
+      for (const u of c.updates) if (u) this.sendStored(peer, u, 'query_reply')
       for (const nodeId of [c.announcement.message.nodeId1, c.announcement.message.nodeId2]) {
         const n = this.d.store.nodeAnnouncement(nodeId)
         if (n) nodes.set(toHex(nodeId), n)
       }
     }
-    for (const n of nodes.values()) this.d.send(peer, n.message, 'query_reply')
+    for (const n of nodes.values()) this.sendStored(peer, n, 'query_reply')
     this.d.send(peer, { type: 'reply_short_channel_ids_end', chainHash: this.d.chainHash, fullInformation: 1 })
+  }
+
+  private sendStored(peer: string, item: StoredGossip, reason: GossipSendReason): void {
+    this.d.send(peer, item.message, reason, item.encoded)
   }
 
   /** A message's timestamp for the filter; a channel_announcement's is that of its newest update, if any. */

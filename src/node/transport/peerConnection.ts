@@ -129,17 +129,17 @@ export class PeerConnection {
     return !this.closed
   }
 
-  private outbox: Message[] = []
+  private outbox: Array<{ message: Message; encoded: Uint8Array | undefined }> = []
 
   /**
    * Queued in order. Messages sent in the same turn (a revoke_and_ack and its
    * commitment_signed, a batch of HTLCs) go out in one write; a failed write
-   * closes the connection (the peer will be redialled).
+   * closes the connection (the peer will be redialled). `encoded`, when given, are the message's bytes as they go.
    */
-  send(message: Message): void {
+  send(message: Message, encoded?: Uint8Array): void {
     if (this.closed) return
     trace('send', message.type)
-    this.outbox.push(message)
+    this.outbox.push({ message, encoded })
     if (this.outbox.length === 1) queueMicrotask(() => this.flushOutbox())
   }
 
@@ -148,14 +148,14 @@ export class PeerConnection {
     this.outbox = []
     if (this.closed || batch.length === 0) return
     trace('write', String(batch.length))
-    const carriesPong = batch.some((m) => m.type === 'pong')
+    const carriesPong = batch.some((b) => b.message.type === 'pong')
     this.framed
-      .writeMany(batch)
+      .writeMany(batch.map((b) => b.encoded ?? b.message))
       .catch((err: Error) => {
         if (err.name === 'WireEncodeError')
           this.log.error('cannot encode our own message', {
             peer: this.peer,
-            types: batch.map((m) => m.type).join(','),
+            types: batch.map((b) => b.message.type).join(','),
             error: err.message,
           })
         else if (err.name === 'SendQueueFullError') {

@@ -131,10 +131,11 @@ export class PeerManager {
     return [...this.connections.keys()].filter((peer) => this.isConnected(peer))
   }
 
-  send(peer: string, original: Message): void {
+  /** `encoded`: the message's bytes, sent as they are (relayed gossip); dropped when a fault or rogue rewrites it. */
+  send(peer: string, original: Message, encoded?: Uint8Array): void {
     const c = this.connections.get(peer)
     if (!c?.initReceived) return
-    if (!this.faults) return c.send(original)
+    if (!this.faults) return c.send(original, encoded)
     const message = this.rogue ? this.rogue.rewrite(peer, original) : original
     const d = this.faults.onSend(peer, message, Date.now())
     if (!d.send) {

@@ -31,7 +31,7 @@ const PEERS = ['p1', 'p2', 'p3']
 const INTERVAL_MS = 1000
 const SETTINGS: GossipSettings = { ...DEFAULT_GOSSIP_SETTINGS, broadcastIntervalMs: INTERVAL_MS }
 
-type Sent = Array<{ peer: string; message: Message }>
+type Sent = Array<{ peer: string; message: Message; encoded?: Uint8Array }>
 type GossipComponents = ConstructorParameters<typeof GossipService>[0]
 
 /** A gossip service with in-memory storage that records what it sends; `deps` overrides the rest. */
@@ -50,7 +50,8 @@ function gossipService(sent: Sent, deps: Partial<GossipComponents>): GossipServi
     transport: { listenAddresses: () => [] },
     peers: {
       connectedPeers: () => PEERS,
-      send: (peer: string, message: Message) => void sent.push({ peer, message }),
+      send: (peer: string, message: Message, encoded?: Uint8Array) =>
+        void sent.push({ peer, message, ...(encoded ? { encoded } : {}) }),
       isConnected: () => true,
     },
     channels: { get: () => undefined, list: () => [] },
@@ -103,6 +104,17 @@ describe('gossip relay', () => {
     // nothing more: every message went out once
     vi.advanceTimersByTime(10 * INTERVAL_MS)
     expect(sent).toHaveLength(3)
+  })
+
+  it('relays the bytes a message arrived in, not an encoding of it made again', async () => {
+    const sent: Sent = []
+    const g = service(sent)
+    const announcement = announce(alice, bob, scid)
+    const bytes = encodeMessage(announcement)
+    await g.onGossip('p1', announcement, bytes)
+    vi.advanceTimersByTime(INTERVAL_MS)
+    expect(sent.map((s) => s.peer)).toEqual(['p2', 'p3'])
+    for (const s of sent) expect(s.encoded).toEqual(bytes)
   })
 
   it('relays only the newest update of a channel direction that changed several times in one interval', async () => {

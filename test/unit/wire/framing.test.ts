@@ -54,6 +54,16 @@ describe('frameStream', () => {
     expect(received).toEqual(ALL_SAMPLES)
   })
 
+  it('writes a message given as bytes as it is, between messages it encodes', async () => {
+    const { a, b } = await pair()
+    // a node_announcement with an unknown odd TLV after its addresses, which a decode and encode again would drop
+    const withExtension = concatBytes(encodeMessage(SAMPLES.node_announcement), fromHex('0701ff'))
+    void a.writeMany([SAMPLES.ping, withExtension, SAMPLES.pong])
+    expect(messageOf(await b.read())).toEqual(SAMPLES.ping)
+    expect(await b.read()).toMatchObject({ kind: 'message', frame: withExtension })
+    expect(messageOf(await b.read())).toEqual(SAMPLES.pong)
+  })
+
   it('hands on undecoded, in order, the frames its skip option picks', async () => {
     const [rawA, rawB] = await streamPair()
     streams.push(rawA, rawB)
