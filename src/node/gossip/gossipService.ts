@@ -340,7 +340,12 @@ export class GossipService {
   onKnownGossip(peer: string, frame: Uint8Array): void {
     const type = signedGossipTypeOf(frame)!
     if (!this.admit(peer, Date.now())) return this.counters.onReceived(type, 'over_rate')
-    this.outbox.heardFrom(toHex(firstSignatureOf(frame)), peer)
+    this.heardAgain(peer, type, toHex(firstSignatureOf(frame)))
+  }
+
+  /** A message judged before came from this peer again: it is not relayed back to it. */
+  private heardAgain(peer: string, type: SignedGossip['type'], identity: string): void {
+    this.outbox.heardFrom(identity, peer)
     this.counters.onReceived(type, 'duplicate')
   }
 
@@ -355,8 +360,7 @@ export class GossipService {
     const hash = this.keyOf(frame)
     if (this.verified.has(hash)) {
       // judged while this one was decoded, or by a caller that does not ask isKnown first
-      this.outbox.heardFrom(identityOf(message), peer)
-      return this.counters.onReceived(message.type, 'duplicate')
+      return this.heardAgain(peer, message.type, identityOf(message))
     }
     if (message.type === 'channel_update' && this.notePeerUpdate(peer, message, frame)) return
     // a copy: the frame is a view of the whole chunk it arrived in, which the store would keep alive
