@@ -5,17 +5,11 @@
  * gossip reaches it only within its gossip_timestamp_filter.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { fromHex } from '../../../src/core/bytes.js'
-import { SeedSigner } from '../../../src/channel/signer.js'
 import { shortChannelId } from '../../../src/core/shortChannelId.js'
-import { fundingCondition } from '../../../src/channel/scripts.js'
 import type { Message } from '../../../src/wire/messages.js'
 import { decodeMessage, encodeMessage } from '../../../src/wire/codec.js'
 import { FEATURE_BITS, featureBits } from '../../../src/wire/features.js'
-import type { ChainAccess } from '../../../src/node/chain/chainAccess.js'
-import { DEFAULT_NODE_LIMITS } from '../../../src/api/node/limits.js'
-import { createLogger } from '../../../src/node/logger.js'
-import { PeerLogLimiter } from '../../../src/node/peerLogLimiter.js'
+import { knowingAliceAndBob, testGossipService } from './gossipFixture.js'
 import { GossipService } from '../../../src/node/gossip/gossipService.js'
 import { DEFAULT_GOSSIP_SETTINGS } from '../../../src/node/gossip/gossipSettings.js'
 import { RESYNC_INTERVAL_MS, TIMESTAMP_FILTER_LOOKBACK_S } from '../../../src/node/gossip/gossipSync.js'
@@ -35,46 +29,17 @@ interface Wire {
 
 /** A gossip service named `name`, connected to `peers`, whose sends go on the shared wire. */
 function node(name: string, peers: string[], wire: Wire[]): GossipService {
-  const values = new Map<string, unknown>()
-  const me = testNode(name)
-  const log = createLogger({ level: 'error', console: false, name })
-  const g = new GossipService({
-    log,
-    nodeSecret: me.nodeKey,
-    signer: new SeedSigner({ derive: fromHex }),
-    nodeId: me.nodeId,
-    alias: name,
-    chainHash: CHAIN_HASH,
-    chain: {} as ChainAccess,
-    kv: { get: (k: string) => values.get(k), set: (k: string, v: unknown) => void values.set(k, v) } as never,
-    tip: { height: 110 },
-    transport: { listenAddresses: () => [] },
-    peers: {
-      connectedPeers: () => peers,
-      send: (peer: string, message: Message) => void wire.push({ from: name, to: peer, bytes: encodeMessage(message) }),
-      isConnected: () => true,
-    },
-    channels: { get: () => undefined, list: () => [] },
-    policies: {
-      of: () => ({ feeBaseMsat: 1000n, feeProportionalMillionths: 1n, cltvExpiryDelta: 40, htlcMinimumMsat: 1n }),
-    },
-    limits: DEFAULT_NODE_LIMITS,
-    settings: { ...DEFAULT_GOSSIP_SETTINGS, broadcastIntervalMs: INTERVAL_MS },
-    peerLog: new PeerLogLimiter(log, 10),
-  })
-  g.fundingIndex.onBlock(101, {
-    created: [
-      {
-        txIndex: 1,
-        vout: 0,
-        txid: '11'.repeat(32),
-        valueSat: 1_000_000n,
-        condition: fundingCondition(alice.fundingPubkey, bob.fundingPubkey),
+  return knowingAliceAndBob(
+    testGossipService(name, {
+      peers: {
+        connectedPeers: () => peers,
+        send: (peer: string, message: Message) =>
+          void wire.push({ from: name, to: peer, bytes: encodeMessage(message) }),
+        isConnected: () => true,
       },
-    ],
-    spent: [],
-  })
-  return g
+      settings: { ...DEFAULT_GOSSIP_SETTINGS, broadcastIntervalMs: INTERVAL_MS },
+    }),
+  )
 }
 
 /** Delivers what is on the wire, as the node's peer router would, until nothing is left; returns what went. */

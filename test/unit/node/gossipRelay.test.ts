@@ -5,75 +5,44 @@
  * it forgets channels that closed on chain or went stale.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { fromHex } from '../../../src/core/bytes.js'
-import { SeedSigner } from '../../../src/channel/signer.js'
 import { shortChannelId } from '../../../src/core/shortChannelId.js'
-import { fundingCondition } from '../../../src/channel/scripts.js'
 import type { ChannelUpdate, Message } from '../../../src/wire/messages.js'
 import { encodeMessage } from '../../../src/wire/codec.js'
-import type { ChainAccess } from '../../../src/node/chain/chainAccess.js'
-import { DEFAULT_NODE_LIMITS } from '../../../src/api/node/limits.js'
-import { createLogger } from '../../../src/node/logger.js'
-import { PeerLogLimiter } from '../../../src/node/peerLogLimiter.js'
+import { knowingAliceAndBob, testGossipService, type GossipComponents } from './gossipFixture.js'
 import { GossipService } from '../../../src/node/gossip/gossipService.js'
 import {
   DEFAULT_GOSSIP_SETTINGS,
   SPENT_CHANNEL_FORGET_DEPTH,
   type GossipSettings,
 } from '../../../src/node/gossip/gossipSettings.js'
-import { announce, CHAIN_HASH, testNode, update } from '../routing/helpers.js'
+import { announce, testNode, update } from '../routing/helpers.js'
 
 const alice = testNode('alice')
 const bob = testNode('bob')
-const us = testNode('us')
 const scid = shortChannelId(101, 1, 0)
 const PEERS = ['p1', 'p2', 'p3']
 const INTERVAL_MS = 1000
 const SETTINGS: GossipSettings = { ...DEFAULT_GOSSIP_SETTINGS, broadcastIntervalMs: INTERVAL_MS }
 
 type Sent = Array<{ peer: string; message: Message; encoded?: Uint8Array }>
-type GossipComponents = ConstructorParameters<typeof GossipService>[0]
 
 /** A gossip service with in-memory storage that records what it sends; `deps` overrides the rest. */
 function gossipService(sent: Sent, deps: Partial<GossipComponents>): GossipService {
-  const values = new Map<string, unknown>()
-  return new GossipService({
-    log: createLogger({ level: 'error', console: false, name: 'us' }),
-    nodeSecret: us.nodeKey,
-    signer: new SeedSigner({ derive: fromHex }),
-    nodeId: us.nodeId,
-    alias: 'us',
-    chainHash: CHAIN_HASH,
-    chain: {} as ChainAccess,
-    kv: { get: (k: string) => values.get(k), set: (k: string, v: unknown) => void values.set(k, v) } as never,
-    tip: { height: 110 },
-    transport: { listenAddresses: () => [] },
+  return testGossipService('us', {
     peers: {
       connectedPeers: () => PEERS,
       send: (peer: string, message: Message, encoded?: Uint8Array) =>
         void sent.push({ peer, message, ...(encoded ? { encoded } : {}) }),
       isConnected: () => true,
     },
-    channels: { get: () => undefined, list: () => [] },
-    policies: {
-      of: () => ({ feeBaseMsat: 1000n, feeProportionalMillionths: 1n, cltvExpiryDelta: 40, htlcMinimumMsat: 1n }),
-    },
-    limits: DEFAULT_NODE_LIMITS,
     settings: SETTINGS,
-    peerLog: new PeerLogLimiter(createLogger({ level: 'error', console: false, name: 'us' }), 10),
     ...deps,
   })
 }
 
+/** …that knows alice and bob's funding output, as the chain sends the block holding it. */
 function service(sent: Sent, deps: Partial<GossipComponents> = {}): GossipService {
-  const g = gossipService(sent, deps)
-  // the channel outputs of the block holding alice and bob's funding output, as the chain sends them
-  const condition = fundingCondition(alice.fundingPubkey, bob.fundingPubkey)
-  g.fundingIndex.onBlock(101, {
-    created: [{ txIndex: 1, vout: 0, txid: '11'.repeat(32), valueSat: 1_000_000n, condition }],
-    spent: [],
-  })
-  return g
+  return knowingAliceAndBob(gossipService(sent, deps))
 }
 
 // every test here runs on fake timers: the batches wait on setTimeout and stamp Date.now()
