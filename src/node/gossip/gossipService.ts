@@ -54,7 +54,7 @@ import { routeHintsFor, type PrivateChannel } from './routeHints.js'
 import { GossipOutbox, identityOf } from './gossipOutbox.js'
 import { firstSignatureOf, signedGossipTypeOf } from '../../wire/gossipDigest.js'
 import { GossipSync } from './gossipSync.js'
-import { GossipCounters } from './gossipCounters.js'
+import { GossipCounters, type GossipSendReason } from './gossipCounters.js'
 import { VerifiedGossip } from './verifiedGossip.js'
 import { SPENT_CHANNEL_FORGET_DEPTH, type GossipSettings } from './gossipSettings.js'
 import { FEATURE_BITS, hasFeatureBit } from '../../wire/features.js'
@@ -186,10 +186,7 @@ export class GossipService {
     this.outbox = new GossipOutbox(d.settings.broadcastIntervalMs, {
       peers: () => d.peers.connectedPeers(),
       wants: (peer, m, ours) => this.sync.wants(peer, m, ours),
-      send: (peer, item) => {
-        this.counters.onSent('relay')
-        d.peers.send(peer, item.message, item.encoded)
-      },
+      send: (peer, item) => this.sendStored(peer, item, 'relay'),
     })
   }
 
@@ -245,6 +242,12 @@ export class GossipService {
     for (const item of items) this.outbox.queue(item, from, this.isOurs(item.message))
   }
 
+  /** A stored message to a peer, as the bytes it arrived in (what its signature covers), counted by why it went. */
+  private sendStored(peer: string, item: StoredGossip, reason: GossipSendReason): void {
+    this.counters.onSent(reason)
+    this.d.peers.send(peer, item.message, item.encoded)
+  }
+
   /** Gossip this node made: BOLT #7 sends it to a peer whatever that peer's timestamp filter says. */
   private isOurs(m: SignedGossip): boolean {
     const me = this.d.nodeId
@@ -268,11 +271,7 @@ export class GossipService {
     const offersQueries =
       hasFeatureBit(features, FEATURE_BITS.gossip_queries[0]) || hasFeatureBit(features, FEATURE_BITS.gossip_queries[1])
     if (this.d.settings.queries && offersQueries) this.sync.start(peer)
-    else
-      for (const item of this.store.messagesForNewPeer()) {
-        this.counters.onSent('whole_graph')
-        this.d.peers.send(peer, item.message, item.encoded)
-      }
+    else for (const item of this.store.messagesForNewPeer()) this.sendStored(peer, item, 'whole_graph')
     // an announcement_signatures the peer may have missed (BOLT #7: retransmit until we have theirs)
     for (const { key, record } of this.d.channels.list()) if (record.peer === peer) this.maybeAnnounce(key)
   }
