@@ -184,7 +184,19 @@ const conditionVariants = {
     node: nodeName.describe('whose gossip graph'),
     channel: channelName,
     known: z.boolean().describe('true: the channel is in the graph; false: it is not (never heard of, or forgotten)'),
-  }).describe("the node's gossip graph holds (or does not hold) the channel"),
+    enabled: z
+      .boolean()
+      .optional()
+      .describe(
+        "with known: true, true: both ends' newest channel_update are in the graph and enabled (a payment may use it " +
+          'either way); false: at least one end has disabled it',
+      ),
+  })
+    .refine((g) => g.enabled === undefined || g.known, {
+      message: 'enabled says how a channel in the graph is: it needs known: true',
+      path: ['enabled'],
+    })
+    .describe("the node's gossip graph holds (or does not hold) the channel"),
   ...testingConditionVariants,
 }
 

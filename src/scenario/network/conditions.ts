@@ -75,7 +75,10 @@ export function describeCondition(c: Condition): string {
         `mined${c.waitedBlocks ? `, each ${formatComparison(c.waitedBlocks)} blocks after what it spends` : ''}`
       )
     case 'graph':
-      return `${c.node}'s graph ${c.known ? 'holds' : 'does not hold'} channel ${c.channel}`
+      return (
+        `${c.node}'s graph ${c.known ? 'holds' : 'does not hold'} channel ${c.channel}` +
+        (c.enabled === undefined ? '' : c.enabled ? ', enabled both ways' : ', disabled by at least one end')
+      )
     case 'sent':
       return `${c.node} sent ${c.peer} ${c.count ? `${formatComparison(c.count)} ` : 'at least one '}${c.message}`
     case 'notSent':
@@ -194,12 +197,19 @@ export async function evaluateCondition(net: NetworkView, c: Condition): Promise
       const scid = net.channel(c.channel).shortChannelId
       if (scid === undefined) return { ok: !c.known, actual: `${c.channel} has no short channel id yet (unconfirmed)` }
       const { channels } = await node.client.graph()
-      const held = channels.some((x) => x.shortChannelId === scid)
+      const held = channels.find((x) => x.shortChannelId === scid)
+      const among = `among ${channels.length} channel(s)`
+      if (!held || c.enabled === undefined)
+        return {
+          ok: (held !== undefined) === c.known,
+          actual: `${c.node}'s graph ${held ? 'holds' : 'does not hold'} ${c.channel} (${scid}) ${among}`,
+        }
+      const ends = held.policies.map((p) => (p === null ? 'no update' : p.disabled ? 'disabled' : 'enabled'))
+      const enabled = ends.every((e) => e === 'enabled')
+      const disabled = ends.includes('disabled')
       return {
-        ok: held === c.known,
-        actual:
-          `${c.node}'s graph ${held ? 'holds' : 'does not hold'} ${c.channel} (${scid}) ` +
-          `among ${channels.length} channel(s)`,
+        ok: c.enabled ? enabled : disabled,
+        actual: `${c.node}'s graph holds ${c.channel} (${scid}): node1 ${ends[0]}, node2 ${ends[1]}`,
       }
     }
     case 'sent':

@@ -161,6 +161,33 @@ describe('conditions', () => {
     expect((await ev({ channelState: { channel: 'alice-bob', node: 'bob', state: 'NORMAL' } })).ok).toBe(false)
   })
 
+  it("read a node's graph: whether it holds a channel, and whether both ends have it enabled", async () => {
+    const policy = (disabled: boolean) => ({
+      feeBaseMsat: 1000n,
+      feeProportionalMillionths: 1n,
+      cltvExpiryDelta: 40,
+      htlcMinimumMsat: 1n,
+      htlcMaximumMsat: 990_000_000n,
+      disabled,
+    })
+    const graph = { nodes: [], channels: [{ shortChannelId: '101x1x0', policies: [policy(false), policy(true)] }] }
+    const net = {
+      node: () => ({ online: true, client: { graph: async () => graph } }),
+      channel: () => ({ name: 'alice-bob', shortChannelId: '101x1x0' }),
+    } as unknown as Network
+    const ev = (c: Record<string, unknown>) => evaluateCondition(net, parseCondition(c))
+    expect((await ev({ graph: { node: 'alice', channel: 'alice-bob', known: true } })).ok).toBe(true)
+    expect(await ev({ graph: { node: 'alice', channel: 'alice-bob', known: true, enabled: true } })).toEqual({
+      ok: false,
+      actual: "alice's graph holds alice-bob (101x1x0): node1 enabled, node2 disabled",
+    })
+    expect((await ev({ graph: { node: 'alice', channel: 'alice-bob', known: true, enabled: false } })).ok).toBe(true)
+    graph.channels[0]!.policies[1] = policy(false)
+    expect((await ev({ graph: { node: 'alice', channel: 'alice-bob', known: true, enabled: true } })).ok).toBe(true)
+    graph.channels = []
+    expect((await ev({ graph: { node: 'alice', channel: 'alice-bob', known: true, enabled: true } })).ok).toBe(false)
+  })
+
   it('evaluate each expectation on its own: one that cannot be checked is a failed verdict, not an error', async () => {
     const net = {
       ...fakeNetwork({ bobOnline: true, bobLocal: 0n, height: 1 }),

@@ -54,4 +54,12 @@ expect:
     ])
     expect(issuesOf('expect:\n  - graph: { node: bob, channel: alice-bob }\n')[0]!.path).toBe('expect[0].graph.known')
   })
+
+  it('can ask that the graph holds a channel enabled both ways, and refuses enabled for a channel not held', () => {
+    const s = parse('expect:\n  - graph: { node: bob, channel: alice-bob, known: true, enabled: true }\n')
+    expect(describeCondition(s.expect[0] as Condition)).toBe("bob's graph holds channel alice-bob, enabled both ways")
+    expect(issuesOf('expect:\n  - graph: { node: bob, channel: alice-bob, known: false, enabled: false }\n')).toEqual([
+      expect.objectContaining({ path: 'expect[0].graph.enabled', message: expect.stringMatching(/needs known: true/) }),
+    ])
+  })
 })
