@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { cpus } from 'node:os'
 import { createBench, formatValue, machineSpeed, type BenchModule, type Figure } from './bench/harness.js'
+import { spliceSections, wholeResults } from './bench/lib/resultsMarkdown.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..')
@@ -40,12 +41,12 @@ const speedLine = [
 ].join(' ')
 process.stderr.write(`\n${speedLine}\n`)
 await mkdir(join(root, 'bench'), { recursive: true })
+const measuredNow = new Set(figures.map((f) => f.section))
 // running a subset (or the big part) keeps the other sections of the last full run
 if (partial) {
   try {
     const previous = JSON.parse(await readFile(join(root, 'bench', 'results.json'), 'utf8')) as { figures: Figure[] }
-    const measured = new Set(figures.map((f) => f.section))
-    figures.unshift(...previous.figures.filter((f) => !measured.has(f.section)))
+    figures.unshift(...previous.figures.filter((f) => !measuredNow.has(f.section)))
   } catch {
     // no previous results
   }
@@ -54,32 +55,17 @@ await writeFile(
   join(root, 'bench', 'results.json'),
   JSON.stringify({ date: new Date().toISOString(), machine, speed, figures }, null, 2) + '\n',
 )
-/** Heading of the section of results.md kept by hand, under the code each figure justifies. */
-const BY_HAND_HEADING = '## Measured by hand'
-const lines = [`# lnsim benchmark results`, '', `${new Date().toISOString()} on ${machine}.`, '', speedLine, '']
-let section = ''
-for (const f of figures) {
-  const bounded = figures.some((g) => g.section === f.section && g.bound !== undefined)
-  if (f.section !== section) {
-    section = f.section
-    lines.push(
-      '',
-      `## ${section}`,
-      '',
-      bounded ? '| figure | value | unit | lower bound | ratio | note |' : '| figure | value | unit | note |',
-      bounded ? '|---|---:|---|---:|---:|---|' : '|---|---:|---|---|',
-    )
-  }
-  const bound = bounded
-    ? ` ${f.bound === undefined ? '' : formatValue(f.bound)} ` +
-      `| ${f.ratio === undefined ? '' : `${f.ratio.toFixed(1)}×`} |`
-    : ''
-  lines.push(`| ${f.name} | ${formatValue(f.value)} | ${f.unit} |${bound} ${f.note ?? ''} |`)
-}
-// the hand-kept section at the end of results.md (figures no section measures) survives every run
-const byHand = await readFile(join(root, 'bench', 'results.md'), 'utf8').then(
-  (text) => (text.includes(BY_HAND_HEADING) ? '\n' + text.slice(text.indexOf(BY_HAND_HEADING)) : ''),
-  () => '',
-)
-await writeFile(join(root, 'bench', 'results.md'), lines.join('\n') + '\n' + byHand)
+const previousMarkdown = await readFile(join(root, 'bench', 'results.md'), 'utf8').catch(() => '')
+const header = [`# lnsim benchmark results`, '', `${new Date().toISOString()} on ${machine}.`, '', speedLine, '']
+// a part of the bench replaces its own sections in the committed file and leaves the others as they were
+const markdown =
+  partial && previousMarkdown !== ''
+    ? spliceSections(
+        previousMarkdown,
+        figures.filter((f) => measuredNow.has(f.section)),
+        `Measured again ${new Date().toISOString()} on ${machine}, machine speed ${formatValue(speed.atStart)} ops/s ` +
+          'at the start (the header above is the last full run).',
+      )
+    : wholeResults(header, figures, previousMarkdown)
+await writeFile(join(root, 'bench', 'results.md'), markdown)
 process.stderr.write(`\nwrote bench/results.json and bench/results.md (${figures.length} figures)\n`)
