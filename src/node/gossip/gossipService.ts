@@ -7,18 +7,14 @@
  * (gossipSync.ts) or, if it does not offer them, gives it the whole graph, keeps
  * its channel_updates current as channels go up, down and close, and forgets
  * channels whose funding output was spent 12 blocks deep or that stopped
- * updating (BOLT #7 "Pruning the Network View").
- *
- * Each peer's gossip passes a token bucket before anything is checked (a
- * signature costs CPU whether or not it verifies): a burst large enough for a
- * whole graph, then a steady rate. What is over the rate is dropped and counted,
- * with one log line per peer a minute at most.
+ * updating (BOLT #7 "Pruning the Network View"). Each peer's gossip is held to
+ * a rate first (peerGossipRates.ts); a peer's update for a private channel of
+ * ours is kept for our invoices' route hints (privateChannelUpdates.ts).
  */
 import { bytesEqual, fromHex, toHex } from '../../core/bytes.js'
 import { scidParts, type ShortChannelId } from '../../core/shortChannelId.js'
 import { FundingIndex } from './fundingIndex.js'
 import { commitmentsOf, type ChannelData } from '../../channel/states.js'
-import { availableToReceiveMsat } from '../../channel/commitments.js'
 import type { ChannelSigner } from '../../channel/signer.js'
 import { encodeMessage } from '../../wire/codec.js'
 import type { AnnouncementSignatures, ChannelUpdate, Message } from '../../wire/messages.js'
@@ -29,11 +25,9 @@ import {
 } from '../../routing/gossip/channelAnnouncement.js'
 import {
   createChannelUpdate,
-  directionOf,
   isDisabled,
   nextGossipTimestamp,
   updateDirection,
-  verifyChannelUpdate,
 } from '../../routing/gossip/channelUpdate.js'
 import { createNodeAnnouncement } from '../../routing/gossip/nodeAnnouncement.js'
 import { INIT_FEATURES } from '../transport/host.js'
@@ -45,12 +39,11 @@ import type { KvLog } from '../store/durableStore.js'
 import type { Logger } from '../logger.js'
 import type { PeerLogLimiter } from '../peerLogLimiter.js'
 import type { NodeLimits } from '../../api/node/limits.js'
-import { TokenBucket } from '../transport/tokenBucket.js'
 import { shortChannelIdOf } from '../channels/channelViews.js'
 import type { ForwardingPolicy } from '../../routing/forwardingPolicy.js'
 import type { RouteHint } from '../../routing/routeHint.js'
-import { GossipError } from '../../routing/errors.js'
-import { routeHintsFor, type PrivateChannel } from './routeHints.js'
+import { PeerGossipRates } from './peerGossipRates.js'
+import { PrivateChannelUpdates } from './privateChannelUpdates.js'
 import { GossipOutbox, identityOf } from './gossipOutbox.js'
 import { firstSignatureOf, signedGossipTypeOf } from '../../wire/gossipDigest.js'
 import { GossipSync } from './gossipSync.js'
@@ -100,24 +93,9 @@ export interface GossipComponents {
   peerLog: PeerLogLimiter
 }
 
-/** The gossip rate of one peer: its bucket, and what was dropped since it was last reported. */
-interface PeerGossipRate {
-  bucket: TokenBucket
-  dropped: number
-  /** set from the first drop until the count is reported */
-  reporting?: NodeJS.Timeout | undefined
-}
-
-/** Dropped gossip is reported at most this often per peer. */
-const DROP_REPORT_MS = 60_000
-/** Past this many peers with a bucket, those whose bucket is full again (no different from a new one) are let go. */
-const RATE_ENTRIES_BEFORE_SWEEP = 1000
-
 const SNAPSHOT_KEY = 'store'
 /** The funding outpoints of the stored channels, by short channel id: their spends are seen after a restart too. */
 const OUTPOINTS_KEY = 'funding-outpoints'
-/** The channel_update a peer sent us for its direction of a private channel of ours, by channel. */
-const PEER_UPDATE_PREFIX = 'peer-update:'
 /** The graph is saved this long after it first changed since the last save (it is also relearned from peers). */
 const SNAPSHOT_DELAY_MS = 5000
 /**
@@ -146,8 +124,8 @@ export class GossipService {
    * the latest channel_update we made for each of our channels, and its encoding with the type (for failure messages)
    */
   private readonly ourUpdates = new Map<string, { update: ChannelUpdate; encoded: Uint8Array }>()
-  /** kept across reconnections, so a peer does not get a new burst by reconnecting */
-  private readonly rates = new Map<string, PeerGossipRate>()
+  private readonly rates: PeerGossipRates
+  private readonly privateUpdates: PrivateChannelUpdates
   readonly counters = new GossipCounters()
   private lastKey: { frame: Uint8Array; key: string } | undefined
 
@@ -183,6 +161,11 @@ export class GossipService {
       knows: (scid) => store.channel(scid)?.updates.every((u) => u !== undefined) || this.fundingIndex.isSpent(scid),
       now: () => Date.now(),
     })
+    this.rates = new PeerGossipRates(d.log, d.limits)
+    this.privateUpdates = new PrivateChannelUpdates({
+      ...d,
+      isAnnounced: (scid) => store.channel(scid) !== undefined,
+    })
     this.outbox = new GossipOutbox(d.settings.broadcastIntervalMs, {
       peers: () => d.peers.connectedPeers(),
       wants: (peer, m, ours) => this.sync.wants(peer, m, ours),
@@ -215,11 +198,7 @@ export class GossipService {
   }
 
   stop(): void {
-    for (const [peer, rate] of this.rates) {
-      if (!rate.reporting) continue
-      clearTimeout(rate.reporting)
-      this.reportDropped(peer, rate)
-    }
+    this.rates.stop()
     if (this.snapshotTimer) clearTimeout(this.snapshotTimer)
     this.snapshotTimer = undefined
     this.outbox.stop()
@@ -276,54 +255,13 @@ export class GossipService {
     for (const { key, record } of this.d.channels.list()) if (record.peer === peer) this.maybeAnnounce(key)
   }
 
-  /** Whether this peer's message is within its rate; counts and reports what is not. */
-  private admit(peer: string, now: number): boolean {
-    const rate = this.rateOf(peer, now)
-    if (rate.bucket.take(now)) return true
-    rate.dropped++
-    if (!rate.reporting) {
-      this.d.log.warn('peer sends gossip over its rate: dropping the excess', {
-        peer,
-        burst: this.d.limits.gossipBurst,
-        perSecond: this.d.limits.gossipPerSecond,
-      })
-      rate.reporting = setTimeout(() => this.reportDropped(peer, rate), DROP_REPORT_MS)
-      rate.reporting.unref()
-    }
-    return false
-  }
-
-  private rateOf(peer: string, now: number): PeerGossipRate {
-    const known = this.rates.get(peer)
-    if (known) return known
-    if (this.rates.size >= RATE_ENTRIES_BEFORE_SWEEP) {
-      for (const [p, r] of this.rates) if (!r.reporting && r.bucket.isFull(now)) this.rates.delete(p)
-    }
-    const rate: PeerGossipRate = {
-      bucket: new TokenBucket(this.d.limits.gossipBurst, this.d.limits.gossipPerSecond, now),
-      dropped: 0,
-    }
-    this.rates.set(peer, rate)
-    return rate
-  }
-
-  private reportDropped(peer: string, rate: PeerGossipRate): void {
-    rate.reporting = undefined
-    this.d.log.warn('gossip over the peer’s rate dropped', {
-      peer,
-      dropped: rate.dropped,
-      seconds: DROP_REPORT_MS / 1000,
-    })
-    rate.dropped = 0
-  }
-
   onPeerDisconnected(peer: string): void {
     this.sync.disconnected(peer)
   }
 
   /** A gossip query message (BOLT #7); counted against the peer's gossip rate like the gossip it asks for. */
   onQuery(peer: string, message: GossipQueryMessage): void {
-    if (!this.admit(peer, Date.now())) return
+    if (!this.rates.admit(peer, Date.now())) return
     this.sync.onMessage(peer, message)
   }
 
@@ -338,7 +276,7 @@ export class GossipService {
    */
   onKnownGossip(peer: string, frame: Uint8Array): void {
     const type = signedGossipTypeOf(frame)!
-    if (!this.admit(peer, Date.now())) return this.counters.onReceived(type, 'over_rate')
+    if (!this.rates.admit(peer, Date.now())) return this.counters.onReceived(type, 'over_rate')
     this.heardAgain(peer, type, toHex(firstSignatureOf(frame)))
   }
 
@@ -355,13 +293,13 @@ export class GossipService {
   }
 
   async onGossip(peer: string, message: SignedGossip, frame: Uint8Array): Promise<void> {
-    if (!this.admit(peer, Date.now())) return this.counters.onReceived(message.type, 'over_rate')
+    if (!this.rates.admit(peer, Date.now())) return this.counters.onReceived(message.type, 'over_rate')
     const hash = this.keyOf(frame)
     if (this.verified.has(hash)) {
       // judged while this one was decoded, or by a caller that does not ask isKnown first
       return this.heardAgain(peer, message.type, identityOf(message))
     }
-    if (message.type === 'channel_update' && this.notePeerUpdate(peer, message, frame)) return
+    if (message.type === 'channel_update' && this.privateUpdates.note(peer, message, frame)) return
     // a copy: the frame is a view of the whole chunk it arrived in, which the store would keep alive
     const verdict = await this.store.accept(message, Date.now(), frame.slice())
     this.counters.onReceived(message.type, verdict.status)
@@ -581,58 +519,9 @@ export class GossipService {
     return this.store.nodeAnnouncement(fromHex(nodeId))?.message.features
   }
 
-  /**
-   * A peer's channel_update for its direction of a private channel of ours
-   * (BOLT #7: sent to us alone, never announced): kept, checked as the store
-   * checks any update, for the route hints of our invoices. True when it was
-   * for such a channel, whether or not it was taken.
-   */
-  private notePeerUpdate(peer: string, u: ChannelUpdate, frame: Uint8Array): boolean {
-    // most updates are for announced channels: known to the store, so not private, and no channel list is walked
-    if (this.store.channel(u.shortChannelId)) return false
-    const ours = this.d.channels.list().find(({ record }) => {
-      const c = commitmentsOf(record.data)
-      return (
-        record.peer === peer && c && (c.channelFlags & 1) === 0 && shortChannelIdOf(record.data) === u.shortChannelId
-      )
-    })
-    if (!ours) return false
-    const c = commitmentsOf(ours.record.data)!
-    const peerId = fromHex(peer)
-    const [nodeId1, nodeId2] =
-      directionOf(peerId, this.d.nodeId) === 0 ? [peerId, this.d.nodeId] : [this.d.nodeId, peerId]
-    const key = PEER_UPDATE_PREFIX + ours.key
-    const known = this.d.kv.get(key) as ChannelUpdate | undefined
-    try {
-      // an update claiming our direction is checked against our key, and refused
-      verifyChannelUpdate(u, { nodeId1, nodeId2, capacitySat: c.capacitySat }, this.d.chainHash, Date.now(), frame)
-    } catch (err) {
-      if (!(err instanceof GossipError)) throw err
-      this.d.peerLog.line(this.d.log, 'info', peer, 'refused a private channel_update', {
-        code: err.code,
-        error: err.message,
-      })
-      return true
-    }
-    if (!known || u.timestamp > known.timestamp) this.d.kv.set(key, u)
-    return true
-  }
-
   /** The route hints for an invoice of ours: our private channels, with their peers' policies. */
   routeHints(amountMsat: bigint | null): RouteHint[] {
-    const channels: PrivateChannel[] = []
-    for (const { key, record } of this.d.channels.list()) {
-      const c = commitmentsOf(record.data)
-      const scid = shortChannelIdOf(record.data)
-      if (!c || scid === undefined || (c.channelFlags & 1) !== 0 || record.data.state !== 'NORMAL') continue
-      channels.push({
-        peer: record.peer,
-        shortChannelId: scid,
-        inboundMsat: availableToReceiveMsat(c),
-        peerUpdate: this.d.kv.get(PEER_UPDATE_PREFIX + key) as ChannelUpdate | undefined,
-      })
-    }
-    return routeHintsFor(channels, amountMsat)
+    return this.privateUpdates.routeHints(amountMsat)
   }
 
   /** Where a node can be reached, from its node_announcement. */
@@ -641,10 +530,6 @@ export class GossipService {
     const addr = a?.message.addresses[0]
     return addr ? `${nodeId}@${addr}` : undefined
   }
-}
-
-function minMsat(a: bigint, b: bigint): bigint {
-  return a < b ? a : b
 }
 
 /** Whether an update of ours already says what a new one would (all but its timestamp and signature). */
