@@ -87,7 +87,11 @@ export function encodeMessage(message: Message): Uint8Array {
  * record in it), TRAILING_BYTES (bytes after the fields that are not a valid
  * TLV stream) or INVALID_FIELD.
  */
-export function decodeMessage(bytes: Uint8Array): DecodeResult {
+/**
+ * `owned`: the caller hands `bytes` over to the message (nothing writes them later), whose byte fields are then views
+ * of them instead of a copy: a reader that keeps the frame too (the gossip store) holds one allocation, not two.
+ */
+export function decodeMessage(bytes: Uint8Array, options: { owned?: boolean } = {}): DecodeResult {
   if (bytes.length > MAX_MESSAGE_SIZE) {
     throw new WireDecodeError(
       'FRAME_TOO_LARGE',
@@ -105,7 +109,7 @@ export function decodeMessage(bytes: Uint8Array): DecodeResult {
       messageType: typeNumber,
     })
   }
-  const r = new WireReader(bytes.subarray(2), layout.name)
+  const r = new WireReader(bytes.subarray(2), layout.name, options.owned)
   const message: Record<string, unknown> = { type: layout.name }
   try {
     for (const { key, codec, keep } of layout.fixed) {

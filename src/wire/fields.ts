@@ -25,16 +25,20 @@ export class WireReader {
   private readonly bytes: Uint8Array
   private readonly view: DataView
 
-  /** `context` names what is being read (a message or TLV record), for error messages. */
+  /**
+   * `context` names what is being read (a message or TLV record), for error messages. `owned`: the caller hands the
+   * bytes over (no one else writes them), so fields are views of them and no copy is made.
+   */
   constructor(
     bytes: Uint8Array,
     readonly context: string,
+    owned = false,
   ) {
     // one copy of the whole input, which every byte field is a view of: a decoded message never aliases the frame
     // it came from, and its fields share one allocation instead of one each (a channel_announcement has ten, and a
     // large network's nodes keep thousands of them: a backing store apiece cost more than the bytes)
-    this.bytes = new Uint8Array(bytes)
-    this.view = new DataView(this.bytes.buffer)
+    this.bytes = owned ? bytes : new Uint8Array(bytes)
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength)
   }
 
   get remaining(): number {

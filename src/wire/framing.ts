@@ -290,7 +290,10 @@ export function frameStream(stream: Stream, options: FrameStreamOptions = {}): F
       return { kind: 'invalid', error: new WireDecodeError('FRAME_TOO_LARGE', frame.tooLarge) }
     if (skip?.(frame)) return { kind: 'skipped', frame }
     try {
-      return { ...decodeMessage(frame), frame }
+      // an exact copy of the frame, not a view of the chunk it came in: the message's fields are views of it, and a
+      // reader may keep it (the gossip store keeps the bytes a signature covers) without keeping the chunk alive
+      const own = frame.slice()
+      return { ...decodeMessage(own, { owned: true }), frame: own }
     } catch (err) {
       if (err instanceof WireDecodeError) return { kind: 'invalid', error: err }
       throw err

@@ -300,8 +300,10 @@ export class GossipService {
       return this.heardAgain(peer, message.type, identityOf(message))
     }
     if (message.type === 'channel_update' && this.privateUpdates.note(peer, message, frame)) return
-    // a copy: the frame is a view of the whole chunk it arrived in, which the store would keep alive
-    const verdict = await this.store.accept(message, Date.now(), frame.slice())
+    // the frame a connection decoded is its own copy, which the message's fields already view; a view of a larger
+    // buffer (a chunk as it arrived) is copied, or the store would keep that whole buffer alive
+    const whole = frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength
+    const verdict = await this.store.accept(message, Date.now(), whole ? frame : frame.slice())
     this.counters.onReceived(message.type, verdict.status)
     if (verdict.status !== 'held') this.verified.add(hash)
     if (verdict.status === 'new') {

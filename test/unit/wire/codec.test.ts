@@ -380,6 +380,18 @@ describe('decoding rejects what does not parse', () => {
     frame.fill(0)
     expect(m).toEqual(SAMPLES.channel_announcement)
   })
+
+  it('makes no copy of bytes handed over (owned): the fields are views of them', () => {
+    const frame = encodeMessage(SAMPLES.channel_announcement)
+    const decoded = decodeMessage(frame, { owned: true })
+    if (decoded.kind !== 'message' || decoded.message.type !== 'channel_announcement') throw new Error('unreachable')
+    expect(decoded.message).toEqual(SAMPLES.channel_announcement)
+    expect(decoded.message.nodeId1.buffer).toBe(frame.buffer)
+    // a view of a larger buffer reads from its own offset
+    const padded = new Uint8Array(frame.length + 7)
+    padded.set(frame, 5)
+    expect(decodeMessage(padded.subarray(5, 5 + frame.length), { owned: true })).toEqual(decoded)
+  })
 })
 
 describe('encoding refuses a message that does not fit the wire', () => {

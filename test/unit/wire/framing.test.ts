@@ -161,6 +161,19 @@ describe('frameStream', () => {
     expect(seen).toEqual([...messages, ...messages])
   })
 
+  it('gives each message its frame as an exact copy that its fields view, not the chunk the frames came in', async () => {
+    const { b, rawA } = await pair()
+    const messages = [SAMPLES.channel_update, SAMPLES.node_announcement]
+    rawA.send(concatBytes(...messages.map((m) => concatBytes(varint(encodeMessage(m).length), encodeMessage(m)))))
+    for (const m of messages) {
+      const r = await b.read()
+      if (r?.kind !== 'message') throw new Error('expected a message')
+      expect(r.frame).toEqual(encodeMessage(m))
+      expect(r.frame.byteLength).toBe(r.frame.buffer.byteLength)
+      expect((r.message as { signature: Uint8Array }).signature.buffer).toBe(r.frame.buffer)
+    }
+  })
+
   it('aborts the stream when the peer sends more than 4 MB that nobody reads', async () => {
     const { b, rawA } = await pair()
     const aborted = new Promise((resolve) => b.stream.addEventListener('close', resolve, { once: true }))
