@@ -63,6 +63,15 @@ export class FundingIndex {
     this.outpoints.set(scid, outpoint)
   }
 
+  /**
+   * The channel's announcement was checked and stored: its funding output (a spending condition, kept for each of
+   * a big graph's channels until then) is not needed again. A copy of the announcement is known to the store without
+   * it, and one that comes after the channel was forgotten asks the chain. The outpoint stays, so its spend is seen.
+   */
+  release(scid: ShortChannelId): void {
+    this.outputs.delete(scid)
+  }
+
   /** The funding outpoint (`txid:vout`) of a channel, if this index has seen it. */
   outpointOf(scid: ShortChannelId): string | undefined {
     return this.outpoints.get(scid)
@@ -109,7 +118,8 @@ export class FundingIndex {
     const { blockHeight } = scidParts(scid)
     if (this.firstSeen !== undefined && blockHeight >= this.firstSeen && (await this.reach(blockHeight, 10_000))) {
       if (this.spent.has(scid)) return undefined
-      return this.outputs.get(scid)
+      // seen in a block, and released once its announcement was stored: ask again
+      return this.outputs.get(scid) ?? (this.outpoints.has(scid) ? this.askChain(scid) : undefined)
     }
     return this.askChain(scid)
   }

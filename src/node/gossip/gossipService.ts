@@ -307,6 +307,7 @@ export class GossipService {
     this.counters.onReceived(message.type, verdict.status)
     if (verdict.status !== 'held') this.verified.add(hash)
     if (verdict.status === 'new') {
+      if (message.type === 'channel_announcement') this.fundingIndex.release(message.shortChannelId)
       this.relay(verdict.relay, peer)
       this.saveSoon()
     } else if (verdict.status === 'known') {
@@ -378,7 +379,10 @@ export class GossipService {
         void this.store
           .accept(announcement, Date.now())
           .then((v) => {
-            if (v.status === 'new') this.relay(v.relay)
+            if (v.status === 'new') {
+              this.fundingIndex.release(announcement.shortChannelId)
+              this.relay(v.relay)
+            }
             this.publishUpdate(key)
             // once per run: each new version floods the whole network, and nothing in it changed
             if (this.lastNodeAnnouncement === undefined) this.announceNode()

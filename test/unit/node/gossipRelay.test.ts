@@ -86,6 +86,37 @@ describe('gossip relay', () => {
     for (const s of sent) expect(s.encoded).toEqual(bytes)
   })
 
+  it('keeps a whole frame as it came, and a view of a larger buffer as a copy that does not keep the buffer alive', async () => {
+    const g = service([])
+    const announcement = announce(alice, bob, scid)
+    const frame = encodeMessage(announcement)
+    await g.onGossip('p1', announcement, frame)
+    expect(g.store.channel(scid)!.announcement.encoded).toBe(frame)
+    const fromAlice = update(alice, bob, scid, {}, Math.floor(Date.now() / 1000))
+    const chunk = new Uint8Array(4096)
+    chunk.set(encodeMessage(fromAlice), 100)
+    const view = chunk.subarray(100, 100 + encodeMessage(fromAlice).length)
+    await g.onGossip('p1', fromAlice, view)
+    const kept = g.store.channel(scid)!.updates.find((u) => u !== undefined)!.encoded
+    expect(kept).toEqual(view)
+    expect(kept.buffer.byteLength).toBe(view.length)
+  })
+
+  it("lets the announced channel's funding output go once the announcement is stored", async () => {
+    const asked: string[] = []
+    const chain = {
+      outputAt: async (height: number, txIndex: number, vout: number) =>
+        void asked.push(`${height}x${txIndex}x${vout}`),
+    } as unknown as GossipComponents['chain']
+    const g = service([], { chain })
+    const announcement = announce(alice, bob, scid)
+    await g.onGossip('p1', announcement, encodeMessage(announcement))
+    expect(asked).toEqual([])
+    // asked for again (the channel announced anew after it was forgotten): the chain is asked
+    await g.fundingIndex.lookup(scid)
+    expect(asked).toEqual(['101x1x0'])
+  })
+
   it('relays only the newest update of a channel direction that changed several times in one interval', async () => {
     const sent: Sent = []
     const g = service(sent)

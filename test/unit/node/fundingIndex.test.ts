@@ -1,0 +1,52 @@
+/**
+ * The funding outputs a node's gossip checks announcements against: taken from the blocks it processed, let go once
+ * the announcement is stored, and asked of the chain again if the channel is announced anew.
+ */
+import { describe, expect, it } from 'vitest'
+import { shortChannelId } from '../../../src/core/shortChannelId.js'
+import { fundingCondition } from '../../../src/channel/scripts.js'
+import type { ChainAccess } from '../../../src/node/chain/chainAccess.js'
+import { FundingIndex } from '../../../src/node/gossip/fundingIndex.js'
+import { testNode } from '../routing/helpers.js'
+
+const alice = testNode('alice')
+const bob = testNode('bob')
+const condition = fundingCondition(alice.fundingPubkey, bob.fundingPubkey)
+const TXID = '11'.repeat(32)
+const scid = shortChannelId(101, 1, 0)
+
+function indexWithChain(): { index: FundingIndex; asked: string[] } {
+  const asked: string[] = []
+  const chain = {
+    outputAt: async (height: number, txIndex: number, vout: number) => {
+      asked.push(`${height}x${txIndex}x${vout}`)
+      return { txid: TXID, value: 1_000_000n, condition, spent: false }
+    },
+  } as unknown as ChainAccess
+  const index = new FundingIndex(chain)
+  index.onBlock(101, {
+    created: [{ txIndex: 1, vout: 0, txid: TXID, valueSat: 1_000_000n, condition }],
+    spent: [],
+  })
+  return { index, asked }
+}
+
+describe('funding index', () => {
+  it('answers from the blocks it saw, without asking the chain', async () => {
+    const { index, asked } = indexWithChain()
+    expect(await index.lookup(scid)).toEqual({ value: 1_000_000n, condition })
+    expect(await index.lookup(shortChannelId(101, 2, 0))).toBeUndefined()
+    expect(asked).toEqual([])
+  })
+
+  it('lets an output go once its announcement is stored, asks the chain if it is needed again, and still sees its spend', async () => {
+    const { index, asked } = indexWithChain()
+    index.release(scid)
+    expect(index.outpointOf(scid)).toBe(`${TXID}:0`)
+    expect(await index.lookup(scid)).toEqual({ value: 1_000_000n, condition })
+    expect(asked).toEqual(['101x1x0'])
+    index.onBlock(102, { created: [], spent: [{ txid: TXID, vout: 0 }] })
+    expect(index.isSpent(scid)).toBe(true)
+    expect(await index.lookup(scid)).toBeUndefined()
+  })
+})
