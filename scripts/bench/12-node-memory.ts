@@ -108,6 +108,16 @@ async function measureMemory(bench: Bench, n: number): Promise<void> {
 
 /** One lean node after another, each started alone beside a chain: its CPU from its start to its ready line. */
 async function measureStart(bench: Bench): Promise<void> {
+  bench.figure(
+    'one lean node: CPU from its start to its ready line',
+    await startCpuMs(STARTS),
+    'ms',
+    `median of ${STARTS}, one at a time; the clock counts 10 ms`,
+  )
+}
+
+/** The median CPU ms of `starts` lean nodes, started one after another beside a chain, from start to ready line. */
+export async function startCpuMs(starts: number): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'lnsim-bench-start-'))
   const runner = new LocalProcessRunner()
   try {
@@ -117,7 +127,7 @@ async function measureStart(bench: Bench): Promise<void> {
       logFile: join(dir, 'chain.log'),
     })
     const cpus: number[] = []
-    for (let i = 0; i < STARTS; i++) {
+    for (let i = 0; i < starts; i++) {
       const node = await runner.start({
         name: `n${i}`,
         args: [
@@ -135,12 +145,7 @@ async function measureStart(bench: Bench): Promise<void> {
       })
       cpus.push(cpuSeconds(node.pid!) * 1000)
     }
-    bench.figure(
-      'one lean node: CPU from its start to its ready line',
-      median(cpus),
-      'ms',
-      `median of ${STARTS}, one at a time; the clock counts 10 ms`,
-    )
+    return median(cpus)
   } finally {
     await runner.stopAll()
     await rm(dir, { recursive: true, force: true })
