@@ -119,6 +119,7 @@ export function composeNode(base: NodeFoundations, host: Libp2p, chainTip: numbe
     chainHash,
     chain,
     kv: stores.gossip,
+    graphFile: stores.gossipGraph,
     tip: c.watcher,
     transport: c.peers,
     peers: c.peers,

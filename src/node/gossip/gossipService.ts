@@ -73,6 +73,8 @@ export interface GossipComponents {
   chainHash: Uint8Array
   chain: ChainAccess
   kv: KvLog<AnnounceState | unknown>
+  /** where the graph is saved whole, replacing the last save (it can be relearned: no log of its versions) */
+  graphFile: { read(): unknown; write(value: unknown): void }
   tip: { readonly height: number }
   /** where this node listens, for its node_announcement */
   transport: { listenAddresses(): string[] }
@@ -93,9 +95,18 @@ export interface GossipComponents {
   peerLog: PeerLogLimiter
 }
 
+/** Where an older node kept the graph and its funding outpoints in the state log: read once, then dropped. */
 const SNAPSHOT_KEY = 'store'
-/** The funding outpoints of the stored channels, by short channel id: their spends are seen after a restart too. */
 const OUTPOINTS_KEY = 'funding-outpoints'
+
+/**
+ * The graph file: the store's snapshot, and the funding outpoints of the stored channels by short channel id (their
+ * spends are seen after a restart too).
+ */
+interface SavedGraph {
+  store: unknown
+  fundingOutpoints: unknown
+}
 /** The graph is saved this long after it first changed since the last save (it is also relearned from peers). */
 const SNAPSHOT_DELAY_MS = 5000
 /**
@@ -135,16 +146,18 @@ export class GossipService {
       chainHash: d.chainHash,
       lookupFundingOutput: (scid: ShortChannelId) => this.fundingIndex.lookup(scid),
     }
-    const saved = d.kv.get(SNAPSHOT_KEY)
+    let saved: SavedGraph | undefined
     let store: GossipStore
     try {
-      store = saved ? restoreGossipStore(saved, options) : new GossipStore(options)
+      saved = this.savedGraph()
+      store = saved ? restoreGossipStore(saved.store, options) : new GossipStore(options)
     } catch (err) {
       d.log.warn('gossip snapshot unreadable; starting with an empty graph', { error: (err as Error).message })
+      saved = undefined
       store = new GossipStore(options)
     }
     this.store = store
-    const outpoints = d.kv.get(OUTPOINTS_KEY)
+    const outpoints = saved?.fundingOutpoints
     if (outpoints && typeof outpoints === 'object')
       for (const [scid, outpoint] of Object.entries(outpoints))
         if (/^[0-9]{1,20}$/.test(scid) && typeof outpoint === 'string' && /^[0-9a-f]{64}:[0-9]{1,5}$/.test(outpoint))
@@ -206,15 +219,34 @@ export class GossipService {
     this.save()
   }
 
+  /** The graph as last saved: in its file, or, from an older node, in the state log. */
+  private savedGraph(): SavedGraph | undefined {
+    const file = this.d.graphFile.read()
+    if (file !== undefined) {
+      if (typeof file !== 'object' || file === null || !('store' in file))
+        throw new Error('the graph file holds no gossip store')
+      return file as SavedGraph
+    }
+    const store = this.d.kv.get(SNAPSHOT_KEY)
+    return store === undefined ? undefined : { store, fundingOutpoints: this.d.kv.get(OUTPOINTS_KEY) }
+  }
+
   private save(): void {
-    this.d.kv.set(SNAPSHOT_KEY, snapshotGossipStore(this.store))
-    const outpoints: Record<string, string> = {}
+    const fundingOutpoints: Record<string, string> = {}
     for (const c of this.store.channels()) {
       const scid = c.announcement.message.shortChannelId
       const outpoint = this.fundingIndex.outpointOf(scid)
-      if (outpoint !== undefined) outpoints[scid.toString()] = outpoint
+      if (outpoint !== undefined) fundingOutpoints[scid.toString()] = outpoint
     }
-    this.d.kv.set(OUTPOINTS_KEY, outpoints)
+    try {
+      this.d.graphFile.write({ store: snapshotGossipStore(this.store), fundingOutpoints } satisfies SavedGraph)
+    } catch (err) {
+      // the graph is relearned from peers: a full disk costs a restart its head start, nothing more
+      this.d.log.warn('could not save the gossip graph', { error: (err as Error).message })
+      return
+    }
+    if (this.d.kv.has(SNAPSHOT_KEY)) this.d.kv.delete(SNAPSHOT_KEY)
+    if (this.d.kv.has(OUTPOINTS_KEY)) this.d.kv.delete(OUTPOINTS_KEY)
   }
 
   private relay(items: StoredGossip[], from?: string): void {

@@ -1,6 +1,7 @@
 /**
  * The node's state log and the keyed records it holds: one file (`state.log`),
- * one kind of record per service, all written by the same flush.
+ * one kind of record per service, all written by the same flush; and beside it
+ * the gossip graph, which the node can relearn, in a file replaced whole.
  */
 import { join } from 'node:path'
 import type { PendingBroadcast } from '../chain/broadcaster.js'
@@ -15,6 +16,7 @@ import type { CheatState } from '../testing/cheatRecorder.js'
 import type { WalletState } from '../wallet/wallet.js'
 import { restrictToOwner } from '../../core/privateFile.js'
 import { DurableStore, type KvLog } from './durableStore.js'
+import { ReplacedJsonFile } from './replacedJsonFile.js'
 
 export interface NodeStores {
   channels: KvLog<ChannelRecord>
@@ -30,12 +32,17 @@ export interface NodeStores {
   meta: KvLog<number>
   testing: KvLog<CheatState>
   gossip: KvLog<unknown>
+  /** the gossip graph and its channels' funding outpoints, saved whole (gossip-graph.json) */
+  gossipGraph: ReplacedJsonFile
   policies: KvLog<Partial<ForwardingPolicy>>
   /** onions seen (their tags), until their HTLC's CLTV expiry, to refuse replays across restarts */
   replays: KvLog<number>
   /** what failed payments taught pathfinding: when each channel direction or node failed */
   missionControl: KvLog<number>
 }
+
+/** The gossip graph as last saved: public, and relearned from peers when missing. */
+export const GOSSIP_GRAPH_FILE = 'gossip-graph.json'
 
 /** The node's state: channel secrets, preimages, the peers' revealed secrets. Private, like the key. */
 export const NODE_STATE_FILE = 'state.log'
@@ -57,6 +64,7 @@ export async function openStores(dir: string, fsync: boolean): Promise<{ durable
     meta: durable.kv('meta'),
     testing: durable.kv('testing'),
     gossip: durable.kv('gossip'),
+    gossipGraph: new ReplacedJsonFile(join(dir, GOSSIP_GRAPH_FILE)),
     policies: durable.kv('policy'),
     replays: durable.kv('replay'),
     missionControl: durable.kv('mission'),

@@ -15,9 +15,29 @@ import { CHAIN_HASH, testNode } from '../routing/helpers.js'
 
 export type GossipComponents = ConstructorParameters<typeof GossipService>[0]
 
+/** What a node keeps across a restart, in memory: its state log's gossip records and its graph file. */
+export function memoryStorage(): Pick<GossipComponents, 'kv' | 'graphFile'> & {
+  values: Map<string, unknown>
+  graph: { saved: unknown }
+} {
+  const values = new Map<string, unknown>()
+  const graph = { saved: undefined as unknown }
+  return {
+    values,
+    graph,
+    kv: {
+      get: (k: string) => values.get(k),
+      set: (k: string, v: unknown) => void values.set(k, v),
+      has: (k: string) => values.has(k),
+      delete: (k: string) => void values.delete(k),
+    } as never,
+    graphFile: { read: () => graph.saved, write: (v: unknown) => void (graph.saved = structuredClone(v)) },
+  }
+}
+
 /** The gossip service of node `name`; `deps` overrides any part (peers, settings, kv, …). */
 export function testGossipService(name: string, deps: Partial<GossipComponents> = {}): GossipService {
-  const values = new Map<string, unknown>()
+  const { kv, graphFile } = memoryStorage()
   const me = testNode(name)
   const log = createLogger({ level: 'error', console: false, name })
   return new GossipService({
@@ -28,7 +48,8 @@ export function testGossipService(name: string, deps: Partial<GossipComponents> 
     alias: name,
     chainHash: CHAIN_HASH,
     chain: {} as ChainAccess,
-    kv: { get: (k: string) => values.get(k), set: (k: string, v: unknown) => void values.set(k, v) } as never,
+    kv,
+    graphFile,
     tip: { height: 110 },
     transport: { listenAddresses: () => [] },
     peers: { connectedPeers: () => [], send: () => {}, isConnected: () => true },

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { shortChannelId } from '../../../src/core/shortChannelId.js'
 import type { ChannelUpdate, Message } from '../../../src/wire/messages.js'
 import { encodeMessage } from '../../../src/wire/codec.js'
-import { knowingAliceAndBob, testGossipService, type GossipComponents } from './gossipFixture.js'
+import { knowingAliceAndBob, memoryStorage, testGossipService, type GossipComponents } from './gossipFixture.js'
 import { GossipService } from '../../../src/node/gossip/gossipService.js'
 import {
   DEFAULT_GOSSIP_SETTINGS,
@@ -201,20 +201,49 @@ describe('forgetting channels', () => {
   })
 
   it('after a restart, still forgets a channel it restored once its funding spend is deep enough', async () => {
-    const values = new Map<string, unknown>()
-    const kv = { get: (k: string) => values.get(k), set: (k: string, v: unknown) => void values.set(k, v) } as never
-    const before = service([], { kv })
+    const { kv, graphFile } = memoryStorage()
+    const before = service([], { kv, graphFile })
     const announcement = announce(alice, bob, scid)
     await before.onGossip('p1', announcement, encodeMessage(announcement))
     before.stop()
     // the new process saw none of the blocks before its start: only what it saved tells it the funding outpoint
-    const after = gossipService([], { kv })
+    const after = gossipService([], { kv, graphFile })
     expect(after.store.channel(scid)).toBeDefined()
     after.fundingIndex.onBlock(150, { created: [], spent: [outpoint] })
     after.onBlock(150)
     after.fundingIndex.onBlock(150 + SPENT_CHANNEL_FORGET_DEPTH - 1, { created: [], spent: [] })
     after.onBlock(150 + SPENT_CHANNEL_FORGET_DEPTH - 1)
     expect(after.store.channel(scid)).toBeUndefined()
+  })
+
+  it("saves the graph in its own file, and takes an older node's graph from the state log once, then drops it", async () => {
+    const storage = memoryStorage()
+    const before = service([], storage)
+    const announcement = announce(alice, bob, scid)
+    await before.onGossip('p1', announcement, encodeMessage(announcement))
+    before.stop()
+    expect(storage.values.has('store')).toBe(false)
+    const saved = storage.graph.saved as { store: unknown; fundingOutpoints: unknown }
+    expect(saved.fundingOutpoints).toEqual({ [scid.toString()]: `${outpoint.txid}:0` })
+    // an older node kept both in its state log
+    const older = memoryStorage()
+    older.values.set('store', saved.store).set('funding-outpoints', saved.fundingOutpoints)
+    const after = gossipService([], older)
+    expect(after.store.channel(scid)).toBeDefined()
+    after.stop()
+    expect(older.graph.saved).toEqual(saved)
+    expect([...older.values.keys()].filter((k) => k === 'store' || k === 'funding-outpoints')).toEqual([])
+  })
+
+  it('starts with an empty graph when the graph file is unreadable, and saves a good one over it', async () => {
+    const storage = memoryStorage()
+    storage.graph.saved = { something: 'else' }
+    const g = service([], storage)
+    expect([...g.store.channels()]).toEqual([])
+    const announcement = announce(alice, bob, scid)
+    await g.onGossip('p1', announcement, encodeMessage(announcement))
+    g.stop()
+    expect((storage.graph.saved as { store: { channels: unknown[] } }).store.channels).toHaveLength(1)
   })
 
   it('forgets a channel whose oldest direction has not been updated within the stale window', async () => {
