@@ -39,7 +39,7 @@ describe('funding index', () => {
     expect(asked).toEqual([])
   })
 
-  it('lets an output go once its announcement is stored, asks the chain if it is needed again, and still sees its spend', async () => {
+  it('lets an output go once announced, asks the chain if it is needed again, and still sees its spend', async () => {
     const { index, asked } = indexWithChain()
     index.release(scid)
     expect(index.outpointOf(scid)).toBe(`${TXID}:0`)

@@ -86,7 +86,7 @@ describe('gossip relay', () => {
     for (const s of sent) expect(s.encoded).toEqual(bytes)
   })
 
-  it('keeps a whole frame as it came, and a view of a larger buffer as a copy that does not keep the buffer alive', async () => {
+  it('keeps a whole frame as it came, and a view of a larger buffer as a copy that lets the buffer go', async () => {
     const g = service([])
     const announcement = announce(alice, bob, scid)
     const frame = encodeMessage(announcement)
@@ -216,7 +216,7 @@ describe('forgetting channels', () => {
     expect(after.store.channel(scid)).toBeUndefined()
   })
 
-  it("saves the graph in its own file, and takes an older node's graph from the state log once, then drops it", async () => {
+  it("saves the graph in its own file, and takes an older node's from the state log once, then drops it", async () => {
     const storage = memoryStorage()
     const before = service([], storage)
     const announcement = announce(alice, bob, scid)

@@ -161,7 +161,7 @@ describe('frameStream', () => {
     expect(seen).toEqual([...messages, ...messages])
   })
 
-  it('gives each message its frame as an exact copy that its fields view, not the chunk the frames came in', async () => {
+  it('gives each message its frame as an exact copy its fields view, not the chunk the frames came in', async () => {
     const { b, rawA } = await pair()
     const messages = [SAMPLES.channel_update, SAMPLES.node_announcement]
     rawA.send(concatBytes(...messages.map((m) => concatBytes(varint(encodeMessage(m).length), encodeMessage(m)))))
