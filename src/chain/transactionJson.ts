@@ -32,9 +32,12 @@ const hexBytes = (length: number | { max: number }) =>
     )
     .transform((s) => fromHex(s))
 
+/** The longest spending condition text the chain's JSON carries. */
+export const CONDITION_TEXT_MAX = 16_384
+
 export const conditionText = z
   .string()
-  .max(16_384)
+  .max(CONDITION_TEXT_MAX)
   .transform((text, ctx) => {
     try {
       return parseCondition(text)

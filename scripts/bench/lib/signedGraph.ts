@@ -5,7 +5,7 @@
  * the announcements without a chain.
  */
 import { fundingCondition } from '../../../src/channel/scripts.js'
-import type { Condition } from '../../../src/chain/condition.js'
+import { formatCondition } from '../../../src/chain/condition.js'
 import { shortChannelId } from '../../../src/core/shortChannelId.js'
 import {
   createAnnouncementSignatures,
@@ -26,7 +26,7 @@ export interface SignedGraph {
   /** the funding outputs of each block, as a node's watch stream gives them */
   blocks: Array<{
     height: number
-    created: Array<{ txIndex: number; vout: number; txid: string; valueSat: bigint; condition: Condition }>
+    created: Array<{ txIndex: number; vout: number; txid: string; valueSat: bigint; condition: string }>
   }>
   /** signatures a node checks to take in the whole graph (BOLT #7: four an announcement, one an update) */
   signatures: number
@@ -58,7 +58,7 @@ export function signedGraph(nodes: number, channels: number, seed = 7): SignedGr
         vout: 0,
         txid: j.toString(16).padStart(64, '0'),
         valueSat: 1_000_000n,
-        condition: fundingCondition(A.fundingPubkey, B.fundingPubkey),
+        condition: formatCondition(fundingCondition(A.fundingPubkey, B.fundingPubkey)),
       },
     ])
     const theirs = createAnnouncementSignatures(announcementContext(B, A, scid), new Uint8Array(32))

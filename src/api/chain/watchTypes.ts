@@ -14,7 +14,7 @@
  *   POST /v1/utxos                 the unspent outputs of many addresses at once
  */
 import { z } from 'zod'
-import { TransactionJson, conditionText, hex32, satAmount, uint32 } from '../../chain/transactionJson.js'
+import { CONDITION_TEXT_MAX, TransactionJson, hex32, satAmount, uint32 } from '../../chain/transactionJson.js'
 
 const height = z.number().int().min(0)
 
@@ -61,7 +61,11 @@ export const ChannelOutputJson = z.object({
   vout: uint32,
   txid: hex32,
   valueSat: satAmount,
-  condition: conditionText,
+  /**
+   * its spending condition as text, parsed by whoever needs it: a node checks a channel's funding output once, when
+   * the announcement comes, and most blocks' outputs are those of channels it hears of later or never (private ones)
+   */
+  condition: z.string().max(CONDITION_TEXT_MAX),
 })
 export const ChannelOutputs = z.object({
   created: z.array(ChannelOutputJson),

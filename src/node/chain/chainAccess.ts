@@ -27,7 +27,8 @@ export interface WatchedBlock {
   hash: string
   matches: WatchedTransaction[]
   channelOutputs: {
-    created: Array<{ txIndex: number; vout: number; txid: string; valueSat: bigint; condition: Condition }>
+    /** `condition`: the output's spending condition as text (`parseCondition`) */
+    created: Array<{ txIndex: number; vout: number; txid: string; valueSat: bigint; condition: string }>
     spent: OutPoint[]
   }
 }

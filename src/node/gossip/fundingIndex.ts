@@ -8,7 +8,7 @@
  * kept.
  */
 import { shortChannelId, scidParts, type ShortChannelId } from '../../core/shortChannelId.js'
-import type { Condition } from '../../chain/condition.js'
+import { parseCondition, type Condition } from '../../chain/condition.js'
 import { outpointKey } from '../../chain/transaction.js'
 import type { ChainAccess, WatchedBlock } from '../chain/chainAccess.js'
 
@@ -17,10 +17,16 @@ export interface FundingOutput {
   condition: Condition
 }
 
+/** An output as a block gave it: its condition as text, parsed only if an announcement asks for it. */
+interface SeenOutput {
+  value: bigint
+  conditionText: string
+}
+
 const MAX_CONCURRENT_LOOKUPS = 2
 
 export class FundingIndex {
-  private readonly outputs = new Map<ShortChannelId, FundingOutput>()
+  private readonly outputs = new Map<ShortChannelId, SeenOutput | FundingOutput>()
   private readonly byOutpoint = new Map<string, ShortChannelId>()
   /** the outpoint of each funding output known, the way back */
   private readonly outpoints = new Map<ShortChannelId, string>()
@@ -49,7 +55,7 @@ export class FundingIndex {
     for (const o of channelOutputs.created) {
       if (o.txIndex > 0xffffff || o.vout > 0xffff) continue
       const scid = shortChannelId(height, o.txIndex, o.vout)
-      this.outputs.set(scid, { value: o.valueSat, condition: o.condition })
+      this.outputs.set(scid, { value: o.valueSat, conditionText: o.condition })
       this.note(scid, `${o.txid}:${o.vout}`)
     }
     for (const w of this.heightWaiters.splice(0)) {
@@ -113,15 +119,31 @@ export class FundingIndex {
   /** The unspent funding output at a short channel id; throws when the chain cannot be asked (try again later). */
   async lookup(scid: ShortChannelId): Promise<FundingOutput | undefined> {
     if (this.spent.has(scid)) return undefined
-    const known = this.outputs.get(scid)
-    if (known) return known
+    if (this.outputs.has(scid)) return this.parsed(scid)
     const { blockHeight } = scidParts(scid)
     if (this.firstSeen !== undefined && blockHeight >= this.firstSeen && (await this.reach(blockHeight, 10_000))) {
       if (this.spent.has(scid)) return undefined
+      if (this.outputs.has(scid)) return this.parsed(scid)
       // seen in a block, and released once its announcement was stored: ask again
-      return this.outputs.get(scid) ?? (this.outpoints.has(scid) ? this.askChain(scid) : undefined)
+      return this.outpoints.has(scid) ? this.askChain(scid) : undefined
     }
     return this.askChain(scid)
+  }
+
+  /** A known output with its condition parsed (once); one whose text does not parse is no funding output. */
+  private parsed(scid: ShortChannelId): FundingOutput | undefined {
+    const o = this.outputs.get(scid)!
+    if (!('conditionText' in o)) return o
+    let condition: Condition
+    try {
+      condition = parseCondition(o.conditionText)
+    } catch {
+      this.outputs.delete(scid)
+      return undefined
+    }
+    const output = { value: o.value, condition }
+    this.outputs.set(scid, output)
+    return output
   }
 
   private async askChain(scid: ShortChannelId): Promise<FundingOutput | undefined> {

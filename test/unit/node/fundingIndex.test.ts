@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { shortChannelId } from '../../../src/core/shortChannelId.js'
 import { fundingCondition } from '../../../src/channel/scripts.js'
+import { formatCondition } from '../../../src/chain/condition.js'
 import type { ChainAccess } from '../../../src/node/chain/chainAccess.js'
 import { FundingIndex } from '../../../src/node/gossip/fundingIndex.js'
 import { testNode } from '../routing/helpers.js'
@@ -25,13 +26,23 @@ function indexWithChain(): { index: FundingIndex; asked: string[] } {
   } as unknown as ChainAccess
   const index = new FundingIndex(chain)
   index.onBlock(101, {
-    created: [{ txIndex: 1, vout: 0, txid: TXID, valueSat: 1_000_000n, condition }],
+    created: [{ txIndex: 1, vout: 0, txid: TXID, valueSat: 1_000_000n, condition: formatCondition(condition) }],
     spent: [],
   })
   return { index, asked }
 }
 
 describe('funding index', () => {
+  it('parses a condition only when asked, and takes one that does not parse for no funding output', async () => {
+    const { index } = indexWithChain()
+    index.onBlock(102, {
+      created: [{ txIndex: 1, vout: 0, txid: '22'.repeat(32), valueSat: 5n, condition: 'all(sig(02' }],
+      spent: [],
+    })
+    expect(await index.lookup(shortChannelId(102, 1, 0))).toBeUndefined()
+    expect(await index.lookup(scid)).toEqual({ value: 1_000_000n, condition })
+  })
+
   it('answers from the blocks it saw, without asking the chain', async () => {
     const { index, asked } = indexWithChain()
     expect(await index.lookup(scid)).toEqual({ value: 1_000_000n, condition })

@@ -5,6 +5,7 @@
 import { fromHex } from '../../../src/core/bytes.js'
 import { SeedSigner } from '../../../src/channel/signer.js'
 import { fundingCondition } from '../../../src/channel/scripts.js'
+import { formatCondition } from '../../../src/chain/condition.js'
 import type { ChainAccess } from '../../../src/node/chain/chainAccess.js'
 import { DEFAULT_NODE_LIMITS } from '../../../src/api/node/limits.js'
 import { createLogger } from '../../../src/node/logger.js'
@@ -75,7 +76,7 @@ export function knowingAliceAndBob(g: GossipService): GossipService {
         vout: 0,
         txid: '11'.repeat(32),
         valueSat: 1_000_000n,
-        condition: fundingCondition(alice.fundingPubkey, bob.fundingPubkey),
+        condition: formatCondition(fundingCondition(alice.fundingPubkey, bob.fundingPubkey)),
       },
     ],
     spent: [],
