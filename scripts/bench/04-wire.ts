@@ -2,11 +2,8 @@
  * Wire codec throughput for the messages of a commitment update, one core, no
  * network; then update_add_htlc through frameStream between two libp2p nodes.
  */
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import type { Stream } from '@libp2p/interface'
-import { tcp } from '@libp2p/tcp'
-import { createLibp2p, type Libp2p } from 'libp2p'
+import { loopbackNode } from './lib/loopbackNode.js'
 import { decodeMessage, encodeMessage } from '../../src/wire/codec.js'
 import { frameStream } from '../../src/wire/framing.js'
 import { readFramesWithoutAnExceptionEach } from '../../src/node/transport/tuning/lengthPrefixedDecoding.js'
@@ -14,16 +11,6 @@ import { SAMPLES } from '../../test/unit/wire/samples.js'
 import type { Bench } from './harness.js'
 
 const PROTOCOL = '/lnsim/bench-wire/1.0.0'
-
-function loopbackNode(): Promise<Libp2p> {
-  return createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8'] },
-  })
-}
 
 export const title = 'Wire codec (src/wire): encode and decode per second'
 

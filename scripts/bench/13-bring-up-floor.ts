@@ -7,11 +7,8 @@
  * collector. Parts measured in this process with V8's defaults (nodes run without the optimizing compiler), so the
  * floor is, if anything, low.
  */
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import type { Stream } from '@libp2p/interface'
-import { tcp } from '@libp2p/tcp'
-import { createLibp2p, type Libp2p } from 'libp2p'
+import { loopbackNode } from './lib/loopbackNode.js'
 import { availableParallelism } from 'node:os'
 import { DEFAULT_NODE_LIMITS } from '../../src/api/node/limits.js'
 import { sha256 } from '../../src/crypto/hash.js'
@@ -143,14 +140,4 @@ async function transitCpuUs(frames: Uint8Array[]): Promise<number> {
   } finally {
     await Promise.all([a.stop(), b.stop()])
   }
-}
-
-function loopbackNode(): Promise<Libp2p> {
-  return createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8'] },
-  })
 }

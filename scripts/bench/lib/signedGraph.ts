@@ -11,10 +11,9 @@ import {
   createAnnouncementSignatures,
   createChannelAnnouncement,
 } from '../../../src/routing/gossip/channelAnnouncement.js'
-import { createChannelUpdate } from '../../../src/routing/gossip/channelUpdate.js'
 import { createNodeAnnouncement } from '../../../src/routing/gossip/nodeAnnouncement.js'
 import { encodeMessage } from '../../../src/wire/codec.js'
-import { announcementContext, CHAIN_HASH, testNode } from '../../../test/unit/routing/helpers.js'
+import { announcementContext, CHAIN_HASH, testNode, update } from '../../../test/unit/routing/helpers.js'
 
 /** Channels per block, as a busy funding block of a big bring-up holds them. */
 const CHANNELS_PER_BLOCK = 200
@@ -63,25 +62,7 @@ export function signedGraph(nodes: number, channels: number, seed = 7): SignedGr
     ])
     const theirs = createAnnouncementSignatures(announcementContext(B, A, scid), new Uint8Array(32))
     frames.push(encodeMessage(createChannelAnnouncement(announcementContext(A, B, scid), theirs)))
-    for (const [from, to] of [
-      [A, B],
-      [B, A],
-    ] as const) {
-      const update = createChannelUpdate({
-        nodeKey: from.nodeKey,
-        remoteNodeId: to.nodeId,
-        chainHash: CHAIN_HASH,
-        shortChannelId: scid,
-        timestamp,
-        cltvExpiryDelta: 40,
-        htlcMinimumMsat: 1000n,
-        htlcMaximumMsat: 500_000_000n,
-        feeBaseMsat: 1000,
-        feeProportionalMillionths: 100,
-        disabled: false,
-      })
-      frames.push(encodeMessage(update))
-    }
+    frames.push(encodeMessage(update(A, B, scid, {}, timestamp)), encodeMessage(update(B, A, scid, {}, timestamp)))
   }
   for (const i of withChannel) {
     const announcement = createNodeAnnouncement({
