@@ -86,8 +86,7 @@ export function encodeMessage(message: Message): Uint8Array {
  * FRAME_TOO_LARGE, TRUNCATED, UNKNOWN_EVEN_TYPE (of the message or of a TLV
  * record in it), TRAILING_BYTES (bytes after the fields that are not a valid
  * TLV stream) or INVALID_FIELD.
- */
-/**
+ *
  * `owned`: the caller hands `bytes` over to the message (nothing writes them later), whose byte fields are then views
  * of them instead of a copy: a reader that keeps the frame too (the gossip store) holds one allocation, not two.
  */

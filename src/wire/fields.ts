@@ -34,9 +34,10 @@ export class WireReader {
     readonly context: string,
     owned = false,
   ) {
-    // one copy of the whole input, which every byte field is a view of: a decoded message never aliases the frame
-    // it came from, and its fields share one allocation instead of one each (a channel_announcement has ten, and a
-    // large network's nodes keep thousands of them: a backing store apiece cost more than the bytes)
+    // one copy of the whole input (unless handed over), which every byte field is a view of: a decoded message never
+    // aliases a frame someone else may reuse, and its fields share one allocation instead of one each (a
+    // channel_announcement has ten, and a large network's nodes keep thousands of them: a backing store apiece cost
+    // more than the bytes)
     this.bytes = owned ? bytes : new Uint8Array(bytes)
     this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength)
   }
