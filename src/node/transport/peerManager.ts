@@ -72,6 +72,8 @@ export class PeerManager {
   private readonly connections = new Map<string, PeerConnection>()
   private readonly connectedAt = new Map<string, number>()
   private readonly reconnectTimers = new Map<string, { timer: NodeJS.Timeout; delay: number }>()
+  /** our redials still on their way: called off when the peer's own connection gets there first */
+  private readonly redials = new Map<string, AbortController>()
   private readonly waiters = new Map<string, Array<(ok: boolean) => void>>()
   /** messages link latency holds back, per connection (test-only) */
   private readonly linkQueues = new WeakMap<PeerConnection, LinkQueue>()
@@ -103,6 +105,7 @@ export class PeerManager {
   async stop(): Promise<void> {
     this.stopped = true
     for (const t of this.reconnectTimers.values()) clearTimeout(t.timer)
+    for (const r of this.redials.values()) r.abort()
     for (const c of this.connections.values()) c.close('shutting down')
   }
 
@@ -207,18 +210,23 @@ export class PeerManager {
     })
   }
 
-  private async dial(nodeId: string, ma: string): Promise<void> {
+  private async dial(nodeId: string, ma: string, calledOff?: AbortSignal): Promise<void> {
     const peerId = peerIdOfNodeId(fromHex(nodeId))
+    const timeout = AbortSignal.timeout(10_000)
     let stream: Stream
     try {
       stream = await this.host.dialProtocol(multiaddr(`${ma}/p2p/${peerId.toString()}`), LN_PROTOCOL, {
-        signal: AbortSignal.timeout(10_000),
+        signal: calledOff ? AbortSignal.any([timeout, calledOff]) : timeout,
       })
     } catch (err) {
       throw new NodeError(
         'PEER_UNREACHABLE',
         `cannot reach ${nodeId.slice(0, 16)}… at ${ma}: ${(err as Error).message}`,
       )
+    }
+    if (calledOff?.aborted) {
+      void stream.close()
+      return
     }
     this.attach(nodeId, stream, 'us')
   }
@@ -277,6 +285,9 @@ export class PeerManager {
       this.connectionOptions,
     )
     this.connections.set(peer, conn)
+    // LND cancels its outbound attempts when a peer connects in: had our redial arrived too, one side's working
+    // connection would be replaced by it, and every channel with the peer re-established once more
+    if (initiator === 'them') this.redials.get(peer)?.abort()
     conn.start(this.init)
   }
 
@@ -325,13 +336,22 @@ export class PeerManager {
       this.reconnectTimers.delete(peer)
       if (this.stopped || this.isConnected(peer) || !this.events.wantsReconnect(peer)) return
       if (this.faults?.isCutOff(peer)) return this.scheduleReconnect(peer, Math.min(delay * 2, 30_000))
+      // a connection still exchanging init is given its chance: should it fail, its close schedules the next try
+      if (this.connections.get(peer)?.isOpen) return
       const { multiaddr: ma } = parsePeerAddress(
         this.store.get(peer)?.address ?? this.events.addressOf(peer) ?? address,
       )
-      this.dial(peer, ma).catch((err) => {
-        this.log.debug('reconnect failed', { peer, error: (err as Error).message })
-        this.scheduleReconnect(peer, Math.min(delay * 2, 30_000))
-      })
+      const redial = new AbortController()
+      this.redials.set(peer, redial)
+      this.dial(peer, ma, redial.signal)
+        .catch((err) => {
+          if (redial.signal.aborted) return
+          this.log.debug('reconnect failed', { peer, error: (err as Error).message })
+          this.scheduleReconnect(peer, Math.min(delay * 2, 30_000))
+        })
+        .finally(() => {
+          if (this.redials.get(peer) === redial) this.redials.delete(peer)
+        })
     }, jittered)
     this.reconnectTimers.set(peer, { timer, delay })
   }
