@@ -10,14 +10,15 @@
  * https://github.com/lightning/bolts/blob/master/07-routing-gossip.md#rebroadcasting
  */
 import { toHex } from '../../core/bytes.js'
-import type { SignedGossip, StoredGossip } from '../../routing/gossip/store.js'
+import { firstSignatureOf } from '../../wire/gossipDigest.js'
+import type { KeptGossip, StoredGossip } from '../../routing/gossip/store.js'
 import { updateDirection } from '../../routing/gossip/channelUpdate.js'
 
 export interface OutboxDelivery {
   /** the peers connected now */
   peers(): string[]
   /** whether this peer takes this message now (its gossip_timestamp_filter; our own gossip always goes) */
-  wants(peer: string, message: SignedGossip, ours: boolean): boolean
+  wants(peer: string, message: KeptGossip, ours: boolean): boolean
   send(peer: string, item: StoredGossip): void
 }
 
@@ -49,15 +50,15 @@ export class GossipOutbox {
     if (replaced) this.byIdentity.delete(replaced.identity)
     // delete first: a replaced message goes to the end, after the channel_announcement it may need
     this.queued.delete(key)
-    const q = { item, identity: identityOf(message), haveIt: new Set(from === undefined ? [] : [from]), ours }
+    const q = { item, identity: identityOf(item.encoded), haveIt: new Set(from === undefined ? [] : [from]), ours }
     this.queued.set(key, q)
     this.byIdentity.set(q.identity, q)
     this.timer ??= this.arm()
   }
 
   /**
-   * A peer sent us a message we already had, known by its identity (identityOf, or the hex of firstSignatureOf its
-   * bytes): if it waits to be relayed, that peer does not need it.
+   * A peer sent us a message we already had, known by its identity (identityOf its bytes): if it waits to be
+   * relayed, that peer does not need it.
    */
   heardFrom(identity: string, peer: string): void {
     this.byIdentity.get(identity)?.haveIt.add(peer)
@@ -97,7 +98,7 @@ export class GossipOutbox {
 }
 
 /** Where a message sits in the queue: one per channel announcement, channel direction, or node. */
-function slotOf(m: SignedGossip): string {
+function slotOf(m: KeptGossip): string {
   switch (m.type) {
     case 'channel_announcement':
       return `a:${m.shortChannelId}`
@@ -108,7 +109,7 @@ function slotOf(m: SignedGossip): string {
   }
 }
 
-/** A message's identity: its (first) signature, unique to its signed contents. */
-export function identityOf(m: SignedGossip): string {
-  return toHex(m.type === 'channel_announcement' ? m.nodeSignature1 : m.signature)
+/** A message's identity, from its bytes: its (first) signature, unique to its signed contents. */
+export function identityOf(encoded: Uint8Array): string {
+  return toHex(firstSignatureOf(encoded))
 }

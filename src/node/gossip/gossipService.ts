@@ -31,7 +31,7 @@ import {
 } from '../../routing/gossip/channelUpdate.js'
 import { createNodeAnnouncement } from '../../routing/gossip/nodeAnnouncement.js'
 import { INIT_FEATURES } from '../transport/host.js'
-import { GossipStore, type SignedGossip, type StoredGossip } from '../../routing/gossip/store.js'
+import { GossipStore, type KeptGossip, type SignedGossip, type StoredGossip } from '../../routing/gossip/store.js'
 import { restoreGossipStore, snapshotGossipStore } from '../../routing/gossip/storeSnapshot.js'
 import { ChannelGraph } from '../../routing/graph.js'
 import type { ChainAccess } from '../chain/chainAccess.js'
@@ -45,7 +45,7 @@ import type { RouteHint } from '../../routing/routeHint.js'
 import { PeerGossipRates } from './peerGossipRates.js'
 import { PrivateChannelUpdates } from './privateChannelUpdates.js'
 import { GossipOutbox, identityOf } from './gossipOutbox.js'
-import { firstSignatureOf, signedGossipTypeOf } from '../../wire/gossipDigest.js'
+import { signedGossipTypeOf } from '../../wire/gossipDigest.js'
 import { GossipSync } from './gossipSync.js'
 import { GossipCounters, type GossipSendReason } from './gossipCounters.js'
 import { VerifiedGossip } from './verifiedGossip.js'
@@ -80,8 +80,9 @@ export interface GossipComponents {
   transport: { listenAddresses(): string[] }
   peers: {
     connectedPeers(): string[]
-    /** `encoded`: the bytes a relayed message arrived in, sent as they are (they carry what the signature covers) */
-    send(peer: string, message: Message, encoded?: Uint8Array): void
+    send(peer: string, message: Message): void
+    /** a stored message, as the bytes it arrived in (they carry what its signature covers) */
+    sendStored(peer: string, item: StoredGossip): void
     isConnected(peer: string): boolean
   }
   channels: {
@@ -165,10 +166,8 @@ export class GossipService {
     this.sync = new GossipSync({
       chainHash: d.chainHash,
       store,
-      send: (peer, m, reason, encoded) => {
-        if (reason) this.counters.onSent(reason)
-        d.peers.send(peer, m, encoded)
-      },
+      send: (peer, m) => d.peers.send(peer, m),
+      sendStored: (peer, item, reason) => this.sendStored(peer, item, reason),
       // a channel with a direction's update missing is asked for again: without gossip_queries_ex's timestamps,
       // asking is the only way to get an update older than every filter we sent
       knows: (scid) => store.channel(scid)?.updates.every((u) => u !== undefined) || this.fundingIndex.isSpent(scid),
@@ -256,11 +255,11 @@ export class GossipService {
   /** A stored message to a peer, as the bytes it arrived in (what its signature covers), counted by why it went. */
   private sendStored(peer: string, item: StoredGossip, reason: GossipSendReason): void {
     this.counters.onSent(reason)
-    this.d.peers.send(peer, item.message, item.encoded)
+    this.d.peers.sendStored(peer, item)
   }
 
   /** Gossip this node made: BOLT #7 sends it to a peer whatever that peer's timestamp filter says. */
-  private isOurs(m: SignedGossip): boolean {
+  private isOurs(m: KeptGossip): boolean {
     const me = this.d.nodeId
     switch (m.type) {
       case 'node_announcement':
@@ -309,7 +308,7 @@ export class GossipService {
   onKnownGossip(peer: string, frame: Uint8Array): void {
     const type = signedGossipTypeOf(frame)!
     if (!this.rates.admit(peer, Date.now())) return this.counters.onReceived(type, 'over_rate')
-    this.heardAgain(peer, type, toHex(firstSignatureOf(frame)))
+    this.heardAgain(peer, type, identityOf(frame))
   }
 
   /** A message judged before came from this peer again: it is not relayed back to it. */
@@ -329,7 +328,7 @@ export class GossipService {
     const hash = this.keyOf(frame)
     if (this.verified.has(hash)) {
       // judged while this one was decoded, or by a caller that does not ask isKnown first
-      return this.heardAgain(peer, message.type, identityOf(message))
+      return this.heardAgain(peer, message.type, identityOf(frame))
     }
     if (message.type === 'channel_update' && this.privateUpdates.note(peer, message, frame)) return
     // the frame a connection decoded is its own copy, which the message's fields already view; a view of a larger
@@ -343,7 +342,7 @@ export class GossipService {
       this.relay(verdict.relay, peer)
       this.saveSoon()
     } else if (verdict.status === 'known') {
-      this.outbox.heardFrom(identityOf(message), peer)
+      this.outbox.heardFrom(identityOf(frame), peer)
     } else if (verdict.status === 'invalid') {
       this.d.peerLog.line(this.d.log, 'info', peer, 'refused gossip', {
         type: message.type,

@@ -19,7 +19,7 @@
  */
 import { bytesEqual, toHex } from '../../core/bytes.js'
 import type { ShortChannelId } from '../../core/shortChannelId.js'
-import type { GossipStore, SignedGossip, StoredGossip } from '../../routing/gossip/store.js'
+import type { GossipStore, KeptGossip, StoredGossip } from '../../routing/gossip/store.js'
 import type {
   GossipQueryMessage,
   GossipTimestampFilter,
@@ -70,11 +70,10 @@ interface PeerSync {
 export interface GossipSyncComponents {
   chainHash: Uint8Array
   store: GossipStore
-  /**
-   * `reason` is given for gossip (not for the queries themselves), for the node's counters, with the bytes the stored
-   * message arrived in
-   */
-  send(peer: string, message: Message | SignedGossip, reason?: GossipSendReason, encoded?: Uint8Array): void
+  /** our queries and their replies' ends */
+  send(peer: string, message: Message): void
+  /** a stored message, as the bytes it arrived in; `reason` for the node's counters */
+  sendStored(peer: string, item: StoredGossip, reason: GossipSendReason): void
   /** whether a channel is known with both its updates, or was seen closed: not worth asking for */
   knows(scid: ShortChannelId): boolean
   now(): number
@@ -162,7 +161,7 @@ export class GossipSync {
   }
 
   /** BOLT #7: gossip a node did not make goes to a querying peer only once it sent a filter, and only within it. */
-  wants(peer: string, message: SignedGossip, ours: boolean): boolean {
+  wants(peer: string, message: KeptGossip, ours: boolean): boolean {
     const p = this.peers.get(peer)
     if (!p) return true
     if (ours) return true
@@ -279,11 +278,11 @@ export class GossipSync {
   }
 
   private sendStored(peer: string, item: StoredGossip, reason: GossipSendReason): void {
-    this.d.send(peer, item.message, reason, item.encoded)
+    this.d.sendStored(peer, item, reason)
   }
 
   /** A message's timestamp for the filter; a channel_announcement's is that of its newest update, if any. */
-  private timestampOf(m: SignedGossip): number | undefined {
+  private timestampOf(m: KeptGossip): number | undefined {
     if (m.type !== 'channel_announcement') return m.timestamp
     const c = this.d.store.channel(m.shortChannelId)
     const times = (c?.updates ?? []).flatMap((u) => (u ? [u.message.timestamp] : []))

@@ -129,17 +129,27 @@ export class PeerConnection {
     return !this.closed
   }
 
-  private outbox: Array<{ message: Message; encoded: Uint8Array | undefined }> = []
+  /** what to write: a message, or the bytes of one (stored gossip, sent as it arrived) */
+  private outbox: Array<{ type: Message['type']; out: Message | Uint8Array }> = []
 
   /**
    * Queued in order. Messages sent in the same turn (a revoke_and_ack and its
    * commitment_signed, a batch of HTLCs) go out in one write; a failed write
-   * closes the connection (the peer will be redialled). `encoded`, when given, are the message's bytes as they go.
+   * closes the connection (the peer will be redialled).
    */
-  send(message: Message, encoded?: Uint8Array): void {
+  send(message: Message): void {
+    this.queue(message.type, message)
+  }
+
+  /** A message already encoded, queued as `send` queues one. */
+  sendEncoded(type: Message['type'], encoded: Uint8Array): void {
+    this.queue(type, encoded)
+  }
+
+  private queue(type: Message['type'], out: Message | Uint8Array): void {
     if (this.closed) return
-    trace('send', message.type)
-    this.outbox.push({ message, encoded })
+    trace('send', type)
+    this.outbox.push({ type, out })
     if (this.outbox.length === 1) queueMicrotask(() => this.flushOutbox())
   }
 
@@ -148,14 +158,14 @@ export class PeerConnection {
     this.outbox = []
     if (this.closed || batch.length === 0) return
     trace('write', String(batch.length))
-    const carriesPong = batch.some((b) => b.message.type === 'pong')
+    const carriesPong = batch.some((b) => b.type === 'pong')
     this.framed
-      .writeMany(batch.map((b) => b.encoded ?? b.message))
+      .writeMany(batch.map((b) => b.out))
       .catch((err: Error) => {
         if (err.name === 'WireEncodeError')
           this.log.error('cannot encode our own message', {
             peer: this.peer,
-            types: batch.map((b) => b.message.type).join(','),
+            types: batch.map((b) => b.type).join(','),
             error: err.message,
           })
         else if (err.name === 'SendQueueFullError') {

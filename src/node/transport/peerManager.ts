@@ -22,6 +22,7 @@ import type { RogueMessages } from '../testing/rogueMessages.js'
 import { LinkQueue } from '../testing/linkQueue.js'
 import { NodeError } from '../errors.js'
 import { announcementOrder } from './reachability.js'
+import { decodeStored, type StoredGossip } from '../../routing/gossip/store.js'
 
 export interface PeerRecord {
   address: string | null
@@ -134,11 +135,10 @@ export class PeerManager {
     return [...this.connections.keys()].filter((peer) => this.isConnected(peer))
   }
 
-  /** `encoded`: the message's bytes, sent as they are (relayed gossip); dropped when a fault or rogue rewrites it. */
-  send(peer: string, original: Message, encoded?: Uint8Array): void {
+  send(peer: string, original: Message): void {
     const c = this.connections.get(peer)
     if (!c?.initReceived) return
-    if (!this.faults) return c.send(original, encoded)
+    if (!this.faults) return c.send(original)
     const message = this.rogue ? this.rogue.rewrite(peer, original) : original
     const d = this.faults.onSend(peer, message, Date.now())
     if (!d.send) {
@@ -157,6 +157,16 @@ export class PeerManager {
     if (d.delayMs <= 0 && (!queue || queue.idle)) return deliver()
     if (!queue) this.linkQueues.set(c, (queue = new LinkQueue()))
     queue.push(Date.now() + d.delayMs, deliver)
+  }
+
+  /**
+   * A stored gossip message, as the bytes it arrived in (they carry what its signature covers). Network trouble
+   * (--testing) sees it whole: a fault or rogue may rewrite it.
+   */
+  sendStored(peer: string, item: StoredGossip): void {
+    if (this.faults) return this.send(peer, decodeStored(item))
+    const c = this.connections.get(peer)
+    if (c?.initReceived) c.sendEncoded(item.message.type, item.encoded)
   }
 
   /** Test hook: cut this node off from peers (drops their connections and refuses new ones) until healed. */

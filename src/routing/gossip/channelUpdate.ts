@@ -45,11 +45,11 @@ export function directionOf(nodeId: Uint8Array, otherNodeId: Uint8Array): Direct
   return compareBytes(nodeId, otherNodeId) < 0 ? 0 : 1
 }
 
-export function updateDirection(u: ChannelUpdate): Direction {
+export function updateDirection(u: Pick<ChannelUpdate, 'channelFlags'>): Direction {
   return (u.channelFlags & CHANNEL_FLAG_DIRECTION) as Direction
 }
 
-export function isDisabled(u: ChannelUpdate): boolean {
+export function isDisabled(u: Pick<ChannelUpdate, 'channelFlags'>): boolean {
   return (u.channelFlags & CHANNEL_FLAG_DISABLE) !== 0
 }
 

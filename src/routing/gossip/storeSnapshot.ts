@@ -10,7 +10,7 @@ import { fromHex, isHex, toHex } from '../../core/bytes.js'
 import { decodeMessage } from '../../wire/codec.js'
 import type { MessageOf } from '../../wire/messages.js'
 import { updateDirection } from './channelUpdate.js'
-import { GossipStore, type GossipStoreOptions, type StoredGossip } from './store.js'
+import { GossipStore, keptGossip, type GossipStoreOptions } from './store.js'
 
 const FORMAT = 1
 const hex = z.string().refine((s) => isHex(s), 'hex bytes')
@@ -65,11 +65,16 @@ export function restoreGossipStore(json: unknown, options: GossipStoreOptions): 
       }
       return update
     })
-    store.restoreChannel({ announcement, capacitySat: BigInt(c.capacitySat), updates: [updates[0], updates[1]] })
+    const [first, second] = updates.map((u) => u && keptGossip(u.message, u.encoded))
+    store.restoreChannel({
+      announcement: keptGossip(announcement.message, announcement.encoded),
+      capacitySat: BigInt(c.capacitySat),
+      updates: [first, second],
+    })
   })
   parsed.data.nodeAnnouncements.forEach((n, i) => {
-    const item = decodeAs(n, 'node_announcement', `nodeAnnouncements.${i}`)
-    if (!store.restoreNodeAnnouncement(item))
+    const { message, encoded } = decodeAs(n, 'node_announcement', `nodeAnnouncements.${i}`)
+    if (!store.restoreNodeAnnouncement(keptGossip(message, encoded)))
       throw new InvalidInputError(`gossip store snapshot: nodeAnnouncements.${i} is of a node without channels`)
   })
   return store
@@ -79,11 +84,11 @@ function decodeAs<T extends 'channel_announcement' | 'channel_update' | 'node_an
   text: string,
   type: T,
   where: string,
-): StoredGossip<MessageOf<T>> {
+): { message: MessageOf<T>; encoded: Uint8Array } {
   const encoded = fromHex(text)
   let decoded
   try {
-    decoded = decodeMessage(encoded)
+    decoded = decodeMessage(encoded, { owned: true }) // fromHex made it: the kept fields may view it
   } catch (err) {
     throw new InvalidInputError(`gossip store snapshot: ${where} does not decode: ${(err as Error).message}`)
   }

@@ -53,7 +53,7 @@ export function testGossipService(name: string, deps: Partial<GossipComponents> 
     graphFile,
     tip: { height: 110 },
     transport: { listenAddresses: () => [] },
-    peers: { connectedPeers: () => [], send: () => {}, isConnected: () => true },
+    peers: { connectedPeers: () => [], send: () => {}, sendStored: () => {}, isConnected: () => true },
     channels: { get: () => undefined, list: () => [] },
     policies: {
       of: () => ({ feeBaseMsat: 1000n, feeProportionalMillionths: 1n, cltvExpiryDelta: 40, htlcMinimumMsat: 1n }),

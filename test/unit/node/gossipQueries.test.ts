@@ -14,6 +14,7 @@ import { GossipService } from '../../../src/node/gossip/gossipService.js'
 import { DEFAULT_GOSSIP_SETTINGS } from '../../../src/node/gossip/gossipSettings.js'
 import { RESYNC_INTERVAL_MS, TIMESTAMP_FILTER_LOOKBACK_S } from '../../../src/node/gossip/gossipSync.js'
 import { announce, CHAIN_HASH, testNode, update } from '../routing/helpers.js'
+import type { StoredGossip } from '../../../src/routing/gossip/store.js'
 
 const alice = testNode('alice')
 const bob = testNode('bob')
@@ -35,6 +36,7 @@ function node(name: string, peers: string[], wire: Wire[]): GossipService {
         connectedPeers: () => peers,
         send: (peer: string, message: Message) =>
           void wire.push({ from: name, to: peer, bytes: encodeMessage(message) }),
+        sendStored: (peer: string, item: StoredGossip) => void wire.push({ from: name, to: peer, bytes: item.encoded }),
         isConnected: () => true,
       },
       settings: { ...DEFAULT_GOSSIP_SETTINGS, broadcastIntervalMs: INTERVAL_MS },

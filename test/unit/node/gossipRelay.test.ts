@@ -16,6 +16,7 @@ import {
   type GossipSettings,
 } from '../../../src/node/gossip/gossipSettings.js'
 import { announce, testNode, update } from '../routing/helpers.js'
+import { decodeStored, type StoredGossip } from '../../../src/routing/gossip/store.js'
 
 const alice = testNode('alice')
 const bob = testNode('bob')
@@ -31,8 +32,9 @@ function gossipService(sent: Sent, deps: Partial<GossipComponents>): GossipServi
   return testGossipService('us', {
     peers: {
       connectedPeers: () => PEERS,
-      send: (peer: string, message: Message, encoded?: Uint8Array) =>
-        void sent.push({ peer, message, ...(encoded ? { encoded } : {}) }),
+      send: (peer: string, message: Message) => void sent.push({ peer, message }),
+      sendStored: (peer: string, item: StoredGossip) =>
+        void sent.push({ peer, message: decodeStored(item), encoded: item.encoded }),
       isConnected: () => true,
     },
     settings: SETTINGS,
@@ -285,6 +287,7 @@ describe('our channel_update', () => {
       peers: {
         connectedPeers: () => [alice.hex],
         send: (peer: string, message: Message) => void sent.push({ peer, message }),
+        sendStored: (peer: string, item: StoredGossip) => void sent.push({ peer, message: decodeStored(item) }),
         isConnected: () => true,
       },
       channels: {

@@ -3,7 +3,7 @@ import { toHex } from '../../../src/core/bytes.js'
 import { InvalidInputError } from '../../../src/core/errors.js'
 import { shortChannelId } from '../../../src/core/shortChannelId.js'
 import { createNodeAnnouncement } from '../../../src/routing/gossip/nodeAnnouncement.js'
-import { GossipStore, type GossipVerdict } from '../../../src/routing/gossip/store.js'
+import { decodeStored, GossipStore, type GossipVerdict } from '../../../src/routing/gossip/store.js'
 import { restoreGossipStore, snapshotGossipStore } from '../../../src/routing/gossip/storeSnapshot.js'
 import { ChannelGraph } from '../../../src/routing/graph.js'
 import { announce, CHAIN_HASH, FakeChain, NOW, NOW_S, testNode, update, type TestNode } from './helpers.js'
@@ -47,6 +47,28 @@ describe('gossip store', () => {
     const u = update(alice, bob, ab)
     expect(relayed(store.acceptChannelUpdate(u, NOW))).toEqual(['channel_update'])
     expect(store.acceptChannelUpdate(u, NOW).status).toBe('known')
+  })
+
+  it('keeps of each message its bytes and the fields read again, and gives the whole message back', async () => {
+    const { store } = network()
+    const a = announce(alice, bob, ab)
+    const u = update(alice, bob, ab, { feeBaseMsat: 5 })
+    const n = nodeAnnouncement(alice)
+    await store.accept(a, NOW)
+    store.acceptChannelUpdate(u, NOW)
+    store.acceptNodeAnnouncement(n, NOW)
+    const channel = store.channel(ab)!
+    const node = store.nodeAnnouncement(alice.nodeId)!
+    // signatures, funding keys and the chain hash stay in the bytes only: their decoded views were half the store
+    expect(Object.keys(channel.announcement.message).sort()).toEqual(['nodeId1', 'nodeId2', 'shortChannelId', 'type'])
+    expect(channel.updates[0]!.message).not.toHaveProperty('signature')
+    expect(channel.updates[0]!.message).not.toHaveProperty('chainHash')
+    expect(channel.updates[0]!.message.feeBaseMsat).toBe(5)
+    expect(node.message).not.toHaveProperty('signature')
+    expect(node.message.addresses).toEqual(['/ip4/127.0.0.1/tcp/9735'])
+    expect(decodeStored(channel.announcement)).toEqual(a)
+    expect(decodeStored(channel.updates[0]!)).toEqual(u)
+    expect(decodeStored(node)).toEqual(n)
   })
 
   it('keeps the newest channel_update per direction; older or equal timestamps are stale', async () => {
@@ -187,7 +209,7 @@ describe('gossip store', () => {
       'node_announcement',
     ])
     const peer = new GossipStore({ chainHash: CHAIN_HASH, lookupFundingOutput: chain.lookup })
-    for (const { message, encoded } of sync) expect((await peer.accept(message, NOW, encoded)).status).toBe('new')
+    for (const item of sync) expect((await peer.accept(decodeStored(item), NOW, item.encoded)).status).toBe('new')
     expect(graphText(peer)).toBe(graphText(store))
     expect(peer.messagesForNewPeer().map((m) => toHex(m.encoded))).toEqual(sync.map((m) => toHex(m.encoded)))
   })
