@@ -9,6 +9,8 @@
  */
 import type { Stream } from '@libp2p/interface'
 import { loopbackNode } from './lib/loopbackNode.js'
+import v8 from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { availableParallelism } from 'node:os'
 import { DEFAULT_NODE_LIMITS } from '../../src/api/node/limits.js'
 import { sha256 } from '../../src/crypto/hash.js'
@@ -17,6 +19,8 @@ import { readFramesWithoutAnExceptionEach } from '../../src/node/transport/tunin
 import { decodeMessage } from '../../src/wire/codec.js'
 import { frameStream } from '../../src/wire/framing.js'
 import type { SignedGossip } from '../../src/routing/gossip/store.js'
+import type { GossipService } from '../../src/node/gossip/gossipService.js'
+import { DEFAULT_GOSSIP_SETTINGS } from '../../src/node/gossip/gossipSettings.js'
 import { testGossipService } from '../../test/unit/node/gossipFixture.js'
 import { median, type Bench } from './harness.js'
 import { startCpuMs } from './12-node-memory.js'
@@ -45,6 +49,14 @@ export async function run(bench: Bench): Promise<void> {
     ingestMs,
     'ms CPU',
     `${graph.signatures} signatures, ${Math.round(verifyShare * 100)}% of it; median of 3`,
+  )
+
+  const held = await graphHeapMb(graph)
+  bench.figure(
+    "one node's gossip of the whole graph, on the heap (the messages' bytes apart)",
+    held.heapMb,
+    'MB',
+    `and ${held.bytesMb.toFixed(2)} MB of bytes; signatures and keys are kept in those alone`,
   )
 
   const transitUs = await transitCpuUs(
@@ -90,25 +102,56 @@ function verifyOnce(): () => void {
 
 /** CPU ms of a fresh node's gossip service taking in every message once, the way its peer connections hand them. */
 async function ingest(graph: SignedGraph): Promise<number> {
+  const started = process.cpuUsage()
+  const service = await ingested(graph, () => started)
+  const used = process.cpuUsage(started)
+  service.stop()
+  return (used.user + used.system) / 1000
+}
+
+/**
+ * A fresh node's gossip service that took in every message once, each decoded from its own copy as a connection
+ * decodes it. `startClock` is called once the service knows the funding outputs, before the first message.
+ */
+async function ingested(graph: SignedGraph, startClock = (): unknown => undefined): Promise<GossipService> {
   const service = testGossipService('bench floor', {
     limits: { ...DEFAULT_NODE_LIMITS, gossipBurst: 1e9, gossipPerSecond: 1e9 },
   })
   for (const block of graph.blocks) service.fundingIndex.onBlock(block.height, { created: block.created, spent: [] })
   const frames = graph.frames.map((f) => f.slice())
-  const started = process.cpuUsage()
+  startClock()
   for (const frame of frames) {
     if (service.isKnown(frame)) {
       service.onKnownGossip('peer', frame)
       continue
     }
-    const decoded = decodeMessage(frame)
+    const decoded = decodeMessage(frame, { owned: true })
     if (decoded.kind !== 'message') throw new Error('a gossip message did not decode')
     await service.onGossip('peer', decoded.message as SignedGossip, frame)
   }
-  const used = process.cpuUsage(started)
   if ([...service.store.channels()].length !== CHANNELS) throw new Error('the graph was not taken in whole')
+  return service
+}
+
+/**
+ * What the whole graph costs a node's gossip service on the heap, once collected: its store (what it keeps of each
+ * message) and the record of what it checked. The messages' bytes are counted apart.
+ */
+async function graphHeapMb(graph: SignedGraph): Promise<{ heapMb: number; bytesMb: number }> {
+  v8.setFlagsFromString('--expose-gc')
+  const gc = runInNewContext('gc') as () => void
+  let before = 0
+  const service = await ingested(graph, () => {
+    gc()
+    before = process.memoryUsage().heapUsed
+  })
+  // what waits to be relayed is let go at the next broadcast
+  await new Promise((resolve) => setTimeout(resolve, 3 * DEFAULT_GOSSIP_SETTINGS.broadcastIntervalMs))
+  gc()
+  const heapMb = (process.memoryUsage().heapUsed - before) / 1e6
+  const stored = [...service.store.messagesForNewPeer()]
   service.stop()
-  return (used.user + used.system) / 1000
+  return { heapMb, bytesMb: stored.reduce((sum, m) => sum + m.encoded.length, 0) / 1e6 }
 }
 
 /**
