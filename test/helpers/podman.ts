@@ -3,6 +3,8 @@
  * kind of machine, and whether it can run lnsim's image here at all.
  */
 import { spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
 const ROOT = resolve(__dirname, '..', '..')
@@ -25,4 +27,41 @@ export function podmanProblem(image: string): string | undefined {
   const probe = spawnSync('podman', ['run', '--rm', image, 'version'], options)
   if (probe.status !== 0) return `podman cannot run a container here: ${probe.stderr.trim().split('\n').at(-1)}`
   return undefined
+}
+
+const LOCK = join(tmpdir(), 'lnsim-tests-podman.lock')
+
+/**
+ * Waits until no other test process uses podman, and takes the turn; call what it returns to give it back. Pods
+ * are named after a scenario's nodes (chain, node-alice, …) and podman has no namespaces, so two test files running
+ * pods in vitest's two workers at once took each other's names (and built the image twice). A turn whose process
+ * is gone (killed mid-run) is taken over.
+ */
+export async function takePodmanTurn(): Promise<() => void> {
+  for (;;) {
+    try {
+      mkdirSync(LOCK)
+      writeFileSync(join(LOCK, 'pid'), String(process.pid))
+      return () => rmSync(LOCK, { recursive: true, force: true })
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    }
+    let holder = Number.NaN
+    try {
+      holder = Number(readFileSync(join(LOCK, 'pid'), 'utf8'))
+    } catch {
+      // taken a moment ago: its pid is on its way
+    }
+    if (Number.isInteger(holder) && !isAlive(holder)) rmSync(LOCK, { recursive: true, force: true })
+    else await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }

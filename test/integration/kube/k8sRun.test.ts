@@ -12,7 +12,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { podmanEnv, podmanEnvAdditions, podmanProblem } from '../../helpers/podman.js'
+import { podmanEnv, podmanEnvAdditions, podmanProblem, takePodmanTurn } from '../../helpers/podman.js'
 import { killRunning, runToEnd, startCli, until } from '../../helpers/processes.js'
 import { ringScenarioYaml } from '../../../scripts/generate-ring-scenario.js'
 import { POD_REQUESTS, RUNNER_MEMORY_MI_PER_NODE } from '../../../src/scenario/kube/clusterManifests.js'
@@ -22,6 +22,8 @@ const IMAGE = 'localhost/lnsim:k8s-test'
 const env = podmanEnvAdditions
 const DEMO_PODS = ['chain', 'runner', ...['alice', 'bob', 'carol', 'dave', 'erin'].map((n) => `node-${n}`)]
 
+// one test file at a time runs pods (and builds the image), from here to its end
+afterAll(await takePodmanTurn())
 const problem = podmanProblem(IMAGE)
 if (problem) console.warn(`skipping lnsim k8s run's podman tests: ${problem}`)
 

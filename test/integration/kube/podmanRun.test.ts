@@ -11,14 +11,16 @@ import { existsSync, readdirSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { podmanEnv, podmanEnvAdditions, podmanProblem } from '../../helpers/podman.js'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { podmanEnv, podmanEnvAdditions, podmanProblem, takePodmanTurn } from '../../helpers/podman.js'
 import { killRunning, runToEnd, startCli, until } from '../../helpers/processes.js'
 
 const ROOT = resolve(__dirname, '..', '..', '..')
 const IMAGE = 'localhost/lnsim:kube-test'
 const env = podmanEnvAdditions
 
+// one test file at a time runs pods (and builds the image), from here to its end
+afterAll(await takePodmanTurn())
 const problem = podmanProblem(IMAGE)
 if (problem) console.warn(`skipping the Kubernetes runner's podman tests: ${problem}`)
 
