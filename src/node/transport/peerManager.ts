@@ -198,7 +198,12 @@ export class PeerManager {
     this.store.set(nodeId, { address: `${nodeId}@${ma}` })
     await this.store.flush()
     if (this.isConnected(nodeId)) return nodeId
-    await this.dial(nodeId, ma)
+    // a connection of the peer's still exchanging init will do as well as ours; and should ours lose the tie-break
+    // to one the peer opened at the same moment (it closes our stream then), that one will do
+    if (!this.connections.get(nodeId)?.isOpen)
+      await this.dial(nodeId, ma).catch((err: unknown) => {
+        if (!this.connections.get(nodeId)?.isOpen) throw err
+      })
     const ok = await this.waitReady(nodeId, options.timeoutMs ?? 10_000)
     if (!ok)
       throw new NodeError(

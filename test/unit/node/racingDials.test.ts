@@ -1,10 +1,13 @@
 /**
- * When a peer we are redialling connects to us first, our redial is called
- * off. Had it arrived too, the tie-break (both keep the stream the lower node
- * id opened) could replace the peer's working connection with it, and every
- * channel with the peer would go through channel_reestablish once more: a
- * payment made in that window found no route (fee-spike.yaml, after bob's
- * restart, when alice's redial landed 40 ms after bob's own connection).
+ * Our dials racing the peer's own. When a peer we are redialling connects to
+ * us first, our redial is called off. Had it arrived too, the tie-break (both
+ * keep the stream the lower node id opened) could replace the peer's working
+ * connection with it, and every channel with the peer would go through
+ * channel_reestablish once more: a payment made in that window found no route
+ * (fee-spike.yaml, after bob's restart, when alice's redial landed 40 ms after
+ * bob's own connection). And a connect asked for while the peer's own
+ * connection is still exchanging init waits for that one: its dial would lose
+ * the tie-break and fail (a test failed so in CI).
  */
 import type { Stream } from '@libp2p/interface'
 import { streamPair } from '@libp2p/utils'
@@ -92,8 +95,8 @@ async function redialling(honoursAbort: boolean) {
   await peers.start()
   await until(() => dials.length === 1)
 
-  /** the peer dials us: its end of the stream runs as a real connection */
-  const peerConnectsIn = async (): Promise<PeerConnection> => {
+  /** the peer dials us: its end of the stream runs as a real connection, which sends its init at once or when told */
+  const peerConnectsIn = async (sendInit: 'now' | 'later' = 'now'): Promise<PeerConnection> => {
     const [ours, theirs] = await streamPair()
     const theirEnd = new PeerConnection(
       US,
@@ -104,8 +107,9 @@ async function redialling(honoursAbort: boolean) {
       OPTIONS,
     )
     cleanup.push(() => theirEnd.close('test over'))
-    theirEnd.start(INIT)
     inbound!(ours, { remotePeer: { publicKey: { raw: fromHex(PEER) } } })
+    if (sendInit === 'later') return theirEnd
+    theirEnd.start(INIT)
     await until(() => peers.isConnected(PEER))
     return theirEnd
   }
@@ -133,5 +137,21 @@ describe('a redial the peer beat to it', () => {
     expect(seen).toEqual({ connected: 1, disconnected: 0 })
     expect(peers.isConnected(PEER) && theirEnd.isOpen).toBe(true)
     expect(late.writeStatus).not.toBe('writable') // ours closed, theirs ends with it
+  })
+})
+
+describe('a connect asked for while the peer is connecting in', () => {
+  it('waits for the peer’s connection to finish its init, and dials nothing', async () => {
+    const { peers, dials, seen, peerConnectsIn } = await redialling(true)
+    const theirEnd = await peerConnectsIn('later')
+    let connected: string | undefined
+    void peers.connect(`${PEER}@/ip4/127.0.0.1/tcp/9735`).then((id) => (connected = id))
+    await sleep(100)
+    expect(connected).toBeUndefined()
+    theirEnd.start(INIT)
+    await until(() => connected === PEER)
+    // the redial from the start, called off by the peer's connection; the connect dialled nothing of its own
+    expect(dials).toHaveLength(1)
+    expect(seen).toEqual({ connected: 1, disconnected: 0 })
   })
 })
