@@ -66,8 +66,11 @@ export function composeNode(base: NodeFoundations, host: Libp2p, chainTip: numbe
     chainTip,
   )
   c.broadcaster = new Broadcaster(blocksAndBroadcasts, stores.broadcasts, log.child('broadcast'), c.bus, c.watcher)
-  // gossip_queries is offered as optional (odd bit): a peer without it gets the whole graph instead
-  const features = options.gossip.queries ? setFeatureBit(INIT_FEATURES, FEATURE_BITS.gossip_queries[1]) : INIT_FEATURES
+  // gossip_queries and gossip_queries_ex are offered as optional (odd bits): a peer without the first gets the whole
+  // graph instead, one without the second is asked for whole channels
+  const features = options.gossip.queries
+    ? setFeatureBit(setFeatureBit(INIT_FEATURES, FEATURE_BITS.gossip_queries[1]), FEATURE_BITS.gossip_queries_ex[1])
+    : INIT_FEATURES
   const init: Init = { type: 'init', features, networks: [chainHash] }
   c.peers = new PeerManager(
     host,

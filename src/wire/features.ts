@@ -13,6 +13,7 @@ export const FEATURE_BITS = {
   initial_routing_sync: [3],
   gossip_queries: [6, 7],
   var_onion_optin: [8, 9],
+  gossip_queries_ex: [10, 11],
   payment_secret: [14, 15],
   basic_mpp: [16, 17],
   // bLIP-3 spontaneous payments

@@ -8,7 +8,8 @@
  */
 import { sha256 } from '../crypto/hash.js'
 import { encodeMessage } from './codec.js'
-import { MESSAGE_TYPES, SIGNATURE_SIZE } from './constants.js'
+import { CHAIN_HASH_SIZE, MESSAGE_TYPES, SIGNATURE_SIZE } from './constants.js'
+import { crc32c } from '../core/crc32c.js'
 import { WireDecodeError } from './errors.js'
 import type { ChannelAnnouncement, ChannelUpdate, NodeAnnouncement } from './messages.js'
 
@@ -58,6 +59,17 @@ export function signedGossipTypeOf(
  */
 export function firstSignatureOf(encoded: Uint8Array): Uint8Array {
   return encoded.subarray(TYPE_SIZE, TYPE_SIZE + SIGNATURE_SIZE)
+}
+
+/**
+ * BOLT #7's checksum of an encoded channel_update (gossip_queries_ex): the CRC-32C of its bytes without the type,
+ * signature and timestamp, so an update signed again with only a newer timestamp has the same one. Any extension
+ * after htlc_maximum_msat is covered, as Core Lightning covers it.
+ */
+export function channelUpdateChecksum(encoded: Uint8Array): number {
+  const chainHashAt = TYPE_SIZE + SIGNATURE_SIZE
+  const timestampAt = chainHashAt + CHAIN_HASH_SIZE + 8
+  return crc32c(encoded.subarray(chainHashAt, timestampAt), encoded.subarray(timestampAt + 4))
 }
 
 const NO_SIGNATURE = new Uint8Array(SIGNATURE_SIZE)

@@ -27,6 +27,7 @@ import {
 } from './fields.js'
 import type { ClosingSigned, MessageOf, MessageType } from './messages.js'
 import { accountable } from './accountableTlv.js'
+import { checksums, queryFlags, queryOption, timestamps } from './gossipQueryTlvs.js'
 
 /** A field carried as one record of the message's TLV stream. */
 export interface TlvField<V> {
@@ -324,16 +325,18 @@ export const LAYOUTS: { [T in MessageType]: Layout<T> } = {
     htlcMaximumMsat: u64,
   },
 
-  // BOLT #7 gossip queries (their optional TLVs, all odd, are not asked for and are ignored)
-  query_short_channel_ids: { chainHash: bytes32, shortChannelIds: encodedShortIds },
+  // BOLT #7 gossip queries, with gossip_queries_ex's TLVs
+  query_short_channel_ids: { chainHash: bytes32, shortChannelIds: encodedShortIds, queryFlags },
   reply_short_channel_ids_end: { chainHash: bytes32, fullInformation: u8 },
-  query_channel_range: { chainHash: bytes32, firstBlocknum: u32, numberOfBlocks: u32 },
+  query_channel_range: { chainHash: bytes32, firstBlocknum: u32, numberOfBlocks: u32, queryOption },
   reply_channel_range: {
     chainHash: bytes32,
     firstBlocknum: u32,
     numberOfBlocks: u32,
     syncComplete: u8,
     shortChannelIds: encodedShortIds,
+    timestamps,
+    checksums,
   },
   gossip_timestamp_filter: { chainHash: bytes32, firstTimestamp: u32, timestampRange: u32 },
 }

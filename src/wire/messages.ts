@@ -230,11 +230,19 @@ export interface ChannelUpdate {
 }
 
 // BOLT #7 gossip queries
+
+/** A value per direction of a channel: of node_id_1's update, of node_id_2's (0 when that end sent none). */
+export interface PerDirection {
+  node1: number
+  node2: number
+}
 export interface QueryShortChannelIds {
   type: 'query_short_channel_ids'
   chainHash: Uint8Array
-  /** encoded_short_ids, encoding type 0 (uncompressed); the optional query_flags are not asked for */
+  /** encoded_short_ids, encoding type 0 (uncompressed) */
   shortChannelIds: ShortChannelId[]
+  /** gossip_queries_ex: one bitfield per id, saying which of its messages are wanted (QUERY_FLAG) */
+  queryFlags?: bigint[]
 }
 export interface ReplyShortChannelIdsEnd {
   type: 'reply_short_channel_ids_end'
@@ -247,6 +255,8 @@ export interface QueryChannelRange {
   chainHash: Uint8Array
   firstBlocknum: number
   numberOfBlocks: number
+  /** gossip_queries_ex: what the replies should carry besides the ids (QUERY_OPTION_TIMESTAMPS, _CHECKSUMS) */
+  queryOption?: bigint
 }
 export interface ReplyChannelRange {
   type: 'reply_channel_range'
@@ -256,6 +266,10 @@ export interface ReplyChannelRange {
   /** 1 on the last reply to a query */
   syncComplete: number
   shortChannelIds: ShortChannelId[]
+  /** gossip_queries_ex: each channel's update timestamps, one per id */
+  timestamps?: PerDirection[]
+  /** gossip_queries_ex: each channel's update checksums (channelUpdateChecksum), one per id */
+  checksums?: PerDirection[]
 }
 export interface GossipTimestampFilter {
   type: 'gossip_timestamp_filter'

@@ -168,10 +168,9 @@ export class GossipService {
       store,
       send: (peer, m) => d.peers.send(peer, m),
       sendStored: (peer, item, reason) => this.sendStored(peer, item, reason),
-      // a channel with a direction's update missing is asked for again: without gossip_queries_ex's timestamps,
-      // asking is the only way to get an update older than every filter we sent
-      knows: (scid) => store.channel(scid)?.updates.every((u) => u !== undefined) || this.fundingIndex.isSpent(scid),
+      closed: (scid) => this.fundingIndex.isSpent(scid),
       now: () => Date.now(),
+      staleChannelMs: d.settings.staleChannelMs,
     })
     this.rates = new PeerGossipRates(d.log, d.limits)
     this.privateUpdates = new PrivateChannelUpdates({
@@ -280,7 +279,10 @@ export class GossipService {
   onPeerConnected(peer: string, features: Uint8Array = new Uint8Array(0)): void {
     const offersQueries =
       hasFeatureBit(features, FEATURE_BITS.gossip_queries[0]) || hasFeatureBit(features, FEATURE_BITS.gossip_queries[1])
-    if (this.d.settings.queries && offersQueries) this.sync.start(peer)
+    const offersExtended =
+      hasFeatureBit(features, FEATURE_BITS.gossip_queries_ex[0]) ||
+      hasFeatureBit(features, FEATURE_BITS.gossip_queries_ex[1])
+    if (this.d.settings.queries && offersQueries) this.sync.start(peer, offersExtended)
     else for (const item of this.store.messagesForNewPeer()) this.sendStored(peer, item, 'whole_graph')
     // an announcement_signatures the peer may have missed (BOLT #7: retransmit until we have theirs)
     for (const { key, record } of this.d.channels.list()) if (record.peer === peer) this.maybeAnnounce(key)

@@ -13,8 +13,10 @@
  * what is still missing. Every RESYNC_INTERVAL_MS one peer is asked again, so
  * gossip that slipped past every filter (older than it, and late) is not lost.
  * (LND re-syncs every 20 minutes; simulated networks live minutes.)
- * Only encoding type 0 (uncompressed) is used, and no query flags, timestamps
- * or checksums are asked for (their TLVs are ignored when they come).
+ * With a peer that also offers gossip_queries_ex (bits 10/11), the range query
+ * asks for each channel's update timestamps and checksums, and only what is
+ * newer and different is asked for, message by message (updateVersions.ts);
+ * we answer such queries in kind. Only encoding type 0 (uncompressed) is used.
  * https://github.com/lightning/bolts/blob/master/07-routing-gossip.md#query-messages
  */
 import { bytesEqual, toHex } from '../../core/bytes.js'
@@ -29,6 +31,8 @@ import type {
   ReplyChannelRange,
 } from '../../wire/messages.js'
 import type { GossipSendReason } from './gossipCounters.js'
+import { QUERY_FLAG, QUERY_OPTION_CHECKSUMS, QUERY_OPTION_TIMESTAMPS } from '../../wire/gossipQueryTlvs.js'
+import { checksumsOf, flagsToAsk, timestampsOf, WHOLE_CHANNEL, type PeerVersions } from './updateVersions.js'
 
 /**
  * Ids per query_short_channel_ids and per reply_channel_range. A message holds
@@ -58,10 +62,12 @@ export const RESYNC_INTERVAL_MS = 60_000
 const ALL_BLOCKS = 0xffff_ffff
 
 interface PeerSync {
+  /** the peer offers gossip_queries_ex: its range replies carry timestamps and checksums, our queries flags */
+  extended: boolean
   /** the peer's gossip_timestamp_filter: relay what is in [first, end) */
   filter?: { first: number; end: number }
-  /** ids the peer has that we lack, found by the range query, still to ask for */
-  wanted: ShortChannelId[]
+  /** channels the peer has that we may lack, found by the range query, with what it said it holds of them */
+  wanted: Array<{ id: ShortChannelId; theirs?: PeerVersions }>
   rangeDone: boolean
   /** a query_short_channel_ids of ours waits for its reply_short_channel_ids_end */
   querying: boolean
@@ -74,9 +80,11 @@ export interface GossipSyncComponents {
   send(peer: string, message: Message): void
   /** a stored message, as the bytes it arrived in; `reason` for the node's counters */
   sendStored(peer: string, item: StoredGossip, reason: GossipSendReason): void
-  /** whether a channel is known with both its updates, or was seen closed: not worth asking for */
-  knows(scid: ShortChannelId): boolean
+  /** whether a channel's funding was seen spent: not worth asking for */
+  closed(scid: ShortChannelId): boolean
   now(): number
+  /** how old a channel's newest update may be before it is forgotten (updateVersions.ts asks by it) */
+  staleChannelMs: number
 }
 
 export class GossipSync {
@@ -89,9 +97,12 @@ export class GossipSync {
 
   constructor(private readonly d: GossipSyncComponents) {}
 
-  /** A peer that offers gossip_queries connected: set its filter, and ask it which channels it knows in turn. */
-  start(peer: string): void {
-    this.peers.set(peer, { wanted: [], rangeDone: false, querying: false })
+  /**
+   * A peer that offers gossip_queries connected (`extended`: and gossip_queries_ex): set its filter, and ask it which
+   * channels it knows in turn.
+   */
+  start(peer: string, extended = false): void {
+    this.peers.set(peer, { extended, wanted: [], rangeDone: false, querying: false })
     const nowS = Math.floor(this.d.now() / 1000)
     this.d.send(peer, {
       type: 'gossip_timestamp_filter',
@@ -138,6 +149,7 @@ export class GossipSync {
         chainHash: this.d.chainHash,
         firstBlocknum: 0,
         numberOfBlocks: ALL_BLOCKS,
+        ...(p.extended ? { queryOption: QUERY_OPTION_TIMESTAMPS | QUERY_OPTION_CHECKSUMS } : {}),
       })
     }
   }
@@ -198,7 +210,7 @@ export class GossipSync {
 
   /** The filter replaces any before it; what we hold within it is sent now. */
   private onFilter(peer: string, m: GossipTimestampFilter): void {
-    const p = this.peers.get(peer) ?? { wanted: [], rangeDone: true, querying: false }
+    const p = this.peers.get(peer) ?? { extended: false, wanted: [], rangeDone: true, querying: false }
     this.peers.set(peer, p)
     p.filter = { first: m.firstTimestamp, end: m.firstTimestamp + m.timestampRange }
     const { first, end } = p.filter
@@ -226,6 +238,8 @@ export class GossipSync {
       const chunk = ids.slice(at, at + SHORT_IDS_PER_MESSAGE)
       const last = at + SHORT_IDS_PER_MESSAGE >= ids.length
       const to = last ? end : Number(chunk[chunk.length - 1]! >> 40n) + 1
+      const channels = chunk.map((id) => this.d.store.channel(id))
+      const option = m.queryOption ?? 0n
       this.d.send(peer, {
         type: 'reply_channel_range',
         chainHash: this.d.chainHash,
@@ -233,6 +247,8 @@ export class GossipSync {
         numberOfBlocks: Math.max(1, to - from),
         syncComplete: last ? 1 : 0,
         shortChannelIds: chunk,
+        ...(option & QUERY_OPTION_TIMESTAMPS ? { timestamps: channels.map(timestampsOf) } : {}),
+        ...(option & QUERY_OPTION_CHECKSUMS ? { checksums: channels.map(checksumsOf) } : {}),
       })
       if (last) return
       from = Math.max(from, to - 1)
@@ -242,37 +258,81 @@ export class GossipSync {
   private onReplyChannelRange(peer: string, m: ReplyChannelRange): void {
     const p = this.peers.get(peer)
     if (!p || p.rangeDone) return
-    for (const id of m.shortChannelIds) if (!this.d.knows(id)) p.wanted.push(id)
+    // a record that does not hold one entry per id is ignored (BOLT #7 lets us warn or disconnect instead)
+    const whole = <T>(list: T[] | undefined) => (list?.length === m.shortChannelIds.length ? list : undefined)
+    const timestamps = whole(m.timestamps)
+    const checksums = whole(m.checksums)
+    m.shortChannelIds.forEach((id, i) => {
+      if (this.d.closed(id)) return
+      const theirs = timestamps && { timestamps: timestamps[i]!, ...(checksums ? { checksums: checksums[i]! } : {}) }
+      p.wanted.push(theirs ? { id, theirs } : { id })
+    })
     // BOLT #7: the replies are done once one reaches the end of what was asked (every block)
     if (m.firstBlocknum + m.numberOfBlocks < ALL_BLOCKS) return
     p.rangeDone = true
     this.askNext(peer, p)
   }
 
+  /** The next chunk of what we still lack, judged now: gossip that came meanwhile is not asked for again. */
   private askNext(peer: string, p: PeerSync): void {
     if (p.querying || !p.rangeDone) return
-    let ids: ShortChannelId[] = []
-    while (ids.length === 0 && p.wanted.length > 0)
-      ids = p.wanted.splice(0, SHORT_IDS_PER_MESSAGE).filter((id) => !this.d.knows(id))
-    if (ids.length === 0) return this.rangeQueryDone(peer)
+    const asks: Array<{ id: ShortChannelId; flags: bigint }> = []
+    let taken = 0
+    for (; taken < p.wanted.length && asks.length < SHORT_IDS_PER_MESSAGE; taken++) {
+      const { id, theirs } = p.wanted[taken]!
+      const flags = this.flagsToAsk(id, theirs)
+      if (flags !== 0n) asks.push({ id, flags })
+    }
+    p.wanted.splice(0, taken)
+    if (asks.length === 0) return this.rangeQueryDone(peer)
     p.querying = true
-    ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    this.d.send(peer, { type: 'query_short_channel_ids', chainHash: this.d.chainHash, shortChannelIds: ids })
+    asks.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    this.d.send(peer, {
+      type: 'query_short_channel_ids',
+      chainHash: this.d.chainHash,
+      shortChannelIds: asks.map((a) => a.id),
+      ...(p.extended ? { queryFlags: asks.map((a) => a.flags) } : {}),
+    })
   }
 
-  /** Each known channel's announcement and newest updates, then its nodes' announcements once each, then the end. */
+  /**
+   * Without the peer's versions, a channel is asked for whole when we miss it or an update of it: asking is the only
+   * way to get an update older than every filter we sent.
+   */
+  private flagsToAsk(id: ShortChannelId, theirs: PeerVersions | undefined): bigint {
+    const ours = this.d.store.channel(id)
+    if (theirs) return flagsToAsk(ours, theirs, this.d.now(), this.d.staleChannelMs)
+    return ours?.updates.every((u) => u !== undefined) ? 0n : WHOLE_CHANNEL
+  }
+
+  /**
+   * Each known channel's announcement and newest updates (with query_flags: those it names), then its nodes'
+   * announcements once each, then the end. Flags that are not one per id answer nothing, as for an unknown chain.
+   */
   private onQueryShortChannelIds(peer: string, m: QueryShortChannelIds): void {
+    const flags = m.queryFlags
+    if (flags && flags.length !== m.shortChannelIds.length) {
+      this.d.send(peer, { type: 'reply_short_channel_ids_end', chainHash: m.chainHash, fullInformation: 0 })
+      return
+    }
     const nodes = new Map<string, StoredGossip>()
-    for (const id of m.shortChannelIds) {
+    m.shortChannelIds.forEach((id, i) => {
       const c = this.d.store.channel(id)
-      if (!c) continue
-      this.sendStored(peer, c.announcement, 'query_reply')
-      for (const u of c.updates) if (u) this.sendStored(peer, u, 'query_reply')
-      for (const nodeId of [c.announcement.message.nodeId1, c.announcement.message.nodeId2]) {
-        const n = this.d.store.nodeAnnouncement(nodeId)
+      if (!c) return
+      const wants = (flag: bigint) => flags === undefined || (flags[i]! & flag) !== 0n
+      if (wants(QUERY_FLAG.announcement)) this.sendStored(peer, c.announcement, 'query_reply')
+      const [u1, u2] = c.updates
+      if (u1 && wants(QUERY_FLAG.update1)) this.sendStored(peer, u1, 'query_reply')
+      if (u2 && wants(QUERY_FLAG.update2)) this.sendStored(peer, u2, 'query_reply')
+      const { nodeId1, nodeId2 } = c.announcement.message
+      for (const [nodeId, flag] of [
+        [nodeId1, QUERY_FLAG.nodeAnnouncement1],
+        [nodeId2, QUERY_FLAG.nodeAnnouncement2],
+      ] as const) {
+        const n = wants(flag) ? this.d.store.nodeAnnouncement(nodeId) : undefined
         if (n) nodes.set(toHex(nodeId), n)
       }
-    }
+    })
     for (const n of nodes.values()) this.sendStored(peer, n, 'query_reply')
     this.d.send(peer, { type: 'reply_short_channel_ids_end', chainHash: this.d.chainHash, fullInformation: 1 })
   }

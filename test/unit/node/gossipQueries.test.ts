@@ -6,7 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { shortChannelId } from '../../../src/core/shortChannelId.js'
-import type { Message } from '../../../src/wire/messages.js'
+import type { ChannelUpdate, Message } from '../../../src/wire/messages.js'
+import { QUERY_FLAG, QUERY_OPTION_CHECKSUMS, QUERY_OPTION_TIMESTAMPS } from '../../../src/wire/gossipQueryTlvs.js'
 import { decodeMessage, encodeMessage } from '../../../src/wire/codec.js'
 import { FEATURE_BITS, featureBits } from '../../../src/wire/features.js'
 import { knowingAliceAndBob, testGossipService } from './gossipFixture.js'
@@ -20,6 +21,7 @@ const alice = testNode('alice')
 const bob = testNode('bob')
 const INTERVAL_MS = 1000
 const QUERIES = featureBits(FEATURE_BITS.gossip_queries[1])
+const QUERIES_EX = featureBits(FEATURE_BITS.gossip_queries[1], FEATURE_BITS.gossip_queries_ex[1])
 const NO_QUERIES = featureBits(FEATURE_BITS.var_onion_optin[0])
 
 interface Wire {
@@ -29,7 +31,7 @@ interface Wire {
 }
 
 /** A gossip service named `name`, connected to `peers`, whose sends go on the shared wire. */
-function node(name: string, peers: string[], wire: Wire[]): GossipService {
+function node(name: string, peers: string[], wire: Wire[], staleChannelMs?: number): GossipService {
   return knowingAliceAndBob(
     testGossipService(name, {
       peers: {
@@ -39,7 +41,11 @@ function node(name: string, peers: string[], wire: Wire[]): GossipService {
         sendStored: (peer: string, item: StoredGossip) => void wire.push({ from: name, to: peer, bytes: item.encoded }),
         isConnected: () => true,
       },
-      settings: { ...DEFAULT_GOSSIP_SETTINGS, broadcastIntervalMs: INTERVAL_MS },
+      settings: {
+        ...DEFAULT_GOSSIP_SETTINGS,
+        broadcastIntervalMs: INTERVAL_MS,
+        ...(staleChannelMs === undefined ? {} : { staleChannelMs }),
+      },
     }),
   )
 }
@@ -48,6 +54,8 @@ function node(name: string, peers: string[], wire: Wire[]): GossipService {
 async function pump(
   wire: Wire[],
   nodes: Record<string, GossipService>,
+  /** every message delivered, whole */
+  seen: Message[] = [],
 ): Promise<Array<{ from: string; type: string }>> {
   const delivered: Array<{ from: string; type: string }> = []
   while (wire.length > 0) {
@@ -56,6 +64,7 @@ async function pump(
     if (d.kind !== 'message') throw new Error('undecodable')
     const m = d.message
     delivered.push({ from: w.from, type: m.type })
+    seen.push(m)
     const to = nodes[w.to]!
     if (m.type === 'channel_announcement' || m.type === 'channel_update' || m.type === 'node_announcement')
       await to.onGossip(w.from, m, w.bytes)
@@ -237,5 +246,112 @@ describe('gossip queries between two nodes', () => {
     // the announcement takes its newest update's timestamp; bob's update is older than the filter
     expect(delivered.map((d) => d.type)).toEqual(['channel_update'])
     expect(fresh.store.channel(scid)).toBeUndefined()
+  })
+})
+
+describe('extended gossip queries (gossip_queries_ex) between two nodes', () => {
+  /** `fresh` holds the channel with these updates, `old` with both updates made before; both offer the queries */
+  async function holding(freshUpdates: ChannelUpdate[], staleChannelMs?: number) {
+    const wire: Wire[] = []
+    const old = await knowing('old', ['new'], wire)
+    const fresh = node('new', ['old'], wire, staleChannelMs)
+    for (const m of [announce(alice, bob, scid), ...freshUpdates])
+      await fresh.onGossip('elsewhere', m, encodeMessage(m))
+    // past the filter's lookback: what the new node learns, it learns by the queries
+    vi.advanceTimersByTime(2 * TIMESTAMP_FILTER_LOOKBACK_S * 1000)
+    wire.length = 0
+    fresh.onPeerConnected('old', QUERIES_EX)
+    old.onPeerConnected('new', QUERIES_EX)
+    const seen: Message[] = []
+    await pump(wire, { old, new: fresh }, seen)
+    const times = (g: GossipService) => g.store.channel(scid)!.updates.map((u) => u!.message.timestamp)
+    return { fresh, old, seen, times }
+  }
+  const at = (ageS: number) => Math.floor(Date.now() / 1000) - ageS
+  const direction = (u: ChannelUpdate) => u.channelFlags & 1
+
+  it('asks only for the one update that is newer and different, by its query flag', async () => {
+    const stale = update(alice, bob, scid, { feeBaseMsat: 5 }, at(100))
+    const current = update(bob, alice, scid, {}, at(0))
+    const { fresh, old, seen } = await holding([stale, current])
+    const range = seen.find((m) => m.type === 'query_channel_range')
+    expect(range).toMatchObject({ queryOption: QUERY_OPTION_TIMESTAMPS | QUERY_OPTION_CHECKSUMS })
+    const reply = seen.find((m) => m.type === 'reply_channel_range' && m.shortChannelIds.length > 0)
+    expect(reply).toMatchObject({ timestamps: [expect.any(Object)], checksums: [expect.any(Object)] })
+    const query = seen.find((m) => m.type === 'query_short_channel_ids')
+    const flag = direction(stale) === 0 ? QUERY_FLAG.update1 : QUERY_FLAG.update2
+    expect(query).toMatchObject({ shortChannelIds: [scid], queryFlags: [flag] })
+    // the answer is that update alone: no announcement, no second update
+    expect(seen.filter((m) => m.type === 'channel_update' || m.type === 'channel_announcement')).toHaveLength(1)
+    const updated = fresh.store.channel(scid)!.updates[direction(stale)]!
+    expect(updated.encoded).toEqual(old.store.channel(scid)!.updates[direction(stale)]!.encoded)
+  })
+
+  it('does not ask for a re-signed update with the same policy until ours is past half the stale window', async () => {
+    const young = await holding([update(alice, bob, scid, {}, at(100)), update(bob, alice, scid, {}, at(100))])
+    expect(young.seen.map((m) => m.type)).not.toContain('query_short_channel_ids')
+    // a 150 s window: ours, 100 s old, is past its half, and the peer's newer keep-alive is worth having
+    const ageing = await holding(
+      [update(alice, bob, scid, {}, at(100)), update(bob, alice, scid, {}, at(100))],
+      150_000,
+    )
+    const query = ageing.seen.find((m) => m.type === 'query_short_channel_ids')
+    expect(query).toMatchObject({ queryFlags: [QUERY_FLAG.update1 | QUERY_FLAG.update2] })
+    expect(ageing.times(ageing.fresh)).toEqual(ageing.times(ageing.old))
+  })
+
+  it('asks for a channel it does not know whole: announcement, both updates, both node announcements', async () => {
+    const wire: Wire[] = []
+    const old = await knowing('old', ['new'], wire)
+    const fresh = node('new', ['old'], wire)
+    vi.advanceTimersByTime(2 * TIMESTAMP_FILTER_LOOKBACK_S * 1000)
+    wire.length = 0
+    fresh.onPeerConnected('old', QUERIES_EX)
+    old.onPeerConnected('new', QUERIES_EX)
+    const seen: Message[] = []
+    await pump(wire, { old, new: fresh }, seen)
+    expect(seen.find((m) => m.type === 'query_short_channel_ids')).toMatchObject({ queryFlags: [0x1fn] })
+    expect(fresh.store.channel(scid)?.updates.every((u) => u !== undefined)).toBe(true)
+  })
+
+  it('answers query flags with the messages they name, and flags that are not one per id with nothing', async () => {
+    const wire: Wire[] = []
+    const old = await knowing('old', ['new'], wire)
+    const ask = async (queryFlags: bigint[]) => {
+      old.onQuery('new', {
+        type: 'query_short_channel_ids',
+        chainHash: CHAIN_HASH,
+        shortChannelIds: [scid],
+        queryFlags,
+      })
+      const seen: Message[] = []
+      await pump(wire, { old, new: node('new', [], []) }, seen)
+      return seen
+    }
+    const second = await ask([QUERY_FLAG.update2])
+    expect(second.map((m) => m.type)).toEqual(['channel_update', 'reply_short_channel_ids_end'])
+    expect(direction(second[0] as ChannelUpdate)).toBe(1)
+    const announcementOnly = await ask([QUERY_FLAG.announcement])
+    expect(announcementOnly.map((m) => m.type)).toEqual(['channel_announcement', 'reply_short_channel_ids_end'])
+    const mismatched = await ask([QUERY_FLAG.update1, QUERY_FLAG.update2])
+    expect(mismatched).toEqual([expect.objectContaining({ type: 'reply_short_channel_ids_end', fullInformation: 0 })])
+  })
+
+  it('sends a peer without gossip_queries_ex no query option and no flags', async () => {
+    const { seen } = await (async () => {
+      const wire: Wire[] = []
+      const old = await knowing('old', ['new'], wire)
+      const fresh = node('new', ['old'], wire)
+      vi.advanceTimersByTime(2 * TIMESTAMP_FILTER_LOOKBACK_S * 1000)
+      wire.length = 0
+      fresh.onPeerConnected('old', QUERIES)
+      old.onPeerConnected('new', QUERIES)
+      const seen: Message[] = []
+      await pump(wire, { old, new: fresh }, seen)
+      return { seen }
+    })()
+    expect(seen.find((m) => m.type === 'query_channel_range')).not.toHaveProperty('queryOption')
+    expect(seen.find((m) => m.type === 'reply_channel_range')).not.toHaveProperty('timestamps')
+    expect(seen.find((m) => m.type === 'query_short_channel_ids')).not.toHaveProperty('queryFlags')
   })
 })

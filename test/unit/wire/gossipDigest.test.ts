@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { concatBytes, fromHex, toHex, utf8 } from '../../../src/core/bytes.js'
+import { concatBytes, fromHex, toHex, u16be, u32be, u64be, utf8 } from '../../../src/core/bytes.js'
 import { sha256 } from '../../../src/crypto/hash.js'
 import { publicKeyOf, signDigest, verifyDigest } from '../../../src/crypto/secp256k1.js'
 import { encodeMessage } from '../../../src/wire/codec.js'
 import { WireDecodeError } from '../../../src/wire/errors.js'
 import {
   channelAnnouncementDigest,
+  channelUpdateChecksum,
   channelUpdateDigest,
   gossipDigest,
   nodeAnnouncementDigest,
 } from '../../../src/wire/gossipDigest.js'
 import { SAMPLES } from './samples.js'
+import { crc32c } from '../../../src/core/crc32c.js'
 
 const sha256d = (b: Uint8Array) => sha256(sha256(b))
 
@@ -62,5 +64,30 @@ describe('BOLT #7 signed digests', () => {
       expect.objectContaining({ code: 'TRUNCATED' }),
     )
     expect(() => gossipDigest(new Uint8Array(0))).toThrow(WireDecodeError)
+  })
+})
+
+describe('channel_update checksum (gossip_queries_ex)', () => {
+  it('is the CRC-32C of the update without its signature and timestamp, field by field', () => {
+    const u = SAMPLES.channel_update
+    const fields = concatBytes(
+      u.chainHash,
+      u64be(u.shortChannelId),
+      Uint8Array.of(u.messageFlags, u.channelFlags),
+      u16be(u.cltvExpiryDelta),
+      u64be(u.htlcMinimumMsat),
+      u32be(u.feeBaseMsat),
+      u32be(u.feeProportionalMillionths),
+      u64be(u.htlcMaximumMsat),
+    )
+    expect(channelUpdateChecksum(encodeMessage(u))).toBe(crc32c(fields))
+  })
+
+  it('stays the same when only the timestamp and signature change, and changes with the policy', () => {
+    const u = SAMPLES.channel_update
+    const checksum = channelUpdateChecksum(encodeMessage(u))
+    const resigned = { ...u, timestamp: u.timestamp + 60, signature: new Uint8Array(64).fill(7) }
+    expect(channelUpdateChecksum(encodeMessage(resigned))).toBe(checksum)
+    expect(channelUpdateChecksum(encodeMessage({ ...u, feeBaseMsat: u.feeBaseMsat + 1 }))).not.toBe(checksum)
   })
 })

@@ -1,5 +1,5 @@
 /**
- * BOLT #7 gossip query messages. The BOLTs have no test vectors for them, so
+ * BOLT #7 gossip query messages, with gossip_queries_ex's TLV records. The BOLTs have no test vectors for them, so
  * each layout is checked byte for byte against the spec's field list, and the
  * encoding rules of encoded_short_ids (type 0 only, whole ids) are checked.
  * https://github.com/lightning/bolts/blob/master/07-routing-gossip.md#query-messages
@@ -11,6 +11,7 @@ import { decodeMessage, encodeMessage } from '../../../src/wire/codec.js'
 import { MESSAGE_TYPES } from '../../../src/wire/constants.js'
 import { WireDecodeError } from '../../../src/wire/errors.js'
 import type { Message } from '../../../src/wire/messages.js'
+import { QUERY_FLAG, QUERY_OPTION_CHECKSUMS, QUERY_OPTION_TIMESTAMPS } from '../../../src/wire/gossipQueryTlvs.js'
 
 const chainHash = new Uint8Array(32).fill(0x06)
 const a = shortChannelId(103, 1, 0)
@@ -121,15 +122,80 @@ describe('gossip query messages (BOLT #7)', () => {
     expect(decodeCode(ids(concatBytes(Uint8Array.of(0), u64be(a))))).toBe('decoded')
   })
 
-  it('ignores the optional odd TLVs (query_flags, query_option, timestamps) it does not ask for', () => {
-    const queryOption = Uint8Array.of(1, 1, 1) // type 1, length 1, flags 1 (timestamps wanted)
-    const bytes = concatBytes(u16be(263), chainHash, u32be(0), u32be(10), queryOption)
-    const d = decodeMessage(bytes)
-    expect(d.kind === 'message' && d.message).toEqual({
+  it('query_channel_range carries query_option as TLV 1, a bigsize', () => {
+    const m: Message = {
       type: 'query_channel_range',
       chainHash,
       firstBlocknum: 0,
       numberOfBlocks: 10,
-    })
+      queryOption: QUERY_OPTION_TIMESTAMPS | QUERY_OPTION_CHECKSUMS,
+    }
+    expect(toHex(encodeMessage(m))).toBe(
+      toHex(concatBytes(u16be(263), chainHash, u32be(0), u32be(10), Uint8Array.of(1, 1, 3))),
+    )
+    expect(roundTrip(m)).toEqual(m)
+  })
+
+  it('reply_channel_range carries timestamps as TLV 1 (encoding byte, then u32 pairs), checksums as TLV 3', () => {
+    const m: Message = {
+      type: 'reply_channel_range',
+      chainHash,
+      firstBlocknum: 100,
+      numberOfBlocks: 200,
+      syncComplete: 1,
+      shortChannelIds: [a],
+      timestamps: [{ node1: 1_700_000_000, node2: 0 }],
+      checksums: [{ node1: 0xdeadbeef, node2: 0 }],
+    }
+    const ids = concatBytes(u16be(9), Uint8Array.of(0), u64be(a))
+    const tlvs = concatBytes(
+      Uint8Array.of(1, 9, 0),
+      u32be(1_700_000_000),
+      u32be(0),
+      Uint8Array.of(3, 8),
+      u32be(0xdeadbeef),
+      u32be(0),
+    )
+    expect(toHex(encodeMessage(m))).toBe(
+      toHex(concatBytes(u16be(264), chainHash, u32be(100), u32be(200), Uint8Array.of(1), ids, tlvs)),
+    )
+    expect(roundTrip(m)).toEqual(m)
+  })
+
+  it('query_short_channel_ids carries query_flags as TLV 1: encoding byte, then a minimal bigsize per id', () => {
+    const m: Message = {
+      type: 'query_short_channel_ids',
+      chainHash,
+      shortChannelIds: [a, b],
+      queryFlags: [QUERY_FLAG.update1, QUERY_FLAG.announcement | QUERY_FLAG.nodeAnnouncement2 | 0x100n],
+    }
+    const ids = concatBytes(u16be(17), Uint8Array.of(0), u64be(a), u64be(b))
+    expect(toHex(encodeMessage(m))).toBe(
+      toHex(concatBytes(u16be(261), chainHash, ids, Uint8Array.of(1, 5, 0, 2, 0xfd, 0x01, 0x11))),
+    )
+    expect(roundTrip(m)).toEqual(m)
+  })
+
+  it('refuses extended records in an unknown encoding, and timestamps or checksums that are not whole pairs', () => {
+    const range = (tlv: Uint8Array) =>
+      concatBytes(
+        u16be(264),
+        chainHash,
+        u32be(0),
+        u32be(10),
+        Uint8Array.of(1),
+        u16be(9),
+        Uint8Array.of(0),
+        u64be(a),
+        tlv,
+      )
+    expect(decodeCode(range(concatBytes(Uint8Array.of(1, 9, 1), u32be(5), u32be(6))))).toBe('INVALID_FIELD')
+    expect(decodeCode(range(concatBytes(Uint8Array.of(1, 5, 0), u32be(5))))).toBe('INVALID_FIELD')
+    expect(decodeCode(range(concatBytes(Uint8Array.of(3, 4), u32be(5))))).toBe('INVALID_FIELD')
+    expect(decodeCode(range(concatBytes(Uint8Array.of(1, 9, 0), u32be(5), u32be(6))))).toBe('decoded')
+    const flags = (tlv: Uint8Array) => concatBytes(u16be(261), chainHash, u16be(9), Uint8Array.of(0), u64be(a), tlv)
+    expect(decodeCode(flags(Uint8Array.of(1, 2, 1, 2)))).toBe('INVALID_FIELD')
+    // BOLT #1: a bigsize must be minimal
+    expect(decodeCode(flags(Uint8Array.of(1, 4, 0, 0xfd, 0x00, 0x02)))).toBe('NON_CANONICAL')
   })
 })
