@@ -108,7 +108,7 @@ export async function runOnCluster(
         'NO_RESULTS',
         `the runner Pod ended without finishing its run${keep ? '' : ' (--keep keeps the pods to look at)'}`,
       )
-    const raw = await engine.execRunner(['k8s', 'collect', '--results', POD_RESULTS_DIR])
+    const raw = await collectResults(engine)
     const results = CollectedResults.safeParse(JSON.parse(raw))
     if (!results.success)
       throw new KubeClusterError('NO_RESULTS', `the runner's results do not parse: ${raw.slice(0, 200)}`)
@@ -130,5 +130,20 @@ export async function runOnCluster(
       await rm(work, { recursive: true, force: true })
     }
     process.off('exit', tearDownNow)
+  }
+}
+
+/**
+ * The runner's results, read by exec in its container. Asked up to three times: under a full machine's load
+ * `podman exec` once ended with status 1 and nothing on stderr while the runner was there, waiting to be read.
+ */
+async function collectResults(engine: ClusterEngine): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await engine.execRunner(['k8s', 'collect', '--results', POD_RESULTS_DIR])
+    } catch (err) {
+      if (attempt === 3) throw err
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+    }
   }
 }

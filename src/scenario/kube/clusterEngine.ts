@@ -52,11 +52,13 @@ async function command(program: string, args: readonly string[], what: string): 
     })
     return stdout
   } catch (err) {
-    const e = err as NodeJS.ErrnoException & { stderr?: string }
+    const e = err as Omit<NodeJS.ErrnoException, 'code'> & { code?: unknown; signal?: unknown; stderr?: string }
     if (e.code === 'ENOENT') throw new KubeClusterError('NO_ENGINE', `${what}: ${program} is not installed`)
+    // a command that says nothing on stderr is known by how it ended
+    const ended = typeof e.code === 'number' ? ` (exit ${e.code})` : e.signal ? ` (killed by ${String(e.signal)})` : ''
     throw new KubeClusterError(
       'ENGINE_FAILED',
-      `${what}: ${program} ${args.slice(0, 4).join(' ')}… failed: ` + `${(e.stderr || e.message).trim()}`,
+      `${what}: ${program} ${args.slice(0, 4).join(' ')}… failed${ended}: ` + `${(e.stderr || e.message).trim()}`,
     )
   }
 }
