@@ -35,7 +35,8 @@ export interface LockOptions {
   holder: string
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process of this id runs (ours or another user's). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true

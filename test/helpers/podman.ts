@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { isAlive } from '../../src/core/dataDirLock.js'
 
 const ROOT = resolve(__dirname, '..', '..')
 // this sandbox's hard open-file limit and cgroup layout need it (platform notes); a usual machine takes it too
@@ -54,14 +55,5 @@ export async function takePodmanTurn(): Promise<() => void> {
     }
     if (Number.isInteger(holder) && !isAlive(holder)) rmSync(LOCK, { recursive: true, force: true })
     else await new Promise((resolve) => setTimeout(resolve, 500))
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
 }

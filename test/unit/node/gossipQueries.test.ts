@@ -15,7 +15,7 @@ import { GossipService } from '../../../src/node/gossip/gossipService.js'
 import { DEFAULT_GOSSIP_SETTINGS } from '../../../src/node/gossip/gossipSettings.js'
 import { RESYNC_INTERVAL_MS, TIMESTAMP_FILTER_LOOKBACK_S } from '../../../src/node/gossip/gossipSync.js'
 import { announce, CHAIN_HASH, testNode, update } from '../routing/helpers.js'
-import type { StoredGossip } from '../../../src/routing/gossip/store.js'
+import type { SignedGossip, StoredGossip } from '../../../src/routing/gossip/store.js'
 
 const alice = testNode('alice')
 const bob = testNode('bob')
@@ -250,18 +250,20 @@ describe('gossip queries between two nodes', () => {
 })
 
 describe('extended gossip queries (gossip_queries_ex) between two nodes', () => {
-  /** `fresh` holds the channel with these updates, `old` with both updates made before; both offer the queries */
-  async function holding(freshUpdates: ChannelUpdate[], staleChannelMs?: number) {
+  /**
+   * `fresh` knows these messages, `old` the channel with both updates made before; they sync by queries, with
+   * gossip_queries_ex unless told otherwise.
+   */
+  async function holding(freshKnows: SignedGossip[], staleChannelMs?: number, features = QUERIES_EX) {
     const wire: Wire[] = []
     const old = await knowing('old', ['new'], wire)
     const fresh = node('new', ['old'], wire, staleChannelMs)
-    for (const m of [announce(alice, bob, scid), ...freshUpdates])
-      await fresh.onGossip('elsewhere', m, encodeMessage(m))
+    for (const m of freshKnows) await fresh.onGossip('elsewhere', m, encodeMessage(m))
     // past the filter's lookback: what the new node learns, it learns by the queries
     vi.advanceTimersByTime(2 * TIMESTAMP_FILTER_LOOKBACK_S * 1000)
     wire.length = 0
-    fresh.onPeerConnected('old', QUERIES_EX)
-    old.onPeerConnected('new', QUERIES_EX)
+    fresh.onPeerConnected('old', features)
+    old.onPeerConnected('new', features)
     const seen: Message[] = []
     await pump(wire, { old, new: fresh }, seen)
     const times = (g: GossipService) => g.store.channel(scid)!.updates.map((u) => u!.message.timestamp)
@@ -273,7 +275,7 @@ describe('extended gossip queries (gossip_queries_ex) between two nodes', () => 
   it('asks only for the one update that is newer and different, by its query flag', async () => {
     const stale = update(alice, bob, scid, { feeBaseMsat: 5 }, at(100))
     const current = update(bob, alice, scid, {}, at(0))
-    const { fresh, old, seen } = await holding([stale, current])
+    const { fresh, old, seen } = await holding([announce(alice, bob, scid), stale, current])
     const range = seen.find((m) => m.type === 'query_channel_range')
     expect(range).toMatchObject({ queryOption: QUERY_OPTION_TIMESTAMPS | QUERY_OPTION_CHECKSUMS })
     const reply = seen.find((m) => m.type === 'reply_channel_range' && m.shortChannelIds.length > 0)
@@ -288,28 +290,22 @@ describe('extended gossip queries (gossip_queries_ex) between two nodes', () => 
   })
 
   it('does not ask for a re-signed update with the same policy until ours is past half the stale window', async () => {
-    const young = await holding([update(alice, bob, scid, {}, at(100)), update(bob, alice, scid, {}, at(100))])
+    const known = [
+      announce(alice, bob, scid),
+      update(alice, bob, scid, {}, at(100)),
+      update(bob, alice, scid, {}, at(100)),
+    ]
+    const young = await holding(known)
     expect(young.seen.map((m) => m.type)).not.toContain('query_short_channel_ids')
     // a 150 s window: ours, 100 s old, is past its half, and the peer's newer keep-alive is worth having
-    const ageing = await holding(
-      [update(alice, bob, scid, {}, at(100)), update(bob, alice, scid, {}, at(100))],
-      150_000,
-    )
+    const ageing = await holding(known, 150_000)
     const query = ageing.seen.find((m) => m.type === 'query_short_channel_ids')
     expect(query).toMatchObject({ queryFlags: [QUERY_FLAG.update1 | QUERY_FLAG.update2] })
     expect(ageing.times(ageing.fresh)).toEqual(ageing.times(ageing.old))
   })
 
   it('asks for a channel it does not know whole: announcement, both updates, both node announcements', async () => {
-    const wire: Wire[] = []
-    const old = await knowing('old', ['new'], wire)
-    const fresh = node('new', ['old'], wire)
-    vi.advanceTimersByTime(2 * TIMESTAMP_FILTER_LOOKBACK_S * 1000)
-    wire.length = 0
-    fresh.onPeerConnected('old', QUERIES_EX)
-    old.onPeerConnected('new', QUERIES_EX)
-    const seen: Message[] = []
-    await pump(wire, { old, new: fresh }, seen)
+    const { fresh, seen } = await holding([])
     expect(seen.find((m) => m.type === 'query_short_channel_ids')).toMatchObject({ queryFlags: [0x1fn] })
     expect(fresh.store.channel(scid)?.updates.every((u) => u !== undefined)).toBe(true)
   })
@@ -338,18 +334,7 @@ describe('extended gossip queries (gossip_queries_ex) between two nodes', () => 
   })
 
   it('sends a peer without gossip_queries_ex no query option and no flags', async () => {
-    const { seen } = await (async () => {
-      const wire: Wire[] = []
-      const old = await knowing('old', ['new'], wire)
-      const fresh = node('new', ['old'], wire)
-      vi.advanceTimersByTime(2 * TIMESTAMP_FILTER_LOOKBACK_S * 1000)
-      wire.length = 0
-      fresh.onPeerConnected('old', QUERIES)
-      old.onPeerConnected('new', QUERIES)
-      const seen: Message[] = []
-      await pump(wire, { old, new: fresh }, seen)
-      return { seen }
-    })()
+    const { seen } = await holding([], undefined, QUERIES)
     expect(seen.find((m) => m.type === 'query_channel_range')).not.toHaveProperty('queryOption')
     expect(seen.find((m) => m.type === 'reply_channel_range')).not.toHaveProperty('timestamps')
     expect(seen.find((m) => m.type === 'query_short_channel_ids')).not.toHaveProperty('queryFlags')

@@ -7,10 +7,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Libp2p } from 'libp2p'
 import type { Logger } from '../../../src/node/logger.js'
-import { PeerManager, type PeerRecord } from '../../../src/node/transport/peerManager.js'
+import { PeerManager } from '../../../src/node/transport/peerManager.js'
+import { peerRecords } from './peerRecordsFixture.js'
 import { DEFAULT_NODE_LIMITS } from '../../../src/api/node/limits.js'
 import { PeerLogLimiter } from '../../../src/node/peerLogLimiter.js'
-import type { KvLog } from '../../../src/node/store/durableStore.js'
 import { FaultInjector } from '../../../src/node/testing/faults.js'
 
 const US = '02' + '11'.repeat(32)
@@ -43,14 +43,7 @@ describe('healing a partition', () => {
         throw new Error('the test host dials nowhere')
       },
     } as unknown as Libp2p
-    const records = new Map<string, PeerRecord>([[PEER, { address: `${PEER}@/ip4/127.0.0.1/tcp/9735` }]])
-    const store = {
-      get: (k: string) => records.get(k),
-      set: (k: string, v: PeerRecord) => records.set(k, v),
-      has: (k: string) => records.has(k),
-      keys: () => [...records.keys()],
-      flush: async () => {},
-    } as unknown as KvLog<PeerRecord>
+    const store = peerRecords(PEER, `${PEER}@/ip4/127.0.0.1/tcp/9735`)
     const faults = new FaultInjector('heal')
     const peers = new PeerManager(
       host,

@@ -17,9 +17,9 @@ import { DEFAULT_NODE_LIMITS } from '../../../src/api/node/limits.js'
 import { fromHex } from '../../../src/core/bytes.js'
 import { createLogger } from '../../../src/node/logger.js'
 import { PeerLogLimiter } from '../../../src/node/peerLogLimiter.js'
-import type { KvLog } from '../../../src/node/store/durableStore.js'
 import { PeerConnection } from '../../../src/node/transport/peerConnection.js'
-import { PeerManager, type PeerRecord } from '../../../src/node/transport/peerManager.js'
+import { PeerManager } from '../../../src/node/transport/peerManager.js'
+import { peerRecords } from './peerRecordsFixture.js'
 import type { Init } from '../../../src/wire/messages.js'
 
 // node ids whose order matters: ours is the lower, so a stream we open wins a tie
@@ -66,14 +66,7 @@ async function redialling(honoursAbort: boolean) {
         })
       }),
   } as unknown as Libp2p
-  const records = new Map<string, PeerRecord>([[PEER, { address: `${PEER}@/ip4/127.0.0.1/tcp/9735` }]])
-  const store = {
-    get: (k: string) => records.get(k),
-    set: (k: string, v: PeerRecord) => records.set(k, v),
-    has: (k: string) => records.has(k),
-    keys: () => [...records.keys()],
-    flush: async () => {},
-  } as unknown as KvLog<PeerRecord>
+  const store = peerRecords(PEER, `${PEER}@/ip4/127.0.0.1/tcp/9735`)
   const seen = { connected: 0, disconnected: 0 }
   const peers = new PeerManager(
     host,
