@@ -5,10 +5,10 @@
  * every channel we miss an update of would be asked for whole.
  * https://github.com/lightning/bolts/blob/master/07-routing-gossip.md#query-messages
  */
-import type { StoredChannel } from '../../routing/gossip/store.js'
+import type { StoredChannel, StoredGossip } from '../../routing/gossip/store.js'
 import { channelUpdateChecksum } from '../../wire/gossipDigest.js'
 import { QUERY_FLAG } from '../../wire/gossipQueryTlvs.js'
-import type { PerDirection } from '../../wire/messages.js'
+import type { ChannelUpdate, PerDirection } from '../../wire/messages.js'
 
 /** What a peer said it holds of one channel's updates: timestamps always, checksums when it sent them. */
 export interface PeerVersions {
@@ -30,10 +30,24 @@ export function timestampsOf(channel: StoredChannel | undefined): PerDirection {
   return { node1: u1?.message.timestamp ?? 0, node2: u2?.message.timestamp ?? 0 }
 }
 
+/**
+ * Each stored update's checksum, computed once: a node answers every peer's range query (and each resync) with the
+ * checksums of all its channels, which at 500 nodes was millions of CRCs of the same bytes. A newer update is a new
+ * stored item, so its own entry.
+ */
+const checksums = new WeakMap<StoredGossip<ChannelUpdate>, number>()
+
+function checksumOf(update: StoredGossip<ChannelUpdate> | undefined): number {
+  if (!update) return 0
+  let sum = checksums.get(update)
+  if (sum === undefined) checksums.set(update, (sum = channelUpdateChecksum(update.encoded)))
+  return sum
+}
+
 /** The checksums of a channel's updates as we hold them (0: none from that end), for a range reply. */
 export function checksumsOf(channel: StoredChannel | undefined): PerDirection {
   const [u1, u2] = channel?.updates ?? []
-  return { node1: u1 ? channelUpdateChecksum(u1.encoded) : 0, node2: u2 ? channelUpdateChecksum(u2.encoded) : 0 }
+  return { node1: checksumOf(u1), node2: checksumOf(u2) }
 }
 
 /**
