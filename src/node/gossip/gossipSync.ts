@@ -32,7 +32,7 @@ import type {
 } from '../../wire/messages.js'
 import type { GossipSendReason } from './gossipCounters.js'
 import { QUERY_FLAG, QUERY_OPTION_CHECKSUMS, QUERY_OPTION_TIMESTAMPS } from '../../wire/gossipQueryTlvs.js'
-import { checksumsOf, flagsToAsk, timestampsOf, WHOLE_CHANNEL, type PeerVersions } from './updateVersions.js'
+import { checksumsOf, flagsToAsk, timestampsOf, type PeerVersions } from './updateVersions.js'
 
 /**
  * Ids per query_short_channel_ids and per reply_channel_range. A message holds
@@ -280,7 +280,7 @@ export class GossipSync {
     let taken = 0
     for (; taken < p.wanted.length && asks.length < SHORT_IDS_PER_MESSAGE; taken++) {
       const { id, theirs } = p.wanted[taken]!
-      const flags = this.flagsToAsk(id, theirs)
+      const flags = flagsToAsk(this.d.store.channel(id), theirs, this.d.now(), this.d.staleChannelMs)
       if (flags !== 0n) asks.push({ id, flags })
     }
     p.wanted.splice(0, taken)
@@ -293,16 +293,6 @@ export class GossipSync {
       shortChannelIds: asks.map((a) => a.id),
       ...(p.extended ? { queryFlags: asks.map((a) => a.flags) } : {}),
     })
-  }
-
-  /**
-   * Without the peer's versions, a channel is asked for whole when we miss it or an update of it: asking is the only
-   * way to get an update older than every filter we sent.
-   */
-  private flagsToAsk(id: ShortChannelId, theirs: PeerVersions | undefined): bigint {
-    const ours = this.d.store.channel(id)
-    if (theirs) return flagsToAsk(ours, theirs, this.d.now(), this.d.staleChannelMs)
-    return ours?.updates.every((u) => u !== undefined) ? 0n : WHOLE_CHANNEL
   }
 
   /**

@@ -17,7 +17,7 @@ export interface PeerVersions {
 }
 
 /** Everything a channel we do not know has: its announcement, both updates, both ends' node announcements. */
-export const WHOLE_CHANNEL =
+const WHOLE_CHANNEL =
   QUERY_FLAG.announcement |
   QUERY_FLAG.update1 |
   QUERY_FLAG.update2 |
@@ -54,15 +54,18 @@ export function checksumsOf(channel: StoredChannel | undefined): PerDirection {
  * The query_flags to ask a peer with, for one channel: 0n when it has nothing we want. An unknown channel is asked
  * for whole. A known one's update is asked for when the peer's is newer, not stale, and either says something
  * else (its checksum differs, or none was given) or is a keep-alive we need (ours is past half the stale window,
- * when keep-alives are made). Eclair asks under the same conditions.
+ * when keep-alives are made). Eclair asks under the same conditions. Without the peer's versions (no
+ * gossip_queries_ex), a channel we miss an update of is asked for whole: asking is the only way to get an update
+ * older than every filter we sent.
  */
 export function flagsToAsk(
   ours: StoredChannel | undefined,
-  theirs: PeerVersions,
+  theirs: PeerVersions | undefined,
   nowMs: number,
   staleChannelMs: number,
 ): bigint {
   if (!ours) return WHOLE_CHANNEL
+  if (!theirs) return ours.updates.every((u) => u !== undefined) ? 0n : WHOLE_CHANNEL
   const nowS = nowMs / 1000
   const ourTimes = timestampsOf(ours)
   const ourSums = theirs.checksums && checksumsOf(ours)
